@@ -1,0 +1,41 @@
+# Front Desk: the two commands (run, test) and the developer extras (bench, screenshots, lint).
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+TEST_STAMP := $(VENV)/.installed-test
+
+.PHONY: run test lint bench screenshots clean
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Front Desk needs Python 3.11 or newer")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	@touch $@
+
+$(TEST_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $@ $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/frontdesk
+
+lint: $(TEST_STAMP)
+	$(BIN)/ruff check frontdesk tests bench
+	$(BIN)/ruff format --check frontdesk tests bench
+	$(BIN)/lint-imports
+
+test: lint
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
+
+bench: $(TEST_STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m bench
+
+screenshots: $(TEST_STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m frontdesk.ui.screenshots docs/screenshots
+
+clean:
+	rm -rf $(VENV) build *.egg-info

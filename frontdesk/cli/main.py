@@ -1,0 +1,53 @@
+"""Builds the `frontdesk` command and runs one subcommand."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Sequence
+
+from frontdesk import __version__
+from frontdesk.cli import db_commands
+from frontdesk.cli.common import Parser, UsageError
+from frontdesk.domain.errors import FrontDeskError
+
+log = logging.getLogger(__name__)
+
+COMMAND_MODULES = [db_commands]
+
+
+def build_parser() -> Parser:
+    parser = Parser(
+        prog="frontdesk",
+        description="Front Desk for a spine-surgery practice. With no command, opens the app.",
+    )
+    parser.add_argument("--version", action="version", version=f"frontdesk {__version__}")
+    parser.add_argument(
+        "--database",
+        metavar="URL",
+        help="database URL (default: $FRONTDESK_DATABASE_URL, else the file in the "
+        "user's data folder), e.g. postgresql://user@server/frontdesk",
+    )
+    subparsers = parser.add_subparsers(dest="command", parser_class=Parser)
+    for module in COMMAND_MODULES:
+        module.register(subparsers)
+    return parser
+
+
+def run(argv: Sequence[str]) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+        if args.command is None:
+            parser.print_help()
+            return 0
+        return int(args.handler(args))
+    except UsageError as error:
+        print(f"frontdesk: {error}", file=sys.stderr)
+        return 2
+    except FrontDeskError as error:
+        print(f"frontdesk: {error}", file=sys.stderr)
+        return error.exit_code
+    except KeyboardInterrupt:
+        print("frontdesk: interrupted; nothing more was written", file=sys.stderr)
+        return 130

@@ -1,0 +1,1 @@
+"""The data layer: models, the engine and session factory, migrations."""

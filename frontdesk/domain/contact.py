@@ -1,0 +1,80 @@
+"""Phone numbers, e-mail addresses and web sites: parsed, validated, normalized."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+import phonenumbers
+from email_validator import EmailNotValidError, validate_email
+
+DEFAULT_REGION = "US"
+
+
+class InvalidValue(ValueError):
+    """A value a person typed that cannot be used; the message says how to fix it."""
+
+
+def clean_text(value: str | None) -> str:
+    """Trim pasted text and drop control characters (keeps line breaks and tabs)."""
+    if value is None:
+        return ""
+    value = re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", "", value)
+    return value.strip()
+
+
+def normalize_phone(value: str, region: str = DEFAULT_REGION) -> str:
+    """E.164 form of a phone number ('' stays ''); raises InvalidValue when not a number."""
+    value = clean_text(value)
+    if not value:
+        return ""
+    try:
+        number = phonenumbers.parse(value, region)
+    except phonenumbers.NumberParseException as error:
+        raise InvalidValue("not a phone number (for example 555-201-3344)") from error
+    if not phonenumbers.is_valid_number(number):
+        raise InvalidValue("this phone number does not exist; check the digits")
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def format_phone(e164: str, region: str = DEFAULT_REGION) -> str:
+    """National format for numbers of the practice's country, international otherwise."""
+    if not e164:
+        return ""
+    try:
+        number = phonenumbers.parse(e164, region)
+    except phonenumbers.NumberParseException:
+        return e164
+    if phonenumbers.region_code_for_number(number) == region:
+        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+def normalize_email(value: str) -> str:
+    value = clean_text(value)
+    if not value:
+        return ""
+    try:
+        return validate_email(value, check_deliverability=False).normalized
+    except EmailNotValidError as error:
+        raise InvalidValue(f"not an e-mail address: {error}") from error
+
+
+_HOST = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$", re.I)
+
+
+def normalize_website(value: str) -> str:
+    """A web address with its scheme ('example.com' becomes 'https://example.com')."""
+    value = clean_text(value)
+    if not value:
+        return ""
+    if " " in value:
+        raise InvalidValue("a web address has no spaces (for example www.example-spine.com)")
+    if "://" not in value:
+        value = "https://" + value
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise InvalidValue("not a web address (for example www.example-spine.com)")
+    if not _HOST.match(parts.hostname):
+        raise InvalidValue("not a web address (for example www.example-spine.com)")
+    return value

@@ -1,0 +1,58 @@
+"""Error types that carry a message meant for the person at the desk."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+
+class FrontDeskError(Exception):
+    """Base class: ``str(error)`` is a calm, user-facing sentence."""
+
+    exit_code = 2
+
+
+class ValidationError(FrontDeskError):
+    """Bad input. ``fields`` maps a field name to the message shown next to that field."""
+
+    exit_code = 2
+
+    def __init__(self, fields: Mapping[str, str] | str, message: str | None = None) -> None:
+        if isinstance(fields, str):
+            fields = {"": fields}
+        self.fields: dict[str, str] = dict(fields)
+        if message is None:
+            message = "; ".join(
+                f"{name.replace('_', ' ')}: {text}" if name else text
+                for name, text in self.fields.items()
+            )
+        super().__init__(message)
+
+
+class RefusedError(FrontDeskError):
+    """The request was understood but refused (a conflict, a rule, a permission)."""
+
+    exit_code = 1
+
+
+class PermissionDeniedError(RefusedError):
+    pass
+
+
+class ConflictError(RefusedError):
+    """Someone else saved a newer version of the record first."""
+
+
+class NotFoundError(RefusedError):
+    pass
+
+
+class DatabaseUnavailableError(FrontDeskError):
+    """The database cannot be reached or opened; nothing was changed."""
+
+    exit_code = 2
+
+
+class SchemaMismatchError(FrontDeskError):
+    """The database schema is older or newer than this version of the app."""
+
+    exit_code = 2

@@ -1,0 +1,38 @@
+"""Where Front Desk keeps its files on this computer (data, logs, backups)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import platformdirs
+
+APP_NAME = "FrontDesk"
+APP_AUTHOR = "FrontDesk"
+
+
+def data_dir() -> Path:
+    """The user's data folder; FRONTDESK_HOME overrides it (tests, portable installs)."""
+    override = os.environ.get("FRONTDESK_HOME")
+    path = Path(override) if override else Path(platformdirs.user_data_dir(APP_NAME, APP_AUTHOR))
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def log_dir() -> Path:
+    override = os.environ.get("FRONTDESK_HOME")
+    path = (
+        Path(override) / "logs"
+        if override
+        else Path(platformdirs.user_log_dir(APP_NAME, APP_AUTHOR))
+    )
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def default_database_file() -> Path:
+    return data_dir() / "frontdesk.sqlite3"
+
+
+def default_database_url() -> str:
+    return f"sqlite:///{default_database_file()}"

@@ -1,0 +1,60 @@
+"""Opening the practice database for use: resolve the URL, check or apply the schema."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from frontdesk.db import migrate
+from frontdesk.db.engine import Database, open_database
+from frontdesk.db.migrate import SchemaState, SchemaStatus
+from frontdesk.domain.actor import Actor
+from frontdesk.domain.errors import SchemaMismatchError
+from frontdesk.paths import default_database_url
+from frontdesk.services import audit
+from frontdesk.services.changes import ChangeBus
+from frontdesk.services.context import ServiceContext
+
+DATABASE_ENV = "FRONTDESK_DATABASE_URL"
+
+
+def resolve_database_url(explicit: str | None) -> str:
+    """--database, else FRONTDESK_DATABASE_URL, else the file in the user's data folder."""
+    if explicit:
+        return explicit
+    return os.environ.get(DATABASE_ENV) or default_database_url()
+
+
+def open_for_use(url: str, *, upgrade: bool = True) -> tuple[Database, Path | None]:
+    """Open the database and bring its schema to this app's version.
+
+    Returns the database and the path of the copy made before migrating, if one was made.
+    A newer schema (from a newer app) is refused, and the file left untouched.
+    """
+    audit.install()
+    database = open_database(url)
+    try:
+        status = migrate.schema_status(database)
+        if status.state is SchemaState.AHEAD or (
+            not upgrade and status.state is not SchemaState.CURRENT
+        ):
+            raise SchemaMismatchError(status.describe())
+        copy = migrate.upgrade(database) if status.state is not SchemaState.CURRENT else None
+    except BaseException:
+        database.dispose()
+        raise
+    return database, copy
+
+
+def check_schema(url: str) -> SchemaStatus:
+    database = open_database(url, create=False)
+    try:
+        return migrate.schema_status(database)
+    finally:
+        database.dispose()
+
+
+def make_context(
+    database: Database, actor: Actor, changes: ChangeBus | None = None
+) -> ServiceContext:
+    return ServiceContext(database=database, actor=actor, changes=changes or ChangeBus())

@@ -1,0 +1,162 @@
+"""The service context and unit of work: one user action, one transaction, checked and audited."""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from frontdesk.db.engine import Database, describe_connection_error
+from frontdesk.domain.actor import Actor
+from frontdesk.domain.errors import (
+    ConflictError,
+    DatabaseUnavailableError,
+    FrontDeskError,
+    PermissionDeniedError,
+)
+from frontdesk.domain.permissions import Permission
+from frontdesk.services import audit
+from frontdesk.services.audit import PendingEntry
+from frontdesk.services.changes import PROCESS_TOKEN, ChangeBus
+
+log = logging.getLogger(__name__)
+
+NOTIFY_CHANNEL = "frontdesk_changes"
+
+
+@dataclass
+class ServiceContext:
+    """What every service call needs: the database, who is acting, where changes are announced."""
+
+    database: Database
+    actor: Actor
+    changes: ChangeBus = field(default_factory=ChangeBus)
+
+    def as_actor(self, actor: Actor) -> ServiceContext:
+        return ServiceContext(self.database, actor, self.changes)
+
+    def require(self, permission: Permission) -> None:
+        if not self.actor.can(permission):
+            raise PermissionDeniedError(
+                f"{self.actor.label} ({self.actor.role.label}) may not do this: "
+                f"it needs the '{permission.value.replace('_', ' ')}' permission"
+            )
+
+    @contextmanager
+    def reading(self, permission: Permission | None) -> Iterator[Session]:
+        """A read-only unit of work: nothing it does is committed."""
+        if permission is not None:
+            self.require(permission)
+        # Closing (not rolling back) ends the transaction without expiring loaded rows.
+        with translate_errors(self.database), self.database.read_sessions() as session:
+            yield session
+
+    @contextmanager
+    def writing(self, permission: Permission | None) -> Iterator[UnitOfWork]:
+        """A unit of work that commits only when told (``uow.commit()``), else rolls back."""
+        if permission is not None:
+            self.require(permission)
+        with translate_errors(self.database), self.database.write_sessions() as session:
+            session.info["actor"] = self.actor
+            uow = UnitOfWork(self, session)
+            try:
+                yield uow
+            finally:
+                if not uow.committed:
+                    session.rollback()
+        if uow.committed:
+            self.changes.publish(frozenset(uow.changed_tables))
+
+
+class UnitOfWork:
+    def __init__(self, context: ServiceContext, session: Session) -> None:
+        self.context = context
+        self.session = session
+        self.committed = False
+        self.changed_tables: set[str] = set()
+
+    @property
+    def actor(self) -> Actor:
+        return self.context.actor
+
+    def record(
+        self,
+        action: str,
+        entity: str,
+        entity_id: str | int = "",
+        *,
+        patient_id: int | None = None,
+        details: dict[str, Any] | None = None,
+    ) -> None:
+        """An audit entry that is not a row change: a chart opened, a print, an export."""
+        audit.append_entries(
+            self.session,
+            self.actor,
+            [PendingEntry(action, entity, str(entity_id), patient_id, details or {})],
+        )
+        self.session.info.setdefault("changed_tables", set()).add("audit_entries")
+
+    def mark_changed(self, *tables: str) -> None:
+        self.session.info.setdefault("changed_tables", set()).update(tables)
+
+    def commit(self) -> None:
+        self.session.flush()
+        tables: set[str] = self.session.info.get("changed_tables", set())
+        if (
+            tables
+            and self.session.bind is not None
+            and self.session.bind.dialect.name == "postgresql"
+        ):
+            # Delivered to the other workstations only if, and when, the transaction commits.
+            self.session.execute(
+                text("SELECT pg_notify(:channel, :payload)"),
+                {
+                    "channel": NOTIFY_CHANNEL,
+                    "payload": f"{PROCESS_TOKEN}|{','.join(sorted(tables))}",
+                },
+            )
+        self.session.commit()
+        self.changed_tables = set(tables)
+        self.committed = True
+
+
+def _is_disk_full(error: BaseException) -> bool:
+    message = str(getattr(error, "orig", error)).lower()
+    return "database or disk is full" in message or "no space left" in message
+
+
+@contextmanager
+def translate_errors(database: Database) -> Iterator[None]:
+    """Turn driver errors into the user-facing errors the screens and the CLI show."""
+    try:
+        yield
+    except FrontDeskError:
+        raise
+    except StaleDataError as error:
+        raise ConflictError(
+            "Someone else saved this record a moment ago; reload it to see their changes"
+        ) from error
+    except OperationalError as error:
+        if _is_disk_full(error):
+            raise FrontDeskError(
+                "The disk is full, so nothing was saved. Free some space and try again."
+            ) from error
+        if database.is_sqlite and "locked" in str(error).lower():
+            raise FrontDeskError(
+                "Another workstation is busy saving; nothing was saved. Try again in a moment."
+            ) from error
+        raise DatabaseUnavailableError(describe_connection_error(database, error)) from error
+    except DBAPIError as error:
+        if error.connection_invalidated:
+            raise DatabaseUnavailableError(describe_connection_error(database, error)) from error
+        raise
+    except sqlite3.OperationalError as error:  # pragma: no cover - usually wrapped above
+        raise DatabaseUnavailableError(str(error)) from error
