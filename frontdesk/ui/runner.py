@@ -1,0 +1,162 @@
+"""The one way screens run service calls: on a worker thread, results back on the UI thread."""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+
+from frontdesk.domain.errors import FrontDeskError
+from frontdesk.domain.progress import Cancelled
+from frontdesk.logs import log_file
+
+log = logging.getLogger(__name__)
+
+UNEXPECTED_ERROR = (
+    "Something went wrong and the action did not finish; nothing was half-saved. "
+    "Try again; if it keeps happening, send the log file {log} to your support contact."
+)
+
+
+def user_message(error: BaseException) -> str:
+    """What the person at the desk reads: our own errors verbatim, others calmly."""
+    if isinstance(error, FrontDeskError):
+        return str(error)
+    return UNEXPECTED_ERROR.format(log=log_file())
+
+
+class Task(QObject):
+    """A running call. Signals arrive on the thread that started it (the UI thread)."""
+
+    succeeded = Signal(object)
+    failed = Signal(str)
+    progressed = Signal(int, int)
+    cancelled = Signal()
+    done = Signal()
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._cancel = threading.Event()
+
+    def cancel(self) -> None:
+        self._cancel.set()
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self._cancel.is_set()
+
+    def report_progress(self, done: int, total: int) -> bool:
+        """A ProgressCallback for services; returns False once the user cancelled."""
+        self.progressed.emit(done, total)
+        return not self._cancel.is_set()
+
+
+class _Job(QRunnable):
+    def __init__(self, task: Task, call: Callable[[], Any]) -> None:
+        super().__init__()
+        self.task = task
+        self.call = call
+
+    def run(self) -> None:
+        try:
+            result = self.call()
+        except Cancelled:
+            self.task.cancelled.emit()
+        except FrontDeskError as error:
+            log.info("service call refused: %s", type(error).__name__)
+            self.task.failed.emit(user_message(error))
+        except Exception as error:
+            log.exception("service call failed")
+            self.task.failed.emit(user_message(error))
+        else:
+            if self.task.is_cancelled:
+                self.task.cancelled.emit()
+            else:
+                self.task.succeeded.emit(result)
+        self.task.done.emit()
+
+
+class Runner(QObject):
+    """Starts service calls on a thread pool.
+
+    ``run(call, on_result, on_error)``: ``call`` runs off the UI thread; ``on_result`` or
+    ``on_error`` (with a user-facing message) run on the UI thread. ``run_with_progress``
+    passes the call a progress callback that also carries Cancel.
+    """
+
+    def __init__(self, parent: QObject | None = None, pool: QThreadPool | None = None) -> None:
+        super().__init__(parent)
+        self.pool = pool or QThreadPool.globalInstance()
+        self._running: set[Task] = set()
+
+    def run(
+        self,
+        call: Callable[[], Any],
+        on_result: Callable[[Any], None] | None = None,
+        on_error: Callable[[str], None] | None = None,
+    ) -> Task:
+        return self._start(lambda _task: call(), on_result, on_error)
+
+    def run_with_progress(
+        self,
+        call: Callable[[Callable[[int, int], bool]], Any],
+        on_result: Callable[[Any], None] | None = None,
+        on_error: Callable[[str], None] | None = None,
+    ) -> Task:
+        return self._start(lambda task: call(task.report_progress), on_result, on_error)
+
+    def _start(
+        self,
+        call: Callable[[Task], Any],
+        on_result: Callable[[Any], None] | None,
+        on_error: Callable[[str], None] | None,
+    ) -> Task:
+        task = Task(self)
+        if on_result is not None:
+            task.succeeded.connect(on_result)
+        if on_error is not None:
+            task.failed.connect(on_error)
+        self._running.add(task)
+        task.done.connect(lambda: self._finished(task))
+        self.pool.start(_Job(task, lambda: call(task)))
+        return task
+
+    @Slot()
+    def _finished(self, task: Task) -> None:
+        self._running.discard(task)
+        task.deleteLater()
+
+    def wait_for_idle(self, timeout_ms: int = 30_000) -> bool:
+        """Block until every started call has finished (used at shutdown and in tests)."""
+        return self.pool.waitForDone(timeout_ms)
+
+
+class LatestOnly:
+    """Runs calls so that only the newest one's result is delivered (search as you type)."""
+
+    def __init__(self, runner: Runner) -> None:
+        self.runner = runner
+        self._counter = itertools.count(1)
+        self._latest = 0
+
+    def run(
+        self,
+        call: Callable[[], Any],
+        on_result: Callable[[Any], None],
+        on_error: Callable[[str], None] | None = None,
+    ) -> Task:
+        ticket = self._latest = next(self._counter)
+
+        def deliver(result: Any) -> None:
+            if ticket == self._latest:
+                on_result(result)
+
+        def fail(message: str) -> None:
+            if ticket == self._latest and on_error is not None:
+                on_error(message)
+
+        return self.runner.run(call, deliver, fail)
