@@ -24,12 +24,12 @@ run: $(STAMP)
 	$(BIN)/frontdesk
 
 lint: $(TEST_STAMP)
-	$(BIN)/ruff check frontdesk tests bench
-	$(BIN)/ruff format --check frontdesk tests bench
+	$(BIN)/ruff check frontdesk tests $(wildcard bench)
+	$(BIN)/ruff format --check frontdesk tests $(wildcard bench)
 	$(BIN)/lint-imports
 
 test: lint
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: $(TEST_STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m bench
