@@ -1,0 +1,1 @@
+"""The Admin area: the practice profile, its locations and providers."""

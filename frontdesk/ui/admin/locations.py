@@ -1,0 +1,105 @@
+"""Admin: the practice's locations (offices where patients are seen)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+from typing import Any
+
+from PySide6.QtWidgets import QCheckBox, QWidget
+
+from frontdesk.domain.contact import format_phone
+from frontdesk.services import practice
+from frontdesk.services.practice import LocationData, LocationForm
+from frontdesk.ui.admin.records import (
+    Column,
+    RecordDialog,
+    RecordsPanel,
+    one_line,
+    status_text,
+)
+from frontdesk.ui.main_window import ScreenContext
+from frontdesk.ui.widgets.form import add_form_row, line_edit, multiline_edit, set_field_text
+
+COLUMNS = [
+    Column("Name", lambda record: record.name),
+    Column("Address", lambda record: one_line(record.address), stretch=True),
+    Column("Phone", lambda record: format_phone(record.phone)),
+    Column("Status", lambda record: status_text(record.active)),
+]
+
+
+class LocationDialog(RecordDialog):
+    def __init__(
+        self,
+        screen: ScreenContext,
+        location: LocationData | None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(screen, "New location" if location is None else "Edit location", parent)
+        self.location = location
+        self.name = line_edit("Location name", "e.g. Main office", 120)
+        self.address = multiline_edit("Location address", rows=3)
+        self.phone = line_edit("Location phone", "e.g. 217-555-0100", 40)
+        self.active = QCheckBox("Active (offered when booking)")
+        self.active.setAccessibleName("Location is active")
+        self.active.setChecked(True)
+        add_form_row(self.form, self.fields, "name", "&Name *", self.name)
+        add_form_row(self.form, self.fields, "address", "&Address", self.address)
+        add_form_row(self.form, self.fields, "phone", "&Phone", self.phone)
+        add_form_row(self.form, self.fields, "active", "Status", self.active)
+        if location is not None:
+            set_field_text(self.name, location.name)
+            set_field_text(self.address, location.address)
+            set_field_text(self.phone, format_phone(location.phone))
+            self.active.setChecked(location.active)
+        self.mark_clean()
+        self.name.setFocus()
+
+    def snapshot(self) -> LocationForm:
+        return LocationForm(
+            name=self.name.text().strip(),
+            address=self.address.toPlainText().strip(),
+            phone=self.phone.text().strip(),
+            active=self.active.isChecked(),
+        )
+
+    def save_call(self) -> Callable[[], Any]:
+        location = self.location
+        return partial(
+            practice.save_location,
+            self.screen.services,
+            self.snapshot(),
+            None if location is None else location.id,
+            None if location is None else location.version,
+        )
+
+
+class LocationsPanel(RecordsPanel):
+    TABLES = frozenset({"locations"})
+    NOUN = "location"
+
+    def __init__(self, screen: ScreenContext, parent: QWidget | None = None) -> None:
+        super().__init__(
+            screen,
+            "Locations",
+            "The offices where patients are seen. An inactive location stays on past "
+            "appointments but is no longer offered.",
+            COLUMNS,
+            (
+                "No locations yet",
+                "Add the offices where your providers see patients, with their address "
+                "and phone number.",
+            ),
+            lambda record: not record.active,
+            parent,
+        )
+
+    def load_call(self) -> Callable[[], list[LocationData]]:
+        return partial(practice.list_locations, self.screen.services, include_inactive=True)
+
+    def make_dialog(self, record: LocationData | None) -> LocationDialog:
+        return LocationDialog(self.screen, record, self)
+
+    def describe(self, record: LocationData) -> str:
+        return f"location “{record.name}”"

@@ -1,0 +1,186 @@
+"""Admin: edit the practice profile; a save over someone else's newer save is refused."""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QMessageBox,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from frontdesk.domain.permissions import Permission
+from frontdesk.services import practice
+from frontdesk.services.changes import touches
+from frontdesk.services.practice import PracticeProfileData, PracticeProfileForm
+from frontdesk.ui.admin.profile_form import PracticeProfileFields, same_form
+from frontdesk.ui.main_window import ScreenContext
+from frontdesk.ui.style import mark_primary
+from frontdesk.ui.widgets.form import Banner, Rejected, keeping_form_errors, plain_label
+
+TABLES = frozenset({"practice_profile"})
+
+
+class ProfileEditor(QWidget):
+    loaded = Signal()
+    saved = Signal(object)
+
+    def __init__(self, screen: ScreenContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.screen = screen
+        self.can_edit = screen.services.actor.can(Permission.EDIT_PRACTICE)
+        self.version: int | None = None
+        self.profile: PracticeProfileData | None = None
+        self._baseline: PracticeProfileForm | None = None
+        self.saving = False
+
+        self.banner = Banner()
+        self.fields = PracticeProfileFields()
+        self.last_change = plain_label("", "hint")
+        self.save_button = mark_primary(QPushButton("Save changes"))
+        self.save_button.setToolTip("Save the practice profile (Enter)")
+        self.save_button.setAccessibleName("Save practice profile")
+        self.save_button.clicked.connect(self.save)
+        self.undo_button = QPushButton("Undo changes")
+        self.undo_button.setToolTip("Put back the saved profile")
+        self.undo_button.clicked.connect(self.undo)
+        for edit in self.fields.line_edits():
+            edit.returnPressed.connect(self.save)
+        self.fields.edited.connect(self._update_buttons)
+
+        content = QWidget()
+        inner = QVBoxLayout(content)
+        inner.setContentsMargins(16, 16, 16, 16)
+        inner.addWidget(plain_label("Practice profile", "sectionTitle"))
+        inner.addWidget(
+            plain_label(
+                "Letters, handouts and day sheets print this letterhead.", "hint", wrap=True
+            )
+        )
+        inner.addWidget(self.banner)
+        inner.addWidget(self.fields)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.last_change, 1)
+        buttons.addWidget(self.undo_button)
+        buttons.addWidget(self.save_button)
+        inner.addLayout(buttons)
+        inner.addStretch(1)
+        content.setMaximumWidth(760)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(content)
+        scroll.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(scroll)
+
+        if not self.can_edit:
+            self.fields.setEnabled(False)
+            self.save_button.hide()
+            self.undo_button.hide()
+            self.banner.show_message("info", "Only an administrator can change the profile.")
+        if screen.changes is not None:
+            screen.changes.changed.connect(self._on_changed)
+        self._update_buttons()
+        self.reload()
+
+    def reload(self) -> None:
+        self.screen.runner.run(
+            partial(practice.get_profile, self.screen.services), self._show, self._load_failed
+        )
+
+    def _show(self, profile: PracticeProfileData | None) -> None:
+        self.profile = profile
+        if profile is not None:
+            self.fields.load(profile)
+            self.version = profile.version
+            when = profile.updated_at.astimezone().strftime("%Y-%m-%d %H:%M")
+            self.last_change.setText(f"Last changed by {profile.updated_by or 'setup'} at {when}")
+        else:
+            self.version = None
+            self.last_change.setText("Not set up yet")
+        self._baseline = self.fields.form()
+        self._update_buttons()
+        self.loaded.emit()
+
+    def _load_failed(self, message: str) -> None:
+        self.banner.show_message("error", f"Could not load the practice profile. {message}")
+
+    def is_modified(self) -> bool:
+        return self._baseline is not None and not same_form(self.fields.form(), self._baseline)
+
+    def _update_buttons(self) -> None:
+        modified = self.is_modified()
+        self.save_button.setEnabled(self.can_edit and not self.saving)
+        self.undo_button.setEnabled(modified and not self.saving)
+
+    def save(self) -> None:
+        if self.saving or not self.can_edit:
+            return
+        self.saving = True
+        self._update_buttons()
+        self.banner.show_message("info", "Saving…")
+        call = partial(
+            practice.save_profile, self.screen.services, self.fields.form(), self.version
+        )
+        self.screen.runner.run(keeping_form_errors(call), self._on_saved, self._on_failed)
+
+    def _on_saved(self, result: Any) -> None:
+        self.saving = False
+        if isinstance(result, Rejected):
+            self._update_buttons()
+            self._show_rejected(result)
+            return
+        self._show(result)
+        when = result.updated_at.astimezone().strftime("%H:%M")
+        self.banner.show_message("success", f"Saved at {when}.")
+        self.saved.emit(result)
+
+    def _show_rejected(self, rejected: Rejected) -> None:
+        if rejected.conflict:
+            self.banner.show_message(
+                "error",
+                f"Not saved. {rejected.message} Your text is still in the form; "
+                "“Load their version” replaces it with what is saved now.",
+                ("Load their version", self.reload),
+            )
+            return
+        unplaced = self.fields.show_messages(rejected.fields)
+        text = "; ".join(unplaced.values()) if unplaced else "please correct the marked fields."
+        self.banner.show_message("error", f"Not saved: {text}")
+
+    def _on_failed(self, message: str) -> None:
+        self.saving = False
+        self._update_buttons()
+        self.banner.show_message("error", f"Not saved. {message}")
+
+    def undo(self) -> None:
+        if self.profile is not None:
+            self.fields.load(self.profile)
+        self.banner.clear()
+        self._update_buttons()
+
+    def _on_changed(self, tables: frozenset[str]) -> None:
+        # Someone's edits in progress are never overwritten; a later Save reports the conflict.
+        if touches(tables, TABLES) and not self.is_modified() and not self.saving:
+            self.reload()
+
+    def can_close(self) -> bool:
+        if not self.is_modified():
+            return True
+        answer = QMessageBox.question(
+            self,
+            "Discard changes?",
+            "The practice profile has changes that are not saved. Discard them?",
+            QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel,
+        )
+        return answer == QMessageBox.StandardButton.Discard

@@ -1,0 +1,379 @@
+"""What the locations and providers tabs share: a table of records and an editor dialog."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QBrush, QColor, QKeyEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QHeaderView,
+    QMessageBox,
+    QPushButton,
+    QStackedWidget,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from frontdesk.domain.permissions import Permission
+from frontdesk.services.changes import touches
+from frontdesk.ui.main_window import ScreenContext
+from frontdesk.ui.style import MUTED, mark_primary
+from frontdesk.ui.widgets.empty_state import EmptyState
+from frontdesk.ui.widgets.form import (
+    Banner,
+    FormFields,
+    Rejected,
+    form_layout,
+    keeping_form_errors,
+    plain_label,
+)
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+
+
+@dataclass(frozen=True)
+class Column:
+    title: str
+    text: Callable[[Any], str]
+    # The one column that takes the spare width (an address, a specialty).
+    stretch: bool = False
+
+
+class RecordTableModel(QAbstractTableModel):
+    """A small in-memory list of frozen records (locations, providers) shown as a table."""
+
+    def __init__(
+        self,
+        columns: Sequence[Column],
+        is_inactive: Callable[[Any], bool] = lambda _record: False,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.columns = list(columns)
+        self.is_inactive = is_inactive
+        self.records: list[Any] = []
+        self._muted = QBrush(QColor(MUTED))
+
+    def set_records(self, records: Sequence[Any]) -> None:
+        self.beginResetModel()
+        self.records = list(records)
+        self.endResetModel()
+
+    def record(self, row: int) -> Any:
+        return self.records[row]
+
+    def row_of(self, record_id: int) -> int:
+        for row, record in enumerate(self.records):
+            if record.id == record_id:
+                return row
+        return -1
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.records)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.columns)
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self.records):
+            return None
+        record = self.records[index.row()]
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            return self.columns[index.column()].text(record)
+        if role == Qt.ItemDataRole.ForegroundRole and self.is_inactive(record):
+            return self._muted
+        return None
+
+    def headerData(
+        self,
+        section: int,
+        orientation: Qt.Orientation,
+        role: int = Qt.ItemDataRole.DisplayRole,
+    ) -> Any:
+        if (
+            role == Qt.ItemDataRole.DisplayRole
+            and orientation == Qt.Orientation.Horizontal
+            and 0 <= section < len(self.columns)
+        ):
+            return self.columns[section].title
+        return super().headerData(section, orientation, role)
+
+
+def one_line(text: str) -> str:
+    return ", ".join(part.strip() for part in text.splitlines() if part.strip())
+
+
+def status_text(active: bool) -> str:
+    return "Active" if active else "Inactive"
+
+
+class RecordDialog(QDialog):
+    """An editor for one record: Enter saves, Esc asks before discarding, errors stay in place.
+
+    Subclasses add their fields to ``self.form`` / ``self.fields`` and implement
+    ``save_call()`` (the service call) and ``snapshot()`` (what the user typed, to detect edits).
+    """
+
+    saved = Signal(object)
+
+    def __init__(self, screen: ScreenContext, title: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.screen = screen
+        self.setWindowTitle(title)
+        self.setAccessibleName(title)
+        self.fields = FormFields()
+        self.banner = Banner()
+        self.form = form_layout()
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
+        self.save_button.setToolTip("Save (Enter)")
+        self.save_button.setDefault(True)
+        mark_primary(self.save_button)
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setToolTip("Cancel (Esc)")
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        heading = plain_label(title, "sectionTitle")
+        layout.addWidget(heading)
+        layout.addWidget(self.banner)
+        layout.addLayout(self.form)
+        layout.addStretch(1)
+        layout.addWidget(self.buttons)
+        self.setMinimumWidth(520)
+        self._baseline: object = None
+        self.saving = False
+        self.conflicted = False
+
+    def mark_clean(self) -> None:
+        self._baseline = self.snapshot()
+
+    def is_modified(self) -> bool:
+        return self.snapshot() != self._baseline
+
+    def snapshot(self) -> object:
+        raise NotImplementedError
+
+    def save_call(self) -> Callable[[], Any]:
+        raise NotImplementedError
+
+    def save(self) -> None:
+        if self.saving:
+            return
+        self.saving = True
+        self.save_button.setEnabled(False)
+        self.banner.show_message("info", "Saving…")
+        self.screen.runner.run(
+            keeping_form_errors(self.save_call()), self._on_result, self._on_error
+        )
+
+    def _on_result(self, result: Any) -> None:
+        self.saving = False
+        self.save_button.setEnabled(True)
+        if isinstance(result, Rejected):
+            self._show_rejected(result)
+            return
+        self.fields.clear_messages()
+        self.banner.clear()
+        self.saved.emit(result)
+        self.done(QDialog.DialogCode.Accepted)
+
+    def _show_rejected(self, rejected: Rejected) -> None:
+        if rejected.conflict:
+            self.conflicted = True
+            self.banner.show_message(
+                "error", f"Not saved. {rejected.message} Your text is still in the form."
+            )
+            return
+        unplaced = self.fields.show_messages(rejected.fields)
+        if unplaced:
+            self.banner.show_message("error", "Not saved: " + "; ".join(unplaced.values()))
+        else:
+            self.banner.show_message("error", "Not saved: please correct the marked fields.")
+
+    def _on_error(self, message: str) -> None:
+        self.saving = False
+        self.save_button.setEnabled(True)
+        self.banner.show_message("error", f"Not saved. {message}")
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        # Enter in a checkbox would otherwise do nothing; in this form it always means Save.
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not event.modifiers():
+            self.save()
+            return
+        super().keyPressEvent(event)
+
+    def reject(self) -> None:
+        if self.saving:
+            return
+        if self.is_modified() and not self.confirm_discard():
+            return
+        super().reject()
+
+    def confirm_discard(self) -> bool:
+        answer = QMessageBox.question(
+            self,
+            "Discard changes?",
+            "You have changes that are not saved. Close this window and discard them?",
+            QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel,
+        )
+        return answer == QMessageBox.StandardButton.Discard
+
+
+class RecordsPanel(QWidget):
+    """A titled table of records with New and Edit; an empty state while there are none."""
+
+    TABLES: frozenset[str] = frozenset()
+    NOUN = "record"
+
+    def __init__(
+        self,
+        screen: ScreenContext,
+        title: str,
+        hint: str,
+        columns: Sequence[Column],
+        empty: tuple[str, str],
+        is_inactive: Callable[[Any], bool],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.screen = screen
+        self.can_edit = screen.services.actor.can(Permission.EDIT_PRACTICE)
+        self.model = RecordTableModel(columns, is_inactive, self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setAccessibleName(title)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().hide()
+        header = self.table.horizontalHeader()
+        header.setHighlightSections(False)
+        header.setMinimumSectionSize(90)
+        for index, column in enumerate(columns):
+            if column.stretch:
+                header.setSectionResizeMode(index, QHeaderView.ResizeMode.Stretch)
+        # activated covers Enter and double-click (doubleClicked as well would open two).
+        self.table.activated.connect(lambda _index: self.edit_selected())
+
+        self.banner = Banner()
+        self.new_button = QPushButton(f"New {self.NOUN}…")
+        self.new_button.setToolTip(f"Add a {self.NOUN} (Ctrl+N)")
+        self.new_button.clicked.connect(self.new_record)
+        self.edit_button = QPushButton("Edit…")
+        self.edit_button.setToolTip(f"Change the selected {self.NOUN} (Enter)")
+        self.edit_button.clicked.connect(self.edit_selected)
+        self.new_button.setVisible(self.can_edit)
+        self.edit_button.setVisible(self.can_edit)
+
+        self.empty = EmptyState(
+            empty[0],
+            empty[1],
+            (f"Add a {self.NOUN}…", self.new_record) if self.can_edit else None,
+        )
+        self.pages = QStackedWidget()
+        self.pages.addWidget(self.table)
+        self.pages.addWidget(self.empty)
+
+        heading = QHBoxLayout()
+        heading.addWidget(plain_label(title, "sectionTitle"))
+        heading.addStretch(1)
+        heading.addWidget(self.edit_button)
+        heading.addWidget(self.new_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 16, 16, 16)
+        layout.addLayout(heading)
+        layout.addWidget(plain_label(hint, "hint", wrap=True))
+        layout.addWidget(self.banner)
+        layout.addWidget(self.pages, 1)
+        if not self.can_edit:
+            self.banner.show_message(
+                "info", f"Only an administrator can add or change {self.NOUN}s."
+            )
+        self.loaded = False
+        if screen.changes is not None:
+            screen.changes.changed.connect(self._on_changed)
+        self.refresh()
+
+    # What each kind of record supplies ---------------------------------------------------
+
+    def load_call(self) -> Callable[[], list[Any]]:
+        raise NotImplementedError
+
+    def make_dialog(self, record: Any | None) -> RecordDialog:
+        raise NotImplementedError
+
+    # Behaviour ----------------------------------------------------------------------------
+
+    def refresh(self, select_id: int | None = None) -> None:
+        if select_id is None:
+            current = self.selected()
+            select_id = current.id if current is not None else None
+
+        def show(records: list[Any]) -> None:
+            self.model.set_records(records)
+            self.loaded = True
+            self.pages.setCurrentWidget(self.table if records else self.empty)
+            self.edit_button.setEnabled(bool(records))
+            row = self.model.row_of(select_id) if select_id is not None else -1
+            if row < 0 and records:
+                row = 0
+            if row >= 0:
+                self.table.selectRow(row)
+            self.table.resizeColumnsToContents()
+
+        def fail(message: str) -> None:
+            self.banner.show_message("error", f"Could not load the {self.NOUN}s. {message}")
+
+        self.screen.runner.run(self.load_call(), show, fail)
+
+    def _on_changed(self, tables: frozenset[str]) -> None:
+        if touches(tables, self.TABLES):
+            self.refresh()
+
+    def selected(self) -> Any | None:
+        rows = self.table.selectionModel().selectedRows() if self.table.selectionModel() else []
+        return self.model.record(rows[0].row()) if rows else None
+
+    def new_record(self) -> None:
+        if self.can_edit:
+            self.open_dialog(None)
+
+    def edit_selected(self) -> None:
+        record = self.selected()
+        if record is not None and self.can_edit:
+            self.open_dialog(record)
+
+    def open_dialog(self, record: Any | None) -> RecordDialog:
+        dialog = self.make_dialog(record)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.saved.connect(self._on_saved)
+        self.dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _on_saved(self, record: Any) -> None:
+        self.banner.show_message("success", f"Saved {self.describe(record)}.")
+        self.refresh(select_id=record.id)
+
+    def describe(self, record: Any) -> str:
+        return str(record.id)

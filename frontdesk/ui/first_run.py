@@ -1,0 +1,345 @@
+"""First-run setup: the practice profile and at least one provider, saved together."""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QDialog,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QScrollArea,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from frontdesk.domain.contact import clean_text
+from frontdesk.services import practice
+from frontdesk.services.practice import ProviderForm
+from frontdesk.ui.admin.profile_form import PracticeProfileFields
+from frontdesk.ui.main_window import ScreenContext
+from frontdesk.ui.style import mark_primary
+from frontdesk.ui.widgets.form import (
+    Banner,
+    FieldMessage,
+    FormFields,
+    Rejected,
+    keeping_form_errors,
+    line_edit,
+    plain_label,
+)
+
+PROVIDER_FIELDS = (
+    ("first_name", "First name *", ""),
+    ("last_name", "Last name *", ""),
+    ("credentials", "Credentials", "e.g. MD"),
+    ("specialty", "Specialty", "e.g. Spine surgery"),
+)
+
+
+class ProviderRow(QFrame):
+    """One provider's name, credentials and specialty, each with its message slot."""
+
+    remove_requested = Signal(object)
+
+    def __init__(self, number: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.fields = FormFields()
+        self.edits: dict[str, QLineEdit] = {}
+        self.messages: dict[str, FieldMessage] = {}
+        grid = QGridLayout(self)
+        grid.setContentsMargins(0, 4, 0, 4)
+        grid.setHorizontalSpacing(10)
+        grid.setVerticalSpacing(2)
+        self.title = plain_label("", "sectionTitle")
+        grid.addWidget(self.title, 0, 0, 1, 4)
+        for column, (key, caption, placeholder) in enumerate(PROVIDER_FIELDS):
+            edit = line_edit("", placeholder)
+            label = QLabel(caption)
+            label.setTextFormat(Qt.TextFormat.PlainText)
+            label.setBuddy(edit)
+            message = FieldMessage()
+            grid.addWidget(label, 1, column)
+            grid.addWidget(edit, 2, column)
+            grid.addWidget(message, 3, column, Qt.AlignmentFlag.AlignTop)
+            grid.setColumnStretch(column, 1)
+            self.edits[key] = edit
+            self.messages[key] = message
+            self.fields.add(key, edit, message)
+        self.remove_button = QPushButton("Remove")
+        self.remove_button.clicked.connect(lambda: self.remove_requested.emit(self))
+        grid.addWidget(self.remove_button, 2, len(PROVIDER_FIELDS))
+        self.set_number(number)
+
+    def set_number(self, number: int) -> None:
+        self.number = number
+        self.title.setText(f"Provider {number}")
+        for key, caption, _placeholder in PROVIDER_FIELDS:
+            self.edits[key].setAccessibleName(f"Provider {number} {caption.rstrip(' *').lower()}")
+        self.remove_button.setAccessibleName(f"Remove provider {number}")
+        self.remove_button.setVisible(number > 1)
+
+    def form(self) -> ProviderForm:
+        return ProviderForm(**{key: edit.text() for key, edit in self.edits.items()})
+
+    def is_blank(self) -> bool:
+        return not any(clean_text(edit.text()) for edit in self.edits.values())
+
+
+class ProvidersPage(QWidget):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.rows: list[ProviderRow] = []
+        self.list = QVBoxLayout()
+        self.list.setSpacing(6)
+        self.add_button = QPushButton("Add another provider")
+        self.add_button.setToolTip("Add a row for one more provider (Alt+A)")
+        self.add_button.setShortcut("Alt+A")
+        self.add_button.clicked.connect(self.add_row)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(self.list)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.add_button)
+        buttons.addStretch(1)
+        layout.addLayout(buttons)
+        layout.addStretch(1)
+        self.add_row()
+
+    def add_row(self) -> ProviderRow:
+        row = ProviderRow(len(self.rows) + 1)
+        row.remove_requested.connect(self.remove_row)
+        self.rows.append(row)
+        self.list.addWidget(row)
+        row.edits["first_name"].setFocus()
+        return row
+
+    def remove_row(self, row: ProviderRow) -> None:
+        if len(self.rows) <= 1:
+            return
+        self.rows.remove(row)
+        self.list.removeWidget(row)
+        row.deleteLater()
+        for number, remaining in enumerate(self.rows, start=1):
+            remaining.set_number(number)
+        self.rows[-1].edits["first_name"].setFocus()
+
+    def rows_to_save(self) -> list[ProviderRow]:
+        """The first row always (so an empty one is reported); later rows unless left blank."""
+        return [row for index, row in enumerate(self.rows) if index == 0 or not row.is_blank()]
+
+    def has_text(self) -> bool:
+        return any(not row.is_blank() for row in self.rows)
+
+
+def _scrolling(widget: QWidget) -> QScrollArea:
+    scroll = QScrollArea()
+    scroll.setWidgetResizable(True)
+    scroll.setFrameShape(QFrame.Shape.NoFrame)
+    scroll.setWidget(widget)
+    return scroll
+
+
+class FirstRunDialog(QDialog):
+    """Two steps, keyboard first: Enter goes on (then finishes), Esc asks before discarding."""
+
+    completed = Signal(object)
+
+    STEPS = (
+        (
+            "Step 1 of 2: Your practice",
+            "Letters and handouts print these details. You can change them later in Admin.",
+        ),
+        (
+            "Step 2 of 2: Providers",
+            "Add the surgeons and other providers who see patients: at least one now; "
+            "you can add more later in Admin.",
+        ),
+    )
+
+    def __init__(self, screen: ScreenContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.screen = screen
+        self.saving = False
+        self.setWindowTitle("Set up Front Desk")
+        self.setAccessibleName("Set up Front Desk")
+
+        self.profile = PracticeProfileFields()
+        self.providers = ProvidersPage()
+        self.pages = QStackedWidget()
+        self.pages.addWidget(_scrolling(self.profile))
+        self.pages.addWidget(_scrolling(self.providers))
+
+        self.step_title = plain_label("", "sectionTitle")
+        self.step_hint = plain_label("", "hint", wrap=True)
+        self.banner = Banner()
+
+        self.back_button = QPushButton("Back")
+        self.back_button.setToolTip("Back to the practice details")
+        self.next_button = mark_primary(QPushButton("Next"))
+        self.next_button.setToolTip("Go on to the providers (Enter)")
+        self.finish_button = mark_primary(QPushButton("Save and start"))
+        self.finish_button.setToolTip("Save the practice and providers (Enter)")
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.setToolTip("Close without setting up (Esc)")
+        self.back_button.clicked.connect(lambda: self.go_to(0))
+        self.next_button.clicked.connect(self.next_step)
+        self.finish_button.clicked.connect(self.finish)
+        self.cancel_button.clicked.connect(self.reject)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(20, 16, 20, 12)
+        layout.addWidget(plain_label("Welcome to Front Desk", "pageTitle"))
+        layout.addWidget(self.step_title)
+        layout.addWidget(self.step_hint)
+        layout.addWidget(self.banner)
+        layout.addWidget(self.pages, 1)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.cancel_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.back_button)
+        buttons.addWidget(self.next_button)
+        buttons.addWidget(self.finish_button)
+        layout.addLayout(buttons)
+        self.resize(820, 660)
+        self.go_to(0)
+
+    # Steps --------------------------------------------------------------------------------
+
+    @property
+    def step(self) -> int:
+        return self.pages.currentIndex()
+
+    def go_to(self, step: int) -> None:
+        self.pages.setCurrentIndex(step)
+        title, hint = self.STEPS[step]
+        self.step_title.setText(title)
+        self.step_hint.setText(hint)
+        first = step == 0
+        self.back_button.setVisible(not first)
+        self.next_button.setVisible(first)
+        self.finish_button.setVisible(not first)
+        # Enter presses the one obvious next button.
+        self.next_button.setDefault(first)
+        self.finish_button.setDefault(not first)
+        if first:
+            self.profile.name.setFocus()
+        else:
+            self.providers.rows[0].edits["first_name"].setFocus()
+
+    def next_step(self) -> None:
+        problems = self.profile.precheck()
+        self.profile.show_messages(problems)
+        if problems:
+            self.banner.show_message("error", "Please correct the marked fields.")
+            return
+        self.banner.clear()
+        self.go_to(1)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not event.modifiers():
+            if self.step == 0:
+                self.next_step()
+            else:
+                self.finish()
+            return
+        super().keyPressEvent(event)
+
+    # Saving -------------------------------------------------------------------------------
+
+    def finish(self) -> None:
+        if self.saving:
+            return
+        rows = self.providers.rows_to_save()
+        for row in self.providers.rows:
+            row.fields.clear_messages()
+        self.profile.fields.clear_messages()
+        self.saving = True
+        self._enable(False)
+        self.banner.show_message("info", "Saving…")
+        self._saving_rows = rows
+        call = partial(
+            practice.complete_first_run,
+            self.screen.services,
+            self.profile.form(),
+            [row.form() for row in rows],
+        )
+        self.screen.runner.run(keeping_form_errors(call), self._on_result, self._on_error)
+
+    def _enable(self, enabled: bool) -> None:
+        for button in (self.back_button, self.finish_button, self.cancel_button):
+            button.setEnabled(enabled)
+        self.pages.setEnabled(enabled)
+
+    def _on_result(self, result: Any) -> None:
+        self.saving = False
+        self._enable(True)
+        if isinstance(result, Rejected):
+            self._show_rejected(result)
+            return
+        self.banner.clear()
+        self.completed.emit(result)
+        self.done(QDialog.DialogCode.Accepted)
+
+    def _show_rejected(self, rejected: Rejected) -> None:
+        profile_messages: dict[str, str] = {}
+        row_messages: dict[int, dict[str, str]] = {}
+        other: list[str] = []
+        for key, message in rejected.fields.items():
+            prefix, dot, name = key.partition(".")
+            if dot and prefix.startswith("provider") and prefix[8:].isdigit():
+                row_messages.setdefault(int(prefix[8:]), {})[name] = message
+            elif key in self.profile.fields:
+                profile_messages[key] = message
+            else:
+                other.append(message)
+        # Provider messages first, so focus ends on the page the user is sent to.
+        for index, messages in row_messages.items():
+            if index < len(self._saving_rows):
+                self._saving_rows[index].fields.show_messages(messages)
+        if profile_messages:
+            self.go_to(0)
+            self.profile.show_messages(profile_messages)
+        elif row_messages:
+            self.go_to(1)
+            first = min(row_messages)
+            self._saving_rows[first].fields.show_messages(row_messages[first])
+        summary = "; ".join(other) if other else "please correct the marked fields"
+        self.banner.show_message("error", f"Not saved yet: {summary}.")
+
+    def _on_error(self, message: str) -> None:
+        self.saving = False
+        self._enable(True)
+        self.banner.show_message("error", f"Not saved. {message}")
+
+    # Leaving ------------------------------------------------------------------------------
+
+    def has_typed_data(self) -> bool:
+        return self.profile.has_text() or self.providers.has_text()
+
+    def reject(self) -> None:
+        if self.saving:
+            return
+        if self.has_typed_data() and not self.confirm_discard():
+            return
+        super().reject()
+
+    def confirm_discard(self) -> bool:
+        answer = QMessageBox.question(
+            self,
+            "Discard the setup?",
+            "What you typed will be lost and Front Desk will close. The practice is set up "
+            "only when you finish both steps.",
+            QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel,
+        )
+        return answer == QMessageBox.StandardButton.Discard

@@ -1,0 +1,391 @@
+"""The main window: a sidebar of areas, the current area, and the status bar.
+
+Add an area by adding one line to AREAS. An area is a QWidget built by ``factory(screen)``;
+it may implement ``focus_search()``, ``new_item()`` and ``print_current()``, which Ctrl+F,
+Ctrl+N and Ctrl+P call on the current area (returning False means "nothing to do here"),
+and ``can_close()``, asked before the window closes (False keeps it open).
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QByteArray, QObject, QSettings, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from frontdesk import __version__
+from frontdesk.logs import log_file
+from frontdesk.paths import data_dir
+from frontdesk.services.context import ServiceContext
+from frontdesk.ui.runner import Runner
+from frontdesk.ui.widgets.empty_state import EmptyState
+from frontdesk.ui.widgets.form import plain_label
+
+log = logging.getLogger(__name__)
+
+APP_TITLE = "Front Desk"
+
+
+@dataclass
+class ScreenContext:
+    """What every screen needs: the service context (database + acting user), the runner
+    for service calls, and the change hub whose ``changed(frozenset[str])`` signal says which
+    tables changed (``None`` where no hub runs)."""
+
+    services: ServiceContext
+    runner: Runner
+    changes: QObject | None = None
+
+    @property
+    def database_label(self) -> str:
+        return self.services.database.describe()
+
+    @property
+    def user_label(self) -> str:
+        return self.services.actor.label
+
+
+AreaFactory = Callable[[ScreenContext], QWidget]
+
+
+@dataclass(frozen=True)
+class Area:
+    key: str
+    title: str
+    # "package.module:Callable", imported the first time the area opens, so start-up loads
+    # only the area shown first. None: not built yet; an honest empty state says what will be.
+    factory: str | AreaFactory | None
+    summary: str
+
+
+AREAS: list[Area] = [
+    Area(
+        "today",
+        "Today",
+        None,
+        "Today's appointments for each provider, who has arrived, and times freed by "
+        "cancellations with the waitlist beside them will appear here.",
+    ),
+    Area(
+        "requests",
+        "Requests",
+        None,
+        "Consultation requests from referring doctors will be listed here with the records "
+        "each one still needs and what to do next.",
+    ),
+    Area(
+        "schedule",
+        "Schedule",
+        None,
+        "The providers' calendars will be here: find the next free time and book visits.",
+    ),
+    Area(
+        "patients",
+        "Patients",
+        None,
+        "Search for a patient by name or date of birth and open their chart here.",
+    ),
+    Area(
+        "handouts",
+        "Handouts",
+        None,
+        "Patient handouts and pre-visit packets will be printed from here.",
+    ),
+    Area(
+        "admin",
+        "Admin",
+        "frontdesk.ui.admin.area:AdminArea",
+        "The practice profile, locations and providers.",
+    ),
+]
+
+HOOKS = {
+    "focus_search": "search in",
+    "new_item": "create in",
+    "print_current": "print in",
+}
+
+SETTINGS_GEOMETRY = "main_window/geometry"
+SETTINGS_STATE = "main_window/state"
+SETTINGS_AREA = "main_window/area"
+DEFAULT_SIZE = (1280, 800)
+
+
+def _build_area(area: Area, screen: ScreenContext) -> QWidget:
+    factory = area.factory
+    if factory is None:
+        return EmptyState(
+            f"{area.title} is not available yet",
+            area.summary + "\n\nThis part of Front Desk comes in a later version.",
+        )
+    if isinstance(factory, str):
+        module_name, _, attribute = factory.partition(":")
+        factory = getattr(importlib.import_module(module_name), attribute)
+    return factory(screen)
+
+
+class MainWindow(QMainWindow):
+    area_changed = Signal(str)
+
+    def __init__(
+        self,
+        screen: ScreenContext,
+        settings: QSettings | None = None,
+        areas: list[Area] | None = None,
+        practice_name: str = "",
+    ) -> None:
+        super().__init__()
+        self.screen = screen
+        self.settings = settings if settings is not None else QSettings()
+        self.areas = list(AREAS if areas is None else areas)
+        self._widgets: dict[str, QWidget] = {}
+        self.setWindowTitle(f"{APP_TITLE} — {practice_name}" if practice_name else APP_TITLE)
+        self.setObjectName("mainWindow")
+
+        self.sidebar = QListWidget()
+        self.sidebar.setObjectName("sidebar")
+        self.sidebar.setAccessibleName("Areas")
+        self.sidebar.setFixedWidth(190)
+        self.sidebar.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        font = self.sidebar.font()
+        font.setPointSizeF(font.pointSizeF() * 1.1)
+        self.sidebar.setFont(font)
+        for index, area in enumerate(self.areas):
+            item = QListWidgetItem(area.title)
+            item.setData(Qt.ItemDataRole.UserRole, area.key)
+            if index < 9:
+                item.setToolTip(f"{area.title} (Ctrl+{index + 1})")
+            self.sidebar.addItem(item)
+
+        self.stack = QStackedWidget()
+        self.stack.setAccessibleName("Current area")
+        for _area in self.areas:
+            # A placeholder until the area is first opened.
+            self.stack.addWidget(QWidget())
+
+        central = QWidget()
+        row = QHBoxLayout(central)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(0)
+        row.addWidget(self.sidebar)
+        row.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+
+        self.database_label = plain_label(f"Database: {screen.database_label}")
+        self.database_label.setAccessibleName("Database in use")
+        self.user_label = plain_label(f"Signed in: {screen.user_label}")
+        self.user_label.setAccessibleName("Signed-in user")
+        self.statusBar().addPermanentWidget(self.database_label)
+        self.statusBar().addPermanentWidget(self.user_label)
+
+        self._build_menus()
+        self.sidebar.currentRowChanged.connect(self._show_row)
+        self._restore()
+
+    # Areas -------------------------------------------------------------------------------
+
+    def area_keys(self) -> list[str]:
+        return [area.key for area in self.areas]
+
+    def current_key(self) -> str:
+        row = self.sidebar.currentRow()
+        return self.areas[row].key if 0 <= row < len(self.areas) else ""
+
+    def current_area(self) -> QWidget | None:
+        return self._widgets.get(self.current_key())
+
+    def area_widget(self, key: str) -> QWidget:
+        """The area's widget, built on first use."""
+        if key not in self._widgets:
+            index = self.area_keys().index(key)
+            area = self.areas[index]
+            try:
+                widget = _build_area(area, self.screen)
+            except Exception:
+                log.exception("could not open the %s area", area.key)
+                widget = EmptyState(
+                    f"{area.title} could not be opened",
+                    "Something went wrong while opening this area. The rest of Front Desk "
+                    f"works as usual. The details are in the log file {log_file()}.",
+                )
+            widget.setAccessibleName(area.title)
+            placeholder = self.stack.widget(index)
+            self.stack.insertWidget(index, widget)
+            self.stack.removeWidget(placeholder)
+            placeholder.deleteLater()
+            self._widgets[key] = widget
+        return self._widgets[key]
+
+    def show_area(self, key: str) -> None:
+        self.sidebar.setCurrentRow(self.area_keys().index(key))
+
+    def _show_row(self, row: int) -> None:
+        if not 0 <= row < len(self.areas):
+            return
+        key = self.areas[row].key
+        widget = self.area_widget(key)
+        self.stack.setCurrentWidget(widget)
+        self.settings.setValue(SETTINGS_AREA, key)
+        self.area_changed.emit(key)
+
+    # Actions -----------------------------------------------------------------------------
+
+    def _build_menus(self) -> None:
+        menus = self.menuBar()
+        file_menu = menus.addMenu("&File")
+        self.new_action = self._action("&New", "Ctrl+N", lambda: self.call_hook("new_item"))
+        self.print_action = self._action(
+            "&Print…", "Ctrl+P", lambda: self.call_hook("print_current")
+        )
+        quit_action = self._action("&Quit", "Ctrl+Q", self.close)
+        file_menu.addActions([self.new_action, self.print_action])
+        file_menu.addSeparator()
+        file_menu.addAction(quit_action)
+        edit_menu = menus.addMenu("&Edit")
+        self.find_action = self._action("&Find", "Ctrl+F", lambda: self.call_hook("focus_search"))
+        edit_menu.addAction(self.find_action)
+        go_menu = menus.addMenu("&Go")
+        for index, area in enumerate(self.areas[:9]):
+            action = self._action(
+                area.title,
+                f"Ctrl+{index + 1}",
+                lambda _checked=False, key=area.key: self.show_area(key),
+            )
+            go_menu.addAction(action)
+        help_menu = menus.addMenu("&Help")
+        self.help_action = self._action("&Help and about", "F1", self.show_help)
+        help_menu.addAction(self.help_action)
+
+    def _action(self, text: str, shortcut: str, slot: Callable[[], Any]) -> QAction:
+        action = QAction(text, self)
+        action.setShortcut(QKeySequence(shortcut))
+        action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        action.setToolTip(f"{text.replace('&', '').rstrip('…')} ({shortcut})")
+        action.triggered.connect(slot)
+        self.addAction(action)
+        return action
+
+    def call_hook(self, hook: str) -> bool:
+        """Run the current area's hook; say so in the status bar when it has none."""
+        area = self.current_area()
+        method = getattr(area, hook, None) if area is not None else None
+        # A hook may return False to say it has nothing to do in the area's current state.
+        if callable(method) and method() is not False:
+            return True
+        title = self.areas[self.sidebar.currentRow()].title
+        self.statusBar().showMessage(f"There is nothing to {HOOKS[hook]} {title}.", 4000)
+        return False
+
+    def show_help(self) -> None:
+        dialog = AboutDialog(self.screen, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.about_dialog = dialog
+        dialog.open()
+
+    # Settings ----------------------------------------------------------------------------
+
+    def _restore(self) -> None:
+        geometry = self.settings.value(SETTINGS_GEOMETRY)
+        if not (isinstance(geometry, QByteArray) and self.restoreGeometry(geometry)):
+            self._default_geometry()
+        state = self.settings.value(SETTINGS_STATE)
+        if isinstance(state, QByteArray):
+            self.restoreState(state)
+        key = self.settings.value(SETTINGS_AREA)
+        self.show_area(key if key in self.area_keys() else self.areas[0].key)
+
+    def _default_geometry(self) -> None:
+        width, height = DEFAULT_SIZE
+        screen = QGuiApplication.primaryScreen()
+        if screen is not None:
+            available = screen.availableGeometry()
+            width = min(width, available.width())
+            height = min(height, available.height())
+            self.resize(width, height)
+            frame = self.frameGeometry()
+            frame.moveCenter(available.center())
+            self.move(frame.topLeft())
+        else:
+            self.resize(width, height)
+
+    def save_settings(self) -> None:
+        self.settings.setValue(SETTINGS_GEOMETRY, self.saveGeometry())
+        self.settings.setValue(SETTINGS_STATE, self.saveState())
+        self.settings.setValue(SETTINGS_AREA, self.current_key())
+        self.settings.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        for widget in self._widgets.values():
+            can_close = getattr(widget, "can_close", None)
+            if callable(can_close) and not can_close():
+                event.ignore()
+                return
+        self.save_settings()
+        super().closeEvent(event)
+
+
+class AboutDialog(QDialog):
+    """F1: the version, where the data and the log are, and the keyboard shortcuts."""
+
+    def __init__(self, screen: ScreenContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(f"About {APP_TITLE}")
+        self.setAccessibleName(f"About {APP_TITLE}")
+        layout = QVBoxLayout(self)
+        title = plain_label(f"{APP_TITLE} {__version__}", "pageTitle")
+        layout.addWidget(title)
+        layout.addWidget(
+            plain_label(
+                "Consultation requests, scheduling, history and handouts for a spine practice.",
+                "hint",
+                wrap=True,
+            )
+        )
+        details = QFormLayout()
+        self.database_value = self._selectable(screen.database_label)
+        self.log_value = self._selectable(str(log_file()))
+        details.addRow("Database:", self.database_value)
+        details.addRow("Signed in:", self._selectable(screen.user_label))
+        details.addRow("Log file:", self.log_value)
+        details.addRow("Data folder:", self._selectable(str(data_dir())))
+        layout.addLayout(details)
+        layout.addSpacing(8)
+        layout.addWidget(plain_label("Keyboard shortcuts", "sectionTitle"))
+        keys = QFormLayout()
+        for shortcut, meaning in (
+            ("Ctrl+F", "Search in the current area"),
+            ("Ctrl+N", "New item in the current area"),
+            ("Ctrl+P", "Print, where printing applies"),
+            ("Ctrl+1 … Ctrl+6", "Go to Today, Requests, Schedule, Patients, Handouts, Admin"),
+            ("Enter / Esc", "Save / cancel a form (Esc asks before discarding changes)"),
+            ("F1", "This window"),
+        ):
+            keys.addRow(plain_label(shortcut), plain_label(meaning))
+        layout.addLayout(keys)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        buttons.accepted.connect(self.accept)
+        layout.addWidget(buttons)
+        self.setMinimumWidth(560)
+
+    def _selectable(self, text: str) -> QLabel:
+        label = plain_label(text, wrap=True)
+        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        return label

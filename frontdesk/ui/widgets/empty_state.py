@@ -1,0 +1,40 @@
+"""What a screen shows when it has nothing yet: what will be here and what to do next."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QPushButton, QVBoxLayout, QWidget
+
+from frontdesk.ui.widgets.form import plain_label
+
+
+class EmptyState(QWidget):
+    def __init__(
+        self,
+        title: str,
+        text: str,
+        action: tuple[str, Callable[[], None]] | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        layout.addStretch(1)
+        self.title = plain_label(title, "emptyStateTitle", wrap=True)
+        self.title.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        self.text = plain_label(text, "emptyStateText", wrap=True)
+        self.text.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        self.text.setMaximumWidth(560)
+        layout.addWidget(self.title)
+        layout.addSpacing(6)
+        layout.addWidget(self.text, 0, Qt.AlignmentFlag.AlignHCenter)
+        self.button: QPushButton | None = None
+        if action is not None:
+            self.button = QPushButton(action[0])
+            self.button.clicked.connect(action[1])
+            layout.addSpacing(12)
+            layout.addWidget(self.button, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addStretch(2)
+        self.setAccessibleName(title)
+        self.setAccessibleDescription(text)

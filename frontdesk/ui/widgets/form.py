@@ -1,0 +1,271 @@
+"""Form rows that show a service's per-field messages next to the field they are about."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from frontdesk.domain.errors import ConflictError, ValidationError
+
+_T = TypeVar("_T")
+
+
+def plain_label(text: str = "", object_name: str = "", *, wrap: bool = False) -> QLabel:
+    """A label that never interprets markup, so a name like "<b>x</b>" shows as typed."""
+    label = QLabel()
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setText(text)
+    label.setWordWrap(wrap)
+    if object_name:
+        label.setObjectName(object_name)
+    return label
+
+
+class FieldMessage(QLabel):
+    """The message under one field ("not a phone number ..."); hidden while there is none."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("fieldError")
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setWordWrap(True)
+        self.hide()
+
+    def show_message(self, message: str) -> None:
+        self.setText(message)
+        self.setVisible(bool(message))
+
+
+def multiline_edit(accessible_name: str, rows: int = 3) -> QPlainTextEdit:
+    """A multi-line box where Tab leaves the field, as a keyboard user expects."""
+    edit = QPlainTextEdit()
+    edit.setTabChangesFocus(True)
+    edit.setAccessibleName(accessible_name)
+    line = edit.fontMetrics().lineSpacing()
+    edit.setFixedHeight(line * rows + 14)
+    return edit
+
+
+def line_edit(accessible_name: str, placeholder: str = "", max_length: int = 0) -> QLineEdit:
+    edit = QLineEdit()
+    edit.setAccessibleName(accessible_name)
+    if placeholder:
+        edit.setPlaceholderText(placeholder)
+    if max_length:
+        edit.setMaxLength(max_length)
+    return edit
+
+
+def field_text(widget: QWidget) -> str:
+    if isinstance(widget, QLineEdit):
+        return widget.text()
+    if isinstance(widget, QPlainTextEdit):
+        return widget.toPlainText()
+    raise TypeError(f"no text in {type(widget).__name__}")
+
+
+def set_field_text(widget: QWidget, text: str) -> None:
+    if isinstance(widget, QLineEdit):
+        widget.setText(text)
+        widget.setCursorPosition(0)
+    elif isinstance(widget, QPlainTextEdit):
+        widget.setPlainText(text)
+    else:
+        raise TypeError(f"no text in {type(widget).__name__}")
+
+
+class FormFields:
+    """Which widget and message label belong to each field key the services use."""
+
+    def __init__(self) -> None:
+        self._fields: dict[str, tuple[QWidget, FieldMessage]] = {}
+
+    def add(self, key: str, widget: QWidget, message: FieldMessage) -> None:
+        self._fields[key] = (widget, message)
+
+    def remove(self, key: str) -> None:
+        self._fields.pop(key, None)
+
+    def widget(self, key: str) -> QWidget:
+        return self._fields[key][0]
+
+    def message(self, key: str) -> FieldMessage:
+        return self._fields[key][1]
+
+    def keys(self) -> Iterable[str]:
+        return self._fields.keys()
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._fields
+
+    def clear_messages(self) -> None:
+        for widget, message in self._fields.values():
+            message.show_message("")
+            widget.setAccessibleDescription("")
+
+    def show_messages(self, messages: Mapping[str, str]) -> dict[str, str]:
+        """Show each message next to its field; focus the first; return those with no field."""
+        self.clear_messages()
+        unplaced: dict[str, str] = {}
+        first: QWidget | None = None
+        for key, text in messages.items():
+            if key not in self._fields:
+                unplaced[key] = text
+                continue
+            widget, message = self._fields[key]
+            message.show_message(_sentence(text))
+            # Screen readers announce the description with the field.
+            widget.setAccessibleDescription(_sentence(text))
+            if first is None:
+                first = widget
+        if first is not None:
+            first.setFocus(Qt.FocusReason.OtherFocusReason)
+        return unplaced
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:] if text else text
+
+
+def add_form_row(
+    layout: QFormLayout,
+    fields: FormFields,
+    key: str,
+    label: str,
+    widget: QWidget,
+    hint: str = "",
+) -> FieldMessage:
+    """A labelled row: the field, an optional hint under it, and its (hidden) message."""
+    column = QVBoxLayout()
+    column.setContentsMargins(0, 0, 0, 0)
+    column.setSpacing(2)
+    column.addWidget(widget)
+    if hint:
+        hint_label = plain_label(hint, "hint", wrap=True)
+        column.addWidget(hint_label)
+    message = FieldMessage()
+    column.addWidget(message)
+    caption = QLabel(label)
+    caption.setTextFormat(Qt.TextFormat.PlainText)
+    caption.setBuddy(widget)
+    layout.addRow(caption, column)
+    fields.add(key, widget, message)
+    return message
+
+
+def form_layout() -> QFormLayout:
+    layout = QFormLayout()
+    layout.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+    layout.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+    layout.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
+    layout.setVerticalSpacing(8)
+    layout.setHorizontalSpacing(12)
+    return layout
+
+
+class Banner(QFrame):
+    """A one-line message over a form: what happened and, for errors, what to do."""
+
+    KINDS = ("error", "success", "info")
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("banner")
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(10, 6, 10, 6)
+        self.label = plain_label("", wrap=True)
+        self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        row.addWidget(self.label, 1)
+        self.action = QPushButton()
+        self.action.hide()
+        row.addWidget(self.action)
+        self._action_callback: Callable[[], None] | None = None
+        self.action.clicked.connect(self._run_action)
+        self.hide()
+
+    def show_message(
+        self,
+        kind: str,
+        text: str,
+        action: tuple[str, Callable[[], None]] | None = None,
+    ) -> None:
+        assert kind in self.KINDS, kind
+        self.setProperty("kind", kind)
+        # Re-polish so the stylesheet picks up the new property.
+        self.style().unpolish(self)
+        self.style().polish(self)
+        for child in self.findChildren(QLabel):
+            child.style().unpolish(child)
+            child.style().polish(child)
+        self.label.setText(text)
+        self.setAccessibleName({"error": "Problem", "success": "Done", "info": "Note"}[kind])
+        self.setAccessibleDescription(text)
+        if action is None:
+            self.action.hide()
+            self._action_callback = None
+        else:
+            self.action.setText(action[0])
+            self._action_callback = action[1]
+            self.action.show()
+        self.show()
+
+    def clear(self) -> None:
+        self.label.clear()
+        self.action.hide()
+        self._action_callback = None
+        self.hide()
+
+    @property
+    def kind(self) -> str:
+        return str(self.property("kind") or "")
+
+    @property
+    def text(self) -> str:
+        return "" if self.isHidden() else self.label.text()
+
+    def _run_action(self) -> None:
+        if self._action_callback is not None:
+            self._action_callback()
+
+
+@dataclass(frozen=True)
+class Rejected:
+    """A save the services refused for a reason the form shows in place.
+
+    The Runner delivers errors as one sentence; a form also needs the field keys of a
+    ValidationError, and must know a ConflictError (someone saved first) to offer reloading.
+    """
+
+    message: str
+    fields: dict[str, str] = field(default_factory=dict)
+    conflict: bool = False
+
+
+def keeping_form_errors(call: Callable[[], _T]) -> Callable[[], _T | Rejected]:
+    """Wrap a service call so validation errors and conflicts come back as a Rejected result."""
+
+    def wrapped() -> Any:
+        try:
+            return call()
+        except ValidationError as error:
+            return Rejected(str(error), dict(error.fields))
+        except ConflictError as error:
+            return Rejected(str(error), conflict=True)
+
+    return wrapped

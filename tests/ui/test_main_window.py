@@ -1,0 +1,192 @@
+"""The main window: areas in the sidebar, remembered settings, shortcuts, status bar, help."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QLabel, QWidget
+from pytestqt.qtbot import QtBot
+from sqlalchemy.engine import make_url
+
+from frontdesk import __version__
+from frontdesk.logs import log_file
+from frontdesk.services.bootstrap import make_context, open_for_use
+from frontdesk.services.context import ServiceContext
+from frontdesk.ui.admin.area import AdminArea
+from frontdesk.ui.main_window import AREAS, AboutDialog, Area, MainWindow, ScreenContext
+from frontdesk.ui.runner import Runner
+from frontdesk.ui.widgets.empty_state import EmptyState
+from tests.conftest import make_actor
+
+# The offscreen platform used by the tests warns when a window's size limits change.
+pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
+
+
+@pytest.fixture
+def screen(context: ServiceContext) -> Iterator[ScreenContext]:
+    runner = Runner()
+    yield ScreenContext(context, runner)
+    runner.wait_for_idle()
+
+
+@pytest.fixture
+def settings_path(tmp_path: Path) -> Path:
+    return tmp_path / "workstation.ini"
+
+
+def settings_at(path: Path) -> QSettings:
+    return QSettings(str(path), QSettings.Format.IniFormat)
+
+
+class RecordingArea(QWidget):
+    """An area that notes which of the window's hooks reached it."""
+
+    def __init__(self, screen: ScreenContext) -> None:
+        super().__init__()
+        self.calls: list[str] = []
+
+    def focus_search(self) -> None:
+        self.calls.append("search")
+
+    def new_item(self) -> None:
+        self.calls.append("new")
+
+    def print_current(self) -> None:
+        self.calls.append("print")
+
+
+TEST_AREAS = [
+    Area("first", "First", RecordingArea, "A test area."),
+    Area("plain", "Plain", None, "Things that come later will be listed here."),
+]
+
+
+def open_window(qtbot: QtBot, screen: ScreenContext, path: Path, **kwargs: object) -> MainWindow:
+    window = MainWindow(screen, settings_at(path), **kwargs)  # type: ignore[arg-type]
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    return window
+
+
+def test_sidebar_lists_every_area_and_opens_the_one_clicked(
+    qtbot: QtBot, screen: ScreenContext, settings_path: Path
+) -> None:
+    window = open_window(qtbot, screen, settings_path)
+    titles = [window.sidebar.item(row).text() for row in range(window.sidebar.count())]
+    assert titles == ["Today", "Requests", "Schedule", "Patients", "Handouts", "Admin"]
+    assert window.current_key() == "today"
+    today = window.stack.currentWidget()
+    assert isinstance(today, EmptyState)
+    assert "not available yet" in today.title.text()
+
+    admin_row = window.area_keys().index("admin")
+    item_rect = window.sidebar.visualItemRect(window.sidebar.item(admin_row))
+    qtbot.mouseClick(window.sidebar.viewport(), Qt.MouseButton.LeftButton, pos=item_rect.center())
+    assert window.current_key() == "admin"
+    assert isinstance(window.stack.currentWidget(), AdminArea)
+
+
+def test_last_area_and_size_are_restored_on_the_next_start(
+    qtbot: QtBot, screen: ScreenContext, settings_path: Path
+) -> None:
+    first = open_window(qtbot, screen, settings_path)
+    first.show_area("patients")
+    first.resize(720, 520)
+    first.close()
+
+    second = open_window(qtbot, screen, settings_path)
+    assert second.current_key() == "patients"
+    assert second.stack.currentWidget().accessibleName() == "Patients"
+    assert (second.width(), second.height()) == (720, 520)
+
+
+def test_an_unknown_saved_area_falls_back_to_the_first(
+    qtbot: QtBot, screen: ScreenContext, settings_path: Path
+) -> None:
+    settings = settings_at(settings_path)
+    settings.setValue("main_window/area", "no-such-area")
+    settings.sync()
+    window = open_window(qtbot, screen, settings_path)
+    assert window.current_key() == "today"
+
+
+def test_only_the_shown_area_is_built_at_start(
+    qtbot: QtBot, screen: ScreenContext, settings_path: Path
+) -> None:
+    window = open_window(qtbot, screen, settings_path)
+    assert set(window._widgets) == {"today"}
+    window.show_area("admin")
+    assert set(window._widgets) == {"today", "admin"}
+
+
+def test_shortcuts_reach_the_current_areas_hooks(
+    qtbot: QtBot, screen: ScreenContext, settings_path: Path
+) -> None:
+    window = open_window(qtbot, screen, settings_path, areas=TEST_AREAS)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    area = window.current_area()
+    assert isinstance(area, RecordingArea)
+    for key in (Qt.Key.Key_F, Qt.Key.Key_N, Qt.Key.Key_P):
+        qtbot.keyClick(window.sidebar, key, Qt.KeyboardModifier.ControlModifier)
+    assert area.calls == ["search", "new", "print"]
+
+    # An area without the hook: the status bar says so instead of silently doing nothing.
+    qtbot.keyClick(window.sidebar, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    assert window.current_key() == "plain"
+    qtbot.keyClick(window.sidebar, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    assert window.statusBar().currentMessage() == "There is nothing to print in Plain."
+    assert area.calls == ["search", "new", "print"]
+
+
+def test_f1_shows_version_database_and_log_file(
+    qtbot: QtBot, screen: ScreenContext, settings_path: Path
+) -> None:
+    window = open_window(qtbot, screen, settings_path)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    qtbot.keyClick(window.sidebar, Qt.Key.Key_F1)
+    dialog = window.about_dialog
+    qtbot.waitUntil(dialog.isVisible)
+    texts = [label.text() for label in dialog.findChildren(QLabel)]
+    assert f"Front Desk {__version__}" in texts
+    assert str(log_file()) in texts
+    assert screen.services.database.describe() in texts
+    dialog.close()
+
+
+def test_status_bar_names_the_database_but_never_its_password(
+    qtbot: QtBot, backend: str, database_url: str, settings_path: Path
+) -> None:
+    url = database_url
+    if backend == "postgresql":
+        # The local server trusts the connection, so the password is carried but not checked.
+        url = make_url(database_url).set(password="s3cret-Pw").render_as_string(False)
+    database, _copy = open_for_use(url)
+    runner = Runner()
+    try:
+        screen = ScreenContext(make_context(database, make_actor(username="maria")), runner)
+        window = open_window(qtbot, screen, settings_path)
+        status = " | ".join(label.text() for label in window.statusBar().findChildren(QLabel))
+        expected = make_url(url)
+        if backend == "postgresql":
+            assert expected.database in status and str(expected.host) in status
+        else:
+            assert str(expected.database) in status
+        assert "Signed in: maria" in status
+        assert "s3cret" not in status
+        about = AboutDialog(screen, window)
+        assert all("s3cret" not in label.text() for label in about.findChildren(QLabel))
+    finally:
+        runner.wait_for_idle()
+        database.dispose()
+
+
+def test_every_area_is_registered_once_with_a_title_and_summary() -> None:
+    keys = [area.key for area in AREAS]
+    assert len(keys) == len(set(keys))
+    assert all(area.title and area.summary for area in AREAS)
