@@ -141,3 +141,6 @@ class AuditEntry(Base):
         Index("ix_audit_entries_patient_at", "patient_id", "at"),
         Index("ix_audit_entries_username_at", "username", "at"),
     )
+
+
+from frontdesk.db import models_patients  # noqa: E402, F401  (registers the patient tables)
