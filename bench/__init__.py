@@ -1,0 +1,1 @@
+"""Benchmarks of Front Desk, run by ``make bench`` (``python -m bench``); see bench/__main__.py."""
