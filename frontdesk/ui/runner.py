@@ -30,7 +30,13 @@ def user_message(error: BaseException) -> str:
 
 
 class Task(QObject):
-    """A running call. Signals arrive on the thread that started it (the UI thread)."""
+    """A running call. Its public signals fire on the UI thread, where it was created.
+
+    The worker thread only emits the private ``_finished_*`` signals; because the task lives
+    on the UI thread, Qt queues them there and the slots below re-emit them. Tasks have no
+    parent and stay referenced in ``_ALIVE`` until delivered, so a screen (or Runner) that
+    goes away mid-call cannot leave a worker emitting into a deleted object.
+    """
 
     succeeded = Signal(object)
     failed = Signal(str)
@@ -38,9 +44,18 @@ class Task(QObject):
     cancelled = Signal()
     done = Signal()
 
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
+    _finished_ok = Signal(object)
+    _finished_error = Signal(str)
+    _finished_cancelled = Signal()
+    _progress = Signal(int, int)
+
+    def __init__(self) -> None:
+        super().__init__()
         self._cancel = threading.Event()
+        self._finished_ok.connect(self._deliver_ok)
+        self._finished_error.connect(self._deliver_error)
+        self._finished_cancelled.connect(self._deliver_cancelled)
+        self._progress.connect(self.progressed)
 
     def cancel(self) -> None:
         self._cancel.set()
@@ -51,8 +66,33 @@ class Task(QObject):
 
     def report_progress(self, done: int, total: int) -> bool:
         """A ProgressCallback for services; returns False once the user cancelled."""
-        self.progressed.emit(done, total)
+        self._progress.emit(done, total)
         return not self._cancel.is_set()
+
+    @Slot(object)
+    def _deliver_ok(self, result: object) -> None:
+        self._settle(self.succeeded, result)
+
+    @Slot(str)
+    def _deliver_error(self, message: str) -> None:
+        self._settle(self.failed, message)
+
+    @Slot()
+    def _deliver_cancelled(self) -> None:
+        self._settle(self.cancelled)
+
+    def _settle(self, signal: Any, *args: object) -> None:
+        try:
+            signal.emit(*args)
+        except RuntimeError:  # the receiving widget was closed while the call ran
+            log.info("a finished call's receiver no longer exists")
+        finally:
+            self.done.emit()
+            _ALIVE.discard(self)
+            self.deleteLater()
+
+
+_ALIVE: set[Task] = set()
 
 
 class _Job(QRunnable):
@@ -65,19 +105,18 @@ class _Job(QRunnable):
         try:
             result = self.call()
         except Cancelled:
-            self.task.cancelled.emit()
+            self.task._finished_cancelled.emit()
         except FrontDeskError as error:
             log.info("service call refused: %s", type(error).__name__)
-            self.task.failed.emit(user_message(error))
+            self.task._finished_error.emit(user_message(error))
         except Exception as error:
             log.exception("service call failed")
-            self.task.failed.emit(user_message(error))
+            self.task._finished_error.emit(user_message(error))
         else:
             if self.task.is_cancelled:
-                self.task.cancelled.emit()
+                self.task._finished_cancelled.emit()
             else:
-                self.task.succeeded.emit(result)
-        self.task.done.emit()
+                self.task._finished_ok.emit(result)
 
 
 class Runner(QObject):
@@ -91,7 +130,6 @@ class Runner(QObject):
     def __init__(self, parent: QObject | None = None, pool: QThreadPool | None = None) -> None:
         super().__init__(parent)
         self.pool = pool or QThreadPool.globalInstance()
-        self._running: set[Task] = set()
 
     def run(
         self,
@@ -115,20 +153,14 @@ class Runner(QObject):
         on_result: Callable[[Any], None] | None,
         on_error: Callable[[str], None] | None,
     ) -> Task:
-        task = Task(self)
+        task = Task()
         if on_result is not None:
             task.succeeded.connect(on_result)
         if on_error is not None:
             task.failed.connect(on_error)
-        self._running.add(task)
-        task.done.connect(lambda: self._finished(task))
+        _ALIVE.add(task)
         self.pool.start(_Job(task, lambda: call(task)))
         return task
-
-    @Slot()
-    def _finished(self, task: Task) -> None:
-        self._running.discard(task)
-        task.deleteLater()
 
     def wait_for_idle(self, timeout_ms: int = 30_000) -> bool:
         """Block until every started call has finished (used at shutdown and in tests)."""
