@@ -22,10 +22,12 @@ class LabelledChoice(StrEnum):
     label: str
     short: str
 
-    def __new__(cls, code: str, label: str, short: str | None = None) -> Self:
+    # Defaults only so type checkers accept the value lookup ``Procedure("acdf")``; every
+    # member declares its label.
+    def __new__(cls, code: str, label: str = "", short: str | None = None) -> Self:
         member = str.__new__(cls, code)
         member._value_ = code
-        member.label = label
+        member.label = label or code
         member.short = short if short is not None else label
         return member
 

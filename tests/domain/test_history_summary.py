@@ -243,7 +243,7 @@ def test_the_rule_is_stored_as_a_setting() -> None:
         {"regions": ["neck"]},
     ],
 )
-def test_a_broken_setting_is_refused(setting: dict) -> None:
+def test_a_broken_setting_is_refused(setting: dict[str, object]) -> None:
     with pytest.raises(InvalidValue):
         ImagingAgeRule.from_setting(setting)
 
@@ -282,13 +282,15 @@ def test_the_line_counts_and_chooses_correctly(
     if surgeries:
         noun = "surgery" if len(surgeries) == 1 else "surgeries"
         assert line.startswith(f"{len(surgeries)} prior spine {noun}, last ")
-        latest = sort_key_undated_first(summary.last_surgery.date)  # type: ignore[union-attr]
+        assert summary.last_surgery is not None
+        latest = sort_key_undated_first(summary.last_surgery.date)
         assert all(sort_key_undated_first(s.date) <= latest for s in surgeries)
     if studies:
+        assert summary.latest_study is not None
         assert summary.latest_study in studies
-        latest = sort_key_undated_first(summary.latest_study.date)  # type: ignore[union-attr]
+        latest = sort_key_undated_first(summary.latest_study.date)
         assert all(sort_key_undated_first(s.date) <= latest for s in studies)
-        assert summary.latest_study.description() in line  # type: ignore[union-attr]
+        assert summary.latest_study.description() in line
 
 
 @given(histories, studies_lists)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from itertools import pairwise
+from random import Random
 
 import pytest
 from hypothesis import example, given
@@ -14,6 +15,7 @@ from frontdesk.domain.spinal_levels import (
     ACCEPTED_FORMS,
     EMPTY,
     InvalidLevels,
+    Level,
     LevelSet,
     Segment,
     Vertebra,
@@ -199,9 +201,9 @@ def test_reading_the_list_form_back_gives_the_same_levels(value: LevelSet) -> No
 
 
 @given(st.lists(levels, max_size=8), st.randoms())
-def test_order_and_repeats_do_not_matter(items: list, random: object) -> None:
+def test_order_and_repeats_do_not_matter(items: list[Level], random: Random) -> None:
     shuffled = list(items) * 2
-    random.shuffle(shuffled)  # type: ignore[attr-defined]
+    random.shuffle(shuffled)
     assert LevelSet(tuple(shuffled)) == LevelSet(tuple(items))
     positions = [level.sort_position for level in LevelSet(tuple(items))]
     assert positions == sorted(set(positions))
