@@ -9,9 +9,22 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields
 from datetime import date, datetime
 from enum import StrEnum
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Row, Select, delete, func, insert, literal, select, tuple_, update
+from sqlalchemy import (
+    Connection,
+    Row,
+    Select,
+    bindparam,
+    delete,
+    func,
+    insert,
+    literal,
+    select,
+    tuple_,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from frontdesk.db.models import Base
@@ -231,6 +244,9 @@ class PatientSummary:
     preferred_name: str
     date_of_birth: date
     phone: str  # E.164; phone_display formats it (only for the rows actually shown)
+    # For the search list's language column (the caller may need an interpreter).
+    preferred_language: str = ""
+    interpreter_needed: bool = False
 
     @property
     def display_name(self) -> str:
@@ -473,6 +489,8 @@ _SUMMARY_COLUMNS = (
     PATIENTS.c.mobile_phone,
     PATIENTS.c.home_phone,
     PATIENTS.c.work_phone,
+    PATIENTS.c.preferred_language,
+    PATIENTS.c.interpreter_needed,
 )
 
 
@@ -487,6 +505,8 @@ def _summary(row: Row[Any]) -> PatientSummary:
         preferred_name=m["preferred_name"],
         date_of_birth=m["date_of_birth"],
         phone=m["mobile_phone"] or m["home_phone"] or m["work_phone"],
+        preferred_language=m["preferred_language"],
+        interpreter_needed=bool(m["interpreter_needed"]),
     )
 
 
@@ -574,7 +594,11 @@ def reserve_mrns(session: Session, count: int) -> int:
         .where(MrnCounter.id == 1)
         .values(next_value=MrnCounter.next_value + count)
         .returning(MrnCounter.next_value)
-    ).scalar_one()
+    ).scalar_one_or_none()
+    if last is None:
+        # The migration creates the counter; a database emptied table by table lost it.
+        session.execute(insert(MrnCounter).values(id=1, next_value=1 + count))
+        return 1
     return int(last) - count
 
 
@@ -904,14 +928,14 @@ def search(
             items, next_cursor = _search_birth_date(session, query, limit, position)
         elif query.kind is QueryKind.PHONE:
             items, next_cursor = _search_keys(
-                session, (query.phone_key,), limit, position, phone=True
+                session.connection(), (query.phone_key,), limit, position, phone=True
             )
             if query.mrn and position is None:
                 by_mrn = _search_mrn(session, query.mrn)
                 shown = {item.id for item in by_mrn}
                 items = by_mrn + [item for item in items if item.id not in shown]
         else:
-            items, next_cursor = _search_keys(session, query.words, limit, position)
+            items, next_cursor = _search_keys(session.connection(), query.words, limit, position)
     return SearchPage(tuple(items), next_cursor, query.describe(), query.kind)
 
 
@@ -960,44 +984,54 @@ def _search_birth_date(
     return items, None
 
 
-def _key_statement(
-    lo: str, others: Sequence[str], after: tuple[str, str, int] | None, batch: int
-) -> Select[Any]:
+@lru_cache(maxsize=64)
+def _key_statement(others: int, after: bool) -> Select[Any]:
+    """The key-range scan, built once per shape; values are bound at execution.
+
+    The ORDER BY is the index's own order, so the database reads matches in order and
+    stops at the LIMIT instead of sorting every match.
+    """
     stmt = (
         select(KEYS.c.key, KEYS.c.sort_key, KEYS.c.tokens, *_SUMMARY_COLUMNS)
         .join_from(KEYS, PATIENTS, PATIENTS.c.id == KEYS.c.patient_id)
-        .where(KEYS.c.key >= lo, KEYS.c.key < prefix_successor(lo))
+        .where(KEYS.c.key >= bindparam("lo"), KEYS.c.key < bindparam("hi"))
     )
-    for word in others:
+    for index in range(others):
         # Index-only pre-filter: every other word must start one of the chart's keys.
-        stmt = stmt.where(KEYS.c.tokens.like(f"% {word}%"))
-    if after is not None:
+        stmt = stmt.where(KEYS.c.tokens.like(bindparam(f"other{index}")))
+    if after:
         stmt = stmt.where(
             tuple_(KEYS.c.key, KEYS.c.sort_key, KEYS.c.patient_id)
-            > tuple_(literal(after[0]), literal(after[1]), literal(after[2]))
+            > tuple_(bindparam("after_key"), bindparam("after_sort"), bindparam("after_id"))
         )
-    # The ORDER BY is the index's own order, so the database reads matches in order and
-    # stops at the LIMIT instead of sorting every match.
-    return stmt.order_by(KEYS.c.key, KEYS.c.sort_key, KEYS.c.patient_id).limit(batch)
+    return stmt.order_by(KEYS.c.key, KEYS.c.sort_key, KEYS.c.patient_id).limit(bindparam("batch"))
 
 
-def _most_selective(session: Session, words: Sequence[str]) -> int:
+@lru_cache(maxsize=8)
+def _selectivity_statement(words: int) -> Select[Any]:
     counts = []
-    for word in words:
+    for index in range(words):
         inner = (
             select(literal(1))
             .select_from(KEYS)
-            .where(KEYS.c.key >= word, KEYS.c.key < prefix_successor(word))
+            .where(KEYS.c.key >= bindparam(f"lo{index}"), KEYS.c.key < bindparam(f"hi{index}"))
             .limit(SELECTIVITY_CAP)
             .subquery()
         )
         counts.append(select(func.count()).select_from(inner).scalar_subquery())
-    row = session.execute(select(*counts)).one()
+    return select(*counts)
+
+
+def _most_selective(connection: Connection, words: Sequence[str]) -> int:
+    params: dict[str, str] = {}
+    for index, word in enumerate(words):
+        params[f"lo{index}"], params[f"hi{index}"] = word, prefix_successor(word)
+    row = connection.execute(_selectivity_statement(len(words)), params).one()
     return min(range(len(words)), key=lambda index: (row[index], -len(words[index]), index))
 
 
 def _search_keys(
-    session: Session,
+    connection: Connection,
     words: Sequence[str],
     limit: int,
     position: list[Any] | None,
@@ -1014,16 +1048,23 @@ def _search_keys(
         driver = int(position[1])
         after: tuple[str, str, int] | None = (position[2], position[3], int(position[4]))
     else:
-        driver = _most_selective(session, words) if len(words) > 1 else 0
+        driver = _most_selective(connection, words) if len(words) > 1 else 0
         after = None
     if driver >= len(words):
         raise ValidationError({"cursor": "not a search position from this search"})
     lo = words[driver]
     others = [word for index, word in enumerate(words) if index != driver]
+    params: dict[str, Any] = {"lo": lo, "hi": prefix_successor(lo)}
+    for index, word in enumerate(others):
+        params[f"other{index}"] = f"% {word}%"
     items: list[PatientSummary] = []
     batch = limit + 10
     while True:
-        rows = session.execute(_key_statement(lo, others, after, batch)).all()
+        if after is not None:
+            params["after_key"], params["after_sort"], params["after_id"] = after
+        params["batch"] = batch
+        statement = _key_statement(len(others), after is not None)
+        rows = connection.execute(statement, params).all()
         for row in rows:
             key, tokens = row.key, row.tokens.split()
             after = (key, row.sort_key, row.id)
