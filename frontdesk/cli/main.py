@@ -7,13 +7,13 @@ import sys
 from collections.abc import Sequence
 
 from frontdesk import __version__
-from frontdesk.cli import db_commands, demo_commands, patients_commands
+from frontdesk.cli import db_commands, demo_commands, handouts_commands, patients_commands
 from frontdesk.cli.common import Parser, UsageError
 from frontdesk.domain.errors import FrontDeskError
 
 log = logging.getLogger(__name__)
 
-COMMAND_MODULES = [db_commands, demo_commands, patients_commands]
+COMMAND_MODULES = [db_commands, demo_commands, patients_commands, handouts_commands]
 
 
 def build_parser() -> Parser:

@@ -1,0 +1,184 @@
+"""frontdesk handouts list | check | review | folder | render."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import sys
+import tempfile
+from dataclasses import asdict
+from pathlib import Path
+
+from frontdesk.cli.common import Parser, UsageError, print_json, service_context
+from frontdesk.domain.errors import RefusedError
+from frontdesk.domain.request_categories import RequestCategory
+from frontdesk.services import handouts, practice
+
+
+def register(subparsers: argparse._SubParsersAction[Parser]) -> None:
+    group = subparsers.add_parser("handouts", help="the patient handout library")
+    sub = group.add_subparsers(dest="handouts_command", required=True, parser_class=Parser)
+
+    listing = sub.add_parser("list", help="list the handouts (broken files are named on stderr)")
+    listing.add_argument("--json", action="store_true", help="print JSON for scripts")
+    listing.add_argument("--lang", metavar="CODE", help="only this language, e.g. es")
+    listing.add_argument(
+        "--category", metavar="NAME", help="only handouts for this request category"
+    )
+    listing.add_argument("--search", metavar="WORDS", default="", help="words to look for")
+    listing.set_defaults(handler=run_list)
+
+    check = sub.add_parser(
+        "check", help="check every handout file and its reading level; exit 1 on a problem"
+    )
+    check.set_defaults(handler=run_check)
+
+    review = sub.add_parser("review", help="handouts overdue or due soon for review")
+    review.add_argument("--json", action="store_true", help="print JSON for scripts")
+    review.set_defaults(handler=run_review)
+
+    folder = sub.add_parser("folder", help="create and print the practice's own handout folder")
+    folder.set_defaults(handler=run_folder)
+
+    render = sub.add_parser("render", help="save a handout personalized for a patient as PDF")
+    render.add_argument("handout_id", metavar="ID", help="the handout id (see 'handouts list')")
+    render.add_argument("--patient-name", required=True, metavar="NAME")
+    render.add_argument("--lang", default="en", metavar="CODE", help="language (default en)")
+    render.add_argument("--large-print", action="store_true", help="16 pt body text")
+    render.add_argument("--page-size", choices=["letter", "a4"], default="letter")
+    render.add_argument("--note", default="", help="a personal note printed under the name")
+    render.add_argument(
+        "--date", type=_date, default=None, metavar="YYYY-MM-DD", help="date printed (today)"
+    )
+    render.add_argument("-o", "--output", required=True, metavar="FILE.pdf", type=Path)
+    render.set_defaults(handler=run_render)
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date: {text!r} (use YYYY-MM-DD)") from None
+
+
+def _warn_problems(library: handouts.HandoutLibrary) -> None:
+    for problem in library.problems:
+        print(f"warning: {problem}", file=sys.stderr)
+
+
+def run_list(args: argparse.Namespace) -> int:
+    library = handouts.load_library()
+    try:
+        category = RequestCategory.parse(args.category) if args.category else None
+    except ValueError as error:
+        raise UsageError(str(error)) from None
+    rows = handouts.list_handouts(
+        library, args.search, language=args.lang or None, category=category
+    )
+    _warn_problems(library)
+    if args.json:
+        print_json([asdict(row) for row in rows])
+        return 0
+    if not rows:
+        print("No handouts match.")
+        return 0
+    for row in rows:
+        where = "" if row.origin == "shipped" else f"  [{row.origin}]"
+        print(
+            f"{row.id:<28} {row.language:<3} v{row.version:<5} review due "
+            f"{row.review_due.isoformat()}  {row.title}{where}"
+        )
+    return 0
+
+
+def run_check(args: argparse.Namespace) -> int:
+    library = handouts.load_library()
+    report = handouts.check(library)
+    for file_check in report.files:
+        level = file_check.readability.describe() if file_check.readability else "no formula"
+        print(f"{file_check.file}: {level}")
+    for note in report.notes:
+        print(f"note: {note}")
+    for problem in report.problems:
+        print(f"problem: {problem}", file=sys.stderr)
+    count = len(report.files)
+    if report.ok:
+        print(f"All {count} handout files are fine.")
+        return 0
+    print(f"{len(report.problems)} problem(s) in the handout files.", file=sys.stderr)
+    return 1
+
+
+def run_review(args: argparse.Namespace) -> int:
+    items = handouts.review_list(handouts.load_library(), dt.date.today())
+    if args.json:
+        print_json([asdict(item) for item in items])
+        return 0
+    if not items:
+        print("No handout is due for review in the next 30 days.")
+    for item in items:
+        when = f"{-item.days} days overdue" if item.days < 0 else f"due in {item.days} days"
+        print(
+            f"{item.id:<28} {item.language:<3} {item.review_due.isoformat()} ({when})  {item.title}"
+        )
+    return 0
+
+
+def run_folder(args: argparse.Namespace) -> int:
+    print(handouts.create_practice_folder())
+    return 0
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    """Write next to the target and rename, so a failed write never leaves half a PDF."""
+    path = path.expanduser()
+    folder = path.parent if str(path.parent) else Path(".")
+    handle, temporary = tempfile.mkstemp(prefix=".handout-", suffix=".pdf", dir=folder)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def run_render(args: argparse.Namespace) -> int:
+    # ReportLab loads only for the command that prints (keeps every other command quick).
+    from frontdesk.documents import handout_pdf
+    from frontdesk.documents.letterhead import PracticeDetails
+
+    library = handouts.load_library()
+    entry = library.pick(args.handout_id, args.lang)
+    if entry.handout.language != args.lang:
+        print(
+            f"note: '{args.handout_id}' has no {args.lang} version; "
+            f"printing the {entry.handout.language} version",
+            file=sys.stderr,
+        )
+    with service_context(args) as context:
+        profile = practice.get_profile(context)
+    if profile is None:
+        raise RefusedError(
+            "The practice profile is not set up yet: add the practice's name and phone "
+            "in Admin first (handouts print them)"
+        )
+    pdf = handout_pdf.render(
+        entry.handout,
+        PracticeDetails.from_profile(profile),
+        args.patient_name,
+        args.date or dt.date.today(),
+        note=args.note,
+        large_print=args.large_print,
+        page_size=args.page_size,
+    )
+    try:
+        _write_atomically(args.output, pdf)
+    except OSError as error:
+        raise RefusedError(f"Cannot write {args.output}: {error.strerror or error}") from None
+    print(
+        f"Saved {entry.handout.id} ({entry.handout.language}, version "
+        f"{entry.handout.version}) to {args.output}"
+    )
+    return 0

@@ -1,0 +1,373 @@
+"""A personalized patient-education handout as PDF bytes, on the practice's letterhead."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from reportlab.lib.pagesizes import A4, LETTER
+from reportlab.platypus import (
+    BaseDocTemplate,
+    Flowable,
+    Frame,
+    KeepTogether,
+    PageTemplate,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from frontdesk.documents.escape import markup_escape, markup_escape_lines
+from frontdesk.documents.letterhead import (
+    FOOTER_HEIGHT,
+    LATER_HEADER_HEIGHT,
+    MARGIN,
+    Letterhead,
+    NumberedCanvas,
+    PracticeDetails,
+    words_for,
+)
+from frontdesk.documents.styles import (
+    ACCENT,
+    BOX_BACKGROUND,
+    BOX_EDGE,
+    PANEL,
+    DocumentStyles,
+    document_styles,
+)
+from frontdesk.domain.contact import format_phone
+from frontdesk.domain.errors import ValidationError
+from frontdesk.domain.handout_format import (
+    Block,
+    BlockKind,
+    Box,
+    Element,
+    Handout,
+    Inline,
+    Text,
+    fill,
+    practice_values,
+)
+
+PageSize = Literal["letter", "a4"]
+PAGE_SIZES: dict[str, tuple[float, float]] = {"letter": LETTER, "a4": A4}
+MAX_NAME_LENGTH = 200
+MAX_NOTE_LENGTH = 1500  # a note is a few sentences; a longer one belongs in a letter
+
+_MONTHS = {
+    "en": [
+        *("January", "February", "March", "April", "May", "June"),
+        *("July", "August", "September", "October", "November", "December"),
+    ],
+    "es": [
+        *("enero", "febrero", "marzo", "abril", "mayo", "junio"),
+        *("julio", "agosto", "septiembre", "octubre", "noviembre", "diciembre"),
+    ],
+}
+_WEEKDAYS = {
+    "en": ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"],
+    "es": ["lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo"],
+}
+_WORDS = {
+    "en": {
+        "prepared_for": "Prepared for",
+        "date": "Date",
+        "appointment": "Your appointment",
+        "with": "with",
+        "note": "A note from our office",
+        "subject": "Patient education handout",
+    },
+    "es": {
+        "prepared_for": "Preparado para",
+        "date": "Fecha",
+        "appointment": "Su cita",
+        "with": "con",
+        "note": "Una nota de nuestra oficina",
+        "subject": "Hoja educativa para pacientes",
+    },
+}
+
+
+@dataclass(frozen=True)
+class AppointmentDetails:
+    """An appointment as the patient should read it: local time, names already chosen."""
+
+    starts_at: dt.datetime
+    provider: str = ""
+    location: str = ""
+    address: str = ""
+
+
+def long_date(day: dt.date, language: str) -> str:
+    """ "November 25, 2026" / "25 de noviembre de 2026" (no locale needed on the desk)."""
+    if language == "es":
+        return f"{day.day} de {_MONTHS['es'][day.month - 1]} de {day.year}"
+    return f"{_MONTHS['en'][day.month - 1]} {day.day}, {day.year}"
+
+
+def appointment_time(moment: dt.datetime, language: str) -> str:
+    hour = moment.hour % 12 or 12
+    if language == "es":
+        suffix = "a. m." if moment.hour < 12 else "p. m."
+        weekday = _WEEKDAYS["es"][moment.weekday()]
+        return f"{weekday} {long_date(moment.date(), 'es')}, {hour}:{moment.minute:02d} {suffix}"
+    suffix = "AM" if moment.hour < 12 else "PM"
+    weekday = _WEEKDAYS["en"][moment.weekday()]
+    return f"{weekday}, {long_date(moment.date(), 'en')}, {hour}:{moment.minute:02d} {suffix}"
+
+
+def _words(language: str) -> dict[str, str]:
+    return _WORDS.get(language, _WORDS["en"])
+
+
+def _markup(inlines: Sequence[Inline]) -> str:
+    """Paragraph markup for filled text: every run escaped, emphasis in bold."""
+    parts = []
+    for inline in inlines:
+        text = markup_escape(inline.text if isinstance(inline, Text) else "")
+        parts.append(f"<b>{text}</b>" if inline.emphasis else text)
+    return "".join(parts)
+
+
+def _block(block: Block, styles: DocumentStyles, *, in_box: bool = False) -> Paragraph:
+    text = _markup(block.inlines)
+    if block.kind is BlockKind.HEADING:
+        return Paragraph(text, styles.heading)
+    if block.kind is BlockKind.SUBHEADING:
+        return Paragraph(text, styles.subheading)
+    if block.kind is BlockKind.BULLET:
+        style = styles.box_bullet if in_box else styles.bullet
+        return Paragraph(text, style, bulletText="•")
+    return Paragraph(text, styles.box_body if in_box else styles.body)
+
+
+def _box(box: Box, styles: DocumentStyles, width: float) -> Flowable:
+    """The highlighted box: one table row per block, so a very long box can still split."""
+    rows: list[list[Flowable]] = []
+    # Table cells ignore a paragraph's spaceBefore/After: the gaps are cell padding instead.
+    gaps: list[float] = []
+    size = styles.body_size
+    if box.title:
+        rows.append([Paragraph(_markup(box.title), styles.box_title)])
+        gaps.append(0.0)
+    for index, block in enumerate(box.blocks):
+        rows.append([_block(block, styles, in_box=True)])
+        gaps.append(size * (0.1 if index == 0 or block.kind is BlockKind.BULLET else 0.5))
+    gaps[0] = 0.0  # the first row sits on the box's own top padding
+    pad = size * 0.8
+    table = Table(rows, colWidths=[width])
+    table.setStyle(
+        TableStyle(
+            [
+                *(("TOPPADDING", (0, row), (-1, row), gap) for row, gap in enumerate(gaps)),
+                ("BACKGROUND", (0, 0), (-1, -1), BOX_BACKGROUND),
+                ("BOX", (0, 0), (-1, -1), 0.8, BOX_EDGE),
+                ("LINEBEFORE", (0, 0), (0, -1), 5, BOX_EDGE),
+                ("LEFTPADDING", (0, 0), (-1, -1), pad + 4),
+                ("RIGHTPADDING", (0, 0), (-1, -1), pad),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+                ("TOPPADDING", (0, 0), (-1, 0), pad * 0.8),
+                ("BOTTOMPADDING", (0, -1), (-1, -1), pad * 0.7),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ]
+        )
+    )
+    return KeepTogether([Spacer(1, styles.body_size * 0.4), table, Spacer(1, styles.body_size)])
+
+
+def _content(body: Sequence[Element], styles: DocumentStyles, width: float) -> list[Flowable]:
+    """Flowables for the handout body; a heading is kept on the page of what follows it."""
+    flowables: list[Flowable] = []
+    pending_heading: list[Flowable] = []
+    for element in body:
+        if isinstance(element, Box):
+            flowable = _box(element, styles, width)
+        else:
+            flowable = _block(element, styles)
+            if element.kind in (BlockKind.HEADING, BlockKind.SUBHEADING):
+                pending_heading.append(flowable)
+                continue
+        if pending_heading:
+            flowables.append(KeepTogether([*pending_heading, flowable]))
+            pending_heading = []
+        else:
+            flowables.append(flowable)
+    flowables.extend(pending_heading)
+    return flowables
+
+
+def _personal_panel(
+    styles: DocumentStyles,
+    width: float,
+    language: str,
+    patient_name: str,
+    day: dt.date,
+    appointment: AppointmentDetails | None,
+    note: str,
+) -> Flowable:
+    words = _words(language)
+    rows: list[list[Flowable]] = []
+    if patient_name.strip():
+        name = markup_escape(patient_name.strip())
+        rows.append([Paragraph(f"{words['prepared_for']}: <b>{name}</b>", styles.panel)])
+    date_text = f"{words['date']}: {long_date(day, language)}"
+    rows.append([Paragraph(markup_escape(date_text), styles.panel)])
+    if appointment is not None:
+        details = [appointment_time(appointment.starts_at, language)]
+        if appointment.provider.strip():
+            details.append(f"{words['with']} {appointment.provider.strip()}")
+        where = ", ".join(
+            p for p in (appointment.location.strip(), appointment.address.strip()) if p
+        )
+        text = markup_escape(" ".join(details))
+        if where:
+            text += "<br/>" + markup_escape(where)
+        rows.append(
+            [Paragraph(f"<b>{markup_escape(words['appointment'])}:</b> {text}", styles.panel)]
+        )
+    if note.strip():
+        rows.append([Paragraph(markup_escape(words["note"]) + ":", styles.panel_label)])
+        rows.append([Paragraph(markup_escape_lines(note.strip()), styles.panel)])
+    pad = styles.body_size * 0.7
+    table = Table(rows, colWidths=[width])
+    table.setStyle(
+        TableStyle(
+            [
+                ("BACKGROUND", (0, 0), (-1, -1), PANEL),
+                ("LINEBEFORE", (0, 0), (0, -1), 3, ACCENT),
+                ("LEFTPADDING", (0, 0), (-1, -1), pad + 2),
+                ("RIGHTPADDING", (0, 0), (-1, -1), pad),
+                ("TOPPADDING", (0, 0), (-1, -1), 0),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+                ("TOPPADDING", (0, 0), (-1, 0), pad * 0.7),
+                ("BOTTOMPADDING", (0, -1), (-1, -1), pad * 0.5),
+            ]
+        )
+    )
+    return table
+
+
+def _unbroken_phone(e164: str) -> str:
+    """A phone number that never wraps in the middle: "(217) 555-0142" stays on one line."""
+    return format_phone(e164).replace(" ", "\u00a0")
+
+
+def _check_inputs(patient_name: str, note: str) -> None:
+    problems = {}
+    if len(patient_name) > MAX_NAME_LENGTH:
+        problems["patient_name"] = f"at most {MAX_NAME_LENGTH} characters"
+    if len(note) > MAX_NOTE_LENGTH:
+        problems["note"] = f"at most {MAX_NOTE_LENGTH} characters"
+    if problems:
+        raise ValidationError(problems)
+
+
+def render(
+    handout: Handout,
+    practice: PracticeDetails,
+    patient_name: str,
+    date: dt.date,
+    appointment: AppointmentDetails | None = None,
+    note: str | None = None,
+    large_print: bool = False,
+    page_size: PageSize = "letter",
+    *,
+    invariant: bool = True,
+) -> bytes:
+    """The handout personalized for one patient, as PDF bytes.
+
+    ``invariant`` (the default) makes the bytes depend only on the inputs, so the same
+    handout printed twice for the same patient and date is the same file.
+    """
+    note = note or ""
+    _check_inputs(patient_name, note)
+    if page_size not in PAGE_SIZES:
+        raise ValidationError({"page_size": "use letter or a4"})
+    language = handout.language
+    styles = document_styles(large_print)
+    values = practice_values(
+        practice_name=practice.name,
+        main_phone=_unbroken_phone(practice.main_phone),
+        toll_free_phone=_unbroken_phone(practice.toll_free_phone),
+        fax=_unbroken_phone(practice.fax),
+        website=practice.website,
+        address=practice.address,
+        language=language,
+    )
+    page_width, page_height = PAGE_SIZES[page_size]
+    frame_width = page_width - 2 * MARGIN
+    footer_words = words_for(language)
+    letterhead = Letterhead(
+        practice,
+        page_width=page_width,
+        language=language,
+        # The id, version and date identify the print; the title goes last, where a long one
+        # may be cut short.
+        footer_text=(
+            f"{handout.id}  ·  {footer_words['version']} {handout.version}"
+            f"  ·  {footer_words['printed']} {date.isoformat()}  ·  {handout.title}"
+        ),
+        later_header_text=patient_name.strip() or handout.title,
+    )
+    first_frame = Frame(
+        MARGIN,
+        FOOTER_HEIGHT,
+        frame_width,
+        page_height - letterhead.first_page_height - FOOTER_HEIGHT,
+        leftPadding=0,
+        rightPadding=0,
+        topPadding=0,
+        bottomPadding=0,
+        id="first",
+    )
+    later_frame = Frame(
+        MARGIN,
+        FOOTER_HEIGHT,
+        frame_width,
+        page_height - LATER_HEADER_HEIGHT - FOOTER_HEIGHT,
+        leftPadding=0,
+        rightPadding=0,
+        topPadding=0,
+        bottomPadding=0,
+        id="later",
+    )
+    buffer = io.BytesIO()
+    document = BaseDocTemplate(
+        buffer,
+        pagesize=(page_width, page_height),
+        leftMargin=MARGIN,
+        rightMargin=MARGIN,
+        topMargin=LATER_HEADER_HEIGHT,
+        bottomMargin=FOOTER_HEIGHT,
+        title=handout.title,
+        author=practice.name,
+        subject=_words(language)["subject"],
+        creator="Front Desk",
+        keywords=[handout.id, f"version {handout.version}", language],
+        lang=language,
+        invariant=1 if invariant else 0,
+        displayDocTitle=1,
+    )
+    document.addPageTemplates(
+        [
+            PageTemplate(
+                "first",
+                [first_frame],
+                onPage=letterhead.draw_first_page,
+                autoNextPageTemplate="later",
+            ),
+            PageTemplate("later", [later_frame], onPage=letterhead.draw_later_page),
+        ]
+    )
+    story: list[Flowable] = [
+        Paragraph(markup_escape(handout.title), styles.title),
+        _personal_panel(styles, frame_width, language, patient_name, date, appointment, note),
+        Spacer(1, styles.body_size * 0.4),
+        *_content(fill(handout, values), styles, frame_width),
+    ]
+    document.build(story, canvasmaker=NumberedCanvas)
+    return buffer.getvalue()

@@ -1,0 +1,299 @@
+"""The practice letterhead, later-page header and "page X of Y" footer shared by documents."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any, Protocol
+
+from PIL import Image
+from reportlab.graphics import renderPDF
+from reportlab.graphics.barcode.qr import QrCodeWidget
+from reportlab.graphics.shapes import Drawing
+from reportlab.lib.utils import ImageReader
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfgen.canvas import Canvas
+
+from frontdesk.documents.escape import printable
+from frontdesk.documents.styles import ACCENT, FONT, FONT_BOLD, MUTED, RULE, register_fonts
+from frontdesk.domain.contact import format_phone
+
+MARGIN = 54.0  # 0.75 inch
+TOP = 36.0
+FOOTER_HEIGHT = 58.0  # room kept at the bottom of every page for the footer
+LATER_HEADER_HEIGHT = 58.0
+LOGO_MAX_WIDTH = 130.0
+LOGO_MAX_HEIGHT = 58.0
+LOGO_MAX_PIXELS = 520  # about 300 dpi at the size it prints; keeps every render light
+QR_SIZE = 60.0
+NAME_SIZE = 17.0
+DETAIL_SIZE = 9.5
+DETAIL_LEADING = 12.5
+DETAIL_SEPARATOR = "  ·  "
+
+_WORDS = {
+    "en": {
+        "phone": "Phone",
+        "toll_free": "Toll free",
+        "fax": "Fax",
+        "page": "Page {page} of {pages}",
+        "printed": "printed",
+        "version": "version",
+    },
+    "es": {
+        "phone": "Teléfono",
+        "toll_free": "Llamada gratis",
+        "fax": "Fax",
+        "page": "Página {page} de {pages}",
+        "printed": "impreso el",
+        "version": "versión",
+    },
+}
+
+
+def words_for(language: str) -> dict[str, str]:
+    return _WORDS.get(language, _WORDS["en"])
+
+
+class PracticeProfileLike(Protocol):
+    """What a letterhead needs; services.practice.PracticeProfileData has all of it."""
+
+    name: str
+    address: str
+    main_phone: str
+    toll_free_phone: str
+    fax: str
+    website: str
+    logo: bytes | None
+
+
+@dataclass(frozen=True)
+class PracticeDetails:
+    """Plain practice data for documents. Phone numbers are E.164, as stored."""
+
+    name: str
+    address: str = ""
+    main_phone: str = ""
+    toll_free_phone: str = ""
+    fax: str = ""
+    website: str = ""
+    logo: bytes | None = None
+
+    @classmethod
+    def from_profile(cls, profile: PracticeProfileLike) -> PracticeDetails:
+        return cls(
+            name=profile.name,
+            address=profile.address,
+            main_phone=profile.main_phone,
+            toll_free_phone=profile.toll_free_phone,
+            fax=profile.fax,
+            website=profile.website,
+            logo=profile.logo,
+        )
+
+    @property
+    def website_display(self) -> str:
+        site = self.website.strip()
+        for scheme in ("https://", "http://"):
+            if site.lower().startswith(scheme):
+                site = site[len(scheme) :]
+        return site.rstrip("/")
+
+    def phone_line(self, language: str) -> str:
+        words = words_for(language)
+        parts = [
+            f"{words[label]} {format_phone(number)}"
+            for label, number in (
+                ("phone", self.main_phone),
+                ("toll_free", self.toll_free_phone),
+                ("fax", self.fax),
+            )
+            if number
+        ]
+        return DETAIL_SEPARATOR.join(parts)
+
+
+class NumberedCanvas(Canvas):
+    """Holds each page back until the end, so its footer can say "page 2 of 3"."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._held_pages: list[dict[str, Any]] = []
+        self.footer: Callable[[Canvas, int, int], None] | None = None
+
+    def showPage(self) -> None:
+        self._held_pages.append(dict(self.__dict__))
+        self._startPage()
+
+    def save(self) -> None:
+        total = len(self._held_pages)
+        for number, state in enumerate(self._held_pages, start=1):
+            self.__dict__.update(state)
+            if self.footer is not None:
+                self.footer(self, number, total)
+            super().showPage()
+        super().save()
+
+
+@lru_cache(maxsize=4)
+def _logo(data: bytes) -> tuple[ImageReader, float, float]:
+    """The logo scaled down once for printing, and its size on the page in points."""
+    with Image.open(io.BytesIO(data)) as image:
+        image.load()
+        picture = image.convert("RGBA") if image.mode in ("P", "LA", "PA") else image.copy()
+    picture.thumbnail((LOGO_MAX_PIXELS, LOGO_MAX_PIXELS))
+    width, height = picture.size
+    scale = min(LOGO_MAX_WIDTH / width, LOGO_MAX_HEIGHT / height)
+    return ImageReader(picture), width * scale, height * scale
+
+
+@lru_cache(maxsize=8)
+def _qr(url: str) -> Drawing:
+    widget = QrCodeWidget(url, barLevel="M")
+    x1, y1, x2, y2 = widget.getBounds()
+    drawing = Drawing(
+        QR_SIZE, QR_SIZE, transform=[QR_SIZE / (x2 - x1), 0, 0, QR_SIZE / (y2 - y1), 0, 0]
+    )
+    drawing.add(widget)
+    return drawing
+
+
+def _fitted(text: str, font: str, size: float, width: float, smallest: float) -> tuple[str, float]:
+    """Shrink ``text`` to ``width`` down to ``smallest`` pt, then cut it with an ellipsis."""
+    while size > smallest and stringWidth(text, font, size) > width:
+        size -= 0.5
+    if stringWidth(text, font, size) > width:
+        while text and stringWidth(text + "…", font, size) > width:
+            text = text[:-1]
+        text = text.rstrip() + "…"
+    return text, size
+
+
+def _wrapped(parts: list[str], separator: str, width: float) -> list[str]:
+    """Parts joined into as few lines of ``width`` as fit (never splitting a part)."""
+    lines: list[str] = []
+    for part in parts:
+        candidate = lines[-1] + separator + part if lines else part
+        if lines and stringWidth(candidate, FONT, DETAIL_SIZE) <= width:
+            lines[-1] = candidate
+        else:
+            lines.append(part)
+    return lines
+
+
+class Letterhead:
+    """Draws the practice's letterhead on page 1, a slim header after, and every footer."""
+
+    def __init__(
+        self,
+        practice: PracticeDetails,
+        *,
+        page_width: float,
+        language: str,
+        footer_text: str,
+        later_header_text: str,
+    ) -> None:
+        register_fonts()
+        self.practice = practice
+        self.language = language
+        self.footer_text = printable(footer_text)
+        self.later_header_text = printable(later_header_text)
+        self.logo = _logo(practice.logo) if practice.logo else None
+        self.qr = _qr(practice.website) if practice.website else None
+        self.text_left = MARGIN + (self.logo[1] + 14 if self.logo else 0.0)
+        self.text_right = page_width - MARGIN - (QR_SIZE + 12 if self.qr else 0.0)
+        width = self.text_right - self.text_left
+        address = [p.strip() for p in printable(practice.address).splitlines() if p.strip()]
+        phones = practice.phone_line(language)
+        self._details = [
+            *_wrapped(address, ", ", width),
+            *_wrapped(phones.split(DETAIL_SEPARATOR) if phones else [], DETAIL_SEPARATOR, width),
+            *([practice.website_display] if practice.website else []),
+        ][:6]
+
+    @property
+    def block_height(self) -> float:
+        text = NAME_SIZE + 6 + DETAIL_LEADING * len(self._details)
+        logo = self.logo[2] if self.logo else 0.0
+        qr = QR_SIZE if self.qr else 0.0
+        return max(text, logo, qr)
+
+    @property
+    def first_page_height(self) -> float:
+        """Space the letterhead takes at the top of page 1, rule and gap included."""
+        return TOP + self.block_height + 22.0
+
+    def draw_first_page(self, canvas: Canvas, doc: Any) -> None:
+        width, height = canvas._pagesize
+        top = height - TOP
+        text_left, text_right = self.text_left, self.text_right
+        canvas.saveState()
+        if self.logo is not None:
+            reader, logo_width, logo_height = self.logo
+            canvas.drawImage(
+                reader, MARGIN, top - logo_height, logo_width, logo_height, mask="auto"
+            )
+        if self.qr is not None:
+            renderPDF.draw(self.qr, canvas, width - MARGIN - QR_SIZE, top - QR_SIZE)
+        name, size = _fitted(
+            printable(self.practice.name), FONT_BOLD, NAME_SIZE, text_right - text_left, 11
+        )
+        canvas.setFillColor(ACCENT)
+        canvas.setFont(FONT_BOLD, size)
+        canvas.drawString(text_left, top - NAME_SIZE + 3, name)
+        canvas.setFillColor(MUTED)
+        y = top - NAME_SIZE - 6 - DETAIL_SIZE + 2
+        for line in self._details:
+            fitted, detail_size = _fitted(line, FONT, DETAIL_SIZE, text_right - text_left, 7.5)
+            canvas.setFont(FONT, detail_size)
+            canvas.drawString(text_left, y, fitted)
+            y -= DETAIL_LEADING
+        rule = top - self.block_height - 10
+        canvas.setStrokeColor(ACCENT)
+        canvas.setLineWidth(1.2)
+        canvas.line(MARGIN, rule, width - MARGIN, rule)
+        canvas.restoreState()
+        self._arm_footer(canvas)
+
+    def draw_later_page(self, canvas: Canvas, doc: Any) -> None:
+        width, height = canvas._pagesize
+        baseline = height - TOP - 10
+        canvas.saveState()
+        left_width = (width - 2 * MARGIN) * 0.5 - 6
+        name, size = _fitted(printable(self.practice.name), FONT_BOLD, 9.5, left_width, 7)
+        canvas.setFont(FONT_BOLD, size)
+        canvas.setFillColor(ACCENT)
+        canvas.drawString(MARGIN, baseline, name)
+        right, size = _fitted(self.later_header_text, FONT, 9.5, left_width, 7)
+        canvas.setFont(FONT, size)
+        canvas.setFillColor(MUTED)
+        canvas.drawRightString(width - MARGIN, baseline, right)
+        canvas.setStrokeColor(RULE)
+        canvas.setLineWidth(0.8)
+        canvas.line(MARGIN, baseline - 7, width - MARGIN, baseline - 7)
+        canvas.restoreState()
+        self._arm_footer(canvas)
+
+    def _arm_footer(self, canvas: Canvas) -> None:
+        if isinstance(canvas, NumberedCanvas):
+            canvas.footer = self.draw_footer
+
+    def draw_footer(self, canvas: Canvas, page: int, pages: int) -> None:
+        width, _height = canvas._pagesize
+        baseline = 30.0
+        canvas.saveState()
+        canvas.setStrokeColor(RULE)
+        canvas.setLineWidth(0.8)
+        canvas.line(MARGIN, baseline + 13, width - MARGIN, baseline + 13)
+        number = words_for(self.language)["page"].format(page=page, pages=pages)
+        canvas.setFont(FONT_BOLD, 9.5)
+        canvas.setFillColor(ACCENT)
+        canvas.drawRightString(width - MARGIN, baseline, number)
+        room = width - 2 * MARGIN - stringWidth(number, FONT_BOLD, 9.5) - 18
+        text, size = _fitted(self.footer_text, FONT, 8.5, room, 6.5)
+        canvas.setFont(FONT, size)
+        canvas.setFillColor(MUTED)
+        canvas.drawString(MARGIN, baseline, text)
+        canvas.restoreState()
