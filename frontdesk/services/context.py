@@ -21,6 +21,7 @@ from frontdesk.domain.errors import (
     DatabaseUnavailableError,
     FrontDeskError,
     PermissionDeniedError,
+    RefusedError,
 )
 from frontdesk.domain.permissions import Permission
 from frontdesk.services import audit
@@ -128,14 +129,32 @@ class UnitOfWork:
         self.committed = True
 
 
+def _driver_error(error: BaseException) -> BaseException:
+    return getattr(error, "orig", None) or error
+
+
 def _is_disk_full(error: BaseException) -> bool:
-    message = str(getattr(error, "orig", error)).lower()
+    orig = _driver_error(error)
+    if getattr(orig, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL:
+        return True
+    if getattr(orig, "sqlstate", None) == "53100":  # PostgreSQL disk_full
+        return True
+    message = str(orig).lower()
     return "database or disk is full" in message or "no space left" in message
+
+
+def _first_line(error: BaseException) -> str:
+    lines = str(_driver_error(error)).strip().splitlines()
+    return lines[0] if lines else type(error).__name__
 
 
 @contextmanager
 def translate_errors(database: Database) -> Iterator[None]:
-    """Turn driver errors into the user-facing errors the screens and the CLI show."""
+    """Turn driver errors into the user-facing errors the screens and the CLI show.
+
+    Whatever is raised, the unit of work around it rolls its transaction back, so the
+    message can truthfully say that nothing was saved.
+    """
     try:
         yield
     except FrontDeskError:
@@ -144,17 +163,26 @@ def translate_errors(database: Database) -> Iterator[None]:
         raise ConflictError(
             "Someone else saved this record a moment ago; reload it to see their changes"
         ) from error
-    except OperationalError as error:
+    except DBAPIError as error:
         if _is_disk_full(error):
             raise FrontDeskError(
                 "The disk is full, so nothing was saved. Free some space and try again."
             ) from error
-        if database.is_sqlite and "locked" in str(error).lower():
-            raise FrontDeskError(
-                "Another workstation is busy saving; nothing was saved. Try again in a moment."
+        message = _first_line(error)
+        if "append-only" in message:
+            raise RefusedError(
+                "The audit trail is append-only: its entries cannot be changed or deleted"
             ) from error
-        raise DatabaseUnavailableError(describe_connection_error(database, error)) from error
-    except DBAPIError as error:
+        if getattr(_driver_error(error), "sqlstate", None) == "42501":
+            raise PermissionDeniedError(
+                f"The database server refused this ({message}); nothing was saved"
+            ) from error
+        if isinstance(error, OperationalError):
+            if database.is_sqlite and "locked" in message.lower():
+                raise FrontDeskError(
+                    "Another workstation is busy saving; nothing was saved. Try again in a moment."
+                ) from error
+            raise DatabaseUnavailableError(describe_connection_error(database, error)) from error
         if error.connection_invalidated:
             raise DatabaseUnavailableError(describe_connection_error(database, error)) from error
         raise
