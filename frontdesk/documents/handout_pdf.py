@@ -179,24 +179,45 @@ def _box(box: Box, styles: DocumentStyles, width: float) -> Flowable:
     return KeepTogether([Spacer(1, styles.body_size * 0.4), table, Spacer(1, styles.body_size)])
 
 
+def _leads_in(block: Block) -> bool:
+    """A heading, or a paragraph ending in ':' that introduces the list below it."""
+    if block.kind in (BlockKind.HEADING, BlockKind.SUBHEADING):
+        return True
+    last = block.inlines[-1] if block.inlines else None
+    return (
+        block.kind is BlockKind.PARAGRAPH
+        and isinstance(last, Text)
+        and last.text.rstrip().endswith(":")
+    )
+
+
 def _content(body: Sequence[Element], styles: DocumentStyles, width: float) -> list[Flowable]:
-    """Flowables for the handout body; a heading is kept on the page of what follows it."""
+    """Flowables for the handout body.
+
+    A heading, or a sentence that introduces a list, is kept on the page of what follows it.
+    """
     flowables: list[Flowable] = []
-    pending_heading: list[Flowable] = []
+    leading: list[Flowable] = []
+    previous: BlockKind | None = None
     for element in body:
         if isinstance(element, Box):
             flowable = _box(element, styles, width)
+            previous = None
         else:
+            if previous is BlockKind.BULLET and element.kind is BlockKind.PARAGRAPH:
+                # Bullets sit close together; the text after a list needs air above it.
+                flowables.append(Spacer(1, styles.body_size * 0.45))
+            previous = element.kind
             flowable = _block(element, styles)
-            if element.kind in (BlockKind.HEADING, BlockKind.SUBHEADING):
-                pending_heading.append(flowable)
+            if _leads_in(element):
+                leading.append(flowable)
                 continue
-        if pending_heading:
-            flowables.append(KeepTogether([*pending_heading, flowable]))
-            pending_heading = []
+        if leading:
+            flowables.append(KeepTogether([*leading, flowable]))
+            leading = []
         else:
             flowables.append(flowable)
-    flowables.extend(pending_heading)
+    flowables.extend(leading)
     return flowables
 
 

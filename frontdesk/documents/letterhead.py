@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import io
+import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Protocol
 
 from PIL import Image
-from reportlab.graphics import renderPDF
 from reportlab.graphics.barcode.qr import QrCodeWidget
-from reportlab.graphics.shapes import Drawing
+from reportlab.lib import colors
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
@@ -149,15 +149,39 @@ def _logo(data: bytes) -> tuple[ImageReader, float, float]:
     return ImageReader(picture), width * scale, height * scale
 
 
+@dataclass(frozen=True)
+class _QrCode:
+    """A QR code as runs of dark modules: one filled path draws it (not 2,000 shapes)."""
+
+    size: int  # modules a side, quiet zone included
+    runs: tuple[tuple[int, int, int], ...]  # (row from the top, first column, length)
+
+
+QR_QUIET_ZONE = 4  # modules of white around the code, as scanners expect
+
+
 @lru_cache(maxsize=8)
-def _qr(url: str) -> Drawing:
+def _qr(url: str) -> _QrCode:
     widget = QrCodeWidget(url, barLevel="M")
-    x1, y1, x2, y2 = widget.getBounds()
-    drawing = Drawing(
-        QR_SIZE, QR_SIZE, transform=[QR_SIZE / (x2 - x1), 0, 0, QR_SIZE / (y2 - y1), 0, 0]
-    )
-    drawing.add(widget)
-    return drawing
+    widget.qr.make()
+    runs = []
+    for row, modules in enumerate(widget.qr.modules):
+        column = 0
+        for dark, group in itertools.groupby(bool(m) for m in modules):
+            length = len(list(group))
+            if dark:
+                runs.append((row + QR_QUIET_ZONE, column + QR_QUIET_ZONE, length))
+            column += length
+    return _QrCode(widget.qr.getModuleCount() + 2 * QR_QUIET_ZONE, tuple(runs))
+
+
+def _draw_qr(canvas: Canvas, code: _QrCode, x: float, y: float, size: float) -> None:
+    module = size / code.size
+    path = canvas.beginPath()
+    for row, column, length in code.runs:
+        path.rect(x + column * module, y + size - (row + 1) * module, length * module, module)
+    canvas.setFillColor(colors.black)
+    canvas.drawPath(path, stroke=0, fill=1)
 
 
 def _fitted(text: str, font: str, size: float, width: float, smallest: float) -> tuple[str, float]:
@@ -236,7 +260,7 @@ class Letterhead:
                 reader, MARGIN, top - logo_height, logo_width, logo_height, mask="auto"
             )
         if self.qr is not None:
-            renderPDF.draw(self.qr, canvas, width - MARGIN - QR_SIZE, top - QR_SIZE)
+            _draw_qr(canvas, self.qr, width - MARGIN - QR_SIZE, top - QR_SIZE, QR_SIZE)
         name, size = _fitted(
             printable(self.practice.name), FONT_BOLD, NAME_SIZE, text_right - text_left, 11
         )

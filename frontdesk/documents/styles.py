@@ -99,6 +99,9 @@ def document_styles(large_print: bool = False) -> DocumentStyles:
         textColor=TEXT,
         alignment=TA_LEFT,
         spaceAfter=size * 0.6,
+        # No single line of a paragraph alone at the foot or the head of a page.
+        allowOrphans=0,
+        allowWidows=0,
     )
     bullet_indent = size * 1.3
     bullet = ParagraphStyle(
