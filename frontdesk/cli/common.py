@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
+import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, NoReturn
 
 from frontdesk.domain.actor import operating_system_actor
+from frontdesk.domain.errors import PermissionDeniedError
 from frontdesk.services.bootstrap import make_context, open_for_use, resolve_database_url
 from frontdesk.services.context import ServiceContext
+from frontdesk.services.users import has_users, sign_in
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -25,12 +29,44 @@ class Parser(argparse.ArgumentParser):
         raise UsageError(f"{message} (see '{self.prog} --help')")
 
 
+PASSWORD_ENV = "FRONTDESK_PASSWORD"
+
+
+def read_secret(prompt: str, env: str, *, what: str = "a password") -> str:
+    """A secret from the environment variable ``env``, else typed at a hidden prompt."""
+    value = os.environ.get(env)
+    if value:
+        return value
+    if not sys.stdin.isatty():
+        raise UsageError(f"{what} is needed: type it at a terminal or set {env}")
+    try:
+        return getpass.getpass(prompt)
+    except EOFError:
+        raise UsageError(f"{what} is needed: type it at a terminal or set {env}") from None
+
+
 @contextmanager
 def service_context(args: argparse.Namespace) -> Iterator[ServiceContext]:
-    """Open the database named by --database (migrating it if needed) as the acting user."""
+    """Open the database named by --database (migrating it if needed) as the acting user.
+
+    With --user NAME the command acts as that Front Desk user, signed in with the password
+    from the prompt or $FRONTDESK_PASSWORD. Without it, the computer's login acts (recorded as
+    "os:NAME"), which is only accepted on a SQLite file or while no user exists: on a shared
+    PostgreSQL server anyone who can reach it could otherwise act as an admin.
+    """
     database, _copy = open_for_use(resolve_database_url(args.database))
     try:
-        yield make_context(database, operating_system_actor())
+        context = make_context(database, operating_system_actor())
+        username = getattr(args, "user", None)
+        if username:
+            password = read_secret(f"Password for {username}: ", PASSWORD_ENV)
+            context = context.as_actor(sign_in(context, username, password))
+        elif not database.is_sqlite and has_users(context):
+            raise PermissionDeniedError(
+                "This database is on a PostgreSQL server and has Front Desk users: say who you "
+                "are with --user NAME (the password is asked, or read from FRONTDESK_PASSWORD)"
+            )
+        yield context
     finally:
         database.dispose()
 

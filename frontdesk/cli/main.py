@@ -7,13 +7,29 @@ import sys
 from collections.abc import Sequence
 
 from frontdesk import __version__
-from frontdesk.cli import db_commands, demo_commands, handouts_commands, patients_commands
+from frontdesk.cli import (
+    audit_commands,
+    backup_commands,
+    db_commands,
+    demo_commands,
+    handouts_commands,
+    patients_commands,
+    users_commands,
+)
 from frontdesk.cli.common import Parser, UsageError
 from frontdesk.domain.errors import FrontDeskError
 
 log = logging.getLogger(__name__)
 
-COMMAND_MODULES = [db_commands, demo_commands, patients_commands, handouts_commands]
+COMMAND_MODULES = [
+    db_commands,
+    users_commands,
+    audit_commands,
+    backup_commands,
+    handouts_commands,
+    demo_commands,
+    patients_commands,
+]
 
 
 def build_parser() -> Parser:
@@ -27,6 +43,12 @@ def build_parser() -> Parser:
         metavar="URL",
         help="database URL (default: $FRONTDESK_DATABASE_URL, else the file in the "
         "user's data folder), e.g. postgresql://user@server/frontdesk",
+    )
+    parser.add_argument(
+        "--user",
+        metavar="NAME",
+        help="act as this Front Desk user; the password is asked, or read from "
+        "$FRONTDESK_PASSWORD (without it, a SQLite file is used as this computer's login)",
     )
     subparsers = parser.add_subparsers(dest="command", parser_class=Parser)
     for module in COMMAND_MODULES:

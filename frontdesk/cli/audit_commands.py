@@ -1,0 +1,109 @@
+"""frontdesk audit verify | list: check the hash chain, read and export the trail."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date, datetime, time, timedelta
+
+from frontdesk.cli.common import Parser, UsageError, print_json, progress_printer, service_context
+from frontdesk.services import audit_trail
+from frontdesk.services.audit_trail import AuditEntryData, AuditFilter
+
+
+def register(subparsers: argparse._SubParsersAction[Parser]) -> None:
+    command = subparsers.add_parser("audit", help="the audit trail (admins only)")
+    sub = command.add_subparsers(dest="audit_command", required=True, parser_class=Parser)
+
+    verify = sub.add_parser(
+        "verify",
+        help="check the whole hash chain: exit 0 when intact, 1 naming the first bad entry",
+    )
+    verify.set_defaults(handler=run_verify)
+
+    listing = sub.add_parser("list", help="entries, newest first")
+    listing.add_argument("--patient", metavar="MRN-OR-ID", help="one patient's chart")
+    # dest differs from the global --user (who is acting): this one filters.
+    listing.add_argument("--user", dest="filter_user", metavar="NAME", help="entries by NAME")
+    listing.add_argument("--action", help="e.g. view, create, update, sign_in_failed")
+    listing.add_argument("--entity", help="table, e.g. patients, users")
+    listing.add_argument("--since", type=_day, metavar="YYYY-MM-DD", help="from this day on")
+    listing.add_argument("--until", type=_day, metavar="YYYY-MM-DD", help="up to this day")
+    listing.add_argument("--limit", type=int, default=100, help="at most this many (100)")
+    output = listing.add_mutually_exclusive_group()
+    output.add_argument("--json", action="store_true", help="machine-readable output")
+    output.add_argument(
+        "--csv", action="store_true", help="all matching entries as spreadsheet-safe CSV"
+    )
+    listing.set_defaults(handler=run_list)
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date like 2026-03-31") from None
+
+
+def _local_midnight(day: date) -> datetime:
+    return datetime.combine(day, time()).astimezone()
+
+
+def run_verify(args: argparse.Namespace) -> int:
+    with service_context(args) as context:
+        report = audit_trail.verify_chain(context, progress_printer("Checking the audit trail"))
+    if report.intact:
+        print(report.describe())
+        return 0
+    print(f"frontdesk: {report.describe()}", file=sys.stderr)
+    return 1
+
+
+def _as_json(entry: AuditEntryData) -> dict[str, object]:
+    return {
+        "id": entry.id,
+        "at": entry.at.isoformat(),
+        "username": entry.username,
+        "workstation": entry.workstation,
+        "action": entry.action,
+        "entity": entry.entity,
+        "entity_id": entry.entity_id,
+        "patient_id": entry.patient_id,
+        "details": entry.details,
+    }
+
+
+def _as_line(entry: AuditEntryData) -> str:
+    when = entry.at.astimezone().strftime("%Y-%m-%d %H:%M:%S")
+    patient = f"  patient {entry.patient_id}" if entry.patient_id is not None else ""
+    return f"#{entry.id}  {when}  {entry.username}  {entry.action}  {entry.record}{patient}"
+
+
+def run_list(args: argparse.Namespace) -> int:
+    if args.limit < 1:
+        raise UsageError("--limit must be at least 1")
+    with service_context(args) as context:
+        where = AuditFilter(
+            username=args.filter_user,
+            patient_id=(
+                audit_trail.resolve_patient(context, args.patient) if args.patient else None
+            ),
+            action=args.action,
+            entity=args.entity,
+            since=_local_midnight(args.since) if args.since else None,
+            until=_local_midnight(args.until + timedelta(days=1)) if args.until else None,
+        )
+        if args.csv:
+            audit_trail.export_csv(context, where, sys.stdout)
+            return 0
+        page = audit_trail.list_entries(context, where, limit=args.limit)
+    if args.json:
+        print_json([_as_json(entry) for entry in page.entries])
+        return 0
+    if not page.entries:
+        print("No audit entries match")
+    for entry in page.entries:
+        print(_as_line(entry))
+    if page.next_cursor is not None:
+        print(f"(showing the newest {args.limit}; use --limit for more)", file=sys.stderr)
+    return 0

@@ -1,0 +1,270 @@
+"""`frontdesk users | audit | backup | restore`: acting users, exit codes, one-line errors."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from sqlalchemy import update
+
+from frontdesk.cli.main import run
+from frontdesk.db.engine import Database
+from frontdesk.db.models import AuditEntry
+from tests.services.accounts import tamperable_audit_trail
+
+ADMIN_PASSWORD = "admin lake side morning"
+DESK_PASSWORD = "front desk violet canoe"
+
+
+class Cli:
+    """Runs `frontdesk` in this process against one database, capturing its output."""
+
+    def __init__(
+        self, url: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        self.url = url
+        self.capsys = capsys
+        self.monkeypatch = monkeypatch
+
+    def __call__(self, *args: str, **env: str) -> tuple[int, str, str]:
+        for name in ("FRONTDESK_PASSWORD", "FRONTDESK_NEW_PASSWORD", "FRONTDESK_BACKUP_PASSPHRASE"):
+            self.monkeypatch.delenv(name, raising=False)
+        for name, value in env.items():
+            self.monkeypatch.setenv(name, value)
+        self.capsys.readouterr()
+        code = run(["--database", self.url, *args])
+        out, err = self.capsys.readouterr()
+        return code, out, err
+
+    def with_users(self) -> None:
+        """A first admin 'alice' and a front-desk user 'bob'."""
+        code, out, err = self("users", "add", "alice", FRONTDESK_NEW_PASSWORD=ADMIN_PASSWORD)
+        assert code == 0, err
+        assert "the first admin" in out
+        code, _out, err = self(
+            "--user",
+            "alice",
+            "users",
+            "add",
+            "bob",
+            "--role",
+            "front_desk",
+            FRONTDESK_PASSWORD=ADMIN_PASSWORD,
+            FRONTDESK_NEW_PASSWORD=DESK_PASSWORD,
+        )
+        assert code == 0, err
+
+
+def _one_line(err: str) -> str:
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    assert lines[0].startswith("frontdesk: ")
+    return lines[0]
+
+
+@pytest.fixture
+def cli(
+    database_url: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> Cli:
+    return Cli(database_url, capsys, monkeypatch)
+
+
+sqlite_only = pytest.mark.parametrize("backend", ["sqlite"])
+postgres_only = pytest.mark.parametrize(
+    "backend", [pytest.param("postgresql", marks=pytest.mark.postgres)]
+)
+
+
+# --- users -------------------------------------------------------------------------------
+
+
+def test_users_add_list_and_deactivate(cli: Cli) -> None:
+    cli.with_users()
+    code, out, _err = cli(
+        "--user", "alice", "users", "list", "--json", FRONTDESK_PASSWORD=ADMIN_PASSWORD
+    )
+    assert code == 0
+    listed = {user["username"]: user for user in json.loads(out)}
+    assert (listed["alice"]["role"], listed["bob"]["role"]) == ("admin", "front_desk")
+    code, out, _err = cli(
+        "--user", "alice", "users", "deactivate", "BOB", FRONTDESK_PASSWORD=ADMIN_PASSWORD
+    )
+    assert (code, out.strip()) == (0, "Deactivated bob: Front desk, deactivated")
+    code, _out, err = cli("--user", "bob", "users", "list", FRONTDESK_PASSWORD=DESK_PASSWORD)
+    assert code == 1
+    assert "deactivated" in _one_line(err)
+
+
+def test_staff_are_refused_admin_commands(cli: Cli) -> None:
+    cli.with_users()
+    for command in (["users", "list"], ["audit", "verify"], ["backup"]):
+        code, _out, err = cli("--user", "bob", *command, FRONTDESK_PASSWORD=DESK_PASSWORD)
+        assert code == 1, command
+        assert "may not do this" in _one_line(err)
+
+
+def test_sign_in_failures_are_one_line(cli: Cli) -> None:
+    cli.with_users()
+    code, _out, err = cli("--user", "alice", "users", "list", FRONTDESK_PASSWORD="wrong password!")
+    assert code == 1
+    assert _one_line(err) == "frontdesk: The user name or password is wrong"
+    code, _out, err = cli("--user", "alice", "users", "list")  # no password and no terminal
+    assert code == 2
+    assert "FRONTDESK_PASSWORD" in _one_line(err)
+
+
+def test_bad_new_accounts_are_one_line_usage_errors(cli: Cli) -> None:
+    cli.with_users()
+    code, _out, err = cli(
+        "--user", "alice", "users", "add", "carol", FRONTDESK_PASSWORD=ADMIN_PASSWORD
+    )
+    assert code == 2 and "--role" in _one_line(err)
+    code, _out, err = cli(
+        "--user",
+        "alice",
+        "users",
+        "add",
+        "carol",
+        "--role",
+        "clinical",
+        FRONTDESK_PASSWORD=ADMIN_PASSWORD,
+        FRONTDESK_NEW_PASSWORD="password1234",
+    )
+    assert code == 2 and "common passwords" in _one_line(err)
+    code, _out, err = cli("users", "add", "zed", "--role", "wizard")
+    assert code == 2 and "invalid choice" in _one_line(err)
+
+
+def test_reset_password_and_unlock(cli: Cli) -> None:
+    cli.with_users()
+    for _ in range(5):
+        cli("--user", "bob", "users", "list", FRONTDESK_PASSWORD="not bob's password")
+    code, _out, err = cli("--user", "bob", "users", "list", FRONTDESK_PASSWORD=DESK_PASSWORD)
+    assert code == 1 and "locked" in _one_line(err)
+    code, _out, _err = cli(
+        "--user", "alice", "users", "unlock", "bob", FRONTDESK_PASSWORD=ADMIN_PASSWORD
+    )
+    assert code == 0
+    code, out, _err = cli(
+        "--user",
+        "alice",
+        "users",
+        "reset-password",
+        "bob",
+        FRONTDESK_PASSWORD=ADMIN_PASSWORD,
+        FRONTDESK_NEW_PASSWORD="a new orchard path",
+    )
+    assert (code, out.strip()) == (0, "Set a new password for bob")
+    code, _out, err = cli(
+        "--user", "bob", "audit", "verify", FRONTDESK_PASSWORD="a new orchard path"
+    )
+    assert code == 1 and "may not" in err  # signed in, then refused for lack of permission
+
+
+@sqlite_only
+def test_on_a_sqlite_file_the_computer_login_acts(cli: Cli) -> None:
+    cli.with_users()
+    code, _out, _err = cli("users", "deactivate", "bob")
+    assert code == 0
+    code, out, _err = cli("audit", "list", "--action", "update", "--json")
+    assert json.loads(out)[0]["username"].startswith("os:")
+
+
+@postgres_only
+def test_on_postgres_the_command_line_must_name_its_user(cli: Cli) -> None:
+    cli.with_users()  # the first admin needs no --user: nobody exists yet
+    code, _out, err = cli("users", "list")
+    assert code == 1
+    assert "--user NAME" in _one_line(err)
+    code, out, _err = cli("--user", "alice", "users", "list", FRONTDESK_PASSWORD=ADMIN_PASSWORD)
+    assert code == 0 and "bob" in out
+
+
+# --- audit -------------------------------------------------------------------------------
+
+
+def test_audit_verify_exit_codes(cli: Cli, database: Database) -> None:
+    cli.with_users()
+    admin = {"FRONTDESK_PASSWORD": ADMIN_PASSWORD}
+    code, out, err = cli("--user", "alice", "audit", "verify", **admin)
+    assert (code, err) == (0, "")
+    assert "The audit trail is intact" in out
+    with tamperable_audit_trail(database), database.engine.begin() as connection:
+        connection.execute(update(AuditEntry).where(AuditEntry.id == 2).values(action="view"))
+    code, out, err = cli("--user", "alice", "audit", "verify", **admin)
+    assert code == 1
+    assert "broken at entry #2: it was edited" in _one_line(err)
+
+
+def test_audit_list_filters_and_formats(cli: Cli) -> None:
+    cli.with_users()
+    admin = {"FRONTDESK_PASSWORD": ADMIN_PASSWORD}
+    cli("--user", "bob", "users", "list", FRONTDESK_PASSWORD=DESK_PASSWORD)  # signs in, refused
+    code, out, _err = cli("--user", "alice", "audit", "list", "--user", "bob", "--json", **admin)
+    assert code == 0
+    assert {entry["username"] for entry in json.loads(out)} == {"bob"}
+    code, out, _err = cli("--user", "alice", "audit", "list", "--action", "sign_in", **admin)
+    assert code == 0
+    assert all(" sign_in " in line for line in out.strip().splitlines())
+    code, out, _err = cli("--user", "alice", "audit", "list", "--patient", "77", **admin)
+    assert (code, out.strip()) == (0, "No audit entries match")
+    code, out, _err = cli("--user", "alice", "audit", "list", "--csv", **admin)
+    assert code == 0 and out.splitlines()[0].startswith("id,at_utc,username")
+    code, _out, err = cli("--user", "alice", "audit", "list", "--since", "yesterday", **admin)
+    assert code == 2 and "is not a date" in _one_line(err)
+
+
+# --- backup and restore ------------------------------------------------------------------
+
+
+@sqlite_only
+def test_backup_and_restore_commands(cli: Cli, tmp_path: Path) -> None:
+    stick = tmp_path / "stick"
+    stick.mkdir()
+    code, out, err = cli("backup")
+    assert code == 0, err
+    assert "not encrypted" in out
+    code, _out, err = cli("backup", str(stick))
+    assert code == 2 and "passphrase" in _one_line(err)
+    code, out, err = cli("backup", str(stick), FRONTDESK_BACKUP_PASSPHRASE="river stone lantern")
+    assert code == 0 and "(encrypted" in out, err
+    sealed = next(stick.iterdir())
+    passphrase_file = tmp_path / "passphrase.txt"
+    passphrase_file.write_text("river stone lanterns\n", encoding="utf-8")
+
+    code, _out, err = cli("restore", str(sealed))
+    assert code == 2 and "--yes" in _one_line(err)
+    code, _out, err = cli(
+        "restore", str(sealed), "--yes", "--passphrase-file", str(passphrase_file)
+    )
+    assert code == 1 and "does not open" in _one_line(err)
+    code, out, err = cli(
+        "restore", str(sealed), "--yes", FRONTDESK_BACKUP_PASSPHRASE="river stone lantern"
+    )
+    assert code == 0, err
+    assert "the previous database is at" in out
+
+    truncated = tmp_path / sealed.name
+    truncated.write_bytes(sealed.read_bytes()[:-100])
+    code, _out, err = cli(
+        "restore", str(truncated), "--yes", FRONTDESK_BACKUP_PASSPHRASE="river stone lantern"
+    )
+    assert code == 1 and "altered or truncated" in _one_line(err)
+    code, out, _err = cli("backup", str(stick), "--no-encrypt", "--label", "before update")
+    assert code == 0 and "before-update" in out and "not encrypted" in out
+
+
+def test_a_real_process_prints_one_line_and_no_traceback(database_url: str) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "frontdesk", "--database", database_url, "restore", "/no/such"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ},
+    )
+    assert result.returncode == 1
+    assert result.stderr.strip() == "frontdesk: There is no backup file at /no/such"
