@@ -12,7 +12,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any, TextIO
 
-from sqlalchemy import Select, func, select, tuple_
+from sqlalchemy import Row, Select, func, select, tuple_
 from sqlalchemy.orm import Session
 
 from frontdesk.db.models import AuditEntry
@@ -24,6 +24,7 @@ from frontdesk.services.audit import GENESIS_HASH, entry_hash, hashed_fields
 from frontdesk.services.context import ServiceContext
 
 VERIFY_BATCH = 5_000
+ENTRIES = AuditEntry.__table__
 DEFAULT_PAGE_SIZE = 200
 MAX_PAGE_SIZE = 5_000
 EXPORT_BATCH = 2_000
@@ -141,7 +142,7 @@ class PatientAccessReport:
     entries: tuple[AuditEntryData, ...]
 
 
-def _entry_data(row: AuditEntry) -> AuditEntryData:
+def _entry_data(row: Row[Any]) -> AuditEntryData:
     try:
         details = json.loads(row.details) if row.details else {}
     except ValueError:
@@ -164,9 +165,7 @@ def _entry_data(row: AuditEntry) -> AuditEntryData:
 # Verification
 
 
-def _classify_broken_link(
-    session: Session, row: AuditEntry, previous: AuditEntry | None
-) -> ChainBreak:
+def _classify_broken_link(session: Session, row: Row[Any], previous: Row[Any] | None) -> ChainBreak:
     """Row's prev_hash does not match the entry before it: say what most likely happened."""
 
     def links_to(hash_value: str) -> Select[Any]:
@@ -230,15 +229,16 @@ def verify_chain(context: ServiceContext, progress: ProgressCallback = no_progre
     with context.reading(Permission.VIEW_AUDIT) as session:
         total = session.scalar(select(func.count()).select_from(AuditEntry)) or 0
         checked = 0
-        previous: AuditEntry | None = None
+        previous: Row[Any] | None = None
         expected_prev = GENESIS_HASH
         last_id = 0
         report_or_cancel(progress, 0, total)
         while True:
-            batch = session.scalars(
-                select(AuditEntry)
-                .where(AuditEntry.id > last_id)
-                .order_by(AuditEntry.id)
+            # Plain rows, not ORM objects: a long trail verifies several times faster.
+            batch = session.execute(
+                select(ENTRIES)
+                .where(ENTRIES.c.id > last_id)
+                .order_by(ENTRIES.c.id)
                 .limit(VERIFY_BATCH)
             ).all()
             if not batch:
@@ -270,7 +270,6 @@ def verify_chain(context: ServiceContext, progress: ProgressCallback = no_progre
                     problem = _classify_broken_link(session, row, previous)
                 return ChainReport(checked, previous.id if previous else None, problem)
             last_id = batch[-1].id
-            session.expunge_all()  # keeps memory flat on a long trail
             report_or_cancel(progress, checked, max(total, checked))
         return ChainReport(checked, previous.id if previous else None, None)
 
@@ -316,10 +315,10 @@ def list_entries(
     """One page of entries matching ``where``, newest first; pass ``next_cursor`` for more."""
     limit = max(1, min(limit, MAX_PAGE_SIZE))
     with context.reading(Permission.VIEW_AUDIT) as session:
-        query = _filtered(select(AuditEntry), where)
+        query = _filtered(select(ENTRIES), where)
         if after is not None:
             query = query.where(tuple_(AuditEntry.at, AuditEntry.id) < (after.at, after.id))
-        rows = session.scalars(_newest_first(query).limit(limit + 1)).all()
+        rows = session.execute(_newest_first(query).limit(limit + 1)).all()
         entries = tuple(_entry_data(row) for row in rows[:limit])
     cursor = None
     if len(rows) > limit:
@@ -356,8 +355,8 @@ def resolve_patient(context: ServiceContext, reference: str) -> int:
 def patient_access_report(context: ServiceContext, patient_id: int) -> PatientAccessReport:
     """Who opened or changed this chart, and when. Reading the report is itself audited."""
     with context.writing(Permission.VIEW_AUDIT) as uow:
-        rows = uow.session.scalars(
-            _newest_first(select(AuditEntry).where(AuditEntry.patient_id == patient_id))
+        rows = uow.session.execute(
+            _newest_first(select(ENTRIES).where(AuditEntry.patient_id == patient_id))
         ).all()
         entries = tuple(_entry_data(row) for row in rows)
         uow.record("view", "audit_access_report", patient_id, patient_id=patient_id)
@@ -403,18 +402,17 @@ def _csv_row(entry: AuditEntryData) -> list[str]:
     return neutralize_row("" if value is None else str(value) for value in values)
 
 
-def _iter_matching(session: Session, where: AuditFilter) -> Iterator[AuditEntry]:
+def _iter_matching(session: Session, where: AuditFilter) -> Iterator[Row[Any]]:
     after: tuple[datetime, int] | None = None
     while True:
-        query = _filtered(select(AuditEntry), where)
+        query = _filtered(select(ENTRIES), where)
         if after is not None:
             query = query.where(tuple_(AuditEntry.at, AuditEntry.id) < after)
-        batch = session.scalars(_newest_first(query).limit(EXPORT_BATCH)).all()
+        batch = session.execute(_newest_first(query).limit(EXPORT_BATCH)).all()
         if not batch:
             return
         yield from batch
         after = (batch[-1].at, batch[-1].id)
-        session.expunge_all()
 
 
 def export_csv(
