@@ -14,6 +14,9 @@ from sqlalchemy import update
 from frontdesk.cli.main import run
 from frontdesk.db.engine import Database
 from frontdesk.db.models import AuditEntry
+from frontdesk.services import patients
+from frontdesk.services.context import ServiceContext
+from frontdesk.services.patients import PatientForm
 from tests.services.accounts import tamperable_audit_trail
 
 ADMIN_PASSWORD = "admin lake side morning"
@@ -268,3 +271,17 @@ def test_a_real_process_prints_one_line_and_no_traceback(database_url: str) -> N
     )
     assert result.returncode == 1
     assert result.stderr.strip() == "frontdesk: There is no backup file at /no/such"
+
+
+def test_audit_list_by_mrn(cli: Cli, context: ServiceContext) -> None:
+    chart = patients.create_patient(
+        context, PatientForm(first_name="Ana", last_name="Lindqvist", date_of_birth="1961-03-04")
+    )
+    patients.get_patient(context, chart.id)
+    code, out, _err = cli("audit", "list", "--patient", chart.mrn, "--json")
+    assert code == 0
+    entries = json.loads(out)
+    assert {entry["action"] for entry in entries} >= {"create", "view"}
+    assert {entry["patient_id"] for entry in entries} == {chart.id}
+    code, _out, err = cli("audit", "list", "--patient", "M9999999")
+    assert code == 1 and "There is no patient" in _one_line(err)

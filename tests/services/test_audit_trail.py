@@ -324,3 +324,20 @@ def test_postgres_trigger_is_back_after_tampering_tests(
             text("SELECT tgenabled FROM pg_trigger WHERE tgname = 'audit_entries_append_only'")
         ).scalar_one()
     assert enabled == "O"
+
+
+def test_a_charts_access_report_by_mrn(context: ServiceContext) -> None:
+    from frontdesk.services import patients
+    from frontdesk.services.patients import PatientForm
+
+    chart = patients.create_patient(
+        context, PatientForm(first_name="Ana", last_name="Lindqvist", date_of_birth="1961-03-04")
+    )
+    desk = context.as_actor(Actor(username="desk.one", role=Role.FRONT_DESK, workstation="d1"))
+    patients.get_patient(desk, chart.id)  # opening the chart is recorded
+    assert audit_trail.resolve_patient(context, chart.mrn) == chart.id
+    assert audit_trail.resolve_patient(context, chart.mrn.lower()) == chart.id
+    report = audit_trail.patient_access_report(context, chart.id)
+    by_user = {summary.username: summary for summary in report.by_user}
+    assert by_user["desk.one"].views == 1
+    assert by_user["test.admin"].changes >= 1  # the chart's creation
