@@ -82,6 +82,11 @@ def _truncate_postgres(url: str) -> None:
     engine = create_engine(url)
     with engine.begin() as connection:
         connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        # Tests that stamp another schema version must not leak it to the next test.
+        connection.execute(
+            text("UPDATE alembic_version SET version_num = :head"),
+            {"head": migrate.head_revision()},
+        )
     engine.dispose()
 
 
