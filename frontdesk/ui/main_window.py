@@ -99,7 +99,7 @@ AREAS: list[Area] = [
     Area(
         "patients",
         "Patients",
-        None,
+        "frontdesk.ui.patients.area:PatientsArea",
         "Search for a patient by name or date of birth and open their chart here.",
     ),
     Area(

@@ -1,0 +1,209 @@
+"""The lazy list of search results: only fetched rows are held; more pages load on scroll."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+
+from frontdesk.domain.search_query import QueryKind
+from frontdesk.services.patients import PatientSummary, SearchPage
+from frontdesk.ui.patients.display import (
+    age_text,
+    birth_date_text,
+    language_text,
+    name_with_preferred,
+    phone_text,
+)
+from frontdesk.ui.runner import Runner
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+
+# (text, cursor) -> the next page of that search; runs on a worker thread.
+PageFetcher = Callable[[str, str | None], SearchPage]
+
+COLUMNS = ("Name", "Date of birth", "Age", "MRN", "Phone", "Language")
+NAME, BIRTH_DATE, AGE, MRN, PHONE, LANGUAGE = range(len(COLUMNS))
+# The patient's id, for whoever opens the chart of a row.
+PATIENT_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+class PatientSearchModel(QAbstractTableModel):
+    """Rows of one search, a page at a time, following the service's keyset cursor.
+
+    ``show_page`` replaces the list with a new search's first page. When a view scrolls to
+    the end, Qt calls ``fetchMore``: the next page is read on the runner's worker thread and
+    appended on the UI thread, unless a newer search replaced the list in the meantime.
+    A row is never listed twice (the cursor guarantees it; the ids held here make sure).
+    """
+
+    page_appended = Signal(int)  # rows added
+    fetch_failed = Signal(str)
+
+    def __init__(
+        self,
+        fetch_page: PageFetcher,
+        runner: Runner,
+        parent: QObject | None = None,
+        today: Callable[[], date] = date.today,
+    ) -> None:
+        super().__init__(parent)
+        self.fetch_page = fetch_page
+        self.runner = runner
+        self.today = today
+        self.text = ""
+        self.page: SearchPage | None = None
+        self._rows: list[PatientSummary] = []
+        # Display strings, made the first time a row is painted (formatting phones costs).
+        self._shown: list[tuple[str, ...] | None] = []
+        self._ids: set[int] = set()
+        self._cursor: str | None = None
+        self._generation = 0
+        self._fetching = False
+
+    # Filling -----------------------------------------------------------------------------
+
+    def show_page(self, text: str, page: SearchPage) -> None:
+        """Show a new search's first page (older pages still on their way are dropped)."""
+        self.beginResetModel()
+        self._generation += 1
+        self._fetching = False
+        self.text = text
+        self.page = page
+        self._rows = []
+        self._shown = []
+        self._ids = set()
+        self._add(page.items)
+        self._cursor = page.next_cursor
+        self.endResetModel()
+
+    def clear(self) -> None:
+        self.show_page("", SearchPage((), None, "", QueryKind.EMPTY))
+
+    def _add(self, items: tuple[PatientSummary, ...] | list[PatientSummary]) -> None:
+        for item in items:
+            if item.id not in self._ids:
+                self._ids.add(item.id)
+                self._rows.append(item)
+                self._shown.append(None)
+
+    @property
+    def has_more(self) -> bool:
+        return self._cursor is not None
+
+    @property
+    def is_fetching(self) -> bool:
+        return self._fetching
+
+    def canFetchMore(self, parent: AnyIndex = QModelIndex()) -> bool:  # noqa: B008
+        return not parent.isValid() and self._cursor is not None and not self._fetching
+
+    def fetchMore(self, parent: AnyIndex = QModelIndex()) -> None:  # noqa: B008
+        if not self.canFetchMore(parent):
+            return
+        self._fetching = True
+        generation, text, cursor = self._generation, self.text, self._cursor
+        fetch = self.fetch_page
+
+        def arrived(page: SearchPage) -> None:
+            self._append(generation, page)
+
+        def failed(message: str) -> None:
+            if generation == self._generation:
+                self._fetching = False
+                self.fetch_failed.emit(message)
+
+        self.runner.run(lambda: fetch(text, cursor), arrived, failed)
+
+    def _append(self, generation: int, page: SearchPage) -> None:
+        if generation != self._generation:
+            return  # a newer search replaced the list while this page was read
+        self._fetching = False
+        fresh = [item for item in page.items if item.id not in self._ids]
+        if fresh:
+            first = len(self._rows)
+            self.beginInsertRows(QModelIndex(), first, first + len(fresh) - 1)
+            self._add(fresh)
+            self.endInsertRows()
+        self._cursor = page.next_cursor
+        self.page_appended.emit(len(fresh))
+
+    # Reading -----------------------------------------------------------------------------
+
+    def summary(self, row: int) -> PatientSummary:
+        return self._rows[row]
+
+    def summaries(self) -> list[PatientSummary]:
+        return list(self._rows)
+
+    def row_of(self, patient_id: int) -> int:
+        for row, item in enumerate(self._rows):
+            if item.id == patient_id:
+                return row
+        return -1
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def _texts(self, row: int) -> tuple[str, ...]:
+        shown = self._shown[row]
+        if shown is None:
+            item = self._rows[row]
+            shown = (
+                name_with_preferred(item.display_name, item.preferred_name),
+                birth_date_text(item.date_of_birth),
+                age_text(item.date_of_birth, self.today()),
+                item.mrn,
+                phone_text(item.phone),
+                language_text(item.preferred_language, item.interpreter_needed),
+            )
+            self._shown[row] = shown
+        return shown
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            return self._texts(index.row())[index.column()]
+        if role == Qt.ItemDataRole.ToolTipRole and index.column() == NAME:
+            return self._texts(index.row())[NAME]
+        if role == PATIENT_ID_ROLE:
+            return self._rows[index.row()].id
+        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == AGE:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def headerData(
+        self,
+        section: int,
+        orientation: Qt.Orientation,
+        role: int = Qt.ItemDataRole.DisplayRole,
+    ) -> Any:
+        if (
+            role == Qt.ItemDataRole.DisplayRole
+            and orientation == Qt.Orientation.Horizontal
+            and 0 <= section < len(COLUMNS)
+        ):
+            return COLUMNS[section]
+        return super().headerData(section, orientation, role)
+
+    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return (
+            Qt.ItemFlag.ItemIsEnabled
+            | Qt.ItemFlag.ItemIsSelectable
+            | Qt.ItemFlag.ItemNeverHasChildren
+        )
