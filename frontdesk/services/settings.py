@@ -108,11 +108,23 @@ BACKUPS_TO_KEEP = SettingSpec(
     help="Older Front Desk backups in the same folder are removed after each new backup.",
 )
 
+IMAGING_MAX_AGE_MONTHS = SettingSpec(
+    "history.imaging_max_age_months",
+    "Lumbar or cervical MRI is too old for a new consultation after",
+    int,
+    12,
+    minimum=1,
+    maximum=120,
+    unit="months",
+    help="Older studies are flagged in the chart, on the request and on the day sheet.",
+)
+
 ALL_SETTINGS: tuple[SettingSpec, ...] = (  # type: ignore[type-arg]
     LOCKOUT_ATTEMPTS,
     LOCKOUT_MINUTES,
     AUTO_LOCK_MINUTES,
     BACKUPS_TO_KEEP,
+    IMAGING_MAX_AGE_MONTHS,
 )
 _BY_KEY = {spec.key: spec for spec in ALL_SETTINGS}
 

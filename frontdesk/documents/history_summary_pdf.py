@@ -1,0 +1,355 @@
+"""The "history summary for the surgeon": prior surgeries, imaging and missing records as PDF."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from datetime import date
+from typing import TYPE_CHECKING
+
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import LETTER
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.platypus import (
+    BaseDocTemplate,
+    Flowable,
+    Frame,
+    KeepTogether,
+    PageTemplate,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from frontdesk.documents.escape import markup_escape, markup_escape_lines
+from frontdesk.documents.letterhead import (
+    FOOTER_HEIGHT,
+    LATER_HEADER_HEIGHT,
+    MARGIN,
+    Letterhead,
+    NumberedCanvas,
+    PracticeDetails,
+)
+from frontdesk.documents.styles import (
+    ACCENT,
+    FONT,
+    FONT_BOLD,
+    MUTED,
+    PANEL,
+    RULE,
+    DocumentStyles,
+    document_styles,
+)
+
+if TYPE_CHECKING:
+    from frontdesk.services.history import ImagingData, PatientHistory, SurgeryData
+
+TITLE = "History summary for the surgeon"
+CELL_SIZE = 8.5
+HEADER_BACKGROUND = colors.HexColor("#DCE7EE")
+MISSING_INK = colors.HexColor("#8A1C1C")
+
+
+def _cell_styles(styles: DocumentStyles) -> tuple[ParagraphStyle, ParagraphStyle, ParagraphStyle]:
+    cell = ParagraphStyle(
+        "cell",
+        parent=styles.body,
+        fontName=FONT,
+        fontSize=CELL_SIZE,
+        leading=CELL_SIZE * 1.25,
+        spaceAfter=0,
+        spaceBefore=0,
+    )
+    head = ParagraphStyle("cell_head", parent=cell, fontName=FONT_BOLD, textColor=ACCENT)
+    note = ParagraphStyle("cell_note", parent=cell, textColor=MUTED, fontSize=CELL_SIZE - 0.5)
+    return cell, head, note
+
+
+def _lines(*parts: str) -> str:
+    """Escaped non-empty parts, one per line."""
+    return "<br/>".join(markup_escape(part) for part in parts if part)
+
+
+def _day(value: date | None) -> str:
+    return f"{value:%m/%d/%Y}" if value is not None else ""
+
+
+def _yes_no(value: bool | None) -> str:
+    return {True: "yes", False: "no", None: "unknown"}[value]
+
+
+def _surgery_row(
+    surgery: SurgeryData, cell: ParagraphStyle, note: ParagraphStyle
+) -> list[Flowable]:
+    procedure = f"<b>{markup_escape(surgery.procedure_text)}</b>"
+    if surgery.levels:
+        procedure += f" {markup_escape(surgery.levels.text())}"
+    extra = []
+    if surgery.approach is not None:
+        extra.append(f"{surgery.approach.value} approach")
+    if surgery.levels_note:
+        extra.append(surgery.levels_note)
+    if surgery.revises_description:
+        extra.append(f"revises {surgery.revises_description}")
+    if extra:
+        procedure += "<br/>" + _lines(*extra)
+    if surgery.complications:
+        procedure += "<br/><i>Complications:</i> " + markup_escape_lines(surgery.complications)
+    hardware = _yes_no(surgery.instrumentation)
+    if surgery.instrumentation_description:
+        hardware += ": " + surgery.instrumentation_description
+    hardware_text = _lines(
+        f"Hardware {hardware}", f"Graft: {surgery.bone_graft}" if surgery.bone_graft else ""
+    )
+    result = _lines(
+        f"Outcome: {surgery.outcome.label.lower()}" if surgery.outcome else "Outcome: not recorded",
+        f"Fusion: {surgery.fusion_status.short}" if surgery.fusion_status else "",
+    )
+    if surgery.report_received:
+        report = _lines("on file", _day(surgery.report_received_on))
+    else:
+        requested = (
+            f"requested {_day(surgery.report_requested_on)}" if surgery.report_requested_on else ""
+        )
+        report = '<font color="#8A1C1C"><b>MISSING</b></font>' + (
+            "<br/>" + markup_escape(requested) if requested else ""
+        )
+    return [
+        Paragraph(markup_escape(surgery.date.display() if surgery.date else "date unknown"), cell),
+        Paragraph(procedure, cell),
+        Paragraph(_lines(surgery.surgeon, surgery.facility) or "—", cell),
+        Paragraph(hardware_text, cell),
+        Paragraph(result, cell),
+        Paragraph(report, cell),
+    ]
+
+
+def _received(received: bool, on: date | None, medium: str = "") -> str:
+    if not received:
+        return '<font color="#8A1C1C"><b>MISSING</b></font>'
+    return _lines(f"on file{f' ({medium})' if medium else ''}", _day(on))
+
+
+def _imaging_row(study: ImagingData, cell: ParagraphStyle, note: ParagraphStyle) -> list[Flowable]:
+    name = f"<b>{markup_escape(study.modality_text)}</b>"
+    if study.regions:
+        name += " " + markup_escape(study.regions_text)
+    if study.contrast is not None:
+        name += "<br/>" + markup_escape(study.contrast.short)
+    if study.flags.too_old:
+        name += '<br/><font color="#8A1C1C">too old for a new consultation</font>'
+    elif study.flags.possibly_too_old:
+        name += '<br/><font color="#8A1C1C">may be too old</font>'
+    where = _lines(
+        study.facility, f"ordered by {study.ordering_physician}" if study.ordering_physician else ""
+    )
+    images = _received(
+        study.images_received,
+        study.images_received_on,
+        study.images_medium.short if study.images_medium else "",
+    )
+    if study.images_received and study.disc_location:
+        images += "<br/>" + markup_escape(f"kept: {study.disc_location}")
+    return [
+        Paragraph(markup_escape(study.date.display() if study.date else "date unknown"), cell),
+        Paragraph(name, cell),
+        Paragraph(where or "—", cell),
+        Paragraph(_received(study.report_received, study.report_received_on), cell),
+        Paragraph(images, cell),
+        Paragraph(markup_escape_lines(study.findings) or "—", note),
+    ]
+
+
+def _table(
+    header: Sequence[str],
+    rows: list[list[Flowable]],
+    widths: Sequence[float],
+    head_style: ParagraphStyle,
+) -> Table:
+    data: list[list[Flowable]] = [[Paragraph(markup_escape(title), head_style) for title in header]]
+    data.extend(rows)
+    table = Table(data, colWidths=list(widths), repeatRows=1)
+    table.setStyle(
+        TableStyle(
+            [
+                ("BACKGROUND", (0, 0), (-1, 0), HEADER_BACKGROUND),
+                ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, PANEL]),
+                ("LINEBELOW", (0, 0), (-1, 0), 0.8, ACCENT),
+                ("LINEBELOW", (0, 1), (-1, -1), 0.4, RULE),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 4),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+                ("TOPPADDING", (0, 0), (-1, -1), 3),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+            ]
+        )
+    )
+    return table
+
+
+def _patient_panel(history: PatientHistory, styles: DocumentStyles, width: float) -> Table:
+    age = (
+        history.today.year
+        - history.date_of_birth.year
+        - (
+            (history.today.month, history.today.day)
+            < (history.date_of_birth.month, history.date_of_birth.day)
+        )
+    )
+    rows = [
+        [
+            Paragraph(f"<b>{markup_escape(history.patient_name)}</b>", styles.panel),
+            Paragraph(markup_escape(f"MRN {history.mrn}"), styles.panel),
+        ],
+        [
+            Paragraph(
+                markup_escape(f"Born {history.date_of_birth:%m/%d/%Y} (age {age})"),
+                styles.panel,
+            ),
+            Paragraph(markup_escape(f"As of {history.today:%m/%d/%Y}"), styles.panel),
+        ],
+    ]
+    table = Table(rows, colWidths=[width * 0.62, width * 0.38])
+    table.setStyle(
+        TableStyle(
+            [
+                ("BACKGROUND", (0, 0), (-1, -1), PANEL),
+                ("LINEBEFORE", (0, 0), (0, -1), 3, ACCENT),
+                ("LEFTPADDING", (0, 0), (-1, -1), 8),
+                ("TOPPADDING", (0, 0), (-1, 0), 6),
+                ("BOTTOMPADDING", (0, -1), (-1, -1), 4),
+            ]
+        )
+    )
+    return table
+
+
+def render(history: PatientHistory, practice: PracticeDetails, *, invariant: bool = True) -> bytes:
+    """The summary as PDF bytes (letter size; byte-stable for the same inputs by default)."""
+    styles = document_styles(False)
+    cell, head, note = _cell_styles(styles)
+    page_width, page_height = LETTER
+    width = page_width - 2 * MARGIN
+    letterhead = Letterhead(
+        practice,
+        page_width=page_width,
+        language="en",
+        footer_text=f"{TITLE}  ·  MRN {history.mrn}  ·  printed {history.today.isoformat()}",
+        later_header_text=f"{history.patient_name}  ·  MRN {history.mrn}",
+    )
+    frames = {
+        "first": page_height - letterhead.first_page_height - FOOTER_HEIGHT,
+        "later": page_height - LATER_HEADER_HEIGHT - FOOTER_HEIGHT,
+    }
+    buffer = io.BytesIO()
+    document = BaseDocTemplate(
+        buffer,
+        pagesize=LETTER,
+        leftMargin=MARGIN,
+        rightMargin=MARGIN,
+        topMargin=LATER_HEADER_HEIGHT,
+        bottomMargin=FOOTER_HEIGHT,
+        title=f"{TITLE}: {history.mrn}",
+        author=practice.name,
+        subject=TITLE,
+        creator="Front Desk",
+        lang="en",
+        invariant=1 if invariant else 0,
+        displayDocTitle=1,
+    )
+    document.addPageTemplates(
+        [
+            PageTemplate(
+                name,
+                [
+                    Frame(
+                        MARGIN,
+                        FOOTER_HEIGHT,
+                        width,
+                        height,
+                        leftPadding=0,
+                        rightPadding=0,
+                        topPadding=0,
+                        bottomPadding=0,
+                        id=name,
+                    )
+                ],
+                onPage=(
+                    letterhead.draw_first_page if name == "first" else letterhead.draw_later_page
+                ),
+                autoNextPageTemplate="later" if name == "first" else None,
+            )
+            for name, height in frames.items()
+        ]
+    )
+    story: list[Flowable] = [
+        Paragraph(markup_escape(TITLE), styles.title),
+        _patient_panel(history, styles, width),
+        Spacer(1, 8),
+        Paragraph(markup_escape(history.summary_line), styles.body),
+    ]
+
+    story.append(Paragraph(markup_escape("Prior spine surgeries"), styles.heading))
+    if history.surgeries:
+        story.append(
+            _table(
+                (
+                    "Date",
+                    "Procedure and levels",
+                    "Surgeon, facility",
+                    "Hardware",
+                    "Result",
+                    "Op report",
+                ),
+                [_surgery_row(s, cell, note) for s in reversed(history.surgeries)],
+                (
+                    0.12 * width,
+                    0.30 * width,
+                    0.18 * width,
+                    0.15 * width,
+                    0.12 * width,
+                    0.13 * width,
+                ),
+                head,
+            )
+        )
+    else:
+        story.append(Paragraph("No prior spine surgery recorded.", styles.body))
+
+    story.append(Paragraph(markup_escape("Imaging"), styles.heading))
+    if history.imaging:
+        story.append(
+            _table(
+                ("Date", "Study", "Facility", "Report", "Images", "Key findings"),
+                [_imaging_row(i, cell, note) for i in reversed(history.imaging)],
+                (
+                    0.12 * width,
+                    0.19 * width,
+                    0.19 * width,
+                    0.12 * width,
+                    0.14 * width,
+                    0.24 * width,
+                ),
+                head,
+            )
+        )
+    else:
+        story.append(Paragraph("No imaging recorded.", styles.body))
+
+    missing = [record.text for record in history.summary.missing]
+    outdated = [item.text() for item in history.summary.outdated]
+    block: list[Flowable] = [Paragraph(markup_escape("Missing records"), styles.heading)]
+    if missing or outdated:
+        block.extend(
+            Paragraph(markup_escape(text[:1].upper() + text[1:]), styles.bullet, bulletText="•")
+            for text in [*missing, *(f"new imaging may be needed: {t}" for t in outdated)]
+        )
+    else:
+        block.append(
+            Paragraph("All operative reports, imaging reports and images are on file.", styles.body)
+        )
+    story.append(KeepTogether(block[:3]))
+    story.extend(block[3:])
+    document.build(story, canvasmaker=NumberedCanvas)
+    return buffer.getvalue()

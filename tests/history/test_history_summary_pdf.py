@@ -1,0 +1,146 @@
+"""The history summary for the surgeon, read back from the PDF's own text."""
+
+from __future__ import annotations
+
+import io
+import json
+from datetime import date
+
+from pypdf import PdfReader
+from sqlalchemy import select
+
+from frontdesk.db.engine import Database
+from frontdesk.db.models import AuditEntry
+from frontdesk.services import documents, history, practice
+from frontdesk.services.context import ServiceContext
+from frontdesk.services.history import ImagingForm, SurgeryForm
+from frontdesk.services.patients import PatientData
+from frontdesk.services.practice import PracticeProfileForm
+from tests.history.conftest import make_pdf
+
+
+def pdf_text(pdf: bytes) -> str:
+    reader = PdfReader(io.BytesIO(pdf))
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    return " ".join(text.replace("\u00a0", " ").split())
+
+
+def rich_history(context: ServiceContext, patient: PatientData) -> None:
+    fusion = history.add_surgery(
+        context,
+        patient.id,
+        SurgeryForm(
+            procedure="lumbar fusion",
+            fusion_approach="TLIF",
+            date="2019",
+            levels="L4-L5",
+            surgeon="Dr. <b>Rivera</b> & Sons",
+            facility="St. Mary's",
+            instrumentation=True,
+            instrumentation_description="pedicle screws",
+            fusion_status="not fused",
+            outcome="worse",
+        ),
+    )
+    history.add_surgery(
+        context,
+        patient.id,
+        SurgeryForm(procedure="laminectomy", date="June 2021", levels="L3-L4", outcome="same"),
+    )
+    history.add_surgery(
+        context,
+        patient.id,
+        SurgeryForm(
+            procedure="revision fusion",
+            fusion_approach="posterolateral",
+            date="3/15/2023",
+            levels="L3-S1",
+            revises_id=fusion.id,
+            complications="dural tear",
+        ),
+    )
+    mri = history.add_imaging(
+        context,
+        patient.id,
+        ImagingForm(
+            modality="MRI",
+            regions="lumbar",
+            date="May 2024",
+            facility="Lakeview Imaging",
+            findings="adjacent segment stenosis L2-L3",
+        ),
+    )
+    documents.attach_document(context, make_pdf("MRI report"), "mri.pdf", imaging_id=mri.id)
+    history.add_imaging(
+        context,
+        patient.id,
+        ImagingForm(
+            modality="CT",
+            regions="lumbar",
+            date="2022",
+            report_received_on="1/5/2023",
+            images_medium="disc",
+            images_received_on="1/5/2023",
+            disc_location="cabinet B",
+        ),
+    )
+
+
+def test_the_summary_names_the_patient_levels_and_missing_records(
+    database: Database, context: ServiceContext, maria: PatientData
+) -> None:
+    practice.save_profile(
+        context,
+        PracticeProfileForm(name="Lakeside Spine Center", main_phone="(217) 555-0142"),
+        None,
+    )
+    rich_history(context, maria)
+    pdf = history.surgeon_summary_pdf(context, maria.id, today=date(2024, 11, 1))
+    text = pdf_text(pdf)
+    assert "Lakeside Spine Center" in text
+    assert "History summary for the surgeon" in text
+    assert "Núñez-García, María José" in text and maria.mrn in text
+    assert "Born 03/04/1961" in text
+    # Surgeries, newest first, with their levels as people write them.
+    surgeries = text[text.index("Prior spine surgeries") : text.index("Key findings")]
+    assert surgeries.index("March 15, 2023") < surgeries.index("June 2021")
+    assert surgeries.index("June 2021") < surgeries.index("St. Mary's")
+    assert "L3–S1" in surgeries and "L3–L4" in surgeries and "TLIF L4–L5" in surgeries
+    assert "revision posterolateral fusion" in text
+    assert "revises L4–L5 TLIF 2019" in text
+    assert "Dr. <b>Rivera</b> & Sons" in text  # printed as typed, never as markup
+    assert "dural tear" in text and "pedicle screws" in text
+    assert "adjacent segment stenosis L2-L3" in text
+    assert "kept: cabinet B" in text
+    missing = text[text.index("Missing records") :]
+    assert "Operative report: L4–L5 TLIF 2019" in missing
+    assert "Operative report: L3–L4 laminectomy June 2021" in missing
+    assert "Operative report: L3–S1 revision posterolateral fusion March 15, 2023" in missing
+    assert "Images: MRI lumbar May 2024" in missing
+    assert "Report: MRI lumbar May 2024" not in missing  # the attached PDF marked it received
+    assert "CT lumbar 2022" not in missing
+    assert "3 prior spine surgeries, last L3–S1 revision posterolateral fusion" in text
+    with database.read_sessions() as session:
+        printed = session.scalars(
+            select(AuditEntry).where(AuditEntry.entity == "history_summary")
+        ).one()
+    assert printed.action == "print" and printed.patient_id == maria.id
+    assert json.loads(printed.details) == {"imaging": 2, "surgeries": 3}
+
+
+def test_an_empty_history_says_so_and_prints_without_a_practice_profile(
+    context: ServiceContext, maria: PatientData
+) -> None:
+    text = pdf_text(history.surgeon_summary_pdf(context, maria.id))
+    assert "No prior spine surgery recorded." in text
+    assert "No imaging recorded." in text
+    assert "All operative reports, imaging reports and images are on file." in text
+
+
+def test_the_summary_is_byte_stable_for_the_same_history(
+    context: ServiceContext, maria: PatientData
+) -> None:
+    rich_history(context, maria)
+    first = history.surgeon_summary_pdf(context, maria.id, today=date(2024, 11, 1))
+    second = history.surgeon_summary_pdf(context, maria.id, today=date(2024, 11, 1))
+    assert first == second
