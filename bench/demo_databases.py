@@ -10,7 +10,6 @@ what a user's command costs.
 from __future__ import annotations
 
 import os
-import resource
 import subprocess
 import sys
 import tempfile
@@ -68,9 +67,8 @@ def postgres_url(name: str) -> str:
 
 def run_demo(url: str, patients: int, seed: int) -> DemoRun:
     """``frontdesk --database URL demo --patients N --seed S`` as a child; wall time, peak RSS."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     started = time.perf_counter()
-    subprocess.run(
+    child = subprocess.Popen(
         [
             sys.executable,
             "-m",
@@ -83,13 +81,15 @@ def run_demo(url: str, patients: int, seed: int) -> DemoRun:
             "--seed",
             str(seed),
         ],
-        check=True,
         stdin=subprocess.DEVNULL,
     )
+    # wait4 gives this child's own resource usage (ru_maxrss in KiB on Linux).
+    _pid, status, usage = os.wait4(child.pid, 0)
     seconds = time.perf_counter() - started
-    # ru_maxrss of children is the largest child so far (KiB on Linux).
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return DemoRun(url, patients, seconds, max(peak, before) / 1024)
+    child.returncode = os.waitstatus_to_exitcode(status)
+    if child.returncode != 0:
+        raise RuntimeError(f"frontdesk demo failed with exit code {child.returncode}")
+    return DemoRun(url, patients, seconds, usage.ru_maxrss / 1024)
 
 
 def _sqlite_complete(url: str) -> bool:

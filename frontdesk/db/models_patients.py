@@ -143,3 +143,14 @@ patient_search_keys = Table(
     Index("ix_patient_search_keys_lookup", "key", "sort_key", "patient_id", "tokens"),
     Index("ix_patient_search_keys_patient_id", "patient_id"),
 )
+
+
+# How many search keys each name token has, and how many start with each prefix of up to
+# three letters ("ma*"): so a multi-word search scans the range of its rarest word. Kept up
+# to date by the service in the same transaction as the keys.
+patient_search_counts = Table(
+    "patient_search_counts",
+    Base.metadata,
+    Column("term", folded_text(61), primary_key=True),
+    Column("entries", Integer, nullable=False),
+)

@@ -13,6 +13,7 @@ import random
 import time
 import unicodedata
 from bisect import bisect
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -35,12 +36,17 @@ from frontdesk.domain.progress import ProgressCallback, no_progress, report_or_c
 from frontdesk.domain.search_query import e164_search_key, format_mrn
 from frontdesk.services.changes import EVERYTHING
 from frontdesk.services.context import ServiceContext
-from frontdesk.services.patients import MAX_TOKENS_LENGTH, reserve_mrns
+from frontdesk.services.patients import (
+    MAX_TOKENS_LENGTH,
+    adjust_term_counts,
+    reserve_mrns,
+    term_counts,
+)
 
 CHUNK = 20_000
 # Bumped whenever the generator changes what a seed produces (benchmarks key their reused
 # databases on it).
-DEMO_FORMAT = 1
+DEMO_FORMAT = 3
 DEMO_USER = "demo"
 PATIENTS = Patient.__table__
 KEYS = patient_search_keys
@@ -260,7 +266,7 @@ def _weights(count: int) -> list[float]:
     # A few names are common and many are rare, as in real name lists (Zipf-like).
     cumulative, total = [], 0.0
     for rank in range(count):
-        total += 1.0 / (rank + 1) ** 0.9
+        total += 1.0 / (rank + 1) ** 0.7
         cumulative.append(total)
     return cumulative
 
@@ -821,6 +827,7 @@ def generate(
         fast = _FastLoad(connection) if empty and patients >= CHUNK else None
         if fast is not None:
             fast.drop()
+        tokens: Counter[str] = Counter()
         done = 0
         while done < patients:
             count = min(CHUNK, patients - done)
@@ -830,12 +837,18 @@ def generate(
                 patient, keys = factory.rows(first_id + offset, first_mrn + offset, scenario, stamp)
                 patient_rows.append(patient)
                 key_rows.extend(keys)
+                tokens.update(key[0] for key in keys if not key[0].startswith("#"))
             writer.write("patients", _PATIENT_COLUMNS, patient_rows)
             writer.write("patient_search_keys", _KEY_COLUMNS, key_rows)
             done += count
             report_or_cancel(progress, done, patients)
         if fast is not None:
             fast.rebuild()
+        counts: Counter[str] = Counter()
+        for token, charts in tokens.items():
+            for term, count in term_counts((token,)).items():
+                counts[term] += count * charts
+        adjust_term_counts(connection, counts)
         if connection.dialect.name == "postgresql":
             for table in ("patients", "referrers"):
                 connection.execute(
@@ -876,6 +889,12 @@ def _refresh_statistics(database: Database, *, large: bool) -> None:
         with database.write_engine.begin() as connection:
             connection.execute(text("ANALYZE patients"))
             connection.execute(text("ANALYZE patient_search_keys"))
+            connection.execute(text("ANALYZE patient_search_counts"))
     else:
         with database.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            conn.execute(text("VACUUM (ANALYZE) patients, patient_search_keys, referrers"))
+            conn.execute(
+                text(
+                    "VACUUM (ANALYZE) patients, patient_search_keys, patient_search_counts, "
+                    "referrers"
+                )
+            )

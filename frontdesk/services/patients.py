@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import contextlib
 import json
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields
 from datetime import date, datetime
@@ -13,9 +14,11 @@ from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import (
+    CompoundSelect,
     Connection,
     Row,
     Select,
+    and_,
     bindparam,
     delete,
     func,
@@ -23,12 +26,21 @@ from sqlalchemy import (
     literal,
     select,
     tuple_,
+    union_all,
     update,
 )
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from frontdesk.db.models import Base
-from frontdesk.db.models_patients import MrnCounter, Patient, Referrer, patient_search_keys
+from frontdesk.db.models_patients import (
+    MrnCounter,
+    Patient,
+    Referrer,
+    patient_search_counts,
+    patient_search_keys,
+)
 from frontdesk.db.types import utcnow
 from frontdesk.domain.contact import (
     InvalidValue,
@@ -66,12 +78,12 @@ MAX_AGE_WITHOUT_CONFIRMATION = 120
 MAX_NOTES_LENGTH = 20_000
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 500
-# Multi-word searches scan the key range of their most selective word; counting the keys of
-# each word stops here, which is enough to tell a rare word from a common one.
-SELECTIVITY_CAP = 2_000
+# patient_search_counts keeps a count for each prefix of up to this many letters.
+COUNTED_PREFIX = 3
 MAX_TOKENS_LENGTH = 598
 
 KEYS = patient_search_keys
+COUNTS = patient_search_counts
 PATIENTS = Patient.__table__
 
 
@@ -458,22 +470,56 @@ def search_keys(
     return tuple(keys), tokens
 
 
-def _write_search_keys(session: Session, row: Patient) -> None:
-    keys, tokens = search_keys(
-        row.first_name,
-        row.middle_name,
-        row.last_name,
-        row.preferred_name,
-        (row.mobile_phone, row.home_phone, row.work_phone),
+def term_counts(keys: Iterable[str]) -> Counter[str]:
+    """The patient_search_counts terms of these keys: each name token, and "m*", "ma*",
+    "mar*" for its first one to three letters. Phone keys are not counted."""
+    counts: Counter[str] = Counter()
+    for key in keys:
+        if key.startswith(PHONE_KEY_PREFIX):
+            continue
+        counts[key] += 1
+        for length in range(1, min(len(key), COUNTED_PREFIX) + 1):
+            counts[key[:length] + "*"] += 1
+    return counts
+
+
+def adjust_term_counts(connection: Connection, delta: Counter[str]) -> None:
+    """Add ``delta`` to the term counts, in term order (so concurrent writers never deadlock)."""
+    rows = [{"term": term, "entries": change} for term, change in sorted(delta.items()) if change]
+    if not rows:
+        return
+    dialect_insert = sqlite_insert if connection.dialect.name == "sqlite" else pg_insert
+    statement = dialect_insert(COUNTS)
+    statement = statement.on_conflict_do_update(
+        index_elements=[COUNTS.c.term],
+        set_={"entries": COUNTS.c.entries + statement.excluded.entries},
     )
-    session.execute(delete(KEYS).where(KEYS.c.patient_id == row.id))
-    session.execute(
-        insert(KEYS),
-        [
-            {"key": key, "sort_key": row.sort_key, "patient_id": row.id, "tokens": tokens}
-            for key in keys
-        ],
-    )
+    connection.execute(statement, rows)
+
+
+def _write_search_keys(session: Session, row: Patient | None, patient_id: int) -> None:
+    """Replace a chart's search keys (none when ``row`` is None) and keep the counts right."""
+    old = session.execute(select(KEYS.c.key).where(KEYS.c.patient_id == patient_id)).scalars()
+    delta: Counter[str] = Counter()
+    delta.subtract(term_counts(old))  # subtract() keeps negative counts; "-" would drop them
+    session.execute(delete(KEYS).where(KEYS.c.patient_id == patient_id))
+    if row is not None:
+        keys, tokens = search_keys(
+            row.first_name,
+            row.middle_name,
+            row.last_name,
+            row.preferred_name,
+            (row.mobile_phone, row.home_phone, row.work_phone),
+        )
+        session.execute(
+            insert(KEYS),
+            [
+                {"key": key, "sort_key": row.sort_key, "patient_id": patient_id, "tokens": tokens}
+                for key in keys
+            ],
+        )
+        delta.update(term_counts(keys))
+    adjust_term_counts(session.connection(), delta)
 
 
 # --- reading ----------------------------------------------------------------------------
@@ -638,7 +684,7 @@ def create_patient(
         _stamp(uow, row, new=True)
         session.add(row)
         session.flush()
-        _write_search_keys(session, row)
+        _write_search_keys(session, row, row.id)
         uow.commit()
         return _patient_data(session, row)
 
@@ -672,7 +718,7 @@ def update_patient(
         if session.is_modified(row):
             _stamp(uow, row, new=False)
             session.flush()
-            _write_search_keys(session, row)
+            _write_search_keys(session, row, row.id)
         uow.commit()
         return _patient_data(session, row)
 
@@ -865,8 +911,8 @@ def merge_patients(
         _stamp(uow, keep, new=False)
         _stamp(uow, gone, new=False)
         session.flush()
-        session.execute(delete(KEYS).where(KEYS.c.patient_id == gone.id))
-        _write_search_keys(session, keep)
+        _write_search_keys(session, None, gone.id)
+        _write_search_keys(session, keep, keep.id)
         details = {
             "kept_mrn": keep.mrn,
             "merged_mrn": gone.mrn,
@@ -984,8 +1030,24 @@ def _search_birth_date(
     return items, None
 
 
+def _token_patterns(words: Sequence[str], driver: int) -> list[str]:
+    """LIKE patterns on `tokens` that every chart matching all words must satisfy.
+
+    Each word must start a different token, so a word that starts c of the query's words
+    (itself included) needs c tokens starting with it: "% ma% ma%" for "ma mar". The driver
+    word's own key already gives it one.
+    """
+    patterns = []
+    for word in dict.fromkeys(words):
+        needed = sum(1 for other in words if other.startswith(word))
+        if word == words[driver] and needed == 1:
+            continue
+        patterns.append("%" + f" {word}%" * needed)
+    return patterns
+
+
 @lru_cache(maxsize=64)
-def _key_statement(others: int, after: bool) -> Select[Any]:
+def _key_statement(patterns: int, after: bool) -> Select[Any]:
     """The key-range scan, built once per shape; values are bound at execution.
 
     The ORDER BY is the index's own order, so the database reads matches in order and
@@ -996,9 +1058,9 @@ def _key_statement(others: int, after: bool) -> Select[Any]:
         .join_from(KEYS, PATIENTS, PATIENTS.c.id == KEYS.c.patient_id)
         .where(KEYS.c.key >= bindparam("lo"), KEYS.c.key < bindparam("hi"))
     )
-    for index in range(others):
-        # Index-only pre-filter: every other word must start one of the chart's keys.
-        stmt = stmt.where(KEYS.c.tokens.like(bindparam(f"other{index}")))
+    for index in range(patterns):
+        # Read from the index alone: the other words must start some of the chart's keys.
+        stmt = stmt.where(KEYS.c.tokens.like(bindparam(f"pattern{index}")))
     if after:
         stmt = stmt.where(
             tuple_(KEYS.c.key, KEYS.c.sort_key, KEYS.c.patient_id)
@@ -1007,27 +1069,42 @@ def _key_statement(others: int, after: bool) -> Select[Any]:
     return stmt.order_by(KEYS.c.key, KEYS.c.sort_key, KEYS.c.patient_id).limit(bindparam("batch"))
 
 
-@lru_cache(maxsize=8)
-def _selectivity_statement(words: int) -> Select[Any]:
-    counts = []
-    for index in range(words):
-        inner = (
-            select(literal(1))
-            .select_from(KEYS)
-            .where(KEYS.c.key >= bindparam(f"lo{index}"), KEYS.c.key < bindparam(f"hi{index}"))
-            .limit(SELECTIVITY_CAP)
-            .subquery()
+@lru_cache(maxsize=64)
+def _counts_statement(shape: tuple[bool, ...]) -> CompoundSelect:
+    """How many keys start with each word: one row per word, read from patient_search_counts
+    (a prefix row for words of up to three letters, a short range of tokens otherwise)."""
+    parts = []
+    for index, short in enumerate(shape):
+        condition = (
+            COUNTS.c.term == bindparam(f"term{index}")
+            if short
+            else and_(
+                COUNTS.c.term >= bindparam(f"lo{index}"), COUNTS.c.term < bindparam(f"hi{index}")
+            )
         )
-        counts.append(select(func.count()).select_from(inner).scalar_subquery())
-    return select(*counts)
+        parts.append(
+            select(
+                literal(index).label("word"), func.coalesce(func.sum(COUNTS.c.entries), 0)
+            ).where(condition)
+        )
+    return union_all(*parts)
 
 
-def _most_selective(connection: Connection, words: Sequence[str]) -> int:
+def _choose_driver(connection: Connection, words: Sequence[str]) -> int:
+    """The word with the fewest keys: its range is the shortest to scan (longer word on ties)."""
     params: dict[str, str] = {}
+    shape = []
     for index, word in enumerate(words):
-        params[f"lo{index}"], params[f"hi{index}"] = word, prefix_successor(word)
-    row = connection.execute(_selectivity_statement(len(words)), params).one()
-    return min(range(len(words)), key=lambda index: (row[index], -len(words[index]), index))
+        short = len(word) <= COUNTED_PREFIX
+        shape.append(short)
+        if short:
+            params[f"term{index}"] = word + "*"
+        else:
+            params[f"lo{index}"], params[f"hi{index}"] = word, prefix_successor(word)
+    counts = dict(connection.execute(_counts_statement(tuple(shape)), params).all())
+    return min(
+        range(len(words)), key=lambda index: (int(counts.get(index, 0)), -len(words[index]), index)
+    )
 
 
 def _search_keys(
@@ -1048,33 +1125,47 @@ def _search_keys(
         driver = int(position[1])
         after: tuple[str, str, int] | None = (position[2], position[3], int(position[4]))
     else:
-        driver = _most_selective(connection, words) if len(words) > 1 else 0
+        driver = _choose_driver(connection, words) if len(words) > 1 else 0
         after = None
     if driver >= len(words):
         raise ValidationError({"cursor": "not a search position from this search"})
     lo = words[driver]
-    others = [word for index, word in enumerate(words) if index != driver]
+    patterns = _token_patterns(words, driver)
     params: dict[str, Any] = {"lo": lo, "hi": prefix_successor(lo)}
-    for index, word in enumerate(others):
-        params[f"other{index}"] = f"% {word}%"
+    for index, pattern in enumerate(patterns):
+        params[f"pattern{index}"] = pattern
+    several = len(words) > 1
     items: list[PatientSummary] = []
     batch = limit + 10
     while True:
         if after is not None:
             params["after_key"], params["after_sort"], params["after_id"] = after
         params["batch"] = batch
-        statement = _key_statement(len(others), after is not None)
+        statement = _key_statement(len(patterns), after is not None)
         rows = connection.execute(statement, params).all()
         for row in rows:
-            key, tokens = row.key, row.tokens.split()
-            after = (key, row.sort_key, row.id)
+            key, tokens = row[0], row[2].split()
+            after = (key, row[1], row[3])
             if key != min(token for token in tokens if token.startswith(lo)):
                 continue  # the chart is listed at its first matching key
-            if others:
+            if several:
                 names = [token for token in tokens if not token.startswith(PHONE_KEY_PREFIX)]
                 if not tokens_match_words(names, words):
                     continue
-            items.append(_summary(row))
+            items.append(
+                PatientSummary(
+                    id=row[3],
+                    mrn=row[4],
+                    first_name=row[5],
+                    middle_name=row[6],
+                    last_name=row[7],
+                    preferred_name=row[8],
+                    date_of_birth=row[9],
+                    phone=row[10] or row[11] or row[12],
+                    preferred_language=row[13],
+                    interpreter_needed=bool(row[14]),
+                )
+            )
             if len(items) == limit:
                 return items, _encode_cursor([kind, driver, *after])
         if len(rows) < batch:

@@ -1,4 +1,4 @@
-"""patients: charts, search keys, MRN counter, referring providers
+"""patients: charts, search keys and counts, MRN counter, referring providers
 
 Revision ID: 0002
 Revises: 0001
@@ -146,9 +146,16 @@ def upgrade() -> None:
             unique=False,
         )
         batch_op.create_index("ix_patient_search_keys_patient_id", ["patient_id"], unique=False)
+    op.create_table(
+        "patient_search_counts",
+        sa.Column("term", _folded(61), nullable=False),
+        sa.Column("entries", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("term", name=op.f("pk_patient_search_counts")),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("patient_search_counts")
     with op.batch_alter_table("patient_search_keys", schema=None) as batch_op:
         batch_op.drop_index("ix_patient_search_keys_patient_id")
         batch_op.drop_index("ix_patient_search_keys_lookup")

@@ -1,0 +1,148 @@
+"""`frontdesk patients search|show` and `frontdesk demo`: output, JSON, exit codes, errors."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from frontdesk.cli.main import run
+from frontdesk.services import patients
+from frontdesk.services.context import ServiceContext
+from frontdesk.services.patients import PatientForm
+
+
+@pytest.fixture
+def charts(context: ServiceContext) -> list[patients.PatientData]:
+    return [
+        patients.create_patient(
+            context,
+            PatientForm(
+                "María José",
+                "Núñez-García",
+                "1961-03-04",
+                mobile_phone="217-555-0142",
+                preferred_language="Spanish",
+                interpreter_needed=True,
+            ),
+        ),
+        patients.create_patient(
+            context, PatientForm("Maria", "Nunez", "1961-04-03"), allow_duplicates=True
+        ),
+        patients.create_patient(context, PatientForm("Seán", "O'Connor", "1958-09-17")),
+    ]
+
+
+def test_search_json_has_what_scripts_need(
+    database_url: str, charts: list[patients.PatientData], capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(["--database", database_url, "patients", "search", "garc mar", "--json"]) == 0
+    items = json.loads(capsys.readouterr().out)
+    assert items == [
+        {
+            "id": charts[0].id,
+            "mrn": charts[0].mrn,
+            "first_name": "María José",
+            "middle_name": "",
+            "last_name": "Núñez-García",
+            "preferred_name": "",
+            "date_of_birth": "1961-03-04",
+            "phone": "+12175550142",
+        }
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [("nunez", 2), ("oconnor", 1), ("3/4/1961", 1), ("0142", 1), ("zzz", 0), ("M0000003", 1)],
+)
+def test_search_text_output_and_limit(
+    database_url: str,
+    charts: list[patients.PatientData],
+    capsys: pytest.CaptureFixture[str],
+    text: str,
+    found: int,
+) -> None:
+    assert run(["--database", database_url, "patients", "search", text]) == 0
+    out = capsys.readouterr().out.strip().splitlines()
+    assert len(out) == max(found, 1)
+    if not found:
+        assert out == ["No patient found"]
+    assert run(["--database", database_url, "patients", "search", text, "--limit", "1"]) == 0
+    assert len(capsys.readouterr().out.strip().splitlines()) == 1
+
+
+def test_show_prints_the_chart_and_records_the_view(
+    database_url: str,
+    context: ServiceContext,
+    charts: list[patients.PatientData],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert run(["--database", database_url, "patients", "show", charts[0].mrn.lower()]) == 0
+    out = capsys.readouterr().out
+    assert "Núñez-García, María José" in out and "(217) 555-0142" in out
+    assert "Spanish (interpreter needed)" in out
+    assert run(["--database", database_url, "patients", "show", charts[2].mrn, "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["last_name"] == "O'Connor" and data["date_of_birth"] == "1958-09-17"
+    from sqlalchemy import select
+
+    from frontdesk.db.models import AuditEntry
+
+    with context.reading(None) as session:
+        views = session.scalars(select(AuditEntry.patient_id).where(AuditEntry.action == "view"))
+        assert sorted(views) == sorted([charts[0].id, charts[2].id])
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (["patients", "show", "M0999999"], 1, "no patient with MRN M0999999"),
+        (["patients", "search", "12"], 2, "at least 4 digits"),
+        (["patients", "search", "2/30/1961"], 2, "not a real date"),
+        (["patients", "search", "smith", "--limit", "0"], 2, "--limit"),
+        (["patients", "search"], 2, "text"),
+        (["demo", "--patients", "lots"], 2, "--patients"),
+    ],
+)
+def test_bad_input_is_one_line_on_stderr(
+    database_url: str,
+    charts: list[patients.PatientData],
+    capsys: pytest.CaptureFixture[str],
+    args: list[str],
+    code: int,
+    message: str,
+) -> None:
+    assert run(["--database", database_url, *args]) == code
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    lines = captured.err.strip().splitlines()
+    assert len(lines) == 1 and message in lines[0], captured.err
+
+
+def test_demo_then_search_as_a_real_process(tmp_path: object) -> None:
+    url = f"sqlite:///{tmp_path}/demo.sqlite3"
+    env = {**os.environ}
+
+    def frontdesk(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "frontdesk", "--database", url, *args],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env=env,
+        )
+
+    made = frontdesk("demo", "--patients", "300", "--seed", "5")
+    assert made.returncode == 0, made.stderr
+    assert "Added 300 demo patients (M0000001 to M0000300)" in made.stdout
+    found = frontdesk("patients", "search", "nunez mar", "--json")
+    assert found.returncode == 0, found.stderr
+    names = {(item["first_name"], item["last_name"]) for item in json.loads(found.stdout)}
+    assert {("María José", "Núñez-García"), ("Maria", "Nunez")} <= names
+    missing = frontdesk("patients", "show", "M0000301")
+    assert missing.returncode == 1
+    assert missing.stderr.count("\n") == 1 and "Traceback" not in missing.stderr
