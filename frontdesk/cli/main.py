@@ -13,6 +13,8 @@ from frontdesk.cli import (
     db_commands,
     demo_commands,
     handouts_commands,
+    history_commands,
+    patient_io_commands,
     patients_commands,
     users_commands,
 )
@@ -29,6 +31,8 @@ COMMAND_MODULES = [
     handouts_commands,
     demo_commands,
     patients_commands,
+    patient_io_commands,  # adds import/export to `patients`: keep after it
+    history_commands,
 ]
 
 

@@ -39,8 +39,6 @@ from frontdesk.db.models_history import (
 )
 from frontdesk.db.models_patients import Patient
 from frontdesk.db.types import utcnow
-from frontdesk.documents.history_summary_pdf import render as render_summary_pdf
-from frontdesk.documents.letterhead import PracticeDetails
 from frontdesk.domain.actor import Actor
 from frontdesk.domain.contact import InvalidValue, clean_text
 from frontdesk.domain.dates import parse_date
@@ -951,13 +949,27 @@ def _require_entry_delete(actor: Actor, row: PriorSurgery | ImagingStudy, what: 
 
 
 def get_history(
-    context: ServiceContext, patient_id: int, *, today: date | None = None
+    context: ServiceContext,
+    patient_id: int,
+    *,
+    today: date | None = None,
+    record_view: bool = False,
 ) -> PatientHistory:
     """A chart's surgeries and imaging (oldest first), each with its documents and flags,
-    and the summary as of ``today`` (the practice's today by default)."""
-    with context.reading(Permission.VIEW_PATIENTS) as session:
-        patient = _patient(session, patient_id)
-        return _load_history(session, patient, today or practice_today(session))
+    and the summary as of ``today`` (the practice's today by default).
+
+    ``record_view`` records the look in the audit trail (the command line; the chart's tabs
+    do not, since opening the chart itself is recorded)."""
+    if not record_view:
+        with context.reading(Permission.VIEW_PATIENTS) as session:
+            patient = _patient(session, patient_id)
+            return _load_history(session, patient, today or practice_today(session))
+    with context.writing(Permission.VIEW_PATIENTS) as uow:
+        patient = _patient(uow.session, patient_id)
+        result = _load_history(uow.session, patient, today or practice_today(uow.session))
+        uow.record("view", "history", patient_id, patient_id=patient_id)
+        uow.commit()
+        return result
 
 
 def history_summaries(
@@ -1485,6 +1497,10 @@ def surgeon_summary_pdf(
     context: ServiceContext, patient_id: int, *, today: date | None = None
 ) -> bytes:
     """The "history summary for the surgeon" PDF; printing it is recorded in the audit trail."""
+    # ReportLab loads only when a summary is printed: the CLI and the chart start quicker.
+    from frontdesk.documents.history_summary_pdf import render as render_summary_pdf
+    from frontdesk.documents.letterhead import PracticeDetails
+
     with context.writing(Permission.VIEW_PATIENTS) as uow:
         session = uow.session
         patient = _patient(session, patient_id)
