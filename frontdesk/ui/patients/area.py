@@ -130,6 +130,8 @@ class PatientsArea(QWidget):
         self.table.setWordWrap(False)
         self.table.setTabKeyNavigation(False)
         self.table.verticalHeader().hide()
+        # A little air between the column lines and the text.
+        self.table.setStyleSheet("QTableView::item { padding-left: 5px; padding-right: 5px; }")
         self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 12)
         header = self.table.horizontalHeader()
         header.setHighlightSections(False)

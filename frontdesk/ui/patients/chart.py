@@ -166,6 +166,7 @@ class DemographicsTab(QWidget):
                 [("emergency_contact", "Name"), ("emergency_contact_phone", "Phone")],
             ),
         ]
+        captions_by_column: dict[int, list[QLabel]] = {}
         for number, (title, rows) in enumerate(sections):
             box = QGroupBox(title)
             layout = form_layout()
@@ -177,8 +178,14 @@ class DemographicsTab(QWidget):
                 self.values[key] = value
                 caption_label = plain_label(caption, "factCaption")
                 layout.addRow(caption_label, value)
+                captions_by_column.setdefault(number % 2, []).append(caption_label)
             box.setLayout(layout)
             grid.addWidget(box, number // 2, number % 2)
+        # One caption width per column, so the values of every section line up.
+        for captions in captions_by_column.values():
+            width = max(caption.sizeHint().width() for caption in captions)
+            for caption in captions:
+                caption.setMinimumWidth(width)
         notes_box = QGroupBox("Notes")
         notes_layout = QVBoxLayout(notes_box)
         notes = plain_label("", wrap=True)
@@ -198,6 +205,9 @@ class DemographicsTab(QWidget):
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setWidget(content)
+        # The tab page's own background shows through, as on the other tabs.
+        scroll.viewport().setAutoFillBackground(False)
+        content.setAutoFillBackground(False)
 
         top = QHBoxLayout()
         top.addWidget(self.last_change, 1)

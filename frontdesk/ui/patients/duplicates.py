@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import QItemSelectionModel, Qt, Signal
+from PySide6.QtGui import QKeyEvent, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -99,8 +100,9 @@ class DuplicatesDialog(QDialog):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setWordWrap(True)
+        self.table.setStyleSheet("QTableView::item { padding: 3px 4px; }")
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.verticalHeader().setHighlightSections(False)
         self.table.horizontalHeader().setHighlightSections(True)
 
         count = len(self.candidates)
@@ -128,11 +130,30 @@ class DuplicatesDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(plain_label("Is this patient already here?", "sectionTitle"))
         layout.addWidget(plain_label(intro, "hint", wrap=True))
-        layout.addWidget(self.table, 1)
+        layout.addWidget(self.table)
+        layout.addStretch(1)
         layout.addWidget(self.buttons)
         self.resize(360 + 240 * min(count, 3), 420)
         self.select_candidate(0)
         self.table.setFocus()
+
+    def fit_rows(self) -> None:
+        """Rows as tall as their (wrapped) text at the current widths; no empty space below."""
+        self.table.resizeRowsToContents()
+        height = self.table.horizontalHeader().height() + 2 * self.table.frameWidth()
+        height += sum(self.table.rowHeight(row) for row in range(self.model.rowCount()))
+        self.table.setMinimumHeight(height)
+        self.table.setMaximumHeight(height)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.fit_rows()
+        self.resize(self.width(), self.sizeHint().height())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if self.isVisible():
+            self.fit_rows()
 
     def select_candidate(self, number: int) -> None:
         index = self.model.index(0, number + 1)
@@ -157,7 +178,7 @@ class DuplicatesDialog(QDialog):
         self.accept()
         self.create_anyway.emit()
 
-    def keyPressEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+    def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not event.modifiers():
             if self.focusWidget() in (self.create_button, self.back_button):
                 self.focusWidget().click()  # type: ignore[union-attr]

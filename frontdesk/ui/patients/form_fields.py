@@ -100,6 +100,7 @@ class PatientFormFields(QWidget):
         self.fields = FormFields()
         self.edits: dict[str, QLineEdit] = {}
         self.order: list[QWidget] = []
+        self._sections: dict[int, list[QFormLayout]] = {}
 
         left = QVBoxLayout()
         right = QVBoxLayout()
@@ -187,12 +188,14 @@ class PatientFormFields(QWidget):
 
         left.addStretch(1)
         right.addStretch(1)
+        self._align_captions()
         columns = QHBoxLayout()
         columns.setSpacing(16)
         columns.addLayout(left, 1)
         columns.addLayout(right, 1)
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
+        # Room on the right so the scroll bar never touches the fields.
+        layout.setContentsMargins(0, 0, 10, 0)
         layout.addLayout(columns)
         layout.addWidget(notes_box)
 
@@ -220,7 +223,21 @@ class PatientFormFields(QWidget):
         layout = form_layout()
         box.setLayout(layout)
         column.addWidget(box)
+        self._sections.setdefault(id(column), []).append(layout)
         return layout
+
+    def _align_captions(self) -> None:
+        """One caption width per column, so the fields of every section line up."""
+        for layouts in self._sections.values():
+            captions = [
+                layout.itemAt(row, QFormLayout.ItemRole.LabelRole).widget()
+                for layout in layouts
+                for row in range(layout.rowCount())
+                if layout.itemAt(row, QFormLayout.ItemRole.LabelRole) is not None
+            ]
+            width = max(caption.sizeHint().width() for caption in captions)
+            for caption in captions:
+                caption.setMinimumWidth(width)
 
     def _row(self, layout: QFormLayout, key: str, label: str, widget: QWidget) -> FieldMessage:
         message = add_form_row(layout, self.fields, key, label, widget)
