@@ -1025,7 +1025,7 @@ def normalize_region_is_nanp() -> bool:
 
 
 def _shown(value: str, limit: int = 40) -> str:
-    value = clean_text(value)
+    value = " ".join(clean_text(value).split())  # one line, whatever the cell held
     return f'"{value[:limit]}…"' if len(value) > limit else f'"{value}"'
 
 
@@ -1668,4 +1668,4 @@ def _find_field(wanted: str) -> str | None:
     for item in IMPORT_FIELDS:
         if normalized in (normalize_header(item.name), normalize_header(item.label)):
             return item.name
-    return None
+    return field_for_header(value) or None  # "DOB", "surname" say which field too
