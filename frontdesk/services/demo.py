@@ -36,6 +36,7 @@ from frontdesk.domain.progress import ProgressCallback, no_progress, report_or_c
 from frontdesk.domain.search_query import e164_search_key, format_mrn
 from frontdesk.services.changes import EVERYTHING
 from frontdesk.services.context import ServiceContext
+from frontdesk.services.demo_history import generate_histories
 from frontdesk.services.patients import (
     MAX_TOKENS_LENGTH,
     adjust_term_counts,
@@ -849,6 +850,14 @@ def generate(
             for term, count in term_counts((token,)).items():
                 counts[term] += count * charts
         adjust_term_counts(connection, counts)
+        generate_histories(
+            connection,
+            first_patient_id=first_id,
+            patients=patients,
+            seed=seed,
+            today=today,
+            username=context.actor.username,
+        )
         if connection.dialect.name == "postgresql":
             for table in ("patients", "referrers"):
                 connection.execute(
