@@ -259,6 +259,8 @@ class PatientSummary:
     # For the search list's language column (the caller may need an interpreter).
     preferred_language: str = ""
     interpreter_needed: bool = False
+    # Every phone of the chart (E.164), for duplicate checks.
+    phones: frozenset[str] = frozenset()
 
     @property
     def display_name(self) -> str:
@@ -551,6 +553,7 @@ def _summary(row: Row[Any]) -> PatientSummary:
         preferred_name=m["preferred_name"],
         date_of_birth=m["date_of_birth"],
         phone=m["mobile_phone"] or m["home_phone"] or m["work_phone"],
+        phones=frozenset((m["mobile_phone"], m["home_phone"], m["work_phone"])) - {""},
         preferred_language=m["preferred_language"],
         interpreter_needed=bool(m["interpreter_needed"]),
     )
@@ -726,61 +729,67 @@ def update_patient(
 # --- duplicates -------------------------------------------------------------------------
 
 
+def duplicate_reasons(values: dict[str, Any], other: PatientSummary) -> list[str]:
+    """Why ``other`` may be the person described by ``values`` (validated form values):
+    a same or day/month-swapped birth date with a similar name, or a shared phone number."""
+    reasons: list[str] = []
+    born: date | None = values.get("date_of_birth")
+    if born is not None and other.date_of_birth in (born, day_month_swapped(born)):
+        first, last = values["first_name"], values["last_name"]
+        matched, why = person_names_match(first, last, other.first_name, other.last_name)
+        if not matched and values.get("preferred_name"):
+            matched, why = person_names_match(
+                values["preferred_name"], last, other.first_name, other.last_name
+            )
+        if not matched and other.preferred_name:
+            matched, why = person_names_match(first, last, other.preferred_name, other.last_name)
+        if matched:
+            reasons.append(why)
+            reasons.append(
+                "same date of birth"
+                if other.date_of_birth == born
+                else "date of birth with day and month swapped"
+            )
+    if other.phones & form_phones(values):
+        reasons.append("same phone number")
+    return reasons
+
+
+def form_phones(values: dict[str, Any]) -> frozenset[str]:
+    return frozenset(values.get(n, "") for n in ("mobile_phone", "home_phone", "work_phone")) - {""}
+
+
+def candidate_statement(dates: Sequence[date], phone_keys: Sequence[str]) -> Select[Any]:
+    """Charts born on one of ``dates`` or having one of the phone keys (not merged ones)."""
+    by_date = select(PATIENTS.c.id).where(
+        PATIENTS.c.date_of_birth.in_(list(dates)), PATIENTS.c.merged_into_id.is_(None)
+    )
+    by_phone = select(KEYS.c.patient_id).where(KEYS.c.key.in_(list(phone_keys)))
+    return select(*_SUMMARY_COLUMNS).where(PATIENTS.c.id.in_(union_all(by_date, by_phone)))
+
+
+def summary_from_row(row: Row[Any]) -> PatientSummary:
+    return _summary(row)
+
+
 def _duplicates(
     session: Session, values: dict[str, Any], exclude_id: int | None
 ) -> list[DuplicateCandidate]:
-    reasons: dict[int, list[str]] = {}
-    summaries: dict[int, PatientSummary] = {}
     born: date | None = values.get("date_of_birth")
-    if born is not None:
-        dates = [born]
-        swapped = day_month_swapped(born)
-        if swapped is not None:
-            dates.append(swapped)
-        rows = session.execute(
-            select(*_SUMMARY_COLUMNS).where(
-                PATIENTS.c.date_of_birth.in_(dates), PATIENTS.c.merged_into_id.is_(None)
-            )
-        ).all()
-        for row in rows:
-            summary = _summary(row)
-            first = values["first_name"]
-            last = values["last_name"]
-            matched, why = person_names_match(first, last, summary.first_name, summary.last_name)
-            if not matched and values.get("preferred_name"):
-                matched, why = person_names_match(
-                    values["preferred_name"], last, summary.first_name, summary.last_name
-                )
-            if not matched and summary.preferred_name:
-                matched, why = person_names_match(
-                    first, last, summary.preferred_name, summary.last_name
-                )
-            if matched:
-                date_reason = (
-                    "same date of birth"
-                    if summary.date_of_birth == born
-                    else "date of birth with day and month swapped"
-                )
-                summaries[summary.id] = summary
-                reasons.setdefault(summary.id, []).extend([why, date_reason])
-    phones = {values.get(n, "") for n in ("mobile_phone", "home_phone", "work_phone")} - {""}
-    if phones:
-        keys = [e164_search_key(phone) for phone in phones]
-        rows = session.execute(
-            select(*_SUMMARY_COLUMNS)
-            .join_from(KEYS, PATIENTS, PATIENTS.c.id == KEYS.c.patient_id)
-            .where(KEYS.c.key.in_(keys))
-            .limit(50)
-        ).all()
-        for row in rows:
-            summary = _summary(row)
-            summaries[summary.id] = summary
-            reasons.setdefault(summary.id, []).append("same phone number")
-    return [
-        DuplicateCandidate(summaries[pid], tuple(dict.fromkeys(why)))
-        for pid, why in sorted(reasons.items(), key=lambda item: -len(item[1]))
-        if pid != exclude_id
-    ]
+    dates = [] if born is None else [born]
+    if born is not None and day_month_swapped(born) is not None:
+        dates.append(day_month_swapped(born))  # type: ignore[arg-type]
+    keys = [e164_search_key(phone) for phone in form_phones(values)]
+    if not dates and not keys:
+        return []
+    found = []
+    for row in session.execute(candidate_statement(dates, keys)):
+        summary = _summary(row)
+        reasons = duplicate_reasons(values, summary)
+        if reasons and summary.id != exclude_id:
+            found.append(DuplicateCandidate(summary, tuple(reasons)))
+    found.sort(key=lambda candidate: (-len(candidate.reasons), candidate.patient.mrn))
+    return found
 
 
 def find_duplicates(
@@ -1162,6 +1171,7 @@ def _search_keys(
                     preferred_name=row[8],
                     date_of_birth=row[9],
                     phone=row[10] or row[11] or row[12],
+                    phones=frozenset((row[10], row[11], row[12])) - {""},
                     preferred_language=row[13],
                     interpreter_needed=bool(row[14]),
                 )
