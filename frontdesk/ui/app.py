@@ -20,7 +20,7 @@ from frontdesk.paths import APP_AUTHOR, APP_NAME
 from frontdesk.services import practice
 from frontdesk.services.bootstrap import make_context, open_for_use, resolve_database_url
 from frontdesk.ui.errors import install_exception_hook
-from frontdesk.ui.main_window import APP_TITLE, MainWindow, ScreenContext
+from frontdesk.ui.main_window import APP_TITLE, ChangeRelay, MainWindow, ScreenContext
 from frontdesk.ui.runner import Runner
 from frontdesk.ui.style import apply_style
 
@@ -83,6 +83,7 @@ class Launcher(QObject):
             dialog.rejected.connect(self.cancelled)
             self.first_run = dialog
             dialog.show()
+            dialog.activateWindow()
         else:
             self.open_main_window()
 
@@ -136,9 +137,14 @@ def _quit_when_idle(app: QApplication, window: MainWindow) -> None:
     QTimer.singleShot(0, report)
 
 
-def _start_change_hub(screen: ScreenContext) -> Callable[[], None]:
-    """Connect the change hub when this build has one; returns how to stop it."""
-    return lambda: None
+def _start_change_hub(screen: ScreenContext, relay: ChangeRelay) -> Callable[[], None]:
+    """Start announcing this app's and other workstations' commits; returns how to stop."""
+    from frontdesk.ui.change_hub import ChangeHub
+
+    hub = ChangeHub(screen.services)
+    hub.changed.connect(relay.changed)
+    hub.start()
+    return hub.stop
 
 
 def run_app(database: str | None) -> int:
@@ -155,8 +161,9 @@ def run_app(database: str | None) -> int:
         log.info("Front Desk %s started on %s", __version__, db.describe())
         notice = f"The database was upgraded; the old copy is kept at {copy}" if copy else ""
         runner = Runner()
-        screen = ScreenContext(make_context(db, operating_system_actor()), runner)
-        stop_hub = _start_change_hub(screen)
+        relay = ChangeRelay()
+        screen = ScreenContext(make_context(db, operating_system_actor()), runner, relay)
+        stops: list[Callable[[], None]] = []
         launcher = Launcher(screen, QSettings(), notice)
         # The first-run dialog closing must not end the app before the main window opens.
         app.setQuitOnLastWindowClosed(False)
@@ -164,11 +171,18 @@ def run_app(database: str | None) -> int:
         launcher.window_shown.connect(lambda _window: app.setQuitOnLastWindowClosed(True))
         if os.environ.get(QUIT_WHEN_SHOWN_ENV) == "1":
             launcher.window_shown.connect(lambda window: _quit_when_idle(app, window))
+        # After the first paint: the window is usable before the watcher is loaded.
+        launcher.window_shown.connect(
+            lambda _window: QTimer.singleShot(
+                0, lambda: stops.append(_start_change_hub(screen, relay))
+            )
+        )
         try:
             launcher.start()
             return app.exec()
         finally:
-            stop_hub()
+            for stop in stops:
+                stop()
             runner.wait_for_idle()
             db.dispose()
     finally:

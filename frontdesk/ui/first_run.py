@@ -102,8 +102,9 @@ class ProvidersPage(QWidget):
         self.list = QVBoxLayout()
         self.list.setSpacing(6)
         self.add_button = QPushButton("Add another provider")
-        self.add_button.setToolTip("Add a row for one more provider (Alt+A)")
-        self.add_button.setShortcut("Alt+A")
+        # Ctrl+N: "new item", as in the main window.
+        self.add_button.setToolTip("Add a row for one more provider (Ctrl+N)")
+        self.add_button.setShortcut("Ctrl+N")
         self.add_button.clicked.connect(self.add_row)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

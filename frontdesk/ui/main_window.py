@@ -62,6 +62,14 @@ class ScreenContext:
         return self.services.actor.label
 
 
+class ChangeRelay(QObject):
+    """Stands in for the change hub from the first moment, so screens can connect at once
+    while the hub itself (and the watcher of other workstations) starts after the window
+    shows: cold start does not wait for it."""
+
+    changed = Signal(object)
+
+
 AreaFactory = Callable[[ScreenContext], QWidget]
 
 

@@ -1,0 +1,122 @@
+"""Starting the app as a whole: a database it cannot use, and a normal start to the window."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
+from pytestqt.qtbot import QtBot
+
+from frontdesk.services import practice
+from frontdesk.services.bootstrap import open_for_use
+from frontdesk.services.context import ServiceContext
+from frontdesk.services.practice import PracticeProfileForm, ProviderForm
+from frontdesk.ui.app import run_app
+
+# The offscreen platform used by the tests warns when a window's size limits change.
+pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
+
+
+def answer_dialog_when_shown(seen: list[str]) -> None:
+    """Read and close the start-up dialog once run_app shows it (it waits for a click)."""
+
+    def poll() -> None:
+        box = QApplication.activeModalWidget()
+        if isinstance(box, QMessageBox):
+            seen.append(f"{box.windowTitle()}\n{box.text()}\n{box.informativeText()}")
+            box.done(0)
+        else:
+            QTimer.singleShot(20, poll)
+
+    QTimer.singleShot(0, poll)
+
+
+def run_app_in_process(qtbot: QtBot, url: str) -> tuple[int, str]:
+    seen: list[str] = []
+    answer_dialog_when_shown(seen)
+    code = run_app(url)
+    assert len(seen) == 1
+    return code, seen[0]
+
+
+def test_a_file_that_is_not_a_database_is_refused_and_left_alone(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    path = tmp_path / "letter.sqlite3"
+    content = b"Dear Dr. Patel, thank you for the referral..." * 20
+    path.write_bytes(content)
+    code, shown = run_app_in_process(qtbot, f"sqlite:///{path}")
+    assert code == 2
+    assert "cannot open its database" in shown
+    assert "not a Front Desk (SQLite) database file" in shown
+    assert "Nothing was changed" in shown
+    assert path.read_bytes() == content
+
+
+def test_a_database_from_a_newer_app_is_refused_and_left_alone(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    path = tmp_path / "newer.sqlite3"
+    database, _copy = open_for_use(f"sqlite:///{path}")
+    database.dispose()
+    with sqlite3.connect(path) as connection:
+        connection.execute("UPDATE alembic_version SET version_num = '9999'")
+    connection.close()
+    before = path.read_bytes()
+    code, shown = run_app_in_process(qtbot, f"sqlite:///{path}")
+    assert code == 2
+    assert "9999" in shown or "newer" in shown.lower()
+    assert path.read_bytes() == before
+    assert not (tmp_path / "backups").exists()  # no upgrade was attempted
+
+
+def test_a_server_that_cannot_be_reached_is_explained(qtbot: QtBot) -> None:
+    code, shown = run_app_in_process(qtbot, "postgresql://frontdesk:pw-123@127.0.0.1:1/frontdesk")
+    assert code == 2
+    assert "Cannot reach the database server" in shown
+    assert "pw-123" not in shown
+
+
+def launch(url: str, home: Path, **extra: str) -> subprocess.CompletedProcess[str]:
+    environment = {
+        **os.environ,
+        "QT_QPA_PLATFORM": "offscreen",
+        "FRONTDESK_QUIT_WHEN_SHOWN": "1",
+        # QSettings on Linux lives under XDG_CONFIG_HOME: keep the developer's own apart.
+        "XDG_CONFIG_HOME": str(home / "config"),
+        **extra,
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "frontdesk", "--database", url],
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def set_up_practice(context: ServiceContext) -> None:
+    practice.complete_first_run(
+        context,
+        PracticeProfileForm(name="Lakeside Spine Center", main_phone="217-555-0142"),
+        [ProviderForm(first_name="Ana", last_name="Lindqvist", credentials="MD")],
+    )
+
+
+@pytest.mark.slow
+def test_the_app_starts_to_its_main_window_and_remembers_the_workstation_settings(
+    context: ServiceContext, database_url: str, tmp_path: Path
+) -> None:
+    set_up_practice(context)
+    result = launch(database_url, tmp_path)
+    assert result.returncode == 0, result.stderr
+    seconds = float(result.stdout.strip().splitlines()[-1])
+    assert seconds > 0
+    settings = tmp_path / "config" / "FrontDesk" / "FrontDesk.conf"
+    assert "area=today" in settings.read_text()

@@ -1,0 +1,249 @@
+"""First-run setup: the practice profile and providers, keyboard first, messages in place."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PIL import Image
+from PySide6.QtCore import QSettings, Qt
+from pytestqt.qtbot import QtBot
+
+from frontdesk.services import practice
+from frontdesk.services.context import ServiceContext
+from frontdesk.services.practice import PracticeProfileForm, ProviderForm
+from frontdesk.ui.app import Launcher
+from frontdesk.ui.first_run import FirstRunDialog
+from frontdesk.ui.main_window import ScreenContext
+from frontdesk.ui.runner import Runner
+
+# The offscreen platform used by the tests warns when a window's size limits change.
+pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
+
+
+@pytest.fixture
+def screen(context: ServiceContext) -> Iterator[ScreenContext]:
+    runner = Runner()
+    yield ScreenContext(context, runner)
+    runner.wait_for_idle()
+
+
+@pytest.fixture
+def dialog(qtbot: QtBot, screen: ScreenContext) -> FirstRunDialog:
+    widget = FirstRunDialog(screen)
+    # Closing at teardown must not wait for an answer; tests that ask replace this again.
+    widget.confirm_discard = lambda: True  # type: ignore[method-assign]
+    qtbot.addWidget(widget)
+    widget.show()
+    qtbot.waitExposed(widget)
+    return widget
+
+
+def type_into(qtbot: QtBot, widget: object, text: str) -> None:
+    widget.setFocus()  # type: ignore[attr-defined]
+    if text.isascii():
+        qtbot.keyClicks(widget, text)
+    else:  # QTest can only press keys for ASCII characters; paste the rest
+        widget.insert(text)  # type: ignore[attr-defined]
+
+
+def fill_practice(qtbot: QtBot, dialog: FirstRunDialog, main_phone: str = "217-555-0142") -> None:
+    profile = dialog.profile
+    type_into(qtbot, profile.name, "Lakeside Spine Center")
+    type_into(qtbot, profile.address, "100 Main St")
+    type_into(qtbot, profile.main_phone, main_phone)
+    type_into(qtbot, profile.toll_free_phone, "1-800-555-0199")
+    type_into(qtbot, profile.website, "lakeside-spine.example.com")
+
+
+def fill_provider(qtbot: QtBot, dialog: FirstRunDialog, row: int, *values: str) -> None:
+    edits = dialog.providers.rows[row].edits
+    for key, value in zip(
+        ("first_name", "last_name", "credentials", "specialty"), values, strict=False
+    ):
+        if value:
+            type_into(qtbot, edits[key], value)
+
+
+def press_enter(qtbot: QtBot, widget: object) -> None:
+    qtbot.keyClick(widget, Qt.Key.Key_Return)
+
+
+def test_a_bad_phone_is_marked_next_to_its_field_and_nothing_is_written(
+    qtbot: QtBot, dialog: FirstRunDialog, context: ServiceContext
+) -> None:
+    fill_practice(qtbot, dialog, main_phone="555-01")
+    press_enter(qtbot, dialog.profile.website)
+
+    message = dialog.profile.fields.message("main_phone")
+    assert message.isVisible()
+    assert "phone" in message.text().lower()
+    assert dialog.profile.main_phone.hasFocus()
+    assert dialog.profile.main_phone.accessibleDescription() == message.text()
+    assert not dialog.profile.fields.message("name").isVisible()
+    assert dialog.step == 0
+    assert practice.get_profile(context) is None
+    assert practice.needs_first_run(context)
+
+
+def test_messages_only_the_service_finds_send_the_user_back_to_the_field(
+    qtbot: QtBot, dialog: FirstRunDialog, context: ServiceContext
+) -> None:
+    fill_practice(qtbot, dialog)
+    dialog.profile.address.setPlainText("x" * 1001)  # longer than an address may be
+    press_enter(qtbot, dialog.profile.website)
+    assert dialog.step == 1
+    fill_provider(qtbot, dialog, 0, "Ana", "Lindqvist", "MD", "Spine")
+    press_enter(qtbot, dialog.providers.rows[0].edits["specialty"])
+
+    message = dialog.profile.fields.message("address")
+    qtbot.waitUntil(message.isVisible)
+    assert dialog.step == 0
+    assert message.text() == "At most 1000 characters"
+    assert dialog.banner.kind == "error"
+    assert practice.get_profile(context) is None
+    assert practice.list_providers(context) == []
+
+
+def test_a_provider_message_appears_on_that_providers_row(
+    qtbot: QtBot, dialog: FirstRunDialog, context: ServiceContext
+) -> None:
+    fill_practice(qtbot, dialog)
+    press_enter(qtbot, dialog.profile.name)
+    fill_provider(qtbot, dialog, 0, "Ana", "Lindqvist", "MD", "Spine")
+    qtbot.mouseClick(dialog.providers.add_button, Qt.MouseButton.LeftButton)
+    fill_provider(qtbot, dialog, 1, "", "O'Connor", "PA-C", "")
+    press_enter(qtbot, dialog.providers.rows[1].edits["last_name"])
+
+    second = dialog.providers.rows[1]
+    qtbot.waitUntil(second.messages["first_name"].isVisible)
+    assert second.messages["first_name"].text() == "Required"
+    assert not dialog.providers.rows[0].messages["first_name"].isVisible()
+    assert second.edits["first_name"].hasFocus()
+    assert dialog.step == 1
+    assert practice.needs_first_run(context)
+
+
+def test_a_complete_setup_saves_everything_and_opens_the_main_window(
+    qtbot: QtBot, screen: ScreenContext, context: ServiceContext, tmp_path: Path
+) -> None:
+    launcher = Launcher(screen, QSettings(str(tmp_path / "desk.ini"), QSettings.Format.IniFormat))
+    launcher.start()
+    dialog = launcher.first_run
+    assert isinstance(dialog, FirstRunDialog)
+    dialog.confirm_discard = lambda: True  # type: ignore[method-assign]
+    qtbot.addWidget(dialog)
+    qtbot.waitExposed(dialog)
+    qtbot.waitUntil(dialog.isActiveWindow)
+
+    fill_practice(qtbot, dialog)
+    press_enter(qtbot, dialog.profile.website)
+    fill_provider(qtbot, dialog, 0, "Ana", "Lindqvist", "MD", "Spine surgery")
+    qtbot.keyClick(dialog, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    # A button's shortcut shows the button pressed for a moment before it acts.
+    qtbot.waitUntil(lambda: len(dialog.providers.rows) == 2)
+    fill_provider(qtbot, dialog, 1, "Seán", "Ó Briain", "DO", "")
+    qtbot.mouseClick(dialog.providers.add_button, Qt.MouseButton.LeftButton)  # left blank
+    with qtbot.waitSignal(launcher.window_shown, timeout=10_000) as shown:
+        press_enter(qtbot, dialog.providers.rows[1].edits["credentials"])
+
+    window = shown.args[0]
+    qtbot.addWidget(window)
+    assert window.isVisible()
+    assert not dialog.isVisible()
+    assert "Lakeside Spine Center" in window.windowTitle()
+    profile = practice.get_profile(context)
+    assert profile is not None
+    assert (profile.main_phone, profile.toll_free_phone) == ("+12175550142", "+18005550199")
+    assert profile.website == "https://lakeside-spine.example.com"
+    names = [p.display_name for p in practice.list_providers(context)]
+    assert names == ["Ana Lindqvist, MD", "Seán Ó Briain, DO"]
+    assert not practice.needs_first_run(context)
+
+
+def test_a_practice_already_set_up_opens_straight_to_the_main_window(
+    qtbot: QtBot, screen: ScreenContext, context: ServiceContext, tmp_path: Path
+) -> None:
+    practice.complete_first_run(
+        context,
+        PracticeProfileForm(name="Hillside Spine", main_phone="217-555-0100"),
+        [ProviderForm(first_name="Ana", last_name="Lindqvist")],
+    )
+    launcher = Launcher(screen, QSettings(str(tmp_path / "desk.ini"), QSettings.Format.IniFormat))
+    with qtbot.waitSignal(launcher.window_shown) as shown:
+        launcher.start()
+    window = shown.args[0]
+    qtbot.addWidget(window)
+    assert launcher.first_run is None
+    qtbot.waitUntil(lambda: "Hillside Spine" in window.windowTitle())
+
+
+def test_escape_asks_before_discarding_what_was_typed(
+    qtbot: QtBot, dialog: FirstRunDialog, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    answers: list[bool] = [False, True]
+    asked: list[str] = []
+
+    def answer() -> bool:
+        asked.append("asked")
+        return answers.pop(0)
+
+    monkeypatch.setattr(dialog, "confirm_discard", answer)
+    type_into(qtbot, dialog.profile.name, "Lakeside")
+    qtbot.keyClick(dialog.profile.name, Qt.Key.Key_Escape)
+    assert asked == ["asked"] and dialog.isVisible()
+    assert dialog.profile.name.text() == "Lakeside"
+    with qtbot.waitSignal(dialog.rejected):
+        qtbot.keyClick(dialog.profile.name, Qt.Key.Key_Escape)
+    assert asked == ["asked", "asked"]
+
+
+def test_escape_on_an_untouched_form_closes_without_asking(
+    qtbot: QtBot, dialog: FirstRunDialog, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(dialog, "confirm_discard", lambda: pytest.fail("should not ask"))
+    with qtbot.waitSignal(dialog.rejected):
+        qtbot.keyClick(dialog.profile.name, Qt.Key.Key_Escape)
+
+
+def png_bytes(size: tuple[int, int] = (120, 40)) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", size, (47, 102, 144)).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def test_the_logo_is_previewed_checked_and_saved(
+    qtbot: QtBot, dialog: FirstRunDialog, context: ServiceContext, tmp_path: Path
+) -> None:
+    not_an_image = tmp_path / "logo.png"
+    not_an_image.write_bytes(b"MZ\x90\x00 this is a program, not a picture")
+    picker = dialog.profile.logo
+    assert not picker.load_file(not_an_image)
+    message = dialog.profile.fields.message("logo")
+    assert message.isVisible() and "not a readable" in message.text()
+    assert picker.logo is None and picker.preview.pixmap().isNull()
+
+    logo = tmp_path / "lakeside.png"
+    logo.write_bytes(png_bytes())
+    assert picker.load_file(logo)
+    assert not message.isVisible()
+    assert not picker.preview.pixmap().isNull()
+
+    fill_practice(qtbot, dialog)
+    press_enter(qtbot, dialog.profile.name)
+    fill_provider(qtbot, dialog, 0, "Ana", "Lindqvist")
+    with qtbot.waitSignal(dialog.completed, timeout=10_000):
+        qtbot.mouseClick(dialog.finish_button, Qt.MouseButton.LeftButton)
+    profile = practice.get_profile(context)
+    assert profile is not None
+    assert profile.logo == logo.read_bytes() and profile.logo_mime == "image/png"
+
+
+def test_every_field_has_an_accessible_name(dialog: FirstRunDialog) -> None:
+    profile = dialog.profile
+    for widget in (*profile.text_widgets(), profile.logo.choose_button):
+        assert widget.accessibleName()
+    row = dialog.providers.rows[0]
+    assert row.edits["first_name"].accessibleName() == "Provider 1 first name"
