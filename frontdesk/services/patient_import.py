@@ -24,6 +24,7 @@ import io
 import logging
 import re
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -52,13 +53,17 @@ from frontdesk.domain.npi import is_valid_npi
 from frontdesk.domain.permissions import Permission
 from frontdesk.domain.progress import ProgressCallback, no_progress, report_or_cancel
 from frontdesk.domain.search_query import e164_search_key, format_mrn
+from frontdesk.services import patients as patients_service
 from frontdesk.services.context import ServiceContext
 from frontdesk.services.patients import (
     FORM_FIELDS,
     PatientForm,
+    PatientSummary,
+    adjust_term_counts,
     display_name,
     reserve_mrns,
     search_keys,
+    term_counts,
     validate_form,
 )
 
@@ -1133,15 +1138,6 @@ def preview_import(
 # --- duplicates --------------------------------------------------------------------------
 
 _PHONES = ("mobile_phone", "home_phone", "work_phone")
-_SUMMARY_COLUMNS = (
-    PATIENTS.c.id,
-    PATIENTS.c.mrn,
-    PATIENTS.c.first_name,
-    PATIENTS.c.middle_name,
-    PATIENTS.c.last_name,
-    PATIENTS.c.preferred_name,
-    PATIENTS.c.date_of_birth,
-)
 
 
 class NameMatcher:
@@ -1182,9 +1178,13 @@ class NameMatcher:
 
 
 class _Duplicates:
-    """Possible duplicates by the chart form's rules (see patients._duplicates), in bulk:
-    the same or day/month-swapped birth date with a similar name (typos, nicknames, swapped
-    first and last), or the same phone number."""
+    """Possible duplicates by the chart form's own rule (patients.duplicate_reasons: the same
+    or day/month-swapped birth date with a similar name, or a shared phone number), in bulk.
+
+    Candidates come from a query per 500 birth dates or phone numbers, not per row. Most
+    candidates are other people born the same day: a memoized name comparison (NameMatcher,
+    held to the same answers by a test) turns them away before the rule itself is asked.
+    """
 
     def __init__(self, valid: list[tuple[int, dict[str, Any]]], column_of: Mapping[str, str]):
         self.valid = valid
@@ -1192,65 +1192,80 @@ class _Duplicates:
         self.lines: set[int] = set()
         self.column_of = column_of
         self._names = NameMatcher()
+        self._phones = [patients_service.form_phones(values) for _line, values in valid]
 
-    def match(
-        self,
-        values: Mapping[str, Any],
-        first: str,
-        last: str,
-        preferred: str,
-    ) -> tuple[bool, str]:
+    def _might_match(self, position: int, other: PatientSummary) -> bool:
+        values = self.valid[position][1]
+        if other.phones & self._phones[position]:
+            return True
         names = self._names
-        matched, why = names.match(values["first_name"], values["last_name"], first, last)
-        if not matched and values["preferred_name"]:
-            matched, why = names.match(values["preferred_name"], values["last_name"], first, last)
-        if not matched and preferred:
-            matched, why = names.match(values["first_name"], values["last_name"], preferred, last)
-        return matched, why
+        first, last = values["first_name"], values["last_name"]
+        if names.match(first, last, other.first_name, other.last_name)[0]:
+            return True
+        if (
+            values["preferred_name"]
+            and names.match(values["preferred_name"], last, other.first_name, other.last_name)[0]
+        ):
+            return True
+        return bool(
+            other.preferred_name
+            and names.match(first, last, other.preferred_name, other.last_name)[0]
+        )
+
+    def _reasons(self, position: int, other: PatientSummary) -> list[str]:
+        if not self._might_match(position, other):
+            return []
+        return patients_service.duplicate_reasons(self.valid[position][1], other)
 
     def _flag(self, line: int, kind: ProblemKind, reason: str) -> None:
         self.lines.add(line)
         self.problems.append(RowProblem(line, "", kind, reason))
 
+    def _as_summary(self, position: int) -> PatientSummary:
+        values = self.valid[position][1]
+        phones = self._phones[position]
+        return PatientSummary(
+            id=position,
+            mrn="",
+            first_name=values["first_name"],
+            middle_name=values["middle_name"],
+            last_name=values["last_name"],
+            preferred_name=values["preferred_name"],
+            date_of_birth=values["date_of_birth"],
+            phone=next(iter(sorted(phones)), ""),
+            phones=phones,
+        )
+
     def within_file(self, progress: Callable[[int], None]) -> None:
         by_date: dict[date, list[int]] = {}
         exact: dict[tuple[str, str, date], int] = {}
         by_phone: dict[str, int] = {}
+        summaries: dict[int, PatientSummary] = {}
         for position, (line, values) in enumerate(self.valid):
             born: date = values["date_of_birth"]
-            reasons: dict[int, list[str]] = {}
+            candidates: dict[int, None] = {}
             key = (fold(values["first_name"]), fold(values["last_name"]), born)
             if key in exact:
-                reasons.setdefault(exact[key], []).extend(["same name", "same date of birth"])
+                candidates[exact[key]] = None
             dates = [born]
             swapped = day_month_swapped(born)
             if swapped is not None:
                 dates.append(swapped)
             for day in dates:
-                for other in by_date.get(day, [])[-MAX_SAME_DAY_COMPARISONS:]:
-                    if other in reasons:
-                        continue
-                    other_values = self.valid[other][1]
-                    matched, why = self.match(
-                        values,
-                        other_values["first_name"],
-                        other_values["last_name"],
-                        other_values["preferred_name"],
-                    )
-                    if matched:
-                        reasons[other] = [
-                            why,
-                            "same date of birth"
-                            if day == born
-                            else "date of birth with day and month swapped",
-                        ]
-            for name in _PHONES:
-                phone = values[name]
-                if phone and phone in by_phone and by_phone[phone] != position:
-                    reasons.setdefault(by_phone[phone], []).append("same phone number")
-            if reasons:
-                other, why = min(reasons.items())
-                more = f" (and {len(reasons) - 1} other rows)" if len(reasons) > 1 else ""
+                candidates.update(dict.fromkeys(by_date.get(day, [])[-MAX_SAME_DAY_COMPARISONS:]))
+            for phone in self._phones[position]:
+                if phone in by_phone:
+                    candidates[by_phone[phone]] = None
+            found: list[tuple[int, list[str]]] = []
+            for other in sorted(candidates):
+                if other not in summaries:
+                    summaries[other] = self._as_summary(other)
+                reasons = self._reasons(position, summaries[other])
+                if reasons:
+                    found.append((other, reasons))
+            if found:
+                other, why = found[0]
+                more = f" (and {count(len(found) - 1, 'other row')})" if len(found) > 1 else ""
                 self._flag(
                     line,
                     ProblemKind.DUPLICATE_IN_FILE,
@@ -1259,9 +1274,8 @@ class _Duplicates:
                 )
             by_date.setdefault(born, []).append(position)
             exact.setdefault(key, position)
-            for name in _PHONES:
-                if values[name]:
-                    by_phone.setdefault(values[name], position)
+            for phone in self._phones[position]:
+                by_phone.setdefault(phone, position)
             if position % 5_000 == 0:
                 progress(position)
         progress(len(self.valid))
@@ -1270,61 +1284,38 @@ class _Duplicates:
         if not session.scalar(select(PATIENTS.c.id).limit(1)):
             progress(1)
             return  # an empty practice: nothing to compare with
-        reasons: dict[int, dict[int, list[str]]] = {}
-        charts: dict[int, Any] = {}
-        by_date: dict[date, list[tuple[int, bool]]] = {}
-        by_key: dict[str, list[int]] = {}
+        by_date: dict[date, list[int]] = {}
+        by_phone: dict[str, list[int]] = {}
         for position, (_line, values) in enumerate(self.valid):
             born = values["date_of_birth"]
-            by_date.setdefault(born, []).append((position, True))
+            by_date.setdefault(born, []).append(position)
             swapped = day_month_swapped(born)
             if swapped is not None:
-                by_date.setdefault(swapped, []).append((position, False))
-            for name in _PHONES:
-                if values[name]:
-                    by_key.setdefault(e164_search_key(values[name]), []).append(position)
+                by_date.setdefault(swapped, []).append(position)
+            for phone in self._phones[position]:
+                by_phone.setdefault(phone, []).append(position)
+        found: dict[int, dict[int, tuple[PatientSummary, list[str]]]] = {}
         days = sorted(by_date)
-        for start in range(0, len(days), LOOKUP_BATCH):
-            rows = session.execute(
-                select(*_SUMMARY_COLUMNS).where(
-                    PATIENTS.c.date_of_birth.in_(days[start : start + LOOKUP_BATCH]),
-                    PATIENTS.c.merged_into_id.is_(None),
-                )
-            ).all()
-            for row in rows:
-                for position, same_day in by_date.get(row.date_of_birth, ()):
-                    matched, why = self.match(
-                        self.valid[position][1], row.first_name, row.last_name, row.preferred_name
-                    )
-                    if matched:
-                        charts[row.id] = row
-                        reasons.setdefault(position, {}).setdefault(row.id, []).extend(
-                            [
-                                why,
-                                "same date of birth"
-                                if same_day
-                                else "date of birth with day and month swapped",
-                            ]
-                        )
-        keys = sorted(by_key)
-        for start in range(0, len(keys), LOOKUP_BATCH):
-            rows = session.execute(
-                select(KEYS.c.key, *_SUMMARY_COLUMNS)
-                .join_from(KEYS, PATIENTS, PATIENTS.c.id == KEYS.c.patient_id)
-                .where(KEYS.c.key.in_(keys[start : start + LOOKUP_BATCH]))
-            ).all()
-            for row in rows:
-                charts[row.id] = row
-                for position in by_key[row.key]:
-                    reasons.setdefault(position, {}).setdefault(row.id, []).append(
-                        "same phone number"
-                    )
-        for position in sorted(reasons):
-            found = sorted(reasons[position].items(), key=lambda item: -len(item[1]))
-            described = "; ".join(
-                _describe_chart(charts[chart_id], why) for chart_id, why in found[:3]
-            )
-            more = f" and {len(found) - 3} more" if len(found) > 3 else ""
+        keys = sorted(e164_search_key(phone) for phone in by_phone)
+        batches = [(days[i : i + LOOKUP_BATCH], []) for i in range(0, len(days), LOOKUP_BATCH)]
+        batches += [([], keys[i : i + LOOKUP_BATCH]) for i in range(0, len(keys), LOOKUP_BATCH)]
+        for batch_dates, batch_keys in batches:
+            statement = patients_service.candidate_statement(batch_dates, batch_keys)
+            for row in session.execute(statement):
+                chart = patients_service.summary_from_row(row)
+                positions = set(by_date.get(chart.date_of_birth, ()))
+                for phone in chart.phones:
+                    positions.update(by_phone.get(phone, ()))
+                for position in positions:
+                    if chart.id in found.get(position, {}):
+                        continue  # found by its birth date and again by its phone
+                    reasons = self._reasons(position, chart)
+                    if reasons:
+                        found.setdefault(position, {})[chart.id] = (chart, reasons)
+        for position in sorted(found):
+            charts = sorted(found[position].values(), key=lambda item: (-len(item[1]), item[0].mrn))
+            described = "; ".join(_describe_chart(chart, why) for chart, why in charts[:3])
+            more = f" and {len(charts) - 3} more" if len(charts) > 3 else ""
             self._flag(
                 self.valid[position][0],
                 ProblemKind.DUPLICATE_IN_DATABASE,
@@ -1333,10 +1324,9 @@ class _Duplicates:
         progress(1)
 
 
-def _describe_chart(chart: Any, reasons: list[str]) -> str:
-    name = display_name(chart.last_name, chart.first_name, chart.middle_name)
+def _describe_chart(chart: PatientSummary, reasons: list[str]) -> str:
     return (
-        f"{chart.mrn} {name}, born {chart.date_of_birth.isoformat()} "
+        f"{chart.mrn} {chart.display_name}, born {chart.date_of_birth.isoformat()} "
         f"({', '.join(dict.fromkeys(reasons))})"
     )
 
@@ -1481,6 +1471,7 @@ def import_patients(
             now = writer.timestamp(utcnow())
             username = context.actor.username
             writing = _Progress(progress, 0, 980, len(rows))
+            tokens: Counter[str] = Counter()
             for start in range(0, len(rows), CHUNK):
                 patient_rows: list[tuple[Any, ...]] = []
                 key_rows: list[tuple[Any, ...]] = []
@@ -1507,17 +1498,24 @@ def import_patients(
                             for name in _PATIENT_COLUMNS
                         )
                     )
-                    keys, tokens = search_keys(
+                    keys, joined = search_keys(
                         values["first_name"],
                         values["middle_name"],
                         values["last_name"],
                         values["preferred_name"],
                         (values[name] for name in _PHONES),
                     )
-                    key_rows.extend((key, sort, patient_id, tokens) for key in keys)
+                    key_rows.extend((key, sort, patient_id, joined) for key in keys)
+                    tokens.update(keys)
                 writer.write("patients", _PATIENT_COLUMNS, patient_rows)
                 writer.write("patient_search_keys", _KEY_COLUMNS, key_rows)
                 writing(start + len(patient_rows))
+            # The per-term counts that steer multi-word searches, once for the whole file.
+            counts: Counter[str] = Counter()
+            for token, charts in tokens.items():
+                for term, entries in term_counts((token,)).items():
+                    counts[term] += entries * charts
+            adjust_term_counts(connection, counts)
             first_mrn = format_mrn(first_number)
             last_mrn = format_mrn(first_number + len(rows) - 1)
             uow.record(
@@ -1578,11 +1576,14 @@ def _refresh_statistics(context: ServiceContext) -> None:
             with database.write_engine.begin() as connection:
                 connection.execute(text("ANALYZE patients"))
                 connection.execute(text("ANALYZE patient_search_keys"))
+                connection.execute(text("ANALYZE patient_search_counts"))
         else:
             with database.engine.connect().execution_options(
                 isolation_level="AUTOCOMMIT"
             ) as connection:
-                connection.execute(text("ANALYZE patients, patient_search_keys"))
+                connection.execute(
+                    text("ANALYZE patients, patient_search_keys, patient_search_counts")
+                )
 
 
 def import_file(

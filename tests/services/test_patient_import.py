@@ -12,7 +12,13 @@ import pytest
 from sqlalchemy import func, select
 
 from frontdesk.db.models import AuditEntry
-from frontdesk.db.models_patients import MrnCounter, Patient, Referrer
+from frontdesk.db.models_patients import (
+    MrnCounter,
+    Patient,
+    Referrer,
+    patient_search_counts,
+    patient_search_keys,
+)
 from frontdesk.db.types import utcnow
 from frontdesk.domain.contact import InvalidValue, normalize_email, normalize_phone
 from frontdesk.domain.errors import PermissionDeniedError, ValidationError
@@ -446,6 +452,63 @@ def test_duplicates_within_the_file_and_in_the_database_are_reported(
     result = import_patients(context, preview)
     assert result.imported == 4 and result.left_out_duplicates == 6
     assert counts(context)[0] == 2 + 4
+
+
+def test_the_bulk_check_finds_what_the_chart_form_would_find(
+    context: ServiceContext, tmp_path: Path
+) -> None:
+    for form in (
+        PatientForm(first_name="Al", last_name="Lee", date_of_birth="1970-05-06"),
+        PatientForm(first_name="Robert", last_name="Smith", date_of_birth="1950-01-15"),
+        PatientForm(first_name="Ana", last_name="García", date_of_birth="1961-03-04"),
+        PatientForm(
+            first_name="Zed",
+            last_name="Other",
+            date_of_birth="2000-01-01",
+            mobile_phone="217-555-0199",
+        ),
+    ):
+        patients.create_patient(context, form, allow_duplicates=True)
+    table = read_csv_file(csv_file(tmp_path, DUPLICATES_FILE))
+    preview = preview_import(context, table, today=TODAY)
+    flagged = {p.line for p in preview.problems if p.kind is ProblemKind.DUPLICATE_IN_DATABASE}
+    for record in table.records:
+        last, first, preferred, born, cell = record.cells
+        form = PatientForm(
+            first_name=first,
+            last_name=last,
+            preferred_name=preferred,
+            date_of_birth=born,
+            mobile_phone=cell,
+        )
+        candidates = patients.find_duplicates(context, form)
+        assert (record.line in flagged) == bool(candidates), record.line
+        for candidate in candidates:
+            [reason] = [
+                p.reason
+                for p in preview.problems_on(record.line)
+                if p.kind is ProblemKind.DUPLICATE_IN_DATABASE
+            ]
+            assert f"{candidate.patient.mrn} " in reason
+            assert ", ".join(candidate.reasons) in reason
+
+
+def test_imported_charts_count_in_the_search_term_counts(
+    context: ServiceContext, tmp_path: Path
+) -> None:
+    patients.create_patient(
+        context, PatientForm(first_name="Maria", last_name="Lee", date_of_birth="1970-05-06")
+    )
+    patient_import.import_file(context, csv_file(tmp_path, DUPLICATES_FILE))
+    with context.database.read_sessions() as session:
+        keys = session.scalars(select(patient_search_keys.c.key)).all()
+        stored = {row.term: row.entries for row in session.execute(select(patient_search_counts))}
+    expected = patients.term_counts(keys)
+    assert {term: n for term, n in stored.items() if n} == dict(expected)
+    # Multi-word searches (which use the counts) find imported people.
+    assert [item.last_name for item in patients.search(context, "mar gar").items] == [
+        "Núñez-García"
+    ]
 
 
 def test_possible_duplicates_import_when_the_user_says_so(
