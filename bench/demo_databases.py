@@ -82,6 +82,7 @@ def run_demo(url: str, patients: int, seed: int) -> DemoRun:
             str(seed),
         ],
         stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,  # its one-line summary would land in the results table
     )
     # wait4 gives this child's own resource usage (ru_maxrss in KiB on Linux).
     _pid, status, usage = os.wait4(child.pid, 0)
