@@ -790,6 +790,8 @@ _CONTACT_WORDS = {
     "none": "",
 }
 _MIDDLE_INITIAL = re.compile(r"^\w\.?$")
+# What clean_text removes (it keeps tabs and line breaks).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def _plain_cell(cell: str) -> str:
@@ -868,6 +870,17 @@ class _RowReader:
             name: _plain_cell(cells[index]) if index < len(cells) else ""
             for index, name in self.columns
         }
+        if _CONTROL.search("".join(cells)):
+            for index, name in self.columns:
+                if index < len(cells) and _CONTROL.search(cells[index]):
+                    problems.append(
+                        RowProblem(
+                            line,
+                            self.column_of[name],
+                            ProblemKind.NOTE,
+                            "invisible control characters were removed from this value",
+                        )
+                    )
         merged_into = clean_text(raw.pop("merged_into_mrn", ""))
         if merged_into:
             reason = f"this chart was merged into {merged_into}, so it is not imported"

@@ -384,6 +384,20 @@ def test_merged_charts_from_an_export_are_skipped(context: ServiceContext, tmp_p
     assert [(p.line, p.kind) for p in preview.problems] == [(3, ProblemKind.SKIPPED)]
 
 
+def test_control_characters_are_removed_and_said(context: ServiceContext, tmp_path: Path) -> None:
+    path = csv_file(tmp_path, "Last,First,DOB\nLe\x07e,Al\x1b,1970-05-06\nKim,Bo,1971-01-02\n")
+    preview, _ = patient_import.import_file(context, path, dry_run=True)
+    assert (preview.rows[0].values["last_name"], preview.rows[0].values["first_name"]) == (
+        "Lee",
+        "Al",
+    )
+    assert [(p.line, p.column, p.kind) for p in preview.problems] == [
+        (2, "Last", ProblemKind.NOTE),
+        (2, "First", ProblemKind.NOTE),
+    ]
+    assert "control characters were removed" in preview.problems[0].reason
+
+
 def test_blank_rows_are_counted_not_reported(context: ServiceContext, tmp_path: Path) -> None:
     path = csv_file(tmp_path, "Last,First,DOB\nLee,Al,1970-05-06\n,,\n\nKim,Bo,1971-01-02\n")
     preview, _ = patient_import.import_file(context, path, dry_run=True)
