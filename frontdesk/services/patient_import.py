@@ -414,7 +414,9 @@ def check_mapping(headers: Sequence[str], mapping: Sequence[str]) -> dict[str, s
     has_full_name = "full_name" in columns
     for name in REQUIRED:
         if name not in columns and not (has_full_name and name != "date_of_birth"):
-            problems[name] = f"choose the column that holds the {FIELDS_BY_NAME[name].label}"
+            problems[name] = (
+                f"choose the column that holds the {FIELDS_BY_NAME[name].label.lower()}"
+            )
     return problems
 
 

@@ -127,7 +127,11 @@ def test_a_mapping_without_a_birth_date_is_one_line_and_exit_2(
     code = run(["--database", database_url, "patients", "import", str(old_system)])
     err = capsys.readouterr().err
     assert code == 2 and err.count("\n") == 1
-    assert "Date of birth" in err and "--map 'COLUMN=date_of_birth'" in err and '"Born on"' in err
+    assert (
+        "holds the date of birth" in err
+        and "--map 'COLUMN=date_of_birth'" in err
+        and '"Born on"' in err
+    )
 
 
 @pytest.mark.parametrize(

@@ -106,7 +106,7 @@ def test_a_whole_import_from_file_to_result(
     assert wizard.mapping_combos[1].currentText() == "Last name"
     assert wizard.mapping_combos[3].accessibleName() == "Field for column D (Born on)"
     assert "3/4/1961" in wizard.mapping_table.item(3, 1).text()
-    assert "Date of birth" in wizard.mapping_status.text()
+    assert "holds the date of birth" in wizard.mapping_status.text()
     assert not wizard.next_button.isEnabled()
     wizard.set_field(3, "date_of_birth")
     assert wizard.next_button.isEnabled() and wizard.next_button.text() == "Check rows"

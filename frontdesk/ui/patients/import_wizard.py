@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from frontdesk.domain.contact import format_phone
 from frontdesk.domain.permissions import Permission
 from frontdesk.domain.progress import ProgressCallback
 from frontdesk.services import patient_import
@@ -48,6 +49,7 @@ from frontdesk.services.patient_import import (
     column_letter,
     column_name,
 )
+from frontdesk.services.patient_import import count as count_of
 from frontdesk.ui.main_window import ScreenContext
 from frontdesk.ui.runner import Runner, Task
 from frontdesk.ui.style import mark_primary
@@ -120,7 +122,7 @@ class ProblemsModel(QAbstractTableModel):
                 str(problem.line),
                 problem.column,
                 problem.kind.label,
-                problem.reason,
+                problem.reason[:1].upper() + problem.reason[1:],
             )[index.column()]
         if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == 0:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -296,7 +298,10 @@ class ImportWizard(QDialog):
         )
         self.sample_table.verticalHeader().hide()
         self.sample_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.sample_table.horizontalHeader().setStretchLastSection(True)
+        sample_header = self.sample_table.horizontalHeader()
+        for column in range(4):
+            sample_header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        sample_header.setStretchLastSection(True)
         self.sample_table.setMaximumHeight(160)
         layout.addWidget(self.sample_table)
         filter_row = QHBoxLayout()
@@ -510,6 +515,7 @@ class ImportWizard(QDialog):
         sample = preview.sample()
         self.sample_table.setRowCount(len(sample))
         for row, values in enumerate(sample):
+            values = {**values, "phone": format_phone(values["phone"])}
             for column, key in enumerate(("line", "name", "date_of_birth", "sex", "phone")):
                 self.sample_table.setItem(row, column, QTableWidgetItem(values[key]))
         self.problems_model.set_problems(preview.problems)
@@ -537,16 +543,18 @@ class ImportWizard(QDialog):
             "you cancel, none of them is saved."
         ]
         if preview.error_rows:
-            lines.append(f"{preview.error_rows:,} rows with errors will be left out.")
+            lines.append(f"{count_of(preview.error_rows, 'row')} with errors will be left out.")
         if preview.duplicate_rows:
             if self.include_duplicates.isChecked():
                 lines.append(
-                    f"The {preview.duplicate_rows:,} possible duplicates will be imported too."
+                    f"{count_of(preview.duplicate_rows, 'possible duplicate')} will be "
+                    "imported too."
                 )
             else:
                 lines.append(
-                    f"{preview.duplicate_rows:,} possible duplicates will be left out; tick the "
-                    "box below only if you have checked that they are different people."
+                    f"{count_of(preview.duplicate_rows, 'possible duplicate')} will be left "
+                    "out; tick the box below only if you have checked that they are different "
+                    "people."
                 )
         if not count:
             lines.append("There is nothing to import: go back and fix the file or the columns.")
@@ -554,7 +562,8 @@ class ImportWizard(QDialog):
         self.confirm_label.setText("\n\n".join(lines))
         self.include_duplicates.setVisible(preview.duplicate_rows > 0)
         self.include_duplicates.setText(
-            f"Also import the {preview.duplicate_rows:,} possible duplicates"
+            f"Also import {'it' if preview.duplicate_rows == 1 else 'them'} "
+            f"({count_of(preview.duplicate_rows, 'possible duplicate')})"
         )
         self._update_buttons()
 
