@@ -96,8 +96,7 @@ class Launcher(QObject):
         if not practice_name:
             # The title is not needed to start working: fetch it after the window shows.
             self.screen.runner.run(
-                partial(practice.get_profile, self.screen.services),
-                lambda profile: profile and window.setWindowTitle(f"{APP_TITLE} — {profile.name}"),
+                partial(practice.get_profile, self.screen.services), window.show_practice
             )
         self.window_shown.emit(window)
         return window

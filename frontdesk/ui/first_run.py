@@ -77,6 +77,10 @@ class ProviderRow(QFrame):
             self.fields.add(key, edit, message)
         self.remove_button = QPushButton("Remove")
         self.remove_button.clicked.connect(lambda: self.remove_requested.emit(self))
+        # Hidden on the first row, but its room kept so every row's columns line up.
+        policy = self.remove_button.sizePolicy()
+        policy.setRetainSizeWhenHidden(True)
+        self.remove_button.setSizePolicy(policy)
         grid.addWidget(self.remove_button, 2, len(PROVIDER_FIELDS))
         self.set_number(number)
 
@@ -212,6 +216,14 @@ class FirstRunDialog(QDialog):
         buttons.addWidget(self.finish_button)
         layout.addLayout(buttons)
         self.resize(820, 660)
+        display = QWidget.screen(self)  # self.screen is the ScreenContext
+        if display is not None:
+            screen_area = display.availableGeometry()
+            # A small or scaled screen (1280x800 at 150%): the pages scroll instead.
+            self.resize(
+                min(820, int(screen_area.width() * 0.95)),
+                min(660, int(screen_area.height() * 0.95)),
+            )
         self.go_to(0)
 
     # Steps --------------------------------------------------------------------------------

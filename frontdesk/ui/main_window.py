@@ -207,6 +207,11 @@ class MainWindow(QMainWindow):
         self.sidebar.currentRowChanged.connect(self._show_row)
         self._restore()
 
+    def show_practice(self, profile: object) -> None:
+        """Name the practice in the title (``profile``: PracticeProfileData or None)."""
+        name = getattr(profile, "name", "")
+        self.setWindowTitle(f"{APP_TITLE} — {name}" if name else APP_TITLE)
+
     # Areas -------------------------------------------------------------------------------
 
     def area_keys(self) -> list[str]:

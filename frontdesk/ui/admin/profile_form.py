@@ -78,7 +78,7 @@ class LogoPicker(QWidget):
         buttons.addStretch(1)
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(frame)
+        row.addWidget(frame, 0, Qt.AlignmentFlag.AlignTop)
         row.addLayout(buttons)
         row.addStretch(1)
         self.setAccessibleName("Logo")
@@ -175,7 +175,11 @@ class PracticeProfileFields(QWidget):
         )
         # Messages about a chosen file share the slot with the service's logo message.
         self.logo.problem.connect(logo_message.show_message)
-        self.setLayout(layout)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addLayout(layout)
+        # Spare height goes below the form, not into its rows.
+        outer.addStretch(1)
         self.setMaximumWidth(720)
 
         for edit in self.line_edits():

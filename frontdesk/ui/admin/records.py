@@ -310,6 +310,7 @@ class RecordsPanel(QWidget):
                 "info", f"Only an administrator can add or change {self.NOUN}s."
             )
         self.loaded = False
+        self._select_id: int | None = None
         if screen.changes is not None:
             screen.changes.changed.connect(self._on_changed)
         self.refresh()
@@ -328,23 +329,25 @@ class RecordsPanel(QWidget):
         if select_id is None:
             current = self.selected()
             select_id = current.id if current is not None else None
+        self._select_id = select_id
+        # Bound methods, not closures: Qt drops the delivery if this panel is gone by then.
+        self.screen.runner.run(self.load_call(), self._show_records, self._load_failed)
 
-        def show(records: list[Any]) -> None:
-            self.model.set_records(records)
-            self.loaded = True
-            self.pages.setCurrentWidget(self.table if records else self.empty)
-            self.edit_button.setEnabled(bool(records))
-            row = self.model.row_of(select_id) if select_id is not None else -1
-            if row < 0 and records:
-                row = 0
-            if row >= 0:
-                self.table.selectRow(row)
-            self.table.resizeColumnsToContents()
+    def _show_records(self, records: list[Any]) -> None:
+        self.model.set_records(records)
+        self.loaded = True
+        self.pages.setCurrentWidget(self.table if records else self.empty)
+        self.edit_button.setEnabled(bool(records))
+        select_id = self._select_id
+        row = self.model.row_of(select_id) if select_id is not None else -1
+        if row < 0 and records:
+            row = 0
+        if row >= 0:
+            self.table.selectRow(row)
+        self.table.resizeColumnsToContents()
 
-        def fail(message: str) -> None:
-            self.banner.show_message("error", f"Could not load the {self.NOUN}s. {message}")
-
-        self.screen.runner.run(self.load_call(), show, fail)
+    def _load_failed(self, message: str) -> None:
+        self.banner.show_message("error", f"Could not load the {self.NOUN}s. {message}")
 
     def _on_changed(self, tables: frozenset[str]) -> None:
         if touches(tables, self.TABLES):

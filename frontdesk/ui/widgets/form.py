@@ -163,6 +163,10 @@ def add_form_row(
     caption = QLabel(label)
     caption.setTextFormat(Qt.TextFormat.PlainText)
     caption.setBuddy(widget)
+    # Some glyphs (a final "e") draw a pixel past their advance and QLabel clips its text
+    # to its own width: a little extra width keeps every caption whole.
+    caption.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+    caption.setMinimumWidth(caption.sizeHint().width() + 3)
     layout.addRow(caption, column)
     fields.add(key, widget, message)
     return message

@@ -1,0 +1,397 @@
+"""`make screenshots`: render first-run setup, every area and the Admin screens to PNGs.
+
+``python -m frontdesk.ui.screenshots FOLDER`` builds a temporary demo database (the demo
+practice and a few thousand synthetic patients), renders the screens at 1280x800 under the
+offscreen platform, then renders a few again at 150% scaling in a child process
+(QT_SCALE_FACTOR=1.5). An area package may add its own pictures with
+``frontdesk/ui/<area>/screenshots.py`` exposing ``render(screen, folder) -> list[Path]``.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import io
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+WIDTH, HEIGHT = 1280, 800
+SCALED = 1.5
+DEMO_PATIENTS = 5_000
+
+
+def _configure_platform(home: Path, width: int, height: int) -> None:
+    """Offscreen rendering on a screen of ``width`` x ``height`` pixels (before Qt starts)."""
+    platform = os.environ.get("QT_QPA_PLATFORM", "offscreen")
+    if platform != "offscreen":
+        return
+    config = home / "screens.json"
+    config.write_text(
+        json.dumps(
+            {
+                "screens": [
+                    {
+                        "name": "shots",
+                        "x": 0,
+                        "y": 0,
+                        "width": width,
+                        "height": height,
+                        "logicalDpi": 96,
+                        "logicalBaseDpi": 96,
+                        "dpr": 1,
+                    }
+                ]
+            }
+        )
+    )
+    os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={config}"
+
+
+def main(argv: list[str]) -> int:
+    args = list(argv)
+    scaled_only = "--scaled-only" in args
+    args = [arg for arg in args if arg != "--scaled-only"]
+    folder = Path(args[0] if args else "docs/screenshots").absolute()
+    folder.mkdir(parents=True, exist_ok=True)
+    home = Path(tempfile.mkdtemp(prefix="frontdesk-shots-"))
+    # Logs and workstation settings of the demo stay out of the user's own folders.
+    os.environ["FRONTDESK_HOME"] = str(home)
+    os.environ["XDG_CONFIG_HOME"] = str(home / "config")
+    # The 150% pictures are of a 1280x800 display: 853x533 logical pixels to fit in.
+    _configure_platform(home, WIDTH, HEIGHT) if scaled_only else _configure_platform(
+        home, 2400, 1600
+    )
+    shots = _Shots(folder, home)
+    try:
+        written = shots.render_scaled() if scaled_only else shots.render_all()
+    finally:
+        shots.close()
+    for path in written:
+        print(path)
+    if not scaled_only:
+        child = subprocess.run(
+            [sys.executable, "-m", "frontdesk.ui.screenshots", str(folder), "--scaled-only"],
+            env={**os.environ, "QT_SCALE_FACTOR": str(SCALED), "QT_QPA_PLATFORM": "offscreen"},
+            check=False,
+        )
+        if child.returncode:
+            print("the 150% screenshots failed", file=sys.stderr)
+            return child.returncode
+    return 0
+
+
+class _Shots:
+    """One Qt application, two demo databases (set up, and empty for the first run)."""
+
+    def __init__(self, folder: Path, home: Path) -> None:
+        from PySide6.QtCore import QSettings
+
+        from frontdesk.domain.actor import Actor
+        from frontdesk.domain.permissions import Role
+        from frontdesk.services.bootstrap import make_context, open_for_use
+        from frontdesk.ui.app import make_application
+        from frontdesk.ui.main_window import ScreenContext
+        from frontdesk.ui.runner import Runner
+
+        self.folder = folder
+        self.home = home
+        self.app = make_application()
+        self.actor = Actor(
+            "maria.lopez", Role.ADMIN, workstation="front-desk-1", display_name="Maria Lopez"
+        )
+        self.settings = QSettings(str(home / "desk.ini"), QSettings.Format.IniFormat)
+        self.runner = Runner()
+        self.databases = []
+        database, _copy = open_for_use(f"sqlite:///{home / 'demo.sqlite3'}")
+        self.databases.append(database)
+        self.context = make_context(database, self.actor)
+        self.screen = ScreenContext(self.context, self.runner)
+        empty, _copy = open_for_use(f"sqlite:///{home / 'empty.sqlite3'}")
+        self.databases.append(empty)
+        self.empty_screen = ScreenContext(make_context(empty, self.actor), self.runner)
+        self.written: list[Path] = []
+
+    def close(self) -> None:
+        self.runner.wait_for_idle()
+        for database in self.databases:
+            database.dispose()
+
+    # Helpers ------------------------------------------------------------------------------
+
+    def settle(self, condition: Callable[[], bool] = lambda: True, timeout: float = 30) -> None:
+        from PySide6.QtCore import QCoreApplication
+
+        deadline = time.monotonic() + timeout
+        while not condition():
+            if time.monotonic() > deadline:
+                raise TimeoutError("a screen did not finish loading")
+            QCoreApplication.processEvents()
+            time.sleep(0.01)
+        self.runner.wait_for_idle()
+        for _ in range(20):  # deliver results, then let layouts and paints settle
+            QCoreApplication.processEvents()
+
+    def save(self, widget: object, name: str) -> Path:
+        path = self.folder / name
+        widget.grab().save(str(path))  # type: ignore[attr-defined]
+        self.written.append(path)
+        return path
+
+    # The demo practice --------------------------------------------------------------------
+
+    def fill_demo_database(self) -> None:
+        from frontdesk.services import practice
+
+        try:
+            from frontdesk.services import demo
+        except ImportError:  # an older tree: the practice alone, through the services
+            demo = None
+        if demo is not None:
+            demo.generate(self.context, patients=DEMO_PATIENTS, seed=1)
+        else:
+            practice.complete_first_run(
+                self.context,
+                practice.PracticeProfileForm(
+                    name="Lakeside Spine Center",
+                    address="100 Main St\nSpringfield, IL 62701",
+                    main_phone="217-555-0142",
+                    toll_free_phone="800-555-0199",
+                    fax="217-555-0143",
+                    website="lakeside-spine.example.com",
+                ),
+                [
+                    practice.ProviderForm("Ana", "Lindqvist", "MD", "Orthopedic spine surgery"),
+                    practice.ProviderForm("Rahul", "Menon", "MD", "Neurosurgery"),
+                    practice.ProviderForm("Tomás", "Ibarra", "PA-C", "Spine surgery"),
+                ],
+            )
+            for name, address, phone in (
+                ("Main office", "100 Main St\nSpringfield, IL 62701", "217-555-0100"),
+                ("Decatur clinic", "455 N Water St\nDecatur, IL 62523", "217-555-0180"),
+            ):
+                practice.save_location(self.context, practice.LocationForm(name, address, phone))
+        profile = practice.get_profile(self.context)
+        if profile is not None and not profile.logo:
+            form = practice.PracticeProfileForm(
+                **{
+                    key: getattr(profile, key)
+                    for key in (
+                        "name",
+                        "address",
+                        "main_phone",
+                        "toll_free_phone",
+                        "fax",
+                        "website",
+                        "time_zone",
+                    )
+                },
+                logo=demo_logo(),
+            )
+            practice.save_profile(self.context, form, profile.version)
+
+    # Screens ------------------------------------------------------------------------------
+
+    def render_all(self) -> list[Path]:
+        self.render_first_run()
+        self.fill_demo_database()
+        window = self.main_window()
+        self.render_areas(window)
+        self.render_admin(window)
+        self.render_help(window)
+        window.close()
+        self.render_area_hooks()
+        return self.written
+
+    def render_scaled(self) -> list[Path]:
+        """A 1280x800 display at 150%: the window gets the whole (853x533 logical) screen."""
+        from PySide6.QtGui import QGuiApplication
+
+        self.fill_demo_database()
+        window = self.main_window()
+        display = QGuiApplication.primaryScreen()
+        if display is not None:
+            window.setGeometry(display.availableGeometry())  # type: ignore[attr-defined]
+        window.show_area("admin")
+        self.settle(lambda: window.current_area().profile.version is not None)  # type: ignore[union-attr]
+        self.save(window, "admin-profile@150%.png")
+        admin = window.current_area()  # type: ignore[attr-defined]
+        admin.tabs.setCurrentWidget(admin.providers)
+        self.settle(lambda: admin.providers.loaded)
+        self.save(window, "admin-providers@150%.png")
+        window.close()
+        dialog = self.first_run_dialog()
+        self.save(dialog, "first-run-practice@150%.png")
+        dialog.done(0)
+        return self.written
+
+    def main_window(self) -> object:
+        from frontdesk.ui.main_window import MainWindow
+
+        window = MainWindow(self.screen, self.settings, practice_name="Lakeside Spine Center")
+        window.resize(WIDTH, HEIGHT)
+        window.show()
+        self.settle()
+        return window
+
+    def first_run_dialog(self) -> object:
+        from frontdesk.ui.first_run import FirstRunDialog
+
+        dialog = FirstRunDialog(self.empty_screen)
+        dialog.confirm_discard = lambda: True  # type: ignore[method-assign]
+        dialog.show()
+        profile = dialog.profile
+        profile.name.setText("Lakeside Spine Center")
+        profile.address.setPlainText("100 Main St\nSpringfield, IL 62701")
+        profile.main_phone.setText("217-555-0142")
+        profile.toll_free_phone.setText("1-800-555-0199")
+        profile.fax.setText("217-555-0143")
+        profile.website.setText("www.lakeside-spine.example.com")
+        profile.logo.set_logo(demo_logo())
+        self.settle()
+        return dialog
+
+    def render_first_run(self) -> None:
+        dialog = self.first_run_dialog()
+        self.save(dialog, "first-run-1-practice.png")
+        dialog.profile.main_phone.setText("555-01")
+        dialog.next_step()
+        self.settle()
+        self.save(dialog, "first-run-1-phone-message.png")
+        dialog.profile.main_phone.setText("217-555-0142")
+        dialog.next_step()
+        rows = dialog.providers
+        first = rows.rows[0].edits
+        first["first_name"].setText("Ana")
+        first["last_name"].setText("Lindqvist")
+        first["credentials"].setText("MD")
+        first["specialty"].setText("Orthopedic spine surgery")
+        second = rows.add_row().edits
+        second["first_name"].setText("Rahul")
+        second["last_name"].setText("Menon")
+        second["credentials"].setText("MD")
+        second["specialty"].setText("Neurosurgery")
+        rows.add_row()
+        self.settle()
+        self.save(dialog, "first-run-2-providers.png")
+        dialog.done(0)
+
+    def render_areas(self, window: object) -> None:
+        from frontdesk.ui.main_window import AREAS
+
+        for area in AREAS:
+            window.show_area(area.key)  # type: ignore[attr-defined]
+            self.settle()
+            self.save(window, f"area-{area.key}.png")
+
+    def render_admin(self, window: object) -> None:
+        from frontdesk.ui.admin.area import AdminArea
+
+        window.show_area("admin")  # type: ignore[attr-defined]
+        admin = window.current_area()  # type: ignore[attr-defined]
+        assert isinstance(admin, AdminArea)
+        self.settle(lambda: admin.profile.version is not None)
+        self.save(window, "admin-profile.png")
+
+        admin.tabs.setCurrentWidget(admin.locations)
+        self.settle(lambda: admin.locations.loaded)
+        self.save(window, "admin-locations.png")
+        dialog = admin.locations.open_dialog(admin.locations.selected())
+        self.settle()
+        self.save(dialog, "admin-location-editor.png")
+        dialog.confirm_discard = lambda: True  # type: ignore[method-assign]
+        dialog.done(0)
+
+        admin.tabs.setCurrentWidget(admin.providers)
+        self.settle(lambda: admin.providers.loaded)
+        self.save(window, "admin-providers.png")
+        dialog = admin.providers.open_dialog(None)
+        dialog.first_name.setText("Grace")
+        dialog.save()
+        self.settle(lambda: not dialog.saving)
+        self.save(dialog, "admin-provider-editor-message.png")
+        dialog.confirm_discard = lambda: True  # type: ignore[method-assign]
+        dialog.done(0)
+
+        # A conflict: another desk saved the profile after this one loaded it.
+        from frontdesk.services import practice
+
+        admin.tabs.setCurrentWidget(admin.profile)
+        current = practice.get_profile(self.context)
+        assert current is not None
+        other = self.context.as_actor(
+            self.actor.__class__("jamal.reed", self.actor.role, display_name="Jamal Reed")
+        )
+        fields = {
+            key: getattr(current, key)
+            for key in ("name", "address", "main_phone", "toll_free_phone", "website", "logo")
+        }
+        practice.save_profile(
+            other, practice.PracticeProfileForm(**fields, fax=""), current.version
+        )
+        admin.profile.fields.fax.setText("217-555-0199")
+        admin.profile.save()
+        self.settle(lambda: admin.profile.banner.kind == "error")
+        self.save(window, "admin-profile-conflict.png")
+        admin.profile.reload()
+        self.settle(lambda: not admin.profile.is_modified())
+
+    def render_help(self, window: object) -> None:
+        window.show_help()  # type: ignore[attr-defined]
+        dialog = window.about_dialog  # type: ignore[attr-defined]
+        self.settle()
+        self.save(dialog, "help-about.png")
+        dialog.close()
+
+    def render_area_hooks(self) -> None:
+        """Areas with their own screenshot module add their detailed pictures."""
+        from frontdesk.ui.main_window import AREAS
+
+        for area in AREAS:
+            if area.factory is None:
+                continue
+            module_name = f"frontdesk.ui.{area.key}.screenshots"
+            if importlib.util.find_spec(f"frontdesk.ui.{area.key}") is None:
+                continue
+            if importlib.util.find_spec(module_name) is None:
+                continue
+            module = importlib.import_module(module_name)
+            render = getattr(module, "render", None)
+            if render is None:
+                continue
+            try:
+                self.written.extend(render(self.screen, self.folder))
+            except Exception as error:  # one area's pictures must not stop the others
+                print(f"screenshots of {area.key} failed: {error!r}", file=sys.stderr)
+            self.runner.wait_for_idle()
+
+
+def demo_logo() -> bytes:
+    """A plain made-up logo (PNG) for the demo practice."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    image = Image.new("RGB", (360, 120), (255, 255, 255))
+    draw = ImageDraw.Draw(image)
+    draw.rounded_rectangle((8, 8, 112, 112), radius=18, fill=(47, 102, 144))
+    draw.line((60, 24, 60, 96), fill=(255, 255, 255), width=10)
+    for y in (36, 60, 84):
+        draw.line((36, y, 84, y), fill=(255, 255, 255), width=6)
+    try:
+        font = ImageFont.truetype("DejaVuSans-Bold.ttf", 30)
+        small = ImageFont.truetype("DejaVuSans.ttf", 20)
+    except OSError:
+        font = small = ImageFont.load_default()
+    draw.text((128, 30), "Lakeside", fill=(31, 35, 40), font=font)
+    draw.text((128, 70), "Spine Center", fill=(87, 96, 106), font=small)
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
