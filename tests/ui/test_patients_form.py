@@ -338,3 +338,21 @@ def test_the_referrer_list_model_passes_the_model_tester(qtmodeltester: object) 
     model = ReferrerListModel()
     qtmodeltester.check(model)  # type: ignore[attr-defined]
     assert model.data(QModelIndex()) is None
+
+
+@pytest.mark.parametrize("where", ["language", "interpreter", "sex"])
+def test_enter_saves_from_boxes_and_checkboxes_too(
+    qtbot: QtBot, screen: ScreenContext, where: str
+) -> None:
+    editor = open_editor(qtbot, screen)
+    fill(qtbot, editor, first_name="Ana", last_name="Lima", date_of_birth="5/6/1970")
+    target = {
+        "language": editor.fields.language,
+        "interpreter": editor.fields.interpreter,
+        "sex": editor.fields.sex,
+    }[where]
+    target.setFocus()
+    with qtbot.waitSignal(editor.saved, timeout=10_000) as saved:
+        qtbot.keyClick(target.focusProxy() or target, Qt.Key.Key_Return)
+    assert saved.args[0].last_name == "Lima"
+    assert saved.args[0].interpreter_needed is False

@@ -245,6 +245,7 @@ def test_enter_opens_the_highlighted_chart(
     qtbot.waitUntil(lambda: chart.patient is not None, timeout=10_000)
     assert chart.patient.id == patient.id  # type: ignore[union-attr]
     chart.close()
+    settle(screen)  # the closed chart is deleted while the area lives
 
 
 def test_the_list_refreshes_when_patients_change(
@@ -268,16 +269,31 @@ def test_the_list_refreshes_when_patients_change(
         runner.wait_for_idle()
 
 
-def test_merge_is_offered_to_administrators_only(qtbot: QtBot, context: ServiceContext) -> None:
+def test_merge_import_and_export_are_offered_to_administrators_only(
+    qtbot: QtBot, context: ServiceContext
+) -> None:
     runner = Runner()
     admin = open_area(qtbot, ScreenContext(context, runner))
     desk = open_area(
         qtbot, ScreenContext(context.as_actor(make_actor(Role.FRONT_DESK, "fd.user")), runner)
     )
-    assert admin.merge_button.isVisible()
-    assert not desk.merge_button.isVisible()
+    assert admin.tools_button.isVisible()
+    assert all(
+        action.isVisible()
+        for action in (admin.import_action, admin.export_action, admin.merge_action)
+    )
+    assert not desk.tools_button.isVisible()
+    assert not any(
+        action.isVisible() for action in (desk.import_action, desk.export_action, desk.merge_action)
+    )
     assert desk.open_merge() is None
+    assert desk.open_import() is None and desk.export() is None
+
+    wizard = admin.open_import()
+    assert wizard is not None and wizard.isVisible()
+    wizard.close()
     runner.wait_for_idle()
+    QCoreApplication.processEvents()  # the closed wizard is deleted while the area lives
 
 
 def test_ctrl_f_and_ctrl_n_reach_the_patients_area(
@@ -299,3 +315,4 @@ def test_ctrl_f_and_ctrl_n_reach_the_patients_area(
     assert area.editor is not None and area.editor.isVisible()
     area.editor.reject()  # nothing typed: closes without asking
     qtbot.waitUntil(lambda: area.editor is None, timeout=5000)
+    settle(screen)

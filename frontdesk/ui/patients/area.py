@@ -6,12 +6,13 @@ import time
 from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QAction, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
     QLineEdit,
+    QMenu,
     QPushButton,
     QStackedWidget,
     QTableView,
@@ -115,10 +116,29 @@ class PatientsArea(QWidget):
         self.new_button.setToolTip("Add a new patient (Ctrl+N)")
         self.new_button.clicked.connect(self.new_item)
         self.new_button.setVisible(self.can_edit)
-        self.merge_button = QPushButton("Merge charts…")
-        self.merge_button.setToolTip("Merge two charts of the same person (administrators)")
-        self.merge_button.clicked.connect(self.open_merge)
-        self.merge_button.setVisible(self.can_merge)
+        self.can_import_export = context.actor.can(Permission.IMPORT_EXPORT)
+        # Administrators' tools share one menu button: the screen keeps one obvious next
+        # step (find or add a patient) and stays narrow enough for a small window.
+        self.import_action = QAction("Import patients from a CSV file…", self)
+        self.import_action.triggered.connect(self.open_import)
+        self.export_action = QAction("Export all charts to a CSV file…", self)
+        self.export_action.triggered.connect(self.export)
+        self.merge_action = QAction("Merge two charts of one person…", self)
+        self.merge_action.triggered.connect(self.open_merge)
+        self.import_action.setVisible(self.can_import_export)
+        self.export_action.setVisible(self.can_import_export)
+        self.merge_action.setVisible(self.can_merge)
+        self.import_wizard: QWidget | None = None
+        self.export_job: QObject | None = None
+        tools = QMenu(self)
+        tools.addActions([self.import_action, self.export_action])
+        tools.addSeparator()
+        tools.addAction(self.merge_action)
+        self.tools_button = QPushButton("Tools")
+        self.tools_button.setAccessibleName("Patient tools")
+        self.tools_button.setToolTip("Import, export and merge charts (administrators)")
+        self.tools_button.setMenu(tools)
+        self.tools_button.setVisible(self.can_import_export or self.can_merge)
 
         self.table = QTableView()
         self.table.setModel(self.model)
@@ -162,13 +182,13 @@ class PatientsArea(QWidget):
         self.pages.addWidget(self.nothing)
         self.pages.addWidget(self.table)
 
-        self.status = plain_label("", "hint")
+        self.status = plain_label("", "hint", wrap=True)
         self.status.setAccessibleName("Search status")
         self.banner = Banner()
 
         heading = QHBoxLayout()
         heading.addWidget(plain_label("Patients", "pageTitle"), 1)
-        heading.addWidget(self.merge_button)
+        heading.addWidget(self.tools_button)
         heading.addWidget(self.new_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 8)
@@ -370,6 +390,25 @@ class PatientsArea(QWidget):
             "success", f"Created the chart of {patient.display_name} ({patient.mrn})."
         )
         self.open_chart(patient.id)
+
+    # Import and export (administrators) --------------------------------------------------
+
+    def open_import(self) -> QWidget | None:
+        if not self.can_import_export:
+            return None
+        from frontdesk.ui.patients.import_wizard import open_import_wizard
+
+        # The list refreshes by itself after an import (ChangeHub reports "patients").
+        self.import_wizard = open_import_wizard(self, self.screen)
+        return self.import_wizard
+
+    def export(self) -> QObject | None:
+        if not self.can_import_export:
+            return None
+        from frontdesk.ui.patients.export_dialog import export_patients
+
+        self.export_job = export_patients(self, self.screen)
+        return self.export_job
 
     # Merge -------------------------------------------------------------------------------
 

@@ -33,6 +33,7 @@ from frontdesk.ui.patients.display import (
     phone_text,
 )
 from frontdesk.ui.patients.editor import PatientEditor
+from frontdesk.ui.patients.flow_layout import FlowLayout
 from frontdesk.ui.style import MUTED
 from frontdesk.ui.widgets.empty_state import EmptyState
 from frontdesk.ui.widgets.form import Banner, form_layout, plain_label
@@ -311,12 +312,13 @@ class PatientChart(QWidget):
         self.setAccessibleName("Patient chart")
         self.setStyleSheet(CHART_STYLE)
 
-        self.name = plain_label("Opening the chart…", "pageTitle")
+        self.name = plain_label("Opening the chart…", "pageTitle", wrap=True)
         self.name.setAccessibleName("Patient name")
         self.name.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.facts: dict[str, QLabel] = {}
-        facts_row = QHBoxLayout()
-        facts_row.setSpacing(18)
+        # Facts and alerts flow onto a second line in a narrow window rather than widen it.
+        self.facts_box = QWidget()
+        facts_row = FlowLayout(self.facts_box, spacing=18)
         for key, caption in (
             ("age", "Age"),
             ("date_of_birth", "DOB"),
@@ -324,7 +326,9 @@ class PatientChart(QWidget):
             ("phone", "Phone"),
             ("language", "Language"),
         ):
-            pair = QHBoxLayout()
+            pair_box = QWidget()
+            pair = QHBoxLayout(pair_box)
+            pair.setContentsMargins(0, 0, 0, 0)
             pair.setSpacing(5)
             pair.addWidget(plain_label(caption, "factCaption"))
             value = plain_label("", "factValue")
@@ -332,11 +336,9 @@ class PatientChart(QWidget):
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             self.facts[key] = value
             pair.addWidget(value)
-            facts_row.addLayout(pair)
-        facts_row.addStretch(1)
-        self.alerts_row = QHBoxLayout()
-        self.alerts_row.setSpacing(8)
-        self.alerts_row.addStretch(1)
+            facts_row.addWidget(pair_box)
+        self.alerts_box = QWidget()
+        self.alerts_row = FlowLayout(self.alerts_box, spacing=8)
         self.alert_labels: list[QLabel] = []
         self.banner = Banner()
 
@@ -352,8 +354,8 @@ class PatientChart(QWidget):
         header = QVBoxLayout()
         header.setSpacing(6)
         header.addWidget(self.name)
-        header.addLayout(facts_row)
-        header.addLayout(self.alerts_row)
+        header.addWidget(self.facts_box)
+        header.addWidget(self.alerts_box)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 12)
         layout.addLayout(header)
@@ -403,7 +405,7 @@ class PatientChart(QWidget):
         for text in alerts_for(patient):
             label = plain_label(text, "chartAlert")
             label.setAccessibleName("Alert")
-            self.alerts_row.insertWidget(len(self.alert_labels), label)
+            self.alerts_row.addWidget(label)
             self.alert_labels.append(label)
         if patient.merged_into_id is not None:
             target = patient.merged_into_id
