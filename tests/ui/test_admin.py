@@ -295,3 +295,41 @@ def test_front_desk_staff_see_the_admin_data_but_cannot_change_it(
         assert not hasattr(area.providers, "dialog")
     finally:
         runner.wait_for_idle()
+
+
+def test_escape_in_an_editor_asks_only_when_something_was_changed(
+    qtbot: QtBot, screen: ScreenContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    panel = LocationsPanel(screen)
+    qtbot.addWidget(panel)
+    qtbot.waitUntil(lambda: panel.loaded)
+    untouched = panel.open_dialog(None)
+    monkeypatch.setattr(untouched, "confirm_discard", lambda: pytest.fail("should not ask"))
+    with qtbot.waitSignal(untouched.rejected):
+        qtbot.keyClick(untouched.name, Qt.Key.Key_Escape)
+
+    edited = panel.open_dialog(None)
+    answers = [False, True]
+    monkeypatch.setattr(edited, "confirm_discard", lambda: answers.pop(0))
+    qtbot.keyClicks(edited.name, "Annex")
+    qtbot.keyClick(edited.name, Qt.Key.Key_Escape)
+    assert edited.isVisible() and edited.name.text() == "Annex"
+    with qtbot.waitSignal(edited.rejected):
+        qtbot.keyClick(edited.name, Qt.Key.Key_Escape)
+    assert answers == []
+
+
+def test_enter_on_the_active_checkbox_saves_the_editor(
+    qtbot: QtBot, screen: ScreenContext, set_up: ServiceContext
+) -> None:
+    panel = ProvidersPanel(screen)
+    qtbot.addWidget(panel)
+    qtbot.waitUntil(lambda: panel.model.rowCount() == 1)
+    panel.table.selectRow(0)
+    dialog = never_ask(panel.open_dialog(panel.selected()))
+    dialog.active.setFocus()
+    qtbot.keyClick(dialog.active, Qt.Key.Key_Space)  # untick: no longer sees patients
+    with qtbot.waitSignal(dialog.saved, timeout=10_000):
+        qtbot.keyClick(dialog.active, Qt.Key.Key_Return)
+    assert practice.list_providers(set_up) == []
+    qtbot.waitUntil(lambda: panel.model.index(0, 4).data() == "Inactive")
