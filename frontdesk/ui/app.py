@@ -8,6 +8,7 @@ import sys
 import time
 from collections.abc import Callable
 from functools import partial
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QSettings, Qt, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QMessageBox
@@ -23,6 +24,9 @@ from frontdesk.ui.errors import install_exception_hook
 from frontdesk.ui.main_window import APP_TITLE, ChangeRelay, MainWindow, ScreenContext
 from frontdesk.ui.runner import Runner
 from frontdesk.ui.style import apply_style
+
+if TYPE_CHECKING:
+    from frontdesk.ui.first_run import FirstRunDialog
 
 log = logging.getLogger(__name__)
 
@@ -70,7 +74,7 @@ class Launcher(QObject):
         self.screen = screen
         self.settings = settings
         self.notice = notice
-        self.first_run = None
+        self.first_run: FirstRunDialog | None = None
         self.window: MainWindow | None = None
 
     def start(self) -> None:

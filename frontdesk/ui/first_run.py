@@ -175,6 +175,7 @@ class FirstRunDialog(QDialog):
         super().__init__(parent)
         self.screen = screen
         self.saving = False
+        self._saving_rows: list[ProviderRow] = []
         self.setWindowTitle("Set up Front Desk")
         self.setAccessibleName("Set up Front Desk")
 

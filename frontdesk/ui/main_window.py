@@ -164,6 +164,7 @@ class MainWindow(QMainWindow):
         self.settings = settings if settings is not None else QSettings()
         self.areas = list(AREAS if areas is None else areas)
         self._widgets: dict[str, QWidget] = {}
+        self.about_dialog: AboutDialog | None = None
         self.setWindowTitle(f"{APP_TITLE} — {practice_name}" if practice_name else APP_TITLE)
         self.setObjectName("mainWindow")
 

@@ -151,6 +151,7 @@ def test_f1_shows_version_database_and_log_file(
     qtbot.waitUntil(window.isActiveWindow)
     qtbot.keyClick(window.sidebar, Qt.Key.Key_F1)
     dialog = window.about_dialog
+    assert dialog is not None
     qtbot.waitUntil(dialog.isVisible)
     texts = [label.text() for label in dialog.findChildren(QLabel)]
     assert f"Front Desk {__version__}" in texts

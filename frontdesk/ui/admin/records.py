@@ -311,6 +311,7 @@ class RecordsPanel(QWidget):
             )
         self.loaded = False
         self._select_id: int | None = None
+        self.dialog: RecordDialog | None = None
         if screen.changes is not None:
             screen.changes.changed.connect(self._on_changed)
         self.refresh()
