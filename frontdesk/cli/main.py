@@ -20,6 +20,7 @@ from frontdesk.cli import (
 )
 from frontdesk.cli.common import Parser, UsageError
 from frontdesk.domain.errors import FrontDeskError
+from frontdesk.logs import redacted_traceback, setup_logging
 
 log = logging.getLogger(__name__)
 
@@ -77,3 +78,14 @@ def run(argv: Sequence[str]) -> int:
     except KeyboardInterrupt:
         print("frontdesk: interrupted; nothing more was written", file=sys.stderr)
         return 130
+    except Exception as error:  # never a traceback on the terminal; never PHI in the log
+        path = setup_logging()
+        log.error(
+            "unexpected error\n%s", redacted_traceback(type(error), error, error.__traceback__)
+        )
+        print(
+            f"frontdesk: unexpected error ({type(error).__name__}); nothing was half-saved. "
+            f"Details are in {path}",
+            file=sys.stderr,
+        )
+        return 1

@@ -10,13 +10,12 @@ from __future__ import annotations
 import logging
 import sys
 import threading
-import traceback
 from types import TracebackType
 
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
-from frontdesk.logs import log_file
+from frontdesk.logs import log_file, redacted_traceback
 
 log = logging.getLogger("frontdesk.unexpected")
 
@@ -29,37 +28,6 @@ DIALOG_ADVICE = (
     "Check that your last change looks right, then carry on. If this keeps happening, "
     "send the log file to your support contact:\n{log}"
 )
-
-
-def redacted_traceback(
-    kind: type[BaseException], error: BaseException, trace: TracebackType | None
-) -> str:
-    """The traceback without exception messages (which may quote patient data)."""
-    summary = traceback.TracebackException(kind, error, trace, capture_locals=False)
-    lines: list[str] = []
-    chain: list[traceback.TracebackException] = []
-    current: traceback.TracebackException | None = summary
-    while current is not None and len(chain) < 10:
-        chain.append(current)
-        current = current.__cause__ or (
-            None if current.__suppress_context__ else current.__context__
-        )
-    for index, part in enumerate(reversed(chain)):
-        if index:
-            lines.append("During or because of the above, another exception occurred:\n")
-        lines.append("Traceback (most recent call last):\n")
-        lines.extend(part.stack.format())
-        lines.append(f"{_qualified_name(part)} (message withheld: it may contain patient data)\n")
-    return "".join(lines)
-
-
-def _qualified_name(part: traceback.TracebackException) -> str:
-    module = getattr(part, "exc_type_module", None)
-    name = getattr(part, "exc_type_qualname", None)
-    if name is None:  # Python < 3.13 keeps the type itself
-        kind = part.exc_type
-        module, name = kind.__module__, kind.__qualname__
-    return name if module in (None, "builtins") else f"{module}.{name}"
 
 
 class ExceptionReporter(QObject):

@@ -12,7 +12,7 @@ from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
 from frontdesk.domain.errors import FrontDeskError
 from frontdesk.domain.progress import Cancelled
-from frontdesk.logs import log_file
+from frontdesk.logs import log_file, redacted_traceback
 
 log = logging.getLogger(__name__)
 
@@ -110,7 +110,11 @@ class _Job(QRunnable):
             log.info("service call refused: %s", type(error).__name__)
             self.task._finished_error.emit(user_message(error))
         except Exception as error:
-            log.exception("service call failed")
+            # The message may quote patient data: the log gets the type and code path only.
+            log.error(
+                "service call failed\n%s",
+                redacted_traceback(type(error), error, error.__traceback__),
+            )
             self.task._finished_error.emit(user_message(error))
         else:
             if self.task.is_cancelled:
