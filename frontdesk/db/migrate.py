@@ -8,14 +8,18 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 
 from frontdesk.db.engine import Database
 from frontdesk.domain.errors import SchemaMismatchError
+
+if TYPE_CHECKING:
+    from alembic.config import Config
+
+# Alembic costs 0.2-0.3 s to import: start-up only loads it when there is work to do.
 
 
 class SchemaState(StrEnum):
@@ -47,19 +51,46 @@ class SchemaStatus:
 
 
 def _config() -> Config:
+    from alembic.config import Config
+
     config = Config()
     location = resources.files("frontdesk.db") / "migrations"
     config.set_main_option("script_location", str(location))
     return config
 
 
+def shipped_revisions() -> list[str]:
+    """Revision ids of the migration files, oldest first (files are named NNNN_*.py)."""
+    folder = resources.files("frontdesk.db") / "migrations" / "versions"
+    names = (entry.name for entry in folder.iterdir())
+    return sorted(
+        name.split("_", 1)[0] for name in names if name[:4].isdigit() and name.endswith(".py")
+    )
+
+
+def is_current(database: Database) -> bool:
+    """A quick check, without Alembic, that the schema is exactly this app's."""
+    try:
+        with database.engine.connect() as connection:
+            current = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    except DBAPIError:
+        return False
+    revisions = shipped_revisions()
+    return bool(revisions) and current == revisions[-1]
+
+
 def head_revision() -> str:
+    from alembic.script import ScriptDirectory
+
     head = ScriptDirectory.from_config(_config()).get_current_head()
     assert head is not None
     return head
 
 
 def schema_status(database: Database) -> SchemaStatus:
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
     script = ScriptDirectory.from_config(_config())
     head = head_revision()
     with database.engine.connect() as connection:
@@ -103,6 +134,8 @@ def upgrade(database: Database, backup_dir: Path | None = None) -> Path | None:
         copy = backup_sqlite_file(
             path, folder / f"{path.stem}-before-{status.head}-{stamp}.sqlite3"
         )
+    from alembic import command
+
     config = _config()
     with database.write_engine.begin() as connection:
         config.attributes["connection"] = connection

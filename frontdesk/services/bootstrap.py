@@ -33,6 +33,8 @@ def open_for_use(url: str, *, upgrade: bool = True) -> tuple[Database, Path | No
     """
     audit.install()
     database = open_database(url)
+    if migrate.is_current(database):
+        return database, None
     try:
         status = migrate.schema_status(database)
         if status.state is SchemaState.AHEAD or (
