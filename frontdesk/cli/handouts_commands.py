@@ -13,7 +13,7 @@ from pathlib import Path
 from frontdesk.cli.common import Parser, UsageError, print_json, service_context
 from frontdesk.domain.errors import RefusedError
 from frontdesk.domain.request_categories import RequestCategory
-from frontdesk.services import handouts, practice
+from frontdesk.services import handout_prints, handouts, patients, practice
 
 
 def register(subparsers: argparse._SubParsersAction[Parser]) -> None:
@@ -41,9 +41,19 @@ def register(subparsers: argparse._SubParsersAction[Parser]) -> None:
     folder = sub.add_parser("folder", help="create and print the practice's own handout folder")
     folder.set_defaults(handler=run_folder)
 
-    render = sub.add_parser("render", help="save a handout personalized for a patient as PDF")
+    render = sub.add_parser(
+        "render",
+        help="save a handout personalized for a patient as PDF (with --patient, it is "
+        "recorded in the chart's handouts given)",
+    )
     render.add_argument("handout_id", metavar="ID", help="the handout id (see 'handouts list')")
-    render.add_argument("--patient-name", required=True, metavar="NAME")
+    who = render.add_mutually_exclusive_group(required=True)
+    who.add_argument(
+        "--patient", metavar="MRN", help="the patient's chart; the handout is logged as given"
+    )
+    who.add_argument(
+        "--patient-name", metavar="NAME", help="a name only: nothing is logged (no chart)"
+    )
     render.add_argument("--lang", default="en", metavar="CODE", help="language (default en)")
     render.add_argument("--large-print", action="store_true", help="16 pt body text")
     render.add_argument("--page-size", choices=["letter", "a4"], default="letter")
@@ -145,6 +155,8 @@ def _write_atomically(path: Path, data: bytes) -> None:
 
 
 def run_render(args: argparse.Namespace) -> int:
+    if args.patient is not None:
+        return _render_for_chart(args)
     # ReportLab loads only for the command that prints (keeps every other command quick).
     from frontdesk.documents import handout_pdf
     from frontdesk.documents.letterhead import PracticeDetails
@@ -180,5 +192,36 @@ def run_render(args: argparse.Namespace) -> int:
     print(
         f"Saved {entry.handout.id} ({entry.handout.language}, version "
         f"{entry.handout.version}) to {args.output}"
+    )
+    return 0
+
+
+def _render_for_chart(args: argparse.Namespace) -> int:
+    """Render for the chart with this MRN, save, and log it as given ("saved: FILE")."""
+    library = handouts.load_library()
+    with service_context(args) as context:
+        patient_id = patients.find_by_mrn(context, args.patient)
+        rendered = handout_prints.prepare(
+            context,
+            args.handout_id,
+            args.lang,
+            patient_id,
+            note=args.note,
+            large_print=args.large_print,
+            page_size=args.page_size,
+            library=library,
+            today=args.date,
+        )
+        if rendered.fallback:
+            print(
+                f"note: '{args.handout_id}' has no {args.lang} version; "
+                f"saving the {rendered.language} version",
+                file=sys.stderr,
+            )
+        record = handout_prints.save_given(context, rendered, args.output, sanitize=False)
+    print(
+        f"Saved {record.handout_id} ({record.language}, version {record.version}) to "
+        f"{args.output}; recorded as given in {record.patient_name}'s chart "
+        f"(print log #{record.id})"
     )
     return 0

@@ -145,3 +145,4 @@ class AuditEntry(Base):
 
 from frontdesk.db import models_patients  # noqa: E402, F401  (registers the patient tables)
 from frontdesk.db import models_history  # noqa: E402, F401  (registers the history tables)
+from frontdesk.db import models_handouts  # noqa: E402, F401  (registers the handout print log)

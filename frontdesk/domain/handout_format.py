@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -43,6 +44,30 @@ from frontdesk.domain.errors import FrontDeskError
 from frontdesk.domain.request_categories import RequestCategory
 
 LANGUAGE_NAMES: dict[str, str] = {"en": "English", "es": "Spanish"}
+
+# What staff type in a chart's "preferred language" box, for the languages handouts come in.
+_LANGUAGE_WORDS: dict[str, str] = {
+    "english": "en",
+    "ingles": "en",
+    "spanish": "es",
+    "espanol": "es",
+    "castellano": "es",
+}
+
+
+def language_code(preferred_language: str) -> str:
+    """The handout language code for a chart's preferred language, or "" when unknown.
+
+    "Spanish", "español", "Spanish (Mexico)" and "es" all give "es"; "Vietnamese" gives ""
+    (no handout comes in it yet).
+    """
+    folded = unicodedata.normalize("NFKD", preferred_language.casefold())
+    plain = "".join(c for c in folded if not unicodedata.combining(c)).strip()
+    if plain in LANGUAGE_NAMES:
+        return plain
+    first = re.split(r"[^a-z]+", plain, maxsplit=1)[0]
+    return _LANGUAGE_WORDS.get(first, "")
+
 
 # Each placeholder an editor may write, and what it becomes.
 PLACEHOLDERS: dict[str, str] = {

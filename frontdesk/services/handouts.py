@@ -283,6 +283,16 @@ def list_handouts(
     return found
 
 
+def review_state(
+    review_due: dt.date, today: dt.date, *, warn_days: int = REVIEW_WARNING_DAYS
+) -> ReviewState | None:
+    """Overdue, due soon (within ``warn_days``), or None when the review is not near."""
+    days = (review_due - today).days
+    if days < 0:
+        return ReviewState.OVERDUE
+    return ReviewState.DUE_SOON if days <= warn_days else None
+
+
 def review_list(
     library: HandoutLibrary, today: dt.date, *, warn_days: int = REVIEW_WARNING_DAYS
 ) -> list[ReviewItem]:
@@ -291,7 +301,8 @@ def review_list(
     for entry in library.entries:
         due = entry.handout.review_due
         days = (due - today).days
-        if days > warn_days:
+        state = review_state(due, today, warn_days=warn_days)
+        if state is None:
             continue
         items.append(
             ReviewItem(
@@ -299,7 +310,7 @@ def review_list(
                 language=entry.handout.language,
                 title=entry.handout.title,
                 review_due=due,
-                state=ReviewState.OVERDUE if days < 0 else ReviewState.DUE_SOON,
+                state=state,
                 days=days,
                 file=entry.file,
             )
