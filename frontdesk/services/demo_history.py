@@ -31,6 +31,7 @@ from frontdesk.domain.history_vocab import (
 )
 from frontdesk.domain.partial_dates import PartialDate
 from frontdesk.domain.spinal_levels import LevelSet, Vertebra, parse_levels
+from frontdesk.services.history import practice_today
 
 MAX_CHARTS = 20_000
 HISTORY_SHARE = 0.35
@@ -404,6 +405,8 @@ def generate_histories(
     history, inside the caller's transaction. The same seed gives the same histories."""
     if patients <= 0:
         return HistoryDemoSummary(0, 0, 0)
+    # Nothing may be dated after the practice's own today (its zone can be behind ours).
+    today = min(today, practice_today(connection))
     rng = random.Random(f"history-{seed}")
     share = min(HISTORY_SHARE, MAX_CHARTS / patients)
     # The scenario people come first in a demo load and always get their stories' histories.

@@ -14,6 +14,9 @@ import hashlib
 import io
 import logging
 import os
+import shutil
+import struct
+import subprocess
 import unicodedata
 import warnings
 from dataclasses import dataclass
@@ -29,7 +32,12 @@ from sqlalchemy.orm import Session
 
 from frontdesk.db.models_history import ImagingStudy, PriorSurgery, ReceivedDocument
 from frontdesk.db.types import utcnow
-from frontdesk.domain.errors import NotFoundError, PermissionDeniedError, ValidationError
+from frontdesk.domain.errors import (
+    FrontDeskError,
+    NotFoundError,
+    PermissionDeniedError,
+    ValidationError,
+)
 from frontdesk.domain.permissions import Permission
 from frontdesk.services.context import ServiceContext, UnitOfWork
 from frontdesk.services.history import (
@@ -391,6 +399,95 @@ def document_content(context: ServiceContext, document_id: int) -> DocumentConte
     return content
 
 
+MAX_VIEW_PAGES = 40
+VIEW_DPI = 110
+VIEW_MAX_PIXELS = 1800  # longest side of a shown page; a 600 dpi scan is shown smaller
+_PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+@dataclass(frozen=True)
+class DocumentPages:
+    """A document's pages as PNG images for the viewer (rendered in memory, never on disk)."""
+
+    info: DocumentInfo
+    pages: tuple[bytes, ...]
+    total_pages: int
+
+    @property
+    def shown_all(self) -> bool:
+        return len(self.pages) >= self.total_pages
+
+
+def split_png_stream(data: bytes) -> list[bytes]:
+    """Separate PNG files written one after the other (pdftoppm's standard output)."""
+    images: list[bytes] = []
+    position = 0
+    while data.startswith(_PNG_SIGNATURE, position):
+        cursor = position + len(_PNG_SIGNATURE)
+        while cursor + 8 <= len(data):
+            (length,) = struct.unpack(">I", data[cursor : cursor + 4])
+            kind = data[cursor + 4 : cursor + 8]
+            cursor += 12 + length
+            if kind == b"IEND":
+                break
+        images.append(data[position:cursor])
+        position = cursor
+    return images
+
+
+def render_pdf_pages(data: bytes, *, max_pages: int = MAX_VIEW_PAGES) -> list[bytes]:
+    """PNG images of the first pages of a PDF, by poppler's pdftoppm through pipes, so no
+    page of a patient's record is ever written to a temporary file."""
+    program = shutil.which("pdftoppm")
+    if program is None:
+        raise FrontDeskError(
+            "PDF pages cannot be shown on this computer: install poppler-utils "
+            "(it provides pdftoppm), then open the document again"
+        )
+    try:
+        result = subprocess.run(
+            [program, "-png", "-r", str(VIEW_DPI), "-f", "1", "-l", str(max_pages), "-"],
+            input=data,
+            capture_output=True,
+            timeout=120,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        raise FrontDeskError("The PDF took too long to show; try again") from None
+    pages = split_png_stream(result.stdout)
+    if result.returncode != 0 and not pages:
+        log.info("pdftoppm failed with exit code %s", result.returncode)
+        raise FrontDeskError("This PDF cannot be shown; the stored file is unchanged")
+    return pages
+
+
+def render_image_pages(data: bytes, *, max_pages: int = MAX_VIEW_PAGES) -> list[bytes]:
+    """Each frame of an image (a fax TIFF has several) as a PNG the viewer can show."""
+    pages: list[bytes] = []
+    with Image.open(io.BytesIO(data)) as image:
+        for frame in range(min(int(getattr(image, "n_frames", 1) or 1), max_pages)):
+            image.seek(frame)
+            page = image.convert("RGB") if image.mode not in ("RGB", "L", "RGBA") else image.copy()
+            page.thumbnail((VIEW_MAX_PIXELS, VIEW_MAX_PIXELS))
+            buffer = io.BytesIO()
+            page.save(buffer, "PNG")
+            pages.append(buffer.getvalue())
+    return pages
+
+
+def document_pages(
+    context: ServiceContext, document_id: int, *, max_pages: int = MAX_VIEW_PAGES
+) -> DocumentPages:
+    """The document's first pages as images for the viewer (opening it is recorded)."""
+    content = document_content(context, document_id)
+    info = content.info
+    if info.mime_type == PDF:
+        pages = render_pdf_pages(content.data, max_pages=max_pages)
+    else:
+        pages = render_image_pages(content.data, max_pages=max_pages)
+    return DocumentPages(info, tuple(pages), info.page_count or len(pages))
+
+
 def remove_document(context: ServiceContext, document_id: int) -> DocumentInfo:
     """Remove a document attached by mistake (whoever attached it, clinical staff, admins).
     The report stays marked received: correct the entry if that was wrong too."""
@@ -415,12 +512,14 @@ __all__ = [
     "AttachResult",
     "DocumentContent",
     "DocumentKind",
+    "DocumentPages",
     "FileCheck",
     "attach_document",
     "attach_file",
     "check_file",
     "clean_file_name",
     "document_content",
+    "document_pages",
     "list_documents",
     "remove_document",
 ]

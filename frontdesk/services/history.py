@@ -27,7 +27,7 @@ from datetime import date, datetime
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import inspect, select
+from sqlalchemy import Connection, inspect, select
 from sqlalchemy.orm import Session
 
 from frontdesk.db.models import PracticeProfile
@@ -480,7 +480,7 @@ def _levels_from_json(text: str) -> LevelSet:
     return LevelSet.from_codes(json.loads(text or "[]"))
 
 
-def practice_today(session: Session) -> date:
+def practice_today(session: Session | Connection) -> date:
     """Today in the practice's time zone (the desk's own zone when none is set)."""
     zone_name = session.scalar(select(PracticeProfile.time_zone).where(PracticeProfile.id == 1))
     if zone_name:
@@ -623,6 +623,12 @@ def _surgery_values(form: SurgeryForm, checks: _Checks) -> dict[str, Any]:
     levels = checks.levels("levels", form.levels)
     fusion_approach = checks.choice("fusion_approach", FusionApproach, form.fusion_approach)
     approach = checks.choice("approach", SurgicalApproach, form.approach)
+    takes_technique = procedure is not None and procedure.takes_fusion_approach
+    if approach is None and fusion_approach is not None and takes_technique:
+        # The technique fixes the approach (a TLIF is posterior): record it, do not ask.
+        approach = fusion_approach.surgical_approach
+    elif approach is None and procedure is not None:
+        approach = procedure.fixed_approach
     if procedure is not None:
         for name, message in surgery_entry_problems(
             procedure, fusion_approach=fusion_approach, approach=approach, levels=levels

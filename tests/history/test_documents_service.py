@@ -251,3 +251,29 @@ def test_documents_follow_a_merged_chart(context: ServiceContext, maria: Patient
     )
     patients.merge_patients(context, maria.id, other.id)
     assert [d.id for d in documents.list_documents(context, maria.id)] == [attached.document.id]
+
+
+def test_pages_are_rendered_in_memory_for_the_viewer(
+    context: ServiceContext,
+    maria: PatientData,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    monkeypatch.chdir(scratch)
+    monkeypatch.setenv("TMPDIR", str(scratch))
+    entry = surgery(context, maria)
+    pdf = documents.attach_document(
+        context, make_pdf("Operative report", pages=3), "op.pdf", surgery_id=entry.id
+    )
+    shown = documents.document_pages(context, pdf.document.id)
+    assert shown.total_pages == 3 and shown.shown_all
+    assert [page[:8] for page in shown.pages] == [b"\x89PNG\r\n\x1a\n"] * 3
+    with Image.open(io.BytesIO(shown.pages[0])) as page:
+        assert page.width > 800  # letter width at the viewer's resolution
+    two = documents.document_pages(context, pdf.document.id, max_pages=2)
+    assert len(two.pages) == 2 and not two.shown_all
+    image = documents.attach_document(context, make_image("JPEG"), "x.jpg", surgery_id=entry.id)
+    assert len(documents.document_pages(context, image.document.id).pages) == 1
+    assert list(scratch.iterdir()) == []  # no page of the record was written to disk

@@ -20,6 +20,7 @@ def test_defaults_apply_until_an_admin_changes_them(context: ServiceContext) -> 
         "security.lockout_minutes": 15,
         "security.auto_lock_minutes": 10,
         "backup.keep": 10,
+        "history.imaging_max_age_months": 12,
     }
     saved = settings.set_setting(context, settings.AUTO_LOCK_MINUTES, "4")
     assert (saved.value, saved.is_default) == (4, False)

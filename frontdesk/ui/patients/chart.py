@@ -24,6 +24,8 @@ from frontdesk.domain.permissions import Permission
 from frontdesk.services import patients
 from frontdesk.services.changes import touches
 from frontdesk.services.patients import ContactMethod, PatientData, Sex
+from frontdesk.ui.history.tabs import HistorySummaryLine, ImagingTab, SurgeryHistoryTab
+from frontdesk.ui.history.timeline import TimelineWidget
 from frontdesk.ui.main_window import ScreenContext
 from frontdesk.ui.patients.display import (
     age_text,
@@ -347,14 +349,25 @@ class PatientChart(QWidget):
         self.demographics = DemographicsTab(self.can_edit)
         self.demographics.edit_requested.connect(self.edit)
         self.tabs.addTab(self.demographics, "&Demographics")
+        # The history part fills its two tabs, a timeline and the summary line in the header.
+        services, runner, changes = screen.services, screen.runner, screen.changes
+        self.surgery_history = SurgeryHistoryTab(services, runner, patient_id, changes)
+        self.imaging = ImagingTab(services, runner, patient_id, changes)
+        self.history_summary = HistorySummaryLine()
+        self.surgery_history.history_loaded.connect(self.history_summary.show_history)
+        filled = {"&Surgery history": self.surgery_history, "&Imaging": self.imaging}
         for title, empty_title, text in LATER_TABS:
-            empty = EmptyState(empty_title, text)
-            self.tabs.addTab(empty, title)
+            self.tabs.addTab(
+                filled[title] if title in filled else EmptyState(empty_title, text), title
+            )
+        self.timeline = TimelineWidget(services, runner, patient_id, changes)
+        self.tabs.addTab(self.timeline, "&Timeline")
 
         header = QVBoxLayout()
         header.setSpacing(6)
         header.addWidget(self.name)
         header.addWidget(self.facts_box)
+        header.addWidget(self.history_summary)
         header.addWidget(self.alerts_box)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 12)

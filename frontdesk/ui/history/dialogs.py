@@ -1,0 +1,580 @@
+"""Add and edit a prior surgery or an imaging study from the keyboard; delete asks first."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import date
+from functools import partial
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLineEdit,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from frontdesk.domain.history_vocab import (
+    BodyRegion,
+    Contrast,
+    FusionApproach,
+    FusionStatus,
+    ImagesMedium,
+    ImagingModality,
+    Outcome,
+    Procedure,
+    SurgicalApproach,
+)
+from frontdesk.services import history
+from frontdesk.services.context import ServiceContext
+from frontdesk.services.history import (
+    IMAGING_TRACKING_FIELDS,
+    SURGERY_TRACKING_FIELDS,
+    ImagingData,
+    ImagingForm,
+    ProcedureChoice,
+    SurgeryData,
+    SurgeryForm,
+)
+from frontdesk.ui.history.entry_fields import (
+    ParsedLineEdit,
+    choice_combo,
+    code_of,
+    day_edit,
+    day_text,
+    levels_edit,
+    partial_date_edit,
+    partial_date_text,
+    select_data,
+)
+from frontdesk.ui.runner import Runner
+from frontdesk.ui.style import mark_primary
+from frontdesk.ui.widgets.form import (
+    Banner,
+    FormFields,
+    Rejected,
+    add_form_row,
+    form_layout,
+    keeping_form_errors,
+    line_edit,
+    multiline_edit,
+    plain_label,
+)
+
+MANUAL = "manual"
+
+
+def procedure_key(code: str, practice_label: str) -> str:
+    """A picker item's data: the procedure code and, for practice-added ones, their words
+    (Qt item data holds a string safely; a tuple would come back as something else)."""
+    return f"{code}\t{practice_label}"
+
+
+def split_procedure_key(key: object) -> tuple[str, str]:
+    if not isinstance(key, str):
+        return "", ""
+    code, _, label = key.partition("\t")
+    return code, label
+
+
+def with_today_button(field: ParsedLineEdit, what: str) -> QWidget:
+    """A date field with a "Today" button next to it (the usual answer when mail arrives)."""
+    row = QWidget()
+    layout = QHBoxLayout(row)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.addWidget(field, 1)
+    button = QPushButton("Today")
+    button.setAccessibleName(f"{what}: today")
+    button.setToolTip(f"Fill in today's date for {what.lower()}")
+    button.clicked.connect(lambda: field.setText(f"{date.today():%m/%d/%Y}"))
+    layout.addWidget(button, 0, Qt.AlignmentFlag.AlignTop)
+    row.setFocusProxy(field)
+    return row
+
+
+class EntryDialog(QDialog):
+    """One history entry: Enter (or Ctrl+Enter in a notes box) saves, Esc asks before
+    discarding typed changes, refusals show next to their fields."""
+
+    saved = Signal(object)
+
+    def __init__(
+        self, context: ServiceContext, runner: Runner, title: str, parent: QWidget | None
+    ) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.runner = runner
+        self.setWindowTitle(title)
+        self.setAccessibleName(title)
+        self.fields = FormFields()
+        self.banner = Banner()
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
+        self.save_button.setToolTip("Save (Enter, or Ctrl+Enter in a notes box)")
+        self.save_button.setDefault(True)
+        mark_primary(self.save_button)
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setToolTip("Cancel (Esc)")
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+        self.body = QVBoxLayout(self)
+        self.body.addWidget(plain_label(title, "sectionTitle"))
+        self.body.addWidget(self.banner)
+        self._baseline: object = None
+        self.saving = False
+        self.locked_fields: set[str] = set()
+
+    def finish_layout(self) -> None:
+        self.body.addStretch(1)
+        self.body.addWidget(self.buttons)
+        self.mark_clean()
+
+    def mark_clean(self) -> None:
+        self._baseline = self.snapshot()
+
+    def is_modified(self) -> bool:
+        return self.snapshot() != self._baseline
+
+    def snapshot(self) -> object:
+        raise NotImplementedError
+
+    def save_call(self) -> Callable[[], Any]:
+        raise NotImplementedError
+
+    def lock_details(self, keep: frozenset[str], entered_by: str) -> None:
+        """Front desk on someone else's entry: only the records-tracking fields stay open."""
+        for key in tuple(self.fields.keys()):
+            if key in keep:
+                continue
+            widget = self.fields.widget(key)
+            if isinstance(widget, QLineEdit | QPlainTextEdit | ParsedLineEdit):
+                widget.setReadOnly(True)
+            else:
+                widget.setEnabled(False)
+            self.locked_fields.add(key)
+        self.banner.show_message(
+            "info",
+            f"Entered by {entered_by}: you can record the reports and images received; "
+            "changing the other details needs clinical staff or an administrator.",
+        )
+
+    def save(self) -> None:
+        if self.saving:
+            return
+        self.saving = True
+        self.save_button.setEnabled(False)
+        self.banner.show_message("info", "Saving…")
+        self.runner.run(keeping_form_errors(self.save_call()), self._on_result, self._on_error)
+
+    def _on_result(self, result: object) -> None:
+        self.saving = False
+        self.save_button.setEnabled(True)
+        if isinstance(result, Rejected):
+            if result.conflict:
+                self.banner.show_message(
+                    "error", f"Not saved. {result.message} Your text is still in the form."
+                )
+                return
+            unplaced = self.fields.show_messages(result.fields)
+            self.banner.show_message(
+                "error",
+                "Not saved: " + "; ".join(unplaced.values())
+                if unplaced
+                else "Not saved: please correct the marked fields.",
+            )
+            return
+        self.fields.clear_messages()
+        self.banner.clear()
+        self.mark_clean()
+        self.saved.emit(result)
+        self.done(QDialog.DialogCode.Accepted)
+
+    def _on_error(self, message: str) -> None:
+        self.saving = False
+        self.save_button.setEnabled(True)
+        self.banner.show_message("error", f"Not saved. {message}")
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            in_notes = isinstance(self.focusWidget(), QPlainTextEdit)
+            control = bool(event.modifiers() & Qt.KeyboardModifier.ControlModifier)
+            if control or not in_notes:
+                self.save()
+                return
+        super().keyPressEvent(event)
+
+    def reject(self) -> None:
+        if self.saving:
+            return
+        if self.is_modified():
+            answer = QMessageBox.question(
+                self,
+                "Discard changes?",
+                "You have changes that are not saved. Close this window and discard them?",
+                QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+                QMessageBox.StandardButton.Cancel,
+            )
+            if answer != QMessageBox.StandardButton.Discard:
+                return
+        super().reject()
+
+
+def _columns() -> tuple[QHBoxLayout, QFormLayout, QFormLayout]:
+    row = QHBoxLayout()
+    left, right = form_layout(), form_layout()
+    row.addLayout(left, 1)
+    row.addSpacing(16)
+    row.addLayout(right, 1)
+    return row, left, right
+
+
+class SurgeryDialog(EntryDialog):
+    """A prior spine surgery: what, where, when, which levels, and the operative report."""
+
+    def __init__(
+        self,
+        context: ServiceContext,
+        runner: Runner,
+        patient_id: int,
+        surgery: SurgeryData | None,
+        others: Sequence[SurgeryData],
+        procedures: Sequence[ProcedureChoice],
+        parent: QWidget | None = None,
+    ) -> None:
+        title = "Add a prior surgery" if surgery is None else "Edit prior surgery"
+        super().__init__(context, runner, title, parent)
+        self.patient_id = patient_id
+        self.surgery = surgery
+        fields = self.fields
+        self.date = partial_date_edit("Date of surgery")
+        self.procedure = QComboBox()
+        self.procedure.setAccessibleName("Procedure")
+        self.procedure.addItem("(choose a procedure)", None)
+        for choice in procedures:
+            self.procedure.addItem(
+                choice.label, procedure_key(choice.procedure.value, choice.practice_label)
+            )
+        self.procedure_label = line_edit(
+            "Which procedure", "what the patient or report calls it", 120
+        )
+        self.fusion_approach = choice_combo("Fusion technique", list(FusionApproach))
+        self.levels = levels_edit("Levels")
+        self.levels_note = line_edit(
+            "Levels note", "e.g. transitional L6, counted from the sacrum", 300
+        )
+        self.approach = choice_combo("Approach", list(SurgicalApproach))
+        self.revises = QComboBox()
+        self.revises.setAccessibleName("Revises an earlier surgery")
+        self.revises.addItem("(none)", None)
+        for other in others:
+            if surgery is None or other.id != surgery.id:
+                self.revises.addItem(other.description or f"surgery {other.id}", other.id)
+        self.surgeon = line_edit("Surgeon", "e.g. Dr. Rivera", 200)
+        self.facility = line_edit("Facility", "hospital or surgery center", 200)
+        self.instrumentation = QComboBox()
+        self.instrumentation.setAccessibleName("Hardware placed")
+        for text, value in (("Unknown", None), ("Yes", True), ("No", False)):
+            self.instrumentation.addItem(text, value)
+        self.instrumentation_description = line_edit(
+            "Hardware description", "e.g. pedicle screws and rods", 400
+        )
+        self.bone_graft = line_edit("Bone graft", "optional: autograft, allograft, BMP…", 200)
+        self.outcome = choice_combo("Outcome as the patient reports it", list(Outcome))
+        self.fusion_status = choice_combo("Fusion status", list(FusionStatus))
+        self.complications = line_edit("Complications", "", 2000)
+        self.report_requested_on = day_edit("Operative report requested on")
+        self.report_received_on = day_edit("Operative report received on")
+        self.notes = multiline_edit("Notes", 3)
+
+        columns, left, right = _columns()
+        add_form_row(left, fields, "date", "&Date", self.date)
+        add_form_row(left, fields, "procedure", "&Procedure *", self.procedure)
+        add_form_row(left, fields, "procedure_label", "&Which procedure", self.procedure_label)
+        add_form_row(left, fields, "fusion_approach", "&Technique", self.fusion_approach)
+        add_form_row(left, fields, "levels", "&Levels", self.levels)
+        add_form_row(left, fields, "levels_note", "Levels &note", self.levels_note)
+        add_form_row(left, fields, "approach", "&Approach", self.approach)
+        add_form_row(left, fields, "revises_id", "&Revises", self.revises)
+        add_form_row(right, fields, "surgeon", "S&urgeon", self.surgeon)
+        add_form_row(right, fields, "facility", "&Facility", self.facility)
+        add_form_row(right, fields, "instrumentation", "&Hardware", self.instrumentation)
+        add_form_row(
+            right,
+            fields,
+            "instrumentation_description",
+            "Hardware &details",
+            self.instrumentation_description,
+        )
+        add_form_row(right, fields, "bone_graft", "Bone &graft", self.bone_graft)
+        add_form_row(right, fields, "outcome", "&Outcome", self.outcome)
+        add_form_row(right, fields, "fusion_status", "Fusion &status", self.fusion_status)
+        add_form_row(right, fields, "complications", "&Complications", self.complications)
+        self.body.addLayout(columns)
+        records = form_layout()
+        add_form_row(
+            records,
+            fields,
+            "report_requested_on",
+            "Op report re&quested",
+            with_today_button(self.report_requested_on, "Operative report requested"),
+        )
+        add_form_row(
+            records,
+            fields,
+            "report_received_on",
+            "Op report recei&ved",
+            with_today_button(self.report_received_on, "Operative report received"),
+        )
+        add_form_row(records, fields, "notes", "No&tes", self.notes)
+        self.body.addLayout(records)
+        self._auto_approach: str | None = None
+        self.procedure.currentIndexChanged.connect(self._procedure_changed)
+        self.fusion_approach.currentIndexChanged.connect(self._procedure_changed)
+        if surgery is not None:
+            self._fill(surgery)
+        self._procedure_changed()
+        self.finish_layout()
+        if surgery is not None and not history.may_change_entry(context.actor, surgery.created_by):
+            self.lock_details(SURGERY_TRACKING_FIELDS, surgery.created_by)
+            self.report_received_on.setFocus()
+        else:
+            self.date.setFocus()
+        self.setMinimumWidth(900)
+
+    def _fill(self, surgery: SurgeryData) -> None:
+        # A saved entry keeps its approach as recorded, even when it was left blank.
+        self._auto_approach = MANUAL
+        self.date.setText(partial_date_text(surgery.date))
+        wanted = procedure_key(surgery.procedure.value, surgery.procedure_label)
+        index = self.procedure.findData(wanted)
+        if index < 0:
+            index = self.procedure.findData(procedure_key(surgery.procedure.value, ""))
+            self.procedure_label.setText(surgery.procedure_label)
+        self.procedure.setCurrentIndex(max(index, 0))
+        select_data(self.fusion_approach, code_of(surgery.fusion_approach))
+        self.levels.setText(surgery.levels.text())
+        self.levels_note.setText(surgery.levels_note)
+        select_data(self.approach, code_of(surgery.approach))
+        select_data(self.revises, surgery.revises_id)
+        self.surgeon.setText(surgery.surgeon)
+        self.facility.setText(surgery.facility)
+        select_data(self.instrumentation, surgery.instrumentation)
+        self.instrumentation_description.setText(surgery.instrumentation_description)
+        self.bone_graft.setText(surgery.bone_graft)
+        select_data(self.outcome, code_of(surgery.outcome))
+        select_data(self.fusion_status, code_of(surgery.fusion_status))
+        self.complications.setText(surgery.complications)
+        self.report_requested_on.setText(day_text(surgery.report_requested_on))
+        self.report_received_on.setText(day_text(surgery.report_received_on))
+        self.notes.setPlainText(surgery.notes)
+
+    def _procedure_changed(self) -> None:
+        code, practice_label = split_procedure_key(self.procedure.currentData())
+        procedure = Procedure(code) if code else None
+        needs_words = procedure is Procedure.OTHER and not practice_label
+        if not needs_words:
+            self.procedure_label.clear()
+        self.procedure_label.setEnabled(needs_words and "procedure" not in self.locked_fields)
+        takes_technique = procedure is not None and procedure.takes_fusion_approach
+        self.fusion_approach.setEnabled(
+            takes_technique and "fusion_approach" not in self.locked_fields
+        )
+        if not takes_technique:
+            self.fusion_approach.setCurrentIndex(0)
+        # The approach a procedure or technique fixes is filled in, and follows later changes
+        # of procedure until someone picks an approach themselves.
+        fixed = procedure.fixed_approach if procedure is not None else None
+        technique = self.fusion_approach.currentData()
+        if technique is not None:
+            fixed = FusionApproach(technique).surgical_approach
+        current = self.approach.currentData()
+        if self._auto_approach != MANUAL and current in (None, self._auto_approach):
+            wanted = fixed.value if fixed is not None else None
+            select_data(self.approach, wanted)
+            self._auto_approach = wanted
+
+    def form(self) -> SurgeryForm:
+        code, practice_label = split_procedure_key(self.procedure.currentData())
+        return SurgeryForm(
+            procedure=code,
+            procedure_label=practice_label or self.procedure_label.text(),
+            date=self.date.text(),
+            levels=self.levels.text(),
+            fusion_approach=self.fusion_approach.currentData(),
+            levels_note=self.levels_note.text(),
+            approach=self.approach.currentData(),
+            surgeon=self.surgeon.text(),
+            facility=self.facility.text(),
+            instrumentation=self.instrumentation.currentData(),
+            instrumentation_description=self.instrumentation_description.text(),
+            bone_graft=self.bone_graft.text(),
+            revises_id=self.revises.currentData(),
+            outcome=self.outcome.currentData(),
+            complications=self.complications.text(),
+            fusion_status=self.fusion_status.currentData(),
+            report_requested_on=self.report_requested_on.text(),
+            report_received_on=self.report_received_on.text(),
+            notes=self.notes.toPlainText(),
+        )
+
+    def snapshot(self) -> object:
+        return self.form()
+
+    def save_call(self) -> Callable[[], Any]:
+        if self.surgery is None:
+            return partial(history.add_surgery, self.context, self.patient_id, self.form())
+        return partial(
+            history.update_surgery,
+            self.context,
+            self.surgery.id,
+            self.form(),
+            self.surgery.version,
+        )
+
+
+class RegionBoxes(QWidget):
+    """Body regions as checkboxes (Tab moves between them, Space ticks)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.boxes: dict[BodyRegion, QCheckBox] = {}
+        for region in BodyRegion:
+            box = QCheckBox(region.label)
+            box.setAccessibleName(f"Region {region.label.lower()}")
+            self.boxes[region] = box
+            layout.addWidget(box)
+        layout.addStretch(1)
+        self.setFocusProxy(self.boxes[BodyRegion.CERVICAL])
+        self.setAccessibleName("Body regions")
+
+    def regions(self) -> tuple[BodyRegion, ...]:
+        return tuple(region for region, box in self.boxes.items() if box.isChecked())
+
+    def set_regions(self, regions: Sequence[BodyRegion]) -> None:
+        for region, box in self.boxes.items():
+            box.setChecked(region in regions)
+
+
+class ImagingDialog(EntryDialog):
+    """An imaging study (or nerve test) and what has arrived of it."""
+
+    def __init__(
+        self,
+        context: ServiceContext,
+        runner: Runner,
+        patient_id: int,
+        study: ImagingData | None,
+        parent: QWidget | None = None,
+    ) -> None:
+        title = "Add an imaging study" if study is None else "Edit imaging study"
+        super().__init__(context, runner, title, parent)
+        self.patient_id = patient_id
+        self.study = study
+        fields = self.fields
+        self.modality = choice_combo("Study", list(ImagingModality), blank=None)
+        self.modality_label = line_edit("Which study", "e.g. upright MRI", 120)
+        self.regions = RegionBoxes()
+        self.contrast = choice_combo("Contrast", list(Contrast))
+        self.date = partial_date_edit("Date of study")
+        self.facility = line_edit("Facility", "imaging center or hospital", 200)
+        self.ordering_physician = line_edit("Ordering physician", "", 200)
+        self.report_received_on = day_edit("Report received on")
+        self.images_medium = choice_combo("Images arrived as", list(ImagesMedium))
+        self.images_received_on = day_edit("Images received on")
+        self.disc_location = line_edit("Where the disc is kept", "e.g. cabinet B, drawer 2", 200)
+        self.findings = multiline_edit("Key findings", 3)
+        self.notes = multiline_edit("Notes", 2)
+
+        columns, left, right = _columns()
+        add_form_row(left, fields, "modality", "&Study *", self.modality)
+        add_form_row(left, fields, "modality_label", "&Which study", self.modality_label)
+        add_form_row(left, fields, "regions", "&Regions", self.regions)
+        add_form_row(left, fields, "contrast", "&Contrast", self.contrast)
+        add_form_row(left, fields, "date", "&Date", self.date)
+        add_form_row(left, fields, "facility", "&Facility", self.facility)
+        add_form_row(left, fields, "ordering_physician", "&Ordered by", self.ordering_physician)
+        add_form_row(
+            right,
+            fields,
+            "report_received_on",
+            "Report recei&ved",
+            with_today_button(self.report_received_on, "Report received"),
+        )
+        add_form_row(right, fields, "images_medium", "Images &as", self.images_medium)
+        add_form_row(
+            right,
+            fields,
+            "images_received_on",
+            "I&mages received",
+            with_today_button(self.images_received_on, "Images received"),
+        )
+        add_form_row(right, fields, "disc_location", "Disc &kept at", self.disc_location)
+        self.body.addLayout(columns)
+        bottom = form_layout()
+        add_form_row(bottom, fields, "findings", "Key fi&ndings", self.findings)
+        add_form_row(bottom, fields, "notes", "No&tes", self.notes)
+        self.body.addLayout(bottom)
+        if study is not None:
+            self._fill(study)
+        self.finish_layout()
+        if study is not None and not history.may_change_entry(context.actor, study.created_by):
+            self.lock_details(IMAGING_TRACKING_FIELDS, study.created_by)
+            self.report_received_on.setFocus()
+        else:
+            self.modality.setFocus()
+        self.setMinimumWidth(900)
+
+    def _fill(self, study: ImagingData) -> None:
+        select_data(self.modality, study.modality.value)
+        self.modality_label.setText(study.modality_label)
+        self.regions.set_regions(study.regions)
+        select_data(self.contrast, code_of(study.contrast))
+        self.date.setText(partial_date_text(study.date))
+        self.facility.setText(study.facility)
+        self.ordering_physician.setText(study.ordering_physician)
+        self.report_received_on.setText(day_text(study.report_received_on))
+        select_data(self.images_medium, code_of(study.images_medium))
+        self.images_received_on.setText(day_text(study.images_received_on))
+        self.disc_location.setText(study.disc_location)
+        self.findings.setPlainText(study.findings)
+        self.notes.setPlainText(study.notes)
+
+    def form(self) -> ImagingForm:
+        return ImagingForm(
+            modality=self.modality.currentData(),
+            modality_label=self.modality_label.text(),
+            regions=self.regions.regions(),
+            contrast=self.contrast.currentData(),
+            date=self.date.text(),
+            facility=self.facility.text(),
+            ordering_physician=self.ordering_physician.text(),
+            report_received_on=self.report_received_on.text(),
+            images_medium=self.images_medium.currentData(),
+            images_received_on=self.images_received_on.text(),
+            disc_location=self.disc_location.text(),
+            findings=self.findings.toPlainText(),
+            notes=self.notes.toPlainText(),
+        )
+
+    def snapshot(self) -> object:
+        return self.form()
+
+    def save_call(self) -> Callable[[], Any]:
+        if self.study is None:
+            return partial(history.add_imaging, self.context, self.patient_id, self.form())
+        return partial(
+            history.update_imaging, self.context, self.study.id, self.form(), self.study.version
+        )
