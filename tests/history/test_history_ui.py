@@ -327,3 +327,26 @@ def test_procedure_picker_lists_practice_additions(
     dialog.save()
     qtbot.waitUntil(lambda: tab.model.rowCount() == 1)
     assert cell(tab, 0, "Procedure") == "Interspinous spacer"
+
+
+def test_the_chart_shows_the_history_tabs_and_the_summary_in_its_header(
+    qtbot: QtBot, context: ServiceContext, runner: Runner, maria: PatientData
+) -> None:
+    from frontdesk.ui.main_window import ScreenContext
+    from frontdesk.ui.patients.chart import PatientChart
+
+    history.add_surgery(
+        context,
+        maria.id,
+        SurgeryForm(procedure="lumbar fusion", fusion_approach="TLIF", date="2019", levels="L4-L5"),
+    )
+    chart = PatientChart(ScreenContext(context, runner), maria.id)
+    qtbot.addWidget(chart)
+    chart.show()
+    qtbot.waitUntil(lambda: chart.surgery_history.loaded and bool(chart.history_summary.text()))
+    assert chart.history_summary.text().startswith("1 prior spine surgery, last L4–L5 TLIF 2019")
+    titles = [chart.tabs.tabText(i).replace("&", "") for i in range(chart.tabs.count())]
+    assert chart.tabs.widget(titles.index("Surgery history")) is chart.surgery_history
+    assert chart.tabs.widget(titles.index("Imaging")) is chart.imaging
+    assert chart.tabs.widget(titles.index("Timeline")) is chart.timeline
+    assert chart.surgery_history.model.rowCount() == 1

@@ -60,11 +60,6 @@ class ParsedLineEdit(QWidget):
     def setReadOnly(self, read_only: bool) -> None:
         self.edit.setReadOnly(read_only)
 
-    @property
-    def is_understood(self) -> bool:
-        """Whether the text reads as a value (or is empty)."""
-        return not self.feedback.isVisible() or self.feedback.text().startswith(READ_AS)
-
     def _changed(self, text: str) -> None:
         message = self.reader(text) if clean_text(text) else ""
         self.feedback.setText(message)
