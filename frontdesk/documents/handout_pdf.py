@@ -42,6 +42,8 @@ from frontdesk.documents.styles import (
 from frontdesk.domain.contact import format_phone
 from frontdesk.domain.errors import ValidationError
 from frontdesk.domain.handout_format import (
+    MAX_NAME_LENGTH,
+    MAX_NOTE_LENGTH,
     Block,
     BlockKind,
     Box,
@@ -55,8 +57,6 @@ from frontdesk.domain.handout_format import (
 
 PageSize = Literal["letter", "a4"]
 PAGE_SIZES: dict[str, tuple[float, float]] = {"letter": LETTER, "a4": A4}
-MAX_NAME_LENGTH = 200
-MAX_NOTE_LENGTH = 1500  # a note is a few sentences; a longer one belongs in a letter
 
 _MONTHS = {
     "en": [

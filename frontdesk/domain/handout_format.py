@@ -44,6 +44,10 @@ from frontdesk.domain.errors import FrontDeskError
 from frontdesk.domain.request_categories import RequestCategory
 
 LANGUAGE_NAMES: dict[str, str] = {"en": "English", "es": "Spanish"}
+# What a personalized handout accepts: a name, and a note of a few sentences (a longer one
+# belongs in a letter).
+MAX_NAME_LENGTH = 200
+MAX_NOTE_LENGTH = 1500
 
 # What staff type in a chart's "preferred language" box, for the languages handouts come in.
 _LANGUAGE_WORDS: dict[str, str] = {

@@ -158,9 +158,13 @@ class RenderedHandout:
         return self.asked_language != self.handout.language
 
     def file_name(self) -> str:
-        """The name offered when saving: "spinal-stenosis - José Núñez - 2026-11-28.pdf"."""
-        parts = [self.handout.id, self.patient_name.strip(), self.printed_on.isoformat()]
-        return sanitize_pdf_file_name(" - ".join(part for part in parts if part))
+        return suggested_file_name(self.handout.id, self.patient_name, self.printed_on)
+
+
+def suggested_file_name(handout_id: str, patient_name: str, day: dt.date) -> str:
+    """The name offered when saving: "spinal-stenosis - José Núñez - 2026-11-28.pdf"."""
+    parts = [handout_id, patient_name.strip(), day.isoformat()]
+    return sanitize_pdf_file_name(" - ".join(part for part in parts if part))
 
 
 def _appointment_json(appointment: AppointmentDetails | None) -> str:

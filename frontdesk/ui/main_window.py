@@ -113,7 +113,7 @@ AREAS: list[Area] = [
     Area(
         "handouts",
         "Handouts",
-        None,
+        "frontdesk.ui.handouts.area:HandoutsArea",
         "Patient handouts and pre-visit packets will be printed from here.",
     ),
     Area(

@@ -24,6 +24,7 @@ from frontdesk.domain.permissions import Permission
 from frontdesk.services import patients
 from frontdesk.services.changes import touches
 from frontdesk.services.patients import ContactMethod, PatientData, Sex
+from frontdesk.ui.handouts.given_tab import HandoutsGivenTab
 from frontdesk.ui.history.tabs import HistorySummaryLine, ImagingTab, SurgeryHistoryTab
 from frontdesk.ui.history.timeline import TimelineWidget
 from frontdesk.ui.main_window import ScreenContext
@@ -356,6 +357,8 @@ class PatientChart(QWidget):
         self.history_summary = HistorySummaryLine()
         self.surgery_history.history_loaded.connect(self.history_summary.show_history)
         filled = {"&Surgery history": self.surgery_history, "&Imaging": self.imaging}
+        self.handouts_given = HandoutsGivenTab(screen, patient_id)
+        filled["&Handouts given"] = self.handouts_given
         for title, empty_title, text in LATER_TABS:
             self.tabs.addTab(
                 filled[title] if title in filled else EmptyState(empty_title, text), title

@@ -1,0 +1,299 @@
+"""'Give handouts' for one patient: suggestions in their language, tick, preview, print or save."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtPrintSupport import QPrinter
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from frontdesk.domain.handout_format import LANGUAGE_NAMES, language_code
+from frontdesk.domain.permissions import Permission
+from frontdesk.domain.request_categories import RequestCategory
+from frontdesk.services import handout_prints, handouts
+from frontdesk.services.handout_prints import PrintRecord, RenderedHandout, Suggestion
+from frontdesk.services.handouts import HandoutLibrary
+from frontdesk.services.patients import PatientData
+from frontdesk.ui.handouts.giving import HandoutGiving, RenderCall, given_sentence
+from frontdesk.ui.handouts.options import PersonalOptions
+from frontdesk.ui.handouts.pages import PagePreview
+from frontdesk.ui.handouts.preview import LivePreview, PreviewCall
+from frontdesk.ui.main_window import ScreenContext
+from frontdesk.ui.style import mark_primary
+from frontdesk.ui.widgets.form import Banner, plain_label
+
+SUGGESTION_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+def suggestion_text(suggestion: Suggestion, preferred_language: str) -> str:
+    """ "Estenosis espinal — Spanish" / "Your MRI or CT scan — English (no Vietnamese one)"."""
+    text = f"{suggestion.handout.title} — {suggestion.handout.language_name}"
+    if suggestion.fallback:
+        text += f" (no {preferred_language.strip()} version)"
+    if suggestion.matches_category:
+        text += " · suggested"
+    return text
+
+
+class GiveHandoutsDialog(QDialog):
+    """``given(list[PrintRecord])`` fires after the ticked handouts are printed or saved."""
+
+    given = Signal(list)
+    suggestions_shown = Signal()
+    preview_shown = Signal(object)
+
+    def __init__(
+        self,
+        screen: ScreenContext,
+        patient: PatientData,
+        parent: QWidget | None = None,
+        *,
+        category: RequestCategory | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.screen = screen
+        self.services = screen.services
+        self.patient = patient
+        self.category = category
+        self.library: HandoutLibrary | None = None
+        self.can_print = self.services.actor.can(Permission.PRINT_HANDOUTS)
+        self.setWindowTitle(f"Give handouts — {patient.display_name}")
+        self.setAccessibleName("Give handouts")
+
+        preference = patient.preferred_language.strip()
+        code = language_code(preference)
+        if not preference:
+            language_words = "No preferred language recorded: handouts are offered in English."
+        elif code in LANGUAGE_NAMES:
+            language_words = f"Prefers {preference}: handouts are offered in {preference}."
+        else:
+            language_words = (
+                f"Prefers {preference}: no handout comes in it yet, so English is offered (marked)."
+            )
+        if category is not None:
+            language_words += f" Suggested for “{category.label}” first."
+        heading = plain_label(f"Handouts for {patient.display_name} ({patient.mrn})", "pageTitle")
+        heading.setWordWrap(True)
+        self.language_note = plain_label(language_words, "hint", wrap=True)
+
+        self.list = QListWidget()
+        self.list.setAccessibleName("Handouts to give")
+        self.list.setWordWrap(True)
+        self.list.setSpacing(3)
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.list.currentRowChanged.connect(lambda _row: self.update_preview())
+        self.list.itemChanged.connect(lambda _item: self._update_actions())
+        self.options = PersonalOptions()
+        self.options.changed.connect(self.update_preview)
+        self.banner = Banner()
+        self.action_hint = plain_label("", "hint", wrap=True)
+
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 8, 0)
+        left_layout.addWidget(plain_label("Tick the handouts to give:", "sectionTitle"))
+        left_layout.addWidget(self.list, 1)
+        left_layout.addWidget(self.options)
+        left_layout.addWidget(self.action_hint)
+        left.setMinimumWidth(420)
+        self.pages = PagePreview()
+        self.preview = LivePreview(screen.runner, self.pages, self)
+        self.preview.shown.connect(self.preview_shown)
+        self.pages.show_message("Loading the handouts…")
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(left)
+        splitter.addWidget(self.pages)
+        splitter.setStretchFactor(1, 1)
+        splitter.setChildrenCollapsible(False)
+        splitter.setSizes([470, 580])
+
+        self.print_button = mark_primary(QPushButton("Print…"))
+        self.print_button.setToolTip("Print the ticked handouts (Ctrl+P)")
+        self.print_button.clicked.connect(self.print_ticked)
+        self.save_button = QPushButton("Save as PDF…")
+        self.save_button.setToolTip("Save the ticked handouts as PDF files (Ctrl+S)")
+        self.save_button.clicked.connect(self.save_ticked)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.addButton(self.print_button, QDialogButtonBox.ButtonRole.ActionRole)
+        buttons.addButton(self.save_button, QDialogButtonBox.ButtonRole.ActionRole)
+        buttons.rejected.connect(self.reject)
+        for keys, slot in (("Ctrl+P", self.print_ticked), ("Ctrl+S", self.save_ticked)):
+            shortcut = QShortcut(QKeySequence(keys), self)
+            shortcut.activated.connect(slot)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(heading)
+        layout.addWidget(self.language_note)
+        layout.addWidget(self.banner)
+        layout.addWidget(splitter, 1)
+        bottom = QHBoxLayout()
+        bottom.addWidget(buttons)
+        layout.addLayout(bottom)
+
+        self.giving = HandoutGiving(self.services, screen.runner, self)
+        self.giving.given.connect(self._given)
+        self.giving.failed.connect(lambda message: self.banner.show_message("error", message))
+        self.giving.busy_changed.connect(lambda _busy: self._update_actions())
+        self._update_actions()
+        self.resize(1080, 760)
+        screen.runner.run(self._suggest, self._show_suggestions, self._load_failed)
+
+    # Suggestions -------------------------------------------------------------------------
+
+    def _suggest(self) -> tuple[HandoutLibrary, list[Suggestion]]:
+        library = handouts.load_library()
+        suggestions = handout_prints.suggest_handouts(
+            library, self.patient.preferred_language, self.category
+        )
+        return library, suggestions
+
+    def _show_suggestions(self, result: tuple[HandoutLibrary, list[Suggestion]]) -> None:
+        self.library, suggestions = result
+        self.list.blockSignals(True)
+        self.list.clear()
+        for suggestion in suggestions:
+            item = QListWidgetItem(suggestion_text(suggestion, self.patient.preferred_language))
+            item.setData(SUGGESTION_ROLE, suggestion)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            ticked = suggestion.matches_category
+            item.setCheckState(Qt.CheckState.Checked if ticked else Qt.CheckState.Unchecked)
+            item.setToolTip(suggestion.handout.summary)
+            self.list.addItem(item)
+        self.list.blockSignals(False)
+        if suggestions:
+            self.list.setCurrentRow(0)
+        else:
+            self.pages.show_message("There are no handouts in the library yet.")
+        self._update_actions()
+        self.suggestions_shown.emit()
+
+    def _load_failed(self, message: str) -> None:
+        self.pages.show_message("The handouts could not be loaded.")
+        self.banner.show_message("error", message)
+
+    def suggestions(self) -> list[Suggestion]:
+        return [self.list.item(row).data(SUGGESTION_ROLE) for row in range(self.list.count())]
+
+    def tick(self, handout_id: str, ticked: bool = True) -> None:
+        for row in range(self.list.count()):
+            item = self.list.item(row)
+            if item.data(SUGGESTION_ROLE).id == handout_id:
+                item.setCheckState(Qt.CheckState.Checked if ticked else Qt.CheckState.Unchecked)
+
+    def ticked(self) -> list[Suggestion]:
+        return [
+            self.list.item(row).data(SUGGESTION_ROLE)
+            for row in range(self.list.count())
+            if self.list.item(row).checkState() == Qt.CheckState.Checked
+        ]
+
+    # Preview, print, save ----------------------------------------------------------------
+
+    def _render_call(self, suggestion: Suggestion) -> PreviewCall:
+        """The render of one handout with the choices as they are now (read here, on the UI
+        thread; the call itself runs on a worker)."""
+        library = self.library
+        services = self.services
+        patient_id = self.patient.id
+        note = self.options.note_text()
+        large_print = self.options.is_large_print()
+        page_size = self.options.page_size()
+
+        def render() -> RenderedHandout:
+            return handout_prints.prepare(
+                services,
+                suggestion.handout.id,
+                suggestion.handout.language,
+                patient_id,
+                note=note,
+                large_print=large_print,
+                page_size=page_size,
+                library=library,
+            )
+
+        return render
+
+    def update_preview(self) -> None:
+        item = self.list.currentItem()
+        if item is None or self.library is None:
+            self.preview.show(None, "Choose a handout to see it as the patient will.")
+            return
+        self.preview.show(self._render_call(item.data(SUGGESTION_ROLE)))
+
+    def _gives(self) -> RenderCall | None:
+        calls = [self._render_call(suggestion) for suggestion in self.ticked()]
+        if not calls:
+            return None
+        return lambda: [call() for call in calls]
+
+    def _update_actions(self) -> None:
+        count = len(self.ticked()) if self.list.count() else 0
+        ready = self.can_print and count > 0 and not self.giving.busy
+        self.print_button.setEnabled(ready)
+        self.save_button.setEnabled(ready)
+        self.print_button.setText(f"Print {count}…" if count > 1 else "Print…")
+        if not self.can_print:
+            hint = "Your role may not print handouts; ask an administrator."
+        elif self.giving.busy:
+            hint = "Working…"
+        elif count == 0:
+            hint = "Tick at least one handout to print or save it."
+        else:
+            hint = "Each handout printed or saved is recorded in the chart."
+        self.action_hint.setText(hint)
+
+    def print_ticked(self) -> bool:
+        gives = self._gives()
+        if gives is None or not self.print_button.isEnabled():
+            return False
+        self.giving.print_dialog(gives, self.options.page_size())
+        return True
+
+    def print_to(self, printer: QPrinter) -> bool:
+        gives = self._gives()
+        if gives is None:
+            return False
+        self.giving.print_to(printer, gives)
+        return True
+
+    def save_ticked(self) -> bool:
+        gives = self._gives()
+        if gives is None or not self.save_button.isEnabled():
+            return False
+        name = handout_prints.patient_name_for_print(
+            self.patient.first_name, self.patient.last_name
+        )
+        names = [
+            handout_prints.suggested_file_name(s.handout.id, name, dt.date.today())
+            for s in self.ticked()
+        ]
+        self.giving.save_dialog(gives, names)
+        return True
+
+    def save_to(self, path: Path) -> bool:
+        """One ticked handout: save it to ``path``; several: into the folder ``path``."""
+        gives = self._gives()
+        if gives is None:
+            return False
+        if len(self.ticked()) == 1:
+            self.giving.save_file(path, gives)
+        else:
+            self.giving.save_into_folder(path, gives)
+        return True
+
+    def _given(self, records: list[PrintRecord]) -> None:
+        self.banner.show_message("success", given_sentence(records))
+        self.given.emit(records)

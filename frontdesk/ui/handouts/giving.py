@@ -1,0 +1,157 @@
+"""Print or save rendered handouts and log each one as given, without freezing the screen.
+
+Rendering, drawing the page images and logging run on the Runner; only painting the images
+onto the printer happens on the UI thread (Qt's printer is not thread-safe). Nothing is
+logged unless the handout really reached the printer or the file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtWidgets import QDialog, QFileDialog, QWidget
+
+from frontdesk.domain.errors import FrontDeskError
+from frontdesk.services import handout_prints
+from frontdesk.services.context import ServiceContext
+from frontdesk.services.handout_prints import PRINT_DPI, PrintRecord, RenderedHandout
+from frontdesk.ui.handouts.printing import make_printer, paint_pages, printer_name
+from frontdesk.ui.runner import Runner, user_message
+
+# Renders the handouts to give; runs on a worker thread.
+RenderCall = Callable[[], list[RenderedHandout]]
+
+PDF_FILTER = "PDF files (*.pdf)"
+
+
+def given_sentence(records: list[PrintRecord]) -> str:
+    """ "Printed 2 handouts on Front desk HP." / "Saved Estenosis espinal as a PDF."."""
+    if not records:
+        return "Nothing was given."
+    what = f'"{records[0].title}"' if len(records) == 1 else f"{len(records)} handouts"
+    destination = records[0].destination
+    if destination.startswith(handout_prints.PRINTER):
+        where = destination.removeprefix(handout_prints.PRINTER)
+        return f"Printed {what} on {where}; recorded under the chart's Handouts given."
+    return f"Saved {what} as PDF; recorded under the chart's Handouts given."
+
+
+class HandoutGiving(QObject):
+    """The Print… and Save as PDF… actions shared by the area, the dialog and the chart tab.
+
+    ``given(list[PrintRecord])`` fires once everything is printed or saved and logged;
+    ``failed(message)`` when anything went wrong (then nothing more is logged).
+    """
+
+    given = Signal(list)
+    failed = Signal(str)
+    busy_changed = Signal(bool)
+
+    def __init__(self, services: ServiceContext, runner: Runner, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.services = services
+        self.runner = runner
+        self.parent_widget = parent
+        self.busy = False
+        self.dialog: QPrintDialog | QFileDialog | None = None
+        self.printer: QPrinter | None = None
+
+    def _set_busy(self, busy: bool) -> None:
+        self.busy = busy
+        self.busy_changed.emit(busy)
+
+    def _fail(self, message: str) -> None:
+        self._set_busy(False)
+        self.failed.emit(message)
+
+    def _done(self, records: list[PrintRecord]) -> None:
+        self._set_busy(False)
+        self.given.emit(records)
+
+    # Printing ----------------------------------------------------------------------------
+
+    def print_dialog(self, render: RenderCall, page_size: str = "letter") -> QPrintDialog:
+        """The system print dialog; printing starts when the user confirms."""
+        # Kept here: the dialog only points at the printer, which must outlive it.
+        self.printer = printer = make_printer(page_size)
+        dialog = QPrintDialog(printer, self.parent_widget)
+        dialog.setWindowTitle("Print handouts")
+        dialog.accepted.connect(lambda: self.print_to(printer, render))
+        self.dialog = dialog
+        QDialog.open(dialog)  # PySide's QPrintDialog.open() wants a receiver; this is Qt's
+        return dialog
+
+    def print_to(self, printer: QPrinter, render: RenderCall) -> None:
+        dpi = max(150, min(printer.resolution(), PRINT_DPI))
+        self._set_busy(True)
+
+        def draw() -> tuple[list[RenderedHandout], list[list[bytes]]]:
+            items = render()
+            return items, handout_prints.rendered_pages(items, dpi=dpi)
+
+        def drawn(result: tuple[list[RenderedHandout], list[list[bytes]]]) -> None:
+            items, pages = result
+            try:
+                paint_pages(printer, pages)
+            except FrontDeskError as error:
+                self._fail(str(error))
+                return
+            except Exception as error:  # a printer driver problem; nothing was logged
+                self._fail(user_message(error))
+                return
+            destination = handout_prints.printer_destination(printer_name(printer))
+            self.runner.run(
+                lambda: [
+                    handout_prints.record_given(self.services, item, destination) for item in items
+                ],
+                self._done,
+                self._fail,
+            )
+
+        self.runner.run(draw, drawn, self._fail)
+
+    # Saving ------------------------------------------------------------------------------
+
+    def save_dialog(self, render: RenderCall, suggested_names: list[str]) -> QFileDialog:
+        """One handout: choose the file. Several: choose a folder (one PDF each)."""
+        dialog = QFileDialog(self.parent_widget)
+        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+        if len(suggested_names) == 1:
+            dialog.setWindowTitle("Save handout as PDF")
+            dialog.setFileMode(QFileDialog.FileMode.AnyFile)
+            dialog.setNameFilter(PDF_FILTER)
+            dialog.setDefaultSuffix("pdf")
+            dialog.selectFile(suggested_names[0])
+            dialog.fileSelected.connect(lambda path: self.save_file(Path(path), render))
+        else:
+            dialog.setWindowTitle(f"Choose a folder for the {len(suggested_names)} PDFs")
+            dialog.setFileMode(QFileDialog.FileMode.Directory)
+            dialog.setOption(QFileDialog.Option.ShowDirsOnly, True)
+            dialog.fileSelected.connect(lambda path: self.save_into_folder(Path(path), render))
+        self.dialog = dialog
+        dialog.open()
+        return dialog
+
+    def save_file(self, path: Path, render: RenderCall) -> None:
+        """Save the one handout ``render`` gives to ``path`` (its name made safe)."""
+        self._set_busy(True)
+
+        def save() -> list[PrintRecord]:
+            return [handout_prints.save_given(self.services, item, path) for item in render()]
+
+        self.runner.run(save, self._done, self._fail)
+
+    def save_into_folder(self, folder: Path, render: RenderCall) -> None:
+        """Save each handout as its own PDF in ``folder``, named for the handout and patient."""
+        self._set_busy(True)
+
+        def save() -> list[PrintRecord]:
+            return [
+                handout_prints.save_given(self.services, item, folder / item.file_name())
+                for item in render()
+            ]
+
+        self.runner.run(save, self._done, self._fail)

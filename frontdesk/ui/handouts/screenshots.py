@@ -1,0 +1,131 @@
+"""Screenshots of the Handouts area with a personalized preview, Give handouts and the chart's
+"Handouts given" tab, on a demo database.
+
+``render(screen, folder)`` is the hook `make screenshots` calls with its own demo database;
+``python -m frontdesk.ui.handouts.screenshots FOLDER`` builds a small demo database itself.
+Saved handouts go to a temporary folder that is removed afterwards.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QSettings
+from PySide6.QtWidgets import QApplication, QWidget
+
+from frontdesk.domain.actor import Actor
+from frontdesk.domain.permissions import Role
+from frontdesk.services import demo, handout_prints, patients
+from frontdesk.services.bootstrap import make_context, open_for_use
+from frontdesk.ui.handouts.area import HandoutsArea
+from frontdesk.ui.handouts.given_tab import HandoutsGivenTab
+from frontdesk.ui.main_window import MainWindow, ScreenContext
+from frontdesk.ui.runner import Runner
+
+STORY_PATIENT = "nunez maria jose"  # scenario 1's caller, in every demo database
+NOTE = "Traiga el disco de su resonancia de mayo de 2024 y la lista de sus medicinas."
+
+
+def _wait(condition: Callable[[], bool], timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise TimeoutError("the screen did not finish loading")
+        QCoreApplication.processEvents()
+        time.sleep(0.005)
+    for _ in range(10):  # let layouts and paints settle
+        QCoreApplication.processEvents()
+
+
+def _save(widget: QWidget, path: Path) -> Path:
+    widget.grab().save(str(path))
+    return path
+
+
+def render(screen: ScreenContext, folder: Path) -> list[Path]:
+    """Write handouts.png, handouts-give.png and patient-handouts-given.png."""
+    folder.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    scratch = Path(tempfile.mkdtemp(prefix="frontdesk-handout-shots-"))
+    try:
+        found = patients.search(screen.services, STORY_PATIENT, limit=1).items
+        if not found:
+            raise LookupError("the demo database has no scenario patient")
+        summary = found[0]
+        settings = QSettings(str(scratch / "desk.ini"), QSettings.Format.IniFormat)
+        window = MainWindow(screen, settings)
+        window.resize(1280, 800)
+        window.show()
+        window.show_area("handouts")
+        area = window.current_area()
+        assert isinstance(area, HandoutsArea)
+        _wait(lambda: area.model.rowCount() > 0)
+        area.set_patient(summary)
+        _wait(lambda: area.selected_summary() is not None)
+        for row, record in enumerate(area.model.records):
+            if record.id == "failed-back-syndrome" and record.language == "es":
+                area.table.selectRow(row)
+        area.options.note.setPlainText(NOTE)
+        area.preview.refresh_now()
+        _wait(lambda: area.pages.page_count() > 0 and not area.preview.pending)
+        written.append(_save(window, folder / "handouts.png"))
+        window.close()
+
+        # Something given before, so the chart's tab has a history to show.
+        rendered = handout_prints.prepare(
+            screen.services, "preparing-for-consultation", "es", summary.id, note=NOTE
+        )
+        handout_prints.save_given(screen.services, rendered, scratch / "preparing.pdf")
+        tab = HandoutsGivenTab(screen, summary.id)
+        tab.resize(1000, 360)
+        tab.show()
+        _wait(lambda: bool(tab.records))
+        written.append(_save(tab, folder / "patient-handouts-given.png"))
+
+        opened: list[QWidget] = []
+        tab.dialog_opened.connect(opened.append)
+        tab.give_handouts()
+        _wait(lambda: bool(opened))
+        dialog = opened[0]
+        _wait(lambda: dialog.list.count() > 0)  # type: ignore[attr-defined]
+        dialog.tick("failed-back-syndrome")  # type: ignore[attr-defined]
+        dialog.tick("mri-ct-scan")  # type: ignore[attr-defined]
+        _wait(lambda: dialog.pages.page_count() > 0)  # type: ignore[attr-defined]
+        written.append(_save(dialog, folder / "handouts-give.png"))
+        dialog.done(0)  # type: ignore[attr-defined]
+        tab.close()
+        screen.runner.wait_for_idle()
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    return written
+
+
+def main(argv: list[str]) -> int:
+    folder = Path(argv[0] if argv else "docs/screenshots").absolute()
+    app = QApplication.instance() or QApplication([])
+    from frontdesk.ui.style import apply_style
+
+    apply_style(app)  # type: ignore[arg-type]
+    home = Path(tempfile.mkdtemp(prefix="frontdesk-shots-"))
+    try:
+        database, _copy = open_for_use(f"sqlite:///{home / 'demo.sqlite3'}")
+        actor = Actor("maria.lopez", Role.ADMIN, workstation="front-desk-1")
+        context = make_context(database, actor)
+        demo.generate(context, patients=300, seed=1)
+        runner = Runner()
+        for path in render(ScreenContext(context, runner), folder):
+            print(path)
+        runner.wait_for_idle()
+        database.dispose()
+    finally:
+        shutil.rmtree(home, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
