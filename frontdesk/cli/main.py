@@ -11,6 +11,7 @@ from frontdesk.cli import (
     audit_commands,
     backup_commands,
     db_commands,
+    db_copy_commands,
     demo_commands,
     handouts_commands,
     history_commands,
@@ -26,6 +27,7 @@ log = logging.getLogger(__name__)
 
 COMMAND_MODULES = [
     db_commands,
+    db_copy_commands,  # adds copy to `db`: keep after it
     users_commands,
     audit_commands,
     backup_commands,
