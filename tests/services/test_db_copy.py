@@ -47,6 +47,7 @@ from frontdesk.services.db_copy import (
 )
 from frontdesk.services.patients import PatientForm
 from frontdesk.services.practice import LocationForm
+from tests.services.test_postgres_grants import documented_grants
 
 REPO = Path(__file__).resolve().parents[2]
 PG_ADMIN_URL = os.environ.get(
@@ -636,3 +637,64 @@ def test_checksums_ignore_row_order_and_driver_representations() -> None:
 
 if __name__ == "__main__":
     _copy_until_halfway(sys.argv[1], sys.argv[2])
+
+
+# ---------------------------------------------------------------------------------------------
+# Roles: the setup guide's grants
+
+
+@pytest.fixture
+def app_role(scratch_postgres: Callable[[], str]) -> Iterator[tuple[str, str]]:
+    """A server database set up as the guide says; (owner URL, application role URL)."""
+    owner_url = _migrated(scratch_postgres())
+    url = make_url(owner_url)
+    role = f"frontdesk_app_{uuid.uuid4().hex[:8]}"
+    owner = create_engine(owner_url, isolation_level="AUTOCOMMIT")
+    with owner.connect() as connection:
+        current = connection.execute(text("SELECT current_user")).scalar_one()
+        for statement in documented_grants():
+            statement = statement.replace("frontdesk_app", role)
+            statement = statement.replace("frontdesk_owner", f'"{current}"')
+            statement = re.sub(r"DATABASE frontdesk\b", f'DATABASE "{url.database}"', statement)
+            connection.execute(text(statement))
+    try:
+        yield owner_url, url.set(username=role).render_as_string(hide_password=False)
+    finally:
+        with owner.connect() as connection:
+            connection.execute(
+                text(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = :role"
+                ),
+                {"role": role},
+            )
+            connection.execute(text(f'DROP OWNED BY "{role}"'))
+            connection.execute(text(f'DROP ROLE "{role}"'))
+        owner.dispose()
+
+
+@pytest.mark.postgres
+def test_the_owner_copies_in_and_the_application_role_works_on_the_copy(
+    demo_source: str, app_role: tuple[str, str], tmp_path: Path
+) -> None:
+    owner_url, app_url = app_role
+    with pytest.raises(CopyRefusedError, match="must be done as the owner of its tables"):
+        db_copy.copy_database(demo_source, app_url)
+    assert db_copy.copy_database(demo_source, owner_url).ok
+
+    database = open_database(app_url)
+    try:
+        context = ServiceContext(database, ACTOR)
+        created = patients.create_patient(
+            context,
+            PatientForm(first_name="Ines", last_name="Aftermove", date_of_birth=date(1980, 1, 2)),
+            allow_duplicates=True,
+        )
+        assert created.id > 1
+        with pytest.raises(Exception, match="permission denied"), database.engine.begin() as c:
+            c.execute(text("DELETE FROM audit_entries"))
+        assert audit_trail.verify_chain(context).intact
+    finally:
+        database.dispose()
+    # A local copy of the server's database needs only the application role's read rights.
+    local = _new_sqlite_url(tmp_path, "local.sqlite3")
+    assert db_copy.copy_database(app_url, local).ok
