@@ -33,6 +33,8 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
     # Tables whose changes the central audit listener records (see services.audit).
     __audited__: bool = False
+    # Columns whose values never reach the audit trail (it records that they changed).
+    __audit_redact__: tuple[str, ...] = ()
 
 
 class Edited:
@@ -96,6 +98,7 @@ class User(Edited, Base):
 
     __tablename__ = "users"
     __audited__ = True
+    __audit_redact__ = ("password_hash",)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     username: Mapped[str] = mapped_column(String(60), nullable=False, unique=True)
@@ -143,6 +146,5 @@ class AuditEntry(Base):
     )
 
 
-from frontdesk.db import models_patients  # noqa: E402, F401  (registers the patient tables)
-from frontdesk.db import models_history  # noqa: E402, F401  (registers the history tables)
-from frontdesk.db import models_handouts  # noqa: E402, F401  (registers the handout print log)
+# The other areas' tables register themselves on Base.metadata when imported.
+from frontdesk.db import models_handouts, models_history, models_patients  # noqa: E402, F401

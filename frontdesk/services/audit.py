@@ -191,6 +191,11 @@ def _before_flush(session: Session, _context: Any, _instances: Any) -> None:
             tables.add(type(obj).__tablename__)
 
 
+def _created_values(obj: Any) -> dict[str, Any]:
+    # Taken after the INSERT, so generated ids and defaults are in the record.
+    return {"values": _snapshot(obj, frozenset(getattr(type(obj), "__audit_redact__", ())))}
+
+
 def _after_flush(session: Session, _context: Any) -> None:
     actor: Actor | None = session.info.get("actor")
     pending: list[PendingEntry] = session.info.pop("pending_audit", [])
@@ -204,7 +209,7 @@ def _after_flush(session: Session, _context: Any) -> None:
             e.entity,
             _identity(obj),
             e.patient_id if e.patient_id is not None else _patient_id_of(obj),
-            e.details,
+            _created_values(obj) if e.action == "create" else e.details,
         )
         for e, obj in zip(pending, objects, strict=True)
     ]

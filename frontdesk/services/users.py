@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 
 from argon2 import PasswordHasher, Type, extract_parameters
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -24,14 +25,10 @@ from frontdesk.domain.errors import (
 )
 from frontdesk.domain.passwords import normalized_password, password_problem
 from frontdesk.domain.permissions import Permission, Role
+from frontdesk.services import practice
 from frontdesk.services.context import ServiceContext, UnitOfWork
+from frontdesk.services.practice import PracticeProfileForm, ProviderForm
 from frontdesk.services.settings import LOCKOUT_ATTEMPTS, LOCKOUT_MINUTES, read_setting
-
-# The hash must never reach the audit trail, not even on a user's creation. This belongs on
-# the model (frontdesk/db/models.py, User.__audit_redact__); it is ensured here as well because
-# this module is the only writer of users.
-if "password_hash" not in getattr(User, "__audit_redact__", ()):
-    User.__audit_redact__ = (*getattr(User, "__audit_redact__", ()), "password_hash")  # type: ignore[attr-defined]
 
 # OWASP's Argon2id floor: 19 MiB, 2 iterations, 1 lane. Stored hashes weaker than this are
 # replaced at the next successful sign-in.
@@ -48,9 +45,15 @@ HASHER = PasswordHasher(
     salt_len=ARGON2_SALT_LEN,
     type=Type.ID,
 )
-# Verified against when the user name is unknown, so a wrong name costs as long as a wrong
-# password and the timing does not reveal which names exist.
-_DUMMY_HASH = HASHER.hash("not a real password: timing equalizer")
+
+
+@cache
+def _dummy_hash() -> str:
+    """Verified against when the user name is unknown, so a wrong name costs as long as a
+    wrong password and the timing does not reveal which names exist. Made on first use, not
+    at import: the app's start-up imports this module before showing the sign-in."""
+    return HASHER.hash("not a real password: timing equalizer")
+
 
 USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._@-]{1,59}$")
 PG_FIRST_ADMIN_LOCK = 7_262_002  # advisory lock: two first-run setups cannot both win
@@ -192,22 +195,33 @@ def has_users(context: ServiceContext) -> bool:
         return session.scalar(select(User.id).limit(1)) is not None
 
 
-def _new_user(uow: UnitOfWork, form: NewUserForm) -> User:
-    username = _validated_username(form.username)
+def new_user_problems(form: NewUserForm) -> dict[str, str]:
+    """Every message for a new account's form at once (no database needed)."""
     errors: dict[str, str] = {}
+    username = ""
+    try:
+        username = _validated_username(form.username)
+    except ValidationError as error:
+        errors.update(error.fields)
     problem = password_problem(form.password, username=username)
     if problem:
         errors["password"] = problem
-    display_name = clean_text(form.display_name)
-    if len(display_name) > 120:
+    if len(clean_text(form.display_name)) > 120:
         errors["display_name"] = "at most 120 characters"
     try:
-        role = Role(form.role)
+        Role(form.role)
     except ValueError:
         errors["role"] = "choose admin, front desk or clinical staff"
-        role = Role.FRONT_DESK
+    return errors
+
+
+def _new_user(uow: UnitOfWork, form: NewUserForm) -> User:
+    errors = new_user_problems(form)
     if errors:
         raise ValidationError(errors)
+    username = _validated_username(form.username)
+    display_name = clean_text(form.display_name)
+    role = Role(form.role)
     if uow.session.scalar(select(User.id).where(User.username == username)) is not None:
         raise ValidationError({"username": f"the user name '{username}' is taken"})
     now = utcnow()
@@ -225,17 +239,43 @@ def _new_user(uow: UnitOfWork, form: NewUserForm) -> User:
     return row
 
 
+def _refuse_unless_first(uow: UnitOfWork) -> None:
+    if not uow.context.database.is_sqlite:
+        uow.session.execute(
+            text("SELECT pg_advisory_xact_lock(:key)"), {"key": PG_FIRST_ADMIN_LOCK}
+        )
+    if uow.session.scalar(select(User.id).limit(1)) is not None:
+        raise RefusedError("An admin account already exists; sign in as an admin to add users")
+
+
 def create_first_admin(context: ServiceContext, form: NewUserForm) -> UserData:
     """First run: the first account, always an admin, allowed only while no user exists."""
     form = NewUserForm(form.username, form.password, Role.ADMIN, form.display_name)
     with context.writing(None) as uow:
-        if not context.database.is_sqlite:
-            uow.session.execute(
-                text("SELECT pg_advisory_xact_lock(:key)"), {"key": PG_FIRST_ADMIN_LOCK}
-            )
-        if uow.session.scalar(select(User.id).limit(1)) is not None:
-            raise RefusedError("An admin account already exists; sign in as an admin to add users")
+        _refuse_unless_first(uow)
         row = _new_user(uow, form)
+        uow.commit()
+        return _user_data(row)
+
+
+def set_up_practice(
+    context: ServiceContext,
+    profile: PracticeProfileForm,
+    providers: list[ProviderForm],
+    admin: NewUserForm,
+) -> UserData:
+    """First run in one transaction: the practice profile, its first providers and the first
+    admin account. All or nothing, so an interrupted setup never leaves a practice nobody
+    can sign in to; every form's messages are reported together."""
+    admin = NewUserForm(admin.username, admin.password, Role.ADMIN, admin.display_name)
+    errors = practice.first_run_problems(profile, providers)
+    errors.update(new_user_problems(admin))
+    if errors:
+        raise ValidationError(errors)
+    with context.writing(Permission.EDIT_PRACTICE) as uow:
+        _refuse_unless_first(uow)
+        practice.write_first_run(uow, profile, providers)
+        row = _new_user(uow, admin)
         uow.commit()
         return _user_data(row)
 
@@ -433,7 +473,7 @@ def sign_in(context: ServiceContext, username: str, password: str) -> Actor:
             found = (_actor_for(row, workstation), row.password_hash, row.locked_until)
     now = utcnow()
     if found is None:
-        _verify(_DUMMY_HASH, password)
+        _verify(_dummy_hash(), password)
         # The attempted name is not recorded: people type their password into it by mistake.
         nobody = Actor(username=UNKNOWN_USER, role=Role.FRONT_DESK, workstation=workstation)
         with context.as_actor(nobody).writing(None) as uow:

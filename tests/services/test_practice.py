@@ -115,3 +115,13 @@ def test_changes_are_audited_with_old_and_new_values(context: ServiceContext) ->
     }
     assert entries[1].prev_hash == entries[0].hash
     assert entries[0].username == "test.admin"
+
+
+def test_a_created_record_is_audited_with_its_id(context: ServiceContext) -> None:
+    provider = practice.save_provider(context, SURGEON)
+    with context.reading(None) as session:
+        entry = session.scalars(select(AuditEntry).where(AuditEntry.entity == "providers")).one()
+    values = json.loads(entry.details)["values"]
+    assert (entry.action, entry.entity_id) == ("create", str(provider.id))
+    assert values["id"] == provider.id
+    assert values["last_name"] == "Lindqvist"
