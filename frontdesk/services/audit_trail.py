@@ -383,6 +383,19 @@ def patient_access_report(context: ServiceContext, patient_id: int) -> PatientAc
     return PatientAccessReport(patient_id, by_user, entries)
 
 
+def record_access_report_print(context: ServiceContext, patient_id: int, printer: str) -> None:
+    """A printed access report is a disclosure: recorded with where it was printed."""
+    with context.writing(Permission.VIEW_AUDIT) as uow:
+        uow.record(
+            "print",
+            "audit_access_report",
+            patient_id,
+            patient_id=patient_id,
+            details={"printer": printer[:200]},
+        )
+        uow.commit()
+
+
 # ---------------------------------------------------------------------------------------------
 # CSV export
 

@@ -711,6 +711,51 @@ def _check_schema_of(plain: Path, name: str) -> None:
         )
 
 
+@dataclass(frozen=True)
+class VerifiedBackup:
+    """A backup that opened (right passphrase) and passed its checks: what restore would use."""
+
+    file: BackupFile
+    kind: str  # "sqlite" or "pgdump"
+    table_rows: dict[str, int]  # -1 where a pg_dump cannot count without restoring
+
+
+def _checked_plain_copy(
+    database: Database, backup: BackupFile, passphrase: str | None, temp: Path
+) -> tuple[Path, str, dict[str, int]]:
+    """Open and verify a backup into ``temp``; refuses the other backend's backups."""
+    wanted = "sqlite" if database.is_sqlite else "pgdump"
+    plain = _plain_copy(backup, passphrase, temp)
+    kind = "sqlite" if _starts_with(plain, SQLITE_HEADER) else "pgdump"
+    if _starts_with(plain, PGDUMP_MAGIC):
+        kind = "pgdump"
+    elif kind != "sqlite":
+        raise DamagedBackupError(f"{backup.path.name} is not a Front Desk backup")
+    if kind != wanted:
+        raise RefusedError(
+            f"{backup.path.name} is a {'SQLite' if kind == 'sqlite' else 'PostgreSQL'} "
+            f"backup; this database is {'SQLite' if wanted == 'sqlite' else 'PostgreSQL'}"
+        )
+    if kind == "sqlite":
+        counts = _verify_sqlite(plain)
+        _check_schema_of(plain, backup.path.name)
+    else:
+        counts = _verify_pgdump(plain, database.url)
+    return plain, kind, counts
+
+
+def verify_backup(
+    context: ServiceContext, file: Path | str, *, passphrase: str | None = None
+) -> VerifiedBackup:
+    """Check a backup before anyone decides to restore it: it opens with the passphrase, is
+    intact and fits this database. Changes nothing."""
+    context.require(Permission.BACKUP)
+    backup = inspect_backup(file)
+    with _private_temp() as temp:
+        _plain, kind, counts = _checked_plain_copy(context.database, backup, passphrase, temp)
+    return VerifiedBackup(backup, kind, counts)
+
+
 def restore_database(
     context: ServiceContext,
     file: Path | str,
@@ -726,28 +771,13 @@ def restore_database(
     context.require(Permission.BACKUP)
     backup = inspect_backup(file)
     database = context.database
-    wanted = "sqlite" if database.is_sqlite else "pgdump"
     with _private_temp() as temp:
-        plain = _plain_copy(backup, passphrase, temp)
-        kind = "sqlite" if _starts_with(plain, SQLITE_HEADER) else "pgdump"
-        if _starts_with(plain, PGDUMP_MAGIC):
-            kind = "pgdump"
-        elif kind != "sqlite":
-            raise DamagedBackupError(f"{backup.path.name} is not a Front Desk backup")
-        if kind != wanted:
-            raise RefusedError(
-                f"{backup.path.name} is a {'SQLite' if kind == 'sqlite' else 'PostgreSQL'} "
-                f"backup; this database is {'SQLite' if wanted == 'sqlite' else 'PostgreSQL'}"
-            )
         report_or_cancel(progress, 0, 3)
+        plain, kind, counts = _checked_plain_copy(database, backup, passphrase, temp)
+        report_or_cancel(progress, 1, 3)
         if kind == "sqlite":
-            counts = _verify_sqlite(plain)
-            _check_schema_of(plain, backup.path.name)
-            report_or_cancel(progress, 1, 3)
             aside = _restore_sqlite(database, plain)
         else:
-            counts = _verify_pgdump(plain, database.url)
-            report_or_cancel(progress, 1, 3)
             aside = _restore_pg(database, plain)
     report_or_cancel(progress, 2, 3)
     status = migrate.schema_status(database)

@@ -305,12 +305,12 @@ def save_profile(
         return _profile_data(row)
 
 
-def complete_first_run(
-    context: ServiceContext, profile: PracticeProfileForm, providers: list[ProviderForm]
-) -> PracticeProfileData:
-    """Save the profile and the first providers together: all or nothing."""
+def first_run_problems(
+    profile: PracticeProfileForm, providers: list[ProviderForm]
+) -> dict[str, str]:
+    """Every message for the first-run forms at once (provider fields as "provider0.name")."""
     if not providers:
-        raise ValidationError({"providers": "add at least one provider"})
+        return {"providers": "add at least one provider"}
     errors: dict[str, str] = {}
     try:
         _validated_profile(profile)
@@ -321,14 +321,31 @@ def complete_first_run(
             _validated_provider(provider, prefix=f"provider{index}.")
         except ValidationError as error:
             errors.update(error.fields)
+    return errors
+
+
+def write_first_run(
+    uow: UnitOfWork, profile: PracticeProfileForm, providers: list[ProviderForm]
+) -> PracticeProfileData:
+    """The profile and providers inside a caller's unit of work (first run with its admin)."""
+    row = _write_profile(uow, profile, None)
+    for provider in providers:
+        _add_provider(uow, provider)
+    uow.session.flush()
+    return _profile_data(row)
+
+
+def complete_first_run(
+    context: ServiceContext, profile: PracticeProfileForm, providers: list[ProviderForm]
+) -> PracticeProfileData:
+    """Save the profile and the first providers together: all or nothing."""
+    errors = first_run_problems(profile, providers)
     if errors:
         raise ValidationError(errors)
     with context.writing(Permission.EDIT_PRACTICE) as uow:
-        row = _write_profile(uow, profile, None)
-        for provider in providers:
-            _add_provider(uow, provider)
+        data = write_first_run(uow, profile, providers)
         uow.commit()
-        return _profile_data(row)
+        return data
 
 
 def _add_provider(uow: UnitOfWork, form: ProviderForm) -> Provider:
