@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 from pathlib import Path
 
 import pytest
+from PIL import Image
 from sqlalchemy import func, select
 
 from frontdesk.db.models import AuditEntry
@@ -295,4 +297,11 @@ def test_page_images_show_every_page(
     )
     pages = pdf_page_images(pdf, dpi=40)
     assert len(pages) >= 2
-    assert all(page.startswith(b"\x89PNG") for page in pages)
+    assert all(page.startswith(b"P6") for page in pages)
+    width, height = (int(n) for n in pages[0].split(b"\n")[1].split())
+    assert height > width > 300  # US Letter at 40 dpi: 340 x 440
+    for_printer = pdf_page_images(pdf, dpi=120, for_printer=True)
+    assert len(for_printer) == len(pages)
+    for page in for_printer:
+        with Image.open(io.BytesIO(page)) as image:
+            assert image.format == "JPEG" and image.size == (1020, 1320)  # Letter, 120 dpi

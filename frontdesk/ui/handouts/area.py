@@ -35,7 +35,7 @@ from frontdesk.ui.handouts.giving import HandoutGiving, RenderCall, given_senten
 from frontdesk.ui.handouts.options import PersonalOptions
 from frontdesk.ui.handouts.pages import PagePreview
 from frontdesk.ui.handouts.patient_picker import PatientPicker, patient_line
-from frontdesk.ui.handouts.preview import LivePreview, PreviewCall
+from frontdesk.ui.handouts.preview import LivePreview, PreviewCall, still_there
 from frontdesk.ui.handouts.table_models import RECORD_ROLE, library_model
 from frontdesk.ui.main_window import ScreenContext
 from frontdesk.ui.runner import LatestOnly
@@ -197,6 +197,8 @@ class HandoutsArea(QWidget):
         self.screen.runner.run(handouts.load_library, self._library_loaded, self._load_failed)
 
     def _library_loaded(self, library: HandoutLibrary) -> None:
+        if not still_there(self):
+            return
         self.library = library
         if library.problems:
             first = library.problems[0]
@@ -227,6 +229,8 @@ class HandoutsArea(QWidget):
         )
 
     def _show_list(self, rows: list[HandoutSummary]) -> None:
+        if not still_there(self):
+            return
         current = self.selected_summary()
         self.model.set_records(rows)
         keys = [(row.id, row.language) for row in rows]

@@ -30,7 +30,7 @@ from frontdesk.services.patients import PatientData
 from frontdesk.ui.handouts.giving import HandoutGiving, RenderCall, given_sentence
 from frontdesk.ui.handouts.options import PersonalOptions
 from frontdesk.ui.handouts.pages import PagePreview
-from frontdesk.ui.handouts.preview import LivePreview, PreviewCall
+from frontdesk.ui.handouts.preview import LivePreview, PreviewCall, still_there
 from frontdesk.ui.main_window import ScreenContext
 from frontdesk.ui.style import mark_primary
 from frontdesk.ui.widgets.form import Banner, plain_label
@@ -161,6 +161,8 @@ class GiveHandoutsDialog(QDialog):
         return library, suggestions
 
     def _show_suggestions(self, result: tuple[HandoutLibrary, list[Suggestion]]) -> None:
+        if not still_there(self):
+            return
         self.library, suggestions = result
         self.list.blockSignals(True)
         self.list.clear()
@@ -181,6 +183,8 @@ class GiveHandoutsDialog(QDialog):
         self.suggestions_shown.emit()
 
     def _load_failed(self, message: str) -> None:
+        if not still_there(self):
+            return
         self.pages.show_message("The handouts could not be loaded.")
         self.banner.show_message("error", message)
 

@@ -27,6 +27,7 @@ from frontdesk.services.handout_prints import PrintRecord
 from frontdesk.services.patients import PatientData
 from frontdesk.ui.handouts.give_dialog import GiveHandoutsDialog
 from frontdesk.ui.handouts.giving import HandoutGiving, RenderCall, given_sentence
+from frontdesk.ui.handouts.preview import still_there
 from frontdesk.ui.handouts.table_models import given_model
 from frontdesk.ui.main_window import ScreenContext
 from frontdesk.ui.widgets.empty_state import EmptyState
@@ -119,6 +120,8 @@ class HandoutsGivenTab(QWidget):
         self.screen.runner.run(call, self._show, self._load_failed)
 
     def _show(self, records: list[PrintRecord]) -> None:
+        if not still_there(self):
+            return
         selected = self.selected()
         self.records = records
         self.model.set_records(records)
@@ -132,6 +135,8 @@ class HandoutsGivenTab(QWidget):
         self.loaded.emit(records)
 
     def _load_failed(self, message: str) -> None:
+        if not still_there(self):
+            return
         self.banner.show_message("error", message)
 
     def _on_changed(self, tables: frozenset[str]) -> None:
@@ -164,6 +169,8 @@ class HandoutsGivenTab(QWidget):
         self.screen.runner.run(call, self._open_dialog, self._load_failed)
 
     def _open_dialog(self, patient: PatientData) -> None:
+        if not still_there(self):
+            return
         dialog = GiveHandoutsDialog(self.screen, patient, self)
         dialog.given.connect(lambda _records: self.refresh())
         dialog.finished.connect(lambda _code: setattr(self, "dialog", None))

@@ -18,6 +18,7 @@ from frontdesk.domain.errors import FrontDeskError
 from frontdesk.services import handout_prints
 from frontdesk.services.context import ServiceContext
 from frontdesk.services.handout_prints import PRINT_DPI, PrintRecord, RenderedHandout
+from frontdesk.ui.handouts.preview import still_there
 from frontdesk.ui.handouts.printing import make_printer, paint_pages, printer_name
 from frontdesk.ui.runner import Runner, user_message
 
@@ -64,10 +65,14 @@ class HandoutGiving(QObject):
         self.busy_changed.emit(busy)
 
     def _fail(self, message: str) -> None:
+        if not still_there(self):
+            return
         self._set_busy(False)
         self.failed.emit(message)
 
     def _done(self, records: list[PrintRecord]) -> None:
+        if not still_there(self):
+            return  # logged all the same; the window that asked is gone
         self._set_busy(False)
         self.given.emit(records)
 
@@ -93,6 +98,8 @@ class HandoutGiving(QObject):
             return items, handout_prints.rendered_pages(items, dpi=dpi)
 
         def drawn(result: tuple[list[RenderedHandout], list[list[bytes]]]) -> None:
+            if not still_there(self):
+                return  # the window closed before printing: nothing printed, nothing logged
             items, pages = result
             try:
                 paint_pages(printer, pages)

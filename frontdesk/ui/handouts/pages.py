@@ -56,7 +56,7 @@ class PagePreview(QScrollArea):
         self._clear_pages()
         self.message.hide()
         for number, png in enumerate(pages, start=1):
-            image = QImage.fromData(png, "PNG")
+            image = QImage.fromData(png)
             if image.isNull():
                 continue
             label = QLabel()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import shiboken6
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from frontdesk.services import handout_prints
@@ -16,6 +17,12 @@ PREVIEW_DELAY_MS = 300
 
 # Renders what to preview; runs on a worker thread.
 PreviewCall = Callable[[], RenderedHandout]
+
+
+def still_there(*objects: QObject) -> bool:
+    """False once Qt has deleted one of these (its window closed while a call ran): a late
+    result is then dropped instead of being drawn into a widget that no longer exists."""
+    return all(shiboken6.isValid(item) for item in objects)
 
 
 class LivePreview(QObject):
@@ -69,6 +76,8 @@ class LivePreview(QObject):
         self.latest.run(draw, self._show, self._fail)
 
     def _show(self, result: tuple[RenderedHandout, list[bytes]]) -> None:
+        if not still_there(self, self.view):
+            return
         rendered, pages = result
         self.pending = False
         self.rendered = rendered
@@ -76,6 +85,8 @@ class LivePreview(QObject):
         self.shown.emit(rendered)
 
     def _fail(self, message: str) -> None:
+        if not still_there(self, self.view):
+            return
         self.pending = False
         self.rendered = None
         self.view.show_message(message)

@@ -33,6 +33,13 @@ def printer_name(printer: QPrinter) -> str:
 
 def paint_pages(printer: QPrinter, documents: Sequence[Sequence[bytes]]) -> int:
     """Print every page of every document in one job; returns the number of pages."""
+    images = [QImage.fromData(page) for document in documents for page in document]
+    if not images or any(image.isNull() for image in images):
+        # Never send blank sheets (an image format missing from this Qt install).
+        raise FrontDeskError(
+            "The handout pages could not be prepared for the printer; nothing was printed. "
+            "Save as PDF and print the file instead."
+        )
     painter = QPainter()
     if not painter.begin(printer):
         raise FrontDeskError(
@@ -41,24 +48,20 @@ def paint_pages(printer: QPrinter, documents: Sequence[Sequence[bytes]]) -> int:
         )
     pages = 0
     try:
-        for document in documents:
-            for png in document:
-                image = QImage.fromData(png, "PNG")
-                if image.isNull():
-                    continue
-                if pages and not printer.newPage():
-                    raise FrontDeskError("The printer stopped accepting pages")
-                target = QRectF(painter.viewport())
-                scale = min(target.width() / image.width(), target.height() / image.height())
-                width, height = image.width() * scale, image.height() * scale
-                box = QRectF(
-                    target.x() + (target.width() - width) / 2,
-                    target.y() + (target.height() - height) / 2,
-                    width,
-                    height,
-                )
-                painter.drawImage(box, image)
-                pages += 1
+        for image in images:
+            if pages and not printer.newPage():
+                raise FrontDeskError("The printer stopped accepting pages")
+            target = QRectF(painter.viewport())
+            scale = min(target.width() / image.width(), target.height() / image.height())
+            width, height = image.width() * scale, image.height() * scale
+            box = QRectF(
+                target.x() + (target.width() - width) / 2,
+                target.y() + (target.height() - height) / 2,
+                width,
+                height,
+            )
+            painter.drawImage(box, image)
+            pages += 1
     finally:
         painter.end()
     return pages
