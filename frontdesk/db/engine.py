@@ -18,6 +18,17 @@ from frontdesk.domain.errors import DatabaseUnavailableError
 
 SQLITE_BUSY_TIMEOUT_S = 30
 SQLITE_HEADER = b"SQLite format 3\x00"
+# How psycopg and PostgreSQL say that an open connection went away mid-call.
+CONNECTION_LOST_SIGNS = (
+    "terminating connection",
+    "server closed the connection",
+    "consuming input failed",
+    "the connection is lost",
+    "connection is closed",
+    "ssl syscall error",
+    "could not receive data from server",
+    "could not send data to server",
+)
 
 
 @dataclass(frozen=True)
@@ -163,6 +174,15 @@ def describe_connection_error(database: Database, error: Exception) -> str:
         return f"The server at {where} refused the user name or password"
     if "does not exist" in lowered and "database" in lowered:
         return f"The database {where} does not exist on the server"
+    if any(sign in lowered for sign in CONNECTION_LOST_SIGNS):
+        # The server went away in the middle of a call (restart, network, killed backend):
+        # the transaction was rolled back, and the pool reconnects on the next call.
+        return (
+            f"The connection to the database server at {where} was lost, so nothing was "
+            "saved; try again in a moment"
+        )
+    if "the database system is" in lowered:  # starting up, shutting down, in recovery
+        return f"The database server at {where} is restarting; try again in a moment"
     if "connection refused" in lowered or "could not connect" in lowered or "timeout" in lowered:
         return f"Cannot reach the database server at {where}: is it running and reachable?"
     if "file is not a database" in lowered or "file is encrypted" in lowered:
