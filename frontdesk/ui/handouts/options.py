@@ -18,7 +18,7 @@ class PersonalOptions(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.note = multiline_edit("Note for the patient", rows=3)
+        self.note = multiline_edit("Note for the patient", rows=2)
         self.note.setPlaceholderText("Optional: printed under the patient's name")
         self.note.setToolTip(f"A short personal note (up to {MAX_NOTE_LENGTH} characters)")
         self.note.textChanged.connect(self.changed)
