@@ -147,4 +147,9 @@ class AuditEntry(Base):
 
 
 # The other areas' tables register themselves on Base.metadata when imported.
-from frontdesk.db import models_handouts, models_history, models_patients  # noqa: E402, F401
+from frontdesk.db import (  # noqa: E402, F401
+    models_handouts,
+    models_history,
+    models_patients,
+    models_requests,
+)

@@ -119,12 +119,43 @@ IMAGING_MAX_AGE_MONTHS = SettingSpec(
     help="Older studies are flagged in the chart, on the request and on the day sheet.",
 )
 
+RED_FLAG_INSTRUCTION = SettingSpec(
+    "requests.red_flag_instruction",
+    "What to tell a caller who reports a red flag",
+    str,
+    "Please go to the nearest emergency department now, or call 911. These symptoms can mean "
+    "pressure on the nerves that needs treatment today; do not wait for a clinic appointment.",
+    maximum=1000,
+    help="Shown prominently on the intake form as soon as any red flag is ticked.",
+)
+URGENT_REQUEST_LIMIT_DAYS = SettingSpec(
+    "requests.urgent_limit_days",
+    "An urgent new request is overdue after",
+    int,
+    1,
+    minimum=1,
+    maximum=30,
+    unit="business days",
+)
+ROUTINE_REQUEST_LIMIT_DAYS = SettingSpec(
+    "requests.routine_limit_days",
+    "A routine new request is overdue after",
+    int,
+    3,
+    minimum=1,
+    maximum=60,
+    unit="business days",
+)
+
 ALL_SETTINGS: tuple[SettingSpec, ...] = (  # type: ignore[type-arg]
     LOCKOUT_ATTEMPTS,
     LOCKOUT_MINUTES,
     AUTO_LOCK_MINUTES,
     BACKUPS_TO_KEEP,
     IMAGING_MAX_AGE_MONTHS,
+    RED_FLAG_INSTRUCTION,
+    URGENT_REQUEST_LIMIT_DAYS,
+    ROUTINE_REQUEST_LIMIT_DAYS,
 )
 _BY_KEY = {spec.key: spec for spec in ALL_SETTINGS}
 

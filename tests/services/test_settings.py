@@ -21,6 +21,9 @@ def test_defaults_apply_until_an_admin_changes_them(context: ServiceContext) -> 
         "security.auto_lock_minutes": 10,
         "backup.keep": 10,
         "history.imaging_max_age_months": 12,
+        "requests.red_flag_instruction": settings.RED_FLAG_INSTRUCTION.default,
+        "requests.urgent_limit_days": 1,
+        "requests.routine_limit_days": 3,
     }
     saved = settings.set_setting(context, settings.AUTO_LOCK_MINUTES, "4")
     assert (saved.value, saved.is_default) == (4, False)

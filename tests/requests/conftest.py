@@ -1,0 +1,51 @@
+"""Fixtures for the requests tests: an intake form like scenario 1, a referring physician."""
+
+from __future__ import annotations
+
+import pytest
+
+from frontdesk.services import referrers
+from frontdesk.services.context import ServiceContext
+from frontdesk.services.referrers import ReferrerData, ReferrerForm
+from frontdesk.services.requests import IntakeForm
+
+
+def maria_intake(**changes: object) -> IntakeForm:
+    """Scenario 1: María José calls about her failed fusion."""
+    values: dict[str, object] = {
+        "first_name": "María José",
+        "last_name": "Núñez-García",
+        "date_of_birth": "3/4/1961",
+        "phone": "(217) 555-0188",
+        "channel": "phone",
+        "caller_name": "María José Núñez-García",
+        "caller_relationship": "self",
+        "reason": "Pain worse than before the second operation",
+        "category": "failed_back",
+        "body_regions": ("lumbar",),
+        "prior_surgery": True,
+        "prior_surgery_count": 2,
+        "prior_surgery_last_year": 2021,
+        "imaging_modality": "mri",
+        "imaging_when": "May 2024",
+        "imaging_where": "Valley Imaging Center",
+        "language": "Spanish",
+        "interpreter_needed": True,
+    }
+    values.update(changes)
+    return IntakeForm(**values)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def patel(context: ServiceContext) -> ReferrerData:
+    return referrers.save_referrer(
+        context,
+        ReferrerForm(
+            last_name="Patel",
+            first_name="Anil",
+            credentials="MD",
+            practice_name="Riverside Family Medicine",
+            fax="(217) 555-0100",
+            address="12 River Road\nSpringfield, IL 62701",
+        ),
+    )
