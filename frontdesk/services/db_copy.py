@@ -259,7 +259,7 @@ def _bytes_digest(value: Any) -> Any:
 
 
 def _bool_value(value: Any) -> Any:
-    return None if value is None else bool(value)
+    return bool(value)
 
 
 def _number_text(value: Any) -> Any:
@@ -331,7 +331,9 @@ class TableChecksum:
         for row in rows:
             values = list(row)
             for index, normalize in special:
-                values[index] = normalize(values[index])
+                value = values[index]
+                if value is not None:
+                    values[index] = normalize(value)
             digest = blake2b(
                 repr(tuple(values)).encode("utf-8", "surrogatepass"), digest_size=16
             ).digest()
