@@ -17,6 +17,7 @@ from frontdesk.cli import (
     history_commands,
     patient_io_commands,
     patients_commands,
+    requests_commands,
     users_commands,
 )
 from frontdesk.cli.common import Parser, UsageError
@@ -36,6 +37,7 @@ COMMAND_MODULES = [
     patients_commands,
     patient_io_commands,  # adds import/export to `patients`: keep after it
     history_commands,
+    requests_commands,
 ]
 
 

@@ -37,6 +37,7 @@ from frontdesk.domain.search_query import e164_search_key, format_mrn
 from frontdesk.services.changes import EVERYTHING
 from frontdesk.services.context import ServiceContext
 from frontdesk.services.demo_history import generate_histories
+from frontdesk.services.demo_requests import generate_requests
 from frontdesk.services.patients import (
     MAX_TOKENS_LENGTH,
     adjust_term_counts,
@@ -857,6 +858,15 @@ def generate(
             seed=seed,
             today=today,
             username=context.actor.username,
+        )
+        generate_requests(
+            connection,
+            first_patient_id=first_id,
+            patients=patients,
+            seed=seed,
+            today=today,
+            username=context.actor.username,
+            referrer_ids=referrer_ids,
         )
         if connection.dialect.name == "postgresql":
             for table in ("patients", "referrers"):

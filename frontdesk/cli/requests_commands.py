@@ -1,0 +1,68 @@
+"""frontdesk requests list [--state STATE] [--json]: consultation requests for scripts."""
+
+from __future__ import annotations
+
+import argparse
+
+from frontdesk.cli.common import Parser, UsageError, print_json, service_context
+from frontdesk.domain.request_states import RequestState
+from frontdesk.services import requests
+from frontdesk.services.requests import QueueFilter, QueueRow
+
+STATE_WORDS = ", ".join(state.value for state in RequestState)
+
+
+def register(subparsers: argparse._SubParsersAction[Parser]) -> None:
+    group = subparsers.add_parser("requests", help="consultation requests (the work queue)")
+    commands = group.add_subparsers(dest="requests_command", required=True, parser_class=Parser)
+    listing = commands.add_parser(
+        "list",
+        help="list requests, urgent first then oldest",
+        description="Every request (or those in one state) in the work queue's order: "
+        "urgent first, then oldest.",
+    )
+    listing.add_argument(
+        "--state", metavar="STATE", help=f"only requests in this state ({STATE_WORDS}, or open)"
+    )
+    listing.add_argument("--json", action="store_true", help="print JSON for scripts")
+    listing.set_defaults(handler=run_list)
+
+
+def _filters(state: str | None) -> QueueFilter:
+    if state is None:
+        return QueueFilter()
+    word = state.strip().lower().replace(" ", "_").replace("-", "_")
+    if word == "open":
+        return QueueFilter(open_only=True)
+    try:
+        return QueueFilter(state=RequestState(word))
+    except ValueError:
+        raise UsageError(f"unknown state {state!r} (use one of: {STATE_WORDS}, open)") from None
+
+
+def run_list(args: argparse.Namespace) -> int:
+    filters = _filters(args.state)
+    rows: list[QueueRow] = []
+    with service_context(args) as context:
+        cursor: str | None = None
+        while True:
+            page = requests.queue(context, filters, limit=requests.MAX_PAGE_SIZE, cursor=cursor)
+            rows.extend(page.rows)
+            if page.next_cursor is None:
+                break
+            cursor = page.next_cursor
+    if args.json:
+        print_json([row.to_json() for row in rows])
+        return 0
+    if not rows:
+        print("No requests.")
+        return 0
+    for row in rows:
+        flag = " OVERDUE" if row.overdue else ""
+        print(
+            f"{row.id:>7}  {row.received_at:%Y-%m-%d}  {row.urgency.label:<7} "
+            f"{row.state.label:<17} {row.mrn:<9} {row.patient_name:<30} "
+            f"{row.category.label}{flag}"
+        )
+    print(f"{len(rows)} request{'s' if len(rows) != 1 else ''}")
+    return 0
