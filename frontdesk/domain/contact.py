@@ -19,6 +19,7 @@ def clean_text(value: str | None) -> str:
     """Trim pasted text and drop control characters (keeps line breaks and tabs)."""
     if value is None:
         return ""
+    value = value.encode("utf-8", "ignore").decode("utf-8")  # lone surrogates are no text
     value = re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", "", value)
     return value.strip()
 

@@ -27,7 +27,9 @@ _MARK = "\x01"
 
 @lru_cache(maxsize=65536)
 def _ascii_lower(text: str) -> str:
-    # NFKC first so full-width letters and ligatures fold like their plain forms.
+    # NFKC first so full-width letters and ligatures fold like their plain forms. Lone
+    # surrogates (undecodable bytes from a terminal or a file) are dropped: they are no letter.
+    text = text.encode("utf-8", "ignore").decode("utf-8")
     return unidecode(unicodedata.normalize("NFKC", text)).lower()
 
 
