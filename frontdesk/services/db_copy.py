@@ -39,7 +39,7 @@ from sqlalchemy import Connection, Integer, Table, func, inspect, select, text
 from sqlalchemy.exc import DBAPIError, ProgrammingError
 
 from frontdesk.db import migrate
-from frontdesk.db.engine import Database, describe_connection_error, open_database
+from frontdesk.db.engine import Database, open_database
 from frontdesk.db.migrate import SchemaState
 from frontdesk.db.models import Base
 from frontdesk.domain.actor import Actor, workstation_name
@@ -1141,8 +1141,8 @@ def _translated(error: Exception, target: Database) -> FrontDeskError:
         )
     if _connection_lost(error):
         return DatabaseUnavailableError(
-            f"{describe_connection_error(target, error)}. The copy stopped and nothing was "
-            "written to the target; copy again when it is reachable."
+            f"A database connection was lost during the copy ({first}); nothing was written "
+            f"to {target.describe()}: copy again when both databases are reachable"
         )
     return CopyFailedError(f"The copy stopped: {first}. Nothing was written to the target.")
 

@@ -34,7 +34,7 @@ from frontdesk.db.models_handouts import HandoutVersion
 from frontdesk.db.models_history import PriorSurgery, ReceivedDocument
 from frontdesk.db.models_patients import Patient
 from frontdesk.domain.actor import Actor
-from frontdesk.domain.errors import ValidationError
+from frontdesk.domain.errors import DatabaseUnavailableError, ValidationError
 from frontdesk.domain.permissions import Role
 from frontdesk.domain.progress import Cancelled
 from frontdesk.services import audit, audit_trail, db_copy, demo, patients, practice
@@ -698,3 +698,33 @@ def test_the_owner_copies_in_and_the_application_role_works_on_the_copy(
     # A local copy of the server's database needs only the application role's read rights.
     local = _new_sqlite_url(tmp_path, "local.sqlite3")
     assert db_copy.copy_database(app_url, local).ok
+
+
+@pytest.mark.postgres
+def test_a_server_lost_during_the_copy_is_one_plain_error_and_writes_nothing(
+    demo_source: str, scratch_postgres: Callable[[], str]
+) -> None:
+    target = scratch_postgres()
+    name = make_url(target).database
+    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+
+    def cut_at_half(done: int, total: int) -> bool:
+        if done * 2 >= total > 0:
+            with admin.connect() as connection:
+                connection.execute(
+                    text(
+                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                        "WHERE datname = :name AND pid <> pg_backend_pid()"
+                    ),
+                    {"name": name},
+                )
+        return True
+
+    try:
+        with pytest.raises(DatabaseUnavailableError, match="connection was lost during the copy"):
+            db_copy.copy_database(demo_source, target, batch_size=50, progress=cut_at_half)
+    finally:
+        admin.dispose()
+    plan = db_copy.plan_copy(demo_source, target)
+    assert (plan.target_state, plan.target_rows) == (TargetState.EMPTY, 0)
+    assert db_copy.copy_database(demo_source, target).ok
