@@ -11,14 +11,14 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QSettings, Qt, QTimer, Signal
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from frontdesk import __version__
-from frontdesk.domain.actor import operating_system_actor
+from frontdesk.domain.actor import Actor, operating_system_actor
 from frontdesk.domain.errors import FrontDeskError
 from frontdesk.logs import log_file, setup_logging
 from frontdesk.paths import APP_AUTHOR, APP_NAME
-from frontdesk.services import practice
+from frontdesk.services import practice, users
 from frontdesk.services.bootstrap import make_context, open_for_use, resolve_database_url
 from frontdesk.ui.errors import install_exception_hook
 from frontdesk.ui.main_window import APP_TITLE, ChangeRelay, MainWindow, ScreenContext
@@ -27,6 +27,8 @@ from frontdesk.ui.style import apply_style
 
 if TYPE_CHECKING:
     from frontdesk.ui.first_run import FirstRunDialog
+    from frontdesk.ui.security.lock import WorkstationLock
+    from frontdesk.ui.security.sign_in import FirstAdminDialog, SignInDialog
 
 log = logging.getLogger(__name__)
 
@@ -58,8 +60,17 @@ def seconds_since_launch() -> float:
 
 
 class Launcher(QObject):
-    """First-run setup when the practice is not set up yet, then the main window."""
+    """Who is at the desk, then the main window.
 
+    No account yet: first-run setup (practice, providers and the first admin, saved
+    together), or only the first admin when the practice was set up before accounts
+    existed. Otherwise: sign in (then setup, if an admin must still finish it). The
+    signed-in user acts in every screen; the workstation lock then watches for inactivity.
+    ``first_screen_shown`` fires with whichever window appears first; ``window_shown``
+    with the first main window.
+    """
+
+    first_screen_shown = Signal(object)
     window_shown = Signal(object)
     cancelled = Signal()
 
@@ -69,41 +80,104 @@ class Launcher(QObject):
         settings: QSettings | None = None,
         notice: str = "",
         parent: QObject | None = None,
+        *,
+        lock_after_ms: int | None = None,
     ) -> None:
         super().__init__(parent)
         self.screen = screen
         self.settings = settings
         self.notice = notice
+        self.lock_after_ms = lock_after_ms
         self.first_run: FirstRunDialog | None = None
+        self.sign_in: SignInDialog | None = None
+        self.first_admin: FirstAdminDialog | None = None
+        self.lock: WorkstationLock | None = None
         self.window: MainWindow | None = None
+        self._announced = False
 
     def start(self) -> None:
-        # One small query at start: whether the practice profile and a provider exist.
-        if practice.needs_first_run(self.screen.services):
-            from frontdesk.ui.first_run import FirstRunDialog
+        # Two small queries at start: whether the practice is set up and whether accounts exist.
+        services = self.screen.services
+        needs_setup = practice.needs_first_run(services)
+        if users.has_users(services):
+            from frontdesk.ui.security.sign_in import SignInDialog
 
-            dialog = FirstRunDialog(self.screen)
-            dialog.completed.connect(lambda profile: self.open_main_window(profile.name))
-            dialog.rejected.connect(self.cancelled)
-            self.first_run = dialog
-            dialog.show()
-            dialog.activateWindow()
+            sign_in = SignInDialog(self.screen)
+            sign_in.signed_in.connect(partial(self._signed_in, needs_setup=needs_setup))
+            sign_in.rejected.connect(self.cancelled)
+            self.sign_in = sign_in
+            self._show_first(sign_in)
+        elif needs_setup:
+            self._show_first_run(create_admin=True)
+        else:
+            from frontdesk.ui.security.sign_in import FirstAdminDialog
+
+            first_admin = FirstAdminDialog(self.screen)
+            first_admin.signed_in.connect(partial(self._signed_in, needs_setup=False))
+            first_admin.rejected.connect(self.cancelled)
+            self.first_admin = first_admin
+            self._show_first(first_admin)
+
+    def _show_first(self, dialog: QWidget) -> None:
+        dialog.show()
+        dialog.activateWindow()
+        self._announce(dialog)
+
+    def _announce(self, widget: QWidget) -> None:
+        if not self._announced:
+            self._announced = True
+            self.first_screen_shown.emit(widget)
+
+    def _show_first_run(self, *, create_admin: bool) -> None:
+        from frontdesk.ui.first_run import FirstRunDialog
+
+        dialog = FirstRunDialog(self.screen, create_admin=create_admin)
+        dialog.completed.connect(lambda profile: self._set_up(dialog, profile))
+        dialog.rejected.connect(self.cancelled)
+        self.first_run = dialog
+        self._show_first(dialog)
+
+    def _set_up(self, dialog: FirstRunDialog, profile: object) -> None:
+        if dialog.actor is not None:
+            self.screen = self.screen.for_actor(dialog.actor)
+        self.open_main_window(getattr(profile, "name", ""))
+
+    def _signed_in(self, actor: Actor, *, needs_setup: bool) -> None:
+        self.screen = self.screen.for_actor(actor)
+        if needs_setup:
+            # Accounts exist but the practice is not set up: the admin finishes it.
+            self._show_first_run(create_admin=False)
         else:
             self.open_main_window()
 
     def open_main_window(self, practice_name: str = "") -> MainWindow:
-        window = MainWindow(self.screen, self.settings, practice_name=practice_name)
-        self.window = window
-        window.show()
+        window = self._new_window(self.screen, practice_name)
         if self.notice:
             window.statusBar().showMessage(self.notice, 15_000)
-        if not practice_name:
-            # The title is not needed to start working: fetch it after the window shows.
-            self.screen.runner.run(
-                partial(practice.get_profile, self.screen.services), window.show_practice
-            )
+        from frontdesk.ui.security.lock import WorkstationLock
+
+        self.lock = WorkstationLock(
+            self.screen, self._new_window, idle_limit_ms=self.lock_after_ms, parent=self
+        )
+        self.lock.attach(window)
+        self.lock.user_switched.connect(self._switched)
+        self._announce(window)
         self.window_shown.emit(window)
         return window
+
+    def _new_window(self, screen: ScreenContext, practice_name: str = "") -> MainWindow:
+        """A main window acting as ``screen``'s user (also for a user switch at the lock)."""
+        self.screen = screen
+        window = MainWindow(screen, self.settings, practice_name=practice_name)
+        self.window = window
+        window.show()
+        if not practice_name:
+            # The title is not needed to start working: fetch it after the window shows.
+            screen.runner.run(partial(practice.get_profile, screen.services), window.show_practice)
+        return window
+
+    def _switched(self, window: MainWindow) -> None:
+        self.window = window
 
 
 def make_application() -> QApplication:
@@ -131,7 +205,7 @@ def startup_error_dialog(error: FrontDeskError) -> QMessageBox:
     return box
 
 
-def _quit_when_idle(app: QApplication, window: MainWindow) -> None:
+def _quit_when_idle(app: QApplication, window: QWidget) -> None:
     def report() -> None:
         window.repaint()  # the first full paint counts as part of "shown"
         print(f"{seconds_since_launch():.3f}", flush=True)
@@ -148,6 +222,27 @@ def _start_change_hub(screen: ScreenContext, relay: ChangeRelay) -> Callable[[],
     hub.changed.connect(relay.changed)
     hub.start()
     return hub.stop
+
+
+def _back_up_if_due(window: MainWindow) -> None:
+    """The daily safety copy of a SQLite database, on the runner; the status bar says how
+    it went (never a dialog: the person at the desk has work to do)."""
+    from frontdesk.services import backup
+
+    screen = window.screen
+
+    def done(result: object) -> None:
+        path = getattr(result, "path", None)
+        if path is not None:
+            window.statusBar().showMessage(f"Daily backup saved: {path.name}", 10_000)
+
+    def failed(message: str) -> None:
+        log.warning("the automatic backup failed")
+        window.statusBar().showMessage(
+            f"The daily backup did not work: {message} An admin can back up in Admin.", 60_000
+        )
+
+    screen.runner.run(partial(backup.backup_if_due, screen.services), done, failed)
 
 
 def run_app(database: str | None) -> int:
@@ -173,12 +268,17 @@ def run_app(database: str | None) -> int:
         launcher.cancelled.connect(app.quit)
         launcher.window_shown.connect(lambda _window: app.setQuitOnLastWindowClosed(True))
         if os.environ.get(QUIT_WHEN_SHOWN_ENV) == "1":
-            launcher.window_shown.connect(lambda window: _quit_when_idle(app, window))
+            # The first screen a person can use: the sign-in (or setup) or the main window.
+            launcher.first_screen_shown.connect(lambda window: _quit_when_idle(app, window))
         # After the first paint: the window is usable before the watcher is loaded.
         launcher.window_shown.connect(
             lambda _window: QTimer.singleShot(
                 0, lambda: stops.append(_start_change_hub(screen, relay))
             )
+        )
+        # After the first paint too: never block the start for a backup.
+        launcher.window_shown.connect(
+            lambda window: QTimer.singleShot(0, lambda: _back_up_if_due(window))
         )
         try:
             launcher.start()

@@ -1,4 +1,5 @@
-"""First-run setup: the practice profile and at least one provider, saved together."""
+"""First-run setup: the practice profile, at least one provider and the first admin account,
+saved together."""
 
 from __future__ import annotations
 
@@ -22,11 +23,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from frontdesk.domain.actor import Actor
 from frontdesk.domain.contact import clean_text
-from frontdesk.services import practice
-from frontdesk.services.practice import ProviderForm
+from frontdesk.services import practice, users
+from frontdesk.services.context import ServiceContext
+from frontdesk.services.practice import PracticeProfileData, PracticeProfileForm, ProviderForm
+from frontdesk.services.users import NewUserForm
 from frontdesk.ui.admin.profile_form import PracticeProfileFields
 from frontdesk.ui.main_window import ScreenContext
+from frontdesk.ui.security.account_fields import AccountFields
 from frontdesk.ui.style import mark_primary
 from frontdesk.ui.widgets.form import (
     Banner,
@@ -146,6 +151,21 @@ class ProvidersPage(QWidget):
         return any(not row.is_blank() for row in self.rows)
 
 
+def set_up_and_sign_in(
+    context: ServiceContext,
+    profile: PracticeProfileForm,
+    providers: list[ProviderForm],
+    admin: NewUserForm,
+) -> tuple[PracticeProfileData | None, Actor]:
+    """The practice, its providers and the first admin in one transaction, then sign in."""
+    users.set_up_practice(context, profile, providers, admin)
+    actor = users.sign_in(context, admin.username, admin.password)
+    return practice.get_profile(context.as_actor(actor)), actor
+
+
+ACCOUNT_KEYS = frozenset({"username", "display_name", "password", "password_confirm", "role"})
+
+
 def _scrolling(widget: QWidget) -> QScrollArea:
     scroll = QScrollArea()
     scroll.setWidgetResizable(True)
@@ -155,25 +175,39 @@ def _scrolling(widget: QWidget) -> QScrollArea:
 
 
 class FirstRunDialog(QDialog):
-    """Two steps, keyboard first: Enter goes on (then finishes), Esc asks before discarding."""
+    """Keyboard first: Enter goes on (then finishes), Esc asks before discarding.
+
+    With ``create_admin`` (no account exists yet) a third step creates the first admin
+    account, saved in the same transaction as the practice; ``actor`` is then the signed-in
+    admin. Without it (an admin already signed in), the practice and providers are saved.
+    """
 
     completed = Signal(object)
 
     STEPS = (
         (
-            "Step 1 of 2: Your practice",
+            "Your practice",
             "Letters and handouts print these details. You can change them later in Admin.",
         ),
         (
-            "Step 2 of 2: Providers",
+            "Providers",
             "Add the surgeons and other providers who see patients: at least one now; "
             "you can add more later in Admin.",
         ),
+        (
+            "Your administrator account",
+            "You sign in to Front Desk with this account. As the administrator you add an "
+            "account for each colleague later, in Admin → Users.",
+        ),
     )
 
-    def __init__(self, screen: ScreenContext, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, screen: ScreenContext, parent: QWidget | None = None, *, create_admin: bool = False
+    ) -> None:
         super().__init__(parent)
         self.screen = screen
+        self.create_admin = create_admin
+        self.actor: Actor | None = None
         self.saving = False
         self._saving_rows: list[ProviderRow] = []
         self.setWindowTitle("Set up Front Desk")
@@ -184,20 +218,27 @@ class FirstRunDialog(QDialog):
         self.pages = QStackedWidget()
         self.pages.addWidget(_scrolling(self.profile))
         self.pages.addWidget(_scrolling(self.providers))
+        self.account = AccountFields()
+        if create_admin:
+            self.pages.addWidget(_scrolling(self.account))
 
         self.step_title = plain_label("", "sectionTitle")
         self.step_hint = plain_label("", "hint", wrap=True)
         self.banner = Banner()
 
         self.back_button = QPushButton("Back")
-        self.back_button.setToolTip("Back to the practice details")
+        self.back_button.setToolTip("Back to the previous step")
         self.next_button = mark_primary(QPushButton("Next"))
-        self.next_button.setToolTip("Go on to the providers (Enter)")
+        self.next_button.setToolTip("Go on to the next step (Enter)")
         self.finish_button = mark_primary(QPushButton("Save and start"))
-        self.finish_button.setToolTip("Save the practice and providers (Enter)")
+        self.finish_button.setToolTip(
+            "Save the practice, providers and your account (Enter)"
+            if create_admin
+            else "Save the practice and providers (Enter)"
+        )
         self.cancel_button = QPushButton("Cancel")
         self.cancel_button.setToolTip("Close without setting up (Esc)")
-        self.back_button.clicked.connect(lambda: self.go_to(0))
+        self.back_button.clicked.connect(lambda: self.go_to(max(0, self.step - 1)))
         self.next_button.clicked.connect(self.next_step)
         self.finish_button.clicked.connect(self.finish)
         self.cancel_button.clicked.connect(self.reject)
@@ -233,35 +274,42 @@ class FirstRunDialog(QDialog):
     def step(self) -> int:
         return self.pages.currentIndex()
 
+    @property
+    def last_step(self) -> int:
+        return self.pages.count() - 1
+
     def go_to(self, step: int) -> None:
         self.pages.setCurrentIndex(step)
         title, hint = self.STEPS[step]
-        self.step_title.setText(title)
+        self.step_title.setText(f"Step {step + 1} of {self.last_step + 1}: {title}")
         self.step_hint.setText(hint)
-        first = step == 0
+        first, last = step == 0, step == self.last_step
         self.back_button.setVisible(not first)
-        self.next_button.setVisible(first)
-        self.finish_button.setVisible(not first)
+        self.next_button.setVisible(not last)
+        self.finish_button.setVisible(last)
         # Enter presses the one obvious next button.
-        self.next_button.setDefault(first)
-        self.finish_button.setDefault(not first)
-        if first:
+        self.next_button.setDefault(not last)
+        self.finish_button.setDefault(last)
+        if step == 0:
             self.profile.name.setFocus()
-        else:
+        elif step == 1:
             self.providers.rows[0].edits["first_name"].setFocus()
+        else:
+            self.account.first_field().setFocus()
 
     def next_step(self) -> None:
-        problems = self.profile.precheck()
-        self.profile.show_messages(problems)
-        if problems:
-            self.banner.show_message("error", "Please correct the marked fields.")
-            return
+        if self.step == 0:
+            problems = self.profile.precheck()
+            self.profile.show_messages(problems)
+            if problems:
+                self.banner.show_message("error", "Please correct the marked fields.")
+                return
         self.banner.clear()
-        self.go_to(1)
+        self.go_to(min(self.step + 1, self.last_step))
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not event.modifiers():
-            if self.step == 0:
+            if self.step < self.last_step:
                 self.next_step()
             else:
                 self.finish()
@@ -273,20 +321,38 @@ class FirstRunDialog(QDialog):
     def finish(self) -> None:
         if self.saving:
             return
+        if self.create_admin:
+            problems = self.account.precheck()
+            if problems:
+                self.account.show_messages(problems)
+                self.banner.show_message(
+                    "error", "Not saved yet: please correct the marked fields."
+                )
+                return
         rows = self.providers.rows_to_save()
         for row in self.providers.rows:
             row.fields.clear_messages()
         self.profile.fields.clear_messages()
+        self.account.fields.clear_messages()
         self.saving = True
         self._enable(False)
         self.banner.show_message("info", "Saving…")
         self._saving_rows = rows
-        call = partial(
-            practice.complete_first_run,
-            self.screen.services,
-            self.profile.form(),
-            [row.form() for row in rows],
-        )
+        if self.create_admin:
+            call: Any = partial(
+                set_up_and_sign_in,
+                self.screen.services,
+                self.profile.form(),
+                [row.form() for row in rows],
+                self.account.form(),
+            )
+        else:
+            call = partial(
+                practice.complete_first_run,
+                self.screen.services,
+                self.profile.form(),
+                [row.form() for row in rows],
+            )
         self.screen.runner.run(keeping_form_errors(call), self._on_result, self._on_error)
 
     def _enable(self, enabled: bool) -> None:
@@ -301,12 +367,15 @@ class FirstRunDialog(QDialog):
             self._show_rejected(result)
             return
         self.banner.clear()
+        if isinstance(result, tuple):
+            result, self.actor = result
         self.completed.emit(result)
         self.done(QDialog.DialogCode.Accepted)
 
     def _show_rejected(self, rejected: Rejected) -> None:
         profile_messages: dict[str, str] = {}
         row_messages: dict[int, dict[str, str]] = {}
+        account_messages: dict[str, str] = {}
         other: list[str] = []
         for key, message in rejected.fields.items():
             prefix, dot, name = key.partition(".")
@@ -314,8 +383,12 @@ class FirstRunDialog(QDialog):
                 row_messages.setdefault(int(prefix[8:]), {})[name] = message
             elif key in self.profile.fields:
                 profile_messages[key] = message
+            elif self.create_admin and key in ACCOUNT_KEYS:
+                account_messages[key] = message
             else:
                 other.append(message)
+        if account_messages:
+            self.account.show_messages(account_messages)
         # Provider messages first, so focus ends on the page the user is sent to.
         for index, messages in row_messages.items():
             if index < len(self._saving_rows):
@@ -327,6 +400,9 @@ class FirstRunDialog(QDialog):
             self.go_to(1)
             first = min(row_messages)
             self._saving_rows[first].fields.show_messages(row_messages[first])
+        elif account_messages:
+            self.go_to(2)
+            self.account.show_messages(account_messages)
         summary = "; ".join(other) if other else "please correct the marked fields"
         self.banner.show_message("error", f"Not saved yet: {summary}.")
 
@@ -338,7 +414,7 @@ class FirstRunDialog(QDialog):
     # Leaving ------------------------------------------------------------------------------
 
     def has_typed_data(self) -> bool:
-        return self.profile.has_text() or self.providers.has_text()
+        return self.profile.has_text() or self.providers.has_text() or self.account.has_text()
 
     def reject(self) -> None:
         if self.saving:
@@ -352,7 +428,7 @@ class FirstRunDialog(QDialog):
             self,
             "Discard the setup?",
             "What you typed will be lost and Front Desk will close. The practice is set up "
-            "only when you finish both steps.",
+            "only when you finish every step.",
             QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
             QMessageBox.StandardButton.Cancel,
         )

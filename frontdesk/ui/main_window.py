@@ -11,7 +11,7 @@ from __future__ import annotations
 import importlib
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QObject, QSettings, Qt, Signal
@@ -31,6 +31,8 @@ from PySide6.QtWidgets import (
 )
 
 from frontdesk import __version__
+from frontdesk.domain.actor import Actor
+from frontdesk.domain.permissions import Permission
 from frontdesk.logs import log_file
 from frontdesk.paths import data_dir
 from frontdesk.services.context import ServiceContext
@@ -61,6 +63,14 @@ class ScreenContext:
     def user_label(self) -> str:
         return self.services.actor.label
 
+    def for_actor(self, actor: Actor) -> ScreenContext:
+        """The same database, runner and change hub, acting as ``actor`` (after a sign-in).
+
+        The one place the acting user changes: screens built with the returned context
+        make every service call as that user.
+        """
+        return replace(self, services=self.services.as_actor(actor))
+
 
 class ChangeRelay(QObject):
     """Stands in for the change hub from the first moment, so screens can connect at once
@@ -81,6 +91,8 @@ class Area:
     # only the area shown first. None: not built yet; an honest empty state says what will be.
     factory: str | AreaFactory | None
     summary: str
+    # Only users whose role has this permission see the area (the services refuse anyway).
+    permission: Permission | None = None
 
 
 AREAS: list[Area] = [
@@ -122,6 +134,13 @@ AREAS: list[Area] = [
         "frontdesk.ui.admin.area:AdminArea",
         "The practice profile, locations and providers.",
     ),
+    Area(
+        "audit",
+        "Audit",
+        "frontdesk.ui.audit.area:AuditArea",
+        "Who opened or changed what: the audit trail, a patient's access report and its check.",
+        Permission.VIEW_AUDIT,
+    ),
 ]
 
 HOOKS = {
@@ -162,7 +181,12 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.screen = screen
         self.settings = settings if settings is not None else QSettings()
-        self.areas = list(AREAS if areas is None else areas)
+        actor = screen.services.actor
+        self.areas = [
+            area
+            for area in (AREAS if areas is None else areas)
+            if area.permission is None or actor.can(area.permission)
+        ]
         self._widgets: dict[str, QWidget] = {}
         self.about_dialog: AboutDialog | None = None
         self.setWindowTitle(f"{APP_TITLE} — {practice_name}" if practice_name else APP_TITLE)
@@ -387,7 +411,8 @@ class AboutDialog(QDialog):
             ("Ctrl+F", "Search in the current area"),
             ("Ctrl+N", "New item in the current area"),
             ("Ctrl+P", "Print, where printing applies"),
-            ("Ctrl+1 … Ctrl+6", "Go to Today, Requests, Schedule, Patients, Handouts, Admin"),
+            ("Ctrl+1, Ctrl+2 …", "Go to the first, second … area of the sidebar"),
+            ("Ctrl+L", "Lock the screen now (your password unlocks it)"),
             ("Enter / Esc", "Save / cancel a form (Esc asks before discarding changes)"),
             ("F1", "This window"),
         ):

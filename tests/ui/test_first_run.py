@@ -11,9 +11,11 @@ from PIL import Image
 from PySide6.QtCore import QSettings, Qt
 from pytestqt.qtbot import QtBot
 
-from frontdesk.services import practice
+from frontdesk.domain.permissions import Role
+from frontdesk.services import practice, users
 from frontdesk.services.context import ServiceContext
 from frontdesk.services.practice import PracticeProfileForm, ProviderForm
+from frontdesk.services.users import NewUserForm
 from frontdesk.ui.app import Launcher
 from frontdesk.ui.first_run import FirstRunDialog
 from frontdesk.ui.main_window import ScreenContext
@@ -146,12 +148,21 @@ def test_a_complete_setup_saves_everything_and_opens_the_main_window(
     qtbot.waitUntil(lambda: len(dialog.providers.rows) == 2)
     fill_provider(qtbot, dialog, 1, "Seán", "Ó Briain", "DO", "")
     qtbot.mouseClick(dialog.providers.add_button, Qt.MouseButton.LeftButton)  # left blank
+    press_enter(qtbot, dialog.providers.rows[1].edits["credentials"])
+    # No account exists yet: the last step creates the first admin, saved with the practice.
+    assert dialog.step == 2
+    account = dialog.account
+    type_into(qtbot, account.username, "maria.lopez")
+    type_into(qtbot, account.display_name, "Maria Lopez")
+    type_into(qtbot, account.passwords.password, "violet canoe morning")
+    type_into(qtbot, account.passwords.confirm, "violet canoe morning")
     with qtbot.waitSignal(launcher.window_shown, timeout=10_000) as shown:
-        press_enter(qtbot, dialog.providers.rows[1].edits["credentials"])
+        press_enter(qtbot, account.passwords.confirm)
 
     window = shown.args[0]
     qtbot.addWidget(window)
     assert window.isVisible()
+    assert window.screen.services.actor.username == "maria.lopez"
     assert not dialog.isVisible()
     assert "Lakeside Spine Center" in window.windowTitle()
     profile = practice.get_profile(context)
@@ -163,7 +174,7 @@ def test_a_complete_setup_saves_everything_and_opens_the_main_window(
     assert not practice.needs_first_run(context)
 
 
-def test_a_practice_already_set_up_opens_straight_to_the_main_window(
+def test_a_practice_already_set_up_opens_the_main_window_after_sign_in(
     qtbot: QtBot, screen: ScreenContext, context: ServiceContext, tmp_path: Path
 ) -> None:
     practice.complete_first_run(
@@ -171,9 +182,16 @@ def test_a_practice_already_set_up_opens_straight_to_the_main_window(
         PracticeProfileForm(name="Hillside Spine", main_phone="217-555-0100"),
         [ProviderForm(first_name="Ana", last_name="Lindqvist")],
     )
+    users.create_first_admin(context, NewUserForm("ana.admin", "violet canoe morning", Role.ADMIN))
     launcher = Launcher(screen, QSettings(str(tmp_path / "desk.ini"), QSettings.Format.IniFormat))
-    with qtbot.waitSignal(launcher.window_shown) as shown:
-        launcher.start()
+    launcher.start()
+    sign_in = launcher.sign_in
+    assert sign_in is not None
+    qtbot.addWidget(sign_in)
+    sign_in.form.username.setText("ana.admin")
+    sign_in.form.password.setText("violet canoe morning")
+    with qtbot.waitSignal(launcher.window_shown, timeout=10_000) as shown:
+        sign_in.form.submit()
     window = shown.args[0]
     qtbot.addWidget(window)
     assert launcher.first_run is None

@@ -77,7 +77,7 @@ def test_sidebar_lists_every_area_and_opens_the_one_clicked(
 ) -> None:
     window = open_window(qtbot, screen, settings_path)
     titles = [window.sidebar.item(row).text() for row in range(window.sidebar.count())]
-    assert titles == ["Today", "Requests", "Schedule", "Patients", "Handouts", "Admin"]
+    assert titles == ["Today", "Requests", "Schedule", "Patients", "Handouts", "Admin", "Audit"]
     assert window.current_key() == "today"
     today = window.stack.currentWidget()
     assert isinstance(today, EmptyState)

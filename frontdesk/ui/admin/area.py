@@ -1,14 +1,23 @@
-"""The Admin area: tabs for the practice profile, locations and providers."""
+"""The Admin area: tabs for the practice profile, locations, providers, and for those allowed,
+users, security settings, and backup and restore."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
+from frontdesk.domain.permissions import Permission
 from frontdesk.ui.admin.locations import LocationsPanel
 from frontdesk.ui.admin.profile_editor import ProfileEditor
 from frontdesk.ui.admin.providers import ProvidersPanel
 from frontdesk.ui.main_window import ScreenContext
 from frontdesk.ui.widgets.form import plain_label
+
+if TYPE_CHECKING:
+    from frontdesk.ui.security.backup_panel import BackupPanel
+    from frontdesk.ui.security.settings_panel import SecuritySettingsPanel
+    from frontdesk.ui.security.users_panel import UsersPanel
 
 
 class AdminArea(QWidget):
@@ -23,18 +32,43 @@ class AdminArea(QWidget):
         self.tabs.addTab(self.profile, "Practice profile")
         self.tabs.addTab(self.locations, "Locations")
         self.tabs.addTab(self.providers, "Providers")
+        # Tabs a role may not use are not built at all (the services refuse them anyway).
+        actor = screen.services.actor
+        self.users: UsersPanel | None = None
+        self.security: SecuritySettingsPanel | None = None
+        self.backups: BackupPanel | None = None
+        if actor.can(Permission.MANAGE_USERS):
+            from frontdesk.ui.security.users_panel import UsersPanel
+
+            self.users = UsersPanel(screen)
+            self.tabs.addTab(self.users, "Users")
+        if actor.can(Permission.EDIT_PRACTICE):
+            from frontdesk.ui.security.settings_panel import SecuritySettingsPanel
+
+            self.security = SecuritySettingsPanel(screen)
+            self.tabs.addTab(self.security, "Security")
+        if actor.can(Permission.BACKUP):
+            from frontdesk.ui.security.backup_panel import BackupPanel
+
+            self.backups = BackupPanel(screen)
+            self.tabs.addTab(self.backups, "Backup and restore")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 8)
         layout.addWidget(plain_label("Admin", "pageTitle"))
         layout.addWidget(self.tabs, 1)
 
     def new_item(self) -> bool:
-        """Ctrl+N adds a location or provider on their tabs; the profile tab has no 'new'."""
+        """Ctrl+N adds a location, provider or user on their tabs; other tabs have no 'new'."""
         current = self.tabs.currentWidget()
         if current is self.locations or current is self.providers:
             current.new_record()
             return True
+        if self.users is not None and current is self.users:
+            self.users.new_user()
+            return True
         return False
 
     def can_close(self) -> bool:
-        return self.profile.can_close()
+        if not self.profile.can_close():
+            return False
+        return self.security is None or self.security.can_close()

@@ -1,0 +1,126 @@
+"""How audit entries read on screen: plain words for actions and records, local times."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+from frontdesk.services.audit_trail import AuditEntryData
+from frontdesk.services.patients import PatientSummary
+
+# The trail stores short codes; people read these. Unknown codes show as themselves.
+ACTIONS: dict[str, str] = {
+    "view": "Opened",
+    "create": "Created",
+    "update": "Changed",
+    "delete": "Deleted",
+    "print": "Printed",
+    "export": "Exported",
+    "merge": "Merged",
+    "merged_into": "Merged into",
+    "sign_in": "Signed in",
+    "sign_in_failed": "Sign-in refused",
+    "password_change": "Changed own password",
+    "password_change_failed": "Password change refused",
+    "password_reset": "Password reset by an admin",
+    "backup": "Backed up",
+    "restore": "Restored",
+    "delete_summary": "Deleted (summary)",
+}
+ENTITIES: dict[str, str] = {
+    "patients": "Patient chart",
+    "users": "User account",
+    "settings": "Setting",
+    "practice_profile": "Practice profile",
+    "providers": "Provider",
+    "locations": "Location",
+    "referrers": "Referring physician",
+    "audit_access_report": "Access report",
+    "audit_entries": "Audit trail",
+    "database": "Database",
+    "prior_surgeries": "Surgery history",
+    "imaging_studies": "Imaging study",
+    "history_summary": "History summary",
+}
+# Fields that are bookkeeping, not something a person changed.
+QUIET_FIELDS = frozenset({"version", "updated_at", "updated_by", "created_at", "created_by"})
+
+
+def action_text(code: str) -> str:
+    return ACTIONS.get(code, code.replace("_", " "))
+
+
+def entity_text(code: str) -> str:
+    return ENTITIES.get(code, code.replace("_", " "))
+
+
+def when_text(moment: datetime) -> str:
+    return moment.astimezone().strftime("%Y-%m-%d %H:%M:%S")
+
+
+def record_text(entry: AuditEntryData) -> str:
+    name = entity_text(entry.entity)
+    return f"{name} #{entry.entity_id}" if entry.entity_id else name
+
+
+def patient_text(summary: PatientSummary | None, patient_id: int | None) -> str:
+    if patient_id is None:
+        return ""
+    if summary is None:
+        return f"Chart #{patient_id}"
+    return f"{summary.display_name} ({summary.mrn})"
+
+
+def field_text(name: str) -> str:
+    return name.replace("_", " ")
+
+
+def value_text(value: Any) -> str:
+    """A stored value as one line: text as typed, others as JSON (never markup)."""
+    if value is None:
+        return "—"
+    if isinstance(value, str):
+        return value if value else "(empty)"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+def summary_text(entry: AuditEntryData) -> str:
+    """What the details say, in a few words (field names, never their values)."""
+    details = entry.details
+    changes = details.get("changes")
+    if isinstance(changes, dict):
+        names = [field_text(key) for key in changes if key not in QUIET_FIELDS]
+        return "Changed: " + ", ".join(names) if names else ""
+    if isinstance(details.get("values"), dict):
+        return "New record"
+    parts = []
+    for key, value in details.items():
+        if key in ("changes", "values"):
+            continue
+        if isinstance(value, dict | list):
+            value = json.dumps(value, ensure_ascii=False, sort_keys=True)
+        parts.append(f"{field_text(key)}: {value_text(value)}")
+    return "; ".join(parts)
+
+
+def detail_rows(entry: AuditEntryData) -> tuple[tuple[str, ...], list[tuple[str, ...]]]:
+    """The details as a table: (headers, rows). Updates show each field's before and after."""
+    details = entry.details
+    changes = details.get("changes")
+    if isinstance(changes, dict):
+        rows = []
+        for key, change in changes.items():
+            if isinstance(change, dict):
+                rows.append(
+                    (field_text(key), value_text(change.get("old")), value_text(change.get("new")))
+                )
+            else:
+                rows.append((field_text(key), "", value_text(change)))
+        return ("Field", "Before", "After"), rows
+    values = details.get("values")
+    if isinstance(values, dict):
+        return ("Field", "Value"), [(field_text(k), value_text(v)) for k, v in values.items()]
+    return ("Detail", "Value"), [(field_text(k), value_text(v)) for k, v in details.items()]

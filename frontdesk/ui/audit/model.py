@@ -1,0 +1,185 @@
+"""The lazy audit table: a page of entries at a time, following the service's keyset cursor."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+
+from frontdesk.services.audit_trail import AuditCursor, AuditEntryData, AuditPage
+from frontdesk.services.patients import PatientSummary
+from frontdesk.ui.audit.display import (
+    action_text,
+    patient_text,
+    record_text,
+    summary_text,
+    when_text,
+)
+from frontdesk.ui.runner import Runner
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+
+COLUMNS = ("When", "User", "Workstation", "Action", "Record", "Patient", "Details", "#")
+WHEN, USER, WORKSTATION, ACTION, RECORD, PATIENT, DETAILS, NUMBER = range(len(COLUMNS))
+ENTRY_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+@dataclass(frozen=True)
+class AuditRows:
+    """One page of entries, with the charts they name (to show who, not a number)."""
+
+    page: AuditPage
+    patients: Mapping[int, PatientSummary] = field(default_factory=dict)
+
+
+# cursor (None: the first page) -> that page; runs on a worker thread.
+AuditFetcher = Callable[[AuditCursor | None], AuditRows]
+
+
+class AuditTableModel(QAbstractTableModel):
+    """Holds only the pages fetched so far; Qt's ``fetchMore`` reads the next when a view
+    scrolls to the end. ``show(fetch)`` starts over with a new filter; pages of an older
+    filter still on their way are dropped."""
+
+    page_appended = Signal(int)
+    fetch_failed = Signal(str)
+
+    def __init__(self, runner: Runner, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.runner = runner
+        self.fetch: AuditFetcher | None = None
+        self._entries: list[AuditEntryData] = []
+        self._texts: list[tuple[str, ...] | None] = []
+        self._patients: dict[int, PatientSummary] = {}
+        self._cursor: AuditCursor | None = None
+        self._more = False
+        self._fetching = False
+        self._generation = 0
+        self.loaded_once = False
+
+    def show(self, fetch: AuditFetcher) -> None:
+        self.beginResetModel()
+        self._generation += 1
+        self.fetch = fetch
+        self._entries, self._texts, self._patients = [], [], {}
+        self._cursor, self._more, self._fetching = None, True, False
+        self.loaded_once = False
+        self.endResetModel()
+        self.fetchMore()
+
+    @property
+    def is_fetching(self) -> bool:
+        return self._fetching
+
+    @property
+    def has_more(self) -> bool:
+        return self._more
+
+    def canFetchMore(self, parent: AnyIndex = QModelIndex()) -> bool:  # noqa: B008
+        return not parent.isValid() and self._more and not self._fetching and self.fetch is not None
+
+    def fetchMore(self, parent: AnyIndex = QModelIndex()) -> None:  # noqa: B008
+        if not self.canFetchMore(parent) or self.fetch is None:
+            return
+        self._fetching = True
+        generation, cursor, fetch = self._generation, self._cursor, self.fetch
+
+        def arrived(rows: AuditRows) -> None:
+            self._append(generation, rows)
+
+        def failed(message: str) -> None:
+            if generation == self._generation:
+                self._fetching = False
+                self._more = False
+                self.fetch_failed.emit(message)
+
+        self.runner.run(lambda: fetch(cursor), arrived, failed)
+
+    def _append(self, generation: int, rows: AuditRows) -> None:
+        if generation != self._generation:
+            return
+        self._fetching = False
+        self._patients.update(rows.patients)
+        entries = rows.page.entries
+        if entries:
+            first = len(self._entries)
+            self.beginInsertRows(QModelIndex(), first, first + len(entries) - 1)
+            self._entries.extend(entries)
+            self._texts.extend([None] * len(entries))
+            self.endInsertRows()
+        self._cursor = rows.page.next_cursor
+        self._more = self._cursor is not None
+        self.loaded_once = True
+        self.page_appended.emit(len(entries))
+
+    # Reading -----------------------------------------------------------------------------
+
+    def entry(self, row: int) -> AuditEntryData:
+        return self._entries[row]
+
+    def patient(self, patient_id: int | None) -> PatientSummary | None:
+        return self._patients.get(patient_id) if patient_id is not None else None
+
+    def entries(self) -> list[AuditEntryData]:
+        return list(self._entries)
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._entries)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def texts(self, row: int) -> tuple[str, ...]:
+        shown = self._texts[row]
+        if shown is None:
+            entry = self._entries[row]
+            shown = (
+                when_text(entry.at),
+                entry.username,
+                entry.workstation,
+                action_text(entry.action),
+                record_text(entry),
+                patient_text(self.patient(entry.patient_id), entry.patient_id),
+                summary_text(entry),
+                str(entry.id),
+            )
+            self._texts[row] = shown
+        return shown
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._entries):
+            return None
+        if role in (
+            Qt.ItemDataRole.DisplayRole,
+            Qt.ItemDataRole.AccessibleTextRole,
+            Qt.ItemDataRole.ToolTipRole,
+        ):
+            return self.texts(index.row())[index.column()]
+        if role == ENTRY_ROLE:
+            return self._entries[index.row()].id
+        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == NUMBER:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def headerData(
+        self,
+        section: int,
+        orientation: Qt.Orientation,
+        role: int = Qt.ItemDataRole.DisplayRole,
+    ) -> Any:
+        if (
+            role == Qt.ItemDataRole.DisplayRole
+            and orientation == Qt.Orientation.Horizontal
+            and 0 <= section < len(COLUMNS)
+        ):
+            return COLUMNS[section]
+        return super().headerData(section, orientation, role)

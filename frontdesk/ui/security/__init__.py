@@ -1,0 +1,1 @@
+"""Sign-in, the lock screen, user accounts, security settings, backup and restore screens."""

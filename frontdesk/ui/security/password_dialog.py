@@ -1,0 +1,236 @@
+"""Passwords: "Change my password" for everyone, and an admin's reset of someone else's."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QMessageBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from frontdesk.domain.errors import ValidationError
+from frontdesk.services import users
+from frontdesk.services.users import UserData
+from frontdesk.ui.main_window import ScreenContext
+from frontdesk.ui.security.account_fields import PasswordPair, password_edit
+from frontdesk.ui.style import mark_primary
+from frontdesk.ui.widgets.form import (
+    Banner,
+    FormFields,
+    Rejected,
+    add_form_row,
+    form_layout,
+    keeping_form_errors,
+    plain_label,
+)
+
+
+class PasswordDialog(QDialog):
+    """A small form that sets a password: Enter saves, Esc asks before dropping typed text."""
+
+    saved = Signal(object)
+
+    def __init__(
+        self, screen: ScreenContext, title: str, intro: str, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.screen = screen
+        self.saving = False
+        self.setWindowTitle(title)
+        self.setAccessibleName(title)
+        self.fields = FormFields()
+        self.banner = Banner()
+        self.form = form_layout()
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
+        self.save_button.setText("Save password")
+        self.save_button.setToolTip("Save (Enter)")
+        mark_primary(self.save_button)
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setToolTip("Cancel (Esc)")
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(plain_label(title, "sectionTitle"))
+        layout.addWidget(plain_label(intro, "hint", wrap=True))
+        layout.addWidget(self.banner)
+        layout.addLayout(self.form)
+        layout.addStretch(1)
+        layout.addWidget(self.buttons)
+        self.setMinimumWidth(560)
+
+    # What each kind supplies.
+    def precheck(self) -> dict[str, str]:
+        raise NotImplementedError
+
+    def call(self) -> Callable[[], Any]:
+        raise NotImplementedError
+
+    def has_text(self) -> bool:
+        raise NotImplementedError
+
+    def done_message(self) -> str:
+        raise NotImplementedError
+
+    def save(self) -> None:
+        if self.saving:
+            return
+        problems = self.precheck()
+        if problems:
+            self.fields.show_messages(problems)
+            self.banner.show_message("error", "Not saved: please correct the marked fields.")
+            return
+        self.fields.clear_messages()
+        self.saving = True
+        self.save_button.setEnabled(False)
+        self.banner.show_message("info", "Saving…")
+        self.screen.runner.run(keeping_form_errors(self.call()), self._on_result, self._on_error)
+
+    def _on_result(self, result: Any) -> None:
+        self.saving = False
+        self.save_button.setEnabled(True)
+        if isinstance(result, Rejected):
+            unplaced = self.fields.show_messages(result.fields)
+            text = "; ".join(unplaced.values()) if unplaced else "please correct the marked fields"
+            self.banner.show_message("error", f"Not saved: {text}.")
+            return
+        self.saved.emit(result)
+        self.done(QDialog.DialogCode.Accepted)
+
+    def _on_error(self, message: str) -> None:
+        self.saving = False
+        self.save_button.setEnabled(True)
+        self.banner.show_message("error", message)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not event.modifiers():
+            self.save()
+            return
+        super().keyPressEvent(event)
+
+    def reject(self) -> None:
+        if self.saving:
+            return
+        if self.has_text() and not self.confirm_discard():
+            return
+        super().reject()
+
+    def confirm_discard(self) -> bool:
+        answer = QMessageBox.question(
+            self,
+            "Discard the new password?",
+            "The password was not changed. Close this window anyway?",
+            QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel,
+        )
+        return answer == QMessageBox.StandardButton.Discard
+
+
+class ChangePasswordDialog(PasswordDialog):
+    """The signed-in user replaces their own password; the current one proves who they are."""
+
+    def __init__(self, screen: ScreenContext, parent: QWidget | None = None) -> None:
+        actor = screen.services.actor
+        super().__init__(
+            screen,
+            "Change my password",
+            f"For {actor.label} ({actor.username}). Type your current password, then the new "
+            "one twice.",
+            parent,
+        )
+        self.current = password_edit("Current password")
+        add_form_row(self.form, self.fields, "current_password", "Current password *", self.current)
+        self.passwords = PasswordPair(
+            self.fields, "new_password", "New password", fixed_username=actor.username
+        )
+        self.passwords.add_rows(self.form, "New password *", "Repeat new password *")
+        self.current.setFocus()
+
+    def precheck(self) -> dict[str, str]:
+        problems: dict[str, str] = {}
+        if not self.current.text():
+            problems["current_password"] = "type your current password"
+        problems.update(self.passwords.problems())
+        return problems
+
+    def call(self) -> Callable[[], Any]:
+        return partial(
+            users.change_own_password,
+            self.screen.services,
+            self.current.text(),
+            self.passwords.password.text(),
+        )
+
+    def _on_error(self, message: str) -> None:
+        super()._on_error(message)
+        if "current password" in message:
+            # The service's refusal is about this field: say it there too.
+            self.fields.show_messages({"current_password": message})
+            self.current.clear()
+
+    def has_text(self) -> bool:
+        return bool(self.current.text() or self.passwords.password.text())
+
+    def done_message(self) -> str:
+        return "Your password was changed."
+
+
+class ResetPasswordDialog(PasswordDialog):
+    """An admin sets a new password for a colleague who forgot theirs (it also unlocks)."""
+
+    def __init__(
+        self, screen: ScreenContext, user: UserData, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(
+            screen,
+            f"Reset the password of {user.username}",
+            f"A new password for {user.label} ({user.username}). Tell it to them in person; "
+            "they can change it afterwards with Account → Change my password. A locked "
+            "account is unlocked too.",
+            parent,
+        )
+        self.user = user
+        self.passwords = PasswordPair(
+            self.fields, "new_password", "New password", fixed_username=user.username
+        )
+        self.passwords.add_rows(self.form, "New password *", "Repeat new password *")
+        self.passwords.password.setFocus()
+
+    def precheck(self) -> dict[str, str]:
+        return self.passwords.problems()
+
+    def call(self) -> Callable[[], Any]:
+        service = partial(
+            users.reset_password,
+            self.screen.services,
+            self.user.id,
+            self.passwords.password.text(),
+        )
+
+        def reset() -> Any:
+            try:
+                return service()
+            except ValidationError as error:
+                # The service names the field "password"; this form calls it "new_password".
+                renamed = {
+                    ("new_password" if key == "password" else key): text
+                    for key, text in error.fields.items()
+                }
+                raise ValidationError(renamed) from error
+
+        return reset
+
+    def has_text(self) -> bool:
+        return bool(self.passwords.password.text())
+
+    def done_message(self) -> str:
+        return f"The password of {self.user.username} was reset."

@@ -1,0 +1,294 @@
+"""Signing in: the form the start-up dialog and the lock screen share, and the first admin."""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QDialog,
+    QHBoxLayout,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from frontdesk.domain.actor import Actor
+from frontdesk.services import users
+from frontdesk.services.context import ServiceContext
+from frontdesk.services.users import NewUserForm
+from frontdesk.ui.main_window import APP_TITLE, ScreenContext
+from frontdesk.ui.security.account_fields import AccountFields, password_edit
+from frontdesk.ui.style import mark_primary
+from frontdesk.ui.widgets.form import (
+    Banner,
+    FormFields,
+    Rejected,
+    add_form_row,
+    form_layout,
+    keeping_form_errors,
+    line_edit,
+    plain_label,
+)
+
+
+def sign_in_call(context: ServiceContext, username: str, password: str) -> Actor:
+    return users.sign_in(context, username, password)
+
+
+class SignInForm(QWidget):
+    """User name and password; ``signed_in(Actor)`` once the services accept them.
+
+    The password is checked on the runner (Argon2 takes a noticeable moment); wrong
+    passwords, locked and deactivated accounts come back as the service's sentence.
+    """
+
+    signed_in = Signal(object)  # Actor
+
+    def __init__(
+        self, screen: ScreenContext, button_text: str = "Sign in", parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.screen = screen
+        self.checking = False
+        self.fields = FormFields()
+        self.banner = Banner()
+        self.username = line_edit("User name", max_length=60)
+        self.password = password_edit("Password")
+        self.sign_in_button = mark_primary(QPushButton(button_text))
+        self.sign_in_button.setToolTip(f"{button_text} (Enter)")
+        self.sign_in_button.setAccessibleName(button_text)
+        self.sign_in_button.clicked.connect(self.submit)
+        self.username.returnPressed.connect(self._next_from_username)
+        self.password.returnPressed.connect(self.submit)
+        form = form_layout()
+        add_form_row(form, self.fields, "username", "User name", self.username)
+        add_form_row(form, self.fields, "password", "Password", self.password)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.banner)
+        layout.addLayout(form)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.sign_in_button)
+        layout.addLayout(buttons)
+
+    def _next_from_username(self) -> None:
+        if self.password.text():
+            self.submit()
+        else:
+            self.password.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def focus_first_empty(self) -> None:
+        target = self.password if self.username.text() else self.username
+        target.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def submit(self) -> None:
+        if self.checking:
+            return
+        missing = {}
+        if not self.username.text().strip():
+            missing["username"] = "type your user name"
+        if not self.password.text():
+            missing["password"] = "type your password"
+        if missing:
+            self.fields.show_messages(missing)
+            return
+        self.fields.clear_messages()
+        self.checking = True
+        self._enable(False)
+        self.banner.show_message("info", "Checking…")
+        call = partial(
+            sign_in_call, self.screen.services, self.username.text(), self.password.text()
+        )
+        self.screen.runner.run(call, self._accepted, self._refused)
+
+    def _enable(self, enabled: bool) -> None:
+        for widget in (self.username, self.password, self.sign_in_button):
+            widget.setEnabled(enabled)
+
+    def _accepted(self, actor: Actor) -> None:
+        self.checking = False
+        self._enable(True)
+        self.banner.clear()
+        self.password.clear()
+        self.signed_in.emit(actor)
+
+    def _refused(self, message: str) -> None:
+        self.checking = False
+        self._enable(True)
+        self.show_problem(message)
+        self.password.clear()
+        self.password.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def show_problem(self, message: str) -> None:
+        self.banner.show_message("error", message)
+
+    def clear(self) -> None:
+        self.username.clear()
+        self.password.clear()
+        self.banner.clear()
+        self.fields.clear_messages()
+
+
+class SignInDialog(QDialog):
+    """At start: who is at the desk. Enter signs in; Esc (or Quit) closes Front Desk."""
+
+    signed_in = Signal(object)  # Actor
+
+    def __init__(self, screen: ScreenContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.screen = screen
+        self.actor: Actor | None = None
+        self.setWindowTitle(f"Sign in — {APP_TITLE}")
+        self.setAccessibleName(f"Sign in to {APP_TITLE}")
+        self.form = SignInForm(screen)
+        self.form.signed_in.connect(self._signed_in)
+        self.quit_button = QPushButton("Quit")
+        self.quit_button.setToolTip(f"Close {APP_TITLE} (Esc)")
+        self.quit_button.clicked.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 20, 24, 16)
+        layout.addWidget(plain_label(f"Sign in to {APP_TITLE}", "pageTitle"))
+        layout.addWidget(
+            plain_label(
+                "Use your own account: what you open and change is recorded under your name.",
+                "hint",
+                wrap=True,
+            )
+        )
+        layout.addSpacing(6)
+        layout.addWidget(self.form)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.quit_button)
+        bottom.addStretch(1)
+        layout.addLayout(bottom)
+        self.setMinimumWidth(480)
+        self.form.username.setFocus()
+
+    def _signed_in(self, actor: Actor) -> None:
+        self.actor = actor
+        self.signed_in.emit(actor)
+        self.done(QDialog.DialogCode.Accepted)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        # Enter belongs to the form (next field, then sign in), never to a default button.
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not event.modifiers():
+            self.form.submit()
+            return
+        super().keyPressEvent(event)
+
+    def reject(self) -> None:
+        if self.form.checking:
+            return
+        super().reject()
+
+
+def create_first_admin_and_sign_in(context: ServiceContext, form: NewUserForm) -> Actor:
+    users.create_first_admin(context, form)
+    return users.sign_in(context, form.username, form.password)
+
+
+class FirstAdminDialog(QDialog):
+    """A practice set up before accounts existed: create the first admin, then sign in."""
+
+    signed_in = Signal(object)  # Actor
+
+    def __init__(self, screen: ScreenContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.screen = screen
+        self.saving = False
+        self.actor: Actor | None = None
+        self.setWindowTitle(f"Create the administrator account — {APP_TITLE}")
+        self.setAccessibleName("Create the administrator account")
+        self.banner = Banner()
+        self.account = AccountFields()
+        self.save_button = mark_primary(QPushButton("Create account and sign in"))
+        self.save_button.setToolTip("Create the account and start (Enter)")
+        self.save_button.clicked.connect(self.save)
+        self.quit_button = QPushButton("Quit")
+        self.quit_button.setToolTip(f"Close {APP_TITLE} (Esc)")
+        self.quit_button.clicked.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 20, 24, 16)
+        layout.addWidget(plain_label("Create the administrator account", "pageTitle"))
+        layout.addWidget(
+            plain_label(
+                "Everyone signs in to Front Desk with their own account. Create the first one "
+                "now: it is an administrator, who then adds an account for each colleague in "
+                "Admin → Users.",
+                "hint",
+                wrap=True,
+            )
+        )
+        layout.addWidget(self.banner)
+        layout.addWidget(self.account)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.quit_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.save_button)
+        layout.addLayout(buttons)
+        self.setMinimumWidth(600)
+        self.account.first_field().setFocus()
+
+    def save(self) -> None:
+        if self.saving:
+            return
+        problems = self.account.precheck()
+        if problems:
+            self.account.show_messages(problems)
+            self.banner.show_message("error", "Not created yet: please correct the marked fields.")
+            return
+        self.saving = True
+        self.save_button.setEnabled(False)
+        self.banner.show_message("info", "Creating the account…")
+        call = partial(create_first_admin_and_sign_in, self.screen.services, self.account.form())
+        self.screen.runner.run(keeping_form_errors(call), self._on_result, self._on_error)
+
+    def _on_result(self, result: Any) -> None:
+        self.saving = False
+        self.save_button.setEnabled(True)
+        if isinstance(result, Rejected):
+            unplaced = self.account.show_messages(result.fields)
+            text = "; ".join(unplaced.values()) if unplaced else "please correct the marked fields"
+            self.banner.show_message("error", f"Not created yet: {text}.")
+            return
+        self.actor = result
+        self.signed_in.emit(result)
+        self.done(QDialog.DialogCode.Accepted)
+
+    def _on_error(self, message: str) -> None:
+        self.saving = False
+        self.save_button.setEnabled(True)
+        self.banner.show_message("error", f"Not created. {message}")
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not event.modifiers():
+            self.save()
+            return
+        super().keyPressEvent(event)
+
+    def reject(self) -> None:
+        if self.saving:
+            return
+        if self.account.has_text() and not self.confirm_quit():
+            return
+        super().reject()
+
+    def confirm_quit(self) -> bool:
+        answer = QMessageBox.question(
+            self,
+            "Quit without an account?",
+            f"{APP_TITLE} cannot be used until the administrator account exists. Quit now?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
+
+def is_password_field(widget: QWidget | None) -> bool:
+    return isinstance(widget, QLineEdit) and widget.echoMode() == QLineEdit.EchoMode.Password

@@ -1,0 +1,242 @@
+"""The workstation lock: inactivity and Ctrl+L hide every window, unsaved forms survive, and
+another user signing in is asked about the previous user's unsaved edits."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import shiboken6
+from PySide6.QtCore import QCoreApplication, QSettings, Qt
+from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QMessageBox, QWidget
+from pytestqt.qtbot import QtBot
+
+from frontdesk.domain.permissions import Role
+from frontdesk.services import practice, users
+from frontdesk.services.context import ServiceContext
+from frontdesk.services.practice import PracticeProfileForm, ProviderForm
+from frontdesk.services.users import NewUserForm
+from frontdesk.ui.main_window import MainWindow, ScreenContext
+from frontdesk.ui.patients.area import PatientsArea
+from frontdesk.ui.patients.editor import PatientEditor
+from frontdesk.ui.runner import Runner
+from frontdesk.ui.security.lock import WorkstationLock
+
+pytestmark = pytest.mark.qt_log_ignore(
+    "This plugin does not support propagateSizeHints",
+    "This plugin does not support raise",
+    "This plugin does not support grabbing the keyboard",
+)
+
+MARIA_PASSWORD = "violet canoe morning"
+JOHN_PASSWORD = "orchard staple lantern"
+TYPED = "Wilhelmina"
+
+
+@pytest.fixture
+def signed_in(context: ServiceContext) -> ServiceContext:
+    """A set-up practice, two accounts, and Maria (admin) signed in."""
+    practice.complete_first_run(
+        context,
+        PracticeProfileForm(name="Lakeside Spine Center", main_phone="217-555-0142"),
+        [ProviderForm(first_name="Ana", last_name="Lindqvist")],
+    )
+    users.create_first_admin(
+        context, NewUserForm("maria", MARIA_PASSWORD, Role.ADMIN, "Maria Lopez")
+    )
+    maria = context.as_actor(users.sign_in(context, "maria", MARIA_PASSWORD))
+    users.create_user(maria, NewUserForm("john", JOHN_PASSWORD, Role.FRONT_DESK, "John Reed"))
+    return maria
+
+
+class Desk:
+    """A main window with the lock attached, as the launcher builds it."""
+
+    def __init__(self, qtbot: QtBot, screen: ScreenContext, settings_path: Path) -> None:
+        self.qtbot = qtbot
+        self.settings = QSettings(str(settings_path), QSettings.Format.IniFormat)
+        self.windows: list[MainWindow] = []
+        self.lock = WorkstationLock(screen, self.open_window, idle_limit_ms=None)
+        self.window = self.open_window(screen)
+        self.lock.attach(self.window)
+
+    def open_window(self, screen: ScreenContext) -> MainWindow:
+        # Not given to qtbot: a user switch deletes the old window; the fixture closes the rest.
+        window = MainWindow(screen, self.settings)
+        window.show()
+        self.qtbot.waitExposed(window)
+        self.windows.append(window)
+        self.window = window
+        return window
+
+    def new_patient_form(self) -> PatientEditor:
+        self.window.show_area("patients")
+        area = self.window.current_area()
+        assert isinstance(area, PatientsArea)
+        assert area.new_item()
+        editor = area.editor
+        assert editor is not None
+        self.qtbot.waitExposed(editor)
+        return editor
+
+    def sign_in_at_lock(self, username: str, password: str) -> None:
+        form = self.lock.lock_screen.form  # type: ignore[union-attr]
+        form.username.setText(username)
+        form.password.setText(password)
+        form.submit()
+        self.qtbot.waitUntil(lambda: not form.checking, timeout=10_000)
+
+
+@pytest.fixture
+def desk(qtbot: QtBot, signed_in: ServiceContext, tmp_path: Path) -> Iterator[Desk]:
+    runner = Runner()
+    desk = Desk(qtbot, ScreenContext(signed_in, runner), tmp_path / "desk.ini")
+    yield desk
+    desk.lock.detach()
+    for window in desk.windows:
+        if not shiboken6.isValid(window):
+            continue
+        for editor in window.findChildren(PatientEditor):
+            editor._baseline = editor.fields.state()  # nothing to ask about at teardown
+        window.close()
+        window.deleteLater()
+    runner.wait_for_idle()
+    QCoreApplication.processEvents()
+
+
+def visible_windows() -> list[QWidget]:
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    return [w for w in app.topLevelWidgets() if w.isVisible()]
+
+
+def visible_texts(widget: QWidget) -> list[str]:
+    texts = []
+    for child in widget.findChildren(QWidget):
+        if not child.isVisibleTo(widget) or not child.isVisible():
+            continue
+        if isinstance(child, QLabel | QLineEdit):
+            texts.append(child.text())
+    return texts
+
+
+def test_inactivity_locks_and_typed_form_text_survives_the_unlock(qtbot: QtBot, desk: Desk) -> None:
+    editor = desk.new_patient_form()
+    first_name = editor.fields.edits["first_name"]
+    first_name.setFocus()
+    qtbot.keyClicks(first_name, TYPED)
+
+    desk.lock.set_idle_limit_ms(150)
+    qtbot.waitUntil(lambda: desk.lock.is_locked, timeout=5_000)
+
+    # Only the main window is visible, showing the lock screen: no form, no chart content.
+    assert visible_windows() == [desk.window]
+    assert not editor.isVisible()
+    assert desk.lock.lock_screen is not None and desk.lock.lock_screen.isVisible()
+    assert desk.lock.content is not None and not desk.lock.content.isVisible()
+    assert TYPED not in " ".join(visible_texts(desk.window))
+    assert "Maria Lopez (maria) was signed in" in desk.lock.lock_screen.text.text()
+    assert not desk.window.menuBar().isEnabled()
+    assert desk.window.user_label.text() == "Locked: Maria Lopez was signed in"
+
+    # A wrong password keeps it locked and says why.
+    desk.sign_in_at_lock("maria", "not the password at all")
+    assert desk.lock.is_locked
+    assert "wrong" in desk.lock.lock_screen.form.banner.text
+    assert not editor.isVisible()
+
+    with qtbot.waitSignal(desk.lock.unlocked, timeout=10_000):
+        desk.sign_in_at_lock("maria", MARIA_PASSWORD)
+    assert editor.isVisible()
+    assert editor.fields.edits["first_name"].text() == TYPED
+    assert desk.lock.content.isVisible()
+    assert desk.window.user_label.text() == "Signed in: Maria Lopez"
+    assert desk.window.menuBar().isEnabled()
+
+
+def test_ctrl_l_locks_at_once_from_the_main_window(qtbot: QtBot, desk: Desk) -> None:
+    desk.window.activateWindow()
+    qtbot.waitUntil(desk.window.isActiveWindow)
+    with qtbot.waitSignal(desk.lock.locked):
+        qtbot.keyClick(desk.window.sidebar, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    assert desk.lock.lock_screen is not None
+    assert desk.lock.lock_screen.form.username.text() == "maria"
+    # Shortcuts of the hidden areas do nothing while locked.
+    assert not desk.window.find_action.isEnabled()
+
+
+def test_another_user_at_the_lock_is_asked_about_unsaved_edits_and_cancel_keeps_them(
+    qtbot: QtBot, desk: Desk
+) -> None:
+    editor = desk.new_patient_form()
+    editor.fields.edits["first_name"].setText(TYPED)
+    desk.lock.lock()
+
+    desk.sign_in_at_lock("john", JOHN_PASSWORD)
+    question = desk.lock.switch_question
+    assert isinstance(question, QMessageBox)
+    qtbot.waitExposed(question)
+    assert "Maria Lopez left changes that are not saved" in question.text()
+    assert "New patient" in question.text()
+    assert "Signing in as John Reed closes them without saving" in question.text()
+    assert TYPED not in question.text()  # forms are named, never their contents
+
+    cancel = next(b for b in question.buttons() if b.text() == "Cancel")
+    qtbot.mouseClick(cancel, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: desk.lock.switch_question is None)
+    assert desk.lock.is_locked
+    assert desk.lock.screen.services.actor.username == "maria"
+    assert "Nothing was discarded" in desk.lock.lock_screen.form.banner.text  # type: ignore[union-attr]
+    assert not editor.isVisible()
+
+    with qtbot.waitSignal(desk.lock.unlocked, timeout=10_000):
+        desk.sign_in_at_lock("maria", MARIA_PASSWORD)
+    assert editor.fields.edits["first_name"].text() == TYPED
+
+
+def test_another_user_who_discards_gets_a_fresh_window_of_their_own(
+    qtbot: QtBot, desk: Desk
+) -> None:
+    old_window = desk.window
+    editor = desk.new_patient_form()
+    editor.fields.edits["first_name"].setText(TYPED)
+    desk.lock.lock()
+    desk.sign_in_at_lock("john", JOHN_PASSWORD)
+    question = desk.lock.switch_question
+    assert question is not None
+    with qtbot.waitSignal(desk.lock.user_switched, timeout=10_000) as switched:
+        qtbot.mouseClick(desk.lock.discard_button, Qt.MouseButton.LeftButton)
+
+    window = switched.args[0]
+    assert window is not old_window and window.isVisible()
+    assert not desk.lock.is_locked
+    assert desk.lock.screen.services.actor.username == "john"
+    assert window.user_label.text() == "Signed in: John Reed"
+    # John works at the front desk: no Audit area in his sidebar.
+    assert "audit" not in window.area_keys()
+    assert visible_windows() == [window]
+
+
+def test_another_user_with_nothing_unsaved_signs_in_without_a_question(
+    qtbot: QtBot, desk: Desk
+) -> None:
+    desk.lock.lock(signing_out=True)
+    assert desk.window.user_label.text() == "Signed out"
+    assert desk.lock.lock_screen is not None
+    assert desk.lock.lock_screen.form.username.text() == ""
+    with qtbot.waitSignal(desk.lock.user_switched, timeout=10_000):
+        desk.sign_in_at_lock("john", JOHN_PASSWORD)
+    assert desk.lock.switch_question is None
+    assert desk.lock.screen.services.actor.username == "john"
+
+
+def test_a_window_opening_while_locked_waits_hidden_until_unlock(qtbot: QtBot, desk: Desk) -> None:
+    desk.lock.lock()
+    late = QWidget(desk.window, Qt.WindowType.Window)
+    late.setWindowTitle("A chart that finished loading late")
+    late.show()
+    qtbot.waitUntil(lambda: not late.isVisible())
+    with qtbot.waitSignal(desk.lock.unlocked, timeout=10_000):
+        desk.sign_in_at_lock("maria", MARIA_PASSWORD)
+    assert late.isVisible()

@@ -1,0 +1,283 @@
+"""First run creates the first admin and signs in; sign-in messages; roles see what they may."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QCoreApplication, QSettings, Qt
+from pytestqt.qtbot import QtBot
+
+from frontdesk.domain.errors import PermissionDeniedError, ValidationError
+from frontdesk.domain.permissions import Role
+from frontdesk.services import audit_trail, practice, users
+from frontdesk.services.audit_trail import AuditFilter
+from frontdesk.services.context import ServiceContext
+from frontdesk.services.practice import PracticeProfileForm, ProviderForm
+from frontdesk.services.users import NewUserForm
+from frontdesk.ui.admin.area import AdminArea
+from frontdesk.ui.app import Launcher
+from frontdesk.ui.first_run import FirstRunDialog
+from frontdesk.ui.main_window import MainWindow, ScreenContext
+from frontdesk.ui.runner import Runner
+from frontdesk.ui.security.sign_in import FirstAdminDialog, SignInDialog
+
+pytestmark = pytest.mark.qt_log_ignore(
+    "This plugin does not support propagateSizeHints",
+    "This plugin does not support raise",
+)
+
+PASSWORD = "violet canoe morning"
+PROFILE = PracticeProfileForm(name="Lakeside Spine Center", main_phone="217-555-0142")
+SURGEON = ProviderForm(first_name="Ana", last_name="Lindqvist", credentials="MD")
+
+
+@pytest.fixture
+def screen(context: ServiceContext) -> Iterator[ScreenContext]:
+    runner = Runner()
+    yield ScreenContext(context, runner)
+    runner.wait_for_idle()
+    QCoreApplication.processEvents()
+
+
+@pytest.fixture
+def with_admin(context: ServiceContext) -> ServiceContext:
+    practice.complete_first_run(context, PROFILE, [SURGEON])
+    users.create_first_admin(context, NewUserForm("maria", PASSWORD, Role.ADMIN, "Maria Lopez"))
+    return context.as_actor(users.sign_in(context, "maria", PASSWORD))
+
+
+def launcher_for(screen: ScreenContext, tmp_path: Path) -> Launcher:
+    settings = QSettings(str(tmp_path / "desk.ini"), QSettings.Format.IniFormat)
+    return Launcher(screen, settings, lock_after_ms=60_000)
+
+
+def close_window(window: MainWindow) -> None:
+    window.close()
+    window.deleteLater()
+
+
+def sign_in_dialog(qtbot: QtBot, launcher: Launcher) -> SignInDialog:
+    launcher.start()
+    dialog = launcher.sign_in
+    assert dialog is not None
+    qtbot.addWidget(dialog)
+    qtbot.waitExposed(dialog)
+    qtbot.waitUntil(dialog.isActiveWindow)
+    return dialog
+
+
+def attempt(qtbot: QtBot, dialog: SignInDialog, username: str, password: str) -> str:
+    dialog.form.username.setText(username)
+    dialog.form.password.setText(password)
+    qtbot.keyClick(dialog.form.password, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not dialog.form.checking, timeout=10_000)
+    return dialog.form.banner.text
+
+
+# --- first run ------------------------------------------------------------------------------
+
+
+def test_first_run_creates_the_admin_with_the_practice_and_signs_in(
+    qtbot: QtBot, screen: ScreenContext, context: ServiceContext, tmp_path: Path
+) -> None:
+    launcher = launcher_for(screen, tmp_path)
+    launcher.start()
+    dialog = launcher.first_run
+    assert isinstance(dialog, FirstRunDialog) and dialog.create_admin
+    dialog.confirm_discard = lambda: True  # type: ignore[method-assign]
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(dialog.isActiveWindow)
+    dialog.profile.name.setText("Lakeside Spine Center")
+    dialog.profile.main_phone.setText("217-555-0142")
+    qtbot.keyClick(dialog.profile.name, Qt.Key.Key_Return)
+    edits = dialog.providers.rows[0].edits
+    edits["first_name"].setText("Ana")
+    edits["last_name"].setText("Lindqvist")
+    qtbot.keyClick(edits["last_name"], Qt.Key.Key_Return)
+    assert dialog.step == 2
+    assert dialog.step_title.text() == "Step 3 of 3: Your administrator account"
+
+    account = dialog.account
+    assert account.first_field().hasFocus()
+    account.username.setText("maria.lopez")
+    account.display_name.setText("Maria Lopez")
+    # The policy's message appears next to the password as soon as the field is left.
+    account.passwords.password.setText("password1")
+    account.passwords.password.editingFinished.emit()
+    message = account.fields.message("password")
+    assert message.isVisible() and "at least 12 characters" in message.text()
+    assert account.passwords.password.accessibleDescription() == message.text()
+    # Enter with the problem still there saves nothing.
+    qtbot.keyClick(account.passwords.password, Qt.Key.Key_Return)
+    assert practice.needs_first_run(context) and not users.has_users(context)
+
+    account.passwords.password.setText(PASSWORD)
+    assert not message.isVisible()  # rechecked as the user types
+    account.passwords.confirm.setText("violet canoe evening")
+    qtbot.keyClick(account.passwords.confirm, Qt.Key.Key_Return)
+    assert "differ" in account.fields.message("password_confirm").text()
+    account.passwords.confirm.setText(PASSWORD)
+    with qtbot.waitSignal(launcher.window_shown, timeout=15_000) as shown:
+        qtbot.keyClick(account.passwords.confirm, Qt.Key.Key_Return)
+
+    window = shown.args[0]
+    try:
+        actor = window.screen.services.actor
+        assert (actor.username, actor.role) == ("maria.lopez", Role.ADMIN)
+        assert window.user_label.text() == "Signed in: Maria Lopez"
+        assert "audit" in window.area_keys()
+        assert not practice.needs_first_run(context)
+        signed_in = context.as_actor(actor)
+        [account_row] = users.list_users(signed_in)
+        assert account_row.role is Role.ADMIN and account_row.display_name == "Maria Lopez"
+        sign_ins = audit_trail.list_entries(signed_in, AuditFilter(action="sign_in")).entries
+        assert [entry.username for entry in sign_ins] == ["maria.lopez"]
+    finally:
+        close_window(window)
+
+
+def test_setup_is_all_or_nothing_and_reports_every_form_at_once(
+    context: ServiceContext,
+) -> None:
+    bad_phone = PracticeProfileForm(name="Lakeside Spine Center", main_phone="555-01")
+    with pytest.raises(ValidationError) as refused:
+        users.set_up_practice(context, bad_phone, [SURGEON], NewUserForm("M", "short", Role.ADMIN))
+    assert {"main_phone", "username", "password"} <= set(refused.value.fields)
+    assert practice.needs_first_run(context) and not users.has_users(context)
+
+    # A second setup (another desk finished first) is refused whole: no half practice.
+    admin = NewUserForm("maria", PASSWORD, Role.ADMIN)
+    users.set_up_practice(context, PROFILE, [SURGEON], admin)
+    with pytest.raises(Exception, match="already exists"):
+        users.set_up_practice(context, PROFILE, [SURGEON], NewUserForm("bob", PASSWORD, Role.ADMIN))
+    signed = context.as_actor(users.sign_in(context, "maria", PASSWORD))
+    assert len(practice.list_providers(signed)) == 1
+    assert [user.username for user in users.list_users(signed)] == ["maria"]
+
+
+def test_a_practice_set_up_before_accounts_asks_for_the_first_admin(
+    qtbot: QtBot, screen: ScreenContext, context: ServiceContext, tmp_path: Path
+) -> None:
+    practice.complete_first_run(context, PROFILE, [SURGEON])
+    launcher = launcher_for(screen, tmp_path)
+    launcher.start()
+    dialog = launcher.first_admin
+    assert isinstance(dialog, FirstAdminDialog)
+    qtbot.addWidget(dialog)
+    dialog.account.username.setText("maria")
+    dialog.account.passwords.password.setText(PASSWORD)
+    dialog.account.passwords.confirm.setText(PASSWORD)
+    with qtbot.waitSignal(launcher.window_shown, timeout=15_000) as shown:
+        qtbot.keyClick(dialog.account.passwords.confirm, Qt.Key.Key_Return)
+    window = shown.args[0]
+    try:
+        assert window.screen.services.actor.username == "maria"
+    finally:
+        close_window(window)
+
+
+# --- signing in -------------------------------------------------------------------------------
+
+
+def test_sign_in_opens_the_window_as_that_user(
+    qtbot: QtBot, screen: ScreenContext, with_admin: ServiceContext, tmp_path: Path
+) -> None:
+    launcher = launcher_for(screen, tmp_path)
+    dialog = sign_in_dialog(qtbot, launcher)
+    assert dialog.form.username.hasFocus()
+    dialog.form.username.setText("MARIA")  # user names are not case-sensitive
+    qtbot.keyClick(dialog.form.username, Qt.Key.Key_Return)
+    assert dialog.form.password.hasFocus()  # Enter moves on to the password
+    dialog.form.password.setText(PASSWORD)
+    with qtbot.waitSignal(launcher.window_shown, timeout=10_000) as shown:
+        qtbot.keyClick(dialog.form.password, Qt.Key.Key_Return)
+    window = shown.args[0]
+    try:
+        assert window.screen.services.actor.username == "maria"
+        assert window.user_label.text() == "Signed in: Maria Lopez"
+        assert launcher.lock is not None and launcher.lock.window is window
+    finally:
+        close_window(window)
+
+
+def test_a_wrong_password_is_explained_and_the_password_cleared(
+    qtbot: QtBot, screen: ScreenContext, with_admin: ServiceContext, tmp_path: Path
+) -> None:
+    dialog = sign_in_dialog(qtbot, launcher_for(screen, tmp_path))
+    message = attempt(qtbot, dialog, "maria", "violet canoe evening")
+    assert message == "The user name or password is wrong"
+    assert dialog.form.banner.kind == "error"
+    assert dialog.form.password.text() == "" and dialog.form.password.hasFocus()
+    assert dialog.isVisible()
+    # An unknown name gets exactly the same words: names are not given away.
+    assert attempt(qtbot, dialog, "nobody", PASSWORD) == message
+
+
+def test_five_failures_lock_the_account_and_say_until_when(
+    qtbot: QtBot, screen: ScreenContext, with_admin: ServiceContext, tmp_path: Path
+) -> None:
+    dialog = sign_in_dialog(qtbot, launcher_for(screen, tmp_path))
+    for _ in range(4):
+        assert attempt(qtbot, dialog, "maria", "guess guess guess") == (
+            "The user name or password is wrong"
+        )
+    fifth = attempt(qtbot, dialog, "maria", "guess guess guess")
+    assert "locked after too many failed sign-ins until" in fifth
+    locked = users.find_user(with_admin, "maria")
+    assert locked.locked_until is not None
+    assert locked.locked_until.astimezone().strftime("%H:%M") in fifth
+    # Even the right password is refused while the lock lasts.
+    assert "locked" in attempt(qtbot, dialog, "maria", PASSWORD)
+    assert dialog.isVisible()
+
+
+def test_a_deactivated_account_is_refused(
+    qtbot: QtBot, screen: ScreenContext, with_admin: ServiceContext, tmp_path: Path
+) -> None:
+    john = users.create_user(with_admin, NewUserForm("john", PASSWORD, Role.FRONT_DESK))
+    users.deactivate_user(with_admin, john.id)
+    dialog = sign_in_dialog(qtbot, launcher_for(screen, tmp_path))
+    message = attempt(qtbot, dialog, "john", PASSWORD)
+    assert "deactivated" in message and "ask an admin" in message
+    assert dialog.isVisible()
+
+
+def test_escape_at_sign_in_quits(
+    qtbot: QtBot, screen: ScreenContext, with_admin: ServiceContext, tmp_path: Path
+) -> None:
+    launcher = launcher_for(screen, tmp_path)
+    dialog = sign_in_dialog(qtbot, launcher)
+    with qtbot.waitSignal(launcher.cancelled):
+        qtbot.keyClick(dialog.form.username, Qt.Key.Key_Escape)
+
+
+# --- roles ------------------------------------------------------------------------------------
+
+
+def test_front_desk_staff_see_no_user_management_and_the_services_refuse_it(
+    qtbot: QtBot, with_admin: ServiceContext, tmp_path: Path
+) -> None:
+    users.create_user(with_admin, NewUserForm("john", PASSWORD, Role.FRONT_DESK, "John Reed"))
+    desk = with_admin.as_actor(users.sign_in(with_admin, "john", PASSWORD))
+    runner = Runner()
+    try:
+        screen = ScreenContext(desk, runner)
+        area = AdminArea(screen)
+        qtbot.addWidget(area)
+        titles = [area.tabs.tabText(index) for index in range(area.tabs.count())]
+        assert titles == ["Practice profile", "Locations", "Providers"]
+        assert area.users is None and area.security is None and area.backups is None
+        window = MainWindow(screen, QSettings(str(tmp_path / "d.ini"), QSettings.Format.IniFormat))
+        qtbot.addWidget(window)
+        assert "audit" not in window.area_keys()
+        assert "admin" in window.area_keys()
+    finally:
+        runner.wait_for_idle()
+    with pytest.raises(PermissionDeniedError):
+        users.list_users(desk)
+    with pytest.raises(PermissionDeniedError):
+        users.create_user(desk, NewUserForm("eve", PASSWORD, Role.ADMIN))
+    with pytest.raises(PermissionDeniedError):
+        audit_trail.list_entries(desk)
