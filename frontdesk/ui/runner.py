@@ -49,9 +49,15 @@ class Task(QObject):
     _finished_cancelled = Signal()
     _progress = Signal(int, int)
 
-    def __init__(self) -> None:
+    def __init__(
+        self,
+        on_result: Callable[[Any], None] | None = None,
+        on_error: Callable[[str], None] | None = None,
+    ) -> None:
         super().__init__()
         self._cancel = threading.Event()
+        self._on_result = on_result
+        self._on_error = on_error
         self._finished_ok.connect(self._deliver_ok)
         self._finished_error.connect(self._deliver_error)
         self._finished_cancelled.connect(self._deliver_cancelled)
@@ -71,25 +77,35 @@ class Task(QObject):
 
     @Slot(object)
     def _deliver_ok(self, result: object) -> None:
-        self._settle(self.succeeded, result)
+        self._settle(self._on_result, self.succeeded, result)
 
     @Slot(str)
     def _deliver_error(self, message: str) -> None:
-        self._settle(self.failed, message)
+        self._settle(self._on_error, self.failed, message)
 
     @Slot()
     def _deliver_cancelled(self) -> None:
-        self._settle(self.cancelled)
+        self._settle(None, self.cancelled)
 
-    def _settle(self, signal: Any, *args: object) -> None:
+    def _settle(self, callback: Callable[..., None] | None, signal: Any, *args: object) -> None:
         try:
+            if callback is not None:
+                _deliver(callback, *args)
             signal.emit(*args)
-        except RuntimeError:  # the receiving widget was closed while the call ran
-            log.info("a finished call's receiver no longer exists")
         finally:
             self.done.emit()
             _ALIVE.discard(self)
             self.deleteLater()
+
+
+def _deliver(callback: Callable[..., None], *args: object) -> None:
+    """Call a screen back; a screen closed while its call ran simply misses the result."""
+    try:
+        callback(*args)
+    except RuntimeError as error:
+        if "already deleted" not in str(error):
+            raise
+        log.info("a finished call's screen was closed before the result arrived")
 
 
 _ALIVE: set[Task] = set()
@@ -157,11 +173,7 @@ class Runner(QObject):
         on_result: Callable[[Any], None] | None,
         on_error: Callable[[str], None] | None,
     ) -> Task:
-        task = Task()
-        if on_result is not None:
-            task.succeeded.connect(on_result)
-        if on_error is not None:
-            task.failed.connect(on_error)
+        task = Task(on_result, on_error)
         _ALIVE.add(task)
         self.pool.start(_Job(task, lambda: call(task)))
         return task

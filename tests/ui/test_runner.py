@@ -129,3 +129,20 @@ def test_a_runner_dropped_mid_call_does_not_crash(qtbot: QtBot) -> None:
     gc.collect()
     qtbot.wait(50)
     assert results == ["done"]
+
+
+def test_a_screen_closed_mid_call_misses_the_result_quietly(qtbot: QtBot, runner: Runner) -> None:
+    from PySide6.QtWidgets import QLabel, QWidget
+
+    release = threading.Event()
+    panel = QWidget()
+    label = QLabel(panel)
+    task = runner.run(lambda: release.wait(5) and "loaded", lambda text: label.setText(text))
+    failing = runner.run(
+        lambda: (release.wait(5), 1 / 0), on_error=lambda text: label.setText(text)
+    )
+    panel.deleteLater()
+    qtbot.wait(20)  # the panel and its label are gone before the results arrive
+    release.set()
+    with qtbot.waitSignal(task.done, timeout=5000), qtbot.waitSignal(failing.done, timeout=5000):
+        pass
