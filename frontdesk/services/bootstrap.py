@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 from frontdesk.db import migrate
@@ -18,11 +19,26 @@ from frontdesk.services.context import ServiceContext
 DATABASE_ENV = "FRONTDESK_DATABASE_URL"
 
 
-def resolve_database_url(explicit: str | None) -> str:
-    """--database, else FRONTDESK_DATABASE_URL, else the file in the user's data folder."""
+def resolve_database_url(
+    explicit: str | None, server_url: Callable[[], str | None] | None = None
+) -> str:
+    """--database, else FRONTDESK_DATABASE_URL, else the saved shared server, else the file
+    in the user's data folder.
+
+    ``server_url`` (the app passes ``connection.server_url_for_startup`` with its password
+    dialog) is asked only when neither of the first two names a database, so a password is
+    never asked for a database that will not be used; it returns None without a profile.
+    """
     if explicit:
         return explicit
-    return os.environ.get(DATABASE_ENV) or default_database_url()
+    from_environment = os.environ.get(DATABASE_ENV)
+    if from_environment:
+        return from_environment
+    if server_url is not None:
+        url = server_url()
+        if url:
+            return url
+    return default_database_url()
 
 
 def open_for_use(url: str, *, upgrade: bool = True) -> tuple[Database, Path | None]:

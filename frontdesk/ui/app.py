@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from frontdesk import __version__
 from frontdesk.domain.actor import Actor, operating_system_actor
 from frontdesk.domain.errors import FrontDeskError
+from frontdesk.domain.progress import Cancelled
 from frontdesk.logs import log_file, setup_logging
 from frontdesk.paths import APP_AUTHOR, APP_NAME
 from frontdesk.services import practice, users
@@ -251,7 +252,12 @@ def run_app(database: str | None) -> int:
     reporter = install_exception_hook(app)
     try:
         try:
-            db, copy = open_for_use(resolve_database_url(database))
+            from frontdesk.ui.server_password import server_url_at_start
+
+            db, copy = open_for_use(resolve_database_url(database, server_url_at_start))
+        except Cancelled:
+            log.info("start cancelled at the practice server's password")
+            return 0
         except FrontDeskError as error:
             log.warning("could not open the database: %s", type(error).__name__)
             startup_error_dialog(error).exec()

@@ -1,0 +1,24 @@
+"""Each test is a fresh workstation: its own data folder, no keyring, no libpq password file."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import keyring
+import pytest
+from keyring.backends import fail
+
+
+@pytest.fixture(autouse=True)
+def workstation_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("FRONTDESK_HOME", str(home))
+    monkeypatch.delenv("FRONTDESK_DATABASE_URL", raising=False)
+    monkeypatch.delenv("PGPASSWORD", raising=False)
+    monkeypatch.setenv("PGPASSFILE", str(tmp_path / "no-pgpass"))
+    previous = keyring.get_keyring()
+    keyring.set_keyring(fail.Keyring())  # like this headless machine: no keyring
+    yield home
+    keyring.set_keyring(previous)
