@@ -106,7 +106,7 @@ AREAS: list[Area] = [
     Area(
         "requests",
         "Requests",
-        None,
+        "frontdesk.ui.requests.area:RequestsArea",
         "Consultation requests from referring doctors will be listed here with the records "
         "each one still needs and what to do next.",
     ),

@@ -37,6 +37,7 @@ from frontdesk.ui.patients.display import (
 )
 from frontdesk.ui.patients.editor import PatientEditor
 from frontdesk.ui.patients.flow_layout import FlowLayout
+from frontdesk.ui.requests.chart_tab import PatientRequestsTab
 from frontdesk.ui.style import MUTED
 from frontdesk.ui.widgets.empty_state import EmptyState
 from frontdesk.ui.widgets.form import Banner, form_layout, plain_label
@@ -359,6 +360,8 @@ class PatientChart(QWidget):
         filled = {"&Surgery history": self.surgery_history, "&Imaging": self.imaging}
         self.handouts_given = HandoutsGivenTab(screen, patient_id)
         filled["&Handouts given"] = self.handouts_given
+        self.requests_tab = PatientRequestsTab(screen, patient_id)
+        filled["&Requests"] = self.requests_tab
         for title, empty_title, text in LATER_TABS:
             self.tabs.addTab(
                 filled[title] if title in filled else EmptyState(empty_title, text), title

@@ -1,0 +1,543 @@
+"""One request in the queue's side pane: what was said, state buttons, checklist, contacts."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFileDialog,
+    QFrame,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QListWidget,
+    QPushButton,
+    QScrollArea,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from frontdesk.domain.contact import InvalidValue, format_phone
+from frontdesk.domain.dates import parse_date
+from frontdesk.domain.history_vocab import ImagingModality
+from frontdesk.domain.request_states import (
+    ChecklistKind,
+    ClosedReason,
+    ContactKind,
+    RequestState,
+)
+from frontdesk.services import requests
+from frontdesk.services.requests import RequestDetail, StaffMember
+from frontdesk.ui.main_window import ScreenContext
+from frontdesk.ui.widgets.empty_state import EmptyState
+from frontdesk.ui.widgets.form import Banner, line_edit, plain_label
+
+STATE_VERBS = {
+    RequestState.AWAITING_RECORDS: "Awaiting &records",
+    RequestState.READY_TO_SCHEDULE: "Rea&dy to schedule",
+    RequestState.SCHEDULED: "Sc&heduled",
+    RequestState.SEEN: "S&een",
+}
+
+
+def _local(moment: Any) -> str:
+    return moment.astimezone().strftime("%m/%d/%Y %H:%M")
+
+
+def intake_lines(detail: RequestDetail) -> list[str]:
+    """What the caller said, as short lines for the pane."""
+    r = detail.request
+    contact = " · ".join(
+        part
+        for part in (format_phone(r.contact_phone) if r.contact_phone else "", r.contact_email)
+        if part
+    )
+    lines = [
+        f"Received {_local(r.received_at)} by {r.channel.label.lower()}",
+        f"Contact: {contact}",
+    ]
+    if r.caller_name or r.caller_relationship not in ("", "self"):
+        lines.append(
+            f"Caller: {r.caller_name} ({r.caller_relationship or 'relationship not given'})"
+        )
+    lines.append(f"Category: {r.category.label}")
+    if r.body_regions:
+        lines.append("Region: " + ", ".join(region.label for region in r.body_regions))
+    lines.append(f"Reason: {r.reason}")
+    if r.prior_surgery:
+        last = f", last in {r.prior_surgery_last_year}" if r.prior_surgery_last_year else ""
+        lines.append(f"Prior spine surgery: {r.prior_surgery_count or 1}{last}")
+    elif r.prior_surgery is False:
+        lines.append("Prior spine surgery: none")
+    if r.imaging_modality:
+        modality = ImagingModality(r.imaging_modality).label
+        where = f"at {r.imaging_where}" if r.imaging_where else ""
+        lines.append(f"Imaging: {modality} {r.imaging_when} {where}".strip())
+    if r.insurance_note:
+        lines.append(f"Insurance: {r.insurance_note}")
+    if r.preferred_days or r.preferred_times:
+        lines.append(f"Prefers: {r.preferred_days} {r.preferred_times}".strip())
+    if r.language:
+        lines.append(
+            f"Language: {r.language}" + (" (interpreter needed)" if r.interpreter_needed else "")
+        )
+    if r.referrer_name:
+        lines.append(f"Referred by {r.referrer_name}")
+    if r.notes:
+        lines.append(f"Notes: {r.notes}")
+    if r.closed_reason is not None:
+        lines.append(f"Closed: {r.closed_reason.label.lower()}")
+    return lines
+
+
+class RequestDetailPanel(QWidget):
+    """``changed`` fires after any save here, so the queue can refresh its rows."""
+
+    changed = Signal()
+    letter_requested = Signal(object)  # RequestDetail
+
+    def __init__(self, screen: ScreenContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.screen = screen
+        self.detail: RequestDetail | None = None
+        self.request_id: int | None = None
+        self.staff: list[StaffMember] = []
+
+        self.empty = EmptyState(
+            "No request selected",
+            "Pick a request in the list to see what the caller said, the records it needs and "
+            "the contact attempts; or press Ctrl+N to record a new call.",
+        )
+        self.title = plain_label("", "pageTitle", wrap=True)
+        self.title.setAccessibleName("Request")
+        self.status = plain_label("", "sectionTitle", wrap=True)
+        self.status.setAccessibleName("Request state")
+        self.red_flag = plain_label("", wrap=True)
+        self.red_flag.setObjectName("redFlagGiven")
+        self.red_flag.setStyleSheet(
+            "QLabel#redFlagGiven { background: #fdecea; color: #a4161a; border: 2px solid "
+            "#a4161a; border-radius: 4px; padding: 6px; font-weight: 600; }"
+        )
+        self.red_flag.setAccessibleName("Red-flag instruction given")
+        self.intake = plain_label("", wrap=True)
+        self.intake.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.banner = Banner()
+
+        # State ------------------------------------------------------------------------
+        self.state_box = QGroupBox("Next step")
+        self.state_buttons: dict[RequestState, QPushButton] = {}
+        state_row = QHBoxLayout()
+        for state, text in STATE_VERBS.items():
+            button = QPushButton(text)
+            button.setToolTip(f"Move the request to {state.label}")
+            button.clicked.connect(partial(self.move_to, state))
+            self.state_buttons[state] = button
+            state_row.addWidget(button)
+        state_row.addStretch(1)
+        self.note = line_edit("Note for the state change", "note (optional)")
+        self.close_reason = QComboBox()
+        self.close_reason.setAccessibleName("Reason for closing")
+        for reason in ClosedReason:
+            self.close_reason.addItem(reason.label, reason.value)
+        self.close_button = QPushButton("&Close request")
+        self.close_button.setToolTip("Close the request with the chosen reason")
+        self.close_button.clicked.connect(self.close_request)
+        close_row = QHBoxLayout()
+        close_row.addWidget(self.note, 1)
+        close_row.addWidget(self.close_reason)
+        close_row.addWidget(self.close_button)
+        state_column = QVBoxLayout(self.state_box)
+        state_column.addLayout(state_row)
+        state_column.addLayout(close_row)
+
+        # Assignment ---------------------------------------------------------------------
+        self.assignee = QComboBox()
+        self.assignee.setAccessibleName("Assigned to")
+        self.assignee.activated.connect(self._assign)
+        self.follow_up = line_edit("Follow-up date", "follow-up MM/DD/YYYY")
+        self.follow_up.returnPressed.connect(self._set_follow_up)
+        assign_row = QHBoxLayout()
+        assign_row.addWidget(plain_label("Assigned to"))
+        assign_row.addWidget(self.assignee, 1)
+        assign_row.addWidget(plain_label("Follow up"))
+        assign_row.addWidget(self.follow_up)
+
+        # Checklist ----------------------------------------------------------------------
+        self.checklist = QTableWidget(0, 2)
+        self.checklist.setAccessibleName("Records checklist")
+        self.checklist.setHorizontalHeaderLabels(["Record", "Status"])
+        self.checklist.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.checklist.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.checklist.verticalHeader().hide()
+        self.checklist.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.checklist.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.checklist.setMaximumHeight(170)
+        self.received_button = QPushButton("Mark recei&ved")
+        self.received_button.clicked.connect(self.mark_selected_received)
+        self.requested_button = QPushButton("Mark re&quested")
+        self.requested_button.clicked.connect(self.mark_selected_requested)
+        self.attach_button = QPushButton("A&ttach file…")
+        self.attach_button.setToolTip("Attach a received file; it ticks the selected item")
+        self.attach_button.clicked.connect(self.choose_file)
+        self.letter_button = QPushButton("Records-request &letter…")
+        self.letter_button.setToolTip("Print or save a letter asking for the missing records")
+        self.letter_button.clicked.connect(self._letter)
+        self.new_kind = QComboBox()
+        self.new_kind.setAccessibleName("Kind of record to add")
+        for kind in ChecklistKind:
+            self.new_kind.addItem(kind.label, kind.value)
+        self.new_description = line_edit("Which record", "which one (optional)")
+        self.add_item_button = QPushButton("Add")
+        self.add_item_button.clicked.connect(self.add_item)
+        checklist_buttons = QHBoxLayout()
+        for button in (
+            self.received_button,
+            self.requested_button,
+            self.attach_button,
+            self.letter_button,
+        ):
+            checklist_buttons.addWidget(button)
+        checklist_buttons.addStretch(1)
+        add_row = QHBoxLayout()
+        add_row.addWidget(self.new_kind)
+        add_row.addWidget(self.new_description, 1)
+        add_row.addWidget(self.add_item_button)
+        checklist_box = QGroupBox("Records checklist")
+        checklist_column = QVBoxLayout(checklist_box)
+        checklist_column.addWidget(self.checklist)
+        checklist_column.addLayout(checklist_buttons)
+        checklist_column.addLayout(add_row)
+
+        # Contacts -----------------------------------------------------------------------
+        self.contacts = QListWidget()
+        self.contacts.setAccessibleName("Contact attempts")
+        self.contacts.setMaximumHeight(110)
+        self.contact_kind = QComboBox()
+        self.contact_kind.setAccessibleName("Contact attempt")
+        for kind in ContactKind:
+            self.contact_kind.addItem(kind.label, kind.value)
+        self.contact_note = line_edit("Contact note", "note (optional)")
+        self.contact_button = QPushButton("Lo&g attempt")
+        self.contact_button.clicked.connect(self.log_contact)
+        contact_row = QHBoxLayout()
+        contact_row.addWidget(self.contact_kind)
+        contact_row.addWidget(self.contact_note, 1)
+        contact_row.addWidget(self.contact_button)
+        contacts_box = QGroupBox("Contact attempts")
+        contacts_column = QVBoxLayout(contacts_box)
+        contacts_column.addWidget(self.contacts)
+        contacts_column.addLayout(contact_row)
+
+        # History ------------------------------------------------------------------------
+        self.history = QListWidget()
+        self.history.setAccessibleName("State history")
+        self.history.setMaximumHeight(110)
+        history_box = QGroupBox("State history")
+        QVBoxLayout(history_box).addWidget(self.history)
+
+        content = QWidget()
+        column = QVBoxLayout(content)
+        column.setContentsMargins(0, 0, 8, 0)
+        for widget in (self.title, self.status, self.red_flag, self.banner, self.state_box):
+            column.addWidget(widget)
+        column.addLayout(assign_row)
+        column.addWidget(checklist_box)
+        column.addWidget(contacts_box)
+        column.addWidget(plain_label("What the caller said", "sectionTitle"))
+        column.addWidget(self.intake)
+        column.addWidget(history_box)
+        column.addStretch(1)
+        self.scroll = QScrollArea()
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setWidget(content)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.empty)
+        layout.addWidget(self.scroll)
+        self.scroll.hide()
+
+    # Loading ---------------------------------------------------------------------------
+
+    def set_staff(self, staff: list[StaffMember]) -> None:
+        self.staff = staff
+        if self.detail is not None:
+            self.show_detail(self.detail)
+
+    def load(self, request_id: int | None) -> None:
+        if request_id != self.request_id:
+            self.banner.clear()
+        self.request_id = request_id
+        if request_id is None:
+            self.detail = None
+            self.scroll.hide()
+            self.empty.show()
+            return
+        self.screen.runner.run(
+            partial(requests.get_request, self.screen.services, request_id),
+            self._loaded,
+            lambda message: self.banner.show_message("error", message),
+        )
+
+    def _loaded(self, detail: RequestDetail) -> None:
+        if detail.request.id == self.request_id:
+            self.show_detail(detail)
+
+    def show_detail(self, detail: RequestDetail) -> None:
+        self.detail = detail
+        r = detail.request
+        self.empty.hide()
+        self.scroll.show()
+        self.title.setText(f"{r.patient_name} ({r.mrn}), born {r.date_of_birth:%m/%d/%Y}")
+        self.status.setText(
+            f"{r.state.label} · {r.urgency.label} · request {r.id}"
+            + (f" · {len(detail.missing)} record(s) missing" if detail.missing else "")
+        )
+        if r.red_flags:
+            flags = "; ".join(flag.label.lower() for flag in r.red_flags)
+            given = (
+                f" Given {_local(r.instruction_given_at)} by {r.instruction_given_by}."
+                if r.instruction_given_at
+                else ""
+            )
+            self.red_flag.setText(
+                f"RED FLAG ({flags}). Instruction: {r.red_flag_instruction}{given}"
+            )
+            self.red_flag.show()
+        else:
+            self.red_flag.hide()
+        if detail.suggest_unreachable:
+            self.banner.show_message(
+                "info",
+                f"{detail.unanswered} attempts in a row reached nobody. Close as unreachable?",
+                ("Close as unreachable", self.close_unreachable),
+            )
+        elif self.banner.action.isVisibleTo(self.banner):
+            self.banner.clear()  # an earlier suggestion no longer applies
+        allowed = set(detail.allowed)
+        for state, button in self.state_buttons.items():
+            button.setVisible(state in allowed)
+        closable = RequestState.CLOSED in allowed
+        for widget in (self.close_reason, self.close_button, self.note):
+            widget.setVisible(closable)
+        self.state_box.setVisible(bool(allowed))
+        self.assignee.clear()
+        self.assignee.addItem("Unassigned", None)
+        for member in self.staff:
+            self.assignee.addItem(member.name, member.id)
+        index = self.assignee.findData(r.assignee_id) if r.assignee_id else 0
+        if index < 0:
+            self.assignee.addItem(r.assignee_name, r.assignee_id)
+            index = self.assignee.count() - 1
+        self.assignee.setCurrentIndex(index)
+        self.follow_up.setText(f"{r.follow_up_on:%m/%d/%Y}" if r.follow_up_on else "")
+        self.checklist.setRowCount(len(detail.checklist))
+        for row, item in enumerate(detail.checklist):
+            label = QTableWidgetItem(item.label + (f" — {item.source}" if item.source else ""))
+            label.setData(Qt.ItemDataRole.UserRole, item.id)
+            status = QTableWidgetItem(("✓ " if item.received else "✗ ") + item.status)
+            self.checklist.setItem(row, 0, label)
+            self.checklist.setItem(row, 1, status)
+        self.contacts.clear()
+        if not detail.contacts:
+            self.contacts.addItem("No contact attempts yet")
+        for attempt in detail.contacts:
+            note = f" — {attempt.note}" if attempt.note else ""
+            self.contacts.addItem(
+                f"{_local(attempt.at)}  {attempt.kind.label} by {attempt.by}{note}"
+            )
+        self.history.clear()
+        for transition in detail.transitions:
+            note = f" — {transition.note}" if transition.note else ""
+            self.history.addItem(
+                f"{_local(transition.at)}  {transition.description} by {transition.by}{note}"
+            )
+        self.intake.setText("\n".join(intake_lines(detail)))
+
+    # Actions ---------------------------------------------------------------------------
+
+    def _run(self, call: Callable[[], Any], done_text: str) -> None:
+        def finished(result: Any) -> None:
+            self.banner.show_message("success", done_text)
+            if isinstance(result, RequestDetail):
+                # After the message: a suggestion to close, if any, replaces it.
+                self.show_detail(result)
+            else:
+                self.load(self.request_id)
+            self.changed.emit()
+
+        self.screen.runner.run(
+            call, finished, lambda message: self.banner.show_message("error", message)
+        )
+
+    def _version(self) -> int | None:
+        return self.detail.request.version if self.detail else None
+
+    def move_to(self, state: RequestState) -> None:
+        if self.detail is None:
+            return
+        call = partial(
+            requests.transition,
+            self.screen.services,
+            self.detail.request.id,
+            state,
+            self.note.text(),
+            expected_version=self._version(),
+        )
+        self.note.clear()
+        self._run(call, f"Moved to {state.label.lower()}.")
+
+    def close_request(self, reason: ClosedReason | None = None) -> None:
+        if self.detail is None:
+            return
+        chosen = reason or ClosedReason(self.close_reason.currentData())
+        call = partial(
+            requests.transition,
+            self.screen.services,
+            self.detail.request.id,
+            RequestState.CLOSED,
+            self.note.text(),
+            closed_reason=chosen,
+            expected_version=self._version(),
+        )
+        self.note.clear()
+        self._run(call, f"Closed ({chosen.label.lower()}).")
+
+    def close_unreachable(self) -> None:
+        self.close_request(ClosedReason.UNREACHABLE)
+
+    def _assign(self) -> None:
+        if self.detail is None:
+            return
+        user_id = self.assignee.currentData()
+        if user_id == self.detail.request.assignee_id:
+            return
+        call = partial(
+            requests.assign,
+            self.screen.services,
+            self.detail.request.id,
+            user_id,
+            expected_version=self._version(),
+        )
+        self._run(call, "Assigned.")
+
+    def _set_follow_up(self) -> None:
+        if self.detail is None:
+            return
+        text = self.follow_up.text().strip()
+        day: date | None = None
+        if text:
+            try:
+                day = parse_date(text)
+            except InvalidValue as error:
+                self.banner.show_message("error", f"Follow-up date: {error}")
+                return
+        call = partial(
+            requests.set_follow_up,
+            self.screen.services,
+            self.detail.request.id,
+            day,
+            expected_version=self._version(),
+        )
+        self._run(call, "Follow-up date saved.")
+
+    def selected_item_id(self) -> int | None:
+        row = self.checklist.currentRow()
+        item = self.checklist.item(row, 0) if row >= 0 else None
+        return int(item.data(Qt.ItemDataRole.UserRole)) if item is not None else None
+
+    def mark_selected_received(self) -> None:
+        item_id = self.selected_item_id()
+        if item_id is not None:
+            self._run(
+                partial(requests.mark_received, self.screen.services, item_id), "Marked received."
+            )
+
+    def mark_selected_requested(self) -> None:
+        item_id = self.selected_item_id()
+        if item_id is not None:
+            self._run(
+                partial(requests.mark_requested, self.screen.services, [item_id]),
+                "Marked requested today.",
+            )
+
+    def add_item(self) -> None:
+        if self.detail is None:
+            return
+        call = partial(
+            requests.add_checklist_item,
+            self.screen.services,
+            self.detail.request.id,
+            ChecklistKind(self.new_kind.currentData()),
+            self.new_description.text(),
+        )
+        self.new_description.clear()
+        self._run(call, "Added to the checklist.")
+
+    def choose_file(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self,
+            "Attach a received file",
+            "",
+            "PDF or image (*.pdf *.png *.jpg *.jpeg *.tif *.tiff)",
+        )
+        if path:
+            self.attach_path(Path(path))
+
+    def attach_path(self, path: Path) -> None:
+        """Attach ``path`` to the selected checklist item (or a referral letter)."""
+        if self.detail is None:
+            return
+        item_id = self.selected_item_id()
+        kind = ChecklistKind.REFERRAL_LETTER
+        for item in self.detail.checklist:
+            if item.id == item_id:
+                kind = item.kind
+        request_id = self.detail.request.id
+
+        def attach() -> Any:
+            return requests.attach_document(
+                self.screen.services,
+                request_id,
+                path.read_bytes(),
+                path.name,
+                kind,
+                item_id=item_id,
+            )
+
+        self.screen.runner.run(
+            attach,
+            lambda result: (
+                self.load(request_id),
+                self.banner.show_message("success", result.message),
+                self.changed.emit(),
+            ),
+            lambda message: self.banner.show_message("error", message),
+        )
+
+    def log_contact(self) -> None:
+        if self.detail is None:
+            return
+        kind = ContactKind(self.contact_kind.currentData())
+        call = partial(
+            requests.log_contact,
+            self.screen.services,
+            self.detail.request.id,
+            kind,
+            self.contact_note.text(),
+        )
+        self.contact_note.clear()
+        self._run(call, f"Logged: {kind.label.lower()}.")
+
+    def _letter(self) -> None:
+        if self.detail is not None:
+            self.letter_requested.emit(self.detail)

@@ -1,0 +1,597 @@
+"""The quick-intake form: a consultation request recorded during a phone call, keyboard only."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from functools import partial
+from typing import Any
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QFrame,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from frontdesk.domain.contact import InvalidValue
+from frontdesk.domain.dates import parse_date
+from frontdesk.domain.errors import ConflictError, ValidationError
+from frontdesk.domain.history_vocab import BodyRegion, ImagingModality
+from frontdesk.domain.request_categories import RequestCategory
+from frontdesk.domain.request_states import Channel, RedFlag
+from frontdesk.services import patients, requests, settings
+from frontdesk.services.patients import (
+    DuplicateCandidate,
+    PatientForm,
+    PatientSummary,
+    PossibleDuplicatesError,
+)
+from frontdesk.services.requests import IntakeForm, RequestData
+from frontdesk.ui.main_window import ScreenContext
+from frontdesk.ui.patients.duplicates import DuplicatesDialog
+from frontdesk.ui.patients.referrer_picker import ReferrerPicker
+from frontdesk.ui.runner import LatestOnly
+from frontdesk.ui.style import ERROR_BACKGROUND, ERROR_INK, mark_primary
+from frontdesk.ui.widgets.form import (
+    Banner,
+    FormFields,
+    Rejected,
+    add_form_row,
+    form_layout,
+    line_edit,
+    multiline_edit,
+    plain_label,
+)
+
+LOOKUP_DELAY_MS = 150
+MAX_MATCHES = 8
+
+INTAKE_STYLE = f"""
+QFrame#redFlagInstruction {{
+    background: {ERROR_BACKGROUND};
+    border: 2px solid {ERROR_INK};
+    border-radius: 4px;
+}}
+QFrame#redFlagInstruction QLabel {{
+    color: {ERROR_INK};
+    font-weight: 600;
+}}
+QLabel#redFlagTitle {{
+    font-size: 13pt;
+}}
+"""
+
+
+class MaybeDuplicates:
+    def __init__(self, candidates: tuple[DuplicateCandidate, ...]) -> None:
+        self.candidates = candidates
+
+
+def _keeping_errors(call: Callable[[], Any]) -> Callable[[], Any]:
+    """The save call, with refusals the form shows in place returned instead of raised."""
+
+    def wrapped() -> Any:
+        try:
+            return call()
+        except PossibleDuplicatesError as error:
+            return MaybeDuplicates(error.candidates)
+        except ValidationError as error:
+            return Rejected(str(error), dict(error.fields))
+        except ConflictError as error:
+            return Rejected(str(error), conflict=True)
+
+    return wrapped
+
+
+class RedFlagPanel(QGroupBox):
+    """The red-flag screen. Any tick shows the practice's instruction, which then stays on
+    screen for the rest of the call: once shown it is never hidden again."""
+
+    ticked_changed = Signal(bool)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__("Red flags: ask every caller", parent)
+        self.setAccessibleName("Red flags")
+        self.boxes: dict[RedFlag, QCheckBox] = {}
+        grid = QGridLayout()
+        for index, flag in enumerate(RedFlag):
+            box = QCheckBox(flag.label)
+            box.setAccessibleName(f"Red flag: {flag.label}")
+            box.toggled.connect(self._toggled)
+            self.boxes[flag] = box
+            grid.addWidget(box, index // 2, index % 2)
+        self.instruction_frame = QFrame()
+        self.instruction_frame.setObjectName("redFlagInstruction")
+        column = QVBoxLayout(self.instruction_frame)
+        column.setContentsMargins(12, 8, 12, 8)
+        title = plain_label("RED FLAG: READ THIS TO THE CALLER NOW", "redFlagTitle")
+        self.instruction = plain_label(settings.RED_FLAG_INSTRUCTION.default, wrap=True)
+        self.instruction.setAccessibleName("Red-flag instruction")
+        self.instruction.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.given_note = plain_label(
+            "The request is marked urgent and the record shows this instruction was given.",
+            wrap=True,
+        )
+        column.addWidget(title)
+        column.addWidget(self.instruction)
+        column.addWidget(self.given_note)
+        self.instruction_frame.hide()
+        layout = QVBoxLayout(self)
+        layout.addLayout(grid)
+        layout.addWidget(self.instruction_frame)
+        self.shown_once = False
+
+    def set_instruction(self, text: str) -> None:
+        self.instruction.setText(text)
+
+    def ticked(self) -> tuple[str, ...]:
+        return tuple(flag.value for flag, box in self.boxes.items() if box.isChecked())
+
+    def _toggled(self, _checked: bool) -> None:
+        any_ticked = bool(self.ticked())
+        if any_ticked and not self.shown_once:
+            self.shown_once = True
+            self.instruction_frame.show()
+        self.ticked_changed.emit(any_ticked)
+
+
+class IntakeDialog(QDialog):
+    """``saved(RequestData)`` fires once the request is stored; the dialog then closes."""
+
+    saved = Signal(object)
+    open_chart_requested = Signal(int)
+
+    def __init__(self, screen: ScreenContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.screen = screen
+        self.setWindowTitle("New consultation request")
+        self.setAccessibleName("New consultation request")
+        self.setStyleSheet(INTAKE_STYLE)
+        self.saving = False
+        self.linked: PatientSummary | None = None
+        self.duplicates: DuplicatesDialog | None = None
+        self.discard_question: QMessageBox | None = None
+        self.fields = FormFields()
+        self.banner = Banner()
+
+        self.red_flags = RedFlagPanel()
+        self.red_flags.ticked_changed.connect(self._red_flag_ticked)
+
+        # Patient and caller -------------------------------------------------------------
+        left = form_layout()
+        self.last_name = line_edit("Last name", max_length=100)
+        self.first_name = line_edit("First name", max_length=100)
+        self.date_of_birth = line_edit("Date of birth", "MM/DD/YYYY")
+        add_form_row(left, self.fields, "last_name", "Last &name *", self.last_name)
+        add_form_row(left, self.fields, "first_name", "&First name *", self.first_name)
+        add_form_row(left, self.fields, "date_of_birth", "Date of &birth *", self.date_of_birth)
+        self.matches = QListWidget()
+        self.matches.setAccessibleName("Existing patients that match")
+        self.matches.setMaximumHeight(110)
+        # Enter links the highlighted chart and must not also reach the dialog's Save.
+        self.matches.itemDoubleClicked.connect(self._link_item)
+        self.matches.installEventFilter(self)
+        self.match_hint = plain_label(
+            "Existing charts appear here as you type; Down then Enter links one.",
+            "hint",
+            wrap=True,
+        )
+        self.linked_label = plain_label("", wrap=True)
+        self.linked_label.setAccessibleName("Linked chart")
+        self.unlink_button = QPushButton("Un&link")
+        self.unlink_button.setToolTip("Create a new chart instead of using this one")
+        self.unlink_button.clicked.connect(self.unlink)
+        linked_row = QHBoxLayout()
+        linked_row.addWidget(self.linked_label, 1)
+        linked_row.addWidget(self.unlink_button)
+        match_column = QVBoxLayout()
+        match_column.addWidget(self.matches)
+        match_column.addWidget(self.match_hint)
+        match_column.addLayout(linked_row)
+        add_form_row(left, self.fields, "patient_id", "Matches", _wrap(match_column))
+        self.phone = line_edit("Phone", "(217) 555-0142")
+        self.email = line_edit("Email")
+        add_form_row(
+            left, self.fields, "phone", "&Phone *", self.phone, "A phone or an email is required"
+        )
+        add_form_row(left, self.fields, "email", "E&mail", self.email)
+        self.channel = QComboBox()
+        self.channel.setAccessibleName("Channel")
+        for channel in Channel:
+            self.channel.addItem(channel.label, channel.value)
+        add_form_row(left, self.fields, "channel", "C&hannel *", self.channel)
+        self.caller_name = line_edit("Caller", "Blank when the patient calls")
+        self.caller_relationship = line_edit("Relationship to the patient", "self, wife, son…")
+        add_form_row(left, self.fields, "caller_name", "Ca&ller", self.caller_name)
+        add_form_row(
+            left, self.fields, "caller_relationship", "Relations&hip", self.caller_relationship
+        )
+        self.referrer = ReferrerPicker(screen, "Referring physician")
+        add_form_row(left, self.fields, "referrer_id", "&Referred by", self.referrer)
+        self.language = line_edit("Preferred language", "English")
+        self.interpreter = QCheckBox("Interpreter needed")
+        language_row = QHBoxLayout()
+        language_row.setContentsMargins(0, 0, 0, 0)
+        language_row.addWidget(self.language, 1)
+        language_row.addWidget(self.interpreter)
+        add_form_row(left, self.fields, "language", "Lan&guage", _wrap(language_row))
+
+        # Why and what -------------------------------------------------------------------
+        right = form_layout()
+        self.reason = multiline_edit("Reason in the caller's words", rows=2)
+        add_form_row(right, self.fields, "reason", "Re&ason *", self.reason)
+        self.category = QComboBox()
+        self.category.setAccessibleName("Category")
+        self.category.addItem("Choose a category", "")
+        for category in RequestCategory:
+            self.category.addItem(category.label, category.value)
+        add_form_row(right, self.fields, "category", "Ca&tegory *", self.category)
+        self.regions: dict[BodyRegion, QCheckBox] = {}
+        region_row = QHBoxLayout()
+        region_row.setContentsMargins(0, 0, 0, 0)
+        for region in BodyRegion:
+            box = QCheckBox(region.label)
+            box.setAccessibleName(f"Region: {region.label}")
+            self.regions[region] = box
+            region_row.addWidget(box)
+        region_row.addStretch(1)
+        add_form_row(right, self.fields, "body_regions", "Region", _wrap(region_row))
+        self.prior_surgery = QComboBox()
+        self.prior_surgery.setAccessibleName("Prior spine surgery")
+        for text, value in (("Not asked", None), ("No", False), ("Yes", True)):
+            self.prior_surgery.addItem(text, value)
+        self.surgery_count = line_edit("How many operations", "how many")
+        self.surgery_year = line_edit("Year of the last operation", "last year")
+        surgery_row = QHBoxLayout()
+        surgery_row.setContentsMargins(0, 0, 0, 0)
+        surgery_row.addWidget(self.prior_surgery)
+        surgery_row.addWidget(self.surgery_count)
+        surgery_row.addWidget(self.surgery_year)
+        self.prior_surgery.currentIndexChanged.connect(self._surgery_changed)
+        add_form_row(
+            right, self.fields, "prior_surgery_count", "Prior s&urgery", _wrap(surgery_row)
+        )
+        self.fields.add(
+            "prior_surgery_last_year", self.surgery_year, self.fields.message("prior_surgery_count")
+        )
+        self.imaging_modality = QComboBox()
+        self.imaging_modality.setAccessibleName("Imaging done")
+        self.imaging_modality.addItem("None mentioned", "")
+        for modality in (ImagingModality.MRI, ImagingModality.CT, ImagingModality.XRAY):
+            self.imaging_modality.addItem(modality.label, modality.value)
+        self.imaging_when = line_edit("When the imaging was done", "when (May 2024)")
+        self.imaging_where = line_edit("Where the imaging was done", "where")
+        imaging_row = QHBoxLayout()
+        imaging_row.setContentsMargins(0, 0, 0, 0)
+        imaging_row.addWidget(self.imaging_modality)
+        imaging_row.addWidget(self.imaging_when)
+        imaging_row.addWidget(self.imaging_where, 1)
+        add_form_row(right, self.fields, "imaging_when", "&Imaging", _wrap(imaging_row))
+        self.fields.add("imaging_where", self.imaging_where, self.fields.message("imaging_when"))
+        self.insurance = line_edit("Insurance", "payer and plan")
+        add_form_row(right, self.fields, "insurance_note", "Ins&urance", self.insurance)
+        self.preferred_days = line_edit("Preferred days", "days (Mon, Wed)")
+        self.preferred_times = line_edit("Preferred times", "times (mornings)")
+        prefer_row = QHBoxLayout()
+        prefer_row.setContentsMargins(0, 0, 0, 0)
+        prefer_row.addWidget(self.preferred_days)
+        prefer_row.addWidget(self.preferred_times)
+        add_form_row(right, self.fields, "preferred_days", "Pr&efers", _wrap(prefer_row))
+        self.notes = multiline_edit("Notes", rows=2)
+        add_form_row(right, self.fields, "notes", "N&otes", self.notes)
+        self.urgent = QCheckBox("Urgent (a red flag makes it urgent)")
+        self.urgent.setAccessibleName("Urgent")
+        right.addRow("", self.urgent)
+
+        columns = QHBoxLayout()
+        left_box, right_box = QWidget(), QWidget()
+        left_box.setLayout(left)
+        right_box.setLayout(right)
+        columns.addWidget(left_box, 1)
+        columns.addSpacing(16)
+        columns.addWidget(right_box, 1)
+        body = QWidget()
+        body.setLayout(columns)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(body)
+
+        self.save_button = mark_primary(QPushButton("&Save request"))
+        self.save_button.setToolTip("Save the request (Enter or Ctrl+S)")
+        self.save_button.setDefault(True)
+        self.save_button.clicked.connect(self.save)
+        cancel = QPushButton("Cancel")
+        cancel.setToolTip("Close without saving (Esc)")
+        cancel.clicked.connect(self.reject)
+        buttons = QHBoxLayout()
+        buttons.addWidget(plain_label("* required", "hint"))
+        buttons.addStretch(1)
+        buttons.addWidget(cancel)
+        buttons.addWidget(self.save_button)
+
+        # The red flags sit above the scrolling part, so the instruction is always in view.
+        layout = QVBoxLayout(self)
+        layout.addWidget(plain_label("New consultation request", "pageTitle"))
+        layout.addWidget(self.red_flags)
+        layout.addWidget(self.banner)
+        layout.addWidget(scroll, 1)
+        layout.addLayout(buttons)
+        QShortcut(QKeySequence("Ctrl+S"), self).activated.connect(self.save)
+
+        self._surgery_changed()
+        self.unlink()
+        self.lookups = LatestOnly(screen.runner)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(LOOKUP_DELAY_MS)
+        self._timer.timeout.connect(self._look_up)
+        for edit in (self.last_name, self.first_name, self.date_of_birth):
+            edit.textEdited.connect(self._typed)
+        self._baseline = self.snapshot()
+        self.resize(1160, 780)
+        self.last_name.setFocus()
+        screen.runner.run(
+            partial(settings.get_setting, screen.services, settings.RED_FLAG_INSTRUCTION),
+            self.red_flags.set_instruction,
+        )
+
+    def regions_box(self, code: str) -> QCheckBox:
+        return self.regions[BodyRegion(code)]
+
+    # The patient -------------------------------------------------------------------------
+
+    def _typed(self, _text: str) -> None:
+        if self.linked is not None:
+            self.unlink()
+        self._timer.start()
+
+    def _look_up(self) -> None:
+        name = f"{self.last_name.text()} {self.first_name.text()}".strip()
+        text = name if len(name) >= 2 else self.date_of_birth.text().strip()
+        if not text:
+            self.matches.clear()
+            return
+        self.lookups.run(
+            partial(patients.search, self.screen.services, text, limit=MAX_MATCHES * 3),
+            self._show_matches,
+            lambda message: self.banner.show_message("error", message),
+        )
+
+    def _show_matches(self, page: patients.SearchPage) -> None:
+        typed_birth = self.date_of_birth.text().strip()
+        items = list(page.items)
+        born = _parse_birth(typed_birth)
+        if born is not None:
+            # The same date of birth first: that is almost certainly the caller's chart.
+            items.sort(key=lambda item: item.date_of_birth != born)
+        self.matches.clear()
+        for summary in items[:MAX_MATCHES]:
+            text = (
+                f"{summary.display_name}  ·  born {summary.date_of_birth:%m/%d/%Y}  ·  "
+                f"{summary.mrn}" + (f"  ·  {summary.phone_display}" if summary.phone else "")
+            )
+            item = QListWidgetItem(text)
+            item.setData(Qt.ItemDataRole.UserRole, summary)
+            self.matches.addItem(item)
+        self.match_hint.setText(
+            "Down then Enter links the highlighted chart; or keep typing for a new chart."
+            if items
+            else "No existing chart matches: a new chart will be created."
+        )
+
+    def _link_item(self, item: QListWidgetItem) -> None:
+        self.link(item.data(Qt.ItemDataRole.UserRole))
+
+    def link(self, summary: PatientSummary) -> None:
+        self.linked = summary
+        self.linked_label.setText(
+            f"Linked to {summary.display_name}, born {summary.date_of_birth:%m/%d/%Y} "
+            f"({summary.mrn})"
+        )
+        self.last_name.setText(summary.last_name)
+        self.first_name.setText(summary.first_name)
+        self.date_of_birth.setText(f"{summary.date_of_birth:%m/%d/%Y}")
+        if summary.phone and not self.phone.text().strip():
+            self.phone.setText(summary.phone_display)
+        if summary.preferred_language and not self.language.text().strip():
+            self.language.setText(summary.preferred_language)
+            self.interpreter.setChecked(summary.interpreter_needed)
+        self.unlink_button.show()
+        self.phone.setFocus()
+
+    def unlink(self) -> None:
+        self.linked = None
+        self.linked_label.setText("Not linked: saving creates a new chart.")
+        self.unlink_button.hide()
+
+    # Red flags ---------------------------------------------------------------------------
+
+    def _red_flag_ticked(self, any_ticked: bool) -> None:
+        if any_ticked:
+            self.urgent.setChecked(True)
+        self.urgent.setEnabled(not any_ticked)
+
+    def _surgery_changed(self) -> None:
+        yes = self.prior_surgery.currentData() is True
+        self.surgery_count.setEnabled(yes)
+        self.surgery_year.setEnabled(yes)
+
+    # Saving ------------------------------------------------------------------------------
+
+    def form(self) -> IntakeForm:
+        prior = self.prior_surgery.currentData()
+        return IntakeForm(
+            first_name=self.first_name.text(),
+            last_name=self.last_name.text(),
+            date_of_birth=self.date_of_birth.text(),
+            patient_id=self.linked.id if self.linked else None,
+            phone=self.phone.text(),
+            email=self.email.text(),
+            channel=str(self.channel.currentData()),
+            caller_name=self.caller_name.text(),
+            caller_relationship=self.caller_relationship.text(),
+            referrer_id=self.referrer.referrer_id,
+            reason=self.reason.toPlainText(),
+            category=str(self.category.currentData() or ""),
+            body_regions=tuple(r.value for r, box in self.regions.items() if box.isChecked()),
+            prior_surgery=prior,
+            prior_surgery_count=self.surgery_count.text() if prior else None,
+            prior_surgery_last_year=self.surgery_year.text() if prior else None,
+            imaging_modality=str(self.imaging_modality.currentData() or ""),
+            imaging_when=self.imaging_when.text(),
+            imaging_where=self.imaging_where.text(),
+            insurance_note=self.insurance.text(),
+            preferred_days=self.preferred_days.text(),
+            preferred_times=self.preferred_times.text(),
+            language=self.language.text(),
+            interpreter_needed=self.interpreter.isChecked(),
+            notes=self.notes.toPlainText(),
+            red_flags=self.red_flags.ticked(),
+            urgent=self.urgent.isChecked(),
+        )
+
+    def snapshot(self) -> IntakeForm:
+        return self.form()
+
+    def has_changes(self) -> bool:
+        return self.snapshot() != self._baseline
+
+    def save(self, *, allow_duplicates: bool = False) -> None:
+        if self.saving:
+            return
+        if self.referrer.is_unresolved():
+            self.fields.show_messages(
+                {"referrer_id": "pick the physician from the list, or Add… them"}
+            )
+            return
+        self.saving = True
+        self.save_button.setEnabled(False)
+        self.banner.clear()
+        call = partial(
+            requests.create_request,
+            self.screen.services,
+            self.form(),
+            allow_duplicates=allow_duplicates,
+        )
+        self.screen.runner.run(_keeping_errors(call), self._saved, self._failed)
+
+    def _saved(self, result: object) -> None:
+        self.saving = False
+        self.save_button.setEnabled(True)
+        if isinstance(result, MaybeDuplicates):
+            self._show_duplicates(result.candidates)
+        elif isinstance(result, Rejected):
+            unplaced = self.fields.show_messages(result.fields)
+            text = "; ".join(unplaced.values()) if unplaced else "please correct the marked fields."
+            self.banner.show_message("error", f"Not saved: {text}")
+        elif isinstance(result, RequestData):
+            self._baseline = self.snapshot()
+            self.saved.emit(result)
+            self.accept()
+
+    def _failed(self, message: str) -> None:
+        self.saving = False
+        self.save_button.setEnabled(True)
+        self.banner.show_message("error", f"Not saved. {message}")
+
+    def _show_duplicates(self, candidates: tuple[DuplicateCandidate, ...]) -> None:
+        form = PatientForm(
+            first_name=self.first_name.text(),
+            last_name=self.last_name.text(),
+            date_of_birth=self.date_of_birth.text(),
+            mobile_phone=self.phone.text(),
+        )
+        dialog = DuplicatesDialog(form, candidates, self)
+        dialog.open_existing.connect(self._use_existing)
+        dialog.create_anyway.connect(lambda: self.save(allow_duplicates=True))
+        dialog.finished.connect(lambda _code: setattr(self, "duplicates", None))
+        self.duplicates = dialog
+        dialog.open()
+
+    def _use_existing(self, patient_id: int) -> None:
+        # The caller already has a chart: link the request to it and save.
+        chosen = next(
+            (
+                c.patient
+                for c in (self.duplicates.candidates if self.duplicates else [])
+                if c.patient.id == patient_id
+            ),
+            None,
+        )
+        if chosen is not None:
+            self.link(chosen)
+            self.save()
+
+    # Closing -----------------------------------------------------------------------------
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            watched is self.matches
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        ):
+            item = self.matches.currentItem()
+            if item is not None:
+                self._link_item(item)
+            return True
+        return super().eventFilter(watched, event)
+
+    def reject(self) -> None:
+        if self.has_changes() and self.discard_question is None:
+            box = QMessageBox(self)
+            box.setIcon(QMessageBox.Icon.Question)
+            box.setWindowTitle("Discard this request?")
+            box.setText("The request is not saved. Discard what was typed?")
+            discard = box.addButton("Discard", QMessageBox.ButtonRole.DestructiveRole)
+            keep = box.addButton("Keep typing", QMessageBox.ButtonRole.RejectRole)
+            box.setDefaultButton(keep)
+            box.setEscapeButton(keep)
+            self.discard_question = box
+
+            def answered() -> None:
+                self.discard_question = None
+                if box.clickedButton() is discard:
+                    self._baseline = self.snapshot()
+                    super(IntakeDialog, self).reject()
+
+            box.finished.connect(answered)
+            box.open()
+            return
+        if self.discard_question is None:
+            super().reject()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.has_changes():
+            event.ignore()
+            self.reject()
+            return
+        super().closeEvent(event)
+
+
+def _wrap(layout: QHBoxLayout | QVBoxLayout) -> QWidget:
+    widget = QWidget()
+    layout.setContentsMargins(0, 0, 0, 0)
+    widget.setLayout(layout)
+    return widget
+
+
+def _parse_birth(text: str) -> date | None:
+    try:
+        return parse_date(text) if text else None
+    except InvalidValue:
+        return None

@@ -1,0 +1,207 @@
+"""The intake form and the work queue with real widgets on both databases."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from PySide6.QtCore import QCoreApplication, Qt
+from pytestqt.qtbot import QtBot
+
+from frontdesk.domain.request_states import ContactKind, RequestState, Urgency
+from frontdesk.services import patients, requests
+from frontdesk.services.context import ServiceContext
+from frontdesk.services.patients import PatientForm
+from frontdesk.services.requests import QueueFilter
+from frontdesk.ui.main_window import ScreenContext
+from frontdesk.ui.requests.area import RequestsArea
+from frontdesk.ui.requests.intake import IntakeDialog
+from frontdesk.ui.runner import Runner
+from tests.requests.conftest import maria_intake
+
+pytestmark = pytest.mark.qt_log_ignore(
+    "This plugin does not support propagateSizeHints",
+    "This plugin does not support raise",
+    "This plugin does not support grabbing the keyboard",
+)
+
+
+@pytest.fixture
+def screen(qtbot: QtBot, context: ServiceContext) -> Iterator[ScreenContext]:
+    runner = Runner()
+    yield ScreenContext(context, runner)
+    runner.wait_for_idle()
+    QCoreApplication.processEvents()
+
+
+def open_intake(qtbot: QtBot, screen: ScreenContext) -> IntakeDialog:
+    dialog = IntakeDialog(screen)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    return dialog
+
+
+def type_call(qtbot: QtBot, dialog: IntakeDialog, *, phone: str = "217 555 0188") -> None:
+    """A receptionist's keystrokes: Tab order, typed text, arrow keys in the lists."""
+    # QTest types ASCII only; accented names are covered by the service tests.
+    qtbot.keyClicks(dialog.last_name, "Nunez-Garcia")
+    qtbot.keyClicks(dialog.first_name, "Maria Jose")
+    qtbot.keyClicks(dialog.date_of_birth, "03/04/1961")
+    qtbot.keyClicks(dialog.phone, phone)
+    qtbot.keyClicks(dialog.reason, "Pain worse since the second operation")
+    dialog.category.setFocus()
+    qtbot.keyClicks(dialog.category, "F")  # first category starting with F: Failed back
+    qtbot.keyClick(dialog.regions_box("lumbar"), Qt.Key.Key_Space)
+
+
+def test_a_call_is_saved_from_the_keyboard_and_shows_in_the_queue(
+    qtbot: QtBot, screen: ScreenContext, context: ServiceContext
+) -> None:
+    area = RequestsArea(screen)
+    qtbot.addWidget(area)
+    area.resize(1280, 760)
+    area.show()
+    qtbot.waitUntil(lambda: area.counts != {}, timeout=10_000)
+    assert area.new_item()
+    dialog = area.intake
+    assert dialog is not None
+    type_call(qtbot, dialog)
+    with qtbot.waitSignal(dialog.saved, timeout=10_000):
+        qtbot.keyClick(dialog.phone, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: area.model.rowCount() == 1, timeout=10_000)
+    row = area.model.rows[0]
+    assert row.patient_name == "Nunez-Garcia, Maria Jose"
+    assert row.state is RequestState.NEW
+    assert area.count_buttons[RequestState.NEW].text() == "New: 1"
+    assert "Request recorded" in area.banner.text
+    qtbot.waitUntil(lambda: area.detail.detail is not None, timeout=10_000)
+
+
+def test_a_red_flag_keeps_the_instruction_on_screen_and_marks_urgent(
+    qtbot: QtBot, screen: ScreenContext, context: ServiceContext
+) -> None:
+    dialog = open_intake(qtbot, screen)
+    panel = dialog.red_flags
+    assert not panel.instruction_frame.isVisible()
+    box = panel.boxes[next(iter(panel.boxes))]
+    box.setFocus()
+    qtbot.keyClick(box, Qt.Key.Key_Space)
+    assert panel.instruction_frame.isVisible()
+    assert "emergency department" in panel.instruction.text()
+    assert dialog.urgent.isChecked() and not dialog.urgent.isEnabled()
+    # Unticking never hides it again; the rest of the form scrolls beneath it.
+    qtbot.keyClick(box, Qt.Key.Key_Space)
+    assert panel.instruction_frame.isVisible()
+    qtbot.keyClick(box, Qt.Key.Key_Space)
+    type_call(qtbot, dialog)
+    dialog.notes.setFocus()
+    assert panel.instruction_frame.isVisible()
+    with qtbot.waitSignal(dialog.saved, timeout=10_000) as saved:
+        dialog.save()
+    data = saved.args[0]
+    assert data.urgency is Urgency.URGENT
+    assert data.instruction_given_by == "test.admin"
+    assert "emergency" in data.red_flag_instruction
+
+
+def test_no_way_to_reach_them_is_refused_next_to_the_phone_field(
+    qtbot: QtBot, screen: ScreenContext, context: ServiceContext
+) -> None:
+    dialog = open_intake(qtbot, screen)
+    type_call(qtbot, dialog, phone="")
+    dialog.save()
+    message = dialog.fields.message("phone")
+    qtbot.waitUntil(message.isVisible, timeout=10_000)
+    assert "phone number or an email" in message.text()
+    assert "Not saved" in dialog.banner.text
+    assert dialog.isVisible()
+    assert requests.queue(context).rows == ()
+
+
+def test_typing_a_name_offers_the_existing_chart_to_link(
+    qtbot: QtBot, screen: ScreenContext, context: ServiceContext
+) -> None:
+    existing = patients.create_patient(
+        context, PatientForm("María José", "Núñez-García", "1961-03-04")
+    )
+    dialog = open_intake(qtbot, screen)
+    qtbot.keyClicks(dialog.last_name, "nunez")
+    qtbot.keyClicks(dialog.first_name, "mar")
+    qtbot.waitUntil(lambda: dialog.matches.count() > 0, timeout=10_000)
+    dialog.matches.setFocus()
+    qtbot.keyClick(dialog.matches, Qt.Key.Key_Down)
+    qtbot.keyClick(dialog.matches, Qt.Key.Key_Return)
+    assert dialog.linked is not None and dialog.linked.id == existing.id
+    assert "Linked to" in dialog.linked_label.text()
+    qtbot.keyClicks(dialog.phone, "217 555 0188")
+    qtbot.keyClicks(dialog.reason, "Second opinion")
+    dialog.category.setCurrentIndex(dialog.category.findData("second_opinion"))
+    with qtbot.waitSignal(dialog.saved, timeout=10_000) as saved:
+        dialog.save()
+    assert saved.args[0].patient_id == existing.id
+
+
+def test_the_queue_filters_moves_and_suggests_closing(
+    qtbot: QtBot, screen: ScreenContext, context: ServiceContext
+) -> None:
+    first = requests.create_request(context, maria_intake())
+    urgent = requests.create_request(
+        context, maria_intake(red_flags=("saddle_numbness",)), allow_duplicates=True
+    )
+    for kind in (ContactKind.NO_ANSWER, ContactKind.NO_ANSWER, ContactKind.LEFT_VOICEMAIL):
+        requests.log_contact(context, first.id, kind)
+    area = RequestsArea(screen)
+    qtbot.addWidget(area)
+    area.resize(1280, 760)
+    area.show()
+    qtbot.waitUntil(lambda: area.model.rowCount() == 2, timeout=10_000)
+    assert [row.id for row in area.model.rows] == [urgent.id, first.id]
+    area.urgency.setCurrentIndex(area.urgency.findData("urgent"))
+    qtbot.waitUntil(lambda: area.model.rowCount() == 1, timeout=10_000)
+    area.urgency.setCurrentIndex(0)
+    qtbot.waitUntil(lambda: area.model.rowCount() == 2, timeout=10_000)
+    area.table.selectRow(1)
+    qtbot.waitUntil(
+        lambda: area.detail.detail is not None and area.detail.detail.request.id == first.id,
+        timeout=10_000,
+    )
+    panel = area.detail
+    # Only the moves the workflow allows from New are offered.
+    visible = {state for state, button in panel.state_buttons.items() if not button.isHidden()}
+    assert visible == {RequestState.AWAITING_RECORDS, RequestState.READY_TO_SCHEDULE}
+    assert "Close as unreachable" in panel.banner.action.text()
+    panel.state_buttons[RequestState.AWAITING_RECORDS].click()
+    qtbot.waitUntil(
+        lambda: (
+            panel.detail is not None and panel.detail.request.state is RequestState.AWAITING_RECORDS
+        ),
+        timeout=10_000,
+    )
+    assert panel.state_buttons[RequestState.SCHEDULED].isHidden()
+    qtbot.waitUntil(
+        lambda: area.count_buttons[RequestState.AWAITING_RECORDS].text() == "Awaiting records: 1",
+        timeout=10_000,
+    )
+    panel.banner.action.click()
+    qtbot.waitUntil(
+        lambda: requests.get_request(context, first.id).request.state is RequestState.CLOSED,
+        timeout=10_000,
+    )
+    assert requests.queue(context, QueueFilter(state=RequestState.CLOSED)).rows[0].id == first.id
+    qtbot.waitUntil(lambda: area.model.rowCount() == 1, timeout=10_000)
+
+
+def test_the_chart_lists_the_patients_requests(
+    qtbot: QtBot, screen: ScreenContext, context: ServiceContext
+) -> None:
+    from frontdesk.ui.patients.chart import PatientChart
+
+    data = requests.create_request(context, maria_intake(red_flags=("bladder_bowel",)))
+    chart = PatientChart(screen, data.patient_id)
+    qtbot.addWidget(chart)
+    tab = chart.requests_tab
+    qtbot.waitUntil(lambda: tab.table.rowCount() == 1, timeout=10_000)
+    assert tab.stack.currentWidget() is tab.table
+    assert tab.table.item(0, 1).text() == "New"
+    assert tab.table.item(0, 2).text() == "Urgent · red flag"
