@@ -1,0 +1,155 @@
+"""The records-request letter from a request: choose who it goes to and what, then print or save."""
+
+from __future__ import annotations
+
+from functools import partial
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QFileDialog,
+    QHBoxLayout,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from frontdesk.services import documents, requests
+from frontdesk.services.requests import LetterResult, RequestDetail
+from frontdesk.ui.handouts.printing import make_printer, paint_pages
+from frontdesk.ui.main_window import ScreenContext
+from frontdesk.ui.runner import user_message
+from frontdesk.ui.style import mark_primary
+from frontdesk.ui.widgets.form import Banner, plain_label
+
+PDF_FILTER = "PDF files (*.pdf)"
+
+
+class RecordsLetterDialog(QDialog):
+    """``done_with(LetterResult)`` fires after the letter was printed or saved."""
+
+    done_with = Signal(object)
+
+    def __init__(
+        self, screen: ScreenContext, detail: RequestDetail, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.screen = screen
+        self.detail = detail
+        self.printer: QPrinter | None = None
+        self.print_dialog: QPrintDialog | None = None
+        self.setWindowTitle("Records-request letter")
+        self.setAccessibleName("Records-request letter")
+        r = detail.request
+        self.addressee = QComboBox()
+        self.addressee.setEditable(True)
+        self.addressee.setAccessibleName("Letter to")
+        for name in requests.letter_addressees(detail):
+            self.addressee.addItem(name)
+        self.items = QListWidget()
+        self.items.setAccessibleName("Records to ask for")
+        for item in detail.missing:
+            row = QListWidgetItem(item.label + (f" — {item.source}" if item.source else ""))
+            row.setData(Qt.ItemDataRole.UserRole, item.id)
+            row.setFlags(row.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            row.setCheckState(Qt.CheckState.Checked)
+            self.items.addItem(row)
+        self.banner = Banner()
+        self.save_button = mark_primary(QPushButton("&Save as PDF…"))
+        self.save_button.clicked.connect(self.choose_file)
+        self.print_button = QPushButton("&Print…")
+        self.print_button.clicked.connect(self.choose_printer)
+        close = QPushButton("Close")
+        close.clicked.connect(self.reject)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(close)
+        buttons.addWidget(self.print_button)
+        buttons.addWidget(self.save_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(
+            plain_label(
+                f"Ask for {r.patient_name}'s records (born {r.date_of_birth:%m/%d/%Y})",
+                "sectionTitle",
+                wrap=True,
+            )
+        )
+        layout.addWidget(plain_label("Letter to"))
+        layout.addWidget(self.addressee)
+        layout.addWidget(plain_label("Records to ask for (printing marks them requested today)"))
+        layout.addWidget(self.items, 1)
+        layout.addWidget(self.banner)
+        layout.addLayout(buttons)
+        self.resize(560, 420)
+
+    def chosen_ids(self) -> list[int]:
+        return [
+            int(self.items.item(row).data(Qt.ItemDataRole.UserRole))
+            for row in range(self.items.count())
+            if self.items.item(row).checkState() == Qt.CheckState.Checked
+        ]
+
+    def _letter_call(self) -> partial[LetterResult]:
+        return partial(
+            requests.records_request_letter,
+            self.screen.services,
+            self.detail.request.id,
+            addressee=self.addressee.currentText(),
+            item_ids=self.chosen_ids(),
+        )
+
+    def choose_file(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Save the letter", f"records-request-{self.detail.request.mrn}.pdf", PDF_FILTER
+        )
+        if path:
+            self.save_to(Path(path))
+
+    def save_to(self, path: Path) -> None:
+        call = self._letter_call()
+
+        def write() -> LetterResult:
+            result = call()
+            path.write_bytes(result.pdf)
+            return result
+
+        self.screen.runner.run(write, partial(self._done, f"Saved to {path.name}"), self._fail)
+
+    def choose_printer(self) -> None:
+        self.printer = printer = make_printer("letter")
+        printer.setDocName("Records-request letter")
+        dialog = QPrintDialog(printer, self)
+        dialog.accepted.connect(lambda: self.print_to(printer))
+        self.print_dialog = dialog
+        QDialog.open(dialog)
+
+    def print_to(self, printer: QPrinter) -> None:
+        call = self._letter_call()
+
+        def render() -> tuple[LetterResult, list[bytes]]:
+            result = call()
+            return result, documents.render_pdf_pages(result.pdf)
+
+        def paint(rendered: tuple[LetterResult, list[bytes]]) -> None:
+            try:
+                paint_pages(printer, [rendered[1]])
+            except Exception as error:  # a printer driver problem
+                self._fail(user_message(error))
+                return
+            self._done("Sent to the printer", rendered[0])
+
+        self.screen.runner.run(render, paint, self._fail)
+
+    def _done(self, text: str, result: LetterResult) -> None:
+        self.banner.show_message(
+            "success", f"{text}: letter to {result.addressee} ({len(result.items)} record(s))."
+        )
+        self.done_with.emit(result)
+
+    def _fail(self, message: str) -> None:
+        self.banner.show_message("error", message)

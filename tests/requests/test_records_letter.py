@@ -1,0 +1,105 @@
+"""The records-request letter: its text (extracted from the real PDF), audit, requested dates."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QCoreApplication
+from pytestqt.qtbot import QtBot
+from sqlalchemy import select
+
+from frontdesk.db.models import AuditEntry
+from frontdesk.domain.errors import RefusedError
+from frontdesk.domain.request_states import ChecklistKind
+from frontdesk.services import practice, requests
+from frontdesk.services.context import ServiceContext
+from frontdesk.services.practice import PracticeProfileForm
+from frontdesk.services.referrers import ReferrerData
+from frontdesk.ui.main_window import ScreenContext
+from frontdesk.ui.requests.letter import RecordsLetterDialog
+from frontdesk.ui.runner import Runner
+from tests.documents.pdfs import all_text
+from tests.requests.conftest import maria_intake
+
+
+@pytest.fixture
+def profile(context: ServiceContext) -> None:
+    practice.save_profile(
+        context,
+        PracticeProfileForm(
+            name="Lakeside Spine Center",
+            address="100 Main St\nSpringfield, IL 62701",
+            main_phone="(217) 555-0142",
+            fax="(217) 555-0143",
+        ),
+        None,
+    )
+
+
+def test_the_letter_to_the_imaging_centre_names_the_patient_and_what_is_needed(
+    context: ServiceContext, profile: None, patel: ReferrerData
+) -> None:
+    data = requests.create_request(context, maria_intake(referrer_id=patel.id))
+    detail = requests.get_request(context, data.id)
+    assert requests.letter_addressees(detail) == ["Valley Imaging Center", "Dr. Anil Patel"]
+    result = requests.records_request_letter(context, data.id)
+    text = " ".join(all_text(result.pdf).split())
+    assert "Lakeside Spine Center" in text
+    assert "Request for medical records" in text
+    assert "Valley Imaging Center" in text
+    assert "Núñez-García, María José" in text and "03/04/1961" in text
+    assert "Imaging report: MRI May 2024" in text and "Imaging disc or files" in text
+    assert "Operative report" not in text  # those are asked of the referring office
+    assert "(217) 555-0143" in text
+    after = requests.get_request(context, data.id)
+    asked = {item.kind for item in after.checklist if item.requested_on is not None}
+    assert asked == {ChecklistKind.IMAGING_REPORT, ChecklistKind.IMAGING_FILES}
+    with context.reading(None) as session:
+        printed = session.scalars(
+            select(AuditEntry).where(AuditEntry.entity == "records_request_letter")
+        ).all()
+    assert [entry.patient_id for entry in printed] == [data.patient_id]
+
+
+def test_the_letter_to_the_referring_office_carries_its_address(
+    context: ServiceContext, profile: None, patel: ReferrerData
+) -> None:
+    data = requests.create_request(context, maria_intake(referrer_id=patel.id))
+    result = requests.records_request_letter(context, data.id, addressee="Dr. Anil Patel")
+    text = " ".join(all_text(result.pdf).split())
+    assert "12 River Road" in text and "Fax (217) 555-0100" in text
+    assert "Operative report: surgery 1 of 2" in text
+    assert "Operative report: last surgery (2021)" in text
+
+
+def test_nothing_missing_means_no_letter(context: ServiceContext, profile: None) -> None:
+    data = requests.create_request(
+        context, maria_intake(prior_surgery=False, imaging_modality="", imaging_when="")
+    )
+    with pytest.raises(RefusedError, match="nothing to ask for"):
+        requests.records_request_letter(context, data.id, addressee="Someone")
+
+
+@pytest.fixture
+def screen(qtbot: QtBot, context: ServiceContext) -> Iterator[ScreenContext]:
+    runner = Runner()
+    yield ScreenContext(context, runner)
+    runner.wait_for_idle()
+    QCoreApplication.processEvents()
+
+
+def test_the_letter_is_saved_from_the_request(
+    qtbot: QtBot, screen: ScreenContext, context: ServiceContext, profile: None, tmp_path: Path
+) -> None:
+    data = requests.create_request(context, maria_intake())
+    dialog = RecordsLetterDialog(screen, requests.get_request(context, data.id))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.addressee.currentText() == "Valley Imaging Center"
+    target = tmp_path / "letter.pdf"
+    with qtbot.waitSignal(dialog.done_with, timeout=20_000):
+        dialog.save_to(target)
+    assert "Valley Imaging Center" in all_text(target.read_bytes())
+    assert "Saved to letter.pdf" in dialog.banner.text
