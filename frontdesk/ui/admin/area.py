@@ -15,6 +15,7 @@ from frontdesk.ui.main_window import ScreenContext
 from frontdesk.ui.widgets.form import plain_label
 
 if TYPE_CHECKING:
+    from frontdesk.ui.admin.shared_server import SharedServerPanel
     from frontdesk.ui.security.backup_panel import BackupPanel
     from frontdesk.ui.security.settings_panel import SecuritySettingsPanel
     from frontdesk.ui.security.users_panel import UsersPanel
@@ -52,6 +53,12 @@ class AdminArea(QWidget):
 
             self.backups = BackupPanel(screen)
             self.tabs.addTab(self.backups, "Backup and restore")
+        self.shared_server: SharedServerPanel | None = None
+        if actor.can(Permission.BACKUP):  # admins: where this workstation's data lives
+            from frontdesk.ui.admin.shared_server import SharedServerPanel
+
+            self.shared_server = SharedServerPanel(screen)
+            self.tabs.addTab(self.shared_server, "Shared server")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 8)
         layout.addWidget(plain_label("Admin", "pageTitle"))
