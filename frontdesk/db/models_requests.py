@@ -117,6 +117,9 @@ class ConsultationRequest(Edited, Base):
             "id",
         ),
         Index("ix_consultation_requests_received_at", "received_at"),
+        # Counts per state under a category or assignee filter read only these indexes.
+        Index("ix_consultation_requests_category_state", "category", "state"),
+        Index("ix_consultation_requests_assignee_state", "assignee_id", "state"),
         Index("ix_consultation_requests_patient_id", "patient_id"),
     )
 

@@ -63,11 +63,13 @@ class RequestsArea(QWidget):
         # Counts per state: each one is also a quick filter.
         self.count_buttons: dict[RequestState, QPushButton] = {}
         counts_row = QHBoxLayout()
+        counts_row.setSpacing(2)
         for state in RequestState:
             button = QPushButton(f"{state.label}: …")
             button.setAccessibleName(f"{state.label} requests")
             button.setToolTip(f"Show only requests that are {state.label.lower()}")
             button.setFlat(True)
+            button.setStyleSheet("QPushButton { padding: 2px 6px; }")
             button.clicked.connect(partial(self.show_state, state))
             self.count_buttons[state] = button
             counts_row.addWidget(button)
@@ -100,15 +102,24 @@ class RequestsArea(QWidget):
         self.received_to = line_edit("Received to", "to MM/DD/YYYY")
         for combo in (self.state, self.urgency, self.category, self.assignee):
             combo.currentIndexChanged.connect(self.refresh)
+            # Long labels must not widen the window past a 1280-pixel screen.
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            combo.setMinimumContentsLength(10)
         for edit in (self.received_from, self.received_to):
             edit.returnPressed.connect(self.refresh)
             edit.setMaximumWidth(130)
-        filters = QHBoxLayout()
+        filters = QVBoxLayout()
+        first_row, second_row = QHBoxLayout(), QHBoxLayout()
         for widget in (self.state, self.urgency, self.category, self.assignee):
-            filters.addWidget(widget)
-        filters.addWidget(self.referrer, 1)
-        filters.addWidget(self.received_from)
-        filters.addWidget(self.received_to)
+            first_row.addWidget(widget)
+        first_row.addStretch(1)
+        second_row.addWidget(self.referrer, 1)
+        second_row.addWidget(self.received_from)
+        second_row.addWidget(self.received_to)
+        filters.addLayout(first_row)
+        filters.addLayout(second_row)
 
         self.banner = Banner()
         self.model = RequestQueueModel(screen.runner, self)
@@ -124,7 +135,7 @@ class RequestsArea(QWidget):
         header_view = self.table.horizontalHeader()
         header_view.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header_view.setStretchLastSection(True)
-        for column, width in enumerate((190, 120, 70, 170, 130, 120, 220)):
+        for column, width in enumerate((180, 135, 70, 150, 130, 130, 200)):
             self.table.setColumnWidth(column, width)
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
         self.detail = RequestDetailPanel(screen)
@@ -143,6 +154,9 @@ class RequestsArea(QWidget):
         self.splitter.addWidget(self.detail)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.setSizes([640, 420])
+        self.detail.setMinimumWidth(380)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 12)
         layout.addLayout(header)

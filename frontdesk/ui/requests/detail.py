@@ -145,6 +145,9 @@ class RequestDetailPanel(QWidget):
         state_row.addStretch(1)
         self.note = line_edit("Note for the state change", "note (optional)")
         self.close_reason = QComboBox()
+        self.close_reason.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
         self.close_reason.setAccessibleName("Reason for closing")
         for reason in ClosedReason:
             self.close_reason.addItem(reason.label, reason.value)
@@ -152,11 +155,11 @@ class RequestDetailPanel(QWidget):
         self.close_button.setToolTip("Close the request with the chosen reason")
         self.close_button.clicked.connect(self.close_request)
         close_row = QHBoxLayout()
-        close_row.addWidget(self.note, 1)
-        close_row.addWidget(self.close_reason)
+        close_row.addWidget(self.close_reason, 1)
         close_row.addWidget(self.close_button)
         state_column = QVBoxLayout(self.state_box)
         state_column.addLayout(state_row)
+        state_column.addWidget(self.note)
         state_column.addLayout(close_row)
 
         # Assignment ---------------------------------------------------------------------
@@ -165,6 +168,8 @@ class RequestDetailPanel(QWidget):
         self.assignee.activated.connect(self._assign)
         self.follow_up = line_edit("Follow-up date", "follow-up MM/DD/YYYY")
         self.follow_up.returnPressed.connect(self._set_follow_up)
+        self.follow_up.setMaximumWidth(150)
+        self.follow_up.setToolTip("Type a date and press Enter; empty clears it")
         assign_row = QHBoxLayout()
         assign_row.addWidget(plain_label("Assigned to"))
         assign_row.addWidget(self.assignee, 1)
@@ -177,6 +182,7 @@ class RequestDetailPanel(QWidget):
         self.checklist.setHorizontalHeaderLabels(["Record", "Status"])
         self.checklist.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.checklist.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.checklist.setWordWrap(True)
         self.checklist.verticalHeader().hide()
         self.checklist.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.checklist.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -199,14 +205,12 @@ class RequestDetailPanel(QWidget):
         self.add_item_button = QPushButton("Add")
         self.add_item_button.clicked.connect(self.add_item)
         checklist_buttons = QHBoxLayout()
-        for button in (
-            self.received_button,
-            self.requested_button,
-            self.attach_button,
-            self.letter_button,
-        ):
+        for button in (self.received_button, self.requested_button, self.attach_button):
             checklist_buttons.addWidget(button)
         checklist_buttons.addStretch(1)
+        letter_row = QHBoxLayout()
+        letter_row.addWidget(self.letter_button)
+        letter_row.addStretch(1)
         add_row = QHBoxLayout()
         add_row.addWidget(self.new_kind)
         add_row.addWidget(self.new_description, 1)
@@ -215,6 +219,7 @@ class RequestDetailPanel(QWidget):
         checklist_column = QVBoxLayout(checklist_box)
         checklist_column.addWidget(self.checklist)
         checklist_column.addLayout(checklist_buttons)
+        checklist_column.addLayout(letter_row)
         checklist_column.addLayout(add_row)
 
         # Contacts -----------------------------------------------------------------------

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -180,7 +181,7 @@ class IntakeDialog(QDialog):
         add_form_row(left, self.fields, "date_of_birth", "Date of &birth *", self.date_of_birth)
         self.matches = QListWidget()
         self.matches.setAccessibleName("Existing patients that match")
-        self.matches.setMaximumHeight(110)
+        self.matches.setFixedHeight(96)
         # Enter links the highlighted chart and must not also reach the dialog's Save.
         self.matches.itemDoubleClicked.connect(self._link_item)
         self.matches.installEventFilter(self)
@@ -300,9 +301,10 @@ class IntakeDialog(QDialog):
         left_box, right_box = QWidget(), QWidget()
         left_box.setLayout(left)
         right_box.setLayout(right)
-        columns.addWidget(left_box, 1)
+        # Top-aligned: each column keeps its rows together instead of spreading them out.
+        columns.addWidget(left_box, 1, Qt.AlignmentFlag.AlignTop)
         columns.addSpacing(16)
-        columns.addWidget(right_box, 1)
+        columns.addWidget(right_box, 1, Qt.AlignmentFlag.AlignTop)
         body = QWidget()
         body.setLayout(columns)
         scroll = QScrollArea()
@@ -587,6 +589,8 @@ def _wrap(layout: QHBoxLayout | QVBoxLayout) -> QWidget:
     widget = QWidget()
     layout.setContentsMargins(0, 0, 0, 0)
     widget.setLayout(layout)
+    # Rows keep their natural height; the form's spare room goes below the last row.
+    widget.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
     return widget
 
 

@@ -129,6 +129,18 @@ def upgrade() -> None:
         unique=False,
     )
     op.create_index(
+        "ix_consultation_requests_category_state",
+        "consultation_requests",
+        ["category", "state"],
+        unique=False,
+    )
+    op.create_index(
+        "ix_consultation_requests_assignee_state",
+        "consultation_requests",
+        ["assignee_id", "state"],
+        unique=False,
+    )
+    op.create_index(
         "ix_consultation_requests_received_at",
         "consultation_requests",
         ["received_at"],
@@ -267,6 +279,8 @@ def downgrade() -> None:
     op.drop_index("ix_consultation_requests_state_queue", table_name="consultation_requests")
     op.drop_index("ix_consultation_requests_referrer_queue", table_name="consultation_requests")
     op.drop_index("ix_consultation_requests_received_at", table_name="consultation_requests")
+    op.drop_index("ix_consultation_requests_assignee_state", table_name="consultation_requests")
+    op.drop_index("ix_consultation_requests_category_state", table_name="consultation_requests")
     op.drop_index("ix_consultation_requests_queue", table_name="consultation_requests")
     op.drop_index("ix_consultation_requests_patient_id", table_name="consultation_requests")
     op.drop_index("ix_consultation_requests_open_queue", table_name="consultation_requests")
