@@ -50,6 +50,7 @@ class RequestsArea(QWidget):
         self.intake: IntakeDialog | None = None
         self.counts: dict[RequestState, int] = {}
         self.letter_dialog: QWidget | None = None
+        self.report_dialog: QWidget | None = None
 
         title = plain_label("Consultation requests", "pageTitle")
         self.new_button = mark_primary(QPushButton("&New request…"))
@@ -58,6 +59,10 @@ class RequestsArea(QWidget):
         header = QHBoxLayout()
         header.addWidget(title)
         header.addStretch(1)
+        self.report_button = QPushButton("Referrals re&port…")
+        self.report_button.setToolTip("Requests per referring physician and category per month")
+        self.report_button.clicked.connect(self.open_report)
+        header.addWidget(self.report_button)
         header.addWidget(self.new_button)
 
         # Counts per state: each one is also a quick filter.
@@ -265,6 +270,13 @@ class RequestsArea(QWidget):
     def focus_search(self) -> bool:
         self.state.setFocus()
         return True
+
+    def open_report(self) -> None:
+        from frontdesk.ui.requests.report import ReferralsReportDialog
+
+        dialog = ReferralsReportDialog(self.screen, self)
+        self.report_dialog = dialog
+        dialog.open()
 
     def open_letter(self, detail: object) -> None:
         from frontdesk.ui.requests.letter import RecordsLetterDialog
