@@ -181,6 +181,11 @@ def describe_connection_error(database: Database, error: Exception) -> str:
             f"The connection to the database server at {where} was lost, so nothing was "
             "saved; try again in a moment"
         )
+    if "not currently accepting connections" in lowered:  # ALLOW_CONNECTIONS false
+        return (
+            f"The database {where} is not accepting connections right now (maintenance on "
+            "the server), so nothing was saved; try again in a moment"
+        )
     if "the database system is" in lowered:  # starting up, shutting down, in recovery
         return f"The database server at {where} is restarting; try again in a moment"
     if "connection refused" in lowered or "could not connect" in lowered or "timeout" in lowered:

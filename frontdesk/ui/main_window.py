@@ -228,6 +228,11 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.database_label)
         self.statusBar().addPermanentWidget(self.user_label)
 
+        # The outage banner across the top; saving pauses app-wide while the server is away.
+        from frontdesk.ui.connection_monitor import attach_connection_monitor
+
+        self.connection_monitor = attach_connection_monitor(self, screen)
+
         self._build_menus()
         self.sidebar.currentRowChanged.connect(self._show_row)
         self._restore()

@@ -10,7 +10,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
-from frontdesk.domain.errors import FrontDeskError
+from frontdesk.domain.errors import DatabaseUnavailableError, FrontDeskError
 from frontdesk.domain.progress import Cancelled
 from frontdesk.logs import log_file, redacted_traceback
 
@@ -111,6 +111,19 @@ def _deliver(callback: Callable[..., None], *args: object) -> None:
 _ALIVE: set[Task] = set()
 
 
+class RunnerEvents(QObject):
+    """App-wide news from every Runner, for watchers such as the connection monitor.
+
+    ``database_unavailable(message)`` fires (queued to the UI thread, before the failing
+    call's own ``on_error``) whenever a service call failed with DatabaseUnavailableError.
+    """
+
+    database_unavailable = Signal(str)
+
+
+RUNNER_EVENTS = RunnerEvents()
+
+
 class _Job(QRunnable):
     def __init__(self, task: Task, call: Callable[[], Any]) -> None:
         super().__init__()
@@ -124,6 +137,8 @@ class _Job(QRunnable):
             self.task._finished_cancelled.emit()
         except FrontDeskError as error:
             log.info("service call refused: %s", type(error).__name__)
+            if isinstance(error, DatabaseUnavailableError):
+                RUNNER_EVENTS.database_unavailable.emit(user_message(error))
             self.task._finished_error.emit(user_message(error))
         except Exception as error:
             # The message may quote patient data: the log gets the type and code path only.

@@ -30,6 +30,7 @@ from frontdesk.services.patients import (
     PatientData,
     PossibleDuplicatesError,
 )
+from frontdesk.ui.connection_monitor import PAUSED_REASON, follow_saving_gate, saving_allowed
 from frontdesk.ui.main_window import ScreenContext
 from frontdesk.ui.patients.duplicates import DuplicatesDialog
 from frontdesk.ui.patients.form_fields import FieldState, PatientFormFields, state_of
@@ -144,6 +145,8 @@ class PatientEditor(QDialog):
         self.buttons.rejected.connect(self.reject)
         for button in (self.save_button, self.cancel_button):
             button.setAutoDefault(False)
+        # Paused while the practice server is unreachable; the typing stays in the form.
+        follow_saving_gate(self.save_button, lambda: self.saving)
 
         self.last_change = plain_label("", "hint")
         if patient is not None:
@@ -181,6 +184,9 @@ class PatientEditor(QDialog):
     def save(self, *, allow_duplicates: bool = False) -> None:
         if self.saving:
             return
+        if not saving_allowed():  # Enter still reaches here while the button is disabled
+            self.banner.show_message("error", f"Not saved. {PAUSED_REASON}")
+            return
         unresolved = self.fields.unresolved_pickers()
         if unresolved:
             self.fields.show_messages(unresolved)
@@ -213,7 +219,7 @@ class PatientEditor(QDialog):
 
     def _on_result(self, result: Any) -> None:
         self.saving = False
-        self.save_button.setEnabled(True)
+        self.save_button.setEnabled(saving_allowed())
         if isinstance(result, PatientData):
             self.fields.fields.clear_messages()
             self.banner.clear()
@@ -231,7 +237,7 @@ class PatientEditor(QDialog):
 
     def _on_error(self, message: str) -> None:
         self.saving = False
-        self.save_button.setEnabled(True)
+        self.save_button.setEnabled(saving_allowed())
         self.banner.show_message("error", f"Not saved. {message}")
 
     def _show_rejected(self, rejected: Rejected) -> None:

@@ -1,0 +1,208 @@
+"""Riding out a server outage: the banner, the app-wide "saving allowed" gate, the retries.
+
+A service call that fails with DatabaseUnavailableError (the Runner announces it on
+``RUNNER_EVENTS.database_unavailable``) starts an outage: a banner across the top of the
+main window says the connection is lost and when the next try is, saving is paused
+app-wide (forms keep everything typed; their Save buttons follow ``saving_gate()``), and a
+cheap ping runs on the Runner with backoff (0.5 s doubling to 30 s). The first ping that
+answers ends the outage: the banner goes and saving is allowed again. No ping runs while
+all is well: the calls the screens make anyway are the probe.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+from functools import partial
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtWidgets import QMainWindow, QPushButton, QVBoxLayout, QWidget
+
+from frontdesk.services import reachability
+from frontdesk.services.context import ServiceContext
+from frontdesk.ui.runner import RUNNER_EVENTS, Runner
+
+if TYPE_CHECKING:
+    from frontdesk.ui.main_window import ScreenContext
+import contextlib
+
+from frontdesk.ui.widgets.form import Banner
+
+log = logging.getLogger(__name__)
+
+FIRST_RETRY_S = 0.5
+LONGEST_RETRY_S = 30.0
+PAUSED_REASON = (
+    "Saving is paused: the connection to the practice server was lost. What you typed stays "
+    "here; save again once the banner at the top is gone."
+)
+
+
+class SavingGate(QObject):
+    """Whether saving is allowed right now, app-wide; ``changed(bool)`` when that flips."""
+
+    changed = Signal(bool)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.allowed = True
+        self.reason = ""
+
+    def set_allowed(self, allowed: bool, reason: str = "") -> None:
+        self.reason = "" if allowed else reason
+        if allowed != self.allowed:
+            self.allowed = allowed
+            self.changed.emit(allowed)
+
+
+_GATE = SavingGate()
+
+
+def saving_gate() -> SavingGate:
+    return _GATE
+
+
+def saving_allowed() -> bool:
+    return _GATE.allowed
+
+
+def follow_saving_gate(button: QPushButton, busy: object = None) -> None:
+    """Keep a form's Save button disabled (with the reason as its tooltip) while paused.
+
+    ``busy``: a callable saying the form is mid-save (its own code re-enables the button).
+    """
+    tooltip = button.toolTip()
+
+    def update(allowed: bool) -> None:
+        button.setToolTip(tooltip if allowed else f"{PAUSED_REASON} ({tooltip})")
+        if not (callable(busy) and busy()):  # mid-save: the form re-enables it when done
+            button.setEnabled(allowed)
+
+    _GATE.changed.connect(update)
+    button.destroyed.connect(lambda: _disconnect(update))
+    update(_GATE.allowed)
+
+
+def _disconnect(slot: object) -> None:
+    with contextlib.suppress(RuntimeError, TypeError):
+        _GATE.changed.disconnect(slot)
+
+
+class ConnectionMonitor(QObject):
+    """Watches for a lost database, shows the banner, retries with backoff until it answers."""
+
+    outage_changed = Signal(bool)  # True: lost; False: back
+
+    def __init__(
+        self,
+        services: ServiceContext,
+        runner: Runner,
+        banner: Banner,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.services = services
+        self.runner = runner
+        self.banner = banner
+        self.in_outage = False
+        self.delay_s = FIRST_RETRY_S
+        self.next_retry: datetime | None = None
+        self.pinging = False
+        self.last_problem = ""
+        self.timer = QTimer(self)
+        self.timer.setSingleShot(True)
+        self.timer.timeout.connect(self.ping)
+        RUNNER_EVENTS.database_unavailable.connect(self.lost)
+
+    def lost(self, message: str) -> None:
+        """A call could not reach the database: start (or continue) the outage."""
+        self.last_problem = message
+        if self.in_outage:
+            return
+        log.warning("the practice database stopped answering; retrying")
+        self.in_outage = True
+        self.delay_s = FIRST_RETRY_S
+        _GATE.set_allowed(False, PAUSED_REASON)
+        self.outage_changed.emit(True)
+        self._schedule()
+
+    def _schedule(self) -> None:
+        self.next_retry = datetime.now() + timedelta(seconds=self.delay_s)
+        self.timer.start(int(self.delay_s * 1000))
+        self._show()
+
+    def _show(self) -> None:
+        when = self.next_retry.strftime("%H:%M:%S") if self.next_retry else "now"
+        self.banner.show_message(
+            "error",
+            "Connection to the practice server lost — retrying (next try at "
+            f"{when}). Saving is paused; everything typed stays in its form.",
+            ("Retry now", self.retry_now),
+        )
+        self.banner.setAccessibleName("Connection to the practice server lost")
+
+    def retry_now(self) -> None:
+        if self.in_outage and not self.pinging:
+            self.timer.stop()
+            self.ping()
+
+    def ping(self) -> None:
+        if self.pinging:
+            return
+        self.pinging = True
+        self.runner.run(partial(reachability.ping, self.services), self._back, self._still_down)
+
+    def _still_down(self, message: str) -> None:
+        self.pinging = False
+        self.last_problem = message
+        if not self.in_outage:  # a ping asked for outside an outage found one
+            self.lost(message)
+            return
+        self.delay_s = min(self.delay_s * 2, LONGEST_RETRY_S)
+        self._schedule()
+
+    def _back(self, _result: object) -> None:
+        self.pinging = False
+        if not self.in_outage:
+            return
+        log.info("the practice database answers again")
+        self.in_outage = False
+        self.next_retry = None
+        self.timer.stop()
+        self.banner.clear()
+        _GATE.set_allowed(True)
+        self.outage_changed.emit(False)
+
+    def stop(self) -> None:
+        self.timer.stop()
+        _disconnect_runner(self.lost)
+
+
+def _disconnect_runner(slot: object) -> None:
+    with contextlib.suppress(RuntimeError, TypeError):
+        RUNNER_EVENTS.database_unavailable.disconnect(slot)
+
+
+def attach_connection_monitor(window: QMainWindow, screen: ScreenContext) -> ConnectionMonitor:
+    """Put the outage banner across the top of ``window`` and start watching.
+
+    The window's central widget moves under the banner unchanged, so the areas, their open
+    forms and everything typed in them are the same widgets before, during and after.
+    """
+    banner = Banner()
+    banner.setObjectName("outageBanner")
+    central = window.takeCentralWidget()
+    container = QWidget()
+    column = QVBoxLayout(container)
+    column.setContentsMargins(0, 0, 0, 0)
+    column.setSpacing(0)
+    column.addWidget(banner)
+    if central is not None:
+        column.addWidget(central, 1)
+    window.setCentralWidget(container)
+    monitor = ConnectionMonitor(screen.services, screen.runner, banner, window)
+    if not _GATE.allowed:  # a window opened during an outage (a user switch) says so too
+        monitor.lost(monitor.last_problem)
+    banner.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+    return monitor

@@ -1,0 +1,138 @@
+"""A server outage during a pytest-qt session: banner, paused saving, typing kept, recovery.
+
+The app works on a scratch database on the real local PostgreSQL. The outage is real: an
+admin connection forbids new connections to that database and terminates its backends
+(what a server restart does to the workstations), then allows them again.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings, Qt
+from pytestqt.qtbot import QtBot
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.engine import make_url
+
+from frontdesk.services import patients
+from frontdesk.services.bootstrap import make_context, open_for_use
+from frontdesk.ui.connection_monitor import PAUSED_REASON, saving_allowed
+from frontdesk.ui.main_window import MainWindow, ScreenContext
+from frontdesk.ui.patients.editor import PatientEditor
+from frontdesk.ui.runner import Runner
+from tests.conftest import PG_ADMIN_URL, make_actor
+
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints"),
+]
+
+
+class Server:
+    """The local server, seen from its administrator's connection."""
+
+    def __init__(self, admin: Engine, name: str) -> None:
+        self.admin = admin
+        self.name = name
+
+    def cut(self) -> None:
+        with self.admin.connect() as link:
+            link.execute(text(f'ALTER DATABASE "{self.name}" ALLOW_CONNECTIONS false'))
+            link.execute(
+                text(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    "WHERE datname = :name AND pid <> pg_backend_pid()"
+                ),
+                {"name": self.name},
+            )
+
+    def restore(self) -> None:
+        with self.admin.connect() as link:
+            link.execute(text(f'ALTER DATABASE "{self.name}" ALLOW_CONNECTIONS true'))
+
+
+@pytest.fixture
+def server() -> Iterator[tuple[Server, str]]:
+    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    name = f"frontdesk_outage_{uuid.uuid4().hex[:10]}"
+    try:
+        with admin.connect() as link:
+            link.execute(text(f'CREATE DATABASE "{name}"'))
+    except Exception as error:
+        admin.dispose()
+        pytest.skip(f"PostgreSQL is not reachable at {PG_ADMIN_URL}: {error}")
+    url = make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
+    handle = Server(admin, name)
+    yield handle, url
+    handle.restore()
+    with admin.connect() as link:
+        link.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture
+def window(qtbot: QtBot, server: tuple[Server, str], tmp_path: Path) -> Iterator[MainWindow]:
+    _handle, url = server
+    database, _copy = open_for_use(url)
+    runner = Runner()
+    screen = ScreenContext(make_context(database, make_actor()), runner)
+    settings = QSettings(str(tmp_path / "window.ini"), QSettings.Format.IniFormat)
+    main = MainWindow(screen, settings)
+    qtbot.addWidget(main)
+    main.show()
+    yield main
+    runner.wait_for_idle()
+    database.dispose()
+
+
+def test_a_server_outage_keeps_the_typing_pauses_saving_and_recovers_by_itself(
+    qtbot: QtBot, window: MainWindow, server: tuple[Server, str]
+) -> None:
+    handle, _url = server
+    screen = window.screen
+    banner = window.connection_monitor.banner
+    assert banner.isHidden() and saving_allowed()
+
+    editor = PatientEditor(screen, parent=window)
+    qtbot.addWidget(editor)
+    editor.show()
+    typed = {"first_name": "Renée", "last_name": "O'Brien-Ōta", "date_of_birth": "3/4/1961"}
+    for key, value in typed.items():
+        editor.fields.edits[key].insert(value)
+
+    handle.cut()
+    qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)  # at the moment of loss
+    qtbot.waitUntil(lambda: banner.isVisible(), timeout=15_000)
+    qtbot.waitUntil(lambda: not editor.saving, timeout=15_000)
+
+    assert banner.text.startswith("Connection to the practice server lost — retrying")
+    assert "next try at" in banner.text
+    assert editor.banner.text.startswith("Not saved.")
+    assert editor.isVisible()
+    assert {key: editor.fields.edits[key].text() for key in typed} == typed
+    assert not editor.save_button.isEnabled()
+    assert PAUSED_REASON in editor.save_button.toolTip()
+    assert not saving_allowed()
+    assert "nothing was saved" in editor.banner.text
+
+    # Enter while paused: not saved, and still says why; the typing stays.
+    editor.activateWindow()
+    editor.fields.edits["last_name"].setFocus()
+    qtbot.keyClick(editor.fields.edits["last_name"], Qt.Key.Key_Return)
+    assert "Saving is paused" in editor.banner.text
+    assert {key: editor.fields.edits[key].text() for key in typed} == typed
+
+    handle.restore()
+    qtbot.waitUntil(lambda: banner.isHidden(), timeout=40_000)
+    assert saving_allowed()
+    assert editor.save_button.isEnabled()
+
+    with qtbot.waitSignal(editor.saved, timeout=15_000) as saved:
+        qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
+    created = saved.args[0]
+    assert (created.first_name, created.last_name) == ("Renée", "O'Brien-Ōta")
+    again = patients.get_patient(screen.services, created.id)
+    assert again.first_name == "Renée"
