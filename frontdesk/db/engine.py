@@ -184,7 +184,7 @@ def describe_connection_error(database: Database, error: Exception) -> str:
     if "not currently accepting connections" in lowered:  # ALLOW_CONNECTIONS false
         return (
             f"The database {where} is not accepting connections right now (maintenance on "
-            "the server), so nothing was saved; try again in a moment"
+            "the server), so nothing was changed; try again in a moment"
         )
     if "the database system is" in lowered:  # starting up, shutting down, in recovery
         return f"The database server at {where} is restarting; try again in a moment"

@@ -191,7 +191,6 @@ def attach_connection_monitor(window: QMainWindow, screen: ScreenContext) -> Con
     forms and everything typed in them are the same widgets before, during and after.
     """
     banner = Banner()
-    banner.setObjectName("outageBanner")
     central = window.takeCentralWidget()
     container = QWidget()
     column = QVBoxLayout(container)

@@ -116,7 +116,7 @@ def test_a_server_outage_keeps_the_typing_pauses_saving_and_recovers_by_itself(
     assert not editor.save_button.isEnabled()
     assert PAUSED_REASON in editor.save_button.toolTip()
     assert not saving_allowed()
-    assert "nothing was saved" in editor.banner.text
+    assert "nothing was changed" in editor.banner.text
 
     # Enter while paused: not saved, and still says why; the typing stays.
     editor.activateWindow()

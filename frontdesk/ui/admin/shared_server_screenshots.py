@@ -1,0 +1,161 @@
+"""Screenshots of Admin → Shared server (with a real test result) and of the outage banner.
+
+``python -m frontdesk.ui.admin.shared_server_screenshots FOLDER`` makes a scratch database
+on the local PostgreSQL server the tests use (through ``psql`` as its superuser: the UI
+layer holds no SQL of its own), fills it with a small demo practice, renders the pictures,
+and drops the database. The outage is real: the scratch database stops accepting
+connections and its sessions are terminated.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QSettings
+from PySide6.QtWidgets import QApplication, QWidget
+
+from frontdesk.domain.actor import Actor
+from frontdesk.domain.permissions import Role
+from frontdesk.services import demo
+from frontdesk.services.bootstrap import make_context, open_for_use
+from frontdesk.services.connection import SslMode
+from frontdesk.ui.admin.area import AdminArea
+from frontdesk.ui.admin.shared_server import SharedServerPanel
+from frontdesk.ui.main_window import MainWindow, ScreenContext
+from frontdesk.ui.patients.area import PatientsArea
+from frontdesk.ui.runner import Runner
+
+HOST, PORT, SUPERUSER = "127.0.0.1", 5432, "postgres"
+SIZE = (1280, 800)
+
+
+def _wait(condition: Callable[[], bool], timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise TimeoutError("the screen did not finish")
+        QCoreApplication.processEvents()
+        time.sleep(0.005)
+    for _ in range(10):  # let layouts and paints settle
+        QCoreApplication.processEvents()
+
+
+def _psql(sql: str) -> None:
+    subprocess.run(
+        ["psql", "-h", HOST, "-p", str(PORT), "-U", SUPERUSER, "-d", "postgres", "-qAtc", sql],
+        check=True,
+        capture_output=True,
+    )
+
+
+def _cut(name: str) -> None:
+    """What a server restart does to a workstation: no new connections, sessions ended."""
+    _psql(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false')
+    _psql(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+        f"WHERE datname = '{name}' AND pid <> pg_backend_pid()"
+    )
+
+
+def _save(widget: QWidget, path: Path) -> Path:
+    widget.grab().save(str(path))
+    return path
+
+
+def _window(screen: ScreenContext) -> MainWindow:
+    settings_file = Path(tempfile.mkdtemp(prefix="frontdesk-shots-")) / "desk.ini"
+    window = MainWindow(screen, QSettings(str(settings_file), QSettings.Format.IniFormat))
+    window.resize(*SIZE)
+    window.show()
+    return window
+
+
+def render_settings(
+    screen: ScreenContext, folder: Path, host: str, port: int, name: str
+) -> list[Path]:
+    """admin-shared-server.png (a passing test) and admin-shared-server-unreachable.png."""
+    window = _window(screen)
+    window.show_area("admin")
+    area = window.current_area()
+    assert isinstance(area, AdminArea) and area.shared_server is not None
+    panel: SharedServerPanel = area.shared_server
+    area.tabs.setCurrentWidget(panel)
+    _wait(lambda: panel.keyring is not None)
+    panel.host.setText(host)
+    panel.port.setValue(port)
+    panel.database.setText(name)
+    panel.user.setText("postgres")
+    panel.sslmode.setCurrentIndex(panel.sslmode.findData(SslMode.PREFER.value))
+    panel.test()
+    _wait(lambda: panel.last_check is not None)
+    written = [_save(window, folder / "admin-shared-server.png")]
+    panel.last_check = None
+    panel.port.setValue(5439)
+    panel.sslmode.setCurrentIndex(panel.sslmode.findData(SslMode.VERIFY_FULL.value))
+    panel.test()
+    _wait(lambda: panel.last_check is not None)
+    written.append(_save(window, folder / "admin-shared-server-unreachable.png"))
+    window.close()
+    return written
+
+
+def render_outage(screen: ScreenContext, folder: Path, cut: Callable[[], None]) -> list[Path]:
+    """outage-banner.png: the Patients area with a search typed, the server just gone."""
+    window = _window(screen)
+    window.show_area("patients")
+    area = window.current_area()
+    assert isinstance(area, PatientsArea)
+    shown: list[str] = []
+    area.results_shown.connect(shown.append)
+    area.search_box.setText("garc")
+    _wait(lambda: "garc" in shown)
+    cut()
+    monitor = window.connection_monitor
+    area.search_box.setText("garcia m")  # the next call finds the server gone
+    _wait(lambda: monitor.in_outage)
+    written = [_save(window, folder / "outage-banner.png")]
+    window.close()
+    return written
+
+
+def main(argv: list[str]) -> int:
+    folder = Path(argv[0] if argv else "docs/screenshots").absolute()
+    folder.mkdir(parents=True, exist_ok=True)
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    from frontdesk.ui.style import apply_style
+
+    apply_style(app)  # type: ignore[arg-type]
+    name = f"frontdesk_shots_{uuid.uuid4().hex[:8]}"
+    _psql(f'CREATE DATABASE "{name}"')
+    written: list[Path] = []
+    try:
+        database, _copy = open_for_use(f"postgresql+psycopg://{SUPERUSER}@{HOST}:{PORT}/{name}")
+        actor = Actor(
+            username="office.manager",
+            role=Role.ADMIN,
+            workstation="desk-1",
+            display_name="Office Manager",
+        )
+        context = make_context(database, actor)
+        demo.generate(context, patients=300)
+        runner = Runner()
+        screen = ScreenContext(context, runner)
+        written += render_settings(screen, folder, HOST, PORT, name)
+        written += render_outage(screen, folder, lambda: _cut(name))
+        runner.wait_for_idle()
+        database.dispose()
+    finally:
+        _psql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    for path in written:
+        print(path)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
