@@ -7,6 +7,9 @@ report, then offers to point this workstation at the server from the next start.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -19,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from frontdesk.domain.errors import DatabaseUnavailableError, FrontDeskError
 from frontdesk.domain.progress import ProgressCallback
 from frontdesk.services import connection, db_copy
 from frontdesk.services.connection import ConnectionProfile
@@ -27,6 +31,21 @@ from frontdesk.ui.admin.shared_server import save_with_password
 from frontdesk.ui.main_window import ScreenContext
 from frontdesk.ui.runner import Task
 from frontdesk.ui.widgets.form import Banner, plain_label
+
+T = TypeVar("T")
+
+
+def about_the_server(call: Callable[[], T]) -> Callable[[], T]:
+    """Run ``call``; an unreachable server is this dialog's news, not an outage of the
+    database this workstation works on (which the connection monitor watches)."""
+
+    def wrapped() -> T:
+        try:
+            return call()
+        except DatabaseUnavailableError as error:
+            raise FrontDeskError(str(error)) from error
+
+    return wrapped
 
 
 class StageRelay(QObject):
@@ -120,7 +139,9 @@ class MoveToServerDialog(QDialog):
         self.stage.setText("Checking both databases…")
         target = self.target_url
         self.screen.runner.run(
-            lambda: db_copy.plan_copy(self.source_url, target), self._planned, self._failed
+            about_the_server(lambda: db_copy.plan_copy(self.source_url, target)),
+            self._planned,
+            self._failed,
         )
 
     @property
@@ -168,9 +189,11 @@ class MoveToServerDialog(QDialog):
         self.progress.show()
 
         def copy(progress: ProgressCallback) -> CopyReport:
-            return db_copy.copy_database(
-                source, target, replace=replace, progress=progress, stage=relay.stage.emit
-            )
+            return about_the_server(
+                lambda: db_copy.copy_database(
+                    source, target, replace=replace, progress=progress, stage=relay.stage.emit
+                )
+            )()
 
         self.task = self.screen.runner.run_with_progress(copy, self._copied, self._failed)
         self.task.progressed.connect(self._progressed)

@@ -136,3 +136,29 @@ def test_a_server_outage_keeps_the_typing_pauses_saving_and_recovers_by_itself(
     assert (created.first_name, created.last_name) == ("Renée", "O'Brien-Ōta")
     again = patients.get_patient(screen.services, created.id)
     assert again.first_name == "Renée"
+
+
+def test_retries_back_off_from_half_a_second_to_thirty_and_retry_now_tries_at_once(
+    qtbot: QtBot, window: MainWindow, server: tuple[Server, str]
+) -> None:
+    handle, _url = server
+    monitor = window.connection_monitor
+    handle.cut()
+    monitor.lost("The connection to the database server was lost")
+    assert monitor.in_outage and monitor.delay_s == 0.5
+    assert monitor.next_retry is not None
+    assert monitor.next_retry.strftime("%H:%M:%S") in monitor.banner.text
+    qtbot.waitUntil(lambda: monitor.delay_s == 1.0, timeout=15_000)  # the first ping failed
+    qtbot.waitUntil(lambda: monitor.delay_s == 2.0, timeout=15_000)  # and the second
+    monitor.delay_s = 20.0
+    monitor.retry_now()
+    qtbot.waitUntil(lambda: monitor.delay_s == 30.0, timeout=15_000)
+    monitor.retry_now()
+    qtbot.waitUntil(lambda: not monitor.pinging, timeout=15_000)
+    assert monitor.delay_s == 30.0 and monitor.in_outage  # never longer than 30 s
+
+    handle.restore()
+    with qtbot.waitSignal(monitor.outage_changed, timeout=15_000) as back:
+        qtbot.mouseClick(monitor.banner.action, Qt.MouseButton.LeftButton)  # "Retry now"
+    assert back.args == [False]
+    assert monitor.banner.isHidden() and saving_allowed()

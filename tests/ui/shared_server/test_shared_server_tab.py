@@ -31,7 +31,7 @@ from frontdesk.ui.admin.area import AdminArea
 from frontdesk.ui.admin.shared_server import SharedServerPanel
 from frontdesk.ui.admin.shared_server_move import MoveToServerDialog
 from frontdesk.ui.main_window import ScreenContext
-from frontdesk.ui.runner import Runner
+from frontdesk.ui.runner import RUNNER_EVENTS, Runner
 from tests.conftest import PG_ADMIN_URL, make_actor
 
 pytestmark = [
@@ -257,4 +257,23 @@ def test_a_server_that_holds_records_is_replaced_only_after_naming_them(
     assert not dialog.copy_button.isEnabled()
     dialog.replace_box.setChecked(True)
     assert dialog.copy_button.isEnabled()
+    dialog.close()
+
+
+def test_an_unreachable_server_in_the_move_is_the_dialogs_news_not_an_outage(
+    qtbot: QtBot, screen: ScreenContext
+) -> None:
+    outages: list[str] = []
+    RUNNER_EVENTS.database_unavailable.connect(outages.append)
+    panel = open_panel(qtbot, screen)
+    port = unused_port()
+    fill(panel, "frontdesk", port=port, mode=SslMode.PREFER)
+    qtbot.mouseClick(panel.move_button, Qt.MouseButton.LeftButton)
+    dialog = panel.move_dialog
+    assert isinstance(dialog, MoveToServerDialog)
+    qtbot.waitUntil(lambda: dialog.banner.isVisible() and dialog.banner.kind == "error")
+    assert "Cannot reach the database server" in dialog.banner.text
+    assert not dialog.copy_button.isEnabled()
+    RUNNER_EVENTS.database_unavailable.disconnect(outages.append)
+    assert outages == []
     dialog.close()
