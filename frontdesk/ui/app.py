@@ -158,7 +158,7 @@ class Launcher(QObject):
         from frontdesk.ui.security.lock import WorkstationLock
 
         self.lock = WorkstationLock(
-            self.screen, self._new_window, idle_limit_ms=self.lock_after_ms, parent=self
+            self.screen, self._new_window, idle_limit_ms=self.lock_after_ms, parent=window
         )
         self.lock.attach(window)
         self.lock.user_switched.connect(self._switched)

@@ -206,6 +206,7 @@ class _Shots:
         self.render_help(window)
         window.close()
         self.render_area_hooks()
+        self.render_security()
         return self.written
 
     def render_scaled(self) -> list[Path]:
@@ -347,6 +348,16 @@ class _Shots:
         self.settle()
         self.save(dialog, "help-about.png")
         dialog.close()
+
+    def render_security(self) -> None:
+        """Sign-in, lock screen and Admin → Users (not an area of their own)."""
+        from frontdesk.ui.security.screenshots import render
+
+        try:
+            self.written.extend(render(self.screen, self.folder))
+        except Exception as error:  # the other pictures are still worth having
+            print(f"screenshots of sign-in and users failed: {error!r}", file=sys.stderr)
+        self.runner.wait_for_idle()
 
     def render_area_hooks(self) -> None:
         """Areas with their own screenshot module add their detailed pictures."""

@@ -25,7 +25,7 @@ from frontdesk.services.context import ServiceContext
 from frontdesk.services.patients import PatientData, PatientForm
 from frontdesk.services.users import NewUserForm
 from frontdesk.ui.audit.area import AuditArea
-from frontdesk.ui.audit.model import AuditRows, AuditTableModel
+from frontdesk.ui.audit.model import ACTION, DETAILS, RECORD, USER, AuditRows, AuditTableModel
 from frontdesk.ui.main_window import ScreenContext
 from frontdesk.ui.runner import Runner
 from tests.services.accounts import tamperable_audit_trail
@@ -103,12 +103,12 @@ def wait_reloaded(qtbot: QtBot, area: AuditArea) -> None:
 def test_the_trail_is_listed_newest_first_with_plain_words(
     qtbot: QtBot, area: AuditArea, rosa: PatientData
 ) -> None:
-    actions = column(area, 3)
+    actions = column(area, ACTION)
     assert actions[0] == "Changed"
     assert {"Opened", "Created", "Signed in"} <= set(actions)
-    patients_shown = {text for text in column(area, 5) if text}
+    patients_shown = {text for text in column(area, RECORD) if text}
     # Markup in a name shows as typed (item views never interpret it).
-    assert f"<b>Garcia</b>, Rosa ({rosa.mrn})" in patients_shown
+    assert f"Chart: <b>Garcia</b>, Rosa ({rosa.mrn})" in patients_shown
     assert area.status.text().startswith(f"Showing {area.model.rowCount()} of {area.count}")
 
 
@@ -117,7 +117,7 @@ def test_filters_by_user_action_and_patient_and_shows_an_updates_old_and_new_val
 ) -> None:
     area.set_filter(username="john", action="update")
     wait_reloaded(qtbot, area)
-    assert set(column(area, 1)) == {"john"} and set(column(area, 3)) == {"Changed"}
+    assert set(column(area, USER)) == {"john"} and set(column(area, ACTION)) == {"Changed"}
 
     # The patient by MRN, typed as people do.
     area.patient_box.setText(rosa.mrn.lower())
@@ -126,8 +126,8 @@ def test_filters_by_user_action_and_patient_and_shows_an_updates_old_and_new_val
     wait_reloaded(qtbot, area)
     assert area.where.patient_id == rosa.id
     assert area.model.rowCount() == 1
-    assert "mobile phone" in column(area, 6)[0]
-    assert "217" not in column(area, 6)[0]  # the list names fields, never their values
+    assert "mobile phone" in column(area, DETAILS)[0]
+    assert "217" not in column(area, DETAILS)[0]  # the list names fields, never their values
 
     area.table.selectRow(0)
     dialog = area.show_details()
@@ -142,7 +142,7 @@ def test_filters_by_user_action_and_patient_and_shows_an_updates_old_and_new_val
     area.clear_filters()
     wait_reloaded(qtbot, area)
     assert area.where == AuditFilter()
-    assert "Signed in" in column(area, 3)
+    assert "Signed in" in column(area, ACTION)
 
 
 def test_a_name_search_that_matches_several_charts_asks_which(

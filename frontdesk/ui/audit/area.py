@@ -39,7 +39,6 @@ from frontdesk.ui.audit.model import (
     ACTION,
     DETAILS,
     NUMBER,
-    PATIENT,
     RECORD,
     USER,
     WHEN,
@@ -232,16 +231,17 @@ class AuditArea(QWidget):
         header.setHighlightSections(False)
         header.setStretchLastSection(False)
         metrics = self.table.fontMetrics()
+        # Sized to typical contents so Details (the stretching column) keeps its room.
         for column, sample in (
-            (WHEN, "2026-03-01 12:30:45__"),
-            (USER, "maria.lopez.long___"),
-            (WORKSTATION, "front-desk-12__"),
-            (ACTION, "Sign-in refused__"),
-            (RECORD, "Patient chart #123456"),
-            (PATIENT, "Garcia-Lopez, Maria (M00012345)"),
-            (NUMBER, "1000000_"),
+            (WHEN, "2026-03-01 12:30:45"),
+            (USER, "maria.lopez_"),
+            (ACTION, "Sign-in refused"),
+            (RECORD, "Chart: Garcia-Lopez, Maria (M0001234)"),
+            (WORKSTATION, "front-desk-1"),
+            (NUMBER, "100000"),
         ):
-            header.resizeSection(column, metrics.horizontalAdvance(sample) + 16)
+            header.resizeSection(column, metrics.horizontalAdvance(sample) + 18)
+        header.setMinimumSectionSize(48)
         header.setSectionResizeMode(DETAILS, QHeaderView.ResizeMode.Stretch)
         self.table.activated.connect(self.show_details)
 

@@ -245,6 +245,12 @@ class AccessReportDialog(QDialog):
         ]
         self._fill(self.by_user, users)
         self._fill(self.entries, entries)
+        # The per-user summary is short: it takes the room its rows need, the list the rest.
+        rows_height = sum(self.by_user.rowHeight(row) for row in range(len(users)))
+        header = self.by_user.horizontalHeader().height()
+        self.by_user.setMaximumHeight(
+            min(240, header + rows_height + 2 * self.by_user.frameWidth() + 4)
+        )
         if not report.entries:
             self.banner.show_message("info", "Nobody has opened or changed this chart yet.")
         for button in (self.print_button, self.csv_button):

@@ -72,6 +72,15 @@ def patient_text(summary: PatientSummary | None, patient_id: int | None) -> str:
     return f"{summary.display_name} ({summary.mrn})"
 
 
+def record_with_patient(entry: AuditEntryData, summary: PatientSummary | None) -> str:
+    """One column for both: a chart by its patient, anything else by kind and number."""
+    patient = patient_text(summary, entry.patient_id)
+    if entry.entity == "patients" and patient:
+        return f"Chart: {patient}"
+    record = record_text(entry)
+    return f"{record} — {patient}" if patient else record
+
+
 def field_text(name: str) -> str:
     return name.replace("_", " ")
 
@@ -103,7 +112,8 @@ def summary_text(entry: AuditEntryData) -> str:
         if isinstance(value, dict | list):
             value = json.dumps(value, ensure_ascii=False, sort_keys=True)
         parts.append(f"{field_text(key)}: {value_text(value)}")
-    return "; ".join(parts)
+    text = "; ".join(parts)
+    return text[:1].upper() + text[1:]
 
 
 def detail_rows(entry: AuditEntryData) -> tuple[tuple[str, ...], list[tuple[str, ...]]]:

@@ -19,8 +19,7 @@ from frontdesk.services.audit_trail import AuditCursor, AuditEntryData, AuditPag
 from frontdesk.services.patients import PatientSummary
 from frontdesk.ui.audit.display import (
     action_text,
-    patient_text,
-    record_text,
+    record_with_patient,
     summary_text,
     when_text,
 )
@@ -28,8 +27,8 @@ from frontdesk.ui.runner import Runner
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
-COLUMNS = ("When", "User", "Workstation", "Action", "Record", "Patient", "Details", "#")
-WHEN, USER, WORKSTATION, ACTION, RECORD, PATIENT, DETAILS, NUMBER = range(len(COLUMNS))
+COLUMNS = ("When", "User", "Action", "Record", "Details", "Workstation", "#")
+WHEN, USER, ACTION, RECORD, DETAILS, WORKSTATION, NUMBER = range(len(COLUMNS))
 ENTRY_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
@@ -145,11 +144,10 @@ class AuditTableModel(QAbstractTableModel):
             shown = (
                 when_text(entry.at),
                 entry.username,
-                entry.workstation,
                 action_text(entry.action),
-                record_text(entry),
-                patient_text(self.patient(entry.patient_id), entry.patient_id),
+                record_with_patient(entry, self.patient(entry.patient_id)),
                 summary_text(entry),
+                entry.workstation,
                 str(entry.id),
             )
             self._texts[row] = shown

@@ -115,10 +115,13 @@ class BackupPanel(QWidget):
         self.choose_button.setToolTip("Choose the folder, for example a USB stick")
         self.choose_button.clicked.connect(self.choose_folder)
         folder_row = QWidget()
-        row = QHBoxLayout(folder_row)
-        row.setContentsMargins(0, 0, 0, 0)
+        column = QVBoxLayout(folder_row)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(2)
+        row = QHBoxLayout()
         row.addWidget(self.folder, 1)
         row.addWidget(self.choose_button)
+        column.addLayout(row)
         folder_row.setFocusProxy(self.folder)
         self.passphrase = password_edit("Backup passphrase")
         self.passphrase_again = password_edit("Repeat the backup passphrase")
@@ -129,6 +132,7 @@ class BackupPanel(QWidget):
         self.no_encryption.toggled.connect(self.update_encryption_note)
         self.encryption_note = plain_label("", "hint", wrap=True)
         self.encryption_note.setAccessibleName("Encryption")
+        column.addWidget(self.encryption_note)
         self.backup_button = mark_primary(QPushButton("Back up now"))
         self.backup_button.setToolTip("Make a verified copy of the whole database (Enter)")
         self.backup_button.clicked.connect(self.back_up)
@@ -137,7 +141,6 @@ class BackupPanel(QWidget):
 
         form = form_layout()
         add_form_row(form, self.fields, "destination", "Folder", folder_row)
-        form.addRow("", self.encryption_note)
         add_form_row(
             form,
             self.fields,
@@ -235,22 +238,18 @@ class BackupPanel(QWidget):
             self.folder.setText(folder)
             self.update_encryption_note()
 
-    def will_encrypt(self) -> bool:
-        """What the service will do with this folder and these boxes (unknown folder: yes)."""
-        if self.no_encryption.isChecked():
-            return False
-        if self.passphrase.text():
-            return True
-        try:
-            return backup.will_encrypt(self.folder.text().strip() or None, None)
-        except FrontDeskError:
-            return True
+    def destination(self) -> str | None:
+        """The chosen folder; None for the data folder's own (the service creates it)."""
+        text = self.folder.text().strip()
+        if not text or Path(text).expanduser() == backup.default_backup_folder():
+            return None
+        return text
 
     def update_encryption_note(self) -> None:
         try:
-            outside = backup.will_encrypt(self.folder.text().strip() or None, None)
+            outside = backup.will_encrypt(self.destination(), None)
         except FrontDeskError:
-            outside = True
+            outside = True  # a folder that does not exist yet: the service will say so
         self.no_encryption.setVisible(outside)
         if not outside:
             self.no_encryption.setChecked(False)
@@ -287,7 +286,7 @@ class BackupPanel(QWidget):
         call = partial(
             backup.backup_database,
             self.screen.services,
-            self.folder.text().strip() or None,
+            self.destination(),
             passphrase=(self.passphrase.text() or None) if encrypting else None,
             encrypt=None if encrypting else False,
         )

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QFrame,
     QMenu,
     QMessageBox,
+    QSizePolicy,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -78,6 +79,7 @@ class LockScreen(QWidget):
         self.text.setAlignment(Qt.AlignmentFlag.AlignHCenter)
         self.text.setAccessibleName("Who was signed in")
         self.form = SignInForm(screen, "Unlock")
+        self.form.problem_shown.connect(lambda _message: self.fit_panel())
         self.other_user_hint = plain_label(
             "Someone else? Type your own user name and password. The work left open here is "
             "kept until you decide what happens to it.",
@@ -85,11 +87,14 @@ class LockScreen(QWidget):
             wrap=True,
         )
         panel = QFrame()
+        self.panel = panel
         panel.setObjectName("lockPanel")
         panel.setStyleSheet(
             "QFrame#lockPanel { background: white; border: 1px solid #d0d7de; border-radius: 6px; }"
         )
-        panel.setMaximumWidth(560)
+        # A fixed width lets the wrapped lines work out their height: nothing is squeezed.
+        panel.setFixedWidth(560)
+        panel.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Minimum)
         inner = QVBoxLayout(panel)
         inner.setContentsMargins(28, 24, 28, 20)
         inner.setSpacing(10)
@@ -117,7 +122,16 @@ class LockScreen(QWidget):
             )
             self.form.username.setText(actor.username)
         self.other_user_hint.setVisible(not signed_out)
+        self.fit_panel()
         self.form.focus_first_empty()
+
+    def fit_panel(self) -> None:
+        """Tall enough for its wrapped lines at its fixed width (layouts underestimate it)."""
+        layout = self.panel.layout()
+        if layout is not None:
+            layout.activate()
+            needed = layout.heightForWidth(self.panel.width())
+            self.panel.setMinimumHeight(max(needed, layout.minimumSize().height()))
 
 
 class WorkstationLock(QObject):
@@ -168,8 +182,13 @@ class WorkstationLock(QObject):
     # Set-up --------------------------------------------------------------------------------
 
     def attach(self, window: MainWindow) -> None:
-        """Put the lock screen behind ``window``'s content and add the Account menu."""
+        """Put the lock screen behind ``window``'s content and add the Account menu.
+
+        The lock belongs to the window it guards, so it is deleted on the UI thread with it
+        (never by Python's collector on a worker thread, with its timer running).
+        """
         self.window = window
+        self.setParent(window)
         content = window.takeCentralWidget()
         self.content = content
         self.lock_screen = LockScreen(self.screen)

@@ -10,7 +10,6 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
-    QLineEdit,
     QMessageBox,
     QPushButton,
     QVBoxLayout,
@@ -48,6 +47,7 @@ class SignInForm(QWidget):
     """
 
     signed_in = Signal(object)  # Actor
+    problem_shown = Signal(str)
 
     def __init__(
         self, screen: ScreenContext, button_text: str = "Sign in", parent: QWidget | None = None
@@ -72,10 +72,10 @@ class SignInForm(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.banner)
         layout.addLayout(form)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(self.sign_in_button)
-        layout.addLayout(buttons)
+        self.buttons = QHBoxLayout()
+        self.buttons.addStretch(1)
+        self.buttons.addWidget(self.sign_in_button)
+        layout.addLayout(self.buttons)
 
     def _next_from_username(self) -> None:
         if self.password.text():
@@ -97,6 +97,7 @@ class SignInForm(QWidget):
             missing["password"] = "type your password"
         if missing:
             self.fields.show_messages(missing)
+            self.problem_shown.emit("")
             return
         self.fields.clear_messages()
         self.checking = True
@@ -127,6 +128,7 @@ class SignInForm(QWidget):
 
     def show_problem(self, message: str) -> None:
         self.banner.show_message("error", message)
+        self.problem_shown.emit(message)
 
     def clear(self) -> None:
         self.username.clear()
@@ -148,9 +150,12 @@ class SignInDialog(QDialog):
         self.setAccessibleName(f"Sign in to {APP_TITLE}")
         self.form = SignInForm(screen)
         self.form.signed_in.connect(self._signed_in)
+        # A message makes the form taller: the dialog grows rather than squeezing the fields.
+        self.form.problem_shown.connect(lambda _message: self.adjustSize())
         self.quit_button = QPushButton("Quit")
         self.quit_button.setToolTip(f"Close {APP_TITLE} (Esc)")
         self.quit_button.clicked.connect(self.reject)
+        self.form.buttons.insertWidget(0, self.quit_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 20, 24, 16)
         layout.addWidget(plain_label(f"Sign in to {APP_TITLE}", "pageTitle"))
@@ -163,10 +168,6 @@ class SignInDialog(QDialog):
         )
         layout.addSpacing(6)
         layout.addWidget(self.form)
-        bottom = QHBoxLayout()
-        bottom.addWidget(self.quit_button)
-        bottom.addStretch(1)
-        layout.addLayout(bottom)
         self.setMinimumWidth(480)
         self.form.username.setFocus()
 
@@ -288,7 +289,3 @@ class FirstAdminDialog(QDialog):
             QMessageBox.StandardButton.No,
         )
         return answer == QMessageBox.StandardButton.Yes
-
-
-def is_password_field(widget: QWidget | None) -> bool:
-    return isinstance(widget, QLineEdit) and widget.echoMode() == QLineEdit.EchoMode.Password

@@ -244,9 +244,8 @@ class UsersPanel(QWidget):
         user = self.selected()
         for button in (self.edit_button, self.reset_button, self.active_button):
             button.setEnabled(user is not None)
-        self.unlock_button.setEnabled(
-            user is not None and user.active and (user.is_locked() or user.failed_attempts > 0)
-        )
+        # Shown only for a locked account: a greyed button beside the others reads as usable.
+        self.unlock_button.setVisible(user is not None and user.active and user.is_locked())
         if user is not None and not user.active:
             self.active_button.setText("Reactivate")
             self.active_button.setToolTip(f"Let {user.username} sign in again")

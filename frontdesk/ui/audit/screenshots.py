@@ -1,0 +1,87 @@
+"""Screenshots of the Audit area with a morning's entries, an entry's details and an access
+report. ``render(screen, folder)`` is the hook ``frontdesk.ui.screenshots`` calls."""
+
+from __future__ import annotations
+
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QSettings
+from PySide6.QtWidgets import QWidget
+
+from frontdesk.services import patients
+from frontdesk.ui.audit.area import AuditArea
+from frontdesk.ui.main_window import MainWindow, ScreenContext
+from frontdesk.ui.security.screenshots import demo_accounts
+
+
+def _wait(condition: Callable[[], bool] = lambda: True, timeout: float = 20.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise TimeoutError("the screen did not finish loading")
+        QCoreApplication.processEvents()
+        time.sleep(0.005)
+    for _ in range(20):
+        QCoreApplication.processEvents()
+
+
+def _save(widget: QWidget, path: Path) -> Path:
+    widget.grab().save(str(path))
+    return path
+
+
+def _morning(screen: ScreenContext) -> int:
+    """Staff open and change a few charts; returns the chart whose report is shown."""
+    signed = demo_accounts(screen.services)
+    john, maria, doctor = signed["john.reed"], signed["maria.lopez"], signed["dr.okafor"]
+    found = patients.search(john, "garc", limit=4).items
+    for summary in found:
+        patients.get_patient(john, summary.id)
+    story = found[0]
+    chart = patients.get_patient(doctor, story.id)
+    form = replace(chart.form(), mobile_phone="217-555-0186")
+    patients.update_patient(john, story.id, form, chart.version)
+    patients.get_patient(maria, story.id)
+    return story.id
+
+
+def render(screen: ScreenContext, folder: Path) -> list[Path]:
+    """audit.png, audit-entry.png and audit-access-report.png."""
+    folder.mkdir(parents=True, exist_ok=True)
+    patient_id = _morning(screen)
+    admin = screen.for_actor(demo_accounts(screen.services)["maria.lopez"].actor)
+    settings_file = Path(tempfile.mkdtemp(prefix="frontdesk-shots-")) / "desk.ini"
+    window = MainWindow(admin, QSettings(str(settings_file), QSettings.Format.IniFormat))
+    window.resize(1280, 800)
+    window.show()
+    window.show_area("audit")
+    area = window.current_area()
+    assert isinstance(area, AuditArea)
+    _wait(lambda: area.model.loaded_once and area.count is not None)
+    written = [_save(window, folder / "audit.png")]
+
+    [summary] = patients.summaries_for(admin.services, [patient_id])
+    area.set_filter(action="update", patient=summary)
+    _wait(lambda: area.model.loaded_once and not area.model.is_fetching)
+    area.table.selectRow(0)
+    details = area.show_details()
+    if details is not None:
+        _wait()
+        written.append(_save(details, folder / "audit-entry.png"))
+        details.close()
+
+    area.clear_filters()
+    area.set_filter(patient=summary)
+    _wait(lambda: area.model.loaded_once and not area.model.is_fetching)
+    written.append(_save(window, folder / "audit-patient.png"))
+    report = area.open_access_report()
+    if report is not None:
+        _wait(lambda: report.report is not None)
+        written.append(_save(report, folder / "audit-access-report.png"))
+        report.close()
+    window.close()
+    return written
