@@ -192,7 +192,7 @@ class SharedServerPanel(QWidget):
         column.addLayout(buttons)
         column.addWidget(self.result)
         column.addStretch(1)
-        scroll = QScrollArea()
+        self.scroll = scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         scroll.setWidget(body)
@@ -275,6 +275,7 @@ class SharedServerPanel(QWidget):
         self.test_button.setEnabled(True)
         self.last_check = check
         self.result.show_message("success" if check.ok else "error", check.message)
+        self.scroll.ensureWidgetVisible(self.result)  # below the fold at 150% scaling
 
     def _test_failed(self, message: str) -> None:
         self.test_button.setEnabled(True)

@@ -57,12 +57,20 @@ class StageRelay(QObject):
 def plan_text(plan: CopyPlan) -> str:
     lines = [plan.describe() + ".", ""]
     lines.extend(
-        f"  {table}: {count:,} records" for table, count in plan.source_rows.items() if count
+        f"  {table}: {count:,} record{'' if count == 1 else 's'}"
+        for table, count in plan.source_rows.items()
+        if count
     )
     empty = [table for table, count in plan.source_rows.items() if not count]
     if empty:
         lines.append(f"  (no records yet in: {', '.join(empty)})")
     return "\n".join(lines)
+
+
+def report_text(report: CopyReport) -> str:
+    """The report's verdict, then every table that holds records, compared."""
+    tables = [check.describe() for check in report.tables if check.source_rows or not check.matches]
+    return report.describe() + "\n\nTable by table:\n" + "\n".join(f"  {line}" for line in tables)
 
 
 class MoveToServerDialog(QDialog):
@@ -210,7 +218,7 @@ class MoveToServerDialog(QDialog):
         self.report = report
         self.progress.hide()
         self.details.setAccessibleName("Copy report")
-        self.details.setPlainText(report.describe())
+        self.details.setPlainText(report_text(report))
         if report.ok:
             self.stage.setText("")
             self.banner.show_message(
@@ -227,6 +235,7 @@ class MoveToServerDialog(QDialog):
                 "send the report to whoever looks after the server.",
             )
         self.cancel_button.setText("Close")
+        self.copy_button.hide()  # done: the next step is switching, or closing
         self._update_buttons()
 
     def _failed(self, message: str) -> None:

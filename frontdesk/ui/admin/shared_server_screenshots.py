@@ -24,15 +24,18 @@ from frontdesk.domain.actor import Actor
 from frontdesk.domain.permissions import Role
 from frontdesk.services import demo
 from frontdesk.services.bootstrap import make_context, open_for_use
-from frontdesk.services.connection import SslMode
+from frontdesk.services.connection import ConnectionProfile, SslMode
 from frontdesk.ui.admin.area import AdminArea
 from frontdesk.ui.admin.shared_server import SharedServerPanel
+from frontdesk.ui.admin.shared_server_move import MoveToServerDialog
 from frontdesk.ui.main_window import MainWindow, ScreenContext
 from frontdesk.ui.patients.area import PatientsArea
 from frontdesk.ui.runner import Runner
 
 HOST, PORT, SUPERUSER = "127.0.0.1", 5432, "postgres"
 SIZE = (1280, 800)
+# With QT_SCALE_FACTOR=1.5 (``--scaled``): a 1280x800 display is 853x533 logical pixels.
+SCALED_SIZE = (853, 533)
 
 
 def _wait(condition: Callable[[], bool], timeout: float = 30.0) -> None:
@@ -68,19 +71,19 @@ def _save(widget: QWidget, path: Path) -> Path:
     return path
 
 
-def _window(screen: ScreenContext) -> MainWindow:
+def _window(screen: ScreenContext, size: tuple[int, int] = SIZE) -> MainWindow:
     settings_file = Path(tempfile.mkdtemp(prefix="frontdesk-shots-")) / "desk.ini"
     window = MainWindow(screen, QSettings(str(settings_file), QSettings.Format.IniFormat))
-    window.resize(*SIZE)
+    window.resize(*size)
     window.show()
     return window
 
 
 def render_settings(
-    screen: ScreenContext, folder: Path, host: str, port: int, name: str
+    screen: ScreenContext, folder: Path, host: str, port: int, name: str, *, scaled: bool = False
 ) -> list[Path]:
     """admin-shared-server.png (a passing test) and admin-shared-server-unreachable.png."""
-    window = _window(screen)
+    window = _window(screen, SCALED_SIZE if scaled else SIZE)
     window.show_area("admin")
     area = window.current_area()
     assert isinstance(area, AdminArea) and area.shared_server is not None
@@ -94,6 +97,10 @@ def render_settings(
     panel.sslmode.setCurrentIndex(panel.sslmode.findData(SslMode.PREFER.value))
     panel.test()
     _wait(lambda: panel.last_check is not None)
+    if scaled:
+        written = [_save(window, folder / "admin-shared-server@150%.png")]
+        window.close()
+        return written
     written = [_save(window, folder / "admin-shared-server.png")]
     panel.last_check = None
     panel.port.setValue(5439)
@@ -124,7 +131,24 @@ def render_outage(screen: ScreenContext, folder: Path, cut: Callable[[], None]) 
     return written
 
 
+def render_move(screen: ScreenContext, folder: Path, target: ConnectionProfile) -> list[Path]:
+    """shared-server-move-plan.png and shared-server-move-report.png: a SQLite desk copied."""
+    panel = SharedServerPanel(screen)
+    dialog = MoveToServerDialog(screen, target, "", panel)
+    dialog.show()
+    _wait(lambda: dialog.plan is not None)
+    written = [_save(dialog, folder / "shared-server-move-plan.png")]
+    dialog.start_copy()
+    _wait(lambda: dialog.report is not None, timeout=120)
+    written.append(_save(dialog, folder / "shared-server-move-report.png"))
+    dialog.close()
+    panel.deleteLater()
+    return written
+
+
 def main(argv: list[str]) -> int:
+    scaled = "--scaled" in argv
+    argv = [arg for arg in argv if arg != "--scaled"]
     folder = Path(argv[0] if argv else "docs/screenshots").absolute()
     folder.mkdir(parents=True, exist_ok=True)
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -146,15 +170,35 @@ def main(argv: list[str]) -> int:
         demo.generate(context, patients=300)
         runner = Runner()
         screen = ScreenContext(context, runner)
-        written += render_settings(screen, folder, HOST, PORT, name)
-        written += render_outage(screen, folder, lambda: _cut(name))
+        written += render_settings(screen, folder, HOST, PORT, name, scaled=scaled)
+        if not scaled:
+            written += _render_move(runner, folder, name + "_target", actor)
+            written += render_outage(screen, folder, lambda: _cut(name))
         runner.wait_for_idle()
         database.dispose()
     finally:
         _psql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        _psql(f'DROP DATABASE IF EXISTS "{name}_target" WITH (FORCE)')
     for path in written:
         print(path)
     return 0
+
+
+def _render_move(runner: Runner, folder: Path, target: str, actor: Actor) -> list[Path]:
+    """The move from a desk's own SQLite file (a small demo) to an empty scratch database."""
+    _psql(f'CREATE DATABASE "{target}"')
+    desk = Path(tempfile.mkdtemp(prefix="frontdesk-shots-")) / "frontdesk.sqlite3"
+    database, _copy = open_for_use(f"sqlite:///{desk}")
+    try:
+        context = make_context(database, actor)
+        demo.generate(context, patients=300)
+        profile = ConnectionProfile(
+            host=HOST, port=PORT, database=target, user=SUPERUSER, sslmode=SslMode.PREFER
+        )
+        return render_move(ScreenContext(context, runner), folder, profile)
+    finally:
+        runner.wait_for_idle()
+        database.dispose()
 
 
 if __name__ == "__main__":

@@ -215,6 +215,7 @@ def test_moving_copies_verifies_and_switches_this_workstation(
     assert dialog.report is not None and dialog.report.ok
     assert "every table has the same rows and the same contents on both sides" in report
     assert "The audit trail on the target is intact" in report
+    assert "patients: 2 rows, identical" in report
     assert "Checking both databases" in stages
     assert "Creating the tables on the target" in stages
     assert dialog.banner.kind == "success"
