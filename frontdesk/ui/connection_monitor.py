@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from functools import partial
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QMainWindow, QPushButton, QVBoxLayout, QWidget
 
 from frontdesk.services import reachability
@@ -113,12 +113,18 @@ class ConnectionMonitor(QObject):
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
         self.timer.timeout.connect(self.ping)
+        self.active = True
         RUNNER_EVENTS.database_unavailable.connect(self.lost)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Close:  # a closed window neither watches nor pings
+            self.stop()
+        return False
 
     def lost(self, message: str) -> None:
         """A call could not reach the database: start (or continue) the outage."""
         self.last_problem = message
-        if self.in_outage:
+        if self.in_outage or not self.active:
             return
         log.warning("the practice database stopped answering; retrying")
         self.in_outage = True
@@ -155,6 +161,8 @@ class ConnectionMonitor(QObject):
 
     def _still_down(self, message: str) -> None:
         self.pinging = False
+        if not self.active:
+            return
         self.last_problem = message
         if not self.in_outage:  # a ping asked for outside an outage found one
             self.lost(message)
@@ -175,6 +183,7 @@ class ConnectionMonitor(QObject):
         self.outage_changed.emit(False)
 
     def stop(self) -> None:
+        self.active = False
         self.timer.stop()
         _disconnect_runner(self.lost)
 
@@ -201,6 +210,7 @@ def attach_connection_monitor(window: QMainWindow, screen: ScreenContext) -> Con
         column.addWidget(central, 1)
     window.setCentralWidget(container)
     monitor = ConnectionMonitor(screen.services, screen.runner, banner, window)
+    window.installEventFilter(monitor)
     if not _GATE.allowed:  # a window opened during an outage (a user switch) says so too
         monitor.lost(monitor.last_problem)
     banner.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)

@@ -22,3 +22,12 @@ def workstation_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterato
     keyring.set_keyring(fail.Keyring())  # like this headless machine: no keyring
     yield home
     keyring.set_keyring(previous)
+
+
+@pytest.fixture(autouse=True)
+def saving_reopened() -> Iterator[None]:
+    """A failed outage test must not leave saving paused for the tests after it."""
+    yield
+    from frontdesk.ui.connection_monitor import saving_gate
+
+    saving_gate().set_allowed(True)

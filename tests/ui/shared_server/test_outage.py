@@ -162,3 +162,22 @@ def test_retries_back_off_from_half_a_second_to_thirty_and_retry_now_tries_at_on
         qtbot.mouseClick(monitor.banner.action, Qt.MouseButton.LeftButton)  # "Retry now"
     assert back.args == [False]
     assert monitor.banner.isHidden() and saving_allowed()
+
+
+def test_a_window_opened_during_an_outage_shows_the_banner_too(
+    qtbot: QtBot, window: MainWindow, server: tuple[Server, str], tmp_path: Path
+) -> None:
+    handle, _url = server
+    handle.cut()
+    window.connection_monitor.lost("lost")
+    # A user switch at the lock builds a new main window while the server is still away.
+    settings = QSettings(str(tmp_path / "other.ini"), QSettings.Format.IniFormat)
+    second = MainWindow(window.screen, settings)
+    qtbot.addWidget(second)
+    second.show()
+    assert second.connection_monitor.in_outage
+    assert second.connection_monitor.banner.text.startswith("Connection to the practice server")
+    handle.restore()
+    qtbot.waitUntil(lambda: not second.connection_monitor.in_outage, timeout=40_000)
+    qtbot.waitUntil(lambda: not window.connection_monitor.in_outage, timeout=40_000)
+    assert saving_allowed()

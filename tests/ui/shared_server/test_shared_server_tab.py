@@ -278,3 +278,28 @@ def test_an_unreachable_server_in_the_move_is_the_dialogs_news_not_an_outage(
     RUNNER_EVENTS.database_unavailable.disconnect(outages.append)
     assert outages == []
     dialog.close()
+
+
+def test_cancelling_the_move_writes_no_records_and_the_copy_can_start_again(
+    qtbot: QtBot, screen: ScreenContext, scratch_database: str
+) -> None:
+    panel = open_panel(qtbot, screen)
+    fill(panel, scratch_database, mode=SslMode.PREFER)
+    qtbot.mouseClick(panel.move_button, Qt.MouseButton.LeftButton)
+    dialog = panel.move_dialog
+    assert isinstance(dialog, MoveToServerDialog)
+    qtbot.waitUntil(lambda: dialog.plan is not None, timeout=20_000)
+    qtbot.mouseClick(dialog.copy_button, Qt.MouseButton.LeftButton)
+    assert dialog.task is not None and not dialog.copy_button.isEnabled()
+    qtbot.mouseClick(dialog.cancel_button, Qt.MouseButton.LeftButton)  # Cancel while copying
+    qtbot.waitUntil(lambda: dialog.task is None, timeout=60_000)
+    assert dialog.report is None
+    assert dialog.banner.text == "The copy was cancelled; nothing was written on the server."
+    assert dialog.isVisible() and dialog.copy_button.isEnabled()
+    server = create_engine(make_url(PG_ADMIN_URL).set(database=scratch_database))
+    with server.connect() as link:
+        has_patients = link.scalar(text("SELECT to_regclass('patients') IS NOT NULL"))
+        if has_patients:
+            assert link.scalar(text("SELECT count(*) FROM patients")) == 0
+    server.dispose()
+    dialog.close()
