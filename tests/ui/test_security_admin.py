@@ -354,3 +354,27 @@ def test_postgresql_backup_without_pg_dump_says_what_to_install(
     qtbot.waitUntil(lambda: backups.banner.kind == "error", timeout=30_000)
     assert "'pg_dump' was not found" in backups.banner.text
     assert "postgresql-client" in backups.banner.text
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+def test_the_daily_backup_runs_on_the_runner_after_the_window_shows(
+    qtbot: QtBot, screen: ScreenContext, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtCore import QSettings
+
+    from frontdesk.services import backup
+    from frontdesk.ui.app import _back_up_if_due
+    from frontdesk.ui.main_window import MainWindow
+
+    monkeypatch.setenv("FRONTDESK_HOME", str(tmp_path / "home"))  # no backup there yet
+    window = MainWindow(screen, QSettings(str(tmp_path / "d.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(window)
+    window.show()
+    _back_up_if_due(window)
+    qtbot.waitUntil(lambda: "backup" in window.statusBar().currentMessage(), timeout=30_000)
+    [made] = backup.default_backup_folder().glob("frontdesk-backup-*.sqlite3")
+    assert window.statusBar().currentMessage() == f"Daily backup saved: {made.name}"
+    # The next start on the same day makes none.
+    _back_up_if_due(window)
+    screen.runner.wait_for_idle()
+    assert list(backup.default_backup_folder().glob("frontdesk-backup-*.sqlite3")) == [made]

@@ -13,10 +13,12 @@ from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QMessageBox, QWid
 from pytestqt.qtbot import QtBot
 
 from frontdesk.domain.permissions import Role
-from frontdesk.services import practice, users
+from frontdesk.services import practice, settings, users
 from frontdesk.services.context import ServiceContext
 from frontdesk.services.practice import PracticeProfileForm, ProviderForm
+from frontdesk.services.settings import AUTO_LOCK_MINUTES
 from frontdesk.services.users import NewUserForm
+from frontdesk.ui.change_hub import ChangeHub
 from frontdesk.ui.main_window import MainWindow, ScreenContext
 from frontdesk.ui.patients.area import PatientsArea
 from frontdesk.ui.patients.editor import PatientEditor
@@ -240,3 +242,38 @@ def test_a_window_opening_while_locked_waits_hidden_until_unlock(qtbot: QtBot, d
     with qtbot.waitSignal(desk.lock.unlocked, timeout=10_000):
         desk.sign_in_at_lock("maria", MARIA_PASSWORD)
     assert late.isVisible()
+
+
+def test_the_auto_lock_follows_the_practice_setting(
+    qtbot: QtBot, signed_in: ServiceContext, tmp_path: Path
+) -> None:
+    runner = Runner()
+    hub = ChangeHub(signed_in, watch_other_workstations=False)
+    hub.start()
+    window = MainWindow(
+        ScreenContext(signed_in, runner, hub),
+        QSettings(str(tmp_path / "desk.ini"), QSettings.Format.IniFormat),
+    )
+    qtbot.addWidget(window)
+    lock = WorkstationLock(ScreenContext(signed_in, runner, hub), lambda _screen: window)
+    try:
+        lock.attach(window)
+        qtbot.waitUntil(lambda: lock.idle_limit_ms == 10 * 60_000, timeout=10_000)
+        settings.set_setting(signed_in, AUTO_LOCK_MINUTES, 3)
+        qtbot.waitUntil(lambda: lock.idle_limit_ms == 3 * 60_000, timeout=10_000)
+    finally:
+        lock.detach()
+        hub.stop()
+        runner.wait_for_idle()
+
+
+def test_closing_the_locked_window_with_unsaved_work_is_refused_in_words(
+    qtbot: QtBot, desk: Desk
+) -> None:
+    editor = desk.new_patient_form()
+    editor.fields.edits["first_name"].setText(TYPED)
+    desk.lock.lock()
+    assert not desk.window.close()
+    assert desk.window.isVisible() and desk.lock.is_locked
+    assert "cannot close while work is left unsaved" in desk.lock.lock_screen.form.banner.text  # type: ignore[union-attr]
+    assert visible_windows() == [desk.window]  # no "discard?" question shown over the lock

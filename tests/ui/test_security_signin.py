@@ -178,6 +178,33 @@ def test_a_practice_set_up_before_accounts_asks_for_the_first_admin(
         close_window(window)
 
 
+def test_accounts_without_a_practice_sign_in_first_then_finish_the_setup(
+    qtbot: QtBot, screen: ScreenContext, context: ServiceContext, tmp_path: Path
+) -> None:
+    users.create_first_admin(context, NewUserForm("maria", PASSWORD, Role.ADMIN))
+    launcher = launcher_for(screen, tmp_path)
+    dialog = sign_in_dialog(qtbot, launcher)
+    assert launcher.first_run is None
+    attempt(qtbot, dialog, "maria", PASSWORD)
+    setup = launcher.first_run
+    assert isinstance(setup, FirstRunDialog) and not setup.create_admin
+    qtbot.addWidget(setup)
+    assert setup.last_step == 1  # no account step: the admin is already signed in
+    setup.profile.name.setText("Lakeside Spine Center")
+    setup.profile.main_phone.setText("217-555-0142")
+    setup.next_step()
+    setup.providers.rows[0].edits["first_name"].setText("Ana")
+    setup.providers.rows[0].edits["last_name"].setText("Lindqvist")
+    with qtbot.waitSignal(launcher.window_shown, timeout=10_000) as shown:
+        setup.finish()
+    window = shown.args[0]
+    try:
+        assert window.screen.services.actor.username == "maria"
+        assert not practice.needs_first_run(context)
+    finally:
+        close_window(window)
+
+
 # --- signing in -------------------------------------------------------------------------------
 
 
