@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
+import keyring
 import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
@@ -33,6 +34,7 @@ from frontdesk.ui.admin.shared_server_move import MoveToServerDialog
 from frontdesk.ui.main_window import ScreenContext
 from frontdesk.ui.runner import RUNNER_EVENTS, Runner
 from tests.conftest import PG_ADMIN_URL, make_actor
+from tests.services.test_connection import MemoryKeyring
 
 pytestmark = [
     pytest.mark.postgres,
@@ -303,3 +305,42 @@ def test_cancelling_the_move_writes_no_records_and_the_copy_can_start_again(
             assert link.scalar(text("SELECT count(*) FROM patients")) == 0
     server.dispose()
     dialog.close()
+
+
+def test_an_empty_server_database_is_explained_with_what_to_do(
+    qtbot: QtBot, screen: ScreenContext, scratch_database: str
+) -> None:
+    panel = open_panel(qtbot, screen)
+    fill(panel, scratch_database, mode=SslMode.PREFER)
+    answer = run_test(qtbot, panel)
+    assert panel.result.kind == "error"
+    assert answer.startswith("The database is empty")
+    assert "frontdesk db upgrade" in answer
+
+
+def test_with_a_keyring_the_password_is_kept_there_and_never_in_a_file(
+    qtbot: QtBot, screen: ScreenContext, workstation_home: Path
+) -> None:
+    keyring.set_keyring(MemoryKeyring())
+    panel = open_panel(qtbot, screen)
+    assert "kept in this computer's keyring" in panel.password_note.text()
+    fill(panel, "frontdesk", mode=SslMode.REQUIRE)
+    panel.host.setText("server.clinic.lan")
+    panel.password.setText("typed-secret-42")
+    with qtbot.waitSignal(panel.saved, timeout=10_000):
+        qtbot.mouseClick(panel.save_button, Qt.MouseButton.LeftButton)
+    saved = connection.load_profile()
+    assert saved is not None and saved.password_source is PasswordSource.KEYRING
+    assert connection.stored_password(saved) == "typed-secret-42"
+    assert "kept in this computer's keyring" in panel.banner.text
+    for path in workstation_home.rglob("*"):
+        if path.is_file():
+            assert b"typed-secret-42" not in path.read_bytes()
+    url = connection.server_url_for_startup(lambda _profile: pytest.fail("asked"))
+    assert url is not None and make_url(url).password == "typed-secret-42"
+
+    # Saving again without typing it keeps the stored password where it is.
+    with qtbot.waitSignal(panel.saved, timeout=10_000):
+        qtbot.mouseClick(panel.save_button, Qt.MouseButton.LeftButton)
+    again = connection.load_profile()
+    assert again is not None and again.password_source is PasswordSource.KEYRING

@@ -6,14 +6,14 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
 from sqlalchemy.engine import make_url
 
 from frontdesk.domain.progress import Cancelled
 from frontdesk.paths import default_database_url
 from frontdesk.services import connection
-from frontdesk.services.bootstrap import resolve_database_url
+from frontdesk.services.bootstrap import open_for_use, resolve_database_url
 from frontdesk.services.connection import ConnectionProfile, SslMode
 from frontdesk.ui.app import run_app
 from frontdesk.ui.server_password import ServerPasswordDialog, server_url_at_start
@@ -96,3 +96,48 @@ def test_cancelling_the_password_ends_the_start_without_opening_anything(
     assert run_app(None) == 0
     assert len(seen) == 2
     assert not any(workstation_home.rglob("*.sqlite3"))
+
+
+def test_the_saved_server_opens_for_real_with_the_typed_password(
+    qtbot: QtBot, postgres_url: str
+) -> None:
+    server = make_url(postgres_url)
+    connection.save_profile(
+        ConnectionProfile(
+            host=server.host or "127.0.0.1",
+            port=server.port or 5432,
+            database=server.database or "",
+            user=server.username or "postgres",
+            sslmode=SslMode.PREFER,
+        )
+    )
+    seen: list[str] = []
+    answer_password("any (this server trusts local connections)", seen)
+    database, _copy = open_for_use(resolve_database_url(None, server_url_at_start))
+    try:
+        assert len(seen) == 1
+        assert database.describe().endswith(f"/{server.database}")
+        assert not database.is_sqlite
+    finally:
+        database.dispose()
+
+
+def test_unreadable_server_settings_stop_the_start_with_one_plain_message(
+    qtbot: QtBot, workstation_home: Path
+) -> None:
+    connection.profile_path().write_text("{not json", encoding="utf-8")
+    seen: list[str] = []
+
+    def poll() -> None:
+        box = QApplication.activeModalWidget()
+        if isinstance(box, QMessageBox):
+            seen.append(box.text())
+            box.done(0)
+        else:
+            QTimer.singleShot(20, poll)
+
+    QTimer.singleShot(0, poll)
+    assert run_app(None) == 2
+    assert len(seen) == 1
+    assert "server connection settings" in seen[0] and "cannot be read" in seen[0]
+    assert not any(workstation_home.rglob("*.sqlite3"))  # no local file opened instead
