@@ -177,6 +177,14 @@ class RequestChecklistItem(Edited, Base):
     document_id: Mapped[int | None] = mapped_column(
         ForeignKey("received_documents.id", ondelete="SET NULL"), nullable=True
     )
+    # The history entry this record belongs to (set at intake): a report marked received on
+    # the imaging study or the surgery counts as received here too, and the other way round.
+    surgery_id: Mapped[int | None] = mapped_column(
+        ForeignKey("prior_surgeries.id", ondelete="SET NULL"), nullable=True
+    )
+    imaging_id: Mapped[int | None] = mapped_column(
+        ForeignKey("imaging_studies.id", ondelete="SET NULL"), nullable=True
+    )
 
     __table_args__ = (Index("ix_request_checklist_items_request_id", "request_id"),)
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Select, func, select, tuple_
+from sqlalchemy import Select, and_, func, not_, or_, select, tuple_
 from sqlalchemy.orm import Session
 
 from frontdesk.db.models import User
@@ -430,7 +430,26 @@ def _data(session: Session, row: ConsultationRequest) -> RequestData:
     )
 
 
-def _item_data(row: RequestChecklistItem) -> ChecklistItemData:
+def _history_received(session: Session, row: RequestChecklistItem) -> tuple[date | None, str]:
+    """When (and by whom) the linked history entry's report or images were received."""
+    if row.imaging_id is not None:
+        study = session.get(ImagingStudy, row.imaging_id)
+        if study is not None and row.kind == ChecklistKind.IMAGING_FILES.value:
+            return study.images_received_on, study.images_received_by
+        if study is not None and row.kind == ChecklistKind.IMAGING_REPORT.value:
+            return study.report_received_on, study.report_received_by
+    if row.surgery_id is not None and row.kind == ChecklistKind.OPERATIVE_REPORT.value:
+        surgery = session.get(PriorSurgery, row.surgery_id)
+        if surgery is not None:
+            return surgery.report_received_on, surgery.report_received_by
+    return None, ""
+
+
+def _item_data(row: RequestChecklistItem, session: Session | None = None) -> ChecklistItemData:
+    received_on, received_by = row.received_on, row.received_by
+    if received_on is None and session is not None:
+        # Marked received on the chart's history (scenario 2: the fax attached to the study).
+        received_on, received_by = _history_received(session, row)
     return ChecklistItemData(
         id=row.id,
         kind=ChecklistKind(row.kind),
@@ -438,11 +457,36 @@ def _item_data(row: RequestChecklistItem) -> ChecklistItemData:
         source=row.source,
         requested_on=row.requested_on,
         requested_by=row.requested_by,
-        received_on=row.received_on,
-        received_by=row.received_by,
+        received_on=received_on,
+        received_by=received_by,
         document_id=row.document_id,
         version=row.version,
     )
+
+
+def _mark_history_received(uow: UnitOfWork, row: RequestChecklistItem, day: date) -> None:
+    """Ticking a linked record marks the history entry too, unless it already was."""
+    session, who = uow.session, uow.actor.username
+    if row.imaging_id is not None and row.kind in (
+        ChecklistKind.IMAGING_REPORT.value,
+        ChecklistKind.IMAGING_FILES.value,
+    ):
+        study = session.get(ImagingStudy, row.imaging_id)
+        if study is None:
+            return
+        if row.kind == ChecklistKind.IMAGING_REPORT.value and study.report_received_on is None:
+            study.report_received_on, study.report_received_by = day, who
+            _stamp(uow, study, new=False)
+        if row.kind == ChecklistKind.IMAGING_FILES.value and study.images_received_on is None:
+            study.images_received_on, study.images_received_by = day, who
+            _stamp(uow, study, new=False)
+        uow.mark_changed("imaging_studies")
+    elif row.surgery_id is not None and row.kind == ChecklistKind.OPERATIVE_REPORT.value:
+        surgery = session.get(PriorSurgery, row.surgery_id)
+        if surgery is not None and surgery.report_received_on is None:
+            surgery.report_received_on, surgery.report_received_by = day, who
+            _stamp(uow, surgery, new=False)
+            uow.mark_changed("prior_surgeries")
 
 
 def _get(session: Session, request_id: int, *, for_update: bool = False) -> ConsultationRequest:
@@ -614,9 +658,11 @@ def _new_patient(uow: UnitOfWork, values: dict[str, Any], allow_duplicates: bool
 
 def _history_from_intake(
     uow: UnitOfWork, patient: Patient, row: ConsultationRequest, values: dict[str, Any]
-) -> None:
+) -> tuple[list[PriorSurgery], ImagingStudy | None]:
     """Prior surgeries and imaging the caller mentioned, as entries of the patient's history."""
     session = uow.session
+    surgeries: list[PriorSurgery] = []
+    study: ImagingStudy | None = None
     count = values["prior_surgery_count"] or 0
     for index in range(min(count, MAX_REPORTED_SURGERIES)):
         last = index == count - 1
@@ -632,6 +678,7 @@ def _history_from_intake(
         )
         _stamp(uow, surgery, new=True)
         session.add(surgery)
+        surgeries.append(surgery)
     if values["imaging_modality"]:
         when = parse_optional_partial_date(values["imaging_when"] or None)
         study = ImagingStudy(
@@ -646,6 +693,8 @@ def _history_from_intake(
         _stamp(uow, study, new=True)
         session.add(study)
     uow.mark_changed("prior_surgeries", "imaging_studies")
+    session.flush()
+    return surgeries, study
 
 
 def _initial_checklist(
@@ -733,6 +782,8 @@ def create_request(
         session.add(row)
         session.flush()
         _add_transition(uow, row, None, RequestState.NEW, "", None)
+        surgeries, study = _history_from_intake(uow, patient, row, values)
+        operations = iter(surgeries)
         for kind, description, source in _initial_checklist(values, values["channel"]):
             item = RequestChecklistItem(
                 request_id=row.id,
@@ -741,9 +792,14 @@ def create_request(
                 description=description,
                 source=source,
             )
+            # Each record is tied to the history entry it documents.
+            if kind is ChecklistKind.OPERATIVE_REPORT:
+                surgery = next(operations, None)
+                item.surgery_id = surgery.id if surgery else None
+            elif kind in (ChecklistKind.IMAGING_REPORT, ChecklistKind.IMAGING_FILES):
+                item.imaging_id = study.id if study else None
             _stamp(uow, item, new=True)
             session.add(item)
-        _history_from_intake(uow, patient, row, values)
         session.flush()
         data = _data(session, row)
         uow.commit()
@@ -784,7 +840,7 @@ def _detail(session: Session, row: ConsultationRequest) -> RequestDetail:
             )
             for t in transitions
         ),
-        checklist=tuple(_item_data(item) for item in items),
+        checklist=tuple(_item_data(item, session) for item in items),
         contacts=tuple(
             ContactAttemptData(c.id, ContactKind(c.kind), c.at, c.by, c.note) for c in contacts
         ),
@@ -952,6 +1008,7 @@ def mark_received(
         if received:
             item.received_on = on or practice_today(uow.session)
             item.received_by = uow.actor.username
+            _mark_history_received(uow, item, item.received_on)
         else:
             item.received_on, item.received_by = None, ""
         _stamp(uow, item, new=False)
@@ -1033,6 +1090,7 @@ def attach_document(
             item.received_by = uow.actor.username
             item.document_id = document.id
             _stamp(uow, item, new=False)
+            _mark_history_received(uow, item, item.received_on)
             ticked = _item_data(item).label.lower() if item.id else what.label.lower()
         session.flush()
         uow.commit()
@@ -1115,6 +1173,37 @@ def _filtered(query: Select[Any], filters: QueueFilter) -> Select[Any]:
     return query
 
 
+def _missing_counts(request_ids: Sequence[int]) -> Select[Any]:
+    """Missing records per request: not ticked here, nor received on the linked history."""
+    item = RequestChecklistItem
+    received_in_history = or_(
+        and_(
+            item.kind == ChecklistKind.IMAGING_REPORT.value,
+            ImagingStudy.report_received_on.is_not(None),
+        ),
+        and_(
+            item.kind == ChecklistKind.IMAGING_FILES.value,
+            ImagingStudy.images_received_on.is_not(None),
+        ),
+        and_(
+            item.kind == ChecklistKind.OPERATIVE_REPORT.value,
+            PriorSurgery.report_received_on.is_not(None),
+        ),
+    )
+    return (
+        select(item.request_id, func.count())
+        .select_from(item)
+        .outerjoin(ImagingStudy, ImagingStudy.id == item.imaging_id)
+        .outerjoin(PriorSurgery, PriorSurgery.id == item.surgery_id)
+        .where(
+            item.request_id.in_(request_ids),
+            item.received_on.is_(None),
+            not_(func.coalesce(received_in_history, False)),
+        )
+        .group_by(item.request_id)
+    )
+
+
 def _limits(session: Session) -> dict[Urgency, int]:
     return {
         Urgency.URGENT: read_setting(session, URGENT_REQUEST_LIMIT_DAYS),
@@ -1189,14 +1278,7 @@ def queue(
         }
         names = _user_names(session, {row.assignee_id for row in rows if row.assignee_id})
         missing: dict[int, int] = dict(
-            session.execute(  # type: ignore[arg-type]
-                select(RequestChecklistItem.request_id, func.count())
-                .where(
-                    RequestChecklistItem.request_id.in_(ids),
-                    RequestChecklistItem.received_on.is_(None),
-                )
-                .group_by(RequestChecklistItem.request_id)
-            ).all()
+            session.execute(_missing_counts(ids)).all()  # type: ignore[arg-type]
         )
         attempts: dict[int, list[ContactKind]] = {}
         for attempt in session.execute(

@@ -224,3 +224,28 @@ def test_requests_show_on_the_patients_chart(context: ServiceContext) -> None:
     data = requests.create_request(context, maria_intake())
     listed = requests.requests_for_patient(context, data.patient_id)
     assert [r.id for r in listed] == [data.id]
+
+
+def test_a_report_attached_to_the_imaging_study_ticks_the_request(
+    context: ServiceContext,
+) -> None:
+    """Scenario 2: the MRI report arrives by fax and is attached to the study in the chart."""
+    from frontdesk.services import documents
+
+    data = requests.create_request(context, maria_intake())
+    study = history.get_history(context, data.patient_id).imaging[0]
+    before = requests.queue(context).rows[0].missing_records
+    documents.attach_document(context, make_pdf("MRI report"), "mri.pdf", imaging_id=study.id)
+    detail = requests.get_request(context, data.id)
+    report = next(i for i in detail.checklist if i.kind is ChecklistKind.IMAGING_REPORT)
+    files = next(i for i in detail.checklist if i.kind is ChecklistKind.IMAGING_FILES)
+    assert report.received and not files.received
+    assert requests.queue(context).rows[0].missing_records == before - 1
+    # The disc arrives: ticking it on the request marks the study's images received.
+    requests.mark_received(context, files.id)
+    assert history.get_history(context, data.patient_id).imaging[0].images_received
+    surgery_item = next(i for i in detail.checklist if i.kind is ChecklistKind.OPERATIVE_REPORT)
+    requests.mark_received(context, surgery_item.id)
+    assert (
+        sum(s.report_received for s in history.get_history(context, data.patient_id).surgeries) == 1
+    )
