@@ -1,7 +1,8 @@
 """Riding out a server outage: the banner, the app-wide "saving allowed" gate, the retries.
 
 A service call that fails with DatabaseUnavailableError (the Runner announces it on
-``RUNNER_EVENTS.database_unavailable``) starts an outage: a banner across the top of the
+``RUNNER_EVENTS.database_unavailable``) makes the monitor ping the database at once; if
+that fails too, an outage starts: a banner across the top of the
 main window says the connection is lost and when the next try is, saving is paused
 app-wide (forms keep everything typed; their Save buttons follow ``saving_gate()``), and a
 cheap ping runs on the Runner with backoff (0.5 s doubling to 30 s). The first ping that
@@ -122,10 +123,14 @@ class ConnectionMonitor(QObject):
         return False
 
     def lost(self, message: str) -> None:
-        """A call could not reach the database: start (or continue) the outage."""
+        """A call could not reach a database: ping ours at once; the outage starts if that
+        fails too (a copy's unreachable target or a bad backup file is not an outage)."""
         self.last_problem = message
         if self.in_outage or not self.active:
             return
+        self.ping()
+
+    def _start_outage(self) -> None:
         log.warning("the practice database stopped answering; retrying")
         self.in_outage = True
         self.delay_s = FIRST_RETRY_S
@@ -164,8 +169,8 @@ class ConnectionMonitor(QObject):
         if not self.active:
             return
         self.last_problem = message
-        if not self.in_outage:  # a ping asked for outside an outage found one
-            self.lost(message)
+        if not self.in_outage:  # the suspicion is confirmed
+            self._start_outage()
             return
         self.delay_s = min(self.delay_s * 2, LONGEST_RETRY_S)
         self._schedule()

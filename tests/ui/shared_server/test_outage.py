@@ -145,7 +145,8 @@ def test_retries_back_off_from_half_a_second_to_thirty_and_retry_now_tries_at_on
     monitor = window.connection_monitor
     handle.cut()
     monitor.lost("The connection to the database server was lost")
-    assert monitor.in_outage and monitor.delay_s == 0.5
+    qtbot.waitUntil(lambda: monitor.in_outage, timeout=15_000)  # the confirming ping failed
+    assert monitor.delay_s == 0.5
     assert monitor.next_retry is not None
     assert monitor.next_retry.strftime("%H:%M:%S") in monitor.banner.text
     qtbot.waitUntil(lambda: monitor.delay_s == 1.0, timeout=15_000)  # the first ping failed
@@ -170,14 +171,25 @@ def test_a_window_opened_during_an_outage_shows_the_banner_too(
     handle, _url = server
     handle.cut()
     window.connection_monitor.lost("lost")
+    qtbot.waitUntil(lambda: window.connection_monitor.in_outage, timeout=15_000)
     # A user switch at the lock builds a new main window while the server is still away.
     settings = QSettings(str(tmp_path / "other.ini"), QSettings.Format.IniFormat)
     second = MainWindow(window.screen, settings)
     qtbot.addWidget(second)
     second.show()
-    assert second.connection_monitor.in_outage
+    qtbot.waitUntil(lambda: second.connection_monitor.in_outage, timeout=15_000)
     assert second.connection_monitor.banner.text.startswith("Connection to the practice server")
     handle.restore()
     qtbot.waitUntil(lambda: not second.connection_monitor.in_outage, timeout=40_000)
     qtbot.waitUntil(lambda: not window.connection_monitor.in_outage, timeout=40_000)
     assert saving_allowed()
+
+
+def test_a_failure_elsewhere_with_our_database_answering_is_not_an_outage(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    """A copy's unreachable target or a broken backup file fails with the same error type."""
+    monitor = window.connection_monitor
+    monitor.lost("Cannot reach the database server at postgresql://elsewhere:5432/x")
+    qtbot.waitUntil(lambda: not monitor.pinging, timeout=15_000)
+    assert not monitor.in_outage and monitor.banner.isHidden() and saving_allowed()
