@@ -205,3 +205,15 @@ def test_the_chart_lists_the_patients_requests(
     assert tab.stack.currentWidget() is tab.table
     assert tab.table.item(0, 1).text() == "New"
     assert tab.table.item(0, 2).text() == "Urgent · red flag"
+
+
+def test_escape_asks_before_discarding_a_half_typed_call(
+    qtbot: QtBot, screen: ScreenContext, context: ServiceContext
+) -> None:
+    dialog = open_intake(qtbot, screen)
+    qtbot.keyClicks(dialog.last_name, "Nunez")
+    qtbot.keyClick(dialog.last_name, Qt.Key.Key_Escape)
+    assert dialog.discard_question is not None and dialog.isVisible()
+    dialog.discard_question.reject()  # "Keep typing"
+    qtbot.waitUntil(lambda: dialog.discard_question is None, timeout=5_000)
+    assert dialog.isVisible() and dialog.last_name.text() == "Nunez"

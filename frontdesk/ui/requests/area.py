@@ -140,7 +140,7 @@ class RequestsArea(QWidget):
         header_view = self.table.horizontalHeader()
         header_view.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header_view.setStretchLastSection(True)
-        for column, width in enumerate((180, 135, 70, 150, 130, 130, 200)):
+        for column, width in enumerate((160, 142, 65, 120, 210, 150, 130)):
             self.table.setColumnWidth(column, width)
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
         self.detail = RequestDetailPanel(screen)

@@ -21,14 +21,15 @@ from frontdesk.ui.runner import Runner
 AnyIndex = QModelIndex | QPersistentModelIndex
 PageCall = Callable[[str | None], QueuePage]
 
+# State and next action come early: they are what the desk acts on.
 COLUMNS = (
     "Patient",
     "Age",
     "Urgency",
-    "Category",
-    "Referred by",
     "State",
     "Next action",
+    "Category",
+    "Referred by",
     "Assignee",
 )
 OVERDUE_BACKGROUND = QColor("#fdecea")
@@ -135,10 +136,10 @@ class RequestQueueModel(QAbstractTableModel):
                 f"{item.patient_name} ({item.mrn})",
                 age_text(item),
                 item.urgency.label,
-                item.category.label,
-                item.referrer_name or "—",
                 item.state.label,
                 item.next_action,
+                item.category.label,
+                item.referrer_name or "—",
                 item.assignee_name or "Unassigned",
             )[column]
         if role == Qt.ItemDataRole.BackgroundRole and item.overdue:
