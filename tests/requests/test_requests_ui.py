@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QCoreApplication, Qt
@@ -217,3 +218,33 @@ def test_escape_asks_before_discarding_a_half_typed_call(
     dialog.discard_question.reject()  # "Keep typing"
     qtbot.waitUntil(lambda: dialog.discard_question is None, timeout=5_000)
     assert dialog.isVisible() and dialog.last_name.text() == "Nunez"
+
+
+def test_attaching_a_file_in_the_detail_pane_ticks_the_selected_record(
+    qtbot: QtBot, screen: ScreenContext, context: ServiceContext, tmp_path: Path
+) -> None:
+    from tests.history.conftest import make_pdf
+
+    data = requests.create_request(context, maria_intake())
+    area = RequestsArea(screen)
+    qtbot.addWidget(area)
+    area.resize(1280, 760)
+    area.show()
+    qtbot.waitUntil(lambda: area.model.rowCount() == 1, timeout=10_000)
+    area.table.selectRow(0)
+    panel = area.detail
+    qtbot.waitUntil(lambda: panel.detail is not None, timeout=10_000)
+    assert panel.detail is not None and panel.detail.request.id == data.id
+    row = next(
+        index
+        for index, item in enumerate(panel.detail.checklist)
+        if item.kind.value == "imaging_report"
+    )
+    panel.checklist.selectRow(row)
+    report = tmp_path / "mri-report.pdf"
+    report.write_bytes(make_pdf("MRI lumbar spine"))
+    panel.attach_path(report)
+    qtbot.waitUntil(lambda: "Marked" in panel.banner.text, timeout=10_000)
+    qtbot.waitUntil(
+        lambda: panel.checklist.item(row, 1).text().startswith("✓ Received"), timeout=10_000
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from datetime import date
 from functools import partial
@@ -333,6 +334,11 @@ class IntakeDialog(QDialog):
         layout.addWidget(scroll, 1)
         layout.addLayout(buttons)
         QShortcut(QKeySequence("Ctrl+S"), self).activated.connect(self.save)
+        # Tab runs down the call: who, why, what was done, then the red-flag questions, Save.
+        chain: list[QWidget] = [self.notes, self.urgent, *self.red_flags.boxes.values()]
+        chain.append(self.save_button)
+        for before, after in itertools.pairwise(chain):
+            QWidget.setTabOrder(before, after)
 
         self._surgery_changed()
         self.unlink()
