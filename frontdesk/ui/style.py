@@ -101,6 +101,9 @@ QFrame#logoPreview {{
 QPushButton {{
     padding: 5px 14px;
 }}
+QPushButton:disabled {{
+    color: #8c959f;
+}}
 QPushButton[primary="true"] {{
     background: {ACCENT};
     color: white;
