@@ -26,7 +26,7 @@ from frontdesk.db.types import utcnow
 from frontdesk.domain.contact import InvalidValue, clean_text, normalize_email, normalize_phone
 from frontdesk.domain.errors import NotFoundError, RefusedError, ValidationError
 from frontdesk.domain.history_vocab import BodyRegion, ImagingModality, Procedure
-from frontdesk.domain.partial_dates import parse_optional_partial_date
+from frontdesk.domain.partial_dates import PartialDate, parse_optional_partial_date
 from frontdesk.domain.permissions import Permission
 from frontdesk.domain.request_categories import RequestCategory
 from frontdesk.domain.request_states import (
@@ -51,7 +51,12 @@ from frontdesk.services.documents import (
     check_file,
     clean_file_name,
 )
-from frontdesk.services.history import history_date_problem, practice_today
+from frontdesk.services.history import (
+    TimelineEvent,
+    history_date_problem,
+    practice_today,
+    register_timeline_source,
+)
 from frontdesk.services.patients import PatientForm, PossibleDuplicatesError
 from frontdesk.services.practice import check_version
 from frontdesk.services.settings import (
@@ -1544,3 +1549,34 @@ def referrals_csv(rows: Sequence[ReferralReportRow]) -> str:
             )
         )
     return buffer.getvalue()
+
+
+# --- the patient's timeline ---------------------------------------------------------------
+
+
+def _request_events(session: Session, patient_id: int, today: date) -> list[TimelineEvent]:
+    """Each request on the chart's timeline, on the day it came in, with where it stands."""
+    rows = session.scalars(
+        select(ConsultationRequest).where(ConsultationRequest.patient_id == patient_id)
+    ).all()
+    events = []
+    for row in rows:
+        state = RequestState(row.state)
+        status = state.label
+        if row.closed_reason:
+            status += f" ({ClosedReason(row.closed_reason).label.lower()})"
+        events.append(
+            TimelineEvent(
+                kind="request",
+                date=PartialDate.exact(min(row.received_at.date(), today)),
+                title=f"Consultation request: {RequestCategory(row.category).label}",
+                detail=f"{status}. {row.reason}".strip(),
+                record_id=row.id,
+                at=row.received_at,
+                flags=("red flag: instruction given",) if json.loads(row.red_flags) else (),
+            )
+        )
+    return events
+
+
+register_timeline_source("request", _request_events)

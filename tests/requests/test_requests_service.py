@@ -249,3 +249,11 @@ def test_a_report_attached_to_the_imaging_study_ticks_the_request(
     assert (
         sum(s.report_received for s in history.get_history(context, data.patient_id).surgeries) == 1
     )
+
+
+def test_requests_appear_on_the_patients_timeline(context: ServiceContext) -> None:
+    data = requests.create_request(context, maria_intake(red_flags=("bladder_bowel",)))
+    events = history.patient_timeline(context, data.patient_id)
+    shown = [event for event in events if event.kind == "request"]
+    assert [event.record_id for event in shown] == [data.id]
+    assert "Failed back" in shown[0].title and shown[0].flags
