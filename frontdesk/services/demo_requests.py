@@ -153,6 +153,7 @@ class _Builder:
         contacts: Sequence[ContactKind] = (),
         received_items: int | None = None,
         assignee_id: int | None = None,
+        follow_up: date | None = None,
     ) -> int:
         rng = self.rng
         request_id = self.request_id
@@ -228,7 +229,7 @@ class _Builder:
                 "instruction_given_at": received_at if red_flags else None,
                 "instruction_given_by": self.username if red_flags else "",
                 "assignee_id": assignee_id,
-                "follow_up_on": None,
+                "follow_up_on": follow_up,
                 "state": final.value,
                 "is_open": final.is_open,
                 "state_changed_at": at,
@@ -397,6 +398,11 @@ def generate_requests(
         elif rng.random() < 0.5:
             contacts = [ContactKind.LEFT_VOICEMAIL, ContactKind.CALLED]
         surgeries = rng.choice((0, 0, 0, 1, 1, 2, 3))
+        follow_up = None
+        # Some chases have a follow-up date; a few of those have already passed.
+        chasing = final in (RequestState.AWAITING_RECORDS, RequestState.READY_TO_SCHEDULE)
+        if chasing and rng.random() < 0.4:
+            follow_up = today + timedelta(days=rng.randrange(-3, 8))
         builder.add(
             ids[4 + index % max(1, len(ids) - 4)] if len(ids) > 4 else ids[index % len(ids)],
             final=final,
@@ -411,6 +417,7 @@ def generate_requests(
             imaging_where=rng.choice(_FACILITIES) if rng.random() < 0.6 else "",
             phone=f"+1217555{rng.randrange(100, 200):04d}",
             contacts=contacts,
+            follow_up=follow_up,
         )
         if len(builder.requests) >= BATCH:
             builder.flush(connection)
