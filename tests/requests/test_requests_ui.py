@@ -248,3 +248,20 @@ def test_attaching_a_file_in_the_detail_pane_ticks_the_selected_record(
     qtbot.waitUntil(
         lambda: panel.checklist.item(row, 1).text().startswith("✓ Received"), timeout=10_000
     )
+
+
+def test_the_duplicate_warning_can_link_the_existing_chart(
+    qtbot: QtBot, screen: ScreenContext, context: ServiceContext
+) -> None:
+    existing = patients.create_patient(
+        context, PatientForm("Maria", "Nunez-Garcia", "1961-04-03", mobile_phone="217-555-0188")
+    )
+    dialog = open_intake(qtbot, screen)
+    type_call(qtbot, dialog)
+    dialog.save()
+    qtbot.waitUntil(lambda: dialog.duplicates is not None, timeout=10_000)
+    warning = dialog.duplicates
+    assert warning is not None
+    with qtbot.waitSignal(dialog.saved, timeout=10_000) as saved:
+        warning.open_button.click()
+    assert saved.args[0].patient_id == existing.id

@@ -524,22 +524,16 @@ class IntakeDialog(QDialog):
             mobile_phone=self.phone.text(),
         )
         dialog = DuplicatesDialog(form, candidates, self)
-        dialog.open_existing.connect(self._use_existing)
+        # The dialog is gone (finished) by the time it says which chart: keep its list.
+        dialog.open_existing.connect(partial(self._use_existing, candidates))
         dialog.create_anyway.connect(lambda: self.save(allow_duplicates=True))
         dialog.finished.connect(lambda _code: setattr(self, "duplicates", None))
         self.duplicates = dialog
         dialog.open()
 
-    def _use_existing(self, patient_id: int) -> None:
+    def _use_existing(self, candidates: tuple[DuplicateCandidate, ...], patient_id: int) -> None:
         # The caller already has a chart: link the request to it and save.
-        chosen = next(
-            (
-                c.patient
-                for c in (self.duplicates.candidates if self.duplicates else [])
-                if c.patient.id == patient_id
-            ),
-            None,
-        )
+        chosen = next((c.patient for c in candidates if c.patient.id == patient_id), None)
         if chosen is not None:
             self.link(chosen)
             self.save()
