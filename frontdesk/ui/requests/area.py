@@ -146,6 +146,7 @@ class RequestsArea(QWidget):
         self.detail = RequestDetailPanel(screen)
         self.detail.changed.connect(self.refresh)
         self.detail.letter_requested.connect(self.open_letter)
+        self.detail.new_requested.connect(self.new_item)
 
         left = QWidget()
         left_column = QVBoxLayout(left)

@@ -104,6 +104,7 @@ class RequestDetailPanel(QWidget):
 
     changed = Signal()
     letter_requested = Signal(object)  # RequestDetail
+    new_requested = Signal()
 
     def __init__(self, screen: ScreenContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -114,8 +115,8 @@ class RequestDetailPanel(QWidget):
 
         self.empty = EmptyState(
             "No request selected",
-            "Pick a request in the list to see what the caller said, the records it needs and "
-            "the contact attempts; or press Ctrl+N to record a new call.",
+            "Pick a request in the list to see its records and contact attempts.",
+            ("New request… (Ctrl+N)", self.new_requested.emit),
         )
         self.title = plain_label("", "pageTitle", wrap=True)
         self.title.setAccessibleName("Request")

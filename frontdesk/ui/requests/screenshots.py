@@ -57,6 +57,7 @@ def render(screen: ScreenContext, folder: Path) -> list[Path]:
     area = window.current_area()
     assert isinstance(area, RequestsArea)
     _wait(lambda: area.model.rowCount() > 0 and bool(area.counts))
+    written.append(_save(window, folder / "requests-queue-empty-detail.png"))
     story = next(
         (row for row, item in enumerate(area.model.rows) if item.patient_name == STORY_PATIENT),
         0,
