@@ -13,6 +13,7 @@ all is well: the calls the screens make anyway are the probe.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from functools import partial
 from typing import TYPE_CHECKING
@@ -68,21 +69,48 @@ def saving_allowed() -> bool:
     return _GATE.allowed
 
 
-def follow_saving_gate(button: QPushButton, busy: object = None) -> None:
+def follow_saving_gate(
+    button: QPushButton, busy: object = None, ready: Callable[[], bool] | None = None
+) -> None:
     """Keep a form's Save button disabled (with the reason as its tooltip) while paused.
 
     ``busy``: a callable saying the form is mid-save (its own code re-enables the button).
+    ``ready``: for a button that has its own reason to be off (nothing selected, nothing
+    typed), whether it would be enabled were saving allowed.
     """
     tooltip = button.toolTip()
 
     def update(allowed: bool) -> None:
-        button.setToolTip(tooltip if allowed else f"{PAUSED_REASON} ({tooltip})")
+        paused = f"{PAUSED_REASON} ({tooltip})" if tooltip else PAUSED_REASON
+        button.setToolTip(tooltip if allowed else paused)
         if not (callable(busy) and busy()):  # mid-save: the form re-enables it when done
-            button.setEnabled(allowed)
+            button.setEnabled(allowed and (ready is None or ready()))
 
-    _GATE.changed.connect(update)
-    button.destroyed.connect(lambda: _disconnect(update))
+    watch_saving_gate(button, update)
     update(_GATE.allowed)
+
+
+def watch_saving_gate(owner: QObject, slot: Callable[[bool], None]) -> None:
+    """Call ``slot(allowed)`` each time saving is paused or allowed again, while ``owner``
+    lives (a form whose actions have several reasons to be off recomputes them)."""
+    _GATE.changed.connect(slot)
+    owner.destroyed.connect(lambda: _disconnect(slot))
+
+
+def refused_while_paused(show: Banner | Callable[[str], None]) -> bool:
+    """The first line of a form's save: while saving is paused, say so and return True.
+
+    Enter reaches a form's save even while its button is disabled; nothing typed is
+    touched, the form simply does not save.
+    """
+    if _GATE.allowed:
+        return False
+    message = f"Not saved. {PAUSED_REASON}"
+    if isinstance(show, Banner):
+        show.show_message("error", message)
+    else:
+        show(message)
+    return True
 
 
 def _disconnect(slot: object) -> None:

@@ -21,6 +21,11 @@ from frontdesk.services import practice
 from frontdesk.services.changes import touches
 from frontdesk.services.practice import PracticeProfileData, PracticeProfileForm
 from frontdesk.ui.admin.profile_form import PracticeProfileFields, same_form
+from frontdesk.ui.connection_monitor import (
+    follow_saving_gate,
+    refused_while_paused,
+    saving_allowed,
+)
 from frontdesk.ui.main_window import ScreenContext
 from frontdesk.ui.style import mark_primary
 from frontdesk.ui.widgets.form import Banner, Rejected, keeping_form_errors, plain_label
@@ -54,6 +59,8 @@ class ProfileEditor(QWidget):
         for edit in self.fields.line_edits():
             edit.returnPressed.connect(self.save)
         self.fields.edited.connect(self._update_buttons)
+        # Paused while the practice server is unreachable; the typing stays in the form.
+        follow_saving_gate(self.save_button, lambda: self.saving, ready=lambda: self.can_edit)
 
         content = QWidget()
         inner = QVBoxLayout(content)
@@ -121,11 +128,11 @@ class ProfileEditor(QWidget):
 
     def _update_buttons(self) -> None:
         modified = self.is_modified()
-        self.save_button.setEnabled(self.can_edit and not self.saving)
+        self.save_button.setEnabled(self.can_edit and not self.saving and saving_allowed())
         self.undo_button.setEnabled(modified and not self.saving)
 
     def save(self) -> None:
-        if self.saving or not self.can_edit:
+        if self.saving or not self.can_edit or refused_while_paused(self.banner):
             return
         self.saving = True
         self._update_buttons()

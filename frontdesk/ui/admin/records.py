@@ -31,6 +31,11 @@ from PySide6.QtWidgets import (
 
 from frontdesk.domain.permissions import Permission
 from frontdesk.services.changes import touches
+from frontdesk.ui.connection_monitor import (
+    follow_saving_gate,
+    refused_while_paused,
+    saving_allowed,
+)
 from frontdesk.ui.main_window import ScreenContext
 from frontdesk.ui.style import MUTED, mark_primary
 from frontdesk.ui.widgets.empty_state import EmptyState
@@ -160,6 +165,8 @@ class RecordDialog(QDialog):
         self._baseline: object = None
         self.saving = False
         self.conflicted = False
+        # Paused while the practice server is unreachable; the typing stays in the form.
+        follow_saving_gate(self.save_button, lambda: self.saving)
 
     def mark_clean(self) -> None:
         self._baseline = self.snapshot()
@@ -174,7 +181,7 @@ class RecordDialog(QDialog):
         raise NotImplementedError
 
     def save(self) -> None:
-        if self.saving:
+        if self.saving or refused_while_paused(self.banner):
             return
         self.saving = True
         self.save_button.setEnabled(False)
@@ -185,7 +192,7 @@ class RecordDialog(QDialog):
 
     def _on_result(self, result: Any) -> None:
         self.saving = False
-        self.save_button.setEnabled(True)
+        self.save_button.setEnabled(saving_allowed())
         if isinstance(result, Rejected):
             self._show_rejected(result)
             return
@@ -209,7 +216,7 @@ class RecordDialog(QDialog):
 
     def _on_error(self, message: str) -> None:
         self.saving = False
-        self.save_button.setEnabled(True)
+        self.save_button.setEnabled(saving_allowed())
         self.banner.show_message("error", f"Not saved. {message}")
 
     def keyPressEvent(self, event: QKeyEvent) -> None:

@@ -31,6 +31,12 @@ from frontdesk.services import handout_prints, handouts
 from frontdesk.services.handout_prints import PrintRecord, RenderedHandout
 from frontdesk.services.handouts import HandoutLibrary, HandoutSummary, ReviewState
 from frontdesk.services.patients import PatientSummary
+from frontdesk.ui.connection_monitor import (
+    PAUSED_REASON,
+    refused_while_paused,
+    saving_allowed,
+    watch_saving_gate,
+)
 from frontdesk.ui.handouts.giving import HandoutGiving, RenderCall, given_sentence
 from frontdesk.ui.handouts.options import PersonalOptions
 from frontdesk.ui.handouts.pages import PagePreview
@@ -186,6 +192,7 @@ class HandoutsArea(QWidget):
         self.giving.given.connect(self._given)
         self.giving.failed.connect(lambda message: self.banner.show_message("error", message))
         self.giving.busy_changed.connect(lambda _busy: self._update_actions())
+        watch_saving_gate(self, lambda _allowed: self._update_actions())
         save_shortcut = QShortcut(QKeySequence("Ctrl+S"), self)
         save_shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         save_shortcut.activated.connect(self.save_pdf)
@@ -359,6 +366,7 @@ class HandoutsArea(QWidget):
             and self.selected_summary() is not None
             and self.patient is not None
             and not self.giving.busy
+            and saving_allowed()  # a handout given is recorded in the chart
         )
         self.print_button.setEnabled(ready)
         self.save_button.setEnabled(ready)
@@ -366,6 +374,8 @@ class HandoutsArea(QWidget):
             hint = "Your role may not print handouts; ask an administrator."
         elif self.giving.busy:
             hint = "Working…"
+        elif not saving_allowed():
+            hint = PAUSED_REASON
         elif self.patient is None:
             hint = (
                 "Choose the patient to print or save: every handout given is recorded in "
@@ -378,6 +388,8 @@ class HandoutsArea(QWidget):
 
     def print_current(self) -> bool:
         """Ctrl+P: the system print dialog for this handout and patient."""
+        if refused_while_paused(self.banner):
+            return False
         gives = self._gives()
         if gives is None or not self.print_button.isEnabled():
             return False
@@ -392,6 +404,8 @@ class HandoutsArea(QWidget):
         return True
 
     def save_pdf(self) -> bool:
+        if refused_while_paused(self.banner):
+            return False
         gives = self._gives()
         summary = self.selected_summary()
         if gives is None or summary is None or not self.save_button.isEnabled():

@@ -27,6 +27,12 @@ from frontdesk.services import handout_prints, handouts
 from frontdesk.services.handout_prints import PrintRecord, RenderedHandout, Suggestion
 from frontdesk.services.handouts import HandoutLibrary
 from frontdesk.services.patients import PatientData
+from frontdesk.ui.connection_monitor import (
+    PAUSED_REASON,
+    refused_while_paused,
+    saving_allowed,
+    watch_saving_gate,
+)
 from frontdesk.ui.handouts.giving import HandoutGiving, RenderCall, given_sentence
 from frontdesk.ui.handouts.options import PersonalOptions
 from frontdesk.ui.handouts.pages import PagePreview
@@ -147,6 +153,7 @@ class GiveHandoutsDialog(QDialog):
         self.giving.given.connect(self._given)
         self.giving.failed.connect(lambda message: self.banner.show_message("error", message))
         self.giving.busy_changed.connect(lambda _busy: self._update_actions())
+        watch_saving_gate(self, lambda _allowed: self._update_actions())
         self._update_actions()
         self.resize(1080, 760)
         screen.runner.run(self._suggest, self._show_suggestions, self._load_failed)
@@ -245,7 +252,8 @@ class GiveHandoutsDialog(QDialog):
 
     def _update_actions(self) -> None:
         count = len(self.ticked()) if self.list.count() else 0
-        ready = self.can_print and count > 0 and not self.giving.busy
+        # A handout given is recorded in the chart: paused while the server is unreachable.
+        ready = self.can_print and count > 0 and not self.giving.busy and saving_allowed()
         self.print_button.setEnabled(ready)
         self.save_button.setEnabled(ready)
         self.print_button.setText(f"Print {count}…" if count > 1 else "Print…")
@@ -253,6 +261,8 @@ class GiveHandoutsDialog(QDialog):
             hint = "Your role may not print handouts; ask an administrator."
         elif self.giving.busy:
             hint = "Working…"
+        elif not saving_allowed():
+            hint = PAUSED_REASON
         elif count == 0:
             hint = "Tick at least one handout to print or save it."
         else:
@@ -260,6 +270,8 @@ class GiveHandoutsDialog(QDialog):
         self.action_hint.setText(hint)
 
     def print_ticked(self) -> bool:
+        if refused_while_paused(self.banner):
+            return False
         gives = self._gives()
         if gives is None or not self.print_button.isEnabled():
             return False
@@ -274,6 +286,8 @@ class GiveHandoutsDialog(QDialog):
         return True
 
     def save_ticked(self) -> bool:
+        if refused_while_paused(self.banner):
+            return False
         gives = self._gives()
         if gives is None or not self.save_button.isEnabled():
             return False

@@ -46,6 +46,11 @@ from frontdesk.services.history import (
     SurgeryData,
     SurgeryForm,
 )
+from frontdesk.ui.connection_monitor import (
+    follow_saving_gate,
+    refused_while_paused,
+    saving_allowed,
+)
 from frontdesk.ui.history.entry_fields import (
     ParsedLineEdit,
     choice_combo,
@@ -134,6 +139,8 @@ class EntryDialog(QDialog):
         self._baseline: object = None
         self.saving = False
         self.locked_fields: set[str] = set()
+        # Paused while the practice server is unreachable; the typing stays in the form.
+        follow_saving_gate(self.save_button, lambda: self.saving)
 
     def finish_layout(self) -> None:
         self.body.addStretch(1)
@@ -170,7 +177,7 @@ class EntryDialog(QDialog):
         )
 
     def save(self) -> None:
-        if self.saving:
+        if self.saving or refused_while_paused(self.banner):
             return
         self.saving = True
         self.save_button.setEnabled(False)
@@ -179,7 +186,7 @@ class EntryDialog(QDialog):
 
     def _on_result(self, result: object) -> None:
         self.saving = False
-        self.save_button.setEnabled(True)
+        self.save_button.setEnabled(saving_allowed())
         if isinstance(result, Rejected):
             if result.conflict:
                 self.banner.show_message(
@@ -202,7 +209,7 @@ class EntryDialog(QDialog):
 
     def _on_error(self, message: str) -> None:
         self.saving = False
-        self.save_button.setEnabled(True)
+        self.save_button.setEnabled(saving_allowed())
         self.banner.show_message("error", f"Not saved. {message}")
 
     def keyPressEvent(self, event: QKeyEvent) -> None:

@@ -28,6 +28,11 @@ from PySide6.QtWidgets import (
 from frontdesk.domain.errors import FrontDeskError
 from frontdesk.services import backup
 from frontdesk.services.backup import BackupFile, BackupResult, RestoreResult, VerifiedBackup
+from frontdesk.ui.connection_monitor import (
+    follow_saving_gate,
+    refused_while_paused,
+    saving_allowed,
+)
 from frontdesk.ui.main_window import ScreenContext
 from frontdesk.ui.runner import Task
 from frontdesk.ui.security.account_fields import password_edit
@@ -176,6 +181,9 @@ class BackupPanel(QWidget):
         self.restore_button = QPushButton("Restore from a file…")
         self.restore_button.setToolTip("Replace the database with a backup, after checking it")
         self.restore_button.clicked.connect(self.choose_restore_file)
+        # Both need the practice server: paused (with the reason) while it is unreachable.
+        for button in (self.backup_button, self.restore_button):
+            follow_saving_gate(button, lambda: self.busy)
         restore_buttons = QHBoxLayout()
         restore_buttons.addStretch(1)
         restore_buttons.addWidget(self.restore_button)
@@ -272,7 +280,7 @@ class BackupPanel(QWidget):
         self.encryption_note.setText(text)
 
     def back_up(self) -> None:
-        if self.busy:
+        if self.busy or refused_while_paused(self.banner):
             return
         problems: dict[str, str] = {}
         encrypting = not self.no_encryption.isChecked()
@@ -323,7 +331,7 @@ class BackupPanel(QWidget):
     # Restoring ----------------------------------------------------------------------------
 
     def choose_restore_file(self) -> None:
-        if self.busy:
+        if self.busy or refused_while_paused(self.banner):
             return
         name, _filter = QFileDialog.getOpenFileName(
             self,
@@ -367,7 +375,7 @@ class BackupPanel(QWidget):
         )
 
     def _verified(self, verified: VerifiedBackup, passphrase: str | None) -> None:
-        self.restore_button.setEnabled(True)
+        self.restore_button.setEnabled(saving_allowed())
         self.banner.clear()
         if self.confirm_restore(verified):
             self.restore(verified, passphrase)
@@ -404,6 +412,8 @@ class BackupPanel(QWidget):
 
     def restore(self, verified: VerifiedBackup, passphrase: str | None) -> None:
         """Step 3: set the current database aside and restore (progress on the runner)."""
+        if refused_while_paused(self.banner):
+            return
         call = partial(
             backup.restore_database,
             self.screen.services,
@@ -429,7 +439,7 @@ class BackupPanel(QWidget):
         self.restored.emit(result)
 
     def _restore_failed(self, message: str) -> None:
-        self.restore_button.setEnabled(True)
+        self.restore_button.setEnabled(saving_allowed())
         self._finish()
         self.banner.show_message("error", f"Nothing was restored. {message}")
 
@@ -455,8 +465,9 @@ class BackupPanel(QWidget):
     def _finish(self) -> None:
         self.busy = False
         self.task = None
-        for widget in (self.backup_button, self.restore_button, self.choose_button):
-            widget.setEnabled(True)
+        self.choose_button.setEnabled(True)
+        for widget in (self.backup_button, self.restore_button):
+            widget.setEnabled(saving_allowed())
         self.progress_row.hide()
 
     def _failed(self, message: str) -> None:

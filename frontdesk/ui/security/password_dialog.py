@@ -19,6 +19,11 @@ from PySide6.QtWidgets import (
 from frontdesk.domain.errors import ValidationError
 from frontdesk.services import users
 from frontdesk.services.users import UserData
+from frontdesk.ui.connection_monitor import (
+    follow_saving_gate,
+    refused_while_paused,
+    saving_allowed,
+)
 from frontdesk.ui.main_window import ScreenContext
 from frontdesk.ui.security.account_fields import PasswordPair, password_edit
 from frontdesk.ui.style import mark_primary
@@ -59,6 +64,8 @@ class PasswordDialog(QDialog):
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setToolTip("Cancel (Esc)")
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
+        # Paused while the practice server is unreachable; the typing stays in the form.
+        follow_saving_gate(self.save_button, lambda: self.saving)
         layout = QVBoxLayout(self)
         layout.addWidget(plain_label(title, "sectionTitle"))
         layout.addWidget(plain_label(intro, "hint", wrap=True))
@@ -82,7 +89,7 @@ class PasswordDialog(QDialog):
         raise NotImplementedError
 
     def save(self) -> None:
-        if self.saving:
+        if self.saving or refused_while_paused(self.banner):
             return
         problems = self.precheck()
         if problems:
@@ -97,7 +104,7 @@ class PasswordDialog(QDialog):
 
     def _on_result(self, result: Any) -> None:
         self.saving = False
-        self.save_button.setEnabled(True)
+        self.save_button.setEnabled(saving_allowed())
         if isinstance(result, Rejected):
             unplaced = self.fields.show_messages(result.fields)
             text = "; ".join(unplaced.values()) if unplaced else "please correct the marked fields"
@@ -108,7 +115,7 @@ class PasswordDialog(QDialog):
 
     def _on_error(self, message: str) -> None:
         self.saving = False
-        self.save_button.setEnabled(True)
+        self.save_button.setEnabled(saving_allowed())
         self.banner.show_message("error", message)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:

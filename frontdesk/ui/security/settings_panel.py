@@ -25,6 +25,11 @@ from frontdesk.services.settings import (
     LOCKOUT_MINUTES,
     SettingValue,
 )
+from frontdesk.ui.connection_monitor import (
+    follow_saving_gate,
+    refused_while_paused,
+    saving_allowed,
+)
 from frontdesk.ui.main_window import ScreenContext
 from frontdesk.ui.style import mark_primary
 from frontdesk.ui.widgets.form import (
@@ -86,6 +91,10 @@ class SecuritySettingsPanel(QWidget):
         self.save_button = mark_primary(QPushButton("Save settings"))
         self.save_button.setToolTip("Save the security settings (Enter)")
         self.save_button.clicked.connect(self.save)
+        # Paused while the practice server is unreachable; the typed values stay.
+        follow_saving_gate(
+            self.save_button, lambda: self.saving, ready=lambda: self.can_edit and self.loaded
+        )
         self.undo_button = QPushButton("Undo changes")
         self.undo_button.clicked.connect(self.undo)
         buttons = QHBoxLayout()
@@ -140,11 +149,15 @@ class SecuritySettingsPanel(QWidget):
         return self.loaded and self.values() != self._baseline
 
     def _update_buttons(self) -> None:
-        self.save_button.setEnabled(self.can_edit and not self.saving and self.loaded)
+        self.save_button.setEnabled(
+            self.can_edit and not self.saving and self.loaded and saving_allowed()
+        )
         self.undo_button.setEnabled(self.is_modified() and not self.saving)
 
     def save(self) -> None:
         if self.saving or not self.can_edit or not self.loaded:
+            return
+        if refused_while_paused(self.banner):
             return
         self.saving = True
         self._update_buttons()

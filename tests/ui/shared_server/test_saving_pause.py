@@ -1,0 +1,178 @@
+"""Every form that saves follows the app-wide saving pause of an outage, like the patient form.
+
+The pause is driven directly through the gate the connection monitor closes (the real outage
+is tested in test_outage.py): Save goes off with the reason, Enter refuses with the reason and
+saves nothing, what was typed stays, and Save comes back when the pause ends.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtWidgets import QMessageBox, QPushButton
+from pytestqt.qtbot import QtBot
+
+from frontdesk.services import history, patients, practice, settings
+from frontdesk.services.context import ServiceContext
+from frontdesk.services.patients import PatientForm
+from frontdesk.services.practice import PracticeProfileForm
+from frontdesk.ui.admin.locations import LocationDialog
+from frontdesk.ui.admin.profile_editor import ProfileEditor
+from frontdesk.ui.connection_monitor import PAUSED_REASON, saving_gate
+from frontdesk.ui.handouts.area import HandoutsArea
+from frontdesk.ui.history.dialogs import ImagingDialog
+from frontdesk.ui.main_window import ScreenContext
+from frontdesk.ui.runner import Runner
+from frontdesk.ui.security.backup_panel import BackupPanel
+from frontdesk.ui.security.settings_panel import SecuritySettingsPanel
+
+pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
+
+NOT_SAVED = f"Not saved. {PAUSED_REASON}"
+
+
+@pytest.fixture(autouse=True)
+def discard_on_close(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Closing a form with typed text asks; at the end of a test the answer is Discard."""
+    monkeypatch.setattr(QMessageBox, "question", lambda *_args: QMessageBox.StandardButton.Discard)
+
+
+@pytest.fixture
+def screen(context: ServiceContext) -> Iterator[ScreenContext]:
+    runner = Runner()
+    yield ScreenContext(context, runner)
+    runner.wait_for_idle()
+    QCoreApplication.processEvents()
+
+
+def pause() -> None:
+    saving_gate().set_allowed(False, PAUSED_REASON)
+
+
+def resume() -> None:
+    saving_gate().set_allowed(True)
+
+
+def paused_with_reason(button: QPushButton) -> bool:
+    return not button.isEnabled() and PAUSED_REASON in button.toolTip()
+
+
+def test_a_history_entry_keeps_its_text_and_is_not_saved_while_paused(
+    qtbot: QtBot, screen: ScreenContext, context: ServiceContext
+) -> None:
+    patient = patients.create_patient(
+        context, PatientForm(first_name="Ana", last_name="Ruiz", date_of_birth="1970-01-02")
+    )
+    dialog = ImagingDialog(context, screen.runner, patient.id, None)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.date.edit.setText("about 2021")
+    dialog.notes.setPlainText("Disc brought by the patient")
+    pause()
+    assert paused_with_reason(dialog.save_button)
+    qtbot.keyClick(dialog.date.edit, Qt.Key.Key_Return)
+    assert NOT_SAVED in dialog.banner.text
+    assert dialog.isVisible() and not dialog.saving
+    assert dialog.date.edit.text() == "about 2021"
+    assert dialog.notes.toPlainText() == "Disc brought by the patient"
+    assert history.get_history(context, patient.id).imaging == ()
+    resume()
+    assert dialog.save_button.isEnabled()
+    assert PAUSED_REASON not in dialog.save_button.toolTip()
+    dialog.mark_clean()  # closing without the discard question
+
+
+def test_an_admin_record_editor_and_the_profile_follow_the_pause(
+    qtbot: QtBot, screen: ScreenContext, context: ServiceContext
+) -> None:
+    practice.save_profile(
+        context,
+        PracticeProfileForm(
+            name="Lakeside Spine Center", address="100 Main St", main_phone="217-555-0142"
+        ),
+        None,
+    )
+    dialog = LocationDialog(screen, None)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.keyClicks(dialog.name, "Main office")
+    pause()
+    assert paused_with_reason(dialog.save_button)
+    qtbot.keyClick(dialog.name, Qt.Key.Key_Return)
+    assert NOT_SAVED in dialog.banner.text
+    assert dialog.name.text() == "Main office"
+    assert practice.list_locations(context) == []
+
+    editor = ProfileEditor(screen)
+    qtbot.addWidget(editor)
+    editor.show()
+    qtbot.waitUntil(lambda: editor.version is not None)
+    assert paused_with_reason(editor.save_button)
+    name = editor.fields.line_edits()[0]
+    name.setText("Lakeside Spine & Pain")
+    assert not editor.save_button.isEnabled()  # an edit does not bring Save back
+    name.returnPressed.emit()
+    assert NOT_SAVED in editor.banner.text
+    assert name.text() == "Lakeside Spine & Pain"
+    assert practice.get_profile(context).name == "Lakeside Spine Center"
+    resume()
+    assert dialog.save_button.isEnabled() and editor.save_button.isEnabled()
+    dialog.mark_clean()  # closing without the discard question
+
+
+def test_security_settings_and_backup_wait_for_the_server(
+    qtbot: QtBot, screen: ScreenContext, context: ServiceContext
+) -> None:
+    panel = SecuritySettingsPanel(screen)
+    qtbot.addWidget(panel)
+    panel.show()
+    qtbot.waitUntil(lambda: panel.loaded)
+    before = {value.key: value.value for value in settings.list_settings(context)}
+    pause()
+    assert paused_with_reason(panel.save_button)
+    box = next(iter(panel.boxes.values()))
+    box.setValue(box.value() + 1)
+    typed = box.value()
+    assert not panel.save_button.isEnabled()
+    box.lineEdit().returnPressed.emit()
+    assert NOT_SAVED in panel.banner.text
+    assert box.value() == typed
+    assert {value.key: value.value for value in settings.list_settings(context)} == before
+
+    backup = BackupPanel(screen)
+    qtbot.addWidget(backup)
+    backup.show()
+    assert paused_with_reason(backup.backup_button)
+    assert paused_with_reason(backup.restore_button)
+    backup.back_up()
+    assert "Saving is paused" in backup.banner.text and not backup.busy
+    resume()
+    assert panel.save_button.isEnabled()
+    assert backup.backup_button.isEnabled() and backup.restore_button.isEnabled()
+
+
+def test_handouts_are_not_printed_or_saved_while_paused(
+    qtbot: QtBot, screen: ScreenContext, context: ServiceContext
+) -> None:
+    patients.create_patient(
+        context, PatientForm(first_name="Ana", last_name="Ruiz", date_of_birth="1970-01-02")
+    )
+    area = HandoutsArea(screen)
+    qtbot.addWidget(area)
+    area.resize(1200, 760)
+    area.show()
+    qtbot.waitUntil(lambda: area.model.rowCount() > 0, timeout=10_000)
+    area.table.selectRow(0)
+    area.set_patient(patients.search(context, "ruiz", limit=1).items[0])
+    qtbot.waitUntil(area.print_button.isEnabled, timeout=10_000)
+    pause()
+    assert not area.print_button.isEnabled() and not area.save_button.isEnabled()
+    assert area.action_hint.text() == PAUSED_REASON and not area.action_hint.isHidden()
+    assert area.print_current() is False
+    assert NOT_SAVED in area.banner.text
+    assert area.patient is not None  # the chosen patient and handout stay
+    resume()
+    assert area.print_button.isEnabled() and area.save_button.isEnabled()
+    assert area.action_hint.isHidden()
