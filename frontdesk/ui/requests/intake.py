@@ -42,6 +42,11 @@ from frontdesk.services.patients import (
     PossibleDuplicatesError,
 )
 from frontdesk.services.requests import IntakeForm, RequestData
+from frontdesk.ui.connection_monitor import (
+    follow_saving_gate,
+    refused_while_paused,
+    saving_allowed,
+)
 from frontdesk.ui.main_window import ScreenContext
 from frontdesk.ui.patients.duplicates import DuplicatesDialog
 from frontdesk.ui.patients.referrer_picker import ReferrerPicker
@@ -317,6 +322,8 @@ class IntakeDialog(QDialog):
         self.save_button.setToolTip("Save the request (Enter or Ctrl+S)")
         self.save_button.setDefault(True)
         self.save_button.clicked.connect(self.save)
+        # Paused while the practice server is unreachable; the typing stays in the form.
+        follow_saving_gate(self.save_button, lambda: self.saving)
         cancel = QPushButton("Cancel")
         cancel.setToolTip("Close without saving (Esc)")
         cancel.clicked.connect(self.reject)
@@ -479,7 +486,7 @@ class IntakeDialog(QDialog):
         return self.snapshot() != self._baseline
 
     def save(self, *, allow_duplicates: bool = False) -> None:
-        if self.saving:
+        if self.saving or refused_while_paused(self.banner):
             return
         if self.referrer.is_unresolved():
             self.fields.show_messages(
@@ -499,7 +506,7 @@ class IntakeDialog(QDialog):
 
     def _saved(self, result: object) -> None:
         self.saving = False
-        self.save_button.setEnabled(True)
+        self.save_button.setEnabled(saving_allowed())
         if isinstance(result, MaybeDuplicates):
             self._show_duplicates(result.candidates)
         elif isinstance(result, Rejected):
@@ -513,7 +520,7 @@ class IntakeDialog(QDialog):
 
     def _failed(self, message: str) -> None:
         self.saving = False
-        self.save_button.setEnabled(True)
+        self.save_button.setEnabled(saving_allowed())
         self.banner.show_message("error", f"Not saved. {message}")
 
     def _show_duplicates(self, candidates: tuple[DuplicateCandidate, ...]) -> None:
@@ -539,6 +546,13 @@ class IntakeDialog(QDialog):
             self.save()
 
     # Closing -----------------------------------------------------------------------------
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        # A paused (disabled) default button ignores Enter; Enter still says why it waits.
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not saving_allowed():
+            self.save()
+            return
+        super().keyPressEvent(event)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if (

@@ -13,7 +13,9 @@ import pytest
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QMessageBox, QPushButton
 from pytestqt.qtbot import QtBot
+from sqlalchemy import func, select
 
+from frontdesk.db.models_requests import ConsultationRequest
 from frontdesk.services import history, patients, practice, settings
 from frontdesk.services.context import ServiceContext
 from frontdesk.services.patients import PatientForm
@@ -24,6 +26,7 @@ from frontdesk.ui.connection_monitor import PAUSED_REASON, saving_gate
 from frontdesk.ui.handouts.area import HandoutsArea
 from frontdesk.ui.history.dialogs import ImagingDialog
 from frontdesk.ui.main_window import ScreenContext
+from frontdesk.ui.requests.intake import IntakeDialog
 from frontdesk.ui.runner import Runner
 from frontdesk.ui.security.backup_panel import BackupPanel
 from frontdesk.ui.security.settings_panel import SecuritySettingsPanel
@@ -176,3 +179,24 @@ def test_handouts_are_not_printed_or_saved_while_paused(
     resume()
     assert area.print_button.isEnabled() and area.save_button.isEnabled()
     assert area.action_hint.isHidden()
+
+
+def test_a_request_intake_keeps_the_call_and_is_not_saved_while_paused(
+    qtbot: QtBot, screen: ScreenContext, context: ServiceContext
+) -> None:
+    dialog = IntakeDialog(screen)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.keyClicks(dialog.last_name, "Nunez-Garcia")
+    qtbot.keyClicks(dialog.first_name, "Maria Jose")
+    pause()
+    assert paused_with_reason(dialog.save_button)
+    qtbot.keyClick(dialog.first_name, Qt.Key.Key_Return)
+    assert NOT_SAVED in dialog.banner.text
+    assert dialog.isVisible() and not dialog.saving
+    assert (dialog.last_name.text(), dialog.first_name.text()) == ("Nunez-Garcia", "Maria Jose")
+    with context.database.read_sessions() as session:
+        assert session.scalar(select(func.count()).select_from(ConsultationRequest)) == 0
+    resume()
+    assert dialog.save_button.isEnabled()
+    dialog._baseline = dialog.snapshot()  # closing without the discard question
