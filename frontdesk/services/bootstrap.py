@@ -6,6 +6,9 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
 from frontdesk.db import migrate
 from frontdesk.db.engine import Database, open_database
 from frontdesk.db.migrate import SchemaState, SchemaStatus
@@ -39,6 +42,20 @@ def resolve_database_url(
         if url:
             return url
     return default_database_url()
+
+
+def describe_url(url: str) -> str:
+    """Which database a URL names, for a message: the file, or user@host:port/database;
+    never the password."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        return "(an unreadable database address)"
+    if parsed.get_backend_name() == "sqlite":
+        return parsed.database or "(in memory)"
+    user = f"{parsed.username}@" if parsed.username else ""
+    port = f":{parsed.port}" if parsed.port else ""
+    return f"{user}{parsed.host or 'localhost'}{port}/{parsed.database or ''}"
 
 
 def open_for_use(url: str, *, upgrade: bool = True) -> tuple[Database, Path | None]:

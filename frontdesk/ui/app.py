@@ -15,12 +15,18 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from frontdesk import __version__
 from frontdesk.domain.actor import Actor, operating_system_actor
-from frontdesk.domain.errors import FrontDeskError
+from frontdesk.domain.errors import DatabaseUnavailableError, FrontDeskError
 from frontdesk.domain.progress import Cancelled
 from frontdesk.logs import log_file, setup_logging
-from frontdesk.paths import APP_AUTHOR, APP_NAME
-from frontdesk.services import practice, users
-from frontdesk.services.bootstrap import make_context, open_for_use, resolve_database_url
+from frontdesk.paths import APP_AUTHOR, APP_NAME, default_database_url
+from frontdesk.services import connection, practice, users
+from frontdesk.services.bootstrap import (
+    DATABASE_ENV,
+    describe_url,
+    make_context,
+    open_for_use,
+    resolve_database_url,
+)
 from frontdesk.ui.errors import install_exception_hook
 from frontdesk.ui.main_window import APP_TITLE, ChangeRelay, MainWindow, ScreenContext
 from frontdesk.ui.runner import Runner
@@ -192,18 +198,51 @@ def make_application() -> QApplication:
     return app
 
 
-def startup_error_dialog(error: FrontDeskError) -> QMessageBox:
+def startup_error_dialog(
+    error: FrontDeskError, url: str = "", *, saved_server: bool = False
+) -> QMessageBox:
+    """Why the app cannot start. ``saved_server``: the URL came from the saved shared-server
+    settings (not --database or FRONTDESK_DATABASE_URL)."""
     box = QMessageBox(QMessageBox.Icon.Critical, f"{APP_TITLE} cannot open its database", "")
     box.setTextFormat(Qt.TextFormat.PlainText)
     box.setText(str(error))
-    box.setInformativeText(
-        "Nothing was changed. Check the database named with --database or "
-        "FRONTDESK_DATABASE_URL (or ask whoever looks after your server), then start "
-        f"{APP_TITLE} again.\n\nThe log file is {log_file()}."
-    )
+    if isinstance(error, DatabaseUnavailableError) and url and not url.startswith("sqlite"):
+        box.setInformativeText(unreachable_server_advice(url, saved_server=saved_server))
+    else:
+        box.setInformativeText(
+            "Nothing was changed. Check the database named with --database or "
+            "FRONTDESK_DATABASE_URL (or ask whoever looks after your server), then start "
+            f"{APP_TITLE} again.\n\nThe log file is {log_file()}."
+        )
     box.setStandardButtons(QMessageBox.StandardButton.Close)
     box.setAccessibleName("Cannot open the database")
     return box
+
+
+def unreachable_server_advice(url: str, *, saved_server: bool) -> str:
+    """Which server, that saved work is safe, and how to start on the local file instead
+    (Admin → Shared server is out of reach when the app cannot start)."""
+    local = f"frontdesk --database {default_database_url()}"
+    if saved_server:
+        why = (
+            f"This workstation uses that server because of its saved settings, the file "
+            f"{connection.profile_path()}."
+        )
+        instead = (
+            f"    {local}\nor remove that settings file (Admin → Shared server can save it "
+            "again later)."
+        )
+    else:
+        why = "That server was named with --database or FRONTDESK_DATABASE_URL."
+        instead = f"    {local}"
+    return (
+        f"The practice server {describe_url(url)} did not answer. Nothing was changed: "
+        "everything saved is safe on the server, and work typed at other workstations is "
+        "not affected. Start again once the server is back (ask whoever looks after it).\n\n"
+        f"{why} To work on this computer's own database file instead (what is saved there is "
+        f"not on the server), start {APP_TITLE} with:\n{instead}\n\n"
+        f"The log file is {log_file()}."
+    )
 
 
 def _quit_when_idle(app: QApplication, window: QWidget) -> None:
@@ -251,16 +290,19 @@ def run_app(database: str | None) -> int:
     setup_logging()
     reporter = install_exception_hook(app)
     try:
+        url = ""
         try:
             from frontdesk.ui.server_password import server_url_at_start
 
-            db, copy = open_for_use(resolve_database_url(database, server_url_at_start))
+            url = resolve_database_url(database, server_url_at_start)
+            db, copy = open_for_use(url)
         except Cancelled:
             log.info("start cancelled at the practice server's password")
             return 0
         except FrontDeskError as error:
             log.warning("could not open the database: %s", type(error).__name__)
-            startup_error_dialog(error).exec()
+            saved_server = bool(url) and not (database or os.environ.get(DATABASE_ENV))
+            startup_error_dialog(error, url, saved_server=saved_server).exec()
             return 2
         log.info("Front Desk %s started on %s", __version__, db.describe())
         notice = f"The database was upgraded; the old copy is kept at {copy}" if copy else ""
