@@ -9,11 +9,14 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import partial
 from typing import Any, NoReturn
 
 from frontdesk.domain.actor import operating_system_actor
 from frontdesk.domain.errors import PermissionDeniedError
+from frontdesk.services import connection
 from frontdesk.services.bootstrap import make_context, open_for_use, resolve_database_url
+from frontdesk.services.connection import ConnectionProfile
 from frontdesk.services.context import ServiceContext
 from frontdesk.services.users import has_users, sign_in
 
@@ -45,6 +48,29 @@ def read_secret(prompt: str, env: str, *, what: str = "a password") -> str:
         raise UsageError(f"{what} is needed: type it at a terminal or set {env}") from None
 
 
+SERVER_PASSWORD_ENV = "FRONTDESK_DB_PASSWORD"
+
+
+def _server_password(profile: ConnectionProfile) -> str:
+    """The shared server's password when the keyring has none: FRONTDESK_DB_PASSWORD or a
+    hidden prompt on a terminal (never an argument: it would show in the process list)."""
+    return read_secret(
+        f"Password of {profile.user} on the practice server {profile.describe()}: ",
+        SERVER_PASSWORD_ENV,
+        what="the practice server's password",
+    )
+
+
+def database_url(args: argparse.Namespace) -> str:
+    """The same order as the app: --database, FRONTDESK_DATABASE_URL, the shared server saved
+    in Admin (its password from the keyring, FRONTDESK_DB_PASSWORD or a prompt), else the
+    local file."""
+    return resolve_database_url(
+        getattr(args, "database", None),
+        partial(connection.server_url_for_startup, _server_password),
+    )
+
+
 @contextmanager
 def service_context(args: argparse.Namespace) -> Iterator[ServiceContext]:
     """Open the database named by --database (migrating it if needed) as the acting user.
@@ -54,7 +80,7 @@ def service_context(args: argparse.Namespace) -> Iterator[ServiceContext]:
     "os:NAME"), which is only accepted on a SQLite file or while no user exists: on a shared
     PostgreSQL server anyone who can reach it could otherwise act as an admin.
     """
-    database, _copy = open_for_use(resolve_database_url(args.database))
+    database, _copy = open_for_use(database_url(args))
     try:
         context = make_context(database, operating_system_actor())
         username = getattr(args, "user", None)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 import sys
 
-from frontdesk.cli.common import Parser
+from frontdesk.cli.common import Parser, database_url
 from frontdesk.db.migrate import SchemaState
-from frontdesk.services.bootstrap import check_schema, open_for_use, resolve_database_url
+from frontdesk.services.bootstrap import check_schema, open_for_use
 
 
 def register(subparsers: argparse._SubParsersAction[Parser]) -> None:
@@ -22,7 +22,7 @@ def register(subparsers: argparse._SubParsersAction[Parser]) -> None:
 
 
 def run_upgrade(args: argparse.Namespace) -> int:
-    database, copy = open_for_use(resolve_database_url(args.database))
+    database, copy = open_for_use(database_url(args))
     try:
         if copy is not None:
             print(f"Copied the database to {copy} before upgrading")
@@ -33,7 +33,7 @@ def run_upgrade(args: argparse.Namespace) -> int:
 
 
 def run_check(args: argparse.Namespace) -> int:
-    status = check_schema(resolve_database_url(args.database))
+    status = check_schema(database_url(args))
     stream = sys.stdout if status.state is SchemaState.CURRENT else sys.stderr
     print(status.describe(), file=stream)
     return 0 if status.state is SchemaState.CURRENT else 1

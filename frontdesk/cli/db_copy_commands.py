@@ -5,10 +5,15 @@ from __future__ import annotations
 import argparse
 import sys
 
-from frontdesk.cli.common import Parser, UsageError, print_json, progress_printer
+from frontdesk.cli.common import (
+    Parser,
+    UsageError,
+    database_url,
+    print_json,
+    progress_printer,
+)
 from frontdesk.domain.errors import RefusedError
 from frontdesk.services import db_copy
-from frontdesk.services.bootstrap import resolve_database_url
 from frontdesk.services.db_copy import CopyReport, TargetState
 
 COPY_HELP = """\
@@ -132,7 +137,7 @@ def _finish(report: CopyReport, as_json: bool) -> int:
 
 
 def run_copy(args: argparse.Namespace) -> int:
-    source = args.source or resolve_database_url(args.database)
+    source = args.source or database_url(args)
     progress = progress_printer("Rows")
     if args.verify_only:
         report = db_copy.verify_copy(
