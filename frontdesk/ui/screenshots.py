@@ -83,7 +83,23 @@ def main(argv: list[str]) -> int:
         if child.returncode:
             print("the 150% screenshots failed", file=sys.stderr)
             return child.returncode
+        _render_shared_server(folder)
     return 0
+
+
+def _render_shared_server(folder: Path) -> None:
+    """Admin → Shared server and the outage banner, at 100% and 150%: their own processes
+    (they need the local PostgreSQL and really cut a connection; a failure is reported and
+    the other pictures are kept)."""
+    module = "frontdesk.ui.admin.shared_server_screenshots"
+    for extra, scale in (([], "1"), (["--scaled"], str(SCALED))):
+        child = subprocess.run(
+            [sys.executable, "-m", module, str(folder), *extra],
+            env={**os.environ, "QT_SCALE_FACTOR": scale, "QT_QPA_PLATFORM": "offscreen"},
+            check=False,
+        )
+        if child.returncode:
+            print(f"the shared-server screenshots ({scale}x) failed", file=sys.stderr)
 
 
 class _Shots:

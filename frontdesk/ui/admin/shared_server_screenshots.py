@@ -13,7 +13,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from collections.abc import Callable
 from pathlib import Path
 
@@ -34,6 +33,7 @@ from frontdesk.ui.runner import Runner
 
 HOST, PORT, SUPERUSER = "127.0.0.1", 5432, "postgres"
 SIZE = (1280, 800)
+SHOTS_DATABASE = "lakeside_spine"
 # With QT_SCALE_FACTOR=1.5 (``--scaled``): a 1280x800 display is 853x533 logical pixels.
 SCALED_SIZE = (853, 533)
 
@@ -155,7 +155,10 @@ def main(argv: list[str]) -> int:
     from frontdesk.ui.style import apply_style
 
     apply_style(app)  # type: ignore[arg-type]
-    name = f"frontdesk_shots_{uuid.uuid4().hex[:8]}"
+    # Fixed names: the pictures show them (a random suffix would change every run).
+    name = SHOTS_DATABASE
+    for leftover in (name, f"{name}_target"):  # from an interrupted run
+        _psql(f'DROP DATABASE IF EXISTS "{leftover}" WITH (FORCE)')
     _psql(f'CREATE DATABASE "{name}"')
     written: list[Path] = []
     try:
