@@ -37,6 +37,7 @@ from frontdesk.domain.request_states import (
 )
 from frontdesk.services import requests
 from frontdesk.services.requests import RequestDetail, StaffMember
+from frontdesk.ui.connection_monitor import follow_saving_gate, refused_while_paused
 from frontdesk.ui.main_window import ScreenContext
 from frontdesk.ui.widgets.empty_state import EmptyState
 from frontdesk.ui.widgets.form import Banner, line_edit, plain_label
@@ -243,6 +244,19 @@ class RequestDetailPanel(QWidget):
         contacts_column.addWidget(self.contacts)
         contacts_column.addLayout(contact_row)
 
+        # Every change waits while the practice server is unreachable (the reason in the
+        # tooltip and, on a click or Enter, in the banner); typed notes stay.
+        for button in (
+            *self.state_buttons.values(),
+            self.close_button,
+            self.received_button,
+            self.requested_button,
+            self.attach_button,
+            self.add_item_button,
+            self.contact_button,
+        ):
+            follow_saving_gate(button)
+
         # History ------------------------------------------------------------------------
         self.history = QListWidget()
         self.history.setAccessibleName("State history")
@@ -389,6 +403,8 @@ class RequestDetailPanel(QWidget):
         return self.detail.request.version if self.detail else None
 
     def move_to(self, state: RequestState) -> None:
+        if refused_while_paused(self.banner):  # what was typed stays for later
+            return
         if self.detail is None:
             return
         call = partial(
@@ -403,6 +419,8 @@ class RequestDetailPanel(QWidget):
         self._run(call, f"Moved to {state.label.lower()}.")
 
     def close_request(self, reason: ClosedReason | None = None) -> None:
+        if refused_while_paused(self.banner):  # what was typed stays for later
+            return
         if self.detail is None:
             return
         chosen = reason or ClosedReason(self.close_reason.currentData())
@@ -427,6 +445,11 @@ class RequestDetailPanel(QWidget):
         user_id = self.assignee.currentData()
         if user_id == self.detail.request.assignee_id:
             return
+        if refused_while_paused(self.banner):
+            self.assignee.setCurrentIndex(
+                max(0, self.assignee.findData(self.detail.request.assignee_id))
+            )
+            return
         call = partial(
             requests.assign,
             self.screen.services,
@@ -437,6 +460,8 @@ class RequestDetailPanel(QWidget):
         self._run(call, "Assigned.")
 
     def _set_follow_up(self) -> None:
+        if refused_while_paused(self.banner):  # what was typed stays for later
+            return
         if self.detail is None:
             return
         text = self.follow_up.text().strip()
@@ -462,6 +487,8 @@ class RequestDetailPanel(QWidget):
         return int(item.data(Qt.ItemDataRole.UserRole)) if item is not None else None
 
     def mark_selected_received(self) -> None:
+        if refused_while_paused(self.banner):
+            return
         item_id = self.selected_item_id()
         if item_id is not None:
             self._run(
@@ -469,6 +496,8 @@ class RequestDetailPanel(QWidget):
             )
 
     def mark_selected_requested(self) -> None:
+        if refused_while_paused(self.banner):
+            return
         item_id = self.selected_item_id()
         if item_id is not None:
             self._run(
@@ -477,6 +506,8 @@ class RequestDetailPanel(QWidget):
             )
 
     def add_item(self) -> None:
+        if refused_while_paused(self.banner):  # what was typed stays for later
+            return
         if self.detail is None:
             return
         call = partial(
@@ -490,6 +521,8 @@ class RequestDetailPanel(QWidget):
         self._run(call, "Added to the checklist.")
 
     def choose_file(self) -> None:
+        if refused_while_paused(self.banner):
+            return
         path, _ = QFileDialog.getOpenFileName(
             self,
             "Attach a received file",
@@ -501,6 +534,8 @@ class RequestDetailPanel(QWidget):
 
     def attach_path(self, path: Path) -> None:
         """Attach ``path`` to the selected checklist item (or a referral letter)."""
+        if refused_while_paused(self.banner):  # what was typed stays for later
+            return
         if self.detail is None:
             return
         item_id = self.selected_item_id()
@@ -531,6 +566,8 @@ class RequestDetailPanel(QWidget):
         )
 
     def log_contact(self) -> None:
+        if refused_while_paused(self.banner):  # what was typed stays for later
+            return
         if self.detail is None:
             return
         kind = ContactKind(self.contact_kind.currentData())

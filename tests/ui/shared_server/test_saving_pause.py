@@ -16,7 +16,7 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 
 from frontdesk.db.models_requests import ConsultationRequest
-from frontdesk.services import history, patients, practice, settings
+from frontdesk.services import history, patients, practice, requests, settings
 from frontdesk.services.context import ServiceContext
 from frontdesk.services.patients import PatientForm
 from frontdesk.services.practice import PracticeProfileForm
@@ -26,10 +26,12 @@ from frontdesk.ui.connection_monitor import PAUSED_REASON, saving_gate
 from frontdesk.ui.handouts.area import HandoutsArea
 from frontdesk.ui.history.dialogs import ImagingDialog
 from frontdesk.ui.main_window import ScreenContext
+from frontdesk.ui.requests.detail import RequestDetailPanel
 from frontdesk.ui.requests.intake import IntakeDialog
 from frontdesk.ui.runner import Runner
 from frontdesk.ui.security.backup_panel import BackupPanel
 from frontdesk.ui.security.settings_panel import SecuritySettingsPanel
+from tests.requests.conftest import maria_intake
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
 
@@ -200,3 +202,28 @@ def test_a_request_intake_keeps_the_call_and_is_not_saved_while_paused(
     resume()
     assert dialog.save_button.isEnabled()
     dialog._baseline = dialog.snapshot()  # closing without the discard question
+
+
+def test_a_request_detail_keeps_the_typed_note_and_changes_nothing_while_paused(
+    qtbot: QtBot, screen: ScreenContext, context: ServiceContext
+) -> None:
+    data = requests.create_request(context, maria_intake())
+    panel = RequestDetailPanel(screen)
+    qtbot.addWidget(panel)
+    panel.show()
+    panel.load(data.id)
+    qtbot.waitUntil(lambda: panel.detail is not None, timeout=10_000)
+    before = requests.get_request(context, data.id)
+    panel.contact_note.setText("Left a message with her daughter")
+    pause()
+    assert paused_with_reason(panel.contact_button)
+    assert paused_with_reason(panel.received_button)
+    panel.log_contact()  # what a click or a shortcut reaches
+    assert NOT_SAVED in panel.banner.text
+    assert panel.contact_note.text() == "Left a message with her daughter"
+    panel.checklist.selectRow(0)
+    panel.mark_selected_received()
+    after = requests.get_request(context, data.id)
+    assert (after.contacts, after.checklist) == (before.contacts, before.checklist)
+    resume()
+    assert panel.contact_button.isEnabled() and panel.received_button.isEnabled()
