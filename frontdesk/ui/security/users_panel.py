@@ -25,6 +25,13 @@ from frontdesk.services import users
 from frontdesk.services.changes import touches
 from frontdesk.services.users import UserData
 from frontdesk.ui.admin.records import Column, RecordDialog, RecordTableModel
+from frontdesk.ui.connection_monitor import (
+    PAUSED_REASON,
+    follow_saving_gate,
+    refused_while_paused,
+    saving_allowed,
+    watch_saving_gate,
+)
 from frontdesk.ui.main_window import ScreenContext
 from frontdesk.ui.security.account_fields import ROLE_HINTS, AccountFields
 from frontdesk.ui.security.password_dialog import ResetPasswordDialog
@@ -168,6 +175,9 @@ class UsersPanel(QWidget):
         self.unlock_button.setToolTip("Lift a lockout after too many failed sign-ins")
         self.unlock_button.clicked.connect(self.unlock_selected)
         self.active_button = QPushButton("Deactivate…")
+        # Deactivate and Unlock wait while the practice server is unreachable.
+        follow_saving_gate(self.unlock_button)
+        watch_saving_gate(self, lambda _allowed: self._update_buttons())
         self.active_button.clicked.connect(self.toggle_active)
 
         heading = QHBoxLayout()
@@ -242,8 +252,9 @@ class UsersPanel(QWidget):
 
     def _update_buttons(self) -> None:
         user = self.selected()
-        for button in (self.edit_button, self.reset_button, self.active_button):
+        for button in (self.edit_button, self.reset_button):
             button.setEnabled(user is not None)
+        self.active_button.setEnabled(user is not None and saving_allowed())
         # Shown only for a locked account: a greyed button beside the others reads as usable.
         self.unlock_button.setVisible(user is not None and user.active and user.is_locked())
         if user is not None and not user.active:
@@ -254,6 +265,8 @@ class UsersPanel(QWidget):
             self.active_button.setToolTip(
                 "Stop the selected account from signing in (it stays in the audit trail)"
             )
+        if not saving_allowed():
+            self.active_button.setToolTip(PAUSED_REASON)
 
     # Actions -------------------------------------------------------------------------------
 
@@ -286,6 +299,8 @@ class UsersPanel(QWidget):
         self.refresh(select_id=user.id)
 
     def unlock_selected(self) -> None:
+        if refused_while_paused(self.banner):
+            return
         user = self.selected()
         if user is not None:
             self._run(
@@ -294,6 +309,8 @@ class UsersPanel(QWidget):
             )
 
     def toggle_active(self) -> None:
+        if refused_while_paused(self.banner):
+            return
         user = self.selected()
         if user is None:
             return

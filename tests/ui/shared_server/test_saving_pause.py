@@ -16,10 +16,12 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 
 from frontdesk.db.models_requests import ConsultationRequest
-from frontdesk.services import history, patients, practice, requests, settings
+from frontdesk.domain.permissions import Role
+from frontdesk.services import history, patients, practice, requests, settings, users
 from frontdesk.services.context import ServiceContext
 from frontdesk.services.patients import PatientForm
 from frontdesk.services.practice import PracticeProfileForm
+from frontdesk.services.users import NewUserForm
 from frontdesk.ui.admin.locations import LocationDialog
 from frontdesk.ui.admin.profile_editor import ProfileEditor
 from frontdesk.ui.connection_monitor import PAUSED_REASON, saving_gate
@@ -31,11 +33,13 @@ from frontdesk.ui.requests.intake import IntakeDialog
 from frontdesk.ui.runner import Runner
 from frontdesk.ui.security.backup_panel import BackupPanel
 from frontdesk.ui.security.settings_panel import SecuritySettingsPanel
+from frontdesk.ui.security.users_panel import UsersPanel
 from tests.requests.conftest import maria_intake
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
 
 NOT_SAVED = f"Not saved. {PAUSED_REASON}"
+PASSWORD = "violet canoe morning"
 
 
 @pytest.fixture(autouse=True)
@@ -227,3 +231,27 @@ def test_a_request_detail_keeps_the_typed_note_and_changes_nothing_while_paused(
     assert (after.contacts, after.checklist) == (before.contacts, before.checklist)
     resume()
     assert panel.contact_button.isEnabled() and panel.received_button.isEnabled()
+
+
+def test_deactivating_an_account_waits_while_paused(
+    qtbot: QtBot, screen: ScreenContext, context: ServiceContext
+) -> None:
+    users.create_user(
+        context,
+        NewUserForm(
+            username="desk.ben", display_name="Ben", role=Role.FRONT_DESK, password=PASSWORD
+        ),
+    )
+    panel = UsersPanel(screen)
+    qtbot.addWidget(panel)
+    panel.show()
+    qtbot.waitUntil(lambda: panel.model.rowCount() >= 1, timeout=10_000)
+    panel.select_username("desk.ben")
+    assert panel.active_button.isEnabled()
+    pause()
+    assert paused_with_reason(panel.active_button)
+    panel.toggle_active()  # no question is asked: nothing could be saved
+    assert "Saving is paused" in panel.banner.text
+    assert next(u for u in users.list_users(context) if u.username == "desk.ben").active
+    resume()
+    assert panel.active_button.isEnabled()
