@@ -265,3 +265,19 @@ def test_the_duplicate_warning_can_link_the_existing_chart(
     with qtbot.waitSignal(dialog.saved, timeout=10_000) as saved:
         warning.open_button.click()
     assert saved.args[0].patient_id == existing.id
+
+
+def test_the_queue_model_passes_the_model_tester_across_pages(
+    qtbot: QtBot, screen: ScreenContext, context: ServiceContext, qtmodeltester: object
+) -> None:
+    for number, last_name in enumerate(("Núñez-García", "O'Connor", "Nguyễn")):
+        requests.create_request(
+            context,
+            maria_intake(last_name=last_name, phone=f"217 555 01{number:02d}"),
+            allow_duplicates=True,
+        )
+    area = RequestsArea(screen)
+    qtbot.addWidget(area)
+    qtbot.waitUntil(lambda: area.model.rowCount() >= 1, timeout=10_000)
+    qtbot.waitUntil(lambda: not area.model.loading, timeout=10_000)
+    qtmodeltester.check(area.model)  # type: ignore[attr-defined]
