@@ -11,11 +11,8 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import LETTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import (
-    BaseDocTemplate,
     Flowable,
-    Frame,
     KeepTogether,
-    PageTemplate,
     Paragraph,
     Spacer,
     Table,
@@ -24,12 +21,11 @@ from reportlab.platypus import (
 
 from frontdesk.documents.escape import markup_escape, markup_escape_lines
 from frontdesk.documents.letterhead import (
-    FOOTER_HEIGHT,
-    LATER_HEADER_HEIGHT,
     MARGIN,
     Letterhead,
     NumberedCanvas,
     PracticeDetails,
+    letterhead_document,
 )
 from frontdesk.documents.styles import (
     ACCENT,
@@ -229,7 +225,7 @@ def render(history: PatientHistory, practice: PracticeDetails, *, invariant: boo
     """The summary as PDF bytes (letter size; byte-stable for the same inputs by default)."""
     styles = document_styles(False)
     cell, head, note = _cell_styles(styles)
-    page_width, page_height = LETTER
+    page_width = LETTER[0]
     width = page_width - 2 * MARGIN
     letterhead = Letterhead(
         practice,
@@ -238,50 +234,14 @@ def render(history: PatientHistory, practice: PracticeDetails, *, invariant: boo
         footer_text=f"{TITLE}  ·  MRN {history.mrn}  ·  printed {history.today.isoformat()}",
         later_header_text=f"{history.patient_name}  ·  MRN {history.mrn}",
     )
-    frames = {
-        "first": page_height - letterhead.first_page_height - FOOTER_HEIGHT,
-        "later": page_height - LATER_HEADER_HEIGHT - FOOTER_HEIGHT,
-    }
     buffer = io.BytesIO()
-    document = BaseDocTemplate(
+    document = letterhead_document(
         buffer,
-        pagesize=LETTER,
-        leftMargin=MARGIN,
-        rightMargin=MARGIN,
-        topMargin=LATER_HEADER_HEIGHT,
-        bottomMargin=FOOTER_HEIGHT,
+        letterhead,
+        page_size=LETTER,
         title=f"{TITLE}: {history.mrn}",
-        author=practice.name,
         subject=TITLE,
-        creator="Front Desk",
-        lang="en",
-        invariant=1 if invariant else 0,
-        displayDocTitle=1,
-    )
-    document.addPageTemplates(
-        [
-            PageTemplate(
-                name,
-                [
-                    Frame(
-                        MARGIN,
-                        FOOTER_HEIGHT,
-                        width,
-                        height,
-                        leftPadding=0,
-                        rightPadding=0,
-                        topPadding=0,
-                        bottomPadding=0,
-                        id=name,
-                    )
-                ],
-                onPage=(
-                    letterhead.draw_first_page if name == "first" else letterhead.draw_later_page
-                ),
-                autoNextPageTemplate="later" if name == "first" else None,
-            )
-            for name, height in frames.items()
-        ]
+        invariant=invariant,
     )
     story: list[Flowable] = [
         Paragraph(markup_escape(TITLE), styles.title),

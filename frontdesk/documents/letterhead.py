@@ -7,7 +7,7 @@ import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Protocol
+from typing import Any, BinaryIO, Protocol
 
 from PIL import Image
 from reportlab.graphics.barcode.qr import QrCodeWidget
@@ -15,6 +15,7 @@ from reportlab.lib import colors
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
 
 from frontdesk.documents.escape import printable
 from frontdesk.documents.styles import ACCENT, FONT, FONT_BOLD, MUTED, RULE, register_fonts
@@ -321,3 +322,64 @@ class Letterhead:
         canvas.setFillColor(MUTED)
         canvas.drawString(MARGIN, baseline, text)
         canvas.restoreState()
+
+
+def letterhead_document(
+    buffer: BinaryIO,
+    letterhead: Letterhead,
+    *,
+    page_size: tuple[float, float],
+    title: str,
+    subject: str,
+    language: str = "en",
+    invariant: bool = True,
+) -> BaseDocTemplate:
+    """A document laid out for ``letterhead``: the full letterhead on the first page, the slim
+    header on later pages, room for the footer on every page. Build it with
+    ``canvasmaker=NumberedCanvas`` so the footer can say "page X of Y"."""
+    page_width, page_height = page_size
+    frame_heights = {
+        "first": page_height - letterhead.first_page_height - FOOTER_HEIGHT,
+        "later": page_height - LATER_HEADER_HEIGHT - FOOTER_HEIGHT,
+    }
+    document = BaseDocTemplate(
+        buffer,
+        pagesize=page_size,
+        leftMargin=MARGIN,
+        rightMargin=MARGIN,
+        topMargin=LATER_HEADER_HEIGHT,
+        bottomMargin=FOOTER_HEIGHT,
+        title=title,
+        author=letterhead.practice.name,
+        subject=subject,
+        creator="Front Desk",
+        lang=language,
+        invariant=1 if invariant else 0,
+        displayDocTitle=1,
+    )
+    document.addPageTemplates(
+        [
+            PageTemplate(
+                name,
+                [
+                    Frame(
+                        MARGIN,
+                        FOOTER_HEIGHT,
+                        page_width - 2 * MARGIN,
+                        height,
+                        leftPadding=0,
+                        rightPadding=0,
+                        topPadding=0,
+                        bottomPadding=0,
+                        id=name,
+                    )
+                ],
+                onPage=(
+                    letterhead.draw_first_page if name == "first" else letterhead.draw_later_page
+                ),
+                autoNextPageTemplate="later" if name == "first" else None,
+            )
+            for name, height in frame_heights.items()
+        ]
+    )
+    return document

@@ -9,23 +9,18 @@ from datetime import date
 
 from reportlab.lib.pagesizes import LETTER
 from reportlab.platypus import (
-    BaseDocTemplate,
     Flowable,
-    Frame,
     KeepTogether,
-    PageTemplate,
     Paragraph,
     Spacer,
 )
 
 from frontdesk.documents.escape import markup_escape, markup_escape_lines
 from frontdesk.documents.letterhead import (
-    FOOTER_HEIGHT,
-    LATER_HEADER_HEIGHT,
-    MARGIN,
     Letterhead,
     NumberedCanvas,
     PracticeDetails,
+    letterhead_document,
 )
 from frontdesk.documents.styles import document_styles
 from frontdesk.domain.contact import format_phone
@@ -52,8 +47,7 @@ class RecordsLetter:
 def render(letter: RecordsLetter, practice: PracticeDetails, *, invariant: bool = True) -> bytes:
     """The letter as PDF bytes (letter size; byte-stable for the same inputs by default)."""
     styles = document_styles(False)
-    page_width, page_height = LETTER
-    width = page_width - 2 * MARGIN
+    page_width = LETTER[0]
     letterhead = Letterhead(
         practice,
         page_width=page_width,
@@ -61,49 +55,14 @@ def render(letter: RecordsLetter, practice: PracticeDetails, *, invariant: bool 
         footer_text=f"{TITLE}  ·  MRN {letter.mrn}  ·  {letter.today.isoformat()}",
         later_header_text=f"{letter.patient_name}  ·  MRN {letter.mrn}",
     )
-    frames = {
-        "first": page_height - letterhead.first_page_height - FOOTER_HEIGHT,
-        "later": page_height - LATER_HEADER_HEIGHT - FOOTER_HEIGHT,
-    }
     buffer = io.BytesIO()
-    document = BaseDocTemplate(
+    document = letterhead_document(
         buffer,
-        pagesize=LETTER,
-        leftMargin=MARGIN,
-        rightMargin=MARGIN,
-        topMargin=LATER_HEADER_HEIGHT,
-        bottomMargin=FOOTER_HEIGHT,
+        letterhead,
+        page_size=LETTER,
         title=f"{TITLE}: {letter.mrn}",
-        author=practice.name,
         subject=TITLE,
-        creator="Front Desk",
-        lang="en",
-        invariant=1 if invariant else 0,
-    )
-    document.addPageTemplates(
-        [
-            PageTemplate(
-                name,
-                [
-                    Frame(
-                        MARGIN,
-                        FOOTER_HEIGHT,
-                        width,
-                        height,
-                        leftPadding=0,
-                        rightPadding=0,
-                        topPadding=0,
-                        bottomPadding=0,
-                        id=name,
-                    )
-                ],
-                onPage=(
-                    letterhead.draw_first_page if name == "first" else letterhead.draw_later_page
-                ),
-                autoNextPageTemplate="later" if name == "first" else None,
-            )
-            for name, height in frames.items()
-        ]
+        invariant=invariant,
     )
     to_lines = [letter.addressee, *letter.addressee_address.splitlines()]
     if letter.addressee_fax:
