@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPushButton,
     QScrollArea,
     QStackedWidget,
@@ -38,6 +37,7 @@ from frontdesk.ui.widgets.form import (
     FieldMessage,
     FormFields,
     Rejected,
+    ask_to_discard,
     keeping_form_errors,
     line_edit,
     plain_label,
@@ -424,12 +424,9 @@ class FirstRunDialog(QDialog):
         super().reject()
 
     def confirm_discard(self) -> bool:
-        answer = QMessageBox.question(
+        return ask_to_discard(
             self,
             "Discard the setup?",
             "What you typed will be lost and Front Desk will close. The practice is set up "
             "only when you finish every step.",
-            QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
-            QMessageBox.StandardButton.Cancel,
         )
-        return answer == QMessageBox.StandardButton.Discard

@@ -9,7 +9,6 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
-    QMessageBox,
     QPushButton,
     QScrollArea,
     QVBoxLayout,
@@ -28,7 +27,13 @@ from frontdesk.ui.connection_monitor import (
 )
 from frontdesk.ui.main_window import ScreenContext
 from frontdesk.ui.style import mark_primary
-from frontdesk.ui.widgets.form import Banner, Rejected, keeping_form_errors, plain_label
+from frontdesk.ui.widgets.form import (
+    Banner,
+    Rejected,
+    ask_to_discard,
+    keeping_form_errors,
+    plain_label,
+)
 
 TABLES = frozenset({"practice_profile"})
 
@@ -185,11 +190,8 @@ class ProfileEditor(QWidget):
     def can_close(self) -> bool:
         if not self.is_modified():
             return True
-        answer = QMessageBox.question(
+        return ask_to_discard(
             self,
             "Discard changes?",
             "The practice profile has changes that are not saved. Discard them?",
-            QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
-            QMessageBox.StandardButton.Cancel,
         )
-        return answer == QMessageBox.StandardButton.Discard

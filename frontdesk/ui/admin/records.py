@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QHBoxLayout,
     QHeaderView,
-    QMessageBox,
     QPushButton,
     QStackedWidget,
     QTableView,
@@ -43,6 +42,7 @@ from frontdesk.ui.widgets.form import (
     Banner,
     FormFields,
     Rejected,
+    ask_to_discard,
     form_layout,
     keeping_form_errors,
     plain_label,
@@ -234,14 +234,11 @@ class RecordDialog(QDialog):
         super().reject()
 
     def confirm_discard(self) -> bool:
-        answer = QMessageBox.question(
+        return ask_to_discard(
             self,
             "Discard changes?",
             "You have changes that are not saved. Close this window and discard them?",
-            QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
-            QMessageBox.StandardButton.Cancel,
         )
-        return answer == QMessageBox.StandardButton.Discard
 
 
 class RecordsPanel(QWidget):

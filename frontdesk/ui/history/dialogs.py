@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLineEdit,
-    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
@@ -69,6 +68,7 @@ from frontdesk.ui.widgets.form import (
     FormFields,
     Rejected,
     add_form_row,
+    ask_to_discard,
     form_layout,
     keeping_form_errors,
     line_edit,
@@ -224,16 +224,12 @@ class EntryDialog(QDialog):
     def reject(self) -> None:
         if self.saving:
             return
-        if self.is_modified():
-            answer = QMessageBox.question(
-                self,
-                "Discard changes?",
-                "You have changes that are not saved. Close this window and discard them?",
-                QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
-                QMessageBox.StandardButton.Cancel,
-            )
-            if answer != QMessageBox.StandardButton.Discard:
-                return
+        if self.is_modified() and not ask_to_discard(
+            self,
+            "Discard changes?",
+            "You have changes that are not saved. Close this window and discard them?",
+        ):
+            return
         super().reject()
 
 

@@ -11,7 +11,6 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
-    QMessageBox,
     QVBoxLayout,
     QWidget,
 )
@@ -32,6 +31,7 @@ from frontdesk.ui.widgets.form import (
     FormFields,
     Rejected,
     add_form_row,
+    ask_to_discard,
     form_layout,
     keeping_form_errors,
     plain_label,
@@ -132,14 +132,11 @@ class PasswordDialog(QDialog):
         super().reject()
 
     def confirm_discard(self) -> bool:
-        answer = QMessageBox.question(
+        return ask_to_discard(
             self,
             "Discard the new password?",
             "The password was not changed. Close this window anyway?",
-            QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
-            QMessageBox.StandardButton.Cancel,
         )
-        return answer == QMessageBox.StandardButton.Discard
 
 
 class ChangePasswordDialog(PasswordDialog):

@@ -8,7 +8,6 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QHBoxLayout,
-    QMessageBox,
     QPushButton,
     QSpinBox,
     QVBoxLayout,
@@ -37,6 +36,7 @@ from frontdesk.ui.widgets.form import (
     FormFields,
     Rejected,
     add_form_row,
+    ask_to_discard,
     form_layout,
     keeping_form_errors,
     plain_label,
@@ -195,14 +195,11 @@ class SecuritySettingsPanel(QWidget):
     def can_close(self) -> bool:
         if not self.is_modified():
             return True
-        answer = QMessageBox.question(
+        return ask_to_discard(
             self,
             "Discard changes?",
             "The security settings have changes that are not saved. Discard them?",
-            QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
-            QMessageBox.StandardButton.Cancel,
         )
-        return answer == QMessageBox.StandardButton.Discard
 
     def focus_first(self) -> None:
         self.boxes[SPECS[0].key].setFocus(Qt.FocusReason.OtherFocusReason)

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QSizePolicy,
@@ -273,3 +274,15 @@ def keeping_form_errors(call: Callable[[], _T]) -> Callable[[], _T | Rejected]:
             return Rejected(str(error), conflict=True)
 
     return wrapped
+
+
+def ask_to_discard(parent: QWidget, title: str, text: str) -> bool:
+    """Esc on a form with unsaved changes: True when the person chooses to discard them."""
+    answer = QMessageBox.question(
+        parent,
+        title,
+        text,
+        QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+        QMessageBox.StandardButton.Cancel,
+    )
+    return answer == QMessageBox.StandardButton.Discard
