@@ -152,4 +152,5 @@ from frontdesk.db import (  # noqa: E402, F401
     models_history,
     models_patients,
     models_requests,
+    models_scheduling,
 )

@@ -46,6 +46,16 @@ class NotFoundError(RefusedError):
     pass
 
 
+class SlotTakenError(ConflictError):
+    """The database refused an appointment over another one of the same provider."""
+
+
+class BusyError(FrontDeskError):
+    """Another workstation held the database at that moment; trying again may succeed."""
+
+    exit_code = 1
+
+
 class DatabaseUnavailableError(FrontDeskError):
     """The database cannot be reached or opened; nothing was changed."""
 

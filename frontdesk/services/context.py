@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError, OperationalError
@@ -15,13 +16,16 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from frontdesk.db.engine import Database, describe_connection_error
+from frontdesk.db.models_scheduling import OVERLAP_CONSTRAINT
 from frontdesk.domain.actor import Actor
 from frontdesk.domain.errors import (
+    BusyError,
     ConflictError,
     DatabaseUnavailableError,
     FrontDeskError,
     PermissionDeniedError,
     RefusedError,
+    SlotTakenError,
 )
 from frontdesk.domain.permissions import Permission
 from frontdesk.services import audit
@@ -29,8 +33,15 @@ from frontdesk.services.audit import PendingEntry
 from frontdesk.services.changes import PROCESS_TOKEN, ChangeBus
 
 log = logging.getLogger(__name__)
+_T = TypeVar("_T")
 
 NOTIFY_CHANNEL = "frontdesk_changes"
+SLOT_TAKEN_MESSAGE = (
+    "That time was just booked by someone else, so nothing was saved; the calendar shows "
+    "the times still free"
+)
+# PostgreSQL's "try again" states: serialization failure, deadlock, lock not available.
+_TRANSIENT_SQLSTATES = frozenset({"40001", "40P01", "55P03"})
 
 
 @dataclass
@@ -129,6 +140,21 @@ class UnitOfWork:
         self.committed = True
 
 
+def retry_when_busy(action: Callable[[], _T], *, attempts: int = 4) -> _T:
+    """Run a whole unit of work again when the database was momentarily busy (a lock, a
+    serialization failure): each try rolled back completely, so repeating it is safe."""
+    delay = 0.05
+    for attempt in range(1, attempts + 1):
+        try:
+            return action()
+        except BusyError:
+            if attempt == attempts:
+                raise
+            time.sleep(delay)
+            delay *= 2
+    raise AssertionError("unreachable")
+
+
 def _driver_error(error: BaseException) -> BaseException:
     return getattr(error, "orig", None) or error
 
@@ -169,17 +195,25 @@ def translate_errors(database: Database) -> Iterator[None]:
                 "The disk is full, so nothing was saved. Free some space and try again."
             ) from error
         message = _first_line(error)
+        sqlstate = getattr(_driver_error(error), "sqlstate", None)
+        if OVERLAP_CONSTRAINT in message:
+            raise SlotTakenError(SLOT_TAKEN_MESSAGE) from error
+        if sqlstate in _TRANSIENT_SQLSTATES:
+            raise BusyError(
+                "Another workstation was saving at the same moment; nothing was saved. "
+                "Try again in a moment."
+            ) from error
         if "append-only" in message:
             raise RefusedError(
                 "The audit trail is append-only: its entries cannot be changed or deleted"
             ) from error
-        if getattr(_driver_error(error), "sqlstate", None) == "42501":
+        if sqlstate == "42501":
             raise PermissionDeniedError(
                 f"The database server refused this ({message}); nothing was saved"
             ) from error
         if isinstance(error, OperationalError):
             if database.is_sqlite and "locked" in message.lower():
-                raise FrontDeskError(
+                raise BusyError(
                     "Another workstation is busy saving; nothing was saved. Try again in a moment."
                 ) from error
             raise DatabaseUnavailableError(describe_connection_error(database, error)) from error

@@ -328,9 +328,13 @@ def write_first_run(
     uow: UnitOfWork, profile: PracticeProfileForm, providers: list[ProviderForm]
 ) -> PracticeProfileData:
     """The profile and providers inside a caller's unit of work (first run with its admin)."""
+    # Imported here: scheduling setup builds on this module (check_version).
+    from frontdesk.services.scheduling_setup import ensure_default_types
+
     row = _write_profile(uow, profile, None)
     for provider in providers:
         _add_provider(uow, provider)
+    ensure_default_types(uow)
     uow.session.flush()
     return _profile_data(row)
 

@@ -890,20 +890,38 @@ def transition(
     with context.writing(Permission.EDIT_REQUESTS) as uow:
         row = _get(uow.session, request_id, for_update=True)
         check_version(row, expected_version, "request")
-        current = RequestState(row.state)
-        problem = transition_problem(current, target, reason)
-        if problem:
-            raise RefusedError(problem[:1].upper() + problem[1:])
-        row.state = target.value
-        row.is_open = target.is_open
-        row.closed_reason = reason.value if reason else None
-        row.state_changed_at = utcnow()
-        _stamp(uow, row, new=False)
-        _add_transition(uow, row, current, target, clean_text(note), reason)
+        transition_in(uow, row, target, note, closed_reason=reason)
         uow.session.flush()
         detail = _detail(uow.session, row)
         uow.commit()
         return detail
+
+
+def transition_in(
+    uow: UnitOfWork,
+    row: ConsultationRequest,
+    target: RequestState,
+    note: str = "",
+    *,
+    closed_reason: ClosedReason | None = None,
+) -> None:
+    """Move a request inside another action's unit of work (booking moves it to Scheduled),
+    by the same rules and with the same stamp as :func:`transition`."""
+    current = RequestState(row.state)
+    problem = transition_problem(current, target, closed_reason)
+    if problem:
+        raise RefusedError(problem[:1].upper() + problem[1:])
+    row.state = target.value
+    row.is_open = target.is_open
+    row.closed_reason = closed_reason.value if closed_reason else None
+    row.state_changed_at = utcnow()
+    _stamp(uow, row, new=False)
+    _add_transition(uow, row, current, target, clean_text(note), closed_reason)
+
+
+def request_for_change(session: Session, request_id: int) -> ConsultationRequest:
+    """The request row, locked for the rest of the transaction (booking from a request)."""
+    return _get(session, request_id, for_update=True)
 
 
 def _changed(uow: UnitOfWork, row: ConsultationRequest, expected_version: int | None) -> None:

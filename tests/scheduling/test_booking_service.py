@@ -1,0 +1,226 @@
+"""Booking, moving, cancelling and statuses through the service, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from frontdesk.db.models_scheduling import Appointment
+
+from frontdesk.domain.errors import PermissionDeniedError, RefusedError, SlotTakenError
+from frontdesk.domain.errors import ValidationError
+from frontdesk.domain.permissions import Role
+from frontdesk.domain.scheduling import AppointmentStatus, CallOutcome, CancelledBy
+from frontdesk.services import practice, scheduling
+from frontdesk.services.practice import ProviderForm
+from frontdesk.services.scheduling import BookingForm, OutsideAvailabilityError
+from tests.conftest import make_actor
+from tests.scheduling.conftest import Practice, at, next_weekday
+
+
+def consult(clinic: Practice, patient: int, start, **changes) -> BookingForm:  # type: ignore[no-untyped-def]
+    values = {
+        "patient_id": clinic.patients[patient].id,
+        "provider_id": clinic.okafor,
+        "type_id": clinic.type_id("New consultation"),
+        "start": start,
+        "reason": "Failed fusion, second opinion",
+    }
+    values.update(changes)
+    return BookingForm(**values)  # type: ignore[arg-type]
+
+
+def test_booking_takes_the_type_length_and_the_block_location(clinic: Practice) -> None:
+    thursday = next_weekday(3)
+    booked = scheduling.book(clinic.context, consult(clinic, 0, at(thursday, 9)))
+    assert booked.end - booked.start == timedelta(minutes=45)
+    assert booked.location_id == clinic.main_office
+    assert booked.status is AppointmentStatus.BOOKED
+    assert booked.patient_name == "Núñez-García, María José"
+    afternoon = scheduling.book(clinic.context, consult(clinic, 1, at(thursday, 14)))
+    assert afternoon.location_name == "Second office"
+    detail = scheduling.get_appointment(clinic.context, booked.id)
+    assert "Booked New consultation with Adaeze Okafor, MD" in detail.events[0].description
+
+
+def test_an_overlapping_booking_is_refused_and_cancelling_frees_the_time(clinic: Practice) -> None:
+    thursday = next_weekday(3)
+    first = scheduling.book(clinic.context, consult(clinic, 0, at(thursday, 9)))
+    with pytest.raises(SlotTakenError, match="just booked"):
+        scheduling.book(clinic.context, consult(clinic, 1, at(thursday, 9, 30)))
+    # The same time with the other surgeon is fine.
+    scheduling.book(
+        clinic.context,
+        consult(clinic, 1, at(thursday, 9, 30), provider_id=clinic.lindqvist),
+    )
+    scheduling.cancel(clinic.context, first.id, by=CancelledBy.PATIENT, reason="Feeling better")
+    again = scheduling.book(clinic.context, consult(clinic, 1, at(thursday, 9, 30)))
+    assert again.start == at(thursday, 9, 30)
+    # Back to back is not an overlap.
+    scheduling.book(clinic.context, consult(clinic, 2, at(thursday, 10, 15)))
+
+
+def test_the_database_itself_refuses_an_overlap_that_skips_the_service_check(
+    clinic: Practice,
+) -> None:
+    thursday = next_weekday(3)
+    first = scheduling.book(clinic.context, consult(clinic, 0, at(thursday, 9)))
+    with pytest.raises(SlotTakenError, match="just booked"), clinic.context.writing(None) as uow:
+        row = uow.session.get(Appointment, first.id)
+        assert row is not None
+        clone = Appointment(
+            patient_id=clinic.patients[1].id,
+            provider_id=row.provider_id,
+            location_id=row.location_id,
+            type_id=row.type_id,
+            starts_at=row.starts_at + timedelta(minutes=10),
+            ends_at=row.ends_at + timedelta(minutes=10),
+            status="booked",
+            status_changed_at=row.status_changed_at,
+        )
+        uow.session.add(clone)
+        uow.commit()
+    day = scheduling.day_appointments(clinic.context, thursday)
+    assert [a.id for a in day] == [first.id]
+
+
+def test_outside_availability_asks_then_books_as_an_overbook(clinic: Practice) -> None:
+    tuesday = next_weekday(1)  # Okafor has no Tuesday hours
+    with pytest.raises(OutsideAvailabilityError, match="no availability"):
+        scheduling.book(clinic.context, consult(clinic, 0, at(tuesday, 9)))
+    with pytest.raises(ValidationError, match="location"):
+        scheduling.book(
+            clinic.context, consult(clinic, 0, at(tuesday, 9), allow_outside_availability=True)
+        )
+    booked = scheduling.book(
+        clinic.context,
+        consult(
+            clinic,
+            0,
+            at(tuesday, 9),
+            allow_outside_availability=True,
+            location_id=clinic.main_office,
+        ),
+    )
+    assert booked.overbooked
+    events = scheduling.get_appointment(clinic.context, booked.id).events
+    assert "overbooked on purpose" in events[0].description
+
+
+def test_bad_times_are_refused_next_to_the_field(clinic: Practice) -> None:
+    thursday = next_weekday(3)
+    with pytest.raises(ValidationError) as error:
+        scheduling.book(
+            clinic.context, consult(clinic, 0, at(thursday, 9), end=at(thursday, 8, 30))
+        )
+    assert "end" in error.value.fields
+    with pytest.raises(ValidationError) as error:
+        scheduling.book(clinic.context, consult(clinic, 0, at(thursday, 9), end=at(thursday, 9)))
+    assert "end" in error.value.fields
+    far = thursday.replace(year=thursday.year + 30)
+    with pytest.raises(ValidationError) as error:
+        scheduling.book(clinic.context, consult(clinic, 0, at(far, 9)))
+    assert "years ahead" in error.value.fields["start"]
+    past = thursday - timedelta(days=28)
+    with pytest.raises(ValidationError) as error:
+        scheduling.book(clinic.context, consult(clinic, 0, at(past, 9)))
+    assert "passed" in error.value.fields["start"]
+
+
+def test_an_inactive_provider_cannot_be_booked(clinic: Practice) -> None:
+    provider = next(p for p in practice.list_providers(clinic.context) if p.id == clinic.okafor)
+    practice.save_provider(
+        clinic.context,
+        ProviderForm(first_name=provider.first_name, last_name=provider.last_name, active=False),
+        provider.id,
+    )
+    with pytest.raises(RefusedError, match="no longer active"):
+        scheduling.book(clinic.context, consult(clinic, 0, at(next_weekday(3), 9)))
+
+
+def test_moving_keeps_the_history_and_frees_the_old_time(clinic: Practice) -> None:
+    thursday = next_weekday(3)
+    booked = scheduling.book(clinic.context, consult(clinic, 0, at(thursday, 9)))
+    moved = scheduling.reschedule(
+        clinic.context, booked.id, start=at(thursday, 10), expected_version=booked.version
+    )
+    assert (moved.start, moved.end) == (at(thursday, 10), at(thursday, 10, 45))
+    longer = scheduling.reschedule(
+        clinic.context, booked.id, start=moved.start, end=at(thursday, 11)
+    )
+    assert longer.minutes == 60
+    kinds = [e.description for e in scheduling.get_appointment(clinic.context, booked.id).events]
+    assert kinds[1].startswith("Moved from Adaeze Okafor, MD")
+    assert kinds[2] == "Length changed to 60 min"
+    freed = scheduling.freed_times(clinic.context, days_ahead=60)
+    assert [(f.start, f.end) for f in freed] == [(at(thursday, 9), at(thursday, 9, 45))]
+    # Someone books a short visit in the freed time: only the rest is listed.
+    scheduling.book(
+        clinic.context, consult(clinic, 1, at(thursday, 9), type_id=clinic.type_id("Follow-up"))
+    )
+    assert [(f.start, f.end) for f in scheduling.freed_times(clinic.context, days_ahead=60)] == [
+        (at(thursday, 9, 15), at(thursday, 9, 45))
+    ]
+    with pytest.raises(SlotTakenError):
+        scheduling.reschedule(clinic.context, booked.id, start=at(thursday, 9))
+
+
+def test_statuses_follow_the_rules(clinic: Practice) -> None:
+    today_plus = next_weekday(3)
+    booked = scheduling.book(clinic.context, consult(clinic, 0, at(today_plus, 9)))
+    confirmed = scheduling.record_call(clinic.context, booked.id, CallOutcome.CONFIRMED)
+    assert confirmed.status is AppointmentStatus.CONFIRMED
+    assert confirmed.last_call_outcome is CallOutcome.CONFIRMED
+    with pytest.raises(RefusedError, match="no-show yet"):
+        scheduling.set_status(clinic.context, booked.id, AppointmentStatus.NO_SHOW)
+    checked_in = scheduling.set_status(clinic.context, booked.id, AppointmentStatus.CHECKED_IN)
+    with pytest.raises(RefusedError, match="checked in appointment cannot be marked"):
+        scheduling.set_status(clinic.context, booked.id, AppointmentStatus.NO_SHOW)
+    done = scheduling.set_status(
+        clinic.context, booked.id, AppointmentStatus.COMPLETED, expected_version=checked_in.version
+    )
+    assert done.status is AppointmentStatus.COMPLETED
+    with pytest.raises(RefusedError, match="cannot change any more"):
+        scheduling.cancel(clinic.context, booked.id, by="patient", reason="too late")
+    with pytest.raises(RefusedError, match="cannot be moved"):
+        scheduling.reschedule(clinic.context, booked.id, start=at(today_plus, 10))
+
+
+def test_a_reminder_call_that_cancels_frees_the_time(clinic: Practice) -> None:
+    thursday = next_weekday(3)
+    booked = scheduling.book(clinic.context, consult(clinic, 0, at(thursday, 9)))
+    cancelled = scheduling.record_call(clinic.context, booked.id, CallOutcome.CANCELLED)
+    assert cancelled.status is AppointmentStatus.CANCELLED
+    assert cancelled.cancelled_by is CancelledBy.PATIENT
+    scheduling.book(clinic.context, consult(clinic, 1, at(thursday, 9)))
+
+
+def test_clinical_and_front_desk_book_but_cannot_edit_setup(clinic: Practice) -> None:
+    from frontdesk.services import scheduling_setup
+    from frontdesk.services.scheduling_setup import AppointmentTypeForm
+
+    desk = clinic.context.as_actor(make_actor(Role.FRONT_DESK, "desk.anna"))
+    booked = scheduling.book(desk, consult(clinic, 0, at(next_weekday(3), 9)))
+    assert booked.id
+    with pytest.raises(PermissionDeniedError):
+        scheduling_setup.save_appointment_type(desk, AppointmentTypeForm("Injection", 30))
+
+
+def test_cancel_needs_a_reason(clinic: Practice) -> None:
+    booked = scheduling.book(clinic.context, consult(clinic, 0, at(next_weekday(3), 9)))
+    with pytest.raises(ValidationError) as error:
+        scheduling.cancel(clinic.context, booked.id, by="practice", reason="  ")
+    assert "reason" in error.value.fields
+
+
+def test_a_patient_timeline_shows_appointments(clinic: Practice) -> None:
+    from frontdesk.services import history
+
+    booked = scheduling.book(clinic.context, consult(clinic, 0, at(next_weekday(3), 9)))
+    events = history.patient_timeline(clinic.context, clinic.patients[0].id)
+    appointment = [e for e in events if e.kind == "appointment"]
+    assert appointment and appointment[0].record_id == booked.id
+    assert "New consultation with Adaeze Okafor, MD" in appointment[0].title
+    listed = scheduling.appointments_for_patient(clinic.context, clinic.patients[0].id)
+    assert [a.id for a in listed] == [booked.id]
