@@ -7,9 +7,12 @@ from datetime import timedelta
 import pytest
 
 from frontdesk.db.models_scheduling import Appointment
-
-from frontdesk.domain.errors import PermissionDeniedError, RefusedError, SlotTakenError
-from frontdesk.domain.errors import ValidationError
+from frontdesk.domain.errors import (
+    PermissionDeniedError,
+    RefusedError,
+    SlotTakenError,
+    ValidationError,
+)
 from frontdesk.domain.permissions import Role
 from frontdesk.domain.scheduling import AppointmentStatus, CallOutcome, CancelledBy
 from frontdesk.services import practice, scheduling

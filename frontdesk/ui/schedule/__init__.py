@@ -1,0 +1,1 @@
+"""The Schedule area: provider calendars, booking, appointments, waitlist."""

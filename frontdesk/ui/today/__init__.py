@@ -1,0 +1,1 @@
+"""The Today area: the day at a glance, freed times and the waitlist beside them."""
