@@ -597,65 +597,71 @@ def book(context: ServiceContext, form: BookingForm) -> AppointmentData:
 
 def _book(context: ServiceContext, form: BookingForm) -> AppointmentData:
     with context.writing(Permission.SCHEDULE) as uow:
-        session = uow.session
-        zone = zone_of(session)
-        patient = session.get(Patient, form.patient_id)
-        if patient is None:
-            raise ValidationError({"patient": "choose a patient"})
-        if patient.merged_into_id is not None:
-            raise RefusedError("That chart was merged into another; book on the current chart")
-        provider = _active_provider(session, form.provider_id)
-        kind = _active_type(session, form.type_id)
-        end = form.end or form.start + timedelta(minutes=kind.duration_minutes)
-        _check_times(session, form.start, end, zone)
-        location_id = form.location_id
-        if location_id is not None and session.get(Location, location_id) is None:
-            raise ValidationError({"location": "choose a location"})
-        problem, block_location = _availability_problem(
-            session, zone, provider.id, kind.id, form.start, end, location_id
-        )
-        if problem and not form.allow_outside_availability:
-            raise OutsideAvailabilityError(
-                f"{problem[:1].upper()}{problem[1:]} ({_when(form.start, zone)}). "
-                "Book it anyway as an overbook?"
-            )
-        location_id = location_id or block_location
-        if location_id is None:
-            raise ValidationError({"location": "choose a location for a time outside hours"})
-        request = _link_request(uow, form.request_id, patient.id) if form.request_id else None
-        _check_free(session, provider.id, form.start, end, None)
-        now = utcnow()
-        row = Appointment(
-            patient_id=patient.id,
-            provider_id=provider.id,
-            location_id=location_id,
-            type_id=kind.id,
-            starts_at=form.start,
-            ends_at=end,
-            reason=clean_text(form.reason),
-            notes=clean_text(form.notes),
-            request_id=request.id if request else None,
-            status=AppointmentStatus.BOOKED.value,
-            status_changed_at=now,
-            overbooked=bool(problem),
-        )
-        _stamp(uow, row, new=True)
-        session.add(row)
-        session.flush()
-        description = (
-            f"Booked {kind.name} with {provider_label(provider)}, {_when(row.starts_at, zone)}"
-        )
-        if problem:
-            description += f"; overbooked on purpose ({problem})"
-        _add_event(uow, row, "booked", description)
-        if request is not None and request.state == RequestState.READY_TO_SCHEDULE.value:
-            request_service.transition_in(
-                uow, request, RequestState.SCHEDULED, f"Appointment {_when(row.starts_at, zone)}"
-            )
-        session.flush()
-        data = _one_data(session, row)
+        data = book_in(uow, form)
         uow.commit()
         return data
+
+
+def book_in(uow: UnitOfWork, form: BookingForm) -> AppointmentData:
+    """Book inside a caller's unit of work (the waitlist books and moves in one)."""
+    session = uow.session
+    zone = zone_of(session)
+    patient = session.get(Patient, form.patient_id)
+    if patient is None:
+        raise ValidationError({"patient": "choose a patient"})
+    if patient.merged_into_id is not None:
+        raise RefusedError("That chart was merged into another; book on the current chart")
+    provider = _active_provider(session, form.provider_id)
+    kind = _active_type(session, form.type_id)
+    end = form.end or form.start + timedelta(minutes=kind.duration_minutes)
+    _check_times(session, form.start, end, zone)
+    location_id = form.location_id
+    if location_id is not None and session.get(Location, location_id) is None:
+        raise ValidationError({"location": "choose a location"})
+    problem, block_location = _availability_problem(
+        session, zone, provider.id, kind.id, form.start, end, location_id
+    )
+    if problem and not form.allow_outside_availability:
+        raise OutsideAvailabilityError(
+            f"{problem[:1].upper()}{problem[1:]} ({_when(form.start, zone)}). "
+            "Book it anyway as an overbook?"
+        )
+    location_id = location_id or block_location
+    if location_id is None:
+        raise ValidationError({"location": "choose a location for a time outside hours"})
+    request = _link_request(uow, form.request_id, patient.id) if form.request_id else None
+    _check_free(session, provider.id, form.start, end, None)
+    now = utcnow()
+    row = Appointment(
+        patient_id=patient.id,
+        provider_id=provider.id,
+        location_id=location_id,
+        type_id=kind.id,
+        starts_at=form.start,
+        ends_at=end,
+        reason=clean_text(form.reason),
+        notes=clean_text(form.notes),
+        request_id=request.id if request else None,
+        status=AppointmentStatus.BOOKED.value,
+        status_changed_at=now,
+        overbooked=bool(problem),
+    )
+    _stamp(uow, row, new=True)
+    session.add(row)
+    session.flush()
+    description = (
+        f"Booked {kind.name} with {provider_label(provider)}, {_when(row.starts_at, zone)}"
+    )
+    if problem:
+        description += f"; overbooked on purpose ({problem})"
+    _add_event(uow, row, "booked", description)
+    if request is not None and request.state == RequestState.READY_TO_SCHEDULE.value:
+        request_service.transition_in(
+            uow, request, RequestState.SCHEDULED, f"Appointment {_when(row.starts_at, zone)}"
+        )
+    session.flush()
+    data = _one_data(session, row)
+    return data
 
 
 def reschedule(
@@ -699,62 +705,85 @@ def _reschedule(
     expected_version: int | None,
 ) -> AppointmentData:
     with context.writing(Permission.SCHEDULE) as uow:
-        session = uow.session
-        zone = zone_of(session)
-        row = _get(session, appointment_id, for_update=True)
-        check_version(row, expected_version, "appointment")
-        status = AppointmentStatus(row.status)
-        if status not in (AppointmentStatus.BOOKED, AppointmentStatus.CONFIRMED):
-            raise RefusedError(
-                f"A {status.label.lower()} appointment cannot be moved; book a new one instead"
-            )
-        new_end = end or start + (row.ends_at - row.starts_at)
-        provider = _active_provider(session, provider_id or row.provider_id)
-        _check_times(session, start, new_end, zone)
-        problem, block_location = _availability_problem(
-            session, zone, provider.id, row.type_id, start, new_end, location_id
+        data = reschedule_in(
+            uow,
+            appointment_id,
+            start=start,
+            end=end,
+            provider_id=provider_id,
+            location_id=location_id,
+            allow_outside_availability=allow_outside_availability,
+            note=note,
+            expected_version=expected_version,
         )
-        if problem and not allow_outside_availability:
-            raise OutsideAvailabilityError(
-                f"{problem[:1].upper()}{problem[1:]} ({_when(start, zone)}). "
-                "Move it there anyway as an overbook?"
-            )
-        new_location = location_id or block_location or row.location_id
-        _check_free(session, provider.id, start, new_end, row.id)
-        old = (row.provider_id, row.location_id, row.starts_at, row.ends_at)
-        old_text = (
-            f"{provider_names(session).get(row.provider_id, '')}, {_when(row.starts_at, zone)}"
-        )
-        row.provider_id = provider.id
-        row.location_id = new_location
-        row.starts_at = start
-        row.ends_at = new_end
-        row.overbooked = bool(problem)
-        if row.status == AppointmentStatus.CONFIRMED.value:
-            # A new time needs confirming again.
-            row.status = AppointmentStatus.BOOKED.value
-            row.status_changed_at = utcnow()
-        _stamp(uow, row, new=False)
-        session.flush()
-        if old[2:] == (start, new_end) and old[0] == provider.id:
-            description = "Location changed"
-        elif old[0] == provider.id and old[2] == start:
-            description = f"Length changed to {int((new_end - start).total_seconds() // 60)} min"
-        else:
-            description = (
-                f"Moved from {old_text} to {provider_label(provider)}, {_when(start, zone)}"
-            )
-        if problem:
-            description += f"; overbooked on purpose ({problem})"
-        freed_parts = subtract([Interval(old[2], old[3])], [Interval(start, new_end)])
-        freed = None
-        if freed_parts or old[0] != provider.id:
-            part = Interval(old[2], old[3]) if old[0] != provider.id else freed_parts[0]
-            freed = (old[0], old[1], part.start, part.end)
-        _add_event(uow, row, "moved", description, note, freed=freed)
-        data = _one_data(session, row)
         uow.commit()
         return data
+
+
+def reschedule_in(
+    uow: UnitOfWork,
+    appointment_id: int,
+    *,
+    start: datetime,
+    end: datetime | None = None,
+    provider_id: int | None = None,
+    location_id: int | None = None,
+    allow_outside_availability: bool = False,
+    note: str = "",
+    expected_version: int | None = None,
+) -> AppointmentData:
+    """Move an appointment inside a caller's unit of work."""
+    session = uow.session
+    zone = zone_of(session)
+    row = _get(session, appointment_id, for_update=True)
+    check_version(row, expected_version, "appointment")
+    status = AppointmentStatus(row.status)
+    if status not in (AppointmentStatus.BOOKED, AppointmentStatus.CONFIRMED):
+        raise RefusedError(
+            f"A {status.label.lower()} appointment cannot be moved; book a new one instead"
+        )
+    new_end = end or start + (row.ends_at - row.starts_at)
+    provider = _active_provider(session, provider_id or row.provider_id)
+    _check_times(session, start, new_end, zone)
+    problem, block_location = _availability_problem(
+        session, zone, provider.id, row.type_id, start, new_end, location_id
+    )
+    if problem and not allow_outside_availability:
+        raise OutsideAvailabilityError(
+            f"{problem[:1].upper()}{problem[1:]} ({_when(start, zone)}). "
+            "Move it there anyway as an overbook?"
+        )
+    new_location = location_id or block_location or row.location_id
+    _check_free(session, provider.id, start, new_end, row.id)
+    old = (row.provider_id, row.location_id, row.starts_at, row.ends_at)
+    old_text = f"{provider_names(session).get(row.provider_id, '')}, {_when(row.starts_at, zone)}"
+    row.provider_id = provider.id
+    row.location_id = new_location
+    row.starts_at = start
+    row.ends_at = new_end
+    row.overbooked = bool(problem)
+    if row.status == AppointmentStatus.CONFIRMED.value:
+        # A new time needs confirming again.
+        row.status = AppointmentStatus.BOOKED.value
+        row.status_changed_at = utcnow()
+    _stamp(uow, row, new=False)
+    session.flush()
+    if old[2:] == (start, new_end) and old[0] == provider.id:
+        description = "Location changed"
+    elif old[0] == provider.id and old[2] == start:
+        description = f"Length changed to {int((new_end - start).total_seconds() // 60)} min"
+    else:
+        description = f"Moved from {old_text} to {provider_label(provider)}, {_when(start, zone)}"
+    if problem:
+        description += f"; overbooked on purpose ({problem})"
+    freed_parts = subtract([Interval(old[2], old[3])], [Interval(start, new_end)])
+    freed = None
+    if freed_parts or old[0] != provider.id:
+        part = Interval(old[2], old[3]) if old[0] != provider.id else freed_parts[0]
+        freed = (old[0], old[1], part.start, part.end)
+    _add_event(uow, row, "moved", description, note, freed=freed)
+    data = _one_data(session, row)
+    return data
 
 
 def _after_time_freed(uow: UnitOfWork, row: Appointment, zone: tzinfo, why: str) -> None:

@@ -1,0 +1,187 @@
+"""The waitlist fills freed times (scenario 5), on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from frontdesk.db.models_scheduling import WaitlistEntry
+from frontdesk.domain.errors import RefusedError, SlotTakenError, ValidationError
+from frontdesk.domain.scheduling import AppointmentStatus, CancelledBy
+from frontdesk.services import scheduling, waitlist
+from frontdesk.services.scheduling import BookingForm
+from frontdesk.services.waitlist import WaitlistForm
+from tests.scheduling.conftest import Practice, at, next_weekday
+
+
+def _book(clinic: Practice, patient: int, start, kind: str = "Follow-up", **changes):  # type: ignore[no-untyped-def]
+    return scheduling.book(
+        clinic.context,
+        BookingForm(
+            patient_id=clinic.patients[patient].id,
+            provider_id=changes.pop("provider_id", clinic.okafor),
+            type_id=clinic.type_id(kind),
+            start=start,
+            **changes,
+        ),
+    )
+
+
+def _backdate(clinic: Practice, entry_id: int, days: int) -> None:
+    with clinic.context.writing(None) as uow:
+        row = uow.session.get(WaitlistEntry, entry_id)
+        assert row is not None
+        row.added_at = row.added_at - timedelta(days=days)
+        uow.commit()
+
+
+def test_a_cancellation_offers_the_most_urgent_longest_waiting_first(clinic: Practice) -> None:
+    thursday = next_weekday(3)
+    later = next_weekday(3, after=thursday + timedelta(days=14))
+    cancelled = _book(clinic, 0, at(thursday, 10))
+    sean_later = _book(clinic, 1, at(later, 9))
+    routine = waitlist.add_to_waitlist(
+        clinic.context,
+        WaitlistForm(patient_id=clinic.patients[2].id, type_id=clinic.type_id("Follow-up")),
+    )
+    sean = waitlist.add_to_waitlist(
+        clinic.context,
+        WaitlistForm(
+            patient_id=clinic.patients[1].id,
+            type_id=clinic.type_id("Follow-up"),
+            urgency="urgent",
+            appointment_id=sean_later.id,
+            note="Can come at short notice",
+        ),
+    )
+    _backdate(clinic, sean.id, 21)
+    # Wants Tuesdays only: does not fit a Thursday.
+    waitlist.add_to_waitlist(
+        clinic.context,
+        WaitlistForm(
+            patient_id=clinic.patients[3].id,
+            type_id=clinic.type_id("Follow-up"),
+            urgency="urgent",
+            weekdays=("tue",),
+        ),
+    )
+    scheduling.cancel(clinic.context, cancelled.id, by=CancelledBy.PATIENT, reason="Work trip")
+
+    overview = waitlist.freed_times_with_waitlist(clinic.context, days_ahead=60)
+    assert len(overview) == 1
+    freed = overview[0]
+    assert (freed.freed.start, freed.freed.end) == (at(thursday, 10), at(thursday, 10, 15))
+    names = [match.entry.patient_name for match in freed.matches]
+    assert names == ["O'Connor, Seán", "Nguyễn Thị, Hoa"]
+    top = freed.matches[0]
+    assert top.entry.days_waiting() >= 21 and top.entry.phone == "(217) 555-0142"
+    assert routine.id == freed.matches[1].entry.id
+
+    booked = waitlist.book_from_waitlist(
+        clinic.context, sean.id, provider_id=freed.freed.provider_id, start=top.start
+    )
+    # His later appointment moved (history kept), and its old time is now freed in turn.
+    assert booked.id == sean_later.id and booked.start == at(thursday, 10)
+    history = scheduling.get_appointment(clinic.context, booked.id).events
+    assert history[-1].note == "Moved to an earlier time from the waitlist"
+    remaining = waitlist.list_waitlist(clinic.context)
+    assert sean.id not in [entry.id for entry in remaining]
+    freed_now = [(f.start, f.end) for f in scheduling.freed_times(clinic.context, days_ahead=60)]
+    assert freed_now == [(at(later, 9), at(later, 9, 15))]
+
+
+def test_booking_from_the_waitlist_a_time_just_taken_changes_nothing(clinic: Practice) -> None:
+    thursday = next_weekday(3)
+    entry = waitlist.add_to_waitlist(
+        clinic.context,
+        WaitlistForm(patient_id=clinic.patients[1].id, type_id=clinic.type_id("Follow-up")),
+    )
+    _book(clinic, 0, at(thursday, 10))
+    with pytest.raises(SlotTakenError):
+        waitlist.book_from_waitlist(
+            clinic.context, entry.id, provider_id=clinic.okafor, start=at(thursday, 10)
+        )
+    assert [e.id for e in waitlist.list_waitlist(clinic.context)] == [entry.id]
+
+
+def test_no_short_notice_and_time_windows_are_respected(clinic: Practice) -> None:
+    thursday = next_weekday(3)
+    waitlist.add_to_waitlist(
+        clinic.context,
+        WaitlistForm(
+            patient_id=clinic.patients[1].id,
+            type_id=clinic.type_id("Follow-up"),
+            earliest="10:30",
+        ),
+    )
+    early = waitlist.matches_for_time(
+        clinic.context,
+        provider_id=clinic.okafor,
+        location_id=clinic.main_office,
+        start=at(thursday, 9),
+        end=at(thursday, 9, 30),
+    )
+    assert early == []
+    late = waitlist.matches_for_time(
+        clinic.context,
+        provider_id=clinic.okafor,
+        location_id=clinic.main_office,
+        start=at(thursday, 10, 30),
+        end=at(thursday, 11),
+    )
+    assert [m.entry.patient_id for m in late] == [clinic.patients[1].id]
+    # Too short for a new consultation.
+    waitlist.add_to_waitlist(
+        clinic.context,
+        WaitlistForm(patient_id=clinic.patients[2].id, type_id=clinic.type_id("New consultation")),
+    )
+    assert all(m.entry.patient_id != clinic.patients[2].id for m in late)
+
+
+def test_bad_waitlist_input_is_refused_by_field(clinic: Practice) -> None:
+    with pytest.raises(ValidationError) as error:
+        waitlist.add_to_waitlist(
+            clinic.context,
+            WaitlistForm(
+                patient_id=clinic.patients[0].id,
+                type_id=clinic.type_id("Follow-up"),
+                weekdays=("someday",),
+                earliest="14:00",
+                latest="9:00",
+                urgency="whenever",
+            ),
+        )
+    assert set(error.value.fields) == {"weekdays", "latest", "urgency"}
+    entry = waitlist.add_to_waitlist(
+        clinic.context,
+        WaitlistForm(patient_id=clinic.patients[0].id, type_id=clinic.type_id("Follow-up")),
+    )
+    with pytest.raises(RefusedError, match="already on the waitlist"):
+        waitlist.add_to_waitlist(
+            clinic.context,
+            WaitlistForm(patient_id=clinic.patients[0].id, type_id=clinic.type_id("Follow-up")),
+        )
+    with pytest.raises(ValidationError):
+        waitlist.remove_from_waitlist(clinic.context, entry.id, "")
+    removed = waitlist.remove_from_waitlist(clinic.context, entry.id, "Found another practice")
+    assert not removed.is_waiting and removed.resolution.startswith("Removed")
+
+
+def test_a_no_show_frees_its_time_too(clinic: Practice) -> None:
+    from datetime import datetime
+
+    from tests.scheduling.conftest import CHICAGO
+
+    now = datetime.now(CHICAGO)
+    start = (now + timedelta(minutes=30)).replace(second=0, microsecond=0)
+    if start.date() != now.date():
+        pytest.skip("too close to midnight in Chicago for a same-day no-show")
+    # Whatever the hour the test runs, the visit is booked as a deliberate overbook.
+    booked = _book(
+        clinic, 0, start, allow_outside_availability=True, location_id=clinic.main_office
+    )
+    marked = scheduling.set_status(clinic.context, booked.id, AppointmentStatus.NO_SHOW)
+    assert marked.status is AppointmentStatus.NO_SHOW
+    freed = scheduling.freed_times(clinic.context)
+    assert [(f.start, f.description) for f in freed] == [(booked.start, "Booked → No-show")]
