@@ -195,9 +195,8 @@ def _fits(
 ) -> WaitlistMatch | None:
     if entry.provider_id is not None and entry.provider_id != provider_id:
         return None
-    if entry.location_id is not None and location_id is not None:
-        if entry.location_id != location_id:
-            return None
+    if entry.location_id is not None and location_id not in (None, entry.location_id):
+        return None
     start = max(free.start, now)
     end = start + timedelta(minutes=entry.duration_minutes)
     if end > free.end:
