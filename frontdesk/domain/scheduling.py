@@ -245,12 +245,9 @@ def local_moment(day: date, clock: time, zone: tzinfo) -> datetime:
     A wall time skipped by a spring-forward change (02:30) is read as the moment after the
     gap, as a clock on the wall would show it.
     """
-    naive = datetime.combine(day, clock)
-    aware = naive.replace(tzinfo=zone)
-    round_trip = aware.astimezone(UTC).astimezone(zone).replace(tzinfo=None)
-    if round_trip != naive:  # inside a gap: move forward by the gap
-        aware = (naive + (naive - round_trip)).replace(tzinfo=zone)
-    return aware.astimezone(UTC)
+    # With fold=0 a skipped wall time takes the offset from before the change, which lands
+    # it after the gap (02:30 CST is 03:30 CDT); a repeated one (01:30 in November) is the first.
+    return datetime.combine(day, clock, tzinfo=zone).astimezone(UTC)
 
 
 def day_bounds(day: date, zone: tzinfo) -> tuple[datetime, datetime]:

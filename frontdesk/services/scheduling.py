@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, tzinfo
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Any
 
 from sqlalchemy import select
@@ -479,6 +479,13 @@ def _availability_problem(
 # --- validation ---------------------------------------------------------------------------
 
 
+def _utc(moment: datetime) -> datetime:
+    """Times leave this module in UTC (aware datetimes in one zone subtract by wall clock)."""
+    if moment.tzinfo is None:
+        raise ValidationError({"start": "a time with its time zone is needed"})
+    return moment.astimezone(UTC)
+
+
 def _check_times(session: Session, start: datetime, end: datetime, zone: tzinfo) -> None:
     errors: dict[str, str] = {}
     if start.tzinfo is None or end.tzinfo is None:
@@ -613,31 +620,32 @@ def book_in(uow: UnitOfWork, form: BookingForm) -> AppointmentData:
         raise RefusedError("That chart was merged into another; book on the current chart")
     provider = _active_provider(session, form.provider_id)
     kind = _active_type(session, form.type_id)
-    end = form.end or form.start + timedelta(minutes=kind.duration_minutes)
-    _check_times(session, form.start, end, zone)
+    start = _utc(form.start)
+    end = _utc(form.end) if form.end else start + timedelta(minutes=kind.duration_minutes)
+    _check_times(session, start, end, zone)
     location_id = form.location_id
     if location_id is not None and session.get(Location, location_id) is None:
         raise ValidationError({"location": "choose a location"})
     problem, block_location = _availability_problem(
-        session, zone, provider.id, kind.id, form.start, end, location_id
+        session, zone, provider.id, kind.id, start, end, location_id
     )
     if problem and not form.allow_outside_availability:
         raise OutsideAvailabilityError(
-            f"{problem[:1].upper()}{problem[1:]} ({_when(form.start, zone)}). "
+            f"{problem[:1].upper()}{problem[1:]} ({_when(start, zone)}). "
             "Book it anyway as an overbook?"
         )
     location_id = location_id or block_location
     if location_id is None:
         raise ValidationError({"location": "choose a location for a time outside hours"})
     request = _link_request(uow, form.request_id, patient.id) if form.request_id else None
-    _check_free(session, provider.id, form.start, end, None)
+    _check_free(session, provider.id, start, end, None)
     now = utcnow()
     row = Appointment(
         patient_id=patient.id,
         provider_id=provider.id,
         location_id=location_id,
         type_id=kind.id,
-        starts_at=form.start,
+        starts_at=start,
         ends_at=end,
         reason=clean_text(form.reason),
         notes=clean_text(form.notes),
@@ -742,7 +750,8 @@ def reschedule_in(
         raise RefusedError(
             f"A {status.label.lower()} appointment cannot be moved; book a new one instead"
         )
-    new_end = end or start + (row.ends_at - row.starts_at)
+    start = _utc(start)
+    new_end = _utc(end) if end else start + (row.ends_at - row.starts_at)
     provider = _active_provider(session, provider_id or row.provider_id)
     _check_times(session, start, new_end, zone)
     problem, block_location = _availability_problem(
