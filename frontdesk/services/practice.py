@@ -21,6 +21,7 @@ from frontdesk.domain.contact import (
 )
 from frontdesk.domain.errors import ConflictError, NotFoundError, ValidationError
 from frontdesk.domain.permissions import Permission
+from frontdesk.domain.scheduling import check_zone_name
 from frontdesk.services.context import ServiceContext, UnitOfWork
 
 _T = TypeVar("_T")
@@ -160,8 +161,11 @@ def _validated_profile(form: PracticeProfileForm) -> dict[str, object]:
         "main_phone": errors.phone("main_phone", form.main_phone, required=True),
         "toll_free_phone": errors.phone("toll_free_phone", form.toll_free_phone),
         "fax": errors.phone("fax", form.fax),
-        "time_zone": clean_text(form.time_zone),
     }
+    try:
+        values["time_zone"] = check_zone_name(form.time_zone)
+    except ValueError as error:
+        errors.fields["time_zone"] = str(error)
     try:
         values["website"] = normalize_website(form.website)
     except InvalidValue as error:

@@ -335,6 +335,10 @@ class _Shots:
         dialog.confirm_discard = lambda: True  # type: ignore[method-assign]
         dialog.done(0)
 
+        from frontdesk.ui.admin.scheduling_screenshots import render_scheduling
+
+        render_scheduling(window, admin, self.save, self.settle)
+
         # A conflict: another desk saved the profile after this one loaded it.
         from frontdesk.services import practice
 
@@ -346,7 +350,15 @@ class _Shots:
         )
         fields = {
             key: getattr(current, key)
-            for key in ("name", "address", "main_phone", "toll_free_phone", "website", "logo")
+            for key in (
+                "name",
+                "address",
+                "main_phone",
+                "toll_free_phone",
+                "website",
+                "logo",
+                "time_zone",  # kept: the Schedule pictures after this use the practice's zone
+            )
         }
         practice.save_profile(
             other, practice.PracticeProfileForm(**fields, fax=""), current.version

@@ -1,5 +1,5 @@
-"""The Admin area: tabs for the practice profile, locations, providers, and for those allowed,
-users, security settings, and backup and restore."""
+"""The Admin area: tabs for the practice profile, locations, providers, scheduling setup, and
+for those allowed, users, security settings, and backup and restore."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from frontdesk.domain.permissions import Permission
 from frontdesk.ui.admin.locations import LocationsPanel
 from frontdesk.ui.admin.profile_editor import ProfileEditor
 from frontdesk.ui.admin.providers import ProvidersPanel
+from frontdesk.ui.admin.scheduling_setup import SchedulingSetup
 from frontdesk.ui.main_window import ScreenContext
 from frontdesk.ui.widgets.form import plain_label
 
@@ -28,11 +29,13 @@ class AdminArea(QWidget):
         self.profile = ProfileEditor(screen)
         self.locations = LocationsPanel(screen)
         self.providers = ProvidersPanel(screen)
+        self.scheduling = SchedulingSetup(screen)
         self.tabs = QTabWidget()
         self.tabs.setAccessibleName("Admin sections")
         self.tabs.addTab(self.profile, "Practice profile")
         self.tabs.addTab(self.locations, "Locations")
         self.tabs.addTab(self.providers, "Providers")
+        self.tabs.addTab(self.scheduling, "Scheduling")
         # Tabs a role may not use are not built at all (the services refuse them anyway).
         actor = screen.services.actor
         self.users: UsersPanel | None = None
@@ -69,6 +72,9 @@ class AdminArea(QWidget):
         current = self.tabs.currentWidget()
         if current is self.locations or current is self.providers:
             current.new_record()
+            return True
+        if current is self.scheduling:
+            self.scheduling.new_item()
             return True
         if self.users is not None and current is self.users:
             self.users.new_user()

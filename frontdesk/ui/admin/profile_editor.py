@@ -63,6 +63,9 @@ class ProfileEditor(QWidget):
         self.undo_button.clicked.connect(self.undo)
         for edit in self.fields.line_edits():
             edit.returnPressed.connect(self.save)
+        zone_line = self.fields.time_zone.lineEdit()
+        if zone_line is not None:
+            zone_line.returnPressed.connect(self.save)
         self.fields.edited.connect(self._update_buttons)
         # Paused while the practice server is unreachable; the typing stays in the form.
         follow_saving_gate(self.save_button, lambda: self.saving, ready=lambda: self.can_edit)

@@ -25,12 +25,14 @@ from frontdesk.domain.contact import (
     normalize_phone,
     normalize_website,
 )
+from frontdesk.domain.scheduling import check_zone_name
 from frontdesk.services.practice import (
     MAX_LOGO_BYTES,
     PracticeProfileData,
     PracticeProfileForm,
     check_logo,
 )
+from frontdesk.ui.admin.scheduling_zone import TimeZoneCombo
 from frontdesk.ui.widgets.form import (
     FormFields,
     add_form_row,
@@ -139,14 +141,14 @@ class LogoPicker(QWidget):
 
 
 class PracticeProfileFields(QWidget):
-    """Name, address, phones, website and logo, with a message slot under each."""
+    """Name, address, phones, website, time zone and logo, with a message slot under each."""
 
     edited = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.fields = FormFields()
-        self.time_zone = ""
+        self.time_zone = TimeZoneCombo()
         self.name = line_edit("Practice name", "e.g. Lakeside Spine Center", 200)
         self.address = multiline_edit("Address", rows=3)
         self.address.setPlaceholderText("Street\nCity, State ZIP")
@@ -165,6 +167,14 @@ class PracticeProfileFields(QWidget):
         )
         add_form_row(layout, self.fields, "fax", "Fa&x", self.fax)
         add_form_row(layout, self.fields, "website", "&Website", self.website)
+        add_form_row(
+            layout,
+            self.fields,
+            "time_zone",
+            "Time &zone",
+            self.time_zone,
+            hint="The calendar shows and books times on this clock. Type to search.",
+        )
         logo_message = add_form_row(
             layout,
             self.fields,
@@ -191,7 +201,9 @@ class PracticeProfileFields(QWidget):
         self.setTabOrder(self.main_phone, self.toll_free_phone)
         self.setTabOrder(self.toll_free_phone, self.fax)
         self.setTabOrder(self.fax, self.website)
-        self.setTabOrder(self.website, self.logo.choose_button)
+        self.time_zone.edited.connect(self.edited)
+        self.setTabOrder(self.website, self.time_zone)
+        self.setTabOrder(self.time_zone, self.logo.choose_button)
         self.setTabOrder(self.logo.choose_button, self.logo.remove_button)
 
     def line_edits(self) -> list[QLineEdit]:
@@ -209,7 +221,7 @@ class PracticeProfileFields(QWidget):
             fax=self.fax.text(),
             website=self.website.text(),
             logo=self.logo.logo,
-            time_zone=self.time_zone,
+            time_zone=self.time_zone.zone(),
         )
 
     def load(self, data: PracticeProfileData) -> None:
@@ -219,7 +231,7 @@ class PracticeProfileFields(QWidget):
             set_field_text(getattr(self, key), format_phone(getattr(data, key)))
         set_field_text(self.website, data.website)
         self.logo.set_logo(data.logo)
-        self.time_zone = data.time_zone
+        self.time_zone.set_zone(data.time_zone)
         self.fields.clear_messages()
 
     def has_text(self) -> bool:
@@ -247,6 +259,10 @@ class PracticeProfileFields(QWidget):
             normalize_website(self.website.text())
         except InvalidValue as error:
             problems["website"] = str(error)
+        try:
+            check_zone_name(self.time_zone.zone())
+        except ValueError as error:
+            problems["time_zone"] = str(error)
         return problems
 
 
