@@ -38,6 +38,7 @@ from frontdesk.ui.patients.display import (
 from frontdesk.ui.patients.editor import PatientEditor
 from frontdesk.ui.patients.flow_layout import FlowLayout
 from frontdesk.ui.requests.chart_tab import PatientRequestsTab
+from frontdesk.ui.schedule.chart_tab import PatientAppointmentsTab
 from frontdesk.ui.style import MUTED
 from frontdesk.ui.widgets.empty_state import EmptyState
 from frontdesk.ui.widgets.form import Banner, form_layout, plain_label
@@ -362,6 +363,8 @@ class PatientChart(QWidget):
         filled["&Handouts given"] = self.handouts_given
         self.requests_tab = PatientRequestsTab(screen, patient_id)
         filled["&Requests"] = self.requests_tab
+        self.appointments_tab = PatientAppointmentsTab(screen, patient_id)
+        filled["A&ppointments"] = self.appointments_tab
         for title, empty_title, text in LATER_TABS:
             self.tabs.addTab(
                 filled[title] if title in filled else EmptyState(empty_title, text), title

@@ -1,0 +1,527 @@
+"""Book one appointment from the keyboard: who, what, with whom, where, when, and why."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from functools import partial
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QHBoxLayout,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from frontdesk.domain.scheduling import format_clock
+from frontdesk.services import patients, requests, scheduling
+from frontdesk.services.context import ServiceContext
+from frontdesk.services.patients import PatientSummary
+from frontdesk.services.scheduling import AppointmentData, BookingForm
+from frontdesk.ui.connection_monitor import (
+    follow_saving_gate,
+    refused_while_paused,
+    saving_allowed,
+)
+from frontdesk.ui.main_window import ScreenContext
+from frontdesk.ui.patients.display import birth_date_text
+from frontdesk.ui.schedule.dialog_fields import (
+    Choices,
+    NeedsOverbook,
+    SlotTaken,
+    clock_edit,
+    confirm,
+    date_edit,
+    date_of,
+    day_and_minutes,
+    fill_combo,
+    keeping_booking_refusals,
+    load_choices,
+    location_items,
+    moment,
+    parse_minutes,
+    provider_items,
+    select_data,
+    sentence,
+    set_date,
+    type_items,
+)
+from frontdesk.ui.style import mark_primary
+from frontdesk.ui.widgets.form import (
+    Banner,
+    FormFields,
+    Rejected,
+    add_form_row,
+    ask_to_discard,
+    form_layout,
+    line_edit,
+    multiline_edit,
+    plain_label,
+)
+
+AS_SCHEDULED = "Where the provider works then"
+
+
+def patient_text(name: str, born: Any, mrn: str) -> str:
+    return f"{name}  ·  born {birth_date_text(born)}  ·  {mrn}"
+
+
+@dataclass(frozen=True)
+class _Opening:
+    """What the dialog reads when it opens."""
+
+    choices: Choices
+    patient: str
+    request: str
+
+
+def _read_opening(
+    context: ServiceContext, patient_id: int | None, request_id: int | None
+) -> _Opening:
+    """Runs off the UI thread."""
+    patient = ""
+    if patient_id is not None:
+        data = patients.get_patient(context, patient_id, record_view=False)
+        patient = patient_text(data.display_name, data.date_of_birth, data.mrn)
+    request = ""
+    if request_id is not None:
+        item = requests.get_request(context, request_id).request
+        request = (
+            f"Request received {item.received_at.astimezone():%m/%d/%Y} · {item.state.label}"
+            + (f" · {item.reason}" if item.reason else "")
+        )
+    return _Opening(load_choices(context), patient, request)
+
+
+class BookDialog(QDialog):
+    """``booked(AppointmentData)`` fires once the appointment is stored; the dialog closes."""
+
+    booked = Signal(object)
+
+    def __init__(
+        self,
+        screen: ScreenContext,
+        *,
+        start: datetime | None = None,
+        provider_id: int | None = None,
+        location_id: int | None = None,
+        type_id: int | None = None,
+        patient_id: int | None = None,
+        request_id: int | None = None,
+        reason: str = "",
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.screen = screen
+        self.choices: Choices | None = None
+        self.patient_id = patient_id
+        self.request_id = request_id
+        self._start = start
+        self._provider_id = provider_id
+        self._location_id = location_id
+        self._type_id = type_id
+        self.saving = False
+        self.end_touched = False
+        self.location_touched = location_id is not None
+        self.picker: QDialog | None = None
+        self.finder: QDialog | None = None
+        self.setWindowTitle("Book an appointment")
+        self.setAccessibleName("Book an appointment")
+
+        self.fields = FormFields()
+        self.banner = Banner()
+        form = form_layout()
+
+        self.patient_label = plain_label("No patient chosen yet", wrap=True)
+        self.patient_label.setAccessibleName("Patient")
+        self.patient_button = QPushButton("C&hoose…")
+        self.patient_button.setAccessibleName("Choose the patient")
+        self.patient_button.setToolTip("Find the patient by name, date of birth, phone or MRN")
+        self.patient_button.clicked.connect(self.choose_patient)
+        patient_row = QHBoxLayout()
+        patient_row.setContentsMargins(0, 0, 0, 0)
+        patient_row.addWidget(self.patient_label, 1)
+        patient_row.addWidget(self.patient_button)
+        patient_box = QWidget()
+        patient_box.setLayout(patient_row)
+        patient_box.setFocusProxy(self.patient_button)
+        add_form_row(form, self.fields, "patient", "&Patient *", patient_box)
+        self.fields.add("patient", self.patient_button, self.fields.message("patient"))
+
+        self.request_label = plain_label("", wrap=True)
+        self.request_label.setAccessibleName("Linked consultation request")
+        if request_id is not None:
+            form.addRow("Request", self.request_label)
+
+        self.type_combo = QComboBox()
+        self.type_combo.setAccessibleName("Appointment type")
+        self.type_combo.currentIndexChanged.connect(self._type_changed)
+        add_form_row(form, self.fields, "type", "&Type *", self.type_combo)
+
+        self.provider_combo = QComboBox()
+        self.provider_combo.setAccessibleName("Provider")
+        self.provider_combo.currentIndexChanged.connect(lambda _index: self._update_location())
+        add_form_row(form, self.fields, "provider", "P&rovider *", self.provider_combo)
+
+        self.location_combo = QComboBox()
+        self.location_combo.setAccessibleName("Location")
+        self.location_combo.activated.connect(self._location_chosen)
+        self.location_hint = plain_label("", "hint", wrap=True)
+        location_column = QVBoxLayout()
+        location_column.setContentsMargins(0, 0, 0, 0)
+        location_column.addWidget(self.location_combo)
+        location_column.addWidget(self.location_hint)
+        location_box = QWidget()
+        location_box.setLayout(location_column)
+        location_box.setFocusProxy(self.location_combo)
+        add_form_row(form, self.fields, "location", "&Location", location_box)
+        self.fields.add("location", self.location_combo, self.fields.message("location"))
+
+        self.date = date_edit("Date")
+        self.date.dateChanged.connect(lambda _day: self._update_location())
+        self.start_edit = clock_edit("Start time")
+        self.start_edit.textEdited.connect(self._start_typed)
+        self.end_edit = clock_edit("End time")
+        self.end_edit.textEdited.connect(self._end_typed)
+        when_row = QHBoxLayout()
+        when_row.setContentsMargins(0, 0, 0, 0)
+        when_row.addWidget(self.date, 1)
+        when_row.addWidget(plain_label("at"))
+        when_row.addWidget(self.start_edit)
+        when_box = QWidget()
+        when_box.setLayout(when_row)
+        when_box.setFocusProxy(self.date)
+        add_form_row(form, self.fields, "start", "&Date and time *", when_box)
+        self.fields.add("date", self.date, self.fields.message("start"))
+        self.fields.add("start", self.start_edit, self.fields.message("start"))
+        add_form_row(
+            form,
+            self.fields,
+            "end",
+            "&Ends at",
+            self.end_edit,
+            "Follows the type's length until you change it.",
+        )
+
+        self.reason_edit = line_edit("Reason", "why the patient is coming", max_length=500)
+        self.reason_edit.setText(reason)
+        add_form_row(form, self.fields, "reason", "Rea&son", self.reason_edit)
+        self.notes_edit = multiline_edit("Notes", rows=2)
+        add_form_row(form, self.fields, "notes", "&Notes", self.notes_edit)
+
+        self.book_button = mark_primary(QPushButton("&Book"))
+        self.book_button.setToolTip("Book the appointment (Enter, or Ctrl+Enter in the notes)")
+        self.book_button.setDefault(True)
+        self.book_button.clicked.connect(self.save)
+        follow_saving_gate(
+            self.book_button, lambda: self.saving, ready=lambda: self.choices is not None
+        )
+        cancel = QPushButton("Cancel")
+        cancel.setToolTip("Close without booking (Esc)")
+        cancel.setAutoDefault(False)
+        cancel.clicked.connect(self.reject)
+        buttons = QHBoxLayout()
+        buttons.addWidget(plain_label("* required", "hint"))
+        buttons.addStretch(1)
+        buttons.addWidget(cancel)
+        buttons.addWidget(self.book_button)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(plain_label("Book an appointment", "sectionTitle"))
+        layout.addWidget(self.banner)
+        layout.addLayout(form)
+        layout.addStretch(1)
+        layout.addLayout(buttons)
+        QShortcut(QKeySequence("Ctrl+S"), self).activated.connect(self.save)
+        self._baseline: tuple[Any, ...] | None = None
+        self.resize(620, 560)
+        self.banner.show_message("info", "Opening…")
+        screen.runner.run(
+            partial(_read_opening, screen.services, patient_id, request_id),
+            self._opened,
+            self._open_failed,
+        )
+
+    # Opening -----------------------------------------------------------------------------
+
+    @property
+    def ready(self) -> bool:
+        return self.choices is not None
+
+    def _opened(self, opening: _Opening) -> None:
+        self.choices = choices = opening.choices
+        self.banner.clear()
+        if opening.patient:
+            self.patient_label.setText(opening.patient)
+        if opening.request:
+            self.request_label.setText(opening.request)
+        type_id = self._type_id
+        if type_id is None and self.request_id is not None:
+            kind = choices.new_consultation()
+            type_id = kind.id if kind else None
+        fill_combo(self.type_combo, type_items(choices), type_id)
+        fill_combo(self.provider_combo, provider_items(choices), self._provider_id)
+        fill_combo(
+            self.location_combo,
+            [(AS_SCHEDULED, None), *location_items(choices)],
+            self._location_id,
+        )
+        if self._start is not None:
+            day, minutes = day_and_minutes(self._start, choices.zone)
+            set_date(self.date, day)
+            self.start_edit.setText(format_clock(minutes))
+        self._update_end()
+        self._update_location()
+        self.book_button.setEnabled(saving_allowed())
+        if not choices.types or not choices.providers:
+            self.banner.show_message(
+                "error",
+                "Nothing can be booked yet: an administrator adds providers and appointment "
+                "types in Admin first.",
+            )
+        self._baseline = self.snapshot()
+        first: QWidget = self.patient_button if self.patient_id is None else self.type_combo
+        if self._start is None and self.patient_id is not None:
+            first = self.date
+        first.setFocus()
+
+    def _open_failed(self, message: str) -> None:
+        self.banner.show_message("error", f"The booking form could not open. {message}")
+
+    # The patient -------------------------------------------------------------------------
+
+    def choose_patient(self) -> QDialog:
+        from frontdesk.ui.handouts.patient_picker import PatientPicker
+
+        if self.picker is None:
+            picker = PatientPicker(self.screen, self)
+            picker.chosen.connect(self.set_patient)
+            self.picker = picker
+        self.picker.open()
+        return self.picker
+
+    def set_patient(self, summary: PatientSummary) -> None:
+        self.patient_id = summary.id
+        self.patient_label.setText(
+            patient_text(summary.display_name, summary.date_of_birth, summary.mrn)
+        )
+        self.fields.message("patient").show_message("")
+        self.type_combo.setFocus()
+
+    # Times and places --------------------------------------------------------------------
+
+    def _type_changed(self, _index: int) -> None:
+        self._update_end()
+        self._update_location()
+
+    def _start_typed(self, _text: str) -> None:
+        self._update_end()
+        self._update_location()
+
+    def _end_typed(self, _text: str) -> None:
+        # From now on the end is the person's, not the type's.
+        self.end_touched = bool(self.end_edit.text().strip())
+        self._update_location()
+
+    def _location_chosen(self, _index: int) -> None:
+        self.location_touched = self.location_combo.currentData() is not None
+        self._update_location()
+
+    def _duration(self) -> int | None:
+        if self.choices is None:
+            return None
+        kind = self.choices.type_named(self.type_combo.currentData())
+        return kind.duration_minutes if kind else None
+
+    def _update_end(self) -> None:
+        if self.end_touched:
+            return
+        start, _ = parse_minutes(self.start_edit.text())
+        duration = self._duration()
+        if start is None or duration is None:
+            self.end_edit.clear()
+            return
+        self.end_edit.setText(format_clock(min(start + duration, 24 * 60)))
+
+    def _update_location(self) -> None:
+        """Show (and, until the person picks one, select) where the provider works then."""
+        if self.choices is None:
+            return
+        start, _ = parse_minutes(self.start_edit.text())
+        end, _ = parse_minutes(self.end_edit.text())
+        provider_id = self.provider_combo.currentData()
+        if start is None:
+            self.location_hint.setText("")
+            return
+        duration = self._duration() or 0
+        block = self.choices.location_at(
+            provider_id, date_of(self.date), start, end if end is not None else start + duration
+        )
+        if block is None:
+            self.location_hint.setText(
+                "Outside the provider's weekly hours: booking asks to confirm an overbook "
+                "and needs a location."
+            )
+            if not self.location_touched:
+                select_data(self.location_combo, None)
+            return
+        self.location_hint.setText(f"The provider works at {block.location_name} then.")
+        if not self.location_touched:
+            select_data(self.location_combo, block.location_id)
+
+    # Saving ------------------------------------------------------------------------------
+
+    def snapshot(self) -> tuple[Any, ...]:
+        return (
+            self.patient_id,
+            self.type_combo.currentData(),
+            self.provider_combo.currentData(),
+            self.location_combo.currentData(),
+            date_of(self.date),
+            self.start_edit.text().strip(),
+            self.end_edit.text().strip(),
+            self.reason_edit.text().strip(),
+            self.notes_edit.toPlainText().strip(),
+        )
+
+    def has_changes(self) -> bool:
+        return self._baseline is not None and self.snapshot() != self._baseline
+
+    def booking_form(self, *, allow_outside_availability: bool = False) -> BookingForm | None:
+        """The form as the service takes it, or None after showing what is missing."""
+        assert self.choices is not None
+        problems: dict[str, str] = {}
+        if self.patient_id is None:
+            problems["patient"] = "choose the patient"
+        if self.type_combo.currentData() is None:
+            problems["type"] = "choose an appointment type"
+        if self.provider_combo.currentData() is None:
+            problems["provider"] = "choose a provider"
+        start, why = parse_minutes(self.start_edit.text())
+        if start is None:
+            problems["start"] = why
+        end: int | None = None
+        if self.end_edit.text().strip():
+            end, why = parse_minutes(self.end_edit.text())
+            if end is None:
+                problems["end"] = why
+        if problems or start is None:
+            self.fields.show_messages(problems)
+            self.banner.show_message("error", "Not booked: please correct the marked fields.")
+            return None
+        day, zone = date_of(self.date), self.choices.zone
+        assert self.patient_id is not None
+        return BookingForm(
+            patient_id=self.patient_id,
+            provider_id=int(self.provider_combo.currentData()),
+            type_id=int(self.type_combo.currentData()),
+            start=moment(day, start, zone),
+            end=moment(day, end, zone) if end is not None else None,
+            location_id=self.location_combo.currentData(),
+            reason=self.reason_edit.text(),
+            notes=self.notes_edit.toPlainText(),
+            request_id=self.request_id,
+            allow_outside_availability=allow_outside_availability,
+        )
+
+    def save(self, *, allow_outside_availability: bool = False) -> None:
+        if self.saving or refused_while_paused(self.banner):
+            return
+        if self.choices is None:
+            return
+        form = self.booking_form(allow_outside_availability=allow_outside_availability)
+        if form is None:
+            return
+        self.saving = True
+        self.book_button.setEnabled(False)
+        self.fields.clear_messages()
+        self.banner.show_message("info", "Booking…")
+        call = keeping_booking_refusals(partial(scheduling.book, self.screen.services, form))
+        self.screen.runner.run(call, self._saved, self._failed)
+
+    def _saved(self, result: object) -> None:
+        self.saving = False
+        self.book_button.setEnabled(saving_allowed())
+        if isinstance(result, NeedsOverbook):
+            self.banner.clear()
+            if confirm(self, "Book as an overbook?", result.message):
+                self.save(allow_outside_availability=True)
+            else:
+                self.banner.show_message(
+                    "info", "Not booked. Choose a time inside the provider's hours."
+                )
+            return
+        if isinstance(result, SlotTaken):
+            self.banner.show_message(
+                "error",
+                f"Not booked. {sentence(result.message)}",
+                ("Find the next free time", self.find_next_free),
+            )
+            return
+        if isinstance(result, Rejected):
+            unplaced = self.fields.show_messages(result.fields)
+            text = "; ".join(unplaced.values()) if unplaced else "please correct the marked fields."
+            self.banner.show_message("error", f"Not booked: {text}")
+            return
+        assert isinstance(result, AppointmentData)
+        self.banner.clear()
+        self._baseline = self.snapshot()
+        self.booked.emit(result)
+        self.accept()
+
+    def _failed(self, message: str) -> None:
+        self.saving = False
+        self.book_button.setEnabled(saving_allowed())
+        self.banner.show_message("error", f"Not booked. {message}")
+
+    def find_next_free(self) -> QDialog:
+        """The time went: look for the next free one with the same type and provider."""
+        from frontdesk.ui.schedule.find_dialog import FindSlotDialog
+
+        finder = FindSlotDialog(
+            self.screen,
+            type_id=self.type_combo.currentData(),
+            provider_id=self.provider_combo.currentData(),
+            patient_id=self.patient_id,
+            request_id=self.request_id,
+            reason=self.reason_edit.text(),
+            parent=self,
+        )
+        finder.booked.connect(self._booked_elsewhere)
+        self.finder = finder
+        finder.open()
+        finder.search()
+        return finder
+
+    def _booked_elsewhere(self, data: AppointmentData) -> None:
+        self._baseline = self.snapshot()
+        self.booked.emit(data)
+        self.accept()
+
+    # Keys and closing --------------------------------------------------------------------
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            in_notes = isinstance(self.focusWidget(), QPlainTextEdit)
+            control = bool(event.modifiers() & Qt.KeyboardModifier.ControlModifier)
+            if control or not in_notes:
+                self.save()
+                return
+        super().keyPressEvent(event)
+
+    def reject(self) -> None:
+        if self.saving:
+            return
+        if self.has_changes() and not ask_to_discard(
+            self,
+            "Discard this booking?",
+            "The appointment is not booked. Close this window and discard what was typed?",
+        ):
+            return
+        super().reject()

@@ -1,0 +1,483 @@
+"""Find the next free times that suit the patient, and book one of them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from functools import partial
+
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from frontdesk.domain.scheduling import TimePreference, Weekday, format_clock, parse_weekdays
+from frontdesk.services import patients, scheduling, scheduling_setup
+from frontdesk.services.context import ServiceContext
+from frontdesk.services.scheduling import (
+    DEFAULT_HORIZON_DAYS,
+    AppointmentData,
+    BookingForm,
+    SlotData,
+    SlotSearch,
+)
+from frontdesk.ui.connection_monitor import refused_while_paused
+from frontdesk.ui.main_window import ScreenContext
+from frontdesk.ui.schedule.dialog_fields import (
+    Choices,
+    NeedsOverbook,
+    SlotTaken,
+    clock_edit,
+    confirm,
+    date_edit,
+    date_of,
+    fill_combo,
+    keeping_booking_refusals,
+    load_choices,
+    location_items,
+    moment,
+    parse_minutes,
+    provider_items,
+    sentence,
+    type_items,
+    when_text,
+)
+from frontdesk.ui.style import mark_primary
+from frontdesk.ui.widgets.form import (
+    Banner,
+    FormFields,
+    Rejected,
+    add_form_row,
+    form_layout,
+    plain_label,
+)
+
+ANY = "Any"
+COLUMNS = ("Day", "Time", "Provider", "Location")
+SLOT_LIMIT = 25
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    slots: tuple[SlotData, ...]
+    # Whether any weekly availability takes this type with these provider/location filters:
+    # an empty list then means "nothing free", not "nothing set up".
+    has_availability: bool
+
+
+def _search(
+    context: ServiceContext,
+    search: SlotSearch,
+) -> SearchResult:
+    """Runs off the UI thread."""
+    slots = scheduling.find_slots(context, search)
+    if slots:
+        return SearchResult(tuple(slots), True)
+    provider_ids = [search.provider_id] if search.provider_id is not None else None
+    blocks = scheduling_setup.list_availability(context, provider_ids)
+    has = any(
+        block.takes(search.type_id)
+        and (search.location_id is None or block.location_id == search.location_id)
+        for block in blocks
+    )
+    return SearchResult((), has)
+
+
+def _read_opening(context: ServiceContext, patient_id: int | None) -> tuple[Choices, str]:
+    """Runs off the UI thread."""
+    name = ""
+    if patient_id is not None:
+        name = patients.get_patient(context, patient_id, record_view=False).display_name
+    return load_choices(context), name
+
+
+class FindSlotDialog(QDialog):
+    """``booked(AppointmentData)`` fires when a chosen slot is booked; the dialog closes."""
+
+    booked = Signal(object)
+    searched = Signal(object)  # SearchResult
+
+    def __init__(
+        self,
+        screen: ScreenContext,
+        *,
+        type_id: int | None = None,
+        provider_id: int | None = None,
+        location_id: int | None = None,
+        patient_id: int | None = None,
+        request_id: int | None = None,
+        reason: str = "",
+        preference: TimePreference | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.screen = screen
+        self.choices: Choices | None = None
+        self.patient_id = patient_id
+        self.patient_name = ""
+        self.request_id = request_id
+        self.reason = reason
+        self._type_id = type_id
+        self._provider_id = provider_id
+        self._location_id = location_id
+        self.slots: list[SlotData] = []
+        self.searching = False
+        self.booking = False
+        self._search_wanted = False
+        self.book_dialog: QDialog | None = None
+        self.setWindowTitle("Find the next free time")
+        self.setAccessibleName("Find the next free time")
+        self.fields = FormFields()
+        self.banner = Banner()
+        form = form_layout()
+        self.type_combo = QComboBox()
+        self.type_combo.setAccessibleName("Appointment type")
+        add_form_row(form, self.fields, "type", "&Type", self.type_combo)
+        self.provider_combo = QComboBox()
+        self.provider_combo.setAccessibleName("Provider")
+        add_form_row(form, self.fields, "provider", "P&rovider", self.provider_combo)
+        self.location_combo = QComboBox()
+        self.location_combo.setAccessibleName("Location")
+        add_form_row(form, self.fields, "location", "&Location", self.location_combo)
+        self.day_boxes: dict[Weekday, QCheckBox] = {}
+        days_row = QHBoxLayout()
+        days_row.setContentsMargins(0, 0, 0, 0)
+        wanted = preference or TimePreference()
+        for day in Weekday:
+            box = QCheckBox(day.short)
+            box.setAccessibleName(f"Can come on {day.label}")
+            box.setChecked(day in wanted.weekdays)
+            self.day_boxes[day] = box
+            days_row.addWidget(box)
+        days_row.addStretch(1)
+        days_box = QWidget()
+        days_box.setLayout(days_row)
+        days_box.setFocusProxy(self.day_boxes[Weekday.MONDAY])
+        add_form_row(form, self.fields, "weekdays", "&Days", days_box, "None ticked: any day.")
+        self.earliest = clock_edit("Earliest start")
+        self.latest = clock_edit("Latest end")
+        if wanted.earliest is not None:
+            self.earliest.setText(format_clock(wanted.earliest))
+        if wanted.latest is not None:
+            self.latest.setText(format_clock(wanted.latest))
+        times_row = QHBoxLayout()
+        times_row.setContentsMargins(0, 0, 0, 0)
+        times_row.addWidget(plain_label("from"))
+        times_row.addWidget(self.earliest)
+        times_row.addWidget(plain_label("until"))
+        times_row.addWidget(self.latest)
+        times_row.addStretch(1)
+        times_box = QWidget()
+        times_box.setLayout(times_row)
+        times_box.setFocusProxy(self.earliest)
+        add_form_row(form, self.fields, "earliest", "T&imes", times_box, "Empty: any time.")
+        self.fields.add("latest", self.latest, self.fields.message("earliest"))
+        self.after = date_edit("Search from this day")
+        add_form_row(form, self.fields, "after", "&From", self.after)
+        self.search_button = QPushButton("&Search")
+        self.search_button.setToolTip("List the next free times (Enter)")
+        self.search_button.setAutoDefault(False)
+        self.search_button.clicked.connect(self.search)
+        self.search_button.setEnabled(False)
+        search_row = QHBoxLayout()
+        search_row.setContentsMargins(0, 0, 0, 0)
+        search_row.addWidget(self.search_button)
+        search_row.addStretch(1)
+        form.addRow("", search_row)
+
+        self.table = QTableWidget(0, len(COLUMNS))
+        self.table.setAccessibleName("Free times")
+        self.table.setHorizontalHeaderLabels(list(COLUMNS))
+        self.table.verticalHeader().hide()
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.table.itemActivated.connect(lambda _item: self.choose())
+        self.table.cellDoubleClicked.connect(lambda _row, _column: self.choose())
+        self.table.installEventFilter(self)
+        self.status = plain_label("Choose the type and press Search.", "hint", wrap=True)
+        self.status.setAccessibleName("Search result")
+
+        self.book_button = mark_primary(QPushButton("&Book this time"))
+        self.book_button.setToolTip("Book the highlighted time (Enter in the list)")
+        self.book_button.setAutoDefault(False)
+        self.book_button.setEnabled(False)
+        self.book_button.clicked.connect(self.choose)
+        self.table.currentCellChanged.connect(lambda *_args: self._update_actions())
+        close = QPushButton("Close")
+        close.setToolTip("Close (Esc)")
+        close.setAutoDefault(False)
+        close.clicked.connect(self.reject)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(close)
+        buttons.addWidget(self.book_button)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(plain_label("Find the next free time", "sectionTitle"))
+        layout.addWidget(self.banner)
+        layout.addLayout(form)
+        layout.addWidget(self.status)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(buttons)
+        self.resize(720, 640)
+        screen.runner.run(
+            partial(_read_opening, screen.services, patient_id),
+            self._opened,
+            lambda message: self.banner.show_message("error", message),
+        )
+
+    # Opening -----------------------------------------------------------------------------
+
+    def _opened(self, opening: tuple[Choices, str]) -> None:
+        self.choices, self.patient_name = opening
+        choices = self.choices
+        type_id = self._type_id
+        if type_id is None:
+            kind = choices.new_consultation()
+            type_id = kind.id if kind else None
+        fill_combo(self.type_combo, type_items(choices), type_id)
+        fill_combo(self.provider_combo, [(ANY, None), *provider_items(choices)], self._provider_id)
+        fill_combo(self.location_combo, [(ANY, None), *location_items(choices)], self._location_id)
+        self.search_button.setEnabled(True)
+        if self.patient_name:
+            self.status.setText(f"For {self.patient_name}. Choose the type and press Search.")
+        self.type_combo.setFocus()
+        if self._search_wanted:
+            self.search()
+
+    # Searching ---------------------------------------------------------------------------
+
+    def preference(self) -> TimePreference | None:
+        """The preferred days and times, or None after showing what is wrong with them."""
+        problems: dict[str, str] = {}
+        earliest = latest = None
+        if self.earliest.text().strip():
+            earliest, why = parse_minutes(self.earliest.text())
+            if earliest is None:
+                problems["earliest"] = why
+        if self.latest.text().strip():
+            latest, why = parse_minutes(self.latest.text())
+            if latest is None:
+                problems["latest"] = why
+        days = parse_weekdays([day.value for day, box in self.day_boxes.items() if box.isChecked()])
+        if not problems:
+            try:
+                return TimePreference(days, earliest, latest)
+            except ValueError as error:
+                problems["latest"] = str(error)
+        self.fields.show_messages(problems)
+        return None
+
+    def slot_search(self) -> SlotSearch | None:
+        assert self.choices is not None
+        if self.type_combo.currentData() is None:
+            self.fields.show_messages({"type": "choose an appointment type"})
+            return None
+        preference = self.preference()
+        if preference is None:
+            return None
+        day = date_of(self.after)
+        after: datetime | None = None
+        if day > date.today():
+            after = moment(day, 0, self.choices.zone)
+        return SlotSearch(
+            type_id=int(self.type_combo.currentData()),
+            provider_id=self.provider_combo.currentData(),
+            location_id=self.location_combo.currentData(),
+            after=after,
+            preference=preference,
+            limit=SLOT_LIMIT,
+        )
+
+    def search(self) -> None:
+        if self.choices is None:
+            self._search_wanted = True  # runs once the choices are read
+            return
+        self._search_wanted = False
+        self.fields.clear_messages()
+        search = self.slot_search()
+        if search is None:
+            return
+        self.searching = True
+        self.search_button.setEnabled(False)
+        self.status.setText("Searching…")
+        self.screen.runner.run(
+            partial(_search, self.screen.services, search),
+            partial(self._show, search),
+            self._search_failed,
+        )
+
+    def _show(self, search: SlotSearch, result: SearchResult) -> None:
+        assert self.choices is not None
+        self.searching = False
+        self.search_button.setEnabled(True)
+        self.slots = list(result.slots)
+        zone = self.choices.zone
+        self.table.setRowCount(len(self.slots))
+        for row, slot in enumerate(self.slots):
+            local_start, local_end = slot.start.astimezone(zone), slot.end.astimezone(zone)
+            values = (
+                f"{local_start:%a %m/%d/%Y}",
+                f"{local_start:%H:%M}–{local_end:%H:%M}",
+                slot.provider_name,
+                slot.location_name,
+            )
+            for column, value in enumerate(values):
+                self.table.setItem(row, column, QTableWidgetItem(value))
+        if self.slots:
+            self.table.setCurrentCell(0, 0)
+            self.status.setText(
+                f"{len(self.slots)} free times, earliest first. Enter or Book books the "
+                "highlighted one."
+            )
+            self.table.setFocus()
+        else:
+            self.status.setText(self._empty_text(search, result))
+        self._update_actions()
+        self.searched.emit(result)
+
+    def _empty_text(self, search: SlotSearch, result: SearchResult) -> str:
+        kind = self.type_combo.currentText().split(" (")[0]
+        who = "" if search.provider_id is None else f" with {self.provider_combo.currentText()}"
+        where = "" if search.location_id is None else f" at {self.location_combo.currentText()}"
+        if not result.has_availability:
+            return (
+                f"No weekly availability takes {kind}{who}{where}. An administrator sets "
+                "providers' hours (and which types each block takes) in Admin; or choose "
+                "another provider or location."
+            )
+        months = DEFAULT_HORIZON_DAYS // 30
+        return (
+            f"Nothing free for {kind}{who}{where} in the next {months} months with these "
+            f"preferences ({search.preference.description}). Try more days, a wider time "
+            "window, or any provider or location."
+        )
+
+    def _search_failed(self, message: str) -> None:
+        self.searching = False
+        self.search_button.setEnabled(True)
+        self.status.setText("")
+        self.banner.show_message("error", message)
+
+    def _update_actions(self) -> None:
+        self.book_button.setEnabled(self.current_slot() is not None and not self.booking)
+
+    def current_slot(self) -> SlotData | None:
+        row = self.table.currentRow()
+        return self.slots[row] if 0 <= row < len(self.slots) else None
+
+    # Choosing ----------------------------------------------------------------------------
+
+    def choose(self) -> None:
+        """Book the highlighted time: at once (after one question) when the patient is known,
+        otherwise through the booking form filled in with it."""
+        slot = self.current_slot()
+        if slot is None or self.booking or self.choices is None:
+            return
+        if self.patient_id is None:
+            self.open_book_dialog(slot)
+            return
+        if refused_while_paused(self.banner):
+            return
+        kind = self.type_combo.currentText().split(" (")[0]
+        question = (
+            f"Book {kind} for {self.patient_name} with {slot.provider_name} at "
+            f"{slot.location_name}, {when_text(slot.start, slot.end, self.choices.zone)}?"
+        )
+        if not confirm(self, "Book this time?", question):
+            return
+        form = BookingForm(
+            patient_id=self.patient_id,
+            provider_id=slot.provider_id,
+            type_id=slot.type_id,
+            start=slot.start,
+            end=slot.end,
+            location_id=slot.location_id,
+            reason=self.reason,
+            request_id=self.request_id,
+        )
+        self.booking = True
+        self._update_actions()
+        self.banner.show_message("info", "Booking…")
+        call = keeping_booking_refusals(partial(scheduling.book, self.screen.services, form))
+        self.screen.runner.run(call, self._booked, self._book_failed)
+
+    def _booked(self, result: object) -> None:
+        self.booking = False
+        self._update_actions()
+        if isinstance(result, SlotTaken):
+            self.banner.show_message(
+                "error", f"Not booked. {sentence(result.message)} The list is updated."
+            )
+            self.search()
+            return
+        if isinstance(result, NeedsOverbook | Rejected):
+            # A free time just listed should fit; if hours changed meanwhile, look again.
+            self.banner.show_message("error", f"Not booked. {sentence(result.message)}")
+            self.search()
+            return
+        assert isinstance(result, AppointmentData)
+        self.banner.clear()
+        self.booked.emit(result)
+        self.accept()
+
+    def _book_failed(self, message: str) -> None:
+        self.booking = False
+        self._update_actions()
+        self.banner.show_message("error", f"Not booked. {message}")
+
+    def open_book_dialog(self, slot: SlotData) -> QDialog:
+        from frontdesk.ui.schedule.book_dialog import BookDialog
+
+        dialog = BookDialog(
+            self.screen,
+            start=slot.start,
+            provider_id=slot.provider_id,
+            location_id=slot.location_id,
+            type_id=slot.type_id,
+            patient_id=self.patient_id,
+            request_id=self.request_id,
+            reason=self.reason,
+            parent=self,
+        )
+        dialog.booked.connect(self._booked_in_form)
+        self.book_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _booked_in_form(self, data: AppointmentData) -> None:
+        self.booked.emit(data)
+        self.accept()
+
+    # Keys --------------------------------------------------------------------------------
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            watched is self.table
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        ):
+            self.choose()
+            return True
+        return super().eventFilter(watched, event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        # Enter in the criteria searches; in the list it books (see eventFilter).
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.search()
+            return
+        super().keyPressEvent(event)
