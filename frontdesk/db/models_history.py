@@ -149,11 +149,10 @@ class ProcedureLabel(Edited, Base):
 class ReceivedDocument(Base):
     """A received file (fax, scan, PDF report), stored in the database on both backends.
 
-    Attached to exactly one thing: a request (``request_id``; the requests table does not
-    exist yet, so it is a plain integer for now and gets its foreign key with that table),
-    a prior surgery (its operative report) or an imaging study (its report); deleting that
-    entry deletes its documents. Never edited: a wrong file is removed and the right one
-    attached.
+    Attached to exactly one thing: a consultation request (a referral letter, records sent
+    for it), a prior surgery (its operative report) or an imaging study (its report);
+    deleting that entry deletes its documents. Never edited: a wrong file is removed and the
+    right one attached.
     """
 
     __tablename__ = "received_documents"
@@ -161,7 +160,9 @@ class ReceivedDocument(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id"), nullable=False)
-    request_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    request_id: Mapped[int | None] = mapped_column(
+        ForeignKey("consultation_requests.id", ondelete="CASCADE"), nullable=True
+    )
     surgery_id: Mapped[int | None] = mapped_column(
         ForeignKey("prior_surgeries.id", ondelete="CASCADE"), nullable=True
     )

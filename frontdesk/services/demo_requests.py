@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import Connection, func, select, text
 
+from frontdesk.db.models import User
 from frontdesk.db.models_patients import Patient
 from frontdesk.db.models_requests import (
     ConsultationRequest,
@@ -113,6 +114,10 @@ class _Builder:
         self.item_id = _next_id(connection, ITEMS.c.id)
         self.contact_id = _next_id(connection, CONTACTS.c.id)
         self.instruction = _instruction(connection)
+        # Who requests are assigned to (the practice's staff, when it has any accounts) and a
+        # die of its own, so a practice without accounts gets the same requests as before.
+        self.staff: list[int] = []
+        self.assigning = random.Random("assign")
         self.requests: list[dict[str, Any]] = []
         self.transitions: list[dict[str, Any]] = []
         self.items: list[dict[str, Any]] = []
@@ -158,6 +163,10 @@ class _Builder:
         rng = self.rng
         request_id = self.request_id
         self.request_id += 1
+        if assignee_id is None and self.staff:
+            share = 0.75 if final.is_open else 0.5
+            if self.assigning.random() < share:
+                assignee_id = self.assigning.choice(self.staff)
         received_at = self.now - timedelta(days=days_ago, minutes=rng.randrange(0, 600))
         path = _PATHS[closed_from or final]
         if final is RequestState.CLOSED:
@@ -306,6 +315,11 @@ class _Builder:
             rows.clear()
 
 
+def _staff(connection: Connection) -> list[int]:
+    """The active accounts requests can be assigned to (none before the first sign-in)."""
+    return list(connection.scalars(select(User.id).where(User.active.is_(True)).order_by(User.id)))
+
+
 def _patients(connection: Connection, first_patient_id: int, count: int) -> list[int]:
     return list(
         connection.scalars(
@@ -335,6 +349,8 @@ def generate_requests(
         return RequestDemoSummary(0, 0, 0, 0)
     rng = random.Random(f"requests-{seed}")
     builder = _Builder(connection, rng, today, username)
+    builder.staff = _staff(connection)
+    builder.assigning = random.Random(f"assign-{seed}")
     referrer = referrer_ids[0] if referrer_ids else None
     # Scenario 1: María José, failed fusion, records requested, the MRI report still missing.
     builder.add(

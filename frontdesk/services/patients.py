@@ -676,20 +676,31 @@ def create_patient(
     """
     values = validate_form(form, confirm_age=confirm_age)
     with context.writing(Permission.EDIT_PATIENTS) as uow:
-        session = uow.session
-        _check_referrers(session, values)
-        if not allow_duplicates:
-            candidates = _duplicates(session, values, exclude_id=None)
-            if candidates:
-                raise PossibleDuplicatesError(candidates)
-        row = Patient(mrn=format_mrn(reserve_mrns(session, 1)), **values)
-        row.sort_key = sort_key(row.last_name, row.first_name, row.middle_name)
-        _stamp(uow, row, new=True)
-        session.add(row)
-        session.flush()
-        _write_search_keys(session, row, row.id)
+        row = create_patient_in(uow, values, allow_duplicates=allow_duplicates)
         uow.commit()
-        return _patient_data(session, row)
+        return _patient_data(uow.session, row)
+
+
+def create_patient_in(
+    uow: UnitOfWork, values: dict[str, Any], *, allow_duplicates: bool = False
+) -> Patient:
+    """Create a chart inside a caller's unit of work (intake creates it with its request),
+    by the same rules as :func:`create_patient`: referrers checked, the duplicate warning,
+    a new MRN, the search keys. ``values`` come from :func:`validate_form`."""
+    session = uow.session
+    _check_referrers(session, values)
+    if not allow_duplicates:
+        candidates = _duplicates(session, values, exclude_id=None)
+        if candidates:
+            raise PossibleDuplicatesError(candidates)
+    row = Patient(mrn=format_mrn(reserve_mrns(session, 1)), **values)
+    row.sort_key = sort_key(row.last_name, row.first_name, row.middle_name)
+    _stamp(uow, row, new=True)
+    session.add(row)
+    session.flush()
+    _write_search_keys(session, row, row.id)
+    uow.mark_changed("patients")
+    return row
 
 
 def update_patient(

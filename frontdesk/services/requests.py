@@ -22,6 +22,7 @@ from frontdesk.db.models_requests import (
     RequestContactAttempt,
     RequestTransition,
 )
+from frontdesk.db.models_scheduling import Appointment
 from frontdesk.db.types import utcnow
 from frontdesk.domain.contact import InvalidValue, clean_text, normalize_email, normalize_phone
 from frontdesk.domain.errors import NotFoundError, RefusedError, ValidationError
@@ -44,6 +45,7 @@ from frontdesk.domain.request_states import (
     transition_problem,
     unanswered_streak,
 )
+from frontdesk.domain.scheduling import AppointmentStatus
 from frontdesk.services import patients as patient_service
 from frontdesk.services.context import ServiceContext, UnitOfWork
 from frontdesk.services.documents import (
@@ -59,6 +61,7 @@ from frontdesk.services.history import (
 )
 from frontdesk.services.patients import PatientForm, PossibleDuplicatesError
 from frontdesk.services.practice import check_version
+from frontdesk.services.scheduling_setup import zone_of
 from frontdesk.services.settings import (
     RED_FLAG_INSTRUCTION,
     ROUTINE_REQUEST_LIMIT_DAYS,
@@ -641,26 +644,6 @@ def _patient_form(form: IntakeForm) -> PatientForm:
     )
 
 
-def _new_patient(uow: UnitOfWork, values: dict[str, Any], allow_duplicates: bool) -> Patient:
-    """The chart, created inside the request's own transaction with the Patients rules."""
-    session = uow.session
-    if not allow_duplicates:
-        # The same rule and warning as the chart form (services.patients).
-        candidates = patient_service._duplicates(session, values, exclude_id=None)
-        if candidates:
-            raise PossibleDuplicatesError(candidates)
-    row = Patient(
-        mrn=patient_service.format_mrn(patient_service.reserve_mrns(session, 1)), **values
-    )
-    row.sort_key = patient_service.sort_key(row.last_name, row.first_name, row.middle_name)
-    patient_service._stamp(uow, row, new=True)
-    session.add(row)
-    session.flush()
-    patient_service._write_search_keys(session, row, row.id)
-    uow.mark_changed("patients")
-    return row
-
-
 def _history_from_intake(
     uow: UnitOfWork, patient: Patient, row: ConsultationRequest, values: dict[str, Any]
 ) -> tuple[list[PriorSurgery], ImagingStudy | None]:
@@ -767,7 +750,10 @@ def create_request(
             raise ValidationError(errors)
         if patient is None:
             assert patient_values is not None
-            patient = _new_patient(uow, patient_values, allow_duplicates)
+            # The chart is created in this transaction, by the Patients rules and warning.
+            patient = patient_service.create_patient_in(
+                uow, patient_values, allow_duplicates=allow_duplicates
+            )
         now = received_at or utcnow()
         urgency: Urgency = values.pop("urgency")
         row = ConsultationRequest(
@@ -1227,6 +1213,34 @@ def _missing_counts(request_ids: Sequence[int]) -> Select[Any]:
     )
 
 
+# Appointments that still lie ahead of a scheduled request (not completed, cancelled or no-show).
+_UPCOMING = (
+    AppointmentStatus.BOOKED.value,
+    AppointmentStatus.CONFIRMED.value,
+    AppointmentStatus.CHECKED_IN.value,
+)
+
+
+def _next_visits(session: Session, request_ids: Sequence[int]) -> dict[int, str]:
+    """Each scheduled request's next visit, as the queue says it ("Visit Mon 12/08 09:00"):
+    one query for the whole page, never one per row."""
+    if not request_ids:
+        return {}
+    rows = session.execute(
+        select(Appointment.request_id, func.min(Appointment.starts_at))
+        .where(Appointment.request_id.in_(request_ids), Appointment.status.in_(_UPCOMING))
+        .group_by(Appointment.request_id)
+    ).all()
+    if not rows:
+        return {}
+    zone = zone_of(session)
+    return {
+        request_id: f"Visit {starts.astimezone(zone):%a %m/%d %H:%M}"
+        for request_id, starts in rows
+        if starts is not None
+    }
+
+
 def _limits(session: Session) -> dict[Urgency, int]:
     return {
         Urgency.URGENT: read_setting(session, URGENT_REQUEST_LIMIT_DAYS),
@@ -1303,6 +1317,9 @@ def queue(
         missing: dict[int, int] = dict(
             session.execute(_missing_counts(ids)).all()  # type: ignore[arg-type]
         )
+        visits = _next_visits(
+            session, [row.id for row in rows if row.state == RequestState.SCHEDULED.value]
+        )
         attempts: dict[int, list[ContactKind]] = {}
         for attempt in session.execute(
             select(RequestContactAttempt.request_id, RequestContactAttempt.kind)
@@ -1317,6 +1334,9 @@ def queue(
         received_on = row.received_at.date()
         unanswered = unanswered_streak(attempts.get(row.id, []))
         patient = patients[row.patient_id]
+        action = next_action(state, missing.get(row.id, 0), unanswered, row.follow_up_on)
+        if row.id in visits and unanswered < UNANSWERED_BEFORE_SUGGESTING_CLOSE:
+            action = visits[row.id]
         items.append(
             QueueRow(
                 id=row.id,
@@ -1329,9 +1349,7 @@ def queue(
                 category=RequestCategory(row.category),
                 referrer_name=_referrer_label(referrers.get(row.referrer_id)),
                 state=state,
-                next_action=next_action(
-                    state, missing.get(row.id, 0), unanswered, row.follow_up_on
-                ),
+                next_action=action,
                 assignee_name=names.get(row.assignee_id, "") if row.assignee_id else "",
                 overdue=is_overdue(state, urgency, received_on, row.follow_up_on, today, limits),
                 missing_records=missing.get(row.id, 0),

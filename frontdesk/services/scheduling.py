@@ -7,6 +7,7 @@ checks first so the usual refusal is quick and worded, and turns the database's 
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -73,6 +74,7 @@ ACTIVE_VALUES = tuple(sorted(status.value for status in ACTIVE_STATUSES))
 # The longest appointment: a window query looks this far before its start for overlaps.
 LONGEST = timedelta(minutes=MAX_DURATION_MINUTES)
 SEARCH_CHUNK_DAYS = 14
+MAX_CHUNK_DAYS = 56
 DEFAULT_HORIZON_DAYS = 183
 MAX_SLOTS = 200
 
@@ -1056,6 +1058,18 @@ def appointments_for_patient(context: ServiceContext, patient_id: int) -> list[A
         return _rows_data(session, query)
 
 
+def appointments_for_request(context: ServiceContext, request_id: int) -> list[AppointmentData]:
+    """The appointments booked from one consultation request (cancelled ones too), in time
+    order: what the request's detail pane lists."""
+    with context.reading(Permission.VIEW_PATIENTS) as session:
+        query = (
+            select(Appointment)
+            .where(Appointment.request_id == request_id)
+            .order_by(Appointment.starts_at, Appointment.id)
+        )
+        return _rows_data(session, query)
+
+
 def calendar(
     context: ServiceContext, first_day: date, days: int, provider_ids: Sequence[int]
 ) -> CalendarData:
@@ -1138,11 +1152,17 @@ def find_slots(context: ServiceContext, search: SlotSearch) -> list[SlotData]:
         exceptions = exception_rows(session, provider_ids, since=first_day, until=horizon)
         found: list[SlotData] = []
         chunk_start = first_day
+        chunk_days = SEARCH_CHUNK_DAYS
         while chunk_start < horizon and len(found) < limit:
-            chunk_end = min(chunk_start + timedelta(days=SEARCH_CHUNK_DAYS), horizon)
+            chunk_end = min(chunk_start + timedelta(days=chunk_days), horizon)
+            # A search that has to look far ahead takes bigger steps: each window is one
+            # query, and a query costs more than the rows it brings.
+            chunk_days = min(chunk_days * 2, MAX_CHUNK_DAYS)
             window_start, _ = day_bounds(chunk_start, zone)
             window_end, _ = day_bounds(chunk_end, zone)
             busy = busy_intervals(session, provider_ids, window_start, window_end)
+            for taken in busy.values():
+                taken.sort()
             day = chunk_start
             while day < chunk_end and len(found) < limit:
                 found.extend(
@@ -1187,7 +1207,8 @@ def _slots_on(
         for open_time in open_times_on(day, provider_id, blocks, exceptions, zone):
             if open_time.end <= after:
                 continue
-            for free in subtract([open_time.interval], busy.get(provider_id, ())):
+            nearby = _overlapping_part(busy.get(provider_id, []), open_time.interval)
+            for free in subtract([open_time.interval], nearby):
                 for start in slot_starts(free, duration, not_before=after):
                     end = start + duration
                     if not preference.accepts(start, end, zone):
@@ -1207,6 +1228,14 @@ def _slots_on(
                         break
     slots.sort(key=lambda slot: (slot.start, slot.provider_name))
     return slots[:wanted]
+
+
+def _overlapping_part(taken: list[Interval], wanted: Interval) -> list[Interval]:
+    """The intervals of ``taken`` (sorted) that overlap ``wanted``: a bisect instead of
+    subtracting a whole window's bookings from every stretch of open time."""
+    low = bisect_left(taken, wanted.start - LONGEST, key=lambda part: part.start)
+    high = bisect_left(taken, wanted.end, key=lambda part: part.start)
+    return [part for part in taken[low:high] if part.end > wanted.start]
 
 
 def freed_times(

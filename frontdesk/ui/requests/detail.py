@@ -35,10 +35,14 @@ from frontdesk.domain.request_states import (
     ContactKind,
     RequestState,
 )
-from frontdesk.services import requests
+from frontdesk.domain.visit_preferences import visit_preference
+from frontdesk.services import requests, scheduling_setup
+from frontdesk.services.changes import touches
 from frontdesk.services.requests import RequestDetail, StaffMember
 from frontdesk.ui.connection_monitor import follow_saving_gate, refused_while_paused
 from frontdesk.ui.main_window import ScreenContext
+from frontdesk.ui.requests.request_appointments import RequestAppointments
+from frontdesk.ui.style import mark_primary
 from frontdesk.ui.widgets.empty_state import EmptyState
 from frontdesk.ui.widgets.form import Banner, line_edit, plain_label
 
@@ -100,6 +104,12 @@ def intake_lines(detail: RequestDetail) -> list[str]:
     return lines
 
 
+def _new_consultation_type(context: Any) -> int | None:
+    """Runs off the UI thread: the appointment type "Schedule" on a request starts with."""
+    types = scheduling_setup.list_appointment_types(context)
+    return next((kind.id for kind in types if kind.is_new_consultation), None)
+
+
 class RequestDetailPanel(QWidget):
     """``changed`` fires after any save here, so the queue can refresh its rows."""
 
@@ -137,7 +147,20 @@ class RequestDetailPanel(QWidget):
         # State ------------------------------------------------------------------------
         self.state_box = QGroupBox("Next step")
         self.state_buttons: dict[RequestState, QPushButton] = {}
+        # A ready request's one obvious step: find a time that suits the caller and book it.
+        self.schedule_button = mark_primary(QPushButton("Sched&ule…"))
+        self.schedule_button.setAccessibleName("Schedule the consultation")
+        self.schedule_button.setToolTip(
+            "Find a free new-consultation time that suits the caller and book it; booking "
+            "marks the request scheduled (Alt+U)"
+        )
+        self.schedule_button.clicked.connect(self.schedule)
+        # How the caller's words were read, so a misreading is seen before searching.
+        self.schedule_hint = plain_label("", "hint", wrap=True)
+        self.schedule_hint.setAccessibleName("Preferred days and times searched")
+        self.find_dialog: QWidget | None = None
         state_row = QHBoxLayout()
+        state_row.addWidget(self.schedule_button)
         for state, text in STATE_VERBS.items():
             button = QPushButton(text)
             button.setToolTip(f"Move the request to {state.label}")
@@ -161,6 +184,7 @@ class RequestDetailPanel(QWidget):
         close_row.addWidget(self.close_button)
         state_column = QVBoxLayout(self.state_box)
         state_column.addLayout(state_row)
+        state_column.addWidget(self.schedule_hint)
         state_column.addWidget(self.note)
         state_column.addLayout(close_row)
 
@@ -244,9 +268,14 @@ class RequestDetailPanel(QWidget):
         contacts_column.addWidget(self.contacts)
         contacts_column.addLayout(contact_row)
 
+        # Appointments booked from the request ---------------------------------------------
+        self.appointments = RequestAppointments(screen)
+        self.appointments.changed.connect(self._appointment_changed)
+
         # Every change waits while the practice server is unreachable (the reason in the
         # tooltip and, on a click or Enter, in the banner); typed notes stay.
         for button in (
+            self.schedule_button,
             *self.state_buttons.values(),
             self.close_button,
             self.received_button,
@@ -267,7 +296,14 @@ class RequestDetailPanel(QWidget):
         content = QWidget()
         column = QVBoxLayout(content)
         column.setContentsMargins(0, 0, 8, 0)
-        for widget in (self.title, self.status, self.red_flag, self.banner, self.state_box):
+        for widget in (
+            self.title,
+            self.status,
+            self.red_flag,
+            self.banner,
+            self.state_box,
+            self.appointments,
+        ):
             column.addWidget(widget)
         column.addLayout(assign_row)
         column.addWidget(checklist_box)
@@ -285,6 +321,8 @@ class RequestDetailPanel(QWidget):
         layout.addWidget(self.empty)
         layout.addWidget(self.scroll)
         self.scroll.hide()
+        if screen.changes is not None:
+            screen.changes.changed.connect(self._on_changed)
 
     # Loading ---------------------------------------------------------------------------
 
@@ -297,6 +335,7 @@ class RequestDetailPanel(QWidget):
         if request_id != self.request_id:
             self.banner.clear()
         self.request_id = request_id
+        self.appointments.load(request_id)
         if request_id is None:
             self.detail = None
             self.scroll.hide()
@@ -346,6 +385,16 @@ class RequestDetailPanel(QWidget):
         allowed = set(detail.allowed)
         for state, button in self.state_buttons.items():
             button.setVisible(state in allowed)
+        ready = r.state is RequestState.READY_TO_SCHEDULE
+        self.schedule_button.setVisible(ready)
+        self.schedule_hint.setVisible(ready)
+        if ready:
+            wanted = visit_preference(r.preferred_days, r.preferred_times)
+            said = f"{r.preferred_days} {r.preferred_times}".strip()
+            self.schedule_hint.setText(
+                f"Schedule… searches: {wanted.description}"
+                + (f" (the caller said “{said}”)." if said else ".")
+            )
         closable = RequestState.CLOSED in allowed
         for widget in (self.close_reason, self.close_button, self.note):
             widget.setVisible(closable)
@@ -435,6 +484,64 @@ class RequestDetailPanel(QWidget):
         )
         self.note.clear()
         self._run(call, f"Closed ({chosen.label.lower()}).")
+
+    def schedule(self) -> None:
+        """Open the free-time search with the patient, a new consultation and the caller's
+        preferred days and times filled in."""
+        if refused_while_paused(self.banner):
+            return
+        if self.detail is None or self.detail.request.state is not RequestState.READY_TO_SCHEDULE:
+            return
+        request = self.detail.request
+        self.screen.runner.run(
+            partial(_new_consultation_type, self.screen.services),
+            partial(self._open_finder, request.id),
+            lambda message: self.banner.show_message("error", message),
+        )
+
+    def _open_finder(self, request_id: int, type_id: int | None) -> None:
+        if self.detail is None or self.detail.request.id != request_id:
+            return  # another request was opened meanwhile
+        from frontdesk.ui.schedule.find_dialog import FindSlotDialog
+
+        r = self.detail.request
+        dialog = FindSlotDialog(
+            self.screen,
+            type_id=type_id,
+            patient_id=r.patient_id,
+            request_id=r.id,
+            reason=r.reason,
+            preference=visit_preference(r.preferred_days, r.preferred_times),
+            parent=self,
+        )
+        dialog.booked.connect(self._booked)
+        dialog.finished.connect(lambda _code: setattr(self, "find_dialog", None))
+        self.find_dialog = dialog
+        dialog.open()
+        dialog.search()  # the free times that suit the caller, at once
+
+    def _booked(self, data: Any) -> None:
+        when = f"{data.start.astimezone(self.appointments.zone):%a %m/%d/%Y %H:%M}"
+        self.banner.show_message(
+            "success", f"Booked {data.type_name} with {data.provider_name}, {when}."
+        )
+        self.load(self.request_id)
+        self.changed.emit()
+
+    def _appointment_changed(self) -> None:
+        # A cancellation or a no-show can send the request back to Ready to schedule.
+        self.load(self.request_id)
+        self.changed.emit()
+
+    def _on_changed(self, tables: frozenset[str]) -> None:
+        if self.request_id is None or not touches(tables, {"appointments"}):
+            return
+        # Booked, moved or cancelled elsewhere (another screen or workstation).
+        self.appointments.load(self.request_id)
+        if not touches(tables, requests.TABLES):
+            # The request itself did not change (a move): only the queue's "next action"
+            # is stale; the area refreshes on its own when the request changed.
+            self.changed.emit()
 
     def close_unreachable(self) -> None:
         self.close_request(ClosedReason.UNREACHABLE)
