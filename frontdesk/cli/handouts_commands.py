@@ -13,7 +13,7 @@ from pathlib import Path
 from frontdesk.cli.common import Parser, UsageError, print_json, service_context
 from frontdesk.domain.errors import RefusedError
 from frontdesk.domain.request_categories import RequestCategory
-from frontdesk.services import handout_prints, handouts, patients, practice
+from frontdesk.services import handout_prints, handouts, packets, patients, practice
 
 
 def register(subparsers: argparse._SubParsersAction[Parser]) -> None:
@@ -56,7 +56,15 @@ def register(subparsers: argparse._SubParsersAction[Parser]) -> None:
     )
     render.add_argument("--lang", default="en", metavar="CODE", help="language (default en)")
     render.add_argument("--large-print", action="store_true", help="16 pt body text")
-    render.add_argument("--page-size", choices=["letter", "a4"], default="letter")
+    render.add_argument(
+        "--page-size", choices=["letter", "a4"], default=None, help="default: the practice's"
+    )
+    render.add_argument(
+        "--appointment",
+        type=int,
+        metavar="ID",
+        help="print this appointment (date, time, provider, location) on the handout",
+    )
     render.add_argument("--note", default="", help="a personal note printed under the name")
     render.add_argument(
         "--date", type=_date, default=None, metavar="YYYY-MM-DD", help="date printed (today)"
@@ -171,6 +179,12 @@ def run_render(args: argparse.Namespace) -> int:
         )
     with service_context(args) as context:
         profile = practice.get_profile(context)
+        page_size = args.page_size or handout_prints.practice_page_size(context)
+        appointment = (
+            packets.appointment_for_handout(context, args.appointment)
+            if args.appointment is not None
+            else None
+        )
     if profile is None:
         raise RefusedError(
             "The practice profile is not set up yet: add the practice's name and phone "
@@ -181,9 +195,10 @@ def run_render(args: argparse.Namespace) -> int:
         PracticeDetails.from_profile(profile),
         args.patient_name,
         args.date or dt.date.today(),
+        appointment=appointment,
         note=args.note,
         large_print=args.large_print,
-        page_size=args.page_size,
+        page_size=page_size,  # type: ignore[arg-type]
     )
     try:
         _write_atomically(args.output, pdf)
@@ -201,11 +216,17 @@ def _render_for_chart(args: argparse.Namespace) -> int:
     library = handouts.load_library()
     with service_context(args) as context:
         patient_id = patients.find_by_mrn(context, args.patient)
+        appointment = (
+            packets.appointment_for_handout(context, args.appointment, patient_id)
+            if args.appointment is not None
+            else None
+        )
         rendered = handout_prints.prepare(
             context,
             args.handout_id,
             args.lang,
             patient_id,
+            appointment=appointment,
             note=args.note,
             large_print=args.large_print,
             page_size=args.page_size,

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 from frontdesk import __version__
 from frontdesk.cli import (
+    appointments_commands,
     audit_commands,
     backup_commands,
     db_commands,
@@ -15,9 +16,11 @@ from frontdesk.cli import (
     demo_commands,
     handouts_commands,
     history_commands,
+    packets_commands,
     patient_io_commands,
     patients_commands,
     requests_commands,
+    schedule_commands,
     users_commands,
 )
 from frontdesk.cli.common import Parser, UsageError
@@ -33,11 +36,14 @@ COMMAND_MODULES = [
     audit_commands,
     backup_commands,
     handouts_commands,
+    packets_commands,
     demo_commands,
     patients_commands,
     patient_io_commands,  # adds import/export to `patients`: keep after it
     history_commands,
     requests_commands,
+    appointments_commands,
+    schedule_commands,
 ]
 
 

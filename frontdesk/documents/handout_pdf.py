@@ -287,6 +287,52 @@ def _check_inputs(patient_name: str, note: str) -> None:
         raise ValidationError(problems)
 
 
+def filled_values(handout: Handout, practice: PracticeDetails) -> dict[str, str]:
+    """The handout's placeholders ({phones}, {practice_name}...) from the practice profile."""
+    return practice_values(
+        practice_name=practice.name,
+        main_phone=_unbroken_phone(practice.main_phone),
+        toll_free_phone=_unbroken_phone(practice.toll_free_phone),
+        fax=_unbroken_phone(practice.fax),
+        website=practice.website,
+        address=practice.address,
+        language=handout.language,
+    )
+
+
+def footer_text(handout: Handout, date: dt.date) -> str:
+    """The footer of a handout's pages: the id, version and date identify the print; the
+    title goes last, where a long one may be cut short."""
+    words = words_for(handout.language)
+    return (
+        f"{handout.id}  ·  {words['version']} {handout.version}"
+        f"  ·  {words['printed']} {date.isoformat()}  ·  {handout.title}"
+    )
+
+
+def handout_story(
+    handout: Handout,
+    practice: PracticeDetails,
+    patient_name: str,
+    date: dt.date,
+    styles: DocumentStyles,
+    width: float,
+    appointment: AppointmentDetails | None = None,
+    note: str = "",
+    after_panel: Sequence[Flowable] = (),
+) -> list[Flowable]:
+    """The flowables of one personalized handout (title, personal panel, content), for this
+    module's render and for documents that bind several handouts together (packets).
+    ``after_panel`` goes between the personal panel and the content."""
+    return [
+        Paragraph(markup_escape(handout.title), styles.title),
+        _personal_panel(styles, width, handout.language, patient_name, date, appointment, note),
+        Spacer(1, styles.body_size * 0.4),
+        *after_panel,
+        *_content(fill(handout, filled_values(handout, practice)), styles, width),
+    ]
+
+
 def render(
     handout: Handout,
     practice: PracticeDetails,
@@ -310,28 +356,13 @@ def render(
         raise ValidationError({"page_size": "use letter or a4"})
     language = handout.language
     styles = document_styles(large_print)
-    values = practice_values(
-        practice_name=practice.name,
-        main_phone=_unbroken_phone(practice.main_phone),
-        toll_free_phone=_unbroken_phone(practice.toll_free_phone),
-        fax=_unbroken_phone(practice.fax),
-        website=practice.website,
-        address=practice.address,
-        language=language,
-    )
     page_width, page_height = PAGE_SIZES[page_size]
     frame_width = page_width - 2 * MARGIN
-    footer_words = words_for(language)
     letterhead = Letterhead(
         practice,
         page_width=page_width,
         language=language,
-        # The id, version and date identify the print; the title goes last, where a long one
-        # may be cut short.
-        footer_text=(
-            f"{handout.id}  ·  {footer_words['version']} {handout.version}"
-            f"  ·  {footer_words['printed']} {date.isoformat()}  ·  {handout.title}"
-        ),
+        footer_text=footer_text(handout, date),
         later_header_text=patient_name.strip() or handout.title,
     )
     first_frame = Frame(
@@ -384,11 +415,8 @@ def render(
             PageTemplate("later", [later_frame], onPage=letterhead.draw_later_page),
         ]
     )
-    story: list[Flowable] = [
-        Paragraph(markup_escape(handout.title), styles.title),
-        _personal_panel(styles, frame_width, language, patient_name, date, appointment, note),
-        Spacer(1, styles.body_size * 0.4),
-        *_content(fill(handout, values), styles, frame_width),
-    ]
+    story = handout_story(
+        handout, practice, patient_name, date, styles, frame_width, appointment, note
+    )
     document.build(story, canvasmaker=NumberedCanvas)
     return buffer.getvalue()

@@ -46,8 +46,8 @@ from frontdesk.domain.handout_format import (
 )
 from frontdesk.domain.permissions import Permission
 from frontdesk.domain.request_categories import RequestCategory
-from frontdesk.services import handouts, practice
-from frontdesk.services.context import ServiceContext
+from frontdesk.services import handouts, practice, settings
+from frontdesk.services.context import ServiceContext, UnitOfWork
 from frontdesk.services.handouts import FALLBACK_LANGUAGE, HandoutLibrary, HandoutSummary
 from frontdesk.services.history import practice_today
 
@@ -237,6 +237,11 @@ def _check_page_size(page_size: str) -> str:
     return page_size
 
 
+def practice_page_size(context: ServiceContext) -> str:
+    """The paper the practice prints on (Admin; US Letter unless set to A4)."""
+    return settings.get_setting(context, settings.PAPER_SIZE)
+
+
 def _usable_patient(session: Session, patient_id: int) -> Patient:
     row = session.get(Patient, patient_id)
     if row is None:
@@ -315,17 +320,17 @@ def prepare(
     appointment: AppointmentDetails | None = None,
     note: str | None = None,
     large_print: bool = False,
-    page_size: str = "letter",
+    page_size: str | None = None,
     library: HandoutLibrary | None = None,
     today: dt.date | None = None,
 ) -> RenderedHandout:
     """Render a handout for a patient (or, with no patient, with no name) without logging it.
 
     ``language`` is the one wanted; a handout that does not come in it is rendered in
-    English (``RenderedHandout.fallback`` says so).
+    English (``RenderedHandout.fallback`` says so). ``page_size`` None is the practice's paper.
     """
     context.require(Permission.PRINT_HANDOUTS)
-    _check_page_size(page_size)
+    page_size = _check_page_size(page_size or practice_page_size(context))
     entry = (library or handouts.load_library()).pick(handout_id, language)
     with context.reading(Permission.VIEW_PATIENTS) as session:
         name = ""
@@ -356,7 +361,7 @@ def render_for_patient(
     appointment: AppointmentDetails | None = None,
     note: str | None = None,
     large_print: bool = False,
-    page_size: str = "letter",
+    page_size: str | None = None,
     library: HandoutLibrary | None = None,
 ) -> bytes:
     """The personalized PDF, for a preview: nothing is logged until it is printed or saved."""
@@ -470,52 +475,64 @@ def record_given(
         raise RefusedError(
             "Choose the patient first: every handout given is recorded in their chart"
         )
+    with context.writing(Permission.PRINT_HANDOUTS) as uow:
+        record = record_given_in(uow, rendered, destination)
+        uow.commit()
+        return record
+
+
+def record_given_in(uow: UnitOfWork, rendered: RenderedHandout, destination: str) -> PrintRecord:
+    """``record_given`` inside the caller's unit of work (a batch of packets logs every
+    handout in one transaction); the caller commits."""
+    if rendered.patient_id is None:
+        raise RefusedError(
+            "Choose the patient first: every handout given is recorded in their chart"
+        )
+    uow.context.require(Permission.PRINT_HANDOUTS)
     destination = _checked_destination(destination)
     if not rendered.handout.text:
         raise RefusedError("This handout has no stored text, so it cannot be logged")
-    with context.writing(Permission.PRINT_HANDOUTS) as uow:
-        session = uow.session
-        _usable_patient(session, rendered.patient_id)
-        _keep_version(session, rendered.handout)
-        row = HandoutPrint(
-            patient_id=rendered.patient_id,
-            handout_id=rendered.handout_id,
-            version=rendered.version,
-            language=rendered.language,
-            title=rendered.title[:300],
-            handout_sha256=rendered.handout.content_hash,
-            content_sha256=rendered.content_sha256,
-            patient_name=rendered.patient_name[:300],
-            printed_on=rendered.printed_on,
-            appointment=_appointment_json(rendered.appointment),
-            note=rendered.note,
-            large_print=rendered.large_print,
-            page_size=rendered.page_size,
-            destination=destination,
-            reprint_of_id=rendered.reprint_of_id,
-            given_at=utcnow(),
-            given_by=uow.actor.username,
-            given_by_user_id=uow.actor.user_id,
-        )
-        session.add(row)
-        session.flush()
-        details: dict[str, Any] = {
-            "handout": rendered.handout_id,
-            "version": rendered.version,
-            "language": rendered.language,
-            "title": rendered.title,
-            "destination": destination,
-            "content_sha256": rendered.content_sha256,
-            "large_print": rendered.large_print,
-            "page_size": rendered.page_size,
-            "note": rendered.note,
-        }
-        if rendered.reprint_of_id is not None:
-            details["reprint_of"] = rendered.reprint_of_id
-        action = "print" if destination.startswith(PRINTER) else "export"
-        uow.record(action, "handout_prints", row.id, patient_id=row.patient_id, details=details)
-        uow.commit()
-        return _record(row)
+    session = uow.session
+    _usable_patient(session, rendered.patient_id)
+    _keep_version(session, rendered.handout)
+    row = HandoutPrint(
+        patient_id=rendered.patient_id,
+        handout_id=rendered.handout_id,
+        version=rendered.version,
+        language=rendered.language,
+        title=rendered.title[:300],
+        handout_sha256=rendered.handout.content_hash,
+        content_sha256=rendered.content_sha256,
+        patient_name=rendered.patient_name[:300],
+        printed_on=rendered.printed_on,
+        appointment=_appointment_json(rendered.appointment),
+        note=rendered.note,
+        large_print=rendered.large_print,
+        page_size=rendered.page_size,
+        destination=destination,
+        reprint_of_id=rendered.reprint_of_id,
+        given_at=utcnow(),
+        given_by=uow.actor.username,
+        given_by_user_id=uow.actor.user_id,
+    )
+    session.add(row)
+    session.flush()
+    details: dict[str, Any] = {
+        "handout": rendered.handout_id,
+        "version": rendered.version,
+        "language": rendered.language,
+        "title": rendered.title,
+        "destination": destination,
+        "content_sha256": rendered.content_sha256,
+        "large_print": rendered.large_print,
+        "page_size": rendered.page_size,
+        "note": rendered.note,
+    }
+    if rendered.reprint_of_id is not None:
+        details["reprint_of"] = rendered.reprint_of_id
+    action = "print" if destination.startswith(PRINTER) else "export"
+    uow.record(action, "handout_prints", row.id, patient_id=row.patient_id, details=details)
+    return _record(row)
 
 
 def prints_for_patient(context: ServiceContext, patient_id: int) -> list[PrintRecord]:

@@ -32,6 +32,8 @@ class SettingSpec(Generic[T]):
     maximum: int | None = None
     unit: str = ""
     help: str = ""
+    # For text settings: the only values accepted (empty: any text within ``maximum``).
+    choices: tuple[str, ...] = ()
 
     def parse(self, raw: object) -> T:
         """The typed value of ``raw`` (text from a form or the table, or a typed value).
@@ -60,6 +62,10 @@ class SettingSpec(Generic[T]):
                 raise ValueError(f"at most {self.maximum}")
             return number  # type: ignore[return-value]
         text = str(raw).strip()
+        if self.choices:
+            if text.lower() not in self.choices:
+                raise ValueError("choose one of: " + ", ".join(self.choices))
+            return text.lower()  # type: ignore[return-value]
         if self.maximum is not None and len(text) > self.maximum:
             raise ValueError(f"at most {self.maximum} characters")
         return text  # type: ignore[return-value]
@@ -147,6 +153,24 @@ ROUTINE_REQUEST_LIMIT_DAYS = SettingSpec(
     unit="business days",
 )
 
+PAPER_SIZE = SettingSpec(
+    "documents.paper_size",
+    "Paper for handouts, packets and letters",
+    str,
+    "letter",
+    choices=("letter", "a4"),
+    help="US Letter (8.5 × 11 in) or A4 (210 × 297 mm); a print can still choose the other.",
+)
+
+CALENDAR_EXPORT_FULL_NAMES = SettingSpec(
+    "scheduling.calendar_export_full_names",
+    "Calendar export shows full patient names",
+    bool,
+    False,
+    help="Off: an exported calendar (.ics) shows the appointment type and the patient's "
+    "initials only, so a phone or shared calendar does not carry names.",
+)
+
 ALL_SETTINGS: tuple[SettingSpec, ...] = (  # type: ignore[type-arg]
     LOCKOUT_ATTEMPTS,
     LOCKOUT_MINUTES,
@@ -156,6 +180,8 @@ ALL_SETTINGS: tuple[SettingSpec, ...] = (  # type: ignore[type-arg]
     RED_FLAG_INSTRUCTION,
     URGENT_REQUEST_LIMIT_DAYS,
     ROUTINE_REQUEST_LIMIT_DAYS,
+    CALENDAR_EXPORT_FULL_NAMES,
+    PAPER_SIZE,
 )
 _BY_KEY = {spec.key: spec for spec in ALL_SETTINGS}
 

@@ -24,6 +24,8 @@ def test_defaults_apply_until_an_admin_changes_them(context: ServiceContext) -> 
         "requests.red_flag_instruction": settings.RED_FLAG_INSTRUCTION.default,
         "requests.urgent_limit_days": 1,
         "requests.routine_limit_days": 3,
+        "documents.paper_size": "letter",
+        "scheduling.calendar_export_full_names": False,
     }
     saved = settings.set_setting(context, settings.AUTO_LOCK_MINUTES, "4")
     assert (saved.value, saved.is_default) == (4, False)
@@ -81,3 +83,11 @@ def test_staff_read_settings_but_cannot_change_them(context: ServiceContext, rol
     assert settings.get_setting(staff, settings.AUTO_LOCK_MINUTES) == 10
     with pytest.raises(PermissionDeniedError):
         settings.set_setting(staff, settings.AUTO_LOCK_MINUTES, 30)
+
+
+def test_paper_is_letter_or_a4(context: ServiceContext) -> None:
+    assert settings.set_setting(context, settings.PAPER_SIZE, " A4 ").value == "a4"
+    with pytest.raises(ValidationError) as error:
+        settings.set_setting(context, settings.PAPER_SIZE, "legal")
+    assert error.value.fields == {"documents.paper_size": "choose one of: letter, a4"}
+    assert settings.get_setting(context, settings.PAPER_SIZE) == "a4"

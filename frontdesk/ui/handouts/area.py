@@ -163,6 +163,13 @@ class HandoutsArea(QWidget):
         left_layout.addWidget(self.table, 1)
         left_layout.addWidget(self.count_label)
         left_layout.addWidget(personal)
+        self.packets_button = QPushButton("Pre-&visit packets…")
+        self.packets_button.setToolTip(
+            "Letters, what to bring and handouts for a day's appointments, saved or printed"
+        )
+        self.packets_button.setEnabled(self.can_print)
+        self.packets_button.clicked.connect(lambda: self.open_packets())
+        left_layout.addWidget(self.packets_button)
         left.setMinimumWidth(340)
 
         self.pages = PagePreview()
@@ -431,6 +438,15 @@ class HandoutsArea(QWidget):
     def _given(self, records: list[PrintRecord]) -> None:
         self.banner.show_message("success", given_sentence(records))
         self.given.emit(records)
+
+    def open_packets(self) -> QWidget:
+        """The pre-visit packets dialog (imported on first use: it is not needed at start)."""
+        from frontdesk.ui.handouts.packets_dialog import PacketsDialog
+
+        dialog = PacketsDialog(self.screen, parent=self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
 
     # Area hooks ---------------------------------------------------------------------------
 

@@ -1,0 +1,100 @@
+"""frontdesk packets --date YYYY-MM-DD [--provider P] -o DIR [--combined]."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from pathlib import Path
+
+from frontdesk.cli.common import Parser, UsageError, progress_printer, service_context
+from frontdesk.domain.errors import NotFoundError
+from frontdesk.services import packets, practice
+from frontdesk.services.context import ServiceContext
+from frontdesk.services.packets import PacketOptions
+
+
+def register(subparsers: argparse._SubParsersAction[Parser]) -> None:
+    command = subparsers.add_parser(
+        "packets",
+        help="pre-visit packets for a day's appointments (letter, what to bring, handouts), "
+        "one PDF per patient or --combined; every handout is recorded in the chart",
+    )
+    command.add_argument("--date", required=True, type=_date, metavar="YYYY-MM-DD")
+    command.add_argument(
+        "--provider", metavar="PROVIDER", help="only this provider (id or name as in the app)"
+    )
+    command.add_argument("-o", "--output", required=True, type=Path, metavar="DIR")
+    command.add_argument(
+        "--combined", action="store_true", help="one PDF with every packet, for the printer"
+    )
+    command.add_argument("--large-print", action="store_true", help="16 pt body text")
+    command.add_argument(
+        "--page-size", choices=["letter", "a4"], default=None, help="default: the practice's"
+    )
+    command.add_argument("--note", default="", help="a note printed in every letter")
+    command.add_argument(
+        "--no-summary",
+        action="store_true",
+        help="leave out the surgeon's history summary of new consultations",
+    )
+    command.set_defaults(handler=run_packets)
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date: {text!r} (use YYYY-MM-DD)") from None
+
+
+def provider_id(context: ServiceContext, text: str) -> int:
+    """A provider by id, or by name as the app shows it ("Adaeze Okafor, MD", "Okafor")."""
+    providers = practice.list_providers(context, include_inactive=True)
+    wanted = " ".join(text.split()).casefold()
+    if wanted.isdigit():
+        for row in providers:
+            if row.id == int(wanted):
+                return row.id
+    exact = [p for p in providers if p.display_name.casefold() == wanted]
+    if not exact:
+        exact = [
+            p
+            for p in providers
+            if wanted in (p.last_name.casefold(), f"{p.first_name} {p.last_name}".casefold())
+        ]
+    if len(exact) == 1:
+        return exact[0].id
+    if len(exact) > 1:
+        raise UsageError(f"{text!r} names more than one provider: use the id")
+    raise NotFoundError(f"There is no provider {text!r}")
+
+
+def run_packets(args: argparse.Namespace) -> int:
+    options = PacketOptions(
+        combined=args.combined,
+        large_print=args.large_print,
+        note=args.note,
+        page_size=args.page_size,
+        include_summary=not args.no_summary,
+    )
+    with service_context(args) as context:
+        providers = [provider_id(context, args.provider)] if args.provider else None
+        batch = packets.build_packets(
+            context, args.date, providers, options, progress=progress_printer("Packets")
+        )
+        if batch.empty:
+            print(f"No appointments on {args.date.isoformat()}: no packets written.")
+            return 0
+        saved = packets.save_packets(context, batch, args.output)
+    for packet in batch.packets:
+        if packet.language_fallback:
+            print(
+                f"note: no packet in the preferred language of {packet.patient_name}; "
+                "printed in English",
+                file=sys.stderr,
+            )
+    for path in saved.files:
+        print(path)
+    print(saved.summary())
+    return 0

@@ -1,0 +1,556 @@
+"""Pre-visit packets as PDF: confirmation letter, "Preparing" with a personal list, handouts.
+
+One document holds one packet or many (the combined file for the printer). Every part starts
+on a new page (the letter under the full letterhead, the rest under the slim header), and
+the footer counts the pages of each packet on its own ("Page 2 of 7"), so a patient's pages
+read complete however many are printed together. An appendix (the surgeon's history
+summary, a document of its own with its own numbering) is placed after its packet's pages.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (
+    BaseDocTemplate,
+    Flowable,
+    Frame,
+    KeepTogether,
+    NextPageTemplate,
+    PageBreak,
+    PageTemplate,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from frontdesk.documents.escape import markup_escape, markup_escape_lines
+from frontdesk.documents.handout_pdf import (
+    PAGE_SIZES,
+    AppointmentDetails,
+    PageSize,
+    appointment_time,
+    footer_text,
+    handout_story,
+    long_date,
+)
+from frontdesk.documents.letterhead import (
+    FOOTER_HEIGHT,
+    LATER_HEADER_HEIGHT,
+    MARGIN,
+    Letterhead,
+    NumberedCanvas,
+    PracticeDetails,
+)
+from frontdesk.documents.styles import (
+    ACCENT,
+    BOX_BACKGROUND,
+    BOX_EDGE,
+    PANEL,
+    DocumentStyles,
+    document_styles,
+)
+from frontdesk.domain.contact import format_phone
+from frontdesk.domain.handout_format import Handout, practice_values
+from frontdesk.domain.what_to_bring import WhatToBring
+
+ARRIVE_EARLY_MINUTES = 15
+
+_WORDS = {
+    "en": {
+        "letter_footer": "Appointment confirmation",
+        "letter_title": "Your appointment is confirmed",
+        "dear": "Dear {name},",
+        "confirms": "This letter confirms your visit at {practice}. Please keep it.",
+        "when": "When",
+        "with": "With",
+        "where": "Where",
+        "visit": "Visit",
+        "arrive": "Please arrive {minutes} minutes early to fill out forms.",
+        "bring_title": "What to bring",
+        "bring_id": "Your photo ID and insurance card",
+        "bring_medicines": "A list of all the medicines you take, and how much",
+        "bring_records": "The records listed for you on the page “{title}”",
+        "bring_scans": "Your scans (on a disc) and their reports, if you have any",
+        "reach_title": "How to reach us",
+        "call": "Call us at {phones}.",
+        "website": "Our website: {site}",
+        "cannot_come": (
+            "If you cannot come, please call us as soon as you can, so we can give your time "
+            "to someone else."
+        ),
+        "note": "A note from our office",
+        "closing": "We look forward to seeing you.",
+        "team": "The team at {practice}",
+        "personal_title": "What to bring: your own list",
+        "personal_intro": "We looked at the records we have for you.",
+        "please_bring": "Please bring:",
+        "we_have": "We already have:",
+        "nothing_missing": "We have every record we asked for. Bring only the items below.",
+        "no_records": (
+            "We have no scans or reports from other doctors for you yet. If you have any, "
+            "please bring them."
+        ),
+        "subject": "Pre-visit packet",
+        "title": "Your visit on {day}",
+    },
+    "es": {
+        "letter_footer": "Confirmación de cita",
+        "letter_title": "Su cita está confirmada",
+        "dear": "Estimado(a) {name}:",
+        "confirms": "Esta carta confirma su cita en {practice}. Por favor guárdela.",
+        "when": "Cuándo",
+        "with": "Con",
+        "where": "Dónde",
+        "visit": "Tipo de cita",
+        "arrive": "Por favor llegue {minutes} minutos antes para llenar los formularios.",
+        "bring_title": "Qué traer",
+        "bring_id": "Su identificación con foto y su tarjeta del seguro",
+        "bring_medicines": "Una lista de todas las medicinas que toma, y cuánto",
+        "bring_records": "Los documentos de su lista en la página “{title}”",
+        "bring_scans": "Sus estudios (en disco) y sus informes, si los tiene",
+        "reach_title": "Cómo comunicarse con nosotros",
+        "call": "Llámenos al {phones}.",
+        "website": "Nuestro sitio web: {site}",
+        "cannot_come": (
+            "Si no puede venir, llámenos lo antes posible, para poder dar su hora a otra persona."
+        ),
+        "note": "Una nota de nuestra oficina",
+        "closing": "Esperamos verle pronto.",
+        "team": "El equipo de {practice}",
+        "personal_title": "Qué traer: su propia lista",
+        "personal_intro": "Revisamos los documentos que tenemos de usted.",
+        "please_bring": "Por favor traiga:",
+        "we_have": "Ya tenemos:",
+        "nothing_missing": (
+            "Tenemos todos los documentos que pedimos. Traiga solo lo que se indica abajo."
+        ),
+        "no_records": (
+            "Todavía no tenemos estudios ni informes de otros médicos. Si los tiene, por favor "
+            "tráigalos."
+        ),
+        "subject": "Paquete antes de la cita",
+        "title": "Su cita del {day}",
+    },
+}
+
+
+def packet_words(language: str) -> dict[str, str]:
+    return _WORDS.get(language, _WORDS["en"])
+
+
+@dataclass(frozen=True)
+class PacketContent:
+    """Everything one patient's packet says, as plain data (names already chosen)."""
+
+    language: str  # "en" or "es": the letter and the personal list
+    patient_name: str
+    patient_address: str  # lines, for a window envelope; may be empty
+    appointment: AppointmentDetails  # local time
+    appointment_type: str
+    printed_on: dt.date
+    what_to_bring: WhatToBring
+    preparing: Handout | None  # "Preparing for your spine consultation", if in the library
+    handouts: tuple[Handout, ...] = ()
+    note: str = ""
+    # A document of its own placed after the packet (the surgeon's history summary).
+    appendix: bytes | None = field(default=None, repr=False)
+
+
+class _PacketCanvas(NumberedCanvas):
+    """Numbers the pages of each packet on their own: every page remembers its packet."""
+
+    packet = 0
+
+    def __init__(self, *args: Any, pages_of: list[int], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._pages_of = pages_of
+
+    def save(self) -> None:
+        held = self._held_pages
+        counts: dict[int, int] = {}
+        for state in held:
+            counts[state.get("packet", 0)] = counts.get(state.get("packet", 0), 0) + 1
+        seen: dict[int, int] = {}
+        for state in held:
+            packet = state.get("packet", 0)
+            seen[packet] = seen.get(packet, 0) + 1
+            self._pages_of.append(packet)
+            self.__dict__.update(state)
+            if self.footer is not None:
+                self.footer(self, seen[packet], counts[packet])
+            Canvas.showPage(self)
+        Canvas.save(self)
+
+
+def _on_page(draw: Any, packet: int) -> Any:
+    def on_page(canvas: Canvas, doc: Any) -> None:
+        canvas.packet = packet  # type: ignore[attr-defined]
+        draw(canvas, doc)
+
+    return on_page
+
+
+def _panel(rows: list[list[Flowable]], styles: DocumentStyles, widths: list[float]) -> Table:
+    pad = styles.body_size * 0.7
+    table = Table(rows, colWidths=widths)
+    table.setStyle(
+        TableStyle(
+            [
+                ("BACKGROUND", (0, 0), (-1, -1), PANEL),
+                ("LINEBEFORE", (0, 0), (0, -1), 3, ACCENT),
+                ("LEFTPADDING", (0, 0), (-1, -1), pad + 2),
+                ("RIGHTPADDING", (0, 0), (-1, -1), pad),
+                ("TOPPADDING", (0, 0), (-1, -1), 1),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
+                ("TOPPADDING", (0, 0), (-1, 0), pad * 0.7),
+                ("BOTTOMPADDING", (0, -1), (-1, -1), pad * 0.5),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ]
+        )
+    )
+    return table
+
+
+def _phones(practice: PracticeDetails, language: str) -> str:
+    values = practice_values(
+        practice_name=practice.name,
+        main_phone=format_phone(practice.main_phone).replace(" ", "\u00a0"),
+        toll_free_phone=format_phone(practice.toll_free_phone).replace(" ", "\u00a0"),
+        language=language,
+    )
+    return values["phones"]
+
+
+def _bullets(lines: Sequence[str], styles: DocumentStyles) -> list[Flowable]:
+    return [Paragraph(markup_escape(line), styles.bullet, bulletText="•") for line in lines]
+
+
+def letter_story(
+    packet: PacketContent, practice: PracticeDetails, styles: DocumentStyles, width: float
+) -> list[Flowable]:
+    """The appointment confirmation letter."""
+    words = packet_words(packet.language)
+    language = packet.language
+    name = packet.patient_name.strip()
+    appointment = packet.appointment
+    story: list[Flowable] = [
+        Paragraph(markup_escape(long_date(packet.printed_on, language)), styles.body),
+    ]
+    address = "\n".join([name, *packet.patient_address.splitlines()]).strip()
+    if address:
+        story.append(Paragraph(markup_escape_lines(address), styles.body))
+    story += [
+        Spacer(1, styles.body_size * 0.6),
+        Paragraph(markup_escape(words["letter_title"]), styles.title),
+        Paragraph(markup_escape(words["dear"].format(name=name)), styles.body),
+        Paragraph(markup_escape(words["confirms"].format(practice=practice.name)), styles.body),
+    ]
+    where = ", ".join(
+        part.strip()
+        for part in (appointment.location, *appointment.address.splitlines())
+        if part.strip()
+    )
+    label_width = width * 0.2
+    rows = [
+        (words["when"], appointment_time(appointment.starts_at, language)),
+        (words["with"], appointment.provider),
+        (words["where"], where),
+        (words["visit"], packet.appointment_type),
+    ]
+    story.append(
+        _panel(
+            [
+                [
+                    Paragraph(f"<b>{markup_escape(label)}</b>", styles.panel),
+                    Paragraph(markup_escape(value), styles.panel),
+                ]
+                for label, value in rows
+                if value.strip()
+            ],
+            styles,
+            [label_width, width - label_width],
+        )
+    )
+    story += [
+        Spacer(1, styles.body_size * 0.5),
+        Paragraph(
+            "<b>" + markup_escape(words["arrive"].format(minutes=ARRIVE_EARLY_MINUTES)) + "</b>",
+            styles.body,
+        ),
+    ]
+    bring = [words["bring_id"], words["bring_medicines"]]
+    if packet.what_to_bring.bring:
+        title = packet.preparing.title if packet.preparing else words["personal_title"]
+        bring.append(words["bring_records"].format(title=title))
+    else:
+        bring.append(words["bring_scans"])
+    story.append(
+        KeepTogether(
+            [
+                Paragraph(markup_escape(words["bring_title"]), styles.heading),
+                *_bullets(bring, styles),
+            ]
+        )
+    )
+    reach: list[Flowable] = [Paragraph(markup_escape(words["reach_title"]), styles.heading)]
+    phones = _phones(practice, language)
+    if phones:
+        reach.append(Paragraph(markup_escape(words["call"].format(phones=phones)), styles.body))
+    if practice.website_display:
+        reach.append(
+            Paragraph(
+                markup_escape(words["website"].format(site=practice.website_display)), styles.body
+            )
+        )
+    reach.append(Paragraph(markup_escape(words["cannot_come"]), styles.body))
+    story.append(KeepTogether(reach))
+    if packet.note.strip():
+        story.append(
+            _panel(
+                [
+                    [Paragraph(markup_escape(words["note"]) + ":", styles.panel_label)],
+                    [Paragraph(markup_escape_lines(packet.note.strip()), styles.panel)],
+                ],
+                styles,
+                [width],
+            )
+        )
+    story.append(
+        KeepTogether(
+            [
+                Spacer(1, styles.body_size),
+                Paragraph(markup_escape(words["closing"]), styles.body),
+                Paragraph(markup_escape(words["team"].format(practice=practice.name)), styles.body),
+            ]
+        )
+    )
+    return story
+
+
+def personal_list(packet: PacketContent, styles: DocumentStyles, width: float) -> list[Flowable]:
+    """The highlighted box "What to bring: your own list" (one table row per line, so a long
+    list can still split across pages)."""
+    words = packet_words(packet.language)
+    listing = packet.what_to_bring
+    rows: list[list[Flowable]] = [
+        [Paragraph(markup_escape(words["personal_title"]), styles.box_title)],
+        [Paragraph(markup_escape(words["personal_intro"]), styles.box_body)],
+    ]
+    if listing.bring:
+        rows.append([Paragraph(f"<b>{markup_escape(words['please_bring'])}</b>", styles.box_body)])
+        rows += [
+            [Paragraph(markup_escape(line), styles.box_bullet, bulletText="•")]
+            for line in listing.bring
+        ]
+    else:
+        text = words["no_records"] if listing.empty else words["nothing_missing"]
+        rows.append([Paragraph(markup_escape(text), styles.box_body)])
+    if listing.on_file:
+        rows.append([Paragraph(f"<b>{markup_escape(words['we_have'])}</b>", styles.box_body)])
+        rows += [
+            [Paragraph(markup_escape(line), styles.box_bullet, bulletText="•")]
+            for line in listing.on_file
+        ]
+    pad = styles.body_size * 0.8
+    table = Table(rows, colWidths=[width], splitByRow=1)
+    table.setStyle(
+        TableStyle(
+            [
+                ("BACKGROUND", (0, 0), (-1, -1), BOX_BACKGROUND),
+                ("BOX", (0, 0), (-1, -1), 0.8, BOX_EDGE),
+                ("LINEBEFORE", (0, 0), (0, -1), 5, BOX_EDGE),
+                ("LEFTPADDING", (0, 0), (-1, -1), pad + 4),
+                ("RIGHTPADDING", (0, 0), (-1, -1), pad),
+                ("TOPPADDING", (0, 0), (-1, -1), styles.body_size * 0.15),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+                ("TOPPADDING", (0, 0), (-1, 0), pad * 0.8),
+                ("BOTTOMPADDING", (0, -1), (-1, -1), pad * 0.7),
+            ]
+        )
+    )
+    return [table, Spacer(1, styles.body_size)]
+
+
+def _parts(
+    packet: PacketContent, practice: PracticeDetails, styles: DocumentStyles, width: float
+) -> list[tuple[str, list[Flowable]]]:
+    """(footer text, flowables) of each part, in the order they print."""
+    words = packet_words(packet.language)
+    day = packet.printed_on
+    parts = [
+        (
+            f"{words['letter_footer']}  ·  {packet.patient_name.strip()}  ·  {day.isoformat()}",
+            letter_story(packet, practice, styles, width),
+        )
+    ]
+    personal = personal_list(packet, styles, width)
+    if packet.preparing is not None:
+        parts.append(
+            (
+                footer_text(packet.preparing, day),
+                handout_story(
+                    packet.preparing,
+                    practice,
+                    packet.patient_name,
+                    day,
+                    styles,
+                    width,
+                    packet.appointment,
+                    after_panel=personal,
+                ),
+            )
+        )
+    else:
+        parts.append((words["personal_title"], personal))
+    for handout in packet.handouts:
+        parts.append(
+            (
+                footer_text(handout, day),
+                handout_story(
+                    handout, practice, packet.patient_name, day, styles, width, packet.appointment
+                ),
+            )
+        )
+    return parts
+
+
+def _render_main(
+    packets: Sequence[PacketContent],
+    practice: PracticeDetails,
+    styles: DocumentStyles,
+    page_size: tuple[float, float],
+    invariant: bool,
+) -> tuple[bytes, list[int]]:
+    """The packets without appendices, and the packet of each page."""
+    page_width, page_height = page_size
+    width = page_width - 2 * MARGIN
+    buffer = io.BytesIO()
+    first = packets[0]
+    words = packet_words(first.language)
+    title = (
+        words["title"].format(day=long_date(first.appointment.starts_at.date(), first.language))
+        if len(packets) == 1
+        else f"Pre-visit packets ({len(packets)})"
+    )
+    document = BaseDocTemplate(
+        buffer,
+        pagesize=page_size,
+        leftMargin=MARGIN,
+        rightMargin=MARGIN,
+        topMargin=LATER_HEADER_HEIGHT,
+        bottomMargin=FOOTER_HEIGHT,
+        title=title,
+        author=practice.name,
+        subject=words["subject"],
+        creator="Front Desk",
+        lang=first.language,
+        invariant=1 if invariant else 0,
+        displayDocTitle=1,
+    )
+    templates: list[PageTemplate] = []
+    story: list[Flowable] = []
+    for number, packet in enumerate(packets):
+        for part, (footer, flowables) in enumerate(_parts(packet, practice, styles, width)):
+            letterhead = Letterhead(
+                practice,
+                page_width=page_width,
+                language=packet.language,
+                footer_text=footer,
+                later_header_text=packet.patient_name.strip(),
+            )
+            # Only the letter carries the full letterhead: the pages after it belong to the
+            # same packet, under the slim header (quicker to draw, and one sheet less of logo).
+            full = part == 0
+            first_height = letterhead.first_page_height if full else LATER_HEADER_HEIGHT
+            draw_first = letterhead.draw_first_page if full else letterhead.draw_later_page
+            name = f"{number}.{part}"
+            templates += [
+                PageTemplate(
+                    f"{name}.first",
+                    [
+                        Frame(
+                            MARGIN,
+                            FOOTER_HEIGHT,
+                            width,
+                            page_height - first_height - FOOTER_HEIGHT,
+                            0,
+                            0,
+                            0,
+                            0,
+                        )
+                    ],
+                    onPage=_on_page(draw_first, number),
+                    autoNextPageTemplate=f"{name}.later",
+                ),
+                PageTemplate(
+                    f"{name}.later",
+                    [
+                        Frame(
+                            MARGIN,
+                            FOOTER_HEIGHT,
+                            width,
+                            page_height - LATER_HEADER_HEIGHT - FOOTER_HEIGHT,
+                            0,
+                            0,
+                            0,
+                            0,
+                        )
+                    ],
+                    onPage=_on_page(letterhead.draw_later_page, number),
+                ),
+            ]
+            if story:
+                story += [NextPageTemplate(f"{name}.first"), PageBreak()]
+            story += flowables
+    document.addPageTemplates(templates)
+    pages_of: list[int] = []
+
+    def canvas(*args: Any, **kwargs: Any) -> _PacketCanvas:
+        return _PacketCanvas(*args, pages_of=pages_of, **kwargs)
+
+    document.build(story, canvasmaker=canvas)
+    return buffer.getvalue(), pages_of
+
+
+def _with_appendices(main: bytes, pages_of: list[int], packets: Sequence[PacketContent]) -> bytes:
+    """Each packet's pages, then its appendix's pages."""
+    from pypdf import PdfReader, PdfWriter
+
+    reader = PdfReader(io.BytesIO(main))
+    writer = PdfWriter()
+    writer.add_metadata(reader.metadata or {})
+    for number, packet in enumerate(packets):
+        for index, packet_of_page in enumerate(pages_of):
+            if packet_of_page == number:
+                writer.add_page(reader.pages[index])
+        if packet.appendix:
+            for page in PdfReader(io.BytesIO(packet.appendix)).pages:
+                writer.add_page(page)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def render_packets(
+    packets: Sequence[PacketContent],
+    practice: PracticeDetails,
+    *,
+    large_print: bool = False,
+    page_size: PageSize = "letter",
+    invariant: bool = True,
+) -> bytes:
+    """One PDF holding ``packets`` in order (one packet: the patient's own file)."""
+    if not packets:
+        raise ValueError("no packets to render")
+    styles = document_styles(large_print)
+    main, pages_of = _render_main(packets, practice, styles, PAGE_SIZES[page_size], invariant)
+    if not any(packet.appendix for packet in packets):
+        return main
+    return _with_appendices(main, pages_of, packets)

@@ -1,0 +1,91 @@
+"""A day of appointments for the packet tests: hostile names, Spanish, history, requests."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from frontdesk.domain.request_states import RequestState
+from frontdesk.services import history, patients, requests, scheduling
+from frontdesk.services.context import ServiceContext
+from frontdesk.services.history import ImagingForm, SurgeryForm
+from frontdesk.services.patients import PatientForm
+from frontdesk.services.requests import IntakeForm
+from frontdesk.services.scheduling import AppointmentData, BookingForm
+from tests.scheduling.conftest import Practice, at, make_practice, next_weekday
+
+HOSTILE_FIRST = "O'Connor & Sons <b>"
+HOSTILE_LAST = "Zoë Nguyễn Thị"
+SPANISH_FIRST = "María José"
+SPANISH_LAST = "Núñez-García"
+
+
+@dataclass(frozen=True)
+class PacketDay:
+    clinic: Practice
+    day: date
+    spanish: AppointmentData  # new consultation, lumbar MRI report only, 2021 surgery
+    hostile: AppointmentData  # follow-up, failed-back request from intake
+    other_provider: AppointmentData  # Lindqvist, no request
+
+
+def make_packet_day(context: ServiceContext) -> PacketDay:
+    clinic = make_practice(context, patient_count=4)
+    day = next_weekday(0)  # Monday: both surgeons work
+    maria = patients.create_patient(
+        context,
+        PatientForm(
+            first_name=SPANISH_FIRST,
+            last_name=SPANISH_LAST,
+            date_of_birth="3/4/1961",
+            preferred_language="Spanish",
+            address_line1="12 Calle Luna",
+            city="Springfield",
+            state="IL",
+            postal_code="62701",
+        ),
+        allow_duplicates=True,
+    )
+    history.add_imaging(
+        context,
+        maria.id,
+        ImagingForm(
+            modality="mri",
+            regions=("lumbar",),
+            date="May 2024",
+            report_received_on=date(2024, 6, 1),
+        ),
+    )
+    history.add_surgery(context, maria.id, SurgeryForm(procedure="laminectomy", date="2021"))
+    hostile = patients.create_patient(
+        context,
+        PatientForm(first_name=HOSTILE_FIRST, last_name=HOSTILE_LAST, date_of_birth="1/2/1970"),
+        allow_duplicates=True,
+    )
+    request = requests.create_request(
+        context,
+        IntakeForm(
+            patient_id=hostile.id,
+            phone="(217) 555-0123",
+            reason="Pain after fusion",
+            category="failed_back",
+            prior_surgery=True,
+            prior_surgery_count=1,
+            prior_surgery_last_year=2019,
+        ),
+    )
+    requests.transition(context, request.id, RequestState.READY_TO_SCHEDULE)
+    new = clinic.type_id("New consultation")
+    spanish = scheduling.book(
+        context, BookingForm(maria.id, clinic.okafor, new, at(day, 8, 0), reason="Back pain")
+    )
+    follow_up = clinic.type_id("Follow-up")
+    hostile_appointment = scheduling.book(
+        context,
+        BookingForm(hostile.id, clinic.okafor, follow_up, at(day, 9, 0), request_id=request.id),
+    )
+    other = scheduling.book(
+        context,
+        BookingForm(clinic.patients[0].id, clinic.lindqvist, follow_up, at(day, 10, 0)),
+    )
+    return PacketDay(clinic, day, spanish, hostile_appointment, other)

@@ -1,0 +1,224 @@
+"""Pre-visit packets: what each packet says, page numbering, the print log, all or nothing."""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from frontdesk.domain.progress import Cancelled
+from frontdesk.services import handout_prints, packets, settings
+from frontdesk.services.context import ServiceContext
+from frontdesk.services.packets import PacketOptions
+from tests.documents.pdfs import all_text, dark_share, first_page_image, page_texts
+from tests.handouts.packet_fixtures import (
+    HOSTILE_FIRST,
+    HOSTILE_LAST,
+    SPANISH_FIRST,
+    SPANISH_LAST,
+    PacketDay,
+    make_packet_day,
+)
+
+
+@pytest.fixture
+def packet_day(home: Path, context: ServiceContext) -> PacketDay:
+    return make_packet_day(context)
+
+
+def flat(text: str) -> str:
+    """Text as one line: extracted lines wrap wherever the page did."""
+    return " ".join(text.split())
+
+
+def footer_numbers(pdf: bytes) -> list[tuple[int, int]]:
+    found = []
+    for text in page_texts(pdf):
+        match = re.search(r"(?:Page|Página) (\d+) (?:of|de) (\d+)", text)
+        assert match is not None, text
+        found.append((int(match[1]), int(match[2])))
+    return found
+
+
+def test_each_packet_says_what_that_patient_needs(
+    packet_day: PacketDay, context: ServiceContext
+) -> None:
+    batch = packets.build_packets(context, packet_day.day)
+    by_appointment = {packet.appointment_id: packet for packet in batch.packets}
+    assert list(by_appointment) == [
+        packet_day.spanish.id,
+        packet_day.hostile.id,
+        packet_day.other_provider.id,
+    ]
+
+    spanish = by_appointment[packet_day.spanish.id]
+    text = flat(all_text(spanish.pdf))
+    assert spanish.language == "es"
+    assert f"{SPANISH_FIRST} {SPANISH_LAST}" in text
+    assert "Su cita está confirmada" in text
+    assert "12 Calle Luna" in text and "Springfield, IL 62701" in text
+    assert (
+        "Tenemos el informe de su resonancia magnética lumbar de mayo de 2024, pero no las "
+        "imágenes: por favor traiga el disco" in text
+    )
+    assert "Por favor traiga el informe operatorio de su cirugía de 2021" in text
+    assert "Cómo prepararse para su consulta de columna" in text
+    # A new consultation carries the surgeon's summary, numbered as its own document.
+    assert spanish.summary_included
+    assert "History summary for the surgeon" in text
+    numbers = footer_numbers(spanish.pdf)
+    assert numbers[-1] == (1, 1)
+    letter_and_handouts = numbers[:-1]
+    count = len(letter_and_handouts)
+    assert letter_and_handouts == [(n, count) for n in range(1, count + 1)]
+    assert "Página 1 de" in page_texts(spanish.pdf)[0]
+
+    hostile = by_appointment[packet_day.hostile.id]
+    text = flat(all_text(hostile.pdf))
+    assert hostile.language == "en"
+    assert f"Dear {HOSTILE_FIRST} {HOSTILE_LAST}," in text  # as typed: no markup, no boxes
+    assert "Please bring your 2019 operative report." in text
+    assert not hostile.summary_included  # a follow-up
+    assert "History summary for the surgeon" not in text
+    given = [h.handout_id for h in hostile.handouts]
+    # "Preparing" first, then the failed-back category's own handouts (not the general ones).
+    assert given[0] == "preparing-for-consultation"
+    assert {"failed-back-syndrome", "pseudarthrosis", "adjacent-segment-disease"} <= set(given)
+    assert "mri-ct-scan" not in given
+    numbers = footer_numbers(hostile.pdf)
+    assert numbers == [(n, len(numbers)) for n in range(1, len(numbers) + 1)]
+
+    plain = by_appointment[packet_day.other_provider.id]
+    assert "We have no scans or reports from other doctors for you yet" in flat(all_text(plain.pdf))
+    assert [h.handout_id for h in plain.handouts] == ["preparing-for-consultation"]
+
+
+def test_first_page_is_not_blank(packet_day: PacketDay, context: ServiceContext, tmp_path: Path):
+    batch = packets.build_packets(context, packet_day.day, [packet_day.clinic.okafor])
+    image = first_page_image(batch.packets[0].pdf, tmp_path)
+    assert dark_share(image) > 0.01
+
+
+def test_provider_filter_and_large_print(packet_day: PacketDay, context: ServiceContext) -> None:
+    batch = packets.build_packets(
+        context,
+        packet_day.day,
+        [packet_day.clinic.lindqvist],
+        PacketOptions(large_print=True, note="Bring your walker, please."),
+    )
+    assert [p.appointment_id for p in batch.packets] == [packet_day.other_provider.id]
+    text = flat(all_text(batch.packets[0].pdf))
+    assert "Bring your walker, please." in text
+    assert all(h.large_print for h in batch.packets[0].handouts)
+
+
+def test_saving_writes_every_file_and_logs_every_handout(
+    packet_day: PacketDay, context: ServiceContext, tmp_path: Path
+) -> None:
+    folder = tmp_path / "packets"
+    saved = packets.make_packets(context, packet_day.day, folder)
+    names = sorted(path.name for path in folder.iterdir())
+    assert names == sorted(path.name for path in saved.files)
+    assert len(names) == 3 and not any(name.startswith(".") for name in names)
+    assert "0900" in names[1] and "O'Connor & Sons _b_" in names[1]
+
+    records = handout_prints.prints_for_patient(context, packet_day.hostile.patient_id)
+    hostile = next(p for p in saved.batch.packets if p.appointment_id == packet_day.hostile.id)
+    assert sorted(r.handout_id for r in records) == sorted(h.handout_id for h in hostile.handouts)
+    target = next(path for path in saved.files if "0900" in path.name)
+    assert {r.destination for r in records} == {f"saved: {target.name}"}
+    assert saved.logged == saved.batch.handout_count
+
+
+def test_an_existing_file_is_never_overwritten(
+    packet_day: PacketDay, context: ServiceContext, tmp_path: Path
+) -> None:
+    folder, only = tmp_path / "out", [packet_day.clinic.lindqvist]
+    first = packets.make_packets(context, packet_day.day, folder, only)
+    again = packets.make_packets(context, packet_day.day, folder, only)
+    assert first.files[0].exists() and again.files[0].exists()
+    assert again.files[0].name.endswith(" (2).pdf")
+
+
+def test_cancel_leaves_no_file_and_no_log(
+    packet_day: PacketDay, context: ServiceContext, tmp_path: Path
+) -> None:
+    calls = []
+
+    def progress(done: int, total: int) -> bool:
+        calls.append((done, total))
+        return done < 2  # cancel after the second packet
+
+    with pytest.raises(Cancelled):
+        packets.make_packets(context, packet_day.day, tmp_path / "out", progress=progress)
+    assert calls[-1] == (2, 3)
+    assert not (tmp_path / "out").exists() or list((tmp_path / "out").iterdir()) == []
+    assert handout_prints.prints_for_patient(context, packet_day.hostile.patient_id) == []
+
+
+def test_a_failed_log_leaves_no_file(
+    packet_day: PacketDay,
+    context: ServiceContext,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    batch = packets.build_packets(context, packet_day.day)
+    real = handout_prints.record_given_in
+    seen = []
+
+    def fail_on_the_fifth(*args: object, **kwargs: object) -> object:
+        seen.append(1)
+        if len(seen) == 5:
+            raise OSError(28, "No space left on device")
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(handout_prints, "record_given_in", fail_on_the_fifth)
+    with pytest.raises(Exception, match="No space left"):
+        packets.save_packets(context, batch, tmp_path / "out")
+    assert list((tmp_path / "out").iterdir()) == []  # neither packets nor temporary files
+    for packet in batch.packets:  # the first four rows were rolled back with the rest
+        assert handout_prints.prints_for_patient(context, packet.patient_id) == []
+
+
+def test_combined_pdf_numbers_each_packet_on_its_own(
+    packet_day: PacketDay, context: ServiceContext, tmp_path: Path
+) -> None:
+    saved = packets.make_packets(
+        context, packet_day.day, tmp_path / "out", options=PacketOptions(combined=True)
+    )
+    (path,) = saved.files
+    assert path.name.startswith("Pre-visit packets ") and "all providers" in path.name
+    pdf = path.read_bytes()
+    singles = packets.build_packets(context, packet_day.day)
+    assert len(page_texts(pdf)) == sum(len(page_texts(p.pdf)) for p in singles.packets)
+    starts = [n for n, (page, _total) in enumerate(footer_numbers(pdf)) if page == 1]
+    # Each packet restarts at page 1 (plus the Spanish packet's summary, numbered alone).
+    assert len(starts) == 4
+    for packet in singles.packets:
+        assert packet.patient_name in all_text(pdf)
+    records = handout_prints.prints_for_patient(context, packet_day.spanish.patient_id)
+    assert records and {r.destination for r in records} == {f"saved: {path.name}"}
+
+
+def test_paper_follows_the_practice_setting(packet_day: PacketDay, context: ServiceContext) -> None:
+    letter = packets.build_packets(context, packet_day.day, [packet_day.clinic.lindqvist])
+    settings.set_setting(context, settings.PAPER_SIZE, "A4")
+    a4 = packets.build_packets(context, packet_day.day, [packet_day.clinic.lindqvist])
+    boxes = [PdfReader(io.BytesIO(b.packets[0].pdf)).pages[0].mediabox for b in (letter, a4)]
+    sizes = [(round(float(box.width)), round(float(box.height))) for box in boxes]
+    assert sizes == [(612, 792), (595, 842)]
+    assert a4.page_size == "a4" and a4.packets[0].handouts[0].page_size == "a4"
+
+
+def test_a_day_without_appointments_is_refused_plainly(
+    packet_day: PacketDay, context: ServiceContext, tmp_path: Path
+) -> None:
+    from datetime import timedelta
+
+    batch = packets.build_packets(context, packet_day.day + timedelta(days=1))
+    assert batch.empty
+    with pytest.raises(Exception, match="no appointments"):
+        packets.save_packets(context, batch, tmp_path)

@@ -1,0 +1,145 @@
+"""The pre-visit packets dialog with real widgets, a real database on both backends and real
+PDFs: save with progress, Cancel leaves nothing, print logs, the area's button opens it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QCoreApplication, QDate
+from PySide6.QtPrintSupport import QPrinter
+from pytestqt.qtbot import QtBot
+
+from frontdesk.domain.progress import Cancelled
+from frontdesk.services import handout_prints, packets
+from frontdesk.services.context import ServiceContext
+from frontdesk.ui.handouts.area import HandoutsArea
+from frontdesk.ui.handouts.packets_dialog import PacketsDialog
+from frontdesk.ui.main_window import ScreenContext
+from frontdesk.ui.runner import Runner
+from tests.handouts.packet_fixtures import PacketDay, make_packet_day
+
+pytestmark = pytest.mark.qt_log_ignore(
+    "This plugin does not support propagateSizeHints",
+    "This plugin does not support raise",
+    "This plugin does not support grabbing the keyboard",
+)
+
+
+@pytest.fixture
+def packet_day(home: Path, context: ServiceContext) -> PacketDay:
+    return make_packet_day(context)
+
+
+@pytest.fixture
+def screen(qtbot: QtBot, context: ServiceContext, home: Path) -> Iterator[ScreenContext]:
+    runner = Runner()
+    yield ScreenContext(context, runner)
+    runner.wait_for_idle()
+    QCoreApplication.processEvents()
+
+
+def open_dialog(qtbot: QtBot, screen: ScreenContext, packet_day: PacketDay) -> PacketsDialog:
+    dialog = PacketsDialog(screen, packet_day.day, packet_day.clinic.okafor)
+    qtbot.addWidget(dialog)
+    with qtbot.waitSignal(dialog.providers_shown, timeout=10_000):
+        dialog.show()
+    return dialog
+
+
+def test_save_builds_every_packet_of_the_day_and_logs_it(
+    qtbot: QtBot,
+    screen: ScreenContext,
+    context: ServiceContext,
+    packet_day: PacketDay,
+    tmp_path: Path,
+) -> None:
+    dialog = open_dialog(qtbot, screen, packet_day)
+    assert dialog.provider_box.currentText() == "Adaeze Okafor, MD"
+    assert dialog.day() == packet_day.day
+    assert dialog.paper.currentData() == "letter"
+    with qtbot.waitSignal(dialog.finished_work, timeout=60_000) as finished:
+        assert dialog.save_to(tmp_path / "out") is not None
+        assert not dialog.save_button.isEnabled()  # no second run while one works
+    kind, text = finished.args
+    assert kind == "saved", text
+    assert "Saved 2 packets" in text
+    assert len(list((tmp_path / "out").iterdir())) == 2  # Okafor's two patients only
+    assert dialog.open_button.isVisible() and dialog.save_button.isEnabled()
+    assert handout_prints.prints_for_patient(context, packet_day.hostile.patient_id)
+
+
+def test_cancel_leaves_no_file_and_says_so(
+    qtbot: QtBot,
+    screen: ScreenContext,
+    context: ServiceContext,
+    packet_day: PacketDay,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    dialog = open_dialog(qtbot, screen, packet_day)
+    dialog.provider_box.setCurrentIndex(0)  # all providers
+    real = packets.build_packets
+
+    def cancelled_after_the_first(*args: object, **kwargs: object) -> object:
+        progress = kwargs["progress"]
+
+        def stop(done: int, total: int) -> bool:
+            progress(done, total)  # type: ignore[operator]
+            if done >= 1:
+                dialog.task.cancel()  # type: ignore[union-attr]  # what Cancel does
+            return not dialog.task.is_cancelled  # type: ignore[union-attr]
+
+        kwargs["progress"] = stop
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(packets, "build_packets", cancelled_after_the_first)
+    with qtbot.waitSignal(dialog.finished_work, timeout=60_000) as finished:
+        dialog.save_to(tmp_path / "out")
+    assert finished.args[0] == "cancelled"
+    assert "nothing was recorded" in finished.args[1]
+    assert not (tmp_path / "out").exists()
+    for patient in (packet_day.spanish.patient_id, packet_day.hostile.patient_id):
+        assert handout_prints.prints_for_patient(context, patient) == []
+    assert dialog.banner.isVisible() and dialog.save_button.isEnabled()
+    assert Cancelled  # the service raises it; the runner turns it into "cancelled"
+
+
+def test_print_logs_the_printer_and_a_long_note_is_refused_next_to_its_field(
+    qtbot: QtBot,
+    screen: ScreenContext,
+    context: ServiceContext,
+    packet_day: PacketDay,
+    tmp_path: Path,
+) -> None:
+    dialog = open_dialog(qtbot, screen, packet_day)
+    dialog.note.setPlainText("x" * 1501)
+    assert dialog.save_to(tmp_path / "out") is None
+    assert dialog.fields.message("note").isVisible()
+    dialog.note.setPlainText("Parking is behind the building.")
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(tmp_path / "printed.pdf"))
+    printer.setResolution(150)
+    with qtbot.waitSignal(dialog.finished_work, timeout=90_000) as finished:
+        dialog.print_to(printer)
+    assert finished.args[0] == "printed", finished.args[1]
+    assert (tmp_path / "printed.pdf").stat().st_size > 10_000
+    records = handout_prints.prints_for_patient(context, packet_day.spanish.patient_id)
+    assert records and {r.destination for r in records} == {"printer: PDF file"}
+
+
+def test_the_handouts_area_opens_the_dialog(
+    qtbot: QtBot, screen: ScreenContext, packet_day: PacketDay
+) -> None:
+    area = HandoutsArea(screen)
+    qtbot.addWidget(area)
+    area.show()
+    assert area.packets_button.isEnabled()
+    dialog = area.open_packets()
+    assert isinstance(dialog, PacketsDialog)
+    qtbot.waitUntil(lambda: dialog.provider_box.count() == 3, timeout=10_000)
+    tomorrow = QDate.currentDate().addDays(1)
+    assert dialog.day_edit.date() == tomorrow
+    dialog.close()

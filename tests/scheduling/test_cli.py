@@ -1,0 +1,270 @@
+"""`frontdesk appointments book|find|list|cancel` and `schedule export-ics`: output, JSON that
+books as-is, names for providers and types, exit codes and one-line refusals; both backends."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+from icalendar import Calendar
+
+from frontdesk.cli.main import run
+from frontdesk.domain.scheduling import AppointmentStatus
+from frontdesk.services import practice, scheduling
+from frontdesk.services.practice import ProviderForm
+from frontdesk.services.scheduling import BookingForm
+from tests.scheduling.conftest import CHICAGO, Practice, at, next_weekday
+
+MONDAY = next_weekday(0)
+THURSDAY = next_weekday(3)
+
+
+def cli(database_url: str, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = run(["--database", database_url, *args])
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def one_line(err: str) -> str:
+    """A refusal is one line on stderr, never a traceback."""
+    assert "Traceback" not in err
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    return lines[0]
+
+
+def test_find_json_books_as_is(
+    database_url: str, clinic: Practice, capsys: pytest.CaptureFixture[str]
+) -> None:
+    after = at(MONDAY, 0).isoformat()
+    code, out, _ = cli(
+        database_url,
+        capsys,
+        *("appointments", "find", "--type", "new consultation", "--provider", "okafor"),
+        *("--after", after, "--limit", "3", "--json"),
+    )
+    assert code == 0
+    slots = json.loads(out)
+    assert len(slots) == 3
+    first = slots[0]
+    assert first["provider"] == "Adaeze Okafor, MD" and first["location"] == "Main office"
+    assert datetime.fromisoformat(first["start"]) == at(MONDAY, 8)
+    assert first["start"].endswith(("-06:00", "-05:00"))  # with its offset
+    code, out, _ = cli(
+        database_url,
+        capsys,
+        *("appointments", "book", "--patient", clinic.patients[0].mrn),
+        *("--provider", first["provider"], "--location", first["location"]),
+        *("--type", "New consultation", "--start", first["start"], "--json"),
+        *("--reason", "Failed fusion"),
+    )
+    assert code == 0
+    booked = json.loads(out)
+    assert booked["start"] == first["start"] and booked["end"] == first["end"]
+    assert booked["status"] == "booked" and booked["patient"]["mrn"] == clinic.patients[0].mrn
+    # The booked time is no longer offered.
+    code, out, _ = cli(
+        database_url,
+        capsys,
+        *("appointments", "find", "--type", "New consultation", "--provider", "Okafor"),
+        *("--after", after, "--limit", "1", "--json"),
+    )
+    assert json.loads(out)[0]["start"] != first["start"]
+
+
+def test_book_reads_a_naive_time_on_the_practice_clock_and_prints_the_appointment(
+    database_url: str, clinic: Practice, capsys: pytest.CaptureFixture[str]
+) -> None:
+    start = f"{THURSDAY.isoformat()}T14:00"
+    code, out, _ = cli(
+        database_url,
+        capsys,
+        *("appointments", "book", "--patient", clinic.patients[1].mrn.lower()),
+        *("--provider", str(clinic.okafor), "--type", str(clinic.type_id("Follow-up"))),
+        *("--start", start),
+    )
+    assert code == 0
+    assert out.startswith("Booked appointment ")
+    assert "14:00–14:15 Follow-up with Adaeze Okafor, MD at Second office" in out
+    assert "O'Connor, Seán" in out
+    (item,) = scheduling.day_appointments(clinic.context, THURSDAY)
+    assert item.start == datetime.fromisoformat(start).replace(tzinfo=CHICAGO)
+
+
+def test_a_time_just_booked_is_refused_in_one_line(
+    database_url: str, clinic: Practice, capsys: pytest.CaptureFixture[str]
+) -> None:
+    base = ("appointments", "book", "--provider", "okafor", "--type", "new consultation")
+    start = at(MONDAY, 9).isoformat()
+    assert (
+        cli(database_url, capsys, *base, "--patient", clinic.patients[0].mrn, "--start", start)[0]
+        == 0
+    )
+    later = at(MONDAY, 9, 30).isoformat()
+    code, out, err = cli(
+        database_url, capsys, *base, "--patient", clinic.patients[1].mrn, "--start", later
+    )
+    assert code == 1 and out == ""
+    assert "just booked" in one_line(err)
+
+
+def test_outside_availability_needs_overbook(
+    database_url: str, clinic: Practice, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = (
+        *("appointments", "book", "--patient", clinic.patients[0].mrn, "--provider", "Okafor"),
+        *("--type", "Follow-up", "--start", f"{MONDAY.isoformat()}T15:00"),
+        *("--location", "main office", "--json"),
+    )
+    code, _, err = cli(database_url, capsys, *args)
+    line = one_line(err)
+    assert code == 1
+    assert "no availability" in line and "--overbook" in line and "?" not in line
+    code, out, _ = cli(database_url, capsys, *args, "--overbook")
+    assert code == 0 and json.loads(out)["overbooked"] is True
+
+
+def test_list_a_day_and_cancel_one(
+    database_url: str, clinic: Practice, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ids = [
+        scheduling.book(
+            clinic.context,
+            BookingForm(
+                patient_id=clinic.patients[index].id,
+                provider_id=provider,
+                type_id=clinic.type_id("Follow-up"),
+                start=at(MONDAY, hour),
+            ),
+        ).id
+        for index, provider, hour in [(0, clinic.okafor, 8), (2, clinic.lindqvist, 10)]
+    ]
+    code, out, _ = cli(database_url, capsys, "appointments", "list", "--date", MONDAY.isoformat())
+    assert code == 0
+    lines = out.strip().splitlines()
+    assert lines[-1] == "2 appointments"
+    assert "08:00–08:15" in lines[0] and "Núñez-García, María José" in lines[0]
+    assert "Nguyễn Thị, Hoa" in lines[1] and "Erik Lindqvist, MD" in lines[1]
+    code, out, err = cli(
+        database_url,
+        capsys,
+        *("appointments", "cancel", str(ids[0]), "--reason", "Feeling better", "--by"),
+        "practice",
+    )
+    assert code == 0 and out.startswith(f"Cancelled appointment {ids[0]}:")
+    code, out, _ = cli(
+        database_url,
+        capsys,
+        *("appointments", "list", "--date", MONDAY.isoformat(), "--provider", "Okafor"),
+        "--json",
+    )
+    (item,) = json.loads(out)
+    assert item["status"] == AppointmentStatus.CANCELLED.value
+    assert item["cancelled_by"] == "practice" and item["cancel_reason"] == "Feeling better"
+    code, _, err = cli(
+        database_url, capsys, "appointments", "cancel", str(ids[0]), "--reason", "again"
+    )
+    assert code == 1 and "already cancelled" in one_line(err)
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (["--start", "next monday"], 2, "--start"),
+        (["--provider", "md"], 2, "matches several providers: Erik Lindqvist, MD (id"),
+        (["--provider", "Smith"], 2, "no provider is called 'Smith'"),
+        (["--provider", "99"], 2, "no provider with id 99"),
+        (["--type", "massage"], 2, "no appointment type is called"),
+        (["--location", "Downtown"], 2, "no location is called"),
+        (["--start", "+2years"], 2, "years ahead"),
+        (["--start", "past"], 2, "that day has passed"),
+        (["--patient", "M0999999"], 1, "no patient with MRN M0999999"),
+        (["--provider", "Hill"], 1, "no longer active"),
+        (["--request", "404"], 1, "no consultation request"),
+    ],
+)
+def test_bad_input_and_refusals_are_one_line(
+    database_url: str,
+    clinic: Practice,
+    capsys: pytest.CaptureFixture[str],
+    args: list[str],
+    code: int,
+    message: str,
+) -> None:
+    practice.save_provider(
+        clinic.context, ProviderForm(first_name="Grace", last_name="Hill", active=False)
+    )
+    values = {
+        "--patient": clinic.patients[0].mrn,
+        "--provider": "okafor",
+        "--type": "follow-up",
+        "--start": at(MONDAY, 8).isoformat(),
+    }
+    flags = dict(zip(args[::2], args[1::2], strict=True))
+    special = {
+        "+2years": at(MONDAY + timedelta(days=3 * 366), 8).isoformat(),
+        "past": (datetime.now(CHICAGO) - timedelta(days=2)).replace(microsecond=0).isoformat(),
+    }
+    values.update({key: special.get(value, value) for key, value in flags.items()})
+    argv = ["appointments", "book"] + [part for pair in values.items() for part in pair]
+    got, out, err = cli(database_url, capsys, *argv)
+    assert (got, out) == (code, "")
+    assert message.lower() in one_line(err).lower()
+
+
+def test_export_ics_from_the_command_line(
+    database_url: str, clinic: Practice, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    scheduling.book(
+        clinic.context,
+        BookingForm(
+            patient_id=clinic.patients[0].id,
+            provider_id=clinic.okafor,
+            type_id=clinic.type_id("New consultation"),
+            start=at(MONDAY, 8),
+        ),
+    )
+    target = tmp_path / "okafor.ics"
+    code, out, _ = cli(
+        database_url,
+        capsys,
+        *("schedule", "export-ics", "--provider", "Adaeze Okafor, MD"),
+        *("--from", MONDAY.isoformat(), "--to", (MONDAY + timedelta(days=6)).isoformat()),
+        *("-o", str(target)),
+    )
+    assert code == 0
+    assert "Exported 1 appointment of Adaeze Okafor, MD" in out and "initials only" in out
+    (event,) = Calendar.from_ical(target.read_bytes()).walk("VEVENT")
+    assert str(event["SUMMARY"]) == "New consultation – M.J.N.G."
+    code, _, err = cli(
+        database_url,
+        capsys,
+        *("schedule", "export-ics", "--provider", "okafor", "--from", "2030-01-09"),
+        *("--to", "2030-01-08", "-o", str(target)),
+    )
+    assert code == 2 and "before the first" in one_line(err)
+
+
+def test_the_installed_command_finds_slots_in_its_own_process(
+    database_url: str, clinic: Practice
+) -> None:
+    result = subprocess.run(
+        [
+            *(sys.executable, "-m", "frontdesk", "--database", database_url),
+            *("appointments", "find", "--type", "Follow-up", "--provider", "lindqvist"),
+            *("--limit", "2", "--json"),
+        ],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    slots = json.loads(result.stdout)
+    assert [slot["provider"] for slot in slots] == ["Erik Lindqvist, MD"] * 2
