@@ -68,6 +68,8 @@ class SettingSpec(Generic[T]):
             return text.lower()  # type: ignore[return-value]
         if self.maximum is not None and len(text) > self.maximum:
             raise ValueError(f"at most {self.maximum} characters")
+        if self.minimum is not None and len(text) < self.minimum:
+            raise ValueError("required: this text cannot be empty")
         return text  # type: ignore[return-value]
 
     def format(self, value: T) -> str:
@@ -131,6 +133,7 @@ RED_FLAG_INSTRUCTION = SettingSpec(
     str,
     "Please go to the nearest emergency department now, or call 911. These symptoms can mean "
     "pressure on the nerves that needs treatment today; do not wait for a clinic appointment.",
+    minimum=1,  # a caller with a red flag must always be told something
     maximum=1000,
     help="Shown prominently on the intake form as soon as any red flag is ticked.",
 )

@@ -339,6 +339,13 @@ class _Shots:
 
         render_scheduling(window, admin, self.save, self.settle)
 
+        admin.tabs.setCurrentWidget(admin.practice_rules)
+        self.settle(lambda: admin.practice_rules.loaded)
+        self.save(window, "admin-practice-rules.png")
+        admin.tabs.setCurrentWidget(admin.handout_reviews)
+        self.settle(lambda: admin.handout_reviews.loaded)
+        self.save(window, "admin-handout-reviews.png")
+
         # A conflict: another desk saved the profile after this one loaded it.
         from frontdesk.services import practice
 

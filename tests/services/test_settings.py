@@ -91,3 +91,10 @@ def test_paper_is_letter_or_a4(context: ServiceContext) -> None:
         settings.set_setting(context, settings.PAPER_SIZE, "legal")
     assert error.value.fields == {"documents.paper_size": "choose one of: letter, a4"}
     assert settings.get_setting(context, settings.PAPER_SIZE) == "a4"
+
+
+def test_the_red_flag_instruction_can_never_be_emptied(context: ServiceContext) -> None:
+    with pytest.raises(ValidationError) as error:
+        settings.set_setting(context, settings.RED_FLAG_INSTRUCTION, "   ")
+    assert "cannot be empty" in error.value.fields["requests.red_flag_instruction"]
+    assert settings.get_setting(context, settings.RED_FLAG_INSTRUCTION).startswith("Please go")

@@ -294,7 +294,14 @@ def test_front_desk_staff_see_no_user_management_and_the_services_refuse_it(
         area = AdminArea(screen)
         qtbot.addWidget(area)
         titles = [area.tabs.tabText(index) for index in range(area.tabs.count())]
-        assert titles == ["Practice profile", "Locations", "Providers", "Scheduling"]
+        assert titles == [
+            "Practice profile",
+            "Locations",
+            "Providers",
+            "Scheduling",
+            "Practice rules",
+            "Handout reviews",
+        ]
         assert area.users is None and area.security is None and area.backups is None
         window = MainWindow(screen, QSettings(str(tmp_path / "d.ini"), QSettings.Format.IniFormat))
         qtbot.addWidget(window)

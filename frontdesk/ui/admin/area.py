@@ -1,5 +1,6 @@
-"""The Admin area: tabs for the practice profile, locations, providers, scheduling setup, and
-for those allowed, users, security settings, and backup and restore."""
+"""The Admin area: tabs for the practice profile, locations, providers, scheduling setup,
+practice rules, handout reviews, and for those allowed, users, security settings, and backup
+and restore."""
 
 from __future__ import annotations
 
@@ -8,7 +9,9 @@ from typing import TYPE_CHECKING
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
 from frontdesk.domain.permissions import Permission
+from frontdesk.ui.admin.handout_reviews import HandoutReviewsPanel
 from frontdesk.ui.admin.locations import LocationsPanel
+from frontdesk.ui.admin.practice_rules import PracticeRulesPanel
 from frontdesk.ui.admin.profile_editor import ProfileEditor
 from frontdesk.ui.admin.providers import ProvidersPanel
 from frontdesk.ui.admin.scheduling_setup import SchedulingSetup
@@ -30,12 +33,16 @@ class AdminArea(QWidget):
         self.locations = LocationsPanel(screen)
         self.providers = ProvidersPanel(screen)
         self.scheduling = SchedulingSetup(screen)
+        self.practice_rules = PracticeRulesPanel(screen)  # read-only for non-admins
+        self.handout_reviews = HandoutReviewsPanel(screen)
         self.tabs = QTabWidget()
         self.tabs.setAccessibleName("Admin sections")
         self.tabs.addTab(self.profile, "Practice profile")
         self.tabs.addTab(self.locations, "Locations")
         self.tabs.addTab(self.providers, "Providers")
         self.tabs.addTab(self.scheduling, "Scheduling")
+        self.tabs.addTab(self.practice_rules, "Practice rules")
+        self.tabs.addTab(self.handout_reviews, "Handout reviews")
         # Tabs a role may not use are not built at all (the services refuse them anyway).
         actor = screen.services.actor
         self.users: UsersPanel | None = None
@@ -83,5 +90,7 @@ class AdminArea(QWidget):
 
     def can_close(self) -> bool:
         if not self.profile.can_close():
+            return False
+        if not self.practice_rules.can_close():
             return False
         return self.security is None or self.security.can_close()

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from frontdesk.domain.contact import InvalidValue, format_phone
 from frontdesk.domain.dates import parse_date
 from frontdesk.domain.history_vocab import ImagingModality
+from frontdesk.domain.permissions import Permission
 from frontdesk.domain.request_states import (
     ChecklistKind,
     ClosedReason,
@@ -36,7 +37,7 @@ from frontdesk.domain.request_states import (
     RequestState,
 )
 from frontdesk.domain.visit_preferences import visit_preference
-from frontdesk.services import requests, scheduling_setup
+from frontdesk.services import patients, requests, scheduling_setup
 from frontdesk.services.changes import touches
 from frontdesk.services.requests import RequestDetail, StaffMember
 from frontdesk.ui.connection_monitor import follow_saving_gate, refused_while_paused
@@ -272,6 +273,20 @@ class RequestDetailPanel(QWidget):
         self.appointments = RequestAppointments(screen)
         self.appointments.changed.connect(self._appointment_changed)
 
+        # Handouts for the request's category, in the patient's language --------------------
+        self.handouts_button = QPushButton("G&ive handouts…")
+        self.handouts_button.setToolTip(
+            "Handouts for this request's category in the patient's language, ticked; "
+            "preview, print or save (Alt+I)"
+        )
+        self.handouts_button.clicked.connect(self.give_handouts)
+        self.can_give_handouts = screen.services.actor.can(Permission.PRINT_HANDOUTS)
+        self.handouts_button.setVisible(self.can_give_handouts)
+        self.handouts_dialog: QWidget | None = None
+        handouts_row = QHBoxLayout()
+        handouts_row.addWidget(self.handouts_button)
+        handouts_row.addStretch(1)
+
         # Every change waits while the practice server is unreachable (the reason in the
         # tooltip and, on a click or Enter, in the banner); typed notes stay.
         for button in (
@@ -305,6 +320,7 @@ class RequestDetailPanel(QWidget):
             self.appointments,
         ):
             column.addWidget(widget)
+        column.addLayout(handouts_row)
         column.addLayout(assign_row)
         column.addWidget(checklist_box)
         column.addWidget(contacts_box)
@@ -519,6 +535,33 @@ class RequestDetailPanel(QWidget):
         self.find_dialog = dialog
         dialog.open()
         dialog.search()  # the free times that suit the caller, at once
+
+    def give_handouts(self) -> None:
+        """Open Give handouts with this request's category suggested first (the chart is
+        read off the UI thread; giving itself waits out an outage in the dialog)."""
+        if self.detail is None or not self.can_give_handouts:
+            return
+        if self.handouts_dialog is not None:
+            self.handouts_dialog.raise_()
+            self.handouts_dialog.activateWindow()
+            return
+        r = self.detail.request
+        call = partial(patients.get_patient, self.screen.services, r.patient_id, record_view=False)
+        self.screen.runner.run(
+            call,
+            partial(self._open_handouts, r.id, r.category),
+            lambda message: self.banner.show_message("error", message),
+        )
+
+    def _open_handouts(self, request_id: int, category: Any, patient: Any) -> None:
+        if self.detail is None or self.detail.request.id != request_id:
+            return  # another request was opened meanwhile
+        from frontdesk.ui.handouts.give_dialog import GiveHandoutsDialog
+
+        dialog = GiveHandoutsDialog(self.screen, patient, self, category=category)
+        dialog.finished.connect(lambda _code: setattr(self, "handouts_dialog", None))
+        self.handouts_dialog = dialog
+        dialog.open()
 
     def _booked(self, data: Any) -> None:
         when = f"{data.start.astimezone(self.appointments.zone):%a %m/%d/%Y %H:%M}"

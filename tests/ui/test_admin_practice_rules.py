@@ -1,0 +1,378 @@
+"""Admin → Practice rules and Handout reviews with real widgets, on both databases."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QPlainTextEdit, QSpinBox
+from pytestqt.qtbot import QtBot
+from sqlalchemy import func, select
+
+from frontdesk.db.models import AuditEntry, Setting
+from frontdesk.domain.errors import PermissionDeniedError
+from frontdesk.domain.permissions import Role
+from frontdesk.services import handouts, requests, settings
+from frontdesk.services.context import ServiceContext
+from frontdesk.services.handouts import ReviewState
+from frontdesk.services.settings import (
+    CALENDAR_EXPORT_FULL_NAMES,
+    IMAGING_MAX_AGE_MONTHS,
+    PAPER_SIZE,
+    RED_FLAG_INSTRUCTION,
+    ROUTINE_REQUEST_LIMIT_DAYS,
+    URGENT_REQUEST_LIMIT_DAYS,
+)
+from frontdesk.ui.admin.area import AdminArea
+from frontdesk.ui.admin.handout_reviews import HandoutReviewsPanel
+from frontdesk.ui.admin.practice_rules import PracticeRulesPanel
+from frontdesk.ui.connection_monitor import saving_gate
+from frontdesk.ui.main_window import ScreenContext
+from frontdesk.ui.requests.intake import IntakeDialog
+from frontdesk.ui.runner import Runner
+from tests.conftest import make_actor
+from tests.requests.conftest import maria_intake
+
+pytestmark = pytest.mark.qt_log_ignore(
+    "This plugin does not support propagateSizeHints",
+    "This plugin does not support raise",
+)
+
+NEW_INSTRUCTION = "Hang up and call 911 now. Tell them you have spine symptoms that got worse."
+
+
+@pytest.fixture
+def screen(context: ServiceContext) -> Iterator[ScreenContext]:
+    runner = Runner()
+    yield ScreenContext(context, runner)
+    runner.wait_for_idle()
+    QCoreApplication.processEvents()
+
+
+@pytest.fixture
+def desk(context: ServiceContext) -> ServiceContext:
+    return context.as_actor(make_actor(Role.FRONT_DESK, "desk.john"))
+
+
+def open_panel(qtbot: QtBot, screen: ScreenContext) -> PracticeRulesPanel:
+    panel = PracticeRulesPanel(screen)
+    qtbot.addWidget(panel)
+    panel.resize(1000, 900)
+    panel.show()
+    qtbot.waitUntil(lambda: panel.loaded, timeout=10_000)
+    return panel
+
+
+def saved_and_wait(qtbot: QtBot, panel: PracticeRulesPanel) -> None:
+    qtbot.waitUntil(lambda: not panel.saving and panel.banner.kind != "info", timeout=10_000)
+
+
+def stored(context: ServiceContext) -> tuple[int, int]:
+    """Setting rows and audit entries: both stay the same when nothing was saved."""
+    with context.database.read_sessions() as session:
+        rows = session.scalar(select(func.count()).select_from(Setting)) or 0
+        entries = session.scalar(select(func.count()).select_from(AuditEntry)) or 0
+    return rows, entries
+
+
+def spin(panel: PracticeRulesPanel, key: str) -> QSpinBox:
+    editor = panel.settings[key].editor
+    assert isinstance(editor, QSpinBox)
+    return editor
+
+
+def type_number(qtbot: QtBot, box: QSpinBox, text: str) -> None:
+    box.setFocus()
+    box.selectAll()
+    qtbot.keyClicks(box, text)
+
+
+# --- the form ---------------------------------------------------------------------------------
+
+
+def test_each_setting_has_the_widget_its_kind_needs_with_help_and_default(
+    qtbot: QtBot, screen: ScreenContext
+) -> None:
+    panel = open_panel(qtbot, screen)
+    assert set(panel.settings) == {
+        RED_FLAG_INSTRUCTION.key,
+        URGENT_REQUEST_LIMIT_DAYS.key,
+        ROUTINE_REQUEST_LIMIT_DAYS.key,
+        IMAGING_MAX_AGE_MONTHS.key,
+        PAPER_SIZE.key,
+        CALENDAR_EXPORT_FULL_NAMES.key,
+    }
+    texts = [label.text() for label in panel.findChildren(QLabel)]
+    for heading in ("Consultation requests", "Imaging", "Printing", "Calendar export"):
+        assert heading in texts
+
+    instruction = panel.settings[RED_FLAG_INSTRUCTION.key]
+    assert isinstance(instruction.editor, QPlainTextEdit)
+    assert instruction.editor.toPlainText() == RED_FLAG_INSTRUCTION.default
+    assert instruction.counter.text() == f"{len(RED_FLAG_INSTRUCTION.default)} of 1000 characters"
+    urgent = spin(panel, URGENT_REQUEST_LIMIT_DAYS.key)
+    assert urgent.value() == 1 and urgent.suffix() == " business day"
+    urgent.stepBy(-5)
+    assert urgent.value() == 1  # the arrows stay within the spec's range
+    urgent.stepBy(100)
+    assert urgent.value() == 30 and urgent.suffix() == " business days"
+    assert spin(panel, IMAGING_MAX_AGE_MONTHS.key).value() == 12
+    paper = panel.settings[PAPER_SIZE.key].editor
+    assert isinstance(paper, QComboBox)
+    assert [paper.itemData(i) for i in range(paper.count())] == ["letter", "a4"]
+    assert paper.currentText() == "US Letter"
+    names = panel.settings[CALENDAR_EXPORT_FULL_NAMES.key].editor
+    assert isinstance(names, QCheckBox) and not names.isChecked()
+
+    hints = " ".join(texts)
+    assert "From 1 to 30 business days. Default: 1 business day." in hints
+    assert "From 1 to 120 months. Default: 12 months." in hints
+    assert PAPER_SIZE.help + " Default: US Letter." in hints
+    assert "Default: off." in hints
+    assert "Default: “Please go to the nearest emergency department now" in hints
+    for key in panel.settings:
+        assert panel.settings[key].editor.accessibleName()
+
+
+def test_a_new_red_flag_instruction_is_what_the_intake_form_shows_and_records(
+    qtbot: QtBot, screen: ScreenContext, context: ServiceContext
+) -> None:
+    panel = open_panel(qtbot, screen)
+    editor = panel.settings[RED_FLAG_INSTRUCTION.key].editor
+    assert isinstance(editor, QPlainTextEdit)
+    editor.selectAll()
+    qtbot.keyClicks(editor, NEW_INSTRUCTION)
+    assert panel.is_modified() and panel.undo_button.isEnabled()
+    assert panel.settings[RED_FLAG_INSTRUCTION.key].restore_button.isEnabled()
+    qtbot.keyClick(editor, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    saved_and_wait(qtbot, panel)
+    assert panel.banner.kind == "success", panel.banner.text
+    assert not panel.is_modified()
+    assert settings.get_setting(context, RED_FLAG_INSTRUCTION) == NEW_INSTRUCTION
+
+    intake = IntakeDialog(screen)
+    qtbot.addWidget(intake)
+    qtbot.waitUntil(lambda: intake.red_flags.instruction.text() == NEW_INSTRUCTION, timeout=10_000)
+    request = requests.create_request(context, maria_intake(red_flags=("bladder_bowel",)))
+    assert request.red_flag_instruction == NEW_INSTRUCTION
+
+
+def test_a_limit_out_of_range_is_marked_next_to_it_and_nothing_is_saved(
+    qtbot: QtBot, screen: ScreenContext, context: ServiceContext
+) -> None:
+    panel = open_panel(qtbot, screen)
+    before = stored(context)
+    paper = panel.settings[PAPER_SIZE.key].editor
+    assert isinstance(paper, QComboBox)
+    paper.setCurrentIndex(paper.findData("a4"))  # a good change saved with it, or not at all
+    urgent = spin(panel, URGENT_REQUEST_LIMIT_DAYS.key)
+    type_number(qtbot, urgent, "45")
+    assert urgent.value() == 45  # kept as typed, not silently cut to 30
+    qtbot.keyClick(urgent, Qt.Key.Key_Return)
+    saved_and_wait(qtbot, panel)
+    message = panel.fields.message(URGENT_REQUEST_LIMIT_DAYS.key)
+    assert message.isVisible() and message.text() == "At most 30"
+    assert urgent.accessibleDescription() == "At most 30"
+    assert panel.banner.kind == "error"
+    assert not panel.fields.message(PAPER_SIZE.key).isVisible()
+    assert stored(context) == before
+    assert settings.get_setting(context, URGENT_REQUEST_LIMIT_DAYS) == 1
+    assert settings.get_setting(context, PAPER_SIZE) == "letter"
+    assert urgent.value() == 45 and panel.is_modified()  # what was typed stays to correct
+
+    type_number(qtbot, urgent, "0")
+    panel.save()
+    saved_and_wait(qtbot, panel)
+    assert message.text() == "At least 1" and stored(context) == before
+
+
+def test_paper_size_and_the_calendar_privacy_setting_are_saved_from_the_keyboard(
+    qtbot: QtBot, screen: ScreenContext, context: ServiceContext
+) -> None:
+    panel = open_panel(qtbot, screen)
+    paper = panel.settings[PAPER_SIZE.key].editor
+    assert isinstance(paper, QComboBox)
+    paper.setFocus()
+    qtbot.keyClick(paper, Qt.Key.Key_Down)
+    assert paper.currentData() == "a4"
+    names = panel.settings[CALENDAR_EXPORT_FULL_NAMES.key].editor
+    names.setFocus()
+    qtbot.keyClick(names, Qt.Key.Key_Space)
+    qtbot.keyClick(names, Qt.Key.Key_Return)
+    saved_and_wait(qtbot, panel)
+    assert panel.banner.kind == "success", panel.banner.text
+    assert settings.get_setting(context, PAPER_SIZE) == "a4"
+    assert settings.get_setting(context, CALENDAR_EXPORT_FULL_NAMES) is True
+    assert settings.get_setting(context, URGENT_REQUEST_LIMIT_DAYS) == 1  # untouched
+
+
+def test_restore_default_puts_the_default_back_until_saved(
+    qtbot: QtBot, screen: ScreenContext, context: ServiceContext
+) -> None:
+    settings.save_settings(
+        context, {ROUTINE_REQUEST_LIMIT_DAYS.key: 7, IMAGING_MAX_AGE_MONTHS.key: 6}
+    )
+    panel = open_panel(qtbot, screen)
+    routine = panel.settings[ROUTINE_REQUEST_LIMIT_DAYS.key]
+    assert routine.value() == 7 and routine.restore_button.isEnabled()
+    assert not panel.settings[URGENT_REQUEST_LIMIT_DAYS.key].restore_button.isEnabled()
+    qtbot.mouseClick(routine.restore_button, Qt.MouseButton.LeftButton)
+    assert routine.value() == 3 and not routine.restore_button.isEnabled()
+    assert panel.is_modified()
+    assert settings.get_setting(context, ROUTINE_REQUEST_LIMIT_DAYS) == 7  # not yet saved
+    panel.save()
+    saved_and_wait(qtbot, panel)
+    assert settings.get_setting(context, ROUTINE_REQUEST_LIMIT_DAYS) == 3
+    assert settings.get_setting(context, IMAGING_MAX_AGE_MONTHS) == 6
+
+
+def test_escape_asks_before_discarding_and_only_when_something_changed(
+    qtbot: QtBot, screen: ScreenContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    panel = open_panel(qtbot, screen)
+    urgent = spin(panel, URGENT_REQUEST_LIMIT_DAYS.key)
+    monkeypatch.setattr(panel, "confirm_discard", lambda: pytest.fail("nothing to discard"))
+    qtbot.keyClick(urgent, Qt.Key.Key_Escape)
+    assert panel.can_close()
+
+    answers = [False, True]
+    monkeypatch.setattr(panel, "confirm_discard", lambda: answers.pop(0))
+    type_number(qtbot, urgent, "2")
+    qtbot.keyClick(urgent, Qt.Key.Key_Escape)
+    assert urgent.value() == 2 and panel.is_modified()  # kept
+    qtbot.keyClick(urgent, Qt.Key.Key_Escape)
+    assert urgent.value() == 1 and not panel.is_modified()  # discarded
+    assert answers == []
+
+
+def test_saving_waits_while_the_server_is_unreachable(
+    qtbot: QtBot, screen: ScreenContext, context: ServiceContext
+) -> None:
+    panel = open_panel(qtbot, screen)
+    before = stored(context)
+    type_number(qtbot, spin(panel, IMAGING_MAX_AGE_MONTHS.key), "18")
+    saving_gate().set_allowed(False, "test outage")
+    try:
+        assert not panel.save_button.isEnabled()
+        qtbot.keyClick(spin(panel, IMAGING_MAX_AGE_MONTHS.key), Qt.Key.Key_Return)
+        assert "Saving is paused" in panel.banner.text
+        assert not panel.saving and stored(context) == before
+        assert spin(panel, IMAGING_MAX_AGE_MONTHS.key).value() == 18
+    finally:
+        saving_gate().set_allowed(True)
+    assert panel.save_button.isEnabled()
+    panel.save()
+    saved_and_wait(qtbot, panel)
+    assert settings.get_setting(context, IMAGING_MAX_AGE_MONTHS) == 18
+
+
+def test_front_desk_staff_see_the_practice_rules_read_only(
+    qtbot: QtBot, context: ServiceContext, desk: ServiceContext
+) -> None:
+    settings.save_settings(context, {URGENT_REQUEST_LIMIT_DAYS.key: 2})
+    runner = Runner()
+    try:
+        area = AdminArea(ScreenContext(desk, runner))
+        qtbot.addWidget(area)
+        titles = [area.tabs.tabText(index) for index in range(area.tabs.count())]
+        assert "Practice rules" in titles and "Handout reviews" in titles
+        panel = area.practice_rules
+        qtbot.waitUntil(lambda: panel.loaded, timeout=10_000)
+        assert panel.settings[URGENT_REQUEST_LIMIT_DAYS.key].value() == 2
+        assert "Only an administrator" in panel.banner.text
+        assert panel.save_button.isHidden() and panel.undo_button.isHidden()
+        for field in panel.settings.values():
+            assert field.restore_button.isHidden()
+            if isinstance(field.editor, QPlainTextEdit):
+                assert field.editor.isReadOnly()
+            else:
+                assert not field.editor.isEnabled()
+        panel.save()  # Enter or Ctrl+S from a read-only form does nothing
+        assert not panel.saving
+    finally:
+        runner.wait_for_idle()
+    with pytest.raises(PermissionDeniedError):
+        settings.save_settings(desk, {URGENT_REQUEST_LIMIT_DAYS.key: 5})
+    assert settings.get_setting(context, URGENT_REQUEST_LIMIT_DAYS) == 2
+
+
+# --- handout reviews --------------------------------------------------------------------------
+
+
+def practice_handout(handout_id: str, title: str, reviewed: str, due: str) -> str:
+    return f"""id: {handout_id}
+title: {title}
+language: en
+version: 2
+last reviewed: {reviewed}
+reviewer: Dr. Ana Lindqvist
+review due: {due}
+categories: Failed back / failed fusion syndrome
+---
+# Walk every day
+Walk a little every day. Call {{practice_name}} at {{phones}} if it hurts more.
+"""
+
+
+@pytest.fixture
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A data folder of this test's own, so the practice's handouts stay in this test."""
+    folder = tmp_path / "home"
+    monkeypatch.setenv("FRONTDESK_HOME", str(folder))
+    return folder
+
+
+def test_the_review_list_puts_overdue_first_then_due_soon_then_current(
+    qtbot: QtBot, screen: ScreenContext, home: Path
+) -> None:
+    folder = handouts.create_practice_folder()
+    # Shipped handouts fall due 05/25/2027; on 12/01/2026 they are current.
+    (folder / "own-walking.en.txt").write_text(
+        practice_handout("own-walking", "Walking after surgery", "2026-06-01", "2026-12-20"),
+        encoding="utf-8",
+    )
+    (folder / "own-exercises.en.txt").write_text(
+        practice_handout("own-exercises", "Gentle exercises", "2024-01-10", "2025-01-10"),
+        encoding="utf-8",
+    )
+    panel = HandoutReviewsPanel(screen, today=lambda: dt.date(2026, 12, 1))
+    qtbot.addWidget(panel)
+    panel.show()
+    qtbot.waitUntil(lambda: panel.loaded, timeout=10_000)
+    rows = panel.model.records
+    assert [row.handout.id for row in rows[:2]] == ["own-exercises", "own-walking"]
+    assert [row.state for row in rows[:2]] == [ReviewState.OVERDUE, ReviewState.DUE_SOON]
+    assert all(row.state is None for row in rows[2:]) and len(rows) == 14
+    first = [panel.model.index(0, column).data() for column in range(6)]
+    assert first == [
+        "Gentle exercises",
+        "English",
+        "01/10/2024",
+        "Dr. Ana Lindqvist",
+        "01/10/2025",
+        "Overdue by 690 days",
+    ]
+    assert panel.model.index(1, 5).data() == "Due soon, in 19 days"
+    assert panel.model.index(2, 5).data() == "Current"
+    assert (
+        panel.model.index(0, 0)
+        .data(Qt.ItemDataRole.ToolTipRole)
+        .startswith("The practice's file: ")
+    )
+    assert panel.counts.text() == "14 handouts · 1 overdue for review · 1 due within 30 days."
+    assert str(folder) in panel.folder_label.text()
+    assert "not made yet" not in panel.folder_label.text()
+
+
+def test_the_review_list_says_where_the_missing_practice_folder_will_be(
+    qtbot: QtBot, screen: ScreenContext, home: Path
+) -> None:
+    panel = HandoutReviewsPanel(screen, today=lambda: dt.date(2026, 12, 1))
+    qtbot.addWidget(panel)
+    qtbot.waitUntil(lambda: panel.loaded, timeout=10_000)
+    assert panel.counts.text() == "12 handouts · none overdue · none due within 30 days."
+    assert str(handouts.practice_folder()) in panel.folder_label.text()
+    assert "not made yet" in panel.folder_label.text()
