@@ -99,7 +99,7 @@ AREAS: list[Area] = [
     Area(
         "today",
         "Today",
-        None,
+        "frontdesk.ui.today.area:TodayArea",
         "Today's appointments for each provider, who has arrived, and times freed by "
         "cancellations with the waitlist beside them will appear here.",
     ),
@@ -113,7 +113,7 @@ AREAS: list[Area] = [
     Area(
         "schedule",
         "Schedule",
-        None,
+        "frontdesk.ui.schedule.area:ScheduleArea",
         "The providers' calendars will be here: find the next free time and book visits.",
     ),
     Area(

@@ -18,7 +18,7 @@ from frontdesk.services.context import ServiceContext
 from frontdesk.ui.admin.area import AdminArea
 from frontdesk.ui.main_window import AREAS, AboutDialog, Area, MainWindow, ScreenContext
 from frontdesk.ui.runner import Runner
-from frontdesk.ui.widgets.empty_state import EmptyState
+from frontdesk.ui.today.area import TodayArea
 from tests.conftest import make_actor
 
 # The offscreen platform used by the tests warns when a window's size limits change.
@@ -79,9 +79,7 @@ def test_sidebar_lists_every_area_and_opens_the_one_clicked(
     titles = [window.sidebar.item(row).text() for row in range(window.sidebar.count())]
     assert titles == ["Today", "Requests", "Schedule", "Patients", "Handouts", "Admin", "Audit"]
     assert window.current_key() == "today"
-    today = window.stack.currentWidget()
-    assert isinstance(today, EmptyState)
-    assert "not available yet" in today.title.text()
+    assert isinstance(window.stack.currentWidget(), TodayArea)
 
     admin_row = window.area_keys().index("admin")
     item_rect = window.sidebar.visualItemRect(window.sidebar.item(admin_row))

@@ -1,0 +1,284 @@
+"""The Today area with real widgets on both databases: scenario 5 end to end, the day's
+quick actions and counts, honest empty states, and a freed time someone else just took."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+
+import pytest
+from PySide6.QtCore import QCoreApplication, Qt
+from pytestqt.qtbot import QtBot
+
+from frontdesk.db.models_scheduling import WaitlistEntry
+from frontdesk.domain.scheduling import AppointmentStatus, CancelledBy
+from frontdesk.services import scheduling, waitlist
+from frontdesk.services.context import ServiceContext
+from frontdesk.services.scheduling import AppointmentData, BookingForm
+from frontdesk.services.waitlist import WaitlistForm
+from frontdesk.ui.change_hub import ChangeHub
+from frontdesk.ui.main_window import ScreenContext
+from frontdesk.ui.runner import Runner
+from frontdesk.ui.today.area import TodayArea
+from frontdesk.ui.today.freed_panel import EMPTY_TEXT
+from tests.scheduling.conftest import CHICAGO, Practice, at, make_practice, next_weekday
+
+WAIT_MS = 10_000
+
+pytestmark = pytest.mark.qt_log_ignore(
+    "This plugin does not support propagateSizeHints",
+    "This plugin does not support raise",
+    "This plugin does not support grabbing the keyboard",
+)
+
+
+@pytest.fixture
+def clinic(context: ServiceContext) -> Practice:
+    return make_practice(context, patient_count=4)
+
+
+@pytest.fixture
+def hub(context: ServiceContext) -> Iterator[ChangeHub]:
+    """This workstation's own commits, as the running app delivers them."""
+    started = ChangeHub(context, watch_other_workstations=False)
+    started.start()
+    yield started
+    started.stop()
+
+
+@pytest.fixture
+def screen(qtbot: QtBot, context: ServiceContext, hub: ChangeHub) -> Iterator[ScreenContext]:
+    runner = Runner()
+    yield ScreenContext(context, runner, hub)
+    runner.wait_for_idle()
+    QCoreApplication.processEvents()
+
+
+def open_area(qtbot: QtBot, screen: ScreenContext) -> TodayArea:
+    area = TodayArea(screen)
+    qtbot.addWidget(area)
+    area.resize(1090, 740)
+    with qtbot.waitSignal(area.loaded, timeout=WAIT_MS):
+        area.show()
+    return area
+
+
+def book(
+    clinic: Practice, patient: int, start: datetime, provider: int | None = None, **changes: object
+) -> AppointmentData:
+    return scheduling.book(
+        clinic.context,
+        BookingForm(
+            patient_id=clinic.patients[patient].id,
+            provider_id=provider or clinic.okafor,
+            type_id=clinic.type_id("Follow-up"),
+            start=start,
+            **changes,  # type: ignore[arg-type]
+        ),
+    )
+
+
+def backdate(clinic: Practice, entry_id: int, days: int) -> None:
+    with clinic.context.writing(None) as uow:
+        row = uow.session.get(WaitlistEntry, entry_id)
+        assert row is not None
+        row.added_at = row.added_at - timedelta(days=days)
+        uow.commit()
+
+
+def freed_lines(area: TodayArea) -> list[str]:
+    return [area.freed.times.item(row).text() for row in range(area.freed.times.count())]
+
+
+def test_scenario_5_a_cancellation_is_filled_from_the_waitlist(
+    qtbot: QtBot, screen: ScreenContext, clinic: Practice
+) -> None:
+    thursday = next_weekday(3)
+    later = thursday + timedelta(days=7)
+    cancelled = book(clinic, 0, at(thursday, 10))
+    sean_later = book(clinic, 1, at(later, 9))
+    waitlist.add_to_waitlist(
+        clinic.context,
+        WaitlistForm(patient_id=clinic.patients[2].id, type_id=clinic.type_id("Follow-up")),
+    )
+    sean = waitlist.add_to_waitlist(
+        clinic.context,
+        WaitlistForm(
+            patient_id=clinic.patients[1].id,
+            type_id=clinic.type_id("Follow-up"),
+            urgency="urgent",
+            appointment_id=sean_later.id,
+            note="Can come at short notice",
+        ),
+    )
+    backdate(clinic, sean.id, 21)
+    area = open_area(qtbot, screen)
+    assert area.freed.times_stack.currentWidget() is area.freed.empty
+    assert area.freed.empty.text.text() == EMPTY_TEXT
+
+    # Thursday 7:50: the patient calls and cancels the 10:00; Today shows the freed time.
+    with qtbot.waitSignal(area.loaded, timeout=WAIT_MS):
+        scheduling.cancel(clinic.context, cancelled.id, by=CancelledBy.PATIENT, reason="Work trip")
+    assert area.freed.times_stack.currentWidget() is area.freed.times
+    lines = freed_lines(area)
+    assert len(lines) == 1
+    assert f"{thursday:%m/%d/%Y} 10:00–10:15" in lines[0] and "15 min" in lines[0]
+    assert (
+        "Okafor" in lines[0] and "Main office" in lines[0] and "2 on the waitlist fit" in lines[0]
+    )
+    table = area.freed.matches
+    assert [table.item(row, 0).text() for row in range(table.rowCount())] == [
+        "O'Connor, Seán",
+        "Nguyễn Thị, Hoa",
+    ]
+    assert table.item(0, 1).text() == "(217) 555-0142"
+    assert table.item(0, 2).text() == "Urgent"
+    assert table.item(0, 3).text().startswith("21 days")
+    assert table.item(0, 6).text() == "Can come at short notice"
+    assert table.selected() is not None and table.selected().entry.id == sean.id
+
+    # One key books him: his later appointment moves here and its old time frees in turn.
+    table.setFocus()
+    with qtbot.waitSignal(area.loaded, timeout=WAIT_MS):
+        qtbot.keyClick(table, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: area.banner.kind == "success", timeout=WAIT_MS)
+    assert "Booked O'Connor, Seán" in area.banner.text
+    moved = scheduling.get_appointment(clinic.context, sean_later.id).appointment
+    assert moved.start == at(thursday, 10)
+    qtbot.waitUntil(
+        lambda: [line for line in freed_lines(area) if f"{later:%m/%d/%Y} 09:00" in line] != [],
+        timeout=WAIT_MS,
+    )
+    lines = freed_lines(area)
+    assert len(lines) == 1 and f"{thursday:%m/%d/%Y}" not in lines[0]
+    assert [e.id for e in waitlist.list_waitlist(clinic.context)] != [sean.id]
+    assert sean.id not in [e.id for e in waitlist.list_waitlist(clinic.context)]
+    qtbot.waitUntil(lambda: area.tabs.tabText(1) == "&Waitlist (1)", timeout=WAIT_MS)
+
+
+def test_a_freed_time_someone_just_took_says_so_and_refreshes(
+    qtbot: QtBot, context: ServiceContext, clinic: Practice
+) -> None:
+    runner = Runner()
+    screen = ScreenContext(context, runner)  # no change hub: the refusal itself refreshes
+    thursday = next_weekday(3)
+    cancelled = book(clinic, 0, at(thursday, 10))
+    scheduling.cancel(clinic.context, cancelled.id, by=CancelledBy.PATIENT, reason="Ill")
+    entry = waitlist.add_to_waitlist(
+        clinic.context,
+        WaitlistForm(patient_id=clinic.patients[1].id, type_id=clinic.type_id("Follow-up")),
+    )
+    area = open_area(qtbot, screen)
+    assert len(freed_lines(area)) == 1
+    # The other desk gives the time to someone else first.
+    book(clinic, 3, at(thursday, 10))
+    with qtbot.waitSignal(area.loaded, timeout=WAIT_MS):
+        area.freed.book_button.click()
+    assert area.banner.kind == "error" and "just booked" in area.banner.text
+    assert area.freed.times_stack.currentWidget() is area.freed.empty
+    assert [e.id for e in waitlist.list_waitlist(clinic.context)] == [entry.id]
+    runner.wait_for_idle()
+
+
+def test_the_days_quick_actions_and_counts(
+    qtbot: QtBot, screen: ScreenContext, clinic: Practice
+) -> None:
+    today = datetime.now(CHICAGO).date()
+    first = book(
+        clinic,
+        1,
+        at(today, 0, 5),
+        clinic.lindqvist,
+        allow_outside_availability=True,
+        location_id=clinic.main_office,
+    )
+    second = book(
+        clinic,
+        2,
+        at(today, 0, 30),
+        clinic.lindqvist,
+        allow_outside_availability=True,
+        location_id=clinic.main_office,
+    )
+    area = open_area(qtbot, screen)
+    assert "Booked: 2" in area.counts.text() and "Checked in: 0" in area.counts.text()
+    heading = area.day.tree.topLevelItem(0)
+    assert heading.text(0).startswith("Erik Lindqvist") and heading.childCount() == 2
+    assert heading.child(0).text(1) == "O'Connor, Seán"
+    assert area.arrived.item(0).text() == "Nobody has checked in yet."
+    area.day.select(first.id)
+    buttons = area.day.action_buttons
+    assert buttons[AppointmentStatus.CHECKED_IN].isEnabled()
+    assert not buttons[AppointmentStatus.COMPLETED].isEnabled()
+
+    with qtbot.waitSignal(area.loaded, timeout=WAIT_MS):
+        buttons[AppointmentStatus.CHECKED_IN].click()
+    qtbot.waitUntil(lambda: "Checked in: 1" in area.counts.text(), timeout=WAIT_MS)
+    assert area.arrived.item(0).text().endswith("O'Connor, Seán — Erik Lindqvist, MD (Follow-up)")
+    assert area.day.selected() is not None and area.day.selected().id == first.id
+    assert area.day.selected().status is AppointmentStatus.CHECKED_IN
+    assert buttons[AppointmentStatus.COMPLETED].isEnabled()
+    with qtbot.waitSignal(area.loaded, timeout=WAIT_MS):
+        buttons[AppointmentStatus.COMPLETED].click()
+    qtbot.waitUntil(lambda: "Completed: 1" in area.counts.text(), timeout=WAIT_MS)
+
+    area.day.select(second.id)
+    with qtbot.waitSignal(area.loaded, timeout=WAIT_MS):
+        buttons[AppointmentStatus.NO_SHOW].click()
+    qtbot.waitUntil(lambda: "No-show: 1" in area.counts.text(), timeout=WAIT_MS)
+    assert "Booked: 0" in area.counts.text()
+    statuses = {a.id: a.status for a in scheduling.day_appointments(clinic.context, today)}
+    assert statuses == {first.id: AppointmentStatus.COMPLETED, second.id: AppointmentStatus.NO_SHOW}
+    assert area.day.selected() is not None
+    assert area.day.selected().status is AppointmentStatus.NO_SHOW
+    assert not any(button.isEnabled() for button in buttons.values())
+
+
+def test_an_empty_day_says_what_to_do(
+    qtbot: QtBot, screen: ScreenContext, clinic: Practice
+) -> None:
+    area = open_area(qtbot, screen)
+    assert area.day.stack.currentWidget() is area.day.empty
+    assert "No appointments today" in area.day.empty.title.text()
+    assert area.freed.times_stack.currentWidget() is area.freed.empty
+    assert "Booked: 0" in area.counts.text()
+    assert area.title.text().startswith("Today · ")
+    assert not area.freed.book_button.isEnabled()
+
+
+def test_nothing_is_clipped_at_1280_by_800(
+    qtbot: QtBot, screen: ScreenContext, clinic: Practice
+) -> None:
+    area = open_area(qtbot, screen)
+    # The area's share of a 1280x800 window (sidebar 190, title and status bars).
+    area.resize(1090, 720)
+    assert area.minimumSizeHint().width() <= 1090
+    assert area.minimumSizeHint().height() <= 720
+    # At 150% a 1280x800 display is 853x533 logical pixels: the area gets about 660x470.
+    assert area.minimumSizeHint().width() <= 660
+    assert area.minimumSizeHint().height() <= 470
+
+
+def test_enter_opens_the_highlighted_appointment(
+    qtbot: QtBot, screen: ScreenContext, clinic: Practice
+) -> None:
+    from frontdesk.ui.schedule.appointment_dialog import AppointmentDialog
+
+    today = datetime.now(CHICAGO).date()
+    booked = book(
+        clinic,
+        1,
+        at(today, 0, 5),
+        clinic.lindqvist,
+        allow_outside_availability=True,
+        location_id=clinic.main_office,
+    )
+    area = open_area(qtbot, screen)
+    assert area.day.select(booked.id)
+    area.day.tree.setFocus()
+    qtbot.keyClick(area.day.tree, Qt.Key.Key_Return)
+    dialog = area.dialog
+    assert isinstance(dialog, AppointmentDialog)
+    qtbot.waitUntil(lambda: dialog.detail is not None, timeout=WAIT_MS)
+    assert dialog.detail is not None and dialog.detail.appointment.id == booked.id
+    dialog.reject()
