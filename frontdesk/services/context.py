@@ -17,6 +17,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from frontdesk.db.engine import Database, describe_connection_error
 from frontdesk.db.models_scheduling import OVERLAP_CONSTRAINT
+from frontdesk.db.types import utcnow
 from frontdesk.domain.actor import Actor
 from frontdesk.domain.errors import (
     BusyError,
@@ -115,6 +116,15 @@ class UnitOfWork:
             [PendingEntry(action, entity, str(entity_id), patient_id, details or {})],
         )
         self.session.info.setdefault("changed_tables", set()).add("audit_entries")
+
+    def stamp(self, row: Any, *, new: bool) -> None:
+        """Who changed an edited record and when (``Edited`` columns), as the actor."""
+        now = utcnow()
+        if new:
+            row.created_at = now
+            row.created_by = self.actor.username
+        row.updated_at = now
+        row.updated_by = self.actor.username
 
     def mark_changed(self, *tables: str) -> None:
         self.session.info.setdefault("changed_tables", set()).update(tables)

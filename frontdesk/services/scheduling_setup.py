@@ -16,7 +16,6 @@ from frontdesk.db.models_scheduling import (
     AvailabilityBlock,
     AvailabilityException,
 )
-from frontdesk.db.types import utcnow
 from frontdesk.domain.contact import clean_text
 from frontdesk.domain.errors import NotFoundError, ValidationError
 from frontdesk.domain.permissions import Permission
@@ -183,15 +182,6 @@ def zone_of(session: Session) -> tzinfo:
     return practice_zone(name or "")
 
 
-def _stamp(uow: UnitOfWork, row: object, *, new: bool) -> None:
-    now = utcnow()
-    if new:
-        row.created_at = now  # type: ignore[attr-defined]
-        row.created_by = uow.actor.username  # type: ignore[attr-defined]
-    row.updated_at = now  # type: ignore[attr-defined]
-    row.updated_by = uow.actor.username  # type: ignore[attr-defined]
-
-
 def _minute(errors: dict[str, str], name: str, value: str | int | None) -> int | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
@@ -302,7 +292,7 @@ def ensure_default_types(uow: UnitOfWork) -> None:
         row = AppointmentType(
             name=name, duration_minutes=minutes, colour=colour, is_new_consultation=is_new
         )
-        _stamp(uow, row, new=True)
+        uow.stamp(row, new=True)
         uow.session.add(row)
     uow.session.flush()
 
@@ -344,7 +334,7 @@ def save_appointment_type(
             raise ValidationError({"name": "another appointment type already has this name"})
         if type_id is None:
             row = AppointmentType(**values)
-            _stamp(uow, row, new=True)
+            uow.stamp(row, new=True)
             uow.session.add(row)
         else:
             row = _get(uow.session, AppointmentType, type_id, "appointment type")
@@ -352,7 +342,7 @@ def save_appointment_type(
             for key, value in values.items():
                 setattr(row, key, value)
             if uow.session.is_modified(row):
-                _stamp(uow, row, new=False)
+                uow.stamp(row, new=False)
         uow.commit()
         return _type_data(row)
 
@@ -462,7 +452,7 @@ def save_availability(
             )
         if block_id is None:
             row = AvailabilityBlock(**values)
-            _stamp(uow, row, new=True)
+            uow.stamp(row, new=True)
             uow.session.add(row)
         else:
             row = _get(uow.session, AvailabilityBlock, block_id, "availability block")
@@ -470,7 +460,7 @@ def save_availability(
             for key, value in values.items():
                 setattr(row, key, value)
             if uow.session.is_modified(row):
-                _stamp(uow, row, new=False)
+                uow.stamp(row, new=False)
         uow.session.flush()
         data = _block_data(row, provider_names(uow.session), location_names(uow.session))
         uow.commit()
@@ -566,7 +556,7 @@ def save_exception(
         values = _validated_exception(uow.session, form)
         if exception_id is None:
             row = AvailabilityException(**values)
-            _stamp(uow, row, new=True)
+            uow.stamp(row, new=True)
             uow.session.add(row)
         else:
             row = _get(uow.session, AvailabilityException, exception_id, "time away")
@@ -574,7 +564,7 @@ def save_exception(
             for key, value in values.items():
                 setattr(row, key, value)
             if uow.session.is_modified(row):
-                _stamp(uow, row, new=False)
+                uow.stamp(row, new=False)
         uow.session.flush()
         data = _exception_data(row, provider_names(uow.session))
         uow.commit()

@@ -26,7 +26,7 @@ from frontdesk.domain.scheduling import (
     parse_weekdays,
 )
 from frontdesk.services import scheduling
-from frontdesk.services.context import ServiceContext, UnitOfWork, retry_when_busy
+from frontdesk.services.context import ServiceContext, retry_when_busy
 from frontdesk.services.practice import check_version
 from frontdesk.services.scheduling import (
     ACTIVE_VALUES,
@@ -349,15 +349,6 @@ def _validated(session: Session, form: WaitlistForm) -> dict[str, object]:
     }
 
 
-def _stamp(uow: UnitOfWork, row: WaitlistEntry, *, new: bool) -> None:
-    now = utcnow()
-    if new:
-        row.created_at = now
-        row.created_by = uow.actor.username
-    row.updated_at = now
-    row.updated_by = uow.actor.username
-
-
 def _one(session: Session, row: WaitlistEntry) -> WaitlistEntryData:
     patient = session.get(Patient, row.patient_id)
     kind = session.get(AppointmentType, row.type_id)
@@ -390,7 +381,7 @@ def add_to_waitlist(context: ServiceContext, form: WaitlistForm) -> WaitlistEntr
                 "change that entry instead"
             )
         row = WaitlistEntry(**values, added_at=utcnow(), is_waiting=True, resolution="")
-        _stamp(uow, row, new=True)
+        uow.stamp(row, new=True)
         uow.session.add(row)
         uow.session.flush()
         data = _one(uow.session, row)
@@ -415,7 +406,7 @@ def update_waitlist_entry(
         for key, value in values.items():
             setattr(row, key, value)
         if uow.session.is_modified(row):
-            _stamp(uow, row, new=False)
+            uow.stamp(row, new=False)
         uow.session.flush()
         data = _one(uow.session, row)
         uow.commit()
@@ -436,7 +427,7 @@ def remove_from_waitlist(
         row.is_waiting = False
         row.resolved_at = utcnow()
         row.resolution = f"Removed: {reason}"[:200]
-        _stamp(uow, row, new=False)
+        uow.stamp(row, new=False)
         uow.session.flush()
         data = _one(uow.session, row)
         uow.commit()
@@ -512,6 +503,6 @@ def _book_from_waitlist(
         row.is_waiting = False
         row.resolved_at = utcnow()
         row.resolution = f"Booked {local:%m/%d/%Y %H:%M} with {data.provider_name}"[:200]
-        _stamp(uow, row, new=False)
+        uow.stamp(row, new=False)
         uow.commit()
         return data
