@@ -38,6 +38,8 @@ from frontdesk.services.changes import EVERYTHING
 from frontdesk.services.context import ServiceContext
 from frontdesk.services.demo_history import generate_histories
 from frontdesk.services.demo_requests import generate_requests
+from frontdesk.services.demo_scheduling import generate_schedule
+from frontdesk.services.history import practice_today
 from frontdesk.services.patients import (
     MAX_TOKENS_LENGTH,
     adjust_term_counts,
@@ -48,7 +50,7 @@ from frontdesk.services.patients import (
 CHUNK = 20_000
 # Bumped whenever the generator changes what a seed produces (benchmarks key their reused
 # databases on it).
-DEMO_FORMAT = 3
+DEMO_FORMAT = 4
 DEMO_USER = "demo"
 PATIENTS = Patient.__table__
 KEYS = patient_search_keys
@@ -807,13 +809,14 @@ def generate(
         raise ValueError("patients must be zero or more")
     context = _resolve(target)
     rng = random.Random(seed)
-    today = today or date.today()
     referrer_count = referrers if referrers is not None else max(20, min(400, patients // 2000))
     started = time.perf_counter()
     report_or_cancel(progress, 0, patients)
     with context.writing(Permission.EDIT_PRACTICE) as uow:
         session = uow.session
         providers, locations = _ensure_practice(session, context.actor)
+        # The practice's day, not the computer's: late evening in Chicago is tomorrow in UTC.
+        today = today or practice_today(session)
         connection = session.connection()
         first_referrer = _add_referrers(connection, rng, context.actor, referrer_count)
         referrer_ids = list(range(first_referrer, first_referrer + referrer_count))
@@ -868,6 +871,7 @@ def generate(
             username=context.actor.username,
             referrer_ids=referrer_ids,
         )
+        generate_schedule(uow, first_patient_id=first_id, patients=patients, seed=seed, today=today)
         if connection.dialect.name == "postgresql":
             for table in ("patients", "referrers"):
                 connection.execute(

@@ -227,3 +227,32 @@ def test_a_patient_timeline_shows_appointments(clinic: Practice) -> None:
     assert "New consultation with Adaeze Okafor, MD" in appointment[0].title
     listed = scheduling.appointments_for_patient(clinic.context, clinic.patients[0].id)
     assert [a.id for a in listed] == [booked.id]
+
+
+def test_the_database_refuses_an_overlap_with_the_longest_appointment(clinic: Practice) -> None:
+    thursday = next_weekday(3)
+    long_day = scheduling.book(
+        clinic.context,
+        consult(
+            clinic,
+            0,
+            at(thursday, 8),
+            end=at(thursday, 16),
+            allow_outside_availability=True,
+            location_id=clinic.main_office,
+        ),
+    )
+    with pytest.raises(SlotTakenError), clinic.context.writing(None) as uow:
+        uow.session.add(
+            Appointment(
+                patient_id=clinic.patients[1].id,
+                provider_id=long_day.provider_id,
+                location_id=long_day.location_id,
+                type_id=long_day.type_id,
+                starts_at=long_day.start + timedelta(hours=7, minutes=45),
+                ends_at=long_day.start + timedelta(hours=8, minutes=30),
+                status="booked",
+                status_changed_at=long_day.start,
+            )
+        )
+        uow.commit()
