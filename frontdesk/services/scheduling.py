@@ -14,13 +14,18 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from frontdesk.db.models import Location, Provider
 from frontdesk.db.models_patients import Patient
 from frontdesk.db.models_requests import ConsultationRequest
-from frontdesk.db.models_scheduling import Appointment, AppointmentEvent, AppointmentType
+from frontdesk.db.models_scheduling import (
+    Appointment,
+    AppointmentEvent,
+    AppointmentType,
+    AvailabilityBlock,
+)
 from frontdesk.db.types import utcnow
 from frontdesk.domain.contact import clean_text, format_phone
 from frontdesk.domain.errors import (
@@ -77,6 +82,9 @@ SEARCH_CHUNK_DAYS = 14
 MAX_CHUNK_DAYS = 56
 DEFAULT_HORIZON_DAYS = 183
 MAX_SLOTS = 200
+# Weekly hours added this recently count as freed time (the Today area, the waitlist).
+NEW_HOURS_DAYS = 7
+SETUP_GRACE = timedelta(hours=1)
 
 
 class OutsideAvailabilityError(RefusedError):
@@ -1249,7 +1257,10 @@ def freed_times(
 
 
 def freed_times_in(session: Session, start: datetime, end: datetime) -> list[FreedTime]:
-    events = session.scalars(
+    """Freed time between ``start`` (now) and ``end`` that is still free: what cancellations,
+    no-shows and moves gave back, and the open time of weekly hours added in the last week."""
+    candidates: list[tuple[int, int, Interval, datetime, str]] = []
+    for event in session.scalars(
         select(AppointmentEvent)
         .where(
             AppointmentEvent.freed_start.is_not(None),
@@ -1257,35 +1268,95 @@ def freed_times_in(session: Session, start: datetime, end: datetime) -> list[Fre
             AppointmentEvent.freed_start < end,
         )
         .order_by(AppointmentEvent.freed_start)
-    ).all()
-    if not events:
+    ):
+        assert event.freed_start is not None and event.freed_end is not None
+        candidates.append(
+            (
+                event.freed_provider_id or 0,
+                event.freed_location_id or 0,
+                Interval(event.freed_start, event.freed_end),
+                event.at,
+                event.description,
+            )
+        )
+    candidates.extend(_new_hours(session, start, end))
+    if not candidates:
         return []
     providers = provider_names(session)
     locations = location_names(session)
-    provider_ids = sorted({event.freed_provider_id for event in events if event.freed_provider_id})
-    earliest = min(event.freed_start for event in events if event.freed_start)
-    latest = max(event.freed_end for event in events if event.freed_end)
-    busy = busy_intervals(session, provider_ids, max(earliest, start), latest)
+    provider_ids = sorted({provider_id for provider_id, *_ in candidates})
+    latest = max(interval.end for _, _, interval, _, _ in candidates)
+    busy = busy_intervals(session, provider_ids, start, latest)
     result: dict[tuple[int, datetime, datetime], FreedTime] = {}
-    for event in events:
-        assert event.freed_start is not None and event.freed_end is not None
-        provider_id = event.freed_provider_id or 0
-        visible = Interval(max(event.freed_start, start), event.freed_end)
+    for provider_id, location_id, interval, freed_at, description in candidates:
+        if interval.end <= start:
+            continue
+        visible = Interval(max(interval.start, start), interval.end)
         for part in subtract([visible], busy.get(provider_id, ())):
             if part.length < timedelta(minutes=5):
                 continue
-            key = (provider_id, part.start, part.end)
-            result[key] = FreedTime(
+            result[(provider_id, part.start, part.end)] = FreedTime(
                 provider_id=provider_id,
                 provider_name=providers.get(provider_id, ""),
-                location_id=event.freed_location_id or 0,
-                location_name=locations.get(event.freed_location_id or 0, ""),
+                location_id=location_id,
+                location_name=locations.get(location_id, ""),
                 start=part.start,
                 end=part.end,
-                freed_at=event.at,
-                description=event.description,
+                freed_at=freed_at,
+                description=description,
             )
     return sorted(result.values(), key=lambda item: (item.start, item.provider_name))
+
+
+def _new_hours(
+    session: Session, start: datetime, end: datetime
+) -> list[tuple[int, int, Interval, datetime, str]]:
+    """The open time, between ``start`` and ``end``, of weekly hours added in the last
+    NEW_HOURS_DAYS days: new availability is freed time for the waitlist too."""
+    recent = session.scalars(
+        select(AvailabilityBlock).where(
+            AvailabilityBlock.created_at >= start - timedelta(days=NEW_HOURS_DAYS)
+        )
+    ).all()
+    if not recent:
+        return []
+    # Hours entered while a provider's week is first set up are not "freed": only hours
+    # added later (an extra clinic, a reopened afternoon) are offered to the waitlist.
+    first_entered = dict(
+        session.execute(
+            select(AvailabilityBlock.provider_id, func.min(AvailabilityBlock.created_at))
+            .where(AvailabilityBlock.provider_id.in_({block.provider_id for block in recent}))
+            .group_by(AvailabilityBlock.provider_id)
+        ).all()
+    )
+    new_blocks = [
+        block
+        for block in recent
+        if block.created_at - first_entered[block.provider_id] > SETUP_GRACE
+    ]
+    if not new_blocks:
+        return []
+    zone = zone_of(session)
+    wanted = {block.id for block in new_blocks}
+    provider_ids = sorted({block.provider_id for block in new_blocks})
+    blocks = [row for row in availability_rows(session, provider_ids) if row.id in wanted]
+    days = _local_days(start, end, zone)
+    exceptions = exception_rows(session, provider_ids, since=days[0], until=days[-1])
+    created = {block.id: block.created_at for block in new_blocks}
+    result = []
+    for block in blocks:
+        for day in days:
+            for open_time in open_times_on(day, block.provider_id, [block], exceptions, zone):
+                result.append(
+                    (
+                        block.provider_id,
+                        block.location_id,
+                        open_time.interval,
+                        created[block.id],
+                        f"New hours: {block.description}",
+                    )
+                )
+    return result
 
 
 # --- the chart's timeline -------------------------------------------------------------------

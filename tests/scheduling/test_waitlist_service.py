@@ -12,7 +12,7 @@ from frontdesk.domain.scheduling import AppointmentStatus, CancelledBy
 from frontdesk.services import scheduling, waitlist
 from frontdesk.services.scheduling import BookingForm
 from frontdesk.services.waitlist import WaitlistForm
-from tests.scheduling.conftest import Practice, at, next_weekday
+from tests.scheduling.conftest import CHICAGO, Practice, at, next_weekday
 
 
 def _book(clinic: Practice, patient: int, start, kind: str = "Follow-up", **changes):  # type: ignore[no-untyped-def]
@@ -171,8 +171,6 @@ def test_bad_waitlist_input_is_refused_by_field(clinic: Practice) -> None:
 def test_a_no_show_frees_its_time_too(clinic: Practice) -> None:
     from datetime import datetime
 
-    from tests.scheduling.conftest import CHICAGO
-
     now = datetime.now(CHICAGO)
     start = (now + timedelta(minutes=30)).replace(second=0, microsecond=0)
     if start.date() != now.date():
@@ -185,3 +183,40 @@ def test_a_no_show_frees_its_time_too(clinic: Practice) -> None:
     assert marked.status is AppointmentStatus.NO_SHOW
     freed = scheduling.freed_times(clinic.context)
     assert [(f.start, f.description) for f in freed] == [(booked.start, "Booked → No-show")]
+
+
+def test_new_weekly_hours_are_offered_to_the_waitlist(clinic: Practice) -> None:
+    from frontdesk.db.models_scheduling import AvailabilityBlock
+    from frontdesk.services import scheduling_setup
+    from frontdesk.services.scheduling_setup import AvailabilityForm
+
+    # The practice's hours were entered at setup: nothing is "freed" by them.
+    assert scheduling.freed_times(clinic.context, days_ahead=14) == []
+    with clinic.context.writing(None) as uow:  # setup happened two days ago
+        for row in uow.session.query(AvailabilityBlock):
+            row.created_at = row.created_at - timedelta(days=2)
+        uow.commit()
+    waitlist.add_to_waitlist(
+        clinic.context,
+        WaitlistForm(
+            patient_id=clinic.patients[1].id,
+            type_id=clinic.type_id("Follow-up"),
+            provider_id=clinic.okafor,
+            weekdays=("wed",),
+        ),
+    )
+    scheduling_setup.save_availability(
+        clinic.context, AvailabilityForm(clinic.okafor, clinic.second_office, 2, "8:00", "10:00")
+    )
+    overview = waitlist.freed_times_with_waitlist(clinic.context, days_ahead=14)
+    assert overview, "the added Wednesday hours are freed time"
+    for item in overview:
+        local = item.freed.start.astimezone(CHICAGO)
+        assert local.weekday() == 2 and local.hour == 8
+        assert item.freed.description.startswith("New hours: Wednesday 08:00–10:00")
+        assert [m.entry.patient_id for m in item.matches] == [clinic.patients[1].id]
+    wednesday = overview[0].freed.start
+    _book(clinic, 0, wednesday + timedelta(minutes=60), location_id=clinic.second_office)
+    after = scheduling.freed_times(clinic.context, days_ahead=14)
+    assert (wednesday, wednesday + timedelta(hours=1)) in [(f.start, f.end) for f in after]
+    assert all(not (f.start <= wednesday + timedelta(minutes=70) < f.end) for f in after)
