@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -20,10 +21,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from frontdesk.domain.errors import FrontDeskError
 from frontdesk.domain.handout_format import LANGUAGE_NAMES, language_code
 from frontdesk.domain.permissions import Permission
 from frontdesk.domain.request_categories import RequestCategory
-from frontdesk.services import handout_prints, handouts
+from frontdesk.services import handout_prints, handouts, packets, scheduling
+from frontdesk.services.changes import touches
 from frontdesk.services.handout_prints import PrintRecord, RenderedHandout, Suggestion
 from frontdesk.services.handouts import HandoutLibrary
 from frontdesk.services.patients import PatientData
@@ -41,7 +44,12 @@ from frontdesk.ui.main_window import ScreenContext
 from frontdesk.ui.style import mark_primary
 from frontdesk.ui.widgets.form import Banner, plain_label
 
+if TYPE_CHECKING:  # ReportLab loads only when something is rendered
+    from frontdesk.documents.handout_pdf import AppointmentDetails
+
 SUGGESTION_ROLE = Qt.ItemDataRole.UserRole + 1
+# The library, the suggestions, the appointment to print and why it cannot be ("" if it can).
+Suggested = tuple[HandoutLibrary, list[Suggestion], "AppointmentDetails | None", str]
 
 
 def suggestion_text(suggestion: Suggestion, preferred_language: str) -> str:
@@ -54,8 +62,24 @@ def suggestion_text(suggestion: Suggestion, preferred_language: str) -> str:
     return text
 
 
+def appointment_sentence(appointment: AppointmentDetails) -> str:
+    """ "Each handout shows the appointment: Monday, June 8, 2026, 9:00 AM with Adaeze
+    Okafor, MD, Main office." (the practice's wall clock, as printed)."""
+    moment = appointment.starts_at
+    hour = moment.hour % 12 or 12
+    when = f"{moment:%A, %B} {moment.day}, {moment.year}, {hour}:{moment.minute:02d} "
+    when += "AM" if moment.hour < 12 else "PM"
+    where = ", ".join(part for part in (appointment.provider, appointment.location) if part)
+    return f"Each handout shows the appointment: {when}" + (f" with {where}." if where else ".")
+
+
 class GiveHandoutsDialog(QDialog):
-    """``given(list[PrintRecord])`` fires after the ticked handouts are printed or saved."""
+    """``given(list[PrintRecord])`` fires after the ticked handouts are printed or saved.
+
+    With ``appointment`` (its details, or an appointment id read off the UI thread and
+    refused if it is another patient's or no longer holds its time) every handout shows the
+    appointment block, and the print log keeps it.
+    """
 
     given = Signal(list)
     suggestions_shown = Signal()
@@ -68,12 +92,18 @@ class GiveHandoutsDialog(QDialog):
         parent: QWidget | None = None,
         *,
         category: RequestCategory | None = None,
+        appointment: AppointmentDetails | int | None = None,
     ) -> None:
         super().__init__(parent)
         self.screen = screen
         self.services = screen.services
         self.patient = patient
         self.category = category
+        # An id is read with the library (and again when appointments change elsewhere), so
+        # a handout never prints a time the appointment no longer has.
+        self.appointment_id = appointment if isinstance(appointment, int) else None
+        self.appointment = None if isinstance(appointment, int) else appointment
+        self.appointment_problem = ""
         self.library: HandoutLibrary | None = None
         self.can_print = self.services.actor.can(Permission.PRINT_HANDOUTS)
         self.setWindowTitle(f"Give handouts — {patient.display_name}")
@@ -94,6 +124,9 @@ class GiveHandoutsDialog(QDialog):
         heading = plain_label(f"Handouts for {patient.display_name} ({patient.mrn})", "pageTitle")
         heading.setWordWrap(True)
         self.language_note = plain_label(language_words, "hint", wrap=True)
+        self.appointment_note = plain_label("", "hint", wrap=True)
+        self.appointment_note.setAccessibleName("Appointment on the handouts")
+        self._show_appointment()
 
         self.list = QListWidget()
         self.list.setAccessibleName("Handouts to give")
@@ -143,6 +176,7 @@ class GiveHandoutsDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(heading)
         layout.addWidget(self.language_note)
+        layout.addWidget(self.appointment_note)
         layout.addWidget(self.banner)
         layout.addWidget(splitter, 1)
         bottom = QHBoxLayout()
@@ -156,21 +190,71 @@ class GiveHandoutsDialog(QDialog):
         watch_saving_gate(self, lambda _allowed: self._update_actions())
         self._update_actions()
         self.resize(1080, 760)
+        if self.appointment_id is not None and screen.changes is not None:
+            screen.changes.changed.connect(self._on_changed)
         screen.runner.run(self._suggest, self._show_suggestions, self._load_failed)
+
+    # The appointment ---------------------------------------------------------------------
+
+    def _read_appointment(self) -> AppointmentDetails | None:
+        """Runs off the UI thread."""
+        if self.appointment_id is None:
+            return self.appointment
+        return packets.appointment_for_handout(self.services, self.appointment_id, self.patient.id)
+
+    def _show_appointment(self) -> None:
+        if self.appointment_problem:
+            self.appointment_note.setText(self.appointment_problem)
+        elif self.appointment is not None:
+            self.appointment_note.setText(appointment_sentence(self.appointment))
+        self.appointment_note.setVisible(
+            self.appointment is not None or bool(self.appointment_problem)
+        )
+
+    def _on_changed(self, tables: frozenset[str]) -> None:
+        if self.isVisible() and touches(tables, scheduling.TABLES):
+            self.screen.runner.run(
+                self._read_appointment, self._appointment_read, self._appointment_refused
+            )
+
+    def _appointment_read(self, appointment: AppointmentDetails | None) -> None:
+        if not still_there(self):
+            return
+        moved = appointment != self.appointment
+        self.appointment, self.appointment_problem = appointment, ""
+        self._show_appointment()
+        self._update_actions()
+        if moved:
+            self.banner.show_message("info", "The appointment changed: the handouts show it now.")
+            self.update_preview()
+
+    def _appointment_refused(self, message: str) -> None:
+        """Cancelled or moved to another chart meanwhile: nothing is given with a stale
+        appointment on it."""
+        if not still_there(self):
+            return
+        self.appointment_problem = f"Not printed on the handouts: {message}"
+        self._show_appointment()
+        self._update_actions()
 
     # Suggestions -------------------------------------------------------------------------
 
-    def _suggest(self) -> tuple[HandoutLibrary, list[Suggestion]]:
+    def _suggest(self) -> Suggested:
+        try:
+            appointment, problem = self._read_appointment(), ""
+        except FrontDeskError as error:  # the handouts still show; giving waits (see why)
+            appointment, problem = None, f"Not printed on the handouts: {error}"
         library = handouts.load_library()
         suggestions = handout_prints.suggest_handouts(
             library, self.patient.preferred_language, self.category
         )
-        return library, suggestions
+        return library, suggestions, appointment, problem
 
-    def _show_suggestions(self, result: tuple[HandoutLibrary, list[Suggestion]]) -> None:
+    def _show_suggestions(self, result: Suggested) -> None:
         if not still_there(self):
             return
-        self.library, suggestions = result
+        self.library, suggestions, self.appointment, self.appointment_problem = result
+        self._show_appointment()
         self.list.blockSignals(True)
         self.list.clear()
         for suggestion in suggestions:
@@ -222,6 +306,7 @@ class GiveHandoutsDialog(QDialog):
         note = self.options.note_text()
         large_print = self.options.is_large_print()
         page_size = self.options.page_size()
+        appointment = self.appointment
 
         def render() -> RenderedHandout:
             return handout_prints.prepare(
@@ -229,6 +314,7 @@ class GiveHandoutsDialog(QDialog):
                 suggestion.handout.id,
                 suggestion.handout.language,
                 patient_id,
+                appointment=appointment,
                 note=note,
                 large_print=large_print,
                 page_size=page_size,
@@ -246,7 +332,7 @@ class GiveHandoutsDialog(QDialog):
 
     def _gives(self) -> RenderCall | None:
         calls = [self._render_call(suggestion) for suggestion in self.ticked()]
-        if not calls:
+        if not calls or self.appointment_problem:  # never a stale appointment on paper
             return None
         return lambda: [call() for call in calls]
 
@@ -254,6 +340,7 @@ class GiveHandoutsDialog(QDialog):
         count = len(self.ticked()) if self.list.count() else 0
         # A handout given is recorded in the chart: paused while the server is unreachable.
         ready = self.can_print and count > 0 and not self.giving.busy and saving_allowed()
+        ready = ready and not self.appointment_problem
         self.print_button.setEnabled(ready)
         self.save_button.setEnabled(ready)
         self.print_button.setText(f"Print {count}…" if count > 1 else "Print…")
@@ -263,6 +350,8 @@ class GiveHandoutsDialog(QDialog):
             hint = "Working…"
         elif not saving_allowed():
             hint = PAUSED_REASON
+        elif self.appointment_problem:
+            hint = "Close and give the handouts again from the chart or the appointment."
         elif count == 0:
             hint = "Tick at least one handout to print or save it."
         else:

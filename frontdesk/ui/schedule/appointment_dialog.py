@@ -20,10 +20,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from frontdesk.domain.permissions import Permission
+from frontdesk.domain.request_categories import RequestCategory
 from frontdesk.domain.scheduling import AppointmentStatus
-from frontdesk.services import scheduling
+from frontdesk.services import patients, requests, scheduling
 from frontdesk.services.changes import touches
 from frontdesk.services.context import ServiceContext
+from frontdesk.services.patients import PatientData
 from frontdesk.services.scheduling import AppointmentData, AppointmentDetail
 from frontdesk.ui.connection_monitor import (
     follow_saving_gate,
@@ -67,6 +70,16 @@ def _read(context: ServiceContext, appointment_id: int) -> tuple[AppointmentDeta
     )
 
 
+def _handout_inputs(
+    context: ServiceContext, item: AppointmentData
+) -> tuple[PatientData, RequestCategory | None]:
+    """The chart and the linked request's category for Give handouts; runs off the UI thread."""
+    patient = patients.get_patient(context, item.patient_id, record_view=False)
+    if item.request_id is None:
+        return patient, None
+    return patient, requests.get_request(context, item.request_id).request.category
+
+
 def status_text(item: AppointmentData) -> str:
     text = item.status.label
     if item.status is AppointmentStatus.CANCELLED and item.cancelled_by is not None:
@@ -103,6 +116,7 @@ class AppointmentDialog(QDialog):
         self._pending_details: tuple[str, str] | None = None
         self.status_buttons: dict[AppointmentStatus, QPushButton] = {}
         self.child_dialog: QDialog | None = None
+        self.handouts_dialog: QDialog | None = None
         self.chart: QWidget | None = None
         self.setWindowTitle("Appointment")
         self.setAccessibleName("Appointment")
@@ -130,10 +144,20 @@ class AppointmentDialog(QDialog):
                 self.chart_button.setToolTip("Open this patient's chart")
                 self.chart_button.setAutoDefault(False)
                 self.chart_button.clicked.connect(self.open_chart)
+                self.handouts_button = QPushButton("Give &handouts…")
+                self.handouts_button.setToolTip(
+                    "Handouts for the request's category in the patient's language, with "
+                    "this appointment printed on them (Alt+H)"
+                )
+                self.handouts_button.setAutoDefault(False)
+                self.handouts_button.clicked.connect(self.give_handouts)
+                self.can_give_handouts = screen.services.actor.can(Permission.PRINT_HANDOUTS)
+                self.handouts_button.setVisible(self.can_give_handouts)
                 row = QHBoxLayout()
                 row.setContentsMargins(0, 0, 0, 0)
                 row.addWidget(value, 1)
                 row.addWidget(self.chart_button)
+                row.addWidget(self.handouts_button)
                 facts.addRow(caption, row)
             else:
                 facts.addRow(caption, value)
@@ -298,6 +322,8 @@ class AppointmentDialog(QDialog):
             allowed and status in (AppointmentStatus.BOOKED, AppointmentStatus.CONFIRMED)
         )
         self.save_button.setEnabled(allowed and detail is not None)
+        # Giving waits out an outage in its own dialog; only the chart must be known here.
+        self.handouts_button.setEnabled(detail is not None)
 
     def _on_changed(self, tables: frozenset[str]) -> None:
         if touches(tables, scheduling.TABLES) and not self.saving:
@@ -462,6 +488,39 @@ class AppointmentDialog(QDialog):
         self.child_dialog = dialog
         dialog.open()
         return dialog
+
+    def give_handouts(self) -> None:
+        """Open Give handouts for this patient, the request's category ticked and the
+        appointment on every handout (a cancelled or missed one is left off)."""
+        if self.detail is None or not self.can_give_handouts:
+            return
+        if self.handouts_dialog is not None:
+            self.handouts_dialog.raise_()
+            self.handouts_dialog.activateWindow()
+            return
+        item = self.detail.appointment
+        self.screen.runner.run(
+            partial(_handout_inputs, self.screen.services, item),
+            partial(self._open_handouts, item),
+            lambda message: self.banner.show_message("error", message),
+        )
+
+    def _open_handouts(
+        self, item: AppointmentData, inputs: tuple[PatientData, RequestCategory | None]
+    ) -> None:
+        if self.handouts_dialog is not None:
+            return  # a second click while the chart was read
+        from frontdesk.ui.handouts.give_dialog import GiveHandoutsDialog
+
+        patient, category = inputs
+        # The id, not the details: the dialog reads it fresh and follows a reschedule.
+        appointment = item.id if item.holds_time else None
+        dialog = GiveHandoutsDialog(
+            self.screen, patient, self, category=category, appointment=appointment
+        )
+        dialog.finished.connect(lambda _code: setattr(self, "handouts_dialog", None))
+        self.handouts_dialog = dialog
+        dialog.open()
 
     def open_chart(self) -> None:
         if self.detail is None:
