@@ -1287,13 +1287,22 @@ def freed_times_in(session: Session, start: datetime, end: datetime) -> list[Fre
     provider_ids = sorted({provider_id for provider_id, *_ in candidates})
     latest = max(interval.end for _, _, interval, _, _ in candidates)
     busy = busy_intervals(session, provider_ids, start, latest)
+    # A scrap shorter than the shortest visit cannot be booked: not worth a line on Today.
+    shortest = timedelta(
+        minutes=session.scalar(
+            select(func.min(AppointmentType.duration_minutes)).where(
+                AppointmentType.active.is_(True)
+            )
+        )
+        or 15
+    )
     result: dict[tuple[int, datetime, datetime], FreedTime] = {}
     for provider_id, location_id, interval, freed_at, description in candidates:
         if interval.end <= start:
             continue
         visible = Interval(max(interval.start, start), interval.end)
         for part in subtract([visible], busy.get(provider_id, ())):
-            if part.length < timedelta(minutes=5):
+            if part.length < shortest:
                 continue
             result[(provider_id, part.start, part.end)] = FreedTime(
                 provider_id=provider_id,
