@@ -6,9 +6,11 @@ import datetime as dt
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
+from functools import lru_cache
+from typing import Literal, Protocol
 
 from reportlab.lib.pagesizes import A4, LETTER
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import (
     BaseDocTemplate,
     Flowable,
@@ -92,6 +94,15 @@ _WORDS = {
 }
 
 
+class ParagraphMaker(Protocol):
+    """Makes a Paragraph: ``Paragraph`` itself, or a maker that parses each text once per
+    run (packets print the same handouts for every patient)."""
+
+    def __call__(
+        self, text: str, style: ParagraphStyle, bulletText: str | None = None
+    ) -> Paragraph: ...
+
+
 @dataclass(frozen=True)
 class AppointmentDetails:
     """An appointment as the patient should read it: local time, names already chosen."""
@@ -133,29 +144,37 @@ def _markup(inlines: Sequence[Inline]) -> str:
     return "".join(parts)
 
 
-def _block(block: Block, styles: DocumentStyles, *, in_box: bool = False) -> Paragraph:
+def _block(
+    block: Block,
+    styles: DocumentStyles,
+    *,
+    in_box: bool = False,
+    paragraph: ParagraphMaker = Paragraph,
+) -> Paragraph:
     text = _markup(block.inlines)
     if block.kind is BlockKind.HEADING:
-        return Paragraph(text, styles.heading)
+        return paragraph(text, styles.heading)
     if block.kind is BlockKind.SUBHEADING:
-        return Paragraph(text, styles.subheading)
+        return paragraph(text, styles.subheading)
     if block.kind is BlockKind.BULLET:
         style = styles.box_bullet if in_box else styles.bullet
-        return Paragraph(text, style, bulletText="•")
-    return Paragraph(text, styles.box_body if in_box else styles.body)
+        return paragraph(text, style, bulletText="•")
+    return paragraph(text, styles.box_body if in_box else styles.body)
 
 
-def _box(box: Box, styles: DocumentStyles, width: float) -> Flowable:
+def _box(
+    box: Box, styles: DocumentStyles, width: float, paragraph: ParagraphMaker = Paragraph
+) -> Flowable:
     """The highlighted box: one table row per block, so a very long box can still split."""
     rows: list[list[Flowable]] = []
     # Table cells ignore a paragraph's spaceBefore/After: the gaps are cell padding instead.
     gaps: list[float] = []
     size = styles.body_size
     if box.title:
-        rows.append([Paragraph(_markup(box.title), styles.box_title)])
+        rows.append([paragraph(_markup(box.title), styles.box_title)])
         gaps.append(0.0)
     for index, block in enumerate(box.blocks):
-        rows.append([_block(block, styles, in_box=True)])
+        rows.append([_block(block, styles, in_box=True, paragraph=paragraph)])
         gaps.append(size * (0.1 if index == 0 or block.kind is BlockKind.BULLET else 0.5))
     gaps[0] = 0.0  # the first row sits on the box's own top padding
     pad = size * 0.8
@@ -191,7 +210,12 @@ def _leads_in(block: Block) -> bool:
     )
 
 
-def _content(body: Sequence[Element], styles: DocumentStyles, width: float) -> list[Flowable]:
+def _content(
+    body: Sequence[Element],
+    styles: DocumentStyles,
+    width: float,
+    paragraph: ParagraphMaker = Paragraph,
+) -> list[Flowable]:
     """Flowables for the handout body.
 
     A heading, or a sentence that introduces a list, is kept on the page of what follows it.
@@ -201,14 +225,14 @@ def _content(body: Sequence[Element], styles: DocumentStyles, width: float) -> l
     previous: BlockKind | None = None
     for element in body:
         if isinstance(element, Box):
-            flowable = _box(element, styles, width)
+            flowable = _box(element, styles, width, paragraph)
             previous = None
         else:
             if previous is BlockKind.BULLET and element.kind is BlockKind.PARAGRAPH:
                 # Bullets sit close together; the text after a list needs air above it.
                 flowables.append(Spacer(1, styles.body_size * 0.45))
             previous = element.kind
-            flowable = _block(element, styles)
+            flowable = _block(element, styles, paragraph=paragraph)
             if _leads_in(element):
                 leading.append(flowable)
                 continue
@@ -289,6 +313,13 @@ def _check_inputs(patient_name: str, note: str) -> None:
 
 def filled_values(handout: Handout, practice: PracticeDetails) -> dict[str, str]:
     """The handout's placeholders ({phones}, {practice_name}...) from the practice profile."""
+    return dict(_practice_values(practice, handout.language))
+
+
+@lru_cache(maxsize=16)
+def _practice_values(practice: PracticeDetails, language: str) -> dict[str, str]:
+    # Formatting the phone numbers is the slow part, and a packet run fills every handout
+    # with the same practice: once per practice and language (callers get a copy).
     return practice_values(
         practice_name=practice.name,
         main_phone=_unbroken_phone(practice.main_phone),
@@ -296,7 +327,7 @@ def filled_values(handout: Handout, practice: PracticeDetails) -> dict[str, str]
         fax=_unbroken_phone(practice.fax),
         website=practice.website,
         address=practice.address,
-        language=handout.language,
+        language=language,
     )
 
 
@@ -320,16 +351,18 @@ def handout_story(
     appointment: AppointmentDetails | None = None,
     note: str = "",
     after_panel: Sequence[Flowable] = (),
+    paragraph: ParagraphMaker = Paragraph,
 ) -> list[Flowable]:
     """The flowables of one personalized handout (title, personal panel, content), for this
     module's render and for documents that bind several handouts together (packets).
-    ``after_panel`` goes between the personal panel and the content."""
+    ``after_panel`` goes between the personal panel and the content; ``paragraph`` makes the
+    paragraphs of the handout's own text (the personal panel is always parsed afresh)."""
     return [
-        Paragraph(markup_escape(handout.title), styles.title),
+        paragraph(markup_escape(handout.title), styles.title),
         _personal_panel(styles, width, handout.language, patient_name, date, appointment, note),
         Spacer(1, styles.body_size * 0.4),
         *after_panel,
-        *_content(fill(handout, filled_values(handout, practice)), styles, width),
+        *_content(fill(handout, filled_values(handout, practice)), styles, width, paragraph),
     ]
 
 

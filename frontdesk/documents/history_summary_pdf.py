@@ -42,6 +42,7 @@ if TYPE_CHECKING:
     from frontdesk.services.history import ImagingData, PatientHistory, SurgeryData
 
 TITLE = "History summary for the surgeon"
+PAGE_SIZE = LETTER  # always letter, as it has always printed (also inside an A4 packet)
 CELL_SIZE = 8.5
 HEADER_BACKGROUND = colors.HexColor("#DCE7EE")
 MISSING_INK = colors.HexColor("#8A1C1C")
@@ -223,26 +224,37 @@ def _patient_panel(history: PatientHistory, styles: DocumentStyles, width: float
 
 def render(history: PatientHistory, practice: PracticeDetails, *, invariant: bool = True) -> bytes:
     """The summary as PDF bytes (letter size; byte-stable for the same inputs by default)."""
-    styles = document_styles(False)
-    cell, head, note = _cell_styles(styles)
-    page_width = LETTER[0]
-    width = page_width - 2 * MARGIN
-    letterhead = Letterhead(
-        practice,
-        page_width=page_width,
-        language="en",
-        footer_text=f"{TITLE}  ·  MRN {history.mrn}  ·  printed {history.today.isoformat()}",
-        later_header_text=f"{history.patient_name}  ·  MRN {history.mrn}",
-    )
+    letterhead = summary_letterhead(history, practice)
     buffer = io.BytesIO()
     document = letterhead_document(
         buffer,
         letterhead,
-        page_size=LETTER,
+        page_size=PAGE_SIZE,
         title=f"{TITLE}: {history.mrn}",
         subject=TITLE,
         invariant=invariant,
     )
+    document.build(summary_story(history), canvasmaker=NumberedCanvas)
+    return buffer.getvalue()
+
+
+def summary_letterhead(history: PatientHistory, practice: PracticeDetails) -> Letterhead:
+    """The letterhead of the summary's pages (in English: it is written for the surgeon)."""
+    return Letterhead(
+        practice,
+        page_width=PAGE_SIZE[0],
+        language="en",
+        footer_text=f"{TITLE}  ·  MRN {history.mrn}  ·  printed {history.today.isoformat()}",
+        later_header_text=f"{history.patient_name}  ·  MRN {history.mrn}",
+    )
+
+
+def summary_story(history: PatientHistory) -> list[Flowable]:
+    """The summary's flowables, for ``render`` and for documents that carry the summary
+    after their own pages (pre-visit packets), on ``PAGE_SIZE`` pages within ``MARGIN``."""
+    styles = document_styles(False)
+    cell, head, note = _cell_styles(styles)
+    width = PAGE_SIZE[0] - 2 * MARGIN
     story: list[Flowable] = [
         Paragraph(markup_escape(TITLE), styles.title),
         _patient_panel(history, styles, width),
@@ -311,5 +323,4 @@ def render(history: PatientHistory, practice: PracticeDetails, *, invariant: boo
         )
     story.append(KeepTogether(block[:3]))
     story.extend(block[3:])
-    document.build(story, canvasmaker=NumberedCanvas)
-    return buffer.getvalue()
+    return story

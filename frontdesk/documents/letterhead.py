@@ -208,6 +208,23 @@ def _wrapped(parts: list[str], separator: str, width: float) -> list[str]:
     return lines
 
 
+@lru_cache(maxsize=16)
+def _detail_lines(practice: PracticeDetails, language: str, width: float) -> tuple[str, ...]:
+    """The letterhead's address, phone and website lines (at most six).
+
+    Cached: a packet run draws one letterhead per part of every packet, and formatting
+    the phone numbers is the slow part."""
+    address = [p.strip() for p in printable(practice.address).splitlines() if p.strip()]
+    phones = practice.phone_line(language)
+    return tuple(
+        [
+            *_wrapped(address, ", ", width),
+            *_wrapped(phones.split(DETAIL_SEPARATOR) if phones else [], DETAIL_SEPARATOR, width),
+            *([practice.website_display] if practice.website else []),
+        ][:6]
+    )
+
+
 class Letterhead:
     """Draws the practice's letterhead on page 1, a slim header after, and every footer."""
 
@@ -229,14 +246,7 @@ class Letterhead:
         self.qr = _qr(practice.website) if practice.website else None
         self.text_left = MARGIN + (self.logo[1] + 14 if self.logo else 0.0)
         self.text_right = page_width - MARGIN - (QR_SIZE + 12 if self.qr else 0.0)
-        width = self.text_right - self.text_left
-        address = [p.strip() for p in printable(practice.address).splitlines() if p.strip()]
-        phones = practice.phone_line(language)
-        self._details = [
-            *_wrapped(address, ", ", width),
-            *_wrapped(phones.split(DETAIL_SEPARATOR) if phones else [], DETAIL_SEPARATOR, width),
-            *([practice.website_display] if practice.website else []),
-        ][:6]
+        self._details = list(_detail_lines(practice, language, self.text_right - self.text_left))
 
     @property
     def block_height(self) -> float:

@@ -11,10 +11,13 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
 
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
@@ -30,11 +33,13 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from frontdesk.documents import history_summary_pdf
 from frontdesk.documents.escape import markup_escape, markup_escape_lines
 from frontdesk.documents.handout_pdf import (
     PAGE_SIZES,
     AppointmentDetails,
     PageSize,
+    ParagraphMaker,
     appointment_time,
     footer_text,
     handout_story,
@@ -59,6 +64,9 @@ from frontdesk.documents.styles import (
 from frontdesk.domain.contact import format_phone
 from frontdesk.domain.handout_format import Handout, practice_values
 from frontdesk.domain.what_to_bring import WhatToBring
+
+if TYPE_CHECKING:
+    from frontdesk.services.history import PatientHistory
 
 ARRIVE_EARLY_MINUTES = 15
 
@@ -159,42 +167,152 @@ class PacketContent:
     preparing: Handout | None  # "Preparing for your spine consultation", if in the library
     handouts: tuple[Handout, ...] = ()
     note: str = ""
-    # A document of its own placed after the packet (the surgeon's history summary).
-    appendix: bytes | None = field(default=None, repr=False)
+    # The surgeon's history summary, placed after the packet as a document of its own
+    # (its own letterhead, letter-size pages and page numbers).
+    history_summary: PatientHistory | None = field(default=None, repr=False)
+
+
+# What Paragraph.wrap leaves on a paragraph (ReportLab 4-5): its line breaks and size.
+# tests/documents/test_packet_pdf_reuse.py fails if a ReportLab update leaves more.
+LAYOUT_ATTRIBUTES = (
+    "width",
+    "height",
+    "_wrapWidths",
+    "blPara",
+    "frags",
+    "_width_max",
+    "_splitLongWordCount",
+    "_hyphenations",
+)
+
+
+class _RunParagraph(Paragraph):
+    """A Paragraph that takes its line breaks from an earlier paragraph of the run with the
+    same text and style laid out at the same width (layout only reads them, as drawing
+    does; the parts a split makes are laid out afresh)."""
+
+    _layouts: dict[float, dict[str, Any]] | None = None
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        layouts = self._layouts
+        if layouts is None:
+            return super().wrap(availWidth, availHeight)
+        known = layouts.get(availWidth)
+        if known is None:
+            size = super().wrap(availWidth, availHeight)
+            layouts[availWidth] = {name: getattr(self, name) for name in LAYOUT_ATTRIBUTES}
+            return size
+        self.__dict__.update(known)
+        return self.width, self.height
+
+
+class ParsedParagraphs:
+    """Makes Paragraphs, parsing and laying out each distinct text once: one per run.
+
+    Every patient's packet prints the same handouts and the letter's same wording, and
+    parsing a paragraph's markup, then breaking it into lines, is most of a packet's time.
+    The parsed fragments and line breaks are shared (layout and drawing only read them);
+    every call still returns a new Paragraph, since a paragraph keeps the layout of the
+    frame it was last placed in.
+    """
+
+    def __init__(self) -> None:
+        # Styles are keys by identity: the stylesheet's are made once per process.
+        self._parsed: dict[
+            tuple[str, ParagraphStyle, str | None],
+            tuple[Paragraph, dict[float, dict[str, Any]]],
+        ] = {}
+
+    def __call__(
+        self, text: str, style: ParagraphStyle, bulletText: str | None = None
+    ) -> Paragraph:
+        key = (text, style, bulletText)
+        known = self._parsed.get(key)
+        if known is None:
+            # The parse only: never placed in a document. Its layouts, by width, follow.
+            known = self._parsed[key] = (Paragraph(text, style, bulletText=bulletText), {})
+        parsed, layouts = known
+        made = _RunParagraph(
+            parsed.text, parsed.style, bulletText=parsed.bulletText, frags=parsed.frags
+        )
+        made._layouts = layouts
+        return made
+
+    def __len__(self) -> int:
+        return len(self._parsed)
 
 
 class _PacketCanvas(NumberedCanvas):
-    """Numbers the pages of each packet on their own: every page remembers its packet."""
+    """Numbers the pages of each group on their own ("Page 2 of 7"): every page remembers
+    its group (a packet, or a packet's history summary, a document of its own)."""
 
-    packet = 0
-
-    def __init__(self, *args: Any, pages_of: list[int], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._pages_of = pages_of
+    group: Hashable = 0
 
     def save(self) -> None:
         held = self._held_pages
-        counts: dict[int, int] = {}
+        counts = Counter(state.get("group", 0) for state in held)
+        seen: Counter[Hashable] = Counter()
         for state in held:
-            counts[state.get("packet", 0)] = counts.get(state.get("packet", 0), 0) + 1
-        seen: dict[int, int] = {}
-        for state in held:
-            packet = state.get("packet", 0)
-            seen[packet] = seen.get(packet, 0) + 1
-            self._pages_of.append(packet)
+            group = state.get("group", 0)
+            seen[group] += 1
             self.__dict__.update(state)
             if self.footer is not None:
-                self.footer(self, seen[packet], counts[packet])
+                self.footer(self, seen[group], counts[group])
             Canvas.showPage(self)
         Canvas.save(self)
 
 
-def _on_page(draw: Any, packet: int) -> Any:
+def _on_page(draw: Any, group: Hashable) -> Any:
     def on_page(canvas: Canvas, doc: Any) -> None:
-        canvas.packet = packet  # type: ignore[attr-defined]
+        canvas.group = group  # type: ignore[attr-defined]
         draw(canvas, doc)
 
     return on_page
+
+
+def _page_templates(
+    name: str,
+    letterhead: Letterhead,
+    page_size: tuple[float, float],
+    group: Hashable,
+    *,
+    full: bool,
+    own_size: bool = False,
+) -> list[PageTemplate]:
+    """The first and later page of one part; ``full``: the full letterhead on its first
+    page, else the slim header; ``own_size``: pages of ``page_size`` whatever the paper
+    of the document (the summary)."""
+    page_width, page_height = page_size
+    first_height = letterhead.first_page_height if full else LATER_HEADER_HEIGHT
+    draw_first = letterhead.draw_first_page if full else letterhead.draw_later_page
+
+    def frame(header_height: float) -> Frame:
+        return Frame(
+            MARGIN,
+            FOOTER_HEIGHT,
+            page_width - 2 * MARGIN,
+            page_height - header_height - FOOTER_HEIGHT,
+            0,
+            0,
+            0,
+            0,
+        )
+
+    return [
+        PageTemplate(
+            f"{name}.first",
+            [frame(first_height)],
+            onPage=_on_page(draw_first, group),
+            autoNextPageTemplate=f"{name}.later",
+            pagesize=page_size if own_size else None,
+        ),
+        PageTemplate(
+            f"{name}.later",
+            [frame(LATER_HEADER_HEIGHT)],
+            onPage=_on_page(letterhead.draw_later_page, group),
+            pagesize=page_size if own_size else None,
+        ),
+    ]
 
 
 def _panel(rows: list[list[Flowable]], styles: DocumentStyles, widths: list[float]) -> Table:
@@ -218,6 +336,7 @@ def _panel(rows: list[list[Flowable]], styles: DocumentStyles, widths: list[floa
     return table
 
 
+@lru_cache(maxsize=16)
 def _phones(practice: PracticeDetails, language: str) -> str:
     values = practice_values(
         practice_name=practice.name,
@@ -228,12 +347,18 @@ def _phones(practice: PracticeDetails, language: str) -> str:
     return values["phones"]
 
 
-def _bullets(lines: Sequence[str], styles: DocumentStyles) -> list[Flowable]:
-    return [Paragraph(markup_escape(line), styles.bullet, bulletText="•") for line in lines]
+def _bullets(
+    lines: Sequence[str], styles: DocumentStyles, paragraph: ParagraphMaker
+) -> list[Flowable]:
+    return [paragraph(markup_escape(line), styles.bullet, bulletText="•") for line in lines]
 
 
 def letter_story(
-    packet: PacketContent, practice: PracticeDetails, styles: DocumentStyles, width: float
+    packet: PacketContent,
+    practice: PracticeDetails,
+    styles: DocumentStyles,
+    width: float,
+    paragraph: ParagraphMaker = Paragraph,
 ) -> list[Flowable]:
     """The appointment confirmation letter."""
     words = packet_words(packet.language)
@@ -241,16 +366,16 @@ def letter_story(
     name = packet.patient_name.strip()
     appointment = packet.appointment
     story: list[Flowable] = [
-        Paragraph(markup_escape(long_date(packet.printed_on, language)), styles.body),
+        paragraph(markup_escape(long_date(packet.printed_on, language)), styles.body),
     ]
     address = "\n".join([name, *packet.patient_address.splitlines()]).strip()
     if address:
-        story.append(Paragraph(markup_escape_lines(address), styles.body))
+        story.append(paragraph(markup_escape_lines(address), styles.body))
     story += [
         Spacer(1, styles.body_size * 0.6),
-        Paragraph(markup_escape(words["letter_title"]), styles.title),
-        Paragraph(markup_escape(words["dear"].format(name=name)), styles.body),
-        Paragraph(markup_escape(words["confirms"].format(practice=practice.name)), styles.body),
+        paragraph(markup_escape(words["letter_title"]), styles.title),
+        paragraph(markup_escape(words["dear"].format(name=name)), styles.body),
+        paragraph(markup_escape(words["confirms"].format(practice=practice.name)), styles.body),
     ]
     where = ", ".join(
         part.strip()
@@ -268,8 +393,8 @@ def letter_story(
         _panel(
             [
                 [
-                    Paragraph(f"<b>{markup_escape(label)}</b>", styles.panel),
-                    Paragraph(markup_escape(value), styles.panel),
+                    paragraph(f"<b>{markup_escape(label)}</b>", styles.panel),
+                    paragraph(markup_escape(value), styles.panel),
                 ]
                 for label, value in rows
                 if value.strip()
@@ -280,7 +405,7 @@ def letter_story(
     )
     story += [
         Spacer(1, styles.body_size * 0.5),
-        Paragraph(
+        paragraph(
             "<b>" + markup_escape(words["arrive"].format(minutes=ARRIVE_EARLY_MINUTES)) + "</b>",
             styles.body,
         ),
@@ -294,29 +419,29 @@ def letter_story(
     story.append(
         KeepTogether(
             [
-                Paragraph(markup_escape(words["bring_title"]), styles.heading),
-                *_bullets(bring, styles),
+                paragraph(markup_escape(words["bring_title"]), styles.heading),
+                *_bullets(bring, styles, paragraph),
             ]
         )
     )
-    reach: list[Flowable] = [Paragraph(markup_escape(words["reach_title"]), styles.heading)]
+    reach: list[Flowable] = [paragraph(markup_escape(words["reach_title"]), styles.heading)]
     phones = _phones(practice, language)
     if phones:
-        reach.append(Paragraph(markup_escape(words["call"].format(phones=phones)), styles.body))
+        reach.append(paragraph(markup_escape(words["call"].format(phones=phones)), styles.body))
     if practice.website_display:
         reach.append(
-            Paragraph(
+            paragraph(
                 markup_escape(words["website"].format(site=practice.website_display)), styles.body
             )
         )
-    reach.append(Paragraph(markup_escape(words["cannot_come"]), styles.body))
+    reach.append(paragraph(markup_escape(words["cannot_come"]), styles.body))
     story.append(KeepTogether(reach))
     if packet.note.strip():
         story.append(
             _panel(
                 [
-                    [Paragraph(markup_escape(words["note"]) + ":", styles.panel_label)],
-                    [Paragraph(markup_escape_lines(packet.note.strip()), styles.panel)],
+                    [paragraph(markup_escape(words["note"]) + ":", styles.panel_label)],
+                    [paragraph(markup_escape_lines(packet.note.strip()), styles.panel)],
                 ],
                 styles,
                 [width],
@@ -326,36 +451,41 @@ def letter_story(
         KeepTogether(
             [
                 Spacer(1, styles.body_size),
-                Paragraph(markup_escape(words["closing"]), styles.body),
-                Paragraph(markup_escape(words["team"].format(practice=practice.name)), styles.body),
+                paragraph(markup_escape(words["closing"]), styles.body),
+                paragraph(markup_escape(words["team"].format(practice=practice.name)), styles.body),
             ]
         )
     )
     return story
 
 
-def personal_list(packet: PacketContent, styles: DocumentStyles, width: float) -> list[Flowable]:
+def personal_list(
+    packet: PacketContent,
+    styles: DocumentStyles,
+    width: float,
+    paragraph: ParagraphMaker = Paragraph,
+) -> list[Flowable]:
     """The highlighted box "What to bring: your own list" (one table row per line, so a long
     list can still split across pages)."""
     words = packet_words(packet.language)
     listing = packet.what_to_bring
     rows: list[list[Flowable]] = [
-        [Paragraph(markup_escape(words["personal_title"]), styles.box_title)],
-        [Paragraph(markup_escape(words["personal_intro"]), styles.box_body)],
+        [paragraph(markup_escape(words["personal_title"]), styles.box_title)],
+        [paragraph(markup_escape(words["personal_intro"]), styles.box_body)],
     ]
     if listing.bring:
-        rows.append([Paragraph(f"<b>{markup_escape(words['please_bring'])}</b>", styles.box_body)])
+        rows.append([paragraph(f"<b>{markup_escape(words['please_bring'])}</b>", styles.box_body)])
         rows += [
-            [Paragraph(markup_escape(line), styles.box_bullet, bulletText="•")]
+            [paragraph(markup_escape(line), styles.box_bullet, bulletText="•")]
             for line in listing.bring
         ]
     else:
         text = words["no_records"] if listing.empty else words["nothing_missing"]
-        rows.append([Paragraph(markup_escape(text), styles.box_body)])
+        rows.append([paragraph(markup_escape(text), styles.box_body)])
     if listing.on_file:
-        rows.append([Paragraph(f"<b>{markup_escape(words['we_have'])}</b>", styles.box_body)])
+        rows.append([paragraph(f"<b>{markup_escape(words['we_have'])}</b>", styles.box_body)])
         rows += [
-            [Paragraph(markup_escape(line), styles.box_bullet, bulletText="•")]
+            [paragraph(markup_escape(line), styles.box_bullet, bulletText="•")]
             for line in listing.on_file
         ]
     pad = styles.body_size * 0.8
@@ -379,7 +509,11 @@ def personal_list(packet: PacketContent, styles: DocumentStyles, width: float) -
 
 
 def _parts(
-    packet: PacketContent, practice: PracticeDetails, styles: DocumentStyles, width: float
+    packet: PacketContent,
+    practice: PracticeDetails,
+    styles: DocumentStyles,
+    width: float,
+    paragraph: ParagraphMaker,
 ) -> list[tuple[str, list[Flowable]]]:
     """(footer text, flowables) of each part, in the order they print."""
     words = packet_words(packet.language)
@@ -387,10 +521,10 @@ def _parts(
     parts = [
         (
             f"{words['letter_footer']}  ·  {packet.patient_name.strip()}  ·  {day.isoformat()}",
-            letter_story(packet, practice, styles, width),
+            letter_story(packet, practice, styles, width, paragraph),
         )
     ]
-    personal = personal_list(packet, styles, width)
+    personal = personal_list(packet, styles, width, paragraph)
     if packet.preparing is not None:
         parts.append(
             (
@@ -404,6 +538,7 @@ def _parts(
                     width,
                     packet.appointment,
                     after_panel=personal,
+                    paragraph=paragraph,
                 ),
             )
         )
@@ -414,22 +549,30 @@ def _parts(
             (
                 footer_text(handout, day),
                 handout_story(
-                    handout, practice, packet.patient_name, day, styles, width, packet.appointment
+                    handout,
+                    practice,
+                    packet.patient_name,
+                    day,
+                    styles,
+                    width,
+                    packet.appointment,
+                    paragraph=paragraph,
                 ),
             )
         )
     return parts
 
 
-def _render_main(
+def _render(
     packets: Sequence[PacketContent],
     practice: PracticeDetails,
     styles: DocumentStyles,
     page_size: tuple[float, float],
     invariant: bool,
-) -> tuple[bytes, list[int]]:
-    """The packets without appendices, and the packet of each page."""
-    page_width, page_height = page_size
+    paragraphs: ParagraphMaker,
+) -> bytes:
+    """Every packet's parts, each followed by its history summary, in one document."""
+    page_width, _page_height = page_size
     width = page_width - 2 * MARGIN
     buffer = io.BytesIO()
     first = packets[0]
@@ -456,8 +599,17 @@ def _render_main(
     )
     templates: list[PageTemplate] = []
     story: list[Flowable] = []
+
+    def add(name: str, templates_of_part: list[PageTemplate], flowables: list[Flowable]) -> None:
+        templates.extend(templates_of_part)
+        if story:
+            story.extend([NextPageTemplate(f"{name}.first"), PageBreak()])
+        story.extend(flowables)
+
     for number, packet in enumerate(packets):
-        for part, (footer, flowables) in enumerate(_parts(packet, practice, styles, width)):
+        for part, (footer, flowables) in enumerate(
+            _parts(packet, practice, styles, width, paragraphs)
+        ):
             letterhead = Letterhead(
                 practice,
                 page_width=page_width,
@@ -467,75 +619,31 @@ def _render_main(
             )
             # Only the letter carries the full letterhead: the pages after it belong to the
             # same packet, under the slim header (quicker to draw, and one sheet less of logo).
-            full = part == 0
-            first_height = letterhead.first_page_height if full else LATER_HEADER_HEIGHT
-            draw_first = letterhead.draw_first_page if full else letterhead.draw_later_page
             name = f"{number}.{part}"
-            templates += [
-                PageTemplate(
-                    f"{name}.first",
-                    [
-                        Frame(
-                            MARGIN,
-                            FOOTER_HEIGHT,
-                            width,
-                            page_height - first_height - FOOTER_HEIGHT,
-                            0,
-                            0,
-                            0,
-                            0,
-                        )
-                    ],
-                    onPage=_on_page(draw_first, number),
-                    autoNextPageTemplate=f"{name}.later",
+            add(
+                name,
+                _page_templates(name, letterhead, page_size, number, full=part == 0),
+                flowables,
+            )
+        if packet.history_summary is not None:
+            # In the same document rather than rendered apart and merged page by page: the
+            # same pages, numbered on their own, without a second PDF written and read back.
+            name = f"{number}.summary"
+            add(
+                name,
+                _page_templates(
+                    name,
+                    history_summary_pdf.summary_letterhead(packet.history_summary, practice),
+                    history_summary_pdf.PAGE_SIZE,
+                    (number, "summary"),
+                    full=True,
+                    own_size=True,
                 ),
-                PageTemplate(
-                    f"{name}.later",
-                    [
-                        Frame(
-                            MARGIN,
-                            FOOTER_HEIGHT,
-                            width,
-                            page_height - LATER_HEADER_HEIGHT - FOOTER_HEIGHT,
-                            0,
-                            0,
-                            0,
-                            0,
-                        )
-                    ],
-                    onPage=_on_page(letterhead.draw_later_page, number),
-                ),
-            ]
-            if story:
-                story += [NextPageTemplate(f"{name}.first"), PageBreak()]
-            story += flowables
+                history_summary_pdf.summary_story(packet.history_summary),
+            )
     document.addPageTemplates(templates)
-    pages_of: list[int] = []
-
-    def canvas(*args: Any, **kwargs: Any) -> _PacketCanvas:
-        return _PacketCanvas(*args, pages_of=pages_of, **kwargs)
-
-    document.build(story, canvasmaker=canvas)
-    return buffer.getvalue(), pages_of
-
-
-def _with_appendices(main: bytes, pages_of: list[int], packets: Sequence[PacketContent]) -> bytes:
-    """Each packet's pages, then its appendix's pages."""
-    from pypdf import PdfReader, PdfWriter
-
-    reader = PdfReader(io.BytesIO(main))
-    writer = PdfWriter()
-    writer.add_metadata(reader.metadata or {})
-    for number, packet in enumerate(packets):
-        for index, packet_of_page in enumerate(pages_of):
-            if packet_of_page == number:
-                writer.add_page(reader.pages[index])
-        if packet.appendix:
-            for page in PdfReader(io.BytesIO(packet.appendix)).pages:
-                writer.add_page(page)
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
+    document.build(story, canvasmaker=_PacketCanvas)
+    return buffer.getvalue()
 
 
 def render_packets(
@@ -545,12 +653,19 @@ def render_packets(
     large_print: bool = False,
     page_size: PageSize = "letter",
     invariant: bool = True,
+    paragraphs: ParsedParagraphs | None = None,
 ) -> bytes:
-    """One PDF holding ``packets`` in order (one packet: the patient's own file)."""
+    """One PDF holding ``packets`` in order (one packet: the patient's own file).
+
+    ``paragraphs``: one ``ParsedParagraphs`` for every render of a run (each packet's
+    own file), so the handouts' text is parsed once, not once per patient."""
     if not packets:
         raise ValueError("no packets to render")
-    styles = document_styles(large_print)
-    main, pages_of = _render_main(packets, practice, styles, PAGE_SIZES[page_size], invariant)
-    if not any(packet.appendix for packet in packets):
-        return main
-    return _with_appendices(main, pages_of, packets)
+    return _render(
+        packets,
+        practice,
+        document_styles(large_print),
+        PAGE_SIZES[page_size],
+        invariant,
+        paragraphs if paragraphs is not None else ParsedParagraphs(),
+    )

@@ -277,7 +277,7 @@ def build_packets(
     (``Cancelled`` is raised and nothing was written or logged).
     """
     # ReportLab loads only when packets are printed: the CLI and the app start quicker.
-    from frontdesk.documents import history_summary_pdf, packet_pdf
+    from frontdesk.documents import packet_pdf
     from frontdesk.documents.letterhead import PracticeDetails
 
     options = options or PacketOptions()
@@ -307,6 +307,8 @@ def build_packets(
     total = len(appointments)
     report_or_cancel(progress, 0, total)
     contents: list[packet_pdf.PacketContent] = []
+    # One parse of each handout's text for the whole run, not one per patient.
+    paragraphs = packet_pdf.ParsedParagraphs()
     packets: list[Packet] = []
     taken: set[str] = set()
     for done, appointment in enumerate(appointments, start=1):
@@ -324,7 +326,7 @@ def build_packets(
         kind = types.get(appointment.type_id)
         summary = None
         if options.include_summary and kind is not None and kind.is_new_consultation:
-            summary = history_summary_pdf.render(chart, details)
+            summary = chart  # rendered with the packet, after its pages
         content = packet_pdf.PacketContent(
             language=language,
             patient_name=name,
@@ -336,12 +338,16 @@ def build_packets(
             preparing=preparing,
             handouts=tuple(chosen),
             note=note,
-            appendix=summary,
+            history_summary=summary,
         )
         pdf = b""
         if not options.combined:
             pdf = packet_pdf.render_packets(
-                [content], details, large_print=options.large_print, page_size=page_size
+                [content],
+                details,
+                large_print=options.large_print,
+                page_size=page_size,
+                paragraphs=paragraphs,
             )
         given = [h for h in (preparing, *chosen) if h is not None]
         packets.append(
@@ -378,7 +384,11 @@ def build_packets(
     combined_name = ""
     if options.combined and contents:
         combined = packet_pdf.render_packets(
-            contents, details, large_print=options.large_print, page_size=page_size
+            contents,
+            details,
+            large_print=options.large_print,
+            page_size=page_size,
+            paragraphs=paragraphs,
         )
         combined_name = combined_file_name(day, provider_ids, appointments)
         packets = [_with_pdf(packet, combined) for packet in packets]
