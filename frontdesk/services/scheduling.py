@@ -472,17 +472,11 @@ def _availability_problem(
                     open_time.location_id,
                 )
             return None, open_time.location_id
-    away = [
-        exception
-        for exception in exceptions
-        if any(_away_intervals(exception, day, zone) for day in days)
-        and any(
-            (interval := _away_intervals(exception, day, zone)) and interval.overlaps(wanted)
-            for day in days
-        )
-    ]
-    if away:
-        return f"the provider is away then ({away[0].description})", None
+    for exception in exceptions:
+        for day in days:
+            interval = _away_intervals(exception, day, zone)
+            if interval is not None and interval.overlaps(wanted):
+                return f"the provider is away then ({exception.description})", None
     return "the provider has no availability at that time", None
 
 

@@ -256,3 +256,26 @@ def test_the_database_refuses_an_overlap_with_the_longest_appointment(clinic: Pr
             )
         )
         uow.commit()
+
+
+def test_booking_in_time_away_names_it(clinic: Practice) -> None:
+    from frontdesk.services import scheduling_setup
+    from frontdesk.services.scheduling_setup import ExceptionForm
+
+    thursday = next_weekday(3)
+    scheduling_setup.save_exception(
+        clinic.context,
+        ExceptionForm(
+            provider_id=clinic.okafor,
+            starts_on=thursday,
+            ends_on=thursday,
+            kind="conference",
+            start="8:00",
+            end="10:00",
+            note="NASS",
+        ),
+    )
+    with pytest.raises(OutsideAvailabilityError, match=r"away then \(Conference: .*NASS\)"):
+        scheduling.book(clinic.context, consult(clinic, 0, at(thursday, 9)))
+    booked = scheduling.book(clinic.context, consult(clinic, 0, at(thursday, 10)))
+    assert not booked.overbooked
