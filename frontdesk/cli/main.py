@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from collections.abc import Sequence
 
@@ -88,6 +89,8 @@ def run(argv: Sequence[str]) -> int:
     except KeyboardInterrupt:
         print("frontdesk: interrupted; nothing more was written", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        return _reader_went_away()
     except Exception as error:  # never a traceback on the terminal; never PHI in the log
         path = setup_logging()
         log.error(
@@ -99,3 +102,15 @@ def run(argv: Sequence[str]) -> int:
             file=sys.stderr,
         )
         return 1
+
+
+def _reader_went_away() -> int:
+    """End quietly when the reader of our output closed the pipe (`... | head`), as Unix tools do.
+
+    Python would otherwise complain again when it flushes stdout at exit, so stdout is pointed
+    at the null device first.
+    """
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+    return 128 + 13  # the status a process ended by SIGPIPE reports to the shell

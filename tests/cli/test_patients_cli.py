@@ -146,3 +146,20 @@ def test_demo_then_search_as_a_real_process(tmp_path: object) -> None:
     missing = frontdesk("patients", "show", "M0000301")
     assert missing.returncode == 1
     assert missing.stderr.count("\n") == 1 and "Traceback" not in missing.stderr
+
+
+def test_output_into_a_closed_pipe_ends_quietly(
+    database_url: str, charts: list[patients.PatientData]
+) -> None:
+    """`frontdesk patients show MRN --json | head`: no "unexpected error" when head stops."""
+    command = ["patients", "show", charts[0].mrn, "--json"]
+    process = subprocess.Popen(
+        [sys.executable, "-m", "frontdesk", "--database", database_url, *command],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert process.stdout is not None and process.stderr is not None
+    process.stdout.close()  # the reader is gone before the command prints a byte
+    error = process.stderr.read().decode()
+    assert process.wait(timeout=60) == 141
+    assert error == ""
