@@ -346,6 +346,36 @@ def test_the_sealed_format_catches_reordered_and_cut_chunks(tmp_path: Path) -> N
     assert out.getvalue() == plain.read_bytes()
 
 
+@pytest.mark.parametrize(
+    ("log2_n", "r", "p", "chunk_size"),
+    [
+        (22, 32, 1, backup.CHUNK_SIZE),
+        (18, 8, 1, backup.CHUNK_SIZE),
+        (17, 8, 16, backup.CHUNK_SIZE),
+        (17, 8, 1, 64 * 1024 * 1024),
+    ],
+)
+def test_a_crafted_header_cannot_make_restore_derive_a_costlier_key(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, log2_n: int, r: int, p: int, chunk_size: int
+) -> None:
+    """Key derivation costs are bounded to those we write (22/32 would ask scrypt for 16 GiB)."""
+    plain = tmp_path / "plain.bin"
+    plain.write_bytes(b"x" * 100)
+    sealed = io.BytesIO()
+    backup.encrypt_file(plain, sealed, PASSPHRASE)
+    fields = list(backup._HEADER.unpack(sealed.getvalue()[: backup._HEADER.size]))
+    fields[2:5], fields[7] = [log2_n, r, p], chunk_size
+    crafted = tmp_path / "crafted"
+    crafted.write_bytes(backup._HEADER.pack(*fields) + sealed.getvalue()[backup._HEADER.size :])
+
+    def no_derivation(*args: object) -> tuple[bytes, bytes]:
+        raise AssertionError("a key was derived from a crafted header")
+
+    monkeypatch.setattr(backup, "_derive", no_derivation)
+    with pytest.raises(DamagedBackupError, match="damaged header"):
+        backup.decrypt_file(crafted, io.BytesIO(), PASSPHRASE)
+
+
 # --- PostgreSQL --------------------------------------------------------------------------
 
 
