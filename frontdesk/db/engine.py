@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from frontdesk.db.filesystems import is_network_path
 from frontdesk.domain.errors import DatabaseUnavailableError
+from frontdesk.private_files import create_private, make_private
 
 SQLITE_BUSY_TIMEOUT_S = 30
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -130,6 +131,9 @@ def open_database(raw_url: str, *, create: bool = True, echo: bool = False) -> D
             check_sqlite_file(path)
             if not create and not path.exists():
                 raise DatabaseUnavailableError(f"There is no database file at {path}")
+            create_private(path)
+            for part in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+                make_private(part)
             url = url.set(database=str(path))
         kwargs["connect_args"] = {"timeout": SQLITE_BUSY_TIMEOUT_S, "check_same_thread": False}
     else:

@@ -15,6 +15,8 @@ from sqlalchemy.exc import DBAPIError
 
 from frontdesk.db.engine import Database
 from frontdesk.domain.errors import SchemaMismatchError
+from frontdesk.paths import private_folder
+from frontdesk.private_files import create_private
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -110,7 +112,8 @@ def schema_status(database: Database) -> SchemaStatus:
 
 def backup_sqlite_file(source: Path, destination: Path) -> Path:
     """Copy a live SQLite file with SQLite's online backup API (safe while in use)."""
-    destination.parent.mkdir(parents=True, exist_ok=True)
+    private_folder(destination.parent)
+    create_private(destination)  # a copy of the practice is as private as the original
     with sqlite3.connect(source) as src, sqlite3.connect(destination) as dst:
         src.backup(dst)
     return destination

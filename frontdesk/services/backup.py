@@ -11,7 +11,6 @@ import shutil
 import sqlite3
 import struct
 import subprocess
-import tempfile
 import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -36,7 +35,8 @@ from frontdesk.domain.errors import (
 )
 from frontdesk.domain.permissions import Permission
 from frontdesk.domain.progress import ProgressCallback, no_progress, report_or_cancel
-from frontdesk.paths import data_dir
+from frontdesk.paths import data_dir, private_folder
+from frontdesk.private_files import open_private, scratch_file, scratch_folder
 from frontdesk.services.changes import EVERYTHING
 from frontdesk.services.context import ServiceContext
 from frontdesk.services.settings import BACKUPS_TO_KEEP, get_setting
@@ -206,7 +206,7 @@ def decrypt_file(source: Path, destination: BinaryIO, passphrase: str) -> None:
 
 
 def default_backup_folder() -> Path:
-    return data_dir() / "backups"
+    return private_folder(data_dir() / "backups")
 
 
 def _sanitized_label(label: str) -> str:
@@ -217,9 +217,7 @@ def _sanitized_label(label: str) -> str:
 
 def _destination_folder(destination: Path | str | None) -> Path:
     if destination is None or str(destination) == "":
-        folder = default_backup_folder()
-        folder.mkdir(parents=True, exist_ok=True)
-        return folder.resolve()
+        return default_backup_folder().resolve()
     folder = Path(os.path.expanduser(str(destination))).resolve()
     if not folder.exists():
         raise ValidationError({"destination": f"the folder {folder} does not exist"})
@@ -342,30 +340,27 @@ def _fsync_dir(folder: Path) -> None:
 def _private_temp() -> Iterator[Path]:
     """A folder for plain copies inside the user's data folder, never on the destination
     (an unencrypted copy must not touch a USB stick, even as a deleted temporary file)."""
-    with tempfile.TemporaryDirectory(prefix=".backup-", dir=data_dir()) as name:
-        os.chmod(name, 0o700)
-        yield Path(name)
+    with scratch_folder(".backup-") as folder:
+        yield folder
 
 
 def _publish(plain: Path, final: Path, passphrase: str | None) -> None:
     """Write the plain copy (sealed if a passphrase is given) to ``final`` atomically."""
-    partial = final.with_name(f".{final.name}.partial")
-    try:
-        with partial.open("wb") as out:
-            if passphrase is not None:
-                encrypt_file(plain, out, passphrase)
-            else:
-                with plain.open("rb") as source:
-                    shutil.copyfileobj(source, out, 1024 * 1024)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(partial, final)
-    except BaseException:
-        partial.unlink(missing_ok=True)
-        raise
+    with (
+        scratch_file(final, prefix=f".{final.name}-") as partial,
+        os.fdopen(open_private(partial), "wb") as out,
+    ):
+        if passphrase is not None:
+            encrypt_file(plain, out, passphrase)
+        else:
+            with plain.open("rb") as source:
+                shutil.copyfileobj(source, out, 1024 * 1024)
+        out.flush()
+        os.fsync(out.fileno())
     if passphrase is None:
         checksum = final.with_name(final.name + CHECKSUM_EXTENSION)
-        checksum.write_text(f"{_sha256(final)}  {final.name}\n", encoding="utf-8")
+        with os.fdopen(open_private(checksum), "w", encoding="utf-8") as out:
+            out.write(f"{_sha256(final)}  {final.name}\n")
     _fsync_dir(final.parent)
 
 
@@ -679,7 +674,7 @@ def _plain_copy(file: BackupFile, passphrase: str | None, temp: Path) -> Path:
             raise ValidationError(
                 {"passphrase": f"{file.path.name} is encrypted: give its passphrase"}
             )
-        with plain.open("wb") as out:
+        with os.fdopen(open_private(plain), "wb") as out:
             decrypt_file(file.path, out, passphrase)
         return plain
     checksum = file.path.with_name(file.path.name + CHECKSUM_EXTENSION)
@@ -798,7 +793,7 @@ def restore_database(
 
 def _set_aside_path(folder: Path, stem: str, extension: str) -> Path:
     stamp = datetime.now(UTC).strftime(STAMP_FORMAT)
-    folder.mkdir(parents=True, exist_ok=True)
+    private_folder(folder)
     return folder / f"{stem}-before-restore-{stamp}{extension}"
 
 

@@ -5,9 +5,11 @@ field, one row per chart including merged ones (marked), and cells a spreadsheet
 a formula (=, +, -, @, tab, CR) neutralized with a leading apostrophe. The headers are the
 import's field labels, so an export imports back without changing the mapping.
 
-The file is written beside its destination under a temporary name and moved into place only
-once the audit entry ("export", with the row count and file name, never the content) is
-committed: a cancelled or failed export leaves no file, and no file exists unrecorded.
+The audit entry ("export", with the row count and file name, never the content) is committed
+before the first row is written, so no file exists unrecorded, even one from an export killed
+half-way. The file is written beside its destination under a private temporary name and moved
+into place at the end: a cancelled or failed export leaves no file and a second entry
+("export_abandoned"); one killed outright leaves a partial file that the next start removes.
 """
 
 from __future__ import annotations
@@ -17,7 +19,6 @@ import csv
 import logging
 import os
 import re
-import tempfile
 import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -34,6 +35,7 @@ from frontdesk.domain.csv_safety import neutralize_row
 from frontdesk.domain.errors import ValidationError
 from frontdesk.domain.permissions import Permission
 from frontdesk.domain.progress import ProgressCallback, no_progress, report_or_cancel
+from frontdesk.private_files import scratch_file
 from frontdesk.services.context import ServiceContext
 
 log = logging.getLogger(__name__)
@@ -220,7 +222,7 @@ def _rows(session: Session, lookup: _Lookup) -> Iterator[Any]:
 
 def write_csv(session: Session, handle: TextIO, progress: ProgressCallback = no_progress) -> int:
     """Write every chart to ``handle``; returns the number of rows."""
-    total = int(session.scalar(select(func.count()).select_from(PATIENTS)) or 0)
+    total = _count(session)
     lookup = _Lookup(session)
     writer = csv.writer(handle, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
     writer.writerow(HEADERS)
@@ -235,6 +237,19 @@ def write_csv(session: Session, handle: TextIO, progress: ProgressCallback = no_
     return written
 
 
+def _count(session: Session) -> int:
+    return int(session.scalar(select(func.count()).select_from(PATIENTS)) or 0)
+
+
+def _record_abandoned(context: ServiceContext, destination: Path, outcome: str) -> None:
+    # Best effort: the disclosure itself is already recorded, and the original error matters more.
+    with contextlib.suppress(Exception), context.writing(Permission.IMPORT_EXPORT) as uow:
+        uow.record(
+            "export_abandoned", "patients", details={"file": destination.name, "outcome": outcome}
+        )
+        uow.commit()
+
+
 def export_patients(
     context: ServiceContext,
     path: Path | str,
@@ -245,8 +260,9 @@ def export_patients(
     """Export every chart to ``path`` (its file name sanitized); Admin only.
 
     The export is a disclosure of every patient's data: it is recorded in the audit trail
-    with the number of rows and the file name. Refuses to replace an existing file unless
-    ``overwrite``. Cancelling through ``progress`` leaves no file and no record.
+    with the number of rows and the file name before the first row is written. Refuses to
+    replace an existing file unless ``overwrite``. Cancelling through ``progress`` leaves no
+    file, and a second record saying the export was abandoned.
     """
     context.require(Permission.IMPORT_EXPORT)
     destination = export_destination(path)
@@ -257,32 +273,35 @@ def export_patients(
         raise ValidationError(
             {"path": f"{destination} already exists; choose another name or replace it"}
         )
-    try:
-        descriptor, temporary_name = tempfile.mkstemp(
-            prefix=".export-", suffix=".partial", dir=folder
+    if not os.access(folder, os.W_OK):
+        raise ValidationError({"path": f"cannot write in {folder} (permission denied)"})
+    with context.reading(Permission.IMPORT_EXPORT) as session:
+        planned = _count(session)
+    # The disclosure is recorded before the first row leaves the database, so an export that
+    # is killed half-way is on the record too (its partial file is removed at the next start).
+    with context.writing(Permission.IMPORT_EXPORT) as uow:
+        uow.record(
+            "export",
+            "patients",
+            details={"rows": planned, "file": destination.name, "format": "csv"},
         )
-    except OSError as error:
-        raise ValidationError(
-            {"path": f"cannot write in {folder} ({error.strerror or error})"}
-        ) from None
-    temporary = Path(temporary_name)
+        uow.commit()
     try:
-        with os.fdopen(descriptor, "w", encoding="utf-8-sig", newline="") as handle:
+        with (
+            scratch_file(destination, prefix=".export-") as temporary,
+            open(temporary, "w", encoding="utf-8-sig", newline="") as handle,
+        ):
             with context.reading(Permission.IMPORT_EXPORT) as session:
                 rows = write_csv(session, handle, progress)
             handle.flush()
             os.fsync(handle.fileno())
-        with context.writing(Permission.IMPORT_EXPORT) as uow:
-            uow.record(
-                "export",
-                "patients",
-                details={"rows": rows, "file": destination.name, "format": "csv"},
-            )
-            uow.commit()
-        os.replace(temporary, destination)
+    except OSError as error:
+        _record_abandoned(context, destination, f"not written: {error.strerror or error}")
+        raise ValidationError(
+            {"path": f"cannot write in {folder} ({error.strerror or error})"}
+        ) from None
     except BaseException:
-        with contextlib.suppress(OSError):
-            temporary.unlink()
+        _record_abandoned(context, destination, "cancelled; the partial file was removed")
         raise
     # Counts only: the file name may say whose data it is.
     log.info("patient export: %d charts written", rows)

@@ -226,7 +226,7 @@ def test_an_existing_file_is_replaced_only_when_asked(
         export_patients(context, folder / "missing" / "p.csv")
 
 
-def test_a_cancelled_export_leaves_no_file_and_no_record(
+def test_a_cancelled_export_leaves_no_file_and_says_so_after_the_disclosure(
     context: ServiceContext, folder: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     create_people(context)
@@ -242,7 +242,13 @@ def test_a_cancelled_export_leaves_no_file_and_no_record(
     assert seen == [0, 1]
     assert list(folder.iterdir()) == []
     with context.database.read_sessions() as session:
-        assert not session.scalars(select(AuditEntry).where(AuditEntry.action == "export")).all()
+        entries = session.scalars(
+            select(AuditEntry)
+            .where(AuditEntry.action.in_(["export", "export_abandoned"]))
+            .order_by(AuditEntry.id)
+        ).all()
+    assert [entry.action for entry in entries] == ["export", "export_abandoned"]
+    assert json.loads(entries[0].details)["rows"] == 3
 
 
 def test_only_people_allowed_to_export_may(context: ServiceContext, folder: Path) -> None:

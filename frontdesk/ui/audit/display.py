@@ -17,6 +17,7 @@ ACTIONS: dict[str, str] = {
     "delete": "Deleted",
     "print": "Printed",
     "export": "Exported",
+    "export_abandoned": "Export abandoned",
     "merge": "Merged",
     "merged_into": "Merged into",
     "sign_in": "Signed in",
