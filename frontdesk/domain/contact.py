@@ -24,6 +24,22 @@ def clean_text(value: str | None) -> str:
     return value.strip()
 
 
+# Invisible characters that change the direction text is drawn in. Pasted into a name, U+202E
+# shows "Smith" as "htimS" and can make one patient's name look like another's on screen.
+_DIRECTION_CONTROLS_RE = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_LINE_BREAKS_RE = re.compile("[\n\r\u0085\u2028\u2029]")
+
+
+def text_problem(value: str, *, one_line: bool) -> str | None:
+    """Why typed text cannot be kept as it is (direction controls anywhere, line breaks in a
+    one-line field such as a name), or None."""
+    if _DIRECTION_CONTROLS_RE.search(value):
+        return "contains invisible text-direction characters (from pasted text?): retype it"
+    if one_line and _LINE_BREAKS_RE.search(value):
+        return "must be on one line"
+    return None
+
+
 def normalize_phone(value: str, region: str = DEFAULT_REGION) -> str:
     """E.164 form of a phone number ('' stays ''); raises InvalidValue when not a number."""
     value = clean_text(value)

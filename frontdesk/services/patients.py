@@ -48,6 +48,7 @@ from frontdesk.domain.contact import (
     format_phone,
     normalize_email,
     normalize_phone,
+    text_problem,
 )
 from frontdesk.domain.dates import age_on, day_month_swapped, parse_date
 from frontdesk.domain.errors import (
@@ -348,12 +349,23 @@ class _FieldErrors:
     def __init__(self) -> None:
         self.fields: dict[str, str] = {}
 
-    def text(self, name: str, value: str, max_length: int, *, required: bool = False) -> str:
+    def text(
+        self,
+        name: str,
+        value: str,
+        max_length: int,
+        *,
+        required: bool = False,
+        one_line: bool = True,
+    ) -> str:
         value = clean_text(value)
+        problem = text_problem(value, one_line=one_line)
         if required and not value:
             self.fields[name] = "required"
         elif len(value) > max_length:
             self.fields[name] = f"at most {max_length:,} characters"
+        elif problem:
+            self.fields[name] = problem
         return value
 
     def phone(self, name: str, value: str) -> str:
@@ -431,7 +443,7 @@ def validate_form(
         ("emergency_contact_relationship", 60),
     ):
         values[name] = errors.text(name, getattr(form, name), length)
-    values["notes"] = errors.text("notes", form.notes, MAX_NOTES_LENGTH)
+    values["notes"] = errors.text("notes", form.notes, MAX_NOTES_LENGTH, one_line=False)
     values["interpreter_needed"] = bool(form.interpreter_needed)
     try:
         values["preferred_contact"] = ContactMethod(clean_text(form.preferred_contact).lower())

@@ -18,6 +18,7 @@ from frontdesk.domain.contact import (
     clean_text,
     normalize_phone,
     normalize_website,
+    text_problem,
 )
 from frontdesk.domain.errors import ConflictError, NotFoundError, ValidationError
 from frontdesk.domain.permissions import Permission
@@ -118,17 +119,18 @@ class _Errors:
         return result
 
     def required(self, name: str, value: str, max_length: int) -> str:
-        value = clean_text(value)
+        value = self.optional(name, value, max_length)
         if not value:
             self.fields[name] = "required"
-        elif len(value) > max_length:
-            self.fields[name] = f"at most {max_length} characters"
         return value
 
     def optional(self, name: str, value: str, max_length: int) -> str:
         value = clean_text(value)
+        problem = text_problem(value, one_line="address" not in name)
         if len(value) > max_length:
             self.fields[name] = f"at most {max_length} characters"
+        elif problem:
+            self.fields[name] = problem
         return value
 
     def raise_if_any(self) -> None:

@@ -9,7 +9,13 @@ from sqlalchemy.orm import Session
 
 from frontdesk.db.models_patients import Referrer
 from frontdesk.db.types import utcnow
-from frontdesk.domain.contact import InvalidValue, clean_text, normalize_email, normalize_phone
+from frontdesk.domain.contact import (
+    InvalidValue,
+    clean_text,
+    normalize_email,
+    normalize_phone,
+    text_problem,
+)
 from frontdesk.domain.errors import NotFoundError, ValidationError
 from frontdesk.domain.names import prefix_successor, query_words, sort_key
 from frontdesk.domain.npi import normalize_npi
@@ -68,10 +74,13 @@ def _validated(form: ReferrerForm) -> dict[str, object]:
         ("address", 1000, False),
     ):
         value = clean_text(getattr(form, name))
+        problem = text_problem(value, one_line=name != "address")
         if required and not value:
             errors[name] = "required"
         elif len(value) > length:
             errors[name] = f"at most {length} characters"
+        elif problem:
+            errors[name] = problem
         values[name] = value
     for name in ("phone", "fax"):
         try:

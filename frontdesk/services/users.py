@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from frontdesk.db.models import User
 from frontdesk.db.types import utcnow
 from frontdesk.domain.actor import Actor, workstation_name
-from frontdesk.domain.contact import clean_text
+from frontdesk.domain.contact import clean_text, text_problem
 from frontdesk.domain.errors import (
     ConflictError,
     NotFoundError,
@@ -206,8 +206,11 @@ def new_user_problems(form: NewUserForm) -> dict[str, str]:
     problem = password_problem(form.password, username=username)
     if problem:
         errors["password"] = problem
+    display_problem = text_problem(clean_text(form.display_name), one_line=True)
     if len(clean_text(form.display_name)) > 120:
         errors["display_name"] = "at most 120 characters"
+    elif display_problem:
+        errors["display_name"] = display_problem
     try:
         Role(form.role)
     except ValueError:

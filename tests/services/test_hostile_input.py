@@ -5,9 +5,13 @@ from __future__ import annotations
 import pytest
 
 from frontdesk.domain.errors import ValidationError
-from frontdesk.services import patients
+from frontdesk.domain.permissions import Role
+from frontdesk.services import patients, practice, referrers, users
 from frontdesk.services.context import ServiceContext
 from frontdesk.services.patients import PatientForm
+from frontdesk.services.practice import ProviderForm
+from frontdesk.services.referrers import ReferrerForm
+from frontdesk.services.users import NewUserForm
 
 HOSTILE_SEARCHES = [
     "'; DROP TABLE patients; --",
@@ -62,3 +66,54 @@ def test_control_characters_are_removed_and_spaces_trimmed(context: ServiceConte
         ),
     )
     assert (created.first_name, created.last_name) == ("Zoë", "Nguyễn")
+
+
+RIGHT_TO_LEFT_OVERRIDE = "\u202e"
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("last_name", f"Smith{RIGHT_TO_LEFT_OVERRIDE}nosnhoJ", "text-direction"),
+        ("first_name", "Ana\u2066Maria", "text-direction"),
+        ("first_name", "Ana\nMaria", "one line"),
+        ("middle_name", "Lu\u2028z", "one line"),
+        ("emergency_contact_name", "Pat\r\nLee", "one line"),
+        ("notes", f"calls back {RIGHT_TO_LEFT_OVERRIDE}gninrom", "text-direction"),
+    ],
+)
+def test_direction_controls_and_line_breaks_in_names_are_refused_next_to_the_field(
+    context: ServiceContext, field: str, value: str, message: str
+) -> None:
+    values = {"first_name": "Ana", "last_name": "Reyes", "date_of_birth": "1970-01-02"}
+    with pytest.raises(ValidationError) as refused:
+        patients.create_patient(context, PatientForm(**{**values, field: value}))
+    assert list(refused.value.fields) == [field]
+    assert message in refused.value.fields[field]
+    assert not patients.search(context, "reyes").items
+
+
+def test_notes_keep_their_line_breaks(context: ServiceContext) -> None:
+    form = PatientForm("Ana", "Reyes", "1970-01-02", notes="prefers mornings\nbring MRI disc")
+    created = patients.create_patient(context, form)
+    assert patients.get_patient(context, created.id).notes == "prefers mornings\nbring MRI disc"
+
+
+def test_other_people_s_names_refuse_direction_controls_too(context: ServiceContext) -> None:
+    with pytest.raises(ValidationError) as referrer:
+        referrers.save_referrer(context, ReferrerForm(last_name=f"Patel{RIGHT_TO_LEFT_OVERRIDE}"))
+    assert "text-direction" in referrer.value.fields["last_name"]
+    with pytest.raises(ValidationError) as provider:
+        practice.save_provider(context, ProviderForm(first_name="Ana\nB", last_name="Lee"))
+    assert "one line" in provider.value.fields["first_name"]
+    with pytest.raises(ValidationError) as user:
+        users.create_user(
+            context,
+            NewUserForm(
+                "desk.two",
+                "a long enough passphrase 7",
+                Role.FRONT_DESK,
+                f"Desk{RIGHT_TO_LEFT_OVERRIDE}",
+            ),
+        )
+    assert "text-direction" in user.value.fields["display_name"]
