@@ -393,6 +393,25 @@ def column_name(headers: Sequence[str], index: int) -> str:
     return header or f"column {column_letter(index)}"
 
 
+def repeated_columns(headers: Sequence[str], mapping: Sequence[str]) -> tuple[str, ...]:
+    """A sentence for each column left out because its header names a field that another
+    column fills (two "DOB" columns): the report says so instead of dropping it silently."""
+    filled_by = {name: index for index, name in enumerate(mapping) if name}
+    notes = []
+    for index, header in enumerate(headers):
+        if index < len(mapping) and mapping[index]:
+            continue
+        named = field_for_header(header)
+        taken = filled_by.get(named)
+        if named and taken is not None:
+            notes.append(
+                f'column {column_letter(index)} "{column_name(headers, index)}" is not imported: '
+                f"{FIELDS_BY_NAME[named].label} comes from column {column_letter(taken)} "
+                f'"{column_name(headers, taken)}"'
+            )
+    return tuple(notes)
+
+
 def check_mapping(headers: Sequence[str], mapping: Sequence[str]) -> dict[str, str]:
     """What is wrong with a mapping, by field ("" = fine when the dict is empty)."""
     problems: dict[str, str] = {}
@@ -711,6 +730,10 @@ class ImportPreview:
     def to_import(self, *, include_duplicates: bool = False) -> int:
         return self.valid_rows if include_duplicates else self.valid_rows - self.duplicate_rows
 
+    @property
+    def repeated_columns(self) -> tuple[str, ...]:
+        return repeated_columns(self.headers, self.mapping)
+
     def problems_on(self, line: int) -> list[RowProblem]:
         return [problem for problem in self.problems if problem.line == line]
 
@@ -731,6 +754,7 @@ class ImportPreview:
             parts.append(f"{self.skipped_rows:,} skipped")
         if self.blank_rows:
             parts.append(f"{self.blank_rows:,} blank")
+        parts.extend(self.repeated_columns)
         return "; ".join(parts)
 
     def to_json(self) -> dict[str, Any]:
@@ -742,6 +766,7 @@ class ImportPreview:
                 {"column": column_name(self.headers, index), "field": name or None}
                 for index, name in enumerate(self.mapping)
             ],
+            "repeated_columns": list(self.repeated_columns),
             "rows_in_file": self.rows_in_file,
             "blank_rows": self.blank_rows,
             "ready_to_import": self.to_import(),

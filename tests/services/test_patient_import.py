@@ -225,6 +225,19 @@ def test_lines_are_numbered_as_in_the_file_with_the_header_as_line_1() -> None:
     assert [record.line for record in table.records] == [2, 4, 5]
 
 
+def test_a_repeated_column_is_named_in_the_report_not_dropped_silently(
+    context: ServiceContext,
+) -> None:
+    data = "Last,First,DOB,Date of birth\nSmith,Ann,1/2/1970,1970-01-02\n"
+    preview = preview_import(context, read_csv_bytes(data.encode(), "x.csv"))
+    expected = 'column D "Date of birth" is not imported: Date of birth comes from column C "DOB"'
+    assert preview.repeated_columns == (expected,)
+    assert expected in preview.summary()
+    assert preview.to_json()["repeated_columns"] == [expected]
+    clean = preview_import(context, read_csv_bytes(b"Last,First,DOB\nLee,Al,5/6/1970\n", "y.csv"))
+    assert clean.repeated_columns == ()
+
+
 # --- the preview: problems by line ----------------------------------------------------------
 
 PROBLEM_FILE = (
