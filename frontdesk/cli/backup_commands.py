@@ -41,6 +41,11 @@ def register(subparsers: argparse._SubParsersAction[Parser]) -> None:
     restore.add_argument("file", metavar="FILE")
     _passphrase_options(restore)
     restore.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    restore.add_argument(
+        "--other-practice",
+        action="store_true",
+        help="with --yes: restore even a backup that holds another practice's records",
+    )
     restore.set_defaults(handler=run_restore)
 
 
@@ -96,19 +101,36 @@ def run_backup(args: argparse.Namespace) -> int:
 
 def run_restore(args: argparse.Namespace) -> int:
     info = backup.inspect_backup(args.file)
+    if not args.yes and not sys.stdin.isatty():
+        raise UsageError("restore replaces the database: add --yes to confirm")
     passphrase = _passphrase(args, confirm=False) if info.encrypted else None
-    if not args.yes:
-        if not sys.stdin.isatty():
-            raise UsageError("restore replaces the database: add --yes to confirm")
-        answer = input(
-            f"Replace the database with {info.path.name}? The current one is kept aside. Type yes: "
-        )
-        if answer.strip().lower() != "yes":
+    with service_context(args) as context:
+        verified = backup.verify_backup(context, info.path, passphrase=passphrase)
+        question = _restore_question(verified)
+        if verified.other_practice and args.yes and not args.other_practice:
+            raise UsageError(
+                f"{info.path.name} holds another practice's records ({verified.practice_name}); "
+                "add --other-practice to restore it anyway"
+            )
+        if not args.yes and input(f"{question} Type yes: ").strip().lower() != "yes":
             print("Nothing was changed", file=sys.stderr)
             return 1
-    with service_context(args) as context:
         result = backup.restore_database(context, info.path, passphrase=passphrase)
     print(f"Restored from {result.restored_from}; the previous database is at {result.set_aside}")
     if result.migrated:
         print("The restored database was brought up to this version's schema")
     return 0
+
+
+def _restore_question(verified: backup.VerifiedBackup) -> str:
+    made = verified.file.created_at
+    when = f", made {made.astimezone():%Y-%m-%d %H:%M}" if made else ""
+    name = verified.file.path.name
+    if verified.other_practice:
+        return (
+            f"{name} holds ANOTHER practice's records ({verified.practice_name}{when}); this "
+            f"database holds the records of {verified.current_practice_name}. Replace them? "
+            "The current database is kept aside."
+        )
+    whose = f" ({verified.practice_name}{when})" if verified.practice_name else when
+    return f"Replace the database with {name}{whose}? The current one is kept aside."

@@ -22,10 +22,12 @@ from typing import BinaryIO
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
+from sqlalchemy import select
 from sqlalchemy.engine import URL
 
 from frontdesk.db import migrate
 from frontdesk.db.engine import SQLITE_HEADER, Database, open_database
+from frontdesk.db.models import PracticeProfile
 from frontdesk.domain.errors import (
     FrontDeskError,
     NotFoundError,
@@ -33,6 +35,7 @@ from frontdesk.domain.errors import (
     SchemaMismatchError,
     ValidationError,
 )
+from frontdesk.domain.names import fold
 from frontdesk.domain.permissions import Permission
 from frontdesk.domain.progress import ProgressCallback, no_progress, report_or_cancel
 from frontdesk.paths import data_dir, private_folder
@@ -712,6 +715,47 @@ class VerifiedBackup:
     file: BackupFile
     kind: str  # "sqlite" or "pgdump"
     table_rows: dict[str, int]  # -1 where a pg_dump cannot count without restoring
+    practice_name: str = ""  # whose records the backup holds ("" before a practice was set up)
+    current_practice_name: str = ""  # whose records this database holds now
+
+    @property
+    def other_practice(self) -> bool:
+        """The backup holds another practice's records: restoring it deserves its own question."""
+        names = (fold(self.practice_name), fold(self.current_practice_name))
+        return all(names) and names[0] != names[1]
+
+
+def _practice_in_sqlite(path: Path) -> str:
+    connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        row = connection.execute("SELECT name FROM practice_profile WHERE id = 1").fetchone()
+    except sqlite3.DatabaseError:
+        return ""
+    finally:
+        connection.close()
+    return str(row[0]) if row else ""
+
+
+_COPY_ESCAPES = {"\\\\": "\\", "\\t": "\t", "\\n": "\n", "\\r": "\r"}
+
+
+def _practice_in_pgdump(path: Path, url: URL) -> str:
+    """The practice's name from the dump's data (pg_restore prints the table as COPY text)."""
+    listing = _run_pg(
+        [_pg_tool("pg_restore"), "--data-only", "--table=practice_profile", "--file=-", str(path)],
+        url,
+        "Reading the dump",
+    )
+    found = re.search(
+        r"^COPY \S*practice_profile \(([^)]*)\) FROM stdin;\n([^\n]*)$", listing, re.M
+    )
+    if found is None or found.group(2) == "\\.":
+        return ""
+    columns = [column.strip().strip('"') for column in found.group(1).split(",")]
+    values = found.group(2).split("\t")
+    if "name" not in columns or len(values) != len(columns):
+        return ""
+    return re.sub(r"\\[\\tnr]", lambda m: _COPY_ESCAPES[m.group(0)], values[columns.index("name")])
 
 
 def _checked_plain_copy(
@@ -745,9 +789,16 @@ def verify_backup(
     intact and fits this database. Changes nothing."""
     context.require(Permission.BACKUP)
     backup = inspect_backup(file)
+    database = context.database
     with _private_temp() as temp:
-        _plain, kind, counts = _checked_plain_copy(context.database, backup, passphrase, temp)
-    return VerifiedBackup(backup, kind, counts)
+        plain, kind, counts = _checked_plain_copy(database, backup, passphrase, temp)
+        if kind == "sqlite":
+            practice_name = _practice_in_sqlite(plain)
+        else:
+            practice_name = _practice_in_pgdump(plain, database.url)
+    with context.reading(Permission.BACKUP) as session:
+        current = session.scalar(select(PracticeProfile.name).where(PracticeProfile.id == 1))
+    return VerifiedBackup(backup, kind, counts, practice_name, current or "")
 
 
 def restore_database(

@@ -14,9 +14,10 @@ from sqlalchemy import update
 from frontdesk.cli.main import run
 from frontdesk.db.engine import Database
 from frontdesk.db.models import AuditEntry
-from frontdesk.services import patients
+from frontdesk.services import patients, practice
 from frontdesk.services.context import ServiceContext
 from frontdesk.services.patients import PatientForm
+from frontdesk.services.practice import PracticeProfileForm
 from tests.services.accounts import tamperable_audit_trail
 
 ADMIN_PASSWORD = "admin lake side morning"
@@ -225,6 +226,28 @@ def test_audit_list_filters_and_formats(cli: Cli) -> None:
 
 
 @sqlite_only
+def test_restoring_another_practice_s_backup_needs_its_own_yes(
+    cli: Cli, context: ServiceContext
+) -> None:
+    practice.save_profile(
+        context, PracticeProfileForm("Lakeside Spine", main_phone="217-555-0100"), None
+    )
+    code, out, err = cli("backup")
+    assert code == 0, err
+    file = Path(out.removeprefix("Backed up to ").split(" (", 1)[0])
+    version = practice.get_profile(context).version  # type: ignore[union-attr]
+    practice.save_profile(
+        context, PracticeProfileForm("Hillcrest Orthopedics", main_phone="217-555-0199"), version
+    )
+    code, _out, err = cli("restore", str(file), "--yes")
+    assert code == 2
+    assert "another practice's records (Lakeside Spine)" in _one_line(err)
+    assert practice.get_profile(context).name == "Hillcrest Orthopedics"  # type: ignore[union-attr]
+    code, _out, err = cli("restore", str(file), "--yes", "--other-practice")
+    assert code == 0, err
+    assert practice.get_profile(context).name == "Lakeside Spine"  # type: ignore[union-attr]
+
+
 def test_backup_and_restore_commands(cli: Cli, tmp_path: Path) -> None:
     stick = tmp_path / "stick"
     stick.mkdir()

@@ -23,7 +23,7 @@ from frontdesk.services import audit_trail, backup, practice, settings
 from frontdesk.services.audit_trail import AuditFilter
 from frontdesk.services.backup import DamagedBackupError, WrongPassphraseError
 from frontdesk.services.context import ServiceContext
-from frontdesk.services.practice import LocationForm
+from frontdesk.services.practice import LocationForm, PracticeProfileForm
 from tests.conftest import make_actor
 
 PASSPHRASE = "river stone lantern"
@@ -74,6 +74,32 @@ def test_backup_and_restore_round_trip(context: ServiceContext) -> None:
     assert audit_trail.verify_chain(context).intact
     last = audit_trail.list_entries(context, limit=1).entries[0]
     assert (last.action, last.details["file"]) == ("restore", made.path.name)
+
+
+def test_a_backup_says_whose_practice_it_holds(context: ServiceContext) -> None:
+    """Restoring another practice's backup is never a surprise: the question names both."""
+    practice.save_profile(
+        context,
+        PracticeProfileForm(name="Lakeside Spine, O'Neil & Co", main_phone="217-555-0100"),
+        None,
+    )
+    ours = backup.backup_database(context)
+    verified = backup.verify_backup(context, ours.path)
+    assert verified.practice_name == "Lakeside Spine, O'Neil & Co"
+    assert not verified.other_practice
+
+    version = practice.get_profile(context).version  # type: ignore[union-attr]
+    practice.save_profile(
+        context,
+        PracticeProfileForm(name="Hillcrest Orthopedics", main_phone="217-555-0199"),
+        version,
+    )
+    theirs = backup.verify_backup(context, ours.path)
+    assert theirs.other_practice
+    assert (theirs.practice_name, theirs.current_practice_name) == (
+        "Lakeside Spine, O'Neil & Co",
+        "Hillcrest Orthopedics",
+    )
 
 
 def test_encrypted_round_trip(context: ServiceContext, tmp_path: Path) -> None:

@@ -14,7 +14,7 @@ from pytestqt.qtbot import QtBot
 from frontdesk.domain.errors import RefusedError
 from frontdesk.domain.permissions import Role
 from frontdesk.paths import data_dir
-from frontdesk.services import patients, practice, settings, users
+from frontdesk.services import backup, patients, practice, settings, users
 from frontdesk.services.context import ServiceContext
 from frontdesk.services.patients import PatientForm
 from frontdesk.services.practice import PracticeProfileForm, ProviderForm
@@ -264,6 +264,24 @@ def backups(qtbot: QtBot, screen: ScreenContext) -> BackupPanel:
     qtbot.addWidget(panel)
     panel.show()
     return panel
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+def test_restoring_another_practice_s_backup_asks_naming_both(
+    backups: BackupPanel, admin: ServiceContext
+) -> None:
+    practice.save_profile(
+        admin, PracticeProfileForm("Lakeside Spine", main_phone="217-555-0100"), None
+    )
+    made = backup.backup_database(admin)
+    version = practice.get_profile(admin).version  # type: ignore[union-attr]
+    practice.save_profile(
+        admin, PracticeProfileForm("Hillcrest Orthopedics", main_phone="217-555-0199"), version
+    )
+    text, details = backups.restore_question_text(backup.verify_backup(admin, made.path))
+    assert text.startswith("This backup holds another practice's records: Lakeside Spine, made")
+    assert "This database holds the records of Hillcrest Orthopedics." in text
+    assert "every record of Hillcrest Orthopedics saved since would be replaced" in details
 
 
 @pytest.mark.parametrize("backend", ["sqlite"], indirect=True)

@@ -386,8 +386,19 @@ class BackupPanel(QWidget):
         file = verified.file
         patients = verified.table_rows.get("patients", -1)
         counted = f" It holds {patients:,} patient charts." if patients >= 0 else ""
+        whose = f" of {verified.practice_name}" if verified.practice_name else ""
+        if verified.other_practice:
+            return (
+                f"This backup holds another practice's records: {verified.practice_name}, made "
+                f"{when_text(file.created_at)}. This database holds the records of "
+                f"{verified.current_practice_name}. Replace them with the other practice's "
+                f"records?{counted}",
+                "Only go on if you are sure this is the right file: every record of "
+                f"{verified.current_practice_name} saved since would be replaced. The current "
+                "database is first kept aside in the backups folder.",
+            )
         return (
-            f"Replace the database {self.screen.database_label} with the backup "
+            f"Replace the database {self.screen.database_label} with the backup{whose} "
             f"{file.path.name}, made {when_text(file.created_at)}?{counted}",
             "Everything saved after that backup, at every workstation, is replaced by the "
             "backup's contents. The current database is first kept aside in the backups "
