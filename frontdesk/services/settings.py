@@ -80,7 +80,7 @@ class SettingSpec(Generic[T]):
 
 LOCKOUT_ATTEMPTS = SettingSpec(
     "security.lockout_attempts",
-    "Failed sign-ins before an account locks",
+    "Wrong passwords in a row at one workstation before it must wait",
     int,
     5,
     minimum=1,
@@ -89,7 +89,7 @@ LOCKOUT_ATTEMPTS = SettingSpec(
 )
 LOCKOUT_MINUTES = SettingSpec(
     "security.lockout_minutes",
-    "How long a locked account stays locked",
+    "Longest wait between tries after that (from 1 minute, doubling)",
     int,
     15,
     minimum=1,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from functools import cache
 
 from argon2 import PasswordHasher, Type, extract_parameters
@@ -12,7 +12,7 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
-from frontdesk.db.models import User
+from frontdesk.db.models import AuditEntry, User
 from frontdesk.db.types import utcnow
 from frontdesk.domain.actor import Actor, workstation_name
 from frontdesk.domain.contact import clean_text, text_problem
@@ -406,13 +406,14 @@ def reset_password(context: ServiceContext, user_id: int, new_password: str) -> 
 
 
 def unlock_user(context: ServiceContext, user_id: int) -> UserData:
-    """Lift a lockout before its time is up (Admin)."""
+    """Lift the wait after wrong passwords, at every workstation, before its time is up."""
     with context.writing(Permission.MANAGE_USERS) as uow:
         row = _get_user(uow.session, user_id)
         if row.locked_until is not None or row.failed_attempts:
             row.failed_attempts = 0
             row.locked_until = None
             _stamp(uow, row, new=False)
+        uow.record("unlock", "users", row.id)
         uow.commit()
         return _user_data(row)
 
@@ -458,23 +459,33 @@ def _actor_for(row: User, workstation: str) -> Actor:
     )
 
 
+SIGN_IN_REFUSED = (
+    "The user name or password is wrong, or this account cannot sign in now. "
+    "Check both and try again; after several wrong tries, wait a few minutes or ask an admin"
+)
+# After the practice's number of wrong passwords in a row at one workstation, that workstation
+# waits before the account's next try: one minute, doubling up to the practice's limit.
+FIRST_PAUSE = timedelta(minutes=1)
+_SIGN_IN_HISTORY = ("sign_in", "sign_in_failed", "password_reset", "unlock")
+_WRONG_PASSWORD = {"reason": "wrong password"}
+_PAUSED = {"reason": "waiting after wrong passwords"}
+
+
 def sign_in(context: ServiceContext, username: str, password: str) -> Actor:
     """Check a user name and password; returns who is now acting, or raises SignInError.
 
-    Every attempt is audited as the account it names (never the password). After the
-    practice's number of failed attempts in a row the account locks for the practice's number
-    of minutes; a locked account is refused without looking at the password, so guessing
-    stops while the lock lasts.
+    Every failure says the same (SIGN_IN_REFUSED), so the message reveals neither whether an
+    account exists nor whether a deactivated account's password was right; the audit trail
+    records the real reason, as the account it names (never the password). Wrong passwords
+    in a row make that workstation wait before the next try (see `_paused_until`); during the
+    wait the password is not even checked. Other workstations are not held up, so nobody can
+    lock every admin out by guessing.
     """
     workstation = context.actor.workstation or workstation_name()
     name = normalize_username(username)
     with context.reading(None) as session:
         row = _by_username(session, name) if name else None
-        if row is None:
-            found: tuple[Actor, str, datetime | None] | None = None
-        else:
-            found = (_actor_for(row, workstation), row.password_hash, row.locked_until)
-    now = utcnow()
+        found = None if row is None else (_actor_for(row, workstation), row.password_hash)
     if found is None:
         _verify(_dummy_hash(), password)
         # The attempted name is not recorded: people type their password into it by mistake.
@@ -482,13 +493,16 @@ def sign_in(context: ServiceContext, username: str, password: str) -> Actor:
         with context.as_actor(nobody).writing(None) as uow:
             uow.record("sign_in_failed", "users", details={"reason": "unknown user"})
             uow.commit()
-        raise SignInError("The user name or password is wrong")
-    attempted, stored, locked_until = found
-    if locked_until is not None and locked_until > now:
+        raise SignInError(SIGN_IN_REFUSED)
+    attempted, stored = found
+    now = utcnow()
+    with context.reading(None) as session:
+        paused = _paused_until(session, attempted.user_id or 0, workstation, now)
+    if paused is not None:
         with context.as_actor(attempted).writing(None) as uow:
-            uow.record("sign_in_failed", "users", attempted.user_id or "", details=_LOCKED)
+            uow.record("sign_in_failed", "users", attempted.user_id or "", details=_PAUSED)
             uow.commit()
-        raise SignInError(_locked_message(locked_until))
+        raise SignInError(SIGN_IN_REFUSED)
     # Verified outside the write transaction: Argon2 takes tens of milliseconds and SQLite
     # would hold its write lock all that time.
     password_ok = _verify(stored, password)
@@ -500,34 +514,19 @@ def sign_in(context: ServiceContext, username: str, password: str) -> Actor:
             # The password changed while we were checking it: check against the new one.
             password_ok = _verify(user.password_hash, password)
             new_hash = None
-        if user.locked_until is not None and user.locked_until > now:
-            # Another workstation's failed attempt locked it meanwhile.
-            uow.record("sign_in_failed", "users", user.id, details=_LOCKED)
-            uow.commit()
-            raise SignInError(_locked_message(user.locked_until))
         if not password_ok:
-            attempts = read_setting(uow.session, LOCKOUT_ATTEMPTS)
-            minutes = read_setting(uow.session, LOCKOUT_MINUTES)
-            user.failed_attempts += 1
-            details: dict[str, object] = {"reason": "wrong password"}
-            locked = user.failed_attempts >= attempts
-            if locked:
-                user.locked_until = now + timedelta(minutes=minutes)
-                user.failed_attempts = 0
-                details["locked_minutes"] = minutes
-            uow.record("sign_in_failed", "users", user.id, details=details)
+            uow.record("sign_in_failed", "users", user.id, details=_WRONG_PASSWORD)
+            uow.session.flush()
+            pause = _paused_until(uow.session, user.id, workstation, now)
+            if pause is not None:
+                # For the Users list: the account is waiting somewhere, until when.
+                user.locked_until = max(pause, _as_utc(user.locked_until or pause))
             uow.commit()
-            if locked:
-                raise SignInError(
-                    f"The user name or password is wrong. {_locked_message(user.locked_until)}"
-                )
-            raise SignInError("The user name or password is wrong")
+            raise SignInError(SIGN_IN_REFUSED)
         if not user.active:
             uow.record("sign_in_failed", "users", user.id, details={"reason": "deactivated"})
             uow.commit()
-            raise SignInError(
-                f"The account '{user.username}' is deactivated; ask an admin to reactivate it"
-            )
+            raise SignInError(SIGN_IN_REFUSED)
         user.failed_attempts = 0
         user.locked_until = None
         if new_hash is not None:
@@ -537,12 +536,39 @@ def sign_in(context: ServiceContext, username: str, password: str) -> Actor:
         return _actor_for(user, workstation)
 
 
-_LOCKED = {"reason": "account locked"}
+def _paused_until(
+    session: Session, user_id: int, workstation: str, now: datetime
+) -> datetime | None:
+    """Until when ``workstation`` must wait before trying this account's password again.
 
-
-def _locked_message(until: datetime | None) -> str:
-    when = until.astimezone().strftime("%H:%M") if until else "later"
-    return (
-        f"This account is locked after too many failed sign-ins until {when}; "
-        "wait, or ask an admin to reset the password"
+    Derived from the audit trail: the wrong passwords typed at this workstation since its last
+    successful sign-in there, or since an admin reset the password or lifted the wait.
+    """
+    attempts = read_setting(session, LOCKOUT_ATTEMPTS)
+    longest = timedelta(minutes=read_setting(session, LOCKOUT_MINUTES))
+    history = session.execute(
+        select(AuditEntry.action, AuditEntry.workstation, AuditEntry.details, AuditEntry.at)
+        .where(
+            AuditEntry.at >= now - timedelta(days=1),
+            AuditEntry.entity == "users",
+            AuditEntry.entity_id == str(user_id),
+            AuditEntry.action.in_(_SIGN_IN_HISTORY),
+        )
+        .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+        .limit(attempts + 64)
     )
+    wrong, last_wrong = 0, None
+    for action, where, details, at in history:
+        if action in ("password_reset", "unlock") or (action == "sign_in" and where == workstation):
+            break
+        if action == "sign_in_failed" and where == workstation and '"wrong password"' in details:
+            wrong += 1
+            last_wrong = last_wrong or _as_utc(at)
+    if wrong < attempts or last_wrong is None:
+        return None
+    until = last_wrong + min(FIRST_PAUSE * 2 ** min(wrong - attempts, 20), longest)
+    return until if until > now else None
+
+
+def _as_utc(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

@@ -80,7 +80,8 @@ from frontdesk.services import audit, patient_export
 from frontdesk.services.bootstrap import make_context
 
 audit.install()
-context = make_context(open_database(sys.argv[1]), Actor(username="boss", role=Role.ADMIN, workstation="desk-1"))
+boss = Actor(username="boss", role=Role.ADMIN, workstation="desk-1")
+context = make_context(open_database(sys.argv[1]), boss)
 patient_export.BATCH = 1
 
 def die_after_one_row(done, total):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
@@ -12,7 +13,7 @@ from sqlalchemy import select, update
 
 from frontdesk.db.models import AuditEntry, User
 from frontdesk.db.types import utcnow
-from frontdesk.domain.actor import operating_system_actor
+from frontdesk.domain.actor import Actor, operating_system_actor
 from frontdesk.domain.errors import (
     ConflictError,
     PermissionDeniedError,
@@ -20,7 +21,7 @@ from frontdesk.domain.errors import (
     ValidationError,
 )
 from frontdesk.domain.permissions import Role
-from frontdesk.services import audit_trail, backup, settings, users
+from frontdesk.services import audit, audit_trail, backup, settings, users
 from frontdesk.services.context import ServiceContext
 from frontdesk.services.users import NewUserForm, SignInError
 from tests.services.accounts import PASSWORDS, add_user, signed_in
@@ -95,7 +96,7 @@ def test_wrong_password_and_unknown_name_get_the_same_answer(context: ServiceCon
         users.sign_in(context, "ben", "not his password at all")
     with pytest.raises(SignInError) as unknown:
         users.sign_in(context, "not his password at all", "whatever it is")
-    assert str(wrong.value) == str(unknown.value) == "The user name or password is wrong"
+    assert str(wrong.value) == str(unknown.value) == users.SIGN_IN_REFUSED
     failures = [e for e in _audit(context) if e.action == "sign_in_failed"]
     assert [e.username for e in failures] == ["ben", users.UNKNOWN_USER]
     # Neither the password nor a password typed into the name field is ever recorded.
@@ -123,58 +124,110 @@ def test_stored_hashes_are_argon2id_with_owasp_parameters(context: ServiceContex
     assert params.parallelism == 1
 
 
-def test_five_failures_lock_the_account_even_for_the_right_password(
+def _failed_reasons(context: ServiceContext) -> list[str]:
+    return [
+        json.loads(entry.details).get("reason", "")
+        for entry in _audit(context)
+        if entry.action == "sign_in_failed"
+    ]
+
+
+def test_five_wrong_passwords_make_that_desk_wait_even_for_the_right_one(
     context: ServiceContext,
 ) -> None:
     add_user(context, "eve", Role.FRONT_DESK)
-    for _ in range(4):
-        with pytest.raises(SignInError, match=r"wrong$"):
+    for _ in range(5):
+        with pytest.raises(SignInError) as refused:
             users.sign_in(context, "eve", "guess guess guess")
-    with pytest.raises(SignInError, match="locked"):
-        users.sign_in(context, "eve", "guess guess guess")
-    with pytest.raises(SignInError, match="locked"):
+        assert str(refused.value) == users.SIGN_IN_REFUSED
+    with pytest.raises(SignInError) as refused:
         users.sign_in(context, "eve", PASSWORDS[Role.FRONT_DESK])
-    locked = users.find_user(context, "eve")
-    assert locked.is_locked()
-    assert locked.locked_until is not None
-    remaining = locked.locked_until - utcnow()
-    assert timedelta(minutes=14) < remaining <= timedelta(minutes=15)
+    assert str(refused.value) == users.SIGN_IN_REFUSED
+    assert _failed_reasons(context)[-1] == "waiting after wrong passwords"
+    waiting = users.find_user(context, "eve")
+    assert waiting.locked_until is not None
+    assert timedelta(seconds=50) < waiting.locked_until - utcnow() <= timedelta(minutes=1)
 
 
-def test_lockout_follows_the_practice_settings_and_ends(context: ServiceContext) -> None:
+def test_another_desk_is_not_held_up_so_guessing_cannot_lock_out_the_admins(
+    context: ServiceContext,
+) -> None:
+    add_user(context, "ada", Role.ADMIN)
+    attacker = context.as_actor(
+        Actor(username="nobody", role=Role.FRONT_DESK, workstation="waiting-room-kiosk")
+    )
+    for _ in range(8):
+        with pytest.raises(SignInError):
+            users.sign_in(attacker, "ada", "guess guess guess")
+    with pytest.raises(SignInError):
+        users.sign_in(attacker, "ada", PASSWORDS[Role.ADMIN])
+    assert users.sign_in(context, "ada", PASSWORDS[Role.ADMIN]).username == "ada"
+
+
+def test_the_wait_doubles_up_to_the_practice_limit_and_ends(
+    context: ServiceContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
     settings.save_settings(
         context, {settings.LOCKOUT_ATTEMPTS.key: 2, settings.LOCKOUT_MINUTES.key: "3"}
     )
     add_user(context, "finn", Role.CLINICAL)
-    with pytest.raises(SignInError, match=r"wrong$"):
+    later = timedelta()
+
+    def wrong_then_wait() -> timedelta:
+        nonlocal later
+        later += timedelta(hours=1)  # each try comes after the previous wait has passed
+        for clock_reader in (users, audit):
+            monkeypatch.setattr(clock_reader, "utcnow", lambda: utcnow() + later)
+        with pytest.raises(SignInError):
+            users.sign_in(context, "finn", "guess guess guess")
+        until = users.find_user(context, "finn").locked_until
+        assert until is not None
+        return until - (utcnow() + later)
+
+    with pytest.raises(SignInError):
         users.sign_in(context, "finn", "guess guess guess")
-    with pytest.raises(SignInError, match="locked"):
-        users.sign_in(context, "finn", "guess guess guess")
-    locked_until = users.find_user(context, "finn").locked_until
-    assert locked_until is not None
-    assert timedelta(minutes=2) < locked_until - utcnow() <= timedelta(minutes=3)
-    # The window passes (moved into the past instead of waiting for it).
-    with context.database.write_sessions() as session:
-        session.execute(
-            update(User)
-            .where(User.username == "finn")
-            .values(locked_until=utcnow() - timedelta(seconds=1))
-        )
-        session.commit()
+    assert users.find_user(context, "finn").locked_until is None  # one wrong: no wait yet
+    waits = [wrong_then_wait() for _ in range(4)]
+    rounded = [round(wait.total_seconds() / 60) for wait in waits]
+    assert rounded == [1, 2, 3, 3]  # doubling, capped at the practice's 3 minutes
+    later += timedelta(hours=1)
     actor = users.sign_in(context, "finn", PASSWORDS[Role.CLINICAL])
     assert actor.username == "finn"
     after = users.find_user(context, "finn")
     assert (after.failed_attempts, after.locked_until) == (0, None)
 
 
-def test_an_admin_reset_lifts_a_lockout(context: ServiceContext) -> None:
+def test_an_admin_reset_or_unlock_lifts_the_wait(context: ServiceContext) -> None:
     settings.set_setting(context, settings.LOCKOUT_ATTEMPTS, 1)
     gina = add_user(context, "gina", Role.FRONT_DESK)
-    with pytest.raises(SignInError, match="locked"):
+    with pytest.raises(SignInError):
+        users.sign_in(context, "gina", "guess guess guess")
+    with pytest.raises(SignInError):
+        users.sign_in(context, "gina", PASSWORDS[Role.FRONT_DESK])
+    users.unlock_user(context, gina.id)
+    assert users.sign_in(context, "gina", PASSWORDS[Role.FRONT_DESK]).username == "gina"
+    with pytest.raises(SignInError):
         users.sign_in(context, "gina", "guess guess guess")
     users.reset_password(context, gina.id, "brand new orchard path")
     assert users.sign_in(context, "gina", "brand new orchard path").username == "gina"
     assert [e.action for e in _audit(context)].count("password_reset") == 1
+
+
+def test_every_refusal_says_the_same_and_the_trail_says_why(context: ServiceContext) -> None:
+    """Neither an account's existence nor a deactivated account's password is given away."""
+    kim = add_user(context, "kim", Role.FRONT_DESK)
+    users.deactivate_user(context, kim.id)
+    messages = set()
+    for name, password in [
+        ("kim", PASSWORDS[Role.FRONT_DESK]),  # deactivated, right password
+        ("kim", "guess guess guess"),  # deactivated, wrong password
+        ("nobody.here", "guess guess guess"),  # no such account
+    ]:
+        with pytest.raises(SignInError) as refused:
+            users.sign_in(context, name, password)
+        messages.add(str(refused.value))
+    assert messages == {users.SIGN_IN_REFUSED}
+    assert _failed_reasons(context)[-3:] == ["deactivated", "wrong password", "unknown user"]
 
 
 def test_a_weak_hash_is_upgraded_at_sign_in(context: ServiceContext) -> None:
@@ -209,7 +262,7 @@ def test_a_stronger_hash_is_left_alone(context: ServiceContext) -> None:
 def test_deactivated_accounts_cannot_sign_in_and_are_kept(context: ServiceContext) -> None:
     jack = add_user(context, "jack", Role.FRONT_DESK)
     users.deactivate_user(context, jack.id, jack.version)
-    with pytest.raises(SignInError, match="deactivated"):
+    with pytest.raises(SignInError, match="cannot sign in now"):
         users.sign_in(context, "jack", PASSWORDS[Role.FRONT_DESK])
     assert [u.active for u in users.list_users(context)] == [False]
     assert users.list_users(context, include_inactive=False) == []

@@ -44,8 +44,11 @@ from frontdesk.ui.widgets.form import (
 
 SPECS = (LOCKOUT_ATTEMPTS, LOCKOUT_MINUTES, AUTO_LOCK_MINUTES, BACKUPS_TO_KEEP)
 HINTS = {
-    LOCKOUT_ATTEMPTS.key: "Wrong passwords in a row before the account locks.",
-    LOCKOUT_MINUTES.key: "An admin can unlock it sooner in Users (or reset the password).",
+    LOCKOUT_ATTEMPTS.key: "Then that workstation waits a minute before the account's next try.",
+    LOCKOUT_MINUTES.key: (
+        "Each further wrong password doubles the wait, up to this. Other workstations are not "
+        "held up; an admin can lift the wait in Users (Unlock)."
+    ),
     AUTO_LOCK_MINUTES.key: (
         "With no key pressed or mouse moved for this long, every desk's screen locks. "
         "Forms stay as they were."

@@ -52,7 +52,10 @@ def status_text(user: UserData) -> str:
         return "Deactivated"
     if user.is_locked():
         assert user.locked_until is not None
-        return f"Locked until {user.locked_until.astimezone().strftime('%H:%M')}"
+        return (
+            "Waiting after wrong passwords until "
+            f"{user.locked_until.astimezone().strftime('%H:%M')}"
+        )
     return "Active"
 
 
@@ -172,7 +175,7 @@ class UsersPanel(QWidget):
         self.reset_button.setToolTip("Set a new password for the selected account")
         self.reset_button.clicked.connect(self.reset_selected)
         self.unlock_button = QPushButton("Unlock")
-        self.unlock_button.setToolTip("Lift a lockout after too many failed sign-ins")
+        self.unlock_button.setToolTip("Lift the wait after wrong passwords, at every workstation")
         self.unlock_button.clicked.connect(self.unlock_selected)
         self.active_button = QPushButton("Deactivate…")
         # Deactivate and Unlock wait while the practice server is unreachable.
