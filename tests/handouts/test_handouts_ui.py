@@ -52,7 +52,9 @@ Walk a little every day. Call {practice_name} at {phones} if it hurts more.
 
 
 @pytest.fixture
-def screen(qtbot: QtBot, context: ServiceContext, home: Path) -> Iterator[ScreenContext]:
+def screen(
+    qtbot: QtBot, context: ServiceContext, home: Path, without_pdftoppm: None
+) -> Iterator[ScreenContext]:
     runner = Runner()
     yield ScreenContext(context, runner)
     runner.wait_for_idle()

@@ -33,7 +33,9 @@ def packet_day(home: Path, context: ServiceContext) -> PacketDay:
 
 
 @pytest.fixture
-def screen(qtbot: QtBot, context: ServiceContext, home: Path) -> Iterator[ScreenContext]:
+def screen(
+    qtbot: QtBot, context: ServiceContext, home: Path, without_pdftoppm: None
+) -> Iterator[ScreenContext]:
     runner = Runner()
     yield ScreenContext(context, runner)
     runner.wait_for_idle()

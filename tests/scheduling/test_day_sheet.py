@@ -4,7 +4,6 @@ pages, and the audit entries of printing and saving it, on SQLite and PostgreSQL
 from __future__ import annotations
 
 import io
-import subprocess
 import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,6 +16,7 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
 from frontdesk.db.models import AuditEntry
+from frontdesk.documents.page_images import PdfPages, pixel_size
 from frontdesk.domain.errors import ValidationError
 from frontdesk.domain.request_states import ChecklistKind, RequestState
 from frontdesk.domain.scheduling import CancelledBy
@@ -209,22 +209,23 @@ def test_an_empty_day_says_so(clinic: Practice) -> None:
 
 
 def test_the_sheet_renders_to_page_images(
-    clinic: Practice, monday: dict[str, int], tmp_path: Path
+    clinic: Practice, monday: dict[str, int], without_pdftoppm: None
 ) -> None:
-    pdf = day_sheet.preview_day_sheet(clinic.context, MONDAY).pdf
-    source = tmp_path / "sheet.pdf"
-    source.write_bytes(pdf)
-    subprocess.run(
-        ["pdftoppm", "-png", "-r", "60", str(source), str(tmp_path / "page")], check=True
-    )
-    assert len(list(tmp_path.glob("page*.png"))) == 2
+    pages = PdfPages(day_sheet.preview_day_sheet(clinic.context, MONDAY).pdf)
+    assert pages.page_count == 2
+    width, height = pixel_size(pages, 1, 60)
+    assert width > height  # landscape
+    assert pages.render(1, width, height).width == width
+    pages.close()
 
 
 # --- the dialog ---------------------------------------------------------------------------
 
 
 @pytest.fixture
-def screen(qtbot: QtBot, context: ServiceContext) -> Iterator[ScreenContext]:
+def screen(
+    qtbot: QtBot, context: ServiceContext, without_pdftoppm: None
+) -> Iterator[ScreenContext]:
     runner = Runner()
     yield ScreenContext(context, runner)
     runner.wait_for_idle()
