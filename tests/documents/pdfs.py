@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 from PIL import Image
 from pypdf import PdfReader
@@ -52,3 +53,30 @@ def dark_share(image: Image.Image, box: tuple[int, int, int, int] | None = None)
     histogram = region.histogram()
     dark = sum(histogram[:200])
     return dark / (region.width * region.height)
+
+
+def printed_images(path: Path) -> list[list[tuple[int, int]]]:
+    """Per page of a file printed to PDF, the pixel size of each image drawn on it (a printed
+    page is drawn as images, band by band)."""
+    pages: list[list[tuple[int, int]]] = []
+    for page in PdfReader(path).pages:
+        objects = page["/Resources"].get("/XObject", {})
+        pages.append(
+            [
+                (int(item["/Width"]), int(item["/Height"]))
+                for item in (reference.get_object() for reference in objects.values())
+                if item.get("/Subtype") == "/Image"
+            ]
+        )
+    return pages
+
+
+def fills(images: list[tuple[int, int]], width: int, height: int) -> bool:
+    """True when a printed page's bands make one picture as wide as ``width`` or as high as
+    ``height`` (the page keeps its shape) and no bigger: drawn for that many printer pixels."""
+    widths = {band_width for band_width, _rows in images}
+    total = sum(rows for _band_width, rows in images)
+    if len(widths) != 1:
+        return False
+    (drawn,) = widths
+    return drawn <= width and total <= height and (drawn == width or total == height)

@@ -28,6 +28,7 @@ from frontdesk.services.scheduling import BookingForm
 from frontdesk.ui.main_window import ScreenContext
 from frontdesk.ui.runner import Runner
 from frontdesk.ui.schedule.day_sheet import DaySheetDialog
+from tests.documents.pdfs import fills, printed_images
 from tests.scheduling.conftest import Practice, at, next_weekday
 
 MONDAY = next_weekday(0)
@@ -283,7 +284,11 @@ def test_the_dialog_saves_and_prints_and_both_are_recorded(
     with qtbot.waitSignal(dialog.printed, timeout=60_000):
         dialog.print_to(printer)
     assert "Sent to the printer" in dialog.banner.text
-    assert len(PdfReader(tmp_path / "printed.pdf").pages) == 1
+    # One page, drawn for the printer: a PDF printer says 1200 dpi, pages are drawn at 600
+    # (a laser printer's) across its printable area.
+    (images,) = printed_images(tmp_path / "printed.pdf")
+    assert printer.resolution() == 1200
+    assert fills(images, printer.width() // 2, printer.height() // 2)
     with clinic.context.reading(None) as session:
         details = list(
             session.scalars(select(AuditEntry.details).where(AuditEntry.entity == "day_sheet"))
