@@ -86,9 +86,11 @@ def test_a_new_document_replaces_the_old_one_and_a_message_replaces_both(
 SCALED_PREVIEW = textwrap.dedent(
     """
     import io, json, sys
+    from types import SimpleNamespace
     from PySide6.QtWidgets import QApplication
     from reportlab.pdfgen.canvas import Canvas
     from frontdesk.documents.page_images import PdfPages
+    from frontdesk.ui.handouts.preview import LivePreview
     from frontdesk.ui.runner import Runner
     from frontdesk.ui.widgets.page_view import PageView
 
@@ -107,9 +109,21 @@ SCALED_PREVIEW = textwrap.dedent(
         app.processEvents()
     page = view.page_pixmap(0)
     width, ratio = view.target()
+    # The handout preview draws its first pages with the PDF, for the same scale.
+    handout = PageView(runner)
+    handout.resize(700, 600)
+    handout.show()
+    preview = LivePreview(runner, handout)
+    preview.show(lambda: SimpleNamespace(pdf=buffer.getvalue()))
+    preview.refresh_now()
+    while preview.pending:
+        app.processEvents()
+    first = handout.page_pixmap(0)
     json.dump({"logical": width, "ratio": ratio, "pixels": page.width(),
                "pixmap_ratio": page.devicePixelRatio(),
-               "shown": page.deviceIndependentSize().width()}, sys.stdout)
+               "shown": page.deviceIndependentSize().width(),
+               "preview_pixels": first.width(), "preview_ratio": first.devicePixelRatio()},
+              sys.stdout)
     runner.wait_for_idle()
     """
 )
@@ -136,3 +150,4 @@ def test_at_150_percent_the_page_has_one_and_a_half_pixels_per_point(tmp_path: P
     assert shown["ratio"] == 1.5 and shown["pixmap_ratio"] == 1.5
     assert shown["pixels"] == round(shown["logical"] * 1.5)
     assert shown["shown"] == pytest.approx(shown["logical"], abs=1)  # same place, sharper
+    assert (shown["preview_pixels"], shown["preview_ratio"]) == (shown["pixels"], 1.5)

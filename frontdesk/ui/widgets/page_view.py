@@ -63,6 +63,9 @@ class PageView(QScrollArea):
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # Always there, so the width pages are drawn for does not change when a second page
+        # makes the scroll bar appear (which would clip the pages or redraw them twice).
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
         self.source: PageSource | None = None
         self.labels: list[QLabel] = []
         self.sizes: list[tuple[int, int]] = []
