@@ -121,3 +121,12 @@ def make_actor(role: Role = Role.ADMIN, username: str = "test.admin") -> Actor:
 @pytest.fixture
 def context(database: Database) -> ServiceContext:
     return make_context(database, make_actor())
+
+
+@pytest.fixture
+def without_pdftoppm(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A workstation without poppler (every Windows PC): nothing on the PATH at all."""
+    monkeypatch.setenv("PATH", str(tmp_path_factory.mktemp("empty-path")))
+    assert shutil.which("pdftoppm") is None

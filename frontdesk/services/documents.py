@@ -14,9 +14,6 @@ import hashlib
 import io
 import logging
 import os
-import shutil
-import struct
-import subprocess
 import unicodedata
 import warnings
 from dataclasses import dataclass
@@ -32,8 +29,8 @@ from sqlalchemy.orm import Session
 
 from frontdesk.db.models_history import ImagingStudy, PriorSurgery, ReceivedDocument
 from frontdesk.db.types import utcnow
+from frontdesk.documents.page_images import ImagePages, PageSource, PdfPages
 from frontdesk.domain.errors import (
-    FrontDeskError,
     NotFoundError,
     PermissionDeniedError,
     ValidationError,
@@ -399,93 +396,25 @@ def document_content(context: ServiceContext, document_id: int) -> DocumentConte
     return content
 
 
-MAX_VIEW_PAGES = 40
-VIEW_DPI = 110
-VIEW_MAX_PIXELS = 1800  # longest side of a shown page; a 600 dpi scan is shown smaller
-_PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-
-
 @dataclass(frozen=True)
 class DocumentPages:
-    """A document's pages as PNG images for the viewer (rendered in memory, never on disk)."""
+    """A document opened for the viewer: its pages are drawn one at a time, on demand, in
+    memory (never on disk). Whoever shows it closes ``pages`` when done."""
 
     info: DocumentInfo
-    pages: tuple[bytes, ...]
-    total_pages: int
+    pages: PageSource
 
     @property
-    def shown_all(self) -> bool:
-        return len(self.pages) >= self.total_pages
+    def total_pages(self) -> int:
+        return self.pages.page_count
 
 
-def split_png_stream(data: bytes) -> list[bytes]:
-    """Separate PNG files written one after the other (pdftoppm's standard output)."""
-    images: list[bytes] = []
-    position = 0
-    while data.startswith(_PNG_SIGNATURE, position):
-        cursor = position + len(_PNG_SIGNATURE)
-        while cursor + 8 <= len(data):
-            (length,) = struct.unpack(">I", data[cursor : cursor + 4])
-            kind = data[cursor + 4 : cursor + 8]
-            cursor += 12 + length
-            if kind == b"IEND":
-                break
-        images.append(data[position:cursor])
-        position = cursor
-    return images
-
-
-def render_pdf_pages(data: bytes, *, max_pages: int = MAX_VIEW_PAGES) -> list[bytes]:
-    """PNG images of the first pages of a PDF, by poppler's pdftoppm through pipes, so no
-    page of a patient's record is ever written to a temporary file."""
-    program = shutil.which("pdftoppm")
-    if program is None:
-        raise FrontDeskError(
-            "PDF pages cannot be shown on this computer: install poppler-utils "
-            "(it provides pdftoppm), then open the document again"
-        )
-    try:
-        result = subprocess.run(
-            [program, "-png", "-r", str(VIEW_DPI), "-f", "1", "-l", str(max_pages), "-"],
-            input=data,
-            capture_output=True,
-            timeout=120,
-            check=False,
-        )
-    except subprocess.TimeoutExpired:
-        raise FrontDeskError("The PDF took too long to show; try again") from None
-    pages = split_png_stream(result.stdout)
-    if result.returncode != 0 and not pages:
-        log.info("pdftoppm failed with exit code %s", result.returncode)
-        raise FrontDeskError("This PDF cannot be shown; the stored file is unchanged")
-    return pages
-
-
-def render_image_pages(data: bytes, *, max_pages: int = MAX_VIEW_PAGES) -> list[bytes]:
-    """Each frame of an image (a fax TIFF has several) as a PNG the viewer can show."""
-    pages: list[bytes] = []
-    with Image.open(io.BytesIO(data)) as image:
-        for frame in range(min(int(getattr(image, "n_frames", 1) or 1), max_pages)):
-            image.seek(frame)
-            page = image.convert("RGB") if image.mode not in ("RGB", "L", "RGBA") else image.copy()
-            page.thumbnail((VIEW_MAX_PIXELS, VIEW_MAX_PIXELS))
-            buffer = io.BytesIO()
-            page.save(buffer, "PNG")
-            pages.append(buffer.getvalue())
-    return pages
-
-
-def document_pages(
-    context: ServiceContext, document_id: int, *, max_pages: int = MAX_VIEW_PAGES
-) -> DocumentPages:
-    """The document's first pages as images for the viewer (opening it is recorded)."""
+def document_pages(context: ServiceContext, document_id: int) -> DocumentPages:
+    """The document opened for the viewer (opening it is recorded); no page is drawn yet."""
     content = document_content(context, document_id)
     info = content.info
-    if info.mime_type == PDF:
-        pages = render_pdf_pages(content.data, max_pages=max_pages)
-    else:
-        pages = render_image_pages(content.data, max_pages=max_pages)
-    return DocumentPages(info, tuple(pages), info.page_count or len(pages))
+    pages = PdfPages(content.data) if info.mime_type == PDF else ImagePages(content.data)
+    return DocumentPages(info, pages)
 
 
 def remove_document(context: ServiceContext, document_id: int) -> DocumentInfo:

@@ -18,12 +18,8 @@ import hashlib
 import json
 import os
 import re
-import shutil
-import struct
-import subprocess
 import tempfile
 import unicodedata
-from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -59,9 +55,6 @@ PRINTER = "printer: "
 SAVED = "saved: "
 MAX_DESTINATION = 300
 MAX_FILE_NAME = 150
-PREVIEW_DPI = 100
-PRINT_DPI = 300
-PRINT_JPEG_QUALITY = 95
 
 _UNSAFE_IN_FILE_NAME = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f]')
 _WINDOWS_RESERVED = {
@@ -586,7 +579,7 @@ def reprint(
     )
 
 
-# --- saving and page images ---------------------------------------------------------------
+# --- saving ---------------------------------------------------------------------------
 
 
 def sanitize_pdf_file_name(name: str) -> str:
@@ -636,97 +629,3 @@ def save_given(
         Path(temporary).unlink(missing_ok=True)
         raise
     return record
-
-
-_PPM_HEADER = re.compile(rb"P6\s+(\d+)\s+(\d+)\s+(\d+)\s")
-
-
-def split_ppm_stream(data: bytes) -> list[bytes]:
-    """Separate binary PPM images written one after the other (pdftoppm's default output)."""
-    images: list[bytes] = []
-    position = 0
-    while position < len(data):
-        header = _PPM_HEADER.match(data, position)
-        if header is None:
-            break
-        width, height, maximum = (int(group) for group in header.groups())
-        end = header.end() + width * height * 3 * (2 if maximum > 255 else 1)
-        if end > len(data):
-            break
-        images.append(data[position:end])
-        position = end
-    return images
-
-
-def split_jpeg_stream(data: bytes) -> list[bytes]:
-    """Separate JPEG files written one after the other (pdftoppm -jpeg's output).
-
-    Walks the markers: segment lengths up to each scan, then the scan's entropy-coded data,
-    where a 0xFF byte is always followed by 0x00 or a restart marker unless a marker starts.
-    """
-    images: list[bytes] = []
-    position = 0
-    size = len(data)
-    while data.startswith(b"\xff\xd8", position):
-        cursor = position + 2
-        end = None
-        while cursor + 2 <= size:
-            if data[cursor] != 0xFF:
-                return images
-            marker = data[cursor + 1]
-            if marker == 0xD9:
-                end = cursor + 2
-                break
-            if cursor + 4 > size:
-                return images
-            (length,) = struct.unpack(">H", data[cursor + 2 : cursor + 4])
-            cursor += 2 + length
-            if marker == 0xDA:  # start of scan: skip the entropy-coded data
-                while cursor + 1 < size:
-                    if data[cursor] == 0xFF and data[cursor + 1] not in (0x00, *range(0xD0, 0xD8)):
-                        break
-                    cursor += 1
-        if end is None:
-            return images
-        images.append(data[position:end])
-        position = end
-    return images
-
-
-def pdf_page_images(
-    pdf: bytes, *, dpi: int = PREVIEW_DPI, for_printer: bool = False
-) -> list[bytes]:
-    """Every page of a rendered handout as an image, by poppler's pdftoppm through pipes:
-    nothing about the patient is written to a temporary file.
-
-    For the screen, pages come as raw PPM (lossless and quick, so the preview keeps up with
-    a note being typed). For the printer, as JPEG at quality 95: at 300 dpi its loss is far
-    below what paper shows, and a job of several handouts stays a few megabytes instead of
-    25 MB a page, seven times quicker than PNG.
-    """
-    program = shutil.which("pdftoppm")
-    if program is None:
-        raise FrontDeskError(
-            "Handouts cannot be previewed or printed on this computer: install poppler-utils "
-            "(it provides pdftoppm). Save as PDF works without it."
-        )
-    kind = ["-jpeg", "-jpegopt", f"quality={PRINT_JPEG_QUALITY}"] if for_printer else []
-    try:
-        result = subprocess.run(
-            [program, *kind, "-r", str(dpi), "-"],
-            input=pdf,
-            capture_output=True,
-            timeout=120,
-            check=False,
-        )
-    except subprocess.TimeoutExpired:
-        raise FrontDeskError("The handout took too long to draw; try again") from None
-    pages = split_jpeg_stream(result.stdout) if for_printer else split_ppm_stream(result.stdout)
-    if result.returncode != 0 or not pages:
-        raise FrontDeskError("The handout could not be drawn for the screen or the printer")
-    return pages
-
-
-def rendered_pages(rendered: Sequence[RenderedHandout], *, dpi: int) -> list[list[bytes]]:
-    """Page images of several handouts for a print job, one list per handout."""
-    return [pdf_page_images(item.pdf, dpi=dpi, for_printer=True) for item in rendered]

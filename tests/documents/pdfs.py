@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import io
-import shutil
-import subprocess
 from pathlib import Path
 
-import pytest
 from PIL import Image
 from pypdf import PdfReader
+
+from frontdesk.documents.page_images import PdfPages, pixel_size
 
 
 def page_texts(pdf: bytes) -> list[str]:
@@ -35,20 +34,17 @@ def font_sizes(pdf: bytes, page_number: int = 0) -> list[tuple[str, float]]:
     return found
 
 
-def first_page_image(pdf: bytes, folder: Path) -> Image.Image:
-    """Page 1 rasterized by poppler at 60 dpi, as a person's viewer would show it."""
-    if shutil.which("pdftoppm") is None:
-        pytest.fail("pdftoppm is missing: apt-get install -y poppler-utils")
-    source = folder / "render.pdf"
-    source.write_bytes(pdf)
-    subprocess.run(
-        ["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", str(source), str(folder / "page")],
-        check=True,
-        capture_output=True,
-    )
-    (png,) = folder.glob("page*.png")
-    with Image.open(png) as image:
-        return image.convert("L")
+def first_page_image(pdf: bytes) -> Image.Image:
+    """Page 1 drawn at 60 dpi in grey, as a person's viewer would show it."""
+    pages = PdfPages(pdf)
+    try:
+        width, height = pixel_size(pages, 0, 60)
+        page = pages.render(0, width, height)
+    finally:
+        pages.close()
+    return Image.frombytes(
+        "RGBX", (width, height), page.pixels, "raw", "RGBX", page.stride
+    ).convert("L")
 
 
 def dark_share(image: Image.Image, box: tuple[int, int, int, int] | None = None) -> float:
@@ -57,3 +53,30 @@ def dark_share(image: Image.Image, box: tuple[int, int, int, int] | None = None)
     histogram = region.histogram()
     dark = sum(histogram[:200])
     return dark / (region.width * region.height)
+
+
+def printed_images(path: Path) -> list[list[tuple[int, int]]]:
+    """Per page of a file printed to PDF, the pixel size of each image drawn on it (a printed
+    page is drawn as images, band by band)."""
+    pages: list[list[tuple[int, int]]] = []
+    for page in PdfReader(path).pages:
+        objects = page["/Resources"].get("/XObject", {})
+        pages.append(
+            [
+                (int(item["/Width"]), int(item["/Height"]))
+                for item in (reference.get_object() for reference in objects.values())
+                if item.get("/Subtype") == "/Image"
+            ]
+        )
+    return pages
+
+
+def fills(images: list[tuple[int, int]], width: int, height: int) -> bool:
+    """True when a printed page's bands make one picture as wide as ``width`` or as high as
+    ``height`` (the page keeps its shape) and no bigger: drawn for that many printer pixels."""
+    widths = {band_width for band_width, _rows in images}
+    total = sum(rows for _band_width, rows in images)
+    if len(widths) != 1:
+        return False
+    (drawn,) = widths
+    return drawn <= width and total <= height and (drawn == width or total == height)

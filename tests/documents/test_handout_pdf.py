@@ -254,7 +254,7 @@ def test_the_first_page_is_not_blank_and_shows_the_qr_code_and_logo(
     pdf = render(
         library.get("failed-back-syndrome", language), practice, "Zoë", DAY, large_print=large_print
     )
-    image = first_page_image(pdf, tmp_path)
+    image = first_page_image(pdf)
     assert image.size == (510, 660)  # US Letter at 60 dpi
     assert dark_share(image) > 0.03
     assert dark_share(image, _qr_box(60 / 72, 612)) > 0.3
@@ -265,7 +265,7 @@ def test_without_a_web_site_or_logo_there_is_no_qr_code_or_image(
     library: HandoutLibrary, bare_practice: PracticeDetails, tmp_path: Path
 ) -> None:
     pdf = render(library.get("failed-back-syndrome", "en"), bare_practice, "Zoë", DAY)
-    image = first_page_image(pdf, tmp_path)
+    image = first_page_image(pdf)
     assert dark_share(image) > 0.03
     assert dark_share(image, _qr_box(60 / 72, 612)) < 0.05  # only the letterhead's rule
     assert len(PdfReader(io.BytesIO(pdf)).pages[0].images) == 0

@@ -51,7 +51,11 @@ def relay() -> ChangeRelay:
 
 @pytest.fixture
 def screen(
-    qtbot: QtBot, front_desk: ServiceContext, packet_day: PacketDay, relay: ChangeRelay
+    qtbot: QtBot,
+    front_desk: ServiceContext,
+    packet_day: PacketDay,
+    relay: ChangeRelay,
+    without_pdftoppm: None,
 ) -> Iterator[ScreenContext]:
     runner = Runner()
     yield ScreenContext(front_desk, runner, relay)

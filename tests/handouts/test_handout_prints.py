@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 import json
 from pathlib import Path
 
 import pytest
-from PIL import Image
 from sqlalchemy import func, select
 
 from frontdesk.db.models import AuditEntry
 from frontdesk.db.models_handouts import HandoutPrint, HandoutVersion
+from frontdesk.documents.page_images import PdfPages, pixel_size
 from frontdesk.domain.errors import (
     NotFoundError,
     PermissionDeniedError,
@@ -24,14 +23,13 @@ from frontdesk.domain.permissions import ROLE_PERMISSIONS, Permission, Role
 from frontdesk.services import handout_prints, handouts, patients
 from frontdesk.services.context import ServiceContext
 from frontdesk.services.handout_prints import (
-    pdf_page_images,
     sanitize_pdf_file_name,
     suggest_handouts,
 )
 from frontdesk.services.handouts import HandoutLibrary
 from frontdesk.services.patients import PatientData
 from tests.conftest import make_actor
-from tests.documents.pdfs import all_text
+from tests.documents.pdfs import all_text, page_texts
 
 DAY = dt.date(2026, 11, 25)
 NOTE = "Traiga su disco de resonancia.\nO'Connor & Sons <b>"
@@ -289,19 +287,20 @@ def test_file_names_are_safe_everywhere(name: str, safe: str) -> None:
     assert sanitize_pdf_file_name(name) == safe
 
 
-def test_page_images_show_every_page(
-    front_desk: ServiceContext, maria: PatientData, library: HandoutLibrary
+def test_every_page_is_drawn_at_the_size_asked_without_poppler(
+    front_desk: ServiceContext, maria: PatientData, library: HandoutLibrary, without_pdftoppm: None
 ) -> None:
     pdf = handout_prints.render_for_patient(
         front_desk, "failed-back-syndrome", "en", maria.id, library=library
     )
-    pages = pdf_page_images(pdf, dpi=40)
-    assert len(pages) >= 2
-    assert all(page.startswith(b"P6") for page in pages)
-    width, height = (int(n) for n in pages[0].split(b"\n")[1].split())
-    assert height > width > 300  # US Letter at 40 dpi: 340 x 440
-    for_printer = pdf_page_images(pdf, dpi=120, for_printer=True)
-    assert len(for_printer) == len(pages)
-    for page in for_printer:
-        with Image.open(io.BytesIO(page)) as image:
-            assert image.format == "JPEG" and image.size == (1020, 1320)  # Letter, 120 dpi
+    pages = PdfPages(pdf)
+    assert pages.page_count == len(page_texts(pdf)) >= 2
+    assert pixel_size(pages, 0, 40) == (340, 440)  # US Letter at 40 dpi
+    last = pages.page_count - 1
+    whole = pages.render(last, 1020, 1320)
+    assert (whole.width, whole.height) == (1020, 1320)
+    # A printer draws a page band by band; the bands join into the same page.
+    bands = [pages.render(last, 1020, 1320, top=top, rows=440) for top in (0, 440, 880)]
+    assert b"".join(band.pixels for band in bands) == whole.pixels
+    assert len(set(whole.pixels)) > 2  # text, not a blank sheet
+    pages.close()

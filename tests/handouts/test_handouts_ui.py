@@ -28,7 +28,7 @@ from frontdesk.ui.patients.chart import PatientChart
 from frontdesk.ui.runner import Runner
 from frontdesk.ui.widgets.empty_state import EmptyState
 from tests.conftest import make_actor
-from tests.documents.pdfs import all_text
+from tests.documents.pdfs import all_text, fills, page_texts, printed_images
 
 # The offscreen platform the tests run on cannot do these; a real desktop can.
 pytestmark = pytest.mark.qt_log_ignore(
@@ -52,7 +52,9 @@ Walk a little every day. Call {practice_name} at {phones} if it hurts more.
 
 
 @pytest.fixture
-def screen(qtbot: QtBot, context: ServiceContext, home: Path) -> Iterator[ScreenContext]:
+def screen(
+    qtbot: QtBot, context: ServiceContext, home: Path, without_pdftoppm: None
+) -> Iterator[ScreenContext]:
     runner = Runner()
     yield ScreenContext(context, runner)
     runner.wait_for_idle()
@@ -211,11 +213,16 @@ def test_printing_logs_the_printer_and_a_print_disclosure(
     dialog.reject()
     assert print_rows(context) == 0
     out = tmp_path / "printed.pdf"
+    printer = pdf_printer(out)
     with qtbot.waitSignal(area.given, timeout=20_000) as given:
-        assert area.print_to(pdf_printer(out))
+        assert area.print_to(printer)
     (record,) = given.args[0]
     assert record.destination == "printer: PDF file"
-    assert out.stat().st_size > 10_000  # the page images reached the "printer"
+    # Every page of the handout, drawn for the printer's 150 dpi and its printable area.
+    assert area.preview.rendered is not None
+    printed = printed_images(out)
+    assert len(printed) == len(page_texts(area.preview.rendered.pdf))
+    assert all(fills(images, printer.width(), printer.height()) for images in printed)
     with context.database.read_sessions() as session:
         entry = session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc())).first()
         assert entry is not None

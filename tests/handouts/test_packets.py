@@ -98,7 +98,7 @@ def test_each_packet_says_what_that_patient_needs(
 
 def test_first_page_is_not_blank(packet_day: PacketDay, context: ServiceContext, tmp_path: Path):
     batch = packets.build_packets(context, packet_day.day, [packet_day.clinic.okafor])
-    image = first_page_image(batch.packets[0].pdf, tmp_path)
+    image = first_page_image(batch.packets[0].pdf)
     assert dark_share(image) > 0.01
 
 

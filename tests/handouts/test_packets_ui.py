@@ -18,6 +18,7 @@ from frontdesk.ui.handouts.area import HandoutsArea
 from frontdesk.ui.handouts.packets_dialog import PacketsDialog
 from frontdesk.ui.main_window import ScreenContext
 from frontdesk.ui.runner import Runner
+from tests.documents.pdfs import fills, page_texts, printed_images
 from tests.handouts.packet_fixtures import PacketDay, make_packet_day
 
 pytestmark = pytest.mark.qt_log_ignore(
@@ -33,7 +34,9 @@ def packet_day(home: Path, context: ServiceContext) -> PacketDay:
 
 
 @pytest.fixture
-def screen(qtbot: QtBot, context: ServiceContext, home: Path) -> Iterator[ScreenContext]:
+def screen(
+    qtbot: QtBot, context: ServiceContext, home: Path, without_pdftoppm: None
+) -> Iterator[ScreenContext]:
     runner = Runner()
     yield ScreenContext(context, runner)
     runner.wait_for_idle()
@@ -125,7 +128,12 @@ def test_print_logs_the_printer_and_a_long_note_is_refused_next_to_its_field(
     with qtbot.waitSignal(dialog.finished_work, timeout=90_000) as finished:
         dialog.print_to(printer)
     assert finished.args[0] == "printed", finished.args[1]
-    assert (tmp_path / "printed.pdf").stat().st_size > 10_000
+    options = dialog.options(combined=True)
+    batch = packets.build_packets(context, dialog.day(), dialog.provider_ids(), options)
+    assert batch.combined_pdf is not None
+    printed = printed_images(tmp_path / "printed.pdf")
+    assert len(printed) == len(page_texts(batch.combined_pdf))  # every page of every packet
+    assert all(fills(images, printer.width(), printer.height()) for images in printed)
     records = handout_prints.prints_for_patient(context, packet_day.spanish.patient_id)
     assert records and {r.destination for r in records} == {"printer: PDF file"}
 

@@ -27,7 +27,7 @@ pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSi
 
 
 @pytest.fixture
-def runner() -> Iterator[Runner]:
+def runner(without_pdftoppm: None) -> Iterator[Runner]:
     runner = Runner()
     yield runner
     runner.wait_for_idle()
@@ -210,8 +210,10 @@ def test_a_file_dropped_on_a_surgery_is_attached_and_can_be_viewed(
     viewer = tab.view_documents()
     assert viewer is not None
     qtbot.addWidget(viewer)
-    qtbot.waitUntil(lambda: len(viewer.page_labels) == 2)
-    assert viewer.pixmaps[0].width() > 500  # a real rendered page, not a placeholder
+    qtbot.waitUntil(lambda: viewer.pages.page_count() == 2)
+    qtbot.waitUntil(lambda: not viewer.pages.page_pixmap(0).isNull())
+    page = viewer.pages.page_pixmap(0)
+    assert page.width() > 500 and page.height() > page.width()  # a drawn letter page
     assert "operative report.pdf · PDF, 2 pages" in viewer.caption.text()
     shown = history.get_history(context, maria.id).surgery(entry.id)
     assert shown.report_received

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QCoreApplication
+from PySide6.QtPrintSupport import QPrinter
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
@@ -20,7 +21,7 @@ from frontdesk.services.referrers import ReferrerData
 from frontdesk.ui.main_window import ScreenContext
 from frontdesk.ui.requests.letter import RecordsLetterDialog
 from frontdesk.ui.runner import Runner
-from tests.documents.pdfs import all_text
+from tests.documents.pdfs import all_text, fills, page_texts, printed_images
 from tests.requests.conftest import maria_intake
 
 
@@ -103,3 +104,27 @@ def test_the_letter_is_saved_from_the_request(
         dialog.save_to(target)
     assert "Valley Imaging Center" in all_text(target.read_bytes())
     assert "Saved to letter.pdf" in dialog.banner.text
+
+
+def test_the_letter_prints_every_page_without_poppler(
+    qtbot: QtBot,
+    screen: ScreenContext,
+    context: ServiceContext,
+    profile: None,
+    tmp_path: Path,
+    without_pdftoppm: None,
+) -> None:
+    data = requests.create_request(context, maria_intake())
+    dialog = RecordsLetterDialog(screen, requests.get_request(context, data.id))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(tmp_path / "printed.pdf"))
+    printer.setResolution(150)
+    with qtbot.waitSignal(dialog.done_with, timeout=20_000) as done:
+        dialog.print_to(printer)
+    assert "Sent to the printer" in dialog.banner.text, dialog.banner.text
+    printed = printed_images(tmp_path / "printed.pdf")
+    assert len(printed) == len(page_texts(done.args[0].pdf))
+    assert all(fills(images, printer.width(), printer.height()) for images in printed)

@@ -4,7 +4,6 @@ pages, and the audit entries of printing and saving it, on SQLite and PostgreSQL
 from __future__ import annotations
 
 import io
-import subprocess
 import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,6 +16,7 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
 from frontdesk.db.models import AuditEntry
+from frontdesk.documents.page_images import PdfPages, pixel_size
 from frontdesk.domain.errors import ValidationError
 from frontdesk.domain.request_states import ChecklistKind, RequestState
 from frontdesk.domain.scheduling import CancelledBy
@@ -28,6 +28,7 @@ from frontdesk.services.scheduling import BookingForm
 from frontdesk.ui.main_window import ScreenContext
 from frontdesk.ui.runner import Runner
 from frontdesk.ui.schedule.day_sheet import DaySheetDialog
+from tests.documents.pdfs import fills, printed_images
 from tests.scheduling.conftest import Practice, at, next_weekday
 
 MONDAY = next_weekday(0)
@@ -209,22 +210,23 @@ def test_an_empty_day_says_so(clinic: Practice) -> None:
 
 
 def test_the_sheet_renders_to_page_images(
-    clinic: Practice, monday: dict[str, int], tmp_path: Path
+    clinic: Practice, monday: dict[str, int], without_pdftoppm: None
 ) -> None:
-    pdf = day_sheet.preview_day_sheet(clinic.context, MONDAY).pdf
-    source = tmp_path / "sheet.pdf"
-    source.write_bytes(pdf)
-    subprocess.run(
-        ["pdftoppm", "-png", "-r", "60", str(source), str(tmp_path / "page")], check=True
-    )
-    assert len(list(tmp_path.glob("page*.png"))) == 2
+    pages = PdfPages(day_sheet.preview_day_sheet(clinic.context, MONDAY).pdf)
+    assert pages.page_count == 2
+    width, height = pixel_size(pages, 1, 60)
+    assert width > height  # landscape
+    assert pages.render(1, width, height).width == width
+    pages.close()
 
 
 # --- the dialog ---------------------------------------------------------------------------
 
 
 @pytest.fixture
-def screen(qtbot: QtBot, context: ServiceContext) -> Iterator[ScreenContext]:
+def screen(
+    qtbot: QtBot, context: ServiceContext, without_pdftoppm: None
+) -> Iterator[ScreenContext]:
     runner = Runner()
     yield ScreenContext(context, runner)
     runner.wait_for_idle()
@@ -282,7 +284,11 @@ def test_the_dialog_saves_and_prints_and_both_are_recorded(
     with qtbot.waitSignal(dialog.printed, timeout=60_000):
         dialog.print_to(printer)
     assert "Sent to the printer" in dialog.banner.text
-    assert len(PdfReader(tmp_path / "printed.pdf").pages) == 1
+    # One page, drawn for the printer: a PDF printer says 1200 dpi, pages are drawn at 600
+    # (a laser printer's) across its printable area.
+    (images,) = printed_images(tmp_path / "printed.pdf")
+    assert printer.resolution() == 1200
+    assert fills(images, printer.width() // 2, printer.height() // 2)
     with clinic.context.reading(None) as session:
         details = list(
             session.scalars(select(AuditEntry.details).where(AuditEntry.entity == "day_sheet"))

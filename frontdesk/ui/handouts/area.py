@@ -39,7 +39,6 @@ from frontdesk.ui.connection_monitor import (
 )
 from frontdesk.ui.handouts.giving import HandoutGiving, RenderCall, given_sentence
 from frontdesk.ui.handouts.options import PersonalOptions
-from frontdesk.ui.handouts.pages import PagePreview
 from frontdesk.ui.handouts.patient_picker import PatientPicker, patient_line
 from frontdesk.ui.handouts.preview import LivePreview, PreviewCall, still_there
 from frontdesk.ui.handouts.table_models import RECORD_ROLE, library_model
@@ -47,6 +46,7 @@ from frontdesk.ui.main_window import ScreenContext
 from frontdesk.ui.runner import LatestOnly
 from frontdesk.ui.style import mark_primary
 from frontdesk.ui.widgets.form import Banner, plain_label
+from frontdesk.ui.widgets.page_view import PageView
 
 NO_PATIENT = "No patient chosen: the preview shows the handout without a name."
 NOTHING_SELECTED = "Choose a handout on the left to see it here as the patient will."
@@ -172,7 +172,7 @@ class HandoutsArea(QWidget):
         left_layout.addWidget(self.packets_button)
         left.setMinimumWidth(340)
 
-        self.pages = PagePreview()
+        self.pages = PageView(screen.runner)
         self.pages.setMinimumWidth(280)
         self.preview = LivePreview(screen.runner, self.pages, self)
         self.preview.shown.connect(self._preview_shown)

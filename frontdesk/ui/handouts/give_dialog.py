@@ -38,11 +38,11 @@ from frontdesk.ui.connection_monitor import (
 )
 from frontdesk.ui.handouts.giving import HandoutGiving, RenderCall, given_sentence
 from frontdesk.ui.handouts.options import PersonalOptions
-from frontdesk.ui.handouts.pages import PagePreview
 from frontdesk.ui.handouts.preview import LivePreview, PreviewCall, still_there
 from frontdesk.ui.main_window import ScreenContext
 from frontdesk.ui.style import mark_primary
 from frontdesk.ui.widgets.form import Banner, plain_label
+from frontdesk.ui.widgets.page_view import PageView
 
 if TYPE_CHECKING:  # ReportLab loads only when something is rendered
     from frontdesk.documents.handout_pdf import AppointmentDetails
@@ -148,7 +148,7 @@ class GiveHandoutsDialog(QDialog):
         left_layout.addWidget(self.options)
         left_layout.addWidget(self.action_hint)
         left.setMinimumWidth(420)
-        self.pages = PagePreview()
+        self.pages = PageView(screen.runner)
         self.preview = LivePreview(screen.runner, self.pages, self)
         self.preview.shown.connect(self.preview_shown)
         self.pages.show_message("Loading the handouts…")

@@ -1,8 +1,8 @@
 """Print or save rendered handouts and log each one as given, without freezing the screen.
 
-Rendering, drawing the page images and logging run on the Runner; only painting the images
-onto the printer happens on the UI thread (Qt's printer is not thread-safe). Nothing is
-logged unless the handout really reached the printer or the file.
+Rendering, drawing the pages on the printer and logging run on the Runner (Qt supports
+painting on a QPrinter from a worker thread). Nothing is logged unless the handout really
+reached the printer or the file.
 """
 
 from __future__ import annotations
@@ -14,13 +14,12 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import QDialog, QFileDialog, QWidget
 
-from frontdesk.domain.errors import FrontDeskError
 from frontdesk.services import handout_prints
 from frontdesk.services.context import ServiceContext
-from frontdesk.services.handout_prints import PRINT_DPI, PrintRecord, RenderedHandout
+from frontdesk.services.handout_prints import PrintRecord, RenderedHandout
 from frontdesk.ui.handouts.preview import still_there
-from frontdesk.ui.handouts.printing import make_printer, paint_pages, printer_name
-from frontdesk.ui.runner import Runner, user_message
+from frontdesk.ui.handouts.printing import make_printer, print_pdfs, printer_name
+from frontdesk.ui.runner import Runner
 
 # Renders the handouts to give; runs on a worker thread.
 RenderCall = Callable[[], list[RenderedHandout]]
@@ -90,35 +89,18 @@ class HandoutGiving(QObject):
         return dialog
 
     def print_to(self, printer: QPrinter, render: RenderCall) -> None:
-        dpi = max(150, min(printer.resolution(), PRINT_DPI))
         self._set_busy(True)
+        services = self.services
 
-        def draw() -> tuple[list[RenderedHandout], list[list[bytes]]]:
+        def print_and_log() -> list[PrintRecord]:
             items = render()
-            return items, handout_prints.rendered_pages(items, dpi=dpi)
-
-        def drawn(result: tuple[list[RenderedHandout], list[list[bytes]]]) -> None:
-            if not still_there(self):
-                return  # the window closed before printing: nothing printed, nothing logged
-            items, pages = result
-            try:
-                paint_pages(printer, pages)
-            except FrontDeskError as error:
-                self._fail(str(error))
-                return
-            except Exception as error:  # a printer driver problem; nothing was logged
-                self._fail(user_message(error))
-                return
+            print_pdfs(printer, [item.pdf for item in items])
+            # Logged in the same call as the printing: a window closed meanwhile cannot leave
+            # a printed handout that the chart does not list.
             destination = handout_prints.printer_destination(printer_name(printer))
-            self.runner.run(
-                lambda: [
-                    handout_prints.record_given(self.services, item, destination) for item in items
-                ],
-                self._done,
-                self._fail,
-            )
+            return [handout_prints.record_given(services, item, destination) for item in items]
 
-        self.runner.run(draw, drawn, self._fail)
+        self.runner.run(print_and_log, self._done, self._fail)
 
     # Saving ------------------------------------------------------------------------------
 

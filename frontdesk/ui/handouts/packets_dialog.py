@@ -1,8 +1,8 @@
 """Pre-visit packets for a day: choose the day and provider, build with progress and Cancel,
 then save one PDF per patient (or one combined PDF) or print them; every handout is logged.
 
-Building, drawing the page images and logging run on the Runner; only painting the images
-onto the printer happens on the UI thread (Qt's printer is not thread-safe).
+Building (with Cancel), then printing and logging together, run on the Runner (Qt supports
+painting on a QPrinter from a worker thread).
 """
 
 from __future__ import annotations
@@ -34,7 +34,6 @@ from frontdesk.domain.handout_format import MAX_NOTE_LENGTH
 from frontdesk.domain.permissions import Permission
 from frontdesk.domain.progress import ProgressCallback
 from frontdesk.services import handout_prints, packets, practice
-from frontdesk.services.handout_prints import PRINT_DPI
 from frontdesk.services.packets import PacketBatch, PacketOptions, SavedPackets
 from frontdesk.services.practice import ProviderData
 from frontdesk.ui.connection_monitor import (
@@ -45,9 +44,9 @@ from frontdesk.ui.connection_monitor import (
 )
 from frontdesk.ui.handouts.options import PAPERS
 from frontdesk.ui.handouts.preview import still_there
-from frontdesk.ui.handouts.printing import make_printer, paint_pages, printer_name
+from frontdesk.ui.handouts.printing import make_printer, print_pdfs, printer_name
 from frontdesk.ui.main_window import ScreenContext
-from frontdesk.ui.runner import Task, user_message
+from frontdesk.ui.runner import Task
 from frontdesk.ui.style import mark_primary
 from frontdesk.ui.widgets.form import (
     Banner,
@@ -282,14 +281,12 @@ class PacketsDialog(QDialog):
         if options is None:
             return None
         services, day, providers = self.services, self.day(), self.provider_ids()
-        dpi = max(150, min(printer.resolution(), PRINT_DPI))
 
-        def work(progress: ProgressCallback) -> tuple[PacketBatch, list[bytes]]:
+        def work(progress: ProgressCallback) -> PacketBatch:
             batch = packets.build_packets(services, day, providers, options, progress=progress)
             if batch.empty or batch.combined_pdf is None:
                 raise FrontDeskError(f"There are no appointments on {day:%m/%d/%Y}.")
-            pages = handout_prints.pdf_page_images(batch.combined_pdf, dpi=dpi, for_printer=True)
-            return batch, pages
+            return batch
 
         return self._start(work, partial(self._drawn, printer), "Preparing the packets…")
 
@@ -350,18 +347,24 @@ class PacketsDialog(QDialog):
         self.banner.show_message("success", text)
         self.finished_work.emit("saved", text)
 
-    def _drawn(self, printer: QPrinter, result: tuple[PacketBatch, list[bytes]]) -> None:
+    def _drawn(self, printer: QPrinter, batch: PacketBatch) -> None:
         if not still_there(self):
             return  # closed before printing: nothing printed, nothing logged
-        batch, pages = result
-        try:
-            paint_pages(printer, [pages])
-        except Exception as error:  # a printer driver problem; nothing was logged
-            self._failed(user_message(error))
-            return
+        if self.progress is not None:
+            self.progress.setLabelText("Sending the packets to the printer…")
+            self.progress.setCancelButton(None)  # pages already sent cannot be called back
         where = printer_name(printer)
+        services, pdf = self.services, batch.combined_pdf
+        assert pdf is not None
+
+        def print_and_log() -> int:
+            print_pdfs(printer, [pdf])
+            # Logged in the same call as the printing: closing the window meanwhile cannot
+            # leave printed packets that the charts do not list.
+            return packets.record_printed(services, batch, where)
+
         self.screen.runner.run(
-            lambda: packets.record_printed(self.services, batch, where),
+            print_and_log,
             lambda logged: self._printed(len(batch.packets), logged, where),
             self._failed,
         )

@@ -6,14 +6,18 @@ from collections.abc import Callable
 
 import shiboken6
 from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtGui import QImage
 
-from frontdesk.services import handout_prints
+from frontdesk.documents.page_images import PdfPages
 from frontdesk.services.handout_prints import RenderedHandout
-from frontdesk.ui.handouts.pages import PagePreview
 from frontdesk.ui.runner import LatestOnly, Runner
+from frontdesk.ui.widgets.page_view import PageView, draw_page, fitted_size
 
 # Typing a note re-renders once the typing pauses this long.
 PREVIEW_DELAY_MS = 300
+# Pages drawn with the PDF, so the new version replaces the old at once; the view draws the
+# others when they are scrolled to.
+FIRST_PAGES = 2
 
 # Renders what to preview; runs on a worker thread.
 PreviewCall = Callable[[], RenderedHandout]
@@ -26,7 +30,7 @@ def still_there(*objects: QObject) -> bool:
 
 
 class LivePreview(QObject):
-    """Drives a PagePreview: only the newest request's pages ever show.
+    """Drives a PageView: only the newest request's pages ever show.
 
     ``shown(RenderedHandout)`` fires when its pages are on screen, ``failed(message)`` when
     it could not be drawn (the message is shown in the preview too).
@@ -35,7 +39,7 @@ class LivePreview(QObject):
     shown = Signal(object)
     failed = Signal(str)
 
-    def __init__(self, runner: Runner, view: PagePreview, parent: QObject | None = None) -> None:
+    def __init__(self, runner: Runner, view: PageView, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.view = view
         self.latest = LatestOnly(runner)
@@ -69,19 +73,29 @@ class LivePreview(QObject):
             return
         self.pending = True
 
-        def draw() -> tuple[RenderedHandout, list[bytes]]:
+        width, ratio = self.view.target()
+
+        def draw() -> tuple[RenderedHandout, dict[int, QImage]]:
             rendered = call()
-            return rendered, handout_prints.pdf_page_images(rendered.pdf)
+            source = PdfPages(rendered.pdf)
+            try:
+                first = {
+                    index: draw_page(source, index, *fitted_size(source, index, width), ratio)
+                    for index in range(min(source.page_count, FIRST_PAGES))
+                }
+            finally:
+                source.close()
+            return rendered, first
 
         self.latest.run(draw, self._show, self._fail)
 
-    def _show(self, result: tuple[RenderedHandout, list[bytes]]) -> None:
+    def _show(self, result: tuple[RenderedHandout, dict[int, QImage]]) -> None:
         if not still_there(self, self.view):
             return
-        rendered, pages = result
+        rendered, first = result
         self.pending = False
         self.rendered = rendered
-        self.view.show_pages(pages)
+        self.view.show_pages(PdfPages(rendered.pdf), first)
         self.shown.emit(rendered)
 
     def _fail(self, message: str) -> None:

@@ -208,7 +208,7 @@ def render(screen: ScreenContext, folder: Path) -> list[Path]:
         viewer = chart.imaging.view_documents()
         assert viewer is not None
         viewer.resize(820, 900)
-        _wait(lambda: bool(viewer.page_labels))
+        _wait(lambda: viewer.pages.page_count() > 0 and not viewer.pages.page_pixmap(0).isNull())
         written.append(_save(viewer, folder / "history-document.png"))
         viewer.close()
     chart.close()

@@ -6,14 +6,12 @@ from collections.abc import Sequence
 from functools import partial
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence, QPixmap, QResizeEvent, QShortcut
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
-    QLabel,
     QListWidget,
     QListWidgetItem,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -22,8 +20,9 @@ from frontdesk.services import documents
 from frontdesk.services.context import ServiceContext
 from frontdesk.services.documents import DocumentPages
 from frontdesk.services.history import DocumentInfo
-from frontdesk.ui.runner import Runner
+from frontdesk.ui.runner import LatestOnly, Runner
 from frontdesk.ui.widgets.form import Banner, plain_label
+from frontdesk.ui.widgets.page_view import PageView
 
 
 def size_text(size: int) -> str:
@@ -46,8 +45,8 @@ def document_caption(info: DocumentInfo) -> str:
 class DocumentViewer(QDialog):
     """The documents of one entry: pick one on the left, read its pages on the right.
 
-    Pages arrive as PNG images from the service (pdftoppm through pipes, Pillow for images)
-    and are kept only as pixmaps in this window: nothing is written to disk.
+    Only the pages in view are drawn (off the UI thread) and kept as pixmaps in this window:
+    nothing is written to disk.
     """
 
     def __init__(
@@ -64,9 +63,8 @@ class DocumentViewer(QDialog):
         self.setWindowTitle(title)
         self.setAccessibleName(title)
         self.documents = list(items)
-        self.pixmaps: list[QPixmap] = []
-        self.page_labels: list[QLabel] = []
         self.shown: DocumentPages | None = None
+        self.latest = LatestOnly(runner)
 
         self.list = QListWidget()
         self.list.setAccessibleName("Documents")
@@ -79,20 +77,13 @@ class DocumentViewer(QDialog):
         self.list.setVisible(len(self.documents) > 1)
         self.caption = plain_label("", "hint", wrap=True)
         self.banner = Banner()
-        self.pages = QWidget()
-        self.pages_layout = QVBoxLayout(self.pages)
-        self.pages_layout.setSpacing(12)
-        self.pages_layout.addStretch(1)
-        self.scroll = QScrollArea()
-        self.scroll.setWidget(self.pages)
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setAccessibleName("Pages")
-        self.scroll.setBackgroundRole(self.scroll.backgroundRole())
+        self.pages = PageView(runner)
+        self.pages.setAccessibleName("Pages")
 
         right = QVBoxLayout()
         right.addWidget(self.caption)
         right.addWidget(self.banner)
-        right.addWidget(self.scroll, 1)
+        right.addWidget(self.pages, 1)
         layout = QHBoxLayout(self)
         layout.addWidget(self.list)
         layout.addLayout(right, 1)
@@ -110,47 +101,13 @@ class DocumentViewer(QDialog):
         self.caption.setText(document_caption(info))
         self.banner.show_message("info", "Opening the document…")
         call = partial(documents.document_pages, self.context, info.id)
-        self.runner.run(call, self._show_pages, self._failed)
+        self.latest.run(call, self._show_pages, self._failed)
 
     def _failed(self, message: str) -> None:
         self.banner.show_message("error", message)
+        self.pages.show_message("")
 
     def _show_pages(self, result: DocumentPages) -> None:
         self.shown = result
-        for label in self.page_labels:
-            self.pages_layout.removeWidget(label)
-            label.deleteLater()
-        self.page_labels = []
-        self.pixmaps = []
-        for number, png in enumerate(result.pages, start=1):
-            pixmap = QPixmap()
-            pixmap.loadFromData(png, "PNG")
-            self.pixmaps.append(pixmap)
-            label = QLabel()
-            label.setAlignment(Qt.AlignmentFlag.AlignHCenter)
-            label.setAccessibleName(f"Page {number} of {result.total_pages}")
-            self.page_labels.append(label)
-            self.pages_layout.insertWidget(self.pages_layout.count() - 1, label)
-        self._fit_pages()
-        if result.shown_all:
-            self.banner.clear()
-        else:
-            self.banner.show_message(
-                "info",
-                f"Showing the first {len(result.pages)} of {result.total_pages} pages.",
-            )
-
-    def _fit_pages(self) -> None:
-        margins = self.pages_layout.contentsMargins()
-        width = max(200, self.scroll.viewport().width() - margins.left() - margins.right())
-        for pixmap, label in zip(self.pixmaps, self.page_labels, strict=True):
-            if pixmap.width() > width:
-                label.setPixmap(
-                    pixmap.scaledToWidth(width, Qt.TransformationMode.SmoothTransformation)
-                )
-            else:
-                label.setPixmap(pixmap)
-
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        super().resizeEvent(event)
-        self._fit_pages()
+        self.banner.clear()
+        self.pages.show_pages(result.pages)

@@ -19,11 +19,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from frontdesk.services import documents, requests
+from frontdesk.services import requests
 from frontdesk.services.requests import LetterResult, RequestDetail
-from frontdesk.ui.handouts.printing import make_printer, paint_pages
+from frontdesk.ui.handouts.printing import make_printer, print_pdfs
 from frontdesk.ui.main_window import ScreenContext
-from frontdesk.ui.runner import user_message
 from frontdesk.ui.style import mark_primary
 from frontdesk.ui.widgets.form import Banner, plain_label
 
@@ -131,19 +130,12 @@ class RecordsLetterDialog(QDialog):
     def print_to(self, printer: QPrinter) -> None:
         call = self._letter_call()
 
-        def render() -> tuple[LetterResult, list[bytes]]:
+        def print_letter() -> LetterResult:
             result = call()
-            return result, documents.render_pdf_pages(result.pdf)
+            print_pdfs(printer, [result.pdf])
+            return result
 
-        def paint(rendered: tuple[LetterResult, list[bytes]]) -> None:
-            try:
-                paint_pages(printer, [rendered[1]])
-            except Exception as error:  # a printer driver problem
-                self._fail(user_message(error))
-                return
-            self._done("Sent to the printer", rendered[0])
-
-        self.screen.runner.run(render, paint, self._fail)
+        self.screen.runner.run(print_letter, partial(self._done, "Sent to the printer"), self._fail)
 
     def _done(self, text: str, result: LetterResult) -> None:
         self.banner.show_message(

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from frontdesk.services import day_sheet, handout_prints, practice
+from frontdesk.services import day_sheet, practice
 from frontdesk.services.changes import touches
 from frontdesk.services.day_sheet import DaySheetPdf
 from frontdesk.services.practice import ProviderData
@@ -31,13 +31,12 @@ from frontdesk.ui.connection_monitor import (
     refused_while_paused,
     saving_allowed,
 )
-from frontdesk.ui.handouts.pages import PagePreview
 from frontdesk.ui.handouts.preview import LivePreview, still_there
-from frontdesk.ui.handouts.printing import make_printer, paint_pages, printer_name
+from frontdesk.ui.handouts.printing import make_printer, print_pdfs, printer_name
 from frontdesk.ui.main_window import ScreenContext
-from frontdesk.ui.runner import user_message
 from frontdesk.ui.style import mark_primary
 from frontdesk.ui.widgets.form import Banner, plain_label
+from frontdesk.ui.widgets.page_view import PageView
 
 PDF_FILTER = "PDF files (*.pdf)"
 # What a sheet shows: a change to any of these redraws the preview.
@@ -91,7 +90,7 @@ class DaySheetDialog(QDialog):
         self.providers.setToolTip("Space ticks or unticks a provider")
         self.providers.setMaximumHeight(120)
         self.providers.itemChanged.connect(self.refresh)
-        self.view = PagePreview()
+        self.view = PageView(screen.runner)
         self.preview = LivePreview(screen.runner, self.view, self)
         self.preview.shown.connect(self._shown)
         self.banner = Banner()
@@ -226,22 +225,12 @@ class DaySheetDialog(QDialog):
             printer=printer_name(printer),
         )
 
-        def render() -> tuple[DaySheetPdf, list[bytes]]:
+        def print_sheet() -> DaySheetPdf:
             printed = call()
-            pages = handout_prints.pdf_page_images(
-                printed.pdf, dpi=handout_prints.PRINT_DPI, for_printer=True
-            )
-            return printed, pages
+            print_pdfs(printer, [printed.pdf])
+            return printed
 
-        def paint(result: tuple[DaySheetPdf, list[bytes]]) -> None:
-            try:
-                paint_pages(printer, [result[1]])
-            except Exception as error:  # a printer driver problem
-                self._failed(user_message(error))
-                return
-            self._done("Sent to the printer", result[0])
-
-        self._start(render, paint)
+        self._start(print_sheet, partial(self._done, "Sent to the printer"))
 
     def choose_file(self) -> None:
         if self.busy or refused_while_paused(self.banner):
