@@ -25,6 +25,7 @@ from frontdesk.services.context import ServiceContext
 from frontdesk.services.history import ImagingForm, SurgeryForm
 from frontdesk.services.requests import IntakeForm
 from frontdesk.services.scheduling import BookingForm
+from frontdesk.ui.handouts.printing import MAX_PRINT_DPI
 from frontdesk.ui.main_window import ScreenContext
 from frontdesk.ui.runner import Runner
 from frontdesk.ui.schedule.day_sheet import DaySheetDialog
@@ -284,11 +285,12 @@ def test_the_dialog_saves_and_prints_and_both_are_recorded(
     with qtbot.waitSignal(dialog.printed, timeout=60_000):
         dialog.print_to(printer)
     assert "Sent to the printer" in dialog.banner.text
-    # One page, drawn for the printer: a PDF printer says 1200 dpi, pages are drawn at 600
-    # (a laser printer's) across its printable area.
+    # One page, drawn for the printer: a PDF printer says 1200 dpi, pages are drawn at
+    # MAX_PRINT_DPI across its printable area.
     (images,) = printed_images(tmp_path / "printed.pdf")
     assert printer.resolution() == 1200
-    assert fills(images, printer.width() // 2, printer.height() // 2)
+    scale = 1200 // MAX_PRINT_DPI
+    assert fills(images, round(printer.width() / scale), round(printer.height() / scale))
     with clinic.context.reading(None) as session:
         details = list(
             session.scalars(select(AuditEntry.details).where(AuditEntry.entity == "day_sheet"))

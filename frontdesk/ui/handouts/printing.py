@@ -14,9 +14,10 @@ from frontdesk.ui.widgets.page_view import page_qimage
 
 _PAGE_SIZES = {"letter": QPageSize.PageSizeId.Letter, "a4": QPageSize.PageSizeId.A4}
 
-# A laser printer's resolution. Finer ones (a PDF printer says 1200) are drawn at this and
-# scaled by the printer: paper shows no difference and a page stays ~130 MB of pixels, not 520.
-MAX_PRINT_DPI = 600
+# Pages are drawn at the printer's resolution up to this; finer ones (a PDF printer says 1200)
+# are drawn at this and scaled by the printer. 300 dpi text reads as sharp on paper, and a
+# page is 4x quicker to draw and send than at 600 (a day's 650 packet pages: minutes, not 20+).
+MAX_PRINT_DPI = 300
 # Pixels drawn at a time: a page at a printer's resolution never sits whole in memory.
 BAND_BYTES = 16 * 1024 * 1024
 
