@@ -112,8 +112,8 @@ class _Shots:
         from frontdesk.domain.permissions import Role
         from frontdesk.services.bootstrap import make_context, open_for_use
         from frontdesk.ui.app import make_application
-        from frontdesk.ui.main_window import ScreenContext
         from frontdesk.ui.runner import Runner
+        from frontdesk.ui.screen_context import ScreenContext
 
         self.folder = folder
         self.home = home

@@ -332,8 +332,8 @@ def test_procedure_picker_lists_practice_additions(
 def test_the_chart_shows_the_history_tabs_and_the_summary_in_its_header(
     qtbot: QtBot, context: ServiceContext, runner: Runner, maria: PatientData
 ) -> None:
-    from frontdesk.ui.main_window import ScreenContext
     from frontdesk.ui.patients.chart import PatientChart
+    from frontdesk.ui.screen_context import ScreenContext
 
     history.add_surgery(
         context,

@@ -25,9 +25,9 @@ from frontdesk.services.context import ServiceContext
 from frontdesk.services.history import ImagingForm, SurgeryForm
 from frontdesk.services.requests import IntakeForm
 from frontdesk.services.scheduling import BookingForm
-from frontdesk.ui.main_window import ScreenContext
 from frontdesk.ui.runner import Runner
 from frontdesk.ui.schedule.day_sheet import DaySheetDialog
+from frontdesk.ui.screen_context import ScreenContext
 from tests.scheduling.conftest import Practice, at, next_weekday
 
 MONDAY = next_weekday(0)

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from frontdesk.services import handouts
 from frontdesk.services.handouts import HandoutLibrary, HandoutSummary, ReviewState
 from frontdesk.ui.handouts.table_models import Column, RecordTableModel
-from frontdesk.ui.main_window import ScreenContext
+from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.widgets.form import Banner, plain_label
 
 

@@ -23,7 +23,7 @@ from frontdesk.ui.admin.scheduling_choices import (
     provider_items,
     refusing,
 )
-from frontdesk.ui.main_window import ScreenContext
+from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.widgets.form import add_form_row, line_edit, set_field_text
 
 TIME_HINT = "On the practice's clock, e.g. 8:00, 13:30 or 1:30 pm."

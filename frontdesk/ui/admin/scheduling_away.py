@@ -25,7 +25,7 @@ from frontdesk.ui.admin.scheduling_choices import (
     provider_items,
     refusing,
 )
-from frontdesk.ui.main_window import ScreenContext
+from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.widgets.form import add_form_row, line_edit, multiline_edit, set_field_text
 
 

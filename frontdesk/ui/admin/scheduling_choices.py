@@ -34,7 +34,7 @@ from frontdesk.ui.connection_monitor import (
     saving_allowed,
     watch_saving_gate,
 )
-from frontdesk.ui.main_window import ScreenContext
+from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.widgets.form import plain_label
 
 # Changes to these tables change what the pickers offer.

@@ -20,7 +20,7 @@ from frontdesk.ui.admin.records import (
     status_text,
 )
 from frontdesk.ui.connection_monitor import refused_while_paused
-from frontdesk.ui.main_window import ScreenContext
+from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.widgets.form import add_form_row, line_edit, set_field_text
 
 DEFAULT_COLOUR = "#4A90D9"

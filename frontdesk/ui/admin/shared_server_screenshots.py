@@ -27,9 +27,10 @@ from frontdesk.services.connection import ConnectionProfile, SslMode
 from frontdesk.ui.admin.area import AdminArea
 from frontdesk.ui.admin.shared_server import SharedServerPanel
 from frontdesk.ui.admin.shared_server_move import MoveToServerDialog
-from frontdesk.ui.main_window import MainWindow, ScreenContext
+from frontdesk.ui.main_window import MainWindow
 from frontdesk.ui.patients.area import PatientsArea
 from frontdesk.ui.runner import Runner
+from frontdesk.ui.screen_context import ScreenContext
 
 HOST, PORT, SUPERUSER = "127.0.0.1", 5432, "postgres"
 SIZE = (1280, 800)

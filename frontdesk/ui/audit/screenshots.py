@@ -14,7 +14,8 @@ from PySide6.QtWidgets import QWidget
 
 from frontdesk.services import patients
 from frontdesk.ui.audit.area import AuditArea
-from frontdesk.ui.main_window import MainWindow, ScreenContext
+from frontdesk.ui.main_window import MainWindow
+from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.security.screenshots import demo_accounts
 
 

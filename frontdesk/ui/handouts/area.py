@@ -43,8 +43,8 @@ from frontdesk.ui.handouts.pages import PagePreview
 from frontdesk.ui.handouts.patient_picker import PatientPicker, patient_line
 from frontdesk.ui.handouts.preview import LivePreview, PreviewCall, still_there
 from frontdesk.ui.handouts.table_models import RECORD_ROLE, library_model
-from frontdesk.ui.main_window import ScreenContext
 from frontdesk.ui.runner import LatestOnly
+from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.style import mark_primary
 from frontdesk.ui.widgets.form import Banner, plain_label
 

@@ -40,7 +40,7 @@ from frontdesk.ui.handouts.giving import HandoutGiving, RenderCall, given_senten
 from frontdesk.ui.handouts.options import PersonalOptions
 from frontdesk.ui.handouts.pages import PagePreview
 from frontdesk.ui.handouts.preview import LivePreview, PreviewCall, still_there
-from frontdesk.ui.main_window import ScreenContext
+from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.style import mark_primary
 from frontdesk.ui.widgets.form import Banner, plain_label
 

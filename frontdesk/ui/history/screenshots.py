@@ -25,9 +25,9 @@ from frontdesk.services import demo, documents, history, patients
 from frontdesk.services.bootstrap import make_context, open_for_use
 from frontdesk.services.history import ImagingForm, SurgeryForm
 from frontdesk.ui.history.dialogs import SurgeryDialog
-from frontdesk.ui.main_window import ScreenContext
 from frontdesk.ui.patients.chart import PatientChart
 from frontdesk.ui.runner import Runner
+from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.style import apply_style
 
 STORY_PATIENT = "nunez maria jose"

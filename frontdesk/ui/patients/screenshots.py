@@ -20,11 +20,12 @@ from frontdesk.domain.actor import Actor
 from frontdesk.domain.permissions import Role
 from frontdesk.services import demo, patients
 from frontdesk.services.bootstrap import make_context, open_for_use
-from frontdesk.ui.main_window import MainWindow, ScreenContext
+from frontdesk.ui.main_window import MainWindow
 from frontdesk.ui.patients.area import PatientsArea
 from frontdesk.ui.patients.chart import PatientChart
 from frontdesk.ui.patients.editor import PatientEditor
 from frontdesk.ui.runner import Runner
+from frontdesk.ui.screen_context import ScreenContext
 
 SEARCH_TEXT = "garc"
 STORY_PATIENT = "nunez maria jose"  # scenario 1's caller, in every demo database

@@ -20,10 +20,11 @@ from frontdesk.domain.actor import Actor
 from frontdesk.domain.permissions import Role
 from frontdesk.services import demo
 from frontdesk.services.bootstrap import make_context, open_for_use
-from frontdesk.ui.main_window import MainWindow, ScreenContext
+from frontdesk.ui.main_window import MainWindow
 from frontdesk.ui.requests.area import RequestsArea
 from frontdesk.ui.requests.intake import IntakeDialog
 from frontdesk.ui.runner import Runner
+from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.style import apply_style
 
 STORY_PATIENT = "Núñez-García, María José"  # scenario 1's caller, in every demo database

@@ -34,8 +34,8 @@ from frontdesk.ui.connection_monitor import (
 from frontdesk.ui.handouts.pages import PagePreview
 from frontdesk.ui.handouts.preview import LivePreview, still_there
 from frontdesk.ui.handouts.printing import make_printer, paint_pages, printer_name
-from frontdesk.ui.main_window import ScreenContext
 from frontdesk.ui.runner import user_message
+from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.style import mark_primary
 from frontdesk.ui.widgets.form import Banner, plain_label
 

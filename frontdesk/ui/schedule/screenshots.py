@@ -28,9 +28,10 @@ from frontdesk.services.bootstrap import make_context, open_for_use
 from frontdesk.services.context import ServiceContext
 from frontdesk.services.scheduling import BookingForm, SlotSearch
 from frontdesk.services.scheduling_setup import AvailabilityForm
-from frontdesk.ui.main_window import MainWindow, ScreenContext
+from frontdesk.ui.main_window import MainWindow
 from frontdesk.ui.runner import Runner
 from frontdesk.ui.schedule.area import ScheduleArea
+from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.style import apply_style
 
 PROVIDERS_SHOWN = 3

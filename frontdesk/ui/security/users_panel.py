@@ -32,7 +32,7 @@ from frontdesk.ui.connection_monitor import (
     saving_allowed,
     watch_saving_gate,
 )
-from frontdesk.ui.main_window import ScreenContext
+from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.security.account_fields import ROLE_HINTS, AccountFields
 from frontdesk.ui.security.password_dialog import ResetPasswordDialog
 from frontdesk.ui.style import mark_primary

@@ -34,9 +34,10 @@ from frontdesk.services.patients import PatientForm
 from frontdesk.services.scheduling import BookingForm, SlotSearch
 from frontdesk.services.scheduling_setup import AvailabilityForm
 from frontdesk.services.waitlist import WaitlistForm
-from frontdesk.ui.main_window import MainWindow, ScreenContext
+from frontdesk.ui.main_window import MainWindow
 from frontdesk.ui.runner import Runner
 from frontdesk.ui.schedule.waitlist_dialogs import AddToWaitlistDialog, WaitlistMatchesDialog
+from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.style import apply_style
 from frontdesk.ui.today.area import FREED_DAYS_AHEAD, TodayArea
 
