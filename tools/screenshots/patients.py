@@ -1,7 +1,7 @@
 """Screenshots of the Patients area, the chart and the form, on a demo database.
 
 ``render(screen, folder)`` is the hook the app's screenshot command can call with its own
-demo database; ``python -m frontdesk.ui.patients.screenshots FOLDER`` builds a small demo
+demo database; ``python -m tools.screenshots.patients FOLDER`` builds a small demo
 database itself and writes the PNGs there.
 """
 

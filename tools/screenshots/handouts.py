@@ -2,7 +2,7 @@
 "Handouts given" tab, on a demo database.
 
 ``render(screen, folder)`` is the hook `make screenshots` calls with its own demo database;
-``python -m frontdesk.ui.handouts.screenshots FOLDER`` builds a small demo database itself.
+``python -m tools.screenshots.handouts FOLDER`` builds a small demo database itself.
 Saved handouts go to a temporary folder that is removed afterwards.
 """
 

@@ -1,7 +1,7 @@
 """Screenshots of the Requests area: the work queue with a request open, and the intake form.
 
 ``render(screen, folder)`` is the hook the app's screenshot command calls with its demo
-database; ``python -m frontdesk.ui.requests.screenshots FOLDER`` builds a small demo
+database; ``python -m tools.screenshots.requests FOLDER`` builds a small demo
 database itself and writes the PNGs there.
 """
 

@@ -1,6 +1,6 @@
 """Screenshots of the sign-in, the lock screen, the first-run account step and Admin → Users.
 
-``render(screen, folder)`` is called by ``frontdesk.ui.screenshots`` with its demo database;
+``render(screen, folder)`` is called by ``tools.screenshots.render_all`` with its demo database;
 ``demo_accounts(context)`` gives the demo practice its staff (the Audit pictures use them).
 """
 

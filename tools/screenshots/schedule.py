@@ -4,7 +4,7 @@ an appointment being dragged to a new time.
 ``render(screen, folder)`` is the hook the app's screenshot command calls with its demo
 database. It asks nothing of the demo: where the demo has no weekly hours or no bookings on
 the day shown, it adds them through the services first.
-``python -m frontdesk.ui.schedule.screenshots FOLDER`` builds a small demo database itself.
+``python -m tools.screenshots.schedule FOLDER`` builds a small demo database itself.
 """
 
 from __future__ import annotations
