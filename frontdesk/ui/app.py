@@ -292,6 +292,13 @@ def _back_up_if_due(window: MainWindow) -> None:
     screen.runner.run(partial(backup.backup_if_due, screen.services), done, failed)
 
 
+def _saved_server_url() -> str | None:
+    # Imported only when neither --database nor FRONTDESK_DATABASE_URL names the database.
+    from frontdesk.ui.server_password import server_url_at_start
+
+    return server_url_at_start()
+
+
 def run_app(database: str | None) -> int:
     app = make_application()
     setup_logging()
@@ -299,9 +306,7 @@ def run_app(database: str | None) -> int:
     try:
         url = ""
         try:
-            from frontdesk.ui.server_password import server_url_at_start
-
-            url = resolve_database_url(database, server_url_at_start)
+            url = resolve_database_url(database, _saved_server_url)
             db, copy = open_for_use(url)
         except Cancelled:
             log.info("start cancelled at the practice server's password")
