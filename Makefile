@@ -24,8 +24,8 @@ run: $(STAMP)
 	$(BIN)/frontdesk
 
 lint: $(TEST_STAMP)
-	$(BIN)/ruff check frontdesk tests $(wildcard bench)
-	$(BIN)/ruff format --check frontdesk tests $(wildcard bench)
+	$(BIN)/ruff check frontdesk tests tools $(wildcard bench)
+	$(BIN)/ruff format --check frontdesk tests tools $(wildcard bench)
 	$(BIN)/lint-imports
 
 test: lint
@@ -35,7 +35,7 @@ bench: $(TEST_STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m bench
 
 screenshots: $(TEST_STAMP)
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m frontdesk.ui.screenshots docs/screenshots
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m tools.screenshots docs/screenshots
 
 clean:
 	rm -rf $(VENV) build *.egg-info

@@ -47,9 +47,10 @@ from frontdesk.domain.permissions import Role
 from frontdesk.services import patients
 from frontdesk.services.bootstrap import make_context
 from frontdesk.services.context import ServiceContext
-from frontdesk.ui.main_window import MainWindow, ScreenContext
+from frontdesk.ui.main_window import MainWindow
 from frontdesk.ui.patients.area import SEARCH_DELAY_MS, PatientsArea
 from frontdesk.ui.runner import Runner
+from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.style import apply_style
 
 CHARTS = 40  # sampled charts; each gives several queries

@@ -1,0 +1,3 @@
+"""The Qt user interface: windows, dialogs and item models over the services."""
+
+APP_TITLE = "Front Desk"

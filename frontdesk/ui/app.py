@@ -19,7 +19,7 @@ from frontdesk.domain.errors import DatabaseUnavailableError, FrontDeskError
 from frontdesk.domain.progress import Cancelled
 from frontdesk.logs import log_file, setup_logging
 from frontdesk.paths import APP_AUTHOR, APP_NAME, default_database_url
-from frontdesk.services import connection, practice, users
+from frontdesk.services import practice, users
 from frontdesk.services.bootstrap import (
     DATABASE_ENV,
     describe_url,
@@ -27,13 +27,15 @@ from frontdesk.services.bootstrap import (
     open_for_use,
     resolve_database_url,
 )
+from frontdesk.ui import APP_TITLE
 from frontdesk.ui.errors import install_exception_hook
-from frontdesk.ui.main_window import APP_TITLE, ChangeRelay, MainWindow, ScreenContext
 from frontdesk.ui.runner import Runner
+from frontdesk.ui.screen_context import ChangeRelay, ScreenContext
 from frontdesk.ui.style import apply_style
 
 if TYPE_CHECKING:
     from frontdesk.ui.first_run import FirstRunDialog
+    from frontdesk.ui.main_window import MainWindow
     from frontdesk.ui.security.lock import WorkstationLock
     from frontdesk.ui.security.sign_in import FirstAdminDialog, SignInDialog
 
@@ -174,6 +176,9 @@ class Launcher(QObject):
 
     def _new_window(self, screen: ScreenContext, practice_name: str = "") -> MainWindow:
         """A main window acting as ``screen``'s user (also for a user switch at the lock)."""
+        # Imported after the sign-in: the first screen does not wait for the main window.
+        from frontdesk.ui.main_window import MainWindow
+
         self.screen = screen
         window = MainWindow(screen, self.settings, practice_name=practice_name)
         self.window = window
@@ -222,6 +227,8 @@ def startup_error_dialog(
 def unreachable_server_advice(url: str, *, saved_server: bool) -> str:
     """Which server, that saved work is safe, and how to start on the local file instead
     (Admin → Shared server is out of reach when the app cannot start)."""
+    from frontdesk.services import connection
+
     local = f"frontdesk --database {default_database_url()}"
     if saved_server:
         why = (
@@ -285,6 +292,13 @@ def _back_up_if_due(window: MainWindow) -> None:
     screen.runner.run(partial(backup.backup_if_due, screen.services), done, failed)
 
 
+def _saved_server_url() -> str | None:
+    # Imported only when neither --database nor FRONTDESK_DATABASE_URL names the database.
+    from frontdesk.ui.server_password import server_url_at_start
+
+    return server_url_at_start()
+
+
 def run_app(database: str | None) -> int:
     app = make_application()
     setup_logging()
@@ -292,9 +306,7 @@ def run_app(database: str | None) -> int:
     try:
         url = ""
         try:
-            from frontdesk.ui.server_password import server_url_at_start
-
-            url = resolve_database_url(database, server_url_at_start)
+            url = resolve_database_url(database, _saved_server_url)
             db, copy = open_for_use(url)
         except Cancelled:
             log.info("start cancelled at the practice server's password")

@@ -26,7 +26,7 @@ from frontdesk.services.context import ServiceContext
 from frontdesk.ui.runner import RUNNER_EVENTS, Runner
 
 if TYPE_CHECKING:
-    from frontdesk.ui.main_window import ScreenContext
+    from frontdesk.ui.screen_context import ScreenContext
 import contextlib
 
 from frontdesk.ui.widgets.form import Banner

@@ -29,7 +29,7 @@ from frontdesk.services.context import ServiceContext
 from frontdesk.services.practice import PracticeProfileData, PracticeProfileForm, ProviderForm
 from frontdesk.services.users import NewUserForm
 from frontdesk.ui.admin.profile_form import PracticeProfileFields
-from frontdesk.ui.main_window import ScreenContext
+from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.security.account_fields import AccountFields
 from frontdesk.ui.style import mark_primary
 from frontdesk.ui.widgets.form import (

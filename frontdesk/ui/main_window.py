@@ -8,13 +8,12 @@ and ``can_close()``, asked before the window closes (False keeps it open).
 
 from __future__ import annotations
 
-import importlib
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QObject, QSettings, Qt, Signal
+from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
@@ -31,65 +30,72 @@ from PySide6.QtWidgets import (
 )
 
 from frontdesk import __version__
-from frontdesk.domain.actor import Actor
 from frontdesk.domain.permissions import Permission
 from frontdesk.logs import log_file
 from frontdesk.paths import data_dir
-from frontdesk.services.context import ServiceContext
-from frontdesk.ui.runner import Runner
+from frontdesk.ui import APP_TITLE
+from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.widgets.empty_state import EmptyState
 from frontdesk.ui.widgets.form import plain_label
 
 log = logging.getLogger(__name__)
 
-APP_TITLE = "Front Desk"
-
-
-@dataclass
-class ScreenContext:
-    """What every screen needs: the service context (database + acting user), the runner
-    for service calls, and the change hub whose ``changed(frozenset[str])`` signal says which
-    tables changed (``None`` where no hub runs)."""
-
-    services: ServiceContext
-    runner: Runner
-    changes: QObject | None = None
-
-    @property
-    def database_label(self) -> str:
-        return self.services.database.describe()
-
-    @property
-    def user_label(self) -> str:
-        return self.services.actor.label
-
-    def for_actor(self, actor: Actor) -> ScreenContext:
-        """The same database, runner and change hub, acting as ``actor`` (after a sign-in).
-
-        The one place the acting user changes: screens built with the returned context
-        make every service call as that user.
-        """
-        return replace(self, services=self.services.as_actor(actor))
-
-
-class ChangeRelay(QObject):
-    """Stands in for the change hub from the first moment, so screens can connect at once
-    while the hub itself (and the watcher of other workstations) starts after the window
-    shows: cold start does not wait for it."""
-
-    changed = Signal(object)
-
-
 AreaFactory = Callable[[ScreenContext], QWidget]
+
+
+# Each area's module is imported inside its factory, the first time the area opens, so
+# start-up loads none of them (and their services) before the first screen shows.
+
+
+def today_area(screen: ScreenContext) -> QWidget:
+    from frontdesk.ui.today.area import TodayArea
+
+    return TodayArea(screen)
+
+
+def requests_area(screen: ScreenContext) -> QWidget:
+    from frontdesk.ui.requests.area import RequestsArea
+
+    return RequestsArea(screen)
+
+
+def schedule_area(screen: ScreenContext) -> QWidget:
+    from frontdesk.ui.schedule.area import ScheduleArea
+
+    return ScheduleArea(screen)
+
+
+def patients_area(screen: ScreenContext) -> QWidget:
+    from frontdesk.ui.patients.area import PatientsArea
+
+    return PatientsArea(screen)
+
+
+def handouts_area(screen: ScreenContext) -> QWidget:
+    from frontdesk.ui.handouts.area import HandoutsArea
+
+    return HandoutsArea(screen)
+
+
+def admin_area(screen: ScreenContext) -> QWidget:
+    from frontdesk.ui.admin.area import AdminArea
+
+    return AdminArea(screen)
+
+
+def audit_area(screen: ScreenContext) -> QWidget:
+    from frontdesk.ui.audit.area import AuditArea
+
+    return AuditArea(screen)
 
 
 @dataclass(frozen=True)
 class Area:
     key: str
     title: str
-    # "package.module:Callable", imported the first time the area opens, so start-up loads
-    # only the area shown first. None: not built yet; an honest empty state says what will be.
-    factory: str | AreaFactory | None
+    # Called the first time the area opens. None: not built yet; an honest empty state says
+    # what will be.
+    factory: AreaFactory | None
     summary: str
     # Only users whose role has this permission see the area (the services refuse anyway).
     permission: Permission | None = None
@@ -99,45 +105,45 @@ AREAS: list[Area] = [
     Area(
         "today",
         "Today",
-        "frontdesk.ui.today.area:TodayArea",
+        today_area,
         "Today's appointments for each provider, who has arrived, and times freed by "
         "cancellations with the waitlist beside them will appear here.",
     ),
     Area(
         "requests",
         "Requests",
-        "frontdesk.ui.requests.area:RequestsArea",
+        requests_area,
         "Consultation requests from referring doctors will be listed here with the records "
         "each one still needs and what to do next.",
     ),
     Area(
         "schedule",
         "Schedule",
-        "frontdesk.ui.schedule.area:ScheduleArea",
+        schedule_area,
         "The providers' calendars will be here: find the next free time and book visits.",
     ),
     Area(
         "patients",
         "Patients",
-        "frontdesk.ui.patients.area:PatientsArea",
+        patients_area,
         "Search for a patient by name or date of birth and open their chart here.",
     ),
     Area(
         "handouts",
         "Handouts",
-        "frontdesk.ui.handouts.area:HandoutsArea",
+        handouts_area,
         "Patient handouts and pre-visit packets will be printed from here.",
     ),
     Area(
         "admin",
         "Admin",
-        "frontdesk.ui.admin.area:AdminArea",
+        admin_area,
         "The practice profile, locations and providers.",
     ),
     Area(
         "audit",
         "Audit",
-        "frontdesk.ui.audit.area:AuditArea",
+        audit_area,
         "Who opened or changed what: the audit trail, a patient's access report and its check.",
         Permission.VIEW_AUDIT,
     ),
@@ -162,9 +168,6 @@ def _build_area(area: Area, screen: ScreenContext) -> QWidget:
             f"{area.title} is not available yet",
             area.summary + "\n\nThis part of Front Desk comes in a later version.",
         )
-    if isinstance(factory, str):
-        module_name, _, attribute = factory.partition(":")
-        factory = getattr(importlib.import_module(module_name), attribute)
     return factory(screen)
 
 

@@ -6,9 +6,8 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLineEdit, QVBoxLayout,
 
 from frontdesk.services import connection
 from frontdesk.services.connection import ConnectionProfile
+from frontdesk.ui import APP_TITLE
 from frontdesk.ui.widgets.form import FormFields, add_form_row, form_layout, plain_label
-
-APP_TITLE = "Front Desk"
 
 
 class ServerPasswordDialog(QDialog):

@@ -20,9 +20,9 @@ from frontdesk.domain.scheduling import CancelledBy
 from frontdesk.services import handout_prints, scheduling
 from frontdesk.services.context import ServiceContext
 from frontdesk.ui.handouts.give_dialog import GiveHandoutsDialog
-from frontdesk.ui.main_window import ChangeRelay, ScreenContext
 from frontdesk.ui.runner import Runner
 from frontdesk.ui.schedule.appointment_dialog import AppointmentDialog
+from frontdesk.ui.screen_context import ChangeRelay, ScreenContext
 from tests.conftest import make_actor
 from tests.documents.pdfs import all_text
 from tests.handouts.packet_fixtures import PacketDay, make_packet_day

@@ -13,9 +13,9 @@ from frontdesk.domain.request_categories import RequestCategory
 from frontdesk.services import handouts, requests
 from frontdesk.services.context import ServiceContext
 from frontdesk.ui.handouts.give_dialog import GiveHandoutsDialog
-from frontdesk.ui.main_window import ScreenContext
 from frontdesk.ui.requests.detail import RequestDetailPanel
 from frontdesk.ui.runner import Runner
+from frontdesk.ui.screen_context import ScreenContext
 from tests.requests.conftest import maria_intake
 
 pytestmark = pytest.mark.qt_log_ignore(

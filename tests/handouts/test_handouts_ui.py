@@ -23,9 +23,9 @@ from frontdesk.services.context import ServiceContext
 from frontdesk.services.patients import PatientData, PatientForm
 from frontdesk.ui.handouts.area import HandoutsArea
 from frontdesk.ui.handouts.give_dialog import GiveHandoutsDialog
-from frontdesk.ui.main_window import ScreenContext
 from frontdesk.ui.patients.chart import PatientChart
 from frontdesk.ui.runner import Runner
+from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.widgets.empty_state import EmptyState
 from tests.conftest import make_actor
 from tests.documents.pdfs import all_text, fills, page_texts, printed_images

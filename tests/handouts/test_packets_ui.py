@@ -16,8 +16,8 @@ from frontdesk.services import handout_prints, packets
 from frontdesk.services.context import ServiceContext
 from frontdesk.ui.handouts.area import HandoutsArea
 from frontdesk.ui.handouts.packets_dialog import PacketsDialog
-from frontdesk.ui.main_window import ScreenContext
 from frontdesk.ui.runner import Runner
+from frontdesk.ui.screen_context import ScreenContext
 from tests.documents.pdfs import fills, page_texts, printed_images
 from tests.handouts.packet_fixtures import PacketDay, make_packet_day
 

@@ -17,7 +17,7 @@ from frontdesk.services.context import ServiceContext
 from frontdesk.services.history import ImagingForm, SurgeryForm
 from frontdesk.services.patients import PatientData
 from frontdesk.ui.history.dialogs import ImagingDialog, SurgeryDialog
-from frontdesk.ui.history.table_models import IMAGING_COLUMNS, SURGERY_COLUMNS, EntryTableModel
+from frontdesk.ui.history.table_models import IMAGING_COLUMNS, SURGERY_COLUMNS, entry_model
 from frontdesk.ui.history.tabs import HistorySummaryLine, ImagingTab, SurgeryHistoryTab
 from frontdesk.ui.history.timeline import TimelineWidget, event_text
 from frontdesk.ui.runner import Runner
@@ -266,7 +266,7 @@ def test_the_table_models_pass_the_model_tester_and_sort_by_partial_date(
         history.add_surgery(context, maria.id, SurgeryForm(procedure="laminectomy", date=text))
     history.add_imaging(context, maria.id, ImagingForm(modality="MRI", regions="lumbar"))
     shown = history.get_history(context, maria.id)
-    model = EntryTableModel(SURGERY_COLUMNS)
+    model = entry_model(SURGERY_COLUMNS)
     model.set_records(shown.surgeries)
     qtmodeltester.check(model)  # type: ignore[attr-defined]
     model.sort(0, Qt.SortOrder.AscendingOrder)
@@ -280,7 +280,7 @@ def test_the_table_models_pass_the_model_tester_and_sort_by_partial_date(
     for column in range(model.columnCount()):
         model.sort(column, Qt.SortOrder.DescendingOrder)
         qtmodeltester.check(model)  # type: ignore[attr-defined]
-    imaging = EntryTableModel(IMAGING_COLUMNS)
+    imaging = entry_model(IMAGING_COLUMNS)
     imaging.set_records(shown.imaging)
     qtmodeltester.check(imaging)  # type: ignore[attr-defined]
     assert imaging.index(0, 6).data() == "Date unknown: may be too old"
@@ -334,8 +334,8 @@ def test_procedure_picker_lists_practice_additions(
 def test_the_chart_shows_the_history_tabs_and_the_summary_in_its_header(
     qtbot: QtBot, context: ServiceContext, runner: Runner, maria: PatientData
 ) -> None:
-    from frontdesk.ui.main_window import ScreenContext
     from frontdesk.ui.patients.chart import PatientChart
+    from frontdesk.ui.screen_context import ScreenContext
 
     history.add_surgery(
         context,

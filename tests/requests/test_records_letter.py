@@ -18,9 +18,9 @@ from frontdesk.services import practice, requests
 from frontdesk.services.context import ServiceContext
 from frontdesk.services.practice import PracticeProfileForm
 from frontdesk.services.referrers import ReferrerData
-from frontdesk.ui.main_window import ScreenContext
 from frontdesk.ui.requests.letter import RecordsLetterDialog
 from frontdesk.ui.runner import Runner
+from frontdesk.ui.screen_context import ScreenContext
 from tests.documents.pdfs import all_text, fills, page_texts, printed_images
 from tests.requests.conftest import maria_intake
 

@@ -16,9 +16,9 @@ from frontdesk.domain.request_states import RequestState
 from frontdesk.services import requests
 from frontdesk.services.context import ServiceContext
 from frontdesk.services.referrers import ReferrerData
-from frontdesk.ui.main_window import ScreenContext
 from frontdesk.ui.requests.report import ReferralsReportDialog
 from frontdesk.ui.runner import Runner
+from frontdesk.ui.screen_context import ScreenContext
 from tests.requests.conftest import maria_intake
 
 

@@ -14,10 +14,10 @@ from frontdesk.services import patients, requests
 from frontdesk.services.context import ServiceContext
 from frontdesk.services.patients import PatientForm
 from frontdesk.services.requests import QueueFilter
-from frontdesk.ui.main_window import ScreenContext
 from frontdesk.ui.requests.area import RequestsArea
 from frontdesk.ui.requests.intake import IntakeDialog
 from frontdesk.ui.runner import Runner
+from frontdesk.ui.screen_context import ScreenContext
 from tests.requests.conftest import maria_intake
 
 pytestmark = pytest.mark.qt_log_ignore(

@@ -20,10 +20,10 @@ from frontdesk.services.context import ServiceContext
 from frontdesk.services.requests import QueueFilter
 from frontdesk.services.scheduling import BookingForm
 from frontdesk.ui.change_hub import ChangeHub
-from frontdesk.ui.main_window import ScreenContext
 from frontdesk.ui.requests.area import RequestsArea
 from frontdesk.ui.requests.detail import RequestDetailPanel
 from frontdesk.ui.runner import Runner
+from frontdesk.ui.screen_context import ScreenContext
 from tests.requests.conftest import maria_intake
 from tests.requests.test_requests_ui import type_call
 from tests.scheduling.conftest import CHICAGO, Practice, at, make_practice, next_weekday

@@ -17,13 +17,13 @@ from frontdesk.services import patients, scheduling
 from frontdesk.services.bootstrap import make_context
 from frontdesk.services.scheduling import AppointmentData, BookingForm
 from frontdesk.ui.connection_monitor import saving_gate
-from frontdesk.ui.main_window import ScreenContext
 from frontdesk.ui.runner import Runner
 from frontdesk.ui.schedule.appointment_dialog import AppointmentDialog
 from frontdesk.ui.schedule.book_dialog import BookDialog
 from frontdesk.ui.schedule.dialog_cancel import CancelAppointmentDialog
 from frontdesk.ui.schedule.dialog_reschedule import RescheduleDialog
 from frontdesk.ui.schedule.find_dialog import FindSlotDialog
+from frontdesk.ui.screen_context import ScreenContext
 from tests.conftest import make_actor
 from tests.scheduling.conftest import CHICAGO, Practice, at, next_weekday
 

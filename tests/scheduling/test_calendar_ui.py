@@ -17,10 +17,10 @@ from frontdesk.services import scheduling
 from frontdesk.services.bootstrap import make_context
 from frontdesk.services.context import SLOT_TAKEN_MESSAGE, ServiceContext
 from frontdesk.services.scheduling import AppointmentData, BookingForm
-from frontdesk.ui.main_window import ChangeRelay, ScreenContext
 from frontdesk.ui.runner import Runner
 from frontdesk.ui.schedule.area import ScheduleArea
 from frontdesk.ui.schedule.calendar_moves import FreeTimeChoice
+from frontdesk.ui.screen_context import ChangeRelay, ScreenContext
 from tests.conftest import make_actor
 from tests.scheduling.conftest import CHICAGO, Practice, at, next_weekday
 

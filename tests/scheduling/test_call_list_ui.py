@@ -15,10 +15,10 @@ from frontdesk.services import scheduling
 from frontdesk.services.context import ServiceContext
 from frontdesk.services.scheduling import BookingForm
 from frontdesk.ui.connection_monitor import saving_gate
-from frontdesk.ui.main_window import ScreenContext
 from frontdesk.ui.runner import Runner
 from frontdesk.ui.schedule import call_list
 from frontdesk.ui.schedule.call_list import CallListDialog
+from frontdesk.ui.screen_context import ScreenContext
 from tests.scheduling.conftest import Practice, at, next_weekday
 
 pytestmark = pytest.mark.qt_log_ignore(

@@ -14,12 +14,12 @@ from pytestqt.qtbot import QtBot
 from frontdesk.domain.scheduling import AppointmentStatus, CancelledBy
 from frontdesk.services import scheduling
 from frontdesk.services.scheduling import AppointmentData, BookingForm
-from frontdesk.ui.main_window import ChangeRelay, ScreenContext
 from frontdesk.ui.patients.chart import PatientChart
 from frontdesk.ui.runner import Runner
 from frontdesk.ui.schedule.appointment_dialog import AppointmentDialog
 from frontdesk.ui.schedule.book_dialog import BookDialog
 from frontdesk.ui.schedule.chart_tab import PatientAppointmentsTab, upcoming_first
+from frontdesk.ui.screen_context import ChangeRelay, ScreenContext
 from tests.scheduling.conftest import Practice, at, next_weekday
 
 pytestmark = pytest.mark.qt_log_ignore(

@@ -26,9 +26,9 @@ from frontdesk.services.history import ImagingForm, SurgeryForm
 from frontdesk.services.requests import IntakeForm
 from frontdesk.services.scheduling import BookingForm
 from frontdesk.ui.handouts.printing import MAX_PRINT_DPI
-from frontdesk.ui.main_window import ScreenContext
 from frontdesk.ui.runner import Runner
 from frontdesk.ui.schedule.day_sheet import DaySheetDialog
+from frontdesk.ui.screen_context import ScreenContext
 from tests.documents.pdfs import fills, printed_images
 from tests.scheduling.conftest import Practice, at, next_weekday
 

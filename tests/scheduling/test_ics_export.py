@@ -22,9 +22,9 @@ from frontdesk.domain.scheduling import AppointmentStatus, CancelledBy
 from frontdesk.services import schedule_export, scheduling, settings
 from frontdesk.services.context import ServiceContext
 from frontdesk.services.scheduling import BookingForm
-from frontdesk.ui.main_window import ScreenContext
 from frontdesk.ui.runner import Runner
 from frontdesk.ui.schedule.ics_dialog import IcsExportDialog
+from frontdesk.ui.screen_context import ScreenContext
 from tests.scheduling.conftest import CHICAGO, Practice, at
 
 

@@ -15,10 +15,10 @@ from frontdesk.services import scheduling, waitlist
 from frontdesk.services.context import ServiceContext
 from frontdesk.services.scheduling import BookingForm
 from frontdesk.services.waitlist import WaitlistForm
-from frontdesk.ui.main_window import ScreenContext
 from frontdesk.ui.runner import Runner
 from frontdesk.ui.schedule.waitlist_dialogs import AddToWaitlistDialog, WaitlistMatchesDialog
 from frontdesk.ui.schedule.waitlist_panel import RemoveFromWaitlistDialog, WaitlistPanel
+from frontdesk.ui.screen_context import ScreenContext
 from tests.scheduling.conftest import Practice, at, next_weekday
 
 WAIT_MS = 10_000

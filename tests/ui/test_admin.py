@@ -22,8 +22,8 @@ from frontdesk.ui.admin.profile_editor import ProfileEditor
 from frontdesk.ui.admin.providers import ProviderDialog, ProvidersPanel
 from frontdesk.ui.admin.records import RecordDialog
 from frontdesk.ui.change_hub import ChangeHub
-from frontdesk.ui.main_window import ScreenContext
 from frontdesk.ui.runner import Runner
+from frontdesk.ui.screen_context import ScreenContext
 from tests.conftest import make_actor
 
 # The offscreen platform used by the tests warns when a window's size limits change.

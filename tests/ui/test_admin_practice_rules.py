@@ -30,9 +30,9 @@ from frontdesk.ui.admin.area import AdminArea
 from frontdesk.ui.admin.handout_reviews import HandoutReviewsPanel
 from frontdesk.ui.admin.practice_rules import PracticeRulesPanel
 from frontdesk.ui.connection_monitor import saving_gate
-from frontdesk.ui.main_window import ScreenContext
 from frontdesk.ui.requests.intake import IntakeDialog
 from frontdesk.ui.runner import Runner
+from frontdesk.ui.screen_context import ScreenContext
 from tests.conftest import make_actor
 from tests.requests.conftest import maria_intake
 

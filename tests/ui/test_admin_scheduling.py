@@ -25,8 +25,8 @@ from frontdesk.ui.admin.scheduling_availability import AvailabilityDialog, Avail
 from frontdesk.ui.admin.scheduling_away import TimeAwayDialog, TimeAwayPanel
 from frontdesk.ui.admin.scheduling_types import AppointmentTypeDialog, AppointmentTypesPanel
 from frontdesk.ui.change_hub import ChangeHub
-from frontdesk.ui.main_window import ScreenContext
 from frontdesk.ui.runner import Runner
+from frontdesk.ui.screen_context import ScreenContext
 from tests.conftest import make_actor
 
 PROFILE = PracticeProfileForm(

@@ -124,3 +124,36 @@ def test_the_app_starts_to_its_sign_in_screen(
     seconds = float(result.stdout.strip().splitlines()[-1])
     assert seconds > 0
     assert not (tmp_path / "config" / "FrontDesk" / "FrontDesk.conf").exists()
+
+
+def modules_loaded_by(code: str) -> set[str]:
+    """The modules a fresh interpreter holds after running ``code``."""
+    result = subprocess.run(
+        [sys.executable, "-c", f"{code}\nimport sys\nprint('\\n'.join(sys.modules))"],
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    return set(result.stdout.split())
+
+
+AREA_PACKAGES = ("today", "requests", "schedule", "patients", "handouts", "admin", "audit")
+
+
+def test_the_sign_in_screen_loads_no_area_and_not_the_main_window() -> None:
+    # Cold start waits for every module the first screen imports: the areas, their
+    # services and the main window load after the sign-in.
+    loaded = modules_loaded_by(
+        "import frontdesk.__main__, frontdesk.ui.app, frontdesk.ui.security.sign_in"
+    )
+    areas = {
+        name
+        for name in loaded
+        if name.startswith(tuple(f"frontdesk.ui.{package}" for package in AREA_PACKAGES))
+    }
+    assert areas == set()
+    assert "frontdesk.ui.main_window" not in loaded
+    # Used by forms the first screen does not have (phone and e-mail fields).
+    assert not {"phonenumbers", "email_validator"} & loaded

@@ -26,8 +26,8 @@ from frontdesk.services.patients import PatientData, PatientForm
 from frontdesk.services.users import NewUserForm
 from frontdesk.ui.audit.area import AuditArea
 from frontdesk.ui.audit.model import ACTION, DETAILS, RECORD, USER, AuditRows, AuditTableModel
-from frontdesk.ui.main_window import ScreenContext
 from frontdesk.ui.runner import Runner
+from frontdesk.ui.screen_context import ScreenContext
 from tests.services.accounts import tamperable_audit_trail
 
 pytestmark = pytest.mark.qt_log_ignore(

@@ -18,8 +18,8 @@ from frontdesk.services.practice import PracticeProfileForm, ProviderForm
 from frontdesk.services.users import NewUserForm
 from frontdesk.ui.app import Launcher
 from frontdesk.ui.first_run import FirstRunDialog
-from frontdesk.ui.main_window import ScreenContext
 from frontdesk.ui.runner import Runner
+from frontdesk.ui.screen_context import ScreenContext
 
 # The offscreen platform used by the tests warns when a window's size limits change.
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")

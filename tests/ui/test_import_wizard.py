@@ -21,7 +21,6 @@ from frontdesk.services import patient_import, patients
 from frontdesk.services.context import ServiceContext
 from frontdesk.services.patient_import import ProblemKind, RowProblem
 from frontdesk.services.patients import PatientForm
-from frontdesk.ui.main_window import ScreenContext
 from frontdesk.ui.patients.export_dialog import PatientExport, export_patients
 from frontdesk.ui.patients.import_wizard import (
     CONFIRM_STEP,
@@ -34,6 +33,7 @@ from frontdesk.ui.patients.import_wizard import (
     open_import_wizard,
 )
 from frontdesk.ui.runner import Runner
+from frontdesk.ui.screen_context import ScreenContext
 from tests.conftest import make_actor
 
 # The offscreen platform used by the tests warns when a window's size limits change.

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,9 +18,11 @@ from frontdesk.logs import log_file
 from frontdesk.services.bootstrap import make_context, open_for_use
 from frontdesk.services.context import ServiceContext
 from frontdesk.ui.admin.area import AdminArea
-from frontdesk.ui.main_window import AREAS, AboutDialog, Area, MainWindow, ScreenContext
+from frontdesk.ui.main_window import AREAS, AboutDialog, Area, MainWindow
 from frontdesk.ui.runner import Runner
+from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.today.area import TodayArea
+from frontdesk.ui.widgets.empty_state import EmptyState
 from tests.conftest import make_actor
 
 # The offscreen platform used by the tests warns when a window's size limits change.
@@ -189,3 +193,27 @@ def test_every_area_is_registered_once_with_a_title_and_summary() -> None:
     keys = [area.key for area in AREAS]
     assert len(keys) == len(set(keys))
     assert all(area.title and area.summary for area in AREAS)
+
+
+def test_an_area_is_imported_only_when_it_first_opens(
+    qtbot: QtBot, screen: ScreenContext, settings_path: Path
+) -> None:
+    # The factories import their area inside the call: a fresh interpreter that loads the
+    # main window holds none of them.
+    loaded = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys, frontdesk.ui.main_window\nprint('\\n'.join(sys.modules))",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    ).stdout.split()
+    assert [name for name in loaded if name.endswith(".area")] == []
+    window = open_window(qtbot, screen, settings_path)
+    for area in window.areas:
+        window.show_area(area.key)
+        assert window.current_area().accessibleName() == area.title
+        assert not isinstance(window.current_area(), EmptyState), area.key

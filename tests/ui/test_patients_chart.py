@@ -15,10 +15,10 @@ from frontdesk.services import audit_trail, patients
 from frontdesk.services.audit_trail import AuditFilter
 from frontdesk.services.context import ServiceContext
 from frontdesk.services.patients import PatientData, PatientForm
-from frontdesk.ui.main_window import ScreenContext
 from frontdesk.ui.patients.chart import PatientChart
 from frontdesk.ui.patients.merge import MergeDialog
 from frontdesk.ui.runner import Runner
+from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.widgets.empty_state import EmptyState
 from tests.conftest import make_actor
 

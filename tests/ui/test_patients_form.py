@@ -17,10 +17,10 @@ from frontdesk.services.bootstrap import make_context
 from frontdesk.services.context import ServiceContext
 from frontdesk.services.patients import PatientData, PatientForm
 from frontdesk.services.referrers import ReferrerForm
-from frontdesk.ui.main_window import ScreenContext
 from frontdesk.ui.patients.editor import PatientEditor
 from frontdesk.ui.patients.referrer_picker import ReferrerListModel
 from frontdesk.ui.runner import Runner
+from frontdesk.ui.screen_context import ScreenContext
 from tests.conftest import make_actor
 
 # The offscreen platform the tests run on cannot do these; a real desktop can.

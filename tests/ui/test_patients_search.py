@@ -15,11 +15,12 @@ from frontdesk.services import patients
 from frontdesk.services.context import ServiceContext
 from frontdesk.services.patients import PatientData, PatientForm, SearchPage
 from frontdesk.ui.change_hub import ChangeHub
-from frontdesk.ui.main_window import MainWindow, ScreenContext
+from frontdesk.ui.main_window import MainWindow
 from frontdesk.ui.patients.area import PatientsArea
 from frontdesk.ui.patients.chart import PatientChart
 from frontdesk.ui.patients.search_model import NAME, PATIENT_ID_ROLE, PatientSearchModel
 from frontdesk.ui.runner import Runner
+from frontdesk.ui.screen_context import ScreenContext
 from tests.conftest import make_actor
 
 # The offscreen platform the tests run on cannot do these; a real desktop can.

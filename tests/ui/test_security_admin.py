@@ -20,8 +20,8 @@ from frontdesk.services.patients import PatientForm
 from frontdesk.services.practice import PracticeProfileForm, ProviderForm
 from frontdesk.services.settings import AUTO_LOCK_MINUTES, LOCKOUT_ATTEMPTS
 from frontdesk.services.users import NewUserForm
-from frontdesk.ui.main_window import ScreenContext
 from frontdesk.ui.runner import Runner
+from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.security.backup_panel import BackupPanel
 from frontdesk.ui.security.password_dialog import ChangePasswordDialog, ResetPasswordDialog
 from frontdesk.ui.security.settings_panel import SecuritySettingsPanel

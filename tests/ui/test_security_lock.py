@@ -19,10 +19,11 @@ from frontdesk.services.practice import PracticeProfileForm, ProviderForm
 from frontdesk.services.settings import AUTO_LOCK_MINUTES
 from frontdesk.services.users import NewUserForm
 from frontdesk.ui.change_hub import ChangeHub
-from frontdesk.ui.main_window import MainWindow, ScreenContext
+from frontdesk.ui.main_window import MainWindow
 from frontdesk.ui.patients.area import PatientsArea
 from frontdesk.ui.patients.editor import PatientEditor
 from frontdesk.ui.runner import Runner
+from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.security.lock import WorkstationLock
 
 pytestmark = pytest.mark.qt_log_ignore(

@@ -19,8 +19,9 @@ from frontdesk.services.users import NewUserForm
 from frontdesk.ui.admin.area import AdminArea
 from frontdesk.ui.app import Launcher
 from frontdesk.ui.first_run import FirstRunDialog
-from frontdesk.ui.main_window import MainWindow, ScreenContext
+from frontdesk.ui.main_window import MainWindow
 from frontdesk.ui.runner import Runner
+from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.security.sign_in import FirstAdminDialog, SignInDialog
 
 pytestmark = pytest.mark.qt_log_ignore(

@@ -17,8 +17,8 @@ from frontdesk.services.context import ServiceContext
 from frontdesk.services.scheduling import AppointmentData, BookingForm
 from frontdesk.services.waitlist import WaitlistForm
 from frontdesk.ui.change_hub import ChangeHub
-from frontdesk.ui.main_window import ScreenContext
 from frontdesk.ui.runner import Runner
+from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.today.area import TodayArea
 from frontdesk.ui.today.freed_panel import EMPTY_TEXT
 from tests.scheduling.conftest import CHICAGO, Practice, at, make_practice, next_weekday

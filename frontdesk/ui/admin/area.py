@@ -15,7 +15,7 @@ from frontdesk.ui.admin.practice_rules import PracticeRulesPanel
 from frontdesk.ui.admin.profile_editor import ProfileEditor
 from frontdesk.ui.admin.providers import ProvidersPanel
 from frontdesk.ui.admin.scheduling_setup import SchedulingSetup
-from frontdesk.ui.main_window import ScreenContext
+from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.widgets.form import plain_label
 
 if TYPE_CHECKING:

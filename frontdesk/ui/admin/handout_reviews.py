@@ -21,9 +21,9 @@ from PySide6.QtWidgets import (
 
 from frontdesk.services import handouts
 from frontdesk.services.handouts import HandoutLibrary, HandoutSummary, ReviewState
-from frontdesk.ui.handouts.table_models import Column, RecordTableModel
-from frontdesk.ui.main_window import ScreenContext
+from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.widgets.form import Banner, plain_label
+from frontdesk.ui.widgets.record_table import Column, RecordTableModel
 
 
 @dataclass(frozen=True)
@@ -90,7 +90,7 @@ def review_model(parent: QWidget | None = None) -> RecordTableModel:
             Column("Review due", lambda r: f"{r.handout.review_due:%m/%d/%Y}"),
             Column("State", lambda r: r.state_text, warning=lambda r: r.state is not None),
         ),
-        parent,
+        parent=parent,
     )
 
 

@@ -35,7 +35,7 @@ from frontdesk.ui.connection_monitor import (
     saving_allowed,
     watch_saving_gate,
 )
-from frontdesk.ui.main_window import ScreenContext
+from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.style import mark_primary
 from frontdesk.ui.widgets.form import (
     Banner,

@@ -10,9 +10,10 @@ from PySide6.QtWidgets import QCheckBox, QWidget
 
 from frontdesk.services import practice
 from frontdesk.services.practice import ProviderData, ProviderForm
-from frontdesk.ui.admin.records import Column, RecordDialog, RecordsPanel, status_text
-from frontdesk.ui.main_window import ScreenContext
+from frontdesk.ui.admin.records import RecordDialog, RecordsPanel, status_text
+from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.widgets.form import add_form_row, line_edit, set_field_text
+from frontdesk.ui.widgets.record_table import Column
 
 COLUMNS = [
     Column("Last name", lambda record: record.last_name),

@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
-    QObject,
     QPersistentModelIndex,
     Qt,
     Signal,
 )
-from PySide6.QtGui import QBrush, QColor, QKeyEvent
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -35,8 +32,8 @@ from frontdesk.ui.connection_monitor import (
     refused_while_paused,
     saving_allowed,
 )
-from frontdesk.ui.main_window import ScreenContext
-from frontdesk.ui.style import MUTED, mark_primary
+from frontdesk.ui.screen_context import ScreenContext
+from frontdesk.ui.style import mark_primary
 from frontdesk.ui.widgets.empty_state import EmptyState
 from frontdesk.ui.widgets.form import (
     Banner,
@@ -47,76 +44,9 @@ from frontdesk.ui.widgets.form import (
     keeping_form_errors,
     plain_label,
 )
+from frontdesk.ui.widgets.record_table import Column, RecordTableModel
 
 AnyIndex = QModelIndex | QPersistentModelIndex
-
-
-@dataclass(frozen=True)
-class Column:
-    title: str
-    text: Callable[[Any], str]
-    # The one column that takes the spare width (an address, a specialty).
-    stretch: bool = False
-
-
-class RecordTableModel(QAbstractTableModel):
-    """A small in-memory list of frozen records (locations, providers) shown as a table."""
-
-    def __init__(
-        self,
-        columns: Sequence[Column],
-        is_inactive: Callable[[Any], bool] = lambda _record: False,
-        parent: QObject | None = None,
-    ) -> None:
-        super().__init__(parent)
-        self.columns = list(columns)
-        self.is_inactive = is_inactive
-        self.records: list[Any] = []
-        self._muted = QBrush(QColor(MUTED))
-
-    def set_records(self, records: Sequence[Any]) -> None:
-        self.beginResetModel()
-        self.records = list(records)
-        self.endResetModel()
-
-    def record(self, row: int) -> Any:
-        return self.records[row]
-
-    def row_of(self, record_id: int) -> int:
-        for row, record in enumerate(self.records):
-            if record.id == record_id:
-                return row
-        return -1
-
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.records)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.columns)
-
-    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self.records):
-            return None
-        record = self.records[index.row()]
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            return self.columns[index.column()].text(record)
-        if role == Qt.ItemDataRole.ForegroundRole and self.is_inactive(record):
-            return self._muted
-        return None
-
-    def headerData(
-        self,
-        section: int,
-        orientation: Qt.Orientation,
-        role: int = Qt.ItemDataRole.DisplayRole,
-    ) -> Any:
-        if (
-            role == Qt.ItemDataRole.DisplayRole
-            and orientation == Qt.Orientation.Horizontal
-            and 0 <= section < len(self.columns)
-        ):
-            return self.columns[section].title
-        return super().headerData(section, orientation, role)
 
 
 def one_line(text: str) -> str:
@@ -260,7 +190,7 @@ class RecordsPanel(QWidget):
         super().__init__(parent)
         self.screen = screen
         self.can_edit = screen.services.actor.can(Permission.EDIT_PRACTICE)
-        self.model = RecordTableModel(columns, is_inactive, self)
+        self.model = RecordTableModel(columns, is_inactive=is_inactive, parent=self)
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setAccessibleName(title)

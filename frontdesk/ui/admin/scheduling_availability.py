@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QListWidget, QListWidgetItem
 from frontdesk.domain.scheduling import Weekday, format_clock
 from frontdesk.services import scheduling_setup
 from frontdesk.services.scheduling_setup import AvailabilityData, AvailabilityForm
-from frontdesk.ui.admin.records import Column, RecordDialog
+from frontdesk.ui.admin.records import RecordDialog
 from frontdesk.ui.admin.scheduling_choices import (
     ProviderRecordsPanel,
     SchedulingChoices,
@@ -23,8 +23,9 @@ from frontdesk.ui.admin.scheduling_choices import (
     provider_items,
     refusing,
 )
-from frontdesk.ui.main_window import ScreenContext
+from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.widgets.form import add_form_row, line_edit, set_field_text
+from frontdesk.ui.widgets.record_table import Column
 
 TIME_HINT = "On the practice's clock, e.g. 8:00, 13:30 or 1:30 pm."
 

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QWidget
 from frontdesk.domain.scheduling import ExceptionKind, format_clock
 from frontdesk.services import scheduling_setup
 from frontdesk.services.scheduling_setup import ExceptionData, ExceptionForm
-from frontdesk.ui.admin.records import Column, RecordDialog
+from frontdesk.ui.admin.records import RecordDialog
 from frontdesk.ui.admin.scheduling_availability import TIME_HINT
 from frontdesk.ui.admin.scheduling_choices import (
     ProviderRecordsPanel,
@@ -25,8 +25,9 @@ from frontdesk.ui.admin.scheduling_choices import (
     provider_items,
     refusing,
 )
-from frontdesk.ui.main_window import ScreenContext
+from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.widgets.form import add_form_row, line_edit, multiline_edit, set_field_text
+from frontdesk.ui.widgets.record_table import Column
 
 
 def days_text(record: ExceptionData) -> str:

@@ -28,14 +28,15 @@ from frontdesk.services import practice, scheduling_setup
 from frontdesk.services.context import ServiceContext
 from frontdesk.services.practice import LocationData, ProviderData
 from frontdesk.services.scheduling_setup import AppointmentTypeData
-from frontdesk.ui.admin.records import Column, RecordsPanel
+from frontdesk.ui.admin.records import RecordsPanel
 from frontdesk.ui.connection_monitor import (
     refused_while_paused,
     saving_allowed,
     watch_saving_gate,
 )
-from frontdesk.ui.main_window import ScreenContext
+from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.widgets.form import plain_label
+from frontdesk.ui.widgets.record_table import Column
 
 # Changes to these tables change what the pickers offer.
 CHOICE_TABLES = frozenset({"providers", "locations", "appointment_types"})

@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 from frontdesk.ui.admin.scheduling_availability import AvailabilityPanel
 from frontdesk.ui.admin.scheduling_away import TimeAwayPanel
 from frontdesk.ui.admin.scheduling_types import AppointmentTypesPanel
-from frontdesk.ui.main_window import ScreenContext
+from frontdesk.ui.screen_context import ScreenContext
 
 
 class SchedulingSetup(QWidget):

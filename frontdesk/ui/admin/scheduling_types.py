@@ -12,16 +12,11 @@ from PySide6.QtWidgets import QCheckBox, QColorDialog, QPushButton, QWidget
 
 from frontdesk.services import scheduling_setup
 from frontdesk.services.scheduling_setup import AppointmentTypeData, AppointmentTypeForm
-from frontdesk.ui.admin.records import (
-    Column,
-    RecordDialog,
-    RecordsPanel,
-    RecordTableModel,
-    status_text,
-)
+from frontdesk.ui.admin.records import RecordDialog, RecordsPanel, status_text
 from frontdesk.ui.connection_monitor import refused_while_paused
-from frontdesk.ui.main_window import ScreenContext
+from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.widgets.form import add_form_row, line_edit, set_field_text
+from frontdesk.ui.widgets.record_table import Column, RecordTableModel
 
 DEFAULT_COLOUR = "#4A90D9"
 COLOUR_COLUMN = 2
@@ -172,7 +167,9 @@ class AppointmentTypesPanel(RecordsPanel):
             parent,
         )
         # Swap in the model that draws swatches; the first load has not arrived yet.
-        self.model = TypeTableModel(COLUMNS, lambda record: not record.active, self)
+        self.model = TypeTableModel(
+            COLUMNS, is_inactive=lambda record: not record.active, parent=self
+        )
         self.table.setModel(self.model)
         self.defaults_button = QPushButton("Add the usual five types")
         self.defaults_button.setToolTip(

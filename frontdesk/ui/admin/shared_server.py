@@ -33,7 +33,7 @@ from frontdesk.services.connection import (
     PasswordSource,
     SslMode,
 )
-from frontdesk.ui.main_window import ScreenContext
+from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.widgets.form import (
     Banner,
     FormFields,

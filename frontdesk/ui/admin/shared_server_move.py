@@ -28,8 +28,8 @@ from frontdesk.services import connection, db_copy
 from frontdesk.services.connection import ConnectionProfile
 from frontdesk.services.db_copy import CopyPlan, CopyReport, TargetState
 from frontdesk.ui.admin.shared_server import save_with_password
-from frontdesk.ui.main_window import ScreenContext
 from frontdesk.ui.runner import Task
+from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.widgets.form import Banner, plain_label
 
 T = TypeVar("T")

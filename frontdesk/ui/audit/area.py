@@ -46,8 +46,8 @@ from frontdesk.ui.audit.model import (
     AuditRows,
     AuditTableModel,
 )
-from frontdesk.ui.main_window import ScreenContext
 from frontdesk.ui.runner import Task
+from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.style import mark_primary
 from frontdesk.ui.widgets.form import Banner, plain_label
 

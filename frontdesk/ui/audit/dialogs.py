@@ -37,7 +37,7 @@ from frontdesk.ui.audit.display import (
     summary_text,
     when_text,
 )
-from frontdesk.ui.main_window import ScreenContext
+from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.widgets.form import Banner, plain_label
 
 

@@ -41,12 +41,13 @@ from frontdesk.ui.handouts.giving import HandoutGiving, RenderCall, given_senten
 from frontdesk.ui.handouts.options import PersonalOptions
 from frontdesk.ui.handouts.patient_picker import PatientPicker, patient_line
 from frontdesk.ui.handouts.preview import LivePreview, PreviewCall, still_there
-from frontdesk.ui.handouts.table_models import RECORD_ROLE, library_model
-from frontdesk.ui.main_window import ScreenContext
+from frontdesk.ui.handouts.table_models import library_model
 from frontdesk.ui.runner import LatestOnly
+from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.style import mark_primary
 from frontdesk.ui.widgets.form import Banner, plain_label
 from frontdesk.ui.widgets.page_view import PageView
+from frontdesk.ui.widgets.record_table import RECORD_ROLE
 
 NO_PATIENT = "No patient chosen: the preview shows the handout without a name."
 NOTHING_SELECTED = "Choose a handout on the left to see it here as the patient will."

@@ -39,7 +39,7 @@ from frontdesk.ui.connection_monitor import (
 from frontdesk.ui.handouts.giving import HandoutGiving, RenderCall, given_sentence
 from frontdesk.ui.handouts.options import PersonalOptions
 from frontdesk.ui.handouts.preview import LivePreview, PreviewCall, still_there
-from frontdesk.ui.main_window import ScreenContext
+from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.style import mark_primary
 from frontdesk.ui.widgets.form import Banner, plain_label
 from frontdesk.ui.widgets.page_view import PageView

@@ -29,7 +29,7 @@ from frontdesk.ui.handouts.give_dialog import GiveHandoutsDialog
 from frontdesk.ui.handouts.giving import HandoutGiving, RenderCall, given_sentence
 from frontdesk.ui.handouts.preview import still_there
 from frontdesk.ui.handouts.table_models import given_model
-from frontdesk.ui.main_window import ScreenContext
+from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.widgets.empty_state import EmptyState
 from frontdesk.ui.widgets.form import Banner
 

@@ -45,8 +45,8 @@ from frontdesk.ui.connection_monitor import (
 from frontdesk.ui.handouts.options import PAPERS
 from frontdesk.ui.handouts.preview import still_there
 from frontdesk.ui.handouts.printing import make_printer, print_pdfs, printer_name
-from frontdesk.ui.main_window import ScreenContext
 from frontdesk.ui.runner import Task
+from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.style import mark_primary
 from frontdesk.ui.widgets.form import (
     Banner,

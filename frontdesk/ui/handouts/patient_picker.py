@@ -16,9 +16,9 @@ from PySide6.QtWidgets import (
 
 from frontdesk.services import patients
 from frontdesk.services.patients import PatientSummary, SearchPage
-from frontdesk.ui.main_window import ScreenContext
 from frontdesk.ui.patients.display import birth_date_text
 from frontdesk.ui.runner import LatestOnly
+from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.widgets.form import plain_label
 
 SEARCH_DELAY_MS = 120

@@ -1,88 +1,15 @@
-"""Small in-memory table models: the handout library list and a patient's handouts given."""
+"""The columns of the handout library list and of a patient's handouts given."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtCore import QObject
 
 from frontdesk.services import handout_prints
 from frontdesk.services.handout_prints import PrintRecord
 from frontdesk.services.handouts import HandoutSummary, ReviewState, review_state
-from frontdesk.ui.style import ERROR_INK
-
-AnyIndex = QModelIndex | QPersistentModelIndex
-RECORD_ROLE = Qt.ItemDataRole.UserRole + 1
-
-
-@dataclass(frozen=True)
-class Column:
-    title: str
-    text: Callable[[Any], str]
-    tooltip: Callable[[Any], str] | None = None
-    warning: Callable[[Any], bool] | None = None
-
-
-class RecordTableModel(QAbstractTableModel):
-    """Frozen records as rows, in the order given (the lists are short)."""
-
-    def __init__(self, columns: Sequence[Column], parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.columns = tuple(columns)
-        self.records: list[Any] = []
-        self._warning = QBrush(QColor(ERROR_INK))
-
-    def set_records(self, records: Sequence[Any]) -> None:
-        self.beginResetModel()
-        self.records = list(records)
-        self.endResetModel()
-
-    def record(self, row: int) -> Any:
-        return self.records[row]
-
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.records)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.columns)
-
-    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self.records):
-            return None
-        if not 0 <= index.column() < len(self.columns):
-            return None
-        record = self.records[index.row()]
-        column = self.columns[index.column()]
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            return column.text(record)
-        if role == Qt.ItemDataRole.ToolTipRole and column.tooltip is not None:
-            return column.tooltip(record) or None
-        if role == Qt.ItemDataRole.ForegroundRole:
-            if column.warning is not None and column.warning(record):
-                return self._warning
-            return None
-        if role == RECORD_ROLE:
-            return record
-        return None
-
-    def headerData(
-        self,
-        section: int,
-        orientation: Qt.Orientation,
-        role: int = Qt.ItemDataRole.DisplayRole,
-    ) -> Any:
-        if (
-            role == Qt.ItemDataRole.DisplayRole
-            and orientation == Qt.Orientation.Horizontal
-            and 0 <= section < len(self.columns)
-        ):
-            return self.columns[section].title
-        return None
-
+from frontdesk.ui.widgets.record_table import Column, RecordTableModel
 
 # The library --------------------------------------------------------------------------------
 
@@ -114,7 +41,7 @@ def library_model(parent: QObject | None = None) -> RecordTableModel:
             Column("Version", lambda s: s.version),
             Column("Review", review_text, warning=lambda s: bool(review_text(s))),
         ),
-        parent,
+        parent=parent,
     )
 
 
@@ -158,5 +85,5 @@ def given_model(parent: QObject | None = None) -> RecordTableModel:
             Column("How", given_how),
             Column("By", lambda r: r.given_by),
         ),
-        parent,
+        parent=parent,
     )

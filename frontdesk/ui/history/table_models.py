@@ -2,31 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtCore import QObject, Qt
 
 from frontdesk.domain.partial_dates import PartialDate, sort_key_undated_first
 from frontdesk.services.history import ImagingData, SurgeryData
-from frontdesk.ui.style import ERROR_INK
+from frontdesk.ui.widgets.record_table import Column, RecordTableModel
 
-AnyIndex = QModelIndex | QPersistentModelIndex
-RECORD_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 MISSING = "Missing"
-
-
-@dataclass(frozen=True)
-class Column:
-    title: str
-    text: Callable[[Any], str]
-    sort_key: Callable[[Any], Any] | None = None
-    # Cells worth drawing in the warning colour (their words already say why).
-    warning: Callable[[Any], bool] | None = None
-    stretch: bool = False
 
 
 def _day(value: date | None) -> str:
@@ -81,12 +67,12 @@ def _procedure_text(surgery: SurgeryData) -> str:
 
 
 SURGERY_COLUMNS: tuple[Column, ...] = (
-    Column("Date", lambda s: date_cell(s.date), _date_key),
+    Column("Date", lambda s: date_cell(s.date), sort_key=_date_key),
     Column("Procedure", _procedure_text, stretch=True),
     Column(
         "Levels",
         lambda s: s.levels.text(),
-        lambda s: (s.levels.levels[0].sort_position if s.levels else -1, s.id),
+        sort_key=lambda s: (s.levels.levels[0].sort_position if s.levels else -1, s.id),
     ),
     Column("Approach", lambda s: s.approach.label if s.approach else ""),
     Column("Surgeon", lambda s: s.surgeon),
@@ -96,14 +82,14 @@ SURGERY_COLUMNS: tuple[Column, ...] = (
     Column(
         "Operative report",
         operative_report_text,
-        lambda s: (s.report_received, s.report_received_on or date.min, s.id),
+        sort_key=lambda s: (s.report_received, s.report_received_on or date.min, s.id),
         warning=lambda s: not s.report_received,
     ),
-    Column("Files", _files, lambda s: (len(s.documents), s.id)),
+    Column("Files", _files, sort_key=lambda s: (len(s.documents), s.id)),
 )
 
 IMAGING_COLUMNS: tuple[Column, ...] = (
-    Column("Date", lambda i: date_cell(i.date), _date_key),
+    Column("Date", lambda i: date_cell(i.date), sort_key=_date_key),
     Column(
         "Study",
         lambda i: (
@@ -115,113 +101,30 @@ IMAGING_COLUMNS: tuple[Column, ...] = (
     Column(
         "Report",
         imaging_report_text,
-        lambda i: (i.report_received, i.report_received_on or date.min, i.id),
+        sort_key=lambda i: (i.report_received, i.report_received_on or date.min, i.id),
         warning=lambda i: not i.report_received,
     ),
     Column(
         "Images",
         images_text,
-        lambda i: (i.images_received, i.images_received_on or date.min, i.id),
+        sort_key=lambda i: (i.images_received, i.images_received_on or date.min, i.id),
         warning=lambda i: not i.images_received,
     ),
     Column(
         "Age",
         age_flag_text,
-        lambda i: (i.flags.too_old, i.flags.possibly_too_old, i.id),
+        sort_key=lambda i: (i.flags.too_old, i.flags.possibly_too_old, i.id),
         warning=lambda i: i.flags.too_old or i.flags.possibly_too_old,
     ),
-    Column("Files", _files, lambda i: (len(i.documents), i.id)),
+    Column("Files", _files, sort_key=lambda i: (len(i.documents), i.id)),
 )
 
 
-class EntryTableModel(QAbstractTableModel):
-    """History entries (frozen dataclasses with ``id``) as rows; sorting is done here, in
-    Python, because dates are partial and their order is the domain's, not text order."""
-
-    def __init__(self, columns: Sequence[Column], parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.columns = tuple(columns)
-        self.records: list[Any] = []
-        self._warning = QBrush(QColor(ERROR_INK))
-        self._sort: tuple[int, Qt.SortOrder] = (0, Qt.SortOrder.DescendingOrder)
-
-    # Contents ---------------------------------------------------------------------------
-
-    def set_records(self, records: Sequence[Any]) -> None:
-        self.beginResetModel()
-        self.records = self._sorted(list(records))
-        self.endResetModel()
-
-    def record(self, row: int) -> Any:
-        return self.records[row]
-
-    def row_of(self, record_id: int) -> int:
-        for row, record in enumerate(self.records):
-            if record.id == record_id:
-                return row
-        return -1
-
-    # Qt model ---------------------------------------------------------------------------
-
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.records)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.columns)
-
-    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self.records):
-            return None
-        if not 0 <= index.column() < len(self.columns):
-            return None
-        record = self.records[index.row()]
-        column = self.columns[index.column()]
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            return column.text(record)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return record.description
-        if role == Qt.ItemDataRole.ForegroundRole:
-            if column.warning is not None and column.warning(record):
-                return self._warning
-            return None
-        if role == RECORD_ID_ROLE:
-            return record.id
-        return None
-
-    def headerData(
-        self,
-        section: int,
-        orientation: Qt.Orientation,
-        role: int = Qt.ItemDataRole.DisplayRole,
-    ) -> Any:
-        if (
-            role == Qt.ItemDataRole.DisplayRole
-            and orientation == Qt.Orientation.Horizontal
-            and 0 <= section < len(self.columns)
-        ):
-            return self.columns[section].title
-        return super().headerData(section, orientation, role)
-
-    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        if not 0 <= column < len(self.columns):
-            return
-        self._sort = (column, order)
-        self.layoutAboutToBeChanged.emit()
-        before = self.persistentIndexList()
-        ids = [self.records[index.row()].id for index in before]
-        self.records = self._sorted(self.records)
-        rows = {record.id: row for row, record in enumerate(self.records)}
-        self.changePersistentIndexList(
-            before,
-            [
-                self.index(rows[record_id], index.column())
-                for record_id, index in zip(ids, before, strict=True)
-            ],
-        )
-        self.layoutChanged.emit()
-
-    def _sorted(self, records: list[Any]) -> list[Any]:
-        column_number, order = self._sort
-        column = self.columns[column_number]
-        key = column.sort_key or (lambda record: (column.text(record).casefold(), record.id))
-        return sorted(records, key=key, reverse=order == Qt.SortOrder.DescendingOrder)
+def entry_model(columns: Sequence[Column], parent: QObject | None = None) -> RecordTableModel:
+    """History entries as rows, newest first; each row's tooltip is the entry's description."""
+    return RecordTableModel(
+        columns,
+        row_tooltip=lambda record: record.description,
+        sort_by=(0, Qt.SortOrder.DescendingOrder),
+        parent=parent,
+    )

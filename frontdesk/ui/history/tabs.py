@@ -43,13 +43,13 @@ from frontdesk.ui.history.dialogs import EntryDialog, ImagingDialog, SurgeryDial
 from frontdesk.ui.history.table_models import (
     IMAGING_COLUMNS,
     SURGERY_COLUMNS,
-    Column,
-    EntryTableModel,
+    entry_model,
 )
 from frontdesk.ui.history.viewer import DocumentViewer
 from frontdesk.ui.runner import Runner
 from frontdesk.ui.widgets.empty_state import EmptyState
 from frontdesk.ui.widgets.form import Banner, plain_label
+from frontdesk.ui.widgets.record_table import Column
 
 FILE_FILTER = "Received documents (*.pdf *.png *.jpg *.jpeg *.tif *.tiff)"
 
@@ -138,7 +138,7 @@ class HistoryEntriesTab(QWidget):
         self.can_add = context.actor.can(Permission.EDIT_HISTORY_BASIC)
         self.loaded = False
 
-        self.model = EntryTableModel(self.COLUMNS, self)
+        self.model = entry_model(self.COLUMNS, self)
         self.table = DropTableView()
         self.table.setModel(self.model)
         self.table.setAccessibleName(self.TITLE)

@@ -25,7 +25,6 @@ from frontdesk.domain.search_query import QueryKind
 from frontdesk.services import patients
 from frontdesk.services.changes import touches
 from frontdesk.services.patients import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, PatientData, SearchPage
-from frontdesk.ui.main_window import ScreenContext
 from frontdesk.ui.patients.chart import PatientChart
 from frontdesk.ui.patients.editor import PatientEditor
 from frontdesk.ui.patients.search_model import (
@@ -39,6 +38,7 @@ from frontdesk.ui.patients.search_model import (
     PatientSearchModel,
 )
 from frontdesk.ui.runner import LatestOnly
+from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.style import mark_primary
 from frontdesk.ui.widgets.empty_state import EmptyState
 from frontdesk.ui.widgets.form import Banner, plain_label

@@ -27,7 +27,6 @@ from frontdesk.services.patients import ContactMethod, PatientData, Sex
 from frontdesk.ui.handouts.given_tab import HandoutsGivenTab
 from frontdesk.ui.history.tabs import HistorySummaryLine, ImagingTab, SurgeryHistoryTab
 from frontdesk.ui.history.timeline import TimelineWidget
-from frontdesk.ui.main_window import ScreenContext
 from frontdesk.ui.patients.display import (
     age_text,
     birth_date_text,
@@ -39,6 +38,7 @@ from frontdesk.ui.patients.editor import PatientEditor
 from frontdesk.ui.patients.flow_layout import FlowLayout
 from frontdesk.ui.requests.chart_tab import PatientRequestsTab
 from frontdesk.ui.schedule.chart_tab import PatientAppointmentsTab
+from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.style import MUTED
 from frontdesk.ui.widgets.empty_state import EmptyState
 from frontdesk.ui.widgets.form import Banner, form_layout, plain_label

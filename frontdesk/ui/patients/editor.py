@@ -31,9 +31,9 @@ from frontdesk.services.patients import (
     PossibleDuplicatesError,
 )
 from frontdesk.ui.connection_monitor import PAUSED_REASON, follow_saving_gate, saving_allowed
-from frontdesk.ui.main_window import ScreenContext
 from frontdesk.ui.patients.duplicates import DuplicatesDialog
 from frontdesk.ui.patients.form_fields import FieldState, PatientFormFields, state_of
+from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.style import mark_primary
 from frontdesk.ui.widgets.form import Banner, Rejected, plain_label
 

@@ -12,8 +12,8 @@ from frontdesk.domain.progress import ProgressCallback
 from frontdesk.services import patient_export
 from frontdesk.services.context import ServiceContext
 from frontdesk.services.patient_export import ExportResult
-from frontdesk.ui.main_window import ScreenContext
 from frontdesk.ui.runner import Runner, Task
+from frontdesk.ui.screen_context import ScreenContext
 
 TITLE = "Export patients"
 

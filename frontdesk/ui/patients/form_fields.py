@@ -27,9 +27,9 @@ from frontdesk.services.patients import (
     PatientForm,
     Sex,
 )
-from frontdesk.ui.main_window import ScreenContext
 from frontdesk.ui.patients.display import birth_date_text, phone_text
 from frontdesk.ui.patients.referrer_picker import ReferrerPicker
+from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.widgets.form import (
     FieldMessage,
     FormFields,

@@ -50,8 +50,8 @@ from frontdesk.services.patient_import import (
     column_name,
 )
 from frontdesk.services.patient_import import count as count_of
-from frontdesk.ui.main_window import ScreenContext
 from frontdesk.ui.runner import Runner, Task
+from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.style import mark_primary
 from frontdesk.ui.widgets.form import Banner, plain_label
 

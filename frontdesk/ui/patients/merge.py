@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
 from frontdesk.domain.permissions import Permission
 from frontdesk.services import patients
 from frontdesk.services.patients import MergeResult, PatientData
-from frontdesk.ui.main_window import ScreenContext
 from frontdesk.ui.patients.comparison import ComparisonModel
 from frontdesk.ui.patients.display import (
     age_text,
@@ -40,6 +39,7 @@ from frontdesk.ui.patients.search_model import (
     PatientSearchModel,
 )
 from frontdesk.ui.runner import LatestOnly
+from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.style import mark_primary
 from frontdesk.ui.widgets.form import Banner, plain_label
 

@@ -26,8 +26,8 @@ from PySide6.QtWidgets import (
 from frontdesk.services import referrers
 from frontdesk.services.referrers import ReferrerData, ReferrerForm
 from frontdesk.ui.admin.records import RecordDialog
-from frontdesk.ui.main_window import ScreenContext
 from frontdesk.ui.runner import LatestOnly
+from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.widgets.form import add_form_row, field_text, line_edit
 
 AnyIndex = QModelIndex | QPersistentModelIndex

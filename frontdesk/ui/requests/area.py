@@ -24,12 +24,12 @@ from frontdesk.domain.request_states import RequestState, Urgency
 from frontdesk.services import requests
 from frontdesk.services.changes import touches
 from frontdesk.services.requests import QueueFilter, QueueSnapshot, RequestData, StaffMember
-from frontdesk.ui.main_window import ScreenContext
 from frontdesk.ui.patients.referrer_picker import ReferrerPicker
 from frontdesk.ui.requests.detail import RequestDetailPanel
 from frontdesk.ui.requests.intake import IntakeDialog
 from frontdesk.ui.requests.queue_model import RequestQueueModel
 from frontdesk.ui.runner import LatestOnly
+from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.style import mark_primary
 from frontdesk.ui.widgets.form import Banner, line_edit, plain_label
 

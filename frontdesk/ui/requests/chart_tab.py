@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 from frontdesk.services import requests
 from frontdesk.services.changes import touches
 from frontdesk.services.requests import RequestData
-from frontdesk.ui.main_window import ScreenContext
+from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.widgets.empty_state import EmptyState
 from frontdesk.ui.widgets.form import Banner
 

@@ -41,8 +41,8 @@ from frontdesk.services import patients, requests, scheduling_setup
 from frontdesk.services.changes import touches
 from frontdesk.services.requests import RequestDetail, StaffMember
 from frontdesk.ui.connection_monitor import follow_saving_gate, refused_while_paused
-from frontdesk.ui.main_window import ScreenContext
 from frontdesk.ui.requests.request_appointments import RequestAppointments
+from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.style import mark_primary
 from frontdesk.ui.widgets.empty_state import EmptyState
 from frontdesk.ui.widgets.form import Banner, line_edit, plain_label

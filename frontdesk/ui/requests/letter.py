@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from frontdesk.services import requests
 from frontdesk.services.requests import LetterResult, RequestDetail
 from frontdesk.ui.handouts.printing import make_printer, print_pdfs
-from frontdesk.ui.main_window import ScreenContext
+from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.style import mark_primary
 from frontdesk.ui.widgets.form import Banner, plain_label
 

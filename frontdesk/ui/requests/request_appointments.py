@@ -21,7 +21,7 @@ from frontdesk.domain.scheduling import AppointmentStatus
 from frontdesk.services import scheduling
 from frontdesk.services.context import ServiceContext
 from frontdesk.services.scheduling import AppointmentData
-from frontdesk.ui.main_window import ScreenContext
+from frontdesk.ui.screen_context import ScreenContext
 
 NONE_YET = "None booked yet. Once the request is ready, Schedule… finds a free time."
 

@@ -36,9 +36,8 @@ from frontdesk.services.practice import ProviderData
 from frontdesk.services.scheduling import AppointmentData, CalendarData
 from frontdesk.services.scheduling_setup import AvailabilityData
 from frontdesk.ui.connection_monitor import refused_while_paused
-from frontdesk.ui.main_window import ScreenContext
 from frontdesk.ui.runner import LatestOnly
-from frontdesk.ui.schedule.calendar_geometry import Column
+from frontdesk.ui.schedule.calendar_geometry import ProviderDay
 from frontdesk.ui.schedule.calendar_moves import (
     FreeStretch,
     FreeTimeChoice,
@@ -48,6 +47,7 @@ from frontdesk.ui.schedule.calendar_moves import (
     move_call,
 )
 from frontdesk.ui.schedule.calendar_view import CalendarView
+from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.style import mark_primary
 from frontdesk.ui.widgets.empty_state import EmptyState
 from frontdesk.ui.widgets.form import Banner, plain_label
@@ -451,7 +451,7 @@ class ScheduleArea(QWidget):
     def _date_edited(self, value: QDate) -> None:
         self.go_to(date(value.year(), value.month(), value.day()))
 
-    def _column_clicked(self, column: Column) -> None:
+    def _column_clicked(self, column: ProviderDay) -> None:
         if self.mode == WEEK:
             self.show_day(column.day, column.provider_id)
 

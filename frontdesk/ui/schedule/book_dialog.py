@@ -29,7 +29,6 @@ from frontdesk.ui.connection_monitor import (
     refused_while_paused,
     saving_allowed,
 )
-from frontdesk.ui.main_window import ScreenContext
 from frontdesk.ui.patients.display import birth_date_text
 from frontdesk.ui.schedule.dialog_fields import (
     Choices,
@@ -52,6 +51,7 @@ from frontdesk.ui.schedule.dialog_fields import (
     set_date,
     type_items,
 )
+from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.style import mark_primary
 from frontdesk.ui.widgets.form import (
     Banner,

@@ -30,7 +30,10 @@ DAY_MINUTES = 24 * 60
 
 
 @dataclass(frozen=True)
-class Column:
+class ProviderDay:
+    """One column of the calendar: one provider on one day (a day view has one per
+    provider, a week view one per day)."""
+
     index: int
     provider_id: int
     day: date
@@ -40,7 +43,7 @@ class Column:
 @dataclass(frozen=True)
 class AppointmentBox:
     appointment: AppointmentData
-    column: Column
+    column: ProviderDay
     rect: QRectF
     start_minute: int
     end_minute: int
@@ -50,7 +53,7 @@ class AppointmentBox:
 class ShadedTime:
     """Open time or time away, placed in its column."""
 
-    column: Column
+    column: ProviderDay
     rect: QRectF
     item: OpenTime | AwayTime
 
@@ -81,16 +84,18 @@ def visible_days(data: CalendarData) -> list[date]:
     return [day for day in days if day.weekday() < 5 or day in used]
 
 
-def columns_for(data: CalendarData) -> list[Column]:
+def columns_for(data: CalendarData) -> list[ProviderDay]:
     """One column per provider in a day view, one per day in a week view (one provider)."""
     if data.days == 1:
         return [
-            Column(index, provider_id, data.first_day, data.provider_names.get(provider_id, ""))
+            ProviderDay(
+                index, provider_id, data.first_day, data.provider_names.get(provider_id, "")
+            )
             for index, provider_id in enumerate(data.provider_ids)
         ]
     provider_id = data.provider_ids[0] if data.provider_ids else 0
     return [
-        Column(index, provider_id, day, f"{day:%a %m/%d}")
+        ProviderDay(index, provider_id, day, f"{day:%a %m/%d}")
         for index, day in enumerate(visible_days(data))
     ]
 
@@ -127,22 +132,22 @@ class CalendarLayout:
     def minute_at(self, y: float) -> float:
         return self.first_minute + y / PIXELS_PER_MINUTE
 
-    def column_x(self, column: Column) -> float:
+    def column_x(self, column: ProviderDay) -> float:
         return AXIS_WIDTH + column.index * self.column_width
 
-    def column_rect(self, column: Column) -> QRectF:
+    def column_rect(self, column: ProviderDay) -> QRectF:
         return QRectF(self.column_x(column), 0, self.column_width, self.height)
 
-    def column_at(self, x: float) -> Column | None:
+    def column_at(self, x: float) -> ProviderDay | None:
         if x < AXIS_WIDTH:
             return None
         index = int((x - AXIS_WIDTH) // self.column_width)
         return self.columns[index] if 0 <= index < len(self.columns) else None
 
-    def column_for(self, provider_id: int, day: date) -> Column | None:
+    def column_for(self, provider_id: int, day: date) -> ProviderDay | None:
         return self._by_key.get((provider_id, day))
 
-    def moment(self, column: Column, minute: int) -> datetime:
+    def moment(self, column: ProviderDay, minute: int) -> datetime:
         """The moment at ``minute`` of the column's day on the practice's wall clock."""
         day = column.day + timedelta(days=minute // DAY_MINUTES)
         return local_moment(day, minutes_to_time(minute % DAY_MINUTES), self.zone)
@@ -156,7 +161,7 @@ class CalendarLayout:
             last = max(last, min(DAY_MINUTES, -(-end // 60) * 60))
         return first, last
 
-    def _placed_spans(self) -> list[tuple[int, int, Column | None]]:
+    def _placed_spans(self) -> list[tuple[int, int, ProviderDay | None]]:
         spans = []
         for item in (*self.data.open_times, *self._shown_appointments()):
             column = self._column_of(item.provider_id, item.start)
@@ -172,13 +177,13 @@ class CalendarLayout:
 
     # What goes where ---------------------------------------------------------------------
 
-    def _column_of(self, provider_id: int, start: datetime) -> Column | None:
+    def _column_of(self, provider_id: int, start: datetime) -> ProviderDay | None:
         day = start.astimezone(self.zone).date()
         if self.data.days == 1:
             day = self.data.first_day
         return self.column_for(provider_id, day)
 
-    def _vertical(self, column: Column, start: datetime, end: datetime) -> tuple[float, float]:
+    def _vertical(self, column: ProviderDay, start: datetime, end: datetime) -> tuple[float, float]:
         top = max(self.first_minute, wall_minute(start, column.day, self.zone))
         bottom = min(self.last_minute, wall_minute(end, column.day, self.zone))
         return self.y_of(top), self.y_of(max(top, bottom))
@@ -231,14 +236,14 @@ class CalendarLayout:
     def box_for(self, appointment_id: int) -> AppointmentBox | None:
         return next((box for box in self.boxes if box.appointment.id == appointment_id), None)
 
-    def boxes_at(self, column: Column, minute: int) -> list[AppointmentBox]:
+    def boxes_at(self, column: ProviderDay, minute: int) -> list[AppointmentBox]:
         return [
             box
             for box in self.boxes
             if box.column == column and box.start_minute <= minute < box.end_minute
         ]
 
-    def open_time_at(self, column: Column, moment: datetime) -> OpenTime | None:
+    def open_time_at(self, column: ProviderDay, moment: datetime) -> OpenTime | None:
         for shaded in self.open_times:
             item = shaded.item
             if (
@@ -249,14 +254,16 @@ class CalendarLayout:
                 return item
         return None
 
-    def away_at(self, column: Column, moment: datetime) -> AwayTime | None:
+    def away_at(self, column: ProviderDay, moment: datetime) -> AwayTime | None:
         for shaded in self.away:
             item = shaded.item
             if shaded.column == column and item.start <= moment < item.end:
                 return item  # type: ignore[return-value]
         return None
 
-    def free_interval_at(self, column: Column, moment: datetime) -> tuple[Interval, int] | None:
+    def free_interval_at(
+        self, column: ProviderDay, moment: datetime
+    ) -> tuple[Interval, int] | None:
         """The free stretch of open time around ``moment`` and its location, or None when
         the moment is booked or outside the provider's hours."""
         open_time = self.open_time_at(column, moment)

@@ -18,7 +18,7 @@ from frontdesk.ui.schedule.calendar_geometry import (
     AXIS_WIDTH,
     AppointmentBox,
     CalendarLayout,
-    Column,
+    ProviderDay,
     wall_minute,
 )
 from frontdesk.ui.style import ACCENT, ERROR_INK, INK, MUTED
@@ -108,7 +108,7 @@ def box_lines(item: AppointmentData, layout: CalendarLayout, lines: int) -> list
 class Ghost:
     """Where a dragged appointment would go, drawn as an outline with its new time."""
 
-    column: Column
+    column: ProviderDay
     start_minute: int
     end_minute: int
     label: str

@@ -31,7 +31,7 @@ from frontdesk.ui.schedule.calendar_geometry import (
     SNAP_MINUTES,
     AppointmentBox,
     CalendarLayout,
-    Column,
+    ProviderDay,
     floor_to,
     snap,
 )
@@ -63,7 +63,7 @@ class _Drag:
         self.resize = resize
         self.active = False
         self.grab_offset = press.y()  # replaced once the layout is known
-        self.target: tuple[Column, int, int] | None = None
+        self.target: tuple[ProviderDay, int, int] | None = None
 
 
 class CalendarCanvas(QWidget):
@@ -186,7 +186,7 @@ class CalendarCanvas(QWidget):
     def _box_at(self, point: QPointF) -> AppointmentBox | None:
         return self.layout_.box_at(point) if self.layout_ is not None else None
 
-    def _slot_at(self, point: QPointF) -> tuple[Column, int] | None:
+    def _slot_at(self, point: QPointF) -> tuple[ProviderDay, int] | None:
         if self.layout_ is None:
             return None
         column = self.layout_.column_at(point.x())
@@ -198,7 +198,7 @@ class CalendarCanvas(QWidget):
         )
         return column, minute
 
-    def _choice(self, column: Column, minute: int) -> FreeTimeChoice:
+    def _choice(self, column: ProviderDay, minute: int) -> FreeTimeChoice:
         assert self.layout_ is not None
         start = self.layout_.moment(column, minute)
         open_time = self.layout_.open_time_at(column, start)
@@ -245,7 +245,7 @@ class CalendarCanvas(QWidget):
         )
         painter.end()
 
-    def _ghost_label(self, column: Column, start: int, end: int) -> str:
+    def _ghost_label(self, column: ProviderDay, start: int, end: int) -> str:
         assert self.layout_ is not None
         begin = self.layout_.moment(column, start).astimezone(self.layout_.zone)
         finish = self.layout_.moment(column, end).astimezone(self.layout_.zone)
@@ -306,7 +306,7 @@ class CalendarCanvas(QWidget):
         else:
             self.unsetCursor()
 
-    def _drag_target(self, drag: _Drag, point: QPointF) -> tuple[Column, int, int]:
+    def _drag_target(self, drag: _Drag, point: QPointF) -> tuple[ProviderDay, int, int]:
         assert self.layout_ is not None
         box = drag.box
         length = box.end_minute - box.start_minute
@@ -338,7 +338,9 @@ class CalendarCanvas(QWidget):
                 self.free_time_chosen.emit(self._choice(*slot))
         self.update()
 
-    def _move_for(self, item: AppointmentData, column: Column, start: int, end: int) -> MoveRequest:
+    def _move_for(
+        self, item: AppointmentData, column: ProviderDay, start: int, end: int
+    ) -> MoveRequest:
         assert self.layout_ is not None
         return MoveRequest(
             appointment=item,
@@ -415,7 +417,7 @@ class CalendarCanvas(QWidget):
             return ""
         return html.escape(self._slot_text(*slot))
 
-    def _slot_text(self, column: Column, minute: int) -> str:
+    def _slot_text(self, column: ProviderDay, minute: int) -> str:
         assert self.layout_ is not None
         moment = self.layout_.moment(column, minute)
         local = moment.astimezone(self.layout_.zone)
@@ -541,7 +543,7 @@ def appointment_tooltip(item: AppointmentData, layout: CalendarLayout) -> str:
 class CalendarHeader(QWidget):
     """The column titles, kept in place while the body scrolls up and down.
 
-    ``column_clicked(Column)``: a click on a title (a day in the week view opens that day).
+    ``column_clicked(ProviderDay)``: a click on a title (a day in the week view opens that day).
     """
 
     column_clicked = Signal(object)

@@ -28,8 +28,8 @@ from frontdesk.services.changes import touches
 from frontdesk.services.scheduling import AppointmentData
 from frontdesk.ui.connection_monitor import refused_while_paused, saving_allowed, watch_saving_gate
 from frontdesk.ui.handouts.preview import still_there
-from frontdesk.ui.main_window import ScreenContext
 from frontdesk.ui.schedule.day_sheet import day_edit, day_of
+from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.widgets.empty_state import EmptyState
 from frontdesk.ui.widgets.form import Banner, line_edit, plain_label
 

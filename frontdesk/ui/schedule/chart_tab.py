@@ -24,8 +24,8 @@ from frontdesk.services import scheduling
 from frontdesk.services.changes import touches
 from frontdesk.services.context import ServiceContext
 from frontdesk.services.scheduling import AppointmentData
-from frontdesk.ui.main_window import ScreenContext
 from frontdesk.ui.schedule.dialog_fields import when_text
+from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.widgets.empty_state import EmptyState
 from frontdesk.ui.widgets.form import Banner, plain_label
 

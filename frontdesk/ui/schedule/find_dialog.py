@@ -33,7 +33,6 @@ from frontdesk.services.scheduling import (
     SlotSearch,
 )
 from frontdesk.ui.connection_monitor import refused_while_paused
-from frontdesk.ui.main_window import ScreenContext
 from frontdesk.ui.schedule.dialog_fields import (
     Choices,
     NeedsOverbook,
@@ -53,6 +52,7 @@ from frontdesk.ui.schedule.dialog_fields import (
     type_items,
     when_text,
 )
+from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.style import mark_primary
 from frontdesk.ui.widgets.form import (
     Banner,

@@ -23,8 +23,8 @@ from frontdesk.services.practice import ProviderData
 from frontdesk.services.schedule_export import IcsExportResult
 from frontdesk.ui.connection_monitor import follow_saving_gate, refused_while_paused
 from frontdesk.ui.handouts.preview import still_there
-from frontdesk.ui.main_window import ScreenContext
 from frontdesk.ui.schedule.day_sheet import day_edit, day_of
+from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.style import mark_primary
 from frontdesk.ui.widgets.form import (
     Banner,

@@ -34,7 +34,6 @@ from frontdesk.ui.connection_monitor import (
     refused_while_paused,
     saving_allowed,
 )
-from frontdesk.ui.main_window import ScreenContext
 from frontdesk.ui.runner import LatestOnly
 from frontdesk.ui.schedule.waitlist_dialogs import (
     AddToWaitlistDialog,
@@ -44,6 +43,7 @@ from frontdesk.ui.schedule.waitlist_dialogs import (
     moment_text,
     waiting_text,
 )
+from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.style import mark_primary
 from frontdesk.ui.widgets.empty_state import EmptyState
 from frontdesk.ui.widgets.form import (

@@ -30,7 +30,9 @@ from frontdesk.domain.actor import Actor
 from frontdesk.services import settings
 from frontdesk.services.changes import touches
 from frontdesk.services.settings import AUTO_LOCK_MINUTES
-from frontdesk.ui.main_window import APP_TITLE, MainWindow, ScreenContext
+from frontdesk.ui import APP_TITLE
+from frontdesk.ui.main_window import MainWindow
+from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.security.sign_in import SignInForm
 from frontdesk.ui.widgets.form import plain_label
 

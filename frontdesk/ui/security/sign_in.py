@@ -20,7 +20,8 @@ from frontdesk.domain.actor import Actor
 from frontdesk.services import users
 from frontdesk.services.context import ServiceContext
 from frontdesk.services.users import NewUserForm
-from frontdesk.ui.main_window import APP_TITLE, ScreenContext
+from frontdesk.ui import APP_TITLE
+from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.security.account_fields import AccountFields, password_edit
 from frontdesk.ui.style import mark_primary
 from frontdesk.ui.widgets.form import (

@@ -24,7 +24,7 @@ from frontdesk.domain.permissions import Role
 from frontdesk.services import users
 from frontdesk.services.changes import touches
 from frontdesk.services.users import UserData
-from frontdesk.ui.admin.records import Column, RecordDialog, RecordTableModel
+from frontdesk.ui.admin.records import RecordDialog
 from frontdesk.ui.connection_monitor import (
     PAUSED_REASON,
     follow_saving_gate,
@@ -32,11 +32,12 @@ from frontdesk.ui.connection_monitor import (
     saving_allowed,
     watch_saving_gate,
 )
-from frontdesk.ui.main_window import ScreenContext
+from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.security.account_fields import ROLE_HINTS, AccountFields
 from frontdesk.ui.security.password_dialog import ResetPasswordDialog
 from frontdesk.ui.style import mark_primary
 from frontdesk.ui.widgets.form import Banner, add_form_row, line_edit, plain_label
+from frontdesk.ui.widgets.record_table import Column, RecordTableModel
 
 TABLES = frozenset({"users"})
 
@@ -146,7 +147,9 @@ class UsersPanel(QWidget):
         self.loaded = False
         self.dialog: QWidget | None = None
         self._select_id: int | None = None
-        self.model = RecordTableModel(COLUMNS, lambda user: not user.active, self)
+        self.model = RecordTableModel(
+            COLUMNS, is_inactive=lambda user: not user.active, parent=self
+        )
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setAccessibleName("User accounts")

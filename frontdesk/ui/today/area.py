@@ -25,10 +25,10 @@ from frontdesk.services.changes import touches
 from frontdesk.services.scheduling import AppointmentData
 from frontdesk.services.waitlist import FreedTimeMatches, WaitlistEntryData, WaitlistMatch
 from frontdesk.ui.connection_monitor import refused_while_paused
-from frontdesk.ui.main_window import ScreenContext
 from frontdesk.ui.runner import LatestOnly
 from frontdesk.ui.schedule.waitlist_dialogs import AddToWaitlistDialog, book_match, booked_text
 from frontdesk.ui.schedule.waitlist_panel import WaitlistPanel
+from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.style import mark_primary
 from frontdesk.ui.today.day_list import DayAppointments
 from frontdesk.ui.today.freed_panel import FreedTimesPanel

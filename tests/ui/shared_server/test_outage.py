@@ -20,9 +20,10 @@ from sqlalchemy.engine import make_url
 from frontdesk.services import patients
 from frontdesk.services.bootstrap import make_context, open_for_use
 from frontdesk.ui.connection_monitor import PAUSED_REASON, saving_allowed
-from frontdesk.ui.main_window import MainWindow, ScreenContext
+from frontdesk.ui.main_window import MainWindow
 from frontdesk.ui.patients.editor import PatientEditor
 from frontdesk.ui.runner import Runner
+from frontdesk.ui.screen_context import ScreenContext
 from tests.conftest import PG_ADMIN_URL, make_actor
 
 pytestmark = [

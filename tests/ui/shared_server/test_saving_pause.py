@@ -27,10 +27,10 @@ from frontdesk.ui.admin.profile_editor import ProfileEditor
 from frontdesk.ui.connection_monitor import PAUSED_REASON, saving_gate
 from frontdesk.ui.handouts.area import HandoutsArea
 from frontdesk.ui.history.dialogs import ImagingDialog
-from frontdesk.ui.main_window import ScreenContext
 from frontdesk.ui.requests.detail import RequestDetailPanel
 from frontdesk.ui.requests.intake import IntakeDialog
 from frontdesk.ui.runner import Runner
+from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.security.backup_panel import BackupPanel
 from frontdesk.ui.security.settings_panel import SecuritySettingsPanel
 from frontdesk.ui.security.users_panel import UsersPanel

@@ -31,8 +31,8 @@ from frontdesk.services.patients import PatientForm
 from frontdesk.ui.admin.area import AdminArea
 from frontdesk.ui.admin.shared_server import SharedServerPanel
 from frontdesk.ui.admin.shared_server_move import MoveToServerDialog
-from frontdesk.ui.main_window import ScreenContext
 from frontdesk.ui.runner import RUNNER_EVENTS, Runner
+from frontdesk.ui.screen_context import ScreenContext
 from tests.conftest import PG_ADMIN_URL, make_actor
 from tests.services.test_connection import MemoryKeyring
 

@@ -4,7 +4,7 @@ and the waitlist dialogs.
 ``render(screen, folder)`` is the hook the app's screenshot command calls with its demo
 database (a cancellation is made through the services when the demo has no freed time
 with a waitlisted patient who fits); it also renders ``today@150%.png`` in a child
-process. ``python -m frontdesk.ui.today.screenshots FOLDER [--scaled]`` builds a small
+process. ``python -m tools.screenshots.today FOLDER [--scaled]`` builds a small
 demo database itself.
 """
 
@@ -34,9 +34,10 @@ from frontdesk.services.patients import PatientForm
 from frontdesk.services.scheduling import BookingForm, SlotSearch
 from frontdesk.services.scheduling_setup import AvailabilityForm
 from frontdesk.services.waitlist import WaitlistForm
-from frontdesk.ui.main_window import MainWindow, ScreenContext
+from frontdesk.ui.main_window import MainWindow
 from frontdesk.ui.runner import Runner
 from frontdesk.ui.schedule.waitlist_dialogs import AddToWaitlistDialog, WaitlistMatchesDialog
+from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.style import apply_style
 from frontdesk.ui.today.area import FREED_DAYS_AHEAD, TodayArea
 
@@ -220,7 +221,7 @@ def render(screen: ScreenContext, folder: Path) -> list[Path]:
     prepare(screen.services)
     written = render_pictures(screen, folder)
     child = subprocess.run(
-        [sys.executable, "-m", "frontdesk.ui.today.screenshots", str(folder), "--scaled"],
+        [sys.executable, "-m", "tools.screenshots.today", str(folder), "--scaled"],
         env={**os.environ, "QT_SCALE_FACTOR": SCALED, "QT_QPA_PLATFORM": "offscreen"},
         check=False,
     )
@@ -320,7 +321,7 @@ def main(argv: list[str]) -> int:
 
 def _offscreen_display(home: Path) -> None:
     """A 1280x800 offscreen display (before Qt starts), as the app's screenshots use."""
-    from frontdesk.ui.screenshots import _configure_platform
+    from tools.screenshots.render_all import _configure_platform
 
     _configure_platform(home, 1280, 800)
 

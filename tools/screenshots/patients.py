@@ -1,7 +1,7 @@
 """Screenshots of the Patients area, the chart and the form, on a demo database.
 
 ``render(screen, folder)`` is the hook the app's screenshot command can call with its own
-demo database; ``python -m frontdesk.ui.patients.screenshots FOLDER`` builds a small demo
+demo database; ``python -m tools.screenshots.patients FOLDER`` builds a small demo
 database itself and writes the PNGs there.
 """
 
@@ -20,11 +20,12 @@ from frontdesk.domain.actor import Actor
 from frontdesk.domain.permissions import Role
 from frontdesk.services import demo, patients
 from frontdesk.services.bootstrap import make_context, open_for_use
-from frontdesk.ui.main_window import MainWindow, ScreenContext
+from frontdesk.ui.main_window import MainWindow
 from frontdesk.ui.patients.area import PatientsArea
 from frontdesk.ui.patients.chart import PatientChart
 from frontdesk.ui.patients.editor import PatientEditor
 from frontdesk.ui.runner import Runner
+from frontdesk.ui.screen_context import ScreenContext
 
 SEARCH_TEXT = "garc"
 STORY_PATIENT = "nunez maria jose"  # scenario 1's caller, in every demo database

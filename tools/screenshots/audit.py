@@ -1,5 +1,5 @@
 """Screenshots of the Audit area with a morning's entries, an entry's details and an access
-report. ``render(screen, folder)`` is the hook ``frontdesk.ui.screenshots`` calls."""
+report. ``render(screen, folder)`` is the hook ``tools.screenshots.render_all`` calls."""
 
 from __future__ import annotations
 
@@ -14,8 +14,9 @@ from PySide6.QtWidgets import QWidget
 
 from frontdesk.services import patients
 from frontdesk.ui.audit.area import AuditArea
-from frontdesk.ui.main_window import MainWindow, ScreenContext
-from frontdesk.ui.security.screenshots import demo_accounts
+from frontdesk.ui.main_window import MainWindow
+from frontdesk.ui.screen_context import ScreenContext
+from tools.screenshots.security import demo_accounts
 
 
 def _wait(condition: Callable[[], bool] = lambda: True, timeout: float = 20.0) -> None:

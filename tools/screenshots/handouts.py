@@ -2,7 +2,7 @@
 "Handouts given" tab, on a demo database.
 
 ``render(screen, folder)`` is the hook `make screenshots` calls with its own demo database;
-``python -m frontdesk.ui.handouts.screenshots FOLDER`` builds a small demo database itself.
+``python -m tools.screenshots.handouts FOLDER`` builds a small demo database itself.
 Saved handouts go to a temporary folder that is removed afterwards.
 """
 
@@ -24,8 +24,9 @@ from frontdesk.services import demo, handout_prints, patients
 from frontdesk.services.bootstrap import make_context, open_for_use
 from frontdesk.ui.handouts.area import HandoutsArea
 from frontdesk.ui.handouts.given_tab import HandoutsGivenTab
-from frontdesk.ui.main_window import MainWindow, ScreenContext
+from frontdesk.ui.main_window import MainWindow
 from frontdesk.ui.runner import Runner
+from frontdesk.ui.screen_context import ScreenContext
 
 STORY_PATIENT = "nunez maria jose"  # scenario 1's caller, in every demo database
 NOTE = "Traiga el disco de su resonancia de mayo de 2024 y la lista de sus medicinas."

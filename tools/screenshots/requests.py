@@ -1,7 +1,7 @@
 """Screenshots of the Requests area: the work queue with a request open, and the intake form.
 
 ``render(screen, folder)`` is the hook the app's screenshot command calls with its demo
-database; ``python -m frontdesk.ui.requests.screenshots FOLDER`` builds a small demo
+database; ``python -m tools.screenshots.requests FOLDER`` builds a small demo
 database itself and writes the PNGs there.
 """
 
@@ -20,10 +20,11 @@ from frontdesk.domain.actor import Actor
 from frontdesk.domain.permissions import Role
 from frontdesk.services import demo
 from frontdesk.services.bootstrap import make_context, open_for_use
-from frontdesk.ui.main_window import MainWindow, ScreenContext
+from frontdesk.ui.main_window import MainWindow
 from frontdesk.ui.requests.area import RequestsArea
 from frontdesk.ui.requests.intake import IntakeDialog
 from frontdesk.ui.runner import Runner
+from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.style import apply_style
 
 STORY_PATIENT = "Núñez-García, María José"  # scenario 1's caller, in every demo database

@@ -1,6 +1,6 @@
 """Screenshots of the sign-in, the lock screen, the first-run account step and Admin → Users.
 
-``render(screen, folder)`` is called by ``frontdesk.ui.screenshots`` with its demo database;
+``render(screen, folder)`` is called by ``tools.screenshots.render_all`` with its demo database;
 ``demo_accounts(context)`` gives the demo practice its staff (the Audit pictures use them).
 """
 
@@ -21,8 +21,9 @@ from frontdesk.services import users
 from frontdesk.services.context import ServiceContext
 from frontdesk.services.users import NewUserForm
 from frontdesk.ui.admin.area import AdminArea
-from frontdesk.ui.main_window import MainWindow, ScreenContext
+from frontdesk.ui.main_window import MainWindow
 from frontdesk.ui.patients.area import PatientsArea
+from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.security.lock import WorkstationLock
 from frontdesk.ui.security.sign_in import SignInDialog
 

@@ -1,7 +1,7 @@
 """Screenshots of a chart with a rich surgery and imaging history, its form and its viewer.
 
 ``render(screen, folder)`` writes the PNGs using the screen's database (it adds a few entries
-to scenario 1's patient); ``python -m frontdesk.ui.history.screenshots FOLDER`` builds a
+to scenario 1's patient); ``python -m tools.screenshots.history FOLDER`` builds a
 small demo database itself first.
 """
 
@@ -25,9 +25,9 @@ from frontdesk.services import demo, documents, history, patients
 from frontdesk.services.bootstrap import make_context, open_for_use
 from frontdesk.services.history import ImagingForm, SurgeryForm
 from frontdesk.ui.history.dialogs import SurgeryDialog
-from frontdesk.ui.main_window import ScreenContext
 from frontdesk.ui.patients.chart import PatientChart
 from frontdesk.ui.runner import Runner
+from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.style import apply_style
 
 STORY_PATIENT = "nunez maria jose"
@@ -218,7 +218,7 @@ def render(screen: ScreenContext, folder: Path) -> list[Path]:
 
 def main(argv: list[str]) -> int:
     if len(argv) != 1:
-        print("usage: python -m frontdesk.ui.history.screenshots FOLDER", file=sys.stderr)
+        print("usage: python -m tools.screenshots.history FOLDER", file=sys.stderr)
         return 2
     app = QApplication.instance() or QApplication(sys.argv[:1])
     apply_style(app)  # type: ignore[arg-type]

@@ -4,7 +4,7 @@ an appointment being dragged to a new time.
 ``render(screen, folder)`` is the hook the app's screenshot command calls with its demo
 database. It asks nothing of the demo: where the demo has no weekly hours or no bookings on
 the day shown, it adds them through the services first.
-``python -m frontdesk.ui.schedule.screenshots FOLDER`` builds a small demo database itself.
+``python -m tools.screenshots.schedule FOLDER`` builds a small demo database itself.
 """
 
 from __future__ import annotations
@@ -28,9 +28,10 @@ from frontdesk.services.bootstrap import make_context, open_for_use
 from frontdesk.services.context import ServiceContext
 from frontdesk.services.scheduling import BookingForm, SlotSearch
 from frontdesk.services.scheduling_setup import AvailabilityForm
-from frontdesk.ui.main_window import MainWindow, ScreenContext
+from frontdesk.ui.main_window import MainWindow
 from frontdesk.ui.runner import Runner
 from frontdesk.ui.schedule.area import ScheduleArea
+from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.style import apply_style
 
 PROVIDERS_SHOWN = 3

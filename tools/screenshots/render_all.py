@@ -1,16 +1,14 @@
 """`make screenshots`: render first-run setup, every area and the Admin screens to PNGs.
 
-``python -m frontdesk.ui.screenshots FOLDER`` builds a temporary demo database (the demo
+``python -m tools.screenshots FOLDER`` builds a temporary demo database (the demo
 practice and a few thousand synthetic patients), renders the screens at 1280x800 under the
 offscreen platform, then renders a few again at 150% scaling in a child process
-(QT_SCALE_FACTOR=1.5). An area package may add its own pictures with
-``frontdesk/ui/<area>/screenshots.py`` exposing ``render(screen, folder) -> list[Path]``.
+(QT_SCALE_FACTOR=1.5). An area's detailed pictures come from its module in this package
+(``tools/screenshots/<area>.py``, exposing ``render(screen, folder) -> list[Path]``).
 """
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 import io
 import json
 import os
@@ -76,7 +74,7 @@ def main(argv: list[str]) -> int:
         print(path)
     if not scaled_only:
         child = subprocess.run(
-            [sys.executable, "-m", "frontdesk.ui.screenshots", str(folder), "--scaled-only"],
+            [sys.executable, "-m", "tools.screenshots", str(folder), "--scaled-only"],
             env={**os.environ, "QT_SCALE_FACTOR": str(SCALED), "QT_QPA_PLATFORM": "offscreen"},
             check=False,
         )
@@ -91,7 +89,7 @@ def _render_shared_server(folder: Path) -> None:
     """Admin → Shared server and the outage banner, at 100% and 150%: their own processes
     (they need the local PostgreSQL and really cut a connection; a failure is reported and
     the other pictures are kept)."""
-    module = "frontdesk.ui.admin.shared_server_screenshots"
+    module = "tools.screenshots.shared_server"
     for extra, scale in (([], "1"), (["--scaled"], str(SCALED))):
         child = subprocess.run(
             [sys.executable, "-m", module, str(folder), *extra],
@@ -112,8 +110,8 @@ class _Shots:
         from frontdesk.domain.permissions import Role
         from frontdesk.services.bootstrap import make_context, open_for_use
         from frontdesk.ui.app import make_application
-        from frontdesk.ui.main_window import ScreenContext
         from frontdesk.ui.runner import Runner
+        from frontdesk.ui.screen_context import ScreenContext
 
         self.folder = folder
         self.home = home
@@ -335,7 +333,7 @@ class _Shots:
         dialog.confirm_discard = lambda: True  # type: ignore[method-assign]
         dialog.done(0)
 
-        from frontdesk.ui.admin.scheduling_screenshots import render_scheduling
+        from tools.screenshots.admin_scheduling import render_scheduling
 
         render_scheduling(window, admin, self.save, self.settle)
 
@@ -386,7 +384,7 @@ class _Shots:
 
     def render_security(self) -> None:
         """Sign-in, lock screen and Admin → Users (not an area of their own)."""
-        from frontdesk.ui.security.screenshots import render
+        from tools.screenshots.security import render
 
         try:
             self.written.extend(render(self.screen, self.folder))
@@ -395,25 +393,21 @@ class _Shots:
         self.runner.wait_for_idle()
 
     def render_area_hooks(self) -> None:
-        """Areas with their own screenshot module add their detailed pictures."""
-        from frontdesk.ui.main_window import AREAS
+        """The areas' detailed pictures, each from its module here, in the sidebar's order."""
+        from tools.screenshots import audit, handouts, patients, requests, schedule, today
 
-        for area in AREAS:
-            if area.factory is None:
-                continue
-            module_name = f"frontdesk.ui.{area.key}.screenshots"
-            if importlib.util.find_spec(f"frontdesk.ui.{area.key}") is None:
-                continue
-            if importlib.util.find_spec(module_name) is None:
-                continue
-            module = importlib.import_module(module_name)
-            render = getattr(module, "render", None)
-            if render is None:
-                continue
+        for name, render in (
+            ("today", today.render),
+            ("requests", requests.render),
+            ("schedule", schedule.render),
+            ("patients", patients.render),
+            ("handouts", handouts.render),
+            ("audit", audit.render),
+        ):
             try:
                 self.written.extend(render(self.screen, self.folder))
             except Exception as error:  # one area's pictures must not stop the others
-                print(f"screenshots of {area.key} failed: {error!r}", file=sys.stderr)
+                print(f"screenshots of {name} failed: {error!r}", file=sys.stderr)
             self.runner.wait_for_idle()
 
 

@@ -1,17 +1,20 @@
 """Screenshots of Admin → Shared server (with a real test result) and of the outage banner.
 
-``python -m frontdesk.ui.admin.shared_server_screenshots FOLDER`` makes a scratch database
-on the local PostgreSQL server the tests use (through ``psql`` as its superuser: the UI
-layer holds no SQL of its own), fills it with a small demo practice, renders the pictures,
-and drops the database. The outage is real: the scratch database stops accepting
-connections and its sessions are terminated.
+``python -m tools.screenshots.shared_server FOLDER`` makes a scratch database on the local
+PostgreSQL server the tests use (with PostgreSQL's own ``createdb`` and ``dropdb``), fills it
+with the demo generator, renders the pictures, and drops the database. The outage is real:
+the window talks to the server through a relay on this computer, and the relay is cut, as a
+network drop would.
 """
 
 from __future__ import annotations
 
+import contextlib
+import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -27,13 +30,16 @@ from frontdesk.services.connection import ConnectionProfile, SslMode
 from frontdesk.ui.admin.area import AdminArea
 from frontdesk.ui.admin.shared_server import SharedServerPanel
 from frontdesk.ui.admin.shared_server_move import MoveToServerDialog
-from frontdesk.ui.main_window import MainWindow, ScreenContext
+from frontdesk.ui.main_window import MainWindow
 from frontdesk.ui.patients.area import PatientsArea
 from frontdesk.ui.runner import Runner
+from frontdesk.ui.screen_context import ScreenContext
 
 HOST, PORT, SUPERUSER = "127.0.0.1", 5432, "postgres"
 SIZE = (1280, 800)
 SHOTS_DATABASE = "lakeside_spine"
+# The outage picture's window reaches the server through this port (fixed: it is shown).
+RELAY_PORT = 55432
 # With QT_SCALE_FACTOR=1.5 (``--scaled``): a 1280x800 display is 853x533 logical pixels.
 SCALED_SIZE = (853, 533)
 
@@ -49,21 +55,65 @@ def _wait(condition: Callable[[], bool], timeout: float = 30.0) -> None:
         QCoreApplication.processEvents()
 
 
-def _psql(sql: str) -> None:
+def _createdb(name: str) -> None:
     subprocess.run(
-        ["psql", "-h", HOST, "-p", str(PORT), "-U", SUPERUSER, "-d", "postgres", "-qAtc", sql],
+        ["createdb", "-h", HOST, "-p", str(PORT), "-U", SUPERUSER, name],
         check=True,
         capture_output=True,
     )
 
 
-def _cut(name: str) -> None:
-    """What a server restart does to a workstation: no new connections, sessions ended."""
-    _psql(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false')
-    _psql(
-        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-        f"WHERE datname = '{name}' AND pid <> pg_backend_pid()"
+def _dropdb(name: str) -> None:
+    subprocess.run(
+        ["dropdb", "-h", HOST, "-p", str(PORT), "-U", SUPERUSER, "--if-exists", "--force", name],
+        check=True,
+        capture_output=True,
     )
+
+
+class _Relay:
+    """A TCP relay to the server on a fixed local port; ``cut()`` drops every connection
+    through it and refuses new ones, as a network drop does."""
+
+    def __init__(self, port: int = RELAY_PORT) -> None:
+        self.port = port
+        self.listener = socket.create_server((HOST, port))
+        self.sockets: list[socket.socket] = []
+        self.lock = threading.Lock()
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                client, _address = self.listener.accept()
+            except OSError:  # cut
+                return
+            server = socket.create_connection((HOST, PORT))
+            with self.lock:
+                self.sockets += [client, server]
+            for source, target in ((client, server), (server, client)):
+                threading.Thread(target=self._pump, args=(source, target), daemon=True).start()
+
+    @staticmethod
+    def _pump(source: socket.socket, target: socket.socket) -> None:
+        try:
+            while data := source.recv(65536):
+                target.sendall(data)
+        except OSError:
+            pass
+        for end in (source, target):
+            with contextlib.suppress(OSError):
+                end.shutdown(socket.SHUT_RDWR)
+
+    def cut(self) -> None:
+        with contextlib.suppress(OSError):
+            self.listener.shutdown(socket.SHUT_RDWR)  # wakes the accepting thread
+        self.listener.close()
+        with self.lock:
+            for end in self.sockets:
+                with contextlib.suppress(OSError):
+                    end.shutdown(socket.SHUT_RDWR)
+                end.close()
 
 
 def _save(widget: QWidget, path: Path) -> Path:
@@ -158,8 +208,8 @@ def main(argv: list[str]) -> int:
     # Fixed names: the pictures show them (a random suffix would change every run).
     name = SHOTS_DATABASE
     for leftover in (name, f"{name}_target"):  # from an interrupted run
-        _psql(f'DROP DATABASE IF EXISTS "{leftover}" WITH (FORCE)')
-    _psql(f'CREATE DATABASE "{name}"')
+        _dropdb(leftover)
+    _createdb(name)
     written: list[Path] = []
     try:
         database, _copy = open_for_use(f"postgresql+psycopg://{SUPERUSER}@{HOST}:{PORT}/{name}")
@@ -176,12 +226,12 @@ def main(argv: list[str]) -> int:
         written += render_settings(screen, folder, HOST, PORT, name, scaled=scaled)
         if not scaled:
             written += _render_move(runner, folder, name + "_target", actor)
-            written += render_outage(screen, folder, lambda: _cut(name))
+            written += _render_outage(runner, folder, name, actor)
         runner.wait_for_idle()
         database.dispose()
     finally:
-        _psql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        _psql(f'DROP DATABASE IF EXISTS "{name}_target" WITH (FORCE)')
+        _dropdb(name)
+        _dropdb(f"{name}_target")
     for path in written:
         print(path)
     return 0
@@ -189,7 +239,7 @@ def main(argv: list[str]) -> int:
 
 def _render_move(runner: Runner, folder: Path, target: str, actor: Actor) -> list[Path]:
     """The move from a desk's own SQLite file (a small demo) to an empty scratch database."""
-    _psql(f'CREATE DATABASE "{target}"')
+    _createdb(target)
     desk = Path(tempfile.mkdtemp(prefix="frontdesk-shots-")) / "frontdesk.sqlite3"
     database, _copy = open_for_use(f"sqlite:///{desk}")
     try:
@@ -199,6 +249,21 @@ def _render_move(runner: Runner, folder: Path, target: str, actor: Actor) -> lis
             host=HOST, port=PORT, database=target, user=SUPERUSER, sslmode=SslMode.PREFER
         )
         return render_move(ScreenContext(context, runner), folder, profile)
+    finally:
+        runner.wait_for_idle()
+        database.dispose()
+
+
+def _render_outage(runner: Runner, folder: Path, name: str, actor: Actor) -> list[Path]:
+    """The window on the demo database through the relay; the relay is cut mid-search."""
+    relay = _Relay()
+    database, _copy = open_for_use(
+        f"postgresql+psycopg://{SUPERUSER}@{HOST}:{relay.port}/{name}", upgrade=False
+    )
+    try:
+        return render_outage(
+            ScreenContext(make_context(database, actor), runner), folder, relay.cut
+        )
     finally:
         runner.wait_for_idle()
         database.dispose()

@@ -1,0 +1,1 @@
+"""Development tools for Front Desk: not part of the shipped package."""
