@@ -360,7 +360,7 @@ def test_the_review_list_puts_overdue_first_then_due_soon_then_current(
     assert (
         panel.model.index(0, 0)
         .data(Qt.ItemDataRole.ToolTipRole)
-        .startswith("The practice's file: ")
+        .startswith("<p style='white-space:pre-wrap'>The practice's file: ")
     )
     assert panel.counts.text() == "14 handouts · 1 overdue for review · 1 due within 30 days."
     assert str(folder) in panel.folder_label.text()

@@ -12,6 +12,7 @@ from frontdesk.services import handouts
 from frontdesk.services.history import TimelineEvent
 from frontdesk.ui.handouts.table_models import library_model
 from frontdesk.ui.history.timeline import TimelineModel
+from frontdesk.ui.widgets.plain_text import plain_tooltip
 from frontdesk.ui.widgets.record_table import RECORD_ROLE, Column, RecordTableModel
 
 
@@ -71,7 +72,7 @@ def test_one_record_table_mutes_warns_and_sorts_keeping_the_selected_record(
     assert model.index(2, 1).data(Qt.ItemDataRole.ForegroundRole) is not None  # warning
     assert model.index(2, 0).data(Qt.ItemDataRole.ForegroundRole) is not None  # inactive
     assert model.index(0, 0).data(Qt.ItemDataRole.ForegroundRole) is None
-    assert model.index(0, 0).data(Qt.ItemDataRole.ToolTipRole) == "visit 3"
+    assert model.index(0, 0).data(Qt.ItemDataRole.ToolTipRole) == plain_tooltip("visit 3")
     assert model.index(0, 0).data(RECORD_ROLE) == Visit(3, "c", 10)
     selected = QPersistentModelIndex(model.index(0, 0))
     model.sort(0, Qt.SortOrder.AscendingOrder)

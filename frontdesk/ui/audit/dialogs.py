@@ -39,6 +39,7 @@ from frontdesk.ui.audit.display import (
 )
 from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.widgets.form import Banner, plain_label
+from frontdesk.ui.widgets.plain_text import plain_tooltip
 
 
 def plain_table(headers: tuple[str, ...], rows: list[tuple[str, ...]], name: str) -> QTableWidget:
@@ -55,7 +56,7 @@ def plain_table(headers: tuple[str, ...], rows: list[tuple[str, ...]], name: str
     for row, values in enumerate(rows):
         for column, value in enumerate(values):
             item = QTableWidgetItem(value)
-            item.setToolTip(value)
+            item.setToolTip(plain_tooltip(value))
             table.setItem(row, column, item)
     header = table.horizontalHeader()
     header.setHighlightSections(False)
@@ -262,7 +263,7 @@ class AccessReportDialog(QDialog):
         for row, values in enumerate(rows):
             for column, value in enumerate(values):
                 item = QTableWidgetItem(value)
-                item.setToolTip(value)
+                item.setToolTip(plain_tooltip(value))
                 table.setItem(row, column, item)
         table.resizeColumnsToContents()
         table.horizontalHeader().setSectionResizeMode(

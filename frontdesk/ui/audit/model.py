@@ -24,6 +24,7 @@ from frontdesk.ui.audit.display import (
     when_text,
 )
 from frontdesk.ui.runner import Runner
+from frontdesk.ui.widgets.plain_text import plain_tooltip
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
@@ -156,12 +157,10 @@ class AuditTableModel(QAbstractTableModel):
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._entries):
             return None
-        if role in (
-            Qt.ItemDataRole.DisplayRole,
-            Qt.ItemDataRole.AccessibleTextRole,
-            Qt.ItemDataRole.ToolTipRole,
-        ):
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
             return self.texts(index.row())[index.column()]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return plain_tooltip(self.texts(index.row())[index.column()])
         if role == ENTRY_ROLE:
             return self._entries[index.row()].id
         if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == NUMBER:

@@ -33,6 +33,7 @@ from frontdesk.ui.runner import Runner
 from frontdesk.ui.style import ACCENT, ERROR_INK, INK, MUTED
 from frontdesk.ui.widgets.empty_state import EmptyState
 from frontdesk.ui.widgets.form import Banner, plain_label
+from frontdesk.ui.widgets.plain_text import plain_tooltip
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 EVENT_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -79,12 +80,10 @@ class TimelineModel(QAbstractListModel):
         if not index.isValid() or not 0 <= index.row() < len(self.events):
             return None
         event = self.events[index.row()]
-        if role in (
-            Qt.ItemDataRole.DisplayRole,
-            Qt.ItemDataRole.AccessibleTextRole,
-            Qt.ItemDataRole.ToolTipRole,
-        ):
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
             return event_text(event)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return plain_tooltip(event_text(event))
         if role == EVENT_ROLE:
             return event
         return None

@@ -23,6 +23,7 @@ from frontdesk.services.history import DocumentInfo
 from frontdesk.ui.runner import LatestOnly, Runner
 from frontdesk.ui.widgets.form import Banner, plain_label
 from frontdesk.ui.widgets.page_view import PageView
+from frontdesk.ui.widgets.plain_text import plain_tooltip
 
 
 def size_text(size: int) -> str:
@@ -70,7 +71,7 @@ class DocumentViewer(QDialog):
         self.list.setAccessibleName("Documents")
         for info in self.documents:
             item = QListWidgetItem(info.file_name)
-            item.setToolTip(document_caption(info))
+            item.setToolTip(plain_tooltip(document_caption(info)))
             item.setData(Qt.ItemDataRole.UserRole, info.id)
             self.list.addItem(item)
         self.list.setMaximumWidth(240)

@@ -13,6 +13,8 @@ from PySide6.QtCore import (
     Qt,
 )
 
+from frontdesk.ui.widgets.plain_text import plain_tooltip
+
 AnyIndex = QModelIndex | QPersistentModelIndex
 
 
@@ -52,12 +54,10 @@ class ComparisonModel(QAbstractTableModel):
             0 <= index.column() < len(self.columns) and 0 <= index.row() < len(self.row_labels)
         ):
             return None
-        if role in (
-            Qt.ItemDataRole.DisplayRole,
-            Qt.ItemDataRole.ToolTipRole,
-            Qt.ItemDataRole.AccessibleTextRole,
-        ):
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
             return self.columns[index.column()][index.row()]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return plain_tooltip(self.columns[index.column()][index.row()])
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         return None

@@ -29,6 +29,7 @@ from frontdesk.ui.admin.records import RecordDialog
 from frontdesk.ui.runner import LatestOnly
 from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.widgets.form import add_form_row, field_text, line_edit
+from frontdesk.ui.widgets.plain_text import plain_tooltip
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 REFERRER_ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -62,8 +63,10 @@ class ReferrerListModel(QAbstractListModel):
         ):
             return item.display_name
         if role == Qt.ItemDataRole.ToolTipRole:
-            return " · ".join(
-                part for part in (item.specialty, item.npi and f"NPI {item.npi}") if part
+            return plain_tooltip(
+                " · ".join(
+                    part for part in (item.specialty, item.npi and f"NPI {item.npi}") if part
+                )
             )
         if role == REFERRER_ID_ROLE:
             return item.id

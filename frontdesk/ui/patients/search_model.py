@@ -25,6 +25,7 @@ from frontdesk.ui.patients.display import (
     phone_text,
 )
 from frontdesk.ui.runner import Runner
+from frontdesk.ui.widgets.plain_text import plain_tooltip
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
@@ -178,7 +179,7 @@ class PatientSearchModel(QAbstractTableModel):
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
             return self._texts(index.row())[index.column()]
         if role == Qt.ItemDataRole.ToolTipRole and index.column() == NAME:
-            return self._texts(index.row())[NAME]
+            return plain_tooltip(self._texts(index.row())[NAME])
         if role == PATIENT_ID_ROLE:
             return self._rows[index.row()].id
         if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == AGE:

@@ -63,6 +63,7 @@ from frontdesk.ui.widgets.form import (
     multiline_edit,
     plain_label,
 )
+from frontdesk.ui.widgets.plain_text import plain_tooltip
 
 NO_APPOINTMENT = "None (a new appointment is booked)"
 # A column sized to its contents stops at this width; the tooltip has the rest.
@@ -222,7 +223,7 @@ class MatchesTable(QTableWidget):
             )
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
-                item.setToolTip(text)
+                item.setToolTip(plain_tooltip(text))
                 self.setItem(row, column, item)
         fit_columns(self)
         if self.matches:

@@ -56,6 +56,7 @@ from frontdesk.ui.widgets.form import (
     line_edit,
     plain_label,
 )
+from frontdesk.ui.widgets.plain_text import plain_tooltip
 
 TABLES = frozenset(
     {"waitlist_entries", "appointments", "patients", "providers", "appointment_types"}
@@ -129,8 +130,10 @@ class WaitlistTableModel(QAbstractTableModel):
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self.rows):
             return None
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+        if role == Qt.ItemDataRole.DisplayRole:
             return self.cell(self.rows[index.row()], index.column())
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return plain_tooltip(self.cell(self.rows[index.row()], index.column()))
         return None
 
     def cell(self, entry: WaitlistEntryData, column: int) -> str:

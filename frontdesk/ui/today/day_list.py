@@ -23,6 +23,7 @@ from frontdesk.domain.scheduling import AppointmentStatus, status_move_problem
 from frontdesk.services.scheduling import AppointmentData
 from frontdesk.ui.connection_monitor import follow_saving_gate, saving_allowed
 from frontdesk.ui.widgets.empty_state import EmptyState
+from frontdesk.ui.widgets.plain_text import plain_tooltip
 
 APPOINTMENT_ROLE = Qt.ItemDataRole.UserRole + 1
 # The quick actions: the status each sets and its button text.
@@ -133,7 +134,7 @@ class DayAppointments(QWidget):
                     ]
                 )
                 row.setData(0, APPOINTMENT_ROLE, item)
-                row.setToolTip(1, f"{item.patient_name} · {item.mrn} · {item.phone}")
+                row.setToolTip(1, plain_tooltip(f"{item.patient_name} · {item.mrn} · {item.phone}"))
                 row.setToolTip(4, item.reason)
                 if not item.holds_time:
                     for column in range(5):

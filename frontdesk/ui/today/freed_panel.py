@@ -24,6 +24,7 @@ from frontdesk.ui.schedule.waitlist_dialogs import MatchesTable, when_text
 from frontdesk.ui.style import mark_primary
 from frontdesk.ui.widgets.empty_state import EmptyState
 from frontdesk.ui.widgets.form import plain_label
+from frontdesk.ui.widgets.plain_text import plain_tooltip
 
 MATCHES_TITLE = "Who fits it (most urgent first)"
 EMPTY_TEXT = (
@@ -120,7 +121,7 @@ class FreedTimesPanel(QWidget):
         keep = 0
         for row, item in enumerate(self.items):
             entry = QListWidgetItem(freed_line(item, zone) if zone else "")
-            entry.setToolTip(item.freed.description)
+            entry.setToolTip(plain_tooltip(item.freed.description))
             self.times.addItem(entry)
             if current is not None and freed_key(item.freed) == freed_key(current.freed):
                 keep = row

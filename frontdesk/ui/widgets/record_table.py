@@ -10,6 +10,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersisten
 from PySide6.QtGui import QBrush, QColor
 
 from frontdesk.ui.style import ERROR_INK, MUTED
+from frontdesk.ui.widgets.plain_text import plain_tooltip
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 # The row's record itself, for views and delegates that act on it.
@@ -93,9 +94,9 @@ class RecordTableModel(QAbstractTableModel):
             return column.text(record)
         if role == Qt.ItemDataRole.ToolTipRole:
             if column.tooltip is not None:
-                return column.tooltip(record) or None
+                return plain_tooltip(column.tooltip(record))
             if self.row_tooltip is not None:
-                return self.row_tooltip(record) or None
+                return plain_tooltip(self.row_tooltip(record))
             return None
         if role == Qt.ItemDataRole.ForegroundRole:
             if column.warning is not None and column.warning(record):
