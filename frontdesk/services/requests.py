@@ -57,7 +57,6 @@ from frontdesk.services.history import (
     TimelineEvent,
     history_date_problem,
     practice_today,
-    register_timeline_source,
 )
 from frontdesk.services.patients import PatientForm, PossibleDuplicatesError
 from frontdesk.services.practice import check_version
@@ -1590,7 +1589,7 @@ def referrals_csv(rows: Sequence[ReferralReportRow]) -> str:
 # --- the patient's timeline ---------------------------------------------------------------
 
 
-def _request_events(session: Session, patient_id: int, today: date) -> list[TimelineEvent]:
+def request_events(session: Session, patient_id: int, today: date) -> list[TimelineEvent]:
     """Each request on the chart's timeline, on the day it came in, with where it stands."""
     rows = session.scalars(
         select(ConsultationRequest).where(ConsultationRequest.patient_id == patient_id)
@@ -1613,6 +1612,3 @@ def _request_events(session: Session, patient_id: int, today: date) -> list[Time
             )
         )
     return events
-
-
-register_timeline_source("request", _request_events)
