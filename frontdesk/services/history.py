@@ -79,6 +79,7 @@ from frontdesk.domain.partial_dates import (
 )
 from frontdesk.domain.permissions import Permission
 from frontdesk.domain.spinal_levels import EMPTY, InvalidLevels, LevelSet, parse_levels
+from frontdesk.services import records
 from frontdesk.services.context import ServiceContext, UnitOfWork
 from frontdesk.services.practice import check_version
 from frontdesk.services.settings import IMAGING_MAX_AGE_MONTHS, read_setting
@@ -1178,6 +1179,7 @@ def delete_surgery(
         ).all()
         for document in documents:
             session.delete(document)
+        records.release_items(uow, surgery_id=surgery_id)
         session.flush()
         session.delete(row)
         uow.record(
@@ -1297,6 +1299,7 @@ def delete_imaging(
         ).all()
         for document in documents:
             session.delete(document)
+        records.release_items(uow, imaging_id=imaging_id)
         session.flush()
         session.delete(row)
         uow.record(
