@@ -23,6 +23,12 @@ from frontdesk.db.types import utcnow
 from frontdesk.domain.errors import ValidationError
 from frontdesk.domain.request_states import ChecklistKind
 from frontdesk.services.context import UnitOfWork
+from frontdesk.services.settings import (
+    READY_NEEDS_IMAGES,
+    READY_NEEDS_IMAGING_REPORTS,
+    READY_NEEDS_OPERATIVE_REPORTS,
+    read_setting,
+)
 
 # Which history entry each kind of record can belong to.
 SURGERY_KINDS = frozenset({ChecklistKind.OPERATIVE_REPORT})
@@ -39,6 +45,16 @@ class Received:
     @property
     def received(self) -> bool:
         return self.on is not None
+
+
+def needed_before_ready(session: Session) -> frozenset[ChecklistKind]:
+    """The kinds of record the practice wants in before a request is Ready to schedule."""
+    rule = {
+        ChecklistKind.OPERATIVE_REPORT: READY_NEEDS_OPERATIVE_REPORTS,
+        ChecklistKind.IMAGING_REPORT: READY_NEEDS_IMAGING_REPORTS,
+        ChecklistKind.IMAGING_FILES: READY_NEEDS_IMAGES,
+    }
+    return frozenset(kind for kind, spec in rule.items() if read_setting(session, spec))
 
 
 def _linked_entry(

@@ -822,6 +822,33 @@ def requests_for_patient(context: ServiceContext, patient_id: int) -> list[Reque
 # --- changing a request -------------------------------------------------------------------
 
 
+class RecordsMissingError(RefusedError):
+    """Ready to schedule while records the practice rule wants are still missing."""
+
+    def __init__(self, missing: Sequence[str]) -> None:
+        self.missing = tuple(missing)
+        super().__init__(
+            "Records still missing: "
+            + "; ".join(self.missing)
+            + ". Mark them received, or give a reason to make the request ready without them."
+        )
+
+
+def _missing_before_ready(session: Session, row: ConsultationRequest) -> list[str]:
+    """The checklist's records the practice rule (Admin → Practice rules) wants in first."""
+    needed = records.needed_before_ready(session)
+    items = session.scalars(
+        select(RequestChecklistItem)
+        .where(RequestChecklistItem.request_id == row.id)
+        .order_by(RequestChecklistItem.id)
+    )
+    return [
+        data.label
+        for data in (_item_data(item, session) for item in items)
+        if data.kind in needed and not data.received
+    ]
+
+
 def transition(
     context: ServiceContext,
     request_id: int,
@@ -830,14 +857,46 @@ def transition(
     *,
     closed_reason: ClosedReason | str | None = None,
     expected_version: int | None = None,
+    override_reason: str = "",
 ) -> RequestDetail:
     """Move a request to another state; a move the workflow does not allow is refused with
-    the reason. Every move is stamped with who, when and the note."""
+    the reason. Every move is stamped with who, when and the note.
+
+    Ready to schedule with records still missing that the practice rule wants raises
+    :class:`RecordsMissingError` naming them, unless ``override_reason`` says why it goes
+    ahead anyway: then the move's note records what was missing and the reason, and the
+    override is an audit entry of its own."""
     target = RequestState(to_state)
     reason = ClosedReason(closed_reason) if closed_reason else None
     with context.writing(Permission.EDIT_REQUESTS) as uow:
         row = _get(uow.session, request_id, for_update=True)
         check_version(row, expected_version, "request")
+        # A move the workflow refuses anyway is refused for that reason, not for records.
+        missing = (
+            _missing_before_ready(uow.session, row)
+            if target is RequestState.READY_TO_SCHEDULE
+            and transition_problem(RequestState(row.state), target, reason) is None
+            else []
+        )
+        if missing:
+            why = clean_text(override_reason)
+            if not why:
+                raise RecordsMissingError(missing)
+            note = " ".join(
+                part
+                for part in (
+                    f"Ready without {'; '.join(missing)}. Reason: {why}.",
+                    clean_text(note),
+                )
+                if part
+            )
+            uow.record(
+                "override",
+                "consultation_requests",
+                row.id,
+                patient_id=row.patient_id,
+                details={"rule": "records before ready", "missing": missing, "reason": why},
+            )
         transition_in(uow, row, target, note, closed_reason=reason)
         uow.session.flush()
         detail = _detail(uow.session, row)
