@@ -19,7 +19,7 @@ from frontdesk.db.models_history import ImagingStudy, PriorSurgery
 from frontdesk.db.models_requests import RequestChecklistItem
 from frontdesk.domain.errors import ValidationError
 from frontdesk.domain.request_states import ChecklistKind, RequestState
-from frontdesk.services import history, packets, requests, scheduling
+from frontdesk.services import day_sheet, history, packets, requests, scheduling
 from frontdesk.services.context import ServiceContext
 from frontdesk.services.requests import QueueFilter
 from frontdesk.services.scheduling import BookingForm
@@ -85,6 +85,31 @@ def test_ticking_all_five_items_clears_the_chart_header_and_the_packet(
     assert "Please bring" not in text, re.findall(r"Please bring[^.]*\.", text)
     assert "We have your 2021 operative report." in text
     assert "the images and the report" in text
+
+
+def test_the_day_sheet_states_each_record_once(context: ServiceContext) -> None:
+    clinic = make_practice(context, patient_count=1)
+    data = requests.create_request(context, maria_intake(**ENGLISH), allow_duplicates=True)
+    detail = requests.get_request(context, data.id)
+    requests.mark_received(context, _item(detail, ChecklistKind.IMAGING_REPORT).id)
+    requests.transition(
+        context, data.id, RequestState.READY_TO_SCHEDULE, override_reason="films at the visit"
+    )
+    day = next_weekday(0)
+    form = BookingForm(
+        data.patient_id,
+        clinic.okafor,
+        clinic.type_id("New consultation"),
+        at(day, 8, 0),
+        request_id=data.id,
+    )
+    booked = scheduling.book(context, form)
+    sheet = day_sheet.day_sheet(context, day)
+    row = next(r for s in sheet.sections for r in s.rows if r.appointment_id == booked.id)
+    assert (
+        row.records
+        == "MRI report ✓ images missing · 2 op reports missing · missing: Referral letter"
+    )
 
 
 def test_a_report_marked_in_the_chart_is_received_on_the_request_and_back(
