@@ -30,6 +30,8 @@ from frontdesk.services.settings import (
     read_setting,
 )
 
+# Where a record's received state is stored: a screen showing it refreshes when these change.
+TABLES = frozenset({"request_checklist_items", "prior_surgeries", "imaging_studies"})
 # Which history entry each kind of record can belong to.
 SURGERY_KINDS = frozenset({ChecklistKind.OPERATIVE_REPORT})
 IMAGING_KINDS = frozenset({ChecklistKind.IMAGING_REPORT, ChecklistKind.IMAGING_FILES})

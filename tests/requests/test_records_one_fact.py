@@ -5,11 +5,14 @@ On SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 from alembic import command
+from PySide6.QtCore import QCoreApplication
+from pytestqt.qtbot import QtBot
 from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -23,6 +26,10 @@ from frontdesk.services import day_sheet, history, packets, requests, scheduling
 from frontdesk.services.context import ServiceContext
 from frontdesk.services.requests import QueueFilter
 from frontdesk.services.scheduling import BookingForm
+from frontdesk.ui.change_hub import ChangeHub
+from frontdesk.ui.main_window import ScreenContext
+from frontdesk.ui.requests.area import RequestsArea
+from frontdesk.ui.runner import Runner
 from tests.documents.pdfs import all_text
 from tests.requests.conftest import maria_intake
 from tests.scheduling.conftest import at, make_practice, next_weekday
@@ -275,3 +282,55 @@ def test_0008_carries_both_sides_over_and_back(context: ServiceContext, database
                 updated_by="x",
             )
         )
+
+
+# --- with real widgets ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def screen(qtbot: QtBot, context: ServiceContext) -> Iterator[ScreenContext]:
+    runner = Runner()
+    hub = ChangeHub(context, watch_other_workstations=False)
+    hub.start()
+    yield ScreenContext(context, runner, hub)
+    runner.wait_for_idle()
+    hub.stop()
+    QCoreApplication.processEvents()
+
+
+@pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+def test_the_open_request_shows_a_report_marked_in_the_chart(
+    qtbot: QtBot, screen: ScreenContext, context: ServiceContext
+) -> None:
+    data = requests.create_request(context, maria_intake())
+    area = RequestsArea(screen)
+    qtbot.addWidget(area)
+    area.resize(1280, 760)
+    area.show()
+    qtbot.waitUntil(lambda: area.model.rowCount() == 1, timeout=10_000)
+    area.table.selectRow(0)
+    panel = area.detail
+    qtbot.waitUntil(lambda: panel.detail is not None, timeout=10_000)
+    assert panel.detail is not None
+    row = next(
+        index
+        for index, item in enumerate(panel.detail.checklist)
+        if item.kind is ChecklistKind.IMAGING_REPORT
+    )
+    assert not panel.checklist.item(row, 1).text().startswith("✓")
+    study = history.get_history(context, data.patient_id).imaging[0]
+    history.set_imaging_records_status(
+        context,
+        study.id,
+        report_received_on=date(2026, 5, 2),
+        images_received_on=None,
+        images_medium=None,
+        disc_location="",
+        expected_version=study.version,
+    )
+    qtbot.waitUntil(
+        lambda: panel.checklist.item(row, 1).text().startswith("✓ Received 05/02/2026"),
+        timeout=10_000,
+    )
+    qtbot.waitUntil(lambda: area.model.rows[0].missing_records == 3, timeout=10_000)
