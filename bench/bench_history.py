@@ -26,7 +26,7 @@ from frontdesk.db.models_history import PriorSurgery
 from frontdesk.db.models_patients import Patient
 from frontdesk.domain.actor import Actor
 from frontdesk.domain.permissions import Role
-from frontdesk.services import demo, documents, history
+from frontdesk.services import demo, documents, history, timeline
 from frontdesk.services.bootstrap import make_context, open_for_use
 from frontdesk.services.context import ServiceContext
 from frontdesk.services.history import SurgeryForm
@@ -81,7 +81,7 @@ def _measure(bench: Bench, label: str, context: ServiceContext) -> None:
     )
     bench.measure(
         f"history {label}: patient_timeline",
-        lambda: history.patient_timeline(context, story),
+        lambda: timeline.patient_timeline(context, story),
         repeat=60,
         warmup=5,
     )

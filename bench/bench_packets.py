@@ -115,7 +115,9 @@ def _setup(context: ServiceContext, day: dt.date) -> None:
                     prior_surgery_last_year=2019,
                 ),
             )
-            requests.transition(context, request.id, RequestState.READY_TO_SCHEDULE)
+            requests.transition(
+                context, request.id, RequestState.READY_TO_SCHEDULE, override_reason="bench"
+            )
             request_id = request.id
         provider = providers[index % PROVIDERS]
         kind = "New consultation" if index % 2 == 1 else "Follow-up"

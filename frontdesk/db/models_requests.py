@@ -22,6 +22,16 @@ from frontdesk.db.types import UTCDateTime
 
 _STATES = "'new', 'awaiting_records', 'ready_to_schedule', 'scheduled', 'seen', 'closed'"
 _REASONS = "'declined', 'unreachable', 'referred_elsewhere', 'insurance_denied', 'duplicate'"
+# A checklist item tied to history: an operative report to a surgery, an imaging report or
+# images to a study, never both; and its received state then lives on that entry only.
+RECORD_FITS_KIND = (
+    "(surgery_id IS NULL OR imaging_id IS NULL)"
+    " AND (surgery_id IS NULL OR kind = 'operative_report')"
+    " AND (imaging_id IS NULL OR kind IN ('imaging_report', 'imaging_files'))"
+)
+RECEIVED_STORED_ONCE = (
+    "(surgery_id IS NULL AND imaging_id IS NULL) OR (received_on IS NULL AND received_by = '')"
+)
 
 
 class ConsultationRequest(Edited, Base):
@@ -177,8 +187,9 @@ class RequestChecklistItem(Edited, Base):
     document_id: Mapped[int | None] = mapped_column(
         ForeignKey("received_documents.id", ondelete="SET NULL"), nullable=True
     )
-    # The history entry this record belongs to (set at intake): a report marked received on
-    # the imaging study or the surgery counts as received here too, and the other way round.
+    # The history entry this record is the operative report, imaging report or images of.
+    # Such an item IS that entry's received flag (frontdesk.services.records): its own
+    # received_on/received_by stay empty, so the fact is stored once.
     surgery_id: Mapped[int | None] = mapped_column(
         ForeignKey("prior_surgeries.id", ondelete="SET NULL"), nullable=True
     )
@@ -186,7 +197,11 @@ class RequestChecklistItem(Edited, Base):
         ForeignKey("imaging_studies.id", ondelete="SET NULL"), nullable=True
     )
 
-    __table_args__ = (Index("ix_request_checklist_items_request_id", "request_id"),)
+    __table_args__ = (
+        CheckConstraint(RECORD_FITS_KIND, name="record_fits_kind"),
+        CheckConstraint(RECEIVED_STORED_ONCE, name="received_stored_once"),
+        Index("ix_request_checklist_items_request_id", "request_id"),
+    )
 
     @property
     def audit_patient_id(self) -> int | None:

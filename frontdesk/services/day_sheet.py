@@ -165,7 +165,13 @@ def _request_missing(context: ServiceContext, request_ids: set[int]) -> dict[int
     result: dict[int, list[str]] = {}
     for request_id in sorted(request_ids):
         detail = requests.get_request(context, request_id)
-        result[request_id] = [item.label for item in detail.missing]
+        # A record tied to a surgery or study is that entry's flag, which the history part
+        # of the sheet already states; naming it again would say one fact twice.
+        result[request_id] = [
+            item.label
+            for item in detail.missing
+            if item.surgery_id is None and item.imaging_id is None
+        ]
     return result
 
 

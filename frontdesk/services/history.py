@@ -21,7 +21,7 @@ Levels are stored structurally as the canonical JSON list (["L4-L5", "L5-S1"]).
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields, replace
 from datetime import date, datetime
 from typing import Any, TypeVar
@@ -79,6 +79,7 @@ from frontdesk.domain.partial_dates import (
 )
 from frontdesk.domain.permissions import Permission
 from frontdesk.domain.spinal_levels import EMPTY, InvalidLevels, LevelSet, parse_levels
+from frontdesk.services import records
 from frontdesk.services.context import ServiceContext, UnitOfWork
 from frontdesk.services.practice import check_version
 from frontdesk.services.settings import IMAGING_MAX_AGE_MONTHS, read_setting
@@ -884,6 +885,11 @@ def _patient(session: Session, patient_id: int, *, for_change: bool = False) -> 
     return patient
 
 
+def chart_exists(session: Session, patient_id: int) -> Patient:
+    """The chart, or NotFoundError naming the id."""
+    return _patient(session, patient_id)
+
+
 def chart_for_change(session: Session, patient_id: int) -> Patient:
     """The chart, refused when it was merged into another one (its history lives there)."""
     return _patient(session, patient_id, for_change=True)
@@ -1173,6 +1179,7 @@ def delete_surgery(
         ).all()
         for document in documents:
             session.delete(document)
+        records.release_items(uow, surgery_id=surgery_id)
         session.flush()
         session.delete(row)
         uow.record(
@@ -1292,6 +1299,7 @@ def delete_imaging(
         ).all()
         for document in documents:
             session.delete(document)
+        records.release_items(uow, imaging_id=imaging_id)
         session.flush()
         session.delete(row)
         uow.record(
@@ -1434,21 +1442,7 @@ class TimelineEvent:
         return self.date.display() if self.date is not None else "date unknown"
 
 
-TimelineSource = Callable[[Session, int, date], Iterable[TimelineEvent]]
-_TIMELINE_SOURCES: dict[str, TimelineSource] = {}
-
-
-def register_timeline_source(name: str, source: TimelineSource) -> None:
-    """Add a kind of event to every patient timeline (requests and scheduling call this at
-    import). ``source(session, patient_id, today)`` yields that area's events."""
-    _TIMELINE_SOURCES[name] = source
-
-
-def timeline_sources() -> tuple[str, ...]:
-    return tuple(_TIMELINE_SOURCES)
-
-
-def _surgery_events(session: Session, patient_id: int, today: date) -> Iterable[TimelineEvent]:
+def surgery_events(session: Session, patient_id: int, today: date) -> Iterable[TimelineEvent]:
     for row in session.scalars(select(PriorSurgery).where(PriorSurgery.patient_id == patient_id)):
         data = _surgery_data(row)
         detail = ", ".join(part for part in (data.surgeon, data.facility) if part)
@@ -1458,7 +1452,7 @@ def _surgery_events(session: Session, patient_id: int, today: date) -> Iterable[
         yield TimelineEvent("surgery", data.date, title, detail, data.id, flags=flags)
 
 
-def _imaging_events(session: Session, patient_id: int, today: date) -> Iterable[TimelineEvent]:
+def imaging_events(session: Session, patient_id: int, today: date) -> Iterable[TimelineEvent]:
     rule = imaging_age_rule(session)
     for row in session.scalars(select(ImagingStudy).where(ImagingStudy.patient_id == patient_id)):
         data = _imaging_data(row, today, rule)
@@ -1473,27 +1467,6 @@ def _imaging_events(session: Session, patient_id: int, today: date) -> Iterable[
         elif data.flags.possibly_too_old:
             flags.append(f"may be older than {rule.max_age_months} months")
         yield TimelineEvent("imaging", data.date, title, data.facility, data.id, flags=tuple(flags))
-
-
-register_timeline_source("surgery", _surgery_events)
-register_timeline_source("imaging", _imaging_events)
-
-
-def patient_timeline(
-    context: ServiceContext, patient_id: int, *, today: date | None = None
-) -> list[TimelineEvent]:
-    """Every registered source's events for one chart, merged in date order (oldest first;
-    a year-only date sorts at the start of its year, before the exact dates inside it;
-    undated events first, as the summary counts them)."""
-    with context.reading(Permission.VIEW_PATIENTS) as session:
-        _patient(session, patient_id)
-        today = today or practice_today(session)
-        events = [
-            event
-            for source in list(_TIMELINE_SOURCES.values())
-            for event in source(session, patient_id, today)
-        ]
-    return sorted(events, key=TimelineEvent.sort_key)
 
 
 # --- the summary for the surgeon (PDF) ---------------------------------------------------
@@ -1547,9 +1520,7 @@ __all__ = [
     "delete_surgery",
     "get_history",
     "history_summaries",
-    "patient_timeline",
     "procedure_choices",
-    "register_timeline_source",
     "set_imaging_records_status",
     "set_operative_report_status",
     "summary_line",

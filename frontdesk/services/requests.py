@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Select, and_, func, not_, or_, select, tuple_
+from sqlalchemy import Select, func, select, tuple_
 from sqlalchemy.orm import Session
 
 from frontdesk.db.models import User
@@ -47,6 +47,7 @@ from frontdesk.domain.request_states import (
 )
 from frontdesk.domain.scheduling import AppointmentStatus
 from frontdesk.services import patients as patient_service
+from frontdesk.services import records
 from frontdesk.services.context import ServiceContext, UnitOfWork
 from frontdesk.services.documents import (
     MAX_DOCUMENT_BYTES,
@@ -57,7 +58,6 @@ from frontdesk.services.history import (
     TimelineEvent,
     history_date_problem,
     practice_today,
-    register_timeline_source,
 )
 from frontdesk.services.patients import PatientForm, PossibleDuplicatesError
 from frontdesk.services.practice import check_version
@@ -155,6 +155,9 @@ class ChecklistItemData:
     received_by: str
     document_id: int | None
     version: int
+    # The history entry this record is the report or images of (its received flag is theirs).
+    surgery_id: int | None = None
+    imaging_id: int | None = None
 
     @property
     def received(self) -> bool:
@@ -438,26 +441,8 @@ def _data(session: Session, row: ConsultationRequest) -> RequestData:
     )
 
 
-def _history_received(session: Session, row: RequestChecklistItem) -> tuple[date | None, str]:
-    """When (and by whom) the linked history entry's report or images were received."""
-    if row.imaging_id is not None:
-        study = session.get(ImagingStudy, row.imaging_id)
-        if study is not None and row.kind == ChecklistKind.IMAGING_FILES.value:
-            return study.images_received_on, study.images_received_by
-        if study is not None and row.kind == ChecklistKind.IMAGING_REPORT.value:
-            return study.report_received_on, study.report_received_by
-    if row.surgery_id is not None and row.kind == ChecklistKind.OPERATIVE_REPORT.value:
-        surgery = session.get(PriorSurgery, row.surgery_id)
-        if surgery is not None:
-            return surgery.report_received_on, surgery.report_received_by
-    return None, ""
-
-
-def _item_data(row: RequestChecklistItem, session: Session | None = None) -> ChecklistItemData:
-    received_on, received_by = row.received_on, row.received_by
-    if received_on is None and session is not None:
-        # Marked received on the chart's history (scenario 2: the fax attached to the study).
-        received_on, received_by = _history_received(session, row)
+def _item_data(row: RequestChecklistItem, session: Session) -> ChecklistItemData:
+    state = records.item_received(session, row)
     return ChecklistItemData(
         id=row.id,
         kind=ChecklistKind(row.kind),
@@ -465,36 +450,13 @@ def _item_data(row: RequestChecklistItem, session: Session | None = None) -> Che
         source=row.source,
         requested_on=row.requested_on,
         requested_by=row.requested_by,
-        received_on=received_on,
-        received_by=received_by,
+        received_on=state.on,
+        received_by=state.by,
         document_id=row.document_id,
         version=row.version,
+        surgery_id=row.surgery_id,
+        imaging_id=row.imaging_id,
     )
-
-
-def _mark_history_received(uow: UnitOfWork, row: RequestChecklistItem, day: date) -> None:
-    """Ticking a linked record marks the history entry too, unless it already was."""
-    session, who = uow.session, uow.actor.username
-    if row.imaging_id is not None and row.kind in (
-        ChecklistKind.IMAGING_REPORT.value,
-        ChecklistKind.IMAGING_FILES.value,
-    ):
-        study = session.get(ImagingStudy, row.imaging_id)
-        if study is None:
-            return
-        if row.kind == ChecklistKind.IMAGING_REPORT.value and study.report_received_on is None:
-            study.report_received_on, study.report_received_by = day, who
-            _stamp(uow, study, new=False)
-        if row.kind == ChecklistKind.IMAGING_FILES.value and study.images_received_on is None:
-            study.images_received_on, study.images_received_by = day, who
-            _stamp(uow, study, new=False)
-        uow.mark_changed("imaging_studies")
-    elif row.surgery_id is not None and row.kind == ChecklistKind.OPERATIVE_REPORT.value:
-        surgery = session.get(PriorSurgery, row.surgery_id)
-        if surgery is not None and surgery.report_received_on is None:
-            surgery.report_received_on, surgery.report_received_by = day, who
-            _stamp(uow, surgery, new=False)
-            uow.mark_changed("prior_surgeries")
 
 
 def _get(session: Session, request_id: int, *, for_update: bool = False) -> ConsultationRequest:
@@ -860,6 +822,33 @@ def requests_for_patient(context: ServiceContext, patient_id: int) -> list[Reque
 # --- changing a request -------------------------------------------------------------------
 
 
+class RecordsMissingError(RefusedError):
+    """Ready to schedule while records the practice rule wants are still missing."""
+
+    def __init__(self, missing: Sequence[str]) -> None:
+        self.missing = tuple(missing)
+        super().__init__(
+            "Records still missing: "
+            + "; ".join(self.missing)
+            + ". Mark them received, or give a reason to make the request ready without them."
+        )
+
+
+def _missing_before_ready(session: Session, row: ConsultationRequest) -> list[str]:
+    """The checklist's records the practice rule (Admin → Practice rules) wants in first."""
+    needed = records.needed_before_ready(session)
+    items = session.scalars(
+        select(RequestChecklistItem)
+        .where(RequestChecklistItem.request_id == row.id)
+        .order_by(RequestChecklistItem.id)
+    )
+    return [
+        data.label
+        for data in (_item_data(item, session) for item in items)
+        if data.kind in needed and not data.received
+    ]
+
+
 def transition(
     context: ServiceContext,
     request_id: int,
@@ -868,14 +857,46 @@ def transition(
     *,
     closed_reason: ClosedReason | str | None = None,
     expected_version: int | None = None,
+    override_reason: str = "",
 ) -> RequestDetail:
     """Move a request to another state; a move the workflow does not allow is refused with
-    the reason. Every move is stamped with who, when and the note."""
+    the reason. Every move is stamped with who, when and the note.
+
+    Ready to schedule with records still missing that the practice rule wants raises
+    :class:`RecordsMissingError` naming them, unless ``override_reason`` says why it goes
+    ahead anyway: then the move's note records what was missing and the reason, and the
+    override is an audit entry of its own."""
     target = RequestState(to_state)
     reason = ClosedReason(closed_reason) if closed_reason else None
     with context.writing(Permission.EDIT_REQUESTS) as uow:
         row = _get(uow.session, request_id, for_update=True)
         check_version(row, expected_version, "request")
+        # A move the workflow refuses anyway is refused for that reason, not for records.
+        missing = (
+            _missing_before_ready(uow.session, row)
+            if target is RequestState.READY_TO_SCHEDULE
+            and transition_problem(RequestState(row.state), target, reason) is None
+            else []
+        )
+        if missing:
+            why = clean_text(override_reason)
+            if not why:
+                raise RecordsMissingError(missing)
+            note = " ".join(
+                part
+                for part in (
+                    f"Ready without {'; '.join(missing)}. Reason: {why}.",
+                    clean_text(note),
+                )
+                if part
+            )
+            uow.record(
+                "override",
+                "consultation_requests",
+                row.id,
+                patient_id=row.patient_id,
+                details={"rule": "records before ready", "missing": missing, "reason": why},
+            )
         transition_in(uow, row, target, note, closed_reason=reason)
         uow.session.flush()
         detail = _detail(uow.session, row)
@@ -957,21 +978,29 @@ def add_checklist_item(
     kind: ChecklistKind | str,
     description: str = "",
     source: str = "",
+    *,
+    surgery_id: int | None = None,
+    imaging_id: int | None = None,
 ) -> ChecklistItemData:
+    """Add a record to ask for; tied to a surgery or imaging study of the chart, it is that
+    entry's report or images (received there is received here)."""
     what = ChecklistKind(kind)
     with context.writing(Permission.EDIT_REQUESTS) as uow:
         request = _get(uow.session, request_id)
+        records.check_link(uow.session, request.patient_id, what, surgery_id, imaging_id)
         item = RequestChecklistItem(
             request_id=request.id,
             patient_id=request.patient_id,
             kind=what.value,
             description=clean_text(description)[:200],
             source=clean_text(source)[:200],
+            surgery_id=surgery_id,
+            imaging_id=imaging_id,
         )
         _stamp(uow, item, new=True)
         uow.session.add(item)
         uow.session.flush()
-        data = _item_data(item)
+        data = _item_data(item, uow.session)
         uow.commit()
         return data
 
@@ -997,7 +1026,7 @@ def mark_requested(
             _stamp(uow, item, new=False)
             result.append(item)
         uow.session.flush()
-        data = [_item_data(item) for item in result]
+        data = [_item_data(item, uow.session) for item in result]
         uow.commit()
         return data
 
@@ -1014,15 +1043,12 @@ def mark_received(
     with context.writing(Permission.EDIT_REQUESTS) as uow:
         item = _item(uow.session, item_id)
         check_version(item, expected_version, "checklist item")
-        if received:
-            item.received_on = on or practice_today(uow.session)
-            item.received_by = uow.actor.username
-            _mark_history_received(uow, item, item.received_on)
-        else:
-            item.received_on, item.received_by = None, ""
+        records.set_item_received(
+            uow, item, (on or practice_today(uow.session)) if received else None
+        )
         _stamp(uow, item, new=False)
         uow.session.flush()
-        data = _item_data(item)
+        data = _item_data(item, uow.session)
         uow.commit()
         return data
 
@@ -1080,13 +1106,16 @@ def attach_document(
         session.flush()
         query = select(RequestChecklistItem).where(RequestChecklistItem.request_id == request_id)
         if item_id is not None:
-            query = query.where(RequestChecklistItem.id == item_id)
+            item = session.scalars(query.where(RequestChecklistItem.id == item_id)).first()
         else:
-            query = query.where(
-                RequestChecklistItem.kind == what.value,
-                RequestChecklistItem.received_on.is_(None),
-            ).order_by(RequestChecklistItem.id)
-        item = session.scalars(query.limit(1)).first()
+            candidates = session.scalars(
+                query.where(RequestChecklistItem.kind == what.value).order_by(
+                    RequestChecklistItem.id
+                )
+            )
+            item = next(
+                (c for c in candidates if not records.item_received(session, c).received), None
+            )
         ticked = ""
         if item is None and item_id is None:
             item = RequestChecklistItem(
@@ -1095,12 +1124,10 @@ def attach_document(
             _stamp(uow, item, new=True)
             session.add(item)
         if item is not None:
-            item.received_on = practice_today(session)
-            item.received_by = uow.actor.username
             item.document_id = document.id
             _stamp(uow, item, new=False)
-            _mark_history_received(uow, item, item.received_on)
-            ticked = _item_data(item).label.lower() if item.id else what.label.lower()
+            records.set_item_received(uow, item, practice_today(session))
+            ticked = _item_data(item, session).label.lower() if item.id else what.label.lower()
         session.flush()
         uow.commit()
         return RequestAttachResult(document.id, already_attached=False, ticked=ticked)
@@ -1180,37 +1207,6 @@ def _filtered(query: Select[Any], filters: QueueFilter) -> Select[Any]:
         end = _day_start(filters.received_to) + timedelta(days=1)
         query = query.where(table.received_at < end)
     return query
-
-
-def _missing_counts(request_ids: Sequence[int]) -> Select[Any]:
-    """Missing records per request: not ticked here, nor received on the linked history."""
-    item = RequestChecklistItem
-    received_in_history = or_(
-        and_(
-            item.kind == ChecklistKind.IMAGING_REPORT.value,
-            ImagingStudy.report_received_on.is_not(None),
-        ),
-        and_(
-            item.kind == ChecklistKind.IMAGING_FILES.value,
-            ImagingStudy.images_received_on.is_not(None),
-        ),
-        and_(
-            item.kind == ChecklistKind.OPERATIVE_REPORT.value,
-            PriorSurgery.report_received_on.is_not(None),
-        ),
-    )
-    return (
-        select(item.request_id, func.count())
-        .select_from(item)
-        .outerjoin(ImagingStudy, ImagingStudy.id == item.imaging_id)
-        .outerjoin(PriorSurgery, PriorSurgery.id == item.surgery_id)
-        .where(
-            item.request_id.in_(request_ids),
-            item.received_on.is_(None),
-            not_(func.coalesce(received_in_history, False)),
-        )
-        .group_by(item.request_id)
-    )
 
 
 # Appointments that still lie ahead of a scheduled request (not completed, cancelled or no-show).
@@ -1315,7 +1311,7 @@ def queue(
         }
         names = _user_names(session, {row.assignee_id for row in rows if row.assignee_id})
         missing: dict[int, int] = dict(
-            session.execute(_missing_counts(ids)).all()  # type: ignore[arg-type]
+            session.execute(records.missing_counts(ids)).all()  # type: ignore[arg-type]
         )
         visits = _next_visits(
             session, [row.id for row in rows if row.state == RequestState.SCHEDULED.value]
@@ -1590,7 +1586,7 @@ def referrals_csv(rows: Sequence[ReferralReportRow]) -> str:
 # --- the patient's timeline ---------------------------------------------------------------
 
 
-def _request_events(session: Session, patient_id: int, today: date) -> list[TimelineEvent]:
+def request_events(session: Session, patient_id: int, today: date) -> list[TimelineEvent]:
     """Each request on the chart's timeline, on the day it came in, with where it stands."""
     rows = session.scalars(
         select(ConsultationRequest).where(ConsultationRequest.patient_id == patient_id)
@@ -1613,6 +1609,3 @@ def _request_events(session: Session, patient_id: int, today: date) -> list[Time
             )
         )
     return events
-
-
-register_timeline_source("request", _request_events)

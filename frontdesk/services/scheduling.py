@@ -61,7 +61,7 @@ from frontdesk.services.context import (
     UnitOfWork,
     retry_when_busy,
 )
-from frontdesk.services.history import TimelineEvent, register_timeline_source
+from frontdesk.services.history import TimelineEvent
 from frontdesk.services.practice import check_version
 from frontdesk.services.scheduling_setup import (
     AvailabilityData,
@@ -1365,7 +1365,7 @@ def _new_hours(
 # --- the chart's timeline -------------------------------------------------------------------
 
 
-def _appointment_events(session: Session, patient_id: int, today: date) -> list[TimelineEvent]:
+def appointment_events(session: Session, patient_id: int, today: date) -> list[TimelineEvent]:
     zone = zone_of(session)
     names = _Names(session)
     rows = session.scalars(select(Appointment).where(Appointment.patient_id == patient_id))
@@ -1387,6 +1387,3 @@ def _appointment_events(session: Session, patient_id: int, today: date) -> list[
             )
         )
     return events
-
-
-register_timeline_source("appointment", _appointment_events)

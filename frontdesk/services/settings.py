@@ -156,6 +156,30 @@ ROUTINE_REQUEST_LIMIT_DAYS = SettingSpec(
     unit="business days",
 )
 
+# Which records must be in before a request may be Ready to schedule (a move without them
+# asks for a reason, which is recorded with the move and in the audit trail).
+READY_NEEDS_OPERATIVE_REPORTS = SettingSpec(
+    "requests.ready_needs_operative_reports",
+    "Operative reports",
+    bool,
+    True,
+    help="Every operative report on the request's records checklist.",
+)
+READY_NEEDS_IMAGING_REPORTS = SettingSpec(
+    "requests.ready_needs_imaging_reports",
+    "Imaging reports",
+    bool,
+    True,
+    help="The written report of every scan on the checklist.",
+)
+READY_NEEDS_IMAGES = SettingSpec(
+    "requests.ready_needs_images",
+    "Images (disc or files)",
+    bool,
+    True,
+    help="The images of every scan on the checklist, so the surgeon can look at them.",
+)
+
 PAPER_SIZE = SettingSpec(
     "documents.paper_size",
     "Paper for handouts, packets and letters",
@@ -183,6 +207,9 @@ ALL_SETTINGS: tuple[SettingSpec, ...] = (  # type: ignore[type-arg]
     RED_FLAG_INSTRUCTION,
     URGENT_REQUEST_LIMIT_DAYS,
     ROUTINE_REQUEST_LIMIT_DAYS,
+    READY_NEEDS_OPERATIVE_REPORTS,
+    READY_NEEDS_IMAGING_REPORTS,
+    READY_NEEDS_IMAGES,
     CALENDAR_EXPORT_FULL_NAMES,
     PAPER_SIZE,
 )

@@ -74,7 +74,9 @@ def make_packet_day(context: ServiceContext) -> PacketDay:
             prior_surgery_last_year=2019,
         ),
     )
-    requests.transition(context, request.id, RequestState.READY_TO_SCHEDULE)
+    requests.transition(
+        context, request.id, RequestState.READY_TO_SCHEDULE, override_reason="report at the visit"
+    )
     new = clinic.type_id("New consultation")
     spanish = scheduling.book(
         context, BookingForm(maria.id, clinic.okafor, new, at(day, 8, 0), reason="Back pain")

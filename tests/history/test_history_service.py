@@ -21,7 +21,7 @@ from frontdesk.domain.errors import (
 from frontdesk.domain.history_vocab import FusionApproach, ImagingModality, Procedure
 from frontdesk.domain.partial_dates import Precision
 from frontdesk.domain.spinal_levels import ACCEPTED_FORMS
-from frontdesk.services import history, patients, settings
+from frontdesk.services import history, patients, settings, timeline
 from frontdesk.services.context import ServiceContext
 from frontdesk.services.history import ImagingForm, SurgeryForm
 from frontdesk.services.patients import PatientData, PatientForm
@@ -411,7 +411,7 @@ def test_partial_dates_sort_among_exact_ones_in_the_timeline(
         history.add_surgery(context, maria.id, fusion(date=text))
     history.add_imaging(context, maria.id, mri(date="3/1/2019"))
     history.add_imaging(context, maria.id, mri(date="May 2019", modality="CT"))
-    events = history.patient_timeline(context, maria.id)
+    events = timeline.patient_timeline(context, maria.id)
     assert [(event.kind, event.date_text) for event in events] == [
         ("surgery", "date unknown"),
         ("surgery", "December 31, 2018"),
@@ -424,25 +424,6 @@ def test_partial_dates_sort_among_exact_ones_in_the_timeline(
     ]
     assert events[1].flags == ("operative report missing",)
     assert "report missing" in events[4].flags
-
-
-def test_other_areas_can_add_their_events_to_the_timeline(
-    context: ServiceContext, maria: PatientData
-) -> None:
-    from frontdesk.domain.partial_dates import PartialDate
-
-    def appointments(_session: object, patient_id: int, _today: date):  # type: ignore[no-untyped-def]
-        yield history.TimelineEvent(
-            "appointment", PartialDate.exact(date(2019, 5, 17)), "New consultation", record_id=1
-        )
-
-    history.add_surgery(context, maria.id, fusion(date="May 17, 2019"))
-    history.register_timeline_source("test-appointments", appointments)
-    try:
-        kinds = [event.kind for event in history.patient_timeline(context, maria.id)]
-    finally:
-        history._TIMELINE_SOURCES.pop("test-appointments")
-    assert kinds == ["appointment", "surgery"]
 
 
 def test_the_summary_line_names_the_last_surgery_and_what_is_missing(

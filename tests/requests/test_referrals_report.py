@@ -41,7 +41,7 @@ def _fill(context: ServiceContext, patel: ReferrerData) -> None:
             )
         )
     for state in (RequestState.READY_TO_SCHEDULE, RequestState.SCHEDULED):
-        requests.transition(context, made[0].id, state)
+        requests.transition(context, made[0].id, state, override_reason="records at the visit")
     requests.transition(context, made[1].id, RequestState.CLOSED, closed_reason="declined")
 
 

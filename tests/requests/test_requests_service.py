@@ -9,7 +9,7 @@ import pytest
 from frontdesk.domain.errors import ConflictError, RefusedError, ValidationError
 from frontdesk.domain.permissions import Role
 from frontdesk.domain.request_states import ChecklistKind, ContactKind, RequestState, Urgency
-from frontdesk.services import history, patients, requests, settings
+from frontdesk.services import history, patients, requests, settings, timeline
 from frontdesk.services.context import ServiceContext
 from frontdesk.services.patients import PatientForm, PossibleDuplicatesError
 from frontdesk.services.referrers import ReferrerData
@@ -253,7 +253,7 @@ def test_a_report_attached_to_the_imaging_study_ticks_the_request(
 
 def test_requests_appear_on_the_patients_timeline(context: ServiceContext) -> None:
     data = requests.create_request(context, maria_intake(red_flags=("bladder_bowel",)))
-    events = history.patient_timeline(context, data.patient_id)
+    events = timeline.patient_timeline(context, data.patient_id)
     shown = [event for event in events if event.kind == "request"]
     assert [event.record_id for event in shown] == [data.id]
     assert "Failed back" in shown[0].title and shown[0].flags

@@ -45,7 +45,9 @@ def clinic(context: ServiceContext) -> Practice:
 
 def ready_request(context: ServiceContext, **changes: object) -> int:
     data = requests.create_request(context, maria_intake(**changes), allow_duplicates=True)
-    requests.transition(context, data.id, RequestState.READY_TO_SCHEDULE)
+    requests.transition(
+        context, data.id, RequestState.READY_TO_SCHEDULE, override_reason="films at the visit"
+    )
     return data.id
 
 

@@ -218,10 +218,10 @@ def test_cancel_needs_a_reason(clinic: Practice) -> None:
 
 
 def test_a_patient_timeline_shows_appointments(clinic: Practice) -> None:
-    from frontdesk.services import history
+    from frontdesk.services import timeline
 
     booked = scheduling.book(clinic.context, consult(clinic, 0, at(next_weekday(3), 9)))
-    events = history.patient_timeline(clinic.context, clinic.patients[0].id)
+    events = timeline.patient_timeline(clinic.context, clinic.patients[0].id)
     appointment = [e for e in events if e.kind == "appointment"]
     assert appointment and appointment[0].record_id == booked.id
     assert "New consultation with Adaeze Okafor, MD" in appointment[0].title

@@ -24,6 +24,9 @@ def test_defaults_apply_until_an_admin_changes_them(context: ServiceContext) -> 
         "requests.red_flag_instruction": settings.RED_FLAG_INSTRUCTION.default,
         "requests.urgent_limit_days": 1,
         "requests.routine_limit_days": 3,
+        "requests.ready_needs_operative_reports": True,
+        "requests.ready_needs_imaging_reports": True,
+        "requests.ready_needs_images": True,
         "documents.paper_size": "letter",
         "scheduling.calendar_export_full_names": False,
     }

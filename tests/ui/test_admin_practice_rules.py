@@ -22,6 +22,9 @@ from frontdesk.services.settings import (
     CALENDAR_EXPORT_FULL_NAMES,
     IMAGING_MAX_AGE_MONTHS,
     PAPER_SIZE,
+    READY_NEEDS_IMAGES,
+    READY_NEEDS_IMAGING_REPORTS,
+    READY_NEEDS_OPERATIVE_REPORTS,
     RED_FLAG_INSTRUCTION,
     ROUTINE_REQUEST_LIMIT_DAYS,
     URGENT_REQUEST_LIMIT_DAYS,
@@ -104,6 +107,9 @@ def test_each_setting_has_the_widget_its_kind_needs_with_help_and_default(
         IMAGING_MAX_AGE_MONTHS.key,
         PAPER_SIZE.key,
         CALENDAR_EXPORT_FULL_NAMES.key,
+        READY_NEEDS_OPERATIVE_REPORTS.key,
+        READY_NEEDS_IMAGING_REPORTS.key,
+        READY_NEEDS_IMAGES.key,
     }
     texts = [label.text() for label in panel.findChildren(QLabel)]
     for heading in ("Consultation requests", "Imaging", "Printing", "Calendar export"):

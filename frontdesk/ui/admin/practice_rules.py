@@ -1,4 +1,5 @@
-"""Admin → Practice rules: red-flag instruction, request limits, imaging age, paper, calendar."""
+"""Admin → Practice rules: red-flag instruction, request limits, records needed before a
+request is ready, imaging age, paper, calendar."""
 
 from __future__ import annotations
 
@@ -24,6 +25,9 @@ from frontdesk.services.settings import (
     CALENDAR_EXPORT_FULL_NAMES,
     IMAGING_MAX_AGE_MONTHS,
     PAPER_SIZE,
+    READY_NEEDS_IMAGES,
+    READY_NEEDS_IMAGING_REPORTS,
+    READY_NEEDS_OPERATIVE_REPORTS,
     RED_FLAG_INSTRUCTION,
     ROUTINE_REQUEST_LIMIT_DAYS,
     URGENT_REQUEST_LIMIT_DAYS,
@@ -55,6 +59,10 @@ GROUPS: tuple[tuple[str, tuple[SettingSpec, ...]], ...] = (  # type: ignore[type
         "Consultation requests",
         (RED_FLAG_INSTRUCTION, URGENT_REQUEST_LIMIT_DAYS, ROUTINE_REQUEST_LIMIT_DAYS),
     ),
+    (
+        "Records in before Ready to schedule",
+        (READY_NEEDS_OPERATIVE_REPORTS, READY_NEEDS_IMAGING_REPORTS, READY_NEEDS_IMAGES),
+    ),
     ("Imaging", (IMAGING_MAX_AGE_MONTHS,)),
     ("Printing", (PAPER_SIZE,)),
     ("Calendar export", (CALENDAR_EXPORT_FULL_NAMES,)),
@@ -71,7 +79,13 @@ HINTS = {
     ),
 }
 CHOICE_LABELS = {"letter": "US Letter", "a4": "A4"}
-CHECK_TEXTS = {CALENDAR_EXPORT_FULL_NAMES.key: "Show full names instead of initials"}
+CHECK_TEXTS = {
+    CALENDAR_EXPORT_FULL_NAMES.key: "Show full names instead of initials",
+    # A request made ready without them asks why, and the reason is recorded.
+    READY_NEEDS_OPERATIVE_REPORTS.key: "Must be in",
+    READY_NEEDS_IMAGING_REPORTS.key: "Must be in",
+    READY_NEEDS_IMAGES.key: "Must be in",
+}
 TABLES = frozenset({"settings"})
 
 

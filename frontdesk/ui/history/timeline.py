@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from frontdesk.services import history
+from frontdesk.services import timeline
 from frontdesk.services.changes import touches
 from frontdesk.services.context import ServiceContext
 from frontdesk.services.history import HISTORY_TABLES, TimelineEvent
@@ -222,7 +222,7 @@ class TimelineWidget(QWidget):
         def fail(message: str) -> None:
             self.banner.show_message("error", f"Could not load the timeline. {message}")
 
-        call = partial(history.patient_timeline, self.context, self.patient_id)
+        call = partial(timeline.patient_timeline, self.context, self.patient_id)
         self.runner.run(call, show, fail)
 
     def _on_changed(self, tables: frozenset[str]) -> None:

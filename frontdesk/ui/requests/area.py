@@ -21,7 +21,7 @@ from frontdesk.domain.contact import InvalidValue
 from frontdesk.domain.dates import parse_date
 from frontdesk.domain.request_categories import RequestCategory
 from frontdesk.domain.request_states import RequestState, Urgency
-from frontdesk.services import requests
+from frontdesk.services import records, requests
 from frontdesk.services.changes import touches
 from frontdesk.services.requests import QueueFilter, QueueSnapshot, RequestData, StaffMember
 from frontdesk.ui.patients.referrer_picker import ReferrerPicker
@@ -33,7 +33,8 @@ from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.style import mark_primary
 from frontdesk.ui.widgets.form import Banner, line_edit, plain_label
 
-TABLES = requests.TABLES | {"patients", "referrers"}
+# The records' received state lives partly on the chart's history (services.records).
+TABLES = requests.TABLES | records.TABLES | {"patients", "referrers"}
 PAGE_SIZE = 100
 OPEN = "open"
 ALL = "all"

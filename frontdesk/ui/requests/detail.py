@@ -41,6 +41,7 @@ from frontdesk.services import patients, requests, scheduling_setup
 from frontdesk.services.changes import touches
 from frontdesk.services.requests import RequestDetail, StaffMember
 from frontdesk.ui.connection_monitor import follow_saving_gate, refused_while_paused
+from frontdesk.ui.requests.ready_override import ReadyWithoutRecordsDialog
 from frontdesk.ui.requests.request_appointments import RequestAppointments
 from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.style import mark_primary
@@ -53,6 +54,18 @@ STATE_VERBS = {
     RequestState.SCHEDULED: "Sc&heduled",
     RequestState.SEEN: "S&een",
 }
+
+
+def _missing_records_as_result(call: Callable[[], Any]) -> Callable[[], Any]:
+    """The records warning comes back as a value, so the panel can ask for a reason."""
+
+    def wrapped() -> Any:
+        try:
+            return call()
+        except requests.RecordsMissingError as error:
+            return error
+
+    return wrapped
 
 
 def _local(moment: Any) -> str:
@@ -124,6 +137,8 @@ class RequestDetailPanel(QWidget):
         self.detail: RequestDetail | None = None
         self.request_id: int | None = None
         self.staff: list[StaffMember] = []
+        # Open while the person says why a request goes ahead without its records.
+        self.override_dialog: ReadyWithoutRecordsDialog | None = None
 
         self.empty = EmptyState(
             "No request selected",
@@ -468,6 +483,9 @@ class RequestDetailPanel(QWidget):
         return self.detail.request.version if self.detail else None
 
     def move_to(self, state: RequestState) -> None:
+        self._move(state, "")
+
+    def _move(self, state: RequestState, override_reason: str) -> None:
         if refused_while_paused(self.banner):  # what was typed stays for later
             return
         if self.detail is None:
@@ -479,9 +497,35 @@ class RequestDetailPanel(QWidget):
             state,
             self.note.text(),
             expected_version=self._version(),
+            override_reason=override_reason,
         )
+        note = self.note.text()
         self.note.clear()
-        self._run(call, f"Moved to {state.label.lower()}.")
+        done = f"Moved to {state.label.lower()}."
+
+        def finished(result: Any) -> None:
+            if isinstance(result, requests.RecordsMissingError):
+                self.note.setText(note)  # kept for the move made with a reason
+                self._ask_why_without(state, result.missing)
+                return
+            self.banner.show_message("success", done)
+            self.show_detail(result)
+            self.changed.emit()
+
+        self.screen.runner.run(
+            _missing_records_as_result(call),
+            finished,
+            lambda message: self.banner.show_message("error", message),
+        )
+
+    def _ask_why_without(self, state: RequestState, missing: tuple[str, ...]) -> None:
+        """The practice rule wants records first: say which, and ask for a reason."""
+        self.banner.show_message("error", "Records still missing: " + "; ".join(missing) + ".")
+        dialog = ReadyWithoutRecordsDialog(missing, self)
+        dialog.confirmed.connect(lambda reason: self._move(state, reason))
+        dialog.finished.connect(lambda _code: setattr(self, "override_dialog", None))
+        self.override_dialog = dialog
+        dialog.open()
 
     def close_request(self, reason: ClosedReason | None = None) -> None:
         if refused_while_paused(self.banner):  # what was typed stays for later
