@@ -51,10 +51,11 @@ class DuplicateMatcher:
         phone number. Empty when they look like different people."""
         reasons: list[str] = []
         born, other_born = person.date_of_birth, other.date_of_birth
+        # Most people compared in bulk share the birth day: the swap is worked out only if not.
         if (
             born is not None
             and other_born is not None
-            and other_born in birth_dates_to_compare(born)
+            and (other_born == born or other_born == day_month_swapped(born))
         ):
             why = self.names_match(person, other)
             if why:
