@@ -134,7 +134,8 @@ class RunnerEvents(QObject):
     """App-wide news from every Runner, for watchers such as the connection monitor.
 
     ``database_unavailable(message)`` fires (queued to the UI thread, before the failing
-    call's own ``on_error``) whenever a service call failed with DatabaseUnavailableError.
+    call's own ``on_error`` or ``failure``) whenever a service call failed with
+    DatabaseUnavailableError.
     """
 
     database_unavailable = Signal(str)
