@@ -207,17 +207,6 @@ def names_similar(a: str, b: str) -> bool:
     return tolerance > 0 and edit_distance(joined_a, joined_b, tolerance + 1) <= tolerance
 
 
-def person_names_match(first_a: str, last_a: str, first_b: str, last_b: str) -> tuple[bool, str]:
-    """Whether two people's names may be one person's, and why (for the duplicate warning)."""
-    if names_similar(first_a, first_b) and names_similar(last_a, last_b):
-        if fold(first_a) == fold(first_b) and fold(last_a) == fold(last_b):
-            return True, "same name"
-        return True, "similar name"
-    if names_similar(first_a, last_b) and names_similar(last_a, first_b):
-        return True, "first and last names swapped"
-    return False, ""
-
-
 def tokens_match_words(tokens: Iterable[str], words: Iterable[str]) -> bool:
     """Whether every word is the start of a different token ("mar mar" needs two names)."""
     token_list = list(tokens)

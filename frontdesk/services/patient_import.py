@@ -46,9 +46,9 @@ from frontdesk.domain.contact import (
     normalize_phone,
 )
 from frontdesk.domain.csv_safety import is_dangerous
-from frontdesk.domain.dates import day_month_swapped
+from frontdesk.domain.duplicates import DuplicateMatcher, Person, birth_dates_to_compare
 from frontdesk.domain.errors import ValidationError
-from frontdesk.domain.names import fold, names_similar, sort_key
+from frontdesk.domain.names import fold, sort_key
 from frontdesk.domain.npi import is_valid_npi
 from frontdesk.domain.permissions import Permission
 from frontdesk.domain.progress import ProgressCallback, no_progress, report_or_cancel
@@ -1180,50 +1180,13 @@ def preview_import(
 _PHONES = ("mobile_phone", "home_phone", "work_phone")
 
 
-class NameMatcher:
-    """person_names_match with each pair of names compared once (for bulk duplicate checks).
-
-    Same rules and the same answers (a test holds it to that); the names a practice sees
-    repeat a lot, so comparing each pair of single names once removes most of the work.
-    Lives for one preview, so no patient's name outlives it in memory.
-    """
-
-    def __init__(self) -> None:
-        self._similar: dict[tuple[str, str], bool] = {}
-        self._folded: dict[str, str] = {}
-
-    def similar(self, a: str, b: str) -> bool:
-        key = (a, b)
-        result = self._similar.get(key)
-        if result is None:
-            result = self._similar[key] = names_similar(a, b)
-        return result
-
-    def folded(self, name: str) -> str:
-        result = self._folded.get(name)
-        if result is None:
-            result = self._folded[name] = fold(name)
-        return result
-
-    def match(self, first_a: str, last_a: str, first_b: str, last_b: str) -> tuple[bool, str]:
-        if self.similar(last_a, last_b) and self.similar(first_a, first_b):
-            if self.folded(first_a) == self.folded(first_b) and self.folded(last_a) == self.folded(
-                last_b
-            ):
-                return True, "same name"
-            return True, "similar name"
-        if self.similar(first_a, last_b) and self.similar(last_a, first_b):
-            return True, "first and last names swapped"
-        return False, ""
-
-
 class _Duplicates:
-    """Possible duplicates by the chart form's own rule (patients.duplicate_reasons: the same
-    or day/month-swapped birth date with a similar name, or a shared phone number), in bulk.
+    """Possible duplicates by the chart form's own rule (domain.duplicates: the same or
+    day/month-swapped birth date with a similar name, or a shared phone number), in bulk.
 
     Candidates come from a query per 500 birth dates or phone numbers, not per row. Most
-    candidates are other people born the same day: a memoized name comparison (NameMatcher,
-    held to the same answers by a test) turns them away before the rule itself is asked.
+    candidates are other people born the same day: one DuplicateMatcher for the whole preview
+    compares each pair of names once.
     """
 
     def __init__(self, valid: list[tuple[int, dict[str, Any]]], column_of: Mapping[str, str]):
@@ -1231,76 +1194,35 @@ class _Duplicates:
         self.problems: list[RowProblem] = []
         self.lines: set[int] = set()
         self.column_of = column_of
-        self._names = NameMatcher()
-        self._phones = [patients_service.form_phones(values) for _line, values in valid]
+        self._matcher = DuplicateMatcher()
+        self._people = [patients_service.duplicate_person(values) for _line, values in valid]
 
-    def _might_match(self, position: int, other: PatientSummary) -> bool:
-        values = self.valid[position][1]
-        if other.phones & self._phones[position]:
-            return True
-        names = self._names
-        first, last = values["first_name"], values["last_name"]
-        if names.match(first, last, other.first_name, other.last_name)[0]:
-            return True
-        if (
-            values["preferred_name"]
-            and names.match(values["preferred_name"], last, other.first_name, other.last_name)[0]
-        ):
-            return True
-        return bool(
-            other.preferred_name
-            and names.match(first, last, other.preferred_name, other.last_name)[0]
-        )
-
-    def _reasons(self, position: int, other: PatientSummary) -> list[str]:
-        if not self._might_match(position, other):
-            return []
-        return patients_service.duplicate_reasons(self.valid[position][1], other)
+    def _reasons(self, position: int, other: Person) -> tuple[str, ...]:
+        return self._matcher.reasons(self._people[position], other)
 
     def _flag(self, line: int, kind: ProblemKind, reason: str) -> None:
         self.lines.add(line)
         self.problems.append(RowProblem(line, "", kind, reason))
 
-    def _as_summary(self, position: int) -> PatientSummary:
-        values = self.valid[position][1]
-        phones = self._phones[position]
-        return PatientSummary(
-            id=position,
-            mrn="",
-            first_name=values["first_name"],
-            middle_name=values["middle_name"],
-            last_name=values["last_name"],
-            preferred_name=values["preferred_name"],
-            date_of_birth=values["date_of_birth"],
-            phone=next(iter(sorted(phones)), ""),
-            phones=phones,
-        )
-
     def within_file(self, progress: Callable[[int], None]) -> None:
         by_date: dict[date, list[int]] = {}
         exact: dict[tuple[str, str, date], int] = {}
         by_phone: dict[str, int] = {}
-        summaries: dict[int, PatientSummary] = {}
         for position, (line, values) in enumerate(self.valid):
             born: date = values["date_of_birth"]
             candidates: dict[int, None] = {}
             key = (fold(values["first_name"]), fold(values["last_name"]), born)
             if key in exact:
                 candidates[exact[key]] = None
-            dates = [born]
-            swapped = day_month_swapped(born)
-            if swapped is not None:
-                dates.append(swapped)
-            for day in dates:
+            for day in birth_dates_to_compare(born):
                 candidates.update(dict.fromkeys(by_date.get(day, [])[-MAX_SAME_DAY_COMPARISONS:]))
-            for phone in self._phones[position]:
+            phones = self._people[position].phones
+            for phone in phones:
                 if phone in by_phone:
                     candidates[by_phone[phone]] = None
-            found: list[tuple[int, list[str]]] = []
+            found: list[tuple[int, tuple[str, ...]]] = []
             for other in sorted(candidates):
-                if other not in summaries:
-                    summaries[other] = self._as_summary(other)
-                reasons = self._reasons(position, summaries[other])
+                reasons = self._reasons(position, self._people[other])
                 if reasons:
                     found.append((other, reasons))
             if found:
@@ -1314,7 +1236,7 @@ class _Duplicates:
                 )
             by_date.setdefault(born, []).append(position)
             exact.setdefault(key, position)
-            for phone in self._phones[position]:
+            for phone in phones:
                 by_phone.setdefault(phone, position)
             if position % 5_000 == 0:
                 progress(position)
@@ -1328,13 +1250,11 @@ class _Duplicates:
         by_phone: dict[str, list[int]] = {}
         for position, (_line, values) in enumerate(self.valid):
             born = values["date_of_birth"]
-            by_date.setdefault(born, []).append(position)
-            swapped = day_month_swapped(born)
-            if swapped is not None:
-                by_date.setdefault(swapped, []).append(position)
-            for phone in self._phones[position]:
+            for day in birth_dates_to_compare(born):
+                by_date.setdefault(day, []).append(position)
+            for phone in self._people[position].phones:
                 by_phone.setdefault(phone, []).append(position)
-        found: dict[int, dict[int, tuple[PatientSummary, list[str]]]] = {}
+        found: dict[int, dict[int, tuple[PatientSummary, tuple[str, ...]]]] = {}
         days = sorted(by_date)
         keys = sorted(e164_search_key(phone) for phone in by_phone)
         batches = [(days[i : i + LOOKUP_BATCH], []) for i in range(0, len(days), LOOKUP_BATCH)]
@@ -1343,13 +1263,14 @@ class _Duplicates:
             statement = patients_service.candidate_statement(batch_dates, batch_keys)
             for row in session.execute(statement):
                 chart = patients_service.summary_from_row(row)
+                chart_person = chart.person
                 positions = set(by_date.get(chart.date_of_birth, ()))
                 for phone in chart.phones:
                     positions.update(by_phone.get(phone, ()))
                 for position in positions:
                     if chart.id in found.get(position, {}):
                         continue  # found by its birth date and again by its phone
-                    reasons = self._reasons(position, chart)
+                    reasons = self._reasons(position, chart_person)
                     if reasons:
                         found.setdefault(position, {})[chart.id] = (chart, reasons)
         for position in sorted(found):
@@ -1364,7 +1285,7 @@ class _Duplicates:
         progress(1)
 
 
-def _describe_chart(chart: PatientSummary, reasons: list[str]) -> str:
+def _describe_chart(chart: PatientSummary, reasons: tuple[str, ...]) -> str:
     return (
         f"{chart.mrn} {chart.display_name}, born {chart.date_of_birth.isoformat()} "
         f"({', '.join(dict.fromkeys(reasons))})"

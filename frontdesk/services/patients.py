@@ -50,7 +50,8 @@ from frontdesk.domain.contact import (
     normalize_phone,
     text_problem,
 )
-from frontdesk.domain.dates import age_on, day_month_swapped, parse_date
+from frontdesk.domain.dates import age_on, parse_date
+from frontdesk.domain.duplicates import Person, birth_dates_to_compare, duplicate_reasons
 from frontdesk.domain.errors import (
     NotFoundError,
     RefusedError,
@@ -58,7 +59,6 @@ from frontdesk.domain.errors import (
 )
 from frontdesk.domain.names import (
     name_tokens,
-    person_names_match,
     prefix_successor,
     sort_key,
     tokens_match_words,
@@ -270,6 +270,17 @@ class PatientSummary:
     @property
     def phone_display(self) -> str:
         return format_phone(self.phone)
+
+    @property
+    def person(self) -> Person:
+        """This chart as the duplicate rule sees it."""
+        return Person(
+            self.first_name,
+            self.last_name,
+            self.preferred_name,
+            self.date_of_birth,
+            self.phones,
+        )
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -752,30 +763,15 @@ def update_patient(
 # --- duplicates -------------------------------------------------------------------------
 
 
-def duplicate_reasons(values: dict[str, Any], other: PatientSummary) -> list[str]:
-    """Why ``other`` may be the person described by ``values`` (validated form values):
-    a same or day/month-swapped birth date with a similar name, or a shared phone number."""
-    reasons: list[str] = []
-    born: date | None = values.get("date_of_birth")
-    if born is not None and other.date_of_birth in (born, day_month_swapped(born)):
-        first, last = values["first_name"], values["last_name"]
-        matched, why = person_names_match(first, last, other.first_name, other.last_name)
-        if not matched and values.get("preferred_name"):
-            matched, why = person_names_match(
-                values["preferred_name"], last, other.first_name, other.last_name
-            )
-        if not matched and other.preferred_name:
-            matched, why = person_names_match(first, last, other.preferred_name, other.last_name)
-        if matched:
-            reasons.append(why)
-            reasons.append(
-                "same date of birth"
-                if other.date_of_birth == born
-                else "date of birth with day and month swapped"
-            )
-    if other.phones & form_phones(values):
-        reasons.append("same phone number")
-    return reasons
+def duplicate_person(values: dict[str, Any]) -> Person:
+    """The person described by (validated) form values, as the duplicate rule sees them."""
+    return Person(
+        first_name=values["first_name"],
+        last_name=values["last_name"],
+        preferred_name=values.get("preferred_name") or "",
+        date_of_birth=values.get("date_of_birth"),
+        phones=form_phones(values),
+    )
 
 
 def form_phones(values: dict[str, Any]) -> frozenset[str]:
@@ -798,17 +794,16 @@ def summary_from_row(row: Row[Any]) -> PatientSummary:
 def _duplicates(
     session: Session, values: dict[str, Any], exclude_id: int | None
 ) -> list[DuplicateCandidate]:
-    born: date | None = values.get("date_of_birth")
-    dates = [] if born is None else [born]
-    if born is not None and day_month_swapped(born) is not None:
-        dates.append(day_month_swapped(born))  # type: ignore[arg-type]
-    keys = [e164_search_key(phone) for phone in form_phones(values)]
+    person = duplicate_person(values)
+    born = person.date_of_birth
+    dates = [] if born is None else list(birth_dates_to_compare(born))
+    keys = [e164_search_key(phone) for phone in person.phones]
     if not dates and not keys:
         return []
     found = []
     for row in session.execute(candidate_statement(dates, keys)):
         summary = _summary(row)
-        reasons = duplicate_reasons(values, summary)
+        reasons = duplicate_reasons(person, summary.person)
         if reasons and summary.id != exclude_id:
             found.append(DuplicateCandidate(summary, tuple(reasons)))
     found.sort(key=lambda candidate: (-len(candidate.reasons), candidate.patient.mrn))

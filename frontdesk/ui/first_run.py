@@ -24,11 +24,13 @@ from PySide6.QtWidgets import (
 
 from frontdesk.domain.actor import Actor
 from frontdesk.domain.contact import clean_text
+from frontdesk.domain.errors import ConflictError, ValidationError
 from frontdesk.services import practice, users
 from frontdesk.services.context import ServiceContext
 from frontdesk.services.practice import PracticeProfileData, PracticeProfileForm, ProviderForm
 from frontdesk.services.users import NewUserForm
 from frontdesk.ui.admin.profile_form import PracticeProfileFields
+from frontdesk.ui.runner import user_message
 from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.security.account_fields import AccountFields
 from frontdesk.ui.style import mark_primary
@@ -36,9 +38,7 @@ from frontdesk.ui.widgets.form import (
     Banner,
     FieldMessage,
     FormFields,
-    Rejected,
     ask_to_discard,
-    keeping_form_errors,
     line_edit,
     plain_label,
 )
@@ -353,7 +353,7 @@ class FirstRunDialog(QDialog):
                 self.profile.form(),
                 [row.form() for row in rows],
             )
-        self.screen.runner.run(keeping_form_errors(call), self._on_result, self._on_error)
+        self.screen.runner.run(call, self._on_result, failure=self._on_error)
 
     def _enable(self, enabled: bool) -> None:
         for button in (self.back_button, self.finish_button, self.cancel_button):
@@ -363,21 +363,19 @@ class FirstRunDialog(QDialog):
     def _on_result(self, result: Any) -> None:
         self.saving = False
         self._enable(True)
-        if isinstance(result, Rejected):
-            self._show_rejected(result)
-            return
         self.banner.clear()
         if isinstance(result, tuple):
             result, self.actor = result
         self.completed.emit(result)
         self.done(QDialog.DialogCode.Accepted)
 
-    def _show_rejected(self, rejected: Rejected) -> None:
+    def _show_rejected(self, error: ValidationError | ConflictError) -> None:
         profile_messages: dict[str, str] = {}
         row_messages: dict[int, dict[str, str]] = {}
         account_messages: dict[str, str] = {}
         other: list[str] = []
-        for key, message in rejected.fields.items():
+        fields = error.fields if isinstance(error, ValidationError) else {}
+        for key, message in fields.items():
             prefix, dot, name = key.partition(".")
             if dot and prefix.startswith("provider") and prefix[8:].isdigit():
                 row_messages.setdefault(int(prefix[8:]), {})[name] = message
@@ -406,10 +404,13 @@ class FirstRunDialog(QDialog):
         summary = "; ".join(other) if other else "please correct the marked fields"
         self.banner.show_message("error", f"Not saved yet: {summary}.")
 
-    def _on_error(self, message: str) -> None:
+    def _on_error(self, error: Exception) -> None:
         self.saving = False
         self._enable(True)
-        self.banner.show_message("error", f"Not saved. {message}")
+        if isinstance(error, ValidationError | ConflictError):
+            self._show_rejected(error)
+        else:
+            self.banner.show_message("error", f"Not saved. {user_message(error)}")
 
     # Leaving ------------------------------------------------------------------------------
 

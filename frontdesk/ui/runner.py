@@ -29,6 +29,9 @@ def user_message(error: BaseException) -> str:
     return UNEXPECTED_ERROR.format(log=log_file())
 
 
+Failure = Callable[[Exception], None]
+
+
 class Task(QObject):
     """A running call. Its public signals fire on the UI thread, where it was created.
 
@@ -45,7 +48,7 @@ class Task(QObject):
     done = Signal()
 
     _finished_ok = Signal(object)
-    _finished_error = Signal(str)
+    _finished_error = Signal(object)
     _finished_cancelled = Signal()
     _progress = Signal(int, int)
 
@@ -53,11 +56,15 @@ class Task(QObject):
         self,
         on_result: Callable[[Any], None] | None = None,
         on_error: Callable[[str], None] | None = None,
+        failure: Failure | None = None,
     ) -> None:
         super().__init__()
+        if on_error is not None and failure is not None:
+            raise ValueError("give a call on_error (the message) or failure (the error), not both")
         self._cancel = threading.Event()
         self._on_result = on_result
         self._on_error = on_error
+        self._failure = failure
         self._finished_ok.connect(self._deliver_ok)
         self._finished_error.connect(self._deliver_error)
         self._finished_cancelled.connect(self._deliver_cancelled)
@@ -77,25 +84,37 @@ class Task(QObject):
 
     @Slot(object)
     def _deliver_ok(self, result: object) -> None:
-        self._settle(self._on_result, self.succeeded, result)
+        self._settle(self._on_result, result, self.succeeded, result)
 
-    @Slot(str)
-    def _deliver_error(self, message: str) -> None:
-        self._settle(self._on_error, self.failed, message)
+    @Slot(object)
+    def _deliver_error(self, error: Exception) -> None:
+        message = user_message(error)
+        if self._failure is not None:
+            self._settle(self._failure, error, self.failed, message)
+        else:
+            self._settle(self._on_error, message, self.failed, message)
 
     @Slot()
     def _deliver_cancelled(self) -> None:
-        self._settle(None, self.cancelled)
+        try:
+            self.cancelled.emit()
+        finally:
+            self._finish()
 
-    def _settle(self, callback: Callable[..., None] | None, signal: Any, *args: object) -> None:
+    def _settle(
+        self, callback: Callable[[Any], None] | None, value: object, signal: Any, payload: object
+    ) -> None:
         try:
             if callback is not None:
-                _deliver(callback, *args)
-            signal.emit(*args)
+                _deliver(callback, value)
+            signal.emit(payload)
         finally:
-            self.done.emit()
-            _ALIVE.discard(self)
-            self.deleteLater()
+            self._finish()
+
+    def _finish(self) -> None:
+        self.done.emit()
+        _ALIVE.discard(self)
+        self.deleteLater()
 
 
 def _deliver(callback: Callable[..., None], *args: object) -> None:
@@ -115,7 +134,8 @@ class RunnerEvents(QObject):
     """App-wide news from every Runner, for watchers such as the connection monitor.
 
     ``database_unavailable(message)`` fires (queued to the UI thread, before the failing
-    call's own ``on_error``) whenever a service call failed with DatabaseUnavailableError.
+    call's own ``on_error`` or ``failure``) whenever a service call failed with
+    DatabaseUnavailableError.
     """
 
     database_unavailable = Signal(str)
@@ -139,14 +159,14 @@ class _Job(QRunnable):
             log.info("service call refused: %s", type(error).__name__)
             if isinstance(error, DatabaseUnavailableError):
                 RUNNER_EVENTS.database_unavailable.emit(user_message(error))
-            self.task._finished_error.emit(user_message(error))
+            self.task._finished_error.emit(error)
         except Exception as error:
             # The message may quote patient data: the log gets the type and code path only.
             log.error(
                 "service call failed\n%s",
                 redacted_traceback(type(error), error, error.__traceback__),
             )
-            self.task._finished_error.emit(user_message(error))
+            self.task._finished_error.emit(error)
         else:
             if self.task.is_cancelled:
                 self.task._finished_cancelled.emit()
@@ -158,8 +178,12 @@ class Runner(QObject):
     """Starts service calls on a thread pool.
 
     ``run(call, on_result, on_error)``: ``call`` runs off the UI thread; ``on_result`` or
-    ``on_error`` (with a user-facing message) run on the UI thread. ``run_with_progress``
-    passes the call a progress callback that also carries Cancel.
+    ``on_error`` (with a user-facing message) run on the UI thread. A screen that handles
+    some errors in place (a field's message, a conflict to reload, an overbook to confirm)
+    passes ``failure=`` instead and gets the exception itself, as Anki's ``QueryOp(failure=)``
+    does; ``user_message(error)`` is then what to show for the others. Unexpected errors are
+    logged (type and code path, never the message: it may quote patient data) either way.
+    ``run_with_progress`` passes the call a progress callback that also carries Cancel.
     """
 
     def __init__(self, parent: QObject | None = None, pool: QThreadPool | None = None) -> None:
@@ -171,24 +195,29 @@ class Runner(QObject):
         call: Callable[[], Any],
         on_result: Callable[[Any], None] | None = None,
         on_error: Callable[[str], None] | None = None,
+        *,
+        failure: Failure | None = None,
     ) -> Task:
-        return self._start(lambda _task: call(), on_result, on_error)
+        return self._start(lambda _task: call(), on_result, on_error, failure)
 
     def run_with_progress(
         self,
         call: Callable[[Callable[[int, int], bool]], Any],
         on_result: Callable[[Any], None] | None = None,
         on_error: Callable[[str], None] | None = None,
+        *,
+        failure: Failure | None = None,
     ) -> Task:
-        return self._start(lambda task: call(task.report_progress), on_result, on_error)
+        return self._start(lambda task: call(task.report_progress), on_result, on_error, failure)
 
     def _start(
         self,
         call: Callable[[Task], Any],
         on_result: Callable[[Any], None] | None,
         on_error: Callable[[str], None] | None,
+        failure: Failure | None,
     ) -> Task:
-        task = Task(on_result, on_error)
+        task = Task(on_result, on_error, failure)
         _ALIVE.add(task)
         self.pool.start(_Job(task, lambda: call(task)))
         return task
@@ -211,6 +240,8 @@ class LatestOnly:
         call: Callable[[], Any],
         on_result: Callable[[Any], None],
         on_error: Callable[[str], None] | None = None,
+        *,
+        failure: Failure | None = None,
     ) -> Task:
         ticket = self._latest = next(self._counter)
 
@@ -218,8 +249,12 @@ class LatestOnly:
             if ticket == self._latest:
                 on_result(result)
 
-        def fail(message: str) -> None:
-            if ticket == self._latest and on_error is not None:
-                on_error(message)
+        def fail(error: Exception) -> None:
+            if ticket != self._latest:
+                return
+            if failure is not None:
+                failure(error)
+            elif on_error is not None:
+                on_error(user_message(error))
 
-        return self.runner.run(call, deliver, fail)
+        return self.runner.run(call, deliver, failure=fail)

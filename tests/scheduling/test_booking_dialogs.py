@@ -369,6 +369,25 @@ def test_cancelling_needs_a_reason_and_frees_the_time(
     book(clinic, 1, at(thursday, 9))
 
 
+def test_cancelling_what_someone_else_just_changed_says_so_and_keeps_the_dialog(
+    qtbot: QtBot, screen: ScreenContext, clinic: Practice
+) -> None:
+    first = book(clinic, 0, at(next_weekday(3), 9))
+    dialog = open_appointment(qtbot, screen, first.id)
+    cancel = dialog.cancel_appointment()
+    assert isinstance(cancel, CancelAppointmentDialog)
+    qtbot.waitExposed(cancel)
+    # Another desk saves the appointment while this cancel dialog is open.
+    scheduling.update_details(clinic.context, first.id, reason="Moved by phone", notes="")
+    qtbot.keyClicks(cancel.reason, "Patient is unwell")
+    qtbot.keyClick(cancel.reason, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: "Not cancelled." in cancel.banner.text, timeout=WAIT)
+    assert cancel.isVisible() and cancel.reason.text() == "Patient is unwell"
+    assert cancel.confirm_button.isEnabled()
+    stored = scheduling.get_appointment(clinic.context, first.id).appointment
+    assert stored.status is AppointmentStatus.BOOKED
+
+
 def test_status_buttons_follow_the_allowed_moves_and_the_history_shows(
     qtbot: QtBot, screen: ScreenContext, clinic: Practice, answers: Answers
 ) -> None:

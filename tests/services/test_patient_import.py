@@ -22,7 +22,6 @@ from frontdesk.db.models_patients import (
 from frontdesk.db.types import utcnow
 from frontdesk.domain.contact import InvalidValue, normalize_email, normalize_phone
 from frontdesk.domain.errors import PermissionDeniedError, ValidationError
-from frontdesk.domain.names import person_names_match
 from frontdesk.domain.permissions import Role
 from frontdesk.domain.progress import Cancelled
 from frontdesk.services import patient_import, patients
@@ -30,7 +29,6 @@ from frontdesk.services.context import ServiceContext
 from frontdesk.services.patient_import import (
     ContactNormalizer,
     ImportFileError,
-    NameMatcher,
     ProblemKind,
     guess_mapping,
     import_patients,
@@ -546,36 +544,6 @@ def test_possible_duplicates_import_when_the_user_says_so(
     result = import_patients(context, preview, include_duplicates=True)
     assert result.imported == 10 and result.duplicates_imported == 4
     assert counts(context)[0] == 10
-
-
-def test_bulk_name_matching_gives_the_chart_forms_answers() -> None:
-    rng = random.Random(4)
-    names = [
-        "María José",
-        "Maria",
-        "Núñez-García",
-        "Nunez",
-        "Garcia",
-        "Bob",
-        "Robert",
-        "Roberta",
-        "O'Connor",
-        "Oconnor",
-        "Connor",
-        "王",
-        "Wang",
-        "Katherine",
-        "Kathryn",
-        "Smith",
-        "Smyth",
-        "Jon",
-        "John",
-        "",
-    ]
-    matcher = NameMatcher()
-    for _ in range(3_000):
-        quad = [rng.choice(names) for _ in range(4)]
-        assert matcher.match(*quad) == person_names_match(*quad), quad
 
 
 def test_fast_contact_checks_give_the_chart_forms_answers() -> None:

@@ -10,9 +10,9 @@ import pytest
 from PySide6.QtCore import QCoreApplication, QThread
 from pytestqt.qtbot import QtBot
 
-from frontdesk.domain.errors import ConflictError
+from frontdesk.domain.errors import ConflictError, ValidationError
 from frontdesk.domain.progress import report_or_cancel
-from frontdesk.ui.runner import LatestOnly, Runner
+from frontdesk.ui.runner import LatestOnly, Runner, user_message
 
 
 @pytest.fixture
@@ -53,6 +53,50 @@ def test_a_refusal_arrives_as_its_own_message(qtbot: QtBot, runner: Runner) -> N
     with qtbot.waitSignal(task.done, timeout=5000):
         pass
     assert messages == ["Bob changed this patient at 10:02"]
+
+
+def test_a_refusal_reaches_failure_as_the_exception_itself_on_the_ui_thread(
+    qtbot: QtBot, runner: Runner
+) -> None:
+    refusal = ValidationError({"date_of_birth": "is in the future"})
+
+    def call() -> None:
+        raise refusal
+
+    seen: list[tuple[Exception, bool]] = []
+    messages: list[str] = []
+    task = runner.run(call, failure=lambda error: seen.append((error, _on_ui_thread())))
+    task.failed.connect(messages.append)
+    with qtbot.waitSignal(task.done, timeout=5000):
+        pass
+    assert seen == [(refusal, True)]
+    assert isinstance(seen[0][0], ValidationError)
+    assert seen[0][0].fields == {"date_of_birth": "is in the future"}
+    # Watchers of the task still read the sentence.
+    assert messages == [str(refusal)]
+
+
+def test_an_unexpected_error_reaches_failure_and_reads_calmly(
+    qtbot: QtBot, runner: Runner, caplog: pytest.LogCaptureFixture
+) -> None:
+    patient_name = "María José Núñez-García"
+
+    def call() -> None:
+        raise KeyError(patient_name)
+
+    errors: list[Exception] = []
+    task = runner.run(call, failure=errors.append)
+    with qtbot.waitSignal(task.done, timeout=5000):
+        pass
+    assert len(errors) == 1 and isinstance(errors[0], KeyError)
+    assert "nothing was half-saved" in user_message(errors[0])
+    assert "KeyError" in caplog.text
+    assert patient_name not in caplog.text
+
+
+def test_a_call_takes_the_message_or_the_error_not_both(runner: Runner) -> None:
+    with pytest.raises(ValueError, match="not both"):
+        runner.run(lambda: None, on_error=print, failure=print)
 
 
 def test_an_unexpected_error_is_calm_and_logged(
@@ -116,6 +160,33 @@ def test_only_the_latest_search_result_is_delivered(qtbot: QtBot, runner: Runner
     with qtbot.waitSignal(first.done, timeout=5000):
         pass
     assert delivered == ["fresh"]
+
+
+def test_only_the_latest_search_failure_is_delivered(qtbot: QtBot, runner: Runner) -> None:
+    slow_release = threading.Event()
+    latest = LatestOnly(runner)
+    errors: list[str] = []
+    messages: list[str] = []
+
+    def slow() -> str:
+        slow_release.wait(5)
+        raise ConflictError("stale")
+
+    def fresh() -> str:
+        raise ConflictError("fresh")
+
+    first = latest.run(slow, print, failure=lambda error: errors.append(str(error)))
+    second = latest.run(fresh, print, failure=lambda error: errors.append(str(error)))
+    with qtbot.waitSignal(second.done, timeout=5000):
+        pass
+    slow_release.set()
+    with qtbot.waitSignal(first.done, timeout=5000):
+        pass
+    third = latest.run(fresh, print, messages.append)
+    with qtbot.waitSignal(third.done, timeout=5000):
+        pass
+    assert errors == ["fresh"]
+    assert messages == ["fresh"]
 
 
 def test_a_runner_dropped_mid_call_does_not_crash(qtbot: QtBot) -> None:

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from frontdesk.domain.errors import ConflictError, ValidationError
 from frontdesk.domain.permissions import Permission
 from frontdesk.services import practice
 from frontdesk.services.changes import touches
@@ -25,13 +26,12 @@ from frontdesk.ui.connection_monitor import (
     refused_while_paused,
     saving_allowed,
 )
+from frontdesk.ui.runner import user_message
 from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.style import mark_primary
 from frontdesk.ui.widgets.form import (
     Banner,
-    Rejected,
     ask_to_discard,
-    keeping_form_errors,
     plain_label,
 )
 
@@ -148,36 +148,35 @@ class ProfileEditor(QWidget):
         call = partial(
             practice.save_profile, self.screen.services, self.fields.form(), self.version
         )
-        self.screen.runner.run(keeping_form_errors(call), self._on_saved, self._on_failed)
+        self.screen.runner.run(call, self._on_saved, failure=self._on_failed)
 
     def _on_saved(self, result: Any) -> None:
         self.saving = False
-        if isinstance(result, Rejected):
-            self._update_buttons()
-            self._show_rejected(result)
-            return
         self._show(result)
         when = result.updated_at.astimezone().strftime("%H:%M")
         self.banner.show_message("success", f"Saved at {when}.")
         self.saved.emit(result)
 
-    def _show_rejected(self, rejected: Rejected) -> None:
-        if rejected.conflict:
+    def _show_rejected(self, error: ValidationError | ConflictError) -> None:
+        if isinstance(error, ConflictError):
             self.banner.show_message(
                 "error",
-                f"Not saved. {rejected.message} Your text is still in the form; "
+                f"Not saved. {error} Your text is still in the form; "
                 "“Load their version” replaces it with what is saved now.",
                 ("Load their version", self.reload),
             )
             return
-        unplaced = self.fields.show_messages(rejected.fields)
+        unplaced = self.fields.show_messages(error.fields)
         text = "; ".join(unplaced.values()) if unplaced else "please correct the marked fields."
         self.banner.show_message("error", f"Not saved: {text}")
 
-    def _on_failed(self, message: str) -> None:
+    def _on_failed(self, error: Exception) -> None:
         self.saving = False
         self._update_buttons()
-        self.banner.show_message("error", f"Not saved. {message}")
+        if isinstance(error, ValidationError | ConflictError):
+            self._show_rejected(error)
+        else:
+            self.banner.show_message("error", f"Not saved. {user_message(error)}")
 
     def undo(self) -> None:
         if self.profile is not None:

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from frontdesk.domain.errors import ConflictError, ValidationError
 from frontdesk.domain.permissions import Permission
 from frontdesk.services.changes import touches
 from frontdesk.ui.connection_monitor import (
@@ -32,16 +33,15 @@ from frontdesk.ui.connection_monitor import (
     refused_while_paused,
     saving_allowed,
 )
+from frontdesk.ui.runner import user_message
 from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.style import mark_primary
 from frontdesk.ui.widgets.empty_state import EmptyState
 from frontdesk.ui.widgets.form import (
     Banner,
     FormFields,
-    Rejected,
     ask_to_discard,
     form_layout,
-    keeping_form_errors,
     plain_label,
 )
 from frontdesk.ui.widgets.record_table import Column, RecordTableModel
@@ -116,38 +116,34 @@ class RecordDialog(QDialog):
         self.saving = True
         self.save_button.setEnabled(False)
         self.banner.show_message("info", "Saving…")
-        self.screen.runner.run(
-            keeping_form_errors(self.save_call()), self._on_result, self._on_error
-        )
+        self.screen.runner.run(self.save_call(), self._on_result, failure=self._on_error)
 
     def _on_result(self, result: Any) -> None:
         self.saving = False
         self.save_button.setEnabled(saving_allowed())
-        if isinstance(result, Rejected):
-            self._show_rejected(result)
-            return
         self.fields.clear_messages()
         self.banner.clear()
         self.saved.emit(result)
         self.done(QDialog.DialogCode.Accepted)
 
-    def _show_rejected(self, rejected: Rejected) -> None:
-        if rejected.conflict:
+    def _show_rejected(self, error: ValidationError | ConflictError) -> None:
+        if isinstance(error, ConflictError):
             self.conflicted = True
-            self.banner.show_message(
-                "error", f"Not saved. {rejected.message} Your text is still in the form."
-            )
+            self.banner.show_message("error", f"Not saved. {error} Your text is still in the form.")
             return
-        unplaced = self.fields.show_messages(rejected.fields)
+        unplaced = self.fields.show_messages(error.fields)
         if unplaced:
             self.banner.show_message("error", "Not saved: " + "; ".join(unplaced.values()))
         else:
             self.banner.show_message("error", "Not saved: please correct the marked fields.")
 
-    def _on_error(self, message: str) -> None:
+    def _on_error(self, error: Exception) -> None:
         self.saving = False
         self.save_button.setEnabled(saving_allowed())
-        self.banner.show_message("error", f"Not saved. {message}")
+        if isinstance(error, ValidationError | ConflictError):
+            self._show_rejected(error)
+        else:
+            self.banner.show_message("error", f"Not saved. {user_message(error)}")
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         # Enter in a checkbox would otherwise do nothing; in this form it always means Save.

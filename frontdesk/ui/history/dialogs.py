@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from frontdesk.domain.errors import ConflictError, ValidationError
 from frontdesk.domain.history_vocab import (
     BodyRegion,
     Contrast,
@@ -61,16 +62,14 @@ from frontdesk.ui.history.entry_fields import (
     partial_date_text,
     select_data,
 )
-from frontdesk.ui.runner import Runner
+from frontdesk.ui.runner import Runner, user_message
 from frontdesk.ui.style import mark_primary
 from frontdesk.ui.widgets.form import (
     Banner,
     FormFields,
-    Rejected,
     add_form_row,
     ask_to_discard,
     form_layout,
-    keeping_form_errors,
     line_edit,
     multiline_edit,
     plain_label,
@@ -182,35 +181,32 @@ class EntryDialog(QDialog):
         self.saving = True
         self.save_button.setEnabled(False)
         self.banner.show_message("info", "Saving…")
-        self.runner.run(keeping_form_errors(self.save_call()), self._on_result, self._on_error)
+        self.runner.run(self.save_call(), self._on_result, failure=self._on_error)
 
     def _on_result(self, result: object) -> None:
         self.saving = False
         self.save_button.setEnabled(saving_allowed())
-        if isinstance(result, Rejected):
-            if result.conflict:
-                self.banner.show_message(
-                    "error", f"Not saved. {result.message} Your text is still in the form."
-                )
-                return
-            unplaced = self.fields.show_messages(result.fields)
-            self.banner.show_message(
-                "error",
-                "Not saved: " + "; ".join(unplaced.values())
-                if unplaced
-                else "Not saved: please correct the marked fields.",
-            )
-            return
         self.fields.clear_messages()
         self.banner.clear()
         self.mark_clean()
         self.saved.emit(result)
         self.done(QDialog.DialogCode.Accepted)
 
-    def _on_error(self, message: str) -> None:
+    def _on_error(self, error: Exception) -> None:
         self.saving = False
         self.save_button.setEnabled(saving_allowed())
-        self.banner.show_message("error", f"Not saved. {message}")
+        if isinstance(error, ConflictError):
+            self.banner.show_message("error", f"Not saved. {error} Your text is still in the form.")
+        elif isinstance(error, ValidationError):
+            unplaced = self.fields.show_messages(error.fields)
+            self.banner.show_message(
+                "error",
+                "Not saved: " + "; ".join(unplaced.values())
+                if unplaced
+                else "Not saved: please correct the marked fields.",
+            )
+        else:
+            self.banner.show_message("error", f"Not saved. {user_message(error)}")
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):

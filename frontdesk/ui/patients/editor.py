@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
 from functools import partial
-from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QCloseEvent, QKeyEvent
@@ -33,9 +30,10 @@ from frontdesk.services.patients import (
 from frontdesk.ui.connection_monitor import PAUSED_REASON, follow_saving_gate, saving_allowed
 from frontdesk.ui.patients.duplicates import DuplicatesDialog
 from frontdesk.ui.patients.form_fields import FieldState, PatientFormFields, state_of
+from frontdesk.ui.runner import user_message
 from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.style import mark_primary
-from frontdesk.ui.widgets.form import Banner, Rejected, plain_label
+from frontdesk.ui.widgets.form import Banner, plain_label
 
 LABELS = {
     "first_name": "first name",
@@ -52,34 +50,6 @@ LABELS = {
     "referring_id": "referring physician",
     "primary_care_id": "primary care physician",
 }
-
-
-@dataclass(frozen=True)
-class NeedsAgeConfirmation:
-    age: int
-
-
-@dataclass(frozen=True)
-class MaybeDuplicates:
-    candidates: tuple[DuplicateCandidate, ...]
-
-
-def save_outcome(call: Callable[[], PatientData]) -> Callable[[], object]:
-    """Run a save so that what the form handles in place comes back as a value."""
-
-    def wrapped() -> object:
-        try:
-            return call()
-        except AgeConfirmationNeeded as error:  # before ValidationError: it is one
-            return NeedsAgeConfirmation(error.age)
-        except PossibleDuplicatesError as error:
-            return MaybeDuplicates(error.candidates)
-        except ValidationError as error:
-            return Rejected(str(error), dict(error.fields))
-        except ConflictError as error:
-            return Rejected(str(error), conflict=True)
-
-    return wrapped
 
 
 class PatientEditor(QDialog):
@@ -215,41 +185,41 @@ class PatientEditor(QDialog):
         self.saving = True
         self.save_button.setEnabled(False)
         self.banner.show_message("info", "Saving…")
-        self.screen.runner.run(save_outcome(call), self._on_result, self._on_error)
+        self.screen.runner.run(call, self._on_result, failure=self._on_error)
 
-    def _on_result(self, result: Any) -> None:
+    def _on_result(self, result: PatientData) -> None:
         self.saving = False
         self.save_button.setEnabled(saving_allowed())
-        if isinstance(result, PatientData):
-            self.fields.fields.clear_messages()
-            self.banner.clear()
-            self._baseline = self.fields.state()
-            self.saved.emit(result)
-            self.done(QDialog.DialogCode.Accepted)
-        elif isinstance(result, NeedsAgeConfirmation):
-            self.banner.clear()
-            self._ask_age(result.age)
-        elif isinstance(result, MaybeDuplicates):
-            self.banner.clear()
-            self._show_duplicates(result.candidates)
-        elif isinstance(result, Rejected):
-            self._show_rejected(result)
+        self.fields.fields.clear_messages()
+        self.banner.clear()
+        self._baseline = self.fields.state()
+        self.saved.emit(result)
+        self.done(QDialog.DialogCode.Accepted)
 
-    def _on_error(self, message: str) -> None:
+    def _on_error(self, error: Exception) -> None:
         self.saving = False
         self.save_button.setEnabled(saving_allowed())
-        self.banner.show_message("error", f"Not saved. {message}")
+        if isinstance(error, AgeConfirmationNeeded):  # before ValidationError: it is one
+            self.banner.clear()
+            self._ask_age(error.age)
+        elif isinstance(error, PossibleDuplicatesError):
+            self.banner.clear()
+            self._show_duplicates(error.candidates)
+        elif isinstance(error, ValidationError | ConflictError):
+            self._show_rejected(error)
+        else:
+            self.banner.show_message("error", f"Not saved. {user_message(error)}")
 
-    def _show_rejected(self, rejected: Rejected) -> None:
-        if rejected.conflict:
+    def _show_rejected(self, error: ValidationError | ConflictError) -> None:
+        if isinstance(error, ConflictError):
             self.conflicted = True
             self.banner.show_message(
                 "error",
-                f"Not saved. {rejected.message} What you typed is still in the form.",
+                f"Not saved. {error} What you typed is still in the form.",
                 ("Load their version and re-apply mine", self.reload_and_reapply),
             )
             return
-        unplaced = self.fields.show_messages(rejected.fields)
+        unplaced = self.fields.show_messages(error.fields)
         text = "; ".join(unplaced.values()) if unplaced else "please correct the marked fields."
         self.banner.show_message("error", f"Not saved: {text}")
 

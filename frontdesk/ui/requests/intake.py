@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable
 from datetime import date
 from functools import partial
-from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeyEvent, QKeySequence, QShortcut
@@ -49,13 +47,12 @@ from frontdesk.ui.connection_monitor import (
 )
 from frontdesk.ui.patients.duplicates import DuplicatesDialog
 from frontdesk.ui.patients.referrer_picker import ReferrerPicker
-from frontdesk.ui.runner import LatestOnly
+from frontdesk.ui.runner import LatestOnly, user_message
 from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.style import ERROR_BACKGROUND, ERROR_INK, mark_primary
 from frontdesk.ui.widgets.form import (
     Banner,
     FormFields,
-    Rejected,
     add_form_row,
     form_layout,
     line_edit,
@@ -80,27 +77,6 @@ QLabel#redFlagTitle {{
     font-size: 13pt;
 }}
 """
-
-
-class MaybeDuplicates:
-    def __init__(self, candidates: tuple[DuplicateCandidate, ...]) -> None:
-        self.candidates = candidates
-
-
-def _keeping_errors(call: Callable[[], Any]) -> Callable[[], Any]:
-    """The save call, with refusals the form shows in place returned instead of raised."""
-
-    def wrapped() -> Any:
-        try:
-            return call()
-        except PossibleDuplicatesError as error:
-            return MaybeDuplicates(error.candidates)
-        except ValidationError as error:
-            return Rejected(str(error), dict(error.fields))
-        except ConflictError as error:
-            return Rejected(str(error), conflict=True)
-
-    return wrapped
 
 
 class RedFlagPanel(QGroupBox):
@@ -502,26 +478,27 @@ class IntakeDialog(QDialog):
             self.form(),
             allow_duplicates=allow_duplicates,
         )
-        self.screen.runner.run(_keeping_errors(call), self._saved, self._failed)
+        self.screen.runner.run(call, self._saved, failure=self._failed)
 
-    def _saved(self, result: object) -> None:
+    def _saved(self, result: RequestData) -> None:
         self.saving = False
         self.save_button.setEnabled(saving_allowed())
-        if isinstance(result, MaybeDuplicates):
-            self._show_duplicates(result.candidates)
-        elif isinstance(result, Rejected):
-            unplaced = self.fields.show_messages(result.fields)
+        self._baseline = self.snapshot()
+        self.saved.emit(result)
+        self.accept()
+
+    def _failed(self, error: Exception) -> None:
+        self.saving = False
+        self.save_button.setEnabled(saving_allowed())
+        if isinstance(error, PossibleDuplicatesError):
+            self._show_duplicates(error.candidates)
+        elif isinstance(error, ValidationError | ConflictError):
+            fields = error.fields if isinstance(error, ValidationError) else {}
+            unplaced = self.fields.show_messages(fields)
             text = "; ".join(unplaced.values()) if unplaced else "please correct the marked fields."
             self.banner.show_message("error", f"Not saved: {text}")
-        elif isinstance(result, RequestData):
-            self._baseline = self.snapshot()
-            self.saved.emit(result)
-            self.accept()
-
-    def _failed(self, message: str) -> None:
-        self.saving = False
-        self.save_button.setEnabled(saving_allowed())
-        self.banner.show_message("error", f"Not saved. {message}")
+        else:
+            self.banner.show_message("error", f"Not saved. {user_message(error)}")
 
     def _show_duplicates(self, candidates: tuple[DuplicateCandidate, ...]) -> None:
         form = PatientForm(

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from frontdesk.domain.errors import ConflictError, ValidationError
 from frontdesk.domain.permissions import Permission
 from frontdesk.domain.request_categories import RequestCategory
 from frontdesk.domain.scheduling import AppointmentStatus
@@ -35,17 +36,16 @@ from frontdesk.ui.connection_monitor import (
     watch_saving_gate,
 )
 from frontdesk.ui.patients.display import birth_date_text
+from frontdesk.ui.runner import user_message
 from frontdesk.ui.schedule.dialog_fields import confirm, when_text
 from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.style import mark_primary
 from frontdesk.ui.widgets.form import (
     Banner,
     FormFields,
-    Rejected,
     add_form_row,
     ask_to_discard,
     form_layout,
-    keeping_form_errors,
     line_edit,
     multiline_edit,
     plain_label,
@@ -335,27 +335,11 @@ class AppointmentDialog(QDialog):
         self.saving = True
         self._update_actions()
         self.banner.show_message("info", "Saving…")
-        self.screen.runner.run(
-            keeping_form_errors(call), partial(self._changed, done_text), self._change_failed
-        )
+        self.screen.runner.run(call, partial(self._changed, done_text), failure=self._change_failed)
 
     def _changed(self, done_text: str, result: object) -> None:
         self.saving = False
         self._update_actions()
-        if isinstance(result, Rejected):
-            unplaced = self.fields.show_messages(result.fields)
-            text = "; ".join(unplaced.values()) if unplaced else "please correct the marked fields."
-            self._pending_details = None
-            if result.conflict:
-                self.banner.show_message(
-                    "error",
-                    f"Not saved. {result.message} Your text is still in the form.",
-                    ("Show their version", self.take_their_details),
-                )
-                self.load()
-            else:
-                self.banner.show_message("error", f"Not saved: {text}")
-            return
         if self._pending_details is not None:
             # What was saved is what is stored now: the reload may fill the fields again.
             self._details_baseline = self._pending_details
@@ -365,11 +349,27 @@ class AppointmentDialog(QDialog):
         self.changed.emit(result)
         self.load()
 
-    def _change_failed(self, message: str) -> None:
+    def _change_failed(self, error: Exception) -> None:
         self.saving = False
+        if isinstance(error, ValidationError | ConflictError):
+            self._update_actions()
+            fields = error.fields if isinstance(error, ValidationError) else {}
+            unplaced = self.fields.show_messages(fields)
+            text = "; ".join(unplaced.values()) if unplaced else "please correct the marked fields."
+            self._pending_details = None
+            if isinstance(error, ConflictError):
+                self.banner.show_message(
+                    "error",
+                    f"Not saved. {error} Your text is still in the form.",
+                    ("Show their version", self.take_their_details),
+                )
+                self.load()
+            else:
+                self.banner.show_message("error", f"Not saved: {text}")
+            return
         self._pending_details = None
         self._update_actions()
-        self.banner.show_message("error", f"Not saved. {message}")
+        self.banner.show_message("error", f"Not saved. {user_message(error)}")
 
     def set_status(self, status: AppointmentStatus) -> None:
         if self.detail is None or self.saving or refused_while_paused(self.banner):

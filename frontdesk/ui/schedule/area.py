@@ -33,7 +33,7 @@ from frontdesk.domain.permissions import Permission
 from frontdesk.services import practice, scheduling, scheduling_setup
 from frontdesk.services.changes import touches
 from frontdesk.services.practice import ProviderData
-from frontdesk.services.scheduling import AppointmentData, CalendarData
+from frontdesk.services.scheduling import AppointmentData, CalendarData, OutsideAvailabilityError
 from frontdesk.services.scheduling_setup import AvailabilityData
 from frontdesk.ui.connection_monitor import refused_while_paused
 from frontdesk.ui.runner import LatestOnly
@@ -41,10 +41,10 @@ from frontdesk.ui.schedule.calendar_geometry import ProviderDay
 from frontdesk.ui.schedule.calendar_moves import (
     FreeStretch,
     FreeTimeChoice,
-    MoveRefused,
     MoveRequest,
     describe_move,
     move_call,
+    refusal_text,
 )
 from frontdesk.ui.schedule.calendar_view import CalendarView
 from frontdesk.ui.screen_context import ScreenContext
@@ -705,24 +705,11 @@ class ScheduleArea(QWidget):
             return
         self.screen.runner.run(
             move_call(self.screen.services, move, allow_outside_availability=allow_outside),
-            partial(self._moved, move),
-            self._move_failed,
+            self._moved,
+            failure=partial(self._move_failed, move),
         )
 
-    def _moved(self, move: MoveRequest, result: AppointmentData | MoveRefused) -> None:
-        if isinstance(result, MoveRefused):
-            if result.outside_availability:
-                self._ask(
-                    "Book as an overbook?",
-                    result.message,
-                    "Move as overbook",
-                    partial(self._send_move, move, True),
-                )
-                return
-            self.banner.show_message("error", result.message)
-            # Someone else's booking (or change) is why: show the calendar as it is now.
-            self.refresh()
-            return
+    def _moved(self, result: AppointmentData) -> None:
         zone = self.data.zone if self.data is not None else self.zone
         local = result.start.astimezone(zone)
         self.banner.show_message(
@@ -734,6 +721,15 @@ class ScheduleArea(QWidget):
         self.canvas.selected_id = result.id
         self.refresh()
 
-    def _move_failed(self, message: str) -> None:
-        self.banner.show_message("error", message)
+    def _move_failed(self, move: MoveRequest, error: Exception) -> None:
+        if isinstance(error, OutsideAvailabilityError):
+            self._ask(
+                "Book as an overbook?",
+                str(error),
+                "Move as overbook",
+                partial(self._send_move, move, True),
+            )
+            return
+        self.banner.show_message("error", refusal_text(error))
+        # Someone else's booking (or change) is why: show the calendar as it is now.
         self.refresh()

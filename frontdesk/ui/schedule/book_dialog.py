@@ -19,28 +19,27 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from frontdesk.domain.errors import ConflictError, SlotTakenError, ValidationError
 from frontdesk.domain.scheduling import format_clock
 from frontdesk.services import patients, requests, scheduling
 from frontdesk.services.context import ServiceContext
 from frontdesk.services.patients import PatientSummary
-from frontdesk.services.scheduling import AppointmentData, BookingForm
+from frontdesk.services.scheduling import AppointmentData, BookingForm, OutsideAvailabilityError
 from frontdesk.ui.connection_monitor import (
     follow_saving_gate,
     refused_while_paused,
     saving_allowed,
 )
 from frontdesk.ui.patients.display import birth_date_text
+from frontdesk.ui.runner import user_message
 from frontdesk.ui.schedule.dialog_fields import (
     Choices,
-    NeedsOverbook,
-    SlotTaken,
     clock_edit,
     confirm,
     date_edit,
     date_of,
     day_and_minutes,
     fill_combo,
-    keeping_booking_refusals,
     load_choices,
     location_items,
     moment,
@@ -56,7 +55,6 @@ from frontdesk.ui.style import mark_primary
 from frontdesk.ui.widgets.form import (
     Banner,
     FormFields,
-    Rejected,
     add_form_row,
     ask_to_discard,
     form_layout,
@@ -442,43 +440,41 @@ class BookDialog(QDialog):
         self.book_button.setEnabled(False)
         self.fields.clear_messages()
         self.banner.show_message("info", "Booking…")
-        call = keeping_booking_refusals(partial(scheduling.book, self.screen.services, form))
-        self.screen.runner.run(call, self._saved, self._failed)
+        call = partial(scheduling.book, self.screen.services, form)
+        self.screen.runner.run(call, self._saved, failure=self._failed)
 
-    def _saved(self, result: object) -> None:
+    def _saved(self, result: AppointmentData) -> None:
         self.saving = False
         self.book_button.setEnabled(saving_allowed())
-        if isinstance(result, NeedsOverbook):
-            self.banner.clear()
-            if confirm(self, "Book as an overbook?", result.message):
-                self.save(allow_outside_availability=True)
-            else:
-                self.banner.show_message(
-                    "info", "Not booked. Choose a time inside the provider's hours."
-                )
-            return
-        if isinstance(result, SlotTaken):
-            self.banner.show_message(
-                "error",
-                f"Not booked. {sentence(result.message)}",
-                ("Find the next free time", self.find_next_free),
-            )
-            return
-        if isinstance(result, Rejected):
-            unplaced = self.fields.show_messages(result.fields)
-            text = "; ".join(unplaced.values()) if unplaced else "please correct the marked fields."
-            self.banner.show_message("error", f"Not booked: {text}")
-            return
-        assert isinstance(result, AppointmentData)
         self.banner.clear()
         self._baseline = self.snapshot()
         self.booked.emit(result)
         self.accept()
 
-    def _failed(self, message: str) -> None:
+    def _failed(self, error: Exception) -> None:
         self.saving = False
         self.book_button.setEnabled(saving_allowed())
-        self.banner.show_message("error", f"Not booked. {message}")
+        if isinstance(error, OutsideAvailabilityError):
+            self.banner.clear()
+            if confirm(self, "Book as an overbook?", str(error)):
+                self.save(allow_outside_availability=True)
+            else:
+                self.banner.show_message(
+                    "info", "Not booked. Choose a time inside the provider's hours."
+                )
+        elif isinstance(error, SlotTakenError):
+            self.banner.show_message(
+                "error",
+                f"Not booked. {sentence(str(error))}",
+                ("Find the next free time", self.find_next_free),
+            )
+        elif isinstance(error, ValidationError | ConflictError):
+            fields = error.fields if isinstance(error, ValidationError) else {}
+            unplaced = self.fields.show_messages(fields)
+            text = "; ".join(unplaced.values()) if unplaced else "please correct the marked fields."
+            self.banner.show_message("error", f"Not booked: {text}")
+        else:
+            self.banner.show_message("error", f"Not booked. {user_message(error)}")
 
     def find_next_free(self) -> QDialog:
         """The time went: look for the next free one with the same type and provider."""

@@ -8,10 +8,11 @@ from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from functools import partial
 
-from frontdesk.domain.errors import ConflictError, SlotTakenError, ValidationError
+from frontdesk.domain.errors import ValidationError
 from frontdesk.services import scheduling
 from frontdesk.services.context import ServiceContext
-from frontdesk.services.scheduling import AppointmentData, OutsideAvailabilityError
+from frontdesk.services.scheduling import AppointmentData
+from frontdesk.ui.runner import user_message
 
 
 @dataclass(frozen=True)
@@ -55,16 +56,6 @@ class MoveRequest:
         return (old.provider_id, old.start, old.end) != (self.provider_id, self.start, self.end)
 
 
-@dataclass(frozen=True)
-class MoveRefused:
-    """A move the service refused, with what the screen does about it."""
-
-    message: str
-    outside_availability: bool = False
-    slot_taken: bool = False
-    stale: bool = False
-
-
 def _when(start: datetime, end: datetime, zone: tzinfo) -> str:
     local_start, local_end = start.astimezone(zone), end.astimezone(zone)
     return f"{local_start:%a %m/%d} {local_start:%H:%M}–{local_end:%H:%M}"
@@ -89,10 +80,9 @@ def describe_move(move: MoveRequest, zone: tzinfo) -> str:
 
 def move_call(
     services: ServiceContext, move: MoveRequest, *, allow_outside_availability: bool = False
-) -> Callable[[], AppointmentData | MoveRefused]:
-    """The reschedule as a Runner call: refusals the screen handles come back as a
-    MoveRefused result (the Runner itself only carries a message)."""
-    call = partial(
+) -> Callable[[], AppointmentData]:
+    """The reschedule as a Runner call."""
+    return partial(
         scheduling.reschedule,
         services,
         move.appointment.id,
@@ -103,17 +93,10 @@ def move_call(
         expected_version=move.appointment.version,
     )
 
-    def run() -> AppointmentData | MoveRefused:
-        try:
-            return call()
-        except OutsideAvailabilityError as error:
-            return MoveRefused(str(error), outside_availability=True)
-        except SlotTakenError as error:
-            return MoveRefused(str(error), slot_taken=True)
-        except ConflictError as error:
-            return MoveRefused(str(error), stale=True)
-        except ValidationError as error:
-            text = "; ".join(error.fields.values()) or str(error)
-            return MoveRefused(f"Not moved: {text}.")
 
-    return run
+def refusal_text(error: Exception) -> str:
+    """What the calendar says when a move was refused (an overbook is asked about instead)."""
+    if isinstance(error, ValidationError):
+        text = "; ".join(error.fields.values()) or str(error)
+        return f"Not moved: {text}."
+    return user_message(error)

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from frontdesk.domain.errors import ValidationError
 from frontdesk.domain.scheduling import CancelledBy
 from frontdesk.services import scheduling
 from frontdesk.services.scheduling import AppointmentData
@@ -24,15 +25,14 @@ from frontdesk.ui.connection_monitor import (
     refused_while_paused,
     saving_allowed,
 )
+from frontdesk.ui.runner import user_message
 from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.widgets.form import (
     Banner,
     FormFields,
-    Rejected,
     add_form_row,
     ask_to_discard,
     form_layout,
-    keeping_form_errors,
     line_edit,
     plain_label,
 )
@@ -118,28 +118,26 @@ class CancelAppointmentDialog(QDialog):
             reason=self.reason.text(),
             expected_version=self.appointment.version,
         )
-        self.screen.runner.run(keeping_form_errors(call), self._saved, self._failed)
+        self.screen.runner.run(call, self._saved, failure=self._failed)
 
     def _saved(self, result: object) -> None:
         self.saving = False
         self.confirm_button.setEnabled(saving_allowed())
-        if isinstance(result, Rejected):
-            if result.conflict:
-                self.banner.show_message("error", f"Not cancelled. {result.message}")
-                return
-            unplaced = self.fields.show_messages(result.fields)
-            text = "; ".join(unplaced.values()) if unplaced else "please correct the marked fields."
-            self.banner.show_message("error", f"Not cancelled: {text}")
-            return
         self.banner.clear()
         self.reason.clear()
         self.cancelled.emit(result)
         self.accept()
 
-    def _failed(self, message: str) -> None:
+    def _failed(self, error: Exception) -> None:
         self.saving = False
         self.confirm_button.setEnabled(saving_allowed())
-        self.banner.show_message("error", f"Not cancelled. {message}")
+        if isinstance(error, ValidationError):
+            unplaced = self.fields.show_messages(error.fields)
+            text = "; ".join(unplaced.values()) if unplaced else "please correct the marked fields."
+            self.banner.show_message("error", f"Not cancelled: {text}")
+        else:
+            # A conflict reads the same as any refusal: someone changed it first.
+            self.banner.show_message("error", f"Not cancelled. {user_message(error)}")
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 from typing import Any
@@ -10,7 +10,6 @@ from typing import Any
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QComboBox, QDateEdit, QMessageBox, QWidget
 
-from frontdesk.domain.errors import ConflictError, SlotTakenError, ValidationError
 from frontdesk.domain.scheduling import (
     MAX_DAYS_AHEAD,
     format_clock,
@@ -22,9 +21,8 @@ from frontdesk.domain.scheduling import (
 from frontdesk.services import practice, scheduling, scheduling_setup
 from frontdesk.services.context import ServiceContext
 from frontdesk.services.practice import LocationData, ProviderData
-from frontdesk.services.scheduling import OutsideAvailabilityError
 from frontdesk.services.scheduling_setup import AppointmentTypeData, AvailabilityData
-from frontdesk.ui.widgets.form import Rejected, line_edit
+from frontdesk.ui.widgets.form import line_edit
 
 
 @dataclass(frozen=True)
@@ -162,41 +160,6 @@ def when_text(start: datetime, end: datetime, zone: tzinfo) -> str:
     """ "Thu 03/12/2026 09:00–09:45"."""
     local_start, local_end = start.astimezone(zone), end.astimezone(zone)
     return f"{local_start:%a %m/%d/%Y} {local_start:%H:%M}–{local_end:%H:%M}"
-
-
-# --- refusals a booking form handles in place -----------------------------------------------
-
-
-@dataclass(frozen=True)
-class NeedsOverbook:
-    """Outside the provider's availability: the person may confirm an overbook."""
-
-    message: str
-
-
-@dataclass(frozen=True)
-class SlotTaken:
-    """Someone booked the time first (another workstation, the database's refusal)."""
-
-    message: str
-
-
-def keeping_booking_refusals(call: Callable[[], Any]) -> Callable[[], Any]:
-    """The save call, with the refusals a booking form answers in place returned, not raised."""
-
-    def wrapped() -> Any:
-        try:
-            return call()
-        except OutsideAvailabilityError as error:
-            return NeedsOverbook(str(error))
-        except SlotTakenError as error:
-            return SlotTaken(str(error))
-        except ValidationError as error:
-            return Rejected(str(error), dict(error.fields))
-        except ConflictError as error:
-            return Rejected(str(error), conflict=True)
-
-    return wrapped
 
 
 def confirm(parent: QWidget, title: str, text: str) -> bool:

@@ -16,25 +16,24 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from frontdesk.domain.errors import SlotTakenError, ValidationError
 from frontdesk.domain.scheduling import format_clock
 from frontdesk.services import scheduling
-from frontdesk.services.scheduling import AppointmentData
+from frontdesk.services.scheduling import AppointmentData, OutsideAvailabilityError
 from frontdesk.ui.connection_monitor import (
     follow_saving_gate,
     refused_while_paused,
     saving_allowed,
 )
+from frontdesk.ui.runner import user_message
 from frontdesk.ui.schedule.dialog_fields import (
     Choices,
-    NeedsOverbook,
-    SlotTaken,
     clock_edit,
     confirm,
     date_edit,
     date_of,
     day_and_minutes,
     fill_combo,
-    keeping_booking_refusals,
     load_choices,
     location_items,
     moment,
@@ -49,7 +48,6 @@ from frontdesk.ui.style import mark_primary
 from frontdesk.ui.widgets.form import (
     Banner,
     FormFields,
-    Rejected,
     add_form_row,
     ask_to_discard,
     form_layout,
@@ -204,38 +202,33 @@ class RescheduleDialog(QDialog):
             note=self.note.text(),
             expected_version=self.appointment.version,
         )
-        self.screen.runner.run(keeping_booking_refusals(call), self._saved, self._failed)
+        self.screen.runner.run(call, self._saved, failure=self._failed)
 
     def _saved(self, result: object) -> None:
         self.saving = False
         self.move_button.setEnabled(saving_allowed())
-        if isinstance(result, NeedsOverbook):
-            self.banner.clear()
-            if confirm(self, "Move as an overbook?", result.message):
-                self.save(allow_outside_availability=True)
-            else:
-                self.banner.show_message("info", "Not moved. Choose a time inside the hours.")
-            return
-        if isinstance(result, SlotTaken):
-            self.banner.show_message("error", f"Not moved. {sentence(result.message)}")
-            return
-        if isinstance(result, Rejected):
-            if result.conflict:
-                self.banner.show_message("error", f"Not moved. {result.message}")
-                return
-            unplaced = self.fields.show_messages(result.fields)
-            text = "; ".join(unplaced.values()) if unplaced else "please correct the marked fields."
-            self.banner.show_message("error", f"Not moved: {text}")
-            return
         self.banner.clear()
         self._baseline = self.snapshot()
         self.moved.emit(result)
         self.accept()
 
-    def _failed(self, message: str) -> None:
+    def _failed(self, error: Exception) -> None:
         self.saving = False
         self.move_button.setEnabled(saving_allowed())
-        self.banner.show_message("error", f"Not moved. {message}")
+        if isinstance(error, OutsideAvailabilityError):
+            self.banner.clear()
+            if confirm(self, "Move as an overbook?", str(error)):
+                self.save(allow_outside_availability=True)
+            else:
+                self.banner.show_message("info", "Not moved. Choose a time inside the hours.")
+        elif isinstance(error, SlotTakenError):
+            self.banner.show_message("error", f"Not moved. {sentence(str(error))}")
+        elif isinstance(error, ValidationError):
+            unplaced = self.fields.show_messages(error.fields)
+            text = "; ".join(unplaced.values()) if unplaced else "please correct the marked fields."
+            self.banner.show_message("error", f"Not moved: {text}")
+        else:
+            self.banner.show_message("error", f"Not moved. {user_message(error)}")
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from frontdesk.domain.errors import ConflictError, SlotTakenError, ValidationError
 from frontdesk.domain.scheduling import TimePreference, Weekday, format_clock, parse_weekdays
 from frontdesk.services import patients, scheduling, scheduling_setup
 from frontdesk.services.context import ServiceContext
@@ -29,20 +30,19 @@ from frontdesk.services.scheduling import (
     DEFAULT_HORIZON_DAYS,
     AppointmentData,
     BookingForm,
+    OutsideAvailabilityError,
     SlotData,
     SlotSearch,
 )
 from frontdesk.ui.connection_monitor import refused_while_paused
+from frontdesk.ui.runner import user_message
 from frontdesk.ui.schedule.dialog_fields import (
     Choices,
-    NeedsOverbook,
-    SlotTaken,
     clock_edit,
     confirm,
     date_edit,
     date_of,
     fill_combo,
-    keeping_booking_refusals,
     load_choices,
     location_items,
     moment,
@@ -57,7 +57,6 @@ from frontdesk.ui.style import mark_primary
 from frontdesk.ui.widgets.form import (
     Banner,
     FormFields,
-    Rejected,
     add_form_row,
     form_layout,
     plain_label,
@@ -412,32 +411,30 @@ class FindSlotDialog(QDialog):
         self.booking = True
         self._update_actions()
         self.banner.show_message("info", "Booking…")
-        call = keeping_booking_refusals(partial(scheduling.book, self.screen.services, form))
-        self.screen.runner.run(call, self._booked, self._book_failed)
+        call = partial(scheduling.book, self.screen.services, form)
+        self.screen.runner.run(call, self._booked, failure=self._book_failed)
 
-    def _booked(self, result: object) -> None:
+    def _booked(self, result: AppointmentData) -> None:
         self.booking = False
         self._update_actions()
-        if isinstance(result, SlotTaken):
-            self.banner.show_message(
-                "error", f"Not booked. {sentence(result.message)} The list is updated."
-            )
-            self.search()
-            return
-        if isinstance(result, NeedsOverbook | Rejected):
-            # A free time just listed should fit; if hours changed meanwhile, look again.
-            self.banner.show_message("error", f"Not booked. {sentence(result.message)}")
-            self.search()
-            return
-        assert isinstance(result, AppointmentData)
         self.banner.clear()
         self.booked.emit(result)
         self.accept()
 
-    def _book_failed(self, message: str) -> None:
+    def _book_failed(self, error: Exception) -> None:
         self.booking = False
         self._update_actions()
-        self.banner.show_message("error", f"Not booked. {message}")
+        if isinstance(error, SlotTakenError):
+            self.banner.show_message(
+                "error", f"Not booked. {sentence(str(error))} The list is updated."
+            )
+            self.search()
+        elif isinstance(error, OutsideAvailabilityError | ValidationError | ConflictError):
+            # A free time just listed should fit; if hours changed meanwhile, look again.
+            self.banner.show_message("error", f"Not booked. {sentence(str(error))}")
+            self.search()
+        else:
+            self.banner.show_message("error", f"Not booked. {user_message(error)}")
 
     def open_book_dialog(self, slot: SlotData) -> QDialog:
         from frontdesk.ui.schedule.book_dialog import BookDialog

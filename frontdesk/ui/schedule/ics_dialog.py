@@ -17,22 +17,21 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from frontdesk.domain.errors import ValidationError
+from frontdesk.domain.errors import ConflictError, ValidationError
 from frontdesk.services import practice, schedule_export, settings
 from frontdesk.services.practice import ProviderData
 from frontdesk.services.schedule_export import IcsExportResult
 from frontdesk.ui.connection_monitor import follow_saving_gate, refused_while_paused
 from frontdesk.ui.handouts.preview import still_there
+from frontdesk.ui.runner import user_message
 from frontdesk.ui.schedule.day_sheet import day_edit, day_of
 from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.style import mark_primary
 from frontdesk.ui.widgets.form import (
     Banner,
     FormFields,
-    Rejected,
     add_form_row,
     form_layout,
-    keeping_form_errors,
     plain_label,
 )
 
@@ -163,34 +162,33 @@ class IcsExportDialog(QDialog):
         self.busy = True
         self.export_button.setEnabled(False)
         self.fields.clear_messages()
-        call = keeping_form_errors(
-            partial(
-                schedule_export.export_ics,
-                self.screen.services,
-                provider_id,
-                day_of(self.first_day),
-                day_of(self.last_day),
-                path,
-            )
+        call = partial(
+            schedule_export.export_ics,
+            self.screen.services,
+            provider_id,
+            day_of(self.first_day),
+            day_of(self.last_day),
+            path,
         )
-        self.screen.runner.run(call, self._done, self._failed)
+        self.screen.runner.run(call, self._done, failure=self._failed)
 
-    def _done(self, result: IcsExportResult | Rejected) -> None:
+    def _done(self, result: IcsExportResult) -> None:
         if not still_there(self):
             return
         self.busy = False
         self.export_button.setEnabled(self._ready())
-        if isinstance(result, Rejected):
-            unplaced = self.fields.show_messages(result.fields)
-            text = unplaced.get("path", result.message)
-            self.banner.show_message("error", f"Not exported: {text}")
-            return
         self.banner.show_message("success", result.summary())
         self.exported.emit(result)
 
-    def _failed(self, message: str) -> None:
+    def _failed(self, error: Exception) -> None:
         if not still_there(self):
             return
         self.busy = False
         self.export_button.setEnabled(self._ready())
-        self.banner.show_message("error", message)
+        if isinstance(error, ValidationError | ConflictError):
+            fields = error.fields if isinstance(error, ValidationError) else {}
+            unplaced = self.fields.show_messages(fields)
+            text = unplaced.get("path", str(error))
+            self.banner.show_message("error", f"Not exported: {text}")
+        else:
+            self.banner.show_message("error", user_message(error))

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from frontdesk.domain.errors import SlotTakenError
+from frontdesk.domain.errors import ConflictError, SlotTakenError, ValidationError
 from frontdesk.domain.scheduling import (
     AppointmentStatus,
     WaitlistUrgency,
@@ -49,16 +49,15 @@ from frontdesk.ui.connection_monitor import (
     refused_while_paused,
     saving_allowed,
 )
+from frontdesk.ui.runner import user_message
 from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.style import mark_primary
 from frontdesk.ui.widgets.form import (
     Banner,
     FormFields,
-    Rejected,
     add_form_row,
     ask_to_discard,
     form_layout,
-    keeping_form_errors,
     line_edit,
     multiline_edit,
     plain_label,
@@ -97,13 +96,6 @@ def can_come_text(entry: WaitlistEntryData) -> str:
 # --- booking a match ------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _OutsideHours:
-    """The free time lies outside the provider's hours: booking it is an overbook to confirm."""
-
-    message: str
-
-
 def book_match(
     screen: ScreenContext,
     parent: QWidget,
@@ -121,41 +113,33 @@ def book_match(
     asks first and is then booked as a deliberate overbook.
     """
 
-    def call(overbook: bool) -> Any:
-        try:
-            return waitlist.book_from_waitlist(
-                screen.services,
-                match.entry.id,
-                provider_id=provider_id,
-                start=match.start,
-                location_id=location_id,
-                allow_outside_availability=overbook,
-            )
-        except OutsideAvailabilityError as error:
-            return _OutsideHours(str(error))
-        except SlotTakenError as error:
-            return Rejected(str(error), conflict=True)
+    def call(overbook: bool) -> AppointmentData:
+        return waitlist.book_from_waitlist(
+            screen.services,
+            match.entry.id,
+            provider_id=provider_id,
+            start=match.start,
+            location_id=location_id,
+            allow_outside_availability=overbook,
+        )
 
-    def done(result: Any) -> None:
-        if isinstance(result, _OutsideHours):
+    def failed(error: Exception) -> None:
+        if isinstance(error, OutsideAvailabilityError):
             answer = QMessageBox.question(
                 parent,
                 "Book outside hours?",
-                result.message,
+                str(error),
                 QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
                 QMessageBox.StandardButton.Cancel,
             )
             if answer == QMessageBox.StandardButton.Yes:
-                screen.runner.run(partial(call, True), done, lambda m: on_refused(m, False))
+                screen.runner.run(partial(call, True), on_booked, failure=failed)
             else:
                 on_refused("Not booked: the time is outside the provider's hours.", False)
             return
-        if isinstance(result, Rejected):
-            on_refused(result.message, True)
-            return
-        on_booked(result)
+        on_refused(user_message(error), isinstance(error, SlotTakenError))
 
-    screen.runner.run(partial(call, False), done, lambda message: on_refused(message, False))
+    screen.runner.run(partial(call, False), on_booked, failure=failed)
 
 
 def booked_text(data: AppointmentData, match: WaitlistMatch, zone: tzinfo) -> str:
@@ -569,37 +553,32 @@ class AddToWaitlistDialog(QDialog):
         self.saving = True
         self.save_button.setEnabled(False)
         self.banner.show_message("info", "Saving…")
-        self.screen.runner.run(
-            keeping_form_errors(self.save_call(self.form())), self._on_result, self._on_error
-        )
+        self.screen.runner.run(self.save_call(self.form()), self._on_result, failure=self._on_error)
 
     def _on_result(self, result: Any) -> None:
         self.saving = False
         self.save_button.setEnabled(saving_allowed())
-        if isinstance(result, Rejected):
-            if result.conflict:
-                self.banner.show_message(
-                    "error", f"Not saved. {result.message} What you typed is still here."
-                )
-                return
-            unplaced = self.fields.show_messages(result.fields)
-            self.banner.show_message(
-                "error",
-                "Not saved: " + "; ".join(unplaced.values())
-                if unplaced
-                else "Not saved: please correct the marked fields.",
-            )
-            return
         self.fields.clear_messages()
         self.banner.clear()
         self.mark_clean()
         self.saved.emit(result)
         self.done(QDialog.DialogCode.Accepted)
 
-    def _on_error(self, message: str) -> None:
+    def _on_error(self, error: Exception) -> None:
         self.saving = False
         self.save_button.setEnabled(saving_allowed())
-        self.banner.show_message("error", f"Not saved. {message}")
+        if isinstance(error, ConflictError):
+            self.banner.show_message("error", f"Not saved. {error} What you typed is still here.")
+        elif isinstance(error, ValidationError):
+            unplaced = self.fields.show_messages(error.fields)
+            self.banner.show_message(
+                "error",
+                "Not saved: " + "; ".join(unplaced.values())
+                if unplaced
+                else "Not saved: please correct the marked fields.",
+            )
+        else:
+            self.banner.show_message("error", f"Not saved. {user_message(error)}")
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from frontdesk.domain.errors import ValidationError
 from frontdesk.domain.scheduling import WaitlistUrgency
 from frontdesk.services import practice, scheduling, scheduling_setup, waitlist
 from frontdesk.services.changes import touches
@@ -34,7 +35,7 @@ from frontdesk.ui.connection_monitor import (
     refused_while_paused,
     saving_allowed,
 )
-from frontdesk.ui.runner import LatestOnly
+from frontdesk.ui.runner import LatestOnly, user_message
 from frontdesk.ui.schedule.waitlist_dialogs import (
     AddToWaitlistDialog,
     EditWaitlistDialog,
@@ -49,10 +50,8 @@ from frontdesk.ui.widgets.empty_state import EmptyState
 from frontdesk.ui.widgets.form import (
     Banner,
     FormFields,
-    Rejected,
     add_form_row,
     form_layout,
-    keeping_form_errors,
     line_edit,
     plain_label,
 )
@@ -461,27 +460,25 @@ class RemoveFromWaitlistDialog(QDialog):
             self.reason.text(),
             expected_version=self.entry.version,
         )
-        self.screen.runner.run(keeping_form_errors(call), self._on_result, self._on_error)
+        self.screen.runner.run(call, self._on_result, failure=self._on_error)
 
     def _on_result(self, result: Any) -> None:
         self.saving = False
         self.remove_button.setEnabled(saving_allowed())
-        if isinstance(result, Rejected):
-            if result.conflict:
-                self.banner.show_message("error", f"Not removed. {result.message}")
-                return
-            unplaced = self.fields.show_messages(result.fields)
+        self.removed.emit(result)
+        self.done(QDialog.DialogCode.Accepted)
+
+    def _on_error(self, error: Exception) -> None:
+        self.saving = False
+        self.remove_button.setEnabled(saving_allowed())
+        if isinstance(error, ValidationError):
+            unplaced = self.fields.show_messages(error.fields)
             self.banner.show_message(
                 "error",
                 "Not removed: " + "; ".join(unplaced.values())
                 if unplaced
                 else "Not removed: please give a reason.",
             )
-            return
-        self.removed.emit(result)
-        self.done(QDialog.DialogCode.Accepted)
-
-    def _on_error(self, message: str) -> None:
-        self.saving = False
-        self.remove_button.setEnabled(saving_allowed())
-        self.banner.show_message("error", f"Not removed. {message}")
+        else:
+            # A conflict reads like any refusal: someone changed the entry first.
+            self.banner.show_message("error", f"Not removed. {user_message(error)}")

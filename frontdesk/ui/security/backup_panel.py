@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from frontdesk.domain.errors import FrontDeskError
+from frontdesk.domain.errors import ConflictError, FrontDeskError, ValidationError
 from frontdesk.services import backup
 from frontdesk.services.backup import BackupFile, BackupResult, RestoreResult, VerifiedBackup
 from frontdesk.ui.connection_monitor import (
@@ -33,17 +33,15 @@ from frontdesk.ui.connection_monitor import (
     refused_while_paused,
     saving_allowed,
 )
-from frontdesk.ui.runner import Task
+from frontdesk.ui.runner import Failure, Task, user_message
 from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.security.account_fields import password_edit
 from frontdesk.ui.style import mark_primary
 from frontdesk.ui.widgets.form import (
     Banner,
     FormFields,
-    Rejected,
     add_form_row,
     form_layout,
-    keeping_form_errors,
     line_edit,
     plain_label,
 )
@@ -300,17 +298,22 @@ class BackupPanel(QWidget):
         )
 
         def with_progress(progress: Any) -> Any:
-            return keeping_form_errors(lambda: call(progress=progress))()
+            return call(progress=progress)
 
-        self._start("Backing up…", with_progress, self._backed_up)
+        self._start("Backing up…", with_progress, self._backed_up, failure=self._backup_failed)
+
+    def _backup_failed(self, error: Exception) -> None:
+        if not isinstance(error, ValidationError | ConflictError):
+            self._failed(error)
+            return
+        self._finish()
+        fields = error.fields if isinstance(error, ValidationError) else {}
+        unplaced = self.fields.show_messages(fields)
+        text = "; ".join(unplaced.values()) if unplaced else "please correct the marked fields"
+        self.banner.show_message("error", f"No backup made: {text}.")
 
     def _backed_up(self, result: Any) -> None:
         self._finish()
-        if isinstance(result, Rejected):
-            unplaced = self.fields.show_messages(result.fields)
-            text = "; ".join(unplaced.values()) if unplaced else "please correct the marked fields"
-            self.banner.show_message("error", f"No backup made: {text}.")
-            return
         self.last_result = result
         self.passphrase.clear()
         self.passphrase_again.clear()
@@ -456,7 +459,15 @@ class BackupPanel(QWidget):
 
     # Progress -----------------------------------------------------------------------------
 
-    def _start(self, label: str, call: Any, on_result: Any, *, cancel: bool = True) -> None:
+    def _start(
+        self,
+        label: str,
+        call: Any,
+        on_result: Any,
+        *,
+        cancel: bool = True,
+        failure: Failure | None = None,
+    ) -> None:
         self.busy = True
         self.cancel_button.setVisible(cancel)
         for widget in (self.backup_button, self.restore_button, self.choose_button):
@@ -464,7 +475,9 @@ class BackupPanel(QWidget):
         self.banner.show_message("info", label)
         self.progress.setRange(0, 0)
         self.progress_row.show()
-        self.task = self.screen.runner.run_with_progress(call, on_result, self._failed)
+        self.task = self.screen.runner.run_with_progress(
+            call, on_result, failure=failure or self._failed
+        )
         self.task.progressed.connect(self._progressed)
         self.task.cancelled.connect(self._cancelled)
 
@@ -481,9 +494,9 @@ class BackupPanel(QWidget):
             widget.setEnabled(saving_allowed())
         self.progress_row.hide()
 
-    def _failed(self, message: str) -> None:
+    def _failed(self, error: Exception) -> None:
         self._finish()
-        self.banner.show_message("error", message)
+        self.banner.show_message("error", user_message(error))
 
     def _cancelled(self) -> None:
         self._finish()

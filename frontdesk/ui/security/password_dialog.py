@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from frontdesk.domain.errors import ValidationError
+from frontdesk.domain.errors import ConflictError, ValidationError
 from frontdesk.services import users
 from frontdesk.services.users import UserData
 from frontdesk.ui.connection_monitor import (
@@ -23,17 +23,16 @@ from frontdesk.ui.connection_monitor import (
     refused_while_paused,
     saving_allowed,
 )
+from frontdesk.ui.runner import user_message
 from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.security.account_fields import PasswordPair, password_edit
 from frontdesk.ui.style import mark_primary
 from frontdesk.ui.widgets.form import (
     Banner,
     FormFields,
-    Rejected,
     add_form_row,
     ask_to_discard,
     form_layout,
-    keeping_form_errors,
     plain_label,
 )
 
@@ -100,23 +99,24 @@ class PasswordDialog(QDialog):
         self.saving = True
         self.save_button.setEnabled(False)
         self.banner.show_message("info", "Saving…")
-        self.screen.runner.run(keeping_form_errors(self.call()), self._on_result, self._on_error)
+        self.screen.runner.run(self.call(), self._on_result, failure=self._on_error)
 
     def _on_result(self, result: Any) -> None:
         self.saving = False
         self.save_button.setEnabled(saving_allowed())
-        if isinstance(result, Rejected):
-            unplaced = self.fields.show_messages(result.fields)
-            text = "; ".join(unplaced.values()) if unplaced else "please correct the marked fields"
-            self.banner.show_message("error", f"Not saved: {text}.")
-            return
         self.saved.emit(result)
         self.done(QDialog.DialogCode.Accepted)
 
-    def _on_error(self, message: str) -> None:
+    def _on_error(self, error: Exception) -> None:
         self.saving = False
         self.save_button.setEnabled(saving_allowed())
-        self.banner.show_message("error", message)
+        if isinstance(error, ValidationError | ConflictError):
+            fields = error.fields if isinstance(error, ValidationError) else {}
+            unplaced = self.fields.show_messages(fields)
+            text = "; ".join(unplaced.values()) if unplaced else "please correct the marked fields"
+            self.banner.show_message("error", f"Not saved: {text}.")
+        else:
+            self.banner.show_message("error", user_message(error))
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not event.modifiers():
@@ -174,8 +174,9 @@ class ChangePasswordDialog(PasswordDialog):
             self.passwords.password.text(),
         )
 
-    def _on_error(self, message: str) -> None:
-        super()._on_error(message)
+    def _on_error(self, error: Exception) -> None:
+        super()._on_error(error)
+        message = user_message(error)
         if "current password" in message:
             # The service's refusal is about this field: say it there too.
             self.fields.show_messages({"current_password": message})

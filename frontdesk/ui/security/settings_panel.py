@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from frontdesk.domain.errors import ConflictError, ValidationError
 from frontdesk.domain.permissions import Permission
 from frontdesk.services import settings
 from frontdesk.services.changes import touches
@@ -29,16 +30,15 @@ from frontdesk.ui.connection_monitor import (
     refused_while_paused,
     saving_allowed,
 )
+from frontdesk.ui.runner import user_message
 from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.style import mark_primary
 from frontdesk.ui.widgets.form import (
     Banner,
     FormFields,
-    Rejected,
     add_form_row,
     ask_to_discard,
     form_layout,
-    keeping_form_errors,
     plain_label,
 )
 
@@ -167,23 +167,23 @@ class SecuritySettingsPanel(QWidget):
         self.fields.clear_messages()
         self.banner.show_message("info", "Saving…")
         call = partial(settings.save_settings, self.screen.services, self.values())
-        self.screen.runner.run(keeping_form_errors(call), self._on_saved, self._on_failed)
+        self.screen.runner.run(call, self._on_saved, failure=self._on_failed)
 
     def _on_saved(self, result: Any) -> None:
         self.saving = False
-        if isinstance(result, Rejected):
-            self._update_buttons()
-            unplaced = self.fields.show_messages(result.fields)
-            text = "; ".join(unplaced.values()) if unplaced else "please correct the marked fields"
-            self.banner.show_message("error", f"Not saved: {text}.")
-            return
         self._show(result)
         self.banner.show_message("success", "Saved. Every workstation uses the new settings.")
 
-    def _on_failed(self, message: str) -> None:
+    def _on_failed(self, error: Exception) -> None:
         self.saving = False
         self._update_buttons()
-        self.banner.show_message("error", f"Not saved. {message}")
+        if isinstance(error, ValidationError | ConflictError):
+            fields = error.fields if isinstance(error, ValidationError) else {}
+            unplaced = self.fields.show_messages(fields)
+            text = "; ".join(unplaced.values()) if unplaced else "please correct the marked fields"
+            self.banner.show_message("error", f"Not saved: {text}.")
+        else:
+            self.banner.show_message("error", f"Not saved. {user_message(error)}")
 
     def undo(self) -> None:
         for key, value in self._baseline.items():

@@ -17,20 +17,20 @@ from PySide6.QtWidgets import (
 )
 
 from frontdesk.domain.actor import Actor
+from frontdesk.domain.errors import ConflictError, ValidationError
 from frontdesk.services import users
 from frontdesk.services.context import ServiceContext
 from frontdesk.services.users import NewUserForm
 from frontdesk.ui import APP_TITLE
+from frontdesk.ui.runner import user_message
 from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.security.account_fields import AccountFields, password_edit
 from frontdesk.ui.style import mark_primary
 from frontdesk.ui.widgets.form import (
     Banner,
     FormFields,
-    Rejected,
     add_form_row,
     form_layout,
-    keeping_form_errors,
     line_edit,
     plain_label,
 )
@@ -249,24 +249,25 @@ class FirstAdminDialog(QDialog):
         self.save_button.setEnabled(False)
         self.banner.show_message("info", "Creating the account…")
         call = partial(create_first_admin_and_sign_in, self.screen.services, self.account.form())
-        self.screen.runner.run(keeping_form_errors(call), self._on_result, self._on_error)
+        self.screen.runner.run(call, self._on_result, failure=self._on_error)
 
     def _on_result(self, result: Any) -> None:
         self.saving = False
         self.save_button.setEnabled(True)
-        if isinstance(result, Rejected):
-            unplaced = self.account.show_messages(result.fields)
-            text = "; ".join(unplaced.values()) if unplaced else "please correct the marked fields"
-            self.banner.show_message("error", f"Not created yet: {text}.")
-            return
         self.actor = result
         self.signed_in.emit(result)
         self.done(QDialog.DialogCode.Accepted)
 
-    def _on_error(self, message: str) -> None:
+    def _on_error(self, error: Exception) -> None:
         self.saving = False
         self.save_button.setEnabled(True)
-        self.banner.show_message("error", f"Not created. {message}")
+        if isinstance(error, ValidationError | ConflictError):
+            fields = error.fields if isinstance(error, ValidationError) else {}
+            unplaced = self.account.show_messages(fields)
+            text = "; ".join(unplaced.values()) if unplaced else "please correct the marked fields"
+            self.banner.show_message("error", f"Not created yet: {text}.")
+        else:
+            self.banner.show_message("error", f"Not created. {user_message(error)}")
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not event.modifiers():

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
-from typing import Any, TypeVar
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -20,10 +18,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-
-from frontdesk.domain.errors import ConflictError, ValidationError
-
-_T = TypeVar("_T")
 
 
 def plain_label(text: str = "", object_name: str = "", *, wrap: bool = False) -> QLabel:
@@ -247,33 +241,6 @@ class Banner(QFrame):
     def _run_action(self) -> None:
         if self._action_callback is not None:
             self._action_callback()
-
-
-@dataclass(frozen=True)
-class Rejected:
-    """A save the services refused for a reason the form shows in place.
-
-    The Runner delivers errors as one sentence; a form also needs the field keys of a
-    ValidationError, and must know a ConflictError (someone saved first) to offer reloading.
-    """
-
-    message: str
-    fields: dict[str, str] = field(default_factory=dict)
-    conflict: bool = False
-
-
-def keeping_form_errors(call: Callable[[], _T]) -> Callable[[], _T | Rejected]:
-    """Wrap a service call so validation errors and conflicts come back as a Rejected result."""
-
-    def wrapped() -> Any:
-        try:
-            return call()
-        except ValidationError as error:
-            return Rejected(str(error), dict(error.fields))
-        except ConflictError as error:
-            return Rejected(str(error), conflict=True)
-
-    return wrapped
 
 
 def ask_to_discard(parent: QWidget, title: str, text: str) -> bool:
