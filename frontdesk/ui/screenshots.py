@@ -375,7 +375,7 @@ class _Shots:
         self.settle(lambda: admin.profile.banner.kind == "error")
         self.save(window, "admin-profile-conflict.png")
         admin.profile.reload()
-        self.settle(lambda: not admin.profile.is_modified())
+        self.settle(lambda: not admin.profile.has_unsaved_changes())
 
     def render_help(self, window: object) -> None:
         window.show_help()  # type: ignore[attr-defined]

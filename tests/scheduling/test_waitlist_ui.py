@@ -19,6 +19,7 @@ from frontdesk.ui.main_window import ScreenContext
 from frontdesk.ui.runner import Runner
 from frontdesk.ui.schedule.waitlist_dialogs import AddToWaitlistDialog, WaitlistMatchesDialog
 from frontdesk.ui.schedule.waitlist_panel import RemoveFromWaitlistDialog, WaitlistPanel
+from tests.discard_question import KEEP, answer_discard_question
 from tests.scheduling.conftest import Practice, at, next_weekday
 
 WAIT_MS = 10_000
@@ -81,7 +82,6 @@ def test_a_bad_time_is_shown_next_to_its_field_and_nothing_is_saved(
     assert "Not saved" in dialog.banner.text
     assert dialog.isVisible()
     assert waitlist.list_waitlist(clinic.context) == []
-    dialog.confirm_discard = lambda: True  # type: ignore[method-assign]
 
 
 def test_a_patient_goes_on_the_waitlist_from_the_keyboard_with_their_later_visit(
@@ -124,15 +124,13 @@ def test_escape_asks_before_discarding_what_was_typed(
     qtbot: QtBot, screen: ScreenContext, clinic: Practice
 ) -> None:
     dialog = open_add(qtbot, screen, patient_id=clinic.patients[1].id)
-    asked: list[bool] = []
-    dialog.confirm_discard = lambda: asked.append(True) or False  # type: ignore[method-assign]
     qtbot.keyClick(dialog, Qt.Key.Key_Escape)
-    assert asked == [] and not dialog.isVisible()  # nothing typed: it simply closes
+    assert dialog.discard_question is None and not dialog.isVisible()  # nothing typed
     dialog = open_add(qtbot, screen, patient_id=clinic.patients[1].id)
-    dialog.confirm_discard = lambda: asked.append(True) or False  # type: ignore[method-assign]
     qtbot.keyClicks(dialog.earliest, "9:00")
     qtbot.keyClick(dialog, Qt.Key.Key_Escape)
-    assert asked == [True] and dialog.isVisible()
+    answer_discard_question(dialog, KEEP)
+    assert dialog.isVisible() and dialog.earliest.text() == "9:00"
 
 
 def test_the_panel_filters_changes_and_removing_needs_a_reason(

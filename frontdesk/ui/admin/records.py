@@ -14,7 +14,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QBrush, QColor, QKeyEvent
+from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -30,11 +30,6 @@ from PySide6.QtWidgets import (
 
 from frontdesk.domain.permissions import Permission
 from frontdesk.services.changes import touches
-from frontdesk.ui.connection_monitor import (
-    follow_saving_gate,
-    refused_while_paused,
-    saving_allowed,
-)
 from frontdesk.ui.main_window import ScreenContext
 from frontdesk.ui.style import MUTED, mark_primary
 from frontdesk.ui.widgets.empty_state import EmptyState
@@ -42,11 +37,11 @@ from frontdesk.ui.widgets.form import (
     Banner,
     FormFields,
     Rejected,
-    ask_to_discard,
     form_layout,
     keeping_form_errors,
     plain_label,
 )
+from frontdesk.ui.widgets.saving_form import FormDialog
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
@@ -127,7 +122,7 @@ def status_text(active: bool) -> str:
     return "Active" if active else "Inactive"
 
 
-class RecordDialog(QDialog):
+class RecordDialog(FormDialog):
     """An editor for one record: Enter saves, Esc asks before discarding, errors stay in place.
 
     Subclasses add their fields to ``self.form`` / ``self.fields`` and implement
@@ -147,10 +142,10 @@ class RecordDialog(QDialog):
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )
-        self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
-        self.save_button.setToolTip("Save (Enter)")
-        self.save_button.setDefault(True)
-        mark_primary(self.save_button)
+        save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
+        save_button.setToolTip("Save (Enter)")
+        save_button.setDefault(True)
+        mark_primary(save_button)
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setToolTip("Cancel (Esc)")
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
@@ -162,83 +157,35 @@ class RecordDialog(QDialog):
         layout.addStretch(1)
         layout.addWidget(self.buttons)
         self.setMinimumWidth(520)
-        self._baseline: object = None
-        self.saving = False
         self.conflicted = False
         # Paused while the practice server is unreachable; the typing stays in the form.
-        follow_saving_gate(self.save_button, lambda: self.saving)
-
-    def mark_clean(self) -> None:
-        self._baseline = self.snapshot()
-
-    def is_modified(self) -> bool:
-        return self.snapshot() != self._baseline
-
-    def snapshot(self) -> object:
-        raise NotImplementedError
+        self.follow_gate(save_button)
 
     def save_call(self) -> Callable[[], Any]:
         raise NotImplementedError
 
     def save(self) -> None:
-        if self.saving or refused_while_paused(self.banner):
+        if self.save_refused():
             return
-        self.saving = True
-        self.save_button.setEnabled(False)
-        self.banner.show_message("info", "Saving…")
+        self.begin_save()
         self.screen.runner.run(
             keeping_form_errors(self.save_call()), self._on_result, self._on_error
         )
 
     def _on_result(self, result: Any) -> None:
-        self.saving = False
-        self.save_button.setEnabled(saving_allowed())
+        self.end_save()
         if isinstance(result, Rejected):
-            self._show_rejected(result)
+            self.conflicted = result.conflict
+            self.show_rejected(result)
             return
         self.fields.clear_messages()
         self.banner.clear()
+        self.mark_clean()
         self.saved.emit(result)
         self.done(QDialog.DialogCode.Accepted)
 
-    def _show_rejected(self, rejected: Rejected) -> None:
-        if rejected.conflict:
-            self.conflicted = True
-            self.banner.show_message(
-                "error", f"Not saved. {rejected.message} Your text is still in the form."
-            )
-            return
-        unplaced = self.fields.show_messages(rejected.fields)
-        if unplaced:
-            self.banner.show_message("error", "Not saved: " + "; ".join(unplaced.values()))
-        else:
-            self.banner.show_message("error", "Not saved: please correct the marked fields.")
-
     def _on_error(self, message: str) -> None:
-        self.saving = False
-        self.save_button.setEnabled(saving_allowed())
-        self.banner.show_message("error", f"Not saved. {message}")
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        # Enter in a checkbox would otherwise do nothing; in this form it always means Save.
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not event.modifiers():
-            self.save()
-            return
-        super().keyPressEvent(event)
-
-    def reject(self) -> None:
-        if self.saving:
-            return
-        if self.is_modified() and not self.confirm_discard():
-            return
-        super().reject()
-
-    def confirm_discard(self) -> bool:
-        return ask_to_discard(
-            self,
-            "Discard changes?",
-            "You have changes that are not saved. Close this window and discard them?",
-        )
+        self.save_failed(message)
 
 
 class RecordsPanel(QWidget):

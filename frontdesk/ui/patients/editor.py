@@ -8,14 +8,12 @@ from functools import partial
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QCloseEvent, QKeyEvent
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFrame,
     QHBoxLayout,
     QMessageBox,
-    QPushButton,
     QScrollArea,
     QVBoxLayout,
     QWidget,
@@ -30,12 +28,12 @@ from frontdesk.services.patients import (
     PatientData,
     PossibleDuplicatesError,
 )
-from frontdesk.ui.connection_monitor import PAUSED_REASON, follow_saving_gate, saving_allowed
 from frontdesk.ui.main_window import ScreenContext
 from frontdesk.ui.patients.duplicates import DuplicatesDialog
 from frontdesk.ui.patients.form_fields import FieldState, PatientFormFields, state_of
 from frontdesk.ui.style import mark_primary
 from frontdesk.ui.widgets.form import Banner, Rejected, plain_label
+from frontdesk.ui.widgets.saving_form import FormDialog
 
 LABELS = {
     "first_name": "first name",
@@ -82,7 +80,7 @@ def save_outcome(call: Callable[[], PatientData]) -> Callable[[], object]:
     return wrapped
 
 
-class PatientEditor(QDialog):
+class PatientEditor(FormDialog):
     """Create a chart (``patient=None``) or edit one.
 
     Enter saves; Esc cancels and asks first when something was typed. The service checks
@@ -94,6 +92,7 @@ class PatientEditor(QDialog):
 
     saved = Signal(object)  # PatientData
     open_chart_requested = Signal(int)
+    DISCARD_TEXT = "You have changes that are not saved. Close the form and discard them?"
 
     def __init__(
         self,
@@ -112,18 +111,16 @@ class PatientEditor(QDialog):
         )
         self.setWindowTitle(title)
         self.setAccessibleName("New patient" if patient is None else "Edit patient")
-        self.saving = False
         self.conflicted = False
         self._confirmed_birth_date: str | None = None
         self.age_question: QMessageBox | None = None
-        self.discard_question: QMessageBox | None = None
         self.duplicates: DuplicatesDialog | None = None
 
         self.banner = Banner()
         self.fields = PatientFormFields(screen)
         if patient is not None:
             self.fields.load(patient)
-        self._baseline = self.fields.state()
+        self.mark_clean()
 
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
@@ -146,7 +143,7 @@ class PatientEditor(QDialog):
         for button in (self.save_button, self.cancel_button):
             button.setAutoDefault(False)
         # Paused while the practice server is unreachable; the typing stays in the form.
-        follow_saving_gate(self.save_button, lambda: self.saving)
+        self.follow_gate(self.save_button)
 
         self.last_change = plain_label("", "hint")
         if patient is not None:
@@ -172,20 +169,19 @@ class PatientEditor(QDialog):
 
     # Changes -----------------------------------------------------------------------------
 
-    def is_modified(self) -> bool:
-        return self.fields.state() != self._baseline
+    def snapshot(self) -> dict[str, FieldState]:
+        return self.fields.state()
 
     def changed_keys(self) -> list[str]:
         state = self.fields.state()
-        return [key for key in FORM_FIELDS if state[key] != self._baseline[key]]
+        before = self._baseline
+        assert isinstance(before, dict)
+        return [key for key in FORM_FIELDS if state[key] != before[key]]
 
     # Saving ------------------------------------------------------------------------------
 
     def save(self, *, allow_duplicates: bool = False) -> None:
-        if self.saving:
-            return
-        if not saving_allowed():  # Enter still reaches here while the button is disabled
-            self.banner.show_message("error", f"Not saved. {PAUSED_REASON}")
+        if self.save_refused():
             return
         unresolved = self.fields.unresolved_pickers()
         if unresolved:
@@ -212,18 +208,15 @@ class PatientEditor(QDialog):
                 self.version,
                 confirm_age=confirm_age,
             )
-        self.saving = True
-        self.save_button.setEnabled(False)
-        self.banner.show_message("info", "Saving…")
+        self.begin_save()
         self.screen.runner.run(save_outcome(call), self._on_result, self._on_error)
 
     def _on_result(self, result: Any) -> None:
-        self.saving = False
-        self.save_button.setEnabled(saving_allowed())
+        self.end_save()
         if isinstance(result, PatientData):
             self.fields.fields.clear_messages()
             self.banner.clear()
-            self._baseline = self.fields.state()
+            self.mark_clean()
             self.saved.emit(result)
             self.done(QDialog.DialogCode.Accepted)
         elif isinstance(result, NeedsAgeConfirmation):
@@ -236,9 +229,7 @@ class PatientEditor(QDialog):
             self._show_rejected(result)
 
     def _on_error(self, message: str) -> None:
-        self.saving = False
-        self.save_button.setEnabled(saving_allowed())
-        self.banner.show_message("error", f"Not saved. {message}")
+        self.save_failed(message)
 
     def _show_rejected(self, rejected: Rejected) -> None:
         if rejected.conflict:
@@ -295,7 +286,7 @@ class PatientEditor(QDialog):
 
     def _open_existing(self, patient_id: int) -> None:
         # The person chose the existing chart: what was typed here is not wanted.
-        self._baseline = self.fields.state()
+        self.mark_clean()
         self.open_chart_requested.emit(patient_id)
         self.done(QDialog.DialogCode.Rejected)
 
@@ -318,6 +309,7 @@ class PatientEditor(QDialog):
         mine = self.fields.state()
         changed = self.changed_keys()
         before = self._baseline
+        assert isinstance(before, dict)
         their_state: dict[str, FieldState] = state_of(theirs)
         both = [
             key
@@ -327,7 +319,7 @@ class PatientEditor(QDialog):
         self.patient = theirs
         self.version = theirs.version
         self.fields.load(theirs)
-        self._baseline = self.fields.state()
+        self.mark_clean()
         self.fields.restore(mine, changed)
         self.conflicted = False
         when = theirs.updated_at.astimezone().strftime("%Y-%m-%d %H:%M")
@@ -340,58 +332,3 @@ class PatientEditor(QDialog):
             names = ", ".join(LABELS.get(key, key.replace("_", " ")) for key in both)
             text += f" You both changed: {names}; yours is shown."
         self.banner.show_message("info", text)
-
-    # Closing -----------------------------------------------------------------------------
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not (
-            event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
-        ):
-            focus = self.focusWidget()
-            if focus is self.cancel_button:
-                self.reject()
-            elif isinstance(focus, QPushButton) and focus is not self.save_button:
-                focus.click()  # "Add…" next to a physician box
-            else:
-                self.save()
-            return
-        super().keyPressEvent(event)
-
-    def reject(self) -> None:
-        if self.saving:
-            return
-        if self.is_modified():
-            self._ask_discard()
-            return
-        super().reject()
-
-    def closeEvent(self, event: QCloseEvent) -> None:
-        if self.saving or self.is_modified():
-            event.ignore()
-            if not self.saving:
-                self._ask_discard()
-            return
-        super().closeEvent(event)
-
-    def _ask_discard(self) -> None:
-        if self.discard_question is not None:
-            return
-        box = QMessageBox(self)
-        box.setIcon(QMessageBox.Icon.Question)
-        box.setWindowTitle("Discard changes?")
-        box.setTextFormat(Qt.TextFormat.PlainText)
-        box.setText("You have changes that are not saved. Close the form and discard them?")
-        discard = box.addButton("Discard changes", QMessageBox.ButtonRole.DestructiveRole)
-        keep = box.addButton("Keep editing", QMessageBox.ButtonRole.RejectRole)
-        box.setDefaultButton(keep)
-        box.setEscapeButton(keep)
-        self.discard_question = box
-
-        def answered() -> None:
-            self.discard_question = None
-            if box.clickedButton() is discard:
-                self._baseline = self.fields.state()
-                QDialog.reject(self)
-
-        box.finished.connect(answered)
-        box.open()

@@ -9,18 +9,16 @@ from functools import partial
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDialog,
     QFrame,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QListWidget,
     QListWidgetItem,
-    QMessageBox,
     QPushButton,
     QScrollArea,
     QSizePolicy,
@@ -42,11 +40,6 @@ from frontdesk.services.patients import (
     PossibleDuplicatesError,
 )
 from frontdesk.services.requests import IntakeForm, RequestData
-from frontdesk.ui.connection_monitor import (
-    follow_saving_gate,
-    refused_while_paused,
-    saving_allowed,
-)
 from frontdesk.ui.main_window import ScreenContext
 from frontdesk.ui.patients.duplicates import DuplicatesDialog
 from frontdesk.ui.patients.referrer_picker import ReferrerPicker
@@ -62,6 +55,7 @@ from frontdesk.ui.widgets.form import (
     multiline_edit,
     plain_label,
 )
+from frontdesk.ui.widgets.saving_form import FormDialog
 
 LOOKUP_DELAY_MS = 150
 MAX_MATCHES = 8
@@ -155,11 +149,13 @@ class RedFlagPanel(QGroupBox):
         self.ticked_changed.emit(any_ticked)
 
 
-class IntakeDialog(QDialog):
+class IntakeDialog(FormDialog):
     """``saved(RequestData)`` fires once the request is stored; the dialog then closes."""
 
     saved = Signal(object)
     open_chart_requested = Signal(int)
+    DISCARD_TITLE = "Discard this request?"
+    DISCARD_TEXT = "The request is not saved. Discard what was typed?"
 
     def __init__(self, screen: ScreenContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -167,10 +163,8 @@ class IntakeDialog(QDialog):
         self.setWindowTitle("New consultation request")
         self.setAccessibleName("New consultation request")
         self.setStyleSheet(INTAKE_STYLE)
-        self.saving = False
         self.linked: PatientSummary | None = None
         self.duplicates: DuplicatesDialog | None = None
-        self.discard_question: QMessageBox | None = None
         self.fields = FormFields()
         self.banner = Banner()
 
@@ -323,7 +317,7 @@ class IntakeDialog(QDialog):
         self.save_button.setDefault(True)
         self.save_button.clicked.connect(self.save)
         # Paused while the practice server is unreachable; the typing stays in the form.
-        follow_saving_gate(self.save_button, lambda: self.saving)
+        self.follow_gate(self.save_button)
         cancel = QPushButton("Cancel")
         cancel.setToolTip("Close without saving (Esc)")
         cancel.clicked.connect(self.reject)
@@ -356,7 +350,7 @@ class IntakeDialog(QDialog):
         self._timer.timeout.connect(self._look_up)
         for edit in (self.last_name, self.first_name, self.date_of_birth):
             edit.textEdited.connect(self._typed)
-        self._baseline = self.snapshot()
+        self.mark_clean()
         self.resize(1160, 780)
         self.last_name.setFocus()
         screen.runner.run(
@@ -482,20 +476,15 @@ class IntakeDialog(QDialog):
     def snapshot(self) -> IntakeForm:
         return self.form()
 
-    def has_changes(self) -> bool:
-        return self.snapshot() != self._baseline
-
     def save(self, *, allow_duplicates: bool = False) -> None:
-        if self.saving or refused_while_paused(self.banner):
+        if self.save_refused():
             return
         if self.referrer.is_unresolved():
             self.fields.show_messages(
                 {"referrer_id": "pick the physician from the list, or Add… them"}
             )
             return
-        self.saving = True
-        self.save_button.setEnabled(False)
-        self.banner.clear()
+        self.begin_save()
         call = partial(
             requests.create_request,
             self.screen.services,
@@ -505,23 +494,20 @@ class IntakeDialog(QDialog):
         self.screen.runner.run(_keeping_errors(call), self._saved, self._failed)
 
     def _saved(self, result: object) -> None:
-        self.saving = False
-        self.save_button.setEnabled(saving_allowed())
+        self.end_save()
         if isinstance(result, MaybeDuplicates):
+            self.banner.clear()
             self._show_duplicates(result.candidates)
         elif isinstance(result, Rejected):
-            unplaced = self.fields.show_messages(result.fields)
-            text = "; ".join(unplaced.values()) if unplaced else "please correct the marked fields."
-            self.banner.show_message("error", f"Not saved: {text}")
+            self.show_rejected(result)
         elif isinstance(result, RequestData):
-            self._baseline = self.snapshot()
+            self.banner.clear()
+            self.mark_clean()
             self.saved.emit(result)
             self.accept()
 
     def _failed(self, message: str) -> None:
-        self.saving = False
-        self.save_button.setEnabled(saving_allowed())
-        self.banner.show_message("error", f"Not saved. {message}")
+        self.save_failed(message)
 
     def _show_duplicates(self, candidates: tuple[DuplicateCandidate, ...]) -> None:
         form = PatientForm(
@@ -545,14 +531,7 @@ class IntakeDialog(QDialog):
             self.link(chosen)
             self.save()
 
-    # Closing -----------------------------------------------------------------------------
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        # A paused (disabled) default button ignores Enter; Enter still says why it waits.
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not saving_allowed():
-            self.save()
-            return
-        super().keyPressEvent(event)
+    # Keys --------------------------------------------------------------------------------
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if (
@@ -566,37 +545,6 @@ class IntakeDialog(QDialog):
                 self._link_item(item)
             return True
         return super().eventFilter(watched, event)
-
-    def reject(self) -> None:
-        if self.has_changes() and self.discard_question is None:
-            box = QMessageBox(self)
-            box.setIcon(QMessageBox.Icon.Question)
-            box.setWindowTitle("Discard this request?")
-            box.setText("The request is not saved. Discard what was typed?")
-            discard = box.addButton("Discard", QMessageBox.ButtonRole.DestructiveRole)
-            keep = box.addButton("Keep typing", QMessageBox.ButtonRole.RejectRole)
-            box.setDefaultButton(keep)
-            box.setEscapeButton(keep)
-            self.discard_question = box
-
-            def answered() -> None:
-                self.discard_question = None
-                if box.clickedButton() is discard:
-                    self._baseline = self.snapshot()
-                    super(IntakeDialog, self).reject()
-
-            box.finished.connect(answered)
-            box.open()
-            return
-        if self.discard_question is None:
-            super().reject()
-
-    def closeEvent(self, event: QCloseEvent) -> None:
-        if self.has_changes():
-            event.ignore()
-            self.reject()
-            return
-        super().closeEvent(event)
 
 
 def _wrap(layout: QHBoxLayout | QVBoxLayout) -> QWidget:

@@ -7,13 +7,12 @@ from datetime import datetime
 from functools import partial
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QHBoxLayout,
-    QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -26,7 +25,6 @@ from frontdesk.services.patients import PatientSummary
 from frontdesk.services.scheduling import AppointmentData, BookingForm
 from frontdesk.ui.connection_monitor import (
     follow_saving_gate,
-    refused_while_paused,
     saving_allowed,
 )
 from frontdesk.ui.main_window import ScreenContext
@@ -58,12 +56,12 @@ from frontdesk.ui.widgets.form import (
     FormFields,
     Rejected,
     add_form_row,
-    ask_to_discard,
     form_layout,
     line_edit,
     multiline_edit,
     plain_label,
 )
+from frontdesk.ui.widgets.saving_form import FormDialog
 
 AS_SCHEDULED = "Where the provider works then"
 
@@ -99,10 +97,14 @@ def _read_opening(
     return _Opening(load_choices(context), patient, request)
 
 
-class BookDialog(QDialog):
+class BookDialog(FormDialog):
     """``booked(AppointmentData)`` fires once the appointment is stored; the dialog closes."""
 
     booked = Signal(object)
+    NOT_DONE = "Not booked"
+    BUSY = "Booking…"
+    DISCARD_TITLE = "Discard this booking?"
+    DISCARD_TEXT = "The appointment is not booked. Close this window and discard what was typed?"
 
     def __init__(
         self,
@@ -126,7 +128,6 @@ class BookDialog(QDialog):
         self._provider_id = provider_id
         self._location_id = location_id
         self._type_id = type_id
-        self.saving = False
         self.end_touched = False
         self.location_touched = location_id is not None
         self.picker: QDialog | None = None
@@ -231,6 +232,7 @@ class BookDialog(QDialog):
         buttons.addStretch(1)
         buttons.addWidget(cancel)
         buttons.addWidget(self.book_button)
+        self.save_button = self.book_button
 
         layout = QVBoxLayout(self)
         layout.addWidget(plain_label("Book an appointment", "sectionTitle"))
@@ -239,7 +241,6 @@ class BookDialog(QDialog):
         layout.addStretch(1)
         layout.addLayout(buttons)
         QShortcut(QKeySequence("Ctrl+S"), self).activated.connect(self.save)
-        self._baseline: tuple[Any, ...] | None = None
         self.resize(620, 560)
         self.banner.show_message("info", "Opening…")
         screen.runner.run(
@@ -285,7 +286,7 @@ class BookDialog(QDialog):
                 "Nothing can be booked yet: an administrator adds providers and appointment "
                 "types in Admin first.",
             )
-        self._baseline = self.snapshot()
+        self.mark_clean()
         first: QWidget = self.patient_button if self.patient_id is None else self.type_combo
         if self._start is None and self.patient_id is not None:
             first = self.date
@@ -390,9 +391,6 @@ class BookDialog(QDialog):
             self.notes_edit.toPlainText().strip(),
         )
 
-    def has_changes(self) -> bool:
-        return self._baseline is not None and self.snapshot() != self._baseline
-
     def booking_form(self, *, allow_outside_availability: bool = False) -> BookingForm | None:
         """The form as the service takes it, or None after showing what is missing."""
         assert self.choices is not None
@@ -431,23 +429,20 @@ class BookDialog(QDialog):
         )
 
     def save(self, *, allow_outside_availability: bool = False) -> None:
-        if self.saving or refused_while_paused(self.banner):
+        if self.save_refused():
             return
         if self.choices is None:
             return
         form = self.booking_form(allow_outside_availability=allow_outside_availability)
         if form is None:
             return
-        self.saving = True
-        self.book_button.setEnabled(False)
+        self.begin_save()
         self.fields.clear_messages()
-        self.banner.show_message("info", "Booking…")
         call = keeping_booking_refusals(partial(scheduling.book, self.screen.services, form))
         self.screen.runner.run(call, self._saved, self._failed)
 
     def _saved(self, result: object) -> None:
-        self.saving = False
-        self.book_button.setEnabled(saving_allowed())
+        self.end_save()
         if isinstance(result, NeedsOverbook):
             self.banner.clear()
             if confirm(self, "Book as an overbook?", result.message):
@@ -465,20 +460,16 @@ class BookDialog(QDialog):
             )
             return
         if isinstance(result, Rejected):
-            unplaced = self.fields.show_messages(result.fields)
-            text = "; ".join(unplaced.values()) if unplaced else "please correct the marked fields."
-            self.banner.show_message("error", f"Not booked: {text}")
+            self.show_rejected(result)
             return
         assert isinstance(result, AppointmentData)
         self.banner.clear()
-        self._baseline = self.snapshot()
+        self.mark_clean()
         self.booked.emit(result)
         self.accept()
 
     def _failed(self, message: str) -> None:
-        self.saving = False
-        self.book_button.setEnabled(saving_allowed())
-        self.banner.show_message("error", f"Not booked. {message}")
+        self.save_failed(message)
 
     def find_next_free(self) -> QDialog:
         """The time went: look for the next free one with the same type and provider."""
@@ -500,28 +491,6 @@ class BookDialog(QDialog):
         return finder
 
     def _booked_elsewhere(self, data: AppointmentData) -> None:
-        self._baseline = self.snapshot()
+        self.mark_clean()
         self.booked.emit(data)
         self.accept()
-
-    # Keys and closing --------------------------------------------------------------------
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            in_notes = isinstance(self.focusWidget(), QPlainTextEdit)
-            control = bool(event.modifiers() & Qt.KeyboardModifier.ControlModifier)
-            if control or not in_notes:
-                self.save()
-                return
-        super().keyPressEvent(event)
-
-    def reject(self) -> None:
-        if self.saving:
-            return
-        if self.has_changes() and not ask_to_discard(
-            self,
-            "Discard this booking?",
-            "The appointment is not booked. Close this window and discard what was typed?",
-        ):
-            return
-        super().reject()
