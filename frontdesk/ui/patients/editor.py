@@ -140,8 +140,6 @@ class PatientEditor(FormDialog):
         self.cancel_button.setToolTip("Close without saving (Esc)")
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
-        for button in (self.save_button, self.cancel_button):
-            button.setAutoDefault(False)
         # Paused while the practice server is unreachable; the typing stays in the form.
         self.follow_gate(self.save_button)
 

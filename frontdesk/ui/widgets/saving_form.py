@@ -130,9 +130,9 @@ class SavingForm:
     # Keys ----------------------------------------------------------------------------------
 
     def enter_saves(self, event: QKeyEvent) -> bool:
-        """Enter saves from anywhere in the form: a focused button other than Save is
-        pressed instead, and in a multi-line box only Ctrl+Enter saves (Enter is a new
-        line there). True when the key was used."""
+        """Enter saves from anywhere in the form; in a multi-line box only Ctrl+Enter saves
+        (Enter is a new line there). A focused button (auto-default, as in every dialog)
+        takes Enter itself before it gets here. True when the key was used."""
         if not is_enter(event):
             return False
         assert isinstance(self, QWidget)
@@ -141,9 +141,6 @@ class SavingForm:
             event.modifiers() & Qt.KeyboardModifier.ControlModifier
         ):
             return False
-        if isinstance(focus, QPushButton) and focus is not self.save_button:
-            focus.click()  # "Add…" next to a physician box, Cancel
-            return True
         self.save()
         return True
 
