@@ -426,8 +426,5 @@ class FirstRunDialog(FormDialog):
         return self.profile.has_text() or self.providers.has_text() or self.account.has_text()
 
     def snapshot(self) -> bool:
-        return self.has_typed_data()
-
-    def has_unsaved_changes(self) -> bool:
         # The wizard opens empty: anything typed is the work to keep.
-        return self._baseline is not None and self.has_typed_data()
+        return self.has_typed_data()

@@ -260,7 +260,6 @@ class _Shots:
         from frontdesk.ui.first_run import FirstRunDialog
 
         dialog = FirstRunDialog(self.empty_screen)
-        dialog.confirm_discard = lambda: True  # type: ignore[method-assign]
         dialog.show()
         profile = dialog.profile
         profile.name.setText("Lakeside Spine Center")
@@ -321,7 +320,6 @@ class _Shots:
         dialog = admin.locations.open_dialog(admin.locations.selected())
         self.settle()
         self.save(dialog, "admin-location-editor.png")
-        dialog.confirm_discard = lambda: True  # type: ignore[method-assign]
         dialog.done(0)
 
         admin.tabs.setCurrentWidget(admin.providers)
@@ -332,7 +330,6 @@ class _Shots:
         dialog.save()
         self.settle(lambda: not dialog.saving)
         self.save(dialog, "admin-provider-editor-message.png")
-        dialog.confirm_discard = lambda: True  # type: ignore[method-assign]
         dialog.done(0)
 
         from frontdesk.ui.admin.scheduling_screenshots import render_scheduling

@@ -82,11 +82,8 @@ class PasswordDialog(FormDialog):
         raise NotImplementedError
 
     def snapshot(self) -> bool:
-        return self.has_text()
-
-    def has_unsaved_changes(self) -> bool:
         # A password typed is the work: the form opens empty and closes once saved.
-        return self._baseline is not None and self.has_text()
+        return self.has_text()
 
     def done_message(self) -> str:
         raise NotImplementedError

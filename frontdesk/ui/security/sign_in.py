@@ -241,11 +241,8 @@ class FirstAdminDialog(FormDialog):
         self.mark_clean()
 
     def snapshot(self) -> bool:
-        return self.account.has_text()
-
-    def has_unsaved_changes(self) -> bool:
         # It opens empty: anything typed is the work to keep.
-        return self._baseline is not None and self.account.has_text()
+        return self.account.has_text()
 
     def save(self) -> None:
         if self.saving:
