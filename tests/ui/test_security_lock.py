@@ -27,6 +27,7 @@ from frontdesk.ui.requests.intake import IntakeDialog
 from frontdesk.ui.runner import Runner
 from frontdesk.ui.security.lock import WorkstationLock
 from frontdesk.ui.widgets.saving_form import FormDialog
+from tests.discard_question import DISCARD, KEEP, answer_discard_question
 
 pytestmark = pytest.mark.qt_log_ignore(
     "This plugin does not support propagateSizeHints",
@@ -367,3 +368,15 @@ def test_another_user_is_asked_about_the_half_typed_intake_and_cancel_keeps_it(
         desk.sign_in_at_lock("maria", MARIA_PASSWORD)
     assert intake.isVisible()
     assert (intake.last_name.text(), intake.first_name.text()) == ("Nunez", "Maria")
+
+
+def test_quitting_with_a_half_typed_intake_asks_first(qtbot: QtBot, desk: Desk) -> None:
+    intake = desk.intake_form()
+    qtbot.keyClicks(intake.last_name, "Nunez")
+    assert not desk.window.close()
+    assert desk.window.isVisible() and intake.isVisible()
+    answer_discard_question(intake, KEEP)
+    assert intake.last_name.text() == "Nunez"
+    assert not desk.window.close()
+    answer_discard_question(intake, DISCARD)
+    assert desk.window.close()
