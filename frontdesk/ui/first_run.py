@@ -38,10 +38,10 @@ from frontdesk.ui.widgets.form import (
     Banner,
     FieldMessage,
     FormFields,
-    ask_to_discard,
     line_edit,
     plain_label,
 )
+from frontdesk.ui.widgets.saving_form import FormDialog, is_enter
 
 PROVIDER_FIELDS = (
     ("first_name", "First name *", ""),
@@ -174,7 +174,7 @@ def _scrolling(widget: QWidget) -> QScrollArea:
     return scroll
 
 
-class FirstRunDialog(QDialog):
+class FirstRunDialog(FormDialog):
     """Keyboard first: Enter goes on (then finishes), Esc asks before discarding.
 
     With ``create_admin`` (no account exists yet) a third step creates the first admin
@@ -183,6 +183,11 @@ class FirstRunDialog(QDialog):
     """
 
     completed = Signal(object)
+    DISCARD_TITLE = "Discard the setup?"
+    DISCARD_TEXT = (
+        "What you typed will be lost and Front Desk will close. The practice is set up "
+        "only when you finish every step."
+    )
 
     STEPS = (
         (
@@ -208,7 +213,6 @@ class FirstRunDialog(QDialog):
         self.screen = screen
         self.create_admin = create_admin
         self.actor: Actor | None = None
-        self.saving = False
         self._saving_rows: list[ProviderRow] = []
         self.setWindowTitle("Set up Front Desk")
         self.setAccessibleName("Set up Front Desk")
@@ -266,7 +270,9 @@ class FirstRunDialog(QDialog):
                 min(820, int(screen_area.width() * 0.95)),
                 min(660, int(screen_area.height() * 0.95)),
             )
+        self.save_button = self.finish_button
         self.go_to(0)
+        self.mark_clean()
 
     # Steps --------------------------------------------------------------------------------
 
@@ -308,15 +314,18 @@ class FirstRunDialog(QDialog):
         self.go_to(min(self.step + 1, self.last_step))
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not event.modifiers():
-            if self.step < self.last_step:
-                self.next_step()
-            else:
-                self.finish()
+        # Enter goes on to the next step; on the last one it saves, as in every form.
+        focus = self.focusWidget()
+        if is_enter(event) and self.step < self.last_step and not isinstance(focus, QPushButton):
+            self.next_step()
+            event.accept()
             return
         super().keyPressEvent(event)
 
     # Saving -------------------------------------------------------------------------------
+
+    def save(self) -> None:
+        self.finish()
 
     def finish(self) -> None:
         if self.saving:
@@ -417,17 +426,6 @@ class FirstRunDialog(QDialog):
     def has_typed_data(self) -> bool:
         return self.profile.has_text() or self.providers.has_text() or self.account.has_text()
 
-    def reject(self) -> None:
-        if self.saving:
-            return
-        if self.has_typed_data() and not self.confirm_discard():
-            return
-        super().reject()
-
-    def confirm_discard(self) -> bool:
-        return ask_to_discard(
-            self,
-            "Discard the setup?",
-            "What you typed will be lost and Front Desk will close. The practice is set up "
-            "only when you finish every step.",
-        )
+    def snapshot(self) -> bool:
+        # The wizard opens empty: anything typed is the work to keep.
+        return self.has_typed_data()

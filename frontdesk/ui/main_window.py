@@ -383,8 +383,24 @@ class MainWindow(QMainWindow):
             if callable(can_close) and not can_close():
                 event.ignore()
                 return
+        if self._asked_about_an_open_form():
+            event.ignore()
+            return
         self.save_settings()
         super().closeEvent(event)
+
+    def _asked_about_an_open_form(self) -> bool:
+        """A form window with unsaved work (an intake, a booking) asks before Quit loses it,
+        the same question the lock asks; Quit again once it is answered."""
+        from frontdesk.ui.widgets.saving_form import FormDialog
+
+        for form in self.findChildren(FormDialog):
+            if form.isVisible() and form.has_unsaved_changes():
+                form.raise_()
+                form.activateWindow()
+                form.reject()  # "Discard changes?" without blocking
+                return True
+        return False
 
 
 class AboutDialog(QDialog):

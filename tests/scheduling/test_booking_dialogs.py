@@ -25,6 +25,7 @@ from frontdesk.ui.schedule.dialog_reschedule import RescheduleDialog
 from frontdesk.ui.schedule.find_dialog import FindSlotDialog
 from frontdesk.ui.screen_context import ScreenContext
 from tests.conftest import make_actor
+from tests.discard_question import DISCARD, KEEP, answer_discard_question
 from tests.scheduling.conftest import CHICAGO, Practice, at, next_weekday
 
 pytestmark = pytest.mark.qt_log_ignore(
@@ -38,7 +39,7 @@ WAIT = 10_000
 
 class Answers:
     """Stands in for QMessageBox.question: records each question and gives the queued
-    answer (by default No to a question, Discard when closing a form at teardown)."""
+    answer (by default No)."""
 
     def __init__(self) -> None:
         self.asked: list[str] = []
@@ -282,15 +283,15 @@ def test_esc_asks_before_discarding_what_was_typed(
     dialog = open_book(qtbot, screen, patient_id=clinic.patients[0].id)
     qtbot.waitUntil(lambda: "Núñez-García" in dialog.patient_label.text(), timeout=WAIT)
     qtbot.keyClicks(dialog.reason_edit, "Second opinion")
-    answers.queued.append(False)  # keep typing
     qtbot.keyClick(dialog.reason_edit, Qt.Key.Key_Escape)
+    assert dialog.discard_question is not None
+    assert "discard what was typed" in dialog.discard_question.text()
+    answer_discard_question(dialog, KEEP)
     assert dialog.isVisible()
     assert dialog.reason_edit.text() == "Second opinion"
-    assert "discard what was typed" in answers.asked[0]
-    answers.queued.append(True)
     qtbot.keyClick(dialog.reason_edit, Qt.Key.Key_Escape)
+    answer_discard_question(dialog, DISCARD)
     assert not dialog.isVisible()
-    assert len(answers.asked) == 2
 
 
 def test_nothing_typed_closes_without_a_question(

@@ -20,11 +20,11 @@ from frontdesk.ui.admin.area import AdminArea
 from frontdesk.ui.admin.locations import LocationDialog, LocationsPanel
 from frontdesk.ui.admin.profile_editor import ProfileEditor
 from frontdesk.ui.admin.providers import ProviderDialog, ProvidersPanel
-from frontdesk.ui.admin.records import RecordDialog
 from frontdesk.ui.change_hub import ChangeHub
 from frontdesk.ui.runner import Runner
 from frontdesk.ui.screen_context import ScreenContext
 from tests.conftest import make_actor
+from tests.discard_question import DISCARD, KEEP, answer_discard_question
 
 # The offscreen platform used by the tests warns when a window's size limits change.
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
@@ -62,12 +62,6 @@ def other_desk(database_url: str) -> Iterator[ServiceContext]:
     database.dispose()
 
 
-def never_ask(dialog: RecordDialog | None) -> RecordDialog:
-    assert dialog is not None
-    dialog.confirm_discard = lambda: True  # type: ignore[method-assign]
-    return dialog
-
-
 def loaded_editor(qtbot: QtBot, screen: ScreenContext) -> ProfileEditor:
     editor = ProfileEditor(screen)
     qtbot.addWidget(editor)
@@ -87,12 +81,12 @@ def test_the_profile_editor_shows_and_saves_the_profile(
 
     fields.fax.setFocus()
     qtbot.keyClicks(fields.fax, "217 555 0143")
-    assert editor.is_modified()
+    assert editor.has_unsaved_changes()
     with qtbot.waitSignal(editor.saved, timeout=10_000):
         qtbot.keyClick(fields.fax, Qt.Key.Key_Return)  # Enter saves
     assert editor.banner.kind == "success" and editor.banner.text.startswith("Saved")
     assert fields.fax.text() == "(217) 555-0143"
-    assert not editor.is_modified()
+    assert not editor.has_unsaved_changes()
     saved = practice.get_profile(set_up)
     assert saved is not None and saved.fax == "+12175550143"
 
@@ -155,7 +149,7 @@ def test_locations_start_empty_and_ctrl_n_adds_one(
     assert "No locations yet" in panel.empty.title.text()
 
     assert area.new_item()
-    dialog = never_ask(panel.dialog)
+    dialog = panel.dialog
     assert isinstance(dialog, LocationDialog)
     qtbot.waitExposed(dialog)
     dialog.name.setFocus()
@@ -177,7 +171,7 @@ def test_a_duplicate_location_name_is_marked_next_to_the_name(
     panel = LocationsPanel(screen)
     qtbot.addWidget(panel)
     qtbot.waitUntil(lambda: panel.model.rowCount() == 1)
-    dialog = never_ask(panel.open_dialog(None))
+    dialog = panel.open_dialog(None)
     dialog.name.setText("MAIN Office")
     dialog.save()
     message = dialog.fields.message("name")
@@ -195,7 +189,7 @@ def test_editing_a_provider_someone_else_just_changed_is_refused_in_place(
     qtbot.waitUntil(lambda: panel.model.rowCount() == 1)
     panel.table.selectRow(0)
     panel.edit_selected()
-    dialog = never_ask(panel.dialog)
+    dialog = panel.dialog
     assert isinstance(dialog, ProviderDialog)
     assert dialog.last_name.text() == "Lindqvist"
 
@@ -249,7 +243,7 @@ def test_names_that_look_like_markup_are_shown_as_typed(
     panel = ProvidersPanel(screen)
     qtbot.addWidget(panel)
     qtbot.waitUntil(lambda: panel.model.rowCount() == 1)
-    dialog = never_ask(panel.open_dialog(None))
+    dialog = panel.open_dialog(None)
     dialog.first_name.setText("<b>Bold</b>")
     dialog.last_name.setText("<i>Zed</i>")
     with qtbot.waitSignal(panel.model.modelReset, timeout=10_000):
@@ -299,25 +293,23 @@ def test_front_desk_staff_see_the_admin_data_but_cannot_change_it(
 
 
 def test_escape_in_an_editor_asks_only_when_something_was_changed(
-    qtbot: QtBot, screen: ScreenContext, monkeypatch: pytest.MonkeyPatch
+    qtbot: QtBot, screen: ScreenContext
 ) -> None:
     panel = LocationsPanel(screen)
     qtbot.addWidget(panel)
     qtbot.waitUntil(lambda: panel.loaded)
     untouched = panel.open_dialog(None)
-    monkeypatch.setattr(untouched, "confirm_discard", lambda: pytest.fail("should not ask"))
-    with qtbot.waitSignal(untouched.rejected):
+    with qtbot.waitSignal(untouched.rejected):  # closes at once: nothing to ask about
         qtbot.keyClick(untouched.name, Qt.Key.Key_Escape)
 
     edited = panel.open_dialog(None)
-    answers = [False, True]
-    monkeypatch.setattr(edited, "confirm_discard", lambda: answers.pop(0))
     qtbot.keyClicks(edited.name, "Annex")
     qtbot.keyClick(edited.name, Qt.Key.Key_Escape)
+    answer_discard_question(edited, KEEP)
     assert edited.isVisible() and edited.name.text() == "Annex"
+    qtbot.keyClick(edited.name, Qt.Key.Key_Escape)
     with qtbot.waitSignal(edited.rejected):
-        qtbot.keyClick(edited.name, Qt.Key.Key_Escape)
-    assert answers == []
+        answer_discard_question(edited, DISCARD)
 
 
 def test_enter_on_the_active_checkbox_saves_the_editor(
@@ -327,7 +319,7 @@ def test_enter_on_the_active_checkbox_saves_the_editor(
     qtbot.addWidget(panel)
     qtbot.waitUntil(lambda: panel.model.rowCount() == 1)
     panel.table.selectRow(0)
-    dialog = never_ask(panel.open_dialog(panel.selected()))
+    dialog = panel.open_dialog(panel.selected())
     dialog.active.setFocus()
     qtbot.keyClick(dialog.active, Qt.Key.Key_Space)  # untick: no longer sees patients
     with qtbot.waitSignal(dialog.saved, timeout=10_000):

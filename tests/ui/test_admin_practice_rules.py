@@ -151,12 +151,12 @@ def test_a_new_red_flag_instruction_is_what_the_intake_form_shows_and_records(
     assert isinstance(editor, QPlainTextEdit)
     editor.selectAll()
     qtbot.keyClicks(editor, NEW_INSTRUCTION)
-    assert panel.is_modified() and panel.undo_button.isEnabled()
+    assert panel.has_unsaved_changes() and panel.undo_button.isEnabled()
     assert panel.settings[RED_FLAG_INSTRUCTION.key].restore_button.isEnabled()
     qtbot.keyClick(editor, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
     saved_and_wait(qtbot, panel)
     assert panel.banner.kind == "success", panel.banner.text
-    assert not panel.is_modified()
+    assert not panel.has_unsaved_changes()
     assert settings.get_setting(context, RED_FLAG_INSTRUCTION) == NEW_INSTRUCTION
 
     intake = IntakeDialog(screen)
@@ -187,7 +187,7 @@ def test_a_limit_out_of_range_is_marked_next_to_it_and_nothing_is_saved(
     assert stored(context) == before
     assert settings.get_setting(context, URGENT_REQUEST_LIMIT_DAYS) == 1
     assert settings.get_setting(context, PAPER_SIZE) == "letter"
-    assert urgent.value() == 45 and panel.is_modified()  # what was typed stays to correct
+    assert urgent.value() == 45 and panel.has_unsaved_changes()  # what was typed stays to correct
 
     type_number(qtbot, urgent, "0")
     panel.save()
@@ -227,7 +227,7 @@ def test_restore_default_puts_the_default_back_until_saved(
     assert not panel.settings[URGENT_REQUEST_LIMIT_DAYS.key].restore_button.isEnabled()
     qtbot.mouseClick(routine.restore_button, Qt.MouseButton.LeftButton)
     assert routine.value() == 3 and not routine.restore_button.isEnabled()
-    assert panel.is_modified()
+    assert panel.has_unsaved_changes()
     assert settings.get_setting(context, ROUTINE_REQUEST_LIMIT_DAYS) == 7  # not yet saved
     panel.save()
     saved_and_wait(qtbot, panel)
@@ -248,9 +248,9 @@ def test_escape_asks_before_discarding_and_only_when_something_changed(
     monkeypatch.setattr(panel, "confirm_discard", lambda: answers.pop(0))
     type_number(qtbot, urgent, "2")
     qtbot.keyClick(urgent, Qt.Key.Key_Escape)
-    assert urgent.value() == 2 and panel.is_modified()  # kept
+    assert urgent.value() == 2 and panel.has_unsaved_changes()  # kept
     qtbot.keyClick(urgent, Qt.Key.Key_Escape)
-    assert urgent.value() == 1 and not panel.is_modified()  # discarded
+    assert urgent.value() == 1 and not panel.has_unsaved_changes()  # discarded
     assert answers == []
 
 

@@ -20,7 +20,6 @@ from frontdesk.services.practice import LocationForm, PracticeProfileForm, Provi
 from frontdesk.services.scheduling_setup import AppointmentTypeForm, AvailabilityForm
 from frontdesk.ui.admin.area import AdminArea
 from frontdesk.ui.admin.profile_editor import ProfileEditor
-from frontdesk.ui.admin.records import RecordDialog
 from frontdesk.ui.admin.scheduling_availability import AvailabilityDialog, AvailabilityPanel
 from frontdesk.ui.admin.scheduling_away import TimeAwayDialog, TimeAwayPanel
 from frontdesk.ui.admin.scheduling_types import AppointmentTypeDialog, AppointmentTypesPanel
@@ -28,6 +27,7 @@ from frontdesk.ui.change_hub import ChangeHub
 from frontdesk.ui.runner import Runner
 from frontdesk.ui.screen_context import ScreenContext
 from tests.conftest import make_actor
+from tests.discard_question import DISCARD, KEEP, answer_discard_question
 
 PROFILE = PracticeProfileForm(
     name="Prairie Spine Center", main_phone="(217) 555-0100", time_zone="America/Chicago"
@@ -65,12 +65,6 @@ def ids(context: ServiceContext) -> tuple[dict[str, int], dict[str, int]]:
     return providers, locations
 
 
-def never_ask(dialog: RecordDialog | None) -> RecordDialog:
-    assert dialog is not None
-    dialog.confirm_discard = lambda: True  # type: ignore[method-assign]
-    return dialog
-
-
 def row_texts(panel: object, row: int) -> list[str]:
     model = panel.model  # type: ignore[attr-defined]
     return [model.index(row, column).data() for column in range(model.columnCount())]
@@ -100,7 +94,7 @@ def test_a_new_appointment_type_is_saved_and_listed_with_its_colour(
     ready(qtbot, panel)
     assert panel.model.rowCount() == 5
     panel.new_record()
-    dialog = never_ask(panel.dialog)
+    dialog = panel.dialog
     assert isinstance(dialog, AppointmentTypeDialog)
     qtbot.keyClicks(dialog.name, "Spine injection")
     qtbot.keyClicks(dialog.minutes, "30")
@@ -131,7 +125,7 @@ def test_bad_minutes_are_marked_next_to_the_field_and_nothing_is_saved(
     panel = AppointmentTypesPanel(screen)
     qtbot.addWidget(panel)
     ready(qtbot, panel)
-    dialog = never_ask(panel.open_dialog(None))
+    dialog = panel.open_dialog(None)
     dialog.name.setText("Spine injection")  # type: ignore[attr-defined]
     dialog.minutes.setText(minutes)  # type: ignore[attr-defined]
     dialog.save()
@@ -151,7 +145,7 @@ def test_editing_a_type_someone_else_just_changed_is_refused_and_keeps_the_text(
     follow_up = next(t for t in panel.model.records if t.name == "Follow-up")
     panel.table.selectRow(panel.model.row_of(follow_up.id))
     panel.edit_selected()
-    dialog = never_ask(panel.dialog)
+    dialog = panel.dialog
     assert isinstance(dialog, AppointmentTypeDialog)
     assert dialog.minutes.text() == "15"
     other = set_up.as_actor(make_actor(username="bob"))
@@ -202,7 +196,7 @@ def test_the_types_table_model_is_a_well_behaved_qt_model(
 
 def open_new_block(qtbot: QtBot, panel: AvailabilityPanel) -> AvailabilityDialog:
     panel.new_record()
-    dialog = never_ask(panel.dialog)
+    dialog = panel.dialog
     assert isinstance(dialog, AvailabilityDialog)
     return dialog
 
@@ -385,7 +379,7 @@ def test_a_vacation_and_a_part_day_surgery_day_are_saved_and_listed(
     assert "No time away ahead" in panel.empty.title.text()
     pick(panel.provider_picker, OKAFOR)  # type: ignore[arg-type]
     panel.new_record()
-    dialog = never_ask(panel.dialog)
+    dialog = panel.dialog
     assert isinstance(dialog, TimeAwayDialog)
     assert dialog.provider.currentText() == OKAFOR
     assert not dialog.start.isEnabled()  # whole days until unticked
@@ -404,7 +398,7 @@ def test_a_vacation_and_a_part_day_surgery_day_are_saved_and_listed(
     ]
 
     panel.new_record()
-    surgery = never_ask(panel.dialog)
+    surgery = panel.dialog
     assert isinstance(surgery, TimeAwayDialog)
     pick(surgery.kind, "Surgery day")
     surgery.starts_on.setText(f"{last + timedelta(days=3):%Y-%m-%d}")
@@ -436,7 +430,7 @@ def test_a_last_day_before_the_first_is_marked_and_nothing_is_saved(
     panel = TimeAwayPanel(screen)
     qtbot.addWidget(panel)
     ready(qtbot, panel)
-    dialog = never_ask(panel.open_dialog(None))
+    dialog = panel.open_dialog(None)
     assert isinstance(dialog, TimeAwayDialog)
     dialog.starts_on.setText("7/10/2027")
     dialog.ends_on.setText("7/6/2027")
@@ -553,18 +547,18 @@ def test_front_desk_staff_see_the_scheduling_setup_read_only(
 
 
 def test_escape_on_an_edited_block_asks_before_discarding(
-    qtbot: QtBot, screen: ScreenContext, monkeypatch: pytest.MonkeyPatch
+    qtbot: QtBot, screen: ScreenContext
 ) -> None:
     panel = AvailabilityPanel(screen)
     qtbot.addWidget(panel)
     ready(qtbot, panel)
     dialog = panel.open_dialog(None)
     assert isinstance(dialog, AvailabilityDialog)
-    answers = [False, True]
-    monkeypatch.setattr(dialog, "confirm_discard", lambda: answers.pop(0))
     qtbot.keyClicks(dialog.start, "9:00")
     qtbot.keyClick(dialog.start, Qt.Key.Key_Escape)
+    answer_discard_question(dialog, KEEP)
     assert dialog.isVisible() and dialog.start.text() == "9:00"
+    qtbot.keyClick(dialog.start, Qt.Key.Key_Escape)
     with qtbot.waitSignal(dialog.finished) as finished:
-        qtbot.keyClick(dialog.start, Qt.Key.Key_Escape)
-    assert finished.args == [QDialog.DialogCode.Rejected.value] and answers == []
+        answer_discard_question(dialog, DISCARD)
+    assert finished.args == [QDialog.DialogCode.Rejected.value]

@@ -20,6 +20,7 @@ from frontdesk.ui.app import Launcher
 from frontdesk.ui.first_run import FirstRunDialog
 from frontdesk.ui.runner import Runner
 from frontdesk.ui.screen_context import ScreenContext
+from tests.discard_question import DISCARD, KEEP, answer_discard_question
 
 # The offscreen platform used by the tests warns when a window's size limits change.
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
@@ -35,8 +36,6 @@ def screen(context: ServiceContext) -> Iterator[ScreenContext]:
 @pytest.fixture
 def dialog(qtbot: QtBot, screen: ScreenContext) -> FirstRunDialog:
     widget = FirstRunDialog(screen)
-    # Closing at teardown must not wait for an answer; tests that ask replace this again.
-    widget.confirm_discard = lambda: True  # type: ignore[method-assign]
     qtbot.addWidget(widget)
     widget.show()
     qtbot.waitExposed(widget)
@@ -135,7 +134,6 @@ def test_a_complete_setup_saves_everything_and_opens_the_main_window(
     launcher.start()
     dialog = launcher.first_run
     assert isinstance(dialog, FirstRunDialog)
-    dialog.confirm_discard = lambda: True  # type: ignore[method-assign]
     qtbot.addWidget(dialog)
     qtbot.waitExposed(dialog)
     qtbot.waitUntil(dialog.isActiveWindow)
@@ -198,32 +196,23 @@ def test_a_practice_already_set_up_opens_the_main_window_after_sign_in(
     qtbot.waitUntil(lambda: "Hillside Spine" in window.windowTitle())
 
 
-def test_escape_asks_before_discarding_what_was_typed(
-    qtbot: QtBot, dialog: FirstRunDialog, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    answers: list[bool] = [False, True]
-    asked: list[str] = []
-
-    def answer() -> bool:
-        asked.append("asked")
-        return answers.pop(0)
-
-    monkeypatch.setattr(dialog, "confirm_discard", answer)
+def test_escape_asks_before_discarding_what_was_typed(qtbot: QtBot, dialog: FirstRunDialog) -> None:
     type_into(qtbot, dialog.profile.name, "Lakeside")
     qtbot.keyClick(dialog.profile.name, Qt.Key.Key_Escape)
-    assert asked == ["asked"] and dialog.isVisible()
+    answer_discard_question(dialog, KEEP)
+    assert dialog.isVisible()
     assert dialog.profile.name.text() == "Lakeside"
+    qtbot.keyClick(dialog.profile.name, Qt.Key.Key_Escape)
     with qtbot.waitSignal(dialog.rejected):
-        qtbot.keyClick(dialog.profile.name, Qt.Key.Key_Escape)
-    assert asked == ["asked", "asked"]
+        answer_discard_question(dialog, DISCARD)
 
 
 def test_escape_on_an_untouched_form_closes_without_asking(
-    qtbot: QtBot, dialog: FirstRunDialog, monkeypatch: pytest.MonkeyPatch
+    qtbot: QtBot, dialog: FirstRunDialog
 ) -> None:
-    monkeypatch.setattr(dialog, "confirm_discard", lambda: pytest.fail("should not ask"))
     with qtbot.waitSignal(dialog.rejected):
         qtbot.keyClick(dialog.profile.name, Qt.Key.Key_Escape)
+    assert dialog.discard_question is None
 
 
 def png_bytes(size: tuple[int, int] = (120, 40)) -> bytes:

@@ -79,7 +79,6 @@ def test_add_a_user_with_a_role_who_can_then_sign_in(
     panel.new_user()
     dialog = panel.dialog
     assert isinstance(dialog, NewUserDialog)
-    dialog.confirm_discard = lambda: True  # type: ignore[method-assign]
     account = dialog.account
     account.username.setText("john.reed")
     account.display_name.setText("John Reed")
@@ -110,7 +109,6 @@ def test_a_taken_user_name_is_marked_next_to_the_field(
     panel.new_user()
     dialog = panel.dialog
     assert isinstance(dialog, NewUserDialog)
-    dialog.confirm_discard = lambda: True  # type: ignore[method-assign]
     dialog.account.username.setText("Maria")
     dialog.account.passwords.password.setText(PASSWORD + " again")
     dialog.account.passwords.confirm.setText(PASSWORD + " again")
@@ -202,7 +200,6 @@ def test_change_my_password_checks_the_current_one(
 ) -> None:
     dialog = ChangePasswordDialog(screen)
     qtbot.addWidget(dialog)
-    dialog.confirm_discard = lambda: True  # type: ignore[method-assign]
     dialog.show()
     dialog.current.setText("violet canoe evening")
     dialog.passwords.password.setText("lantern harbour quietly")
@@ -230,15 +227,15 @@ def test_security_settings_are_saved_together(
     qtbot.waitUntil(lambda: panel.loaded)
     assert panel.boxes[AUTO_LOCK_MINUTES.key].value() == 10
     assert panel.boxes[LOCKOUT_ATTEMPTS.key].value() == 5
-    assert not panel.is_modified()
+    assert not panel.has_unsaved_changes()
     panel.boxes[AUTO_LOCK_MINUTES.key].setValue(3)
     panel.boxes[LOCKOUT_ATTEMPTS.key].setValue(8)
-    assert panel.is_modified() and panel.undo_button.isEnabled()
+    assert panel.has_unsaved_changes() and panel.undo_button.isEnabled()
     panel.save()
     qtbot.waitUntil(lambda: panel.banner.kind == "success", timeout=10_000)
     assert settings.get_setting(admin, AUTO_LOCK_MINUTES) == 3
     assert settings.get_setting(admin, LOCKOUT_ATTEMPTS) == 8
-    assert not panel.is_modified()
+    assert not panel.has_unsaved_changes()
 
 
 # --- Backup and restore ------------------------------------------------------------------------

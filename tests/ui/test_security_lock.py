@@ -22,9 +22,13 @@ from frontdesk.ui.change_hub import ChangeHub
 from frontdesk.ui.main_window import MainWindow
 from frontdesk.ui.patients.area import PatientsArea
 from frontdesk.ui.patients.editor import PatientEditor
+from frontdesk.ui.requests.area import RequestsArea
+from frontdesk.ui.requests.intake import IntakeDialog
 from frontdesk.ui.runner import Runner
 from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.security.lock import WorkstationLock
+from frontdesk.ui.widgets.saving_form import FormDialog
+from tests.discard_question import DISCARD, KEEP, answer_discard_question
 
 pytestmark = pytest.mark.qt_log_ignore(
     "This plugin does not support propagateSizeHints",
@@ -83,6 +87,18 @@ class Desk:
         self.qtbot.waitExposed(editor)
         return editor
 
+    def intake_form(self) -> IntakeDialog:
+        """A new consultation request, opened as the Requests area opens it (window-modal)."""
+        self.window.show_area("requests")
+        area = self.window.current_area()
+        assert isinstance(area, RequestsArea)
+        assert area.new_item()
+        intake = area.intake
+        assert intake is not None
+        self.qtbot.waitExposed(intake)
+        assert intake.isModal()  # the main window, its menu and its shortcuts are blocked
+        return intake
+
     def sign_in_at_lock(self, username: str, password: str) -> None:
         form = self.lock.lock_screen.form  # type: ignore[union-attr]
         form.username.setText(username)
@@ -100,8 +116,8 @@ def desk(qtbot: QtBot, signed_in: ServiceContext, tmp_path: Path) -> Iterator[De
     for window in desk.windows:
         if not shiboken6.isValid(window):
             continue
-        for editor in window.findChildren(PatientEditor):
-            editor._baseline = editor.fields.state()  # nothing to ask about at teardown
+        for form in window.findChildren(FormDialog):
+            form.mark_clean()  # nothing to ask about at teardown
         window.close()
         window.deleteLater()
     runner.wait_for_idle()
@@ -278,3 +294,90 @@ def test_closing_the_locked_window_with_unsaved_work_is_refused_in_words(
     assert desk.window.isVisible() and desk.lock.is_locked
     assert "cannot close while work is left unsaved" in desk.lock.lock_screen.form.banner.text  # type: ignore[union-attr]
     assert visible_windows() == [desk.window]  # no "discard?" question shown over the lock
+
+
+# --- Issue #16: the lock works from every window and dialog ------------------------------------
+
+
+def test_ctrl_l_in_the_intake_first_name_locks_and_the_password_does_not_land_there(
+    qtbot: QtBot, desk: Desk
+) -> None:
+    intake = desk.intake_form()
+    qtbot.keyClicks(intake.last_name, "Nunez")
+    intake.first_name.setFocus()
+    qtbot.keyClicks(intake.first_name, "Mar")
+
+    with qtbot.waitSignal(desk.lock.locked, timeout=5_000):
+        qtbot.keyClick(intake.first_name, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    assert not intake.isVisible()
+    assert visible_windows() == [desk.window]
+    assert intake.first_name.text() == "Mar"  # the key did not reach the field either
+
+    with qtbot.waitSignal(desk.lock.unlocked, timeout=10_000):
+        desk.sign_in_at_lock("maria", MARIA_PASSWORD)
+    assert intake.isVisible()
+    assert (intake.last_name.text(), intake.first_name.text()) == ("Nunez", "Mar")
+
+
+def test_ctrl_l_locks_while_an_application_modal_question_is_open(qtbot: QtBot, desk: Desk) -> None:
+    box = QMessageBox(QMessageBox.Icon.Question, "Print?", "Print the day sheet?")
+    box.setWindowModality(Qt.WindowModality.ApplicationModal)
+    box.open()
+    qtbot.waitExposed(box)
+    try:
+        with qtbot.waitSignal(desk.lock.locked, timeout=5_000):
+            qtbot.keyClick(box, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+        assert not box.isVisible()
+        with qtbot.waitSignal(desk.lock.unlocked, timeout=10_000):
+            desk.sign_in_at_lock("maria", MARIA_PASSWORD)
+        assert box.isVisible()  # it comes back as it was
+    finally:
+        box.done(0)
+        box.deleteLater()
+
+
+def test_the_idle_timer_locks_while_the_intake_form_is_open(qtbot: QtBot, desk: Desk) -> None:
+    intake = desk.intake_form()
+    qtbot.keyClicks(intake.last_name, "Nunez")
+    desk.lock.set_idle_limit_ms(150)
+    qtbot.waitUntil(lambda: desk.lock.is_locked, timeout=5_000)
+    assert not intake.isVisible()
+    assert visible_windows() == [desk.window]
+
+
+def test_another_user_is_asked_about_the_half_typed_intake_and_cancel_keeps_it(
+    qtbot: QtBot, desk: Desk
+) -> None:
+    intake = desk.intake_form()
+    qtbot.keyClicks(intake.last_name, "Nunez")
+    qtbot.keyClicks(intake.first_name, "Maria")
+    desk.lock.lock()  # she walked away; the idle timer or Ctrl+L, either way
+
+    desk.sign_in_at_lock("john", JOHN_PASSWORD)
+    question = desk.lock.switch_question
+    assert isinstance(question, QMessageBox), "John signed in over Maria's intake unasked"
+    qtbot.waitExposed(question)
+    assert "New consultation request" in question.text()
+    assert "Nunez" not in question.text()  # named by form, never by patient
+    cancel = next(b for b in question.buttons() if b.text() == "Cancel")
+    qtbot.mouseClick(cancel, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: desk.lock.switch_question is None)
+    assert desk.lock.is_locked
+    assert desk.lock.screen.services.actor.username == "maria"
+
+    with qtbot.waitSignal(desk.lock.unlocked, timeout=10_000):
+        desk.sign_in_at_lock("maria", MARIA_PASSWORD)
+    assert intake.isVisible()
+    assert (intake.last_name.text(), intake.first_name.text()) == ("Nunez", "Maria")
+
+
+def test_quitting_with_a_half_typed_intake_asks_first(qtbot: QtBot, desk: Desk) -> None:
+    intake = desk.intake_form()
+    qtbot.keyClicks(intake.last_name, "Nunez")
+    assert not desk.window.close()
+    assert desk.window.isVisible() and intake.isVisible()
+    answer_discard_question(intake, KEEP)
+    assert intake.last_name.text() == "Nunez"
+    assert not desk.window.close()
+    answer_discard_question(intake, DISCARD)
+    assert desk.window.close()

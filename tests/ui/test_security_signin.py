@@ -87,7 +87,6 @@ def test_first_run_creates_the_admin_with_the_practice_and_signs_in(
     launcher.start()
     dialog = launcher.first_run
     assert isinstance(dialog, FirstRunDialog) and dialog.create_admin
-    dialog.confirm_discard = lambda: True  # type: ignore[method-assign]
     qtbot.addWidget(dialog)
     qtbot.waitUntil(dialog.isActiveWindow)
     dialog.profile.name.setText("Lakeside Spine Center")

@@ -69,5 +69,5 @@ def _show_first_provider(panel: ProviderRecordsPanel, settle: Settle) -> None:
 
 
 def _close(dialog: Any) -> None:
-    dialog.confirm_discard = lambda: True
+    dialog.mark_clean()  # nothing to ask about when it closes
     dialog.done(0)

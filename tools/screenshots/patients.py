@@ -84,7 +84,7 @@ def render(screen: ScreenContext, folder: Path) -> list[Path]:
     _wait(lambda: not editor.saving)
     written.append(_save(editor, folder / "patient-form.png"))
 
-    editor.fields.restore(editor._baseline)  # nothing to discard: close quietly
+    editor.mark_clean()  # nothing to discard: close quietly
     editor.close()
 
     # Story 1: a caller who may already have a chart.
@@ -98,7 +98,7 @@ def render(screen: ScreenContext, folder: Path) -> list[Path]:
     assert new.duplicates is not None
     written.append(_save(new.duplicates, folder / "patient-duplicates.png"))
     new.duplicates.reject()
-    new.fields.restore(new._baseline)
+    new.mark_clean()
     new.close()
     chart.close()
     window.close()

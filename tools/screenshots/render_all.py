@@ -258,7 +258,6 @@ class _Shots:
         from frontdesk.ui.first_run import FirstRunDialog
 
         dialog = FirstRunDialog(self.empty_screen)
-        dialog.confirm_discard = lambda: True  # type: ignore[method-assign]
         dialog.show()
         profile = dialog.profile
         profile.name.setText("Lakeside Spine Center")
@@ -319,7 +318,6 @@ class _Shots:
         dialog = admin.locations.open_dialog(admin.locations.selected())
         self.settle()
         self.save(dialog, "admin-location-editor.png")
-        dialog.confirm_discard = lambda: True  # type: ignore[method-assign]
         dialog.done(0)
 
         admin.tabs.setCurrentWidget(admin.providers)
@@ -330,7 +328,6 @@ class _Shots:
         dialog.save()
         self.settle(lambda: not dialog.saving)
         self.save(dialog, "admin-provider-editor-message.png")
-        dialog.confirm_discard = lambda: True  # type: ignore[method-assign]
         dialog.done(0)
 
         from tools.screenshots.admin_scheduling import render_scheduling
@@ -373,7 +370,7 @@ class _Shots:
         self.settle(lambda: admin.profile.banner.kind == "error")
         self.save(window, "admin-profile-conflict.png")
         admin.profile.reload()
-        self.settle(lambda: not admin.profile.is_modified())
+        self.settle(lambda: not admin.profile.has_unsaved_changes())
 
     def render_help(self, window: object) -> None:
         window.show_help()  # type: ignore[attr-defined]

@@ -95,7 +95,7 @@ def render(screen: ScreenContext, folder: Path) -> list[Path]:
     next(iter(dialog.red_flags.boxes.values())).setChecked(True)
     _wait(lambda: dialog.red_flags.instruction_frame.isVisible())
     written.append(_save(dialog, folder / "request-intake-red-flag.png"))
-    dialog._baseline = dialog.snapshot()  # nothing to ask about when it closes
+    dialog.mark_clean()  # nothing to ask about when it closes
     dialog.close()
     window.close()
     return written

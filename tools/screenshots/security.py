@@ -119,13 +119,12 @@ def render(screen: ScreenContext, folder: Path) -> list[Path]:
     written.append(_save(window, folder / "lock-screen.png"))
     lock.detach()
     if editor is not None:
-        editor._baseline = editor.fields.state()
+        editor.mark_clean()
     window.deleteLater()
 
     from frontdesk.ui.first_run import FirstRunDialog
 
     first_run = FirstRunDialog(maria, create_admin=True)
-    first_run.confirm_discard = lambda: True  # type: ignore[method-assign]
     first_run.show()
     first_run.go_to(2)
     account = first_run.account

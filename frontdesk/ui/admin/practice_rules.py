@@ -7,7 +7,7 @@ from functools import partial
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -36,7 +36,6 @@ from frontdesk.services.settings import (
 )
 from frontdesk.ui.connection_monitor import (
     follow_saving_gate,
-    refused_while_paused,
     saving_allowed,
     watch_saving_gate,
 )
@@ -47,10 +46,10 @@ from frontdesk.ui.widgets.form import (
     Banner,
     FormFields,
     add_form_row,
-    ask_to_discard,
     form_layout,
     plain_label,
 )
+from frontdesk.ui.widgets.saving_form import FormPanel
 from frontdesk.ui.widgets.setting_field import SettingField, SettingValue
 
 # Short plain headings, each with the settings it covers, in the order they are shown.
@@ -89,18 +88,17 @@ CHECK_TEXTS = {
 TABLES = frozenset({"settings"})
 
 
-class PracticeRulesPanel(QWidget):
+class PracticeRulesPanel(FormPanel):
     """The practice-wide settings the issues leave "to Admin"; Save writes them together."""
 
     saved = Signal(list)  # list[settings.SettingValue]
+    DISCARD_TEXT = "The practice rules have changes that are not saved. Discard them?"
 
     def __init__(self, screen: ScreenContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.screen = screen
         self.can_edit = screen.services.actor.can(Permission.EDIT_PRACTICE)
         self.loaded = False
-        self.saving = False
-        self._baseline: dict[str, SettingValue] = {}
         self.fields = FormFields()
         self.banner = Banner()
         self.settings: dict[str, SettingField] = {}
@@ -194,7 +192,7 @@ class PracticeRulesPanel(QWidget):
         for key, field in self.settings.items():
             if key in by_key:
                 field.set_value(by_key[key].value)
-        self._baseline = self.values()
+        self.mark_clean()
         self.loaded = True
         self._update_buttons()
 
@@ -206,8 +204,8 @@ class PracticeRulesPanel(QWidget):
     def values(self) -> dict[str, SettingValue]:
         return {key: field.value() for key, field in self.settings.items()}
 
-    def is_modified(self) -> bool:
-        return self.loaded and self.values() != self._baseline
+    def snapshot(self) -> dict[str, SettingValue]:
+        return self.values()
 
     def _edited(self) -> None:
         self._update_buttons()
@@ -216,14 +214,12 @@ class PracticeRulesPanel(QWidget):
         self.save_button.setEnabled(
             self.can_edit and not self.saving and self.loaded and saving_allowed()
         )
-        self.undo_button.setEnabled(self.is_modified() and not self.saving)
+        self.undo_button.setEnabled(self.has_unsaved_changes() and not self.saving)
 
     # Saving ------------------------------------------------------------------------------
 
     def save(self) -> None:
-        if self.saving or not self.can_edit or not self.loaded:
-            return
-        if refused_while_paused(self.banner):
+        if not self.can_edit or not self.loaded or self.save_refused():
             return
         self.saving = True
         self._update_buttons()
@@ -251,7 +247,10 @@ class PracticeRulesPanel(QWidget):
             self.banner.show_message("error", f"Not saved. {user_message(error)}")
 
     def undo(self) -> None:
-        for key, value in self._baseline.items():
+        saved = self._baseline
+        if not isinstance(saved, dict):
+            return
+        for key, value in saved.items():
             self.settings[key].set_value(value)
         self.fields.clear_messages()
         self.banner.clear()
@@ -261,34 +260,10 @@ class PracticeRulesPanel(QWidget):
 
     # Keys, refresh, leaving --------------------------------------------------------------
 
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        key = event.key()
-        if key == Qt.Key.Key_Escape and self.is_modified():
-            if self.confirm_discard():
-                self.undo()
-            event.accept()
-            return
-        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.can_edit:
-            # Reaches here from the choice and the checkbox (they do not use Enter).
-            self.save()
-            event.accept()
-            return
-        super().keyPressEvent(event)
-
-    def confirm_discard(self) -> bool:
-        return ask_to_discard(
-            self,
-            "Discard changes?",
-            "The practice rules have changes that are not saved. Discard them?",
-        )
-
     def _on_changed(self, tables: frozenset[str]) -> None:
         # Edits in progress are never overwritten by another desk's save.
-        if touches(tables, TABLES) and not self.is_modified() and not self.saving:
+        if touches(tables, TABLES) and not self.has_unsaved_changes() and not self.saving:
             self.reload()
-
-    def can_close(self) -> bool:
-        return not self.is_modified() or self.confirm_discard()
 
     def focus_first(self) -> None:
         self.settings[SPECS[0].key].setFocus(Qt.FocusReason.OtherFocusReason)

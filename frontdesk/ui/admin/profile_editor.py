@@ -20,10 +20,9 @@ from frontdesk.domain.permissions import Permission
 from frontdesk.services import practice
 from frontdesk.services.changes import touches
 from frontdesk.services.practice import PracticeProfileData, PracticeProfileForm
-from frontdesk.ui.admin.profile_form import PracticeProfileFields, same_form
+from frontdesk.ui.admin.profile_form import PracticeProfileFields, tidy_form
 from frontdesk.ui.connection_monitor import (
     follow_saving_gate,
-    refused_while_paused,
     saving_allowed,
 )
 from frontdesk.ui.runner import user_message
@@ -31,14 +30,15 @@ from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.style import mark_primary
 from frontdesk.ui.widgets.form import (
     Banner,
-    ask_to_discard,
     plain_label,
 )
+from frontdesk.ui.widgets.saving_form import FormPanel
 
 TABLES = frozenset({"practice_profile"})
 
 
-class ProfileEditor(QWidget):
+class ProfileEditor(FormPanel):
+    DISCARD_TEXT = "The practice profile has changes that are not saved. Discard them?"
     loaded = Signal()
     saved = Signal(object)
 
@@ -48,8 +48,6 @@ class ProfileEditor(QWidget):
         self.can_edit = screen.services.actor.can(Permission.EDIT_PRACTICE)
         self.version: int | None = None
         self.profile: PracticeProfileData | None = None
-        self._baseline: PracticeProfileForm | None = None
-        self.saving = False
 
         self.banner = Banner()
         self.fields = PracticeProfileFields()
@@ -61,11 +59,6 @@ class ProfileEditor(QWidget):
         self.undo_button = QPushButton("Undo changes")
         self.undo_button.setToolTip("Put back the saved profile")
         self.undo_button.clicked.connect(self.undo)
-        for edit in self.fields.line_edits():
-            edit.returnPressed.connect(self.save)
-        zone_line = self.fields.time_zone.lineEdit()
-        if zone_line is not None:
-            zone_line.returnPressed.connect(self.save)
         self.fields.edited.connect(self._update_buttons)
         # Paused while the practice server is unreachable; the typing stays in the form.
         follow_saving_gate(self.save_button, lambda: self.saving, ready=lambda: self.can_edit)
@@ -124,23 +117,23 @@ class ProfileEditor(QWidget):
         else:
             self.version = None
             self.last_change.setText("Not set up yet")
-        self._baseline = self.fields.form()
+        self.mark_clean()
         self._update_buttons()
         self.loaded.emit()
 
     def _load_failed(self, message: str) -> None:
         self.banner.show_message("error", f"Could not load the practice profile. {message}")
 
-    def is_modified(self) -> bool:
-        return self._baseline is not None and not same_form(self.fields.form(), self._baseline)
+    def snapshot(self) -> PracticeProfileForm:
+        return tidy_form(self.fields.form())
 
     def _update_buttons(self) -> None:
-        modified = self.is_modified()
+        modified = self.has_unsaved_changes()
         self.save_button.setEnabled(self.can_edit and not self.saving and saving_allowed())
         self.undo_button.setEnabled(modified and not self.saving)
 
     def save(self) -> None:
-        if self.saving or not self.can_edit or refused_while_paused(self.banner):
+        if not self.can_edit or self.save_refused():
             return
         self.saving = True
         self._update_buttons()
@@ -186,14 +179,5 @@ class ProfileEditor(QWidget):
 
     def _on_changed(self, tables: frozenset[str]) -> None:
         # Someone's edits in progress are never overwritten; a later Save reports the conflict.
-        if touches(tables, TABLES) and not self.is_modified() and not self.saving:
+        if touches(tables, TABLES) and not self.has_unsaved_changes() and not self.saving:
             self.reload()
-
-    def can_close(self) -> bool:
-        if not self.is_modified():
-            return True
-        return ask_to_discard(
-            self,
-            "Discard changes?",
-            "The practice profile has changes that are not saved. Discard them?",
-        )

@@ -266,18 +266,14 @@ class PracticeProfileFields(QWidget):
         return problems
 
 
-def same_form(a: PracticeProfileForm, b: PracticeProfileForm) -> bool:
-    """Whether two forms say the same once surrounding blanks are ignored."""
-
-    def tidy(form: PracticeProfileForm) -> PracticeProfileForm:
-        return replace(
-            form,
-            name=clean_text(form.name),
-            address=clean_text(form.address),
-            main_phone=clean_text(form.main_phone),
-            toll_free_phone=clean_text(form.toll_free_phone),
-            fax=clean_text(form.fax),
-            website=clean_text(form.website),
-        )
-
-    return tidy(a) == tidy(b)
+def tidy_form(form: PracticeProfileForm) -> PracticeProfileForm:
+    """The form as it compares: surrounding blanks are not a change."""
+    return replace(
+        form,
+        name=clean_text(form.name),
+        address=clean_text(form.address),
+        main_phone=clean_text(form.main_phone),
+        toll_free_phone=clean_text(form.toll_free_phone),
+        fax=clean_text(form.fax),
+        website=clean_text(form.website),
+    )

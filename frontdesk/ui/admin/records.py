@@ -11,7 +11,6 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -25,26 +24,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from frontdesk.domain.errors import ConflictError, ValidationError
+from frontdesk.domain.errors import ConflictError
 from frontdesk.domain.permissions import Permission
 from frontdesk.services.changes import touches
-from frontdesk.ui.connection_monitor import (
-    follow_saving_gate,
-    refused_while_paused,
-    saving_allowed,
-)
-from frontdesk.ui.runner import user_message
 from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.style import mark_primary
 from frontdesk.ui.widgets.empty_state import EmptyState
 from frontdesk.ui.widgets.form import (
     Banner,
     FormFields,
-    ask_to_discard,
     form_layout,
     plain_label,
 )
 from frontdesk.ui.widgets.record_table import Column, RecordTableModel
+from frontdesk.ui.widgets.saving_form import FormDialog
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
@@ -57,7 +50,7 @@ def status_text(active: bool) -> str:
     return "Active" if active else "Inactive"
 
 
-class RecordDialog(QDialog):
+class RecordDialog(FormDialog):
     """An editor for one record: Enter saves, Esc asks before discarding, errors stay in place.
 
     Subclasses add their fields to ``self.form`` / ``self.fields`` and implement
@@ -77,10 +70,10 @@ class RecordDialog(QDialog):
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )
-        self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
-        self.save_button.setToolTip("Save (Enter)")
-        self.save_button.setDefault(True)
-        mark_primary(self.save_button)
+        save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
+        save_button.setToolTip("Save (Enter)")
+        save_button.setDefault(True)
+        mark_primary(save_button)
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setToolTip("Cancel (Esc)")
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
@@ -92,79 +85,30 @@ class RecordDialog(QDialog):
         layout.addStretch(1)
         layout.addWidget(self.buttons)
         self.setMinimumWidth(520)
-        self._baseline: object = None
-        self.saving = False
         self.conflicted = False
         # Paused while the practice server is unreachable; the typing stays in the form.
-        follow_saving_gate(self.save_button, lambda: self.saving)
-
-    def mark_clean(self) -> None:
-        self._baseline = self.snapshot()
-
-    def is_modified(self) -> bool:
-        return self.snapshot() != self._baseline
-
-    def snapshot(self) -> object:
-        raise NotImplementedError
+        self.follow_gate(save_button)
 
     def save_call(self) -> Callable[[], Any]:
         raise NotImplementedError
 
     def save(self) -> None:
-        if self.saving or refused_while_paused(self.banner):
+        if self.save_refused():
             return
-        self.saving = True
-        self.save_button.setEnabled(False)
-        self.banner.show_message("info", "Saving…")
+        self.begin_save()
         self.screen.runner.run(self.save_call(), self._on_result, failure=self._on_error)
 
     def _on_result(self, result: Any) -> None:
-        self.saving = False
-        self.save_button.setEnabled(saving_allowed())
+        self.end_save()
         self.fields.clear_messages()
         self.banner.clear()
+        self.mark_clean()
         self.saved.emit(result)
         self.done(QDialog.DialogCode.Accepted)
 
-    def _show_rejected(self, error: ValidationError | ConflictError) -> None:
-        if isinstance(error, ConflictError):
-            self.conflicted = True
-            self.banner.show_message("error", f"Not saved. {error} Your text is still in the form.")
-            return
-        unplaced = self.fields.show_messages(error.fields)
-        if unplaced:
-            self.banner.show_message("error", "Not saved: " + "; ".join(unplaced.values()))
-        else:
-            self.banner.show_message("error", "Not saved: please correct the marked fields.")
-
     def _on_error(self, error: Exception) -> None:
-        self.saving = False
-        self.save_button.setEnabled(saving_allowed())
-        if isinstance(error, ValidationError | ConflictError):
-            self._show_rejected(error)
-        else:
-            self.banner.show_message("error", f"Not saved. {user_message(error)}")
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        # Enter in a checkbox would otherwise do nothing; in this form it always means Save.
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not event.modifiers():
-            self.save()
-            return
-        super().keyPressEvent(event)
-
-    def reject(self) -> None:
-        if self.saving:
-            return
-        if self.is_modified() and not self.confirm_discard():
-            return
-        super().reject()
-
-    def confirm_discard(self) -> bool:
-        return ask_to_discard(
-            self,
-            "Discard changes?",
-            "You have changes that are not saved. Close this window and discard them?",
-        )
+        self.conflicted = isinstance(error, ConflictError)
+        self.save_error(error)
 
 
 class RecordsPanel(QWidget):

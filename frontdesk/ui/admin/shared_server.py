@@ -42,6 +42,7 @@ from frontdesk.ui.widgets.form import (
     line_edit,
     plain_label,
 )
+from frontdesk.ui.widgets.saving_form import FormPanel
 
 # "require" or stricter first (the issue's floor for a practice network); the weaker modes
 # stay available for a server that has no certificate yet, and their labels say so.
@@ -87,10 +88,11 @@ def password_place(profile: ConnectionProfile) -> str:
     return "The password is not stored on this computer: it is asked at each start."
 
 
-class SharedServerPanel(QWidget):
+class SharedServerPanel(FormPanel):
     """The connection form, its Test/Save buttons and the result beside them."""
 
     saved = Signal(object)  # the ConnectionProfile as stored
+    DISCARD_TEXT = "The shared server settings have changes that are not saved. Discard them?"
 
     def __init__(self, screen: ScreenContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -99,6 +101,7 @@ class SharedServerPanel(QWidget):
         self.last_check: ConnectionCheck | None = None
         self.move_dialog: QWidget | None = None
         self.keyring: KeyringStatus | None = None
+        self.stored: ConnectionProfile | None = None
 
         self.current = plain_label(
             f"This workstation works on: {screen.database_label}", "hint", wrap=True
@@ -211,9 +214,11 @@ class SharedServerPanel(QWidget):
         if problem:
             self.banner.show_message("error", problem)
         if profile is not None:
+            self.stored = profile
             self.show_profile(profile)
         else:
             self.password_note.setText(status.message + ".")
+        self.mark_clean()
 
     def show_profile(self, profile: ConnectionProfile) -> None:
         self.host.setText(profile.host)
@@ -224,6 +229,25 @@ class SharedServerPanel(QWidget):
         self.sslmode.setCurrentIndex(max(index, 0))
         self.ca_file.setText(profile.ssl_root_cert)
         self.password_note.setText(password_place(profile))
+
+    def snapshot(self) -> tuple[object, ...]:
+        return (
+            self.host.text().strip(),
+            self.port.value(),
+            self.database.text().strip(),
+            self.user.text().strip(),
+            self.sslmode.currentData(),
+            self.ca_file.text().strip(),
+            self.password.text(),
+        )
+
+    def undo(self) -> None:
+        """Back to the saved server (or the blank form when none is saved)."""
+        if self.stored is not None:
+            self.show_profile(self.stored)
+        self.password.clear()
+        self.fields.clear_messages()
+        self.mark_clean()
 
     def profile(self) -> ConnectionProfile | None:
         """The form as a checked profile; None (and messages by the fields) when it is not."""
@@ -282,9 +306,13 @@ class SharedServerPanel(QWidget):
         self.result.show_message("error", message)
 
     def save(self) -> None:
+        # Not paused in an outage: the profile is this workstation's file, not the database.
+        if self.saving:
+            return
         profile = self.profile()
         if profile is None:
             return
+        self.saving = True
         password = self.password_text
         self.save_button.setEnabled(False)
         self.screen.runner.run(
@@ -292,8 +320,11 @@ class SharedServerPanel(QWidget):
         )
 
     def _saved(self, profile: ConnectionProfile) -> None:
+        self.saving = False
         self.save_button.setEnabled(True)
+        self.stored = profile
         self.password.clear()
+        self.mark_clean()
         self.password_note.setText(password_place(profile))
         self.banner.show_message(
             "success",
@@ -303,6 +334,7 @@ class SharedServerPanel(QWidget):
         self.saved.emit(profile)
 
     def _save_failed(self, message: str) -> None:
+        self.saving = False
         self.save_button.setEnabled(True)
         self.banner.show_message("error", message)
 
@@ -317,6 +349,3 @@ class SharedServerPanel(QWidget):
         self.move_dialog = dialog
         dialog.setWindowModality(Qt.WindowModality.WindowModal)
         dialog.show()
-
-    def can_close(self) -> bool:
-        return True

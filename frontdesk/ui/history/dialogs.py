@@ -8,7 +8,6 @@ from functools import partial
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -23,7 +22,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from frontdesk.domain.errors import ConflictError, ValidationError
 from frontdesk.domain.history_vocab import (
     BodyRegion,
     Contrast,
@@ -46,11 +44,6 @@ from frontdesk.services.history import (
     SurgeryData,
     SurgeryForm,
 )
-from frontdesk.ui.connection_monitor import (
-    follow_saving_gate,
-    refused_while_paused,
-    saving_allowed,
-)
 from frontdesk.ui.history.entry_fields import (
     ParsedLineEdit,
     choice_combo,
@@ -62,18 +55,18 @@ from frontdesk.ui.history.entry_fields import (
     partial_date_text,
     select_data,
 )
-from frontdesk.ui.runner import Runner, user_message
+from frontdesk.ui.runner import Runner
 from frontdesk.ui.style import mark_primary
 from frontdesk.ui.widgets.form import (
     Banner,
     FormFields,
     add_form_row,
-    ask_to_discard,
     form_layout,
     line_edit,
     multiline_edit,
     plain_label,
 )
+from frontdesk.ui.widgets.saving_form import FormDialog
 
 MANUAL = "manual"
 
@@ -106,7 +99,7 @@ def with_today_button(field: ParsedLineEdit, what: str) -> QWidget:
     return row
 
 
-class EntryDialog(QDialog):
+class EntryDialog(FormDialog):
     """One history entry: Enter (or Ctrl+Enter in a notes box) saves, Esc asks before
     discarding typed changes, refusals show next to their fields."""
 
@@ -125,35 +118,24 @@ class EntryDialog(QDialog):
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )
-        self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
-        self.save_button.setToolTip("Save (Enter, or Ctrl+Enter in a notes box)")
-        self.save_button.setDefault(True)
-        mark_primary(self.save_button)
+        save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
+        save_button.setToolTip("Save (Enter, or Ctrl+Enter in a notes box)")
+        save_button.setDefault(True)
+        mark_primary(save_button)
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setToolTip("Cancel (Esc)")
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
         self.body = QVBoxLayout(self)
         self.body.addWidget(plain_label(title, "sectionTitle"))
         self.body.addWidget(self.banner)
-        self._baseline: object = None
-        self.saving = False
         self.locked_fields: set[str] = set()
         # Paused while the practice server is unreachable; the typing stays in the form.
-        follow_saving_gate(self.save_button, lambda: self.saving)
+        self.follow_gate(save_button)
 
     def finish_layout(self) -> None:
         self.body.addStretch(1)
         self.body.addWidget(self.buttons)
         self.mark_clean()
-
-    def mark_clean(self) -> None:
-        self._baseline = self.snapshot()
-
-    def is_modified(self) -> bool:
-        return self.snapshot() != self._baseline
-
-    def snapshot(self) -> object:
-        raise NotImplementedError
 
     def save_call(self) -> Callable[[], Any]:
         raise NotImplementedError
@@ -176,57 +158,18 @@ class EntryDialog(QDialog):
         )
 
     def save(self) -> None:
-        if self.saving or refused_while_paused(self.banner):
+        if self.save_refused():
             return
-        self.saving = True
-        self.save_button.setEnabled(False)
-        self.banner.show_message("info", "Saving…")
-        self.runner.run(self.save_call(), self._on_result, failure=self._on_error)
+        self.begin_save()
+        self.runner.run(self.save_call(), self._on_result, failure=self.save_error)
 
     def _on_result(self, result: object) -> None:
-        self.saving = False
-        self.save_button.setEnabled(saving_allowed())
+        self.end_save()
         self.fields.clear_messages()
         self.banner.clear()
         self.mark_clean()
         self.saved.emit(result)
         self.done(QDialog.DialogCode.Accepted)
-
-    def _on_error(self, error: Exception) -> None:
-        self.saving = False
-        self.save_button.setEnabled(saving_allowed())
-        if isinstance(error, ConflictError):
-            self.banner.show_message("error", f"Not saved. {error} Your text is still in the form.")
-        elif isinstance(error, ValidationError):
-            unplaced = self.fields.show_messages(error.fields)
-            self.banner.show_message(
-                "error",
-                "Not saved: " + "; ".join(unplaced.values())
-                if unplaced
-                else "Not saved: please correct the marked fields.",
-            )
-        else:
-            self.banner.show_message("error", f"Not saved. {user_message(error)}")
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            in_notes = isinstance(self.focusWidget(), QPlainTextEdit)
-            control = bool(event.modifiers() & Qt.KeyboardModifier.ControlModifier)
-            if control or not in_notes:
-                self.save()
-                return
-        super().keyPressEvent(event)
-
-    def reject(self) -> None:
-        if self.saving:
-            return
-        if self.is_modified() and not ask_to_discard(
-            self,
-            "Discard changes?",
-            "You have changes that are not saved. Close this window and discard them?",
-        ):
-            return
-        super().reject()
 
 
 def _columns() -> tuple[QHBoxLayout, QFormLayout, QFormLayout]:

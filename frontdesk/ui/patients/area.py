@@ -231,10 +231,12 @@ class PatientsArea(QWidget):
         return True
 
     def can_close(self) -> bool:
-        if self.editor is not None and self.editor.is_modified():
-            self.editor.raise_()
-            self.editor.reject()  # asks whether to discard
-            return False
+        editor = self.editor
+        if editor is not None and editor.has_unsaved_changes():
+            editor.raise_()
+            editor.reject()  # asks whether to discard
+            if editor.has_unsaved_changes():
+                return False
         return all(chart.close() for chart in list(self.charts.values()))
 
     # Searching ---------------------------------------------------------------------------

@@ -5,14 +5,12 @@ from __future__ import annotations
 from functools import partial
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QCloseEvent, QKeyEvent
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFrame,
     QHBoxLayout,
     QMessageBox,
-    QPushButton,
     QScrollArea,
     QVBoxLayout,
     QWidget,
@@ -27,13 +25,13 @@ from frontdesk.services.patients import (
     PatientData,
     PossibleDuplicatesError,
 )
-from frontdesk.ui.connection_monitor import PAUSED_REASON, follow_saving_gate, saving_allowed
 from frontdesk.ui.patients.duplicates import DuplicatesDialog
 from frontdesk.ui.patients.form_fields import FieldState, PatientFormFields, state_of
 from frontdesk.ui.runner import user_message
 from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.style import mark_primary
 from frontdesk.ui.widgets.form import Banner, plain_label
+from frontdesk.ui.widgets.saving_form import FormDialog
 
 LABELS = {
     "first_name": "first name",
@@ -52,7 +50,7 @@ LABELS = {
 }
 
 
-class PatientEditor(QDialog):
+class PatientEditor(FormDialog):
     """Create a chart (``patient=None``) or edit one.
 
     Enter saves; Esc cancels and asks first when something was typed. The service checks
@@ -64,6 +62,7 @@ class PatientEditor(QDialog):
 
     saved = Signal(object)  # PatientData
     open_chart_requested = Signal(int)
+    DISCARD_TEXT = "You have changes that are not saved. Close the form and discard them?"
 
     def __init__(
         self,
@@ -82,18 +81,16 @@ class PatientEditor(QDialog):
         )
         self.setWindowTitle(title)
         self.setAccessibleName("New patient" if patient is None else "Edit patient")
-        self.saving = False
         self.conflicted = False
         self._confirmed_birth_date: str | None = None
         self.age_question: QMessageBox | None = None
-        self.discard_question: QMessageBox | None = None
         self.duplicates: DuplicatesDialog | None = None
 
         self.banner = Banner()
         self.fields = PatientFormFields(screen)
         if patient is not None:
             self.fields.load(patient)
-        self._baseline = self.fields.state()
+        self.mark_clean()
 
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
@@ -113,10 +110,8 @@ class PatientEditor(QDialog):
         self.cancel_button.setToolTip("Close without saving (Esc)")
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
-        for button in (self.save_button, self.cancel_button):
-            button.setAutoDefault(False)
         # Paused while the practice server is unreachable; the typing stays in the form.
-        follow_saving_gate(self.save_button, lambda: self.saving)
+        self.follow_gate(self.save_button)
 
         self.last_change = plain_label("", "hint")
         if patient is not None:
@@ -142,20 +137,19 @@ class PatientEditor(QDialog):
 
     # Changes -----------------------------------------------------------------------------
 
-    def is_modified(self) -> bool:
-        return self.fields.state() != self._baseline
+    def snapshot(self) -> dict[str, FieldState]:
+        return self.fields.state()
 
     def changed_keys(self) -> list[str]:
         state = self.fields.state()
-        return [key for key in FORM_FIELDS if state[key] != self._baseline[key]]
+        before = self._baseline
+        assert isinstance(before, dict)
+        return [key for key in FORM_FIELDS if state[key] != before[key]]
 
     # Saving ------------------------------------------------------------------------------
 
     def save(self, *, allow_duplicates: bool = False) -> None:
-        if self.saving:
-            return
-        if not saving_allowed():  # Enter still reaches here while the button is disabled
-            self.banner.show_message("error", f"Not saved. {PAUSED_REASON}")
+        if self.save_refused():
             return
         unresolved = self.fields.unresolved_pickers()
         if unresolved:
@@ -182,33 +176,31 @@ class PatientEditor(QDialog):
                 self.version,
                 confirm_age=confirm_age,
             )
-        self.saving = True
-        self.save_button.setEnabled(False)
-        self.banner.show_message("info", "Saving…")
+        self.begin_save()
         self.screen.runner.run(call, self._on_result, failure=self._on_error)
 
     def _on_result(self, result: PatientData) -> None:
-        self.saving = False
-        self.save_button.setEnabled(saving_allowed())
+        self.end_save()
         self.fields.fields.clear_messages()
         self.banner.clear()
-        self._baseline = self.fields.state()
+        self.mark_clean()
         self.saved.emit(result)
         self.done(QDialog.DialogCode.Accepted)
 
     def _on_error(self, error: Exception) -> None:
-        self.saving = False
-        self.save_button.setEnabled(saving_allowed())
         if isinstance(error, AgeConfirmationNeeded):  # before ValidationError: it is one
+            self.end_save()
             self.banner.clear()
             self._ask_age(error.age)
         elif isinstance(error, PossibleDuplicatesError):
+            self.end_save()
             self.banner.clear()
             self._show_duplicates(error.candidates)
         elif isinstance(error, ValidationError | ConflictError):
+            self.end_save()
             self._show_rejected(error)
         else:
-            self.banner.show_message("error", f"Not saved. {user_message(error)}")
+            self.save_failed(user_message(error))
 
     def _show_rejected(self, error: ValidationError | ConflictError) -> None:
         if isinstance(error, ConflictError):
@@ -265,7 +257,7 @@ class PatientEditor(QDialog):
 
     def _open_existing(self, patient_id: int) -> None:
         # The person chose the existing chart: what was typed here is not wanted.
-        self._baseline = self.fields.state()
+        self.mark_clean()
         self.open_chart_requested.emit(patient_id)
         self.done(QDialog.DialogCode.Rejected)
 
@@ -288,6 +280,7 @@ class PatientEditor(QDialog):
         mine = self.fields.state()
         changed = self.changed_keys()
         before = self._baseline
+        assert isinstance(before, dict)
         their_state: dict[str, FieldState] = state_of(theirs)
         both = [
             key
@@ -297,7 +290,7 @@ class PatientEditor(QDialog):
         self.patient = theirs
         self.version = theirs.version
         self.fields.load(theirs)
-        self._baseline = self.fields.state()
+        self.mark_clean()
         self.fields.restore(mine, changed)
         self.conflicted = False
         when = theirs.updated_at.astimezone().strftime("%Y-%m-%d %H:%M")
@@ -310,58 +303,3 @@ class PatientEditor(QDialog):
             names = ", ".join(LABELS.get(key, key.replace("_", " ")) for key in both)
             text += f" You both changed: {names}; yours is shown."
         self.banner.show_message("info", text)
-
-    # Closing -----------------------------------------------------------------------------
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not (
-            event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
-        ):
-            focus = self.focusWidget()
-            if focus is self.cancel_button:
-                self.reject()
-            elif isinstance(focus, QPushButton) and focus is not self.save_button:
-                focus.click()  # "Add…" next to a physician box
-            else:
-                self.save()
-            return
-        super().keyPressEvent(event)
-
-    def reject(self) -> None:
-        if self.saving:
-            return
-        if self.is_modified():
-            self._ask_discard()
-            return
-        super().reject()
-
-    def closeEvent(self, event: QCloseEvent) -> None:
-        if self.saving or self.is_modified():
-            event.ignore()
-            if not self.saving:
-                self._ask_discard()
-            return
-        super().closeEvent(event)
-
-    def _ask_discard(self) -> None:
-        if self.discard_question is not None:
-            return
-        box = QMessageBox(self)
-        box.setIcon(QMessageBox.Icon.Question)
-        box.setWindowTitle("Discard changes?")
-        box.setTextFormat(Qt.TextFormat.PlainText)
-        box.setText("You have changes that are not saved. Close the form and discard them?")
-        discard = box.addButton("Discard changes", QMessageBox.ButtonRole.DestructiveRole)
-        keep = box.addButton("Keep editing", QMessageBox.ButtonRole.RejectRole)
-        box.setDefaultButton(keep)
-        box.setEscapeButton(keep)
-        self.discard_question = box
-
-        def answered() -> None:
-            self.discard_question = None
-            if box.clickedButton() is discard:
-                self._baseline = self.fields.state()
-                QDialog.reject(self)
-
-        box.finished.connect(answered)
-        box.open()

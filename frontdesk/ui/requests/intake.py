@@ -7,18 +7,16 @@ from datetime import date
 from functools import partial
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDialog,
     QFrame,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QListWidget,
     QListWidgetItem,
-    QMessageBox,
     QPushButton,
     QScrollArea,
     QSizePolicy,
@@ -28,7 +26,6 @@ from PySide6.QtWidgets import (
 
 from frontdesk.domain.contact import InvalidValue
 from frontdesk.domain.dates import parse_date
-from frontdesk.domain.errors import ConflictError, ValidationError
 from frontdesk.domain.history_vocab import BodyRegion, ImagingModality
 from frontdesk.domain.request_categories import RequestCategory
 from frontdesk.domain.request_states import Channel, RedFlag
@@ -40,14 +37,9 @@ from frontdesk.services.patients import (
     PossibleDuplicatesError,
 )
 from frontdesk.services.requests import IntakeForm, RequestData
-from frontdesk.ui.connection_monitor import (
-    follow_saving_gate,
-    refused_while_paused,
-    saving_allowed,
-)
 from frontdesk.ui.patients.duplicates import DuplicatesDialog
 from frontdesk.ui.patients.referrer_picker import ReferrerPicker
-from frontdesk.ui.runner import LatestOnly, user_message
+from frontdesk.ui.runner import LatestOnly
 from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.style import ERROR_BACKGROUND, ERROR_INK, mark_primary
 from frontdesk.ui.widgets.form import (
@@ -59,6 +51,7 @@ from frontdesk.ui.widgets.form import (
     multiline_edit,
     plain_label,
 )
+from frontdesk.ui.widgets.saving_form import FormDialog
 
 LOOKUP_DELAY_MS = 150
 MAX_MATCHES = 8
@@ -131,11 +124,13 @@ class RedFlagPanel(QGroupBox):
         self.ticked_changed.emit(any_ticked)
 
 
-class IntakeDialog(QDialog):
+class IntakeDialog(FormDialog):
     """``saved(RequestData)`` fires once the request is stored; the dialog then closes."""
 
     saved = Signal(object)
     open_chart_requested = Signal(int)
+    DISCARD_TITLE = "Discard this request?"
+    DISCARD_TEXT = "The request is not saved. Discard what was typed?"
 
     def __init__(self, screen: ScreenContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -143,10 +138,8 @@ class IntakeDialog(QDialog):
         self.setWindowTitle("New consultation request")
         self.setAccessibleName("New consultation request")
         self.setStyleSheet(INTAKE_STYLE)
-        self.saving = False
         self.linked: PatientSummary | None = None
         self.duplicates: DuplicatesDialog | None = None
-        self.discard_question: QMessageBox | None = None
         self.fields = FormFields()
         self.banner = Banner()
 
@@ -299,7 +292,7 @@ class IntakeDialog(QDialog):
         self.save_button.setDefault(True)
         self.save_button.clicked.connect(self.save)
         # Paused while the practice server is unreachable; the typing stays in the form.
-        follow_saving_gate(self.save_button, lambda: self.saving)
+        self.follow_gate(self.save_button)
         cancel = QPushButton("Cancel")
         cancel.setToolTip("Close without saving (Esc)")
         cancel.clicked.connect(self.reject)
@@ -332,7 +325,7 @@ class IntakeDialog(QDialog):
         self._timer.timeout.connect(self._look_up)
         for edit in (self.last_name, self.first_name, self.date_of_birth):
             edit.textEdited.connect(self._typed)
-        self._baseline = self.snapshot()
+        self.mark_clean()
         self.resize(1160, 780)
         self.last_name.setFocus()
         screen.runner.run(
@@ -458,20 +451,15 @@ class IntakeDialog(QDialog):
     def snapshot(self) -> IntakeForm:
         return self.form()
 
-    def has_changes(self) -> bool:
-        return self.snapshot() != self._baseline
-
     def save(self, *, allow_duplicates: bool = False) -> None:
-        if self.saving or refused_while_paused(self.banner):
+        if self.save_refused():
             return
         if self.referrer.is_unresolved():
             self.fields.show_messages(
                 {"referrer_id": "pick the physician from the list, or Add… them"}
             )
             return
-        self.saving = True
-        self.save_button.setEnabled(False)
-        self.banner.clear()
+        self.begin_save()
         call = partial(
             requests.create_request,
             self.screen.services,
@@ -481,24 +469,19 @@ class IntakeDialog(QDialog):
         self.screen.runner.run(call, self._saved, failure=self._failed)
 
     def _saved(self, result: RequestData) -> None:
-        self.saving = False
-        self.save_button.setEnabled(saving_allowed())
-        self._baseline = self.snapshot()
+        self.end_save()
+        self.banner.clear()
+        self.mark_clean()
         self.saved.emit(result)
         self.accept()
 
     def _failed(self, error: Exception) -> None:
-        self.saving = False
-        self.save_button.setEnabled(saving_allowed())
         if isinstance(error, PossibleDuplicatesError):
+            self.end_save()
+            self.banner.clear()
             self._show_duplicates(error.candidates)
-        elif isinstance(error, ValidationError | ConflictError):
-            fields = error.fields if isinstance(error, ValidationError) else {}
-            unplaced = self.fields.show_messages(fields)
-            text = "; ".join(unplaced.values()) if unplaced else "please correct the marked fields."
-            self.banner.show_message("error", f"Not saved: {text}")
         else:
-            self.banner.show_message("error", f"Not saved. {user_message(error)}")
+            self.save_error(error)
 
     def _show_duplicates(self, candidates: tuple[DuplicateCandidate, ...]) -> None:
         form = PatientForm(
@@ -522,14 +505,7 @@ class IntakeDialog(QDialog):
             self.link(chosen)
             self.save()
 
-    # Closing -----------------------------------------------------------------------------
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        # A paused (disabled) default button ignores Enter; Enter still says why it waits.
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not saving_allowed():
-            self.save()
-            return
-        super().keyPressEvent(event)
+    # Keys --------------------------------------------------------------------------------
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if (
@@ -543,37 +519,6 @@ class IntakeDialog(QDialog):
                 self._link_item(item)
             return True
         return super().eventFilter(watched, event)
-
-    def reject(self) -> None:
-        if self.has_changes() and self.discard_question is None:
-            box = QMessageBox(self)
-            box.setIcon(QMessageBox.Icon.Question)
-            box.setWindowTitle("Discard this request?")
-            box.setText("The request is not saved. Discard what was typed?")
-            discard = box.addButton("Discard", QMessageBox.ButtonRole.DestructiveRole)
-            keep = box.addButton("Keep typing", QMessageBox.ButtonRole.RejectRole)
-            box.setDefaultButton(keep)
-            box.setEscapeButton(keep)
-            self.discard_question = box
-
-            def answered() -> None:
-                self.discard_question = None
-                if box.clickedButton() is discard:
-                    self._baseline = self.snapshot()
-                    super(IntakeDialog, self).reject()
-
-            box.finished.connect(answered)
-            box.open()
-            return
-        if self.discard_question is None:
-            super().reject()
-
-    def closeEvent(self, event: QCloseEvent) -> None:
-        if self.has_changes():
-            event.ignore()
-            self.reject()
-            return
-        super().closeEvent(event)
 
 
 def _wrap(layout: QHBoxLayout | QVBoxLayout) -> QWidget:

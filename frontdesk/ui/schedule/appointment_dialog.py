@@ -44,12 +44,12 @@ from frontdesk.ui.widgets.form import (
     Banner,
     FormFields,
     add_form_row,
-    ask_to_discard,
     form_layout,
     line_edit,
     multiline_edit,
     plain_label,
 )
+from frontdesk.ui.widgets.saving_form import FormDialog, is_enter
 
 # The button for each status the appointment may move to (cancelling has its own dialog).
 STATUS_BUTTONS = {
@@ -91,7 +91,7 @@ def status_text(item: AppointmentData) -> str:
     return text
 
 
-class AppointmentDialog(QDialog):
+class AppointmentDialog(FormDialog):
     """``changed(AppointmentData)`` fires after every change made here.
 
     ``open_chart_requested(patient_id)``: a screen that keeps chart windows opens it; with
@@ -101,6 +101,7 @@ class AppointmentDialog(QDialog):
     changed = Signal(object)
     loaded = Signal(object)  # AppointmentDetail
     open_chart_requested = Signal(int)
+    DISCARD_TEXT = "The reason or notes are changed but not saved. Close and discard them?"
 
     def __init__(
         self, screen: ScreenContext, appointment_id: int, parent: QWidget | None = None
@@ -110,9 +111,7 @@ class AppointmentDialog(QDialog):
         self.appointment_id = appointment_id
         self.detail: AppointmentDetail | None = None
         self.zone: tzinfo | None = None
-        self.saving = False
         self.details_version: int | None = None
-        self._details_baseline = ("", "")
         self._pending_details: tuple[str, str] | None = None
         self.status_buttons: dict[AppointmentStatus, QPushButton] = {}
         self.child_dialog: QDialog | None = None
@@ -262,9 +261,9 @@ class AppointmentDialog(QDialog):
         )
         # Someone's typing survives a refresh; their save is then checked against the
         # version they started from, so a newer save elsewhere is never silently overwritten.
-        if not self.details_modified():
+        if not self.has_unsaved_changes():
             self.take_their_details()
-        elif (item.reason, item.notes) == self._details_baseline:
+        elif _details(item.reason, item.notes) == self._baseline:
             # Only the status or time changed since the typing began: no conflict to flag.
             self.details_version = item.version
         self.history.clear()
@@ -284,7 +283,7 @@ class AppointmentDialog(QDialog):
         item = self.detail.appointment
         self.reason.setText(item.reason)
         self.notes.setPlainText(item.notes)
-        self._details_baseline = (item.reason, item.notes)
+        self.mark_clean()
         self.details_version = item.version
         self.fields.clear_messages()
 
@@ -342,7 +341,7 @@ class AppointmentDialog(QDialog):
         self._update_actions()
         if self._pending_details is not None:
             # What was saved is what is stored now: the reload may fill the fields again.
-            self._details_baseline = self._pending_details
+            self._baseline = _details(*self._pending_details)
             self._pending_details = None
         assert isinstance(result, AppointmentData)
         self.banner.show_message("success", done_text)
@@ -390,12 +389,14 @@ class AppointmentDialog(QDialog):
         )
         self._run_change(call, f"Marked {status.label.lower()}.")
 
-    def details_modified(self) -> bool:
-        current = (self.reason.text().strip(), self.notes.toPlainText().strip())
-        return current != tuple(text.strip() for text in self._details_baseline)
+    def snapshot(self) -> tuple[str, str]:
+        return _details(self.reason.text(), self.notes.toPlainText())
+
+    def save(self) -> None:
+        self.save_details()
 
     def save_details(self) -> None:
-        if self.detail is None or self.saving or refused_while_paused(self.banner):
+        if self.detail is None or self.save_refused():
             return
         self.fields.clear_messages()
         reason, notes = self.reason.text(), self.notes.toPlainText()
@@ -539,23 +540,13 @@ class AppointmentDialog(QDialog):
     # Keys and closing --------------------------------------------------------------------
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            in_notes = isinstance(self.focusWidget(), QPlainTextEdit)
-            control = bool(event.modifiers() & Qt.KeyboardModifier.ControlModifier)
-            if self.details_modified() and (control or not in_notes):
-                self.save_details()
-                return
-            if not in_notes:
-                return  # Enter never closes the window by accident.
+        in_notes = isinstance(self.focusWidget(), QPlainTextEdit)
+        if is_enter(event) and not in_notes and not self.has_unsaved_changes():
+            event.accept()  # nothing to save, and Enter never closes the window by accident
+            return
         super().keyPressEvent(event)
 
-    def reject(self) -> None:
-        if self.saving:
-            return
-        if self.details_modified() and not ask_to_discard(
-            self,
-            "Discard changes?",
-            "The reason or notes are changed but not saved. Close and discard them?",
-        ):
-            return
-        super().reject()
+
+def _details(reason: str, notes: str) -> tuple[str, str]:
+    """The reason and notes as they compare: surrounding blanks are not a change."""
+    return reason.strip(), notes.strip()

@@ -7,19 +7,18 @@ from datetime import datetime
 from functools import partial
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QHBoxLayout,
-    QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
-from frontdesk.domain.errors import ConflictError, SlotTakenError, ValidationError
+from frontdesk.domain.errors import SlotTakenError
 from frontdesk.domain.scheduling import format_clock
 from frontdesk.services import patients, requests, scheduling
 from frontdesk.services.context import ServiceContext
@@ -27,11 +26,9 @@ from frontdesk.services.patients import PatientSummary
 from frontdesk.services.scheduling import AppointmentData, BookingForm, OutsideAvailabilityError
 from frontdesk.ui.connection_monitor import (
     follow_saving_gate,
-    refused_while_paused,
     saving_allowed,
 )
 from frontdesk.ui.patients.display import birth_date_text
-from frontdesk.ui.runner import user_message
 from frontdesk.ui.schedule.dialog_fields import (
     Choices,
     clock_edit,
@@ -56,12 +53,12 @@ from frontdesk.ui.widgets.form import (
     Banner,
     FormFields,
     add_form_row,
-    ask_to_discard,
     form_layout,
     line_edit,
     multiline_edit,
     plain_label,
 )
+from frontdesk.ui.widgets.saving_form import FormDialog
 
 AS_SCHEDULED = "Where the provider works then"
 
@@ -97,10 +94,14 @@ def _read_opening(
     return _Opening(load_choices(context), patient, request)
 
 
-class BookDialog(QDialog):
+class BookDialog(FormDialog):
     """``booked(AppointmentData)`` fires once the appointment is stored; the dialog closes."""
 
     booked = Signal(object)
+    NOT_DONE = "Not booked"
+    BUSY = "Booking…"
+    DISCARD_TITLE = "Discard this booking?"
+    DISCARD_TEXT = "The appointment is not booked. Close this window and discard what was typed?"
 
     def __init__(
         self,
@@ -124,7 +125,6 @@ class BookDialog(QDialog):
         self._provider_id = provider_id
         self._location_id = location_id
         self._type_id = type_id
-        self.saving = False
         self.end_touched = False
         self.location_touched = location_id is not None
         self.picker: QDialog | None = None
@@ -229,6 +229,7 @@ class BookDialog(QDialog):
         buttons.addStretch(1)
         buttons.addWidget(cancel)
         buttons.addWidget(self.book_button)
+        self.save_button = self.book_button
 
         layout = QVBoxLayout(self)
         layout.addWidget(plain_label("Book an appointment", "sectionTitle"))
@@ -237,7 +238,6 @@ class BookDialog(QDialog):
         layout.addStretch(1)
         layout.addLayout(buttons)
         QShortcut(QKeySequence("Ctrl+S"), self).activated.connect(self.save)
-        self._baseline: tuple[Any, ...] | None = None
         self.resize(620, 560)
         self.banner.show_message("info", "Opening…")
         screen.runner.run(
@@ -283,7 +283,7 @@ class BookDialog(QDialog):
                 "Nothing can be booked yet: an administrator adds providers and appointment "
                 "types in Admin first.",
             )
-        self._baseline = self.snapshot()
+        self.mark_clean()
         first: QWidget = self.patient_button if self.patient_id is None else self.type_combo
         if self._start is None and self.patient_id is not None:
             first = self.date
@@ -388,9 +388,6 @@ class BookDialog(QDialog):
             self.notes_edit.toPlainText().strip(),
         )
 
-    def has_changes(self) -> bool:
-        return self._baseline is not None and self.snapshot() != self._baseline
-
     def booking_form(self, *, allow_outside_availability: bool = False) -> BookingForm | None:
         """The form as the service takes it, or None after showing what is missing."""
         assert self.choices is not None
@@ -429,32 +426,28 @@ class BookDialog(QDialog):
         )
 
     def save(self, *, allow_outside_availability: bool = False) -> None:
-        if self.saving or refused_while_paused(self.banner):
+        if self.save_refused():
             return
         if self.choices is None:
             return
         form = self.booking_form(allow_outside_availability=allow_outside_availability)
         if form is None:
             return
-        self.saving = True
-        self.book_button.setEnabled(False)
+        self.begin_save()
         self.fields.clear_messages()
-        self.banner.show_message("info", "Booking…")
         call = partial(scheduling.book, self.screen.services, form)
         self.screen.runner.run(call, self._saved, failure=self._failed)
 
     def _saved(self, result: AppointmentData) -> None:
-        self.saving = False
-        self.book_button.setEnabled(saving_allowed())
+        self.end_save()
         self.banner.clear()
-        self._baseline = self.snapshot()
+        self.mark_clean()
         self.booked.emit(result)
         self.accept()
 
     def _failed(self, error: Exception) -> None:
-        self.saving = False
-        self.book_button.setEnabled(saving_allowed())
         if isinstance(error, OutsideAvailabilityError):
+            self.end_save()
             self.banner.clear()
             if confirm(self, "Book as an overbook?", str(error)):
                 self.save(allow_outside_availability=True)
@@ -463,18 +456,14 @@ class BookDialog(QDialog):
                     "info", "Not booked. Choose a time inside the provider's hours."
                 )
         elif isinstance(error, SlotTakenError):
+            self.end_save()
             self.banner.show_message(
                 "error",
                 f"Not booked. {sentence(str(error))}",
                 ("Find the next free time", self.find_next_free),
             )
-        elif isinstance(error, ValidationError | ConflictError):
-            fields = error.fields if isinstance(error, ValidationError) else {}
-            unplaced = self.fields.show_messages(fields)
-            text = "; ".join(unplaced.values()) if unplaced else "please correct the marked fields."
-            self.banner.show_message("error", f"Not booked: {text}")
         else:
-            self.banner.show_message("error", f"Not booked. {user_message(error)}")
+            self.save_error(error)
 
     def find_next_free(self) -> QDialog:
         """The time went: look for the next free one with the same type and provider."""
@@ -496,28 +485,6 @@ class BookDialog(QDialog):
         return finder
 
     def _booked_elsewhere(self, data: AppointmentData) -> None:
-        self._baseline = self.snapshot()
+        self.mark_clean()
         self.booked.emit(data)
         self.accept()
-
-    # Keys and closing --------------------------------------------------------------------
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            in_notes = isinstance(self.focusWidget(), QPlainTextEdit)
-            control = bool(event.modifiers() & Qt.KeyboardModifier.ControlModifier)
-            if control or not in_notes:
-                self.save()
-                return
-        super().keyPressEvent(event)
-
-    def reject(self) -> None:
-        if self.saving:
-            return
-        if self.has_changes() and not ask_to_discard(
-            self,
-            "Discard this booking?",
-            "The appointment is not booked. Close this window and discard what was typed?",
-        ):
-            return
-        super().reject()

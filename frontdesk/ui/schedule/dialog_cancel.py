@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from functools import partial
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
-    QDialog,
     QHBoxLayout,
     QPushButton,
     QRadioButton,
@@ -20,28 +18,27 @@ from frontdesk.domain.errors import ValidationError
 from frontdesk.domain.scheduling import CancelledBy
 from frontdesk.services import scheduling
 from frontdesk.services.scheduling import AppointmentData
-from frontdesk.ui.connection_monitor import (
-    follow_saving_gate,
-    refused_while_paused,
-    saving_allowed,
-)
 from frontdesk.ui.runner import user_message
 from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.widgets.form import (
     Banner,
     FormFields,
     add_form_row,
-    ask_to_discard,
     form_layout,
     line_edit,
     plain_label,
 )
+from frontdesk.ui.widgets.saving_form import FormDialog
 
 
-class CancelAppointmentDialog(QDialog):
+class CancelAppointmentDialog(FormDialog):
     """``cancelled(AppointmentData)`` fires once the cancellation is stored."""
 
     cancelled = Signal(object)
+    NOT_DONE = "Not cancelled"
+    BUSY = "Cancelling…"
+    DISCARD_TITLE = "Keep the appointment?"
+    DISCARD_TEXT = "Close without cancelling and discard the reason?"
 
     def __init__(
         self,
@@ -53,7 +50,6 @@ class CancelAppointmentDialog(QDialog):
         super().__init__(parent)
         self.screen = screen
         self.appointment = appointment
-        self.saving = False
         self.setWindowTitle("Cancel the appointment")
         self.setAccessibleName("Cancel the appointment")
         self.fields = FormFields()
@@ -81,7 +77,7 @@ class CancelAppointmentDialog(QDialog):
         self.confirm_button.setToolTip("Cancel it and free the time (Enter)")
         self.confirm_button.setDefault(True)
         self.confirm_button.clicked.connect(self.save)
-        follow_saving_gate(self.confirm_button, lambda: self.saving)
+        self.follow_gate(self.confirm_button)
         keep = QPushButton("&Keep it")
         keep.setToolTip("Close without cancelling (Esc)")
         keep.setAutoDefault(False)
@@ -100,15 +96,19 @@ class CancelAppointmentDialog(QDialog):
         layout.addLayout(form)
         layout.addLayout(buttons)
         self.reason.setFocus()
+        self.mark_clean()
 
     def chosen_by(self) -> CancelledBy:
         return CancelledBy.PRACTICE if self.by_practice.isChecked() else CancelledBy.PATIENT
 
+    def snapshot(self) -> str:
+        # The reason is what was typed; who cancelled is one click to redo.
+        return self.reason.text().strip()
+
     def save(self) -> None:
-        if self.saving or refused_while_paused(self.banner):
+        if self.save_refused():
             return
-        self.saving = True
-        self.confirm_button.setEnabled(False)
+        self.begin_save()
         self.fields.clear_messages()
         call = partial(
             scheduling.cancel,
@@ -121,35 +121,17 @@ class CancelAppointmentDialog(QDialog):
         self.screen.runner.run(call, self._saved, failure=self._failed)
 
     def _saved(self, result: object) -> None:
-        self.saving = False
-        self.confirm_button.setEnabled(saving_allowed())
+        self.end_save()
         self.banner.clear()
         self.reason.clear()
+        self.mark_clean()
         self.cancelled.emit(result)
         self.accept()
 
     def _failed(self, error: Exception) -> None:
-        self.saving = False
-        self.confirm_button.setEnabled(saving_allowed())
         if isinstance(error, ValidationError):
-            unplaced = self.fields.show_messages(error.fields)
-            text = "; ".join(unplaced.values()) if unplaced else "please correct the marked fields."
-            self.banner.show_message("error", f"Not cancelled: {text}")
+            self.end_save()
+            self.show_refusal(error)
         else:
             # A conflict reads the same as any refusal: someone changed it first.
-            self.banner.show_message("error", f"Not cancelled. {user_message(error)}")
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            self.save()
-            return
-        super().keyPressEvent(event)
-
-    def reject(self) -> None:
-        if self.saving:
-            return
-        if self.reason.text().strip() and not ask_to_discard(
-            self, "Keep the appointment?", "Close without cancelling and discard the reason?"
-        ):
-            return
-        super().reject()
+            self.save_failed(user_message(error))

@@ -5,11 +5,9 @@ from __future__ import annotations
 from functools import partial
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
     QHBoxLayout,
     QPushButton,
     QVBoxLayout,
@@ -22,7 +20,6 @@ from frontdesk.services import scheduling
 from frontdesk.services.scheduling import AppointmentData, OutsideAvailabilityError
 from frontdesk.ui.connection_monitor import (
     follow_saving_gate,
-    refused_while_paused,
     saving_allowed,
 )
 from frontdesk.ui.runner import user_message
@@ -49,17 +46,21 @@ from frontdesk.ui.widgets.form import (
     Banner,
     FormFields,
     add_form_row,
-    ask_to_discard,
     form_layout,
     line_edit,
     plain_label,
 )
+from frontdesk.ui.widgets.saving_form import FormDialog
 
 
-class RescheduleDialog(QDialog):
+class RescheduleDialog(FormDialog):
     """``moved(AppointmentData)`` fires once the appointment is at its new time."""
 
     moved = Signal(object)
+    NOT_DONE = "Not moved"
+    BUSY = "Moving…"
+    DISCARD_TITLE = "Discard the new time?"
+    DISCARD_TEXT = "The appointment is not moved. Discard the changes?"
 
     def __init__(
         self, screen: ScreenContext, appointment: AppointmentData, parent: QWidget | None = None
@@ -68,7 +69,6 @@ class RescheduleDialog(QDialog):
         self.screen = screen
         self.appointment = appointment
         self.choices: Choices | None = None
-        self.saving = False
         self.end_touched = False
         self.setWindowTitle("Reschedule")
         self.setAccessibleName("Reschedule the appointment")
@@ -120,13 +120,13 @@ class RescheduleDialog(QDialog):
         buttons.addStretch(1)
         buttons.addWidget(cancel)
         buttons.addWidget(self.move_button)
+        self.save_button = self.move_button
         layout = QVBoxLayout(self)
         layout.addWidget(plain_label("Reschedule the appointment", "sectionTitle"))
         layout.addWidget(self.banner)
         layout.addLayout(form)
         layout.addStretch(1)
         layout.addLayout(buttons)
-        self._baseline: tuple[Any, ...] | None = None
         screen.runner.run(
             partial(load_choices, screen.services),
             self._opened,
@@ -151,7 +151,7 @@ class RescheduleDialog(QDialog):
         self.start_edit.setText(format_clock(start))
         self._start_typed("")
         self.move_button.setEnabled(saving_allowed())
-        self._baseline = self.snapshot()
+        self.mark_clean()
         self.date.setFocus()
 
     def _start_typed(self, _text: str) -> None:
@@ -172,11 +172,8 @@ class RescheduleDialog(QDialog):
             self.note.text().strip(),
         )
 
-    def has_changes(self) -> bool:
-        return self._baseline is not None and self.snapshot() != self._baseline
-
     def save(self, *, allow_outside_availability: bool = False) -> None:
-        if self.saving or refused_while_paused(self.banner) or self.choices is None:
+        if self.save_refused() or self.choices is None:
             return
         start, why_start = parse_minutes(self.start_edit.text())
         end, why_end = parse_minutes(self.end_edit.text()) if self.end_edit.text() else (None, "")
@@ -186,10 +183,8 @@ class RescheduleDialog(QDialog):
             self.banner.show_message("error", "Not moved: please correct the marked fields.")
             return
         day, zone = date_of(self.date), self.choices.zone
-        self.saving = True
-        self.move_button.setEnabled(False)
+        self.begin_save()
         self.fields.clear_messages()
-        self.banner.show_message("info", "Moving…")
         call = partial(
             scheduling.reschedule,
             self.screen.services,
@@ -205,42 +200,25 @@ class RescheduleDialog(QDialog):
         self.screen.runner.run(call, self._saved, failure=self._failed)
 
     def _saved(self, result: object) -> None:
-        self.saving = False
-        self.move_button.setEnabled(saving_allowed())
+        self.end_save()
         self.banner.clear()
-        self._baseline = self.snapshot()
+        self.mark_clean()
         self.moved.emit(result)
         self.accept()
 
     def _failed(self, error: Exception) -> None:
-        self.saving = False
-        self.move_button.setEnabled(saving_allowed())
         if isinstance(error, OutsideAvailabilityError):
+            self.end_save()
             self.banner.clear()
             if confirm(self, "Move as an overbook?", str(error)):
                 self.save(allow_outside_availability=True)
             else:
                 self.banner.show_message("info", "Not moved. Choose a time inside the hours.")
         elif isinstance(error, SlotTakenError):
+            self.end_save()
             self.banner.show_message("error", f"Not moved. {sentence(str(error))}")
         elif isinstance(error, ValidationError):
-            unplaced = self.fields.show_messages(error.fields)
-            text = "; ".join(unplaced.values()) if unplaced else "please correct the marked fields."
-            self.banner.show_message("error", f"Not moved: {text}")
+            self.end_save()
+            self.show_refusal(error)
         else:
-            self.banner.show_message("error", f"Not moved. {user_message(error)}")
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            self.save()
-            return
-        super().keyPressEvent(event)
-
-    def reject(self) -> None:
-        if self.saving:
-            return
-        if self.has_changes() and not ask_to_discard(
-            self, "Discard the new time?", "The appointment is not moved. Discard the changes?"
-        ):
-            return
-        super().reject()
+            self.save_failed(user_message(error))

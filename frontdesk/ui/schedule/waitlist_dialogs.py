@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QMessageBox,
-    QPlainTextEdit,
     QPushButton,
     QScrollArea,
     QTableView,
@@ -31,7 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from frontdesk.domain.errors import ConflictError, SlotTakenError, ValidationError
+from frontdesk.domain.errors import SlotTakenError
 from frontdesk.domain.scheduling import (
     AppointmentStatus,
     WaitlistUrgency,
@@ -56,13 +55,13 @@ from frontdesk.ui.widgets.form import (
     Banner,
     FormFields,
     add_form_row,
-    ask_to_discard,
     form_layout,
     line_edit,
     multiline_edit,
     plain_label,
 )
 from frontdesk.ui.widgets.plain_text import plain_tooltip
+from frontdesk.ui.widgets.saving_form import FormDialog
 
 NO_APPOINTMENT = "None (a new appointment is booked)"
 # A column sized to its contents stops at this width; the tooltip has the rest.
@@ -287,7 +286,7 @@ def _select_data(combo: QComboBox, value: object) -> None:
     combo.setCurrentIndex(max(0, index))
 
 
-class AddToWaitlistDialog(QDialog):
+class AddToWaitlistDialog(FormDialog):
     """Put a patient on the waitlist. ``saved(WaitlistEntryData)`` fires once it is stored.
 
     Enter saves (Ctrl+Enter in the note), Esc asks before discarding what was typed, and the
@@ -297,6 +296,8 @@ class AddToWaitlistDialog(QDialog):
     saved = Signal(object)
     loaded = Signal()
     TITLE = "Add to the waitlist"
+    DISCARD_TEXT = "The waitlist entry is not saved. Close this window and discard it?"
+    KEPT = "What you typed is still here."
 
     def __init__(
         self,
@@ -317,7 +318,6 @@ class AddToWaitlistDialog(QDialog):
         self.request_id = request_id
         self._wanted = {"type": type_id, "provider": provider_id, "appointment": appointment_id}
         self.choices: WaitlistChoices | None = None
-        self.saving = False
         self.picker: QDialog | None = None
         self.fields = FormFields()
         self.banner = Banner()
@@ -402,7 +402,7 @@ class AddToWaitlistDialog(QDialog):
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setToolTip("Cancel (Esc)")
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
-        follow_saving_gate(self.save_button, lambda: self.saving)
+        self.follow_gate(self.save_button)
 
         # The form scrolls inside a short screen (150% scaling on a laptop); the banner and
         # the buttons stay in view.
@@ -422,7 +422,6 @@ class AddToWaitlistDialog(QDialog):
         layout.addWidget(self.buttons)
         self.setMinimumWidth(520)
         self._fit_to_screen(content)
-        self._baseline: object = None
         self.save_button.setEnabled(False)
         self.banner.show_message("info", "Loading…")
         self.screen.runner.run(
@@ -538,70 +537,24 @@ class AddToWaitlistDialog(QDialog):
     def snapshot(self) -> object:
         return self.form()
 
-    def mark_clean(self) -> None:
-        self._baseline = self.snapshot()
-
-    def is_modified(self) -> bool:
-        return self._baseline is not None and self.snapshot() != self._baseline
-
     def save_call(self, form: WaitlistForm) -> Callable[[], Any]:
         return partial(waitlist.add_to_waitlist, self.screen.services, form)
 
     def save(self) -> None:
-        if self.saving or self.choices is None or refused_while_paused(self.banner):
+        if self.choices is None or self.save_refused():
             return
-        self.saving = True
-        self.save_button.setEnabled(False)
-        self.banner.show_message("info", "Saving…")
-        self.screen.runner.run(self.save_call(self.form()), self._on_result, failure=self._on_error)
+        self.begin_save()
+        self.screen.runner.run(
+            self.save_call(self.form()), self._on_result, failure=self.save_error
+        )
 
     def _on_result(self, result: Any) -> None:
-        self.saving = False
-        self.save_button.setEnabled(saving_allowed())
+        self.end_save()
         self.fields.clear_messages()
         self.banner.clear()
         self.mark_clean()
         self.saved.emit(result)
         self.done(QDialog.DialogCode.Accepted)
-
-    def _on_error(self, error: Exception) -> None:
-        self.saving = False
-        self.save_button.setEnabled(saving_allowed())
-        if isinstance(error, ConflictError):
-            self.banner.show_message("error", f"Not saved. {error} What you typed is still here.")
-        elif isinstance(error, ValidationError):
-            unplaced = self.fields.show_messages(error.fields)
-            self.banner.show_message(
-                "error",
-                "Not saved: " + "; ".join(unplaced.values())
-                if unplaced
-                else "Not saved: please correct the marked fields.",
-            )
-        else:
-            self.banner.show_message("error", f"Not saved. {user_message(error)}")
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            in_note = isinstance(self.focusWidget(), QPlainTextEdit)
-            control = bool(event.modifiers() & Qt.KeyboardModifier.ControlModifier)
-            if control or not in_note:
-                self.save()
-                return
-        super().keyPressEvent(event)
-
-    def reject(self) -> None:
-        if self.saving:
-            return
-        if self.is_modified() and not self.confirm_discard():
-            return
-        super().reject()
-
-    def confirm_discard(self) -> bool:
-        return ask_to_discard(
-            self,
-            "Discard changes?",
-            "The waitlist entry is not saved. Close this window and discard it?",
-        )
 
 
 class EditWaitlistDialog(AddToWaitlistDialog):

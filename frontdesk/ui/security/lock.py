@@ -13,8 +13,8 @@ from collections.abc import Callable
 from functools import partial
 
 import shiboken6
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtCore import QEvent, QKeyCombination, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QFrame,
@@ -35,6 +35,7 @@ from frontdesk.ui.main_window import MainWindow
 from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.security.sign_in import SignInForm
 from frontdesk.ui.widgets.form import plain_label
+from frontdesk.ui.widgets.saving_form import SavingForm
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +55,7 @@ TRANSIENT_WINDOWS = frozenset(
     {Qt.WindowType.Popup, Qt.WindowType.ToolTip, Qt.WindowType.SplashScreen}
 )
 SETTINGS_TABLES = frozenset({"settings"})
+LOCK_KEYS = QKeyCombination(Qt.KeyboardModifier.ControlModifier, Qt.Key.Key_L)
 
 OpenWindow = Callable[[ScreenContext], MainWindow]
 
@@ -207,7 +209,7 @@ class WorkstationLock(QObject):
 
     def _add_account_menu(self, window: MainWindow) -> None:
         self.lock_action = QAction("&Lock now", window)
-        self.lock_action.setShortcut(QKeySequence("Ctrl+L"))
+        self.lock_action.setShortcut(QKeySequence(LOCK_KEYS))
         # Ctrl+L works from a chart window or a form too, not only the main window.
         self.lock_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
         self.lock_action.setToolTip("Hide everything until you sign in again (Ctrl+L)")
@@ -297,12 +299,28 @@ class WorkstationLock(QObject):
         kind = event.type()
         if kind in ACTIVITY_EVENTS:
             self._last_activity = time.monotonic()
+            if kind == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
+                return self._lock_key(event)
         elif self.is_locked:
             if kind == QEvent.Type.Show and isinstance(watched, QWidget):
                 self._hide_if_late(watched)
             elif kind == QEvent.Type.Close and watched is self.window:
                 return self._refuse_close_with_edits(event)
         return False
+
+    def _lock_key(self, event: QKeyEvent) -> bool:
+        """Ctrl+L locks from any window, any dialog and any field.
+
+        The menu's shortcut alone misses while a modal dialog is open (Qt gives no window
+        shortcut to a window a modal dialog blocks, even an application-wide one), so the
+        intake form's First name would take the key and the next password typed.
+        """
+        if self.is_locked or self.window is None or not _alive(self.window):
+            return False
+        if QKeyCombination(event.modifiers(), Qt.Key(event.key())) != LOCK_KEYS:
+            return False
+        self.lock()
+        return True
 
     # Locking -----------------------------------------------------------------------------------
 
@@ -425,14 +443,9 @@ class WorkstationLock(QObject):
                 if id(widget) in seen:
                     continue
                 seen.add(id(widget))
-                check = getattr(widget, "is_modified", None)
-                if not callable(check) or id(widget.window()) not in windows:
+                if not isinstance(widget, SavingForm) or id(widget.window()) not in windows:
                     continue
-                try:
-                    modified = bool(check())
-                except RuntimeError:  # a form half torn down
-                    continue
-                if modified:
+                if widget.has_unsaved_changes():
                     names.append(self._form_name(widget))
         return names
 

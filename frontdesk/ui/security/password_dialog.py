@@ -6,8 +6,7 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -18,11 +17,6 @@ from PySide6.QtWidgets import (
 from frontdesk.domain.errors import ConflictError, ValidationError
 from frontdesk.services import users
 from frontdesk.services.users import UserData
-from frontdesk.ui.connection_monitor import (
-    follow_saving_gate,
-    refused_while_paused,
-    saving_allowed,
-)
 from frontdesk.ui.runner import user_message
 from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.security.account_fields import PasswordPair, password_edit
@@ -31,23 +25,24 @@ from frontdesk.ui.widgets.form import (
     Banner,
     FormFields,
     add_form_row,
-    ask_to_discard,
     form_layout,
     plain_label,
 )
+from frontdesk.ui.widgets.saving_form import FormDialog
 
 
-class PasswordDialog(QDialog):
+class PasswordDialog(FormDialog):
     """A small form that sets a password: Enter saves, Esc asks before dropping typed text."""
 
     saved = Signal(object)
+    DISCARD_TITLE = "Discard the new password?"
+    DISCARD_TEXT = "The password was not changed. Close this window anyway?"
 
     def __init__(
         self, screen: ScreenContext, title: str, intro: str, parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
         self.screen = screen
-        self.saving = False
         self.setWindowTitle(title)
         self.setAccessibleName(title)
         self.fields = FormFields()
@@ -64,7 +59,7 @@ class PasswordDialog(QDialog):
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
         # Paused while the practice server is unreachable; the typing stays in the form.
-        follow_saving_gate(self.save_button, lambda: self.saving)
+        self.follow_gate(self.save_button)
         layout = QVBoxLayout(self)
         layout.addWidget(plain_label(title, "sectionTitle"))
         layout.addWidget(plain_label(intro, "hint", wrap=True))
@@ -73,6 +68,7 @@ class PasswordDialog(QDialog):
         layout.addStretch(1)
         layout.addWidget(self.buttons)
         self.setMinimumWidth(560)
+        self._baseline = False  # opens empty: any text typed is unsaved work
 
     # What each kind supplies.
     def precheck(self) -> dict[str, str]:
@@ -84,11 +80,15 @@ class PasswordDialog(QDialog):
     def has_text(self) -> bool:
         raise NotImplementedError
 
+    def snapshot(self) -> bool:
+        # A password typed is the work: the form opens empty and closes once saved.
+        return self.has_text()
+
     def done_message(self) -> str:
         raise NotImplementedError
 
     def save(self) -> None:
-        if self.saving or refused_while_paused(self.banner):
+        if self.save_refused():
             return
         problems = self.precheck()
         if problems:
@@ -96,20 +96,16 @@ class PasswordDialog(QDialog):
             self.banner.show_message("error", "Not saved: please correct the marked fields.")
             return
         self.fields.clear_messages()
-        self.saving = True
-        self.save_button.setEnabled(False)
-        self.banner.show_message("info", "Saving…")
+        self.begin_save()
         self.screen.runner.run(self.call(), self._on_result, failure=self._on_error)
 
     def _on_result(self, result: Any) -> None:
-        self.saving = False
-        self.save_button.setEnabled(saving_allowed())
+        self.end_save()
         self.saved.emit(result)
         self.done(QDialog.DialogCode.Accepted)
 
     def _on_error(self, error: Exception) -> None:
-        self.saving = False
-        self.save_button.setEnabled(saving_allowed())
+        self.end_save()
         if isinstance(error, ValidationError | ConflictError):
             fields = error.fields if isinstance(error, ValidationError) else {}
             unplaced = self.fields.show_messages(fields)
@@ -117,26 +113,6 @@ class PasswordDialog(QDialog):
             self.banner.show_message("error", f"Not saved: {text}.")
         else:
             self.banner.show_message("error", user_message(error))
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not event.modifiers():
-            self.save()
-            return
-        super().keyPressEvent(event)
-
-    def reject(self) -> None:
-        if self.saving:
-            return
-        if self.has_text() and not self.confirm_discard():
-            return
-        super().reject()
-
-    def confirm_discard(self) -> bool:
-        return ask_to_discard(
-            self,
-            "Discard the new password?",
-            "The password was not changed. Close this window anyway?",
-        )
 
 
 class ChangePasswordDialog(PasswordDialog):

@@ -27,7 +27,6 @@ from frontdesk.services.settings import (
 )
 from frontdesk.ui.connection_monitor import (
     follow_saving_gate,
-    refused_while_paused,
     saving_allowed,
 )
 from frontdesk.ui.runner import user_message
@@ -37,10 +36,10 @@ from frontdesk.ui.widgets.form import (
     Banner,
     FormFields,
     add_form_row,
-    ask_to_discard,
     form_layout,
     plain_label,
 )
+from frontdesk.ui.widgets.saving_form import FormPanel
 
 SPECS = (LOCKOUT_ATTEMPTS, LOCKOUT_MINUTES, AUTO_LOCK_MINUTES, BACKUPS_TO_KEEP)
 HINTS = {
@@ -58,16 +57,16 @@ HINTS = {
 TABLES = frozenset({"settings"})
 
 
-class SecuritySettingsPanel(QWidget):
+class SecuritySettingsPanel(FormPanel):
     """Four numbers, each with its unit and limits; Save writes them together."""
+
+    DISCARD_TEXT = "The security settings have changes that are not saved. Discard them?"
 
     def __init__(self, screen: ScreenContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.screen = screen
         self.can_edit = screen.services.actor.can(Permission.EDIT_PRACTICE)
         self.loaded = False
-        self.saving = False
-        self._baseline: dict[str, int] = {}
         self.fields = FormFields()
         self.banner = Banner()
         self.boxes: dict[str, QSpinBox] = {}
@@ -138,7 +137,7 @@ class SecuritySettingsPanel(QWidget):
                 box.blockSignals(True)
                 box.setValue(int(by_key[key].value))
                 box.blockSignals(False)
-        self._baseline = self.values()
+        self.mark_clean()
         self.loaded = True
         self._update_buttons()
 
@@ -148,19 +147,17 @@ class SecuritySettingsPanel(QWidget):
     def values(self) -> dict[str, int]:
         return {key: box.value() for key, box in self.boxes.items()}
 
-    def is_modified(self) -> bool:
-        return self.loaded and self.values() != self._baseline
+    def snapshot(self) -> dict[str, int]:
+        return self.values()
 
     def _update_buttons(self) -> None:
         self.save_button.setEnabled(
             self.can_edit and not self.saving and self.loaded and saving_allowed()
         )
-        self.undo_button.setEnabled(self.is_modified() and not self.saving)
+        self.undo_button.setEnabled(self.has_unsaved_changes() and not self.saving)
 
     def save(self) -> None:
-        if self.saving or not self.can_edit or not self.loaded:
-            return
-        if refused_while_paused(self.banner):
+        if not self.can_edit or not self.loaded or self.save_refused():
             return
         self.saving = True
         self._update_buttons()
@@ -186,23 +183,17 @@ class SecuritySettingsPanel(QWidget):
             self.banner.show_message("error", f"Not saved. {user_message(error)}")
 
     def undo(self) -> None:
-        for key, value in self._baseline.items():
+        saved = self._baseline
+        if not isinstance(saved, dict):
+            return
+        for key, value in saved.items():
             self.boxes[key].setValue(value)
         self.banner.clear()
         self._update_buttons()
 
     def _on_changed(self, tables: frozenset[str]) -> None:
-        if touches(tables, TABLES) and not self.is_modified() and not self.saving:
+        if touches(tables, TABLES) and not self.has_unsaved_changes() and not self.saving:
             self.reload()
-
-    def can_close(self) -> bool:
-        if not self.is_modified():
-            return True
-        return ask_to_discard(
-            self,
-            "Discard changes?",
-            "The security settings have changes that are not saved. Discard them?",
-        )
 
     def focus_first(self) -> None:
         self.boxes[SPECS[0].key].setFocus(Qt.FocusReason.OtherFocusReason)

@@ -10,7 +10,6 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
-    QMessageBox,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -34,6 +33,7 @@ from frontdesk.ui.widgets.form import (
     line_edit,
     plain_label,
 )
+from frontdesk.ui.widgets.saving_form import FormDialog
 
 
 def sign_in_call(context: ServiceContext, username: str, password: str) -> Actor:
@@ -195,15 +195,18 @@ def create_first_admin_and_sign_in(context: ServiceContext, form: NewUserForm) -
     return users.sign_in(context, form.username, form.password)
 
 
-class FirstAdminDialog(QDialog):
+class FirstAdminDialog(FormDialog):
     """A practice set up before accounts existed: create the first admin, then sign in."""
 
     signed_in = Signal(object)  # Actor
+    NOT_DONE = "Not created"
+    BUSY = "Creating the account…"
+    DISCARD_TITLE = "Quit without an account?"
+    DISCARD_TEXT = f"{APP_TITLE} cannot be used until the administrator account exists. Quit now?"
 
     def __init__(self, screen: ScreenContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.screen = screen
-        self.saving = False
         self.actor: Actor | None = None
         self.setWindowTitle(f"Create the administrator account — {APP_TITLE}")
         self.setAccessibleName("Create the administrator account")
@@ -236,6 +239,11 @@ class FirstAdminDialog(QDialog):
         layout.addLayout(buttons)
         self.setMinimumWidth(600)
         self.account.first_field().setFocus()
+        self.mark_clean()
+
+    def snapshot(self) -> bool:
+        # It opens empty: anything typed is the work to keep.
+        return self.account.has_text()
 
     def save(self) -> None:
         if self.saving:
@@ -245,49 +253,22 @@ class FirstAdminDialog(QDialog):
             self.account.show_messages(problems)
             self.banner.show_message("error", "Not created yet: please correct the marked fields.")
             return
-        self.saving = True
-        self.save_button.setEnabled(False)
-        self.banner.show_message("info", "Creating the account…")
+        self.begin_save()
         call = partial(create_first_admin_and_sign_in, self.screen.services, self.account.form())
         self.screen.runner.run(call, self._on_result, failure=self._on_error)
 
     def _on_result(self, result: Any) -> None:
-        self.saving = False
-        self.save_button.setEnabled(True)
+        self.end_save()
         self.actor = result
         self.signed_in.emit(result)
         self.done(QDialog.DialogCode.Accepted)
 
     def _on_error(self, error: Exception) -> None:
-        self.saving = False
-        self.save_button.setEnabled(True)
         if isinstance(error, ValidationError | ConflictError):
+            self.end_save()
             fields = error.fields if isinstance(error, ValidationError) else {}
             unplaced = self.account.show_messages(fields)
             text = "; ".join(unplaced.values()) if unplaced else "please correct the marked fields"
             self.banner.show_message("error", f"Not created yet: {text}.")
         else:
-            self.banner.show_message("error", f"Not created. {user_message(error)}")
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not event.modifiers():
-            self.save()
-            return
-        super().keyPressEvent(event)
-
-    def reject(self) -> None:
-        if self.saving:
-            return
-        if self.account.has_text() and not self.confirm_quit():
-            return
-        super().reject()
-
-    def confirm_quit(self) -> bool:
-        answer = QMessageBox.question(
-            self,
-            "Quit without an account?",
-            f"{APP_TITLE} cannot be used until the administrator account exists. Quit now?",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No,
-        )
-        return answer == QMessageBox.StandardButton.Yes
+            self.save_failed(user_message(error))

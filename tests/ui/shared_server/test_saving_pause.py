@@ -122,7 +122,7 @@ def test_an_admin_record_editor_and_the_profile_follow_the_pause(
     name = editor.fields.line_edits()[0]
     name.setText("Lakeside Spine & Pain")
     assert not editor.save_button.isEnabled()  # an edit does not bring Save back
-    name.returnPressed.emit()
+    qtbot.keyClick(name, Qt.Key.Key_Return)  # Enter reaches the panel's save
     assert NOT_SAVED in editor.banner.text
     assert name.text() == "Lakeside Spine & Pain"
     assert practice.get_profile(context).name == "Lakeside Spine Center"
