@@ -38,7 +38,6 @@ from frontdesk.db.models_history import (
     ReceivedDocument,
 )
 from frontdesk.db.models_patients import Patient
-from frontdesk.db.types import utcnow
 from frontdesk.domain.actor import Actor
 from frontdesk.domain.contact import InvalidValue, clean_text
 from frontdesk.domain.dates import parse_date
@@ -496,15 +495,6 @@ def imaging_age_rule(session: Session) -> ImagingAgeRule:
     (lumbar or cervical MRI)."""
     months = read_setting(session, IMAGING_MAX_AGE_MONTHS)
     return replace(DEFAULT_IMAGING_AGE_RULE, max_age_months=months)
-
-
-def _stamp(uow: UnitOfWork, row: Any, *, new: bool) -> None:
-    now = utcnow()
-    if new:
-        row.created_at = now
-        row.created_by = uow.actor.username
-    row.updated_at = now
-    row.updated_by = uow.actor.username
 
 
 # --- validation --------------------------------------------------------------------------
@@ -1095,7 +1085,7 @@ def add_surgery(context: ServiceContext, patient_id: int, form: SurgeryForm) -> 
         _apply_surgery(row, values)
         if row.report_received_on is not None:
             row.report_received_by = uow.actor.username
-        _stamp(uow, row, new=True)
+        uow.stamp(row, new=True)
         session.add(row)
         uow.commit()
         return _surgery_data(row)
@@ -1127,7 +1117,7 @@ def update_surgery(
         if row.report_received_on != received_before:
             row.report_received_by = uow.actor.username if row.report_received_on else ""
         if session.is_modified(row):
-            _stamp(uow, row, new=False)
+            uow.stamp(row, new=False)
         uow.commit()
         return _surgery_data(row)
 
@@ -1166,7 +1156,7 @@ def delete_surgery(
             select(PriorSurgery).where(PriorSurgery.revises_id == surgery_id)
         ):
             later.revises_id = None
-            _stamp(uow, later, new=False)
+            uow.stamp(later, new=False)
             unlinked += 1
         documents = session.scalars(
             select(ReceivedDocument).where(ReceivedDocument.surgery_id == surgery_id)
@@ -1243,7 +1233,7 @@ def add_imaging(context: ServiceContext, patient_id: int, form: ImagingForm) -> 
         row = ImagingStudy(patient_id=patient_id)
         _apply_imaging(row, values)
         _receivers(uow, row, None, None)
-        _stamp(uow, row, new=True)
+        uow.stamp(row, new=True)
         session.add(row)
         uow.commit()
         return _imaging_data(row, today, imaging_age_rule(session))
@@ -1271,7 +1261,7 @@ def update_imaging(
         _require_entry_change(uow.actor, row, "imaging study", changed, IMAGING_TRACKING_FIELDS)
         _receivers(uow, row, report_before, images_before)
         if session.is_modified(row):
-            _stamp(uow, row, new=False)
+            uow.stamp(row, new=False)
         uow.commit()
         return _imaging_data(row, today, imaging_age_rule(session))
 
@@ -1383,12 +1373,12 @@ def add_procedure_label(context: ServiceContext, label: str) -> ProcedureChoice:
             if row.label.casefold() == folded:
                 if not row.active:
                     row.active = True
-                    _stamp(uow, row, new=False)
+                    uow.stamp(row, new=False)
                     uow.commit()
                     return ProcedureChoice(Procedure.OTHER, row.label, row.label)
                 raise ValidationError({"label": f"“{row.label}” is already on the list"})
         row = ProcedureLabel(label=cleaned, active=True)
-        _stamp(uow, row, new=True)
+        uow.stamp(row, new=True)
         session.add(row)
         uow.commit()
         return ProcedureChoice(Procedure.OTHER, cleaned, cleaned)
@@ -1401,7 +1391,7 @@ def retire_procedure_label(context: ServiceContext, label: str) -> None:
         if row is None:
             raise NotFoundError(f"“{label}” is not on the practice's procedure list")
         row.active = False
-        _stamp(uow, row, new=False)
+        uow.stamp(row, new=False)
         uow.commit()
 
 

@@ -345,15 +345,6 @@ class RequestAttachResult:
 # --- helpers ------------------------------------------------------------------------------
 
 
-def _stamp(uow: UnitOfWork, row: Any, *, new: bool) -> None:
-    now = utcnow()
-    if new:
-        row.created_at = now
-        row.created_by = uow.actor.username
-    row.updated_at = now
-    row.updated_by = uow.actor.username
-
-
 def _int_or_none(errors: dict[str, str], key: str, value: int | str | None) -> int | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
@@ -484,16 +475,16 @@ def _mark_history_received(uow: UnitOfWork, row: RequestChecklistItem, day: date
             return
         if row.kind == ChecklistKind.IMAGING_REPORT.value and study.report_received_on is None:
             study.report_received_on, study.report_received_by = day, who
-            _stamp(uow, study, new=False)
+            uow.stamp(study, new=False)
         if row.kind == ChecklistKind.IMAGING_FILES.value and study.images_received_on is None:
             study.images_received_on, study.images_received_by = day, who
-            _stamp(uow, study, new=False)
+            uow.stamp(study, new=False)
         uow.mark_changed("imaging_studies")
     elif row.surgery_id is not None and row.kind == ChecklistKind.OPERATIVE_REPORT.value:
         surgery = session.get(PriorSurgery, row.surgery_id)
         if surgery is not None and surgery.report_received_on is None:
             surgery.report_received_on, surgery.report_received_by = day, who
-            _stamp(uow, surgery, new=False)
+            uow.stamp(surgery, new=False)
             uow.mark_changed("prior_surgeries")
 
 
@@ -528,7 +519,7 @@ def _add_transition(
         note=note,
         closed_reason=reason.value if reason else None,
     )
-    _stamp(uow, transition, new=True)
+    uow.stamp(transition, new=True)
     uow.session.add(transition)
 
 
@@ -664,7 +655,7 @@ def _history_from_intake(
             notes=f"{INTAKE_NOTE} (request {row.id}: {count} operation(s) reported"
             + (f", the last in {values['prior_surgery_last_year']})" if last and year else ")"),
         )
-        _stamp(uow, surgery, new=True)
+        uow.stamp(surgery, new=True)
         session.add(surgery)
         surgeries.append(surgery)
     if values["imaging_modality"]:
@@ -678,7 +669,7 @@ def _history_from_intake(
             facility=values["imaging_where"],
             notes=f"{INTAKE_NOTE} (request {row.id})",
         )
-        _stamp(uow, study, new=True)
+        uow.stamp(study, new=True)
         session.add(study)
     uow.mark_changed("prior_surgeries", "imaging_studies")
     session.flush()
@@ -769,7 +760,7 @@ def create_request(
             row.red_flag_instruction = read_setting(session, RED_FLAG_INSTRUCTION)
             row.instruction_given_at = utcnow()
             row.instruction_given_by = uow.actor.username
-        _stamp(uow, row, new=True)
+        uow.stamp(row, new=True)
         session.add(row)
         session.flush()
         _add_transition(uow, row, None, RequestState.NEW, "", None)
@@ -789,7 +780,7 @@ def create_request(
                 item.surgery_id = surgery.id if surgery else None
             elif kind in (ChecklistKind.IMAGING_REPORT, ChecklistKind.IMAGING_FILES):
                 item.imaging_id = study.id if study else None
-            _stamp(uow, item, new=True)
+            uow.stamp(item, new=True)
             session.add(item)
         session.flush()
         data = _data(session, row)
@@ -901,7 +892,7 @@ def transition_in(
     row.is_open = target.is_open
     row.closed_reason = closed_reason.value if closed_reason else None
     row.state_changed_at = utcnow()
-    _stamp(uow, row, new=False)
+    uow.stamp(row, new=False)
     _add_transition(uow, row, current, target, clean_text(note), closed_reason)
 
 
@@ -912,7 +903,7 @@ def request_for_change(session: Session, request_id: int) -> ConsultationRequest
 
 def _changed(uow: UnitOfWork, row: ConsultationRequest, expected_version: int | None) -> None:
     check_version(row, expected_version, "request")
-    _stamp(uow, row, new=False)
+    uow.stamp(row, new=False)
 
 
 def assign(
@@ -968,7 +959,7 @@ def add_checklist_item(
             description=clean_text(description)[:200],
             source=clean_text(source)[:200],
         )
-        _stamp(uow, item, new=True)
+        uow.stamp(item, new=True)
         uow.session.add(item)
         uow.session.flush()
         data = _item_data(item)
@@ -994,7 +985,7 @@ def mark_requested(
             item = _item(uow.session, item_id)
             item.requested_on = day
             item.requested_by = uow.actor.username
-            _stamp(uow, item, new=False)
+            uow.stamp(item, new=False)
             result.append(item)
         uow.session.flush()
         data = [_item_data(item) for item in result]
@@ -1020,7 +1011,7 @@ def mark_received(
             _mark_history_received(uow, item, item.received_on)
         else:
             item.received_on, item.received_by = None, ""
-        _stamp(uow, item, new=False)
+        uow.stamp(item, new=False)
         uow.session.flush()
         data = _item_data(item)
         uow.commit()
@@ -1092,13 +1083,13 @@ def attach_document(
             item = RequestChecklistItem(
                 request_id=request.id, patient_id=request.patient_id, kind=what.value
             )
-            _stamp(uow, item, new=True)
+            uow.stamp(item, new=True)
             session.add(item)
         if item is not None:
             item.received_on = practice_today(session)
             item.received_by = uow.actor.username
             item.document_id = document.id
-            _stamp(uow, item, new=False)
+            uow.stamp(item, new=False)
             _mark_history_received(uow, item, item.received_on)
             ticked = _item_data(item).label.lower() if item.id else what.label.lower()
         session.flush()
@@ -1121,7 +1112,7 @@ def log_contact(
             by=uow.actor.username,
             note=clean_text(note),
         )
-        _stamp(uow, attempt, new=True)
+        uow.stamp(attempt, new=True)
         uow.session.add(attempt)
         uow.session.flush()
         detail = _detail(uow.session, request)
@@ -1478,7 +1469,7 @@ def records_request_letter(
                 if stored.requested_on is None:
                     stored.requested_on = today
                     stored.requested_by = uow.actor.username
-                    _stamp(uow, stored, new=False)
+                    uow.stamp(stored, new=False)
         uow.record(
             "print",
             "records_request_letter",

@@ -529,15 +529,6 @@ def _active_type(session: Session, type_id: int) -> AppointmentType:
     return kind
 
 
-def _stamp(uow: UnitOfWork, row: Any, *, new: bool) -> None:
-    now = utcnow()
-    if new:
-        row.created_at = now
-        row.created_by = uow.actor.username
-    row.updated_at = now
-    row.updated_by = uow.actor.username
-
-
 def _when(moment: datetime, zone: tzinfo) -> str:
     local = moment.astimezone(zone)
     return f"{local:%a %m/%d/%Y} {local:%H:%M}"
@@ -568,7 +559,7 @@ def _add_event(
             event.freed_start,
             event.freed_end,
         ) = freed
-    _stamp(uow, event, new=True)
+    uow.stamp(event, new=True)
     uow.session.add(event)
 
 
@@ -658,7 +649,7 @@ def book_in(uow: UnitOfWork, form: BookingForm) -> AppointmentData:
         status_changed_at=now,
         overbooked=bool(problem),
     )
-    _stamp(uow, row, new=True)
+    uow.stamp(row, new=True)
     session.add(row)
     session.flush()
     description = (
@@ -779,7 +770,7 @@ def reschedule_in(
         # A new time needs confirming again.
         row.status = AppointmentStatus.BOOKED.value
         row.status_changed_at = utcnow()
-    _stamp(uow, row, new=False)
+    uow.stamp(row, new=False)
     session.flush()
     if old[2:] == (start, new_end) and old[0] == provider.id:
         description = "Location changed"
@@ -848,7 +839,7 @@ def cancel(
         row.cancelled_by = who.value
         row.cancel_reason = reason
         row.cancelled_at = now
-        _stamp(uow, row, new=False)
+        uow.stamp(row, new=False)
         session.flush()
         _add_event(
             uow,
@@ -901,7 +892,7 @@ def _set_status(
         raise RefusedError("An appointment more than an hour away cannot be a no-show yet")
     row.status = target.value
     row.status_changed_at = utcnow()
-    _stamp(uow, row, new=False)
+    uow.stamp(row, new=False)
     session.flush()
     freed = None
     if target is AppointmentStatus.NO_SHOW:
@@ -937,7 +928,7 @@ def record_call(
                 "nothing to remind"
             )
         row.last_call_outcome = result.value
-        _stamp(uow, row, new=False)
+        uow.stamp(row, new=False)
         session.flush()
         _add_event(uow, row, "call", f"Reminder call: {result.label.lower()}", note)
         if result is CallOutcome.CONFIRMED and row.status == AppointmentStatus.BOOKED.value:
@@ -980,7 +971,7 @@ def update_details(
         row.reason = clean_text(reason)
         row.notes = clean_text(notes)
         if uow.session.is_modified(row):
-            _stamp(uow, row, new=False)
+            uow.stamp(row, new=False)
         uow.session.flush()
         data = _one_data(uow.session, row)
         uow.commit()
