@@ -25,9 +25,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields, replace
 from datetime import date, datetime
 from typing import Any, TypeVar
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import Connection, inspect, select
+from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
 
 from frontdesk.db.models import PracticeProfile
@@ -80,6 +79,7 @@ from frontdesk.domain.permissions import Permission
 from frontdesk.domain.spinal_levels import EMPTY, InvalidLevels, LevelSet, parse_levels
 from frontdesk.services.context import ServiceContext, UnitOfWork
 from frontdesk.services.practice import check_version
+from frontdesk.services.practice_clock import practice_today
 from frontdesk.services.settings import IMAGING_MAX_AGE_MONTHS, read_setting
 
 _C = TypeVar("_C", bound=LabelledChoice)
@@ -477,17 +477,6 @@ def _regions_from_json(text: str) -> tuple[BodyRegion, ...]:
 
 def _levels_from_json(text: str) -> LevelSet:
     return LevelSet.from_codes(json.loads(text or "[]"))
-
-
-def practice_today(session: Session | Connection) -> date:
-    """Today in the practice's time zone (the desk's own zone when none is set)."""
-    zone_name = session.scalar(select(PracticeProfile.time_zone).where(PracticeProfile.id == 1))
-    if zone_name:
-        try:
-            return datetime.now(ZoneInfo(zone_name)).date()
-        except (ZoneInfoNotFoundError, ValueError):
-            pass
-    return date.today()
 
 
 def imaging_age_rule(session: Session) -> ImagingAgeRule:
@@ -890,7 +879,7 @@ def describe_entry(
     if imaging_id is not None:
         study = session.get(ImagingStudy, imaging_id)
         if study is not None:
-            facts = _imaging_data(study, date.today(), DEFAULT_IMAGING_AGE_RULE).facts
+            facts = _imaging_data(study, practice_today(session), DEFAULT_IMAGING_AGE_RULE).facts
             return f"the study {facts.description()}"
     return "another record"
 
@@ -1311,7 +1300,7 @@ def set_imaging_records_status(
         row = session.get(ImagingStudy, imaging_id)
         if row is None:
             raise NotFoundError(f"There is no imaging study with id {imaging_id}")
-        current = _imaging_data(row, date.today(), DEFAULT_IMAGING_AGE_RULE)
+        current = _imaging_data(row, practice_today(session), DEFAULT_IMAGING_AGE_RULE)
     form = replace(
         current.form(),
         report_received_on=report_received_on,

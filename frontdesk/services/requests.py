@@ -56,12 +56,11 @@ from frontdesk.services.documents import (
 from frontdesk.services.history import (
     TimelineEvent,
     history_date_problem,
-    practice_today,
     register_timeline_source,
 )
 from frontdesk.services.patients import PatientForm, PossibleDuplicatesError
 from frontdesk.services.practice import check_version
-from frontdesk.services.scheduling_setup import zone_of
+from frontdesk.services.practice_clock import practice_today, zone_of
 from frontdesk.services.settings import (
     RED_FLAG_INSTRUCTION,
     ROUTINE_REQUEST_LIMIT_DAYS,

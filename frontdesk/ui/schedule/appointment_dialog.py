@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from frontdesk.domain.permissions import Permission
 from frontdesk.domain.request_categories import RequestCategory
 from frontdesk.domain.scheduling import AppointmentStatus
-from frontdesk.services import patients, requests, scheduling
+from frontdesk.services import patients, practice_clock, requests, scheduling
 from frontdesk.services.changes import touches
 from frontdesk.services.context import ServiceContext
 from frontdesk.services.patients import PatientData
@@ -66,7 +66,7 @@ def _read(context: ServiceContext, appointment_id: int) -> tuple[AppointmentDeta
     """Runs off the UI thread."""
     return (
         scheduling.get_appointment(context, appointment_id),
-        scheduling.practice_zone(context),
+        practice_clock.practice_zone(context),
     )
 
 

@@ -19,7 +19,7 @@ from frontdesk.domain.scheduling import (
     parse_clock,
     time_to_minutes,
 )
-from frontdesk.services import practice, scheduling, scheduling_setup
+from frontdesk.services import practice, practice_clock, scheduling_setup
 from frontdesk.services.context import ServiceContext
 from frontdesk.services.practice import LocationData, ProviderData
 from frontdesk.services.scheduling import OutsideAvailabilityError
@@ -62,7 +62,7 @@ class Choices:
 def load_choices(context: ServiceContext) -> Choices:
     """Runs off the UI thread."""
     return Choices(
-        zone=scheduling.practice_zone(context),
+        zone=practice_clock.practice_zone(context),
         types=tuple(scheduling_setup.list_appointment_types(context)),
         providers=tuple(practice.list_providers(context)),
         locations=tuple(practice.list_locations(context)),
