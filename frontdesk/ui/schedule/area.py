@@ -589,6 +589,7 @@ class ScheduleArea(QWidget):
             start=choice.start,
             provider_id=choice.provider_id,
             location_id=choice.location_id,
+            accepted_type_ids=choice.type_ids,
         )
         self._connect_booked(dialog)
 

@@ -199,15 +199,12 @@ def keeping_booking_refusals(call: Callable[[], Any]) -> Callable[[], Any]:
     return wrapped
 
 
-def confirm(parent: QWidget, title: str, text: str) -> bool:
-    """One yes/no question before a deliberate step (an overbook, a no-show, a booking)."""
-    answer = QMessageBox.question(
-        parent,
-        title,
-        text,
-        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-        QMessageBox.StandardButton.No,
-    )
+def confirm(parent: QWidget, title: str, text: str, *, default_yes: bool = False) -> bool:
+    """One yes/no question before a deliberate step (an overbook, a no-show, a booking).
+    Enter answers No unless ``default_yes``: the step the person just chose, not an
+    exception to the rules."""
+    yes, no = QMessageBox.StandardButton.Yes, QMessageBox.StandardButton.No
+    answer = QMessageBox.question(parent, title, text, yes | no, yes if default_yes else no)
     return answer == QMessageBox.StandardButton.Yes
 
 

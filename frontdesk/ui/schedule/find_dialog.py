@@ -397,7 +397,8 @@ class FindSlotDialog(QDialog):
             f"Book {kind} for {self.patient_name} with {slot.provider_name} at "
             f"{slot.location_name}, {when_text(slot.start, slot.end, self.choices.zone)}?"
         )
-        if not confirm(self, "Book this time?", question):
+        # The list says "Enter books": the second Enter, on the question, books too.
+        if not confirm(self, "Book this time?", question, default_yes=True):
             return
         form = BookingForm(
             patient_id=self.patient_id,
