@@ -102,3 +102,57 @@ def test_in_the_find_list_enter_then_enter_books(
     assert seen == {"title": "Book this time?", "default": QMessageBox.StandardButton.Yes}
     [stored] = scheduling.appointments_for_patient(clinic.context, clinic.patients[2].id)
     assert (stored.start, stored.provider_id) == (chosen.start, clinic.lindqvist)
+
+
+def test_after_filling_a_cancelled_time_from_the_waitlist_it_is_not_offered_again(
+    qtbot: QtBot, screen: ScreenContext, clinic: Practice
+) -> None:
+    from frontdesk.services import waitlist
+    from frontdesk.services.scheduling import BookingForm
+    from frontdesk.services.waitlist import WaitlistForm
+    from frontdesk.ui.schedule.appointment_dialog import AppointmentDialog
+    from frontdesk.ui.schedule.waitlist_dialogs import WaitlistMatchesDialog
+    from tests.scheduling.conftest import at
+
+    thursday = next_weekday(3)
+    first = scheduling.book(
+        clinic.context,
+        BookingForm(
+            patient_id=clinic.patients[0].id,
+            provider_id=clinic.okafor,
+            type_id=clinic.type_id("Follow-up"),
+            start=at(thursday, 10),
+        ),
+    )
+    for patient in clinic.patients[1:3]:
+        waitlist.add_to_waitlist(
+            clinic.context,
+            WaitlistForm(patient_id=patient.id, type_id=clinic.type_id("Follow-up")),
+        )
+    dialog = AppointmentDialog(screen, first.id)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(lambda: dialog.detail is not None, timeout=WAIT)
+    cancel = dialog.cancel_appointment()
+    assert cancel is not None
+    qtbot.keyClicks(cancel.reason, "Work trip")  # type: ignore[attr-defined]
+    with qtbot.waitSignal(dialog.changed, timeout=WAIT):
+        qtbot.keyClick(cancel.reason, Qt.Key.Key_Return)  # type: ignore[attr-defined]
+    assert dialog.banner.action.text() == "Who on the waitlist fits it?"
+
+    dialog.banner.action.click()
+    matches = dialog.child_dialog
+    assert isinstance(matches, WaitlistMatchesDialog)
+    qtbot.waitUntil(lambda: matches.data is not None, timeout=WAIT)
+    assert len(matches.table.matches) == 2
+    with qtbot.waitSignal(matches.booked, timeout=WAIT):
+        matches.book_selected()
+    # The banner no longer offers the time just filled.
+    assert dialog.banner.action.isHidden()
+    assert "from the waitlist" in dialog.banner.text
+    # Asked again for that time, nobody is offered it (it was listed, then "just booked").
+    again = dialog.show_waitlist_matches(first)
+    assert isinstance(again, WaitlistMatchesDialog)
+    qtbot.waitUntil(lambda: again.data is not None, timeout=WAIT)
+    assert again.table.matches == [] and again.empty.isVisibleTo(again)
+    again.done(0)

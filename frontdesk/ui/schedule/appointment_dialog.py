@@ -447,9 +447,17 @@ class AppointmentDialog(QDialog):
             end=data.end,
             parent=self,
         )
+        dialog.booked.connect(self._filled_from_waitlist)
         self.child_dialog = dialog
         dialog.open()
         return dialog
+
+    def _filled_from_waitlist(self, booked: AppointmentData) -> None:
+        # The banner's "Who on the waitlist fits it?" would offer the time just filled.
+        self.banner.show_message(
+            "success",
+            f"Cancelled. The time went to {booked.patient_name} from the waitlist.",
+        )
 
     def reschedule(self) -> QDialog | None:
         if self.detail is None or refused_while_paused(self.banner):
