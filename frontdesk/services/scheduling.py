@@ -375,11 +375,13 @@ def read_bookability(
     *,
     exclude_id: int | None = None,
     blocks: Sequence[AvailabilityData] | None = None,
+    now: datetime | None = None,
 ) -> Bookability:
     """The data-reading half of "can this time be booked?" for [start, end): the providers'
     hours, time away and bookings (without appointment ``exclude_id``, the one being moved)
-    and the practice's today. The rule itself is :class:`Bookability` in the domain;
-    ``blocks`` spares a search that reads many windows re-reading the hours."""
+    and the practice's today (``now``'s day there when the caller gives its own clock). The
+    rule itself is :class:`Bookability` in the domain; ``blocks`` spares a search that reads
+    many windows re-reading the hours."""
     zone = zone_of(session)
     ids = list(provider_ids)
     days = local_days(start, end, zone)
@@ -388,7 +390,7 @@ def read_bookability(
         taken.sort()
     return Bookability(
         zone=zone,
-        today=today_in(zone),
+        today=today_in(zone) if now is None else now.astimezone(zone).date(),
         blocks=tuple(availability_rows(session, ids) if blocks is None else blocks),
         away=tuple(exception_rows(session, ids, since=days[0], until=days[-1])),
         busy=busy,
@@ -1200,7 +1202,9 @@ def freed_times_with_rules(
     providers = provider_names(session)
     provider_ids = sorted({provider_id for provider_id, *_ in candidates})
     latest = max(interval.end for _, _, interval, _, _ in candidates)
-    rules = read_bookability(session, provider_ids, start, max(latest, start + SLOT_STEP))
+    rules = read_bookability(
+        session, provider_ids, start, max(latest, start + SLOT_STEP), now=start
+    )
     # A scrap shorter than the shortest visit cannot be booked: not worth a line on Today.
     shortest = timedelta(
         minutes=session.scalar(

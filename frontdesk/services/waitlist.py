@@ -270,7 +270,7 @@ def matches_for_time(
         free = Interval(max(start, now), max(end, now))
         if free.empty:
             return []
-        rules = scheduling.read_bookability(session, [provider_id], free.start, free.end)
+        rules = scheduling.read_bookability(session, [provider_id], free.start, free.end, now=now)
         entries = _entries(session, waiting_only=True)
         return _matches(session, rules, entries, provider_id, free, now)
 
