@@ -75,6 +75,7 @@ from frontdesk.services.practice_clock import practice_zone as practice_zone
 from frontdesk.services.practice_clock import today_in, zone_of
 from frontdesk.services.scheduling_setup import (
     AvailabilityData,
+    ExceptionData,
     availability_rows,
     exception_rows,
     location_names,
@@ -375,13 +376,14 @@ def read_bookability(
     *,
     exclude_id: int | None = None,
     blocks: Sequence[AvailabilityData] | None = None,
+    away: Sequence[ExceptionData] | None = None,
     now: datetime | None = None,
 ) -> Bookability:
     """The data-reading half of "can this time be booked?" for [start, end): the providers'
     hours, time away and bookings (without appointment ``exclude_id``, the one being moved)
     and the practice's today (``now``'s day there when the caller gives its own clock). The
-    rule itself is :class:`Bookability` in the domain; ``blocks`` spares a search that reads
-    many windows re-reading the hours."""
+    rule itself is :class:`Bookability` in the domain; ``blocks`` and ``away`` spare a search
+    that reads many windows re-reading the hours and time away."""
     zone = zone_of(session)
     ids = list(provider_ids)
     days = local_days(start, end, zone)
@@ -392,7 +394,9 @@ def read_bookability(
         zone=zone,
         today=today_in(zone) if now is None else now.astimezone(zone).date(),
         blocks=tuple(availability_rows(session, ids) if blocks is None else blocks),
-        away=tuple(exception_rows(session, ids, since=days[0], until=days[-1])),
+        away=tuple(
+            exception_rows(session, ids, since=days[0], until=days[-1]) if away is None else away
+        ),
         busy=busy,
     )
 
@@ -1080,6 +1084,7 @@ def find_slots(context: ServiceContext, search: SlotSearch) -> list[SlotData]:
             first_day + timedelta(days=max(1, search.horizon_days)),
             last_bookable_day(today_in(zone)) + timedelta(days=1),
         )
+        away = exception_rows(session, provider_ids, since=first_day, until=horizon)
         found: list[SlotData] = []
         chunk_start = first_day
         chunk_days = SEARCH_CHUNK_DAYS
@@ -1090,7 +1095,9 @@ def find_slots(context: ServiceContext, search: SlotSearch) -> list[SlotData]:
             chunk_days = min(chunk_days * 2, MAX_CHUNK_DAYS)
             window_start, _ = day_bounds(chunk_start, zone)
             window_end, _ = day_bounds(chunk_end, zone)
-            rules = read_bookability(session, provider_ids, window_start, window_end, blocks=blocks)
+            rules = read_bookability(
+                session, provider_ids, window_start, window_end, blocks=blocks, away=away
+            )
             day = chunk_start
             while day < chunk_end and len(found) < limit:
                 found.extend(
