@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from functools import partial
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from frontdesk.domain.scheduling import TimePreference, Weekday, format_clock, parse_weekdays
 from frontdesk.services import patients, scheduling, scheduling_setup
 from frontdesk.services.context import ServiceContext
+from frontdesk.services.practice_clock import today_in
 from frontdesk.services.scheduling import (
     DEFAULT_HORIZON_DAYS,
     AppointmentData,
@@ -291,7 +292,7 @@ class FindSlotDialog(QDialog):
             return None
         day = date_of(self.after)
         after: datetime | None = None
-        if day > date.today():
+        if day > today_in(self.choices.zone):
             after = moment(day, 0, self.choices.zone)
         return SlotSearch(
             type_id=int(self.type_combo.currentData()),
