@@ -29,7 +29,7 @@ from frontdesk.domain.actor import Actor
 from frontdesk.domain.errors import SlotTakenError
 from frontdesk.domain.permissions import Role
 from frontdesk.domain.scheduling import TimePreference, Weekday, day_bounds
-from frontdesk.services import demo, scheduling, scheduling_setup
+from frontdesk.services import demo, practice_clock, scheduling, scheduling_setup
 from frontdesk.services.bootstrap import make_context, open_for_use
 from frontdesk.services.context import ServiceContext
 from frontdesk.services.scheduling import ACTIVE_VALUES, BookingForm, SlotSearch
@@ -88,7 +88,7 @@ def _measure(bench: Bench, label: str, context: ServiceContext) -> None:
         appointments = session.scalar(select(func.count()).select_from(Appointment)) or 0
         providers = list(session.scalars(select(Provider.id).order_by(Provider.id)))
         patients = list(session.scalars(select(Patient.id).order_by(Patient.id).limit(500)))
-        zone = scheduling_setup.zone_of(session)
+        zone = practice_clock.zone_of(session)
     bench.record(f"scheduling {label}: appointments in the database", appointments, "rows")
     types = {row.name: row.id for row in scheduling_setup.list_appointment_types(context)}
     consult, follow_up = types["New consultation"], types["Follow-up"]

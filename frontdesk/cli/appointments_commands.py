@@ -16,7 +16,7 @@ from datetime import date, datetime, tzinfo
 from frontdesk.cli.common import Parser, UsageError, print_json, service_context
 from frontdesk.domain.errors import RefusedError
 from frontdesk.domain.scheduling import CancelledBy
-from frontdesk.services import patients, practice, scheduling, scheduling_setup
+from frontdesk.services import patients, practice, practice_clock, scheduling, scheduling_setup
 from frontdesk.services.context import ServiceContext
 from frontdesk.services.scheduling import (
     AppointmentData,
@@ -201,7 +201,7 @@ def _describe(item: AppointmentData, zone: tzinfo) -> str:
 
 def run_book(args: argparse.Namespace) -> int:
     with service_context(args) as context:
-        zone = scheduling.practice_zone(context)
+        zone = practice_clock.practice_zone(context)
         form = BookingForm(
             patient_id=patients.find_by_mrn(context, args.patient),
             provider_id=provider_id(context, args.provider),
@@ -227,7 +227,7 @@ def run_book(args: argparse.Namespace) -> int:
 
 def run_find(args: argparse.Namespace) -> int:
     with service_context(args) as context:
-        zone = scheduling.practice_zone(context)
+        zone = practice_clock.practice_zone(context)
         search = SlotSearch(
             type_id=type_id(context, args.type),
             provider_id=provider_id(context, args.provider) if args.provider else None,
@@ -253,7 +253,7 @@ def run_find(args: argparse.Namespace) -> int:
 
 def run_list(args: argparse.Namespace) -> int:
     with service_context(args) as context:
-        zone = scheduling.practice_zone(context)
+        zone = practice_clock.practice_zone(context)
         providers = [provider_id(context, args.provider)] if args.provider else None
         items = scheduling.day_appointments(context, args.date, providers)
     if args.json:
@@ -275,7 +275,7 @@ def run_list(args: argparse.Namespace) -> int:
 
 def run_cancel(args: argparse.Namespace) -> int:
     with service_context(args) as context:
-        zone = scheduling.practice_zone(context)
+        zone = practice_clock.practice_zone(context)
         cancelled = scheduling.cancel(context, args.id, by=args.by, reason=args.reason)
     if args.json:
         print_json(cancelled.to_json(zone))

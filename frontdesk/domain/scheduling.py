@@ -1,4 +1,6 @@
-"""Scheduling rules in pure Python: appointment statuses, time intervals, free-slot arithmetic.
+"""Scheduling rules in pure Python: appointment statuses, time intervals, free-slot arithmetic,
+and whether a time can be booked (:class:`Bookability`; ``services.scheduling.read_bookability``
+reads what it needs).
 
 Times cross this module as timezone-aware datetimes. Availability is set in the practice's
 wall-clock time (08:00 stays 08:00 across a daylight-saving change); everything stored is UTC.
@@ -7,11 +9,13 @@ wall-clock time (08:00 stays 08:00 across a daylight-saving change); everything 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from bisect import bisect_left
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from enum import IntEnum, StrEnum
 from pathlib import Path
+from typing import Protocol
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 # A slot search steps through free time in these increments (from the start of the free time).
@@ -20,6 +24,8 @@ MIN_DURATION_MINUTES = 5
 MAX_DURATION_MINUTES = 8 * 60
 # Further ahead than this is a typing mistake (2062 for 2026), not a booking.
 MAX_DAYS_AHEAD = 2 * 366
+# The longest appointment: a search looks this far before a time for bookings that overlap it.
+LONGEST = timedelta(minutes=MAX_DURATION_MINUTES)
 HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 
 
@@ -368,6 +374,252 @@ def slot_starts(
     while start + duration <= free.end:
         yield start
         start += step
+
+
+# --- can this time be booked? --------------------------------------------------------------
+
+
+class WeeklyHours(Protocol):
+    """A provider's weekly block of hours at one location (``AvailabilityData``)."""
+
+    @property
+    def provider_id(self) -> int: ...
+    @property
+    def location_id(self) -> int: ...
+    @property
+    def location_name(self) -> str: ...
+    @property
+    def start_minute(self) -> int: ...
+    @property
+    def end_minute(self) -> int: ...
+    # Empty: the block takes every type.
+    @property
+    def type_ids(self) -> tuple[int, ...]: ...
+    def applies_on(self, day: date) -> bool: ...
+
+
+class TimeAway(Protocol):
+    """Days (or part of each day) a provider is away (``ExceptionData``)."""
+
+    @property
+    def provider_id(self) -> int: ...
+    # None: the whole day.
+    @property
+    def start_minute(self) -> int | None: ...
+    @property
+    def end_minute(self) -> int | None: ...
+    @property
+    def description(self) -> str: ...
+    def covers(self, day: date) -> bool: ...
+
+
+@dataclass(frozen=True)
+class OpenTime:
+    """A stretch of a provider's hours on one day, after time away is taken out."""
+
+    provider_id: int
+    location_id: int
+    location_name: str
+    start: datetime
+    end: datetime
+    type_ids: tuple[int, ...]
+
+    @property
+    def interval(self) -> Interval:
+        return Interval(self.start, self.end)
+
+    def takes(self, type_id: int) -> bool:
+        return not self.type_ids or type_id in self.type_ids
+
+
+def away_interval(away: TimeAway, day: date, zone: tzinfo) -> Interval | None:
+    """The stretch of ``day`` the time away covers, or None."""
+    if not away.covers(day):
+        return None
+    if away.start_minute is None or away.end_minute is None:
+        return Interval(*day_bounds(day, zone))
+    return Interval(
+        local_moment(day, minutes_to_time(away.start_minute), zone),
+        local_moment(day, minutes_to_time(away.end_minute), zone),
+    )
+
+
+def open_times_on(
+    day: date,
+    provider_id: int,
+    blocks: Iterable[WeeklyHours],
+    exceptions: Iterable[TimeAway],
+    zone: tzinfo,
+) -> list[OpenTime]:
+    """The provider's hours on ``day`` with time away taken out, in time order."""
+    away = [
+        interval
+        for exception in exceptions
+        if exception.provider_id == provider_id
+        and (interval := away_interval(exception, day, zone)) is not None
+    ]
+    result = []
+    for block in blocks:
+        if block.provider_id != provider_id or not block.applies_on(day):
+            continue
+        whole = Interval(
+            local_moment(day, minutes_to_time(block.start_minute), zone),
+            local_moment(day, minutes_to_time(block.end_minute), zone),
+        )
+        result.extend(
+            OpenTime(
+                provider_id=provider_id,
+                location_id=block.location_id,
+                location_name=block.location_name,
+                start=part.start,
+                end=part.end,
+                type_ids=block.type_ids,
+            )
+            for part in subtract([whole], away)
+        )
+    return sorted(result, key=lambda item: item.start)
+
+
+def local_days(start: datetime, end: datetime, zone: tzinfo) -> list[date]:
+    """The practice's days that [start, end) touches."""
+    first = start.astimezone(zone).date()
+    last = (end - timedelta(microseconds=1)).astimezone(zone).date()
+    return [first + timedelta(days=offset) for offset in range((last - first).days + 1)]
+
+
+def last_bookable_day(today: date) -> date:
+    return today + timedelta(days=MAX_DAYS_AHEAD)
+
+
+def day_problem(day: date, today: date) -> str | None:
+    """Why nothing can be booked on ``day`` (past, or so far ahead it is a typing mistake)."""
+    if day < today:
+        return "that day has passed; choose today or a later day"
+    if day > last_bookable_day(today):
+        return f"that is more than {MAX_DAYS_AHEAD // 366} years ahead; check the year"
+    return None
+
+
+def overlapping(taken: Sequence[Interval], wanted: Interval) -> list[Interval]:
+    """The intervals of ``taken`` (sorted, none longer than LONGEST) that overlap ``wanted``:
+    a bisect instead of a walk through a whole window's bookings."""
+    low = bisect_left(taken, wanted.start - LONGEST, key=lambda part: part.start)
+    high = bisect_left(taken, wanted.end, key=lambda part: part.start)
+    return [part for part in taken[low:high] if part.end > wanted.start]
+
+
+@dataclass(frozen=True)
+class BookingCheck:
+    """What :meth:`Bookability.check` found about one time."""
+
+    # The day is past or too far ahead: refused outright.
+    day_problem: str | None
+    # Outside the provider's hours, away, another location, a type the block does not take:
+    # booking it is a deliberate overbook the person confirms.
+    hours_problem: str | None
+    # Where the provider's hours place the time (None outside them).
+    location_id: int | None
+    # Another booking holds (part of) the time.
+    taken: bool
+
+    @property
+    def bookable(self) -> bool:
+        return self.day_problem is None and self.hours_problem is None and not self.taken
+
+
+@dataclass(frozen=True, eq=False)
+class Bookability:
+    """Whether providers' times can be booked, from what one read found: their weekly hours
+    (and the types each block takes), time away, the bookings already made, and the booking
+    horizon from the practice's today. Booking, find next available, the waitlist, Today's
+    freed times and the calendar all ask this one object."""
+
+    zone: tzinfo
+    today: date
+    blocks: Sequence[WeeklyHours]
+    away: Sequence[TimeAway]
+    # Each provider's booked time, sorted.
+    busy: Mapping[int, Sequence[Interval]]
+
+    def open_times(self, day: date, provider_id: int) -> list[OpenTime]:
+        return open_times_on(day, provider_id, self.blocks, self.away, self.zone)
+
+    def is_taken(self, provider_id: int, wanted: Interval) -> bool:
+        return bool(overlapping(self.busy.get(provider_id, ()), wanted))
+
+    def hours_problem(
+        self, provider_id: int, type_id: int, wanted: Interval, location_id: int | None = None
+    ) -> tuple[str | None, int | None]:
+        """Why ``wanted`` is outside the provider's hours for this type (None when inside),
+        and the location of the hours it falls in."""
+        days = local_days(wanted.start, wanted.end, self.zone)
+        for day in days:
+            for open_time in self.open_times(day, provider_id):
+                if not open_time.interval.contains(wanted):
+                    continue
+                if location_id is not None and open_time.location_id != location_id:
+                    return (
+                        f"at that time the provider works at {open_time.location_name}",
+                        open_time.location_id,
+                    )
+                if not open_time.takes(type_id):
+                    return (
+                        "that availability does not take this type of appointment",
+                        open_time.location_id,
+                    )
+                return None, open_time.location_id
+        for away in self.away:
+            if away.provider_id != provider_id:
+                continue
+            for day in days:
+                interval = away_interval(away, day, self.zone)
+                if interval is not None and interval.overlaps(wanted):
+                    return f"the provider is away then ({away.description})", None
+        return "the provider has no availability at that time", None
+
+    def check(
+        self, provider_id: int, type_id: int, wanted: Interval, location_id: int | None = None
+    ) -> BookingCheck:
+        """Whether ``wanted`` can be booked with the provider for this type."""
+        hours, where = self.hours_problem(provider_id, type_id, wanted, location_id)
+        return BookingCheck(
+            day_problem=day_problem(wanted.start.astimezone(self.zone).date(), self.today),
+            hours_problem=hours,
+            location_id=where,
+            taken=self.is_taken(provider_id, wanted),
+        )
+
+    def free_slots(
+        self,
+        provider_id: int,
+        type_id: int,
+        duration: timedelta,
+        within: Interval,
+        *,
+        not_before: datetime,
+        location_id: int | None = None,
+    ) -> Iterator[tuple[datetime, OpenTime]]:
+        """Every bookable start of a ``duration``-long visit of this type inside ``within``,
+        earliest first, with the hours it falls in: inside hours that take the type (at
+        ``location_id`` when given), free of time away and other bookings, on a day that can
+        be booked, none before ``not_before``. Starts step by SLOT_STEP from where the free
+        time begins."""
+        last_day = last_bookable_day(self.today)
+        for day in local_days(within.start, within.end, self.zone):
+            if day < self.today or day > last_day:
+                continue
+            for open_time in self.open_times(day, provider_id):
+                if not open_time.takes(type_id) or open_time.end <= not_before:
+                    continue
+                if location_id is not None and open_time.location_id != location_id:
+                    continue
+                part = Interval(max(open_time.start, within.start), min(open_time.end, within.end))
+                if part.empty:
+                    continue
+                nearby = overlapping(self.busy.get(provider_id, ()), part)
+                for free in subtract([part], nearby):
+                    for start in slot_starts(free, duration, not_before=not_before):
+                        yield start, open_time
 
 
 @dataclass(frozen=True)

@@ -39,13 +39,13 @@ from frontdesk.services.context import ServiceContext
 from frontdesk.services.demo_history import generate_histories
 from frontdesk.services.demo_requests import generate_requests
 from frontdesk.services.demo_scheduling import generate_schedule
-from frontdesk.services.history import practice_today
 from frontdesk.services.patients import (
     MAX_TOKENS_LENGTH,
     adjust_term_counts,
     reserve_mrns,
     term_counts,
 )
+from frontdesk.services.practice_clock import practice_today
 
 CHUNK = 20_000
 # Bumped whenever the generator changes what a seed produces (benchmarks key their reused

@@ -31,7 +31,7 @@ from frontdesk.domain.history_vocab import (
 )
 from frontdesk.domain.partial_dates import PartialDate
 from frontdesk.domain.spinal_levels import LevelSet, Vertebra, parse_levels
-from frontdesk.services.history import practice_today
+from frontdesk.services.practice_clock import practice_today
 
 MAX_CHARTS = 20_000
 HISTORY_SHARE = 0.35

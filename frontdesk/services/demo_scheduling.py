@@ -43,6 +43,7 @@ from frontdesk.domain.scheduling import (
     local_moment,
 )
 from frontdesk.services.context import UnitOfWork
+from frontdesk.services.practice_clock import zone_of
 from frontdesk.services.scheduling import OpenTime, open_times_on
 from frontdesk.services.scheduling_setup import (
     AvailabilityData,
@@ -52,7 +53,6 @@ from frontdesk.services.scheduling_setup import (
     exception_rows,
     location_names,
     provider_label,
-    zone_of,
 )
 
 APPOINTMENTS = Appointment.__table__

@@ -44,8 +44,8 @@ from frontdesk.services.history import (
     document_info,
     documents_of_patient,
     may_change_entry,
-    practice_today,
 )
+from frontdesk.services.practice_clock import practice_today
 
 log = logging.getLogger(__name__)
 

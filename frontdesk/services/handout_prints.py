@@ -45,7 +45,7 @@ from frontdesk.domain.request_categories import RequestCategory
 from frontdesk.services import handouts, practice, settings
 from frontdesk.services.context import ServiceContext, UnitOfWork
 from frontdesk.services.handouts import FALLBACK_LANGUAGE, HandoutLibrary, HandoutSummary
-from frontdesk.services.history import practice_today
+from frontdesk.services.practice_clock import practice_today
 
 if TYPE_CHECKING:  # ReportLab loads only when something is rendered
     from frontdesk.documents.handout_pdf import AppointmentDetails

@@ -25,9 +25,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields, replace
 from datetime import date, datetime
 from typing import Any, TypeVar
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import Connection, inspect, select
+from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
 
 from frontdesk.db.models import PracticeProfile
@@ -38,7 +37,6 @@ from frontdesk.db.models_history import (
     ReceivedDocument,
 )
 from frontdesk.db.models_patients import Patient
-from frontdesk.db.types import utcnow
 from frontdesk.domain.actor import Actor
 from frontdesk.domain.contact import InvalidValue, clean_text
 from frontdesk.domain.dates import parse_date
@@ -82,6 +80,7 @@ from frontdesk.domain.spinal_levels import EMPTY, InvalidLevels, LevelSet, parse
 from frontdesk.services import records
 from frontdesk.services.context import ServiceContext, UnitOfWork
 from frontdesk.services.practice import check_version
+from frontdesk.services.practice_clock import practice_today
 from frontdesk.services.settings import IMAGING_MAX_AGE_MONTHS, read_setting
 
 _C = TypeVar("_C", bound=LabelledChoice)
@@ -481,31 +480,11 @@ def _levels_from_json(text: str) -> LevelSet:
     return LevelSet.from_codes(json.loads(text or "[]"))
 
 
-def practice_today(session: Session | Connection) -> date:
-    """Today in the practice's time zone (the desk's own zone when none is set)."""
-    zone_name = session.scalar(select(PracticeProfile.time_zone).where(PracticeProfile.id == 1))
-    if zone_name:
-        try:
-            return datetime.now(ZoneInfo(zone_name)).date()
-        except (ZoneInfoNotFoundError, ValueError):
-            pass
-    return date.today()
-
-
 def imaging_age_rule(session: Session) -> ImagingAgeRule:
     """The practice's "imaging too old" rule: the months from Admin, the default scope
     (lumbar or cervical MRI)."""
     months = read_setting(session, IMAGING_MAX_AGE_MONTHS)
     return replace(DEFAULT_IMAGING_AGE_RULE, max_age_months=months)
-
-
-def _stamp(uow: UnitOfWork, row: Any, *, new: bool) -> None:
-    now = utcnow()
-    if new:
-        row.created_at = now
-        row.created_by = uow.actor.username
-    row.updated_at = now
-    row.updated_by = uow.actor.username
 
 
 # --- validation --------------------------------------------------------------------------
@@ -906,7 +885,7 @@ def describe_entry(
     if imaging_id is not None:
         study = session.get(ImagingStudy, imaging_id)
         if study is not None:
-            facts = _imaging_data(study, date.today(), DEFAULT_IMAGING_AGE_RULE).facts
+            facts = _imaging_data(study, practice_today(session), DEFAULT_IMAGING_AGE_RULE).facts
             return f"the study {facts.description()}"
     return "another record"
 
@@ -1101,7 +1080,7 @@ def add_surgery(context: ServiceContext, patient_id: int, form: SurgeryForm) -> 
         _apply_surgery(row, values)
         if row.report_received_on is not None:
             row.report_received_by = uow.actor.username
-        _stamp(uow, row, new=True)
+        uow.stamp(row, new=True)
         session.add(row)
         uow.commit()
         return _surgery_data(row)
@@ -1133,7 +1112,7 @@ def update_surgery(
         if row.report_received_on != received_before:
             row.report_received_by = uow.actor.username if row.report_received_on else ""
         if session.is_modified(row):
-            _stamp(uow, row, new=False)
+            uow.stamp(row, new=False)
         uow.commit()
         return _surgery_data(row)
 
@@ -1172,7 +1151,7 @@ def delete_surgery(
             select(PriorSurgery).where(PriorSurgery.revises_id == surgery_id)
         ):
             later.revises_id = None
-            _stamp(uow, later, new=False)
+            uow.stamp(later, new=False)
             unlinked += 1
         documents = session.scalars(
             select(ReceivedDocument).where(ReceivedDocument.surgery_id == surgery_id)
@@ -1250,7 +1229,7 @@ def add_imaging(context: ServiceContext, patient_id: int, form: ImagingForm) -> 
         row = ImagingStudy(patient_id=patient_id)
         _apply_imaging(row, values)
         _receivers(uow, row, None, None)
-        _stamp(uow, row, new=True)
+        uow.stamp(row, new=True)
         session.add(row)
         uow.commit()
         return _imaging_data(row, today, imaging_age_rule(session))
@@ -1278,7 +1257,7 @@ def update_imaging(
         _require_entry_change(uow.actor, row, "imaging study", changed, IMAGING_TRACKING_FIELDS)
         _receivers(uow, row, report_before, images_before)
         if session.is_modified(row):
-            _stamp(uow, row, new=False)
+            uow.stamp(row, new=False)
         uow.commit()
         return _imaging_data(row, today, imaging_age_rule(session))
 
@@ -1329,7 +1308,7 @@ def set_imaging_records_status(
         row = session.get(ImagingStudy, imaging_id)
         if row is None:
             raise NotFoundError(f"There is no imaging study with id {imaging_id}")
-        current = _imaging_data(row, date.today(), DEFAULT_IMAGING_AGE_RULE)
+        current = _imaging_data(row, practice_today(session), DEFAULT_IMAGING_AGE_RULE)
     form = replace(
         current.form(),
         report_received_on=report_received_on,
@@ -1391,12 +1370,12 @@ def add_procedure_label(context: ServiceContext, label: str) -> ProcedureChoice:
             if row.label.casefold() == folded:
                 if not row.active:
                     row.active = True
-                    _stamp(uow, row, new=False)
+                    uow.stamp(row, new=False)
                     uow.commit()
                     return ProcedureChoice(Procedure.OTHER, row.label, row.label)
                 raise ValidationError({"label": f"“{row.label}” is already on the list"})
         row = ProcedureLabel(label=cleaned, active=True)
-        _stamp(uow, row, new=True)
+        uow.stamp(row, new=True)
         session.add(row)
         uow.commit()
         return ProcedureChoice(Procedure.OTHER, cleaned, cleaned)
@@ -1409,7 +1388,7 @@ def retire_procedure_label(context: ServiceContext, label: str) -> None:
         if row is None:
             raise NotFoundError(f"“{label}” is not on the practice's procedure list")
         row.active = False
-        _stamp(uow, row, new=False)
+        uow.stamp(row, new=False)
         uow.commit()
 
 

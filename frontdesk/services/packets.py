@@ -35,6 +35,7 @@ from frontdesk.services import (
     history,
     patients,
     practice,
+    practice_clock,
     requests,
     scheduling,
     scheduling_setup,
@@ -205,7 +206,7 @@ def appointment_for_handout(
     addresses = {
         row.id: row.address for row in practice.list_locations(context, include_inactive=True)
     }
-    return _details(appointment, scheduling.practice_zone(context), addresses)
+    return _details(appointment, practice_clock.practice_zone(context), addresses)
 
 
 def _packet_language(preferred: str) -> tuple[str, bool]:
@@ -292,7 +293,7 @@ def build_packets(
         )
     details = PracticeDetails.from_profile(profile)
     library = library or handouts.load_library()
-    zone = scheduling.practice_zone(context)
+    zone = practice_clock.practice_zone(context)
     appointments = packet_appointments(context, day, provider_ids)
     types = {
         row.id: row
@@ -302,7 +303,7 @@ def build_packets(
         row.id: row.address for row in practice.list_locations(context, include_inactive=True)
     }
     with context.reading(Permission.VIEW_PATIENTS) as session:
-        printed_on = today or history.practice_today(session)
+        printed_on = today or practice_clock.practice_today(session)
     note = options.note.strip()
     total = len(appointments)
     report_or_cancel(progress, 0, total)

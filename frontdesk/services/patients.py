@@ -650,15 +650,6 @@ def find_by_mrn(context: ServiceContext, mrn: str) -> int:
 # --- creating and editing ---------------------------------------------------------------
 
 
-def _stamp(uow: UnitOfWork, row: Patient, *, new: bool) -> None:
-    now = utcnow()
-    if new:
-        row.created_at = now
-        row.created_by = uow.actor.username
-    row.updated_at = now
-    row.updated_by = uow.actor.username
-
-
 def reserve_mrns(session: Session, count: int) -> int:
     """Reserve ``count`` consecutive MRN numbers; returns the first. Never handed out twice."""
     last = session.execute(
@@ -718,7 +709,7 @@ def create_patient_in(
             raise PossibleDuplicatesError(candidates)
     row = Patient(mrn=format_mrn(reserve_mrns(session, 1)), **values)
     row.sort_key = sort_key(row.last_name, row.first_name, row.middle_name)
-    _stamp(uow, row, new=True)
+    uow.stamp(row, new=True)
     session.add(row)
     session.flush()
     _write_search_keys(session, row, row.id)
@@ -753,7 +744,7 @@ def update_patient(
             setattr(row, name, value)
         row.sort_key = sort_key(row.last_name, row.first_name, row.middle_name)
         if session.is_modified(row):
-            _stamp(uow, row, new=False)
+            uow.stamp(row, new=False)
             session.flush()
             _write_search_keys(session, row, row.id)
         uow.commit()
@@ -935,8 +926,8 @@ def merge_patients(
         now = utcnow()
         gone.merged_into_id = keep.id
         gone.merged_at = now
-        _stamp(uow, keep, new=False)
-        _stamp(uow, gone, new=False)
+        uow.stamp(keep, new=False)
+        uow.stamp(gone, new=False)
         session.flush()
         _write_search_keys(session, None, gone.id)
         _write_search_keys(session, keep, keep.id)

@@ -12,7 +12,6 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from frontdesk.db.models import Location, PracticeProfile, Provider
-from frontdesk.db.types import utcnow
 from frontdesk.domain.contact import (
     InvalidValue,
     clean_text,
@@ -260,15 +259,6 @@ def check_version(record: object, expected_version: int | None, what: str) -> No
         )
 
 
-def _stamp(uow: UnitOfWork, row: object, *, new: bool) -> None:
-    now = utcnow()
-    if new:
-        row.created_at = now
-        row.created_by = uow.actor.username
-    row.updated_at = now
-    row.updated_by = uow.actor.username
-
-
 def needs_first_run(context: ServiceContext) -> bool:
     """True while the practice has no profile or no provider yet."""
     with context.reading(None) as session:
@@ -290,14 +280,14 @@ def _write_profile(
     row = uow.session.get(PracticeProfile, PROFILE_ID)
     if row is None:
         row = PracticeProfile(id=PROFILE_ID, **values)
-        _stamp(uow, row, new=True)
+        uow.stamp(row, new=True)
         uow.session.add(row)
     else:
         check_version(row, expected_version, "practice profile")
         for key, value in values.items():
             setattr(row, key, value)
         if uow.session.is_modified(row):
-            _stamp(uow, row, new=False)
+            uow.stamp(row, new=False)
     return row
 
 
@@ -360,7 +350,7 @@ def complete_first_run(
 
 def _add_provider(uow: UnitOfWork, form: ProviderForm) -> Provider:
     row = Provider(**_validated_provider(form))
-    _stamp(uow, row, new=True)
+    uow.stamp(row, new=True)
     uow.session.add(row)
     return row
 
@@ -390,7 +380,7 @@ def save_provider(
             for key, value in _validated_provider(form).items():
                 setattr(row, key, value)
             if uow.session.is_modified(row):
-                _stamp(uow, row, new=False)
+                uow.stamp(row, new=False)
         uow.commit()
         return _provider_data(row)
 
@@ -420,7 +410,7 @@ def save_location(
             raise ValidationError({"name": "another location already has this name"})
         if location_id is None:
             row = Location(**values)
-            _stamp(uow, row, new=True)
+            uow.stamp(row, new=True)
             uow.session.add(row)
         else:
             row = _get(uow.session, Location, location_id, "location")
@@ -428,7 +418,7 @@ def save_location(
             for key, value in values.items():
                 setattr(row, key, value)
             if uow.session.is_modified(row):
-                _stamp(uow, row, new=False)
+                uow.stamp(row, new=False)
         uow.commit()
         return _location_data(row)
 

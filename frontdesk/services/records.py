@@ -19,7 +19,6 @@ from sqlalchemy.orm import Session
 
 from frontdesk.db.models_history import ImagingStudy, PriorSurgery
 from frontdesk.db.models_requests import RequestChecklistItem
-from frontdesk.db.types import utcnow
 from frontdesk.domain.errors import ValidationError
 from frontdesk.domain.request_states import ChecklistKind
 from frontdesk.services.context import UnitOfWork
@@ -94,13 +93,13 @@ def set_item_received(uow: UnitOfWork, item: RequestChecklistItem, on: date | No
     if entry is None:
         if on is None or item.received_on is None:
             item.received_on, item.received_by = on, who
-        _stamp(uow, item)
+        uow.stamp(item, new=False)
         return Received(item.received_on, item.received_by)
     day, by = _columns(item)
     if on is None or getattr(entry, day) is None:
         setattr(entry, day, on)
         setattr(entry, by, who)
-        _stamp(uow, entry)
+        uow.stamp(entry, new=False)
         uow.mark_changed(entry.__tablename__)
     return Received(getattr(entry, day), getattr(entry, by))
 
@@ -144,7 +143,7 @@ def release_items(
         state = item_received(session, item)
         item.surgery_id = item.imaging_id = None
         item.received_on, item.received_by = state.on, state.by
-        _stamp(uow, item)
+        uow.stamp(item, new=False)
         uow.mark_changed("request_checklist_items")
     session.flush()
 
@@ -168,8 +167,3 @@ def missing_counts(request_ids: Sequence[int]) -> Select[Any]:
         .where(item.request_id.in_(request_ids), missing)
         .group_by(item.request_id)
     )
-
-
-def _stamp(uow: UnitOfWork, row: Any) -> None:
-    row.updated_at = utcnow()
-    row.updated_by = uow.actor.username

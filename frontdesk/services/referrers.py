@@ -8,7 +8,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from frontdesk.db.models_patients import Referrer
-from frontdesk.db.types import utcnow
 from frontdesk.domain.contact import (
     InvalidValue,
     clean_text,
@@ -20,7 +19,7 @@ from frontdesk.domain.errors import NotFoundError, ValidationError
 from frontdesk.domain.names import prefix_successor, query_words, sort_key
 from frontdesk.domain.npi import normalize_npi
 from frontdesk.domain.permissions import Permission
-from frontdesk.services.context import ServiceContext, UnitOfWork
+from frontdesk.services.context import ServiceContext
 from frontdesk.services.practice import check_version
 
 
@@ -119,13 +118,6 @@ def _data(row: Referrer) -> ReferrerData:
     )
 
 
-def _stamp(uow: UnitOfWork, row: Referrer, *, new: bool) -> None:
-    now = utcnow()
-    if new:
-        row.created_at, row.created_by = now, uow.actor.username
-    row.updated_at, row.updated_by = now, uow.actor.username
-
-
 def _check_npi_free(session: Session, npi: object, referrer_id: int | None) -> None:
     if npi is None:
         return
@@ -146,7 +138,7 @@ def save_referrer(
         _check_npi_free(uow.session, values["npi"], referrer_id)
         if referrer_id is None:
             row = Referrer(**values)
-            _stamp(uow, row, new=True)
+            uow.stamp(row, new=True)
             uow.session.add(row)
         else:
             row = _get(uow.session, referrer_id)
@@ -155,7 +147,7 @@ def save_referrer(
                 setattr(row, name, value)
         row.sort_key = sort_key(row.last_name, row.first_name)
         if referrer_id is not None and uow.session.is_modified(row):
-            _stamp(uow, row, new=False)
+            uow.stamp(row, new=False)
         uow.commit()
         return _data(row)
 

@@ -54,14 +54,10 @@ from frontdesk.services.documents import (
     check_file,
     clean_file_name,
 )
-from frontdesk.services.history import (
-    TimelineEvent,
-    history_date_problem,
-    practice_today,
-)
+from frontdesk.services.history import TimelineEvent, history_date_problem
 from frontdesk.services.patients import PatientForm, PossibleDuplicatesError
 from frontdesk.services.practice import check_version
-from frontdesk.services.scheduling_setup import zone_of
+from frontdesk.services.practice_clock import practice_today, zone_of
 from frontdesk.services.settings import (
     RED_FLAG_INSTRUCTION,
     ROUTINE_REQUEST_LIMIT_DAYS,
@@ -348,15 +344,6 @@ class RequestAttachResult:
 # --- helpers ------------------------------------------------------------------------------
 
 
-def _stamp(uow: UnitOfWork, row: Any, *, new: bool) -> None:
-    now = utcnow()
-    if new:
-        row.created_at = now
-        row.created_by = uow.actor.username
-    row.updated_at = now
-    row.updated_by = uow.actor.username
-
-
 def _int_or_none(errors: dict[str, str], key: str, value: int | str | None) -> int | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
@@ -490,7 +477,7 @@ def _add_transition(
         note=note,
         closed_reason=reason.value if reason else None,
     )
-    _stamp(uow, transition, new=True)
+    uow.stamp(transition, new=True)
     uow.session.add(transition)
 
 
@@ -626,7 +613,7 @@ def _history_from_intake(
             notes=f"{INTAKE_NOTE} (request {row.id}: {count} operation(s) reported"
             + (f", the last in {values['prior_surgery_last_year']})" if last and year else ")"),
         )
-        _stamp(uow, surgery, new=True)
+        uow.stamp(surgery, new=True)
         session.add(surgery)
         surgeries.append(surgery)
     if values["imaging_modality"]:
@@ -640,7 +627,7 @@ def _history_from_intake(
             facility=values["imaging_where"],
             notes=f"{INTAKE_NOTE} (request {row.id})",
         )
-        _stamp(uow, study, new=True)
+        uow.stamp(study, new=True)
         session.add(study)
     uow.mark_changed("prior_surgeries", "imaging_studies")
     session.flush()
@@ -731,7 +718,7 @@ def create_request(
             row.red_flag_instruction = read_setting(session, RED_FLAG_INSTRUCTION)
             row.instruction_given_at = utcnow()
             row.instruction_given_by = uow.actor.username
-        _stamp(uow, row, new=True)
+        uow.stamp(row, new=True)
         session.add(row)
         session.flush()
         _add_transition(uow, row, None, RequestState.NEW, "", None)
@@ -751,7 +738,7 @@ def create_request(
                 item.surgery_id = surgery.id if surgery else None
             elif kind in (ChecklistKind.IMAGING_REPORT, ChecklistKind.IMAGING_FILES):
                 item.imaging_id = study.id if study else None
-            _stamp(uow, item, new=True)
+            uow.stamp(item, new=True)
             session.add(item)
         session.flush()
         data = _data(session, row)
@@ -922,7 +909,7 @@ def transition_in(
     row.is_open = target.is_open
     row.closed_reason = closed_reason.value if closed_reason else None
     row.state_changed_at = utcnow()
-    _stamp(uow, row, new=False)
+    uow.stamp(row, new=False)
     _add_transition(uow, row, current, target, clean_text(note), closed_reason)
 
 
@@ -933,7 +920,7 @@ def request_for_change(session: Session, request_id: int) -> ConsultationRequest
 
 def _changed(uow: UnitOfWork, row: ConsultationRequest, expected_version: int | None) -> None:
     check_version(row, expected_version, "request")
-    _stamp(uow, row, new=False)
+    uow.stamp(row, new=False)
 
 
 def assign(
@@ -997,7 +984,7 @@ def add_checklist_item(
             surgery_id=surgery_id,
             imaging_id=imaging_id,
         )
-        _stamp(uow, item, new=True)
+        uow.stamp(item, new=True)
         uow.session.add(item)
         uow.session.flush()
         data = _item_data(item, uow.session)
@@ -1023,7 +1010,7 @@ def mark_requested(
             item = _item(uow.session, item_id)
             item.requested_on = day
             item.requested_by = uow.actor.username
-            _stamp(uow, item, new=False)
+            uow.stamp(item, new=False)
             result.append(item)
         uow.session.flush()
         data = [_item_data(item, uow.session) for item in result]
@@ -1046,7 +1033,7 @@ def mark_received(
         records.set_item_received(
             uow, item, (on or practice_today(uow.session)) if received else None
         )
-        _stamp(uow, item, new=False)
+        uow.stamp(item, new=False)
         uow.session.flush()
         data = _item_data(item, uow.session)
         uow.commit()
@@ -1121,11 +1108,11 @@ def attach_document(
             item = RequestChecklistItem(
                 request_id=request.id, patient_id=request.patient_id, kind=what.value
             )
-            _stamp(uow, item, new=True)
+            uow.stamp(item, new=True)
             session.add(item)
         if item is not None:
             item.document_id = document.id
-            _stamp(uow, item, new=False)
+            uow.stamp(item, new=False)
             records.set_item_received(uow, item, practice_today(session))
             ticked = _item_data(item, session).label.lower() if item.id else what.label.lower()
         session.flush()
@@ -1148,7 +1135,7 @@ def log_contact(
             by=uow.actor.username,
             note=clean_text(note),
         )
-        _stamp(uow, attempt, new=True)
+        uow.stamp(attempt, new=True)
         uow.session.add(attempt)
         uow.session.flush()
         detail = _detail(uow.session, request)
@@ -1474,7 +1461,7 @@ def records_request_letter(
                 if stored.requested_on is None:
                     stored.requested_on = today
                     stored.requested_by = uow.actor.username
-                    _stamp(uow, stored, new=False)
+                    uow.stamp(stored, new=False)
         uow.record(
             "print",
             "records_request_letter",

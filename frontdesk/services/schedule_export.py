@@ -33,7 +33,8 @@ from frontdesk.domain.errors import NotFoundError, ValidationError
 from frontdesk.domain.permissions import Permission
 from frontdesk.domain.scheduling import ACTIVE_STATUSES, AppointmentStatus, day_bounds, initials
 from frontdesk.services.context import ServiceContext
-from frontdesk.services.scheduling_setup import location_names, provider_label, zone_of
+from frontdesk.services.practice_clock import zone_of
+from frontdesk.services.scheduling_setup import location_names, provider_label
 from frontdesk.services.settings import CALENDAR_EXPORT_FULL_NAMES, read_setting
 
 if TYPE_CHECKING:

@@ -7,11 +7,11 @@ checks first so the usual refusal is quick and worded, and turns the database's 
 
 from __future__ import annotations
 
-from bisect import bisect_left
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, tzinfo
+from itertools import islice
 from typing import Any
 
 from sqlalchemy import func, select
@@ -39,18 +39,24 @@ from frontdesk.domain.permissions import Permission
 from frontdesk.domain.request_states import RequestState
 from frontdesk.domain.scheduling import (
     ACTIVE_STATUSES,
-    MAX_DAYS_AHEAD,
+    LONGEST,
     MAX_DURATION_MINUTES,
+    SLOT_STEP,
     AppointmentStatus,
+    Bookability,
+    BookingCheck,
     CallOutcome,
     CancelledBy,
     Interval,
+    OpenTime,
     TimePreference,
     allowed_statuses,
+    away_interval,
     day_bounds,
-    local_moment,
-    minutes_to_time,
-    slot_starts,
+    last_bookable_day,
+    local_days,
+    open_times_on,
+    overlapping,
     status_move_problem,
     subtract,
 )
@@ -63,6 +69,10 @@ from frontdesk.services.context import (
 )
 from frontdesk.services.history import TimelineEvent
 from frontdesk.services.practice import check_version
+
+# practice_zone stays importable from here for the screens outside scheduling.
+from frontdesk.services.practice_clock import practice_zone as practice_zone
+from frontdesk.services.practice_clock import today_in, zone_of
 from frontdesk.services.scheduling_setup import (
     AvailabilityData,
     ExceptionData,
@@ -71,13 +81,10 @@ from frontdesk.services.scheduling_setup import (
     location_names,
     provider_label,
     provider_names,
-    zone_of,
 )
 
 TABLES = frozenset({"appointments", "appointment_events"})
 ACTIVE_VALUES = tuple(sorted(status.value for status in ACTIVE_STATUSES))
-# The longest appointment: a window query looks this far before its start for overlaps.
-LONGEST = timedelta(minutes=MAX_DURATION_MINUTES)
 SEARCH_CHUNK_DAYS = 14
 MAX_CHUNK_DAYS = 56
 DEFAULT_HORIZON_DAYS = 183
@@ -182,25 +189,6 @@ class AppointmentDetail:
     appointment: AppointmentData
     events: tuple[AppointmentEventData, ...]
     allowed_statuses: tuple[AppointmentStatus, ...]
-
-
-@dataclass(frozen=True)
-class OpenTime:
-    """A stretch of a provider's availability on one day, after time away is taken out."""
-
-    provider_id: int
-    location_id: int
-    location_name: str
-    start: datetime
-    end: datetime
-    type_ids: tuple[int, ...]
-
-    @property
-    def interval(self) -> Interval:
-        return Interval(self.start, self.end)
-
-    def takes(self, type_id: int) -> bool:
-        return not self.type_ids or type_id in self.type_ids
 
 
 @dataclass(frozen=True)
@@ -350,134 +338,67 @@ def _get(session: Session, appointment_id: int, *, for_update: bool = False) -> 
     return row
 
 
-def _overlapping(
-    session: Session, provider_id: int, start: datetime, end: datetime, exclude: int | None
-) -> Appointment | None:
-    query = select(Appointment).where(
-        Appointment.provider_id == provider_id,
+def busy_intervals(
+    session: Session,
+    provider_ids: Sequence[int],
+    start: datetime,
+    end: datetime,
+    *,
+    exclude_id: int | None = None,
+) -> dict[int, list[Interval]]:
+    """Each provider's booked (active) time between ``start`` and ``end``, leaving out
+    appointment ``exclude_id``."""
+    result: dict[int, list[Interval]] = defaultdict(list)
+    if not provider_ids:
+        return result
+    query = select(Appointment.provider_id, Appointment.starts_at, Appointment.ends_at).where(
+        Appointment.provider_id.in_(list(provider_ids)),
         Appointment.status.in_(ACTIVE_VALUES),
         Appointment.starts_at < end,
         Appointment.starts_at > start - LONGEST,
         Appointment.ends_at > start,
     )
-    if exclude is not None:
-        query = query.where(Appointment.id != exclude)
-    return session.scalars(query.limit(1)).first()
-
-
-def busy_intervals(
-    session: Session, provider_ids: Sequence[int], start: datetime, end: datetime
-) -> dict[int, list[Interval]]:
-    """Each provider's booked (active) time between ``start`` and ``end``."""
-    result: dict[int, list[Interval]] = defaultdict(list)
-    if not provider_ids:
-        return result
-    rows = session.execute(
-        select(Appointment.provider_id, Appointment.starts_at, Appointment.ends_at).where(
-            Appointment.provider_id.in_(list(provider_ids)),
-            Appointment.status.in_(ACTIVE_VALUES),
-            Appointment.starts_at < end,
-            Appointment.starts_at > start - LONGEST,
-            Appointment.ends_at > start,
-        )
-    )
-    for provider_id, starts_at, ends_at in rows:
+    if exclude_id is not None:
+        query = query.where(Appointment.id != exclude_id)
+    for provider_id, starts_at, ends_at in session.execute(query):
         result[provider_id].append(Interval(starts_at, ends_at))
     return result
 
 
-# --- availability ---------------------------------------------------------------------------
+# --- can this time be booked? ----------------------------------------------------------------
 
 
-def _away_intervals(exception: ExceptionData, day: date, zone: tzinfo) -> Interval | None:
-    if not exception.covers(day):
-        return None
-    if exception.start_minute is None or exception.end_minute is None:
-        return Interval(*day_bounds(day, zone))
-    return Interval(
-        local_moment(day, minutes_to_time(exception.start_minute), zone),
-        local_moment(day, minutes_to_time(exception.end_minute), zone),
-    )
-
-
-def open_times_on(
-    day: date,
-    provider_id: int,
-    blocks: Iterable[AvailabilityData],
-    exceptions: Iterable[ExceptionData],
-    zone: tzinfo,
-) -> list[OpenTime]:
-    """The provider's availability on ``day`` with time away taken out."""
-    away = [
-        interval
-        for exception in exceptions
-        if exception.provider_id == provider_id
-        and (interval := _away_intervals(exception, day, zone)) is not None
-    ]
-    result = []
-    for block in blocks:
-        if block.provider_id != provider_id or not block.applies_on(day):
-            continue
-        whole = Interval(
-            local_moment(day, minutes_to_time(block.start_minute), zone),
-            local_moment(day, minutes_to_time(block.end_minute), zone),
-        )
-        for part in subtract([whole], away):
-            result.append(
-                OpenTime(
-                    provider_id=provider_id,
-                    location_id=block.location_id,
-                    location_name=block.location_name,
-                    start=part.start,
-                    end=part.end,
-                    type_ids=block.type_ids,
-                )
-            )
-    return sorted(result, key=lambda item: item.start)
-
-
-def _local_days(start: datetime, end: datetime, zone: tzinfo) -> list[date]:
-    first = start.astimezone(zone).date()
-    last = (end - timedelta(microseconds=1)).astimezone(zone).date()
-    return [first + timedelta(days=offset) for offset in range((last - first).days + 1)]
-
-
-def _availability_problem(
+def read_bookability(
     session: Session,
-    zone: tzinfo,
-    provider_id: int,
-    type_id: int,
+    provider_ids: Sequence[int],
     start: datetime,
     end: datetime,
-    location_id: int | None,
-) -> tuple[str | None, int | None]:
-    """Why the time is outside the provider's availability (None when inside), and the
-    location of the availability it falls in."""
-    days = _local_days(start, end, zone)
-    blocks = availability_rows(session, [provider_id])
-    exceptions = exception_rows(session, [provider_id], since=days[0], until=days[-1])
-    wanted = Interval(start, end)
-    for day in days:
-        for open_time in open_times_on(day, provider_id, blocks, exceptions, zone):
-            if not open_time.interval.contains(wanted):
-                continue
-            if location_id is not None and open_time.location_id != location_id:
-                return (
-                    f"at that time the provider works at {open_time.location_name}",
-                    open_time.location_id,
-                )
-            if not open_time.takes(type_id):
-                return (
-                    "that availability does not take this type of appointment",
-                    open_time.location_id,
-                )
-            return None, open_time.location_id
-    for exception in exceptions:
-        for day in days:
-            interval = _away_intervals(exception, day, zone)
-            if interval is not None and interval.overlaps(wanted):
-                return f"the provider is away then ({exception.description})", None
-    return "the provider has no availability at that time", None
+    *,
+    exclude_id: int | None = None,
+    blocks: Sequence[AvailabilityData] | None = None,
+    away: Sequence[ExceptionData] | None = None,
+    now: datetime | None = None,
+) -> Bookability:
+    """The data-reading half of "can this time be booked?" for [start, end): the providers'
+    hours, time away and bookings (without appointment ``exclude_id``, the one being moved)
+    and the practice's today (``now``'s day there when the caller gives its own clock). The
+    rule itself is :class:`Bookability` in the domain; ``blocks`` and ``away`` spare a search
+    that reads many windows re-reading the hours and time away."""
+    zone = zone_of(session)
+    ids = list(provider_ids)
+    days = local_days(start, end, zone)
+    busy = busy_intervals(session, ids, start, end, exclude_id=exclude_id)
+    for taken in busy.values():
+        taken.sort()
+    return Bookability(
+        zone=zone,
+        today=today_in(zone) if now is None else now.astimezone(zone).date(),
+        blocks=tuple(availability_rows(session, ids) if blocks is None else blocks),
+        away=tuple(
+            exception_rows(session, ids, since=days[0], until=days[-1]) if away is None else away
+        ),
+        busy=busy,
+    )
 
 
 # --- validation ---------------------------------------------------------------------------
@@ -490,22 +411,32 @@ def _utc(moment: datetime) -> datetime:
     return moment.astimezone(UTC)
 
 
-def _check_times(session: Session, start: datetime, end: datetime, zone: tzinfo) -> None:
+def _booking_check(
+    session: Session,
+    provider_id: int,
+    type_id: int,
+    start: datetime,
+    end: datetime,
+    location_id: int | None,
+    exclude_id: int | None,
+) -> tuple[BookingCheck, tzinfo]:
+    """The one rule asked about a time to book or move to; a wrong length or day is refused
+    here, by field."""
+    wanted = Interval(start, end)
     errors: dict[str, str] = {}
-    if start.tzinfo is None or end.tzinfo is None:
-        raise ValidationError({"start": "a time with its time zone is needed"})
-    if end <= start:
+    if wanted.empty:
         errors["end"] = "the appointment must end after it starts"
-    elif end - start > LONGEST:
+    elif wanted.length > LONGEST:
         errors["end"] = f"an appointment lasts at most {MAX_DURATION_MINUTES // 60} hours"
-    today = datetime.now(zone).date()
-    start_day = start.astimezone(zone).date()
-    if start_day < today:
-        errors["start"] = "that day has passed; choose today or a later day"
-    elif (start_day - today).days > MAX_DAYS_AHEAD:
-        errors["start"] = f"that is more than {MAX_DAYS_AHEAD // 366} years ahead; check the year"
+    rules = read_bookability(
+        session, [provider_id], start, max(end, start + SLOT_STEP), exclude_id=exclude_id
+    )
+    verdict = rules.check(provider_id, type_id, wanted, location_id)
+    if verdict.day_problem:
+        errors["start"] = verdict.day_problem
     if errors:
         raise ValidationError(errors)
+    return verdict, rules.zone
 
 
 def _active_provider(session: Session, provider_id: int) -> Provider:
@@ -527,15 +458,6 @@ def _active_type(session: Session, type_id: int) -> AppointmentType:
     if not kind.active:
         raise RefusedError(f"The appointment type '{kind.name}' is no longer offered")
     return kind
-
-
-def _stamp(uow: UnitOfWork, row: Any, *, new: bool) -> None:
-    now = utcnow()
-    if new:
-        row.created_at = now
-        row.created_by = uow.actor.username
-    row.updated_at = now
-    row.updated_by = uow.actor.username
 
 
 def _when(moment: datetime, zone: tzinfo) -> str:
@@ -568,15 +490,8 @@ def _add_event(
             event.freed_start,
             event.freed_end,
         ) = freed
-    _stamp(uow, event, new=True)
+    uow.stamp(event, new=True)
     uow.session.add(event)
-
-
-def _check_free(
-    session: Session, provider_id: int, start: datetime, end: datetime, exclude: int | None
-) -> None:
-    if _overlapping(session, provider_id, start, end, exclude) is not None:
-        raise SlotTakenError(SLOT_TAKEN_MESSAGE)
 
 
 # --- actions --------------------------------------------------------------------------------
@@ -616,7 +531,6 @@ def _book(context: ServiceContext, form: BookingForm) -> AppointmentData:
 def book_in(uow: UnitOfWork, form: BookingForm) -> AppointmentData:
     """Book inside a caller's unit of work (the waitlist books and moves in one)."""
     session = uow.session
-    zone = zone_of(session)
     patient = session.get(Patient, form.patient_id)
     if patient is None:
         raise ValidationError({"patient": "choose a patient"})
@@ -626,23 +540,24 @@ def book_in(uow: UnitOfWork, form: BookingForm) -> AppointmentData:
     kind = _active_type(session, form.type_id)
     start = _utc(form.start)
     end = _utc(form.end) if form.end else start + timedelta(minutes=kind.duration_minutes)
-    _check_times(session, start, end, zone)
     location_id = form.location_id
+    verdict, zone = _booking_check(
+        session, provider.id, kind.id, start, end, location_id, exclude_id=None
+    )
     if location_id is not None and session.get(Location, location_id) is None:
         raise ValidationError({"location": "choose a location"})
-    problem, block_location = _availability_problem(
-        session, zone, provider.id, kind.id, start, end, location_id
-    )
+    problem = verdict.hours_problem
     if problem and not form.allow_outside_availability:
         raise OutsideAvailabilityError(
             f"{problem[:1].upper()}{problem[1:]} ({_when(start, zone)}). "
             "Book it anyway as an overbook?"
         )
-    location_id = location_id or block_location
+    location_id = location_id or verdict.location_id
     if location_id is None:
         raise ValidationError({"location": "choose a location for a time outside hours"})
     request = _link_request(uow, form.request_id, patient.id) if form.request_id else None
-    _check_free(session, provider.id, start, end, None)
+    if verdict.taken:
+        raise SlotTakenError(SLOT_TAKEN_MESSAGE)
     now = utcnow()
     row = Appointment(
         patient_id=patient.id,
@@ -658,7 +573,7 @@ def book_in(uow: UnitOfWork, form: BookingForm) -> AppointmentData:
         status_changed_at=now,
         overbooked=bool(problem),
     )
-    _stamp(uow, row, new=True)
+    uow.stamp(row, new=True)
     session.add(row)
     session.flush()
     description = (
@@ -667,13 +582,22 @@ def book_in(uow: UnitOfWork, form: BookingForm) -> AppointmentData:
     if problem:
         description += f"; overbooked on purpose ({problem})"
     _add_event(uow, row, "booked", description)
-    if request is not None and request.state == RequestState.READY_TO_SCHEDULE.value:
-        request_service.transition_in(
-            uow, request, RequestState.SCHEDULED, f"Appointment {_when(row.starts_at, zone)}"
-        )
+    if request is not None:
+        _request_scheduled(uow, request, row, zone)
     session.flush()
     data = _one_data(session, row)
     return data
+
+
+def _request_scheduled(
+    uow: UnitOfWork, request: ConsultationRequest, row: Appointment, zone: tzinfo
+) -> None:
+    """A request ready to schedule is Scheduled once an appointment holds a time for it,
+    however the time was found (booked, or moved there from the waitlist)."""
+    if request.state == RequestState.READY_TO_SCHEDULE.value:
+        request_service.transition_in(
+            uow, request, RequestState.SCHEDULED, f"Appointment {_when(row.starts_at, zone)}"
+        )
 
 
 def reschedule(
@@ -743,10 +667,11 @@ def reschedule_in(
     allow_outside_availability: bool = False,
     note: str = "",
     expected_version: int | None = None,
+    request_id: int | None = None,
 ) -> AppointmentData:
-    """Move an appointment inside a caller's unit of work."""
+    """Move an appointment inside a caller's unit of work. With ``request_id`` (the waitlist
+    entry's request) the moved appointment is booked for that request, as a booking would be."""
     session = uow.session
-    zone = zone_of(session)
     row = _get(session, appointment_id, for_update=True)
     check_version(row, expected_version, "appointment")
     status = AppointmentStatus(row.status)
@@ -754,20 +679,24 @@ def reschedule_in(
         raise RefusedError(
             f"A {status.label.lower()} appointment cannot be moved; book a new one instead"
         )
+    request = None
+    if request_id is not None and row.request_id in (None, request_id):
+        request = _link_request(uow, request_id, row.patient_id)
     start = _utc(start)
     new_end = _utc(end) if end else start + (row.ends_at - row.starts_at)
     provider = _active_provider(session, provider_id or row.provider_id)
-    _check_times(session, start, new_end, zone)
-    problem, block_location = _availability_problem(
-        session, zone, provider.id, row.type_id, start, new_end, location_id
+    verdict, zone = _booking_check(
+        session, provider.id, row.type_id, start, new_end, location_id, exclude_id=row.id
     )
+    problem = verdict.hours_problem
     if problem and not allow_outside_availability:
         raise OutsideAvailabilityError(
             f"{problem[:1].upper()}{problem[1:]} ({_when(start, zone)}). "
             "Move it there anyway as an overbook?"
         )
-    new_location = location_id or block_location or row.location_id
-    _check_free(session, provider.id, start, new_end, row.id)
+    new_location = location_id or verdict.location_id or row.location_id
+    if verdict.taken:
+        raise SlotTakenError(SLOT_TAKEN_MESSAGE)
     old = (row.provider_id, row.location_id, row.starts_at, row.ends_at)
     old_text = f"{provider_names(session).get(row.provider_id, '')}, {_when(row.starts_at, zone)}"
     row.provider_id = provider.id
@@ -779,7 +708,7 @@ def reschedule_in(
         # A new time needs confirming again.
         row.status = AppointmentStatus.BOOKED.value
         row.status_changed_at = utcnow()
-    _stamp(uow, row, new=False)
+    uow.stamp(row, new=False)
     session.flush()
     if old[2:] == (start, new_end) and old[0] == provider.id:
         description = "Location changed"
@@ -795,6 +724,10 @@ def reschedule_in(
         part = Interval(old[2], old[3]) if old[0] != provider.id else freed_parts[0]
         freed = (old[0], old[1], part.start, part.end)
     _add_event(uow, row, "moved", description, note, freed=freed)
+    if request is not None:
+        row.request_id = request.id
+        _request_scheduled(uow, request, row, zone)
+        session.flush()
     data = _one_data(session, row)
     return data
 
@@ -848,7 +781,7 @@ def cancel(
         row.cancelled_by = who.value
         row.cancel_reason = reason
         row.cancelled_at = now
-        _stamp(uow, row, new=False)
+        uow.stamp(row, new=False)
         session.flush()
         _add_event(
             uow,
@@ -901,7 +834,7 @@ def _set_status(
         raise RefusedError("An appointment more than an hour away cannot be a no-show yet")
     row.status = target.value
     row.status_changed_at = utcnow()
-    _stamp(uow, row, new=False)
+    uow.stamp(row, new=False)
     session.flush()
     freed = None
     if target is AppointmentStatus.NO_SHOW:
@@ -937,7 +870,7 @@ def record_call(
                 "nothing to remind"
             )
         row.last_call_outcome = result.value
-        _stamp(uow, row, new=False)
+        uow.stamp(row, new=False)
         session.flush()
         _add_event(uow, row, "call", f"Reminder call: {result.label.lower()}", note)
         if result is CallOutcome.CONFIRMED and row.status == AppointmentStatus.BOOKED.value:
@@ -980,7 +913,7 @@ def update_details(
         row.reason = clean_text(reason)
         row.notes = clean_text(notes)
         if uow.session.is_modified(row):
-            _stamp(uow, row, new=False)
+            uow.stamp(row, new=False)
         uow.session.flush()
         data = _one_data(uow.session, row)
         uow.commit()
@@ -1093,7 +1026,7 @@ def calendar(
             for provider_id in ids:
                 open_times.extend(open_times_on(day, provider_id, blocks, exceptions, zone))
             for exception in exceptions:
-                interval = _away_intervals(exception, day, zone)
+                interval = away_interval(exception, day, zone)
                 if interval is not None:
                     away.append(
                         AwayTime(
@@ -1117,17 +1050,13 @@ def calendar(
         )
 
 
-def practice_zone(context: ServiceContext) -> tzinfo:
-    with context.reading(None) as session:
-        return zone_of(session)
-
-
 # --- finding free time ----------------------------------------------------------------------
 
 
 def find_slots(context: ServiceContext, search: SlotSearch) -> list[SlotData]:
     """The next free slots that fit the type, provider (or any), location (or any) and the
-    patient's preferred days and times, earliest first."""
+    patient's preferred days and times, earliest first: every one a time ``book`` accepts
+    without asking (the same :class:`Bookability` decides both)."""
     limit = max(1, min(search.limit, MAX_SLOTS))
     with context.reading(Permission.VIEW_PRACTICE) as session:
         zone = zone_of(session)
@@ -1150,8 +1079,12 @@ def find_slots(context: ServiceContext, search: SlotSearch) -> list[SlotData]:
         now = utcnow()
         after = max(search.after or now, now)
         first_day = after.astimezone(zone).date()
-        horizon = first_day + timedelta(days=max(1, search.horizon_days))
-        exceptions = exception_rows(session, provider_ids, since=first_day, until=horizon)
+        # Never further than a booking may go: a slot offered is a slot that books.
+        horizon = min(
+            first_day + timedelta(days=max(1, search.horizon_days)),
+            last_bookable_day(today_in(zone)) + timedelta(days=1),
+        )
+        away = exception_rows(session, provider_ids, since=first_day, until=horizon)
         found: list[SlotData] = []
         chunk_start = first_day
         chunk_days = SEARCH_CHUNK_DAYS
@@ -1162,24 +1095,20 @@ def find_slots(context: ServiceContext, search: SlotSearch) -> list[SlotData]:
             chunk_days = min(chunk_days * 2, MAX_CHUNK_DAYS)
             window_start, _ = day_bounds(chunk_start, zone)
             window_end, _ = day_bounds(chunk_end, zone)
-            busy = busy_intervals(session, provider_ids, window_start, window_end)
-            for taken in busy.values():
-                taken.sort()
+            rules = read_bookability(
+                session, provider_ids, window_start, window_end, blocks=blocks, away=away
+            )
             day = chunk_start
             while day < chunk_end and len(found) < limit:
                 found.extend(
                     _slots_on(
+                        rules,
                         day,
-                        provider_ids,
                         providers,
-                        blocks,
-                        exceptions,
-                        busy,
-                        kind.id,
+                        provider_ids,
+                        search,
                         duration,
                         after,
-                        search.preference,
-                        zone,
                         limit - len(found),
                     )
                 )
@@ -1189,55 +1118,47 @@ def find_slots(context: ServiceContext, search: SlotSearch) -> list[SlotData]:
 
 
 def _slots_on(
+    rules: Bookability,
     day: date,
-    provider_ids: Sequence[int],
     providers: dict[int, str],
-    blocks: Sequence[AvailabilityData],
-    exceptions: Sequence[ExceptionData],
-    busy: dict[int, list[Interval]],
-    type_id: int,
+    provider_ids: Sequence[int],
+    search: SlotSearch,
     duration: timedelta,
     after: datetime,
-    preference: TimePreference,
-    zone: tzinfo,
     wanted: int,
 ) -> list[SlotData]:
+    preference = search.preference
     if preference.weekdays and day.weekday() not in preference.weekdays:
         return []
+    whole_day = Interval(*day_bounds(day, rules.zone))
     slots: list[SlotData] = []
     for provider_id in provider_ids:
-        for open_time in open_times_on(day, provider_id, blocks, exceptions, zone):
-            if open_time.end <= after:
-                continue
-            nearby = _overlapping_part(busy.get(provider_id, []), open_time.interval)
-            for free in subtract([open_time.interval], nearby):
-                for start in slot_starts(free, duration, not_before=after):
-                    end = start + duration
-                    if not preference.accepts(start, end, zone):
-                        continue
-                    slots.append(
-                        SlotData(
-                            provider_id=provider_id,
-                            provider_name=providers[provider_id],
-                            location_id=open_time.location_id,
-                            location_name=open_time.location_name,
-                            type_id=type_id,
-                            start=start,
-                            end=end,
-                        )
-                    )
-                    if len(slots) >= wanted * len(provider_ids):
-                        break
+        starts = (
+            (start, open_time)
+            for start, open_time in rules.free_slots(
+                provider_id,
+                search.type_id,
+                duration,
+                whole_day,
+                not_before=after,
+                location_id=search.location_id,
+            )
+            if preference.accepts(start, start + duration, rules.zone)
+        )
+        slots.extend(
+            SlotData(
+                provider_id=provider_id,
+                provider_name=providers[provider_id],
+                location_id=open_time.location_id,
+                location_name=open_time.location_name,
+                type_id=search.type_id,
+                start=start,
+                end=start + duration,
+            )
+            for start, open_time in islice(starts, wanted)
+        )
     slots.sort(key=lambda slot: (slot.start, slot.provider_name))
     return slots[:wanted]
-
-
-def _overlapping_part(taken: list[Interval], wanted: Interval) -> list[Interval]:
-    """The intervals of ``taken`` (sorted) that overlap ``wanted``: a bisect instead of
-    subtracting a whole window's bookings from every stretch of open time."""
-    low = bisect_left(taken, wanted.start - LONGEST, key=lambda part: part.start)
-    high = bisect_left(taken, wanted.end, key=lambda part: part.start)
-    return [part for part in taken[low:high] if part.end > wanted.start]
 
 
 def freed_times(
@@ -1251,8 +1172,17 @@ def freed_times(
 
 
 def freed_times_in(session: Session, start: datetime, end: datetime) -> list[FreedTime]:
-    """Freed time between ``start`` (now) and ``end`` that is still free: what cancellations,
-    no-shows and moves gave back, and the open time of weekly hours added in the last week."""
+    """Freed time between ``start`` (now) and ``end`` that can still be booked: what
+    cancellations, no-shows and moves gave back, and the open time of weekly hours added in
+    the last week."""
+    return freed_times_with_rules(session, start, end)[0]
+
+
+def freed_times_with_rules(
+    session: Session, start: datetime, end: datetime
+) -> tuple[list[FreedTime], Bookability | None]:
+    """:func:`freed_times_in`, with the :class:`Bookability` it was decided by (None when
+    nothing was freed), for matching the waitlist against the same facts."""
     candidates: list[tuple[int, int, Interval, datetime, str]] = []
     for event in session.scalars(
         select(AppointmentEvent)
@@ -1275,12 +1205,13 @@ def freed_times_in(session: Session, start: datetime, end: datetime) -> list[Fre
         )
     candidates.extend(_new_hours(session, start, end))
     if not candidates:
-        return []
+        return [], None
     providers = provider_names(session)
-    locations = location_names(session)
     provider_ids = sorted({provider_id for provider_id, *_ in candidates})
     latest = max(interval.end for _, _, interval, _, _ in candidates)
-    busy = busy_intervals(session, provider_ids, start, latest)
+    rules = read_bookability(
+        session, provider_ids, start, max(latest, start + SLOT_STEP), now=start
+    )
     # A scrap shorter than the shortest visit cannot be booked: not worth a line on Today.
     shortest = timedelta(
         minutes=session.scalar(
@@ -1291,24 +1222,36 @@ def freed_times_in(session: Session, start: datetime, end: datetime) -> list[Fre
         or 15
     )
     result: dict[tuple[int, datetime, datetime], FreedTime] = {}
-    for provider_id, location_id, interval, freed_at, description in candidates:
+    for provider_id, _location_id, interval, freed_at, description in candidates:
         if interval.end <= start:
             continue
         visible = Interval(max(interval.start, start), interval.end)
-        for part in subtract([visible], busy.get(provider_id, ())):
-            if part.length < shortest:
-                continue
-            result[(provider_id, part.start, part.end)] = FreedTime(
-                provider_id=provider_id,
-                provider_name=providers.get(provider_id, ""),
-                location_id=location_id,
-                location_name=locations.get(location_id, ""),
-                start=part.start,
-                end=part.end,
-                freed_at=freed_at,
-                description=description,
-            )
-    return sorted(result.values(), key=lambda item: (item.start, item.provider_name))
+        # Only what the provider's hours still hold is offered: an overbook's time, or time
+        # away entered since, is not free time to give to someone.
+        for day in local_days(visible.start, visible.end, rules.zone):
+            for open_time in rules.open_times(day, provider_id):
+                inside = Interval(
+                    max(visible.start, open_time.start), min(visible.end, open_time.end)
+                )
+                if inside.empty:
+                    continue
+                for part in subtract(
+                    [inside], overlapping(rules.busy.get(provider_id, ()), inside)
+                ):
+                    if part.length < shortest:
+                        continue
+                    result[(provider_id, part.start, part.end)] = FreedTime(
+                        provider_id=provider_id,
+                        provider_name=providers.get(provider_id, ""),
+                        location_id=open_time.location_id,
+                        location_name=open_time.location_name,
+                        start=part.start,
+                        end=part.end,
+                        freed_at=freed_at,
+                        description=description,
+                    )
+    ordered = sorted(result.values(), key=lambda item: (item.start, item.provider_name))
+    return ordered, rules
 
 
 def _new_hours(
@@ -1343,7 +1286,7 @@ def _new_hours(
     wanted = {block.id for block in new_blocks}
     provider_ids = sorted({block.provider_id for block in new_blocks})
     blocks = [row for row in availability_rows(session, provider_ids) if row.id in wanted]
-    days = _local_days(start, end, zone)
+    days = local_days(start, end, zone)
     exceptions = exception_rows(session, provider_ids, since=days[0], until=days[-1])
     created = {block.id: block.created_at for block in new_blocks}
     result = []

@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, tzinfo
+from datetime import date
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from frontdesk.db.models import Location, PracticeProfile, Provider
+from frontdesk.db.models import Location, Provider
 from frontdesk.db.models_scheduling import (
     AppointmentType,
     AvailabilityBlock,
@@ -27,7 +27,6 @@ from frontdesk.domain.scheduling import (
     check_colour,
     format_clock,
     parse_clock,
-    practice_zone,
 )
 from frontdesk.services.context import ServiceContext, UnitOfWork
 from frontdesk.services.practice import check_version
@@ -174,12 +173,6 @@ class ExceptionData:
 def provider_label(row: Provider) -> str:
     name = f"{row.first_name} {row.last_name}".strip()
     return f"{name}, {row.credentials}" if row.credentials else name
-
-
-def zone_of(session: Session) -> tzinfo:
-    """The practice's time zone (the computer's when the profile names none)."""
-    name = session.scalar(select(PracticeProfile.time_zone).where(PracticeProfile.id == 1))
-    return practice_zone(name or "")
 
 
 def _minute(errors: dict[str, str], name: str, value: str | int | None) -> int | None:

@@ -160,15 +160,6 @@ def _check_password(password: str, username: str, field: str = "password") -> No
         raise ValidationError({field: problem})
 
 
-def _stamp(uow: UnitOfWork, row: User, *, new: bool) -> None:
-    now = utcnow()
-    if new:
-        row.created_at = now
-        row.created_by = uow.actor.username
-    row.updated_at = now
-    row.updated_by = uow.actor.username
-
-
 def _get_user(session: Session, user_id: int) -> User:
     row = session.get(User, user_id)
     if row is None:
@@ -237,7 +228,7 @@ def _new_user(uow: UnitOfWork, form: NewUserForm) -> User:
         failed_attempts=0,
         password_changed_at=now,
     )
-    _stamp(uow, row, new=True)
+    uow.stamp(row, new=True)
     uow.session.add(row)
     return row
 
@@ -346,7 +337,7 @@ def update_user(
         row.display_name = name
         row.role = Role(role).value
         if uow.session.is_modified(row):
-            _stamp(uow, row, new=False)
+            uow.stamp(row, new=False)
         uow.commit()
         return _user_data(row)
 
@@ -370,7 +361,7 @@ def deactivate_user(
             )
         if row.active:
             row.active = False
-            _stamp(uow, row, new=False)
+            uow.stamp(row, new=False)
         uow.commit()
         return _user_data(row)
 
@@ -385,7 +376,7 @@ def reactivate_user(
             row.active = True
             row.failed_attempts = 0
             row.locked_until = None
-            _stamp(uow, row, new=False)
+            uow.stamp(row, new=False)
         uow.commit()
         return _user_data(row)
 
@@ -399,7 +390,7 @@ def reset_password(context: ServiceContext, user_id: int, new_password: str) -> 
         row.password_changed_at = utcnow()
         row.failed_attempts = 0
         row.locked_until = None
-        _stamp(uow, row, new=False)
+        uow.stamp(row, new=False)
         uow.record("password_reset", "users", row.id)
         uow.commit()
         return _user_data(row)
@@ -412,7 +403,7 @@ def unlock_user(context: ServiceContext, user_id: int) -> UserData:
         if row.locked_until is not None or row.failed_attempts:
             row.failed_attempts = 0
             row.locked_until = None
-            _stamp(uow, row, new=False)
+            uow.stamp(row, new=False)
         uow.record("unlock", "users", row.id)
         uow.commit()
         return _user_data(row)
@@ -444,7 +435,7 @@ def change_own_password(context: ServiceContext, old_password: str, new_password
             raise RefusedError("The current password is wrong; the password was not changed")
         row.password_hash = new_hash
         row.password_changed_at = utcnow()
-        _stamp(uow, row, new=False)
+        uow.stamp(row, new=False)
         uow.record("password_change", "users", user_id)
         uow.commit()
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta, tzinfo
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -19,6 +20,7 @@ from frontdesk.domain.errors import NotFoundError, RefusedError, ValidationError
 from frontdesk.domain.permissions import Permission
 from frontdesk.domain.scheduling import (
     AppointmentStatus,
+    Bookability,
     Interval,
     TimePreference,
     WaitlistUrgency,
@@ -28,14 +30,15 @@ from frontdesk.domain.scheduling import (
 from frontdesk.services import scheduling
 from frontdesk.services.context import ServiceContext, retry_when_busy
 from frontdesk.services.practice import check_version
+from frontdesk.services.practice_clock import zone_of
 from frontdesk.services.scheduling import (
     ACTIVE_VALUES,
     AppointmentData,
     BookingForm,
     FreedTime,
-    freed_times_in,
+    freed_times_with_rules,
 )
-from frontdesk.services.scheduling_setup import location_names, provider_names, zone_of
+from frontdesk.services.scheduling_setup import location_names, provider_names
 
 TABLES = frozenset({"waitlist_entries"})
 # A patient who cannot come at short notice is offered only times at least this far ahead.
@@ -97,11 +100,13 @@ class WaitlistEntryData:
 
 @dataclass(frozen=True)
 class WaitlistMatch:
-    """A waitlisted patient who fits a free time, and the slot they would get."""
+    """A waitlisted patient who fits a free time, and the slot they would get (bookable
+    without an overbook: inside hours that take their type, at ``location_id``)."""
 
     entry: WaitlistEntryData
     start: datetime
     end: datetime
+    location_id: int
 
 
 @dataclass(frozen=True)
@@ -184,53 +189,66 @@ def list_waitlist(
         return _entries(session, waiting_only=waiting_only, patient_id=patient_id)
 
 
-def _fits(
+def _first_fit(
     session: Session,
+    rules: Bookability,
     entry: WaitlistEntryData,
     provider_id: int,
-    location_id: int | None,
     free: Interval,
-    zone: tzinfo,
     now: datetime,
 ) -> WaitlistMatch | None:
+    """The earliest time in ``free`` the entry's patient can be booked into: the slot
+    :class:`Bookability` allows for their type (and location), on days and times they can
+    come, with the notice they need, sooner than what they hold, and not over another visit
+    of theirs."""
     if entry.provider_id is not None and entry.provider_id != provider_id:
         return None
-    if entry.location_id is not None and location_id not in (None, entry.location_id):
-        return None
-    start = max(free.start, now)
-    end = start + timedelta(minutes=entry.duration_minutes)
-    if end > free.end:
-        return None
-    if not entry.short_notice and start - now < SHORT_NOTICE:
-        return None
-    if not entry.preference.accepts(start, end, zone):
-        return None
-    if entry.appointment_start is not None and entry.appointment_start <= start:
-        return None  # what they hold already is sooner
-    clash = session.scalar(
-        select(Appointment.id).where(
-            Appointment.patient_id == entry.patient_id,
-            Appointment.status.in_(ACTIVE_VALUES),
-            Appointment.starts_at < end,
-            Appointment.ends_at > start,
+    duration = timedelta(minutes=entry.duration_minutes)
+    not_before = now if entry.short_notice else now + SHORT_NOTICE
+    own = [
+        Interval(starts_at, ends_at)
+        for appointment_id, starts_at, ends_at in session.execute(
+            select(Appointment.id, Appointment.starts_at, Appointment.ends_at).where(
+                Appointment.patient_id == entry.patient_id,
+                Appointment.status.in_(ACTIVE_VALUES),
+                Appointment.starts_at < free.end,
+                Appointment.ends_at > free.start,
+            )
         )
-    )
-    if clash is not None and clash != entry.appointment_id:
-        return None
-    return WaitlistMatch(entry=entry, start=start, end=end)
+        if appointment_id != entry.appointment_id
+    ]
+    for start, open_time in rules.free_slots(
+        provider_id,
+        entry.type_id,
+        duration,
+        free,
+        not_before=not_before,
+        location_id=entry.location_id,
+    ):
+        if entry.appointment_start is not None and entry.appointment_start <= start:
+            return None  # what they hold already is sooner
+        wanted = Interval(start, start + duration)
+        if not entry.preference.accepts(wanted.start, wanted.end, rules.zone):
+            continue
+        if any(visit.overlaps(wanted) for visit in own):
+            continue
+        return WaitlistMatch(
+            entry=entry, start=wanted.start, end=wanted.end, location_id=open_time.location_id
+        )
+    return None
 
 
 def _matches(
     session: Session,
+    rules: Bookability,
+    entries: Sequence[WaitlistEntryData],
     provider_id: int,
-    location_id: int | None,
     free: Interval,
     now: datetime,
 ) -> list[WaitlistMatch]:
-    zone = zone_of(session)
     result = []
-    for entry in _entries(session, waiting_only=True):
-        match = _fits(session, entry, provider_id, location_id, free, zone, now)
+    for entry in entries:
+        match = _first_fit(session, rules, entry, provider_id, free, now)
         if match is not None:
             result.append(match)
     return result
@@ -240,14 +258,21 @@ def matches_for_time(
     context: ServiceContext,
     *,
     provider_id: int,
-    location_id: int | None,
     start: datetime,
     end: datetime,
     now: datetime | None = None,
 ) -> list[WaitlistMatch]:
-    """Waitlisted patients who fit the free time, most urgent and longest waiting first."""
+    """Waitlisted patients who fit the free time, most urgent and longest waiting first.
+    Only what is still bookable is matched: a time booked since (from the waitlist or by
+    anyone) finds nobody, and the provider's hours there say the location."""
+    now = now or utcnow()
     with context.reading(Permission.VIEW_PATIENTS) as session:
-        return _matches(session, provider_id, location_id, Interval(start, end), now or utcnow())
+        free = Interval(max(start, now), max(end, now))
+        if free.empty:
+            return []
+        rules = scheduling.read_bookability(session, [provider_id], free.start, free.end, now=now)
+        entries = _entries(session, waiting_only=True)
+        return _matches(session, rules, entries, provider_id, free, now)
 
 
 def freed_times_with_waitlist(
@@ -256,15 +281,19 @@ def freed_times_with_waitlist(
     """The Today area: each freed time nobody has filled, with who on the waitlist fits it."""
     now = now or utcnow()
     with context.reading(Permission.VIEW_PATIENTS) as session:
-        freed = freed_times_in(session, now, now + timedelta(days=days_ahead))
+        freed, rules = freed_times_with_rules(session, now, now + timedelta(days=days_ahead))
+        if rules is None:
+            return []
+        entries = _entries(session, waiting_only=True)
         return [
             FreedTimeMatches(
                 freed=item,
                 matches=tuple(
                     _matches(
                         session,
+                        rules,
+                        entries,
                         item.provider_id,
-                        item.location_id or None,
                         Interval(item.start, item.end),
                         now,
                     )
@@ -482,6 +511,7 @@ def _book_from_waitlist(
                 location_id=location_id,
                 allow_outside_availability=allow_outside_availability,
                 note="Moved to an earlier time from the waitlist",
+                request_id=row.request_id,
             )
         else:
             data = scheduling.book_in(

@@ -165,7 +165,7 @@ def test_a_call_is_taken_made_ready_scheduled_and_cancelled_back_to_ready(
     from frontdesk.ui.schedule import find_dialog
 
     # The one "Book this time?" question is answered Yes.
-    monkeypatch.setattr(find_dialog, "confirm", lambda *_args: True)
+    monkeypatch.setattr(find_dialog, "confirm", lambda *_args, **_options: True)
     area = RequestsArea(screen)
     qtbot.addWidget(area)
     area.resize(1280, 800)

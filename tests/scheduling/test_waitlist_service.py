@@ -118,7 +118,6 @@ def test_no_short_notice_and_time_windows_are_respected(clinic: Practice) -> Non
     early = waitlist.matches_for_time(
         clinic.context,
         provider_id=clinic.okafor,
-        location_id=clinic.main_office,
         start=at(thursday, 9),
         end=at(thursday, 9, 30),
     )
@@ -126,7 +125,6 @@ def test_no_short_notice_and_time_windows_are_respected(clinic: Practice) -> Non
     late = waitlist.matches_for_time(
         clinic.context,
         provider_id=clinic.okafor,
-        location_id=clinic.main_office,
         start=at(thursday, 10, 30),
         end=at(thursday, 11),
     )
@@ -171,18 +169,42 @@ def test_bad_waitlist_input_is_refused_by_field(clinic: Practice) -> None:
 def test_a_no_show_frees_its_time_too(clinic: Practice) -> None:
     from datetime import datetime
 
+    from frontdesk.services import practice, scheduling_setup
+    from frontdesk.services.practice import ProviderForm
+    from frontdesk.services.scheduling_setup import AvailabilityForm
+
     now = datetime.now(CHICAGO)
     start = (now + timedelta(minutes=30)).replace(second=0, microsecond=0)
     if start.date() != now.date():
         pytest.skip("too close to midnight in Chicago for a same-day no-show")
-    # Whatever the hour the test runs, the visit is booked as a deliberate overbook.
-    booked = _book(
-        clinic, 0, start, allow_outside_availability=True, location_id=clinic.main_office
+    # Whatever the hour the test runs, it is inside this provider's hours today.
+    night = practice.save_provider(clinic.context, ProviderForm(first_name="Ana", last_name="Ruiz"))
+    scheduling_setup.save_availability(
+        clinic.context,
+        AvailabilityForm(night.id, clinic.main_office, now.weekday(), "0:00", "24:00"),
     )
+    booked = _book(clinic, 0, start, provider_id=night.id)
     marked = scheduling.set_status(clinic.context, booked.id, AppointmentStatus.NO_SHOW)
     assert marked.status is AppointmentStatus.NO_SHOW
     freed = scheduling.freed_times(clinic.context)
     assert [(f.start, f.description) for f in freed] == [(booked.start, "Booked → No-show")]
+
+
+def test_an_overbooks_time_is_not_offered_when_it_frees(clinic: Practice) -> None:
+    """Outside the provider's hours a freed time cannot be booked without an overbook, so
+    Today does not offer it to the waitlist (booking it asked "Book outside hours?")."""
+    sunday = next_weekday(6)
+    overbook = _book(
+        clinic, 0, at(sunday, 10), allow_outside_availability=True, location_id=clinic.main_office
+    )
+    waitlist.add_to_waitlist(
+        clinic.context,
+        WaitlistForm(patient_id=clinic.patients[1].id, type_id=clinic.type_id("Follow-up")),
+    )
+    scheduling.cancel(clinic.context, overbook.id, by=CancelledBy.PRACTICE, reason="Sick")
+
+    assert scheduling.freed_times(clinic.context, days_ahead=30) == []
+    assert waitlist.freed_times_with_waitlist(clinic.context, days_ahead=30) == []
 
 
 def test_new_weekly_hours_are_offered_to_the_waitlist(clinic: Practice) -> None:

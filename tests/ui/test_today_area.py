@@ -282,3 +282,62 @@ def test_enter_opens_the_highlighted_appointment(
     qtbot.waitUntil(lambda: dialog.detail is not None, timeout=WAIT_MS)
     assert dialog.detail is not None and dialog.detail.appointment.id == booked.id
     dialog.reject()
+
+
+@pytest.mark.parametrize(
+    ("key", "modifier"),
+    [
+        (Qt.Key.Key_I, Qt.KeyboardModifier.AltModifier),
+        (Qt.Key.Key_I, Qt.KeyboardModifier.ControlModifier),
+    ],
+)
+def test_check_in_answers_the_keys_it_shows(
+    qtbot: QtBot, key: Qt.Key, modifier: Qt.KeyboardModifier
+) -> None:
+    """The button reads "Check in" with the i underlined (Alt+I) and its tooltip names
+    Ctrl+I: both check the highlighted patient in."""
+    from datetime import UTC, date
+
+    from frontdesk.ui.today.day_list import DayAppointments
+
+    now = datetime.now(UTC)
+    booked = AppointmentData(
+        id=7,
+        patient_id=1,
+        patient_name="Adams, Zoë",
+        mrn="000007",
+        date_of_birth=date(1990, 1, 2),
+        phone="(217) 555-0199",
+        provider_id=1,
+        provider_name="Erik Lindqvist, MD",
+        location_id=1,
+        location_name="Main office",
+        type_id=1,
+        type_name="Follow-up",
+        colour="#4A90D9",
+        start=now,
+        end=now + timedelta(minutes=15),
+        reason="",
+        notes="",
+        request_id=None,
+        status=AppointmentStatus.BOOKED,
+        cancelled_by=None,
+        cancel_reason="",
+        cancelled_at=None,
+        overbooked=False,
+        last_call_outcome=None,
+        version=1,
+    )
+    day = DayAppointments()
+    qtbot.addWidget(day)
+    day.show_day([("Erik Lindqvist, MD", [booked])], UTC)
+    day.show()
+    qtbot.waitExposed(day)
+    day.activateWindow()
+    qtbot.waitUntil(day.isActiveWindow, timeout=WAIT_MS)
+    day.tree.setFocus()
+    button = day.action_buttons[AppointmentStatus.CHECKED_IN]
+    assert button.text() == "Check &in" and "Ctrl+I" in button.toolTip()
+    with qtbot.waitSignal(day.status_requested, timeout=WAIT_MS) as requested:
+        qtbot.keyClick(day.tree, key, modifier)
+    assert requested.args == [booked, AppointmentStatus.CHECKED_IN]

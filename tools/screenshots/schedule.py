@@ -23,7 +23,14 @@ from PySide6.QtWidgets import QApplication, QWidget
 from frontdesk.domain.actor import Actor
 from frontdesk.domain.errors import FrontDeskError
 from frontdesk.domain.permissions import Role
-from frontdesk.services import demo, patients, practice, scheduling, scheduling_setup
+from frontdesk.services import (
+    demo,
+    patients,
+    practice,
+    practice_clock,
+    scheduling,
+    scheduling_setup,
+)
 from frontdesk.services.bootstrap import make_context, open_for_use
 from frontdesk.services.context import ServiceContext
 from frontdesk.services.scheduling import BookingForm, SlotSearch
@@ -89,7 +96,7 @@ def prepare(context: ServiceContext) -> tuple[date, list[int]]:
                 )
     if not scheduling_setup.list_appointment_types(context):
         scheduling_setup.install_default_types(context)
-    zone = scheduling.practice_zone(context)
+    zone = practice_clock.practice_zone(context)
     candidates = []
     day = _next_workday(zone) + timedelta(days=7)
     while len(candidates) < 10:

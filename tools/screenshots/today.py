@@ -27,7 +27,15 @@ from frontdesk.domain.actor import Actor
 from frontdesk.domain.errors import FrontDeskError
 from frontdesk.domain.permissions import Role
 from frontdesk.domain.scheduling import AppointmentStatus, CancelledBy
-from frontdesk.services import demo, patients, practice, scheduling, scheduling_setup, waitlist
+from frontdesk.services import (
+    demo,
+    patients,
+    practice,
+    practice_clock,
+    scheduling,
+    scheduling_setup,
+    waitlist,
+)
 from frontdesk.services.bootstrap import make_context, open_for_use
 from frontdesk.services.context import ServiceContext
 from frontdesk.services.patients import PatientForm
@@ -101,7 +109,7 @@ def _ensure_availability(context: ServiceContext) -> None:
 def prepare(context: ServiceContext) -> None:
     """Make sure Today has something to show: appointments today, and a freed time with a
     waitlisted patient who fits it (booked and cancelled here when the demo has none)."""
-    zone = scheduling.practice_zone(context)
+    zone = practice_clock.practice_zone(context)
     freed = waitlist.freed_times_with_waitlist(context, days_ahead=FREED_DAYS_AHEAD)
     today = datetime.now(zone).date()
     have_today = bool(scheduling.day_appointments(context, today))

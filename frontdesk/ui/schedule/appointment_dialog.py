@@ -24,7 +24,7 @@ from frontdesk.domain.errors import ConflictError, ValidationError
 from frontdesk.domain.permissions import Permission
 from frontdesk.domain.request_categories import RequestCategory
 from frontdesk.domain.scheduling import AppointmentStatus
-from frontdesk.services import patients, requests, scheduling
+from frontdesk.services import patients, practice_clock, requests, scheduling
 from frontdesk.services.changes import touches
 from frontdesk.services.context import ServiceContext
 from frontdesk.services.patients import PatientData
@@ -66,7 +66,7 @@ def _read(context: ServiceContext, appointment_id: int) -> tuple[AppointmentDeta
     """Runs off the UI thread."""
     return (
         scheduling.get_appointment(context, appointment_id),
-        scheduling.practice_zone(context),
+        practice_clock.practice_zone(context),
     )
 
 
@@ -448,9 +448,17 @@ class AppointmentDialog(FormDialog):
             end=data.end,
             parent=self,
         )
+        dialog.booked.connect(self._filled_from_waitlist)
         self.child_dialog = dialog
         dialog.open()
         return dialog
+
+    def _filled_from_waitlist(self, booked: AppointmentData) -> None:
+        # The banner's "Who on the waitlist fits it?" would offer the time just filled.
+        self.banner.show_message(
+            "success",
+            f"Cancelled. The time went to {booked.patient_name} from the waitlist.",
+        )
 
     def reschedule(self) -> QDialog | None:
         if self.detail is None or refused_while_paused(self.banner):

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from frontdesk.domain.permissions import Permission
-from frontdesk.services import practice, scheduling, scheduling_setup
+from frontdesk.services import practice, practice_clock, scheduling, scheduling_setup
 from frontdesk.services.changes import touches
 from frontdesk.services.practice import ProviderData
 from frontdesk.services.scheduling import AppointmentData, CalendarData, OutsideAvailabilityError
@@ -288,7 +288,7 @@ class ScheduleArea(QWidget):
             return (
                 practice.list_providers(services),
                 scheduling_setup.list_availability(services),
-                scheduling.practice_zone(services),
+                practice_clock.practice_zone(services),
             )
 
         self.screen.runner.run(read, self._show_providers, self._failed)
@@ -589,6 +589,7 @@ class ScheduleArea(QWidget):
             start=choice.start,
             provider_id=choice.provider_id,
             location_id=choice.location_id,
+            accepted_type_ids=choice.type_ids,
         )
         self._connect_booked(dialog)
 

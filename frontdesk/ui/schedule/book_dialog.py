@@ -114,8 +114,11 @@ class BookDialog(FormDialog):
         patient_id: int | None = None,
         request_id: int | None = None,
         reason: str = "",
+        accepted_type_ids: tuple[int, ...] = (),
         parent: QWidget | None = None,
     ) -> None:
+        """``accepted_type_ids``: the types the hours clicked on take (empty: any); with no
+        ``type_id`` the form starts on one of them."""
         super().__init__(parent)
         self.screen = screen
         self.choices: Choices | None = None
@@ -125,6 +128,7 @@ class BookDialog(FormDialog):
         self._provider_id = provider_id
         self._location_id = location_id
         self._type_id = type_id
+        self._accepted_type_ids = accepted_type_ids
         self.end_touched = False
         self.location_touched = location_id is not None
         self.picker: QDialog | None = None
@@ -263,6 +267,10 @@ class BookDialog(FormDialog):
         if type_id is None and self.request_id is not None:
             kind = choices.new_consultation()
             type_id = kind.id if kind else None
+        if type_id is None and self._accepted_type_ids:
+            type_id = next(
+                (kind.id for kind in choices.types if kind.id in self._accepted_type_ids), None
+            )
         fill_combo(self.type_combo, type_items(choices), type_id)
         fill_combo(self.provider_combo, provider_items(choices), self._provider_id)
         fill_combo(

@@ -23,6 +23,8 @@ class FreeTimeChoice:
     start: datetime
     # The location of the open time clicked; None outside the provider's hours.
     location_id: int | None
+    # The appointment types the hours clicked take (empty: any).
+    type_ids: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -206,6 +206,7 @@ class CalendarCanvas(QWidget):
             provider_id=column.provider_id,
             start=start,
             location_id=open_time.location_id if open_time is not None else None,
+            type_ids=open_time.type_ids if open_time is not None else (),
         )
 
     # Painting ----------------------------------------------------------------------------

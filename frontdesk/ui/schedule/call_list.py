@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from frontdesk.domain.scheduling import AppointmentStatus, CallOutcome
-from frontdesk.services import scheduling
+from frontdesk.services import practice_clock, scheduling
 from frontdesk.services.changes import touches
 from frontdesk.services.scheduling import AppointmentData
 from frontdesk.ui.connection_monitor import refused_while_paused, saving_allowed, watch_saving_gate
@@ -60,7 +60,7 @@ def ask_to_cancel(parent: QWidget, text: str) -> bool:
 
 def _load(screen: ScreenContext, day: date) -> tuple[list[AppointmentData], tzinfo]:
     items = scheduling.day_appointments(screen.services, day, include_inactive=False)
-    return [item for item in items if item.status in TO_CALL], scheduling.practice_zone(
+    return [item for item in items if item.status in TO_CALL], practice_clock.practice_zone(
         screen.services
     )
 

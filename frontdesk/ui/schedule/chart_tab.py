@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from frontdesk.services import scheduling
+from frontdesk.services import practice_clock, scheduling
 from frontdesk.services.changes import touches
 from frontdesk.services.context import ServiceContext
 from frontdesk.services.scheduling import AppointmentData
@@ -46,7 +46,7 @@ def _read(context: ServiceContext, patient_id: int) -> tuple[list[AppointmentDat
     """Runs off the UI thread."""
     return (
         scheduling.appointments_for_patient(context, patient_id),
-        scheduling.practice_zone(context),
+        practice_clock.practice_zone(context),
     )
 
 

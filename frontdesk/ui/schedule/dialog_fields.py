@@ -18,7 +18,7 @@ from frontdesk.domain.scheduling import (
     parse_clock,
     time_to_minutes,
 )
-from frontdesk.services import practice, scheduling, scheduling_setup
+from frontdesk.services import practice, practice_clock, scheduling_setup
 from frontdesk.services.context import ServiceContext
 from frontdesk.services.practice import LocationData, ProviderData
 from frontdesk.services.scheduling_setup import AppointmentTypeData, AvailabilityData
@@ -60,7 +60,7 @@ class Choices:
 def load_choices(context: ServiceContext) -> Choices:
     """Runs off the UI thread."""
     return Choices(
-        zone=scheduling.practice_zone(context),
+        zone=practice_clock.practice_zone(context),
         types=tuple(scheduling_setup.list_appointment_types(context)),
         providers=tuple(practice.list_providers(context)),
         locations=tuple(practice.list_locations(context)),
@@ -162,15 +162,12 @@ def when_text(start: datetime, end: datetime, zone: tzinfo) -> str:
     return f"{local_start:%a %m/%d/%Y} {local_start:%H:%M}–{local_end:%H:%M}"
 
 
-def confirm(parent: QWidget, title: str, text: str) -> bool:
-    """One yes/no question before a deliberate step (an overbook, a no-show, a booking)."""
-    answer = QMessageBox.question(
-        parent,
-        title,
-        text,
-        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-        QMessageBox.StandardButton.No,
-    )
+def confirm(parent: QWidget, title: str, text: str, *, default_yes: bool = False) -> bool:
+    """One yes/no question before a deliberate step (an overbook, a no-show, a booking).
+    Enter answers No unless ``default_yes``: the step the person just chose, not an
+    exception to the rules."""
+    yes, no = QMessageBox.StandardButton.Yes, QMessageBox.StandardButton.No
+    answer = QMessageBox.question(parent, title, text, yes | no, yes if default_yes else no)
     return answer == QMessageBox.StandardButton.Yes
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from functools import partial
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
@@ -26,6 +26,7 @@ from frontdesk.domain.errors import ConflictError, SlotTakenError, ValidationErr
 from frontdesk.domain.scheduling import TimePreference, Weekday, format_clock, parse_weekdays
 from frontdesk.services import patients, scheduling, scheduling_setup
 from frontdesk.services.context import ServiceContext
+from frontdesk.services.practice_clock import today_in
 from frontdesk.services.scheduling import (
     DEFAULT_HORIZON_DAYS,
     AppointmentData,
@@ -290,7 +291,7 @@ class FindSlotDialog(QDialog):
             return None
         day = date_of(self.after)
         after: datetime | None = None
-        if day > date.today():
+        if day > today_in(self.choices.zone):
             after = moment(day, 0, self.choices.zone)
         return SlotSearch(
             type_id=int(self.type_combo.currentData()),
@@ -396,7 +397,8 @@ class FindSlotDialog(QDialog):
             f"Book {kind} for {self.patient_name} with {slot.provider_name} at "
             f"{slot.location_name}, {when_text(slot.start, slot.end, self.choices.zone)}?"
         )
-        if not confirm(self, "Book this time?", question):
+        # The list says "Enter books": the second Enter, on the question, books too.
+        if not confirm(self, "Book this time?", question, default_yes=True):
             return
         form = BookingForm(
             patient_id=self.patient_id,

@@ -37,7 +37,14 @@ from frontdesk.domain.scheduling import (
     Weekday,
     format_clock,
 )
-from frontdesk.services import patients, practice, scheduling, scheduling_setup, waitlist
+from frontdesk.services import (
+    patients,
+    practice,
+    practice_clock,
+    scheduling,
+    scheduling_setup,
+    waitlist,
+)
 from frontdesk.services.patients import PatientSummary
 from frontdesk.services.practice import LocationData, ProviderData
 from frontdesk.services.scheduling import AppointmentData, OutsideAvailabilityError
@@ -101,7 +108,6 @@ def book_match(
     match: WaitlistMatch,
     *,
     provider_id: int,
-    location_id: int | None,
     on_booked: Callable[[AppointmentData], None],
     on_refused: Callable[[str, bool], None],
 ) -> None:
@@ -118,7 +124,7 @@ def book_match(
             match.entry.id,
             provider_id=provider_id,
             start=match.start,
-            location_id=location_id,
+            location_id=match.location_id,
             allow_outside_availability=overbook,
         )
 
@@ -272,7 +278,7 @@ def load_choices(
         patient = found[0] if found else None
         appointments = movable_appointments(context, patient_id)
     return WaitlistChoices(
-        zone=scheduling.practice_zone(context),
+        zone=practice_clock.practice_zone(context),
         types=scheduling_setup.list_appointment_types(context),
         providers=practice.list_providers(context),
         locations=practice.list_locations(context),
@@ -617,12 +623,10 @@ def load_matches(
     providers = {p.id: p.display_name for p in practice.list_providers(context)}
     locations = {loc.id: loc.name for loc in practice.list_locations(context)}
     return FreeTimeMatches(
-        zone=scheduling.practice_zone(context),
+        zone=practice_clock.practice_zone(context),
         provider_name=providers.get(provider_id, ""),
         location_name=locations.get(location_id, "") if location_id else "",
-        matches=waitlist.matches_for_time(
-            context, provider_id=provider_id, location_id=location_id, start=start, end=end
-        ),
+        matches=waitlist.matches_for_time(context, provider_id=provider_id, start=start, end=end),
     )
 
 
@@ -731,7 +735,6 @@ class WaitlistMatchesDialog(QDialog):
             self,
             match,
             provider_id=self.provider_id,
-            location_id=self.location_id,
             on_booked=self._booked,
             on_refused=self._refused,
         )

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from frontdesk.domain.errors import ValidationError
 from frontdesk.domain.scheduling import WaitlistUrgency
-from frontdesk.services import practice, scheduling, scheduling_setup, waitlist
+from frontdesk.services import practice, practice_clock, scheduling_setup, waitlist
 from frontdesk.services.changes import touches
 from frontdesk.services.waitlist import WaitlistEntryData
 from frontdesk.ui.connection_monitor import (
@@ -75,7 +75,7 @@ class WaitlistView:
 
 def load_waitlist(context: Any, include_closed: bool) -> WaitlistView:
     return WaitlistView(
-        zone=scheduling.practice_zone(context),
+        zone=practice_clock.practice_zone(context),
         entries=waitlist.list_waitlist(context, waiting_only=not include_closed),
         providers=[(p.id, p.display_name) for p in practice.list_providers(context)],
         types=[(t.id, t.name) for t in scheduling_setup.list_appointment_types(context)],

@@ -227,7 +227,6 @@ class TodayArea(QWidget):
             self,
             match,
             provider_id=item.freed.provider_id,
-            location_id=item.freed.location_id or None,
             on_booked=booked,
             on_refused=refused,
         )

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import tzinfo
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -26,9 +26,10 @@ from frontdesk.ui.widgets.empty_state import EmptyState
 from frontdesk.ui.widgets.plain_text import plain_tooltip
 
 APPOINTMENT_ROLE = Qt.ItemDataRole.UserRole + 1
-# The quick actions: the status each sets and its button text.
+# The quick actions: the status each sets, its button text (its Alt+letter), tooltip, and
+# another shortcut it answers to.
 QUICK_ACTIONS = (
-    (AppointmentStatus.CHECKED_IN, "Check &in", "The patient is here (Ctrl+I)", "Ctrl+I"),
+    (AppointmentStatus.CHECKED_IN, "Check &in", "The patient is here (Alt+I or Ctrl+I)", "Ctrl+I"),
     (AppointmentStatus.NO_SHOW, "No-s&how", "The patient did not come; frees the time", ""),
     (AppointmentStatus.COMPLETED, "Co&mplete", "The visit is over", ""),
 )
@@ -89,7 +90,9 @@ class DayAppointments(QWidget):
             button = QPushButton(text)
             button.setToolTip(tip)
             if shortcut:
-                button.setShortcut(shortcut)
+                # A second key of its own: setShortcut would replace the Alt+letter the
+                # underlined text promises.
+                QShortcut(QKeySequence(shortcut), self).activated.connect(button.click)
             button.clicked.connect(lambda _checked=False, s=status: self._request(s))
             follow_saving_gate(button, ready=lambda s=status: self._allows(s))
             self.action_buttons[status] = button

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 
 from frontdesk.domain.scheduling import AppointmentStatus
-from frontdesk.services import scheduling, waitlist
+from frontdesk.services import practice_clock, scheduling, waitlist
 from frontdesk.services.context import ServiceContext
 from frontdesk.services.scheduling import AppointmentData
 from frontdesk.services.waitlist import FreedTimeMatches
@@ -48,7 +48,7 @@ class TodaySnapshot:
 def load_today(context: ServiceContext, days_ahead: int) -> TodaySnapshot:
     """Today on the practice's clock (not the workstation's) and the freed times of the
     coming ``days_ahead`` days with the waitlisted patients who fit each."""
-    zone = scheduling.practice_zone(context)
+    zone = practice_clock.practice_zone(context)
     day = datetime.now(zone).date()
     return TodaySnapshot(
         day=day,
