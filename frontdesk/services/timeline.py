@@ -17,9 +17,9 @@ from frontdesk.services.history import (
     TimelineEvent,
     chart_exists,
     imaging_events,
-    practice_today,
     surgery_events,
 )
+from frontdesk.services.practice_clock import practice_today
 from frontdesk.services.requests import request_events
 from frontdesk.services.scheduling import appointment_events
 
