@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
-import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -15,25 +12,7 @@ import pytest
 from frontdesk.db import migrate
 from frontdesk.db.engine import open_database
 from frontdesk.services import audit, demo
-from tests.services.test_db_copy import scratch_postgres  # noqa: F401  (fixture)
-
-
-def frontdesk(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "frontdesk", *args],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        stdin=subprocess.DEVNULL,
-        env=dict(os.environ),
-    )
-
-
-def one_line(result: subprocess.CompletedProcess[str]) -> str:
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1, result.stderr
-    assert lines[0].startswith("frontdesk: ")
-    return lines[0]
+from tests.helpers.cli import frontdesk, one_line
 
 
 @pytest.fixture
@@ -52,48 +31,48 @@ def practice_file(tmp_path: Path) -> str:
 def test_copy_to_a_new_file_then_refuse_then_replace(practice_file: str, tmp_path: Path) -> None:
     target = f"sqlite:///{tmp_path / 'copy.sqlite3'}"
     copied = frontdesk("db", "copy", "--from", practice_file, "--to", target, "--batch-size", "7")
-    assert copied.returncode == 0, copied.stderr
-    assert "Copied" in copied.stdout and "every table has the same rows" in copied.stdout
-    assert "audit trail on the target is intact" in copied.stdout
+    assert copied.code == 0, copied.err
+    assert "Copied" in copied.out and "every table has the same rows" in copied.out
+    assert "audit trail on the target is intact" in copied.out
 
     again = frontdesk("db", "copy", "--from", practice_file, "--to", target)
-    assert again.returncode == 1
-    assert "already holds" in one_line(again) and "--replace" in again.stderr
+    assert again.code == 1
+    assert "already holds" in one_line(again.err) and "--replace" in again.err
 
     unconfirmed = frontdesk("db", "copy", "--from", practice_file, "--to", target, "--replace")
-    assert unconfirmed.returncode == 2
-    assert "--yes" in one_line(unconfirmed)
+    assert unconfirmed.code == 2
+    assert "--yes" in one_line(unconfirmed.err)
 
     replaced = frontdesk(
         "db", "copy", "--from", practice_file, "--to", target, "--replace", "--yes", "--json"
     )
-    assert replaced.returncode == 0, replaced.stderr
-    report = json.loads(replaced.stdout)
+    assert replaced.code == 0, replaced.err
+    report = json.loads(replaced.out)
     assert report["ok"] and report["replaced"] and report["differing"] == []
     assert {table["table"] for table in report["tables"]} >= {"patients", "audit_entries"}
 
     verified = frontdesk("db", "copy", "--from", practice_file, "--to", target, "--verify-only")
-    assert verified.returncode == 0, verified.stderr
+    assert verified.code == 0, verified.err
     with sqlite3.connect(tmp_path / "copy.sqlite3") as connection:
         connection.execute("UPDATE patients SET first_name = 'Changed' WHERE id = 3")
     differs = frontdesk("db", "copy", "--from", practice_file, "--to", target, "--verify-only")
-    assert differs.returncode == 1
-    assert "These tables differ: patients" in differs.stderr
+    assert differs.code == 1
+    assert "These tables differ: patients" in differs.err
 
 
 def test_the_source_defaults_to_the_database_option(practice_file: str, tmp_path: Path) -> None:
     target = f"sqlite:///{tmp_path / 'copy.sqlite3'}"
     result = frontdesk("--database", practice_file, "db", "copy", "--to", target)
-    assert result.returncode == 0, result.stderr
-    assert str(tmp_path / "practice.sqlite3") in result.stdout
+    assert result.code == 0, result.err
+    assert str(tmp_path / "practice.sqlite3") in result.out
 
 
 def test_an_old_schema_is_refused_with_what_to_do(practice_file: str, tmp_path: Path) -> None:
     with sqlite3.connect(tmp_path / "practice.sqlite3") as connection:
         connection.execute("UPDATE alembic_version SET version_num = '0002'")
     result = frontdesk("db", "copy", "--from", practice_file, "--to", f"sqlite:///{tmp_path}/x.db")
-    assert result.returncode == 1
-    assert "db upgrade" in one_line(result)
+    assert result.code == 1
+    assert "db upgrade" in one_line(result.err)
     assert not (tmp_path / "x.db").exists()
 
 
@@ -115,25 +94,22 @@ def test_bad_input_and_unreachable_servers_exit_2_with_one_line(
     if "--from" not in arguments:
         arguments = ["--from", practice_file, *arguments]
     result = frontdesk("db", "copy", *arguments)
-    assert result.returncode == 2, result.stderr
-    assert message in one_line(result)
+    assert result.code == 2, result.err
+    assert message in one_line(result.err)
 
 
 @pytest.mark.postgres
 def test_copy_to_a_server_and_back_on_the_command_line(
     practice_file: str,
-    scratch_postgres: Callable[[], str],  # noqa: F811
+    scratch_postgres: Callable[[], str],
     tmp_path: Path,
 ) -> None:
     server = scratch_postgres()
     there = frontdesk("db", "copy", "--from", practice_file, "--to", server, "--json")
-    assert there.returncode == 0, there.stderr
-    assert json.loads(there.stdout)["created_schema"] is True
+    assert there.code == 0, there.err
+    assert json.loads(there.out)["created_schema"] is True
     back = f"sqlite:///{tmp_path / 'back.sqlite3'}"
-    assert frontdesk("db", "copy", "--from", server, "--to", back).returncode == 0
-    assert (
-        frontdesk("db", "copy", "--from", practice_file, "--to", back, "--verify-only").returncode
-        == 0
-    )
+    assert frontdesk("db", "copy", "--from", server, "--to", back).code == 0
+    assert frontdesk("db", "copy", "--from", practice_file, "--to", back, "--verify-only").code == 0
     check = frontdesk("--database", server, "db", "check")
-    assert check.returncode == 0, check.stderr
+    assert check.code == 0, check.err

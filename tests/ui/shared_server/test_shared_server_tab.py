@@ -34,7 +34,7 @@ from frontdesk.ui.admin.shared_server_move import MoveToServerDialog
 from frontdesk.ui.main_window import ScreenContext
 from frontdesk.ui.runner import RUNNER_EVENTS, Runner
 from tests.conftest import PG_ADMIN_URL, make_actor
-from tests.services.test_connection import MemoryKeyring
+from tests.helpers.keyring import MemoryKeyring
 
 pytestmark = [
     pytest.mark.postgres,
