@@ -208,7 +208,7 @@ class PreparedDatabases:
 
 
 @pytest.fixture(scope="session")
-def _prepared_databases(
+def prepared_databases(
     tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path
 ) -> Iterator[PreparedDatabases]:
     prepared = PreparedDatabases(tmp_path_factory.mktemp("prepared"), sqlite_template)
@@ -225,7 +225,7 @@ def prepared_context(
     share it, so a test that changes anything passes ``writes=True`` for a copy of its own."""
     if backend == "postgresql":
         request.getfixturevalue("postgres_url")  # skips (or fails in CI) without a server
-    prepared: PreparedDatabases = request.getfixturevalue("_prepared_databases")
+    prepared: PreparedDatabases = request.getfixturevalue("prepared_databases")
     opened: list[tuple[Database, bool]] = []
 
     def open_prepared(
