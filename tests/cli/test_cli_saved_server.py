@@ -4,9 +4,6 @@ a prompt), else the local file. The server is a scratch database on the local Po
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,6 +16,7 @@ from frontdesk.services import connection
 from frontdesk.services.bootstrap import open_for_use
 from frontdesk.services.connection import ConnectionProfile, SslMode
 from tests.conftest import PG_ADMIN_URL
+from tests.helpers.cli import CliResult, frontdesk
 
 pytestmark = pytest.mark.postgres
 
@@ -60,57 +58,50 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, server_database: str) 
     return folder
 
 
-def frontdesk(home: Path, *args: str, **extra: str) -> subprocess.CompletedProcess[str]:
-    environment = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in ("FRONTDESK_DATABASE_URL", "FRONTDESK_DB_PASSWORD", "PGPASSWORD")
-    }
-    environment.update(
-        FRONTDESK_HOME=str(home),
-        PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring",  # no keyring here
-        PGPASSFILE=str(home / "no-pgpass"),
-        **extra,
-    )
-    return subprocess.run(
-        [sys.executable, "-m", "frontdesk", *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env=environment,
-        stdin=subprocess.DEVNULL,
+def workstation(home: Path, *args: str, **extra: str) -> CliResult:
+    """`frontdesk` as a real process on the workstation ``home``, with no password anywhere
+    but in ``extra``."""
+    return frontdesk(
+        *args,
+        env={
+            "FRONTDESK_HOME": str(home),
+            "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring",  # no keyring here
+            "PGPASSFILE": str(home / "no-pgpass"),
+            **extra,
+        },
+        unset=("FRONTDESK_DATABASE_URL", "FRONTDESK_DB_PASSWORD", "PGPASSWORD"),
     )
 
 
 def test_the_saved_server_is_used_with_the_password_from_the_environment(
     home: Path, server_database: str
 ) -> None:
-    result = frontdesk(home, "db", "upgrade", FRONTDESK_DB_PASSWORD="not-shown-9")
-    assert result.returncode == 0, result.stderr
-    assert server_database in result.stdout
-    assert "postgresql" in result.stdout
-    assert "not-shown-9" not in result.stdout + result.stderr
+    result = workstation(home, "db", "upgrade", FRONTDESK_DB_PASSWORD="not-shown-9")
+    assert result.code == 0, result.err
+    assert server_database in result.out
+    assert "postgresql" in result.out
+    assert "not-shown-9" not in result.out + result.err
     assert not (home / "frontdesk.sqlite3").exists()  # the local file was not used
 
 
 def test_without_a_password_and_no_terminal_it_says_how_to_give_one(home: Path) -> None:
-    result = frontdesk(home, "db", "check")
-    assert result.returncode == 2
-    assert len(result.stderr.strip().splitlines()) == 1
-    assert "FRONTDESK_DB_PASSWORD" in result.stderr
-    assert "Traceback" not in result.stderr
+    result = workstation(home, "db", "check")
+    assert result.code == 2
+    assert len(result.err.strip().splitlines()) == 1
+    assert "FRONTDESK_DB_PASSWORD" in result.err
+    assert "Traceback" not in result.err
 
 
 def test_database_option_and_environment_still_win_over_the_saved_server(
     home: Path, tmp_path: Path
 ) -> None:
     named = tmp_path / "named.sqlite3"
-    result = frontdesk(home, "--database", f"sqlite:///{named}", "db", "upgrade")
-    assert result.returncode == 0, result.stderr
+    result = workstation(home, "--database", f"sqlite:///{named}", "db", "upgrade")
+    assert result.code == 0, result.err
     assert named.exists()
     from_environment = tmp_path / "environment.sqlite3"
-    result = frontdesk(
+    result = workstation(
         home, "db", "upgrade", FRONTDESK_DATABASE_URL=f"sqlite:///{from_environment}"
     )
-    assert result.returncode == 0, result.stderr
+    assert result.code == 0, result.err
     assert from_environment.exists()

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import logging
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from frontdesk.cli import main as cli_main
 from frontdesk.logs import LOG_FILE_NAME
+from tests.helpers.cli import frontdesk
 
 PATIENT = ("María José", "Núñez-García", "1961-03-04")  # the demo's scenario patient
 IMPORTED = ("Zoë", "Þórsdóttir-Ng", "1977-07-21", "(217) 555-0177")
@@ -31,20 +29,14 @@ PHI_NEEDLES = [
 
 
 def _run(home: Path, url: str, *args: str, env: dict[str, str] | None = None) -> str:
-    result = subprocess.run(
-        [sys.executable, "-m", "frontdesk", "--database", url, *args],
-        capture_output=True,
-        text=True,
+    result = frontdesk(
+        *args,
+        database=url,
+        env={"FRONTDESK_HOME": str(home), "QT_QPA_PLATFORM": "offscreen", **(env or {})},
         timeout=180,
-        env={
-            **os.environ,
-            "FRONTDESK_HOME": str(home),
-            "QT_QPA_PLATFORM": "offscreen",
-            **(env or {}),
-        },
     )
-    assert result.returncode in (0, 1), result.stderr
-    return result.stdout
+    assert result.code in (0, 1), result.err
+    return result.out
 
 
 def _log_text(home: Path) -> str:

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import uuid
 from collections.abc import Iterator
 
@@ -14,6 +11,7 @@ from sqlalchemy.engine import make_url
 
 from frontdesk.services.bootstrap import open_for_use
 from tests.conftest import PG_ADMIN_URL
+from tests.helpers.cli import frontdesk
 
 pytestmark = pytest.mark.postgres
 
@@ -42,14 +40,8 @@ def closed_database() -> Iterator[str]:
 
 @pytest.mark.parametrize("command", [("patients", "search", "Smith"), ("db", "check")])
 def test_an_outage_is_one_line_and_exit_2(closed_database: str, command: tuple[str, ...]) -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "frontdesk", "--database", closed_database, *command],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env=dict(os.environ),
-    )
-    assert result.returncode == 2, result.stderr
-    assert len(result.stderr.strip().splitlines()) == 1
-    assert "not accepting connections right now" in result.stderr
-    assert "Traceback" not in result.stderr
+    result = frontdesk(*command, database=closed_database)
+    assert result.code == 2, result.err
+    assert len(result.err.strip().splitlines()) == 1
+    assert "not accepting connections right now" in result.err
+    assert "Traceback" not in result.err

@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import csv
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -18,6 +15,7 @@ from frontdesk.db.models_patients import Patient
 from frontdesk.services import patients
 from frontdesk.services.context import ServiceContext
 from frontdesk.services.patients import PatientForm
+from tests.helpers.cli import frontdesk
 
 OLD_SYSTEM = (
     "Chart #,Last Name,First Name,Born on,Cell,E-mail\n"
@@ -169,16 +167,9 @@ def test_bad_input_files_are_one_line_on_stderr_and_exit_2(
 
 
 def test_a_missing_file_is_exit_2(database_url: str, tmp_path: Path) -> None:
-    command = [sys.executable, "-m", "frontdesk", "--database", database_url]
-    result = subprocess.run(
-        [*command, "patients", "import", str(tmp_path / "nope.csv")],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={**os.environ},
-    )
-    assert result.returncode == 2
-    assert result.stderr.strip() == f"frontdesk: There is no file {tmp_path / 'nope.csv'}"
+    result = frontdesk("patients", "import", str(tmp_path / "nope.csv"), database=database_url)
+    assert result.code == 2
+    assert result.err.strip() == f"frontdesk: There is no file {tmp_path / 'nope.csv'}"
 
 
 def test_a_windows_1252_file_imports_with_a_warning(

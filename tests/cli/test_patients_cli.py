@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 
@@ -13,6 +12,7 @@ from frontdesk.cli.main import run
 from frontdesk.services import patients
 from frontdesk.services.context import ServiceContext
 from frontdesk.services.patients import PatientForm
+from tests.helpers.cli import CliResult, frontdesk
 
 
 @pytest.fixture
@@ -125,27 +125,20 @@ def test_bad_input_is_one_line_on_stderr(
 
 def test_demo_then_search_as_a_real_process(tmp_path: object) -> None:
     url = f"sqlite:///{tmp_path}/demo.sqlite3"
-    env = {**os.environ}
 
-    def frontdesk(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "frontdesk", "--database", url, *args],
-            capture_output=True,
-            text=True,
-            timeout=120,
-            env=env,
-        )
+    def frontdesk_on_demo(*args: str) -> CliResult:
+        return frontdesk(*args, database=url)
 
-    made = frontdesk("demo", "--patients", "300", "--seed", "5")
-    assert made.returncode == 0, made.stderr
-    assert "Added 300 demo patients (M0000001 to M0000300)" in made.stdout
-    found = frontdesk("patients", "search", "nunez mar", "--json")
-    assert found.returncode == 0, found.stderr
-    names = {(item["first_name"], item["last_name"]) for item in json.loads(found.stdout)}
+    made = frontdesk_on_demo("demo", "--patients", "300", "--seed", "5")
+    assert made.code == 0, made.err
+    assert "Added 300 demo patients (M0000001 to M0000300)" in made.out
+    found = frontdesk_on_demo("patients", "search", "nunez mar", "--json")
+    assert found.code == 0, found.err
+    names = {(item["first_name"], item["last_name"]) for item in json.loads(found.out)}
     assert {("María José", "Núñez-García"), ("Maria", "Nunez")} <= names
-    missing = frontdesk("patients", "show", "M0000301")
-    assert missing.returncode == 1
-    assert missing.stderr.count("\n") == 1 and "Traceback" not in missing.stderr
+    missing = frontdesk_on_demo("patients", "show", "M0000301")
+    assert missing.code == 1
+    assert missing.err.count("\n") == 1 and "Traceback" not in missing.err
 
 
 def test_output_into_a_closed_pipe_ends_quietly(

@@ -3,46 +3,37 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from sqlalchemy import update
 
-from frontdesk.cli.main import run
 from frontdesk.db.engine import Database
 from frontdesk.db.models import AuditEntry
 from frontdesk.services import patients, practice, users
 from frontdesk.services.context import ServiceContext
 from frontdesk.services.patients import PatientForm
 from frontdesk.services.practice import PracticeProfileForm
+from tests.helpers.cli import CliResult, frontdesk, one_line
 from tests.services.accounts import tamperable_audit_trail
 
 ADMIN_PASSWORD = "admin lake side morning"
 DESK_PASSWORD = "front desk violet canoe"
+PASSWORD_VARIABLES = ("FRONTDESK_PASSWORD", "FRONTDESK_NEW_PASSWORD", "FRONTDESK_BACKUP_PASSPHRASE")
 
 
 class Cli:
-    """Runs `frontdesk` in this process against one database, capturing its output."""
+    """Runs `frontdesk` in this process against one database, each call with only the
+    passwords it is given."""
 
-    def __init__(
-        self, url: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
-    ) -> None:
+    def __init__(self, url: str, capsys: pytest.CaptureFixture[str]) -> None:
         self.url = url
         self.capsys = capsys
-        self.monkeypatch = monkeypatch
 
-    def __call__(self, *args: str, **env: str) -> tuple[int, str, str]:
-        for name in ("FRONTDESK_PASSWORD", "FRONTDESK_NEW_PASSWORD", "FRONTDESK_BACKUP_PASSPHRASE"):
-            self.monkeypatch.delenv(name, raising=False)
-        for name, value in env.items():
-            self.monkeypatch.setenv(name, value)
-        self.capsys.readouterr()
-        code = run(["--database", self.url, *args])
-        out, err = self.capsys.readouterr()
-        return code, out, err
+    def __call__(self, *args: str, **env: str) -> CliResult:
+        return frontdesk(
+            *args, database=self.url, capsys=self.capsys, env=env, unset=PASSWORD_VARIABLES
+        )
 
     def with_users(self) -> None:
         """A first admin 'alice' and a front-desk user 'bob'."""
@@ -63,18 +54,9 @@ class Cli:
         assert code == 0, err
 
 
-def _one_line(err: str) -> str:
-    lines = err.strip().splitlines()
-    assert len(lines) == 1, err
-    assert lines[0].startswith("frontdesk: ")
-    return lines[0]
-
-
 @pytest.fixture
-def cli(
-    database_url: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
-) -> Cli:
-    return Cli(database_url, capsys, monkeypatch)
+def cli(database_url: str, capsys: pytest.CaptureFixture[str]) -> Cli:
+    return Cli(database_url, capsys)
 
 
 sqlite_only = pytest.mark.parametrize("backend", ["sqlite"])
@@ -100,7 +82,7 @@ def test_users_add_list_and_deactivate(cli: Cli) -> None:
     assert (code, out.strip()) == (0, "Deactivated bob: Front desk, deactivated")
     code, _out, err = cli("--user", "bob", "users", "list", FRONTDESK_PASSWORD=DESK_PASSWORD)
     assert code == 1
-    assert _one_line(err) == f"frontdesk: {users.SIGN_IN_REFUSED}"  # not "deactivated"
+    assert one_line(err) == f"frontdesk: {users.SIGN_IN_REFUSED}"  # not "deactivated"
 
 
 def test_staff_are_refused_admin_commands(cli: Cli) -> None:
@@ -108,17 +90,17 @@ def test_staff_are_refused_admin_commands(cli: Cli) -> None:
     for command in (["users", "list"], ["audit", "verify"], ["backup"]):
         code, _out, err = cli("--user", "bob", *command, FRONTDESK_PASSWORD=DESK_PASSWORD)
         assert code == 1, command
-        assert "may not do this" in _one_line(err)
+        assert "may not do this" in one_line(err)
 
 
-def test_sign_in_failures_are_one_line(cli: Cli) -> None:
+def test_sign_in_failures_areone_line(cli: Cli) -> None:
     cli.with_users()
     code, _out, err = cli("--user", "alice", "users", "list", FRONTDESK_PASSWORD="wrong password!")
     assert code == 1
-    assert _one_line(err) == f"frontdesk: {users.SIGN_IN_REFUSED}"
+    assert one_line(err) == f"frontdesk: {users.SIGN_IN_REFUSED}"
     code, _out, err = cli("--user", "alice", "users", "list")  # no password and no terminal
     assert code == 2
-    assert "FRONTDESK_PASSWORD" in _one_line(err)
+    assert "FRONTDESK_PASSWORD" in one_line(err)
 
 
 def test_bad_new_accounts_are_one_line_usage_errors(cli: Cli) -> None:
@@ -126,7 +108,7 @@ def test_bad_new_accounts_are_one_line_usage_errors(cli: Cli) -> None:
     code, _out, err = cli(
         "--user", "alice", "users", "add", "carol", FRONTDESK_PASSWORD=ADMIN_PASSWORD
     )
-    assert code == 2 and "--role" in _one_line(err)
+    assert code == 2 and "--role" in one_line(err)
     code, _out, err = cli(
         "--user",
         "alice",
@@ -138,9 +120,9 @@ def test_bad_new_accounts_are_one_line_usage_errors(cli: Cli) -> None:
         FRONTDESK_PASSWORD=ADMIN_PASSWORD,
         FRONTDESK_NEW_PASSWORD="password1234",
     )
-    assert code == 2 and "common passwords" in _one_line(err)
+    assert code == 2 and "common passwords" in one_line(err)
     code, _out, err = cli("users", "add", "zed", "--role", "wizard")
-    assert code == 2 and "invalid choice" in _one_line(err)
+    assert code == 2 and "invalid choice" in one_line(err)
 
 
 def test_reset_password_and_unlock(cli: Cli) -> None:
@@ -148,7 +130,7 @@ def test_reset_password_and_unlock(cli: Cli) -> None:
     for _ in range(5):
         cli("--user", "bob", "users", "list", FRONTDESK_PASSWORD="not bob's password")
     code, _out, err = cli("--user", "bob", "users", "list", FRONTDESK_PASSWORD=DESK_PASSWORD)
-    assert code == 1 and "cannot sign in now" in _one_line(err)
+    assert code == 1 and "cannot sign in now" in one_line(err)
     code, _out, _err = cli(
         "--user", "alice", "users", "unlock", "bob", FRONTDESK_PASSWORD=ADMIN_PASSWORD
     )
@@ -183,7 +165,7 @@ def test_on_postgres_the_command_line_must_name_its_user(cli: Cli) -> None:
     cli.with_users()  # the first admin needs no --user: nobody exists yet
     code, _out, err = cli("users", "list")
     assert code == 1
-    assert "--user NAME" in _one_line(err)
+    assert "--user NAME" in one_line(err)
     code, out, _err = cli("--user", "alice", "users", "list", FRONTDESK_PASSWORD=ADMIN_PASSWORD)
     assert code == 0 and "bob" in out
 
@@ -201,7 +183,7 @@ def test_audit_verify_exit_codes(cli: Cli, database: Database) -> None:
         connection.execute(update(AuditEntry).where(AuditEntry.id == 2).values(action="view"))
     code, out, err = cli("--user", "alice", "audit", "verify", **admin)
     assert code == 1
-    assert "broken at entry #2: it was edited" in _one_line(err)
+    assert "broken at entry #2: it was edited" in one_line(err)
 
 
 def test_audit_list_filters_and_formats(cli: Cli) -> None:
@@ -219,7 +201,7 @@ def test_audit_list_filters_and_formats(cli: Cli) -> None:
     code, out, _err = cli("--user", "alice", "audit", "list", "--csv", **admin)
     assert code == 0 and out.splitlines()[0].startswith("id,at_utc,username")
     code, _out, err = cli("--user", "alice", "audit", "list", "--since", "yesterday", **admin)
-    assert code == 2 and "is not a date" in _one_line(err)
+    assert code == 2 and "is not a date" in one_line(err)
 
 
 # --- backup and restore ------------------------------------------------------------------
@@ -241,7 +223,7 @@ def test_restoring_another_practice_s_backup_needs_its_own_yes(
     )
     code, _out, err = cli("restore", str(file), "--yes")
     assert code == 2
-    assert "another practice's records (Lakeside Spine)" in _one_line(err)
+    assert "another practice's records (Lakeside Spine)" in one_line(err)
     assert practice.get_profile(context).name == "Hillcrest Orthopedics"  # type: ignore[union-attr]
     code, _out, err = cli("restore", str(file), "--yes", "--other-practice")
     assert code == 0, err
@@ -255,7 +237,7 @@ def test_backup_and_restore_commands(cli: Cli, tmp_path: Path) -> None:
     assert code == 0, err
     assert "not encrypted" in out
     code, _out, err = cli("backup", str(stick))
-    assert code == 2 and "passphrase" in _one_line(err)
+    assert code == 2 and "passphrase" in one_line(err)
     code, out, err = cli("backup", str(stick), FRONTDESK_BACKUP_PASSPHRASE="river stone lantern")
     assert code == 0 and "(encrypted" in out, err
     sealed = next(stick.iterdir())
@@ -263,11 +245,11 @@ def test_backup_and_restore_commands(cli: Cli, tmp_path: Path) -> None:
     passphrase_file.write_text("river stone lanterns\n", encoding="utf-8")
 
     code, _out, err = cli("restore", str(sealed))
-    assert code == 2 and "--yes" in _one_line(err)
+    assert code == 2 and "--yes" in one_line(err)
     code, _out, err = cli(
         "restore", str(sealed), "--yes", "--passphrase-file", str(passphrase_file)
     )
-    assert code == 1 and "does not open" in _one_line(err)
+    assert code == 1 and "does not open" in one_line(err)
     code, out, err = cli(
         "restore", str(sealed), "--yes", FRONTDESK_BACKUP_PASSPHRASE="river stone lantern"
     )
@@ -279,21 +261,15 @@ def test_backup_and_restore_commands(cli: Cli, tmp_path: Path) -> None:
     code, _out, err = cli(
         "restore", str(truncated), "--yes", FRONTDESK_BACKUP_PASSPHRASE="river stone lantern"
     )
-    assert code == 1 and "altered or truncated" in _one_line(err)
+    assert code == 1 and "altered or truncated" in one_line(err)
     code, out, _err = cli("backup", str(stick), "--no-encrypt", "--label", "before update")
     assert code == 0 and "before-update" in out and "not encrypted" in out
 
 
 def test_a_real_process_prints_one_line_and_no_traceback(database_url: str) -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "frontdesk", "--database", database_url, "restore", "/no/such"],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={**os.environ},
-    )
-    assert result.returncode == 1
-    assert result.stderr.strip() == "frontdesk: There is no backup file at /no/such"
+    result = frontdesk("restore", "/no/such", database=database_url)
+    assert result.code == 1
+    assert result.err.strip() == "frontdesk: There is no backup file at /no/such"
 
 
 def test_audit_list_by_mrn(cli: Cli, context: ServiceContext) -> None:
@@ -307,4 +283,4 @@ def test_audit_list_by_mrn(cli: Cli, context: ServiceContext) -> None:
     assert {entry["action"] for entry in entries} >= {"create", "view"}
     assert {entry["patient_id"] for entry in entries} == {chart.id}
     code, _out, err = cli("audit", "list", "--patient", "M9999999")
-    assert code == 1 and "There is no patient" in _one_line(err)
+    assert code == 1 and "There is no patient" in one_line(err)

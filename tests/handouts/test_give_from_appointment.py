@@ -26,8 +26,7 @@ from frontdesk.ui.screen_context import ChangeRelay, ScreenContext
 from tests.conftest import make_actor
 from tests.documents.pdfs import all_text
 from tests.handouts.packet_fixtures import PacketDay, make_packet_day
-from tests.handouts.test_give_from_request import FAILED_BACK_HANDOUTS
-from tests.handouts.test_handouts_ui import pdf_printer
+from tests.helpers.handouts import FAILED_BACK_HANDOUTS, pdf_printer
 from tests.scheduling.conftest import at
 
 pytestmark = pytest.mark.qt_log_ignore(

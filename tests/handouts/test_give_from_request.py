@@ -16,6 +16,7 @@ from frontdesk.ui.handouts.give_dialog import GiveHandoutsDialog
 from frontdesk.ui.requests.detail import RequestDetailPanel
 from frontdesk.ui.runner import Runner
 from frontdesk.ui.screen_context import ScreenContext
+from tests.helpers.handouts import FAILED_BACK_HANDOUTS
 from tests.requests.conftest import maria_intake
 
 pytestmark = pytest.mark.qt_log_ignore(
@@ -24,14 +25,6 @@ pytestmark = pytest.mark.qt_log_ignore(
 )
 
 # The shipped handouts whose categories name failed back (or "all").
-FAILED_BACK_HANDOUTS = {
-    "adjacent-segment-disease",
-    "failed-back-syndrome",
-    "mri-ct-scan",
-    "preparing-for-consultation",
-    "pseudarthrosis",
-    "spinal-stenosis",
-}
 NECK_ES = """id: own-neck-care
 title: Cuidado del cuello
 language: es

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QCoreApplication
-from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtPrintSupport import QPrintDialog
 from PySide6.QtWidgets import QFileDialog
 from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
@@ -29,6 +29,7 @@ from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.widgets.empty_state import EmptyState
 from tests.conftest import make_actor
 from tests.documents.pdfs import all_text, fills, page_texts, printed_images
+from tests.helpers.handouts import pdf_printer
 
 # The offscreen platform the tests run on cannot do these; a real desktop can.
 pytestmark = pytest.mark.qt_log_ignore(
@@ -90,14 +91,6 @@ def print_rows(context: ServiceContext) -> int:
 def audit_count(context: ServiceContext) -> int:
     with context.database.read_sessions() as session:
         return session.scalar(select(func.count()).select_from(AuditEntry)) or 0
-
-
-def pdf_printer(path: Path) -> QPrinter:
-    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
-    printer.setOutputFileName(str(path))
-    printer.setResolution(150)
-    return printer
 
 
 def test_the_library_filters_by_search_language_and_category(
@@ -195,6 +188,7 @@ def test_choose_a_patient_and_save_writes_a_pdf_with_their_name(
     assert [r.id for r in handout_prints.prints_for_patient(context, maria.id)] == [record.id]
 
 
+@pytest.mark.ui_postgresql
 def test_printing_logs_the_printer_and_a_print_disclosure(
     qtbot: QtBot,
     screen: ScreenContext,

@@ -18,7 +18,7 @@ from frontdesk.services import history
 from frontdesk.services.context import ServiceContext
 from frontdesk.services.history import ImagingForm, SurgeryForm
 from frontdesk.services.patients import PatientData
-from tests.history.test_history_summary_pdf import pdf_text
+from tests.helpers.pdfs import pdf_text
 
 
 @pytest.fixture

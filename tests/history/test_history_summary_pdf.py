@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import io
 import json
 from datetime import date
 
-from pypdf import PdfReader
 from sqlalchemy import select
 
 from frontdesk.db.engine import Database
@@ -16,13 +14,8 @@ from frontdesk.services.context import ServiceContext
 from frontdesk.services.history import ImagingForm, SurgeryForm
 from frontdesk.services.patients import PatientData
 from frontdesk.services.practice import PracticeProfileForm
+from tests.helpers.pdfs import pdf_text
 from tests.history.conftest import make_pdf
-
-
-def pdf_text(pdf: bytes) -> str:
-    reader = PdfReader(io.BytesIO(pdf))
-    text = "\n".join(page.extract_text() for page in reader.pages)
-    return " ".join(text.replace("\u00a0", " ").split())
 
 
 def rich_history(context: ServiceContext, patient: PatientData) -> None:

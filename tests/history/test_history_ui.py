@@ -71,6 +71,7 @@ def wait_for_dialog(qtbot: QtBot, tab: SurgeryHistoryTab | ImagingTab) -> QDialo
     return tab.dialog
 
 
+@pytest.mark.ui_postgresql
 def test_a_surgery_is_added_with_the_keyboard_alone(
     qtbot: QtBot, context: ServiceContext, runner: Runner, maria: PatientData
 ) -> None:

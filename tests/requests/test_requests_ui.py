@@ -18,6 +18,7 @@ from frontdesk.ui.requests.area import RequestsArea
 from frontdesk.ui.requests.intake import IntakeDialog
 from frontdesk.ui.runner import Runner
 from frontdesk.ui.screen_context import ScreenContext
+from tests.helpers.intake import type_call
 from tests.requests.conftest import maria_intake
 
 pytestmark = pytest.mark.qt_log_ignore(
@@ -43,19 +44,7 @@ def open_intake(qtbot: QtBot, screen: ScreenContext) -> IntakeDialog:
     return dialog
 
 
-def type_call(qtbot: QtBot, dialog: IntakeDialog, *, phone: str = "217 555 0188") -> None:
-    """A receptionist's keystrokes: Tab order, typed text, arrow keys in the lists."""
-    # QTest types ASCII only; accented names are covered by the service tests.
-    qtbot.keyClicks(dialog.last_name, "Nunez-Garcia")
-    qtbot.keyClicks(dialog.first_name, "Maria Jose")
-    qtbot.keyClicks(dialog.date_of_birth, "03/04/1961")
-    qtbot.keyClicks(dialog.phone, phone)
-    qtbot.keyClicks(dialog.reason, "Pain worse since the second operation")
-    dialog.category.setFocus()
-    qtbot.keyClicks(dialog.category, "F")  # first category starting with F: Failed back
-    qtbot.keyClick(dialog.regions_box("lumbar"), Qt.Key.Key_Space)
-
-
+@pytest.mark.ui_postgresql
 def test_a_call_is_saved_from_the_keyboard_and_shows_in_the_queue(
     qtbot: QtBot, screen: ScreenContext, context: ServiceContext
 ) -> None:

@@ -24,8 +24,8 @@ from frontdesk.ui.requests.area import RequestsArea
 from frontdesk.ui.requests.detail import RequestDetailPanel
 from frontdesk.ui.runner import Runner
 from frontdesk.ui.screen_context import ScreenContext
+from tests.helpers.intake import type_call
 from tests.requests.conftest import maria_intake
-from tests.requests.test_requests_ui import type_call
 from tests.scheduling.conftest import CHICAGO, Practice, at, make_practice, next_weekday
 
 pytestmark = pytest.mark.qt_log_ignore(

@@ -23,6 +23,7 @@ from frontdesk.domain.scheduling import AppointmentStatus, WaitlistUrgency, loca
 from frontdesk.services import demo, scheduling, scheduling_setup, waitlist
 from frontdesk.services.context import ServiceContext
 from frontdesk.services.scheduling import BookingForm, SlotSearch, open_times_on
+from tests.conftest import PreparedContext
 
 CHICAGO = ZoneInfo("America/Chicago")
 # A Thursday, with a daylight-saving change on each side inside the demo's year.
@@ -52,10 +53,14 @@ def _events(context: ServiceContext) -> dict[int, list[AppointmentEvent]]:
         return found
 
 
-@pytest.fixture
-def demo_context(context: ServiceContext) -> ServiceContext:
+def _demo(context: ServiceContext) -> None:
     demo.generate(context, patients=200, seed=7, today=TODAY)
-    return context
+
+
+@pytest.fixture
+def demo_context(prepared_context: PreparedContext) -> ServiceContext:
+    """One demo practice, generated once per session and backend and shared: read only."""
+    return prepared_context("demo-200-seed-7", _demo)
 
 
 def _every_status_appears_where_it_belongs(demo_context: ServiceContext) -> None:
@@ -289,8 +294,9 @@ def test_the_same_seed_gives_the_same_schedule(
 
 
 def test_a_second_load_adds_patients_but_books_nothing_over_the_first(
-    demo_context: ServiceContext,
+    prepared_context: PreparedContext,
 ) -> None:
+    demo_context = prepared_context("demo-200-seed-7", _demo, writes=True)
     before = len(_appointments(demo_context))
     summary = demo.generate(demo_context, patients=50, seed=8, today=TODAY)
     assert summary.patients == 50

@@ -21,7 +21,6 @@ import keyring
 import pytest
 from keyring.backend import KeyringBackend
 from keyring.backends import fail, null
-from keyring.errors import PasswordDeleteError
 from sqlalchemy import create_engine, select, text
 from sqlalchemy.engine import make_url
 
@@ -41,30 +40,11 @@ from frontdesk.services.connection import (
 )
 from frontdesk.services.context import ServiceContext
 from frontdesk.services.practice import LocationForm
-from tests.services.test_db_copy import PG_ADMIN_URL, scratch_postgres  # noqa: F401
+from tests.conftest import PG_ADMIN_URL
+from tests.helpers.keyring import MemoryKeyring
 
 ACTOR = Actor(username="desk.two", role=Role.ADMIN, workstation="desk-2")
 SECRET = "p@ss:w/rd%20?#ünï"
-
-
-class MemoryKeyring(KeyringBackend):
-    """A keyring backend that keeps secrets in this process (what an OS keyring does)."""
-
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.secrets: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.secrets.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.secrets[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        if self.secrets.pop((service, username), None) is None:
-            raise PasswordDeleteError("not stored")
 
 
 @pytest.fixture(autouse=True)
@@ -190,7 +170,7 @@ def test_a_bad_profile_names_each_field_and_a_damaged_file_says_what_to_do() -> 
 
 
 @pytest.fixture
-def server_profile(scratch_postgres: Callable[[], str]) -> ConnectionProfile:  # noqa: F811
+def server_profile(scratch_postgres: Callable[[], str]) -> ConnectionProfile:
     """A profile for a fresh, migrated scratch database on the local server."""
     url = make_url(scratch_postgres())
     database = open_database(url.render_as_string(hide_password=False))

@@ -47,14 +47,10 @@ from frontdesk.services.db_copy import (
 )
 from frontdesk.services.patients import PatientForm
 from frontdesk.services.practice import LocationForm
-from tests.services.test_postgres_grants import documented_grants
+from tests.conftest import PG_ADMIN_URL
+from tests.helpers.postgres import documented_grants
 
 REPO = Path(__file__).resolve().parents[2]
-PG_ADMIN_URL = os.environ.get(
-    "FRONTDESK_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
-)
-# A session time zone far from UTC (+12:45/+13:45): timestamps must not shift with it.
-FAR_ZONE = "?options=-c%20TimeZone%3DPacific/Chatham"
 BOTH = pytest.mark.parametrize(
     "target_backend",
     [pytest.param("sqlite"), pytest.param("postgresql", marks=pytest.mark.postgres)],
@@ -90,36 +86,6 @@ EXACT_TIMES = [
 
 # ---------------------------------------------------------------------------------------------
 # Databases
-
-
-def _pg_url(name: str, suffix: str = "") -> str:
-    return make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False) + suffix
-
-
-@pytest.fixture
-def scratch_postgres() -> Iterator[Callable[[], str]]:
-    """Makes empty databases on the local server with unique names; drops them afterwards."""
-    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    names: list[str] = []
-
-    def make() -> str:
-        name = f"frontdesk_copy_{uuid.uuid4().hex[:10]}"
-        try:
-            with admin.connect() as connection:
-                connection.execute(text(f'CREATE DATABASE "{name}"'))
-        except Exception as error:
-            message = f"PostgreSQL is not reachable at {PG_ADMIN_URL}: {error}"
-            if os.environ.get("FRONTDESK_REQUIRE_POSTGRES") == "1":
-                pytest.fail(message)
-            pytest.skip(message)
-        names.append(name)
-        return _pg_url(name, FAR_ZONE)
-
-    yield make
-    with admin.connect() as connection:
-        for name in names:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
 
 
 def _new_sqlite_url(folder: Path, name: str) -> str:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -18,23 +17,11 @@ from frontdesk.services import audit_trail, backup, practice, settings
 from frontdesk.services.context import ServiceContext
 from frontdesk.services.practice import LocationForm
 from tests.conftest import make_actor
+from tests.helpers.postgres import documented_grants
 
-DOC = Path(__file__).resolve().parents[2] / "docs" / "postgresql-setup.md"
 pytestmark = pytest.mark.parametrize(
     "backend", [pytest.param("postgresql", marks=pytest.mark.postgres)]
 )
-
-
-def documented_grants() -> list[str]:
-    """The SQL statements of the grants block in docs/postgresql-setup.md."""
-    block = re.search(
-        r"-- begin: application role grants\n(.*?)-- end: application role grants",
-        DOC.read_text(encoding="utf-8"),
-        re.DOTALL,
-    )
-    assert block is not None, "the grants block is missing from the setup guide"
-    lines = [line for line in block.group(1).splitlines() if not line.lstrip().startswith("--")]
-    return [statement.strip() for statement in " ".join(lines).split(";") if statement.strip()]
 
 
 @pytest.fixture

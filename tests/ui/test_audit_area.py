@@ -224,6 +224,7 @@ def test_the_access_report_prints_and_saves_csv_as_recorded_disclosures(
     assert printed.username == "maria" and printed.details == {"printer": "PDF file"}
 
 
+@pytest.mark.ui_postgresql
 def test_verify_says_intact_then_names_a_tampered_entry(
     qtbot: QtBot, area: AuditArea, database: Database
 ) -> None:

@@ -47,6 +47,7 @@ def hub(qtbot: QtBot, context: ServiceContext) -> Iterator[ChangeHub]:
     started.stop()
 
 
+@pytest.mark.ui_postgresql
 def test_another_workstations_commit_reaches_the_ui_thread(
     qtbot: QtBot, hub: ChangeHub, database_url: str, backend: str
 ) -> None:

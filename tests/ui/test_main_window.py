@@ -162,6 +162,7 @@ def test_f1_shows_version_database_and_log_file(
     dialog.close()
 
 
+@pytest.mark.ui_postgresql
 def test_status_bar_names_the_database_but_never_its_password(
     qtbot: QtBot, backend: str, database_url: str, settings_path: Path
 ) -> None:

@@ -74,6 +74,7 @@ def settle(screen: ScreenContext) -> None:
         QCoreApplication.processEvents()
 
 
+@pytest.mark.ui_postgresql
 def test_typing_nunez_mar_finds_both_marias(
     qtbot: QtBot, screen: ScreenContext, context: ServiceContext
 ) -> None:

@@ -80,6 +80,7 @@ def attempt(qtbot: QtBot, dialog: SignInDialog, username: str, password: str) ->
 # --- first run ------------------------------------------------------------------------------
 
 
+@pytest.mark.ui_postgresql
 def test_first_run_creates_the_admin_with_the_practice_and_signs_in(
     qtbot: QtBot, screen: ScreenContext, context: ServiceContext, tmp_path: Path
 ) -> None:

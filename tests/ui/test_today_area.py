@@ -90,6 +90,7 @@ def freed_lines(area: TodayArea) -> list[str]:
     return [area.freed.times.item(row).text() for row in range(area.freed.times.count())]
 
 
+@pytest.mark.ui_postgresql
 def test_scenario_5_a_cancellation_is_filled_from_the_waitlist(
     qtbot: QtBot, screen: ScreenContext, clinic: Practice
 ) -> None:

@@ -34,7 +34,7 @@ from frontdesk.ui.admin.shared_server_move import MoveToServerDialog
 from frontdesk.ui.runner import RUNNER_EVENTS, Runner
 from frontdesk.ui.screen_context import ScreenContext
 from tests.conftest import PG_ADMIN_URL, make_actor
-from tests.services.test_connection import MemoryKeyring
+from tests.helpers.keyring import MemoryKeyring
 
 pytestmark = [
     pytest.mark.postgres,
