@@ -15,7 +15,7 @@ from pytestqt.qtbot import QtBot
 from frontdesk.services import scheduling, scheduling_setup
 from frontdesk.services.context import ServiceContext
 from frontdesk.services.scheduling_setup import AvailabilityForm
-from frontdesk.ui.main_window import ChangeRelay, ScreenContext
+from frontdesk.ui.screen_context import ChangeRelay, ScreenContext
 from frontdesk.ui.runner import Runner
 from frontdesk.ui.schedule.area import ScheduleArea
 from frontdesk.ui.schedule.book_dialog import BookDialog
