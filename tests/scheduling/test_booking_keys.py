@@ -15,11 +15,11 @@ from pytestqt.qtbot import QtBot
 from frontdesk.services import scheduling, scheduling_setup
 from frontdesk.services.context import ServiceContext
 from frontdesk.services.scheduling_setup import AvailabilityForm
-from frontdesk.ui.screen_context import ChangeRelay, ScreenContext
 from frontdesk.ui.runner import Runner
 from frontdesk.ui.schedule.area import ScheduleArea
 from frontdesk.ui.schedule.book_dialog import BookDialog
 from frontdesk.ui.schedule.find_dialog import FindSlotDialog
+from frontdesk.ui.screen_context import ChangeRelay, ScreenContext
 from tests.scheduling.conftest import Practice, next_weekday
 
 pytestmark = [
