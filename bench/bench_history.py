@@ -24,12 +24,14 @@ from sqlalchemy.engine import make_url
 from bench.harness import Bench
 from frontdesk.db.models_history import PriorSurgery
 from frontdesk.db.models_patients import Patient
+from frontdesk.demo import generator as demo
 from frontdesk.domain.actor import Actor
 from frontdesk.domain.permissions import Role
-from frontdesk.services import demo, documents, history
-from frontdesk.services.bootstrap import make_context, open_for_use
-from frontdesk.services.context import ServiceContext
-from frontdesk.services.history import SurgeryForm
+from frontdesk.services.history import chart_history as history
+from frontdesk.services.history import received_documents as documents
+from frontdesk.services.history.chart_history import SurgeryForm
+from frontdesk.services.kernel.context import ServiceContext
+from frontdesk.services.platform.bootstrap import make_context, open_for_use
 
 PG_ADMIN_URL = os.environ.get(
     "FRONTDESK_BENCH_PG_URL",

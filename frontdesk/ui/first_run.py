@@ -24,10 +24,15 @@ from PySide6.QtWidgets import (
 
 from frontdesk.domain.actor import Actor
 from frontdesk.domain.contact import clean_text
-from frontdesk.services import practice, users
-from frontdesk.services.context import ServiceContext
-from frontdesk.services.practice import PracticeProfileData, PracticeProfileForm, ProviderForm
-from frontdesk.services.users import NewUserForm
+from frontdesk.services.kernel.context import ServiceContext
+from frontdesk.services.practice import profile as practice
+from frontdesk.services.practice import users
+from frontdesk.services.practice.profile import (
+    PracticeProfileData,
+    PracticeProfileForm,
+    ProviderForm,
+)
+from frontdesk.services.practice.users import NewUserForm
 from frontdesk.ui.admin.profile_form import PracticeProfileFields
 from frontdesk.ui.main_window import ScreenContext
 from frontdesk.ui.security.account_fields import AccountFields

@@ -35,7 +35,7 @@ from frontdesk.domain.actor import Actor
 from frontdesk.domain.permissions import Permission
 from frontdesk.logs import log_file
 from frontdesk.paths import data_dir
-from frontdesk.services.context import ServiceContext
+from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.ui.runner import Runner
 from frontdesk.ui.widgets.empty_state import EmptyState
 from frontdesk.ui.widgets.form import plain_label

@@ -14,8 +14,9 @@ import pytest
 
 from frontdesk.db import migrate
 from frontdesk.db.engine import open_database
-from frontdesk.services import audit, demo
-from tests.services.test_db_copy import scratch_postgres  # noqa: F401  (fixture)
+from frontdesk.demo import generator as demo
+from frontdesk.services.kernel import audit
+from tests.platform.test_db_copy import scratch_postgres  # noqa: F401  (fixture)
 
 
 def frontdesk(*args: str) -> subprocess.CompletedProcess[str]:

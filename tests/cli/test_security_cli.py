@@ -14,10 +14,10 @@ from sqlalchemy import update
 from frontdesk.cli.main import run
 from frontdesk.db.engine import Database
 from frontdesk.db.models import AuditEntry
-from frontdesk.services import patients
-from frontdesk.services.context import ServiceContext
-from frontdesk.services.patients import PatientForm
-from tests.services.accounts import tamperable_audit_trail
+from frontdesk.services.kernel.context import ServiceContext
+from frontdesk.services.patients import charts as patients
+from frontdesk.services.patients.charts import PatientForm
+from tests.accounts import tamperable_audit_trail
 
 ADMIN_PASSWORD = "admin lake side morning"
 DESK_PASSWORD = "front desk violet canoe"

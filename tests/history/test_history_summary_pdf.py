@@ -11,11 +11,13 @@ from sqlalchemy import select
 
 from frontdesk.db.engine import Database
 from frontdesk.db.models import AuditEntry
-from frontdesk.services import documents, history, practice
-from frontdesk.services.context import ServiceContext
-from frontdesk.services.history import ImagingForm, SurgeryForm
-from frontdesk.services.patients import PatientData
-from frontdesk.services.practice import PracticeProfileForm
+from frontdesk.services.history import chart_history as history
+from frontdesk.services.history import received_documents as documents
+from frontdesk.services.history.chart_history import ImagingForm, SurgeryForm
+from frontdesk.services.kernel.context import ServiceContext
+from frontdesk.services.patients.charts import PatientData
+from frontdesk.services.practice import profile as practice
+from frontdesk.services.practice.profile import PracticeProfileForm
 from tests.history.conftest import make_pdf
 
 

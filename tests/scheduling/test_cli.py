@@ -15,9 +15,10 @@ from icalendar import Calendar
 
 from frontdesk.cli.main import run
 from frontdesk.domain.scheduling import AppointmentStatus
-from frontdesk.services import practice, scheduling
-from frontdesk.services.practice import ProviderForm
-from frontdesk.services.scheduling import BookingForm
+from frontdesk.services.practice import profile as practice
+from frontdesk.services.practice.profile import ProviderForm
+from frontdesk.services.scheduling import appointments as scheduling
+from frontdesk.services.scheduling.appointments import BookingForm
 from tests.scheduling.conftest import CHICAGO, Practice, at, next_weekday
 
 MONDAY = next_weekday(0)

@@ -9,9 +9,10 @@ import pytest
 from frontdesk.db.models_scheduling import WaitlistEntry
 from frontdesk.domain.errors import RefusedError, SlotTakenError, ValidationError
 from frontdesk.domain.scheduling import AppointmentStatus, CancelledBy
-from frontdesk.services import scheduling, waitlist
-from frontdesk.services.scheduling import BookingForm
-from frontdesk.services.waitlist import WaitlistForm
+from frontdesk.services.scheduling import appointments as scheduling
+from frontdesk.services.scheduling import waitlist
+from frontdesk.services.scheduling.appointments import BookingForm
+from frontdesk.services.scheduling.waitlist import WaitlistForm
 from tests.scheduling.conftest import CHICAGO, Practice, at, next_weekday
 
 
@@ -187,8 +188,8 @@ def test_a_no_show_frees_its_time_too(clinic: Practice) -> None:
 
 def test_new_weekly_hours_are_offered_to_the_waitlist(clinic: Practice) -> None:
     from frontdesk.db.models_scheduling import AvailabilityBlock
-    from frontdesk.services import scheduling_setup
-    from frontdesk.services.scheduling_setup import AvailabilityForm
+    from frontdesk.services.scheduling import setup as scheduling_setup
+    from frontdesk.services.scheduling.setup import AvailabilityForm
 
     # The practice's hours were entered at setup: nothing is "freed" by them.
     assert scheduling.freed_times(clinic.context, days_ahead=14) == []

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from frontdesk.domain.partial_dates import parse_partial_date
-from frontdesk.services import handouts
-from frontdesk.services.history import TimelineEvent
+from frontdesk.services.handouts import library as handouts
+from frontdesk.services.history.chart_history import TimelineEvent
 from frontdesk.ui.handouts.table_models import library_model
 from frontdesk.ui.history.timeline import TimelineModel
 

@@ -9,8 +9,8 @@ from typing import Any
 from PySide6.QtWidgets import QCheckBox, QWidget
 
 from frontdesk.domain.contact import format_phone
-from frontdesk.services import practice
-from frontdesk.services.practice import LocationData, LocationForm
+from frontdesk.services.practice import profile as practice
+from frontdesk.services.practice.profile import LocationData, LocationForm
 from frontdesk.ui.admin.records import (
     Column,
     RecordDialog,

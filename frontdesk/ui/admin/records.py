@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from frontdesk.domain.permissions import Permission
-from frontdesk.services.changes import touches
+from frontdesk.services.kernel.changes import touches
 from frontdesk.ui.connection_monitor import (
     follow_saving_gate,
     refused_while_paused,

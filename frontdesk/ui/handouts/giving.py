@@ -15,9 +15,9 @@ from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import QDialog, QFileDialog, QWidget
 
 from frontdesk.domain.errors import FrontDeskError
-from frontdesk.services import handout_prints
-from frontdesk.services.context import ServiceContext
-from frontdesk.services.handout_prints import PRINT_DPI, PrintRecord, RenderedHandout
+from frontdesk.services.handouts import handout_prints
+from frontdesk.services.handouts.handout_prints import PRINT_DPI, PrintRecord, RenderedHandout
+from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.ui.handouts.preview import still_there
 from frontdesk.ui.handouts.printing import make_printer, paint_pages, printer_name
 from frontdesk.ui.runner import Runner, user_message

@@ -7,8 +7,8 @@ from collections.abc import Callable
 import shiboken6
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from frontdesk.services import handout_prints
-from frontdesk.services.handout_prints import RenderedHandout
+from frontdesk.services.handouts import handout_prints
+from frontdesk.services.handouts.handout_prints import RenderedHandout
 from frontdesk.ui.handouts.pages import PagePreview
 from frontdesk.ui.runner import LatestOnly, Runner
 

@@ -10,9 +10,9 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
-from frontdesk.services import handout_prints
-from frontdesk.services.handout_prints import PrintRecord
-from frontdesk.services.handouts import HandoutSummary, ReviewState, review_state
+from frontdesk.services.handouts import handout_prints
+from frontdesk.services.handouts.handout_prints import PrintRecord
+from frontdesk.services.handouts.library import HandoutSummary, ReviewState, review_state
 from frontdesk.ui.style import ERROR_INK
 
 AnyIndex = QModelIndex | QPersistentModelIndex

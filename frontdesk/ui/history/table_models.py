@@ -11,7 +11,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersisten
 from PySide6.QtGui import QBrush, QColor
 
 from frontdesk.domain.partial_dates import PartialDate, sort_key_undated_first
-from frontdesk.services.history import ImagingData, SurgeryData
+from frontdesk.services.history.chart_history import ImagingData, SurgeryData
 from frontdesk.ui.style import ERROR_INK
 
 AnyIndex = QModelIndex | QPersistentModelIndex

@@ -27,11 +27,9 @@ from PySide6.QtWidgets import (
 
 from frontdesk.domain.history_vocab import Procedure
 from frontdesk.domain.permissions import Permission
-from frontdesk.services import documents, history
-from frontdesk.services.changes import touches
-from frontdesk.services.context import ServiceContext
-from frontdesk.services.documents import AttachResult
-from frontdesk.services.history import (
+from frontdesk.services.history import chart_history as history
+from frontdesk.services.history import received_documents as documents
+from frontdesk.services.history.chart_history import (
     HISTORY_TABLES,
     DeletedEntry,
     ImagingData,
@@ -39,6 +37,9 @@ from frontdesk.services.history import (
     ProcedureChoice,
     SurgeryData,
 )
+from frontdesk.services.history.received_documents import AttachResult
+from frontdesk.services.kernel.changes import touches
+from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.ui.history.dialogs import EntryDialog, ImagingDialog, SurgeryDialog
 from frontdesk.ui.history.table_models import (
     IMAGING_COLUMNS,

@@ -18,10 +18,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from frontdesk.services import documents
-from frontdesk.services.context import ServiceContext
-from frontdesk.services.documents import DocumentPages
-from frontdesk.services.history import DocumentInfo
+from frontdesk.services.history import received_documents as documents
+from frontdesk.services.history.chart_history import DocumentInfo
+from frontdesk.services.history.received_documents import DocumentPages
+from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.ui.runner import Runner
 from frontdesk.ui.widgets.form import Banner, plain_label
 

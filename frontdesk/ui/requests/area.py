@@ -21,9 +21,14 @@ from frontdesk.domain.contact import InvalidValue
 from frontdesk.domain.dates import parse_date
 from frontdesk.domain.request_categories import RequestCategory
 from frontdesk.domain.request_states import RequestState, Urgency
-from frontdesk.services import requests
-from frontdesk.services.changes import touches
-from frontdesk.services.requests import QueueFilter, QueueSnapshot, RequestData, StaffMember
+from frontdesk.services.kernel.changes import touches
+from frontdesk.services.requests import consultations as requests
+from frontdesk.services.requests.consultations import (
+    QueueFilter,
+    QueueSnapshot,
+    RequestData,
+    StaffMember,
+)
 from frontdesk.ui.main_window import ScreenContext
 from frontdesk.ui.patients.referrer_picker import ReferrerPicker
 from frontdesk.ui.requests.detail import RequestDetailPanel

@@ -19,8 +19,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from frontdesk.services import documents, requests
-from frontdesk.services.requests import LetterResult, RequestDetail
+from frontdesk.services.history import received_documents as documents
+from frontdesk.services.requests import consultations as requests
+from frontdesk.services.requests.consultations import LetterResult, RequestDetail
 from frontdesk.ui.handouts.printing import make_printer, paint_pages
 from frontdesk.ui.main_window import ScreenContext
 from frontdesk.ui.runner import user_message

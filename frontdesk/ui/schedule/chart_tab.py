@@ -20,10 +20,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from frontdesk.services import scheduling
-from frontdesk.services.changes import touches
-from frontdesk.services.context import ServiceContext
-from frontdesk.services.scheduling import AppointmentData
+from frontdesk.services.kernel.changes import touches
+from frontdesk.services.kernel.context import ServiceContext
+from frontdesk.services.scheduling import appointments as scheduling
+from frontdesk.services.scheduling.appointments import AppointmentData
 from frontdesk.ui.main_window import ScreenContext
 from frontdesk.ui.schedule.dialog_fields import when_text
 from frontdesk.ui.widgets.empty_state import EmptyState

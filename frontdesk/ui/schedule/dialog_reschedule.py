@@ -17,8 +17,8 @@ from PySide6.QtWidgets import (
 )
 
 from frontdesk.domain.scheduling import format_clock
-from frontdesk.services import scheduling
-from frontdesk.services.scheduling import AppointmentData
+from frontdesk.services.scheduling import appointments as scheduling
+from frontdesk.services.scheduling.appointments import AppointmentData
 from frontdesk.ui.connection_monitor import (
     follow_saving_gate,
     refused_while_paused,

@@ -27,9 +27,9 @@ from PySide6.QtWidgets import (
 )
 
 from frontdesk.domain.actor import Actor
-from frontdesk.services import settings
-from frontdesk.services.changes import touches
-from frontdesk.services.settings import AUTO_LOCK_MINUTES
+from frontdesk.services.kernel.changes import touches
+from frontdesk.services.practice import settings
+from frontdesk.services.practice.settings import AUTO_LOCK_MINUTES
 from frontdesk.ui.main_window import APP_TITLE, MainWindow, ScreenContext
 from frontdesk.ui.security.sign_in import SignInForm
 from frontdesk.ui.widgets.form import plain_label

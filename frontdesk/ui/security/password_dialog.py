@@ -16,8 +16,8 @@ from PySide6.QtWidgets import (
 )
 
 from frontdesk.domain.errors import ValidationError
-from frontdesk.services import users
-from frontdesk.services.users import UserData
+from frontdesk.services.practice import users
+from frontdesk.services.practice.users import UserData
 from frontdesk.ui.connection_monitor import (
     follow_saving_gate,
     refused_while_paused,

@@ -17,9 +17,9 @@ from PySide6.QtWidgets import (
 )
 
 from frontdesk.domain.actor import Actor
-from frontdesk.services import users
-from frontdesk.services.context import ServiceContext
-from frontdesk.services.users import NewUserForm
+from frontdesk.services.kernel.context import ServiceContext
+from frontdesk.services.practice import users
+from frontdesk.services.practice.users import NewUserForm
 from frontdesk.ui.main_window import APP_TITLE, ScreenContext
 from frontdesk.ui.security.account_fields import AccountFields, password_edit
 from frontdesk.ui.style import mark_primary
