@@ -12,7 +12,7 @@ from sqlalchemy import select
 from frontdesk.db.engine import Database
 from frontdesk.db.models import AuditEntry
 from frontdesk.services.history import chart_history as history
-from frontdesk.services.history import received_documents as documents
+from frontdesk.services.history import received_documents
 from frontdesk.services.history.chart_history import ImagingForm, SurgeryForm
 from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.services.patients.charts import PatientData
@@ -72,7 +72,9 @@ def rich_history(context: ServiceContext, patient: PatientData) -> None:
             findings="adjacent segment stenosis L2-L3",
         ),
     )
-    documents.attach_document(context, make_pdf("MRI report"), "mri.pdf", imaging_id=mri.id)
+    received_documents.attach_document(
+        context, make_pdf("MRI report"), "mri.pdf", imaging_id=mri.id
+    )
     history.add_imaging(
         context,
         patient.id,

@@ -13,7 +13,7 @@ from pytestqt.qtbot import QtBot
 
 from frontdesk.domain.spinal_levels import ACCEPTED_FORMS
 from frontdesk.services.history import chart_history as history
-from frontdesk.services.history import received_documents as documents
+from frontdesk.services.history import received_documents
 from frontdesk.services.history.chart_history import ImagingForm, SurgeryForm
 from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.services.patients.charts import PatientData
@@ -148,7 +148,7 @@ def test_delete_asks_names_the_entry_and_is_recorded(
         maria.id,
         SurgeryForm(procedure="lumbar fusion", fusion_approach="TLIF", date="2019", levels="L4-L5"),
     )
-    documents.attach_document(context, make_pdf("op"), "op.pdf", surgery_id=fusion.id)
+    received_documents.attach_document(context, make_pdf("op"), "op.pdf", surgery_id=fusion.id)
     history.add_surgery(
         context,
         maria.id,

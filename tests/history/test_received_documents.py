@@ -19,7 +19,7 @@ from frontdesk.db.models import AuditEntry
 from frontdesk.db.models_history import ReceivedDocument
 from frontdesk.domain.errors import PermissionDeniedError, ValidationError
 from frontdesk.services.history import chart_history as history
-from frontdesk.services.history import received_documents as documents
+from frontdesk.services.history import received_documents
 from frontdesk.services.history.chart_history import ImagingForm, SurgeryForm
 from frontdesk.services.history.received_documents import MAX_DOCUMENT_BYTES
 from frontdesk.services.kernel.context import ServiceContext
@@ -53,7 +53,7 @@ def test_a_pdf_report_is_stored_and_marks_the_operative_report_received(
 ) -> None:
     entry = surgery(context, maria)  # entered by the admin, attached by the front desk
     pdf = make_pdf("Operative report", "L4-L5 TLIF", pages=3)
-    result = documents.attach_document(
+    result = received_documents.attach_document(
         front_desk, pdf, "C:\\scans\\op report.pdf", surgery_id=entry.id
     )
     info = result.document
@@ -69,7 +69,7 @@ def test_a_pdf_report_is_stored_and_marks_the_operative_report_received(
     assert shown.report_received_by == "desk.anna"
     assert [d.id for d in shown.documents] == [info.id]
     assert not history.get_history(context, maria.id).summary.missing
-    content = documents.document_content(context, info.id)
+    content = received_documents.document_content(context, info.id)
     assert content.data == pdf
     with database.read_sessions() as session:
         views = session.scalars(
@@ -84,7 +84,9 @@ def test_attaching_to_a_study_marks_its_report_received_but_keeps_an_earlier_dat
     context: ServiceContext, maria: PatientData
 ) -> None:
     scan = study(context, maria)
-    result = documents.attach_document(context, make_image("JPEG"), "mri.jpg", imaging_id=scan.id)
+    result = received_documents.attach_document(
+        context, make_image("JPEG"), "mri.jpg", imaging_id=scan.id
+    )
     assert result.document.mime_type == "image/jpeg"
     received = history.get_history(context, maria.id).imaging[0]
     assert received.report_received and not received.images_received
@@ -93,7 +95,7 @@ def test_attaching_to_a_study_marks_its_report_received_but_keeps_an_earlier_dat
         maria.id,
         ImagingForm(modality="CT", regions="lumbar", date="2023", report_received_on="2/1/2024"),
     )
-    again = documents.attach_document(
+    again = received_documents.attach_document(
         context, make_pdf("CT report"), "ct.pdf", imaging_id=earlier.id
     )
     assert again.marked_received == ""
@@ -105,7 +107,7 @@ def test_a_multi_page_fax_tiff_is_accepted(context: ServiceContext, maria: Patie
     pages = [Image.new("1", (200, 260), 1) for _ in range(2)]
     buffer = io.BytesIO()
     pages[0].save(buffer, "TIFF", save_all=True, append_images=pages[1:], compression="group4")
-    result = documents.attach_document(
+    result = received_documents.attach_document(
         context, buffer.getvalue(), "fax.TIF", surgery_id=surgery(context, maria).id
     )
     assert result.document.mime_type == "image/tiff" and result.document.page_count == 2
@@ -116,13 +118,13 @@ def test_the_same_file_twice_is_recognized_and_stored_once(
 ) -> None:
     entry = surgery(context, maria)
     pdf = make_pdf("Operative report")
-    first = documents.attach_document(context, pdf, "report.pdf", surgery_id=entry.id)
-    second = documents.attach_document(context, pdf, "report (1).pdf", surgery_id=entry.id)
+    first = received_documents.attach_document(context, pdf, "report.pdf", surgery_id=entry.id)
+    second = received_documents.attach_document(context, pdf, "report (1).pdf", surgery_id=entry.id)
     assert second.already_attached and second.document.id == first.document.id
     assert "already attached" in second.message
     assert document_count(database) == 1
     # The same file on another entry of the chart is stored there and the overlap named.
-    elsewhere = documents.attach_document(
+    elsewhere = received_documents.attach_document(
         context, pdf, "report.pdf", imaging_id=study(context, maria).id
     )
     assert not elsewhere.already_attached
@@ -157,7 +159,7 @@ def test_a_file_that_is_not_what_its_name_claims_is_refused(
 ) -> None:
     entry = surgery(context, maria)
     with pytest.raises(ValidationError) as caught:
-        documents.attach_document(context, data, name, surgery_id=entry.id)
+        received_documents.attach_document(context, data, name, surgery_id=entry.id)
     assert words in caught.value.fields["file"]
     assert document_count(database) == 0
     assert not history.get_history(context, maria.id).surgery(entry.id).report_received
@@ -170,12 +172,12 @@ def test_a_file_over_50_megabytes_is_refused_before_it_is_read(
     too_big = b"%PDF-1.4\n" + bytes(MAX_DOCUMENT_BYTES + 1 - 9)
     assert len(too_big) == MAX_DOCUMENT_BYTES + 1
     with pytest.raises(ValidationError, match="the limit is 50 MB"):
-        documents.attach_document(context, too_big, "huge.pdf", surgery_id=entry.id)
+        received_documents.attach_document(context, too_big, "huge.pdf", surgery_id=entry.id)
     sparse = tmp_path / "huge.pdf"
     with sparse.open("wb") as handle:
         handle.truncate(MAX_DOCUMENT_BYTES + 1)
     with pytest.raises(ValidationError, match=r"50\.0 MB; the limit is 50 MB"):
-        documents.attach_file(context, sparse, surgery_id=entry.id)
+        received_documents.attach_file(context, sparse, surgery_id=entry.id)
     assert document_count(database) == 0
 
 
@@ -193,10 +195,10 @@ def test_a_document_just_under_the_limit_round_trips_on_both_databases(
     writer.write(buffer)
     pdf = buffer.getvalue()
     assert 40 * 1024 * 1024 < len(pdf) <= MAX_DOCUMENT_BYTES
-    result = documents.attach_document(
+    result = received_documents.attach_document(
         context, pdf, "scan.pdf", surgery_id=surgery(context, maria).id
     )
-    assert documents.document_content(context, result.document.id).data == pdf
+    assert received_documents.document_content(context, result.document.id).data == pdf
 
 
 def test_attach_file_reads_from_disk(
@@ -204,17 +206,17 @@ def test_attach_file_reads_from_disk(
 ) -> None:
     path = tmp_path / "Informe de resonancia.pdf"
     path.write_bytes(make_pdf("MRI report"))
-    result = documents.attach_file(context, path, imaging_id=study(context, maria).id)
+    result = received_documents.attach_file(context, path, imaging_id=study(context, maria).id)
     assert result.document.file_name == "Informe de resonancia.pdf"
     with pytest.raises(ValidationError, match="cannot be read"):
-        documents.attach_file(context, tmp_path / "missing.pdf", imaging_id=1)
+        received_documents.attach_file(context, tmp_path / "missing.pdf", imaging_id=1)
 
 
 def test_deleting_an_entry_deletes_its_documents(
     database: Database, context: ServiceContext, maria: PatientData
 ) -> None:
     entry = surgery(context, maria)
-    documents.attach_document(context, make_pdf("a"), "a.pdf", surgery_id=entry.id)
+    received_documents.attach_document(context, make_pdf("a"), "a.pdf", surgery_id=entry.id)
     current = history.get_history(context, maria.id).surgery(entry.id)
     deleted = history.delete_surgery(context, entry.id, current.version)
     assert deleted.documents_deleted == 1
@@ -229,13 +231,17 @@ def test_only_the_attacher_or_clinical_staff_remove_a_document(
     maria: PatientData,
 ) -> None:
     entry = surgery(context, maria)
-    one = documents.attach_document(front_desk, make_pdf("1"), "1.pdf", surgery_id=entry.id)
-    two = documents.attach_document(front_desk, make_pdf("2"), "2.pdf", surgery_id=entry.id)
+    one = received_documents.attach_document(
+        front_desk, make_pdf("1"), "1.pdf", surgery_id=entry.id
+    )
+    two = received_documents.attach_document(
+        front_desk, make_pdf("2"), "2.pdf", surgery_id=entry.id
+    )
     with pytest.raises(PermissionDeniedError, match=r"attached by desk\.anna"):
-        documents.remove_document(other_front_desk, one.document.id)
-    documents.remove_document(front_desk, one.document.id)
-    documents.remove_document(clinical, two.document.id)
-    assert documents.list_documents(context, maria.id) == []
+        received_documents.remove_document(other_front_desk, one.document.id)
+    received_documents.remove_document(front_desk, one.document.id)
+    received_documents.remove_document(clinical, two.document.id)
+    assert received_documents.list_documents(context, maria.id) == []
 
 
 def test_documents_follow_a_merged_chart(context: ServiceContext, maria: PatientData) -> None:
@@ -247,11 +253,13 @@ def test_documents_follow_a_merged_chart(context: ServiceContext, maria: Patient
         PatientForm(first_name="Maria", last_name="Nunez", date_of_birth="3/4/1961"),
         allow_duplicates=True,
     )
-    attached = documents.attach_document(
+    attached = received_documents.attach_document(
         context, make_pdf("x"), "x.pdf", surgery_id=surgery(context, other).id
     )
     patients.merge_patients(context, maria.id, other.id)
-    assert [d.id for d in documents.list_documents(context, maria.id)] == [attached.document.id]
+    assert [d.id for d in received_documents.list_documents(context, maria.id)] == [
+        attached.document.id
+    ]
 
 
 def test_pages_are_rendered_in_memory_for_the_viewer(
@@ -265,16 +273,18 @@ def test_pages_are_rendered_in_memory_for_the_viewer(
     monkeypatch.chdir(scratch)
     monkeypatch.setenv("TMPDIR", str(scratch))
     entry = surgery(context, maria)
-    pdf = documents.attach_document(
+    pdf = received_documents.attach_document(
         context, make_pdf("Operative report", pages=3), "op.pdf", surgery_id=entry.id
     )
-    shown = documents.document_pages(context, pdf.document.id)
+    shown = received_documents.document_pages(context, pdf.document.id)
     assert shown.total_pages == 3 and shown.shown_all
     assert [page[:8] for page in shown.pages] == [b"\x89PNG\r\n\x1a\n"] * 3
     with Image.open(io.BytesIO(shown.pages[0])) as page:
         assert page.width > 800  # letter width at the viewer's resolution
-    two = documents.document_pages(context, pdf.document.id, max_pages=2)
+    two = received_documents.document_pages(context, pdf.document.id, max_pages=2)
     assert len(two.pages) == 2 and not two.shown_all
-    image = documents.attach_document(context, make_image("JPEG"), "x.jpg", surgery_id=entry.id)
-    assert len(documents.document_pages(context, image.document.id).pages) == 1
+    image = received_documents.attach_document(
+        context, make_image("JPEG"), "x.jpg", surgery_id=entry.id
+    )
+    assert len(received_documents.document_pages(context, image.document.id).pages) == 1
     assert list(scratch.iterdir()) == []  # no page of the record was written to disk

@@ -233,12 +233,14 @@ def test_a_report_attached_to_the_imaging_study_ticks_the_request(
     context: ServiceContext,
 ) -> None:
     """Scenario 2: the MRI report arrives by fax and is attached to the study in the chart."""
-    from frontdesk.services.history import received_documents as documents
+    from frontdesk.services.history import received_documents
 
     data = requests.create_request(context, maria_intake())
     study = history.get_history(context, data.patient_id).imaging[0]
     before = requests.queue(context).rows[0].missing_records
-    documents.attach_document(context, make_pdf("MRI report"), "mri.pdf", imaging_id=study.id)
+    received_documents.attach_document(
+        context, make_pdf("MRI report"), "mri.pdf", imaging_id=study.id
+    )
     detail = requests.get_request(context, data.id)
     report = next(i for i in detail.checklist if i.kind is ChecklistKind.IMAGING_REPORT)
     files = next(i for i in detail.checklist if i.kind is ChecklistKind.IMAGING_FILES)

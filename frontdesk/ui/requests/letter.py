@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from frontdesk.services.history import received_documents as documents
+from frontdesk.services.history import received_documents
 from frontdesk.services.requests import consultations as requests
 from frontdesk.services.requests.consultations import LetterResult, RequestDetail
 from frontdesk.ui.handouts.printing import make_printer, paint_pages
@@ -134,7 +134,7 @@ class RecordsLetterDialog(QDialog):
 
         def render() -> tuple[LetterResult, list[bytes]]:
             result = call()
-            return result, documents.render_pdf_pages(result.pdf)
+            return result, received_documents.render_pdf_pages(result.pdf)
 
         def paint(rendered: tuple[LetterResult, list[bytes]]) -> None:
             try:
