@@ -13,9 +13,10 @@ import os
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, tzinfo
+from datetime import date, datetime
 from pathlib import Path
 
+from frontdesk.documents.day_sheet_data import DaySheetData, DaySheetRow, DaySheetSection
 from frontdesk.domain.errors import ValidationError
 from frontdesk.domain.history_summary import HistorySummary, MissingKind
 from frontdesk.domain.permissions import Permission
@@ -36,49 +37,6 @@ LISTED = (
     AppointmentStatus.CHECKED_IN,
     AppointmentStatus.COMPLETED,
 )
-
-
-@dataclass(frozen=True)
-class DaySheetRow:
-    appointment_id: int
-    patient_id: int
-    start: datetime
-    end: datetime
-    patient_name: str
-    mrn: str
-    date_of_birth: date
-    phone: str
-    type_name: str
-    reason: str
-    location_name: str
-    status: AppointmentStatus
-    overbooked: bool
-    records: str
-    records_complete: bool
-
-
-@dataclass(frozen=True)
-class DaySheetSection:
-    provider_id: int
-    provider_name: str
-    rows: tuple[DaySheetRow, ...]
-
-
-@dataclass(frozen=True)
-class DaySheetData:
-    day: date
-    zone: tzinfo
-    practice_name: str
-    sections: tuple[DaySheetSection, ...]
-    made_at: datetime
-
-    @property
-    def appointment_count(self) -> int:
-        return sum(len(section.rows) for section in self.sections)
-
-    @property
-    def patient_ids(self) -> list[int]:
-        return sorted({row.patient_id for section in self.sections for row in section.rows})
 
 
 @dataclass(frozen=True)
