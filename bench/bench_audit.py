@@ -31,10 +31,11 @@ from frontdesk.db.engine import Database, open_database
 from frontdesk.db.models import AuditEntry
 from frontdesk.domain.actor import Actor
 from frontdesk.domain.permissions import Role
-from frontdesk.services import audit, audit_trail
-from frontdesk.services.audit import GENESIS_HASH, entry_hash, hashed_fields
-from frontdesk.services.audit_trail import AuditFilter
-from frontdesk.services.context import ServiceContext
+from frontdesk.services.kernel import audit
+from frontdesk.services.kernel.audit import GENESIS_HASH, entry_hash, hashed_fields
+from frontdesk.services.kernel.context import ServiceContext
+from frontdesk.services.platform import audit_trail
+from frontdesk.services.platform.audit_trail import AuditFilter
 
 PG_ADMIN_URL = os.environ.get(
     "FRONTDESK_BENCH_PG_URL",

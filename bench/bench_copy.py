@@ -23,7 +23,7 @@ from bench.harness import Bench
 from frontdesk.db import migrate
 from frontdesk.db.engine import open_database
 from frontdesk.db.migrate import SchemaState
-from frontdesk.services import db_copy
+from frontdesk.services.platform import db_copy
 
 FLOOR = "copy: read every source row with sqlite3 (floor)"
 

@@ -23,9 +23,9 @@ from bench.harness import Bench
 from frontdesk.db.engine import open_database
 from frontdesk.domain.actor import Actor
 from frontdesk.domain.permissions import Role
-from frontdesk.services import practice
-from frontdesk.services.bootstrap import make_context, open_for_use
-from frontdesk.services.practice import PracticeProfileForm, ProviderForm
+from frontdesk.services.platform.bootstrap import make_context, open_for_use
+from frontdesk.services.practice import profile as practice
+from frontdesk.services.practice.profile import PracticeProfileForm, ProviderForm
 
 PG_ADMIN_URL = os.environ.get(
     "FRONTDESK_BENCH_PG_URL",

@@ -13,8 +13,11 @@ from frontdesk.documents.letterhead import PracticeDetails
 from frontdesk.documents.page_images import PdfPages, pixel_size
 from frontdesk.domain.actor import Actor
 from frontdesk.domain.permissions import Role
-from frontdesk.services import handout_prints, handouts, patients, practice
-from frontdesk.services.bootstrap import make_context, open_for_use
+from frontdesk.services.handouts import handout_prints
+from frontdesk.services.handouts import library as handouts
+from frontdesk.services.patients import charts as patients
+from frontdesk.services.platform.bootstrap import make_context, open_for_use
+from frontdesk.services.practice import profile as practice
 
 DAY = dt.date(2026, 11, 25)
 

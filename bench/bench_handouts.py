@@ -16,7 +16,7 @@ from bench.harness import Bench
 from frontdesk.documents.handout_pdf import AppointmentDetails, render
 from frontdesk.documents.letterhead import PracticeDetails
 from frontdesk.domain.handout_format import plain_text
-from frontdesk.services import handouts
+from frontdesk.services.handouts import library as handouts
 
 DAY = dt.date(2026, 11, 25)
 SUSTAINED = 60  # renders in a row for the throughput figure

@@ -24,12 +24,14 @@ from sqlalchemy.engine import make_url
 from bench.harness import Bench
 from frontdesk.db.models_history import PriorSurgery
 from frontdesk.db.models_patients import Patient
+from frontdesk.demo import generator as demo
 from frontdesk.domain.actor import Actor
 from frontdesk.domain.permissions import Role
-from frontdesk.services import demo, documents, history, timeline
-from frontdesk.services.bootstrap import make_context, open_for_use
-from frontdesk.services.context import ServiceContext
-from frontdesk.services.history import SurgeryForm
+from frontdesk.services.history import chart_history as history
+from frontdesk.services.history import received_documents, timeline
+from frontdesk.services.history.chart_history import SurgeryForm
+from frontdesk.services.kernel.context import ServiceContext
+from frontdesk.services.platform.bootstrap import make_context, open_for_use
 
 PG_ADMIN_URL = os.environ.get(
     "FRONTDESK_BENCH_PG_URL",
@@ -71,7 +73,7 @@ def _measure(bench: Bench, label: str, context: ServiceContext) -> None:
         )
     story = ids[0]  # scenario 1's patient comes first in a demo load
     surgery = history.get_history(context, story).surgeries[0]
-    documents.attach_document(context, _report(3), "op.pdf", surgery_id=surgery.id)
+    received_documents.attach_document(context, _report(3), "op.pdf", surgery_id=surgery.id)
 
     bench.measure(
         f"history {label}: get_history (chart tab load)",
@@ -111,13 +113,13 @@ def _measure(bench: Bench, label: str, context: ServiceContext) -> None:
     )
     big = _large_pdf(10)
     check_only = f"history {label}: check a 10 MB PDF"
-    bench.measure(check_only, lambda: documents.check_file(big, "scan.pdf"), repeat=5)
+    bench.measure(check_only, lambda: received_documents.check_file(big, "scan.pdf"), repeat=5)
     counter = iter(range(1_000_000))
 
     def attach() -> None:
         # A different file each time, so nothing is recognized as already attached.
         data = big + f"% {next(counter)}\n".encode()
-        documents.attach_document(context, data, "scan.pdf", surgery_id=surgery.id)
+        received_documents.attach_document(context, data, "scan.pdf", surgery_id=surgery.id)
 
     bench.measure(
         f"history {label}: attach a 10 MB PDF (check, hash, store)",
@@ -125,10 +127,10 @@ def _measure(bench: Bench, label: str, context: ServiceContext) -> None:
         repeat=5,
         baseline=check_only,
     )
-    pdf = documents.list_documents(context, story)[0]
+    pdf = received_documents.list_documents(context, story)[0]
 
     def open_and_draw_page_one() -> None:
-        opened = documents.document_pages(context, pdf.id)
+        opened = received_documents.document_pages(context, pdf.id)
         try:
             opened.pages.render(0, 850, 1100)
         finally:

@@ -31,8 +31,8 @@ from frontdesk.db.engine import open_database
 from frontdesk.db.models_patients import Patient
 from frontdesk.domain.actor import Actor
 from frontdesk.domain.permissions import Role
-from frontdesk.services import patient_import
-from frontdesk.services.bootstrap import make_context, open_for_use
+from frontdesk.services.patients import patient_import
+from frontdesk.services.platform.bootstrap import make_context, open_for_use
 
 PG_ADMIN_URL = os.environ.get(
     "FRONTDESK_BENCH_PG_URL",

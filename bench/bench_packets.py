@@ -17,25 +17,23 @@ from bench.harness import Bench
 from frontdesk.domain.actor import Actor
 from frontdesk.domain.permissions import Role
 from frontdesk.domain.request_states import RequestState
-from frontdesk.services import (
-    handouts,
-    history,
-    packets,
-    patients,
-    practice,
-    requests,
-    scheduling,
-    scheduling_setup,
-)
-from frontdesk.services.bootstrap import make_context, open_for_use
-from frontdesk.services.context import ServiceContext
-from frontdesk.services.history import ImagingForm
-from frontdesk.services.packets import PacketOptions
-from frontdesk.services.patients import PatientForm
-from frontdesk.services.practice import LocationForm, PracticeProfileForm, ProviderForm
-from frontdesk.services.requests import IntakeForm
-from frontdesk.services.scheduling import BookingForm
-from frontdesk.services.scheduling_setup import AvailabilityForm
+from frontdesk.services.handouts import library as handouts
+from frontdesk.services.handouts import packets
+from frontdesk.services.handouts.packets import PacketOptions
+from frontdesk.services.history import chart_history as history
+from frontdesk.services.history.chart_history import ImagingForm
+from frontdesk.services.kernel.context import ServiceContext
+from frontdesk.services.patients import charts as patients
+from frontdesk.services.patients.charts import PatientForm
+from frontdesk.services.platform.bootstrap import make_context, open_for_use
+from frontdesk.services.practice import profile as practice
+from frontdesk.services.practice.profile import LocationForm, PracticeProfileForm, ProviderForm
+from frontdesk.services.requests import consultations as requests
+from frontdesk.services.requests.consultations import IntakeForm
+from frontdesk.services.scheduling import appointments as scheduling
+from frontdesk.services.scheduling import setup as scheduling_setup
+from frontdesk.services.scheduling.appointments import BookingForm
+from frontdesk.services.scheduling.setup import AvailabilityForm
 
 ACTOR = Actor(username="bench", role=Role.ADMIN, workstation="bench", display_name="bench")
 ZONE = ZoneInfo("America/Chicago")

@@ -44,9 +44,9 @@ from frontdesk.db.engine import open_database
 from frontdesk.domain.actor import Actor
 from frontdesk.domain.names import fold
 from frontdesk.domain.permissions import Role
-from frontdesk.services import patients
-from frontdesk.services.bootstrap import make_context
-from frontdesk.services.context import ServiceContext
+from frontdesk.services.kernel.context import ServiceContext
+from frontdesk.services.patients import charts as patients
+from frontdesk.services.platform.bootstrap import make_context
 from frontdesk.ui.main_window import MainWindow
 from frontdesk.ui.patients.area import SEARCH_DELAY_MS, PatientsArea
 from frontdesk.ui.runner import Runner

@@ -23,15 +23,16 @@ from bench.harness import Bench
 from frontdesk.db.models import User
 from frontdesk.db.models_patients import Patient, Referrer
 from frontdesk.db.models_requests import ConsultationRequest
+from frontdesk.demo import generator as demo
+from frontdesk.demo.requests import generate_requests
 from frontdesk.domain.actor import Actor
 from frontdesk.domain.permissions import Permission, Role
 from frontdesk.domain.request_categories import RequestCategory
 from frontdesk.domain.request_states import RequestState, Urgency
-from frontdesk.services import demo, requests
-from frontdesk.services.bootstrap import make_context, open_for_use
-from frontdesk.services.context import ServiceContext
-from frontdesk.services.demo_requests import generate_requests
-from frontdesk.services.requests import QueueFilter
+from frontdesk.services.kernel.context import ServiceContext
+from frontdesk.services.platform.bootstrap import make_context, open_for_use
+from frontdesk.services.requests import consultations as requests
+from frontdesk.services.requests.consultations import QueueFilter
 
 PG_ADMIN_URL = os.environ.get(
     "FRONTDESK_BENCH_PG_URL",

@@ -25,14 +25,17 @@ from bench.harness import Bench
 from frontdesk.db.models import Provider
 from frontdesk.db.models_patients import Patient
 from frontdesk.db.models_scheduling import Appointment
+from frontdesk.demo import generator as demo
 from frontdesk.domain.actor import Actor
 from frontdesk.domain.errors import SlotTakenError
 from frontdesk.domain.permissions import Role
 from frontdesk.domain.scheduling import TimePreference, Weekday, day_bounds
-from frontdesk.services import demo, practice_clock, scheduling, scheduling_setup
-from frontdesk.services.bootstrap import make_context, open_for_use
-from frontdesk.services.context import ServiceContext
-from frontdesk.services.scheduling import ACTIVE_VALUES, BookingForm, SlotSearch
+from frontdesk.services.kernel import clock as practice_clock
+from frontdesk.services.kernel.context import ServiceContext
+from frontdesk.services.platform.bootstrap import make_context, open_for_use
+from frontdesk.services.scheduling import appointments as scheduling
+from frontdesk.services.scheduling import setup as scheduling_setup
+from frontdesk.services.scheduling.appointments import ACTIVE_VALUES, BookingForm, SlotSearch
 
 PG_ADMIN_URL = os.environ.get(
     "FRONTDESK_BENCH_PG_URL",

@@ -28,8 +28,8 @@ from frontdesk.domain.actor import Actor
 from frontdesk.domain.names import name_tokens, prefix_successor
 from frontdesk.domain.permissions import Role
 from frontdesk.domain.search_query import QueryKind, parse_search
-from frontdesk.services import patients
-from frontdesk.services.context import ServiceContext
+from frontdesk.services.kernel.context import ServiceContext
+from frontdesk.services.patients import charts as patients
 
 SAMPLE_CHARTS = 400
 QUERIES_PER_CLASS = 60

@@ -27,8 +27,9 @@ from bench import demo_databases
 from bench.harness import Bench
 from frontdesk.domain.actor import Actor
 from frontdesk.domain.permissions import Role
-from frontdesk.services import practice, users
-from frontdesk.services.bootstrap import make_context, open_for_use
+from frontdesk.services.platform.bootstrap import make_context, open_for_use
+from frontdesk.services.practice import profile as practice
+from frontdesk.services.practice import users
 
 RUNS = 7
 FLOOR = "startup: bare Qt, one QMainWindow shown (floor)"

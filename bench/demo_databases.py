@@ -20,7 +20,7 @@ from pathlib import Path
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from frontdesk.services.demo import DEMO_FORMAT
+from frontdesk.demo.generator import DEMO_FORMAT
 
 PG_ADMIN_URL = os.environ.get(
     "FRONTDESK_BENCH_PG_URL",

@@ -17,9 +17,9 @@ from frontdesk.db import migrate
 from frontdesk.db.engine import Database, open_database
 from frontdesk.domain.actor import Actor
 from frontdesk.domain.permissions import Role
-from frontdesk.services import audit
-from frontdesk.services.bootstrap import make_context
-from frontdesk.services.context import ServiceContext
+from frontdesk.services.kernel import audit
+from frontdesk.services.kernel.context import ServiceContext
+from frontdesk.services.platform.bootstrap import make_context
 
 PG_ADMIN_URL = os.environ.get(
     "FRONTDESK_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"

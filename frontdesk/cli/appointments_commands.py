@@ -16,9 +16,13 @@ from datetime import date, datetime, tzinfo
 from frontdesk.cli.common import Parser, UsageError, print_json, service_context
 from frontdesk.domain.errors import RefusedError
 from frontdesk.domain.scheduling import CancelledBy
-from frontdesk.services import patients, practice, practice_clock, scheduling, scheduling_setup
-from frontdesk.services.context import ServiceContext
-from frontdesk.services.scheduling import (
+from frontdesk.services.kernel import clock as practice_clock
+from frontdesk.services.kernel.context import ServiceContext
+from frontdesk.services.patients import charts as patients
+from frontdesk.services.practice import profile as practice
+from frontdesk.services.scheduling import appointments as scheduling
+from frontdesk.services.scheduling import setup as scheduling_setup
+from frontdesk.services.scheduling.appointments import (
     AppointmentData,
     BookingForm,
     OutsideAvailabilityError,

@@ -7,8 +7,8 @@ import sys
 from datetime import date, datetime, time, timedelta
 
 from frontdesk.cli.common import Parser, UsageError, print_json, progress_printer, service_context
-from frontdesk.services import audit_trail
-from frontdesk.services.audit_trail import AuditEntryData, AuditFilter
+from frontdesk.services.platform import audit_trail
+from frontdesk.services.platform.audit_trail import AuditEntryData, AuditFilter
 
 
 def register(subparsers: argparse._SubParsersAction[Parser]) -> None:

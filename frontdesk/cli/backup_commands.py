@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from frontdesk.cli.common import Parser, UsageError, progress_printer, read_secret, service_context
-from frontdesk.services import backup
+from frontdesk.services.platform import backup
 
 PASSPHRASE_ENV = "FRONTDESK_BACKUP_PASSPHRASE"
 

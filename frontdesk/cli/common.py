@@ -14,11 +14,11 @@ from typing import Any, NoReturn
 
 from frontdesk.domain.actor import operating_system_actor
 from frontdesk.domain.errors import PermissionDeniedError
-from frontdesk.services import connection
-from frontdesk.services.bootstrap import make_context, open_for_use, resolve_database_url
-from frontdesk.services.connection import ConnectionProfile
-from frontdesk.services.context import ServiceContext
-from frontdesk.services.users import has_users, sign_in
+from frontdesk.services.kernel.context import ServiceContext
+from frontdesk.services.platform import connection
+from frontdesk.services.platform.bootstrap import make_context, open_for_use, resolve_database_url
+from frontdesk.services.platform.connection import ConnectionProfile
+from frontdesk.services.practice.users import has_users, sign_in
 
 Handler = Callable[[argparse.Namespace], int]
 

@@ -7,7 +7,7 @@ import sys
 
 from frontdesk.cli.common import Parser, database_url
 from frontdesk.db.migrate import SchemaState
-from frontdesk.services.bootstrap import check_schema, open_for_use
+from frontdesk.services.platform.bootstrap import check_schema, open_for_use
 
 
 def register(subparsers: argparse._SubParsersAction[Parser]) -> None:

@@ -13,8 +13,8 @@ from frontdesk.cli.common import (
     progress_printer,
 )
 from frontdesk.domain.errors import RefusedError
-from frontdesk.services import db_copy
-from frontdesk.services.db_copy import CopyReport, TargetState
+from frontdesk.services.platform import db_copy
+from frontdesk.services.platform.db_copy import CopyReport, TargetState
 
 COPY_HELP = """\
 Copies every table of the current schema (records, documents, the audit trail) from one

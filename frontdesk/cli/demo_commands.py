@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from frontdesk.cli.common import Parser, UsageError, progress_printer, service_context
-from frontdesk.services import demo
+from frontdesk.demo import generator as demo
 
 MAX_PATIENTS = 10_000_000
 

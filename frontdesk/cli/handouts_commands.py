@@ -13,7 +13,10 @@ from pathlib import Path
 from frontdesk.cli.common import Parser, UsageError, print_json, service_context
 from frontdesk.domain.errors import RefusedError
 from frontdesk.domain.request_categories import RequestCategory
-from frontdesk.services import handout_prints, handouts, packets, patients, practice
+from frontdesk.services.handouts import handout_prints, packets
+from frontdesk.services.handouts import library as handouts
+from frontdesk.services.patients import charts as patients
+from frontdesk.services.practice import profile as practice
 
 
 def register(subparsers: argparse._SubParsersAction[Parser]) -> None:

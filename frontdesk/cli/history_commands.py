@@ -9,7 +9,8 @@ from pathlib import Path
 
 from frontdesk.cli.common import Parser, print_json, service_context
 from frontdesk.domain.errors import RefusedError
-from frontdesk.services import history, patients
+from frontdesk.services.history import chart_history as history
+from frontdesk.services.patients import charts as patients
 
 
 def register(subparsers: argparse._SubParsersAction[Parser]) -> None:

@@ -9,9 +9,10 @@ from pathlib import Path
 
 from frontdesk.cli.common import Parser, UsageError, progress_printer, service_context
 from frontdesk.domain.errors import NotFoundError
-from frontdesk.services import packets, practice
-from frontdesk.services.context import ServiceContext
-from frontdesk.services.packets import PacketOptions
+from frontdesk.services.handouts import packets
+from frontdesk.services.handouts.packets import PacketOptions
+from frontdesk.services.kernel.context import ServiceContext
+from frontdesk.services.practice import profile as practice
 
 
 def register(subparsers: argparse._SubParsersAction[Parser]) -> None:

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from frontdesk.cli.common import Parser, UsageError, print_json, progress_printer, service_context
 from frontdesk.domain.errors import ValidationError
-from frontdesk.services import patient_export, patient_import
-from frontdesk.services.patient_import import (
+from frontdesk.services.patients import patient_export, patient_import
+from frontdesk.services.patients.patient_import import (
     ENCODINGS,
     IMPORT_FIELDS,
     ImportPreview,

@@ -8,7 +8,7 @@ from frontdesk.cli.common import Parser, print_json, service_context
 from frontdesk.domain.contact import format_phone
 from frontdesk.domain.errors import ValidationError
 from frontdesk.domain.search_query import QueryKind
-from frontdesk.services import patients
+from frontdesk.services.patients import charts as patients
 
 MAX_LIMIT = 10_000
 

@@ -6,8 +6,8 @@ import argparse
 
 from frontdesk.cli.common import Parser, UsageError, print_json, service_context
 from frontdesk.domain.request_states import RequestState
-from frontdesk.services import requests
-from frontdesk.services.requests import QueueFilter, QueueRow
+from frontdesk.services.requests import consultations as requests
+from frontdesk.services.requests.consultations import QueueFilter, QueueRow
 
 STATE_WORDS = ", ".join(state.value for state in RequestState)
 

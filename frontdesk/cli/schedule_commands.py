@@ -7,7 +7,7 @@ from pathlib import Path
 
 from frontdesk.cli.appointments_commands import day, provider_id
 from frontdesk.cli.common import Parser, service_context
-from frontdesk.services import schedule_export
+from frontdesk.services.scheduling import schedule_export
 
 
 def register(subparsers: argparse._SubParsersAction[Parser]) -> None:

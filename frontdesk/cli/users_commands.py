@@ -9,9 +9,9 @@ from frontdesk.cli.common import Parser, UsageError, print_json, read_secret, se
 from frontdesk.domain.errors import ValidationError
 from frontdesk.domain.passwords import password_problem
 from frontdesk.domain.permissions import Role
-from frontdesk.services import users
-from frontdesk.services.context import ServiceContext
-from frontdesk.services.users import NewUserForm, UserData
+from frontdesk.services.kernel.context import ServiceContext
+from frontdesk.services.practice import users
+from frontdesk.services.practice.users import NewUserForm, UserData
 
 NEW_PASSWORD_ENV = "FRONTDESK_NEW_PASSWORD"
 

@@ -31,7 +31,7 @@ NAMING_CONVENTION = {
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
-    # Tables whose changes the central audit listener records (see services.audit).
+    # Tables whose changes the central audit listener records (see services.kernel.audit).
     __audited__: bool = False
     # Columns whose values never reach the audit trail (it records that they changed).
     __audit_redact__: tuple[str, ...] = ()

@@ -36,9 +36,9 @@ class HandoutVersion(Base):
 class HandoutPrint(Base):
     """One handout given to a patient: printed, or saved as a PDF file.
 
-    Rows are only ever added (by services.handout_prints.record_given, which also writes the
-    disclosure to the audit trail), so the table itself is not audited row by row; a chart
-    merge moves them to the kept chart like every other patient record.
+    Rows are only ever added (by services.handouts.handout_prints.record_given, which also
+    writes the disclosure to the audit trail), so the table itself is not audited row by row; a
+    chart merge moves them to the kept chart like every other patient record.
     """
 
     __tablename__ = "handout_prints"
@@ -53,7 +53,7 @@ class HandoutPrint(Base):
         ForeignKey("handout_versions.sha256"), nullable=False
     )
     # SHA-256 over the handout text's hash and every personal detail printed on it (see
-    # services.handout_prints.content_hash): the same inputs always give the same hash.
+    # services.handouts.handout_prints.content_hash): the same inputs always give the same hash.
     content_sha256: Mapped[str] = mapped_column(String(64), nullable=False)
     # The personal details as printed (a reprint prints them again).
     patient_name: Mapped[str] = mapped_column(String(300), nullable=False)

@@ -188,7 +188,7 @@ class RequestChecklistItem(Edited, Base):
         ForeignKey("received_documents.id", ondelete="SET NULL"), nullable=True
     )
     # The history entry this record is the operative report, imaging report or images of.
-    # Such an item IS that entry's received flag (frontdesk.services.records): its own
+    # Such an item IS that entry's received flag (frontdesk.services.history.records): its own
     # received_on/received_by stay empty, so the fact is stored once.
     surgery_id: Mapped[int | None] = mapped_column(
         ForeignKey("prior_surgeries.id", ondelete="SET NULL"), nullable=True

@@ -21,7 +21,7 @@ from frontdesk.documents.letterhead import (
 from frontdesk.documents.styles import ACCENT, FONT, FONT_BOLD, MUTED, PANEL, RULE, document_styles
 
 if TYPE_CHECKING:
-    from frontdesk.services.day_sheet import DaySheetData, DaySheetRow, DaySheetSection
+    from frontdesk.documents.day_sheet_data import DaySheetData, DaySheetRow, DaySheetSection
 
 TITLE = "Day sheet"
 CELL_SIZE = 8.5

@@ -39,7 +39,7 @@ from frontdesk.documents.styles import (
 )
 
 if TYPE_CHECKING:
-    from frontdesk.services.history import ImagingData, PatientHistory, SurgeryData
+    from frontdesk.domain.history_records import ImagingData, PatientHistory, SurgeryData
 
 TITLE = "History summary for the surgeon"
 PAGE_SIZE = LETTER  # always letter, as it has always printed (also inside an A4 packet)

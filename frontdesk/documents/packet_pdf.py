@@ -66,7 +66,7 @@ from frontdesk.domain.handout_format import Handout, practice_values
 from frontdesk.domain.what_to_bring import WhatToBring
 
 if TYPE_CHECKING:
-    from frontdesk.services.history import PatientHistory
+    from frontdesk.domain.history_records import PatientHistory
 
 ARRIVE_EARLY_MINUTES = 15
 

@@ -1,0 +1,54 @@
+"""The use cases, one package per area: each public function is one user action in one unit of work.
+
+Map: where each area and each rule lives (find a rule in one step, and give a new rule the
+home named here rather than a second one).
+
+Areas (``frontdesk/services/<area>/``; the arrows allowed between them are the import
+contracts in pyproject.toml):
+
+- ``patients``    charts, search, duplicates and merge (``charts``); CSV import and export
+                  (``patient_import``, ``patient_export``); referring providers (``referrers``).
+- ``requests``    consultation requests: intake, red flags, states, records chase, contacts,
+                  work queue, referrals report, records-request letters (``consultations``).
+- ``scheduling``  appointments, booking, free-slot search, calendars (``appointments``);
+                  appointment types and availability (``setup``); the waitlist (``waitlist``);
+                  the day sheet (``day_sheet``); a provider's .ics export (``schedule_export``).
+- ``history``     prior surgeries and imaging, records received, timeline, summary
+                  (``chart_history``); received files: checked, stored, viewed
+                  (``received_documents``). The plain data it returns: ``domain.history_records``.
+- ``handouts``    the handout library (``library``); handouts given and reprinted
+                  (``handout_prints``); pre-visit packets (``packets``).
+- ``practice``    the practice profile, locations, providers, first-run setup (``profile``);
+                  typed practice settings (``settings``); accounts and sign-in (``users``).
+- ``platform``    opening the database (``bootstrap``), the server connection (``connection``,
+                  ``reachability``), other workstations' changes (``change_watch``), backups
+                  (``backup``), moving SQLite <-> PostgreSQL (``db_copy``), reading and verifying
+                  the audit trail (``audit_trail``).
+- ``kernel``      shared by all: the service context and unit of work, permission checks,
+                  retries (``context``); the audit hooks writing the hash-chained trail at flush
+                  (``audit``); change notifications (``changes``).
+
+Outside services: pure rules and vocabularies in ``frontdesk.domain``; the PDFs we make in
+``frontdesk.documents``; demo data in ``frontdesk.demo``; screens in ``frontdesk.ui``.
+
+Rules, one home each (a newcomer finds each in one step; give a new rule a home here too):
+
+- can this time be booked (booking, find-next, waitlist, Today's freed times, click-to-book)
+  ... domain.scheduling.Bookability, read by scheduling.appointments.read_bookability
+- are the records in (request checklist and chart history are one stored fact)
+  ... history.records
+- is this a possible duplicate patient (patient form, CSV import)
+  ... domain.duplicates (DuplicateMatcher memoizes for bulk use)
+- the practice's clock: its time zone and what "today" is ... kernel.clock
+- who changed this record and when ... kernel.context: UnitOfWork.stamp
+- the optimistic version check on save ... practice.profile.check_version
+- a chart's timeline (surgeries, imaging, requests, appointments) ... history.timeline
+- PDF page to image, for the screen and the printer ... frontdesk.documents.page_images
+  (one page view widget: frontdesk.ui.widgets.page_view; printing: ui.handouts.printing)
+- saving a form: save, Enter, Esc, unsaved changes, the outage pause
+  ... frontdesk.ui.widgets.saving_form (FormDialog, FormPanel; has_unsaved_changes)
+- running work off the UI thread, the exception handed to failure= ... frontdesk.ui.runner
+- text people typed, shown in tooltips as typed ... frontdesk.ui.widgets.plain_text
+- files holding patient data: private modes, scratch files swept after a crash
+  ... frontdesk.private_files
+"""

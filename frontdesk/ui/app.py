@@ -19,14 +19,15 @@ from frontdesk.domain.errors import DatabaseUnavailableError, FrontDeskError
 from frontdesk.domain.progress import Cancelled
 from frontdesk.logs import log_file, setup_logging
 from frontdesk.paths import APP_AUTHOR, APP_NAME, default_database_url
-from frontdesk.services import practice, users
-from frontdesk.services.bootstrap import (
+from frontdesk.services.platform.bootstrap import (
     DATABASE_ENV,
     describe_url,
     make_context,
     open_for_use,
     resolve_database_url,
 )
+from frontdesk.services.practice import profile as practice
+from frontdesk.services.practice import users
 from frontdesk.ui import APP_TITLE
 from frontdesk.ui.errors import install_exception_hook
 from frontdesk.ui.runner import Runner
@@ -227,7 +228,7 @@ def startup_error_dialog(
 def unreachable_server_advice(url: str, *, saved_server: bool) -> str:
     """Which server, that saved work is safe, and how to start on the local file instead
     (Admin → Shared server is out of reach when the app cannot start)."""
-    from frontdesk.services import connection
+    from frontdesk.services.platform import connection
 
     local = f"frontdesk --database {default_database_url()}"
     if saved_server:
@@ -274,7 +275,7 @@ def _start_change_hub(screen: ScreenContext, relay: ChangeRelay) -> Callable[[],
 def _back_up_if_due(window: MainWindow) -> None:
     """The daily safety copy of a SQLite database, on the runner; the status bar says how
     it went (never a dialog: the person at the desk has work to do)."""
-    from frontdesk.services import backup
+    from frontdesk.services.platform import backup
 
     screen = window.screen
 

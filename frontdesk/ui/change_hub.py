@@ -13,9 +13,9 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 
-from frontdesk.services.change_watch import ChangeWatcher, watch_changes
-from frontdesk.services.changes import EVERYTHING
-from frontdesk.services.context import ServiceContext
+from frontdesk.services.kernel.changes import EVERYTHING
+from frontdesk.services.kernel.context import ServiceContext
+from frontdesk.services.platform.change_watch import ChangeWatcher, watch_changes
 
 log = logging.getLogger(__name__)
 

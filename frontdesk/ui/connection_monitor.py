@@ -21,8 +21,8 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QMainWindow, QPushButton, QVBoxLayout, QWidget
 
-from frontdesk.services import reachability
-from frontdesk.services.context import ServiceContext
+from frontdesk.services.kernel.context import ServiceContext
+from frontdesk.services.platform import reachability
 from frontdesk.ui.runner import RUNNER_EVENTS, Runner
 
 if TYPE_CHECKING:

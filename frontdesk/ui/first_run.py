@@ -25,10 +25,15 @@ from PySide6.QtWidgets import (
 from frontdesk.domain.actor import Actor
 from frontdesk.domain.contact import clean_text
 from frontdesk.domain.errors import ConflictError, ValidationError
-from frontdesk.services import practice, users
-from frontdesk.services.context import ServiceContext
-from frontdesk.services.practice import PracticeProfileData, PracticeProfileForm, ProviderForm
-from frontdesk.services.users import NewUserForm
+from frontdesk.services.kernel.context import ServiceContext
+from frontdesk.services.practice import profile as practice
+from frontdesk.services.practice import users
+from frontdesk.services.practice.profile import (
+    PracticeProfileData,
+    PracticeProfileForm,
+    ProviderForm,
+)
+from frontdesk.services.practice.users import NewUserForm
 from frontdesk.ui.admin.profile_form import PracticeProfileFields
 from frontdesk.ui.runner import user_message
 from frontdesk.ui.screen_context import ScreenContext

@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from PySide6.QtCore import QObject, Signal
 
 from frontdesk.domain.actor import Actor
-from frontdesk.services.context import ServiceContext
+from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.ui.runner import Runner
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLineEdit, QVBoxLayout, QWidget
 
-from frontdesk.services import connection
-from frontdesk.services.connection import ConnectionProfile
+from frontdesk.services.platform import connection
+from frontdesk.services.platform.connection import ConnectionProfile
 from frontdesk.ui import APP_TITLE
 from frontdesk.ui.widgets.form import FormFields, add_form_row, form_layout, plain_label
 

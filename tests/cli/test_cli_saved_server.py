@@ -12,9 +12,9 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from frontdesk.services import connection
-from frontdesk.services.bootstrap import open_for_use
-from frontdesk.services.connection import ConnectionProfile, SslMode
+from frontdesk.services.platform import connection
+from frontdesk.services.platform.bootstrap import open_for_use
+from frontdesk.services.platform.connection import ConnectionProfile, SslMode
 from tests.conftest import PG_ADMIN_URL
 from tests.helpers.cli import CliResult, frontdesk
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from frontdesk.services import demo
-from frontdesk.services.context import ServiceContext
+from frontdesk.demo import generator as demo
+from frontdesk.services.kernel.context import ServiceContext
 from tests.conftest import PreparedDatabases
 from tests.helpers.cli import frontdesk, one_line
 

@@ -11,9 +11,9 @@ from sqlalchemy import text
 from frontdesk.cli.main import run
 from frontdesk.db import migrate
 from frontdesk.db.engine import Database
-from frontdesk.services import practice
-from frontdesk.services.context import ServiceContext
-from frontdesk.services.practice import PracticeProfileForm
+from frontdesk.services.kernel.context import ServiceContext
+from frontdesk.services.practice import profile as practice
+from frontdesk.services.practice.profile import PracticeProfileForm
 from tests.documents.pdfs import all_text, page_texts
 
 BROKEN = """id: broken

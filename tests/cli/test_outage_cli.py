@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from frontdesk.services.bootstrap import open_for_use
+from frontdesk.services.platform.bootstrap import open_for_use
 from tests.conftest import PG_ADMIN_URL
 from tests.helpers.cli import frontdesk
 

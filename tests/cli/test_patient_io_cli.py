@@ -12,9 +12,9 @@ from sqlalchemy import func, select
 from frontdesk.cli.main import run
 from frontdesk.db.models import AuditEntry
 from frontdesk.db.models_patients import Patient
-from frontdesk.services import patients
-from frontdesk.services.context import ServiceContext
-from frontdesk.services.patients import PatientForm
+from frontdesk.services.kernel.context import ServiceContext
+from frontdesk.services.patients import charts as patients
+from frontdesk.services.patients.charts import PatientForm
 from tests.helpers.cli import frontdesk
 
 OLD_SYSTEM = (

@@ -9,9 +9,9 @@ import sys
 import pytest
 
 from frontdesk.cli.main import run
-from frontdesk.services import patients
-from frontdesk.services.context import ServiceContext
-from frontdesk.services.patients import PatientForm
+from frontdesk.services.kernel.context import ServiceContext
+from frontdesk.services.patients import charts as patients
+from frontdesk.services.patients.charts import PatientForm
 from tests.helpers.cli import CliResult, frontdesk
 
 

@@ -10,12 +10,14 @@ from sqlalchemy import update
 
 from frontdesk.db.engine import Database
 from frontdesk.db.models import AuditEntry
-from frontdesk.services import patients, practice, users
-from frontdesk.services.context import ServiceContext
-from frontdesk.services.patients import PatientForm
-from frontdesk.services.practice import PracticeProfileForm
+from frontdesk.services.kernel.context import ServiceContext
+from frontdesk.services.patients import charts as patients
+from frontdesk.services.patients.charts import PatientForm
+from frontdesk.services.practice import profile as practice
+from frontdesk.services.practice import users
+from frontdesk.services.practice.profile import PracticeProfileForm
+from tests.accounts import tamperable_audit_trail
 from tests.helpers.cli import CliResult, frontdesk, one_line
-from tests.services.accounts import tamperable_audit_trail
 
 ADMIN_PASSWORD = "admin lake side morning"
 DESK_PASSWORD = "front desk violet canoe"

@@ -12,7 +12,7 @@ from frontdesk.db import migrate
 from frontdesk.db.engine import Database, open_database
 from frontdesk.db.migrate import SchemaState
 from frontdesk.domain.errors import SchemaMismatchError
-from frontdesk.services.bootstrap import open_for_use
+from frontdesk.services.platform.bootstrap import open_for_use
 
 
 def test_a_new_file_is_created_at_the_current_schema(tmp_path: Path) -> None:

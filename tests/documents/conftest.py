@@ -8,7 +8,7 @@ import pytest
 from PIL import Image, ImageDraw
 
 from frontdesk.documents.letterhead import PracticeDetails
-from frontdesk.services import handouts
+from frontdesk.services.handouts import library as handouts
 
 
 def logo_png() -> bytes:

@@ -21,7 +21,7 @@ from frontdesk.documents.letterhead import MARGIN, QR_SIZE, TOP, PracticeDetails
 from frontdesk.documents.styles import missing_glyphs
 from frontdesk.domain.errors import ValidationError
 from frontdesk.domain.handout_format import parse_handout
-from frontdesk.services.handouts import HandoutLibrary
+from frontdesk.services.handouts.library import HandoutLibrary
 from tests.documents.pdfs import all_text, dark_share, first_page_image, font_sizes, page_texts
 
 HOSTILE_NAMES = ["O'Connor & Sons <b>", "Nguyễn Thị Hoa", "Zoë", "José Núñez"]

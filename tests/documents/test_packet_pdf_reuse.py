@@ -15,7 +15,7 @@ from frontdesk.documents.letterhead import PracticeDetails
 from frontdesk.documents.packet_pdf import LAYOUT_ATTRIBUTES, PacketContent, ParsedParagraphs
 from frontdesk.documents.styles import document_styles
 from frontdesk.domain.what_to_bring import what_to_bring
-from frontdesk.services.handouts import HandoutLibrary
+from frontdesk.services.handouts.library import HandoutLibrary
 from tests.documents.pdfs import page_texts
 
 DAY = dt.date(2026, 11, 25)

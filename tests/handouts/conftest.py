@@ -10,11 +10,13 @@ from sqlalchemy import text
 from frontdesk.db import migrate
 from frontdesk.db.engine import Database
 from frontdesk.domain.permissions import Role
-from frontdesk.services import handouts, patients, practice
-from frontdesk.services.context import ServiceContext
-from frontdesk.services.handouts import HandoutLibrary
-from frontdesk.services.patients import PatientData, PatientForm
-from frontdesk.services.practice import PracticeProfileForm
+from frontdesk.services.handouts import library as handouts
+from frontdesk.services.handouts.library import HandoutLibrary
+from frontdesk.services.kernel.context import ServiceContext
+from frontdesk.services.patients import charts as patients
+from frontdesk.services.patients.charts import PatientData, PatientForm
+from frontdesk.services.practice import profile as practice
+from frontdesk.services.practice.profile import PracticeProfileForm
 from tests.conftest import make_actor
 
 MARIA = PatientForm(

@@ -6,12 +6,15 @@ from dataclasses import dataclass
 from datetime import date
 
 from frontdesk.domain.request_states import RequestState
-from frontdesk.services import history, patients, requests, scheduling
-from frontdesk.services.context import ServiceContext
-from frontdesk.services.history import ImagingForm, SurgeryForm
-from frontdesk.services.patients import PatientForm
-from frontdesk.services.requests import IntakeForm
-from frontdesk.services.scheduling import AppointmentData, BookingForm
+from frontdesk.services.history import chart_history as history
+from frontdesk.services.history.chart_history import ImagingForm, SurgeryForm
+from frontdesk.services.kernel.context import ServiceContext
+from frontdesk.services.patients import charts as patients
+from frontdesk.services.patients.charts import PatientForm
+from frontdesk.services.requests import consultations as requests
+from frontdesk.services.requests.consultations import IntakeForm
+from frontdesk.services.scheduling import appointments as scheduling
+from frontdesk.services.scheduling.appointments import AppointmentData, BookingForm
 from tests.scheduling.conftest import Practice, at, make_practice, next_weekday
 
 HOSTILE_FIRST = "O'Connor & Sons <b>"

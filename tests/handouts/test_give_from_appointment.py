@@ -17,8 +17,9 @@ from frontdesk.db.models_handouts import HandoutPrint
 from frontdesk.domain.permissions import ROLE_PERMISSIONS, Permission, Role
 from frontdesk.domain.request_categories import RequestCategory
 from frontdesk.domain.scheduling import CancelledBy
-from frontdesk.services import handout_prints, scheduling
-from frontdesk.services.context import ServiceContext
+from frontdesk.services.handouts import handout_prints
+from frontdesk.services.kernel.context import ServiceContext
+from frontdesk.services.scheduling import appointments as scheduling
 from frontdesk.ui.handouts.give_dialog import GiveHandoutsDialog
 from frontdesk.ui.runner import Runner
 from frontdesk.ui.schedule.appointment_dialog import AppointmentDialog
@@ -219,7 +220,7 @@ def test_another_patients_appointment_is_refused_and_a_role_without_printing_has
     packet_day: PacketDay,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from frontdesk.services import patients
+    from frontdesk.services.patients import charts as patients
 
     someone_else = patients.get_patient(context, packet_day.spanish.patient_id, record_view=False)
     give = GiveHandoutsDialog(screen, someone_else, appointment=packet_day.hostile.id)

@@ -10,8 +10,9 @@ from PySide6.QtCore import QCoreApplication, Qt
 from pytestqt.qtbot import QtBot
 
 from frontdesk.domain.request_categories import RequestCategory
-from frontdesk.services import handouts, requests
-from frontdesk.services.context import ServiceContext
+from frontdesk.services.handouts import library as handouts
+from frontdesk.services.kernel.context import ServiceContext
+from frontdesk.services.requests import consultations as requests
 from frontdesk.ui.handouts.give_dialog import GiveHandoutsDialog
 from frontdesk.ui.requests.detail import RequestDetailPanel
 from frontdesk.ui.runner import Runner

@@ -20,14 +20,16 @@ from frontdesk.domain.errors import (
 )
 from frontdesk.domain.handout_format import language_code
 from frontdesk.domain.permissions import ROLE_PERMISSIONS, Permission, Role
-from frontdesk.services import handout_prints, handouts, patients
-from frontdesk.services.context import ServiceContext
-from frontdesk.services.handout_prints import (
+from frontdesk.services.handouts import handout_prints
+from frontdesk.services.handouts import library as handouts
+from frontdesk.services.handouts.handout_prints import (
     sanitize_pdf_file_name,
     suggest_handouts,
 )
-from frontdesk.services.handouts import HandoutLibrary
-from frontdesk.services.patients import PatientData
+from frontdesk.services.handouts.library import HandoutLibrary
+from frontdesk.services.kernel.context import ServiceContext
+from frontdesk.services.patients import charts as patients
+from frontdesk.services.patients.charts import PatientData
 from tests.conftest import make_actor
 from tests.documents.pdfs import all_text, page_texts
 

@@ -18,9 +18,11 @@ from frontdesk.db.models import AuditEntry
 from frontdesk.db.models_handouts import HandoutPrint
 from frontdesk.domain.permissions import ROLE_PERMISSIONS, Permission, Role
 from frontdesk.domain.request_categories import RequestCategory
-from frontdesk.services import handout_prints, handouts, patients
-from frontdesk.services.context import ServiceContext
-from frontdesk.services.patients import PatientData, PatientForm
+from frontdesk.services.handouts import handout_prints
+from frontdesk.services.handouts import library as handouts
+from frontdesk.services.kernel.context import ServiceContext
+from frontdesk.services.patients import charts as patients
+from frontdesk.services.patients.charts import PatientData, PatientForm
 from frontdesk.ui.handouts.area import HandoutsArea
 from frontdesk.ui.handouts.give_dialog import GiveHandoutsDialog
 from frontdesk.ui.patients.chart import PatientChart

@@ -10,9 +10,10 @@ import pytest
 from pypdf import PdfReader
 
 from frontdesk.domain.progress import Cancelled
-from frontdesk.services import handout_prints, packets, settings
-from frontdesk.services.context import ServiceContext
-from frontdesk.services.packets import PacketOptions
+from frontdesk.services.handouts import handout_prints, packets
+from frontdesk.services.handouts.packets import PacketOptions
+from frontdesk.services.kernel.context import ServiceContext
+from frontdesk.services.practice import settings
 from tests.documents.pdfs import all_text, dark_share, first_page_image, page_texts
 from tests.handouts.packet_fixtures import (
     HOSTILE_FIRST,

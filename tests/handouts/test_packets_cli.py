@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 
 from frontdesk.cli.main import run
-from frontdesk.services import handout_prints, patients
-from frontdesk.services.context import ServiceContext
+from frontdesk.services.handouts import handout_prints
+from frontdesk.services.kernel.context import ServiceContext
+from frontdesk.services.patients import charts as patients
 from tests.documents.pdfs import all_text
 from tests.handouts.packet_fixtures import PacketDay, make_packet_day
 

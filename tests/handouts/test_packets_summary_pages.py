@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from frontdesk.services import packets, settings
-from frontdesk.services.context import ServiceContext
+from frontdesk.services.handouts import packets
+from frontdesk.services.kernel.context import ServiceContext
+from frontdesk.services.practice import settings
 from tests.documents.pdfs import page_texts
 from tests.handouts.packet_fixtures import PacketDay, make_packet_day
 

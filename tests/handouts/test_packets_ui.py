@@ -12,8 +12,8 @@ from PySide6.QtPrintSupport import QPrinter
 from pytestqt.qtbot import QtBot
 
 from frontdesk.domain.progress import Cancelled
-from frontdesk.services import handout_prints, packets
-from frontdesk.services.context import ServiceContext
+from frontdesk.services.handouts import handout_prints, packets
+from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.ui.handouts.area import HandoutsArea
 from frontdesk.ui.handouts.packets_dialog import PacketsDialog
 from frontdesk.ui.runner import Runner

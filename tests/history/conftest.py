@@ -9,9 +9,9 @@ from PIL import Image
 from reportlab.pdfgen.canvas import Canvas
 
 from frontdesk.domain.permissions import Role
-from frontdesk.services import patients
-from frontdesk.services.context import ServiceContext
-from frontdesk.services.patients import PatientData, PatientForm
+from frontdesk.services.kernel.context import ServiceContext
+from frontdesk.services.patients import charts as patients
+from frontdesk.services.patients.charts import PatientData, PatientForm
 from tests.conftest import make_actor
 
 MARIA = PatientForm(

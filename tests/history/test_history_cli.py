@@ -14,10 +14,10 @@ from sqlalchemy import select
 from frontdesk.cli.main import run
 from frontdesk.db.engine import Database
 from frontdesk.db.models import AuditEntry
-from frontdesk.services import history
-from frontdesk.services.context import ServiceContext
-from frontdesk.services.history import ImagingForm, SurgeryForm
-from frontdesk.services.patients import PatientData
+from frontdesk.services.history import chart_history as history
+from frontdesk.services.history.chart_history import ImagingForm, SurgeryForm
+from frontdesk.services.kernel.context import ServiceContext
+from frontdesk.services.patients.charts import PatientData
 from tests.helpers.pdfs import pdf_text
 
 

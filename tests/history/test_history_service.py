@@ -21,10 +21,13 @@ from frontdesk.domain.errors import (
 from frontdesk.domain.history_vocab import FusionApproach, ImagingModality, Procedure
 from frontdesk.domain.partial_dates import Precision
 from frontdesk.domain.spinal_levels import ACCEPTED_FORMS
-from frontdesk.services import history, patients, settings, timeline
-from frontdesk.services.context import ServiceContext
-from frontdesk.services.history import ImagingForm, SurgeryForm
-from frontdesk.services.patients import PatientData, PatientForm
+from frontdesk.services.history import chart_history as history
+from frontdesk.services.history import timeline
+from frontdesk.services.history.chart_history import ImagingForm, SurgeryForm
+from frontdesk.services.kernel.context import ServiceContext
+from frontdesk.services.patients import charts as patients
+from frontdesk.services.patients.charts import PatientData, PatientForm
+from frontdesk.services.practice import settings
 
 TODAY = date.today()
 NEXT_YEAR = str(TODAY.year + 1)

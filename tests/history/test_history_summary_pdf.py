@@ -9,11 +9,13 @@ from sqlalchemy import select
 
 from frontdesk.db.engine import Database
 from frontdesk.db.models import AuditEntry
-from frontdesk.services import documents, history, practice
-from frontdesk.services.context import ServiceContext
-from frontdesk.services.history import ImagingForm, SurgeryForm
-from frontdesk.services.patients import PatientData
-from frontdesk.services.practice import PracticeProfileForm
+from frontdesk.services.history import chart_history as history
+from frontdesk.services.history import received_documents
+from frontdesk.services.history.chart_history import ImagingForm, SurgeryForm
+from frontdesk.services.kernel.context import ServiceContext
+from frontdesk.services.patients.charts import PatientData
+from frontdesk.services.practice import profile as practice
+from frontdesk.services.practice.profile import PracticeProfileForm
 from tests.helpers.pdfs import pdf_text
 from tests.history.conftest import make_pdf
 
@@ -63,7 +65,9 @@ def rich_history(context: ServiceContext, patient: PatientData) -> None:
             findings="adjacent segment stenosis L2-L3",
         ),
     )
-    documents.attach_document(context, make_pdf("MRI report"), "mri.pdf", imaging_id=mri.id)
+    received_documents.attach_document(
+        context, make_pdf("MRI report"), "mri.pdf", imaging_id=mri.id
+    )
     history.add_imaging(
         context,
         patient.id,

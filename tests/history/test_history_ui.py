@@ -12,10 +12,11 @@ from PySide6.QtWidgets import QApplication, QComboBox, QDialog, QTableView
 from pytestqt.qtbot import QtBot
 
 from frontdesk.domain.spinal_levels import ACCEPTED_FORMS
-from frontdesk.services import documents, history
-from frontdesk.services.context import ServiceContext
-from frontdesk.services.history import ImagingForm, SurgeryForm
-from frontdesk.services.patients import PatientData
+from frontdesk.services.history import chart_history as history
+from frontdesk.services.history import received_documents
+from frontdesk.services.history.chart_history import ImagingForm, SurgeryForm
+from frontdesk.services.kernel.context import ServiceContext
+from frontdesk.services.patients.charts import PatientData
 from frontdesk.ui.history.dialogs import ImagingDialog, SurgeryDialog
 from frontdesk.ui.history.table_models import IMAGING_COLUMNS, SURGERY_COLUMNS, entry_model
 from frontdesk.ui.history.tabs import HistorySummaryLine, ImagingTab, SurgeryHistoryTab
@@ -148,7 +149,7 @@ def test_delete_asks_names_the_entry_and_is_recorded(
         maria.id,
         SurgeryForm(procedure="lumbar fusion", fusion_approach="TLIF", date="2019", levels="L4-L5"),
     )
-    documents.attach_document(context, make_pdf("op"), "op.pdf", surgery_id=fusion.id)
+    received_documents.attach_document(context, make_pdf("op"), "op.pdf", surgery_id=fusion.id)
     history.add_surgery(
         context,
         maria.id,

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from frontdesk.services import referrers
-from frontdesk.services.context import ServiceContext
-from frontdesk.services.referrers import ReferrerData, ReferrerForm
-from frontdesk.services.requests import IntakeForm
+from frontdesk.services.kernel.context import ServiceContext
+from frontdesk.services.patients import referrers
+from frontdesk.services.patients.referrers import ReferrerData, ReferrerForm
+from frontdesk.services.requests.consultations import IntakeForm
 
 
 def maria_intake(**changes: object) -> IntakeForm:

@@ -15,10 +15,11 @@ from sqlalchemy import select
 
 from frontdesk.db.models import AuditEntry
 from frontdesk.domain.request_states import ChecklistKind, RequestState
-from frontdesk.services import requests, settings
-from frontdesk.services.context import ServiceContext
-from frontdesk.services.requests import RecordsMissingError
-from frontdesk.services.settings import READY_NEEDS_IMAGES
+from frontdesk.services.kernel.context import ServiceContext
+from frontdesk.services.practice import settings
+from frontdesk.services.practice.settings import READY_NEEDS_IMAGES
+from frontdesk.services.requests import consultations as requests
+from frontdesk.services.requests.consultations import RecordsMissingError
 from frontdesk.ui.admin.practice_rules import PracticeRulesPanel
 from frontdesk.ui.requests.area import RequestsArea
 from frontdesk.ui.runner import Runner

@@ -14,10 +14,11 @@ from sqlalchemy import select
 from frontdesk.db.models import AuditEntry
 from frontdesk.domain.errors import RefusedError
 from frontdesk.domain.request_states import ChecklistKind
-from frontdesk.services import practice, requests
-from frontdesk.services.context import ServiceContext
-from frontdesk.services.practice import PracticeProfileForm
-from frontdesk.services.referrers import ReferrerData
+from frontdesk.services.kernel.context import ServiceContext
+from frontdesk.services.patients.referrers import ReferrerData
+from frontdesk.services.practice import profile as practice
+from frontdesk.services.practice.profile import PracticeProfileForm
+from frontdesk.services.requests import consultations as requests
 from frontdesk.ui.requests.letter import RecordsLetterDialog
 from frontdesk.ui.runner import Runner
 from frontdesk.ui.screen_context import ScreenContext

@@ -22,10 +22,14 @@ from frontdesk.db.models_history import ImagingStudy, PriorSurgery
 from frontdesk.db.models_requests import RequestChecklistItem
 from frontdesk.domain.errors import ValidationError
 from frontdesk.domain.request_states import ChecklistKind, RequestState
-from frontdesk.services import day_sheet, history, packets, requests, scheduling
-from frontdesk.services.context import ServiceContext
-from frontdesk.services.requests import QueueFilter
-from frontdesk.services.scheduling import BookingForm
+from frontdesk.services.handouts import packets
+from frontdesk.services.history import chart_history as history
+from frontdesk.services.kernel.context import ServiceContext
+from frontdesk.services.requests import consultations as requests
+from frontdesk.services.requests.consultations import QueueFilter
+from frontdesk.services.scheduling import appointments as scheduling
+from frontdesk.services.scheduling import day_sheet
+from frontdesk.services.scheduling.appointments import BookingForm
 from frontdesk.ui.change_hub import ChangeHub
 from frontdesk.ui.requests.area import RequestsArea
 from frontdesk.ui.runner import Runner

@@ -13,9 +13,9 @@ from PySide6.QtCore import QCoreApplication
 from pytestqt.qtbot import QtBot
 
 from frontdesk.domain.request_states import RequestState
-from frontdesk.services import requests
-from frontdesk.services.context import ServiceContext
-from frontdesk.services.referrers import ReferrerData
+from frontdesk.services.kernel.context import ServiceContext
+from frontdesk.services.patients.referrers import ReferrerData
+from frontdesk.services.requests import consultations as requests
 from frontdesk.ui.requests.report import ReferralsReportDialog
 from frontdesk.ui.runner import Runner
 from frontdesk.ui.screen_context import ScreenContext

@@ -16,12 +16,14 @@ from frontdesk.db.models_history import ReceivedDocument
 from frontdesk.db.models_patients import Patient
 from frontdesk.db.models_requests import ConsultationRequest, RequestChecklistItem
 from frontdesk.db.types import utcnow
+from frontdesk.demo import generator as demo
 from frontdesk.domain.errors import RefusedError
 from frontdesk.domain.permissions import Role
-from frontdesk.services import demo, requests, users
-from frontdesk.services.context import ServiceContext
-from frontdesk.services.patients import PossibleDuplicatesError
-from frontdesk.services.users import NewUserForm
+from frontdesk.services.kernel.context import ServiceContext
+from frontdesk.services.patients.charts import PossibleDuplicatesError
+from frontdesk.services.practice import users
+from frontdesk.services.practice.users import NewUserForm
+from frontdesk.services.requests import consultations as requests
 from tests.history.conftest import make_pdf
 from tests.requests.conftest import maria_intake
 

@@ -8,10 +8,11 @@ from collections import Counter
 import pytest
 
 from frontdesk.cli.main import run
+from frontdesk.demo import generator as demo
 from frontdesk.domain.request_states import RequestState
-from frontdesk.services import demo, requests
-from frontdesk.services.context import ServiceContext
-from frontdesk.services.requests import QueueFilter
+from frontdesk.services.kernel.context import ServiceContext
+from frontdesk.services.requests import consultations as requests
+from frontdesk.services.requests.consultations import QueueFilter
 
 
 def test_demo_has_requests_in_every_state_with_their_records(context: ServiceContext) -> None:

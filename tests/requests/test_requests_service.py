@@ -9,15 +9,19 @@ import pytest
 from frontdesk.domain.errors import ConflictError, RefusedError, ValidationError
 from frontdesk.domain.permissions import Role
 from frontdesk.domain.request_states import ChecklistKind, ContactKind, RequestState, Urgency
-from frontdesk.services import history, patients, requests, settings, timeline
-from frontdesk.services.context import ServiceContext
-from frontdesk.services.patients import PatientForm, PossibleDuplicatesError
-from frontdesk.services.referrers import ReferrerData
-from frontdesk.services.requests import QueueFilter
+from frontdesk.services.history import chart_history as history
+from frontdesk.services.history import timeline
+from frontdesk.services.kernel.context import ServiceContext
+from frontdesk.services.patients import charts as patients
+from frontdesk.services.patients.charts import PatientForm, PossibleDuplicatesError
+from frontdesk.services.patients.referrers import ReferrerData
+from frontdesk.services.practice import settings
+from frontdesk.services.requests import consultations as requests
+from frontdesk.services.requests.consultations import QueueFilter
+from tests.accounts import add_user
 from tests.conftest import make_actor
 from tests.history.conftest import make_pdf
 from tests.requests.conftest import maria_intake
-from tests.services.accounts import add_user
 
 
 def test_intake_creates_the_chart_the_request_and_the_history(
@@ -230,12 +234,14 @@ def test_a_report_attached_to_the_imaging_study_ticks_the_request(
     context: ServiceContext,
 ) -> None:
     """Scenario 2: the MRI report arrives by fax and is attached to the study in the chart."""
-    from frontdesk.services import documents
+    from frontdesk.services.history import received_documents
 
     data = requests.create_request(context, maria_intake())
     study = history.get_history(context, data.patient_id).imaging[0]
     before = requests.queue(context).rows[0].missing_records
-    documents.attach_document(context, make_pdf("MRI report"), "mri.pdf", imaging_id=study.id)
+    received_documents.attach_document(
+        context, make_pdf("MRI report"), "mri.pdf", imaging_id=study.id
+    )
     detail = requests.get_request(context, data.id)
     report = next(i for i in detail.checklist if i.kind is ChecklistKind.IMAGING_REPORT)
     files = next(i for i in detail.checklist if i.kind is ChecklistKind.IMAGING_FILES)

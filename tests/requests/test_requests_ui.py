@@ -10,10 +10,11 @@ from PySide6.QtCore import QCoreApplication, Qt
 from pytestqt.qtbot import QtBot
 
 from frontdesk.domain.request_states import ContactKind, RequestState, Urgency
-from frontdesk.services import patients, requests
-from frontdesk.services.context import ServiceContext
-from frontdesk.services.patients import PatientForm
-from frontdesk.services.requests import QueueFilter
+from frontdesk.services.kernel.context import ServiceContext
+from frontdesk.services.patients import charts as patients
+from frontdesk.services.patients.charts import PatientForm
+from frontdesk.services.requests import consultations as requests
+from frontdesk.services.requests.consultations import QueueFilter
 from frontdesk.ui.requests.area import RequestsArea
 from frontdesk.ui.requests.intake import IntakeDialog
 from frontdesk.ui.runner import Runner

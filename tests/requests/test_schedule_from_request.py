@@ -15,10 +15,11 @@ from sqlalchemy import event
 from frontdesk.db.engine import Database
 from frontdesk.domain.request_states import RequestState
 from frontdesk.domain.scheduling import AppointmentStatus, CancelledBy, Weekday
-from frontdesk.services import requests, scheduling
-from frontdesk.services.context import ServiceContext
-from frontdesk.services.requests import QueueFilter
-from frontdesk.services.scheduling import BookingForm
+from frontdesk.services.kernel.context import ServiceContext
+from frontdesk.services.requests import consultations as requests
+from frontdesk.services.requests.consultations import QueueFilter
+from frontdesk.services.scheduling import appointments as scheduling
+from frontdesk.services.scheduling.appointments import BookingForm
 from frontdesk.ui.change_hub import ChangeHub
 from frontdesk.ui.requests.area import RequestsArea
 from frontdesk.ui.requests.detail import RequestDetailPanel

@@ -24,9 +24,10 @@ def main(argv: list[str]) -> int:
     from frontdesk.domain.actor import Actor
     from frontdesk.domain.errors import FrontDeskError
     from frontdesk.domain.permissions import Role
-    from frontdesk.services import audit, scheduling
-    from frontdesk.services.bootstrap import make_context
-    from frontdesk.services.scheduling import BookingForm
+    from frontdesk.services.kernel import audit
+    from frontdesk.services.platform.bootstrap import make_context
+    from frontdesk.services.scheduling import appointments as scheduling
+    from frontdesk.services.scheduling.appointments import BookingForm
 
     url, go_file, patient, provider, kind, start = argv
     audit.install()

@@ -9,11 +9,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from frontdesk.services import patients, practice, scheduling_setup
-from frontdesk.services.context import ServiceContext
-from frontdesk.services.patients import PatientData, PatientForm
-from frontdesk.services.practice import LocationForm, PracticeProfileForm, ProviderForm
-from frontdesk.services.scheduling_setup import AppointmentTypeData, AvailabilityForm
+from frontdesk.services.kernel.context import ServiceContext
+from frontdesk.services.patients import charts as patients
+from frontdesk.services.patients.charts import PatientData, PatientForm
+from frontdesk.services.practice import profile as practice
+from frontdesk.services.practice.profile import LocationForm, PracticeProfileForm, ProviderForm
+from frontdesk.services.scheduling import setup as scheduling_setup
+from frontdesk.services.scheduling.setup import AppointmentTypeData, AvailabilityForm
 
 CHICAGO = ZoneInfo("America/Chicago")
 

@@ -12,11 +12,14 @@ import pytest
 from frontdesk.cli.main import run
 from frontdesk.domain.request_states import RequestState
 from frontdesk.domain.scheduling import MAX_DAYS_AHEAD, CancelledBy
-from frontdesk.services import requests, scheduling, scheduling_setup, waitlist
-from frontdesk.services.context import ServiceContext
-from frontdesk.services.scheduling import BookingForm, SlotSearch
-from frontdesk.services.scheduling_setup import AvailabilityForm
-from frontdesk.services.waitlist import WaitlistForm
+from frontdesk.services.kernel.context import ServiceContext
+from frontdesk.services.requests import consultations as requests
+from frontdesk.services.scheduling import appointments as scheduling
+from frontdesk.services.scheduling import setup as scheduling_setup
+from frontdesk.services.scheduling import waitlist
+from frontdesk.services.scheduling.appointments import BookingForm, SlotSearch
+from frontdesk.services.scheduling.setup import AvailabilityForm
+from frontdesk.services.scheduling.waitlist import WaitlistForm
 from tests.requests.conftest import maria_intake
 from tests.scheduling.conftest import CHICAGO, Practice, at, next_weekday
 

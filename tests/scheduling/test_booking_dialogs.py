@@ -13,9 +13,10 @@ from pytestqt.qtbot import QtBot
 
 from frontdesk.db.engine import Database
 from frontdesk.domain.scheduling import AppointmentStatus, CancelledBy, TimePreference, Weekday
-from frontdesk.services import patients, scheduling
-from frontdesk.services.bootstrap import make_context
-from frontdesk.services.scheduling import AppointmentData, BookingForm
+from frontdesk.services.patients import charts as patients
+from frontdesk.services.platform.bootstrap import make_context
+from frontdesk.services.scheduling import appointments as scheduling
+from frontdesk.services.scheduling.appointments import AppointmentData, BookingForm
 from frontdesk.ui.connection_monitor import saving_gate
 from frontdesk.ui.runner import Runner
 from frontdesk.ui.schedule.appointment_dialog import AppointmentDialog
@@ -254,7 +255,7 @@ def test_a_time_taken_by_another_desk_says_just_booked_and_keeps_the_form(
 def test_a_closed_or_unready_request_is_refused_with_the_reason(
     qtbot: QtBot, screen: ScreenContext, clinic: Practice
 ) -> None:
-    from frontdesk.services import requests
+    from frontdesk.services.requests import consultations as requests
     from tests.requests.conftest import maria_intake
 
     request = requests.create_request(

@@ -12,9 +12,10 @@ from PySide6.QtCore import QCoreApplication, QPointF, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
 
-from frontdesk.services import scheduling, scheduling_setup
-from frontdesk.services.context import ServiceContext
-from frontdesk.services.scheduling_setup import AvailabilityForm
+from frontdesk.services.kernel.context import ServiceContext
+from frontdesk.services.scheduling import appointments as scheduling
+from frontdesk.services.scheduling import setup as scheduling_setup
+from frontdesk.services.scheduling.setup import AvailabilityForm
 from frontdesk.ui.runner import Runner
 from frontdesk.ui.schedule.area import ScheduleArea
 from frontdesk.ui.schedule.book_dialog import BookDialog
@@ -107,9 +108,9 @@ def test_in_the_find_list_enter_then_enter_books(
 def test_after_filling_a_cancelled_time_from_the_waitlist_it_is_not_offered_again(
     qtbot: QtBot, screen: ScreenContext, clinic: Practice
 ) -> None:
-    from frontdesk.services import waitlist
-    from frontdesk.services.scheduling import BookingForm
-    from frontdesk.services.waitlist import WaitlistForm
+    from frontdesk.services.scheduling import waitlist
+    from frontdesk.services.scheduling.appointments import BookingForm
+    from frontdesk.services.scheduling.waitlist import WaitlistForm
     from frontdesk.ui.schedule.appointment_dialog import AppointmentDialog
     from frontdesk.ui.schedule.waitlist_dialogs import WaitlistMatchesDialog
     from tests.scheduling.conftest import at

@@ -15,9 +15,10 @@ from frontdesk.domain.errors import (
 )
 from frontdesk.domain.permissions import Role
 from frontdesk.domain.scheduling import AppointmentStatus, CallOutcome, CancelledBy
-from frontdesk.services import practice, scheduling
-from frontdesk.services.practice import ProviderForm
-from frontdesk.services.scheduling import BookingForm, OutsideAvailabilityError
+from frontdesk.services.practice import profile as practice
+from frontdesk.services.practice.profile import ProviderForm
+from frontdesk.services.scheduling import appointments as scheduling
+from frontdesk.services.scheduling.appointments import BookingForm, OutsideAvailabilityError
 from tests.conftest import make_actor
 from tests.scheduling.conftest import Practice, at, next_weekday
 
@@ -200,8 +201,8 @@ def test_a_reminder_call_that_cancels_frees_the_time(clinic: Practice) -> None:
 
 
 def test_clinical_and_front_desk_book_but_cannot_edit_setup(clinic: Practice) -> None:
-    from frontdesk.services import scheduling_setup
-    from frontdesk.services.scheduling_setup import AppointmentTypeForm
+    from frontdesk.services.scheduling import setup as scheduling_setup
+    from frontdesk.services.scheduling.setup import AppointmentTypeForm
 
     desk = clinic.context.as_actor(make_actor(Role.FRONT_DESK, "desk.anna"))
     booked = scheduling.book(desk, consult(clinic, 0, at(next_weekday(3), 9)))
@@ -218,7 +219,7 @@ def test_cancel_needs_a_reason(clinic: Practice) -> None:
 
 
 def test_a_patient_timeline_shows_appointments(clinic: Practice) -> None:
-    from frontdesk.services import timeline
+    from frontdesk.services.history import timeline
 
     booked = scheduling.book(clinic.context, consult(clinic, 0, at(next_weekday(3), 9)))
     events = timeline.patient_timeline(clinic.context, clinic.patients[0].id)
@@ -259,8 +260,8 @@ def test_the_database_refuses_an_overlap_with_the_longest_appointment(clinic: Pr
 
 
 def test_booking_in_time_away_names_it(clinic: Practice) -> None:
-    from frontdesk.services import scheduling_setup
-    from frontdesk.services.scheduling_setup import ExceptionForm
+    from frontdesk.services.scheduling import setup as scheduling_setup
+    from frontdesk.services.scheduling.setup import ExceptionForm
 
     thursday = next_weekday(3)
     scheduling_setup.save_exception(

@@ -13,10 +13,10 @@ from pytestqt.qtbot import QtBot
 
 from frontdesk.db.engine import open_database
 from frontdesk.domain.scheduling import AppointmentStatus, CancelledBy
-from frontdesk.services import scheduling
-from frontdesk.services.bootstrap import make_context
-from frontdesk.services.context import SLOT_TAKEN_MESSAGE, ServiceContext
-from frontdesk.services.scheduling import AppointmentData, BookingForm
+from frontdesk.services.kernel.context import SLOT_TAKEN_MESSAGE, ServiceContext
+from frontdesk.services.platform.bootstrap import make_context
+from frontdesk.services.scheduling import appointments as scheduling
+from frontdesk.services.scheduling.appointments import AppointmentData, BookingForm
 from frontdesk.ui.runner import Runner
 from frontdesk.ui.schedule.area import ScheduleArea
 from frontdesk.ui.schedule.calendar_moves import FreeTimeChoice
@@ -468,8 +468,8 @@ def test_without_providers_the_area_says_where_to_set_them_up(
 def test_providers_without_weekly_hours_are_told_where_to_set_them(
     qtbot: QtBot, screen: ScreenContext, context: ServiceContext
 ) -> None:
-    from frontdesk.services import practice
-    from frontdesk.services.practice import ProviderForm
+    from frontdesk.services.practice import profile as practice
+    from frontdesk.services.practice.profile import ProviderForm
 
     practice.save_provider(context, ProviderForm(first_name="Ana", last_name="Ruiz"))
     area = open_area(qtbot, screen)

@@ -11,9 +11,9 @@ from PySide6.QtWidgets import QDialog
 from pytestqt.qtbot import QtBot
 
 from frontdesk.domain.scheduling import AppointmentStatus, CallOutcome, CancelledBy
-from frontdesk.services import scheduling
-from frontdesk.services.context import ServiceContext
-from frontdesk.services.scheduling import BookingForm
+from frontdesk.services.kernel.context import ServiceContext
+from frontdesk.services.scheduling import appointments as scheduling
+from frontdesk.services.scheduling.appointments import BookingForm
 from frontdesk.ui.connection_monitor import saving_gate
 from frontdesk.ui.runner import Runner
 from frontdesk.ui.schedule import call_list

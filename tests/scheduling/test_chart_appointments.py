@@ -12,8 +12,8 @@ from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
 from frontdesk.domain.scheduling import AppointmentStatus, CancelledBy
-from frontdesk.services import scheduling
-from frontdesk.services.scheduling import AppointmentData, BookingForm
+from frontdesk.services.scheduling import appointments as scheduling
+from frontdesk.services.scheduling.appointments import AppointmentData, BookingForm
 from frontdesk.ui.patients.chart import PatientChart
 from frontdesk.ui.runner import Runner
 from frontdesk.ui.schedule.appointment_dialog import AppointmentDialog

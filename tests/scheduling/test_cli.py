@@ -11,9 +11,10 @@ import pytest
 from icalendar import Calendar
 
 from frontdesk.domain.scheduling import AppointmentStatus
-from frontdesk.services import practice, scheduling
-from frontdesk.services.practice import ProviderForm
-from frontdesk.services.scheduling import BookingForm
+from frontdesk.services.practice import profile as practice
+from frontdesk.services.practice.profile import ProviderForm
+from frontdesk.services.scheduling import appointments as scheduling
+from frontdesk.services.scheduling.appointments import BookingForm
 from tests.helpers.cli import frontdesk, one_line
 from tests.scheduling.conftest import CHICAGO, Practice, at, next_weekday
 

@@ -21,11 +21,11 @@ from frontdesk.db.engine import open_database
 from frontdesk.db.models_scheduling import Appointment
 from frontdesk.domain.errors import BusyError, FrontDeskError
 from frontdesk.domain.scheduling import ACTIVE_STATUSES
-from frontdesk.services import context as context_module
-from frontdesk.services import scheduling
-from frontdesk.services.bootstrap import make_context
-from frontdesk.services.context import retry_when_busy
-from frontdesk.services.scheduling import BookingForm
+from frontdesk.services.kernel import context as context_module
+from frontdesk.services.kernel.context import retry_when_busy
+from frontdesk.services.platform.bootstrap import make_context
+from frontdesk.services.scheduling import appointments as scheduling
+from frontdesk.services.scheduling.appointments import BookingForm
 from tests.conftest import make_actor
 from tests.scheduling.conftest import Practice, at, make_practice, next_weekday
 

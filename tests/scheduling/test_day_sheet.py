@@ -20,11 +20,14 @@ from frontdesk.documents.page_images import PdfPages, pixel_size
 from frontdesk.domain.errors import ValidationError
 from frontdesk.domain.request_states import ChecklistKind, RequestState
 from frontdesk.domain.scheduling import CancelledBy
-from frontdesk.services import day_sheet, history, requests, scheduling
-from frontdesk.services.context import ServiceContext
-from frontdesk.services.history import ImagingForm, SurgeryForm
-from frontdesk.services.requests import IntakeForm
-from frontdesk.services.scheduling import BookingForm
+from frontdesk.services.history import chart_history as history
+from frontdesk.services.history.chart_history import ImagingForm, SurgeryForm
+from frontdesk.services.kernel.context import ServiceContext
+from frontdesk.services.requests import consultations as requests
+from frontdesk.services.requests.consultations import IntakeForm
+from frontdesk.services.scheduling import appointments as scheduling
+from frontdesk.services.scheduling import day_sheet
+from frontdesk.services.scheduling.appointments import BookingForm
 from frontdesk.ui.handouts.printing import MAX_PRINT_DPI
 from frontdesk.ui.runner import Runner
 from frontdesk.ui.schedule.day_sheet import DaySheetDialog

@@ -8,10 +8,12 @@ import pytest
 
 from frontdesk.domain.errors import RefusedError
 from frontdesk.domain.scheduling import TimePreference, Weekday
-from frontdesk.services import practice, scheduling, scheduling_setup
-from frontdesk.services.practice import ProviderForm
-from frontdesk.services.scheduling import BookingForm, SlotSearch
-from frontdesk.services.scheduling_setup import AvailabilityForm, ExceptionForm
+from frontdesk.services.practice import profile as practice
+from frontdesk.services.practice.profile import ProviderForm
+from frontdesk.services.scheduling import appointments as scheduling
+from frontdesk.services.scheduling import setup as scheduling_setup
+from frontdesk.services.scheduling.appointments import BookingForm, SlotSearch
+from frontdesk.services.scheduling.setup import AvailabilityForm, ExceptionForm
 from tests.scheduling.conftest import CHICAGO, Practice, at, next_weekday
 
 

@@ -19,9 +19,11 @@ from sqlalchemy import select
 from frontdesk.db.models import AuditEntry
 from frontdesk.domain.errors import ValidationError
 from frontdesk.domain.scheduling import AppointmentStatus, CancelledBy
-from frontdesk.services import schedule_export, scheduling, settings
-from frontdesk.services.context import ServiceContext
-from frontdesk.services.scheduling import BookingForm
+from frontdesk.services.kernel.context import ServiceContext
+from frontdesk.services.practice import settings
+from frontdesk.services.scheduling import appointments as scheduling
+from frontdesk.services.scheduling import schedule_export
+from frontdesk.services.scheduling.appointments import BookingForm
 from frontdesk.ui.runner import Runner
 from frontdesk.ui.schedule.ics_dialog import IcsExportDialog
 from frontdesk.ui.screen_context import ScreenContext

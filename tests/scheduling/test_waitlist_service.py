@@ -9,9 +9,10 @@ import pytest
 from frontdesk.db.models_scheduling import WaitlistEntry
 from frontdesk.domain.errors import RefusedError, SlotTakenError, ValidationError
 from frontdesk.domain.scheduling import AppointmentStatus, CancelledBy
-from frontdesk.services import scheduling, waitlist
-from frontdesk.services.scheduling import BookingForm
-from frontdesk.services.waitlist import WaitlistForm
+from frontdesk.services.scheduling import appointments as scheduling
+from frontdesk.services.scheduling import waitlist
+from frontdesk.services.scheduling.appointments import BookingForm
+from frontdesk.services.scheduling.waitlist import WaitlistForm
 from tests.scheduling.conftest import CHICAGO, Practice, at, next_weekday
 
 
@@ -169,9 +170,10 @@ def test_bad_waitlist_input_is_refused_by_field(clinic: Practice) -> None:
 def test_a_no_show_frees_its_time_too(clinic: Practice) -> None:
     from datetime import datetime
 
-    from frontdesk.services import practice, scheduling_setup
-    from frontdesk.services.practice import ProviderForm
-    from frontdesk.services.scheduling_setup import AvailabilityForm
+    from frontdesk.services.practice import profile as practice
+    from frontdesk.services.practice.profile import ProviderForm
+    from frontdesk.services.scheduling import setup as scheduling_setup
+    from frontdesk.services.scheduling.setup import AvailabilityForm
 
     now = datetime.now(CHICAGO)
     start = (now + timedelta(minutes=30)).replace(second=0, microsecond=0)
@@ -209,8 +211,8 @@ def test_an_overbooks_time_is_not_offered_when_it_frees(clinic: Practice) -> Non
 
 def test_new_weekly_hours_are_offered_to_the_waitlist(clinic: Practice) -> None:
     from frontdesk.db.models_scheduling import AvailabilityBlock
-    from frontdesk.services import scheduling_setup
-    from frontdesk.services.scheduling_setup import AvailabilityForm
+    from frontdesk.services.scheduling import setup as scheduling_setup
+    from frontdesk.services.scheduling.setup import AvailabilityForm
 
     # The practice's hours were entered at setup: nothing is "freed" by them.
     assert scheduling.freed_times(clinic.context, days_ahead=14) == []

@@ -11,10 +11,11 @@ from PySide6.QtCore import QCoreApplication, Qt
 from pytestqt.qtbot import QtBot
 
 from frontdesk.domain.scheduling import WaitlistUrgency, Weekday
-from frontdesk.services import scheduling, waitlist
-from frontdesk.services.context import ServiceContext
-from frontdesk.services.scheduling import BookingForm
-from frontdesk.services.waitlist import WaitlistForm
+from frontdesk.services.kernel.context import ServiceContext
+from frontdesk.services.scheduling import appointments as scheduling
+from frontdesk.services.scheduling import waitlist
+from frontdesk.services.scheduling.appointments import BookingForm
+from frontdesk.services.scheduling.waitlist import WaitlistForm
 from frontdesk.ui.runner import Runner
 from frontdesk.ui.schedule.waitlist_dialogs import (
     AddToWaitlistDialog,

@@ -12,10 +12,10 @@ from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
 from frontdesk.domain.permissions import Role
-from frontdesk.services import practice
-from frontdesk.services.bootstrap import make_context, open_for_use
-from frontdesk.services.context import ServiceContext
-from frontdesk.services.practice import LocationForm, PracticeProfileForm, ProviderForm
+from frontdesk.services.kernel.context import ServiceContext
+from frontdesk.services.platform.bootstrap import make_context, open_for_use
+from frontdesk.services.practice import profile as practice
+from frontdesk.services.practice.profile import LocationForm, PracticeProfileForm, ProviderForm
 from frontdesk.ui.admin.area import AdminArea
 from frontdesk.ui.admin.locations import LocationDialog, LocationsPanel
 from frontdesk.ui.admin.profile_editor import ProfileEditor
@@ -213,8 +213,8 @@ ADD_PROVIDER = """
 import sys
 from frontdesk.domain.actor import Actor
 from frontdesk.domain.permissions import Role
-from frontdesk.services import practice
-from frontdesk.services.bootstrap import make_context, open_for_use
+from frontdesk.services.practice import profile as practice
+from frontdesk.services.platform.bootstrap import make_context, open_for_use
 database, _copy = open_for_use(sys.argv[1])
 desk = make_context(database, Actor(username="bob", role=Role.ADMIN))
 practice.save_provider(desk, practice.ProviderForm(first_name="Seán", last_name="O'Connor"))

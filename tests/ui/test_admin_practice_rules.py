@@ -15,10 +15,11 @@ from sqlalchemy import func, select
 from frontdesk.db.models import AuditEntry, Setting
 from frontdesk.domain.errors import PermissionDeniedError
 from frontdesk.domain.permissions import Role
-from frontdesk.services import handouts, requests, settings
-from frontdesk.services.context import ServiceContext
-from frontdesk.services.handouts import ReviewState
-from frontdesk.services.settings import (
+from frontdesk.services.handouts import library as handouts
+from frontdesk.services.handouts.library import ReviewState
+from frontdesk.services.kernel.context import ServiceContext
+from frontdesk.services.practice import settings
+from frontdesk.services.practice.settings import (
     CALENDAR_EXPORT_FULL_NAMES,
     IMAGING_MAX_AGE_MONTHS,
     PAPER_SIZE,
@@ -29,6 +30,7 @@ from frontdesk.services.settings import (
     ROUTINE_REQUEST_LIMIT_DAYS,
     URGENT_REQUEST_LIMIT_DAYS,
 )
+from frontdesk.services.requests import consultations as requests
 from frontdesk.ui.admin.area import AdminArea
 from frontdesk.ui.admin.handout_reviews import HandoutReviewsPanel
 from frontdesk.ui.admin.practice_rules import PracticeRulesPanel

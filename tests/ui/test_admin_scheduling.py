@@ -14,10 +14,11 @@ from pytestqt.qtbot import QtBot
 from frontdesk.domain.errors import ValidationError
 from frontdesk.domain.permissions import Role
 from frontdesk.domain.scheduling import ExceptionKind, Weekday
-from frontdesk.services import practice, scheduling_setup
-from frontdesk.services.context import ServiceContext
-from frontdesk.services.practice import LocationForm, PracticeProfileForm, ProviderForm
-from frontdesk.services.scheduling_setup import AppointmentTypeForm, AvailabilityForm
+from frontdesk.services.kernel.context import ServiceContext
+from frontdesk.services.practice import profile as practice
+from frontdesk.services.practice.profile import LocationForm, PracticeProfileForm, ProviderForm
+from frontdesk.services.scheduling import setup as scheduling_setup
+from frontdesk.services.scheduling.setup import AppointmentTypeForm, AvailabilityForm
 from frontdesk.ui.admin.area import AdminArea
 from frontdesk.ui.admin.profile_editor import ProfileEditor
 from frontdesk.ui.admin.scheduling_availability import AvailabilityDialog, AvailabilityPanel

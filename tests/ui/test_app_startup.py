@@ -14,11 +14,12 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from frontdesk.domain.permissions import Role
-from frontdesk.services import practice, users
-from frontdesk.services.bootstrap import open_for_use
-from frontdesk.services.context import ServiceContext
-from frontdesk.services.practice import PracticeProfileForm, ProviderForm
-from frontdesk.services.users import NewUserForm
+from frontdesk.services.kernel.context import ServiceContext
+from frontdesk.services.platform.bootstrap import open_for_use
+from frontdesk.services.practice import profile as practice
+from frontdesk.services.practice import users
+from frontdesk.services.practice.profile import PracticeProfileForm, ProviderForm
+from frontdesk.services.practice.users import NewUserForm
 from frontdesk.ui.app import run_app
 
 # The offscreen platform used by the tests warns when a window's size limits change.

@@ -19,16 +19,18 @@ from sqlalchemy import update
 from frontdesk.db.engine import Database
 from frontdesk.db.models import AuditEntry
 from frontdesk.domain.permissions import Role
-from frontdesk.services import audit_trail, patients, users
-from frontdesk.services.audit_trail import AuditFilter
-from frontdesk.services.context import ServiceContext
-from frontdesk.services.patients import PatientData, PatientForm
-from frontdesk.services.users import NewUserForm
+from frontdesk.services.kernel.context import ServiceContext
+from frontdesk.services.patients import charts as patients
+from frontdesk.services.patients.charts import PatientData, PatientForm
+from frontdesk.services.platform import audit_trail
+from frontdesk.services.platform.audit_trail import AuditFilter
+from frontdesk.services.practice import users
+from frontdesk.services.practice.users import NewUserForm
 from frontdesk.ui.audit.area import AuditArea
 from frontdesk.ui.audit.model import ACTION, DETAILS, RECORD, USER, AuditRows, AuditTableModel
 from frontdesk.ui.runner import Runner
 from frontdesk.ui.screen_context import ScreenContext
-from tests.services.accounts import tamperable_audit_trail
+from tests.accounts import tamperable_audit_trail
 
 pytestmark = pytest.mark.qt_log_ignore(
     "This plugin does not support propagateSizeHints",

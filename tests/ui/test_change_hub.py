@@ -8,13 +8,13 @@ import pytest
 from PySide6.QtCore import QCoreApplication, QThread
 from pytestqt.qtbot import QtBot
 
-from frontdesk.services import practice
-from frontdesk.services.changes import EVERYTHING
-from frontdesk.services.context import ServiceContext
-from frontdesk.services.practice import LocationForm
+from frontdesk.services.kernel.changes import EVERYTHING
+from frontdesk.services.kernel.context import ServiceContext
+from frontdesk.services.practice import profile as practice
+from frontdesk.services.practice.profile import LocationForm
 from frontdesk.ui.change_hub import ChangeHub
 from frontdesk.ui.runner import Runner
-from tests.services.workstation import OtherWorkstation
+from tests.platform.workstation import OtherWorkstation
 
 WAIT_MS = 10_000
 

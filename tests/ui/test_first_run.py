@@ -12,10 +12,11 @@ from PySide6.QtCore import QSettings, Qt
 from pytestqt.qtbot import QtBot
 
 from frontdesk.domain.permissions import Role
-from frontdesk.services import practice, users
-from frontdesk.services.context import ServiceContext
-from frontdesk.services.practice import PracticeProfileForm, ProviderForm
-from frontdesk.services.users import NewUserForm
+from frontdesk.services.kernel.context import ServiceContext
+from frontdesk.services.practice import profile as practice
+from frontdesk.services.practice import users
+from frontdesk.services.practice.profile import PracticeProfileForm, ProviderForm
+from frontdesk.services.practice.users import NewUserForm
 from frontdesk.ui.app import Launcher
 from frontdesk.ui.first_run import FirstRunDialog
 from frontdesk.ui.runner import Runner

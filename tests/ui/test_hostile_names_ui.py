@@ -13,8 +13,8 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import update
 
 from frontdesk.db.models_patients import Patient
-from frontdesk.services import demo
-from frontdesk.services.context import ServiceContext
+from frontdesk.demo import generator as demo
+from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.ui.main_window import MainWindow
 from frontdesk.ui.runner import Runner
 from frontdesk.ui.screen_context import ScreenContext

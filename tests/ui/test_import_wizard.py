@@ -17,10 +17,11 @@ from sqlalchemy import func, select
 from frontdesk.db.models import AuditEntry
 from frontdesk.db.models_patients import Patient
 from frontdesk.domain.permissions import Role
-from frontdesk.services import patient_import, patients
-from frontdesk.services.context import ServiceContext
-from frontdesk.services.patient_import import ProblemKind, RowProblem
-from frontdesk.services.patients import PatientForm
+from frontdesk.services.kernel.context import ServiceContext
+from frontdesk.services.patients import charts as patients
+from frontdesk.services.patients import patient_import
+from frontdesk.services.patients.charts import PatientForm
+from frontdesk.services.patients.patient_import import ProblemKind, RowProblem
 from frontdesk.ui.patients.export_dialog import PatientExport, export_patients
 from frontdesk.ui.patients.import_wizard import (
     CONFIRM_STEP,

@@ -7,9 +7,9 @@ from typing import Any
 
 from PySide6.QtCore import QPersistentModelIndex, Qt
 
+from frontdesk.domain.history_records import TimelineEvent
 from frontdesk.domain.partial_dates import parse_partial_date
-from frontdesk.services import handouts
-from frontdesk.services.history import TimelineEvent
+from frontdesk.services.handouts import library as handouts
 from frontdesk.ui.handouts.table_models import library_model
 from frontdesk.ui.history.timeline import TimelineModel
 from frontdesk.ui.widgets.plain_text import plain_tooltip

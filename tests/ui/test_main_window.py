@@ -15,8 +15,8 @@ from sqlalchemy.engine import make_url
 
 from frontdesk import __version__
 from frontdesk.logs import log_file
-from frontdesk.services.bootstrap import make_context, open_for_use
-from frontdesk.services.context import ServiceContext
+from frontdesk.services.kernel.context import ServiceContext
+from frontdesk.services.platform.bootstrap import make_context, open_for_use
 from frontdesk.ui.admin.area import AdminArea
 from frontdesk.ui.main_window import AREAS, AboutDialog, Area, MainWindow
 from frontdesk.ui.runner import Runner

@@ -11,10 +11,11 @@ from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
 from frontdesk.domain.permissions import Role
-from frontdesk.services import audit_trail, patients
-from frontdesk.services.audit_trail import AuditFilter
-from frontdesk.services.context import ServiceContext
-from frontdesk.services.patients import PatientData, PatientForm
+from frontdesk.services.kernel.context import ServiceContext
+from frontdesk.services.patients import charts as patients
+from frontdesk.services.patients.charts import PatientData, PatientForm
+from frontdesk.services.platform import audit_trail
+from frontdesk.services.platform.audit_trail import AuditFilter
 from frontdesk.ui.patients.chart import PatientChart
 from frontdesk.ui.patients.merge import MergeDialog
 from frontdesk.ui.runner import Runner

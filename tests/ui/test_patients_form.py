@@ -12,11 +12,12 @@ from pytestqt.qtbot import QtBot
 
 from frontdesk.db.engine import Database
 from frontdesk.domain.permissions import Role
-from frontdesk.services import patients, referrers
-from frontdesk.services.bootstrap import make_context
-from frontdesk.services.context import ServiceContext
-from frontdesk.services.patients import PatientData, PatientForm
-from frontdesk.services.referrers import ReferrerForm
+from frontdesk.services.kernel.context import ServiceContext
+from frontdesk.services.patients import charts as patients
+from frontdesk.services.patients import referrers
+from frontdesk.services.patients.charts import PatientData, PatientForm
+from frontdesk.services.patients.referrers import ReferrerForm
+from frontdesk.services.platform.bootstrap import make_context
 from frontdesk.ui.patients.editor import PatientEditor
 from frontdesk.ui.patients.referrer_picker import ReferrerListModel
 from frontdesk.ui.runner import Runner

@@ -11,9 +11,9 @@ from PySide6.QtCore import QCoreApplication, QModelIndex, QSettings, Qt
 from pytestqt.qtbot import QtBot
 
 from frontdesk.domain.permissions import Role
-from frontdesk.services import patients
-from frontdesk.services.context import ServiceContext
-from frontdesk.services.patients import PatientData, PatientForm, SearchPage
+from frontdesk.services.kernel.context import ServiceContext
+from frontdesk.services.patients import charts as patients
+from frontdesk.services.patients.charts import PatientData, PatientForm, SearchPage
 from frontdesk.ui.change_hub import ChangeHub
 from frontdesk.ui.main_window import MainWindow
 from frontdesk.ui.patients.area import PatientsArea

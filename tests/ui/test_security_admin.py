@@ -14,12 +14,15 @@ from pytestqt.qtbot import QtBot
 from frontdesk.domain.errors import RefusedError
 from frontdesk.domain.permissions import Role
 from frontdesk.paths import data_dir
-from frontdesk.services import backup, patients, practice, settings, users
-from frontdesk.services.context import ServiceContext
-from frontdesk.services.patients import PatientForm
-from frontdesk.services.practice import PracticeProfileForm, ProviderForm
-from frontdesk.services.settings import AUTO_LOCK_MINUTES, LOCKOUT_ATTEMPTS
-from frontdesk.services.users import NewUserForm
+from frontdesk.services.kernel.context import ServiceContext
+from frontdesk.services.patients import charts as patients
+from frontdesk.services.patients.charts import PatientForm
+from frontdesk.services.platform import backup
+from frontdesk.services.practice import profile as practice
+from frontdesk.services.practice import settings, users
+from frontdesk.services.practice.profile import PracticeProfileForm, ProviderForm
+from frontdesk.services.practice.settings import AUTO_LOCK_MINUTES, LOCKOUT_ATTEMPTS
+from frontdesk.services.practice.users import NewUserForm
 from frontdesk.ui.runner import Runner
 from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.security.backup_panel import BackupPanel
@@ -377,7 +380,7 @@ def test_the_daily_backup_runs_on_the_runner_after_the_window_shows(
 ) -> None:
     from PySide6.QtCore import QSettings
 
-    from frontdesk.services import backup
+    from frontdesk.services.platform import backup
     from frontdesk.ui.app import _back_up_if_due
     from frontdesk.ui.main_window import MainWindow
 

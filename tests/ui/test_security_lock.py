@@ -13,11 +13,12 @@ from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QMessageBox, QWid
 from pytestqt.qtbot import QtBot
 
 from frontdesk.domain.permissions import Role
-from frontdesk.services import practice, settings, users
-from frontdesk.services.context import ServiceContext
-from frontdesk.services.practice import PracticeProfileForm, ProviderForm
-from frontdesk.services.settings import AUTO_LOCK_MINUTES
-from frontdesk.services.users import NewUserForm
+from frontdesk.services.kernel.context import ServiceContext
+from frontdesk.services.practice import profile as practice
+from frontdesk.services.practice import settings, users
+from frontdesk.services.practice.profile import PracticeProfileForm, ProviderForm
+from frontdesk.services.practice.settings import AUTO_LOCK_MINUTES
+from frontdesk.services.practice.users import NewUserForm
 from frontdesk.ui.change_hub import ChangeHub
 from frontdesk.ui.main_window import MainWindow
 from frontdesk.ui.patients.area import PatientsArea

@@ -11,11 +11,13 @@ from pytestqt.qtbot import QtBot
 
 from frontdesk.domain.errors import PermissionDeniedError, ValidationError
 from frontdesk.domain.permissions import Role
-from frontdesk.services import audit_trail, practice, users
-from frontdesk.services.audit_trail import AuditFilter
-from frontdesk.services.context import ServiceContext
-from frontdesk.services.practice import PracticeProfileForm, ProviderForm
-from frontdesk.services.users import NewUserForm
+from frontdesk.services.kernel.context import ServiceContext
+from frontdesk.services.platform import audit_trail
+from frontdesk.services.platform.audit_trail import AuditFilter
+from frontdesk.services.practice import profile as practice
+from frontdesk.services.practice import users
+from frontdesk.services.practice.profile import PracticeProfileForm, ProviderForm
+from frontdesk.services.practice.users import NewUserForm
 from frontdesk.ui.admin.area import AdminArea
 from frontdesk.ui.app import Launcher
 from frontdesk.ui.first_run import FirstRunDialog

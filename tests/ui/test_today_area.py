@@ -12,10 +12,11 @@ from pytestqt.qtbot import QtBot
 
 from frontdesk.db.models_scheduling import WaitlistEntry
 from frontdesk.domain.scheduling import AppointmentStatus, CancelledBy
-from frontdesk.services import scheduling, waitlist
-from frontdesk.services.context import ServiceContext
-from frontdesk.services.scheduling import AppointmentData, BookingForm
-from frontdesk.services.waitlist import WaitlistForm
+from frontdesk.services.kernel.context import ServiceContext
+from frontdesk.services.scheduling import appointments as scheduling
+from frontdesk.services.scheduling import waitlist
+from frontdesk.services.scheduling.appointments import AppointmentData, BookingForm
+from frontdesk.services.scheduling.waitlist import WaitlistForm
 from frontdesk.ui.change_hub import ChangeHub
 from frontdesk.ui.runner import Runner
 from frontdesk.ui.screen_context import ScreenContext

@@ -12,7 +12,7 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication, QSettings
 from PySide6.QtWidgets import QWidget
 
-from frontdesk.services import patients
+from frontdesk.services.patients import charts as patients
 from frontdesk.ui.audit.area import AuditArea
 from frontdesk.ui.main_window import MainWindow
 from frontdesk.ui.screen_context import ScreenContext

@@ -18,10 +18,12 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication, QSettings
 from PySide6.QtWidgets import QApplication, QWidget
 
+from frontdesk.demo import generator as demo
 from frontdesk.domain.actor import Actor
 from frontdesk.domain.permissions import Role
-from frontdesk.services import demo, handout_prints, patients
-from frontdesk.services.bootstrap import make_context, open_for_use
+from frontdesk.services.handouts import handout_prints
+from frontdesk.services.patients import charts as patients
+from frontdesk.services.platform.bootstrap import make_context, open_for_use
 from frontdesk.ui.handouts.area import HandoutsArea
 from frontdesk.ui.handouts.given_tab import HandoutsGivenTab
 from frontdesk.ui.main_window import MainWindow

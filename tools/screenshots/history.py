@@ -19,11 +19,14 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QApplication, QWidget
 from reportlab.pdfgen.canvas import Canvas
 
+from frontdesk.demo import generator as demo
 from frontdesk.domain.actor import Actor
 from frontdesk.domain.permissions import Role
-from frontdesk.services import demo, documents, history, patients
-from frontdesk.services.bootstrap import make_context, open_for_use
-from frontdesk.services.history import ImagingForm, SurgeryForm
+from frontdesk.services.history import chart_history as history
+from frontdesk.services.history import received_documents
+from frontdesk.services.history.chart_history import ImagingForm, SurgeryForm
+from frontdesk.services.patients import charts as patients
+from frontdesk.services.platform.bootstrap import make_context, open_for_use
 from frontdesk.ui.history.dialogs import SurgeryDialog
 from frontdesk.ui.patients.chart import PatientChart
 from frontdesk.ui.runner import Runner
@@ -144,7 +147,7 @@ def enrich_history(screen: ScreenContext, patient_id: int) -> None:
         None,
     )
     if mri is not None:
-        documents.attach_document(
+        received_documents.attach_document(
             context, _faxed_report(), "MRI report Lakeview 2024-05.pdf", imaging_id=mri.id
         )
 

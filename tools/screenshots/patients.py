@@ -16,10 +16,11 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication, QSettings
 from PySide6.QtWidgets import QApplication, QWidget
 
+from frontdesk.demo import generator as demo
 from frontdesk.domain.actor import Actor
 from frontdesk.domain.permissions import Role
-from frontdesk.services import demo, patients
-from frontdesk.services.bootstrap import make_context, open_for_use
+from frontdesk.services.patients import charts as patients
+from frontdesk.services.platform.bootstrap import make_context, open_for_use
 from frontdesk.ui.main_window import MainWindow
 from frontdesk.ui.patients.area import PatientsArea
 from frontdesk.ui.patients.chart import PatientChart

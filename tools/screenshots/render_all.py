@@ -108,7 +108,7 @@ class _Shots:
 
         from frontdesk.domain.actor import Actor
         from frontdesk.domain.permissions import Role
-        from frontdesk.services.bootstrap import make_context, open_for_use
+        from frontdesk.services.platform.bootstrap import make_context, open_for_use
         from frontdesk.ui.app import make_application
         from frontdesk.ui.runner import Runner
         from frontdesk.ui.screen_context import ScreenContext
@@ -160,10 +160,10 @@ class _Shots:
     # The demo practice --------------------------------------------------------------------
 
     def fill_demo_database(self) -> None:
-        from frontdesk.services import practice
+        from frontdesk.services.practice import profile as practice
 
         try:
-            from frontdesk.services import demo
+            from frontdesk.demo import generator as demo
         except ImportError:  # an older tree: the practice alone, through the services
             demo = None
         if demo is not None:
@@ -342,7 +342,7 @@ class _Shots:
         self.save(window, "admin-handout-reviews.png")
 
         # A conflict: another desk saved the profile after this one loaded it.
-        from frontdesk.services import practice
+        from frontdesk.services.practice import profile as practice
 
         admin.tabs.setCurrentWidget(admin.profile)
         current = practice.get_profile(self.context)

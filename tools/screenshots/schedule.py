@@ -20,21 +20,19 @@ from PySide6.QtCore import QCoreApplication, QPoint, QPointF, QSettings, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QWidget
 
+from frontdesk.demo import generator as demo
 from frontdesk.domain.actor import Actor
 from frontdesk.domain.errors import FrontDeskError
 from frontdesk.domain.permissions import Role
-from frontdesk.services import (
-    demo,
-    patients,
-    practice,
-    practice_clock,
-    scheduling,
-    scheduling_setup,
-)
-from frontdesk.services.bootstrap import make_context, open_for_use
-from frontdesk.services.context import ServiceContext
-from frontdesk.services.scheduling import BookingForm, SlotSearch
-from frontdesk.services.scheduling_setup import AvailabilityForm
+from frontdesk.services.kernel import clock as practice_clock
+from frontdesk.services.kernel.context import ServiceContext
+from frontdesk.services.patients import charts as patients
+from frontdesk.services.platform.bootstrap import make_context, open_for_use
+from frontdesk.services.practice import profile as practice
+from frontdesk.services.scheduling import appointments as scheduling
+from frontdesk.services.scheduling import setup as scheduling_setup
+from frontdesk.services.scheduling.appointments import BookingForm, SlotSearch
+from frontdesk.services.scheduling.setup import AvailabilityForm
 from frontdesk.ui.main_window import MainWindow
 from frontdesk.ui.runner import Runner
 from frontdesk.ui.schedule.area import ScheduleArea

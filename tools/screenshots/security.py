@@ -17,9 +17,9 @@ from PySide6.QtWidgets import QWidget
 
 from frontdesk.domain.errors import FrontDeskError
 from frontdesk.domain.permissions import Role
-from frontdesk.services import users
-from frontdesk.services.context import ServiceContext
-from frontdesk.services.users import NewUserForm
+from frontdesk.services.kernel.context import ServiceContext
+from frontdesk.services.practice import users
+from frontdesk.services.practice.users import NewUserForm
 from frontdesk.ui.admin.area import AdminArea
 from frontdesk.ui.main_window import MainWindow
 from frontdesk.ui.patients.area import PatientsArea

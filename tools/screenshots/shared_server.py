@@ -22,11 +22,11 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication, QSettings
 from PySide6.QtWidgets import QApplication, QWidget
 
+from frontdesk.demo import generator as demo
 from frontdesk.domain.actor import Actor
 from frontdesk.domain.permissions import Role
-from frontdesk.services import demo
-from frontdesk.services.bootstrap import make_context, open_for_use
-from frontdesk.services.connection import ConnectionProfile, SslMode
+from frontdesk.services.platform.bootstrap import make_context, open_for_use
+from frontdesk.services.platform.connection import ConnectionProfile, SslMode
 from frontdesk.ui.admin.area import AdminArea
 from frontdesk.ui.admin.shared_server import SharedServerPanel
 from frontdesk.ui.admin.shared_server_move import MoveToServerDialog

@@ -23,25 +23,23 @@ from PySide6.QtCore import QCoreApplication, QSettings
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QWidget
 
+from frontdesk.demo import generator as demo
 from frontdesk.domain.actor import Actor
 from frontdesk.domain.errors import FrontDeskError
 from frontdesk.domain.permissions import Role
 from frontdesk.domain.scheduling import AppointmentStatus, CancelledBy
-from frontdesk.services import (
-    demo,
-    patients,
-    practice,
-    practice_clock,
-    scheduling,
-    scheduling_setup,
-    waitlist,
-)
-from frontdesk.services.bootstrap import make_context, open_for_use
-from frontdesk.services.context import ServiceContext
-from frontdesk.services.patients import PatientForm
-from frontdesk.services.scheduling import BookingForm, SlotSearch
-from frontdesk.services.scheduling_setup import AvailabilityForm
-from frontdesk.services.waitlist import WaitlistForm
+from frontdesk.services.kernel import clock as practice_clock
+from frontdesk.services.kernel.context import ServiceContext
+from frontdesk.services.patients import charts as patients
+from frontdesk.services.patients.charts import PatientForm
+from frontdesk.services.platform.bootstrap import make_context, open_for_use
+from frontdesk.services.practice import profile as practice
+from frontdesk.services.scheduling import appointments as scheduling
+from frontdesk.services.scheduling import setup as scheduling_setup
+from frontdesk.services.scheduling import waitlist
+from frontdesk.services.scheduling.appointments import BookingForm, SlotSearch
+from frontdesk.services.scheduling.setup import AvailabilityForm
+from frontdesk.services.scheduling.waitlist import WaitlistForm
 from frontdesk.ui.main_window import MainWindow
 from frontdesk.ui.runner import Runner
 from frontdesk.ui.schedule.waitlist_dialogs import AddToWaitlistDialog, WaitlistMatchesDialog

@@ -19,8 +19,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from frontdesk.services import handouts
-from frontdesk.services.handouts import HandoutLibrary, HandoutSummary, ReviewState
+from frontdesk.services.handouts import library as handouts
+from frontdesk.services.handouts.library import HandoutLibrary, HandoutSummary, ReviewState
 from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.widgets.form import Banner, plain_label
 from frontdesk.ui.widgets.record_table import Column, RecordTableModel

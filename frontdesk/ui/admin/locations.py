@@ -9,8 +9,8 @@ from typing import Any
 from PySide6.QtWidgets import QCheckBox, QWidget
 
 from frontdesk.domain.contact import format_phone
-from frontdesk.services import practice
-from frontdesk.services.practice import LocationData, LocationForm
+from frontdesk.services.practice import profile as practice
+from frontdesk.services.practice.profile import LocationData, LocationForm
 from frontdesk.ui.admin.records import RecordDialog, RecordsPanel, one_line, status_text
 from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.widgets.form import add_form_row, line_edit, multiline_edit, set_field_text

@@ -17,9 +17,9 @@ from PySide6.QtWidgets import (
 
 from frontdesk.domain.errors import ConflictError, ValidationError
 from frontdesk.domain.permissions import Permission
-from frontdesk.services import practice
-from frontdesk.services.changes import touches
-from frontdesk.services.practice import PracticeProfileData, PracticeProfileForm
+from frontdesk.services.kernel.changes import touches
+from frontdesk.services.practice import profile as practice
+from frontdesk.services.practice.profile import PracticeProfileData, PracticeProfileForm
 from frontdesk.ui.admin.profile_form import PracticeProfileFields, tidy_form
 from frontdesk.ui.connection_monitor import (
     follow_saving_gate,

@@ -26,7 +26,7 @@ from frontdesk.domain.contact import (
     normalize_website,
 )
 from frontdesk.domain.scheduling import check_zone_name
-from frontdesk.services.practice import (
+from frontdesk.services.practice.profile import (
     MAX_LOGO_BYTES,
     PracticeProfileData,
     PracticeProfileForm,

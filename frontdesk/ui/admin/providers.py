@@ -8,8 +8,8 @@ from typing import Any
 
 from PySide6.QtWidgets import QCheckBox, QWidget
 
-from frontdesk.services import practice
-from frontdesk.services.practice import ProviderData, ProviderForm
+from frontdesk.services.practice import profile as practice
+from frontdesk.services.practice.profile import ProviderData, ProviderForm
 from frontdesk.ui.admin.records import RecordDialog, RecordsPanel, status_text
 from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.widgets.form import add_form_row, line_edit, set_field_text

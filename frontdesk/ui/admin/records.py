@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from frontdesk.domain.errors import ConflictError
 from frontdesk.domain.permissions import Permission
-from frontdesk.services.changes import touches
+from frontdesk.services.kernel.changes import touches
 from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.style import mark_primary
 from frontdesk.ui.widgets.empty_state import EmptyState

@@ -11,8 +11,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QComboBox, QListWidget, QListWidgetItem, QWidget
 
 from frontdesk.domain.scheduling import Weekday, format_clock
-from frontdesk.services import scheduling_setup
-from frontdesk.services.scheduling_setup import AvailabilityData, AvailabilityForm
+from frontdesk.services.scheduling import setup as scheduling_setup
+from frontdesk.services.scheduling.setup import AvailabilityData, AvailabilityForm
 from frontdesk.ui.admin.records import RecordDialog
 from frontdesk.ui.admin.scheduling_choices import (
     ProviderRecordsPanel,

@@ -12,8 +12,8 @@ from typing import Any
 from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QWidget
 
 from frontdesk.domain.scheduling import ExceptionKind, format_clock
-from frontdesk.services import scheduling_setup
-from frontdesk.services.scheduling_setup import ExceptionData, ExceptionForm
+from frontdesk.services.scheduling import setup as scheduling_setup
+from frontdesk.services.scheduling.setup import ExceptionData, ExceptionForm
 from frontdesk.ui.admin.records import RecordDialog
 from frontdesk.ui.admin.scheduling_availability import TIME_HINT
 from frontdesk.ui.admin.scheduling_choices import (

@@ -24,10 +24,11 @@ from PySide6.QtWidgets import (
 from frontdesk.domain.contact import InvalidValue
 from frontdesk.domain.dates import parse_date
 from frontdesk.domain.errors import ValidationError
-from frontdesk.services import practice, scheduling_setup
-from frontdesk.services.context import ServiceContext
-from frontdesk.services.practice import LocationData, ProviderData
-from frontdesk.services.scheduling_setup import AppointmentTypeData
+from frontdesk.services.kernel.context import ServiceContext
+from frontdesk.services.practice import profile as practice
+from frontdesk.services.practice.profile import LocationData, ProviderData
+from frontdesk.services.scheduling import setup as scheduling_setup
+from frontdesk.services.scheduling.setup import AppointmentTypeData
 from frontdesk.ui.admin.records import RecordsPanel
 from frontdesk.ui.connection_monitor import (
     refused_while_paused,

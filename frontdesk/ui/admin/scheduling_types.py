@@ -10,8 +10,8 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QColor, QIcon, QPixmap
 from PySide6.QtWidgets import QCheckBox, QColorDialog, QPushButton, QWidget
 
-from frontdesk.services import scheduling_setup
-from frontdesk.services.scheduling_setup import AppointmentTypeData, AppointmentTypeForm
+from frontdesk.services.scheduling import setup as scheduling_setup
+from frontdesk.services.scheduling.setup import AppointmentTypeData, AppointmentTypeForm
 from frontdesk.ui.admin.records import RecordDialog, RecordsPanel, status_text
 from frontdesk.ui.connection_monitor import refused_while_paused
 from frontdesk.ui.screen_context import ScreenContext

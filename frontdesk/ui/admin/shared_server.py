@@ -25,8 +25,8 @@ from PySide6.QtWidgets import (
 
 from frontdesk.domain.errors import ValidationError
 from frontdesk.domain.permissions import Permission
-from frontdesk.services import connection
-from frontdesk.services.connection import (
+from frontdesk.services.platform import connection
+from frontdesk.services.platform.connection import (
     ConnectionCheck,
     ConnectionProfile,
     KeyringStatus,

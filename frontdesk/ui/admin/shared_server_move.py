@@ -24,9 +24,9 @@ from PySide6.QtWidgets import (
 
 from frontdesk.domain.errors import DatabaseUnavailableError, FrontDeskError
 from frontdesk.domain.progress import ProgressCallback
-from frontdesk.services import connection, db_copy
-from frontdesk.services.connection import ConnectionProfile
-from frontdesk.services.db_copy import CopyPlan, CopyReport, TargetState
+from frontdesk.services.platform import connection, db_copy
+from frontdesk.services.platform.connection import ConnectionProfile
+from frontdesk.services.platform.db_copy import CopyPlan, CopyReport, TargetState
 from frontdesk.ui.admin.shared_server import save_with_password
 from frontdesk.ui.runner import Task
 from frontdesk.ui.screen_context import ScreenContext

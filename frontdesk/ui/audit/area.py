@@ -28,11 +28,12 @@ from PySide6.QtWidgets import (
 )
 
 from frontdesk.domain.errors import NotFoundError, PermissionDeniedError, ValidationError
-from frontdesk.services import audit_trail, patients
-from frontdesk.services.audit_trail import AuditCursor, AuditFilter, ChainReport
-from frontdesk.services.changes import touches
-from frontdesk.services.context import ServiceContext
-from frontdesk.services.patients import PatientSummary
+from frontdesk.services.kernel.changes import touches
+from frontdesk.services.kernel.context import ServiceContext
+from frontdesk.services.patients import charts as patients
+from frontdesk.services.patients.charts import PatientSummary
+from frontdesk.services.platform import audit_trail
+from frontdesk.services.platform.audit_trail import AuditCursor, AuditFilter, ChainReport
 from frontdesk.ui.audit.dialogs import AccessReportDialog, EntryDetailsDialog
 from frontdesk.ui.audit.display import ACTIONS, patient_text
 from frontdesk.ui.audit.model import (

@@ -26,9 +26,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from frontdesk.services import audit_trail
-from frontdesk.services.audit_trail import AuditEntryData, AuditFilter, PatientAccessReport
-from frontdesk.services.patients import PatientSummary
+from frontdesk.services.patients.charts import PatientSummary
+from frontdesk.services.platform import audit_trail
+from frontdesk.services.platform.audit_trail import AuditEntryData, AuditFilter, PatientAccessReport
 from frontdesk.ui.audit.display import (
     action_text,
     detail_rows,

@@ -6,8 +6,8 @@ import json
 from datetime import datetime
 from typing import Any
 
-from frontdesk.services.audit_trail import AuditEntryData
-from frontdesk.services.patients import PatientSummary
+from frontdesk.services.patients.charts import PatientSummary
+from frontdesk.services.platform.audit_trail import AuditEntryData
 
 # The trail stores short codes; people read these. Unknown codes show as themselves.
 ACTIONS: dict[str, str] = {

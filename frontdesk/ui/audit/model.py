@@ -15,8 +15,8 @@ from PySide6.QtCore import (
     Signal,
 )
 
-from frontdesk.services.audit_trail import AuditCursor, AuditEntryData, AuditPage
-from frontdesk.services.patients import PatientSummary
+from frontdesk.services.patients.charts import PatientSummary
+from frontdesk.services.platform.audit_trail import AuditCursor, AuditEntryData, AuditPage
 from frontdesk.ui.audit.display import (
     action_text,
     record_with_patient,

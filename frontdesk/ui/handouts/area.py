@@ -27,10 +27,11 @@ from PySide6.QtWidgets import (
 from frontdesk.domain.handout_format import LANGUAGE_NAMES, language_code
 from frontdesk.domain.permissions import Permission
 from frontdesk.domain.request_categories import RequestCategory
-from frontdesk.services import handout_prints, handouts
-from frontdesk.services.handout_prints import PrintRecord, RenderedHandout
-from frontdesk.services.handouts import HandoutLibrary, HandoutSummary, ReviewState
-from frontdesk.services.patients import PatientSummary
+from frontdesk.services.handouts import handout_prints
+from frontdesk.services.handouts import library as handouts
+from frontdesk.services.handouts.handout_prints import PrintRecord, RenderedHandout
+from frontdesk.services.handouts.library import HandoutLibrary, HandoutSummary, ReviewState
+from frontdesk.services.patients.charts import PatientSummary
 from frontdesk.ui.connection_monitor import (
     PAUSED_REASON,
     refused_while_paused,

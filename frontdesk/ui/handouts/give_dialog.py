@@ -25,11 +25,13 @@ from frontdesk.domain.errors import FrontDeskError
 from frontdesk.domain.handout_format import LANGUAGE_NAMES, language_code
 from frontdesk.domain.permissions import Permission
 from frontdesk.domain.request_categories import RequestCategory
-from frontdesk.services import handout_prints, handouts, packets, scheduling
-from frontdesk.services.changes import touches
-from frontdesk.services.handout_prints import PrintRecord, RenderedHandout, Suggestion
-from frontdesk.services.handouts import HandoutLibrary
-from frontdesk.services.patients import PatientData
+from frontdesk.services.handouts import handout_prints, packets
+from frontdesk.services.handouts import library as handouts
+from frontdesk.services.handouts.handout_prints import PrintRecord, RenderedHandout, Suggestion
+from frontdesk.services.handouts.library import HandoutLibrary
+from frontdesk.services.kernel.changes import touches
+from frontdesk.services.patients.charts import PatientData
+from frontdesk.services.scheduling import appointments as scheduling
 from frontdesk.ui.connection_monitor import (
     PAUSED_REASON,
     refused_while_paused,

@@ -21,10 +21,11 @@ from PySide6.QtWidgets import (
 )
 
 from frontdesk.domain.permissions import Permission
-from frontdesk.services import handout_prints, patients
-from frontdesk.services.changes import touches
-from frontdesk.services.handout_prints import PrintRecord
-from frontdesk.services.patients import PatientData
+from frontdesk.services.handouts import handout_prints
+from frontdesk.services.handouts.handout_prints import PrintRecord
+from frontdesk.services.kernel.changes import touches
+from frontdesk.services.patients import charts as patients
+from frontdesk.services.patients.charts import PatientData
 from frontdesk.ui.handouts.give_dialog import GiveHandoutsDialog
 from frontdesk.ui.handouts.giving import HandoutGiving, RenderCall, given_sentence
 from frontdesk.ui.handouts.preview import still_there

@@ -14,9 +14,9 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import QDialog, QFileDialog, QWidget
 
-from frontdesk.services import handout_prints
-from frontdesk.services.context import ServiceContext
-from frontdesk.services.handout_prints import PrintRecord, RenderedHandout
+from frontdesk.services.handouts import handout_prints
+from frontdesk.services.handouts.handout_prints import PrintRecord, RenderedHandout
+from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.ui.handouts.preview import still_there
 from frontdesk.ui.handouts.printing import make_printer, print_pdfs, printer_name
 from frontdesk.ui.runner import Runner

@@ -33,9 +33,10 @@ from frontdesk.domain.errors import FrontDeskError, ValidationError
 from frontdesk.domain.handout_format import MAX_NOTE_LENGTH
 from frontdesk.domain.permissions import Permission
 from frontdesk.domain.progress import ProgressCallback
-from frontdesk.services import handout_prints, packets, practice
-from frontdesk.services.packets import PacketBatch, PacketOptions, SavedPackets
-from frontdesk.services.practice import ProviderData
+from frontdesk.services.handouts import handout_prints, packets
+from frontdesk.services.handouts.packets import PacketBatch, PacketOptions, SavedPackets
+from frontdesk.services.practice import profile as practice
+from frontdesk.services.practice.profile import ProviderData
 from frontdesk.ui.connection_monitor import (
     PAUSED_REASON,
     refused_while_paused,

@@ -14,8 +14,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from frontdesk.services import patients
-from frontdesk.services.patients import PatientSummary, SearchPage
+from frontdesk.services.patients import charts as patients
+from frontdesk.services.patients.charts import PatientSummary, SearchPage
 from frontdesk.ui.patients.display import birth_date_text
 from frontdesk.ui.runner import LatestOnly
 from frontdesk.ui.screen_context import ScreenContext

@@ -9,7 +9,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QImage
 
 from frontdesk.documents.page_images import PdfPages
-from frontdesk.services.handout_prints import RenderedHandout
+from frontdesk.services.handouts.handout_prints import RenderedHandout
 from frontdesk.ui.runner import LatestOnly, Runner
 from frontdesk.ui.widgets.page_view import PageView, draw_page, fitted_size
 

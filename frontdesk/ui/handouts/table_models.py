@@ -6,9 +6,9 @@ import datetime as dt
 
 from PySide6.QtCore import QObject
 
-from frontdesk.services import handout_prints
-from frontdesk.services.handout_prints import PrintRecord
-from frontdesk.services.handouts import HandoutSummary, ReviewState, review_state
+from frontdesk.services.handouts import handout_prints
+from frontdesk.services.handouts.handout_prints import PrintRecord
+from frontdesk.services.handouts.library import HandoutSummary, ReviewState, review_state
 from frontdesk.ui.widgets.record_table import Column, RecordTableModel
 
 # The library --------------------------------------------------------------------------------

@@ -33,9 +33,8 @@ from frontdesk.domain.history_vocab import (
     Procedure,
     SurgicalApproach,
 )
-from frontdesk.services import history
-from frontdesk.services.context import ServiceContext
-from frontdesk.services.history import (
+from frontdesk.services.history import chart_history as history
+from frontdesk.services.history.chart_history import (
     IMAGING_TRACKING_FIELDS,
     SURGERY_TRACKING_FIELDS,
     ImagingData,
@@ -44,6 +43,7 @@ from frontdesk.services.history import (
     SurgeryData,
     SurgeryForm,
 )
+from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.ui.history.entry_fields import (
     ParsedLineEdit,
     choice_combo,

@@ -27,11 +27,9 @@ from PySide6.QtWidgets import (
 
 from frontdesk.domain.history_vocab import Procedure
 from frontdesk.domain.permissions import Permission
-from frontdesk.services import documents, history
-from frontdesk.services.changes import touches
-from frontdesk.services.context import ServiceContext
-from frontdesk.services.documents import AttachResult
-from frontdesk.services.history import (
+from frontdesk.services.history import chart_history as history
+from frontdesk.services.history import received_documents
+from frontdesk.services.history.chart_history import (
     HISTORY_TABLES,
     DeletedEntry,
     ImagingData,
@@ -39,6 +37,9 @@ from frontdesk.services.history import (
     ProcedureChoice,
     SurgeryData,
 )
+from frontdesk.services.history.received_documents import AttachResult
+from frontdesk.services.kernel.changes import touches
+from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.ui.history.dialogs import EntryDialog, ImagingDialog, SurgeryDialog
 from frontdesk.ui.history.table_models import (
     IMAGING_COLUMNS,
@@ -379,7 +380,9 @@ class HistoryEntriesTab(QWidget):
     def attach_path(self, entry: Any, path: Path) -> None:
         """Attach a file to ``entry`` off the UI thread; the banner says what happened."""
         self.banner.show_message("info", f"Attaching {path.name}…")
-        call = partial(documents.attach_file, self.context, path, **self.attach_target(entry))
+        call = partial(
+            received_documents.attach_file, self.context, path, **self.attach_target(entry)
+        )
         self.runner.run(call, partial(self._attached, entry.id), self._attach_failed)
 
     def _attached(self, entry_id: int, result: AttachResult) -> None:

@@ -25,10 +25,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from frontdesk.services import timeline
-from frontdesk.services.changes import touches
-from frontdesk.services.context import ServiceContext
-from frontdesk.services.history import HISTORY_TABLES, TimelineEvent
+from frontdesk.domain.history_records import TimelineEvent
+from frontdesk.services.history import timeline
+from frontdesk.services.history.chart_history import HISTORY_TABLES
+from frontdesk.services.kernel.changes import touches
+from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.ui.runner import Runner
 from frontdesk.ui.style import ACCENT, ERROR_INK, INK, MUTED
 from frontdesk.ui.widgets.empty_state import EmptyState

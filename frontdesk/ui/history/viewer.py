@@ -16,10 +16,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from frontdesk.services import documents
-from frontdesk.services.context import ServiceContext
-from frontdesk.services.documents import DocumentPages
-from frontdesk.services.history import DocumentInfo
+from frontdesk.services.history import received_documents
+from frontdesk.services.history.chart_history import DocumentInfo
+from frontdesk.services.history.received_documents import DocumentPages
+from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.ui.runner import LatestOnly, Runner
 from frontdesk.ui.widgets.form import Banner, plain_label
 from frontdesk.ui.widgets.page_view import PageView
@@ -34,7 +34,9 @@ def size_text(size: int) -> str:
 
 def document_caption(info: DocumentInfo) -> str:
     """'op report.pdf · PDF, 3 pages, 45 KB · received 11/25/2026 by desk.anna'."""
-    kind = "PDF" if info.mime_type == documents.PDF else info.mime_type.split("/")[-1].upper()
+    kind = (
+        "PDF" if info.mime_type == received_documents.PDF else info.mime_type.split("/")[-1].upper()
+    )
     pages = info.page_count or 1
     return (
         f"{info.file_name} · {kind}, {pages} page{'s' if pages != 1 else ''}, "
@@ -101,7 +103,7 @@ class DocumentViewer(QDialog):
         info = self.documents[row]
         self.caption.setText(document_caption(info))
         self.banner.show_message("info", "Opening the document…")
-        call = partial(documents.document_pages, self.context, info.id)
+        call = partial(received_documents.document_pages, self.context, info.id)
         self.latest.run(call, self._show_pages, self._failed)
 
     def _failed(self, message: str) -> None:

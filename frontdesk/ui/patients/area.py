@@ -22,9 +22,14 @@ from PySide6.QtWidgets import (
 
 from frontdesk.domain.permissions import Permission
 from frontdesk.domain.search_query import QueryKind
-from frontdesk.services import patients
-from frontdesk.services.changes import touches
-from frontdesk.services.patients import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, PatientData, SearchPage
+from frontdesk.services.kernel.changes import touches
+from frontdesk.services.patients import charts as patients
+from frontdesk.services.patients.charts import (
+    DEFAULT_PAGE_SIZE,
+    MAX_PAGE_SIZE,
+    PatientData,
+    SearchPage,
+)
 from frontdesk.ui.patients.chart import PatientChart
 from frontdesk.ui.patients.editor import PatientEditor
 from frontdesk.ui.patients.search_model import (

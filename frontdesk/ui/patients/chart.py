@@ -21,9 +21,9 @@ from PySide6.QtWidgets import (
 )
 
 from frontdesk.domain.permissions import Permission
-from frontdesk.services import patients
-from frontdesk.services.changes import touches
-from frontdesk.services.patients import ContactMethod, PatientData, Sex
+from frontdesk.services.kernel.changes import touches
+from frontdesk.services.patients import charts as patients
+from frontdesk.services.patients.charts import ContactMethod, PatientData, Sex
 from frontdesk.ui.handouts.given_tab import HandoutsGivenTab
 from frontdesk.ui.history.tabs import HistorySummaryLine, ImagingTab, SurgeryHistoryTab
 from frontdesk.ui.history.timeline import TimelineWidget

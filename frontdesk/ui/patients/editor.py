@@ -17,8 +17,8 @@ from PySide6.QtWidgets import (
 )
 
 from frontdesk.domain.errors import ConflictError, ValidationError
-from frontdesk.services import patients
-from frontdesk.services.patients import (
+from frontdesk.services.patients import charts as patients
+from frontdesk.services.patients.charts import (
     FORM_FIELDS,
     AgeConfirmationNeeded,
     DuplicateCandidate,

@@ -9,9 +9,9 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog, QWidget
 
 from frontdesk.domain.permissions import Permission
 from frontdesk.domain.progress import ProgressCallback
-from frontdesk.services import patient_export
-from frontdesk.services.context import ServiceContext
-from frontdesk.services.patient_export import ExportResult
+from frontdesk.services.kernel.context import ServiceContext
+from frontdesk.services.patients import patient_export
+from frontdesk.services.patients.patient_export import ExportResult
 from frontdesk.ui.runner import Runner, Task
 from frontdesk.ui.screen_context import ScreenContext
 

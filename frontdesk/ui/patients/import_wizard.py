@@ -36,9 +36,9 @@ from PySide6.QtWidgets import (
 from frontdesk.domain.contact import format_phone
 from frontdesk.domain.permissions import Permission
 from frontdesk.domain.progress import ProgressCallback
-from frontdesk.services import patient_import
-from frontdesk.services.context import ServiceContext
-from frontdesk.services.patient_import import (
+from frontdesk.services.kernel.context import ServiceContext
+from frontdesk.services.patients import patient_import
+from frontdesk.services.patients.patient_import import (
     IGNORE,
     IMPORT_FIELDS,
     CsvTable,
@@ -49,7 +49,7 @@ from frontdesk.services.patient_import import (
     column_letter,
     column_name,
 )
-from frontdesk.services.patient_import import count as count_of
+from frontdesk.services.patients.patient_import import count as count_of
 from frontdesk.ui.runner import Runner, Task
 from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.style import mark_primary

@@ -21,8 +21,8 @@ from PySide6.QtWidgets import (
 )
 
 from frontdesk.domain.permissions import Permission
-from frontdesk.services import patients
-from frontdesk.services.patients import MergeResult, PatientData
+from frontdesk.services.patients import charts as patients
+from frontdesk.services.patients.charts import MergeResult, PatientData
 from frontdesk.ui.patients.comparison import ComparisonModel
 from frontdesk.ui.patients.display import (
     age_text,

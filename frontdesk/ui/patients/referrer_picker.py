@@ -23,8 +23,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from frontdesk.services import referrers
-from frontdesk.services.referrers import ReferrerData, ReferrerForm
+from frontdesk.services.patients import referrers
+from frontdesk.services.patients.referrers import ReferrerData, ReferrerForm
 from frontdesk.ui.admin.records import RecordDialog
 from frontdesk.ui.runner import LatestOnly
 from frontdesk.ui.screen_context import ScreenContext

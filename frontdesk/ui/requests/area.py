@@ -21,9 +21,15 @@ from frontdesk.domain.contact import InvalidValue
 from frontdesk.domain.dates import parse_date
 from frontdesk.domain.request_categories import RequestCategory
 from frontdesk.domain.request_states import RequestState, Urgency
-from frontdesk.services import records, requests
-from frontdesk.services.changes import touches
-from frontdesk.services.requests import QueueFilter, QueueSnapshot, RequestData, StaffMember
+from frontdesk.services.history import records
+from frontdesk.services.kernel.changes import touches
+from frontdesk.services.requests import consultations as requests
+from frontdesk.services.requests.consultations import (
+    QueueFilter,
+    QueueSnapshot,
+    RequestData,
+    StaffMember,
+)
 from frontdesk.ui.patients.referrer_picker import ReferrerPicker
 from frontdesk.ui.requests.detail import RequestDetailPanel
 from frontdesk.ui.requests.intake import IntakeDialog
@@ -33,7 +39,7 @@ from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.style import mark_primary
 from frontdesk.ui.widgets.form import Banner, line_edit, plain_label
 
-# The records' received state lives partly on the chart's history (services.records).
+# The records' received state lives partly on the chart's history (services.history.records).
 TABLES = requests.TABLES | records.TABLES | {"patients", "referrers"}
 PAGE_SIZE = 100
 OPEN = "open"

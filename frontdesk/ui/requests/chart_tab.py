@@ -15,9 +15,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from frontdesk.services import requests
-from frontdesk.services.changes import touches
-from frontdesk.services.requests import RequestData
+from frontdesk.services.kernel.changes import touches
+from frontdesk.services.requests import consultations as requests
+from frontdesk.services.requests.consultations import RequestData
 from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.widgets.empty_state import EmptyState
 from frontdesk.ui.widgets.form import Banner

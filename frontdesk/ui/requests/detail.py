@@ -37,9 +37,11 @@ from frontdesk.domain.request_states import (
     RequestState,
 )
 from frontdesk.domain.visit_preferences import visit_preference
-from frontdesk.services import patients, requests, scheduling_setup
-from frontdesk.services.changes import touches
-from frontdesk.services.requests import RequestDetail, StaffMember
+from frontdesk.services.kernel.changes import touches
+from frontdesk.services.patients import charts as patients
+from frontdesk.services.requests import consultations as requests
+from frontdesk.services.requests.consultations import RequestDetail, StaffMember
+from frontdesk.services.scheduling import setup as scheduling_setup
 from frontdesk.ui.connection_monitor import follow_saving_gate, refused_while_paused
 from frontdesk.ui.requests.ready_override import ReadyWithoutRecordsDialog
 from frontdesk.ui.requests.request_appointments import RequestAppointments

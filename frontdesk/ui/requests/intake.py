@@ -29,14 +29,16 @@ from frontdesk.domain.dates import parse_date
 from frontdesk.domain.history_vocab import BodyRegion, ImagingModality
 from frontdesk.domain.request_categories import RequestCategory
 from frontdesk.domain.request_states import Channel, RedFlag
-from frontdesk.services import patients, requests, settings
-from frontdesk.services.patients import (
+from frontdesk.services.patients import charts as patients
+from frontdesk.services.patients.charts import (
     DuplicateCandidate,
     PatientForm,
     PatientSummary,
     PossibleDuplicatesError,
 )
-from frontdesk.services.requests import IntakeForm, RequestData
+from frontdesk.services.practice import settings
+from frontdesk.services.requests import consultations as requests
+from frontdesk.services.requests.consultations import IntakeForm, RequestData
 from frontdesk.ui.patients.duplicates import DuplicatesDialog
 from frontdesk.ui.patients.referrer_picker import ReferrerPicker
 from frontdesk.ui.runner import LatestOnly

@@ -19,8 +19,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from frontdesk.services import requests
-from frontdesk.services.requests import LetterResult, RequestDetail
+from frontdesk.services.requests import consultations as requests
+from frontdesk.services.requests.consultations import LetterResult, RequestDetail
 from frontdesk.ui.handouts.printing import make_printer, print_pdfs
 from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.style import mark_primary

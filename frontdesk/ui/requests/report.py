@@ -20,8 +20,8 @@ from PySide6.QtWidgets import (
 
 from frontdesk.domain.contact import InvalidValue
 from frontdesk.domain.dates import parse_date
-from frontdesk.services import requests
-from frontdesk.services.requests import REPORT_COLUMNS, ReferralReportRow
+from frontdesk.services.requests import consultations as requests
+from frontdesk.services.requests.consultations import REPORT_COLUMNS, ReferralReportRow
 from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.style import mark_primary
 from frontdesk.ui.widgets.form import Banner, line_edit, plain_label

@@ -18,9 +18,9 @@ from PySide6.QtWidgets import (
 )
 
 from frontdesk.domain.scheduling import AppointmentStatus
-from frontdesk.services import scheduling
-from frontdesk.services.context import ServiceContext
-from frontdesk.services.scheduling import AppointmentData
+from frontdesk.services.kernel.context import ServiceContext
+from frontdesk.services.scheduling import appointments as scheduling
+from frontdesk.services.scheduling.appointments import AppointmentData
 from frontdesk.ui.screen_context import ScreenContext
 
 NONE_YET = "None booked yet. Once the request is ready, Schedule… finds a free time."

@@ -24,11 +24,14 @@ from frontdesk.domain.errors import ConflictError, ValidationError
 from frontdesk.domain.permissions import Permission
 from frontdesk.domain.request_categories import RequestCategory
 from frontdesk.domain.scheduling import AppointmentStatus
-from frontdesk.services import patients, practice_clock, requests, scheduling
-from frontdesk.services.changes import touches
-from frontdesk.services.context import ServiceContext
-from frontdesk.services.patients import PatientData
-from frontdesk.services.scheduling import AppointmentData, AppointmentDetail
+from frontdesk.services.kernel import clock as practice_clock
+from frontdesk.services.kernel.changes import touches
+from frontdesk.services.kernel.context import ServiceContext
+from frontdesk.services.patients import charts as patients
+from frontdesk.services.patients.charts import PatientData
+from frontdesk.services.requests import consultations as requests
+from frontdesk.services.scheduling import appointments as scheduling
+from frontdesk.services.scheduling.appointments import AppointmentData, AppointmentDetail
 from frontdesk.ui.connection_monitor import (
     follow_saving_gate,
     refused_while_paused,

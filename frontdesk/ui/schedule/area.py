@@ -30,11 +30,18 @@ from PySide6.QtWidgets import (
 )
 
 from frontdesk.domain.permissions import Permission
-from frontdesk.services import practice, practice_clock, scheduling, scheduling_setup
-from frontdesk.services.changes import touches
-from frontdesk.services.practice import ProviderData
-from frontdesk.services.scheduling import AppointmentData, CalendarData, OutsideAvailabilityError
-from frontdesk.services.scheduling_setup import AvailabilityData
+from frontdesk.services.kernel import clock as practice_clock
+from frontdesk.services.kernel.changes import touches
+from frontdesk.services.practice import profile as practice
+from frontdesk.services.practice.profile import ProviderData
+from frontdesk.services.scheduling import appointments as scheduling
+from frontdesk.services.scheduling import setup as scheduling_setup
+from frontdesk.services.scheduling.appointments import (
+    AppointmentData,
+    CalendarData,
+    OutsideAvailabilityError,
+)
+from frontdesk.services.scheduling.setup import AvailabilityData
 from frontdesk.ui.connection_monitor import refused_while_paused
 from frontdesk.ui.runner import LatestOnly
 from frontdesk.ui.schedule.calendar_geometry import ProviderDay

@@ -20,10 +20,16 @@ from PySide6.QtWidgets import (
 
 from frontdesk.domain.errors import SlotTakenError
 from frontdesk.domain.scheduling import format_clock
-from frontdesk.services import patients, requests, scheduling
-from frontdesk.services.context import ServiceContext
-from frontdesk.services.patients import PatientSummary
-from frontdesk.services.scheduling import AppointmentData, BookingForm, OutsideAvailabilityError
+from frontdesk.services.kernel.context import ServiceContext
+from frontdesk.services.patients import charts as patients
+from frontdesk.services.patients.charts import PatientSummary
+from frontdesk.services.requests import consultations as requests
+from frontdesk.services.scheduling import appointments as scheduling
+from frontdesk.services.scheduling.appointments import (
+    AppointmentData,
+    BookingForm,
+    OutsideAvailabilityError,
+)
 from frontdesk.ui.connection_monitor import (
     follow_saving_gate,
     saving_allowed,

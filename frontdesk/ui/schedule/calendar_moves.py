@@ -9,9 +9,9 @@ from datetime import datetime, tzinfo
 from functools import partial
 
 from frontdesk.domain.errors import ValidationError
-from frontdesk.services import scheduling
-from frontdesk.services.context import ServiceContext
-from frontdesk.services.scheduling import AppointmentData
+from frontdesk.services.kernel.context import ServiceContext
+from frontdesk.services.scheduling import appointments as scheduling
+from frontdesk.services.scheduling.appointments import AppointmentData
 from frontdesk.ui.runner import user_message
 
 

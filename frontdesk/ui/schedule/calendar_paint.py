@@ -13,7 +13,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPen
 
 from frontdesk.domain.scheduling import AppointmentStatus, format_clock
-from frontdesk.services.scheduling import AppointmentData, AwayTime, OpenTime
+from frontdesk.services.scheduling.appointments import AppointmentData, AwayTime, OpenTime
 from frontdesk.ui.schedule.calendar_geometry import (
     AXIS_WIDTH,
     AppointmentBox,

@@ -23,9 +23,10 @@ from PySide6.QtWidgets import (
 )
 
 from frontdesk.domain.scheduling import AppointmentStatus, CallOutcome
-from frontdesk.services import practice_clock, scheduling
-from frontdesk.services.changes import touches
-from frontdesk.services.scheduling import AppointmentData
+from frontdesk.services.kernel import clock as practice_clock
+from frontdesk.services.kernel.changes import touches
+from frontdesk.services.scheduling import appointments as scheduling
+from frontdesk.services.scheduling.appointments import AppointmentData
 from frontdesk.ui.connection_monitor import refused_while_paused, saving_allowed, watch_saving_gate
 from frontdesk.ui.handouts.preview import still_there
 from frontdesk.ui.schedule.day_sheet import day_edit, day_of

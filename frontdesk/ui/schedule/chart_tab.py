@@ -20,10 +20,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from frontdesk.services import practice_clock, scheduling
-from frontdesk.services.changes import touches
-from frontdesk.services.context import ServiceContext
-from frontdesk.services.scheduling import AppointmentData
+from frontdesk.services.kernel import clock as practice_clock
+from frontdesk.services.kernel.changes import touches
+from frontdesk.services.kernel.context import ServiceContext
+from frontdesk.services.scheduling import appointments as scheduling
+from frontdesk.services.scheduling.appointments import AppointmentData
 from frontdesk.ui.schedule.dialog_fields import when_text
 from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.widgets.empty_state import EmptyState

@@ -22,10 +22,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from frontdesk.services import day_sheet, practice
-from frontdesk.services.changes import touches
-from frontdesk.services.day_sheet import DaySheetPdf
-from frontdesk.services.practice import ProviderData
+from frontdesk.services.kernel.changes import touches
+from frontdesk.services.practice import profile as practice
+from frontdesk.services.practice.profile import ProviderData
+from frontdesk.services.scheduling import day_sheet
+from frontdesk.services.scheduling.day_sheet import DaySheetPdf
 from frontdesk.ui.connection_monitor import (
     follow_saving_gate,
     refused_while_paused,

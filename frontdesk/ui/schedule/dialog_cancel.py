@@ -16,8 +16,8 @@ from PySide6.QtWidgets import (
 
 from frontdesk.domain.errors import ValidationError
 from frontdesk.domain.scheduling import CancelledBy
-from frontdesk.services import scheduling
-from frontdesk.services.scheduling import AppointmentData
+from frontdesk.services.scheduling import appointments as scheduling
+from frontdesk.services.scheduling.appointments import AppointmentData
 from frontdesk.ui.runner import user_message
 from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.widgets.form import (

@@ -18,10 +18,12 @@ from frontdesk.domain.scheduling import (
     parse_clock,
     time_to_minutes,
 )
-from frontdesk.services import practice, practice_clock, scheduling_setup
-from frontdesk.services.context import ServiceContext
-from frontdesk.services.practice import LocationData, ProviderData
-from frontdesk.services.scheduling_setup import AppointmentTypeData, AvailabilityData
+from frontdesk.services.kernel import clock as practice_clock
+from frontdesk.services.kernel.context import ServiceContext
+from frontdesk.services.practice import profile as practice
+from frontdesk.services.practice.profile import LocationData, ProviderData
+from frontdesk.services.scheduling import setup as scheduling_setup
+from frontdesk.services.scheduling.setup import AppointmentTypeData, AvailabilityData
 from frontdesk.ui.widgets.form import line_edit
 
 

@@ -16,8 +16,8 @@ from PySide6.QtWidgets import (
 
 from frontdesk.domain.errors import SlotTakenError, ValidationError
 from frontdesk.domain.scheduling import format_clock
-from frontdesk.services import scheduling
-from frontdesk.services.scheduling import AppointmentData, OutsideAvailabilityError
+from frontdesk.services.scheduling import appointments as scheduling
+from frontdesk.services.scheduling.appointments import AppointmentData, OutsideAvailabilityError
 from frontdesk.ui.connection_monitor import (
     follow_saving_gate,
     saving_allowed,

@@ -24,10 +24,12 @@ from PySide6.QtWidgets import (
 
 from frontdesk.domain.errors import ConflictError, SlotTakenError, ValidationError
 from frontdesk.domain.scheduling import TimePreference, Weekday, format_clock, parse_weekdays
-from frontdesk.services import patients, scheduling, scheduling_setup
-from frontdesk.services.context import ServiceContext
-from frontdesk.services.practice_clock import today_in
-from frontdesk.services.scheduling import (
+from frontdesk.services.kernel.clock import today_in
+from frontdesk.services.kernel.context import ServiceContext
+from frontdesk.services.patients import charts as patients
+from frontdesk.services.scheduling import appointments as scheduling
+from frontdesk.services.scheduling import setup as scheduling_setup
+from frontdesk.services.scheduling.appointments import (
     DEFAULT_HORIZON_DAYS,
     AppointmentData,
     BookingForm,

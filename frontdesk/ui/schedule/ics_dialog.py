@@ -18,9 +18,11 @@ from PySide6.QtWidgets import (
 )
 
 from frontdesk.domain.errors import ConflictError, ValidationError
-from frontdesk.services import practice, schedule_export, settings
-from frontdesk.services.practice import ProviderData
-from frontdesk.services.schedule_export import IcsExportResult
+from frontdesk.services.practice import profile as practice
+from frontdesk.services.practice import settings
+from frontdesk.services.practice.profile import ProviderData
+from frontdesk.services.scheduling import schedule_export
+from frontdesk.services.scheduling.schedule_export import IcsExportResult
 from frontdesk.ui.connection_monitor import follow_saving_gate, refused_while_paused
 from frontdesk.ui.handouts.preview import still_there
 from frontdesk.ui.runner import user_message

@@ -37,19 +37,17 @@ from frontdesk.domain.scheduling import (
     Weekday,
     format_clock,
 )
-from frontdesk.services import (
-    patients,
-    practice,
-    practice_clock,
-    scheduling,
-    scheduling_setup,
-    waitlist,
-)
-from frontdesk.services.patients import PatientSummary
-from frontdesk.services.practice import LocationData, ProviderData
-from frontdesk.services.scheduling import AppointmentData, OutsideAvailabilityError
-from frontdesk.services.scheduling_setup import AppointmentTypeData
-from frontdesk.services.waitlist import WaitlistEntryData, WaitlistForm, WaitlistMatch
+from frontdesk.services.kernel import clock as practice_clock
+from frontdesk.services.patients import charts as patients
+from frontdesk.services.patients.charts import PatientSummary
+from frontdesk.services.practice import profile as practice
+from frontdesk.services.practice.profile import LocationData, ProviderData
+from frontdesk.services.scheduling import appointments as scheduling
+from frontdesk.services.scheduling import setup as scheduling_setup
+from frontdesk.services.scheduling import waitlist
+from frontdesk.services.scheduling.appointments import AppointmentData, OutsideAvailabilityError
+from frontdesk.services.scheduling.setup import AppointmentTypeData
+from frontdesk.services.scheduling.waitlist import WaitlistEntryData, WaitlistForm, WaitlistMatch
 from frontdesk.ui.connection_monitor import (
     follow_saving_gate,
     refused_while_paused,

@@ -27,9 +27,12 @@ from PySide6.QtWidgets import (
 
 from frontdesk.domain.errors import ValidationError
 from frontdesk.domain.scheduling import WaitlistUrgency
-from frontdesk.services import practice, practice_clock, scheduling_setup, waitlist
-from frontdesk.services.changes import touches
-from frontdesk.services.waitlist import WaitlistEntryData
+from frontdesk.services.kernel import clock as practice_clock
+from frontdesk.services.kernel.changes import touches
+from frontdesk.services.practice import profile as practice
+from frontdesk.services.scheduling import setup as scheduling_setup
+from frontdesk.services.scheduling import waitlist
+from frontdesk.services.scheduling.waitlist import WaitlistEntryData
 from frontdesk.ui.connection_monitor import (
     follow_saving_gate,
     refused_while_paused,

@@ -26,8 +26,13 @@ from PySide6.QtWidgets import (
 )
 
 from frontdesk.domain.errors import ConflictError, FrontDeskError, ValidationError
-from frontdesk.services import backup
-from frontdesk.services.backup import BackupFile, BackupResult, RestoreResult, VerifiedBackup
+from frontdesk.services.platform import backup
+from frontdesk.services.platform.backup import (
+    BackupFile,
+    BackupResult,
+    RestoreResult,
+    VerifiedBackup,
+)
 from frontdesk.ui.connection_monitor import (
     follow_saving_gate,
     refused_while_paused,

@@ -27,9 +27,9 @@ from PySide6.QtWidgets import (
 )
 
 from frontdesk.domain.actor import Actor
-from frontdesk.services import settings
-from frontdesk.services.changes import touches
-from frontdesk.services.settings import AUTO_LOCK_MINUTES
+from frontdesk.services.kernel.changes import touches
+from frontdesk.services.practice import settings
+from frontdesk.services.practice.settings import AUTO_LOCK_MINUTES
 from frontdesk.ui import APP_TITLE
 from frontdesk.ui.main_window import MainWindow
 from frontdesk.ui.screen_context import ScreenContext

@@ -15,8 +15,8 @@ from PySide6.QtWidgets import (
 )
 
 from frontdesk.domain.errors import ConflictError, ValidationError
-from frontdesk.services import users
-from frontdesk.services.users import UserData
+from frontdesk.services.practice import users
+from frontdesk.services.practice.users import UserData
 from frontdesk.ui.runner import user_message
 from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.security.account_fields import PasswordPair, password_edit

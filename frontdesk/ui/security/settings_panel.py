@@ -16,9 +16,9 @@ from PySide6.QtWidgets import (
 
 from frontdesk.domain.errors import ConflictError, ValidationError
 from frontdesk.domain.permissions import Permission
-from frontdesk.services import settings
-from frontdesk.services.changes import touches
-from frontdesk.services.settings import (
+from frontdesk.services.kernel.changes import touches
+from frontdesk.services.practice import settings
+from frontdesk.services.practice.settings import (
     AUTO_LOCK_MINUTES,
     BACKUPS_TO_KEEP,
     LOCKOUT_ATTEMPTS,

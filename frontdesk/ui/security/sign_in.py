@@ -17,9 +17,9 @@ from PySide6.QtWidgets import (
 
 from frontdesk.domain.actor import Actor
 from frontdesk.domain.errors import ConflictError, ValidationError
-from frontdesk.services import users
-from frontdesk.services.context import ServiceContext
-from frontdesk.services.users import NewUserForm
+from frontdesk.services.kernel.context import ServiceContext
+from frontdesk.services.practice import users
+from frontdesk.services.practice.users import NewUserForm
 from frontdesk.ui import APP_TITLE
 from frontdesk.ui.runner import user_message
 from frontdesk.ui.screen_context import ScreenContext

@@ -21,9 +21,9 @@ from PySide6.QtWidgets import (
 )
 
 from frontdesk.domain.permissions import Role
-from frontdesk.services import users
-from frontdesk.services.changes import touches
-from frontdesk.services.users import UserData
+from frontdesk.services.kernel.changes import touches
+from frontdesk.services.practice import users
+from frontdesk.services.practice.users import UserData
 from frontdesk.ui.admin.records import RecordDialog
 from frontdesk.ui.connection_monitor import (
     PAUSED_REASON,

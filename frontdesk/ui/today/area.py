@@ -20,10 +20,14 @@ from PySide6.QtWidgets import (
 )
 
 from frontdesk.domain.scheduling import AppointmentStatus
-from frontdesk.services import scheduling
-from frontdesk.services.changes import touches
-from frontdesk.services.scheduling import AppointmentData
-from frontdesk.services.waitlist import FreedTimeMatches, WaitlistEntryData, WaitlistMatch
+from frontdesk.services.kernel.changes import touches
+from frontdesk.services.scheduling import appointments as scheduling
+from frontdesk.services.scheduling.appointments import AppointmentData
+from frontdesk.services.scheduling.waitlist import (
+    FreedTimeMatches,
+    WaitlistEntryData,
+    WaitlistMatch,
+)
 from frontdesk.ui.connection_monitor import refused_while_paused
 from frontdesk.ui.runner import LatestOnly
 from frontdesk.ui.schedule.waitlist_dialogs import AddToWaitlistDialog, book_match, booked_text

@@ -7,10 +7,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 
 from frontdesk.domain.scheduling import AppointmentStatus
-from frontdesk.services import practice_clock, scheduling, waitlist
-from frontdesk.services.context import ServiceContext
-from frontdesk.services.scheduling import AppointmentData
-from frontdesk.services.waitlist import FreedTimeMatches
+from frontdesk.services.kernel import clock as practice_clock
+from frontdesk.services.kernel.context import ServiceContext
+from frontdesk.services.scheduling import appointments as scheduling
+from frontdesk.services.scheduling import waitlist
+from frontdesk.services.scheduling.appointments import AppointmentData
+from frontdesk.services.scheduling.waitlist import FreedTimeMatches
 
 # The counts over the day, in this order. "Booked" is everyone still expected (booked or
 # confirmed): the number the desk watches go down as people arrive.

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from frontdesk.services.settings import SettingSpec
+from frontdesk.services.practice.settings import SettingSpec
 from frontdesk.ui.widgets.form import multiline_edit, plain_label
 
 SettingValue = int | bool | str

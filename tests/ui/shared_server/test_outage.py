@@ -17,8 +17,8 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 
-from frontdesk.services import patients
-from frontdesk.services.bootstrap import make_context, open_for_use
+from frontdesk.services.patients import charts as patients
+from frontdesk.services.platform.bootstrap import make_context, open_for_use
 from frontdesk.ui.connection_monitor import PAUSED_REASON, saving_allowed
 from frontdesk.ui.main_window import MainWindow
 from frontdesk.ui.patients.editor import PatientEditor

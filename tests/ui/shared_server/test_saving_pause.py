@@ -17,11 +17,15 @@ from sqlalchemy import func, select
 
 from frontdesk.db.models_requests import ConsultationRequest
 from frontdesk.domain.permissions import Role
-from frontdesk.services import history, patients, practice, requests, settings, users
-from frontdesk.services.context import ServiceContext
-from frontdesk.services.patients import PatientForm
-from frontdesk.services.practice import PracticeProfileForm
-from frontdesk.services.users import NewUserForm
+from frontdesk.services.history import chart_history as history
+from frontdesk.services.kernel.context import ServiceContext
+from frontdesk.services.patients import charts as patients
+from frontdesk.services.patients.charts import PatientForm
+from frontdesk.services.practice import profile as practice
+from frontdesk.services.practice import settings, users
+from frontdesk.services.practice.profile import PracticeProfileForm
+from frontdesk.services.practice.users import NewUserForm
+from frontdesk.services.requests import consultations as requests
 from frontdesk.ui.admin.locations import LocationDialog
 from frontdesk.ui.admin.profile_editor import ProfileEditor
 from frontdesk.ui.connection_monitor import PAUSED_REASON, saving_gate

@@ -23,11 +23,12 @@ from sqlalchemy.engine import make_url
 
 from frontdesk.db.engine import open_database
 from frontdesk.domain.permissions import Role
-from frontdesk.services import connection, patients
-from frontdesk.services.bootstrap import make_context
-from frontdesk.services.connection import PasswordSource, SslMode
-from frontdesk.services.context import ServiceContext
-from frontdesk.services.patients import PatientForm
+from frontdesk.services.kernel.context import ServiceContext
+from frontdesk.services.patients import charts as patients
+from frontdesk.services.patients.charts import PatientForm
+from frontdesk.services.platform import connection
+from frontdesk.services.platform.bootstrap import make_context
+from frontdesk.services.platform.connection import PasswordSource, SslMode
 from frontdesk.ui.admin.area import AdminArea
 from frontdesk.ui.admin.shared_server import SharedServerPanel
 from frontdesk.ui.admin.shared_server_move import MoveToServerDialog

@@ -10,7 +10,7 @@ from pytestqt.qtbot import QtBot
 
 from frontdesk.domain.errors import DatabaseUnavailableError
 from frontdesk.paths import default_database_url
-from frontdesk.services import connection
+from frontdesk.services.platform import connection
 from frontdesk.ui.app import run_app, startup_error_dialog
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")

@@ -1,0 +1,575 @@
+"""Pre-visit packets for a day's appointments: build them, then save or print and log them.
+
+``build_packets`` reads each appointment's chart, request and history and renders the PDFs in
+memory (nothing is written or logged: a cancelled run leaves no trace). ``save_packets``
+writes the files next to their targets, logs every handout in the print log and the letter
+and summary in the audit trail in one transaction, and only then gives the files their
+names, so there is never a packet on disk that the charts do not list, nor a half-written
+file. ``record_printed`` logs a batch that went to a printer instead.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from frontdesk.domain.errors import RefusedError, ValidationError
+from frontdesk.domain.handout_format import MAX_NOTE_LENGTH, Handout, language_code
+from frontdesk.domain.permissions import Permission
+from frontdesk.domain.progress import ProgressCallback, no_progress, report_or_cancel
+from frontdesk.domain.request_categories import RequestCategory
+from frontdesk.domain.what_to_bring import (
+    ChecklistEntry,
+    StudyOnRecord,
+    WhatToBring,
+    what_to_bring,
+)
+from frontdesk.services.handouts import handout_prints
+from frontdesk.services.handouts import library as handouts
+from frontdesk.services.handouts.handout_prints import RenderedHandout
+from frontdesk.services.handouts.library import HandoutLibrary
+from frontdesk.services.history import chart_history as history
+from frontdesk.services.kernel import clock as practice_clock
+from frontdesk.services.kernel.context import ServiceContext, UnitOfWork
+from frontdesk.services.patients import charts as patients
+from frontdesk.services.patients.charts import PatientData
+from frontdesk.services.practice import profile as practice
+from frontdesk.services.requests import consultations as requests
+from frontdesk.services.scheduling import appointments as scheduling
+from frontdesk.services.scheduling import setup as scheduling_setup
+from frontdesk.services.scheduling.appointments import AppointmentData
+
+if TYPE_CHECKING:  # ReportLab loads only when packets are rendered
+    from frontdesk.documents.handout_pdf import AppointmentDetails
+
+PREPARING_ID = "preparing-for-consultation"
+PACKET_LANGUAGES = ("en", "es")
+TEMPORARY_PREFIX = ".packet-"
+
+
+@dataclass(frozen=True)
+class PacketOptions:
+    combined: bool = False  # one PDF for the printer instead of one per patient
+    large_print: bool = False
+    note: str = ""  # printed in every letter of the batch
+    page_size: str | None = None  # None: the practice's paper (Admin)
+    include_summary: bool = True  # the surgeon's history summary for new consultations
+
+
+@dataclass(frozen=True)
+class Packet:
+    """One patient's packet, rendered."""
+
+    appointment_id: int
+    patient_id: int
+    patient_name: str
+    starts_at: dt.datetime  # local time
+    language: str
+    # True when the chart prefers a language no packet comes in (English is printed).
+    language_fallback: bool
+    file_name: str
+    handouts: tuple[RenderedHandout, ...]
+    summary_included: bool
+    what_to_bring: WhatToBring
+    pdf: bytes = field(repr=False, default=b"")  # empty in a combined batch
+
+
+@dataclass(frozen=True)
+class PacketBatch:
+    day: dt.date
+    provider_ids: tuple[int, ...] | None
+    packets: tuple[Packet, ...]
+    page_size: str
+    large_print: bool
+    combined_pdf: bytes | None = field(repr=False, default=None)
+    combined_name: str = ""
+
+    @property
+    def empty(self) -> bool:
+        return not self.packets
+
+    @property
+    def handout_count(self) -> int:
+        return sum(len(packet.handouts) for packet in self.packets)
+
+    def files(self) -> list[tuple[str, bytes]]:
+        """(file name, PDF) of every file this batch saves."""
+        if self.combined_pdf is not None:
+            return [(self.combined_name, self.combined_pdf)]
+        return [(packet.file_name, packet.pdf) for packet in self.packets]
+
+
+@dataclass(frozen=True)
+class SavedPackets:
+    batch: PacketBatch
+    files: tuple[Path, ...]
+    logged: int  # handouts recorded in the print log
+
+    def summary(self) -> str:
+        count = len(self.batch.packets)
+        what = "packet" if count == 1 else "packets"
+        where = str(self.files[0]) if len(self.files) == 1 else str(self.files[0].parent)
+        return f"Saved {count} {what} ({self.logged} handouts recorded in the charts) to {where}"
+
+
+# --- choosing and gathering ----------------------------------------------------------------
+
+
+def packet_appointments(
+    context: ServiceContext, day: dt.date, provider_ids: Sequence[int] | None = None
+) -> list[AppointmentData]:
+    """The day's appointments that still hold their time (not cancelled, not a no-show)."""
+    return [
+        row
+        for row in scheduling.day_appointments(
+            context, day, list(provider_ids) if provider_ids else None, include_inactive=False
+        )
+        if row.holds_time
+    ]
+
+
+def _covers_every_category(handout: Handout) -> bool:
+    return set(handout.categories) >= set(RequestCategory)
+
+
+def handouts_for_category(
+    library: HandoutLibrary, category: RequestCategory | None, language: str
+) -> list[Handout]:
+    """The handouts written for this category, in ``language`` where they exist, by title.
+
+    Handouts for every category (the general ones) are left out: every packet would carry
+    them, and "Preparing for your consultation" is in each packet anyway.
+    """
+    if category is None:
+        return []
+    ids = sorted(
+        {
+            entry.handout.id
+            for entry in library.entries
+            if category in entry.handout.categories
+            and not _covers_every_category(entry.handout)
+            and entry.handout.id != PREPARING_ID
+        }
+    )
+    chosen = [library.pick(handout_id, language).handout for handout_id in ids]
+    return sorted(chosen, key=lambda handout: handout.title.casefold())
+
+
+def patient_address(patient: PatientData) -> str:
+    """The mailing address as lines ("12 Oak St\\nSpringfield, IL 62701")."""
+    city = " ".join(
+        part
+        for part in (
+            f"{patient.city}," if patient.city and patient.state else patient.city,
+            patient.state,
+            patient.postal_code,
+        )
+        if part
+    )
+    lines = [patient.address_line1, patient.address_line2, city]
+    return "\n".join(line.strip() for line in lines if line.strip())
+
+
+def _details(
+    appointment: AppointmentData, zone: dt.tzinfo, addresses: dict[int, str]
+) -> AppointmentDetails:
+    from frontdesk.documents.handout_pdf import AppointmentDetails
+
+    return AppointmentDetails(
+        starts_at=appointment.start.astimezone(zone).replace(tzinfo=None),
+        provider=appointment.provider_name,
+        location=appointment.location_name,
+        address=addresses.get(appointment.location_id, ""),
+    )
+
+
+def appointment_for_handout(
+    context: ServiceContext, appointment_id: int, patient_id: int | None = None
+) -> AppointmentDetails:
+    """The appointment block printed on a handout (date, time, provider, location), on the
+    practice's wall clock. With ``patient_id``, an appointment of someone else is refused."""
+    appointment = scheduling.get_appointment(context, appointment_id).appointment
+    if patient_id is not None and appointment.patient_id != patient_id:
+        raise RefusedError(f"Appointment {appointment_id} belongs to another patient")
+    if not appointment.holds_time:
+        raise RefusedError(
+            f"Appointment {appointment_id} is {appointment.status.label.lower()}: "
+            "it cannot be printed on a handout"
+        )
+    addresses = {
+        row.id: row.address for row in practice.list_locations(context, include_inactive=True)
+    }
+    return _details(appointment, practice_clock.practice_zone(context), addresses)
+
+
+def _packet_language(preferred: str) -> tuple[str, bool]:
+    code = language_code(preferred)
+    if code in PACKET_LANGUAGES:
+        return code, False
+    return "en", bool(preferred.strip()) and code != "en"
+
+
+def _what_to_bring(
+    context: ServiceContext, patient_id: int, request_id: int | None, language: str, today: dt.date
+) -> tuple[WhatToBring, history.PatientHistory, RequestCategory | None]:
+    chart = history.get_history(context, patient_id, today=today)
+    checklist: list[ChecklistEntry] = []
+    category: RequestCategory | None = None
+    if request_id is not None:
+        detail = requests.get_request(context, request_id)
+        category = detail.request.category
+        checklist = [
+            ChecklistEntry(item.kind, item.description, item.received) for item in detail.checklist
+        ]
+    listing = what_to_bring(
+        surgeries=[surgery.facts for surgery in chart.surgeries],
+        imaging=[StudyOnRecord(study.facts, study.flags.too_old) for study in chart.imaging],
+        checklist=checklist,
+        language=language,
+    )
+    return listing, chart, category
+
+
+def _file_name(appointment: AppointmentData, local: dt.datetime, taken: set[str]) -> str:
+    base = f"{local:%Y-%m-%d %H%M} {appointment.patient_name} - packet"
+    name = handout_prints.sanitize_pdf_file_name(base)
+    number = 2
+    while name.casefold() in taken:
+        name = handout_prints.sanitize_pdf_file_name(f"{base} ({number})")
+        number += 1
+    taken.add(name.casefold())
+    return name
+
+
+def check_options(options: PacketOptions, page_size: str) -> None:
+    """Refuse a note too long or an unknown paper (ValidationError keyed by the field)."""
+    problems = {}
+    if len(options.note) > MAX_NOTE_LENGTH:
+        problems["note"] = f"at most {MAX_NOTE_LENGTH} characters"
+    if page_size not in handout_prints.PAGE_SIZES:
+        problems["page_size"] = "use letter or a4"
+    if problems:
+        raise ValidationError(problems)
+
+
+# --- building ------------------------------------------------------------------------------
+
+
+def build_packets(
+    context: ServiceContext,
+    day: dt.date,
+    provider_ids: Sequence[int] | None = None,
+    options: PacketOptions | None = None,
+    *,
+    progress: ProgressCallback = no_progress,
+    library: HandoutLibrary | None = None,
+    today: dt.date | None = None,
+) -> PacketBatch:
+    """Render the packets of ``day`` (optionally only these providers) in memory.
+
+    ``progress(done, total)`` is called after each packet; it returning False cancels
+    (``Cancelled`` is raised and nothing was written or logged).
+    """
+    # ReportLab loads only when packets are printed: the CLI and the app start quicker.
+    from frontdesk.documents import packet_pdf
+    from frontdesk.documents.letterhead import PracticeDetails
+
+    options = options or PacketOptions()
+    context.require(Permission.PRINT_HANDOUTS)
+    page_size = options.page_size or handout_prints.practice_page_size(context)
+    check_options(options, page_size)
+    profile = practice.get_profile(context)
+    if profile is None:
+        raise RefusedError(
+            "The practice profile is not set up yet: add the practice's name and phone "
+            "in Admin first (packets print them)"
+        )
+    details = PracticeDetails.from_profile(profile)
+    library = library or handouts.load_library()
+    zone = practice_clock.practice_zone(context)
+    appointments = packet_appointments(context, day, provider_ids)
+    types = {
+        row.id: row
+        for row in scheduling_setup.list_appointment_types(context, include_inactive=True)
+    }
+    addresses = {
+        row.id: row.address for row in practice.list_locations(context, include_inactive=True)
+    }
+    with context.reading(Permission.VIEW_PATIENTS) as session:
+        printed_on = today or practice_clock.practice_today(session)
+    note = options.note.strip()
+    total = len(appointments)
+    report_or_cancel(progress, 0, total)
+    contents: list[packet_pdf.PacketContent] = []
+    # One parse of each handout's text for the whole run, not one per patient.
+    paragraphs = packet_pdf.ParsedParagraphs()
+    packets: list[Packet] = []
+    taken: set[str] = set()
+    for done, appointment in enumerate(appointments, start=1):
+        patient = patients.get_patient(context, appointment.patient_id, record_view=False)
+        language, fallback = _packet_language(patient.preferred_language)
+        listing, chart, category = _what_to_bring(
+            context, patient.id, appointment.request_id, language, printed_on
+        )
+        local = appointment.start.astimezone(zone)
+        details_for_patient = _details(appointment, zone, addresses)
+        name = handout_prints.patient_name_for_print(patient.first_name, patient.last_name)
+        preparing_entry = library.find(PREPARING_ID, language) or library.find(PREPARING_ID, "en")
+        preparing = preparing_entry.handout if preparing_entry is not None else None
+        chosen = handouts_for_category(library, category, language)
+        kind = types.get(appointment.type_id)
+        summary = None
+        if options.include_summary and kind is not None and kind.is_new_consultation:
+            summary = chart  # rendered with the packet, after its pages
+        content = packet_pdf.PacketContent(
+            language=language,
+            patient_name=name,
+            patient_address=patient_address(patient),
+            appointment=details_for_patient,
+            appointment_type=appointment.type_name,
+            printed_on=printed_on,
+            what_to_bring=listing,
+            preparing=preparing,
+            handouts=tuple(chosen),
+            note=note,
+            history_summary=summary,
+        )
+        pdf = b""
+        if not options.combined:
+            pdf = packet_pdf.render_packets(
+                [content],
+                details,
+                large_print=options.large_print,
+                page_size=page_size,
+                paragraphs=paragraphs,
+            )
+        given = [h for h in (preparing, *chosen) if h is not None]
+        packets.append(
+            Packet(
+                appointment_id=appointment.id,
+                patient_id=patient.id,
+                patient_name=name,
+                starts_at=local,
+                language=language,
+                language_fallback=fallback,
+                file_name=_file_name(appointment, local, taken),
+                handouts=tuple(
+                    _rendered(
+                        h,
+                        patient.id,
+                        name,
+                        printed_on,
+                        options,
+                        page_size,
+                        pdf,
+                        details_for_patient,
+                        language,
+                    )
+                    for h in given
+                ),
+                summary_included=summary is not None,
+                what_to_bring=listing,
+                pdf=pdf,
+            )
+        )
+        contents.append(content)
+        report_or_cancel(progress, done, total)
+    combined = None
+    combined_name = ""
+    if options.combined and contents:
+        combined = packet_pdf.render_packets(
+            contents,
+            details,
+            large_print=options.large_print,
+            page_size=page_size,
+            paragraphs=paragraphs,
+        )
+        combined_name = combined_file_name(day, provider_ids, appointments)
+        packets = [_with_pdf(packet, combined) for packet in packets]
+    return PacketBatch(
+        day=day,
+        provider_ids=tuple(provider_ids) if provider_ids else None,
+        packets=tuple(packets),
+        page_size=page_size,
+        large_print=options.large_print,
+        combined_pdf=combined,
+        combined_name=combined_name,
+    )
+
+
+def _rendered(
+    handout: Handout,
+    patient_id: int,
+    name: str,
+    printed_on: dt.date,
+    options: PacketOptions,
+    page_size: str,
+    pdf: bytes,
+    appointment: AppointmentDetails,
+    asked_language: str,
+) -> RenderedHandout:
+    """A handout of a packet, ready for the print log (its PDF is the whole packet)."""
+    return RenderedHandout(
+        pdf=pdf,
+        handout=handout,
+        patient_id=patient_id,
+        patient_name=name,
+        printed_on=printed_on,
+        note="",
+        large_print=options.large_print,
+        page_size=page_size,
+        appointment=appointment,
+        content_sha256=handout_prints.content_hash(
+            handout.content_hash,
+            patient_name=name,
+            printed_on=printed_on,
+            note="",
+            large_print=options.large_print,
+            page_size=page_size,
+            appointment=appointment,
+        ),
+        asked_language=asked_language,
+    )
+
+
+def _with_pdf(packet: Packet, pdf: bytes) -> Packet:
+    return replace(packet, handouts=tuple(replace(h, pdf=pdf) for h in packet.handouts))
+
+
+def combined_file_name(
+    day: dt.date, provider_ids: Sequence[int] | None, appointments: Sequence[AppointmentData]
+) -> str:
+    """ "Pre-visit packets 2026-05-04 - Adaeze Okafor, MD.pdf" (or "all providers")."""
+    names = sorted({a.provider_name for a in appointments})
+    who = names[0] if provider_ids and len(names) == 1 else "all providers"
+    return handout_prints.sanitize_pdf_file_name(f"Pre-visit packets {day.isoformat()} - {who}")
+
+
+# --- saving, printing, logging -------------------------------------------------------------
+
+
+def _log_batch(uow: UnitOfWork, batch: PacketBatch, destinations: Sequence[str]) -> int:
+    """The print log and audit entries of every packet; returns the handouts logged."""
+    logged = 0
+    for packet, destination in zip(batch.packets, destinations, strict=True):
+        for rendered in packet.handouts:
+            handout_prints.record_given_in(uow, rendered, destination)
+            logged += 1
+        action = "print" if destination.startswith(handout_prints.PRINTER) else "export"
+        uow.record(
+            action,
+            "appointments",
+            packet.appointment_id,
+            patient_id=packet.patient_id,
+            details={
+                "document": "pre-visit packet",
+                "destination": destination,
+                "language": packet.language,
+                "handouts": [h.handout_id for h in packet.handouts],
+                "history_summary": packet.summary_included,
+            },
+        )
+        if packet.summary_included:
+            uow.record(
+                action,
+                "history_summary",
+                packet.patient_id,
+                patient_id=packet.patient_id,
+                details={"in": "pre-visit packet", "destination": destination},
+            )
+    return logged
+
+
+def _unique_target(folder: Path, name: str, taken: set[Path]) -> Path:
+    """``name`` in ``folder``, or "name (2).pdf" when a file is already there (never
+    overwritten without asking)."""
+    stem = name[:-4] if name.lower().endswith(".pdf") else name
+    target = folder / name
+    number = 2
+    while target.exists() or target in taken:
+        target = folder / f"{stem} ({number}).pdf"
+        number += 1
+    taken.add(target)
+    return target
+
+
+def save_packets(
+    context: ServiceContext,
+    batch: PacketBatch,
+    folder: Path,
+    *,
+    progress: ProgressCallback = no_progress,
+) -> SavedPackets:
+    """Write the batch's files into ``folder`` and log them, all or nothing."""
+    if batch.empty:
+        raise RefusedError(f"There are no appointments to prepare packets for on {batch.day}")
+    context.require(Permission.PRINT_HANDOUTS)
+    folder = folder.expanduser()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise RefusedError(f"Cannot create {folder}: {error.strerror or error}") from None
+    files = batch.files()
+    written: list[tuple[str, Path]] = []  # (temporary, target)
+    taken: set[Path] = set()
+    try:
+        for done, (name, pdf) in enumerate(files, start=1):
+            target = _unique_target(folder, name, taken)
+            handle, temporary = tempfile.mkstemp(prefix=TEMPORARY_PREFIX, suffix=".pdf", dir=folder)
+            written.append((temporary, target))
+            with os.fdopen(handle, "wb") as stream:
+                stream.write(pdf)
+                stream.flush()
+                os.fsync(stream.fileno())
+            report_or_cancel(progress, done, len(files))
+        targets = [target for _temporary, target in written]
+        if batch.combined_pdf is not None:
+            destinations = [handout_prints.saved_destination(targets[0])] * len(batch.packets)
+        else:
+            destinations = [handout_prints.saved_destination(t) for t in targets]
+        with context.writing(Permission.PRINT_HANDOUTS) as uow:
+            logged = _log_batch(uow, batch, destinations)
+            uow.commit()
+    except OSError as error:
+        _remove(written)
+        raise RefusedError(f"Cannot write in {folder}: {error.strerror or error}") from None
+    except BaseException:
+        _remove(written)
+        raise
+    for temporary, target in written:
+        os.replace(temporary, target)
+    return SavedPackets(batch, tuple(targets), logged)
+
+
+def _remove(written: Sequence[tuple[str, Path]]) -> None:
+    for temporary, _target in written:
+        Path(temporary).unlink(missing_ok=True)
+
+
+def record_printed(context: ServiceContext, batch: PacketBatch, printer_name: str) -> int:
+    """Log a batch that reached the printer; returns the handouts logged."""
+    destination = handout_prints.printer_destination(printer_name)
+    with context.writing(Permission.PRINT_HANDOUTS) as uow:
+        logged = _log_batch(uow, batch, [destination] * len(batch.packets))
+        uow.commit()
+    return logged
+
+
+def make_packets(
+    context: ServiceContext,
+    day: dt.date,
+    folder: Path,
+    provider_ids: Sequence[int] | None = None,
+    options: PacketOptions | None = None,
+    *,
+    progress: ProgressCallback = no_progress,
+    library: HandoutLibrary | None = None,
+) -> SavedPackets:
+    """Build and save in one call (the command line and the packets dialog's Save)."""
+    batch = build_packets(context, day, provider_ids, options, progress=progress, library=library)
+    return save_packets(context, batch, folder)

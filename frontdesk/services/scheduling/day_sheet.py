@@ -1,0 +1,293 @@
+"""The day sheet: a provider's (or every provider's) appointments of one day with what the
+desk needs at hand, and printing or saving it as a PDF, recorded in each chart's audit trail.
+
+Each row carries the patient's date of birth and phone, the type and reason, and whether the
+imaging and records have arrived ("MRI report ✓ images missing"), read from the history
+summary and, for an appointment booked from a consultation request, that request's checklist.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+from frontdesk.documents.day_sheet_data import DaySheetData, DaySheetRow, DaySheetSection
+from frontdesk.domain.errors import ValidationError
+from frontdesk.domain.history_summary import HistorySummary, MissingKind
+from frontdesk.domain.permissions import Permission
+from frontdesk.domain.scheduling import AppointmentStatus
+from frontdesk.services.history import chart_history as history
+from frontdesk.services.kernel.context import ServiceContext
+from frontdesk.services.practice import profile as practice
+from frontdesk.services.requests import consultations as requests
+from frontdesk.services.scheduling import appointments as scheduling
+from frontdesk.services.scheduling.appointments import AppointmentData
+
+RECEIVED = "✓"
+SEPARATOR = " · "
+# Statuses a day sheet lists: who is coming (cancelled and no-show are not).
+LISTED = (
+    AppointmentStatus.BOOKED,
+    AppointmentStatus.CONFIRMED,
+    AppointmentStatus.CHECKED_IN,
+    AppointmentStatus.COMPLETED,
+)
+
+
+@dataclass(frozen=True)
+class DaySheetPdf:
+    pdf: bytes
+    data: DaySheetData
+
+
+# --- what arrived -------------------------------------------------------------------------
+
+
+def _mark(received: bool) -> str:
+    return RECEIVED if received else "missing"
+
+
+def _count(number: int, singular: str, plural: str) -> str:
+    return f"{number} {singular if number == 1 else plural}"
+
+
+def records_text(
+    summary: HistorySummary | None, request_missing: Sequence[str] = ()
+) -> tuple[str, bool]:
+    """What the sheet says about records ("MRI report ✓ images missing · op report missing")
+    and whether everything known to be needed has arrived."""
+    parts: list[str] = []
+    complete = True
+    if summary is not None:
+        study, flags = summary.latest_study, summary.latest_study_flags
+        if study is not None and flags is not None:
+            text = (
+                f"{study.modality_text()} report {_mark(study.report_received)} "
+                f"images {_mark(study.images_received)}"
+            )
+            if flags.too_old:
+                text += f" (older than {summary.rule.max_age_months} months)"
+            elif flags.possibly_too_old:
+                text += " (may be too old)"
+            parts.append(text)
+        elif summary.surgery_count:
+            parts.append("no imaging recorded")
+        counts: dict[MissingKind, int] = {}
+        for record in summary.missing:
+            complete = False
+            if record.source is not study:
+                counts[record.kind] = counts.get(record.kind, 0) + 1
+        if counts.get(MissingKind.OPERATIVE_REPORT):
+            number = counts[MissingKind.OPERATIVE_REPORT]
+            parts.append(_count(number, "op report", "op reports") + " missing")
+        others = counts.get(MissingKind.IMAGING_REPORT, 0) + counts.get(MissingKind.IMAGES, 0)
+        if others:
+            parts.append(f"older imaging: {_count(others, 'item', 'items')} missing")
+    if request_missing:
+        complete = False
+        parts.append("missing: " + ", ".join(request_missing))
+    if not parts:
+        parts.append("no imaging or surgery recorded")
+    return SEPARATOR.join(parts), complete
+
+
+# --- reading ------------------------------------------------------------------------------
+
+
+def _row(
+    item: AppointmentData, summary: HistorySummary | None, request_missing: Sequence[str]
+) -> DaySheetRow:
+    text, complete = records_text(summary, request_missing)
+    return DaySheetRow(
+        appointment_id=item.id,
+        patient_id=item.patient_id,
+        start=item.start,
+        end=item.end,
+        patient_name=item.patient_name,
+        mrn=item.mrn,
+        date_of_birth=item.date_of_birth,
+        phone=item.phone,
+        type_name=item.type_name,
+        reason=item.reason,
+        location_name=item.location_name,
+        status=item.status,
+        overbooked=item.overbooked,
+        records=text,
+        records_complete=complete,
+    )
+
+
+def _request_missing(context: ServiceContext, request_ids: set[int]) -> dict[int, list[str]]:
+    result: dict[int, list[str]] = {}
+    for request_id in sorted(request_ids):
+        detail = requests.get_request(context, request_id)
+        # A record tied to a surgery or study is that entry's flag, which the history part
+        # of the sheet already states; naming it again would say one fact twice.
+        result[request_id] = [
+            item.label
+            for item in detail.missing
+            if item.surgery_id is None and item.imaging_id is None
+        ]
+    return result
+
+
+def day_sheet(
+    context: ServiceContext, day: date, provider_ids: Sequence[int] | None = None
+) -> DaySheetData:
+    """The sheet's content: a section per chosen provider (None: every provider with
+    appointments that day), rows in time order."""
+    context.require(Permission.VIEW_PATIENTS)
+    zone = scheduling.practice_zone(context)
+    wanted = list(provider_ids) if provider_ids is not None else None
+    if wanted is not None and not wanted:
+        raise ValidationError({"providers": "choose at least one provider"})
+    appointments = [
+        item
+        for item in scheduling.day_appointments(context, day, wanted, include_inactive=False)
+        if item.status in LISTED
+    ]
+    summaries = history.history_summaries(context, [item.patient_id for item in appointments])
+    missing = _request_missing(
+        context, {item.request_id for item in appointments if item.request_id is not None}
+    )
+    providers = {
+        row.id: row.display_name for row in practice.list_providers(context, include_inactive=True)
+    }
+    order = (
+        wanted
+        if wanted is not None
+        else [
+            provider_id
+            for provider_id in providers
+            if any(item.provider_id == provider_id for item in appointments)
+        ]
+    )
+    sections = tuple(
+        DaySheetSection(
+            provider_id=provider_id,
+            provider_name=providers.get(provider_id, ""),
+            rows=tuple(
+                _row(
+                    item,
+                    summaries.get(item.patient_id),
+                    missing.get(item.request_id, []) if item.request_id is not None else [],
+                )
+                for item in appointments
+                if item.provider_id == provider_id
+            ),
+        )
+        for provider_id in order
+    )
+    profile = practice.get_profile(context)
+    return DaySheetData(
+        day=day,
+        zone=zone,
+        practice_name=profile.name if profile else "",
+        sections=sections,
+        made_at=datetime.now(zone),
+    )
+
+
+# --- printing -----------------------------------------------------------------------------
+
+
+def _render(context: ServiceContext, data: DaySheetData) -> bytes:
+    # ReportLab loads only when a sheet is drawn: the CLI and the calendar start quicker.
+    from frontdesk.documents.day_sheet_pdf import render
+    from frontdesk.documents.letterhead import PracticeDetails
+
+    profile = practice.get_profile(context)
+    details = (
+        PracticeDetails.from_profile(profile)
+        if profile is not None
+        else PracticeDetails(name="Front Desk")
+    )
+    return render(data, details)
+
+
+def preview_day_sheet(
+    context: ServiceContext, day: date, provider_ids: Sequence[int] | None = None
+) -> DaySheetPdf:
+    """The sheet for the screen only: what the calendar shows anyway, so not recorded."""
+    data = day_sheet(context, day, provider_ids)
+    return DaySheetPdf(_render(context, data), data)
+
+
+def _record(context: ServiceContext, data: DaySheetData, to: str) -> None:
+    """One entry per chart on the sheet, so each patient's trail shows who printed it."""
+    with context.writing(Permission.VIEW_PATIENTS) as uow:
+        for patient_id in data.patient_ids:
+            uow.record(
+                "print",
+                "day_sheet",
+                data.day.isoformat(),
+                patient_id=patient_id,
+                details={
+                    "day": data.day.isoformat(),
+                    "providers": [section.provider_id for section in data.sections],
+                    "appointments": data.appointment_count,
+                    "to": to,
+                },
+            )
+        uow.commit()
+
+
+def print_day_sheet(
+    context: ServiceContext,
+    day: date,
+    provider_ids: Sequence[int] | None = None,
+    *,
+    printer: str = "printer",
+) -> DaySheetPdf:
+    """The sheet to send to ``printer``; recorded before it goes (a print never goes
+    unrecorded)."""
+    data = day_sheet(context, day, provider_ids)
+    pdf = _render(context, data)
+    _record(context, data, printer)
+    return DaySheetPdf(pdf, data)
+
+
+def save_day_sheet(
+    context: ServiceContext,
+    day: date,
+    provider_ids: Sequence[int] | None,
+    path: Path | str,
+) -> DaySheetPdf:
+    """Save the sheet as a PDF file: written aside, recorded, then moved into place, so a
+    failed save leaves no file and no file exists unrecorded."""
+    destination = Path(path)
+    folder = destination.parent if str(destination.parent) else Path(".")
+    if not folder.is_dir():
+        raise ValidationError({"path": f"there is no folder {folder}"})
+    data = day_sheet(context, day, provider_ids)
+    pdf = _render(context, data)
+    try:
+        descriptor, temporary_name = tempfile.mkstemp(
+            prefix=".day-sheet-", suffix=".partial", dir=folder
+        )
+    except OSError as error:
+        raise ValidationError(
+            {"path": f"cannot write in {folder} ({error.strerror or error})"}
+        ) from None
+    temporary = Path(temporary_name)
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(pdf)
+            handle.flush()
+            os.fsync(handle.fileno())
+        _record(context, data, f"file {destination.name}")
+        os.replace(temporary, destination)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            temporary.unlink()
+        raise
+    return DaySheetPdf(pdf, data)
+
+
+def default_file_name(day: date) -> str:
+    return f"day-sheet-{day.isoformat()}.pdf"

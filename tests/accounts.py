@@ -1,0 +1,58 @@
+"""Helpers for tests that need Front Desk accounts or a tamperable audit trail."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import text
+
+from frontdesk.db.engine import Database
+from frontdesk.domain.actor import Actor
+from frontdesk.domain.permissions import Role
+from frontdesk.services.kernel.context import ServiceContext
+from frontdesk.services.practice import users
+from frontdesk.services.practice.users import NewUserForm
+
+PASSWORDS = {
+    Role.ADMIN: "admin lake side morning",
+    Role.FRONT_DESK: "front desk violet canoe",
+    Role.CLINICAL: "clinical staple orchard",
+}
+
+
+def add_user(context: ServiceContext, username: str, role: Role) -> users.UserData:
+    """An account with the role's test password, created by ``context``'s admin actor."""
+    return users.create_user(context, NewUserForm(username, PASSWORDS[role], role, username))
+
+
+def signed_in(context: ServiceContext, username: str, role: Role) -> ServiceContext:
+    """``context`` acting as a freshly signed-in user of ``role``."""
+    add_user(context, username, role)
+    actor: Actor = users.sign_in(context, username, PASSWORDS[role])
+    return context.as_actor(actor)
+
+
+@contextmanager
+def tamperable_audit_trail(database: Database) -> Iterator[None]:
+    """Lift the append-only trigger, as someone with direct database access could.
+
+    SQLite drops it (the test's file is thrown away); PostgreSQL disables it as superuser and
+    enables it again afterwards, since the test database is shared by the whole run.
+    """
+    with database.engine.begin() as connection:
+        if database.is_sqlite:
+            connection.execute(text("DROP TRIGGER audit_entries_no_update"))
+            connection.execute(text("DROP TRIGGER audit_entries_no_delete"))
+        else:
+            connection.execute(
+                text("ALTER TABLE audit_entries DISABLE TRIGGER audit_entries_append_only")
+            )
+    try:
+        yield
+    finally:
+        if not database.is_sqlite:
+            with database.engine.begin() as connection:
+                connection.execute(
+                    text("ALTER TABLE audit_entries ENABLE TRIGGER audit_entries_append_only")
+                )
