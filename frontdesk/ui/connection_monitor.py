@@ -146,8 +146,10 @@ class ConnectionMonitor(QObject):
         RUNNER_EVENTS.database_unavailable.connect(self.lost)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Close:  # a closed window neither watches nor pings
-            self.stop()
+        if event.type() == QEvent.Type.Close and isinstance(watched, QWidget):
+            # A closed window neither watches nor pings; but the window may still refuse to
+            # close (a form asks first), so look once the close has been decided.
+            QTimer.singleShot(0, lambda: None if watched.isVisible() else self.stop())
         return False
 
     def lost(self, message: str) -> None:
@@ -216,6 +218,8 @@ class ConnectionMonitor(QObject):
         self.outage_changed.emit(False)
 
     def stop(self) -> None:
+        if not self.active:
+            return
         self.active = False
         self.timer.stop()
         _disconnect_runner(self.lost)

@@ -262,9 +262,9 @@ def test_deleting_a_revised_surgery_unlinks_its_revision_and_is_audited(
     assert remaining[0].revises_id is None
     with database.read_sessions() as session:
         entries = session.scalars(
-            select(AuditEntry).where(
-                AuditEntry.entity == "prior_surgeries", AuditEntry.entity_id == str(first.id)
-            )
+            select(AuditEntry)
+            .where(AuditEntry.entity == "prior_surgeries", AuditEntry.entity_id == str(first.id))
+            .order_by(AuditEntry.id)
         ).all()
     actions = [entry.action for entry in entries]
     assert actions[0] == "create" and "delete" in actions and "delete_summary" in actions

@@ -161,7 +161,12 @@ def test_a_waitlist_move_schedules_the_request_as_a_booking_does(
     context: ServiceContext, clinic: Practice
 ) -> None:
     request = requests.create_request(context, maria_intake(), allow_duplicates=True)
-    requests.transition(context, request.id, RequestState.READY_TO_SCHEDULE)
+    requests.transition(
+        context,
+        request.id,
+        RequestState.READY_TO_SCHEDULE,
+        override_reason="records come with the patient",
+    )
     patient_id = request.patient_id
     thursday = next_weekday(3)
     # Booked from the calendar, not from the request: the request is still ready to schedule.
