@@ -19,8 +19,8 @@ from frontdesk.domain.errors import PermissionDeniedError
 from frontdesk.domain.permissions import Role
 from frontdesk.services.kernel.audit import GENESIS_HASH, entry_hash, hashed_fields
 from frontdesk.services.kernel.context import ServiceContext
-from frontdesk.services.platform import audit_checkpoint, audit_trail
-from frontdesk.services.platform.audit_checkpoint import CheckpointFileError
+from frontdesk.services.platform import audit_checkpoint, audit_trail, backup
+from frontdesk.services.platform.audit_checkpoint import CheckpointFileError, CheckpointKeyError
 from frontdesk.services.platform.audit_trail import AuditFilter
 from tests.accounts import tamperable_audit_trail
 
@@ -266,3 +266,17 @@ def test_a_checkpoint_signed_by_another_key_says_so(
     assert not checkpoint.made_by_this_workstation
     assert "not this workstation's" in checkpoint.describe_key()
     assert checkpoint.key_fingerprint in checkpoint.describe_key()
+
+
+def test_a_damaged_key_signs_nothing_records_nothing_and_spares_the_backup(
+    context: ServiceContext, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FRONTDESK_HOME", str(tmp_path / "home"))
+    audit_checkpoint.key_path().write_text("not a key", encoding="utf-8")
+    with pytest.raises(CheckpointKeyError, match="could not be made or read"):
+        audit_checkpoint.write_checkpoint(context, tmp_path / "x.checkpoint")
+    assert audit_trail.count_entries(context, AuditFilter(action="checkpoint")) == 0
+    assert not (tmp_path / "x.checkpoint").exists()
+    assert audit_checkpoint.workstation_public_key() is None
+    made = backup.backup_database(context)
+    assert made.path.is_file() and made.checkpoint is None

@@ -149,7 +149,10 @@ def workstation_public_key() -> bytes | None:
     path = data_dir() / KEY_FOLDER / KEY_FILE
     if not path.exists():
         return None
-    return _raw_public(signing_key())
+    try:
+        return _raw_public(signing_key())
+    except CheckpointKeyError:
+        return None  # a damaged key signed nothing we can vouch for
 
 
 # ---------------------------------------------------------------------------------------------
