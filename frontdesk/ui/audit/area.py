@@ -652,7 +652,7 @@ class AuditArea(QWidget):
         self.banner.show_message(
             "success",
             f"Checkpoint saved to {saved.path}: {checkpoint.entries:,} entries, up to "
-            f"#{checkpoint.last_entry_id}, signed by this computer's key "
+            f"#{checkpoint.last_entry_id}, signed by this workstation's key "
             f"({checkpoint.key_fingerprint}). Keep it away from this computer and the server: "
             "a USB stick, or an e-mail to the practice's owner.",
         )
