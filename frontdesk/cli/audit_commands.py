@@ -1,13 +1,15 @@
-"""frontdesk audit verify | list: check the hash chain, read and export the trail."""
+"""frontdesk audit verify | checkpoint | list: check the hash chain (against a signed
+checkpoint too), write a checkpoint, read and export the trail."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 from datetime import date, datetime, time, timedelta
+from pathlib import Path
 
 from frontdesk.cli.common import Parser, UsageError, print_json, progress_printer, service_context
-from frontdesk.services.platform import audit_trail
+from frontdesk.services.platform import audit_checkpoint, audit_trail
 from frontdesk.services.platform.audit_trail import AuditEntryData, AuditFilter
 
 
@@ -19,7 +21,23 @@ def register(subparsers: argparse._SubParsersAction[Parser]) -> None:
         "verify",
         help="check the whole hash chain: exit 0 when intact, 1 naming the first bad entry",
     )
+    verify.add_argument(
+        "--checkpoint",
+        metavar="FILE",
+        type=Path,
+        help="also check that the trail still matches this signed checkpoint (catches a "
+        "chain rewritten by someone who can edit the database)",
+    )
     verify.set_defaults(handler=run_verify)
+
+    checkpoint = sub.add_parser(
+        "checkpoint",
+        help="write the trail's head, signed by this workstation, to a file to keep elsewhere",
+    )
+    checkpoint.add_argument(
+        "-o", "--output", metavar="FILE", type=Path, required=True, help="the file to write"
+    )
+    checkpoint.set_defaults(handler=run_checkpoint)
 
     listing = sub.add_parser("list", help="entries, newest first")
     listing.add_argument("--patient", metavar="MRN-OR-ID", help="one patient's chart")
@@ -50,13 +68,35 @@ def _local_midnight(day: date) -> datetime:
 
 
 def run_verify(args: argparse.Namespace) -> int:
+    report: audit_trail.ChainReport | audit_checkpoint.CheckpointReport
+    if args.checkpoint is not None:
+        # Read first: a file that is missing, unsigned or altered is bad input (exit 2)
+        # before the database is even opened.
+        audit_checkpoint.read_checkpoint(args.checkpoint)
     with service_context(args) as context:
-        report = audit_trail.verify_chain(context, progress_printer("Checking the audit trail"))
+        progress = progress_printer("Checking the audit trail")
+        if args.checkpoint is not None:
+            report = audit_checkpoint.verify_against_checkpoint(context, args.checkpoint, progress)
+        else:
+            report = audit_trail.verify_chain(context, progress)
     if report.intact:
         print(report.describe())
         return 0
     print(f"frontdesk: {report.describe()}", file=sys.stderr)
     return 1
+
+
+def run_checkpoint(args: argparse.Namespace) -> int:
+    with service_context(args) as context:
+        saved = audit_checkpoint.write_checkpoint(context, args.output)
+    checkpoint = saved.checkpoint
+    print(
+        f"Checkpoint written to {saved.path}: {checkpoint.entries:,} entries, up to "
+        f"#{checkpoint.last_entry_id}, signed by this workstation's key "
+        f"({checkpoint.key_fingerprint}). Keep it away from this computer and the server "
+        "(a USB stick, an e-mail to the practice's owner)."
+    )
+    return 0
 
 
 def _as_json(entry: AuditEntryData) -> dict[str, object]:

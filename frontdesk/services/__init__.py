@@ -23,7 +23,8 @@ contracts in pyproject.toml):
 - ``platform``    opening the database (``bootstrap``), the server connection (``connection``,
                   ``reachability``), other workstations' changes (``change_watch``), backups
                   (``backup``), moving SQLite <-> PostgreSQL (``db_copy``), reading and verifying
-                  the audit trail (``audit_trail``).
+                  the audit trail (``audit_trail``); signed checkpoints of its head, kept
+                  outside the database, and the workstation's signing key (``audit_checkpoint``).
 - ``kernel``      shared by all: the service context and unit of work, permission checks,
                   retries (``context``); the audit hooks writing the hash-chained trail at flush
                   (``audit``); change notifications (``changes``).

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import delete, update
 
 from frontdesk.db.engine import Database
 from frontdesk.db.models import AuditEntry
@@ -186,6 +186,68 @@ def test_audit_verify_exit_codes(cli: Cli, database: Database) -> None:
     code, out, err = cli("--user", "alice", "audit", "verify", **admin)
     assert code == 1
     assert "broken at entry #2: it was edited" in one_line(err)
+
+
+def test_audit_checkpoint_then_verify_against_it(
+    cli: Cli, database: Database, tmp_path: Path
+) -> None:
+    cli.with_users()
+    admin = {"FRONTDESK_PASSWORD": ADMIN_PASSWORD}
+    target = tmp_path / "head.checkpoint"
+    code, out, err = cli("--user", "alice", "audit", "checkpoint", "-o", str(target), **admin)
+    assert (code, err) == (0, "")
+    assert f"Checkpoint written to {target}" in out and "Keep it away" in out
+    code, out, err = cli("--user", "alice", "audit", "verify", "--checkpoint", str(target), **admin)
+    assert (code, err) == (0, "")
+    assert "intact and matches the checkpoint of" in out
+    assert "signed by this workstation's key" in out
+    # Cutting the end off leaves the chain itself intact; only the checkpoint sees it.
+    with tamperable_audit_trail(database), database.engine.begin() as connection:
+        connection.execute(delete(AuditEntry).where(AuditEntry.id > 2))
+    code, out, err = cli("--user", "alice", "audit", "verify", **admin)
+    assert code == 0 and "intact" in out
+    code, out, err = cli("--user", "alice", "audit", "verify", "--checkpoint", str(target), **admin)
+    assert code == 1
+    assert "The audit trail was cut short" in one_line(err)
+
+
+def test_audit_verify_refuses_a_bad_checkpoint_file(cli: Cli, tmp_path: Path) -> None:
+    cli.with_users()
+    admin = {"FRONTDESK_PASSWORD": ADMIN_PASSWORD}
+    good = tmp_path / "good.checkpoint"
+    assert cli("--user", "alice", "audit", "checkpoint", "-o", str(good), **admin).code == 0
+    document = json.loads(good.read_text(encoding="utf-8"))
+    edited = tmp_path / "edited.checkpoint"
+    edited.write_text(json.dumps({**document, "entries": 1}), encoding="utf-8")
+    unsigned = tmp_path / "unsigned.checkpoint"
+    unsigned.write_text(
+        json.dumps({k: v for k, v in document.items() if k != "signature"}), encoding="utf-8"
+    )
+    for path, message in (
+        (tmp_path / "missing.checkpoint", "There is no checkpoint file at"),
+        (edited, "edited.checkpoint was altered after it was signed"),
+        (unsigned, "unsigned.checkpoint is not signed"),
+        (tmp_path, "is a folder, not a checkpoint file"),
+    ):
+        code, _out, err = cli("--user", "alice", "audit", "verify", "--checkpoint", str(path))
+        assert code == 2, err
+        assert message in one_line(err)
+    code, _out, err = cli(
+        "--user", "alice", "audit", "checkpoint", "-o", str(tmp_path / "no" / "x"), **admin
+    )
+    assert code == 2 and "does not exist" in one_line(err)
+    code, _out, err = cli(
+        "--user",
+        "bob",
+        "audit",
+        "checkpoint",
+        "-o",
+        str(tmp_path / "b"),
+        FRONTDESK_PASSWORD=DESK_PASSWORD,
+    )
+    assert code == 1 and "may not do this" in one_line(err)
+    code, _out, err = cli("--user", "alice", "audit", "checkpoint", **admin)
+    assert code == 2 and "-o/--output" in one_line(err)
 
 
 def test_audit_list_filters_and_formats(cli: Cli) -> None:

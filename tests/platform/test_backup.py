@@ -20,7 +20,7 @@ from frontdesk.domain.permissions import Role
 from frontdesk.domain.progress import Cancelled
 from frontdesk.paths import data_dir
 from frontdesk.services.kernel.context import ServiceContext
-from frontdesk.services.platform import audit_trail, backup
+from frontdesk.services.platform import audit_checkpoint, audit_trail, backup
 from frontdesk.services.platform.audit_trail import AuditFilter
 from frontdesk.services.platform.backup import DamagedBackupError, WrongPassphraseError
 from frontdesk.services.practice import profile as practice
@@ -76,6 +76,20 @@ def test_backup_and_restore_round_trip(context: ServiceContext) -> None:
     assert audit_trail.verify_chain(context).intact
     last = audit_trail.list_entries(context, limit=1).entries[0]
     assert (last.action, last.details["file"]) == ("restore", made.path.name)
+
+
+def test_each_backup_has_a_signed_checkpoint_beside_it(context: ServiceContext) -> None:
+    practice.save_location(context, LocationForm(name="North Clinic"))
+    made = backup.backup_database(context)
+    assert made.checkpoint == made.path.with_name(made.path.name + ".checkpoint")
+    checkpoint = audit_checkpoint.read_checkpoint(made.checkpoint)
+    recorded = audit_trail.list_entries(context, AuditFilter(action="checkpoint")).entries[0]
+    assert (recorded.id, recorded.details["for"]) == (checkpoint.last_entry_id, "backup")
+    practice.save_location(context, LocationForm(name="South Clinic"))
+    assert audit_checkpoint.verify_against_checkpoint(context, made.checkpoint).intact
+    # Signed before the copy: the backup holds every entry its checkpoint covers.
+    backup.restore_database(context, made.path)
+    assert audit_checkpoint.verify_against_checkpoint(context, made.checkpoint).intact
 
 
 def test_a_backup_says_whose_practice_it_holds(context: ServiceContext) -> None:
@@ -197,6 +211,8 @@ def test_only_the_last_backups_are_kept(context: ServiceContext, tmp_path: Path)
     assert not any(
         p.name.endswith(".sha256") and not Path(str(p)[:-7]).exists() for p in folder.iterdir()
     )
+    checkpoints = sorted(p.name for p in folder.glob("*.checkpoint"))
+    assert checkpoints == sorted(m.path.name + ".checkpoint" for m in made[-3:])
     listed = backup.list_backups(context, folder)
     assert [item.path for item in listed] == [m.path for m in reversed(made[-3:])]
 

@@ -13,8 +13,9 @@ import pytest
 from pypdf import PdfReader
 from PySide6.QtCore import QCoreApplication, QModelIndex, Qt
 from PySide6.QtPrintSupport import QPrinter
+from PySide6.QtWidgets import QFileDialog
 from pytestqt.qtbot import QtBot
-from sqlalchemy import update
+from sqlalchemy import delete, update
 
 from frontdesk.db.engine import Database
 from frontdesk.db.models import AuditEntry
@@ -23,6 +24,7 @@ from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.services.patients import charts as patients
 from frontdesk.services.patients.charts import PatientData, PatientForm
 from frontdesk.services.platform import audit_trail
+from frontdesk.services.platform.audit_checkpoint import CheckpointReport
 from frontdesk.services.platform.audit_trail import AuditFilter
 from frontdesk.services.practice import users
 from frontdesk.services.practice.users import NewUserForm
@@ -243,6 +245,50 @@ def test_verify_says_intact_then_names_a_tampered_entry(
     assert "broken at entry #3" in area.banner.text and "edited" in area.banner.text
     assert area.last_report is not None and area.last_report.first_break is not None
     assert area.last_report.first_break.entry_id == 3
+
+
+def test_save_a_checkpoint_then_verify_against_it_from_the_buttons(
+    qtbot: QtBot,
+    area: AuditArea,
+    database: Database,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    chosen = tmp_path / "after-lunch"  # the extension is added
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *_a, **_k: (str(chosen), ""))
+    qtbot.mouseClick(area.save_checkpoint_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: area.banner.kind == "success", timeout=10_000)
+    saved = tmp_path / "after-lunch.checkpoint"
+    assert saved.is_file()
+    assert f"Checkpoint saved to {saved}" in area.banner.text
+    assert "Keep it away from this computer and the server" in area.banner.text
+    assert area.save_checkpoint_button.isEnabled()
+
+    def verify_with_button(path: Path) -> None:
+        monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *_a, **_k: (str(path), ""))
+        qtbot.mouseClick(area.verify_checkpoint_button, Qt.MouseButton.LeftButton)
+        assert not area.verify_checkpoint_button.isEnabled()
+        qtbot.waitUntil(lambda: area.verify_task is None, timeout=30_000)
+        assert area.verify_checkpoint_button.isEnabled()
+
+    verify_with_button(saved)
+    assert area.banner.kind == "success"
+    assert "intact and matches the checkpoint of" in area.banner.text
+    assert "this workstation's key" in area.banner.text
+
+    # Cutting off the end leaves the chain intact; the checkpoint still counts the entries.
+    with tamperable_audit_trail(database), database.engine.begin() as connection:
+        connection.execute(delete(AuditEntry).where(AuditEntry.id > 3))
+    verify_with_button(saved)
+    assert area.banner.kind == "error"
+    assert "The audit trail was cut short" in area.banner.text
+    assert isinstance(area.last_report, CheckpointReport) and not area.last_report.intact
+
+    not_one = tmp_path / "notes.checkpoint"
+    not_one.write_text("shopping list", encoding="utf-8")
+    verify_with_button(not_one)
+    assert area.banner.kind == "error"
+    assert "notes.checkpoint is not a Front Desk audit checkpoint" in area.banner.text
 
 
 def test_export_of_the_filtered_entries(

@@ -42,6 +42,8 @@ from frontdesk.paths import data_dir, private_folder
 from frontdesk.private_files import open_private, scratch_file, scratch_folder
 from frontdesk.services.kernel.changes import EVERYTHING
 from frontdesk.services.kernel.context import ServiceContext
+from frontdesk.services.platform import audit_checkpoint
+from frontdesk.services.platform.audit_checkpoint import CHECKPOINT_EXTENSION
 from frontdesk.services.practice.settings import BACKUPS_TO_KEEP, get_setting
 
 log = logging.getLogger(__name__)
@@ -94,6 +96,7 @@ class BackupResult:
     created_at: datetime
     table_rows: dict[str, int]
     removed: tuple[Path, ...]
+    checkpoint: Path | None = None  # the signed audit checkpoint beside it, when one was made
 
 
 @dataclass(frozen=True)
@@ -316,6 +319,7 @@ def _prune(folder: Path, keep: int, newest: Path) -> tuple[Path, ...]:
         try:
             path.unlink()
             path.with_name(path.name + CHECKSUM_EXTENSION).unlink(missing_ok=True)
+            path.with_name(path.name + CHECKPOINT_EXTENSION).unlink(missing_ok=True)
             removed.append(path)
         except OSError as error:  # a read-only stick must not fail the backup just made
             log.warning("could not remove an old backup: %s", error)
@@ -592,6 +596,9 @@ def _backup(
     keep = get_setting(context, BACKUPS_TO_KEEP)
     database = context.database
     now = datetime.now(UTC)
+    # Signed before the copy, so the backup holds every entry the checkpoint covers (its own
+    # recording included) and can itself be verified against it later.
+    checkpoint = _backup_checkpoint(context)
     with _private_temp() as temp:
         if database.is_sqlite:
             source = database.sqlite_path
@@ -618,6 +625,7 @@ def _backup(
             _publish(plain, final, seal_with)
         except OSError as error:
             raise FrontDeskError(f"The backup could not be written to {folder}: {error}") from error
+    checkpoint_path = _write_checkpoint_beside(final, checkpoint)
     removed = _prune(folder, keep, final)
     with context.writing(None) as uow:
         uow.record(
@@ -639,7 +647,29 @@ def _backup(
         created_at=now,
         table_rows=counts,
         removed=removed,
+        checkpoint=checkpoint_path,
     )
+
+
+def _backup_checkpoint(context: ServiceContext) -> str | None:
+    """The signed checkpoint for a backup; a backup is never lost for want of one."""
+    try:
+        return audit_checkpoint.sign_head(context, None, "backup")[1]
+    except FrontDeskError as error:
+        log.warning("no audit checkpoint for this backup: %s", error)
+        return None
+
+
+def _write_checkpoint_beside(final: Path, content: str | None) -> Path | None:
+    if content is None:
+        return None
+    path = final.with_name(final.name + CHECKPOINT_EXTENSION)
+    try:
+        audit_checkpoint.write_text(path, content)
+    except OSError as error:
+        log.warning("the audit checkpoint could not be written beside the backup: %s", error)
+        return None
+    return path
 
 
 def last_backup_time(folder: Path | str | None = None) -> datetime | None:

@@ -1,8 +1,10 @@
 """The Audit area (admins): filter the trail by user, patient, action and dates; see an
-entry's details; a patient's access report; export as CSV; verify the hash chain."""
+entry's details; a patient's access report; export as CSV; verify the hash chain; save a
+signed checkpoint of it and verify against one."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from contextlib import suppress
 from datetime import date, datetime, time, timedelta
 from functools import partial
@@ -28,11 +30,17 @@ from PySide6.QtWidgets import (
 )
 
 from frontdesk.domain.errors import NotFoundError, PermissionDeniedError, ValidationError
+from frontdesk.domain.progress import ProgressCallback
 from frontdesk.services.kernel.changes import touches
 from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.services.patients import charts as patients
 from frontdesk.services.patients.charts import PatientSummary
-from frontdesk.services.platform import audit_trail
+from frontdesk.services.platform import audit_checkpoint, audit_trail
+from frontdesk.services.platform.audit_checkpoint import (
+    CHECKPOINT_EXTENSION,
+    CheckpointReport,
+    SavedCheckpoint,
+)
 from frontdesk.services.platform.audit_trail import AuditCursor, AuditFilter, ChainReport
 from frontdesk.ui.audit.dialogs import AccessReportDialog, EntryDetailsDialog
 from frontdesk.ui.audit.display import ACTIONS, patient_text
@@ -68,6 +76,7 @@ FILTER_ACTIONS = (
     "password_reset",
     "password_change",
     "backup",
+    "checkpoint",
     "restore",
 )
 
@@ -117,7 +126,8 @@ class AuditArea(QWidget):
         self.details: EntryDetailsDialog | None = None
         self.report: AccessReportDialog | None = None
         self.verify_task: Task | None = None
-        self.last_report: ChainReport | None = None
+        self.last_report: ChainReport | CheckpointReport | None = None
+        self.checkpoint_saving = False
         self.count: int | None = None
 
         # Filters ------------------------------------------------------------------------------
@@ -200,6 +210,18 @@ class AuditArea(QWidget):
             "Check every entry's seal: shows the first one edited, deleted or inserted"
         )
         self.verify_button.clicked.connect(self.verify)
+        self.save_checkpoint_button = QPushButton("Save checkpoint…")
+        self.save_checkpoint_button.setToolTip(
+            "Save the trail's current head, signed by this computer, to a file to keep "
+            "elsewhere (a USB stick, an e-mail to the owner)"
+        )
+        self.save_checkpoint_button.clicked.connect(self.choose_checkpoint_file)
+        self.verify_checkpoint_button = QPushButton("Verify against a checkpoint…")
+        self.verify_checkpoint_button.setToolTip(
+            "Check that the trail still matches a checkpoint saved earlier: catches a trail "
+            "rewritten by someone who can edit the database"
+        )
+        self.verify_checkpoint_button.clicked.connect(self.choose_checkpoint_to_verify)
         self.verify_progress = QProgressBar()
         self.verify_progress.setAccessibleName("Verification progress")
         self.verify_progress.setMaximumWidth(200)
@@ -209,6 +231,8 @@ class AuditArea(QWidget):
         heading.addWidget(plain_label("Audit", "pageTitle"), 1)
         heading.addWidget(self.verify_progress)
         heading.addWidget(self.verify_button)
+        heading.addWidget(self.verify_checkpoint_button)
+        heading.addWidget(self.save_checkpoint_button)
         heading.addWidget(self.export_button)
         heading.addWidget(self.report_button)
 
@@ -530,13 +554,37 @@ class AuditArea(QWidget):
         )
 
     def verify(self) -> None:
+        self._start_verifying(
+            "Checking every entry of the trail…",
+            partial(audit_trail.verify_chain, self.screen.services),
+        )
+
+    def choose_checkpoint_to_verify(self) -> None:
+        name, _filter = QFileDialog.getOpenFileName(
+            self,
+            "Verify the trail against a checkpoint",
+            "",
+            f"Audit checkpoints (*{CHECKPOINT_EXTENSION});;All files (*)",
+        )
+        if name:
+            self.verify_against(Path(name))
+
+    def verify_against(self, path: Path) -> None:
+        self._start_verifying(
+            f"Checking the trail against {path.name}…",
+            partial(audit_checkpoint.verify_against_checkpoint, self.screen.services, path),
+        )
+
+    def _start_verifying(
+        self, message: str, call: Callable[[ProgressCallback], ChainReport | CheckpointReport]
+    ) -> None:
         if self.verify_task is not None:
             return
         self.verify_button.setEnabled(False)
+        self.verify_checkpoint_button.setEnabled(False)
         self.verify_progress.setRange(0, 0)
         self.verify_progress.show()
-        self.banner.show_message("info", "Checking every entry of the trail…")
-        call = partial(audit_trail.verify_chain, self.screen.services)
+        self.banner.show_message("info", message)
         task = self.screen.runner.run_with_progress(
             lambda progress: call(progress), self._verified, self._verify_failed
         )
@@ -548,7 +596,7 @@ class AuditArea(QWidget):
             self.verify_progress.setRange(0, total)
             self.verify_progress.setValue(min(done, total))
 
-    def _verified(self, report: ChainReport) -> None:
+    def _verified(self, report: ChainReport | CheckpointReport) -> None:
         self._verify_done()
         self.last_report = report
         if report.intact:
@@ -568,4 +616,51 @@ class AuditArea(QWidget):
     def _verify_done(self) -> None:
         self.verify_task = None
         self.verify_button.setEnabled(True)
+        self.verify_checkpoint_button.setEnabled(True)
         self.verify_progress.hide()
+
+    # Checkpoints -------------------------------------------------------------------------------
+
+    def choose_checkpoint_file(self) -> None:
+        suggested = f"audit-{date.today().isoformat()}{CHECKPOINT_EXTENSION}"
+        name, _filter = QFileDialog.getSaveFileName(
+            self,
+            "Save an audit checkpoint",
+            suggested,
+            f"Audit checkpoints (*{CHECKPOINT_EXTENSION})",
+        )
+        if name:
+            self.save_checkpoint_to(Path(name))
+
+    def save_checkpoint_to(self, path: Path) -> None:
+        if self.checkpoint_saving:
+            return
+        if path.suffix.lower() != CHECKPOINT_EXTENSION:
+            path = path.with_name(path.name + CHECKPOINT_EXTENSION)
+        self.checkpoint_saving = True
+        self.save_checkpoint_button.setEnabled(False)
+        self.banner.show_message("info", "Saving the checkpoint…")
+        self.screen.runner.run(
+            partial(audit_checkpoint.write_checkpoint, self.screen.services, path),
+            self._checkpoint_saved,
+            self._checkpoint_failed,
+        )
+
+    def _checkpoint_saved(self, saved: SavedCheckpoint) -> None:
+        self._checkpoint_done()
+        checkpoint = saved.checkpoint
+        self.banner.show_message(
+            "success",
+            f"Checkpoint saved to {saved.path}: {checkpoint.entries:,} entries, up to "
+            f"#{checkpoint.last_entry_id}, signed by this workstation's key "
+            f"({checkpoint.key_fingerprint}). Keep it away from this computer and the server: "
+            "a USB stick, or an e-mail to the practice's owner.",
+        )
+
+    def _checkpoint_failed(self, message: str) -> None:
+        self._checkpoint_done()
+        self.banner.show_message("error", f"No checkpoint was saved. {message}")
+
+    def _checkpoint_done(self) -> None:
+        self.checkpoint_saving = False
+        self.save_checkpoint_button.setEnabled(True)

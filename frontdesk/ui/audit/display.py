@@ -26,6 +26,7 @@ ACTIONS: dict[str, str] = {
     "password_change_failed": "Password change refused",
     "password_reset": "Password reset by an admin",
     "backup": "Backed up",
+    "checkpoint": "Checkpoint saved",
     "restore": "Restored",
     "delete_summary": "Deleted (summary)",
 }
