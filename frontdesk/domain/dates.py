@@ -1,4 +1,4 @@
-"""Dates as people type them: US month/day/year and ISO; impossible dates are refused."""
+"""Dates as people type them: US month/day/year, eight digits and ISO; impossible ones refused."""
 
 from __future__ import annotations
 
@@ -10,14 +10,31 @@ from frontdesk.domain.contact import InvalidValue
 _ISO = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$")
 _US = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4}|\d{2})$")
 _COMPACT_ISO = re.compile(r"^(19|20)(\d{2})(\d{2})(\d{2})$")
+# 03041961 as typed on a keypad; its month is never 19 or 20, so it cannot be read as 19610304.
+_COMPACT_US = re.compile(r"^(\d{2})(\d{2})(\d{4})$")
 
-DATE_HINT = "a date such as 3/4/1961 (month/day/year) or 1961-03-04"
+DATE_HINT = "a date such as 3/4/1961, 03041961 (month, day, year) or 1961-03-04"
 
 
 def looks_like_date(text: str) -> bool:
     """Whether text has the shape of a date, valid or not (so search can say which)."""
     text = text.strip()
     return bool(_ISO.match(text) or _US.match(text))
+
+
+def is_compact_date(text: str, *, today: date | None = None) -> bool:
+    """Whether text is eight digits that make a real date (03041961, 19610304).
+
+    Search asks, because eight digits that are no date are still the end of a phone number.
+    """
+    value = text.strip()
+    if not (len(value) == 8 and value.isdigit()):
+        return False
+    try:
+        parse_date(value, today=today)
+    except InvalidValue:
+        return False
+    return True
 
 
 def _two_digit_year(year: int, today: date) -> int:
@@ -27,7 +44,7 @@ def _two_digit_year(year: int, today: date) -> int:
 
 
 def parse_date(text: str, *, today: date | None = None) -> date:
-    """A date from "3/4/1961", "03-04-1961", "1961-03-04", "19610304" or "3/4/61".
+    """A date from "3/4/1961", "03-04-1961", "03041961", "1961-03-04", "19610304" or "3/4/61".
 
     Raises InvalidValue for text that is not a date or a date that cannot exist (1961-02-30).
     """
@@ -42,6 +59,8 @@ def parse_date(text: str, *, today: date | None = None) -> date:
     elif match := _COMPACT_ISO.match(value):
         year = int(match.group(1) + match.group(2))
         month, day = int(match.group(3)), int(match.group(4))
+    elif match := _COMPACT_US.match(value):
+        month, day, year = (int(part) for part in match.groups())
     else:
         raise InvalidValue(f"not a date: use {DATE_HINT}")
     if year < 1800:
