@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDateEdit,
-    QFileDialog,
     QGridLayout,
     QHBoxLayout,
     QHeaderView,
@@ -50,6 +49,7 @@ from frontdesk.ui.audit.model import (
 from frontdesk.ui.runner import Task
 from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.style import mark_primary
+from frontdesk.ui.widgets.file_dialogs import FileKind, save_file_name
 from frontdesk.ui.widgets.form import Banner, plain_label
 
 PAGE_SIZE = 200
@@ -508,8 +508,12 @@ class AuditArea(QWidget):
         return dialog
 
     def choose_export_file(self) -> None:
-        name, _filter = QFileDialog.getSaveFileName(
-            self, "Save the audit entries", "audit-entries.csv", "CSV files (*.csv)"
+        name = save_file_name(
+            self,
+            FileKind.AUDIT_EXPORT,
+            "Save the audit entries",
+            "audit-entries.csv",
+            "CSV files (*.csv)",
         )
         if name:
             self.export_to(Path(name))
