@@ -37,15 +37,21 @@ def is_compact_date(text: str, *, today: date | None = None) -> bool:
     return True
 
 
-def _two_digit_year(year: int, today: date) -> int:
+# How far ahead a two-digit year may reach in a date that can be in the future.
+FUTURE_YEARS = 10
+
+
+def _two_digit_year(year: int, today: date, ahead: int) -> int:
     # Birth dates: "3/4/61" is 1961, not 2061; a two-digit year after this year is last century.
     century = today.year - today.year % 100
-    return century + year if century + year <= today.year else century - 100 + year
+    return century + year if century + year <= today.year + ahead else century - 100 + year
 
 
-def parse_date(text: str, *, today: date | None = None) -> date:
+def parse_date(text: str, *, today: date | None = None, future: bool = False) -> date:
     """A date from "3/4/1961", "03-04-1961", "03041961", "1961-03-04", "19610304" or "3/4/61".
 
+    A two-digit year is never after this year (a birth date), or with ``future`` (a follow-up,
+    time away) up to FUTURE_YEARS ahead: in 2026 "1/5/27" is 1927, or 2027 with ``future``.
     Raises InvalidValue for text that is not a date or a date that cannot exist (1961-02-30).
     """
     value = text.strip()
@@ -55,7 +61,7 @@ def parse_date(text: str, *, today: date | None = None) -> date:
     elif match := _US.match(value):
         month, day, year = (int(part) for part in match.groups())
         if len(match.group(3)) == 2:
-            year = _two_digit_year(year, today)
+            year = _two_digit_year(year, today, FUTURE_YEARS if future else 0)
     elif match := _COMPACT_ISO.match(value):
         year = int(match.group(1) + match.group(2))
         month, day = int(match.group(3)), int(match.group(4))

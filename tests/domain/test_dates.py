@@ -69,3 +69,15 @@ def test_eight_digits_are_a_date_only_when_the_day_exists() -> None:
     assert is_compact_date("19610304", today=TODAY)
     assert not is_compact_date("55501420", today=TODAY)
     assert not is_compact_date("3/4/1961", today=TODAY)
+
+
+def test_a_date_that_may_be_ahead_reads_a_two_digit_year_as_the_coming_one() -> None:
+    # A follow-up or time away typed "1/5/27" in November 2026 is next January.
+    assert parse_date("1/5/27", today=TODAY, future=True) == date(2027, 1, 5)
+    assert parse_date("3/4/61", today=TODAY, future=True) == date(1961, 3, 4)
+    assert parse_date("1/5/27", today=TODAY) == date(1927, 1, 5)
+
+
+@given(day=st.dates(min_value=date(TODAY.year - 89, 1, 1), max_value=date(TODAY.year + 10, 12, 31)))
+def test_two_digit_years_of_dates_ahead_read_back(day: date) -> None:
+    assert parse_date(f"{day.month}/{day.day}/{day:%y}", today=TODAY, future=True) == day

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 
 import pytest
 from PySide6.QtCore import QCoreApplication, Qt
@@ -12,11 +13,14 @@ from pytestqt.qtbot import QtBot
 from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.services.patients import charts as patients
 from frontdesk.services.patients.charts import PatientForm
+from frontdesk.services.requests import consultations as requests
 from frontdesk.ui.patients.editor import PatientEditor
+from frontdesk.ui.requests.area import RequestsArea
 from frontdesk.ui.requests.intake import MAX_MATCHES, IntakeDialog
 from frontdesk.ui.runner import Runner
 from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.widgets.form import FieldMessage
+from tests.requests.conftest import maria_intake
 
 pytestmark = pytest.mark.qt_log_ignore(
     "This plugin does not support propagateSizeHints",
@@ -130,3 +134,24 @@ def test_the_live_matches_keep_the_day_month_swapped_chart_once_the_date_is_type
     )
     assert "Nunez, Maria" in dialog.matches.item(0).text()
     assert not dialog.fields.message("date_of_birth").isVisible()
+
+
+def test_a_follow_up_typed_with_a_two_digit_year_is_the_coming_one(
+    qtbot: QtBot, screen: ScreenContext, context: ServiceContext
+) -> None:
+    created = requests.create_request(context, maria_intake())
+    area = RequestsArea(screen)
+    qtbot.addWidget(area)
+    area.show()
+    qtbot.waitUntil(lambda: area.model.rowCount() == 1, timeout=10_000)
+    area.table.selectRow(0)
+    qtbot.waitUntil(lambda: area.detail.detail is not None, timeout=10_000)
+    next_year = date.today().year + 1
+    qtbot.keyClicks(area.detail.follow_up, f"1/5/{next_year % 100:02d}")
+    qtbot.keyClick(area.detail.follow_up, Qt.Key.Key_Return)
+    qtbot.waitUntil(
+        lambda: requests.get_request(context, created.id).request.follow_up_on is not None,
+        timeout=10_000,
+    )
+    saved = requests.get_request(context, created.id).request.follow_up_on
+    assert saved == date(next_year, 1, 5)

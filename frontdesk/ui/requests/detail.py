@@ -669,7 +669,7 @@ class RequestDetailPanel(QWidget):
         day: date | None = None
         if text:
             try:
-                day = parse_date(text)
+                day = parse_date(text, future=True)
             except InvalidValue as error:
                 self.banner.show_message("error", f"Follow-up date: {error}")
                 return
