@@ -1,4 +1,4 @@
-"""Dates as people type them: US month/day/year and ISO; impossible dates are refused."""
+"""Dates as people type them: US month/day/year, eight digits and ISO; impossible ones refused."""
 
 from __future__ import annotations
 
@@ -10,8 +10,10 @@ from frontdesk.domain.contact import InvalidValue
 _ISO = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$")
 _US = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4}|\d{2})$")
 _COMPACT_ISO = re.compile(r"^(19|20)(\d{2})(\d{2})(\d{2})$")
+# 03041961 as typed on a keypad; its month is never 19 or 20, so it cannot be read as 19610304.
+_COMPACT_US = re.compile(r"^(\d{2})(\d{2})(\d{4})$")
 
-DATE_HINT = "a date such as 3/4/1961 (month/day/year) or 1961-03-04"
+DATE_HINT = "a date such as 3/4/1961, 03041961 (month, day, year) or 1961-03-04"
 
 
 def looks_like_date(text: str) -> bool:
@@ -20,15 +22,36 @@ def looks_like_date(text: str) -> bool:
     return bool(_ISO.match(text) or _US.match(text))
 
 
-def _two_digit_year(year: int, today: date) -> int:
+def is_compact_date(text: str, *, today: date | None = None) -> bool:
+    """Whether text is eight digits that make a real date (03041961, 19610304).
+
+    Search asks, because eight digits that are no date are still the end of a phone number.
+    """
+    value = text.strip()
+    if not (len(value) == 8 and value.isdigit()):
+        return False
+    try:
+        parse_date(value, today=today)
+    except InvalidValue:
+        return False
+    return True
+
+
+# How far ahead a two-digit year may reach in a date that can be in the future.
+FUTURE_YEARS = 10
+
+
+def _two_digit_year(year: int, today: date, ahead: int) -> int:
     # Birth dates: "3/4/61" is 1961, not 2061; a two-digit year after this year is last century.
     century = today.year - today.year % 100
-    return century + year if century + year <= today.year else century - 100 + year
+    return century + year if century + year <= today.year + ahead else century - 100 + year
 
 
-def parse_date(text: str, *, today: date | None = None) -> date:
-    """A date from "3/4/1961", "03-04-1961", "1961-03-04", "19610304" or "3/4/61".
+def parse_date(text: str, *, today: date | None = None, future: bool = False) -> date:
+    """A date from "3/4/1961", "03-04-1961", "03041961", "1961-03-04", "19610304" or "3/4/61".
 
+    A two-digit year is never after this year (a birth date), or with ``future`` (a follow-up,
+    time away) up to FUTURE_YEARS ahead: in 2026 "1/5/27" is 1927, or 2027 with ``future``.
     Raises InvalidValue for text that is not a date or a date that cannot exist (1961-02-30).
     """
     value = text.strip()
@@ -38,10 +61,12 @@ def parse_date(text: str, *, today: date | None = None) -> date:
     elif match := _US.match(value):
         month, day, year = (int(part) for part in match.groups())
         if len(match.group(3)) == 2:
-            year = _two_digit_year(year, today)
+            year = _two_digit_year(year, today, FUTURE_YEARS if future else 0)
     elif match := _COMPACT_ISO.match(value):
         year = int(match.group(1) + match.group(2))
         month, day = int(match.group(3)), int(match.group(4))
+    elif match := _COMPACT_US.match(value):
+        month, day, year = (int(part) for part in match.groups())
     else:
         raise InvalidValue(f"not a date: use {DATE_HINT}")
     if year < 1800:

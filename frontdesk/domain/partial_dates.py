@@ -24,13 +24,14 @@ from functools import total_ordering
 from typing import Self
 
 from frontdesk.domain.contact import InvalidValue, clean_text
+from frontdesk.domain.dates import parse_date
 
 # Anything outside is a typo in a spine history (1900: nobody alive had surgery earlier).
 MIN_YEAR = 1900
 MAX_YEAR = 2100
 
 ACCEPTED_FORMS = (
-    'Type a date like "5/17/2024" (month/day/year), "May 17, 2024", "May 2024", '
+    'Type a date like "5/17/2024" or "05172024" (month/day/year), "May 17, 2024", "May 2024", '
     '"5/2024", "2024-05-17", "2019" or "about 2019".'
 )
 
@@ -348,6 +349,7 @@ _YEAR = re.compile(r"^(\d{4})$")
 _ISO = re.compile(r"^(\d{4})[-/](\d{1,2})(?:[-/](\d{1,2}))?$")
 _US_DAY = re.compile(r"^(\d{1,2})[/-](\d{1,2})[/-](\d{4})$")
 _US_MONTH = re.compile(r"^(\d{1,2})[/-](\d{4})$")
+_EIGHT_DIGITS = re.compile(r"^\d{8}$")
 _TWO_DIGIT_YEAR = re.compile(r"^\d{1,2}[/-](?:\d{1,2}[/-])?\d{2}$")
 _NAMED_MONTH = re.compile(r"^([a-z]+)\.?,?\s+(?:de\s+)?(\d{4})$")
 _NAMED_MONTH_DAY = re.compile(r"^([a-z]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})$")
@@ -394,6 +396,12 @@ def _parse_plain(lowered: str, shown: str) -> PartialDate:
     if match := _US_DAY.match(lowered):
         month, day, year = match.groups()
         return _build(int(year), int(month), int(day))
+    if _EIGHT_DIGITS.match(lowered):
+        # 05172024 or 20240517: an exact day, read by the one parser of typed days.
+        try:
+            return PartialDate.exact(parse_date(lowered))
+        except InvalidValue:
+            raise InvalidPartialDate(f'"{shown}" is not a real day.') from None
     if match := _US_MONTH.match(lowered):
         month, year = match.groups()
         return _build(int(year), int(month), None)

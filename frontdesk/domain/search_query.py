@@ -9,7 +9,7 @@ from datetime import date
 from enum import StrEnum
 
 from frontdesk.domain.contact import InvalidValue, normalize_phone
-from frontdesk.domain.dates import looks_like_date, parse_date
+from frontdesk.domain.dates import is_compact_date, looks_like_date, parse_date
 from frontdesk.domain.names import query_words
 
 MIN_PHONE_DIGITS = 4
@@ -78,9 +78,11 @@ def e164_search_key(e164: str) -> str:
 def parse_search(text: str, *, today: date | None = None) -> SearchQuery:
     """Decide what the search text is.
 
-    "garc mar" -> name words; "3/4/1961", "03-04-1961", "1961-03-04" -> a birth date (with
-    optional name words around it); "(217) 555-0142", "0142" -> a phone number or its last
-    4+ digits; "M0001234" -> an MRN. A bare number of up to 7 digits is also tried as an MRN.
+    "garc mar" -> name words; "3/4/1961", "03-04-1961", "1961-03-04", "03041961" -> a birth
+    date (with optional name words around it); "(217) 555-0142", "0142" -> a phone number or
+    its last 4+ digits; "M0001234" -> an MRN. A bare number of up to 7 digits is also tried
+    as an MRN. Eight digits that make a real date are a birth date only: callers give the
+    last four digits of a phone or all ten, never the last eight.
     """
     text = (text or "").strip()
     if not text:
@@ -88,7 +90,7 @@ def parse_search(text: str, *, today: date | None = None) -> SearchQuery:
     if match := _MRN.match(text):
         return SearchQuery(QueryKind.MRN, mrn=format_mrn(int(match.group(1))))
     parts = text.split()
-    dates = [part for part in parts if looks_like_date(part)]
+    dates = [part for part in parts if looks_like_date(part) or is_compact_date(part, today=today)]
     if dates:
         try:
             born = parse_date(dates[0], today=today)

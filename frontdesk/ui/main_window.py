@@ -161,6 +161,15 @@ SETTINGS_AREA = "main_window/area"
 DEFAULT_SIZE = (1280, 800)
 
 
+def window_title(practice_name: str) -> str:
+    """ "Lakeside Spine — Front Desk": the app's name last, where Qt looks for it.
+
+    The application's display name is Front Desk, and Qt adds it to every window title that
+    does not already end with it; a title starting with it showed the name twice.
+    """
+    return f"{practice_name} — {APP_TITLE}" if practice_name else APP_TITLE
+
+
 def _build_area(area: Area, screen: ScreenContext) -> QWidget:
     factory = area.factory
     if factory is None:
@@ -192,7 +201,7 @@ class MainWindow(QMainWindow):
         ]
         self._widgets: dict[str, QWidget] = {}
         self.about_dialog: AboutDialog | None = None
-        self.setWindowTitle(f"{APP_TITLE} — {practice_name}" if practice_name else APP_TITLE)
+        self.setWindowTitle(window_title(practice_name))
         self.setObjectName("mainWindow")
 
         self.sidebar = QListWidget()
@@ -243,7 +252,7 @@ class MainWindow(QMainWindow):
     def show_practice(self, profile: object) -> None:
         """Name the practice in the title (``profile``: PracticeProfileData or None)."""
         name = getattr(profile, "name", "")
-        self.setWindowTitle(f"{APP_TITLE} — {name}" if name else APP_TITLE)
+        self.setWindowTitle(window_title(name))
 
     # Areas -------------------------------------------------------------------------------
 

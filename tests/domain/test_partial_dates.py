@@ -369,3 +369,15 @@ def test_any_text_is_either_a_date_or_a_clear_refusal(text: str) -> None:
         assert str(refused).endswith(ACCEPTED_FORMS)
     else:
         assert parse_partial_date(parsed.display()) == parsed
+
+
+# Eight digits starting 19 or 20 are year first; 2100 and later is past any history.
+@given(day=st.dates(min_value=date(1900, 1, 1), max_value=date(2099, 12, 31)))
+def test_a_day_typed_as_eight_digits_is_that_exact_day(day: date) -> None:
+    assert parse_partial_date(f"{day:%m%d%Y}") == PartialDate.exact(day)
+    assert parse_partial_date(f"{day:%Y%m%d}") == PartialDate.exact(day)
+
+
+def test_eight_digits_that_make_no_day_are_refused() -> None:
+    with pytest.raises(InvalidPartialDate, match="not a real day"):
+        parse_partial_date("02302024")

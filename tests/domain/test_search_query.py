@@ -86,3 +86,15 @@ def test_names(text: str, words: tuple[str, ...]) -> None:
 @pytest.mark.parametrize("text", ["", "   ", "--", "''"])
 def test_nothing_to_search(text: str) -> None:
     assert parse_search(text).kind is QueryKind.EMPTY
+
+
+@pytest.mark.parametrize("text", ["03041961", "19610304", "nunez 03041961"])
+def test_eight_digits_that_make_a_date_are_a_birth_date(text: str) -> None:
+    query = parse_search(text, today=TODAY)
+    assert query.kind is QueryKind.BIRTH_DATE
+    assert query.birth_date == date(1961, 3, 4)
+
+
+def test_eight_digits_that_make_no_date_are_still_a_phone_ending() -> None:
+    query = parse_search("55501420", today=TODAY)
+    assert query.kind is QueryKind.PHONE and query.phone_digits == "55501420"

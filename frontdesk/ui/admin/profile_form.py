@@ -8,7 +8,6 @@ from pathlib import Path
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (
-    QFileDialog,
     QFrame,
     QHBoxLayout,
     QLineEdit,
@@ -33,6 +32,7 @@ from frontdesk.services.practice.profile import (
     check_logo,
 )
 from frontdesk.ui.admin.scheduling_zone import TimeZoneCombo
+from frontdesk.ui.widgets.file_dialogs import FileKind, open_file_name
 from frontdesk.ui.widgets.form import (
     FormFields,
     add_form_row,
@@ -88,8 +88,8 @@ class LogoPicker(QWidget):
         self._show()
 
     def choose(self) -> None:
-        path, _filter = QFileDialog.getOpenFileName(
-            self, "Choose the practice logo", "", "Images (*.png *.jpg *.jpeg)"
+        path = open_file_name(
+            self, FileKind.LOGO, "Choose the practice logo", "Images (*.png *.jpg *.jpeg)"
         )
         if path:
             self.load_file(Path(path))

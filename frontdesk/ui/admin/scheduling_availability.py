@@ -24,6 +24,7 @@ from frontdesk.ui.admin.scheduling_choices import (
     refusing,
 )
 from frontdesk.ui.screen_context import ScreenContext
+from frontdesk.ui.widgets.date_field import check_date_field
 from frontdesk.ui.widgets.form import add_form_row, line_edit, set_field_text
 from frontdesk.ui.widgets.record_table import Column
 
@@ -141,6 +142,8 @@ class AvailabilityDialog(RecordDialog):
             hint="A date such as 3/4/2027; blank for no first or last date.",
         )
         add_form_row(self.form, self.fields, "valid_until", "&Until", self.valid_until)
+        for key, edit in (("valid_from", self.valid_from), ("valid_until", self.valid_until)):
+            check_date_field(edit, self.fields.message(key))
 
         if block is not None:
             self.weekday.setCurrentIndex(self.weekday.findData(int(block.weekday)))

@@ -26,6 +26,7 @@ from frontdesk.ui.admin.scheduling_choices import (
     refusing,
 )
 from frontdesk.ui.screen_context import ScreenContext
+from frontdesk.ui.widgets.date_field import check_date_field
 from frontdesk.ui.widgets.form import add_form_row, line_edit, multiline_edit, set_field_text
 from frontdesk.ui.widgets.record_table import Column
 
@@ -104,6 +105,8 @@ class TimeAwayDialog(RecordDialog):
             hint="A date such as 7/6/2027 (month/day/year) or 2027-07-06.",
         )
         add_form_row(self.form, self.fields, "ends_on", "&Last day", self.ends_on)
+        for key, edit in (("starts_on", self.starts_on), ("ends_on", self.ends_on)):
+            check_date_field(edit, self.fields.message(key))
         add_form_row(self.form, self.fields, "whole_days", "Hours", self.whole_days)
         start_message = add_form_row(
             self.form,

@@ -96,7 +96,7 @@ def optional_date(errors: dict[str, str], key: str, text: str) -> date | None:
     if not text.strip():
         return None
     try:
-        return parse_date(text)
+        return parse_date(text, future=True)
     except InvalidValue as error:
         errors[key] = str(error)
         return None

@@ -13,7 +13,6 @@ from dataclasses import replace
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QLineEdit,
     QPushButton,
@@ -34,6 +33,7 @@ from frontdesk.services.platform.connection import (
     SslMode,
 )
 from frontdesk.ui.screen_context import ScreenContext
+from frontdesk.ui.widgets.file_dialogs import FileKind, open_file_name
 from frontdesk.ui.widgets.form import (
     Banner,
     FormFields,
@@ -273,8 +273,11 @@ class SharedServerPanel(FormPanel):
         self.ca_button.setEnabled(checks)
 
     def choose_ca_file(self) -> None:
-        path, _filter = QFileDialog.getOpenFileName(
-            self, "Certificate authority file", "", "Certificates (*.crt *.pem);;All files (*)"
+        path = open_file_name(
+            self,
+            FileKind.CERTIFICATE,
+            "Certificate authority file",
+            "Certificates (*.crt *.pem);;All files (*)",
         )
         if path:
             self.ca_file.setText(path)

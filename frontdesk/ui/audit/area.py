@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDateEdit,
-    QFileDialog,
     QGridLayout,
     QHBoxLayout,
     QHeaderView,
@@ -58,6 +57,7 @@ from frontdesk.ui.audit.model import (
 from frontdesk.ui.runner import Task
 from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.style import mark_primary
+from frontdesk.ui.widgets.file_dialogs import FileKind, open_file_name, save_file_name
 from frontdesk.ui.widgets.form import Banner, plain_label
 
 PAGE_SIZE = 200
@@ -532,8 +532,12 @@ class AuditArea(QWidget):
         return dialog
 
     def choose_export_file(self) -> None:
-        name, _filter = QFileDialog.getSaveFileName(
-            self, "Save the audit entries", "audit-entries.csv", "CSV files (*.csv)"
+        name = save_file_name(
+            self,
+            FileKind.AUDIT_EXPORT,
+            "Save the audit entries",
+            "audit-entries.csv",
+            "CSV files (*.csv)",
         )
         if name:
             self.export_to(Path(name))
@@ -560,10 +564,10 @@ class AuditArea(QWidget):
         )
 
     def choose_checkpoint_to_verify(self) -> None:
-        name, _filter = QFileDialog.getOpenFileName(
+        name = open_file_name(
             self,
+            FileKind.AUDIT_CHECKPOINT,
             "Verify the trail against a checkpoint",
-            "",
             f"Audit checkpoints (*{CHECKPOINT_EXTENSION});;All files (*)",
         )
         if name:
@@ -623,8 +627,9 @@ class AuditArea(QWidget):
 
     def choose_checkpoint_file(self) -> None:
         suggested = f"audit-{date.today().isoformat()}{CHECKPOINT_EXTENSION}"
-        name, _filter = QFileDialog.getSaveFileName(
+        name = save_file_name(
             self,
+            FileKind.AUDIT_CHECKPOINT,
             "Save an audit checkpoint",
             suggested,
             f"Audit checkpoints (*{CHECKPOINT_EXTENSION})",

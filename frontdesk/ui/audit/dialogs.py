@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -38,6 +37,7 @@ from frontdesk.ui.audit.display import (
     when_text,
 )
 from frontdesk.ui.screen_context import ScreenContext
+from frontdesk.ui.widgets.file_dialogs import FileKind, save_file_name
 from frontdesk.ui.widgets.form import Banner, plain_label
 from frontdesk.ui.widgets.plain_text import plain_tooltip
 
@@ -308,8 +308,12 @@ class AccessReportDialog(QDialog):
     # CSV ----------------------------------------------------------------------------------
 
     def choose_csv_file(self) -> None:
-        name, _filter = QFileDialog.getSaveFileName(
-            self, "Save the access report", "access-report.csv", "CSV files (*.csv)"
+        name = save_file_name(
+            self,
+            FileKind.AUDIT_EXPORT,
+            "Save the access report",
+            "access-report.csv",
+            "CSV files (*.csv)",
         )
         if name:
             self.save_csv(Path(name))

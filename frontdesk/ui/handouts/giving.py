@@ -20,6 +20,7 @@ from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.ui.handouts.preview import still_there
 from frontdesk.ui.handouts.printing import make_printer, print_pdfs, printer_name
 from frontdesk.ui.runner import Runner
+from frontdesk.ui.widgets.file_dialogs import FileKind, file_dialog
 
 # Renders the handouts to give; runs on a worker thread.
 RenderCall = Callable[[], list[RenderedHandout]]
@@ -106,7 +107,7 @@ class HandoutGiving(QObject):
 
     def save_dialog(self, render: RenderCall, suggested_names: list[str]) -> QFileDialog:
         """One handout: choose the file. Several: choose a folder (one PDF each)."""
-        dialog = QFileDialog(self.parent_widget)
+        dialog = file_dialog(self.parent_widget, FileKind.HANDOUT)
         dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
         if len(suggested_names) == 1:
             dialog.setWindowTitle("Save handout as PDF")

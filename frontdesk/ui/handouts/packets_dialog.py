@@ -49,6 +49,7 @@ from frontdesk.ui.handouts.printing import make_printer, print_pdfs, printer_nam
 from frontdesk.ui.runner import Task
 from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.style import mark_primary
+from frontdesk.ui.widgets.file_dialogs import FileKind, file_dialog
 from frontdesk.ui.widgets.form import (
     Banner,
     FormFields,
@@ -226,7 +227,7 @@ class PacketsDialog(QDialog):
     def choose_folder(self) -> QFileDialog | None:
         if refused_while_paused(self.banner) or not self.save_button.isEnabled():
             return None
-        dialog = QFileDialog(self, "Choose a folder for the packets")
+        dialog = file_dialog(self, FileKind.HANDOUT, "Choose a folder for the packets")
         dialog.setFileMode(QFileDialog.FileMode.Directory)
         dialog.setOption(QFileDialog.Option.ShowDirsOnly, True)
         dialog.fileSelected.connect(lambda path: self.save_to(Path(path)))

@@ -49,6 +49,7 @@ from frontdesk.ui.history.table_models import (
 from frontdesk.ui.history.viewer import DocumentViewer
 from frontdesk.ui.runner import Runner
 from frontdesk.ui.widgets.empty_state import EmptyState
+from frontdesk.ui.widgets.file_dialogs import FileKind, file_dialog
 from frontdesk.ui.widgets.form import Banner, plain_label
 from frontdesk.ui.widgets.record_table import Column
 
@@ -362,7 +363,9 @@ class HistoryEntriesTab(QWidget):
         entry = self.selected()
         if entry is None or not self.can_add:
             return None
-        dialog = QFileDialog(self, f"Attach a received document to {entry.description}")
+        dialog = file_dialog(
+            self, FileKind.RECEIVED_DOCUMENT, f"Attach a received document to {entry.description}"
+        )
         dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
         dialog.setNameFilter(FILE_FILTER)
         dialog.fileSelected.connect(lambda path: self.attach_path(entry, Path(path)))
@@ -478,7 +481,9 @@ class SurgeryHistoryTab(HistoryEntriesTab):
     def choose_summary_file(self) -> QFileDialog | None:
         if self.history is None:
             return None
-        dialog = QFileDialog(self, "Save the history summary for the surgeon")
+        dialog = file_dialog(
+            self, FileKind.HISTORY_SUMMARY, "Save the history summary for the surgeon"
+        )
         dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
         dialog.setDefaultSuffix("pdf")
         dialog.setNameFilter("PDF (*.pdf)")

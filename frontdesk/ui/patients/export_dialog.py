@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QStandardPaths, Qt, Signal
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog, QWidget
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 
 from frontdesk.domain.permissions import Permission
 from frontdesk.domain.progress import ProgressCallback
@@ -14,6 +14,7 @@ from frontdesk.services.patients import patient_export
 from frontdesk.services.patients.patient_export import ExportResult
 from frontdesk.ui.runner import Runner, Task
 from frontdesk.ui.screen_context import ScreenContext
+from frontdesk.ui.widgets.file_dialogs import FileKind, save_file_name
 
 TITLE = "Export patients"
 
@@ -88,10 +89,6 @@ class PatientExport(QObject):
         self.finished.emit(kind, text)
 
 
-def _default_folder() -> str:
-    return QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-
-
 def export_patients(
     parent: QWidget | None,
     context: ServiceContext | ScreenContext,
@@ -120,8 +117,13 @@ def export_patients(
         box.open()
         return None
     if path is None:
-        suggested = str(Path(_default_folder()) / patient_export.default_export_name())
-        chosen, _filter = QFileDialog.getSaveFileName(parent, TITLE, suggested, "CSV files (*.csv)")
+        chosen = save_file_name(
+            parent,
+            FileKind.PATIENT_EXPORT,
+            TITLE,
+            patient_export.default_export_name(),
+            "CSV files (*.csv)",
+        )
         if not chosen:
             return None
         path = chosen

@@ -30,6 +30,7 @@ from frontdesk.services.patients.charts import (
 from frontdesk.ui.patients.display import birth_date_text, phone_text
 from frontdesk.ui.patients.referrer_picker import ReferrerPicker
 from frontdesk.ui.screen_context import ScreenContext
+from frontdesk.ui.widgets.date_field import check_date_field
 from frontdesk.ui.widgets.form import (
     FieldMessage,
     FormFields,
@@ -215,6 +216,8 @@ class PatientFormFields(QWidget):
             edit = self.edits[key]
             edit.editingFinished.connect(partial_phone_tidy(edit))
         self.edits["date_of_birth"].textChanged.connect(self._read_back_birth_date)
+        for key in DATE_FIELDS:
+            check_date_field(self.edits[key], self.fields.message(key))
 
     # Building ----------------------------------------------------------------------------
 

@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
-    QFileDialog,
     QGridLayout,
     QHBoxLayout,
     QHeaderView,
@@ -53,6 +52,7 @@ from frontdesk.services.patients.patient_import import count as count_of
 from frontdesk.ui.runner import Runner, Task
 from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.style import mark_primary
+from frontdesk.ui.widgets.file_dialogs import FileKind, open_file_name
 from frontdesk.ui.widgets.form import Banner, plain_label
 from frontdesk.ui.widgets.plain_text import plain_tooltip
 
@@ -420,11 +420,12 @@ class ImportWizard(QDialog):
             self.show_step(self.step - 1)
 
     def choose_file(self) -> None:
-        path, _filter = QFileDialog.getOpenFileName(
+        path = open_file_name(
             self,
+            FileKind.PATIENT_IMPORT,
             "Choose the CSV file to import",
-            self.path_edit.text(),
             "CSV files (*.csv *.txt);;All files (*)",
+            self.path_edit.text(),
         )
         if path:
             self.path_edit.setText(path)

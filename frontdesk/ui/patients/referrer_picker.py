@@ -207,6 +207,9 @@ class AddReferrerDialog(RecordDialog):
             self.edits[key] = edit
         # What was typed in the picker is usually the last name ("patel").
         self.edits["last_name"].setText(typed.strip())
+        # Typing starts in the first field still to fill, never on Save (Enter would save).
+        first = next((edit for edit in self.edits.values() if not edit.text()), None)
+        (first or self.edits["last_name"]).setFocus()
         self.mark_clean()
 
     def snapshot(self) -> object:

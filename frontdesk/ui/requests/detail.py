@@ -12,7 +12,6 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QFileDialog,
     QFrame,
     QGroupBox,
     QHBoxLayout,
@@ -48,6 +47,7 @@ from frontdesk.ui.requests.request_appointments import RequestAppointments
 from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.style import mark_primary
 from frontdesk.ui.widgets.empty_state import EmptyState
+from frontdesk.ui.widgets.file_dialogs import FileKind, open_file_name
 from frontdesk.ui.widgets.form import Banner, line_edit, plain_label
 
 STATE_VERBS = {
@@ -385,10 +385,15 @@ class RequestDetailPanel(QWidget):
             self.show_detail(detail)
 
     def show_detail(self, detail: RequestDetail) -> None:
+        shown_before = self.detail.request.id if self.detail is not None else None
         self.detail = detail
         r = detail.request
         self.empty.hide()
         self.scroll.show()
+        if r.id != shown_before:
+            # Another request starts at its top, where the patient's name is; a refresh of the
+            # same one keeps the place the receptionist was reading.
+            self.scroll.verticalScrollBar().setValue(0)
         self.title.setText(f"{r.patient_name} ({r.mrn}), born {r.date_of_birth:%m/%d/%Y}")
         self.status.setText(
             f"{r.state.label} · {r.urgency.label} · request {r.id}"
@@ -664,7 +669,7 @@ class RequestDetailPanel(QWidget):
         day: date | None = None
         if text:
             try:
-                day = parse_date(text)
+                day = parse_date(text, future=True)
             except InvalidValue as error:
                 self.banner.show_message("error", f"Follow-up date: {error}")
                 return
@@ -719,10 +724,10 @@ class RequestDetailPanel(QWidget):
     def choose_file(self) -> None:
         if refused_while_paused(self.banner):
             return
-        path, _ = QFileDialog.getOpenFileName(
+        path = open_file_name(
             self,
+            FileKind.RECEIVED_DOCUMENT,
             "Attach a received file",
-            "",
             "PDF or image (*.pdf *.png *.jpg *.jpeg *.tif *.tiff)",
         )
         if path:

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from frontdesk.domain.contact import InvalidValue
 from frontdesk.domain.dates import parse_date
+from frontdesk.domain.duplicates import birth_dates_to_compare
 from frontdesk.domain.history_vocab import BodyRegion, ImagingModality
 from frontdesk.domain.request_categories import RequestCategory
 from frontdesk.domain.request_states import Channel, RedFlag
@@ -44,6 +45,7 @@ from frontdesk.ui.patients.referrer_picker import ReferrerPicker
 from frontdesk.ui.runner import LatestOnly
 from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.style import ERROR_BACKGROUND, ERROR_INK, mark_primary
+from frontdesk.ui.widgets.date_field import check_date_field
 from frontdesk.ui.widgets.form import (
     Banner,
     FormFields,
@@ -156,6 +158,7 @@ class IntakeDialog(FormDialog):
         add_form_row(left, self.fields, "last_name", "Last &name *", self.last_name)
         add_form_row(left, self.fields, "first_name", "&First name *", self.first_name)
         add_form_row(left, self.fields, "date_of_birth", "Date of &birth *", self.date_of_birth)
+        check_date_field(self.date_of_birth, self.fields.message("date_of_birth"))
         self.matches = QListWidget()
         self.matches.setAccessibleName("Existing patients that match")
         self.matches.setFixedHeight(96)
@@ -362,8 +365,10 @@ class IntakeDialog(FormDialog):
         items = list(page.items)
         born = _parse_birth(typed_birth)
         if born is not None:
-            # The same date of birth first: that is almost certainly the caller's chart.
-            items.sort(key=lambda item: item.date_of_birth != born)
+            # The same date of birth first: that is almost certainly the caller's chart; then
+            # the day/month-swapped one the duplicate check would also name (3/4 typed as 4/3).
+            ranks = {day: rank for rank, day in enumerate(birth_dates_to_compare(born))}
+            items.sort(key=lambda item: ranks.get(item.date_of_birth, len(ranks)))
         self.matches.clear()
         for summary in items[:MAX_MATCHES]:
             text = (

@@ -10,7 +10,6 @@ from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QFileDialog,
     QHBoxLayout,
     QListWidget,
     QListWidgetItem,
@@ -24,6 +23,7 @@ from frontdesk.services.requests.consultations import LetterResult, RequestDetai
 from frontdesk.ui.handouts.printing import make_printer, print_pdfs
 from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.style import mark_primary
+from frontdesk.ui.widgets.file_dialogs import FileKind, save_file_name
 from frontdesk.ui.widgets.form import Banner, plain_label
 
 PDF_FILTER = "PDF files (*.pdf)"
@@ -103,8 +103,12 @@ class RecordsLetterDialog(QDialog):
         )
 
     def choose_file(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(
-            self, "Save the letter", f"records-request-{self.detail.request.mrn}.pdf", PDF_FILTER
+        path = save_file_name(
+            self,
+            FileKind.LETTER,
+            "Save the letter",
+            f"records-request-{self.detail.request.mrn}.pdf",
+            PDF_FILTER,
         )
         if path:
             self.save_to(Path(path))

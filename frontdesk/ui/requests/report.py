@@ -8,7 +8,6 @@ from pathlib import Path
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QPushButton,
@@ -24,6 +23,7 @@ from frontdesk.services.requests import consultations as requests
 from frontdesk.services.requests.consultations import REPORT_COLUMNS, ReferralReportRow
 from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.style import mark_primary
+from frontdesk.ui.widgets.file_dialogs import FileKind, save_file_name
 from frontdesk.ui.widgets.form import Banner, line_edit, plain_label
 
 
@@ -108,8 +108,12 @@ class ReferralsReportDialog(QDialog):
             self.banner.show_message("info", "No requests were received in these dates.")
 
     def choose_file(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(
-            self, "Export the referrals report", "referrals.csv", "CSV files (*.csv)"
+        path = save_file_name(
+            self,
+            FileKind.REPORT,
+            "Export the referrals report",
+            "referrals.csv",
+            "CSV files (*.csv)",
         )
         if path:
             self.export_to(Path(path))

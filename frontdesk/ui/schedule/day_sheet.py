@@ -13,7 +13,6 @@ from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QDateEdit,
     QDialog,
-    QFileDialog,
     QHBoxLayout,
     QListWidget,
     QListWidgetItem,
@@ -36,6 +35,7 @@ from frontdesk.ui.handouts.preview import LivePreview, still_there
 from frontdesk.ui.handouts.printing import make_printer, print_pdfs, printer_name
 from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.style import mark_primary
+from frontdesk.ui.widgets.file_dialogs import FileKind, save_file_name
 from frontdesk.ui.widgets.form import Banner, plain_label
 from frontdesk.ui.widgets.page_view import PageView
 
@@ -236,8 +236,12 @@ class DaySheetDialog(QDialog):
     def choose_file(self) -> None:
         if self.busy or refused_while_paused(self.banner):
             return
-        path, _ = QFileDialog.getSaveFileName(
-            self, "Save the day sheet", day_sheet.default_file_name(self.chosen_day()), PDF_FILTER
+        path = save_file_name(
+            self,
+            FileKind.DAY_SHEET,
+            "Save the day sheet",
+            day_sheet.default_file_name(self.chosen_day()),
+            PDF_FILTER,
         )
         if path:
             self.save_to(Path(path))

@@ -10,7 +10,6 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QFileDialog,
     QHBoxLayout,
     QPushButton,
     QVBoxLayout,
@@ -29,6 +28,7 @@ from frontdesk.ui.runner import user_message
 from frontdesk.ui.schedule.day_sheet import day_edit, day_of
 from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.style import mark_primary
+from frontdesk.ui.widgets.file_dialogs import FileKind, save_file_name
 from frontdesk.ui.widgets.form import (
     Banner,
     FormFields,
@@ -151,8 +151,8 @@ class IcsExportDialog(QDialog):
             self.fields.show_messages(error.fields)
             self.banner.show_message("error", f"Not exported: {error}")
             return
-        path, _ = QFileDialog.getSaveFileName(
-            self, "Export the calendar", self.default_name(), ICS_FILTER
+        path = save_file_name(
+            self, FileKind.CALENDAR, "Export the calendar", self.default_name(), ICS_FILTER
         )
         if path:
             self.export_to(Path(path if path.lower().endswith(".ics") else f"{path}.ics"))

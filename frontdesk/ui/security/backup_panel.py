@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFrame,
     QHBoxLayout,
     QMessageBox,
@@ -42,6 +41,7 @@ from frontdesk.ui.runner import Failure, Task, user_message
 from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.security.account_fields import password_edit
 from frontdesk.ui.style import mark_primary
+from frontdesk.ui.widgets.file_dialogs import FileKind, existing_folder, open_file_name
 from frontdesk.ui.widgets.form import (
     Banner,
     FormFields,
@@ -242,8 +242,8 @@ class BackupPanel(QWidget):
             )
 
     def choose_folder(self) -> None:
-        folder = QFileDialog.getExistingDirectory(
-            self, "Back up into which folder?", self.folder.text()
+        folder = existing_folder(
+            self, FileKind.BACKUP, "Back up into which folder?", self.folder.text()
         )
         if folder:
             self.folder.setText(folder)
@@ -341,11 +341,12 @@ class BackupPanel(QWidget):
     def choose_restore_file(self) -> None:
         if self.busy or refused_while_paused(self.banner):
             return
-        name, _filter = QFileDialog.getOpenFileName(
+        name = open_file_name(
             self,
+            FileKind.BACKUP,
             "Restore which backup?",
-            str(backup.default_backup_folder()),
             "Front Desk backups (frontdesk-backup-*);;All files (*)",
+            str(backup.default_backup_folder()),
         )
         if name:
             self.start_restore(Path(name))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from frontdesk.ui.widgets.form import plain_label
 
@@ -28,7 +28,13 @@ class EmptyState(QWidget):
         self.text.setMaximumWidth(560)
         layout.addWidget(self.title)
         layout.addSpacing(6)
-        layout.addWidget(self.text, 0, Qt.AlignmentFlag.AlignHCenter)
+        # Centred by stretches, not by an alignment flag: an aligned label keeps the height of
+        # its one-line size hint and cut the help text off mid-sentence (at 150% especially).
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(self.text, 100)
+        row.addStretch(1)
+        layout.addLayout(row)
         self.button: QPushButton | None = None
         if action is not None:
             self.button = QPushButton(action[0])
