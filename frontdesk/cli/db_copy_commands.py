@@ -6,12 +6,15 @@ import argparse
 import sys
 
 from frontdesk.cli.common import (
+    PASSWORD_ENV,
     Parser,
     UsageError,
     database_url,
     print_json,
     progress_printer,
+    read_secret,
 )
+from frontdesk.domain.actor import Actor, operating_system_actor
 from frontdesk.domain.errors import RefusedError
 from frontdesk.services.platform import db_copy
 from frontdesk.services.platform.db_copy import CopyReport, TargetState
@@ -29,8 +32,15 @@ was, and running the command again starts over. Copying into PostgreSQL must be 
 owner of the tables (see docs/postgresql-setup.md). Close Front Desk on the other computers
 first: what they save during the copy is not in it.
 
+The copy discloses every record, so it is recorded in the source's audit trail (where to, how
+many rows, who) before the first row is read; a copy that fails or is cancelled adds a second
+entry. Copying off a PostgreSQL server needs an admin of that server: the global --user NAME
+(the password is asked, or read from FRONTDESK_PASSWORD). From a SQLite file without --user,
+the computer's login copies, recorded as os:NAME.
+
 exit status: 0 copied and verified, 1 refused (target holds records, schema not current,
-not confirmed) or the copy differs, 2 bad input or a database that cannot be reached.
+not confirmed, not an admin, wrong password) or the copy differs, 2 bad input (no --user
+for a server) or a database that cannot be reached.
 """
 
 
@@ -136,6 +146,20 @@ def _finish(report: CopyReport, as_json: bool) -> int:
     return 0 if report.ok else 1
 
 
+def _copying_actor(args: argparse.Namespace, source: str) -> Actor:
+    """Who copies: --user signed in on the source, else the computer's login on a file."""
+    username = getattr(args, "user", None)
+    if username:
+        password = read_secret(f"Password for {username}: ", PASSWORD_ENV)
+        return db_copy.sign_in_to_source(source, username, password)
+    if db_copy.on_a_server(source):
+        raise UsageError(
+            "copying off a PostgreSQL server discloses every record, so it needs an admin: "
+            f"say who you are with --user NAME (the password is asked, or read from {PASSWORD_ENV})"
+        )
+    return operating_system_actor()
+
+
 def run_copy(args: argparse.Namespace) -> int:
     source = args.source or database_url(args)
     progress = progress_printer("Rows")
@@ -148,6 +172,8 @@ def run_copy(args: argparse.Namespace) -> int:
             stage=_stage_printer(),
         )
         return _finish(report, args.json)
+    # Before anything is read: who copies (and, off a server, their sign-in on it).
+    actor = _copying_actor(args, source)
     plan = db_copy.plan_copy(source, args.target)
     if plan.target_state is TargetState.HOLDS_DATA:
         if not args.replace:
@@ -159,6 +185,7 @@ def run_copy(args: argparse.Namespace) -> int:
     report = db_copy.copy_database(
         source,
         args.target,
+        actor=actor,
         replace=args.replace,
         batch_size=args.batch_size,
         progress=progress,

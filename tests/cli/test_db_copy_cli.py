@@ -6,12 +6,19 @@ import json
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
+from sqlalchemy import create_engine, text
 
+from frontdesk.cli.common import PASSWORD_ENV
+from frontdesk.db.engine import open_database
 from frontdesk.demo import generator as demo
+from frontdesk.domain.actor import operating_system_actor
+from frontdesk.domain.permissions import Role
 from frontdesk.services.kernel.context import ServiceContext
-from tests.conftest import PreparedDatabases
+from tests.accounts import PASSWORDS, add_user
+from tests.conftest import PreparedDatabases, make_actor
 from tests.helpers.cli import frontdesk, one_line
 
 
@@ -123,8 +130,34 @@ def test_bad_input_and_unreachable_servers_exit_2_with_one_line(
     assert message in one_line(result.err)
 
 
+def _disclosure(capsys: pytest.CaptureFixture[str], url: str, *login: str) -> dict[str, Any]:
+    """The newest "export" entry of the trail at ``url`` (signing in with ``login``, if any)."""
+    listed = frontdesk(
+        *("--database", url, *login, "audit", "list", "--action", "export"),
+        *("--limit", "1", "--json"),
+        env={PASSWORD_ENV: PASSWORDS[Role.ADMIN]},
+        capsys=capsys,
+    )
+    assert listed.code == 0, listed.err
+    entries: list[dict[str, Any]] = json.loads(listed.out)
+    return entries[0]
+
+
+def test_a_copy_from_a_file_is_recorded_in_it_as_the_computers_login(
+    capsys: pytest.CaptureFixture[str], practice_file: str, tmp_path: Path
+) -> None:
+    target = f"sqlite:///{tmp_path / 'copy.sqlite3'}"
+    copied = frontdesk("db", "copy", "--from", practice_file, "--to", target, capsys=capsys)
+    assert copied.code == 0, copied.err
+    disclosure = _disclosure(capsys, practice_file)
+    assert disclosure["username"] == operating_system_actor().username
+    assert disclosure["entity"] == "database"
+    assert disclosure["details"]["file"] == "copy.sqlite3"
+    assert _disclosure(capsys, target) == disclosure  # recorded before the copy read anything
+
+
 @pytest.mark.postgres
-def test_copy_to_a_server_and_back_on_the_command_line(
+def test_copying_off_a_server_needs_its_admin_and_is_recorded_there(
     capsys: pytest.CaptureFixture[str],
     practice_file: str,
     scratch_postgres: Callable[[], str],
@@ -136,13 +169,68 @@ def test_copy_to_a_server_and_back_on_the_command_line(
     )
     assert there.code == 0, there.err
     assert json.loads(there.out)["created_schema"] is True
-    back = f"sqlite:///{tmp_path / 'back.sqlite3'}"
-    assert frontdesk("db", "copy", "--from", server, "--to", back, capsys=capsys).code == 0
-    assert (
-        frontdesk(
-            "db", "copy", "--from", practice_file, "--to", back, "--verify-only", capsys=capsys
-        ).code
-        == 0
+    database = open_database(server)
+    try:
+        context = ServiceContext(database, make_actor())
+        add_user(context, "copy.admin", Role.ADMIN)
+        add_user(context, "copy.desk", Role.FRONT_DESK)
+    finally:
+        database.dispose()
+    back_file = tmp_path / "back.sqlite3"
+    back = f"sqlite:///{back_file}"
+    copy_back = ("db", "copy", "--from", server, "--to", back)
+
+    # Another session holds the charts and documents locked: a refusal that read any of them
+    # would wait for it (real processes, so a wait ends in the timeout instead of hanging).
+    locker = create_engine(server)
+    try:
+        with locker.connect() as connection, connection.begin():
+            connection.execute(
+                text("LOCK TABLE patients, received_documents IN ACCESS EXCLUSIVE MODE")
+            )
+            nobody = frontdesk(*copy_back, unset=[PASSWORD_ENV], timeout=60)
+            desk = frontdesk(
+                "--user",
+                "copy.desk",
+                *copy_back,
+                env={PASSWORD_ENV: PASSWORDS[Role.FRONT_DESK]},
+                timeout=60,
+            )
+            wrong = frontdesk(
+                "--user",
+                "copy.admin",
+                *copy_back,
+                env={PASSWORD_ENV: "not the admin's password"},
+                timeout=60,
+            )
+    finally:
+        locker.dispose()
+    assert nobody.code == 2, nobody.err
+    assert "--user NAME" in one_line(nobody.err)
+    assert desk.code == 1, desk.err
+    assert "needs an admin's account" in one_line(desk.err)
+    assert wrong.code == 1, wrong.err
+    assert "password is wrong" in one_line(wrong.err)
+    assert not back_file.exists()
+
+    admin = ("--user", "copy.admin")
+    copied = frontdesk(*admin, *copy_back, env={PASSWORD_ENV: PASSWORDS[Role.ADMIN]}, capsys=capsys)
+    assert copied.code == 0, copied.err
+    # The file is the server's database exactly, the server's trail of the copy included.
+    verified = frontdesk(
+        "db", "copy", "--from", server, "--to", back, "--verify-only", capsys=capsys
     )
+    assert verified.code == 0, verified.err
+    disclosure = _disclosure(capsys, server, *admin)
+    assert disclosure["username"] == "copy.admin"
+    assert disclosure["details"]["to"] == "SQLite file"
+    assert disclosure["details"]["file"] == "back.sqlite3"
+    assert _disclosure(capsys, back) == disclosure
+    intact = frontdesk(
+        *("--database", server, *admin, "audit", "verify"),
+        env={PASSWORD_ENV: PASSWORDS[Role.ADMIN]},
+        capsys=capsys,
+    )
+    assert intact.code == 0, intact.err
     check = frontdesk("--database", server, "db", "check", capsys=capsys)
     assert check.code == 0, check.err

@@ -16,6 +16,7 @@ from frontdesk.db.models import AuditEntry
 from frontdesk.domain.actor import Actor
 from frontdesk.domain.errors import RefusedError
 from frontdesk.domain.permissions import Role
+from frontdesk.domain.progress import Cancelled
 from frontdesk.services.kernel.audit import GENESIS_HASH, entry_hash, hashed_fields
 from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.services.platform import audit_trail
@@ -289,6 +290,58 @@ def test_csv_export_is_spreadsheet_safe_and_recorded(
     assert '\'=HYPERLINK("http://x")' in cells and "'@SUM(A1)" in cells and "'-2+3" in cells
     export = audit_trail.list_entries(context, AuditFilter(action="export")).entries[0]
     assert export.details["rows"] == 4 and export.entity == "audit_entries"
+
+
+class _Watched(io.StringIO):
+    """Output that notes the trail's exports when the first row reaches it."""
+
+    def __init__(self, context: ServiceContext) -> None:
+        super().__init__()
+        self.context = context
+        self.exports_at_first_write: list[audit_trail.AuditEntryData] | None = None
+
+    def write(self, text: str) -> int:
+        if self.exports_at_first_write is None:
+            where = AuditFilter(action="export")
+            self.exports_at_first_write = audit_trail.list_entries(self.context, where).entries
+        return super().write(text)
+
+
+def test_csv_export_is_recorded_before_its_first_row_and_holds_entries_up_to_it(
+    context: ServiceContext,
+) -> None:
+    _record(context, "ana", "view", 3)
+    _record(context, "ben", "view", 4)
+    out = _Watched(context)
+    assert audit_trail.export_csv(context, AuditFilter(), out) == 2
+    assert out.exports_at_first_write is not None
+    [export] = out.exports_at_first_write  # committed: another session sees it
+    assert export.details["rows"] == 2 and "file" not in export.details
+    rows = list(csv.reader(io.StringIO(out.getvalue())))[1:]
+    assert [row[2] for row in rows] == ["ben", "ana"]  # not the export's own entry
+
+
+def test_a_cancelled_csv_export_leaves_no_file_and_says_it_was_abandoned(
+    context: ServiceContext, tmp_path: Path
+) -> None:
+    _record(context, "ana", "view", 3)
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    target = folder / "audit.csv"
+
+    def cancel(done: int, total: int) -> bool:
+        return False
+
+    with pytest.raises(Cancelled):
+        audit_trail.export_csv(context, AuditFilter(), target, cancel)
+    assert list(folder.iterdir()) == []  # neither the file nor its partial copy
+    latest = audit_trail.list_entries(context, limit=2).entries
+    assert [(entry.action, entry.details.get("file")) for entry in latest] == [
+        ("export_abandoned", "audit.csv"),
+        ("export", "audit.csv"),
+    ]
+    assert latest[0].details["outcome"] == "cancelled"
+    assert audit_trail.verify_chain(context).intact
 
 
 def test_csv_text_of_a_page(context: ServiceContext) -> None:

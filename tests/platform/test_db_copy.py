@@ -8,6 +8,7 @@ TARGET`` this module is the child process that the interrupted-copy test kills.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import random
 import re
@@ -34,8 +35,12 @@ from frontdesk.db.models_handouts import HandoutVersion
 from frontdesk.db.models_history import PriorSurgery, ReceivedDocument
 from frontdesk.db.models_patients import Patient
 from frontdesk.demo import generator as demo
-from frontdesk.domain.actor import Actor
-from frontdesk.domain.errors import DatabaseUnavailableError, ValidationError
+from frontdesk.domain.actor import Actor, operating_system_actor
+from frontdesk.domain.errors import (
+    DatabaseUnavailableError,
+    PermissionDeniedError,
+    ValidationError,
+)
 from frontdesk.domain.permissions import Role
 from frontdesk.domain.progress import Cancelled
 from frontdesk.services.kernel import audit
@@ -51,6 +56,8 @@ from frontdesk.services.platform.db_copy import (
 )
 from frontdesk.services.practice import profile as practice
 from frontdesk.services.practice.profile import LocationForm
+from frontdesk.services.practice.users import SignInError
+from tests.accounts import PASSWORDS, add_user
 from tests.conftest import PG_ADMIN_URL
 from tests.helpers.postgres import documented_grants
 
@@ -60,6 +67,8 @@ BOTH = pytest.mark.parametrize(
     [pytest.param("sqlite"), pytest.param("postgresql", marks=pytest.mark.postgres)],
 )
 ACTOR = Actor(username="copy.test", role=Role.ADMIN, workstation="copy-desk")
+# An admin account in the demo practice: copying off a server needs one of that server's.
+SERVER_ADMIN = "copy.admin"
 
 HOSTILE_TEXT = [
     "Zoë Ñúñez-Ångström",
@@ -215,6 +224,16 @@ def _hostile_records(database: Database) -> None:
     # And through a service, so the audit trail holds the hostile text in its details.
     context = ServiceContext(database, ACTOR)
     practice.save_location(context, LocationForm(name=HOSTILE_TEXT[1], address=HOSTILE_TEXT[3]))
+    add_user(context, SERVER_ADMIN, Role.ADMIN)
+
+
+def _server_admin(url: str) -> Actor:
+    """The demo practice's admin, signed in on the server ``url`` as a copy off it needs."""
+    return db_copy.sign_in_to_source(url, SERVER_ADMIN, PASSWORDS[Role.ADMIN])
+
+
+def _entries(url: str) -> list[dict[str, Any]]:
+    return _table_rows(url, AuditEntry.__table__, AuditEntry.id)
 
 
 @pytest.fixture(scope="module")
@@ -271,7 +290,12 @@ def test_sqlite_to_postgresql_and_back_keeps_every_value(
         return True
 
     there = db_copy.copy_database(
-        demo_source, server, batch_size=97, progress=progress, stage=stages.append
+        demo_source,
+        server,
+        actor=ACTOR,
+        batch_size=97,
+        progress=progress,
+        stage=stages.append,
     )
     assert there.ok, there.describe()
     assert there.created_schema and not there.replaced
@@ -284,12 +308,24 @@ def test_sqlite_to_postgresql_and_back_keeps_every_value(
     assert (there.rows, there.rows) in reports
     assert "every table has the same rows" in there.describe()
 
+    went = _entries(demo_source)
+    assert _entries(server) == went
     back_url = _new_sqlite_url(tmp_path, "back.sqlite3")
-    back = db_copy.copy_database(server, back_url, batch_size=1_000)
+    back = db_copy.copy_database(server, back_url, actor=_server_admin(server), batch_size=1_000)
     assert back.ok, back.describe()
-    assert [c.source_checksum for c in back.tables] == [c.target_checksum for c in there.tables]
-    # And the file that came back is the file that went, checked independently.
-    assert db_copy.verify_copy(demo_source, back_url).ok
+    assert [c.source_checksum for c in back.tables if c.table != "audit_entries"] == [
+        c.target_checksum for c in there.tables if c.table != "audit_entries"
+    ]
+    # And the file that came back is the file that went, checked independently, but for the
+    # server's trail of the copy back: the admin's sign-in and the disclosure.
+    assert db_copy.verify_copy(demo_source, back_url).differing == ("audit_entries",)
+    assert db_copy.verify_copy(server, back_url).ok
+    came_back = _entries(back_url)
+    assert came_back[: len(went)] == went
+    assert [(e["username"], e["action"]) for e in came_back[len(went) :]] == [
+        (SERVER_ADMIN, "sign_in"),
+        (SERVER_ADMIN, "export"),
+    ]
 
     for url in (server, back_url):
         for table, key in (
@@ -298,7 +334,6 @@ def test_sqlite_to_postgresql_and_back_keeps_every_value(
             (PriorSurgery.__table__, PriorSurgery.id),
             (Setting.__table__, Setting.key),
             (HandoutVersion.__table__, HandoutVersion.sha256),
-            (AuditEntry.__table__, AuditEntry.id),
         ):
             assert _table_rows(url, table, key) == _table_rows(demo_source, table, key), (
                 f"{table.name} differs in {url}"
@@ -322,7 +357,7 @@ def test_new_records_after_a_copy_get_new_ids_and_extend_the_audit_chain(
     target_backend: str,
 ) -> None:
     target = _target_url(target_backend, tmp_path, scratch_postgres)
-    assert db_copy.copy_database(demo_source, target).ok
+    assert db_copy.copy_database(demo_source, target, actor=ACTOR).ok
     highest = max(row["id"] for row in _table_rows(target, Patient.__table__, Patient.id))
     last_mrn = max(
         row["mrn"]
@@ -354,6 +389,7 @@ def test_ids_handed_out_on_the_server_are_never_handed_out_again(
     database = open_database(source)
     try:
         context = ServiceContext(database, ACTOR)
+        add_user(context, SERVER_ADMIN, Role.ADMIN)
         for number in range(5):
             practice.save_location(context, LocationForm(name=f"Clinic {number}"))
         with database.engine.begin() as connection:
@@ -361,7 +397,7 @@ def test_ids_handed_out_on_the_server_are_never_handed_out_again(
     finally:
         database.dispose()
     target = scratch_postgres()
-    assert db_copy.copy_database(source, target).ok
+    assert db_copy.copy_database(source, target, actor=_server_admin(source)).ok
     database = open_database(target)
     try:
         again = practice.save_location(ServiceContext(database, ACTOR), LocationForm(name="New"))
@@ -392,12 +428,12 @@ def test_a_target_that_holds_records_is_refused_unless_replaced(
     plan = db_copy.plan_copy(demo_source, target)
     assert (plan.target_state, plan.target_rows) == (TargetState.HOLDS_DATA, 4)  # and 2 audit
     with pytest.raises(CopyRefusedError, match="already holds 4 records"):
-        db_copy.copy_database(demo_source, target)
+        db_copy.copy_database(demo_source, target, actor=ACTOR)
     names = [row["name"] for row in _table_rows(target, Location.__table__, Location.id)]
     assert names == ["Already here", "Also here"]
 
     # Replacing empties every table, the append-only audit trail included, and copies.
-    report = db_copy.copy_database(demo_source, target, replace=True)
+    report = db_copy.copy_database(demo_source, target, actor=ACTOR, replace=True)
     assert report.ok and report.replaced, report.describe()
     names = [row["name"] for row in _table_rows(target, Location.__table__, Location.id)]
     assert "Already here" not in names
@@ -417,7 +453,7 @@ def test_a_new_database_with_only_what_the_migrations_add_counts_as_empty(
     target = _migrated(_target_url(target_backend, tmp_path, scratch_postgres))
     plan = db_copy.plan_copy(demo_source, target)
     assert (plan.target_state, plan.target_rows) == (TargetState.EMPTY, 0)
-    assert db_copy.copy_database(demo_source, target).ok
+    assert db_copy.copy_database(demo_source, target, actor=ACTOR).ok
 
 
 @pytest.mark.parametrize(
@@ -434,15 +470,17 @@ def test_a_schema_that_is_not_current_is_refused(
     with sqlite3.connect(make_url(stamped).database or "") as connection:
         connection.execute("UPDATE alembic_version SET version_num = ?", (stamp,))
     with pytest.raises(CopyRefusedError, match=f"The {which} .*{message}"):
-        db_copy.copy_database(source, target)
+        db_copy.copy_database(source, target, actor=ACTOR)
 
 
 def test_the_same_database_twice_and_a_missing_source_are_refused(tmp_path: Path) -> None:
     source = _migrated(_new_sqlite_url(tmp_path, "practice.sqlite3"))
     with pytest.raises(ValidationError, match="the same database"):
-        db_copy.copy_database(source, f"sqlite:///{tmp_path}/../{tmp_path.name}/practice.sqlite3")
+        db_copy.copy_database(
+            source, f"sqlite:///{tmp_path}/../{tmp_path.name}/practice.sqlite3", actor=ACTOR
+        )
     with pytest.raises(Exception, match="There is no database file"):
-        db_copy.copy_database(_new_sqlite_url(tmp_path, "missing.sqlite3"), source)
+        db_copy.copy_database(_new_sqlite_url(tmp_path, "missing.sqlite3"), source, actor=ACTOR)
     assert not (tmp_path / "missing.sqlite3").exists()
 
 
@@ -461,7 +499,7 @@ def test_text_postgresql_cannot_hold_is_named_and_nothing_is_written(
         database.dispose()
     target = scratch_postgres()
     with pytest.raises(CopyFailedError, match=r"NUL character .* locations\.name of the row 7"):
-        db_copy.copy_database(source, target)
+        db_copy.copy_database(source, target, actor=ACTOR)
     plan = db_copy.plan_copy(source, target)
     assert plan.target_state is TargetState.EMPTY  # the tables were created, nothing else
 
@@ -479,7 +517,7 @@ def _copy_until_halfway(source: str, target: str) -> None:
             time.sleep(600)  # killed here, in the middle of the copy's transaction
         return True
 
-    db_copy.copy_database(source, target, batch_size=25, progress=progress)
+    db_copy.copy_database(source, target, actor=ACTOR, batch_size=25, progress=progress)
 
 
 @pytest.mark.slow
@@ -503,6 +541,9 @@ def test_a_copy_killed_halfway_leaves_no_records_and_a_rerun_completes(
     assert done > 1_000  # rows really were written into the open transaction
     child.send_signal(signal.SIGKILL)
     child.wait(timeout=30)
+    # Killed outright, so no "abandoned" entry: the disclosure was on the record before.
+    last = _entries(demo_source)[-1]
+    assert (last["username"], last["action"]) == (ACTOR.username, "export")
 
     plan = db_copy.plan_copy(demo_source, target)
     assert (plan.target_state, plan.target_rows) == (TargetState.EMPTY, 0)
@@ -510,7 +551,7 @@ def test_a_copy_killed_halfway_leaves_no_records_and_a_rerun_completes(
     if target_backend == "sqlite":
         with sqlite3.connect(tmp_path / "target.sqlite3") as connection:
             assert connection.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
-    report = db_copy.copy_database(demo_source, target)
+    report = db_copy.copy_database(demo_source, target, actor=ACTOR)
     assert report.ok, report.describe()
 
 
@@ -524,11 +565,166 @@ def test_a_cancelled_copy_writes_nothing(
         return done * 2 < total
 
     with pytest.raises(Cancelled):
-        db_copy.copy_database(demo_source, target, batch_size=50, progress=cancel_at_half)
+        db_copy.copy_database(
+            demo_source, target, actor=ACTOR, batch_size=50, progress=cancel_at_half
+        )
     if target_backend == "sqlite":
         assert not (tmp_path / "target.sqlite3").exists()  # the file it had created is gone
     else:
         assert db_copy.plan_copy(demo_source, target).target_state is TargetState.EMPTY
+
+
+# ---------------------------------------------------------------------------------------------
+# A copy is a disclosure: who may copy, and its record in the source's trail
+
+SOURCES = pytest.mark.parametrize(
+    "source_backend",
+    [pytest.param("sqlite"), pytest.param("postgresql", marks=pytest.mark.postgres)],
+)
+
+
+def _small_practice(url: str) -> str:
+    """A migrated practice with three charts, an admin and a front-desk account."""
+    database = open_database(_migrated(url))
+    try:
+        context = ServiceContext(database, ACTOR)
+        add_user(context, SERVER_ADMIN, Role.ADMIN)
+        add_user(context, "copy.desk", Role.FRONT_DESK)
+        for number in range(3):
+            patients.create_patient(
+                context,
+                PatientForm(
+                    first_name=f"Ada{number}",
+                    last_name="Copyshield",
+                    date_of_birth=date(1970, 1, 2),
+                ),
+                allow_duplicates=True,
+            )
+    finally:
+        database.dispose()
+    return url
+
+
+def _source(backend: str, folder: Path, scratch: Callable[[], str]) -> tuple[str, Actor]:
+    """A small practice and who may copy it: on a file the computer's login, on a server
+    its admin signed in there."""
+    if backend == "sqlite":
+        return _small_practice(
+            _new_sqlite_url(folder, "practice.sqlite3")
+        ), operating_system_actor()
+    server = _small_practice(scratch())
+    return server, _server_admin(server)
+
+
+def _details(entry: dict[str, Any]) -> Any:
+    details = entry["details"]
+    return json.loads(details) if isinstance(details, str) else details
+
+
+def _chain_intact(url: str) -> bool:
+    database = open_database(url, create=False)
+    try:
+        return audit_trail.verify_chain(ServiceContext(database, ACTOR)).intact
+    finally:
+        database.dispose()
+
+
+@pytest.mark.postgres
+def test_only_an_admin_account_of_the_server_may_copy_off_it(
+    scratch_postgres: Callable[[], str], tmp_path: Path
+) -> None:
+    server = _small_practice(scratch_postgres())
+    target = _new_sqlite_url(tmp_path, "copy.sqlite3")
+    before = _entries(server)
+    desk = Actor(username="copy.desk", role=Role.FRONT_DESK, user_id=2, workstation="d")
+    # The computer's login and an admin role without an account there are nobody on a server.
+    for actor in (operating_system_actor(), ACTOR, desk):
+        with pytest.raises(PermissionDeniedError):
+            db_copy.copy_database(server, target, actor=actor)
+    assert not (tmp_path / "copy.sqlite3").exists()
+    assert _entries(server) == before  # refused before anything was recorded or read
+
+    with pytest.raises(PermissionDeniedError, match="needs an admin's account"):
+        db_copy.sign_in_to_source(server, "copy.desk", PASSWORDS[Role.FRONT_DESK])
+    with pytest.raises(SignInError):
+        db_copy.sign_in_to_source(server, SERVER_ADMIN, "not the password at all")
+    actions = [(e["username"], e["action"]) for e in _entries(server)[len(before) :]]
+    assert actions == [("copy.desk", "sign_in"), (SERVER_ADMIN, "sign_in_failed")]
+    assert not (tmp_path / "copy.sqlite3").exists()
+
+
+@SOURCES
+def test_a_copy_is_recorded_in_the_source_before_its_first_row_is_read(
+    scratch_postgres: Callable[[], str], tmp_path: Path, source_backend: str
+) -> None:
+    source, actor = _source(source_backend, tmp_path, scratch_postgres)
+    target = _new_sqlite_url(tmp_path, "copy.sqlite3")
+    report = db_copy.copy_database(source, target, actor=actor)
+    assert report.ok, report.describe()
+    disclosure = _entries(source)[-1]
+    assert (disclosure["action"], disclosure["entity"]) == ("export", "database")
+    assert disclosure["username"] == actor.username
+    assert _details(disclosure) == {
+        "format": "database copy",
+        "to": "SQLite file",
+        "file": "copy.sqlite3",
+        "rows": report.rows - 1,  # planned before this entry, which is copied too
+        "patients": 3,
+        "documents": 0,
+        "replacing": False,
+    }
+    # Committed before the copy read its snapshot, so the copy carries its own record.
+    assert _entries(target)[-1] == disclosure
+    assert _chain_intact(source) and report.target_chain.intact
+
+
+@pytest.mark.postgres
+def test_a_copy_to_a_server_names_the_database_and_never_its_password(
+    scratch_postgres: Callable[[], str], tmp_path: Path
+) -> None:
+    source = _small_practice(_new_sqlite_url(tmp_path, "practice.sqlite3"))
+    target = make_url(scratch_postgres()).set(password="s3cret-pw")
+    assert db_copy.copy_database(
+        source, target.render_as_string(hide_password=False), actor=ACTOR
+    ).ok
+    disclosure = _entries(source)[-1]
+    details = _details(disclosure)
+    assert details["to"] == "PostgreSQL server"
+    assert details["database"] == target.database
+    assert details["server"] == f"{target.host}:{target.port}"
+    assert "s3cret" not in repr(disclosure)
+
+
+@SOURCES
+def test_an_interrupted_copy_leaves_the_disclosure_and_an_abandoned_entry(
+    scratch_postgres: Callable[[], str], tmp_path: Path, source_backend: str
+) -> None:
+    source, actor = _source(source_backend, tmp_path, scratch_postgres)
+    before = len(_entries(source))
+
+    def cancel_at_half(done: int, total: int) -> bool:
+        return done * 2 < total
+
+    with pytest.raises(Cancelled):
+        db_copy.copy_database(
+            source,
+            _new_sqlite_url(tmp_path, "copy.sqlite3"),
+            actor=actor,
+            batch_size=1,
+            progress=cancel_at_half,
+        )
+    assert not (tmp_path / "copy.sqlite3").exists()
+    added = _entries(source)[before:]
+    assert [(e["username"], e["action"]) for e in added] == [
+        (actor.username, "export"),
+        (actor.username, "export_abandoned"),
+    ]
+    assert _details(added[1]) == {
+        "to": "SQLite file",
+        "file": "copy.sqlite3",
+        "outcome": "cancelled; no records were written to the target",
+    }
+    assert _chain_intact(source)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -540,7 +736,7 @@ def test_verification_names_each_table_that_differs_and_a_broken_audit_chain(
     demo_source: str, scratch_postgres: Callable[[], str], tmp_path: Path, target_backend: str
 ) -> None:
     target = _target_url(target_backend, tmp_path, scratch_postgres)
-    assert db_copy.copy_database(demo_source, target).ok
+    assert db_copy.copy_database(demo_source, target, actor=ACTOR).ok
     database = open_database(target)
     try:
         with database.engine.begin() as connection:
@@ -648,8 +844,8 @@ def test_the_owner_copies_in_and_the_application_role_works_on_the_copy(
 ) -> None:
     owner_url, app_url = app_role
     with pytest.raises(CopyRefusedError, match="must be done as the owner of its tables"):
-        db_copy.copy_database(demo_source, app_url)
-    assert db_copy.copy_database(demo_source, owner_url).ok
+        db_copy.copy_database(demo_source, app_url, actor=ACTOR)
+    assert db_copy.copy_database(demo_source, owner_url, actor=ACTOR).ok
 
     database = open_database(app_url)
     try:
@@ -665,9 +861,10 @@ def test_the_owner_copies_in_and_the_application_role_works_on_the_copy(
         assert audit_trail.verify_chain(context).intact
     finally:
         database.dispose()
-    # A local copy of the server's database needs only the application role's read rights.
+    # A local copy of the server's database needs only the application role's everyday
+    # rights (reading, and adding the admin's sign-in and the disclosure to the trail).
     local = _new_sqlite_url(tmp_path, "local.sqlite3")
-    assert db_copy.copy_database(app_url, local).ok
+    assert db_copy.copy_database(app_url, local, actor=_server_admin(app_url)).ok
 
 
 @pytest.mark.postgres
@@ -692,9 +889,11 @@ def test_a_server_lost_during_the_copy_is_one_plain_error_and_writes_nothing(
 
     try:
         with pytest.raises(DatabaseUnavailableError, match="connection was lost during the copy"):
-            db_copy.copy_database(demo_source, target, batch_size=50, progress=cut_at_half)
+            db_copy.copy_database(
+                demo_source, target, actor=ACTOR, batch_size=50, progress=cut_at_half
+            )
     finally:
         admin.dispose()
     plan = db_copy.plan_copy(demo_source, target)
     assert (plan.target_state, plan.target_rows) == (TargetState.EMPTY, 0)
-    assert db_copy.copy_database(demo_source, target).ok
+    assert db_copy.copy_database(demo_source, target, actor=ACTOR).ok

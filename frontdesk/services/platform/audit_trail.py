@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
@@ -19,7 +20,13 @@ from frontdesk.db.models import AuditEntry
 from frontdesk.domain.csv_safety import neutralize_row
 from frontdesk.domain.errors import ValidationError
 from frontdesk.domain.permissions import Permission
-from frontdesk.domain.progress import ProgressCallback, no_progress, report_or_cancel
+from frontdesk.domain.progress import (
+    Cancelled,
+    ProgressCallback,
+    no_progress,
+    report_or_cancel,
+)
+from frontdesk.private_files import scratch_file
 from frontdesk.services.kernel.audit import GENESIS_HASH, entry_hash, hashed_fields
 from frontdesk.services.kernel.context import ServiceContext
 
@@ -415,10 +422,10 @@ def _csv_row(entry: AuditEntryData) -> list[str]:
     return neutralize_row("" if value is None else str(value) for value in values)
 
 
-def _iter_matching(session: Session, where: AuditFilter) -> Iterator[Row[Any]]:
+def _iter_matching(session: Session, where: AuditFilter, up_to: int) -> Iterator[Row[Any]]:
     after: tuple[datetime, int] | None = None
     while True:
-        query = _filtered(select(ENTRIES), where)
+        query = _filtered(select(ENTRIES), where).where(AuditEntry.id <= up_to)
         if after is not None:
             query = query.where(tuple_(AuditEntry.at, AuditEntry.id) < after)
         batch = session.execute(_newest_first(query).limit(EXPORT_BATCH)).all()
@@ -426,6 +433,13 @@ def _iter_matching(session: Session, where: AuditFilter) -> Iterator[Row[Any]]:
             return
         yield from batch
         after = (batch[-1].at, batch[-1].id)
+
+
+def _record_abandoned(context: ServiceContext, details: dict[str, Any], outcome: str) -> None:
+    # Best effort: the disclosure is already recorded, and the original error matters more.
+    with contextlib.suppress(Exception), context.writing(Permission.VIEW_AUDIT) as uow:
+        uow.record("export_abandoned", "audit_entries", details={**details, "outcome": outcome})
+        uow.commit()
 
 
 def export_csv(
@@ -436,38 +450,61 @@ def export_csv(
 ) -> int:
     """Write the matching entries as CSV (UTF-8, spreadsheet-safe cells); returns the count.
 
-    The export is a disclosure, so it is recorded in the trail with its filter.
+    The export is a disclosure: it is recorded in the trail (its filter, the rows, the file
+    name) and committed before the first row is written, as the patient export is, so an
+    export cut short (a closed pipe, a killed process) is on the record too; it holds the
+    entries up to that record. A file is written under a private scratch name and moved into
+    place at the end; a failed or cancelled export leaves no file and an "export_abandoned".
     """
+    details: dict[str, Any] = {"filter": _filter_details(where), "format": "csv"}
+    if isinstance(out, Path):
+        if not out.parent.is_dir():
+            raise ValidationError({"path": f"there is no folder {out.parent}"})
+        details["file"] = out.name
     with context.writing(Permission.VIEW_AUDIT) as uow:
-        total = (
-            uow.session.scalar(_filtered(select(func.count()).select_from(AuditEntry), where)) or 0
+        up_to = int(uow.session.scalar(select(func.max(AuditEntry.id))) or 0)
+        total = int(
+            uow.session.scalar(
+                _filtered(select(func.count()).select_from(AuditEntry), where).where(
+                    AuditEntry.id <= up_to
+                )
+            )
+            or 0
         )
-        if isinstance(out, Path):
-            handle: TextIO = out.open("w", encoding="utf-8-sig", newline="")
-        else:
-            handle = out
-        try:
-            written = _write_csv(uow.session, where, handle, total, progress)
-        finally:
-            if isinstance(out, Path):
-                handle.close()
         uow.record(
             "export",
             "audit_entries",
-            details={"rows": written, "filter": _filter_details(where), "format": "csv"},
+            details={"rows": total, **details},
             patient_id=where.patient_id,
         )
         uow.commit()
-    return written
+    try:
+        with context.reading(Permission.VIEW_AUDIT) as session:
+            if not isinstance(out, Path):
+                return _write_csv(session, where, up_to, out, total, progress)
+            with (
+                scratch_file(out, prefix=".export-") as temporary,
+                temporary.open("w", encoding="utf-8-sig", newline="") as handle,
+            ):
+                return _write_csv(session, where, up_to, handle, total, progress)
+    except BaseException as error:
+        outcome = "cancelled" if isinstance(error, Cancelled) else type(error).__name__
+        _record_abandoned(context, details, outcome)
+        raise
 
 
 def _write_csv(
-    session: Session, where: AuditFilter, handle: TextIO, total: int, progress: ProgressCallback
+    session: Session,
+    where: AuditFilter,
+    up_to: int,
+    handle: TextIO,
+    total: int,
+    progress: ProgressCallback,
 ) -> int:
     writer = csv.writer(handle, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     written = 0
-    for row in _iter_matching(session, where):
+    for row in _iter_matching(session, where, up_to):
         writer.writerow(_csv_row(_entry_data(row)))
         written += 1
         if written % EXPORT_BATCH == 0:

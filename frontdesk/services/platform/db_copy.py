@@ -16,11 +16,19 @@ the triggers allow. Replacing a target that already holds audit entries empties 
 TRUNCATE on PostgreSQL (it fires no row triggers; only the tables' owner may run it) and, on
 SQLite, drops the triggers, deletes and recreates the triggers from their stored SQL, all
 inside the same transaction, so a failure puts them back.
+
+A copy is a disclosure of every record, so it is recorded like the patient export: an
+"export" entry (the destination's kind and file or database name, the rows planned, who) is
+committed in the SOURCE's trail before the first row is read, and a copy that then fails or
+is cancelled adds "export_abandoned". Being committed first, the entry is in the copy too.
+Off a PostgreSQL server only an admin account of that server may copy (``sign_in_to_source``);
+a SQLite file is copied by an admin or the computer's login, as its other commands are.
 """
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import logging
 import re
@@ -41,19 +49,21 @@ from sqlalchemy.exc import DBAPIError, ProgrammingError
 from frontdesk.db import migrate
 from frontdesk.db.engine import Database, open_database
 from frontdesk.db.migrate import SchemaState
-from frontdesk.db.models import Base
-from frontdesk.domain.actor import Actor, workstation_name
+from frontdesk.db.models import AuditEntry, Base, User
+from frontdesk.domain.actor import Actor, operating_system_actor, workstation_name
 from frontdesk.domain.errors import (
     DatabaseUnavailableError,
     FrontDeskError,
+    PermissionDeniedError,
     RefusedError,
     ValidationError,
 )
-from frontdesk.domain.permissions import Role
+from frontdesk.domain.permissions import Permission, Role, role_allows
 from frontdesk.domain.progress import Cancelled, ProgressCallback, no_progress, report_or_cancel
 from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.services.platform import audit_trail
 from frontdesk.services.platform.audit_trail import ChainReport
+from frontdesk.services.practice import users
 
 log = logging.getLogger(__name__)
 
@@ -530,6 +540,119 @@ def plan_copy(source_url: str, target_url: str) -> CopyPlan:
         pair.close()
         if pair.created_file is not None:
             pair.remove_created_file()
+
+
+# ---------------------------------------------------------------------------------------------
+# Who copies, and the disclosure in the source's trail
+
+
+def on_a_server(url: str) -> bool:
+    """Whether ``url`` names a PostgreSQL server: copying off one needs an admin's sign-in."""
+    from frontdesk.db.engine import normalize_url
+
+    return normalize_url(url).get_backend_name() == "postgresql"
+
+
+def _not_an_admin(who: str) -> PermissionDeniedError:
+    return PermissionDeniedError(
+        f"{who} may not copy the practice's database: it discloses every record, so it "
+        "needs an admin's account"
+    )
+
+
+def sign_in_to_source(source_url: str, username: str, password: str) -> Actor:
+    """Sign in on the source database; returns the admin a copy from it runs as.
+
+    The sign-in is recorded in the source's trail as the app's is. A wrong password raises
+    SignInError, an account that is not an admin PermissionDeniedError; either before any
+    record is read.
+    """
+    try:
+        database = open_database(source_url, create=False)
+    except DatabaseUnavailableError as error:
+        raise DatabaseUnavailableError(f"The source: {error}") from error
+    try:
+        _require_current(database, "source")
+        actor = users.sign_in(
+            ServiceContext(database, operating_system_actor()), username, password
+        )
+    finally:
+        database.dispose()
+    if not actor.can(Permission.IMPORT_EXPORT):
+        raise _not_an_admin(f"{actor.label} ({actor.role.label})")
+    return actor
+
+
+def _authorized(source: Database, actor: Actor) -> ServiceContext:
+    """The source's context for ``actor``: an admin, and off a server an active admin account
+    of that server (the computer's login is nobody there)."""
+    if not actor.can(Permission.IMPORT_EXPORT):
+        raise _not_an_admin(f"{actor.label} ({actor.role.label})")
+    context = ServiceContext(source, actor)
+    if source.is_sqlite:
+        return context
+    with context.reading(None) as session:
+        row = session.get(User, actor.user_id) if actor.user_id is not None else None
+        admin = (
+            row is not None
+            and row.active
+            and row.username == actor.username
+            and role_allows(Role(row.role), Permission.IMPORT_EXPORT)
+        )
+    if not admin:
+        raise PermissionDeniedError(
+            f"Copying the records off the server {source.describe()} needs an admin account "
+            "of that server: sign in as one (on the command line, --user NAME)"
+        )
+    return context
+
+
+def _destination(target: Database) -> dict[str, str]:
+    """Where a copy goes, for the trail: its kind and name (never a password or a login)."""
+    if target.sqlite_path is not None:
+        return {"to": "SQLite file", "file": target.sqlite_path.name}
+    port = f":{target.url.port}" if target.url.port else ""
+    return {
+        "to": "PostgreSQL server",
+        "server": f"{target.url.host or 'local socket'}{port}",
+        "database": target.url.database or "",
+    }
+
+
+def _record_disclosure(context: ServiceContext, plan: CopyPlan, target: Database) -> None:
+    # Committed before the first row is read, so a copy killed half-way is on the record too;
+    # the copy's snapshot then holds this entry, so the copy itself carries it.
+    with context.writing(Permission.IMPORT_EXPORT) as uow:
+        uow.record(
+            "export",
+            "database",
+            details={
+                "format": "database copy",
+                **_destination(target),
+                "rows": plan.total_rows,
+                "patients": plan.source_rows.get("patients", 0),
+                "documents": plan.source_rows.get("received_documents", 0),
+                "replacing": plan.target_state is TargetState.HOLDS_DATA,
+            },
+        )
+        uow.commit()
+
+
+def _record_abandoned(context: ServiceContext, target: Database, error: BaseException) -> None:
+    # Best effort (the source may be what went away); the original error matters more. The
+    # error's text stays out: a driver's message may quote a value.
+    if isinstance(error, Cancelled):
+        outcome = "cancelled"
+    elif isinstance(error, KeyboardInterrupt):
+        outcome = "interrupted"
+    else:
+        outcome = f"stopped ({type(error).__name__})"
+    outcome += "; no records were written to the target"
+    with contextlib.suppress(Exception), context.writing(Permission.IMPORT_EXPORT) as uow:
+        uow.record(
+            "export_abandoned", "database", details={**_destination(target), "outcome": outcome}
+        )
+        uow.commit()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1016,6 +1139,7 @@ def copy_database(
     source_url: str,
     target_url: str,
     *,
+    actor: Actor,
     replace: bool = False,
     batch_size: int = DEFAULT_BATCH_SIZE,
     progress: ProgressCallback = no_progress,
@@ -1029,18 +1153,32 @@ def copy_database(
     transaction that writes the copy. ``progress(done, total)`` counts copied rows and
     then verified rows (returning False cancels: nothing is written); ``stage`` names each
     step. Returns the verification; check ``report.ok``.
+
+    ``actor`` copies: an admin (off a PostgreSQL server, an admin account of that server,
+    from ``sign_in_to_source``), else PermissionDeniedError before anything is read. The copy
+    is recorded in the source's audit trail before the first row is read (see the module).
     """
     if batch_size < 1:
         raise ValidationError({"batch_size": "give a batch size of 1 or more"})
     pair = _open_pair(source_url, target_url)
+    disclosed: ServiceContext | None = None
     try:
         stage("Checking both databases")
+        _require_current(pair.source, "source")
+        context = _authorized(pair.source, actor)
         plan = _plan(pair)
         if plan.target_state is TargetState.HOLDS_DATA and not replace:
             raise CopyRefusedError(
                 f"The target {plan.target} already holds {plan.target_rows:,} records: copy "
                 "to an empty database, or replace them (--replace; they are deleted)"
             )
+        stage("Recording the copy in the source's audit trail")
+        _record_disclosure(context, plan, pair.target)
+        disclosed = context
+        # The entry just recorded is copied too: the progress counts it.
+        counts = dict(plan.source_rows)
+        counts[AuditEntry.__tablename__] = counts.get(AuditEntry.__tablename__, 0) + 1
+        plan = dataclasses.replace(plan, source_rows=counts)
         log.info(
             "database copy: %s -> %s, %d rows, target %s",
             plan.source,
@@ -1068,7 +1206,9 @@ def copy_database(
         _refresh_statistics(pair.target)
         timings["statistics"] = time.perf_counter() - analyzed
         copy_seconds = time.perf_counter() - started
-    except BaseException:
+    except BaseException as error:
+        if disclosed is not None:
+            _record_abandoned(disclosed, pair.target, error)
         pair.close()
         if pair.created_file is not None:
             pair.remove_created_file()

@@ -191,6 +191,7 @@ class MoveToServerDialog(QDialog):
         if replace and not self.replace_box.isChecked():
             return
         source, target, relay = self.source_url, self.target_url, self.relay
+        actor = self.screen.services.actor
         self.banner.clear()
         self.replace_box.setEnabled(False)
         self.progress.setRange(0, 0)
@@ -199,7 +200,12 @@ class MoveToServerDialog(QDialog):
         def copy(progress: ProgressCallback) -> CopyReport:
             return about_the_server(
                 lambda: db_copy.copy_database(
-                    source, target, replace=replace, progress=progress, stage=relay.stage.emit
+                    source,
+                    target,
+                    actor=actor,
+                    replace=replace,
+                    progress=progress,
+                    stage=relay.stage.emit,
                 )
             )()
 
