@@ -19,6 +19,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QCloseEvent, QKeyEvent
 from PySide6.QtWidgets import (
     QDialog,
+    QDialogButtonBox,
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
@@ -33,6 +34,7 @@ from frontdesk.ui.connection_monitor import (
     saving_allowed,
 )
 from frontdesk.ui.runner import user_message
+from frontdesk.ui.style import mark_primary
 from frontdesk.ui.widgets.form import Banner, FormFields, ask_to_discard
 
 ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
@@ -168,6 +170,25 @@ class FormDialog(SavingForm, QDialog):
         super().__init__(parent)
         self.init_saving_form()
         self.discard_question: QMessageBox | None = None
+
+    def save_cancel_buttons(
+        self, save_tooltip: str = "Save (Enter)", *, save_text: str = "", default: bool = True
+    ) -> QDialogButtonBox:
+        """Save (the primary action, saves) and Cancel (closes, asking first when something
+        typed would be lost); the caller places the box."""
+        save_or_cancel = QDialogButtonBox.StandardButton
+        buttons = QDialogButtonBox(save_or_cancel.Save | save_or_cancel.Cancel)
+        save_button = buttons.button(save_or_cancel.Save)
+        if save_text:
+            save_button.setText(save_text)
+        save_button.setToolTip(save_tooltip)
+        if default:
+            save_button.setDefault(True)
+        mark_primary(save_button)
+        buttons.button(save_or_cancel.Cancel).setToolTip("Cancel (Esc)")
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        return buttons
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if self.enter_saves(event):
