@@ -5,10 +5,9 @@ and PostgreSQL; the warning and the Admin rule with real widgets."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 
 import pytest
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
@@ -22,7 +21,6 @@ from frontdesk.services.requests import consultations as requests
 from frontdesk.services.requests.consultations import RecordsMissingError
 from frontdesk.ui.admin.practice_rules import PracticeRulesPanel
 from frontdesk.ui.requests.area import RequestsArea
-from frontdesk.ui.runner import Runner
 from frontdesk.ui.screen_context import ScreenContext
 from tests.requests.conftest import maria_intake
 
@@ -93,14 +91,6 @@ def test_the_rule_asks_only_for_what_admin_ticked(context: ServiceContext) -> No
 
 
 # --- with real widgets ---------------------------------------------------------------------
-
-
-@pytest.fixture
-def screen(qtbot: QtBot, context: ServiceContext) -> Iterator[ScreenContext]:
-    runner = Runner()
-    yield ScreenContext(context, runner)
-    runner.wait_for_idle()
-    QCoreApplication.processEvents()
 
 
 @pytest.mark.parametrize("backend", ["sqlite"], indirect=True)

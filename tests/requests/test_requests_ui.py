@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from frontdesk.domain.request_states import ContactKind, RequestState, Urgency
@@ -17,7 +16,6 @@ from frontdesk.services.requests import consultations as requests
 from frontdesk.services.requests.consultations import QueueFilter
 from frontdesk.ui.requests.area import RequestsArea
 from frontdesk.ui.requests.intake import IntakeDialog
-from frontdesk.ui.runner import Runner
 from frontdesk.ui.screen_context import ScreenContext
 from tests.helpers.intake import type_call
 from tests.requests.conftest import maria_intake
@@ -27,14 +25,6 @@ pytestmark = pytest.mark.qt_log_ignore(
     "This plugin does not support raise",
     "This plugin does not support grabbing the keyboard",
 )
-
-
-@pytest.fixture
-def screen(qtbot: QtBot, context: ServiceContext) -> Iterator[ScreenContext]:
-    runner = Runner()
-    yield ScreenContext(context, runner)
-    runner.wait_for_idle()
-    QCoreApplication.processEvents()
 
 
 def open_intake(qtbot: QtBot, screen: ScreenContext) -> IntakeDialog:
