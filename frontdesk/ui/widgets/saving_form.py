@@ -20,10 +20,13 @@ from PySide6.QtGui import QCloseEvent, QKeyEvent
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
+    QFrame,
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
     QTextEdit,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -253,6 +256,19 @@ class FormPanel(SavingForm, QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.init_saving_form()
+
+    def show_scrolling(self, content: QWidget, max_width: int) -> None:
+        """The panel's page: ``content`` at most ``max_width`` wide at the top left, scrolling
+        when the window is shorter than the form."""
+        content.setMaximumWidth(max_width)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(content)
+        scroll.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(scroll)
 
     def undo(self) -> None:
         """Put the saved values back in the fields."""
