@@ -18,7 +18,7 @@ from frontdesk.ui.requests.area import RequestsArea
 from frontdesk.ui.requests.intake import IntakeDialog
 from frontdesk.ui.screen_context import ScreenContext
 from tests.helpers.intake import type_call
-from tests.requests.conftest import maria_intake
+from tests.requests.conftest import maria_intake, open_requests_area, open_the_only_request
 
 pytestmark = pytest.mark.qt_log_ignore(
     "This plugin does not support propagateSizeHints",
@@ -39,10 +39,7 @@ def open_intake(qtbot: QtBot, screen: ScreenContext) -> IntakeDialog:
 def test_a_call_is_saved_from_the_keyboard_and_shows_in_the_queue(
     qtbot: QtBot, screen: ScreenContext, context: ServiceContext
 ) -> None:
-    area = RequestsArea(screen)
-    qtbot.addWidget(area)
-    area.resize(1280, 760)
-    area.show()
+    area = open_requests_area(qtbot, screen)
     qtbot.waitUntil(lambda: area.counts != {}, timeout=10_000)
     assert area.new_item()
     dialog = area.intake
@@ -132,10 +129,7 @@ def test_the_queue_filters_moves_and_suggests_closing(
     )
     for kind in (ContactKind.NO_ANSWER, ContactKind.NO_ANSWER, ContactKind.LEFT_VOICEMAIL):
         requests.log_contact(context, first.id, kind)
-    area = RequestsArea(screen)
-    qtbot.addWidget(area)
-    area.resize(1280, 760)
-    area.show()
+    area = open_requests_area(qtbot, screen)
     qtbot.waitUntil(lambda: area.model.rowCount() == 2, timeout=10_000)
     assert [row.id for row in area.model.rows] == [urgent.id, first.id]
     area.urgency.setCurrentIndex(area.urgency.findData("urgent"))
@@ -206,14 +200,8 @@ def test_attaching_a_file_in_the_detail_pane_ticks_the_selected_record(
     from tests.history.conftest import make_pdf
 
     data = requests.create_request(context, maria_intake())
-    area = RequestsArea(screen)
-    qtbot.addWidget(area)
-    area.resize(1280, 760)
-    area.show()
-    qtbot.waitUntil(lambda: area.model.rowCount() == 1, timeout=10_000)
-    area.table.selectRow(0)
+    area = open_the_only_request(qtbot, screen)
     panel = area.detail
-    qtbot.waitUntil(lambda: panel.detail is not None, timeout=10_000)
     assert panel.detail is not None and panel.detail.request.id == data.id
     row = next(
         index
