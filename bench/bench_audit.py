@@ -11,7 +11,6 @@ filled with a correctly chained trail and dropped afterwards.
 
 from __future__ import annotations
 
-import os
 import random
 import sqlite3
 import tempfile
@@ -25,6 +24,7 @@ import psycopg
 from sqlalchemy import create_engine, insert, text
 from sqlalchemy.engine import make_url
 
+from bench.demo_databases import PG_ADMIN_URL
 from bench.harness import Bench
 from frontdesk.db import migrate
 from frontdesk.db.engine import Database, open_database
@@ -37,12 +37,6 @@ from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.services.platform import audit_trail
 from frontdesk.services.platform.audit_trail import AuditFilter
 
-PG_ADMIN_URL = os.environ.get(
-    "FRONTDESK_BENCH_PG_URL",
-    os.environ.get(
-        "FRONTDESK_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
-    ),
-)
 ENTRIES = 100_000
 USERS = 30
 PATIENTS = 5_000

@@ -8,7 +8,6 @@ tests use), dropped afterwards.
 
 from __future__ import annotations
 
-import os
 import sqlite3
 import tempfile
 import uuid
@@ -19,6 +18,7 @@ import psycopg
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+from bench.demo_databases import PG_ADMIN_URL
 from bench.harness import Bench
 from frontdesk.db.engine import open_database
 from frontdesk.domain.actor import Actor
@@ -27,12 +27,6 @@ from frontdesk.services.platform.bootstrap import make_context, open_for_use
 from frontdesk.services.practice import profile as practice
 from frontdesk.services.practice.profile import PracticeProfileForm, ProviderForm
 
-PG_ADMIN_URL = os.environ.get(
-    "FRONTDESK_BENCH_PG_URL",
-    os.environ.get(
-        "FRONTDESK_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
-    ),
-)
 OPEN_REPEAT = 20
 ROUND_TRIP_REPEAT = 300
 

@@ -11,17 +11,14 @@ from __future__ import annotations
 
 import io
 import os
-import tempfile
-import uuid
-from pathlib import Path
 
 from pypdf import PdfWriter
 from pypdf.generic import DecodedStreamObject, NameObject
 from reportlab.pdfgen.canvas import Canvas
-from sqlalchemy import create_engine, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import select
 
 from bench.harness import Bench
+from bench.scratch import on_sqlite_and_postgres
 from frontdesk.db.models_history import PriorSurgery
 from frontdesk.db.models_patients import Patient
 from frontdesk.demo import generator as demo
@@ -33,12 +30,6 @@ from frontdesk.services.history.chart_history import SurgeryForm
 from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.services.platform.bootstrap import make_context, open_for_use
 
-PG_ADMIN_URL = os.environ.get(
-    "FRONTDESK_BENCH_PG_URL",
-    os.environ.get(
-        "FRONTDESK_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
-    ),
-)
 ACTOR = Actor(username="bench", role=Role.ADMIN, workstation="bench")
 PATIENTS = 2_000
 QUEUE = 200
@@ -160,16 +151,4 @@ def _run(bench: Bench, label: str, url: str) -> None:
 
 
 def run(bench: Bench) -> None:
-    with tempfile.TemporaryDirectory(prefix="frontdesk-bench-history-") as folder:
-        _run(bench, "sqlite", f"sqlite:///{Path(folder) / 'bench.sqlite3'}")
-    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    name = f"frontdesk_bench_{uuid.uuid4().hex[:10]}"
-    try:
-        with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-        url = make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
-        _run(bench, "postgresql", url)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    on_sqlite_and_postgres(bench, "frontdesk-bench-history-", _run)

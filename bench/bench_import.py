@@ -17,16 +17,14 @@ import random
 import sqlite3
 import tempfile
 import time
-import uuid
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import psycopg
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
 from bench.harness import Bench
+from bench.scratch import scratch_postgres
 from frontdesk.db.engine import open_database
 from frontdesk.db.models_patients import Patient
 from frontdesk.domain.actor import Actor
@@ -34,12 +32,6 @@ from frontdesk.domain.permissions import Role
 from frontdesk.services.patients import patient_import
 from frontdesk.services.platform.bootstrap import make_context, open_for_use
 
-PG_ADMIN_URL = os.environ.get(
-    "FRONTDESK_BENCH_PG_URL",
-    os.environ.get(
-        "FRONTDESK_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
-    ),
-)
 ROWS = int(os.environ.get("FRONTDESK_BENCH_IMPORT_ROWS", "100000"))
 PATIENTS = Patient.__table__
 # Search keys per chart in the generated file (names plus phones), for the floor's key rows.
@@ -263,14 +255,5 @@ def run(bench: Bench) -> None:
         _run_backend(
             bench, "sqlite", f"sqlite:///{Path(folder) / 'import.sqlite3'}", (first, second)
         )
-        admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-        name = f"frontdesk_bench_import_{uuid.uuid4().hex[:8]}"
-        with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-        try:
-            url = make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
+        with scratch_postgres("frontdesk_bench_import", digits=8) as url:
             _run_backend(bench, "postgresql", url, (first, second))
-        finally:
-            with admin.connect() as connection:
-                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            admin.dispose()

@@ -9,17 +9,13 @@ FRONTDESK_BENCH_PG_URL, dropped afterwards.
 
 from __future__ import annotations
 
-import os
-import tempfile
 import time
-import uuid
 from datetime import date, timedelta
-from pathlib import Path
 
-from sqlalchemy import create_engine, select, text, update
-from sqlalchemy.engine import make_url
+from sqlalchemy import select, text, update
 
 from bench.harness import Bench
+from bench.scratch import on_sqlite_and_postgres
 from frontdesk.db.models import User
 from frontdesk.db.models_patients import Patient, Referrer
 from frontdesk.db.models_requests import ConsultationRequest
@@ -34,12 +30,6 @@ from frontdesk.services.platform.bootstrap import make_context, open_for_use
 from frontdesk.services.requests import consultations as requests
 from frontdesk.services.requests.consultations import QueueFilter
 
-PG_ADMIN_URL = os.environ.get(
-    "FRONTDESK_BENCH_PG_URL",
-    os.environ.get(
-        "FRONTDESK_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
-    ),
-)
 ACTOR = Actor(username="bench", role=Role.ADMIN, workstation="bench")
 PATIENTS = 5_000
 REQUESTS = 100_000
@@ -140,16 +130,4 @@ def _run(bench: Bench, label: str, url: str) -> None:
 
 
 def run(bench: Bench) -> None:
-    with tempfile.TemporaryDirectory(prefix="frontdesk-bench-requests-") as folder:
-        _run(bench, "sqlite", f"sqlite:///{Path(folder) / 'bench.sqlite3'}")
-    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    name = f"frontdesk_bench_{uuid.uuid4().hex[:10]}"
-    try:
-        with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-        url = make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
-        _run(bench, "postgresql", url)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    on_sqlite_and_postgres(bench, "frontdesk-bench-requests-", _run)

@@ -10,18 +10,14 @@ throwaway database on FRONTDESK_BENCH_PG_URL, dropped afterwards.
 
 from __future__ import annotations
 
-import os
-import tempfile
 import time
-import uuid
 from datetime import datetime, timedelta
 from itertools import count
-from pathlib import Path
 
-from sqlalchemy import create_engine, func, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import func, select, text
 
 from bench.harness import Bench
+from bench.scratch import on_sqlite_and_postgres
 from frontdesk.db.models import Provider
 from frontdesk.db.models_patients import Patient
 from frontdesk.db.models_scheduling import Appointment
@@ -37,12 +33,6 @@ from frontdesk.services.scheduling import appointments as scheduling
 from frontdesk.services.scheduling import setup as scheduling_setup
 from frontdesk.services.scheduling.appointments import ACTIVE_VALUES, BookingForm, SlotSearch
 
-PG_ADMIN_URL = os.environ.get(
-    "FRONTDESK_BENCH_PG_URL",
-    os.environ.get(
-        "FRONTDESK_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
-    ),
-)
 ACTOR = Actor(username="bench", role=Role.ADMIN, workstation="bench")
 PATIENTS = 5_000
 SOLID_WEEKS = 5
@@ -201,16 +191,4 @@ def _run(bench: Bench, label: str, url: str) -> None:
 
 
 def run(bench: Bench) -> None:
-    with tempfile.TemporaryDirectory(prefix="frontdesk-bench-scheduling-") as folder:
-        _run(bench, "sqlite", f"sqlite:///{Path(folder) / 'bench.sqlite3'}")
-    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    name = f"frontdesk_bench_{uuid.uuid4().hex[:10]}"
-    try:
-        with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-        url = make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
-        _run(bench, "postgresql", url)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    on_sqlite_and_postgres(bench, "frontdesk-bench-scheduling-", _run)

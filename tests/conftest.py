@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from pytestqt.qtbot import QtBot
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -20,6 +21,8 @@ from frontdesk.domain.permissions import Role
 from frontdesk.services.kernel import audit
 from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.services.platform.bootstrap import make_context
+from frontdesk.ui.screen_context import ScreenContext
+from tests.helpers.screens import open_screen
 
 PG_ADMIN_URL = os.environ.get(
     "FRONTDESK_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
@@ -331,3 +334,10 @@ def without_pdftoppm(
     """A workstation without poppler (every Windows PC): nothing on the PATH at all."""
     monkeypatch.setenv("PATH", str(tmp_path_factory.mktemp("empty-path")))
     assert shutil.which("pdftoppm") is None
+
+
+@pytest.fixture
+def screen(qtbot: QtBot, context: ServiceContext) -> Iterator[ScreenContext]:
+    """The screen context of a UI test on ``context`` (a module may define its own)."""
+    with open_screen(context) as screen:
+        yield screen

@@ -4,12 +4,10 @@ a prompt), else the local file. The server is a scratch database on the local Po
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from frontdesk.services.platform import connection
@@ -17,27 +15,17 @@ from frontdesk.services.platform.bootstrap import open_for_use
 from frontdesk.services.platform.connection import ConnectionProfile, SslMode
 from tests.conftest import PG_ADMIN_URL
 from tests.helpers.cli import CliResult, frontdesk
+from tests.helpers.postgres import database_url, throwaway_database
 
 pytestmark = pytest.mark.postgres
 
 
 @pytest.fixture
 def server_database() -> Iterator[str]:
-    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    name = f"frontdesk_cli_{uuid.uuid4().hex[:10]}"
-    try:
-        with admin.connect() as link:
-            link.execute(text(f'CREATE DATABASE "{name}"'))
-    except Exception as error:
-        admin.dispose()
-        pytest.skip(f"PostgreSQL is not reachable at {PG_ADMIN_URL}: {error}")
-    url = make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
-    database, _copy = open_for_use(url)
-    database.dispose()
-    yield name
-    with admin.connect() as link:
-        link.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    with throwaway_database("frontdesk_cli") as (_admin, name):
+        database, _copy = open_for_use(database_url(name))
+        database.dispose()
+        yield name
 
 
 @pytest.fixture

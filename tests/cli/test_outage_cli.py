@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import text
 
 from frontdesk.services.platform.bootstrap import open_for_use
-from tests.conftest import PG_ADMIN_URL
 from tests.helpers.cli import frontdesk
+from tests.helpers.postgres import database_url, throwaway_database
 
 pytestmark = pytest.mark.postgres
 
@@ -19,23 +17,13 @@ pytestmark = pytest.mark.postgres
 @pytest.fixture
 def closed_database() -> Iterator[str]:
     """A migrated scratch database on the local server that accepts no connections."""
-    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    name = f"frontdesk_closed_{uuid.uuid4().hex[:10]}"
-    try:
+    with throwaway_database("frontdesk_closed") as (admin, name):
+        url = database_url(name)
+        database, _copy = open_for_use(url)
+        database.dispose()
         with admin.connect() as link:
-            link.execute(text(f'CREATE DATABASE "{name}"'))
-    except Exception as error:
-        admin.dispose()
-        pytest.skip(f"PostgreSQL is not reachable at {PG_ADMIN_URL}: {error}")
-    url = make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
-    database, _copy = open_for_use(url)
-    database.dispose()
-    with admin.connect() as link:
-        link.execute(text(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false'))
-    yield url
-    with admin.connect() as link:
-        link.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+            link.execute(text(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false'))
+        yield url
 
 
 @pytest.mark.parametrize("command", [("patients", "search", "Smith"), ("db", "check")])

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import pytest
+from pytestqt.qtbot import QtBot
 
 from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.services.patients import referrers
 from frontdesk.services.patients.referrers import ReferrerData, ReferrerForm
 from frontdesk.services.requests.consultations import IntakeForm
+from frontdesk.ui.requests.area import RequestsArea
+from frontdesk.ui.screen_context import ScreenContext
 
 
 def maria_intake(**changes: object) -> IntakeForm:
@@ -49,3 +52,21 @@ def patel(context: ServiceContext) -> ReferrerData:
             address="12 River Road\nSpringfield, IL 62701",
         ),
     )
+
+
+def open_requests_area(qtbot: QtBot, screen: ScreenContext) -> RequestsArea:
+    """The Requests area shown at a desk's usual size."""
+    area = RequestsArea(screen)
+    qtbot.addWidget(area)
+    area.resize(1280, 760)
+    area.show()
+    return area
+
+
+def open_the_only_request(qtbot: QtBot, screen: ScreenContext) -> RequestsArea:
+    """The Requests area with its one request chosen and its details shown."""
+    area = open_requests_area(qtbot, screen)
+    qtbot.waitUntil(lambda: area.model.rowCount() == 1, timeout=10_000)
+    area.table.selectRow(0)
+    qtbot.waitUntil(lambda: area.detail.detail is not None, timeout=10_000)
+    return area

@@ -5,10 +5,9 @@ and PostgreSQL; the warning and the Admin rule with real widgets."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 
 import pytest
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
@@ -21,10 +20,8 @@ from frontdesk.services.practice.settings import READY_NEEDS_IMAGES
 from frontdesk.services.requests import consultations as requests
 from frontdesk.services.requests.consultations import RecordsMissingError
 from frontdesk.ui.admin.practice_rules import PracticeRulesPanel
-from frontdesk.ui.requests.area import RequestsArea
-from frontdesk.ui.runner import Runner
 from frontdesk.ui.screen_context import ScreenContext
-from tests.requests.conftest import maria_intake
+from tests.requests.conftest import maria_intake, open_the_only_request
 
 pytestmark = pytest.mark.qt_log_ignore(
     "This plugin does not support propagateSizeHints",
@@ -95,27 +92,13 @@ def test_the_rule_asks_only_for_what_admin_ticked(context: ServiceContext) -> No
 # --- with real widgets ---------------------------------------------------------------------
 
 
-@pytest.fixture
-def screen(qtbot: QtBot, context: ServiceContext) -> Iterator[ScreenContext]:
-    runner = Runner()
-    yield ScreenContext(context, runner)
-    runner.wait_for_idle()
-    QCoreApplication.processEvents()
-
-
 @pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
 def test_the_ready_button_warns_and_asks_for_a_reason(
     qtbot: QtBot, screen: ScreenContext, context: ServiceContext
 ) -> None:
     data = requests.create_request(context, maria_intake())
-    area = RequestsArea(screen)
-    qtbot.addWidget(area)
-    area.resize(1280, 760)
-    area.show()
-    qtbot.waitUntil(lambda: area.model.rowCount() == 1, timeout=WAIT)
-    area.table.selectRow(0)
+    area = open_the_only_request(qtbot, screen)
     panel = area.detail
-    qtbot.waitUntil(lambda: panel.detail is not None, timeout=WAIT)
     panel.state_buttons[RequestState.READY_TO_SCHEDULE].click()
     qtbot.waitUntil(lambda: panel.override_dialog is not None, timeout=WAIT)
     dialog = panel.override_dialog

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QCoreApplication
 from PySide6.QtPrintSupport import QPrinter
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
@@ -20,7 +18,6 @@ from frontdesk.services.practice import profile as practice
 from frontdesk.services.practice.profile import PracticeProfileForm
 from frontdesk.services.requests import consultations as requests
 from frontdesk.ui.requests.letter import RecordsLetterDialog
-from frontdesk.ui.runner import Runner
 from frontdesk.ui.screen_context import ScreenContext
 from tests.documents.pdfs import all_text, fills, page_texts, printed_images
 from tests.requests.conftest import maria_intake
@@ -82,14 +79,6 @@ def test_nothing_missing_means_no_letter(context: ServiceContext, profile: None)
     )
     with pytest.raises(RefusedError, match="nothing to ask for"):
         requests.records_request_letter(context, data.id, addressee="Someone")
-
-
-@pytest.fixture
-def screen(qtbot: QtBot, context: ServiceContext) -> Iterator[ScreenContext]:
-    runner = Runner()
-    yield ScreenContext(context, runner)
-    runner.wait_for_idle()
-    QCoreApplication.processEvents()
 
 
 def test_the_letter_is_saved_from_the_request(

@@ -31,11 +31,10 @@ from frontdesk.services.scheduling import appointments as scheduling
 from frontdesk.services.scheduling import day_sheet
 from frontdesk.services.scheduling.appointments import BookingForm
 from frontdesk.ui.change_hub import ChangeHub
-from frontdesk.ui.requests.area import RequestsArea
 from frontdesk.ui.runner import Runner
 from frontdesk.ui.screen_context import ScreenContext
 from tests.documents.pdfs import all_text
-from tests.requests.conftest import maria_intake
+from tests.requests.conftest import maria_intake, open_the_only_request
 from tests.scheduling.conftest import at, make_practice, next_weekday
 
 ENGLISH = {
@@ -308,14 +307,8 @@ def test_the_open_request_shows_a_report_marked_in_the_chart(
     qtbot: QtBot, screen: ScreenContext, context: ServiceContext
 ) -> None:
     data = requests.create_request(context, maria_intake())
-    area = RequestsArea(screen)
-    qtbot.addWidget(area)
-    area.resize(1280, 760)
-    area.show()
-    qtbot.waitUntil(lambda: area.model.rowCount() == 1, timeout=10_000)
-    area.table.selectRow(0)
+    area = open_the_only_request(qtbot, screen)
     panel = area.detail
-    qtbot.waitUntil(lambda: panel.detail is not None, timeout=10_000)
     assert panel.detail is not None
     row = next(
         index

@@ -4,12 +4,9 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
-import pytest
-from PySide6.QtCore import QCoreApplication
 from pytestqt.qtbot import QtBot
 
 from frontdesk.domain.request_states import RequestState
@@ -17,7 +14,6 @@ from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.services.patients.referrers import ReferrerData
 from frontdesk.services.requests import consultations as requests
 from frontdesk.ui.requests.report import ReferralsReportDialog
-from frontdesk.ui.runner import Runner
 from frontdesk.ui.screen_context import ScreenContext
 from tests.requests.conftest import maria_intake
 
@@ -63,14 +59,6 @@ def test_counts_per_physician_category_and_month(
     table = list(csv.reader(io.StringIO(requests.referrals_csv(rows))))
     assert table[0][:3] == ["Month", "Referring physician", "Category"]
     assert table[3][1] == "(no referring physician)"
-
-
-@pytest.fixture
-def screen(qtbot: QtBot, context: ServiceContext) -> Iterator[ScreenContext]:
-    runner = Runner()
-    yield ScreenContext(context, runner)
-    runner.wait_for_idle()
-    QCoreApplication.processEvents()
 
 
 def test_the_report_shows_and_exports_csv(

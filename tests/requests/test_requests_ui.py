@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from frontdesk.domain.request_states import ContactKind, RequestState, Urgency
@@ -17,24 +16,15 @@ from frontdesk.services.requests import consultations as requests
 from frontdesk.services.requests.consultations import QueueFilter
 from frontdesk.ui.requests.area import RequestsArea
 from frontdesk.ui.requests.intake import IntakeDialog
-from frontdesk.ui.runner import Runner
 from frontdesk.ui.screen_context import ScreenContext
 from tests.helpers.intake import type_call
-from tests.requests.conftest import maria_intake
+from tests.requests.conftest import maria_intake, open_requests_area, open_the_only_request
 
 pytestmark = pytest.mark.qt_log_ignore(
     "This plugin does not support propagateSizeHints",
     "This plugin does not support raise",
     "This plugin does not support grabbing the keyboard",
 )
-
-
-@pytest.fixture
-def screen(qtbot: QtBot, context: ServiceContext) -> Iterator[ScreenContext]:
-    runner = Runner()
-    yield ScreenContext(context, runner)
-    runner.wait_for_idle()
-    QCoreApplication.processEvents()
 
 
 def open_intake(qtbot: QtBot, screen: ScreenContext) -> IntakeDialog:
@@ -49,10 +39,7 @@ def open_intake(qtbot: QtBot, screen: ScreenContext) -> IntakeDialog:
 def test_a_call_is_saved_from_the_keyboard_and_shows_in_the_queue(
     qtbot: QtBot, screen: ScreenContext, context: ServiceContext
 ) -> None:
-    area = RequestsArea(screen)
-    qtbot.addWidget(area)
-    area.resize(1280, 760)
-    area.show()
+    area = open_requests_area(qtbot, screen)
     qtbot.waitUntil(lambda: area.counts != {}, timeout=10_000)
     assert area.new_item()
     dialog = area.intake
@@ -142,10 +129,7 @@ def test_the_queue_filters_moves_and_suggests_closing(
     )
     for kind in (ContactKind.NO_ANSWER, ContactKind.NO_ANSWER, ContactKind.LEFT_VOICEMAIL):
         requests.log_contact(context, first.id, kind)
-    area = RequestsArea(screen)
-    qtbot.addWidget(area)
-    area.resize(1280, 760)
-    area.show()
+    area = open_requests_area(qtbot, screen)
     qtbot.waitUntil(lambda: area.model.rowCount() == 2, timeout=10_000)
     assert [row.id for row in area.model.rows] == [urgent.id, first.id]
     area.urgency.setCurrentIndex(area.urgency.findData("urgent"))
@@ -216,14 +200,8 @@ def test_attaching_a_file_in_the_detail_pane_ticks_the_selected_record(
     from tests.history.conftest import make_pdf
 
     data = requests.create_request(context, maria_intake())
-    area = RequestsArea(screen)
-    qtbot.addWidget(area)
-    area.resize(1280, 760)
-    area.show()
-    qtbot.waitUntil(lambda: area.model.rowCount() == 1, timeout=10_000)
-    area.table.selectRow(0)
+    area = open_the_only_request(qtbot, screen)
     panel = area.detail
-    qtbot.waitUntil(lambda: panel.detail is not None, timeout=10_000)
     assert panel.detail is not None and panel.detail.request.id == data.id
     row = next(
         index

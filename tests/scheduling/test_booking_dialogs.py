@@ -18,7 +18,6 @@ from frontdesk.services.platform.bootstrap import make_context
 from frontdesk.services.scheduling import appointments as scheduling
 from frontdesk.services.scheduling.appointments import AppointmentData, BookingForm
 from frontdesk.ui.connection_monitor import saving_gate
-from frontdesk.ui.runner import Runner
 from frontdesk.ui.schedule.appointment_dialog import AppointmentDialog
 from frontdesk.ui.schedule.book_dialog import BookDialog
 from frontdesk.ui.schedule.dialog_cancel import CancelAppointmentDialog
@@ -27,6 +26,7 @@ from frontdesk.ui.schedule.find_dialog import FindSlotDialog
 from frontdesk.ui.screen_context import ScreenContext
 from tests.conftest import make_actor
 from tests.discard_question import DISCARD, KEEP, answer_discard_question
+from tests.helpers.screens import open_screen
 from tests.scheduling.conftest import CHICAGO, Practice, at, next_weekday
 
 pytestmark = pytest.mark.qt_log_ignore(
@@ -66,10 +66,8 @@ def answers(monkeypatch: pytest.MonkeyPatch) -> Answers:
 
 @pytest.fixture
 def screen(qtbot: QtBot, clinic: Practice) -> Iterator[ScreenContext]:
-    runner = Runner()
-    yield ScreenContext(clinic.context, runner)
-    runner.wait_for_idle()
-    QCoreApplication.processEvents()
+    with open_screen(clinic.context) as screen:
+        yield screen
 
 
 def shown(qtbot: QtBot, dialog: Any) -> Any:
@@ -83,6 +81,16 @@ def open_book(qtbot: QtBot, screen: ScreenContext, **values: Any) -> BookDialog:
     dialog = shown(qtbot, BookDialog(screen, **values))
     qtbot.waitUntil(lambda: dialog.ready, timeout=WAIT)
     return dialog
+
+
+def open_for_first_patient(
+    qtbot: QtBot, screen: ScreenContext, clinic: Practice, **values: Any
+) -> BookDialog:
+    """The booking form for the first patient with Dr. Okafor, next Thursday at 9:00."""
+    values.setdefault("start", at(next_weekday(3), 9))
+    values.setdefault("provider_id", clinic.okafor)
+    values.setdefault("patient_id", clinic.patients[0].id)
+    return open_book(qtbot, screen, **values)
 
 
 def booked_for(clinic: Practice, patient: int) -> list[AppointmentData]:
@@ -139,14 +147,7 @@ def test_booking_through_the_dialog_writes_the_appointment(
 def test_the_end_follows_the_type_until_it_is_typed(
     qtbot: QtBot, screen: ScreenContext, clinic: Practice
 ) -> None:
-    dialog = open_book(
-        qtbot,
-        screen,
-        start=at(next_weekday(3), 9),
-        provider_id=clinic.okafor,
-        type_id=clinic.type_id("Follow-up"),
-        patient_id=clinic.patients[0].id,
-    )
+    dialog = open_for_first_patient(qtbot, screen, clinic, type_id=clinic.type_id("Follow-up"))
     assert dialog.end_edit.text() == "09:15"
     dialog.end_edit.clear()
     qtbot.keyClicks(dialog.end_edit, "9:40")
@@ -159,13 +160,7 @@ def test_the_end_follows_the_type_until_it_is_typed(
 def test_end_before_start_is_shown_next_to_the_end_field_and_nothing_is_written(
     qtbot: QtBot, screen: ScreenContext, clinic: Practice
 ) -> None:
-    dialog = open_book(
-        qtbot,
-        screen,
-        start=at(next_weekday(3), 9),
-        provider_id=clinic.okafor,
-        patient_id=clinic.patients[0].id,
-    )
+    dialog = open_for_first_patient(qtbot, screen, clinic)
     qtbot.waitUntil(lambda: "Núñez-García" in dialog.patient_label.text(), timeout=WAIT)
     dialog.end_edit.clear()
     qtbot.keyClicks(dialog.end_edit, "8:30")
@@ -261,14 +256,7 @@ def test_a_closed_or_unready_request_is_refused_with_the_reason(
     request = requests.create_request(
         clinic.context, maria_intake(patient_id=clinic.patients[0].id)
     )
-    dialog = open_book(
-        qtbot,
-        screen,
-        start=at(next_weekday(3), 9),
-        provider_id=clinic.okafor,
-        patient_id=clinic.patients[0].id,
-        request_id=request.id,
-    )
+    dialog = open_for_first_patient(qtbot, screen, clinic, request_id=request.id)
     # A request books as a new consultation by default, and is shown read-only.
     assert dialog.type_combo.currentData() == clinic.type_id("New consultation")
     assert "Request received" in dialog.request_label.text()
@@ -307,13 +295,7 @@ def test_nothing_typed_closes_without_a_question(
 def test_saving_waits_while_the_server_is_unreachable(
     qtbot: QtBot, screen: ScreenContext, clinic: Practice
 ) -> None:
-    dialog = open_book(
-        qtbot,
-        screen,
-        start=at(next_weekday(3), 9),
-        provider_id=clinic.okafor,
-        patient_id=clinic.patients[0].id,
-    )
+    dialog = open_for_first_patient(qtbot, screen, clinic)
     gate = saving_gate()
     gate.set_allowed(False, "lost")
     try:

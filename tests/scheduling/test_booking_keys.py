@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QCoreApplication, QPointF, Qt, QTimer
+from PySide6.QtCore import QPointF, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
 
@@ -16,11 +16,11 @@ from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.services.scheduling import appointments as scheduling
 from frontdesk.services.scheduling import setup as scheduling_setup
 from frontdesk.services.scheduling.setup import AvailabilityForm
-from frontdesk.ui.runner import Runner
 from frontdesk.ui.schedule.area import ScheduleArea
 from frontdesk.ui.schedule.book_dialog import BookDialog
 from frontdesk.ui.schedule.find_dialog import FindSlotDialog
 from frontdesk.ui.screen_context import ChangeRelay, ScreenContext
+from tests.helpers.screens import open_screen
 from tests.scheduling.conftest import Practice, next_weekday
 
 pytestmark = [
@@ -37,10 +37,8 @@ WAIT = 10_000
 
 @pytest.fixture
 def screen(qtbot: QtBot, context: ServiceContext) -> Iterator[ScreenContext]:
-    runner = Runner()
-    yield ScreenContext(context, runner, ChangeRelay())
-    runner.wait_for_idle()
-    QCoreApplication.processEvents()
+    with open_screen(context, ChangeRelay()) as screen:
+        yield screen
 
 
 def test_click_to_book_in_new_consultation_hours_starts_on_a_new_consultation(

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 
 import pytest
-from PySide6.QtCore import QCoreApplication, QPoint, QPointF, Qt
+from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
@@ -17,11 +17,11 @@ from frontdesk.services.kernel.context import SLOT_TAKEN_MESSAGE, ServiceContext
 from frontdesk.services.platform.bootstrap import make_context
 from frontdesk.services.scheduling import appointments as scheduling
 from frontdesk.services.scheduling.appointments import AppointmentData, BookingForm
-from frontdesk.ui.runner import Runner
 from frontdesk.ui.schedule.area import ScheduleArea
 from frontdesk.ui.schedule.calendar_moves import FreeTimeChoice
 from frontdesk.ui.screen_context import ChangeRelay, ScreenContext
 from tests.conftest import make_actor
+from tests.helpers.screens import open_screen
 from tests.scheduling.conftest import CHICAGO, Practice, at, next_weekday
 
 pytestmark = pytest.mark.qt_log_ignore(
@@ -40,10 +40,8 @@ def relay() -> ChangeRelay:
 
 @pytest.fixture
 def screen(qtbot: QtBot, context: ServiceContext, relay: ChangeRelay) -> Iterator[ScreenContext]:
-    runner = Runner()
-    yield ScreenContext(context, runner, relay)
-    runner.wait_for_idle()
-    QCoreApplication.processEvents()
+    with open_screen(context, relay) as screen:
+        yield screen
 
 
 def open_area(qtbot: QtBot, screen: ScreenContext, day: date | None = None) -> ScheduleArea:
@@ -80,6 +78,27 @@ def book(
     )
 
 
+def book_at_another_desk(
+    database_url: str, clinic: Practice, patient: int, provider: int, kind: str, start: datetime
+) -> AppointmentData:
+    """A booking made by another workstation through its own connection, after this
+    calendar was read."""
+    other_database = open_database(database_url)
+    try:
+        other = make_context(other_database, make_actor(username="desk.two"))
+        return scheduling.book(
+            other,
+            BookingForm(
+                patient_id=clinic.patients[patient].id,
+                provider_id=provider,
+                type_id=clinic.type_id(kind),
+                start=start,
+            ),
+        )
+    finally:
+        other_database.dispose()
+
+
 def column_of(area: ScheduleArea, provider_id: int, day: date) -> int:
     layout = area.canvas.layout_
     assert layout is not None
@@ -95,6 +114,13 @@ def point(area: ScheduleArea, provider_id: int, day: date, minute: int) -> QPoin
     column = layout.columns[column_of(area, provider_id, day)]
     x = layout.column_x(column) + layout.column_width / 2
     return QPointF(x, layout.y_of(minute) + 4).toPoint()
+
+
+def grip(area: ScheduleArea, appointment_id: int) -> QPoint:
+    """A point just inside the top of an appointment's block: a drag from there moves it."""
+    rect = area.canvas.appointment_rect(appointment_id)
+    assert rect is not None
+    return QPointF(rect.center().x(), rect.top() + 4).toPoint()
 
 
 def drag(qtbot: QtBot, area: ScheduleArea, start: QPoint, end: QPoint) -> None:
@@ -273,9 +299,7 @@ def test_dragging_an_appointment_to_another_provider_and_time_moves_it(
     monday = next_weekday(0)
     item = book(clinic, clinic.okafor, at(monday, 9))
     area = open_area(qtbot, screen, monday)
-    rect = area.canvas.appointment_rect(item.id)
-    assert rect is not None
-    grab = QPointF(rect.center().x(), rect.top() + 4).toPoint()
+    grab = grip(area, item.id)
     drag(qtbot, area, grab, point(area, clinic.lindqvist, monday, 10 * 60 + 30))
     question = answer(qtbot, area, title_part="Move")
     assert "from Adaeze Okafor, MD" in question and "09:00–09:15" in question
@@ -327,27 +351,14 @@ def test_a_drop_on_a_time_just_booked_elsewhere_is_refused_and_the_calendar_refr
     item = book(clinic, clinic.okafor, at(monday, 9))
     area = open_area(qtbot, screen, monday)
     # Another workstation books 10:00 after this calendar was read.
-    other_database = open_database(database_url)
-    try:
-        other = make_context(other_database, make_actor(username="desk.two"))
-        taken = scheduling.book(
-            other,
-            BookingForm(
-                patient_id=clinic.patients[1].id,
-                provider_id=clinic.okafor,
-                type_id=clinic.type_id("Follow-up"),
-                start=at(monday, 10),
-            ),
-        )
-    finally:
-        other_database.dispose()
+    taken = book_at_another_desk(
+        database_url, clinic, 1, clinic.okafor, "Follow-up", at(monday, 10)
+    )
     assert area.canvas.appointment_rect(taken.id) is None
-    rect = area.canvas.appointment_rect(item.id)
-    assert rect is not None
     drag(
         qtbot,
         area,
-        QPointF(rect.center().x(), rect.top() + 4).toPoint(),
+        grip(area, item.id),
         point(area, clinic.okafor, monday, 10 * 60),
     )
     answer(qtbot, area, title_part="Move")
@@ -365,12 +376,10 @@ def test_a_drop_outside_hours_asks_to_overbook_and_records_it(
     monday = next_weekday(0)
     item = book(clinic, clinic.okafor, at(monday, 9))
     area = open_area(qtbot, screen, monday)
-    rect = area.canvas.appointment_rect(item.id)
-    assert rect is not None
     drag(
         qtbot,
         area,
-        QPointF(rect.center().x(), rect.top() + 4).toPoint(),
+        grip(area, item.id),
         point(area, clinic.okafor, monday, 13 * 60),
     )
     answer(qtbot, area, title_part="Move")
@@ -403,20 +412,9 @@ def test_another_workstations_booking_shows_when_the_change_hub_fires(
 ) -> None:
     monday = next_weekday(0)
     area = open_area(qtbot, screen, monday)
-    other_database = open_database(database_url)
-    try:
-        other = make_context(other_database, make_actor(username="desk.two"))
-        item = scheduling.book(
-            other,
-            BookingForm(
-                patient_id=clinic.patients[2].id,
-                provider_id=clinic.lindqvist,
-                type_id=clinic.type_id("Imaging review"),
-                start=at(monday, 11),
-            ),
-        )
-    finally:
-        other_database.dispose()
+    item = book_at_another_desk(
+        database_url, clinic, 2, clinic.lindqvist, "Imaging review", at(monday, 11)
+    )
     assert area.canvas.appointment_rect(item.id) is None
     with qtbot.waitSignal(area.calendar_loaded, timeout=WAIT):
         relay.changed.emit(frozenset({"appointments", "appointment_events"}))
@@ -535,9 +533,7 @@ def test_escape_lets_go_of_a_drag_and_show_day_adds_the_provider(
     monday = next_weekday(0)
     item = book(clinic, clinic.okafor, at(monday, 9))
     area = open_area(qtbot, screen, monday)
-    rect = area.canvas.appointment_rect(item.id)
-    assert rect is not None
-    start = QPointF(rect.center().x(), rect.top() + 4).toPoint()
+    start = grip(area, item.id)
     end = point(area, clinic.okafor, monday, 11 * 60)
     qtbot.mousePress(area.canvas, Qt.MouseButton.LeftButton, pos=start)
     qtbot.mouseMove(area.canvas, QPoint(start.x(), start.y() + 30))

@@ -3,19 +3,15 @@ with phones, one key per call outcome, the status following, cancel asked first.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog
 from pytestqt.qtbot import QtBot
 
 from frontdesk.domain.scheduling import AppointmentStatus, CallOutcome, CancelledBy
-from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.services.scheduling import appointments as scheduling
 from frontdesk.services.scheduling.appointments import BookingForm
 from frontdesk.ui.connection_monitor import saving_gate
-from frontdesk.ui.runner import Runner
 from frontdesk.ui.schedule import call_list
 from frontdesk.ui.schedule.call_list import CallListDialog
 from frontdesk.ui.screen_context import ScreenContext
@@ -28,14 +24,6 @@ pytestmark = pytest.mark.qt_log_ignore(
 )
 
 MONDAY = next_weekday(0)
-
-
-@pytest.fixture
-def screen(qtbot: QtBot, context: ServiceContext) -> Iterator[ScreenContext]:
-    runner = Runner()
-    yield ScreenContext(context, runner)
-    runner.wait_for_idle()
-    QCoreApplication.processEvents()
 
 
 @pytest.fixture

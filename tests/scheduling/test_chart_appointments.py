@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
@@ -15,11 +15,11 @@ from frontdesk.domain.scheduling import AppointmentStatus, CancelledBy
 from frontdesk.services.scheduling import appointments as scheduling
 from frontdesk.services.scheduling.appointments import AppointmentData, BookingForm
 from frontdesk.ui.patients.chart import PatientChart
-from frontdesk.ui.runner import Runner
 from frontdesk.ui.schedule.appointment_dialog import AppointmentDialog
 from frontdesk.ui.schedule.book_dialog import BookDialog
 from frontdesk.ui.schedule.chart_tab import PatientAppointmentsTab, upcoming_first
 from frontdesk.ui.screen_context import ChangeRelay, ScreenContext
+from tests.helpers.screens import open_screen
 from tests.scheduling.conftest import Practice, at, next_weekday
 
 pytestmark = pytest.mark.qt_log_ignore(
@@ -44,10 +44,8 @@ def relay() -> ChangeRelay:
 
 @pytest.fixture
 def screen(qtbot: QtBot, clinic: Practice, relay: ChangeRelay) -> Iterator[ScreenContext]:
-    runner = Runner()
-    yield ScreenContext(clinic.context, runner, relay)
-    runner.wait_for_idle()
-    QCoreApplication.processEvents()
+    with open_screen(clinic.context, relay) as screen:
+        yield screen
 
 
 def book(clinic: Practice, patient: int, start: Any, **changes: Any) -> AppointmentData:

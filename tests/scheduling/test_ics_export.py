@@ -5,13 +5,12 @@ change, and the export in the audit trail; on SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
 from icalendar import Calendar
-from PySide6.QtCore import QCoreApplication, QDate
+from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QDateEdit
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
@@ -19,12 +18,10 @@ from sqlalchemy import select
 from frontdesk.db.models import AuditEntry
 from frontdesk.domain.errors import ValidationError
 from frontdesk.domain.scheduling import AppointmentStatus, CancelledBy
-from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.services.practice import settings
 from frontdesk.services.scheduling import appointments as scheduling
 from frontdesk.services.scheduling import schedule_export
 from frontdesk.services.scheduling.appointments import BookingForm
-from frontdesk.ui.runner import Runner
 from frontdesk.ui.schedule.ics_dialog import IcsExportDialog
 from frontdesk.ui.screen_context import ScreenContext
 from tests.scheduling.conftest import CHICAGO, Practice, at
@@ -202,14 +199,6 @@ def test_a_missing_folder_is_refused_and_nothing_is_recorded(
 
 
 # --- the dialog ---------------------------------------------------------------------------
-
-
-@pytest.fixture
-def screen(qtbot: QtBot, context: ServiceContext) -> Iterator[ScreenContext]:
-    runner = Runner()
-    yield ScreenContext(context, runner)
-    runner.wait_for_idle()
-    QCoreApplication.processEvents()
 
 
 def open_dialog(qtbot: QtBot, screen: ScreenContext, provider_id: int) -> IcsExportDialog:

@@ -3,20 +3,17 @@ to the fields), changing, removing with a reason, and booking who fits a free ti
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from frontdesk.domain.scheduling import WaitlistUrgency, Weekday
-from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.services.scheduling import appointments as scheduling
 from frontdesk.services.scheduling import waitlist
 from frontdesk.services.scheduling.appointments import BookingForm
 from frontdesk.services.scheduling.waitlist import WaitlistForm
-from frontdesk.ui.runner import Runner
 from frontdesk.ui.schedule.waitlist_dialogs import (
     AddToWaitlistDialog,
     EditWaitlistDialog,
@@ -34,14 +31,6 @@ pytestmark = pytest.mark.qt_log_ignore(
     "This plugin does not support raise",
     "This plugin does not support grabbing the keyboard",
 )
-
-
-@pytest.fixture
-def screen(qtbot: QtBot, context: ServiceContext) -> Iterator[ScreenContext]:
-    runner = Runner()
-    yield ScreenContext(context, runner)
-    runner.wait_for_idle()
-    QCoreApplication.processEvents()
 
 
 def open_add(qtbot: QtBot, screen: ScreenContext, **wanted: object) -> AddToWaitlistDialog:

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QPlainTextEdit, QSpinBox
 from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
@@ -39,6 +39,7 @@ from frontdesk.ui.requests.intake import IntakeDialog
 from frontdesk.ui.runner import Runner
 from frontdesk.ui.screen_context import ScreenContext
 from tests.conftest import make_actor
+from tests.helpers.screens import open_screen
 from tests.requests.conftest import maria_intake
 
 pytestmark = pytest.mark.qt_log_ignore(
@@ -51,10 +52,8 @@ NEW_INSTRUCTION = "Hang up and call 911 now. Tell them you have spine symptoms t
 
 @pytest.fixture
 def screen(context: ServiceContext) -> Iterator[ScreenContext]:
-    runner = Runner()
-    yield ScreenContext(context, runner)
-    runner.wait_for_idle()
-    QCoreApplication.processEvents()
+    with open_screen(context) as screen:
+        yield screen
 
 
 @pytest.fixture

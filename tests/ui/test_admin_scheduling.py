@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date, timedelta
+from typing import TypeVar
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QDialog, QWidget
 from pytestqt.qtbot import QtBot
 
 from frontdesk.domain.errors import ValidationError
@@ -18,7 +19,11 @@ from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.services.practice import profile as practice
 from frontdesk.services.practice.profile import LocationForm, PracticeProfileForm, ProviderForm
 from frontdesk.services.scheduling import setup as scheduling_setup
-from frontdesk.services.scheduling.setup import AppointmentTypeForm, AvailabilityForm
+from frontdesk.services.scheduling.setup import (
+    AppointmentTypeForm,
+    AvailabilityData,
+    AvailabilityForm,
+)
 from frontdesk.ui.admin.area import AdminArea
 from frontdesk.ui.admin.profile_editor import ProfileEditor
 from frontdesk.ui.admin.scheduling_availability import AvailabilityDialog, AvailabilityPanel
@@ -84,15 +89,30 @@ def pick(combo: object, text: str) -> None:
     combo.setCurrentIndex(index)  # type: ignore[attr-defined]
 
 
+PanelT = TypeVar("PanelT", bound=QWidget)
+
+
+def open_panel(qtbot: QtBot, panel: PanelT) -> PanelT:
+    qtbot.addWidget(panel)
+    ready(qtbot, panel)
+    return panel
+
+
+def okafor_monday_morning(context: ServiceContext) -> AvailabilityData:
+    """Dr. Okafor's weekly Monday 8:00–12:00 at the main office."""
+    providers, locations = ids(context)
+    return scheduling_setup.save_availability(
+        context, AvailabilityForm(providers[OKAFOR], locations["Main office"], 0, "8:00", "12:00")
+    )
+
+
 # Appointment types ----------------------------------------------------------------------
 
 
 def test_a_new_appointment_type_is_saved_and_listed_with_its_colour(
     qtbot: QtBot, screen: ScreenContext, set_up: ServiceContext
 ) -> None:
-    panel = AppointmentTypesPanel(screen)
-    qtbot.addWidget(panel)
-    ready(qtbot, panel)
+    panel = open_panel(qtbot, AppointmentTypesPanel(screen))
     assert panel.model.rowCount() == 5
     panel.new_record()
     dialog = panel.dialog
@@ -123,9 +143,7 @@ def test_a_new_appointment_type_is_saved_and_listed_with_its_colour(
 def test_bad_minutes_are_marked_next_to_the_field_and_nothing_is_saved(
     qtbot: QtBot, screen: ScreenContext, set_up: ServiceContext, minutes: str, message: str
 ) -> None:
-    panel = AppointmentTypesPanel(screen)
-    qtbot.addWidget(panel)
-    ready(qtbot, panel)
+    panel = open_panel(qtbot, AppointmentTypesPanel(screen))
     dialog = panel.open_dialog(None)
     dialog.name.setText("Spine injection")  # type: ignore[attr-defined]
     dialog.minutes.setText(minutes)  # type: ignore[attr-defined]
@@ -140,9 +158,7 @@ def test_bad_minutes_are_marked_next_to_the_field_and_nothing_is_saved(
 def test_editing_a_type_someone_else_just_changed_is_refused_and_keeps_the_text(
     qtbot: QtBot, screen: ScreenContext, set_up: ServiceContext
 ) -> None:
-    panel = AppointmentTypesPanel(screen)
-    qtbot.addWidget(panel)
-    ready(qtbot, panel)
+    panel = open_panel(qtbot, AppointmentTypesPanel(screen))
     follow_up = next(t for t in panel.model.records if t.name == "Follow-up")
     panel.table.selectRow(panel.model.row_of(follow_up.id))
     panel.edit_selected()
@@ -186,9 +202,7 @@ def test_an_empty_list_offers_the_usual_types(
 def test_the_types_table_model_is_a_well_behaved_qt_model(
     qtbot: QtBot, qtmodeltester: object, screen: ScreenContext
 ) -> None:
-    panel = AppointmentTypesPanel(screen)
-    qtbot.addWidget(panel)
-    ready(qtbot, panel)
+    panel = open_panel(qtbot, AppointmentTypesPanel(screen))
     qtmodeltester.check(panel.model)  # type: ignore[attr-defined]
 
 
@@ -206,9 +220,7 @@ def test_a_monday_morning_block_is_saved_and_shown_for_the_provider(
     qtbot: QtBot, screen: ScreenContext, set_up: ServiceContext
 ) -> None:
     providers, locations = ids(set_up)
-    panel = AvailabilityPanel(screen)
-    qtbot.addWidget(panel)
-    ready(qtbot, panel)
+    panel = open_panel(qtbot, AvailabilityPanel(screen))
     assert panel.pages.currentWidget() is panel.empty
     assert panel.provider_picker is not None
     pick(panel.provider_picker, OKAFOR)
@@ -245,13 +257,8 @@ def test_a_monday_morning_block_is_saved_and_shown_for_the_provider(
 def test_an_overlapping_block_is_refused_next_to_the_start_time(
     qtbot: QtBot, screen: ScreenContext, set_up: ServiceContext
 ) -> None:
-    providers, locations = ids(set_up)
-    scheduling_setup.save_availability(
-        set_up, AvailabilityForm(providers[OKAFOR], locations["Main office"], 0, "8:00", "12:00")
-    )
-    panel = AvailabilityPanel(screen)
-    qtbot.addWidget(panel)
-    ready(qtbot, panel)
+    okafor_monday_morning(set_up)
+    panel = open_panel(qtbot, AvailabilityPanel(screen))
     qtbot.waitUntil(lambda: panel.model.rowCount() == 1)
     pick(panel.provider_picker, OKAFOR)  # type: ignore[arg-type]
     dialog = open_new_block(qtbot, panel)
@@ -270,9 +277,7 @@ def test_an_overlapping_block_is_refused_next_to_the_start_time(
 def test_a_block_for_some_types_and_weeks_and_a_date_that_is_no_date(
     qtbot: QtBot, screen: ScreenContext, set_up: ServiceContext
 ) -> None:
-    panel = AvailabilityPanel(screen)
-    qtbot.addWidget(panel)
-    ready(qtbot, panel)
+    panel = open_panel(qtbot, AvailabilityPanel(screen))
     dialog = open_new_block(qtbot, panel)
     pick(dialog.provider, OKAFOR)
     pick(dialog.weekday, "Thursday")
@@ -311,13 +316,8 @@ def test_a_block_for_some_types_and_weeks_and_a_date_that_is_no_date(
 def test_deleting_a_block_asks_naming_it_and_removes_it(
     qtbot: QtBot, screen: ScreenContext, set_up: ServiceContext, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    providers, locations = ids(set_up)
-    scheduling_setup.save_availability(
-        set_up, AvailabilityForm(providers[OKAFOR], locations["Main office"], 0, "8:00", "12:00")
-    )
-    panel = AvailabilityPanel(screen)
-    qtbot.addWidget(panel)
-    ready(qtbot, panel)
+    okafor_monday_morning(set_up)
+    panel = open_panel(qtbot, AvailabilityPanel(screen))
     qtbot.waitUntil(lambda: panel.model.rowCount() == 1)
     panel.table.selectRow(0)
     assert panel.delete_button.isEnabled()
@@ -349,13 +349,8 @@ def test_deleting_a_block_asks_naming_it_and_removes_it(
 def test_deleting_a_block_another_desk_already_deleted_says_so_and_refreshes(
     qtbot: QtBot, screen: ScreenContext, set_up: ServiceContext, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    providers, locations = ids(set_up)
-    block = scheduling_setup.save_availability(
-        set_up, AvailabilityForm(providers[OKAFOR], locations["Main office"], 0, "8:00", "12:00")
-    )
-    panel = AvailabilityPanel(screen)
-    qtbot.addWidget(panel)
-    ready(qtbot, panel)
+    block = okafor_monday_morning(set_up)
+    panel = open_panel(qtbot, AvailabilityPanel(screen))
     qtbot.waitUntil(lambda: panel.model.rowCount() == 1)
     panel.table.selectRow(0)
     scheduling_setup.delete_availability(set_up.as_actor(make_actor(username="bob")), block.id)
@@ -374,9 +369,7 @@ def test_a_vacation_and_a_part_day_surgery_day_are_saved_and_listed(
 ) -> None:
     first = date.today() + timedelta(days=30)
     last = first + timedelta(days=4)
-    panel = TimeAwayPanel(screen)
-    qtbot.addWidget(panel)
-    ready(qtbot, panel)
+    panel = open_panel(qtbot, TimeAwayPanel(screen))
     assert "No time away ahead" in panel.empty.title.text()
     pick(panel.provider_picker, OKAFOR)  # type: ignore[arg-type]
     panel.new_record()
@@ -428,9 +421,7 @@ def test_a_vacation_and_a_part_day_surgery_day_are_saved_and_listed(
 def test_a_last_day_before_the_first_is_marked_and_nothing_is_saved(
     qtbot: QtBot, screen: ScreenContext, set_up: ServiceContext
 ) -> None:
-    panel = TimeAwayPanel(screen)
-    qtbot.addWidget(panel)
-    ready(qtbot, panel)
+    panel = open_panel(qtbot, TimeAwayPanel(screen))
     dialog = panel.open_dialog(None)
     assert isinstance(dialog, TimeAwayDialog)
     dialog.starts_on.setText("7/10/2027")
@@ -514,10 +505,7 @@ def test_the_service_refuses_an_unknown_time_zone_for_the_time_zone_field(
 def test_front_desk_staff_see_the_scheduling_setup_read_only(
     qtbot: QtBot, set_up: ServiceContext
 ) -> None:
-    providers, locations = ids(set_up)
-    scheduling_setup.save_availability(
-        set_up, AvailabilityForm(providers[OKAFOR], locations["Main office"], 0, "8:00", "12:00")
-    )
+    okafor_monday_morning(set_up)
     desk = set_up.as_actor(make_actor(Role.FRONT_DESK, "desk"))
     runner = Runner()
     try:
@@ -550,9 +538,7 @@ def test_front_desk_staff_see_the_scheduling_setup_read_only(
 def test_escape_on_an_edited_block_asks_before_discarding(
     qtbot: QtBot, screen: ScreenContext
 ) -> None:
-    panel = AvailabilityPanel(screen)
-    qtbot.addWidget(panel)
-    ready(qtbot, panel)
+    panel = open_panel(qtbot, AvailabilityPanel(screen))
     dialog = panel.open_dialog(None)
     assert isinstance(dialog, AvailabilityDialog)
     qtbot.keyClicks(dialog.start, "9:00")

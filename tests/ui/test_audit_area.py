@@ -33,6 +33,7 @@ from frontdesk.ui.audit.model import ACTION, DETAILS, RECORD, USER, AuditRows, A
 from frontdesk.ui.runner import Runner
 from frontdesk.ui.screen_context import ScreenContext
 from tests.accounts import tamperable_audit_trail
+from tests.helpers.screens import open_screen
 
 pytestmark = pytest.mark.qt_log_ignore(
     "This plugin does not support propagateSizeHints",
@@ -77,10 +78,8 @@ def rosa(desk: ServiceContext) -> PatientData:
 
 @pytest.fixture
 def screen(admin: ServiceContext) -> Iterator[ScreenContext]:
-    runner = Runner()
-    yield ScreenContext(admin, runner)
-    runner.wait_for_idle()
-    QCoreApplication.processEvents()
+    with open_screen(admin) as screen:
+        yield screen
 
 
 @pytest.fixture

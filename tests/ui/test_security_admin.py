@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from frontdesk.domain.errors import RefusedError
@@ -23,12 +23,12 @@ from frontdesk.services.practice import settings, users
 from frontdesk.services.practice.profile import PracticeProfileForm, ProviderForm
 from frontdesk.services.practice.settings import AUTO_LOCK_MINUTES, LOCKOUT_ATTEMPTS
 from frontdesk.services.practice.users import NewUserForm
-from frontdesk.ui.runner import Runner
 from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.security.backup_panel import BackupPanel
 from frontdesk.ui.security.password_dialog import ChangePasswordDialog, ResetPasswordDialog
 from frontdesk.ui.security.settings_panel import SecuritySettingsPanel
 from frontdesk.ui.security.users_panel import EditUserDialog, NewUserDialog, UsersPanel
+from tests.helpers.screens import open_screen
 
 pytestmark = pytest.mark.qt_log_ignore(
     "This plugin does not support propagateSizeHints",
@@ -51,10 +51,8 @@ def admin(context: ServiceContext) -> ServiceContext:
 
 @pytest.fixture
 def screen(admin: ServiceContext) -> Iterator[ScreenContext]:
-    runner = Runner()
-    yield ScreenContext(admin, runner)
-    runner.wait_for_idle()
-    QCoreApplication.processEvents()
+    with open_screen(admin) as screen:
+        yield screen
 
 
 @pytest.fixture

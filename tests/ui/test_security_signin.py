@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QCoreApplication, QSettings, Qt
+from PySide6.QtCore import QSettings, Qt
 from pytestqt.qtbot import QtBot
 
 from frontdesk.domain.errors import PermissionDeniedError, ValidationError
@@ -25,6 +25,7 @@ from frontdesk.ui.main_window import MainWindow
 from frontdesk.ui.runner import Runner
 from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.security.sign_in import FirstAdminDialog, SignInDialog
+from tests.helpers.screens import open_screen
 
 pytestmark = pytest.mark.qt_log_ignore(
     "This plugin does not support propagateSizeHints",
@@ -38,10 +39,8 @@ SURGEON = ProviderForm(first_name="Ana", last_name="Lindqvist", credentials="MD"
 
 @pytest.fixture
 def screen(context: ServiceContext) -> Iterator[ScreenContext]:
-    runner = Runner()
-    yield ScreenContext(context, runner)
-    runner.wait_for_idle()
-    QCoreApplication.processEvents()
+    with open_screen(context) as screen:
+        yield screen
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from datetime import datetime, timedelta
 
 import pytest
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from frontdesk.db.models_scheduling import WaitlistEntry
@@ -22,6 +22,7 @@ from frontdesk.ui.runner import Runner
 from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.today.area import TodayArea
 from frontdesk.ui.today.freed_panel import EMPTY_TEXT
+from tests.helpers.screens import open_screen
 from tests.scheduling.conftest import CHICAGO, Practice, at, make_practice, next_weekday
 
 WAIT_MS = 10_000
@@ -49,10 +50,8 @@ def hub(context: ServiceContext) -> Iterator[ChangeHub]:
 
 @pytest.fixture
 def screen(qtbot: QtBot, context: ServiceContext, hub: ChangeHub) -> Iterator[ScreenContext]:
-    runner = Runner()
-    yield ScreenContext(context, runner, hub)
-    runner.wait_for_idle()
-    QCoreApplication.processEvents()
+    with open_screen(context, hub) as screen:
+        yield screen
 
 
 def open_area(qtbot: QtBot, screen: ScreenContext) -> TodayArea:

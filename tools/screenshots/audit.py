@@ -3,36 +3,17 @@ report. ``render(screen, folder)`` is the hook ``tools.screenshots.render_all`` 
 
 from __future__ import annotations
 
-import tempfile
-import time
-from collections.abc import Callable
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
-
-from PySide6.QtCore import QCoreApplication, QSettings
-from PySide6.QtWidgets import QWidget
 
 from frontdesk.services.patients import charts as patients
 from frontdesk.ui.audit.area import AuditArea
-from frontdesk.ui.main_window import MainWindow
 from frontdesk.ui.screen_context import ScreenContext
+from tools.screenshots.capture import main_window, save_grab, wait_until
 from tools.screenshots.security import demo_accounts
 
-
-def _wait(condition: Callable[[], bool] = lambda: True, timeout: float = 20.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise TimeoutError("the screen did not finish loading")
-        QCoreApplication.processEvents()
-        time.sleep(0.005)
-    for _ in range(20):
-        QCoreApplication.processEvents()
-
-
-def _save(widget: QWidget, path: Path) -> Path:
-    widget.grab().save(str(path))
-    return path
+_wait = partial(wait_until, settle=20)
 
 
 def _morning(screen: ScreenContext) -> int:
@@ -55,15 +36,12 @@ def render(screen: ScreenContext, folder: Path) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     patient_id = _morning(screen)
     admin = screen.for_actor(demo_accounts(screen.services)["maria.lopez"].actor)
-    settings_file = Path(tempfile.mkdtemp(prefix="frontdesk-shots-")) / "desk.ini"
-    window = MainWindow(admin, QSettings(str(settings_file), QSettings.Format.IniFormat))
-    window.resize(1280, 800)
-    window.show()
+    window = main_window(admin)
     window.show_area("audit")
     area = window.current_area()
     assert isinstance(area, AuditArea)
     _wait(lambda: area.model.loaded_once and area.count is not None)
-    written = [_save(window, folder / "audit.png")]
+    written = [save_grab(window, folder / "audit.png")]
 
     [summary] = patients.summaries_for(admin.services, [patient_id])
     area.set_filter(action="update", patient=summary)
@@ -72,17 +50,17 @@ def render(screen: ScreenContext, folder: Path) -> list[Path]:
     details = area.show_details()
     if details is not None:
         _wait()
-        written.append(_save(details, folder / "audit-entry.png"))
+        written.append(save_grab(details, folder / "audit-entry.png"))
         details.close()
 
     area.clear_filters()
     area.set_filter(patient=summary)
     _wait(lambda: area.model.loaded_once and not area.model.is_fetching)
-    written.append(_save(window, folder / "audit-patient.png"))
+    written.append(save_grab(window, folder / "audit-patient.png"))
     report = area.open_access_report()
     if report is not None:
         _wait(lambda: report.report is not None)
-        written.append(_save(report, folder / "audit-access-report.png"))
+        written.append(save_grab(report, folder / "audit-access-report.png"))
         report.close()
     window.close()
     return written

@@ -11,43 +11,25 @@ from __future__ import annotations
 import shutil
 import sys
 import tempfile
-import time
-from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QSettings
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QWidget
 
-from frontdesk.demo import generator as demo
 from frontdesk.domain.actor import Actor
 from frontdesk.domain.permissions import Role
 from frontdesk.services.handouts import handout_prints
 from frontdesk.services.patients import charts as patients
-from frontdesk.services.platform.bootstrap import make_context, open_for_use
 from frontdesk.ui.handouts.area import HandoutsArea
 from frontdesk.ui.handouts.given_tab import HandoutsGivenTab
-from frontdesk.ui.main_window import MainWindow
-from frontdesk.ui.runner import Runner
 from frontdesk.ui.screen_context import ScreenContext
+from tools.screenshots.capture import main_window, run_alone, save_grab, wait_until
 
 STORY_PATIENT = "nunez maria jose"  # scenario 1's caller, in every demo database
 NOTE = "Traiga el disco de su resonancia de mayo de 2024 y la lista de sus medicinas."
 
 
-def _wait(condition: Callable[[], bool], timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise TimeoutError("the screen did not finish loading")
-        QCoreApplication.processEvents()
-        time.sleep(0.005)
-    for _ in range(10):  # let layouts and paints settle
-        QCoreApplication.processEvents()
-
-
-def _save(widget: QWidget, path: Path) -> Path:
-    widget.grab().save(str(path))
-    return path
+_wait = partial(wait_until, timeout=30.0)
 
 
 def render(screen: ScreenContext, folder: Path) -> list[Path]:
@@ -60,10 +42,7 @@ def render(screen: ScreenContext, folder: Path) -> list[Path]:
         if not found:
             raise LookupError("the demo database has no scenario patient")
         summary = found[0]
-        settings = QSettings(str(scratch / "desk.ini"), QSettings.Format.IniFormat)
-        window = MainWindow(screen, settings)
-        window.resize(1280, 800)
-        window.show()
+        window = main_window(screen, settings_folder=scratch)
         window.show_area("handouts")
         area = window.current_area()
         assert isinstance(area, HandoutsArea)
@@ -76,7 +55,7 @@ def render(screen: ScreenContext, folder: Path) -> list[Path]:
         area.options.note.setPlainText(NOTE)
         area.preview.refresh_now()
         _wait(lambda: area.pages.page_count() > 0 and not area.preview.pending)
-        written.append(_save(window, folder / "handouts.png"))
+        written.append(save_grab(window, folder / "handouts.png"))
         window.close()
 
         # Something given before, so the chart's tab has a history to show.
@@ -88,7 +67,7 @@ def render(screen: ScreenContext, folder: Path) -> list[Path]:
         tab.resize(1000, 360)
         tab.show()
         _wait(lambda: bool(tab.records))
-        written.append(_save(tab, folder / "patient-handouts-given.png"))
+        written.append(save_grab(tab, folder / "patient-handouts-given.png"))
 
         opened: list[QWidget] = []
         tab.dialog_opened.connect(opened.append)
@@ -99,7 +78,7 @@ def render(screen: ScreenContext, folder: Path) -> list[Path]:
         dialog.tick("failed-back-syndrome")  # type: ignore[attr-defined]
         dialog.tick("mri-ct-scan")  # type: ignore[attr-defined]
         _wait(lambda: dialog.pages.page_count() > 0)  # type: ignore[attr-defined]
-        written.append(_save(dialog, folder / "handouts-give.png"))
+        written.append(save_grab(dialog, folder / "handouts-give.png"))
         dialog.done(0)  # type: ignore[attr-defined]
         tab.close()
         screen.runner.wait_for_idle()
@@ -110,24 +89,8 @@ def render(screen: ScreenContext, folder: Path) -> list[Path]:
 
 def main(argv: list[str]) -> int:
     folder = Path(argv[0] if argv else "docs/screenshots").absolute()
-    app = QApplication.instance() or QApplication([])
-    from frontdesk.ui.style import apply_style
-
-    apply_style(app)  # type: ignore[arg-type]
-    home = Path(tempfile.mkdtemp(prefix="frontdesk-shots-"))
-    try:
-        database, _copy = open_for_use(f"sqlite:///{home / 'demo.sqlite3'}")
-        actor = Actor("maria.lopez", Role.ADMIN, workstation="front-desk-1")
-        context = make_context(database, actor)
-        demo.generate(context, patients=300, seed=1)
-        runner = Runner()
-        for path in render(ScreenContext(context, runner), folder):
-            print(path)
-        runner.wait_for_idle()
-        database.dispose()
-    finally:
-        shutil.rmtree(home, ignore_errors=True)
-    return 0
+    actor = Actor("maria.lopez", Role.ADMIN, workstation="front-desk-1")
+    return run_alone(folder, render, actor, 300, "frontdesk-shots-")
 
 
 if __name__ == "__main__":

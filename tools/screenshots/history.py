@@ -9,47 +9,23 @@ from __future__ import annotations
 
 import io
 import sys
-import tempfile
-import time
-from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication
-from PySide6.QtWidgets import QApplication, QWidget
 from reportlab.pdfgen.canvas import Canvas
 
-from frontdesk.demo import generator as demo
 from frontdesk.domain.actor import Actor
 from frontdesk.domain.permissions import Role
 from frontdesk.services.history import chart_history as history
 from frontdesk.services.history import received_documents
 from frontdesk.services.history.chart_history import ImagingForm, SurgeryForm
 from frontdesk.services.patients import charts as patients
-from frontdesk.services.platform.bootstrap import make_context, open_for_use
 from frontdesk.ui.history.dialogs import SurgeryDialog
 from frontdesk.ui.patients.chart import PatientChart
-from frontdesk.ui.runner import Runner
 from frontdesk.ui.screen_context import ScreenContext
-from frontdesk.ui.style import apply_style
+from tools.screenshots.capture import run_alone, save_grab, wait_until
 
 STORY_PATIENT = "nunez maria jose"
-
-
-def _wait(condition: Callable[[], bool], timeout: float = 20.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise TimeoutError("the screen did not finish loading")
-        QCoreApplication.processEvents()
-        time.sleep(0.005)
-    for _ in range(10):  # let layouts and paints settle
-        QCoreApplication.processEvents()
-
-
-def _save(widget: QWidget, path: Path) -> Path:
-    widget.grab().save(str(path))
-    return path
 
 
 def _faxed_report() -> bytes:
@@ -165,7 +141,7 @@ def render(screen: ScreenContext, folder: Path) -> list[Path]:
     chart = PatientChart(screen, patient_id)
     chart.resize(1280, 720)
     chart.show()
-    _wait(
+    wait_until(
         lambda: (
             chart.patient is not None
             and chart.surgery_history.loaded
@@ -176,27 +152,27 @@ def render(screen: ScreenContext, folder: Path) -> list[Path]:
     )
     chart.tabs.setCurrentWidget(chart.surgery_history)
     chart.surgery_history.table.selectRow(0)
-    _wait(lambda: True)
-    written.append(_save(chart, folder / "history-surgeries.png"))
+    wait_until(lambda: True)
+    written.append(save_grab(chart, folder / "history-surgeries.png"))
     chart.tabs.setCurrentWidget(chart.imaging)
     chart.imaging.table.selectRow(0)
-    _wait(lambda: True)
-    written.append(_save(chart, folder / "history-imaging.png"))
+    wait_until(lambda: True)
+    written.append(save_grab(chart, folder / "history-imaging.png"))
     chart.tabs.setCurrentWidget(chart.timeline)
-    _wait(lambda: True)
-    written.append(_save(chart, folder / "history-timeline.png"))
+    wait_until(lambda: True)
+    written.append(save_grab(chart, folder / "history-timeline.png"))
 
     chart.tabs.setCurrentWidget(chart.surgery_history)
     dialog = chart.surgery_history.add_entry()
     assert isinstance(dialog, SurgeryDialog)
-    _wait(lambda: dialog.isVisible())
+    wait_until(lambda: dialog.isVisible())
     dialog.date.setText("about 2017")
     dialog.procedure.setCurrentIndex(dialog.procedure.findText("Microdiscectomy"))
     dialog.levels.setText("L5/S1")
     dialog.surgeon.setText("Dr. Tomasz Nowak")
     dialog.report_received_on.setText("13/40/2024")
-    _wait(lambda: True)
-    written.append(_save(dialog, folder / "history-surgery-form.png"))
+    wait_until(lambda: True)
+    written.append(save_grab(dialog, folder / "history-surgery-form.png"))
     dialog.mark_clean()
     dialog.close()
 
@@ -211,8 +187,10 @@ def render(screen: ScreenContext, folder: Path) -> list[Path]:
         viewer = chart.imaging.view_documents()
         assert viewer is not None
         viewer.resize(820, 900)
-        _wait(lambda: viewer.pages.page_count() > 0 and not viewer.pages.page_pixmap(0).isNull())
-        written.append(_save(viewer, folder / "history-document.png"))
+        wait_until(
+            lambda: viewer.pages.page_count() > 0 and not viewer.pages.page_pixmap(0).isNull()
+        )
+        written.append(save_grab(viewer, folder / "history-document.png"))
         viewer.close()
     chart.close()
     screen.runner.wait_for_idle()
@@ -223,22 +201,8 @@ def main(argv: list[str]) -> int:
     if len(argv) != 1:
         print("usage: python -m tools.screenshots.history FOLDER", file=sys.stderr)
         return 2
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    apply_style(app)  # type: ignore[arg-type]
-    home = Path(tempfile.mkdtemp(prefix="frontdesk-history-shots-"))
-    database, _copy = open_for_use(f"sqlite:///{home / 'demo.sqlite3'}")
     actor = Actor("office.manager", Role.ADMIN, workstation="desk-1", display_name="Office Manager")
-    context = make_context(database, actor)
-    demo.generate(context, patients=500, seed=1)
-    runner = Runner()
-    try:
-        for path in render(ScreenContext(context, runner), Path(argv[0])):
-            print(path)
-    finally:
-        runner.wait_for_idle()
-        database.dispose()
-    del app
-    return 0
+    return run_alone(Path(argv[0]), render, actor, 500, "frontdesk-history-shots-")
 
 
 if __name__ == "__main__":

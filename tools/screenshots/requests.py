@@ -8,64 +8,35 @@ database itself and writes the PNGs there.
 from __future__ import annotations
 
 import sys
-import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QSettings
-from PySide6.QtWidgets import QApplication, QWidget
-
-from frontdesk.demo import generator as demo
 from frontdesk.domain.actor import Actor
 from frontdesk.domain.permissions import Role
-from frontdesk.services.platform.bootstrap import make_context, open_for_use
-from frontdesk.ui.main_window import MainWindow
 from frontdesk.ui.requests.area import RequestsArea
 from frontdesk.ui.requests.intake import IntakeDialog
-from frontdesk.ui.runner import Runner
 from frontdesk.ui.screen_context import ScreenContext
-from frontdesk.ui.style import apply_style
+from tools.screenshots.capture import main_window, run_alone, save_grab, wait_until
 
 STORY_PATIENT = "Núñez-García, María José"  # scenario 1's caller, in every demo database
-
-
-def _wait(condition: Callable[[], bool], timeout: float = 20.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise TimeoutError("the screen did not finish loading")
-        QCoreApplication.processEvents()
-        time.sleep(0.005)
-    for _ in range(10):  # let layouts and paints settle
-        QCoreApplication.processEvents()
-
-
-def _save(widget: QWidget, path: Path) -> Path:
-    widget.grab().save(str(path))
-    return path
 
 
 def render(screen: ScreenContext, folder: Path) -> list[Path]:
     """Write requests-queue.png, request-intake.png and request-intake-red-flag.png."""
     folder.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
-    settings_file = Path(tempfile.mkdtemp(prefix="frontdesk-shots-")) / "desk.ini"
-    window = MainWindow(screen, QSettings(str(settings_file), QSettings.Format.IniFormat))
-    window.resize(1280, 800)
-    window.show()
+    window = main_window(screen)
     window.show_area("requests")
     area = window.current_area()
     assert isinstance(area, RequestsArea)
-    _wait(lambda: area.model.rowCount() > 0 and bool(area.counts))
-    written.append(_save(window, folder / "requests-queue-empty-detail.png"))
+    wait_until(lambda: area.model.rowCount() > 0 and bool(area.counts))
+    written.append(save_grab(window, folder / "requests-queue-empty-detail.png"))
     story = next(
         (row for row, item in enumerate(area.model.rows) if item.patient_name == STORY_PATIENT),
         0,
     )
     area.table.selectRow(story)
-    _wait(lambda: area.detail.detail is not None)
-    written.append(_save(window, folder / "requests-queue.png"))
+    wait_until(lambda: area.detail.detail is not None)
+    written.append(save_grab(window, folder / "requests-queue.png"))
 
     dialog = IntakeDialog(screen, window)
     dialog.resize(1160, 800)
@@ -74,7 +45,7 @@ def render(screen: ScreenContext, folder: Path) -> list[Path]:
     dialog.first_name.setText("María José")
     dialog.date_of_birth.setText("03/04/1961")
     dialog._look_up()
-    _wait(lambda: dialog.matches.count() > 0)
+    wait_until(lambda: dialog.matches.count() > 0)
     dialog.phone.setText("(217) 555-0188")
     dialog.caller_relationship.setText("self")
     dialog.reason.setPlainText("Pain worse than before the second operation; cannot sit long")
@@ -90,11 +61,11 @@ def render(screen: ScreenContext, folder: Path) -> list[Path]:
     dialog.interpreter.setChecked(True)
     dialog.phone.setText("")
     dialog.save()
-    _wait(lambda: dialog.fields.message("phone").isVisible())
-    written.append(_save(dialog, folder / "request-intake.png"))
+    wait_until(lambda: dialog.fields.message("phone").isVisible())
+    written.append(save_grab(dialog, folder / "request-intake.png"))
     next(iter(dialog.red_flags.boxes.values())).setChecked(True)
-    _wait(lambda: dialog.red_flags.instruction_frame.isVisible())
-    written.append(_save(dialog, folder / "request-intake-red-flag.png"))
+    wait_until(lambda: dialog.red_flags.instruction_frame.isVisible())
+    written.append(save_grab(dialog, folder / "request-intake-red-flag.png"))
     dialog.mark_clean()  # nothing to ask about when it closes
     dialog.close()
     window.close()
@@ -103,22 +74,8 @@ def render(screen: ScreenContext, folder: Path) -> list[Path]:
 
 def main(argv: list[str]) -> int:
     folder = Path(argv[0] if argv else "docs/screenshots").absolute()
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    apply_style(app)  # type: ignore[arg-type]
-    with tempfile.TemporaryDirectory(prefix="frontdesk-request-shots-") as home:
-        database, _copy = open_for_use(f"sqlite:///{Path(home) / 'demo.sqlite3'}")
-        actor = Actor(username="demo", role=Role.ADMIN, workstation="screenshots")
-        context = make_context(database, actor)
-        demo.generate(context, patients=2_000, seed=1)
-        runner = Runner()
-        try:
-            for path in render(ScreenContext(context, runner), folder):
-                print(path)
-        finally:
-            runner.wait_for_idle()
-            database.dispose()
-    del app
-    return 0
+    actor = Actor(username="demo", role=Role.ADMIN, workstation="screenshots")
+    return run_alone(folder, render, actor, 2_000, "frontdesk-request-shots-")
 
 
 if __name__ == "__main__":

@@ -10,34 +10,27 @@ the day shown, it adds them through the services first.
 from __future__ import annotations
 
 import sys
-import tempfile
-import time
-from collections.abc import Callable
 from datetime import date, datetime, timedelta
+from functools import partial
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QPoint, QPointF, QSettings, Qt
+from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QWidget
 
-from frontdesk.demo import generator as demo
 from frontdesk.domain.actor import Actor
 from frontdesk.domain.errors import FrontDeskError
 from frontdesk.domain.permissions import Role
 from frontdesk.services.kernel import clock as practice_clock
 from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.services.patients import charts as patients
-from frontdesk.services.platform.bootstrap import make_context, open_for_use
 from frontdesk.services.practice import profile as practice
 from frontdesk.services.scheduling import appointments as scheduling
 from frontdesk.services.scheduling import setup as scheduling_setup
 from frontdesk.services.scheduling.appointments import BookingForm, SlotSearch
 from frontdesk.services.scheduling.setup import AvailabilityForm
-from frontdesk.ui.main_window import MainWindow
-from frontdesk.ui.runner import Runner
 from frontdesk.ui.schedule.area import ScheduleArea
 from frontdesk.ui.screen_context import ScreenContext
-from frontdesk.ui.style import apply_style
+from tools.screenshots.capture import main_window, run_alone, save_grab, wait_until
 
 PROVIDERS_SHOWN = 3
 REASONS = (
@@ -50,20 +43,7 @@ REASONS = (
 )
 
 
-def _wait(condition: Callable[[], bool], timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise TimeoutError("the screen did not finish loading")
-        QCoreApplication.processEvents()
-        time.sleep(0.005)
-    for _ in range(10):  # let layouts and paints settle
-        QCoreApplication.processEvents()
-
-
-def _save(widget: QWidget, path: Path) -> Path:
-    widget.grab().save(str(path))
-    return path
+_wait = partial(wait_until, timeout=30.0)
 
 
 def _next_workday(zone: object) -> date:
@@ -155,10 +135,7 @@ def render(screen: ScreenContext, folder: Path) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     day, provider_ids = prepare(screen.services)
     written: list[Path] = []
-    settings_file = Path(tempfile.mkdtemp(prefix="frontdesk-shots-")) / "desk.ini"
-    window = MainWindow(screen, QSettings(str(settings_file), QSettings.Format.IniFormat))
-    window.resize(1280, 800)
-    window.show()
+    window = main_window(screen)
     window.show_area("schedule")
     area = window.current_area()
     assert isinstance(area, ScheduleArea)
@@ -172,7 +149,7 @@ def render(screen: ScreenContext, folder: Path) -> list[Path]:
             and set(area.data.provider_ids) == set(provider_ids)
         )
     )
-    written.append(_save(window, folder / "schedule-day.png"))
+    written.append(save_grab(window, folder / "schedule-day.png"))
 
     # Dragging the first appointment an hour later, caught mid-drag (the outline and its time).
     canvas = area.canvas
@@ -187,7 +164,7 @@ def render(screen: ScreenContext, folder: Path) -> list[Path]:
         QTest.mouseMove(canvas, QPoint(grab.x(), grab.y() + 20))
         QTest.mouseMove(canvas, target)
         _wait(lambda: True)
-        written.append(_save(window, folder / "schedule-drag.png"))
+        written.append(save_grab(window, folder / "schedule-drag.png"))
         canvas._drag = None  # let go without asking anything
         QTest.mouseRelease(
             canvas, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, target
@@ -197,29 +174,15 @@ def render(screen: ScreenContext, folder: Path) -> list[Path]:
     area.week_provider.setCurrentIndex(area.week_provider.findData(provider_ids[0]))
     area.set_mode("week")
     _wait(lambda: area.data is not None and area.data.days == 7)
-    written.append(_save(window, folder / "schedule-week.png"))
+    written.append(save_grab(window, folder / "schedule-week.png"))
     window.close()
     return written
 
 
 def main(argv: list[str]) -> int:
     folder = Path(argv[0] if argv else "docs/screenshots").absolute()
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    apply_style(app)  # type: ignore[arg-type]
-    with tempfile.TemporaryDirectory(prefix="frontdesk-schedule-shots-") as home:
-        database, _copy = open_for_use(f"sqlite:///{Path(home) / 'demo.sqlite3'}")
-        actor = Actor(username="demo", role=Role.ADMIN, workstation="screenshots")
-        context = make_context(database, actor)
-        demo.generate(context, patients=2_000, seed=1)
-        runner = Runner()
-        try:
-            for path in render(ScreenContext(context, runner), folder):
-                print(path)
-        finally:
-            runner.wait_for_idle()
-            database.dispose()
-    del app
-    return 0
+    actor = Actor(username="demo", role=Role.ADMIN, workstation="screenshots")
+    return run_alone(folder, render, actor, 2_000, "frontdesk-schedule-shots-")
 
 
 if __name__ == "__main__":

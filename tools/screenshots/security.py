@@ -7,13 +7,11 @@
 from __future__ import annotations
 
 import tempfile
-import time
-from collections.abc import Callable
 from contextlib import suppress
+from functools import partial
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QSettings
-from PySide6.QtWidgets import QWidget
+from PySide6.QtCore import QSettings
 
 from frontdesk.domain.errors import FrontDeskError
 from frontdesk.domain.permissions import Role
@@ -26,6 +24,7 @@ from frontdesk.ui.patients.area import PatientsArea
 from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.security.lock import WorkstationLock
 from frontdesk.ui.security.sign_in import SignInDialog
+from tools.screenshots.capture import save_grab, wait_until
 
 # Made-up staff of the demo practice, with made-up passwords (never real ones).
 STAFF = (
@@ -37,20 +36,7 @@ STAFF = (
 )
 
 
-def _wait(condition: Callable[[], bool] = lambda: True, timeout: float = 20.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise TimeoutError("the screen did not finish loading")
-        QCoreApplication.processEvents()
-        time.sleep(0.005)
-    for _ in range(20):
-        QCoreApplication.processEvents()
-
-
-def _save(widget: QWidget, path: Path) -> Path:
-    widget.grab().save(str(path))
-    return path
+_wait = partial(wait_until, settle=20)
 
 
 def demo_accounts(context: ServiceContext) -> dict[str, ServiceContext]:
@@ -90,12 +76,12 @@ def render(screen: ScreenContext, folder: Path) -> list[Path]:
     dialog = SignInDialog(maria)
     dialog.show()
     _wait()
-    written.append(_save(dialog, folder / "sign-in.png"))
+    written.append(save_grab(dialog, folder / "sign-in.png"))
     dialog.form.username.setText("john.reed")
     dialog.form.password.setText("not his password")
     dialog.form.submit()
     _wait(lambda: not dialog.form.checking)
-    written.append(_save(dialog, folder / "sign-in-wrong-password.png"))
+    written.append(save_grab(dialog, folder / "sign-in-wrong-password.png"))
     dialog.done(0)
 
     settings_file = Path(tempfile.mkdtemp(prefix="frontdesk-shots-")) / "desk.ini"
@@ -116,7 +102,7 @@ def render(screen: ScreenContext, folder: Path) -> list[Path]:
     _wait()
     lock.lock()
     _wait()
-    written.append(_save(window, folder / "lock-screen.png"))
+    written.append(save_grab(window, folder / "lock-screen.png"))
     lock.detach()
     if editor is not None:
         editor.mark_clean()
@@ -133,7 +119,7 @@ def render(screen: ScreenContext, folder: Path) -> list[Path]:
     account.passwords.password.setText("lakeside")
     account.passwords.password.editingFinished.emit()
     _wait()
-    written.append(_save(first_run, folder / "first-run-3-admin.png"))
+    written.append(save_grab(first_run, folder / "first-run-3-admin.png"))
     first_run.done(0)
 
     admin_window = MainWindow(maria, settings)
@@ -148,15 +134,15 @@ def render(screen: ScreenContext, folder: Path) -> list[Path]:
     _wait(lambda: admin.users is not None and admin.users.loaded)
     admin.users.select_username("john.reed")
     _wait()
-    written.append(_save(admin_window, folder / "admin-users.png"))
+    written.append(save_grab(admin_window, folder / "admin-users.png"))
     if admin.security is not None:
         admin.tabs.setCurrentWidget(admin.security)
         _wait(lambda: admin.security is not None and admin.security.loaded)
-        written.append(_save(admin_window, folder / "admin-security.png"))
+        written.append(save_grab(admin_window, folder / "admin-security.png"))
     if admin.backups is not None:
         admin.tabs.setCurrentWidget(admin.backups)
         _wait()
-        written.append(_save(admin_window, folder / "admin-backup.png"))
+        written.append(save_grab(admin_window, folder / "admin-backup.png"))
     admin_lock.detach()
     admin_window.close()
     return written

@@ -15,12 +15,11 @@ import subprocess
 import sys
 import tempfile
 import threading
-import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QSettings
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication
 
 from frontdesk.demo import generator as demo
 from frontdesk.domain.actor import Actor
@@ -30,10 +29,10 @@ from frontdesk.services.platform.connection import ConnectionProfile, SslMode
 from frontdesk.ui.admin.area import AdminArea
 from frontdesk.ui.admin.shared_server import SharedServerPanel
 from frontdesk.ui.admin.shared_server_move import MoveToServerDialog
-from frontdesk.ui.main_window import MainWindow
 from frontdesk.ui.patients.area import PatientsArea
 from frontdesk.ui.runner import Runner
 from frontdesk.ui.screen_context import ScreenContext
+from tools.screenshots.capture import main_window, save_grab, wait_until
 
 HOST, PORT, SUPERUSER = "127.0.0.1", 5432, "postgres"
 SIZE = (1280, 800)
@@ -44,15 +43,7 @@ RELAY_PORT = 55432
 SCALED_SIZE = (853, 533)
 
 
-def _wait(condition: Callable[[], bool], timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise TimeoutError("the screen did not finish")
-        QCoreApplication.processEvents()
-        time.sleep(0.005)
-    for _ in range(10):  # let layouts and paints settle
-        QCoreApplication.processEvents()
+_wait = partial(wait_until, timeout=30.0, failure="the screen did not finish")
 
 
 def _createdb(name: str) -> None:
@@ -116,24 +107,11 @@ class _Relay:
                 end.close()
 
 
-def _save(widget: QWidget, path: Path) -> Path:
-    widget.grab().save(str(path))
-    return path
-
-
-def _window(screen: ScreenContext, size: tuple[int, int] = SIZE) -> MainWindow:
-    settings_file = Path(tempfile.mkdtemp(prefix="frontdesk-shots-")) / "desk.ini"
-    window = MainWindow(screen, QSettings(str(settings_file), QSettings.Format.IniFormat))
-    window.resize(*size)
-    window.show()
-    return window
-
-
 def render_settings(
     screen: ScreenContext, folder: Path, host: str, port: int, name: str, *, scaled: bool = False
 ) -> list[Path]:
     """admin-shared-server.png (a passing test) and admin-shared-server-unreachable.png."""
-    window = _window(screen, SCALED_SIZE if scaled else SIZE)
+    window = main_window(screen, SCALED_SIZE if scaled else SIZE)
     window.show_area("admin")
     area = window.current_area()
     assert isinstance(area, AdminArea) and area.shared_server is not None
@@ -148,23 +126,23 @@ def render_settings(
     panel.test()
     _wait(lambda: panel.last_check is not None)
     if scaled:
-        written = [_save(window, folder / "admin-shared-server@150%.png")]
+        written = [save_grab(window, folder / "admin-shared-server@150%.png")]
         window.close()
         return written
-    written = [_save(window, folder / "admin-shared-server.png")]
+    written = [save_grab(window, folder / "admin-shared-server.png")]
     panel.last_check = None
     panel.port.setValue(5439)
     panel.sslmode.setCurrentIndex(panel.sslmode.findData(SslMode.VERIFY_FULL.value))
     panel.test()
     _wait(lambda: panel.last_check is not None)
-    written.append(_save(window, folder / "admin-shared-server-unreachable.png"))
+    written.append(save_grab(window, folder / "admin-shared-server-unreachable.png"))
     window.close()
     return written
 
 
 def render_outage(screen: ScreenContext, folder: Path, cut: Callable[[], None]) -> list[Path]:
     """outage-banner.png: the Patients area with a search typed, the server just gone."""
-    window = _window(screen)
+    window = main_window(screen)
     window.show_area("patients")
     area = window.current_area()
     assert isinstance(area, PatientsArea)
@@ -176,7 +154,7 @@ def render_outage(screen: ScreenContext, folder: Path, cut: Callable[[], None]) 
     monitor = window.connection_monitor
     area.search_box.setText("garcia m")  # the next call finds the server gone
     _wait(lambda: monitor.in_outage)
-    written = [_save(window, folder / "outage-banner.png")]
+    written = [save_grab(window, folder / "outage-banner.png")]
     window.close()
     return written
 
@@ -187,10 +165,10 @@ def render_move(screen: ScreenContext, folder: Path, target: ConnectionProfile) 
     dialog = MoveToServerDialog(screen, target, "", panel)
     dialog.show()
     _wait(lambda: dialog.plan is not None)
-    written = [_save(dialog, folder / "shared-server-move-plan.png")]
+    written = [save_grab(dialog, folder / "shared-server-move-plan.png")]
     dialog.start_copy()
     _wait(lambda: dialog.report is not None, timeout=120)
-    written.append(_save(dialog, folder / "shared-server-move-report.png"))
+    written.append(save_grab(dialog, folder / "shared-server-move-report.png"))
     dialog.close()
     panel.deleteLater()
     return written

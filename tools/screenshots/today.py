@@ -14,14 +14,13 @@ import os
 import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from functools import partial
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QSettings
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication
 
 from frontdesk.demo import generator as demo
 from frontdesk.domain.actor import Actor
@@ -46,24 +45,12 @@ from frontdesk.ui.schedule.waitlist_dialogs import AddToWaitlistDialog, Waitlist
 from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.style import apply_style
 from frontdesk.ui.today.area import FREED_DAYS_AHEAD, TodayArea
+from tools.screenshots.capture import main_window, save_grab, wait_until
 
 SCALED = "1.5"
 
 
-def _wait(condition: Callable[[], bool], timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise TimeoutError("the screen did not finish loading")
-        QCoreApplication.processEvents()
-        time.sleep(0.005)
-    for _ in range(10):  # let layouts and paints settle
-        QCoreApplication.processEvents()
-
-
-def _save(widget: QWidget, path: Path) -> Path:
-    widget.grab().save(str(path))
-    return path
+_wait = partial(wait_until, timeout=30.0)
 
 
 def _quietly(call: Callable[[], object]) -> object:
@@ -203,10 +190,7 @@ def prepare(context: ServiceContext) -> None:
 
 
 def _today_window(screen: ScreenContext) -> tuple[MainWindow, TodayArea]:
-    settings_file = Path(tempfile.mkdtemp(prefix="frontdesk-shots-")) / "desk.ini"
-    window = MainWindow(screen, QSettings(str(settings_file), QSettings.Format.IniFormat))
-    window.resize(1280, 800)
-    window.show()
+    window = main_window(screen)
     window.show_area("today")
     area = window.current_area()
     assert isinstance(area, TodayArea)
@@ -239,12 +223,12 @@ def render(screen: ScreenContext, folder: Path) -> list[Path]:
 def render_pictures(screen: ScreenContext, folder: Path) -> list[Path]:
     written: list[Path] = []
     window, area = _today_window(screen)
-    written.append(_save(window, folder / "today.png"))
+    written.append(save_grab(window, folder / "today.png"))
 
     match_source = area.freed.current()
     area.tabs.setCurrentWidget(area.waitlist)
     _wait(lambda: area.waitlist.view is not None)
-    written.append(_save(window, folder / "today-waitlist.png"))
+    written.append(save_grab(window, folder / "today-waitlist.png"))
     area.tabs.setCurrentIndex(0)
 
     dialog = AddToWaitlistDialog(screen, parent=window)
@@ -262,7 +246,7 @@ def render_pictures(screen: ScreenContext, folder: Path) -> list[Path]:
     dialog.note.setPlainText("Prefers the main office")
     dialog.save()
     _wait(lambda: dialog.fields.message("latest").isVisible())
-    written.append(_save(dialog, folder / "waitlist-add-message.png"))
+    written.append(save_grab(dialog, folder / "waitlist-add-message.png"))
     dialog.mark_clean()  # nothing to ask about when it closes
     dialog.reject()
 
@@ -278,7 +262,7 @@ def render_pictures(screen: ScreenContext, folder: Path) -> list[Path]:
         )
         matches.show()
         _wait(lambda: matches.data is not None)
-        written.append(_save(matches, folder / "waitlist-matches.png"))
+        written.append(save_grab(matches, folder / "waitlist-matches.png"))
         matches.reject()
     window.close()
     return written
@@ -291,7 +275,7 @@ def _render_scaled(screen: ScreenContext, folder: Path) -> list[Path]:
     if display is not None:
         window.setGeometry(display.availableGeometry())
     _wait(lambda: True)
-    path = _save(window, folder / "today@150%.png")
+    path = save_grab(window, folder / "today@150%.png")
     window.close()
     return [path]
 

@@ -3,25 +3,16 @@ request is ready, imaging age, paper, calendar."""
 
 from __future__ import annotations
 
-from functools import partial
-from typing import Any
-
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QFrame,
     QHBoxLayout,
     QPushButton,
-    QScrollArea,
     QSpinBox,
     QVBoxLayout,
     QWidget,
 )
 
-from frontdesk.domain.errors import ConflictError, ValidationError
-from frontdesk.domain.permissions import Permission
-from frontdesk.services.kernel.changes import touches
-from frontdesk.services.practice import settings
 from frontdesk.services.practice.settings import (
     CALENDAR_EXPORT_FULL_NAMES,
     IMAGING_MAX_AGE_MONTHS,
@@ -36,21 +27,17 @@ from frontdesk.services.practice.settings import (
 )
 from frontdesk.ui.connection_monitor import (
     follow_saving_gate,
-    saving_allowed,
     watch_saving_gate,
 )
-from frontdesk.ui.runner import user_message
 from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.style import mark_primary
 from frontdesk.ui.widgets.form import (
-    Banner,
-    FormFields,
     add_form_row,
     form_layout,
     plain_label,
 )
-from frontdesk.ui.widgets.saving_form import FormPanel
 from frontdesk.ui.widgets.setting_field import SettingField, SettingValue
+from frontdesk.ui.widgets.settings_form import SettingsFormPanel
 
 # Short plain headings, each with the settings it covers, in the order they are shown.
 GROUPS: tuple[tuple[str, tuple[SettingSpec, ...]], ...] = (  # type: ignore[type-arg]
@@ -85,22 +72,15 @@ CHECK_TEXTS = {
     READY_NEEDS_IMAGING_REPORTS.key: "Must be in",
     READY_NEEDS_IMAGES.key: "Must be in",
 }
-TABLES = frozenset({"settings"})
 
 
-class PracticeRulesPanel(FormPanel):
+class PracticeRulesPanel(SettingsFormPanel):
     """The practice-wide settings the issues leave "to Admin"; Save writes them together."""
 
-    saved = Signal(list)  # list[settings.SettingValue]
     DISCARD_TEXT = "The practice rules have changes that are not saved. Discard them?"
 
     def __init__(self, screen: ScreenContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.screen = screen
-        self.can_edit = screen.services.actor.can(Permission.EDIT_PRACTICE)
-        self.loaded = False
-        self.fields = FormFields()
-        self.banner = Banner()
+        super().__init__(screen, parent)
         self.settings: dict[str, SettingField] = {}
 
         content = QWidget()
@@ -128,7 +108,7 @@ class PracticeRulesPanel(FormPanel):
                     choice_labels=CHOICE_LABELS,
                     check_text=CHECK_TEXTS.get(spec.key, "Yes"),
                 )
-                field.changed.connect(self._edited)
+                field.changed.connect(self._update_buttons)
                 if isinstance(field.editor, QSpinBox):
                     field.editor.lineEdit().returnPressed.connect(self.save)
                 hint = field.hint(HINTS.get(spec.key, ""))
@@ -155,115 +135,25 @@ class PracticeRulesPanel(FormPanel):
         buttons.addWidget(self.save_button)
         inner.addLayout(buttons)
         inner.addStretch(1)
-        content.setMaximumWidth(1000)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setWidget(content)
-        scroll.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(scroll)
+        self.show_scrolling(content, 1000)
         # Enter in the multi-line text starts a new line, so the text needs its own key.
         shortcut = QShortcut(QKeySequence.StandardKey.Save, self)
         shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         shortcut.activated.connect(self.save)
 
-        if not self.can_edit:
-            for field in self.settings.values():
-                field.set_editable(False)
-            self.save_button.hide()
-            self.undo_button.hide()
-            self.banner.show_message("info", "Only an administrator can change these settings.")
-        if screen.changes is not None:
-            screen.changes.changed.connect(self._on_changed)
-        self._update_buttons()
-        self.reload()
+        self.finish_setup()
 
-    # Loading -----------------------------------------------------------------------------
-
-    def reload(self) -> None:
-        self.screen.runner.run(
-            partial(settings.list_settings, self.screen.services), self._show, self._load_failed
-        )
-
-    def _show(self, values: list[settings.SettingValue]) -> None:
-        by_key = {value.key: value for value in values}
-        for key, field in self.settings.items():
-            if key in by_key:
-                field.set_value(by_key[key].value)
-        self.mark_clean()
-        self.loaded = True
-        self._update_buttons()
-
-    def _load_failed(self, message: str) -> None:
-        self.banner.show_message("error", f"Could not load the settings. {message}")
-
-    # State -------------------------------------------------------------------------------
+    # Editors -----------------------------------------------------------------------------
 
     def values(self) -> dict[str, SettingValue]:
         return {key: field.value() for key, field in self.settings.items()}
 
-    def snapshot(self) -> dict[str, SettingValue]:
-        return self.values()
+    def put_value(self, key: str, value: SettingValue) -> None:
+        self.settings[key].set_value(value)
 
-    def _edited(self) -> None:
-        self._update_buttons()
-
-    def _update_buttons(self) -> None:
-        self.save_button.setEnabled(
-            self.can_edit and not self.saving and self.loaded and saving_allowed()
-        )
-        self.undo_button.setEnabled(self.has_unsaved_changes() and not self.saving)
-
-    # Saving ------------------------------------------------------------------------------
-
-    def save(self) -> None:
-        if not self.can_edit or not self.loaded or self.save_refused():
-            return
-        self.saving = True
-        self._update_buttons()
-        self.fields.clear_messages()
-        self.banner.show_message("info", "Saving…")
-        # Every field goes to the service, which checks them all and saves all or nothing.
-        call = partial(settings.save_settings, self.screen.services, self.values())
-        self.screen.runner.run(call, self._on_saved, failure=self._on_failed)
-
-    def _on_saved(self, result: Any) -> None:
-        self.saving = False
-        self._show(result)
-        self.banner.show_message("success", "Saved. Every workstation uses the new settings.")
-        self.saved.emit(result)
-
-    def _on_failed(self, error: Exception) -> None:
-        self.saving = False
-        self._update_buttons()
-        if isinstance(error, ValidationError | ConflictError):
-            fields = error.fields if isinstance(error, ValidationError) else {}
-            unplaced = self.fields.show_messages(fields)
-            text = "; ".join(unplaced.values()) if unplaced else "please correct the marked fields"
-            self.banner.show_message("error", f"Not saved: {text}.")
-        else:
-            self.banner.show_message("error", f"Not saved. {user_message(error)}")
-
-    def undo(self) -> None:
-        saved = self._baseline
-        if not isinstance(saved, dict):
-            return
-        for key, value in saved.items():
-            self.settings[key].set_value(value)
-        self.fields.clear_messages()
-        self.banner.clear()
-        if not self.can_edit:
-            self.banner.show_message("info", "Only an administrator can change these settings.")
-        self._update_buttons()
-
-    # Keys, refresh, leaving --------------------------------------------------------------
-
-    def _on_changed(self, tables: frozenset[str]) -> None:
-        # Edits in progress are never overwritten by another desk's save.
-        if touches(tables, TABLES) and not self.has_unsaved_changes() and not self.saving:
-            self.reload()
+    def set_editable(self, editable: bool) -> None:
+        for field in self.settings.values():
+            field.set_editable(editable)
 
     def focus_first(self) -> None:
         self.settings[SPECS[0].key].setFocus(Qt.FocusReason.OtherFocusReason)

@@ -28,7 +28,6 @@ from frontdesk.domain.errors import ConflictError
 from frontdesk.domain.permissions import Permission
 from frontdesk.services.kernel.changes import touches
 from frontdesk.ui.screen_context import ScreenContext
-from frontdesk.ui.style import mark_primary
 from frontdesk.ui.widgets.empty_state import EmptyState
 from frontdesk.ui.widgets.form import (
     Banner,
@@ -67,16 +66,7 @@ class RecordDialog(FormDialog):
         self.fields = FormFields()
         self.banner = Banner()
         self.form = form_layout()
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
-        save_button.setToolTip("Save (Enter)")
-        save_button.setDefault(True)
-        mark_primary(save_button)
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setToolTip("Cancel (Esc)")
-        self.buttons.accepted.connect(self.save)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons = self.save_cancel_buttons()
         layout = QVBoxLayout(self)
         heading = plain_label(title, "sectionTitle")
         layout.addWidget(heading)
@@ -87,7 +77,7 @@ class RecordDialog(FormDialog):
         self.setMinimumWidth(520)
         self.conflicted = False
         # Paused while the practice server is unreachable; the typing stays in the form.
-        self.follow_gate(save_button)
+        self.follow_gate(self.buttons.button(QDialogButtonBox.StandardButton.Save))
 
     def save_call(self) -> Callable[[], Any]:
         raise NotImplementedError

@@ -20,7 +20,7 @@ from frontdesk.ui.admin.scheduling_choices import (
     date_text,
     fill_combo,
     optional_date,
-    provider_items,
+    provider_combo,
     refusing,
 )
 from frontdesk.ui.screen_context import ScreenContext
@@ -72,13 +72,7 @@ class AvailabilityDialog(RecordDialog):
         title = "New weekly availability" if block is None else "Edit weekly availability"
         super().__init__(screen, title, parent)
         self.block = block
-        self.provider = QComboBox()
-        self.provider.setAccessibleName("Provider")
-        fill_combo(
-            self.provider,
-            provider_items(choices, [block.provider_id] if block else []),
-            block.provider_id if block else provider_id,
-        )
+        self.provider = provider_combo(choices, block.provider_id if block else None, provider_id)
         self.weekday = QComboBox()
         self.weekday.setAccessibleName("Day of the week")
         for day in Weekday:

@@ -20,9 +20,8 @@ from frontdesk.ui.admin.scheduling_choices import (
     ProviderRecordsPanel,
     SchedulingChoices,
     date_text,
-    fill_combo,
     optional_date,
-    provider_items,
+    provider_combo,
     refusing,
 )
 from frontdesk.ui.screen_context import ScreenContext
@@ -66,13 +65,7 @@ class TimeAwayDialog(RecordDialog):
     ) -> None:
         super().__init__(screen, "New time away" if away is None else "Edit time away", parent)
         self.away = away
-        self.provider = QComboBox()
-        self.provider.setAccessibleName("Provider")
-        fill_combo(
-            self.provider,
-            provider_items(choices, [away.provider_id] if away else []),
-            away.provider_id if away else provider_id,
-        )
+        self.provider = provider_combo(choices, away.provider_id if away else None, provider_id)
         self.kind = QComboBox()
         self.kind.setAccessibleName("Kind of time away")
         for kind in ExceptionKind:

@@ -91,6 +91,21 @@ def provider_items(
     ]
 
 
+def provider_combo(
+    choices: SchedulingChoices, own_id: int | None, default_id: int | None = None
+) -> QComboBox:
+    """The provider a record is for: active providers and the record's own (``own_id``, even
+    when inactive), that one chosen, or ``default_id`` for a new record."""
+    combo = QComboBox()
+    combo.setAccessibleName("Provider")
+    fill_combo(
+        combo,
+        provider_items(choices, [own_id] if own_id is not None else []),
+        own_id if own_id is not None else default_id,
+    )
+    return combo
+
+
 def optional_date(errors: dict[str, str], key: str, text: str) -> date | None:
     """A typed date (blank: none); a message for ``key`` when it is not a date."""
     if not text.strip():

@@ -7,12 +7,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
     QObject,
-    QPersistentModelIndex,
     Qt,
-    Signal,
 )
 
 from frontdesk.services.patients.charts import PatientSummary
@@ -24,9 +21,8 @@ from frontdesk.ui.audit.display import (
     when_text,
 )
 from frontdesk.ui.runner import Runner
+from frontdesk.ui.widgets.paged_table import AnyIndex, PagedTableModel
 from frontdesk.ui.widgets.plain_text import plain_tooltip
-
-AnyIndex = QModelIndex | QPersistentModelIndex
 
 COLUMNS = ("When", "User", "Action", "Record", "Details", "Workstation", "#")
 WHEN, USER, ACTION, RECORD, DETAILS, WORKSTATION, NUMBER = range(len(COLUMNS))
@@ -45,69 +41,44 @@ class AuditRows:
 AuditFetcher = Callable[[AuditCursor | None], AuditRows]
 
 
-class AuditTableModel(QAbstractTableModel):
+class AuditTableModel(PagedTableModel):
     """Holds only the pages fetched so far; Qt's ``fetchMore`` reads the next when a view
     scrolls to the end. ``show(fetch)`` starts over with a new filter; pages of an older
     filter still on their way are dropped."""
 
-    page_appended = Signal(int)
-    fetch_failed = Signal(str)
+    COLUMNS = COLUMNS
 
     def __init__(self, runner: Runner, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.runner = runner
+        super().__init__(runner, parent)
         self.fetch: AuditFetcher | None = None
         self._entries: list[AuditEntryData] = []
         self._texts: list[tuple[str, ...] | None] = []
         self._patients: dict[int, PatientSummary] = {}
         self._cursor: AuditCursor | None = None
         self._more = False
-        self._fetching = False
-        self._generation = 0
         self.loaded_once = False
 
     def show(self, fetch: AuditFetcher) -> None:
         self.beginResetModel()
-        self._generation += 1
+        self.start_over()
         self.fetch = fetch
         self._entries, self._texts, self._patients = [], [], {}
-        self._cursor, self._more, self._fetching = None, True, False
+        self._cursor, self._more = None, True
         self.loaded_once = False
         self.endResetModel()
         self.fetchMore()
 
     @property
-    def is_fetching(self) -> bool:
-        return self._fetching
-
-    @property
     def has_more(self) -> bool:
         return self._more
 
-    def canFetchMore(self, parent: AnyIndex = QModelIndex()) -> bool:  # noqa: B008
-        return not parent.isValid() and self._more and not self._fetching and self.fetch is not None
+    def next_page(self) -> Callable[[], AuditRows] | None:
+        fetch, cursor = self.fetch, self._cursor
+        if not self._more or fetch is None:
+            return None
+        return lambda: fetch(cursor)
 
-    def fetchMore(self, parent: AnyIndex = QModelIndex()) -> None:  # noqa: B008
-        if not self.canFetchMore(parent) or self.fetch is None:
-            return
-        self._fetching = True
-        generation, cursor, fetch = self._generation, self._cursor, self.fetch
-
-        def arrived(rows: AuditRows) -> None:
-            self._append(generation, rows)
-
-        def failed(message: str) -> None:
-            if generation == self._generation:
-                self._fetching = False
-                self._more = False
-                self.fetch_failed.emit(message)
-
-        self.runner.run(lambda: fetch(cursor), arrived, failed)
-
-    def _append(self, generation: int, rows: AuditRows) -> None:
-        if generation != self._generation:
-            return
-        self._fetching = False
+    def add_page(self, rows: AuditRows) -> int:
         self._patients.update(rows.patients)
         entries = rows.page.entries
         if entries:
@@ -119,7 +90,10 @@ class AuditTableModel(QAbstractTableModel):
         self._cursor = rows.page.next_cursor
         self._more = self._cursor is not None
         self.loaded_once = True
-        self.page_appended.emit(len(entries))
+        return len(entries)
+
+    def page_failed(self) -> None:
+        self._more = False  # the area says why; a new filter tries again
 
     # Reading -----------------------------------------------------------------------------
 
@@ -134,9 +108,6 @@ class AuditTableModel(QAbstractTableModel):
 
     def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._entries)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
 
     def texts(self, row: int) -> tuple[str, ...]:
         shown = self._texts[row]
@@ -166,17 +137,3 @@ class AuditTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == NUMBER:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
-
-    def headerData(
-        self,
-        section: int,
-        orientation: Qt.Orientation,
-        role: int = Qt.ItemDataRole.DisplayRole,
-    ) -> Any:
-        if (
-            role == Qt.ItemDataRole.DisplayRole
-            and orientation == Qt.Orientation.Horizontal
-            and 0 <= section < len(COLUMNS)
-        ):
-            return COLUMNS[section]
-        return super().headerData(section, orientation, role)

@@ -33,7 +33,6 @@ from frontdesk.services.handouts.handout_prints import PrintRecord, RenderedHand
 from frontdesk.services.handouts.library import HandoutLibrary, HandoutSummary, ReviewState
 from frontdesk.services.patients.charts import PatientSummary
 from frontdesk.ui.connection_monitor import (
-    PAUSED_REASON,
     refused_while_paused,
     saving_allowed,
     watch_saving_gate,
@@ -379,31 +378,20 @@ class HandoutsArea(QWidget):
         )
         self.print_button.setEnabled(ready)
         self.save_button.setEnabled(ready)
-        if not self.can_print:
-            hint = "Your role may not print handouts; ask an administrator."
-        elif self.giving.busy:
-            hint = "Working…"
-        elif not saving_allowed():
-            hint = PAUSED_REASON
-        elif self.patient is None:
+        hint = self.giving.why_not(self.can_print)
+        if not hint and self.patient is None:
             hint = (
                 "Choose the patient to print or save: every handout given is recorded in "
                 "their chart."
             )
-        else:
-            hint = ""
         self.action_hint.setText(hint)
         self.action_hint.setVisible(bool(hint))
 
     def print_current(self) -> bool:
         """Ctrl+P: the system print dialog for this handout and patient."""
-        if refused_while_paused(self.banner):
-            return False
-        gives = self._gives()
-        if gives is None or not self.print_button.isEnabled():
-            return False
-        self.giving.print_dialog(gives, self.options.page_size())
-        return True
+        return self.giving.print_chosen(
+            self.banner, self._gives, self.print_button, self.options.page_size()
+        )
 
     def print_to(self, printer: QPrinter) -> bool:
         gives = self._gives()

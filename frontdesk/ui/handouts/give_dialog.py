@@ -33,7 +33,6 @@ from frontdesk.services.kernel.changes import touches
 from frontdesk.services.patients.charts import PatientData
 from frontdesk.services.scheduling import appointments as scheduling
 from frontdesk.ui.connection_monitor import (
-    PAUSED_REASON,
     refused_while_paused,
     saving_allowed,
     watch_saving_gate,
@@ -346,28 +345,18 @@ class GiveHandoutsDialog(QDialog):
         self.print_button.setEnabled(ready)
         self.save_button.setEnabled(ready)
         self.print_button.setText(f"Print {count}…" if count > 1 else "Print…")
-        if not self.can_print:
-            hint = "Your role may not print handouts; ask an administrator."
-        elif self.giving.busy:
-            hint = "Working…"
-        elif not saving_allowed():
-            hint = PAUSED_REASON
-        elif self.appointment_problem:
-            hint = "Close and give the handouts again from the chart or the appointment."
+        if self.appointment_problem:
+            step = "Close and give the handouts again from the chart or the appointment."
         elif count == 0:
-            hint = "Tick at least one handout to print or save it."
+            step = "Tick at least one handout to print or save it."
         else:
-            hint = "Each handout printed or saved is recorded in the chart."
-        self.action_hint.setText(hint)
+            step = "Each handout printed or saved is recorded in the chart."
+        self.action_hint.setText(self.giving.why_not(self.can_print) or step)
 
     def print_ticked(self) -> bool:
-        if refused_while_paused(self.banner):
-            return False
-        gives = self._gives()
-        if gives is None or not self.print_button.isEnabled():
-            return False
-        self.giving.print_dialog(gives, self.options.page_size())
-        return True
+        return self.giving.print_chosen(
+            self.banner, self._gives, self.print_button, self.options.page_size()
+        )
 
     def print_to(self, printer: QPrinter) -> bool:
         gives = self._gives()

@@ -12,15 +12,17 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
-from PySide6.QtWidgets import QDialog, QFileDialog, QWidget
+from PySide6.QtWidgets import QDialog, QFileDialog, QPushButton, QWidget
 
 from frontdesk.services.handouts import handout_prints
 from frontdesk.services.handouts.handout_prints import PrintRecord, RenderedHandout
 from frontdesk.services.kernel.context import ServiceContext
+from frontdesk.ui.connection_monitor import PAUSED_REASON, refused_while_paused, saving_allowed
 from frontdesk.ui.handouts.preview import still_there
 from frontdesk.ui.handouts.printing import make_printer, print_pdfs, printer_name
 from frontdesk.ui.runner import Runner
 from frontdesk.ui.widgets.file_dialogs import FileKind, file_dialog
+from frontdesk.ui.widgets.form import Banner
 
 # Renders the handouts to give; runs on a worker thread.
 RenderCall = Callable[[], list[RenderedHandout]]
@@ -76,7 +78,34 @@ class HandoutGiving(QObject):
         self._set_busy(False)
         self.given.emit(records)
 
+    def why_not(self, can_print: bool) -> str:
+        """Why Print and Save cannot run now whatever is chosen ("" when they can)."""
+        if not can_print:
+            return "Your role may not print handouts; ask an administrator."
+        if self.busy:
+            return "Working…"
+        if not saving_allowed():
+            return PAUSED_REASON
+        return ""
+
     # Printing ----------------------------------------------------------------------------
+
+    def print_chosen(
+        self,
+        banner: Banner,
+        gives: Callable[[], RenderCall | None],
+        button: QPushButton,
+        page_size: str,
+    ) -> bool:
+        """Print… or Ctrl+P: the system print dialog for what ``gives`` renders; nothing
+        while saving is paused (a handout given is recorded) or ``button`` is off."""
+        if refused_while_paused(banner):
+            return False
+        render = gives()
+        if render is None or not button.isEnabled():
+            return False
+        self.print_dialog(render, page_size)
+        return True
 
     def print_dialog(self, render: RenderCall, page_size: str = "letter") -> QPrintDialog:
         """The system print dialog; printing starts when the user confirms."""

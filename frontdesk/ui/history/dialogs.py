@@ -56,7 +56,6 @@ from frontdesk.ui.history.entry_fields import (
     select_data,
 )
 from frontdesk.ui.runner import Runner
-from frontdesk.ui.style import mark_primary
 from frontdesk.ui.widgets.form import (
     Banner,
     FormFields,
@@ -115,22 +114,13 @@ class EntryDialog(FormDialog):
         self.setAccessibleName(title)
         self.fields = FormFields()
         self.banner = Banner()
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
-        save_button.setToolTip("Save (Enter, or Ctrl+Enter in a notes box)")
-        save_button.setDefault(True)
-        mark_primary(save_button)
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setToolTip("Cancel (Esc)")
-        self.buttons.accepted.connect(self.save)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons = self.save_cancel_buttons("Save (Enter, or Ctrl+Enter in a notes box)")
         self.body = QVBoxLayout(self)
         self.body.addWidget(plain_label(title, "sectionTitle"))
         self.body.addWidget(self.banner)
         self.locked_fields: set[str] = set()
         # Paused while the practice server is unreachable; the typing stays in the form.
-        self.follow_gate(save_button)
+        self.follow_gate(self.buttons.button(QDialogButtonBox.StandardButton.Save))
 
     def finish_layout(self) -> None:
         self.body.addStretch(1)

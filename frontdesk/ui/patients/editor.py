@@ -29,7 +29,6 @@ from frontdesk.ui.patients.duplicates import DuplicatesDialog
 from frontdesk.ui.patients.form_fields import FieldState, PatientFormFields, state_of
 from frontdesk.ui.runner import user_message
 from frontdesk.ui.screen_context import ScreenContext
-from frontdesk.ui.style import mark_primary
 from frontdesk.ui.widgets.form import Banner, plain_label
 from frontdesk.ui.widgets.saving_form import FormDialog
 
@@ -98,18 +97,13 @@ class PatientEditor(FormDialog):
         scroll.setWidget(self.fields)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
 
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        self.buttons = self.save_cancel_buttons(
+            save_text="Save patient" if patient is None else "Save changes", default=False
         )
         self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
-        self.save_button.setText("Save patient" if patient is None else "Save changes")
-        self.save_button.setToolTip("Save (Enter)")
         self.save_button.setAccessibleName("Save patient")
-        mark_primary(self.save_button)
         self.cancel_button = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
         self.cancel_button.setToolTip("Close without saving (Esc)")
-        self.buttons.accepted.connect(self.save)
-        self.buttons.rejected.connect(self.reject)
         # Paused while the practice server is unreachable; the typing stays in the form.
         self.follow_gate(self.save_button)
 

@@ -7,12 +7,9 @@ from datetime import date
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
     QObject,
-    QPersistentModelIndex,
     Qt,
-    Signal,
 )
 
 from frontdesk.domain.search_query import QueryKind
@@ -25,9 +22,8 @@ from frontdesk.ui.patients.display import (
     phone_text,
 )
 from frontdesk.ui.runner import Runner
+from frontdesk.ui.widgets.paged_table import AnyIndex, PagedTableModel
 from frontdesk.ui.widgets.plain_text import plain_tooltip
-
-AnyIndex = QModelIndex | QPersistentModelIndex
 
 # (text, cursor) -> the next page of that search; runs on a worker thread.
 PageFetcher = Callable[[str, str | None], SearchPage]
@@ -38,7 +34,7 @@ NAME, BIRTH_DATE, AGE, MRN, PHONE, LANGUAGE = range(len(COLUMNS))
 PATIENT_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
-class PatientSearchModel(QAbstractTableModel):
+class PatientSearchModel(PagedTableModel):
     """Rows of one search, a page at a time, following the service's keyset cursor.
 
     ``show_page`` replaces the list with a new search's first page. When a view scrolls to
@@ -47,8 +43,7 @@ class PatientSearchModel(QAbstractTableModel):
     A row is never listed twice (the cursor guarantees it; the ids held here make sure).
     """
 
-    page_appended = Signal(int)  # rows added
-    fetch_failed = Signal(str)
+    COLUMNS = COLUMNS
 
     def __init__(
         self,
@@ -57,9 +52,8 @@ class PatientSearchModel(QAbstractTableModel):
         parent: QObject | None = None,
         today: Callable[[], date] = date.today,
     ) -> None:
-        super().__init__(parent)
+        super().__init__(runner, parent)
         self.fetch_page = fetch_page
-        self.runner = runner
         self.today = today
         self.text = ""
         self.page: SearchPage | None = None
@@ -68,16 +62,13 @@ class PatientSearchModel(QAbstractTableModel):
         self._shown: list[tuple[str, ...] | None] = []
         self._ids: set[int] = set()
         self._cursor: str | None = None
-        self._generation = 0
-        self._fetching = False
 
     # Filling -----------------------------------------------------------------------------
 
     def show_page(self, text: str, page: SearchPage) -> None:
         """Show a new search's first page (older pages still on their way are dropped)."""
         self.beginResetModel()
-        self._generation += 1
-        self._fetching = False
+        self.start_over()
         self.text = text
         self.page = page
         self._rows = []
@@ -101,34 +92,13 @@ class PatientSearchModel(QAbstractTableModel):
     def has_more(self) -> bool:
         return self._cursor is not None
 
-    @property
-    def is_fetching(self) -> bool:
-        return self._fetching
+    def next_page(self) -> Callable[[], SearchPage] | None:
+        fetch, text, cursor = self.fetch_page, self.text, self._cursor
+        if cursor is None:
+            return None
+        return lambda: fetch(text, cursor)
 
-    def canFetchMore(self, parent: AnyIndex = QModelIndex()) -> bool:  # noqa: B008
-        return not parent.isValid() and self._cursor is not None and not self._fetching
-
-    def fetchMore(self, parent: AnyIndex = QModelIndex()) -> None:  # noqa: B008
-        if not self.canFetchMore(parent):
-            return
-        self._fetching = True
-        generation, text, cursor = self._generation, self.text, self._cursor
-        fetch = self.fetch_page
-
-        def arrived(page: SearchPage) -> None:
-            self._append(generation, page)
-
-        def failed(message: str) -> None:
-            if generation == self._generation:
-                self._fetching = False
-                self.fetch_failed.emit(message)
-
-        self.runner.run(lambda: fetch(text, cursor), arrived, failed)
-
-    def _append(self, generation: int, page: SearchPage) -> None:
-        if generation != self._generation:
-            return  # a newer search replaced the list while this page was read
-        self._fetching = False
+    def add_page(self, page: SearchPage) -> int:
         fresh = [item for item in page.items if item.id not in self._ids]
         if fresh:
             first = len(self._rows)
@@ -136,7 +106,7 @@ class PatientSearchModel(QAbstractTableModel):
             self._add(fresh)
             self.endInsertRows()
         self._cursor = page.next_cursor
-        self.page_appended.emit(len(fresh))
+        return len(fresh)
 
     # Reading -----------------------------------------------------------------------------
 
@@ -154,9 +124,6 @@ class PatientSearchModel(QAbstractTableModel):
 
     def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
 
     def _texts(self, row: int) -> tuple[str, ...]:
         shown = self._shown[row]
@@ -185,20 +152,6 @@ class PatientSearchModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == AGE:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
-
-    def headerData(
-        self,
-        section: int,
-        orientation: Qt.Orientation,
-        role: int = Qt.ItemDataRole.DisplayRole,
-    ) -> Any:
-        if (
-            role == Qt.ItemDataRole.DisplayRole
-            and orientation == Qt.Orientation.Horizontal
-            and 0 <= section < len(COLUMNS)
-        ):
-            return COLUMNS[section]
-        return super().headerData(section, orientation, role)
 
     def flags(self, index: AnyIndex) -> Qt.ItemFlag:
         if not index.isValid():

@@ -38,7 +38,7 @@ from frontdesk.ui.patients.display import birth_date_text
 from frontdesk.ui.schedule.dialog_fields import (
     Choices,
     clock_edit,
-    confirm,
+    date_at_time,
     date_edit,
     date_of,
     day_and_minutes,
@@ -46,6 +46,7 @@ from frontdesk.ui.schedule.dialog_fields import (
     load_choices,
     location_items,
     moment,
+    offer_overbook,
     parse_minutes,
     provider_items,
     select_data,
@@ -197,14 +198,7 @@ class BookDialog(FormDialog):
         self.start_edit.textEdited.connect(self._start_typed)
         self.end_edit = clock_edit("End time")
         self.end_edit.textEdited.connect(self._end_typed)
-        when_row = QHBoxLayout()
-        when_row.setContentsMargins(0, 0, 0, 0)
-        when_row.addWidget(self.date, 1)
-        when_row.addWidget(plain_label("at"))
-        when_row.addWidget(self.start_edit)
-        when_box = QWidget()
-        when_box.setLayout(when_row)
-        when_box.setFocusProxy(self.date)
+        when_box = date_at_time(self.date, self.start_edit)
         add_form_row(form, self.fields, "start", "&Date and time *", when_box)
         self.fields.add("date", self.date, self.fields.message("start"))
         self.fields.add("start", self.start_edit, self.fields.message("start"))
@@ -461,14 +455,8 @@ class BookDialog(FormDialog):
 
     def _failed(self, error: Exception) -> None:
         if isinstance(error, OutsideAvailabilityError):
-            self.end_save()
-            self.banner.clear()
-            if confirm(self, "Book as an overbook?", str(error)):
-                self.save(allow_outside_availability=True)
-            else:
-                self.banner.show_message(
-                    "info", "Not booked. Choose a time inside the provider's hours."
-                )
+            declined = "Not booked. Choose a time inside the provider's hours."
+            offer_overbook(self, "Book as an overbook?", error, declined, self.save)
         elif isinstance(error, SlotTakenError):
             self.end_save()
             self.banner.show_message(

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 from typing import Any
 
 from PySide6.QtCore import QDate
-from PySide6.QtWidgets import QComboBox, QDateEdit, QMessageBox, QWidget
+from PySide6.QtWidgets import QComboBox, QDateEdit, QHBoxLayout, QMessageBox, QWidget
 
 from frontdesk.domain.scheduling import (
     MAX_DAYS_AHEAD,
@@ -24,7 +24,8 @@ from frontdesk.services.practice import profile as practice
 from frontdesk.services.practice.profile import LocationData, ProviderData
 from frontdesk.services.scheduling import setup as scheduling_setup
 from frontdesk.services.scheduling.setup import AppointmentTypeData, AvailabilityData
-from frontdesk.ui.widgets.form import line_edit
+from frontdesk.ui.widgets.form import line_edit, plain_label
+from frontdesk.ui.widgets.saving_form import FormDialog
 
 
 @dataclass(frozen=True)
@@ -171,6 +172,32 @@ def confirm(parent: QWidget, title: str, text: str, *, default_yes: bool = False
     yes, no = QMessageBox.StandardButton.Yes, QMessageBox.StandardButton.No
     answer = QMessageBox.question(parent, title, text, yes | no, yes if default_yes else no)
     return answer == QMessageBox.StandardButton.Yes
+
+
+def date_at_time(day: QDateEdit, start: QWidget) -> QWidget:
+    """The date, "at", the start time on one form row; focus on the row goes to the date."""
+    row = QHBoxLayout()
+    row.setContentsMargins(0, 0, 0, 0)
+    row.addWidget(day, 1)
+    row.addWidget(plain_label("at"))
+    row.addWidget(start)
+    box = QWidget()
+    box.setLayout(row)
+    box.setFocusProxy(day)
+    return box
+
+
+def offer_overbook(
+    form: FormDialog, title: str, error: Exception, declined: str, save: Callable[..., None]
+) -> None:
+    """The time is outside the provider's hours: ask, then save again as a deliberate
+    overbook, or say what to do instead."""
+    form.end_save()
+    form.banner.clear()
+    if confirm(form, title, str(error)):
+        save(allow_outside_availability=True)
+    else:
+        form.banner.show_message("info", declined)
 
 
 def sentence(text: str) -> str:

@@ -26,7 +26,7 @@ from frontdesk.ui.runner import user_message
 from frontdesk.ui.schedule.dialog_fields import (
     Choices,
     clock_edit,
-    confirm,
+    date_at_time,
     date_edit,
     date_of,
     day_and_minutes,
@@ -34,6 +34,7 @@ from frontdesk.ui.schedule.dialog_fields import (
     load_choices,
     location_items,
     moment,
+    offer_overbook,
     parse_minutes,
     provider_items,
     sentence,
@@ -90,14 +91,7 @@ class RescheduleDialog(FormDialog):
         self.end_edit.textEdited.connect(
             lambda text: setattr(self, "end_touched", bool(text.strip()))
         )
-        when_row = QHBoxLayout()
-        when_row.setContentsMargins(0, 0, 0, 0)
-        when_row.addWidget(self.date, 1)
-        when_row.addWidget(plain_label("at"))
-        when_row.addWidget(self.start_edit)
-        when_box = QWidget()
-        when_box.setLayout(when_row)
-        when_box.setFocusProxy(self.date)
+        when_box = date_at_time(self.date, self.start_edit)
         add_form_row(form, self.fields, "start", "&Date and time", when_box)
         self.fields.add("start", self.start_edit, self.fields.message("start"))
         add_form_row(
@@ -208,12 +202,8 @@ class RescheduleDialog(FormDialog):
 
     def _failed(self, error: Exception) -> None:
         if isinstance(error, OutsideAvailabilityError):
-            self.end_save()
-            self.banner.clear()
-            if confirm(self, "Move as an overbook?", str(error)):
-                self.save(allow_outside_availability=True)
-            else:
-                self.banner.show_message("info", "Not moved. Choose a time inside the hours.")
+            declined = "Not moved. Choose a time inside the hours."
+            offer_overbook(self, "Move as an overbook?", error, declined, self.save)
         elif isinstance(error, SlotTakenError):
             self.end_save()
             self.banner.show_message("error", f"Not moved. {sentence(str(error))}")

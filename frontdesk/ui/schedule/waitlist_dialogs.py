@@ -395,17 +395,10 @@ class AddToWaitlistDialog(FormDialog):
         add_form_row(form, self.fields, "note", "&Note", self.note)
         self.fields.add("request", self.patient_label, self.fields.message("patient"))
 
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        self.buttons = self.save_cancel_buttons(
+            "Save (Enter, or Ctrl+Enter in the note)", save_text="&Save"
         )
         self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
-        self.save_button.setText("&Save")
-        self.save_button.setToolTip("Save (Enter, or Ctrl+Enter in the note)")
-        self.save_button.setDefault(True)
-        mark_primary(self.save_button)
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setToolTip("Cancel (Esc)")
-        self.buttons.accepted.connect(self.save)
-        self.buttons.rejected.connect(self.reject)
         self.follow_gate(self.save_button)
 
         # The form scrolls inside a short screen (150% scaling on a laptop); the banner and

@@ -20,7 +20,6 @@ from frontdesk.services.practice.users import UserData
 from frontdesk.ui.runner import user_message
 from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.security.account_fields import PasswordPair, password_edit
-from frontdesk.ui.style import mark_primary
 from frontdesk.ui.widgets.form import (
     Banner,
     FormFields,
@@ -48,16 +47,8 @@ class PasswordDialog(FormDialog):
         self.fields = FormFields()
         self.banner = Banner()
         self.form = form_layout()
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
+        self.buttons = self.save_cancel_buttons(save_text="Save password", default=False)
         self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
-        self.save_button.setText("Save password")
-        self.save_button.setToolTip("Save (Enter)")
-        mark_primary(self.save_button)
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setToolTip("Cancel (Esc)")
-        self.buttons.accepted.connect(self.save)
-        self.buttons.rejected.connect(self.reject)
         # Paused while the practice server is unreachable; the typing stays in the form.
         self.follow_gate(self.save_button)
         layout = QVBoxLayout(self)

@@ -19,10 +19,14 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QCloseEvent, QKeyEvent
 from PySide6.QtWidgets import (
     QDialog,
+    QDialogButtonBox,
+    QFrame,
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
     QTextEdit,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -33,6 +37,7 @@ from frontdesk.ui.connection_monitor import (
     saving_allowed,
 )
 from frontdesk.ui.runner import user_message
+from frontdesk.ui.style import mark_primary
 from frontdesk.ui.widgets.form import Banner, FormFields, ask_to_discard
 
 ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
@@ -169,6 +174,25 @@ class FormDialog(SavingForm, QDialog):
         self.init_saving_form()
         self.discard_question: QMessageBox | None = None
 
+    def save_cancel_buttons(
+        self, save_tooltip: str = "Save (Enter)", *, save_text: str = "", default: bool = True
+    ) -> QDialogButtonBox:
+        """Save (the primary action, saves) and Cancel (closes, asking first when something
+        typed would be lost); the caller places the box."""
+        save_or_cancel = QDialogButtonBox.StandardButton
+        buttons = QDialogButtonBox(save_or_cancel.Save | save_or_cancel.Cancel)
+        save_button = buttons.button(save_or_cancel.Save)
+        if save_text:
+            save_button.setText(save_text)
+        save_button.setToolTip(save_tooltip)
+        if default:
+            save_button.setDefault(True)
+        mark_primary(save_button)
+        buttons.button(save_or_cancel.Cancel).setToolTip("Cancel (Esc)")
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        return buttons
+
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if self.enter_saves(event):
             event.accept()
@@ -232,6 +256,19 @@ class FormPanel(SavingForm, QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.init_saving_form()
+
+    def show_scrolling(self, content: QWidget, max_width: int) -> None:
+        """The panel's page: ``content`` at most ``max_width`` wide at the top left, scrolling
+        when the window is shorter than the form."""
+        content.setMaximumWidth(max_width)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(content)
+        scroll.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(scroll)
 
     def undo(self) -> None:
         """Put the saved values back in the fields."""

@@ -7,15 +7,13 @@ admin connection forbids new connections to that database and terminates its bac
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings, Qt
 from pytestqt.qtbot import QtBot
-from sqlalchemy import Engine, create_engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import Engine, text
 
 from frontdesk.services.patients import charts as patients
 from frontdesk.services.platform.bootstrap import make_context, open_for_use
@@ -24,7 +22,8 @@ from frontdesk.ui.main_window import MainWindow
 from frontdesk.ui.patients.editor import PatientEditor
 from frontdesk.ui.runner import Runner
 from frontdesk.ui.screen_context import ScreenContext
-from tests.conftest import PG_ADMIN_URL, make_actor
+from tests.conftest import make_actor
+from tests.helpers.postgres import database_url, throwaway_database
 
 pytestmark = [
     pytest.mark.postgres,
@@ -57,21 +56,10 @@ class Server:
 
 @pytest.fixture
 def server() -> Iterator[tuple[Server, str]]:
-    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    name = f"frontdesk_outage_{uuid.uuid4().hex[:10]}"
-    try:
-        with admin.connect() as link:
-            link.execute(text(f'CREATE DATABASE "{name}"'))
-    except Exception as error:
-        admin.dispose()
-        pytest.skip(f"PostgreSQL is not reachable at {PG_ADMIN_URL}: {error}")
-    url = make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
-    handle = Server(admin, name)
-    yield handle, url
-    handle.restore()
-    with admin.connect() as link:
-        link.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    with throwaway_database("frontdesk_outage") as (admin, name):
+        handle = Server(admin, name)
+        yield handle, database_url(name)
+        handle.restore()
 
 
 @pytest.fixture

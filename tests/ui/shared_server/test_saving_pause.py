@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox, QPushButton
 from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
@@ -33,11 +33,11 @@ from frontdesk.ui.handouts.area import HandoutsArea
 from frontdesk.ui.history.dialogs import ImagingDialog
 from frontdesk.ui.requests.detail import RequestDetailPanel
 from frontdesk.ui.requests.intake import IntakeDialog
-from frontdesk.ui.runner import Runner
 from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.security.backup_panel import BackupPanel
 from frontdesk.ui.security.settings_panel import SecuritySettingsPanel
 from frontdesk.ui.security.users_panel import UsersPanel
+from tests.helpers.screens import open_screen
 from tests.requests.conftest import maria_intake
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
@@ -54,10 +54,8 @@ def discard_on_close(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 def screen(context: ServiceContext) -> Iterator[ScreenContext]:
-    runner = Runner()
-    yield ScreenContext(context, runner)
-    runner.wait_for_idle()
-    QCoreApplication.processEvents()
+    with open_screen(context) as screen:
+        yield screen
 
 
 def pause() -> None:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import shutil
 import socket
-import uuid
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -36,6 +35,7 @@ from frontdesk.ui.runner import RUNNER_EVENTS, Runner
 from frontdesk.ui.screen_context import ScreenContext
 from tests.conftest import PG_ADMIN_URL, make_actor
 from tests.helpers.keyring import MemoryKeyring
+from tests.helpers.postgres import throwaway_database
 
 pytestmark = [
     pytest.mark.postgres,
@@ -68,18 +68,8 @@ def screen(qtbot: QtBot, local_practice: ServiceContext) -> Iterator[ScreenConte
 @pytest.fixture
 def scratch_database() -> Iterator[str]:
     """An empty database on the local server, dropped after the test."""
-    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    name = f"frontdesk_move_{uuid.uuid4().hex[:10]}"
-    try:
-        with admin.connect() as link:
-            link.execute(text(f'CREATE DATABASE "{name}"'))
-    except Exception as error:
-        admin.dispose()
-        pytest.skip(f"PostgreSQL is not reachable at {PG_ADMIN_URL}: {error}")
-    yield name
-    with admin.connect() as link:
-        link.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    with throwaway_database("frontdesk_move") as (_admin, name):
+        yield name
 
 
 def unused_port() -> int:
