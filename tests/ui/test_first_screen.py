@@ -202,3 +202,60 @@ def test_a_server_out_of_reach_behind_a_remembered_sign_in_shows_the_start_up_er
         isinstance(widget, SignInDialog) and widget.isVisible()
         for widget in QApplication.topLevelWidgets()
     )
+
+
+def test_quitting_while_the_database_opens_ends_the_start_without_another_screen(
+    qtbot: QtBot, database_url: str, runner: Runner, desk_settings: QSettings
+) -> None:
+    launcher, opening, sign_in = start_remembered(qtbot, database_url, runner, desk_settings)
+    try:
+        sign_in.form.username.setText("maria")
+        sign_in.form.password.setText(PASSWORD)
+        sign_in.form.submit()
+        assert sign_in.form.waiting_for_database
+        with qtbot.waitSignal(launcher.cancelled, timeout=5_000):
+            qtbot.keyClick(sign_in, Qt.Key.Key_Escape)
+        # The database was empty (first run needed): quitting means no setup screen pops up.
+        with qtbot.assertNotEmitted(launcher.first_screen_shown, wait=200):
+            opening.gate.set()
+            runner.wait_for_idle()
+            QCoreApplication.processEvents()
+        assert launcher.first_run is None and not sign_in.isVisible()
+        assert opening.opening.opened is not None  # opened all the same: closed at exit
+    finally:
+        opening.gate.set()
+        runner.wait_for_idle()
+        opening.opening.close()
+
+
+def test_an_older_database_behind_the_sign_in_is_upgraded_and_the_copy_announced(
+    qtbot: QtBot, tmp_path: Path, runner: Runner, desk_settings: QSettings
+) -> None:
+    from alembic import command
+
+    from frontdesk.db import migrate
+    from frontdesk.db.engine import open_database
+
+    path = tmp_path / "old.sqlite3"
+    database = open_database(f"sqlite:///{path}")
+    config = migrate._config()
+    with database.write_engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0001")  # the file as the first release left it
+    database.dispose()
+    launcher, opening, _sign_in = start_remembered(
+        qtbot, f"sqlite:///{path}", runner, desk_settings
+    )
+    try:
+        with qtbot.waitSignal(launcher.first_screen_confirmed, timeout=20_000) as confirmed:
+            opening.gate.set()
+        qtbot.addWidget(confirmed.args[0])
+        opened = opening.opening.opened
+        assert opened is not None and opened.copy is not None and opened.copy.exists()
+        # The main window's status bar says so once someone is in, as before.
+        expected = f"The database was upgraded; the old copy is kept at {opened.copy}"
+        assert launcher.notice == expected
+    finally:
+        opening.gate.set()
+        runner.wait_for_idle()
+        opening.opening.close()
