@@ -282,6 +282,15 @@ class Launcher(QObject):
         self.window = window
 
 
+def remember_first_screens(launcher: Launcher, settings: QSettings, url: str) -> None:
+    """Keep the workstation's memory of the first screen for ``url``: the one the database
+    chose, then the sign-in once someone is in (accounts exist: the next start needs it)."""
+    launcher.decided.connect(partial(remember_first_screen, settings, url))
+    launcher.window_shown.connect(
+        lambda _window: remember_first_screen(settings, url, FirstScreen.SIGN_IN)
+    )
+
+
 def upgrade_notice(copy: Path) -> str:
     return f"The database was upgraded; the old copy is kept at {copy}"
 
@@ -465,7 +474,7 @@ def run_app(database: str | None) -> int:
         app.setQuitOnLastWindowClosed(False)
         launcher.cancelled.connect(app.quit)
         launcher.failed.connect(lambda error: app.exit(_refuse_to_start(error, url, database)))
-        launcher.decided.connect(partial(remember_first_screen, settings, url))
+        remember_first_screens(launcher, settings, url)
         launcher.window_shown.connect(lambda _window: app.setQuitOnLastWindowClosed(True))
         if os.environ.get(QUIT_WHEN_SHOWN_ENV) == "1":
             _report_first_screen(app, launcher)

@@ -17,7 +17,7 @@ from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.services.practice import profile as practice
 from frontdesk.services.practice import users
 from frontdesk.services.practice.users import NewUserForm
-from frontdesk.ui.app import Launcher, run_app
+from frontdesk.ui.app import Launcher, remember_first_screens, run_app
 from frontdesk.ui.first_run import FirstRunDialog
 from frontdesk.ui.first_screen import (
     DatabaseOpening,
@@ -28,6 +28,7 @@ from frontdesk.ui.first_screen import (
 )
 from frontdesk.ui.main_window import MainWindow
 from frontdesk.ui.runner import Runner
+from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.security.sign_in import SignInDialog
 from tests.ui.test_app_startup import set_up_practice
 
@@ -259,3 +260,22 @@ def test_an_older_database_behind_the_sign_in_is_upgraded_and_the_copy_announced
         opening.gate.set()
         runner.wait_for_idle()
         opening.opening.close()
+
+
+def test_after_first_run_the_next_start_remembers_the_sign_in(
+    qtbot: QtBot,
+    context: ServiceContext,
+    database_url: str,
+    runner: Runner,
+    desk_settings: QSettings,
+) -> None:
+    launcher = Launcher(ScreenContext(context, runner), desk_settings)
+    remember_first_screens(launcher, desk_settings, database_url)
+    launcher.start()
+    assert launcher.first_run is not None
+    qtbot.addWidget(launcher.first_run)
+    assert remembered_first_screen(desk_settings, database_url) is FirstScreen.FIRST_RUN
+    # Setup done and someone in (the main window): next time the sign-in shows first.
+    window = launcher.open_main_window("Lakeside Spine Center")
+    qtbot.addWidget(window)
+    assert remembered_first_screen(desk_settings, database_url) is FirstScreen.SIGN_IN
