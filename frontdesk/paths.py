@@ -42,3 +42,9 @@ def default_database_file() -> Path:
 
 def default_database_url() -> str:
     return f"sqlite:///{default_database_file()}"
+
+
+def server_profile_file() -> Path:
+    """This workstation's shared-server settings (``services.platform.connection`` reads
+    them); the app checks that the file exists before loading the database layer."""
+    return data_dir() / "server-connection.json"

@@ -16,7 +16,8 @@ from frontdesk.domain.actor import operating_system_actor
 from frontdesk.domain.errors import PermissionDeniedError
 from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.services.platform import connection
-from frontdesk.services.platform.bootstrap import make_context, open_for_use, resolve_database_url
+from frontdesk.services.platform.address import resolve_database_url
+from frontdesk.services.platform.bootstrap import make_context, open_for_use
 from frontdesk.services.platform.connection import ConnectionProfile
 from frontdesk.services.practice.users import has_users, sign_in
 

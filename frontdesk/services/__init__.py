@@ -20,11 +20,12 @@ contracts in pyproject.toml):
                   (``handout_prints``); pre-visit packets (``packets``).
 - ``practice``    the practice profile, locations, providers, first-run setup (``profile``);
                   typed practice settings (``settings``); accounts and sign-in (``users``).
-- ``platform``    opening the database (``bootstrap``), the server connection (``connection``,
-                  ``reachability``), other workstations' changes (``change_watch``), backups
-                  (``backup``), moving SQLite <-> PostgreSQL (``db_copy``), reading and verifying
-                  the audit trail (``audit_trail``); signed checkpoints of its head, kept
-                  outside the database, and the workstation's signing key (``audit_checkpoint``).
+- ``platform``    which database (``address``), opening it (``bootstrap``), the server
+                  connection (``connection``, ``reachability``), other workstations' changes
+                  (``change_watch``), backups (``backup``), moving SQLite <-> PostgreSQL
+                  (``db_copy``), reading and verifying the audit trail (``audit_trail``); signed
+                  checkpoints of its head, kept outside the database, and the workstation's
+                  signing key (``audit_checkpoint``).
 - ``kernel``      shared by all: the service context and unit of work, permission checks,
                   retries (``context``); the audit hooks writing the hash-chained trail at flush
                   (``audit``); change notifications (``changes``).

@@ -1,4 +1,8 @@
-"""Starting the app: Qt, logging, the exception hook, the database, first-run setup, main window."""
+"""Starting the app: Qt, logging, the exception hook, the database, first-run setup, main window.
+
+Nothing here imports the database layer at module level: with a remembered first screen
+(``first_screen``), the sign-in shows before SQLAlchemy, the models and Alembic are loaded.
+"""
 
 from __future__ import annotations
 
@@ -8,29 +12,31 @@ import sys
 import time
 from collections.abc import Callable
 from functools import partial
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QSettings, Qt, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from frontdesk import __version__
-from frontdesk.domain.actor import Actor, operating_system_actor
+from frontdesk.domain.actor import Actor
 from frontdesk.domain.errors import DatabaseUnavailableError, FrontDeskError
 from frontdesk.domain.progress import Cancelled
 from frontdesk.logs import log_file, setup_logging
-from frontdesk.paths import APP_AUTHOR, APP_NAME, default_database_url
-from frontdesk.services.platform.bootstrap import (
-    DATABASE_ENV,
-    describe_url,
-    make_context,
-    open_for_use,
-    resolve_database_url,
-)
-from frontdesk.services.practice import profile as practice
-from frontdesk.services.practice import users
+from frontdesk.paths import APP_AUTHOR, APP_NAME, default_database_url, server_profile_file
+from frontdesk.services.platform.address import DATABASE_ENV, resolve_database_url
 from frontdesk.ui import APP_TITLE
 from frontdesk.ui.errors import install_exception_hook
-from frontdesk.ui.runner import Runner
+from frontdesk.ui.first_screen import (
+    DatabaseOpening,
+    FirstScreen,
+    FirstScreenFacts,
+    OpenedDatabase,
+    read_first_screen,
+    remember_first_screen,
+    remembered_first_screen,
+)
+from frontdesk.ui.runner import Runner, user_message
 from frontdesk.ui.screen_context import ChangeRelay, ScreenContext
 from frontdesk.ui.style import apply_style
 
@@ -42,8 +48,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-# Set by the start-up benchmark: print the seconds from process start to a shown main window,
-# then quit.
+# Set by the start-up benchmark: print the seconds from process start to the first usable
+# screen's first paint, then quit (once the database has confirmed that screen).
 QUIT_WHEN_SHOWN_ENV = "FRONTDESK_QUIT_WHEN_SHOWN"
 # Optional: the launcher's time.time() just before it started this process (more precise
 # than the kernel's process start time, which counts in 10 ms ticks).
@@ -76,17 +82,26 @@ class Launcher(QObject):
     together), or only the first admin when the practice was set up before accounts
     existed. Otherwise: sign in (then setup, if an admin must still finish it). The
     signed-in user acts in every screen; the workstation lock then watches for inactivity.
-    ``first_screen_shown`` fires with whichever window appears first; ``window_shown``
-    with the first main window.
+
+    ``start`` shows the first screen of a database already open. ``start_before_database``
+    shows the sign-in at once and opens the database on the runner: the form can be filled
+    meanwhile, Sign in waits for the database, and if the database needs another first
+    screen (no account yet) that one replaces the sign-in; ``failed(error)`` if it cannot be
+    opened. ``first_screen_shown`` fires with each first screen as it appears,
+    ``first_screen_confirmed`` with the one the database chose (``decided`` with its kind),
+    ``window_shown`` with the first main window.
     """
 
     first_screen_shown = Signal(object)
+    first_screen_confirmed = Signal(object)
+    decided = Signal(object)  # FirstScreen
+    failed = Signal(object)  # the exception that stopped the database opening
     window_shown = Signal(object)
     cancelled = Signal()
 
     def __init__(
         self,
-        screen: ScreenContext,
+        screen: ScreenContext | None,
         settings: QSettings | None = None,
         notice: str = "",
         parent: QObject | None = None,
@@ -94,73 +109,143 @@ class Launcher(QObject):
         lock_after_ms: int | None = None,
     ) -> None:
         super().__init__(parent)
-        self.screen = screen
+        self.screen = screen  # None until the database is open (start_before_database)
         self.settings = settings
         self.notice = notice
         self.lock_after_ms = lock_after_ms
+        self.needs_setup = False
+        self.first_screen: QWidget | None = None
         self.first_run: FirstRunDialog | None = None
         self.sign_in: SignInDialog | None = None
         self.first_admin: FirstAdminDialog | None = None
         self.lock: WorkstationLock | None = None
         self.window: MainWindow | None = None
-        self._announced = False
+        self._stopped = False
+        self.cancelled.connect(self._stop)
 
-    def start(self) -> None:
-        # Two small queries at start: whether the practice is set up and whether accounts exist.
-        services = self.screen.services
-        needs_setup = practice.needs_first_run(services)
-        if users.has_users(services):
-            from frontdesk.ui.security.sign_in import SignInDialog
+    def start(self, facts: FirstScreenFacts | None = None) -> None:
+        """The first screen the open database needs (asked here unless ``facts`` says)."""
+        assert self.screen is not None, "start() needs an open database"
+        self._decide(facts or read_first_screen(self.screen.services))
 
-            sign_in = SignInDialog(self.screen)
-            sign_in.signed_in.connect(partial(self._signed_in, needs_setup=needs_setup))
-            sign_in.rejected.connect(self.cancelled)
-            self.sign_in = sign_in
-            self._show_first(sign_in)
-        elif needs_setup:
-            self._show_first_run(create_admin=True)
+    def start_before_database(
+        self,
+        opening: Callable[[], OpenedDatabase],
+        runner: Runner,
+        changes: QObject | None = None,
+    ) -> None:
+        """The sign-in now; ``opening`` runs on ``runner`` once the sign-in has shown."""
+        self._show_sign_in()
+        QTimer.singleShot(
+            0,
+            lambda: runner.run(
+                opening,
+                partial(self._opened, runner, changes),
+                failure=self._opening_failed,
+            ),
+        )
+
+    def _opened(self, runner: Runner, changes: QObject | None, opened: OpenedDatabase) -> None:
+        self.screen = ScreenContext(opened.services, runner, changes)
+        if opened.copy is not None:
+            self.notice = upgrade_notice(opened.copy)
+        if not self._stopped:
+            self._decide(opened.facts)
+
+    def _opening_failed(self, error: Exception) -> None:
+        self.close_first_screens()
+        if not self._stopped:
+            self.failed.emit(error)
+
+    def _stop(self) -> None:
+        self._stopped = True
+
+    def _decide(self, facts: FirstScreenFacts) -> None:
+        self.needs_setup = facts.needs_setup
+        first = facts.first_screen
+        self.decided.emit(first)
+        if first is FirstScreen.SIGN_IN:
+            if self.sign_in is None:
+                self._show_sign_in()
+            elif self.screen is not None:
+                self.sign_in.set_screen(self.screen)
         else:
-            from frontdesk.ui.security.sign_in import FirstAdminDialog
+            # A sign-in shown from memory that does not apply (a new database at that address).
+            self.close_first_screens()
+            if first is FirstScreen.FIRST_RUN:
+                self._show_first_run(create_admin=True)
+            else:
+                self._show_first_admin()
+        self.first_screen_confirmed.emit(self.first_screen)
 
-            first_admin = FirstAdminDialog(self.screen)
-            first_admin.signed_in.connect(partial(self._signed_in, needs_setup=False))
-            first_admin.rejected.connect(self.cancelled)
-            self.first_admin = first_admin
-            self._show_first(first_admin)
+    def close_first_screens(self) -> None:
+        """Hide the first screens without quitting (hiding a dialog does not reject it)."""
+        for dialog in (self.sign_in, self.first_run, self.first_admin):
+            if dialog is not None:
+                dialog.hide()
+                dialog.deleteLater()
+        self.sign_in = self.first_run = self.first_admin = None
+
+    def _show_sign_in(self) -> None:
+        from frontdesk.ui.security.sign_in import SignInDialog
+
+        sign_in = SignInDialog(self.screen)
+        sign_in.signed_in.connect(self._signed_in)
+        sign_in.rejected.connect(self.cancelled)
+        self.sign_in = sign_in
+        self._show_first(sign_in)
+
+    def _show_first_admin(self) -> None:
+        from frontdesk.ui.security.sign_in import FirstAdminDialog
+
+        assert self.screen is not None, "the first admin needs the open database"
+        first_admin = FirstAdminDialog(self.screen)
+        first_admin.signed_in.connect(self._signed_in)
+        first_admin.rejected.connect(self.cancelled)
+        self.first_admin = first_admin
+        self._show_first(first_admin)
 
     def _show_first(self, dialog: QWidget) -> None:
+        self._show(dialog)
+        self.first_screen = dialog
+        self.first_screen_shown.emit(dialog)
+
+    def _show(self, dialog: QWidget) -> None:
         dialog.show()
         dialog.activateWindow()
-        self._announce(dialog)
-
-    def _announce(self, widget: QWidget) -> None:
-        if not self._announced:
-            self._announced = True
-            self.first_screen_shown.emit(widget)
 
     def _show_first_run(self, *, create_admin: bool) -> None:
         from frontdesk.ui.first_run import FirstRunDialog
 
+        assert self.screen is not None, "setup needs the open database"
         dialog = FirstRunDialog(self.screen, create_admin=create_admin)
         dialog.completed.connect(lambda profile: self._set_up(dialog, profile))
         dialog.rejected.connect(self.cancelled)
         self.first_run = dialog
-        self._show_first(dialog)
+        if create_admin:
+            self._show_first(dialog)
+        else:
+            self._show(dialog)
 
     def _set_up(self, dialog: FirstRunDialog, profile: object) -> None:
         if dialog.actor is not None:
-            self.screen = self.screen.for_actor(dialog.actor)
+            self.screen = self.screen_for(dialog.actor)
         self.open_main_window(getattr(profile, "name", ""))
 
-    def _signed_in(self, actor: Actor, *, needs_setup: bool) -> None:
-        self.screen = self.screen.for_actor(actor)
-        if needs_setup:
+    def _signed_in(self, actor: Actor) -> None:
+        self.screen = self.screen_for(actor)
+        if self.needs_setup:
             # Accounts exist but the practice is not set up: the admin finishes it.
             self._show_first_run(create_admin=False)
         else:
             self.open_main_window()
 
+    def screen_for(self, actor: Actor) -> ScreenContext:
+        assert self.screen is not None, "nobody signs in before the database is open"
+        return self.screen.for_actor(actor)
+
     def open_main_window(self, practice_name: str = "") -> MainWindow:
+        assert self.screen is not None
         window = self._new_window(self.screen, practice_name)
         if self.notice:
             window.statusBar().showMessage(self.notice, 15_000)
@@ -171,13 +256,17 @@ class Launcher(QObject):
         )
         self.lock.attach(window)
         self.lock.user_switched.connect(self._switched)
-        self._announce(window)
+        if self.first_screen is None:
+            self.first_screen = window
+            self.first_screen_shown.emit(window)
+            self.first_screen_confirmed.emit(window)
         self.window_shown.emit(window)
         return window
 
     def _new_window(self, screen: ScreenContext, practice_name: str = "") -> MainWindow:
         """A main window acting as ``screen``'s user (also for a user switch at the lock)."""
         # Imported after the sign-in: the first screen does not wait for the main window.
+        from frontdesk.services.practice import profile as practice
         from frontdesk.ui.main_window import MainWindow
 
         self.screen = screen
@@ -191,6 +280,19 @@ class Launcher(QObject):
 
     def _switched(self, window: MainWindow) -> None:
         self.window = window
+
+
+def remember_first_screens(launcher: Launcher, settings: QSettings, url: str) -> None:
+    """Keep the workstation's memory of the first screen for ``url``: the one the database
+    chose, then the sign-in once someone is in (accounts exist: the next start needs it)."""
+    launcher.decided.connect(partial(remember_first_screen, settings, url))
+    launcher.window_shown.connect(
+        lambda _window: remember_first_screen(settings, url, FirstScreen.SIGN_IN)
+    )
+
+
+def upgrade_notice(copy: Path) -> str:
+    return f"The database was upgraded; the old copy is kept at {copy}"
 
 
 def make_application() -> QApplication:
@@ -229,6 +331,7 @@ def unreachable_server_advice(url: str, *, saved_server: bool) -> str:
     """Which server, that saved work is safe, and how to start on the local file instead
     (Admin → Shared server is out of reach when the app cannot start)."""
     from frontdesk.services.platform import connection
+    from frontdesk.services.platform.bootstrap import describe_url
 
     local = f"frontdesk --database {default_database_url()}"
     if saved_server:
@@ -253,13 +356,38 @@ def unreachable_server_advice(url: str, *, saved_server: bool) -> str:
     )
 
 
-def _quit_when_idle(app: QApplication, window: QWidget) -> None:
-    def report() -> None:
-        window.repaint()  # the first full paint counts as part of "shown"
-        print(f"{seconds_since_launch():.3f}", flush=True)
-        app.quit()
+def _report_first_screen(app: QApplication, launcher: Launcher) -> None:
+    """Print the seconds to the first full paint of the first usable screen, then quit.
 
-    QTimer.singleShot(0, report)
+    A sign-in shown from memory is usable from its own paint (it takes typing at once), but
+    it counts only once the database has confirmed it; if the database needs another
+    screen, that screen's paint is the one reported.
+    """
+    painted: list[tuple[QWidget, float]] = []
+    confirmed: list[QWidget] = []
+
+    def report_if_ready() -> None:
+        for widget, seconds in painted:
+            if confirmed and widget is confirmed[0]:
+                print(f"{seconds:.3f}", flush=True)
+                app.quit()
+                confirmed.clear()
+                return
+
+    def shown(widget: QWidget) -> None:
+        def paint() -> None:
+            widget.repaint()  # the first full paint counts as part of "shown"
+            painted.append((widget, seconds_since_launch()))
+            report_if_ready()
+
+        QTimer.singleShot(0, paint)
+
+    def confirm(widget: QWidget) -> None:
+        confirmed.append(widget)
+        report_if_ready()
+
+    launcher.first_screen_shown.connect(shown)
+    launcher.first_screen_confirmed.connect(confirm)
 
 
 def _start_change_hub(screen: ScreenContext, relay: ChangeRelay) -> Callable[[], None]:
@@ -294,10 +422,24 @@ def _back_up_if_due(window: MainWindow) -> None:
 
 
 def _saved_server_url() -> str | None:
-    # Imported only when neither --database nor FRONTDESK_DATABASE_URL names the database.
+    # Only when neither --database nor FRONTDESK_DATABASE_URL names the database, and only
+    # with saved server settings: a workstation on its own file starts without the database
+    # layer (which the server connection imports).
+    if not server_profile_file().exists():
+        return None
     from frontdesk.ui.server_password import server_url_at_start
 
     return server_url_at_start()
+
+
+def _refuse_to_start(error: Exception, url: str, database: str | None) -> int:
+    """The start-up error dialog (waits for Close); the exit status 2."""
+    log.warning("could not open the database: %s", type(error).__name__)
+    if not isinstance(error, FrontDeskError):
+        error = FrontDeskError(user_message(error))  # the runner logged the details
+    saved_server = bool(url) and not (database or os.environ.get(DATABASE_ENV))
+    startup_error_dialog(error, url, saved_server=saved_server).exec()
+    return 2
 
 
 def run_app(database: str | None) -> int:
@@ -306,35 +448,40 @@ def run_app(database: str | None) -> int:
     reporter = install_exception_hook(app)
     try:
         url = ""
+        settings = QSettings()
+        runner = Runner()
+        relay = ChangeRelay()
+        facts: FirstScreenFacts | None = None
         try:
             url = resolve_database_url(database, _saved_server_url)
-            db, copy = open_for_use(url)
+            opening = DatabaseOpening(url)
+            if remembered_first_screen(settings, url) is FirstScreen.SIGN_IN:
+                # The usual start: the sign-in shows now and the database opens behind it.
+                launcher = Launcher(None, settings)
+            else:
+                opened = opening()
+                facts = opened.facts
+                notice = upgrade_notice(opened.copy) if opened.copy is not None else ""
+                screen = ScreenContext(opened.services, runner, relay)
+                launcher = Launcher(screen, settings, notice)
         except Cancelled:
             log.info("start cancelled at the practice server's password")
             return 0
         except FrontDeskError as error:
-            log.warning("could not open the database: %s", type(error).__name__)
-            saved_server = bool(url) and not (database or os.environ.get(DATABASE_ENV))
-            startup_error_dialog(error, url, saved_server=saved_server).exec()
-            return 2
-        log.info("Front Desk %s started on %s", __version__, db.describe())
-        notice = f"The database was upgraded; the old copy is kept at {copy}" if copy else ""
-        runner = Runner()
-        relay = ChangeRelay()
-        screen = ScreenContext(make_context(db, operating_system_actor()), runner, relay)
+            return _refuse_to_start(error, url, database)
         stops: list[Callable[[], None]] = []
-        launcher = Launcher(screen, QSettings(), notice)
         # The first-run dialog closing must not end the app before the main window opens.
         app.setQuitOnLastWindowClosed(False)
         launcher.cancelled.connect(app.quit)
+        launcher.failed.connect(lambda error: app.exit(_refuse_to_start(error, url, database)))
+        remember_first_screens(launcher, settings, url)
         launcher.window_shown.connect(lambda _window: app.setQuitOnLastWindowClosed(True))
         if os.environ.get(QUIT_WHEN_SHOWN_ENV) == "1":
-            # The first screen a person can use: the sign-in (or setup) or the main window.
-            launcher.first_screen_shown.connect(lambda window: _quit_when_idle(app, window))
+            _report_first_screen(app, launcher)
         # After the first paint: the window is usable before the watcher is loaded.
         launcher.window_shown.connect(
-            lambda _window: QTimer.singleShot(
-                0, lambda: stops.append(_start_change_hub(screen, relay))
+            lambda window: QTimer.singleShot(
+                0, lambda: stops.append(_start_change_hub(window.screen, relay))
             )
         )
         # After the first paint too: never block the start for a backup.
@@ -342,12 +489,15 @@ def run_app(database: str | None) -> int:
             lambda window: QTimer.singleShot(0, lambda: _back_up_if_due(window))
         )
         try:
-            launcher.start()
+            if launcher.screen is None:
+                launcher.start_before_database(opening, runner, relay)
+            else:
+                launcher.start(facts)
             return app.exec()
         finally:
             for stop in stops:
                 stop()
             runner.wait_for_idle()
-            db.dispose()
+            opening.close()
     finally:
         reporter.uninstall()

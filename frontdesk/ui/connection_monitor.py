@@ -21,11 +21,10 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QMainWindow, QPushButton, QVBoxLayout, QWidget
 
-from frontdesk.services.kernel.context import ServiceContext
-from frontdesk.services.platform import reachability
 from frontdesk.ui.runner import RUNNER_EVENTS, Runner
 
 if TYPE_CHECKING:
+    from frontdesk.services.kernel.context import ServiceContext
     from frontdesk.ui.screen_context import ScreenContext
 import contextlib
 
@@ -192,6 +191,10 @@ class ConnectionMonitor(QObject):
         if self.pinging:
             return
         self.pinging = True
+        # Imported here: every form imports this module, the sign-in before the database
+        # layer is loaded.
+        from frontdesk.services.platform import reachability
+
         self.runner.run(partial(reachability.ping, self.services), self._back, self._still_down)
 
     def _still_down(self, message: str) -> None:

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
 from frontdesk.domain.actor import Actor
-from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.ui.runner import Runner
+
+if TYPE_CHECKING:
+    # Only a type here: the sign-in screen is built before the database layer is loaded.
+    from frontdesk.services.kernel.context import ServiceContext
 
 
 @dataclass

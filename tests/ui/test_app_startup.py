@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import configparser
 import os
 import sqlite3
 import subprocess
@@ -86,7 +87,11 @@ def test_a_server_that_cannot_be_reached_is_explained(qtbot: QtBot) -> None:
     assert "pw-123" not in shown
 
 
-def launch(url: str, home: Path, **extra: str) -> subprocess.CompletedProcess[str]:
+def launch(
+    url: str, home: Path, program: str = "", **extra: str
+) -> subprocess.CompletedProcess[str]:
+    """The app as a process on ``url`` (``program``: Python code run instead of the entry
+    point, with the URL as its argument)."""
     environment = {
         **os.environ,
         "QT_QPA_PLATFORM": "offscreen",
@@ -95,8 +100,9 @@ def launch(url: str, home: Path, **extra: str) -> subprocess.CompletedProcess[st
         "XDG_CONFIG_HOME": str(home / "config"),
         **extra,
     }
+    command = ["-c", program, url] if program else ["-m", "frontdesk", "--database", url]
     return subprocess.run(
-        [sys.executable, "-m", "frontdesk", "--database", url],
+        [sys.executable, *command],
         env=environment,
         capture_output=True,
         text=True,
@@ -124,7 +130,56 @@ def test_the_app_starts_to_its_sign_in_screen(
     assert result.returncode == 0, result.stderr
     seconds = float(result.stdout.strip().splitlines()[-1])
     assert seconds > 0
-    assert not (tmp_path / "config" / "FrontDesk" / "FrontDesk.conf").exists()
+    assert settings_sections(tmp_path) == {"firstScreen"}  # no window settings saved
+
+
+def settings_sections(home: Path) -> set[str]:
+    """The groups of the workstation settings a process started by ``launch`` saved."""
+    parser = configparser.ConfigParser()
+    parser.read(home / "config" / "FrontDesk" / "FrontDesk.conf")
+    return set(parser.sections())
+
+
+# Run instead of the entry point: names the database layer loaded when each first screen shows.
+SHOW_SPY = """
+import sys
+from frontdesk.ui import app
+
+show = app.Launcher._show_first
+LAYER = ("sqlalchemy", "alembic", "psycopg", "frontdesk.db", "frontdesk.services.kernel")
+
+
+def spy(launcher, dialog):
+    layer = sorted(name for name in sys.modules if name.startswith(LAYER))
+    print(type(dialog).__name__, "database layer:", " ".join(layer) or "none", flush=True)
+    show(launcher, dialog)
+
+
+app.Launcher._show_first = spy
+sys.exit(app.run_app(sys.argv[1]))
+"""
+
+
+@pytest.mark.slow
+def test_the_next_start_shows_the_sign_in_before_the_database_layer_loads(
+    context: ServiceContext, database_url: str, tmp_path: Path
+) -> None:
+    set_up_practice(context)
+    users.create_first_admin(context, NewUserForm("ana.admin", "violet canoe morning", Role.ADMIN))
+    # The first start on this workstation opens the database first, as it always did.
+    first = launch(database_url, tmp_path, SHOW_SPY)
+    assert first.returncode == 0, first.stderr
+    shown = first.stdout.strip().splitlines()
+    assert shown[0].startswith("SignInDialog database layer: ")
+    assert "sqlalchemy" in shown[0].split()
+    assert settings_sections(tmp_path) == {"firstScreen"}
+    # It remembered the sign-in: from now on that shows first, and the time is printed once
+    # the database, opened behind it, agreed (FRONTDESK_QUIT_WHEN_SHOWN).
+    second = launch(database_url, tmp_path, SHOW_SPY)
+    assert second.returncode == 0, second.stderr
+    shown = second.stdout.strip().splitlines()
+    assert shown[0] == "SignInDialog database layer: none"
+    assert len(shown) == 2 and float(shown[1]) > 0
 
 
 def modules_loaded_by(code: str) -> set[str]:

@@ -1,9 +1,7 @@
-"""Opening the practice database for use: resolve the URL, check or apply the schema."""
+"""Opening the practice database for use: check or apply the schema (the URL: ``address``)."""
 
 from __future__ import annotations
 
-import os
-from collections.abc import Callable
 from pathlib import Path
 
 from sqlalchemy.engine import make_url
@@ -14,34 +12,9 @@ from frontdesk.db.engine import Database, open_database
 from frontdesk.db.migrate import SchemaState, SchemaStatus
 from frontdesk.domain.actor import Actor
 from frontdesk.domain.errors import SchemaMismatchError
-from frontdesk.paths import default_database_url
 from frontdesk.services.kernel import audit
 from frontdesk.services.kernel.changes import ChangeBus
 from frontdesk.services.kernel.context import ServiceContext
-
-DATABASE_ENV = "FRONTDESK_DATABASE_URL"
-
-
-def resolve_database_url(
-    explicit: str | None, server_url: Callable[[], str | None] | None = None
-) -> str:
-    """--database, else FRONTDESK_DATABASE_URL, else the saved shared server, else the file
-    in the user's data folder.
-
-    ``server_url`` (the app passes ``connection.server_url_for_startup`` with its password
-    dialog) is asked only when neither of the first two names a database, so a password is
-    never asked for a database that will not be used; it returns None without a profile.
-    """
-    if explicit:
-        return explicit
-    from_environment = os.environ.get(DATABASE_ENV)
-    if from_environment:
-        return from_environment
-    if server_url is not None:
-        url = server_url()
-        if url:
-            return url
-    return default_database_url()
 
 
 def describe_url(url: str) -> str:

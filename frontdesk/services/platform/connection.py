@@ -35,11 +35,10 @@ from frontdesk.db.engine import open_database
 from frontdesk.db.migrate import SchemaState, SchemaStatus
 from frontdesk.domain.errors import DatabaseUnavailableError, FrontDeskError, ValidationError
 from frontdesk.domain.progress import Cancelled
-from frontdesk.paths import data_dir
+from frontdesk.paths import server_profile_file
 
 log = logging.getLogger(__name__)
 
-PROFILE_FILE = "server-connection.json"
 PROFILE_FORMAT = 1
 KEYRING_SERVICE = "Front Desk practice server"
 DEFAULT_PORT = 5432
@@ -180,7 +179,7 @@ def validate_profile(profile: ConnectionProfile) -> ConnectionProfile:
 
 
 def profile_path() -> Path:
-    return data_dir() / PROFILE_FILE
+    return server_profile_file()
 
 
 def load_profile() -> ConnectionProfile | None:

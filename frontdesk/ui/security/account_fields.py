@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QComboBox, QLineEdit, QVBoxLayout, QWidget
 
 from frontdesk.domain.passwords import MIN_LENGTH, password_problem
 from frontdesk.domain.permissions import Role
-from frontdesk.services.practice.users import NewUserForm
 from frontdesk.ui.widgets.form import (
     FormFields,
     add_form_row,
@@ -16,6 +16,9 @@ from frontdesk.ui.widgets.form import (
     line_edit,
     plain_label,
 )
+
+if TYPE_CHECKING:
+    from frontdesk.services.practice.users import NewUserForm
 
 PASSWORD_HINT = (
     f"At least {MIN_LENGTH} characters. A short sentence or a few unrelated words are easy "
@@ -180,6 +183,9 @@ class AccountFields(QWidget):
         return self.fields.show_messages(messages)
 
     def form(self) -> NewUserForm:
+        # Imported here: the sign-in screen uses these fields before the services are loaded.
+        from frontdesk.services.practice.users import NewUserForm
+
         return NewUserForm(
             username=self.username.text(),
             password=self.passwords.password.text(),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent
@@ -17,9 +17,6 @@ from PySide6.QtWidgets import (
 
 from frontdesk.domain.actor import Actor
 from frontdesk.domain.errors import ConflictError, ValidationError
-from frontdesk.services.kernel.context import ServiceContext
-from frontdesk.services.practice import users
-from frontdesk.services.practice.users import NewUserForm
 from frontdesk.ui import APP_TITLE
 from frontdesk.ui.runner import user_message
 from frontdesk.ui.screen_context import ScreenContext
@@ -35,8 +32,17 @@ from frontdesk.ui.widgets.form import (
 )
 from frontdesk.ui.widgets.saving_form import FormDialog
 
+if TYPE_CHECKING:
+    from frontdesk.services.kernel.context import ServiceContext
+    from frontdesk.services.practice.users import NewUserForm
+
+# The services are imported inside the calls, on the runner's thread: the sign-in can show
+# (and be typed into) while the database layer is still loading at start.
+
 
 def sign_in_call(context: ServiceContext, username: str, password: str) -> Actor:
+    from frontdesk.services.practice import users
+
     return users.sign_in(context, username, password)
 
 
@@ -45,17 +51,23 @@ class SignInForm(QWidget):
 
     The password is checked on the runner (Argon2 takes a noticeable moment); wrong
     passwords, locked and deactivated accounts come back as the service's sentence.
+    At start the form may show before the database is open (``screen`` None): it can be
+    filled, and Sign in waits until ``set_screen`` brings the open database.
     """
 
     signed_in = Signal(object)  # Actor
     problem_shown = Signal(str)
 
     def __init__(
-        self, screen: ScreenContext, button_text: str = "Sign in", parent: QWidget | None = None
+        self,
+        screen: ScreenContext | None,
+        button_text: str = "Sign in",
+        parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.screen = screen
         self.checking = False
+        self.waiting_for_database = False
         self.fields = FormFields()
         self.banner = Banner()
         self.username = line_edit("User name", max_length=60)
@@ -103,11 +115,23 @@ class SignInForm(QWidget):
         self.fields.clear_messages()
         self.checking = True
         self._enable(False)
+        if self.screen is None:
+            self.waiting_for_database = True
+            self.banner.show_message("info", "Opening the practice database…")
+            return
+        self._check(self.screen)
+
+    def set_screen(self, screen: ScreenContext) -> None:
+        """The database is open: a Sign in pressed while it opened goes ahead now."""
+        self.screen = screen
+        if self.waiting_for_database:
+            self.waiting_for_database = False
+            self._check(screen)
+
+    def _check(self, screen: ScreenContext) -> None:
         self.banner.show_message("info", "Checking…")
-        call = partial(
-            sign_in_call, self.screen.services, self.username.text(), self.password.text()
-        )
-        self.screen.runner.run(call, self._accepted, self._refused)
+        call = partial(sign_in_call, screen.services, self.username.text(), self.password.text())
+        screen.runner.run(call, self._accepted, self._refused)
 
     def _enable(self, enabled: bool) -> None:
         for widget in (self.username, self.password, self.sign_in_button):
@@ -143,9 +167,9 @@ class SignInDialog(QDialog):
 
     signed_in = Signal(object)  # Actor
 
-    def __init__(self, screen: ScreenContext, parent: QWidget | None = None) -> None:
+    def __init__(self, screen: ScreenContext | None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.screen = screen
+        self.screen = screen  # None until the database is open (see SignInForm)
         self.actor: Actor | None = None
         self.setWindowTitle(f"Sign in — {APP_TITLE}")
         self.setAccessibleName(f"Sign in to {APP_TITLE}")
@@ -172,6 +196,10 @@ class SignInDialog(QDialog):
         self.setMinimumWidth(480)
         self.form.username.setFocus()
 
+    def set_screen(self, screen: ScreenContext) -> None:
+        self.screen = screen
+        self.form.set_screen(screen)
+
     def _signed_in(self, actor: Actor) -> None:
         self.actor = actor
         self.signed_in.emit(actor)
@@ -185,12 +213,15 @@ class SignInDialog(QDialog):
         super().keyPressEvent(event)
 
     def reject(self) -> None:
-        if self.form.checking:
+        # Quitting is fine while the database opens; not while the password is checked.
+        if self.form.checking and not self.form.waiting_for_database:
             return
         super().reject()
 
 
 def create_first_admin_and_sign_in(context: ServiceContext, form: NewUserForm) -> Actor:
+    from frontdesk.services.practice import users
+
     users.create_first_admin(context, form)
     return users.sign_in(context, form.username, form.password)
 

@@ -13,7 +13,8 @@ from sqlalchemy.engine import make_url
 from frontdesk.domain.progress import Cancelled
 from frontdesk.paths import default_database_url
 from frontdesk.services.platform import connection
-from frontdesk.services.platform.bootstrap import open_for_use, resolve_database_url
+from frontdesk.services.platform.address import resolve_database_url
+from frontdesk.services.platform.bootstrap import open_for_use
 from frontdesk.services.platform.connection import ConnectionProfile, SslMode
 from frontdesk.ui.app import run_app
 from frontdesk.ui.server_password import ServerPasswordDialog, server_url_at_start
