@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
+from time import monotonic
 from typing import Any, TypeVar
 
 from sqlalchemy import delete, insert, text
@@ -192,9 +193,9 @@ class UnitOfWork:
         database = self.context.database
         key = str(database.url)
         with _prune_lock:
-            prune = time.monotonic() - _last_prune.get(key, float("-inf")) >= PRUNE_EVERY_S
+            prune = monotonic() - _last_prune.get(key, float("-inf")) >= PRUNE_EVERY_S
             if prune:
-                _last_prune[key] = time.monotonic()
+                _last_prune[key] = monotonic()
         if prune:
             self.session.execute(
                 delete(CommittedUnit).where(CommittedUnit.committed_at < now - COMMITTED_UNITS_KEPT)
