@@ -18,9 +18,11 @@ from frontdesk.domain.errors import SavedAfterAll, SaveOutcomeUnknownError
 from frontdesk.services.kernel.context import SAVED_AFTER_ALL_MESSAGE, ServiceContext
 from frontdesk.services.requests import consultations as requests
 from frontdesk.services.scheduling import appointments as scheduling
+from frontdesk.services.scheduling import waitlist
 from frontdesk.ui.requests.intake import IntakeDialog
 from frontdesk.ui.runner import Runner
 from frontdesk.ui.schedule.book_dialog import BookDialog
+from frontdesk.ui.schedule.waitlist_dialogs import AddToWaitlistDialog
 from frontdesk.ui.screen_context import ScreenContext
 from tests.helpers.intake import type_call
 from tests.scheduling.conftest import Practice, at, make_practice, next_weekday
@@ -31,7 +33,11 @@ pytestmark = pytest.mark.qt_log_ignore(
     "This plugin does not support grabbing the keyboard",
 )
 WAIT = 10_000
-UNKNOWN = "The connection to the database server dropped while saving (staged)"
+UNKNOWN = (
+    "The connection to the database server dropped while saving, so whether it was saved is "
+    "not known yet. Once the connection is back, check whether it is there before entering "
+    "it again"
+)
 
 
 class Questions:
@@ -193,3 +199,31 @@ def test_a_request_whose_outcome_is_unknown_keeps_the_typing_and_says_to_look_fi
     assert "Not saved" not in dialog.banner.text
     assert dialog.isVisible() and dialog.last_name.text() == "Nunez-Garcia"
     assert dialog.save_button.isEnabled()
+
+
+@pytest.mark.parametrize("outcome", ["saved", "unknown"])
+def test_any_other_form_says_saved_after_all_or_not_known_never_not_saved(
+    qtbot: QtBot,
+    screen: ScreenContext,
+    clinic: Practice,
+    monkeypatch: pytest.MonkeyPatch,
+    outcome: str,
+) -> None:
+    """The path every form's save shares (SavingForm.save_error), here the waitlist's."""
+    calls = cut_at_commit(monkeypatch, waitlist, "add_to_waitlist", outcome)
+    dialog = AddToWaitlistDialog(screen, patient_id=clinic.patients[1].id)
+    qtbot.addWidget(dialog)
+    with qtbot.waitSignal(dialog.loaded, timeout=WAIT):
+        dialog.show()
+    dialog.save()
+    qtbot.waitUntil(lambda: bool(calls) and not dialog.saving, timeout=WAIT)
+    assert "Not saved" not in dialog.banner.text
+    if outcome == "saved":
+        assert dialog.banner.text.startswith("It was saved")
+        assert not dialog.save_button.isEnabled()
+        dialog.save()  # Enter again: nothing more
+        assert len(calls) == 1
+    else:
+        assert "whether it was saved is not known yet" in dialog.banner.text
+        assert dialog.isVisible() and dialog.save_button.isEnabled()
+    assert len(waitlist.list_waitlist(clinic.context)) == 1
