@@ -168,6 +168,14 @@ def ping(database: Database) -> None:
         raise DatabaseUnavailableError(f"{database.describe()}: {error}") from error
 
 
+def is_connection_lost(error: BaseException) -> bool:
+    """Whether ``error`` says an open connection went away mid-call (not a refused one)."""
+    if getattr(error, "connection_invalidated", False):
+        return True
+    detail = str(getattr(error, "orig", None) or error).lower()
+    return any(sign in detail for sign in CONNECTION_LOST_SIGNS)
+
+
 def describe_connection_error(database: Database, error: Exception) -> str:
     """One plain sentence for why the database could not be reached."""
     detail = str(getattr(error, "orig", error)).strip().splitlines()
@@ -180,7 +188,9 @@ def describe_connection_error(database: Database, error: Exception) -> str:
         return f"The database {where} does not exist on the server"
     if any(sign in lowered for sign in CONNECTION_LOST_SIGNS):
         # The server went away in the middle of a call (restart, network, killed backend):
-        # the transaction was rolled back, and the pool reconnects on the next call.
+        # the transaction was rolled back, and the pool reconnects on the next call. A loss
+        # during COMMIT itself is settled by the unit of work before this is said (it asks
+        # the server whether the commit happened: services.kernel.context).
         return (
             f"The connection to the database server at {where} was lost, so nothing was "
             "saved; try again in a moment"

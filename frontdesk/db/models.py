@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
 from typing import Any
 
@@ -15,6 +16,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Text,
+    Uuid,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 
@@ -144,6 +146,18 @@ class AuditEntry(Base):
         Index("ix_audit_entries_patient_at", "patient_id", "at"),
         Index("ix_audit_entries_username_at", "username", "at"),
     )
+
+
+class CommittedUnit(Base):
+    """A unit of work that committed on a server: its id is written inside the transaction,
+    so after a connection lost during COMMIT the app can ask whether the save happened.
+    Kept for a day (pruned by the unit of work); SQLite never needs it (a local file)."""
+
+    __tablename__ = "committed_units"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    committed_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, index=True)
+    actor: Mapped[str] = mapped_column(String(120), nullable=False, default="")
 
 
 # The other areas' tables register themselves on Base.metadata when imported.

@@ -62,6 +62,23 @@ class DatabaseUnavailableError(FrontDeskError):
     exit_code = 2
 
 
+class SaveOutcomeUnknownError(DatabaseUnavailableError):
+    """The connection dropped while a save was being committed and the server could not be
+    asked since: it may or may not have been saved. Never repeated automatically."""
+
+
+class SavedAfterAll(FrontDeskError):
+    """The connection dropped just as a save finished, and a check once it was back found the
+    save in the database: it is done. ``result`` is what the action returns on success, where
+    the action could keep it (None otherwise)."""
+
+    exit_code = 0
+
+    def __init__(self, message: str, result: object = None) -> None:
+        super().__init__(message)
+        self.result = result
+
+
 class SchemaMismatchError(FrontDeskError):
     """The database schema is older or newer than this version of the app."""
 

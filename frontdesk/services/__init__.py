@@ -43,6 +43,8 @@ Rules, one home each (a newcomer finds each in one step; give a new rule a home 
   ... domain.duplicates (DuplicateMatcher memoizes for bulk use)
 - the practice's clock: its time zone and what "today" is ... kernel.clock
 - who changed this record and when ... kernel.context: UnitOfWork.stamp
+- did a save whose connection dropped during COMMIT happen (saved after all, not saved,
+  not known yet) ... kernel.context: UnitOfWork.commit, unit_committed
 - the optimistic version check on save ... practice.profile.check_version
 - a chart's timeline (surgeries, imaging, requests, appointments) ... history.timeline
 - PDF page to image, for the screen and the printer ... frontdesk.documents.page_images

@@ -2,20 +2,27 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import sqlite3
+import threading
 import time
+import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import timedelta
+from time import monotonic
 from typing import Any, TypeVar
 
-from sqlalchemy import text
+from sqlalchemy import delete, insert, text
+from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from frontdesk.db.engine import Database, describe_connection_error
+from frontdesk.db.engine import Database, describe_connection_error, is_connection_lost
+from frontdesk.db.models import CommittedUnit
 from frontdesk.db.models_scheduling import OVERLAP_CONSTRAINT
 from frontdesk.db.types import utcnow
 from frontdesk.domain.actor import Actor
@@ -26,6 +33,8 @@ from frontdesk.domain.errors import (
     FrontDeskError,
     PermissionDeniedError,
     RefusedError,
+    SavedAfterAll,
+    SaveOutcomeUnknownError,
     SlotTakenError,
 )
 from frontdesk.domain.permissions import Permission
@@ -41,6 +50,18 @@ SLOT_TAKEN_MESSAGE = (
     "That time was just booked by someone else, so nothing was saved; the calendar shows "
     "the times still free"
 )
+SAVED_AFTER_ALL_MESSAGE = (
+    "It was saved: the connection to the server dropped just as the save finished, and a "
+    "check once it was back found it in the database. Do not enter it again"
+)
+# How long a unit's id is kept: the question "did it commit?" is asked seconds later.
+COMMITTED_UNITS_KEPT = timedelta(days=1)
+PRUNE_EVERY_S = 3600.0
+# How long the check waits for the lost transaction to end on the server (see below).
+OUTCOME_LOCK_TIMEOUT = "3s"
+OUTCOME_CHECK_DELAYS_S = (0.0, 1.0)
+_last_prune: dict[str, float] = {}
+_prune_lock = threading.Lock()
 # PostgreSQL's "try again" states: serialization failure, deadlock, lock not available.
 _TRANSIENT_SQLSTATES = frozenset({"40001", "40P01", "55P03"})
 
@@ -77,22 +98,30 @@ class ServiceContext:
         """A unit of work that commits only when told (``uow.commit()``), else rolls back."""
         if permission is not None:
             self.require(permission)
-        with translate_errors(self.database), self.database.write_sessions() as session:
-            session.info["actor"] = self.actor
-            uow = UnitOfWork(self, session)
-            try:
-                yield uow
-            finally:
-                if not uow.committed:
-                    session.rollback()
-        if uow.committed:
-            self.changes.publish(frozenset(uow.changed_tables))
+        uow: UnitOfWork | None = None
+        try:
+            with translate_errors(self.database), self.database.write_sessions() as session:
+                session.info["actor"] = self.actor
+                uow = UnitOfWork(self, session)
+                try:
+                    yield uow
+                finally:
+                    if not uow.committed:
+                        session.rollback()
+        finally:
+            # Also when SavedAfterAll is on its way out: the other screens must refresh.
+            if uow is not None and uow.committed:
+                self.changes.publish(frozenset(uow.changed_tables))
 
 
 class UnitOfWork:
+    """One transaction. On a server each has an id (``unit_id``) written inside it, so a
+    COMMIT whose reply was lost with the connection can be settled afterwards."""
+
     def __init__(self, context: ServiceContext, session: Session) -> None:
         self.context = context
         self.session = session
+        self.unit_id = uuid.uuid4()
         self.committed = False
         self.changed_tables: set[str] = set()
 
@@ -129,30 +158,108 @@ class UnitOfWork:
     def mark_changed(self, *tables: str) -> None:
         self.session.info.setdefault("changed_tables", set()).update(tables)
 
-    def commit(self) -> None:
+    def commit(self, result: object = None) -> None:
+        """Commit. ``result``: what the action returns, handed over in SavedAfterAll when the
+        connection drops during COMMIT and the check afterwards finds the save done."""
         self.session.flush()
         tables: set[str] = self.session.info.get("changed_tables", set())
-        if (
-            tables
-            and self.session.bind is not None
-            and self.session.bind.dialect.name == "postgresql"
-        ):
-            # Delivered to the other workstations only if, and when, the transaction commits.
-            self.session.execute(
-                text("SELECT pg_notify(:channel, :payload)"),
-                {
-                    "channel": NOTIFY_CHANNEL,
-                    "payload": f"{PROCESS_TOKEN}|{','.join(sorted(tables))}",
-                },
-            )
-        self.session.commit()
+        # A SQLite file is local: its COMMIT either returns or raises, never leaves the
+        # outcome unknown, so neither the notification nor the unit's id is written there.
+        on_server = self.session.bind is not None and self.session.bind.dialect.name == "postgresql"
+        if on_server:
+            if tables:
+                # Delivered to the other workstations only if, and when, the transaction commits.
+                self.session.execute(
+                    text("SELECT pg_notify(:channel, :payload)"),
+                    {
+                        "channel": NOTIFY_CHANNEL,
+                        "payload": f"{PROCESS_TOKEN}|{','.join(sorted(tables))}",
+                    },
+                )
+            self._write_unit_id()
+        try:
+            self.session.commit()
+        except DBAPIError as error:
+            if not on_server or not is_connection_lost(error):
+                raise
+            with contextlib.suppress(DBAPIError):
+                self.session.rollback()
+            self._settle_lost_commit(error, tables, result)
         self.changed_tables = set(tables)
         self.committed = True
+
+    def _write_unit_id(self) -> None:
+        now = utcnow()
+        database = self.context.database
+        key = str(database.url)
+        with _prune_lock:
+            prune = monotonic() - _last_prune.get(key, float("-inf")) >= PRUNE_EVERY_S
+            if prune:
+                _last_prune[key] = monotonic()
+        if prune:
+            self.session.execute(
+                delete(CommittedUnit).where(CommittedUnit.committed_at < now - COMMITTED_UNITS_KEPT)
+            )
+        self.session.execute(
+            insert(CommittedUnit).values(
+                id=self.unit_id, committed_at=now, actor=self.actor.username[:120]
+            )
+        )
+
+    def _settle_lost_commit(self, error: DBAPIError, tables: set[str], result: object) -> None:
+        """The connection dropped during COMMIT: ask the server (through a new connection)
+        whether this unit committed, and say which it was. Returns never."""
+        database = self.context.database
+        committed = unit_committed(database, self.unit_id)
+        log.warning("connection lost during COMMIT; committed after all: %s", committed)
+        if committed is None:
+            raise SaveOutcomeUnknownError(
+                f"The connection to the database server at {database.describe()} dropped while "
+                "saving, so whether it was saved is not known yet. Once the connection is "
+                "back, check whether it is there before entering it again"
+            ) from error
+        if not committed:
+            raise error  # rolled back for certain: translate_errors says nothing was saved
+        self.changed_tables = set(tables)
+        self.committed = True
+        raise SavedAfterAll(SAVED_AFTER_ALL_MESSAGE, result) from error
+
+
+def unit_committed(database: Database, unit_id: uuid.UUID) -> bool | None:
+    """Whether the unit of work ``unit_id`` committed on the server; None when the server
+    cannot be asked (still unreachable, or the lost transaction still open there).
+
+    A plain SELECT is not enough: the lost transaction may still be alive on the server
+    (its backend has not noticed the client went), its COMMIT still to come. Inserting the
+    same id waits for that transaction to end and then either collides with its committed
+    row (it committed) or goes through (it rolled back, and can no longer commit). The probe
+    is rolled back either way.
+    """
+    statement = (
+        pg_insert(CommittedUnit)
+        .values(id=unit_id, committed_at=utcnow(), actor="")
+        .on_conflict_do_nothing()
+        .returning(CommittedUnit.id)
+    )
+    for delay in OUTCOME_CHECK_DELAYS_S:
+        time.sleep(delay)
+        try:
+            with database.write_engine.connect() as connection, connection.begin() as transaction:
+                connection.execute(text(f"SET LOCAL lock_timeout = '{OUTCOME_LOCK_TIMEOUT}'"))
+                inserted = connection.execute(statement).first()
+                transaction.rollback()
+                return inserted is None
+        except DBAPIError as probe_error:
+            log.warning("cannot check a lost COMMIT yet: %s", _first_line(probe_error))
+    return None
 
 
 def retry_when_busy(action: Callable[[], _T], *, attempts: int = 4) -> _T:
     """Run a whole unit of work again when the database was momentarily busy (a lock, a
-    serialization failure): each try rolled back completely, so repeating it is safe."""
+    serialization failure): each try rolled back completely, so repeating it is safe.
+
+    Never anything else: a save whose COMMIT outcome is unknown (SaveOutcomeUnknownError)
+    may have happened, and repeating it could do it twice."""
     delay = 0.05
     for attempt in range(1, attempts + 1):
         try:

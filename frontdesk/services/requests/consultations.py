@@ -746,7 +746,7 @@ def create_request(
             session.add(item)
         session.flush()
         data = _data(session, row)
-        uow.commit()
+        uow.commit(result=data)
         return data
 
 

@@ -524,7 +524,7 @@ def book(context: ServiceContext, form: BookingForm) -> AppointmentData:
 def _book(context: ServiceContext, form: BookingForm) -> AppointmentData:
     with context.writing(Permission.SCHEDULE) as uow:
         data = book_in(uow, form)
-        uow.commit()
+        uow.commit(result=data)
         return data
 
 

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from frontdesk.domain.contact import InvalidValue
 from frontdesk.domain.dates import parse_date
 from frontdesk.domain.duplicates import birth_dates_to_compare
+from frontdesk.domain.errors import SavedAfterAll, SaveOutcomeUnknownError
 from frontdesk.domain.history_vocab import BodyRegion, ImagingModality
 from frontdesk.domain.request_categories import RequestCategory
 from frontdesk.domain.request_states import Channel, RedFlag
@@ -57,6 +58,16 @@ from frontdesk.ui.widgets.form import (
 )
 from frontdesk.ui.widgets.saving_form import FormDialog
 
+REQUEST_SAVED_AFTER_ALL = (
+    "Request recorded. The connection to the server dropped just as it was saved; a check "
+    "once it was back found it saved, and the work queue shows it. Do not enter it again: "
+    "close this window."
+)
+REQUEST_OUTCOME_UNKNOWN = (
+    "The connection to the server dropped while saving, so whether this request was "
+    "recorded is not known yet. Once the connection is back, look for it in the work queue "
+    "before saving it again; what you typed stays here."
+)
 LOOKUP_DELAY_MS = 150
 MAX_MATCHES = 8
 
@@ -298,7 +309,7 @@ class IntakeDialog(FormDialog):
         self.save_button.clicked.connect(self.save)
         # Paused while the practice server is unreachable; the typing stays in the form.
         self.follow_gate(self.save_button)
-        cancel = QPushButton("Cancel")
+        cancel = self.cancel_button = QPushButton("Cancel")
         cancel.setToolTip("Close without saving (Esc)")
         cancel.clicked.connect(self.reject)
         buttons = QHBoxLayout()
@@ -487,6 +498,17 @@ class IntakeDialog(FormDialog):
             self.end_save()
             self.banner.clear()
             self._show_duplicates(error.candidates)
+        elif isinstance(error, SavedAfterAll):
+            self.saved_after_all(REQUEST_SAVED_AFTER_ALL)
+            self.cancel_button.setText("Close")
+            self.cancel_button.setToolTip("Close this window (Esc)")
+            if isinstance(error.result, RequestData):
+                # The queue says "Request recorded …" and selects it once this was read.
+                data = error.result
+                self.finished.connect(lambda _code: self.saved.emit(data))
+        elif isinstance(error, SaveOutcomeUnknownError):
+            self.end_save()
+            self.banner.show_message("error", REQUEST_OUTCOME_UNKNOWN)
         else:
             self.save_error(error)
 

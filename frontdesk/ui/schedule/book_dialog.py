@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from frontdesk.domain.errors import SlotTakenError
+from frontdesk.domain.errors import SavedAfterAll, SaveOutcomeUnknownError, SlotTakenError
 from frontdesk.domain.scheduling import format_clock
 from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.services.patients import charts as patients
@@ -68,6 +68,20 @@ from frontdesk.ui.widgets.form import (
 from frontdesk.ui.widgets.saving_form import FormDialog
 
 AS_SCHEDULED = "Where the provider works then"
+BOOKED_AFTER_ALL = (
+    "Booked. The connection to the server dropped just as the booking finished; a check "
+    "once it was back found the appointment saved, and the calendar shows it. Do not book it "
+    "again: close this window."
+)
+BOOKING_OUTCOME_UNKNOWN = (
+    "The connection to the server dropped while booking, so whether this appointment was "
+    "booked is not known yet. Once the connection is back, look for it in the calendar "
+    "before booking it again; what you entered stays here."
+)
+TAKEN_AFTER_UNKNOWN = (
+    "Not booked again: the time is taken, probably by this very booking, whose save was cut "
+    "off. Look for it in the calendar."
+)
 
 
 def patient_text(name: str, born: Any, mrn: str) -> str:
@@ -131,6 +145,8 @@ class BookDialog(FormDialog):
         self.choices: Choices | None = None
         self.patient_id = patient_id
         self.request_id = request_id
+        # The last save's outcome was unknown: a "taken" next is likely that very booking.
+        self.outcome_unknown = False
         self._start = start
         self._provider_id = provider_id
         self._location_id = location_id
@@ -222,9 +238,11 @@ class BookDialog(FormDialog):
         self.book_button.setDefault(True)
         self.book_button.clicked.connect(self.save)
         follow_saving_gate(
-            self.book_button, lambda: self.saving, ready=lambda: self.choices is not None
+            self.book_button,
+            lambda: self.saving or self.done_saving,
+            ready=lambda: self.choices is not None,
         )
-        cancel = QPushButton("Cancel")
+        cancel = self.cancel_button = QPushButton("Cancel")
         cancel.setToolTip("Close without booking (Esc)")
         cancel.setAutoDefault(False)
         cancel.clicked.connect(self.reject)
@@ -459,11 +477,26 @@ class BookDialog(FormDialog):
             offer_overbook(self, "Book as an overbook?", error, declined, self.save)
         elif isinstance(error, SlotTakenError):
             self.end_save()
-            self.banner.show_message(
-                "error",
-                f"Not booked. {sentence(str(error))}",
-                ("Find the next free time", self.find_next_free),
+            taken = (
+                TAKEN_AFTER_UNKNOWN
+                if self.outcome_unknown
+                else f"Not booked. {sentence(str(error))}"
             )
+            self.banner.show_message(
+                "error", taken, ("Find the next free time", self.find_next_free)
+            )
+        elif isinstance(error, SavedAfterAll):
+            self.saved_after_all(BOOKED_AFTER_ALL)
+            self.cancel_button.setText("Close")
+            self.cancel_button.setToolTip("Close this window (Esc)")
+            if isinstance(error.result, AppointmentData):
+                # The screen that opened this says "Booked …" once the message was read.
+                data = error.result
+                self.finished.connect(lambda _code: self.booked.emit(data))
+        elif isinstance(error, SaveOutcomeUnknownError):
+            self.outcome_unknown = True
+            self.end_save()
+            self.banner.show_message("error", BOOKING_OUTCOME_UNKNOWN)
         else:
             self.save_error(error)
 

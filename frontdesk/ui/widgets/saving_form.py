@@ -30,7 +30,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from frontdesk.domain.errors import ConflictError, ValidationError
+from frontdesk.domain.errors import (
+    ConflictError,
+    SavedAfterAll,
+    SaveOutcomeUnknownError,
+    ValidationError,
+)
 from frontdesk.ui.connection_monitor import (
     follow_saving_gate,
     refused_while_paused,
@@ -61,6 +66,9 @@ class SavingForm:
     KEPT = "Your text is still in the form."
 
     saving: bool
+    # Saved after all (the connection dropped as the save finished): saving again would
+    # enter it twice, so the form stays off until closed.
+    done_saving: bool
     banner: Banner
     fields: FormFields
     _baseline: object
@@ -69,6 +77,7 @@ class SavingForm:
     def init_saving_form(self) -> None:
         """Call from ``__init__`` before the fields are built (the Qt base is set up by then)."""
         self.saving = False
+        self.done_saving = False
         self._baseline = None
         self.save_button = None
 
@@ -103,12 +112,12 @@ class SavingForm:
     def follow_gate(self, button: QPushButton) -> None:
         """``button`` saves: it is off (saying why) while saving is paused or under way."""
         self.save_button = button
-        follow_saving_gate(button, lambda: self.saving)
+        follow_saving_gate(button, lambda: self.saving or self.done_saving)
 
     def save_refused(self) -> bool:
         """The first line of ``save()``: True while a save is under way or saving is paused
-        (the banner then says so; what was typed stays)."""
-        return self.saving or refused_while_paused(self.banner)
+        (the banner then says so; what was typed stays), and once saved after all."""
+        return self.saving or self.done_saving or refused_while_paused(self.banner)
 
     def begin_save(self) -> None:
         self.saving = True
@@ -120,6 +129,16 @@ class SavingForm:
         self.saving = False
         if self.save_button is not None:
             self.save_button.setEnabled(saving_allowed())
+
+    def saved_after_all(self, message: str) -> None:
+        """The save was found done after the connection dropped as it finished: say so, and
+        keep it from being saved a second time (Esc or Cancel closes the form)."""
+        self.end_save()
+        self.done_saving = True
+        if self.save_button is not None:
+            self.save_button.setEnabled(False)
+        self.mark_clean()
+        self.banner.show_message("info", message)
 
     def save_failed(self, message: str) -> None:
         """The save could not run (the server, a permission): say so; the typing stays."""
@@ -137,7 +156,13 @@ class SavingForm:
 
     def save_error(self, error: Exception) -> None:
         """A save's ``failure=``: a refusal shown in place, anything else in the banner."""
-        if isinstance(error, ValidationError | ConflictError):
+        if isinstance(error, SavedAfterAll):
+            self.saved_after_all(f"{error}.")
+        elif isinstance(error, SaveOutcomeUnknownError):
+            # Never "Not saved" here: it may well have been.
+            self.end_save()
+            self.banner.show_message("error", f"{error}.")
+        elif isinstance(error, ValidationError | ConflictError):
             self.end_save()
             self.show_refusal(error)
         else:
