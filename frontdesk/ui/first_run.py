@@ -35,7 +35,6 @@ from frontdesk.services.practice.profile import (
 )
 from frontdesk.services.practice.users import NewUserForm
 from frontdesk.ui.admin.profile_form import PracticeProfileFields
-from frontdesk.ui.runner import user_message
 from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.security.account_fields import AccountFields
 from frontdesk.ui.style import mark_primary
@@ -424,7 +423,7 @@ class FirstRunDialog(FormDialog):
         if isinstance(error, ValidationError | ConflictError):
             self._show_rejected(error)
         else:
-            self.banner.show_message("error", f"Not saved. {user_message(error)}")
+            self.save_error(error)  # also a save whose reply was lost
 
     # Leaving ------------------------------------------------------------------------------
 

@@ -23,7 +23,6 @@ from frontdesk.ui.connection_monitor import (
     follow_saving_gate,
     saving_allowed,
 )
-from frontdesk.ui.runner import user_message
 from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.style import mark_primary
 from frontdesk.ui.widgets.form import (
@@ -159,7 +158,7 @@ class ProfileEditor(FormPanel):
         if isinstance(error, ValidationError | ConflictError):
             self._show_rejected(error)
         else:
-            self.banner.show_message("error", f"Not saved. {user_message(error)}")
+            self.save_error(error)  # also a save whose reply was lost
 
     def undo(self) -> None:
         if self.profile is not None:

@@ -27,7 +27,6 @@ from frontdesk.services.patients.charts import (
 )
 from frontdesk.ui.patients.duplicates import DuplicatesDialog
 from frontdesk.ui.patients.form_fields import FieldState, PatientFormFields, state_of
-from frontdesk.ui.runner import user_message
 from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.widgets.form import Banner, plain_label
 from frontdesk.ui.widgets.saving_form import FormDialog
@@ -194,7 +193,7 @@ class PatientEditor(FormDialog):
             self.end_save()
             self._show_rejected(error)
         else:
-            self.save_failed(user_message(error))
+            self.save_error(error)  # also a save whose reply was lost
 
     def _show_rejected(self, error: ValidationError | ConflictError) -> None:
         if isinstance(error, ConflictError):

@@ -18,7 +18,6 @@ from frontdesk.domain.errors import ValidationError
 from frontdesk.domain.scheduling import CancelledBy
 from frontdesk.services.scheduling import appointments as scheduling
 from frontdesk.services.scheduling.appointments import AppointmentData
-from frontdesk.ui.runner import user_message
 from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.widgets.form import (
     Banner,
@@ -134,4 +133,4 @@ class CancelAppointmentDialog(FormDialog):
             self.show_refusal(error)
         else:
             # A conflict reads the same as any refusal: someone changed it first.
-            self.save_failed(user_message(error))
+            self.save_error(error)  # also a save whose reply was lost

@@ -22,7 +22,6 @@ from frontdesk.ui.connection_monitor import (
     follow_saving_gate,
     saving_allowed,
 )
-from frontdesk.ui.runner import user_message
 from frontdesk.ui.schedule.dialog_fields import (
     Choices,
     clock_edit,
@@ -211,4 +210,4 @@ class RescheduleDialog(FormDialog):
             self.end_save()
             self.show_refusal(error)
         else:
-            self.save_failed(user_message(error))
+            self.save_error(error)  # also a save whose reply was lost

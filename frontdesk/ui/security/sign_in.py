@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
 from frontdesk.domain.actor import Actor
 from frontdesk.domain.errors import ConflictError, ValidationError
 from frontdesk.ui import APP_TITLE
-from frontdesk.ui.runner import user_message
 from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.security.account_fields import AccountFields, password_edit
 from frontdesk.ui.style import mark_primary
@@ -302,4 +301,4 @@ class FirstAdminDialog(FormDialog):
             text = "; ".join(unplaced.values()) if unplaced else "please correct the marked fields"
             self.banner.show_message("error", f"Not created yet: {text}.")
         else:
-            self.save_failed(user_message(error))
+            self.save_error(error)  # also a save whose reply was lost
