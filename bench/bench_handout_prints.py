@@ -15,7 +15,8 @@ from frontdesk.domain.actor import Actor
 from frontdesk.domain.permissions import Role
 from frontdesk.services.handouts import handout_prints
 from frontdesk.services.handouts import library as handouts
-from frontdesk.services.patients import charts as patients
+from frontdesk.services.patients.edit import create_patient
+from frontdesk.services.patients.forms import PatientForm
 from frontdesk.services.platform.bootstrap import make_context, open_for_use
 from frontdesk.services.practice import profile as practice
 
@@ -55,11 +56,9 @@ def run(bench: Bench) -> None:
             ),
             None,
         )
-        patient = patients.create_patient(
+        patient = create_patient(
             admin,
-            patients.PatientForm(
-                "María José", "Núñez-García", "1961-03-04", preferred_language="Spanish"
-            ),
+            PatientForm("María José", "Núñez-García", "1961-03-04", preferred_language="Spanish"),
         )
         library = handouts.load_library(include_practice=False)
         profile = practice.get_profile(context)

@@ -23,8 +23,8 @@ from frontdesk.services.handouts.packets import PacketOptions
 from frontdesk.services.history import chart_history as history
 from frontdesk.services.history.chart_history import ImagingForm
 from frontdesk.services.kernel.context import ServiceContext
-from frontdesk.services.patients import charts as patients
-from frontdesk.services.patients.charts import PatientForm
+from frontdesk.services.patients.edit import create_patient
+from frontdesk.services.patients.forms import PatientForm
 from frontdesk.services.platform.bootstrap import make_context, open_for_use
 from frontdesk.services.practice import profile as practice
 from frontdesk.services.practice.profile import LocationForm, PracticeProfileForm, ProviderForm
@@ -78,7 +78,7 @@ def _setup(context: ServiceContext, day: dt.date) -> None:
     }
     for index in range(PACKETS):
         spanish = index % 3 == 0
-        patient = patients.create_patient(
+        patient = create_patient(
             context,
             PatientForm(
                 first_name="María José" if spanish else "Seán",

@@ -18,7 +18,7 @@ from frontdesk.domain.errors import RefusedError
 from frontdesk.domain.scheduling import CancelledBy
 from frontdesk.services.kernel import clock as practice_clock
 from frontdesk.services.kernel.context import ServiceContext
-from frontdesk.services.patients import charts as patients
+from frontdesk.services.patients.lookup import find_by_mrn
 from frontdesk.services.practice import profile as practice
 from frontdesk.services.scheduling import appointments as scheduling
 from frontdesk.services.scheduling import setup as scheduling_setup
@@ -207,7 +207,7 @@ def run_book(args: argparse.Namespace) -> int:
     with service_context(args) as context:
         zone = practice_clock.practice_zone(context)
         form = BookingForm(
-            patient_id=patients.find_by_mrn(context, args.patient),
+            patient_id=find_by_mrn(context, args.patient),
             provider_id=provider_id(context, args.provider),
             type_id=type_id(context, args.type),
             start=in_zone(args.start, zone),

@@ -6,8 +6,11 @@ home named here rather than a second one).
 Areas (``frontdesk/services/<area>/``; the arrows allowed between them are the import
 contracts in pyproject.toml):
 
-- ``patients``    charts, search, duplicates and merge (``charts``); CSV import and export
-                  (``patient_import``, ``patient_export``); referring providers (``referrers``).
+- ``patients``    forms and data (``forms``); create and update (``edit``); open a chart
+                  (``lookup``); search (``search``); duplicate warnings (``duplicates``);
+                  merge (``merge``); CSV import by step (``import_reading``, ``import_mapping``,
+                  ``import_preview``, ``import_write``) and export (``patient_export``);
+                  referring providers (``referrers``).
 - ``requests``    consultation requests: intake, red flags, states, records chase, contacts,
                   work queue, referrals report, records-request letters (``consultations``).
 - ``scheduling``  appointments, booking, free-slot search, calendars (``appointments``);

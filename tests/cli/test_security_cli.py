@@ -11,8 +11,9 @@ from sqlalchemy import update
 from frontdesk.db.engine import Database
 from frontdesk.db.models import AuditEntry
 from frontdesk.services.kernel.context import ServiceContext
-from frontdesk.services.patients import charts as patients
-from frontdesk.services.patients.charts import PatientForm
+from frontdesk.services.patients.edit import create_patient
+from frontdesk.services.patients.forms import PatientForm
+from frontdesk.services.patients.lookup import get_patient
 from frontdesk.services.practice import profile as practice
 from frontdesk.services.practice import users
 from frontdesk.services.practice.profile import PracticeProfileForm
@@ -275,10 +276,10 @@ def test_a_real_process_prints_one_line_and_no_traceback(database_url: str) -> N
 
 
 def test_audit_list_by_mrn(cli: Cli, context: ServiceContext) -> None:
-    chart = patients.create_patient(
+    chart = create_patient(
         context, PatientForm(first_name="Ana", last_name="Lindqvist", date_of_birth="1961-03-04")
     )
-    patients.get_patient(context, chart.id)
+    get_patient(context, chart.id)
     code, out, _err = cli("audit", "list", "--patient", chart.mrn, "--json")
     assert code == 0
     entries = json.loads(out)

@@ -13,8 +13,8 @@ from frontdesk.domain.permissions import Role
 from frontdesk.services.handouts import library as handouts
 from frontdesk.services.handouts.library import HandoutLibrary
 from frontdesk.services.kernel.context import ServiceContext
-from frontdesk.services.patients import charts as patients
-from frontdesk.services.patients.charts import PatientData, PatientForm
+from frontdesk.services.patients.edit import create_patient
+from frontdesk.services.patients.forms import PatientData, PatientForm
 from frontdesk.services.practice import profile as practice
 from frontdesk.services.practice.profile import PracticeProfileForm
 from tests.conftest import make_actor
@@ -54,12 +54,12 @@ def profile(context: ServiceContext) -> None:
 
 @pytest.fixture
 def maria(context: ServiceContext, profile: None) -> PatientData:
-    return patients.create_patient(context, MARIA, allow_duplicates=True)
+    return create_patient(context, MARIA, allow_duplicates=True)
 
 
 @pytest.fixture
 def sean(context: ServiceContext, profile: None) -> PatientData:
-    return patients.create_patient(context, SEAN, allow_duplicates=True)
+    return create_patient(context, SEAN, allow_duplicates=True)
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from frontdesk.db.models import AuditEntry
 from frontdesk.services.history import chart_history as history
 from frontdesk.services.history.chart_history import ImagingForm, SurgeryForm
 from frontdesk.services.kernel.context import ServiceContext
-from frontdesk.services.patients.charts import PatientData
+from frontdesk.services.patients.forms import PatientData
 from tests.helpers.pdfs import pdf_text
 
 

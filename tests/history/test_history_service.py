@@ -25,8 +25,9 @@ from frontdesk.services.history import chart_history as history
 from frontdesk.services.history import timeline
 from frontdesk.services.history.chart_history import ImagingForm, SurgeryForm
 from frontdesk.services.kernel.context import ServiceContext
-from frontdesk.services.patients import charts as patients
-from frontdesk.services.patients.charts import PatientData, PatientForm
+from frontdesk.services.patients.edit import create_patient
+from frontdesk.services.patients.forms import PatientData, PatientForm
+from frontdesk.services.patients.merge import merge_patients
 from frontdesk.services.practice import settings
 
 TODAY = date.today()
@@ -214,7 +215,7 @@ def test_a_revision_of_a_later_or_foreign_surgery_is_refused(
         history.add_surgery(context, maria.id, fusion(date="6/1/2021", revises_id=later.id))
     # A year-only date that may be earlier is accepted.
     history.add_surgery(context, maria.id, fusion(date="2021", revises_id=later.id))
-    other = patients.create_patient(
+    other = create_patient(
         context, PatientForm(first_name="Ann", last_name="Other", date_of_birth="1970-01-01")
     )
     foreign = history.add_surgery(context, other.id, fusion())
@@ -386,14 +387,14 @@ def test_only_clinical_staff_and_admins_extend_the_procedure_list(
 def test_merging_charts_moves_the_history_and_refuses_new_entries_on_the_old_one(
     context: ServiceContext, maria: PatientData
 ) -> None:
-    duplicate = patients.create_patient(
+    duplicate = create_patient(
         context,
         PatientForm(first_name="Maria", last_name="Nunez Garcia", date_of_birth="3/4/1961"),
         allow_duplicates=True,
     )
     surgery = history.add_surgery(context, duplicate.id, fusion())
     study = history.add_imaging(context, duplicate.id, mri())
-    result = patients.merge_patients(context, maria.id, duplicate.id)
+    result = merge_patients(context, maria.id, duplicate.id)
     assert result.moved["prior_surgeries.patient_id"] == 1
     assert result.moved["imaging_studies.patient_id"] == 1
     kept = history.get_history(context, maria.id)

@@ -13,7 +13,7 @@ from frontdesk.services.history import chart_history as history
 from frontdesk.services.history import received_documents
 from frontdesk.services.history.chart_history import ImagingForm, SurgeryForm
 from frontdesk.services.kernel.context import ServiceContext
-from frontdesk.services.patients.charts import PatientData
+from frontdesk.services.patients.forms import PatientData
 from frontdesk.services.practice import profile as practice
 from frontdesk.services.practice.profile import PracticeProfileForm
 from tests.helpers.pdfs import pdf_text

@@ -16,7 +16,7 @@ from frontdesk.services.history import chart_history as history
 from frontdesk.services.history import received_documents
 from frontdesk.services.history.chart_history import ImagingForm, SurgeryForm
 from frontdesk.services.kernel.context import ServiceContext
-from frontdesk.services.patients.charts import PatientData
+from frontdesk.services.patients.forms import PatientData
 from frontdesk.ui.history.dialogs import ImagingDialog, SurgeryDialog
 from frontdesk.ui.history.table_models import IMAGING_COLUMNS, SURGERY_COLUMNS, entry_model
 from frontdesk.ui.history.tabs import HistorySummaryLine, ImagingTab, SurgeryHistoryTab

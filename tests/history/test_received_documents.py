@@ -23,7 +23,7 @@ from frontdesk.services.history import received_documents
 from frontdesk.services.history.chart_history import ImagingForm, SurgeryForm
 from frontdesk.services.history.received_documents import MAX_DOCUMENT_BYTES
 from frontdesk.services.kernel.context import ServiceContext
-from frontdesk.services.patients.charts import PatientData
+from frontdesk.services.patients.forms import PatientData
 from tests.history.conftest import make_image, make_pdf
 
 WINDOWS_PROGRAM = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + bytes(4000)
@@ -245,10 +245,11 @@ def test_only_the_attacher_or_clinical_staff_remove_a_document(
 
 
 def test_documents_follow_a_merged_chart(context: ServiceContext, maria: PatientData) -> None:
-    from frontdesk.services.patients import charts as patients
-    from frontdesk.services.patients.charts import PatientForm
+    from frontdesk.services.patients.edit import create_patient
+    from frontdesk.services.patients.forms import PatientForm
+    from frontdesk.services.patients.merge import merge_patients
 
-    other = patients.create_patient(
+    other = create_patient(
         context,
         PatientForm(first_name="Maria", last_name="Nunez", date_of_birth="3/4/1961"),
         allow_duplicates=True,
@@ -256,7 +257,7 @@ def test_documents_follow_a_merged_chart(context: ServiceContext, maria: Patient
     attached = received_documents.attach_document(
         context, make_pdf("x"), "x.pdf", surgery_id=surgery(context, other).id
     )
-    patients.merge_patients(context, maria.id, other.id)
+    merge_patients(context, maria.id, other.id)
     assert [d.id for d in received_documents.list_documents(context, maria.id)] == [
         attached.document.id
     ]

@@ -40,8 +40,8 @@ from frontdesk.domain.permissions import Role
 from frontdesk.domain.progress import Cancelled
 from frontdesk.services.kernel import audit
 from frontdesk.services.kernel.context import ServiceContext
-from frontdesk.services.patients import charts as patients
-from frontdesk.services.patients.charts import PatientForm
+from frontdesk.services.patients.edit import create_patient
+from frontdesk.services.patients.forms import PatientForm
 from frontdesk.services.platform import audit_trail, db_copy
 from frontdesk.services.platform.db_copy import (
     CopyFailedError,
@@ -332,7 +332,7 @@ def test_new_records_after_a_copy_get_new_ids_and_extend_the_audit_chain(
     database = open_database(target)
     try:
         context = ServiceContext(database, ACTOR)
-        created = patients.create_patient(
+        created = create_patient(
             context,
             PatientForm(first_name="Nadia", last_name="Copyton", date_of_birth=date(1971, 5, 4)),
             allow_duplicates=True,
@@ -654,7 +654,7 @@ def test_the_owner_copies_in_and_the_application_role_works_on_the_copy(
     database = open_database(app_url)
     try:
         context = ServiceContext(database, ACTOR)
-        created = patients.create_patient(
+        created = create_patient(
             context,
             PatientForm(first_name="Ines", last_name="Aftermove", date_of_birth=date(1980, 1, 2)),
             allow_duplicates=True,

@@ -20,7 +20,7 @@ from frontdesk.demo import generator as demo
 from frontdesk.domain.errors import RefusedError
 from frontdesk.domain.permissions import Role
 from frontdesk.services.kernel.context import ServiceContext
-from frontdesk.services.patients.charts import PossibleDuplicatesError
+from frontdesk.services.patients.forms import PossibleDuplicatesError
 from frontdesk.services.practice import users
 from frontdesk.services.practice.users import NewUserForm
 from frontdesk.services.requests import consultations as requests

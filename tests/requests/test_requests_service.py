@@ -12,8 +12,9 @@ from frontdesk.domain.request_states import ChecklistKind, ContactKind, RequestS
 from frontdesk.services.history import chart_history as history
 from frontdesk.services.history import timeline
 from frontdesk.services.kernel.context import ServiceContext
-from frontdesk.services.patients import charts as patients
-from frontdesk.services.patients.charts import PatientForm, PossibleDuplicatesError
+from frontdesk.services.patients.edit import create_patient
+from frontdesk.services.patients.forms import PatientForm, PossibleDuplicatesError
+from frontdesk.services.patients.lookup import get_patient
 from frontdesk.services.patients.referrers import ReferrerData
 from frontdesk.services.practice import settings
 from frontdesk.services.requests import consultations as requests
@@ -32,7 +33,7 @@ def test_intake_creates_the_chart_the_request_and_the_history(
     assert data.urgency is Urgency.ROUTINE
     assert data.patient_name == "Núñez-García, María José"
     assert data.referrer_name == "Dr. Anil Patel"
-    chart = patients.get_patient(context, data.patient_id, record_view=False)
+    chart = get_patient(context, data.patient_id, record_view=False)
     assert chart.mobile_phone == "+12175550188"
     assert chart.interpreter_needed and chart.preferred_language == "Spanish"
     past = history.get_history(context, data.patient_id)
@@ -87,7 +88,7 @@ def test_a_red_flag_makes_it_urgent_and_records_the_instruction_given(
 
 
 def test_a_likely_duplicate_chart_holds_the_save_back(context: ServiceContext) -> None:
-    existing = patients.create_patient(
+    existing = create_patient(
         context, PatientForm(first_name="Maria", last_name="Nunez", date_of_birth="4/3/1961")
     )
     with pytest.raises(PossibleDuplicatesError) as caught:

@@ -10,8 +10,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from frontdesk.services.kernel.context import ServiceContext
-from frontdesk.services.patients import charts as patients
-from frontdesk.services.patients.charts import PatientData, PatientForm
+from frontdesk.services.patients.edit import create_patient
+from frontdesk.services.patients.forms import PatientData, PatientForm
 from frontdesk.services.practice import profile as practice
 from frontdesk.services.practice.profile import LocationForm, PracticeProfileForm, ProviderForm
 from frontdesk.services.scheduling import setup as scheduling_setup
@@ -73,7 +73,7 @@ def make_practice(context: ServiceContext, patient_count: int = 3) -> Practice:
     for block in blocks:
         scheduling_setup.save_availability(context, block)
     people = [
-        patients.create_patient(
+        create_patient(
             context,
             PatientForm(
                 first_name=first,

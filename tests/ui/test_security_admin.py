@@ -15,8 +15,9 @@ from frontdesk.domain.errors import RefusedError
 from frontdesk.domain.permissions import Role
 from frontdesk.paths import data_dir
 from frontdesk.services.kernel.context import ServiceContext
-from frontdesk.services.patients import charts as patients
-from frontdesk.services.patients.charts import PatientForm
+from frontdesk.services.patients.edit import create_patient
+from frontdesk.services.patients.forms import PatientForm
+from frontdesk.services.patients.search import search
 from frontdesk.services.platform import backup
 from frontdesk.services.practice import profile as practice
 from frontdesk.services.practice import settings, users
@@ -251,11 +252,11 @@ def add_patient(context: ServiceContext, last_name: str) -> int:
         date_of_birth=date(1961, 3, 4),
         mobile_phone="217-555-0111",
     )
-    return patients.create_patient(context, form, allow_duplicates=True).id
+    return create_patient(context, form, allow_duplicates=True).id
 
 
 def chart_names(context: ServiceContext) -> list[str]:
-    return sorted(item.last_name for item in patients.search(context, "Rosa").items)
+    return sorted(item.last_name for item in search(context, "Rosa").items)
 
 
 @pytest.fixture

@@ -25,7 +25,7 @@ from frontdesk.domain.permissions import Role
 from frontdesk.services.history import chart_history as history
 from frontdesk.services.history import received_documents
 from frontdesk.services.history.chart_history import ImagingForm, SurgeryForm
-from frontdesk.services.patients import charts as patients
+from frontdesk.services.patients.search import search
 from frontdesk.services.platform.bootstrap import make_context, open_for_use
 from frontdesk.ui.history.dialogs import SurgeryDialog
 from frontdesk.ui.patients.chart import PatientChart
@@ -156,7 +156,7 @@ def render(screen: ScreenContext, folder: Path) -> list[Path]:
     """Write history-surgeries.png, history-imaging.png, history-timeline.png,
     history-surgery-form.png and history-document.png."""
     folder.mkdir(parents=True, exist_ok=True)
-    found = patients.search(screen.services, STORY_PATIENT, limit=1).items
+    found = search(screen.services, STORY_PATIENT, limit=1).items
     if not found:
         raise RuntimeError("scenario 1's patient is not in this database; load the demo first")
     patient_id = found[0].id

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from frontdesk.demo import generator as demo
 from frontdesk.domain.actor import Actor
 from frontdesk.domain.permissions import Role
-from frontdesk.services.patients import charts as patients
+from frontdesk.services.patients.search import search
 from frontdesk.services.platform.bootstrap import make_context, open_for_use
 from frontdesk.ui.main_window import MainWindow
 from frontdesk.ui.patients.area import PatientsArea
@@ -67,7 +67,7 @@ def render(screen: ScreenContext, folder: Path) -> list[Path]:
     area.table.selectRow(2)
     written.append(_save(window, folder / "patients.png"))
 
-    story = patients.search(screen.services, STORY_PATIENT, limit=1).items
+    story = search(screen.services, STORY_PATIENT, limit=1).items
     patient_id = story[0].id if story else area.model.summary(0).id
     chart = PatientChart(screen, patient_id)
     chart.resize(1100, 780)

@@ -26,7 +26,7 @@ from frontdesk.domain.errors import FrontDeskError
 from frontdesk.domain.permissions import Role
 from frontdesk.services.kernel import clock as practice_clock
 from frontdesk.services.kernel.context import ServiceContext
-from frontdesk.services.patients import charts as patients
+from frontdesk.services.patients.search import search
 from frontdesk.services.platform.bootstrap import make_context, open_for_use
 from frontdesk.services.practice import profile as practice
 from frontdesk.services.scheduling import appointments as scheduling
@@ -116,7 +116,7 @@ def prepare(context: ServiceContext) -> tuple[date, list[int]]:
 
 def _book_some(context: ServiceContext, day: date, provider_ids: list[int], zone: object) -> None:
     types = scheduling_setup.list_appointment_types(context)
-    people = patients.search(context, "a", limit=40).items
+    people = search(context, "a", limit=40).items
     start_of_day = datetime.combine(day, datetime.min.time(), tzinfo=zone)  # type: ignore[arg-type]
     person = 0
     for provider_id in provider_ids:

@@ -30,8 +30,9 @@ from frontdesk.domain.permissions import Role
 from frontdesk.domain.scheduling import AppointmentStatus, CancelledBy
 from frontdesk.services.kernel import clock as practice_clock
 from frontdesk.services.kernel.context import ServiceContext
-from frontdesk.services.patients import charts as patients
-from frontdesk.services.patients.charts import PatientForm
+from frontdesk.services.patients.edit import create_patient
+from frontdesk.services.patients.forms import PatientForm
+from frontdesk.services.patients.lookup import summaries_for
 from frontdesk.services.platform.bootstrap import make_context, open_for_use
 from frontdesk.services.practice import profile as practice
 from frontdesk.services.scheduling import appointments as scheduling
@@ -81,7 +82,7 @@ def _story_patients(context: ServiceContext) -> list[int]:
         ("Zoë", "Adams", "1/2/1990", "(217) 555-0199"),
     ]
     return [
-        patients.create_patient(
+        create_patient(
             context,
             PatientForm(first_name=first, last_name=last, date_of_birth=dob, mobile_phone=phone),
             allow_duplicates=True,
@@ -252,7 +253,7 @@ def render_pictures(screen: ScreenContext, folder: Path) -> list[Path]:
     _wait(lambda: dialog.choices is not None)
     rows = area.waitlist.model.rows
     if rows:
-        found = patients.summaries_for(screen.services, [rows[0].patient_id])
+        found = summaries_for(screen.services, [rows[0].patient_id])
         if found:
             dialog.use_patient(found[0])
     dialog.urgency.setCurrentIndex(dialog.urgency.findData("soon"))

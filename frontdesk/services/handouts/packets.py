@@ -36,8 +36,8 @@ from frontdesk.services.handouts.library import HandoutLibrary
 from frontdesk.services.history import chart_history as history
 from frontdesk.services.kernel import clock as practice_clock
 from frontdesk.services.kernel.context import ServiceContext, UnitOfWork
-from frontdesk.services.patients import charts as patients
-from frontdesk.services.patients.charts import PatientData
+from frontdesk.services.patients.forms import PatientData
+from frontdesk.services.patients.lookup import get_patient
 from frontdesk.services.practice import profile as practice
 from frontdesk.services.requests import consultations as requests
 from frontdesk.services.scheduling import appointments as scheduling
@@ -311,7 +311,7 @@ def build_packets(
     packets: list[Packet] = []
     taken: set[str] = set()
     for done, appointment in enumerate(appointments, start=1):
-        patient = patients.get_patient(context, appointment.patient_id, record_view=False)
+        patient = get_patient(context, appointment.patient_id, record_view=False)
         language, fallback = _packet_language(patient.preferred_language)
         listing, chart, category = _what_to_bring(
             context, patient.id, appointment.request_id, language, printed_on

@@ -30,8 +30,9 @@ from PySide6.QtWidgets import (
 from frontdesk.domain.errors import NotFoundError, PermissionDeniedError, ValidationError
 from frontdesk.services.kernel.changes import touches
 from frontdesk.services.kernel.context import ServiceContext
-from frontdesk.services.patients import charts as patients
-from frontdesk.services.patients.charts import PatientSummary
+from frontdesk.services.patients.forms import PatientSummary
+from frontdesk.services.patients.lookup import summaries_for
+from frontdesk.services.patients.search import search
 from frontdesk.services.platform import audit_trail
 from frontdesk.services.platform.audit_trail import AuditCursor, AuditFilter, ChainReport
 from frontdesk.ui.audit.dialogs import AccessReportDialog, EntryDetailsDialog
@@ -82,7 +83,7 @@ def fetch_rows(
     # Without the right to see charts the numbers still show.
     with suppress(PermissionDeniedError):
         if ids:
-            found = {summary.id: summary for summary in patients.summaries_for(context, ids)}
+            found = {summary.id: summary for summary in summaries_for(context, ids)}
     return AuditRows(page, found)
 
 
@@ -93,12 +94,12 @@ def find_patients(context: ServiceContext, text: str) -> list[PatientSummary]:
     except (NotFoundError, ValidationError):
         patient_id = None
     if patient_id is not None:
-        found = patients.summaries_for(context, [patient_id])
+        found = summaries_for(context, [patient_id])
         if found:
             return found
     if not text.strip():
         return []
-    return list(patients.search(context, text, limit=20).items)
+    return list(search(context, text, limit=20).items)
 
 
 def local_day_start(day: date) -> datetime:

@@ -15,7 +15,7 @@ from PySide6.QtCore import (
     Signal,
 )
 
-from frontdesk.services.patients.charts import PatientSummary
+from frontdesk.services.patients.forms import PatientSummary
 from frontdesk.services.platform.audit_trail import AuditCursor, AuditEntryData, AuditPage
 from frontdesk.ui.audit.display import (
     action_text,

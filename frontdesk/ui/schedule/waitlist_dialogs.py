@@ -38,8 +38,8 @@ from frontdesk.domain.scheduling import (
     format_clock,
 )
 from frontdesk.services.kernel import clock as practice_clock
-from frontdesk.services.patients import charts as patients
-from frontdesk.services.patients.charts import PatientSummary
+from frontdesk.services.patients.forms import PatientSummary
+from frontdesk.services.patients.lookup import summaries_for
 from frontdesk.services.practice import profile as practice
 from frontdesk.services.practice.profile import LocationData, ProviderData
 from frontdesk.services.scheduling import appointments as scheduling
@@ -272,7 +272,7 @@ def load_choices(
     patient = None
     appointments: list[AppointmentData] = []
     if patient_id is not None:
-        found = patients.summaries_for(context, [patient_id])
+        found = summaries_for(context, [patient_id])
         patient = found[0] if found else None
         appointments = movable_appointments(context, patient_id)
     return WaitlistChoices(

@@ -19,8 +19,9 @@ from frontdesk.db.models_requests import ConsultationRequest
 from frontdesk.domain.permissions import Role
 from frontdesk.services.history import chart_history as history
 from frontdesk.services.kernel.context import ServiceContext
-from frontdesk.services.patients import charts as patients
-from frontdesk.services.patients.charts import PatientForm
+from frontdesk.services.patients.edit import create_patient
+from frontdesk.services.patients.forms import PatientForm
+from frontdesk.services.patients.search import search
 from frontdesk.services.practice import profile as practice
 from frontdesk.services.practice import settings, users
 from frontdesk.services.practice.profile import PracticeProfileForm
@@ -75,7 +76,7 @@ def paused_with_reason(button: QPushButton) -> bool:
 def test_a_history_entry_keeps_its_text_and_is_not_saved_while_paused(
     qtbot: QtBot, screen: ScreenContext, context: ServiceContext
 ) -> None:
-    patient = patients.create_patient(
+    patient = create_patient(
         context, PatientForm(first_name="Ana", last_name="Ruiz", date_of_birth="1970-01-02")
     )
     dialog = ImagingDialog(context, screen.runner, patient.id, None)
@@ -169,7 +170,7 @@ def test_security_settings_and_backup_wait_for_the_server(
 def test_handouts_are_not_printed_or_saved_while_paused(
     qtbot: QtBot, screen: ScreenContext, context: ServiceContext
 ) -> None:
-    patients.create_patient(
+    create_patient(
         context, PatientForm(first_name="Ana", last_name="Ruiz", date_of_birth="1970-01-02")
     )
     area = HandoutsArea(screen)
@@ -178,7 +179,7 @@ def test_handouts_are_not_printed_or_saved_while_paused(
     area.show()
     qtbot.waitUntil(lambda: area.model.rowCount() > 0, timeout=10_000)
     area.table.selectRow(0)
-    area.set_patient(patients.search(context, "ruiz", limit=1).items[0])
+    area.set_patient(search(context, "ruiz", limit=1).items[0])
     qtbot.waitUntil(area.print_button.isEnabled, timeout=10_000)
     pause()
     assert not area.print_button.isEnabled() and not area.save_button.isEnabled()
