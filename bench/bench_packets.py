@@ -15,13 +15,13 @@ from zoneinfo import ZoneInfo
 
 from bench.harness import Bench
 from frontdesk.domain.actor import Actor
+from frontdesk.domain.history_records import ImagingForm
 from frontdesk.domain.permissions import Role
 from frontdesk.domain.request_states import RequestState
 from frontdesk.services.handouts import library as handouts
 from frontdesk.services.handouts import packets
 from frontdesk.services.handouts.packets import PacketOptions
-from frontdesk.services.history import chart_history as history
-from frontdesk.services.history.chart_history import ImagingForm
+from frontdesk.services.history.imaging import add_imaging
 from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.services.patients.edit import create_patient
 from frontdesk.services.patients.forms import PatientForm
@@ -94,7 +94,7 @@ def _setup(context: ServiceContext, day: dt.date) -> None:
             allow_duplicates=True,
         )
         if index % 4 != 3:
-            history.add_imaging(
+            add_imaging(
                 context,
                 patient.id,
                 ImagingForm(modality="mri", regions=("lumbar",), date="May 2024"),

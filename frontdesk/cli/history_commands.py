@@ -9,7 +9,7 @@ from pathlib import Path
 
 from frontdesk.cli.common import Parser, print_json, service_context
 from frontdesk.domain.errors import RefusedError
-from frontdesk.services.history import chart_history as history
+from frontdesk.services.history.summary import get_history, surgeon_summary_pdf
 from frontdesk.services.patients.lookup import find_by_mrn
 
 
@@ -48,7 +48,7 @@ def _received(received: bool, on: object) -> str:
 def run_show(args: argparse.Namespace) -> int:
     with service_context(args) as context:
         patient_id = find_by_mrn(context, args.mrn)
-        shown = history.get_history(context, patient_id, record_view=True)
+        shown = get_history(context, patient_id, record_view=True)
     if args.json:
         print_json(shown.to_json())
         return 0
@@ -107,7 +107,7 @@ def run_summary(args: argparse.Namespace) -> int:
         raise RefusedError(f"Cannot write {args.output}: the folder {folder} does not exist")
     with service_context(args) as context:
         patient_id = find_by_mrn(context, args.mrn)
-        pdf = history.surgeon_summary_pdf(context, patient_id)
+        pdf = surgeon_summary_pdf(context, patient_id)
     try:
         _write_atomically(args.output, pdf)
     except OSError as error:

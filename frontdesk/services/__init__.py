@@ -16,9 +16,10 @@ contracts in pyproject.toml):
 - ``scheduling``  appointments, booking, free-slot search, calendars (``appointments``);
                   appointment types and availability (``setup``); the waitlist (``waitlist``);
                   the day sheet (``day_sheet``); a provider's .ics export (``schedule_export``).
-- ``history``     prior surgeries and imaging, records received, timeline, summary
-                  (``chart_history``); received files: checked, stored, viewed
-                  (``received_documents``). The plain data it returns: ``domain.history_records``.
+- ``history``     surgeries (``surgeries``), imaging (``imaging``), the procedure list
+                  (``procedures``), reading and the summary (``summary``), records received
+                  (``records``), timeline (``timeline``); received files: checked, stored,
+                  viewed (``received_documents``). Its plain data: ``domain.history_records``.
 - ``handouts``    the handout library (``library``); handouts given and reprinted
                   (``handout_prints``); pre-visit packets (``packets``).
 - ``practice``    the practice profile, locations, providers, first-run setup (``profile``);

@@ -21,10 +21,12 @@ from reportlab.pdfgen.canvas import Canvas
 
 from frontdesk.demo import generator as demo
 from frontdesk.domain.actor import Actor
+from frontdesk.domain.history_records import ImagingForm, SurgeryForm
 from frontdesk.domain.permissions import Role
-from frontdesk.services.history import chart_history as history
 from frontdesk.services.history import received_documents
-from frontdesk.services.history.chart_history import ImagingForm, SurgeryForm
+from frontdesk.services.history.imaging import add_imaging
+from frontdesk.services.history.summary import get_history
+from frontdesk.services.history.surgeries import add_surgery
 from frontdesk.services.patients.search import search
 from frontdesk.services.platform.bootstrap import make_context, open_for_use
 from frontdesk.ui.history.dialogs import SurgeryDialog
@@ -82,9 +84,9 @@ def _faxed_report() -> bytes:
 def enrich_history(screen: ScreenContext, patient_id: int) -> None:
     """Scenario 1's patient after the records arrived, plus a revision and older studies."""
     context = screen.services
-    shown = history.get_history(context, patient_id)
+    shown = get_history(context, patient_id)
     first = shown.surgeries[0] if shown.surgeries else None
-    history.add_surgery(
+    add_surgery(
         context,
         patient_id,
         SurgeryForm(
@@ -103,7 +105,7 @@ def enrich_history(screen: ScreenContext, patient_id: int) -> None:
             report_requested_on=date.today() - timedelta(days=12),
         ),
     )
-    history.add_imaging(
+    add_imaging(
         context,
         patient_id,
         ImagingForm(
@@ -118,7 +120,7 @@ def enrich_history(screen: ScreenContext, patient_id: int) -> None:
             findings="lucency around the S1 screws",
         ),
     )
-    history.add_imaging(
+    add_imaging(
         context,
         patient_id,
         ImagingForm(
@@ -128,7 +130,7 @@ def enrich_history(screen: ScreenContext, patient_id: int) -> None:
             facility="Riverside Radiology",
         ),
     )
-    history.add_imaging(
+    add_imaging(
         context,
         patient_id,
         ImagingForm(
@@ -141,7 +143,7 @@ def enrich_history(screen: ScreenContext, patient_id: int) -> None:
     mri = next(
         (
             study
-            for study in history.get_history(context, patient_id).imaging
+            for study in get_history(context, patient_id).imaging
             if study.modality.value == "mri"
         ),
         None,

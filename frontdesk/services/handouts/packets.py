@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from frontdesk.domain.errors import RefusedError, ValidationError
 from frontdesk.domain.handout_format import MAX_NOTE_LENGTH, Handout, language_code
+from frontdesk.domain.history_records import PatientHistory
 from frontdesk.domain.permissions import Permission
 from frontdesk.domain.progress import ProgressCallback, no_progress, report_or_cancel
 from frontdesk.domain.request_categories import RequestCategory
@@ -33,7 +34,7 @@ from frontdesk.services.handouts import handout_prints
 from frontdesk.services.handouts import library as handouts
 from frontdesk.services.handouts.handout_prints import RenderedHandout
 from frontdesk.services.handouts.library import HandoutLibrary
-from frontdesk.services.history import chart_history as history
+from frontdesk.services.history.summary import get_history
 from frontdesk.services.kernel import clock as practice_clock
 from frontdesk.services.kernel.context import ServiceContext, UnitOfWork
 from frontdesk.services.patients.forms import PatientData
@@ -216,8 +217,8 @@ def _packet_language(preferred: str) -> tuple[str, bool]:
 
 def _what_to_bring(
     context: ServiceContext, patient_id: int, request_id: int | None, language: str, today: dt.date
-) -> tuple[WhatToBring, history.PatientHistory, RequestCategory | None]:
-    chart = history.get_history(context, patient_id, today=today)
+) -> tuple[WhatToBring, PatientHistory, RequestCategory | None]:
+    chart = get_history(context, patient_id, today=today)
     checklist: list[ChecklistEntry] = []
     category: RequestCategory | None = None
     if request_id is not None:

@@ -21,7 +21,7 @@ from frontdesk.domain.errors import ValidationError
 from frontdesk.domain.history_summary import HistorySummary, MissingKind
 from frontdesk.domain.permissions import Permission
 from frontdesk.domain.scheduling import AppointmentStatus
-from frontdesk.services.history import chart_history as history
+from frontdesk.services.history.summary import history_summaries
 from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.services.practice import profile as practice
 from frontdesk.services.requests import consultations as requests
@@ -151,7 +151,7 @@ def day_sheet(
         for item in scheduling.day_appointments(context, day, wanted, include_inactive=False)
         if item.status in LISTED
     ]
-    summaries = history.history_summaries(context, [item.patient_id for item in appointments])
+    summaries = history_summaries(context, [item.patient_id for item in appointments])
     missing = _request_missing(
         context, {item.request_id for item in appointments if item.request_id is not None}
     )

@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 
 from frontdesk.db.models_requests import ConsultationRequest
 from frontdesk.domain.permissions import Role
-from frontdesk.services.history import chart_history as history
+from frontdesk.services.history.summary import get_history
 from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.services.patients.edit import create_patient
 from frontdesk.services.patients.forms import PatientForm
@@ -91,7 +91,7 @@ def test_a_history_entry_keeps_its_text_and_is_not_saved_while_paused(
     assert dialog.isVisible() and not dialog.saving
     assert dialog.date.edit.text() == "about 2021"
     assert dialog.notes.toPlainText() == "Disc brought by the patient"
-    assert history.get_history(context, patient.id).imaging == ()
+    assert get_history(context, patient.id).imaging == ()
     resume()
     assert dialog.save_button.isEnabled()
     assert PAUSED_REASON not in dialog.save_button.toolTip()
