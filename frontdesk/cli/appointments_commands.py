@@ -19,7 +19,8 @@ from frontdesk.domain.scheduling import CancelledBy
 from frontdesk.services.kernel import clock as practice_clock
 from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.services.patients.lookup import find_by_mrn
-from frontdesk.services.practice import profile as practice
+from frontdesk.services.practice.locations import list_locations
+from frontdesk.services.practice.providers import list_providers
 from frontdesk.services.scheduling import appointments as scheduling
 from frontdesk.services.scheduling import setup as scheduling_setup
 from frontdesk.services.scheduling.appointments import (
@@ -106,12 +107,12 @@ def pick(text: str, candidates: Sequence[tuple[int, str]], what: str) -> int:
 
 
 def provider_id(context: ServiceContext, text: str) -> int:
-    rows = practice.list_providers(context, include_inactive=True)
+    rows = list_providers(context, include_inactive=True)
     return pick(text, [(row.id, row.display_name) for row in rows], "provider")
 
 
 def location_id(context: ServiceContext, text: str) -> int:
-    rows = practice.list_locations(context, include_inactive=True)
+    rows = list_locations(context, include_inactive=True)
     return pick(text, [(row.id, row.name) for row in rows], "location")
 
 

@@ -16,7 +16,7 @@ from frontdesk.domain.request_categories import RequestCategory
 from frontdesk.services.handouts import handout_prints, packets
 from frontdesk.services.handouts import library as handouts
 from frontdesk.services.patients.lookup import find_by_mrn
-from frontdesk.services.practice import profile as practice
+from frontdesk.services.practice.profile import get_profile
 
 
 def register(subparsers: argparse._SubParsersAction[Parser]) -> None:
@@ -181,7 +181,7 @@ def run_render(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     with service_context(args) as context:
-        profile = practice.get_profile(context)
+        profile = get_profile(context)
         page_size = args.page_size or handout_prints.practice_page_size(context)
         appointment = (
             packets.appointment_for_handout(context, args.appointment)

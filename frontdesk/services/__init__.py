@@ -22,15 +22,18 @@ contracts in pyproject.toml):
                   viewed (``received_documents``). Its plain data: ``domain.history_records``.
 - ``handouts``    the handout library (``library``); handouts given and reprinted
                   (``handout_prints``); pre-visit packets (``packets``).
-- ``practice``    the practice profile, locations, providers, first-run setup (``profile``);
-                  typed practice settings (``settings``); accounts and sign-in (``users``).
+- ``practice``    forms and data (``forms``); the profile (``profile``), providers
+                  (``providers``), locations (``locations``); first-run setup (``first_run``);
+                  typed practice settings (``settings``); accounts (``users``); sign-in
+                  (``sign_in``).
 - ``platform``    opening the database (``bootstrap``), the server connection (``connection``,
                   ``reachability``), other workstations' changes (``change_watch``), backups
                   (``backup``), moving SQLite <-> PostgreSQL (``db_copy``), reading and verifying
                   the audit trail (``audit_trail``).
 - ``kernel``      shared by all: the service context and unit of work, permission checks,
-                  retries (``context``); the audit hooks writing the hash-chained trail at flush
-                  (``audit``); change notifications (``changes``).
+                  retries (``context``); the optimistic version check (``versions``); the
+                  audit hooks writing the hash-chained trail at flush (``audit``); change
+                  notifications (``changes``).
 
 Outside services: pure rules and vocabularies in ``frontdesk.domain``; the PDFs we make in
 ``frontdesk.documents``; demo data in ``frontdesk.demo``; screens in ``frontdesk.ui``.
@@ -45,7 +48,7 @@ Rules, one home each (a newcomer finds each in one step; give a new rule a home 
   ... domain.duplicates (DuplicateMatcher memoizes for bulk use)
 - the practice's clock: its time zone and what "today" is ... kernel.clock
 - who changed this record and when ... kernel.context: UnitOfWork.stamp
-- the optimistic version check on save ... practice.profile.check_version
+- the optimistic version check on save ... kernel.versions.check_version
 - a chart's timeline (surgeries, imaging, requests, appointments) ... history.timeline
 - PDF page to image, for the screen and the printer ... frontdesk.documents.page_images
   (one page view widget: frontdesk.ui.widgets.page_view; printing: ui.handouts.printing)

@@ -26,8 +26,8 @@ from frontdesk.services.platform.bootstrap import (
     open_for_use,
     resolve_database_url,
 )
-from frontdesk.services.practice import profile as practice
-from frontdesk.services.practice import users
+from frontdesk.services.practice.first_run import has_users, needs_first_run
+from frontdesk.services.practice.profile import get_profile
 from frontdesk.ui import APP_TITLE
 from frontdesk.ui.errors import install_exception_hook
 from frontdesk.ui.runner import Runner
@@ -108,8 +108,8 @@ class Launcher(QObject):
     def start(self) -> None:
         # Two small queries at start: whether the practice is set up and whether accounts exist.
         services = self.screen.services
-        needs_setup = practice.needs_first_run(services)
-        if users.has_users(services):
+        needs_setup = needs_first_run(services)
+        if has_users(services):
             from frontdesk.ui.security.sign_in import SignInDialog
 
             sign_in = SignInDialog(self.screen)
@@ -186,7 +186,7 @@ class Launcher(QObject):
         window.show()
         if not practice_name:
             # The title is not needed to start working: fetch it after the window shows.
-            screen.runner.run(partial(practice.get_profile, screen.services), window.show_practice)
+            screen.runner.run(partial(get_profile, screen.services), window.show_practice)
         return window
 
     def _switched(self, window: MainWindow) -> None:

@@ -16,8 +16,8 @@ from frontdesk.services.history.summary import surgeon_summary_pdf
 from frontdesk.services.history.surgeries import add_surgery
 from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.services.patients.forms import PatientData
-from frontdesk.services.practice import profile as practice
-from frontdesk.services.practice.profile import PracticeProfileForm
+from frontdesk.services.practice.forms import PracticeProfileForm
+from frontdesk.services.practice.profile import save_profile
 from tests.helpers.pdfs import pdf_text
 from tests.history.conftest import make_pdf
 
@@ -88,7 +88,7 @@ def rich_history(context: ServiceContext, patient: PatientData) -> None:
 def test_the_summary_names_the_patient_levels_and_missing_records(
     database: Database, context: ServiceContext, maria: PatientData
 ) -> None:
-    practice.save_profile(
+    save_profile(
         context,
         PracticeProfileForm(name="Lakeside Spine Center", main_phone="(217) 555-0142"),
         None,

@@ -13,10 +13,9 @@ from frontdesk.services.patients.forms import PatientForm
 from frontdesk.services.patients.lookup import get_patient
 from frontdesk.services.patients.referrers import ReferrerForm
 from frontdesk.services.patients.search import search
-from frontdesk.services.practice import profile as practice
-from frontdesk.services.practice import users
-from frontdesk.services.practice.profile import ProviderForm
-from frontdesk.services.practice.users import NewUserForm
+from frontdesk.services.practice.forms import NewUserForm, ProviderForm
+from frontdesk.services.practice.providers import save_provider
+from frontdesk.services.practice.users import create_user
 
 HOSTILE_SEARCHES = [
     "'; DROP TABLE patients; --",
@@ -109,10 +108,10 @@ def test_other_people_s_names_refuse_direction_controls_too(context: ServiceCont
         referrers.save_referrer(context, ReferrerForm(last_name=f"Patel{RIGHT_TO_LEFT_OVERRIDE}"))
     assert "text-direction" in referrer.value.fields["last_name"]
     with pytest.raises(ValidationError) as provider:
-        practice.save_provider(context, ProviderForm(first_name="Ana\nB", last_name="Lee"))
+        save_provider(context, ProviderForm(first_name="Ana\nB", last_name="Lee"))
     assert "one line" in provider.value.fields["first_name"]
     with pytest.raises(ValidationError) as user:
-        users.create_user(
+        create_user(
             context,
             NewUserForm(
                 "desk.two",

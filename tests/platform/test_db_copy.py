@@ -49,8 +49,8 @@ from frontdesk.services.platform.db_copy import (
     TableChecksum,
     TargetState,
 )
-from frontdesk.services.practice import profile as practice
-from frontdesk.services.practice.profile import LocationForm
+from frontdesk.services.practice.forms import LocationForm
+from frontdesk.services.practice.locations import save_location
 from tests.conftest import PG_ADMIN_URL
 from tests.helpers.postgres import documented_grants
 
@@ -214,7 +214,7 @@ def _hostile_records(database: Database) -> None:
         )
     # And through a service, so the audit trail holds the hostile text in its details.
     context = ServiceContext(database, ACTOR)
-    practice.save_location(context, LocationForm(name=HOSTILE_TEXT[1], address=HOSTILE_TEXT[3]))
+    save_location(context, LocationForm(name=HOSTILE_TEXT[1], address=HOSTILE_TEXT[3]))
 
 
 @pytest.fixture(scope="module")
@@ -337,7 +337,7 @@ def test_new_records_after_a_copy_get_new_ids_and_extend_the_audit_chain(
             PatientForm(first_name="Nadia", last_name="Copyton", date_of_birth=date(1971, 5, 4)),
             allow_duplicates=True,
         )
-        location = practice.save_location(context, LocationForm(name="After the move"))
+        location = save_location(context, LocationForm(name="After the move"))
         assert created.id == highest + 1
         assert created.mrn > last_mrn
         assert location.id > 1
@@ -355,7 +355,7 @@ def test_ids_handed_out_on_the_server_are_never_handed_out_again(
     try:
         context = ServiceContext(database, ACTOR)
         for number in range(5):
-            practice.save_location(context, LocationForm(name=f"Clinic {number}"))
+            save_location(context, LocationForm(name=f"Clinic {number}"))
         with database.engine.begin() as connection:
             connection.execute(text("DELETE FROM locations WHERE id >= 4"))
     finally:
@@ -364,7 +364,7 @@ def test_ids_handed_out_on_the_server_are_never_handed_out_again(
     assert db_copy.copy_database(source, target).ok
     database = open_database(target)
     try:
-        again = practice.save_location(ServiceContext(database, ACTOR), LocationForm(name="New"))
+        again = save_location(ServiceContext(database, ACTOR), LocationForm(name="New"))
     finally:
         database.dispose()
     assert again.id == 6  # not 4: ids 4 and 5 belonged to locations that were deleted
@@ -385,8 +385,8 @@ def test_a_target_that_holds_records_is_refused_unless_replaced(
     database = open_database(target)
     try:
         context = ServiceContext(database, ACTOR)
-        practice.save_location(context, LocationForm(name="Already here"))
-        practice.save_location(context, LocationForm(name="Also here"))
+        save_location(context, LocationForm(name="Already here"))
+        save_location(context, LocationForm(name="Also here"))
     finally:
         database.dispose()
     plan = db_copy.plan_copy(demo_source, target)

@@ -16,10 +16,8 @@ from pytestqt.qtbot import QtBot
 from frontdesk.domain.permissions import Role
 from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.services.platform.bootstrap import open_for_use
-from frontdesk.services.practice import profile as practice
-from frontdesk.services.practice import users
-from frontdesk.services.practice.profile import PracticeProfileForm, ProviderForm
-from frontdesk.services.practice.users import NewUserForm
+from frontdesk.services.practice.first_run import complete_first_run, create_first_admin
+from frontdesk.services.practice.forms import NewUserForm, PracticeProfileForm, ProviderForm
 from frontdesk.ui.app import run_app
 
 # The offscreen platform used by the tests warns when a window's size limits change.
@@ -105,7 +103,7 @@ def launch(url: str, home: Path, **extra: str) -> subprocess.CompletedProcess[st
 
 
 def set_up_practice(context: ServiceContext) -> None:
-    practice.complete_first_run(
+    complete_first_run(
         context,
         PracticeProfileForm(name="Lakeside Spine Center", main_phone="217-555-0142"),
         [ProviderForm(first_name="Ana", last_name="Lindqvist", credentials="MD")],
@@ -119,7 +117,7 @@ def test_the_app_starts_to_its_sign_in_screen(
     # Window settings being remembered is tested in test_main_window; a process started
     # here stops at the sign-in (FRONTDESK_QUIT_WHEN_SHOWN reports the first usable screen).
     set_up_practice(context)
-    users.create_first_admin(context, NewUserForm("ana.admin", "violet canoe morning", Role.ADMIN))
+    create_first_admin(context, NewUserForm("ana.admin", "violet canoe morning", Role.ADMIN))
     result = launch(database_url, tmp_path)
     assert result.returncode == 0, result.stderr
     seconds = float(result.stdout.strip().splitlines()[-1])

@@ -25,8 +25,10 @@ from frontdesk.services.patients.forms import PatientData, PatientForm
 from frontdesk.services.patients.lookup import get_patient, summaries_for
 from frontdesk.services.platform import audit_trail
 from frontdesk.services.platform.audit_trail import AuditFilter
-from frontdesk.services.practice import users
-from frontdesk.services.practice.users import NewUserForm
+from frontdesk.services.practice.first_run import create_first_admin
+from frontdesk.services.practice.forms import NewUserForm
+from frontdesk.services.practice.sign_in import sign_in
+from frontdesk.services.practice.users import create_user
 from frontdesk.ui.audit.area import AuditArea
 from frontdesk.ui.audit.model import ACTION, DETAILS, RECORD, USER, AuditRows, AuditTableModel
 from frontdesk.ui.runner import Runner
@@ -44,14 +46,14 @@ PASSWORD = "violet canoe morning"
 
 @pytest.fixture
 def admin(context: ServiceContext) -> ServiceContext:
-    users.create_first_admin(context, NewUserForm("maria", PASSWORD, Role.ADMIN, "Maria Lopez"))
-    return context.as_actor(users.sign_in(context, "maria", PASSWORD))
+    create_first_admin(context, NewUserForm("maria", PASSWORD, Role.ADMIN, "Maria Lopez"))
+    return context.as_actor(sign_in(context, "maria", PASSWORD))
 
 
 @pytest.fixture
 def desk(admin: ServiceContext) -> ServiceContext:
-    users.create_user(admin, NewUserForm("john", PASSWORD, Role.FRONT_DESK, "John Reed"))
-    return admin.as_actor(users.sign_in(admin, "john", PASSWORD))
+    create_user(admin, NewUserForm("john", PASSWORD, Role.FRONT_DESK, "John Reed"))
+    return admin.as_actor(sign_in(admin, "john", PASSWORD))
 
 
 @pytest.fixture

@@ -39,7 +39,8 @@ from frontdesk.services.kernel import clock as practice_clock
 from frontdesk.services.kernel.context import ServiceContext, UnitOfWork
 from frontdesk.services.patients.forms import PatientData
 from frontdesk.services.patients.lookup import get_patient
-from frontdesk.services.practice import profile as practice
+from frontdesk.services.practice.locations import list_locations
+from frontdesk.services.practice.profile import get_profile
 from frontdesk.services.requests import consultations as requests
 from frontdesk.services.scheduling import appointments as scheduling
 from frontdesk.services.scheduling import setup as scheduling_setup
@@ -202,9 +203,7 @@ def appointment_for_handout(
             f"Appointment {appointment_id} is {appointment.status.label.lower()}: "
             "it cannot be printed on a handout"
         )
-    addresses = {
-        row.id: row.address for row in practice.list_locations(context, include_inactive=True)
-    }
+    addresses = {row.id: row.address for row in list_locations(context, include_inactive=True)}
     return _details(appointment, practice_clock.practice_zone(context), addresses)
 
 
@@ -284,7 +283,7 @@ def build_packets(
     context.require(Permission.PRINT_HANDOUTS)
     page_size = options.page_size or handout_prints.practice_page_size(context)
     check_options(options, page_size)
-    profile = practice.get_profile(context)
+    profile = get_profile(context)
     if profile is None:
         raise RefusedError(
             "The practice profile is not set up yet: add the practice's name and phone "
@@ -298,9 +297,7 @@ def build_packets(
         row.id: row
         for row in scheduling_setup.list_appointment_types(context, include_inactive=True)
     }
-    addresses = {
-        row.id: row.address for row in practice.list_locations(context, include_inactive=True)
-    }
+    addresses = {row.id: row.address for row in list_locations(context, include_inactive=True)}
     with context.reading(Permission.VIEW_PATIENTS) as session:
         printed_on = today or practice_clock.practice_today(session)
     note = options.note.strip()

@@ -48,7 +48,7 @@ from frontdesk.services.history.entry_rows import (
 )
 from frontdesk.services.kernel.clock import practice_today
 from frontdesk.services.kernel.context import ServiceContext, UnitOfWork
-from frontdesk.services.practice.profile import check_version
+from frontdesk.services.kernel.versions import check_version
 
 
 def _apply_imaging(row: ImagingStudy, values: Mapping[str, Any]) -> None:

@@ -43,7 +43,7 @@ from frontdesk.services.history.entry_rows import (
 )
 from frontdesk.services.kernel.clock import practice_today
 from frontdesk.services.kernel.context import ServiceContext
-from frontdesk.services.practice.profile import check_version
+from frontdesk.services.kernel.versions import check_version
 
 
 def _apply_surgery(row: PriorSurgery, values: Mapping[str, Any]) -> None:

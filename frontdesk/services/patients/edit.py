@@ -31,6 +31,7 @@ from frontdesk.domain.search_query import (
     format_mrn,
 )
 from frontdesk.services.kernel.context import ServiceContext, UnitOfWork
+from frontdesk.services.kernel.versions import check_version
 from frontdesk.services.patients.chart_store import (
     _get,
     _patient_data,
@@ -46,7 +47,6 @@ from frontdesk.services.patients.forms import (
     PossibleDuplicatesError,
     Sex,
 )
-from frontdesk.services.practice.profile import check_version
 
 MAX_AGE_WITHOUT_CONFIRMATION = 120
 

@@ -16,6 +16,7 @@ from frontdesk.domain.errors import (
 )
 from frontdesk.domain.permissions import Permission
 from frontdesk.services.kernel.context import ServiceContext
+from frontdesk.services.kernel.versions import check_version
 from frontdesk.services.patients.chart_store import (
     KEYS,
     PATIENTS,
@@ -24,7 +25,6 @@ from frontdesk.services.patients.chart_store import (
     _write_search_keys,
 )
 from frontdesk.services.patients.forms import MergeResult
-from frontdesk.services.practice.profile import check_version
 
 # Fields copied from the merged chart when the kept chart has them empty.
 _FILLABLE = (

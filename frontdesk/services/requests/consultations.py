@@ -59,9 +59,9 @@ from frontdesk.services.history.received_documents import (
 )
 from frontdesk.services.kernel.clock import practice_today, zone_of
 from frontdesk.services.kernel.context import ServiceContext, UnitOfWork
+from frontdesk.services.kernel.versions import check_version
 from frontdesk.services.patients.edit import create_patient_in, validate_form
 from frontdesk.services.patients.forms import PatientForm, PossibleDuplicatesError
-from frontdesk.services.practice.profile import check_version
 from frontdesk.services.practice.settings import (
     RED_FLAG_INSTRUCTION,
     ROUTINE_REQUEST_LIMIT_DAYS,

@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QComboBox, QLineEdit, QVBoxLayout, QWidget
 
 from frontdesk.domain.passwords import MIN_LENGTH, password_problem
 from frontdesk.domain.permissions import Role
-from frontdesk.services.practice.users import NewUserForm
+from frontdesk.services.practice.forms import NewUserForm
 from frontdesk.ui.widgets.form import (
     FormFields,
     add_form_row,

@@ -18,8 +18,9 @@ from PySide6.QtWidgets import (
 from frontdesk.domain.actor import Actor
 from frontdesk.domain.errors import ConflictError, ValidationError
 from frontdesk.services.kernel.context import ServiceContext
-from frontdesk.services.practice import users
-from frontdesk.services.practice.users import NewUserForm
+from frontdesk.services.practice.first_run import create_first_admin
+from frontdesk.services.practice.forms import NewUserForm
+from frontdesk.services.practice.sign_in import sign_in
 from frontdesk.ui import APP_TITLE
 from frontdesk.ui.runner import user_message
 from frontdesk.ui.screen_context import ScreenContext
@@ -37,7 +38,7 @@ from frontdesk.ui.widgets.saving_form import FormDialog
 
 
 def sign_in_call(context: ServiceContext, username: str, password: str) -> Actor:
-    return users.sign_in(context, username, password)
+    return sign_in(context, username, password)
 
 
 class SignInForm(QWidget):
@@ -191,8 +192,8 @@ class SignInDialog(QDialog):
 
 
 def create_first_admin_and_sign_in(context: ServiceContext, form: NewUserForm) -> Actor:
-    users.create_first_admin(context, form)
-    return users.sign_in(context, form.username, form.password)
+    create_first_admin(context, form)
+    return sign_in(context, form.username, form.password)
 
 
 class FirstAdminDialog(FormDialog):

@@ -22,10 +22,11 @@ from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.services.patients.edit import create_patient
 from frontdesk.services.patients.forms import PatientForm
 from frontdesk.services.patients.search import search
-from frontdesk.services.practice import profile as practice
-from frontdesk.services.practice import settings, users
-from frontdesk.services.practice.profile import PracticeProfileForm
-from frontdesk.services.practice.users import NewUserForm
+from frontdesk.services.practice import settings
+from frontdesk.services.practice.forms import NewUserForm, PracticeProfileForm
+from frontdesk.services.practice.locations import list_locations
+from frontdesk.services.practice.profile import get_profile, save_profile
+from frontdesk.services.practice.users import create_user, list_users
 from frontdesk.services.requests import consultations as requests
 from frontdesk.ui.admin.locations import LocationDialog
 from frontdesk.ui.admin.profile_editor import ProfileEditor
@@ -101,7 +102,7 @@ def test_a_history_entry_keeps_its_text_and_is_not_saved_while_paused(
 def test_an_admin_record_editor_and_the_profile_follow_the_pause(
     qtbot: QtBot, screen: ScreenContext, context: ServiceContext
 ) -> None:
-    practice.save_profile(
+    save_profile(
         context,
         PracticeProfileForm(
             name="Lakeside Spine Center", address="100 Main St", main_phone="217-555-0142"
@@ -117,7 +118,7 @@ def test_an_admin_record_editor_and_the_profile_follow_the_pause(
     qtbot.keyClick(dialog.name, Qt.Key.Key_Return)
     assert NOT_SAVED in dialog.banner.text
     assert dialog.name.text() == "Main office"
-    assert practice.list_locations(context) == []
+    assert list_locations(context) == []
 
     editor = ProfileEditor(screen)
     qtbot.addWidget(editor)
@@ -130,7 +131,7 @@ def test_an_admin_record_editor_and_the_profile_follow_the_pause(
     qtbot.keyClick(name, Qt.Key.Key_Return)  # Enter reaches the panel's save
     assert NOT_SAVED in editor.banner.text
     assert name.text() == "Lakeside Spine & Pain"
-    assert practice.get_profile(context).name == "Lakeside Spine Center"
+    assert get_profile(context).name == "Lakeside Spine Center"
     resume()
     assert dialog.save_button.isEnabled() and editor.save_button.isEnabled()
     dialog.mark_clean()  # closing without the discard question
@@ -241,7 +242,7 @@ def test_a_request_detail_keeps_the_typed_note_and_changes_nothing_while_paused(
 def test_deactivating_an_account_waits_while_paused(
     qtbot: QtBot, screen: ScreenContext, context: ServiceContext
 ) -> None:
-    users.create_user(
+    create_user(
         context,
         NewUserForm(
             username="desk.ben", display_name="Ben", role=Role.FRONT_DESK, password=PASSWORD
@@ -257,6 +258,6 @@ def test_deactivating_an_account_waits_while_paused(
     assert paused_with_reason(panel.active_button)
     panel.toggle_active()  # no question is asked: nothing could be saved
     assert "Saving is paused" in panel.banner.text
-    assert next(u for u in users.list_users(context) if u.username == "desk.ben").active
+    assert next(u for u in list_users(context) if u.username == "desk.ben").active
     resume()
     assert panel.active_button.isEnabled()
