@@ -8,13 +8,8 @@ from typing import Any, TypeVar
 
 from frontdesk.domain.contact import InvalidValue, clean_text
 from frontdesk.domain.dates import parse_date
-from frontdesk.domain.errors import (
-    ValidationError,
-)
-from frontdesk.domain.history_records import (
-    ImagingForm,
-    SurgeryForm,
-)
+from frontdesk.domain.errors import ValidationError
+from frontdesk.domain.history_records import ImagingForm, SurgeryForm
 from frontdesk.domain.history_vocab import (
     BodyRegion,
     Contrast,
@@ -28,11 +23,7 @@ from frontdesk.domain.history_vocab import (
     SurgicalApproach,
     surgery_entry_problems,
 )
-from frontdesk.domain.partial_dates import (
-    PartialDate,
-    history_date_problem,
-    parse_partial_date,
-)
+from frontdesk.domain.partial_dates import PartialDate, history_date_problem, parse_partial_date
 from frontdesk.domain.spinal_levels import EMPTY, InvalidLevels, LevelSet, parse_levels
 from frontdesk.services.history.entry_rows import _code
 

@@ -29,24 +29,11 @@ from typing import Any
 from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
 
-from frontdesk.db.models_history import (
-    ImagingStudy,
-    PriorSurgery,
-    ReceivedDocument,
-)
+from frontdesk.db.models_history import ImagingStudy, PriorSurgery, ReceivedDocument
 from frontdesk.db.models_patients import Patient
 from frontdesk.domain.actor import Actor
-from frontdesk.domain.errors import (
-    NotFoundError,
-    PermissionDeniedError,
-    RefusedError,
-)
-from frontdesk.domain.history_records import (
-    DocumentInfo,
-    ImagingData,
-    PatientHistory,
-    SurgeryData,
-)
+from frontdesk.domain.errors import NotFoundError, PermissionDeniedError, RefusedError
+from frontdesk.domain.history_records import DocumentInfo, ImagingData, PatientHistory, SurgeryData
 from frontdesk.domain.history_summary import (
     DEFAULT_IMAGING_AGE_RULE,
     ImagingAgeRule,
@@ -66,10 +53,7 @@ from frontdesk.domain.history_vocab import (
     Procedure,
     SurgicalApproach,
 )
-from frontdesk.domain.partial_dates import (
-    PartialDate,
-    sort_key_undated_first,
-)
+from frontdesk.domain.partial_dates import PartialDate, sort_key_undated_first
 from frontdesk.domain.permissions import Permission
 from frontdesk.domain.spinal_levels import LevelSet
 from frontdesk.services.kernel.clock import practice_today

@@ -11,28 +11,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from frontdesk.db.models_history import (
-    ImagingStudy,
-    ReceivedDocument,
-)
-from frontdesk.domain.errors import (
-    NotFoundError,
-)
-from frontdesk.domain.history_records import (
-    DeletedEntry,
-    ImagingData,
-    ImagingForm,
-    TimelineEvent,
-)
-from frontdesk.domain.history_summary import (
-    DEFAULT_IMAGING_AGE_RULE,
-)
-from frontdesk.domain.history_vocab import (
-    ImagesMedium,
-)
-from frontdesk.domain.partial_dates import (
-    PartialDate,
-)
+from frontdesk.db.models_history import ImagingStudy, ReceivedDocument
+from frontdesk.domain.errors import NotFoundError
+from frontdesk.domain.history_records import DeletedEntry, ImagingData, ImagingForm, TimelineEvent
+from frontdesk.domain.history_summary import DEFAULT_IMAGING_AGE_RULE
+from frontdesk.domain.history_vocab import ImagesMedium
+from frontdesk.domain.partial_dates import PartialDate
 from frontdesk.domain.permissions import Permission
 from frontdesk.services.history import records
 from frontdesk.services.history.checks import _Checks, _imaging_values

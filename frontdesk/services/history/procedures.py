@@ -4,20 +4,11 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from frontdesk.db.models_history import (
-    ProcedureLabel,
-)
+from frontdesk.db.models_history import ProcedureLabel
 from frontdesk.domain.contact import clean_text
-from frontdesk.domain.errors import (
-    NotFoundError,
-    ValidationError,
-)
-from frontdesk.domain.history_records import (
-    ProcedureChoice,
-)
-from frontdesk.domain.history_vocab import (
-    Procedure,
-)
+from frontdesk.domain.errors import NotFoundError, ValidationError
+from frontdesk.domain.history_records import ProcedureChoice
+from frontdesk.domain.history_vocab import Procedure
 from frontdesk.domain.permissions import Permission
 from frontdesk.services.kernel.context import ServiceContext
 

@@ -8,22 +8,15 @@ from datetime import date
 from sqlalchemy import select
 
 from frontdesk.db.models import PracticeProfile
-from frontdesk.db.models_history import (
-    ImagingStudy,
-    PriorSurgery,
-)
-from frontdesk.domain.history_records import (
-    PatientHistory,
-)
+from frontdesk.db.models_history import ImagingStudy, PriorSurgery
+from frontdesk.domain.history_records import PatientHistory
 from frontdesk.domain.history_summary import (
     HistorySummary,
     ImagingFacts,
     SurgeryFacts,
     summarize_history,
 )
-from frontdesk.domain.partial_dates import (
-    sort_key_undated_first,
-)
+from frontdesk.domain.partial_dates import sort_key_undated_first
 from frontdesk.domain.permissions import Permission
 from frontdesk.services.history.entry_rows import (
     _imaging_data,

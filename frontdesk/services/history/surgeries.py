@@ -11,22 +11,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from frontdesk.db.models_history import (
-    PriorSurgery,
-    ReceivedDocument,
-)
-from frontdesk.domain.errors import (
-    NotFoundError,
-)
-from frontdesk.domain.history_records import (
-    DeletedEntry,
-    SurgeryData,
-    SurgeryForm,
-    TimelineEvent,
-)
-from frontdesk.domain.partial_dates import (
-    PartialDate,
-)
+from frontdesk.db.models_history import PriorSurgery, ReceivedDocument
+from frontdesk.domain.errors import NotFoundError
+from frontdesk.domain.history_records import DeletedEntry, SurgeryData, SurgeryForm, TimelineEvent
+from frontdesk.domain.partial_dates import PartialDate
 from frontdesk.domain.permissions import Permission
 from frontdesk.domain.spinal_levels import LevelSet
 from frontdesk.services.history import records

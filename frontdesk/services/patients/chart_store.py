@@ -7,14 +7,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from sqlalchemy import (
-    Connection,
-    Row,
-    delete,
-    insert,
-    select,
-    update,
-)
+from sqlalchemy import Connection, Row, delete, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -26,20 +19,11 @@ from frontdesk.db.models_patients import (
     patient_search_counts,
     patient_search_keys,
 )
-from frontdesk.domain.contact import (
-    clean_text,
-)
+from frontdesk.domain.contact import clean_text
 from frontdesk.domain.dates import parse_date
-from frontdesk.domain.errors import (
-    NotFoundError,
-)
-from frontdesk.domain.names import (
-    name_tokens,
-)
-from frontdesk.domain.search_query import (
-    PHONE_KEY_PREFIX,
-    e164_search_key,
-)
+from frontdesk.domain.errors import NotFoundError
+from frontdesk.domain.names import name_tokens
+from frontdesk.domain.search_query import PHONE_KEY_PREFIX, e164_search_key
 from frontdesk.services.patients.forms import FORM_FIELDS, PatientData, PatientSummary
 
 # patient_search_counts keeps a count for each prefix of up to this many letters.

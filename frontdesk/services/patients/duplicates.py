@@ -7,24 +7,13 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import (
-    Row,
-    Select,
-    select,
-    union_all,
-)
+from sqlalchemy import Row, Select, select, union_all
 from sqlalchemy.orm import Session
 
-from frontdesk.domain.contact import (
-    InvalidValue,
-    clean_text,
-    normalize_phone,
-)
+from frontdesk.domain.contact import InvalidValue, clean_text, normalize_phone
 from frontdesk.domain.duplicates import Person, birth_dates_to_compare, duplicate_reasons
 from frontdesk.domain.permissions import Permission
-from frontdesk.domain.search_query import (
-    e164_search_key,
-)
+from frontdesk.domain.search_query import e164_search_key
 from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.services.patients.chart_store import (
     _SUMMARY_COLUMNS,

@@ -7,10 +7,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from frontdesk.db.models_patients import (
-    Patient,
-    Referrer,
-)
+from frontdesk.db.models_patients import Patient, Referrer
 from frontdesk.domain.contact import (
     InvalidValue,
     clean_text,
@@ -19,17 +16,10 @@ from frontdesk.domain.contact import (
     text_problem,
 )
 from frontdesk.domain.dates import age_on, parse_date
-from frontdesk.domain.errors import (
-    RefusedError,
-    ValidationError,
-)
-from frontdesk.domain.names import (
-    sort_key,
-)
+from frontdesk.domain.errors import RefusedError, ValidationError
+from frontdesk.domain.names import sort_key
 from frontdesk.domain.permissions import Permission
-from frontdesk.domain.search_query import (
-    format_mrn,
-)
+from frontdesk.domain.search_query import format_mrn
 from frontdesk.services.kernel.context import ServiceContext, UnitOfWork
 from frontdesk.services.kernel.versions import check_version
 from frontdesk.services.patients.chart_store import (

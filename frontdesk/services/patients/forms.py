@@ -8,18 +8,11 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from frontdesk.domain.contact import (
-    format_phone,
-)
+from frontdesk.domain.contact import format_phone
 from frontdesk.domain.dates import age_on
 from frontdesk.domain.duplicates import Person
-from frontdesk.domain.errors import (
-    RefusedError,
-    ValidationError,
-)
-from frontdesk.domain.search_query import (
-    QueryKind,
-)
+from frontdesk.domain.errors import RefusedError, ValidationError
+from frontdesk.domain.search_query import QueryKind
 
 
 class Sex(StrEnum):

@@ -10,9 +10,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from frontdesk.domain.contact import (
-    clean_text,
-)
+from frontdesk.domain.contact import clean_text
 from frontdesk.domain.errors import ValidationError
 from frontdesk.domain.names import fold
 

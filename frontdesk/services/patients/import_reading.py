@@ -13,9 +13,7 @@ import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from frontdesk.domain.contact import (
-    clean_text,
-)
+from frontdesk.domain.contact import clean_text
 from frontdesk.domain.errors import ValidationError
 
 MAX_FILE_BYTES = 256 * 1024 * 1024

@@ -4,23 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import (
-    select,
-)
+from sqlalchemy import select
 
-from frontdesk.db.models_patients import (
-    Patient,
-)
-from frontdesk.domain.contact import (
-    clean_text,
-)
-from frontdesk.domain.errors import (
-    NotFoundError,
-)
+from frontdesk.db.models_patients import Patient
+from frontdesk.domain.contact import clean_text
+from frontdesk.domain.errors import NotFoundError
 from frontdesk.domain.permissions import Permission
-from frontdesk.domain.search_query import (
-    parse_search,
-)
+from frontdesk.domain.search_query import parse_search
 from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.services.patients.chart_store import (
     _SUMMARY_COLUMNS,

@@ -4,16 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import (
-    update,
-)
+from sqlalchemy import update
 
 from frontdesk.db.models import Base
 from frontdesk.db.types import utcnow
-from frontdesk.domain.errors import (
-    RefusedError,
-    ValidationError,
-)
+from frontdesk.domain.errors import RefusedError, ValidationError
 from frontdesk.domain.permissions import Permission
 from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.services.kernel.versions import check_version

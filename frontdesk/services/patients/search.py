@@ -22,21 +22,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from frontdesk.domain.errors import (
-    ValidationError,
-)
-from frontdesk.domain.names import (
-    name_tokens,
-    prefix_successor,
-    tokens_match_words,
-)
+from frontdesk.domain.errors import ValidationError
+from frontdesk.domain.names import name_tokens, prefix_successor, tokens_match_words
 from frontdesk.domain.permissions import Permission
-from frontdesk.domain.search_query import (
-    PHONE_KEY_PREFIX,
-    QueryKind,
-    SearchQuery,
-    parse_search,
-)
+from frontdesk.domain.search_query import PHONE_KEY_PREFIX, QueryKind, SearchQuery, parse_search
 from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.services.patients.chart_store import (
     _SUMMARY_COLUMNS,

@@ -13,18 +13,11 @@ from sqlalchemy.orm import Session
 from frontdesk.db.models import User
 from frontdesk.db.types import utcnow
 from frontdesk.domain.contact import clean_text, text_problem
-from frontdesk.domain.errors import (
-    NotFoundError,
-    RefusedError,
-    ValidationError,
-)
+from frontdesk.domain.errors import NotFoundError, RefusedError, ValidationError
 from frontdesk.domain.passwords import normalized_password, password_problem
 from frontdesk.domain.permissions import Role
 from frontdesk.services.kernel.context import UnitOfWork
-from frontdesk.services.practice.forms import (
-    NewUserForm,
-    UserData,
-)
+from frontdesk.services.practice.forms import NewUserForm, UserData
 
 # OWASP's Argon2id floor: 19 MiB, 2 iterations, 1 lane. Stored hashes weaker than this are
 # replaced at the next successful sign-in.

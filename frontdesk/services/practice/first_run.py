@@ -5,9 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from frontdesk.db.models import PracticeProfile, Provider, User
-from frontdesk.domain.errors import (
-    ValidationError,
-)
+from frontdesk.domain.errors import ValidationError
 from frontdesk.domain.permissions import Permission, Role
 from frontdesk.services.kernel.context import ServiceContext, UnitOfWork
 from frontdesk.services.practice.accounts import (

@@ -6,9 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from frontdesk.db.types import utcnow
-from frontdesk.domain.errors import (
-    RefusedError,
-)
+from frontdesk.domain.errors import RefusedError
 from frontdesk.domain.permissions import Role
 
 

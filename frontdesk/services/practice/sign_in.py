@@ -10,11 +10,7 @@ from sqlalchemy.orm import Session
 from frontdesk.db.models import AuditEntry, User
 from frontdesk.db.types import utcnow
 from frontdesk.domain.actor import Actor, workstation_name
-from frontdesk.domain.errors import (
-    PermissionDeniedError,
-    RefusedError,
-    ValidationError,
-)
+from frontdesk.domain.errors import PermissionDeniedError, RefusedError, ValidationError
 from frontdesk.domain.passwords import normalized_password
 from frontdesk.domain.permissions import Role
 from frontdesk.services.kernel.context import ServiceContext
