@@ -294,7 +294,7 @@ def test_deactivated_accounts_cannot_sign_in_and_are_kept(context: ServiceContex
 def test_a_stale_deactivation_is_refused(context: ServiceContext) -> None:
     kim = add_user(context, "kim", Role.FRONT_DESK)
     update_user(context, kim.id, display_name="Kim K", role=Role.CLINICAL)
-    with pytest.raises(ConflictError, match="changed the account 'kim'"):
+    with pytest.raises(ConflictError, match="changed this account 'kim'"):
         deactivate_user(context, kim.id, kim.version)
 
 

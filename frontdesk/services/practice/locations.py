@@ -8,9 +8,14 @@ from frontdesk.db.models import Location
 from frontdesk.domain.errors import ValidationError
 from frontdesk.domain.permissions import Permission
 from frontdesk.services.kernel.context import ServiceContext
-from frontdesk.services.kernel.versions import check_version
 from frontdesk.services.practice.forms import LocationData, LocationForm
-from frontdesk.services.practice.rows import _get, _location_data, _validated_location
+from frontdesk.services.practice.rows import (
+    _add,
+    _get,
+    _location_data,
+    _save_over,
+    _validated_location,
+)
 
 
 def list_locations(
@@ -37,15 +42,9 @@ def save_location(
         if clash is not None and clash != location_id:
             raise ValidationError({"name": "another location already has this name"})
         if location_id is None:
-            row = Location(**values)
-            uow.stamp(row, new=True)
-            uow.session.add(row)
+            row = _add(uow, Location(**values))
         else:
             row = _get(uow.session, Location, location_id, "location")
-            check_version(row, expected_version, "location")
-            for key, value in values.items():
-                setattr(row, key, value)
-            if uow.session.is_modified(row):
-                uow.stamp(row, new=False)
+            _save_over(uow, row, values, expected_version, "location")
         uow.commit()
         return _location_data(row)

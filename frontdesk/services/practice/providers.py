@@ -7,12 +7,12 @@ from sqlalchemy import select
 from frontdesk.db.models import Provider
 from frontdesk.domain.permissions import Permission
 from frontdesk.services.kernel.context import ServiceContext
-from frontdesk.services.kernel.versions import check_version
 from frontdesk.services.practice.forms import ProviderData, ProviderForm
 from frontdesk.services.practice.rows import (
     _add_provider,
     _get,
     _provider_data,
+    _save_over,
     _validated_provider,
 )
 
@@ -38,10 +38,6 @@ def save_provider(
             row = _add_provider(uow, form)
         else:
             row = _get(uow.session, Provider, provider_id, "provider")
-            check_version(row, expected_version, "provider")
-            for key, value in _validated_provider(form).items():
-                setattr(row, key, value)
-            if uow.session.is_modified(row):
-                uow.stamp(row, new=False)
+            _save_over(uow, row, _validated_provider(form), expected_version, "provider")
         uow.commit()
         return _provider_data(row)

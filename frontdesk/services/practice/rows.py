@@ -196,23 +196,36 @@ def _write_profile(
     values = _validated_profile(form)
     row = uow.session.get(PracticeProfile, PROFILE_ID)
     if row is None:
-        row = PracticeProfile(id=PROFILE_ID, **values)
-        uow.stamp(row, new=True)
-        uow.session.add(row)
-    else:
-        check_version(row, expected_version, "practice profile")
-        for key, value in values.items():
-            setattr(row, key, value)
-        if uow.session.is_modified(row):
-            uow.stamp(row, new=False)
+        return _add(uow, PracticeProfile(id=PROFILE_ID, **values))
+    _save_over(uow, row, values, expected_version, "practice profile")
     return row
 
 
 def _add_provider(uow: UnitOfWork, form: ProviderForm) -> Provider:
-    row = Provider(**_validated_provider(form))
+    return _add(uow, Provider(**_validated_provider(form)))
+
+
+def _add(uow: UnitOfWork, row: _T) -> _T:
+    """A new record, stamped with who created it."""
     uow.stamp(row, new=True)
     uow.session.add(row)
     return row
+
+
+def _save_over(
+    uow: UnitOfWork,
+    row: object,
+    values: dict[str, object],
+    expected_version: int | None,
+    what: str,
+) -> None:
+    """Checked values saved over a record opened at ``expected_version``; stamped only when
+    something changed, so an unchanged save leaves who-changed-it as it was."""
+    check_version(row, expected_version, what)
+    for key, value in values.items():
+        setattr(row, key, value)
+    if uow.session.is_modified(row):
+        uow.stamp(row, new=False)
 
 
 def _get(session: Session, model: type[_T], record_id: int, what: str) -> _T:

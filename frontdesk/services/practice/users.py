@@ -9,13 +9,13 @@ from frontdesk.db.models import User
 from frontdesk.db.types import utcnow
 from frontdesk.domain.contact import clean_text
 from frontdesk.domain.errors import (
-    ConflictError,
     NotFoundError,
     RefusedError,
     ValidationError,
 )
 from frontdesk.domain.permissions import Permission, Role
 from frontdesk.services.kernel.context import ServiceContext
+from frontdesk.services.kernel.versions import check_version
 from frontdesk.services.practice.accounts import (
     _by_username,
     _check_password,
@@ -56,15 +56,6 @@ def list_users(context: ServiceContext, *, include_inactive: bool = True) -> lis
         return [_user_data(row) for row in session.scalars(query)]
 
 
-def _check_version(row: User, expected_version: int | None) -> None:
-    if expected_version is not None and row.version != expected_version:
-        when = row.updated_at.astimezone().strftime("%Y-%m-%d %H:%M")
-        raise ConflictError(
-            f"{row.updated_by or 'Someone'} changed the account '{row.username}' at {when}, "
-            "after you opened it. Review their version and apply your changes again."
-        )
-
-
 def _other_active_admins(session: Session, user_id: int) -> int:
     return (
         session.scalar(
@@ -90,7 +81,7 @@ def update_user(
         raise ValidationError({"display_name": "at most 120 characters"})
     with context.writing(Permission.MANAGE_USERS) as uow:
         row = _get_user(uow.session, user_id)
-        _check_version(row, expected_version)
+        check_version(row, expected_version, f"account '{row.username}'")
         if (
             row.role == Role.ADMIN.value
             and role is not Role.ADMIN
@@ -114,7 +105,7 @@ def deactivate_user(
     """Stop an account from signing in. Accounts are never deleted: the audit trail names them."""
     with context.writing(Permission.MANAGE_USERS) as uow:
         row = _get_user(uow.session, user_id)
-        _check_version(row, expected_version)
+        check_version(row, expected_version, f"account '{row.username}'")
         if row.id == uow.actor.user_id:
             raise RefusedError("You cannot deactivate your own account")
         if (
@@ -137,7 +128,7 @@ def reactivate_user(
 ) -> UserData:
     with context.writing(Permission.MANAGE_USERS) as uow:
         row = _get_user(uow.session, user_id)
-        _check_version(row, expected_version)
+        check_version(row, expected_version, f"account '{row.username}'")
         if not row.active:
             row.active = True
             row.failed_attempts = 0
