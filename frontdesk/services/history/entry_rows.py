@@ -21,7 +21,7 @@ Levels are stored structurally as the canonical JSON list (["L4-L5", "L5-S1"]).
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import fields, replace
 from datetime import date
 from typing import Any
@@ -56,7 +56,9 @@ from frontdesk.domain.history_vocab import (
 from frontdesk.domain.partial_dates import PartialDate, sort_key_undated_first
 from frontdesk.domain.permissions import Permission
 from frontdesk.domain.spinal_levels import LevelSet
+from frontdesk.services.history import records
 from frontdesk.services.kernel.clock import practice_today
+from frontdesk.services.kernel.context import UnitOfWork
 from frontdesk.services.practice.settings import IMAGING_MAX_AGE_MONTHS, read_setting
 
 # Fields a front-desk user may change on an entry someone else entered.
@@ -356,3 +358,37 @@ def _changed_columns(row: Any) -> set[str]:
     if changed & {"levels", "level_top", "level_bottom"}:
         changed |= {"levels"}
     return changed
+
+
+def _delete_entry(
+    uow: UnitOfWork,
+    row: PriorSurgery | ImagingStudy,
+    link: str,
+    description: str,
+    details: Mapping[str, Any] | None = None,
+) -> int:
+    """Delete a surgery or study with the documents attached to it (``link``: the documents'
+    column naming it), release the checklist items that were its records, and record what
+    it said in the audit trail. Returns how many documents went with it."""
+    session = uow.session
+    entry_id = row.id
+    documents = session.scalars(
+        select(ReceivedDocument).where(getattr(ReceivedDocument, link) == entry_id)
+    ).all()
+    for document in documents:
+        session.delete(document)
+    records.release_items(uow, **{link: entry_id})
+    session.flush()
+    session.delete(row)
+    uow.record(
+        "delete_summary",
+        row.__tablename__,
+        entry_id,
+        patient_id=row.patient_id,
+        details={
+            "description": description,
+            "documents_deleted": len(documents),
+            **(details or {}),
+        },
+    )
+    return len(documents)

@@ -11,18 +11,18 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from frontdesk.db.models_history import ImagingStudy, ReceivedDocument
+from frontdesk.db.models_history import ImagingStudy
 from frontdesk.domain.errors import NotFoundError
 from frontdesk.domain.history_records import DeletedEntry, ImagingData, ImagingForm, TimelineEvent
 from frontdesk.domain.history_summary import DEFAULT_IMAGING_AGE_RULE
 from frontdesk.domain.history_vocab import ImagesMedium
 from frontdesk.domain.partial_dates import PartialDate
 from frontdesk.domain.permissions import Permission
-from frontdesk.services.history import records
 from frontdesk.services.history.checks import _Checks, _imaging_values
 from frontdesk.services.history.entry_rows import (
     IMAGING_TRACKING_FIELDS,
     _changed_columns,
+    _delete_entry,
     _imaging_data,
     _imaging_row,
     _patient,
@@ -110,23 +110,9 @@ def delete_imaging(
         _require_entry_delete(uow.actor, row, "imaging study")
         today = practice_today(session)
         description = _imaging_data(row, today, DEFAULT_IMAGING_AGE_RULE).description
-        documents = session.scalars(
-            select(ReceivedDocument).where(ReceivedDocument.imaging_id == imaging_id)
-        ).all()
-        for document in documents:
-            session.delete(document)
-        records.release_items(uow, imaging_id=imaging_id)
-        session.flush()
-        session.delete(row)
-        uow.record(
-            "delete_summary",
-            "imaging_studies",
-            imaging_id,
-            patient_id=row.patient_id,
-            details={"description": description, "documents_deleted": len(documents)},
-        )
+        documents = _delete_entry(uow, row, "imaging_id", description)
         uow.commit()
-        return DeletedEntry(imaging_id, description, len(documents), 0)
+        return DeletedEntry(imaging_id, description, documents, 0)
 
 
 def set_imaging_records_status(

@@ -11,17 +11,17 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from frontdesk.db.models_history import PriorSurgery, ReceivedDocument
+from frontdesk.db.models_history import PriorSurgery
 from frontdesk.domain.errors import NotFoundError
 from frontdesk.domain.history_records import DeletedEntry, SurgeryData, SurgeryForm, TimelineEvent
 from frontdesk.domain.partial_dates import PartialDate
 from frontdesk.domain.permissions import Permission
 from frontdesk.domain.spinal_levels import LevelSet
-from frontdesk.services.history import records
 from frontdesk.services.history.checks import _certainly_not_before, _Checks, _surgery_values
 from frontdesk.services.history.entry_rows import (
     SURGERY_TRACKING_FIELDS,
     _changed_columns,
+    _delete_entry,
     _patient,
     _require_entry_change,
     _require_entry_delete,
@@ -160,27 +160,11 @@ def delete_surgery(
             later.revises_id = None
             uow.stamp(later, new=False)
             unlinked += 1
-        documents = session.scalars(
-            select(ReceivedDocument).where(ReceivedDocument.surgery_id == surgery_id)
-        ).all()
-        for document in documents:
-            session.delete(document)
-        records.release_items(uow, surgery_id=surgery_id)
-        session.flush()
-        session.delete(row)
-        uow.record(
-            "delete_summary",
-            "prior_surgeries",
-            surgery_id,
-            patient_id=row.patient_id,
-            details={
-                "description": description,
-                "documents_deleted": len(documents),
-                "revisions_unlinked": unlinked,
-            },
+        documents = _delete_entry(
+            uow, row, "surgery_id", description, {"revisions_unlinked": unlinked}
         )
         uow.commit()
-        return DeletedEntry(surgery_id, description, len(documents), unlinked)
+        return DeletedEntry(surgery_id, description, documents, unlinked)
 
 
 def set_operative_report_status(
