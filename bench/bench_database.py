@@ -24,8 +24,9 @@ from frontdesk.db.engine import open_database
 from frontdesk.domain.actor import Actor
 from frontdesk.domain.permissions import Role
 from frontdesk.services.platform.bootstrap import make_context, open_for_use
-from frontdesk.services.practice import profile as practice
-from frontdesk.services.practice.profile import PracticeProfileForm, ProviderForm
+from frontdesk.services.practice.first_run import complete_first_run
+from frontdesk.services.practice.forms import PracticeProfileForm, ProviderForm
+from frontdesk.services.practice.providers import list_providers
 
 OPEN_REPEAT = 20
 ROUND_TRIP_REPEAT = 300
@@ -49,7 +50,7 @@ def _prepare(url: str) -> None:
     """Migrate and fill in the first-run data, as a practice's database would have."""
     database, _copy = open_for_use(url)
     try:
-        practice.complete_first_run(make_context(database, BENCH_ACTOR), PROFILE, PROVIDERS)
+        complete_first_run(make_context(database, BENCH_ACTOR), PROFILE, PROVIDERS)
     finally:
         database.dispose()
 
@@ -88,12 +89,12 @@ def _measure_backend(
             warmup=10,
         )
         context = make_context(database, BENCH_ACTOR)
-        providers = practice.list_providers(context)
+        providers = list_providers(context)
         if len(providers) != len(PROVIDERS):
             raise RuntimeError(f"expected {len(PROVIDERS)} providers, found {len(providers)}")
         bench.measure(
             f"{label}: practice.list_providers ({len(PROVIDERS)} rows)",
-            lambda: practice.list_providers(context),
+            lambda: list_providers(context),
             repeat=ROUND_TRIP_REPEAT,
             warmup=10,
             baseline=raw_select,

@@ -15,9 +15,11 @@ from frontdesk.domain.actor import Actor
 from frontdesk.domain.permissions import Role
 from frontdesk.services.handouts import handout_prints
 from frontdesk.services.handouts import library as handouts
-from frontdesk.services.patients import charts as patients
+from frontdesk.services.patients.edit import create_patient
+from frontdesk.services.patients.forms import PatientForm
 from frontdesk.services.platform.bootstrap import make_context, open_for_use
-from frontdesk.services.practice import profile as practice
+from frontdesk.services.practice.forms import PracticeProfileForm
+from frontdesk.services.practice.profile import get_profile, save_profile
 
 DAY = dt.date(2026, 11, 25)
 
@@ -44,9 +46,9 @@ def run(bench: Bench) -> None:
     try:
         context = make_context(database, Actor("bench.desk", Role.FRONT_DESK))
         admin = make_context(database, Actor("bench.admin", Role.ADMIN))
-        practice.save_profile(
+        save_profile(
             admin,
-            practice.PracticeProfileForm(
+            PracticeProfileForm(
                 name="Lakeside Spine Center",
                 address="100 Main St\nSpringfield, IL 62701",
                 main_phone="217-555-0142",
@@ -55,14 +57,12 @@ def run(bench: Bench) -> None:
             ),
             None,
         )
-        patient = patients.create_patient(
+        patient = create_patient(
             admin,
-            patients.PatientForm(
-                "María José", "Núñez-García", "1961-03-04", preferred_language="Spanish"
-            ),
+            PatientForm("María José", "Núñez-García", "1961-03-04", preferred_language="Spanish"),
         )
         library = handouts.load_library(include_practice=False)
-        profile = practice.get_profile(context)
+        profile = get_profile(context)
         assert profile is not None
         details = PracticeDetails.from_profile(profile)
         handout = library.get(HANDOUT, "es")

@@ -23,10 +23,16 @@ from frontdesk.db.models_history import PriorSurgery
 from frontdesk.db.models_patients import Patient
 from frontdesk.demo import generator as demo
 from frontdesk.domain.actor import Actor
+from frontdesk.domain.history_records import SurgeryForm
 from frontdesk.domain.permissions import Role
-from frontdesk.services.history import chart_history as history
 from frontdesk.services.history import received_documents, timeline
-from frontdesk.services.history.chart_history import SurgeryForm
+from frontdesk.services.history.summary import (
+    get_history,
+    history_summaries,
+    summary_line,
+    surgeon_summary_pdf,
+)
+from frontdesk.services.history.surgeries import add_surgery
 from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.services.platform.bootstrap import make_context, open_for_use
 
@@ -63,12 +69,12 @@ def _measure(bench: Bench, label: str, context: ServiceContext) -> None:
             session.scalars(select(PriorSurgery.patient_id).distinct().order_by("patient_id"))
         )
     story = ids[0]  # scenario 1's patient comes first in a demo load
-    surgery = history.get_history(context, story).surgeries[0]
+    surgery = get_history(context, story).surgeries[0]
     received_documents.attach_document(context, _report(3), "op.pdf", surgery_id=surgery.id)
 
     bench.measure(
         f"history {label}: get_history (chart tab load)",
-        lambda: history.get_history(context, story),
+        lambda: get_history(context, story),
         repeat=60,
         warmup=5,
     )
@@ -83,7 +89,7 @@ def _measure(bench: Bench, label: str, context: ServiceContext) -> None:
     )
     bench.measure(
         f"history {label}: add_surgery (one save, audited)",
-        lambda: history.add_surgery(context, ids[1], form),
+        lambda: add_surgery(context, ids[1], form),
         repeat=40,
         warmup=3,
     )
@@ -91,13 +97,13 @@ def _measure(bench: Bench, label: str, context: ServiceContext) -> None:
     one_by_one = f"history {label}: {QUEUE} summaries one call each"
     bench.measure(
         one_by_one,
-        lambda: [history.summary_line(context, patient_id) for patient_id in queue],
+        lambda: [summary_line(context, patient_id) for patient_id in queue],
         repeat=5,
         warmup=1,
     )
     bench.measure(
         f"history {label}: history_summaries for {QUEUE} charts",
-        lambda: history.history_summaries(context, queue),
+        lambda: history_summaries(context, queue),
         repeat=20,
         warmup=2,
         baseline=one_by_one,
@@ -134,7 +140,7 @@ def _measure(bench: Bench, label: str, context: ServiceContext) -> None:
     )
     bench.measure(
         f"history {label}: summary PDF for the surgeon",
-        lambda: history.surgeon_summary_pdf(context, story),
+        lambda: surgeon_summary_pdf(context, story),
         repeat=10,
         warmup=2,
     )

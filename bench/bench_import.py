@@ -29,7 +29,9 @@ from frontdesk.db.engine import open_database
 from frontdesk.db.models_patients import Patient
 from frontdesk.domain.actor import Actor
 from frontdesk.domain.permissions import Role
-from frontdesk.services.patients import patient_import
+from frontdesk.services.patients.import_preview import preview_import
+from frontdesk.services.patients.import_reading import read_csv_file
+from frontdesk.services.patients.import_write import import_patients
 from frontdesk.services.platform.bootstrap import make_context, open_for_use
 
 ROWS = int(os.environ.get("FRONTDESK_BENCH_IMPORT_ROWS", "100000"))
@@ -150,11 +152,11 @@ def _import(bench: Bench, label: str, url: str, path: Path, stage: str) -> None:
     try:
         context = make_context(database, BENCH_ACTOR)
         started = time.perf_counter()
-        table = patient_import.read_csv_file(path)
+        table = read_csv_file(path)
         read = time.perf_counter()
-        preview = patient_import.preview_import(context, table)
+        preview = preview_import(context, table)
         previewed = time.perf_counter()
-        result = patient_import.import_patients(context, preview)
+        result = import_patients(context, preview)
         finished = time.perf_counter()
     finally:
         database.dispose()

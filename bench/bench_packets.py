@@ -15,19 +15,21 @@ from zoneinfo import ZoneInfo
 
 from bench.harness import Bench
 from frontdesk.domain.actor import Actor
+from frontdesk.domain.history_records import ImagingForm
 from frontdesk.domain.permissions import Role
 from frontdesk.domain.request_states import RequestState
 from frontdesk.services.handouts import library as handouts
 from frontdesk.services.handouts import packets
 from frontdesk.services.handouts.packets import PacketOptions
-from frontdesk.services.history import chart_history as history
-from frontdesk.services.history.chart_history import ImagingForm
+from frontdesk.services.history.imaging import add_imaging
 from frontdesk.services.kernel.context import ServiceContext
-from frontdesk.services.patients import charts as patients
-from frontdesk.services.patients.charts import PatientForm
+from frontdesk.services.patients.edit import create_patient
+from frontdesk.services.patients.forms import PatientForm
 from frontdesk.services.platform.bootstrap import make_context, open_for_use
-from frontdesk.services.practice import profile as practice
-from frontdesk.services.practice.profile import LocationForm, PracticeProfileForm, ProviderForm
+from frontdesk.services.practice.forms import LocationForm, PracticeProfileForm, ProviderForm
+from frontdesk.services.practice.locations import save_location
+from frontdesk.services.practice.profile import get_profile, save_profile
+from frontdesk.services.practice.providers import save_provider
 from frontdesk.services.requests import consultations as requests
 from frontdesk.services.requests.consultations import IntakeForm
 from frontdesk.services.scheduling import appointments as scheduling
@@ -48,7 +50,7 @@ def _day() -> dt.date:
 
 
 def _setup(context: ServiceContext, day: dt.date) -> None:
-    practice.save_profile(
+    save_profile(
         context,
         PracticeProfileForm(
             name="Lakeside Spine Center",
@@ -60,12 +62,12 @@ def _setup(context: ServiceContext, day: dt.date) -> None:
         ),
         None,
     )
-    location = practice.save_location(context, LocationForm(name="Main office"))
+    location = save_location(context, LocationForm(name="Main office"))
     scheduling_setup.install_default_types(context)
     types = {row.name: row.id for row in scheduling_setup.list_appointment_types(context)}
     providers = []
     for number in range(PROVIDERS):
-        provider = practice.save_provider(
+        provider = save_provider(
             context,
             ProviderForm(first_name="Surgeon", last_name=f"Number{number}", credentials="MD"),
         )
@@ -78,7 +80,7 @@ def _setup(context: ServiceContext, day: dt.date) -> None:
     }
     for index in range(PACKETS):
         spanish = index % 3 == 0
-        patient = patients.create_patient(
+        patient = create_patient(
             context,
             PatientForm(
                 first_name="María José" if spanish else "Seán",
@@ -94,7 +96,7 @@ def _setup(context: ServiceContext, day: dt.date) -> None:
             allow_duplicates=True,
         )
         if index % 4 != 3:
-            history.add_imaging(
+            add_imaging(
                 context,
                 patient.id,
                 ImagingForm(modality="mri", regions=("lumbar",), date="May 2024"),
@@ -144,7 +146,7 @@ def run(bench: Bench) -> None:
             from frontdesk.documents import handout_pdf
             from frontdesk.documents.letterhead import PracticeDetails
 
-            profile = practice.get_profile(context)
+            profile = get_profile(context)
             assert profile is not None
             bench.measure(
                 "packets: yardstick, one 2-page handout",

@@ -45,7 +45,9 @@ from frontdesk.domain.actor import Actor
 from frontdesk.domain.names import fold
 from frontdesk.domain.permissions import Role
 from frontdesk.services.kernel.context import ServiceContext
-from frontdesk.services.patients import charts as patients
+from frontdesk.services.patients.chart_store import PATIENTS
+from frontdesk.services.patients.lookup import get_patient
+from frontdesk.services.patients.search import search
 from frontdesk.services.platform.bootstrap import make_context
 from frontdesk.ui.main_window import MainWindow
 from frontdesk.ui.patients.area import SEARCH_DELAY_MS, PatientsArea
@@ -75,11 +77,11 @@ class PaintWatch(QObject):
 def _queries(context: ServiceContext, rng: random.Random) -> list[str]:
     """Queries a receptionist types, built from real charts of the database (ASCII-folded)."""
     with context.reading(None) as session:
-        top = int(session.scalar(select(func.max(patients.PATIENTS.c.id))) or 1)
+        top = int(session.scalar(select(func.max(PATIENTS.c.id))) or 1)
     queries: list[str] = []
     for patient_id in rng.sample(range(1, top + 1), min(CHARTS, top)):
         try:
-            chart = patients.get_patient(context, patient_id, record_view=False)
+            chart = get_patient(context, patient_id, record_view=False)
         except Exception:  # a merged or missing id: skip it
             continue
         last = fold(chart.last_name).split()[0] if fold(chart.last_name) else ""
@@ -168,7 +170,7 @@ def _measure_backend(bench: Bench, label: str, url: str) -> None:
             if area.pages.currentWidget() is area.table:
                 bench.record(name, watch.painted_at - started, "s", baseline=floor)
             began = time.perf_counter()
-            patients.search(context, query)
+            search(context, query)
             bench.record(floor, time.perf_counter() - began, "s")
 
         burst = f"patients UI {label}: last key of a fast burst to painted (100 ms pause)"

@@ -29,13 +29,19 @@ from frontdesk.domain.names import name_tokens, prefix_successor
 from frontdesk.domain.permissions import Role
 from frontdesk.domain.search_query import QueryKind, parse_search
 from frontdesk.services.kernel.context import ServiceContext
-from frontdesk.services.patients import charts as patients
+from frontdesk.services.patients.chart_store import PATIENTS
+from frontdesk.services.patients.search import (
+    DEFAULT_PAGE_SIZE,
+    _choose_driver,
+    _token_patterns,
+    search,
+)
 
 SAMPLE_CHARTS = 400
 QUERIES_PER_CLASS = 60
 REPEAT = 2  # each query twice: 120 samples per class
 NAIVE_QUERIES = 8
-PAGE = patients.DEFAULT_PAGE_SIZE
+PAGE = DEFAULT_PAGE_SIZE
 ACTOR = Actor(username="bench", role=Role.ADMIN, workstation="bench")
 
 _COLUMNS = (
@@ -56,18 +62,18 @@ class Chart:
 
 def _sample_charts(context: ServiceContext, rng: random.Random) -> list[Chart]:
     with context.reading(None) as session:
-        top = session.scalar(select(patients.PATIENTS.c.id).order_by(patients.PATIENTS.c.id.desc()))
+        top = session.scalar(select(PATIENTS.c.id).order_by(PATIENTS.c.id.desc()))
         ids = rng.sample(range(1, int(top or 1) + 1), SAMPLE_CHARTS)
         rows = session.execute(
             select(
-                patients.PATIENTS.c.first_name,
-                patients.PATIENTS.c.middle_name,
-                patients.PATIENTS.c.last_name,
-                patients.PATIENTS.c.date_of_birth,
-                patients.PATIENTS.c.mobile_phone,
-                patients.PATIENTS.c.home_phone,
-                patients.PATIENTS.c.mrn,
-            ).where(patients.PATIENTS.c.id.in_(ids))
+                PATIENTS.c.first_name,
+                PATIENTS.c.middle_name,
+                PATIENTS.c.last_name,
+                PATIENTS.c.date_of_birth,
+                PATIENTS.c.mobile_phone,
+                PATIENTS.c.home_phone,
+                PATIENTS.c.mrn,
+            ).where(PATIENTS.c.id.in_(ids))
         ).all()
     return [Chart(row[0], row[1], row[2], row[3], row[4] or row[5], row[6]) for row in rows]
 
@@ -172,10 +178,8 @@ class RawSearch:
         else:
             words = (query.phone_key,) if query.kind is QueryKind.PHONE else query.words
             with self.context.reading(None) as session:
-                driver = (
-                    patients._choose_driver(session.connection(), words) if len(words) > 1 else 0
-                )
-            patterns = patients._token_patterns(words, driver)
+                driver = _choose_driver(session.connection(), words) if len(words) > 1 else 0
+            patterns = _token_patterns(words, driver)
             sql = (
                 f"SELECT {_COLUMNS} FROM patient_search_keys k JOIN patients p "
                 f"ON p.id = k.patient_id WHERE k.key >= {m} AND k.key < {m}"
@@ -245,7 +249,7 @@ def _measure_backend(bench: Bench, label: str, url: str) -> None:
             bench.measure(floor, _cycler(queries, raw.run), repeat=samples, warmup=len(queries))
             bench.measure(
                 service,
-                _cycler(queries, lambda text: patients.search(context, text)),
+                _cycler(queries, lambda text: search(context, text)),
                 repeat=samples,
                 warmup=len(queries),
                 baseline=floor,

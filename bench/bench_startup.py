@@ -32,8 +32,13 @@ from bench.harness import Bench
 from frontdesk.domain.actor import Actor
 from frontdesk.domain.permissions import Role
 from frontdesk.services.platform.bootstrap import make_context, open_for_use
-from frontdesk.services.practice import profile as practice
-from frontdesk.services.practice import users
+from frontdesk.services.practice.first_run import (
+    complete_first_run,
+    create_first_admin,
+    has_users,
+    needs_first_run,
+)
+from frontdesk.services.practice.forms import NewUserForm, PracticeProfileForm, ProviderForm
 
 RUNS = 7
 FLOOR = "startup: bare Qt, one QMainWindow shown (floor)"
@@ -77,17 +82,15 @@ def _set_up(url: str) -> None:
     database, _copy = open_for_use(url)
     try:
         context = make_context(database, Actor(username="bench", role=Role.ADMIN))
-        if practice.needs_first_run(context):
-            practice.complete_first_run(
+        if needs_first_run(context):
+            complete_first_run(
                 context,
-                practice.PracticeProfileForm(
-                    name="Lakeside Spine Center", main_phone="217-555-0142"
-                ),
-                [practice.ProviderForm(first_name="Ana", last_name="Lindqvist")],
+                PracticeProfileForm(name="Lakeside Spine Center", main_phone="217-555-0142"),
+                [ProviderForm(first_name="Ana", last_name="Lindqvist")],
             )
-        if not users.has_users(context):
-            users.create_first_admin(
-                context, users.NewUserForm("bench.admin", "correct horse battery", Role.ADMIN)
+        if not has_users(context):
+            create_first_admin(
+                context, NewUserForm("bench.admin", "correct horse battery", Role.ADMIN)
             )
     finally:
         database.dispose()

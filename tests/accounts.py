@@ -11,8 +11,9 @@ from frontdesk.db.engine import Database
 from frontdesk.domain.actor import Actor
 from frontdesk.domain.permissions import Role
 from frontdesk.services.kernel.context import ServiceContext
-from frontdesk.services.practice import users
-from frontdesk.services.practice.users import NewUserForm
+from frontdesk.services.practice.forms import NewUserForm, UserData
+from frontdesk.services.practice.sign_in import sign_in
+from frontdesk.services.practice.users import create_user
 
 PASSWORDS = {
     Role.ADMIN: "admin lake side morning",
@@ -21,15 +22,15 @@ PASSWORDS = {
 }
 
 
-def add_user(context: ServiceContext, username: str, role: Role) -> users.UserData:
+def add_user(context: ServiceContext, username: str, role: Role) -> UserData:
     """An account with the role's test password, created by ``context``'s admin actor."""
-    return users.create_user(context, NewUserForm(username, PASSWORDS[role], role, username))
+    return create_user(context, NewUserForm(username, PASSWORDS[role], role, username))
 
 
 def signed_in(context: ServiceContext, username: str, role: Role) -> ServiceContext:
     """``context`` acting as a freshly signed-in user of ``role``."""
     add_user(context, username, role)
-    actor: Actor = users.sign_in(context, username, PASSWORDS[role])
+    actor: Actor = sign_in(context, username, PASSWORDS[role])
     return context.as_actor(actor)
 
 

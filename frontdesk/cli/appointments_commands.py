@@ -18,8 +18,9 @@ from frontdesk.domain.errors import RefusedError
 from frontdesk.domain.scheduling import CancelledBy
 from frontdesk.services.kernel import clock as practice_clock
 from frontdesk.services.kernel.context import ServiceContext
-from frontdesk.services.patients import charts as patients
-from frontdesk.services.practice import profile as practice
+from frontdesk.services.patients.lookup import find_by_mrn
+from frontdesk.services.practice.locations import list_locations
+from frontdesk.services.practice.providers import list_providers
 from frontdesk.services.scheduling import appointments as scheduling
 from frontdesk.services.scheduling import setup as scheduling_setup
 from frontdesk.services.scheduling.appointments import (
@@ -106,12 +107,12 @@ def pick(text: str, candidates: Sequence[tuple[int, str]], what: str) -> int:
 
 
 def provider_id(context: ServiceContext, text: str) -> int:
-    rows = practice.list_providers(context, include_inactive=True)
+    rows = list_providers(context, include_inactive=True)
     return pick(text, [(row.id, row.display_name) for row in rows], "provider")
 
 
 def location_id(context: ServiceContext, text: str) -> int:
-    rows = practice.list_locations(context, include_inactive=True)
+    rows = list_locations(context, include_inactive=True)
     return pick(text, [(row.id, row.name) for row in rows], "location")
 
 
@@ -207,7 +208,7 @@ def run_book(args: argparse.Namespace) -> int:
     with service_context(args) as context:
         zone = practice_clock.practice_zone(context)
         form = BookingForm(
-            patient_id=patients.find_by_mrn(context, args.patient),
+            patient_id=find_by_mrn(context, args.patient),
             provider_id=provider_id(context, args.provider),
             type_id=type_id(context, args.type),
             start=in_zone(args.start, zone),

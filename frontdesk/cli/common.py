@@ -19,7 +19,8 @@ from frontdesk.services.platform import connection
 from frontdesk.services.platform.address import resolve_database_url
 from frontdesk.services.platform.bootstrap import make_context, open_for_use
 from frontdesk.services.platform.connection import ConnectionProfile
-from frontdesk.services.practice.users import has_users, sign_in
+from frontdesk.services.practice.first_run import has_users
+from frontdesk.services.practice.sign_in import sign_in
 
 Handler = Callable[[argparse.Namespace], int]
 

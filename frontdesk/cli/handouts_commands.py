@@ -15,8 +15,8 @@ from frontdesk.domain.errors import RefusedError
 from frontdesk.domain.request_categories import RequestCategory
 from frontdesk.services.handouts import handout_prints, packets
 from frontdesk.services.handouts import library as handouts
-from frontdesk.services.patients import charts as patients
-from frontdesk.services.practice import profile as practice
+from frontdesk.services.patients.lookup import find_by_mrn
+from frontdesk.services.practice.profile import get_profile
 
 
 def register(subparsers: argparse._SubParsersAction[Parser]) -> None:
@@ -181,7 +181,7 @@ def run_render(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     with service_context(args) as context:
-        profile = practice.get_profile(context)
+        profile = get_profile(context)
         page_size = args.page_size or handout_prints.practice_page_size(context)
         appointment = (
             packets.appointment_for_handout(context, args.appointment)
@@ -218,7 +218,7 @@ def _render_for_chart(args: argparse.Namespace) -> int:
     """Render for the chart with this MRN, save, and log it as given ("saved: FILE")."""
     library = handouts.load_library()
     with service_context(args) as context:
-        patient_id = patients.find_by_mrn(context, args.patient)
+        patient_id = find_by_mrn(context, args.patient)
         appointment = (
             packets.appointment_for_handout(context, args.appointment, patient_id)
             if args.appointment is not None

@@ -9,8 +9,8 @@ from pathlib import Path
 
 from frontdesk.cli.common import Parser, print_json, service_context
 from frontdesk.domain.errors import RefusedError
-from frontdesk.services.history import chart_history as history
-from frontdesk.services.patients import charts as patients
+from frontdesk.services.history.summary import get_history, surgeon_summary_pdf
+from frontdesk.services.patients.lookup import find_by_mrn
 
 
 def register(subparsers: argparse._SubParsersAction[Parser]) -> None:
@@ -47,8 +47,8 @@ def _received(received: bool, on: object) -> str:
 
 def run_show(args: argparse.Namespace) -> int:
     with service_context(args) as context:
-        patient_id = patients.find_by_mrn(context, args.mrn)
-        shown = history.get_history(context, patient_id, record_view=True)
+        patient_id = find_by_mrn(context, args.mrn)
+        shown = get_history(context, patient_id, record_view=True)
     if args.json:
         print_json(shown.to_json())
         return 0
@@ -106,8 +106,8 @@ def run_summary(args: argparse.Namespace) -> int:
     if not folder.is_dir():
         raise RefusedError(f"Cannot write {args.output}: the folder {folder} does not exist")
     with service_context(args) as context:
-        patient_id = patients.find_by_mrn(context, args.mrn)
-        pdf = history.surgeon_summary_pdf(context, patient_id)
+        patient_id = find_by_mrn(context, args.mrn)
+        pdf = surgeon_summary_pdf(context, patient_id)
     try:
         _write_atomically(args.output, pdf)
     except OSError as error:

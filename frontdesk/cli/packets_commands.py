@@ -12,7 +12,7 @@ from frontdesk.domain.errors import NotFoundError
 from frontdesk.services.handouts import packets
 from frontdesk.services.handouts.packets import PacketOptions
 from frontdesk.services.kernel.context import ServiceContext
-from frontdesk.services.practice import profile as practice
+from frontdesk.services.practice.providers import list_providers
 
 
 def register(subparsers: argparse._SubParsersAction[Parser]) -> None:
@@ -51,7 +51,7 @@ def _date(text: str) -> dt.date:
 
 def provider_id(context: ServiceContext, text: str) -> int:
     """A provider by id, or by name as the app shows it ("Adaeze Okafor, MD", "Okafor")."""
-    providers = practice.list_providers(context, include_inactive=True)
+    providers = list_providers(context, include_inactive=True)
     wanted = " ".join(text.split()).casefold()
     if wanted.isdigit():
         for row in providers:

@@ -8,15 +8,18 @@ from pathlib import Path
 
 from frontdesk.cli.common import Parser, UsageError, print_json, progress_printer, service_context
 from frontdesk.domain.errors import ValidationError
-from frontdesk.services.patients import patient_export, patient_import
-from frontdesk.services.patients.patient_import import (
-    ENCODINGS,
+from frontdesk.services.patients import patient_export
+from frontdesk.services.patients.import_mapping import (
     IMPORT_FIELDS,
-    ImportPreview,
-    ImportResult,
+    REQUIRED,
+    check_mapping,
     column_letter,
     column_name,
+    mapping_with_overrides,
 )
+from frontdesk.services.patients.import_preview import ImportPreview, preview_import
+from frontdesk.services.patients.import_reading import ENCODINGS, CsvTable, read_csv_file
+from frontdesk.services.patients.import_write import ImportResult, import_patients
 
 IMPORT_HELP = """\
 Columns are recognized by their header ("DOB", "Date of Birth", "Surname", "Cell",
@@ -99,15 +102,15 @@ def register(subparsers: argparse._SubParsersAction[Parser]) -> None:
     exporting.set_defaults(handler=run_export)
 
 
-def _mapping(table: patient_import.CsvTable, overrides: list[tuple[str, str]]) -> tuple[str, ...]:
+def _mapping(table: CsvTable, overrides: list[tuple[str, str]]) -> tuple[str, ...]:
     try:
-        mapping = patient_import.mapping_with_overrides(table.headers, overrides)
+        mapping = mapping_with_overrides(table.headers, overrides)
     except ValidationError as error:
         raise UsageError(f"--map: {error}") from None
-    problems = patient_import.check_mapping(table.headers, mapping)
+    problems = check_mapping(table.headers, mapping)
     if problems:
         columns = ", ".join(f'"{column_name(table.headers, i)}"' for i in range(len(table.headers)))
-        missing = [name for name in patient_import.REQUIRED if name in problems]
+        missing = [name for name in REQUIRED if name in problems]
         hint = f"; say which column holds it with --map 'COLUMN={missing[0]}'" if missing else ""
         raise ValidationError(
             problems,
@@ -118,17 +121,17 @@ def _mapping(table: patient_import.CsvTable, overrides: list[tuple[str, str]]) -
 
 def run_import(args: argparse.Namespace) -> int:
     # The file is read and checked before the database is opened: a bad file costs nothing.
-    table = patient_import.read_csv_file(args.file, encoding=args.encoding)
+    table = read_csv_file(args.file, encoding=args.encoding)
     mapping = _mapping(table, args.map)
     if table.notice:
         print(f"frontdesk: warning: {table.notice}", file=sys.stderr)
     with service_context(args) as context:
-        preview = patient_import.preview_import(
+        preview = preview_import(
             context, table, mapping, progress=progress_printer("Checking rows")
         )
         result = None
         if not args.dry_run:
-            result = patient_import.import_patients(
+            result = import_patients(
                 context,
                 preview,
                 include_duplicates=args.import_duplicates,

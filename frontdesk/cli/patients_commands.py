@@ -8,7 +8,9 @@ from frontdesk.cli.common import Parser, print_json, service_context
 from frontdesk.domain.contact import format_phone
 from frontdesk.domain.errors import ValidationError
 from frontdesk.domain.search_query import QueryKind
-from frontdesk.services.patients import charts as patients
+from frontdesk.services.patients import search as patient_search
+from frontdesk.services.patients.forms import PatientSummary
+from frontdesk.services.patients.lookup import find_by_mrn, get_patient
 
 MAX_LIMIT = 10_000
 
@@ -46,11 +48,11 @@ def register(subparsers: argparse._SubParsersAction[Parser]) -> None:
 
 def run_search(args: argparse.Namespace) -> int:
     with service_context(args) as context:
-        items: list[patients.PatientSummary] = []
+        items: list[PatientSummary] = []
         cursor: str | None = None
         # Pages of at most 500; the CLI gathers them up to --limit.
         while len(items) < args.limit:
-            page = patients.search(
+            page = patient_search.search(
                 context, args.text, limit=min(args.limit - len(items), 500), cursor=cursor
             )
             if page.kind is QueryKind.INVALID:
@@ -75,7 +77,7 @@ def run_search(args: argparse.Namespace) -> int:
 
 def run_show(args: argparse.Namespace) -> int:
     with service_context(args) as context:
-        chart = patients.get_patient(context, patients.find_by_mrn(context, args.mrn))
+        chart = get_patient(context, find_by_mrn(context, args.mrn))
     if args.json:
         print_json(chart.to_json())
         return 0

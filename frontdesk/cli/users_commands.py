@@ -10,8 +10,18 @@ from frontdesk.domain.errors import ValidationError
 from frontdesk.domain.passwords import password_problem
 from frontdesk.domain.permissions import Role
 from frontdesk.services.kernel.context import ServiceContext
-from frontdesk.services.practice import users
-from frontdesk.services.practice.users import NewUserForm, UserData
+from frontdesk.services.practice.accounts import normalize_username
+from frontdesk.services.practice.first_run import create_first_admin, has_users
+from frontdesk.services.practice.forms import NewUserForm, UserData
+from frontdesk.services.practice.users import (
+    create_user,
+    deactivate_user,
+    find_user,
+    list_users,
+    reactivate_user,
+    reset_password,
+    unlock_user,
+)
 
 NEW_PASSWORD_ENV = "FRONTDESK_NEW_PASSWORD"
 
@@ -74,28 +84,26 @@ def _describe(user: UserData) -> str:
 
 def run_add(args: argparse.Namespace) -> int:
     with service_context(args) as context:
-        first = not users.has_users(context)
+        first = not has_users(context)
         if first and args.role not in (None, Role.ADMIN.value):
             raise UsageError("the first account must be an admin (--role admin)")
         if not first and args.role is None:
             raise UsageError("choose a --role: admin, front_desk or clinical")
-        username = users.normalize_username(args.username)
+        username = normalize_username(args.username)
         form = NewUserForm(
             username=args.username,
             password=_new_password(username),
             role=Role(args.role or Role.ADMIN.value),
             display_name=args.name,
         )
-        created = (
-            users.create_first_admin(context, form) if first else users.create_user(context, form)
-        )
+        created = create_first_admin(context, form) if first else create_user(context, form)
     print(f"Added {_describe(created)}" + (" (the first admin)" if first else ""))
     return 0
 
 
 def run_list(args: argparse.Namespace) -> int:
     with service_context(args) as context:
-        accounts = users.list_users(context, include_inactive=not args.active)
+        accounts = list_users(context, include_inactive=not args.active)
     if args.json:
         print_json(
             [
@@ -122,18 +130,18 @@ def run_list(args: argparse.Namespace) -> int:
 
 def _act(args: argparse.Namespace, verb: str) -> UserData:
     with service_context(args) as context:
-        user = users.find_user(context, args.username)
+        user = find_user(context, args.username)
         return _apply(context, verb, user)
 
 
 def _apply(context: ServiceContext, verb: str, user: UserData) -> UserData:
     if verb == "deactivate":
-        return users.deactivate_user(context, user.id, user.version)
+        return deactivate_user(context, user.id, user.version)
     if verb == "reactivate":
-        return users.reactivate_user(context, user.id, user.version)
+        return reactivate_user(context, user.id, user.version)
     if verb == "unlock":
-        return users.unlock_user(context, user.id)
-    return users.reset_password(context, user.id, _new_password(user.username))
+        return unlock_user(context, user.id)
+    return reset_password(context, user.id, _new_password(user.username))
 
 
 def run_deactivate(args: argparse.Namespace) -> int:

@@ -40,7 +40,7 @@ from frontdesk.domain.search_query import e164_search_key, format_mrn
 from frontdesk.services.kernel.changes import EVERYTHING
 from frontdesk.services.kernel.clock import practice_today
 from frontdesk.services.kernel.context import ServiceContext
-from frontdesk.services.patients.charts import (
+from frontdesk.services.patients.chart_store import (
     MAX_TOKENS_LENGTH,
     adjust_term_counts,
     reserve_mrns,

@@ -59,7 +59,7 @@ def words_for(language: str) -> dict[str, str]:
 
 
 class PracticeProfileLike(Protocol):
-    """What a letterhead needs; services.practice.profile.PracticeProfileData has all of it."""
+    """What a letterhead needs; services.practice.forms.PracticeProfileData has all of it."""
 
     name: str
     address: str

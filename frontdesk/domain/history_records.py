@@ -2,7 +2,7 @@
 
 What the history services take and return, and what the history summary PDF and the packets
 read: frozen dataclasses over the domain's vocabularies, levels and partial dates, with no
-database or service behind them (services.history.chart_history builds them).
+database or service behind them (the services in services.history build them).
 """
 
 from __future__ import annotations
@@ -414,3 +414,35 @@ class TimelineEvent:
     @property
     def date_text(self) -> str:
         return self.date.display() if self.date is not None else "date unknown"
+
+
+# --- what the history services also return ---------------------------------------------
+
+
+# The tables the history area changes: a screen showing history refreshes when one changes.
+HISTORY_TABLES = frozenset(
+    {"prior_surgeries", "imaging_studies", "received_documents", "procedure_labels"}
+)
+
+
+@dataclass(frozen=True)
+class DeletedEntry:
+    """What a delete removed, in words for the confirmation banner."""
+
+    id: int
+    description: str
+    documents_deleted: int
+    revisions_unlinked: int
+
+
+@dataclass(frozen=True)
+class ProcedureChoice:
+    """One entry of the procedure picker: a built-in procedure or a practice-added label."""
+
+    procedure: Procedure
+    label: str
+    practice_label: str = ""
+
+    @property
+    def is_practice_added(self) -> bool:
+        return bool(self.practice_label)

@@ -6,20 +6,26 @@ home named here rather than a second one).
 Areas (``frontdesk/services/<area>/``; the arrows allowed between them are the import
 contracts in pyproject.toml):
 
-- ``patients``    charts, search, duplicates and merge (``charts``); CSV import and export
-                  (``patient_import``, ``patient_export``); referring providers (``referrers``).
+- ``patients``    forms and data (``forms``); create and update (``edit``); open a chart
+                  (``lookup``); search (``search``); duplicate warnings (``duplicates``);
+                  merge (``merge``); CSV import by step (``import_reading``, ``import_mapping``,
+                  ``import_preview``, ``import_write``) and export (``patient_export``);
+                  referring providers (``referrers``).
 - ``requests``    consultation requests: intake, red flags, states, records chase, contacts,
                   work queue, referrals report, records-request letters (``consultations``).
 - ``scheduling``  appointments, booking, free-slot search, calendars (``appointments``);
                   appointment types and availability (``setup``); the waitlist (``waitlist``);
                   the day sheet (``day_sheet``); a provider's .ics export (``schedule_export``).
-- ``history``     prior surgeries and imaging, records received, timeline, summary
-                  (``chart_history``); received files: checked, stored, viewed
-                  (``received_documents``). The plain data it returns: ``domain.history_records``.
+- ``history``     surgeries (``surgeries``), imaging (``imaging``), the procedure list
+                  (``procedures``), reading and the summary (``summary``), records received
+                  (``records``), timeline (``timeline``); received files: checked, stored,
+                  viewed (``received_documents``). Its plain data: ``domain.history_records``.
 - ``handouts``    the handout library (``library``); handouts given and reprinted
                   (``handout_prints``); pre-visit packets (``packets``).
-- ``practice``    the practice profile, locations, providers, first-run setup (``profile``);
-                  typed practice settings (``settings``); accounts and sign-in (``users``).
+- ``practice``    forms and data (``forms``); the profile (``profile``), providers
+                  (``providers``), locations (``locations``); first-run setup (``first_run``);
+                  typed practice settings (``settings``); accounts (``users``); sign-in
+                  (``sign_in``).
 - ``platform``    which database (``address``), opening it (``bootstrap``), the server
                   connection (``connection``, ``reachability``), other workstations' changes
                   (``change_watch``), backups (``backup``), moving SQLite <-> PostgreSQL
@@ -27,8 +33,9 @@ contracts in pyproject.toml):
                   checkpoints of its head, kept outside the database, and the workstation's
                   signing key (``audit_checkpoint``).
 - ``kernel``      shared by all: the service context and unit of work, permission checks,
-                  retries (``context``); the audit hooks writing the hash-chained trail at flush
-                  (``audit``); change notifications (``changes``).
+                  retries (``context``); the optimistic version check (``versions``); the
+                  audit hooks writing the hash-chained trail at flush (``audit``); change
+                  notifications (``changes``).
 
 Outside services: pure rules and vocabularies in ``frontdesk.domain``; the PDFs we make in
 ``frontdesk.documents``; demo data in ``frontdesk.demo``; screens in ``frontdesk.ui``.
@@ -45,7 +52,7 @@ Rules, one home each (a newcomer finds each in one step; give a new rule a home 
 - who changed this record and when ... kernel.context: UnitOfWork.stamp
 - did a save whose connection dropped during COMMIT happen (saved after all, not saved,
   not known yet) ... kernel.context: UnitOfWork.commit, unit_committed
-- the optimistic version check on save ... practice.profile.check_version
+- the optimistic version check on save ... kernel.versions.check_version
 - a chart's timeline (surgeries, imaging, requests, appointments) ... history.timeline
 - PDF page to image, for the screen and the printer ... frontdesk.documents.page_images
   (one page view widget: frontdesk.ui.widgets.page_view; printing: ui.handouts.printing)

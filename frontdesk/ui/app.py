@@ -266,7 +266,7 @@ class Launcher(QObject):
     def _new_window(self, screen: ScreenContext, practice_name: str = "") -> MainWindow:
         """A main window acting as ``screen``'s user (also for a user switch at the lock)."""
         # Imported after the sign-in: the first screen does not wait for the main window.
-        from frontdesk.services.practice import profile as practice
+        from frontdesk.services.practice.profile import get_profile
         from frontdesk.ui.main_window import MainWindow
 
         self.screen = screen
@@ -275,7 +275,7 @@ class Launcher(QObject):
         window.show()
         if not practice_name:
             # The title is not needed to start working: fetch it after the window shows.
-            screen.runner.run(partial(practice.get_profile, screen.services), window.show_practice)
+            screen.runner.run(partial(get_profile, screen.services), window.show_practice)
         return window
 
     def _switched(self, window: MainWindow) -> None:

@@ -26,14 +26,15 @@ from frontdesk.domain.actor import Actor
 from frontdesk.domain.contact import clean_text
 from frontdesk.domain.errors import ConflictError, ValidationError
 from frontdesk.services.kernel.context import ServiceContext
-from frontdesk.services.practice import profile as practice
-from frontdesk.services.practice import users
-from frontdesk.services.practice.profile import (
+from frontdesk.services.practice.first_run import complete_first_run, set_up_practice
+from frontdesk.services.practice.forms import (
+    NewUserForm,
     PracticeProfileData,
     PracticeProfileForm,
     ProviderForm,
 )
-from frontdesk.services.practice.users import NewUserForm
+from frontdesk.services.practice.profile import get_profile
+from frontdesk.services.practice.sign_in import sign_in
 from frontdesk.ui.admin.profile_form import PracticeProfileFields
 from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.security.account_fields import AccountFields
@@ -162,9 +163,9 @@ def set_up_and_sign_in(
     admin: NewUserForm,
 ) -> tuple[PracticeProfileData | None, Actor]:
     """The practice, its providers and the first admin in one transaction, then sign in."""
-    users.set_up_practice(context, profile, providers, admin)
-    actor = users.sign_in(context, admin.username, admin.password)
-    return practice.get_profile(context.as_actor(actor)), actor
+    set_up_practice(context, profile, providers, admin)
+    actor = sign_in(context, admin.username, admin.password)
+    return get_profile(context.as_actor(actor)), actor
 
 
 ACCOUNT_KEYS = frozenset({"username", "display_name", "password", "password_confirm", "role"})
@@ -361,7 +362,7 @@ class FirstRunDialog(FormDialog):
             )
         else:
             call = partial(
-                practice.complete_first_run,
+                complete_first_run,
                 self.screen.services,
                 self.profile.form(),
                 [row.form() for row in rows],

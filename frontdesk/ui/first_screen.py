@@ -54,10 +54,9 @@ class FirstScreenFacts:
 
 def read_first_screen(services: ServiceContext) -> FirstScreenFacts:
     """Two small queries: whether the practice is set up and whether accounts exist."""
-    from frontdesk.services.practice import profile as practice
-    from frontdesk.services.practice import users
+    from frontdesk.services.practice.first_run import has_users, needs_first_run
 
-    return FirstScreenFacts(practice.needs_first_run(services), users.has_users(services))
+    return FirstScreenFacts(needs_first_run(services), has_users(services))
 
 
 @dataclass(frozen=True)

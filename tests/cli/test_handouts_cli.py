@@ -12,8 +12,8 @@ from frontdesk.cli.main import run
 from frontdesk.db import migrate
 from frontdesk.db.engine import Database
 from frontdesk.services.kernel.context import ServiceContext
-from frontdesk.services.practice import profile as practice
-from frontdesk.services.practice.profile import PracticeProfileForm
+from frontdesk.services.practice import profile
+from frontdesk.services.practice.forms import PracticeProfileForm
 from tests.documents.pdfs import all_text, page_texts
 
 BROKEN = """id: broken
@@ -120,7 +120,7 @@ def current_url(database_url: str, database: Database) -> str:
 
 
 def save_profile(context: ServiceContext) -> None:
-    practice.save_profile(
+    profile.save_profile(
         context,
         PracticeProfileForm(
             name="Lakeside Spine Center",

@@ -13,8 +13,9 @@ from frontdesk.cli.main import run
 from frontdesk.db.models import AuditEntry
 from frontdesk.db.models_patients import Patient
 from frontdesk.services.kernel.context import ServiceContext
-from frontdesk.services.patients import charts as patients
-from frontdesk.services.patients.charts import PatientForm
+from frontdesk.services.patients.edit import create_patient
+from frontdesk.services.patients.forms import PatientForm
+from frontdesk.services.patients.search import search
 from tests.helpers.cli import frontdesk
 
 OLD_SYSTEM = (
@@ -82,7 +83,7 @@ def test_the_import_creates_the_valid_rows_and_reports_them(
     out = capsys.readouterr().out
     assert code == 0
     assert "Imported 2 patients (MRN M0000001 to M0000002); left out: 3 rows with errors, 1 " in out
-    assert [item.last_name for item in patients.search(context, "oconnor").items] == ["O'Connor"]
+    assert [item.last_name for item in search(context, "oconnor").items] == ["O'Connor"]
     with context.database.read_sessions() as session:
         assert session.scalar(select(func.count()).where(AuditEntry.action == "import")) == 1
 
@@ -100,7 +101,7 @@ def test_possible_duplicates_are_imported_when_asked(
 def test_the_json_report_lists_every_problem(
     database_url: str, context: ServiceContext, old_system: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    patients.create_patient(context, PatientForm("Seán", "O'Connor", "1958-09-17"))
+    create_patient(context, PatientForm("Seán", "O'Connor", "1958-09-17"))
     args = ["--database", database_url, "patients", "import", str(old_system)]
     assert run([*args, "--dry-run", "--json", "--map", "Born on=date_of_birth"]) == 0
     report = json.loads(capsys.readouterr().out)
@@ -181,13 +182,13 @@ def test_a_windows_1252_file_imports_with_a_warning(
     captured = capsys.readouterr()
     assert "warning" in captured.err and "Windows-1252" in captured.err
     assert "old.csv (Windows-1252)" in captured.out
-    assert [item.last_name for item in patients.search(context, "nunez").items] == ["Núñez"]
+    assert [item.last_name for item in search(context, "nunez").items] == ["Núñez"]
 
 
 def test_export_writes_a_spreadsheet_safe_file_and_refuses_to_overwrite(
     database_url: str, context: ServiceContext, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    patients.create_patient(
+    create_patient(
         context, PatientForm("Ann", "Lee", "1970-05-06", notes="=SUM(A1:A9)", mobile_phone="")
     )
     target = tmp_path / "out" / "patients.csv"
@@ -216,7 +217,7 @@ def test_export_makes_an_unsafe_file_name_safe_and_says_so(
 def test_search_and_show_still_work_next_to_import_and_export(
     database_url: str, context: ServiceContext, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    patients.create_patient(context, PatientForm("Ann", "Lee", "1970-05-06"))
+    create_patient(context, PatientForm("Ann", "Lee", "1970-05-06"))
     assert run(["--database", database_url, "patients", "search", "lee", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)[0]["last_name"] == "Lee"
     assert run(["--database", database_url, "patients", "show", "M0000001"]) == 0

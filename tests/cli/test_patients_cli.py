@@ -10,15 +10,15 @@ import pytest
 
 from frontdesk.cli.main import run
 from frontdesk.services.kernel.context import ServiceContext
-from frontdesk.services.patients import charts as patients
-from frontdesk.services.patients.charts import PatientForm
+from frontdesk.services.patients.edit import create_patient
+from frontdesk.services.patients.forms import PatientData, PatientForm
 from tests.helpers.cli import CliResult, frontdesk
 
 
 @pytest.fixture
-def charts(context: ServiceContext) -> list[patients.PatientData]:
+def charts(context: ServiceContext) -> list[PatientData]:
     return [
-        patients.create_patient(
+        create_patient(
             context,
             PatientForm(
                 "María José",
@@ -29,15 +29,13 @@ def charts(context: ServiceContext) -> list[patients.PatientData]:
                 interpreter_needed=True,
             ),
         ),
-        patients.create_patient(
-            context, PatientForm("Maria", "Nunez", "1961-04-03"), allow_duplicates=True
-        ),
-        patients.create_patient(context, PatientForm("Seán", "O'Connor", "1958-09-17")),
+        create_patient(context, PatientForm("Maria", "Nunez", "1961-04-03"), allow_duplicates=True),
+        create_patient(context, PatientForm("Seán", "O'Connor", "1958-09-17")),
     ]
 
 
 def test_search_json_has_what_scripts_need(
-    database_url: str, charts: list[patients.PatientData], capsys: pytest.CaptureFixture[str]
+    database_url: str, charts: list[PatientData], capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert run(["--database", database_url, "patients", "search", "garc mar", "--json"]) == 0
     items = json.loads(capsys.readouterr().out)
@@ -61,7 +59,7 @@ def test_search_json_has_what_scripts_need(
 )
 def test_search_text_output_and_limit(
     database_url: str,
-    charts: list[patients.PatientData],
+    charts: list[PatientData],
     capsys: pytest.CaptureFixture[str],
     text: str,
     found: int,
@@ -78,7 +76,7 @@ def test_search_text_output_and_limit(
 def test_show_prints_the_chart_and_records_the_view(
     database_url: str,
     context: ServiceContext,
-    charts: list[patients.PatientData],
+    charts: list[PatientData],
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     assert run(["--database", database_url, "patients", "show", charts[0].mrn.lower()]) == 0
@@ -110,7 +108,7 @@ def test_show_prints_the_chart_and_records_the_view(
 )
 def test_bad_input_is_one_line_on_stderr(
     database_url: str,
-    charts: list[patients.PatientData],
+    charts: list[PatientData],
     capsys: pytest.CaptureFixture[str],
     args: list[str],
     code: int,
@@ -142,7 +140,7 @@ def test_demo_then_search_as_a_real_process(tmp_path: object) -> None:
 
 
 def test_output_into_a_closed_pipe_ends_quietly(
-    database_url: str, charts: list[patients.PatientData]
+    database_url: str, charts: list[PatientData]
 ) -> None:
     """`frontdesk patients show MRN --json | head`: no "unexpected error" when head stops."""
     command = ["patients", "show", charts[0].mrn, "--json"]

@@ -11,11 +11,12 @@ from sqlalchemy import delete, update
 from frontdesk.db.engine import Database
 from frontdesk.db.models import AuditEntry
 from frontdesk.services.kernel.context import ServiceContext
-from frontdesk.services.patients import charts as patients
-from frontdesk.services.patients.charts import PatientForm
-from frontdesk.services.practice import profile as practice
-from frontdesk.services.practice import users
-from frontdesk.services.practice.profile import PracticeProfileForm
+from frontdesk.services.patients.edit import create_patient
+from frontdesk.services.patients.forms import PatientForm
+from frontdesk.services.patients.lookup import get_patient
+from frontdesk.services.practice.forms import PracticeProfileForm
+from frontdesk.services.practice.profile import get_profile, save_profile
+from frontdesk.services.practice.sign_in import SIGN_IN_REFUSED
 from tests.accounts import tamperable_audit_trail
 from tests.helpers.cli import CliResult, frontdesk, one_line
 
@@ -84,7 +85,7 @@ def test_users_add_list_and_deactivate(cli: Cli) -> None:
     assert (code, out.strip()) == (0, "Deactivated bob: Front desk, deactivated")
     code, _out, err = cli("--user", "bob", "users", "list", FRONTDESK_PASSWORD=DESK_PASSWORD)
     assert code == 1
-    assert one_line(err) == f"frontdesk: {users.SIGN_IN_REFUSED}"  # not "deactivated"
+    assert one_line(err) == f"frontdesk: {SIGN_IN_REFUSED}"  # not "deactivated"
 
 
 def test_staff_are_refused_admin_commands(cli: Cli) -> None:
@@ -99,7 +100,7 @@ def test_sign_in_failures_areone_line(cli: Cli) -> None:
     cli.with_users()
     code, _out, err = cli("--user", "alice", "users", "list", FRONTDESK_PASSWORD="wrong password!")
     assert code == 1
-    assert one_line(err) == f"frontdesk: {users.SIGN_IN_REFUSED}"
+    assert one_line(err) == f"frontdesk: {SIGN_IN_REFUSED}"
     code, _out, err = cli("--user", "alice", "users", "list")  # no password and no terminal
     assert code == 2
     assert "FRONTDESK_PASSWORD" in one_line(err)
@@ -275,23 +276,21 @@ def test_audit_list_filters_and_formats(cli: Cli) -> None:
 def test_restoring_another_practice_s_backup_needs_its_own_yes(
     cli: Cli, context: ServiceContext
 ) -> None:
-    practice.save_profile(
-        context, PracticeProfileForm("Lakeside Spine", main_phone="217-555-0100"), None
-    )
+    save_profile(context, PracticeProfileForm("Lakeside Spine", main_phone="217-555-0100"), None)
     code, out, err = cli("backup")
     assert code == 0, err
     file = Path(out.removeprefix("Backed up to ").split(" (", 1)[0])
-    version = practice.get_profile(context).version  # type: ignore[union-attr]
-    practice.save_profile(
+    version = get_profile(context).version  # type: ignore[union-attr]
+    save_profile(
         context, PracticeProfileForm("Hillcrest Orthopedics", main_phone="217-555-0199"), version
     )
     code, _out, err = cli("restore", str(file), "--yes")
     assert code == 2
     assert "another practice's records (Lakeside Spine)" in one_line(err)
-    assert practice.get_profile(context).name == "Hillcrest Orthopedics"  # type: ignore[union-attr]
+    assert get_profile(context).name == "Hillcrest Orthopedics"  # type: ignore[union-attr]
     code, _out, err = cli("restore", str(file), "--yes", "--other-practice")
     assert code == 0, err
-    assert practice.get_profile(context).name == "Lakeside Spine"  # type: ignore[union-attr]
+    assert get_profile(context).name == "Lakeside Spine"  # type: ignore[union-attr]
 
 
 def test_backup_and_restore_commands(cli: Cli, tmp_path: Path) -> None:
@@ -337,10 +336,10 @@ def test_a_real_process_prints_one_line_and_no_traceback(database_url: str) -> N
 
 
 def test_audit_list_by_mrn(cli: Cli, context: ServiceContext) -> None:
-    chart = patients.create_patient(
+    chart = create_patient(
         context, PatientForm(first_name="Ana", last_name="Lindqvist", date_of_birth="1961-03-04")
     )
-    patients.get_patient(context, chart.id)
+    get_patient(context, chart.id)
     code, out, _err = cli("audit", "list", "--patient", chart.mrn, "--json")
     assert code == 0
     entries = json.loads(out)

@@ -18,7 +18,11 @@ from frontdesk.domain.names import name_tokens, sort_key
 from frontdesk.domain.npi import is_valid_npi
 from frontdesk.domain.progress import Cancelled
 from frontdesk.services.kernel.context import ServiceContext
-from frontdesk.services.patients import charts as patients
+from frontdesk.services.patients.chart_store import KEYS, search_keys
+from frontdesk.services.patients.edit import create_patient, update_patient
+from frontdesk.services.patients.forms import PatientForm
+from frontdesk.services.patients.lookup import get_patient
+from frontdesk.services.patients.search import search
 
 TODAY = date(2026, 11, 25)
 
@@ -64,13 +68,13 @@ def test_demo_fills_every_table_and_writes_one_audit_entry(
 
 def test_the_scenario_people_are_there_and_found(context: ServiceContext) -> None:
     demo.generate(context, patients=300, seed=3, today=TODAY)
-    found = patients.search(context, "nunez mar").items
+    found = search(context, "nunez mar").items
     assert {(p.first_name, p.last_name, p.date_of_birth) for p in found} >= {
         ("María José", "Núñez-García", date(1961, 3, 4)),
         ("Maria", "Nunez", date(1961, 4, 3)),
     }
-    (sean,) = [p for p in patients.search(context, "o'connor sean").items if p.first_name == "Seán"]
-    chart = patients.get_patient(
+    (sean,) = [p for p in search(context, "o'connor sean").items if p.first_name == "Seán"]
+    chart = get_patient(
         context, found[-1].id if found[-1].first_name == "María José" else found[0].id
     )
     assert chart.preferred_language == "Spanish" and chart.interpreter_needed
@@ -101,9 +105,7 @@ def test_demo_rows_obey_the_same_rules_as_typed_ones(
     demo.generate(context, patients=300, seed=3, today=TODAY)
     with database.engine.connect() as connection:
         rows = connection.execute(select(Patient)).all()
-        keys = connection.execute(
-            select(patients.KEYS.c.patient_id, patients.KEYS.c.key, patients.KEYS.c.sort_key)
-        ).all()
+        keys = connection.execute(select(KEYS.c.patient_id, KEYS.c.key, KEYS.c.sort_key)).all()
     by_patient: dict[int, set[str]] = {}
     for patient_id, key, _sort in keys:
         by_patient.setdefault(patient_id, set()).add(key)
@@ -112,7 +114,7 @@ def test_demo_rows_obey_the_same_rules_as_typed_ones(
             if phone:
                 assert normalize_phone(phone) == phone
         assert row.sort_key == sort_key(row.last_name, row.first_name, row.middle_name)
-        expected, _tokens = patients.search_keys(
+        expected, _tokens = search_keys(
             row.first_name,
             row.middle_name,
             row.last_name,
@@ -123,8 +125,8 @@ def test_demo_rows_obey_the_same_rules_as_typed_ones(
         assert set(name_tokens(row.first_name)) <= by_patient[row.id]
         assert 18 <= (TODAY - row.date_of_birth).days // 365 <= 102
     # A demo chart can be edited like any other.
-    first = patients.get_patient(context, rows[5].id, record_view=False)
-    patients.update_patient(context, first.id, first.form(), first.version)
+    first = get_patient(context, rows[5].id, record_view=False)
+    update_patient(context, first.id, first.form(), first.version)
 
 
 def test_the_same_seed_gives_the_same_people(
@@ -148,8 +150,8 @@ def test_a_second_load_adds_with_new_mrns(context: ServiceContext, database: Dat
     summary = demo.generate(context, patients=50, seed=2, today=TODAY)
     assert (summary.first_mrn, summary.last_mrn) == ("M0000101", "M0000150")
     assert len(_names(database)) == 150
-    created = patients.create_patient(
-        context, patients.PatientForm("New", "Person", "1999-09-09"), allow_duplicates=True
+    created = create_patient(
+        context, PatientForm("New", "Person", "1999-09-09"), allow_duplicates=True
     )
     assert created.mrn == "M0000151"
 
@@ -163,5 +165,5 @@ def test_cancelling_leaves_nothing_behind(context: ServiceContext, database: Dat
     with context.reading(None) as session:
         assert session.scalar(select(func.count()).select_from(Referrer)) == 0
     # The schema is intact after the cancelled bulk load (indexes dropped then rolled back).
-    patients.create_patient(context, patients.PatientForm("Ana", "Lindqvist", "1980-01-01"))
-    assert len(patients.search(context, "lind").items) == 1
+    create_patient(context, PatientForm("Ana", "Lindqvist", "1980-01-01"))
+    assert len(search(context, "lind").items) == 1

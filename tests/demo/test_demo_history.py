@@ -10,7 +10,9 @@ from frontdesk.db.engine import Database
 from frontdesk.db.models_patients import Patient
 from frontdesk.demo import generator as demo
 from frontdesk.domain.history_vocab import Procedure
-from frontdesk.services.history import chart_history as history
+from frontdesk.services.history.imaging import update_imaging
+from frontdesk.services.history.summary import get_history
+from frontdesk.services.history.surgeries import update_surgery
 from frontdesk.services.kernel.context import ServiceContext
 
 
@@ -20,7 +22,7 @@ def test_demo_patients_get_realistic_histories_that_pass_validation(
     demo.generate(context, patients=120, seed=7)
     with database.read_sessions() as session:
         ids = session.scalars(select(Patient.id).order_by(Patient.id)).all()
-    charts = [history.get_history(context, patient_id) for patient_id in ids]
+    charts = [get_history(context, patient_id) for patient_id in ids]
     with_history = [c for c in charts if c.surgeries or c.imaging]
     assert 20 <= len(with_history) <= 80
 
@@ -52,9 +54,9 @@ def test_demo_patients_get_realistic_histories_that_pass_validation(
     # Every demo entry is one the service itself would accept unchanged.
     for chart in with_history:
         for surgery in chart.surgeries:
-            history.update_surgery(context, surgery.id, surgery.form(), surgery.version)
+            update_surgery(context, surgery.id, surgery.form(), surgery.version)
         for study in chart.imaging:
-            history.update_imaging(context, study.id, study.form(), study.version)
+            update_imaging(context, study.id, study.form(), study.version)
 
 
 def test_the_scenario_patient_has_her_story(database: Database, context: ServiceContext) -> None:
@@ -66,7 +68,7 @@ def test_the_scenario_patient_has_her_story(database: Database, context: Service
             )
         )
     assert maria_id is not None
-    shown = history.get_history(context, maria_id, today=date(2024, 11, 1))
+    shown = get_history(context, maria_id, today=date(2024, 11, 1))
     assert [s.description for s in shown.surgeries] == ["L4–L5 TLIF 2019", "L3–L4 TLIF 2021"]
     assert [i.description for i in shown.imaging] == ["MRI lumbar May 2024"]
     assert shown.imaging[0].facility == "Lakeview Imaging Center"

@@ -13,10 +13,10 @@ from frontdesk.domain.permissions import Role
 from frontdesk.services.handouts import library as handouts
 from frontdesk.services.handouts.library import HandoutLibrary
 from frontdesk.services.kernel.context import ServiceContext
-from frontdesk.services.patients import charts as patients
-from frontdesk.services.patients.charts import PatientData, PatientForm
-from frontdesk.services.practice import profile as practice
-from frontdesk.services.practice.profile import PracticeProfileForm
+from frontdesk.services.patients.edit import create_patient
+from frontdesk.services.patients.forms import PatientData, PatientForm
+from frontdesk.services.practice.forms import PracticeProfileForm
+from frontdesk.services.practice.profile import save_profile
 from tests.conftest import make_actor
 
 MARIA = PatientForm(
@@ -39,7 +39,7 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 @pytest.fixture
 def profile(context: ServiceContext) -> None:
-    practice.save_profile(
+    save_profile(
         context,
         PracticeProfileForm(
             name="Lakeside Spine Center",
@@ -54,12 +54,12 @@ def profile(context: ServiceContext) -> None:
 
 @pytest.fixture
 def maria(context: ServiceContext, profile: None) -> PatientData:
-    return patients.create_patient(context, MARIA, allow_duplicates=True)
+    return create_patient(context, MARIA, allow_duplicates=True)
 
 
 @pytest.fixture
 def sean(context: ServiceContext, profile: None) -> PatientData:
-    return patients.create_patient(context, SEAN, allow_duplicates=True)
+    return create_patient(context, SEAN, allow_duplicates=True)
 
 
 @pytest.fixture

@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from frontdesk.domain.history_records import ImagingForm, SurgeryForm
 from frontdesk.domain.request_states import RequestState
-from frontdesk.services.history import chart_history as history
-from frontdesk.services.history.chart_history import ImagingForm, SurgeryForm
+from frontdesk.services.history.imaging import add_imaging
+from frontdesk.services.history.surgeries import add_surgery
 from frontdesk.services.kernel.context import ServiceContext
-from frontdesk.services.patients import charts as patients
-from frontdesk.services.patients.charts import PatientForm
+from frontdesk.services.patients.edit import create_patient
+from frontdesk.services.patients.forms import PatientForm
 from frontdesk.services.requests import consultations as requests
 from frontdesk.services.requests.consultations import IntakeForm
 from frontdesk.services.scheduling import appointments as scheduling
@@ -35,7 +36,7 @@ class PacketDay:
 def make_packet_day(context: ServiceContext) -> PacketDay:
     clinic = make_practice(context, patient_count=4)
     day = next_weekday(0)  # Monday: both surgeons work
-    maria = patients.create_patient(
+    maria = create_patient(
         context,
         PatientForm(
             first_name=SPANISH_FIRST,
@@ -49,7 +50,7 @@ def make_packet_day(context: ServiceContext) -> PacketDay:
         ),
         allow_duplicates=True,
     )
-    history.add_imaging(
+    add_imaging(
         context,
         maria.id,
         ImagingForm(
@@ -59,8 +60,8 @@ def make_packet_day(context: ServiceContext) -> PacketDay:
             report_received_on=date(2024, 6, 1),
         ),
     )
-    history.add_surgery(context, maria.id, SurgeryForm(procedure="laminectomy", date="2021"))
-    hostile = patients.create_patient(
+    add_surgery(context, maria.id, SurgeryForm(procedure="laminectomy", date="2021"))
+    hostile = create_patient(
         context,
         PatientForm(first_name=HOSTILE_FIRST, last_name=HOSTILE_LAST, date_of_birth="1/2/1970"),
         allow_duplicates=True,

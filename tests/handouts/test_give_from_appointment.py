@@ -220,9 +220,9 @@ def test_another_patients_appointment_is_refused_and_a_role_without_printing_has
     packet_day: PacketDay,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from frontdesk.services.patients import charts as patients
+    from frontdesk.services.patients.lookup import get_patient
 
-    someone_else = patients.get_patient(context, packet_day.spanish.patient_id, record_view=False)
+    someone_else = get_patient(context, packet_day.spanish.patient_id, record_view=False)
     give = GiveHandoutsDialog(screen, someone_else, appointment=packet_day.hostile.id)
     qtbot.addWidget(give)
     give.show()

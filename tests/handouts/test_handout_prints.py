@@ -28,8 +28,8 @@ from frontdesk.services.handouts.handout_prints import (
 )
 from frontdesk.services.handouts.library import HandoutLibrary
 from frontdesk.services.kernel.context import ServiceContext
-from frontdesk.services.patients import charts as patients
-from frontdesk.services.patients.charts import PatientData
+from frontdesk.services.patients.forms import PatientData
+from frontdesk.services.patients.merge import merge_patients
 from tests.conftest import make_actor
 from tests.documents.pdfs import all_text, page_texts
 
@@ -208,7 +208,7 @@ def test_merged_charts_refuse_and_merging_moves_the_log(
         context, "mri-ct-scan", "en", sean.id, library=library, today=DAY
     )
     handout_prints.record_given(context, rendered, "printer: HP")
-    result = patients.merge_patients(context, maria.id, sean.id)
+    result = merge_patients(context, maria.id, sean.id)
     assert result.moved["handout_prints.patient_id"] == 1
     assert len(handout_prints.prints_for_patient(context, maria.id)) == 1
     with pytest.raises(RefusedError, match="merged into chart"):

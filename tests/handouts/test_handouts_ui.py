@@ -21,8 +21,9 @@ from frontdesk.domain.request_categories import RequestCategory
 from frontdesk.services.handouts import handout_prints
 from frontdesk.services.handouts import library as handouts
 from frontdesk.services.kernel.context import ServiceContext
-from frontdesk.services.patients import charts as patients
-from frontdesk.services.patients.charts import PatientData, PatientForm
+from frontdesk.services.patients.edit import create_patient
+from frontdesk.services.patients.forms import PatientData, PatientForm
+from frontdesk.services.patients.search import search
 from frontdesk.ui.handouts.area import HandoutsArea
 from frontdesk.ui.handouts.give_dialog import GiveHandoutsDialog
 from frontdesk.ui.patients.chart import PatientChart
@@ -198,7 +199,7 @@ def test_printing_logs_the_printer_and_a_print_disclosure(
     maria: PatientData,
     tmp_path: Path,
 ) -> None:
-    summary = patients.search(context, "nunez", limit=1).items[0]
+    summary = search(context, "nunez", limit=1).items[0]
     area = open_area(qtbot, screen)
     area.set_patient(summary)
     wait_for_preview(qtbot, area)
@@ -238,7 +239,7 @@ def test_a_role_without_the_print_permission_sees_why(
     runner = Runner()
     nurse = ScreenContext(context.as_actor(make_actor(Role.CLINICAL, "nurse.carla")), runner)
     area = open_area(qtbot, nurse)
-    area.set_patient(patients.search(context, "nunez", limit=1).items[0])
+    area.set_patient(search(context, "nunez", limit=1).items[0])
     qtbot.waitUntil(lambda: not area.preview.pending, timeout=10_000)
     assert "print handouts" in area.pages.message_text()
     assert not area.print_button.isEnabled()
@@ -319,7 +320,7 @@ def test_give_handouts_from_the_chart_and_reprint_the_same_version(
 def test_give_handouts_marks_the_english_fallback_and_the_category(
     qtbot: QtBot, screen: ScreenContext, context: ServiceContext, profile: None
 ) -> None:
-    patient = patients.create_patient(
+    patient = create_patient(
         context,
         PatientForm("Thi Hoa", "Nguyễn", "1970-02-01", preferred_language="Vietnamese"),
     )

@@ -9,7 +9,7 @@ import pytest
 from frontdesk.cli.main import run
 from frontdesk.services.handouts import handout_prints
 from frontdesk.services.kernel.context import ServiceContext
-from frontdesk.services.patients import charts as patients
+from frontdesk.services.patients.lookup import get_patient
 from tests.documents.pdfs import all_text
 from tests.handouts.packet_fixtures import PacketDay, make_packet_day
 
@@ -65,7 +65,7 @@ def test_render_prints_the_appointment_block(
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    patient = patients.get_patient(context, packet_day.hostile.patient_id, record_view=False)
+    patient = get_patient(context, packet_day.hostile.patient_id, record_view=False)
     out = tmp_path / "stenosis.pdf"
     code = run(
         [

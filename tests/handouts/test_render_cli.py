@@ -9,7 +9,7 @@ import pytest
 from frontdesk.cli.main import run
 from frontdesk.services.handouts import handout_prints
 from frontdesk.services.kernel.context import ServiceContext
-from frontdesk.services.patients.charts import PatientData
+from frontdesk.services.patients.forms import PatientData
 from tests.documents.pdfs import all_text, page_texts
 
 

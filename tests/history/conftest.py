@@ -10,8 +10,8 @@ from reportlab.pdfgen.canvas import Canvas
 
 from frontdesk.domain.permissions import Role
 from frontdesk.services.kernel.context import ServiceContext
-from frontdesk.services.patients import charts as patients
-from frontdesk.services.patients.charts import PatientData, PatientForm
+from frontdesk.services.patients.edit import create_patient
+from frontdesk.services.patients.forms import PatientData, PatientForm
 from tests.conftest import make_actor
 
 MARIA = PatientForm(
@@ -45,7 +45,7 @@ def make_image(kind: str = "PNG", size: tuple[int, int] = (120, 80)) -> bytes:
 
 @pytest.fixture
 def maria(context: ServiceContext) -> PatientData:
-    return patients.create_patient(context, MARIA, allow_duplicates=True)
+    return create_patient(context, MARIA, allow_duplicates=True)
 
 
 @pytest.fixture

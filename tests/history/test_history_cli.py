@@ -14,16 +14,17 @@ from sqlalchemy import select
 from frontdesk.cli.main import run
 from frontdesk.db.engine import Database
 from frontdesk.db.models import AuditEntry
-from frontdesk.services.history import chart_history as history
-from frontdesk.services.history.chart_history import ImagingForm, SurgeryForm
+from frontdesk.domain.history_records import ImagingForm, SurgeryForm
+from frontdesk.services.history.imaging import add_imaging
+from frontdesk.services.history.surgeries import add_surgery
 from frontdesk.services.kernel.context import ServiceContext
-from frontdesk.services.patients.charts import PatientData
+from frontdesk.services.patients.forms import PatientData
 from tests.helpers.pdfs import pdf_text
 
 
 @pytest.fixture
 def recorded(context: ServiceContext, maria: PatientData) -> PatientData:
-    fusion = history.add_surgery(
+    fusion = add_surgery(
         context,
         maria.id,
         SurgeryForm(
@@ -34,7 +35,7 @@ def recorded(context: ServiceContext, maria: PatientData) -> PatientData:
             surgeon="Dr. Rivera",
         ),
     )
-    history.add_surgery(
+    add_surgery(
         context,
         maria.id,
         SurgeryForm(
@@ -45,7 +46,7 @@ def recorded(context: ServiceContext, maria: PatientData) -> PatientData:
             report_received_on=date(2022, 1, 10),
         ),
     )
-    history.add_imaging(
+    add_imaging(
         context,
         maria.id,
         ImagingForm(

@@ -9,19 +9,21 @@ from sqlalchemy import select
 
 from frontdesk.db.engine import Database
 from frontdesk.db.models import AuditEntry
-from frontdesk.services.history import chart_history as history
+from frontdesk.domain.history_records import ImagingForm, SurgeryForm
 from frontdesk.services.history import received_documents
-from frontdesk.services.history.chart_history import ImagingForm, SurgeryForm
+from frontdesk.services.history.imaging import add_imaging
+from frontdesk.services.history.summary import surgeon_summary_pdf
+from frontdesk.services.history.surgeries import add_surgery
 from frontdesk.services.kernel.context import ServiceContext
-from frontdesk.services.patients.charts import PatientData
-from frontdesk.services.practice import profile as practice
-from frontdesk.services.practice.profile import PracticeProfileForm
+from frontdesk.services.patients.forms import PatientData
+from frontdesk.services.practice.forms import PracticeProfileForm
+from frontdesk.services.practice.profile import save_profile
 from tests.helpers.pdfs import pdf_text
 from tests.history.conftest import make_pdf
 
 
 def rich_history(context: ServiceContext, patient: PatientData) -> None:
-    fusion = history.add_surgery(
+    fusion = add_surgery(
         context,
         patient.id,
         SurgeryForm(
@@ -37,12 +39,12 @@ def rich_history(context: ServiceContext, patient: PatientData) -> None:
             outcome="worse",
         ),
     )
-    history.add_surgery(
+    add_surgery(
         context,
         patient.id,
         SurgeryForm(procedure="laminectomy", date="June 2021", levels="L3-L4", outcome="same"),
     )
-    history.add_surgery(
+    add_surgery(
         context,
         patient.id,
         SurgeryForm(
@@ -54,7 +56,7 @@ def rich_history(context: ServiceContext, patient: PatientData) -> None:
             complications="dural tear",
         ),
     )
-    mri = history.add_imaging(
+    mri = add_imaging(
         context,
         patient.id,
         ImagingForm(
@@ -68,7 +70,7 @@ def rich_history(context: ServiceContext, patient: PatientData) -> None:
     received_documents.attach_document(
         context, make_pdf("MRI report"), "mri.pdf", imaging_id=mri.id
     )
-    history.add_imaging(
+    add_imaging(
         context,
         patient.id,
         ImagingForm(
@@ -86,13 +88,13 @@ def rich_history(context: ServiceContext, patient: PatientData) -> None:
 def test_the_summary_names_the_patient_levels_and_missing_records(
     database: Database, context: ServiceContext, maria: PatientData
 ) -> None:
-    practice.save_profile(
+    save_profile(
         context,
         PracticeProfileForm(name="Lakeside Spine Center", main_phone="(217) 555-0142"),
         None,
     )
     rich_history(context, maria)
-    pdf = history.surgeon_summary_pdf(context, maria.id, today=date(2024, 11, 1))
+    pdf = surgeon_summary_pdf(context, maria.id, today=date(2024, 11, 1))
     text = pdf_text(pdf)
     assert "Lakeside Spine Center" in text
     assert "History summary for the surgeon" in text
@@ -128,7 +130,7 @@ def test_the_summary_names_the_patient_levels_and_missing_records(
 def test_an_empty_history_says_so_and_prints_without_a_practice_profile(
     context: ServiceContext, maria: PatientData
 ) -> None:
-    text = pdf_text(history.surgeon_summary_pdf(context, maria.id))
+    text = pdf_text(surgeon_summary_pdf(context, maria.id))
     assert "No prior spine surgery recorded." in text
     assert "No imaging recorded." in text
     assert "All operative reports, imaging reports and images are on file." in text
@@ -138,6 +140,6 @@ def test_the_summary_is_byte_stable_for_the_same_history(
     context: ServiceContext, maria: PatientData
 ) -> None:
     rich_history(context, maria)
-    first = history.surgeon_summary_pdf(context, maria.id, today=date(2024, 11, 1))
-    second = history.surgeon_summary_pdf(context, maria.id, today=date(2024, 11, 1))
+    first = surgeon_summary_pdf(context, maria.id, today=date(2024, 11, 1))
+    second = surgeon_summary_pdf(context, maria.id, today=date(2024, 11, 1))
     assert first == second

@@ -11,12 +11,15 @@ from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QComboBox, QDialog, QTableView
 from pytestqt.qtbot import QtBot
 
+from frontdesk.domain.history_records import ImagingForm, SurgeryForm
 from frontdesk.domain.spinal_levels import ACCEPTED_FORMS
-from frontdesk.services.history import chart_history as history
 from frontdesk.services.history import received_documents
-from frontdesk.services.history.chart_history import ImagingForm, SurgeryForm
+from frontdesk.services.history.imaging import add_imaging
+from frontdesk.services.history.procedures import add_procedure_label
+from frontdesk.services.history.summary import get_history
+from frontdesk.services.history.surgeries import add_surgery
 from frontdesk.services.kernel.context import ServiceContext
-from frontdesk.services.patients.charts import PatientData
+from frontdesk.services.patients.forms import PatientData
 from frontdesk.ui.history.dialogs import ImagingDialog, SurgeryDialog
 from frontdesk.ui.history.table_models import IMAGING_COLUMNS, SURGERY_COLUMNS, entry_model
 from frontdesk.ui.history.tabs import HistorySummaryLine, ImagingTab, SurgeryHistoryTab
@@ -105,7 +108,7 @@ def test_a_surgery_is_added_with_the_keyboard_alone(
     assert cell(tab, 0, "Levels") == "L4–S1"
     assert cell(tab, 0, "Operative report") == "Missing"
     assert "Saved L4–S1 TLIF about 2019" in tab.banner.text
-    saved = history.get_history(context, maria.id).surgeries[0]
+    saved = get_history(context, maria.id).surgeries[0]
     assert saved.levels.codes() == ["L4-L5", "L5-S1"]
 
 
@@ -144,13 +147,13 @@ def test_a_refused_save_shows_the_reason_next_to_the_field_and_keeps_the_form(
 def test_delete_asks_names_the_entry_and_is_recorded(
     qtbot: QtBot, context: ServiceContext, runner: Runner, maria: PatientData
 ) -> None:
-    fusion = history.add_surgery(
+    fusion = add_surgery(
         context,
         maria.id,
         SurgeryForm(procedure="lumbar fusion", fusion_approach="TLIF", date="2019", levels="L4-L5"),
     )
     received_documents.attach_document(context, make_pdf("op"), "op.pdf", surgery_id=fusion.id)
-    history.add_surgery(
+    add_surgery(
         context,
         maria.id,
         SurgeryForm(procedure="revision fusion", date="2022", levels="L4-S1", revises_id=fusion.id),
@@ -173,7 +176,7 @@ def test_delete_asks_names_the_entry_and_is_recorded(
     delete.click()
     qtbot.waitUntil(lambda: tab.model.rowCount() == 1)
     assert tab.banner.text == "Deleted L4–L5 TLIF 2019 with its 1 document."
-    assert [s.id for s in history.get_history(context, maria.id).surgeries] != [fusion.id]
+    assert [s.id for s in get_history(context, maria.id).surgeries] != [fusion.id]
 
 
 def test_front_desk_cannot_delete_or_change_someone_elses_details(
@@ -183,7 +186,7 @@ def test_front_desk_cannot_delete_or_change_someone_elses_details(
     runner: Runner,
     maria: PatientData,
 ) -> None:
-    history.add_surgery(context, maria.id, SurgeryForm(procedure="laminectomy", date="2020"))
+    add_surgery(context, maria.id, SurgeryForm(procedure="laminectomy", date="2020"))
     tab = surgery_tab(qtbot, front_desk, runner, maria)
     assert not tab.delete_button.isEnabled()
     assert tab.attach_button.isEnabled()
@@ -201,7 +204,7 @@ def test_front_desk_cannot_delete_or_change_someone_elses_details(
 def test_a_file_dropped_on_a_surgery_is_attached_and_can_be_viewed(
     qtbot: QtBot, context: ServiceContext, runner: Runner, maria: PatientData, tmp_path: Path
 ) -> None:
-    entry = history.add_surgery(context, maria.id, SurgeryForm(procedure="ACDF", levels="C5-C6"))
+    entry = add_surgery(context, maria.id, SurgeryForm(procedure="ACDF", levels="C5-C6"))
     tab = surgery_tab(qtbot, context, runner, maria)
     report = tmp_path / "operative report.pdf"
     report.write_bytes(make_pdf("Operative report", pages=2))
@@ -217,14 +220,14 @@ def test_a_file_dropped_on_a_surgery_is_attached_and_can_be_viewed(
     page = viewer.pages.page_pixmap(0)
     assert page.width() > 500 and page.height() > page.width()  # a drawn letter page
     assert "operative report.pdf · PDF, 2 pages" in viewer.caption.text()
-    shown = history.get_history(context, maria.id).surgery(entry.id)
+    shown = get_history(context, maria.id).surgery(entry.id)
     assert shown.report_received
 
 
 def test_a_renamed_program_is_refused_with_the_reason(
     qtbot: QtBot, context: ServiceContext, runner: Runner, maria: PatientData, tmp_path: Path
 ) -> None:
-    history.add_surgery(context, maria.id, SurgeryForm(procedure="ACDF", levels="C5-C6"))
+    add_surgery(context, maria.id, SurgeryForm(procedure="ACDF", levels="C5-C6"))
     tab = surgery_tab(qtbot, context, runner, maria)
     fake = tmp_path / "report.pdf"
     fake.write_bytes(b"MZ\x90\x00" + bytes(500))
@@ -265,9 +268,9 @@ def test_the_table_models_pass_the_model_tester_and_sort_by_partial_date(
     qtmodeltester: object, context: ServiceContext, maria: PatientData
 ) -> None:
     for text in ("May 17, 2019", "2019", None, "May 2019", "12/31/2018"):
-        history.add_surgery(context, maria.id, SurgeryForm(procedure="laminectomy", date=text))
-    history.add_imaging(context, maria.id, ImagingForm(modality="MRI", regions="lumbar"))
-    shown = history.get_history(context, maria.id)
+        add_surgery(context, maria.id, SurgeryForm(procedure="laminectomy", date=text))
+    add_imaging(context, maria.id, ImagingForm(modality="MRI", regions="lumbar"))
+    shown = get_history(context, maria.id)
     model = entry_model(SURGERY_COLUMNS)
     model.set_records(shown.surgeries)
     qtmodeltester.check(model)  # type: ignore[attr-defined]
@@ -291,14 +294,12 @@ def test_the_table_models_pass_the_model_tester_and_sort_by_partial_date(
 def test_the_timeline_and_summary_line_show_the_story_in_order(
     qtbot: QtBot, context: ServiceContext, runner: Runner, maria: PatientData
 ) -> None:
-    history.add_surgery(
+    add_surgery(
         context,
         maria.id,
         SurgeryForm(procedure="lumbar fusion", fusion_approach="TLIF", date="2019", levels="L4-L5"),
     )
-    history.add_imaging(
-        context, maria.id, ImagingForm(modality="MRI", regions="lumbar", date="May 2024")
-    )
+    add_imaging(context, maria.id, ImagingForm(modality="MRI", regions="lumbar", date="May 2024"))
     timeline = TimelineWidget(context, runner, maria.id)
     qtbot.addWidget(timeline)
     timeline.show()
@@ -320,7 +321,7 @@ def test_the_timeline_and_summary_line_show_the_story_in_order(
 def test_procedure_picker_lists_practice_additions(
     qtbot: QtBot, context: ServiceContext, runner: Runner, maria: PatientData
 ) -> None:
-    history.add_procedure_label(context, "Interspinous spacer")
+    add_procedure_label(context, "Interspinous spacer")
     tab = surgery_tab(qtbot, context, runner, maria)
     dialog = tab.add_entry()
     assert isinstance(dialog, SurgeryDialog)
@@ -339,7 +340,7 @@ def test_the_chart_shows_the_history_tabs_and_the_summary_in_its_header(
     from frontdesk.ui.patients.chart import PatientChart
     from frontdesk.ui.screen_context import ScreenContext
 
-    history.add_surgery(
+    add_surgery(
         context,
         maria.id,
         SurgeryForm(procedure="lumbar fusion", fusion_approach="TLIF", date="2019", levels="L4-L5"),

@@ -18,27 +18,29 @@ from frontdesk.db.engine import Database
 from frontdesk.db.models import AuditEntry
 from frontdesk.db.models_history import ReceivedDocument
 from frontdesk.domain.errors import PermissionDeniedError, ValidationError
-from frontdesk.services.history import chart_history as history
+from frontdesk.domain.history_records import ImagingData, ImagingForm, SurgeryData, SurgeryForm
 from frontdesk.services.history import received_documents
-from frontdesk.services.history.chart_history import ImagingForm, SurgeryForm
+from frontdesk.services.history.imaging import add_imaging
 from frontdesk.services.history.received_documents import MAX_DOCUMENT_BYTES
+from frontdesk.services.history.summary import get_history
+from frontdesk.services.history.surgeries import add_surgery, delete_surgery
 from frontdesk.services.kernel.context import ServiceContext
-from frontdesk.services.patients.charts import PatientData
+from frontdesk.services.patients.forms import PatientData
 from tests.history.conftest import make_image, make_pdf
 
 WINDOWS_PROGRAM = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + bytes(4000)
 
 
-def surgery(context: ServiceContext, patient: PatientData) -> history.SurgeryData:
-    return history.add_surgery(
+def surgery(context: ServiceContext, patient: PatientData) -> SurgeryData:
+    return add_surgery(
         context,
         patient.id,
         SurgeryForm(procedure="lumbar fusion", fusion_approach="TLIF", date="2019", levels="L4-L5"),
     )
 
 
-def study(context: ServiceContext, patient: PatientData) -> history.ImagingData:
-    return history.add_imaging(
+def study(context: ServiceContext, patient: PatientData) -> ImagingData:
+    return add_imaging(
         context, patient.id, ImagingForm(modality="MRI", regions="lumbar", date="May 2024")
     )
 
@@ -64,11 +66,11 @@ def test_a_pdf_report_is_stored_and_marks_the_operative_report_received(
     assert info.sha256 == hashlib.sha256(pdf).hexdigest()
     assert info.received_by == "desk.anna" and info.kind == "operative_report"
     assert result.marked_received.startswith("operative report received")
-    shown = history.get_history(context, maria.id).surgery(entry.id)
-    assert shown.report_received_on == history.get_history(context, maria.id).today
+    shown = get_history(context, maria.id).surgery(entry.id)
+    assert shown.report_received_on == get_history(context, maria.id).today
     assert shown.report_received_by == "desk.anna"
     assert [d.id for d in shown.documents] == [info.id]
-    assert not history.get_history(context, maria.id).summary.missing
+    assert not get_history(context, maria.id).summary.missing
     content = received_documents.document_content(context, info.id)
     assert content.data == pdf
     with database.read_sessions() as session:
@@ -88,9 +90,9 @@ def test_attaching_to_a_study_marks_its_report_received_but_keeps_an_earlier_dat
         context, make_image("JPEG"), "mri.jpg", imaging_id=scan.id
     )
     assert result.document.mime_type == "image/jpeg"
-    received = history.get_history(context, maria.id).imaging[0]
+    received = get_history(context, maria.id).imaging[0]
     assert received.report_received and not received.images_received
-    earlier = history.add_imaging(
+    earlier = add_imaging(
         context,
         maria.id,
         ImagingForm(modality="CT", regions="lumbar", date="2023", report_received_on="2/1/2024"),
@@ -99,7 +101,7 @@ def test_attaching_to_a_study_marks_its_report_received_but_keeps_an_earlier_dat
         context, make_pdf("CT report"), "ct.pdf", imaging_id=earlier.id
     )
     assert again.marked_received == ""
-    shown = next(i for i in history.get_history(context, maria.id).imaging if i.id == earlier.id)
+    shown = next(i for i in get_history(context, maria.id).imaging if i.id == earlier.id)
     assert shown.report_received_on == date(2024, 2, 1)
 
 
@@ -162,7 +164,7 @@ def test_a_file_that_is_not_what_its_name_claims_is_refused(
         received_documents.attach_document(context, data, name, surgery_id=entry.id)
     assert words in caught.value.fields["file"]
     assert document_count(database) == 0
-    assert not history.get_history(context, maria.id).surgery(entry.id).report_received
+    assert not get_history(context, maria.id).surgery(entry.id).report_received
 
 
 def test_a_file_over_50_megabytes_is_refused_before_it_is_read(
@@ -217,8 +219,8 @@ def test_deleting_an_entry_deletes_its_documents(
 ) -> None:
     entry = surgery(context, maria)
     received_documents.attach_document(context, make_pdf("a"), "a.pdf", surgery_id=entry.id)
-    current = history.get_history(context, maria.id).surgery(entry.id)
-    deleted = history.delete_surgery(context, entry.id, current.version)
+    current = get_history(context, maria.id).surgery(entry.id)
+    deleted = delete_surgery(context, entry.id, current.version)
     assert deleted.documents_deleted == 1
     assert document_count(database) == 0
 
@@ -245,10 +247,11 @@ def test_only_the_attacher_or_clinical_staff_remove_a_document(
 
 
 def test_documents_follow_a_merged_chart(context: ServiceContext, maria: PatientData) -> None:
-    from frontdesk.services.patients import charts as patients
-    from frontdesk.services.patients.charts import PatientForm
+    from frontdesk.services.patients.edit import create_patient
+    from frontdesk.services.patients.forms import PatientForm
+    from frontdesk.services.patients.merge import merge_patients
 
-    other = patients.create_patient(
+    other = create_patient(
         context,
         PatientForm(first_name="Maria", last_name="Nunez", date_of_birth="3/4/1961"),
         allow_duplicates=True,
@@ -256,7 +259,7 @@ def test_documents_follow_a_merged_chart(context: ServiceContext, maria: Patient
     attached = received_documents.attach_document(
         context, make_pdf("x"), "x.pdf", surgery_id=surgery(context, other).id
     )
-    patients.merge_patients(context, maria.id, other.id)
+    merge_patients(context, maria.id, other.id)
     assert [d.id for d in received_documents.list_documents(context, maria.id)] == [
         attached.document.id
     ]

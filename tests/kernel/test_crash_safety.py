@@ -19,8 +19,9 @@ from sqlalchemy import event
 from frontdesk.domain.errors import FrontDeskError
 from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.services.platform import audit_trail
-from frontdesk.services.practice import profile as practice
-from frontdesk.services.practice.profile import LocationForm, PracticeProfileForm
+from frontdesk.services.practice.forms import LocationForm, PracticeProfileForm
+from frontdesk.services.practice.locations import list_locations, save_location
+from frontdesk.services.practice.profile import get_profile, save_profile
 
 REPO = Path(__file__).resolve().parents[2]
 KILLS = 20
@@ -90,7 +91,7 @@ def _noise_png(side: int) -> bytes:
 def test_a_full_disk_gives_a_clear_message_and_leaves_the_database_intact(
     context: ServiceContext,
 ) -> None:
-    practice.save_location(context, LocationForm(name="North Clinic"))
+    save_location(context, LocationForm(name="North Clinic"))
     entries_before = audit_trail.count_entries(context)
     path = context.database.sqlite_path
     assert path is not None
@@ -108,16 +109,16 @@ def test_a_full_disk_gives_a_clear_message_and_leaves_the_database_intact(
     form = PracticeProfileForm(name="Lakeside Spine", main_phone="(217) 555-0142", logo=logo)
     try:
         with pytest.raises(FrontDeskError, match="The disk is full, so nothing was saved"):
-            practice.save_profile(context, form, None)
+            save_profile(context, form, None)
     finally:
         event.remove(engine, "connect", disk_is_full)
         engine.dispose()
 
     with sqlite3.connect(path) as check:
         assert check.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
-    assert practice.get_profile(context) is None
-    assert [location.name for location in practice.list_locations(context)] == ["North Clinic"]
+    assert get_profile(context) is None
+    assert [location.name for location in list_locations(context)] == ["North Clinic"]
     assert audit_trail.count_entries(context) == entries_before
     assert audit_trail.verify_chain(context).intact
     # With room again, the same save works.
-    assert practice.save_profile(context, form, None).logo == logo
+    assert save_profile(context, form, None).logo == logo

@@ -11,8 +11,8 @@ import pytest
 
 from frontdesk.services.kernel import clock as practice_clock
 from frontdesk.services.kernel.context import ServiceContext
-from frontdesk.services.practice import profile as practice
-from frontdesk.services.practice.profile import PracticeProfileForm
+from frontdesk.services.practice.forms import PracticeProfileForm
+from frontdesk.services.practice.profile import save_profile
 
 # Fourteen hours ahead of UTC and eleven behind: at every moment their days differ.
 KIRITIMATI = "Pacific/Kiritimati"
@@ -21,7 +21,7 @@ PAGO_PAGO = "Pacific/Pago_Pago"
 
 def _profile(context: ServiceContext, zone: str) -> None:
     form = PracticeProfileForm(name="Prairie Spine Center", main_phone="(217) 555-0100")
-    practice.save_profile(context, replace(form, time_zone=zone), None)
+    save_profile(context, replace(form, time_zone=zone), None)
 
 
 @pytest.mark.parametrize("zone", [KIRITIMATI, PAGO_PAGO])

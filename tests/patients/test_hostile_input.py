@@ -7,14 +7,15 @@ import pytest
 from frontdesk.domain.errors import ValidationError
 from frontdesk.domain.permissions import Role
 from frontdesk.services.kernel.context import ServiceContext
-from frontdesk.services.patients import charts as patients
 from frontdesk.services.patients import referrers
-from frontdesk.services.patients.charts import PatientForm
+from frontdesk.services.patients.edit import create_patient
+from frontdesk.services.patients.forms import PatientForm
+from frontdesk.services.patients.lookup import get_patient
 from frontdesk.services.patients.referrers import ReferrerForm
-from frontdesk.services.practice import profile as practice
-from frontdesk.services.practice import users
-from frontdesk.services.practice.profile import ProviderForm
-from frontdesk.services.practice.users import NewUserForm
+from frontdesk.services.patients.search import search
+from frontdesk.services.practice.forms import NewUserForm, ProviderForm
+from frontdesk.services.practice.providers import save_provider
+from frontdesk.services.practice.users import create_user
 
 HOSTILE_SEARCHES = [
     "'; DROP TABLE patients; --",
@@ -34,16 +35,16 @@ HOSTILE_SEARCHES = [
 def test_hostile_search_text_finds_nothing_and_breaks_nothing(
     context: ServiceContext, text: str
 ) -> None:
-    patients.create_patient(
+    create_patient(
         context, PatientForm(first_name="Seán", last_name="O'Connor", date_of_birth="1950-02-01")
     )
     try:
-        page = patients.search(context, text)
+        page = search(context, text)
     except ValidationError as error:  # a clear refusal is fine too
         assert str(error)
     else:
         assert list(page.items) == []
-    assert [row.last_name for row in patients.search(context, "oconnor").items] == ["O'Connor"]
+    assert [row.last_name for row in search(context, "oconnor").items] == ["O'Connor"]
 
 
 def test_markup_and_sql_in_names_are_stored_exactly(context: ServiceContext) -> None:
@@ -53,16 +54,16 @@ def test_markup_and_sql_in_names_are_stored_exactly(context: ServiceContext) -> 
         date_of_birth="3/4/1961",
         notes="n" * 10_000,
     )
-    created = patients.create_patient(context, form)
-    loaded = patients.get_patient(context, created.id)
+    created = create_patient(context, form)
+    loaded = get_patient(context, created.id)
     assert loaded.first_name == "<img src=x onerror=alert(1)>"
     assert loaded.last_name == "Robert'); DROP TABLE patients;--"
     assert loaded.notes == "n" * 10_000
-    assert [row.id for row in patients.search(context, "robert").items] == [created.id]
+    assert [row.id for row in search(context, "robert").items] == [created.id]
 
 
 def test_control_characters_are_removed_and_spaces_trimmed(context: ServiceContext) -> None:
-    created = patients.create_patient(
+    created = create_patient(
         context,
         PatientForm(
             first_name="  Zoë\x00\x07 ", last_name=" Nguyễn\x1b ", date_of_birth="1990-01-02"
@@ -90,16 +91,16 @@ def test_direction_controls_and_line_breaks_in_names_are_refused_next_to_the_fie
 ) -> None:
     values = {"first_name": "Ana", "last_name": "Reyes", "date_of_birth": "1970-01-02"}
     with pytest.raises(ValidationError) as refused:
-        patients.create_patient(context, PatientForm(**{**values, field: value}))
+        create_patient(context, PatientForm(**{**values, field: value}))
     assert list(refused.value.fields) == [field]
     assert message in refused.value.fields[field]
-    assert not patients.search(context, "reyes").items
+    assert not search(context, "reyes").items
 
 
 def test_notes_keep_their_line_breaks(context: ServiceContext) -> None:
     form = PatientForm("Ana", "Reyes", "1970-01-02", notes="prefers mornings\nbring MRI disc")
-    created = patients.create_patient(context, form)
-    assert patients.get_patient(context, created.id).notes == "prefers mornings\nbring MRI disc"
+    created = create_patient(context, form)
+    assert get_patient(context, created.id).notes == "prefers mornings\nbring MRI disc"
 
 
 def test_other_people_s_names_refuse_direction_controls_too(context: ServiceContext) -> None:
@@ -107,10 +108,10 @@ def test_other_people_s_names_refuse_direction_controls_too(context: ServiceCont
         referrers.save_referrer(context, ReferrerForm(last_name=f"Patel{RIGHT_TO_LEFT_OVERRIDE}"))
     assert "text-direction" in referrer.value.fields["last_name"]
     with pytest.raises(ValidationError) as provider:
-        practice.save_provider(context, ProviderForm(first_name="Ana\nB", last_name="Lee"))
+        save_provider(context, ProviderForm(first_name="Ana\nB", last_name="Lee"))
     assert "one line" in provider.value.fields["first_name"]
     with pytest.raises(ValidationError) as user:
-        users.create_user(
+        create_user(
             context,
             NewUserForm(
                 "desk.two",

@@ -16,10 +16,16 @@ from frontdesk.domain.errors import PermissionDeniedError, ValidationError
 from frontdesk.domain.permissions import Role
 from frontdesk.domain.progress import Cancelled
 from frontdesk.services.kernel.context import ServiceContext
-from frontdesk.services.patients import charts as patients
-from frontdesk.services.patients import patient_export, patient_import
-from frontdesk.services.patients.charts import PatientData, PatientForm
+from frontdesk.services.patients import patient_export
+from frontdesk.services.patients.edit import create_patient
+from frontdesk.services.patients.forms import FORM_FIELDS, PatientData, PatientForm
+from frontdesk.services.patients.import_preview import preview_import
+from frontdesk.services.patients.import_reading import read_csv_file
+from frontdesk.services.patients.import_write import import_patients
+from frontdesk.services.patients.lookup import get_patient
+from frontdesk.services.patients.merge import merge_patients
 from frontdesk.services.patients.patient_export import HEADERS, export_patients, sanitize_file_name
+from frontdesk.services.patients.search import search
 from frontdesk.services.platform.bootstrap import make_context, open_for_use
 from tests.conftest import make_actor
 
@@ -87,7 +93,7 @@ LOCAL_FIELDS = {
 
 
 def create_people(context: ServiceContext) -> list[PatientData]:
-    return [patients.create_patient(context, form, allow_duplicates=True) for form in PEOPLE]
+    return [create_patient(context, form, allow_duplicates=True) for form in PEOPLE]
 
 
 @pytest.fixture
@@ -125,7 +131,7 @@ def test_the_export_has_one_header_row_and_every_field(
     assert maria["Created by"] == "test.admin" and maria["Merged into MRN"] == ""
     assert rows[2]["Notes"] == "王小明 Иван Παπαδόπουλος"
     # Every chart field has a column.
-    assert len(HEADERS) >= len(patients.FORM_FIELDS) + 1
+    assert len(HEADERS) >= len(FORM_FIELDS) + 1
 
 
 def test_formula_looking_cells_are_neutralized(context: ServiceContext, folder: Path) -> None:
@@ -146,14 +152,14 @@ def test_an_export_imports_back_to_the_same_people(context: ServiceContext, fold
     target, _copy = open_for_use(f"sqlite:///{folder.parent / 'new-practice.sqlite3'}")
     try:
         other = make_context(target, make_actor())
-        table = patient_import.read_csv_file(path)
-        preview = patient_import.preview_import(other, table)
+        table = read_csv_file(path)
+        preview = preview_import(other, table)
         assert not [p for p in preview.problems if p.kind == "error"], preview.problems
-        result = patient_import.import_patients(other, preview)
+        result = import_patients(other, preview)
         assert result.imported == 3
         for original in originals:
-            [found] = patients.search(other, original.date_of_birth.isoformat()).items
-            copy = patients.get_patient(other, found.id, record_view=False)
+            [found] = search(other, original.date_of_birth.isoformat()).items
+            copy = get_patient(other, found.id, record_view=False)
             for item in fields(PatientData):
                 if item.name not in LOCAL_FIELDS:
                     assert getattr(copy, item.name) == getattr(original, item.name), item.name
@@ -178,7 +184,7 @@ def test_the_export_is_recorded_as_a_disclosure_without_its_content(
 
 def test_merged_charts_are_exported_and_marked(context: ServiceContext, folder: Path) -> None:
     kept, gone, _third = create_people(context)
-    patients.merge_patients(context, kept.id, gone.id)
+    merge_patients(context, kept.id, gone.id)
     rows = read_back(export_patients(context, folder / "x.csv").path)
     assert rows[1]["MRN"] == gone.mrn and rows[1]["Merged into MRN"] == kept.mrn
     assert rows[0]["Merged into MRN"] == ""

@@ -25,19 +25,33 @@ from frontdesk.domain.errors import PermissionDeniedError, ValidationError
 from frontdesk.domain.permissions import Role
 from frontdesk.domain.progress import Cancelled
 from frontdesk.services.kernel.context import ServiceContext
-from frontdesk.services.patients import charts as patients
-from frontdesk.services.patients import patient_import
-from frontdesk.services.patients.charts import PatientForm
-from frontdesk.services.patients.patient_import import (
-    ContactNormalizer,
-    ImportFileError,
-    ProblemKind,
+from frontdesk.services.patients import import_write
+from frontdesk.services.patients.chart_store import term_counts
+from frontdesk.services.patients.duplicates import find_duplicates
+from frontdesk.services.patients.edit import create_patient
+from frontdesk.services.patients.forms import PatientForm
+from frontdesk.services.patients.import_mapping import (
+    check_mapping,
+    field_for_header,
     guess_mapping,
-    import_patients,
+    mapping_with_overrides,
+)
+from frontdesk.services.patients.import_preview import (
+    PROGRESS_STEPS,
+    ContactNormalizer,
+    ProblemKind,
     preview_import,
+    split_full_name,
+)
+from frontdesk.services.patients.import_reading import (
+    MAX_FILE_BYTES,
+    ImportFileError,
     read_csv_bytes,
     read_csv_file,
 )
+from frontdesk.services.patients.import_write import import_file, import_patients
+from frontdesk.services.patients.lookup import get_patient
+from frontdesk.services.patients.search import search
 from tests.conftest import make_actor
 
 TODAY = date(2025, 6, 2)
@@ -93,7 +107,7 @@ def counts(context: ServiceContext) -> tuple[int, int, int]:
     ],
 )
 def test_common_header_names_are_recognized(header: str, field: str) -> None:
-    assert patient_import.field_for_header(f"  {header} ") == field
+    assert field_for_header(f"  {header} ") == field
 
 
 def test_a_plain_phone_column_is_the_mobile_unless_there_is_a_cell_column() -> None:
@@ -110,30 +124,30 @@ def test_a_field_goes_to_the_first_column_that_names_it() -> None:
 
 def test_the_mapping_must_name_the_required_fields_once() -> None:
     headers = ["Last", "First", "Born on"]
-    problems = patient_import.check_mapping(headers, guess_mapping(headers))
+    problems = check_mapping(headers, guess_mapping(headers))
     assert set(problems) == {"date_of_birth"}
-    problems = patient_import.check_mapping(headers, ("last_name", "last_name", "date_of_birth"))
+    problems = check_mapping(headers, ("last_name", "last_name", "date_of_birth"))
     assert "two columns" in problems["last_name"] and '"Last" and "First"' in problems["last_name"]
     assert "first_name" in problems
     # A full-name column stands in for first and last names.
-    assert not patient_import.check_mapping(["Name", "DOB"], ("full_name", "date_of_birth"))
+    assert not check_mapping(["Name", "DOB"], ("full_name", "date_of_birth"))
 
 
 def test_the_user_fixes_the_mapping_by_header_number_or_letter() -> None:
     headers = ["Apellido paterno", "Given", "Birthdate (old)", "Phone"]
-    mapping = patient_import.mapping_with_overrides(
+    mapping = mapping_with_overrides(
         headers,
         [("apellido paterno", "last_name"), ("3", "Date of birth"), ("D", "ignore")],
     )
     assert mapping == ("last_name", "first_name", "date_of_birth", "")
     with pytest.raises(ValidationError) as caught:
-        patient_import.mapping_with_overrides(headers, [("Nope", "last_name"), ("A", "shoe_size")])
+        mapping_with_overrides(headers, [("Nope", "last_name"), ("A", "shoe_size")])
     assert set(caught.value.fields) == {"Nope", "shoe_size"}
 
 
 def test_moving_a_field_to_another_column_lets_go_of_the_recognized_one() -> None:
     headers = ["DOB", "DOB (corrected)", "Last", "First"]
-    mapping = patient_import.mapping_with_overrides(headers, [("DOB (corrected)", "date_of_birth")])
+    mapping = mapping_with_overrides(headers, [("DOB (corrected)", "date_of_birth")])
     assert mapping == ("", "date_of_birth", "last_name", "first_name")
 
 
@@ -149,7 +163,7 @@ def test_moving_a_field_to_another_column_lets_go_of_the_recognized_one() -> Non
 def test_a_full_name_is_split_into_first_middle_and_last(
     text: str, expected: tuple[str, str, str]
 ) -> None:
-    assert patient_import.split_full_name(text) == expected
+    assert split_full_name(text) == expected
 
 
 # --- reading the file -----------------------------------------------------------------------
@@ -207,7 +221,7 @@ def test_missing_and_oversized_files_are_refused(tmp_path: Path) -> None:
     with pytest.raises(ImportFileError, match="folder"):
         read_csv_file(tmp_path)
     with pytest.raises(ImportFileError, match="too large"):
-        read_csv_bytes(b"x" * (patient_import.MAX_FILE_BYTES + 1), "huge.csv")
+        read_csv_bytes(b"x" * (MAX_FILE_BYTES + 1), "huge.csv")
 
 
 def test_semicolons_and_tabs_are_understood_as_separators() -> None:
@@ -291,9 +305,7 @@ def test_us_and_iso_dates_and_contact_details_are_understood(
 
 def test_a_dry_run_writes_nothing(context: ServiceContext, tmp_path: Path) -> None:
     before = counts(context)
-    preview, result = patient_import.import_file(
-        context, csv_file(tmp_path, PROBLEM_FILE), dry_run=True
-    )
+    preview, result = import_file(context, csv_file(tmp_path, PROBLEM_FILE), dry_run=True)
     assert result is None and preview.to_import() == 2
     assert counts(context) == before
 
@@ -308,13 +320,13 @@ def test_valid_rows_import_searchable_with_new_mrns_and_one_audit_entry(
     assert result.imported == 2 and result.left_out_errors == 8
     assert (result.first_mrn, result.last_mrn) == ("M0000001", "M0000002")
     assert "Imported 2 patients (MRN M0000001 to M0000002); left out: 8 rows" in result.summary()
-    found = patients.search(context, "nunez mar").items
+    found = search(context, "nunez mar").items
     assert [item.mrn for item in found] == ["M0000001"]
-    chart = patients.get_patient(context, found[0].id, record_view=False)
+    chart = get_patient(context, found[0].id, record_view=False)
     assert (chart.first_name, chart.last_name) == ("María José", "Núñez-García")
     assert chart.email == "mj@example.com" and chart.created_by == "test.admin"
-    assert patients.search(context, "oconnor").items[0].mrn == "M0000002"
-    assert patients.search(context, "0142").items[0].mrn == "M0000001"
+    assert search(context, "oconnor").items[0].mrn == "M0000002"
+    assert search(context, "0142").items[0].mrn == "M0000001"
     with context.database.read_sessions() as session:
         entries = session.scalars(select(AuditEntry).where(AuditEntry.action == "import")).all()
     assert len(entries) == 1
@@ -334,7 +346,7 @@ def test_the_old_chart_number_is_kept_in_the_notes(context: ServiceContext, tmp_
     path = csv_file(
         tmp_path, "MRN,Last,First,DOB,Notes\nA-77,Lee,Al,1970-05-06,Walker\nA-78,Kim,Bo,1971-1-2,\n"
     )
-    preview, _result = patient_import.import_file(context, path)
+    preview, _result = import_file(context, path)
     assert [row.values["notes"] for row in preview.rows] == [
         "Walker\nOld chart number: A-77",
         "Old chart number: A-78",
@@ -347,7 +359,7 @@ def test_a_full_name_column_fills_first_and_last_names(
     path = csv_file(
         tmp_path, 'Patient Name,DOB\n"Núñez-García, María José",3/4/1961\nCher,1/1/1970\n'
     )
-    preview, _ = patient_import.import_file(context, path, dry_run=True)
+    preview, _ = import_file(context, path, dry_run=True)
     assert preview.rows[0].values["first_name"] == "María José"
     assert preview.rows[0].values["last_name"] == "Núñez-García"
     assert [(p.line, p.column, p.reason) for p in preview.problems] == [
@@ -377,7 +389,7 @@ def test_physicians_are_found_in_the_directory_by_npi(
         tmp_path,
         "Last,First,DOB,PCP NPI\nLee,Al,1970-05-06,1234567893\nKim,Bo,1971-01-02,1234567890\n",
     )
-    preview, result = patient_import.import_file(context, path)
+    preview, result = import_file(context, path)
     assert result is not None and result.imported == 2
     assert preview.rows[0].values["primary_care_id"] == doctor_id
     assert preview.rows[1].values["primary_care_id"] is None
@@ -391,14 +403,14 @@ def test_merged_charts_from_an_export_are_skipped(context: ServiceContext, tmp_p
         tmp_path,
         "Last,First,DOB,Merged into MRN\nLee,Al,1970-05-06,\nLee,Albert,1970-05-06,M0000001\n",
     )
-    preview, result = patient_import.import_file(context, path)
+    preview, result = import_file(context, path)
     assert result is not None and result.imported == 1 and result.skipped == 1
     assert [(p.line, p.kind) for p in preview.problems] == [(3, ProblemKind.SKIPPED)]
 
 
 def test_control_characters_are_removed_and_said(context: ServiceContext, tmp_path: Path) -> None:
     path = csv_file(tmp_path, "Last,First,DOB\nLe\x07e,Al\x1b,1970-05-06\nKim,Bo,1971-01-02\n")
-    preview, _ = patient_import.import_file(context, path, dry_run=True)
+    preview, _ = import_file(context, path, dry_run=True)
     assert (preview.rows[0].values["last_name"], preview.rows[0].values["first_name"]) == (
         "Lee",
         "Al",
@@ -412,7 +424,7 @@ def test_control_characters_are_removed_and_said(context: ServiceContext, tmp_pa
 
 def test_blank_rows_are_counted_not_reported(context: ServiceContext, tmp_path: Path) -> None:
     path = csv_file(tmp_path, "Last,First,DOB\nLee,Al,1970-05-06\n,,\n\nKim,Bo,1971-01-02\n")
-    preview, _ = patient_import.import_file(context, path, dry_run=True)
+    preview, _ = import_file(context, path, dry_run=True)
     assert preview.blank_rows == 2 and preview.rows_in_file == 4 and not preview.problems
 
 
@@ -436,10 +448,10 @@ DUPLICATES_FILE = (
 def test_duplicates_within_the_file_and_in_the_database_are_reported(
     context: ServiceContext, tmp_path: Path
 ) -> None:
-    patients.create_patient(
+    create_patient(
         context, PatientForm(first_name="Al", last_name="Lee", date_of_birth="1970-05-06")
     )
-    patients.create_patient(
+    create_patient(
         context,
         PatientForm(
             first_name="Zed", last_name="Other", date_of_birth="2000-01-01", home_phone="3125550123"
@@ -494,7 +506,7 @@ def test_the_bulk_check_finds_what_the_chart_form_would_find(
             mobile_phone="217-555-0199",
         ),
     ):
-        patients.create_patient(context, form, allow_duplicates=True)
+        create_patient(context, form, allow_duplicates=True)
     table = read_csv_file(csv_file(tmp_path, DUPLICATES_FILE))
     preview = preview_import(context, table, today=TODAY)
     flagged = {p.line for p in preview.problems if p.kind is ProblemKind.DUPLICATE_IN_DATABASE}
@@ -507,7 +519,7 @@ def test_the_bulk_check_finds_what_the_chart_form_would_find(
             date_of_birth=born,
             mobile_phone=cell,
         )
-        candidates = patients.find_duplicates(context, form)
+        candidates = find_duplicates(context, form)
         assert (record.line in flagged) == bool(candidates), record.line
         for candidate in candidates:
             [reason] = [
@@ -522,19 +534,17 @@ def test_the_bulk_check_finds_what_the_chart_form_would_find(
 def test_imported_charts_count_in_the_search_term_counts(
     context: ServiceContext, tmp_path: Path
 ) -> None:
-    patients.create_patient(
+    create_patient(
         context, PatientForm(first_name="Maria", last_name="Lee", date_of_birth="1970-05-06")
     )
-    patient_import.import_file(context, csv_file(tmp_path, DUPLICATES_FILE))
+    import_file(context, csv_file(tmp_path, DUPLICATES_FILE))
     with context.database.read_sessions() as session:
         keys = session.scalars(select(patient_search_keys.c.key)).all()
         stored = {row.term: row.entries for row in session.execute(select(patient_search_counts))}
-    expected = patients.term_counts(keys)
+    expected = term_counts(keys)
     assert {term: n for term, n in stored.items() if n} == dict(expected)
     # Multi-word searches (which use the counts) find imported people.
-    assert [item.last_name for item in patients.search(context, "mar gar").items] == [
-        "Núñez-García"
-    ]
+    assert [item.last_name for item in search(context, "mar gar").items] == ["Núñez-García"]
 
 
 def test_possible_duplicates_import_when_the_user_says_so(
@@ -616,10 +626,10 @@ def many_rows(count: int) -> str:
 def test_cancel_halfway_leaves_no_patient_from_the_file(
     context: ServiceContext, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    patients.create_patient(
+    create_patient(
         context, PatientForm(first_name="Al", last_name="Lee", date_of_birth="1970-05-06")
     )
-    monkeypatch.setattr(patient_import, "CHUNK", 25)
+    monkeypatch.setattr(import_write, "CHUNK", 25)
     preview = preview_import(context, read_csv_file(csv_file(tmp_path, many_rows(300))))
     assert preview.to_import() == 300
     before = counts(context)
@@ -633,7 +643,7 @@ def test_cancel_halfway_leaves_no_patient_from_the_file(
         import_patients(context, preview, progress=cancel_halfway)
     assert len(reports) > 5  # it was well under way
     assert counts(context) == before
-    assert patients.search(context, "person1").items == ()
+    assert search(context, "person1").items == ()
     # The next import starts from the same MRN, as if nothing had happened.
     result = import_patients(context, preview)
     assert result.first_mrn == "M0000002" and result.imported == 300
@@ -647,8 +657,8 @@ def test_progress_runs_from_zero_to_the_end(context: ServiceContext, tmp_path: P
         return True
 
     path = csv_file(tmp_path, many_rows(50))
-    patient_import.import_file(context, path, progress=record)
-    total = patient_import.PROGRESS_STEPS
+    import_file(context, path, progress=record)
+    total = PROGRESS_STEPS
     assert {step_total for _done, step_total in reports} == {total}
     # The preview runs 0 -> total, then the import 0 -> total, each never going back.
     restart = reports.index((0, total), 1)
@@ -661,7 +671,7 @@ def test_a_neutralized_cell_from_a_spreadsheet_safe_export_is_read_as_typed(
     context: ServiceContext, tmp_path: Path
 ) -> None:
     path = csv_file(tmp_path, "Last,First,DOB,Cell\n'-Lee,Al,1970-05-06,'+1 217 555 0142\n")
-    preview, _ = patient_import.import_file(context, path, dry_run=True)
+    preview, _ = import_file(context, path, dry_run=True)
     assert preview.rows[0].values["last_name"] == "-Lee"
     assert preview.rows[0].values["mobile_phone"] == "+12175550142"
 

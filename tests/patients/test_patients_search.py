@@ -11,8 +11,10 @@ from frontdesk.domain.names import tokens_match_words
 from frontdesk.domain.permissions import Role
 from frontdesk.domain.search_query import QueryKind
 from frontdesk.services.kernel.context import ServiceContext
-from frontdesk.services.patients import charts as patients
-from frontdesk.services.patients.charts import PatientForm
+from frontdesk.services.patients.edit import create_patient, update_patient
+from frontdesk.services.patients.forms import PatientData, PatientForm, SearchPage
+from frontdesk.services.patients.merge import merge_patients
+from frontdesk.services.patients.search import search
 from tests.conftest import make_actor
 
 PEOPLE = [
@@ -27,15 +29,15 @@ PEOPLE = [
 
 
 @pytest.fixture
-def people(context: ServiceContext) -> dict[str, patients.PatientData]:
+def people(context: ServiceContext) -> dict[str, PatientData]:
     charts = {}
     for form in PEOPLE:
-        chart = patients.create_patient(context, form, allow_duplicates=True)
+        chart = create_patient(context, form, allow_duplicates=True)
         charts[form.last_name] = chart
     return charts
 
 
-def names(page: patients.SearchPage) -> list[str]:
+def names(page: SearchPage) -> list[str]:
     return [item.display_name for item in page.items]
 
 
@@ -64,9 +66,9 @@ def names(page: patients.SearchPage) -> list[str]:
     ],
 )
 def test_names_in_any_order_ignoring_case_accents_and_script(
-    context: ServiceContext, people: dict[str, patients.PatientData], text: str, expected: list[str]
+    context: ServiceContext, people: dict[str, PatientData], text: str, expected: list[str]
 ) -> None:
-    page = patients.search(context, text)
+    page = search(context, text)
     assert page.kind is QueryKind.NAME
     assert sorted(names(page)) == sorted(expected)
 
@@ -75,16 +77,14 @@ def test_names_in_any_order_ignoring_case_accents_and_script(
     "text", ["3/4/1961", "03-04-1961", "1961-03-04", "03/04/1961", "03041961", "3/4/61"]
 )
 def test_birth_date_in_common_formats(
-    context: ServiceContext, people: dict[str, patients.PatientData], text: str
+    context: ServiceContext, people: dict[str, PatientData], text: str
 ) -> None:
-    assert names(patients.search(context, text)) == ["Núñez-García, María José"]
+    assert names(search(context, text)) == ["Núñez-García, María José"]
 
 
-def test_birth_date_with_a_name(
-    context: ServiceContext, people: dict[str, patients.PatientData]
-) -> None:
-    assert names(patients.search(context, "nunez 4/3/1961")) == ["Nunez, Maria"]
-    assert names(patients.search(context, "smith 4/3/1961")) == []
+def test_birth_date_with_a_name(context: ServiceContext, people: dict[str, PatientData]) -> None:
+    assert names(search(context, "nunez 4/3/1961")) == ["Nunez, Maria"]
+    assert names(search(context, "smith 4/3/1961")) == []
 
 
 @pytest.mark.parametrize(
@@ -101,35 +101,33 @@ def test_birth_date_with_a_name(
     ],
 )
 def test_phone_in_any_format_or_its_last_digits(
-    context: ServiceContext, people: dict[str, patients.PatientData], text: str, expected: str
+    context: ServiceContext, people: dict[str, PatientData], text: str, expected: str
 ) -> None:
-    assert names(patients.search(context, text)) == [expected]
+    assert names(search(context, text)) == [expected]
 
 
-def test_mrn(context: ServiceContext, people: dict[str, patients.PatientData]) -> None:
+def test_mrn(context: ServiceContext, people: dict[str, PatientData]) -> None:
     chart = people["O'Connor"]
     number = int(chart.mrn[1:])
     for text in (chart.mrn, chart.mrn.lower(), f"m{number}", f"{number:04d}"):
-        assert names(patients.search(context, text))[:1] == ["O'Connor, Seán"], text
+        assert names(search(context, text))[:1] == ["O'Connor, Seán"], text
 
 
 def test_hints_instead_of_results(context: ServiceContext) -> None:
-    page = patients.search(context, "12")
+    page = search(context, "12")
     assert page.kind is QueryKind.INVALID and "4 digits" in page.interpretation
-    page = patients.search(context, "2/30/1961")
+    page = search(context, "2/30/1961")
     assert page.kind is QueryKind.INVALID and "not a real date" in page.interpretation
-    assert patients.search(context, "   ").items == ()
+    assert search(context, "   ").items == ()
 
 
 def test_results_follow_edits_and_json_has_the_fields_scripts_need(
-    context: ServiceContext, people: dict[str, patients.PatientData]
+    context: ServiceContext, people: dict[str, PatientData]
 ) -> None:
     chart = people["O'Connor"]
-    patients.update_patient(
-        context, chart.id, replace(chart.form(), last_name="Ó Conchúir"), chart.version
-    )
-    assert names(patients.search(context, "oconnor")) == []
-    (item,) = patients.search(context, "conchuir sean").items
+    update_patient(context, chart.id, replace(chart.form(), last_name="Ó Conchúir"), chart.version)
+    assert names(search(context, "oconnor")) == []
+    (item,) = search(context, "conchuir sean").items
     assert item.to_json() == {
         "id": chart.id,
         "mrn": chart.mrn,
@@ -145,7 +143,7 @@ def test_results_follow_edits_and_json_has_the_fields_scripts_need(
 def _all_pages(context: ServiceContext, text: str, size: int) -> list[list[int]]:
     pages, cursor = [], None
     while True:
-        page = patients.search(context, text, limit=size, cursor=cursor)
+        page = search(context, text, limit=size, cursor=cursor)
         pages.append([item.id for item in page.items])
         cursor = page.next_cursor
         if cursor is None:
@@ -161,7 +159,7 @@ def test_pages_never_repeat_or_skip(context: ServiceContext, text: str) -> None:
     expected = set()
     for index in range(60):
         first, last = firsts[index % 5], lasts[(index // 5) % 5]
-        chart = patients.create_patient(
+        chart = create_patient(
             context,
             PatientForm(
                 first, last, f"1970-01-{index % 28 + 1:02d}", mobile_phone=f"217-{200 + index}-4321"
@@ -180,12 +178,12 @@ def test_pages_never_repeat_or_skip(context: ServiceContext, text: str) -> None:
 
 def test_a_foreign_cursor_is_refused(context: ServiceContext) -> None:
     with pytest.raises(ValidationError):
-        patients.search(context, "smith", cursor="not-a-cursor!")
+        search(context, "smith", cursor="not-a-cursor!")
 
 
 def test_search_needs_permission_to_view_patients(context: ServiceContext) -> None:
     # Every role may view patients today; an actor whose role lacks it would be refused.
     desk = context.as_actor(make_actor(Role.FRONT_DESK, "desk"))
-    assert patients.search(desk, "smith").kind is QueryKind.NAME
+    assert search(desk, "smith").kind is QueryKind.NAME
     with pytest.raises(PermissionDeniedError):
-        patients.merge_patients(desk, 1, 2)
+        merge_patients(desk, 1, 2)

@@ -380,14 +380,15 @@ def test_postgres_trigger_is_back_after_tampering_tests(
 
 
 def test_a_charts_access_report_by_mrn(context: ServiceContext) -> None:
-    from frontdesk.services.patients import charts as patients
-    from frontdesk.services.patients.charts import PatientForm
+    from frontdesk.services.patients.edit import create_patient
+    from frontdesk.services.patients.forms import PatientForm
+    from frontdesk.services.patients.lookup import get_patient
 
-    chart = patients.create_patient(
+    chart = create_patient(
         context, PatientForm(first_name="Ana", last_name="Lindqvist", date_of_birth="1961-03-04")
     )
     desk = context.as_actor(Actor(username="desk.one", role=Role.FRONT_DESK, workstation="d1"))
-    patients.get_patient(desk, chart.id)  # opening the chart is recorded
+    get_patient(desk, chart.id)  # opening the chart is recorded
     assert audit_trail.resolve_patient(context, chart.mrn) == chart.id
     assert audit_trail.resolve_patient(context, chart.mrn.lower()) == chart.id
     report = audit_trail.patient_access_report(context, chart.id)

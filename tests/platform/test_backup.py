@@ -23,9 +23,10 @@ from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.services.platform import audit_checkpoint, audit_trail, backup
 from frontdesk.services.platform.audit_trail import AuditFilter
 from frontdesk.services.platform.backup import DamagedBackupError, WrongPassphraseError
-from frontdesk.services.practice import profile as practice
 from frontdesk.services.practice import settings
-from frontdesk.services.practice.profile import LocationForm, PracticeProfileForm
+from frontdesk.services.practice.forms import LocationForm, PracticeProfileForm
+from frontdesk.services.practice.locations import list_locations, save_location
+from frontdesk.services.practice.profile import get_profile, save_profile
 from tests.conftest import make_actor
 
 PASSPHRASE = "river stone lantern"
@@ -42,7 +43,7 @@ def _empty_backup_folder() -> None:
 
 
 def _locations(context: ServiceContext) -> list[str]:
-    return [location.name for location in practice.list_locations(context)]
+    return [location.name for location in list_locations(context)]
 
 
 def _file_digest(path: Path) -> str:
@@ -60,12 +61,12 @@ def _outside(tmp_path: Path) -> Path:
 
 
 def test_backup_and_restore_round_trip(context: ServiceContext) -> None:
-    practice.save_location(context, LocationForm(name="North Clinic"))
+    save_location(context, LocationForm(name="North Clinic"))
     made = backup.backup_database(context)
     assert made.path.parent == backup.default_backup_folder().resolve()
     assert backup.BACKUP_NAME.match(made.path.name)
     assert not made.encrypted
-    practice.save_location(context, LocationForm(name="South Clinic"))
+    save_location(context, LocationForm(name="South Clinic"))
     assert _locations(context) == ["North Clinic", "South Clinic"]
 
     restored = backup.restore_database(context, made.path)
@@ -79,13 +80,13 @@ def test_backup_and_restore_round_trip(context: ServiceContext) -> None:
 
 
 def test_each_backup_has_a_signed_checkpoint_beside_it(context: ServiceContext) -> None:
-    practice.save_location(context, LocationForm(name="North Clinic"))
+    save_location(context, LocationForm(name="North Clinic"))
     made = backup.backup_database(context)
     assert made.checkpoint == made.path.with_name(made.path.name + ".checkpoint")
     checkpoint = audit_checkpoint.read_checkpoint(made.checkpoint)
     recorded = audit_trail.list_entries(context, AuditFilter(action="checkpoint")).entries[0]
     assert (recorded.id, recorded.details["for"]) == (checkpoint.last_entry_id, "backup")
-    practice.save_location(context, LocationForm(name="South Clinic"))
+    save_location(context, LocationForm(name="South Clinic"))
     assert audit_checkpoint.verify_against_checkpoint(context, made.checkpoint).intact
     # Signed before the copy: the backup holds every entry its checkpoint covers.
     backup.restore_database(context, made.path)
@@ -94,7 +95,7 @@ def test_each_backup_has_a_signed_checkpoint_beside_it(context: ServiceContext) 
 
 def test_a_backup_says_whose_practice_it_holds(context: ServiceContext) -> None:
     """Restoring another practice's backup is never a surprise: the question names both."""
-    practice.save_profile(
+    save_profile(
         context,
         PracticeProfileForm(name="Lakeside Spine, O'Neil & Co", main_phone="217-555-0100"),
         None,
@@ -104,8 +105,8 @@ def test_a_backup_says_whose_practice_it_holds(context: ServiceContext) -> None:
     assert verified.practice_name == "Lakeside Spine, O'Neil & Co"
     assert not verified.other_practice
 
-    version = practice.get_profile(context).version  # type: ignore[union-attr]
-    practice.save_profile(
+    version = get_profile(context).version  # type: ignore[union-attr]
+    save_profile(
         context,
         PracticeProfileForm(name="Hillcrest Orthopedics", main_phone="217-555-0199"),
         version,
@@ -119,7 +120,7 @@ def test_a_backup_says_whose_practice_it_holds(context: ServiceContext) -> None:
 
 
 def test_encrypted_round_trip(context: ServiceContext, tmp_path: Path) -> None:
-    practice.save_location(context, LocationForm(name="Lakeside Annex"))
+    save_location(context, LocationForm(name="Lakeside Annex"))
     stick = _outside(tmp_path)
     made = backup.backup_database(context, stick, passphrase=PASSPHRASE)
     assert made.encrypted and made.path.name.endswith(".encrypted")
@@ -127,7 +128,7 @@ def test_encrypted_round_trip(context: ServiceContext, tmp_path: Path) -> None:
     assert content.startswith(backup.MAGIC)
     assert b"Lakeside Annex" not in content
     assert backup.inspect_backup(made.path).encrypted
-    practice.save_location(context, LocationForm(name="Later Site"))
+    save_location(context, LocationForm(name="Later Site"))
     with pytest.raises(ValidationError, match="encrypted: give its passphrase"):
         backup.restore_database(context, made.path)
     backup.restore_database(context, made.path, passphrase=PASSPHRASE)
@@ -148,9 +149,9 @@ def test_outside_the_data_folder_a_backup_is_encrypted_unless_declined(
 
 
 def test_a_wrong_passphrase_changes_nothing(context: ServiceContext, tmp_path: Path) -> None:
-    practice.save_location(context, LocationForm(name="Kept"))
+    save_location(context, LocationForm(name="Kept"))
     made = backup.backup_database(context, _outside(tmp_path), passphrase=PASSPHRASE)
-    practice.save_location(context, LocationForm(name="Also Kept"))
+    save_location(context, LocationForm(name="Also Kept"))
     entries_before = audit_trail.count_entries(context)
     with pytest.raises(WrongPassphraseError, match="does not open"):
         backup.restore_database(context, made.path, passphrase="river stone lanterns")
@@ -165,9 +166,9 @@ def test_a_wrong_passphrase_changes_nothing(context: ServiceContext, tmp_path: P
 def test_a_tampered_or_truncated_encrypted_backup_is_refused(
     context: ServiceContext, tmp_path: Path, damage: str
 ) -> None:
-    practice.save_location(context, LocationForm(name="Kept"))
+    save_location(context, LocationForm(name="Kept"))
     made = backup.backup_database(context, _outside(tmp_path), passphrase=PASSPHRASE)
-    practice.save_location(context, LocationForm(name="Also Kept"))
+    save_location(context, LocationForm(name="Also Kept"))
     data = bytearray(made.path.read_bytes())
     if damage == "truncate-half":
         data = data[: len(data) // 2]
@@ -243,7 +244,7 @@ def test_staff_cannot_back_up_or_restore(context: ServiceContext) -> None:
 
 @sqlite_only
 def test_a_sqlite_backup_is_verified_against_the_database(context: ServiceContext) -> None:
-    practice.save_location(context, LocationForm(name="North Clinic"))
+    save_location(context, LocationForm(name="North Clinic"))
     made = backup.backup_database(context)
     path = context.database.sqlite_path
     assert path is not None
@@ -268,7 +269,7 @@ def test_a_sqlite_backup_is_verified_against_the_database(context: ServiceContex
 def test_a_damaged_plain_backup_is_refused(
     context: ServiceContext, tmp_path: Path, damage: str
 ) -> None:
-    practice.save_location(context, LocationForm(name="Kept"))
+    save_location(context, LocationForm(name="Kept"))
     made = backup.backup_database(context)
     data = bytearray(made.path.read_bytes())
     if damage == "truncate":
@@ -302,7 +303,7 @@ def test_restore_reaches_connections_already_open(
     context: ServiceContext, database_url: str
 ) -> None:
     made = backup.backup_database(context)
-    practice.save_location(context, LocationForm(name="Added Later"))
+    save_location(context, LocationForm(name="Added Later"))
     other = open_database(database_url)  # another window or process on the same file
     try:
         other_context = context.__class__(other, context.actor)
@@ -336,7 +337,7 @@ def test_restoring_an_older_backup_migrates_it(context: ServiceContext, tmp_path
 
 @sqlite_only
 def test_a_backup_from_a_newer_app_is_refused(context: ServiceContext, tmp_path: Path) -> None:
-    practice.save_location(context, LocationForm(name="Kept"))
+    save_location(context, LocationForm(name="Kept"))
     made = backup.backup_database(context, tmp_path, encrypt=False)
     copy = tmp_path / "newer.sqlite3"
     shutil.copyfile(made.path, copy)

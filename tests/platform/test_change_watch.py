@@ -18,8 +18,8 @@ from frontdesk.services.platform.change_watch import (
     parse_notification,
     watch_changes,
 )
-from frontdesk.services.practice import profile as practice
-from frontdesk.services.practice.profile import LocationForm
+from frontdesk.services.practice.forms import LocationForm
+from frontdesk.services.practice.locations import save_location
 from tests.platform.workstation import OtherWorkstation
 
 DEADLINE_S = 10.0
@@ -113,7 +113,7 @@ def test_own_commits_are_not_echoed_back_on_postgresql(
     context: ServiceContext,
     other_workstation: OtherWorkstation,
 ) -> None:
-    practice.save_location(context, LocationForm(name="Own Clinic"))
+    save_location(context, LocationForm(name="Own Clinic"))
     # A later change from elsewhere is the marker: notifications arrive in commit order,
     # so once it is here, any echo of our own commit would already have arrived.
     other_workstation.save_provider("Ana", "Lindqvist")

@@ -40,8 +40,8 @@ from frontdesk.services.platform.connection import (
     PasswordSource,
     SslMode,
 )
-from frontdesk.services.practice import profile as practice
-from frontdesk.services.practice.profile import LocationForm
+from frontdesk.services.practice.forms import LocationForm
+from frontdesk.services.practice.locations import save_location
 from tests.conftest import PG_ADMIN_URL
 from tests.helpers.keyring import MemoryKeyring
 
@@ -398,9 +398,9 @@ def _location_names(context: ServiceContext) -> list[str]:
 def test_connections_cut_between_calls_reconnect_by_themselves(
     server_context: ServiceContext, server_profile: ConnectionProfile
 ) -> None:
-    practice.save_location(server_context, LocationForm(name="Before"))
+    save_location(server_context, LocationForm(name="Before"))
     assert _cut_connections(server_profile.database) >= 1
-    practice.save_location(server_context, LocationForm(name="After"))
+    save_location(server_context, LocationForm(name="After"))
     assert _location_names(server_context) == ["Before", "After"]
 
 
@@ -418,7 +418,7 @@ def test_a_save_cut_off_midway_says_nothing_was_saved_and_the_retry_works(
     assert "terminating connection" not in message
     assert caught.value.exit_code == 2
     # Nothing half-saved: no row, no audit entry; the retry reconnects and saves.
-    practice.save_location(server_context, LocationForm(name="Half saved?"))
+    save_location(server_context, LocationForm(name="Half saved?"))
     assert _location_names(server_context) == ["Half saved?"]
     from frontdesk.services.platform import audit_trail
 
@@ -430,7 +430,7 @@ def test_a_save_cut_off_midway_says_nothing_was_saved_and_the_retry_works(
 def test_a_read_cut_off_midway_is_reported_the_same_way(
     server_context: ServiceContext, server_profile: ConnectionProfile
 ) -> None:
-    practice.save_location(server_context, LocationForm(name="Listed"))
+    save_location(server_context, LocationForm(name="Listed"))
     with (
         pytest.raises(DatabaseUnavailableError, match="was lost"),
         server_context.reading(None) as session,

@@ -45,8 +45,8 @@ from frontdesk.domain.permissions import Role
 from frontdesk.domain.progress import Cancelled
 from frontdesk.services.kernel import audit
 from frontdesk.services.kernel.context import ServiceContext
-from frontdesk.services.patients import charts as patients
-from frontdesk.services.patients.charts import PatientForm
+from frontdesk.services.patients.edit import create_patient
+from frontdesk.services.patients.forms import PatientForm
 from frontdesk.services.platform import audit_trail, db_copy
 from frontdesk.services.platform.db_copy import (
     CopyFailedError,
@@ -54,9 +54,9 @@ from frontdesk.services.platform.db_copy import (
     TableChecksum,
     TargetState,
 )
-from frontdesk.services.practice import profile as practice
-from frontdesk.services.practice.profile import LocationForm
-from frontdesk.services.practice.users import SignInError
+from frontdesk.services.practice.forms import LocationForm
+from frontdesk.services.practice.locations import save_location
+from frontdesk.services.practice.sign_in import SignInError
 from tests.accounts import PASSWORDS, add_user
 from tests.conftest import PG_ADMIN_URL
 from tests.helpers.postgres import documented_grants
@@ -223,7 +223,7 @@ def _hostile_records(database: Database) -> None:
         )
     # And through a service, so the audit trail holds the hostile text in its details.
     context = ServiceContext(database, ACTOR)
-    practice.save_location(context, LocationForm(name=HOSTILE_TEXT[1], address=HOSTILE_TEXT[3]))
+    save_location(context, LocationForm(name=HOSTILE_TEXT[1], address=HOSTILE_TEXT[3]))
     add_user(context, SERVER_ADMIN, Role.ADMIN)
 
 
@@ -367,12 +367,12 @@ def test_new_records_after_a_copy_get_new_ids_and_extend_the_audit_chain(
     database = open_database(target)
     try:
         context = ServiceContext(database, ACTOR)
-        created = patients.create_patient(
+        created = create_patient(
             context,
             PatientForm(first_name="Nadia", last_name="Copyton", date_of_birth=date(1971, 5, 4)),
             allow_duplicates=True,
         )
-        location = practice.save_location(context, LocationForm(name="After the move"))
+        location = save_location(context, LocationForm(name="After the move"))
         assert created.id == highest + 1
         assert created.mrn > last_mrn
         assert location.id > 1
@@ -391,7 +391,7 @@ def test_ids_handed_out_on_the_server_are_never_handed_out_again(
         context = ServiceContext(database, ACTOR)
         add_user(context, SERVER_ADMIN, Role.ADMIN)
         for number in range(5):
-            practice.save_location(context, LocationForm(name=f"Clinic {number}"))
+            save_location(context, LocationForm(name=f"Clinic {number}"))
         with database.engine.begin() as connection:
             connection.execute(text("DELETE FROM locations WHERE id >= 4"))
     finally:
@@ -400,7 +400,7 @@ def test_ids_handed_out_on_the_server_are_never_handed_out_again(
     assert db_copy.copy_database(source, target, actor=_server_admin(source)).ok
     database = open_database(target)
     try:
-        again = practice.save_location(ServiceContext(database, ACTOR), LocationForm(name="New"))
+        again = save_location(ServiceContext(database, ACTOR), LocationForm(name="New"))
     finally:
         database.dispose()
     assert again.id == 6  # not 4: ids 4 and 5 belonged to locations that were deleted
@@ -421,8 +421,8 @@ def test_a_target_that_holds_records_is_refused_unless_replaced(
     database = open_database(target)
     try:
         context = ServiceContext(database, ACTOR)
-        practice.save_location(context, LocationForm(name="Already here"))
-        practice.save_location(context, LocationForm(name="Also here"))
+        save_location(context, LocationForm(name="Already here"))
+        save_location(context, LocationForm(name="Also here"))
     finally:
         database.dispose()
     plan = db_copy.plan_copy(demo_source, target)
@@ -591,7 +591,7 @@ def _small_practice(url: str) -> str:
         add_user(context, SERVER_ADMIN, Role.ADMIN)
         add_user(context, "copy.desk", Role.FRONT_DESK)
         for number in range(3):
-            patients.create_patient(
+            create_patient(
                 context,
                 PatientForm(
                     first_name=f"Ada{number}",
@@ -850,7 +850,7 @@ def test_the_owner_copies_in_and_the_application_role_works_on_the_copy(
     database = open_database(app_url)
     try:
         context = ServiceContext(database, ACTOR)
-        created = patients.create_patient(
+        created = create_patient(
             context,
             PatientForm(first_name="Ines", last_name="Aftermove", date_of_birth=date(1980, 1, 2)),
             allow_duplicates=True,

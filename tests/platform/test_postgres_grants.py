@@ -15,9 +15,9 @@ from frontdesk.db.engine import Database, open_database
 from frontdesk.domain.errors import PermissionDeniedError
 from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.services.platform import audit_trail, backup
-from frontdesk.services.practice import profile as practice
 from frontdesk.services.practice import settings
-from frontdesk.services.practice.profile import LocationForm
+from frontdesk.services.practice.forms import LocationForm
+from frontdesk.services.practice.locations import save_location
 from tests.conftest import make_actor
 from tests.helpers.postgres import documented_grants
 
@@ -55,8 +55,8 @@ def test_the_app_role_saves_records_and_appends_audit_entries(
     app_database: Database, context: ServiceContext
 ) -> None:
     app = ServiceContext(app_database, context.actor)
-    saved = practice.save_location(app, LocationForm(name="North Clinic"))
-    practice.save_location(app, LocationForm(name="North Clinic 2"), saved.id, saved.version)
+    saved = save_location(app, LocationForm(name="North Clinic"))
+    save_location(app, LocationForm(name="North Clinic 2"), saved.id, saved.version)
     settings.set_setting(app, settings.AUTO_LOCK_MINUTES, 7)
     with app.writing(None) as uow:
         uow.record("view", "patients", 1, patient_id=1)
@@ -82,7 +82,7 @@ def test_the_app_role_cannot_rewrite_history_or_the_schema(
     app_database: Database, context: ServiceContext, statement: str
 ) -> None:
     app = ServiceContext(app_database, make_actor())
-    practice.save_location(app, LocationForm(name="North Clinic"))
+    save_location(app, LocationForm(name="North Clinic"))
     with (
         pytest.raises(ProgrammingError, match=r"permission denied|must be owner"),
         app_database.engine.begin() as connection,
@@ -96,7 +96,7 @@ def test_a_refused_write_reaches_people_as_a_calm_message(
     app_database: Database, context: ServiceContext
 ) -> None:
     app = ServiceContext(app_database, make_actor())
-    practice.save_location(app, LocationForm(name="North Clinic"))
+    save_location(app, LocationForm(name="North Clinic"))
     with (
         pytest.raises(PermissionDeniedError, match="permission denied for table audit_entries"),
         app.writing(None) as uow,

@@ -17,8 +17,8 @@ from frontdesk.db.models import AuditEntry
 from frontdesk.paths import data_dir
 from frontdesk.private_files import scratch_folder, sweep_leftovers
 from frontdesk.services.kernel.context import ServiceContext
-from frontdesk.services.patients import charts as patients
-from frontdesk.services.patients.charts import PatientForm
+from frontdesk.services.patients.edit import create_patient
+from frontdesk.services.patients.forms import PatientForm
 from frontdesk.services.platform import backup
 
 posix_only = pytest.mark.skipif(os.name != "posix", reason="POSIX file modes")
@@ -34,7 +34,7 @@ def add_people(context: ServiceContext, count: int) -> None:
         ("Li", "Wei", "1981-05-06"),
         ("Omar", "Haddad", "1959-11-30"),
     ][:count]:
-        patients.create_patient(context, PatientForm(first, last, born))
+        create_patient(context, PatientForm(first, last, born))
 
 
 @posix_only

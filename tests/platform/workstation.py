@@ -46,7 +46,8 @@ def main(argv: list[str]) -> None:
     from frontdesk.domain.permissions import Role
     from frontdesk.services.kernel import audit
     from frontdesk.services.platform.bootstrap import make_context
-    from frontdesk.services.practice import profile as practice
+    from frontdesk.services.practice import locations, providers
+    from frontdesk.services.practice.forms import LocationForm, ProviderForm
 
     url, action, *args = argv
     audit.install()
@@ -55,10 +56,10 @@ def main(argv: list[str]) -> None:
     context = make_context(database, actor)
     try:
         if action == "location":
-            print(practice.save_location(context, practice.LocationForm(name=args[0])).id)
+            print(locations.save_location(context, LocationForm(name=args[0])).id)
         elif action == "provider":
-            form = practice.ProviderForm(first_name=args[0], last_name=args[1])
-            print(practice.save_provider(context, form).id)
+            form = ProviderForm(first_name=args[0], last_name=args[1])
+            print(providers.save_provider(context, form).id)
         else:
             raise SystemExit(f"unknown action {action!r}")
     finally:

@@ -11,9 +11,13 @@ from frontdesk.db.engine import Database
 from frontdesk.db.models import AuditEntry
 from frontdesk.domain.errors import ConflictError, PermissionDeniedError, ValidationError
 from frontdesk.domain.permissions import Role
+from frontdesk.services.kernel import context as kernel_context
 from frontdesk.services.kernel.context import ServiceContext
-from frontdesk.services.practice import profile as practice
-from frontdesk.services.practice.profile import LocationForm, PracticeProfileForm, ProviderForm
+from frontdesk.services.practice.first_run import complete_first_run, needs_first_run
+from frontdesk.services.practice.forms import LocationForm, PracticeProfileForm, ProviderForm
+from frontdesk.services.practice.locations import save_location
+from frontdesk.services.practice.profile import get_profile, save_profile
+from frontdesk.services.practice.providers import list_providers, save_provider
 from tests.conftest import make_actor
 
 PROFILE = PracticeProfileForm(
@@ -28,25 +32,23 @@ SURGEON = ProviderForm(first_name="Ana", last_name="Lindqvist", credentials="MD"
 
 
 def test_first_run_saves_profile_and_providers_together(context: ServiceContext) -> None:
-    assert practice.needs_first_run(context)
-    saved = practice.complete_first_run(context, PROFILE, [SURGEON])
+    assert needs_first_run(context)
+    saved = complete_first_run(context, PROFILE, [SURGEON])
     assert saved.name == "Lakeside Spine Center"
     assert saved.main_phone == "+12175550142"
     assert saved.fax == "+12175550143"
     assert saved.website == "https://lakeside-spine.example.com"
-    assert not practice.needs_first_run(context)
-    assert [p.display_name for p in practice.list_providers(context)] == ["Ana Lindqvist, MD"]
+    assert not needs_first_run(context)
+    assert [p.display_name for p in list_providers(context)] == ["Ana Lindqvist, MD"]
 
 
 def test_first_run_with_a_bad_field_writes_nothing(context: ServiceContext) -> None:
     bad = ProviderForm(first_name="", last_name="Lindqvist")
     with pytest.raises(ValidationError) as caught:
-        practice.complete_first_run(
-            context, PracticeProfileForm(name="X", main_phone="12"), [SURGEON, bad]
-        )
+        complete_first_run(context, PracticeProfileForm(name="X", main_phone="12"), [SURGEON, bad])
     assert set(caught.value.fields) == {"main_phone", "provider1.first_name"}
-    assert practice.get_profile(context) is None
-    assert practice.list_providers(context) == []
+    assert get_profile(context) is None
+    assert list_providers(context) == []
 
 
 @pytest.mark.parametrize(
@@ -65,43 +67,41 @@ def test_profile_fields_are_validated_one_by_one(
 ) -> None:
     form = PracticeProfileForm(**{**PROFILE.__dict__, field: value})
     with pytest.raises(ValidationError) as caught:
-        practice.save_profile(context, form, None)
+        save_profile(context, form, None)
     assert list(caught.value.fields) == [field]
     assert message in caught.value.fields[field]
 
 
 def test_a_save_over_a_newer_save_is_refused_and_names_who(database: Database) -> None:
-    alice = practice.ServiceContext(database, make_actor(username="alice"))
-    bob = practice.ServiceContext(database, make_actor(username="bob"))
-    first = practice.save_profile(alice, PROFILE, None)
-    practice.save_profile(
-        bob, PracticeProfileForm(**{**PROFILE.__dict__, "fax": ""}), first.version
-    )
+    alice = kernel_context.ServiceContext(database, make_actor(username="alice"))
+    bob = kernel_context.ServiceContext(database, make_actor(username="bob"))
+    first = save_profile(alice, PROFILE, None)
+    save_profile(bob, PracticeProfileForm(**{**PROFILE.__dict__, "fax": ""}), first.version)
     with pytest.raises(ConflictError, match="bob changed this practice profile"):
-        practice.save_profile(
+        save_profile(
             alice, PracticeProfileForm(**{**PROFILE.__dict__, "name": "Mine"}), first.version
         )
-    current = practice.get_profile(alice)
+    current = get_profile(alice)
     assert current is not None and current.name == "Lakeside Spine Center" and current.fax == ""
 
 
 def test_front_desk_may_read_but_not_edit_the_profile(database: Database) -> None:
-    desk = practice.ServiceContext(database, make_actor(Role.FRONT_DESK, "desk"))
+    desk = kernel_context.ServiceContext(database, make_actor(Role.FRONT_DESK, "desk"))
     with pytest.raises(PermissionDeniedError):
-        practice.save_profile(desk, PROFILE, None)
-    assert practice.get_profile(desk) is None
+        save_profile(desk, PROFILE, None)
+    assert get_profile(desk) is None
 
 
 def test_locations_have_unique_names(context: ServiceContext) -> None:
-    practice.save_location(context, LocationForm(name="Main office", phone="217-555-0100"))
+    save_location(context, LocationForm(name="Main office", phone="217-555-0100"))
     with pytest.raises(ValidationError) as caught:
-        practice.save_location(context, LocationForm(name="main OFFICE"))
+        save_location(context, LocationForm(name="main OFFICE"))
     assert "name" in caught.value.fields
 
 
 def test_changes_are_audited_with_old_and_new_values(context: ServiceContext) -> None:
-    first = practice.save_profile(context, PROFILE, None)
-    practice.save_profile(
+    first = save_profile(context, PROFILE, None)
+    save_profile(
         context, PracticeProfileForm(**{**PROFILE.__dict__, "fax": "217-555-0188"}), first.version
     )
     with context.reading(None) as session:
@@ -118,7 +118,7 @@ def test_changes_are_audited_with_old_and_new_values(context: ServiceContext) ->
 
 
 def test_a_created_record_is_audited_with_its_id(context: ServiceContext) -> None:
-    provider = practice.save_provider(context, SURGEON)
+    provider = save_provider(context, SURGEON)
     with context.reading(None) as session:
         entry = session.scalars(select(AuditEntry).where(AuditEntry.entity == "providers")).one()
     values = json.loads(entry.details)["values"]

@@ -24,8 +24,27 @@ from frontdesk.domain.permissions import Role
 from frontdesk.services.kernel import audit
 from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.services.platform import audit_trail, backup
-from frontdesk.services.practice import settings, users
-from frontdesk.services.practice.users import NewUserForm, SignInError
+from frontdesk.services.practice import settings
+from frontdesk.services.practice import sign_in as practice_sign_in
+from frontdesk.services.practice.accounts import needs_rehash
+from frontdesk.services.practice.first_run import create_first_admin, has_users
+from frontdesk.services.practice.forms import NewUserForm, SignInError
+from frontdesk.services.practice.sign_in import (
+    SIGN_IN_REFUSED,
+    UNKNOWN_USER,
+    change_own_password,
+    sign_in,
+)
+from frontdesk.services.practice.users import (
+    create_user,
+    deactivate_user,
+    find_user,
+    list_users,
+    reactivate_user,
+    reset_password,
+    unlock_user,
+    update_user,
+)
 from tests.accounts import PASSWORDS, add_user, signed_in
 
 
@@ -50,29 +69,29 @@ def _set_hash(context: ServiceContext, username: str, value: str) -> None:
 
 def test_the_first_admin_is_created_only_while_no_user_exists(context: ServiceContext) -> None:
     setup = context.as_actor(operating_system_actor())
-    assert not users.has_users(setup)
-    first = users.create_first_admin(
+    assert not has_users(setup)
+    first = create_first_admin(
         setup, NewUserForm("Maria.Lopez", "lake side morning", Role.FRONT_DESK, "Maria Lopez")
     )
     assert (first.username, first.role, first.active) == ("maria.lopez", Role.ADMIN, True)
-    assert users.has_users(setup)
+    assert has_users(setup)
     with pytest.raises(RefusedError, match="already exists"):
-        users.create_first_admin(setup, NewUserForm("mallory", "another long phrase", Role.ADMIN))
-    assert [u.username for u in users.list_users(context)] == ["maria.lopez"]
+        create_first_admin(setup, NewUserForm("mallory", "another long phrase", Role.ADMIN))
+    assert [u.username for u in list_users(context)] == ["maria.lopez"]
 
 
 def test_new_accounts_are_validated(context: ServiceContext) -> None:
     add_user(context, "alice", Role.FRONT_DESK)
     with pytest.raises(ValidationError) as caught:
-        users.create_user(context, NewUserForm("ALICE", "short", Role.CLINICAL))
+        create_user(context, NewUserForm("ALICE", "short", Role.CLINICAL))
     assert set(caught.value.fields) == {"password"}
     with pytest.raises(ValidationError, match="taken"):
-        users.create_user(context, NewUserForm("ALICE", "orchard violet canoe", Role.CLINICAL))
+        create_user(context, NewUserForm("ALICE", "orchard violet canoe", Role.CLINICAL))
     with pytest.raises(ValidationError) as caught:
-        users.create_user(context, NewUserForm("bad name!", "orchard violet canoe", Role.CLINICAL))
+        create_user(context, NewUserForm("bad name!", "orchard violet canoe", Role.CLINICAL))
     assert "username" in caught.value.fields
     with pytest.raises(ValidationError) as caught:
-        users.create_user(context, NewUserForm("os:bob", "orchard violet canoe", Role.CLINICAL))
+        create_user(context, NewUserForm("os:bob", "orchard violet canoe", Role.CLINICAL))
     assert "username" in caught.value.fields
 
 
@@ -81,7 +100,7 @@ def test_new_accounts_are_validated(context: ServiceContext) -> None:
 
 def test_sign_in_returns_the_acting_user_and_is_audited(context: ServiceContext) -> None:
     created = add_user(context, "ben", Role.CLINICAL)
-    actor = users.sign_in(context, "  Ben ", PASSWORDS[Role.CLINICAL])
+    actor = sign_in(context, "  Ben ", PASSWORDS[Role.CLINICAL])
     assert (actor.username, actor.role, actor.user_id) == ("ben", Role.CLINICAL, created.id)
     last = _audit(context)[-1]
     assert (last.action, last.username, last.user_id, last.entity_id) == (
@@ -95,12 +114,12 @@ def test_sign_in_returns_the_acting_user_and_is_audited(context: ServiceContext)
 def test_wrong_password_and_unknown_name_get_the_same_answer(context: ServiceContext) -> None:
     add_user(context, "ben", Role.CLINICAL)
     with pytest.raises(SignInError) as wrong:
-        users.sign_in(context, "ben", "not his password at all")
+        sign_in(context, "ben", "not his password at all")
     with pytest.raises(SignInError) as unknown:
-        users.sign_in(context, "not his password at all", "whatever it is")
-    assert str(wrong.value) == str(unknown.value) == users.SIGN_IN_REFUSED
+        sign_in(context, "not his password at all", "whatever it is")
+    assert str(wrong.value) == str(unknown.value) == SIGN_IN_REFUSED
     failures = [e for e in _audit(context) if e.action == "sign_in_failed"]
-    assert [e.username for e in failures] == ["ben", users.UNKNOWN_USER]
+    assert [e.username for e in failures] == ["ben", UNKNOWN_USER]
     # Neither the password nor a password typed into the name field is ever recorded.
     everything = " ".join(f"{e.username} {e.details} {e.entity_id}" for e in _audit(context))
     assert "not his password" not in everything
@@ -109,7 +128,7 @@ def test_wrong_password_and_unknown_name_get_the_same_answer(context: ServiceCon
 
 def test_password_hashes_never_reach_the_audit_trail(context: ServiceContext) -> None:
     created = add_user(context, "carla", Role.FRONT_DESK)
-    users.reset_password(context, created.id, "fresh orchard lantern")
+    reset_password(context, created.id, "fresh orchard lantern")
     stored = _stored_hash(context, "carla")
     details = " ".join(entry.details for entry in _audit(context))
     assert "$argon2" not in details
@@ -140,13 +159,13 @@ def test_five_wrong_passwords_make_that_desk_wait_even_for_the_right_one(
     add_user(context, "eve", Role.FRONT_DESK)
     for _ in range(5):
         with pytest.raises(SignInError) as refused:
-            users.sign_in(context, "eve", "guess guess guess")
-        assert str(refused.value) == users.SIGN_IN_REFUSED
+            sign_in(context, "eve", "guess guess guess")
+        assert str(refused.value) == SIGN_IN_REFUSED
     with pytest.raises(SignInError) as refused:
-        users.sign_in(context, "eve", PASSWORDS[Role.FRONT_DESK])
-    assert str(refused.value) == users.SIGN_IN_REFUSED
+        sign_in(context, "eve", PASSWORDS[Role.FRONT_DESK])
+    assert str(refused.value) == SIGN_IN_REFUSED
     assert _failed_reasons(context)[-1] == "waiting after wrong passwords"
-    waiting = users.find_user(context, "eve")
+    waiting = find_user(context, "eve")
     assert waiting.locked_until is not None
     assert timedelta(seconds=50) < waiting.locked_until - utcnow() <= timedelta(minutes=1)
 
@@ -160,10 +179,10 @@ def test_another_desk_is_not_held_up_so_guessing_cannot_lock_out_the_admins(
     )
     for _ in range(8):
         with pytest.raises(SignInError):
-            users.sign_in(attacker, "ada", "guess guess guess")
+            sign_in(attacker, "ada", "guess guess guess")
     with pytest.raises(SignInError):
-        users.sign_in(attacker, "ada", PASSWORDS[Role.ADMIN])
-    assert users.sign_in(context, "ada", PASSWORDS[Role.ADMIN]).username == "ada"
+        sign_in(attacker, "ada", PASSWORDS[Role.ADMIN])
+    assert sign_in(context, "ada", PASSWORDS[Role.ADMIN]).username == "ada"
 
 
 def test_the_wait_doubles_up_to_the_practice_limit_and_ends(
@@ -178,24 +197,24 @@ def test_the_wait_doubles_up_to_the_practice_limit_and_ends(
     def wrong_then_wait() -> timedelta:
         nonlocal later
         later += timedelta(hours=1)  # each try comes after the previous wait has passed
-        for clock_reader in (users, audit):
+        for clock_reader in (practice_sign_in, audit):
             monkeypatch.setattr(clock_reader, "utcnow", lambda: utcnow() + later)
         with pytest.raises(SignInError):
-            users.sign_in(context, "finn", "guess guess guess")
-        until = users.find_user(context, "finn").locked_until
+            sign_in(context, "finn", "guess guess guess")
+        until = find_user(context, "finn").locked_until
         assert until is not None
         return until - (utcnow() + later)
 
     with pytest.raises(SignInError):
-        users.sign_in(context, "finn", "guess guess guess")
-    assert users.find_user(context, "finn").locked_until is None  # one wrong: no wait yet
+        sign_in(context, "finn", "guess guess guess")
+    assert find_user(context, "finn").locked_until is None  # one wrong: no wait yet
     waits = [wrong_then_wait() for _ in range(4)]
     rounded = [round(wait.total_seconds() / 60) for wait in waits]
     assert rounded == [1, 2, 3, 3]  # doubling, capped at the practice's 3 minutes
     later += timedelta(hours=1)
-    actor = users.sign_in(context, "finn", PASSWORDS[Role.CLINICAL])
+    actor = sign_in(context, "finn", PASSWORDS[Role.CLINICAL])
     assert actor.username == "finn"
-    after = users.find_user(context, "finn")
+    after = find_user(context, "finn")
     assert (after.failed_attempts, after.locked_until) == (0, None)
 
 
@@ -203,22 +222,22 @@ def test_an_admin_reset_or_unlock_lifts_the_wait(context: ServiceContext) -> Non
     settings.set_setting(context, settings.LOCKOUT_ATTEMPTS, 1)
     gina = add_user(context, "gina", Role.FRONT_DESK)
     with pytest.raises(SignInError):
-        users.sign_in(context, "gina", "guess guess guess")
+        sign_in(context, "gina", "guess guess guess")
     with pytest.raises(SignInError):
-        users.sign_in(context, "gina", PASSWORDS[Role.FRONT_DESK])
-    users.unlock_user(context, gina.id)
-    assert users.sign_in(context, "gina", PASSWORDS[Role.FRONT_DESK]).username == "gina"
+        sign_in(context, "gina", PASSWORDS[Role.FRONT_DESK])
+    unlock_user(context, gina.id)
+    assert sign_in(context, "gina", PASSWORDS[Role.FRONT_DESK]).username == "gina"
     with pytest.raises(SignInError):
-        users.sign_in(context, "gina", "guess guess guess")
-    users.reset_password(context, gina.id, "brand new orchard path")
-    assert users.sign_in(context, "gina", "brand new orchard path").username == "gina"
+        sign_in(context, "gina", "guess guess guess")
+    reset_password(context, gina.id, "brand new orchard path")
+    assert sign_in(context, "gina", "brand new orchard path").username == "gina"
     assert [e.action for e in _audit(context)].count("password_reset") == 1
 
 
 def test_every_refusal_says_the_same_and_the_trail_says_why(context: ServiceContext) -> None:
     """Neither an account's existence nor a deactivated account's password is given away."""
     kim = add_user(context, "kim", Role.FRONT_DESK)
-    users.deactivate_user(context, kim.id)
+    deactivate_user(context, kim.id)
     messages = set()
     for name, password in [
         ("kim", PASSWORDS[Role.FRONT_DESK]),  # deactivated, right password
@@ -226,9 +245,9 @@ def test_every_refusal_says_the_same_and_the_trail_says_why(context: ServiceCont
         ("nobody.here", "guess guess guess"),  # no such account
     ]:
         with pytest.raises(SignInError) as refused:
-            users.sign_in(context, name, password)
+            sign_in(context, name, password)
         messages.add(str(refused.value))
-    assert messages == {users.SIGN_IN_REFUSED}
+    assert messages == {SIGN_IN_REFUSED}
     assert _failed_reasons(context)[-3:] == ["deactivated", "wrong password", "unknown user"]
 
 
@@ -236,11 +255,11 @@ def test_a_weak_hash_is_upgraded_at_sign_in(context: ServiceContext) -> None:
     add_user(context, "hugo", Role.FRONT_DESK)
     weak = PasswordHasher(time_cost=1, memory_cost=8192, parallelism=1, type=Type.ID)
     _set_hash(context, "hugo", weak.hash(PASSWORDS[Role.FRONT_DESK]))
-    assert users.needs_rehash(_stored_hash(context, "hugo"))
-    users.sign_in(context, "hugo", PASSWORDS[Role.FRONT_DESK])
+    assert needs_rehash(_stored_hash(context, "hugo"))
+    sign_in(context, "hugo", PASSWORDS[Role.FRONT_DESK])
     upgraded = extract_parameters(_stored_hash(context, "hugo"))
     assert (upgraded.memory_cost, upgraded.time_cost) == (19_456, 2)
-    assert users.sign_in(context, "hugo", PASSWORDS[Role.FRONT_DESK]).username == "hugo"
+    assert sign_in(context, "hugo", PASSWORDS[Role.FRONT_DESK]).username == "hugo"
     first_sign_in = _audit(context)[-3:-1]
     assert {(e.action, e.entity) for e in first_sign_in} == {
         ("sign_in", "users"),
@@ -254,7 +273,7 @@ def test_a_stronger_hash_is_left_alone(context: ServiceContext) -> None:
     strong = PasswordHasher(time_cost=3, memory_cost=65_536, parallelism=2, type=Type.ID)
     stored = strong.hash(PASSWORDS[Role.FRONT_DESK])
     _set_hash(context, "iris", stored)
-    users.sign_in(context, "iris", PASSWORDS[Role.FRONT_DESK])
+    sign_in(context, "iris", PASSWORDS[Role.FRONT_DESK])
     assert _stored_hash(context, "iris") == stored
 
 
@@ -263,68 +282,66 @@ def test_a_stronger_hash_is_left_alone(context: ServiceContext) -> None:
 
 def test_deactivated_accounts_cannot_sign_in_and_are_kept(context: ServiceContext) -> None:
     jack = add_user(context, "jack", Role.FRONT_DESK)
-    users.deactivate_user(context, jack.id, jack.version)
+    deactivate_user(context, jack.id, jack.version)
     with pytest.raises(SignInError, match="cannot sign in now"):
-        users.sign_in(context, "jack", PASSWORDS[Role.FRONT_DESK])
-    assert [u.active for u in users.list_users(context)] == [False]
-    assert users.list_users(context, include_inactive=False) == []
-    users.reactivate_user(context, jack.id)
-    assert users.sign_in(context, "jack", PASSWORDS[Role.FRONT_DESK]).username == "jack"
+        sign_in(context, "jack", PASSWORDS[Role.FRONT_DESK])
+    assert [u.active for u in list_users(context)] == [False]
+    assert list_users(context, include_inactive=False) == []
+    reactivate_user(context, jack.id)
+    assert sign_in(context, "jack", PASSWORDS[Role.FRONT_DESK]).username == "jack"
 
 
 def test_a_stale_deactivation_is_refused(context: ServiceContext) -> None:
     kim = add_user(context, "kim", Role.FRONT_DESK)
-    users.update_user(context, kim.id, display_name="Kim K", role=Role.CLINICAL)
-    with pytest.raises(ConflictError, match="changed the account 'kim'"):
-        users.deactivate_user(context, kim.id, kim.version)
+    update_user(context, kim.id, display_name="Kim K", role=Role.CLINICAL)
+    with pytest.raises(ConflictError, match="changed this account 'kim'"):
+        deactivate_user(context, kim.id, kim.version)
 
 
 def test_the_last_admin_and_oneself_cannot_be_deactivated(context: ServiceContext) -> None:
     admin = signed_in(context, "lena", Role.ADMIN)
-    lena = users.find_user(admin, "lena")
+    lena = find_user(admin, "lena")
     with pytest.raises(RefusedError, match="your own account"):
-        users.deactivate_user(admin, lena.id)
+        deactivate_user(admin, lena.id)
     with pytest.raises(RefusedError, match="only active admin"):
-        users.deactivate_user(context, lena.id)
+        deactivate_user(context, lena.id)
     with pytest.raises(RefusedError, match="only active admin"):
-        users.update_user(context, lena.id, display_name="Lena", role=Role.FRONT_DESK)
+        update_user(context, lena.id, display_name="Lena", role=Role.FRONT_DESK)
     add_user(context, "mo", Role.ADMIN)
-    assert not users.deactivate_user(context, lena.id).active
+    assert not deactivate_user(context, lena.id).active
 
 
 def test_users_change_their_own_password_with_the_old_one(context: ServiceContext) -> None:
     nina = signed_in(context, "nina", Role.CLINICAL)
     with pytest.raises(RefusedError, match="current password is wrong"):
-        users.change_own_password(nina, "not the old one", "new orchard lantern")
+        change_own_password(nina, "not the old one", "new orchard lantern")
     with pytest.raises(ValidationError) as caught:
-        users.change_own_password(nina, PASSWORDS[Role.CLINICAL], "password1234")
+        change_own_password(nina, PASSWORDS[Role.CLINICAL], "password1234")
     assert set(caught.value.fields) == {"new_password"}
-    users.change_own_password(nina, PASSWORDS[Role.CLINICAL], "new orchard lantern")
+    change_own_password(nina, PASSWORDS[Role.CLINICAL], "new orchard lantern")
     with pytest.raises(SignInError):
-        users.sign_in(context, "nina", PASSWORDS[Role.CLINICAL])
-    assert users.sign_in(context, "nina", "new orchard lantern").username == "nina"
+        sign_in(context, "nina", PASSWORDS[Role.CLINICAL])
+    assert sign_in(context, "nina", "new orchard lantern").username == "nina"
     actions = [e.action for e in _audit(context)]
     assert "password_change_failed" in actions and "password_change" in actions
 
 
 def test_the_computer_login_has_no_password_to_change(context: ServiceContext) -> None:
     with pytest.raises(PermissionDeniedError, match="not a Front Desk account"):
-        users.change_own_password(
-            context.as_actor(operating_system_actor()), "a", "new orchard lantern"
-        )
+        change_own_password(context.as_actor(operating_system_actor()), "a", "new orchard lantern")
 
 
 # --- what each role may do ---------------------------------------------------------------
 
 AdminCall = Callable[[ServiceContext, int], Any]
 ADMIN_ONLY: dict[str, AdminCall] = {
-    "list users": lambda c, _uid: users.list_users(c),
-    "add a user": lambda c, _uid: users.create_user(
+    "list users": lambda c, _uid: list_users(c),
+    "add a user": lambda c, _uid: create_user(
         c, NewUserForm("newcomer", "orchard violet canoe", Role.FRONT_DESK)
     ),
-    "deactivate a user": lambda c, uid: users.deactivate_user(c, uid),
-    "reset a password": lambda c, uid: users.reset_password(c, uid, "orchard violet canoe"),
-    "unlock a user": lambda c, uid: users.unlock_user(c, uid),
+    "deactivate a user": lambda c, uid: deactivate_user(c, uid),
+    "reset a password": lambda c, uid: reset_password(c, uid, "orchard violet canoe"),
+    "unlock a user": lambda c, uid: unlock_user(c, uid),
     "change a setting": lambda c, _uid: settings.set_setting(c, settings.AUTO_LOCK_MINUTES, 5),
     "read the audit trail": lambda c, _uid: audit_trail.list_entries(c),
     "verify the audit trail": lambda c, _uid: audit_trail.verify_chain(c),
@@ -346,7 +363,7 @@ def test_only_admins_manage_users_settings_audit_and_backups(
             pytest.fail(f"{role.label} could {name}")
     # What every signed-in user may do.
     assert settings.get_setting(staff, settings.AUTO_LOCK_MINUTES) == 10
-    users.change_own_password(staff, PASSWORDS[role], "my own orchard lantern")
+    change_own_password(staff, PASSWORDS[role], "my own orchard lantern")
 
 
 def test_admins_may_do_all_of_it(context: ServiceContext) -> None:

@@ -14,8 +14,8 @@ from frontdesk.domain.errors import RefusedError
 from frontdesk.domain.request_states import ChecklistKind
 from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.services.patients.referrers import ReferrerData
-from frontdesk.services.practice import profile as practice
-from frontdesk.services.practice.profile import PracticeProfileForm
+from frontdesk.services.practice.forms import PracticeProfileForm
+from frontdesk.services.practice.profile import save_profile
 from frontdesk.services.requests import consultations as requests
 from frontdesk.ui.requests.letter import RecordsLetterDialog
 from frontdesk.ui.screen_context import ScreenContext
@@ -25,7 +25,7 @@ from tests.requests.conftest import maria_intake
 
 @pytest.fixture
 def profile(context: ServiceContext) -> None:
-    practice.save_profile(
+    save_profile(
         context,
         PracticeProfileForm(
             name="Lakeside Spine Center",

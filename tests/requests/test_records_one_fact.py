@@ -21,9 +21,15 @@ from frontdesk.db.engine import Database
 from frontdesk.db.models_history import ImagingStudy, PriorSurgery
 from frontdesk.db.models_requests import RequestChecklistItem
 from frontdesk.domain.errors import ValidationError
+from frontdesk.domain.history_records import ImagingForm
 from frontdesk.domain.request_states import ChecklistKind, RequestState
 from frontdesk.services.handouts import packets
-from frontdesk.services.history import chart_history as history
+from frontdesk.services.history.imaging import (
+    add_imaging,
+    delete_imaging,
+    set_imaging_records_status,
+)
+from frontdesk.services.history.summary import get_history, history_summaries, summary_line
 from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.services.requests import consultations as requests
 from frontdesk.services.requests.consultations import QueueFilter
@@ -63,16 +69,16 @@ def test_ticking_all_five_items_clears_the_chart_header_and_the_packet(
     data = requests.create_request(context, maria_intake(**ENGLISH), allow_duplicates=True)
     detail = requests.get_request(context, data.id)
     assert len(detail.checklist) == 5  # two operative reports, MRI report and images, referral
-    assert history.history_summaries(context, [data.patient_id])[data.patient_id].missing
+    assert history_summaries(context, [data.patient_id])[data.patient_id].missing
     for item in detail.checklist:
         requests.mark_received(context, item.id)
 
     assert requests.get_request(context, data.id).missing == ()
     assert _missing_in_queue(context, data.id) == 0
-    summary = history.history_summaries(context, [data.patient_id])[data.patient_id]
+    summary = history_summaries(context, [data.patient_id])[data.patient_id]
     assert not summary.has_missing_records
-    assert "missing" not in history.summary_line(context, data.patient_id)
-    chart = history.get_history(context, data.patient_id)
+    assert "missing" not in summary_line(context, data.patient_id)
+    chart = get_history(context, data.patient_id)
     assert all(s.report_received for s in chart.surgeries)
     assert chart.imaging[0].report_received and chart.imaging[0].images_received
 
@@ -126,9 +132,9 @@ def test_a_report_marked_in_the_chart_is_received_on_the_request_and_back(
     context: ServiceContext,
 ) -> None:
     data = requests.create_request(context, maria_intake())
-    study = history.get_history(context, data.patient_id).imaging[0]
+    study = get_history(context, data.patient_id).imaging[0]
     before = _missing_in_queue(context, data.id)
-    history.set_imaging_records_status(
+    set_imaging_records_status(
         context,
         study.id,
         report_received_on=date(2026, 5, 2),
@@ -145,28 +151,24 @@ def test_a_report_marked_in_the_chart_is_received_on_the_request_and_back(
 
     # Unticking on the request unticks the chart: there is one fact, not two to drift apart.
     requests.mark_received(context, report.id, received=False)
-    assert not history.get_history(context, data.patient_id).imaging[0].report_received
-    assert "report" in history.summary_line(context, data.patient_id)
+    assert not get_history(context, data.patient_id).imaging[0].report_received
+    assert "report" in summary_line(context, data.patient_id)
 
 
 def test_an_item_added_for_a_chart_entry_is_that_entrys_flag(context: ServiceContext) -> None:
     data = requests.create_request(context, maria_intake(imaging_modality=""))
-    study = history.add_imaging(
-        context, data.patient_id, history.ImagingForm(modality="ct", regions=("lumbar",))
-    )
+    study = add_imaging(context, data.patient_id, ImagingForm(modality="ct", regions=("lumbar",)))
     added = requests.add_checklist_item(
         context, data.id, ChecklistKind.IMAGING_FILES, "CT", imaging_id=study.id
     )
     requests.mark_received(context, added.id)
-    assert history.get_history(context, data.patient_id).imaging[0].images_received
+    assert get_history(context, data.patient_id).imaging[0].images_received
     with pytest.raises(ValidationError, match="imaging study has no operative report"):
         requests.add_checklist_item(
             context, data.id, ChecklistKind.OPERATIVE_REPORT, imaging_id=study.id
         )
     # Deleting the study leaves the item standing on its own, still received.
-    history.delete_imaging(
-        context, study.id, history.get_history(context, data.patient_id).imaging[0].version
-    )
+    delete_imaging(context, study.id, get_history(context, data.patient_id).imaging[0].version)
     kept = _item(requests.get_request(context, data.id), ChecklistKind.IMAGING_FILES)
     assert kept.received and kept.imaging_id is None
 
@@ -203,7 +205,7 @@ def test_0008_carries_both_sides_over_and_back(context: ServiceContext, database
     op_items = [i for i in detail.checklist if i.kind is ChecklistKind.OPERATIVE_REPORT]
     files = _item(detail, ChecklistKind.IMAGING_FILES)
     letter = _item(detail, ChecklistKind.REFERRAL_LETTER)
-    chart = history.get_history(context, data.patient_id)
+    chart = get_history(context, data.patient_id)
     surgery_ids = {i.id: i.surgery_id for i in op_items}
     study_id = chart.imaging[0].id
     try:
@@ -316,8 +318,8 @@ def test_the_open_request_shows_a_report_marked_in_the_chart(
         if item.kind is ChecklistKind.IMAGING_REPORT
     )
     assert not panel.checklist.item(row, 1).text().startswith("✓")
-    study = history.get_history(context, data.patient_id).imaging[0]
-    history.set_imaging_records_status(
+    study = get_history(context, data.patient_id).imaging[0]
+    set_imaging_records_status(
         context,
         study.id,
         report_received_on=date(2026, 5, 2),

@@ -20,9 +20,9 @@ from frontdesk.demo import generator as demo
 from frontdesk.domain.errors import RefusedError
 from frontdesk.domain.permissions import Role
 from frontdesk.services.kernel.context import ServiceContext
-from frontdesk.services.patients.charts import PossibleDuplicatesError
-from frontdesk.services.practice import users
-from frontdesk.services.practice.users import NewUserForm
+from frontdesk.services.patients.forms import PossibleDuplicatesError
+from frontdesk.services.practice.forms import NewUserForm
+from frontdesk.services.practice.users import create_user
 from frontdesk.services.requests import consultations as requests
 from tests.history.conftest import make_pdf
 from tests.requests.conftest import maria_intake
@@ -150,7 +150,7 @@ def test_demo_requests_are_assigned_to_the_practices_staff_when_it_has_any(
     context: ServiceContext,
 ) -> None:
     staff = [
-        users.create_user(
+        create_user(
             context, NewUserForm(name, "a long passphrase 42", Role.FRONT_DESK, name.title())
         )
         for name in ("ana.front", "ben.front")

@@ -9,11 +9,12 @@ import pytest
 from frontdesk.domain.errors import ConflictError, RefusedError, ValidationError
 from frontdesk.domain.permissions import Role
 from frontdesk.domain.request_states import ChecklistKind, ContactKind, RequestState, Urgency
-from frontdesk.services.history import chart_history as history
 from frontdesk.services.history import timeline
+from frontdesk.services.history.summary import get_history
 from frontdesk.services.kernel.context import ServiceContext
-from frontdesk.services.patients import charts as patients
-from frontdesk.services.patients.charts import PatientForm, PossibleDuplicatesError
+from frontdesk.services.patients.edit import create_patient
+from frontdesk.services.patients.forms import PatientForm, PossibleDuplicatesError
+from frontdesk.services.patients.lookup import get_patient
 from frontdesk.services.patients.referrers import ReferrerData
 from frontdesk.services.practice import settings
 from frontdesk.services.requests import consultations as requests
@@ -32,10 +33,10 @@ def test_intake_creates_the_chart_the_request_and_the_history(
     assert data.urgency is Urgency.ROUTINE
     assert data.patient_name == "Núñez-García, María José"
     assert data.referrer_name == "Dr. Anil Patel"
-    chart = patients.get_patient(context, data.patient_id, record_view=False)
+    chart = get_patient(context, data.patient_id, record_view=False)
     assert chart.mobile_phone == "+12175550188"
     assert chart.interpreter_needed and chart.preferred_language == "Spanish"
-    past = history.get_history(context, data.patient_id)
+    past = get_history(context, data.patient_id)
     assert len(past.surgeries) == 2
     assert [s.date.display() for s in past.surgeries if s.date] == ["2021"]
     assert len(past.imaging) == 1 and past.imaging[0].facility == "Valley Imaging Center"
@@ -87,7 +88,7 @@ def test_a_red_flag_makes_it_urgent_and_records_the_instruction_given(
 
 
 def test_a_likely_duplicate_chart_holds_the_save_back(context: ServiceContext) -> None:
-    existing = patients.create_patient(
+    existing = create_patient(
         context, PatientForm(first_name="Maria", last_name="Nunez", date_of_birth="4/3/1961")
     )
     with pytest.raises(PossibleDuplicatesError) as caught:
@@ -237,7 +238,7 @@ def test_a_report_attached_to_the_imaging_study_ticks_the_request(
     from frontdesk.services.history import received_documents
 
     data = requests.create_request(context, maria_intake())
-    study = history.get_history(context, data.patient_id).imaging[0]
+    study = get_history(context, data.patient_id).imaging[0]
     before = requests.queue(context).rows[0].missing_records
     received_documents.attach_document(
         context, make_pdf("MRI report"), "mri.pdf", imaging_id=study.id
@@ -249,12 +250,10 @@ def test_a_report_attached_to_the_imaging_study_ticks_the_request(
     assert requests.queue(context).rows[0].missing_records == before - 1
     # The disc arrives: ticking it on the request marks the study's images received.
     requests.mark_received(context, files.id)
-    assert history.get_history(context, data.patient_id).imaging[0].images_received
+    assert get_history(context, data.patient_id).imaging[0].images_received
     surgery_item = next(i for i in detail.checklist if i.kind is ChecklistKind.OPERATIVE_REPORT)
     requests.mark_received(context, surgery_item.id)
-    assert (
-        sum(s.report_received for s in history.get_history(context, data.patient_id).surgeries) == 1
-    )
+    assert sum(s.report_received for s in get_history(context, data.patient_id).surgeries) == 1
 
 
 def test_requests_appear_on_the_patients_timeline(context: ServiceContext) -> None:

@@ -10,8 +10,8 @@ from pytestqt.qtbot import QtBot
 
 from frontdesk.domain.request_states import ContactKind, RequestState, Urgency
 from frontdesk.services.kernel.context import ServiceContext
-from frontdesk.services.patients import charts as patients
-from frontdesk.services.patients.charts import PatientForm
+from frontdesk.services.patients.edit import create_patient
+from frontdesk.services.patients.forms import PatientForm
 from frontdesk.services.requests import consultations as requests
 from frontdesk.services.requests.consultations import QueueFilter
 from frontdesk.ui.requests.area import RequestsArea
@@ -100,9 +100,7 @@ def test_no_way_to_reach_them_is_refused_next_to_the_phone_field(
 def test_typing_a_name_offers_the_existing_chart_to_link(
     qtbot: QtBot, screen: ScreenContext, context: ServiceContext
 ) -> None:
-    existing = patients.create_patient(
-        context, PatientForm("María José", "Núñez-García", "1961-03-04")
-    )
+    existing = create_patient(context, PatientForm("María José", "Núñez-García", "1961-03-04"))
     dialog = open_intake(qtbot, screen)
     qtbot.keyClicks(dialog.last_name, "nunez")
     qtbot.keyClicks(dialog.first_name, "mar")
@@ -221,7 +219,7 @@ def test_attaching_a_file_in_the_detail_pane_ticks_the_selected_record(
 def test_the_duplicate_warning_can_link_the_existing_chart(
     qtbot: QtBot, screen: ScreenContext, context: ServiceContext
 ) -> None:
-    existing = patients.create_patient(
+    existing = create_patient(
         context, PatientForm("Maria", "Nunez-Garcia", "1961-04-03", mobile_phone="217-555-0188")
     )
     dialog = open_intake(qtbot, screen)

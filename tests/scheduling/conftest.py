@@ -10,10 +10,12 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from frontdesk.services.kernel.context import ServiceContext
-from frontdesk.services.patients import charts as patients
-from frontdesk.services.patients.charts import PatientData, PatientForm
-from frontdesk.services.practice import profile as practice
-from frontdesk.services.practice.profile import LocationForm, PracticeProfileForm, ProviderForm
+from frontdesk.services.patients.edit import create_patient
+from frontdesk.services.patients.forms import PatientData, PatientForm
+from frontdesk.services.practice.forms import LocationForm, PracticeProfileForm, ProviderForm
+from frontdesk.services.practice.locations import save_location
+from frontdesk.services.practice.profile import save_profile
+from frontdesk.services.practice.providers import save_provider
 from frontdesk.services.scheduling import setup as scheduling_setup
 from frontdesk.services.scheduling.setup import AppointmentTypeData, AvailabilityForm
 
@@ -46,21 +48,21 @@ def at(day: date, hour: int, minute: int = 0) -> datetime:
 
 
 def make_practice(context: ServiceContext, patient_count: int = 3) -> Practice:
-    practice.save_profile(
+    save_profile(
         context,
         PracticeProfileForm(
             name="Prairie Spine Center", main_phone="(217) 555-0100", time_zone="America/Chicago"
         ),
         None,
     )
-    okafor = practice.save_provider(
+    okafor = save_provider(
         context, ProviderForm(first_name="Adaeze", last_name="Okafor", credentials="MD")
     )
-    lindqvist = practice.save_provider(
+    lindqvist = save_provider(
         context, ProviderForm(first_name="Erik", last_name="Lindqvist", credentials="MD")
     )
-    main = practice.save_location(context, LocationForm(name="Main office"))
-    second = practice.save_location(context, LocationForm(name="Second office"))
+    main = save_location(context, LocationForm(name="Main office"))
+    second = save_location(context, LocationForm(name="Second office"))
     scheduling_setup.install_default_types(context)
     types = {row.name: row for row in scheduling_setup.list_appointment_types(context)}
     # Okafor: Monday and Thursday mornings at the main office, Thursday afternoon at the
@@ -73,7 +75,7 @@ def make_practice(context: ServiceContext, patient_count: int = 3) -> Practice:
     for block in blocks:
         scheduling_setup.save_availability(context, block)
     people = [
-        patients.create_patient(
+        create_patient(
             context,
             PatientForm(
                 first_name=first,

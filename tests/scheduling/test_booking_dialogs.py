@@ -13,7 +13,7 @@ from pytestqt.qtbot import QtBot
 
 from frontdesk.db.engine import Database
 from frontdesk.domain.scheduling import AppointmentStatus, CancelledBy, TimePreference, Weekday
-from frontdesk.services.patients import charts as patients
+from frontdesk.services.patients.search import search
 from frontdesk.services.platform.bootstrap import make_context
 from frontdesk.services.scheduling import appointments as scheduling
 from frontdesk.services.scheduling.appointments import AppointmentData, BookingForm
@@ -542,7 +542,7 @@ def test_without_a_patient_choosing_a_time_opens_the_booking_form_filled_in(
     local = slot.start.astimezone(CHICAGO)
     assert form.start_edit.text() == f"{local:%H:%M}"
     assert form.location_combo.currentData() == clinic.main_office
-    [adams] = patients.search(clinic.context, "adams").items
+    [adams] = search(clinic.context, "adams").items
     form.set_patient(adams)
     with qtbot.waitSignal(finder.booked, timeout=WAIT):
         form.save()

@@ -15,8 +15,8 @@ from frontdesk.domain.errors import (
 )
 from frontdesk.domain.permissions import Role
 from frontdesk.domain.scheduling import AppointmentStatus, CallOutcome, CancelledBy
-from frontdesk.services.practice import profile as practice
-from frontdesk.services.practice.profile import ProviderForm
+from frontdesk.services.practice.forms import ProviderForm
+from frontdesk.services.practice.providers import list_providers, save_provider
 from frontdesk.services.scheduling import appointments as scheduling
 from frontdesk.services.scheduling.appointments import BookingForm, OutsideAvailabilityError
 from tests.conftest import make_actor
@@ -133,8 +133,8 @@ def test_bad_times_are_refused_next_to_the_field(clinic: Practice) -> None:
 
 
 def test_an_inactive_provider_cannot_be_booked(clinic: Practice) -> None:
-    provider = next(p for p in practice.list_providers(clinic.context) if p.id == clinic.okafor)
-    practice.save_provider(
+    provider = next(p for p in list_providers(clinic.context) if p.id == clinic.okafor)
+    save_provider(
         clinic.context,
         ProviderForm(first_name=provider.first_name, last_name=provider.last_name, active=False),
         provider.id,

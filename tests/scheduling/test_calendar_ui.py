@@ -466,10 +466,10 @@ def test_without_providers_the_area_says_where_to_set_them_up(
 def test_providers_without_weekly_hours_are_told_where_to_set_them(
     qtbot: QtBot, screen: ScreenContext, context: ServiceContext
 ) -> None:
-    from frontdesk.services.practice import profile as practice
-    from frontdesk.services.practice.profile import ProviderForm
+    from frontdesk.services.practice.forms import ProviderForm
+    from frontdesk.services.practice.providers import save_provider
 
-    practice.save_provider(context, ProviderForm(first_name="Ana", last_name="Ruiz"))
+    save_provider(context, ProviderForm(first_name="Ana", last_name="Ruiz"))
     area = open_area(qtbot, screen)
     assert area.stack.currentWidget() is area.view
     assert area.banner.kind == "info"

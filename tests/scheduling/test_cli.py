@@ -11,8 +11,8 @@ import pytest
 from icalendar import Calendar
 
 from frontdesk.domain.scheduling import AppointmentStatus
-from frontdesk.services.practice import profile as practice
-from frontdesk.services.practice.profile import ProviderForm
+from frontdesk.services.practice.forms import ProviderForm
+from frontdesk.services.practice.providers import save_provider
 from frontdesk.services.scheduling import appointments as scheduling
 from frontdesk.services.scheduling.appointments import BookingForm
 from tests.helpers.cli import frontdesk, one_line
@@ -202,9 +202,7 @@ def test_bad_input_and_refusals_are_one_line(
     code: int,
     message: str,
 ) -> None:
-    practice.save_provider(
-        clinic.context, ProviderForm(first_name="Grace", last_name="Hill", active=False)
-    )
+    save_provider(clinic.context, ProviderForm(first_name="Grace", last_name="Hill", active=False))
     values = {
         "--patient": clinic.patients[0].mrn,
         "--provider": "okafor",

@@ -18,10 +18,11 @@ from sqlalchemy import select
 from frontdesk.db.models import AuditEntry
 from frontdesk.documents.page_images import PdfPages, pixel_size
 from frontdesk.domain.errors import ValidationError
+from frontdesk.domain.history_records import ImagingForm, SurgeryForm
 from frontdesk.domain.request_states import ChecklistKind, RequestState
 from frontdesk.domain.scheduling import CancelledBy
-from frontdesk.services.history import chart_history as history
-from frontdesk.services.history.chart_history import ImagingForm, SurgeryForm
+from frontdesk.services.history.imaging import add_imaging
+from frontdesk.services.history.surgeries import add_surgery
 from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.services.requests import consultations as requests
 from frontdesk.services.requests.consultations import IntakeForm
@@ -68,12 +69,12 @@ def monday(clinic: Practice) -> dict[str, int]:
     Lindqvist sees Zoë."""
     context = clinic.context
     maria, sean = clinic.patients[0].id, clinic.patients[1].id
-    history.add_imaging(
+    add_imaging(
         context,
         maria,
         ImagingForm(modality="mri", regions="lumbar", date="2/2025", report_received_on="3/1/2025"),
     )
-    history.add_surgery(context, maria, SurgeryForm(procedure="microdiscectomy", date="2019"))
+    add_surgery(context, maria, SurgeryForm(procedure="microdiscectomy", date="2019"))
     request = requests.create_request(
         context,
         IntakeForm(

@@ -8,8 +8,8 @@ import pytest
 
 from frontdesk.domain.errors import RefusedError
 from frontdesk.domain.scheduling import TimePreference, Weekday
-from frontdesk.services.practice import profile as practice
-from frontdesk.services.practice.profile import ProviderForm
+from frontdesk.services.practice.forms import ProviderForm
+from frontdesk.services.practice.providers import save_provider
 from frontdesk.services.scheduling import appointments as scheduling
 from frontdesk.services.scheduling import setup as scheduling_setup
 from frontdesk.services.scheduling.appointments import BookingForm, SlotSearch
@@ -122,7 +122,7 @@ def test_time_away_and_type_restricted_blocks_are_skipped(clinic: Practice) -> N
     )
     assert slots[0].start.astimezone(CHICAGO).date() > thursday
     # A block for follow-ups only does not offer new consultations.
-    newcomer = practice.save_provider(
+    newcomer = save_provider(
         clinic.context, ProviderForm(first_name="Priya", last_name="Raman", credentials="PA")
     )
     scheduling_setup.save_availability(
@@ -149,7 +149,7 @@ def test_time_away_and_type_restricted_blocks_are_skipped(clinic: Practice) -> N
 
 
 def test_an_inactive_provider_is_refused_in_the_search(clinic: Practice) -> None:
-    provider = practice.save_provider(
+    provider = save_provider(
         clinic.context, ProviderForm(first_name="Old", last_name="Timer", active=False)
     )
     with pytest.raises(RefusedError, match="no longer active"):

@@ -170,8 +170,8 @@ def test_bad_waitlist_input_is_refused_by_field(clinic: Practice) -> None:
 def test_a_no_show_frees_its_time_too(clinic: Practice) -> None:
     from datetime import datetime
 
-    from frontdesk.services.practice import profile as practice
-    from frontdesk.services.practice.profile import ProviderForm
+    from frontdesk.services.practice.forms import ProviderForm
+    from frontdesk.services.practice.providers import save_provider
     from frontdesk.services.scheduling import setup as scheduling_setup
     from frontdesk.services.scheduling.setup import AvailabilityForm
 
@@ -180,7 +180,7 @@ def test_a_no_show_frees_its_time_too(clinic: Practice) -> None:
     if start.date() != now.date():
         pytest.skip("too close to midnight in Chicago for a same-day no-show")
     # Whatever the hour the test runs, it is inside this provider's hours today.
-    night = practice.save_provider(clinic.context, ProviderForm(first_name="Ana", last_name="Ruiz"))
+    night = save_provider(clinic.context, ProviderForm(first_name="Ana", last_name="Ruiz"))
     scheduling_setup.save_availability(
         clinic.context,
         AvailabilityForm(night.id, clinic.main_office, now.weekday(), "0:00", "24:00"),

@@ -14,8 +14,11 @@ from pytestqt.qtbot import QtBot
 from frontdesk.domain.permissions import Role
 from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.services.platform.bootstrap import make_context, open_for_use
-from frontdesk.services.practice import profile as practice
-from frontdesk.services.practice.profile import LocationForm, PracticeProfileForm, ProviderForm
+from frontdesk.services.practice.first_run import complete_first_run
+from frontdesk.services.practice.forms import LocationForm, PracticeProfileForm, ProviderForm
+from frontdesk.services.practice.locations import list_locations, save_location
+from frontdesk.services.practice.profile import get_profile, save_profile
+from frontdesk.services.practice.providers import list_providers, save_provider
 from frontdesk.ui.admin.area import AdminArea
 from frontdesk.ui.admin.locations import LocationDialog, LocationsPanel
 from frontdesk.ui.admin.profile_editor import ProfileEditor
@@ -40,7 +43,7 @@ SURGEON = ProviderForm(first_name="Ana", last_name="Lindqvist", credentials="MD"
 
 @pytest.fixture
 def set_up(context: ServiceContext) -> ServiceContext:
-    practice.complete_first_run(context, PROFILE, [SURGEON])
+    complete_first_run(context, PROFILE, [SURGEON])
     return context
 
 
@@ -87,7 +90,7 @@ def test_the_profile_editor_shows_and_saves_the_profile(
     assert editor.banner.kind == "success" and editor.banner.text.startswith("Saved")
     assert fields.fax.text() == "(217) 555-0143"
     assert not editor.has_unsaved_changes()
-    saved = practice.get_profile(set_up)
+    saved = get_profile(set_up)
     assert saved is not None and saved.fax == "+12175550143"
 
 
@@ -102,7 +105,7 @@ def test_a_bad_field_is_marked_in_place_and_nothing_changes(
     assert "web address" in message.text()
     assert editor.banner.kind == "error"
     assert editor.fields.website.text() == "not a web site"
-    saved = practice.get_profile(set_up)
+    saved = get_profile(set_up)
     assert saved is not None and saved.website == "https://lakeside-spine.example.com"
 
 
@@ -111,9 +114,9 @@ def test_a_save_after_another_workstation_saved_shows_the_conflict_and_keeps_the
 ) -> None:
     editor = loaded_editor(qtbot, screen)
     loaded_version = editor.version
-    theirs = practice.get_profile(other_desk)
+    theirs = get_profile(other_desk)
     assert theirs is not None
-    practice.save_profile(
+    save_profile(
         other_desk,
         PracticeProfileForm(**{**PROFILE.__dict__, "name": "Lakeside Spine & Pain"}),
         theirs.version,
@@ -126,7 +129,7 @@ def test_a_save_after_another_workstation_saved_shows_the_conflict_and_keeps_the
     assert "Your text is still in the form" in editor.banner.text
     assert editor.fields.name.text() == "Lakeside Spine Centre"
     assert editor.version == loaded_version
-    current = practice.get_profile(other_desk)
+    current = get_profile(other_desk)
     assert current is not None and current.name == "Lakeside Spine & Pain"
 
     # The banner offers their version; taking it shows what is saved now.
@@ -161,13 +164,13 @@ def test_locations_start_empty_and_ctrl_n_adds_one(
     assert panel.pages.currentWidget() is panel.table
     row = [panel.model.index(0, column).data() for column in range(4)]
     assert row == ["Main office", "", "(217) 555-0100", "Active"]
-    assert [loc.name for loc in practice.list_locations(set_up)] == ["Main office"]
+    assert [loc.name for loc in list_locations(set_up)] == ["Main office"]
 
 
 def test_a_duplicate_location_name_is_marked_next_to_the_name(
     qtbot: QtBot, screen: ScreenContext, set_up: ServiceContext
 ) -> None:
-    practice.save_location(set_up, LocationForm(name="Main office"))
+    save_location(set_up, LocationForm(name="Main office"))
     panel = LocationsPanel(screen)
     qtbot.addWidget(panel)
     qtbot.waitUntil(lambda: panel.model.rowCount() == 1)
@@ -178,7 +181,7 @@ def test_a_duplicate_location_name_is_marked_next_to_the_name(
     qtbot.waitUntil(message.isVisible)
     assert message.text() == "Another location already has this name"
     assert dialog.isVisible()
-    assert len(practice.list_locations(set_up)) == 1
+    assert len(list_locations(set_up)) == 1
 
 
 def test_editing_a_provider_someone_else_just_changed_is_refused_in_place(
@@ -193,8 +196,8 @@ def test_editing_a_provider_someone_else_just_changed_is_refused_in_place(
     assert isinstance(dialog, ProviderDialog)
     assert dialog.last_name.text() == "Lindqvist"
 
-    (theirs,) = practice.list_providers(other_desk)
-    practice.save_provider(
+    (theirs,) = list_providers(other_desk)
+    save_provider(
         other_desk,
         ProviderForm(first_name="Ana", last_name="Lindqvist", credentials="MD, PhD"),
         theirs.id,
@@ -205,7 +208,7 @@ def test_editing_a_provider_someone_else_just_changed_is_refused_in_place(
     qtbot.waitUntil(lambda: dialog.banner.kind == "error", timeout=10_000)
     assert "bob changed this provider" in dialog.banner.text
     assert dialog.isVisible() and dialog.specialty.text() == "Spine surgery"
-    (current,) = practice.list_providers(other_desk)
+    (current,) = list_providers(other_desk)
     assert (current.credentials, current.specialty) == ("MD, PhD", "")
 
 
@@ -213,11 +216,12 @@ ADD_PROVIDER = """
 import sys
 from frontdesk.domain.actor import Actor
 from frontdesk.domain.permissions import Role
-from frontdesk.services.practice import profile as practice
+from frontdesk.services.practice.forms import ProviderForm
+from frontdesk.services.practice.providers import save_provider
 from frontdesk.services.platform.bootstrap import make_context, open_for_use
 database, _copy = open_for_use(sys.argv[1])
 desk = make_context(database, Actor(username="bob", role=Role.ADMIN))
-practice.save_provider(desk, practice.ProviderForm(first_name="Seán", last_name="O'Connor"))
+save_provider(desk, ProviderForm(first_name="Seán", last_name="O'Connor"))
 database.dispose()
 """
 
@@ -260,7 +264,7 @@ def test_names_that_look_like_markup_are_shown_as_typed(
 def test_the_records_table_model_is_a_well_behaved_qt_model(
     qtbot: QtBot, qtmodeltester: object, screen: ScreenContext, set_up: ServiceContext
 ) -> None:
-    practice.save_provider(set_up, ProviderForm(first_name="Seán", last_name="O'Connor"))
+    save_provider(set_up, ProviderForm(first_name="Seán", last_name="O'Connor"))
     panel = ProvidersPanel(screen)
     qtbot.addWidget(panel)
     qtbot.waitUntil(lambda: panel.model.rowCount() == 2)
@@ -324,5 +328,5 @@ def test_enter_on_the_active_checkbox_saves_the_editor(
     qtbot.keyClick(dialog.active, Qt.Key.Key_Space)  # untick: no longer sees patients
     with qtbot.waitSignal(dialog.saved, timeout=10_000):
         qtbot.keyClick(dialog.active, Qt.Key.Key_Return)
-    assert practice.list_providers(set_up) == []
+    assert list_providers(set_up) == []
     qtbot.waitUntil(lambda: panel.model.index(0, 4).data() == "Inactive")

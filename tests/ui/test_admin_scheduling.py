@@ -16,8 +16,10 @@ from frontdesk.domain.errors import ValidationError
 from frontdesk.domain.permissions import Role
 from frontdesk.domain.scheduling import ExceptionKind, Weekday
 from frontdesk.services.kernel.context import ServiceContext
-from frontdesk.services.practice import profile as practice
-from frontdesk.services.practice.profile import LocationForm, PracticeProfileForm, ProviderForm
+from frontdesk.services.practice.forms import LocationForm, PracticeProfileForm, ProviderForm
+from frontdesk.services.practice.locations import list_locations, save_location
+from frontdesk.services.practice.profile import get_profile, save_profile
+from frontdesk.services.practice.providers import list_providers, save_provider
 from frontdesk.services.scheduling import setup as scheduling_setup
 from frontdesk.services.scheduling.setup import (
     AppointmentTypeForm,
@@ -44,13 +46,11 @@ OKAFOR = "Adaeze Okafor, MD"
 @pytest.fixture
 def set_up(context: ServiceContext) -> ServiceContext:
     """Two surgeons, two offices, the usual appointment types, no availability yet."""
-    practice.save_profile(context, PROFILE, None)
+    save_profile(context, PROFILE, None)
     for first, last in (("Adaeze", "Okafor"), ("Erik", "Lindqvist")):
-        practice.save_provider(
-            context, ProviderForm(first_name=first, last_name=last, credentials="MD")
-        )
+        save_provider(context, ProviderForm(first_name=first, last_name=last, credentials="MD"))
     for name in ("Main office", "Second office"):
-        practice.save_location(context, LocationForm(name=name))
+        save_location(context, LocationForm(name=name))
     scheduling_setup.install_default_types(context)
     return context
 
@@ -66,8 +66,8 @@ def screen(set_up: ServiceContext) -> Iterator[ScreenContext]:
 
 
 def ids(context: ServiceContext) -> tuple[dict[str, int], dict[str, int]]:
-    providers = {p.display_name: p.id for p in practice.list_providers(context)}
-    locations = {loc.name: loc.id for loc in practice.list_locations(context)}
+    providers = {p.display_name: p.id for p in list_providers(context)}
+    locations = {loc.name: loc.id for loc in list_locations(context)}
     return providers, locations
 
 
@@ -451,7 +451,7 @@ def test_the_practice_time_zone_is_saved_and_an_unknown_zone_is_refused_in_place
     message = editor.fields.fields.message("time_zone")
     qtbot.waitUntil(message.isVisible, timeout=10_000)
     assert message.text() == "'Mars/Olympus_Mons' is not a time zone (for example America/Chicago)"
-    saved = practice.get_profile(set_up)
+    saved = get_profile(set_up)
     assert saved is not None and saved.time_zone == "America/Chicago"
 
     # Typed rather than picked (typing would open the completer's popup, which the
@@ -460,7 +460,7 @@ def test_the_practice_time_zone_is_saved_and_an_unknown_zone_is_refused_in_place
     with qtbot.waitSignal(editor.saved, timeout=10_000):
         qtbot.keyClick(zone.lineEdit(), Qt.Key.Key_Return)  # type: ignore[arg-type]
     assert not message.isVisible()
-    saved = practice.get_profile(set_up)
+    saved = get_profile(set_up)
     assert saved is not None and saved.time_zone == "America/Denver"
 
 
@@ -482,16 +482,16 @@ def test_typing_part_of_a_zone_offers_the_matching_zones(qtbot: QtBot) -> None:
 def test_the_service_refuses_an_unknown_time_zone_for_the_time_zone_field(
     set_up: ServiceContext,
 ) -> None:
-    profile = practice.get_profile(set_up)
+    profile = get_profile(set_up)
     assert profile is not None
     with pytest.raises(ValidationError) as refused:
-        practice.save_profile(
+        save_profile(
             set_up,
             PracticeProfileForm(name=profile.name, main_phone="217-555-0100", time_zone="Chicago"),
             profile.version,
         )
     assert set(refused.value.fields) == {"time_zone"}
-    blank = practice.save_profile(
+    blank = save_profile(
         set_up,
         PracticeProfileForm(name=profile.name, main_phone="217-555-0100", time_zone=" "),
         profile.version,

@@ -17,10 +17,8 @@ from pytestqt.qtbot import QtBot
 from frontdesk.domain.permissions import Role
 from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.services.platform.bootstrap import open_for_use
-from frontdesk.services.practice import profile as practice
-from frontdesk.services.practice import users
-from frontdesk.services.practice.profile import PracticeProfileForm, ProviderForm
-from frontdesk.services.practice.users import NewUserForm
+from frontdesk.services.practice.first_run import complete_first_run, create_first_admin
+from frontdesk.services.practice.forms import NewUserForm, PracticeProfileForm, ProviderForm
 from frontdesk.ui.app import run_app
 
 # The offscreen platform used by the tests warns when a window's size limits change.
@@ -111,7 +109,7 @@ def launch(
 
 
 def set_up_practice(context: ServiceContext) -> None:
-    practice.complete_first_run(
+    complete_first_run(
         context,
         PracticeProfileForm(name="Lakeside Spine Center", main_phone="217-555-0142"),
         [ProviderForm(first_name="Ana", last_name="Lindqvist", credentials="MD")],
@@ -125,7 +123,7 @@ def test_the_app_starts_to_its_sign_in_screen(
     # Window settings being remembered is tested in test_main_window; a process started
     # here stops at the sign-in (FRONTDESK_QUIT_WHEN_SHOWN reports the first usable screen).
     set_up_practice(context)
-    users.create_first_admin(context, NewUserForm("ana.admin", "violet canoe morning", Role.ADMIN))
+    create_first_admin(context, NewUserForm("ana.admin", "violet canoe morning", Role.ADMIN))
     result = launch(database_url, tmp_path)
     assert result.returncode == 0, result.stderr
     seconds = float(result.stdout.strip().splitlines()[-1])
@@ -165,7 +163,7 @@ def test_the_next_start_shows_the_sign_in_before_the_database_layer_loads(
     context: ServiceContext, database_url: str, tmp_path: Path
 ) -> None:
     set_up_practice(context)
-    users.create_first_admin(context, NewUserForm("ana.admin", "violet canoe morning", Role.ADMIN))
+    create_first_admin(context, NewUserForm("ana.admin", "violet canoe morning", Role.ADMIN))
     # The first start on this workstation opens the database first, as it always did.
     first = launch(database_url, tmp_path, SHOW_SPY)
     assert first.returncode == 0, first.stderr

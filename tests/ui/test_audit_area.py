@@ -21,13 +21,16 @@ from frontdesk.db.engine import Database
 from frontdesk.db.models import AuditEntry
 from frontdesk.domain.permissions import Role
 from frontdesk.services.kernel.context import ServiceContext
-from frontdesk.services.patients import charts as patients
-from frontdesk.services.patients.charts import PatientData, PatientForm
+from frontdesk.services.patients.edit import create_patient, update_patient
+from frontdesk.services.patients.forms import PatientData, PatientForm
+from frontdesk.services.patients.lookup import get_patient, summaries_for
 from frontdesk.services.platform import audit_trail
 from frontdesk.services.platform.audit_checkpoint import CheckpointReport
 from frontdesk.services.platform.audit_trail import AuditFilter
-from frontdesk.services.practice import users
-from frontdesk.services.practice.users import NewUserForm
+from frontdesk.services.practice.first_run import create_first_admin
+from frontdesk.services.practice.forms import NewUserForm
+from frontdesk.services.practice.sign_in import sign_in
+from frontdesk.services.practice.users import create_user
 from frontdesk.ui.audit.area import AuditArea
 from frontdesk.ui.audit.model import ACTION, DETAILS, RECORD, USER, AuditRows, AuditTableModel
 from frontdesk.ui.runner import Runner
@@ -46,14 +49,14 @@ PASSWORD = "violet canoe morning"
 
 @pytest.fixture
 def admin(context: ServiceContext) -> ServiceContext:
-    users.create_first_admin(context, NewUserForm("maria", PASSWORD, Role.ADMIN, "Maria Lopez"))
-    return context.as_actor(users.sign_in(context, "maria", PASSWORD))
+    create_first_admin(context, NewUserForm("maria", PASSWORD, Role.ADMIN, "Maria Lopez"))
+    return context.as_actor(sign_in(context, "maria", PASSWORD))
 
 
 @pytest.fixture
 def desk(admin: ServiceContext) -> ServiceContext:
-    users.create_user(admin, NewUserForm("john", PASSWORD, Role.FRONT_DESK, "John Reed"))
-    return admin.as_actor(users.sign_in(admin, "john", PASSWORD))
+    create_user(admin, NewUserForm("john", PASSWORD, Role.FRONT_DESK, "John Reed"))
+    return admin.as_actor(sign_in(admin, "john", PASSWORD))
 
 
 @pytest.fixture
@@ -65,15 +68,15 @@ def rosa(desk: ServiceContext) -> PatientData:
         date_of_birth=date(1961, 3, 4),
         mobile_phone="217-555-0111",
     )
-    created = patients.create_patient(desk, form)
-    patients.get_patient(desk, created.id)
+    created = create_patient(desk, form)
+    get_patient(desk, created.id)
     changed = PatientForm(
         first_name="Rosa",
         last_name="<b>Garcia</b>",
         date_of_birth=date(1961, 3, 4),
         mobile_phone="217-555-0199",
     )
-    return patients.update_patient(desk, created.id, changed, created.version)
+    return update_patient(desk, created.id, changed, created.version)
 
 
 @pytest.fixture
@@ -152,7 +155,7 @@ def test_a_name_search_that_matches_several_charts_asks_which(
     qtbot: QtBot, area: AuditArea, desk: ServiceContext, rosa: PatientData
 ) -> None:
     other = PatientForm(first_name="Rosa", last_name="Gallo", date_of_birth=date(1970, 1, 2))
-    patients.create_patient(desk, other)
+    create_patient(desk, other)
     area.patient_box.setText("rosa")
     area.look_up_patient()
     qtbot.waitUntil(area.patient_choice.isVisible, timeout=10_000)
@@ -189,7 +192,7 @@ def test_dates_filter_whole_days(qtbot: QtBot, area: AuditArea) -> None:
 def test_the_access_report_prints_and_saves_csv_as_recorded_disclosures(
     qtbot: QtBot, area: AuditArea, rosa: PatientData, admin: ServiceContext, tmp_path: Path
 ) -> None:
-    area.set_filter(patient=patients.summaries_for(admin, [rosa.id])[0])
+    area.set_filter(patient=summaries_for(admin, [rosa.id])[0])
     dialog = area.open_access_report()
     assert dialog is not None
     qtbot.addWidget(dialog)

@@ -10,8 +10,8 @@ from pytestqt.qtbot import QtBot
 
 from frontdesk.services.kernel.changes import EVERYTHING
 from frontdesk.services.kernel.context import ServiceContext
-from frontdesk.services.practice import profile as practice
-from frontdesk.services.practice.profile import LocationForm
+from frontdesk.services.practice.forms import LocationForm
+from frontdesk.services.practice.locations import save_location
 from frontdesk.ui.change_hub import ChangeHub
 from frontdesk.ui.runner import Runner
 from tests.platform.workstation import OtherWorkstation
@@ -66,7 +66,7 @@ def test_a_commit_in_this_app_emits_with_the_changed_tables(
     qtbot: QtBot, hub: ChangeHub, context: ServiceContext
 ) -> None:
     with qtbot.waitSignal(hub.changed, timeout=WAIT_MS) as blocker:
-        practice.save_location(context, LocationForm(name="North Clinic"))
+        save_location(context, LocationForm(name="North Clinic"))
 
     assert "locations" in blocker.args[0]
     assert "*" not in blocker.args[0]
@@ -79,7 +79,7 @@ def test_a_commit_on_a_worker_thread_is_delivered_on_the_ui_thread(
     # Parented: a Runner dropped while its finished call's events are queued crashes Qt.
     runner = Runner(hub)
     with qtbot.waitSignal(hub.changed, timeout=WAIT_MS, check_params_cb=names("locations")):
-        runner.run(lambda: practice.save_location(context, LocationForm(name="Back Office")))
+        runner.run(lambda: save_location(context, LocationForm(name="Back Office")))
     assert runner.wait_for_idle()
 
     assert received.on_ui_thread and all(received.on_ui_thread)
@@ -109,4 +109,4 @@ def test_nothing_is_emitted_after_stop(qtbot: QtBot, context: ServiceContext) ->
     assert not hub.is_watching_other_workstations
 
     with qtbot.assertNotEmitted(hub.changed, wait=100):
-        practice.save_location(context, LocationForm(name="After Closing"))
+        save_location(context, LocationForm(name="After Closing"))

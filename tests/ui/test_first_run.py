@@ -13,10 +13,14 @@ from pytestqt.qtbot import QtBot
 
 from frontdesk.domain.permissions import Role
 from frontdesk.services.kernel.context import ServiceContext
-from frontdesk.services.practice import profile as practice
-from frontdesk.services.practice import users
-from frontdesk.services.practice.profile import PracticeProfileForm, ProviderForm
-from frontdesk.services.practice.users import NewUserForm
+from frontdesk.services.practice.first_run import (
+    complete_first_run,
+    create_first_admin,
+    needs_first_run,
+)
+from frontdesk.services.practice.forms import NewUserForm, PracticeProfileForm, ProviderForm
+from frontdesk.services.practice.profile import get_profile
+from frontdesk.services.practice.providers import list_providers
 from frontdesk.ui.app import Launcher
 from frontdesk.ui.first_run import FirstRunDialog
 from frontdesk.ui.runner import Runner
@@ -86,8 +90,8 @@ def test_a_bad_phone_is_marked_next_to_its_field_and_nothing_is_written(
     assert dialog.profile.main_phone.accessibleDescription() == message.text()
     assert not dialog.profile.fields.message("name").isVisible()
     assert dialog.step == 0
-    assert practice.get_profile(context) is None
-    assert practice.needs_first_run(context)
+    assert get_profile(context) is None
+    assert needs_first_run(context)
 
 
 def test_messages_only_the_service_finds_send_the_user_back_to_the_field(
@@ -105,8 +109,8 @@ def test_messages_only_the_service_finds_send_the_user_back_to_the_field(
     assert dialog.step == 0
     assert message.text() == "At most 1000 characters"
     assert dialog.banner.kind == "error"
-    assert practice.get_profile(context) is None
-    assert practice.list_providers(context) == []
+    assert get_profile(context) is None
+    assert list_providers(context) == []
 
 
 def test_a_provider_message_appears_on_that_providers_row(
@@ -125,7 +129,7 @@ def test_a_provider_message_appears_on_that_providers_row(
     assert not dialog.providers.rows[0].messages["first_name"].isVisible()
     assert second.edits["first_name"].hasFocus()
     assert dialog.step == 1
-    assert practice.needs_first_run(context)
+    assert needs_first_run(context)
 
 
 def test_a_complete_setup_saves_everything_and_opens_the_main_window(
@@ -164,24 +168,24 @@ def test_a_complete_setup_saves_everything_and_opens_the_main_window(
     assert window.screen.services.actor.username == "maria.lopez"
     assert not dialog.isVisible()
     assert "Lakeside Spine Center" in window.windowTitle()
-    profile = practice.get_profile(context)
+    profile = get_profile(context)
     assert profile is not None
     assert (profile.main_phone, profile.toll_free_phone) == ("+12175550142", "+18005550199")
     assert profile.website == "https://lakeside-spine.example.com"
-    names = [p.display_name for p in practice.list_providers(context)]
+    names = [p.display_name for p in list_providers(context)]
     assert names == ["Ana Lindqvist, MD", "Seán Ó Briain, DO"]
-    assert not practice.needs_first_run(context)
+    assert not needs_first_run(context)
 
 
 def test_a_practice_already_set_up_opens_the_main_window_after_sign_in(
     qtbot: QtBot, screen: ScreenContext, context: ServiceContext, tmp_path: Path
 ) -> None:
-    practice.complete_first_run(
+    complete_first_run(
         context,
         PracticeProfileForm(name="Hillside Spine", main_phone="217-555-0100"),
         [ProviderForm(first_name="Ana", last_name="Lindqvist")],
     )
-    users.create_first_admin(context, NewUserForm("ana.admin", "violet canoe morning", Role.ADMIN))
+    create_first_admin(context, NewUserForm("ana.admin", "violet canoe morning", Role.ADMIN))
     launcher = Launcher(screen, QSettings(str(tmp_path / "desk.ini"), QSettings.Format.IniFormat))
     launcher.start()
     sign_in = launcher.sign_in
@@ -244,7 +248,7 @@ def test_the_logo_is_previewed_checked_and_saved(
     fill_provider(qtbot, dialog, 0, "Ana", "Lindqvist")
     with qtbot.waitSignal(dialog.completed, timeout=10_000):
         qtbot.mouseClick(dialog.finish_button, Qt.MouseButton.LeftButton)
-    profile = practice.get_profile(context)
+    profile = get_profile(context)
     assert profile is not None
     assert profile.logo == logo.read_bytes() and profile.logo_mime == "image/png"
 

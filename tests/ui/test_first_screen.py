@@ -14,9 +14,8 @@ from pytestqt.qtbot import QtBot
 from frontdesk.domain.permissions import Role
 from frontdesk.paths import APP_AUTHOR, APP_NAME
 from frontdesk.services.kernel.context import ServiceContext
-from frontdesk.services.practice import profile as practice
-from frontdesk.services.practice import users
-from frontdesk.services.practice.users import NewUserForm
+from frontdesk.services.practice.first_run import create_first_admin, needs_first_run
+from frontdesk.services.practice.forms import NewUserForm
 from frontdesk.ui.app import Launcher, remember_first_screens, run_app
 from frontdesk.ui.first_run import FirstRunDialog
 from frontdesk.ui.first_screen import (
@@ -87,7 +86,7 @@ def test_the_sign_in_takes_typing_and_signs_in_once_the_database_is_open(
     desk_settings: QSettings,
 ) -> None:
     set_up_practice(context)
-    users.create_first_admin(context, NewUserForm("maria", PASSWORD, Role.ADMIN, "Maria Lopez"))
+    create_first_admin(context, NewUserForm("maria", PASSWORD, Role.ADMIN, "Maria Lopez"))
     launcher, opening, sign_in = start_remembered(qtbot, database_url, runner, desk_settings)
     try:
         form = sign_in.form
@@ -140,7 +139,7 @@ def test_a_remembered_sign_in_gives_way_to_first_run_when_there_is_no_account(
         assert launcher.first_run is setup and launcher.sign_in is None
         qtbot.waitExposed(setup)
         assert not sign_in.isVisible()
-        assert practice.needs_first_run(context)  # nothing was written by the switch
+        assert needs_first_run(context)  # nothing was written by the switch
     finally:
         opening.gate.set()
         runner.wait_for_idle()

@@ -18,10 +18,11 @@ from frontdesk.db.models import AuditEntry
 from frontdesk.db.models_patients import Patient
 from frontdesk.domain.permissions import Role
 from frontdesk.services.kernel.context import ServiceContext
-from frontdesk.services.patients import charts as patients
-from frontdesk.services.patients import patient_import
-from frontdesk.services.patients.charts import PatientForm
-from frontdesk.services.patients.patient_import import ProblemKind, RowProblem
+from frontdesk.services.patients import import_write
+from frontdesk.services.patients.edit import create_patient
+from frontdesk.services.patients.forms import PatientForm
+from frontdesk.services.patients.import_preview import ProblemKind, RowProblem
+from frontdesk.services.patients.search import search
 from frontdesk.ui.patients.export_dialog import PatientExport, export_patients
 from frontdesk.ui.patients.import_wizard import (
     CONFIRM_STEP,
@@ -150,7 +151,7 @@ def test_a_whole_import_from_file_to_result(
     assert "Imported 2 patients (MRN M0000001 to M0000002)" in wizard.result_label.text()
     assert wizard.close_button.text() == "Close" and not wizard.next_button.isVisible()
     assert chart_count(context) == 2
-    assert patients.search(context, "oconnor").items[0].mrn == "M0000002"
+    assert search(context, "oconnor").items[0].mrn == "M0000002"
     with context.database.read_sessions() as session:
         assert session.scalar(select(func.count()).where(AuditEntry.action == "import")) == 1
 
@@ -206,11 +207,11 @@ def test_cancel_during_the_import_leaves_no_patient_from_the_file(
     lines = ["Last,First,DOB"] + [
         f"Person{n},Test,{1 + n % 12}/13/{1930 + n // 12}" for n in range(400)
     ]
-    monkeypatch.setattr(patient_import, "CHUNK", 20)
+    monkeypatch.setattr(import_write, "CHUNK", 20)
     # Hold the worker in the middle of writing until Cancel has been pressed, so the test
     # does not depend on how fast the machine is.
     reached, release = threading.Event(), threading.Event()
-    real_import = patient_import.import_patients
+    real_import = import_write.import_patients
 
     def held(*args: Any, progress: Any, **kwargs: Any) -> Any:
         def gate(done: int, total: int) -> bool:
@@ -221,7 +222,7 @@ def test_cancel_during_the_import_leaves_no_patient_from_the_file(
 
         return real_import(*args, progress=gate, **kwargs)
 
-    monkeypatch.setattr(patient_import, "import_patients", held)
+    monkeypatch.setattr(import_write, "import_patients", held)
     open_file(qtbot, wizard, write(tmp_path, "\n".join(lines) + "\n"))
     qtbot.mouseClick(wizard.next_button, Qt.MouseButton.LeftButton)
     wait_for_step(qtbot, wizard, PREVIEW_STEP)
@@ -271,7 +272,7 @@ def test_only_administrators_get_the_wizard(qtbot: QtBot, screen: ScreenContext)
 def test_export_writes_the_file_and_says_where(
     qtbot: QtBot, screen: ScreenContext, context: ServiceContext, tmp_path: Path
 ) -> None:
-    patients.create_patient(context, PatientForm("Ann", "Lee", "1970-05-06", notes="@risk"))
+    create_patient(context, PatientForm("Ann", "Lee", "1970-05-06", notes="@risk"))
     parent = QWidget()
     qtbot.addWidget(parent)
     folder = tmp_path / "exports"

@@ -11,8 +11,10 @@ from pytestqt.qtbot import QtBot
 
 from frontdesk.domain.permissions import Role
 from frontdesk.services.kernel.context import ServiceContext
-from frontdesk.services.patients import charts as patients
-from frontdesk.services.patients.charts import PatientData, PatientForm
+from frontdesk.services.patients.edit import create_patient
+from frontdesk.services.patients.forms import PatientData, PatientForm
+from frontdesk.services.patients.merge import merge_patients
+from frontdesk.services.patients.search import search
 from frontdesk.services.platform import audit_trail
 from frontdesk.services.platform.audit_trail import AuditFilter
 from frontdesk.ui.patients.chart import PatientChart
@@ -52,7 +54,7 @@ def test_the_header_shows_who_this_is_and_the_demographics_tab(
 ) -> None:
     # Born 40 years ago tomorrow: still 39 today.
     born = birthday_years_ago(40, days_later=1)
-    patient = patients.create_patient(
+    patient = create_patient(
         context,
         PatientForm(
             first_name="María José",
@@ -108,7 +110,7 @@ def test_the_header_shows_who_this_is_and_the_demographics_tab(
 def test_opening_a_chart_is_recorded_in_the_audit_trail(
     qtbot: QtBot, screen: ScreenContext, context: ServiceContext
 ) -> None:
-    patient = patients.create_patient(
+    patient = create_patient(
         context, PatientForm(first_name="Ada", last_name="Quinlan", date_of_birth="2/2/1950")
     )
     views = AuditFilter(patient_id=patient.id, action="view")
@@ -120,7 +122,7 @@ def test_opening_a_chart_is_recorded_in_the_audit_trail(
 def test_markup_in_a_name_shows_as_plain_text(
     qtbot: QtBot, screen: ScreenContext, context: ServiceContext
 ) -> None:
-    patient = patients.create_patient(
+    patient = create_patient(
         context, PatientForm(first_name="<b>x</b>", last_name="Tagg", date_of_birth="1/1/1980")
     )
     chart = open_chart(qtbot, screen, patient.id)
@@ -133,7 +135,7 @@ def test_markup_in_a_name_shows_as_plain_text(
 def test_ctrl_e_edits_and_the_chart_shows_the_saved_change(
     qtbot: QtBot, screen: ScreenContext, context: ServiceContext
 ) -> None:
-    patient = patients.create_patient(
+    patient = create_patient(
         context, PatientForm(first_name="Ada", last_name="Quinlan", date_of_birth="2/2/1950")
     )
     chart = open_chart(qtbot, screen, patient.id)
@@ -151,15 +153,15 @@ def test_ctrl_e_edits_and_the_chart_shows_the_saved_change(
 def test_a_clinical_user_who_may_edit_sees_edit_but_a_chart_is_read_only_when_merged(
     qtbot: QtBot, screen: ScreenContext, context: ServiceContext
 ) -> None:
-    keep = patients.create_patient(
+    keep = create_patient(
         context, PatientForm(first_name="Robert", last_name="Smith", date_of_birth="1/2/1950")
     )
-    gone = patients.create_patient(
+    gone = create_patient(
         context,
         PatientForm(first_name="Bob", last_name="Smith", date_of_birth="1/2/1950"),
         allow_duplicates=True,
     )
-    patients.merge_patients(context, keep.id, gone.id)
+    merge_patients(context, keep.id, gone.id)
     chart = open_chart(qtbot, screen, gone.id)
     assert chart.alerts()[0].startswith(f"Merged into chart {keep.mrn}")
     assert chart.edit() is None
@@ -169,7 +171,7 @@ def test_a_clinical_user_who_may_edit_sees_edit_but_a_chart_is_read_only_when_me
 
 
 def _two_smiths(context: ServiceContext) -> tuple[PatientData, PatientData]:
-    keep = patients.create_patient(
+    keep = create_patient(
         context,
         PatientForm(
             first_name="Robert",
@@ -178,7 +180,7 @@ def _two_smiths(context: ServiceContext) -> tuple[PatientData, PatientData]:
             mobile_phone="217-555-0101",
         ),
     )
-    gone = patients.create_patient(
+    gone = create_patient(
         context,
         PatientForm(
             first_name="Bob",
@@ -220,7 +222,7 @@ def test_the_merge_tool_compares_confirms_naming_what_moves_and_merges(
     result = merged.args[0]
     assert result.kept.id == keep.id and result.merged_mrn == gone.mrn
     assert result.kept.email == "bob@example.com"  # filled from the merged chart
-    assert [item.id for item in patients.search(context, "smith").items] == [keep.id]
+    assert [item.id for item in search(context, "smith").items] == [keep.id]
     assert dialog.banner.text.startswith(f"Merged {gone.mrn} into {keep.mrn}")
 
 

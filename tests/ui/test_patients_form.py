@@ -12,10 +12,12 @@ from pytestqt.qtbot import QtBot
 from frontdesk.db.engine import Database
 from frontdesk.domain.permissions import Role
 from frontdesk.services.kernel.context import ServiceContext
-from frontdesk.services.patients import charts as patients
 from frontdesk.services.patients import referrers
-from frontdesk.services.patients.charts import PatientData, PatientForm
+from frontdesk.services.patients.edit import create_patient, update_patient
+from frontdesk.services.patients.forms import PatientData, PatientForm
+from frontdesk.services.patients.lookup import get_patient
 from frontdesk.services.patients.referrers import ReferrerForm
+from frontdesk.services.patients.search import search
 from frontdesk.services.platform.bootstrap import make_context
 from frontdesk.ui.patients.editor import PatientEditor
 from frontdesk.ui.patients.referrer_picker import ReferrerListModel
@@ -57,7 +59,7 @@ def save_and_wait(qtbot: QtBot, editor: PatientEditor) -> None:
 
 
 def charts_born(context: ServiceContext, born: str) -> list[str]:
-    return [item.display_name for item in patients.search(context, born).items]
+    return [item.display_name for item in search(context, born).items]
 
 
 def test_a_bad_phone_is_explained_next_to_the_phone_and_nothing_is_saved(
@@ -111,7 +113,7 @@ def test_enter_saves_a_valid_form_trimmed_with_phones_in_national_format(
 def test_likely_duplicates_are_shown_side_by_side_and_create_anyway_creates(
     qtbot: QtBot, screen: ScreenContext, context: ServiceContext, qtmodeltester: object
 ) -> None:
-    existing = patients.create_patient(
+    existing = create_patient(
         context, PatientForm(first_name="Maria", last_name="Nunez", date_of_birth="3/4/1961")
     )
     editor = open_editor(qtbot, screen)
@@ -145,7 +147,7 @@ def test_likely_duplicates_are_shown_side_by_side_and_create_anyway_creates(
 def test_open_existing_opens_that_chart_and_creates_nothing(
     qtbot: QtBot, screen: ScreenContext, context: ServiceContext
 ) -> None:
-    existing = patients.create_patient(
+    existing = create_patient(
         context, PatientForm(first_name="Robert", last_name="Smith", date_of_birth="1/2/1950")
     )
     editor = open_editor(qtbot, screen)
@@ -193,17 +195,17 @@ def test_refusing_the_old_age_puts_the_message_next_to_the_date(
 def test_a_conflict_names_the_other_person_keeps_the_typing_and_reapplies_it(
     qtbot: QtBot, screen: ScreenContext, context: ServiceContext, database: Database
 ) -> None:
-    created = patients.create_patient(
+    created = create_patient(
         context,
         PatientForm(first_name="Ada", last_name="Quinlan", date_of_birth="2/2/1950"),
     )
-    opened = patients.get_patient(context, created.id)
+    opened = get_patient(context, created.id)
     editor = open_editor(qtbot, screen, opened)
     fill(qtbot, editor, mobile_phone="(217) 555-0199")
 
     # Meanwhile, at the other desk:
     other_desk = make_context(database, make_actor(Role.FRONT_DESK, "bob.frontdesk"))
-    patients.update_patient(
+    update_patient(
         other_desk,
         created.id,
         PatientForm(
@@ -218,7 +220,7 @@ def test_a_conflict_names_the_other_person_keeps_the_typing_and_reapplies_it(
     save_and_wait(qtbot, editor)
     assert "bob.frontdesk" in editor.banner.text
     assert editor.fields.edits["mobile_phone"].text() == "(217) 555-0199"
-    assert patients.get_patient(context, created.id, record_view=False).mobile_phone == ""
+    assert get_patient(context, created.id, record_view=False).mobile_phone == ""
 
     editor.banner.action.click()
     qtbot.waitUntil(
@@ -227,7 +229,7 @@ def test_a_conflict_names_the_other_person_keeps_the_typing_and_reapplies_it(
     assert editor.fields.edits["mobile_phone"].text() == "(217) 555-0199"
     with qtbot.waitSignal(editor.saved, timeout=10_000):
         editor.save()
-    final = patients.get_patient(context, created.id, record_view=False)
+    final = get_patient(context, created.id, record_view=False)
     assert (final.email, final.mobile_phone) == ("ada@example.com", "+12175550199")
 
 

@@ -11,8 +11,10 @@ from pytestqt.qtbot import QtBot
 
 from frontdesk.domain.permissions import Role
 from frontdesk.services.kernel.context import ServiceContext
-from frontdesk.services.patients import charts as patients
-from frontdesk.services.patients.charts import PatientData, PatientForm, SearchPage
+from frontdesk.services.patients import search as patients_search
+from frontdesk.services.patients.edit import create_patient
+from frontdesk.services.patients.forms import PatientData, PatientForm, SearchPage
+from frontdesk.services.patients.search import DEFAULT_PAGE_SIZE
 from frontdesk.ui.change_hub import ChangeHub
 from frontdesk.ui.main_window import MainWindow
 from frontdesk.ui.patients.area import PatientsArea
@@ -34,7 +36,7 @@ def add_patient(
     context: ServiceContext, first: str, last: str, born: date, **extra: object
 ) -> PatientData:
     form = PatientForm(first_name=first, last_name=last, date_of_birth=born, **extra)  # type: ignore[arg-type]
-    return patients.create_patient(context, form, allow_duplicates=True)
+    return create_patient(context, form, allow_duplicates=True)
 
 
 def open_area(qtbot: QtBot, screen: ScreenContext, **kwargs: object) -> PatientsArea:
@@ -112,7 +114,7 @@ def test_typing_fast_shows_only_the_latest_results(
         # The first letter's search is the slowest, so its result arrives last.
         if text == "n":
             release_first.wait(10)
-        return patients.search(context, text, limit=limit, cursor=cursor)
+        return patients_search.search(context, text, limit=limit, cursor=cursor)
 
     area = open_area(qtbot, screen, search=search)
     shown: list[str] = []
@@ -133,7 +135,7 @@ def test_opening_the_area_reads_nothing(qtbot: QtBot, screen: ScreenContext) -> 
 
     def search(text: str, cursor: str | None, limit: int) -> SearchPage:
         calls.append(text)
-        return patients.search(screen.services, text, limit=limit, cursor=cursor)
+        return patients_search.search(screen.services, text, limit=limit, cursor=cursor)
 
     area = open_area(qtbot, screen, search=search)
     settle(screen)
@@ -155,7 +157,7 @@ def test_results_load_page_by_page_on_scroll_without_repeats(
     add_patient(context, "Anna", "Smith", date(1960, 1, 1))  # "smithers" must not find her
     area = open_area(qtbot, screen)
     type_and_wait(qtbot, area, "smithers")
-    assert area.model.rowCount() == patients.DEFAULT_PAGE_SIZE
+    assert area.model.rowCount() == DEFAULT_PAGE_SIZE
     assert area.model.canFetchMore(QModelIndex())
 
     for expected in (100, 120):
@@ -179,7 +181,7 @@ def test_a_page_still_loading_is_dropped_when_a_new_search_replaces_the_list(
     add_patient(context, "Olga", "Nowak", date(1970, 1, 1))
 
     def fetch(text: str, cursor: str | None) -> SearchPage:
-        return patients.search(context, text, limit=50, cursor=cursor)
+        return patients_search.search(context, text, limit=50, cursor=cursor)
 
     model = PatientSearchModel(fetch, screen.runner)
     model.show_page("kowalski", fetch("kowalski", None))
@@ -198,7 +200,7 @@ def test_the_search_model_passes_the_model_tester(
         add_patient(context, f"Given{number}", "Lee", date(1960, 1, 1) + timedelta(days=number))
 
     def fetch(text: str, cursor: str | None) -> SearchPage:
-        return patients.search(context, text, limit=5, cursor=cursor)
+        return patients_search.search(context, text, limit=5, cursor=cursor)
 
     model = PatientSearchModel(fetch, screen.runner)
     model.show_page("lee", fetch("lee", None))

@@ -15,14 +15,17 @@ from frontdesk.domain.errors import RefusedError
 from frontdesk.domain.permissions import Role
 from frontdesk.paths import data_dir
 from frontdesk.services.kernel.context import ServiceContext
-from frontdesk.services.patients import charts as patients
-from frontdesk.services.patients.charts import PatientForm
+from frontdesk.services.patients.edit import create_patient
+from frontdesk.services.patients.forms import PatientForm
+from frontdesk.services.patients.search import search
 from frontdesk.services.platform import backup
-from frontdesk.services.practice import profile as practice
-from frontdesk.services.practice import settings, users
-from frontdesk.services.practice.profile import PracticeProfileForm, ProviderForm
+from frontdesk.services.practice import settings
+from frontdesk.services.practice.first_run import complete_first_run, create_first_admin
+from frontdesk.services.practice.forms import NewUserForm, PracticeProfileForm, ProviderForm
+from frontdesk.services.practice.profile import get_profile, save_profile
 from frontdesk.services.practice.settings import AUTO_LOCK_MINUTES, LOCKOUT_ATTEMPTS
-from frontdesk.services.practice.users import NewUserForm
+from frontdesk.services.practice.sign_in import sign_in
+from frontdesk.services.practice.users import create_user, find_user, list_users
 from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.security.backup_panel import BackupPanel
 from frontdesk.ui.security.password_dialog import ChangePasswordDialog, ResetPasswordDialog
@@ -40,13 +43,13 @@ PASSWORD = "violet canoe morning"
 
 @pytest.fixture
 def admin(context: ServiceContext) -> ServiceContext:
-    practice.complete_first_run(
+    complete_first_run(
         context,
         PracticeProfileForm(name="Lakeside Spine Center", main_phone="217-555-0142"),
         [ProviderForm(first_name="Ana", last_name="Lindqvist")],
     )
-    users.create_first_admin(context, NewUserForm("maria", PASSWORD, Role.ADMIN, "Maria Lopez"))
-    return context.as_actor(users.sign_in(context, "maria", PASSWORD))
+    create_first_admin(context, NewUserForm("maria", PASSWORD, Role.ADMIN, "Maria Lopez"))
+    return context.as_actor(sign_in(context, "maria", PASSWORD))
 
 
 @pytest.fixture
@@ -100,7 +103,7 @@ def test_add_a_user_with_a_role_who_can_then_sign_in(
     qtbot.waitUntil(lambda: panel.model.rowCount() == 2)
     assert statuses(panel) == {"maria": "Active", "john.reed": "Active"}
     assert "Saved the account john.reed" in panel.banner.text
-    john = users.sign_in(admin, "john.reed", PASSWORD)
+    john = sign_in(admin, "john.reed", PASSWORD)
     assert john.role is Role.CLINICAL and john.display_name == "John Reed"
 
 
@@ -117,13 +120,13 @@ def test_a_taken_user_name_is_marked_next_to_the_field(
     message = dialog.account.fields.message("username")
     qtbot.waitUntil(message.isVisible, timeout=10_000)
     assert "taken" in message.text()
-    assert len(users.list_users(admin)) == 1
+    assert len(list_users(admin)) == 1
 
 
 def test_deactivate_asks_then_the_account_is_kept_but_refused_and_can_come_back(
     qtbot: QtBot, panel: UsersPanel, admin: ServiceContext
 ) -> None:
-    users.create_user(admin, NewUserForm("john", PASSWORD, Role.FRONT_DESK, "John Reed"))
+    create_user(admin, NewUserForm("john", PASSWORD, Role.FRONT_DESK, "John Reed"))
     panel.refresh()
     qtbot.waitUntil(lambda: panel.model.rowCount() == 2)
     panel.select_username("john")
@@ -139,11 +142,11 @@ def test_deactivate_asks_then_the_account_is_kept_but_refused_and_can_come_back(
     assert "can no longer sign in" in panel.banner.text
     assert panel.active_button.text() == "Reactivate"
     with pytest.raises(RefusedError, match="cannot sign in now"):
-        users.sign_in(admin, "john", PASSWORD)
+        sign_in(admin, "john", PASSWORD)
 
     panel.toggle_active()
     qtbot.waitUntil(lambda: statuses(panel)["john"] == "Active", timeout=10_000)
-    assert users.sign_in(admin, "john", PASSWORD).username == "john"
+    assert sign_in(admin, "john", PASSWORD).username == "john"
 
 
 def test_the_only_admin_cannot_deactivate_themselves(qtbot: QtBot, panel: UsersPanel) -> None:
@@ -158,10 +161,10 @@ def test_the_only_admin_cannot_deactivate_themselves(qtbot: QtBot, panel: UsersP
 def test_reset_password_unlocks_and_the_new_password_works(
     qtbot: QtBot, panel: UsersPanel, admin: ServiceContext
 ) -> None:
-    users.create_user(admin, NewUserForm("john", PASSWORD, Role.FRONT_DESK))
+    create_user(admin, NewUserForm("john", PASSWORD, Role.FRONT_DESK))
     for _ in range(5):
         with pytest.raises(RefusedError):
-            users.sign_in(admin, "john", "not it not it")
+            sign_in(admin, "john", "not it not it")
     panel.refresh()
     qtbot.waitUntil(lambda: statuses(panel).get("john", "").startswith("Waiting after wrong"))
     panel.select_username("john")
@@ -175,11 +178,11 @@ def test_reset_password_unlocks_and_the_new_password_works(
         qtbot.keyClick(dialog.passwords.confirm, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: statuses(panel)["john"] == "Active", timeout=10_000)
     assert "was reset" in panel.banner.text
-    assert users.sign_in(admin, "john", "lantern harbour quietly").username == "john"
+    assert sign_in(admin, "john", "lantern harbour quietly").username == "john"
 
 
 def test_edit_changes_the_role(qtbot: QtBot, panel: UsersPanel, admin: ServiceContext) -> None:
-    users.create_user(admin, NewUserForm("john", PASSWORD, Role.FRONT_DESK))
+    create_user(admin, NewUserForm("john", PASSWORD, Role.FRONT_DESK))
     panel.refresh()
     qtbot.waitUntil(lambda: panel.model.rowCount() == 2)
     panel.select_username("john")
@@ -190,7 +193,7 @@ def test_edit_changes_the_role(qtbot: QtBot, panel: UsersPanel, admin: ServiceCo
     assert "full history" in dialog.role_meaning.text()
     with qtbot.waitSignal(dialog.saved, timeout=10_000):
         dialog.save()
-    assert users.find_user(admin, "john").role is Role.CLINICAL
+    assert find_user(admin, "john").role is Role.CLINICAL
 
 
 # --- Change my password -------------------------------------------------------------------------
@@ -214,7 +217,7 @@ def test_change_my_password_checks_the_current_one(
     dialog.current.setText(PASSWORD)
     with qtbot.waitSignal(dialog.saved, timeout=10_000):
         qtbot.keyClick(dialog.current, Qt.Key.Key_Return)
-    assert users.sign_in(admin, "maria", "lantern harbour quietly").username == "maria"
+    assert sign_in(admin, "maria", "lantern harbour quietly").username == "maria"
 
 
 # --- Security settings ------------------------------------------------------------------
@@ -249,11 +252,11 @@ def add_patient(context: ServiceContext, last_name: str) -> int:
         date_of_birth=date(1961, 3, 4),
         mobile_phone="217-555-0111",
     )
-    return patients.create_patient(context, form, allow_duplicates=True).id
+    return create_patient(context, form, allow_duplicates=True).id
 
 
 def chart_names(context: ServiceContext) -> list[str]:
-    return sorted(item.last_name for item in patients.search(context, "Rosa").items)
+    return sorted(item.last_name for item in search(context, "Rosa").items)
 
 
 @pytest.fixture
@@ -268,12 +271,10 @@ def backups(qtbot: QtBot, screen: ScreenContext) -> BackupPanel:
 def test_restoring_another_practice_s_backup_asks_naming_both(
     backups: BackupPanel, admin: ServiceContext
 ) -> None:
-    practice.save_profile(
-        admin, PracticeProfileForm("Lakeside Spine", main_phone="217-555-0100"), None
-    )
+    save_profile(admin, PracticeProfileForm("Lakeside Spine", main_phone="217-555-0100"), None)
     made = backup.backup_database(admin)
-    version = practice.get_profile(admin).version  # type: ignore[union-attr]
-    practice.save_profile(
+    version = get_profile(admin).version  # type: ignore[union-attr]
+    save_profile(
         admin, PracticeProfileForm("Hillcrest Orthopedics", main_phone="217-555-0199"), version
     )
     text, details = backups.restore_question_text(backup.verify_backup(admin, made.path))

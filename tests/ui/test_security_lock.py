@@ -14,11 +14,12 @@ from pytestqt.qtbot import QtBot
 
 from frontdesk.domain.permissions import Role
 from frontdesk.services.kernel.context import ServiceContext
-from frontdesk.services.practice import profile as practice
-from frontdesk.services.practice import settings, users
-from frontdesk.services.practice.profile import PracticeProfileForm, ProviderForm
+from frontdesk.services.practice import settings
+from frontdesk.services.practice.first_run import complete_first_run, create_first_admin
+from frontdesk.services.practice.forms import NewUserForm, PracticeProfileForm, ProviderForm
 from frontdesk.services.practice.settings import AUTO_LOCK_MINUTES
-from frontdesk.services.practice.users import NewUserForm
+from frontdesk.services.practice.sign_in import sign_in
+from frontdesk.services.practice.users import create_user
 from frontdesk.ui.change_hub import ChangeHub
 from frontdesk.ui.main_window import MainWindow
 from frontdesk.ui.patients.area import PatientsArea
@@ -45,16 +46,14 @@ TYPED = "Wilhelmina"
 @pytest.fixture
 def signed_in(context: ServiceContext) -> ServiceContext:
     """A set-up practice, two accounts, and Maria (admin) signed in."""
-    practice.complete_first_run(
+    complete_first_run(
         context,
         PracticeProfileForm(name="Lakeside Spine Center", main_phone="217-555-0142"),
         [ProviderForm(first_name="Ana", last_name="Lindqvist")],
     )
-    users.create_first_admin(
-        context, NewUserForm("maria", MARIA_PASSWORD, Role.ADMIN, "Maria Lopez")
-    )
-    maria = context.as_actor(users.sign_in(context, "maria", MARIA_PASSWORD))
-    users.create_user(maria, NewUserForm("john", JOHN_PASSWORD, Role.FRONT_DESK, "John Reed"))
+    create_first_admin(context, NewUserForm("maria", MARIA_PASSWORD, Role.ADMIN, "Maria Lopez"))
+    maria = context.as_actor(sign_in(context, "maria", MARIA_PASSWORD))
+    create_user(maria, NewUserForm("john", JOHN_PASSWORD, Role.FRONT_DESK, "John Reed"))
     return maria
 
 

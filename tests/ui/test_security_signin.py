@@ -14,10 +14,17 @@ from frontdesk.domain.permissions import Role
 from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.services.platform import audit_trail
 from frontdesk.services.platform.audit_trail import AuditFilter
-from frontdesk.services.practice import profile as practice
-from frontdesk.services.practice import users
-from frontdesk.services.practice.profile import PracticeProfileForm, ProviderForm
-from frontdesk.services.practice.users import NewUserForm
+from frontdesk.services.practice.first_run import (
+    complete_first_run,
+    create_first_admin,
+    has_users,
+    needs_first_run,
+    set_up_practice,
+)
+from frontdesk.services.practice.forms import NewUserForm, PracticeProfileForm, ProviderForm
+from frontdesk.services.practice.providers import list_providers
+from frontdesk.services.practice.sign_in import SIGN_IN_REFUSED, sign_in
+from frontdesk.services.practice.users import create_user, deactivate_user, find_user, list_users
 from frontdesk.ui.admin.area import AdminArea
 from frontdesk.ui.app import Launcher
 from frontdesk.ui.first_run import FirstRunDialog
@@ -45,9 +52,9 @@ def screen(context: ServiceContext) -> Iterator[ScreenContext]:
 
 @pytest.fixture
 def with_admin(context: ServiceContext) -> ServiceContext:
-    practice.complete_first_run(context, PROFILE, [SURGEON])
-    users.create_first_admin(context, NewUserForm("maria", PASSWORD, Role.ADMIN, "Maria Lopez"))
-    return context.as_actor(users.sign_in(context, "maria", PASSWORD))
+    complete_first_run(context, PROFILE, [SURGEON])
+    create_first_admin(context, NewUserForm("maria", PASSWORD, Role.ADMIN, "Maria Lopez"))
+    return context.as_actor(sign_in(context, "maria", PASSWORD))
 
 
 def launcher_for(screen: ScreenContext, tmp_path: Path) -> Launcher:
@@ -113,7 +120,7 @@ def test_first_run_creates_the_admin_with_the_practice_and_signs_in(
     assert account.passwords.password.accessibleDescription() == message.text()
     # Enter with the problem still there saves nothing.
     qtbot.keyClick(account.passwords.password, Qt.Key.Key_Return)
-    assert practice.needs_first_run(context) and not users.has_users(context)
+    assert needs_first_run(context) and not has_users(context)
 
     account.passwords.password.setText(PASSWORD)
     assert not message.isVisible()  # rechecked as the user types
@@ -130,9 +137,9 @@ def test_first_run_creates_the_admin_with_the_practice_and_signs_in(
         assert (actor.username, actor.role) == ("maria.lopez", Role.ADMIN)
         assert window.user_label.text() == "Signed in: Maria Lopez"
         assert "audit" in window.area_keys()
-        assert not practice.needs_first_run(context)
+        assert not needs_first_run(context)
         signed_in = context.as_actor(actor)
-        [account_row] = users.list_users(signed_in)
+        [account_row] = list_users(signed_in)
         assert account_row.role is Role.ADMIN and account_row.display_name == "Maria Lopez"
         sign_ins = audit_trail.list_entries(signed_in, AuditFilter(action="sign_in")).entries
         assert [entry.username for entry in sign_ins] == ["maria.lopez"]
@@ -145,24 +152,24 @@ def test_setup_is_all_or_nothing_and_reports_every_form_at_once(
 ) -> None:
     bad_phone = PracticeProfileForm(name="Lakeside Spine Center", main_phone="555-01")
     with pytest.raises(ValidationError) as refused:
-        users.set_up_practice(context, bad_phone, [SURGEON], NewUserForm("M", "short", Role.ADMIN))
+        set_up_practice(context, bad_phone, [SURGEON], NewUserForm("M", "short", Role.ADMIN))
     assert {"main_phone", "username", "password"} <= set(refused.value.fields)
-    assert practice.needs_first_run(context) and not users.has_users(context)
+    assert needs_first_run(context) and not has_users(context)
 
     # A second setup (another desk finished first) is refused whole: no half practice.
     admin = NewUserForm("maria", PASSWORD, Role.ADMIN)
-    users.set_up_practice(context, PROFILE, [SURGEON], admin)
+    set_up_practice(context, PROFILE, [SURGEON], admin)
     with pytest.raises(Exception, match="already exists"):
-        users.set_up_practice(context, PROFILE, [SURGEON], NewUserForm("bob", PASSWORD, Role.ADMIN))
-    signed = context.as_actor(users.sign_in(context, "maria", PASSWORD))
-    assert len(practice.list_providers(signed)) == 1
-    assert [user.username for user in users.list_users(signed)] == ["maria"]
+        set_up_practice(context, PROFILE, [SURGEON], NewUserForm("bob", PASSWORD, Role.ADMIN))
+    signed = context.as_actor(sign_in(context, "maria", PASSWORD))
+    assert len(list_providers(signed)) == 1
+    assert [user.username for user in list_users(signed)] == ["maria"]
 
 
 def test_a_practice_set_up_before_accounts_asks_for_the_first_admin(
     qtbot: QtBot, screen: ScreenContext, context: ServiceContext, tmp_path: Path
 ) -> None:
-    practice.complete_first_run(context, PROFILE, [SURGEON])
+    complete_first_run(context, PROFILE, [SURGEON])
     launcher = launcher_for(screen, tmp_path)
     launcher.start()
     dialog = launcher.first_admin
@@ -183,7 +190,7 @@ def test_a_practice_set_up_before_accounts_asks_for_the_first_admin(
 def test_accounts_without_a_practice_sign_in_first_then_finish_the_setup(
     qtbot: QtBot, screen: ScreenContext, context: ServiceContext, tmp_path: Path
 ) -> None:
-    users.create_first_admin(context, NewUserForm("maria", PASSWORD, Role.ADMIN))
+    create_first_admin(context, NewUserForm("maria", PASSWORD, Role.ADMIN))
     launcher = launcher_for(screen, tmp_path)
     dialog = sign_in_dialog(qtbot, launcher)
     assert launcher.first_run is None
@@ -202,7 +209,7 @@ def test_accounts_without_a_practice_sign_in_first_then_finish_the_setup(
     window = shown.args[0]
     try:
         assert window.screen.services.actor.username == "maria"
-        assert not practice.needs_first_run(context)
+        assert not needs_first_run(context)
     finally:
         close_window(window)
 
@@ -236,7 +243,7 @@ def test_a_wrong_password_is_explained_and_the_password_cleared(
 ) -> None:
     dialog = sign_in_dialog(qtbot, launcher_for(screen, tmp_path))
     message = attempt(qtbot, dialog, "maria", "violet canoe evening")
-    assert message == users.SIGN_IN_REFUSED
+    assert message == SIGN_IN_REFUSED
     assert dialog.form.banner.kind == "error"
     assert dialog.form.password.text() == "" and dialog.form.password.hasFocus()
     assert dialog.isVisible()
@@ -249,21 +256,21 @@ def test_five_wrong_passwords_make_the_desk_wait_with_the_same_words(
 ) -> None:
     dialog = sign_in_dialog(qtbot, launcher_for(screen, tmp_path))
     for _ in range(5):
-        assert attempt(qtbot, dialog, "maria", "guess guess guess") == users.SIGN_IN_REFUSED
-    waiting = users.find_user(with_admin, "maria")
+        assert attempt(qtbot, dialog, "maria", "guess guess guess") == SIGN_IN_REFUSED
+    waiting = find_user(with_admin, "maria")
     assert waiting.locked_until is not None
     # Even the right password is refused while the wait lasts, in the same words.
-    assert attempt(qtbot, dialog, "maria", PASSWORD) == users.SIGN_IN_REFUSED
+    assert attempt(qtbot, dialog, "maria", PASSWORD) == SIGN_IN_REFUSED
     assert dialog.isVisible()
 
 
 def test_a_deactivated_account_is_refused_without_confirming_its_password(
     qtbot: QtBot, screen: ScreenContext, with_admin: ServiceContext, tmp_path: Path
 ) -> None:
-    john = users.create_user(with_admin, NewUserForm("john", PASSWORD, Role.FRONT_DESK))
-    users.deactivate_user(with_admin, john.id)
+    john = create_user(with_admin, NewUserForm("john", PASSWORD, Role.FRONT_DESK))
+    deactivate_user(with_admin, john.id)
     dialog = sign_in_dialog(qtbot, launcher_for(screen, tmp_path))
-    assert attempt(qtbot, dialog, "john", PASSWORD) == users.SIGN_IN_REFUSED
+    assert attempt(qtbot, dialog, "john", PASSWORD) == SIGN_IN_REFUSED
     assert dialog.isVisible()
 
 
@@ -282,8 +289,8 @@ def test_escape_at_sign_in_quits(
 def test_front_desk_staff_see_no_user_management_and_the_services_refuse_it(
     qtbot: QtBot, with_admin: ServiceContext, tmp_path: Path
 ) -> None:
-    users.create_user(with_admin, NewUserForm("john", PASSWORD, Role.FRONT_DESK, "John Reed"))
-    desk = with_admin.as_actor(users.sign_in(with_admin, "john", PASSWORD))
+    create_user(with_admin, NewUserForm("john", PASSWORD, Role.FRONT_DESK, "John Reed"))
+    desk = with_admin.as_actor(sign_in(with_admin, "john", PASSWORD))
     runner = Runner()
     try:
         screen = ScreenContext(desk, runner)
@@ -306,8 +313,8 @@ def test_front_desk_staff_see_no_user_management_and_the_services_refuse_it(
     finally:
         runner.wait_for_idle()
     with pytest.raises(PermissionDeniedError):
-        users.list_users(desk)
+        list_users(desk)
     with pytest.raises(PermissionDeniedError):
-        users.create_user(desk, NewUserForm("eve", PASSWORD, Role.ADMIN))
+        create_user(desk, NewUserForm("eve", PASSWORD, Role.ADMIN))
     with pytest.raises(PermissionDeniedError):
         audit_trail.list_entries(desk)

@@ -11,8 +11,9 @@ from PySide6.QtWidgets import QLineEdit
 from pytestqt.qtbot import QtBot
 
 from frontdesk.services.kernel.context import ServiceContext
-from frontdesk.services.patients import charts as patients
-from frontdesk.services.patients.charts import PatientForm
+from frontdesk.services.patients.edit import create_patient
+from frontdesk.services.patients.forms import PatientForm
+from frontdesk.services.patients.search import search
 from frontdesk.services.requests import consultations as requests
 from frontdesk.ui.patients.editor import PatientEditor
 from frontdesk.ui.requests.area import RequestsArea
@@ -103,7 +104,7 @@ def test_a_keypad_birth_date_reads_back_and_saves(
     assert editor.fields.birth_hint.text().startswith("March 4, 1961")
     editor.save()
     qtbot.waitUntil(lambda: not editor.saving, timeout=10_000)
-    found = patients.search(context, "03041961").items
+    found = search(context, "03041961").items
     assert [item.display_name for item in found] == ["Lopez, Ana"]
 
 
@@ -113,10 +114,10 @@ def test_the_live_matches_keep_the_day_month_swapped_chart_once_the_date_is_type
     """Scenario 1: "Maria Nunez, 1961-04-03" stays in view for a caller born 3/4/1961, even
     when more charts share the name's start than the list has room for."""
     for number, first in enumerate(["Mara", "Marcela", "Marcia", "Margarita", "Marga", "Mar"]):
-        patients.create_patient(context, PatientForm(first, "Nunez", f"1970-01-{number + 10}"))
+        create_patient(context, PatientForm(first, "Nunez", f"1970-01-{number + 10}"))
     for number, first in enumerate(["Maren", "Marcos", "Marco"]):
-        patients.create_patient(context, PatientForm(first, "Nunez", f"1980-02-{number + 10}"))
-    swapped = patients.create_patient(context, PatientForm("Maria", "Nunez", "1961-04-03"))
+        create_patient(context, PatientForm(first, "Nunez", f"1980-02-{number + 10}"))
+    swapped = create_patient(context, PatientForm("Maria", "Nunez", "1961-04-03"))
     dialog = open_intake(qtbot, screen)
     qtbot.keyClicks(dialog.last_name, "nunez")
     qtbot.keyClicks(dialog.first_name, "mar")

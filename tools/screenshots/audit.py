@@ -7,7 +7,9 @@ from dataclasses import replace
 from functools import partial
 from pathlib import Path
 
-from frontdesk.services.patients import charts as patients
+from frontdesk.services.patients.edit import update_patient
+from frontdesk.services.patients.lookup import get_patient, summaries_for
+from frontdesk.services.patients.search import search
 from frontdesk.ui.audit.area import AuditArea
 from frontdesk.ui.screen_context import ScreenContext
 from tools.screenshots.capture import main_window, save_grab, wait_until
@@ -20,14 +22,14 @@ def _morning(screen: ScreenContext) -> int:
     """Staff open and change a few charts; returns the chart whose report is shown."""
     signed = demo_accounts(screen.services)
     john, maria, doctor = signed["john.reed"], signed["maria.lopez"], signed["dr.okafor"]
-    found = patients.search(john, "garc", limit=4).items
+    found = search(john, "garc", limit=4).items
     for summary in found:
-        patients.get_patient(john, summary.id)
+        get_patient(john, summary.id)
     story = found[0]
-    chart = patients.get_patient(doctor, story.id)
+    chart = get_patient(doctor, story.id)
     form = replace(chart.form(), mobile_phone="217-555-0186")
-    patients.update_patient(john, story.id, form, chart.version)
-    patients.get_patient(maria, story.id)
+    update_patient(john, story.id, form, chart.version)
+    get_patient(maria, story.id)
     return story.id
 
 
@@ -43,7 +45,7 @@ def render(screen: ScreenContext, folder: Path) -> list[Path]:
     _wait(lambda: area.model.loaded_once and area.count is not None)
     written = [save_grab(window, folder / "audit.png")]
 
-    [summary] = patients.summaries_for(admin.services, [patient_id])
+    [summary] = summaries_for(admin.services, [patient_id])
     area.set_filter(action="update", patient=summary)
     _wait(lambda: area.model.loaded_once and not area.model.is_fetching)
     area.table.selectRow(0)

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QWidget
 from frontdesk.domain.actor import Actor
 from frontdesk.domain.permissions import Role
 from frontdesk.services.handouts import handout_prints
-from frontdesk.services.patients import charts as patients
+from frontdesk.services.patients.search import search
 from frontdesk.ui.handouts.area import HandoutsArea
 from frontdesk.ui.handouts.given_tab import HandoutsGivenTab
 from frontdesk.ui.screen_context import ScreenContext
@@ -38,7 +38,7 @@ def render(screen: ScreenContext, folder: Path) -> list[Path]:
     written: list[Path] = []
     scratch = Path(tempfile.mkdtemp(prefix="frontdesk-handout-shots-"))
     try:
-        found = patients.search(screen.services, STORY_PATIENT, limit=1).items
+        found = search(screen.services, STORY_PATIENT, limit=1).items
         if not found:
             raise LookupError("the demo database has no scenario patient")
         summary = found[0]

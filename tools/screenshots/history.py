@@ -15,11 +15,13 @@ from pathlib import Path
 from reportlab.pdfgen.canvas import Canvas
 
 from frontdesk.domain.actor import Actor
+from frontdesk.domain.history_records import ImagingForm, SurgeryForm
 from frontdesk.domain.permissions import Role
-from frontdesk.services.history import chart_history as history
 from frontdesk.services.history import received_documents
-from frontdesk.services.history.chart_history import ImagingForm, SurgeryForm
-from frontdesk.services.patients import charts as patients
+from frontdesk.services.history.imaging import add_imaging
+from frontdesk.services.history.summary import get_history
+from frontdesk.services.history.surgeries import add_surgery
+from frontdesk.services.patients.search import search
 from frontdesk.ui.history.dialogs import SurgeryDialog
 from frontdesk.ui.patients.chart import PatientChart
 from frontdesk.ui.screen_context import ScreenContext
@@ -58,9 +60,9 @@ def _faxed_report() -> bytes:
 def enrich_history(screen: ScreenContext, patient_id: int) -> None:
     """Scenario 1's patient after the records arrived, plus a revision and older studies."""
     context = screen.services
-    shown = history.get_history(context, patient_id)
+    shown = get_history(context, patient_id)
     first = shown.surgeries[0] if shown.surgeries else None
-    history.add_surgery(
+    add_surgery(
         context,
         patient_id,
         SurgeryForm(
@@ -79,7 +81,7 @@ def enrich_history(screen: ScreenContext, patient_id: int) -> None:
             report_requested_on=date.today() - timedelta(days=12),
         ),
     )
-    history.add_imaging(
+    add_imaging(
         context,
         patient_id,
         ImagingForm(
@@ -94,7 +96,7 @@ def enrich_history(screen: ScreenContext, patient_id: int) -> None:
             findings="lucency around the S1 screws",
         ),
     )
-    history.add_imaging(
+    add_imaging(
         context,
         patient_id,
         ImagingForm(
@@ -104,7 +106,7 @@ def enrich_history(screen: ScreenContext, patient_id: int) -> None:
             facility="Riverside Radiology",
         ),
     )
-    history.add_imaging(
+    add_imaging(
         context,
         patient_id,
         ImagingForm(
@@ -117,7 +119,7 @@ def enrich_history(screen: ScreenContext, patient_id: int) -> None:
     mri = next(
         (
             study
-            for study in history.get_history(context, patient_id).imaging
+            for study in get_history(context, patient_id).imaging
             if study.modality.value == "mri"
         ),
         None,
@@ -132,7 +134,7 @@ def render(screen: ScreenContext, folder: Path) -> list[Path]:
     """Write history-surgeries.png, history-imaging.png, history-timeline.png,
     history-surgery-form.png and history-document.png."""
     folder.mkdir(parents=True, exist_ok=True)
-    found = patients.search(screen.services, STORY_PATIENT, limit=1).items
+    found = search(screen.services, STORY_PATIENT, limit=1).items
     if not found:
         raise RuntimeError("scenario 1's patient is not in this database; load the demo first")
     patient_id = found[0].id

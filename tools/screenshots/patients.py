@@ -14,7 +14,7 @@ from PySide6.QtCore import QCoreApplication
 
 from frontdesk.domain.actor import Actor
 from frontdesk.domain.permissions import Role
-from frontdesk.services.patients import charts as patients
+from frontdesk.services.patients.search import search
 from frontdesk.ui.patients.area import PatientsArea
 from frontdesk.ui.patients.chart import PatientChart
 from frontdesk.ui.patients.editor import PatientEditor
@@ -41,7 +41,7 @@ def render(screen: ScreenContext, folder: Path) -> list[Path]:
     area.table.selectRow(2)
     written.append(save_grab(window, folder / "patients.png"))
 
-    story = patients.search(screen.services, STORY_PATIENT, limit=1).items
+    story = search(screen.services, STORY_PATIENT, limit=1).items
     patient_id = story[0].id if story else area.model.summary(0).id
     chart = PatientChart(screen, patient_id)
     chart.resize(1100, 780)

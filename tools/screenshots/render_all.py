@@ -160,7 +160,14 @@ class _Shots:
     # The demo practice --------------------------------------------------------------------
 
     def fill_demo_database(self) -> None:
-        from frontdesk.services.practice import profile as practice
+        from frontdesk.services.practice.first_run import complete_first_run
+        from frontdesk.services.practice.forms import (
+            LocationForm,
+            PracticeProfileForm,
+            ProviderForm,
+        )
+        from frontdesk.services.practice.locations import save_location
+        from frontdesk.services.practice.profile import get_profile, save_profile
 
         try:
             from frontdesk.demo import generator as demo
@@ -169,9 +176,9 @@ class _Shots:
         if demo is not None:
             demo.generate(self.context, patients=DEMO_PATIENTS, seed=1)
         else:
-            practice.complete_first_run(
+            complete_first_run(
                 self.context,
-                practice.PracticeProfileForm(
+                PracticeProfileForm(
                     name="Lakeside Spine Center",
                     address="100 Main St\nSpringfield, IL 62701",
                     main_phone="217-555-0142",
@@ -180,19 +187,19 @@ class _Shots:
                     website="lakeside-spine.example.com",
                 ),
                 [
-                    practice.ProviderForm("Ana", "Lindqvist", "MD", "Orthopedic spine surgery"),
-                    practice.ProviderForm("Rahul", "Menon", "MD", "Neurosurgery"),
-                    practice.ProviderForm("Tomás", "Ibarra", "PA-C", "Spine surgery"),
+                    ProviderForm("Ana", "Lindqvist", "MD", "Orthopedic spine surgery"),
+                    ProviderForm("Rahul", "Menon", "MD", "Neurosurgery"),
+                    ProviderForm("Tomás", "Ibarra", "PA-C", "Spine surgery"),
                 ],
             )
             for name, address, phone in (
                 ("Main office", "100 Main St\nSpringfield, IL 62701", "217-555-0100"),
                 ("Decatur clinic", "455 N Water St\nDecatur, IL 62523", "217-555-0180"),
             ):
-                practice.save_location(self.context, practice.LocationForm(name, address, phone))
-        profile = practice.get_profile(self.context)
+                save_location(self.context, LocationForm(name, address, phone))
+        profile = get_profile(self.context)
         if profile is not None and not profile.logo:
-            form = practice.PracticeProfileForm(
+            form = PracticeProfileForm(
                 **{
                     key: getattr(profile, key)
                     for key in (
@@ -207,7 +214,7 @@ class _Shots:
                 },
                 logo=demo_logo(),
             )
-            practice.save_profile(self.context, form, profile.version)
+            save_profile(self.context, form, profile.version)
 
     # Screens ------------------------------------------------------------------------------
 
@@ -342,10 +349,11 @@ class _Shots:
         self.save(window, "admin-handout-reviews.png")
 
         # A conflict: another desk saved the profile after this one loaded it.
-        from frontdesk.services.practice import profile as practice
+        from frontdesk.services.practice.forms import PracticeProfileForm
+        from frontdesk.services.practice.profile import get_profile, save_profile
 
         admin.tabs.setCurrentWidget(admin.profile)
-        current = practice.get_profile(self.context)
+        current = get_profile(self.context)
         assert current is not None
         other = self.context.as_actor(
             self.actor.__class__("jamal.reed", self.actor.role, display_name="Jamal Reed")
@@ -362,9 +370,7 @@ class _Shots:
                 "time_zone",  # kept: the Schedule pictures after this use the practice's zone
             )
         }
-        practice.save_profile(
-            other, practice.PracticeProfileForm(**fields, fax=""), current.version
-        )
+        save_profile(other, PracticeProfileForm(**fields, fax=""), current.version)
         admin.profile.fields.fax.setText("217-555-0199")
         admin.profile.save()
         self.settle(lambda: admin.profile.banner.kind == "error")

@@ -22,8 +22,9 @@ from frontdesk.domain.errors import FrontDeskError
 from frontdesk.domain.permissions import Role
 from frontdesk.services.kernel import clock as practice_clock
 from frontdesk.services.kernel.context import ServiceContext
-from frontdesk.services.patients import charts as patients
-from frontdesk.services.practice import profile as practice
+from frontdesk.services.patients.search import search
+from frontdesk.services.practice.locations import list_locations
+from frontdesk.services.practice.providers import list_providers
 from frontdesk.services.scheduling import appointments as scheduling
 from frontdesk.services.scheduling import setup as scheduling_setup
 from frontdesk.services.scheduling.appointments import BookingForm, SlotSearch
@@ -56,13 +57,13 @@ def _next_workday(zone: object) -> date:
 def prepare(context: ServiceContext) -> tuple[date, list[int]]:
     """A working day a week or so ahead with bookings for a few providers (the ones with
     hours first); adds hours and bookings where the demo has none."""
-    providers = practice.list_providers(context)
+    providers = list_providers(context)
     blocks = scheduling_setup.list_availability(context)
     with_hours = {block.provider_id for block in blocks}
     ordered = [p.id for p in providers if p.id in with_hours]
     ordered += [p.id for p in providers if p.id not in with_hours]
     provider_ids = ordered[:PROVIDERS_SHOWN]
-    locations = practice.list_locations(context)
+    locations = list_locations(context)
     for index, provider_id in enumerate(provider_ids):
         if provider_id in with_hours or not locations:
             continue
@@ -96,7 +97,7 @@ def prepare(context: ServiceContext) -> tuple[date, list[int]]:
 
 def _book_some(context: ServiceContext, day: date, provider_ids: list[int], zone: object) -> None:
     types = scheduling_setup.list_appointment_types(context)
-    people = patients.search(context, "a", limit=40).items
+    people = search(context, "a", limit=40).items
     start_of_day = datetime.combine(day, datetime.min.time(), tzinfo=zone)  # type: ignore[arg-type]
     person = 0
     for provider_id in provider_ids:

@@ -16,8 +16,10 @@ from PySide6.QtCore import QSettings
 from frontdesk.domain.errors import FrontDeskError
 from frontdesk.domain.permissions import Role
 from frontdesk.services.kernel.context import ServiceContext
-from frontdesk.services.practice import users
-from frontdesk.services.practice.users import NewUserForm
+from frontdesk.services.practice.first_run import create_first_admin, has_users
+from frontdesk.services.practice.forms import NewUserForm
+from frontdesk.services.practice.sign_in import sign_in
+from frontdesk.services.practice.users import create_user, deactivate_user, list_users
 from frontdesk.ui.admin.area import AdminArea
 from frontdesk.ui.main_window import MainWindow
 from frontdesk.ui.patients.area import PatientsArea
@@ -43,25 +45,25 @@ def demo_accounts(context: ServiceContext) -> dict[str, ServiceContext]:
     """The demo staff, created once; returns the admin, a receptionist and a surgeon signed
     in (their sign-ins are audited). One account is deactivated and one locked, so the
     Users tab shows what those look like."""
-    if not users.has_users(context):
+    if not has_users(context):
         name, label, _role, password = STAFF[0]
-        users.create_first_admin(context, NewUserForm(name, password, Role.ADMIN, label))
-    admin = context.as_actor(users.sign_in(context, STAFF[0][0], STAFF[0][3]))
-    accounts = {user.username: user for user in users.list_users(admin)}
+        create_first_admin(context, NewUserForm(name, password, Role.ADMIN, label))
+    admin = context.as_actor(sign_in(context, STAFF[0][0], STAFF[0][3]))
+    accounts = {user.username: user for user in list_users(admin)}
     for name, label, role, password in STAFF[1:]:
         if name not in accounts:
-            users.create_user(admin, NewUserForm(name, password, role, label))
-    accounts = {user.username: user for user in users.list_users(admin)}
+            create_user(admin, NewUserForm(name, password, role, label))
+    accounts = {user.username: user for user in list_users(admin)}
     if accounts["temp.cover"].active:
-        users.deactivate_user(admin, accounts["temp.cover"].id)
+        deactivate_user(admin, accounts["temp.cover"].id)
     if not accounts["priya.shah"].is_locked():
         for _attempt in range(5):
             with suppress(FrontDeskError):
-                users.sign_in(context, "priya.shah", "wrong wrong wrong")
+                sign_in(context, "priya.shah", "wrong wrong wrong")
     signed = {"maria.lopez": admin}
     for name, _label, _role, password in STAFF[1:4]:
         if name != "priya.shah":
-            signed[name] = context.as_actor(users.sign_in(context, name, password))
+            signed[name] = context.as_actor(sign_in(context, name, password))
     return signed
 
 

@@ -29,10 +29,12 @@ from frontdesk.domain.permissions import Role
 from frontdesk.domain.scheduling import AppointmentStatus, CancelledBy
 from frontdesk.services.kernel import clock as practice_clock
 from frontdesk.services.kernel.context import ServiceContext
-from frontdesk.services.patients import charts as patients
-from frontdesk.services.patients.charts import PatientForm
+from frontdesk.services.patients.edit import create_patient
+from frontdesk.services.patients.forms import PatientForm
+from frontdesk.services.patients.lookup import summaries_for
 from frontdesk.services.platform.bootstrap import make_context, open_for_use
-from frontdesk.services.practice import profile as practice
+from frontdesk.services.practice.locations import list_locations
+from frontdesk.services.practice.providers import list_providers
 from frontdesk.services.scheduling import appointments as scheduling
 from frontdesk.services.scheduling import setup as scheduling_setup
 from frontdesk.services.scheduling import waitlist
@@ -68,7 +70,7 @@ def _story_patients(context: ServiceContext) -> list[int]:
         ("Zoë", "Adams", "1/2/1990", "(217) 555-0199"),
     ]
     return [
-        patients.create_patient(
+        create_patient(
             context,
             PatientForm(first_name=first, last_name=last, date_of_birth=dob, mobile_phone=phone),
             allow_duplicates=True,
@@ -81,10 +83,10 @@ def _ensure_availability(context: ServiceContext) -> None:
     scheduling_setup.install_default_types(context)
     if scheduling_setup.list_availability(context):
         return
-    locations = practice.list_locations(context)
+    locations = list_locations(context)
     if not locations:
         return
-    for provider in practice.list_providers(context):
+    for provider in list_providers(context):
         for weekday in range(5):
             scheduling_setup.save_availability(
                 context, AvailabilityForm(provider.id, locations[0].id, weekday, "8:00", "17:00")
@@ -104,12 +106,12 @@ def prepare(context: ServiceContext) -> None:
     follow_up = next(
         t for t in scheduling_setup.list_appointment_types(context) if t.name == "Follow-up"
     )
-    locations = practice.list_locations(context)
+    locations = list_locations(context)
     if not locations:
         return
     sean, hoa, zoe = _story_patients(context)
     if not have_today:
-        provider = practice.list_providers(context)[0]
+        provider = list_providers(context)[0]
         for offset, patient in enumerate((sean, hoa, zoe)):
             start = datetime.combine(today, datetime.min.time(), zone) + timedelta(
                 hours=8, minutes=30 * offset
@@ -236,7 +238,7 @@ def render_pictures(screen: ScreenContext, folder: Path) -> list[Path]:
     _wait(lambda: dialog.choices is not None)
     rows = area.waitlist.model.rows
     if rows:
-        found = patients.summaries_for(screen.services, [rows[0].patient_id])
+        found = summaries_for(screen.services, [rows[0].patient_id])
         if found:
             dialog.use_patient(found[0])
     dialog.urgency.setCurrentIndex(dialog.urgency.findData("soon"))

@@ -46,8 +46,8 @@ from frontdesk.services.handouts import library as handouts
 from frontdesk.services.handouts.library import FALLBACK_LANGUAGE, HandoutLibrary, HandoutSummary
 from frontdesk.services.kernel.clock import practice_today
 from frontdesk.services.kernel.context import ServiceContext, UnitOfWork
-from frontdesk.services.practice import profile as practice
 from frontdesk.services.practice import settings
+from frontdesk.services.practice.profile import get_profile
 
 if TYPE_CHECKING:  # ReportLab loads only when something is rendered
     from frontdesk.documents.handout_pdf import AppointmentDetails
@@ -266,7 +266,7 @@ def _render(
     from frontdesk.documents import handout_pdf
     from frontdesk.documents.letterhead import PracticeDetails
 
-    profile = practice.get_profile(context)
+    profile = get_profile(context)
     if profile is None:
         raise RefusedError(
             "The practice profile is not set up yet: add the practice's name and phone "

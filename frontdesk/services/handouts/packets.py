@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from frontdesk.domain.errors import RefusedError, ValidationError
 from frontdesk.domain.handout_format import MAX_NOTE_LENGTH, Handout, language_code
+from frontdesk.domain.history_records import PatientHistory
 from frontdesk.domain.permissions import Permission
 from frontdesk.domain.progress import ProgressCallback, no_progress, report_or_cancel
 from frontdesk.domain.request_categories import RequestCategory
@@ -33,12 +34,13 @@ from frontdesk.services.handouts import handout_prints
 from frontdesk.services.handouts import library as handouts
 from frontdesk.services.handouts.handout_prints import RenderedHandout
 from frontdesk.services.handouts.library import HandoutLibrary
-from frontdesk.services.history import chart_history as history
+from frontdesk.services.history.summary import get_history
 from frontdesk.services.kernel import clock as practice_clock
 from frontdesk.services.kernel.context import ServiceContext, UnitOfWork
-from frontdesk.services.patients import charts as patients
-from frontdesk.services.patients.charts import PatientData
-from frontdesk.services.practice import profile as practice
+from frontdesk.services.patients.forms import PatientData
+from frontdesk.services.patients.lookup import get_patient
+from frontdesk.services.practice.locations import list_locations
+from frontdesk.services.practice.profile import get_profile
 from frontdesk.services.requests import consultations as requests
 from frontdesk.services.scheduling import appointments as scheduling
 from frontdesk.services.scheduling import setup as scheduling_setup
@@ -201,9 +203,7 @@ def appointment_for_handout(
             f"Appointment {appointment_id} is {appointment.status.label.lower()}: "
             "it cannot be printed on a handout"
         )
-    addresses = {
-        row.id: row.address for row in practice.list_locations(context, include_inactive=True)
-    }
+    addresses = {row.id: row.address for row in list_locations(context, include_inactive=True)}
     return _details(appointment, practice_clock.practice_zone(context), addresses)
 
 
@@ -216,8 +216,8 @@ def _packet_language(preferred: str) -> tuple[str, bool]:
 
 def _what_to_bring(
     context: ServiceContext, patient_id: int, request_id: int | None, language: str, today: dt.date
-) -> tuple[WhatToBring, history.PatientHistory, RequestCategory | None]:
-    chart = history.get_history(context, patient_id, today=today)
+) -> tuple[WhatToBring, PatientHistory, RequestCategory | None]:
+    chart = get_history(context, patient_id, today=today)
     checklist: list[ChecklistEntry] = []
     category: RequestCategory | None = None
     if request_id is not None:
@@ -283,7 +283,7 @@ def build_packets(
     context.require(Permission.PRINT_HANDOUTS)
     page_size = options.page_size or handout_prints.practice_page_size(context)
     check_options(options, page_size)
-    profile = practice.get_profile(context)
+    profile = get_profile(context)
     if profile is None:
         raise RefusedError(
             "The practice profile is not set up yet: add the practice's name and phone "
@@ -297,9 +297,7 @@ def build_packets(
         row.id: row
         for row in scheduling_setup.list_appointment_types(context, include_inactive=True)
     }
-    addresses = {
-        row.id: row.address for row in practice.list_locations(context, include_inactive=True)
-    }
+    addresses = {row.id: row.address for row in list_locations(context, include_inactive=True)}
     with context.reading(Permission.VIEW_PATIENTS) as session:
         printed_on = today or practice_clock.practice_today(session)
     note = options.note.strip()
@@ -311,7 +309,7 @@ def build_packets(
     packets: list[Packet] = []
     taken: set[str] = set()
     for done, appointment in enumerate(appointments, start=1):
-        patient = patients.get_patient(context, appointment.patient_id, record_view=False)
+        patient = get_patient(context, appointment.patient_id, record_view=False)
         language, fallback = _packet_language(patient.preferred_language)
         listing, chart, category = _what_to_bring(
             context, patient.id, appointment.request_id, language, printed_on

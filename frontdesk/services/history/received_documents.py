@@ -35,9 +35,9 @@ from frontdesk.domain.errors import (
     PermissionDeniedError,
     ValidationError,
 )
+from frontdesk.domain.history_records import DocumentInfo
 from frontdesk.domain.permissions import Permission
-from frontdesk.services.history.chart_history import (
-    DocumentInfo,
+from frontdesk.services.history.entry_rows import (
     chart_for_change,
     describe_entry,
     document_info,

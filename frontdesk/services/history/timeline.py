@@ -13,7 +13,9 @@ from sqlalchemy.orm import Session
 
 from frontdesk.domain.history_records import TimelineEvent
 from frontdesk.domain.permissions import Permission
-from frontdesk.services.history.chart_history import chart_exists, imaging_events, surgery_events
+from frontdesk.services.history.entry_rows import chart_exists
+from frontdesk.services.history.imaging import imaging_events
+from frontdesk.services.history.surgeries import surgery_events
 from frontdesk.services.kernel.clock import practice_today
 from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.services.requests.consultations import request_events

@@ -20,7 +20,7 @@ from frontdesk.domain.names import prefix_successor, query_words, sort_key
 from frontdesk.domain.npi import normalize_npi
 from frontdesk.domain.permissions import Permission
 from frontdesk.services.kernel.context import ServiceContext
-from frontdesk.services.practice.profile import check_version
+from frontdesk.services.kernel.versions import check_version
 
 
 @dataclass(frozen=True)

@@ -354,7 +354,7 @@ def resolve_patient(context: ServiceContext, reference: str) -> int:
     if text.isdigit():
         return int(text)
     # Imported here: the patients area is a sibling service, needed only for this lookup.
-    from frontdesk.services.patients.charts import find_by_mrn
+    from frontdesk.services.patients.lookup import find_by_mrn
 
     return find_by_mrn(context, text)
 

@@ -63,7 +63,7 @@ from frontdesk.domain.progress import Cancelled, ProgressCallback, no_progress, 
 from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.services.platform import audit_trail
 from frontdesk.services.platform.audit_trail import ChainReport
-from frontdesk.services.practice import users
+from frontdesk.services.practice.sign_in import sign_in
 
 log = logging.getLogger(__name__)
 
@@ -575,9 +575,7 @@ def sign_in_to_source(source_url: str, username: str, password: str) -> Actor:
         raise DatabaseUnavailableError(f"The source: {error}") from error
     try:
         _require_current(database, "source")
-        actor = users.sign_in(
-            ServiceContext(database, operating_system_actor()), username, password
-        )
+        actor = sign_in(ServiceContext(database, operating_system_actor()), username, password)
     finally:
         database.dispose()
     if not actor.can(Permission.IMPORT_EXPORT):

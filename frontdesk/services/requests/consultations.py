@@ -59,9 +59,9 @@ from frontdesk.services.history.received_documents import (
 )
 from frontdesk.services.kernel.clock import practice_today, zone_of
 from frontdesk.services.kernel.context import ServiceContext, UnitOfWork
-from frontdesk.services.patients import charts as patient_service
-from frontdesk.services.patients.charts import PatientForm, PossibleDuplicatesError
-from frontdesk.services.practice.profile import check_version
+from frontdesk.services.kernel.versions import check_version
+from frontdesk.services.patients.edit import create_patient_in, validate_form
+from frontdesk.services.patients.forms import PatientForm, PossibleDuplicatesError
 from frontdesk.services.practice.settings import (
     RED_FLAG_INSTRUCTION,
     ROUTINE_REQUEST_LIMIT_DAYS,
@@ -677,9 +677,7 @@ def create_request(
     patient_values: dict[str, Any] | None = None
     if form.patient_id is None:
         try:
-            patient_values = patient_service.validate_form(
-                _patient_form(form), confirm_age=confirm_age
-            )
+            patient_values = validate_form(_patient_form(form), confirm_age=confirm_age)
         except ValidationError as error:
             renamed = {"mobile_phone": "phone", "preferred_language": "language"}
             errors.update({renamed.get(k, k): v for k, v in error.fields.items()})
@@ -704,9 +702,7 @@ def create_request(
         if patient is None:
             assert patient_values is not None
             # The chart is created in this transaction, by the Patients rules and warning.
-            patient = patient_service.create_patient_in(
-                uow, patient_values, allow_duplicates=allow_duplicates
-            )
+            patient = create_patient_in(uow, patient_values, allow_duplicates=allow_duplicates)
         now = received_at or utcnow()
         urgency: Urgency = values.pop("urgency")
         row = ConsultationRequest(

@@ -71,7 +71,7 @@ from frontdesk.services.kernel.context import (
     UnitOfWork,
     retry_when_busy,
 )
-from frontdesk.services.practice.profile import check_version
+from frontdesk.services.kernel.versions import check_version
 from frontdesk.services.requests import consultations as request_service
 from frontdesk.services.scheduling.setup import (
     AvailabilityData,

@@ -21,9 +21,10 @@ from frontdesk.domain.errors import ValidationError
 from frontdesk.domain.history_summary import HistorySummary, MissingKind
 from frontdesk.domain.permissions import Permission
 from frontdesk.domain.scheduling import AppointmentStatus
-from frontdesk.services.history import chart_history as history
+from frontdesk.services.history.summary import history_summaries
 from frontdesk.services.kernel.context import ServiceContext
-from frontdesk.services.practice import profile as practice
+from frontdesk.services.practice.profile import get_profile
+from frontdesk.services.practice.providers import list_providers
 from frontdesk.services.requests import consultations as requests
 from frontdesk.services.scheduling import appointments as scheduling
 from frontdesk.services.scheduling.appointments import AppointmentData
@@ -151,13 +152,11 @@ def day_sheet(
         for item in scheduling.day_appointments(context, day, wanted, include_inactive=False)
         if item.status in LISTED
     ]
-    summaries = history.history_summaries(context, [item.patient_id for item in appointments])
+    summaries = history_summaries(context, [item.patient_id for item in appointments])
     missing = _request_missing(
         context, {item.request_id for item in appointments if item.request_id is not None}
     )
-    providers = {
-        row.id: row.display_name for row in practice.list_providers(context, include_inactive=True)
-    }
+    providers = {row.id: row.display_name for row in list_providers(context, include_inactive=True)}
     order = (
         wanted
         if wanted is not None
@@ -183,7 +182,7 @@ def day_sheet(
         )
         for provider_id in order
     )
-    profile = practice.get_profile(context)
+    profile = get_profile(context)
     return DaySheetData(
         day=day,
         zone=zone,
@@ -201,7 +200,7 @@ def _render(context: ServiceContext, data: DaySheetData) -> bytes:
     from frontdesk.documents.day_sheet_pdf import render
     from frontdesk.documents.letterhead import PracticeDetails
 
-    profile = practice.get_profile(context)
+    profile = get_profile(context)
     details = (
         PracticeDetails.from_profile(profile)
         if profile is not None

@@ -29,7 +29,7 @@ from frontdesk.domain.scheduling import (
     parse_clock,
 )
 from frontdesk.services.kernel.context import ServiceContext, UnitOfWork
-from frontdesk.services.practice.profile import check_version
+from frontdesk.services.kernel.versions import check_version
 
 SETUP_TABLES = frozenset({"appointment_types", "availability_blocks", "availability_exceptions"})
 

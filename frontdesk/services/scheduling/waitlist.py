@@ -29,7 +29,7 @@ from frontdesk.domain.scheduling import (
 )
 from frontdesk.services.kernel.clock import zone_of
 from frontdesk.services.kernel.context import ServiceContext, retry_when_busy
-from frontdesk.services.practice.profile import check_version
+from frontdesk.services.kernel.versions import check_version
 from frontdesk.services.scheduling import appointments as scheduling
 from frontdesk.services.scheduling.appointments import (
     ACTIVE_VALUES,

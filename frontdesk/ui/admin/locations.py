@@ -9,8 +9,8 @@ from typing import Any
 from PySide6.QtWidgets import QCheckBox, QWidget
 
 from frontdesk.domain.contact import format_phone
-from frontdesk.services.practice import profile as practice
-from frontdesk.services.practice.profile import LocationData, LocationForm
+from frontdesk.services.practice.forms import LocationData, LocationForm
+from frontdesk.services.practice.locations import list_locations, save_location
 from frontdesk.ui.admin.records import RecordDialog, RecordsPanel, one_line, status_text
 from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.widgets.form import add_form_row, line_edit, multiline_edit, set_field_text
@@ -62,7 +62,7 @@ class LocationDialog(RecordDialog):
     def save_call(self) -> Callable[[], Any]:
         location = self.location
         return partial(
-            practice.save_location,
+            save_location,
             self.screen.services,
             self.snapshot(),
             None if location is None else location.id,
@@ -91,7 +91,7 @@ class LocationsPanel(RecordsPanel):
         )
 
     def load_call(self) -> Callable[[], list[LocationData]]:
-        return partial(practice.list_locations, self.screen.services, include_inactive=True)
+        return partial(list_locations, self.screen.services, include_inactive=True)
 
     def make_dialog(self, record: LocationData | None) -> LocationDialog:
         return LocationDialog(self.screen, record, self)

@@ -16,8 +16,8 @@ from PySide6.QtWidgets import (
 from frontdesk.domain.errors import ConflictError, ValidationError
 from frontdesk.domain.permissions import Permission
 from frontdesk.services.kernel.changes import touches
-from frontdesk.services.practice import profile as practice
-from frontdesk.services.practice.profile import PracticeProfileData, PracticeProfileForm
+from frontdesk.services.practice.forms import PracticeProfileData, PracticeProfileForm
+from frontdesk.services.practice.profile import get_profile, save_profile
 from frontdesk.ui.admin.profile_form import PracticeProfileFields, tidy_form
 from frontdesk.ui.connection_monitor import (
     follow_saving_gate,
@@ -93,7 +93,7 @@ class ProfileEditor(FormPanel):
 
     def reload(self) -> None:
         self.screen.runner.run(
-            partial(practice.get_profile, self.screen.services), self._show, self._load_failed
+            partial(get_profile, self.screen.services), self._show, self._load_failed
         )
 
     def _show(self, profile: PracticeProfileData | None) -> None:
@@ -127,9 +127,7 @@ class ProfileEditor(FormPanel):
         self.saving = True
         self._update_buttons()
         self.banner.show_message("info", "Saving…")
-        call = partial(
-            practice.save_profile, self.screen.services, self.fields.form(), self.version
-        )
+        call = partial(save_profile, self.screen.services, self.fields.form(), self.version)
         self.screen.runner.run(call, self._on_saved, failure=self._on_failed)
 
     def _on_saved(self, result: Any) -> None:

@@ -25,12 +25,8 @@ from frontdesk.domain.contact import (
     normalize_website,
 )
 from frontdesk.domain.scheduling import check_zone_name
-from frontdesk.services.practice.profile import (
-    MAX_LOGO_BYTES,
-    PracticeProfileData,
-    PracticeProfileForm,
-    check_logo,
-)
+from frontdesk.services.practice.forms import PracticeProfileData, PracticeProfileForm
+from frontdesk.services.practice.rows import MAX_LOGO_BYTES, check_logo
 from frontdesk.ui.admin.scheduling_zone import TimeZoneCombo
 from frontdesk.ui.widgets.file_dialogs import FileKind, open_file_name
 from frontdesk.ui.widgets.form import (

@@ -8,8 +8,8 @@ from typing import Any
 
 from PySide6.QtWidgets import QCheckBox, QWidget
 
-from frontdesk.services.practice import profile as practice
-from frontdesk.services.practice.profile import ProviderData, ProviderForm
+from frontdesk.services.practice.forms import ProviderData, ProviderForm
+from frontdesk.services.practice.providers import list_providers, save_provider
 from frontdesk.ui.admin.records import RecordDialog, RecordsPanel, status_text
 from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.widgets.form import add_form_row, line_edit, set_field_text
@@ -66,7 +66,7 @@ class ProviderDialog(RecordDialog):
     def save_call(self) -> Callable[[], Any]:
         provider = self.provider
         return partial(
-            practice.save_provider,
+            save_provider,
             self.screen.services,
             self.snapshot(),
             None if provider is None else provider.id,
@@ -94,7 +94,7 @@ class ProvidersPanel(RecordsPanel):
         )
 
     def load_call(self) -> Callable[[], list[ProviderData]]:
-        return partial(practice.list_providers, self.screen.services, include_inactive=True)
+        return partial(list_providers, self.screen.services, include_inactive=True)
 
     def make_dialog(self, record: ProviderData | None) -> ProviderDialog:
         return ProviderDialog(self.screen, record, self)

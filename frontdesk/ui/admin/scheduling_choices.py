@@ -25,8 +25,9 @@ from frontdesk.domain.contact import InvalidValue
 from frontdesk.domain.dates import parse_date
 from frontdesk.domain.errors import ValidationError
 from frontdesk.services.kernel.context import ServiceContext
-from frontdesk.services.practice import profile as practice
-from frontdesk.services.practice.profile import LocationData, ProviderData
+from frontdesk.services.practice.forms import LocationData, ProviderData
+from frontdesk.services.practice.locations import list_locations
+from frontdesk.services.practice.providers import list_providers
 from frontdesk.services.scheduling import setup as scheduling_setup
 from frontdesk.services.scheduling.setup import AppointmentTypeData
 from frontdesk.ui.admin.records import RecordsPanel
@@ -58,8 +59,8 @@ class SchedulingChoices:
 
 def load_choices(context: ServiceContext) -> SchedulingChoices:
     return SchedulingChoices(
-        providers=practice.list_providers(context, include_inactive=True),
-        locations=practice.list_locations(context, include_inactive=True),
+        providers=list_providers(context, include_inactive=True),
+        locations=list_locations(context, include_inactive=True),
         types=scheduling_setup.list_appointment_types(context, include_inactive=True),
     )
 

@@ -32,8 +32,9 @@ from frontdesk.domain.errors import NotFoundError, PermissionDeniedError, Valida
 from frontdesk.domain.progress import ProgressCallback
 from frontdesk.services.kernel.changes import touches
 from frontdesk.services.kernel.context import ServiceContext
-from frontdesk.services.patients import charts as patients
-from frontdesk.services.patients.charts import PatientSummary
+from frontdesk.services.patients.forms import PatientSummary
+from frontdesk.services.patients.lookup import summaries_for
+from frontdesk.services.patients.search import search
 from frontdesk.services.platform import audit_checkpoint, audit_trail
 from frontdesk.services.platform.audit_checkpoint import (
     CHECKPOINT_EXTENSION,
@@ -91,7 +92,7 @@ def fetch_rows(
     # Without the right to see charts the numbers still show.
     with suppress(PermissionDeniedError):
         if ids:
-            found = {summary.id: summary for summary in patients.summaries_for(context, ids)}
+            found = {summary.id: summary for summary in summaries_for(context, ids)}
     return AuditRows(page, found)
 
 
@@ -102,12 +103,12 @@ def find_patients(context: ServiceContext, text: str) -> list[PatientSummary]:
     except (NotFoundError, ValidationError):
         patient_id = None
     if patient_id is not None:
-        found = patients.summaries_for(context, [patient_id])
+        found = summaries_for(context, [patient_id])
         if found:
             return found
     if not text.strip():
         return []
-    return list(patients.search(context, text, limit=20).items)
+    return list(search(context, text, limit=20).items)
 
 
 def local_day_start(day: date) -> datetime:

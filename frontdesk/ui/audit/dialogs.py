@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from frontdesk.services.patients.charts import PatientSummary
+from frontdesk.services.patients.forms import PatientSummary
 from frontdesk.services.platform import audit_trail
 from frontdesk.services.platform.audit_trail import AuditEntryData, AuditFilter, PatientAccessReport
 from frontdesk.ui.audit.display import (

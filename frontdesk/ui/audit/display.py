@@ -6,7 +6,7 @@ import json
 from datetime import datetime
 from typing import Any
 
-from frontdesk.services.patients.charts import PatientSummary
+from frontdesk.services.patients.forms import PatientSummary
 from frontdesk.services.platform.audit_trail import AuditEntryData
 
 # The trail stores short codes; people read these. Unknown codes show as themselves.

@@ -12,7 +12,7 @@ from PySide6.QtCore import (
     Qt,
 )
 
-from frontdesk.services.patients.charts import PatientSummary
+from frontdesk.services.patients.forms import PatientSummary
 from frontdesk.services.platform.audit_trail import AuditCursor, AuditEntryData, AuditPage
 from frontdesk.ui.audit.display import (
     action_text,

@@ -31,7 +31,7 @@ from frontdesk.services.handouts import handout_prints
 from frontdesk.services.handouts import library as handouts
 from frontdesk.services.handouts.handout_prints import PrintRecord, RenderedHandout
 from frontdesk.services.handouts.library import HandoutLibrary, HandoutSummary, ReviewState
-from frontdesk.services.patients.charts import PatientSummary
+from frontdesk.services.patients.forms import PatientSummary
 from frontdesk.ui.connection_monitor import (
     refused_while_paused,
     saving_allowed,

@@ -30,7 +30,7 @@ from frontdesk.services.handouts import library as handouts
 from frontdesk.services.handouts.handout_prints import PrintRecord, RenderedHandout, Suggestion
 from frontdesk.services.handouts.library import HandoutLibrary
 from frontdesk.services.kernel.changes import touches
-from frontdesk.services.patients.charts import PatientData
+from frontdesk.services.patients.forms import PatientData
 from frontdesk.services.scheduling import appointments as scheduling
 from frontdesk.ui.connection_monitor import (
     refused_while_paused,

@@ -24,8 +24,8 @@ from frontdesk.domain.permissions import Permission
 from frontdesk.services.handouts import handout_prints
 from frontdesk.services.handouts.handout_prints import PrintRecord
 from frontdesk.services.kernel.changes import touches
-from frontdesk.services.patients import charts as patients
-from frontdesk.services.patients.charts import PatientData
+from frontdesk.services.patients.forms import PatientData
+from frontdesk.services.patients.lookup import get_patient
 from frontdesk.ui.handouts.give_dialog import GiveHandoutsDialog
 from frontdesk.ui.handouts.giving import HandoutGiving, RenderCall, given_sentence
 from frontdesk.ui.handouts.preview import still_there
@@ -166,7 +166,7 @@ class HandoutsGivenTab(QWidget):
             self.dialog.raise_()
             self.dialog.activateWindow()
             return
-        call = partial(patients.get_patient, self.services, self.patient_id, record_view=False)
+        call = partial(get_patient, self.services, self.patient_id, record_view=False)
         self.screen.runner.run(call, self._open_dialog, self._load_failed)
 
     def _open_dialog(self, patient: PatientData) -> None:

@@ -35,8 +35,8 @@ from frontdesk.domain.permissions import Permission
 from frontdesk.domain.progress import ProgressCallback
 from frontdesk.services.handouts import handout_prints, packets
 from frontdesk.services.handouts.packets import PacketBatch, PacketOptions, SavedPackets
-from frontdesk.services.practice import profile as practice
-from frontdesk.services.practice.profile import ProviderData
+from frontdesk.services.practice.forms import ProviderData
+from frontdesk.services.practice.providers import list_providers
 from frontdesk.ui.connection_monitor import (
     PAUSED_REASON,
     refused_while_paused,
@@ -165,7 +165,7 @@ class PacketsDialog(QDialog):
 
     def _load_choices(self) -> tuple[list[ProviderData], str]:
         return (
-            practice.list_providers(self.services),
+            list_providers(self.services),
             handout_prints.practice_page_size(self.services),
         )
 

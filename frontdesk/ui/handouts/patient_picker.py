@@ -14,8 +14,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from frontdesk.services.patients import charts as patients
-from frontdesk.services.patients.charts import PatientSummary, SearchPage
+from frontdesk.services.patients import search as patients_search
+from frontdesk.services.patients.forms import PatientSummary, SearchPage
 from frontdesk.ui.patients.display import birth_date_text
 from frontdesk.ui.runner import LatestOnly
 from frontdesk.ui.screen_context import ScreenContext
@@ -84,7 +84,7 @@ class PatientPicker(QDialog):
         text = self.search_box.text()
         context = self.screen.services
         self.latest.run(
-            lambda: patients.search(context, text, limit=RESULT_LIMIT),
+            lambda: patients_search.search(context, text, limit=RESULT_LIMIT),
             lambda page: self._show(text, page),
             self.status.setText,
         )

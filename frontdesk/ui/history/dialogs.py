@@ -22,6 +22,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from frontdesk.domain.history_records import (
+    ImagingData,
+    ImagingForm,
+    ProcedureChoice,
+    SurgeryData,
+    SurgeryForm,
+)
 from frontdesk.domain.history_vocab import (
     BodyRegion,
     Contrast,
@@ -33,16 +40,13 @@ from frontdesk.domain.history_vocab import (
     Procedure,
     SurgicalApproach,
 )
-from frontdesk.services.history import chart_history as history
-from frontdesk.services.history.chart_history import (
+from frontdesk.services.history.entry_rows import (
     IMAGING_TRACKING_FIELDS,
     SURGERY_TRACKING_FIELDS,
-    ImagingData,
-    ImagingForm,
-    ProcedureChoice,
-    SurgeryData,
-    SurgeryForm,
+    may_change_entry,
 )
+from frontdesk.services.history.imaging import add_imaging, update_imaging
+from frontdesk.services.history.surgeries import add_surgery, update_surgery
 from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.ui.history.entry_fields import (
     ParsedLineEdit,
@@ -277,7 +281,7 @@ class SurgeryDialog(EntryDialog):
             self._fill(surgery)
         self._procedure_changed()
         self.finish_layout()
-        if surgery is not None and not history.may_change_entry(context.actor, surgery.created_by):
+        if surgery is not None and not may_change_entry(context.actor, surgery.created_by):
             self.lock_details(SURGERY_TRACKING_FIELDS, surgery.created_by)
             self.report_received_on.setFocus()
         else:
@@ -365,9 +369,9 @@ class SurgeryDialog(EntryDialog):
 
     def save_call(self) -> Callable[[], Any]:
         if self.surgery is None:
-            return partial(history.add_surgery, self.context, self.patient_id, self.form())
+            return partial(add_surgery, self.context, self.patient_id, self.form())
         return partial(
-            history.update_surgery,
+            update_surgery,
             self.context,
             self.surgery.id,
             self.form(),
@@ -462,7 +466,7 @@ class ImagingDialog(EntryDialog):
         if study is not None:
             self._fill(study)
         self.finish_layout()
-        if study is not None and not history.may_change_entry(context.actor, study.created_by):
+        if study is not None and not may_change_entry(context.actor, study.created_by):
             self.lock_details(IMAGING_TRACKING_FIELDS, study.created_by)
             self.report_received_on.setFocus()
         else:
@@ -506,7 +510,5 @@ class ImagingDialog(EntryDialog):
 
     def save_call(self) -> Callable[[], Any]:
         if self.study is None:
-            return partial(history.add_imaging, self.context, self.patient_id, self.form())
-        return partial(
-            history.update_imaging, self.context, self.study.id, self.form(), self.study.version
-        )
+            return partial(add_imaging, self.context, self.patient_id, self.form())
+        return partial(update_imaging, self.context, self.study.id, self.form(), self.study.version)

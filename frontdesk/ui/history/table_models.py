@@ -8,8 +8,8 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Qt
 
+from frontdesk.domain.history_records import ImagingData, SurgeryData
 from frontdesk.domain.partial_dates import PartialDate, sort_key_undated_first
-from frontdesk.services.history.chart_history import ImagingData, SurgeryData
 from frontdesk.ui.widgets.record_table import Column, RecordTableModel
 
 MISSING = "Missing"

@@ -25,11 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from frontdesk.domain.history_vocab import Procedure
-from frontdesk.domain.permissions import Permission
-from frontdesk.services.history import chart_history as history
-from frontdesk.services.history import received_documents
-from frontdesk.services.history.chart_history import (
+from frontdesk.domain.history_records import (
     HISTORY_TABLES,
     DeletedEntry,
     ImagingData,
@@ -37,7 +33,15 @@ from frontdesk.services.history.chart_history import (
     ProcedureChoice,
     SurgeryData,
 )
+from frontdesk.domain.history_vocab import Procedure
+from frontdesk.domain.permissions import Permission
+from frontdesk.services.history import received_documents
+from frontdesk.services.history.entry_rows import may_change_entry
+from frontdesk.services.history.imaging import delete_imaging
+from frontdesk.services.history.procedures import procedure_choices
 from frontdesk.services.history.received_documents import AttachResult
+from frontdesk.services.history.summary import get_history, surgeon_summary_pdf
+from frontdesk.services.history.surgeries import delete_surgery
 from frontdesk.services.kernel.changes import touches
 from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.ui.history.dialogs import EntryDialog, ImagingDialog, SurgeryDialog
@@ -265,7 +269,7 @@ class HistoryEntriesTab(QWidget):
         def fail(message: str) -> None:
             self.banner.show_message("error", f"Could not load the history. {message}")
 
-        self.runner.run(partial(history.get_history, self.context, self.patient_id), show, fail)
+        self.runner.run(partial(get_history, self.context, self.patient_id), show, fail)
 
     def _on_changed(self, tables: frozenset[str]) -> None:
         if touches(tables, HISTORY_TABLES):
@@ -282,7 +286,7 @@ class HistoryEntriesTab(QWidget):
         self.view_button.setEnabled(entry is not None and bool(entry.documents))
         self.attach_button.setEnabled(entry is not None and self.can_add)
         self.delete_button.setEnabled(
-            entry is not None and history.may_change_entry(self.context.actor, entry.created_by)
+            entry is not None and may_change_entry(self.context.actor, entry.created_by)
         )
 
     # Add and edit -----------------------------------------------------------------------
@@ -317,7 +321,7 @@ class HistoryEntriesTab(QWidget):
         entry = self.selected()
         if entry is None:
             return None
-        if not history.may_change_entry(self.context.actor, entry.created_by):
+        if not may_change_entry(self.context.actor, entry.created_by):
             self.banner.show_message(
                 "error",
                 f"This {self.NOUN} was entered by {entry.created_by}: deleting it needs "
@@ -434,7 +438,7 @@ class SurgeryHistoryTab(HistoryEntriesTab):
     ) -> None:
         super().__init__(context, runner, patient_id, changes, parent)
         self.procedures: list[ProcedureChoice] = []
-        runner.run(partial(history.procedure_choices, context), self._procedures_loaded)
+        runner.run(partial(procedure_choices, context), self._procedures_loaded)
 
     def _toolbar_buttons(self) -> list[QPushButton]:
         self.summary_button = QPushButton("Summary &PDF…")
@@ -458,7 +462,7 @@ class SurgeryHistoryTab(HistoryEntriesTab):
         )
 
     def delete_call(self, entry: SurgeryData) -> Callable[[], DeletedEntry]:
-        return partial(history.delete_surgery, self.context, entry.id, entry.version)
+        return partial(delete_surgery, self.context, entry.id, entry.version)
 
     def attach_target(self, entry: SurgeryData) -> dict[str, int]:
         return {"surgery_id": entry.id}
@@ -495,7 +499,7 @@ class SurgeryHistoryTab(HistoryEntriesTab):
 
     def save_summary(self, path: Path) -> None:
         def write() -> Path:
-            pdf = history.surgeon_summary_pdf(self.context, self.patient_id)
+            pdf = surgeon_summary_pdf(self.context, self.patient_id)
             handle, temporary = tempfile.mkstemp(prefix=".frontdesk-", dir=path.parent)
             try:
                 with os.fdopen(handle, "wb") as file:
@@ -534,7 +538,7 @@ class ImagingTab(HistoryEntriesTab):
         return ImagingDialog(self.context, self.runner, self.patient_id, entry, self)
 
     def delete_call(self, entry: ImagingData) -> Callable[[], DeletedEntry]:
-        return partial(history.delete_imaging, self.context, entry.id, entry.version)
+        return partial(delete_imaging, self.context, entry.id, entry.version)
 
     def attach_target(self, entry: ImagingData) -> dict[str, int]:
         return {"imaging_id": entry.id}

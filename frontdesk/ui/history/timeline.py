@@ -25,9 +25,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from frontdesk.domain.history_records import TimelineEvent
+from frontdesk.domain.history_records import HISTORY_TABLES, TimelineEvent
 from frontdesk.services.history import timeline
-from frontdesk.services.history.chart_history import HISTORY_TABLES
 from frontdesk.services.kernel.changes import touches
 from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.ui.runner import Runner

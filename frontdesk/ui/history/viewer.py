@@ -16,8 +16,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from frontdesk.domain.history_records import DocumentInfo
 from frontdesk.services.history import received_documents
-from frontdesk.services.history.chart_history import DocumentInfo
 from frontdesk.services.history.received_documents import DocumentPages
 from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.ui.runner import LatestOnly, Runner

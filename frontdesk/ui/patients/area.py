@@ -23,13 +23,9 @@ from PySide6.QtWidgets import (
 from frontdesk.domain.permissions import Permission
 from frontdesk.domain.search_query import QueryKind
 from frontdesk.services.kernel.changes import touches
-from frontdesk.services.patients import charts as patients
-from frontdesk.services.patients.charts import (
-    DEFAULT_PAGE_SIZE,
-    MAX_PAGE_SIZE,
-    PatientData,
-    SearchPage,
-)
+from frontdesk.services.patients import search as patients_search
+from frontdesk.services.patients.forms import PatientData, SearchPage
+from frontdesk.services.patients.search import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 from frontdesk.ui.patients.chart import PatientChart
 from frontdesk.ui.patients.editor import PatientEditor
 from frontdesk.ui.patients.search_model import (
@@ -85,7 +81,9 @@ class PatientsArea(QWidget):
         self.screen = screen
         context = screen.services
         self.search_call: SearchCall = search or (
-            lambda text, cursor, limit: patients.search(context, text, limit=limit, cursor=cursor)
+            lambda text, cursor, limit: patients_search.search(
+                context, text, limit=limit, cursor=cursor
+            )
         )
         self.can_edit = context.actor.can(Permission.EDIT_PATIENTS)
         self.can_merge = context.actor.can(Permission.MERGE_PATIENTS)

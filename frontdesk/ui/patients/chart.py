@@ -22,8 +22,8 @@ from PySide6.QtWidgets import (
 
 from frontdesk.domain.permissions import Permission
 from frontdesk.services.kernel.changes import touches
-from frontdesk.services.patients import charts as patients
-from frontdesk.services.patients.charts import ContactMethod, PatientData, Sex
+from frontdesk.services.patients.forms import ContactMethod, PatientData, Sex
+from frontdesk.services.patients.lookup import get_patient
 from frontdesk.ui.handouts.given_tab import HandoutsGivenTab
 from frontdesk.ui.history.tabs import HistorySummaryLine, ImagingTab, SurgeryHistoryTab
 from frontdesk.ui.history.timeline import TimelineWidget
@@ -399,9 +399,7 @@ class PatientChart(QWidget):
 
     def load(self, *, record_view: bool = False) -> None:
         """Read the chart (the first time, the service records that it was opened)."""
-        call = partial(
-            patients.get_patient, self.screen.services, self.patient_id, record_view=record_view
-        )
+        call = partial(get_patient, self.screen.services, self.patient_id, record_view=record_view)
         self.screen.runner.run(call, self.show_patient, self._load_failed)
 
     def _load_failed(self, message: str) -> None:

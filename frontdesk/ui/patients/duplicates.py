@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 
 from frontdesk.domain.contact import InvalidValue, normalize_phone
 from frontdesk.domain.dates import parse_date
-from frontdesk.services.patients.charts import DuplicateCandidate, PatientForm, display_name
+from frontdesk.services.patients.forms import DuplicateCandidate, PatientForm, display_name
 from frontdesk.ui.patients.comparison import ComparisonModel
 from frontdesk.ui.patients.display import age_text, birth_date_text, phone_text
 from frontdesk.ui.style import mark_primary

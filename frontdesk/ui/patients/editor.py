@@ -17,14 +17,15 @@ from PySide6.QtWidgets import (
 )
 
 from frontdesk.domain.errors import ConflictError, ValidationError
-from frontdesk.services.patients import charts as patients
-from frontdesk.services.patients.charts import (
+from frontdesk.services.patients.edit import create_patient, update_patient
+from frontdesk.services.patients.forms import (
     FORM_FIELDS,
     AgeConfirmationNeeded,
     DuplicateCandidate,
     PatientData,
     PossibleDuplicatesError,
 )
+from frontdesk.services.patients.lookup import get_patient
 from frontdesk.ui.patients.duplicates import DuplicatesDialog
 from frontdesk.ui.patients.form_fields import FieldState, PatientFormFields, state_of
 from frontdesk.ui.screen_context import ScreenContext
@@ -154,7 +155,7 @@ class PatientEditor(FormDialog):
         context = self.screen.services
         if self.patient is None:
             call = partial(
-                patients.create_patient,
+                create_patient,
                 context,
                 form,
                 confirm_age=confirm_age,
@@ -162,7 +163,7 @@ class PatientEditor(FormDialog):
             )
         else:
             call = partial(
-                patients.update_patient,
+                update_patient,
                 context,
                 self.patient.id,
                 form,
@@ -262,7 +263,7 @@ class PatientEditor(FormDialog):
             return
         self.banner.show_message("info", "Loading the saved chart…")
         self.screen.runner.run(
-            partial(patients.get_patient, self.screen.services, self.patient.id, record_view=False),
+            partial(get_patient, self.screen.services, self.patient.id, record_view=False),
             self._reapply,
             lambda message: self.banner.show_message(
                 "error", f"Could not load the saved chart. {message}"

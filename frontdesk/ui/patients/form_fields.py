@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from frontdesk.domain.contact import InvalidValue, normalize_phone
 from frontdesk.domain.dates import DATE_HINT, age_on, parse_date
-from frontdesk.services.patients.charts import (
+from frontdesk.services.patients.forms import (
     FORM_FIELDS,
     ContactMethod,
     PatientData,

@@ -36,19 +36,25 @@ from frontdesk.domain.contact import format_phone
 from frontdesk.domain.permissions import Permission
 from frontdesk.domain.progress import ProgressCallback
 from frontdesk.services.kernel.context import ServiceContext
-from frontdesk.services.patients import patient_import
-from frontdesk.services.patients.patient_import import (
+from frontdesk.services.patients import import_write
+from frontdesk.services.patients.import_mapping import (
     IGNORE,
     IMPORT_FIELDS,
-    CsvTable,
-    ImportPreview,
-    ImportResult,
-    ProblemKind,
-    RowProblem,
+    check_mapping,
     column_letter,
     column_name,
+    guess_mapping,
 )
-from frontdesk.services.patients.patient_import import count as count_of
+from frontdesk.services.patients.import_preview import (
+    PROGRESS_STEPS,
+    ImportPreview,
+    ProblemKind,
+    RowProblem,
+    preview_import,
+)
+from frontdesk.services.patients.import_reading import CsvTable, read_csv_file
+from frontdesk.services.patients.import_reading import count as count_of
+from frontdesk.services.patients.import_write import ImportResult
 from frontdesk.ui.runner import Runner, Task
 from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.style import mark_primary
@@ -435,7 +441,7 @@ class ImportWizard(QDialog):
     def read_file(self) -> None:
         path = Path(self.path_edit.text().strip())
         encoding = str(self.encoding_combo.currentData())
-        self._start(lambda: patient_import.read_csv_file(path, encoding=encoding), self._file_read)
+        self._start(lambda: read_csv_file(path, encoding=encoding), self._file_read)
 
     def _file_read(self, table: CsvTable) -> None:
         self.table = table
@@ -447,7 +453,7 @@ class ImportWizard(QDialog):
     # --- step 2: mapping -------------------------------------------------------------------
 
     def _fill_mapping(self, table: CsvTable) -> None:
-        guessed = patient_import.guess_mapping(table.headers)
+        guessed = guess_mapping(table.headers)
         self.mapping_table.setRowCount(len(table.headers))
         self.mapping_combos = []
         for index, field_name in enumerate(guessed):
@@ -478,7 +484,7 @@ class ImportWizard(QDialog):
     def mapping_problems(self) -> dict[str, str]:
         if self.table is None:
             return {"file": "no file"}
-        return patient_import.check_mapping(self.table.headers, self.mapping())
+        return check_mapping(self.table.headers, self.mapping())
 
     def _mapping_changed(self) -> None:
         problems = self.mapping_problems()
@@ -501,9 +507,7 @@ class ImportWizard(QDialog):
         services = self.services
         self._start_with_progress(
             "Checking every row…",
-            lambda progress: patient_import.preview_import(
-                services, table, mapping, progress=progress
-            ),
+            lambda progress: preview_import(services, table, mapping, progress=progress),
             self._previewed,
             cancelled_text="Checking was cancelled; nothing was imported.",
         )
@@ -578,7 +582,7 @@ class ImportWizard(QDialog):
         services = self.services
         self._start_with_progress(
             "Importing patients…",
-            lambda progress: patient_import.import_patients(
+            lambda progress: import_write.import_patients(
                 services, preview, include_duplicates=include, progress=progress
             ),
             self._imported,
@@ -612,7 +616,7 @@ class ImportWizard(QDialog):
         *,
         cancelled_text: str,
     ) -> None:
-        dialog = QProgressDialog(label, "Cancel", 0, patient_import.PROGRESS_STEPS, self)
+        dialog = QProgressDialog(label, "Cancel", 0, PROGRESS_STEPS, self)
         dialog.setWindowTitle("Import patients")
         dialog.setWindowModality(Qt.WindowModality.WindowModal)
         dialog.setMinimumDuration(0)

@@ -21,8 +21,10 @@ from PySide6.QtWidgets import (
 )
 
 from frontdesk.domain.permissions import Permission
-from frontdesk.services.patients import charts as patients
-from frontdesk.services.patients.charts import MergeResult, PatientData
+from frontdesk.services.patients.forms import MergeResult, PatientData
+from frontdesk.services.patients.lookup import get_patient
+from frontdesk.services.patients.merge import merge_patients
+from frontdesk.services.patients.search import search
 from frontdesk.ui.patients.comparison import ComparisonModel
 from frontdesk.ui.patients.display import (
     age_text,
@@ -127,7 +129,7 @@ class ChartPicker(QWidget):
         self.searches = LatestOnly(screen.runner)
         self.loads = LatestOnly(screen.runner)
         self.model = PatientSearchModel(
-            lambda text, cursor: patients.search(context, text, limit=PICKER_PAGE, cursor=cursor),
+            lambda text, cursor: search(context, text, limit=PICKER_PAGE, cursor=cursor),
             screen.runner,
             self,
         )
@@ -164,7 +166,7 @@ class ChartPicker(QWidget):
         text = self.search_box.text()
         context = self.screen.services
         self.searches.run(
-            lambda: patients.search(context, text, limit=PICKER_PAGE),
+            lambda: search(context, text, limit=PICKER_PAGE),
             lambda page: self.model.show_page(text, page),
         )
 
@@ -182,7 +184,7 @@ class ChartPicker(QWidget):
     def load(self, patient_id: int) -> None:
         # Looking at the whole chart to compare it is a view, recorded like any other.
         self.loads.run(
-            partial(patients.get_patient, self.screen.services, patient_id),
+            partial(get_patient, self.screen.services, patient_id),
             self.set_patient,
         )
 
@@ -314,7 +316,7 @@ class MergeDialog(QDialog):
         self.merge_button.setEnabled(False)
         self.banner.show_message("info", "Merging…")
         call = partial(
-            patients.merge_patients,
+            merge_patients,
             self.screen.services,
             keep.id,
             gone.id,

@@ -13,7 +13,7 @@ from PySide6.QtCore import (
 )
 
 from frontdesk.domain.search_query import QueryKind
-from frontdesk.services.patients.charts import PatientSummary, SearchPage
+from frontdesk.services.patients.forms import PatientSummary, SearchPage
 from frontdesk.ui.patients.display import (
     age_text,
     birth_date_text,

@@ -37,7 +37,7 @@ from frontdesk.domain.request_states import (
 )
 from frontdesk.domain.visit_preferences import visit_preference
 from frontdesk.services.kernel.changes import touches
-from frontdesk.services.patients import charts as patients
+from frontdesk.services.patients.lookup import get_patient
 from frontdesk.services.requests import consultations as requests
 from frontdesk.services.requests.consultations import RequestDetail, StaffMember
 from frontdesk.services.scheduling import setup as scheduling_setup
@@ -597,7 +597,7 @@ class RequestDetailPanel(QWidget):
             self.handouts_dialog.activateWindow()
             return
         r = self.detail.request
-        call = partial(patients.get_patient, self.screen.services, r.patient_id, record_view=False)
+        call = partial(get_patient, self.screen.services, r.patient_id, record_view=False)
         self.screen.runner.run(
             call,
             partial(self._open_handouts, r.id, r.category),

@@ -31,13 +31,14 @@ from frontdesk.domain.errors import SavedAfterAll, SaveOutcomeUnknownError
 from frontdesk.domain.history_vocab import BodyRegion, ImagingModality
 from frontdesk.domain.request_categories import RequestCategory
 from frontdesk.domain.request_states import Channel, RedFlag
-from frontdesk.services.patients import charts as patients
-from frontdesk.services.patients.charts import (
+from frontdesk.services.patients.forms import (
     DuplicateCandidate,
     PatientForm,
     PatientSummary,
     PossibleDuplicatesError,
+    SearchPage,
 )
+from frontdesk.services.patients.search import search
 from frontdesk.services.practice import settings
 from frontdesk.services.requests import consultations as requests
 from frontdesk.services.requests.consultations import IntakeForm, RequestData
@@ -366,12 +367,12 @@ class IntakeDialog(FormDialog):
             self.matches.clear()
             return
         self.lookups.run(
-            partial(patients.search, self.screen.services, text, limit=MAX_MATCHES * 3),
+            partial(search, self.screen.services, text, limit=MAX_MATCHES * 3),
             self._show_matches,
             lambda message: self.banner.show_message("error", message),
         )
 
-    def _show_matches(self, page: patients.SearchPage) -> None:
+    def _show_matches(self, page: SearchPage) -> None:
         typed_birth = self.date_of_birth.text().strip()
         items = list(page.items)
         born = _parse_birth(typed_birth)

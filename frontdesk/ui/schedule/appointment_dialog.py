@@ -27,8 +27,8 @@ from frontdesk.domain.scheduling import AppointmentStatus
 from frontdesk.services.kernel import clock as practice_clock
 from frontdesk.services.kernel.changes import touches
 from frontdesk.services.kernel.context import ServiceContext
-from frontdesk.services.patients import charts as patients
-from frontdesk.services.patients.charts import PatientData
+from frontdesk.services.patients.forms import PatientData
+from frontdesk.services.patients.lookup import get_patient
 from frontdesk.services.requests import consultations as requests
 from frontdesk.services.scheduling import appointments as scheduling
 from frontdesk.services.scheduling.appointments import AppointmentData, AppointmentDetail
@@ -77,7 +77,7 @@ def _handout_inputs(
     context: ServiceContext, item: AppointmentData
 ) -> tuple[PatientData, RequestCategory | None]:
     """The chart and the linked request's category for Give handouts; runs off the UI thread."""
-    patient = patients.get_patient(context, item.patient_id, record_view=False)
+    patient = get_patient(context, item.patient_id, record_view=False)
     if item.request_id is None:
         return patient, None
     return patient, requests.get_request(context, item.request_id).request.category

@@ -32,8 +32,8 @@ from PySide6.QtWidgets import (
 from frontdesk.domain.permissions import Permission
 from frontdesk.services.kernel import clock as practice_clock
 from frontdesk.services.kernel.changes import touches
-from frontdesk.services.practice import profile as practice
-from frontdesk.services.practice.profile import ProviderData
+from frontdesk.services.practice.forms import ProviderData
+from frontdesk.services.practice.providers import list_providers
 from frontdesk.services.scheduling import appointments as scheduling
 from frontdesk.services.scheduling import setup as scheduling_setup
 from frontdesk.services.scheduling.appointments import (
@@ -293,7 +293,7 @@ class ScheduleArea(QWidget):
 
         def read() -> tuple[list[ProviderData], list[AvailabilityData], tzinfo]:
             return (
-                practice.list_providers(services),
+                list_providers(services),
                 scheduling_setup.list_availability(services),
                 practice_clock.practice_zone(services),
             )

@@ -21,8 +21,8 @@ from PySide6.QtWidgets import (
 from frontdesk.domain.errors import SavedAfterAll, SaveOutcomeUnknownError, SlotTakenError
 from frontdesk.domain.scheduling import format_clock
 from frontdesk.services.kernel.context import ServiceContext
-from frontdesk.services.patients import charts as patients
-from frontdesk.services.patients.charts import PatientSummary
+from frontdesk.services.patients.forms import PatientSummary
+from frontdesk.services.patients.lookup import get_patient
 from frontdesk.services.requests import consultations as requests
 from frontdesk.services.scheduling import appointments as scheduling
 from frontdesk.services.scheduling.appointments import (
@@ -103,7 +103,7 @@ def _read_opening(
     """Runs off the UI thread."""
     patient = ""
     if patient_id is not None:
-        data = patients.get_patient(context, patient_id, record_view=False)
+        data = get_patient(context, patient_id, record_view=False)
         patient = patient_text(data.display_name, data.date_of_birth, data.mrn)
     request = ""
     if request_id is not None:

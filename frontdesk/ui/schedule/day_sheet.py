@@ -22,8 +22,8 @@ from PySide6.QtWidgets import (
 )
 
 from frontdesk.services.kernel.changes import touches
-from frontdesk.services.practice import profile as practice
-from frontdesk.services.practice.profile import ProviderData
+from frontdesk.services.practice.forms import ProviderData
+from frontdesk.services.practice.providers import list_providers
 from frontdesk.services.scheduling import day_sheet
 from frontdesk.services.scheduling.day_sheet import DaySheetPdf
 from frontdesk.ui.connection_monitor import (
@@ -133,7 +133,7 @@ class DaySheetDialog(QDialog):
             screen.changes.changed.connect(self._on_changed)
         self.view.show_message("Drawing the day sheet…")
         screen.runner.run(
-            partial(practice.list_providers, screen.services, include_inactive=True),
+            partial(list_providers, screen.services, include_inactive=True),
             self._show_providers,
             self._failed,
         )

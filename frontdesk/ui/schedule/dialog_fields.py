@@ -20,8 +20,9 @@ from frontdesk.domain.scheduling import (
 )
 from frontdesk.services.kernel import clock as practice_clock
 from frontdesk.services.kernel.context import ServiceContext
-from frontdesk.services.practice import profile as practice
-from frontdesk.services.practice.profile import LocationData, ProviderData
+from frontdesk.services.practice.forms import LocationData, ProviderData
+from frontdesk.services.practice.locations import list_locations
+from frontdesk.services.practice.providers import list_providers
 from frontdesk.services.scheduling import setup as scheduling_setup
 from frontdesk.services.scheduling.setup import AppointmentTypeData, AvailabilityData
 from frontdesk.ui.widgets.form import line_edit, plain_label
@@ -65,8 +66,8 @@ def load_choices(context: ServiceContext) -> Choices:
     return Choices(
         zone=practice_clock.practice_zone(context),
         types=tuple(scheduling_setup.list_appointment_types(context)),
-        providers=tuple(practice.list_providers(context)),
-        locations=tuple(practice.list_locations(context)),
+        providers=tuple(list_providers(context)),
+        locations=tuple(list_locations(context)),
         availability=tuple(scheduling_setup.list_availability(context)),
     )
 

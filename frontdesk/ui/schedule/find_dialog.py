@@ -26,7 +26,7 @@ from frontdesk.domain.errors import ConflictError, SlotTakenError, ValidationErr
 from frontdesk.domain.scheduling import TimePreference, Weekday, format_clock, parse_weekdays
 from frontdesk.services.kernel.clock import today_in
 from frontdesk.services.kernel.context import ServiceContext
-from frontdesk.services.patients import charts as patients
+from frontdesk.services.patients.lookup import get_patient
 from frontdesk.services.scheduling import appointments as scheduling
 from frontdesk.services.scheduling import setup as scheduling_setup
 from frontdesk.services.scheduling.appointments import (
@@ -100,7 +100,7 @@ def _read_opening(context: ServiceContext, patient_id: int | None) -> tuple[Choi
     """Runs off the UI thread."""
     name = ""
     if patient_id is not None:
-        name = patients.get_patient(context, patient_id, record_view=False).display_name
+        name = get_patient(context, patient_id, record_view=False).display_name
     return load_choices(context), name
 
 

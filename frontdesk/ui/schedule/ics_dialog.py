@@ -17,9 +17,9 @@ from PySide6.QtWidgets import (
 )
 
 from frontdesk.domain.errors import ConflictError, ValidationError
-from frontdesk.services.practice import profile as practice
 from frontdesk.services.practice import settings
-from frontdesk.services.practice.profile import ProviderData
+from frontdesk.services.practice.forms import ProviderData
+from frontdesk.services.practice.providers import list_providers
 from frontdesk.services.scheduling import schedule_export
 from frontdesk.services.scheduling.schedule_export import IcsExportResult
 from frontdesk.ui.connection_monitor import follow_saving_gate, refused_while_paused
@@ -105,7 +105,7 @@ class IcsExportDialog(QDialog):
     @staticmethod
     def _load(screen: ScreenContext) -> tuple[list[ProviderData], bool]:
         return (
-            practice.list_providers(screen.services, include_inactive=True),
+            list_providers(screen.services, include_inactive=True),
             settings.get_setting(screen.services, settings.CALENDAR_EXPORT_FULL_NAMES),
         )
 

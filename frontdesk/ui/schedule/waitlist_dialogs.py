@@ -38,10 +38,11 @@ from frontdesk.domain.scheduling import (
     format_clock,
 )
 from frontdesk.services.kernel import clock as practice_clock
-from frontdesk.services.patients import charts as patients
-from frontdesk.services.patients.charts import PatientSummary
-from frontdesk.services.practice import profile as practice
-from frontdesk.services.practice.profile import LocationData, ProviderData
+from frontdesk.services.patients.forms import PatientSummary
+from frontdesk.services.patients.lookup import summaries_for
+from frontdesk.services.practice.forms import LocationData, ProviderData
+from frontdesk.services.practice.locations import list_locations
+from frontdesk.services.practice.providers import list_providers
 from frontdesk.services.scheduling import appointments as scheduling
 from frontdesk.services.scheduling import setup as scheduling_setup
 from frontdesk.services.scheduling import waitlist
@@ -272,14 +273,14 @@ def load_choices(
     patient = None
     appointments: list[AppointmentData] = []
     if patient_id is not None:
-        found = patients.summaries_for(context, [patient_id])
+        found = summaries_for(context, [patient_id])
         patient = found[0] if found else None
         appointments = movable_appointments(context, patient_id)
     return WaitlistChoices(
         zone=practice_clock.practice_zone(context),
         types=scheduling_setup.list_appointment_types(context),
-        providers=practice.list_providers(context),
-        locations=practice.list_locations(context),
+        providers=list_providers(context),
+        locations=list_locations(context),
         patient=patient,
         appointments=appointments,
     )
@@ -611,8 +612,8 @@ class FreeTimeMatches:
 def load_matches(
     context: Any, provider_id: int, location_id: int | None, start: datetime, end: datetime
 ) -> FreeTimeMatches:
-    providers = {p.id: p.display_name for p in practice.list_providers(context)}
-    locations = {loc.id: loc.name for loc in practice.list_locations(context)}
+    providers = {p.id: p.display_name for p in list_providers(context)}
+    locations = {loc.id: loc.name for loc in list_locations(context)}
     return FreeTimeMatches(
         zone=practice_clock.practice_zone(context),
         provider_name=providers.get(provider_id, ""),

@@ -18,7 +18,7 @@ from frontdesk.ui.widgets.form import (
 )
 
 if TYPE_CHECKING:
-    from frontdesk.services.practice.users import NewUserForm
+    from frontdesk.services.practice.forms import NewUserForm
 
 PASSWORD_HINT = (
     f"At least {MIN_LENGTH} characters. A short sentence or a few unrelated words are easy "
@@ -184,7 +184,7 @@ class AccountFields(QWidget):
 
     def form(self) -> NewUserForm:
         # Imported here: the sign-in screen uses these fields before the services are loaded.
-        from frontdesk.services.practice.users import NewUserForm
+        from frontdesk.services.practice.forms import NewUserForm
 
         return NewUserForm(
             username=self.username.text(),

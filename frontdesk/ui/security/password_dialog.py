@@ -15,8 +15,9 @@ from PySide6.QtWidgets import (
 )
 
 from frontdesk.domain.errors import ConflictError, ValidationError
-from frontdesk.services.practice import users
-from frontdesk.services.practice.users import UserData
+from frontdesk.services.practice.forms import UserData
+from frontdesk.services.practice.sign_in import change_own_password
+from frontdesk.services.practice.users import reset_password
 from frontdesk.ui.runner import user_message
 from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.security.account_fields import PasswordPair, password_edit
@@ -135,7 +136,7 @@ class ChangePasswordDialog(PasswordDialog):
 
     def call(self) -> Callable[[], Any]:
         return partial(
-            users.change_own_password,
+            change_own_password,
             self.screen.services,
             self.current.text(),
             self.passwords.password.text(),
@@ -182,7 +183,7 @@ class ResetPasswordDialog(PasswordDialog):
 
     def call(self) -> Callable[[], Any]:
         service = partial(
-            users.reset_password,
+            reset_password,
             self.screen.services,
             self.user.id,
             self.passwords.password.text(),

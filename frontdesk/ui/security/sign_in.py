@@ -33,16 +33,16 @@ from frontdesk.ui.widgets.saving_form import FormDialog
 
 if TYPE_CHECKING:
     from frontdesk.services.kernel.context import ServiceContext
-    from frontdesk.services.practice.users import NewUserForm
+    from frontdesk.services.practice.forms import NewUserForm
 
 # The services are imported inside the calls, on the runner's thread: the sign-in can show
 # (and be typed into) while the database layer is still loading at start.
 
 
 def sign_in_call(context: ServiceContext, username: str, password: str) -> Actor:
-    from frontdesk.services.practice import users
+    from frontdesk.services.practice.sign_in import sign_in
 
-    return users.sign_in(context, username, password)
+    return sign_in(context, username, password)
 
 
 class SignInForm(QWidget):
@@ -219,10 +219,11 @@ class SignInDialog(QDialog):
 
 
 def create_first_admin_and_sign_in(context: ServiceContext, form: NewUserForm) -> Actor:
-    from frontdesk.services.practice import users
+    from frontdesk.services.practice.first_run import create_first_admin
+    from frontdesk.services.practice.sign_in import sign_in
 
-    users.create_first_admin(context, form)
-    return users.sign_in(context, form.username, form.password)
+    create_first_admin(context, form)
+    return sign_in(context, form.username, form.password)
 
 
 class FirstAdminDialog(FormDialog):

@@ -22,8 +22,15 @@ from PySide6.QtWidgets import (
 
 from frontdesk.domain.permissions import Role
 from frontdesk.services.kernel.changes import touches
-from frontdesk.services.practice import users
-from frontdesk.services.practice.users import UserData
+from frontdesk.services.practice.forms import UserData
+from frontdesk.services.practice.users import (
+    create_user,
+    deactivate_user,
+    list_users,
+    reactivate_user,
+    unlock_user,
+    update_user,
+)
 from frontdesk.ui.admin.records import RecordDialog
 from frontdesk.ui.connection_monitor import (
     PAUSED_REASON,
@@ -94,7 +101,7 @@ class NewUserDialog(RecordDialog):
         super().save()
 
     def save_call(self) -> Callable[[], Any]:
-        return partial(users.create_user, self.screen.services, self.account.form())
+        return partial(create_user, self.screen.services, self.account.form())
 
 
 class EditUserDialog(RecordDialog):
@@ -129,7 +136,7 @@ class EditUserDialog(RecordDialog):
 
     def save_call(self) -> Callable[[], Any]:
         return partial(
-            users.update_user,
+            update_user,
             self.screen.services,
             self.user.id,
             display_name=self.display_name.text(),
@@ -223,7 +230,7 @@ class UsersPanel(QWidget):
             select_id = current.id if current is not None else None
         self._select_id = select_id
         self.screen.runner.run(
-            partial(users.list_users, self.screen.services), self._show, self._load_failed
+            partial(list_users, self.screen.services), self._show, self._load_failed
         )
 
     def _show(self, accounts: list[UserData]) -> None:
@@ -310,7 +317,7 @@ class UsersPanel(QWidget):
         user = self.selected()
         if user is not None:
             self._run(
-                partial(users.unlock_user, self.screen.services, user.id),
+                partial(unlock_user, self.screen.services, user.id),
                 f"{user.username} can sign in again.",
             )
 
@@ -323,10 +330,10 @@ class UsersPanel(QWidget):
         if user.active:
             if not self.confirm_deactivate(user):
                 return
-            call = partial(users.deactivate_user, self.screen.services, user.id, user.version)
+            call = partial(deactivate_user, self.screen.services, user.id, user.version)
             self._run(call, f"{user.username} was deactivated and can no longer sign in.")
         else:
-            call = partial(users.reactivate_user, self.screen.services, user.id, user.version)
+            call = partial(reactivate_user, self.screen.services, user.id, user.version)
             self._run(call, f"{user.username} was reactivated and can sign in again.")
 
     def confirm_deactivate(self, user: UserData) -> bool:

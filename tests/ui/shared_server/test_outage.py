@@ -15,7 +15,7 @@ from PySide6.QtCore import QSettings, Qt
 from pytestqt.qtbot import QtBot
 from sqlalchemy import Engine, text
 
-from frontdesk.services.patients import charts as patients
+from frontdesk.services.patients.lookup import get_patient
 from frontdesk.services.platform.bootstrap import make_context, open_for_use
 from frontdesk.ui.connection_monitor import PAUSED_REASON, saving_allowed
 from frontdesk.ui.main_window import MainWindow
@@ -123,7 +123,7 @@ def test_a_server_outage_keeps_the_typing_pauses_saving_and_recovers_by_itself(
         qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
     created = saved.args[0]
     assert (created.first_name, created.last_name) == ("Renée", "O'Brien-Ōta")
-    again = patients.get_patient(screen.services, created.id)
+    again = get_patient(screen.services, created.id)
     assert again.first_name == "Renée"
 
 

@@ -17,14 +17,16 @@ from sqlalchemy import func, select
 
 from frontdesk.db.models_requests import ConsultationRequest
 from frontdesk.domain.permissions import Role
-from frontdesk.services.history import chart_history as history
+from frontdesk.services.history.summary import get_history
 from frontdesk.services.kernel.context import ServiceContext
-from frontdesk.services.patients import charts as patients
-from frontdesk.services.patients.charts import PatientForm
-from frontdesk.services.practice import profile as practice
-from frontdesk.services.practice import settings, users
-from frontdesk.services.practice.profile import PracticeProfileForm
-from frontdesk.services.practice.users import NewUserForm
+from frontdesk.services.patients.edit import create_patient
+from frontdesk.services.patients.forms import PatientForm
+from frontdesk.services.patients.search import search
+from frontdesk.services.practice import settings
+from frontdesk.services.practice.forms import NewUserForm, PracticeProfileForm
+from frontdesk.services.practice.locations import list_locations
+from frontdesk.services.practice.profile import get_profile, save_profile
+from frontdesk.services.practice.users import create_user, list_users
 from frontdesk.services.requests import consultations as requests
 from frontdesk.ui.admin.locations import LocationDialog
 from frontdesk.ui.admin.profile_editor import ProfileEditor
@@ -73,7 +75,7 @@ def paused_with_reason(button: QPushButton) -> bool:
 def test_a_history_entry_keeps_its_text_and_is_not_saved_while_paused(
     qtbot: QtBot, screen: ScreenContext, context: ServiceContext
 ) -> None:
-    patient = patients.create_patient(
+    patient = create_patient(
         context, PatientForm(first_name="Ana", last_name="Ruiz", date_of_birth="1970-01-02")
     )
     dialog = ImagingDialog(context, screen.runner, patient.id, None)
@@ -88,7 +90,7 @@ def test_a_history_entry_keeps_its_text_and_is_not_saved_while_paused(
     assert dialog.isVisible() and not dialog.saving
     assert dialog.date.edit.text() == "about 2021"
     assert dialog.notes.toPlainText() == "Disc brought by the patient"
-    assert history.get_history(context, patient.id).imaging == ()
+    assert get_history(context, patient.id).imaging == ()
     resume()
     assert dialog.save_button.isEnabled()
     assert PAUSED_REASON not in dialog.save_button.toolTip()
@@ -98,7 +100,7 @@ def test_a_history_entry_keeps_its_text_and_is_not_saved_while_paused(
 def test_an_admin_record_editor_and_the_profile_follow_the_pause(
     qtbot: QtBot, screen: ScreenContext, context: ServiceContext
 ) -> None:
-    practice.save_profile(
+    save_profile(
         context,
         PracticeProfileForm(
             name="Lakeside Spine Center", address="100 Main St", main_phone="217-555-0142"
@@ -114,7 +116,7 @@ def test_an_admin_record_editor_and_the_profile_follow_the_pause(
     qtbot.keyClick(dialog.name, Qt.Key.Key_Return)
     assert NOT_SAVED in dialog.banner.text
     assert dialog.name.text() == "Main office"
-    assert practice.list_locations(context) == []
+    assert list_locations(context) == []
 
     editor = ProfileEditor(screen)
     qtbot.addWidget(editor)
@@ -127,7 +129,7 @@ def test_an_admin_record_editor_and_the_profile_follow_the_pause(
     qtbot.keyClick(name, Qt.Key.Key_Return)  # Enter reaches the panel's save
     assert NOT_SAVED in editor.banner.text
     assert name.text() == "Lakeside Spine & Pain"
-    assert practice.get_profile(context).name == "Lakeside Spine Center"
+    assert get_profile(context).name == "Lakeside Spine Center"
     resume()
     assert dialog.save_button.isEnabled() and editor.save_button.isEnabled()
     dialog.mark_clean()  # closing without the discard question
@@ -167,7 +169,7 @@ def test_security_settings_and_backup_wait_for_the_server(
 def test_handouts_are_not_printed_or_saved_while_paused(
     qtbot: QtBot, screen: ScreenContext, context: ServiceContext
 ) -> None:
-    patients.create_patient(
+    create_patient(
         context, PatientForm(first_name="Ana", last_name="Ruiz", date_of_birth="1970-01-02")
     )
     area = HandoutsArea(screen)
@@ -176,7 +178,7 @@ def test_handouts_are_not_printed_or_saved_while_paused(
     area.show()
     qtbot.waitUntil(lambda: area.model.rowCount() > 0, timeout=10_000)
     area.table.selectRow(0)
-    area.set_patient(patients.search(context, "ruiz", limit=1).items[0])
+    area.set_patient(search(context, "ruiz", limit=1).items[0])
     qtbot.waitUntil(area.print_button.isEnabled, timeout=10_000)
     pause()
     assert not area.print_button.isEnabled() and not area.save_button.isEnabled()
@@ -238,7 +240,7 @@ def test_a_request_detail_keeps_the_typed_note_and_changes_nothing_while_paused(
 def test_deactivating_an_account_waits_while_paused(
     qtbot: QtBot, screen: ScreenContext, context: ServiceContext
 ) -> None:
-    users.create_user(
+    create_user(
         context,
         NewUserForm(
             username="desk.ben", display_name="Ben", role=Role.FRONT_DESK, password=PASSWORD
@@ -254,6 +256,6 @@ def test_deactivating_an_account_waits_while_paused(
     assert paused_with_reason(panel.active_button)
     panel.toggle_active()  # no question is asked: nothing could be saved
     assert "Saving is paused" in panel.banner.text
-    assert next(u for u in users.list_users(context) if u.username == "desk.ben").active
+    assert next(u for u in list_users(context) if u.username == "desk.ben").active
     resume()
     assert panel.active_button.isEnabled()

@@ -23,8 +23,8 @@ from sqlalchemy.engine import make_url
 from frontdesk.db.engine import open_database
 from frontdesk.domain.permissions import Role
 from frontdesk.services.kernel.context import ServiceContext
-from frontdesk.services.patients import charts as patients
-from frontdesk.services.patients.charts import PatientForm
+from frontdesk.services.patients.edit import create_patient
+from frontdesk.services.patients.forms import PatientForm
 from frontdesk.services.platform import connection
 from frontdesk.services.platform.bootstrap import make_context
 from frontdesk.services.platform.connection import PasswordSource, SslMode
@@ -51,7 +51,7 @@ def local_practice(sqlite_template: Path, tmp_path: Path) -> Iterator[ServiceCon
     database = open_database(f"sqlite:///{path}")
     context = make_context(database, make_actor())
     for first, born in (("Zoë", date(1961, 3, 4)), ("Łukasz", date(1975, 11, 30))):
-        patients.create_patient(
+        create_patient(
             context, PatientForm(first_name=first, last_name="Nováková", date_of_birth=born)
         )
     yield context
@@ -232,7 +232,7 @@ def test_a_server_that_holds_records_is_replaced_only_after_naming_them(
     qtbot: QtBot, screen: ScreenContext, postgres_url: str
 ) -> None:
     server = open_database(postgres_url)
-    patients.create_patient(
+    create_patient(
         make_context(server, make_actor()),
         PatientForm(first_name="Already", last_name="There", date_of_birth="1/2/1950"),
     )
