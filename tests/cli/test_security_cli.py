@@ -303,7 +303,8 @@ def test_backup_and_restore_commands(cli: Cli, tmp_path: Path) -> None:
     assert code == 2 and "passphrase" in one_line(err)
     code, out, err = cli("backup", str(stick), FRONTDESK_BACKUP_PASSPHRASE="river stone lantern")
     assert code == 0 and "(encrypted" in out, err
-    sealed = next(stick.iterdir())
+    # The backup itself, not the signed checkpoint of the audit trail written beside it.
+    (sealed,) = [path for path in stick.iterdir() if not path.name.endswith(".checkpoint")]
     passphrase_file = tmp_path / "passphrase.txt"
     passphrase_file.write_text("river stone lanterns\n", encoding="utf-8")
 

@@ -21,8 +21,10 @@ import frontdesk.ui
 from frontdesk.ui.widgets.saving_form import FormDialog, FormPanel, SavingForm
 
 # A Save button that keeps typed work (not "Save as PDF…", "Save a copy", "Save packets…",
-# which write a file from what is already saved).
-SAVE_BUTTON = re.compile(r'StandardButton\.Save\b|QPushButton\("&?Save(?! as| a | packets)')
+# "Save checkpoint…", which write a file from what is already saved).
+SAVE_BUTTON = re.compile(
+    r'StandardButton\.Save\b|QPushButton\("&?Save(?! as| a | packets| checkpoint)'
+)
 OLD_NAMES = ("is_modified", "has_changes", "details_modified")
 
 
