@@ -25,7 +25,11 @@ from frontdesk.documents.styles import (
 )
 from frontdesk.domain.errors import ValidationError
 
-_RTL = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
+_RTL_LETTERS = "\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff"
+_RTL = re.compile(f"[{_RTL_LETTERS}]")
+# A right-to-left stretch: from a right-to-left character to the last one before anything
+# else, with the spaces between its words ("محمد عبدالله" in "Dear محمد عبدالله, 2026-12-01").
+_RTL_STRETCH = re.compile(f"[{_RTL_LETTERS}](?:[{_RTL_LETTERS} \u00a0]*[{_RTL_LETTERS}])?")
 # Harakat are kept: a name is printed as typed. Ligatures (lam-alef) are part of the spelling.
 _RESHAPER = arabic_reshaper.ArabicReshaper(
     configuration={"delete_harakat": False, "support_ligatures": True}
@@ -135,11 +139,14 @@ def _strings(value: object, path: tuple[str, ...]) -> Iterator[tuple[tuple[str, 
 def visual(text: str) -> str:
     """Right-to-left words joined and laid out in drawing order (ReportLab draws left to right).
 
-    Arabic letters become their joined presentation forms; each right-to-left run is
-    reversed within a left-to-right line, which is what a name in an English letter is."""
+    Arabic letters become their joined presentation forms; each stretch of right-to-left
+    words is reversed in place. Digits and punctuation outside a stretch keep their places:
+    the full bidirectional algorithm would carry "· 2026-12-01" after an Arabic name into
+    the name's run and print "01-12-2026", a date misread in an English document."""
     if not _RTL.search(text):
         return text
-    return get_display(_RESHAPER.reshape(text), base_dir="L")
+    shaped = _RESHAPER.reshape(text)
+    return _RTL_STRETCH.sub(lambda stretch: get_display(stretch.group(), base_dir="R"), shaped)
 
 
 def _font_for(char: str, current: str | None, bold: bool) -> str | None:
@@ -171,9 +178,10 @@ def runs(text: str, *, bold: bool = False) -> list[tuple[str, str | None]]:
     start = 0
     for index, char in enumerate(text):
         if char.isspace() and current is not None and index + 1 < len(text):
-            # a space between two words of one script stays in the run
+            # a space between two words of one script stays in the run (the CJK cut has
+            # no space of its own: there the space is the main font's)
             following = _font_for(text[index + 1], current, bold)
-            if following == current:
+            if following == current and char in _glyphs(current):
                 continue
         font = _font_for(char, current, bold)
         if font != current and index > start:

@@ -26,6 +26,7 @@ from frontdesk.documents.handout_pdf import AppointmentDetails
 from frontdesk.documents.letterhead import PracticeDetails
 from frontdesk.documents.packet_pdf import PacketContent
 from frontdesk.documents.records_request_letter import RecordsLetter
+from frontdesk.documents.scripts import visual
 from frontdesk.documents.styles import register_fonts
 from frontdesk.domain.errors import ValidationError
 from frontdesk.domain.history_records import PatientHistory
@@ -279,6 +280,13 @@ def test_a_hebrew_name_reads_right_to_left(
 ) -> None:
     pdf = _records_letter(library, practice, "כהן")
     assert _right_to_left(pdf, "\u0590", "\u05ff") == "כהן"
+
+
+def test_numbers_beside_a_right_to_left_name_keep_their_order() -> None:
+    # "2026-12-01" after an Arabic name must not come out as "01-12-2026".
+    shown = visual("Appointment · محمد · 2026-12-01 (12 Oak St)")
+    assert shown.startswith("Appointment · ") and shown.endswith(" · 2026-12-01 (12 Oak St)")
+    assert visual("שרה כהן, 12 Oak St") == "ןהכ הרש, 12 Oak St"
 
 
 def test_a_practice_name_drawn_on_the_letterhead_takes_the_fallback(
