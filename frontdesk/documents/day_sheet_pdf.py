@@ -18,6 +18,7 @@ from frontdesk.documents.letterhead import (
     PracticeDetails,
     letterhead_document,
 )
+from frontdesk.documents.scripts import check_printable
 from frontdesk.documents.styles import ACCENT, FONT, FONT_BOLD, MUTED, PANEL, RULE, document_styles
 
 if TYPE_CHECKING:
@@ -68,12 +69,13 @@ def _row(
 ) -> list[Flowable]:
     start, end = row.start.astimezone(data.zone), row.end.astimezone(data.zone)
     time_text = f"<b>{start:%H:%M}</b>–{end:%H:%M}"
+    name = markup_escape(row.patient_name, bold=True)
     extra = [row.location_name, row.status.label]
     if row.overbooked:
         extra.append("overbook")
     return [
         Paragraph(time_text + "<br/>" + _lines(*extra), cell),
-        Paragraph(f"<b>{markup_escape(row.patient_name)}</b><br/>{_lines('MRN ' + row.mrn)}", cell),
+        Paragraph(f"<b>{name}</b><br/>{_lines('MRN ' + row.mrn)}", cell),
         Paragraph(markup_escape(f"{row.date_of_birth:%m/%d/%Y}"), cell),
         Paragraph(markup_escape(row.phone or "—"), cell),
         Paragraph(markup_escape(row.type_name), cell),
@@ -117,6 +119,7 @@ def _day_words(data: DaySheetData) -> str:
 def render(data: DaySheetData, practice: PracticeDetails, *, invariant: bool = True) -> bytes:
     """The sheet as PDF bytes: landscape letter, a section per provider, each on its own
     pages so every surgeon can be handed theirs."""
+    check_printable({"day_sheet": data, "practice": practice})
     document_style = document_styles(False)
     styles = _styles()
     width = PAGE[0] - 2 * MARGIN

@@ -1,10 +1,12 @@
-"""THE one way text reaches ReportLab Paragraph markup: escaped, normalized, never parsed."""
+"""THE one way text reaches ReportLab Paragraph markup: escaped, normalized, never parsed,
+in every script (fallback fonts and right-to-left shaping from documents/scripts.py)."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from xml.sax.saxutils import escape as _xml_escape
+
+from frontdesk.documents.scripts import markup
 
 # C0/C1 control characters (line breaks and tabs are handled separately) make the
 # Paragraph parser fail or print boxes; nobody means to type them.
@@ -21,9 +23,12 @@ def printable(value: str) -> str:
     return _CONTROL.sub("", value).replace("\t", " ")
 
 
-def markup_escape(value: str) -> str:
-    """Text as itself inside Paragraph markup: "O'Connor & Sons <b>" prints just so."""
-    return _xml_escape(printable(value))
+def markup_escape(value: str, *, bold: bool = False) -> str:
+    """Text as itself inside Paragraph markup: "O'Connor & Sons <b>" prints just so.
+
+    Runs in a script the main font lacks ("王小明", "محمد") are set in their fallback font;
+    ``bold`` when the text goes inside ``<b>`` (a font tag would otherwise drop the bold)."""
+    return markup(printable(value), bold=bold)
 
 
 def markup_escape_lines(value: str) -> str:

@@ -33,6 +33,7 @@ from frontdesk.documents.letterhead import (
     PracticeDetails,
     words_for,
 )
+from frontdesk.documents.scripts import check_printable
 from frontdesk.documents.styles import (
     ACCENT,
     BOX_BACKGROUND,
@@ -257,7 +258,7 @@ def _personal_panel(
     words = _words(language)
     rows: list[list[Flowable]] = []
     if patient_name.strip():
-        name = markup_escape(patient_name.strip())
+        name = markup_escape(patient_name.strip(), bold=True)
         rows.append([Paragraph(f"{words['prepared_for']}: <b>{name}</b>", styles.panel)])
     date_text = f"{words['date']}: {long_date(day, language)}"
     rows.append([Paragraph(markup_escape(date_text), styles.panel)])
@@ -385,6 +386,15 @@ def render(
     """
     note = note or ""
     _check_inputs(patient_name, note)
+    check_printable(
+        {
+            "patient_name": patient_name,
+            "note": note,
+            "appointment": appointment,
+            "practice": practice,
+            "handout": handout,
+        }
+    )
     if page_size not in PAGE_SIZES:
         raise ValidationError({"page_size": "use letter or a4"})
     language = handout.language

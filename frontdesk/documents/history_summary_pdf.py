@@ -27,6 +27,7 @@ from frontdesk.documents.letterhead import (
     PracticeDetails,
     letterhead_document,
 )
+from frontdesk.documents.scripts import check_printable
 from frontdesk.documents.styles import (
     ACCENT,
     FONT,
@@ -79,7 +80,7 @@ def _yes_no(value: bool | None) -> str:
 def _surgery_row(
     surgery: SurgeryData, cell: ParagraphStyle, note: ParagraphStyle
 ) -> list[Flowable]:
-    procedure = f"<b>{markup_escape(surgery.procedure_text)}</b>"
+    procedure = f"<b>{markup_escape(surgery.procedure_text, bold=True)}</b>"
     if surgery.levels:
         procedure += f" {markup_escape(surgery.levels.text())}"
     extra = []
@@ -129,7 +130,7 @@ def _received(received: bool, on: date | None, medium: str = "") -> str:
 
 
 def _imaging_row(study: ImagingData, cell: ParagraphStyle, note: ParagraphStyle) -> list[Flowable]:
-    name = f"<b>{markup_escape(study.modality_text)}</b>"
+    name = f"<b>{markup_escape(study.modality_text, bold=True)}</b>"
     if study.regions:
         name += " " + markup_escape(study.regions_text)
     if study.contrast is not None:
@@ -196,7 +197,7 @@ def _patient_panel(history: PatientHistory, styles: DocumentStyles, width: float
     )
     rows = [
         [
-            Paragraph(f"<b>{markup_escape(history.patient_name)}</b>", styles.panel),
+            Paragraph(f"<b>{markup_escape(history.patient_name, bold=True)}</b>", styles.panel),
             Paragraph(markup_escape(f"MRN {history.mrn}"), styles.panel),
         ],
         [
@@ -224,6 +225,7 @@ def _patient_panel(history: PatientHistory, styles: DocumentStyles, width: float
 
 def render(history: PatientHistory, practice: PracticeDetails, *, invariant: bool = True) -> bytes:
     """The summary as PDF bytes (letter size; byte-stable for the same inputs by default)."""
+    check_printable({"history": history, "practice": practice})
     letterhead = summary_letterhead(history, practice)
     buffer = io.BytesIO()
     document = letterhead_document(

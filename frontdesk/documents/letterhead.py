@@ -13,11 +13,11 @@ from PIL import Image
 from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.lib import colors
 from reportlab.lib.utils import ImageReader
-from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
 
 from frontdesk.documents.escape import printable
+from frontdesk.documents.scripts import draw_text, text_width
 from frontdesk.documents.styles import ACCENT, FONT, FONT_BOLD, MUTED, RULE, register_fonts
 from frontdesk.domain.contact import format_phone
 
@@ -187,10 +187,10 @@ def _draw_qr(canvas: Canvas, code: _QrCode, x: float, y: float, size: float) -> 
 
 def _fitted(text: str, font: str, size: float, width: float, smallest: float) -> tuple[str, float]:
     """Shrink ``text`` to ``width`` down to ``smallest`` pt, then cut it with an ellipsis."""
-    while size > smallest and stringWidth(text, font, size) > width:
+    while size > smallest and text_width(text, font, size) > width:
         size -= 0.5
-    if stringWidth(text, font, size) > width:
-        while text and stringWidth(text + "…", font, size) > width:
+    if text_width(text, font, size) > width:
+        while text and text_width(text + "…", font, size) > width:
             text = text[:-1]
         text = text.rstrip() + "…"
     return text, size
@@ -201,7 +201,7 @@ def _wrapped(parts: list[str], separator: str, width: float) -> list[str]:
     lines: list[str] = []
     for part in parts:
         candidate = lines[-1] + separator + part if lines else part
-        if lines and stringWidth(candidate, FONT, DETAIL_SIZE) <= width:
+        if lines and text_width(candidate, FONT, DETAIL_SIZE) <= width:
             lines[-1] = candidate
         else:
             lines.append(part)
@@ -276,14 +276,12 @@ class Letterhead:
             printable(self.practice.name), FONT_BOLD, NAME_SIZE, text_right - text_left, 11
         )
         canvas.setFillColor(ACCENT)
-        canvas.setFont(FONT_BOLD, size)
-        canvas.drawString(text_left, top - NAME_SIZE + 3, name)
+        draw_text(canvas, text_left, top - NAME_SIZE + 3, name, FONT_BOLD, size)
         canvas.setFillColor(MUTED)
         y = top - NAME_SIZE - 6 - DETAIL_SIZE + 2
         for line in self._details:
             fitted, detail_size = _fitted(line, FONT, DETAIL_SIZE, text_right - text_left, 7.5)
-            canvas.setFont(FONT, detail_size)
-            canvas.drawString(text_left, y, fitted)
+            draw_text(canvas, text_left, y, fitted, FONT, detail_size)
             y -= DETAIL_LEADING
         rule = top - self.block_height - 10
         canvas.setStrokeColor(ACCENT)
@@ -298,13 +296,11 @@ class Letterhead:
         canvas.saveState()
         left_width = (width - 2 * MARGIN) * 0.5 - 6
         name, size = _fitted(printable(self.practice.name), FONT_BOLD, 9.5, left_width, 7)
-        canvas.setFont(FONT_BOLD, size)
         canvas.setFillColor(ACCENT)
-        canvas.drawString(MARGIN, baseline, name)
+        draw_text(canvas, MARGIN, baseline, name, FONT_BOLD, size)
         right, size = _fitted(self.later_header_text, FONT, 9.5, left_width, 7)
-        canvas.setFont(FONT, size)
         canvas.setFillColor(MUTED)
-        canvas.drawRightString(width - MARGIN, baseline, right)
+        draw_text(canvas, width - MARGIN, baseline, right, FONT, size, right=True)
         canvas.setStrokeColor(RULE)
         canvas.setLineWidth(0.8)
         canvas.line(MARGIN, baseline - 7, width - MARGIN, baseline - 7)
@@ -326,11 +322,10 @@ class Letterhead:
         canvas.setFont(FONT_BOLD, 9.5)
         canvas.setFillColor(ACCENT)
         canvas.drawRightString(width - MARGIN, baseline, number)
-        room = width - 2 * MARGIN - stringWidth(number, FONT_BOLD, 9.5) - 18
+        room = width - 2 * MARGIN - text_width(number, FONT_BOLD, 9.5) - 18
         text, size = _fitted(self.footer_text, FONT, 8.5, room, 6.5)
-        canvas.setFont(FONT, size)
         canvas.setFillColor(MUTED)
-        canvas.drawString(MARGIN, baseline, text)
+        draw_text(canvas, MARGIN, baseline, text, FONT, size)
         canvas.restoreState()
 
 

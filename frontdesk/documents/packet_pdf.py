@@ -9,6 +9,7 @@ summary, a document of its own with its own numbering) is placed after its packe
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
 from collections import Counter
@@ -53,6 +54,7 @@ from frontdesk.documents.letterhead import (
     NumberedCanvas,
     PracticeDetails,
 )
+from frontdesk.documents.scripts import check_printable
 from frontdesk.documents.styles import (
     ACCENT,
     BOX_BACKGROUND,
@@ -393,7 +395,7 @@ def letter_story(
         _panel(
             [
                 [
-                    paragraph(f"<b>{markup_escape(label)}</b>", styles.panel),
+                    paragraph(f"<b>{markup_escape(label, bold=True)}</b>", styles.panel),
                     paragraph(markup_escape(value), styles.panel),
                 ]
                 for label, value in rows
@@ -646,6 +648,25 @@ def _render(
     return buffer.getvalue()
 
 
+def _check_packets(packets: Sequence[PacketContent], practice: PracticeDetails) -> None:
+    """Refuse a run with a character no font can show; a handout shared by the run is
+    checked once, not once per patient."""
+    check_printable({"practice": practice})
+    handouts: dict[int, Handout] = {}
+    for packet in packets:
+        fields = {
+            item.name: getattr(packet, item.name)
+            for item in dataclasses.fields(packet)
+            if item.name not in ("preparing", "handouts")
+        }
+        check_printable(fields)
+        for handout in (packet.preparing, *packet.handouts):
+            if handout is not None:
+                handouts.setdefault(id(handout), handout)
+    for handout in handouts.values():
+        check_printable({"handouts": handout})
+
+
 def render_packets(
     packets: Sequence[PacketContent],
     practice: PracticeDetails,
@@ -661,6 +682,7 @@ def render_packets(
     own file), so the handouts' text is parsed once, not once per patient."""
     if not packets:
         raise ValueError("no packets to render")
+    _check_packets(packets, practice)
     return _render(
         packets,
         practice,

@@ -22,6 +22,7 @@ from frontdesk.documents.letterhead import (
     PracticeDetails,
     letterhead_document,
 )
+from frontdesk.documents.scripts import check_printable
 from frontdesk.documents.styles import document_styles
 from frontdesk.domain.contact import format_phone
 
@@ -46,6 +47,7 @@ class RecordsLetter:
 
 def render(letter: RecordsLetter, practice: PracticeDetails, *, invariant: bool = True) -> bytes:
     """The letter as PDF bytes (letter size; byte-stable for the same inputs by default)."""
+    check_printable({"letter": letter, "practice": practice})
     styles = document_styles(False)
     page_width = LETTER[0]
     letterhead = Letterhead(

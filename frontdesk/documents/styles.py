@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import threading
 from dataclasses import dataclass
 from functools import cache
@@ -27,6 +28,26 @@ _FONT_FILES = {
     FONT_ITALIC: "DejaVuSans-Oblique.ttf",
     FONT_BOLD_ITALIC: "DejaVuSans-BoldOblique.ttf",
 }
+
+# Fallbacks for the scripts DejaVu lacks or draws poorly (Noto, SIL OFL, resources/fonts):
+# Chinese, Japanese and Korean (a cut of Noto Sans CJK SC), Arabic and Hebrew. Each has a
+# "-Bold" member; italics use the upright faces. documents/scripts.py picks them per run.
+FONT_CJK = "FrontDeskCJK"
+FONT_ARABIC = "FrontDeskArabic"
+FONT_HEBREW = "FrontDeskHebrew"
+_FALLBACK_FILES = {
+    FONT_CJK: ("FrontDeskCJK-Regular.ttf", "FrontDeskCJK-Bold.ttf"),
+    FONT_ARABIC: ("NotoSansArabic-Regular.ttf", "NotoSansArabic-Bold.ttf"),
+    FONT_HEBREW: ("NotoSansHebrew-Regular.ttf", "NotoSansHebrew-Bold.ttf"),
+}
+# Characters of these scripts always take their script's font, even where DejaVu has a
+# glyph: one word never mixes two designs, and the Noto fonts have every joined form.
+SCRIPT_FONTS = {
+    re.compile("[\u0600-\u08ff\ufb50-\ufdff\ufe70-\ufeff]"): FONT_ARABIC,
+    re.compile("[\u0590-\u05ff\ufb1d-\ufb4f]"): FONT_HEBREW,
+}
+# Tried in order for any other character the main font lacks.
+FALLBACK_FONTS = (FONT_CJK,)
 
 ACCENT = colors.HexColor("#1F5C7A")  # deep blue-teal: headings, rules, the practice name
 TEXT = colors.HexColor("#1A1A1A")
@@ -56,6 +77,14 @@ def register_fonts() -> None:
         pdfmetrics.registerFontFamily(
             FONT, normal=FONT, bold=FONT_BOLD, italic=FONT_ITALIC, boldItalic=FONT_BOLD_ITALIC
         )
+        for name, (regular, bold) in _FALLBACK_FILES.items():
+            bold_name = f"{name}-Bold"
+            for font_name, file_name in ((name, regular), (bold_name, bold)):
+                data = folder.joinpath(file_name).read_bytes()
+                pdfmetrics.registerFont(TTFont(font_name, io.BytesIO(data)))
+            pdfmetrics.registerFontFamily(
+                name, normal=name, bold=bold_name, italic=name, boldItalic=bold_name
+            )
         _registered = True
 
 
