@@ -323,6 +323,6 @@ def test_every_window_fits_a_1080p_screen_at_150_percent_with_its_buttons_in_vie
 
 def test_a_window_keeps_its_preferred_size_where_it_fits_and_shrinks_where_not() -> None:
     assert screen_fit.fitted_size(QSize(620, 560), SCREEN) == QSize(620, 560)
-    # The intake's old size: 90% of the height, the width it asked for.
+    # The intake's old size: both ways past 90% of the screen, so both shrink to it.
     assert screen_fit.fitted_size(QSize(1160, 780), SCREEN) == QSize(1152, 648)
     assert screen_fit.fitted_size(QSize(1160, 780), None) == QSize(1160, 780)
