@@ -6,7 +6,7 @@ from __future__ import annotations
 from functools import partial
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QDialog,
@@ -47,6 +47,7 @@ from frontdesk.ui.widgets.form import (
     plain_label,
 )
 from frontdesk.ui.widgets.saving_form import FormDialog, is_enter
+from frontdesk.ui.widgets.screen_fit import fit_to_screen
 
 PROVIDER_FIELDS = (
     ("first_name", "First name *", ""),
@@ -266,15 +267,8 @@ class FirstRunDialog(FormDialog):
         buttons.addWidget(self.next_button)
         buttons.addWidget(self.finish_button)
         layout.addLayout(buttons)
-        self.resize(820, 660)
-        display = QWidget.screen(self)  # self.screen is the ScreenContext
-        if display is not None:
-            screen_area = display.availableGeometry()
-            # A small or scaled screen (1280x800 at 150%): the pages scroll instead.
-            self.resize(
-                min(820, int(screen_area.width() * 0.95)),
-                min(660, int(screen_area.height() * 0.95)),
-            )
+        # A small or scaled screen (1280x800 at 150%): the pages scroll instead.
+        fit_to_screen(self, QSize(820, 660))
         self.save_button = self.finish_button
         self.go_to(0)
         self.mark_clean()

@@ -13,8 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
+from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -37,6 +37,7 @@ from frontdesk.ui import APP_TITLE
 from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.widgets.empty_state import EmptyState
 from frontdesk.ui.widgets.form import plain_label
+from frontdesk.ui.widgets.screen_fit import fit_to_screen
 
 log = logging.getLogger(__name__)
 
@@ -367,18 +368,12 @@ class MainWindow(QMainWindow):
         self.show_area(key if key in self.area_keys() else self.areas[0].key)
 
     def _default_geometry(self) -> None:
-        width, height = DEFAULT_SIZE
-        screen = QGuiApplication.primaryScreen()
+        fit_to_screen(self, QSize(*DEFAULT_SIZE))
+        screen = QWidget.screen(self)
         if screen is not None:
-            available = screen.availableGeometry()
-            width = min(width, available.width())
-            height = min(height, available.height())
-            self.resize(width, height)
             frame = self.frameGeometry()
-            frame.moveCenter(available.center())
+            frame.moveCenter(screen.availableGeometry().center())
             self.move(frame.topLeft())
-        else:
-            self.resize(width, height)
 
     def save_settings(self) -> None:
         self.settings.setValue(SETTINGS_GEOMETRY, self.saveGeometry())

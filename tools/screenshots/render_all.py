@@ -3,7 +3,9 @@
 ``python -m tools.screenshots FOLDER`` builds a temporary demo database (the demo
 practice and a few thousand synthetic patients), renders the screens at 1280x800 under the
 offscreen platform, then renders a few again at 150% scaling in a child process
-(QT_SCALE_FACTOR=1.5). An area's detailed pictures come from its module in this package
+(QT_SCALE_FACTOR=1.5), and the main window and main dialogs once more on a 1080p monitor at
+150% (1280x720 logical pixels) into FOLDER/150 (``--full-hd-only`` runs that pass alone).
+An area's detailed pictures come from its module in this package
 (``tools/screenshots/<area>.py``, exposing ``render(screen, folder) -> list[Path]``).
 """
 
@@ -21,6 +23,9 @@ from pathlib import Path
 
 WIDTH, HEIGHT = 1280, 800
 SCALED = 1.5
+# 1920x1080 at 150%: 1280x720 logical pixels, the smallest screen every window must fit.
+FULL_HD = (1920, 1080)
+FULL_HD_FOLDER = "150"
 DEMO_PATIENTS = 5_000
 
 
@@ -54,7 +59,8 @@ def _configure_platform(home: Path, width: int, height: int) -> None:
 def main(argv: list[str]) -> int:
     args = list(argv)
     scaled_only = "--scaled-only" in args
-    args = [arg for arg in args if arg != "--scaled-only"]
+    full_hd_only = "--full-hd-only" in args
+    args = [arg for arg in args if arg not in ("--scaled-only", "--full-hd-only")]
     folder = Path(args[0] if args else "docs/screenshots").absolute()
     folder.mkdir(parents=True, exist_ok=True)
     home = Path(tempfile.mkdtemp(prefix="frontdesk-shots-"))
@@ -62,25 +68,38 @@ def main(argv: list[str]) -> int:
     os.environ["FRONTDESK_HOME"] = str(home)
     os.environ["XDG_CONFIG_HOME"] = str(home / "config")
     # The 150% pictures are of a 1280x800 display: 853x533 logical pixels to fit in.
-    _configure_platform(home, WIDTH, HEIGHT) if scaled_only else _configure_platform(
-        home, 2400, 1600
-    )
+    if scaled_only:
+        _configure_platform(home, WIDTH, HEIGHT)
+    elif full_hd_only:
+        _configure_platform(home, *FULL_HD)
+    else:
+        _configure_platform(home, 2400, 1600)
     shots = _Shots(folder, home)
     try:
-        written = shots.render_scaled() if scaled_only else shots.render_all()
+        if scaled_only:
+            written = shots.render_scaled()
+        elif full_hd_only:
+            written = shots.render_full_hd()
+        else:
+            written = shots.render_all()
     finally:
         shots.close()
     for path in written:
         print(path)
-    if not scaled_only:
-        child = subprocess.run(
-            [sys.executable, "-m", "tools.screenshots", str(folder), "--scaled-only"],
-            env={**os.environ, "QT_SCALE_FACTOR": str(SCALED), "QT_QPA_PLATFORM": "offscreen"},
-            check=False,
-        )
-        if child.returncode:
-            print("the 150% screenshots failed", file=sys.stderr)
-            return child.returncode
+    if not (scaled_only or full_hd_only):
+        for flag in ("--scaled-only", "--full-hd-only"):
+            child = subprocess.run(
+                [sys.executable, "-m", "tools.screenshots", str(folder), flag],
+                env={
+                    **os.environ,
+                    "QT_SCALE_FACTOR": str(SCALED),
+                    "QT_QPA_PLATFORM": "offscreen",
+                },
+                check=False,
+            )
+            if child.returncode:
+                print(f"the 150% screenshots ({flag}) failed", file=sys.stderr)
+                return child.returncode
         _render_shared_server(folder)
     return 0
 
@@ -250,6 +269,21 @@ class _Shots:
         dialog = self.first_run_dialog()
         self.save(dialog, "first-run-practice@150%.png")
         dialog.done(0)
+        return self.written
+
+    def render_full_hd(self) -> list[Path]:
+        """A 1080p monitor at 150% (1280x720 logical): first run, then the main window and
+        the main dialogs at the sizes they pick themselves, into FOLDER/150."""
+        from tools.screenshots import full_hd_150
+
+        folder = self.folder / FULL_HD_FOLDER
+        folder.mkdir(parents=True, exist_ok=True)
+        dialog = self.first_run_dialog()
+        self.written.append(folder / "first-run-practice.png")
+        dialog.grab().save(str(self.written[-1]))  # type: ignore[attr-defined]
+        dialog.done(0)  # type: ignore[attr-defined]
+        self.fill_demo_database()
+        self.written.extend(full_hd_150.render(self.screen, folder))
         return self.written
 
     def main_window(self) -> object:

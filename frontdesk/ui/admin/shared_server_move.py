@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TypeVar
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QSize, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -31,6 +31,7 @@ from frontdesk.ui.admin.shared_server import save_with_password
 from frontdesk.ui.runner import Task
 from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.widgets.form import Banner, plain_label
+from frontdesk.ui.widgets.screen_fit import fit_to_screen
 
 T = TypeVar("T")
 
@@ -141,7 +142,7 @@ class MoveToServerDialog(QDialog):
         layout.addWidget(self.stage)
         layout.addWidget(self.progress)
         layout.addLayout(buttons)
-        self.resize(720, 520)
+        fit_to_screen(self, QSize(720, 520))
 
         self.relay.stage.connect(self.stage.setText)
         self.stage.setText("Checking both databases…")

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QTextDocument
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
@@ -40,6 +40,7 @@ from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.widgets.file_dialogs import FileKind, save_file_name
 from frontdesk.ui.widgets.form import Banner, plain_label
 from frontdesk.ui.widgets.plain_text import plain_tooltip
+from frontdesk.ui.widgets.screen_fit import fit_to_screen
 
 
 def plain_table(headers: tuple[str, ...], rows: list[tuple[str, ...]], name: str) -> QTableWidget:
@@ -114,7 +115,7 @@ class EntryDetailsDialog(QDialog):
         else:
             layout.addWidget(plain_label("Nothing more was recorded for this entry.", "hint"))
         layout.addWidget(buttons)
-        self.resize(760, 520)
+        fit_to_screen(self, QSize(760, 520))
 
     def rows(self) -> list[tuple[str, ...]]:
         return [
@@ -215,7 +216,7 @@ class AccessReportDialog(QDialog):
         layout.addWidget(plain_label("Every entry, newest first", "sectionTitle"))
         layout.addWidget(self.entries, 1)
         layout.addLayout(buttons)
-        self.resize(980, 680)
+        fit_to_screen(self, QSize(980, 680))
         self.banner.show_message("info", "Reading the audit trail…")
         call = partial(audit_trail.patient_access_report, screen.services, patient_id)
         screen.runner.run(call, self._show, self._failed)

@@ -6,7 +6,7 @@ import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import (
@@ -44,6 +44,7 @@ from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.style import mark_primary
 from frontdesk.ui.widgets.form import Banner, plain_label
 from frontdesk.ui.widgets.page_view import PageView
+from frontdesk.ui.widgets.screen_fit import fit_to_screen
 
 if TYPE_CHECKING:  # ReportLab loads only when something is rendered
     from frontdesk.documents.handout_pdf import AppointmentDetails
@@ -190,7 +191,7 @@ class GiveHandoutsDialog(QDialog):
         self.giving.busy_changed.connect(lambda _busy: self._update_actions())
         watch_saving_gate(self, lambda _allowed: self._update_actions())
         self._update_actions()
-        self.resize(1080, 760)
+        fit_to_screen(self, QSize(1080, 760))
         if self.appointment_id is not None and screen.changes is not None:
             screen.changes.changed.connect(self._on_changed)
         screen.runner.run(self._suggest, self._show_suggestions, self._load_failed)

@@ -13,7 +13,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QDate, Qt, QUrl, Signal
+from PySide6.QtCore import QDate, QSize, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
@@ -59,6 +59,7 @@ from frontdesk.ui.widgets.form import (
     multiline_edit,
     plain_label,
 )
+from frontdesk.ui.widgets.screen_fit import fit_to_screen
 
 ALL_PROVIDERS = 0
 TITLE = "Pre-visit packets"
@@ -158,7 +159,7 @@ class PacketsDialog(QDialog):
         layout.addWidget(buttons)
         watch_saving_gate(self, lambda _allowed: self._update_actions())
         self._update_actions()
-        self.resize(620, 560)
+        fit_to_screen(self, QSize(620, 560))
         screen.runner.run(self._load_choices, self._show_choices, self._load_failed)
 
     # Choices ------------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QDialog,
@@ -20,6 +20,7 @@ from frontdesk.ui.patients.display import birth_date_text
 from frontdesk.ui.runner import LatestOnly
 from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.widgets.form import plain_label
+from frontdesk.ui.widgets.screen_fit import fit_to_screen
 
 SEARCH_DELAY_MS = 120
 RESULT_LIMIT = 30
@@ -78,7 +79,7 @@ class PatientPicker(QDialog):
         layout.addWidget(self.status)
         layout.addWidget(self.results, 1)
         layout.addWidget(buttons)
-        self.resize(560, 420)
+        fit_to_screen(self, QSize(560, 420))
 
     def search(self) -> None:
         text = self.search_box.text()

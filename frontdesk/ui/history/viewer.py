@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from functools import partial
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
@@ -24,6 +24,7 @@ from frontdesk.ui.runner import LatestOnly, Runner
 from frontdesk.ui.widgets.form import Banner, plain_label
 from frontdesk.ui.widgets.page_view import PageView
 from frontdesk.ui.widgets.plain_text import plain_tooltip
+from frontdesk.ui.widgets.screen_fit import fit_to_screen
 
 
 def size_text(size: int) -> str:
@@ -93,7 +94,7 @@ class DocumentViewer(QDialog):
         self.list.currentRowChanged.connect(self._show_row)
         for keys in ("Esc", "Ctrl+W"):
             QShortcut(QKeySequence(keys), self).activated.connect(self.close)
-        self.resize(900, 860)
+        fit_to_screen(self, QSize(900, 860))
         if self.documents:
             self.list.setCurrentRow(0)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from functools import partial
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFrame,
@@ -42,6 +42,7 @@ from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.style import MUTED
 from frontdesk.ui.widgets.empty_state import EmptyState
 from frontdesk.ui.widgets.form import Banner, form_layout, plain_label
+from frontdesk.ui.widgets.screen_fit import fit_to_screen
 
 TABLES = frozenset({"patients", "referrers"})
 NOT_RECORDED = "—"
@@ -392,7 +393,7 @@ class PatientChart(QWidget):
             close_shortcut.activated.connect(self.close)
         if screen.changes is not None:
             screen.changes.changed.connect(self._on_changed)
-        self.resize(1040, 760)
+        fit_to_screen(self, QSize(1040, 760))
         self.load(record_view=True)
 
     # Loading -----------------------------------------------------------------------------

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QItemSelectionModel, Qt, Signal
+from PySide6.QtCore import QItemSelectionModel, QSize, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -24,6 +24,7 @@ from frontdesk.ui.patients.comparison import ComparisonModel
 from frontdesk.ui.patients.display import age_text, birth_date_text, phone_text
 from frontdesk.ui.style import mark_primary
 from frontdesk.ui.widgets.form import plain_label
+from frontdesk.ui.widgets.screen_fit import fit_to_screen
 
 ROWS = ("Name", "Preferred name", "Date of birth", "Age", "Phone", "MRN", "Why it may match")
 
@@ -133,7 +134,7 @@ class DuplicatesDialog(QDialog):
         layout.addWidget(self.table)
         layout.addStretch(1)
         layout.addWidget(self.buttons)
-        self.resize(360 + 240 * min(count, 3), 420)
+        fit_to_screen(self, QSize(360 + 240 * min(count, 3), 420))
         self.select_candidate(0)
         self.table.setFocus()
 
@@ -148,7 +149,7 @@ class DuplicatesDialog(QDialog):
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         self.fit_rows()
-        self.resize(self.width(), self.sizeHint().height())
+        fit_to_screen(self, QSize(self.width(), self.sizeHint().height()))
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)

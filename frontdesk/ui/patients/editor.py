@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import partial
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -31,6 +31,7 @@ from frontdesk.ui.patients.form_fields import FieldState, PatientFormFields, sta
 from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.widgets.form import Banner, plain_label
 from frontdesk.ui.widgets.saving_form import FormDialog
+from frontdesk.ui.widgets.screen_fit import fit_to_screen
 
 LABELS = {
     "first_name": "first name",
@@ -126,7 +127,7 @@ class PatientEditor(FormDialog):
         layout.addWidget(self.banner)
         layout.addWidget(scroll, 1)
         layout.addLayout(bottom)
-        self.resize(1000, 760)
+        fit_to_screen(self, QSize(1000, 760))
         self.fields.first_field().setFocus()
 
     # Changes -----------------------------------------------------------------------------

@@ -11,7 +11,14 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QSize,
+    Qt,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -61,6 +68,7 @@ from frontdesk.ui.style import mark_primary
 from frontdesk.ui.widgets.file_dialogs import FileKind, open_file_name
 from frontdesk.ui.widgets.form import Banner, plain_label
 from frontdesk.ui.widgets.plain_text import plain_tooltip
+from frontdesk.ui.widgets.screen_fit import fit_to_screen
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
@@ -185,7 +193,7 @@ class ImportWizard(QDialog):
         self._cancel_task: Callable[[], None] | None = None
         self.setWindowTitle("Import patients")
         self.setAccessibleName("Import patients from a CSV file")
-        self.resize(900, 620)
+        fit_to_screen(self, QSize(900, 620))
 
         self.step_label = plain_label("", "pageTitle")
         self.banner = Banner()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import partial
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QModelIndex, QSize, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -44,6 +44,7 @@ from frontdesk.ui.runner import LatestOnly
 from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.style import mark_primary
 from frontdesk.ui.widgets.form import Banner, plain_label
+from frontdesk.ui.widgets.screen_fit import fit_to_screen
 
 PICKER_PAGE = 20
 ROWS = (
@@ -250,7 +251,7 @@ class MergeDialog(QDialog):
         layout.addWidget(self.banner)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.buttons)
-        self.resize(1000, 760)
+        fit_to_screen(self, QSize(1000, 760))
         if not self.allowed:
             self.banner.show_message("error", "Only an administrator can merge charts.")
         self._compare()

@@ -6,7 +6,7 @@ import itertools
 from datetime import date
 from functools import partial
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -58,6 +58,7 @@ from frontdesk.ui.widgets.form import (
     plain_label,
 )
 from frontdesk.ui.widgets.saving_form import FormDialog
+from frontdesk.ui.widgets.screen_fit import fit_to_screen
 
 REQUEST_SAVED_AFTER_ALL = (
     "Request recorded. The connection to the server dropped just as it was saved; a check "
@@ -343,7 +344,7 @@ class IntakeDialog(FormDialog):
         for edit in (self.last_name, self.first_name, self.date_of_birth):
             edit.textEdited.connect(self._typed)
         self.mark_clean()
-        self.resize(1160, 780)
+        fit_to_screen(self, QSize(1160, 780))
         self.last_name.setFocus()
         screen.runner.run(
             partial(settings.get_setting, screen.services, settings.RED_FLAG_INSTRUCTION),

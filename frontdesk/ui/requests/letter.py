@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import partial
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QComboBox,
@@ -25,6 +25,7 @@ from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.style import mark_primary
 from frontdesk.ui.widgets.file_dialogs import FileKind, save_file_name
 from frontdesk.ui.widgets.form import Banner, plain_label
+from frontdesk.ui.widgets.screen_fit import fit_to_screen
 
 PDF_FILTER = "PDF files (*.pdf)"
 
@@ -84,7 +85,7 @@ class RecordsLetterDialog(QDialog):
         layout.addWidget(self.items, 1)
         layout.addWidget(self.banner)
         layout.addLayout(buttons)
-        self.resize(560, 420)
+        fit_to_screen(self, QSize(560, 420))
 
     def chosen_ids(self) -> list[int]:
         return [

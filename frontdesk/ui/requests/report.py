@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import partial
 from pathlib import Path
 
+from PySide6.QtCore import QSize
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -25,6 +26,7 @@ from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.style import mark_primary
 from frontdesk.ui.widgets.file_dialogs import FileKind, save_file_name
 from frontdesk.ui.widgets.form import Banner, line_edit, plain_label
+from frontdesk.ui.widgets.screen_fit import fit_to_screen
 
 
 class ReferralsReportDialog(QDialog):
@@ -60,7 +62,7 @@ class ReferralsReportDialog(QDialog):
         layout.addLayout(top)
         layout.addWidget(self.banner)
         layout.addWidget(self.table, 1)
-        self.resize(900, 560)
+        fit_to_screen(self, QSize(900, 560))
         self.load()
 
     def _dates(self) -> tuple[object, object] | None:

@@ -6,7 +6,7 @@ from datetime import tzinfo
 from functools import partial
 from typing import Any
 
-from PySide6.QtCore import QMetaMethod, Qt, Signal
+from PySide6.QtCore import QMetaMethod, QSize, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QDialog,
@@ -53,6 +53,7 @@ from frontdesk.ui.widgets.form import (
     plain_label,
 )
 from frontdesk.ui.widgets.saving_form import FormDialog, is_enter
+from frontdesk.ui.widgets.screen_fit import fit_to_screen
 
 # The button for each status the appointment may move to (cancelling has its own dialog).
 STATUS_BUTTONS = {
@@ -227,7 +228,7 @@ class AppointmentDialog(FormDialog):
         self._update_actions()
         if screen.changes is not None:
             screen.changes.changed.connect(self._on_changed)
-        self.resize(760, 640)
+        fit_to_screen(self, QSize(760, 640))
         self.load()
 
     # Loading -----------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from datetime import datetime
 from functools import partial
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QSize, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
@@ -66,6 +66,7 @@ from frontdesk.ui.widgets.form import (
     plain_label,
 )
 from frontdesk.ui.widgets.saving_form import FormDialog
+from frontdesk.ui.widgets.screen_fit import fit_to_screen
 
 AS_SCHEDULED = "Where the provider works then"
 BOOKED_AFTER_ALL = (
@@ -260,7 +261,7 @@ class BookDialog(FormDialog):
         layout.addStretch(1)
         layout.addLayout(buttons)
         QShortcut(QKeySequence("Ctrl+S"), self).activated.connect(self.save)
-        self.resize(620, 560)
+        fit_to_screen(self, QSize(620, 560))
         self.banner.show_message("info", "Opening…")
         screen.runner.run(
             partial(_read_opening, screen.services, patient_id, request_id),

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, tzinfo
 from functools import partial
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -33,6 +33,7 @@ from frontdesk.ui.schedule.day_sheet import day_edit, day_of
 from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.widgets.empty_state import EmptyState
 from frontdesk.ui.widgets.form import Banner, line_edit, plain_label
+from frontdesk.ui.widgets.screen_fit import fit_to_screen
 
 COLUMNS = ("Time", "Patient", "Phone", "Provider", "Type", "Status", "Last call")
 # Who gets a reminder call: appointments still to come and not yet settled.
@@ -141,7 +142,7 @@ class CallListDialog(QDialog):
         )
         layout.addWidget(self.note)
         layout.addLayout(outcome_row)
-        self.resize(980, 560)
+        fit_to_screen(self, QSize(980, 560))
         watch_saving_gate(self, lambda _allowed: self._update_buttons())
         if screen.changes is not None:
             screen.changes.changed.connect(self._on_changed)

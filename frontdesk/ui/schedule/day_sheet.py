@@ -7,7 +7,7 @@ from datetime import date
 from functools import partial
 from pathlib import Path
 
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import QDate, QSize, Qt, Signal
 from PySide6.QtGui import QKeySequence, QPageLayout, QShortcut
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
@@ -38,6 +38,7 @@ from frontdesk.ui.style import mark_primary
 from frontdesk.ui.widgets.file_dialogs import FileKind, save_file_name
 from frontdesk.ui.widgets.form import Banner, plain_label
 from frontdesk.ui.widgets.page_view import PageView
+from frontdesk.ui.widgets.screen_fit import fit_to_screen
 
 PDF_FILTER = "PDF files (*.pdf)"
 # What a sheet shows: a change to any of these redraws the preview.
@@ -127,7 +128,7 @@ class DaySheetDialog(QDialog):
         layout.addWidget(self.banner)
         layout.addWidget(self.view, 1)
         layout.addLayout(buttons)
-        self.resize(980, 760)
+        fit_to_screen(self, QSize(980, 760))
         self._update_buttons()
         if screen.changes is not None:
             screen.changes.changed.connect(self._on_changed)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -64,6 +64,7 @@ from frontdesk.ui.widgets.form import (
     form_layout,
     plain_label,
 )
+from frontdesk.ui.widgets.screen_fit import fit_to_screen
 
 ANY = "Any"
 COLUMNS = ("Day", "Time", "Provider", "Location")
@@ -234,7 +235,7 @@ class FindSlotDialog(QDialog):
         layout.addWidget(self.status)
         layout.addWidget(self.table, 1)
         layout.addLayout(buttons)
-        self.resize(720, 640)
+        fit_to_screen(self, QSize(720, 640))
         screen.runner.run(
             partial(_read_opening, screen.services, patient_id),
             self._opened,

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 from functools import partial
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -36,6 +36,7 @@ from frontdesk.ui.widgets.form import (
     form_layout,
     plain_label,
 )
+from frontdesk.ui.widgets.screen_fit import fit_to_screen
 
 ICS_FILTER = "Calendar files (*.ics)"
 DEFAULT_DAYS = 30
@@ -96,7 +97,7 @@ class IcsExportDialog(QDialog):
         layout.addWidget(self.privacy)
         layout.addStretch(1)
         layout.addLayout(buttons)
-        self.resize(520, 340)
+        fit_to_screen(self, QSize(520, 340))
         self.export_button.setEnabled(False)
         screen.runner.run(
             partial(self._load, screen), self._loaded, partial(self.banner.show_message, "error")

@@ -9,8 +9,8 @@ from datetime import datetime, tzinfo
 from functools import partial
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QGuiApplication, QKeyEvent
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -68,6 +68,7 @@ from frontdesk.ui.widgets.form import (
 )
 from frontdesk.ui.widgets.plain_text import plain_tooltip
 from frontdesk.ui.widgets.saving_form import FormDialog
+from frontdesk.ui.widgets.screen_fit import fit_to_screen
 
 NO_APPOINTMENT = "None (a new appointment is booked)"
 # A column sized to its contents stops at this width; the tooltip has the rest.
@@ -430,11 +431,11 @@ class AddToWaitlistDialog(FormDialog):
 
     def _fit_to_screen(self, content: QWidget) -> None:
         """As tall as the whole form, where the screen allows (the rest scrolls)."""
-        wanted = content.sizeHint().height() + 140
-        screen = QGuiApplication.primaryScreen()
-        if screen is not None:
-            wanted = min(wanted, int(screen.availableGeometry().height() * 0.92))
-        self.resize(max(self.minimumWidth(), content.sizeHint().width() + 40), wanted)
+        wanted = QSize(
+            max(self.minimumWidth(), content.sizeHint().width() + 40),
+            content.sizeHint().height() + 140,
+        )
+        fit_to_screen(self, wanted)
 
     def _combo(self, name: str) -> QComboBox:
         combo = QComboBox()
@@ -681,7 +682,7 @@ class WaitlistMatchesDialog(QDialog):
         layout.addWidget(self.table, 1)
         layout.addWidget(self.empty)
         layout.addLayout(buttons)
-        self.resize(860, 420)
+        fit_to_screen(self, QSize(860, 420))
         self.refresh()
 
     def refresh(self) -> None:

@@ -1,0 +1,116 @@
+"""Screenshots of the main window and the main dialogs on a 1080p monitor at 150% scaling.
+
+``render(screen, folder)`` runs in ``make screenshots``' child process whose one screen is
+1920x1080 pixels at QT_SCALE_FACTOR=1.5: 1280x720 logical pixels, the smallest common
+desk set-up. Each window opens at the size it picks for itself, so the pictures show what a
+receptionist sees: the form body scrolls, Save and Cancel stay in view.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import datetime
+from datetime import time as clock_time
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QSettings
+from PySide6.QtWidgets import QWidget
+
+from frontdesk.services.kernel import clock as practice_clock
+from frontdesk.services.patients import charts as patients
+from frontdesk.services.scheduling import appointments as scheduling
+from frontdesk.ui.main_window import MainWindow
+from frontdesk.ui.patients.chart import PatientChart
+from frontdesk.ui.patients.editor import PatientEditor
+from frontdesk.ui.requests.intake import IntakeDialog
+from frontdesk.ui.schedule.appointment_dialog import AppointmentDialog
+from frontdesk.ui.schedule.book_dialog import BookDialog
+from frontdesk.ui.screen_context import ScreenContext
+from tools.screenshots import schedule
+
+STORY_PATIENT = "nunez maria jose"  # scenario 1's caller, in every demo database
+
+
+def _wait(condition: Callable[[], bool] = lambda: True, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise TimeoutError("the screen did not finish loading")
+        QCoreApplication.processEvents()
+        time.sleep(0.005)
+    for _ in range(10):  # let layouts and paints settle
+        QCoreApplication.processEvents()
+
+
+def _save(widget: QWidget, path: Path) -> Path:
+    widget.grab().save(str(path))
+    return path
+
+
+def render(screen: ScreenContext, folder: Path) -> list[Path]:
+    """Write main-window, intake, patient-editor, patient-chart, book and appointment PNGs."""
+    folder.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    settings_file = Path(tempfile.mkdtemp(prefix="frontdesk-shots-")) / "desk.ini"
+    # No saved geometry: the window's first-start size on this screen.
+    window = MainWindow(screen, QSettings(str(settings_file), QSettings.Format.IniFormat))
+    window.show()
+    window.show_area("today")
+    _wait()
+    screen.runner.wait_for_idle()
+    _wait()
+    written.append(_save(window, folder / "main-window.png"))
+
+    intake = IntakeDialog(screen, window)
+    intake.show()
+    intake.last_name.setText("Núñez-García")
+    intake.first_name.setText("María José")
+    intake.date_of_birth.setText("03/04/1961")
+    intake.phone.setText("(217) 555-0188")
+    intake.reason.setPlainText("Pain worse than before the second operation; cannot sit long")
+    _wait()
+    written.append(_save(intake, folder / "request-intake.png"))
+    intake.mark_clean()  # nothing to ask about when it closes
+    intake.close()
+
+    found = patients.search(screen.services, STORY_PATIENT, limit=1).items
+    patient_id = found[0].id
+    chart = PatientChart(screen, patient_id)
+    chart.show()
+    _wait(lambda: chart.patient is not None)
+    written.append(_save(chart, folder / "patient-chart.png"))
+    assert chart.patient is not None
+    editor = PatientEditor(screen, chart.patient)
+    editor.show()
+    _wait()
+    written.append(_save(editor, folder / "patient-form.png"))
+    editor.close()
+    chart.close()
+
+    day, provider_ids = schedule.prepare(screen.services)
+    zone = practice_clock.practice_zone(screen.services)
+    book = BookDialog(
+        screen,
+        start=datetime.combine(day, clock_time(16, 30), tzinfo=zone),
+        provider_id=provider_ids[0],
+        patient_id=patient_id,
+    )
+    book.show()
+    _wait(lambda: book.ready)
+    written.append(_save(book, folder / "schedule-book.png"))
+    book.mark_clean()
+    book.close()
+
+    booked = scheduling.day_appointments(screen.services, day, provider_ids)
+    appointment = AppointmentDialog(screen, booked[0].id)
+    appointment.show()
+    _wait(lambda: appointment.detail is not None)
+    written.append(_save(appointment, folder / "schedule-appointment.png"))
+    appointment.mark_clean()
+    appointment.close()
+    window.close()
+    screen.runner.wait_for_idle()
+    QCoreApplication.processEvents()
+    return written
