@@ -30,8 +30,8 @@ from frontdesk.services.practice.forms import LocationForm, PracticeProfileForm,
 from frontdesk.services.practice.locations import save_location
 from frontdesk.services.practice.profile import get_profile, save_profile
 from frontdesk.services.practice.providers import save_provider
-from frontdesk.services.requests import consultations as requests
-from frontdesk.services.requests.consultations import IntakeForm
+from frontdesk.services.requests import intake, states
+from frontdesk.services.requests.data import IntakeForm
 from frontdesk.services.scheduling import appointments as scheduling
 from frontdesk.services.scheduling import setup as scheduling_setup
 from frontdesk.services.scheduling.appointments import BookingForm
@@ -103,7 +103,7 @@ def _setup(context: ServiceContext, day: dt.date) -> None:
             )
         request_id = None
         if index % 2 == 0:
-            request = requests.create_request(
+            request = intake.create_request(
                 context,
                 IntakeForm(
                     patient_id=patient.id,
@@ -115,7 +115,7 @@ def _setup(context: ServiceContext, day: dt.date) -> None:
                     prior_surgery_last_year=2019,
                 ),
             )
-            requests.transition(
+            states.transition(
                 context, request.id, RequestState.READY_TO_SCHEDULE, override_reason="bench"
             )
             request_id = request.id

@@ -11,8 +11,13 @@ contracts in pyproject.toml):
                   merge (``merge``); CSV import by step (``import_reading``, ``import_mapping``,
                   ``import_preview``, ``import_write``) and export (``patient_export``);
                   referring providers (``referrers``).
-- ``requests``    consultation requests: intake, red flags, states, records chase, contacts,
-                  work queue, referrals report, records-request letters (``consultations``).
+- ``requests``    consultation requests, a module per use case: intake and red flags
+                  (``intake``), one request or a chart's (``reading``), state changes
+                  (``states``), assignee and follow-up (``assignment``), the records chase
+                  (``checklist``), contact attempts (``contacts``), the work queue
+                  (``work_queue``), records-request letters (``letters``), the referrals
+                  report (``report``), the chart's timeline (``timeline``); forms and plain
+                  data in ``data``.
 - ``scheduling``  appointments, booking, free-slot search, calendars (``appointments``);
                   appointment types and availability (``setup``); the waitlist (``waitlist``);
                   the day sheet (``day_sheet``); a provider's .ics export (``schedule_export``).

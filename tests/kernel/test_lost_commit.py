@@ -34,8 +34,8 @@ from frontdesk.domain.errors import (
 from frontdesk.services.kernel import context as kernel_context
 from frontdesk.services.kernel.context import ServiceContext, retry_when_busy
 from frontdesk.services.platform.bootstrap import make_context
-from frontdesk.services.requests import consultations as requests
-from frontdesk.services.requests.consultations import RequestData
+from frontdesk.services.requests import intake
+from frontdesk.services.requests.data import RequestData
 from frontdesk.services.scheduling import appointments as scheduling
 from frontdesk.services.scheduling.appointments import AppointmentData, BookingForm
 from tests.conftest import make_actor
@@ -258,7 +258,7 @@ def test_a_new_request_whose_commit_reply_is_lost_is_reported_saved_with_the_req
 ) -> None:
     desk.relay.arm("after")
     with pytest.raises(SavedAfterAll) as caught:
-        requests.create_request(desk.relayed, maria_intake(patient_id=desk.practice.patients[0].id))
+        intake.create_request(desk.relayed, maria_intake(patient_id=desk.practice.patients[0].id))
     saved = caught.value.result
     assert isinstance(saved, RequestData)
     assert desk.count(ConsultationRequest) == 1

@@ -13,7 +13,7 @@ from frontdesk.cli.main import run
 from frontdesk.domain.request_states import RequestState
 from frontdesk.domain.scheduling import MAX_DAYS_AHEAD, CancelledBy
 from frontdesk.services.kernel.context import ServiceContext
-from frontdesk.services.requests import consultations as requests
+from frontdesk.services.requests import intake, reading, states
 from frontdesk.services.scheduling import appointments as scheduling
 from frontdesk.services.scheduling import setup as scheduling_setup
 from frontdesk.services.scheduling import waitlist
@@ -160,8 +160,8 @@ def test_a_time_filled_from_the_waitlist_is_no_longer_matched(clinic: Practice) 
 def test_a_waitlist_move_schedules_the_request_as_a_booking_does(
     context: ServiceContext, clinic: Practice
 ) -> None:
-    request = requests.create_request(context, maria_intake(), allow_duplicates=True)
-    requests.transition(
+    request = intake.create_request(context, maria_intake(), allow_duplicates=True)
+    states.transition(
         context,
         request.id,
         RequestState.READY_TO_SCHEDULE,
@@ -185,10 +185,10 @@ def test_a_waitlist_move_schedules_the_request_as_a_booking_does(
         clinic.context, entry, provider_id=clinic.okafor, start=at(thursday, 9)
     )
     assert moved.id == held.id and moved.request_id == request.id
-    assert requests.get_request(context, request.id).request.state is RequestState.SCHEDULED
+    assert reading.get_request(context, request.id).request.state is RequestState.SCHEDULED
     listed = scheduling.appointments_for_request(context, request.id)
     assert [item.id for item in listed] == [held.id]
     # Cancelling it sends the request back, as for any booking.
     scheduling.cancel(context, held.id, by=CancelledBy.PATIENT, reason="Moved away")
-    state = requests.get_request(context, request.id).request.state
+    state = reading.get_request(context, request.id).request.state
     assert state is RequestState.READY_TO_SCHEDULE

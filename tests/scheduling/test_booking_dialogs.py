@@ -250,12 +250,10 @@ def test_a_time_taken_by_another_desk_says_just_booked_and_keeps_the_form(
 def test_a_closed_or_unready_request_is_refused_with_the_reason(
     qtbot: QtBot, screen: ScreenContext, clinic: Practice
 ) -> None:
-    from frontdesk.services.requests import consultations as requests
+    from frontdesk.services.requests import intake
     from tests.requests.conftest import maria_intake
 
-    request = requests.create_request(
-        clinic.context, maria_intake(patient_id=clinic.patients[0].id)
-    )
+    request = intake.create_request(clinic.context, maria_intake(patient_id=clinic.patients[0].id))
     dialog = open_for_first_patient(qtbot, screen, clinic, request_id=request.id)
     # A request books as a new consultation by default, and is shown read-only.
     assert dialog.type_combo.currentData() == clinic.type_id("New consultation")

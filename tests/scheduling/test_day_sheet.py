@@ -24,8 +24,8 @@ from frontdesk.domain.scheduling import CancelledBy
 from frontdesk.services.history.imaging import add_imaging
 from frontdesk.services.history.surgeries import add_surgery
 from frontdesk.services.kernel.context import ServiceContext
-from frontdesk.services.requests import consultations as requests
-from frontdesk.services.requests.consultations import IntakeForm
+from frontdesk.services.requests import checklist, intake, states
+from frontdesk.services.requests.data import IntakeForm
 from frontdesk.services.scheduling import appointments as scheduling
 from frontdesk.services.scheduling import day_sheet
 from frontdesk.services.scheduling.appointments import BookingForm
@@ -75,7 +75,7 @@ def monday(clinic: Practice) -> dict[str, int]:
         ImagingForm(modality="mri", regions="lumbar", date="2/2025", report_received_on="3/1/2025"),
     )
     add_surgery(context, maria, SurgeryForm(procedure="microdiscectomy", date="2019"))
-    request = requests.create_request(
+    request = intake.create_request(
         context,
         IntakeForm(
             patient_id=sean,
@@ -84,8 +84,8 @@ def monday(clinic: Practice) -> dict[str, int]:
             category="second_opinion",
         ),
     )
-    requests.add_checklist_item(context, request.id, ChecklistKind.REFERRAL_LETTER)
-    requests.transition(context, request.id, RequestState.READY_TO_SCHEDULE)
+    checklist.add_checklist_item(context, request.id, ChecklistKind.REFERRAL_LETTER)
+    states.transition(context, request.id, RequestState.READY_TO_SCHEDULE)
     ids = {
         "maria": book(clinic, 0, 8),
         "sean": book(

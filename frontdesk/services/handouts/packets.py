@@ -41,7 +41,7 @@ from frontdesk.services.patients.forms import PatientData
 from frontdesk.services.patients.lookup import get_patient
 from frontdesk.services.practice.locations import list_locations
 from frontdesk.services.practice.profile import get_profile
-from frontdesk.services.requests import consultations as requests
+from frontdesk.services.requests import reading
 from frontdesk.services.scheduling import appointments as scheduling
 from frontdesk.services.scheduling import setup as scheduling_setup
 from frontdesk.services.scheduling.appointments import AppointmentData
@@ -221,7 +221,7 @@ def _what_to_bring(
     checklist: list[ChecklistEntry] = []
     category: RequestCategory | None = None
     if request_id is not None:
-        detail = requests.get_request(context, request_id)
+        detail = reading.get_request(context, request_id)
         category = detail.request.category
         checklist = [
             ChecklistEntry(item.kind, item.description, item.received) for item in detail.checklist

@@ -72,7 +72,7 @@ from frontdesk.services.kernel.context import (
     retry_when_busy,
 )
 from frontdesk.services.kernel.versions import check_version
-from frontdesk.services.requests import consultations as request_service
+from frontdesk.services.requests import states
 from frontdesk.services.scheduling.setup import (
     AvailabilityData,
     ExceptionData,
@@ -498,7 +498,7 @@ def _add_event(
 
 
 def _link_request(uow: UnitOfWork, request_id: int, patient_id: int) -> ConsultationRequest:
-    request = request_service.request_for_change(uow.session, request_id)
+    request = states.request_for_change(uow.session, request_id)
     if request.patient_id != patient_id:
         raise RefusedError("That consultation request belongs to another patient")
     state = RequestState(request.state)
@@ -595,7 +595,7 @@ def _request_scheduled(
     """A request ready to schedule is Scheduled once an appointment holds a time for it,
     however the time was found (booked, or moved there from the waitlist)."""
     if request.state == RequestState.READY_TO_SCHEDULE.value:
-        request_service.transition_in(
+        states.transition_in(
             uow, request, RequestState.SCHEDULED, f"Appointment {_when(row.starts_at, zone)}"
         )
 
@@ -747,7 +747,7 @@ def _after_time_freed(uow: UnitOfWork, row: Appointment, zone: tzinfo, why: str)
         )
     )
     if others is None:
-        request_service.transition_in(
+        states.transition_in(
             uow, request, RequestState.READY_TO_SCHEDULE, f"{why}: {_when(row.starts_at, zone)}"
         )
 
@@ -845,7 +845,7 @@ def _set_status(
     if target is AppointmentStatus.COMPLETED and row.request_id is not None:
         request = session.get(ConsultationRequest, row.request_id)
         if request is not None and request.state == RequestState.SCHEDULED.value:
-            request_service.transition_in(uow, request, RequestState.SEEN, "Consultation completed")
+            states.transition_in(uow, request, RequestState.SEEN, "Consultation completed")
     return _one_data(session, row)
 
 

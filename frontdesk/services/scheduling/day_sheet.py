@@ -25,7 +25,7 @@ from frontdesk.services.history.summary import history_summaries
 from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.services.practice.profile import get_profile
 from frontdesk.services.practice.providers import list_providers
-from frontdesk.services.requests import consultations as requests
+from frontdesk.services.requests import reading
 from frontdesk.services.scheduling import appointments as scheduling
 from frontdesk.services.scheduling.appointments import AppointmentData
 
@@ -126,7 +126,7 @@ def _row(
 def _request_missing(context: ServiceContext, request_ids: set[int]) -> dict[int, list[str]]:
     result: dict[int, list[str]] = {}
     for request_id in sorted(request_ids):
-        detail = requests.get_request(context, request_id)
+        detail = reading.get_request(context, request_id)
         # A record tied to a surgery or study is that entry's flag, which the history part
         # of the sheet already states; naming it again would say one fact twice.
         result[request_id] = [

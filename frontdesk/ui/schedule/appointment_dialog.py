@@ -29,7 +29,7 @@ from frontdesk.services.kernel.changes import touches
 from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.services.patients.forms import PatientData
 from frontdesk.services.patients.lookup import get_patient
-from frontdesk.services.requests import consultations as requests
+from frontdesk.services.requests import reading
 from frontdesk.services.scheduling import appointments as scheduling
 from frontdesk.services.scheduling.appointments import AppointmentData, AppointmentDetail
 from frontdesk.ui.connection_monitor import (
@@ -80,7 +80,7 @@ def _handout_inputs(
     patient = get_patient(context, item.patient_id, record_view=False)
     if item.request_id is None:
         return patient, None
-    return patient, requests.get_request(context, item.request_id).request.category
+    return patient, reading.get_request(context, item.request_id).request.category
 
 
 def status_text(item: AppointmentData) -> str:

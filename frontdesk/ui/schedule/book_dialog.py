@@ -23,7 +23,7 @@ from frontdesk.domain.scheduling import format_clock
 from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.services.patients.forms import PatientSummary
 from frontdesk.services.patients.lookup import get_patient
-from frontdesk.services.requests import consultations as requests
+from frontdesk.services.requests import reading
 from frontdesk.services.scheduling import appointments as scheduling
 from frontdesk.services.scheduling.appointments import (
     AppointmentData,
@@ -107,7 +107,7 @@ def _read_opening(
         patient = patient_text(data.display_name, data.date_of_birth, data.mrn)
     request = ""
     if request_id is not None:
-        item = requests.get_request(context, request_id).request
+        item = reading.get_request(context, request_id).request
         request = (
             f"Request received {item.received_at.astimezone():%m/%d/%Y} · {item.state.label}"
             + (f" · {item.reason}" if item.reason else "")
