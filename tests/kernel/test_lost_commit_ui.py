@@ -17,8 +17,7 @@ from pytestqt.qtbot import QtBot
 from frontdesk.domain.errors import SavedAfterAll, SaveOutcomeUnknownError
 from frontdesk.services.kernel.context import SAVED_AFTER_ALL_MESSAGE, ServiceContext
 from frontdesk.services.requests import intake, work_queue
-from frontdesk.services.scheduling import appointments as scheduling
-from frontdesk.services.scheduling import waitlist
+from frontdesk.services.scheduling import booking, data, lookup, waitlist
 from frontdesk.ui.requests.intake import IntakeDialog
 from frontdesk.ui.runner import Runner
 from frontdesk.ui.schedule.book_dialog import BookDialog
@@ -103,8 +102,8 @@ def open_booking(qtbot: QtBot, screen: ScreenContext, clinic: Practice) -> BookD
     return dialog
 
 
-def appointments_of(clinic: Practice) -> list[scheduling.AppointmentData]:
-    return scheduling.appointments_for_patient(clinic.context, clinic.patients[0].id)
+def appointments_of(clinic: Practice) -> list[data.AppointmentData]:
+    return lookup.appointments_for_patient(clinic.context, clinic.patients[0].id)
 
 
 def test_a_booking_saved_as_the_connection_dropped_says_booked_and_cannot_book_twice(
@@ -114,7 +113,7 @@ def test_a_booking_saved_as_the_connection_dropped_says_booked_and_cannot_book_t
     monkeypatch: pytest.MonkeyPatch,
     questions: Questions,
 ) -> None:
-    calls = cut_at_commit(monkeypatch, scheduling, "book", "saved")
+    calls = cut_at_commit(monkeypatch, booking, "book", "saved")
     dialog = open_booking(qtbot, screen, clinic)
     qtbot.keyClick(dialog.reason_edit, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: dialog.banner.text.startswith("Booked."), timeout=WAIT)
@@ -139,7 +138,7 @@ def test_a_booking_saved_as_the_connection_dropped_says_booked_and_cannot_book_t
 def test_a_booking_whose_outcome_is_unknown_says_to_look_before_booking_again(
     qtbot: QtBot, screen: ScreenContext, clinic: Practice, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    cut_at_commit(monkeypatch, scheduling, "book", "unknown")
+    cut_at_commit(monkeypatch, booking, "book", "unknown")
     dialog = open_booking(qtbot, screen, clinic)
     dialog.save()
     qtbot.waitUntil(lambda: "not known yet" in dialog.banner.text, timeout=WAIT)

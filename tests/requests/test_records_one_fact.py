@@ -34,9 +34,8 @@ from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.services.requests import checklist, intake, reading, states, work_queue
 from frontdesk.services.requests import data as requests_data
 from frontdesk.services.requests.data import QueueFilter
-from frontdesk.services.scheduling import appointments as scheduling
-from frontdesk.services.scheduling import day_sheet
-from frontdesk.services.scheduling.appointments import BookingForm
+from frontdesk.services.scheduling import booking, day_sheet
+from frontdesk.services.scheduling.data import BookingForm
 from frontdesk.ui.change_hub import ChangeHub
 from frontdesk.ui.runner import Runner
 from frontdesk.ui.screen_context import ScreenContext
@@ -87,7 +86,7 @@ def test_ticking_all_five_items_clears_the_chart_header_and_the_packet(
 
     states.transition(context, data.id, RequestState.READY_TO_SCHEDULE)
     day = next_weekday(0)
-    booked = scheduling.book(
+    booked = booking.book(
         context,
         BookingForm(
             data.patient_id,
@@ -122,7 +121,7 @@ def test_the_day_sheet_states_each_record_once(context: ServiceContext) -> None:
         at(day, 8, 0),
         request_id=data.id,
     )
-    booked = scheduling.book(context, form)
+    booked = booking.book(context, form)
     sheet = day_sheet.day_sheet(context, day)
     row = next(r for s in sheet.sections for r in s.rows if r.appointment_id == booked.id)
     assert (

@@ -19,8 +19,8 @@ from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.services.requests import intake as requests_intake
 from frontdesk.services.requests import reading, states, work_queue
 from frontdesk.services.requests.data import QueueFilter
-from frontdesk.services.scheduling import appointments as scheduling
-from frontdesk.services.scheduling.appointments import BookingForm
+from frontdesk.services.scheduling import booking, lookup, status
+from frontdesk.services.scheduling.data import BookingForm
 from frontdesk.ui.change_hub import ChangeHub
 from frontdesk.ui.requests.area import RequestsArea
 from frontdesk.ui.requests.detail import RequestDetailPanel
@@ -55,7 +55,7 @@ def ready_request(context: ServiceContext, **changes: object) -> int:
 
 def book_for(clinic: Practice, request_id: int, start: datetime) -> Any:
     request = reading.get_request(clinic.context, request_id).request
-    return scheduling.book(
+    return booking.book(
         clinic.context,
         BookingForm(
             patient_id=request.patient_id,
@@ -74,17 +74,17 @@ def test_a_request_lists_its_appointments_in_time_order(clinic: Practice) -> Non
     request_id = ready_request(clinic.context)
     thursday = next_weekday(3)
     first = book_for(clinic, request_id, at(thursday, 9))
-    scheduling.cancel(clinic.context, first.id, by=CancelledBy.PATIENT, reason="Flu")
+    status.cancel(clinic.context, first.id, by=CancelledBy.PATIENT, reason="Flu")
     second = book_for(clinic, request_id, at(thursday + timedelta(days=7), 8))
     other = ready_request(clinic.context)
     book_for(clinic, other, at(thursday, 10))
-    listed = scheduling.appointments_for_request(clinic.context, request_id)
+    listed = lookup.appointments_for_request(clinic.context, request_id)
     assert [item.id for item in listed] == [first.id, second.id]
     assert [item.status for item in listed] == [
         AppointmentStatus.CANCELLED,
         AppointmentStatus.BOOKED,
     ]
-    assert scheduling.appointments_for_request(clinic.context, 999_999) == []
+    assert lookup.appointments_for_request(clinic.context, 999_999) == []
 
 
 def test_the_queue_names_the_visit_of_a_scheduled_request(clinic: Practice) -> None:
@@ -95,10 +95,10 @@ def test_the_queue_names_the_visit_of_a_scheduled_request(clinic: Practice) -> N
     assert row.id == request_id
     assert row.next_action == f"Visit {thursday:%a %m/%d} 09:15"  # the practice's wall clock
     # Moved: the new time. Cancelled: back to ready, and its own next step.
-    scheduling.reschedule(clinic.context, booked.id, start=at(thursday, 10))
+    booking.reschedule(clinic.context, booked.id, start=at(thursday, 10))
     row = work_queue.queue(clinic.context, QueueFilter(state=RequestState.SCHEDULED)).rows[0]
     assert row.next_action == f"Visit {thursday:%a %m/%d} 10:00"
-    scheduling.cancel(clinic.context, booked.id, by=CancelledBy.PRACTICE, reason="Surgeon ill")
+    status.cancel(clinic.context, booked.id, by=CancelledBy.PRACTICE, reason="Surgeon ill")
     row = work_queue.queue(clinic.context, QueueFilter(state=RequestState.READY_TO_SCHEDULE)).rows[
         0
     ]
@@ -286,7 +286,7 @@ def test_a_booking_made_elsewhere_shows_in_the_open_request(
     qtbot.waitUntil(lambda: len(panel.appointments.items) == 1, timeout=WAIT)
     assert panel.appointments.items[0].id == booked.id
     # A move touches only the appointments: the list follows all the same.
-    scheduling.reschedule(context, booked.id, start=at(next_weekday(3), 10))
+    booking.reschedule(context, booked.id, start=at(next_weekday(3), 10))
     qtbot.waitUntil(
         lambda: panel.appointments.items[0].start == at(next_weekday(3), 10), timeout=WAIT
     )

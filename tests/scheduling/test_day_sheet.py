@@ -26,9 +26,8 @@ from frontdesk.services.history.surgeries import add_surgery
 from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.services.requests import checklist, intake, states
 from frontdesk.services.requests.data import IntakeForm
-from frontdesk.services.scheduling import appointments as scheduling
-from frontdesk.services.scheduling import day_sheet
-from frontdesk.services.scheduling.appointments import BookingForm
+from frontdesk.services.scheduling import booking, day_sheet, status
+from frontdesk.services.scheduling.data import BookingForm
 from frontdesk.ui.handouts.printing import MAX_PRINT_DPI
 from frontdesk.ui.runner import Runner
 from frontdesk.ui.schedule.day_sheet import DaySheetDialog
@@ -59,7 +58,7 @@ def book(clinic: Practice, patient: int, hour: int, minute: int = 0, **changes: 
         "reason": "Leg pain after L4-L5 fusion",
     }
     values.update(changes)
-    return scheduling.book(clinic.context, BookingForm(**values)).id  # type: ignore[arg-type]
+    return booking.book(clinic.context, BookingForm(**values)).id  # type: ignore[arg-type]
 
 
 @pytest.fixture
@@ -99,7 +98,7 @@ def monday(clinic: Practice) -> dict[str, int]:
         "hoa": book(clinic, 2, 10),
         "zoe": book(clinic, 3, 9, provider_id=clinic.lindqvist),
     }
-    scheduling.cancel(context, ids["hoa"], by=CancelledBy.PATIENT, reason="Feeling better")
+    status.cancel(context, ids["hoa"], by=CancelledBy.PATIENT, reason="Feeling better")
     return ids
 
 

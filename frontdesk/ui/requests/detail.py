@@ -41,7 +41,7 @@ from frontdesk.services.patients.lookup import get_patient
 from frontdesk.services.requests import assignment, checklist, contacts, reading, states
 from frontdesk.services.requests import data as requests_data
 from frontdesk.services.requests.data import RequestDetail, StaffMember
-from frontdesk.services.scheduling import setup as scheduling_setup
+from frontdesk.services.scheduling import appointment_types
 from frontdesk.ui.connection_monitor import follow_saving_gate, refused_while_paused
 from frontdesk.ui.requests.ready_override import ReadyWithoutRecordsDialog
 from frontdesk.ui.requests.request_appointments import RequestAppointments
@@ -123,7 +123,7 @@ def intake_lines(detail: RequestDetail) -> list[str]:
 
 def _new_consultation_type(context: Any) -> int | None:
     """Runs off the UI thread: the appointment type "Schedule" on a request starts with."""
-    types = scheduling_setup.list_appointment_types(context)
+    types = appointment_types.list_appointment_types(context)
     return next((kind.id for kind in types if kind.is_new_consultation), None)
 
 

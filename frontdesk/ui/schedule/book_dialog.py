@@ -24,12 +24,9 @@ from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.services.patients.forms import PatientSummary
 from frontdesk.services.patients.lookup import get_patient
 from frontdesk.services.requests import reading
-from frontdesk.services.scheduling import appointments as scheduling
-from frontdesk.services.scheduling.appointments import (
-    AppointmentData,
-    BookingForm,
-    OutsideAvailabilityError,
-)
+from frontdesk.services.scheduling import booking
+from frontdesk.services.scheduling.booking import OutsideAvailabilityError
+from frontdesk.services.scheduling.data import AppointmentData, BookingForm
 from frontdesk.ui.connection_monitor import (
     follow_saving_gate,
     saving_allowed,
@@ -461,7 +458,7 @@ class BookDialog(FormDialog):
             return
         self.begin_save()
         self.fields.clear_messages()
-        call = partial(scheduling.book, self.screen.services, form)
+        call = partial(booking.book, self.screen.services, form)
         self.screen.runner.run(call, self._saved, failure=self._failed)
 
     def _saved(self, result: AppointmentData) -> None:
