@@ -270,3 +270,18 @@ def test_requests_appear_on_the_patients_timeline(context: ServiceContext) -> No
     shown = [event for event in events if event.kind == "request"]
     assert [event.record_id for event in shown] == [data.id]
     assert "Failed back" in shown[0].title and shown[0].flags
+
+
+def test_a_request_reads_the_same_in_every_json_a_script_gets(
+    context: ServiceContext, patel: ReferrerData
+) -> None:
+    data = intake.create_request(context, maria_intake(referrer_id=patel.id, red_flags=()))
+    [row] = work_queue.queue(context).rows
+    shared = {"id", "patient_id", "mrn", "patient", "received_at", "category", "urgency"}
+    shared |= {"state", "referrer", "assignee"}
+    detail, listed = data.to_json(), row.to_json()
+    assert {key: detail[key] for key in shared} == {key: listed[key] for key in shared}
+    assert detail["patient"] == "Núñez-García, María José" and detail["state"] == "new"
+    assert detail["referrer"] == listed["referrer"] != ""
+    assert {"channel", "red_flags", "follow_up_on"} <= set(detail)
+    assert {"age_days", "next_action", "overdue"} <= set(listed)

@@ -172,18 +172,9 @@ class RequestData:
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "id": self.id,
-            "patient_id": self.patient_id,
-            "mrn": self.mrn,
-            "patient": self.patient_name,
-            "received_at": self.received_at.isoformat(),
+            **_request_json(self),
             "channel": self.channel.value,
-            "category": self.category.value,
-            "urgency": self.urgency.value,
-            "state": self.state.value,
             "closed_reason": self.closed_reason.value if self.closed_reason else None,
-            "referrer": self.referrer_name,
-            "assignee": self.assignee_name,
             "red_flags": [flag.value for flag in self.red_flags],
             "follow_up_on": self.follow_up_on.isoformat() if self.follow_up_on else None,
         }
@@ -245,18 +236,9 @@ class QueueRow:
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "id": self.id,
-            "patient_id": self.patient_id,
-            "mrn": self.mrn,
-            "patient": self.patient_name,
-            "received_at": self.received_at.isoformat(),
+            **_request_json(self),
             "age_days": self.age_days,
-            "urgency": self.urgency.value,
-            "category": self.category.value,
-            "referrer": self.referrer_name,
-            "state": self.state.value,
             "next_action": self.next_action,
-            "assignee": self.assignee_name,
             "overdue": self.overdue,
         }
 
@@ -312,3 +294,19 @@ class ReferralReportRow:
     booked: int  # scheduled or seen
     closed: int
     open: int
+
+
+def _request_json(request: RequestData | QueueRow) -> dict[str, Any]:
+    """What every request printed as JSON says (the detail and the queue add their own)."""
+    return {
+        "id": request.id,
+        "patient_id": request.patient_id,
+        "mrn": request.mrn,
+        "patient": request.patient_name,
+        "received_at": request.received_at.isoformat(),
+        "category": request.category.value,
+        "urgency": request.urgency.value,
+        "state": request.state.value,
+        "referrer": request.referrer_name,
+        "assignee": request.assignee_name,
+    }
