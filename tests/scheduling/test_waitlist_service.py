@@ -153,6 +153,18 @@ def test_bad_waitlist_input_is_refused_by_field(clinic: Practice) -> None:
             ),
         )
     assert set(error.value.fields) == {"weekdays", "latest", "urgency"}
+    # Minutes after midnight are checked like the weekly hours' times: no 25 o'clock.
+    with pytest.raises(ValidationError) as error:
+        waitlist.add_to_waitlist(
+            clinic.context,
+            WaitlistForm(
+                patient_id=clinic.patients[0].id,
+                type_id=clinic.type_id("Follow-up"),
+                earliest=8 * 60,
+                latest=25 * 60,
+            ),
+        )
+    assert error.value.fields == {"latest": "a time between 00:00 and 24:00"}
     entry = waitlist.add_to_waitlist(
         clinic.context,
         WaitlistForm(patient_id=clinic.patients[0].id, type_id=clinic.type_id("Follow-up")),

@@ -31,6 +31,7 @@ from frontdesk.domain.scheduling import (
 from frontdesk.services.kernel.context import (
     UnitOfWork,
 )
+from frontdesk.services.kernel.versions import check_version
 from frontdesk.services.scheduling.data import AppointmentData
 from frontdesk.services.scheduling.names import location_names, provider_label, provider_names
 
@@ -180,4 +181,28 @@ def _setup_row(session: Session, model: type, record_id: int, what: str):  # typ
     row = session.get(model, record_id)
     if row is None:
         raise NotFoundError(f"There is no {what} with id {record_id}")
+    return row
+
+
+def _saved_setup_row(  # type: ignore[no-untyped-def]
+    uow: UnitOfWork,
+    model: type,
+    values: dict[str, object],
+    record_id: int | None,
+    expected_version: int | None,
+    what: str,
+):
+    """A new setup row from ``values``, or the stored one (its version checked) changed to
+    them: stamped when new or when something changed."""
+    if record_id is None:
+        row = model(**values)
+        uow.stamp(row, new=True)
+        uow.session.add(row)
+        return row
+    row = _setup_row(uow.session, model, record_id, what)
+    check_version(row, expected_version, what)
+    for key, value in values.items():
+        setattr(row, key, value)
+    if uow.session.is_modified(row):
+        uow.stamp(row, new=False)
     return row

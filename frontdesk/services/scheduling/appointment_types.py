@@ -16,8 +16,7 @@ from frontdesk.domain.scheduling import (
     check_colour,
 )
 from frontdesk.services.kernel.context import ServiceContext, UnitOfWork
-from frontdesk.services.kernel.versions import check_version
-from frontdesk.services.scheduling._rows import _setup_row
+from frontdesk.services.scheduling._rows import _saved_setup_row
 from frontdesk.services.scheduling.data import AppointmentTypeData, AppointmentTypeForm
 
 # What a new practice starts with (Admin edits them).
@@ -122,16 +121,8 @@ def save_appointment_type(
         )
         if clash is not None and clash != type_id:
             raise ValidationError({"name": "another appointment type already has this name"})
-        if type_id is None:
-            row = AppointmentType(**values)
-            uow.stamp(row, new=True)
-            uow.session.add(row)
-        else:
-            row = _setup_row(uow.session, AppointmentType, type_id, "appointment type")
-            check_version(row, expected_version, "appointment type")
-            for key, value in values.items():
-                setattr(row, key, value)
-            if uow.session.is_modified(row):
-                uow.stamp(row, new=False)
+        row = _saved_setup_row(
+            uow, AppointmentType, values, type_id, expected_version, "appointment type"
+        )
         uow.commit()
         return _type_data(row)

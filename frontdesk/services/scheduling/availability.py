@@ -20,8 +20,7 @@ from frontdesk.domain.scheduling import (
     Weekday,
 )
 from frontdesk.services.kernel.context import ServiceContext
-from frontdesk.services.kernel.versions import check_version
-from frontdesk.services.scheduling._rows import _minute, _setup_row
+from frontdesk.services.scheduling._rows import _minute, _saved_setup_row, _setup_row
 from frontdesk.services.scheduling.data import AvailabilityData, AvailabilityForm
 from frontdesk.services.scheduling.names import location_names, provider_names
 
@@ -143,17 +142,9 @@ def save_availability(
             raise ValidationError(
                 {"start": "this provider already has availability that overlaps these hours"}
             )
-        if block_id is None:
-            row = AvailabilityBlock(**values)
-            uow.stamp(row, new=True)
-            uow.session.add(row)
-        else:
-            row = _setup_row(uow.session, AvailabilityBlock, block_id, "availability block")
-            check_version(row, expected_version, "availability block")
-            for key, value in values.items():
-                setattr(row, key, value)
-            if uow.session.is_modified(row):
-                uow.stamp(row, new=False)
+        row = _saved_setup_row(
+            uow, AvailabilityBlock, values, block_id, expected_version, "availability block"
+        )
         uow.session.flush()
         data = _block_data(row, provider_names(uow.session), location_names(uow.session))
         uow.commit()

@@ -7,7 +7,9 @@ checks first so the usual refusal is quick and worded, and turns the database's 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta, tzinfo
+from functools import partial
 
 from sqlalchemy.orm import Session
 
@@ -120,12 +122,15 @@ def book(context: ServiceContext, form: BookingForm) -> AppointmentData:
     """Book one appointment. Outside the provider's availability it is refused with
     OutsideAvailabilityError unless ``allow_outside_availability`` (then recorded as an
     overbook). Another booking over the same time is refused with SlotTakenError."""
-    return retry_when_busy(lambda: _book(context, form))
+    return retry_when_busy(lambda: _in_own_unit(context, partial(book_in, form=form)))
 
 
-def _book(context: ServiceContext, form: BookingForm) -> AppointmentData:
+def _in_own_unit(
+    context: ServiceContext, action: Callable[[UnitOfWork], AppointmentData]
+) -> AppointmentData:
+    """Run ``action`` in a unit of work of its own, committed when it returns."""
     with context.writing(Permission.SCHEDULE) as uow:
-        data = book_in(uow, form)
+        data = action(uow)
         uow.commit(result=data)
         return data
 
@@ -216,46 +221,18 @@ def reschedule(
 ) -> AppointmentData:
     """Move an appointment (another time, provider or length), keeping its history; the old
     time is freed. ``end`` None keeps the appointment's length."""
-    return retry_when_busy(
-        lambda: _reschedule(
-            context,
-            appointment_id,
-            start,
-            end,
-            provider_id,
-            location_id,
-            allow_outside_availability,
-            note,
-            expected_version,
-        )
+    move = partial(
+        reschedule_in,
+        appointment_id=appointment_id,
+        start=start,
+        end=end,
+        provider_id=provider_id,
+        location_id=location_id,
+        allow_outside_availability=allow_outside_availability,
+        note=note,
+        expected_version=expected_version,
     )
-
-
-def _reschedule(
-    context: ServiceContext,
-    appointment_id: int,
-    start: datetime,
-    end: datetime | None,
-    provider_id: int | None,
-    location_id: int | None,
-    allow_outside_availability: bool,
-    note: str,
-    expected_version: int | None,
-) -> AppointmentData:
-    with context.writing(Permission.SCHEDULE) as uow:
-        data = reschedule_in(
-            uow,
-            appointment_id,
-            start=start,
-            end=end,
-            provider_id=provider_id,
-            location_id=location_id,
-            allow_outside_availability=allow_outside_availability,
-            note=note,
-            expected_version=expected_version,
-        )
-        uow.commit()
-        return data
+    return retry_when_busy(lambda: _in_own_unit(context, move))
 
 
 def reschedule_in(

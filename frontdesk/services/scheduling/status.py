@@ -56,6 +56,35 @@ def _after_time_freed(uow: UnitOfWork, row: Appointment, zone: tzinfo, why: str)
         )
 
 
+def _cancel_in(
+    uow: UnitOfWork,
+    row: Appointment,
+    zone: tzinfo,
+    who: CancelledBy,
+    reason: str,
+    description: str,
+) -> None:
+    """Cancel ``row`` (who asked, why, when) in the caller's unit of work: its time is freed
+    at once and a request it was booked for goes back to Ready to schedule."""
+    now = utcnow()
+    row.status = AppointmentStatus.CANCELLED.value
+    row.status_changed_at = now
+    row.cancelled_by = who.value
+    row.cancel_reason = reason
+    row.cancelled_at = now
+    uow.stamp(row, new=False)
+    uow.session.flush()
+    _add_event(
+        uow,
+        row,
+        "cancelled",
+        description,
+        reason,
+        freed=(row.provider_id, row.location_id, row.starts_at, row.ends_at),
+    )
+    _after_time_freed(uow, row, zone, "Appointment cancelled")
+
+
 def cancel(
     context: ServiceContext,
     appointment_id: int,
@@ -79,23 +108,7 @@ def cancel(
         problem = status_move_problem(AppointmentStatus(row.status), AppointmentStatus.CANCELLED)
         if problem:
             raise RefusedError(problem[:1].upper() + problem[1:])
-        now = utcnow()
-        row.status = AppointmentStatus.CANCELLED.value
-        row.status_changed_at = now
-        row.cancelled_by = who.value
-        row.cancel_reason = reason
-        row.cancelled_at = now
-        uow.stamp(row, new=False)
-        session.flush()
-        _add_event(
-            uow,
-            row,
-            "cancelled",
-            f"Cancelled {who.label.lower()}",
-            reason,
-            freed=(row.provider_id, row.location_id, row.starts_at, row.ends_at),
-        )
-        _after_time_freed(uow, row, zone, "Appointment cancelled")
+        _cancel_in(uow, row, zone, who, reason, f"Cancelled {who.label.lower()}")
         data = _one_data(session, row)
         uow.commit()
         return data
@@ -182,22 +195,14 @@ def record_call(
                 uow, row.id, AppointmentStatus.CONFIRMED, "Confirmed on the reminder call", None
             )
         if result is CallOutcome.CANCELLED:
-            now = utcnow()
-            row.status = AppointmentStatus.CANCELLED.value
-            row.status_changed_at = now
-            row.cancelled_by = CancelledBy.PATIENT.value
-            row.cancel_reason = clean_text(cancel_reason) or "Cancelled on the reminder call"
-            row.cancelled_at = now
-            session.flush()
-            _add_event(
+            _cancel_in(
                 uow,
                 row,
-                "cancelled",
+                zone,
+                CancelledBy.PATIENT,
+                clean_text(cancel_reason) or "Cancelled on the reminder call",
                 "Cancelled by the patient on the reminder call",
-                row.cancel_reason,
-                freed=(row.provider_id, row.location_id, row.starts_at, row.ends_at),
             )
-            _after_time_freed(uow, row, zone, "Appointment cancelled")
         data = _one_data(session, row)
         uow.commit()
         return data

@@ -19,8 +19,7 @@ from frontdesk.domain.scheduling import (
     ExceptionKind,
 )
 from frontdesk.services.kernel.context import ServiceContext
-from frontdesk.services.kernel.versions import check_version
-from frontdesk.services.scheduling._rows import _minute, _setup_row
+from frontdesk.services.scheduling._rows import _minute, _saved_setup_row, _setup_row
 from frontdesk.services.scheduling.data import ExceptionData, ExceptionForm
 from frontdesk.services.scheduling.names import provider_names
 
@@ -116,17 +115,9 @@ def save_exception(
     them over the time away so the desk can move them."""
     with context.writing(Permission.EDIT_PRACTICE) as uow:
         values = _validated_exception(uow.session, form)
-        if exception_id is None:
-            row = AvailabilityException(**values)
-            uow.stamp(row, new=True)
-            uow.session.add(row)
-        else:
-            row = _setup_row(uow.session, AvailabilityException, exception_id, "time away")
-            check_version(row, expected_version, "time away")
-            for key, value in values.items():
-                setattr(row, key, value)
-            if uow.session.is_modified(row):
-                uow.stamp(row, new=False)
+        row = _saved_setup_row(
+            uow, AvailabilityException, values, exception_id, expected_version, "time away"
+        )
         uow.session.flush()
         data = _exception_data(row, provider_names(uow.session))
         uow.commit()

@@ -14,7 +14,7 @@ from frontdesk.db.models_patients import Patient
 from frontdesk.db.models_requests import ConsultationRequest
 from frontdesk.db.models_scheduling import Appointment, AppointmentType, WaitlistEntry
 from frontdesk.db.types import utcnow
-from frontdesk.domain.contact import clean_text, format_phone
+from frontdesk.domain.contact import clean_text
 from frontdesk.domain.errors import NotFoundError, RefusedError, ValidationError
 from frontdesk.domain.permissions import Permission
 from frontdesk.domain.scheduling import (
@@ -23,13 +23,13 @@ from frontdesk.domain.scheduling import (
     Interval,
     TimePreference,
     WaitlistUrgency,
-    parse_clock,
     parse_weekdays,
 )
 from frontdesk.services.kernel.clock import zone_of
 from frontdesk.services.kernel.context import ServiceContext, retry_when_busy
 from frontdesk.services.kernel.versions import check_version
 from frontdesk.services.scheduling import bookability, booking
+from frontdesk.services.scheduling._rows import _minute, _patient_name, _patient_phone
 from frontdesk.services.scheduling.bookability import ACTIVE_VALUES
 from frontdesk.services.scheduling.data import (
     AppointmentData,
@@ -70,9 +70,9 @@ def _entry_data(
     return WaitlistEntryData(
         id=row.id,
         patient_id=row.patient_id,
-        patient_name=f"{patient.last_name}, {patient.first_name}".strip(", "),
+        patient_name=_patient_name(patient),
         mrn=patient.mrn,
-        phone=format_phone(patient.mobile_phone or patient.home_phone or patient.work_phone),
+        phone=_patient_phone(patient),
         type_id=row.type_id,
         type_name=kind.name,
         duration_minutes=kind.duration_minutes,
@@ -234,18 +234,6 @@ def freed_times_with_waitlist(
         ]
 
 
-def _minute(errors: dict[str, str], name: str, value: str | int | None) -> int | None:
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    if isinstance(value, int):
-        return value
-    try:
-        return parse_clock(value)
-    except ValueError as error:
-        errors[name] = str(error)
-        return None
-
-
 def _validated(session: Session, form: WaitlistForm) -> dict[str, object]:
     errors: dict[str, str] = {}
     patient = session.get(Patient, form.patient_id)
@@ -322,6 +310,15 @@ def _get(session: Session, entry_id: int) -> WaitlistEntry:
     return row
 
 
+def _open_entry(session: Session, entry_id: int, expected_version: int | None) -> WaitlistEntry:
+    """The entry, locked, at the version the screen showed; a closed one cannot change."""
+    row = _get(session, entry_id)
+    check_version(row, expected_version, "waitlist entry")
+    if not row.is_waiting:
+        raise RefusedError("This waitlist entry is closed already")
+    return row
+
+
 def add_to_waitlist(context: ServiceContext, form: WaitlistForm) -> WaitlistEntryData:
     with context.writing(Permission.SCHEDULE) as uow:
         values = _validated(uow.session, form)
@@ -354,10 +351,7 @@ def update_waitlist_entry(
     expected_version: int | None = None,
 ) -> WaitlistEntryData:
     with context.writing(Permission.SCHEDULE) as uow:
-        row = _get(uow.session, entry_id)
-        check_version(row, expected_version, "waitlist entry")
-        if not row.is_waiting:
-            raise RefusedError("This waitlist entry is closed already")
+        row = _open_entry(uow.session, entry_id, expected_version)
         values = _validated(uow.session, form)
         values.pop("patient_id")
         for key, value in values.items():
@@ -377,10 +371,7 @@ def remove_from_waitlist(
     if not reason:
         raise ValidationError({"reason": "say why the patient leaves the waitlist"})
     with context.writing(Permission.SCHEDULE) as uow:
-        row = _get(uow.session, entry_id)
-        check_version(row, expected_version, "waitlist entry")
-        if not row.is_waiting:
-            raise RefusedError("This waitlist entry is closed already")
+        row = _open_entry(uow.session, entry_id, expected_version)
         row.is_waiting = False
         row.resolved_at = utcnow()
         row.resolution = f"Removed: {reason}"[:200]
