@@ -30,12 +30,10 @@ from frontdesk.services.practice.forms import LocationForm, PracticeProfileForm,
 from frontdesk.services.practice.locations import save_location
 from frontdesk.services.practice.profile import get_profile, save_profile
 from frontdesk.services.practice.providers import save_provider
-from frontdesk.services.requests import consultations as requests
-from frontdesk.services.requests.consultations import IntakeForm
-from frontdesk.services.scheduling import appointments as scheduling
-from frontdesk.services.scheduling import setup as scheduling_setup
-from frontdesk.services.scheduling.appointments import BookingForm
-from frontdesk.services.scheduling.setup import AvailabilityForm
+from frontdesk.services.requests import intake, states
+from frontdesk.services.requests.data import IntakeForm
+from frontdesk.services.scheduling import appointment_types, availability, booking
+from frontdesk.services.scheduling.data import AvailabilityForm, BookingForm
 
 ACTOR = Actor(username="bench", role=Role.ADMIN, workstation="bench", display_name="bench")
 ZONE = ZoneInfo("America/Chicago")
@@ -63,15 +61,15 @@ def _setup(context: ServiceContext, day: dt.date) -> None:
         None,
     )
     location = save_location(context, LocationForm(name="Main office"))
-    scheduling_setup.install_default_types(context)
-    types = {row.name: row.id for row in scheduling_setup.list_appointment_types(context)}
+    appointment_types.install_default_types(context)
+    types = {row.name: row.id for row in appointment_types.list_appointment_types(context)}
     providers = []
     for number in range(PROVIDERS):
         provider = save_provider(
             context,
             ProviderForm(first_name="Surgeon", last_name=f"Number{number}", credentials="MD"),
         )
-        scheduling_setup.save_availability(
+        availability.save_availability(
             context, AvailabilityForm(provider.id, location.id, 0, "6:00", "20:00")
         )
         providers.append(provider.id)
@@ -103,7 +101,7 @@ def _setup(context: ServiceContext, day: dt.date) -> None:
             )
         request_id = None
         if index % 2 == 0:
-            request = requests.create_request(
+            request = intake.create_request(
                 context,
                 IntakeForm(
                     patient_id=patient.id,
@@ -115,13 +113,13 @@ def _setup(context: ServiceContext, day: dt.date) -> None:
                     prior_surgery_last_year=2019,
                 ),
             )
-            requests.transition(
+            states.transition(
                 context, request.id, RequestState.READY_TO_SCHEDULE, override_reason="bench"
             )
             request_id = request.id
         provider = providers[index % PROVIDERS]
         kind = "New consultation" if index % 2 == 1 else "Follow-up"
-        appointment = scheduling.book(
+        appointment = booking.book(
             context,
             BookingForm(patient.id, provider, types[kind], slots[provider], request_id=request_id),
         )

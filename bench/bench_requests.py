@@ -27,8 +27,8 @@ from frontdesk.domain.request_categories import RequestCategory
 from frontdesk.domain.request_states import RequestState, Urgency
 from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.services.platform.bootstrap import make_context, open_for_use
-from frontdesk.services.requests import consultations as requests
-from frontdesk.services.requests.consultations import QueueFilter
+from frontdesk.services.requests import reading, work_queue
+from frontdesk.services.requests.data import QueueFilter
 
 ACTOR = Actor(username="bench", role=Role.ADMIN, workstation="bench")
 PATIENTS = 5_000
@@ -76,7 +76,7 @@ def _measure(bench: Bench, label: str, context: ServiceContext) -> None:
     bench.record(
         f"requests {label}: fill {REQUESTS:,} requests", time.perf_counter() - started, "s"
     )
-    total = sum(requests.state_counts(context).values())
+    total = sum(work_queue.state_counts(context).values())
     bench.record(f"requests {label}: requests in the database", total, "requests")
     today = date.today()
     filters = {
@@ -96,26 +96,26 @@ def _measure(bench: Bench, label: str, context: ServiceContext) -> None:
     for name, queue_filter in filters.items():
         page_only = f"requests {label}: first page only, {name}"
         bench.measure(
-            page_only, lambda f=queue_filter: requests.queue(context, f), repeat=15, warmup=2
+            page_only, lambda f=queue_filter: work_queue.queue(context, f), repeat=15, warmup=2
         )
         bench.measure(
             f"requests {label}: queue open / filter change, {name} (goal < 100 ms)",
-            lambda f=queue_filter: requests.open_queue(context, f),
+            lambda f=queue_filter: work_queue.open_queue(context, f),
             repeat=15,
             warmup=2,
             baseline=page_only,
         )
-    cursor = requests.queue(context, QueueFilter()).next_cursor
+    cursor = work_queue.queue(context, QueueFilter()).next_cursor
     bench.measure(
         f"requests {label}: next page (keyset), all states",
-        lambda: requests.queue(context, QueueFilter(), cursor=cursor),
+        lambda: work_queue.queue(context, QueueFilter(), cursor=cursor),
         repeat=15,
         warmup=2,
     )
-    first = requests.queue(context, QueueFilter(open_only=True)).rows[0].id
+    first = work_queue.queue(context, QueueFilter(open_only=True)).rows[0].id
     bench.measure(
         f"requests {label}: open one request (details)",
-        lambda: requests.get_request(context, first),
+        lambda: reading.get_request(context, first),
         repeat=20,
         warmup=2,
     )

@@ -29,9 +29,9 @@ from frontdesk.domain.scheduling import TimePreference, Weekday, day_bounds
 from frontdesk.services.kernel import clock as practice_clock
 from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.services.platform.bootstrap import make_context, open_for_use
-from frontdesk.services.scheduling import appointments as scheduling
-from frontdesk.services.scheduling import setup as scheduling_setup
-from frontdesk.services.scheduling.appointments import ACTIVE_VALUES, BookingForm, SlotSearch
+from frontdesk.services.scheduling import appointment_types, booking, calendars, find
+from frontdesk.services.scheduling.bookability import ACTIVE_VALUES
+from frontdesk.services.scheduling.data import BookingForm, SlotSearch
 
 ACTOR = Actor(username="bench", role=Role.ADMIN, workstation="bench")
 PATIENTS = 5_000
@@ -54,11 +54,11 @@ def _book_solid(context: ServiceContext, provider_id: int, type_id: int, patient
     search = SlotSearch(type_id=type_id, provider_id=provider_id, limit=1)
     patient = count()
     while True:
-        slots = scheduling.find_slots(context, search)
+        slots = find.find_slots(context, search)
         if not slots or slots[0].start >= horizon:
             return
         try:
-            scheduling.book(
+            booking.book(
                 context,
                 BookingForm(
                     patient_id=patients[next(patient) % len(patients)],
@@ -83,7 +83,7 @@ def _measure(bench: Bench, label: str, context: ServiceContext) -> None:
         patients = list(session.scalars(select(Patient.id).order_by(Patient.id).limit(500)))
         zone = practice_clock.zone_of(session)
     bench.record(f"scheduling {label}: appointments in the database", appointments, "rows")
-    types = {row.name: row.id for row in scheduling_setup.list_appointment_types(context)}
+    types = {row.name: row.id for row in appointment_types.list_appointment_types(context)}
     consult, follow_up = types["New consultation"], types["Follow-up"]
     solid = providers[0]
     _book_solid(context, solid, consult, patients[100:])
@@ -124,32 +124,32 @@ def _measure(bench: Bench, label: str, context: ServiceContext) -> None:
     for name, search in searches.items():
         bench.measure(
             f"scheduling {label}: find_slots, {name} (goal < 50 ms)",
-            lambda s=search: scheduling.find_slots(context, s),
+            lambda s=search: find.find_slots(context, s),
             repeat=25,
             warmup=2,
             baseline=baseline,
         )
-    first = scheduling.find_slots(context, searches[f"booked solid {SOLID_WEEKS} weeks"])
+    first = find.find_slots(context, searches[f"booked solid {SOLID_WEEKS} weeks"])
     if first:
         ahead = (first[0].start - datetime.now(zone)).total_seconds() / 86400
         bench.record(f"scheduling {label}: booked solid, first slot ahead", round(ahead, 1), "days")
     monday = datetime.now(zone).date() + timedelta(days=7 - datetime.now(zone).weekday())
     bench.measure(
         f"scheduling {label}: calendar, day view of 5 providers",
-        lambda: scheduling.calendar(context, monday, 1, providers),
+        lambda: calendars.calendar(context, monday, 1, providers),
         repeat=25,
         warmup=2,
         baseline=baseline,
     )
     bench.measure(
         f"scheduling {label}: calendar, week view of one provider",
-        lambda: scheduling.calendar(context, monday, 7, [providers[1]]),
+        lambda: calendars.calendar(context, monday, 7, [providers[1]]),
         repeat=25,
         warmup=2,
         baseline=baseline,
     )
     # Distinct free times far enough ahead that nothing else competes for them.
-    free = scheduling.find_slots(
+    free = find.find_slots(
         context,
         SlotSearch(
             type_id=follow_up,
@@ -162,7 +162,7 @@ def _measure(bench: Bench, label: str, context: ServiceContext) -> None:
 
     def book_one() -> object:
         slot = next(slots)
-        return scheduling.book(
+        return booking.book(
             context,
             BookingForm(
                 patient_id=patients[next(patient) % len(patients)],

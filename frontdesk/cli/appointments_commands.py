@@ -21,16 +21,12 @@ from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.services.patients.lookup import find_by_mrn
 from frontdesk.services.practice.locations import list_locations
 from frontdesk.services.practice.providers import list_providers
-from frontdesk.services.scheduling import appointments as scheduling
-from frontdesk.services.scheduling import setup as scheduling_setup
-from frontdesk.services.scheduling.appointments import (
-    AppointmentData,
-    BookingForm,
-    OutsideAvailabilityError,
-    SlotSearch,
-)
+from frontdesk.services.scheduling import appointment_types, booking, calendars, status
+from frontdesk.services.scheduling import find as scheduling_find
+from frontdesk.services.scheduling.booking import OutsideAvailabilityError
+from frontdesk.services.scheduling.data import AppointmentData, BookingForm, SlotSearch
 
-MAX_SLOTS = scheduling.MAX_SLOTS
+MAX_SLOTS = scheduling_find.MAX_SLOTS
 _OVERBOOK_QUESTION = re.compile(r"\s*(Book|Move) it (there )?anyway as an overbook\?\s*$")
 
 
@@ -117,7 +113,7 @@ def location_id(context: ServiceContext, text: str) -> int:
 
 
 def type_id(context: ServiceContext, text: str) -> int:
-    rows = scheduling_setup.list_appointment_types(context, include_inactive=True)
+    rows = appointment_types.list_appointment_types(context, include_inactive=True)
     return pick(text, [(row.id, row.name) for row in rows], "appointment type")
 
 
@@ -218,7 +214,7 @@ def run_book(args: argparse.Namespace) -> int:
             allow_outside_availability=args.overbook,
         )
         try:
-            booked = scheduling.book(context, form)
+            booked = booking.book(context, form)
         except OutsideAvailabilityError as error:
             # The app asks; a script says so up front.
             question = _OVERBOOK_QUESTION.sub("", str(error))
@@ -240,7 +236,7 @@ def run_find(args: argparse.Namespace) -> int:
             after=in_zone(args.after, zone) if args.after else None,
             limit=args.limit,
         )
-        slots = scheduling.find_slots(context, search)
+        slots = scheduling_find.find_slots(context, search)
     if args.json:
         print_json([slot.to_json(zone) for slot in slots])
         return 0
@@ -260,7 +256,7 @@ def run_list(args: argparse.Namespace) -> int:
     with service_context(args) as context:
         zone = practice_clock.practice_zone(context)
         providers = [provider_id(context, args.provider)] if args.provider else None
-        items = scheduling.day_appointments(context, args.date, providers)
+        items = calendars.day_appointments(context, args.date, providers)
     if args.json:
         print_json([item.to_json(zone) for item in items])
         return 0
@@ -281,7 +277,7 @@ def run_list(args: argparse.Namespace) -> int:
 def run_cancel(args: argparse.Namespace) -> int:
     with service_context(args) as context:
         zone = practice_clock.practice_zone(context)
-        cancelled = scheduling.cancel(context, args.id, by=args.by, reason=args.reason)
+        cancelled = status.cancel(context, args.id, by=args.by, reason=args.reason)
     if args.json:
         print_json(cancelled.to_json(zone))
     else:

@@ -6,8 +6,8 @@ import argparse
 
 from frontdesk.cli.common import Parser, UsageError, print_json, service_context
 from frontdesk.domain.request_states import RequestState
-from frontdesk.services.requests import consultations as requests
-from frontdesk.services.requests.consultations import QueueFilter, QueueRow
+from frontdesk.services.requests import work_queue
+from frontdesk.services.requests.data import QueueFilter, QueueRow
 
 STATE_WORDS = ", ".join(state.value for state in RequestState)
 
@@ -46,7 +46,7 @@ def run_list(args: argparse.Namespace) -> int:
     with service_context(args) as context:
         cursor: str | None = None
         while True:
-            page = requests.queue(context, filters, limit=requests.MAX_PAGE_SIZE, cursor=cursor)
+            page = work_queue.queue(context, filters, limit=work_queue.MAX_PAGE_SIZE, cursor=cursor)
             rows.extend(page.rows)
             if page.next_cursor is None:
                 break

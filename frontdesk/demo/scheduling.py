@@ -39,21 +39,18 @@ from frontdesk.domain.scheduling import (
     CallOutcome,
     CancelledBy,
     ExceptionKind,
+    OpenTime,
     WaitlistUrgency,
     local_moment,
+    open_times_on,
 )
 from frontdesk.services.kernel.clock import zone_of
 from frontdesk.services.kernel.context import UnitOfWork
-from frontdesk.services.scheduling.appointments import OpenTime, open_times_on
-from frontdesk.services.scheduling.setup import (
-    AvailabilityData,
-    ExceptionData,
-    availability_rows,
-    ensure_default_types,
-    exception_rows,
-    location_names,
-    provider_label,
-)
+from frontdesk.services.scheduling.appointment_types import ensure_default_types
+from frontdesk.services.scheduling.availability import availability_rows
+from frontdesk.services.scheduling.data import AvailabilityData, ExceptionData
+from frontdesk.services.scheduling.names import location_names, provider_label
+from frontdesk.services.scheduling.time_away import exception_rows
 
 APPOINTMENTS = Appointment.__table__
 EVENTS = AppointmentEvent.__table__

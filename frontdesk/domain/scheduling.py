@@ -1,6 +1,6 @@
 """Scheduling rules in pure Python: appointment statuses, time intervals, free-slot arithmetic,
 and whether a time can be booked (:class:`Bookability`;
-``services.scheduling.appointments.read_bookability`` reads what it needs).
+``services.scheduling.bookability.read_bookability`` reads what it needs).
 
 Times cross this module as timezone-aware datetimes. Availability is set in the practice's
 wall-clock time (08:00 stays 08:00 across a daylight-saving change); everything stored is UTC.

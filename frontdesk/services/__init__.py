@@ -11,11 +11,22 @@ contracts in pyproject.toml):
                   merge (``merge``); CSV import by step (``import_reading``, ``import_mapping``,
                   ``import_preview``, ``import_write``) and export (``patient_export``);
                   referring providers (``referrers``).
-- ``requests``    consultation requests: intake, red flags, states, records chase, contacts,
-                  work queue, referrals report, records-request letters (``consultations``).
-- ``scheduling``  appointments, booking, free-slot search, calendars (``appointments``);
-                  appointment types and availability (``setup``); the waitlist (``waitlist``);
-                  the day sheet (``day_sheet``); a provider's .ics export (``schedule_export``).
+- ``requests``    consultation requests, a module per use case: intake and red flags
+                  (``intake``), one request or a chart's (``reading``), state changes
+                  (``states``), assignee and follow-up (``assignment``), the records chase
+                  (``checklist``), contact attempts (``contacts``), the work queue
+                  (``work_queue``), records-request letters (``letters``), the referrals
+                  report (``report``), the chart's timeline (``timeline``); forms and plain
+                  data in ``data``.
+- ``scheduling``  the providers' calendars, a module per use case: can this time be booked
+                  (``bookability``), book and move (``booking``), statuses, cancelling and
+                  reminder calls (``status``), day and week views (``calendars``), one
+                  appointment or a chart's (``lookup``), free-slot search (``find``), freed
+                  times (``freed``), the chart's timeline (``timeline``), the waitlist
+                  (``waitlist``); Admin's appointment types, weekly hours and time away
+                  (``appointment_types``, ``availability``, ``time_away``); provider and
+                  location names (``names``); the day sheet (``day_sheet``); a provider's .ics
+                  export (``schedule_export``); forms and plain data in ``data``.
 - ``history``     surgeries (``surgeries``), imaging (``imaging``), the procedure list
                   (``procedures``), reading and the summary (``summary``), records received
                   (``records``), timeline (``timeline``); received files: checked, stored,
@@ -43,7 +54,7 @@ Outside services: pure rules and vocabularies in ``frontdesk.domain``; the PDFs 
 Rules, one home each (a newcomer finds each in one step; give a new rule a home here too):
 
 - can this time be booked (booking, find-next, waitlist, Today's freed times, click-to-book)
-  ... domain.scheduling.Bookability, read by scheduling.appointments.read_bookability
+  ... domain.scheduling.Bookability, read by scheduling.bookability.read_bookability
 - are the records in (request checklist and chart history are one stored fact)
   ... history.records
 - is this a possible duplicate patient (patient form, CSV import)

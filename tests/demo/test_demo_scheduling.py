@@ -20,12 +20,16 @@ from frontdesk.db.models_scheduling import Appointment, AppointmentEvent, Waitli
 from frontdesk.demo import generator as demo
 from frontdesk.domain.errors import SlotTakenError
 from frontdesk.domain.request_states import RequestState
-from frontdesk.domain.scheduling import AppointmentStatus, WaitlistUrgency, local_moment
+from frontdesk.domain.scheduling import (
+    AppointmentStatus,
+    WaitlistUrgency,
+    local_moment,
+    open_times_on,
+)
 from frontdesk.services.kernel.context import ServiceContext
-from frontdesk.services.scheduling import appointments as scheduling
-from frontdesk.services.scheduling import setup as scheduling_setup
-from frontdesk.services.scheduling import waitlist
-from frontdesk.services.scheduling.appointments import BookingForm, SlotSearch, open_times_on
+from frontdesk.services.scheduling import availability, booking, find, time_away, waitlist
+from frontdesk.services.scheduling import freed as scheduling_freed
+from frontdesk.services.scheduling.data import BookingForm, SlotSearch
 from tests.conftest import PreparedContext
 
 CHICAGO = ZoneInfo("America/Chicago")
@@ -117,8 +121,8 @@ def _times_sit_on_the_wall_clock_grid_inside_availability(
 ) -> None:
     rows = _appointments(demo_context)
     with demo_context.reading(None) as session:
-        blocks = scheduling_setup.availability_rows(session)
-        away = scheduling_setup.exception_rows(session)
+        blocks = availability.availability_rows(session)
+        away = time_away.exception_rows(session)
     outside = 0
     for row in rows:
         local_start, local_end = row.starts_at.astimezone(CHICAGO), row.ends_at.astimezone(CHICAGO)
@@ -162,7 +166,7 @@ def _every_appointment_has_its_history(demo_context: ServiceContext) -> None:
             assert history[-1].description == "Checked in → Completed"
     assert kinds["moved"] > 0 and kinds["call"] > 0 and kinds["cancelled"] > 0
     # Future cancellations nobody rebooked are the Today area's freed times.
-    freed = scheduling.freed_times(demo_context, now=NOW, days_ahead=14)
+    freed = scheduling_freed.freed_times(demo_context, now=NOW, days_ahead=14)
     assert freed and all(item.start >= NOW for item in freed)
 
 
@@ -268,12 +272,10 @@ def test_the_app_books_around_demo_appointments(context: ServiceContext) -> None
         )
 
     with pytest.raises(SlotTakenError, match="just booked"):
-        scheduling.book(context, form(target.starts_at + timedelta(minutes=5), target.ends_at))
-    before = scheduling.book(
-        context, form(target.starts_at - timedelta(minutes=5), target.starts_at)
-    )
+        booking.book(context, form(target.starts_at + timedelta(minutes=5), target.ends_at))
+    before = booking.book(context, form(target.starts_at - timedelta(minutes=5), target.starts_at))
     assert before.end == target.starts_at
-    assert scheduling.find_slots(context, SlotSearch(type_id=target.type_id, limit=3))
+    assert find.find_slots(context, SlotSearch(type_id=target.type_id, limit=3))
 
 
 def test_the_same_seed_gives_the_same_schedule(
@@ -305,7 +307,7 @@ def test_a_second_load_adds_patients_but_books_nothing_over_the_first(
     assert summary.patients == 50
     assert len(_appointments(demo_context)) == before
     with demo_context.reading(None) as session:
-        blocks = scheduling_setup.availability_rows(session)
+        blocks = availability.availability_rows(session)
     assert len(blocks) == len({(b.provider_id, b.weekday, b.start_minute) for b in blocks})
 
 

@@ -12,10 +12,10 @@ from frontdesk.services.history.surgeries import add_surgery
 from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.services.patients.edit import create_patient
 from frontdesk.services.patients.forms import PatientForm
-from frontdesk.services.requests import consultations as requests
-from frontdesk.services.requests.consultations import IntakeForm
-from frontdesk.services.scheduling import appointments as scheduling
-from frontdesk.services.scheduling.appointments import AppointmentData, BookingForm
+from frontdesk.services.requests import intake, states
+from frontdesk.services.requests.data import IntakeForm
+from frontdesk.services.scheduling import booking
+from frontdesk.services.scheduling.data import AppointmentData, BookingForm
 from tests.scheduling.conftest import Practice, at, make_practice, next_weekday
 
 HOSTILE_FIRST = "O'Connor & Sons <b>"
@@ -66,7 +66,7 @@ def make_packet_day(context: ServiceContext) -> PacketDay:
         PatientForm(first_name=HOSTILE_FIRST, last_name=HOSTILE_LAST, date_of_birth="1/2/1970"),
         allow_duplicates=True,
     )
-    request = requests.create_request(
+    request = intake.create_request(
         context,
         IntakeForm(
             patient_id=hostile.id,
@@ -78,19 +78,19 @@ def make_packet_day(context: ServiceContext) -> PacketDay:
             prior_surgery_last_year=2019,
         ),
     )
-    requests.transition(
+    states.transition(
         context, request.id, RequestState.READY_TO_SCHEDULE, override_reason="report at the visit"
     )
     new = clinic.type_id("New consultation")
-    spanish = scheduling.book(
+    spanish = booking.book(
         context, BookingForm(maria.id, clinic.okafor, new, at(day, 8, 0), reason="Back pain")
     )
     follow_up = clinic.type_id("Follow-up")
-    hostile_appointment = scheduling.book(
+    hostile_appointment = booking.book(
         context,
         BookingForm(hostile.id, clinic.okafor, follow_up, at(day, 9, 0), request_id=request.id),
     )
-    other = scheduling.book(
+    other = booking.book(
         context,
         BookingForm(clinic.patients[0].id, clinic.lindqvist, follow_up, at(day, 10, 0)),
     )

@@ -19,7 +19,7 @@ from frontdesk.domain.request_categories import RequestCategory
 from frontdesk.domain.scheduling import CancelledBy
 from frontdesk.services.handouts import handout_prints
 from frontdesk.services.kernel.context import ServiceContext
-from frontdesk.services.scheduling import appointments as scheduling
+from frontdesk.services.scheduling import booking, data, lookup, status
 from frontdesk.ui.handouts.give_dialog import GiveHandoutsDialog
 from frontdesk.ui.runner import Runner
 from frontdesk.ui.schedule.appointment_dialog import AppointmentDialog
@@ -182,8 +182,8 @@ def test_a_rescheduled_or_cancelled_appointment_is_never_printed_stale(
     tick_only(give, "spinal-stenosis")
 
     # Another workstation moves it: the dialog follows, and so does the saved handout.
-    scheduling.reschedule(context, visit.id, start=at(packet_day.day, 11))
-    relay.changed.emit(scheduling.TABLES)
+    booking.reschedule(context, visit.id, start=at(packet_day.day, 11))
+    relay.changed.emit(data.TABLES)
     qtbot.waitUntil(lambda: "11:00 AM" in give.appointment_note.text(), timeout=WAIT)
     out = tmp_path / "moved.pdf"
     with qtbot.waitSignal(give.given, timeout=WAIT):
@@ -191,15 +191,15 @@ def test_a_rescheduled_or_cancelled_appointment_is_never_printed_stale(
     assert "11:00 AM with Adaeze Okafor, MD" in " ".join(all_text(out.read_bytes()).split())
 
     # Then cancels it: nothing more is given with it on.
-    moved = scheduling.get_appointment(context, visit.id).appointment
-    scheduling.cancel(
+    moved = lookup.get_appointment(context, visit.id).appointment
+    status.cancel(
         context,
         visit.id,
         by=CancelledBy.PATIENT,
         reason="Feels better",
         expected_version=moved.version,
     )
-    relay.changed.emit(scheduling.TABLES)
+    relay.changed.emit(data.TABLES)
     qtbot.waitUntil(lambda: "Not printed" in give.appointment_note.text(), timeout=WAIT)
     assert "cancelled" in give.appointment_note.text()
     assert not give.save_button.isEnabled() and not give.print_button.isEnabled()

@@ -12,7 +12,7 @@ from pytestqt.qtbot import QtBot
 from frontdesk.domain.request_categories import RequestCategory
 from frontdesk.services.handouts import library as handouts
 from frontdesk.services.kernel.context import ServiceContext
-from frontdesk.services.requests import consultations as requests
+from frontdesk.services.requests import intake
 from frontdesk.ui.handouts.give_dialog import GiveHandoutsDialog
 from frontdesk.ui.requests.detail import RequestDetailPanel
 from frontdesk.ui.runner import Runner
@@ -75,7 +75,7 @@ def test_a_failed_back_request_ticks_the_failed_back_handouts_in_spanish(
     (handouts.create_practice_folder() / "own-neck-care.es.txt").write_text(
         NECK_ES, encoding="utf-8"
     )
-    request = requests.create_request(context, maria_intake())  # Spanish, failed back
+    request = intake.create_request(context, maria_intake())  # Spanish, failed back
     panel = open_request(qtbot, screen, request.id)
     dialog = give_handouts(qtbot, panel)
     assert dialog.category is RequestCategory.FAILED_BACK
@@ -102,7 +102,7 @@ def test_a_failed_back_request_ticks_the_failed_back_handouts_in_spanish(
 def test_an_english_speaker_with_stenosis_gets_the_english_stenosis_handout(
     qtbot: QtBot, screen: ScreenContext, context: ServiceContext
 ) -> None:
-    request = requests.create_request(
+    request = intake.create_request(
         context,
         maria_intake(
             first_name="Sean",

@@ -10,10 +10,10 @@ import textwrap
 
 from frontdesk.db.engine import Database
 from frontdesk.services.kernel.context import ServiceContext
-from frontdesk.services.requests import consultations as requests
-from frontdesk.services.requests.consultations import IntakeForm
-from frontdesk.services.scheduling import appointments as scheduling
-from frontdesk.services.scheduling.appointments import BookingForm
+from frontdesk.services.requests import intake
+from frontdesk.services.requests.data import IntakeForm
+from frontdesk.services.scheduling import booking
+from frontdesk.services.scheduling.data import BookingForm
 from tests.scheduling.conftest import at, make_practice, next_weekday
 
 SCRIPT = textwrap.dedent(
@@ -38,7 +38,7 @@ def test_a_fresh_process_importing_only_the_timeline_lists_requests_and_appointm
 ) -> None:
     clinic = make_practice(context, patient_count=1)
     patient = clinic.patients[0]
-    request = requests.create_request(
+    request = intake.create_request(
         context,
         IntakeForm(
             patient_id=patient.id,
@@ -47,7 +47,7 @@ def test_a_fresh_process_importing_only_the_timeline_lists_requests_and_appointm
             category="spinal_stenosis",
         ),
     )
-    booked = scheduling.book(
+    booked = booking.book(
         context,
         BookingForm(patient.id, clinic.okafor, clinic.type_id("Follow-up"), at(next_weekday(0), 9)),
     )

@@ -35,10 +35,10 @@ from frontdesk.domain.errors import (
 from frontdesk.services.kernel import context as kernel_context
 from frontdesk.services.kernel.context import ServiceContext, retry_when_busy
 from frontdesk.services.platform.bootstrap import make_context
-from frontdesk.services.requests import consultations as requests
-from frontdesk.services.requests.consultations import RequestData
-from frontdesk.services.scheduling import appointments as scheduling
-from frontdesk.services.scheduling.appointments import AppointmentData, BookingForm
+from frontdesk.services.requests import intake
+from frontdesk.services.requests.data import RequestData
+from frontdesk.services.scheduling import booking as scheduling_booking
+from frontdesk.services.scheduling.data import AppointmentData, BookingForm
 from tests.conftest import make_actor
 from tests.requests.conftest import maria_intake
 from tests.scheduling.conftest import Practice, at, make_practice, next_weekday
@@ -191,7 +191,7 @@ def test_a_booking_whose_commit_reply_is_lost_is_reported_saved_and_not_booked_t
 ) -> None:
     desk.relay.arm("after")
     with pytest.raises(SavedAfterAll) as caught:
-        scheduling.book(desk.relayed, desk.booking())
+        scheduling_booking.book(desk.relayed, desk.booking())
     assert desk.relay.cuts == 1
     # It is there, once, and the app says so (with the booking it made), not "nothing saved".
     assert desk.count(Appointment) == 1
@@ -203,7 +203,7 @@ def test_a_booking_whose_commit_reply_is_lost_is_reported_saved_and_not_booked_t
         assert session.scalar(select(Appointment.id)) == booked.id
     # Entering it again books nothing twice: the time is the patient's own appointment now.
     with pytest.raises(SlotTakenError):
-        scheduling.book(desk.relayed, desk.booking())
+        scheduling_booking.book(desk.relayed, desk.booking())
     assert desk.count(Appointment) == 1
 
 
@@ -214,13 +214,13 @@ def test_a_booking_cut_before_its_commit_reached_the_server_says_nothing_was_sav
 ) -> None:
     desk.relay.arm("before")
     with pytest.raises(DatabaseUnavailableError) as caught:
-        scheduling.book(desk.relayed, desk.booking())
+        scheduling_booking.book(desk.relayed, desk.booking())
     assert desk.relay.cuts == 1
     assert not isinstance(caught.value, SaveOutcomeUnknownError)
     assert "was lost, so nothing was saved; try again" in str(caught.value)
     assert desk.count(Appointment) == 0
     # And it was true: trying again books it, once.
-    scheduling.book(desk.relayed, desk.booking())
+    scheduling_booking.book(desk.relayed, desk.booking())
     assert desk.count(Appointment) == 1
 
 
@@ -236,7 +236,7 @@ def test_a_commit_cut_while_the_server_stays_out_of_reach_is_unknown_and_never_r
         nonlocal calls
         calls += 1
         desk.relay.arm("after", then_refuse=True)
-        return scheduling.book(desk.relayed, desk.booking())
+        return scheduling_booking.book(desk.relayed, desk.booking())
 
     with pytest.raises(SaveOutcomeUnknownError) as caught:
         retry_when_busy(book)
@@ -264,12 +264,12 @@ def test_a_commit_lost_while_the_server_still_holds_the_transaction_is_unknown_n
     monkeypatch.setattr(kernel_context, "OUTCOME_LOCK_TIMEOUT", "300ms")
     desk.relay.arm("hold")
     with pytest.raises(SaveOutcomeUnknownError, match="not known yet"):
-        scheduling.book(desk.relayed, desk.booking())
+        scheduling_booking.book(desk.relayed, desk.booking())
     assert desk.count(Appointment) == 0
     # Once the server lets the old transaction go, booking again books it once.
     desk.relay.close()
     desk.relay = CommitCutter(desk.relay.server, port=desk.relay.port)
-    scheduling.book(desk.relayed, desk.booking())
+    scheduling_booking.book(desk.relayed, desk.booking())
     assert desk.count(Appointment) == 1
 
 
@@ -280,7 +280,7 @@ def test_a_new_request_whose_commit_reply_is_lost_is_reported_saved_with_the_req
 ) -> None:
     desk.relay.arm("after")
     with pytest.raises(SavedAfterAll) as caught:
-        requests.create_request(desk.relayed, maria_intake(patient_id=desk.practice.patients[0].id))
+        intake.create_request(desk.relayed, maria_intake(patient_id=desk.practice.patients[0].id))
     saved = caught.value.result
     assert isinstance(saved, RequestData)
     assert desk.count(ConsultationRequest) == 1
@@ -299,7 +299,7 @@ def test_every_save_on_the_server_leaves_its_id_and_old_ids_are_pruned(
         uow.commit()
     assert desk.count(CommittedUnit) == before + 2
     monkeypatch.setattr(kernel_context, "_last_prune", {})  # an hour went by
-    scheduling.book(desk.direct, desk.booking())
+    scheduling_booking.book(desk.direct, desk.booking())
     assert desk.count(CommittedUnit) == before + 2  # one more, the old one gone
     assert desk.count(CommittedUnit, CommittedUnit.committed_at < utcnow() - timedelta(days=1)) == 0
 

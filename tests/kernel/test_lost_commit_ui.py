@@ -16,9 +16,8 @@ from pytestqt.qtbot import QtBot
 
 from frontdesk.domain.errors import SavedAfterAll, SaveOutcomeUnknownError
 from frontdesk.services.kernel.context import SAVED_AFTER_ALL_MESSAGE, ServiceContext
-from frontdesk.services.requests import consultations as requests
-from frontdesk.services.scheduling import appointments as scheduling
-from frontdesk.services.scheduling import waitlist
+from frontdesk.services.requests import intake, work_queue
+from frontdesk.services.scheduling import booking, data, lookup, waitlist
 from frontdesk.ui.requests.intake import IntakeDialog
 from frontdesk.ui.runner import Runner
 from frontdesk.ui.schedule.book_dialog import BookDialog
@@ -103,8 +102,8 @@ def open_booking(qtbot: QtBot, screen: ScreenContext, clinic: Practice) -> BookD
     return dialog
 
 
-def appointments_of(clinic: Practice) -> list[scheduling.AppointmentData]:
-    return scheduling.appointments_for_patient(clinic.context, clinic.patients[0].id)
+def appointments_of(clinic: Practice) -> list[data.AppointmentData]:
+    return lookup.appointments_for_patient(clinic.context, clinic.patients[0].id)
 
 
 def test_a_booking_saved_as_the_connection_dropped_says_booked_and_cannot_book_twice(
@@ -114,7 +113,7 @@ def test_a_booking_saved_as_the_connection_dropped_says_booked_and_cannot_book_t
     monkeypatch: pytest.MonkeyPatch,
     questions: Questions,
 ) -> None:
-    calls = cut_at_commit(monkeypatch, scheduling, "book", "saved")
+    calls = cut_at_commit(monkeypatch, booking, "book", "saved")
     dialog = open_booking(qtbot, screen, clinic)
     qtbot.keyClick(dialog.reason_edit, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: dialog.banner.text.startswith("Booked."), timeout=WAIT)
@@ -139,7 +138,7 @@ def test_a_booking_saved_as_the_connection_dropped_says_booked_and_cannot_book_t
 def test_a_booking_whose_outcome_is_unknown_says_to_look_before_booking_again(
     qtbot: QtBot, screen: ScreenContext, clinic: Practice, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    cut_at_commit(monkeypatch, scheduling, "book", "unknown")
+    cut_at_commit(monkeypatch, booking, "book", "unknown")
     dialog = open_booking(qtbot, screen, clinic)
     dialog.save()
     qtbot.waitUntil(lambda: "not known yet" in dialog.banner.text, timeout=WAIT)
@@ -171,7 +170,7 @@ def test_a_request_saved_as_the_connection_dropped_says_recorded_and_is_not_save
     monkeypatch: pytest.MonkeyPatch,
     questions: Questions,
 ) -> None:
-    calls = cut_at_commit(monkeypatch, requests, "create_request", "saved")
+    calls = cut_at_commit(monkeypatch, intake, "create_request", "saved")
     dialog = open_intake(qtbot, screen)
     qtbot.keyClick(dialog.phone, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: dialog.banner.text.startswith("Request recorded."), timeout=WAIT)
@@ -180,7 +179,7 @@ def test_a_request_saved_as_the_connection_dropped_says_recorded_and_is_not_save
     assert not dialog.save_button.isEnabled()
     qtbot.keyClick(dialog.phone, Qt.Key.Key_Return)
     assert len(calls) == 1
-    assert len(requests.queue(context).rows) == 1
+    assert len(work_queue.queue(context).rows) == 1
     assert dialog.cancel_button.text() == "Close"
     with qtbot.waitSignal(dialog.saved, timeout=WAIT) as saved:
         qtbot.keyClick(dialog, Qt.Key.Key_Escape)
@@ -191,7 +190,7 @@ def test_a_request_saved_as_the_connection_dropped_says_recorded_and_is_not_save
 def test_a_request_whose_outcome_is_unknown_keeps_the_typing_and_says_to_look_first(
     qtbot: QtBot, screen: ScreenContext, context: ServiceContext, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    cut_at_commit(monkeypatch, requests, "create_request", "unknown")
+    cut_at_commit(monkeypatch, intake, "create_request", "unknown")
     dialog = open_intake(qtbot, screen)
     dialog.save()
     qtbot.waitUntil(lambda: "not known yet" in dialog.banner.text, timeout=WAIT)

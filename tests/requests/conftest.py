@@ -8,7 +8,7 @@ from pytestqt.qtbot import QtBot
 from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.services.patients import referrers
 from frontdesk.services.patients.referrers import ReferrerData, ReferrerForm
-from frontdesk.services.requests.consultations import IntakeForm
+from frontdesk.services.requests.data import IntakeForm
 from frontdesk.ui.requests.area import RequestsArea
 from frontdesk.ui.screen_context import ScreenContext
 

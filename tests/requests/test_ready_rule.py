@@ -17,8 +17,8 @@ from frontdesk.domain.request_states import ChecklistKind, RequestState
 from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.services.practice import settings
 from frontdesk.services.practice.settings import READY_NEEDS_IMAGES
-from frontdesk.services.requests import consultations as requests
-from frontdesk.services.requests.consultations import RecordsMissingError
+from frontdesk.services.requests import checklist, intake, reading, states
+from frontdesk.services.requests.states import RecordsMissingError
 from frontdesk.ui.admin.practice_rules import PracticeRulesPanel
 from frontdesk.ui.screen_context import ScreenContext
 from tests.requests.conftest import maria_intake, open_the_only_request
@@ -38,25 +38,25 @@ FOUR_MISSING = (
 
 
 def _state(context: ServiceContext, request_id: int) -> RequestState:
-    return requests.get_request(context, request_id).request.state
+    return reading.get_request(context, request_id).request.state
 
 
 def test_ready_with_records_missing_is_refused_naming_them(context: ServiceContext) -> None:
-    data = requests.create_request(context, maria_intake(channel="referral_fax"))
+    data = intake.create_request(context, maria_intake(channel="referral_fax"))
     with pytest.raises(RecordsMissingError) as refused:
-        requests.transition(context, data.id, RequestState.READY_TO_SCHEDULE)
+        states.transition(context, data.id, RequestState.READY_TO_SCHEDULE)
     # The referral letter is missing too, but the practice rule does not ask for it.
     assert refused.value.missing == FOUR_MISSING
     assert "Records still missing: Operative report: surgery 1 of 2;" in str(refused.value)
     assert _state(context, data.id) is RequestState.NEW
-    assert len(requests.get_request(context, data.id).transitions) == 1
+    assert len(reading.get_request(context, data.id).transitions) == 1
 
 
 def test_an_override_records_what_was_missing_and_why(context: ServiceContext) -> None:
-    data = requests.create_request(context, maria_intake())
+    data = intake.create_request(context, maria_intake())
     with pytest.raises(RecordsMissingError):
-        requests.transition(context, data.id, RequestState.READY_TO_SCHEDULE, override_reason="   ")
-    detail = requests.transition(
+        states.transition(context, data.id, RequestState.READY_TO_SCHEDULE, override_reason="   ")
+    detail = states.transition(
         context,
         data.id,
         RequestState.READY_TO_SCHEDULE,
@@ -80,12 +80,12 @@ def test_an_override_records_what_was_missing_and_why(context: ServiceContext) -
 
 def test_the_rule_asks_only_for_what_admin_ticked(context: ServiceContext) -> None:
     settings.set_setting(context, READY_NEEDS_IMAGES, False)
-    data = requests.create_request(context, maria_intake())
-    for item in requests.get_request(context, data.id).checklist:
+    data = intake.create_request(context, maria_intake())
+    for item in reading.get_request(context, data.id).checklist:
         if item.kind is not ChecklistKind.IMAGING_FILES:
-            requests.mark_received(context, item.id)
+            checklist.mark_received(context, item.id)
     # Only the images are missing, and this practice does not wait for them.
-    requests.transition(context, data.id, RequestState.READY_TO_SCHEDULE)
+    states.transition(context, data.id, RequestState.READY_TO_SCHEDULE)
     assert _state(context, data.id) is RequestState.READY_TO_SCHEDULE
 
 
@@ -96,7 +96,7 @@ def test_the_rule_asks_only_for_what_admin_ticked(context: ServiceContext) -> No
 def test_the_ready_button_warns_and_asks_for_a_reason(
     qtbot: QtBot, screen: ScreenContext, context: ServiceContext
 ) -> None:
-    data = requests.create_request(context, maria_intake())
+    data = intake.create_request(context, maria_intake())
     area = open_the_only_request(qtbot, screen)
     panel = area.detail
     panel.state_buttons[RequestState.READY_TO_SCHEDULE].click()

@@ -16,7 +16,7 @@ from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.services.patients.referrers import ReferrerData
 from frontdesk.services.practice.forms import PracticeProfileForm
 from frontdesk.services.practice.profile import save_profile
-from frontdesk.services.requests import consultations as requests
+from frontdesk.services.requests import intake, letters, reading
 from frontdesk.ui.requests.letter import RecordsLetterDialog
 from frontdesk.ui.screen_context import ScreenContext
 from tests.documents.pdfs import all_text, fills, page_texts, printed_images
@@ -40,10 +40,10 @@ def profile(context: ServiceContext) -> None:
 def test_the_letter_to_the_imaging_centre_names_the_patient_and_what_is_needed(
     context: ServiceContext, profile: None, patel: ReferrerData
 ) -> None:
-    data = requests.create_request(context, maria_intake(referrer_id=patel.id))
-    detail = requests.get_request(context, data.id)
-    assert requests.letter_addressees(detail) == ["Valley Imaging Center", "Dr. Anil Patel"]
-    result = requests.records_request_letter(context, data.id)
+    data = intake.create_request(context, maria_intake(referrer_id=patel.id))
+    detail = reading.get_request(context, data.id)
+    assert letters.letter_addressees(detail) == ["Valley Imaging Center", "Dr. Anil Patel"]
+    result = letters.records_request_letter(context, data.id)
     text = " ".join(all_text(result.pdf).split())
     assert "Lakeside Spine Center" in text
     assert "Request for medical records" in text
@@ -52,7 +52,7 @@ def test_the_letter_to_the_imaging_centre_names_the_patient_and_what_is_needed(
     assert "Imaging report: MRI May 2024" in text and "Imaging disc or files" in text
     assert "Operative report" not in text  # those are asked of the referring office
     assert "(217) 555-0143" in text
-    after = requests.get_request(context, data.id)
+    after = reading.get_request(context, data.id)
     asked = {item.kind for item in after.checklist if item.requested_on is not None}
     assert asked == {ChecklistKind.IMAGING_REPORT, ChecklistKind.IMAGING_FILES}
     with context.reading(None) as session:
@@ -65,8 +65,8 @@ def test_the_letter_to_the_imaging_centre_names_the_patient_and_what_is_needed(
 def test_the_letter_to_the_referring_office_carries_its_address(
     context: ServiceContext, profile: None, patel: ReferrerData
 ) -> None:
-    data = requests.create_request(context, maria_intake(referrer_id=patel.id))
-    result = requests.records_request_letter(context, data.id, addressee="Dr. Anil Patel")
+    data = intake.create_request(context, maria_intake(referrer_id=patel.id))
+    result = letters.records_request_letter(context, data.id, addressee="Dr. Anil Patel")
     text = " ".join(all_text(result.pdf).split())
     assert "12 River Road" in text and "Fax (217) 555-0100" in text
     assert "Operative report: surgery 1 of 2" in text
@@ -74,18 +74,18 @@ def test_the_letter_to_the_referring_office_carries_its_address(
 
 
 def test_nothing_missing_means_no_letter(context: ServiceContext, profile: None) -> None:
-    data = requests.create_request(
+    data = intake.create_request(
         context, maria_intake(prior_surgery=False, imaging_modality="", imaging_when="")
     )
     with pytest.raises(RefusedError, match="nothing to ask for"):
-        requests.records_request_letter(context, data.id, addressee="Someone")
+        letters.records_request_letter(context, data.id, addressee="Someone")
 
 
 def test_the_letter_is_saved_from_the_request(
     qtbot: QtBot, screen: ScreenContext, context: ServiceContext, profile: None, tmp_path: Path
 ) -> None:
-    data = requests.create_request(context, maria_intake())
-    dialog = RecordsLetterDialog(screen, requests.get_request(context, data.id))
+    data = intake.create_request(context, maria_intake())
+    dialog = RecordsLetterDialog(screen, reading.get_request(context, data.id))
     qtbot.addWidget(dialog)
     dialog.show()
     assert dialog.addressee.currentText() == "Valley Imaging Center"
@@ -104,8 +104,8 @@ def test_the_letter_prints_every_page_without_poppler(
     tmp_path: Path,
     without_pdftoppm: None,
 ) -> None:
-    data = requests.create_request(context, maria_intake())
-    dialog = RecordsLetterDialog(screen, requests.get_request(context, data.id))
+    data = intake.create_request(context, maria_intake())
+    dialog = RecordsLetterDialog(screen, reading.get_request(context, data.id))
     qtbot.addWidget(dialog)
     dialog.show()
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)

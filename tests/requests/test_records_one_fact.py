@@ -31,11 +31,11 @@ from frontdesk.services.history.imaging import (
 )
 from frontdesk.services.history.summary import get_history, history_summaries, summary_line
 from frontdesk.services.kernel.context import ServiceContext
-from frontdesk.services.requests import consultations as requests
-from frontdesk.services.requests.consultations import QueueFilter
-from frontdesk.services.scheduling import appointments as scheduling
-from frontdesk.services.scheduling import day_sheet
-from frontdesk.services.scheduling.appointments import BookingForm
+from frontdesk.services.requests import checklist, intake, reading, states, work_queue
+from frontdesk.services.requests import data as requests_data
+from frontdesk.services.requests.data import QueueFilter
+from frontdesk.services.scheduling import booking, day_sheet
+from frontdesk.services.scheduling.data import BookingForm
 from frontdesk.ui.change_hub import ChangeHub
 from frontdesk.ui.runner import Runner
 from frontdesk.ui.screen_context import ScreenContext
@@ -52,12 +52,14 @@ ENGLISH = {
 }
 
 
-def _item(detail: requests.RequestDetail, kind: ChecklistKind) -> requests.ChecklistItemData:
+def _item(
+    detail: requests_data.RequestDetail, kind: ChecklistKind
+) -> requests_data.ChecklistItemData:
     return next(item for item in detail.checklist if item.kind is kind)
 
 
 def _missing_in_queue(context: ServiceContext, request_id: int) -> int:
-    rows = requests.queue(context, QueueFilter()).rows
+    rows = work_queue.queue(context, QueueFilter()).rows
     return next(row for row in rows if row.id == request_id).missing_records
 
 
@@ -66,14 +68,14 @@ def test_ticking_all_five_items_clears_the_chart_header_and_the_packet(
 ) -> None:
     monkeypatch.setenv("FRONTDESK_HOME", str(tmp_path / "home"))
     clinic = make_practice(context, patient_count=1)
-    data = requests.create_request(context, maria_intake(**ENGLISH), allow_duplicates=True)
-    detail = requests.get_request(context, data.id)
+    data = intake.create_request(context, maria_intake(**ENGLISH), allow_duplicates=True)
+    detail = reading.get_request(context, data.id)
     assert len(detail.checklist) == 5  # two operative reports, MRI report and images, referral
     assert history_summaries(context, [data.patient_id])[data.patient_id].missing
     for item in detail.checklist:
-        requests.mark_received(context, item.id)
+        checklist.mark_received(context, item.id)
 
-    assert requests.get_request(context, data.id).missing == ()
+    assert reading.get_request(context, data.id).missing == ()
     assert _missing_in_queue(context, data.id) == 0
     summary = history_summaries(context, [data.patient_id])[data.patient_id]
     assert not summary.has_missing_records
@@ -82,9 +84,9 @@ def test_ticking_all_five_items_clears_the_chart_header_and_the_packet(
     assert all(s.report_received for s in chart.surgeries)
     assert chart.imaging[0].report_received and chart.imaging[0].images_received
 
-    requests.transition(context, data.id, RequestState.READY_TO_SCHEDULE)
+    states.transition(context, data.id, RequestState.READY_TO_SCHEDULE)
     day = next_weekday(0)
-    booked = scheduling.book(
+    booked = booking.book(
         context,
         BookingForm(
             data.patient_id,
@@ -105,10 +107,10 @@ def test_ticking_all_five_items_clears_the_chart_header_and_the_packet(
 
 def test_the_day_sheet_states_each_record_once(context: ServiceContext) -> None:
     clinic = make_practice(context, patient_count=1)
-    data = requests.create_request(context, maria_intake(**ENGLISH), allow_duplicates=True)
-    detail = requests.get_request(context, data.id)
-    requests.mark_received(context, _item(detail, ChecklistKind.IMAGING_REPORT).id)
-    requests.transition(
+    data = intake.create_request(context, maria_intake(**ENGLISH), allow_duplicates=True)
+    detail = reading.get_request(context, data.id)
+    checklist.mark_received(context, _item(detail, ChecklistKind.IMAGING_REPORT).id)
+    states.transition(
         context, data.id, RequestState.READY_TO_SCHEDULE, override_reason="films at the visit"
     )
     day = next_weekday(0)
@@ -119,7 +121,7 @@ def test_the_day_sheet_states_each_record_once(context: ServiceContext) -> None:
         at(day, 8, 0),
         request_id=data.id,
     )
-    booked = scheduling.book(context, form)
+    booked = booking.book(context, form)
     sheet = day_sheet.day_sheet(context, day)
     row = next(r for s in sheet.sections for r in s.rows if r.appointment_id == booked.id)
     assert (
@@ -131,7 +133,7 @@ def test_the_day_sheet_states_each_record_once(context: ServiceContext) -> None:
 def test_a_report_marked_in_the_chart_is_received_on_the_request_and_back(
     context: ServiceContext,
 ) -> None:
-    data = requests.create_request(context, maria_intake())
+    data = intake.create_request(context, maria_intake())
     study = get_history(context, data.patient_id).imaging[0]
     before = _missing_in_queue(context, data.id)
     set_imaging_records_status(
@@ -143,41 +145,41 @@ def test_a_report_marked_in_the_chart_is_received_on_the_request_and_back(
         disc_location="",
         expected_version=study.version,
     )
-    detail = requests.get_request(context, data.id)
+    detail = reading.get_request(context, data.id)
     report = _item(detail, ChecklistKind.IMAGING_REPORT)
     assert report.received and report.received_on == date(2026, 5, 2)
     assert not _item(detail, ChecklistKind.IMAGING_FILES).received
     assert _missing_in_queue(context, data.id) == before - 1
 
     # Unticking on the request unticks the chart: there is one fact, not two to drift apart.
-    requests.mark_received(context, report.id, received=False)
+    checklist.mark_received(context, report.id, received=False)
     assert not get_history(context, data.patient_id).imaging[0].report_received
     assert "report" in summary_line(context, data.patient_id)
 
 
 def test_an_item_added_for_a_chart_entry_is_that_entrys_flag(context: ServiceContext) -> None:
-    data = requests.create_request(context, maria_intake(imaging_modality=""))
+    data = intake.create_request(context, maria_intake(imaging_modality=""))
     study = add_imaging(context, data.patient_id, ImagingForm(modality="ct", regions=("lumbar",)))
-    added = requests.add_checklist_item(
+    added = checklist.add_checklist_item(
         context, data.id, ChecklistKind.IMAGING_FILES, "CT", imaging_id=study.id
     )
-    requests.mark_received(context, added.id)
+    checklist.mark_received(context, added.id)
     assert get_history(context, data.patient_id).imaging[0].images_received
     with pytest.raises(ValidationError, match="imaging study has no operative report"):
-        requests.add_checklist_item(
+        checklist.add_checklist_item(
             context, data.id, ChecklistKind.OPERATIVE_REPORT, imaging_id=study.id
         )
     # Deleting the study leaves the item standing on its own, still received.
     delete_imaging(context, study.id, get_history(context, data.patient_id).imaging[0].version)
-    kept = _item(requests.get_request(context, data.id), ChecklistKind.IMAGING_FILES)
+    kept = _item(reading.get_request(context, data.id), ChecklistKind.IMAGING_FILES)
     assert kept.received and kept.imaging_id is None
 
 
 def test_the_database_refuses_a_second_copy_of_the_fact(
     context: ServiceContext, database: Database
 ) -> None:
-    data = requests.create_request(context, maria_intake())
-    report = _item(requests.get_request(context, data.id), ChecklistKind.IMAGING_REPORT)
+    data = intake.create_request(context, maria_intake())
+    report = _item(reading.get_request(context, data.id), ChecklistKind.IMAGING_REPORT)
     with pytest.raises(IntegrityError), database.write_engine.begin() as connection:
         connection.execute(
             update(RequestChecklistItem)
@@ -200,8 +202,8 @@ def _migrate(database: Database, revision: str) -> None:
 
 
 def test_0008_carries_both_sides_over_and_back(context: ServiceContext, database: Database) -> None:
-    data = requests.create_request(context, maria_intake(channel="referral_fax"))
-    detail = requests.get_request(context, data.id)
+    data = intake.create_request(context, maria_intake(channel="referral_fax"))
+    detail = reading.get_request(context, data.id)
     op_items = [i for i in detail.checklist if i.kind is ChecklistKind.OPERATIVE_REPORT]
     files = _item(detail, ChecklistKind.IMAGING_FILES)
     letter = _item(detail, ChecklistKind.REFERRAL_LETTER)
@@ -238,7 +240,7 @@ def test_0008_carries_both_sides_over_and_back(context: ServiceContext, database
                 )
             ).one()
         assert tuple(surgery) == (date(2026, 3, 1), "ana")
-        after = requests.get_request(context, data.id)
+        after = reading.get_request(context, data.id)
         assert _item(after, ChecklistKind.IMAGING_FILES).received_on == date(2026, 3, 5)
         assert _item(after, ChecklistKind.IMAGING_FILES).id == files.id
         kept = _item(after, ChecklistKind.REFERRAL_LETTER)
@@ -308,7 +310,7 @@ def screen(qtbot: QtBot, context: ServiceContext) -> Iterator[ScreenContext]:
 def test_the_open_request_shows_a_report_marked_in_the_chart(
     qtbot: QtBot, screen: ScreenContext, context: ServiceContext
 ) -> None:
-    data = requests.create_request(context, maria_intake())
+    data = intake.create_request(context, maria_intake())
     area = open_the_only_request(qtbot, screen)
     panel = area.detail
     assert panel.detail is not None

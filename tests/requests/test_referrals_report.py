@@ -12,7 +12,7 @@ from pytestqt.qtbot import QtBot
 from frontdesk.domain.request_states import RequestState
 from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.services.patients.referrers import ReferrerData
-from frontdesk.services.requests import consultations as requests
+from frontdesk.services.requests import intake, report, states
 from frontdesk.ui.requests.report import ReferralsReportDialog
 from frontdesk.ui.screen_context import ScreenContext
 from tests.requests.conftest import maria_intake
@@ -29,7 +29,7 @@ def _fill(context: ServiceContext, patel: ReferrerData) -> None:
         (november, patel.id, "failed_back"),
     ):
         made.append(
-            requests.create_request(
+            intake.create_request(
                 context,
                 maria_intake(referrer_id=referrer, category=category),
                 allow_duplicates=True,
@@ -37,15 +37,15 @@ def _fill(context: ServiceContext, patel: ReferrerData) -> None:
             )
         )
     for state in (RequestState.READY_TO_SCHEDULE, RequestState.SCHEDULED):
-        requests.transition(context, made[0].id, state, override_reason="records at the visit")
-    requests.transition(context, made[1].id, RequestState.CLOSED, closed_reason="declined")
+        states.transition(context, made[0].id, state, override_reason="records at the visit")
+    states.transition(context, made[1].id, RequestState.CLOSED, closed_reason="declined")
 
 
 def test_counts_per_physician_category_and_month(
     context: ServiceContext, patel: ReferrerData
 ) -> None:
     _fill(context, patel)
-    rows = requests.referrals_report(context)
+    rows = report.referrals_report(context)
     summary = [
         (r.month, r.referrer, r.category.value, r.requests, r.booked, r.closed) for r in rows
     ]
@@ -54,9 +54,9 @@ def test_counts_per_physician_category_and_month(
         ("2026-10", "Dr. Anil Patel", "failed_back", 2, 1, 1),
         ("2026-10", "", "neck_pain", 1, 0, 0),
     ]
-    only_november = requests.referrals_report(context, received_from=datetime(2026, 11, 1).date())
+    only_november = report.referrals_report(context, received_from=datetime(2026, 11, 1).date())
     assert [r.month for r in only_november] == ["2026-11"]
-    table = list(csv.reader(io.StringIO(requests.referrals_csv(rows))))
+    table = list(csv.reader(io.StringIO(report.referrals_csv(rows))))
     assert table[0][:3] == ["Month", "Referring physician", "Category"]
     assert table[3][1] == "(no referring physician)"
 

@@ -23,7 +23,7 @@ from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.services.patients.forms import PossibleDuplicatesError
 from frontdesk.services.practice.forms import NewUserForm
 from frontdesk.services.practice.users import create_user
-from frontdesk.services.requests import consultations as requests
+from frontdesk.services.requests import checklist, intake, reading
 from tests.history.conftest import make_pdf
 from tests.requests.conftest import maria_intake
 
@@ -67,8 +67,8 @@ def _links(database: Database) -> list[tuple[int, int | None]]:
 def test_documents_keep_their_request_and_checklist_links_through_0007(
     context: ServiceContext, database: Database, tmp_path: Path
 ) -> None:
-    data = requests.create_request(context, maria_intake())
-    attached = requests.attach_document(
+    data = intake.create_request(context, maria_intake())
+    attached = checklist.attach_document(
         context, data.id, make_pdf("MRI lumbar"), "mri.pdf", "imaging_report"
     )
     before = _links(database)
@@ -100,7 +100,7 @@ def test_documents_keep_their_request_and_checklist_links_through_0007(
             _migrate(database, "head")
     assert migrate.schema_status(database).state is migrate.SchemaState.CURRENT
     assert _links(database) == before
-    detail = requests.get_request(context, data.id)
+    detail = reading.get_request(context, data.id)
     report = next(item for item in detail.checklist if item.kind.value == "imaging_report")
     assert report.document_id == attached.document_id and report.received
     # The database now refuses a document of a request that does not exist…
@@ -117,7 +117,7 @@ def test_documents_keep_their_request_and_checklist_links_through_0007(
 def test_intake_creates_the_chart_in_its_own_transaction_by_the_patients_rules(
     context: ServiceContext, database: Database
 ) -> None:
-    first = requests.create_request(context, maria_intake())
+    first = intake.create_request(context, maria_intake())
     with database.engine.connect() as connection:
         patient = connection.execute(select(Patient).where(Patient.id == first.patient_id)).one()
         keys = connection.scalar(
@@ -128,11 +128,11 @@ def test_intake_creates_the_chart_in_its_own_transaction_by_the_patients_rules(
     assert keys  # findable from the Patients search
     # The same person again: the duplicate warning, and neither a chart nor a request saved.
     with pytest.raises(PossibleDuplicatesError):
-        requests.create_request(context, maria_intake())
+        intake.create_request(context, maria_intake())
     with database.engine.connect() as connection:
         assert connection.scalar(select(func.count()).select_from(Patient)) == 1
         assert connection.scalar(select(func.count()).select_from(ConsultationRequest)) == 1
-    again = requests.create_request(context, maria_intake(), allow_duplicates=True)
+    again = intake.create_request(context, maria_intake(), allow_duplicates=True)
     assert again.patient_id != first.patient_id and again.mrn != first.mrn
 
 

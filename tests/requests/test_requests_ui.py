@@ -12,8 +12,8 @@ from frontdesk.domain.request_states import ContactKind, RequestState, Urgency
 from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.services.patients.edit import create_patient
 from frontdesk.services.patients.forms import PatientForm
-from frontdesk.services.requests import consultations as requests
-from frontdesk.services.requests.consultations import QueueFilter
+from frontdesk.services.requests import contacts, intake, reading, work_queue
+from frontdesk.services.requests.data import QueueFilter
 from frontdesk.ui.requests.area import RequestsArea
 from frontdesk.ui.requests.intake import IntakeDialog
 from frontdesk.ui.screen_context import ScreenContext
@@ -94,7 +94,7 @@ def test_no_way_to_reach_them_is_refused_next_to_the_phone_field(
     assert "phone number or an email" in message.text()
     assert "Not saved" in dialog.banner.text
     assert dialog.isVisible()
-    assert requests.queue(context).rows == ()
+    assert work_queue.queue(context).rows == ()
 
 
 def test_typing_a_name_offers_the_existing_chart_to_link(
@@ -121,12 +121,12 @@ def test_typing_a_name_offers_the_existing_chart_to_link(
 def test_the_queue_filters_moves_and_suggests_closing(
     qtbot: QtBot, screen: ScreenContext, context: ServiceContext
 ) -> None:
-    first = requests.create_request(context, maria_intake())
-    urgent = requests.create_request(
+    first = intake.create_request(context, maria_intake())
+    urgent = intake.create_request(
         context, maria_intake(red_flags=("saddle_numbness",)), allow_duplicates=True
     )
     for kind in (ContactKind.NO_ANSWER, ContactKind.NO_ANSWER, ContactKind.LEFT_VOICEMAIL):
-        requests.log_contact(context, first.id, kind)
+        contacts.log_contact(context, first.id, kind)
     area = open_requests_area(qtbot, screen)
     qtbot.waitUntil(lambda: area.model.rowCount() == 2, timeout=10_000)
     assert [row.id for row in area.model.rows] == [urgent.id, first.id]
@@ -158,10 +158,10 @@ def test_the_queue_filters_moves_and_suggests_closing(
     )
     panel.banner.action.click()
     qtbot.waitUntil(
-        lambda: requests.get_request(context, first.id).request.state is RequestState.CLOSED,
+        lambda: reading.get_request(context, first.id).request.state is RequestState.CLOSED,
         timeout=10_000,
     )
-    assert requests.queue(context, QueueFilter(state=RequestState.CLOSED)).rows[0].id == first.id
+    assert work_queue.queue(context, QueueFilter(state=RequestState.CLOSED)).rows[0].id == first.id
     qtbot.waitUntil(lambda: area.model.rowCount() == 1, timeout=10_000)
 
 
@@ -170,7 +170,7 @@ def test_the_chart_lists_the_patients_requests(
 ) -> None:
     from frontdesk.ui.patients.chart import PatientChart
 
-    data = requests.create_request(context, maria_intake(red_flags=("bladder_bowel",)))
+    data = intake.create_request(context, maria_intake(red_flags=("bladder_bowel",)))
     chart = PatientChart(screen, data.patient_id)
     qtbot.addWidget(chart)
     tab = chart.requests_tab
@@ -197,7 +197,7 @@ def test_attaching_a_file_in_the_detail_pane_ticks_the_selected_record(
 ) -> None:
     from tests.history.conftest import make_pdf
 
-    data = requests.create_request(context, maria_intake())
+    data = intake.create_request(context, maria_intake())
     area = open_the_only_request(qtbot, screen)
     panel = area.detail
     assert panel.detail is not None and panel.detail.request.id == data.id
@@ -237,7 +237,7 @@ def test_the_queue_model_passes_the_model_tester_across_pages(
     qtbot: QtBot, screen: ScreenContext, context: ServiceContext, qtmodeltester: object
 ) -> None:
     for number, last_name in enumerate(("Núñez-García", "O'Connor", "Nguyễn")):
-        requests.create_request(
+        intake.create_request(
             context,
             maria_intake(last_name=last_name, phone=f"217 555 01{number:02d}"),
             allow_duplicates=True,

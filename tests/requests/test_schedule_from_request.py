@@ -16,10 +16,11 @@ from frontdesk.db.engine import Database
 from frontdesk.domain.request_states import RequestState
 from frontdesk.domain.scheduling import AppointmentStatus, CancelledBy, Weekday
 from frontdesk.services.kernel.context import ServiceContext
-from frontdesk.services.requests import consultations as requests
-from frontdesk.services.requests.consultations import QueueFilter
-from frontdesk.services.scheduling import appointments as scheduling
-from frontdesk.services.scheduling.appointments import BookingForm
+from frontdesk.services.requests import intake as requests_intake
+from frontdesk.services.requests import reading, states, work_queue
+from frontdesk.services.requests.data import QueueFilter
+from frontdesk.services.scheduling import booking, lookup, status
+from frontdesk.services.scheduling.data import BookingForm
 from frontdesk.ui.change_hub import ChangeHub
 from frontdesk.ui.requests.area import RequestsArea
 from frontdesk.ui.requests.detail import RequestDetailPanel
@@ -45,16 +46,16 @@ def clinic(context: ServiceContext) -> Practice:
 
 
 def ready_request(context: ServiceContext, **changes: object) -> int:
-    data = requests.create_request(context, maria_intake(**changes), allow_duplicates=True)
-    requests.transition(
+    data = requests_intake.create_request(context, maria_intake(**changes), allow_duplicates=True)
+    states.transition(
         context, data.id, RequestState.READY_TO_SCHEDULE, override_reason="films at the visit"
     )
     return data.id
 
 
 def book_for(clinic: Practice, request_id: int, start: datetime) -> Any:
-    request = requests.get_request(clinic.context, request_id).request
-    return scheduling.book(
+    request = reading.get_request(clinic.context, request_id).request
+    return booking.book(
         clinic.context,
         BookingForm(
             patient_id=request.patient_id,
@@ -73,32 +74,34 @@ def test_a_request_lists_its_appointments_in_time_order(clinic: Practice) -> Non
     request_id = ready_request(clinic.context)
     thursday = next_weekday(3)
     first = book_for(clinic, request_id, at(thursday, 9))
-    scheduling.cancel(clinic.context, first.id, by=CancelledBy.PATIENT, reason="Flu")
+    status.cancel(clinic.context, first.id, by=CancelledBy.PATIENT, reason="Flu")
     second = book_for(clinic, request_id, at(thursday + timedelta(days=7), 8))
     other = ready_request(clinic.context)
     book_for(clinic, other, at(thursday, 10))
-    listed = scheduling.appointments_for_request(clinic.context, request_id)
+    listed = lookup.appointments_for_request(clinic.context, request_id)
     assert [item.id for item in listed] == [first.id, second.id]
     assert [item.status for item in listed] == [
         AppointmentStatus.CANCELLED,
         AppointmentStatus.BOOKED,
     ]
-    assert scheduling.appointments_for_request(clinic.context, 999_999) == []
+    assert lookup.appointments_for_request(clinic.context, 999_999) == []
 
 
 def test_the_queue_names_the_visit_of_a_scheduled_request(clinic: Practice) -> None:
     request_id = ready_request(clinic.context)
     thursday = next_weekday(3)
     booked = book_for(clinic, request_id, at(thursday, 9, 15))
-    row = requests.queue(clinic.context, QueueFilter(state=RequestState.SCHEDULED)).rows[0]
+    row = work_queue.queue(clinic.context, QueueFilter(state=RequestState.SCHEDULED)).rows[0]
     assert row.id == request_id
     assert row.next_action == f"Visit {thursday:%a %m/%d} 09:15"  # the practice's wall clock
     # Moved: the new time. Cancelled: back to ready, and its own next step.
-    scheduling.reschedule(clinic.context, booked.id, start=at(thursday, 10))
-    row = requests.queue(clinic.context, QueueFilter(state=RequestState.SCHEDULED)).rows[0]
+    booking.reschedule(clinic.context, booked.id, start=at(thursday, 10))
+    row = work_queue.queue(clinic.context, QueueFilter(state=RequestState.SCHEDULED)).rows[0]
     assert row.next_action == f"Visit {thursday:%a %m/%d} 10:00"
-    scheduling.cancel(clinic.context, booked.id, by=CancelledBy.PRACTICE, reason="Surgeon ill")
-    row = requests.queue(clinic.context, QueueFilter(state=RequestState.READY_TO_SCHEDULE)).rows[0]
+    status.cancel(clinic.context, booked.id, by=CancelledBy.PRACTICE, reason="Surgeon ill")
+    row = work_queue.queue(clinic.context, QueueFilter(state=RequestState.READY_TO_SCHEDULE)).rows[
+        0
+    ]
     assert row.id == request_id and row.next_action == "Schedule the consultation"
 
 
@@ -128,12 +131,12 @@ def test_the_visit_dates_cost_one_query_per_page_not_one_per_row(
     book_for(clinic, request_id, at(thursday, 8))
 
     def read() -> None:
-        requests.queue(clinic.context, QueueFilter(state=RequestState.SCHEDULED))
+        work_queue.queue(clinic.context, QueueFilter(state=RequestState.SCHEDULED))
 
     one = _statements(database, read)
     for hour in (9, 10, 11):
         book_for(clinic, ready_request(clinic.context), at(thursday, hour))
-    rows = requests.queue(clinic.context, QueueFilter(state=RequestState.SCHEDULED)).rows
+    rows = work_queue.queue(clinic.context, QueueFilter(state=RequestState.SCHEDULED)).rows
     assert len(rows) == 4 and all(row.next_action.startswith("Visit ") for row in rows)
     assert _statements(database, read) == one
 
@@ -264,7 +267,7 @@ def test_a_call_is_taken_made_ready_scheduled_and_cancelled_back_to_ready(
     qtbot.waitUntil(
         lambda: area.model.rows[0].next_action == "Schedule the consultation", timeout=WAIT
     )
-    stored = requests.get_request(context, request_id).request
+    stored = reading.get_request(context, request_id).request
     assert stored.state is RequestState.READY_TO_SCHEDULE
     opened.reject()  # type: ignore[attr-defined]
 
@@ -283,7 +286,7 @@ def test_a_booking_made_elsewhere_shows_in_the_open_request(
     qtbot.waitUntil(lambda: len(panel.appointments.items) == 1, timeout=WAIT)
     assert panel.appointments.items[0].id == booked.id
     # A move touches only the appointments: the list follows all the same.
-    scheduling.reschedule(context, booked.id, start=at(next_weekday(3), 10))
+    booking.reschedule(context, booked.id, start=at(next_weekday(3), 10))
     qtbot.waitUntil(
         lambda: panel.appointments.items[0].start == at(next_weekday(3), 10), timeout=WAIT
     )

@@ -25,9 +25,10 @@ def main(argv: list[str]) -> int:
     from frontdesk.domain.errors import FrontDeskError
     from frontdesk.domain.permissions import Role
     from frontdesk.services.kernel import audit
+    from frontdesk.services.kernel import clock as practice_clock
     from frontdesk.services.platform.bootstrap import make_context
-    from frontdesk.services.scheduling import appointments as scheduling
-    from frontdesk.services.scheduling.appointments import BookingForm
+    from frontdesk.services.scheduling import booking
+    from frontdesk.services.scheduling.data import BookingForm
 
     url, go_file, patient, provider, kind, start = argv
     audit.install()
@@ -44,7 +45,7 @@ def main(argv: list[str]) -> int:
     try:
         # Connection open and every module loaded before the signal, so all workers reach
         # the database together.
-        scheduling.practice_zone(context)
+        practice_clock.practice_zone(context)
         print("ready", flush=True)
         signal = Path(go_file)
         deadline = time.monotonic() + WAIT_FOR_SIGNAL_S
@@ -54,7 +55,7 @@ def main(argv: list[str]) -> int:
                 return 1
             time.sleep(0.001)
         try:
-            booked = scheduling.book(context, form)
+            booked = booking.book(context, form)
         except FrontDeskError as error:
             result = {
                 "result": "refused",

@@ -16,8 +16,8 @@ from frontdesk.services.practice.forms import LocationForm, PracticeProfileForm,
 from frontdesk.services.practice.locations import save_location
 from frontdesk.services.practice.profile import save_profile
 from frontdesk.services.practice.providers import save_provider
-from frontdesk.services.scheduling import setup as scheduling_setup
-from frontdesk.services.scheduling.setup import AppointmentTypeData, AvailabilityForm
+from frontdesk.services.scheduling import appointment_types, availability
+from frontdesk.services.scheduling.data import AppointmentTypeData, AvailabilityForm
 
 CHICAGO = ZoneInfo("America/Chicago")
 
@@ -63,8 +63,8 @@ def make_practice(context: ServiceContext, patient_count: int = 3) -> Practice:
     )
     main = save_location(context, LocationForm(name="Main office"))
     second = save_location(context, LocationForm(name="Second office"))
-    scheduling_setup.install_default_types(context)
-    types = {row.name: row for row in scheduling_setup.list_appointment_types(context)}
+    appointment_types.install_default_types(context)
+    types = {row.name: row for row in appointment_types.list_appointment_types(context)}
     # Okafor: Monday and Thursday mornings at the main office, Thursday afternoon at the
     # second. Lindqvist: Monday to Friday 9-17 at the main office.
     blocks = [
@@ -73,7 +73,7 @@ def make_practice(context: ServiceContext, patient_count: int = 3) -> Practice:
         AvailabilityForm(okafor.id, second.id, 3, "13:00", "17:00"),
     ] + [AvailabilityForm(lindqvist.id, main.id, day, "9:00", "17:00") for day in range(5)]
     for block in blocks:
-        scheduling_setup.save_availability(context, block)
+        availability.save_availability(context, block)
     people = [
         create_patient(
             context,

@@ -13,19 +13,20 @@ from frontdesk.cli.main import run
 from frontdesk.domain.request_states import RequestState
 from frontdesk.domain.scheduling import MAX_DAYS_AHEAD, CancelledBy
 from frontdesk.services.kernel.context import ServiceContext
-from frontdesk.services.requests import consultations as requests
-from frontdesk.services.scheduling import appointments as scheduling
-from frontdesk.services.scheduling import setup as scheduling_setup
-from frontdesk.services.scheduling import waitlist
-from frontdesk.services.scheduling.appointments import BookingForm, SlotSearch
-from frontdesk.services.scheduling.setup import AvailabilityForm
-from frontdesk.services.scheduling.waitlist import WaitlistForm
+from frontdesk.services.requests import intake, reading, states
+from frontdesk.services.scheduling import availability, booking, find, lookup, status, waitlist
+from frontdesk.services.scheduling.data import (
+    AvailabilityForm,
+    BookingForm,
+    SlotSearch,
+    WaitlistForm,
+)
 from tests.requests.conftest import maria_intake
 from tests.scheduling.conftest import CHICAGO, Practice, at, next_weekday
 
 
 def _book(clinic: Practice, patient_id: int, start: datetime, kind: str, **changes: object):  # type: ignore[no-untyped-def]
-    return scheduling.book(
+    return booking.book(
         clinic.context,
         BookingForm(
             patient_id=patient_id,
@@ -49,7 +50,7 @@ def test_find_offers_nothing_further_ahead_than_booking_accepts(clinic: Practice
     today = datetime.now(CHICAGO).date()
     three_years = at(today + timedelta(days=3 * 365), 0)
     search = SlotSearch(type_id=clinic.type_id("Follow-up"), after=three_years)
-    assert scheduling.find_slots(clinic.context, search) == []
+    assert find.find_slots(clinic.context, search) == []
 
     # Near the horizon every slot offered books, the last one included.
     last_day = today + timedelta(days=MAX_DAYS_AHEAD)
@@ -59,7 +60,7 @@ def test_find_offers_nothing_further_ahead_than_booking_accepts(clinic: Practice
         after=at(last_day - timedelta(days=6), 0),
         limit=200,
     )
-    slots = scheduling.find_slots(clinic.context, near)
+    slots = find.find_slots(clinic.context, near)
     assert slots, "the last week before the horizon has free time"
     assert max(slot.start.astimezone(CHICAGO).date() for slot in slots) <= last_day
     booked = _book(
@@ -99,14 +100,14 @@ def test_the_find_command_offers_only_times_the_book_command_takes(
 def test_the_waitlist_is_offered_only_types_the_freed_block_takes(clinic: Practice) -> None:
     wednesday = next_weekday(2)
     new_only = (clinic.type_id("New consultation"),)
-    scheduling_setup.save_availability(
+    availability.save_availability(
         clinic.context,
         AvailabilityForm(clinic.okafor, clinic.main_office, 2, "8:00", "12:00", new_only),
     )
     first = _book(clinic, clinic.patients[0].id, at(wednesday, 9), "New consultation")
     follow_up = _wait(clinic, clinic.patients[1].id, "Follow-up")
     new = _wait(clinic, clinic.patients[2].id, "New consultation")
-    scheduling.cancel(clinic.context, first.id, by=CancelledBy.PATIENT, reason="Flu")
+    status.cancel(clinic.context, first.id, by=CancelledBy.PATIENT, reason="Flu")
 
     freed = waitlist.freed_times_with_waitlist(clinic.context, days_ahead=30)
     assert [item.freed.start for item in freed] == [at(wednesday, 9)]
@@ -134,7 +135,7 @@ def test_the_waitlist_is_offered_only_types_the_freed_block_takes(clinic: Practi
 def test_a_time_filled_from_the_waitlist_is_no_longer_matched(clinic: Practice) -> None:
     thursday = next_weekday(3)
     first = _book(clinic, clinic.patients[0].id, at(thursday, 10), "Follow-up")
-    scheduling.cancel(clinic.context, first.id, by=CancelledBy.PATIENT, reason="Work trip")
+    status.cancel(clinic.context, first.id, by=CancelledBy.PATIENT, reason="Work trip")
     _wait(clinic, clinic.patients[1].id, "Follow-up", urgency="urgent")
     _wait(clinic, clinic.patients[2].id, "Follow-up")
     span = {"provider_id": clinic.okafor, "start": at(thursday, 10), "end": at(thursday, 10, 15)}
@@ -160,8 +161,8 @@ def test_a_time_filled_from_the_waitlist_is_no_longer_matched(clinic: Practice) 
 def test_a_waitlist_move_schedules_the_request_as_a_booking_does(
     context: ServiceContext, clinic: Practice
 ) -> None:
-    request = requests.create_request(context, maria_intake(), allow_duplicates=True)
-    requests.transition(
+    request = intake.create_request(context, maria_intake(), allow_duplicates=True)
+    states.transition(
         context,
         request.id,
         RequestState.READY_TO_SCHEDULE,
@@ -179,16 +180,16 @@ def test_a_waitlist_move_schedules_the_request_as_a_booking_does(
         request_id=request.id,
     )
     other = _book(clinic, clinic.patients[0].id, at(thursday, 9), "New consultation")
-    scheduling.cancel(clinic.context, other.id, by=CancelledBy.PATIENT, reason="Better")
+    status.cancel(clinic.context, other.id, by=CancelledBy.PATIENT, reason="Better")
 
     moved = waitlist.book_from_waitlist(
         clinic.context, entry, provider_id=clinic.okafor, start=at(thursday, 9)
     )
     assert moved.id == held.id and moved.request_id == request.id
-    assert requests.get_request(context, request.id).request.state is RequestState.SCHEDULED
-    listed = scheduling.appointments_for_request(context, request.id)
+    assert reading.get_request(context, request.id).request.state is RequestState.SCHEDULED
+    listed = lookup.appointments_for_request(context, request.id)
     assert [item.id for item in listed] == [held.id]
     # Cancelling it sends the request back, as for any booking.
-    scheduling.cancel(context, held.id, by=CancelledBy.PATIENT, reason="Moved away")
-    state = requests.get_request(context, request.id).request.state
+    status.cancel(context, held.id, by=CancelledBy.PATIENT, reason="Moved away")
+    state = reading.get_request(context, request.id).request.state
     assert state is RequestState.READY_TO_SCHEDULE

@@ -15,8 +15,8 @@ from frontdesk.db.engine import Database
 from frontdesk.domain.scheduling import AppointmentStatus, CancelledBy, TimePreference, Weekday
 from frontdesk.services.patients.search import search
 from frontdesk.services.platform.bootstrap import make_context
-from frontdesk.services.scheduling import appointments as scheduling
-from frontdesk.services.scheduling.appointments import AppointmentData, BookingForm
+from frontdesk.services.scheduling import booking, calendars, lookup
+from frontdesk.services.scheduling.data import AppointmentData, BookingForm
 from frontdesk.ui.connection_monitor import saving_gate
 from frontdesk.ui.schedule.appointment_dialog import AppointmentDialog
 from frontdesk.ui.schedule.book_dialog import BookDialog
@@ -94,7 +94,7 @@ def open_for_first_patient(
 
 
 def booked_for(clinic: Practice, patient: int) -> list[AppointmentData]:
-    return scheduling.appointments_for_patient(clinic.context, clinic.patients[patient].id)
+    return lookup.appointments_for_patient(clinic.context, clinic.patients[patient].id)
 
 
 def book(clinic: Practice, patient: int, start: Any, **changes: Any) -> AppointmentData:
@@ -106,7 +106,7 @@ def book(clinic: Practice, patient: int, start: Any, **changes: Any) -> Appointm
         "reason": "Failed fusion, second opinion",
     }
     values.update(changes)
-    return scheduling.book(clinic.context, BookingForm(**values))
+    return booking.book(clinic.context, BookingForm(**values))
 
 
 # --- BookDialog ---------------------------------------------------------------------------
@@ -220,7 +220,7 @@ def test_a_time_taken_by_another_desk_says_just_booked_and_keeps_the_form(
         reason="Second opinion",
     )
     other_desk = make_context(database, make_actor(username="other.desk"))
-    scheduling.book(
+    booking.book(
         other_desk,
         BookingForm(
             patient_id=clinic.patients[2].id,
@@ -241,7 +241,7 @@ def test_a_time_taken_by_another_desk_says_just_booked_and_keeps_the_form(
     finder = dialog.finder
     assert isinstance(finder, FindSlotDialog)
     qtbot.waitUntil(lambda: bool(finder.slots), timeout=WAIT)
-    taken = scheduling.day_appointments(clinic.context, thursday)
+    taken = calendars.day_appointments(clinic.context, thursday)
     assert {slot.provider_id for slot in finder.slots} == {clinic.okafor}
     for slot in finder.slots:
         assert all(not (slot.start < a.end and a.start < slot.end) for a in taken)
@@ -250,12 +250,10 @@ def test_a_time_taken_by_another_desk_says_just_booked_and_keeps_the_form(
 def test_a_closed_or_unready_request_is_refused_with_the_reason(
     qtbot: QtBot, screen: ScreenContext, clinic: Practice
 ) -> None:
-    from frontdesk.services.requests import consultations as requests
+    from frontdesk.services.requests import intake
     from tests.requests.conftest import maria_intake
 
-    request = requests.create_request(
-        clinic.context, maria_intake(patient_id=clinic.patients[0].id)
-    )
+    request = intake.create_request(clinic.context, maria_intake(patient_id=clinic.patients[0].id))
     dialog = open_for_first_patient(qtbot, screen, clinic, request_id=request.id)
     # A request books as a new consultation by default, and is shown read-only.
     assert dialog.type_combo.currentData() == clinic.type_id("New consultation")
@@ -335,14 +333,14 @@ def test_cancelling_needs_a_reason_and_frees_the_time(
     message = cancel.fields.message("reason")
     qtbot.waitUntil(message.isVisible, timeout=WAIT)
     assert "Say why the appointment is cancelled" in message.text()
-    assert scheduling.get_appointment(clinic.context, first.id).appointment.status is (
+    assert lookup.get_appointment(clinic.context, first.id).appointment.status is (
         AppointmentStatus.BOOKED
     )
     cancel.by_practice.setChecked(True)
     qtbot.keyClicks(cancel.reason, "Surgeon called into theatre")
     with qtbot.waitSignal(dialog.changed, timeout=WAIT):
         qtbot.keyClick(cancel.reason, Qt.Key.Key_Return)
-    stored = scheduling.get_appointment(clinic.context, first.id).appointment
+    stored = lookup.get_appointment(clinic.context, first.id).appointment
     assert stored.status is AppointmentStatus.CANCELLED
     assert stored.cancelled_by is CancelledBy.PRACTICE
     assert stored.cancel_reason == "Surgeon called into theatre"
@@ -362,13 +360,13 @@ def test_cancelling_what_someone_else_just_changed_says_so_and_keeps_the_dialog(
     assert isinstance(cancel, CancelAppointmentDialog)
     qtbot.waitExposed(cancel)
     # Another desk saves the appointment while this cancel dialog is open.
-    scheduling.update_details(clinic.context, first.id, reason="Moved by phone", notes="")
+    booking.update_details(clinic.context, first.id, reason="Moved by phone", notes="")
     qtbot.keyClicks(cancel.reason, "Patient is unwell")
     qtbot.keyClick(cancel.reason, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: "Not cancelled." in cancel.banner.text, timeout=WAIT)
     assert cancel.isVisible() and cancel.reason.text() == "Patient is unwell"
     assert cancel.confirm_button.isEnabled()
-    stored = scheduling.get_appointment(clinic.context, first.id).appointment
+    stored = lookup.get_appointment(clinic.context, first.id).appointment
     assert stored.status is AppointmentStatus.BOOKED
 
 
@@ -406,19 +404,19 @@ def test_reason_and_notes_save_and_someone_elses_newer_save_is_not_overwritten(
     qtbot.keyClicks(dialog.reason, "Bring the MRI disc")
     with qtbot.waitSignal(dialog.changed, timeout=WAIT):
         qtbot.keyClick(dialog.reason, Qt.Key.Key_Return)
-    assert scheduling.get_appointment(clinic.context, first.id).appointment.reason == (
+    assert lookup.get_appointment(clinic.context, first.id).appointment.reason == (
         "Bring the MRI disc"
     )
     qtbot.waitUntil(lambda: not dialog.saving and dialog.detail is not None, timeout=WAIT)
     qtbot.waitUntil(lambda: dialog.detail.appointment.reason == "Bring the MRI disc", timeout=WAIT)
     # Someone else saves the notes while this window still shows the older version.
-    scheduling.update_details(clinic.context, first.id, reason="Theirs", notes="From the phone")
+    booking.update_details(clinic.context, first.id, reason="Theirs", notes="From the phone")
     qtbot.keyClicks(dialog.notes, "Mine")
     dialog.save_details()
     qtbot.waitUntil(lambda: "Not saved" in dialog.banner.text, timeout=WAIT)
     assert "after you opened it" in dialog.banner.text
     assert dialog.notes.toPlainText() == "Mine"
-    stored = scheduling.get_appointment(clinic.context, first.id).appointment
+    stored = lookup.get_appointment(clinic.context, first.id).appointment
     assert (stored.reason, stored.notes) == ("Theirs", "From the phone")
 
 
@@ -438,7 +436,7 @@ def test_reschedule_moves_it_and_keeps_the_history(
     qtbot.keyClicks(move.note, "Patient asked for later")
     with qtbot.waitSignal(dialog.changed, timeout=WAIT):
         qtbot.keyClick(move.note, Qt.Key.Key_Return)
-    stored = scheduling.get_appointment(clinic.context, first.id)
+    stored = lookup.get_appointment(clinic.context, first.id)
     assert stored.appointment.start == at(thursday, 10, 30)
     assert stored.appointment.end == at(thursday, 11, 15)
     assert [event.kind for event in stored.events] == ["booked", "moved"]
@@ -460,9 +458,7 @@ def test_moving_onto_a_taken_time_says_so_and_keeps_the_dialog(
     move.save()
     qtbot.waitUntil(lambda: "just booked" in move.banner.text, timeout=WAIT)
     assert move.isVisible()
-    assert scheduling.get_appointment(clinic.context, first.id).appointment.start == (
-        at(thursday, 9)
-    )
+    assert lookup.get_appointment(clinic.context, first.id).appointment.start == (at(thursday, 9))
 
 
 # --- FindSlotDialog -----------------------------------------------------------------------

@@ -13,9 +13,8 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from frontdesk.services.kernel.context import ServiceContext
-from frontdesk.services.scheduling import appointments as scheduling
-from frontdesk.services.scheduling import setup as scheduling_setup
-from frontdesk.services.scheduling.setup import AvailabilityForm
+from frontdesk.services.scheduling import availability, booking, lookup, waitlist
+from frontdesk.services.scheduling.data import AvailabilityForm, BookingForm, WaitlistForm
 from frontdesk.ui.schedule.area import ScheduleArea
 from frontdesk.ui.schedule.book_dialog import BookDialog
 from frontdesk.ui.schedule.find_dialog import FindSlotDialog
@@ -46,7 +45,7 @@ def test_click_to_book_in_new_consultation_hours_starts_on_a_new_consultation(
 ) -> None:
     wednesday = next_weekday(2)
     new_only = (clinic.type_id("New consultation"),)
-    scheduling_setup.save_availability(
+    availability.save_availability(
         clinic.context,
         AvailabilityForm(clinic.okafor, clinic.main_office, 2, "8:00", "12:00", new_only),
     )
@@ -99,22 +98,19 @@ def test_in_the_find_list_enter_then_enter_books(
     with qtbot.waitSignal(finder.booked, timeout=WAIT):
         qtbot.keyClick(finder.table, Qt.Key.Key_Return)
     assert seen == {"title": "Book this time?", "default": QMessageBox.StandardButton.Yes}
-    [stored] = scheduling.appointments_for_patient(clinic.context, clinic.patients[2].id)
+    [stored] = lookup.appointments_for_patient(clinic.context, clinic.patients[2].id)
     assert (stored.start, stored.provider_id) == (chosen.start, clinic.lindqvist)
 
 
 def test_after_filling_a_cancelled_time_from_the_waitlist_it_is_not_offered_again(
     qtbot: QtBot, screen: ScreenContext, clinic: Practice
 ) -> None:
-    from frontdesk.services.scheduling import waitlist
-    from frontdesk.services.scheduling.appointments import BookingForm
-    from frontdesk.services.scheduling.waitlist import WaitlistForm
     from frontdesk.ui.schedule.appointment_dialog import AppointmentDialog
     from frontdesk.ui.schedule.waitlist_dialogs import WaitlistMatchesDialog
     from tests.scheduling.conftest import at
 
     thursday = next_weekday(3)
-    first = scheduling.book(
+    first = booking.book(
         clinic.context,
         BookingForm(
             patient_id=clinic.patients[0].id,

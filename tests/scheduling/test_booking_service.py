@@ -17,8 +17,17 @@ from frontdesk.domain.permissions import Role
 from frontdesk.domain.scheduling import AppointmentStatus, CallOutcome, CancelledBy
 from frontdesk.services.practice.forms import ProviderForm
 from frontdesk.services.practice.providers import list_providers, save_provider
-from frontdesk.services.scheduling import appointments as scheduling
-from frontdesk.services.scheduling.appointments import BookingForm, OutsideAvailabilityError
+from frontdesk.services.scheduling import (
+    appointment_types,
+    booking,
+    calendars,
+    lookup,
+    status,
+    time_away,
+)
+from frontdesk.services.scheduling import freed as scheduling_freed
+from frontdesk.services.scheduling.booking import OutsideAvailabilityError
+from frontdesk.services.scheduling.data import AppointmentTypeForm, BookingForm, ExceptionForm
 from tests.conftest import make_actor
 from tests.scheduling.conftest import Practice, at, next_weekday
 
@@ -37,39 +46,39 @@ def consult(clinic: Practice, patient: int, start, **changes) -> BookingForm:  #
 
 def test_booking_takes_the_type_length_and_the_block_location(clinic: Practice) -> None:
     thursday = next_weekday(3)
-    booked = scheduling.book(clinic.context, consult(clinic, 0, at(thursday, 9)))
+    booked = booking.book(clinic.context, consult(clinic, 0, at(thursday, 9)))
     assert booked.end - booked.start == timedelta(minutes=45)
     assert booked.location_id == clinic.main_office
     assert booked.status is AppointmentStatus.BOOKED
     assert booked.patient_name == "Núñez-García, María José"
-    afternoon = scheduling.book(clinic.context, consult(clinic, 1, at(thursday, 14)))
+    afternoon = booking.book(clinic.context, consult(clinic, 1, at(thursday, 14)))
     assert afternoon.location_name == "Second office"
-    detail = scheduling.get_appointment(clinic.context, booked.id)
+    detail = lookup.get_appointment(clinic.context, booked.id)
     assert "Booked New consultation with Adaeze Okafor, MD" in detail.events[0].description
 
 
 def test_an_overlapping_booking_is_refused_and_cancelling_frees_the_time(clinic: Practice) -> None:
     thursday = next_weekday(3)
-    first = scheduling.book(clinic.context, consult(clinic, 0, at(thursday, 9)))
+    first = booking.book(clinic.context, consult(clinic, 0, at(thursday, 9)))
     with pytest.raises(SlotTakenError, match="just booked"):
-        scheduling.book(clinic.context, consult(clinic, 1, at(thursday, 9, 30)))
+        booking.book(clinic.context, consult(clinic, 1, at(thursday, 9, 30)))
     # The same time with the other surgeon is fine.
-    scheduling.book(
+    booking.book(
         clinic.context,
         consult(clinic, 1, at(thursday, 9, 30), provider_id=clinic.lindqvist),
     )
-    scheduling.cancel(clinic.context, first.id, by=CancelledBy.PATIENT, reason="Feeling better")
-    again = scheduling.book(clinic.context, consult(clinic, 1, at(thursday, 9, 30)))
+    status.cancel(clinic.context, first.id, by=CancelledBy.PATIENT, reason="Feeling better")
+    again = booking.book(clinic.context, consult(clinic, 1, at(thursday, 9, 30)))
     assert again.start == at(thursday, 9, 30)
     # Back to back is not an overlap.
-    scheduling.book(clinic.context, consult(clinic, 2, at(thursday, 10, 15)))
+    booking.book(clinic.context, consult(clinic, 2, at(thursday, 10, 15)))
 
 
 def test_the_database_itself_refuses_an_overlap_that_skips_the_service_check(
     clinic: Practice,
 ) -> None:
     thursday = next_weekday(3)
-    first = scheduling.book(clinic.context, consult(clinic, 0, at(thursday, 9)))
+    first = booking.book(clinic.context, consult(clinic, 0, at(thursday, 9)))
     with pytest.raises(SlotTakenError, match="just booked"), clinic.context.writing(None) as uow:
         row = uow.session.get(Appointment, first.id)
         assert row is not None
@@ -85,19 +94,19 @@ def test_the_database_itself_refuses_an_overlap_that_skips_the_service_check(
         )
         uow.session.add(clone)
         uow.commit()
-    day = scheduling.day_appointments(clinic.context, thursday)
+    day = calendars.day_appointments(clinic.context, thursday)
     assert [a.id for a in day] == [first.id]
 
 
 def test_outside_availability_asks_then_books_as_an_overbook(clinic: Practice) -> None:
     tuesday = next_weekday(1)  # Okafor has no Tuesday hours
     with pytest.raises(OutsideAvailabilityError, match="no availability"):
-        scheduling.book(clinic.context, consult(clinic, 0, at(tuesday, 9)))
+        booking.book(clinic.context, consult(clinic, 0, at(tuesday, 9)))
     with pytest.raises(ValidationError, match="location"):
-        scheduling.book(
+        booking.book(
             clinic.context, consult(clinic, 0, at(tuesday, 9), allow_outside_availability=True)
         )
-    booked = scheduling.book(
+    booked = booking.book(
         clinic.context,
         consult(
             clinic,
@@ -108,27 +117,25 @@ def test_outside_availability_asks_then_books_as_an_overbook(clinic: Practice) -
         ),
     )
     assert booked.overbooked
-    events = scheduling.get_appointment(clinic.context, booked.id).events
+    events = lookup.get_appointment(clinic.context, booked.id).events
     assert "overbooked on purpose" in events[0].description
 
 
 def test_bad_times_are_refused_next_to_the_field(clinic: Practice) -> None:
     thursday = next_weekday(3)
     with pytest.raises(ValidationError) as error:
-        scheduling.book(
-            clinic.context, consult(clinic, 0, at(thursday, 9), end=at(thursday, 8, 30))
-        )
+        booking.book(clinic.context, consult(clinic, 0, at(thursday, 9), end=at(thursday, 8, 30)))
     assert "end" in error.value.fields
     with pytest.raises(ValidationError) as error:
-        scheduling.book(clinic.context, consult(clinic, 0, at(thursday, 9), end=at(thursday, 9)))
+        booking.book(clinic.context, consult(clinic, 0, at(thursday, 9), end=at(thursday, 9)))
     assert "end" in error.value.fields
     far = thursday.replace(year=thursday.year + 30)
     with pytest.raises(ValidationError) as error:
-        scheduling.book(clinic.context, consult(clinic, 0, at(far, 9)))
+        booking.book(clinic.context, consult(clinic, 0, at(far, 9)))
     assert "years ahead" in error.value.fields["start"]
     past = thursday - timedelta(days=28)
     with pytest.raises(ValidationError) as error:
-        scheduling.book(clinic.context, consult(clinic, 0, at(past, 9)))
+        booking.book(clinic.context, consult(clinic, 0, at(past, 9)))
     assert "passed" in error.value.fields["start"]
 
 
@@ -140,99 +147,95 @@ def test_an_inactive_provider_cannot_be_booked(clinic: Practice) -> None:
         provider.id,
     )
     with pytest.raises(RefusedError, match="no longer active"):
-        scheduling.book(clinic.context, consult(clinic, 0, at(next_weekday(3), 9)))
+        booking.book(clinic.context, consult(clinic, 0, at(next_weekday(3), 9)))
 
 
 def test_moving_keeps_the_history_and_frees_the_old_time(clinic: Practice) -> None:
     thursday = next_weekday(3)
-    booked = scheduling.book(clinic.context, consult(clinic, 0, at(thursday, 9)))
-    moved = scheduling.reschedule(
+    booked = booking.book(clinic.context, consult(clinic, 0, at(thursday, 9)))
+    moved = booking.reschedule(
         clinic.context, booked.id, start=at(thursday, 10), expected_version=booked.version
     )
     assert (moved.start, moved.end) == (at(thursday, 10), at(thursday, 10, 45))
-    longer = scheduling.reschedule(
-        clinic.context, booked.id, start=moved.start, end=at(thursday, 11)
-    )
+    longer = booking.reschedule(clinic.context, booked.id, start=moved.start, end=at(thursday, 11))
     assert longer.minutes == 60
-    kinds = [e.description for e in scheduling.get_appointment(clinic.context, booked.id).events]
+    kinds = [e.description for e in lookup.get_appointment(clinic.context, booked.id).events]
     assert kinds[1].startswith("Moved from Adaeze Okafor, MD")
     assert kinds[2] == "Length changed to 60 min"
-    freed = scheduling.freed_times(clinic.context, days_ahead=60)
+    freed = scheduling_freed.freed_times(clinic.context, days_ahead=60)
     assert [(f.start, f.end) for f in freed] == [(at(thursday, 9), at(thursday, 9, 45))]
     # Someone books a short visit in the freed time: only the rest is listed.
-    scheduling.book(
+    booking.book(
         clinic.context, consult(clinic, 1, at(thursday, 9), type_id=clinic.type_id("Follow-up"))
     )
-    assert [(f.start, f.end) for f in scheduling.freed_times(clinic.context, days_ahead=60)] == [
-        (at(thursday, 9, 15), at(thursday, 9, 45))
-    ]
+    assert [
+        (f.start, f.end) for f in scheduling_freed.freed_times(clinic.context, days_ahead=60)
+    ] == [(at(thursday, 9, 15), at(thursday, 9, 45))]
     with pytest.raises(SlotTakenError):
-        scheduling.reschedule(clinic.context, booked.id, start=at(thursday, 9))
+        booking.reschedule(clinic.context, booked.id, start=at(thursday, 9))
 
 
 def test_statuses_follow_the_rules(clinic: Practice) -> None:
     today_plus = next_weekday(3)
-    booked = scheduling.book(clinic.context, consult(clinic, 0, at(today_plus, 9)))
-    confirmed = scheduling.record_call(clinic.context, booked.id, CallOutcome.CONFIRMED)
+    booked = booking.book(clinic.context, consult(clinic, 0, at(today_plus, 9)))
+    confirmed = status.record_call(clinic.context, booked.id, CallOutcome.CONFIRMED)
     assert confirmed.status is AppointmentStatus.CONFIRMED
     assert confirmed.last_call_outcome is CallOutcome.CONFIRMED
     with pytest.raises(RefusedError, match="no-show yet"):
-        scheduling.set_status(clinic.context, booked.id, AppointmentStatus.NO_SHOW)
-    checked_in = scheduling.set_status(clinic.context, booked.id, AppointmentStatus.CHECKED_IN)
+        status.set_status(clinic.context, booked.id, AppointmentStatus.NO_SHOW)
+    checked_in = status.set_status(clinic.context, booked.id, AppointmentStatus.CHECKED_IN)
     with pytest.raises(RefusedError, match="checked in appointment cannot be marked"):
-        scheduling.set_status(clinic.context, booked.id, AppointmentStatus.NO_SHOW)
-    done = scheduling.set_status(
+        status.set_status(clinic.context, booked.id, AppointmentStatus.NO_SHOW)
+    done = status.set_status(
         clinic.context, booked.id, AppointmentStatus.COMPLETED, expected_version=checked_in.version
     )
     assert done.status is AppointmentStatus.COMPLETED
     with pytest.raises(RefusedError, match="cannot change any more"):
-        scheduling.cancel(clinic.context, booked.id, by="patient", reason="too late")
+        status.cancel(clinic.context, booked.id, by="patient", reason="too late")
     with pytest.raises(RefusedError, match="cannot be moved"):
-        scheduling.reschedule(clinic.context, booked.id, start=at(today_plus, 10))
+        booking.reschedule(clinic.context, booked.id, start=at(today_plus, 10))
 
 
 def test_a_reminder_call_that_cancels_frees_the_time(clinic: Practice) -> None:
     thursday = next_weekday(3)
-    booked = scheduling.book(clinic.context, consult(clinic, 0, at(thursday, 9)))
-    cancelled = scheduling.record_call(clinic.context, booked.id, CallOutcome.CANCELLED)
+    booked = booking.book(clinic.context, consult(clinic, 0, at(thursday, 9)))
+    cancelled = status.record_call(clinic.context, booked.id, CallOutcome.CANCELLED)
     assert cancelled.status is AppointmentStatus.CANCELLED
     assert cancelled.cancelled_by is CancelledBy.PATIENT
-    scheduling.book(clinic.context, consult(clinic, 1, at(thursday, 9)))
+    booking.book(clinic.context, consult(clinic, 1, at(thursday, 9)))
 
 
 def test_clinical_and_front_desk_book_but_cannot_edit_setup(clinic: Practice) -> None:
-    from frontdesk.services.scheduling import setup as scheduling_setup
-    from frontdesk.services.scheduling.setup import AppointmentTypeForm
 
     desk = clinic.context.as_actor(make_actor(Role.FRONT_DESK, "desk.anna"))
-    booked = scheduling.book(desk, consult(clinic, 0, at(next_weekday(3), 9)))
+    booked = booking.book(desk, consult(clinic, 0, at(next_weekday(3), 9)))
     assert booked.id
     with pytest.raises(PermissionDeniedError):
-        scheduling_setup.save_appointment_type(desk, AppointmentTypeForm("Injection", 30))
+        appointment_types.save_appointment_type(desk, AppointmentTypeForm("Injection", 30))
 
 
 def test_cancel_needs_a_reason(clinic: Practice) -> None:
-    booked = scheduling.book(clinic.context, consult(clinic, 0, at(next_weekday(3), 9)))
+    booked = booking.book(clinic.context, consult(clinic, 0, at(next_weekday(3), 9)))
     with pytest.raises(ValidationError) as error:
-        scheduling.cancel(clinic.context, booked.id, by="practice", reason="  ")
+        status.cancel(clinic.context, booked.id, by="practice", reason="  ")
     assert "reason" in error.value.fields
 
 
 def test_a_patient_timeline_shows_appointments(clinic: Practice) -> None:
     from frontdesk.services.history import timeline
 
-    booked = scheduling.book(clinic.context, consult(clinic, 0, at(next_weekday(3), 9)))
+    booked = booking.book(clinic.context, consult(clinic, 0, at(next_weekday(3), 9)))
     events = timeline.patient_timeline(clinic.context, clinic.patients[0].id)
     appointment = [e for e in events if e.kind == "appointment"]
     assert appointment and appointment[0].record_id == booked.id
     assert "New consultation with Adaeze Okafor, MD" in appointment[0].title
-    listed = scheduling.appointments_for_patient(clinic.context, clinic.patients[0].id)
+    listed = lookup.appointments_for_patient(clinic.context, clinic.patients[0].id)
     assert [a.id for a in listed] == [booked.id]
 
 
 def test_the_database_refuses_an_overlap_with_the_longest_appointment(clinic: Practice) -> None:
     thursday = next_weekday(3)
-    long_day = scheduling.book(
+    long_day = booking.book(
         clinic.context,
         consult(
             clinic,
@@ -260,11 +263,9 @@ def test_the_database_refuses_an_overlap_with_the_longest_appointment(clinic: Pr
 
 
 def test_booking_in_time_away_names_it(clinic: Practice) -> None:
-    from frontdesk.services.scheduling import setup as scheduling_setup
-    from frontdesk.services.scheduling.setup import ExceptionForm
 
     thursday = next_weekday(3)
-    scheduling_setup.save_exception(
+    time_away.save_exception(
         clinic.context,
         ExceptionForm(
             provider_id=clinic.okafor,
@@ -277,6 +278,6 @@ def test_booking_in_time_away_names_it(clinic: Practice) -> None:
         ),
     )
     with pytest.raises(OutsideAvailabilityError, match=r"away then \(Conference: .*NASS\)"):
-        scheduling.book(clinic.context, consult(clinic, 0, at(thursday, 9)))
-    booked = scheduling.book(clinic.context, consult(clinic, 0, at(thursday, 10)))
+        booking.book(clinic.context, consult(clinic, 0, at(thursday, 9)))
+    booked = booking.book(clinic.context, consult(clinic, 0, at(thursday, 10)))
     assert not booked.overbooked

@@ -15,8 +15,8 @@ from frontdesk.db.engine import open_database
 from frontdesk.domain.scheduling import AppointmentStatus, CancelledBy
 from frontdesk.services.kernel.context import SLOT_TAKEN_MESSAGE, ServiceContext
 from frontdesk.services.platform.bootstrap import make_context
-from frontdesk.services.scheduling import appointments as scheduling
-from frontdesk.services.scheduling.appointments import AppointmentData, BookingForm
+from frontdesk.services.scheduling import booking, lookup, status
+from frontdesk.services.scheduling.data import AppointmentData, BookingForm
 from frontdesk.ui.schedule.area import ScheduleArea
 from frontdesk.ui.schedule.calendar_moves import FreeTimeChoice
 from frontdesk.ui.screen_context import ChangeRelay, ScreenContext
@@ -65,7 +65,7 @@ def show(qtbot: QtBot, area: ScheduleArea, action: object) -> None:
 def book(
     clinic: Practice, provider: int, start: datetime, kind: str = "Follow-up", **extra: object
 ) -> AppointmentData:
-    return scheduling.book(
+    return booking.book(
         clinic.context,
         BookingForm(
             patient_id=clinic.patients[0].id,
@@ -86,7 +86,7 @@ def book_at_another_desk(
     other_database = open_database(database_url)
     try:
         other = make_context(other_database, make_actor(username="desk.two"))
-        return scheduling.book(
+        return booking.book(
             other,
             BookingForm(
                 patient_id=clinic.patients[patient].id,
@@ -154,7 +154,7 @@ def test_the_day_view_paints_each_appointment_in_its_provider_column(
     first = book(clinic, clinic.okafor, at(monday, 9))
     second = book(clinic, clinic.lindqvist, at(monday, 11, 30), "New consultation")
     cancelled = book(clinic, clinic.lindqvist, at(monday, 14))
-    scheduling.cancel(clinic.context, cancelled.id, by=CancelledBy.PATIENT, reason="Feels better")
+    status.cancel(clinic.context, cancelled.id, by=CancelledBy.PATIENT, reason="Feels better")
     area = open_area(qtbot, screen, monday)
     canvas = area.canvas
     layout = canvas.layout_
@@ -306,7 +306,7 @@ def test_dragging_an_appointment_to_another_provider_and_time_moves_it(
     assert "to Erik Lindqvist, MD" in question and "10:30–10:45" in question
     with qtbot.waitSignal(area.calendar_loaded, timeout=WAIT):
         pass
-    moved = scheduling.get_appointment(clinic.context, item.id)
+    moved = lookup.get_appointment(clinic.context, item.id)
     assert moved.appointment.provider_id == clinic.lindqvist
     assert moved.appointment.start == at(monday, 10, 30)
     assert moved.appointment.end == at(monday, 10, 45)
@@ -330,13 +330,13 @@ def test_dragging_the_lower_edge_changes_the_length_and_cancel_changes_nothing(
     # Declined first: nothing changes.
     drag(qtbot, area, edge, target)
     answer(qtbot, area, title_part="length", yes=False)
-    assert scheduling.get_appointment(clinic.context, item.id).appointment.end == at(monday, 9, 15)
+    assert lookup.get_appointment(clinic.context, item.id).appointment.end == at(monday, 9, 15)
     drag(qtbot, area, edge, target)
     question = answer(qtbot, area, title_part="length")
     assert "45 minutes" in question
     with qtbot.waitSignal(area.calendar_loaded, timeout=WAIT):
         pass
-    changed = scheduling.get_appointment(clinic.context, item.id)
+    changed = lookup.get_appointment(clinic.context, item.id)
     assert (changed.appointment.start, changed.appointment.end) == (
         at(monday, 9),
         at(monday, 9, 45),
@@ -365,7 +365,7 @@ def test_a_drop_on_a_time_just_booked_elsewhere_is_refused_and_the_calendar_refr
     qtbot.waitUntil(lambda: area.canvas.appointment_rect(taken.id) is not None, timeout=WAIT)
     assert area.banner.kind == "error"
     assert area.banner.text == SLOT_TAKEN_MESSAGE
-    unchanged = scheduling.get_appointment(clinic.context, item.id)
+    unchanged = lookup.get_appointment(clinic.context, item.id)
     assert unchanged.appointment.start == at(monday, 9)
     assert [event.kind for event in unchanged.events] == ["booked"]
 
@@ -387,7 +387,7 @@ def test_a_drop_outside_hours_asks_to_overbook_and_records_it(
     assert "no availability" in question
     with qtbot.waitSignal(area.calendar_loaded, timeout=WAIT):
         pass
-    moved = scheduling.get_appointment(clinic.context, item.id).appointment
+    moved = lookup.get_appointment(clinic.context, item.id).appointment
     assert moved.start == at(monday, 13) and moved.overbooked
     assert "Overbooked" in area.canvas.tooltip_at(area.canvas.appointment_rect(item.id).center())  # type: ignore[union-attr]
 
@@ -397,7 +397,7 @@ def test_a_completed_appointment_cannot_be_dragged(
 ) -> None:
     monday = next_weekday(0)
     item = book(clinic, clinic.okafor, at(monday, 9))
-    scheduling.set_status(clinic.context, item.id, AppointmentStatus.CHECKED_IN)
+    status.set_status(clinic.context, item.id, AppointmentStatus.CHECKED_IN)
     area = open_area(qtbot, screen, monday)
     rect = area.canvas.appointment_rect(item.id)
     assert rect is not None

@@ -9,8 +9,8 @@ from PySide6.QtWidgets import QDialog
 from pytestqt.qtbot import QtBot
 
 from frontdesk.domain.scheduling import AppointmentStatus, CallOutcome, CancelledBy
-from frontdesk.services.scheduling import appointments as scheduling
-from frontdesk.services.scheduling.appointments import BookingForm
+from frontdesk.services.scheduling import booking, lookup, status
+from frontdesk.services.scheduling.data import BookingForm
 from frontdesk.ui.connection_monitor import saving_gate
 from frontdesk.ui.schedule import call_list
 from frontdesk.ui.schedule.call_list import CallListDialog
@@ -31,7 +31,7 @@ def day(clinic: Practice) -> list[int]:
     """Monday: María José 8:00 and Seán 9:00 with Okafor, Zoë 10:00 with Lindqvist (all
     booked); Hoa's 11:00 was cancelled, so nobody calls her."""
     ids = [
-        scheduling.book(
+        booking.book(
             clinic.context,
             BookingForm(
                 patient_id=clinic.patients[patient].id,
@@ -47,7 +47,7 @@ def day(clinic: Practice) -> list[int]:
             (2, clinic.lindqvist, 11),
         ]
     ]
-    scheduling.cancel(clinic.context, ids[3], by=CancelledBy.PATIENT, reason="Feeling better")
+    status.cancel(clinic.context, ids[3], by=CancelledBy.PATIENT, reason="Feeling better")
     return ids[:3]
 
 
@@ -93,13 +93,13 @@ def test_a_key_marks_the_call_the_status_follows_and_the_next_row_is_chosen(
     assert dialog.selected() == dialog.items[1]
     with qtbot.waitSignal(dialog.called, timeout=10_000):
         qtbot.keyClick(dialog.table, Qt.Key.Key_2)
-    stored = scheduling.get_appointment(clinic.context, day[1]).appointment
+    stored = lookup.get_appointment(clinic.context, day[1]).appointment
     assert stored.status is AppointmentStatus.BOOKED
     assert stored.last_call_outcome is CallOutcome.LEFT_MESSAGE
-    assert scheduling.get_appointment(clinic.context, day[0]).appointment.status is (
+    assert lookup.get_appointment(clinic.context, day[0]).appointment.status is (
         AppointmentStatus.CONFIRMED
     )
-    events = scheduling.get_appointment(clinic.context, day[1]).events
+    events = lookup.get_appointment(clinic.context, day[1]).events
     assert events[-1].description == "Reminder call: left message"
 
 
@@ -111,7 +111,7 @@ def test_a_digit_typed_in_the_note_stays_in_the_note(
     qtbot.keyClicks(dialog.note, "Call back after 3")
     assert dialog.note.text() == "Call back after 3"
     assert not dialog.saving
-    assert scheduling.get_appointment(clinic.context, day[0]).appointment.last_call_outcome is None
+    assert lookup.get_appointment(clinic.context, day[0]).appointment.last_call_outcome is None
 
 
 def test_cancelled_asks_first_and_uses_the_note_as_the_reason(
@@ -134,11 +134,11 @@ def test_cancelled_asks_first_and_uses_the_note_as_the_reason(
     qtbot.keyClicks(dialog.note, "Moving to Chicago")
     dialog.buttons[CallOutcome.CANCELLED].click()
     assert "O'Connor, Seán" in questions[0] and "free for others" in questions[0]
-    assert scheduling.get_appointment(clinic.context, day[1]).appointment.holds_time
+    assert lookup.get_appointment(clinic.context, day[1]).appointment.holds_time
     answer["value"] = True
     with qtbot.waitSignal(dialog.called, timeout=10_000):
         dialog.buttons[CallOutcome.CANCELLED].click()
-    stored = scheduling.get_appointment(clinic.context, day[1]).appointment
+    stored = lookup.get_appointment(clinic.context, day[1]).appointment
     assert stored.status is AppointmentStatus.CANCELLED
     assert stored.cancel_reason == "Moving to Chicago"
     assert stored.cancelled_by is CancelledBy.PATIENT
@@ -154,7 +154,7 @@ def test_rescheduled_is_recorded_and_opens_the_appointment_to_move_it(
     dialog.table.selectRow(2)
     with qtbot.waitSignal(dialog.called, timeout=10_000):
         dialog.buttons[CallOutcome.RESCHEDULED].click()
-    stored = scheduling.get_appointment(clinic.context, day[2]).appointment
+    stored = lookup.get_appointment(clinic.context, day[2]).appointment
     assert stored.last_call_outcome is CallOutcome.RESCHEDULED
     assert stored.status is AppointmentStatus.BOOKED  # the move itself is made in the dialog
     child = dialog.child_dialog
@@ -177,4 +177,4 @@ def test_calls_wait_while_saving_is_paused(
     finally:
         saving_gate().set_allowed(True)
     assert dialog.buttons[CallOutcome.CONFIRMED].isEnabled()
-    assert scheduling.get_appointment(clinic.context, day[0]).appointment.last_call_outcome is None
+    assert lookup.get_appointment(clinic.context, day[0]).appointment.last_call_outcome is None

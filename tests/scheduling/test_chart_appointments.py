@@ -12,8 +12,8 @@ from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
 from frontdesk.domain.scheduling import AppointmentStatus, CancelledBy
-from frontdesk.services.scheduling import appointments as scheduling
-from frontdesk.services.scheduling.appointments import AppointmentData, BookingForm
+from frontdesk.services.scheduling import booking, status
+from frontdesk.services.scheduling.data import AppointmentData, BookingForm
 from frontdesk.ui.patients.chart import PatientChart
 from frontdesk.ui.schedule.appointment_dialog import AppointmentDialog
 from frontdesk.ui.schedule.book_dialog import BookDialog
@@ -57,7 +57,7 @@ def book(clinic: Practice, patient: int, start: Any, **changes: Any) -> Appointm
         "reason": "Failed fusion, second opinion",
     }
     values.update(changes)
-    return scheduling.book(clinic.context, BookingForm(**values))
+    return booking.book(clinic.context, BookingForm(**values))
 
 
 def open_tab(qtbot: QtBot, screen: ScreenContext, patient_id: int) -> PatientAppointmentsTab:
@@ -80,7 +80,7 @@ def test_the_tab_lists_the_patients_appointments_upcoming_first(
     far = book(clinic, 0, at(later, 9))
     near = book(clinic, 0, at(soon, 10), type_id=clinic.type_id("Follow-up"), reason="Check")
     other = book(clinic, 0, at(soon, 14), provider_id=clinic.lindqvist)
-    scheduling.cancel(clinic.context, other.id, by=CancelledBy.PATIENT, reason="Better")
+    status.cancel(clinic.context, other.id, by=CancelledBy.PATIENT, reason="Better")
     book(clinic, 1, at(soon, 11))  # someone else's
     tab = open_tab(qtbot, screen, clinic.patients[0].id)
     assert tab.stack.currentWidget() is tab.table

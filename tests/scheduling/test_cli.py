@@ -13,8 +13,8 @@ from icalendar import Calendar
 from frontdesk.domain.scheduling import AppointmentStatus
 from frontdesk.services.practice.forms import ProviderForm
 from frontdesk.services.practice.providers import save_provider
-from frontdesk.services.scheduling import appointments as scheduling
-from frontdesk.services.scheduling.appointments import BookingForm
+from frontdesk.services.scheduling import booking, calendars
+from frontdesk.services.scheduling.data import BookingForm
 from tests.helpers.cli import frontdesk, one_line
 from tests.scheduling.conftest import CHICAGO, Practice, at, next_weekday
 
@@ -76,7 +76,7 @@ def test_book_reads_a_naive_time_on_the_practice_clock_and_prints_the_appointmen
     assert out.startswith("Booked appointment ")
     assert "14:00–14:15 Follow-up with Adaeze Okafor, MD at Second office" in out
     assert "O'Connor, Seán" in out
-    (item,) = scheduling.day_appointments(clinic.context, THURSDAY)
+    (item,) = calendars.day_appointments(clinic.context, THURSDAY)
     assert item.start == datetime.fromisoformat(start).replace(tzinfo=CHICAGO)
 
 
@@ -131,7 +131,7 @@ def test_list_a_day_and_cancel_one(
     database_url: str, clinic: Practice, capsys: pytest.CaptureFixture[str]
 ) -> None:
     ids = [
-        scheduling.book(
+        booking.book(
             clinic.context,
             BookingForm(
                 patient_id=clinic.patients[index].id,
@@ -224,7 +224,7 @@ def test_bad_input_and_refusals_are_one_line(
 def test_export_ics_from_the_command_line(
     database_url: str, clinic: Practice, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
-    scheduling.book(
+    booking.book(
         clinic.context,
         BookingForm(
             patient_id=clinic.patients[0].id,

@@ -24,8 +24,8 @@ from frontdesk.domain.scheduling import ACTIVE_STATUSES
 from frontdesk.services.kernel import context as context_module
 from frontdesk.services.kernel.context import retry_when_busy
 from frontdesk.services.platform.bootstrap import make_context
-from frontdesk.services.scheduling import appointments as scheduling
-from frontdesk.services.scheduling.appointments import BookingForm
+from frontdesk.services.scheduling import booking, calendars
+from frontdesk.services.scheduling.data import BookingForm
 from tests.conftest import make_actor
 from tests.scheduling.conftest import Practice, at, make_practice, next_weekday
 
@@ -108,7 +108,7 @@ def test_eight_workstations_booking_one_time_at_once_exactly_one_wins(
         active = _active_between(clinic, clinic.okafor, base, base + timedelta(minutes=80))
         assert [row.id for row in active] == [booked[0]["id"]]
         # The calendar, read again, shows the one booking in that hour.
-        day = scheduling.day_appointments(clinic.context, base.date())
+        day = calendars.day_appointments(clinic.context, base.date())
         assert [appointment.id for appointment in day] == [booked[0]["id"]]
     finally:
         database.dispose()
@@ -211,7 +211,7 @@ def test_a_momentarily_busy_database_is_retried_and_the_booking_saved(
         start = at(next_weekday(3), 9)
         blocker.hold(clinic, start, start + timedelta(minutes=15))
         monkeypatch.setattr(context_module, "time", SimpleNamespace(sleep=pause))
-        booked = scheduling.book(
+        booked = booking.book(
             clinic.context,
             BookingForm(
                 patient_id=clinic.patients[0].id,

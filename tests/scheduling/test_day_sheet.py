@@ -24,11 +24,10 @@ from frontdesk.domain.scheduling import CancelledBy
 from frontdesk.services.history.imaging import add_imaging
 from frontdesk.services.history.surgeries import add_surgery
 from frontdesk.services.kernel.context import ServiceContext
-from frontdesk.services.requests import consultations as requests
-from frontdesk.services.requests.consultations import IntakeForm
-from frontdesk.services.scheduling import appointments as scheduling
-from frontdesk.services.scheduling import day_sheet
-from frontdesk.services.scheduling.appointments import BookingForm
+from frontdesk.services.requests import checklist, intake, states
+from frontdesk.services.requests.data import IntakeForm
+from frontdesk.services.scheduling import booking, day_sheet, status
+from frontdesk.services.scheduling.data import BookingForm
 from frontdesk.ui.handouts.printing import MAX_PRINT_DPI
 from frontdesk.ui.runner import Runner
 from frontdesk.ui.schedule.day_sheet import DaySheetDialog
@@ -59,7 +58,7 @@ def book(clinic: Practice, patient: int, hour: int, minute: int = 0, **changes: 
         "reason": "Leg pain after L4-L5 fusion",
     }
     values.update(changes)
-    return scheduling.book(clinic.context, BookingForm(**values)).id  # type: ignore[arg-type]
+    return booking.book(clinic.context, BookingForm(**values)).id  # type: ignore[arg-type]
 
 
 @pytest.fixture
@@ -75,7 +74,7 @@ def monday(clinic: Practice) -> dict[str, int]:
         ImagingForm(modality="mri", regions="lumbar", date="2/2025", report_received_on="3/1/2025"),
     )
     add_surgery(context, maria, SurgeryForm(procedure="microdiscectomy", date="2019"))
-    request = requests.create_request(
+    request = intake.create_request(
         context,
         IntakeForm(
             patient_id=sean,
@@ -84,8 +83,8 @@ def monday(clinic: Practice) -> dict[str, int]:
             category="second_opinion",
         ),
     )
-    requests.add_checklist_item(context, request.id, ChecklistKind.REFERRAL_LETTER)
-    requests.transition(context, request.id, RequestState.READY_TO_SCHEDULE)
+    checklist.add_checklist_item(context, request.id, ChecklistKind.REFERRAL_LETTER)
+    states.transition(context, request.id, RequestState.READY_TO_SCHEDULE)
     ids = {
         "maria": book(clinic, 0, 8),
         "sean": book(
@@ -99,7 +98,7 @@ def monday(clinic: Practice) -> dict[str, int]:
         "hoa": book(clinic, 2, 10),
         "zoe": book(clinic, 3, 9, provider_id=clinic.lindqvist),
     }
-    scheduling.cancel(context, ids["hoa"], by=CancelledBy.PATIENT, reason="Feeling better")
+    status.cancel(context, ids["hoa"], by=CancelledBy.PATIENT, reason="Feeling better")
     return ids
 
 

@@ -10,15 +10,18 @@ from frontdesk.domain.errors import RefusedError
 from frontdesk.domain.scheduling import TimePreference, Weekday
 from frontdesk.services.practice.forms import ProviderForm
 from frontdesk.services.practice.providers import save_provider
-from frontdesk.services.scheduling import appointments as scheduling
-from frontdesk.services.scheduling import setup as scheduling_setup
-from frontdesk.services.scheduling.appointments import BookingForm, SlotSearch
-from frontdesk.services.scheduling.setup import AvailabilityForm, ExceptionForm
+from frontdesk.services.scheduling import availability, booking, calendars, find, time_away
+from frontdesk.services.scheduling.data import (
+    AvailabilityForm,
+    BookingForm,
+    ExceptionForm,
+    SlotSearch,
+)
 from tests.scheduling.conftest import CHICAGO, Practice, at, next_weekday
 
 
 def _book(clinic: Practice, patient: int, start: datetime, kind: str = "New consultation"):  # type: ignore[no-untyped-def]
-    return scheduling.book(
+    return booking.book(
         clinic.context,
         BookingForm(
             patient_id=clinic.patients[patient].id,
@@ -33,7 +36,7 @@ def test_scenario_3_find_next_offers_the_time_after_the_booking(clinic: Practice
     thursday = next_weekday(3)
     _book(clinic, 0, at(thursday, 8))
     _book(clinic, 1, at(thursday, 9))
-    slots = scheduling.find_slots(
+    slots = find.find_slots(
         clinic.context,
         SlotSearch(
             type_id=clinic.type_id("New consultation"),
@@ -49,7 +52,7 @@ def test_scenario_3_find_next_offers_the_time_after_the_booking(clinic: Practice
         at(thursday, 10, 15),
     ]
     assert all(slot.location_name == "Main office" for slot in slots)
-    booked = scheduling.book(
+    booked = booking.book(
         clinic.context,
         BookingForm(
             patient_id=clinic.patients[2].id,
@@ -64,14 +67,14 @@ def test_scenario_3_find_next_offers_the_time_after_the_booking(clinic: Practice
 
 def test_any_provider_merges_both_calendars_in_time_order(clinic: Practice) -> None:
     monday = next_weekday(0)
-    slots = scheduling.find_slots(
+    slots = find.find_slots(
         clinic.context,
         SlotSearch(type_id=clinic.type_id("Follow-up"), after=at(monday, 8), limit=4),
     )
     starts = [(slot.start, slot.provider_name) for slot in slots]
     assert starts == sorted(starts)
     assert {slot.provider_id for slot in slots} == {clinic.okafor}  # Lindqvist starts at 9
-    later = scheduling.find_slots(
+    later = find.find_slots(
         clinic.context,
         SlotSearch(type_id=clinic.type_id("Follow-up"), after=at(monday, 9), limit=2),
     )
@@ -79,7 +82,7 @@ def test_any_provider_merges_both_calendars_in_time_order(clinic: Practice) -> N
 
 
 def test_preferences_days_times_and_location(clinic: Practice) -> None:
-    slots = scheduling.find_slots(
+    slots = find.find_slots(
         clinic.context,
         SlotSearch(
             type_id=clinic.type_id("Follow-up"),
@@ -93,7 +96,7 @@ def test_preferences_days_times_and_location(clinic: Practice) -> None:
         local = slot.start.astimezone(CHICAGO)
         assert local.weekday() == 3 and local.hour >= 14
         assert slot.location_name == "Second office"
-    second_only = scheduling.find_slots(
+    second_only = find.find_slots(
         clinic.context,
         SlotSearch(type_id=clinic.type_id("Follow-up"), location_id=clinic.second_office, limit=5),
     )
@@ -102,7 +105,7 @@ def test_preferences_days_times_and_location(clinic: Practice) -> None:
 
 def test_time_away_and_type_restricted_blocks_are_skipped(clinic: Practice) -> None:
     thursday = next_weekday(3)
-    scheduling_setup.save_exception(
+    time_away.save_exception(
         clinic.context,
         ExceptionForm(
             provider_id=clinic.okafor,
@@ -111,7 +114,7 @@ def test_time_away_and_type_restricted_blocks_are_skipped(clinic: Practice) -> N
             kind="surgery_day",
         ),
     )
-    slots = scheduling.find_slots(
+    slots = find.find_slots(
         clinic.context,
         SlotSearch(
             type_id=clinic.type_id("Follow-up"),
@@ -125,7 +128,7 @@ def test_time_away_and_type_restricted_blocks_are_skipped(clinic: Practice) -> N
     newcomer = save_provider(
         clinic.context, ProviderForm(first_name="Priya", last_name="Raman", credentials="PA")
     )
-    scheduling_setup.save_availability(
+    availability.save_availability(
         clinic.context,
         AvailabilityForm(
             newcomer.id,
@@ -136,12 +139,12 @@ def test_time_away_and_type_restricted_blocks_are_skipped(clinic: Practice) -> N
             type_ids=(clinic.type_id("Follow-up"),),
         ),
     )
-    consults = scheduling.find_slots(
+    consults = find.find_slots(
         clinic.context,
         SlotSearch(type_id=clinic.type_id("New consultation"), provider_id=newcomer.id),
     )
     assert consults == []
-    follow_ups = scheduling.find_slots(
+    follow_ups = find.find_slots(
         clinic.context,
         SlotSearch(type_id=clinic.type_id("Follow-up"), provider_id=newcomer.id, limit=2),
     )
@@ -153,7 +156,7 @@ def test_an_inactive_provider_is_refused_in_the_search(clinic: Practice) -> None
         clinic.context, ProviderForm(first_name="Old", last_name="Timer", active=False)
     )
     with pytest.raises(RefusedError, match="no longer active"):
-        scheduling.find_slots(
+        find.find_slots(
             clinic.context,
             SlotSearch(type_id=clinic.type_id("Follow-up"), provider_id=provider.id),
         )
@@ -181,14 +184,14 @@ def test_a_week_across_a_daylight_saving_change_books_at_wall_clock_times(
     # Both at 09:00 on the wall clock, so an hour apart in UTC from a week's worth of hours.
     assert first.start.astimezone(CHICAGO).hour == second.start.astimezone(CHICAGO).hour == 9
     assert second.start - first.start == timedelta(days=7, hours=-1 if change.month == 3 else 1)
-    week = scheduling.calendar(clinic.context, change - timedelta(days=6), 14, [clinic.okafor])
+    week = calendars.calendar(clinic.context, change - timedelta(days=6), 14, [clinic.okafor])
     opens = sorted(
         (o.start.astimezone(CHICAGO).date(), o.start.astimezone(CHICAGO).hour)
         for o in week.open_times
     )
     assert all(hour in (8, 13) for _, hour in opens)
     assert {a.id for a in week.appointments} == {first.id, second.id}
-    slots = scheduling.find_slots(
+    slots = find.find_slots(
         clinic.context,
         SlotSearch(
             type_id=clinic.type_id("New consultation"),

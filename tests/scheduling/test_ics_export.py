@@ -19,9 +19,8 @@ from frontdesk.db.models import AuditEntry
 from frontdesk.domain.errors import ValidationError
 from frontdesk.domain.scheduling import AppointmentStatus, CancelledBy
 from frontdesk.services.practice import settings
-from frontdesk.services.scheduling import appointments as scheduling
-from frontdesk.services.scheduling import schedule_export
-from frontdesk.services.scheduling.appointments import BookingForm
+from frontdesk.services.scheduling import booking, schedule_export, status
+from frontdesk.services.scheduling.data import BookingForm
 from frontdesk.ui.schedule.ics_dialog import IcsExportDialog
 from frontdesk.ui.screen_context import ScreenContext
 from tests.scheduling.conftest import CHICAGO, Practice, at
@@ -54,7 +53,7 @@ def book(clinic: Practice, patient: int, start: datetime, **changes: object) -> 
         "reason": "Failed fusion, second opinion",
     }
     values.update(changes)
-    return scheduling.book(clinic.context, BookingForm(**values)).id  # type: ignore[arg-type]
+    return booking.book(clinic.context, BookingForm(**values)).id  # type: ignore[arg-type]
 
 
 @pytest.fixture
@@ -67,10 +66,8 @@ def week(clinic: Practice) -> dict[str, int]:
         "hoa": book(clinic, 2, at(MONDAY_AFTER, 10)),
         "zoe": book(clinic, 3, at(MONDAY_AFTER, 9), provider_id=clinic.lindqvist),
     }
-    scheduling.set_status(clinic.context, ids["sean"], AppointmentStatus.CONFIRMED)
-    scheduling.cancel(
-        clinic.context, ids["hoa"], by=CancelledBy.PRACTICE, reason="Surgery ran late"
-    )
+    status.set_status(clinic.context, ids["sean"], AppointmentStatus.CONFIRMED)
+    status.cancel(clinic.context, ids["hoa"], by=CancelledBy.PRACTICE, reason="Surgery ran late")
     return ids
 
 
@@ -129,7 +126,7 @@ def test_uids_stay_and_the_sequence_grows_when_an_appointment_moves(
     clinic: Practice, week: dict[str, int], tmp_path: Path
 ) -> None:
     first = events(export(clinic, tmp_path / "a.ics"))
-    scheduling.reschedule(clinic.context, week["maria"], start=at(THURSDAY_BEFORE, 10))
+    booking.reschedule(clinic.context, week["maria"], start=at(THURSDAY_BEFORE, 10))
     second = events(export(clinic, tmp_path / "b.ics"))
     uid = schedule_export.appointment_uid(week["maria"])
     assert set(first) == set(second)

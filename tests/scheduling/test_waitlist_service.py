@@ -9,15 +9,14 @@ import pytest
 from frontdesk.db.models_scheduling import WaitlistEntry
 from frontdesk.domain.errors import RefusedError, SlotTakenError, ValidationError
 from frontdesk.domain.scheduling import AppointmentStatus, CancelledBy
-from frontdesk.services.scheduling import appointments as scheduling
-from frontdesk.services.scheduling import waitlist
-from frontdesk.services.scheduling.appointments import BookingForm
-from frontdesk.services.scheduling.waitlist import WaitlistForm
+from frontdesk.services.scheduling import availability, booking, lookup, status, waitlist
+from frontdesk.services.scheduling import freed as scheduling_freed
+from frontdesk.services.scheduling.data import AvailabilityForm, BookingForm, WaitlistForm
 from tests.scheduling.conftest import CHICAGO, Practice, at, next_weekday
 
 
 def _book(clinic: Practice, patient: int, start, kind: str = "Follow-up", **changes):  # type: ignore[no-untyped-def]
-    return scheduling.book(
+    return booking.book(
         clinic.context,
         BookingForm(
             patient_id=clinic.patients[patient].id,
@@ -67,7 +66,7 @@ def test_a_cancellation_offers_the_most_urgent_longest_waiting_first(clinic: Pra
             weekdays=("tue",),
         ),
     )
-    scheduling.cancel(clinic.context, cancelled.id, by=CancelledBy.PATIENT, reason="Work trip")
+    status.cancel(clinic.context, cancelled.id, by=CancelledBy.PATIENT, reason="Work trip")
 
     overview = waitlist.freed_times_with_waitlist(clinic.context, days_ahead=60)
     assert len(overview) == 1
@@ -84,11 +83,13 @@ def test_a_cancellation_offers_the_most_urgent_longest_waiting_first(clinic: Pra
     )
     # His later appointment moved (history kept), and its old time is now freed in turn.
     assert booked.id == sean_later.id and booked.start == at(thursday, 10)
-    history = scheduling.get_appointment(clinic.context, booked.id).events
+    history = lookup.get_appointment(clinic.context, booked.id).events
     assert history[-1].note == "Moved to an earlier time from the waitlist"
     remaining = waitlist.list_waitlist(clinic.context)
     assert sean.id not in [entry.id for entry in remaining]
-    freed_now = [(f.start, f.end) for f in scheduling.freed_times(clinic.context, days_ahead=60)]
+    freed_now = [
+        (f.start, f.end) for f in scheduling_freed.freed_times(clinic.context, days_ahead=60)
+    ]
     assert freed_now == [(at(later, 9), at(later, 9, 15))]
 
 
@@ -152,6 +153,18 @@ def test_bad_waitlist_input_is_refused_by_field(clinic: Practice) -> None:
             ),
         )
     assert set(error.value.fields) == {"weekdays", "latest", "urgency"}
+    # Minutes after midnight are checked like the weekly hours' times: no 25 o'clock.
+    with pytest.raises(ValidationError) as error:
+        waitlist.add_to_waitlist(
+            clinic.context,
+            WaitlistForm(
+                patient_id=clinic.patients[0].id,
+                type_id=clinic.type_id("Follow-up"),
+                earliest=8 * 60,
+                latest=25 * 60,
+            ),
+        )
+    assert error.value.fields == {"latest": "a time between 00:00 and 24:00"}
     entry = waitlist.add_to_waitlist(
         clinic.context,
         WaitlistForm(patient_id=clinic.patients[0].id, type_id=clinic.type_id("Follow-up")),
@@ -172,8 +185,6 @@ def test_a_no_show_frees_its_time_too(clinic: Practice) -> None:
 
     from frontdesk.services.practice.forms import ProviderForm
     from frontdesk.services.practice.providers import save_provider
-    from frontdesk.services.scheduling import setup as scheduling_setup
-    from frontdesk.services.scheduling.setup import AvailabilityForm
 
     now = datetime.now(CHICAGO)
     start = (now + timedelta(minutes=30)).replace(second=0, microsecond=0)
@@ -181,14 +192,14 @@ def test_a_no_show_frees_its_time_too(clinic: Practice) -> None:
         pytest.skip("too close to midnight in Chicago for a same-day no-show")
     # Whatever the hour the test runs, it is inside this provider's hours today.
     night = save_provider(clinic.context, ProviderForm(first_name="Ana", last_name="Ruiz"))
-    scheduling_setup.save_availability(
+    availability.save_availability(
         clinic.context,
         AvailabilityForm(night.id, clinic.main_office, now.weekday(), "0:00", "24:00"),
     )
     booked = _book(clinic, 0, start, provider_id=night.id)
-    marked = scheduling.set_status(clinic.context, booked.id, AppointmentStatus.NO_SHOW)
+    marked = status.set_status(clinic.context, booked.id, AppointmentStatus.NO_SHOW)
     assert marked.status is AppointmentStatus.NO_SHOW
-    freed = scheduling.freed_times(clinic.context)
+    freed = scheduling_freed.freed_times(clinic.context)
     assert [(f.start, f.description) for f in freed] == [(booked.start, "Booked → No-show")]
 
 
@@ -203,19 +214,17 @@ def test_an_overbooks_time_is_not_offered_when_it_frees(clinic: Practice) -> Non
         clinic.context,
         WaitlistForm(patient_id=clinic.patients[1].id, type_id=clinic.type_id("Follow-up")),
     )
-    scheduling.cancel(clinic.context, overbook.id, by=CancelledBy.PRACTICE, reason="Sick")
+    status.cancel(clinic.context, overbook.id, by=CancelledBy.PRACTICE, reason="Sick")
 
-    assert scheduling.freed_times(clinic.context, days_ahead=30) == []
+    assert scheduling_freed.freed_times(clinic.context, days_ahead=30) == []
     assert waitlist.freed_times_with_waitlist(clinic.context, days_ahead=30) == []
 
 
 def test_new_weekly_hours_are_offered_to_the_waitlist(clinic: Practice) -> None:
     from frontdesk.db.models_scheduling import AvailabilityBlock
-    from frontdesk.services.scheduling import setup as scheduling_setup
-    from frontdesk.services.scheduling.setup import AvailabilityForm
 
     # The practice's hours were entered at setup: nothing is "freed" by them.
-    assert scheduling.freed_times(clinic.context, days_ahead=14) == []
+    assert scheduling_freed.freed_times(clinic.context, days_ahead=14) == []
     with clinic.context.writing(None) as uow:  # setup happened two days ago
         for row in uow.session.query(AvailabilityBlock):
             row.created_at = row.created_at - timedelta(days=2)
@@ -229,7 +238,7 @@ def test_new_weekly_hours_are_offered_to_the_waitlist(clinic: Practice) -> None:
             weekdays=("wed",),
         ),
     )
-    scheduling_setup.save_availability(
+    availability.save_availability(
         clinic.context, AvailabilityForm(clinic.okafor, clinic.second_office, 2, "8:00", "10:00")
     )
     overview = waitlist.freed_times_with_waitlist(clinic.context, days_ahead=14)
@@ -241,6 +250,6 @@ def test_new_weekly_hours_are_offered_to_the_waitlist(clinic: Practice) -> None:
         assert [m.entry.patient_id for m in item.matches] == [clinic.patients[1].id]
     wednesday = overview[0].freed.start
     _book(clinic, 0, wednesday + timedelta(minutes=60), location_id=clinic.second_office)
-    after = scheduling.freed_times(clinic.context, days_ahead=14)
+    after = scheduling_freed.freed_times(clinic.context, days_ahead=14)
     assert (wednesday, wednesday + timedelta(hours=1)) in [(f.start, f.end) for f in after]
     assert all(not (f.start <= wednesday + timedelta(minutes=70) < f.end) for f in after)

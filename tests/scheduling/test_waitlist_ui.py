@@ -10,10 +10,8 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from frontdesk.domain.scheduling import WaitlistUrgency, Weekday
-from frontdesk.services.scheduling import appointments as scheduling
-from frontdesk.services.scheduling import waitlist
-from frontdesk.services.scheduling.appointments import BookingForm
-from frontdesk.services.scheduling.waitlist import WaitlistForm
+from frontdesk.services.scheduling import booking, waitlist
+from frontdesk.services.scheduling.data import BookingForm, WaitlistForm
 from frontdesk.ui.schedule.waitlist_dialogs import (
     AddToWaitlistDialog,
     EditWaitlistDialog,
@@ -108,7 +106,7 @@ def test_a_patient_goes_on_the_waitlist_from_the_keyboard_with_their_later_visit
     qtbot: QtBot, screen: ScreenContext, clinic: Practice
 ) -> None:
     later = next_weekday(0) + timedelta(days=14)
-    held = scheduling.book(
+    held = booking.book(
         clinic.context,
         BookingForm(
             patient_id=clinic.patients[1].id,

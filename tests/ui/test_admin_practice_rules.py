@@ -30,7 +30,7 @@ from frontdesk.services.practice.settings import (
     ROUTINE_REQUEST_LIMIT_DAYS,
     URGENT_REQUEST_LIMIT_DAYS,
 )
-from frontdesk.services.requests import consultations as requests
+from frontdesk.services.requests import intake as requests_intake
 from frontdesk.ui.admin.area import AdminArea
 from frontdesk.ui.admin.handout_reviews import HandoutReviewsPanel
 from frontdesk.ui.admin.practice_rules import PracticeRulesPanel
@@ -163,7 +163,7 @@ def test_a_new_red_flag_instruction_is_what_the_intake_form_shows_and_records(
     intake = IntakeDialog(screen)
     qtbot.addWidget(intake)
     qtbot.waitUntil(lambda: intake.red_flags.instruction.text() == NEW_INSTRUCTION, timeout=10_000)
-    request = requests.create_request(context, maria_intake(red_flags=("bladder_bowel",)))
+    request = requests_intake.create_request(context, maria_intake(red_flags=("bladder_bowel",)))
     assert request.red_flag_instruction == NEW_INSTRUCTION
 
 

@@ -20,8 +20,8 @@ from frontdesk.services.practice.forms import LocationForm, PracticeProfileForm,
 from frontdesk.services.practice.locations import list_locations, save_location
 from frontdesk.services.practice.profile import get_profile, save_profile
 from frontdesk.services.practice.providers import list_providers, save_provider
-from frontdesk.services.scheduling import setup as scheduling_setup
-from frontdesk.services.scheduling.setup import (
+from frontdesk.services.scheduling import appointment_types, availability, time_away
+from frontdesk.services.scheduling.data import (
     AppointmentTypeForm,
     AvailabilityData,
     AvailabilityForm,
@@ -51,7 +51,7 @@ def set_up(context: ServiceContext) -> ServiceContext:
         save_provider(context, ProviderForm(first_name=first, last_name=last, credentials="MD"))
     for name in ("Main office", "Second office"):
         save_location(context, LocationForm(name=name))
-    scheduling_setup.install_default_types(context)
+    appointment_types.install_default_types(context)
     return context
 
 
@@ -101,7 +101,7 @@ def open_panel(qtbot: QtBot, panel: PanelT) -> PanelT:
 def okafor_monday_morning(context: ServiceContext) -> AvailabilityData:
     """Dr. Okafor's weekly Monday 8:00–12:00 at the main office."""
     providers, locations = ids(context)
-    return scheduling_setup.save_availability(
+    return availability.save_availability(
         context, AvailabilityForm(providers[OKAFOR], locations["Main office"], 0, "8:00", "12:00")
     )
 
@@ -129,7 +129,7 @@ def test_a_new_appointment_type_is_saved_and_listed_with_its_colour(
     swatch = panel.model.index(row, 2).data(Qt.ItemDataRole.DecorationRole)
     assert swatch is not None and not swatch.isNull()
     assert "Saved appointment type “Spine injection”" in panel.banner.text
-    saved = {t.name: t for t in scheduling_setup.list_appointment_types(set_up)}
+    saved = {t.name: t for t in appointment_types.list_appointment_types(set_up)}
     assert (saved["Spine injection"].duration_minutes, saved["Spine injection"].colour) == (
         30,
         "#AA3311",
@@ -152,7 +152,7 @@ def test_bad_minutes_are_marked_next_to_the_field_and_nothing_is_saved(
     qtbot.waitUntil(field_message.isVisible, timeout=10_000)
     assert field_message.text() == message
     assert dialog.banner.kind == "error" and dialog.isVisible()
-    assert len(scheduling_setup.list_appointment_types(set_up, include_inactive=True)) == 5
+    assert len(appointment_types.list_appointment_types(set_up, include_inactive=True)) == 5
 
 
 def test_editing_a_type_someone_else_just_changed_is_refused_and_keeps_the_text(
@@ -166,7 +166,7 @@ def test_editing_a_type_someone_else_just_changed_is_refused_and_keeps_the_text(
     assert isinstance(dialog, AppointmentTypeDialog)
     assert dialog.minutes.text() == "15"
     other = set_up.as_actor(make_actor(username="bob"))
-    scheduling_setup.save_appointment_type(
+    appointment_types.save_appointment_type(
         other,
         AppointmentTypeForm("Follow-up", 20, follow_up.colour),
         follow_up.id,
@@ -176,7 +176,7 @@ def test_editing_a_type_someone_else_just_changed_is_refused_and_keeps_the_text(
     dialog.save()
     qtbot.waitUntil(lambda: dialog.banner.kind == "error", timeout=10_000)
     assert "bob changed" in dialog.banner.text and dialog.minutes.text() == "25"
-    current = {t.name: t for t in scheduling_setup.list_appointment_types(set_up)}
+    current = {t.name: t for t in appointment_types.list_appointment_types(set_up)}
     assert current["Follow-up"].duration_minutes == 20
 
 
@@ -241,7 +241,7 @@ def test_a_monday_morning_block_is_saved_and_shown_for_the_provider(
         "Every type",
         "Every week",
     ]
-    (block,) = scheduling_setup.list_availability(set_up)
+    (block,) = availability.list_availability(set_up)
     assert (block.provider_id, block.location_id, block.weekday) == (
         providers[OKAFOR],
         locations["Main office"],
@@ -271,7 +271,7 @@ def test_an_overlapping_block_is_refused_next_to_the_start_time(
     qtbot.waitUntil(message.isVisible, timeout=10_000)
     assert message.text() == "This provider already has availability that overlaps these hours"
     assert dialog.isVisible() and dialog.start.text() == "11:00"
-    assert len(scheduling_setup.list_availability(set_up)) == 1
+    assert len(availability.list_availability(set_up)) == 1
 
 
 def test_a_block_for_some_types_and_weeks_and_a_date_that_is_no_date(
@@ -293,7 +293,7 @@ def test_a_block_for_some_types_and_weeks_and_a_date_that_is_no_date(
     qtbot.waitUntil(types_message.isVisible, timeout=10_000)
     assert types_message.text() == "Tick at least one type, or accept every type"
     assert "not a real date" in dialog.fields.message("valid_from").text()
-    assert scheduling_setup.list_availability(set_up) == []
+    assert availability.list_availability(set_up) == []
 
     new_consultation = next(t for t in panel.choices.types if t.name == "New consultation")  # type: ignore[union-attr]
     dialog.set_types({new_consultation.id})
@@ -308,7 +308,7 @@ def test_a_block_for_some_types_and_weeks_and_a_date_that_is_no_date(
         "New consultation",
         "01/07/2027–06/24/2027",
     ]
-    (block,) = scheduling_setup.list_availability(set_up)
+    (block,) = availability.list_availability(set_up)
     assert block.type_ids == (new_consultation.id,)
     assert (block.valid_from, block.valid_until) == (date(2027, 1, 7), date(2027, 6, 24))
 
@@ -332,7 +332,7 @@ def test_deleting_a_block_asks_naming_it_and_removes_it(
     panel.table.setFocus()
     qtbot.keyClick(panel.table, Qt.Key.Key_Delete)  # Delete key: asks; "Cancel" keeps it
     assert len(questions) == 1
-    assert len(scheduling_setup.list_availability(set_up)) == 1
+    assert len(availability.list_availability(set_up)) == 1
     assert panel.delete_button.isEnabled()
     qtbot.mouseClick(panel.delete_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: panel.model.rowCount() == 0, timeout=10_000)
@@ -342,7 +342,7 @@ def test_deleting_a_block_asks_naming_it_and_removes_it(
         in (questions[0])
     )
     assert "stay booked" in questions[0]
-    assert scheduling_setup.list_availability(set_up) == []
+    assert availability.list_availability(set_up) == []
     assert panel.banner.kind == "success"
 
 
@@ -353,7 +353,7 @@ def test_deleting_a_block_another_desk_already_deleted_says_so_and_refreshes(
     panel = open_panel(qtbot, AvailabilityPanel(screen))
     qtbot.waitUntil(lambda: panel.model.rowCount() == 1)
     panel.table.selectRow(0)
-    scheduling_setup.delete_availability(set_up.as_actor(make_actor(username="bob")), block.id)
+    availability.delete_availability(set_up.as_actor(make_actor(username="bob")), block.id)
     monkeypatch.setattr(panel, "confirm_delete", lambda _record: True)
     panel.delete_selected()
     qtbot.waitUntil(lambda: panel.banner.kind == "error", timeout=10_000)
@@ -411,7 +411,7 @@ def test_a_vacation_and_a_part_day_surgery_day_are_saved_and_listed(
         f"{last + timedelta(days=3):%a %m/%d/%Y}",
         "13:00–17:00 each day",
     ]
-    saved = scheduling_setup.list_exceptions(set_up)
+    saved = time_away.list_exceptions(set_up)
     assert [(e.kind, e.start_minute, e.end_minute) for e in saved] == [
         (ExceptionKind.VACATION, None, None),
         (ExceptionKind.SURGERY_DAY, 780, 1020),
@@ -430,7 +430,7 @@ def test_a_last_day_before_the_first_is_marked_and_nothing_is_saved(
     message = dialog.fields.message("ends_on")
     qtbot.waitUntil(message.isVisible, timeout=10_000)
     assert message.text() == "The last day is before the first"
-    assert scheduling_setup.list_exceptions(set_up) == []
+    assert time_away.list_exceptions(set_up) == []
 
 
 # Time zone ------------------------------------------------------------------------------
@@ -528,7 +528,7 @@ def test_front_desk_staff_see_the_scheduling_setup_read_only(
         setup.availability.edit_selected()
         setup.availability.delete_selected()
         assert setup.availability.dialog is None
-        assert len(scheduling_setup.list_availability(set_up)) == 1
+        assert len(availability.list_availability(set_up)) == 1
         qtbot.waitUntil(lambda: area.profile.version is not None, timeout=10_000)
         assert not area.profile.fields.time_zone.isEnabled()
     finally:

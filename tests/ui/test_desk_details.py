@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
 from frontdesk.services.kernel.context import ServiceContext
-from frontdesk.services.requests import consultations as requests
+from frontdesk.services.requests import intake
 from frontdesk.ui import APP_TITLE
 from frontdesk.ui.main_window import MainWindow
 from frontdesk.ui.patients.referrer_picker import ReferrerPicker
@@ -149,8 +149,8 @@ def test_a_queued_file_dialog_remembers_the_folder_chosen(
 def test_another_request_opens_at_its_top_with_the_patients_name(
     qtbot: QtBot, screen: ScreenContext, context: ServiceContext
 ) -> None:
-    requests.create_request(context, maria_intake())
-    requests.create_request(
+    intake.create_request(context, maria_intake())
+    intake.create_request(
         context,
         maria_intake(
             first_name="Ana", last_name="Lopez", date_of_birth="5/6/1970", phone="(217) 555-0199"

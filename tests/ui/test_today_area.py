@@ -13,10 +13,8 @@ from pytestqt.qtbot import QtBot
 from frontdesk.db.models_scheduling import WaitlistEntry
 from frontdesk.domain.scheduling import AppointmentStatus, CancelledBy
 from frontdesk.services.kernel.context import ServiceContext
-from frontdesk.services.scheduling import appointments as scheduling
-from frontdesk.services.scheduling import waitlist
-from frontdesk.services.scheduling.appointments import AppointmentData, BookingForm
-from frontdesk.services.scheduling.waitlist import WaitlistForm
+from frontdesk.services.scheduling import booking, calendars, lookup, status, waitlist
+from frontdesk.services.scheduling.data import AppointmentData, BookingForm, WaitlistForm
 from frontdesk.ui.change_hub import ChangeHub
 from frontdesk.ui.runner import Runner
 from frontdesk.ui.screen_context import ScreenContext
@@ -66,7 +64,7 @@ def open_area(qtbot: QtBot, screen: ScreenContext) -> TodayArea:
 def book(
     clinic: Practice, patient: int, start: datetime, provider: int | None = None, **changes: object
 ) -> AppointmentData:
-    return scheduling.book(
+    return booking.book(
         clinic.context,
         BookingForm(
             patient_id=clinic.patients[patient].id,
@@ -119,7 +117,7 @@ def test_scenario_5_a_cancellation_is_filled_from_the_waitlist(
 
     # Thursday 7:50: the patient calls and cancels the 10:00; Today shows the freed time.
     with qtbot.waitSignal(area.loaded, timeout=WAIT_MS):
-        scheduling.cancel(clinic.context, cancelled.id, by=CancelledBy.PATIENT, reason="Work trip")
+        status.cancel(clinic.context, cancelled.id, by=CancelledBy.PATIENT, reason="Work trip")
     assert area.freed.times_stack.currentWidget() is area.freed.times
     lines = freed_lines(area)
     assert len(lines) == 1
@@ -144,7 +142,7 @@ def test_scenario_5_a_cancellation_is_filled_from_the_waitlist(
         qtbot.keyClick(table, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: area.banner.kind == "success", timeout=WAIT_MS)
     assert "Booked O'Connor, Seán" in area.banner.text
-    moved = scheduling.get_appointment(clinic.context, sean_later.id).appointment
+    moved = lookup.get_appointment(clinic.context, sean_later.id).appointment
     assert moved.start == at(thursday, 10)
     qtbot.waitUntil(
         lambda: [line for line in freed_lines(area) if f"{later:%m/%d/%Y} 09:00" in line] != [],
@@ -164,7 +162,7 @@ def test_a_freed_time_someone_just_took_says_so_and_refreshes(
     screen = ScreenContext(context, runner)  # no change hub: the refusal itself refreshes
     thursday = next_weekday(3)
     cancelled = book(clinic, 0, at(thursday, 10))
-    scheduling.cancel(clinic.context, cancelled.id, by=CancelledBy.PATIENT, reason="Ill")
+    status.cancel(clinic.context, cancelled.id, by=CancelledBy.PATIENT, reason="Ill")
     entry = waitlist.add_to_waitlist(
         clinic.context,
         WaitlistForm(patient_id=clinic.patients[1].id, type_id=clinic.type_id("Follow-up")),
@@ -228,7 +226,7 @@ def test_the_days_quick_actions_and_counts(
         buttons[AppointmentStatus.NO_SHOW].click()
     qtbot.waitUntil(lambda: "No-show: 1" in area.counts.text(), timeout=WAIT_MS)
     assert "Booked: 0" in area.counts.text()
-    statuses = {a.id: a.status for a in scheduling.day_appointments(clinic.context, today)}
+    statuses = {a.id: a.status for a in calendars.day_appointments(clinic.context, today)}
     assert statuses == {first.id: AppointmentStatus.COMPLETED, second.id: AppointmentStatus.NO_SHOW}
     assert area.day.selected() is not None
     assert area.day.selected().status is AppointmentStatus.NO_SHOW

@@ -14,7 +14,7 @@ from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.services.patients.edit import create_patient
 from frontdesk.services.patients.forms import PatientForm
 from frontdesk.services.patients.search import search
-from frontdesk.services.requests import consultations as requests
+from frontdesk.services.requests import intake, reading
 from frontdesk.ui.patients.editor import PatientEditor
 from frontdesk.ui.requests.area import RequestsArea
 from frontdesk.ui.requests.intake import MAX_MATCHES, IntakeDialog
@@ -140,7 +140,7 @@ def test_the_live_matches_keep_the_day_month_swapped_chart_once_the_date_is_type
 def test_a_follow_up_typed_with_a_two_digit_year_is_the_coming_one(
     qtbot: QtBot, screen: ScreenContext, context: ServiceContext
 ) -> None:
-    created = requests.create_request(context, maria_intake())
+    created = intake.create_request(context, maria_intake())
     area = RequestsArea(screen)
     qtbot.addWidget(area)
     area.show()
@@ -151,8 +151,8 @@ def test_a_follow_up_typed_with_a_two_digit_year_is_the_coming_one(
     qtbot.keyClicks(area.detail.follow_up, f"1/5/{next_year % 100:02d}")
     qtbot.keyClick(area.detail.follow_up, Qt.Key.Key_Return)
     qtbot.waitUntil(
-        lambda: requests.get_request(context, created.id).request.follow_up_on is not None,
+        lambda: reading.get_request(context, created.id).request.follow_up_on is not None,
         timeout=10_000,
     )
-    saved = requests.get_request(context, created.id).request.follow_up_on
+    saved = reading.get_request(context, created.id).request.follow_up_on
     assert saved == date(next_year, 1, 5)

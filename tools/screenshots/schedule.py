@@ -25,10 +25,15 @@ from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.services.patients.search import search
 from frontdesk.services.practice.locations import list_locations
 from frontdesk.services.practice.providers import list_providers
-from frontdesk.services.scheduling import appointments as scheduling
-from frontdesk.services.scheduling import setup as scheduling_setup
-from frontdesk.services.scheduling.appointments import BookingForm, SlotSearch
-from frontdesk.services.scheduling.setup import AvailabilityForm
+from frontdesk.services.scheduling import (
+    appointment_types,
+    availability,
+    booking,
+    calendars,
+    find,
+    status,
+)
+from frontdesk.services.scheduling.data import AvailabilityForm, BookingForm, SlotSearch
 from frontdesk.ui.schedule.area import ScheduleArea
 from frontdesk.ui.screen_context import ScreenContext
 from tools.screenshots.capture import main_window, run_alone, save_grab, wait_until
@@ -58,7 +63,7 @@ def prepare(context: ServiceContext) -> tuple[date, list[int]]:
     """A working day a week or so ahead with bookings for a few providers (the ones with
     hours first); adds hours and bookings where the demo has none."""
     providers = list_providers(context)
-    blocks = scheduling_setup.list_availability(context)
+    blocks = availability.list_availability(context)
     with_hours = {block.provider_id for block in blocks}
     ordered = [p.id for p in providers if p.id in with_hours]
     ordered += [p.id for p in providers if p.id not in with_hours]
@@ -70,11 +75,11 @@ def prepare(context: ServiceContext) -> tuple[date, list[int]]:
         location = locations[index % len(locations)].id
         for weekday in range(5):
             for start, end in (("8:00", "12:00"), ("13:00", "17:00")):
-                scheduling_setup.save_availability(
+                availability.save_availability(
                     context, AvailabilityForm(provider_id, location, weekday, start, end)
                 )
-    if not scheduling_setup.list_appointment_types(context):
-        scheduling_setup.install_default_types(context)
+    if not appointment_types.list_appointment_types(context):
+        appointment_types.install_default_types(context)
     zone = practice_clock.practice_zone(context)
     candidates = []
     day = _next_workday(zone) + timedelta(days=7)
@@ -84,7 +89,7 @@ def prepare(context: ServiceContext) -> tuple[date, list[int]]:
         day += timedelta(days=1)
 
     def busy_providers(candidate: date) -> int:
-        booked = scheduling.day_appointments(
+        booked = calendars.day_appointments(
             context, candidate, provider_ids, include_inactive=False
         )
         return len({item.provider_id for item in booked})
@@ -96,7 +101,7 @@ def prepare(context: ServiceContext) -> tuple[date, list[int]]:
 
 
 def _book_some(context: ServiceContext, day: date, provider_ids: list[int], zone: object) -> None:
-    types = scheduling_setup.list_appointment_types(context)
+    types = appointment_types.list_appointment_types(context)
     people = search(context, "a", limit=40).items
     start_of_day = datetime.combine(day, datetime.min.time(), tzinfo=zone)  # type: ignore[arg-type]
     person = 0
@@ -104,14 +109,14 @@ def _book_some(context: ServiceContext, day: date, provider_ids: list[int], zone
         after = start_of_day
         for slot_number in range(7):
             kind = types[slot_number % len(types)]
-            slots = scheduling.find_slots(
+            slots = find.find_slots(
                 context, SlotSearch(type_id=kind.id, provider_id=provider_id, after=after, limit=1)
             )
             if not slots or slots[0].start.astimezone(zone).date() != day:  # type: ignore[arg-type]
                 break
             slot = slots[0]
             try:
-                booked = scheduling.book(
+                booked = booking.book(
                     context,
                     BookingForm(
                         patient_id=people[person % len(people)].id,
@@ -128,7 +133,7 @@ def _book_some(context: ServiceContext, day: date, provider_ids: list[int], zone
             # Leave a gap now and then: free time is part of the picture.
             after = booked.end + timedelta(minutes=30 if slot_number % 3 == 1 else 0)
             if slot_number == 2:
-                scheduling.set_status(context, booked.id, "confirmed")
+                status.set_status(context, booked.id, "confirmed")
 
 
 def render(screen: ScreenContext, folder: Path) -> list[Path]:

@@ -35,12 +35,21 @@ from frontdesk.services.patients.lookup import summaries_for
 from frontdesk.services.platform.bootstrap import make_context, open_for_use
 from frontdesk.services.practice.locations import list_locations
 from frontdesk.services.practice.providers import list_providers
-from frontdesk.services.scheduling import appointments as scheduling
-from frontdesk.services.scheduling import setup as scheduling_setup
-from frontdesk.services.scheduling import waitlist
-from frontdesk.services.scheduling.appointments import BookingForm, SlotSearch
-from frontdesk.services.scheduling.setup import AvailabilityForm
-from frontdesk.services.scheduling.waitlist import WaitlistForm
+from frontdesk.services.scheduling import (
+    appointment_types,
+    availability,
+    booking,
+    calendars,
+    find,
+    status,
+    waitlist,
+)
+from frontdesk.services.scheduling.data import (
+    AvailabilityForm,
+    BookingForm,
+    SlotSearch,
+    WaitlistForm,
+)
 from frontdesk.ui.main_window import MainWindow
 from frontdesk.ui.runner import Runner
 from frontdesk.ui.schedule.waitlist_dialogs import AddToWaitlistDialog, WaitlistMatchesDialog
@@ -80,15 +89,15 @@ def _story_patients(context: ServiceContext) -> list[int]:
 
 
 def _ensure_availability(context: ServiceContext) -> None:
-    scheduling_setup.install_default_types(context)
-    if scheduling_setup.list_availability(context):
+    appointment_types.install_default_types(context)
+    if availability.list_availability(context):
         return
     locations = list_locations(context)
     if not locations:
         return
     for provider in list_providers(context):
         for weekday in range(5):
-            scheduling_setup.save_availability(
+            availability.save_availability(
                 context, AvailabilityForm(provider.id, locations[0].id, weekday, "8:00", "17:00")
             )
 
@@ -99,12 +108,12 @@ def prepare(context: ServiceContext) -> None:
     zone = practice_clock.practice_zone(context)
     freed = waitlist.freed_times_with_waitlist(context, days_ahead=FREED_DAYS_AHEAD)
     today = datetime.now(zone).date()
-    have_today = bool(scheduling.day_appointments(context, today))
+    have_today = bool(calendars.day_appointments(context, today))
     if any(item.matches for item in freed) and have_today:
         return
     _ensure_availability(context)
     follow_up = next(
-        t for t in scheduling_setup.list_appointment_types(context) if t.name == "Follow-up"
+        t for t in appointment_types.list_appointment_types(context) if t.name == "Follow-up"
     )
     locations = list_locations(context)
     if not locations:
@@ -117,7 +126,7 @@ def prepare(context: ServiceContext) -> None:
                 hours=8, minutes=30 * offset
             )
             data = _quietly(
-                lambda p=patient, s=start: scheduling.book(
+                lambda p=patient, s=start: booking.book(
                     context,
                     BookingForm(
                         patient_id=p,
@@ -132,13 +141,11 @@ def prepare(context: ServiceContext) -> None:
             )
             if data is not None and offset == 0:
                 _quietly(
-                    lambda d=data: scheduling.set_status(
-                        context, d.id, AppointmentStatus.CHECKED_IN
-                    )
+                    lambda d=data: status.set_status(context, d.id, AppointmentStatus.CHECKED_IN)
                 )
     if any(item.matches for item in freed):
         return
-    slots = scheduling.find_slots(
+    slots = find.find_slots(
         context,
         SlotSearch(
             type_id=follow_up.id,
@@ -146,14 +153,14 @@ def prepare(context: ServiceContext) -> None:
             limit=1,
         ),
     )
-    later = scheduling.find_slots(
+    later = find.find_slots(
         context,
         SlotSearch(type_id=follow_up.id, after=datetime.now(zone) + timedelta(days=21), limit=1),
     )
     if not slots or not later:
         return
     slot = slots[0]
-    cancelled = scheduling.book(
+    cancelled = booking.book(
         context,
         BookingForm(
             patient_id=zoe,
@@ -163,7 +170,7 @@ def prepare(context: ServiceContext) -> None:
             location_id=slot.location_id,
         ),
     )
-    held = scheduling.book(
+    held = booking.book(
         context,
         BookingForm(
             patient_id=sean,
@@ -188,7 +195,7 @@ def prepare(context: ServiceContext) -> None:
             context, WaitlistForm(patient_id=hoa, type_id=follow_up.id, note="Mornings only")
         )
     )
-    scheduling.cancel(context, cancelled.id, by=CancelledBy.PATIENT, reason="Work trip")
+    status.cancel(context, cancelled.id, by=CancelledBy.PATIENT, reason="Work trip")
 
 
 def _today_window(screen: ScreenContext) -> tuple[MainWindow, TodayArea]:

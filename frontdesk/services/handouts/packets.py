@@ -41,10 +41,9 @@ from frontdesk.services.patients.forms import PatientData
 from frontdesk.services.patients.lookup import get_patient
 from frontdesk.services.practice.locations import list_locations
 from frontdesk.services.practice.profile import get_profile
-from frontdesk.services.requests import consultations as requests
-from frontdesk.services.scheduling import appointments as scheduling
-from frontdesk.services.scheduling import setup as scheduling_setup
-from frontdesk.services.scheduling.appointments import AppointmentData
+from frontdesk.services.requests import reading
+from frontdesk.services.scheduling import appointment_types, calendars, lookup
+from frontdesk.services.scheduling.data import AppointmentData
 
 if TYPE_CHECKING:  # ReportLab loads only when packets are rendered
     from frontdesk.documents.handout_pdf import AppointmentDetails
@@ -128,7 +127,7 @@ def packet_appointments(
     """The day's appointments that still hold their time (not cancelled, not a no-show)."""
     return [
         row
-        for row in scheduling.day_appointments(
+        for row in calendars.day_appointments(
             context, day, list(provider_ids) if provider_ids else None, include_inactive=False
         )
         if row.holds_time
@@ -195,7 +194,7 @@ def appointment_for_handout(
 ) -> AppointmentDetails:
     """The appointment block printed on a handout (date, time, provider, location), on the
     practice's wall clock. With ``patient_id``, an appointment of someone else is refused."""
-    appointment = scheduling.get_appointment(context, appointment_id).appointment
+    appointment = lookup.get_appointment(context, appointment_id).appointment
     if patient_id is not None and appointment.patient_id != patient_id:
         raise RefusedError(f"Appointment {appointment_id} belongs to another patient")
     if not appointment.holds_time:
@@ -221,7 +220,7 @@ def _what_to_bring(
     checklist: list[ChecklistEntry] = []
     category: RequestCategory | None = None
     if request_id is not None:
-        detail = requests.get_request(context, request_id)
+        detail = reading.get_request(context, request_id)
         category = detail.request.category
         checklist = [
             ChecklistEntry(item.kind, item.description, item.received) for item in detail.checklist
@@ -295,7 +294,7 @@ def build_packets(
     appointments = packet_appointments(context, day, provider_ids)
     types = {
         row.id: row
-        for row in scheduling_setup.list_appointment_types(context, include_inactive=True)
+        for row in appointment_types.list_appointment_types(context, include_inactive=True)
     }
     addresses = {row.id: row.address for row in list_locations(context, include_inactive=True)}
     with context.reading(Permission.VIEW_PATIENTS) as session:

@@ -18,8 +18,8 @@ from frontdesk.services.history.imaging import imaging_events
 from frontdesk.services.history.surgeries import surgery_events
 from frontdesk.services.kernel.clock import practice_today
 from frontdesk.services.kernel.context import ServiceContext
-from frontdesk.services.requests.consultations import request_events
-from frontdesk.services.scheduling.appointments import appointment_events
+from frontdesk.services.requests.timeline import request_events
+from frontdesk.services.scheduling.timeline import appointment_events
 
 TimelineSource = Callable[[Session, int, date], Iterable[TimelineEvent]]
 

@@ -63,7 +63,7 @@ def write_first_run(
 ) -> PracticeProfileData:
     """The profile and providers inside a caller's unit of work (first run with its admin)."""
     # Imported here: scheduling sits above the practice (a crossing named in pyproject.toml).
-    from frontdesk.services.scheduling.setup import ensure_default_types
+    from frontdesk.services.scheduling.appointment_types import ensure_default_types
 
     row = _write_profile(uow, profile, None)
     for provider in providers:

@@ -1,9 +1,26 @@
 """Consultation requests: from the referral's arrival to the visit.
 
-- ``consultations``: intake (with the patient's chart), red flags, state changes, the records
-  chase and its letters, contact attempts, the work queue and the referrals report.
+One module per use case (import the one you need; nothing is re-exported here):
+
+- ``data``: the forms and plain data (``IntakeForm``, ``RequestData``, ``RequestDetail``,
+  ``QueueFilter``, ``QueueRow``, ...) and ``TABLES``, the tables a screen watches.
+- ``intake``: ``create_request``: the request from the call, with the chart (found or
+  created), red flags, the surgeries and imaging mentioned, and the first checklist.
+- ``reading``: ``get_request`` (everything the details pane shows), ``requests_for_patient``.
+- ``states``: ``transition`` and ``transition_in`` (the workflow's moves; the records wanted
+  before Ready to schedule, ``RecordsMissingError``); ``request_for_change`` for booking.
+- ``assignment``: ``assign``, ``set_follow_up``, ``staff_members``.
+- ``checklist``: the records chase: ``add_checklist_item``, ``mark_requested``,
+  ``mark_received``, ``attach_document``.
+- ``contacts``: ``log_contact``, one attempt to reach the person.
+- ``work_queue``: ``queue`` (a page, urgent first then oldest), ``state_counts``,
+  ``open_queue``, ``is_overdue``.
+- ``letters``: the records-request letter: ``letter_addressees``, ``records_request_letter``.
+- ``report``: the referrals report: ``referrals_report``, ``referrals_csv``.
+- ``timeline``: ``request_events``, the requests on the chart's timeline.
+- ``_rows`` (private): a request's rows found, read as plain data and filtered, and its
+  transitions written; shared by the modules above.
 
 Crossings (named in pyproject's independence contract): a request finds or creates the chart
-(patients), chases records that are history entries and received documents (history), and
-reads the practice's time zone (scheduling.setup, until the kernel's practice clock).
+(patients), and chases records that are history entries and received documents (history).
 """

@@ -8,11 +8,8 @@ summary and, for an appointment booked from a consultation request, that request
 
 from __future__ import annotations
 
-import contextlib
 import os
-import tempfile
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
@@ -21,16 +18,22 @@ from frontdesk.domain.errors import ValidationError
 from frontdesk.domain.history_summary import HistorySummary, MissingKind
 from frontdesk.domain.permissions import Permission
 from frontdesk.domain.scheduling import AppointmentStatus
+from frontdesk.private_files import scratch_file
 from frontdesk.services.history.summary import history_summaries
+from frontdesk.services.kernel import clock as practice_clock
 from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.services.practice.profile import get_profile
 from frontdesk.services.practice.providers import list_providers
-from frontdesk.services.requests import consultations as requests
-from frontdesk.services.scheduling import appointments as scheduling
-from frontdesk.services.scheduling.appointments import AppointmentData
+from frontdesk.services.requests import reading
+from frontdesk.services.scheduling import calendars
+from frontdesk.services.scheduling.data import AppointmentData, DaySheetPdf
 
 RECEIVED = "✓"
+
+
 SEPARATOR = " · "
+
+
 # Statuses a day sheet lists: who is coming (cancelled and no-show are not).
 LISTED = (
     AppointmentStatus.BOOKED,
@@ -38,15 +41,6 @@ LISTED = (
     AppointmentStatus.CHECKED_IN,
     AppointmentStatus.COMPLETED,
 )
-
-
-@dataclass(frozen=True)
-class DaySheetPdf:
-    pdf: bytes
-    data: DaySheetData
-
-
-# --- what arrived -------------------------------------------------------------------------
 
 
 def _mark(received: bool) -> str:
@@ -97,9 +91,6 @@ def records_text(
     return SEPARATOR.join(parts), complete
 
 
-# --- reading ------------------------------------------------------------------------------
-
-
 def _row(
     item: AppointmentData, summary: HistorySummary | None, request_missing: Sequence[str]
 ) -> DaySheetRow:
@@ -126,7 +117,7 @@ def _row(
 def _request_missing(context: ServiceContext, request_ids: set[int]) -> dict[int, list[str]]:
     result: dict[int, list[str]] = {}
     for request_id in sorted(request_ids):
-        detail = requests.get_request(context, request_id)
+        detail = reading.get_request(context, request_id)
         # A record tied to a surgery or study is that entry's flag, which the history part
         # of the sheet already states; naming it again would say one fact twice.
         result[request_id] = [
@@ -143,13 +134,13 @@ def day_sheet(
     """The sheet's content: a section per chosen provider (None: every provider with
     appointments that day), rows in time order."""
     context.require(Permission.VIEW_PATIENTS)
-    zone = scheduling.practice_zone(context)
+    zone = practice_clock.practice_zone(context)
     wanted = list(provider_ids) if provider_ids is not None else None
     if wanted is not None and not wanted:
         raise ValidationError({"providers": "choose at least one provider"})
     appointments = [
         item
-        for item in scheduling.day_appointments(context, day, wanted, include_inactive=False)
+        for item in calendars.day_appointments(context, day, wanted, include_inactive=False)
         if item.status in LISTED
     ]
     summaries = history_summaries(context, [item.patient_id for item in appointments])
@@ -190,9 +181,6 @@ def day_sheet(
         sections=sections,
         made_at=datetime.now(zone),
     )
-
-
-# --- printing -----------------------------------------------------------------------------
 
 
 def _render(context: ServiceContext, data: DaySheetData) -> bytes:
@@ -266,25 +254,16 @@ def save_day_sheet(
     data = day_sheet(context, day, provider_ids)
     pdf = _render(context, data)
     try:
-        descriptor, temporary_name = tempfile.mkstemp(
-            prefix=".day-sheet-", suffix=".partial", dir=folder
-        )
+        with scratch_file(destination, prefix=".day-sheet-") as temporary:
+            with open(temporary, "wb") as handle:
+                handle.write(pdf)
+                handle.flush()
+                os.fsync(handle.fileno())
+            _record(context, data, f"file {destination.name}")
     except OSError as error:
         raise ValidationError(
             {"path": f"cannot write in {folder} ({error.strerror or error})"}
         ) from None
-    temporary = Path(temporary_name)
-    try:
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(pdf)
-            handle.flush()
-            os.fsync(handle.fileno())
-        _record(context, data, f"file {destination.name}")
-        os.replace(temporary, destination)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            temporary.unlink()
-        raise
     return DaySheetPdf(pdf, data)
 
 

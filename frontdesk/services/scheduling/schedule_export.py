@@ -13,10 +13,7 @@ and moved into place only once the audit entry is committed: no file exists unre
 
 from __future__ import annotations
 
-import contextlib
 import os
-import tempfile
-from dataclasses import dataclass
 from datetime import UTC, date, timedelta, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -31,18 +28,27 @@ from frontdesk.db.models_scheduling import Appointment, AppointmentType
 from frontdesk.db.types import utcnow
 from frontdesk.domain.errors import NotFoundError, ValidationError
 from frontdesk.domain.permissions import Permission
-from frontdesk.domain.scheduling import ACTIVE_STATUSES, AppointmentStatus, day_bounds, initials
+from frontdesk.domain.scheduling import AppointmentStatus, day_bounds, initials
+from frontdesk.private_files import scratch_file
 from frontdesk.services.kernel.clock import zone_of
 from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.services.practice.settings import CALENDAR_EXPORT_FULL_NAMES, read_setting
-from frontdesk.services.scheduling.setup import location_names, provider_label
+from frontdesk.services.scheduling.bookability import ACTIVE_VALUES
+from frontdesk.services.scheduling.data import IcsExportResult
+from frontdesk.services.scheduling.names import location_names, provider_label
 
 if TYPE_CHECKING:
     from icalendar import Calendar
 
 MAX_EXPORT_DAYS = 366
+
+
 PRODUCT_ID = "-//Front Desk//Provider schedule//EN"
+
+
 UID_DOMAIN = "appointments.frontdesk"
+
+
 # Booked is not yet confirmed by the patient: calendar programs show TENTATIVE paler.
 _EVENT_STATUS = {
     AppointmentStatus.BOOKED: "TENTATIVE",
@@ -50,19 +56,6 @@ _EVENT_STATUS = {
     AppointmentStatus.CHECKED_IN: "CONFIRMED",
     AppointmentStatus.COMPLETED: "CONFIRMED",
 }
-_ACTIVE_VALUES = sorted(status.value for status in ACTIVE_STATUSES)
-
-
-@dataclass(frozen=True)
-class IcsExportResult:
-    path: Path
-    events: int
-    provider_name: str
-    full_names: bool
-
-    def summary(self) -> str:
-        noun = "appointment" if self.events == 1 else "appointments"
-        return f"Exported {self.events:,} {noun} of {self.provider_name} to {self.path}."
 
 
 def appointment_uid(appointment_id: int) -> str:
@@ -121,7 +114,7 @@ def _calendar(
         .join(Patient, Patient.id == Appointment.patient_id)
         .where(
             Appointment.provider_id == provider.id,
-            Appointment.status.in_(_ACTIVE_VALUES),
+            Appointment.status.in_(ACTIVE_VALUES),
             Appointment.starts_at >= start,
             Appointment.starts_at < end,
         )
@@ -182,38 +175,29 @@ def export_ics(
         calendar, events = _calendar(session, provider, first_day, last_day, full_names)
         data = calendar.to_ical()
         try:
-            descriptor, temporary_name = tempfile.mkstemp(
-                prefix=".export-", suffix=".partial", dir=folder
-            )
+            with scratch_file(destination, prefix=".export-") as temporary:
+                with open(temporary, "wb") as handle:
+                    handle.write(data)
+                    handle.flush()
+                    os.fsync(handle.fileno())
+                uow.record(
+                    "export",
+                    "appointments",
+                    provider.id,
+                    details={
+                        "format": "ics",
+                        "provider_id": provider.id,
+                        "from": first_day.isoformat(),
+                        "to": last_day.isoformat(),
+                        "events": events,
+                        "full_names": full_names,
+                        "file": destination.name,
+                    },
+                )
+                uow.commit()
         except OSError as error:
             raise ValidationError(
                 {"path": f"cannot write in {folder} ({error.strerror or error})"}
             ) from None
-        temporary = Path(temporary_name)
-        try:
-            with os.fdopen(descriptor, "wb") as handle:
-                handle.write(data)
-                handle.flush()
-                os.fsync(handle.fileno())
-            uow.record(
-                "export",
-                "appointments",
-                provider.id,
-                details={
-                    "format": "ics",
-                    "provider_id": provider.id,
-                    "from": first_day.isoformat(),
-                    "to": last_day.isoformat(),
-                    "events": events,
-                    "full_names": full_names,
-                    "file": destination.name,
-                },
-            )
-            uow.commit()
-            os.replace(temporary, destination)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                temporary.unlink()
-            raise
         name = provider_label(provider)
     return IcsExportResult(destination, events, name, full_names)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
@@ -15,7 +14,7 @@ from frontdesk.db.models_patients import Patient
 from frontdesk.db.models_requests import ConsultationRequest
 from frontdesk.db.models_scheduling import Appointment, AppointmentType, WaitlistEntry
 from frontdesk.db.types import utcnow
-from frontdesk.domain.contact import clean_text, format_phone
+from frontdesk.domain.contact import clean_text
 from frontdesk.domain.errors import NotFoundError, RefusedError, ValidationError
 from frontdesk.domain.permissions import Permission
 from frontdesk.domain.scheduling import (
@@ -24,98 +23,30 @@ from frontdesk.domain.scheduling import (
     Interval,
     TimePreference,
     WaitlistUrgency,
-    parse_clock,
     parse_weekdays,
 )
 from frontdesk.services.kernel.clock import zone_of
 from frontdesk.services.kernel.context import ServiceContext, retry_when_busy
 from frontdesk.services.kernel.versions import check_version
-from frontdesk.services.scheduling import appointments as scheduling
-from frontdesk.services.scheduling.appointments import (
-    ACTIVE_VALUES,
+from frontdesk.services.scheduling import bookability, booking
+from frontdesk.services.scheduling._rows import _minute, _patient_name, _patient_phone
+from frontdesk.services.scheduling.bookability import ACTIVE_VALUES
+from frontdesk.services.scheduling.data import (
     AppointmentData,
     BookingForm,
-    FreedTime,
-    freed_times_with_rules,
+    FreedTimeMatches,
+    WaitlistEntryData,
+    WaitlistForm,
+    WaitlistMatch,
 )
-from frontdesk.services.scheduling.setup import location_names, provider_names
+from frontdesk.services.scheduling.freed import freed_times_with_rules
+from frontdesk.services.scheduling.names import location_names, provider_names
 
 TABLES = frozenset({"waitlist_entries"})
+
+
 # A patient who cannot come at short notice is offered only times at least this far ahead.
 SHORT_NOTICE = timedelta(hours=48)
-
-
-@dataclass(frozen=True)
-class WaitlistForm:
-    patient_id: int
-    type_id: int
-    provider_id: int | None = None
-    location_id: int | None = None
-    urgency: str = WaitlistUrgency.ROUTINE.value
-    weekdays: tuple[int | str, ...] = ()
-    earliest: str | int | None = None
-    latest: str | int | None = None
-    short_notice: bool = True
-    note: str = ""
-    # The later appointment the patient already holds (moved when an earlier time is booked).
-    appointment_id: int | None = None
-    request_id: int | None = None
-
-
-@dataclass(frozen=True)
-class WaitlistEntryData:
-    id: int
-    patient_id: int
-    patient_name: str
-    mrn: str
-    phone: str
-    type_id: int
-    type_name: str
-    duration_minutes: int
-    provider_id: int | None
-    provider_name: str
-    location_id: int | None
-    location_name: str
-    urgency: WaitlistUrgency
-    preference: TimePreference
-    short_notice: bool
-    added_at: datetime
-    note: str
-    appointment_id: int | None
-    appointment_start: datetime | None
-    request_id: int | None
-    is_waiting: bool
-    resolution: str
-    version: int
-
-    def days_waiting(self, now: datetime | None = None) -> int:
-        return max(0, ((now or utcnow()) - self.added_at).days)
-
-    @property
-    def wants(self) -> str:
-        """ "New consultation with any provider · Mon, Tue · 08:00–12:00"."""
-        who = self.provider_name or "any provider"
-        return f"{self.type_name} with {who} · {self.preference.description}"
-
-
-@dataclass(frozen=True)
-class WaitlistMatch:
-    """A waitlisted patient who fits a free time, and the slot they would get (bookable
-    without an overbook: inside hours that take their type, at ``location_id``)."""
-
-    entry: WaitlistEntryData
-    start: datetime
-    end: datetime
-    location_id: int
-
-
-@dataclass(frozen=True)
-class FreedTimeMatches:
-    freed: FreedTime
-    matches: tuple[WaitlistMatch, ...]
-
-
-# --- reading ------------------------------------------------------------------------------
 
 
 def _preference(row: WaitlistEntry) -> TimePreference:
@@ -139,9 +70,9 @@ def _entry_data(
     return WaitlistEntryData(
         id=row.id,
         patient_id=row.patient_id,
-        patient_name=f"{patient.last_name}, {patient.first_name}".strip(", "),
+        patient_name=_patient_name(patient),
         mrn=patient.mrn,
-        phone=format_phone(patient.mobile_phone or patient.home_phone or patient.work_phone),
+        phone=_patient_phone(patient),
         type_id=row.type_id,
         type_name=kind.name,
         duration_minutes=kind.duration_minutes,
@@ -270,7 +201,7 @@ def matches_for_time(
         free = Interval(max(start, now), max(end, now))
         if free.empty:
             return []
-        rules = scheduling.read_bookability(session, [provider_id], free.start, free.end, now=now)
+        rules = bookability.read_bookability(session, [provider_id], free.start, free.end, now=now)
         entries = _entries(session, waiting_only=True)
         return _matches(session, rules, entries, provider_id, free, now)
 
@@ -301,21 +232,6 @@ def freed_times_with_waitlist(
             )
             for item in freed
         ]
-
-
-# --- changing -----------------------------------------------------------------------------
-
-
-def _minute(errors: dict[str, str], name: str, value: str | int | None) -> int | None:
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    if isinstance(value, int):
-        return value
-    try:
-        return parse_clock(value)
-    except ValueError as error:
-        errors[name] = str(error)
-        return None
 
 
 def _validated(session: Session, form: WaitlistForm) -> dict[str, object]:
@@ -394,6 +310,15 @@ def _get(session: Session, entry_id: int) -> WaitlistEntry:
     return row
 
 
+def _open_entry(session: Session, entry_id: int, expected_version: int | None) -> WaitlistEntry:
+    """The entry, locked, at the version the screen showed; a closed one cannot change."""
+    row = _get(session, entry_id)
+    check_version(row, expected_version, "waitlist entry")
+    if not row.is_waiting:
+        raise RefusedError("This waitlist entry is closed already")
+    return row
+
+
 def add_to_waitlist(context: ServiceContext, form: WaitlistForm) -> WaitlistEntryData:
     with context.writing(Permission.SCHEDULE) as uow:
         values = _validated(uow.session, form)
@@ -426,10 +351,7 @@ def update_waitlist_entry(
     expected_version: int | None = None,
 ) -> WaitlistEntryData:
     with context.writing(Permission.SCHEDULE) as uow:
-        row = _get(uow.session, entry_id)
-        check_version(row, expected_version, "waitlist entry")
-        if not row.is_waiting:
-            raise RefusedError("This waitlist entry is closed already")
+        row = _open_entry(uow.session, entry_id, expected_version)
         values = _validated(uow.session, form)
         values.pop("patient_id")
         for key, value in values.items():
@@ -449,10 +371,7 @@ def remove_from_waitlist(
     if not reason:
         raise ValidationError({"reason": "say why the patient leaves the waitlist"})
     with context.writing(Permission.SCHEDULE) as uow:
-        row = _get(uow.session, entry_id)
-        check_version(row, expected_version, "waitlist entry")
-        if not row.is_waiting:
-            raise RefusedError("This waitlist entry is closed already")
+        row = _open_entry(uow.session, entry_id, expected_version)
         row.is_waiting = False
         row.resolved_at = utcnow()
         row.resolution = f"Removed: {reason}"[:200]
@@ -502,7 +421,7 @@ def _book_from_waitlist(
             AppointmentStatus.BOOKED,
             AppointmentStatus.CONFIRMED,
         ):
-            data = scheduling.reschedule_in(
+            data = booking.reschedule_in(
                 uow,
                 held.id,
                 start=start,
@@ -514,7 +433,7 @@ def _book_from_waitlist(
                 request_id=row.request_id,
             )
         else:
-            data = scheduling.book_in(
+            data = booking.book_in(
                 uow,
                 BookingForm(
                     patient_id=row.patient_id,

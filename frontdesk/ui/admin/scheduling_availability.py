@@ -11,8 +11,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QComboBox, QListWidget, QListWidgetItem, QWidget
 
 from frontdesk.domain.scheduling import Weekday, format_clock
-from frontdesk.services.scheduling import setup as scheduling_setup
-from frontdesk.services.scheduling.setup import AvailabilityData, AvailabilityForm
+from frontdesk.services.scheduling import availability
+from frontdesk.services.scheduling.data import AvailabilityData, AvailabilityForm
 from frontdesk.ui.admin.records import RecordDialog
 from frontdesk.ui.admin.scheduling_choices import (
     ProviderRecordsPanel,
@@ -199,7 +199,7 @@ class AvailabilityDialog(RecordDialog):
         )
         block = self.block
         return partial(
-            scheduling_setup.save_availability,
+            availability.save_availability,
             self.screen.services,
             form,
             None if block is None else block.id,
@@ -249,9 +249,7 @@ class AvailabilityPanel(ProviderRecordsPanel):
             )
 
     def load_call(self) -> Callable[[], list[AvailabilityData]]:
-        return partial(
-            scheduling_setup.list_availability, self.screen.services, self.provider_ids()
-        )
+        return partial(availability.list_availability, self.screen.services, self.provider_ids())
 
     def make_dialog(self, record: AvailabilityData | None) -> AvailabilityDialog:
         assert self.choices is not None
@@ -261,7 +259,7 @@ class AvailabilityPanel(ProviderRecordsPanel):
         return f"{record.provider_name}'s {record.description}"
 
     def delete_call(self, record: AvailabilityData) -> Callable[[], None]:
-        return partial(scheduling_setup.delete_availability, self.screen.services, record.id)
+        return partial(availability.delete_availability, self.screen.services, record.id)
 
     def delete_question(self, record: AvailabilityData) -> str:
         return (

@@ -12,8 +12,8 @@ from typing import Any
 from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QWidget
 
 from frontdesk.domain.scheduling import ExceptionKind, format_clock
-from frontdesk.services.scheduling import setup as scheduling_setup
-from frontdesk.services.scheduling.setup import ExceptionData, ExceptionForm
+from frontdesk.services.scheduling import time_away
+from frontdesk.services.scheduling.data import ExceptionData, ExceptionForm
 from frontdesk.ui.admin.records import RecordDialog
 from frontdesk.ui.admin.scheduling_availability import TIME_HINT
 from frontdesk.ui.admin.scheduling_choices import (
@@ -167,7 +167,7 @@ class TimeAwayDialog(RecordDialog):
         )
         away = self.away
         return partial(
-            scheduling_setup.save_exception,
+            time_away.save_exception,
             self.screen.services,
             form,
             None if away is None else away.id,
@@ -210,7 +210,7 @@ class TimeAwayPanel(ProviderRecordsPanel):
     def load_call(self) -> Callable[[], list[ExceptionData]]:
         past = self.show_past is not None and self.show_past.isChecked()
         return partial(
-            scheduling_setup.list_exceptions,
+            time_away.list_exceptions,
             self.screen.services,
             self.provider_ids(),
             since=None if past else date.today(),
@@ -224,7 +224,7 @@ class TimeAwayPanel(ProviderRecordsPanel):
         return f"{record.provider_name}'s time away ({record.description})"
 
     def delete_call(self, record: ExceptionData) -> Callable[[], None]:
-        return partial(scheduling_setup.delete_exception, self.screen.services, record.id)
+        return partial(time_away.delete_exception, self.screen.services, record.id)
 
     def delete_question(self, record: ExceptionData) -> str:
         return (

@@ -28,8 +28,8 @@ from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.services.practice.forms import LocationData, ProviderData
 from frontdesk.services.practice.locations import list_locations
 from frontdesk.services.practice.providers import list_providers
-from frontdesk.services.scheduling import setup as scheduling_setup
-from frontdesk.services.scheduling.setup import AppointmentTypeData
+from frontdesk.services.scheduling import appointment_types
+from frontdesk.services.scheduling.data import AppointmentTypeData
 from frontdesk.ui.admin.records import RecordsPanel
 from frontdesk.ui.connection_monitor import (
     refused_while_paused,
@@ -61,7 +61,7 @@ def load_choices(context: ServiceContext) -> SchedulingChoices:
     return SchedulingChoices(
         providers=list_providers(context, include_inactive=True),
         locations=list_locations(context, include_inactive=True),
-        types=scheduling_setup.list_appointment_types(context, include_inactive=True),
+        types=appointment_types.list_appointment_types(context, include_inactive=True),
     )
 
 

@@ -10,8 +10,8 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QColor, QIcon, QPixmap
 from PySide6.QtWidgets import QCheckBox, QColorDialog, QPushButton, QWidget
 
-from frontdesk.services.scheduling import setup as scheduling_setup
-from frontdesk.services.scheduling.setup import AppointmentTypeData, AppointmentTypeForm
+from frontdesk.services.scheduling import appointment_types
+from frontdesk.services.scheduling.data import AppointmentTypeData, AppointmentTypeForm
 from frontdesk.ui.admin.records import RecordDialog, RecordsPanel, status_text
 from frontdesk.ui.connection_monitor import refused_while_paused
 from frontdesk.ui.screen_context import ScreenContext
@@ -139,7 +139,7 @@ class AppointmentTypeDialog(RecordDialog):
     def save_call(self) -> Callable[[], Any]:
         kind = self.kind
         return partial(
-            scheduling_setup.save_appointment_type,
+            appointment_types.save_appointment_type,
             self.screen.services,
             self.snapshot(),
             None if kind is None else kind.id,
@@ -188,7 +188,7 @@ class AppointmentTypesPanel(RecordsPanel):
 
     def load_call(self) -> Callable[[], list[AppointmentTypeData]]:
         return partial(
-            scheduling_setup.list_appointment_types, self.screen.services, include_inactive=True
+            appointment_types.list_appointment_types, self.screen.services, include_inactive=True
         )
 
     def make_dialog(self, record: AppointmentTypeData | None) -> AppointmentTypeDialog:
@@ -202,7 +202,7 @@ class AppointmentTypesPanel(RecordsPanel):
             return
         self.defaults_button.setEnabled(False)
         self.screen.runner.run(
-            partial(scheduling_setup.install_default_types, self.screen.services),
+            partial(appointment_types.install_default_types, self.screen.services),
             self._defaults_added,
             self._defaults_failed,
         )

@@ -31,7 +31,7 @@ from frontdesk.services.handouts.handout_prints import PrintRecord, RenderedHand
 from frontdesk.services.handouts.library import HandoutLibrary
 from frontdesk.services.kernel.changes import touches
 from frontdesk.services.patients.forms import PatientData
-from frontdesk.services.scheduling import appointments as scheduling
+from frontdesk.services.scheduling import data
 from frontdesk.ui.connection_monitor import (
     refused_while_paused,
     saving_allowed,
@@ -214,7 +214,7 @@ class GiveHandoutsDialog(QDialog):
         )
 
     def _on_changed(self, tables: frozenset[str]) -> None:
-        if self.isVisible() and touches(tables, scheduling.TABLES):
+        if self.isVisible() and touches(tables, data.TABLES):
             self.screen.runner.run(
                 self._read_appointment, self._appointment_read, self._appointment_refused
             )

@@ -23,13 +23,9 @@ from frontdesk.domain.request_categories import RequestCategory
 from frontdesk.domain.request_states import RequestState, Urgency
 from frontdesk.services.history import records
 from frontdesk.services.kernel.changes import touches
-from frontdesk.services.requests import consultations as requests
-from frontdesk.services.requests.consultations import (
-    QueueFilter,
-    QueueSnapshot,
-    RequestData,
-    StaffMember,
-)
+from frontdesk.services.requests import assignment, work_queue
+from frontdesk.services.requests import data as requests_data
+from frontdesk.services.requests.data import QueueFilter, QueueSnapshot, RequestData, StaffMember
 from frontdesk.ui.patients.referrer_picker import ReferrerPicker
 from frontdesk.ui.requests.detail import RequestDetailPanel
 from frontdesk.ui.requests.intake import IntakeDialog
@@ -40,7 +36,7 @@ from frontdesk.ui.style import mark_primary
 from frontdesk.ui.widgets.form import Banner, line_edit, plain_label
 
 # The records' received state lives partly on the chart's history (services.history.records).
-TABLES = requests.TABLES | records.TABLES | {"patients", "referrers"}
+TABLES = requests_data.TABLES | records.TABLES | {"patients", "referrers"}
 PAGE_SIZE = 100
 OPEN = "open"
 ALL = "all"
@@ -179,7 +175,7 @@ class RequestsArea(QWidget):
         if screen.changes is not None:
             screen.changes.changed.connect(self._on_changed)
         screen.runner.run(
-            partial(requests.staff_members, screen.services), self._show_staff, lambda _m: None
+            partial(assignment.staff_members, screen.services), self._show_staff, lambda _m: None
         )
         self.refresh()
 
@@ -218,7 +214,7 @@ class RequestsArea(QWidget):
         """Read the first page and the counts again (a filter change or a save)."""
         filters = self.filters()
         self.loads.run(
-            partial(requests.open_queue, self.screen.services, filters, limit=PAGE_SIZE),
+            partial(work_queue.open_queue, self.screen.services, filters, limit=PAGE_SIZE),
             partial(self._show_queue, filters),
             lambda message: self.banner.show_message("error", message),
         )
@@ -228,7 +224,7 @@ class RequestsArea(QWidget):
         self.counts = snapshot.counts
         for state, button in self.count_buttons.items():
             button.setText(f"{state.label}: {snapshot.counts.get(state, 0):,}")
-        call = partial(requests.queue, self.screen.services, filters, limit=PAGE_SIZE)
+        call = partial(work_queue.queue, self.screen.services, filters, limit=PAGE_SIZE)
         self.model.reset(lambda cursor: call(cursor=cursor), snapshot.page)
         if selected is not None:
             for row, item in enumerate(self.model.rows):

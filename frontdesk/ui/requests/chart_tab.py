@@ -16,8 +16,8 @@ from PySide6.QtWidgets import (
 )
 
 from frontdesk.services.kernel.changes import touches
-from frontdesk.services.requests import consultations as requests
-from frontdesk.services.requests.consultations import RequestData
+from frontdesk.services.requests import data, reading
+from frontdesk.services.requests.data import RequestData
 from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.widgets.empty_state import EmptyState
 from frontdesk.ui.widgets.form import Banner
@@ -62,7 +62,7 @@ class PatientRequestsTab(QWidget):
 
     def load(self) -> None:
         self.screen.runner.run(
-            partial(requests.requests_for_patient, self.screen.services, self.patient_id),
+            partial(reading.requests_for_patient, self.screen.services, self.patient_id),
             self.show_requests,
             lambda message: self.banner.show_message("error", message),
         )
@@ -88,5 +88,5 @@ class PatientRequestsTab(QWidget):
         self.loaded.emit(items)
 
     def _on_changed(self, tables: frozenset[str]) -> None:
-        if touches(tables, requests.TABLES):
+        if touches(tables, data.TABLES):
             self.load()

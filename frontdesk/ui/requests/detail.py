@@ -38,9 +38,10 @@ from frontdesk.domain.request_states import (
 from frontdesk.domain.visit_preferences import visit_preference
 from frontdesk.services.kernel.changes import touches
 from frontdesk.services.patients.lookup import get_patient
-from frontdesk.services.requests import consultations as requests
-from frontdesk.services.requests.consultations import RequestDetail, StaffMember
-from frontdesk.services.scheduling import setup as scheduling_setup
+from frontdesk.services.requests import assignment, checklist, contacts, reading, states
+from frontdesk.services.requests import data as requests_data
+from frontdesk.services.requests.data import RequestDetail, StaffMember
+from frontdesk.services.scheduling import appointment_types
 from frontdesk.ui.connection_monitor import follow_saving_gate, refused_while_paused
 from frontdesk.ui.requests.ready_override import ReadyWithoutRecordsDialog
 from frontdesk.ui.requests.request_appointments import RequestAppointments
@@ -64,7 +65,7 @@ def _missing_records_as_result(call: Callable[[], Any]) -> Callable[[], Any]:
     def wrapped() -> Any:
         try:
             return call()
-        except requests.RecordsMissingError as error:
+        except states.RecordsMissingError as error:
             return error
 
     return wrapped
@@ -122,7 +123,7 @@ def intake_lines(detail: RequestDetail) -> list[str]:
 
 def _new_consultation_type(context: Any) -> int | None:
     """Runs off the UI thread: the appointment type "Schedule" on a request starts with."""
-    types = scheduling_setup.list_appointment_types(context)
+    types = appointment_types.list_appointment_types(context)
     return next((kind.id for kind in types if kind.is_new_consultation), None)
 
 
@@ -375,7 +376,7 @@ class RequestDetailPanel(QWidget):
             self.empty.show()
             return
         self.screen.runner.run(
-            partial(requests.get_request, self.screen.services, request_id),
+            partial(reading.get_request, self.screen.services, request_id),
             self._loaded,
             lambda message: self.banner.show_message("error", message),
         )
@@ -498,7 +499,7 @@ class RequestDetailPanel(QWidget):
         if self.detail is None:
             return
         call = partial(
-            requests.transition,
+            states.transition,
             self.screen.services,
             self.detail.request.id,
             state,
@@ -511,7 +512,7 @@ class RequestDetailPanel(QWidget):
         done = f"Moved to {state.label.lower()}."
 
         def finished(result: Any) -> None:
-            if isinstance(result, requests.RecordsMissingError):
+            if isinstance(result, states.RecordsMissingError):
                 self.note.setText(note)  # kept for the move made with a reason
                 self._ask_why_without(state, result.missing)
                 return
@@ -541,7 +542,7 @@ class RequestDetailPanel(QWidget):
             return
         chosen = reason or ClosedReason(self.close_reason.currentData())
         call = partial(
-            requests.transition,
+            states.transition,
             self.screen.services,
             self.detail.request.id,
             RequestState.CLOSED,
@@ -632,7 +633,7 @@ class RequestDetailPanel(QWidget):
             return
         # Booked, moved or cancelled elsewhere (another screen or workstation).
         self.appointments.load(self.request_id)
-        if not touches(tables, requests.TABLES):
+        if not touches(tables, requests_data.TABLES):
             # The request itself did not change (a move): only the queue's "next action"
             # is stale; the area refreshes on its own when the request changed.
             self.changed.emit()
@@ -652,7 +653,7 @@ class RequestDetailPanel(QWidget):
             )
             return
         call = partial(
-            requests.assign,
+            assignment.assign,
             self.screen.services,
             self.detail.request.id,
             user_id,
@@ -674,7 +675,7 @@ class RequestDetailPanel(QWidget):
                 self.banner.show_message("error", f"Follow-up date: {error}")
                 return
         call = partial(
-            requests.set_follow_up,
+            assignment.set_follow_up,
             self.screen.services,
             self.detail.request.id,
             day,
@@ -693,7 +694,7 @@ class RequestDetailPanel(QWidget):
         item_id = self.selected_item_id()
         if item_id is not None:
             self._run(
-                partial(requests.mark_received, self.screen.services, item_id), "Marked received."
+                partial(checklist.mark_received, self.screen.services, item_id), "Marked received."
             )
 
     def mark_selected_requested(self) -> None:
@@ -702,7 +703,7 @@ class RequestDetailPanel(QWidget):
         item_id = self.selected_item_id()
         if item_id is not None:
             self._run(
-                partial(requests.mark_requested, self.screen.services, [item_id]),
+                partial(checklist.mark_requested, self.screen.services, [item_id]),
                 "Marked requested today.",
             )
 
@@ -712,7 +713,7 @@ class RequestDetailPanel(QWidget):
         if self.detail is None:
             return
         call = partial(
-            requests.add_checklist_item,
+            checklist.add_checklist_item,
             self.screen.services,
             self.detail.request.id,
             ChecklistKind(self.new_kind.currentData()),
@@ -747,7 +748,7 @@ class RequestDetailPanel(QWidget):
         request_id = self.detail.request.id
 
         def attach() -> Any:
-            return requests.attach_document(
+            return checklist.attach_document(
                 self.screen.services,
                 request_id,
                 path.read_bytes(),
@@ -773,7 +774,7 @@ class RequestDetailPanel(QWidget):
             return
         kind = ContactKind(self.contact_kind.currentData())
         call = partial(
-            requests.log_contact,
+            contacts.log_contact,
             self.screen.services,
             self.detail.request.id,
             kind,

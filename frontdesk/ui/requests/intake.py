@@ -40,8 +40,8 @@ from frontdesk.services.patients.forms import (
 )
 from frontdesk.services.patients.search import search
 from frontdesk.services.practice import settings
-from frontdesk.services.requests import consultations as requests
-from frontdesk.services.requests.consultations import IntakeForm, RequestData
+from frontdesk.services.requests import intake
+from frontdesk.services.requests.data import IntakeForm, RequestData
 from frontdesk.ui.patients.duplicates import DuplicatesDialog
 from frontdesk.ui.patients.referrer_picker import ReferrerPicker
 from frontdesk.ui.runner import LatestOnly
@@ -481,7 +481,7 @@ class IntakeDialog(FormDialog):
             return
         self.begin_save()
         call = partial(
-            requests.create_request,
+            intake.create_request,
             self.screen.services,
             self.form(),
             allow_duplicates=allow_duplicates,

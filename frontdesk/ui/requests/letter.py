@@ -18,8 +18,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from frontdesk.services.requests import consultations as requests
-from frontdesk.services.requests.consultations import LetterResult, RequestDetail
+from frontdesk.services.requests import letters
+from frontdesk.services.requests.data import LetterResult, RequestDetail
 from frontdesk.ui.handouts.printing import make_printer, print_pdfs
 from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.style import mark_primary
@@ -49,7 +49,7 @@ class RecordsLetterDialog(QDialog):
         self.addressee = QComboBox()
         self.addressee.setEditable(True)
         self.addressee.setAccessibleName("Letter to")
-        for name in requests.letter_addressees(detail):
+        for name in letters.letter_addressees(detail):
             self.addressee.addItem(name)
         self.items = QListWidget()
         self.items.setAccessibleName("Records to ask for")
@@ -96,7 +96,7 @@ class RecordsLetterDialog(QDialog):
 
     def _letter_call(self) -> partial[LetterResult]:
         return partial(
-            requests.records_request_letter,
+            letters.records_request_letter,
             self.screen.services,
             self.detail.request.id,
             addressee=self.addressee.currentText(),

@@ -15,7 +15,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor
 
-from frontdesk.services.requests.consultations import QueuePage, QueueRow
+from frontdesk.services.requests.data import QueuePage, QueueRow
 from frontdesk.ui.runner import Runner
 
 AnyIndex = QModelIndex | QPersistentModelIndex

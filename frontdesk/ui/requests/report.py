@@ -20,8 +20,9 @@ from PySide6.QtWidgets import (
 
 from frontdesk.domain.contact import InvalidValue
 from frontdesk.domain.dates import parse_date
-from frontdesk.services.requests import consultations as requests
-from frontdesk.services.requests.consultations import REPORT_COLUMNS, ReferralReportRow
+from frontdesk.services.requests import report
+from frontdesk.services.requests.data import ReferralReportRow
+from frontdesk.services.requests.report import REPORT_COLUMNS
 from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.style import mark_primary
 from frontdesk.ui.widgets.file_dialogs import FileKind, save_file_name
@@ -81,7 +82,7 @@ class ReferralsReportDialog(QDialog):
         if dates is None:
             return
         call = partial(
-            requests.referrals_report,
+            report.referrals_report,
             self.screen.services,
             received_from=dates[0],  # type: ignore[arg-type]
             received_to=dates[1],  # type: ignore[arg-type]
@@ -121,7 +122,7 @@ class ReferralsReportDialog(QDialog):
             self.export_to(Path(path))
 
     def export_to(self, path: Path) -> None:
-        text = requests.referrals_csv(self.rows)
+        text = report.referrals_csv(self.rows)
 
         def write() -> int:
             path.write_text(text, encoding="utf-8-sig")

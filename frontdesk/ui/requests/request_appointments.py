@@ -18,9 +18,10 @@ from PySide6.QtWidgets import (
 )
 
 from frontdesk.domain.scheduling import AppointmentStatus
+from frontdesk.services.kernel import clock as practice_clock
 from frontdesk.services.kernel.context import ServiceContext
-from frontdesk.services.scheduling import appointments as scheduling
-from frontdesk.services.scheduling.appointments import AppointmentData
+from frontdesk.services.scheduling import lookup
+from frontdesk.services.scheduling.data import AppointmentData
 from frontdesk.ui.screen_context import ScreenContext
 
 NONE_YET = "None booked yet. Once the request is ready, Schedule… finds a free time."
@@ -29,8 +30,8 @@ NONE_YET = "None booked yet. Once the request is ready, Schedule… finds a free
 def _read(context: ServiceContext, request_id: int) -> tuple[list[AppointmentData], tzinfo]:
     """Runs off the UI thread."""
     return (
-        scheduling.appointments_for_request(context, request_id),
-        scheduling.practice_zone(context),
+        lookup.appointments_for_request(context, request_id),
+        practice_clock.practice_zone(context),
     )
 
 

@@ -29,9 +29,11 @@ from frontdesk.services.kernel.changes import touches
 from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.services.patients.forms import PatientData
 from frontdesk.services.patients.lookup import get_patient
-from frontdesk.services.requests import consultations as requests
-from frontdesk.services.scheduling import appointments as scheduling
-from frontdesk.services.scheduling.appointments import AppointmentData, AppointmentDetail
+from frontdesk.services.requests import reading
+from frontdesk.services.scheduling import booking, lookup
+from frontdesk.services.scheduling import data as scheduling_data
+from frontdesk.services.scheduling import status as scheduling_status
+from frontdesk.services.scheduling.data import AppointmentData, AppointmentDetail
 from frontdesk.ui.connection_monitor import (
     follow_saving_gate,
     refused_while_paused,
@@ -69,7 +71,7 @@ UNDO_CHECK_IN = ("&Undo check-in", "Checked in by mistake: back to confirmed")
 def _read(context: ServiceContext, appointment_id: int) -> tuple[AppointmentDetail, tzinfo]:
     """Runs off the UI thread."""
     return (
-        scheduling.get_appointment(context, appointment_id),
+        lookup.get_appointment(context, appointment_id),
         practice_clock.practice_zone(context),
     )
 
@@ -81,7 +83,7 @@ def _handout_inputs(
     patient = get_patient(context, item.patient_id, record_view=False)
     if item.request_id is None:
         return patient, None
-    return patient, requests.get_request(context, item.request_id).request.category
+    return patient, reading.get_request(context, item.request_id).request.category
 
 
 def status_text(item: AppointmentData) -> str:
@@ -329,7 +331,7 @@ class AppointmentDialog(FormDialog):
         self.handouts_button.setEnabled(detail is not None)
 
     def _on_changed(self, tables: frozenset[str]) -> None:
-        if touches(tables, scheduling.TABLES) and not self.saving:
+        if touches(tables, scheduling_data.TABLES) and not self.saving:
             self.load()
 
     # Changing it -------------------------------------------------------------------------
@@ -385,7 +387,7 @@ class AppointmentDialog(FormDialog):
         ):
             return
         call = partial(
-            scheduling.set_status,
+            scheduling_status.set_status,
             self.screen.services,
             item.id,
             status,
@@ -405,7 +407,7 @@ class AppointmentDialog(FormDialog):
         self.fields.clear_messages()
         reason, notes = self.reason.text(), self.notes.toPlainText()
         call = partial(
-            scheduling.update_details,
+            booking.update_details,
             self.screen.services,
             self.detail.appointment.id,
             reason=reason,

@@ -34,14 +34,9 @@ from frontdesk.services.kernel import clock as practice_clock
 from frontdesk.services.kernel.changes import touches
 from frontdesk.services.practice.forms import ProviderData
 from frontdesk.services.practice.providers import list_providers
-from frontdesk.services.scheduling import appointments as scheduling
-from frontdesk.services.scheduling import setup as scheduling_setup
-from frontdesk.services.scheduling.appointments import (
-    AppointmentData,
-    CalendarData,
-    OutsideAvailabilityError,
-)
-from frontdesk.services.scheduling.setup import AvailabilityData
+from frontdesk.services.scheduling import availability, calendars
+from frontdesk.services.scheduling.booking import OutsideAvailabilityError
+from frontdesk.services.scheduling.data import AppointmentData, AvailabilityData, CalendarData
 from frontdesk.ui.connection_monitor import refused_while_paused
 from frontdesk.ui.runner import LatestOnly
 from frontdesk.ui.schedule.calendar_geometry import ProviderDay
@@ -294,7 +289,7 @@ class ScheduleArea(QWidget):
         def read() -> tuple[list[ProviderData], list[AvailabilityData], tzinfo]:
             return (
                 list_providers(services),
-                scheduling_setup.list_availability(services),
+                availability.list_availability(services),
                 practice_clock.practice_zone(services),
             )
 
@@ -495,7 +490,7 @@ class ScheduleArea(QWidget):
         scroll = self._scroll_to_start
         self._scroll_to_start = False
         self.loads.run(
-            partial(scheduling.calendar, self.screen.services, self.first_day, days, ids),
+            partial(calendars.calendar, self.screen.services, self.first_day, days, ids),
             partial(self._show_calendar, scroll),
             self._failed,
         )

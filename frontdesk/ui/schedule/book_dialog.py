@@ -23,13 +23,10 @@ from frontdesk.domain.scheduling import format_clock
 from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.services.patients.forms import PatientSummary
 from frontdesk.services.patients.lookup import get_patient
-from frontdesk.services.requests import consultations as requests
-from frontdesk.services.scheduling import appointments as scheduling
-from frontdesk.services.scheduling.appointments import (
-    AppointmentData,
-    BookingForm,
-    OutsideAvailabilityError,
-)
+from frontdesk.services.requests import reading
+from frontdesk.services.scheduling import booking
+from frontdesk.services.scheduling.booking import OutsideAvailabilityError
+from frontdesk.services.scheduling.data import AppointmentData, BookingForm
 from frontdesk.ui.connection_monitor import (
     follow_saving_gate,
     saving_allowed,
@@ -108,7 +105,7 @@ def _read_opening(
         patient = patient_text(data.display_name, data.date_of_birth, data.mrn)
     request = ""
     if request_id is not None:
-        item = requests.get_request(context, request_id).request
+        item = reading.get_request(context, request_id).request
         request = (
             f"Request received {item.received_at.astimezone():%m/%d/%Y} · {item.state.label}"
             + (f" · {item.reason}" if item.reason else "")
@@ -462,7 +459,7 @@ class BookDialog(FormDialog):
             return
         self.begin_save()
         self.fields.clear_messages()
-        call = partial(scheduling.book, self.screen.services, form)
+        call = partial(booking.book, self.screen.services, form)
         self.screen.runner.run(call, self._saved, failure=self._failed)
 
     def _saved(self, result: AppointmentData) -> None:

@@ -14,13 +14,8 @@ from datetime import date, datetime, timedelta, tzinfo
 
 from PySide6.QtCore import QPointF, QRectF
 
-from frontdesk.domain.scheduling import Interval, local_moment, minutes_to_time, subtract
-from frontdesk.services.scheduling.appointments import (
-    AppointmentData,
-    AwayTime,
-    CalendarData,
-    OpenTime,
-)
+from frontdesk.domain.scheduling import Interval, OpenTime, local_moment, minutes_to_time, subtract
+from frontdesk.services.scheduling.data import AppointmentData, AwayTime, CalendarData
 
 AXIS_WIDTH = 58.0
 PIXELS_PER_MINUTE = 1.6

@@ -10,8 +10,8 @@ from functools import partial
 
 from frontdesk.domain.errors import ValidationError
 from frontdesk.services.kernel.context import ServiceContext
-from frontdesk.services.scheduling import appointments as scheduling
-from frontdesk.services.scheduling.appointments import AppointmentData
+from frontdesk.services.scheduling import booking
+from frontdesk.services.scheduling.data import AppointmentData
 from frontdesk.ui.runner import user_message
 
 
@@ -85,7 +85,7 @@ def move_call(
 ) -> Callable[[], AppointmentData]:
     """The reschedule as a Runner call."""
     return partial(
-        scheduling.reschedule,
+        booking.reschedule,
         services,
         move.appointment.id,
         start=move.start,

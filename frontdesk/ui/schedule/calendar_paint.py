@@ -12,8 +12,8 @@ from datetime import datetime
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPen
 
-from frontdesk.domain.scheduling import AppointmentStatus, format_clock
-from frontdesk.services.scheduling.appointments import AppointmentData, AwayTime, OpenTime
+from frontdesk.domain.scheduling import AppointmentStatus, OpenTime, format_clock
+from frontdesk.services.scheduling.data import AppointmentData, AwayTime
 from frontdesk.ui.schedule.calendar_geometry import (
     AXIS_WIDTH,
     AppointmentBox,

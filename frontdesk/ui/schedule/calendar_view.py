@@ -24,7 +24,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QApplication, QFrame, QMenu, QScrollArea, QToolTip, QWidget
 
 from frontdesk.domain.scheduling import AppointmentStatus
-from frontdesk.services.scheduling.appointments import AppointmentData, CalendarData
+from frontdesk.services.scheduling.data import AppointmentData, CalendarData
 from frontdesk.ui.schedule.calendar_geometry import (
     DAY_MINUTES,
     RESIZE_GRIP,

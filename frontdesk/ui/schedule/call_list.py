@@ -25,8 +25,9 @@ from PySide6.QtWidgets import (
 from frontdesk.domain.scheduling import AppointmentStatus, CallOutcome
 from frontdesk.services.kernel import clock as practice_clock
 from frontdesk.services.kernel.changes import touches
-from frontdesk.services.scheduling import appointments as scheduling
-from frontdesk.services.scheduling.appointments import AppointmentData
+from frontdesk.services.scheduling import calendars, status
+from frontdesk.services.scheduling import data as scheduling_data
+from frontdesk.services.scheduling.data import AppointmentData
 from frontdesk.ui.connection_monitor import refused_while_paused, saving_allowed, watch_saving_gate
 from frontdesk.ui.handouts.preview import still_there
 from frontdesk.ui.schedule.day_sheet import day_edit, day_of
@@ -61,7 +62,7 @@ def ask_to_cancel(parent: QWidget, text: str) -> bool:
 
 
 def _load(screen: ScreenContext, day: date) -> tuple[list[AppointmentData], tzinfo]:
-    items = scheduling.day_appointments(screen.services, day, include_inactive=False)
+    items = calendars.day_appointments(screen.services, day, include_inactive=False)
     return [item for item in items if item.status in TO_CALL], practice_clock.practice_zone(
         screen.services
     )
@@ -206,7 +207,7 @@ class CallListDialog(QDialog):
             button.setEnabled(ready)
 
     def _on_changed(self, tables: frozenset[str]) -> None:
-        if touches(tables, scheduling.TABLES | {"patients"}) and not self.saving:
+        if touches(tables, scheduling_data.TABLES | {"patients"}) and not self.saving:
             self.load()
 
     # --- marking a call -------------------------------------------------------------------------
@@ -229,7 +230,7 @@ class CallListDialog(QDialog):
         self.saving = True
         self._update_buttons()
         call = partial(
-            scheduling.record_call,
+            status.record_call,
             self.screen.services,
             item.id,
             outcome,

@@ -23,8 +23,9 @@ from PySide6.QtWidgets import (
 from frontdesk.services.kernel import clock as practice_clock
 from frontdesk.services.kernel.changes import touches
 from frontdesk.services.kernel.context import ServiceContext
-from frontdesk.services.scheduling import appointments as scheduling
-from frontdesk.services.scheduling.appointments import AppointmentData
+from frontdesk.services.scheduling import data as scheduling_data
+from frontdesk.services.scheduling import lookup
+from frontdesk.services.scheduling.data import AppointmentData
 from frontdesk.ui.schedule.dialog_fields import when_text
 from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.widgets.empty_state import EmptyState
@@ -46,7 +47,7 @@ def upcoming_first(items: list[AppointmentData], now: datetime) -> list[Appointm
 def _read(context: ServiceContext, patient_id: int) -> tuple[list[AppointmentData], tzinfo]:
     """Runs off the UI thread."""
     return (
-        scheduling.appointments_for_patient(context, patient_id),
+        lookup.appointments_for_patient(context, patient_id),
         practice_clock.practice_zone(context),
     )
 
@@ -137,7 +138,7 @@ class PatientAppointmentsTab(QWidget):
         self.loaded.emit(items)
 
     def _on_changed(self, tables: frozenset[str]) -> None:
-        if touches(tables, scheduling.TABLES):
+        if touches(tables, scheduling_data.TABLES):
             self.load()
 
     def open_row(self, row: int) -> QDialog | None:

@@ -25,7 +25,7 @@ from frontdesk.services.kernel.changes import touches
 from frontdesk.services.practice.forms import ProviderData
 from frontdesk.services.practice.providers import list_providers
 from frontdesk.services.scheduling import day_sheet
-from frontdesk.services.scheduling.day_sheet import DaySheetPdf
+from frontdesk.services.scheduling.data import DaySheetPdf
 from frontdesk.ui.connection_monitor import (
     follow_saving_gate,
     refused_while_paused,

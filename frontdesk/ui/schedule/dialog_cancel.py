@@ -16,8 +16,8 @@ from PySide6.QtWidgets import (
 
 from frontdesk.domain.errors import ValidationError
 from frontdesk.domain.scheduling import CancelledBy
-from frontdesk.services.scheduling import appointments as scheduling
-from frontdesk.services.scheduling.appointments import AppointmentData
+from frontdesk.services.scheduling import status
+from frontdesk.services.scheduling.data import AppointmentData
 from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.widgets.form import (
     Banner,
@@ -110,7 +110,7 @@ class CancelAppointmentDialog(FormDialog):
         self.begin_save()
         self.fields.clear_messages()
         call = partial(
-            scheduling.cancel,
+            status.cancel,
             self.screen.services,
             self.appointment.id,
             by=self.chosen_by(),

@@ -23,8 +23,9 @@ from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.services.practice.forms import LocationData, ProviderData
 from frontdesk.services.practice.locations import list_locations
 from frontdesk.services.practice.providers import list_providers
-from frontdesk.services.scheduling import setup as scheduling_setup
-from frontdesk.services.scheduling.setup import AppointmentTypeData, AvailabilityData
+from frontdesk.services.scheduling import appointment_types
+from frontdesk.services.scheduling import availability as scheduling_availability
+from frontdesk.services.scheduling.data import AppointmentTypeData, AvailabilityData
 from frontdesk.ui.widgets.form import line_edit, plain_label
 from frontdesk.ui.widgets.saving_form import FormDialog
 
@@ -65,10 +66,10 @@ def load_choices(context: ServiceContext) -> Choices:
     """Runs off the UI thread."""
     return Choices(
         zone=practice_clock.practice_zone(context),
-        types=tuple(scheduling_setup.list_appointment_types(context)),
+        types=tuple(appointment_types.list_appointment_types(context)),
         providers=tuple(list_providers(context)),
         locations=tuple(list_locations(context)),
-        availability=tuple(scheduling_setup.list_availability(context)),
+        availability=tuple(scheduling_availability.list_availability(context)),
     )
 
 

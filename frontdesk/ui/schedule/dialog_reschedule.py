@@ -16,8 +16,9 @@ from PySide6.QtWidgets import (
 
 from frontdesk.domain.errors import SlotTakenError, ValidationError
 from frontdesk.domain.scheduling import format_clock
-from frontdesk.services.scheduling import appointments as scheduling
-from frontdesk.services.scheduling.appointments import AppointmentData, OutsideAvailabilityError
+from frontdesk.services.scheduling import booking
+from frontdesk.services.scheduling.booking import OutsideAvailabilityError
+from frontdesk.services.scheduling.data import AppointmentData
 from frontdesk.ui.connection_monitor import (
     follow_saving_gate,
     saving_allowed,
@@ -179,7 +180,7 @@ class RescheduleDialog(FormDialog):
         self.begin_save()
         self.fields.clear_messages()
         call = partial(
-            scheduling.reschedule,
+            booking.reschedule,
             self.screen.services,
             self.appointment.id,
             start=moment(day, start, zone),

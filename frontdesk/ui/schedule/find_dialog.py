@@ -27,13 +27,12 @@ from frontdesk.domain.scheduling import TimePreference, Weekday, format_clock, p
 from frontdesk.services.kernel.clock import today_in
 from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.services.patients.lookup import get_patient
-from frontdesk.services.scheduling import appointments as scheduling
-from frontdesk.services.scheduling import setup as scheduling_setup
-from frontdesk.services.scheduling.appointments import (
+from frontdesk.services.scheduling import availability, booking, find
+from frontdesk.services.scheduling.booking import OutsideAvailabilityError
+from frontdesk.services.scheduling.data import (
     DEFAULT_HORIZON_DAYS,
     AppointmentData,
     BookingForm,
-    OutsideAvailabilityError,
     SlotData,
     SlotSearch,
 )
@@ -84,11 +83,11 @@ def _search(
     search: SlotSearch,
 ) -> SearchResult:
     """Runs off the UI thread."""
-    slots = scheduling.find_slots(context, search)
+    slots = find.find_slots(context, search)
     if slots:
         return SearchResult(tuple(slots), True)
     provider_ids = [search.provider_id] if search.provider_id is not None else None
-    blocks = scheduling_setup.list_availability(context, provider_ids)
+    blocks = availability.list_availability(context, provider_ids)
     has = any(
         block.takes(search.type_id)
         and (search.location_id is None or block.location_id == search.location_id)
@@ -416,7 +415,7 @@ class FindSlotDialog(QDialog):
         self.booking = True
         self._update_actions()
         self.banner.show_message("info", "Booking…")
-        call = partial(scheduling.book, self.screen.services, form)
+        call = partial(booking.book, self.screen.services, form)
         self.screen.runner.run(call, self._booked, failure=self._book_failed)
 
     def _booked(self, result: AppointmentData) -> None:

@@ -21,7 +21,7 @@ from frontdesk.services.practice import settings
 from frontdesk.services.practice.forms import ProviderData
 from frontdesk.services.practice.providers import list_providers
 from frontdesk.services.scheduling import schedule_export
-from frontdesk.services.scheduling.schedule_export import IcsExportResult
+from frontdesk.services.scheduling.data import IcsExportResult
 from frontdesk.ui.connection_monitor import follow_saving_gate, refused_while_paused
 from frontdesk.ui.handouts.preview import still_there
 from frontdesk.ui.runner import user_message

@@ -43,12 +43,15 @@ from frontdesk.services.patients.lookup import summaries_for
 from frontdesk.services.practice.forms import LocationData, ProviderData
 from frontdesk.services.practice.locations import list_locations
 from frontdesk.services.practice.providers import list_providers
-from frontdesk.services.scheduling import appointments as scheduling
-from frontdesk.services.scheduling import setup as scheduling_setup
-from frontdesk.services.scheduling import waitlist
-from frontdesk.services.scheduling.appointments import AppointmentData, OutsideAvailabilityError
-from frontdesk.services.scheduling.setup import AppointmentTypeData
-from frontdesk.services.scheduling.waitlist import WaitlistEntryData, WaitlistForm, WaitlistMatch
+from frontdesk.services.scheduling import appointment_types, lookup, waitlist
+from frontdesk.services.scheduling.booking import OutsideAvailabilityError
+from frontdesk.services.scheduling.data import (
+    AppointmentData,
+    AppointmentTypeData,
+    WaitlistEntryData,
+    WaitlistForm,
+    WaitlistMatch,
+)
 from frontdesk.ui.connection_monitor import (
     follow_saving_gate,
     refused_while_paused,
@@ -258,7 +261,7 @@ def movable_appointments(
 ) -> list[AppointmentData]:
     """The patient's coming appointments an earlier time could replace, soonest first."""
     moment = now or datetime.now().astimezone()
-    rows = scheduling.appointments_for_patient(context, patient_id)
+    rows = lookup.appointments_for_patient(context, patient_id)
     movable = (AppointmentStatus.BOOKED, AppointmentStatus.CONFIRMED)
     return sorted(
         (row for row in rows if row.status in movable and row.start > moment),
@@ -270,7 +273,7 @@ def load_choices(
     context: Any, patient_id: int | None, appointment_id: int | None
 ) -> WaitlistChoices:
     if patient_id is None and appointment_id is not None:
-        patient_id = scheduling.get_appointment(context, appointment_id).appointment.patient_id
+        patient_id = lookup.get_appointment(context, appointment_id).appointment.patient_id
     patient = None
     appointments: list[AppointmentData] = []
     if patient_id is not None:
@@ -279,7 +282,7 @@ def load_choices(
         appointments = movable_appointments(context, patient_id)
     return WaitlistChoices(
         zone=practice_clock.practice_zone(context),
-        types=scheduling_setup.list_appointment_types(context),
+        types=appointment_types.list_appointment_types(context),
         providers=list_providers(context),
         locations=list_locations(context),
         patient=patient,

@@ -30,9 +30,8 @@ from frontdesk.domain.scheduling import WaitlistUrgency
 from frontdesk.services.kernel import clock as practice_clock
 from frontdesk.services.kernel.changes import touches
 from frontdesk.services.practice.providers import list_providers
-from frontdesk.services.scheduling import setup as scheduling_setup
-from frontdesk.services.scheduling import waitlist
-from frontdesk.services.scheduling.waitlist import WaitlistEntryData
+from frontdesk.services.scheduling import appointment_types, waitlist
+from frontdesk.services.scheduling.data import WaitlistEntryData
 from frontdesk.ui.connection_monitor import (
     follow_saving_gate,
     refused_while_paused,
@@ -81,7 +80,7 @@ def load_waitlist(context: Any, include_closed: bool) -> WaitlistView:
         zone=practice_clock.practice_zone(context),
         entries=waitlist.list_waitlist(context, waiting_only=not include_closed),
         providers=[(p.id, p.display_name) for p in list_providers(context)],
-        types=[(t.id, t.name) for t in scheduling_setup.list_appointment_types(context)],
+        types=[(t.id, t.name) for t in appointment_types.list_appointment_types(context)],
     )
 
 

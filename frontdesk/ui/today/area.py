@@ -21,9 +21,9 @@ from PySide6.QtWidgets import (
 
 from frontdesk.domain.scheduling import AppointmentStatus
 from frontdesk.services.kernel.changes import touches
-from frontdesk.services.scheduling import appointments as scheduling
-from frontdesk.services.scheduling.appointments import AppointmentData
-from frontdesk.services.scheduling.waitlist import (
+from frontdesk.services.scheduling import status as scheduling_status
+from frontdesk.services.scheduling.data import (
+    AppointmentData,
     FreedTimeMatches,
     WaitlistEntryData,
     WaitlistMatch,
@@ -189,7 +189,7 @@ class TodayArea(QWidget):
         if refused_while_paused(self.banner):
             return
         call = partial(
-            scheduling.set_status,
+            scheduling_status.set_status,
             self.screen.services,
             item.id,
             status,

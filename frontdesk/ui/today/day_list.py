@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from frontdesk.domain.scheduling import AppointmentStatus, status_move_problem
-from frontdesk.services.scheduling.appointments import AppointmentData
+from frontdesk.services.scheduling.data import AppointmentData
 from frontdesk.ui.connection_monitor import follow_saving_gate, saving_allowed
 from frontdesk.ui.widgets.empty_state import EmptyState
 from frontdesk.ui.widgets.plain_text import plain_tooltip

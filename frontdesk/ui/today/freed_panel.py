@@ -17,8 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from frontdesk.services.scheduling.appointments import FreedTime
-from frontdesk.services.scheduling.waitlist import FreedTimeMatches, WaitlistMatch
+from frontdesk.services.scheduling.data import FreedTime, FreedTimeMatches, WaitlistMatch
 from frontdesk.ui.connection_monitor import follow_saving_gate, saving_allowed
 from frontdesk.ui.schedule.waitlist_dialogs import MatchesTable, when_text
 from frontdesk.ui.style import mark_primary

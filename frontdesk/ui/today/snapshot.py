@@ -9,10 +9,8 @@ from datetime import date, datetime, tzinfo
 from frontdesk.domain.scheduling import AppointmentStatus
 from frontdesk.services.kernel import clock as practice_clock
 from frontdesk.services.kernel.context import ServiceContext
-from frontdesk.services.scheduling import appointments as scheduling
-from frontdesk.services.scheduling import waitlist
-from frontdesk.services.scheduling.appointments import AppointmentData
-from frontdesk.services.scheduling.waitlist import FreedTimeMatches
+from frontdesk.services.scheduling import calendars, waitlist
+from frontdesk.services.scheduling.data import AppointmentData, FreedTimeMatches
 
 # The counts over the day, in this order. "Booked" is everyone still expected (booked or
 # confirmed): the number the desk watches go down as people arrive.
@@ -55,6 +53,6 @@ def load_today(context: ServiceContext, days_ahead: int) -> TodaySnapshot:
     return TodaySnapshot(
         day=day,
         zone=zone,
-        appointments=tuple(scheduling.day_appointments(context, day)),
+        appointments=tuple(calendars.day_appointments(context, day)),
         freed=tuple(waitlist.freed_times_with_waitlist(context, days_ahead=days_ahead)),
     )

@@ -27,7 +27,7 @@ from frontdesk.services.practice.forms import NewUserForm, PracticeProfileForm
 from frontdesk.services.practice.locations import list_locations
 from frontdesk.services.practice.profile import get_profile, save_profile
 from frontdesk.services.practice.users import create_user, list_users
-from frontdesk.services.requests import consultations as requests
+from frontdesk.services.requests import intake, reading
 from frontdesk.ui.admin.locations import LocationDialog
 from frontdesk.ui.admin.profile_editor import ProfileEditor
 from frontdesk.ui.connection_monitor import PAUSED_REASON, saving_gate
@@ -215,13 +215,13 @@ def test_a_request_intake_keeps_the_call_and_is_not_saved_while_paused(
 def test_a_request_detail_keeps_the_typed_note_and_changes_nothing_while_paused(
     qtbot: QtBot, screen: ScreenContext, context: ServiceContext
 ) -> None:
-    data = requests.create_request(context, maria_intake())
+    data = intake.create_request(context, maria_intake())
     panel = RequestDetailPanel(screen)
     qtbot.addWidget(panel)
     panel.show()
     panel.load(data.id)
     qtbot.waitUntil(lambda: panel.detail is not None, timeout=10_000)
-    before = requests.get_request(context, data.id)
+    before = reading.get_request(context, data.id)
     panel.contact_note.setText("Left a message with her daughter")
     pause()
     assert paused_with_reason(panel.contact_button)
@@ -231,7 +231,7 @@ def test_a_request_detail_keeps_the_typed_note_and_changes_nothing_while_paused(
     assert panel.contact_note.text() == "Left a message with her daughter"
     panel.checklist.selectRow(0)
     panel.mark_selected_received()
-    after = requests.get_request(context, data.id)
+    after = reading.get_request(context, data.id)
     assert (after.contacts, after.checklist) == (before.contacts, before.checklist)
     resume()
     assert panel.contact_button.isEnabled() and panel.received_button.isEnabled()
