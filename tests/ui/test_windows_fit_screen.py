@@ -22,15 +22,22 @@ from pytestqt.qtbot import QtBot
 
 from frontdesk.domain.permissions import Role
 from frontdesk.domain.request_categories import RequestCategory
-from frontdesk.services.history import chart_history
+from frontdesk.services.history.procedures import procedure_choices
 from frontdesk.services.kernel.context import ServiceContext
-from frontdesk.services.patients import charts
-from frontdesk.services.practice import users
-from frontdesk.services.requests import consultations as requests
-from frontdesk.services.scheduling import appointments as scheduling
-from frontdesk.services.scheduling import waitlist
-from frontdesk.services.scheduling.appointments import BookingForm
-from frontdesk.services.scheduling.waitlist import WaitlistForm
+from frontdesk.services.patients.duplicates import find_duplicates
+from frontdesk.services.patients.forms import PatientData, PatientForm
+from frontdesk.services.practice.forms import NewUserForm, UserData
+from frontdesk.services.practice.users import create_user
+from frontdesk.services.requests.intake import create_request
+from frontdesk.services.requests.reading import get_request
+from frontdesk.services.scheduling.booking import book
+from frontdesk.services.scheduling.data import (
+    AppointmentData,
+    BookingForm,
+    WaitlistEntryData,
+    WaitlistForm,
+)
+from frontdesk.services.scheduling.waitlist import add_to_waitlist
 from frontdesk.ui.admin.locations import LocationDialog
 from frontdesk.ui.admin.providers import ProviderDialog
 from frontdesk.ui.admin.scheduling_availability import AvailabilityDialog
@@ -89,8 +96,8 @@ SCREEN = QSize(1280, 720)
 Build = Callable[[ScreenContext, Practice], QWidget]
 
 
-def _appointment(clinic: Practice) -> scheduling.AppointmentData:
-    return scheduling.book(
+def _appointment(clinic: Practice) -> AppointmentData:
+    return book(
         clinic.context,
         BookingForm(
             patient_id=clinic.patients[0].id,
@@ -102,17 +109,15 @@ def _appointment(clinic: Practice) -> scheduling.AppointmentData:
     )
 
 
-def _entry(clinic: Practice) -> waitlist.WaitlistEntryData:
-    return waitlist.add_to_waitlist(
+def _entry(clinic: Practice) -> WaitlistEntryData:
+    return add_to_waitlist(
         clinic.context,
         WaitlistForm(patient_id=clinic.patients[1].id, type_id=clinic.type_id("Follow-up")),
     )
 
 
-def _maria() -> charts.PatientForm:
-    return charts.PatientForm(
-        first_name="María José", last_name="Núñez-García", date_of_birth="3/4/1961"
-    )
+def _maria() -> PatientForm:
+    return PatientForm(first_name="María José", last_name="Núñez-García", date_of_birth="3/4/1961")
 
 
 def _desk_settings() -> QSettings:
@@ -127,12 +132,12 @@ def _build_table() -> list[tuple[str, Build]]:
     def choices(screen: ScreenContext) -> SchedulingChoices:
         return load_choices(screen.services)
 
-    def patient(clinic: Practice) -> charts.PatientData:
+    def patient(clinic: Practice) -> PatientData:
         return clinic.patients[0]
 
-    def new_user(screen: ScreenContext) -> users.UserData:
-        return users.create_user(
-            screen.services, users.NewUserForm("john", "a long pass phrase 42", Role.FRONT_DESK)
+    def new_user(screen: ScreenContext) -> UserData:
+        return create_user(
+            screen.services, NewUserForm("john", "a long pass phrase 42", Role.FRONT_DESK)
         )
 
     return [
@@ -155,7 +160,7 @@ def _build_table() -> list[tuple[str, Build]]:
                 patient(c).id,
                 None,
                 [],
-                chart_history.procedure_choices(s.services),
+                procedure_choices(s.services),
             ),
         ),
         ("ImagingDialog", lambda s, c: ImagingDialog(s.services, s.runner, patient(c).id, None)),
@@ -163,15 +168,15 @@ def _build_table() -> list[tuple[str, Build]]:
             "RecordsLetterDialog",
             lambda s, c: RecordsLetterDialog(
                 s,
-                requests.get_request(
+                get_request(
                     s.services,
-                    requests.create_request(s.services, maria_intake(patient_id=patient(c).id)).id,
+                    create_request(s.services, maria_intake(patient_id=patient(c).id)).id,
                 ),
             ),
         ),
         (
             "DuplicatesDialog",
-            lambda s, c: DuplicatesDialog(_maria(), charts.find_duplicates(s.services, _maria())),
+            lambda s, c: DuplicatesDialog(_maria(), find_duplicates(s.services, _maria())),
         ),
         ("DocumentViewer", lambda s, c: DocumentViewer(s.services, s.runner, [], "Documents")),
         (
