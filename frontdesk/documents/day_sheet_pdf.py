@@ -5,10 +5,9 @@ from __future__ import annotations
 import io
 from typing import TYPE_CHECKING
 
-from reportlab.lib import colors
 from reportlab.lib.pagesizes import LETTER, landscape
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.platypus import Flowable, KeepTogether, PageBreak, Paragraph, Table, TableStyle
+from reportlab.platypus import Flowable, KeepTogether, PageBreak, Paragraph, Table
 
 from frontdesk.documents.escape import markup_escape
 from frontdesk.documents.letterhead import (
@@ -19,14 +18,14 @@ from frontdesk.documents.letterhead import (
     letterhead_document,
 )
 from frontdesk.documents.scripts import check_printable
-from frontdesk.documents.styles import ACCENT, FONT, FONT_BOLD, MUTED, PANEL, RULE, document_styles
+from frontdesk.documents.styles import ACCENT, FONT, FONT_BOLD, MUTED, document_styles
+from frontdesk.documents.tables import record_table
 
 if TYPE_CHECKING:
     from frontdesk.documents.day_sheet_data import DaySheetData, DaySheetRow, DaySheetSection
 
 TITLE = "Day sheet"
 CELL_SIZE = 8.5
-HEADER_BACKGROUND = colors.HexColor("#DCE7EE")
 MISSING_INK = "#8A1C1C"
 COLUMNS = ("Time", "Patient", "Date of birth", "Phone", "Type", "Reason", "Imaging and records")
 # Shares of the line: the reason and the records are the long ones.
@@ -91,25 +90,8 @@ def _table(
     styles: tuple[ParagraphStyle, ParagraphStyle, ParagraphStyle],
 ) -> Table:
     cell, head, note = styles
-    rows: list[list[Flowable]] = [[Paragraph(markup_escape(title), head) for title in COLUMNS]]
-    rows.extend(_row(row, data, cell, note) for row in section.rows)
-    table = Table(rows, colWidths=[share * width for share in WIDTHS], repeatRows=1)
-    table.setStyle(
-        TableStyle(
-            [
-                ("BACKGROUND", (0, 0), (-1, 0), HEADER_BACKGROUND),
-                ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, PANEL]),
-                ("LINEBELOW", (0, 0), (-1, 0), 0.8, ACCENT),
-                ("LINEBELOW", (0, 1), (-1, -1), 0.4, RULE),
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("LEFTPADDING", (0, 0), (-1, -1), 4),
-                ("RIGHTPADDING", (0, 0), (-1, -1), 4),
-                ("TOPPADDING", (0, 0), (-1, -1), 3),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
-            ]
-        )
-    )
-    return table
+    body = [_row(row, data, cell, note) for row in section.rows]
+    return record_table(COLUMNS, body, [share * width for share in WIDTHS], head)
 
 
 def _day_words(data: DaySheetData) -> str:

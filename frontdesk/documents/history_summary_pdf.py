@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -34,10 +33,10 @@ from frontdesk.documents.styles import (
     FONT_BOLD,
     MUTED,
     PANEL,
-    RULE,
     DocumentStyles,
     document_styles,
 )
+from frontdesk.documents.tables import record_table
 
 if TYPE_CHECKING:
     from frontdesk.domain.history_records import ImagingData, PatientHistory, SurgeryData
@@ -45,7 +44,6 @@ if TYPE_CHECKING:
 TITLE = "History summary for the surgeon"
 PAGE_SIZE = LETTER  # always letter, as it has always printed (also inside an A4 packet)
 CELL_SIZE = 8.5
-HEADER_BACKGROUND = colors.HexColor("#DCE7EE")
 MISSING_INK = colors.HexColor("#8A1C1C")
 
 
@@ -159,33 +157,6 @@ def _imaging_row(study: ImagingData, cell: ParagraphStyle, note: ParagraphStyle)
     ]
 
 
-def _table(
-    header: Sequence[str],
-    rows: list[list[Flowable]],
-    widths: Sequence[float],
-    head_style: ParagraphStyle,
-) -> Table:
-    data: list[list[Flowable]] = [[Paragraph(markup_escape(title), head_style) for title in header]]
-    data.extend(rows)
-    table = Table(data, colWidths=list(widths), repeatRows=1)
-    table.setStyle(
-        TableStyle(
-            [
-                ("BACKGROUND", (0, 0), (-1, 0), HEADER_BACKGROUND),
-                ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, PANEL]),
-                ("LINEBELOW", (0, 0), (-1, 0), 0.8, ACCENT),
-                ("LINEBELOW", (0, 1), (-1, -1), 0.4, RULE),
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("LEFTPADDING", (0, 0), (-1, -1), 4),
-                ("RIGHTPADDING", (0, 0), (-1, -1), 4),
-                ("TOPPADDING", (0, 0), (-1, -1), 3),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
-            ]
-        )
-    )
-    return table
-
-
 def _patient_panel(history: PatientHistory, styles: DocumentStyles, width: float) -> Table:
     age = (
         history.today.year
@@ -267,7 +238,7 @@ def summary_story(history: PatientHistory) -> list[Flowable]:
     story.append(Paragraph(markup_escape("Prior spine surgeries"), styles.heading))
     if history.surgeries:
         story.append(
-            _table(
+            record_table(
                 (
                     "Date",
                     "Procedure and levels",
@@ -294,7 +265,7 @@ def summary_story(history: PatientHistory) -> list[Flowable]:
     story.append(Paragraph(markup_escape("Imaging"), styles.heading))
     if history.imaging:
         story.append(
-            _table(
+            record_table(
                 ("Date", "Study", "Facility", "Report", "Images", "Key findings"),
                 [_imaging_row(i, cell, note) for i in reversed(history.imaging)],
                 (
