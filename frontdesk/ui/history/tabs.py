@@ -469,11 +469,7 @@ class SurgeryHistoryTab(HistoryEntriesTab):
 
     def delete_question(self, entry: SurgeryData) -> str:
         text = f"Delete the surgery “{entry.description}” from this patient's history?"
-        if entry.documents:
-            count = len(entry.documents)
-            text += (
-                f" Its {count} attached document{'s are' if count != 1 else ' is'} deleted with it."
-            )
+        text += _attached_documents_go_too(len(entry.documents))
         if self.history is not None:
             revising = [s for s in self.history.surgeries if s.revises_id == entry.id]
             if revising:
@@ -545,12 +541,15 @@ class ImagingTab(HistoryEntriesTab):
 
     def delete_question(self, entry: ImagingData) -> str:
         text = f"Delete the imaging study “{entry.description}” from this patient's history?"
-        if entry.documents:
-            count = len(entry.documents)
-            text += (
-                f" Its {count} attached document{'s are' if count != 1 else ' is'} deleted with it."
-            )
+        text += _attached_documents_go_too(len(entry.documents))
         return text
+
+
+def _attached_documents_go_too(count: int) -> str:
+    """The delete question's words for the documents attached to the entry, if any."""
+    if not count:
+        return ""
+    return f" Its {count} attached document{'s are' if count != 1 else ' is'} deleted with it."
 
 
 class HistorySummaryLine(QLabel):
