@@ -19,8 +19,8 @@ from PySide6.QtCore import QCoreApplication, QSettings
 from PySide6.QtWidgets import QWidget
 
 from frontdesk.services.kernel import clock as practice_clock
-from frontdesk.services.patients import charts as patients
-from frontdesk.services.scheduling import appointments as scheduling
+from frontdesk.services.patients.search import search
+from frontdesk.services.scheduling.calendars import day_appointments
 from frontdesk.ui.main_window import MainWindow
 from frontdesk.ui.patients.chart import PatientChart
 from frontdesk.ui.patients.editor import PatientEditor
@@ -75,7 +75,7 @@ def render(screen: ScreenContext, folder: Path) -> list[Path]:
     intake.mark_clean()  # nothing to ask about when it closes
     intake.close()
 
-    found = patients.search(screen.services, STORY_PATIENT, limit=1).items
+    found = search(screen.services, STORY_PATIENT, limit=1).items
     patient_id = found[0].id
     chart = PatientChart(screen, patient_id)
     chart.show()
@@ -103,7 +103,7 @@ def render(screen: ScreenContext, folder: Path) -> list[Path]:
     book.mark_clean()
     book.close()
 
-    booked = scheduling.day_appointments(screen.services, day, provider_ids)
+    booked = day_appointments(screen.services, day, provider_ids)
     appointment = AppointmentDialog(screen, booked[0].id)
     appointment.show()
     _wait(lambda: appointment.detail is not None)
