@@ -61,7 +61,7 @@ def requests_area(screen: ScreenContext) -> QWidget:
 
 
 def schedule_area(screen: ScreenContext) -> QWidget:
-    from frontdesk.ui.schedule.area import ScheduleArea
+    from frontdesk.ui.scheduling.area import ScheduleArea
 
     return ScheduleArea(screen)
 

@@ -22,7 +22,7 @@ from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.services.scheduling import booking, data, lookup, status
 from frontdesk.ui.handouts.give_dialog import GiveHandoutsDialog
 from frontdesk.ui.runner import Runner
-from frontdesk.ui.schedule.appointment_dialog import AppointmentDialog
+from frontdesk.ui.scheduling.appointment_dialog import AppointmentDialog
 from frontdesk.ui.screen_context import ChangeRelay, ScreenContext
 from tests.conftest import make_actor
 from tests.documents.pdfs import all_text

@@ -20,8 +20,8 @@ from frontdesk.services.requests import intake, work_queue
 from frontdesk.services.scheduling import booking, data, lookup, waitlist
 from frontdesk.ui.requests.intake import IntakeDialog
 from frontdesk.ui.runner import Runner
-from frontdesk.ui.schedule.book_dialog import BookDialog
-from frontdesk.ui.schedule.waitlist_dialogs import AddToWaitlistDialog
+from frontdesk.ui.scheduling.book_dialog import BookDialog
+from frontdesk.ui.scheduling.waitlist_dialogs import AddToWaitlistDialog
 from frontdesk.ui.screen_context import ScreenContext
 from tests.helpers.intake import type_call
 from tests.scheduling.conftest import Practice, at, make_practice, next_weekday

@@ -166,7 +166,7 @@ def test_a_call_is_taken_made_ready_scheduled_and_cancelled_back_to_ready(
     context: ServiceContext,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from frontdesk.ui.schedule import find_dialog
+    from frontdesk.ui.scheduling import find_dialog
 
     # The one "Book this time?" question is answered Yes.
     monkeypatch.setattr(find_dialog, "confirm", lambda *_args, **_options: True)

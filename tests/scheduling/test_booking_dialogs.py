@@ -18,11 +18,11 @@ from frontdesk.services.platform.bootstrap import make_context
 from frontdesk.services.scheduling import booking, calendars, lookup
 from frontdesk.services.scheduling.data import AppointmentData, BookingForm
 from frontdesk.ui.connection_monitor import saving_gate
-from frontdesk.ui.schedule.appointment_dialog import AppointmentDialog
-from frontdesk.ui.schedule.book_dialog import BookDialog
-from frontdesk.ui.schedule.dialog_cancel import CancelAppointmentDialog
-from frontdesk.ui.schedule.dialog_reschedule import RescheduleDialog
-from frontdesk.ui.schedule.find_dialog import FindSlotDialog
+from frontdesk.ui.scheduling.appointment_dialog import AppointmentDialog
+from frontdesk.ui.scheduling.book_dialog import BookDialog
+from frontdesk.ui.scheduling.dialog_cancel import CancelAppointmentDialog
+from frontdesk.ui.scheduling.dialog_reschedule import RescheduleDialog
+from frontdesk.ui.scheduling.find_dialog import FindSlotDialog
 from frontdesk.ui.screen_context import ScreenContext
 from tests.conftest import make_actor
 from tests.discard_question import DISCARD, KEEP, answer_discard_question

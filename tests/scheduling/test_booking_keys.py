@@ -15,9 +15,9 @@ from pytestqt.qtbot import QtBot
 from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.services.scheduling import availability, booking, lookup, waitlist
 from frontdesk.services.scheduling.data import AvailabilityForm, BookingForm, WaitlistForm
-from frontdesk.ui.schedule.area import ScheduleArea
-from frontdesk.ui.schedule.book_dialog import BookDialog
-from frontdesk.ui.schedule.find_dialog import FindSlotDialog
+from frontdesk.ui.scheduling.area import ScheduleArea
+from frontdesk.ui.scheduling.book_dialog import BookDialog
+from frontdesk.ui.scheduling.find_dialog import FindSlotDialog
 from frontdesk.ui.screen_context import ChangeRelay, ScreenContext
 from tests.helpers.screens import open_screen
 from tests.scheduling.conftest import Practice, next_weekday
@@ -105,8 +105,8 @@ def test_in_the_find_list_enter_then_enter_books(
 def test_after_filling_a_cancelled_time_from_the_waitlist_it_is_not_offered_again(
     qtbot: QtBot, screen: ScreenContext, clinic: Practice
 ) -> None:
-    from frontdesk.ui.schedule.appointment_dialog import AppointmentDialog
-    from frontdesk.ui.schedule.waitlist_dialogs import WaitlistMatchesDialog
+    from frontdesk.ui.scheduling.appointment_dialog import AppointmentDialog
+    from frontdesk.ui.scheduling.waitlist_dialogs import WaitlistMatchesDialog
     from tests.scheduling.conftest import at
 
     thursday = next_weekday(3)

@@ -17,8 +17,8 @@ from frontdesk.services.kernel.context import SLOT_TAKEN_MESSAGE, ServiceContext
 from frontdesk.services.platform.bootstrap import make_context
 from frontdesk.services.scheduling import booking, lookup, status
 from frontdesk.services.scheduling.data import AppointmentData, BookingForm
-from frontdesk.ui.schedule.area import ScheduleArea
-from frontdesk.ui.schedule.calendar_moves import FreeTimeChoice
+from frontdesk.ui.scheduling.area import ScheduleArea
+from frontdesk.ui.scheduling.calendar_moves import FreeTimeChoice
 from frontdesk.ui.screen_context import ChangeRelay, ScreenContext
 from tests.conftest import make_actor
 from tests.helpers.screens import open_screen
@@ -248,7 +248,7 @@ def test_clicking_free_time_asks_to_book_there_rounded_to_a_quarter_hour(
     assert isinstance(choice, FreeTimeChoice)
     assert choice == FreeTimeChoice(clinic.okafor, at(monday, 10, 15), clinic.main_office)
     # The booking dialog opens on that time and provider.
-    from frontdesk.ui.schedule.book_dialog import BookDialog
+    from frontdesk.ui.scheduling.book_dialog import BookDialog
 
     dialog = area.dialog
     assert isinstance(dialog, BookDialog)
@@ -479,11 +479,11 @@ def test_providers_without_weekly_hours_are_told_where_to_set_them(
 def test_the_toolbar_and_the_right_click_open_the_dialogs_for_what_is_shown(
     qtbot: QtBot, screen: ScreenContext, clinic: Practice
 ) -> None:
-    from frontdesk.ui.schedule.call_list import CallListDialog
-    from frontdesk.ui.schedule.day_sheet import DaySheetDialog
-    from frontdesk.ui.schedule.find_dialog import FindSlotDialog
-    from frontdesk.ui.schedule.ics_dialog import IcsExportDialog
-    from frontdesk.ui.schedule.waitlist_dialogs import WaitlistMatchesDialog
+    from frontdesk.ui.scheduling.call_list import CallListDialog
+    from frontdesk.ui.scheduling.day_sheet import DaySheetDialog
+    from frontdesk.ui.scheduling.find_dialog import FindSlotDialog
+    from frontdesk.ui.scheduling.ics_dialog import IcsExportDialog
+    from frontdesk.ui.scheduling.waitlist_dialogs import WaitlistMatchesDialog
 
     monday = next_weekday(0)
     book(clinic, clinic.okafor, at(monday, 9))

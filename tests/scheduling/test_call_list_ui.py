@@ -12,8 +12,8 @@ from frontdesk.domain.scheduling import AppointmentStatus, CallOutcome, Cancelle
 from frontdesk.services.scheduling import booking, lookup, status
 from frontdesk.services.scheduling.data import BookingForm
 from frontdesk.ui.connection_monitor import saving_gate
-from frontdesk.ui.schedule import call_list
-from frontdesk.ui.schedule.call_list import CallListDialog
+from frontdesk.ui.scheduling import call_list
+from frontdesk.ui.scheduling.call_list import CallListDialog
 from frontdesk.ui.screen_context import ScreenContext
 from tests.scheduling.conftest import Practice, at, next_weekday
 

@@ -15,9 +15,9 @@ from frontdesk.domain.scheduling import AppointmentStatus, CancelledBy
 from frontdesk.services.scheduling import booking, status
 from frontdesk.services.scheduling.data import AppointmentData, BookingForm
 from frontdesk.ui.patients.chart import PatientChart
-from frontdesk.ui.schedule.appointment_dialog import AppointmentDialog
-from frontdesk.ui.schedule.book_dialog import BookDialog
-from frontdesk.ui.schedule.chart_tab import PatientAppointmentsTab, upcoming_first
+from frontdesk.ui.scheduling.appointment_dialog import AppointmentDialog
+from frontdesk.ui.scheduling.book_dialog import BookDialog
+from frontdesk.ui.scheduling.chart_tab import PatientAppointmentsTab, upcoming_first
 from frontdesk.ui.screen_context import ChangeRelay, ScreenContext
 from tests.helpers.screens import open_screen
 from tests.scheduling.conftest import Practice, at, next_weekday

@@ -30,7 +30,7 @@ from frontdesk.services.scheduling import booking, day_sheet, status
 from frontdesk.services.scheduling.data import BookingForm
 from frontdesk.ui.handouts.printing import MAX_PRINT_DPI
 from frontdesk.ui.runner import Runner
-from frontdesk.ui.schedule.day_sheet import DaySheetDialog
+from frontdesk.ui.scheduling.day_sheet import DaySheetDialog
 from frontdesk.ui.screen_context import ScreenContext
 from tests.documents.pdfs import fills, printed_images
 from tests.scheduling.conftest import Practice, at, next_weekday

@@ -21,7 +21,7 @@ from frontdesk.domain.scheduling import AppointmentStatus, CancelledBy
 from frontdesk.services.practice import settings
 from frontdesk.services.scheduling import booking, schedule_export, status
 from frontdesk.services.scheduling.data import BookingForm
-from frontdesk.ui.schedule.ics_dialog import IcsExportDialog
+from frontdesk.ui.scheduling.ics_dialog import IcsExportDialog
 from frontdesk.ui.screen_context import ScreenContext
 from tests.scheduling.conftest import CHICAGO, Practice, at
 

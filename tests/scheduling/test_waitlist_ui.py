@@ -12,12 +12,12 @@ from pytestqt.qtbot import QtBot
 from frontdesk.domain.scheduling import WaitlistUrgency, Weekday
 from frontdesk.services.scheduling import booking, waitlist
 from frontdesk.services.scheduling.data import BookingForm, WaitlistForm
-from frontdesk.ui.schedule.waitlist_dialogs import (
+from frontdesk.ui.scheduling.waitlist_dialogs import (
     AddToWaitlistDialog,
     EditWaitlistDialog,
     WaitlistMatchesDialog,
 )
-from frontdesk.ui.schedule.waitlist_panel import RemoveFromWaitlistDialog, WaitlistPanel
+from frontdesk.ui.scheduling.waitlist_panel import RemoveFromWaitlistDialog, WaitlistPanel
 from frontdesk.ui.screen_context import ScreenContext
 from tests.discard_question import KEEP, answer_discard_question
 from tests.scheduling.conftest import Practice, at, next_weekday

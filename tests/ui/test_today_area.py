@@ -261,7 +261,7 @@ def test_nothing_is_clipped_at_1280_by_800(
 def test_enter_opens_the_highlighted_appointment(
     qtbot: QtBot, screen: ScreenContext, clinic: Practice
 ) -> None:
-    from frontdesk.ui.schedule.appointment_dialog import AppointmentDialog
+    from frontdesk.ui.scheduling.appointment_dialog import AppointmentDialog
 
     today = datetime.now(CHICAGO).date()
     booked = book(

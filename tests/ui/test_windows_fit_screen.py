@@ -62,20 +62,20 @@ from frontdesk.ui.requests.letter import RecordsLetterDialog
 from frontdesk.ui.requests.ready_override import ReadyWithoutRecordsDialog
 from frontdesk.ui.requests.report import ReferralsReportDialog
 from frontdesk.ui.runner import Runner
-from frontdesk.ui.schedule.appointment_dialog import AppointmentDialog
-from frontdesk.ui.schedule.book_dialog import BookDialog
-from frontdesk.ui.schedule.call_list import CallListDialog
-from frontdesk.ui.schedule.day_sheet import DaySheetDialog
-from frontdesk.ui.schedule.dialog_cancel import CancelAppointmentDialog
-from frontdesk.ui.schedule.dialog_reschedule import RescheduleDialog
-from frontdesk.ui.schedule.find_dialog import FindSlotDialog
-from frontdesk.ui.schedule.ics_dialog import IcsExportDialog
-from frontdesk.ui.schedule.waitlist_dialogs import (
+from frontdesk.ui.scheduling.appointment_dialog import AppointmentDialog
+from frontdesk.ui.scheduling.book_dialog import BookDialog
+from frontdesk.ui.scheduling.call_list import CallListDialog
+from frontdesk.ui.scheduling.day_sheet import DaySheetDialog
+from frontdesk.ui.scheduling.dialog_cancel import CancelAppointmentDialog
+from frontdesk.ui.scheduling.dialog_reschedule import RescheduleDialog
+from frontdesk.ui.scheduling.find_dialog import FindSlotDialog
+from frontdesk.ui.scheduling.ics_dialog import IcsExportDialog
+from frontdesk.ui.scheduling.waitlist_dialogs import (
     AddToWaitlistDialog,
     EditWaitlistDialog,
     WaitlistMatchesDialog,
 )
-from frontdesk.ui.schedule.waitlist_panel import RemoveFromWaitlistDialog
+from frontdesk.ui.scheduling.waitlist_panel import RemoveFromWaitlistDialog
 from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.security.password_dialog import ChangePasswordDialog, ResetPasswordDialog
 from frontdesk.ui.security.sign_in import FirstAdminDialog, SignInDialog

@@ -25,8 +25,8 @@ from frontdesk.ui.main_window import MainWindow
 from frontdesk.ui.patients.chart import PatientChart
 from frontdesk.ui.patients.editor import PatientEditor
 from frontdesk.ui.requests.intake import IntakeDialog
-from frontdesk.ui.schedule.appointment_dialog import AppointmentDialog
-from frontdesk.ui.schedule.book_dialog import BookDialog
+from frontdesk.ui.scheduling.appointment_dialog import AppointmentDialog
+from frontdesk.ui.scheduling.book_dialog import BookDialog
 from frontdesk.ui.screen_context import ScreenContext
 from tools.screenshots import schedule
 

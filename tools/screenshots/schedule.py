@@ -34,7 +34,7 @@ from frontdesk.services.scheduling import (
     status,
 )
 from frontdesk.services.scheduling.data import AvailabilityForm, BookingForm, SlotSearch
-from frontdesk.ui.schedule.area import ScheduleArea
+from frontdesk.ui.scheduling.area import ScheduleArea
 from frontdesk.ui.screen_context import ScreenContext
 from tools.screenshots.capture import main_window, run_alone, save_grab, wait_until
 

@@ -52,7 +52,7 @@ from frontdesk.services.scheduling.data import (
 )
 from frontdesk.ui.main_window import MainWindow
 from frontdesk.ui.runner import Runner
-from frontdesk.ui.schedule.waitlist_dialogs import AddToWaitlistDialog, WaitlistMatchesDialog
+from frontdesk.ui.scheduling.waitlist_dialogs import AddToWaitlistDialog, WaitlistMatchesDialog
 from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.style import apply_style
 from frontdesk.ui.today.area import FREED_DAYS_AHEAD, TodayArea

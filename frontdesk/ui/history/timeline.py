@@ -166,7 +166,7 @@ class TimelineDelegate(QStyledItemDelegate):
 
 
 class TimelineWidget(QWidget):
-    """Every registered timeline source's events for one chart, oldest first."""
+    """A chart's timeline (surgeries, imaging, requests, appointments), oldest first."""
 
     def __init__(
         self,

@@ -37,7 +37,7 @@ from frontdesk.ui.patients.display import (
 from frontdesk.ui.patients.editor import PatientEditor
 from frontdesk.ui.patients.flow_layout import FlowLayout
 from frontdesk.ui.requests.chart_tab import PatientRequestsTab
-from frontdesk.ui.schedule.chart_tab import PatientAppointmentsTab
+from frontdesk.ui.scheduling.chart_tab import PatientAppointmentsTab
 from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.style import MUTED
 from frontdesk.ui.widgets.empty_state import EmptyState

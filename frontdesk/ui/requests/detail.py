@@ -570,7 +570,7 @@ class RequestDetailPanel(QWidget):
     def _open_finder(self, request_id: int, type_id: int | None) -> None:
         if self.detail is None or self.detail.request.id != request_id:
             return  # another request was opened meanwhile
-        from frontdesk.ui.schedule.find_dialog import FindSlotDialog
+        from frontdesk.ui.scheduling.find_dialog import FindSlotDialog
 
         r = self.detail.request
         dialog = FindSlotDialog(

@@ -132,7 +132,7 @@ class RequestAppointments(QGroupBox):
         item = self.selected()
         if item is None:
             return None
-        from frontdesk.ui.schedule.appointment_dialog import AppointmentDialog
+        from frontdesk.ui.scheduling.appointment_dialog import AppointmentDialog
 
         dialog = AppointmentDialog(self.screen, item.id, self)
         dialog.changed.connect(lambda _data: self.changed.emit())

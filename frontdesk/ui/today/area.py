@@ -30,8 +30,8 @@ from frontdesk.services.scheduling.data import (
 )
 from frontdesk.ui.connection_monitor import refused_while_paused
 from frontdesk.ui.runner import LatestOnly
-from frontdesk.ui.schedule.waitlist_dialogs import AddToWaitlistDialog, book_match, booked_text
-from frontdesk.ui.schedule.waitlist_panel import WaitlistPanel
+from frontdesk.ui.scheduling.waitlist_dialogs import AddToWaitlistDialog, book_match, booked_text
+from frontdesk.ui.scheduling.waitlist_panel import WaitlistPanel
 from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.style import mark_primary
 from frontdesk.ui.today.day_list import DayAppointments
@@ -237,7 +237,7 @@ class TodayArea(QWidget):
 
     def open_appointment(self, appointment_id: int) -> None:
         try:
-            from frontdesk.ui.schedule.appointment_dialog import AppointmentDialog
+            from frontdesk.ui.scheduling.appointment_dialog import AppointmentDialog
         except ImportError:
             self.banner.show_message(
                 "info", "Opening an appointment comes with the Schedule area's appointment window."
@@ -277,7 +277,7 @@ class TodayArea(QWidget):
     def print_current(self) -> bool:
         """Ctrl+P: today's day sheet for every provider."""
         try:
-            from frontdesk.ui.schedule.day_sheet import DaySheetDialog
+            from frontdesk.ui.scheduling.day_sheet import DaySheetDialog
         except ImportError:
             return False
         if self.snapshot is None:

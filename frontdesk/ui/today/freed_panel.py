@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 
 from frontdesk.services.scheduling.data import FreedTime, FreedTimeMatches, WaitlistMatch
 from frontdesk.ui.connection_monitor import follow_saving_gate, saving_allowed
-from frontdesk.ui.schedule.waitlist_dialogs import MatchesTable, when_text
+from frontdesk.ui.scheduling.waitlist_dialogs import MatchesTable, when_text
 from frontdesk.ui.style import mark_primary
 from frontdesk.ui.widgets.empty_state import EmptyState
 from frontdesk.ui.widgets.form import plain_label

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import QApplication, QFrame, QMenu, QScrollArea, QToolTip
 
 from frontdesk.domain.scheduling import AppointmentStatus
 from frontdesk.services.scheduling.data import AppointmentData, CalendarData
-from frontdesk.ui.schedule.calendar_geometry import (
+from frontdesk.ui.scheduling.calendar_geometry import (
     DAY_MINUTES,
     RESIZE_GRIP,
     SNAP_MINUTES,
@@ -35,8 +35,8 @@ from frontdesk.ui.schedule.calendar_geometry import (
     floor_to,
     snap,
 )
-from frontdesk.ui.schedule.calendar_moves import FreeStretch, FreeTimeChoice, MoveRequest
-from frontdesk.ui.schedule.calendar_paint import (
+from frontdesk.ui.scheduling.calendar_moves import FreeStretch, FreeTimeChoice, MoveRequest
+from frontdesk.ui.scheduling.calendar_paint import (
     Ghost,
     PaintState,
     paint_calendar,

@@ -42,7 +42,7 @@ from frontdesk.ui.connection_monitor import (
 )
 from frontdesk.ui.patients.display import birth_date_text
 from frontdesk.ui.runner import user_message
-from frontdesk.ui.schedule.dialog_fields import confirm, when_text
+from frontdesk.ui.scheduling.dialog_fields import confirm, when_text
 from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.style import mark_primary
 from frontdesk.ui.widgets.form import (
@@ -420,7 +420,7 @@ class AppointmentDialog(FormDialog):
     def cancel_appointment(self) -> QDialog | None:
         if self.detail is None or self.zone is None or refused_while_paused(self.banner):
             return None
-        from frontdesk.ui.schedule.dialog_cancel import CancelAppointmentDialog
+        from frontdesk.ui.scheduling.dialog_cancel import CancelAppointmentDialog
 
         item = self.detail.appointment
         dialog = CancelAppointmentDialog(
@@ -442,7 +442,7 @@ class AppointmentDialog(FormDialog):
 
     def show_waitlist_matches(self, data: AppointmentData) -> QDialog | None:
         try:
-            from frontdesk.ui.schedule.waitlist_dialogs import WaitlistMatchesDialog
+            from frontdesk.ui.scheduling.waitlist_dialogs import WaitlistMatchesDialog
         except ImportError:
             self.banner.show_message("info", "The waitlist is not part of this version yet.")
             return None
@@ -469,7 +469,7 @@ class AppointmentDialog(FormDialog):
     def reschedule(self) -> QDialog | None:
         if self.detail is None or refused_while_paused(self.banner):
             return None
-        from frontdesk.ui.schedule.dialog_reschedule import RescheduleDialog
+        from frontdesk.ui.scheduling.dialog_reschedule import RescheduleDialog
 
         dialog = RescheduleDialog(self.screen, self.detail.appointment, self)
         dialog.moved.connect(self._moved)
@@ -486,7 +486,7 @@ class AppointmentDialog(FormDialog):
         if self.detail is None:
             return None
         try:
-            from frontdesk.ui.schedule.waitlist_dialogs import AddToWaitlistDialog
+            from frontdesk.ui.scheduling.waitlist_dialogs import AddToWaitlistDialog
         except ImportError:
             self.banner.show_message("info", "The waitlist is not part of this version yet.")
             return None

@@ -25,7 +25,7 @@ from frontdesk.services.scheduling.data import IcsExportResult
 from frontdesk.ui.connection_monitor import follow_saving_gate, refused_while_paused
 from frontdesk.ui.handouts.preview import still_there
 from frontdesk.ui.runner import user_message
-from frontdesk.ui.schedule.day_sheet import day_edit, day_of
+from frontdesk.ui.scheduling.day_sheet import day_edit, day_of
 from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.style import mark_primary
 from frontdesk.ui.widgets.file_dialogs import FileKind, save_file_name

@@ -38,7 +38,7 @@ from frontdesk.services.scheduling.data import (
 )
 from frontdesk.ui.connection_monitor import refused_while_paused
 from frontdesk.ui.runner import user_message
-from frontdesk.ui.schedule.dialog_fields import (
+from frontdesk.ui.scheduling.dialog_fields import (
     Choices,
     clock_edit,
     confirm,
@@ -441,7 +441,7 @@ class FindSlotDialog(QDialog):
             self.banner.show_message("error", f"Not booked. {user_message(error)}")
 
     def open_book_dialog(self, slot: SlotData) -> QDialog:
-        from frontdesk.ui.schedule.book_dialog import BookDialog
+        from frontdesk.ui.scheduling.book_dialog import BookDialog
 
         dialog = BookDialog(
             self.screen,

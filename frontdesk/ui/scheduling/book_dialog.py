@@ -32,7 +32,7 @@ from frontdesk.ui.connection_monitor import (
     saving_allowed,
 )
 from frontdesk.ui.patients.display import birth_date_text
-from frontdesk.ui.schedule.dialog_fields import (
+from frontdesk.ui.scheduling.dialog_fields import (
     Choices,
     clock_edit,
     date_at_time,
@@ -500,7 +500,7 @@ class BookDialog(FormDialog):
 
     def find_next_free(self) -> QDialog:
         """The time went: look for the next free one with the same type and provider."""
-        from frontdesk.ui.schedule.find_dialog import FindSlotDialog
+        from frontdesk.ui.scheduling.find_dialog import FindSlotDialog
 
         finder = FindSlotDialog(
             self.screen,

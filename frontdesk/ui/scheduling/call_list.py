@@ -30,7 +30,7 @@ from frontdesk.services.scheduling import data as scheduling_data
 from frontdesk.services.scheduling.data import AppointmentData
 from frontdesk.ui.connection_monitor import refused_while_paused, saving_allowed, watch_saving_gate
 from frontdesk.ui.handouts.preview import still_there
-from frontdesk.ui.schedule.day_sheet import day_edit, day_of
+from frontdesk.ui.scheduling.day_sheet import day_edit, day_of
 from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.widgets.empty_state import EmptyState
 from frontdesk.ui.widgets.form import Banner, line_edit, plain_label
@@ -270,7 +270,7 @@ class CallListDialog(QDialog):
     def open_reschedule(self, data: AppointmentData) -> QDialog | None:
         """The appointment, ready to move (the calendar's own dialog, when it exists)."""
         try:
-            from frontdesk.ui.schedule.appointment_dialog import AppointmentDialog
+            from frontdesk.ui.scheduling.appointment_dialog import AppointmentDialog
         except ImportError:
             self.banner.show_message(
                 "info",

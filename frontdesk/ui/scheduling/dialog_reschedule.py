@@ -23,7 +23,7 @@ from frontdesk.ui.connection_monitor import (
     follow_saving_gate,
     saving_allowed,
 )
-from frontdesk.ui.schedule.dialog_fields import (
+from frontdesk.ui.scheduling.dialog_fields import (
     Choices,
     clock_edit,
     date_at_time,

@@ -38,7 +38,7 @@ from frontdesk.ui.connection_monitor import (
     saving_allowed,
 )
 from frontdesk.ui.runner import LatestOnly, user_message
-from frontdesk.ui.schedule.waitlist_dialogs import (
+from frontdesk.ui.scheduling.waitlist_dialogs import (
     AddToWaitlistDialog,
     EditWaitlistDialog,
     can_come_text,

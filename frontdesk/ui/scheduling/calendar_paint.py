@@ -14,7 +14,7 @@ from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPen
 
 from frontdesk.domain.scheduling import AppointmentStatus, OpenTime, format_clock
 from frontdesk.services.scheduling.data import AppointmentData, AwayTime
-from frontdesk.ui.schedule.calendar_geometry import (
+from frontdesk.ui.scheduling.calendar_geometry import (
     AXIS_WIDTH,
     AppointmentBox,
     CalendarLayout,

@@ -39,8 +39,8 @@ from frontdesk.services.scheduling.booking import OutsideAvailabilityError
 from frontdesk.services.scheduling.data import AppointmentData, AvailabilityData, CalendarData
 from frontdesk.ui.connection_monitor import refused_while_paused
 from frontdesk.ui.runner import LatestOnly
-from frontdesk.ui.schedule.calendar_geometry import ProviderDay
-from frontdesk.ui.schedule.calendar_moves import (
+from frontdesk.ui.scheduling.calendar_geometry import ProviderDay
+from frontdesk.ui.scheduling.calendar_moves import (
     FreeStretch,
     FreeTimeChoice,
     MoveRequest,
@@ -48,7 +48,7 @@ from frontdesk.ui.schedule.calendar_moves import (
     move_call,
     refusal_text,
 )
-from frontdesk.ui.schedule.calendar_view import CalendarView
+from frontdesk.ui.scheduling.calendar_view import CalendarView
 from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.style import mark_primary
 from frontdesk.ui.widgets.empty_state import EmptyState
@@ -586,7 +586,7 @@ class ScheduleArea(QWidget):
             self.banner.show_message("info", "Your role can look at the calendar but not book.")
             return
         dialog = self._open_dialog(
-            "frontdesk.ui.schedule.book_dialog",
+            "frontdesk.ui.scheduling.book_dialog",
             "BookDialog",
             start=choice.start,
             provider_id=choice.provider_id,
@@ -607,14 +607,14 @@ class ScheduleArea(QWidget):
 
     def open_appointment(self, appointment_id: int) -> None:
         dialog = self._open_dialog(
-            "frontdesk.ui.schedule.appointment_dialog", "AppointmentDialog", appointment_id
+            "frontdesk.ui.scheduling.appointment_dialog", "AppointmentDialog", appointment_id
         )
         if dialog is not None and hasattr(dialog, "changed"):
             dialog.changed.connect(lambda _data: self.refresh())
 
     def open_waitlist_matches(self, stretch: FreeStretch) -> None:
         dialog = self._open_dialog(
-            "frontdesk.ui.schedule.waitlist_dialogs",
+            "frontdesk.ui.scheduling.waitlist_dialogs",
             "WaitlistMatchesDialog",
             provider_id=stretch.provider_id,
             location_id=stretch.location_id,
@@ -631,7 +631,7 @@ class ScheduleArea(QWidget):
         if provider is None and len(self.day_provider_ids) == 1:
             provider = self.day_provider_ids[0]
         dialog = self._open_dialog(
-            "frontdesk.ui.schedule.find_dialog", "FindSlotDialog", provider_id=provider
+            "frontdesk.ui.scheduling.find_dialog", "FindSlotDialog", provider_id=provider
         )
         self._connect_booked(dialog)
         return True
@@ -647,16 +647,16 @@ class ScheduleArea(QWidget):
     def print_current(self) -> bool:
         """Ctrl+P: the day sheet of the day shown (the week's provider in the week view)."""
         ids = self.shown_provider_ids or None
-        self._open_dialog("frontdesk.ui.schedule.day_sheet", "DaySheetDialog", self.day, ids)
+        self._open_dialog("frontdesk.ui.scheduling.day_sheet", "DaySheetDialog", self.day, ids)
         return True
 
     def open_call_list(self) -> None:
-        self._open_dialog("frontdesk.ui.schedule.call_list", "CallListDialog", self.day)
+        self._open_dialog("frontdesk.ui.scheduling.call_list", "CallListDialog", self.day)
 
     def open_export(self) -> None:
         provider = self.shown_provider_ids[0] if self.shown_provider_ids else None
         self._open_dialog(
-            "frontdesk.ui.schedule.ics_dialog", "IcsExportDialog", provider_id=provider
+            "frontdesk.ui.scheduling.ics_dialog", "IcsExportDialog", provider_id=provider
         )
 
     def open_packets(self) -> None:

@@ -26,7 +26,7 @@ from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.services.scheduling import data as scheduling_data
 from frontdesk.services.scheduling import lookup
 from frontdesk.services.scheduling.data import AppointmentData
-from frontdesk.ui.schedule.dialog_fields import when_text
+from frontdesk.ui.scheduling.dialog_fields import when_text
 from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.widgets.empty_state import EmptyState
 from frontdesk.ui.widgets.form import Banner, plain_label
@@ -144,7 +144,7 @@ class PatientAppointmentsTab(QWidget):
     def open_row(self, row: int) -> QDialog | None:
         if not 0 <= row < len(self.items):
             return None
-        from frontdesk.ui.schedule.appointment_dialog import AppointmentDialog
+        from frontdesk.ui.scheduling.appointment_dialog import AppointmentDialog
 
         dialog = AppointmentDialog(self.screen, self.items[row].id, self)
         # The chart is already open: no second chart window from here.
@@ -155,7 +155,7 @@ class PatientAppointmentsTab(QWidget):
         return dialog
 
     def book(self) -> QDialog:
-        from frontdesk.ui.schedule.book_dialog import BookDialog
+        from frontdesk.ui.scheduling.book_dialog import BookDialog
 
         dialog = BookDialog(self.screen, patient_id=self.patient_id, parent=self)
         dialog.booked.connect(self._booked)
