@@ -13,6 +13,8 @@ from pytestqt.qtbot import QtBot
 
 from frontdesk.db.engine import Database
 from frontdesk.domain.scheduling import AppointmentStatus, CancelledBy, TimePreference, Weekday
+from frontdesk.services.patients.edit import create_patient
+from frontdesk.services.patients.forms import PatientForm
 from frontdesk.services.patients.search import search
 from frontdesk.services.platform.bootstrap import make_context
 from frontdesk.services.scheduling import booking, calendars, lookup
@@ -468,6 +470,34 @@ def open_finder(qtbot: QtBot, screen: ScreenContext, **values: Any) -> FindSlotD
     dialog = shown(qtbot, FindSlotDialog(screen, **values))
     qtbot.waitUntil(lambda: dialog.choices is not None, timeout=WAIT)
     return dialog
+
+
+def test_find_says_whom_it_books_for_and_the_interpreter_all_along(
+    qtbot: QtBot, screen: ScreenContext, clinic: Practice
+) -> None:
+    """Finding 7 of #16: the find dialog never showed the patient, nor the interpreter need."""
+    maria = create_patient(
+        clinic.context,
+        PatientForm(
+            "María José",
+            "Núñez-García",
+            "1961-03-04",
+            mobile_phone="217-555-0142",
+            preferred_language="Spanish",
+            interpreter_needed=True,
+        ),
+        allow_duplicates=True,
+    )
+    finder = open_finder(qtbot, screen, provider_id=clinic.okafor, patient_id=maria.id)
+    line = finder.patient_line
+    assert line.isVisible()
+    assert line.text() == (
+        f"For Núñez-García, María José · born 03/04/1961 · {maria.mrn} · "
+        "Spanish — interpreter needed"
+    )
+    with qtbot.waitSignal(finder.searched, timeout=WAIT):
+        finder.search()
+    assert finder.slots and line.isVisible() and "interpreter needed" in line.text()
 
 
 def test_find_lists_free_times_that_suit_and_choosing_one_books_it(

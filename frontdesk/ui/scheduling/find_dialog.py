@@ -37,6 +37,7 @@ from frontdesk.services.scheduling.data import (
     SlotSearch,
 )
 from frontdesk.ui.connection_monitor import refused_while_paused
+from frontdesk.ui.patients.display import language_text
 from frontdesk.ui.runner import user_message
 from frontdesk.ui.scheduling.dialog_fields import (
     Choices,
@@ -96,12 +97,18 @@ def _search(
     return SearchResult((), has)
 
 
-def _read_opening(context: ServiceContext, patient_id: int | None) -> tuple[Choices, str]:
-    """Runs off the UI thread."""
-    name = ""
+def _read_opening(context: ServiceContext, patient_id: int | None) -> tuple[Choices, str, str]:
+    """Runs off the UI thread: the choices, the patient's name, and the line that says whom
+    the search is for (name, birth date, and the language when an interpreter is needed)."""
+    name = line = ""
     if patient_id is not None:
-        name = get_patient(context, patient_id, record_view=False).display_name
-    return load_choices(context), name
+        patient = get_patient(context, patient_id, record_view=False)
+        name = patient.display_name
+        parts = [name, f"born {patient.date_of_birth:%m/%d/%Y}", patient.mrn]
+        if patient.interpreter_needed:
+            parts.append(language_text(patient.preferred_language, True))
+        line = "For " + " · ".join(parts)
+    return load_choices(context), name, line
 
 
 class FindSlotDialog(QDialog):
@@ -229,6 +236,10 @@ class FindSlotDialog(QDialog):
 
         layout = QVBoxLayout(self)
         layout.addWidget(plain_label("Find the next free time", "sectionTitle"))
+        self.patient_line = plain_label("", "patientLine", wrap=True)
+        self.patient_line.setAccessibleName("Booking for")
+        self.patient_line.setVisible(False)
+        layout.addWidget(self.patient_line)
         layout.addWidget(self.banner)
         layout.addLayout(form)
         layout.addWidget(self.status)
@@ -243,8 +254,11 @@ class FindSlotDialog(QDialog):
 
     # Opening -----------------------------------------------------------------------------
 
-    def _opened(self, opening: tuple[Choices, str]) -> None:
-        self.choices, self.patient_name = opening
+    def _opened(self, opening: tuple[Choices, str, str]) -> None:
+        self.choices, self.patient_name, patient_line = opening
+        # Stays in view while the list changes: the receptionist always sees whom she books.
+        self.patient_line.setText(patient_line)
+        self.patient_line.setVisible(bool(patient_line))
         choices = self.choices
         type_id = self._type_id
         if type_id is None:
@@ -255,7 +269,7 @@ class FindSlotDialog(QDialog):
         fill_combo(self.location_combo, [(ANY, None), *location_items(choices)], self._location_id)
         self.search_button.setEnabled(True)
         if self.patient_name:
-            self.status.setText(f"For {self.patient_name}. Choose the type and press Search.")
+            self.status.setText("Choose the type and press Search.")
         self.type_combo.setFocus()
         if self._search_wanted:
             self.search()
