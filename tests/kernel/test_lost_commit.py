@@ -106,7 +106,7 @@ class CommitCutter:
                     server.sendall(data)
                 if mode:
                     if self.then_refuse:
-                        self.refuse()
+                        self.refuse(keeping=(client, server))
                     if mode == "hold":
                         self._close(client)
                         return
@@ -134,10 +134,15 @@ class CommitCutter:
             with contextlib.suppress(OSError):
                 end.close()
 
-    def refuse(self) -> None:
+    def refuse(self, keeping: tuple[socket.socket, ...] = ()) -> None:
+        """The server is out of reach: no new connection, and the pool's idle ones are gone
+        too (a check must not get through on a connection opened before the outage)."""
         with contextlib.suppress(OSError):
             self.listener.shutdown(socket.SHUT_RDWR)
         self.listener.close()
+        with self.lock:
+            others = [end for end in self.sockets if end not in keeping]
+        self._close(*others)
 
     def close(self) -> None:
         self.refuse()
