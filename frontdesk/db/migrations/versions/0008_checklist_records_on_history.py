@@ -40,7 +40,13 @@ STORED_ONCE_SQL = (
 
 # (item kind, history table, item link column, history date column, history by column)
 _TARGETS = (
-    ("operative_report", "prior_surgeries", "surgery_id", "report_received_on", "report_received_by"),
+    (
+        "operative_report",
+        "prior_surgeries",
+        "surgery_id",
+        "report_received_on",
+        "report_received_by",
+    ),
     ("imaging_report", "imaging_studies", "imaging_id", "report_received_on", "report_received_by"),
     ("imaging_files", "imaging_studies", "imaging_id", "images_received_on", "images_received_by"),
 )
