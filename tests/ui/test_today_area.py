@@ -340,3 +340,67 @@ def test_check_in_answers_the_keys_it_shows(
     with qtbot.waitSignal(day.status_requested, timeout=WAIT_MS) as requested:
         qtbot.keyClick(day.tree, key, modifier)
     assert requested.args == [booked, AppointmentStatus.CHECKED_IN]
+
+
+def test_the_waitlist_tab_books_through_the_waitlist_from_the_keyboard(
+    qtbot: QtBot, screen: ScreenContext, clinic: Practice, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """#16: the Waitlist tab had no Book. Booking there closes the entry and moves the later
+    visit the patient holds (a plain booking would leave both as they were)."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from frontdesk.ui.scheduling.find_dialog import FindSlotDialog
+
+    asked: list[str] = []
+
+    def yes(_parent: object, _title: str, text: str, *_rest: object) -> object:
+        asked.append(text)
+        return QMessageBox.StandardButton.Yes
+
+    monkeypatch.setattr(QMessageBox, "question", yes)
+    later = next_weekday(0) + timedelta(days=21)
+    held = book(clinic, 1, at(later, 9))
+    entry = waitlist.add_to_waitlist(
+        clinic.context,
+        WaitlistForm(
+            patient_id=clinic.patients[1].id,
+            type_id=clinic.type_id("Follow-up"),
+            provider_id=clinic.okafor,
+            weekdays=("thu",),
+            appointment_id=held.id,
+        ),
+    )
+    area = open_area(qtbot, screen)
+    area.activateWindow()
+    qtbot.keyClick(area, Qt.Key.Key_W, Qt.KeyboardModifier.AltModifier)
+    assert area.tabs.currentWidget() is area.waitlist
+    panel = area.waitlist
+    qtbot.waitUntil(lambda: [row.id for row in panel.model.rows] == [entry.id], timeout=WAIT_MS)
+    assert panel.book_button.isVisible() and panel.book_button.isEnabled()
+    panel.table.setFocus()
+    qtbot.keyClick(panel.table, Qt.Key.Key_B, Qt.KeyboardModifier.AltModifier)
+    # A button's shortcut shows the button pressed for a moment before it acts.
+    qtbot.waitUntil(lambda: panel.dialog is not None, timeout=WAIT_MS)
+    finder = panel.dialog
+    assert isinstance(finder, FindSlotDialog)
+    qtbot.addWidget(finder)
+    # The dialog searches at once with what the entry wants: Okafor, Thursdays, Follow-up.
+    qtbot.waitUntil(lambda: bool(finder.slots), timeout=WAIT_MS)
+    assert finder.windowTitle() == "Book from the waitlist"
+    assert not finder.type_combo.isEnabled()
+    assert finder.type_combo.currentData() == clinic.type_id("Follow-up")
+    assert "O'Connor, Seán" in finder.patient_line.text()
+    for slot in finder.slots:
+        assert slot.provider_id == clinic.okafor
+        assert slot.start.astimezone(CHICAGO).weekday() == 3
+    chosen = finder.slots[0]
+    assert chosen.start < held.start
+    with qtbot.waitSignal(panel.loaded, timeout=WAIT_MS):
+        qtbot.keyClick(finder.table, Qt.Key.Key_Return)
+    assert "moves to this time" in asked[0]
+    moved = lookup.appointments_for_patient(clinic.context, clinic.patients[1].id)
+    assert [(a.id, a.start) for a in moved] == [(held.id, chosen.start)]
+    [closed] = waitlist.list_waitlist(clinic.context, waiting_only=False)
+    assert not closed.is_waiting and closed.resolution.startswith("Booked ")
+    assert panel.model.rows == []
+    assert "taken off the waitlist" in panel.banner.text

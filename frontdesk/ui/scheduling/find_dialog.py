@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, tzinfo
 from functools import partial
 
 from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
@@ -27,7 +27,7 @@ from frontdesk.domain.scheduling import TimePreference, Weekday, format_clock, p
 from frontdesk.services.kernel.clock import today_in
 from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.services.patients.lookup import get_patient
-from frontdesk.services.scheduling import availability, booking, find
+from frontdesk.services.scheduling import availability, booking, find, waitlist
 from frontdesk.services.scheduling.booking import OutsideAvailabilityError
 from frontdesk.services.scheduling.data import (
     DEFAULT_HORIZON_DAYS,
@@ -35,7 +35,9 @@ from frontdesk.services.scheduling.data import (
     BookingForm,
     SlotData,
     SlotSearch,
+    WaitlistEntryData,
 )
+from frontdesk.services.scheduling.waitlist import SHORT_NOTICE
 from frontdesk.ui.connection_monitor import refused_while_paused
 from frontdesk.ui.patients.display import language_text
 from frontdesk.ui.runner import user_message
@@ -111,6 +113,20 @@ def _read_opening(context: ServiceContext, patient_id: int | None) -> tuple[Choi
     return load_choices(context), name, line
 
 
+def waitlist_effect(entry: WaitlistEntryData, slot: SlotData, zone: tzinfo) -> str:
+    """What booking a waitlisted patient into ``slot`` does besides the booking."""
+    held = entry.appointment_start
+    if held is None:
+        return "They come off the waitlist."
+    when = f"{held.astimezone(zone):%a %m/%d/%Y %H:%M}"
+    if slot.start >= held:
+        return (
+            f"This is not sooner than the appointment they hold ({when}): it moves to this "
+            "time, and they come off the waitlist."
+        )
+    return f"Their appointment of {when} moves to this time; they come off the waitlist."
+
+
 class FindSlotDialog(QDialog):
     """``booked(AppointmentData)`` fires when a chosen slot is booked; the dialog closes."""
 
@@ -128,11 +144,19 @@ class FindSlotDialog(QDialog):
         request_id: int | None = None,
         reason: str = "",
         preference: TimePreference | None = None,
+        waitlist_entry: WaitlistEntryData | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.screen = screen
         self.choices: Choices | None = None
+        # Booking a waitlisted patient: the entry says what they want, and the booking goes
+        # through the waitlist, so their entry closes (and a later visit they hold moves).
+        self.waitlist_entry = waitlist_entry
+        if waitlist_entry is not None:
+            type_id, provider_id = waitlist_entry.type_id, waitlist_entry.provider_id
+            location_id, patient_id = waitlist_entry.location_id, waitlist_entry.patient_id
+            request_id, preference = waitlist_entry.request_id, waitlist_entry.preference
         self.patient_id = patient_id
         self.patient_name = ""
         self.request_id = request_id
@@ -235,7 +259,12 @@ class FindSlotDialog(QDialog):
         buttons.addWidget(self.book_button)
 
         layout = QVBoxLayout(self)
-        layout.addWidget(plain_label("Find the next free time", "sectionTitle"))
+        title = "Find the next free time"
+        if waitlist_entry is not None:
+            title = "Book from the waitlist"
+            self.setWindowTitle(title)
+            self.setAccessibleName(title)
+        layout.addWidget(plain_label(title, "sectionTitle"))
         self.patient_line = plain_label("", "patientLine", wrap=True)
         self.patient_line.setAccessibleName("Booking for")
         self.patient_line.setVisible(False)
@@ -265,12 +294,16 @@ class FindSlotDialog(QDialog):
             kind = choices.new_consultation()
             type_id = kind.id if kind else None
         fill_combo(self.type_combo, type_items(choices), type_id)
+        if self.waitlist_entry is not None:
+            # The entry's type sets the length booked: change the entry to change it.
+            self.type_combo.setEnabled(False)
+            self.type_combo.setToolTip("The type the patient is waiting for")
         fill_combo(self.provider_combo, [(ANY, None), *provider_items(choices)], self._provider_id)
         fill_combo(self.location_combo, [(ANY, None), *location_items(choices)], self._location_id)
         self.search_button.setEnabled(True)
         if self.patient_name:
             self.status.setText("Choose the type and press Search.")
-        self.type_combo.setFocus()
+        (self.type_combo if self.type_combo.isEnabled() else self.provider_combo).setFocus()
         if self._search_wanted:
             self.search()
 
@@ -309,6 +342,11 @@ class FindSlotDialog(QDialog):
         after: datetime | None = None
         if day > today_in(self.choices.zone):
             after = moment(day, 0, self.choices.zone)
+        entry = self.waitlist_entry
+        if entry is not None and not entry.short_notice:
+            # Offered only what they can come to: the waitlist's own notice rule.
+            soonest = datetime.now(UTC) + SHORT_NOTICE
+            after = max(after, soonest) if after is not None else soonest
         return SlotSearch(
             type_id=int(self.type_combo.currentData()),
             provider_id=self.provider_combo.currentData(),
@@ -413,8 +451,28 @@ class FindSlotDialog(QDialog):
             f"Book {kind} for {self.patient_name} with {slot.provider_name} at "
             f"{slot.location_name}, {when_text(slot.start, slot.end, self.choices.zone)}?"
         )
+        entry = self.waitlist_entry
+        if entry is not None:
+            question += " " + waitlist_effect(entry, slot, self.choices.zone)
         # The list says "Enter books": the second Enter, on the question, books too.
         if not confirm(self, "Book this time?", question, default_yes=True):
+            return
+        self.booking = True
+        self._update_actions()
+        self.banner.show_message("info", "Booking…")
+        if entry is not None:
+            self.screen.runner.run(
+                partial(
+                    waitlist.book_from_waitlist,
+                    self.screen.services,
+                    entry.id,
+                    provider_id=slot.provider_id,
+                    start=slot.start,
+                    location_id=slot.location_id,
+                ),
+                self._booked,
+                failure=self._book_failed,
+            )
             return
         form = BookingForm(
             patient_id=self.patient_id,
@@ -426,9 +484,6 @@ class FindSlotDialog(QDialog):
             reason=self.reason,
             request_id=self.request_id,
         )
-        self.booking = True
-        self._update_actions()
-        self.banner.show_message("info", "Booking…")
         call = partial(booking.book, self.screen.services, form)
         self.screen.runner.run(call, self._booked, failure=self._book_failed)
 

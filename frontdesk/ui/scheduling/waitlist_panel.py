@@ -1,4 +1,4 @@
-"""The whole waitlist as a table: filters, add, change, and remove with a reason."""
+"""The whole waitlist as a table: filters, add, change, book, and remove with a reason."""
 
 from __future__ import annotations
 
@@ -31,13 +31,14 @@ from frontdesk.services.kernel import clock as practice_clock
 from frontdesk.services.kernel.changes import touches
 from frontdesk.services.practice.providers import list_providers
 from frontdesk.services.scheduling import appointment_types, waitlist
-from frontdesk.services.scheduling.data import WaitlistEntryData
+from frontdesk.services.scheduling.data import AppointmentData, WaitlistEntryData
 from frontdesk.ui.connection_monitor import (
     follow_saving_gate,
     refused_while_paused,
     saving_allowed,
 )
 from frontdesk.ui.runner import LatestOnly, user_message
+from frontdesk.ui.scheduling.find_dialog import FindSlotDialog
 from frontdesk.ui.scheduling.waitlist_dialogs import (
     AddToWaitlistDialog,
     EditWaitlistDialog,
@@ -237,12 +238,20 @@ class WaitlistPanel(QWidget):
             "Take the highlighted patient off the list, with a reason (Del)"
         )
         self.remove_button.clicked.connect(self.remove_selected)
+        self.book_button = QPushButton("&Book…")
+        self.book_button.setToolTip(
+            "Find the next free times that suit the highlighted patient and book one; they "
+            "come off the waitlist (Alt+B)"
+        )
+        self.book_button.setAccessibleName("Book the highlighted patient")
+        self.book_button.clicked.connect(self.book_selected)
         self.count_label = plain_label("", "hint", wrap=True)
         actions = QHBoxLayout()
         actions.addWidget(self.include_closed)
         actions.addWidget(self.count_label, 1)
         actions.addWidget(self.edit_button)
         actions.addWidget(self.remove_button)
+        actions.addWidget(self.book_button)
         actions.addWidget(self.add_button)
 
         self.banner = Banner()
@@ -278,7 +287,7 @@ class WaitlistPanel(QWidget):
         layout.addWidget(self.banner)
         layout.addWidget(self.stack, 1)
         layout.addLayout(actions)
-        for button in (self.add_button, self.edit_button, self.remove_button):
+        for button in (self.add_button, self.edit_button, self.remove_button, self.book_button):
             follow_saving_gate(
                 button, ready=lambda b=button: b is self.add_button or self._waiting_selected()
             )
@@ -360,6 +369,7 @@ class WaitlistPanel(QWidget):
         ready = self._waiting_selected() and saving_allowed()
         self.edit_button.setEnabled(ready)
         self.remove_button.setEnabled(ready)
+        self.book_button.setEnabled(ready)
 
     # Actions -----------------------------------------------------------------------------
 
@@ -385,6 +395,17 @@ class WaitlistPanel(QWidget):
         dialog.removed.connect(self._removed)
         self._open(dialog)
 
+    def book_selected(self) -> None:
+        """The next free times that suit the highlighted entry; the one chosen is booked
+        through the waitlist, so the entry closes and a later visit it holds moves."""
+        entry = self.selected()
+        if entry is None or not entry.is_waiting or refused_while_paused(self.banner):
+            return
+        dialog = FindSlotDialog(self.screen, waitlist_entry=entry, parent=self)
+        dialog.booked.connect(self._booked)
+        self._open(dialog)
+        dialog.search()  # runs as soon as the dialog has read its choices
+
     def _open(self, dialog: QDialog) -> None:
         self.dialog = dialog
         dialog.finished.connect(lambda _code: setattr(self, "dialog", None))
@@ -392,6 +413,17 @@ class WaitlistPanel(QWidget):
 
     def _saved(self, entry: WaitlistEntryData) -> None:
         self.banner.show_message("success", f"Saved: {entry.patient_name} wants {entry.wants}.")
+        self.refresh()
+        self.changed.emit()
+
+    def _booked(self, data: AppointmentData) -> None:
+        zone = self.view.zone if self.view is not None else None
+        when = moment_text(data.start, zone) if zone is not None else ""
+        self.banner.show_message(
+            "success",
+            f"Booked {data.patient_name} ({data.type_name}) {when} with {data.provider_name}; "
+            "taken off the waitlist.",
+        )
         self.refresh()
         self.changed.emit()
 
