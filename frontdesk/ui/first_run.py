@@ -1,5 +1,5 @@
-"""First-run setup: the practice profile, at least one provider and the first admin account,
-saved together."""
+"""First-run setup: the practice profile, at least one provider, their location and usual
+weekly hours, and the first admin account, saved together."""
 
 from __future__ import annotations
 
@@ -28,6 +28,7 @@ from frontdesk.domain.errors import ConflictError, ValidationError
 from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.services.practice.first_run import complete_first_run, set_up_practice
 from frontdesk.services.practice.forms import (
+    LocationForm,
     NewUserForm,
     PracticeProfileData,
     PracticeProfileForm,
@@ -35,7 +36,9 @@ from frontdesk.services.practice.forms import (
 )
 from frontdesk.services.practice.profile import get_profile
 from frontdesk.services.practice.sign_in import sign_in
+from frontdesk.services.scheduling.usual_hours import UsualHoursForm
 from frontdesk.ui.admin.profile_form import PracticeProfileFields
+from frontdesk.ui.first_run_hours import LocationHoursPage
 from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.security.account_fields import AccountFields
 from frontdesk.ui.style import mark_primary
@@ -162,13 +165,17 @@ def set_up_and_sign_in(
     profile: PracticeProfileForm,
     providers: list[ProviderForm],
     admin: NewUserForm,
+    location: LocationForm | None = None,
+    hours: UsualHoursForm | None = None,
 ) -> tuple[PracticeProfileData | None, Actor]:
-    """The practice, its providers and the first admin in one transaction, then sign in."""
-    set_up_practice(context, profile, providers, admin)
+    """The practice, its providers, their location and hours and the first admin in one
+    transaction, then sign in."""
+    set_up_practice(context, profile, providers, admin, location, hours)
     actor = sign_in(context, admin.username, admin.password)
     return get_profile(context.as_actor(actor)), actor
 
 
+HOURS_STEP = 2
 ACCOUNT_KEYS = frozenset({"username", "display_name", "password", "password_confirm", "role"})
 
 
@@ -206,6 +213,11 @@ class FirstRunDialog(FormDialog):
             "you can add more later in Admin.",
         ),
         (
+            "Where and when they see patients",
+            "The first location and the providers' usual weekly hours, filled in with common "
+            "ones: change them to yours. Booking offers times inside these hours.",
+        ),
+        (
             "Your administrator account",
             "You sign in to Front Desk with this account. As the administrator you add an "
             "account for each colleague later, in Admin → Users.",
@@ -228,6 +240,8 @@ class FirstRunDialog(FormDialog):
         self.pages = QStackedWidget()
         self.pages.addWidget(_scrolling(self.profile))
         self.pages.addWidget(_scrolling(self.providers))
+        self.hours = LocationHoursPage()
+        self.pages.addWidget(_scrolling(self.hours))
         self.account = AccountFields()
         if create_admin:
             self.pages.addWidget(_scrolling(self.account))
@@ -242,9 +256,9 @@ class FirstRunDialog(FormDialog):
         self.next_button.setToolTip("Go on to the next step (Enter)")
         self.finish_button = mark_primary(QPushButton("Save and start"))
         self.finish_button.setToolTip(
-            "Save the practice, providers and your account (Enter)"
+            "Save the practice, providers, hours and your account (Enter)"
             if create_admin
-            else "Save the practice and providers (Enter)"
+            else "Save the practice, providers and hours (Enter)"
         )
         self.cancel_button = QPushButton("Cancel")
         self.cancel_button.setToolTip("Close without setting up (Esc)")
@@ -299,6 +313,8 @@ class FirstRunDialog(FormDialog):
             self.profile.name.setFocus()
         elif step == 1:
             self.providers.rows[0].edits["first_name"].setFocus()
+        elif step == HOURS_STEP:
+            self.hours.location_name.setFocus()
         else:
             self.account.first_field().setFocus()
 
@@ -306,6 +322,13 @@ class FirstRunDialog(FormDialog):
         if self.step == 0:
             problems = self.profile.precheck()
             self.profile.show_messages(problems)
+            if problems:
+                self.banner.show_message("error", "Please correct the marked fields.")
+                return
+        if self.step == HOURS_STEP:
+            problems = self.hours.precheck()
+            self.hours.fields.clear_messages()
+            self.hours.show_messages(problems)
             if problems:
                 self.banner.show_message("error", "Please correct the marked fields.")
                 return
@@ -341,6 +364,7 @@ class FirstRunDialog(FormDialog):
         for row in self.providers.rows:
             row.fields.clear_messages()
         self.profile.fields.clear_messages()
+        self.hours.fields.clear_messages()
         self.account.fields.clear_messages()
         self.saving = True
         self._enable(False)
@@ -353,6 +377,8 @@ class FirstRunDialog(FormDialog):
                 self.profile.form(),
                 [row.form() for row in rows],
                 self.account.form(),
+                self.hours.location_form(),
+                self.hours.hours_form_data(),
             )
         else:
             call = partial(
@@ -360,6 +386,8 @@ class FirstRunDialog(FormDialog):
                 self.screen.services,
                 self.profile.form(),
                 [row.form() for row in rows],
+                self.hours.location_form(),
+                self.hours.hours_form_data(),
             )
         self.screen.runner.run(call, self._on_result, failure=self._on_error)
 
@@ -381,12 +409,15 @@ class FirstRunDialog(FormDialog):
         profile_messages: dict[str, str] = {}
         row_messages: dict[int, dict[str, str]] = {}
         account_messages: dict[str, str] = {}
+        hours_messages: dict[str, str] = {}
         other: list[str] = []
         fields = error.fields if isinstance(error, ValidationError) else {}
         for key, message in fields.items():
             prefix, dot, name = key.partition(".")
             if dot and prefix.startswith("provider") and prefix[8:].isdigit():
                 row_messages.setdefault(int(prefix[8:]), {})[name] = message
+            elif key in self.hours.fields:
+                hours_messages[key] = message
             elif key in self.profile.fields:
                 profile_messages[key] = message
             elif self.create_admin and key in ACCOUNT_KEYS:
@@ -395,6 +426,8 @@ class FirstRunDialog(FormDialog):
                 other.append(message)
         if account_messages:
             self.account.show_messages(account_messages)
+        if hours_messages:
+            self.hours.show_messages(hours_messages)
         # Provider messages first, so focus ends on the page the user is sent to.
         for index, messages in row_messages.items():
             if index < len(self._saving_rows):
@@ -406,8 +439,11 @@ class FirstRunDialog(FormDialog):
             self.go_to(1)
             first = min(row_messages)
             self._saving_rows[first].fields.show_messages(row_messages[first])
+        elif hours_messages:
+            self.go_to(HOURS_STEP)
+            self.hours.show_messages(hours_messages)
         elif account_messages:
-            self.go_to(2)
+            self.go_to(HOURS_STEP + 1)
             self.account.show_messages(account_messages)
         summary = "; ".join(other) if other else "please correct the marked fields"
         self.banner.show_message("error", f"Not saved yet: {summary}.")
@@ -423,7 +459,12 @@ class FirstRunDialog(FormDialog):
     # Leaving ------------------------------------------------------------------------------
 
     def has_typed_data(self) -> bool:
-        return self.profile.has_text() or self.providers.has_text() or self.account.has_text()
+        return (
+            self.profile.has_text()
+            or self.providers.has_text()
+            or self.hours.has_text()
+            or self.account.has_text()
+        )
 
     def snapshot(self) -> bool:
         # The wizard opens empty: anything typed is the work to keep.

@@ -125,3 +125,43 @@ def test_a_created_record_is_audited_with_its_id(context: ServiceContext) -> Non
     assert (entry.action, entry.entity_id) == ("create", str(provider.id))
     assert values["id"] == provider.id
     assert values["last_name"] == "Lindqvist"
+
+
+def test_first_run_saves_the_location_and_usual_hours_or_nothing(
+    context: ServiceContext,
+) -> None:
+    from frontdesk.services.practice.locations import list_locations
+    from frontdesk.services.scheduling.availability import list_availability
+    from frontdesk.services.scheduling.usual_hours import UsualHoursForm, has_weekly_hours
+
+    profile = PracticeProfileForm(name="Lakeside Spine Center", main_phone="217-555-0142")
+    surgeons = [
+        ProviderForm(first_name="Ana", last_name="Lindqvist"),
+        ProviderForm(first_name="Seán", last_name="Ó Briain"),
+    ]
+    with pytest.raises(ValidationError) as refused:
+        complete_first_run(
+            context,
+            profile,
+            surgeons,
+            LocationForm(name="", phone="555-01"),
+            UsualHoursForm(weekdays=(), start="9:00", end="25:00"),
+        )
+    assert set(refused.value.fields) == {
+        "location.name",
+        "location.phone",
+        "hours.weekdays",
+        "hours.end",
+    }
+    assert needs_first_run(context) and not has_weekly_hours(context)
+
+    complete_first_run(
+        context, profile, surgeons, LocationForm(name="Main office"), UsualHoursForm((1, 3))
+    )
+    [location] = list_locations(context)
+    blocks = list_availability(context)
+    assert sorted((b.provider_name, b.weekday, b.location_id) for b in blocks) == [
+        (name, day, location.id) for name in ("Ana Lindqvist", "Seán Ó Briain") for day in (1, 3)
+    ]
+    assert all((b.start_minute, b.end_minute, b.type_ids) == (480, 1020, ()) for b in blocks)
+    assert has_weekly_hours(context)

@@ -12,6 +12,7 @@ from PySide6.QtCore import QSettings, Qt
 from pytestqt.qtbot import QtBot
 
 from frontdesk.domain.permissions import Role
+from frontdesk.domain.scheduling import Weekday
 from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.services.practice.first_run import (
     complete_first_run,
@@ -19,8 +20,12 @@ from frontdesk.services.practice.first_run import (
     needs_first_run,
 )
 from frontdesk.services.practice.forms import NewUserForm, PracticeProfileForm, ProviderForm
+from frontdesk.services.practice.locations import list_locations
 from frontdesk.services.practice.profile import get_profile
 from frontdesk.services.practice.providers import list_providers
+from frontdesk.services.scheduling import availability, find
+from frontdesk.services.scheduling.appointment_types import list_appointment_types
+from frontdesk.services.scheduling.data import SlotSearch
 from frontdesk.ui.app import Launcher
 from frontdesk.ui.first_run import FirstRunDialog
 from frontdesk.ui.runner import Runner
@@ -103,6 +108,8 @@ def test_messages_only_the_service_finds_send_the_user_back_to_the_field(
     assert dialog.step == 1
     fill_provider(qtbot, dialog, 0, "Ana", "Lindqvist", "MD", "Spine")
     press_enter(qtbot, dialog.providers.rows[0].edits["specialty"])
+    assert dialog.step == 2
+    press_enter(qtbot, dialog.hours.location_name)
 
     message = dialog.profile.fields.message("address")
     qtbot.waitUntil(message.isVisible)
@@ -122,6 +129,7 @@ def test_a_provider_message_appears_on_that_providers_row(
     qtbot.mouseClick(dialog.providers.add_button, Qt.MouseButton.LeftButton)
     fill_provider(qtbot, dialog, 1, "", "O'Connor", "PA-C", "")
     press_enter(qtbot, dialog.providers.rows[1].edits["last_name"])
+    press_enter(qtbot, dialog.hours.location_name)
 
     second = dialog.providers.rows[1]
     qtbot.waitUntil(second.messages["first_name"].isVisible)
@@ -152,8 +160,12 @@ def test_a_complete_setup_saves_everything_and_opens_the_main_window(
     fill_provider(qtbot, dialog, 1, "Seán", "Ó Briain", "DO", "")
     qtbot.mouseClick(dialog.providers.add_button, Qt.MouseButton.LeftButton)  # left blank
     press_enter(qtbot, dialog.providers.rows[1].edits["credentials"])
-    # No account exists yet: the last step creates the first admin, saved with the practice.
+    # The location and usual hours come filled in: Enter takes them as they are.
     assert dialog.step == 2
+    assert dialog.hours.location_name.text() == "Main office"
+    press_enter(qtbot, dialog.hours.location_name)
+    # No account exists yet: the last step creates the first admin, saved with the practice.
+    assert dialog.step == 3
     account = dialog.account
     type_into(qtbot, account.username, "maria.lopez")
     type_into(qtbot, account.display_name, "Maria Lopez")
@@ -175,6 +187,17 @@ def test_a_complete_setup_saves_everything_and_opens_the_main_window(
     names = [p.display_name for p in list_providers(context)]
     assert names == ["Ana Lindqvist, MD", "Seán Ó Briain, DO"]
     assert not needs_first_run(context)
+    # #16: the practice starts with a location and both surgeons' usual hours, so the first
+    # find-next finds times.
+    [location] = list_locations(context)
+    assert location.name == "Main office"
+    blocks = availability.list_availability(context)
+    assert {(b.provider_name, b.weekday, b.start_minute, b.end_minute) for b in blocks} == {
+        (name, day, 8 * 60, 17 * 60) for name in names for day in Weekday if day < 5
+    }
+    assert {b.location_id for b in blocks} == {location.id}
+    kind = next(t for t in list_appointment_types(context) if t.name == "New consultation")
+    assert find.find_slots(context, SlotSearch(type_id=kind.id))
 
 
 def test_a_practice_already_set_up_opens_the_main_window_after_sign_in(
@@ -199,6 +222,56 @@ def test_a_practice_already_set_up_opens_the_main_window_after_sign_in(
     qtbot.addWidget(window)
     assert launcher.first_run is None
     qtbot.waitUntil(lambda: "Hillside Spine" in window.windowTitle())
+
+
+def test_the_usual_hours_are_edited_checked_in_place_and_saved(
+    qtbot: QtBot, dialog: FirstRunDialog, context: ServiceContext
+) -> None:
+    fill_practice(qtbot, dialog)
+    press_enter(qtbot, dialog.profile.name)
+    fill_provider(qtbot, dialog, 0, "Ana", "Lindqvist", "MD")
+    press_enter(qtbot, dialog.providers.rows[0].edits["first_name"])
+    page = dialog.hours
+    assert dialog.step == 2 and page.location_name.hasFocus()
+    assert [day for day, box in page.day_boxes.items() if box.isChecked()] == list(Weekday)[:5]
+    assert (page.start.text(), page.end.text()) == ("8:00", "17:00")
+    page.location_name.selectAll()
+    type_into(qtbot, page.location_name, "Springfield clinic")
+    page.day_boxes[Weekday.FRIDAY].setChecked(False)
+    page.end.selectAll()
+    type_into(qtbot, page.end, "7:30")
+    with qtbot.waitSignal(dialog.completed, timeout=10_000):
+        press_enter(qtbot, page.end)
+        message = page.fields.message("hours.start")
+        qtbot.waitUntil(message.isVisible)
+        assert "end after it starts" in message.text()
+        assert dialog.step == 2 and dialog.isVisible()
+        assert get_profile(context) is None
+        page.end.selectAll()
+        type_into(qtbot, page.end, "12:30")
+        press_enter(qtbot, page.end)
+    [location] = list_locations(context)
+    assert location.name == "Springfield clinic"
+    blocks = availability.list_availability(context)
+    assert [(b.weekday, b.start_minute, b.end_minute) for b in blocks] == [
+        (day, 8 * 60, 12 * 60 + 30) for day in list(Weekday)[:4]
+    ]
+
+
+def test_without_the_usual_hours_only_the_location_is_saved(
+    qtbot: QtBot, dialog: FirstRunDialog, context: ServiceContext
+) -> None:
+    fill_practice(qtbot, dialog)
+    press_enter(qtbot, dialog.profile.name)
+    fill_provider(qtbot, dialog, 0, "Ana", "Lindqvist")
+    press_enter(qtbot, dialog.providers.rows[0].edits["first_name"])
+    qtbot.keyClick(dialog.hours.use_hours, Qt.Key.Key_Space)
+    assert not dialog.hours.use_hours.isChecked()
+    assert not dialog.hours.start.isEnabled()
+    with qtbot.waitSignal(dialog.completed, timeout=10_000):
+        press_enter(qtbot, dialog.hours.location_name)
+    assert [location.name for location in list_locations(context)] == ["Main office"]
+    assert availability.list_availability(context) == []
 
 
 def test_escape_asks_before_discarding_what_was_typed(qtbot: QtBot, dialog: FirstRunDialog) -> None:
@@ -246,6 +319,7 @@ def test_the_logo_is_previewed_checked_and_saved(
     fill_practice(qtbot, dialog)
     press_enter(qtbot, dialog.profile.name)
     fill_provider(qtbot, dialog, 0, "Ana", "Lindqvist")
+    press_enter(qtbot, dialog.providers.rows[0].edits["first_name"])
     with qtbot.waitSignal(dialog.completed, timeout=10_000):
         qtbot.mouseClick(dialog.finish_button, Qt.MouseButton.LeftButton)
     profile = get_profile(context)

@@ -106,7 +106,10 @@ def test_first_run_creates_the_admin_with_the_practice_and_signs_in(
     edits["last_name"].setText("Lindqvist")
     qtbot.keyClick(edits["last_name"], Qt.Key.Key_Return)
     assert dialog.step == 2
-    assert dialog.step_title.text() == "Step 3 of 3: Your administrator account"
+    assert dialog.step_title.text() == "Step 3 of 4: Where and when they see patients"
+    qtbot.keyClick(dialog.hours.location_name, Qt.Key.Key_Return)
+    assert dialog.step == 3
+    assert dialog.step_title.text() == "Step 4 of 4: Your administrator account"
 
     account = dialog.account
     assert account.first_field().hasFocus()
@@ -198,7 +201,7 @@ def test_accounts_without_a_practice_sign_in_first_then_finish_the_setup(
     setup = launcher.first_run
     assert isinstance(setup, FirstRunDialog) and not setup.create_admin
     qtbot.addWidget(setup)
-    assert setup.last_step == 1  # no account step: the admin is already signed in
+    assert setup.last_step == 2  # no account step: the admin is already signed in
     setup.profile.name.setText("Lakeside Spine Center")
     setup.profile.main_phone.setText("217-555-0142")
     setup.next_step()

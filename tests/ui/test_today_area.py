@@ -5,18 +5,32 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QApplication, QLabel
 from pytestqt.qtbot import QtBot
 
 from frontdesk.db.models_scheduling import WaitlistEntry
 from frontdesk.domain.scheduling import AppointmentStatus, CancelledBy
 from frontdesk.services.kernel.context import ServiceContext
-from frontdesk.services.scheduling import booking, calendars, lookup, status, waitlist
-from frontdesk.services.scheduling.data import AppointmentData, BookingForm, WaitlistForm
+from frontdesk.services.practice.first_run import complete_first_run
+from frontdesk.services.practice.forms import LocationForm, PracticeProfileForm, ProviderForm
+from frontdesk.services.practice.locations import save_location
+from frontdesk.services.practice.providers import list_providers
+from frontdesk.services.scheduling import availability, booking, calendars, lookup, status, waitlist
+from frontdesk.services.scheduling.data import (
+    AppointmentData,
+    AvailabilityForm,
+    BookingForm,
+    WaitlistForm,
+)
+from frontdesk.ui.admin.area import AdminArea
 from frontdesk.ui.change_hub import ChangeHub
+from frontdesk.ui.main_window import MainWindow
 from frontdesk.ui.runner import Runner
+from frontdesk.ui.scheduling.find_dialog import FindSlotDialog
 from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.today.area import TodayArea
 from frontdesk.ui.today.freed_panel import EMPTY_TEXT
@@ -349,8 +363,6 @@ def test_the_waitlist_tab_books_through_the_waitlist_from_the_keyboard(
     visit the patient holds (a plain booking would leave both as they were)."""
     from PySide6.QtWidgets import QMessageBox
 
-    from frontdesk.ui.scheduling.find_dialog import FindSlotDialog
-
     asked: list[str] = []
 
     def yes(_parent: object, _title: str, text: str, *_rest: object) -> object:
@@ -404,3 +416,87 @@ def test_the_waitlist_tab_books_through_the_waitlist_from_the_keyboard(
     assert not closed.is_waiting and closed.resolution.startswith("Booked ")
     assert panel.model.rows == []
     assert "taken off the waitlist" in panel.banner.text
+
+
+def _whole(label: QLabel) -> bool:
+    """The label shows all its wrapped lines: nothing cut by its own height or its parents'."""
+    needed = label.heightForWidth(label.width()) if label.wordWrap() else label.sizeHint().height()
+    shown = label.visibleRegion().boundingRect()
+    return label.height() >= needed and shown.height() >= needed and shown.width() == label.width()
+
+
+def test_a_practice_without_weekly_hours_is_told_what_to_do_next(
+    qtbot: QtBot, context: ServiceContext, screen: ScreenContext, tmp_path: Path
+) -> None:
+    """#16: with no weekly hours find-next finds nothing and nothing pointed to Admin →
+    Scheduling. Today and the find dialog now say so, with a button that goes there."""
+    complete_first_run(
+        context,
+        PracticeProfileForm(name="Hillside Spine", main_phone="217-555-0100"),
+        [ProviderForm(first_name="Ana", last_name="Lindqvist")],
+    )
+    window = MainWindow(screen, QSettings(str(tmp_path / "desk.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(window)
+    window.resize(1280, 800)
+    window.show()
+    window.show_area("today")
+    area = window.area_widget("today")
+    assert isinstance(area, TodayArea)
+    qtbot.waitUntil(lambda: area.snapshot is not None, timeout=WAIT_MS)
+    assert area.next_step.isVisible()
+    assert "No provider has weekly hours yet" in area.next_step.text
+    assert "Admin → Scheduling" in area.next_step.text
+    assert area.next_step.action.isVisible()
+    assert area.next_step.action.text() == "Open Admin → Scheduling"
+
+    # The find dialog says the same, and its button goes there too.
+    finder = FindSlotDialog(screen, parent=area)
+    qtbot.addWidget(finder)
+    finder.show()
+    qtbot.waitUntil(lambda: finder.choices is not None, timeout=WAIT_MS)
+    assert "No provider has weekly hours yet" in finder.status.text()
+    assert finder.banner.action.isVisible()
+    qtbot.mouseClick(finder.banner.action, Qt.MouseButton.LeftButton)
+    assert not finder.isVisible()
+    assert window.current_key() == "admin"
+    admin = window.area_widget("admin")
+    assert isinstance(admin, AdminArea)
+    assert admin.tabs.currentWidget() is admin.scheduling
+    assert admin.scheduling.tabs.currentWidget() is admin.scheduling.availability
+
+    window.show_area("today")
+    qtbot.mouseClick(area.next_step.action, Qt.MouseButton.LeftButton)
+    assert window.current_key() == "admin"
+
+    # Once a provider has hours the note goes.
+    [provider] = list_providers(context)
+    location = save_location(context, LocationForm(name="Main office"))
+    availability.save_availability(
+        context, AvailabilityForm(provider.id, location.id, 0, "8:00", "12:00")
+    )
+    with qtbot.waitSignal(area.loaded, timeout=WAIT_MS):
+        area.refresh()
+    assert not area.next_step.isVisible()
+
+
+@pytest.mark.parametrize("size", [(1090, 720), (660, 470)], ids=["100%", "150%"])
+def test_the_empty_days_help_text_is_whole(
+    qtbot: QtBot, context: ServiceContext, screen: ScreenContext, size: tuple[int, int]
+) -> None:
+    """#16: the empty Today screen cut its own help text mid-sentence. The area's share of a
+    1280x800 window at 100%, and at 150% (853x533 logical pixels), with the next-step note
+    of a practice without hours above it."""
+    complete_first_run(
+        context,
+        PracticeProfileForm(name="Hillside Spine", main_phone="217-555-0100"),
+        [ProviderForm(first_name="Ana", last_name="Lindqvist")],
+    )
+    area = open_area(qtbot, screen)
+    area.resize(*size)
+    qtbot.waitUntil(lambda: area.next_step.isVisible(), timeout=WAIT_MS)
+    QApplication.processEvents()
+    for empty in (area.day.empty, area.freed.empty):
+        assert empty.isVisible()
+        assert _whole(empty.title), empty.title.text()
+        assert _whole(empty.text), empty.text.text()
+    assert _whole(area.next_step.label)

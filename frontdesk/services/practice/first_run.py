@@ -1,10 +1,13 @@
-"""First-run setup: the practice profile, its first providers and the first admin, together."""
+"""First-run setup: the practice profile, its first providers, their first location and
+usual weekly hours, and the first admin, together."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from sqlalchemy import func, select
 
-from frontdesk.db.models import PracticeProfile, Provider, User
+from frontdesk.db.models import Location, PracticeProfile, Provider, User
 from frontdesk.domain.errors import ValidationError
 from frontdesk.domain.permissions import Permission, Role
 from frontdesk.services.kernel.context import ServiceContext, UnitOfWork
@@ -15,6 +18,7 @@ from frontdesk.services.practice.accounts import (
     new_user_problems,
 )
 from frontdesk.services.practice.forms import (
+    LocationForm,
     NewUserForm,
     PracticeProfileData,
     PracticeProfileForm,
@@ -23,12 +27,20 @@ from frontdesk.services.practice.forms import (
 )
 from frontdesk.services.practice.rows import (
     PROFILE_ID,
+    _add,
     _add_provider,
     _profile_data,
+    _validated_location,
     _validated_profile,
     _validated_provider,
     _write_profile,
 )
+
+if TYPE_CHECKING:
+    from frontdesk.services.scheduling.usual_hours import UsualHoursForm
+
+# The first location's key prefix in the forms' messages ("location.name").
+LOCATION_PREFIX = "location."
 
 
 def needs_first_run(context: ServiceContext) -> bool:
@@ -40,12 +52,27 @@ def needs_first_run(context: ServiceContext) -> bool:
 
 
 def first_run_problems(
-    profile: PracticeProfileForm, providers: list[ProviderForm]
+    profile: PracticeProfileForm,
+    providers: list[ProviderForm],
+    location: LocationForm | None = None,
+    hours: UsualHoursForm | None = None,
 ) -> dict[str, str]:
-    """Every message for the first-run forms at once (provider fields as "provider0.name")."""
+    """Every message for the first-run forms at once (provider fields as "provider0.name",
+    the location's as "location.name", the hours' as "hours.start")."""
     if not providers:
         return {"providers": "add at least one provider"}
     errors: dict[str, str] = {}
+    if hours is not None:
+        from frontdesk.services.scheduling.usual_hours import usual_hours_problems
+
+        if location is None:
+            errors["location.name"] = "the usual hours need a location"
+        errors.update(usual_hours_problems(hours))
+    if location is not None:
+        try:
+            _validated_location(location, prefix=LOCATION_PREFIX)
+        except ValidationError as error:
+            errors.update(error.fields)
     try:
         _validated_profile(profile)
     except ValidationError as error:
@@ -59,29 +86,44 @@ def first_run_problems(
 
 
 def write_first_run(
-    uow: UnitOfWork, profile: PracticeProfileForm, providers: list[ProviderForm]
+    uow: UnitOfWork,
+    profile: PracticeProfileForm,
+    providers: list[ProviderForm],
+    location: LocationForm | None = None,
+    hours: UsualHoursForm | None = None,
 ) -> PracticeProfileData:
-    """The profile and providers inside a caller's unit of work (first run with its admin)."""
+    """The profile, providers, first location and usual hours inside a caller's unit of
+    work (first run with its admin); checked first with ``first_run_problems``."""
     # Imported here: scheduling sits above the practice (a crossing named in pyproject.toml).
     from frontdesk.services.scheduling.appointment_types import ensure_default_types
+    from frontdesk.services.scheduling.usual_hours import write_usual_hours
 
     row = _write_profile(uow, profile, None)
-    for provider in providers:
-        _add_provider(uow, provider)
+    added = [_add_provider(uow, provider) for provider in providers]
     ensure_default_types(uow)
+    if location is not None:
+        place = _add(uow, Location(**_validated_location(location, prefix=LOCATION_PREFIX)))
+        uow.session.flush()
+        if hours is not None:
+            write_usual_hours(uow, place.id, [provider.id for provider in added], hours)
     uow.session.flush()
     return _profile_data(row)
 
 
 def complete_first_run(
-    context: ServiceContext, profile: PracticeProfileForm, providers: list[ProviderForm]
+    context: ServiceContext,
+    profile: PracticeProfileForm,
+    providers: list[ProviderForm],
+    location: LocationForm | None = None,
+    hours: UsualHoursForm | None = None,
 ) -> PracticeProfileData:
-    """Save the profile and the first providers together: all or nothing."""
-    errors = first_run_problems(profile, providers)
+    """Save the profile, the first providers, and their location and usual hours together:
+    all or nothing."""
+    errors = first_run_problems(profile, providers, location, hours)
     if errors:
         raise ValidationError(errors)
     with context.writing(Permission.EDIT_PRACTICE) as uow:
-        data = write_first_run(uow, profile, providers)
+        data = write_first_run(uow, profile, providers, location, hours)
         uow.commit()
         return data
 
@@ -107,18 +149,21 @@ def set_up_practice(
     profile: PracticeProfileForm,
     providers: list[ProviderForm],
     admin: NewUserForm,
+    location: LocationForm | None = None,
+    hours: UsualHoursForm | None = None,
 ) -> UserData:
-    """First run in one transaction: the practice profile, its first providers and the first
-    admin account. All or nothing, so an interrupted setup never leaves a practice nobody
-    can sign in to; every form's messages are reported together."""
+    """First run in one transaction: the practice profile, its first providers, their
+    location and usual weekly hours, and the first admin account. All or nothing, so an
+    interrupted setup never leaves a practice nobody can sign in to; every form's messages
+    are reported together."""
     admin = NewUserForm(admin.username, admin.password, Role.ADMIN, admin.display_name)
-    errors = first_run_problems(profile, providers)
+    errors = first_run_problems(profile, providers, location, hours)
     errors.update(new_user_problems(admin))
     if errors:
         raise ValidationError(errors)
     with context.writing(Permission.EDIT_PRACTICE) as uow:
         _refuse_unless_first(uow)
-        write_first_run(uow, profile, providers)
+        write_first_run(uow, profile, providers, location, hours)
         row = _new_user(uow, admin)
         uow.commit()
         return _user_data(row)

@@ -138,12 +138,12 @@ def _validated_provider(form: ProviderForm, prefix: str = "") -> dict[str, objec
     return values
 
 
-def _validated_location(form: LocationForm) -> dict[str, object]:
+def _validated_location(form: LocationForm, prefix: str = "") -> dict[str, object]:
     errors = _Errors()
     values: dict[str, object] = {
-        "name": errors.required("name", form.name, 120),
-        "address": errors.optional("address", form.address, 1000),
-        "phone": errors.phone("phone", form.phone),
+        "name": errors.required(f"{prefix}name", form.name, 120),
+        "address": errors.optional(f"{prefix}address", form.address, 1000),
+        "phone": errors.phone(f"{prefix}phone", form.phone),
         "active": form.active,
     }
     errors.raise_if_any()

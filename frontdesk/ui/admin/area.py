@@ -74,6 +74,12 @@ class AdminArea(QWidget):
         layout.addWidget(plain_label("Admin", "pageTitle"))
         layout.addWidget(self.tabs, 1)
 
+    def show_weekly_hours(self) -> None:
+        """Scheduling → Weekly availability: where the providers' hours are set."""
+        self.tabs.setCurrentWidget(self.scheduling)
+        self.scheduling.tabs.setCurrentWidget(self.scheduling.availability)
+        self.scheduling.availability.setFocus()
+
     def new_item(self) -> bool:
         """Ctrl+N adds a location, provider or user on their tabs; other tabs have no 'new'."""
         current = self.tabs.currentWidget()

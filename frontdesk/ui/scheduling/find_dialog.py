@@ -27,7 +27,7 @@ from frontdesk.domain.scheduling import TimePreference, Weekday, format_clock, p
 from frontdesk.services.kernel.clock import today_in
 from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.services.patients.lookup import get_patient
-from frontdesk.services.scheduling import availability, booking, find, waitlist
+from frontdesk.services.scheduling import availability, booking, find, usual_hours, waitlist
 from frontdesk.services.scheduling.booking import OutsideAvailabilityError
 from frontdesk.services.scheduling.data import (
     DEFAULT_HORIZON_DAYS,
@@ -39,6 +39,12 @@ from frontdesk.services.scheduling.data import (
 )
 from frontdesk.services.scheduling.waitlist import SHORT_NOTICE
 from frontdesk.ui.connection_monitor import refused_while_paused
+from frontdesk.ui.navigation import (
+    OPEN_WEEKLY_HOURS,
+    can_set_hours,
+    no_hours_text,
+    open_weekly_hours,
+)
 from frontdesk.ui.patients.display import language_text
 from frontdesk.ui.runner import user_message
 from frontdesk.ui.scheduling.dialog_fields import (
@@ -99,9 +105,19 @@ def _search(
     return SearchResult((), has)
 
 
-def _read_opening(context: ServiceContext, patient_id: int | None) -> tuple[Choices, str, str]:
-    """Runs off the UI thread: the choices, the patient's name, and the line that says whom
-    the search is for (name, birth date, and the language when an interpreter is needed)."""
+@dataclass(frozen=True)
+class Opening:
+    choices: Choices
+    patient_name: str
+    # Whom the search is for: name, birth date, and the language when an interpreter is needed.
+    patient_line: str
+    # Whether any provider has weekly hours: without them there is nothing to find.
+    has_hours: bool
+
+
+def _read_opening(context: ServiceContext, patient_id: int | None) -> Opening:
+    """Runs off the UI thread: the choices, whom the search is for, and whether any hours
+    are set up at all."""
     name = line = ""
     if patient_id is not None:
         patient = get_patient(context, patient_id, record_view=False)
@@ -110,7 +126,7 @@ def _read_opening(context: ServiceContext, patient_id: int | None) -> tuple[Choi
         if patient.interpreter_needed:
             parts.append(language_text(patient.preferred_language, True))
         line = "For " + " · ".join(parts)
-    return load_choices(context), name, line
+    return Opening(load_choices(context), name, line, usual_hours.has_weekly_hours(context))
 
 
 def waitlist_effect(entry: WaitlistEntryData, slot: SlotData, zone: tzinfo) -> str:
@@ -283,8 +299,9 @@ class FindSlotDialog(QDialog):
 
     # Opening -----------------------------------------------------------------------------
 
-    def _opened(self, opening: tuple[Choices, str, str]) -> None:
-        self.choices, self.patient_name, patient_line = opening
+    def _opened(self, opening: Opening) -> None:
+        self.choices, self.patient_name = opening.choices, opening.patient_name
+        patient_line = opening.patient_line
         # Stays in view while the list changes: the receptionist always sees whom she books.
         self.patient_line.setText(patient_line)
         self.patient_line.setVisible(bool(patient_line))
@@ -303,6 +320,8 @@ class FindSlotDialog(QDialog):
         self.search_button.setEnabled(True)
         if self.patient_name:
             self.status.setText("Choose the type and press Search.")
+        if not opening.has_hours:
+            self._show_next_step(no_hours_text(self.screen))
         (self.type_combo if self.type_combo.isEnabled() else self.provider_combo).setFocus()
         if self._search_wanted:
             self.search()
@@ -400,6 +419,8 @@ class FindSlotDialog(QDialog):
             self.table.setFocus()
         else:
             self.status.setText(self._empty_text(search, result))
+            if not result.has_availability:
+                self._show_next_step("")
         self._update_actions()
         self.searched.emit(result)
 
@@ -419,6 +440,24 @@ class FindSlotDialog(QDialog):
             f"preferences ({search.preference.description}). Try more days, a wider time "
             "window, or any provider or location."
         )
+
+    def _show_next_step(self, text: str) -> None:
+        """Hours are missing: say so (``text``, or the status line says it) and, for those
+        who may set them, offer the way to Admin → Scheduling."""
+        if text:
+            self.status.setText(text)
+        if can_set_hours(self.screen):
+            self.banner.show_message(
+                "info",
+                "Weekly hours are set in Admin → Scheduling.",
+                (OPEN_WEEKLY_HOURS, self.open_weekly_hours),
+            )
+
+    def open_weekly_hours(self) -> None:
+        parent = self.parentWidget()
+        self.reject()
+        if parent is not None:
+            open_weekly_hours(parent)
 
     def _search_failed(self, message: str) -> None:
         self.searching = False

@@ -29,6 +29,12 @@ from frontdesk.services.scheduling.data import (
     WaitlistMatch,
 )
 from frontdesk.ui.connection_monitor import refused_while_paused
+from frontdesk.ui.navigation import (
+    OPEN_WEEKLY_HOURS,
+    can_set_hours,
+    no_hours_text,
+    open_weekly_hours,
+)
 from frontdesk.ui.runner import LatestOnly
 from frontdesk.ui.scheduling.waitlist_dialogs import AddToWaitlistDialog, book_match, booked_text
 from frontdesk.ui.scheduling.waitlist_panel import WaitlistPanel
@@ -90,6 +96,8 @@ class TodayArea(QWidget):
         self.counts = plain_label("Reading today…", wrap=True)
         self.counts.setAccessibleName("Today's counts")
         self.banner = Banner()
+        # The next step of a new practice: without weekly hours nothing can be booked.
+        self.next_step = Banner()
 
         self.day = DayAppointments()
         self.day.status_requested.connect(self.set_status)
@@ -133,6 +141,7 @@ class TodayArea(QWidget):
         layout.setContentsMargins(12, 12, 12, 12)
         layout.addLayout(header)
         layout.addWidget(self.counts)
+        layout.addWidget(self.next_step)
         layout.addWidget(self.banner)
         layout.addWidget(self.tabs, 1)
 
@@ -178,7 +187,19 @@ class TodayArea(QWidget):
         if not snapshot.arrived():
             self.arrived.addItem("Nobody has checked in yet.")
         self.freed.show_items(snapshot.freed, snapshot.zone)
+        self._show_next_step(snapshot.has_hours)
         self.loaded.emit()
+
+    def _show_next_step(self, has_hours: bool) -> None:
+        if has_hours:
+            self.next_step.clear()
+            return
+        action = (
+            (OPEN_WEEKLY_HOURS, lambda: open_weekly_hours(self))
+            if can_set_hours(self.screen)
+            else None
+        )
+        self.next_step.show_message("info", no_hours_text(self.screen), action)
 
     def _waitlist_count(self, waiting: int) -> None:
         self.tabs.setTabText(1, f"&Waitlist ({waiting})")

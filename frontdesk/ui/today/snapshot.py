@@ -9,7 +9,7 @@ from datetime import date, datetime, tzinfo
 from frontdesk.domain.scheduling import AppointmentStatus
 from frontdesk.services.kernel import clock as practice_clock
 from frontdesk.services.kernel.context import ServiceContext
-from frontdesk.services.scheduling import calendars, waitlist
+from frontdesk.services.scheduling import calendars, usual_hours, waitlist
 from frontdesk.services.scheduling.data import AppointmentData, FreedTimeMatches
 
 # The counts over the day, in this order. "Booked" is everyone still expected (booked or
@@ -29,6 +29,8 @@ class TodaySnapshot:
     zone: tzinfo
     appointments: tuple[AppointmentData, ...]
     freed: tuple[FreedTimeMatches, ...]
+    # False until some provider has weekly hours: nothing can be found or booked before.
+    has_hours: bool = True
 
     def counts(self) -> list[tuple[str, int]]:
         by_status = Counter(item.status for item in self.appointments)
@@ -55,4 +57,5 @@ def load_today(context: ServiceContext, days_ahead: int) -> TodaySnapshot:
         zone=zone,
         appointments=tuple(calendars.day_appointments(context, day)),
         freed=tuple(waitlist.freed_times_with_waitlist(context, days_ahead=days_ahead)),
+        has_hours=usual_hours.has_weekly_hours(context),
     )
