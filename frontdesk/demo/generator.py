@@ -799,11 +799,14 @@ def generate(
     referrers: int | None = None,
     progress: ProgressCallback = no_progress,
     today: date | None = None,
+    schedule_days: tuple[int, int] | None = None,
 ) -> DemoSummary:
     """Fill the database with a demo practice and ``patients`` synthetic patients.
 
     The same seed gives the same people. Adds to what is there (new MRNs continue the
     counter). All in one transaction: cancelling through ``progress`` leaves nothing behind.
+    ``schedule_days``: the days of appointments before and after today (default half a
+    year each way; the app's small demo takes fewer, to be ready in seconds).
     """
     if patients < 0:
         raise ValueError("patients must be zero or more")
@@ -871,7 +874,14 @@ def generate(
             username=context.actor.username,
             referrer_ids=referrer_ids,
         )
-        generate_schedule(uow, first_patient_id=first_id, patients=patients, seed=seed, today=today)
+        span = (
+            {}
+            if schedule_days is None
+            else dict(zip(("days_back", "days_ahead"), schedule_days, strict=True))
+        )
+        generate_schedule(
+            uow, first_patient_id=first_id, patients=patients, seed=seed, today=today, **span
+        )
         if connection.dialect.name == "postgresql":
             for table in ("patients", "referrers"):
                 connection.execute(

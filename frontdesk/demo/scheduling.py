@@ -777,11 +777,14 @@ def generate_schedule(
     patients: int,
     seed: int,
     today: date,
+    days_back: int = DAYS_BACK,
+    days_ahead: int = DAYS_AHEAD,
 ) -> ScheduleDemoSummary:
     """Scheduling for the demo practice inside the caller's unit of work: default types,
     availability and time away for providers that have none, and, when none of them has
-    appointments yet, a year of appointments for the charts ``first_patient_id`` ..
-    +``patients`` and a waitlist. The same seed and day give the same schedule."""
+    appointments yet, appointments from ``days_back`` before ``today`` to ``days_ahead``
+    after (a year by default) for the charts ``first_patient_id`` .. +``patients`` and a
+    waitlist. The same seed and day give the same schedule."""
     session = uow.session
     ensure_default_types(uow)
     connection = session.connection()
@@ -824,8 +827,8 @@ def generate_schedule(
     )
     if booked is not None or patients <= 0:
         return ScheduleDemoSummary(new_blocks, new_away, 0, 0, 0)
-    first_day = today - timedelta(days=DAYS_BACK)
-    last_day = today + timedelta(days=DAYS_AHEAD)
+    first_day = today - timedelta(days=days_back)
+    last_day = today + timedelta(days=days_ahead)
     session.flush()
     blocks = availability_rows(session, provider_ids)
     away = exception_rows(session, provider_ids, since=first_day, until=last_day)

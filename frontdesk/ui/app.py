@@ -41,10 +41,13 @@ from frontdesk.ui.screen_context import ChangeRelay, ScreenContext
 from frontdesk.ui.style import apply_style
 
 if TYPE_CHECKING:
+    from frontdesk.demo.practice_file import DemoPractice
+    from frontdesk.ui.change_hub import ChangeHub
     from frontdesk.ui.first_run import FirstRunDialog
     from frontdesk.ui.main_window import MainWindow
     from frontdesk.ui.security.lock import WorkstationLock
     from frontdesk.ui.security.sign_in import FirstAdminDialog, SignInDialog
+    from frontdesk.ui.welcome import WelcomeDialog
 
 log = logging.getLogger(__name__)
 
@@ -78,9 +81,10 @@ def seconds_since_launch() -> float:
 class Launcher(QObject):
     """Who is at the desk, then the main window.
 
-    No account yet: first-run setup (practice, providers and the first admin, saved
-    together), or only the first admin when the practice was set up before accounts
-    existed. Otherwise: sign in (then setup, if an admin must still finish it). The
+    No account yet: the welcome (set up the practice, or explore the demo practice in its
+    own file first), then first-run setup (practice, providers, their hours and the first
+    admin, saved together); or only the first admin when the practice was set up before
+    accounts existed. Otherwise: sign in (then setup, if an admin must still finish it). The
     signed-in user acts in every screen; the workstation lock then watches for inactivity.
 
     ``start`` shows the first screen of a database already open. ``start_before_database``
@@ -89,7 +93,7 @@ class Launcher(QObject):
     screen (no account yet) that one replaces the sign-in; ``failed(error)`` if it cannot be
     opened. ``first_screen_shown`` fires with each first screen as it appears,
     ``first_screen_confirmed`` with the one the database chose (``decided`` with its kind),
-    ``window_shown`` with the first main window.
+    ``window_shown`` with the first main window, ``demo_shown`` with the demo practice's.
     """
 
     first_screen_shown = Signal(object)
@@ -97,6 +101,7 @@ class Launcher(QObject):
     decided = Signal(object)  # FirstScreen
     failed = Signal(object)  # the exception that stopped the database opening
     window_shown = Signal(object)
+    demo_shown = Signal(object)
     cancelled = Signal()
 
     def __init__(
@@ -116,6 +121,10 @@ class Launcher(QObject):
         self.needs_setup = False
         self.first_screen: QWidget | None = None
         self.first_run: FirstRunDialog | None = None
+        self.welcome: WelcomeDialog | None = None
+        self.demo: DemoPractice | None = None
+        self.demo_window: MainWindow | None = None
+        self._demo_hub: ChangeHub | None = None
         self.sign_in: SignInDialog | None = None
         self.first_admin: FirstAdminDialog | None = None
         self.lock: WorkstationLock | None = None
@@ -173,18 +182,18 @@ class Launcher(QObject):
             # A sign-in shown from memory that does not apply (a new database at that address).
             self.close_first_screens()
             if first is FirstScreen.FIRST_RUN:
-                self._show_first_run(create_admin=True)
+                self._show_welcome()
             else:
                 self._show_first_admin()
         self.first_screen_confirmed.emit(self.first_screen)
 
     def close_first_screens(self) -> None:
         """Hide the first screens without quitting (hiding a dialog does not reject it)."""
-        for dialog in (self.sign_in, self.first_run, self.first_admin):
+        for dialog in (self.sign_in, self.first_run, self.first_admin, self.welcome):
             if dialog is not None:
                 dialog.hide()
                 dialog.deleteLater()
-        self.sign_in = self.first_run = self.first_admin = None
+        self.sign_in = self.first_run = self.first_admin = self.welcome = None
 
     def _show_sign_in(self) -> None:
         from frontdesk.ui.security.sign_in import SignInDialog
@@ -213,6 +222,81 @@ class Launcher(QObject):
     def _show(self, dialog: QWidget) -> None:
         dialog.show()
         dialog.activateWindow()
+
+    def _show_welcome(self) -> None:
+        from frontdesk.ui.welcome import WelcomeDialog
+
+        assert self.screen is not None, "the welcome needs the open database"
+        welcome = WelcomeDialog(self.screen)
+        welcome.set_up_chosen.connect(self._set_up_chosen)
+        welcome.demo_opened.connect(self.open_demo_window)
+        welcome.rejected.connect(self.cancelled)
+        self.welcome = welcome
+        self._show_first(welcome)
+
+    def _set_up_chosen(self) -> None:
+        """From the welcome to the setup: the setup is then the first screen."""
+        welcome = self.welcome
+        self._show_first_run(create_admin=True)
+        self.first_screen = self.first_run
+        if welcome is not None:
+            welcome.hide()
+            welcome.deleteLater()
+        self.welcome = None
+
+    def open_demo_window(self, demo: DemoPractice) -> MainWindow:
+        """The demo practice in a main window of its own, marked DEMO, acting as the demo
+        user (no sign-in, no lock: nobody real is in it); the practice's database stays
+        open behind it for when the person sets up their own practice."""
+        from frontdesk.ui.change_hub import ChangeHub
+        from frontdesk.ui.main_window import MainWindow
+
+        assert self.screen is not None
+        self.demo = demo
+        hub = ChangeHub(demo.services, watch_other_workstations=False)
+        hub.start()
+        self._demo_hub = hub
+        screen = ScreenContext(demo.services, self.screen.runner, hub, demo=True)
+        window = MainWindow(screen, self.settings)
+        window.set_up_requested.connect(self.leave_demo)
+        self.demo_window = window
+        window.show()
+        window.activateWindow()
+        screen.runner.run(partial(_demo_profile, demo), window.show_practice)
+        if self.welcome is not None:
+            self.welcome.hide()
+        self.demo_shown.emit(window)
+        return window
+
+    def leave_demo(self) -> None:
+        """From the demo to setting up the practice's own database."""
+        window = self.demo_window
+        self._show_first_run(create_admin=True)
+        if self.welcome is not None:
+            self.welcome.deleteLater()
+            self.welcome = None
+        self.first_screen = self.first_run
+        if window is not None:
+            if not window.close():  # an unsaved form asked first: stay in the demo
+                if self.first_run is not None:
+                    self.first_run.hide()
+                    self.first_run.deleteLater()
+                    self.first_run = None
+                return
+            window.deleteLater()
+        self.demo_window = None
+        self.close_demo()
+
+    def close_demo(self) -> None:
+        """Stop watching the demo file and close it (at leaving the demo, and at exit)."""
+        if self._demo_hub is not None:
+            self._demo_hub.stop()
+            self._demo_hub = None
+        if self.demo is not None:
+            if self.screen is not None:
+                self.screen.runner.wait_for_idle()
+            self.demo.services.database.dispose()
+            self.demo = None
 
     def _show_first_run(self, *, create_admin: bool) -> None:
         from frontdesk.ui.first_run import FirstRunDialog
@@ -280,6 +364,12 @@ class Launcher(QObject):
 
     def _switched(self, window: MainWindow) -> None:
         self.window = window
+
+
+def _demo_profile(demo: DemoPractice) -> object:
+    from frontdesk.services.practice.profile import get_profile
+
+    return get_profile(demo.services)
 
 
 def remember_first_screens(launcher: Launcher, settings: QSettings, url: str) -> None:
@@ -476,6 +566,7 @@ def run_app(database: str | None) -> int:
         launcher.failed.connect(lambda error: app.exit(_refuse_to_start(error, url, database)))
         remember_first_screens(launcher, settings, url)
         launcher.window_shown.connect(lambda _window: app.setQuitOnLastWindowClosed(True))
+        launcher.demo_shown.connect(lambda _window: app.setQuitOnLastWindowClosed(True))
         if os.environ.get(QUIT_WHEN_SHOWN_ENV) == "1":
             _report_first_screen(app, launcher)
         # After the first paint: the window is usable before the watcher is loaded.
@@ -498,6 +589,7 @@ def run_app(database: str | None) -> int:
             for stop in stops:
                 stop()
             runner.wait_for_idle()
+            launcher.close_demo()
             opening.close()
     finally:
         reporter.uninstall()

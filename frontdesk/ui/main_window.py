@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QPushButton,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -162,13 +163,19 @@ SETTINGS_AREA = "main_window/area"
 DEFAULT_SIZE = (1280, 800)
 
 
-def window_title(practice_name: str) -> str:
+DEMO_TITLE = "DEMO"
+DEMO_BADGE = "DEMO PRACTICE · invented people, not your practice's data"
+
+
+def window_title(practice_name: str, *, demo: bool = False) -> str:
     """ "Lakeside Spine — Front Desk": the app's name last, where Qt looks for it.
 
     The application's display name is Front Desk, and Qt adds it to every window title that
-    does not already end with it; a title starting with it showed the name twice.
+    does not already end with it; a title starting with it showed the name twice. The demo
+    practice's title starts with DEMO.
     """
-    return f"{practice_name} — {APP_TITLE}" if practice_name else APP_TITLE
+    title = f"{practice_name} — {APP_TITLE}" if practice_name else APP_TITLE
+    return f"{DEMO_TITLE} · {title}" if demo else title
 
 
 def _build_area(area: Area, screen: ScreenContext) -> QWidget:
@@ -182,7 +189,11 @@ def _build_area(area: Area, screen: ScreenContext) -> QWidget:
 
 
 class MainWindow(QMainWindow):
+    """``set_up_requested`` (the demo practice only): the person wants to leave the demo and
+    set up their own practice."""
+
     area_changed = Signal(str)
+    set_up_requested = Signal()
 
     def __init__(
         self,
@@ -202,7 +213,8 @@ class MainWindow(QMainWindow):
         ]
         self._widgets: dict[str, QWidget] = {}
         self.about_dialog: AboutDialog | None = None
-        self.setWindowTitle(window_title(practice_name))
+        self.demo = screen.demo
+        self.setWindowTitle(window_title(practice_name, demo=self.demo))
         self.setObjectName("mainWindow")
 
         self.sidebar = QListWidget()
@@ -238,6 +250,18 @@ class MainWindow(QMainWindow):
         self.database_label.setAccessibleName("Database in use")
         self.user_label = plain_label(f"Signed in: {screen.user_label}")
         self.user_label.setAccessibleName("Signed-in user")
+        self.demo_badge: QLabel | None = None
+        self.set_up_button: QPushButton | None = None
+        if self.demo:
+            self.demo_badge = plain_label(DEMO_BADGE, "demoBadge")
+            self.demo_badge.setAccessibleName("Demo practice")
+            self.statusBar().addWidget(self.demo_badge)
+            self.set_up_button = QPushButton("Set up my practice…")
+            self.set_up_button.setToolTip(
+                "Leave the demo and set up your own practice (nothing of the demo is kept)"
+            )
+            self.set_up_button.clicked.connect(self.set_up_requested)
+            self.statusBar().addPermanentWidget(self.set_up_button)
         self.statusBar().addPermanentWidget(self.database_label)
         self.statusBar().addPermanentWidget(self.user_label)
 
@@ -253,7 +277,7 @@ class MainWindow(QMainWindow):
     def show_practice(self, profile: object) -> None:
         """Name the practice in the title (``profile``: PracticeProfileData or None)."""
         name = getattr(profile, "name", "")
-        self.setWindowTitle(window_title(name))
+        self.setWindowTitle(window_title(name, demo=self.demo))
 
     # Areas -------------------------------------------------------------------------------
 
@@ -312,6 +336,11 @@ class MainWindow(QMainWindow):
         )
         quit_action = self._action("&Quit", "Ctrl+Q", self.close)
         file_menu.addActions([self.new_action, self.print_action])
+        if self.demo:
+            file_menu.addSeparator()
+            leave = QAction("Leave the demo and &set up my practice…", self)
+            leave.triggered.connect(self.set_up_requested)
+            file_menu.addAction(leave)
         file_menu.addSeparator()
         file_menu.addAction(quit_action)
         edit_menu = menus.addMenu("&Edit")

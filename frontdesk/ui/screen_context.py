@@ -24,6 +24,8 @@ class ScreenContext:
     services: ServiceContext
     runner: Runner
     changes: QObject | None = None
+    # The demo practice (its own file of invented people): the window says DEMO throughout.
+    demo: bool = False
 
     @property
     def database_label(self) -> str:

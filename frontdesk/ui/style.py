@@ -19,6 +19,9 @@ SUCCESS_INK = "#1e6b3a"
 SUCCESS_BACKGROUND = "#e6f4ea"
 INFO_INK = "#1f4e79"
 INFO_BACKGROUND = "#e8f0f8"
+# The demo practice's badge: it always says DEMO in words too.
+DEMO_INK = "#5c3c00"
+DEMO_BACKGROUND = "#fff3c4"
 
 MIN_POINT_SIZE = 10
 
@@ -125,6 +128,13 @@ QPushButton[primary="true"]:disabled {{
 QStatusBar QLabel {{
     color: {MUTED};
     padding: 0 8px;
+}}
+QStatusBar QLabel#demoBadge, QLabel#demoBadge {{
+    background: {DEMO_BACKGROUND};
+    color: {DEMO_INK};
+    border: 1px solid #e0b84c;
+    border-radius: 3px;
+    font-weight: 600;
 }}
 """
 

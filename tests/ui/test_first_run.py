@@ -145,8 +145,15 @@ def test_a_complete_setup_saves_everything_and_opens_the_main_window(
 ) -> None:
     launcher = Launcher(screen, QSettings(str(tmp_path / "desk.ini"), QSettings.Format.IniFormat))
     launcher.start()
+    # A new database opens on the welcome: Enter there is "Set up my practice".
+    welcome = launcher.welcome
+    assert welcome is not None
+    qtbot.addWidget(welcome)
+    qtbot.waitUntil(welcome.isActiveWindow)
+    qtbot.keyClick(welcome, Qt.Key.Key_Return)
     dialog = launcher.first_run
     assert isinstance(dialog, FirstRunDialog)
+    assert launcher.first_screen is dialog and launcher.welcome is None
     qtbot.addWidget(dialog)
     qtbot.waitExposed(dialog)
     qtbot.waitUntil(dialog.isActiveWindow)

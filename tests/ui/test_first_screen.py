@@ -17,7 +17,6 @@ from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.services.practice.first_run import create_first_admin, needs_first_run
 from frontdesk.services.practice.forms import NewUserForm
 from frontdesk.ui.app import Launcher, remember_first_screens, run_app
-from frontdesk.ui.first_run import FirstRunDialog
 from frontdesk.ui.first_screen import (
     DatabaseOpening,
     FirstScreen,
@@ -29,6 +28,7 @@ from frontdesk.ui.main_window import MainWindow
 from frontdesk.ui.runner import Runner
 from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.security.sign_in import SignInDialog
+from frontdesk.ui.welcome import WelcomeDialog
 from tests.ui.test_app_startup import set_up_practice
 
 pytestmark = pytest.mark.qt_log_ignore(
@@ -135,8 +135,9 @@ def test_a_remembered_sign_in_gives_way_to_first_run_when_there_is_no_account(
         setup = confirmed.args[0]
         qtbot.addWidget(setup)
         assert decided.args == [FirstScreen.FIRST_RUN]
-        assert isinstance(setup, FirstRunDialog) and setup.create_admin
-        assert launcher.first_run is setup and launcher.sign_in is None
+        # A new database: the welcome, with setup and the demo practice side by side.
+        assert isinstance(setup, WelcomeDialog)
+        assert launcher.welcome is setup and launcher.sign_in is None
         qtbot.waitExposed(setup)
         assert not sign_in.isVisible()
         assert needs_first_run(context)  # nothing was written by the switch
@@ -271,8 +272,8 @@ def test_after_first_run_the_next_start_remembers_the_sign_in(
     launcher = Launcher(ScreenContext(context, runner), desk_settings)
     remember_first_screens(launcher, desk_settings, database_url)
     launcher.start()
-    assert launcher.first_run is not None
-    qtbot.addWidget(launcher.first_run)
+    assert launcher.welcome is not None
+    qtbot.addWidget(launcher.welcome)
     assert remembered_first_screen(desk_settings, database_url) is FirstScreen.FIRST_RUN
     # Setup done and someone in (the main window): next time the sign-in shows first.
     window = launcher.open_main_window("Lakeside Spine Center")

@@ -94,6 +94,9 @@ def test_first_run_creates_the_admin_with_the_practice_and_signs_in(
 ) -> None:
     launcher = launcher_for(screen, tmp_path)
     launcher.start()
+    assert launcher.welcome is not None
+    qtbot.addWidget(launcher.welcome)
+    launcher.welcome.set_up_button.click()
     dialog = launcher.first_run
     assert isinstance(dialog, FirstRunDialog) and dialog.create_admin
     qtbot.addWidget(dialog)

@@ -6,6 +6,7 @@ import os
 import re
 import uuid
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
@@ -80,6 +81,7 @@ from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.security.password_dialog import ChangePasswordDialog, ResetPasswordDialog
 from frontdesk.ui.security.sign_in import FirstAdminDialog, SignInDialog
 from frontdesk.ui.security.users_panel import EditUserDialog, NewUserDialog
+from frontdesk.ui.welcome import WelcomeDialog
 from frontdesk.ui.widgets import screen_fit
 from tests.requests.conftest import maria_intake
 from tests.scheduling.conftest import Practice, at, make_practice, next_weekday
@@ -145,6 +147,8 @@ def _build_table() -> list[tuple[str, Build]]:
         ("AboutDialog", lambda s, c: AboutDialog(s)),
         ("FirstRunDialog", lambda s, c: FirstRunDialog(s)),
         ("FirstRunDialog+admin", lambda s, c: FirstRunDialog(s, create_admin=True)),
+        ("WelcomeDialog", lambda s, c: WelcomeDialog(s)),
+        ("MainWindow(demo)", lambda s, c: MainWindow(replace(s, demo=True), _desk_settings())),
         ("IntakeDialog", lambda s, c: IntakeDialog(s)),
         ("PatientEditor(new)", lambda s, c: PatientEditor(s, None)),
         ("PatientEditor(edit)", lambda s, c: PatientEditor(s, patient(c))),
@@ -235,7 +239,9 @@ def _build_table() -> list[tuple[str, Build]]:
 
 DIALOGS = _build_table()
 # Buttons that close a window or save its form: the row that must stay in view.
-CLOSING = re.compile(r"^(save|cancel|close|ok|book|next|finish|done|sign in|create)\b", re.I)
+CLOSING = re.compile(
+    r"^(save|cancel|close|ok|book|next|finish|done|sign in|create|set up|explore)\b", re.I
+)
 # Windows closed by their title bar or Esc alone (the report's Show and Export sit above it).
 WITHOUT_BUTTON_ROW = {"PatientChart", "DocumentViewer", "ReferralsReportDialog"}
 
