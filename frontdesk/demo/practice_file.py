@@ -28,8 +28,11 @@ DEMO_PATIENTS = 400
 DEMO_SEED = 7
 # Four weeks of history and eight ahead: what the desk looks at, built in a few seconds.
 DEMO_SCHEDULE_DAYS = (28, 56)
-# Progress counts the patients written, plus one step each for the schema and the rest.
-_STEPS_BEFORE = 1
+# Progress in percent: the schema, then the patients, then the rest (requests, histories and
+# the schedule, most of the time), reported as each is done.
+_SCHEMA_DONE = 10
+_PATIENTS_DONE = 40
+_TOTAL = 100
 
 
 @dataclass(frozen=True)
@@ -90,23 +93,27 @@ def open_demo_practice(
     existing = _open_existing(path)
     if existing is not None:
         return existing
-    total = patients + _STEPS_BEFORE
-    report_or_cancel(progress, 0, total)
+    report_or_cancel(progress, 0, _TOTAL)
     building = path.with_name(path.name + ".building")
     _remove(building)
     try:
         database, _copy = open_for_use(f"sqlite:///{building}")
         try:
-            report_or_cancel(progress, _STEPS_BEFORE, total)
+            report_or_cancel(progress, _SCHEMA_DONE, _TOTAL)
+            share = _PATIENTS_DONE - _SCHEMA_DONE
             generate(
                 make_context(database, demo_actor()),
                 patients=patients,
                 seed=DEMO_SEED,
                 schedule_days=DEMO_SCHEDULE_DAYS,
-                progress=lambda done, _all: progress(done + _STEPS_BEFORE, total),
+                progress=lambda done, all_: progress(
+                    _SCHEMA_DONE + share * done // max(1, all_), _TOTAL
+                ),
             )
         finally:
             database.dispose()
+        # Cancelled while the schedule was written: the finished file is not kept either.
+        report_or_cancel(progress, _TOTAL, _TOTAL)
         _remove(path)
         os.replace(building, path)
     finally:

@@ -138,3 +138,19 @@ def test_a_demo_built_before_opens_again_without_building(
     with qtbot.waitSignal(launcher.demo_shown, timeout=BUILD_MS):
         welcome.demo_button.click()
     assert launcher.demo is not None and not launcher.demo.created
+
+
+def test_cancelling_the_demo_build_leaves_no_demo_file(
+    qtbot: QtBot, launcher: Launcher, home: Path
+) -> None:
+    welcome = shown_welcome(qtbot, launcher)
+    welcome.demo_button.click()
+    assert welcome.building
+    with qtbot.assertNotEmitted(launcher.demo_shown, wait=0):
+        qtbot.keyClick(welcome, Qt.Key.Key_Escape)
+        qtbot.waitUntil(lambda: not welcome.building, timeout=BUILD_MS)
+    assert welcome.isVisible()
+    assert "not built" in welcome.banner.text
+    assert welcome.demo_button.isEnabled() and welcome.set_up_button.isEnabled()
+    assert launcher.demo is None
+    assert not any(home.glob("frontdesk-demo*"))
