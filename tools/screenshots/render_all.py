@@ -19,6 +19,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 WIDTH, HEIGHT = 1280, 800
@@ -240,6 +241,7 @@ class _Shots:
     def render_all(self) -> list[Path]:
         self.render_first_run()
         self.fill_demo_database()
+        self.render_welcome()
         window = self.main_window()
         self.render_areas(window)
         self.render_admin(window)
@@ -334,7 +336,56 @@ class _Shots:
         rows.add_row()
         self.settle()
         self.save(dialog, "first-run-2-providers.png")
+        dialog.next_step()
+        self.settle()
+        self.save(dialog, "first-run-3-hours.png")
         dialog.done(0)
+
+    def render_welcome(self) -> None:
+        """The first screen of a new database, and the demo practice's window."""
+        from frontdesk.ui.main_window import MainWindow
+        from frontdesk.ui.welcome import WelcomeDialog
+
+        welcome = WelcomeDialog(self.empty_screen)
+        welcome.show()
+        self.settle()
+        self.save(welcome, "welcome.png")
+        welcome.done(0)
+        demo = replace(self.screen, demo=True)
+        window = MainWindow(demo, self.settings, practice_name="Lakeside Spine Center")
+        window.resize(WIDTH, HEIGHT)
+        window.show()
+        window.show_area("today")
+        self.settle(lambda: getattr(window.current_area(), "snapshot", None) is not None)
+        self.save(window, "demo-practice.png")
+        window.close()
+        self.render_without_hours()
+
+    def render_without_hours(self) -> None:
+        """Today in a practice set up without weekly hours: what to do next, and where."""
+        from frontdesk.services.platform.bootstrap import make_context, open_for_use
+        from frontdesk.services.practice.first_run import complete_first_run
+        from frontdesk.services.practice.forms import PracticeProfileForm, ProviderForm
+        from frontdesk.ui.main_window import MainWindow
+        from frontdesk.ui.screen_context import ScreenContext
+
+        database, _copy = open_for_use(f"sqlite:///{self.home / 'no-hours.sqlite3'}")
+        self.databases.append(database)
+        context = make_context(database, self.actor)
+        complete_first_run(
+            context,
+            PracticeProfileForm(name="Lakeside Spine Center", main_phone="217-555-0142"),
+            [ProviderForm("Ana", "Lindqvist", "MD", "Orthopedic spine surgery")],
+        )
+        screen = ScreenContext(context, self.runner)
+        window = MainWindow(screen, self.settings, practice_name="Lakeside Spine Center")
+        window.resize(WIDTH, HEIGHT)
+        window.show()
+        window.show_area("today")
+        area = window.current_area()
+        self.settle(lambda: getattr(area, "snapshot", None) is not None)
+        self.save(window, "today-no-hours.png")
+        window.close()
 
     def render_areas(self, window: object) -> None:
         from frontdesk.ui.main_window import AREAS

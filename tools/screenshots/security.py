@@ -68,7 +68,7 @@ def demo_accounts(context: ServiceContext) -> dict[str, ServiceContext]:
 
 
 def render(screen: ScreenContext, folder: Path) -> list[Path]:
-    """sign-in.png, sign-in-wrong-password.png, lock-screen.png, first-run-3-admin.png,
+    """sign-in.png, sign-in-wrong-password.png, lock-screen.png, first-run-4-admin.png,
     admin-users.png."""
     folder.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
@@ -114,14 +114,14 @@ def render(screen: ScreenContext, folder: Path) -> list[Path]:
 
     first_run = FirstRunDialog(maria, create_admin=True)
     first_run.show()
-    first_run.go_to(2)
+    first_run.go_to(first_run.last_step)
     account = first_run.account
     account.username.setText("maria.lopez")
     account.display_name.setText("Maria Lopez")
     account.passwords.password.setText("lakeside")
     account.passwords.password.editingFinished.emit()
     _wait()
-    written.append(save_grab(first_run, folder / "first-run-3-admin.png"))
+    written.append(save_grab(first_run, folder / "first-run-4-admin.png"))
     first_run.done(0)
 
     admin_window = MainWindow(maria, settings)

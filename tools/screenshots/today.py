@@ -214,8 +214,8 @@ def _today_window(screen: ScreenContext) -> tuple[MainWindow, TodayArea]:
 
 
 def render(screen: ScreenContext, folder: Path) -> list[Path]:
-    """Write today.png, today-waitlist.png, waitlist-add-message.png, waitlist-matches.png
-    and (in a child process) today@150%.png."""
+    """Write today.png, today-waitlist.png, waitlist-book.png, waitlist-add-message.png,
+    waitlist-matches.png and (in a child process) today@150%.png."""
     folder.mkdir(parents=True, exist_ok=True)
     prepare(screen.services)
     written = render_pictures(screen, folder)
@@ -238,6 +238,17 @@ def render_pictures(screen: ScreenContext, folder: Path) -> list[Path]:
     area.tabs.setCurrentWidget(area.waitlist)
     _wait(lambda: area.waitlist.view is not None)
     written.append(save_grab(window, folder / "today-waitlist.png"))
+    # Book on the Waitlist tab: the next times that suit the highlighted patient.
+    if area.waitlist.model.rows:
+        area.waitlist.table.selectRow(0)
+        area.waitlist.book_selected()
+        finder = area.waitlist.dialog
+        if finder is not None:
+            searched: list[object] = []
+            finder.searched.connect(searched.append)  # type: ignore[attr-defined]
+            _wait(lambda: bool(searched))
+            written.append(save_grab(finder, folder / "waitlist-book.png"))
+            finder.reject()
     area.tabs.setCurrentIndex(0)
 
     dialog = AddToWaitlistDialog(screen, parent=window)
