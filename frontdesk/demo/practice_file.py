@@ -13,8 +13,10 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from frontdesk.db.engine import Database
 from frontdesk.demo.generator import generate
 from frontdesk.domain.actor import Actor, workstation_name
+from frontdesk.domain.errors import RefusedError
 from frontdesk.domain.permissions import Role
 from frontdesk.domain.progress import ProgressCallback, no_progress, report_or_cancel
 from frontdesk.paths import data_dir
@@ -55,9 +57,13 @@ def demo_actor() -> Actor:
     )
 
 
-def is_demo_url(url: str) -> bool:
-    """Whether ``url`` names the demo file (the practice's own database never may)."""
-    return url.startswith("sqlite") and Path(url.split("///", 1)[-1]).name == DEMO_FILE_NAME
+def _same_file(one: Path, other: Path | None) -> bool:
+    if other is None:
+        return False
+    try:
+        return one.resolve() == other.resolve()
+    except OSError:
+        return False
 
 
 def _remove(path: Path) -> None:
@@ -86,10 +92,17 @@ def open_demo_practice(
     *,
     path: Path | None = None,
     patients: int = DEMO_PATIENTS,
+    practice: Database | None = None,
 ) -> DemoPractice:
     """The demo practice, built first when its file does not exist yet. ``progress``
-    counts the patients written (and may cancel: nothing is left behind then)."""
+    reports in percent (and may cancel: nothing is left behind then). ``practice``: the
+    practice's own database, which the demo may never be (nor replace)."""
     path = path or demo_database_file()
+    if practice is not None and _same_file(path, practice.sqlite_path):
+        raise RefusedError(
+            f"Front Desk was started on the demo file {path} as the practice's database: "
+            "start it on the practice's own database to explore the demo"
+        )
     existing = _open_existing(path)
     if existing is not None:
         return existing

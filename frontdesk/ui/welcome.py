@@ -7,6 +7,7 @@ hands it over once it is ready.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from PySide6.QtCore import QSize, Qt, Signal
@@ -37,11 +38,12 @@ DEMO_TEXT = (
 )
 
 
-def build_demo(progress: Any) -> Any:
-    """Runs on the runner: the demo practice, built the first time."""
+def build_demo(practice: Any, progress: Any) -> Any:
+    """Runs on the runner: the demo practice, built the first time (never in ``practice``,
+    the practice's own database)."""
     from frontdesk.demo.practice_file import open_demo_practice
 
-    return open_demo_practice(progress)
+    return open_demo_practice(progress, practice=practice)
 
 
 class WelcomeDialog(QDialog):
@@ -131,7 +133,9 @@ class WelcomeDialog(QDialog):
         self.progress_label.show()
         self.cancel_button.show()
         self.cancel_button.setFocus()
-        task = self.screen.runner.run_with_progress(build_demo, self._built, self._failed)
+        task = self.screen.runner.run_with_progress(
+            partial(build_demo, self.screen.services.database), self._built, self._failed
+        )
         task.progressed.connect(self._progressed)
         task.cancelled.connect(self._cancelled)
         self.task = task

@@ -154,3 +154,32 @@ def test_cancelling_the_demo_build_leaves_no_demo_file(
     assert welcome.demo_button.isEnabled() and welcome.set_up_button.isEnabled()
     assert launcher.demo is None
     assert not any(home.glob("frontdesk-demo*"))
+
+
+def test_the_demo_is_never_built_over_the_practices_own_database(
+    qtbot: QtBot, tmp_path: Path, home: Path
+) -> None:
+    """Started with the demo file as the practice's database (``--database``), the demo is
+    refused rather than written over it."""
+    from frontdesk.db.engine import open_database
+    from frontdesk.db.migrate import upgrade
+    from frontdesk.services.platform.bootstrap import make_context
+    from tests.conftest import make_actor
+
+    home.mkdir(parents=True, exist_ok=True)
+    database = open_database(f"sqlite:///{demo_database_file()}")
+    upgrade(database)
+    runner = Runner()
+    launcher = Launcher(
+        ScreenContext(make_context(database, make_actor()), runner),
+        QSettings(str(tmp_path / "desk.ini"), QSettings.Format.IniFormat),
+    )
+    try:
+        welcome = shown_welcome(qtbot, launcher)
+        welcome.demo_button.click()
+        qtbot.waitUntil(lambda: not welcome.building, timeout=BUILD_MS)
+        assert "started on the demo file" in welcome.banner.text
+        assert launcher.demo is None and demo_database_file().exists()
+    finally:
+        runner.wait_for_idle()
+        database.dispose()
