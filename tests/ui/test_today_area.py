@@ -500,3 +500,21 @@ def test_the_empty_days_help_text_is_whole(
         assert _whole(empty.title), empty.title.text()
         assert _whole(empty.text), empty.text.text()
     assert _whole(area.next_step.label)
+
+
+def test_without_weekly_hours_a_receptionist_is_told_whom_to_ask(
+    qtbot: QtBot, context: ServiceContext, screen: ScreenContext
+) -> None:
+    from frontdesk.domain.permissions import Role
+    from tests.conftest import make_actor
+
+    complete_first_run(
+        context,
+        PracticeProfileForm(name="Hillside Spine", main_phone="217-555-0100"),
+        [ProviderForm(first_name="Ana", last_name="Lindqvist")],
+    )
+    desk = screen.for_actor(make_actor(Role.FRONT_DESK, "john.reed"))
+    area = open_area(qtbot, desk)
+    assert area.next_step.isVisible()
+    assert "Ask an administrator" in area.next_step.text
+    assert not area.next_step.action.isVisible()
