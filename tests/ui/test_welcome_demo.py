@@ -75,6 +75,7 @@ def test_a_new_database_offers_setup_beside_the_demo(qtbot: QtBot, launcher: Lau
     assert not welcome.isVisible()
 
 
+@pytest.mark.ui_postgresql  # a practice on a server: the demo is still a file of its own
 def test_the_demo_practice_is_its_own_file_marked_demo_and_leads_back_to_setup(
     qtbot: QtBot, launcher: Launcher, context: ServiceContext, home: Path
 ) -> None:
