@@ -6,6 +6,7 @@ form shows the message next to it), with no database behind them.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -76,13 +77,32 @@ class CleanPhoneNote:
     follow_up_on: date | None
 
 
-def _follow_up(value: date | str | None, today: date) -> date | None:
-    if value is None or isinstance(value, date):
-        day = value
-    elif not value.strip():
+FOLLOW_UP_HINT = "a date (12/14/2026), today, tomorrow, or +3 for three days from today"
+_IN_DAYS = re.compile(r"^\+\s*(\d{1,3})$")
+
+
+def parse_follow_up(text: str, today: date) -> date | None:
+    """A call-back date as typed in a few keys: "+3" (days from today), "today", "tomorrow",
+    or a date ("12/14/2026", "12/14/26"); None when nothing was typed. Raises InvalidValue."""
+    value = text.strip().lower()
+    if not value:
         return None
-    else:
-        day = parse_date(value, today=today, future=True)
+    if value in ("today", "tod"):
+        return today
+    if value in ("tomorrow", "tom"):
+        return today + timedelta(days=1)
+    if match := _IN_DAYS.match(value):
+        return today + timedelta(days=int(match.group(1)))
+    try:
+        return parse_date(value, today=today, future=True)
+    except InvalidValue as error:
+        if str(error).startswith("not a date"):
+            raise InvalidValue(f"not a date: type {FOLLOW_UP_HINT}") from error
+        raise
+
+
+def _follow_up(value: date | str | None, today: date) -> date | None:
+    day = value if value is None or isinstance(value, date) else parse_follow_up(value, today)
     if day is None:
         return None
     if day < today:
