@@ -47,7 +47,7 @@ USUAL_CALLERS = (
     "Imaging center",
     "Attorney",
 )
-FOLLOW_UP_TIP = "Empty: no call-back. +3 is three days from today; also today, tomorrow, 12/14."
+FOLLOW_UP_TIP = "Empty: no call-back. +3 is three days from today; also today, tomorrow, a date."
 
 
 def follow_up_text(typed: str, today: date) -> tuple[str, str]:
@@ -105,7 +105,7 @@ class PhoneNoteDialog(FormDialog):
         self.follow_up_day = plain_label("", "hint")
         self.follow_up_day.setAccessibleName("Call-back day")
         form.addRow("", self.follow_up_day)
-        self.follow_up.textEdited.connect(self._follow_up_typed)
+        self.follow_up.textChanged.connect(self.follow_up_typed)
         self.follow_up.editingFinished.connect(self._follow_up_left)
 
         buttons = self.save_cancel_buttons(
@@ -131,7 +131,7 @@ class PhoneNoteDialog(FormDialog):
 
     # The call-back field -------------------------------------------------------------------
 
-    def _follow_up_typed(self, text: str) -> None:
+    def follow_up_typed(self, text: str) -> None:
         problem, day = follow_up_text(text, date.today())
         self.follow_up_day.setText(day)
         if not problem:
