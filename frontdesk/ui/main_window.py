@@ -482,6 +482,7 @@ class AboutDialog(QDialog):
         for shortcut, meaning in (
             ("Ctrl+F", "Search in the current area"),
             (QUICK_FIND_KEYS, "Find a patient from any screen; Enter opens the chart"),
+            ("Ctrl+Shift+C", "On a chart: log a phone call"),
             ("Ctrl+N", "New item in the current area"),
             ("Ctrl+P", "Print, where printing applies"),
             ("Ctrl+1, Ctrl+2 …", "Go to the first, second … area of the sidebar"),

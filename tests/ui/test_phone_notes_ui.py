@@ -129,6 +129,7 @@ def test_esc_asks_before_a_typed_call_is_lost(
     assert dialog.isVisible()
 
 
+@pytest.mark.ui_postgresql
 def test_today_lists_calls_to_return_and_marks_one_done(
     qtbot: QtBot, screen: ScreenContext, clinic: Practice
 ) -> None:

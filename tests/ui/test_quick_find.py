@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QEvent, QSettings, Qt
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QApplication, QLineEdit, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QLineEdit, QWidget
 from pytestqt.qtbot import QtBot
 
 from frontdesk.services.kernel.context import ServiceContext
@@ -192,6 +192,30 @@ def test_ctrl_k_reaches_the_search_past_a_field_that_claims_it(
     assert field.keys_taken == 0
     qtbot.keyClick(dialog.query, Qt.Key.Key_Escape)
     qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=WAIT_MS)
+
+
+def test_ctrl_k_waits_while_the_screen_is_locked_or_a_form_is_open(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    window.show_area("today")
+    area = window.current_area()
+    assert area is not None
+    # The lock turns the window's actions off: Ctrl+K then reaches no search.
+    window.quick_find_action.setEnabled(False)
+    qtbot.keyClick(area, Qt.Key.Key_K, Qt.KeyboardModifier.ControlModifier)
+    assert window.quick_find_dialog is None
+    window.quick_find_action.setEnabled(True)
+    # A modal form (an intake, a booking) blocks the main window: the search would open
+    # behind it, out of reach.
+    form = QDialog(window)
+    form.setModal(True)
+    form.show()
+    qtbot.waitExposed(form)
+    qtbot.keyClick(form, Qt.Key.Key_K, Qt.KeyboardModifier.ControlModifier)
+    assert window.quick_find_dialog is None
+    form.reject()
+    qtbot.keyClick(area, Qt.Key.Key_K, Qt.KeyboardModifier.ControlModifier)
+    assert isinstance(window.quick_find_dialog, QuickFindDialog)
 
 
 def test_nothing_found_says_so_and_enter_opens_nothing(qtbot: QtBot, window: MainWindow) -> None:
