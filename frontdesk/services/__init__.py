@@ -13,17 +13,18 @@ contracts in pyproject.toml):
                   referring providers (``referrers``); phone notes and the calls to return
                   (``phone_notes``), the calls on the chart's timeline (``timeline``).
 - ``requests``    consultation requests, a module per use case: intake and red flags
-                  (``intake``), one request or a chart's (``reading``), state changes
-                  (``states``), assignee and follow-up (``assignment``), the records chase
-                  (``checklist``), contact attempts (``contacts``), the work queue
-                  (``work_queue``), records-request letters (``letters``), the referrals
-                  report (``report``), the chart's timeline (``timeline``); forms and plain
-                  data in ``data``.
+                  (``intake``), one request, a chart's, or a few charts' open ones
+                  (``reading``), state changes (``states``), assignee and follow-up
+                  (``assignment``), the records chase (``checklist``), contact attempts
+                  (``contacts``), the work queue (``work_queue``), records-request letters
+                  (``letters``), the referrals report (``report``), the chart's timeline
+                  (``timeline``); forms and plain data in ``data``.
 - ``scheduling``  the providers' calendars, a module per use case: can this time be booked
                   (``bookability``), book and move (``booking``), statuses, cancelling and
                   reminder calls (``status``), day and week views (``calendars``), one
-                  appointment or a chart's (``lookup``), free-slot search (``find``), freed
-                  times (``freed``), the chart's timeline (``timeline``), the waitlist
+                  appointment or a chart's (``lookup``), a few charts' next visits
+                  (``upcoming``), free-slot search (``find``), freed times (``freed``), the
+                  chart's timeline (``timeline``), the waitlist
                   (``waitlist``); Admin's appointment types, weekly hours and time away
                   (``appointment_types``, ``availability``, ``time_away``); provider and
                   location names (``names``); the day sheet (``day_sheet``); a provider's .ics
