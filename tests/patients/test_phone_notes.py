@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from frontdesk.db.models import AuditEntry
-from frontdesk.db.models_patients import Patient, PhoneNote
+from frontdesk.db.models_patients import PhoneNote
 from frontdesk.domain.errors import ConflictError, RefusedError, ValidationError
 from frontdesk.domain.permissions import Role
 from frontdesk.domain.phone_notes import PhoneNoteForm
@@ -18,6 +18,7 @@ from frontdesk.services.kernel.clock import today
 from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.services.patients.edit import create_patient
 from frontdesk.services.patients.forms import PatientData, PatientForm
+from frontdesk.services.patients.merge import merge_patients
 from frontdesk.services.patients.phone_notes import (
     calls_to_return,
     log_call,
@@ -149,12 +150,13 @@ def test_calls_are_on_the_chart_timeline(desk: ServiceContext, maria: PatientDat
     assert event.flags == () and "Call-back made by desk.anna" in event.detail
 
 
-def test_a_merged_chart_takes_no_calls(context: ServiceContext, maria: PatientData) -> None:
+def test_a_merge_moves_the_calls_and_the_merged_chart_takes_no_more(
+    context: ServiceContext, maria: PatientData
+) -> None:
+    note = log_call(context, maria.id, PhoneNoteForm("Patient", "Hello", follow_up_on="today"))
     other = create_patient(context, PatientForm("Ana", "Lindqvist", "1980-05-05"))
-    with context.writing(None) as uow:
-        row = uow.session.get(Patient, maria.id)
-        assert row is not None
-        row.merged_into_id = other.id
-        uow.commit()
+    merge_patients(context, other.id, maria.id)
+    assert [moved.id for moved in phone_notes_for_patient(context, other.id)] == [note.id]
+    assert calls_to_return(context).items[0].mrn == other.mrn
     with pytest.raises(RefusedError):
         log_call(context, maria.id, PhoneNoteForm("Patient", "Hello"))
