@@ -6,6 +6,7 @@ from datetime import date, datetime
 
 from sqlalchemy import (
     Boolean,
+    CheckConstraint,
     Column,
     Date,
     ForeignKey,
@@ -154,3 +155,39 @@ patient_search_counts = Table(
     Column("term", folded_text(61), primary_key=True),
     Column("entries", Integer, nullable=False),
 )
+
+
+class PhoneNote(Edited, Base):
+    """One call about a patient: who called, about what, what was promised, when to call back.
+
+    ``to_return`` is true while a call-back date is set and the call is not returned yet, so
+    Today's "calls to return" is one index range (to_return, follow_up_on) whatever the
+    number of notes kept over the years.
+    """
+
+    __tablename__ = "phone_notes"
+    __audited__ = True
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id"), nullable=False)
+    called_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    caller: Mapped[str] = mapped_column(String(200), nullable=False)
+    subject: Mapped[str] = mapped_column(String(300), nullable=False)
+    promised: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    follow_up_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    to_return: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    returned_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    returned_by: Mapped[str] = mapped_column(String(120), nullable=False, default="")
+
+    __table_args__ = (
+        CheckConstraint(
+            "NOT to_return OR (follow_up_on IS NOT NULL AND returned_at IS NULL)",
+            name="to_return_has_date",
+        ),
+        Index("ix_phone_notes_patient_called", "patient_id", "called_at"),
+        Index("ix_phone_notes_to_return", "to_return", "follow_up_on", "id"),
+    )
+
+    @property
+    def audit_patient_id(self) -> int | None:
+        return self.patient_id

@@ -10,19 +10,21 @@ contracts in pyproject.toml):
                   (``lookup``); search (``search``); duplicate warnings (``duplicates``);
                   merge (``merge``); CSV import by step (``import_reading``, ``import_mapping``,
                   ``import_preview``, ``import_write``) and export (``patient_export``);
-                  referring providers (``referrers``).
+                  referring providers (``referrers``); phone notes and the calls to return
+                  (``phone_notes``), the calls on the chart's timeline (``timeline``).
 - ``requests``    consultation requests, a module per use case: intake and red flags
-                  (``intake``), one request or a chart's (``reading``), state changes
-                  (``states``), assignee and follow-up (``assignment``), the records chase
-                  (``checklist``), contact attempts (``contacts``), the work queue
-                  (``work_queue``), records-request letters (``letters``), the referrals
-                  report (``report``), the chart's timeline (``timeline``); forms and plain
-                  data in ``data``.
+                  (``intake``), one request, a chart's, or a few charts' open ones
+                  (``reading``), state changes (``states``), assignee and follow-up
+                  (``assignment``), the records chase (``checklist``), contact attempts
+                  (``contacts``), the work queue (``work_queue``), records-request letters
+                  (``letters``), the referrals report (``report``), the chart's timeline
+                  (``timeline``); forms and plain data in ``data``.
 - ``scheduling``  the providers' calendars, a module per use case: can this time be booked
                   (``bookability``), book and move (``booking``), statuses, cancelling and
                   reminder calls (``status``), day and week views (``calendars``), one
-                  appointment or a chart's (``lookup``), free-slot search (``find``), freed
-                  times (``freed``), the chart's timeline (``timeline``), the waitlist
+                  appointment or a chart's (``lookup``), a few charts' next visits
+                  (``upcoming``), free-slot search (``find``), freed times (``freed``), the
+                  chart's timeline (``timeline``), the waitlist
                   (``waitlist``); Admin's appointment types, weekly hours and time away
                   (``appointment_types``, ``availability``, ``time_away``); provider and
                   location names (``names``); the day sheet (``day_sheet``); a provider's .ics
@@ -64,7 +66,7 @@ Rules, one home each (a newcomer finds each in one step; give a new rule a home 
 - did a save whose connection dropped during COMMIT happen (saved after all, not saved,
   not known yet) ... kernel.context: UnitOfWork.commit, unit_committed
 - the optimistic version check on save ... kernel.versions.check_version
-- a chart's timeline (surgeries, imaging, requests, appointments) ... history.timeline
+- a chart's timeline (surgeries, imaging, requests, appointments, calls) ... history.timeline
 - PDF page to image, for the screen and the printer ... frontdesk.documents.page_images
   (one page view widget: frontdesk.ui.widgets.page_view; printing: ui.handouts.printing)
 - saving a form: save, Enter, Esc, unsaved changes, the outage pause

@@ -3,7 +3,8 @@
 Add an area by adding one line to AREAS. An area is a QWidget built by ``factory(screen)``;
 it may implement ``focus_search()``, ``new_item()`` and ``print_current()``, which Ctrl+F,
 Ctrl+N and Ctrl+P call on the current area (returning False means "nothing to do here"),
-and ``can_close()``, asked before the window closes (False keeps it open).
+and ``can_close()``, asked before the window closes (False keeps it open). Ctrl+K, the
+quick patient search, works the same from every area and every window the main window owns.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -35,10 +36,14 @@ from frontdesk.domain.permissions import Permission
 from frontdesk.logs import log_file
 from frontdesk.paths import data_dir
 from frontdesk.ui import APP_TITLE
+from frontdesk.ui.quick_find.shortcut import QUICK_FIND_KEYS, QuickFindKey
 from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.widgets.empty_state import EmptyState
 from frontdesk.ui.widgets.form import plain_label
 from frontdesk.ui.widgets.screen_fit import fit_to_screen
+
+if TYPE_CHECKING:
+    from frontdesk.ui.quick_find.dialog import QuickFindDialog
 
 log = logging.getLogger(__name__)
 
@@ -214,6 +219,7 @@ class MainWindow(QMainWindow):
         self._widgets: dict[str, QWidget] = {}
         self.about_dialog: AboutDialog | None = None
         self.demo = screen.demo
+        self.quick_find_dialog: QWidget | None = None
         self.setWindowTitle(window_title(practice_name, demo=self.demo))
         self.setObjectName("mainWindow")
 
@@ -345,7 +351,16 @@ class MainWindow(QMainWindow):
         file_menu.addAction(quit_action)
         edit_menu = menus.addMenu("&Edit")
         self.find_action = self._action("&Find", "Ctrl+F", lambda: self.call_hook("focus_search"))
-        edit_menu.addAction(self.find_action)
+        self.quick_find_action = self._action(
+            "Find a &patient…", QUICK_FIND_KEYS, self.open_quick_find
+        )
+        self.quick_find_action.setToolTip(
+            f"Find a patient from any screen and open the chart ({QUICK_FIND_KEYS})"
+        )
+        # Also from a chart window, and from a field that claims the key for itself.
+        self.quick_find_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
+        self.quick_find_key = QuickFindKey(self, self.quick_find_action)
+        edit_menu.addActions([self.find_action, self.quick_find_action])
         go_menu = menus.addMenu("&Go")
         for index, area in enumerate(self.areas[:9]):
             action = self._action(
@@ -377,6 +392,35 @@ class MainWindow(QMainWindow):
         title = self.areas[self.sidebar.currentRow()].title
         self.statusBar().showMessage(f"There is nothing to {HOOKS[hook]} {title}.", 4000)
         return False
+
+    def open_quick_find(self) -> QuickFindDialog:
+        """Ctrl+K: the quick patient search, on top of whatever screen is showing."""
+        # Loaded on first use, with the services it reads (start-up loads none of them).
+        from frontdesk.ui.quick_find.dialog import QuickFindDialog
+
+        dialog = self.quick_find_dialog
+        if not isinstance(dialog, QuickFindDialog):
+            dialog = QuickFindDialog(self.screen, self)
+            dialog.chart_requested.connect(self.open_chart)
+            self.quick_find_dialog = dialog
+        dialog.start()
+        return dialog
+
+    def open_chart(self, patient_id: int) -> QWidget:
+        """Open a chart as the Patients area does (one window per chart, kept there)."""
+        if "patients" in self.area_keys():
+            area = self.area_widget("patients")
+            open_chart = getattr(area, "open_chart", None)
+            if callable(open_chart):
+                chart = open_chart(patient_id)
+                assert isinstance(chart, QWidget)
+                return chart
+        from frontdesk.ui.patients.chart import PatientChart
+
+        chart = PatientChart(self.screen, patient_id, self)
+        chart.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        chart.show()
+        return chart
 
     def show_help(self) -> None:
         dialog = AboutDialog(self.screen, self)
@@ -466,6 +510,8 @@ class AboutDialog(QDialog):
         keys = QFormLayout()
         for shortcut, meaning in (
             ("Ctrl+F", "Search in the current area"),
+            (QUICK_FIND_KEYS, "Find a patient from any screen; Enter opens the chart"),
+            ("Ctrl+Shift+C", "On a chart: log a phone call"),
             ("Ctrl+N", "New item in the current area"),
             ("Ctrl+P", "Print, where printing applies"),
             ("Ctrl+1, Ctrl+2 …", "Go to the first, second … area of the sidebar"),

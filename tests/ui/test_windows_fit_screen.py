@@ -57,7 +57,9 @@ from frontdesk.ui.patients.duplicates import DuplicatesDialog
 from frontdesk.ui.patients.editor import PatientEditor
 from frontdesk.ui.patients.import_wizard import ImportWizard
 from frontdesk.ui.patients.merge import MergeDialog
+from frontdesk.ui.patients.phone_note_dialog import PhoneNoteDialog
 from frontdesk.ui.patients.referrer_picker import AddReferrerDialog
+from frontdesk.ui.quick_find.dialog import QuickFindDialog
 from frontdesk.ui.requests.intake import IntakeDialog
 from frontdesk.ui.requests.letter import RecordsLetterDialog
 from frontdesk.ui.requests.ready_override import ReadyWithoutRecordsDialog
@@ -234,6 +236,11 @@ def _build_table() -> list[tuple[str, Build]]:
         ("ResetPasswordDialog", lambda s, c: ResetPasswordDialog(s, new_user(s))),
         ("NewUserDialog", lambda s, c: NewUserDialog(s)),
         ("EditUserDialog", lambda s, c: EditUserDialog(s, new_user(s))),
+        ("QuickFindDialog", lambda s, c: QuickFindDialog(s)),
+        (
+            "PhoneNoteDialog",
+            lambda s, c: PhoneNoteDialog(s, patient(c).id, patient(c).display_name),
+        ),
     ]
 
 

@@ -482,13 +482,22 @@ class _Shots:
 
     def render_area_hooks(self) -> None:
         """The areas' detailed pictures, each from its module here, in the sidebar's order."""
-        from tools.screenshots import audit, handouts, patients, requests, schedule, today
+        from tools.screenshots import (
+            audit,
+            desk_calls,
+            handouts,
+            patients,
+            requests,
+            schedule,
+            today,
+        )
 
         for name, render in (
             ("today", today.render),
             ("requests", requests.render),
             ("schedule", schedule.render),
             ("patients", patients.render),
+            ("desk calls", desk_calls.render),
             ("handouts", handouts.render),
             ("audit", audit.render),
         ):

@@ -1,4 +1,4 @@
-"""A chart's timeline: surgeries, imaging, requests and appointments, merged in date order.
+"""A chart's timeline: surgeries, imaging, requests, appointments and calls, in date order.
 
 Its sources are imported here, by name: whoever imports this module gets every kind of event,
 whatever else happened to be imported (no registry filled as a side effect of imports).
@@ -18,6 +18,7 @@ from frontdesk.services.history.imaging import imaging_events
 from frontdesk.services.history.surgeries import surgery_events
 from frontdesk.services.kernel.clock import practice_today
 from frontdesk.services.kernel.context import ServiceContext
+from frontdesk.services.patients.timeline import phone_note_events
 from frontdesk.services.requests.timeline import request_events
 from frontdesk.services.scheduling.timeline import appointment_events
 
@@ -28,6 +29,7 @@ SOURCES: tuple[tuple[str, TimelineSource], ...] = (
     ("imaging", imaging_events),
     ("request", request_events),
     ("appointment", appointment_events),
+    ("call", phone_note_events),
 )
 
 

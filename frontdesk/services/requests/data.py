@@ -310,3 +310,14 @@ def _request_json(request: RequestData | QueueRow) -> dict[str, Any]:
         "referrer": request.referrer_name,
         "assignee": request.assignee_name,
     }
+
+
+@dataclass(frozen=True)
+class OpenRequests:
+    """A chart's open consultation requests at a glance (the quick search's line)."""
+
+    count: int
+    # An open request with a red flag ticked at intake: the desk must know before speaking.
+    red_flag: bool
+    # The newest open request's state, for the one-line summary.
+    newest_state: RequestState

@@ -1,6 +1,9 @@
-"""Reading requests: one with everything its details pane shows, or a chart's requests."""
+"""Reading requests: one with its details, a chart's, the open ones of a few charts."""
 
 from __future__ import annotations
+
+import json
+from collections.abc import Sequence
 
 from sqlalchemy import select
 
@@ -8,9 +11,10 @@ from frontdesk.db.models_requests import (
     ConsultationRequest,
 )
 from frontdesk.domain.permissions import Permission
+from frontdesk.domain.request_states import RequestState
 from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.services.requests._rows import _data, _detail, _get
-from frontdesk.services.requests.data import RequestData, RequestDetail
+from frontdesk.services.requests.data import OpenRequests, RequestData, RequestDetail
 
 
 def get_request(context: ServiceContext, request_id: int) -> RequestDetail:
@@ -26,3 +30,41 @@ def requests_for_patient(context: ServiceContext, patient_id: int) -> list[Reque
             .order_by(ConsultationRequest.received_at.desc(), ConsultationRequest.id.desc())
         ).all()
         return [_data(session, row) for row in rows]
+
+
+# The quick search asks for one screenful of charts; more ids are a caller's mistake.
+MAX_PATIENTS = 100
+
+
+def open_requests_for(
+    context: ServiceContext, patient_ids: Sequence[int]
+) -> dict[int, OpenRequests]:
+    """Each chart's open requests, counted, with whether one carries a red flag (charts with
+    none open are left out). One read over the patient index, open requests only."""
+    ids = list(dict.fromkeys(patient_ids))[:MAX_PATIENTS]
+    if not ids:
+        return {}
+    with context.reading(Permission.VIEW_PATIENTS) as session:
+        rows = session.execute(
+            select(
+                ConsultationRequest.patient_id,
+                ConsultationRequest.state,
+                ConsultationRequest.red_flags,
+            )
+            .where(
+                ConsultationRequest.patient_id.in_(ids),
+                ConsultationRequest.is_open.is_(True),
+            )
+            .order_by(ConsultationRequest.received_at.desc(), ConsultationRequest.id.desc())
+        ).all()
+    found: dict[int, OpenRequests] = {}
+    for patient_id, state, red_flags in rows:
+        flagged = bool(json.loads(red_flags or "[]"))
+        seen = found.get(patient_id)
+        if seen is None:
+            found[patient_id] = OpenRequests(1, flagged, RequestState(state))
+        else:
+            found[patient_id] = OpenRequests(
+                seen.count + 1, seen.red_flag or flagged, seen.newest_state
+            )
+    return found

@@ -43,6 +43,7 @@ KIND_WORDS = {
     "imaging": "Imaging",
     "request": "Request",
     "appointment": "Appointment",
+    "call": "Phone call",
 }
 # Each kind has its own dot colour; the kind is always written next to it too.
 KIND_COLOURS = {
@@ -50,7 +51,12 @@ KIND_COLOURS = {
     "imaging": "#2a7f62",
     "request": "#8a5a00",
     "appointment": "#6b4c9a",
+    "call": "#1f6f8b",
 }
+
+
+# The tables of the other areas' events (the requests', appointments' and calls').
+OTHER_SOURCES = frozenset({"consultation_requests", "appointments", "phone_notes"})
 
 
 def event_text(event: TimelineEvent) -> str:
@@ -190,7 +196,8 @@ class TimelineWidget(QWidget):
         self.banner = Banner()
         self.empty = EmptyState(
             "Nothing on the timeline yet",
-            "Surgeries and imaging studies appear here in date order as they are recorded.",
+            "Surgeries, imaging, requests, appointments and phone calls appear here in date "
+            "order as they are recorded.",
         )
         self.pages = QStackedWidget()
         self.pages.addWidget(self.view)
@@ -227,5 +234,5 @@ class TimelineWidget(QWidget):
 
     def _on_changed(self, tables: frozenset[str]) -> None:
         # Other areas' events come from their own tables; "*" and history tables cover ours.
-        if touches(tables, HISTORY_TABLES | {"requests", "appointments"}):
+        if touches(tables, HISTORY_TABLES | OTHER_SOURCES):
             self.refresh()

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from frontdesk.domain.permissions import Permission
+from frontdesk.domain.phone_notes import PhoneNoteData
 from frontdesk.services.kernel.changes import touches
 from frontdesk.services.patients.forms import ContactMethod, PatientData, Sex
 from frontdesk.services.patients.lookup import get_patient
@@ -36,6 +37,7 @@ from frontdesk.ui.patients.display import (
 )
 from frontdesk.ui.patients.editor import PatientEditor
 from frontdesk.ui.patients.flow_layout import FlowLayout
+from frontdesk.ui.patients.phone_note_dialog import LOG_CALL_KEYS, PhoneNoteDialog
 from frontdesk.ui.requests.chart_tab import PatientRequestsTab
 from frontdesk.ui.scheduling.chart_tab import PatientAppointmentsTab
 from frontdesk.ui.screen_context import ScreenContext
@@ -373,9 +375,22 @@ class PatientChart(QWidget):
         self.timeline = TimelineWidget(services, runner, patient_id, changes)
         self.tabs.addTab(self.timeline, "&Timeline")
 
+        self.phone_note_dialog: PhoneNoteDialog | None = None
+        self.call_button = QPushButton("Log a &call…")
+        self.call_button.setToolTip(
+            f"Note a phone call: who, about what, what was promised, when to call back "
+            f"({LOG_CALL_KEYS})"
+        )
+        self.call_button.setAccessibleName("Log a call")
+        self.call_button.clicked.connect(self.log_call)
+        self.call_button.setEnabled(False)
+        self.call_button.setVisible(self.can_edit)
+        name_row = QHBoxLayout()
+        name_row.addWidget(self.name, 1)
+        name_row.addWidget(self.call_button, 0, Qt.AlignmentFlag.AlignTop)
         header = QVBoxLayout()
         header.setSpacing(6)
-        header.addWidget(self.name)
+        header.addLayout(name_row)
         header.addWidget(self.facts_box)
         header.addWidget(self.history_summary)
         header.addWidget(self.alerts_box)
@@ -388,6 +403,8 @@ class PatientChart(QWidget):
 
         edit_shortcut = QShortcut(QKeySequence("Ctrl+E"), self)
         edit_shortcut.activated.connect(self.edit)
+        call_shortcut = QShortcut(QKeySequence(LOG_CALL_KEYS), self)
+        call_shortcut.activated.connect(self.log_call)
         for keys in ("Esc", "Ctrl+W"):
             close_shortcut = QShortcut(QKeySequence(keys), self)
             close_shortcut.activated.connect(self.close)
@@ -437,6 +454,7 @@ class PatientChart(QWidget):
                 ("Open that chart", lambda: self.open_chart_requested.emit(target)),
             )
         self.demographics.edit_button.setVisible(self.can_edit and patient.merged_into_id is None)
+        self.call_button.setEnabled(self.can_edit and patient.merged_into_id is None)
         self.demographics.show_patient(patient)
         self.tabs.setEnabled(True)
         self.loaded.emit(patient)
@@ -465,7 +483,33 @@ class PatientChart(QWidget):
         editor.open()
         return editor
 
+    # Phone calls --------------------------------------------------------------------------
+
+    def log_call(self) -> PhoneNoteDialog | None:
+        """Ctrl+Shift+C: note a call on this chart (it then shows on the timeline)."""
+        if self.patient is None or not self.call_button.isEnabled():
+            return None
+        if self.phone_note_dialog is not None:
+            self.phone_note_dialog.raise_()
+            self.phone_note_dialog.activateWindow()
+            return self.phone_note_dialog
+        dialog = PhoneNoteDialog(self.screen, self.patient.id, self.patient.display_name, self)
+        dialog.saved.connect(self._call_logged)
+        dialog.finished.connect(lambda _code: setattr(self, "phone_note_dialog", None))
+        self.phone_note_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _call_logged(self, note: PhoneNoteData) -> None:
+        when = f"; call back by {note.follow_up_on:%m/%d/%Y}" if note.follow_up_on else ""
+        self.banner.show_message("success", f"Call from {note.caller} logged{when}.")
+
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self.phone_note_dialog is not None:
+            self.phone_note_dialog.reject()
+            if self.phone_note_dialog is not None and self.phone_note_dialog.isVisible():
+                event.ignore()
+                return
         if self.editor is not None:
             # The form decides (it asks before discarding typed changes).
             self.editor.reject()

@@ -1,5 +1,6 @@
 """The Today area, a receptionist's first screen: today's appointments per provider, who has
-arrived, the day's counts, and freed times with the waitlisted patients who fit them."""
+arrived, the day's counts, freed times with the waitlisted patients who fit them, and the
+calls to return."""
 
 from __future__ import annotations
 
@@ -40,6 +41,7 @@ from frontdesk.ui.scheduling.waitlist_dialogs import AddToWaitlistDialog, book_m
 from frontdesk.ui.scheduling.waitlist_panel import WaitlistPanel
 from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.style import mark_primary
+from frontdesk.ui.today.calls_panel import CallsToReturnPanel
 from frontdesk.ui.today.day_list import DayAppointments
 from frontdesk.ui.today.freed_panel import FreedTimesPanel
 from frontdesk.ui.today.snapshot import TodaySnapshot, load_today
@@ -136,6 +138,11 @@ class TodayArea(QWidget):
         self.tabs.setAccessibleName("Today and the waitlist")
         self.tabs.addTab(self.splitter, "&Today")
         self.tabs.addTab(self.waitlist, "&Waitlist")
+        self.calls = CallsToReturnPanel(screen)
+        self.calls.loaded.connect(self._calls_count)
+        self.calls.open_chart_requested.connect(self.open_chart)
+        self.tabs.addTab(self.calls, "Calls to &return")
+        self.chart: QWidget | None = None
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 12, 12, 12)
@@ -156,6 +163,7 @@ class TodayArea(QWidget):
     # Reading -----------------------------------------------------------------------------
 
     def refresh(self) -> None:
+        self.calls.refresh()
         self.loads.run(
             partial(load_today, self.screen.services, FREED_DAYS_AHEAD),
             self._show,
@@ -203,6 +211,24 @@ class TodayArea(QWidget):
 
     def _waitlist_count(self, waiting: int) -> None:
         self.tabs.setTabText(1, f"&Waitlist ({waiting})")
+
+    def _calls_count(self, due: int) -> None:
+        more = "+" if self.calls.calls is not None and self.calls.calls.more else ""
+        self.tabs.setTabText(2, f"Calls to &return ({due}{more})")
+
+    def open_chart(self, patient_id: int) -> None:
+        """A chart from the calls to return: the main window's (one per patient) if any."""
+        window = self.window()
+        opener = getattr(window, "open_chart", None) if window is not self else None
+        if callable(opener):
+            opener(patient_id)
+            return
+        from frontdesk.ui.patients.chart import PatientChart
+
+        chart = PatientChart(self.screen, patient_id, self)
+        chart.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.chart = chart
+        chart.show()
 
     # Acting ------------------------------------------------------------------------------
 
