@@ -156,6 +156,10 @@ def _validated_intake(form: IntakeForm, today: date) -> tuple[dict[str, Any], di
         errors["red_flags"] = "unknown red flag"
         flags = []
     values["red_flags"] = json.dumps(sorted({flag.value for flag in flags}))
+    # A tick means that question was asked; "all asked" makes every other answer a no.
+    values["red_flags_asked"] = bool(flags) or form.red_flags_asked
+    denied = [flag.value for flag in RedFlag if flag not in flags] if form.red_flags_asked else []
+    values["red_flags_denied"] = json.dumps(sorted(denied))
     values["urgency"] = Urgency.URGENT if (flags or form.urgent) else Urgency.ROUTINE
     values["referrer_id"] = form.referrer_id
     values["assignee_id"] = form.assignee_id
@@ -293,6 +297,9 @@ def create_request(
             **values,
         )
         _set_urgency(row, urgency)
+        if row.red_flags_asked:
+            row.red_flags_asked_at = now
+            row.red_flags_asked_by = uow.actor.username
         if json.loads(row.red_flags):
             row.red_flag_instruction = read_setting(session, RED_FLAG_INSTRUCTION)
             row.instruction_given_at = utcnow()

@@ -266,7 +266,11 @@ class RequestsArea(QWidget):
         self.banner.show_message(
             "success",
             f"Request recorded for {data.patient_name} ({data.mrn})"
-            + (": urgent, red-flag instruction given." if data.red_flags else "."),
+            + (
+                ": urgent, red-flag instruction given."
+                if data.red_flags
+                else f". Red-flag questions: {data.red_flag_summary}."
+            ),
         )
         self.detail.request_id = data.id
         self.refresh()

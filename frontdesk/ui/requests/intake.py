@@ -106,6 +106,16 @@ class RedFlagPanel(QGroupBox):
             box.toggled.connect(self._toggled)
             self.boxes[flag] = box
             grid.addWidget(box, index // 2, index % 2)
+        # Without this, unticked boxes say nothing: "asked, all no" is not "never asked".
+        self.all_asked = QCheckBox(
+            "I asked every question above: the caller said no to each box left unticked"
+        )
+        self.all_asked.setAccessibleName("Red-flag questions all asked")
+        self.all_asked.setToolTip(
+            "Tick once you have asked all the red-flag questions; the request then records "
+            "who asked, when, and each answer"
+        )
+        grid.addWidget(self.all_asked, (len(RedFlag) + 1) // 2, 0, 1, 2)
         self.instruction_frame = QFrame()
         self.instruction_frame.setObjectName("redFlagInstruction")
         column = QVBoxLayout(self.instruction_frame)
@@ -330,6 +340,7 @@ class IntakeDialog(FormDialog):
         QShortcut(QKeySequence("Ctrl+S"), self).activated.connect(self.save)
         # Tab runs down the call: who, why, what was done, then the red-flag questions, Save.
         chain: list[QWidget] = [self.notes, self.urgent, *self.red_flags.boxes.values()]
+        chain.append(self.red_flags.all_asked)
         chain.append(self.save_button)
         for before, after in itertools.pairwise(chain):
             QWidget.setTabOrder(before, after)
@@ -465,6 +476,7 @@ class IntakeDialog(FormDialog):
             interpreter_needed=self.interpreter.isChecked(),
             notes=self.notes.toPlainText(),
             red_flags=self.red_flags.ticked(),
+            red_flags_asked=self.red_flags.all_asked.isChecked(),
             urgent=self.urgent.isChecked(),
         )
 
