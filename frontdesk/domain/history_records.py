@@ -156,6 +156,8 @@ class SurgeryData:
     updated_at: datetime
     updated_by: str
     documents: tuple[DocumentInfo, ...] = ()
+    # A draft from what a caller said at intake, until staff check it and save (confirm).
+    unconfirmed: bool = False
 
     @property
     def facts(self) -> SurgeryFacts:

@@ -30,6 +30,20 @@ TABLES = frozenset(
 
 
 @dataclass(frozen=True)
+class ReportedSurgery:
+    """One operation as the caller described it: what (a Procedure code, "" when not known),
+    which levels ("L4-L5"), which year. It becomes an unconfirmed draft in the chart."""
+
+    procedure: str = ""
+    levels: str = ""
+    year: int | str | None = None
+
+    @property
+    def blank(self) -> bool:
+        return not (self.procedure or self.levels.strip() or str(self.year or "").strip())
+
+
+@dataclass(frozen=True)
 class IntakeForm:
     """What the receptionist typed during the call. ``patient_id`` links an existing chart;
     without it a chart is created from the name, date of birth and phone."""
@@ -50,6 +64,8 @@ class IntakeForm:
     prior_surgery: bool | None = None
     prior_surgery_count: int | str | None = None
     prior_surgery_last_year: int | str | None = None
+    # What the caller could say about each operation (up to the count; the rest stay unknown).
+    surgeries: tuple[ReportedSurgery, ...] = ()
     imaging_modality: str = ""
     imaging_when: str = ""
     imaging_where: str = ""

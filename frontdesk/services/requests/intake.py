@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -17,8 +18,10 @@ from frontdesk.db.models_requests import (
 from frontdesk.db.types import utcnow
 from frontdesk.domain.contact import InvalidValue, clean_text, normalize_email, normalize_phone
 from frontdesk.domain.errors import ValidationError
+from frontdesk.domain.history_summary import SurgeryFacts
 from frontdesk.domain.history_vocab import BodyRegion, ImagingModality, Procedure
 from frontdesk.domain.partial_dates import (
+    PartialDate,
     history_date_problem,
     parse_optional_partial_date,
 )
@@ -31,6 +34,8 @@ from frontdesk.domain.request_states import (
     RequestState,
     Urgency,
 )
+from frontdesk.domain.spinal_levels import LevelSet, parse_levels
+from frontdesk.services.history.surgeries import add_surgery_draft_in
 from frontdesk.services.kernel.clock import practice_today
 from frontdesk.services.kernel.context import ServiceContext, UnitOfWork
 from frontdesk.services.patients.edit import create_patient_in, validate_form
@@ -46,6 +51,43 @@ MAX_REPORTED_SURGERIES = 10
 
 
 INTAKE_NOTE = "Reported by the caller at intake; details to be completed from the records."
+
+
+@dataclass(frozen=True)
+class _Draft:
+    procedure: Procedure
+    levels: LevelSet
+    year: int | None
+
+    @property
+    def description(self) -> str:
+        day = PartialDate.of_year(self.year) if self.year else None
+        return SurgeryFacts(self.procedure, day, self.levels).description()
+
+
+def _reported_surgeries(errors: dict[str, str], form: IntakeForm, today: date) -> list[_Draft]:
+    """Each operation the caller described, checked; field keys are ``surgery_<n>_<part>``."""
+    drafts: list[_Draft] = []
+    for index, said in enumerate(form.surgeries[:MAX_REPORTED_SURGERIES]):
+        if said.blank:
+            continue
+        key = f"surgery_{index}"
+        procedure = Procedure.OTHER
+        if said.procedure:
+            try:
+                procedure = Procedure(said.procedure)
+            except ValueError:
+                errors[f"{key}_procedure"] = "choose a procedure from the list"
+        levels = LevelSet()
+        try:
+            levels = parse_levels(said.levels)
+        except InvalidValue as error:
+            errors[f"{key}_levels"] = str(error)
+        year = _int_or_none(errors, f"{key}_year", said.year)
+        if year is not None and not 1930 <= year <= today.year:
+            errors[f"{key}_year"] = f"a year between 1930 and {today.year}"
+        drafts.append(_Draft(procedure, levels, year))
+    return drafts
 
 
 def _int_or_none(errors: dict[str, str], key: str, value: int | str | None) -> int | None:
@@ -132,8 +174,16 @@ def _validated_intake(form: IntakeForm, today: date) -> tuple[dict[str, Any], di
             errors["prior_surgery_last_year"] = f"a year between 1930 and {today.year}"
     else:
         count, last_year = None, None
+    reported = _reported_surgeries(errors, form, today) if form.prior_surgery is not False else []
+    if reported:
+        values["prior_surgery"] = True
+        count = max(count or 0, len(reported))
+        years = [draft.year for draft in reported if draft.year is not None]
+        if last_year is None and years:
+            last_year = max(years)
     values["prior_surgery_count"] = count
     values["prior_surgery_last_year"] = last_year
+    values["reported_surgeries"] = reported
     values["imaging_modality"] = ""
     if form.imaging_modality:
         try:
@@ -188,20 +238,26 @@ def _history_from_intake(
     surgeries: list[PriorSurgery] = []
     study: ImagingStudy | None = None
     count = values["prior_surgery_count"] or 0
+    reported: list[_Draft] = values["reported_surgeries"]
     for index in range(min(count, MAX_REPORTED_SURGERIES)):
-        last = index == count - 1
-        year = values["prior_surgery_last_year"] if last else None
-        surgery = PriorSurgery(
-            patient_id=patient.id,
-            procedure=Procedure.OTHER.value,
-            procedure_label="",
-            date_earliest=date(year, 1, 1) if year else None,
-            date_precision="year" if year else None,
-            notes=f"{INTAKE_NOTE} (request {row.id}: {count} operation(s) reported"
-            + (f", the last in {values['prior_surgery_last_year']})" if last and year else ")"),
+        # Unconfirmed drafts: what the caller said, structured, for staff to check in the chart.
+        if index < len(reported):
+            draft = reported[index]
+        else:
+            last = index == count - 1 and not reported
+            year = values["prior_surgery_last_year"] if last else None
+            draft = _Draft(Procedure.OTHER, LevelSet(), year)
+        note = f"{INTAKE_NOTE} (request {row.id}: {count} operation(s) reported"
+        last_year = values["prior_surgery_last_year"]
+        note += f", the last in {last_year})" if last_year and draft.year == last_year else ")"
+        surgery = add_surgery_draft_in(
+            uow,
+            patient.id,
+            procedure=draft.procedure,
+            levels=draft.levels,
+            year=draft.year,
+            notes=note,
         )
-        uow.stamp(surgery, new=True)
-        session.add(surgery)
         surgeries.append(surgery)
     if values["imaging_modality"]:
         when = parse_optional_partial_date(values["imaging_when"] or None)
@@ -227,13 +283,15 @@ def _initial_checklist(
     """The records a request of this kind usually needs (staff add or remove the rest)."""
     items: list[tuple[ChecklistKind, str, str]] = []
     count = values["prior_surgery_count"] or 0
+    reported: list[_Draft] = values["reported_surgeries"]
     for index in range(min(count, MAX_REPORTED_SURGERIES)):
         last_year = values["prior_surgery_last_year"]
-        description = (
-            f"surgery {index + 1} of {count}"
-            if not (index == count - 1 and last_year)
-            else f"last surgery ({last_year})"
-        )
+        if index < len(reported):
+            description = reported[index].description or f"surgery {index + 1} of {count}"
+        elif index == count - 1 and last_year and not reported:
+            description = f"last surgery ({last_year})"
+        else:
+            description = f"surgery {index + 1} of {count}"
         items.append((ChecklistKind.OPERATIVE_REPORT, description, ""))
     if values["imaging_modality"]:
         what = ImagingModality(values["imaging_modality"]).label
@@ -288,13 +346,14 @@ def create_request(
             patient = create_patient_in(uow, patient_values, allow_duplicates=allow_duplicates)
         now = received_at or utcnow()
         urgency: Urgency = values.pop("urgency")
+        row_values = {k: v for k, v in values.items() if k != "reported_surgeries"}
         row = ConsultationRequest(
             patient_id=patient.id,
             received_at=now,
             state=RequestState.NEW.value,
             is_open=True,
             state_changed_at=now,
-            **values,
+            **row_values,
         )
         _set_urgency(row, urgency)
         if row.red_flags_asked:

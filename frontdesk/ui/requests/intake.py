@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
+    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QPushButton,
@@ -28,7 +29,7 @@ from frontdesk.domain.contact import InvalidValue
 from frontdesk.domain.dates import parse_date
 from frontdesk.domain.duplicates import birth_dates_to_compare
 from frontdesk.domain.errors import SavedAfterAll, SaveOutcomeUnknownError
-from frontdesk.domain.history_vocab import BodyRegion, ImagingModality
+from frontdesk.domain.history_vocab import BodyRegion, ImagingModality, Procedure
 from frontdesk.domain.request_categories import RequestCategory
 from frontdesk.domain.request_states import Channel, RedFlag
 from frontdesk.services.patients.forms import (
@@ -41,7 +42,7 @@ from frontdesk.services.patients.forms import (
 from frontdesk.services.patients.search import search
 from frontdesk.services.practice import settings
 from frontdesk.services.requests import intake
-from frontdesk.services.requests.data import IntakeForm, RequestData
+from frontdesk.services.requests.data import IntakeForm, ReportedSurgery, RequestData
 from frontdesk.ui.patients.duplicates import DuplicatesDialog
 from frontdesk.ui.patients.referrer_picker import ReferrerPicker
 from frontdesk.ui.runner import LatestOnly
@@ -72,6 +73,7 @@ REQUEST_OUTCOME_UNKNOWN = (
 )
 LOOKUP_DELAY_MS = 150
 MAX_MATCHES = 8
+SURGERY_DETAIL_ROWS = 3
 
 INTAKE_STYLE = f"""
 QFrame#redFlagInstruction {{
@@ -271,6 +273,43 @@ class IntakeDialog(FormDialog):
         self.fields.add(
             "prior_surgery_last_year", self.surgery_year, self.fields.message("prior_surgery_count")
         )
+        # What the caller can say of each operation: a structured draft the chart confirms.
+        self.surgery_rows: list[tuple[QComboBox, QLineEdit, QLineEdit]] = []
+        drafts = QVBoxLayout()
+        drafts.setContentsMargins(0, 0, 0, 0)
+        for number in range(1, SURGERY_DETAIL_ROWS + 1):
+            procedure = QComboBox()
+            procedure.setAccessibleName(f"Operation {number}: procedure")
+            procedure.addItem("procedure not known", "")
+            for choice in Procedure:
+                if choice is not Procedure.OTHER:
+                    procedure.addItem(choice.label, choice.value)
+            procedure.addItem("Other", Procedure.OTHER.value)
+            levels = line_edit(f"Operation {number}: levels", "levels (L4-L5)")
+            year = line_edit(f"Operation {number}: year", "year")
+            year.setMaximumWidth(70)
+            line = QHBoxLayout()
+            line.setContentsMargins(0, 0, 0, 0)
+            line.addWidget(procedure, 2)
+            line.addWidget(levels, 1)
+            line.addWidget(year)
+            drafts.addLayout(line)
+            self.surgery_rows.append((procedure, levels, year))
+        add_form_row(
+            right,
+            self.fields,
+            "surgery_0_levels",
+            "Each operation",
+            _wrap(drafts),
+            "As the caller says it; the chart keeps it as a draft to confirm",
+        )
+        for index in range(SURGERY_DETAIL_ROWS):
+            for part, widget in zip(
+                ("procedure", "levels", "year"), self.surgery_rows[index], strict=True
+            ):
+                key = f"surgery_{index}_{part}"
+                if key != "surgery_0_levels":
+                    self.fields.add(key, widget, self.fields.message("surgery_0_levels"))
         self.imaging_modality = QComboBox()
         self.imaging_modality.setAccessibleName("Imaging done")
         self.imaging_modality.addItem("None mentioned", "")
@@ -444,6 +483,16 @@ class IntakeDialog(FormDialog):
         yes = self.prior_surgery.currentData() is True
         self.surgery_count.setEnabled(yes)
         self.surgery_year.setEnabled(yes)
+        for row in self.surgery_rows:
+            for widget in row:
+                widget.setEnabled(yes)
+
+    def reported_surgeries(self) -> tuple[ReportedSurgery, ...]:
+        said = (
+            ReportedSurgery(str(procedure.currentData() or ""), levels.text(), year.text())
+            for procedure, levels, year in self.surgery_rows
+        )
+        return tuple(surgery for surgery in said if not surgery.blank)
 
     # Saving ------------------------------------------------------------------------------
 
@@ -466,6 +515,7 @@ class IntakeDialog(FormDialog):
             prior_surgery=prior,
             prior_surgery_count=self.surgery_count.text() if prior else None,
             prior_surgery_last_year=self.surgery_year.text() if prior else None,
+            surgeries=self.reported_surgeries() if prior else (),
             imaging_modality=str(self.imaging_modality.currentData() or ""),
             imaging_when=self.imaging_when.text(),
             imaging_where=self.imaging_where.text(),

@@ -32,31 +32,36 @@ depends_on = None
 INTAKE_NOTE_PREFIX = "Reported by the caller at intake;%"
 
 
+# Plain ADD/DROP COLUMN, never a batch copy: on SQLite a batch recreates the table, and
+# dropping the old one fires its children's ON DELETE (checklist links to a surgery set to
+# NULL, a request's transitions deleted).
 def upgrade() -> None:
-    with op.batch_alter_table("consultation_requests", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("red_flags_asked", sa.Boolean(), nullable=True))
-        batch_op.add_column(
-            sa.Column("red_flags_asked_by", sa.String(length=120), nullable=False, server_default="")
-        )
-        batch_op.add_column(
-            sa.Column(
-                "red_flags_asked_at", frontdesk.db.types.UTCDateTime(timezone=True), nullable=True
-            )
-        )
-        batch_op.add_column(
-            sa.Column(
-                "red_flags_denied", sa.String(length=200), nullable=False, server_default="[]"
-            )
-        )
+    op.add_column(
+        "consultation_requests", sa.Column("red_flags_asked", sa.Boolean(), nullable=True)
+    )
+    op.add_column(
+        "consultation_requests",
+        sa.Column("red_flags_asked_by", sa.String(length=120), nullable=False, server_default=""),
+    )
+    op.add_column(
+        "consultation_requests",
+        sa.Column(
+            "red_flags_asked_at", frontdesk.db.types.UTCDateTime(timezone=True), nullable=True
+        ),
+    )
+    op.add_column(
+        "consultation_requests",
+        sa.Column("red_flags_denied", sa.String(length=200), nullable=False, server_default="[]"),
+    )
     op.execute(
         "UPDATE consultation_requests SET red_flags_asked = true, "
         "red_flags_asked_by = instruction_given_by, red_flags_asked_at = instruction_given_at "
         "WHERE red_flags <> '[]'"
     )
-    with op.batch_alter_table("prior_surgeries", schema=None) as batch_op:
-        batch_op.add_column(
-            sa.Column("unconfirmed", sa.Boolean(), nullable=False, server_default=sa.false())
-        )
+    op.add_column(
+        "prior_surgeries",
+        sa.Column("unconfirmed", sa.Boolean(), nullable=False, server_default=sa.false()),
+    )
     op.execute(
         sa.text(
             "UPDATE prior_surgeries SET unconfirmed = true WHERE procedure = 'other' "
@@ -66,10 +71,11 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("prior_surgeries", schema=None) as batch_op:
-        batch_op.drop_column("unconfirmed")
-    with op.batch_alter_table("consultation_requests", schema=None) as batch_op:
-        batch_op.drop_column("red_flags_denied")
-        batch_op.drop_column("red_flags_asked_at")
-        batch_op.drop_column("red_flags_asked_by")
-        batch_op.drop_column("red_flags_asked")
+    op.drop_column("prior_surgeries", "unconfirmed")
+    for column in (
+        "red_flags_denied",
+        "red_flags_asked_at",
+        "red_flags_asked_by",
+        "red_flags_asked",
+    ):
+        op.drop_column("consultation_requests", column)
