@@ -46,6 +46,7 @@ from frontdesk.services.practice.settings import (
 )
 from frontdesk.services.requests._rows import _add_transition, _data
 from frontdesk.services.requests.data import IntakeForm, RequestData
+from frontdesk.services.requests.linking import update_chart_contact_in
 
 MAX_REPORTED_SURGERIES = 10
 
@@ -310,9 +311,15 @@ def create_request(
     allow_duplicates: bool = False,
     confirm_age: bool = False,
     received_at: datetime | None = None,
+    update_chart: Sequence[str] = (),
+    chart_version: int | None = None,
 ) -> RequestData:
     """Record a request from intake, in one transaction: link or create the chart, store the
-    mentioned surgeries and imaging as history, record any red-flag instruction given."""
+    mentioned surgeries and imaging as history, record any red-flag instruction given.
+
+    On a linked chart, ``update_chart`` names the contact fields ("mobile_phone", "email")
+    the staff chose to replace with the caller's (see ``linking.check_link``), checked
+    against ``chart_version``."""
     context.require(Permission.EDIT_REQUESTS)
     errors: dict[str, str] = {}
     patient_values: dict[str, Any] | None = None
@@ -340,6 +347,8 @@ def create_request(
                 errors["patient_id"] = "that chart was merged into another; pick the kept chart"
         if errors:
             raise ValidationError(errors)
+        if patient is not None:
+            update_chart_contact_in(uow, patient.id, form, update_chart, chart_version)
         if patient is None:
             assert patient_values is not None
             # The chart is created in this transaction, by the Patients rules and warning.

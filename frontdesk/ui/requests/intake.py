@@ -41,10 +41,17 @@ from frontdesk.services.patients.forms import (
 )
 from frontdesk.services.patients.search import search
 from frontdesk.services.practice import settings
-from frontdesk.services.requests import intake
-from frontdesk.services.requests.data import IntakeForm, ReportedSurgery, RequestData
+from frontdesk.services.requests import intake, linking
+from frontdesk.services.requests.data import (
+    IntakeForm,
+    ReportedSurgery,
+    RequestData,
+    RequestDetail,
+)
+from frontdesk.services.requests.linking import ChartLinkCheck
 from frontdesk.ui.patients.duplicates import DuplicatesDialog
 from frontdesk.ui.patients.referrer_picker import ReferrerPicker
+from frontdesk.ui.requests.linked_chart import LinkedChartDialog
 from frontdesk.ui.runner import LatestOnly
 from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.style import ERROR_BACKGROUND, ERROR_INK, mark_primary
@@ -157,6 +164,8 @@ class IntakeDialog(FormDialog):
     """``saved(RequestData)`` fires once the request is stored; the dialog then closes."""
 
     saved = Signal(object)
+    # The call was added to the chart's open request (RequestDetail) instead of a new one.
+    call_added = Signal(object)
     open_chart_requested = Signal(int)
     DISCARD_TITLE = "Discard this request?"
     DISCARD_TEXT = "The request is not saved. Discard what was typed?"
@@ -169,6 +178,7 @@ class IntakeDialog(FormDialog):
         self.setStyleSheet(INTAKE_STYLE)
         self.linked: PatientSummary | None = None
         self.duplicates: DuplicatesDialog | None = None
+        self.link_dialog: LinkedChartDialog | None = None
         self.fields = FormFields()
         self.banner = Banner()
 
@@ -541,14 +551,64 @@ class IntakeDialog(FormDialog):
                 {"referrer_id": "pick the physician from the list, or Add… them"}
             )
             return
+        if self.linked is not None:
+            # An existing chart: its open request and changed contact details are asked first.
+            self.begin_save()
+            check = partial(linking.check_link, self.screen.services, self.linked.id, self.form())
+            self.screen.runner.run(check, self._link_checked, failure=self._failed)
+            return
+        self._create(allow_duplicates=allow_duplicates)
+
+    def _create(
+        self,
+        *,
+        allow_duplicates: bool = False,
+        update_chart: tuple[str, ...] = (),
+        chart_version: int | None = None,
+    ) -> None:
         self.begin_save()
         call = partial(
             intake.create_request,
             self.screen.services,
             self.form(),
             allow_duplicates=allow_duplicates,
+            update_chart=update_chart,
+            chart_version=chart_version,
         )
         self.screen.runner.run(call, self._saved, failure=self._failed)
+
+    def _link_checked(self, check: ChartLinkCheck) -> None:
+        self.end_save()
+        if not check.needs_question or self.linked is None:
+            self._create()
+            return
+        dialog = LinkedChartDialog(check, self.linked.display_name, self)
+        dialog.add_to.connect(partial(self._add_call, check.chart_version))
+        dialog.save_new.connect(
+            lambda fields: self._create(update_chart=fields, chart_version=check.chart_version)
+        )
+        dialog.finished.connect(lambda _code: setattr(self, "link_dialog", None))
+        self.link_dialog = dialog
+        dialog.open()
+
+    def _add_call(self, chart_version: int, request_id: int, fields: tuple[str, ...]) -> None:
+        self.begin_save()
+        call = partial(
+            linking.add_call_to_request,
+            self.screen.services,
+            request_id,
+            self.form(),
+            update_chart=fields,
+            chart_version=chart_version,
+        )
+        self.screen.runner.run(call, self._call_added, failure=self._failed)
+
+    def _call_added(self, detail: RequestDetail) -> None:
+        self.end_save()
+        self.banner.clear()
+        self.mark_clean()
+        self.call_added.emit(detail)
+        self.accept()
 
     def _saved(self, result: RequestData) -> None:
         self.end_save()
@@ -570,6 +630,9 @@ class IntakeDialog(FormDialog):
                 # The queue says "Request recorded …" and selects it once this was read.
                 data = error.result
                 self.finished.connect(lambda _code: self.saved.emit(data))
+            elif isinstance(error.result, RequestDetail):
+                detail = error.result
+                self.finished.connect(lambda _code: self.call_added.emit(detail))
         elif isinstance(error, SaveOutcomeUnknownError):
             self.end_save()
             self.banner.show_message("error", REQUEST_OUTCOME_UNKNOWN)
