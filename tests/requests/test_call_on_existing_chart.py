@@ -150,7 +150,7 @@ def test_open_selected_chart_offers_the_open_request_and_the_new_phone(
     qtbot.waitUntil(lambda: dialog.link_dialog is not None, timeout=10_000)
     question = dialog.link_dialog
     assert isinstance(question, LinkedChartDialog)
-    assert f"request {first.id}" in question.requests.item(0).text()
+    assert f"Request {first.id} · " in question.requests.item(0).text()
     box = question.contact_boxes["mobile_phone"]
     assert "(217) 555-0100" in box.text() and "(217) 555-0199" in box.text()
     assert question.add_button.isDefault()

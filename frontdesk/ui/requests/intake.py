@@ -295,12 +295,18 @@ class IntakeDialog(FormDialog):
                 if choice is not Procedure.OTHER:
                     procedure.addItem(choice.label, choice.value)
             procedure.addItem("Other", Procedure.OTHER.value)
+            # The long names ("ACDF (anterior cervical …)") must not squeeze the levels out.
+            procedure.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            procedure.setMinimumContentsLength(16)
             levels = line_edit(f"Operation {number}: levels", "levels (L4-L5)")
+            levels.setMinimumWidth(110)
             year = line_edit(f"Operation {number}: year", "year")
-            year.setMaximumWidth(70)
+            year.setFixedWidth(64)
             line = QHBoxLayout()
             line.setContentsMargins(0, 0, 0, 0)
-            line.addWidget(procedure, 2)
+            line.addWidget(procedure, 1)
             line.addWidget(levels, 1)
             line.addWidget(year)
             drafts.addLayout(line)

@@ -63,7 +63,7 @@ class LinkedChartDialog(QDialog):
         for request in check.open_requests:
             received = request.received_at.astimezone().strftime("%m/%d/%Y")
             item = QListWidgetItem(
-                f"request {request.id} · received {received} · {request.category.label} · "
+                f"Request {request.id} · received {received} · {request.category.label} · "
                 f"{request.state.label} — {request.reason}"
             )
             item.setData(Qt.ItemDataRole.UserRole, request.id)
