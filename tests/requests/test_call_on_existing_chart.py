@@ -64,6 +64,15 @@ def test_the_check_names_the_open_request_and_the_changed_phone(
     ]
     same = linking.check_link(context, first.patient_id, _second_call(first, phone="217-555-0188"))
     assert same.contact_changes == ()
+    # A number the chart already has as home or work phone is no change either.
+    home = create_patient(
+        context,
+        PatientForm("Seán", "O'Connor", "1950-01-02", home_phone=NEW_PHONE, email="sean@x.org"),
+    )
+    check = linking.check_link(
+        context, home.id, maria_intake(patient_id=home.id, phone=NEW_PHONE, email="SEAN@x.org")
+    )
+    assert check.open_requests == () and check.contact_changes == ()
 
 
 def test_the_call_is_added_to_the_open_request_not_a_second_one(
@@ -83,6 +92,7 @@ def test_the_call_is_added_to_the_open_request_not_a_second_one(
     assert call.kind is ContactKind.CALL_RECEIVED and call.by == "test.admin"
     assert "Asking whether the MRI arrived" in call.note
     assert "Luis Núñez (son)" in call.note and "all no" in call.note
+    assert "Imaging: MRI May 2024 Valley Imaging Center" in call.note
     assert detail.request.contact_phone == "+12175550199"
     chart = get_patient(context, first.patient_id, record_view=False)
     assert chart.mobile_phone == "+12175550199"

@@ -276,7 +276,8 @@ def contact_changes(row: Patient, phone: str, email: str) -> dict[str, tuple[str
     changes: dict[str, tuple[str, str]] = {}
     if phone and phone not in (row.mobile_phone, row.home_phone, row.work_phone):
         changes["mobile_phone"] = (row.mobile_phone, phone)
-    if email and email != row.email:
+    # The same address typed in other capitals is not a new one (mail is delivered the same).
+    if email and email.casefold() != row.email.casefold():
         changes["email"] = (row.email, email)
     return changes
 

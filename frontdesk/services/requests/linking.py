@@ -14,6 +14,7 @@ from frontdesk.db.models_requests import ConsultationRequest, RequestContactAtte
 from frontdesk.db.types import utcnow
 from frontdesk.domain.contact import InvalidValue, clean_text, normalize_email, normalize_phone
 from frontdesk.domain.errors import NotFoundError, RefusedError, ValidationError
+from frontdesk.domain.history_vocab import ImagingModality
 from frontdesk.domain.permissions import Permission
 from frontdesk.domain.request_categories import RequestCategory
 from frontdesk.domain.request_states import ContactKind, RedFlag, RequestState
@@ -135,6 +136,19 @@ def _call_note(form: IntakeForm, flags: Sequence[RedFlag]) -> str:
     reason = clean_text(form.reason)
     if reason:
         parts.append(f"Said: {reason}")
+    if form.prior_surgery:
+        parts.append(f"Prior spine surgery: {form.prior_surgery_count or 'yes'}")
+    if form.imaging_modality:
+        try:
+            modality = ImagingModality(form.imaging_modality).label
+        except ValueError:
+            modality = clean_text(form.imaging_modality)
+        said = " ".join(
+            clean_text(part)
+            for part in (modality, form.imaging_when, form.imaging_where)
+            if clean_text(part)
+        )
+        parts.append(f"Imaging: {said}")
     if form.notes.strip():
         parts.append(f"Notes: {clean_text(form.notes)}")
     if form.red_flags_asked:
