@@ -126,6 +126,10 @@ class DocumentInfo:
         }
 
 
+# How a surgery drafted from a caller's words is marked wherever it is shown, until confirmed.
+UNCONFIRMED_SURGERY = "unconfirmed: as the caller said at intake"
+
+
 @dataclass(frozen=True)
 class SurgeryData:
     id: int

@@ -14,7 +14,7 @@ from frontdesk.domain.errors import ValidationError
 from frontdesk.domain.history_records import SurgeryForm
 from frontdesk.domain.history_vocab import Procedure
 from frontdesk.domain.request_states import ChecklistKind
-from frontdesk.services.history.summary import get_history
+from frontdesk.services.history.summary import get_history, surgeon_summary_pdf
 from frontdesk.services.history.surgeries import (
     add_surgery,
     set_operative_report_status,
@@ -27,6 +27,7 @@ from frontdesk.ui.history.dialogs import SurgeryDialog
 from frontdesk.ui.history.tabs import SurgeryHistoryTab
 from frontdesk.ui.runner import Runner
 from frontdesk.ui.screen_context import ScreenContext
+from tests.documents.pdfs import all_text
 from tests.helpers.intake import type_call
 from tests.requests.conftest import maria_intake
 from tests.requests.test_requests_ui import open_intake
@@ -102,6 +103,12 @@ def test_staff_confirm_a_draft_by_saving_it_and_a_report_does_not(
     assert confirmed.procedure is Procedure.LUMBAR_FUSION
     typed = add_surgery(context, data.patient_id, SurgeryForm(procedure=Procedure.LAMINECTOMY))
     assert not typed.unconfirmed
+
+
+def test_the_surgeons_summary_marks_the_drafts(context: ServiceContext) -> None:
+    data = intake.create_request(context, maria_intake(surgeries=SCENARIO_ONE))
+    text = all_text(surgeon_summary_pdf(context, data.patient_id))
+    assert " ".join(text.split()).count("UNCONFIRMED: AS THE CALLER SAID AT INTAKE") == 2
 
 
 def test_older_intake_placeholders_migrate_as_unconfirmed(

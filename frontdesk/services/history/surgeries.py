@@ -13,7 +13,13 @@ from sqlalchemy.orm import Session
 
 from frontdesk.db.models_history import PriorSurgery
 from frontdesk.domain.errors import NotFoundError
-from frontdesk.domain.history_records import DeletedEntry, SurgeryData, SurgeryForm, TimelineEvent
+from frontdesk.domain.history_records import (
+    UNCONFIRMED_SURGERY,
+    DeletedEntry,
+    SurgeryData,
+    SurgeryForm,
+    TimelineEvent,
+)
 from frontdesk.domain.history_vocab import Procedure
 from frontdesk.domain.partial_dates import PartialDate
 from frontdesk.domain.permissions import Permission
@@ -34,8 +40,6 @@ from frontdesk.services.history.entry_rows import (
 from frontdesk.services.kernel.clock import practice_today
 from frontdesk.services.kernel.context import ServiceContext, UnitOfWork
 from frontdesk.services.kernel.versions import check_version
-
-UNCONFIRMED_TEXT = "unconfirmed: as the caller said at intake"
 
 
 def add_surgery_draft_in(
@@ -231,7 +235,7 @@ def surgery_events(session: Session, patient_id: int, today: date) -> Iterable[T
         detail = ", ".join(part for part in (data.surgeon, data.facility) if part)
         flags: tuple[str, ...] = () if data.report_received else ("operative report missing",)
         if data.unconfirmed:
-            flags += (UNCONFIRMED_TEXT,)
+            flags += (UNCONFIRMED_SURGERY,)
         levels = data.levels.text()
         title = f"{data.procedure_text} {levels}".strip()
         yield TimelineEvent("surgery", data.date, title, detail, data.id, flags=flags)
