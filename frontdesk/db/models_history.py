@@ -82,6 +82,8 @@ class PriorSurgery(Edited, Base):
     report_received_on: Mapped[date | None] = mapped_column(Date, nullable=True)
     report_received_by: Mapped[str] = mapped_column(String(120), nullable=False, default="")
     notes: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    # A draft from what a caller said at intake, until the staff check it in the chart.
+    unconfirmed: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
 
     __table_args__ = (
         *_date_checks(),

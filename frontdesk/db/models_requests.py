@@ -77,6 +77,13 @@ class ConsultationRequest(Edited, Base):
     red_flag_instruction: Mapped[str] = mapped_column(Text, nullable=False, default="")
     instruction_given_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     instruction_given_by: Mapped[str] = mapped_column(String(120), nullable=False, default="")
+    # Whether the red-flag questions were asked on the call (None: not recorded, as on requests
+    # from before this was kept), by whom and when; the codes answered "no" (JSON list). A code
+    # in neither list was not asked.
+    red_flags_asked: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+    red_flags_asked_by: Mapped[str] = mapped_column(String(120), nullable=False, default="")
+    red_flags_asked_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    red_flags_denied: Mapped[str] = mapped_column(String(200), nullable=False, default="[]")
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
     follow_up_on: Mapped[date | None] = mapped_column(Date, nullable=True)
     state: Mapped[str] = mapped_column(String(20), nullable=False)

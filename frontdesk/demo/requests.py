@@ -205,12 +205,16 @@ class _Builder:
             previous = state
         urgent = urgent or bool(red_flags)
         regions = ["cervical"] if category is RequestCategory.NECK_PAIN else ["lumbar"]
+        channel = rng.choice(list(Channel)).value if not red_flags else "phone"
+        # On a call every red-flag question is asked; a fax or web form asks none.
+        asked = channel in (Channel.PHONE.value, Channel.WALK_IN.value)
+        denied = sorted(flag.value for flag in RedFlag if flag not in red_flags) if asked else []
         self.requests.append(
             {
                 "id": request_id,
                 "patient_id": patient_id,
                 "received_at": received_at,
-                "channel": rng.choice(list(Channel)).value if not red_flags else "phone",
+                "channel": channel,
                 "caller_name": caller[0],
                 "caller_relationship": caller[1],
                 "contact_phone": phone,
@@ -237,6 +241,10 @@ class _Builder:
                 "red_flag_instruction": self.instruction if red_flags else "",
                 "instruction_given_at": received_at if red_flags else None,
                 "instruction_given_by": self.username if red_flags else "",
+                "red_flags_asked": asked,
+                "red_flags_asked_by": self.username if asked else "",
+                "red_flags_asked_at": received_at if asked else None,
+                "red_flags_denied": json.dumps(denied),
                 "assignee_id": assignee_id,
                 "follow_up_on": follow_up,
                 "state": final.value,

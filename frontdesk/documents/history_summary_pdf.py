@@ -37,6 +37,7 @@ from frontdesk.documents.styles import (
     document_styles,
 )
 from frontdesk.documents.tables import record_table
+from frontdesk.domain.history_records import UNCONFIRMED_SURGERY
 
 if TYPE_CHECKING:
     from frontdesk.domain.history_records import ImagingData, PatientHistory, SurgeryData
@@ -81,7 +82,7 @@ def _surgery_row(
     procedure = f"<b>{markup_escape(surgery.procedure_text, bold=True)}</b>"
     if surgery.levels:
         procedure += f" {markup_escape(surgery.levels.text())}"
-    extra = []
+    extra = [UNCONFIRMED_SURGERY.upper()] if surgery.unconfirmed else []
     if surgery.approach is not None:
         extra.append(f"{surgery.approach.value} approach")
     if surgery.levels_note:

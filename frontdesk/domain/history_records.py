@@ -126,6 +126,10 @@ class DocumentInfo:
         }
 
 
+# How a surgery drafted from a caller's words is marked wherever it is shown, until confirmed.
+UNCONFIRMED_SURGERY = "unconfirmed: as the caller said at intake"
+
+
 @dataclass(frozen=True)
 class SurgeryData:
     id: int
@@ -156,6 +160,8 @@ class SurgeryData:
     updated_at: datetime
     updated_by: str
     documents: tuple[DocumentInfo, ...] = ()
+    # A draft from what a caller said at intake, until staff check it and save (confirm).
+    unconfirmed: bool = False
 
     @property
     def facts(self) -> SurgeryFacts:

@@ -166,6 +166,8 @@ class ContactKind(StrEnum):
     NO_ANSWER = "no_answer"
     WRONG_NUMBER = "wrong_number"
     EMAILED = "emailed"
+    # The person called us (a call added to their open request at intake).
+    CALL_RECEIVED = "call_received"
 
     @property
     def label(self) -> str:
@@ -174,7 +176,7 @@ class ContactKind(StrEnum):
     @property
     def answered(self) -> bool:
         """Only a call that reached someone counts as an answer."""
-        return self is ContactKind.CALLED
+        return self in (ContactKind.CALLED, ContactKind.CALL_RECEIVED)
 
 
 UNANSWERED_BEFORE_SUGGESTING_CLOSE = 3

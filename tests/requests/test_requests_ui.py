@@ -12,6 +12,7 @@ from frontdesk.domain.request_states import ContactKind, RequestState, Urgency
 from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.services.patients.edit import create_patient
 from frontdesk.services.patients.forms import PatientForm
+from frontdesk.services.patients.lookup import get_patient
 from frontdesk.services.requests import contacts, intake, reading, work_queue
 from frontdesk.services.requests.data import QueueFilter
 from frontdesk.ui.requests.area import RequestsArea
@@ -113,9 +114,16 @@ def test_typing_a_name_offers_the_existing_chart_to_link(
     qtbot.keyClicks(dialog.phone, "217 555 0188")
     qtbot.keyClicks(dialog.reason, "Second opinion")
     dialog.category.setCurrentIndex(dialog.category.findData("second_opinion"))
+    dialog.save()
+    # The chart has no phone: putting the caller's on it is offered, not done silently.
+    qtbot.waitUntil(lambda: dialog.link_dialog is not None, timeout=10_000)
+    question = dialog.link_dialog
+    assert question is not None and not question.add_button.isVisible()
+    assert "(none) → (217) 555-0188" in question.contact_boxes["mobile_phone"].text()
     with qtbot.waitSignal(dialog.saved, timeout=10_000) as saved:
-        dialog.save()
+        qtbot.keyClick(question, Qt.Key.Key_Return)
     assert saved.args[0].patient_id == existing.id
+    assert get_patient(context, existing.id, record_view=False).mobile_phone == "+12175550188"
 
 
 def test_the_queue_filters_moves_and_suggests_closing(

@@ -30,6 +30,7 @@ from frontdesk.services.patients.forms import PatientData, PatientForm
 from frontdesk.services.practice.forms import NewUserForm, UserData
 from frontdesk.services.practice.users import create_user
 from frontdesk.services.requests.intake import create_request
+from frontdesk.services.requests.linking import check_link
 from frontdesk.services.requests.reading import get_request
 from frontdesk.services.scheduling.booking import book
 from frontdesk.services.scheduling.data import (
@@ -62,6 +63,7 @@ from frontdesk.ui.patients.referrer_picker import AddReferrerDialog
 from frontdesk.ui.quick_find.dialog import QuickFindDialog
 from frontdesk.ui.requests.intake import IntakeDialog
 from frontdesk.ui.requests.letter import RecordsLetterDialog
+from frontdesk.ui.requests.linked_chart import LinkedChartDialog
 from frontdesk.ui.requests.ready_override import ReadyWithoutRecordsDialog
 from frontdesk.ui.requests.report import ReferralsReportDialog
 from frontdesk.ui.runner import Runner
@@ -183,6 +185,19 @@ def _build_table() -> list[tuple[str, Build]]:
         (
             "DuplicatesDialog",
             lambda s, c: DuplicatesDialog(_maria(), find_duplicates(s.services, _maria())),
+        ),
+        (
+            "LinkedChartDialog",
+            lambda s, c: LinkedChartDialog(
+                check_link(
+                    s.services,
+                    create_request(
+                        s.services, maria_intake(patient_id=patient(c).id, phone="217-555-0199")
+                    ).patient_id,
+                    maria_intake(phone="217-555-0142", email="maria@example.org"),
+                ),
+                "Núñez-García, María José",
+            ),
         ),
         ("DocumentViewer", lambda s, c: DocumentViewer(s.services, s.runner, [], "Documents")),
         (

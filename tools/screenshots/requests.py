@@ -12,8 +12,11 @@ from pathlib import Path
 
 from frontdesk.domain.actor import Actor
 from frontdesk.domain.permissions import Role
+from frontdesk.services.requests import linking
+from frontdesk.services.requests.data import IntakeForm
 from frontdesk.ui.requests.area import RequestsArea
 from frontdesk.ui.requests.intake import IntakeDialog
+from frontdesk.ui.requests.linked_chart import LinkedChartDialog
 from frontdesk.ui.screen_context import ScreenContext
 from tools.screenshots.capture import main_window, run_alone, save_grab, wait_until
 
@@ -21,7 +24,8 @@ STORY_PATIENT = "Núñez-García, María José"  # scenario 1's caller, in every
 
 
 def render(screen: ScreenContext, folder: Path) -> list[Path]:
-    """Write requests-queue.png, request-intake.png and request-intake-red-flag.png."""
+    """Write requests-queue.png, request-intake.png, request-intake-red-flag.png and
+    request-linked-chart.png."""
     folder.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
     window = main_window(screen)
@@ -54,20 +58,38 @@ def render(screen: ScreenContext, folder: Path) -> list[Path]:
     dialog.prior_surgery.setCurrentIndex(2)
     dialog.surgery_count.setText("2")
     dialog.surgery_year.setText("2021")
+    first_kind, first_levels, first_year = dialog.surgery_rows[0]
+    first_kind.setCurrentIndex(first_kind.findData("lumbar_fusion"))
+    first_levels.setText("L4-L5")
+    first_year.setText("2019")
+    dialog.surgery_rows[1][1].setText("L3-L4")
+    dialog.surgery_rows[1][2].setText("2021")
     dialog.imaging_modality.setCurrentIndex(dialog.imaging_modality.findData("mri"))
     dialog.imaging_when.setText("May 2024")
     dialog.imaging_where.setText("Valley Imaging Center")
     dialog.language.setText("Spanish")
     dialog.interpreter.setChecked(True)
     dialog.phone.setText("")
+    dialog.red_flags.all_asked.setChecked(True)
     dialog.save()
     wait_until(lambda: dialog.fields.message("phone").isVisible())
     written.append(save_grab(dialog, folder / "request-intake.png"))
+    dialog.red_flags.all_asked.setChecked(False)
     next(iter(dialog.red_flags.boxes.values())).setChecked(True)
     wait_until(lambda: dialog.red_flags.instruction_frame.isVisible())
     written.append(save_grab(dialog, folder / "request-intake-red-flag.png"))
     dialog.mark_clean()  # nothing to ask about when it closes
     dialog.close()
+
+    # The same caller again, from a new number: her open request and the chart's phone.
+    patient_id = area.model.rows[story].patient_id
+    call = IntakeForm(patient_id=patient_id, phone="(217) 555-0199", reason="Did my MRI arrive?")
+    question = LinkedChartDialog(
+        linking.check_link(screen.services, patient_id, call), STORY_PATIENT, window
+    )
+    question.show()
+    written.append(save_grab(question, folder / "request-linked-chart.png"))
+    question.close()
     window.close()
     return written
 

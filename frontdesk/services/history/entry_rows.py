@@ -166,6 +166,7 @@ def _surgery_data(
         updated_at=row.updated_at,
         updated_by=row.updated_by,
         documents=tuple(documents),
+        unconfirmed=row.unconfirmed,
     )
 
 

@@ -13,7 +13,14 @@ from sqlalchemy.orm import Session
 
 from frontdesk.db.models_history import PriorSurgery
 from frontdesk.domain.errors import NotFoundError
-from frontdesk.domain.history_records import DeletedEntry, SurgeryData, SurgeryForm, TimelineEvent
+from frontdesk.domain.history_records import (
+    UNCONFIRMED_SURGERY,
+    DeletedEntry,
+    SurgeryData,
+    SurgeryForm,
+    TimelineEvent,
+)
+from frontdesk.domain.history_vocab import Procedure
 from frontdesk.domain.partial_dates import PartialDate
 from frontdesk.domain.permissions import Permission
 from frontdesk.domain.spinal_levels import LevelSet
@@ -27,11 +34,39 @@ from frontdesk.services.history.entry_rows import (
     _require_entry_delete,
     _surgery_data,
     _surgery_row,
+    may_change_entry,
     stored_date,
 )
 from frontdesk.services.kernel.clock import practice_today
-from frontdesk.services.kernel.context import ServiceContext
+from frontdesk.services.kernel.context import ServiceContext, UnitOfWork
 from frontdesk.services.kernel.versions import check_version
+
+
+def add_surgery_draft_in(
+    uow: UnitOfWork,
+    patient_id: int,
+    *,
+    procedure: Procedure,
+    levels: LevelSet,
+    year: int | None,
+    notes: str,
+) -> PriorSurgery:
+    """A surgery as a caller described it (intake), stored in the caller's unit of work as an
+    unconfirmed draft: structured (procedure, levels, year) so staff check it rather than type
+    it again, and marked so nobody takes it for a checked record."""
+    row = PriorSurgery(patient_id=patient_id, procedure=procedure.value, unconfirmed=True)
+    _apply_surgery(
+        row,
+        {
+            "date": PartialDate.of_year(year) if year else None,
+            "levels": levels,
+            "procedure_label": "",
+            "notes": notes,
+        },
+    )
+    uow.stamp(row, new=True)
+    uow.session.add(row)
+    return row
 
 
 def _apply_surgery(row: PriorSurgery, values: Mapping[str, Any]) -> None:
@@ -116,9 +151,14 @@ def update_surgery(
     surgery_id: int,
     form: SurgeryForm,
     expected_version: int | None,
+    *,
+    confirm: bool = True,
 ) -> SurgeryData:
     """Save edits to a surgery opened at ``expected_version`` (see the module docstring for
-    who may change what). A save over someone else's newer save is refused, naming them."""
+    who may change what). A save over someone else's newer save is refused, naming them.
+
+    Saving a draft from intake confirms it (``confirm``), when the person may change its
+    details: they have checked what the caller said."""
     with context.writing(Permission.EDIT_HISTORY_BASIC) as uow:
         session = uow.session
         row = _surgery_row(session, surgery_id)
@@ -134,6 +174,8 @@ def update_surgery(
         _apply_surgery(row, values)
         changed = _changed_columns(row)
         _require_entry_change(uow.actor, row, "surgery", changed, SURGERY_TRACKING_FIELDS)
+        if confirm and row.unconfirmed and may_change_entry(uow.actor, row.created_by):
+            row.unconfirmed = False
         if row.report_received_on != received_before:
             row.report_received_by = uow.actor.username if row.report_received_on else ""
         if session.is_modified(row):
@@ -183,14 +225,17 @@ def set_operative_report_status(
             raise NotFoundError(f"There is no prior surgery with id {surgery_id}")
         current = _surgery_data(row)
     form = replace(current.form(), report_requested_on=requested_on, report_received_on=received_on)
-    return update_surgery(context, surgery_id, form, expected_version)
+    # Noting a report is not checking the draft: it stays unconfirmed.
+    return update_surgery(context, surgery_id, form, expected_version, confirm=False)
 
 
 def surgery_events(session: Session, patient_id: int, today: date) -> Iterable[TimelineEvent]:
     for row in session.scalars(select(PriorSurgery).where(PriorSurgery.patient_id == patient_id)):
         data = _surgery_data(row)
         detail = ", ".join(part for part in (data.surgeon, data.facility) if part)
-        flags = () if data.report_received else ("operative report missing",)
+        flags: tuple[str, ...] = () if data.report_received else ("operative report missing",)
+        if data.unconfirmed:
+            flags += (UNCONFIRMED_SURGERY,)
         levels = data.levels.text()
         title = f"{data.procedure_text} {levels}".strip()
         yield TimelineEvent("surgery", data.date, title, detail, data.id, flags=flags)

@@ -16,7 +16,7 @@ from frontdesk.domain.contact import (
     text_problem,
 )
 from frontdesk.domain.dates import age_on, parse_date
-from frontdesk.domain.errors import RefusedError, ValidationError
+from frontdesk.domain.errors import PermissionDeniedError, RefusedError, ValidationError
 from frontdesk.domain.names import sort_key
 from frontdesk.domain.permissions import Permission
 from frontdesk.domain.search_query import format_mrn
@@ -263,3 +263,57 @@ def update_patient(
             _write_search_keys(session, row, row.id)
         uow.commit()
         return _patient_data(session, row)
+
+
+# The chart's contact fields a caller's new details may replace, with their words.
+CONTACT_FIELDS = {"mobile_phone": "mobile phone", "email": "email"}
+
+
+def contact_changes(row: Patient, phone: str, email: str) -> dict[str, tuple[str, str]]:
+    """What a caller's (normalized) phone and email would change on the chart:
+    ``{field: (chart value, caller value)}``. A phone already on the chart (mobile, home or
+    work) is no change; a new one is offered as the mobile phone."""
+    changes: dict[str, tuple[str, str]] = {}
+    if phone and phone not in (row.mobile_phone, row.home_phone, row.work_phone):
+        changes["mobile_phone"] = (row.mobile_phone, phone)
+    # The same address typed in other capitals is not a new one (mail is delivered the same).
+    if email and email.casefold() != row.email.casefold():
+        changes["email"] = (row.email, email)
+    return changes
+
+
+def update_contact_in(
+    uow: UnitOfWork, patient_id: int, values: dict[str, str], expected_version: int | None
+) -> Patient:
+    """Set the chart's mobile phone and/or email inside a caller's unit of work (intake, when
+    the staff accept a caller's new details), by the chart's rules: edit permission, a merged
+    chart refused, the version checked (no save over a newer one), audited, search keys kept."""
+    if not uow.actor.can(Permission.EDIT_PATIENTS):
+        raise PermissionDeniedError(
+            "Changing the chart's contact details needs permission to edit charts"
+        )
+    unknown = set(values) - set(CONTACT_FIELDS)
+    if unknown:
+        raise ValueError(f"not a contact field: {sorted(unknown)}")
+    errors = _FieldErrors()
+    cleaned = {"mobile_phone": errors.phone("mobile_phone", values.get("mobile_phone", ""))}
+    try:
+        cleaned["email"] = normalize_email(values.get("email", ""))
+    except InvalidValue as error:
+        errors.fields["email"] = str(error)
+    if errors.fields:
+        raise ValidationError(errors.fields)
+    session = uow.session
+    row = _get(session, patient_id, for_update=True)
+    if row.merged_into_id is not None:
+        raise RefusedError("This chart was merged into another one; edit that chart instead")
+    check_version(row, expected_version, "chart")
+    for name in values:
+        if cleaned[name]:  # a blank never erases what the chart has
+            setattr(row, name, cleaned[name])
+    if session.is_modified(row):
+        uow.stamp(row, new=False)
+        session.flush()
+        _write_search_keys(session, row, row.id)
+        uow.mark_changed("patients")
+    return row

@@ -6,6 +6,8 @@ One module per use case (import the one you need; nothing is re-exported here):
   ``QueueFilter``, ``QueueRow``, ...) and ``TABLES``, the tables a screen watches.
 - ``intake``: ``create_request``: the request from the call, with the chart (found or
   created), red flags, the surgeries and imaging mentioned, and the first checklist.
+- ``linking``: a call on an existing chart: ``check_link`` (its open requests, the caller's
+  changed contact details), ``add_call_to_request`` instead of a second request.
 - ``reading``: ``get_request`` (everything the details pane shows), ``requests_for_patient``.
 - ``states``: ``transition`` and ``transition_in`` (the workflow's moves; the records wanted
   before Ready to schedule, ``RecordsMissingError``); ``request_for_change`` for booking.

@@ -111,6 +111,10 @@ def _data(session: Session, row: ConsultationRequest) -> RequestData:
         version=row.version,
         updated_at=row.updated_at,
         updated_by=row.updated_by,
+        red_flags_asked=row.red_flags_asked,
+        red_flags_asked_by=row.red_flags_asked_by,
+        red_flags_asked_at=row.red_flags_asked_at,
+        red_flags_denied=tuple(RedFlag(code) for code in json.loads(row.red_flags_denied)),
     )
 
 

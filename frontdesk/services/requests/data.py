@@ -30,6 +30,20 @@ TABLES = frozenset(
 
 
 @dataclass(frozen=True)
+class ReportedSurgery:
+    """One operation as the caller described it: what (a Procedure code, "" when not known),
+    which levels ("L4-L5"), which year. It becomes an unconfirmed draft in the chart."""
+
+    procedure: str = ""
+    levels: str = ""
+    year: int | str | None = None
+
+    @property
+    def blank(self) -> bool:
+        return not (self.procedure or self.levels.strip() or str(self.year or "").strip())
+
+
+@dataclass(frozen=True)
 class IntakeForm:
     """What the receptionist typed during the call. ``patient_id`` links an existing chart;
     without it a chart is created from the name, date of birth and phone."""
@@ -50,6 +64,8 @@ class IntakeForm:
     prior_surgery: bool | None = None
     prior_surgery_count: int | str | None = None
     prior_surgery_last_year: int | str | None = None
+    # What the caller could say about each operation (up to the count; the rest stay unknown).
+    surgeries: tuple[ReportedSurgery, ...] = ()
     imaging_modality: str = ""
     imaging_when: str = ""
     imaging_where: str = ""
@@ -60,6 +76,8 @@ class IntakeForm:
     interpreter_needed: bool = False
     notes: str = ""
     red_flags: tuple[str, ...] = ()
+    # True once every red-flag question was put to the caller: the boxes not ticked are "no".
+    red_flags_asked: bool = False
     urgent: bool = False
     assignee_id: int | None = None
     follow_up_on: date | None = None
@@ -169,6 +187,33 @@ class RequestData:
     version: int
     updated_at: datetime
     updated_by: str
+    # The red-flag screen: asked (None: not recorded whether, on requests from before this was
+    # kept), by whom and when, and the questions answered no (the yes ones are ``red_flags``).
+    red_flags_asked: bool | None = None
+    red_flags_asked_by: str = ""
+    red_flags_asked_at: datetime | None = None
+    red_flags_denied: tuple[RedFlag, ...] = ()
+
+    def red_flag_answer(self, flag: RedFlag) -> bool | None:
+        """True: yes; False: no; None: not asked (or not recorded)."""
+        if flag in self.red_flags:
+            return True
+        return False if flag in self.red_flags_denied else None
+
+    @property
+    def red_flag_summary(self) -> str:
+        """The red-flag screen in words: "asked, all no", "not asked", or each answer."""
+        if self.red_flags_asked is None:
+            return "not recorded whether asked"
+        if not self.red_flags_asked:
+            return "not asked"
+        answers = [(flag, self.red_flag_answer(flag)) for flag in RedFlag]
+        if all(answer is False for _flag, answer in answers):
+            return f"asked, all {len(answers)} no"
+        words = {True: "YES", False: "no", None: "not asked"}
+        return "asked: " + "; ".join(
+            f"{flag.label.lower()}: {words[answer]}" for flag, answer in answers
+        )
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -176,6 +221,9 @@ class RequestData:
             "channel": self.channel.value,
             "closed_reason": self.closed_reason.value if self.closed_reason else None,
             "red_flags": [flag.value for flag in self.red_flags],
+            "red_flags_asked": self.red_flags_asked,
+            "red_flags_asked_by": self.red_flags_asked_by,
+            "red_flags_denied": [flag.value for flag in self.red_flags_denied],
             "follow_up_on": self.follow_up_on.isoformat() if self.follow_up_on else None,
         }
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -17,8 +18,10 @@ from frontdesk.db.models_requests import (
 from frontdesk.db.types import utcnow
 from frontdesk.domain.contact import InvalidValue, clean_text, normalize_email, normalize_phone
 from frontdesk.domain.errors import ValidationError
+from frontdesk.domain.history_summary import SurgeryFacts
 from frontdesk.domain.history_vocab import BodyRegion, ImagingModality, Procedure
 from frontdesk.domain.partial_dates import (
+    PartialDate,
     history_date_problem,
     parse_optional_partial_date,
 )
@@ -31,6 +34,8 @@ from frontdesk.domain.request_states import (
     RequestState,
     Urgency,
 )
+from frontdesk.domain.spinal_levels import LevelSet, parse_levels
+from frontdesk.services.history.surgeries import add_surgery_draft_in
 from frontdesk.services.kernel.clock import practice_today
 from frontdesk.services.kernel.context import ServiceContext, UnitOfWork
 from frontdesk.services.patients.edit import create_patient_in, validate_form
@@ -41,11 +46,49 @@ from frontdesk.services.practice.settings import (
 )
 from frontdesk.services.requests._rows import _add_transition, _data
 from frontdesk.services.requests.data import IntakeForm, RequestData
+from frontdesk.services.requests.linking import update_chart_contact_in
 
 MAX_REPORTED_SURGERIES = 10
 
 
 INTAKE_NOTE = "Reported by the caller at intake; details to be completed from the records."
+
+
+@dataclass(frozen=True)
+class _Draft:
+    procedure: Procedure
+    levels: LevelSet
+    year: int | None
+
+    @property
+    def description(self) -> str:
+        day = PartialDate.of_year(self.year) if self.year else None
+        return SurgeryFacts(self.procedure, day, self.levels).description()
+
+
+def _reported_surgeries(errors: dict[str, str], form: IntakeForm, today: date) -> list[_Draft]:
+    """Each operation the caller described, checked; field keys are ``surgery_<n>_<part>``."""
+    drafts: list[_Draft] = []
+    for index, said in enumerate(form.surgeries[:MAX_REPORTED_SURGERIES]):
+        if said.blank:
+            continue
+        key = f"surgery_{index}"
+        procedure = Procedure.OTHER
+        if said.procedure:
+            try:
+                procedure = Procedure(said.procedure)
+            except ValueError:
+                errors[f"{key}_procedure"] = "choose a procedure from the list"
+        levels = LevelSet()
+        try:
+            levels = parse_levels(said.levels)
+        except InvalidValue as error:
+            errors[f"{key}_levels"] = str(error)
+        year = _int_or_none(errors, f"{key}_year", said.year)
+        if year is not None and not 1930 <= year <= today.year:
+            errors[f"{key}_year"] = f"a year between 1930 and {today.year}"
+        drafts.append(_Draft(procedure, levels, year))
+    return drafts
 
 
 def _int_or_none(errors: dict[str, str], key: str, value: int | str | None) -> int | None:
@@ -132,8 +175,16 @@ def _validated_intake(form: IntakeForm, today: date) -> tuple[dict[str, Any], di
             errors["prior_surgery_last_year"] = f"a year between 1930 and {today.year}"
     else:
         count, last_year = None, None
+    reported = _reported_surgeries(errors, form, today) if form.prior_surgery is not False else []
+    if reported:
+        values["prior_surgery"] = True
+        count = max(count or 0, len(reported))
+        years = [draft.year for draft in reported if draft.year is not None]
+        if last_year is None and years:
+            last_year = max(years)
     values["prior_surgery_count"] = count
     values["prior_surgery_last_year"] = last_year
+    values["reported_surgeries"] = reported
     values["imaging_modality"] = ""
     if form.imaging_modality:
         try:
@@ -156,6 +207,10 @@ def _validated_intake(form: IntakeForm, today: date) -> tuple[dict[str, Any], di
         errors["red_flags"] = "unknown red flag"
         flags = []
     values["red_flags"] = json.dumps(sorted({flag.value for flag in flags}))
+    # A tick means that question was asked; "all asked" makes every other answer a no.
+    values["red_flags_asked"] = bool(flags) or form.red_flags_asked
+    denied = [flag.value for flag in RedFlag if flag not in flags] if form.red_flags_asked else []
+    values["red_flags_denied"] = json.dumps(sorted(denied))
     values["urgency"] = Urgency.URGENT if (flags or form.urgent) else Urgency.ROUTINE
     values["referrer_id"] = form.referrer_id
     values["assignee_id"] = form.assignee_id
@@ -184,20 +239,26 @@ def _history_from_intake(
     surgeries: list[PriorSurgery] = []
     study: ImagingStudy | None = None
     count = values["prior_surgery_count"] or 0
+    reported: list[_Draft] = values["reported_surgeries"]
     for index in range(min(count, MAX_REPORTED_SURGERIES)):
-        last = index == count - 1
-        year = values["prior_surgery_last_year"] if last else None
-        surgery = PriorSurgery(
-            patient_id=patient.id,
-            procedure=Procedure.OTHER.value,
-            procedure_label="",
-            date_earliest=date(year, 1, 1) if year else None,
-            date_precision="year" if year else None,
-            notes=f"{INTAKE_NOTE} (request {row.id}: {count} operation(s) reported"
-            + (f", the last in {values['prior_surgery_last_year']})" if last and year else ")"),
+        # Unconfirmed drafts: what the caller said, structured, for staff to check in the chart.
+        if index < len(reported):
+            draft = reported[index]
+        else:
+            last = index == count - 1 and not reported
+            year = values["prior_surgery_last_year"] if last else None
+            draft = _Draft(Procedure.OTHER, LevelSet(), year)
+        note = f"{INTAKE_NOTE} (request {row.id}: {count} operation(s) reported"
+        last_year = values["prior_surgery_last_year"]
+        note += f", the last in {last_year})" if last_year and draft.year == last_year else ")"
+        surgery = add_surgery_draft_in(
+            uow,
+            patient.id,
+            procedure=draft.procedure,
+            levels=draft.levels,
+            year=draft.year,
+            notes=note,
         )
-        uow.stamp(surgery, new=True)
-        session.add(surgery)
         surgeries.append(surgery)
     if values["imaging_modality"]:
         when = parse_optional_partial_date(values["imaging_when"] or None)
@@ -223,13 +284,15 @@ def _initial_checklist(
     """The records a request of this kind usually needs (staff add or remove the rest)."""
     items: list[tuple[ChecklistKind, str, str]] = []
     count = values["prior_surgery_count"] or 0
+    reported: list[_Draft] = values["reported_surgeries"]
     for index in range(min(count, MAX_REPORTED_SURGERIES)):
         last_year = values["prior_surgery_last_year"]
-        description = (
-            f"surgery {index + 1} of {count}"
-            if not (index == count - 1 and last_year)
-            else f"last surgery ({last_year})"
-        )
+        if index < len(reported):
+            description = reported[index].description or f"surgery {index + 1} of {count}"
+        elif index == count - 1 and last_year and not reported:
+            description = f"last surgery ({last_year})"
+        else:
+            description = f"surgery {index + 1} of {count}"
         items.append((ChecklistKind.OPERATIVE_REPORT, description, ""))
     if values["imaging_modality"]:
         what = ImagingModality(values["imaging_modality"]).label
@@ -248,9 +311,15 @@ def create_request(
     allow_duplicates: bool = False,
     confirm_age: bool = False,
     received_at: datetime | None = None,
+    update_chart: Sequence[str] = (),
+    chart_version: int | None = None,
 ) -> RequestData:
     """Record a request from intake, in one transaction: link or create the chart, store the
-    mentioned surgeries and imaging as history, record any red-flag instruction given."""
+    mentioned surgeries and imaging as history, record any red-flag instruction given.
+
+    On a linked chart, ``update_chart`` names the contact fields ("mobile_phone", "email")
+    the staff chose to replace with the caller's (see ``linking.check_link``), checked
+    against ``chart_version``."""
     context.require(Permission.EDIT_REQUESTS)
     errors: dict[str, str] = {}
     patient_values: dict[str, Any] | None = None
@@ -278,21 +347,27 @@ def create_request(
                 errors["patient_id"] = "that chart was merged into another; pick the kept chart"
         if errors:
             raise ValidationError(errors)
+        if patient is not None:
+            update_chart_contact_in(uow, patient.id, form, update_chart, chart_version)
         if patient is None:
             assert patient_values is not None
             # The chart is created in this transaction, by the Patients rules and warning.
             patient = create_patient_in(uow, patient_values, allow_duplicates=allow_duplicates)
         now = received_at or utcnow()
         urgency: Urgency = values.pop("urgency")
+        row_values = {k: v for k, v in values.items() if k != "reported_surgeries"}
         row = ConsultationRequest(
             patient_id=patient.id,
             received_at=now,
             state=RequestState.NEW.value,
             is_open=True,
             state_changed_at=now,
-            **values,
+            **row_values,
         )
         _set_urgency(row, urgency)
+        if row.red_flags_asked:
+            row.red_flags_asked_at = now
+            row.red_flags_asked_by = uow.actor.username
         if json.loads(row.red_flags):
             row.red_flag_instruction = read_setting(session, RED_FLAG_INSTRUCTION)
             row.instruction_given_at = utcnow()

@@ -175,6 +175,12 @@ def _columns() -> tuple[QHBoxLayout, QFormLayout, QFormLayout]:
     return row, left, right
 
 
+UNCONFIRMED_DRAFT = (
+    "Unconfirmed: this is what the caller said at intake. Check the procedure, levels and "
+    "year against the records, correct them, and save to confirm."
+)
+
+
 class SurgeryDialog(EntryDialog):
     """A prior spine surgery: what, where, when, which levels, and the operative report."""
 
@@ -286,6 +292,10 @@ class SurgeryDialog(EntryDialog):
             self.report_received_on.setFocus()
         else:
             self.date.setFocus()
+            if surgery is not None and surgery.unconfirmed:
+                self.banner.show_message("info", UNCONFIRMED_DRAFT)
+                save = self.buttons.button(QDialogButtonBox.StandardButton.Save)
+                save.setText("Confirm and save")
         self.setMinimumWidth(900)
 
     def _fill(self, surgery: SurgeryData) -> None:

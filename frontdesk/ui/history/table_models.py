@@ -59,11 +59,15 @@ def age_flag_text(study: ImagingData) -> str:
     return ""
 
 
+UNCONFIRMED_MARK = "UNCONFIRMED (as the caller said): "
+
+
 def _procedure_text(surgery: SurgeryData) -> str:
     text = surgery.procedure_text
     if surgery.revises_description:
         text += f" (revises {surgery.revises_description})"
-    return text
+    # A draft from intake must not read like a checked record; opening and saving confirms it.
+    return UNCONFIRMED_MARK + text if surgery.unconfirmed else text
 
 
 SURGERY_COLUMNS: tuple[Column, ...] = (

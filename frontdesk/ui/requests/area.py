@@ -25,7 +25,13 @@ from frontdesk.services.history import records
 from frontdesk.services.kernel.changes import touches
 from frontdesk.services.requests import assignment, work_queue
 from frontdesk.services.requests import data as requests_data
-from frontdesk.services.requests.data import QueueFilter, QueueSnapshot, RequestData, StaffMember
+from frontdesk.services.requests.data import (
+    QueueFilter,
+    QueueSnapshot,
+    RequestData,
+    RequestDetail,
+    StaffMember,
+)
 from frontdesk.ui.patients.referrer_picker import ReferrerPicker
 from frontdesk.ui.requests.detail import RequestDetailPanel
 from frontdesk.ui.requests.intake import IntakeDialog
@@ -257,6 +263,7 @@ class RequestsArea(QWidget):
     def new_item(self) -> bool:
         dialog = IntakeDialog(self.screen, self)
         dialog.saved.connect(self._saved)
+        dialog.call_added.connect(self._call_added)
         dialog.finished.connect(lambda _code: setattr(self, "intake", None))
         self.intake = dialog
         dialog.open()
@@ -266,7 +273,21 @@ class RequestsArea(QWidget):
         self.banner.show_message(
             "success",
             f"Request recorded for {data.patient_name} ({data.mrn})"
-            + (": urgent, red-flag instruction given." if data.red_flags else "."),
+            + (
+                ": urgent, red-flag instruction given."
+                if data.red_flags
+                else f". Red-flag questions: {data.red_flag_summary}."
+            ),
+        )
+        self.detail.request_id = data.id
+        self.refresh()
+
+    def _call_added(self, detail: RequestDetail) -> None:
+        data = detail.request
+        self.banner.show_message(
+            "success",
+            f"Call added to request {data.id} for {data.patient_name} ({data.mrn}); "
+            "no second request was made.",
         )
         self.detail.request_id = data.id
         self.refresh()

@@ -40,7 +40,7 @@ from frontdesk.services.kernel.changes import touches
 from frontdesk.services.patients.lookup import get_patient
 from frontdesk.services.requests import assignment, checklist, contacts, reading, states
 from frontdesk.services.requests import data as requests_data
-from frontdesk.services.requests.data import RequestDetail, StaffMember
+from frontdesk.services.requests.data import RequestData, RequestDetail, StaffMember
 from frontdesk.services.scheduling import appointment_types
 from frontdesk.ui.connection_monitor import follow_saving_gate, refused_while_paused
 from frontdesk.ui.requests.ready_override import ReadyWithoutRecordsDialog
@@ -75,6 +75,15 @@ def _local(moment: Any) -> str:
     return moment.astimezone().strftime("%m/%d/%Y %H:%M")
 
 
+def red_flag_line(r: RequestData) -> str:
+    """The red-flag screen as asked: whether, by whom, when, and the answers."""
+    who = ""
+    if r.red_flags_asked and r.red_flags_asked_by:
+        when = f" {_local(r.red_flags_asked_at)}" if r.red_flags_asked_at else ""
+        who = f" (by {r.red_flags_asked_by}{when})"
+    return f"Red-flag questions: {r.red_flag_summary}{who}"
+
+
 def intake_lines(detail: RequestDetail) -> list[str]:
     """What the caller said, as short lines for the pane."""
     r = detail.request
@@ -91,6 +100,7 @@ def intake_lines(detail: RequestDetail) -> list[str]:
         lines.append(
             f"Caller: {r.caller_name} ({r.caller_relationship or 'relationship not given'})"
         )
+    lines.append(red_flag_line(r))
     lines.append(f"Category: {r.category.label}")
     if r.body_regions:
         lines.append("Region: " + ", ".join(region.label for region in r.body_regions))

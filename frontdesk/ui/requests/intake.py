@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
+    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QPushButton,
@@ -28,7 +29,7 @@ from frontdesk.domain.contact import InvalidValue
 from frontdesk.domain.dates import parse_date
 from frontdesk.domain.duplicates import birth_dates_to_compare
 from frontdesk.domain.errors import SavedAfterAll, SaveOutcomeUnknownError
-from frontdesk.domain.history_vocab import BodyRegion, ImagingModality
+from frontdesk.domain.history_vocab import BodyRegion, ImagingModality, Procedure
 from frontdesk.domain.request_categories import RequestCategory
 from frontdesk.domain.request_states import Channel, RedFlag
 from frontdesk.services.patients.forms import (
@@ -40,10 +41,17 @@ from frontdesk.services.patients.forms import (
 )
 from frontdesk.services.patients.search import search
 from frontdesk.services.practice import settings
-from frontdesk.services.requests import intake
-from frontdesk.services.requests.data import IntakeForm, RequestData
+from frontdesk.services.requests import intake, linking
+from frontdesk.services.requests.data import (
+    IntakeForm,
+    ReportedSurgery,
+    RequestData,
+    RequestDetail,
+)
+from frontdesk.services.requests.linking import ChartLinkCheck
 from frontdesk.ui.patients.duplicates import DuplicatesDialog
 from frontdesk.ui.patients.referrer_picker import ReferrerPicker
+from frontdesk.ui.requests.linked_chart import LinkedChartDialog
 from frontdesk.ui.runner import LatestOnly
 from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.style import ERROR_BACKGROUND, ERROR_INK, mark_primary
@@ -72,6 +80,7 @@ REQUEST_OUTCOME_UNKNOWN = (
 )
 LOOKUP_DELAY_MS = 150
 MAX_MATCHES = 8
+SURGERY_DETAIL_ROWS = 3
 
 INTAKE_STYLE = f"""
 QFrame#redFlagInstruction {{
@@ -106,6 +115,16 @@ class RedFlagPanel(QGroupBox):
             box.toggled.connect(self._toggled)
             self.boxes[flag] = box
             grid.addWidget(box, index // 2, index % 2)
+        # Without this, unticked boxes say nothing: "asked, all no" is not "never asked".
+        self.all_asked = QCheckBox(
+            "I asked every question above: the caller said no to each box left unticked"
+        )
+        self.all_asked.setAccessibleName("Red-flag questions all asked")
+        self.all_asked.setToolTip(
+            "Tick once you have asked all the red-flag questions; the request then records "
+            "who asked, when, and each answer"
+        )
+        grid.addWidget(self.all_asked, (len(RedFlag) + 1) // 2, 0, 1, 2)
         self.instruction_frame = QFrame()
         self.instruction_frame.setObjectName("redFlagInstruction")
         column = QVBoxLayout(self.instruction_frame)
@@ -145,6 +164,8 @@ class IntakeDialog(FormDialog):
     """``saved(RequestData)`` fires once the request is stored; the dialog then closes."""
 
     saved = Signal(object)
+    # The call was added to the chart's open request (RequestDetail) instead of a new one.
+    call_added = Signal(object)
     open_chart_requested = Signal(int)
     DISCARD_TITLE = "Discard this request?"
     DISCARD_TEXT = "The request is not saved. Discard what was typed?"
@@ -157,6 +178,7 @@ class IntakeDialog(FormDialog):
         self.setStyleSheet(INTAKE_STYLE)
         self.linked: PatientSummary | None = None
         self.duplicates: DuplicatesDialog | None = None
+        self.link_dialog: LinkedChartDialog | None = None
         self.fields = FormFields()
         self.banner = Banner()
 
@@ -261,6 +283,49 @@ class IntakeDialog(FormDialog):
         self.fields.add(
             "prior_surgery_last_year", self.surgery_year, self.fields.message("prior_surgery_count")
         )
+        # What the caller can say of each operation: a structured draft the chart confirms.
+        self.surgery_rows: list[tuple[QComboBox, QLineEdit, QLineEdit]] = []
+        drafts = QVBoxLayout()
+        drafts.setContentsMargins(0, 0, 0, 0)
+        for number in range(1, SURGERY_DETAIL_ROWS + 1):
+            procedure = QComboBox()
+            procedure.setAccessibleName(f"Operation {number}: procedure")
+            procedure.addItem("procedure not known", "")
+            for choice in Procedure:
+                if choice is not Procedure.OTHER:
+                    procedure.addItem(choice.label, choice.value)
+            procedure.addItem("Other", Procedure.OTHER.value)
+            # The long names ("ACDF (anterior cervical …)") must not squeeze the levels out.
+            procedure.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            procedure.setMinimumContentsLength(16)
+            levels = line_edit(f"Operation {number}: levels", "levels (L4-L5)")
+            levels.setMinimumWidth(110)
+            year = line_edit(f"Operation {number}: year", "year")
+            year.setFixedWidth(64)
+            line = QHBoxLayout()
+            line.setContentsMargins(0, 0, 0, 0)
+            line.addWidget(procedure, 1)
+            line.addWidget(levels, 1)
+            line.addWidget(year)
+            drafts.addLayout(line)
+            self.surgery_rows.append((procedure, levels, year))
+        add_form_row(
+            right,
+            self.fields,
+            "surgery_0_levels",
+            "Each operation",
+            _wrap(drafts),
+            "As the caller says it; the chart keeps it as a draft to confirm",
+        )
+        for index in range(SURGERY_DETAIL_ROWS):
+            for part, widget in zip(
+                ("procedure", "levels", "year"), self.surgery_rows[index], strict=True
+            ):
+                key = f"surgery_{index}_{part}"
+                if key != "surgery_0_levels":
+                    self.fields.add(key, widget, self.fields.message("surgery_0_levels"))
         self.imaging_modality = QComboBox()
         self.imaging_modality.setAccessibleName("Imaging done")
         self.imaging_modality.addItem("None mentioned", "")
@@ -330,6 +395,7 @@ class IntakeDialog(FormDialog):
         QShortcut(QKeySequence("Ctrl+S"), self).activated.connect(self.save)
         # Tab runs down the call: who, why, what was done, then the red-flag questions, Save.
         chain: list[QWidget] = [self.notes, self.urgent, *self.red_flags.boxes.values()]
+        chain.append(self.red_flags.all_asked)
         chain.append(self.save_button)
         for before, after in itertools.pairwise(chain):
             QWidget.setTabOrder(before, after)
@@ -433,6 +499,16 @@ class IntakeDialog(FormDialog):
         yes = self.prior_surgery.currentData() is True
         self.surgery_count.setEnabled(yes)
         self.surgery_year.setEnabled(yes)
+        for row in self.surgery_rows:
+            for widget in row:
+                widget.setEnabled(yes)
+
+    def reported_surgeries(self) -> tuple[ReportedSurgery, ...]:
+        said = (
+            ReportedSurgery(str(procedure.currentData() or ""), levels.text(), year.text())
+            for procedure, levels, year in self.surgery_rows
+        )
+        return tuple(surgery for surgery in said if not surgery.blank)
 
     # Saving ------------------------------------------------------------------------------
 
@@ -455,6 +531,7 @@ class IntakeDialog(FormDialog):
             prior_surgery=prior,
             prior_surgery_count=self.surgery_count.text() if prior else None,
             prior_surgery_last_year=self.surgery_year.text() if prior else None,
+            surgeries=self.reported_surgeries() if prior else (),
             imaging_modality=str(self.imaging_modality.currentData() or ""),
             imaging_when=self.imaging_when.text(),
             imaging_where=self.imaging_where.text(),
@@ -465,6 +542,7 @@ class IntakeDialog(FormDialog):
             interpreter_needed=self.interpreter.isChecked(),
             notes=self.notes.toPlainText(),
             red_flags=self.red_flags.ticked(),
+            red_flags_asked=self.red_flags.all_asked.isChecked(),
             urgent=self.urgent.isChecked(),
         )
 
@@ -479,14 +557,64 @@ class IntakeDialog(FormDialog):
                 {"referrer_id": "pick the physician from the list, or Add… them"}
             )
             return
+        if self.linked is not None:
+            # An existing chart: its open request and changed contact details are asked first.
+            self.begin_save()
+            check = partial(linking.check_link, self.screen.services, self.linked.id, self.form())
+            self.screen.runner.run(check, self._link_checked, failure=self._failed)
+            return
+        self._create(allow_duplicates=allow_duplicates)
+
+    def _create(
+        self,
+        *,
+        allow_duplicates: bool = False,
+        update_chart: tuple[str, ...] = (),
+        chart_version: int | None = None,
+    ) -> None:
         self.begin_save()
         call = partial(
             intake.create_request,
             self.screen.services,
             self.form(),
             allow_duplicates=allow_duplicates,
+            update_chart=update_chart,
+            chart_version=chart_version,
         )
         self.screen.runner.run(call, self._saved, failure=self._failed)
+
+    def _link_checked(self, check: ChartLinkCheck) -> None:
+        self.end_save()
+        if not check.needs_question or self.linked is None:
+            self._create()
+            return
+        dialog = LinkedChartDialog(check, self.linked.display_name, self)
+        dialog.add_to.connect(partial(self._add_call, check.chart_version))
+        dialog.save_new.connect(
+            lambda fields: self._create(update_chart=fields, chart_version=check.chart_version)
+        )
+        dialog.finished.connect(lambda _code: setattr(self, "link_dialog", None))
+        self.link_dialog = dialog
+        dialog.open()
+
+    def _add_call(self, chart_version: int, request_id: int, fields: tuple[str, ...]) -> None:
+        self.begin_save()
+        call = partial(
+            linking.add_call_to_request,
+            self.screen.services,
+            request_id,
+            self.form(),
+            update_chart=fields,
+            chart_version=chart_version,
+        )
+        self.screen.runner.run(call, self._call_added, failure=self._failed)
+
+    def _call_added(self, detail: RequestDetail) -> None:
+        self.end_save()
+        self.banner.clear()
+        self.mark_clean()
+        self.call_added.emit(detail)
+        self.accept()
 
     def _saved(self, result: RequestData) -> None:
         self.end_save()
@@ -508,6 +636,9 @@ class IntakeDialog(FormDialog):
                 # The queue says "Request recorded …" and selects it once this was read.
                 data = error.result
                 self.finished.connect(lambda _code: self.saved.emit(data))
+            elif isinstance(error.result, RequestDetail):
+                detail = error.result
+                self.finished.connect(lambda _code: self.call_added.emit(detail))
         elif isinstance(error, SaveOutcomeUnknownError):
             self.end_save()
             self.banner.show_message("error", REQUEST_OUTCOME_UNKNOWN)
