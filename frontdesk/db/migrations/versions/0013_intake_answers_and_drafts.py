@@ -12,7 +12,7 @@ them in the chart. Existing placeholders made at intake ("other surgery", no lev
 note) were never checked by anyone, so they are marked unconfirmed too.
 
 Revision ID: 0013
-Revises: 0009
+Revises: 0012
 Create Date: 2026-12-07
 """
 
@@ -24,7 +24,7 @@ from alembic import op
 import frontdesk.db.types
 
 revision = "0013"
-down_revision = "0009"
+down_revision = "0012"
 branch_labels = None
 depends_on = None
 
