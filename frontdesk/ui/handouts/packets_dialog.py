@@ -104,7 +104,12 @@ class PacketsDialog(QDialog):
         self.combined = QCheckBox("&One combined PDF for the printer")
         self.combined.setToolTip("Otherwise one PDF per patient, in the folder you choose")
         self.large_print = QCheckBox("&Large print (16 pt text)")
-        self.summary = QCheckBox("Add the surgeon's &history summary to new consultations")
+        self.summary = QCheckBox(
+            "Also make the surgeon's &history summaries of new consultations (a file of their own)"
+        )
+        self.summary.setToolTip(
+            "For the surgeon, in appointment order: never put in a patient's packet"
+        )
         self.summary.setChecked(True)
         self.paper = QComboBox()
         self.paper.setAccessibleName("Paper size")
@@ -359,9 +364,12 @@ class PacketsDialog(QDialog):
         where = printer_name(printer)
         services, pdf = self.services, batch.combined_pdf
         assert pdf is not None
+        # The surgeon's summaries follow as their own stack (the packets end on whole
+        # sheets when the practice prints two-sided), never inside a patient's packet.
+        files = [pdf] if batch.summaries_pdf is None else [pdf, batch.summaries_pdf]
 
         def print_and_log() -> int:
-            print_pdfs(printer, [pdf])
+            print_pdfs(printer, files)
             # Logged in the same call as the printing: closing the window meanwhile cannot
             # leave printed packets that the charts do not list.
             return packets.record_printed(services, batch, where)
