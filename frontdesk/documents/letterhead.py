@@ -39,6 +39,7 @@ FOOTER_SIZE = 8.5
 IDENTITY_GAP = 16.0  # the identifiers' line under the letterhead's rule, on page 1
 # Large print grows the letterhead, the running header and the footer with the text.
 LARGE_PRINT_SCALE = 1.3
+LARGE_PRINT_SMALLEST = 10.0
 
 _WORDS = {
     "en": {
@@ -309,6 +310,11 @@ class Letterhead:
         identity = IDENTITY_GAP * self.scale if self.identity is not None else 0.0
         return TOP + self.block_height + 22.0 + identity
 
+    def smallest(self, regular: float) -> float:
+        """How far a line may shrink to fit before it is cut: in large print, never below
+        the size regular print starts at (a long line is cut short instead)."""
+        return regular if self.scale == 1.0 else LARGE_PRINT_SMALLEST
+
     @property
     def later_header_height(self) -> float:
         """Space the slim header of later pages takes (58 pt in regular print)."""
@@ -341,7 +347,9 @@ class Letterhead:
         canvas.setFillColor(MUTED)
         y = top - name_size - 6 - detail_size + 2
         for line in self._details:
-            fitted, fitted_size = _fitted(line, FONT, detail_size, text_right - text_left, 7.5 * s)
+            fitted, fitted_size = _fitted(
+                line, FONT, detail_size, text_right - text_left, self.smallest(7.5)
+            )
             draw_text(canvas, text_left, y, fitted, FONT, fitted_size)
             y -= DETAIL_LEADING * s
         rule = top - self.block_height - 10
@@ -350,7 +358,7 @@ class Letterhead:
         canvas.line(MARGIN, rule, width - MARGIN, rule)
         if self.identity is not None:
             text, size = _fitted_identity(
-                self.identity, FONT_BOLD, HEADER_SIZE * s, width - 2 * MARGIN, 7
+                self.identity, FONT_BOLD, HEADER_SIZE * s, width - 2 * MARGIN, self.smallest(7)
             )
             canvas.setFillColor(MUTED)
             draw_text(
@@ -375,15 +383,15 @@ class Letterhead:
         right_font = FONT_BOLD if self.identity is not None else FONT
         if self.identity is not None:
             right, right_size = _fitted_identity(
-                self.identity, right_font, HEADER_SIZE * s, room * 0.75, 7
+                self.identity, right_font, HEADER_SIZE * s, room * 0.75, self.smallest(7)
             )
         else:
             right, right_size = _fitted(
-                self.later_header_text, right_font, HEADER_SIZE * s, room * 0.62, 7 * s
+                self.later_header_text, right_font, HEADER_SIZE * s, room * 0.62, self.smallest(7)
             )
         left_width = room - text_width(right, right_font, right_size) - 12
         name, size = _fitted(
-            printable(self.practice.name), FONT_BOLD, HEADER_SIZE * s, left_width, 7 * s
+            printable(self.practice.name), FONT_BOLD, HEADER_SIZE * s, left_width, self.smallest(7)
         )
         canvas.setFillColor(ACCENT)
         draw_text(canvas, MARGIN, baseline, name, FONT_BOLD, size)
@@ -434,7 +442,7 @@ class Letterhead:
         canvas.setFillColor(ACCENT)
         canvas.drawRightString(width - MARGIN, baseline, number)
         room = width - 2 * MARGIN - text_width(number, FONT_BOLD, HEADER_SIZE * s) - 18
-        text, size = _fitted(self.footer_text, FONT, FOOTER_SIZE * s, room, 6.5 * s)
+        text, size = _fitted(self.footer_text, FONT, FOOTER_SIZE * s, room, self.smallest(6.5))
         canvas.setFillColor(MUTED)
         draw_text(canvas, MARGIN, baseline, text, FONT, size)
         canvas.restoreState()
