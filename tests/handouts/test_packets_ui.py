@@ -68,7 +68,10 @@ def test_save_builds_every_packet_of_the_day_and_logs_it(
     kind, text = finished.args
     assert kind == "saved", text
     assert "Saved 2 packets" in text
-    assert len(list((tmp_path / "out").iterdir())) == 2  # Okafor's two patients only
+    # Okafor's two patients only, and María José's summary for the surgeon in a file apart.
+    names = sorted(path.name for path in (tmp_path / "out").iterdir())
+    assert len(names) == 3 and names[-1].startswith("History summaries for the surgeon")
+    assert "history summary for the surgeon" in text
     assert dialog.open_button.isVisible() and dialog.save_button.isEnabled()
     assert handout_prints.prints_for_patient(context, packet_day.hostile.patient_id)
 
@@ -131,8 +134,12 @@ def test_print_logs_the_printer_and_a_long_note_is_refused_next_to_its_field(
     options = dialog.options(combined=True)
     batch = packets.build_packets(context, dialog.day(), dialog.provider_ids(), options)
     assert batch.combined_pdf is not None
+    assert batch.summaries_pdf is not None
     printed = printed_images(tmp_path / "printed.pdf")
-    assert len(printed) == len(page_texts(batch.combined_pdf))  # every page of every packet
+    # Every page of every packet, then the surgeon's summaries as their own stack.
+    packet_pages = len(page_texts(batch.combined_pdf))
+    assert packet_pages % 2 == 0  # two-sided: the summaries start on a sheet of their own
+    assert len(printed) == packet_pages + len(page_texts(batch.summaries_pdf))
     assert all(fills(images, printer.width(), printer.height()) for images in printed)
     records = handout_prints.prints_for_patient(context, packet_day.spanish.patient_id)
     assert records and {r.destination for r in records} == {"printer: PDF file"}
