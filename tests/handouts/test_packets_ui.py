@@ -14,6 +14,7 @@ from pytestqt.qtbot import QtBot
 from frontdesk.domain.progress import Cancelled
 from frontdesk.services.handouts import handout_prints, packets
 from frontdesk.services.kernel.context import ServiceContext
+from frontdesk.services.practice import settings
 from frontdesk.ui.handouts.area import HandoutsArea
 from frontdesk.ui.handouts.packets_dialog import PacketsDialog
 from frontdesk.ui.runner import Runner
@@ -158,3 +159,15 @@ def test_the_handouts_area_opens_the_dialog(
     tomorrow = QDate.currentDate().addDays(1)
     assert dialog.day_edit.date() == tomorrow
     dialog.close()
+
+
+def test_two_sided_follows_the_practice_setting_and_can_be_changed_for_a_run(
+    qtbot: QtBot, screen: ScreenContext, context: ServiceContext, packet_day: PacketDay
+) -> None:
+    settings.set_setting(context, settings.TWO_SIDED, False)
+    dialog = open_dialog(qtbot, screen, packet_day)
+    assert not dialog.two_sided.isChecked() and dialog.options().two_sided is False
+    dialog.two_sided.setChecked(True)
+    assert dialog.options().two_sided is True
+    # (The printer is asked for both sides too, where the printer can; this machine has none.)
+    assert dialog.make_packet_printer() is not None

@@ -37,6 +37,7 @@ from frontdesk.services.handouts import handout_prints, packets
 from frontdesk.services.handouts.packets import PacketBatch, PacketOptions, SavedPackets
 from frontdesk.services.practice.forms import ProviderData
 from frontdesk.services.practice.providers import list_providers
+from frontdesk.services.practice.settings import TWO_SIDED, get_setting
 from frontdesk.ui.connection_monitor import (
     PAUSED_REASON,
     refused_while_paused,
@@ -111,6 +112,12 @@ class PacketsDialog(QDialog):
             "For the surgeon, in appointment order: never put in a patient's packet"
         )
         self.summary.setChecked(True)
+        self.two_sided = QCheckBox("T&wo-sided: each patient starts on a new sheet")
+        self.two_sided.setToolTip(
+            "A page marked “intentionally left blank” ends a patient's part on the back of a "
+            "sheet, so no sheet carries two patients (default: the practice's setting in Admin)"
+        )
+        self.two_sided.setChecked(True)
         self.paper = QComboBox()
         self.paper.setAccessibleName("Paper size")
         for label, code in PAPERS:
@@ -127,6 +134,7 @@ class PacketsDialog(QDialog):
         form.addRow("", self.large_print)
         form.addRow("", self.summary)
         add_form_row(form, self.fields, "page_size", "&Paper:", self.paper)
+        form.addRow("", self.two_sided)
         add_form_row(form, self.fields, "note", "&Note:", self.note)
 
         self.banner = Banner()
@@ -169,16 +177,18 @@ class PacketsDialog(QDialog):
 
     # Choices ------------------------------------------------------------------------------
 
-    def _load_choices(self) -> tuple[list[ProviderData], str]:
+    def _load_choices(self) -> tuple[list[ProviderData], str, bool]:
         return (
             list_providers(self.services),
             handout_prints.practice_page_size(self.services),
+            get_setting(self.services, TWO_SIDED),
         )
 
-    def _show_choices(self, result: tuple[list[ProviderData], str]) -> None:
+    def _show_choices(self, result: tuple[list[ProviderData], str, bool]) -> None:
         if not still_there(self):
             return
-        providers, paper = result
+        providers, paper, two_sided = result
+        self.two_sided.setChecked(two_sided)
         for provider in providers:
             self.provider_box.addItem(provider.display_name, provider.id)
         if self._wanted_provider is not None:
@@ -209,6 +219,7 @@ class PacketsDialog(QDialog):
             note=self.note.toPlainText().strip(),
             page_size=str(self.paper.currentData()),
             include_summary=self.summary.isChecked(),
+            two_sided=self.two_sided.isChecked(),
         )
 
     # Actions ------------------------------------------------------------------------------
@@ -273,7 +284,7 @@ class PacketsDialog(QDialog):
         """The system print dialog; the packets are built and printed once it is accepted."""
         if refused_while_paused(self.banner) or not self.print_button.isEnabled():
             return None
-        self.printer = printer = make_printer(str(self.paper.currentData()))
+        self.printer = printer = self.make_packet_printer()
         printer.setDocName(TITLE)
         dialog = QPrintDialog(printer, self)
         dialog.setWindowTitle("Print pre-visit packets")
@@ -281,6 +292,14 @@ class PacketsDialog(QDialog):
         self.print_dialog = dialog
         QDialog.open(dialog)
         return dialog
+
+    def make_packet_printer(self) -> QPrinter:
+        """A printer on the chosen paper; two-sided when the packets are laid out for it
+        (the blank pages only keep patients apart if the printer prints both sides)."""
+        printer = make_printer(str(self.paper.currentData()))
+        if self.two_sided.isChecked():
+            printer.setDuplex(QPrinter.DuplexMode.DuplexLongSide)
+        return printer
 
     def print_to(self, printer: QPrinter) -> Task | None:
         if refused_while_paused(self.banner) or self.busy:
