@@ -95,6 +95,7 @@ _WORDS = {
         "personal_title": "What to bring: your own list",
         "personal_intro": "We looked at the records we have for you.",
         "please_bring": "Please bring:",
+        "every_visit": "For every visit, bring:",
         "we_have": "We already have:",
         "nothing_missing": "We have every record we asked for. Bring only the items below.",
         "no_records": (
@@ -133,6 +134,7 @@ _WORDS = {
         "personal_title": "Qué traer: su propia lista",
         "personal_intro": "Revisamos los documentos que tenemos de usted.",
         "please_bring": "Por favor traiga:",
+        "every_visit": "Para cada cita, traiga:",
         "we_have": "Ya tenemos:",
         "nothing_missing": (
             "Tenemos todos los documentos que pedimos. Traiga solo lo que se indica abajo."
@@ -435,17 +437,21 @@ def personal_list(
         [paragraph(markup_escape(words["personal_title"]), styles.box_title)],
         [paragraph(markup_escape(words["personal_intro"]), styles.box_body)],
     ]
-    if not listing.bring:
+    if listing.bring:
+        rows.append([paragraph(f"<b>{markup_escape(words['please_bring'])}</b>", styles.box_body)])
+        rows += _bullet_rows(listing.bring, styles, paragraph)
+    else:
         text = words["no_records"] if listing.empty else words["nothing_missing"]
         rows.append([paragraph(markup_escape(text), styles.box_body)])
-    rows.append([paragraph(f"<b>{markup_escape(words['please_bring'])}</b>", styles.box_body)])
+    # What every patient brings: in this one list, not again in the letter or the handout.
+    rows.append([paragraph(f"<b>{markup_escape(words['every_visit'])}</b>", styles.box_body)])
     everyone = [
         words["bring_id"],
         words["bring_medicines"],
         words["bring_referral"],
         words["bring_questions"],
     ]
-    rows += _bullet_rows([*listing.bring, *everyone], styles, paragraph)
+    rows += _bullet_rows(everyone, styles, paragraph)
     if listing.on_file:
         rows.append([paragraph(f"<b>{markup_escape(words['we_have'])}</b>", styles.box_body)])
         rows += _bullet_rows(listing.on_file, styles, paragraph)
