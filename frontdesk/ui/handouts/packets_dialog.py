@@ -104,7 +104,11 @@ class PacketsDialog(QDialog):
         self.provider_box.addItem("All providers", ALL_PROVIDERS)
         self.combined = QCheckBox("&One combined PDF for the printer")
         self.combined.setToolTip("Otherwise one PDF per patient, in the folder you choose")
-        self.large_print = QCheckBox("&Large print (16 pt text)")
+        self.large_print = QCheckBox("&Large print (16 pt) for every packet")
+        self.large_print.setToolTip(
+            "Without it, a patient's packet is in large print when the last handout given "
+            "to them was"
+        )
         self.summary = QCheckBox(
             "Also make the surgeon's &history summaries of new consultations (a file of their own)"
         )
