@@ -29,7 +29,20 @@ def register(subparsers: argparse._SubParsersAction[Parser]) -> None:
     command.add_argument(
         "--combined", action="store_true", help="one PDF with every packet, for the printer"
     )
-    command.add_argument("--large-print", action="store_true", help="16 pt body text")
+    command.add_argument(
+        "--large-print",
+        action="store_true",
+        help="16 pt text for every packet (without it: for the patients whose chart asks)",
+    )
+    sided = command.add_mutually_exclusive_group()
+    sided.add_argument(
+        "--two-sided",
+        dest="two_sided",
+        action="store_true",
+        default=None,
+        help="with --combined: each patient starts on a new sheet (default: the practice's)",
+    )
+    sided.add_argument("--one-sided", dest="two_sided", action="store_false", help="no blank pages")
     command.add_argument(
         "--page-size", choices=["letter", "a4"], default=None, help="default: the practice's"
     )
@@ -37,7 +50,8 @@ def register(subparsers: argparse._SubParsersAction[Parser]) -> None:
     command.add_argument(
         "--no-summary",
         action="store_true",
-        help="leave out the surgeon's history summary of new consultations",
+        help="do not make the surgeon's history summaries of new consultations (a file of "
+        "their own, never in a patient's packet)",
     )
     command.set_defaults(handler=run_packets)
 
@@ -78,6 +92,7 @@ def run_packets(args: argparse.Namespace) -> int:
         note=args.note,
         page_size=args.page_size,
         include_summary=not args.no_summary,
+        two_sided=args.two_sided,
     )
     with service_context(args) as context:
         providers = [provider_id(context, args.provider)] if args.provider else None

@@ -25,14 +25,13 @@ from reportlab.platypus import (
 
 from frontdesk.documents.escape import markup_escape, markup_escape_lines
 from frontdesk.documents.letterhead import (
-    FOOTER_HEIGHT,
-    LATER_HEADER_HEIGHT,
     MARGIN,
     Letterhead,
     NumberedCanvas,
     PracticeDetails,
     words_for,
 )
+from frontdesk.documents.page_identity import PageIdentity
 from frontdesk.documents.scripts import check_printable
 from frontdesk.documents.styles import (
     ACCENT,
@@ -211,6 +210,16 @@ def _leads_in(block: Block) -> bool:
     )
 
 
+def _ends_list(body: Sequence[Element], index: int) -> bool:
+    """True for the last bullet of a list of two or more."""
+
+    def bullet(at: int) -> bool:
+        element = body[at] if 0 <= at < len(body) else None
+        return isinstance(element, Block) and element.kind is BlockKind.BULLET
+
+    return bullet(index) and bullet(index - 1) and not bullet(index + 1)
+
+
 def _content(
     body: Sequence[Element],
     styles: DocumentStyles,
@@ -224,7 +233,15 @@ def _content(
     flowables: list[Flowable] = []
     leading: list[Flowable] = []
     previous: BlockKind | None = None
-    for element in body:
+    for index, element in enumerate(body):
+        if _ends_list(body, index) and flowables and not leading:
+            # The last bullet of a list never goes alone to the top of a page: it takes
+            # the one before it along (which may carry the sentence that leads in).
+            flowables.append(
+                KeepTogether([flowables.pop(), _block(element, styles, paragraph=paragraph)])
+            )
+            previous = BlockKind.BULLET
+            continue
         if isinstance(element, Box):
             flowable = _box(element, styles, width, paragraph)
             previous = None
@@ -342,6 +359,17 @@ def footer_text(handout: Handout, date: dt.date) -> str:
     )
 
 
+def body_flowables(
+    handout: Handout,
+    practice: PracticeDetails,
+    styles: DocumentStyles,
+    width: float,
+    paragraph: ParagraphMaker = Paragraph,
+) -> list[Flowable]:
+    """The handout's own text (no title, no personal panel), its placeholders filled."""
+    return _content(fill(handout, filled_values(handout, practice)), styles, width, paragraph)
+
+
 def handout_story(
     handout: Handout,
     practice: PracticeDetails,
@@ -378,8 +406,11 @@ def render(
     page_size: PageSize = "letter",
     *,
     invariant: bool = True,
+    identity: PageIdentity | None = None,
 ) -> bytes:
     """The handout personalized for one patient, as PDF bytes.
+
+    ``identity``: the patient's name and second identifier, printed on every page.
 
     ``invariant`` (the default) makes the bytes depend only on the inputs, so the same
     handout printed twice for the same patient and date is the same file.
@@ -407,12 +438,15 @@ def render(
         language=language,
         footer_text=footer_text(handout, date),
         later_header_text=patient_name.strip() or handout.title,
+        identity=identity,
+        large_print=large_print,
     )
+    footer_height, later_height = letterhead.footer_height, letterhead.later_header_height
     first_frame = Frame(
         MARGIN,
-        FOOTER_HEIGHT,
+        footer_height,
         frame_width,
-        page_height - letterhead.first_page_height - FOOTER_HEIGHT,
+        page_height - letterhead.first_page_height - footer_height,
         leftPadding=0,
         rightPadding=0,
         topPadding=0,
@@ -421,9 +455,9 @@ def render(
     )
     later_frame = Frame(
         MARGIN,
-        FOOTER_HEIGHT,
+        footer_height,
         frame_width,
-        page_height - LATER_HEADER_HEIGHT - FOOTER_HEIGHT,
+        page_height - later_height - footer_height,
         leftPadding=0,
         rightPadding=0,
         topPadding=0,
@@ -436,8 +470,8 @@ def render(
         pagesize=(page_width, page_height),
         leftMargin=MARGIN,
         rightMargin=MARGIN,
-        topMargin=LATER_HEADER_HEIGHT,
-        bottomMargin=FOOTER_HEIGHT,
+        topMargin=later_height,
+        bottomMargin=footer_height,
         title=handout.title,
         author=practice.name,
         subject=_words(language)["subject"],

@@ -26,6 +26,7 @@ from frontdesk.documents.letterhead import (
     PracticeDetails,
     letterhead_document,
 )
+from frontdesk.documents.page_identity import born
 from frontdesk.documents.scripts import check_printable
 from frontdesk.documents.styles import (
     ACCENT,
@@ -220,6 +221,7 @@ def summary_letterhead(history: PatientHistory, practice: PracticeDetails) -> Le
         language="en",
         footer_text=f"{TITLE}  ·  MRN {history.mrn}  ·  printed {history.today.isoformat()}",
         later_header_text=f"{history.patient_name}  ·  MRN {history.mrn}",
+        identity=born(history.patient_name, history.date_of_birth, mrn=history.mrn),
     )
 
 

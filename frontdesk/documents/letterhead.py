@@ -17,6 +17,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
 
 from frontdesk.documents.escape import printable
+from frontdesk.documents.page_identity import SEPARATOR, PageIdentity
 from frontdesk.documents.scripts import draw_text, text_width
 from frontdesk.documents.styles import ACCENT, FONT, FONT_BOLD, MUTED, RULE, register_fonts
 from frontdesk.domain.contact import format_phone
@@ -33,6 +34,12 @@ NAME_SIZE = 17.0
 DETAIL_SIZE = 9.5
 DETAIL_LEADING = 12.5
 DETAIL_SEPARATOR = "  ·  "
+HEADER_SIZE = 9.5  # the slim header, the page number and the patient's identifiers
+FOOTER_SIZE = 8.5
+IDENTITY_GAP = 16.0  # the identifiers' line under the letterhead's rule, on page 1
+# Large print grows the letterhead, the running header and the footer with the text.
+LARGE_PRINT_SCALE = 1.3
+LARGE_PRINT_SMALLEST = 10.0
 
 _WORDS = {
     "en": {
@@ -42,6 +49,7 @@ _WORDS = {
         "page": "Page {page} of {pages}",
         "printed": "printed",
         "version": "version",
+        "blank": "This page is intentionally left blank.",
     },
     "es": {
         "phone": "Teléfono",
@@ -50,6 +58,7 @@ _WORDS = {
         "page": "Página {page} de {pages}",
         "printed": "impreso el",
         "version": "versión",
+        "blank": "Esta página se ha dejado en blanco intencionalmente.",
     },
 }
 
@@ -196,12 +205,29 @@ def _fitted(text: str, font: str, size: float, width: float, smallest: float) ->
     return text, size
 
 
-def _wrapped(parts: list[str], separator: str, width: float) -> list[str]:
+def _fitted_identity(
+    identity: PageIdentity, font: str, size: float, width: float, smallest: float
+) -> tuple[str, float]:
+    """The identity shrunk to ``width``; when still too long, the name is cut, never the
+    second identifier (what tells two namesakes apart)."""
+    text = identity.text()
+    while size > smallest and text_width(text, font, size) > width:
+        size -= 0.5
+    if text_width(text, font, size) <= width:
+        return text, size
+    tail = SEPARATOR + identity.second.strip()
+    name, _size = _fitted(
+        identity.name.strip(), font, size, width - text_width(tail, font, size), size
+    )
+    return name + tail, size
+
+
+def _wrapped(parts: list[str], separator: str, width: float, size: float) -> list[str]:
     """Parts joined into as few lines of ``width`` as fit (never splitting a part)."""
     lines: list[str] = []
     for part in parts:
         candidate = lines[-1] + separator + part if lines else part
-        if lines and text_width(candidate, FONT, DETAIL_SIZE) <= width:
+        if lines and text_width(candidate, FONT, size) <= width:
             lines[-1] = candidate
         else:
             lines.append(part)
@@ -209,7 +235,9 @@ def _wrapped(parts: list[str], separator: str, width: float) -> list[str]:
 
 
 @lru_cache(maxsize=16)
-def _detail_lines(practice: PracticeDetails, language: str, width: float) -> tuple[str, ...]:
+def _detail_lines(
+    practice: PracticeDetails, language: str, width: float, size: float = DETAIL_SIZE
+) -> tuple[str, ...]:
     """The letterhead's address, phone and website lines (at most six).
 
     Cached: a packet run draws one letterhead per part of every packet, and formatting
@@ -218,15 +246,21 @@ def _detail_lines(practice: PracticeDetails, language: str, width: float) -> tup
     phones = practice.phone_line(language)
     return tuple(
         [
-            *_wrapped(address, ", ", width),
-            *_wrapped(phones.split(DETAIL_SEPARATOR) if phones else [], DETAIL_SEPARATOR, width),
+            *_wrapped(address, ", ", width, size),
+            *_wrapped(
+                phones.split(DETAIL_SEPARATOR) if phones else [], DETAIL_SEPARATOR, width, size
+            ),
             *([practice.website_display] if practice.website else []),
         ][:6]
     )
 
 
 class Letterhead:
-    """Draws the practice's letterhead on page 1, a slim header after, and every footer."""
+    """Draws the practice's letterhead on page 1, a slim header after, and every footer.
+
+    ``identity``: the patient's name and second identifier, drawn on every page (under the
+    letterhead on page 1, in the slim header after). ``large_print``: letterhead, header
+    and footer grow with the text."""
 
     def __init__(
         self,
@@ -236,21 +270,36 @@ class Letterhead:
         language: str,
         footer_text: str,
         later_header_text: str,
+        identity: PageIdentity | None = None,
+        large_print: bool = False,
     ) -> None:
         register_fonts()
         self.practice = practice
         self.language = language
         self.footer_text = printable(footer_text)
-        self.later_header_text = printable(later_header_text)
+        self.identity = (
+            PageIdentity(printable(identity.name), printable(identity.second))
+            if identity is not None
+            else None
+        )
+        self.later_header_text = (
+            self.identity.text() if self.identity is not None else printable(later_header_text)
+        )
+        self.scale = LARGE_PRINT_SCALE if large_print else 1.0
         self.logo = _logo(practice.logo) if practice.logo else None
         self.qr = _qr(practice.website) if practice.website else None
         self.text_left = MARGIN + (self.logo[1] + 14 if self.logo else 0.0)
         self.text_right = page_width - MARGIN - (QR_SIZE + 12 if self.qr else 0.0)
-        self._details = list(_detail_lines(practice, language, self.text_right - self.text_left))
+        self._details = list(
+            _detail_lines(
+                practice, language, self.text_right - self.text_left, DETAIL_SIZE * self.scale
+            )
+        )
 
     @property
     def block_height(self) -> float:
-        text = NAME_SIZE + 6 + DETAIL_LEADING * len(self._details)
+        s = self.scale
+        text = NAME_SIZE * s + 6 + DETAIL_LEADING * s * len(self._details)
         logo = self.logo[2] if self.logo else 0.0
         qr = QR_SIZE if self.qr else 0.0
         return max(text, logo, qr)
@@ -258,7 +307,23 @@ class Letterhead:
     @property
     def first_page_height(self) -> float:
         """Space the letterhead takes at the top of page 1, rule and gap included."""
-        return TOP + self.block_height + 22.0
+        identity = IDENTITY_GAP * self.scale if self.identity is not None else 0.0
+        return TOP + self.block_height + 22.0 + identity
+
+    def smallest(self, regular: float) -> float:
+        """How far a line may shrink to fit before it is cut: in large print, never below
+        the size regular print starts at (a long line is cut short instead)."""
+        return regular if self.scale == 1.0 else LARGE_PRINT_SMALLEST
+
+    @property
+    def later_header_height(self) -> float:
+        """Space the slim header of later pages takes (58 pt in regular print)."""
+        return TOP + 22.0 * self.scale
+
+    @property
+    def footer_height(self) -> float:
+        """Space kept at the bottom of every page for the footer (58 pt in regular print)."""
+        return 30.0 + 28.0 * self.scale
 
     def draw_first_page(self, canvas: Canvas, doc: Any) -> None:
         width, height = canvas._pagesize
@@ -272,40 +337,93 @@ class Letterhead:
             )
         if self.qr is not None:
             _draw_qr(canvas, self.qr, width - MARGIN - QR_SIZE, top - QR_SIZE, QR_SIZE)
+        s = self.scale
+        name_size, detail_size = NAME_SIZE * s, DETAIL_SIZE * s
         name, size = _fitted(
-            printable(self.practice.name), FONT_BOLD, NAME_SIZE, text_right - text_left, 11
+            printable(self.practice.name), FONT_BOLD, name_size, text_right - text_left, 11 * s
         )
         canvas.setFillColor(ACCENT)
-        draw_text(canvas, text_left, top - NAME_SIZE + 3, name, FONT_BOLD, size)
+        draw_text(canvas, text_left, top - name_size + 3, name, FONT_BOLD, size)
         canvas.setFillColor(MUTED)
-        y = top - NAME_SIZE - 6 - DETAIL_SIZE + 2
+        y = top - name_size - 6 - detail_size + 2
         for line in self._details:
-            fitted, detail_size = _fitted(line, FONT, DETAIL_SIZE, text_right - text_left, 7.5)
-            draw_text(canvas, text_left, y, fitted, FONT, detail_size)
-            y -= DETAIL_LEADING
+            fitted, fitted_size = _fitted(
+                line, FONT, detail_size, text_right - text_left, self.smallest(7.5)
+            )
+            draw_text(canvas, text_left, y, fitted, FONT, fitted_size)
+            y -= DETAIL_LEADING * s
         rule = top - self.block_height - 10
         canvas.setStrokeColor(ACCENT)
         canvas.setLineWidth(1.2)
         canvas.line(MARGIN, rule, width - MARGIN, rule)
+        if self.identity is not None:
+            text, size = _fitted_identity(
+                self.identity, FONT_BOLD, HEADER_SIZE * s, width - 2 * MARGIN, self.smallest(7)
+            )
+            canvas.setFillColor(MUTED)
+            draw_text(
+                canvas,
+                width - MARGIN,
+                rule - IDENTITY_GAP * s + 2,
+                text,
+                FONT_BOLD,
+                size,
+                right=True,
+            )
         canvas.restoreState()
         self._arm_footer(canvas)
 
     def draw_later_page(self, canvas: Canvas, doc: Any) -> None:
         width, height = canvas._pagesize
-        baseline = height - TOP - 10
+        s = self.scale
+        baseline = height - TOP - 10 * s
         canvas.saveState()
-        left_width = (width - 2 * MARGIN) * 0.5 - 6
-        name, size = _fitted(printable(self.practice.name), FONT_BOLD, 9.5, left_width, 7)
+        room = width - 2 * MARGIN
+        # The patient's identifiers take the room they need; the practice name the rest.
+        right_font = FONT_BOLD if self.identity is not None else FONT
+        if self.identity is not None:
+            right, right_size = _fitted_identity(
+                self.identity, right_font, HEADER_SIZE * s, room * 0.75, self.smallest(7)
+            )
+        else:
+            right, right_size = _fitted(
+                self.later_header_text, right_font, HEADER_SIZE * s, room * 0.62, self.smallest(7)
+            )
+        left_width = room - text_width(right, right_font, right_size) - 12
+        name, size = _fitted(
+            printable(self.practice.name), FONT_BOLD, HEADER_SIZE * s, left_width, self.smallest(7)
+        )
         canvas.setFillColor(ACCENT)
         draw_text(canvas, MARGIN, baseline, name, FONT_BOLD, size)
-        right, size = _fitted(self.later_header_text, FONT, 9.5, left_width, 7)
         canvas.setFillColor(MUTED)
-        draw_text(canvas, width - MARGIN, baseline, right, FONT, size, right=True)
+        draw_text(canvas, width - MARGIN, baseline, right, right_font, right_size, right=True)
         canvas.setStrokeColor(RULE)
         canvas.setLineWidth(0.8)
-        canvas.line(MARGIN, baseline - 7, width - MARGIN, baseline - 7)
+        canvas.line(MARGIN, baseline - 7 * s, width - MARGIN, baseline - 7 * s)
         canvas.restoreState()
         self._arm_footer(canvas)
+
+    def draw_blank_page(self, canvas: Canvas, doc: Any) -> None:
+        """The back of a patient's last sheet in a two-sided batch: the slim header (so the
+        page still says whose it is) and "intentionally left blank", with no page number."""
+        self.draw_later_page(canvas, doc)
+        width, height = canvas._pagesize
+        canvas.saveState()
+        canvas.setFillColor(MUTED)
+        text = words_for(self.language)["blank"]
+        size = 11 * self.scale
+        draw_text(
+            canvas,
+            (width + text_width(text, FONT, size)) / 2,
+            height / 2,
+            text,
+            FONT,
+            size,
+            right=True,
+        )
+        canvas.restoreState()
+        if isinstance(canvas, NumberedCanvas):
+            canvas.footer = None
 
     def _arm_footer(self, canvas: Canvas) -> None:
         if isinstance(canvas, NumberedCanvas):
@@ -314,16 +432,17 @@ class Letterhead:
     def draw_footer(self, canvas: Canvas, page: int, pages: int) -> None:
         width, _height = canvas._pagesize
         baseline = 30.0
+        s = self.scale
         canvas.saveState()
         canvas.setStrokeColor(RULE)
         canvas.setLineWidth(0.8)
-        canvas.line(MARGIN, baseline + 13, width - MARGIN, baseline + 13)
+        canvas.line(MARGIN, baseline + 13 * s, width - MARGIN, baseline + 13 * s)
         number = words_for(self.language)["page"].format(page=page, pages=pages)
-        canvas.setFont(FONT_BOLD, 9.5)
+        canvas.setFont(FONT_BOLD, HEADER_SIZE * s)
         canvas.setFillColor(ACCENT)
         canvas.drawRightString(width - MARGIN, baseline, number)
-        room = width - 2 * MARGIN - text_width(number, FONT_BOLD, 9.5) - 18
-        text, size = _fitted(self.footer_text, FONT, 8.5, room, 6.5)
+        room = width - 2 * MARGIN - text_width(number, FONT_BOLD, HEADER_SIZE * s) - 18
+        text, size = _fitted(self.footer_text, FONT, FOOTER_SIZE * s, room, self.smallest(6.5))
         canvas.setFillColor(MUTED)
         draw_text(canvas, MARGIN, baseline, text, FONT, size)
         canvas.restoreState()
@@ -343,17 +462,18 @@ def letterhead_document(
     header on later pages, room for the footer on every page. Build it with
     ``canvasmaker=NumberedCanvas`` so the footer can say "page X of Y"."""
     page_width, page_height = page_size
+    footer_height = letterhead.footer_height
     frame_heights = {
-        "first": page_height - letterhead.first_page_height - FOOTER_HEIGHT,
-        "later": page_height - LATER_HEADER_HEIGHT - FOOTER_HEIGHT,
+        "first": page_height - letterhead.first_page_height - footer_height,
+        "later": page_height - letterhead.later_header_height - footer_height,
     }
     document = BaseDocTemplate(
         buffer,
         pagesize=page_size,
         leftMargin=MARGIN,
         rightMargin=MARGIN,
-        topMargin=LATER_HEADER_HEIGHT,
-        bottomMargin=FOOTER_HEIGHT,
+        topMargin=letterhead.later_header_height,
+        bottomMargin=footer_height,
         title=title,
         author=letterhead.practice.name,
         subject=subject,
@@ -369,7 +489,7 @@ def letterhead_document(
                 [
                     Frame(
                         MARGIN,
-                        FOOTER_HEIGHT,
+                        footer_height,
                         page_width - 2 * MARGIN,
                         height,
                         leftPadding=0,

@@ -3,8 +3,10 @@
 One document holds one packet or many (the combined file for the printer). Every part starts
 on a new page (the letter under the full letterhead, the rest under the slim header), and
 the footer counts the pages of each packet on its own ("Page 2 of 7"), so a patient's pages
-read complete however many are printed together. An appendix (the surgeon's history
-summary, a document of its own with its own numbering) is placed after its packet's pages.
+read complete however many are printed together. Every page names the patient and the
+visit's time (two patients with one name on one day cannot be mixed), and in a two-sided
+combined file every patient starts on a new sheet (documents/batch.py). The surgeon's
+history summary is never in a packet: it is for the surgeon, not for the patient.
 """
 
 from __future__ import annotations
@@ -12,14 +14,12 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import io
-from collections import Counter
 from collections.abc import Hashable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
     Flowable,
@@ -34,7 +34,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from frontdesk.documents import history_summary_pdf
+from frontdesk.documents.batch import GroupedCanvas, blank_template, end_of_part, on_page
 from frontdesk.documents.escape import markup_escape, markup_escape_lines
 from frontdesk.documents.handout_pdf import (
     PAGE_SIZES,
@@ -42,18 +42,13 @@ from frontdesk.documents.handout_pdf import (
     PageSize,
     ParagraphMaker,
     appointment_time,
+    body_flowables,
     footer_text,
     handout_story,
     long_date,
 )
-from frontdesk.documents.letterhead import (
-    FOOTER_HEIGHT,
-    LATER_HEADER_HEIGHT,
-    MARGIN,
-    Letterhead,
-    NumberedCanvas,
-    PracticeDetails,
-)
+from frontdesk.documents.letterhead import MARGIN, Letterhead, PracticeDetails
+from frontdesk.documents.page_identity import PageIdentity
 from frontdesk.documents.scripts import check_printable
 from frontdesk.documents.styles import (
     ACCENT,
@@ -64,11 +59,8 @@ from frontdesk.documents.styles import (
     document_styles,
 )
 from frontdesk.domain.contact import format_phone
-from frontdesk.domain.handout_format import Handout, practice_values
+from frontdesk.domain.handout_format import Block, BlockKind, Handout, Text, practice_values
 from frontdesk.domain.what_to_bring import WhatToBring
-
-if TYPE_CHECKING:
-    from frontdesk.domain.history_records import PatientHistory
 
 ARRIVE_EARLY_MINUTES = 15
 
@@ -84,10 +76,12 @@ _WORDS = {
         "visit": "Visit",
         "arrive": "Please arrive {minutes} minutes early to fill out forms.",
         "bring_title": "What to bring",
+        "bring_pointer": "Your own list of what to bring is on the page “{title}”.",
         "bring_id": "Your photo ID and insurance card",
         "bring_medicines": "A list of all the medicines you take, and how much",
-        "bring_records": "The records listed for you on the page “{title}”",
-        "bring_scans": "Your scans (on a disc) and their reports, if you have any",
+        "bring_referral": "Your referral, if your insurance plan needs one",
+        "bring_questions": "A list of your questions",
+        "interpreter": "We have booked an interpreter for your visit",
         "reach_title": "How to reach us",
         "call": "Call us at {phones}.",
         "website": "Our website: {site}",
@@ -101,6 +95,7 @@ _WORDS = {
         "personal_title": "What to bring: your own list",
         "personal_intro": "We looked at the records we have for you.",
         "please_bring": "Please bring:",
+        "every_visit": "For every visit, bring:",
         "we_have": "We already have:",
         "nothing_missing": "We have every record we asked for. Bring only the items below.",
         "no_records": (
@@ -121,10 +116,12 @@ _WORDS = {
         "visit": "Tipo de cita",
         "arrive": "Por favor llegue {minutes} minutos antes para llenar los formularios.",
         "bring_title": "Qué traer",
+        "bring_pointer": "Su propia lista de qué traer está en la página “{title}”.",
         "bring_id": "Su identificación con foto y su tarjeta del seguro",
         "bring_medicines": "Una lista de todas las medicinas que toma, y cuánto",
-        "bring_records": "Los documentos de su lista en la página “{title}”",
-        "bring_scans": "Sus estudios (en disco) y sus informes, si los tiene",
+        "bring_referral": "Su orden de referencia, si su seguro la pide",
+        "bring_questions": "Una lista de sus preguntas",
+        "interpreter": "Hemos reservado un intérprete para su cita",
         "reach_title": "Cómo comunicarse con nosotros",
         "call": "Llámenos al {phones}.",
         "website": "Nuestro sitio web: {site}",
@@ -137,6 +134,7 @@ _WORDS = {
         "personal_title": "Qué traer: su propia lista",
         "personal_intro": "Revisamos los documentos que tenemos de usted.",
         "please_bring": "Por favor traiga:",
+        "every_visit": "Para cada cita, traiga:",
         "we_have": "Ya tenemos:",
         "nothing_missing": (
             "Tenemos todos los documentos que pedimos. Traiga solo lo que se indica abajo."
@@ -169,9 +167,11 @@ class PacketContent:
     preparing: Handout | None  # "Preparing for your spine consultation", if in the library
     handouts: tuple[Handout, ...] = ()
     note: str = ""
-    # The surgeon's history summary, placed after the packet as a document of its own
-    # (its own letterhead, letter-size pages and page numbers).
-    history_summary: PatientHistory | None = field(default=None, repr=False)
+    # The name and the visit's time, on every page (None: the name alone).
+    identity: PageIdentity | None = None
+    large_print: bool = False  # from the chart, or the whole batch
+    interpreter_needed: bool = False  # the chart says so: the letter says one is booked
+    interpreter_language: str = ""  # as the chart has it ("Spanish"); may be empty
 
 
 # What Paragraph.wrap leaves on a paragraph (ReportLab 4-5): its line breaks and size.
@@ -244,35 +244,7 @@ class ParsedParagraphs:
         return len(self._parsed)
 
 
-class _PacketCanvas(NumberedCanvas):
-    """Numbers the pages of each group on their own ("Page 2 of 7"): every page remembers
-    its group (a packet, or a packet's history summary, a document of its own)."""
-
-    group: Hashable = 0
-
-    def save(self) -> None:
-        held = self._held_pages
-        counts = Counter(state.get("group", 0) for state in held)
-        seen: Counter[Hashable] = Counter()
-        for state in held:
-            group = state.get("group", 0)
-            seen[group] += 1
-            self.__dict__.update(state)
-            if self.footer is not None:
-                self.footer(self, seen[group], counts[group])
-            Canvas.showPage(self)
-        Canvas.save(self)
-
-
-def _on_page(draw: Any, group: Hashable) -> Any:
-    def on_page(canvas: Canvas, doc: Any) -> None:
-        canvas.group = group  # type: ignore[attr-defined]
-        draw(canvas, doc)
-
-    return on_page
-
-
-def _page_templates(
+def page_templates(
     name: str,
     letterhead: Letterhead,
     page_size: tuple[float, float],
@@ -283,17 +255,18 @@ def _page_templates(
 ) -> list[PageTemplate]:
     """The first and later page of one part; ``full``: the full letterhead on its first
     page, else the slim header; ``own_size``: pages of ``page_size`` whatever the paper
-    of the document (the summary)."""
+    of the document."""
     page_width, page_height = page_size
-    first_height = letterhead.first_page_height if full else LATER_HEADER_HEIGHT
+    later_height, footer_height = letterhead.later_header_height, letterhead.footer_height
+    first_height = letterhead.first_page_height if full else later_height
     draw_first = letterhead.draw_first_page if full else letterhead.draw_later_page
 
     def frame(header_height: float) -> Frame:
         return Frame(
             MARGIN,
-            FOOTER_HEIGHT,
+            footer_height,
             page_width - 2 * MARGIN,
-            page_height - header_height - FOOTER_HEIGHT,
+            page_height - header_height - footer_height,
             0,
             0,
             0,
@@ -304,14 +277,14 @@ def _page_templates(
         PageTemplate(
             f"{name}.first",
             [frame(first_height)],
-            onPage=_on_page(draw_first, group),
+            onPage=on_page(draw_first, group),
             autoNextPageTemplate=f"{name}.later",
             pagesize=page_size if own_size else None,
         ),
         PageTemplate(
             f"{name}.later",
-            [frame(LATER_HEADER_HEIGHT)],
-            onPage=_on_page(letterhead.draw_later_page, group),
+            [frame(later_height)],
+            onPage=on_page(letterhead.draw_later_page, group),
             pagesize=page_size if own_size else None,
         ),
     ]
@@ -347,12 +320,6 @@ def _phones(practice: PracticeDetails, language: str) -> str:
         language=language,
     )
     return values["phones"]
-
-
-def _bullets(
-    lines: Sequence[str], styles: DocumentStyles, paragraph: ParagraphMaker
-) -> list[Flowable]:
-    return [paragraph(markup_escape(line), styles.bullet, bulletText="•") for line in lines]
 
 
 def letter_story(
@@ -412,20 +379,15 @@ def letter_story(
             styles.body,
         ),
     ]
-    bring = [words["bring_id"], words["bring_medicines"]]
-    if packet.what_to_bring.bring:
-        title = packet.preparing.title if packet.preparing else words["personal_title"]
-        bring.append(words["bring_records"].format(title=title))
-    else:
-        bring.append(words["bring_scans"])
-    story.append(
-        KeepTogether(
-            [
-                paragraph(markup_escape(words["bring_title"]), styles.heading),
-                *_bullets(bring, styles, paragraph),
-            ]
-        )
-    )
+    if packet.interpreter_needed:
+        line = words["interpreter"]
+        if packet.interpreter_language.strip():
+            line += f" ({packet.interpreter_language.strip()})"
+        line += "."
+        story.append(paragraph(f"<b>{markup_escape(line, bold=True)}</b>", styles.body))
+    # The list itself is printed once, on the "Preparing" page: here only where it is.
+    title = packet.preparing.title if packet.preparing else words["personal_title"]
+    story.append(paragraph(markup_escape(words["bring_pointer"].format(title=title)), styles.body))
     reach: list[Flowable] = [paragraph(markup_escape(words["reach_title"]), styles.heading)]
     phones = _phones(practice, language)
     if phones:
@@ -477,19 +439,22 @@ def personal_list(
     ]
     if listing.bring:
         rows.append([paragraph(f"<b>{markup_escape(words['please_bring'])}</b>", styles.box_body)])
-        rows += [
-            [paragraph(markup_escape(line), styles.box_bullet, bulletText="•")]
-            for line in listing.bring
-        ]
+        rows += _bullet_rows(listing.bring, styles, paragraph)
     else:
         text = words["no_records"] if listing.empty else words["nothing_missing"]
         rows.append([paragraph(markup_escape(text), styles.box_body)])
+    # What every patient brings: in this one list, not again in the letter or the handout.
+    rows.append([paragraph(f"<b>{markup_escape(words['every_visit'])}</b>", styles.box_body)])
+    everyone = [
+        words["bring_id"],
+        words["bring_medicines"],
+        words["bring_referral"],
+        words["bring_questions"],
+    ]
+    rows += _bullet_rows(everyone, styles, paragraph)
     if listing.on_file:
         rows.append([paragraph(f"<b>{markup_escape(words['we_have'])}</b>", styles.box_body)])
-        rows += [
-            [paragraph(markup_escape(line), styles.box_bullet, bulletText="•")]
-            for line in listing.on_file
-        ]
+        rows += _bullet_rows(listing.on_file, styles, paragraph)
     pad = styles.body_size * 0.8
     table = Table(rows, colWidths=[width], splitByRow=1)
     table.setStyle(
@@ -507,7 +472,79 @@ def personal_list(
             ]
         )
     )
-    return [table, Spacer(1, styles.body_size)]
+    # Whole on one page when it fits (a long list still splits between its rows).
+    return [KeepTogether([table]), Spacer(1, styles.body_size)]
+
+
+def _bullet_rows(
+    lines: Sequence[str], styles: DocumentStyles, paragraph: ParagraphMaker
+) -> list[list[Flowable]]:
+    """One table row per bullet, the last two in one row: a split never leaves one bullet
+    alone at the top of a page."""
+    bullets = [paragraph(markup_escape(line), styles.box_bullet, bulletText="•") for line in lines]
+    if len(bullets) < 2:
+        return [[bullet] for bullet in bullets]
+    return [*([bullet] for bullet in bullets[:-2]), [bullets[-2:]]]  # type: ignore[list-item]
+
+
+BRING_HEADINGS = frozenset({"what to bring", "qué traer", "que traer"})
+
+
+def _split_at_bring(handout: Handout) -> tuple[Handout, Handout] | None:
+    """The handout before and after its own "What to bring" section (a heading and what
+    follows it up to the next heading), or None when it has none."""
+    body = handout.body
+    start = next(
+        (
+            index
+            for index, element in enumerate(body)
+            if isinstance(element, Block)
+            and element.kind is BlockKind.HEADING
+            and "".join(i.text for i in element.inlines if isinstance(i, Text)).strip().casefold()
+            in BRING_HEADINGS
+        ),
+        None,
+    )
+    if start is None:
+        return None
+    end = next(
+        (
+            index
+            for index in range(start + 1, len(body))
+            if not isinstance(body[index], Block)
+            or body[index].kind in (BlockKind.HEADING, BlockKind.SUBHEADING)  # type: ignore[union-attr]
+        ),
+        len(body),
+    )
+    return (
+        dataclasses.replace(handout, body=body[:start]),
+        dataclasses.replace(handout, body=body[end:]),
+    )
+
+
+def _preparing_story(
+    packet: PacketContent,
+    preparing: Handout,
+    personal: list[Flowable],
+    practice: PracticeDetails,
+    styles: DocumentStyles,
+    width: float,
+    paragraph: ParagraphMaker,
+) -> list[Flowable]:
+    """ "Preparing for your consultation" with the patient's own list in place of its
+    general "What to bring" section (so the packet says it once)."""
+    split = _split_at_bring(preparing)
+    common = (practice, packet.patient_name, packet.printed_on, styles, width)
+    if split is None:
+        return handout_story(
+            preparing, *common, packet.appointment, after_panel=personal, paragraph=paragraph
+        )
+    before, after = split
+    return [
+        *handout_story(before, *common, packet.appointment, paragraph=paragraph),
+        *personal,
+        *body_flowables(after, practice, styles, width, paragraph),
+    ]
 
 
 def _parts(
@@ -531,16 +568,8 @@ def _parts(
         parts.append(
             (
                 footer_text(packet.preparing, day),
-                handout_story(
-                    packet.preparing,
-                    practice,
-                    packet.patient_name,
-                    day,
-                    styles,
-                    width,
-                    packet.appointment,
-                    after_panel=personal,
-                    paragraph=paragraph,
+                _preparing_story(
+                    packet, packet.preparing, personal, practice, styles, width, paragraph
                 ),
             )
         )
@@ -568,12 +597,13 @@ def _parts(
 def _render(
     packets: Sequence[PacketContent],
     practice: PracticeDetails,
-    styles: DocumentStyles,
     page_size: tuple[float, float],
     invariant: bool,
     paragraphs: ParagraphMaker,
+    two_sided: bool,
 ) -> bytes:
-    """Every packet's parts, each followed by its history summary, in one document."""
+    """Every packet's parts in one document; ``two_sided``: each packet padded to whole
+    sheets (documents/batch.py)."""
     page_width, _page_height = page_size
     width = page_width - 2 * MARGIN
     buffer = io.BytesIO()
@@ -589,8 +619,8 @@ def _render(
         pagesize=page_size,
         leftMargin=MARGIN,
         rightMargin=MARGIN,
-        topMargin=LATER_HEADER_HEIGHT,
-        bottomMargin=FOOTER_HEIGHT,
+        topMargin=MARGIN,
+        bottomMargin=MARGIN,
         title=title,
         author=practice.name,
         subject=words["subject"],
@@ -609,6 +639,8 @@ def _render(
         story.extend(flowables)
 
     for number, packet in enumerate(packets):
+        styles = document_styles(packet.large_print)
+        letterhead: Letterhead | None = None
         for part, (footer, flowables) in enumerate(
             _parts(packet, practice, styles, width, paragraphs)
         ):
@@ -618,33 +650,23 @@ def _render(
                 language=packet.language,
                 footer_text=footer,
                 later_header_text=packet.patient_name.strip(),
+                identity=packet.identity,
+                large_print=packet.large_print,
             )
             # Only the letter carries the full letterhead: the pages after it belong to the
             # same packet, under the slim header (quicker to draw, and one sheet less of logo).
             name = f"{number}.{part}"
             add(
                 name,
-                _page_templates(name, letterhead, page_size, number, full=part == 0),
+                page_templates(name, letterhead, page_size, number, full=part == 0),
                 flowables,
             )
-        if packet.history_summary is not None:
-            # In the same document rather than rendered apart and merged page by page: the
-            # same pages, numbered on their own, without a second PDF written and read back.
-            name = f"{number}.summary"
-            add(
-                name,
-                _page_templates(
-                    name,
-                    history_summary_pdf.summary_letterhead(packet.history_summary, practice),
-                    history_summary_pdf.PAGE_SIZE,
-                    (number, "summary"),
-                    full=True,
-                    own_size=True,
-                ),
-                history_summary_pdf.summary_story(packet.history_summary),
-            )
+        if two_sided and letterhead is not None:
+            blank = f"{number}.blank"
+            templates.append(blank_template(blank, letterhead, page_size, number))
+            story += end_of_part(number, blank)
     document.addPageTemplates(templates)
-    document.build(story, canvasmaker=_PacketCanvas)
+    document.build(story, canvasmaker=GroupedCanvas)
     return buffer.getvalue()
 
 
@@ -671,23 +693,26 @@ def render_packets(
     packets: Sequence[PacketContent],
     practice: PracticeDetails,
     *,
-    large_print: bool = False,
     page_size: PageSize = "letter",
     invariant: bool = True,
     paragraphs: ParsedParagraphs | None = None,
+    two_sided: bool = False,
 ) -> bytes:
     """One PDF holding ``packets`` in order (one packet: the patient's own file).
 
-    ``paragraphs``: one ``ParsedParagraphs`` for every render of a run (each packet's
-    own file), so the handouts' text is parsed once, not once per patient."""
+    Each packet is in large print or not as its ``large_print`` says. ``two_sided``: the
+    file will be printed on both sides of the paper, so a packet that ends on the front of
+    a sheet is followed by a page marked "intentionally left blank" (never by the next
+    patient's first page). ``paragraphs``: one ``ParsedParagraphs`` for every render of a
+    run (each packet's own file), so the handouts' text is parsed once, not per patient."""
     if not packets:
         raise ValueError("no packets to render")
     _check_packets(packets, practice)
     return _render(
         packets,
         practice,
-        document_styles(large_print),
         PAGE_SIZES[page_size],
         invariant,
         paragraphs if paragraphs is not None else ParsedParagraphs(),
+        two_sided,
     )

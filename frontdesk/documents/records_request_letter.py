@@ -22,6 +22,7 @@ from frontdesk.documents.letterhead import (
     PracticeDetails,
     letterhead_document,
 )
+from frontdesk.documents.page_identity import born
 from frontdesk.documents.scripts import check_printable
 from frontdesk.documents.styles import document_styles
 from frontdesk.domain.contact import format_phone
@@ -56,6 +57,7 @@ def render(letter: RecordsLetter, practice: PracticeDetails, *, invariant: bool 
         language="en",
         footer_text=f"{TITLE}  ·  MRN {letter.mrn}  ·  {letter.today.isoformat()}",
         later_header_text=f"{letter.patient_name}  ·  MRN {letter.mrn}",
+        identity=born(letter.patient_name, letter.date_of_birth, mrn=letter.mrn),
     )
     buffer = io.BytesIO()
     document = letterhead_document(

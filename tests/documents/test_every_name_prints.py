@@ -19,7 +19,9 @@ from frontdesk.documents import (
     handout_pdf,
     history_summary_pdf,
     packet_pdf,
+    page_identity,
     records_request_letter,
+    summary_batch_pdf,
 )
 from frontdesk.documents.day_sheet_data import DaySheetData, DaySheetRow, DaySheetSection
 from frontdesk.documents.handout_pdf import AppointmentDetails
@@ -97,7 +99,7 @@ def _packet(library: HandoutLibrary, practice: PracticeDetails, name: str) -> by
         preparing=None,
         handouts=(library.get("pseudarthrosis", "en"),),
         note=f"{name} asked for an interpreter.",
-        history_summary=_history(name),
+        identity=page_identity.visit(name, dt.datetime(2026, 12, 8, 9, 30)),
     )
     return packet_pdf.render_packets([content], practice)
 
@@ -136,6 +138,12 @@ def _summary(_library: HandoutLibrary, practice: PracticeDetails, name: str) -> 
     return history_summary_pdf.render(_history(name), practice)
 
 
+def _summaries(_library: HandoutLibrary, practice: PracticeDetails, name: str) -> bytes:
+    return summary_batch_pdf.render_summaries(
+        [_history(name), _history(name)], practice, two_sided=True
+    )
+
+
 def _records_letter(_library: HandoutLibrary, practice: PracticeDetails, name: str) -> bytes:
     letter = RecordsLetter(
         addressee="Valley Imaging Center",
@@ -152,12 +160,13 @@ def _records_letter(_library: HandoutLibrary, practice: PracticeDetails, name: s
     return records_request_letter.render(letter, practice)
 
 
-# The confirmation letter is the packet's first part; the packet also carries the summary.
+# The confirmation letter is the packet's first part; the summaries are a file of their own.
 DOCUMENTS: dict[str, Callable[[HandoutLibrary, PracticeDetails, str], bytes]] = {
     "handout": _handout,
     "packet with confirmation letter": _packet,
     "day sheet": _day_sheet,
     "history summary": _summary,
+    "day's history summaries": _summaries,
     "records-request letter": _records_letter,
 }
 
@@ -242,15 +251,15 @@ def test_a_bold_name_takes_the_bold_fallback(
     assert any(font == "NotoSansCJKsc-Bold" for _text, font in drawn_text(pdf))
 
 
-def _char_lefts(pdf: bytes) -> list[tuple[str, float]]:
-    """Each character of page 1 with its left edge, in the order the file draws them
+def _char_lefts(pdf: bytes) -> list[tuple[str, float, float]]:
+    """Each character of page 1 with its left and bottom edges, in the order the file draws them
     (PDFium reads joined Arabic forms back as their letters)."""
     document = pdfium.PdfDocument(pdf)
     try:
         text_page = document[0].get_textpage()
         count = text_page.count_chars()
         return [
-            (text_page.get_text_range(index, 1), text_page.get_charbox(index)[0])
+            (text_page.get_text_range(index, 1), *text_page.get_charbox(index)[:2])
             for index in range(count)
         ]
     finally:
@@ -270,9 +279,20 @@ def test_an_arabic_name_is_joined_and_reads_right_to_left(
 
 
 def _right_to_left(pdf: bytes, first: str, last: str) -> str:
-    """The characters of page 1 between ``first`` and ``last``, read from the right."""
-    found = [(char, left) for char, left in _char_lefts(pdf) if first <= char <= last]
-    return "".join(char for char, _left in sorted(found, key=lambda item: -item[1]))
+    """The characters of page 1 between ``first`` and ``last``, read from the right, each
+    line on its own; the text of every line that has them (the same on each line)."""
+    lines: dict[float, list[tuple[str, float]]] = {}
+    for char, left, bottom in _char_lefts(pdf):
+        if first <= char <= last:
+            # A descender (final nun) sits lower than its neighbours: same line within 5 pt.
+            line = next((key for key in lines if abs(key - bottom) < 5), bottom)
+            lines.setdefault(line, []).append((char, left))
+    read = {
+        "".join(char for char, _left in sorted(found, key=lambda item: -item[1]))
+        for found in lines.values()
+    }
+    assert len(read) == 1, read  # the name, on the page's identity line and in the text
+    return read.pop()
 
 
 def test_a_hebrew_name_reads_right_to_left(

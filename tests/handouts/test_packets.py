@@ -67,14 +67,11 @@ def test_each_packet_says_what_that_patient_needs(
     )
     assert "Por favor traiga el informe operatorio de su cirugía de 2021" in text
     assert "Cómo prepararse para su consulta de columna" in text
-    # A new consultation carries the surgeon's summary, numbered as its own document.
+    # A new consultation has a summary for the surgeon: in the batch's own file, not here.
     assert spanish.summary_included
-    assert "History summary for the surgeon" in text
+    assert "History summary for the surgeon" not in text
     numbers = footer_numbers(spanish.pdf)
-    assert numbers[-1] == (1, 1)
-    letter_and_handouts = numbers[:-1]
-    count = len(letter_and_handouts)
-    assert letter_and_handouts == [(n, count) for n in range(1, count + 1)]
+    assert numbers == [(n, len(numbers)) for n in range(1, len(numbers) + 1)]
     assert "Página 1 de" in page_texts(spanish.pdf)[0]
 
     hostile = by_appointment[packet_day.hostile.id]
@@ -85,9 +82,10 @@ def test_each_packet_says_what_that_patient_needs(
     assert not hostile.summary_included  # a follow-up
     assert "History summary for the surgeon" not in text
     given = [h.handout_id for h in hostile.handouts]
-    # "Preparing" first, then the failed-back category's own handouts (not the general ones).
-    assert given[0] == "preparing-for-consultation"
-    assert {"failed-back-syndrome", "pseudarthrosis", "adjacent-segment-disease"} <= set(given)
+    # "Preparing" first, then the failed-back handout itself, then the category's others
+    # by title (not the general ones).
+    assert given[:2] == ["preparing-for-consultation", "failed-back-syndrome"]
+    assert {"pseudarthrosis", "adjacent-segment-disease"} <= set(given)
     assert "mri-ct-scan" not in given
     numbers = footer_numbers(hostile.pdf)
     assert numbers == [(n, len(numbers)) for n in range(1, len(numbers) + 1)]
@@ -123,8 +121,10 @@ def test_saving_writes_every_file_and_logs_every_handout(
     saved = packets.make_packets(context, packet_day.day, folder)
     names = sorted(path.name for path in folder.iterdir())
     assert names == sorted(path.name for path in saved.files)
-    assert len(names) == 3 and not any(name.startswith(".") for name in names)
+    # Three packets and the surgeon's summaries (one new consultation), a file apart.
+    assert len(names) == 4 and not any(name.startswith(".") for name in names)
     assert "0900" in names[1] and "O'Connor & Sons _b_" in names[1]
+    assert names[3].startswith("History summaries for the surgeon")
 
     records = handout_prints.prints_for_patient(context, packet_day.hostile.patient_id)
     hostile = next(p for p in saved.batch.packets if p.appointment_id == packet_day.hostile.id)
@@ -190,18 +190,22 @@ def test_combined_pdf_numbers_each_packet_on_its_own(
     saved = packets.make_packets(
         context, packet_day.day, tmp_path / "out", options=PacketOptions(combined=True)
     )
-    (path,) = saved.files
+    path, summaries = saved.files
     assert path.name.startswith("Pre-visit packets ") and "all providers" in path.name
     pdf = path.read_bytes()
     singles = packets.build_packets(context, packet_day.day)
-    assert len(page_texts(pdf)) == sum(len(page_texts(p.pdf)) for p in singles.packets)
-    starts = [n for n, (page, _total) in enumerate(footer_numbers(pdf)) if page == 1]
-    # Each packet restarts at page 1 (plus the Spanish packet's summary, numbered alone).
-    assert len(starts) == 4
+    # Printed two-sided (the default), each packet fills whole sheets.
+    assert len(page_texts(pdf)) == sum(
+        len(page_texts(p.pdf)) + len(page_texts(p.pdf)) % 2 for p in singles.packets
+    )
+    numbered = [text for text in page_texts(pdf) if "intentionally left blank" not in text]
+    starts = [n for n, text in enumerate(numbered) if re.search(r"(Page|Página) 1 (of|de)", text)]
+    assert len(starts) == 3  # each packet restarts at page 1
     for packet in singles.packets:
         assert packet.patient_name in all_text(pdf)
     records = handout_prints.prints_for_patient(context, packet_day.spanish.patient_id)
     assert records and {r.destination for r in records} == {f"saved: {path.name}"}
+    assert summaries.name.startswith("History summaries for the surgeon ")
 
 
 def test_paper_follows_the_practice_setting(packet_day: PacketDay, context: ServiceContext) -> None:

@@ -31,15 +31,23 @@ def test_packets_command_writes_one_file_per_patient_or_one_combined(
     code = run([*base, "--provider", "Okafor", "-o", str(tmp_path / "each")])
     captured = capsys.readouterr()
     assert code == 0, captured.err
-    assert len(list((tmp_path / "each").glob("*.pdf"))) == 2
+    # Two packets, and the new consultation's summary for the surgeon in a file apart.
+    assert len(list((tmp_path / "each").glob("*.pdf"))) == 3
+    assert len(list((tmp_path / "each").glob("History summaries for the surgeon *.pdf"))) == 1
     assert "Saved 2 packets" in captured.out
 
-    code = run([*base, "--combined", "-o", str(tmp_path / "all")])
+    code = run([*base, "--combined", "--one-sided", "-o", str(tmp_path / "all")])
     captured = capsys.readouterr()
     assert code == 0, captured.err
-    (combined,) = (tmp_path / "all").glob("*.pdf")
+    (combined,) = (tmp_path / "all").glob("Pre-visit packets *.pdf")
     assert "all providers" in combined.name
-    assert "Su cita está confirmada" in all_text(combined.read_bytes())
+    text = all_text(combined.read_bytes())
+    assert "Su cita está confirmada" in text and "intentionally left blank" not in text
+
+    code = run([*base, "--combined", "--two-sided", "-o", str(tmp_path / "duplex")])
+    assert code == 0, capsys.readouterr().err
+    (combined,) = (tmp_path / "duplex").glob("Pre-visit packets *.pdf")
+    assert "intentionally left blank" in all_text(combined.read_bytes())
 
 
 def test_packets_command_exit_codes(

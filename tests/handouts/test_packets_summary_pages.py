@@ -1,4 +1,4 @@
-"""The surgeon's history summary inside a packet: its own letter-size pages, numbered alone."""
+"""The surgeon's history summaries: a file of their own, never in a patient's packet."""
 
 from __future__ import annotations
 
@@ -8,11 +8,18 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
+from frontdesk.db.models import AuditEntry
 from frontdesk.services.handouts import packets
+from frontdesk.services.handouts.packets import PacketOptions
 from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.services.practice import settings
-from tests.documents.pdfs import page_texts
-from tests.handouts.packet_fixtures import PacketDay, make_packet_day
+from frontdesk.services.scheduling import booking
+from frontdesk.services.scheduling.data import BookingForm
+from tests.documents.pdfs import all_text, page_texts
+from tests.handouts.packet_fixtures import HOSTILE_LAST, SPANISH_LAST, PacketDay, make_packet_day
+from tests.scheduling.conftest import at
+
+SUMMARY = "History summary for the surgeon"
 
 
 @pytest.fixture
@@ -20,22 +27,64 @@ def packet_day(home: Path, context: ServiceContext) -> PacketDay:
     return make_packet_day(context)
 
 
-def test_the_summary_follows_its_packet_on_letter_pages_of_its_own(
+def test_no_packet_carries_a_summary_and_the_summaries_file_does(
     packet_day: PacketDay, context: ServiceContext
 ) -> None:
     settings.set_setting(context, settings.PAPER_SIZE, "A4")
-    batch = packets.build_packets(context, packet_day.day)
-    (packet,) = [p for p in batch.packets if p.appointment_id == packet_day.spanish.id]
-    assert packet.summary_included
-    reader = PdfReader(io.BytesIO(packet.pdf))
-    sizes = [
-        (round(float(p.mediabox.width)), round(float(p.mediabox.height))) for p in reader.pages
-    ]
-    texts = page_texts(packet.pdf)
-    summary = [n for n, text in enumerate(texts) if "History summary for the surgeon" in text]
-    assert summary == [len(texts) - 1]  # after the letter and the handouts
-    # The packet on the practice's A4, the summary on letter as it always printed.
-    assert sizes == [(595, 842)] * (len(texts) - 1) + [(612, 792)]
-    assert "Page 1 of 1" in texts[-1] and f"Página 1 de {len(texts) - 1}" in texts[0]
-    # One document (not two merged page by page): the reader still knows its language.
-    assert reader.trailer["/Root"]["/Lang"] == "es"
+    for combined in (False, True):
+        batch = packets.build_packets(context, packet_day.day, options=PacketOptions(combined))
+        (spanish,) = [p for p in batch.packets if p.appointment_id == packet_day.spanish.id]
+        assert spanish.summary_included
+        for _name, pdf in batch.packet_files():
+            assert SUMMARY not in all_text(pdf)
+        assert batch.summaries_pdf is not None
+        texts = page_texts(batch.summaries_pdf)
+        # Its pages (the blank back of a sheet too) say whose they are.
+        assert all(SUMMARY in t for t in texts if "intentionally left blank" not in t)
+        assert all(SPANISH_LAST in text and "MRN" in text and "DOB" in text for text in texts)
+        reader = PdfReader(io.BytesIO(batch.summaries_pdf))
+        # On letter paper as summaries always print, whatever the packets' paper.
+        assert {
+            (round(float(p.mediabox.width)), round(float(p.mediabox.height))) for p in reader.pages
+        } == {(612, 792)}
+        assert batch.files()[-1] == (batch.summaries_name, batch.summaries_pdf)
+
+
+def test_summaries_follow_the_appointments_in_order(
+    packet_day: PacketDay, context: ServiceContext, tmp_path: Path
+) -> None:
+    # The hostile-named patient also has a new consultation, after María José's.
+    new = packet_day.clinic.type_id("New consultation")
+    booking.book(
+        context,
+        BookingForm(
+            packet_day.hostile.patient_id, packet_day.clinic.okafor, new, at(packet_day.day, 11, 0)
+        ),
+    )
+    saved = packets.make_packets(context, packet_day.day, tmp_path / "out")
+    summaries = saved.files[-1]
+    texts = [t for t in page_texts(summaries.read_bytes()) if "intentionally left blank" not in t]
+    firsts = [t for t in texts if "Page 1 of" in t]
+    assert [SPANISH_LAST in t for t in firsts] == [True, False]
+    assert HOSTILE_LAST in firsts[1]
+    assert "history summaries for the surgeon" in saved.summary()
+    # The audit trail says where each summary went: the summaries file, not a packet.
+    with context.reading(None) as session:
+        rows = (
+            session.query(AuditEntry)
+            .filter(AuditEntry.entity == "history_summary")
+            .order_by(AuditEntry.id)
+            .all()
+        )
+    assert len(rows) == 2
+    assert all(summaries.name in str(row.details) for row in rows)
+
+
+def test_without_summaries_there_is_no_summaries_file(
+    packet_day: PacketDay, context: ServiceContext
+) -> None:
+    batch = packets.build_packets(
+        context, packet_day.day, options=PacketOptions(include_summary=False)
+    )
+    assert batch.summaries_pdf is None
+    assert len(batch.files()) == len(batch.packets)

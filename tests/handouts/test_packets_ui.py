@@ -14,6 +14,7 @@ from pytestqt.qtbot import QtBot
 from frontdesk.domain.progress import Cancelled
 from frontdesk.services.handouts import handout_prints, packets
 from frontdesk.services.kernel.context import ServiceContext
+from frontdesk.services.practice import settings
 from frontdesk.ui.handouts.area import HandoutsArea
 from frontdesk.ui.handouts.packets_dialog import PacketsDialog
 from frontdesk.ui.runner import Runner
@@ -68,7 +69,10 @@ def test_save_builds_every_packet_of_the_day_and_logs_it(
     kind, text = finished.args
     assert kind == "saved", text
     assert "Saved 2 packets" in text
-    assert len(list((tmp_path / "out").iterdir())) == 2  # Okafor's two patients only
+    # Okafor's two patients only, and María José's summary for the surgeon in a file apart.
+    names = sorted(path.name for path in (tmp_path / "out").iterdir())
+    assert len(names) == 3 and names[-1].startswith("History summaries for the surgeon")
+    assert "history summary for the surgeon" in text
     assert dialog.open_button.isVisible() and dialog.save_button.isEnabled()
     assert handout_prints.prints_for_patient(context, packet_day.hostile.patient_id)
 
@@ -131,8 +135,12 @@ def test_print_logs_the_printer_and_a_long_note_is_refused_next_to_its_field(
     options = dialog.options(combined=True)
     batch = packets.build_packets(context, dialog.day(), dialog.provider_ids(), options)
     assert batch.combined_pdf is not None
+    assert batch.summaries_pdf is not None
     printed = printed_images(tmp_path / "printed.pdf")
-    assert len(printed) == len(page_texts(batch.combined_pdf))  # every page of every packet
+    # Every page of every packet, then the surgeon's summaries as their own stack.
+    packet_pages = len(page_texts(batch.combined_pdf))
+    assert packet_pages % 2 == 0  # two-sided: the summaries start on a sheet of their own
+    assert len(printed) == packet_pages + len(page_texts(batch.summaries_pdf))
     assert all(fills(images, printer.width(), printer.height()) for images in printed)
     records = handout_prints.prints_for_patient(context, packet_day.spanish.patient_id)
     assert records and {r.destination for r in records} == {"printer: PDF file"}
@@ -151,3 +159,15 @@ def test_the_handouts_area_opens_the_dialog(
     tomorrow = QDate.currentDate().addDays(1)
     assert dialog.day_edit.date() == tomorrow
     dialog.close()
+
+
+def test_two_sided_follows_the_practice_setting_and_can_be_changed_for_a_run(
+    qtbot: QtBot, screen: ScreenContext, context: ServiceContext, packet_day: PacketDay
+) -> None:
+    settings.set_setting(context, settings.TWO_SIDED, False)
+    dialog = open_dialog(qtbot, screen, packet_day)
+    assert not dialog.two_sided.isChecked() and dialog.options().two_sided is False
+    dialog.two_sided.setChecked(True)
+    assert dialog.options().two_sided is True
+    # (The printer is asked for both sides too, where the printer can; this machine has none.)
+    assert dialog.make_packet_printer() is not None

@@ -28,6 +28,7 @@ from frontdesk.services.practice.settings import (
     READY_NEEDS_OPERATIVE_REPORTS,
     RED_FLAG_INSTRUCTION,
     ROUTINE_REQUEST_LIMIT_DAYS,
+    TWO_SIDED,
     URGENT_REQUEST_LIMIT_DAYS,
 )
 from frontdesk.services.requests import intake as requests_intake
@@ -107,6 +108,7 @@ def test_each_setting_has_the_widget_its_kind_needs_with_help_and_default(
         ROUTINE_REQUEST_LIMIT_DAYS.key,
         IMAGING_MAX_AGE_MONTHS.key,
         PAPER_SIZE.key,
+        TWO_SIDED.key,
         CALENDAR_EXPORT_FULL_NAMES.key,
         READY_NEEDS_OPERATIVE_REPORTS.key,
         READY_NEEDS_IMAGING_REPORTS.key,

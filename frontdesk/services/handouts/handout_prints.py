@@ -263,9 +263,17 @@ def _render(
     asked_language: str,
     reprint_of_id: int | None = None,
 ) -> RenderedHandout:
-    from frontdesk.documents import handout_pdf
+    from frontdesk.documents import handout_pdf, page_identity
     from frontdesk.documents.letterhead import PracticeDetails
 
+    identity = None
+    if patient_id is not None:
+        # Every page names the patient and their date of birth: two patients with one
+        # name, given handouts the same day, cannot be mixed up.
+        with context.reading(Permission.VIEW_PATIENTS) as session:
+            born = session.scalar(select(Patient.date_of_birth).where(Patient.id == patient_id))
+        if born is not None:
+            identity = page_identity.born(patient_name, born, handout.language)
     profile = get_profile(context)
     if profile is None:
         raise RefusedError(
@@ -281,6 +289,7 @@ def _render(
         note=note,
         large_print=large_print,
         page_size=page_size,  # type: ignore[arg-type]
+        identity=identity,
     )
     return RenderedHandout(
         pdf=pdf,

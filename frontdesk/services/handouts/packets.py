@@ -6,6 +6,9 @@ writes the files next to their targets, logs every handout in the print log and 
 and summary in the audit trail in one transaction, and only then gives the files their
 names, so there is never a packet on disk that the charts do not list, nor a half-written
 file. ``record_printed`` logs a batch that went to a printer instead.
+
+The surgeon's history summaries of the day's new consultations are a file of their own
+(``PacketBatch.summaries_pdf``), never part of a packet that is handed or mailed to a patient.
 """
 
 from __future__ import annotations
@@ -18,6 +21,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from sqlalchemy import select
+
+from frontdesk.db.models_handouts import HandoutPrint
 from frontdesk.domain.errors import RefusedError, ValidationError
 from frontdesk.domain.handout_format import MAX_NOTE_LENGTH, Handout, language_code
 from frontdesk.domain.history_records import PatientHistory
@@ -41,6 +47,7 @@ from frontdesk.services.patients.forms import PatientData
 from frontdesk.services.patients.lookup import get_patient
 from frontdesk.services.practice.locations import list_locations
 from frontdesk.services.practice.profile import get_profile
+from frontdesk.services.practice.settings import TWO_SIDED, read_setting
 from frontdesk.services.requests import reading
 from frontdesk.services.scheduling import appointment_types, calendars, lookup
 from frontdesk.services.scheduling.data import AppointmentData
@@ -56,10 +63,13 @@ TEMPORARY_PREFIX = ".packet-"
 @dataclass(frozen=True)
 class PacketOptions:
     combined: bool = False  # one PDF for the printer instead of one per patient
+    # Every packet in large print; otherwise a patient's is when the chart says so.
     large_print: bool = False
     note: str = ""  # printed in every letter of the batch
     page_size: str | None = None  # None: the practice's paper (Admin)
-    include_summary: bool = True  # the surgeon's history summary for new consultations
+    # The surgeon's history summaries of new consultations, as a file of their own.
+    include_summary: bool = True
+    two_sided: bool | None = None  # None: the practice's setting (Admin)
 
 
 @dataclass(frozen=True)
@@ -75,9 +85,11 @@ class Packet:
     language_fallback: bool
     file_name: str
     handouts: tuple[RenderedHandout, ...]
-    summary_included: bool
+    summary_included: bool  # in the batch's summaries file, never in the packet
     what_to_bring: WhatToBring
     pdf: bytes = field(repr=False, default=b"")  # empty in a combined batch
+    large_print: bool = False
+    interpreter_needed: bool = False  # the chart says so: the letter says one is booked
 
 
 @dataclass(frozen=True)
@@ -89,20 +101,32 @@ class PacketBatch:
     large_print: bool
     combined_pdf: bytes | None = field(repr=False, default=None)
     combined_name: str = ""
+    # The surgeon's history summaries (new consultations), in appointment order.
+    summaries_pdf: bytes | None = field(repr=False, default=None)
+    summaries_name: str = ""
+    two_sided: bool = False
 
     @property
     def empty(self) -> bool:
         return not self.packets
+
+    def packet_files(self) -> list[tuple[str, bytes]]:
+        """(file name, PDF) of the packets: the combined file, or one per patient."""
+        if self.combined_pdf is not None:
+            return [(self.combined_name, self.combined_pdf)]
+        return [(packet.file_name, packet.pdf) for packet in self.packets]
 
     @property
     def handout_count(self) -> int:
         return sum(len(packet.handouts) for packet in self.packets)
 
     def files(self) -> list[tuple[str, bytes]]:
-        """(file name, PDF) of every file this batch saves."""
-        if self.combined_pdf is not None:
-            return [(self.combined_name, self.combined_pdf)]
-        return [(packet.file_name, packet.pdf) for packet in self.packets]
+        """(file name, PDF) of every file this batch saves: the packets, then the
+        summaries for the surgeon."""
+        files = self.packet_files()
+        if self.summaries_pdf is not None:
+            files.append((self.summaries_name, self.summaries_pdf))
+        return files
 
 
 @dataclass(frozen=True)
@@ -115,7 +139,14 @@ class SavedPackets:
         count = len(self.batch.packets)
         what = "packet" if count == 1 else "packets"
         where = str(self.files[0]) if len(self.files) == 1 else str(self.files[0].parent)
-        return f"Saved {count} {what} ({self.logged} handouts recorded in the charts) to {where}"
+        text = f"Saved {count} {what} ({self.logged} handouts recorded in the charts)"
+        summaries = sum(1 for packet in self.batch.packets if packet.summary_included)
+        if summaries:
+            text += (
+                f" and {summaries} history {'summary' if summaries == 1 else 'summaries'} "
+                "for the surgeon, in a file of their own,"
+            )
+        return f"{text} to {where}"
 
 
 # --- choosing and gathering ----------------------------------------------------------------
@@ -138,10 +169,18 @@ def _covers_every_category(handout: Handout) -> bool:
     return set(handout.categories) >= set(RequestCategory)
 
 
+def is_primary_for(handout_id: str, category: RequestCategory) -> bool:
+    """The category's own handout: its id is the category's name ("spinal-stenosis"), or
+    starts with it ("failed-back-syndrome" for failed back)."""
+    slug = category.value.replace("_", "-")
+    return handout_id == slug or handout_id.startswith(slug + "-")
+
+
 def handouts_for_category(
     library: HandoutLibrary, category: RequestCategory | None, language: str
 ) -> list[Handout]:
-    """The handouts written for this category, in ``language`` where they exist, by title.
+    """The handouts written for this category, in ``language`` where they exist: the
+    category's own handout first, then the others by title.
 
     Handouts for every category (the general ones) are left out: every packet would carry
     them, and "Preparing for your consultation" is in each packet anyway.
@@ -158,7 +197,10 @@ def handouts_for_category(
         }
     )
     chosen = [library.pick(handout_id, language).handout for handout_id in ids]
-    return sorted(chosen, key=lambda handout: handout.title.casefold())
+    return sorted(
+        chosen,
+        key=lambda handout: (not is_primary_for(handout.id, category), handout.title.casefold()),
+    )
 
 
 def patient_address(patient: PatientData) -> str:
@@ -234,6 +276,23 @@ def _what_to_bring(
     return listing, chart, category
 
 
+def large_print_charts(context: ServiceContext, patient_ids: Sequence[int]) -> set[int]:
+    """The patients whose chart says large print: the last handout given to them was
+    printed in large print (the desk chose it for them; the packet follows)."""
+    if not patient_ids:
+        return set()
+    latest: dict[int, bool] = {}
+    with context.reading(Permission.VIEW_PATIENTS) as session:
+        rows = session.execute(
+            select(HandoutPrint.patient_id, HandoutPrint.large_print)
+            .where(HandoutPrint.patient_id.in_(set(patient_ids)))
+            .order_by(HandoutPrint.given_at, HandoutPrint.id)
+        )
+        for patient_id, large in rows:
+            latest[patient_id] = large
+    return {patient_id for patient_id, large in latest.items() if large}
+
+
 def _file_name(appointment: AppointmentData, local: dt.datetime, taken: set[str]) -> str:
     base = f"{local:%Y-%m-%d %H%M} {appointment.patient_name} - packet"
     name = handout_prints.sanitize_pdf_file_name(base)
@@ -275,7 +334,7 @@ def build_packets(
     (``Cancelled`` is raised and nothing was written or logged).
     """
     # ReportLab loads only when packets are printed: the CLI and the app start quicker.
-    from frontdesk.documents import packet_pdf
+    from frontdesk.documents import packet_pdf, page_identity, summary_batch_pdf
     from frontdesk.documents.letterhead import PracticeDetails
 
     options = options or PacketOptions()
@@ -299,6 +358,11 @@ def build_packets(
     addresses = {row.id: row.address for row in list_locations(context, include_inactive=True)}
     with context.reading(Permission.VIEW_PATIENTS) as session:
         printed_on = today or practice_clock.practice_today(session)
+        two_sided = (
+            read_setting(session, TWO_SIDED) if options.two_sided is None else options.two_sided
+        )
+    large_print_patients = large_print_charts(context, [a.patient_id for a in appointments])
+    summaries: list[PatientHistory] = []
     note = options.note.strip()
     total = len(appointments)
     report_or_cancel(progress, 0, total)
@@ -320,9 +384,11 @@ def build_packets(
         preparing = preparing_entry.handout if preparing_entry is not None else None
         chosen = handouts_for_category(library, category, language)
         kind = types.get(appointment.type_id)
-        summary = None
-        if options.include_summary and kind is not None and kind.is_new_consultation:
-            summary = chart  # rendered with the packet, after its pages
+        summary = options.include_summary and kind is not None and kind.is_new_consultation
+        if summary:
+            summaries.append(chart)  # the surgeon's file, never the patient's packet
+        large_print = options.large_print or patient.id in large_print_patients
+        interpreter = patient.preferred_language.strip() if patient.interpreter_needed else ""
         content = packet_pdf.PacketContent(
             language=language,
             patient_name=name,
@@ -334,16 +400,18 @@ def build_packets(
             preparing=preparing,
             handouts=tuple(chosen),
             note=note,
-            history_summary=summary,
+            identity=page_identity.visit(name, details_for_patient.starts_at, language),
+            large_print=large_print,
+            interpreter_needed=patient.interpreter_needed,
+            interpreter_language=interpreter,
         )
         pdf = b""
         if not options.combined:
             pdf = packet_pdf.render_packets(
                 [content],
                 details,
-                large_print=options.large_print,
                 page_size=page_size,
-                paragraphs=paragraphs,
+                paragraphs=paragraphs,  # type: ignore[arg-type]
             )
         given = [h for h in (preparing, *chosen) if h is not None]
         packets.append(
@@ -361,7 +429,7 @@ def build_packets(
                         patient.id,
                         name,
                         printed_on,
-                        options,
+                        large_print,
                         page_size,
                         pdf,
                         details_for_patient,
@@ -369,9 +437,11 @@ def build_packets(
                     )
                     for h in given
                 ),
-                summary_included=summary is not None,
+                summary_included=summary,
                 what_to_bring=listing,
                 pdf=pdf,
+                large_print=large_print,
+                interpreter_needed=patient.interpreter_needed,
             )
         )
         contents.append(content)
@@ -382,12 +452,17 @@ def build_packets(
         combined = packet_pdf.render_packets(
             contents,
             details,
-            large_print=options.large_print,
-            page_size=page_size,
+            page_size=page_size,  # type: ignore[arg-type]
             paragraphs=paragraphs,
+            two_sided=two_sided,
         )
         combined_name = combined_file_name(day, provider_ids, appointments)
         packets = [_with_pdf(packet, combined) for packet in packets]
+    summaries_pdf = None
+    summaries_name = ""
+    if summaries:
+        summaries_pdf = summary_batch_pdf.render_summaries(summaries, details, two_sided=two_sided)
+        summaries_name = summaries_file_name(day, provider_ids, appointments)
     return PacketBatch(
         day=day,
         provider_ids=tuple(provider_ids) if provider_ids else None,
@@ -396,6 +471,9 @@ def build_packets(
         large_print=options.large_print,
         combined_pdf=combined,
         combined_name=combined_name,
+        summaries_pdf=summaries_pdf,
+        summaries_name=summaries_name,
+        two_sided=two_sided,
     )
 
 
@@ -404,7 +482,7 @@ def _rendered(
     patient_id: int,
     name: str,
     printed_on: dt.date,
-    options: PacketOptions,
+    large_print: bool,
     page_size: str,
     pdf: bytes,
     appointment: AppointmentDetails,
@@ -418,7 +496,7 @@ def _rendered(
         patient_name=name,
         printed_on=printed_on,
         note="",
-        large_print=options.large_print,
+        large_print=large_print,
         page_size=page_size,
         appointment=appointment,
         content_sha256=handout_prints.content_hash(
@@ -426,7 +504,7 @@ def _rendered(
             patient_name=name,
             printed_on=printed_on,
             note="",
-            large_print=options.large_print,
+            large_print=large_print,
             page_size=page_size,
             appointment=appointment,
         ),
@@ -438,20 +516,40 @@ def _with_pdf(packet: Packet, pdf: bytes) -> Packet:
     return replace(packet, handouts=tuple(replace(h, pdf=pdf) for h in packet.handouts))
 
 
+def _who(provider_ids: Sequence[int] | None, appointments: Sequence[AppointmentData]) -> str:
+    names = sorted({a.provider_name for a in appointments})
+    return names[0] if provider_ids and len(names) == 1 else "all providers"
+
+
 def combined_file_name(
     day: dt.date, provider_ids: Sequence[int] | None, appointments: Sequence[AppointmentData]
 ) -> str:
     """ "Pre-visit packets 2026-05-04 - Adaeze Okafor, MD.pdf" (or "all providers")."""
-    names = sorted({a.provider_name for a in appointments})
-    who = names[0] if provider_ids and len(names) == 1 else "all providers"
+    who = _who(provider_ids, appointments)
     return handout_prints.sanitize_pdf_file_name(f"Pre-visit packets {day.isoformat()} - {who}")
+
+
+def summaries_file_name(
+    day: dt.date, provider_ids: Sequence[int] | None, appointments: Sequence[AppointmentData]
+) -> str:
+    """ "History summaries for the surgeon 2026-05-04 - all providers.pdf"."""
+    who = _who(provider_ids, appointments)
+    return handout_prints.sanitize_pdf_file_name(
+        f"History summaries for the surgeon {day.isoformat()} - {who}"
+    )
 
 
 # --- saving, printing, logging -------------------------------------------------------------
 
 
-def _log_batch(uow: UnitOfWork, batch: PacketBatch, destinations: Sequence[str]) -> int:
-    """The print log and audit entries of every packet; returns the handouts logged."""
+def _log_batch(
+    uow: UnitOfWork,
+    batch: PacketBatch,
+    destinations: Sequence[str],
+    summaries_destination: str = "",
+) -> int:
+    """The print log and audit entries of every packet (``destinations``, one a packet) and
+    of every summary (``summaries_destination``); returns the handouts logged."""
     logged = 0
     for packet, destination in zip(batch.packets, destinations, strict=True):
         for rendered in packet.handouts:
@@ -477,7 +575,10 @@ def _log_batch(uow: UnitOfWork, batch: PacketBatch, destinations: Sequence[str])
                 "history_summary",
                 packet.patient_id,
                 patient_id=packet.patient_id,
-                details={"in": "pre-visit packet", "destination": destination},
+                details={
+                    "in": "history summaries for the surgeon",
+                    "destination": summaries_destination or destination,
+                },
             )
     return logged
 
@@ -525,12 +626,18 @@ def save_packets(
                 os.fsync(stream.fileno())
             report_or_cancel(progress, done, len(files))
         targets = [target for _temporary, target in written]
+        packet_targets = targets[: len(batch.packet_files())]
+        summaries_destination = (
+            handout_prints.saved_destination(targets[-1]) if batch.summaries_pdf else ""
+        )
         if batch.combined_pdf is not None:
-            destinations = [handout_prints.saved_destination(targets[0])] * len(batch.packets)
+            destinations = [handout_prints.saved_destination(packet_targets[0])] * len(
+                batch.packets
+            )
         else:
-            destinations = [handout_prints.saved_destination(t) for t in targets]
+            destinations = [handout_prints.saved_destination(t) for t in packet_targets]
         with context.writing(Permission.PRINT_HANDOUTS) as uow:
-            logged = _log_batch(uow, batch, destinations)
+            logged = _log_batch(uow, batch, destinations, summaries_destination)
             uow.commit()
     except OSError as error:
         _remove(written)

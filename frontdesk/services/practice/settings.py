@@ -189,6 +189,16 @@ PAPER_SIZE = SettingSpec(
     help="US Letter (8.5 × 11 in) or A4 (210 × 297 mm); a print can still choose the other.",
 )
 
+TWO_SIDED = SettingSpec(
+    "documents.two_sided",
+    "The practice prints two-sided (duplex)",
+    bool,
+    True,
+    help="On: in a day's combined packets or summaries each patient starts on a new sheet "
+    "(a page marked “intentionally left blank” fills the back where needed), so no sheet "
+    "carries two patients. Off: no blank pages.",
+)
+
 CALENDAR_EXPORT_FULL_NAMES = SettingSpec(
     "scheduling.calendar_export_full_names",
     "Calendar export shows full patient names",
@@ -212,6 +222,7 @@ ALL_SETTINGS: tuple[SettingSpec, ...] = (  # type: ignore[type-arg]
     READY_NEEDS_IMAGES,
     CALENDAR_EXPORT_FULL_NAMES,
     PAPER_SIZE,
+    TWO_SIDED,
 )
 _BY_KEY = {spec.key: spec for spec in ALL_SETTINGS}
 

@@ -22,6 +22,7 @@ from frontdesk.services.practice.settings import (
     READY_NEEDS_OPERATIVE_REPORTS,
     RED_FLAG_INSTRUCTION,
     ROUTINE_REQUEST_LIMIT_DAYS,
+    TWO_SIDED,
     URGENT_REQUEST_LIMIT_DAYS,
     SettingSpec,
 )
@@ -50,7 +51,7 @@ GROUPS: tuple[tuple[str, tuple[SettingSpec, ...]], ...] = (  # type: ignore[type
         (READY_NEEDS_OPERATIVE_REPORTS, READY_NEEDS_IMAGING_REPORTS, READY_NEEDS_IMAGES),
     ),
     ("Imaging", (IMAGING_MAX_AGE_MONTHS,)),
-    ("Printing", (PAPER_SIZE,)),
+    ("Printing", (PAPER_SIZE, TWO_SIDED)),
     ("Calendar export", (CALENDAR_EXPORT_FULL_NAMES,)),
 )
 SPECS = tuple(spec for _heading, specs in GROUPS for spec in specs)
@@ -67,6 +68,7 @@ HINTS = {
 CHOICE_LABELS = {"letter": "US Letter", "a4": "A4"}
 CHECK_TEXTS = {
     CALENDAR_EXPORT_FULL_NAMES.key: "Show full names instead of initials",
+    TWO_SIDED.key: "Two-sided: each patient starts on a new sheet",
     # A request made ready without them asks why, and the reason is recorded.
     READY_NEEDS_OPERATIVE_REPORTS.key: "Must be in",
     READY_NEEDS_IMAGING_REPORTS.key: "Must be in",

@@ -37,6 +37,7 @@ from frontdesk.services.handouts import handout_prints, packets
 from frontdesk.services.handouts.packets import PacketBatch, PacketOptions, SavedPackets
 from frontdesk.services.practice.forms import ProviderData
 from frontdesk.services.practice.providers import list_providers
+from frontdesk.services.practice.settings import TWO_SIDED, get_setting
 from frontdesk.ui.connection_monitor import (
     PAUSED_REASON,
     refused_while_paused,
@@ -103,9 +104,24 @@ class PacketsDialog(QDialog):
         self.provider_box.addItem("All providers", ALL_PROVIDERS)
         self.combined = QCheckBox("&One combined PDF for the printer")
         self.combined.setToolTip("Otherwise one PDF per patient, in the folder you choose")
-        self.large_print = QCheckBox("&Large print (16 pt text)")
-        self.summary = QCheckBox("Add the surgeon's &history summary to new consultations")
+        self.large_print = QCheckBox("&Large print (16 pt) for every packet")
+        self.large_print.setToolTip(
+            "Without it, a patient's packet is in large print when the last handout given "
+            "to them was"
+        )
+        self.summary = QCheckBox(
+            "Also make the surgeon's &history summaries of new consultations (a file of their own)"
+        )
+        self.summary.setToolTip(
+            "For the surgeon, in appointment order: never put in a patient's packet"
+        )
         self.summary.setChecked(True)
+        self.two_sided = QCheckBox("T&wo-sided: each patient starts on a new sheet")
+        self.two_sided.setToolTip(
+            "A page marked “intentionally left blank” ends a patient's part on the back of a "
+            "sheet, so no sheet carries two patients (default: the practice's setting in Admin)"
+        )
+        self.two_sided.setChecked(True)
         self.paper = QComboBox()
         self.paper.setAccessibleName("Paper size")
         for label, code in PAPERS:
@@ -122,6 +138,7 @@ class PacketsDialog(QDialog):
         form.addRow("", self.large_print)
         form.addRow("", self.summary)
         add_form_row(form, self.fields, "page_size", "&Paper:", self.paper)
+        form.addRow("", self.two_sided)
         add_form_row(form, self.fields, "note", "&Note:", self.note)
 
         self.banner = Banner()
@@ -164,16 +181,18 @@ class PacketsDialog(QDialog):
 
     # Choices ------------------------------------------------------------------------------
 
-    def _load_choices(self) -> tuple[list[ProviderData], str]:
+    def _load_choices(self) -> tuple[list[ProviderData], str, bool]:
         return (
             list_providers(self.services),
             handout_prints.practice_page_size(self.services),
+            get_setting(self.services, TWO_SIDED),
         )
 
-    def _show_choices(self, result: tuple[list[ProviderData], str]) -> None:
+    def _show_choices(self, result: tuple[list[ProviderData], str, bool]) -> None:
         if not still_there(self):
             return
-        providers, paper = result
+        providers, paper, two_sided = result
+        self.two_sided.setChecked(two_sided)
         for provider in providers:
             self.provider_box.addItem(provider.display_name, provider.id)
         if self._wanted_provider is not None:
@@ -204,6 +223,7 @@ class PacketsDialog(QDialog):
             note=self.note.toPlainText().strip(),
             page_size=str(self.paper.currentData()),
             include_summary=self.summary.isChecked(),
+            two_sided=self.two_sided.isChecked(),
         )
 
     # Actions ------------------------------------------------------------------------------
@@ -268,7 +288,7 @@ class PacketsDialog(QDialog):
         """The system print dialog; the packets are built and printed once it is accepted."""
         if refused_while_paused(self.banner) or not self.print_button.isEnabled():
             return None
-        self.printer = printer = make_printer(str(self.paper.currentData()))
+        self.printer = printer = self.make_packet_printer()
         printer.setDocName(TITLE)
         dialog = QPrintDialog(printer, self)
         dialog.setWindowTitle("Print pre-visit packets")
@@ -276,6 +296,14 @@ class PacketsDialog(QDialog):
         self.print_dialog = dialog
         QDialog.open(dialog)
         return dialog
+
+    def make_packet_printer(self) -> QPrinter:
+        """A printer on the chosen paper; two-sided when the packets are laid out for it
+        (the blank pages only keep patients apart if the printer prints both sides)."""
+        printer = make_printer(str(self.paper.currentData()))
+        if self.two_sided.isChecked():
+            printer.setDuplex(QPrinter.DuplexMode.DuplexLongSide)
+        return printer
 
     def print_to(self, printer: QPrinter) -> Task | None:
         if refused_while_paused(self.banner) or self.busy:
@@ -359,9 +387,12 @@ class PacketsDialog(QDialog):
         where = printer_name(printer)
         services, pdf = self.services, batch.combined_pdf
         assert pdf is not None
+        # The surgeon's summaries follow as their own stack (the packets end on whole
+        # sheets when the practice prints two-sided), never inside a patient's packet.
+        files = [pdf] if batch.summaries_pdf is None else [pdf, batch.summaries_pdf]
 
         def print_and_log() -> int:
-            print_pdfs(printer, [pdf])
+            print_pdfs(printer, files)
             # Logged in the same call as the printing: closing the window meanwhile cannot
             # leave printed packets that the charts do not list.
             return packets.record_printed(services, batch, where)
