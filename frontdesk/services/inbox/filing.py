@@ -20,7 +20,7 @@ from frontdesk.db.models_requests import ConsultationRequest, RequestChecklistIt
 from frontdesk.db.types import utcnow
 from frontdesk.domain.contact import clean_text
 from frontdesk.domain.document_reading import DocumentKind
-from frontdesk.domain.errors import ConflictError, NotFoundError, ValidationError
+from frontdesk.domain.errors import ConflictError, FrontDeskError, NotFoundError, ValidationError
 from frontdesk.domain.permissions import Permission
 from frontdesk.domain.request_states import ChecklistKind
 from frontdesk.services.history import received_documents
@@ -30,6 +30,8 @@ from frontdesk.services.kernel.clock import practice_today
 from frontdesk.services.kernel.context import ServiceContext, UnitOfWork
 from frontdesk.services.kernel.versions import check_version
 from frontdesk.services.requests import checklist
+from frontdesk.services.requests.data import IntakeForm, RequestData
+from frontdesk.services.requests.intake import create_request
 
 # How long a discarded fax is kept before it may be purged (a practice may keep longer).
 DISCARD_KEPT_DAYS = 365 * 7
@@ -268,3 +270,35 @@ def file_to_chart(
         )
         uow.commit()
     return Filed(document_id, patient_id, where, "", False)
+
+
+def file_as_new_request(
+    context: ServiceContext,
+    document_id: int,
+    form: IntakeForm,
+    *,
+    allow_duplicates: bool = False,
+    expected_version: int | None = None,
+) -> tuple[RequestData, Filed]:
+    """A referral for a new consultation: the request is created from the intake the
+    receptionist completed, then the referral is filed as its referral letter.
+
+    Two transactions (creating a request has its own); if filing fails after the request
+    was saved, the request stays, the document stays in the inbox, and the error says so.
+    """
+    with context.reading(Permission.EDIT_REQUESTS) as session:
+        _unfiled(session, document_id, expected_version)
+    created = create_request(context, form, allow_duplicates=allow_duplicates)
+    try:
+        filed = file_to_request(
+            context,
+            document_id,
+            created.id,
+            as_kind=DocumentKind.REFERRAL,
+            expected_version=expected_version,
+        )
+    except FrontDeskError as error:
+        raise FrontDeskError(
+            f"Request {created.id} was saved, but the referral stayed in the inbox: {error}"
+        ) from error
+    return created, filed
