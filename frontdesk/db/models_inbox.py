@@ -93,3 +93,24 @@ class InboxDocument(Edited, Base):
     @property
     def audit_patient_id(self) -> int | None:
         return self.patient_id
+
+
+class InboxArrival(Base):
+    """One arrival of a document: when, from where. ``source_key`` names one file in one
+    place (folder, name, size, time; or an e-mail's message id and attachment), unique, so
+    a file that two workstations take from a shared folder at once counts as one arrival."""
+
+    __tablename__ = "inbox_arrivals"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_id: Mapped[int] = mapped_column(
+        ForeignKey("inbox_documents.id", ondelete="CASCADE"), nullable=False
+    )
+    arrived_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    source: Mapped[str] = mapped_column(String(12), nullable=False)
+    origin: Mapped[str] = mapped_column(String(400), nullable=False, default="")
+    file_name: Mapped[str] = mapped_column(String(255), nullable=False)
+    by: Mapped[str] = mapped_column(String(120), nullable=False)
+    source_key: Mapped[str | None] = mapped_column(String(700), nullable=True, unique=True)
+
+    __table_args__ = (Index("ix_inbox_arrivals_document_id", "document_id"),)

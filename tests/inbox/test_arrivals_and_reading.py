@@ -142,3 +142,27 @@ def test_a_scanned_fax_is_read_by_ocr_a_page_at_a_time(
     assert seen[0].reading == "reading" and seen[-1].reading == "done"
     _row, suggestions = listing.one(front_desk, arrival.document_id)
     assert suggestions.patient is not None and suggestions.patient.patient_id == maria.id
+
+
+def test_one_file_taken_by_two_workstations_at_once_is_one_arrival(
+    database: Database, front_desk: ServiceContext
+) -> None:
+    pdf = text_pdf(referral_lines(MARIA))
+    results = []
+    start = threading.Barrier(3)
+
+    def take() -> None:
+        start.wait()
+        results.append(
+            arrivals.receive(
+                front_desk, pdf, "f.pdf", source="folder", source_key="folder:/fax/f.pdf|1|2"
+            )
+        )
+
+    threads = [threading.Thread(target=take) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(result.outcome for result in results) == ["new", "taken", "taken"]
+    assert listing.unfiled(front_desk)[0].arrivals == 1

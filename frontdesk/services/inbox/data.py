@@ -80,7 +80,8 @@ class Arrival:
 
     file_name: str
     document_id: int | None
-    # new, again (the same file came before: one document), refused
+    # new; again (the same file came before: one document); taken (this very file was
+    # already taken in, by another workstation); refused
     outcome: str
     message: str
 

@@ -96,9 +96,31 @@ def upgrade() -> None:
         "ix_inbox_documents_state_received", "inbox_documents", ["state", "received_at"]
     )
     op.create_index("ix_inbox_documents_patient_id", "inbox_documents", ["patient_id"])
+    op.create_table(
+        "inbox_arrivals",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("document_id", sa.Integer(), nullable=False),
+        sa.Column("arrived_at", when, nullable=False),
+        sa.Column("source", sa.String(length=12), nullable=False),
+        sa.Column("origin", sa.String(length=400), nullable=False),
+        sa.Column("file_name", sa.String(length=255), nullable=False),
+        sa.Column("by", sa.String(length=120), nullable=False),
+        sa.Column("source_key", sa.String(length=700), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["document_id"],
+            ["inbox_documents.id"],
+            name=op.f("fk_inbox_arrivals_document_id_inbox_documents"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_inbox_arrivals")),
+        sa.UniqueConstraint("source_key", name=op.f("uq_inbox_arrivals_source_key")),
+    )
+    op.create_index("ix_inbox_arrivals_document_id", "inbox_arrivals", ["document_id"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_inbox_arrivals_document_id", table_name="inbox_arrivals")
+    op.drop_table("inbox_arrivals")
     op.drop_index("ix_inbox_documents_patient_id", table_name="inbox_documents")
     op.drop_index("ix_inbox_documents_state_received", table_name="inbox_documents")
     op.drop_table("inbox_documents")
