@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
 from frontdesk.cli.common import Parser, print_json, service_context
 from frontdesk.domain.document_reading import DocumentKind
-from frontdesk.services.inbox import arrivals, filing, listing, reading
+from frontdesk.services.inbox import arrivals, filing, listing, mailbox, reading, sources
+from frontdesk.services.inbox.folders import FolderWatch
 from frontdesk.services.patients.lookup import find_by_mrn
 
 _KINDS = [kind.value for kind in DocumentKind]
@@ -49,6 +51,17 @@ def register(subparsers: argparse._SubParsersAction[Parser]) -> None:
     where.add_argument("--surgery", type=int, metavar="ID", help="a prior surgery")
     where.add_argument("--study", type=int, metavar="ID", help="an imaging study")
     put.set_defaults(handler=run_file)
+    fetch = commands.add_parser(
+        "fetch",
+        help="take in what is waiting in the watched folders and the e-fax mailbox, once",
+        description="One pass over the sources set up in Admin → Inbox (for a scheduled task "
+        "on a computer without the app open). Files written in the last 10 seconds wait "
+        "for the next pass. The mailbox password comes from this computer's keyring or "
+        "$FRONTDESK_MAIL_PASSWORD. Exit 2 when a source could not be read or a file was "
+        "refused.",
+    )
+    fetch.add_argument("--json", action="store_true", help="print JSON for scripts")
+    fetch.set_defaults(handler=run_fetch)
     drop = commands.add_parser(
         "discard", help="take a document out of the inbox (junk fax, wrong number) with a reason"
     )
@@ -87,6 +100,45 @@ def run_import(args: argparse.Namespace) -> int:
             label = f"#{arrival.document_id}" if arrival.document_id else "refused"
             print(f"{label}: {arrival.message}", file=stream)
     return 2 if any(arrival.refused for arrival, _ in results) else 0
+
+
+def run_fetch(args: argparse.Namespace) -> int:
+    with service_context(args) as context:
+        found = sources.configured(context)
+        password = None
+        if found.mailbox is not None:
+            password = os.environ.get("FRONTDESK_MAIL_PASSWORD") or mailbox.stored_password(
+                found.mailbox
+            )
+        watches = {folder: FolderWatch(folder) for folder in found.folders}
+        report = sources.fetch(context, watches, found.mailbox, password)
+        for arrival in report.arrivals:
+            if arrival.outcome == "new" and arrival.document_id is not None:
+                reading.read_document(context, arrival.document_id)
+    if args.json:
+        print_json(
+            {
+                "arrivals": [
+                    {
+                        "file": a.file_name,
+                        "id": a.document_id,
+                        "outcome": a.outcome,
+                        "message": a.message,
+                    }
+                    for a in report.arrivals
+                ],
+                "problems": report.problems,
+            }
+        )
+    else:
+        for arrival in report.arrivals:
+            stream = sys.stderr if arrival.refused else sys.stdout
+            print(f"{arrival.outcome}: {arrival.message}", file=stream)
+        for problem in report.problems:
+            print(problem, file=sys.stderr)
+        if not report.arrivals and not report.problems:
+            print("Nothing new.")
+    return 2 if report.problems or report.refused else 0
 
 
 def run_list(args: argparse.Namespace) -> int:

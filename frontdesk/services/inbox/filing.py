@@ -29,12 +29,11 @@ from frontdesk.services.history.received_documents import FileCheck
 from frontdesk.services.kernel.clock import practice_today
 from frontdesk.services.kernel.context import ServiceContext, UnitOfWork
 from frontdesk.services.kernel.versions import check_version
+from frontdesk.services.practice.settings import INBOX_DISCARD_KEEP_DAYS, read_setting
 from frontdesk.services.requests import checklist
 from frontdesk.services.requests.data import IntakeForm, RequestData
 from frontdesk.services.requests.intake import create_request
 
-# How long a discarded fax is kept before it may be purged (a practice may keep longer).
-DISCARD_KEPT_DAYS = 365 * 7
 MAX_REASON = 500
 # The checklist record a document ticks when filed to a request, by what it is.
 _CHECKLIST_KIND = {
@@ -238,7 +237,8 @@ def discard(
         row.discard_reason = why
         row.filed_at = utcnow()
         row.filed_by = uow.actor.username
-        row.keep_until = practice_today(uow.session) + timedelta(days=DISCARD_KEPT_DAYS)
+        kept = read_setting(uow.session, INBOX_DISCARD_KEEP_DAYS)
+        row.keep_until = practice_today(uow.session) + timedelta(days=kept)
         uow.stamp(row, new=False)
         uow.record("discard", "inbox_documents", row.id, details={"reason": why})
         uow.commit()
