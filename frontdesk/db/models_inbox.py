@@ -61,6 +61,9 @@ class InboxDocument(Edited, Base):
     # Reading: waiting, done (every page read), no_ocr (scanned pages, no OCR here), failed.
     reading: Mapped[str] = mapped_column(String(12), nullable=False, default="waiting")
     pages_read: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    # When a workstation last saved a page: a reading untouched for minutes was abandoned
+    # (the app closed) and another workstation may take it over.
+    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     text: Mapped[str] = deferred(mapped_column(Text, nullable=False, default=""))
     # What the reading suggests (JSON: patient, kind, referrer, evidence, intake draft).
     suggested_patient_id: Mapped[int | None] = mapped_column(

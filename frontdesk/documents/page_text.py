@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import io
+import os
 import shutil
 import subprocess
 from dataclasses import dataclass
@@ -102,6 +103,9 @@ def ocr(image: Image.Image) -> str:
         [program, "stdin", "stdout", "-l", "+".join(status.languages), "--psm", "3"],
         input=buffer,
         capture_output=True,
+        # One thread per page: Tesseract's own threads make a page slower on a busy
+        # workstation and would take the core the screens need.
+        env={**os.environ, "OMP_THREAD_LIMIT": "1"},
         timeout=OCR_TIMEOUT_S,
         check=False,
     )

@@ -7,13 +7,13 @@ from collections.abc import Iterator
 
 import pytest
 
+from frontdesk.demo.faxes import Person
 from frontdesk.domain.permissions import Role
 from frontdesk.services.inbox.mailbox import Mailbox
 from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.services.patients.edit import create_patient
 from frontdesk.services.patients.forms import PatientData, PatientForm
 from tests.conftest import make_actor
-from tests.helpers.faxes import Person
 from tests.helpers.imap_server import ImapServer, dovecot_program, running_dovecot
 
 MARIA = Person("María José", "Núñez-García", "03/04/1961", "(503) 201-3344")

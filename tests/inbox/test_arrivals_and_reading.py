@@ -10,11 +10,11 @@ from sqlalchemy import func, select
 from frontdesk.db.engine import Database
 from frontdesk.db.models import AuditEntry
 from frontdesk.db.models_inbox import InboxDocument
+from frontdesk.demo.faxes import mri_lines, operative_lines, referral_lines, scanned_tiff, text_pdf
 from frontdesk.documents.page_text import ocr_status
 from frontdesk.services.inbox import arrivals, listing, reading
 from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.services.patients.forms import PatientData
-from tests.helpers.faxes import mri_lines, operative_lines, referral_lines, scanned_tiff, text_pdf
 from tests.inbox.conftest import JOHN, MARIA
 
 needs_ocr = pytest.mark.skipif(not ocr_status().available, reason="Tesseract is not installed")
@@ -166,3 +166,28 @@ def test_one_file_taken_by_two_workstations_at_once_is_one_arrival(
         thread.join()
     assert sorted(result.outcome for result in results) == ["new", "taken", "taken"]
     assert listing.unfiled(front_desk)[0].arrivals == 1
+
+
+def test_each_unread_document_is_claimed_by_one_workstation(front_desk: ServiceContext) -> None:
+    ids = []
+    for index in range(3):
+        arrival = arrivals.receive(
+            front_desk, text_pdf([f"fax {index} " * 5]), f"f{index}.pdf", source="hand"
+        )
+        ids.append(arrival.document_id)
+    claimed: list[int | None] = []
+    start = threading.Barrier(4)
+
+    def desk() -> None:
+        start.wait()
+        claimed.append(reading.claim_next(front_desk))
+
+    threads = [threading.Thread(target=desk) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(c for c in claimed if c is not None) == sorted(ids)
+    assert claimed.count(None) == 1
+    reading.read_document(front_desk, ids[0])
+    assert reading.claim_next(front_desk) is None  # the others are being read

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from frontdesk.db.engine import Database
 from frontdesk.db.models import AuditEntry
+from frontdesk.demo.faxes import mri_lines, operative_lines, referral_lines, text_pdf
 from frontdesk.domain.errors import ConflictError, ValidationError
 from frontdesk.domain.history_records import SurgeryForm
 from frontdesk.domain.request_states import ChecklistKind
@@ -22,7 +23,6 @@ from frontdesk.services.requests.checklist import add_checklist_item
 from frontdesk.services.requests.data import IntakeForm
 from frontdesk.services.requests.intake import create_request
 from frontdesk.services.requests.reading import get_request
-from tests.helpers.faxes import mri_lines, operative_lines, referral_lines, text_pdf
 from tests.inbox.conftest import JOHN, MARIA
 
 

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from frontdesk.db.engine import Database
+from frontdesk.demo.faxes import mri_lines, referral_lines, text_pdf
 from frontdesk.services.inbox import folders, listing
 from frontdesk.services.inbox.folders import FolderWatch
 from frontdesk.services.kernel.context import ServiceContext
-from tests.helpers.faxes import mri_lines, referral_lines, text_pdf
 from tests.inbox.conftest import JOHN, MARIA
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from frontdesk.cli.main import run
+from frontdesk.demo.faxes import mri_lines, text_pdf
 from frontdesk.domain.request_states import ChecklistKind
 from frontdesk.services.inbox import listing
 from frontdesk.services.kernel.context import ServiceContext
@@ -18,7 +19,6 @@ from frontdesk.services.requests.checklist import add_checklist_item
 from frontdesk.services.requests.data import IntakeForm
 from frontdesk.services.requests.intake import create_request
 from frontdesk.services.requests.reading import get_request
-from tests.helpers.faxes import mri_lines, text_pdf
 from tests.inbox.conftest import MARIA
 
 

@@ -11,12 +11,12 @@ import keyring
 import pytest
 from keyring.backends import fail
 
+from frontdesk.demo.faxes import mri_lines, scanned_tiff, text_pdf
 from frontdesk.services.inbox import folders, listing
 from frontdesk.services.inbox import mailbox as mail
 from frontdesk.services.inbox.folders import FolderWatch
 from frontdesk.services.inbox.mailbox import Mailbox, MailboxError
 from frontdesk.services.kernel.context import ServiceContext
-from tests.helpers.faxes import mri_lines, scanned_tiff, text_pdf
 from tests.helpers.imap_server import PASSWORD, ImapServer
 from tests.helpers.keyring import MemoryKeyring
 from tests.inbox.conftest import MARIA

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from frontdesk.demo.faxes import operative_lines, scanned_tiff, text_pdf
 from frontdesk.domain.errors import ConflictError, ValidationError
 from frontdesk.services.inbox import arrivals, listing, pages, reading
 from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.services.patients.forms import PatientData
-from tests.helpers.faxes import operative_lines, scanned_tiff, text_pdf
 from tests.inbox.conftest import JOHN, MARIA
 
 

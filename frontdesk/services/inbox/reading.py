@@ -11,10 +11,12 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import and_, or_, select, update
 
 from frontdesk.db.models_inbox import InboxDocument
+from frontdesk.db.types import utcnow
 from frontdesk.documents.page_images import ImagePages, PageImageError, PageSource, PdfPages
 from frontdesk.documents.page_text import has_text, ocr, ocr_status, page_image, text_layer
 from frontdesk.domain.errors import NotFoundError
@@ -94,6 +96,7 @@ def _save(context: ServiceContext, document_id: int, pages: list[str], state: st
                 text=text,
                 pages_read=len(pages),
                 reading=state,
+                read_at=utcnow(),
                 suggested_patient_id=best.patient_id if best else None,
                 suggested_kind=found.kind,
                 suggestion_score=best.score if best else 0,
@@ -105,17 +108,43 @@ def _save(context: ServiceContext, document_id: int, pages: list[str], state: st
         uow.commit()
 
 
-def unread(context: ServiceContext, limit: int = 50) -> list[int]:
-    """Documents still waiting to be read (oldest first): what a reader works through."""
-    with context.reading(Permission.VIEW_PATIENTS) as session:
-        return list(
-            session.scalars(
-                select(InboxDocument.id)
-                .where(
-                    InboxDocument.state == "unfiled",
-                    InboxDocument.reading.in_(("waiting", "reading")),
-                )
-                .order_by(InboxDocument.received_at, InboxDocument.id)
-                .limit(limit)
+# A reading with no page saved for this long was abandoned (its workstation closed).
+ABANDONED_AFTER = timedelta(minutes=3)
+
+
+def claim_next(context: ServiceContext) -> int | None:
+    """The oldest document nobody is reading, claimed for this workstation (or None).
+
+    The claim is one conditional UPDATE: of several workstations asking at once, one gets
+    each document, so a fax is read once however many desks are open."""
+    for _attempt in range(5):
+        with context.writing(Permission.VIEW_PATIENTS) as uow:
+            now = utcnow()
+            free = or_(
+                InboxDocument.reading == "waiting",
+                and_(
+                    InboxDocument.reading == "reading",
+                    or_(
+                        InboxDocument.read_at.is_(None),
+                        InboxDocument.read_at < now - ABANDONED_AFTER,
+                    ),
+                ),
             )
-        )
+            candidate = uow.session.scalar(
+                select(InboxDocument.id)
+                .where(InboxDocument.state == "unfiled", free)
+                .order_by(InboxDocument.received_at, InboxDocument.id)
+                .limit(1)
+            )
+            if candidate is None:
+                return None
+            claimed = uow.session.execute(
+                update(InboxDocument)
+                .where(InboxDocument.id == candidate, free)
+                .values(reading="reading", read_at=now)
+                .execution_options(synchronize_session=False)
+            )
+            if claimed.rowcount == 1:  # type: ignore[attr-defined]
+                uow.commit()
+                return candidate
+    return None

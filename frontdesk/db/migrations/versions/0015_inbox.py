@@ -46,6 +46,7 @@ def upgrade() -> None:
         sa.Column("state", sa.String(length=12), nullable=False),
         sa.Column("reading", sa.String(length=12), nullable=False),
         sa.Column("pages_read", sa.Integer(), nullable=False),
+        sa.Column("read_at", when, nullable=True),
         sa.Column("text", sa.Text(), nullable=False),
         sa.Column("suggested_patient_id", sa.Integer(), nullable=True),
         sa.Column("suggested_kind", sa.String(length=30), nullable=False),

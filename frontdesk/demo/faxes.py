@@ -1,4 +1,5 @@
-"""Test faxes made the way real ones are: a letter or report drawn with ReportLab, then,
+"""Faxes made the way real ones are (for the demo practice's inbox, the tests and the
+benchmarks): a letter or report drawn with ReportLab, then,
 for scanned ones, rasterized at 200 dpi with a little skew and noise and saved as a G4 TIFF."""
 
 from __future__ import annotations
