@@ -61,7 +61,9 @@ def test_a_split_document_cannot_be_split_or_filed_again(front_desk: ServiceCont
 def test_turning_a_page_is_remembered_and_a_full_turn_is_none(front_desk: ServiceContext) -> None:
     arrival = arrivals.receive(front_desk, nine_pages(), "h.pdf", source="folder")
     assert arrival.document_id is not None
-    assert pages.rotate_page(front_desk, arrival.document_id, 2, 1) == {2: 1}
-    assert pages.rotate_page(front_desk, arrival.document_id, 2, 3) == {}
+    turned = pages.rotate_page(front_desk, arrival.document_id, 2, 1)
+    assert pages.page_turns(turned) == {2: 1}
+    back = pages.rotate_page(front_desk, arrival.document_id, 2, 3, expected_version=turned.version)
+    assert pages.page_turns(back) == {}
     with pytest.raises(ValidationError, match="pages 1 to 9"):
         pages.rotate_page(front_desk, arrival.document_id, 10, 1)

@@ -72,6 +72,8 @@ class InboxRow:
     parent_id: int | None = None
     first_page: int | None = None
     last_page: int | None = None
+    # Quarter turns per 1-based page, JSON ("{"2": 1}"): how the pages are shown.
+    rotations: str = "{}"
 
 
 @dataclass(frozen=True)

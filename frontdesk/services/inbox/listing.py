@@ -37,6 +37,7 @@ _COLUMNS = (
     InboxDocument.parent_id,
     InboxDocument.first_page,
     InboxDocument.last_page,
+    InboxDocument.rotations,
 )
 
 
@@ -62,6 +63,7 @@ def _row(values: tuple) -> InboxRow:  # type: ignore[type-arg]
         parent,
         first_page,
         last_page,
+        rotations,
     ) = values
     patient = f"{last}, {first}" if patient_id is not None else ""
     return InboxRow(
@@ -84,6 +86,7 @@ def _row(values: tuple) -> InboxRow:  # type: ignore[type-arg]
         parent,
         first_page,
         last_page,
+        rotations,
     )
 
 

@@ -20,6 +20,8 @@ from frontdesk.db.models_inbox import InboxDocument
 from frontdesk.db.types import utcnow
 from frontdesk.domain.errors import ConflictError, ValidationError
 from frontdesk.domain.permissions import Permission
+from frontdesk.services.inbox import listing
+from frontdesk.services.inbox.data import InboxRow
 from frontdesk.services.inbox.filing import _unfiled
 from frontdesk.services.inbox.reading import PAGE_BREAK
 from frontdesk.services.inbox.suggestions import suggest, to_json
@@ -36,8 +38,9 @@ def rotate_page(
     quarter_turns: int,
     *,
     expected_version: int | None = None,
-) -> dict[int, int]:
-    """Turn one page (1-based) by quarter turns clockwise; returns every page's turn."""
+) -> InboxRow:
+    """Turn one page (1-based) by quarter turns clockwise; returns the document's row (its
+    new version and every page's turns)."""
     with context.writing(Permission.EDIT_REQUESTS) as uow:
         row = _unfiled(uow.session, document_id, expected_version)
         if not 1 <= page <= row.page_count:
@@ -48,7 +51,12 @@ def rotate_page(
         row.rotations = json.dumps(turns, sort_keys=True)
         uow.stamp(row, new=False)
         uow.commit()
-        return turns
+    return listing.one(context, document_id)[0]
+
+
+def page_turns(row: InboxRow) -> dict[int, int]:
+    """Quarter turns by 1-based page number."""
+    return {int(page): turns for page, turns in json.loads(row.rotations or "{}").items()}
 
 
 def parse_ranges(text: str, page_count: int) -> list[tuple[int, int]]:
