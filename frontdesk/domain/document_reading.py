@@ -216,3 +216,43 @@ def guess_kind(text: str) -> KindGuess:
             if any(f" {fold(phrase)} " in folded for phrase in phrases):
                 return KindGuess(best.kind, best.score, best.words, modality)
     return best
+
+
+_SPANISH_WORDS = frozenset(
+    (
+        "de",
+        "la",
+        "el",
+        "los",
+        "las",
+        "del",
+        "paciente",
+        "fecha",
+        "nacimiento",
+        "dolor",
+        "columna",
+        "informe",
+        "estudio",
+        "resonancia",
+        "con",
+        "sin",
+        "para",
+        "por",
+        "que",
+        "una",
+        "hallazgos",
+        "impresion",
+        "medico",
+        "doctora",
+        "atentamente",
+    )
+)
+
+
+def looks_spanish(text: str) -> bool:
+    """Whether a page read in English reads like Spanish (so OCR it again with Spanish)."""
+    words = fold(text).split()
+    if len(words) < 8:
+        return False
+    hits = sum(1 for word in words if word in _SPANISH_WORDS)
+    return hits / len(words) >= 0.12 or any(char in text for char in "ñÑ¿¡")

@@ -191,3 +191,11 @@ def test_each_unread_document_is_claimed_by_one_workstation(front_desk: ServiceC
     assert claimed.count(None) == 1
     reading.read_document(front_desk, ids[0])
     assert reading.claim_next(front_desk) is None  # the others are being read
+
+
+def test_spanish_pages_are_told_from_english_ones() -> None:
+    from frontdesk.domain.document_reading import looks_spanish
+
+    assert looks_spanish("Paciente: Núñez-García, María José. Fecha de nacimiento 03/04/1961.")
+    assert looks_spanish("Informe de resonancia de la columna lumbar con dolor en la pierna")
+    assert not looks_spanish("MRI of the lumbar spine: L4-5 disc protrusion with mild narrowing.")

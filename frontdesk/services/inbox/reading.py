@@ -19,6 +19,7 @@ from frontdesk.db.models_inbox import InboxDocument
 from frontdesk.db.types import utcnow
 from frontdesk.documents.page_images import ImagePages, PageImageError, PageSource, PdfPages
 from frontdesk.documents.page_text import has_text, ocr, ocr_status, page_image, text_layer
+from frontdesk.domain.document_reading import looks_spanish
 from frontdesk.domain.errors import NotFoundError
 from frontdesk.domain.permissions import Permission
 from frontdesk.services.inbox.suggestions import suggest, to_json
@@ -26,6 +27,8 @@ from frontdesk.services.kernel.clock import practice_today
 from frontdesk.services.kernel.context import ServiceContext
 
 PAGE_BREAK = "\f"
+ENGLISH = ("eng",)
+SPANISH = ("spa", "eng")
 
 
 @dataclass(frozen=True)
@@ -60,13 +63,18 @@ def read_document(
     status = ocr_status()
     source = _source(data, mime) if needs_ocr and status.available else None
     state = "reading"
+    languages = SPANISH if looks_spanish(" ".join(pages)) else ENGLISH
     try:
         for index in range(start, count):
             if cancelled():
                 break
             page = layer[index] if index < len(layer) else ""
             if not has_text(page) and source is not None:
-                page = ocr(page_image(source, index))
+                image = page_image(source, index)
+                page = ocr(image, languages)
+                if languages == ENGLISH and looks_spanish(page):
+                    languages = SPANISH
+                    page = ocr(image, languages)
             pages.append(page)
             last = index == count - 1
             state = "done" if last else "reading"
