@@ -34,7 +34,7 @@ class InboxDocument(Edited, Base):
 
     __tablename__ = "inbox_documents"
     __audited__ = True
-    __audit_redact__ = ("content", "text")
+    __audit_redact__ = ("content", "text", "words")
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     sha256: Mapped[str] = mapped_column(String(64), nullable=False, unique=True)
@@ -65,6 +65,8 @@ class InboxDocument(Edited, Base):
     # (the app closed) and another workstation may take it over.
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     text: Mapped[str] = deferred(mapped_column(Text, nullable=False, default=""))
+    # The text folded like names (lower-case ASCII words), for finding a fax by its words.
+    words: Mapped[str] = deferred(mapped_column(Text, nullable=False, default=""))
     # What the reading suggests (JSON: patient, kind, referrer, evidence, intake draft).
     suggested_patient_id: Mapped[int | None] = mapped_column(
         ForeignKey("patients.id"), nullable=True

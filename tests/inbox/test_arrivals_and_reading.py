@@ -199,3 +199,19 @@ def test_spanish_pages_are_told_from_english_ones() -> None:
     assert looks_spanish("Paciente: Núñez-García, María José. Fecha de nacimiento 03/04/1961.")
     assert looks_spanish("Informe de resonancia de la columna lumbar con dolor en la pierna")
     assert not looks_spanish("MRI of the lumbar spine: L4-5 disc protrusion with mild narrowing.")
+
+
+def test_documents_are_found_by_the_words_on_their_pages(
+    front_desk: ServiceContext, maria: PatientData
+) -> None:
+    mri = arrivals.receive(front_desk, text_pdf(mri_lines(MARIA)), "mri.pdf", source="hand")
+    ref = arrivals.receive(front_desk, text_pdf(referral_lines(JOHN)), "ref.pdf", source="hand")
+    for arrival in (mri, ref):
+        assert arrival.document_id is not None
+        reading.read_document(front_desk, arrival.document_id)
+    assert [row.id for row in listing.search_text(front_desk, "L4-5 protrusion")] == [
+        mri.document_id
+    ]
+    assert [row.id for row in listing.search_text(front_desk, "patel")] == [ref.document_id]
+    assert [row.id for row in listing.search_text(front_desk, "nunez garcia")] == [mri.document_id]
+    assert listing.search_text(front_desk, "fusion") == []

@@ -9,6 +9,7 @@ from sqlalchemy import func, select, tuple_
 from frontdesk.db.models_inbox import InboxDocument
 from frontdesk.db.models_patients import Patient
 from frontdesk.domain.errors import NotFoundError
+from frontdesk.domain.names import fold
 from frontdesk.domain.permissions import Permission
 from frontdesk.services.inbox.data import InboxRow, Suggestions
 from frontdesk.services.inbox.suggestions import from_json
@@ -145,3 +146,31 @@ def document_bytes(context: ServiceContext, document_id: int) -> tuple[str, byte
         uow.record("view", "inbox_documents", document_id, patient_id=row.patient_id)
         uow.commit()
         return row.mime_type, data
+
+
+MAX_FOUND = 100
+
+
+def search_text(
+    context: ServiceContext, words: str, *, patient_id: int | None = None
+) -> list[InboxRow]:
+    """Documents whose read text has every word ("L4-5 fusion", "Patel"), filed or not,
+    newest first; only one chart's with ``patient_id``. Words are folded like names, so
+    "nunez" finds "Núñez"."""
+    wanted = [word for word in fold(words).split() if len(word) >= 2][:8]
+    if not wanted:
+        return []
+    with context.reading(Permission.VIEW_PATIENTS) as session:
+        query = (
+            select(*_COLUMNS)
+            .outerjoin(Patient, Patient.id == InboxDocument.suggested_patient_id)
+            .where(InboxDocument.state != "split")
+            .order_by(InboxDocument.received_at.desc(), InboxDocument.id.desc())
+            .limit(MAX_FOUND)
+        )
+        for word in wanted:
+            # Whole words at the start: " l4 5 " is in " ... l4 5 disc ...".
+            query = query.where((" " + InboxDocument.words + " ").contains(f" {word}"))
+        if patient_id is not None:
+            query = query.where(InboxDocument.patient_id == patient_id)
+        return [_row(tuple(values)) for values in session.execute(query)]

@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from frontdesk.db.models_inbox import InboxDocument
 from frontdesk.db.types import utcnow
 from frontdesk.domain.errors import ConflictError, ValidationError
+from frontdesk.domain.names import fold
 from frontdesk.domain.permissions import Permission
 from frontdesk.services.inbox import listing
 from frontdesk.services.inbox.data import InboxRow
@@ -154,6 +155,7 @@ def split(
                 first_page=start,
                 last_page=end,
                 text=text,
+                words=fold(text),
                 pages_read=(end - start + 1) if text else 0,
                 reading="done" if text else "waiting",
                 suggested_patient_id=best.patient_id if best else None,

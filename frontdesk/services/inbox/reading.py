@@ -21,6 +21,7 @@ from frontdesk.documents.page_images import ImagePages, PageImageError, PageSour
 from frontdesk.documents.page_text import has_text, ocr, ocr_status, page_image, text_layer
 from frontdesk.domain.document_reading import looks_spanish
 from frontdesk.domain.errors import NotFoundError
+from frontdesk.domain.names import fold
 from frontdesk.domain.permissions import Permission
 from frontdesk.services.inbox.suggestions import suggest, to_json
 from frontdesk.services.kernel.clock import practice_today
@@ -102,6 +103,7 @@ def _save(context: ServiceContext, document_id: int, pages: list[str], state: st
             .where(InboxDocument.id == document_id)
             .values(
                 text=text,
+                words=fold(text),
                 pages_read=len(pages),
                 reading=state,
                 read_at=utcnow(),

@@ -12,13 +12,14 @@ from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 
-from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
+    QLineEdit,
     QPushButton,
     QSplitter,
     QTableView,
@@ -58,6 +59,8 @@ def age_text(received: datetime, now: datetime | None = None) -> str:
 
 
 def _kind_label(row: InboxRow) -> str:
+    if row.state != "unfiled":
+        return row.state  # found by its words: filed or discarded already
     if not row.suggested_kind:
         return "reading…" if row.reading in ("waiting", "reading") else "?"
     return DocumentKind(row.suggested_kind).label
@@ -112,6 +115,10 @@ class InboxArea(QWidget):
     loaded = Signal()
     document_shown = Signal(int)
     filed = Signal(str)
+    EMPTY_TEXT = (
+        "Nothing waits to be filed. Faxes from the watched folders and the e-fax mailbox "
+        "(Admin → Inbox) appear here by themselves; drop files here or use Import."
+    )
 
     def __init__(self, screen: ScreenContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -133,6 +140,16 @@ class InboxArea(QWidget):
         header.addWidget(self.import_button)
 
         self.banner = Banner()
+        self.search_box = QLineEdit()
+        self.search_box.setAccessibleName("Find documents by their words")
+        self.search_box.setPlaceholderText("Find words in faxes (L4-5 fusion, Patel)…")
+        self.search_box.setClearButtonEnabled(True)
+        self.search_box.setMaxLength(200)
+        self.search_timer = QTimer(self)
+        self.search_timer.setSingleShot(True)
+        self.search_timer.setInterval(250)
+        self.search_timer.timeout.connect(self.refresh)
+        self.search_box.textChanged.connect(lambda _text: self.search_timer.start())
         self.model = RecordTableModel(COLUMNS, parent=self)
         self.table = QTableView()
         self.table.setAccessibleName("Unfiled documents")
@@ -146,12 +163,7 @@ class InboxArea(QWidget):
         header_view.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header_view.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
-        self.empty = plain_label(
-            "Nothing waits to be filed. Faxes from the watched folders and the e-fax mailbox "
-            "(Admin → Inbox) appear here by themselves; drop files here or use Import.",
-            "hint",
-            wrap=True,
-        )
+        self.empty = plain_label(self.EMPTY_TEXT, "hint", wrap=True)
         self.empty.hide()
 
         self.pages = PageView(screen.runner)
@@ -184,6 +196,7 @@ class InboxArea(QWidget):
         left = QWidget()
         left_column = QVBoxLayout(left)
         left_column.setContentsMargins(0, 0, 0, 0)
+        left_column.addWidget(self.search_box)
         left_column.addWidget(self.table, 1)
         left_column.addWidget(self.empty)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -235,9 +248,13 @@ class InboxArea(QWidget):
 
     def refresh(self) -> None:
         services = self.screen.services
+        words = self.search_box.text().strip()
 
         def load() -> tuple[list[InboxRow], int]:
-            return listing.unfiled(services), listing.unfiled_count(services)
+            count = listing.unfiled_count(services)
+            if words:
+                return listing.search_text(services, words), count
+            return listing.unfiled(services), count
 
         self.lists.run(load, self._show_rows, partial(self.banner.show_message, "error"))
 
@@ -247,6 +264,8 @@ class InboxArea(QWidget):
         self.count = count
         self.count_label.setText(f"{count:,} to file" if count else "")
         self.model.set_records(rows)
+        searching = bool(self.search_box.text().strip())
+        self.empty.setText("No document has these words." if searching else self.EMPTY_TEXT)
         self.empty.setVisible(not rows)
         self.table.setVisible(bool(rows))
         row = self.model.row_of(shown) if shown is not None else -1
@@ -516,5 +535,6 @@ class InboxArea(QWidget):
     # Hooks of the main window ------------------------------------------------------------
 
     def focus_search(self) -> bool:
-        self.table.setFocus()
+        self.search_box.setFocus()
+        self.search_box.selectAll()
         return True

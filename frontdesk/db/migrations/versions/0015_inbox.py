@@ -48,6 +48,7 @@ def upgrade() -> None:
         sa.Column("pages_read", sa.Integer(), nullable=False),
         sa.Column("read_at", when, nullable=True),
         sa.Column("text", sa.Text(), nullable=False),
+        sa.Column("words", sa.Text(), nullable=False),
         sa.Column("suggested_patient_id", sa.Integer(), nullable=True),
         sa.Column("suggested_kind", sa.String(length=30), nullable=False),
         sa.Column("suggestion_score", sa.Integer(), nullable=False),
