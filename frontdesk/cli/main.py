@@ -17,6 +17,7 @@ from frontdesk.cli import (
     demo_commands,
     handouts_commands,
     history_commands,
+    inbox_commands,
     packets_commands,
     patient_io_commands,
     patients_commands,
@@ -43,6 +44,7 @@ COMMAND_MODULES = [
     patient_io_commands,  # adds import/export to `patients`: keep after it
     history_commands,
     requests_commands,
+    inbox_commands,
     appointments_commands,
     schedule_commands,
 ]

@@ -164,6 +164,7 @@ class CommittedUnit(Base):
 from frontdesk.db import (  # noqa: E402, F401
     models_handouts,
     models_history,
+    models_inbox,
     models_patients,
     models_requests,
     models_scheduling,

@@ -198,3 +198,41 @@ def pixel_size(source: PageSource, index: int, dpi: float) -> tuple[int, int]:
     width, height = source.page_size(index)
     scale = dpi / POINTS_PER_INCH
     return max(1, round(width * scale)), max(1, round(height * scale))
+
+
+class TurnedPages:
+    """Another PageSource's pages, each turned by its quarter turns clockwise (a fax page
+    that came in sideways), as a reader sees them; the document itself is unchanged."""
+
+    def __init__(self, source: PageSource, turns: dict[int, int]) -> None:
+        self.source = source
+        # Keyed by 0-based page index.
+        self.turns = {index: value % 4 for index, value in turns.items() if value % 4}
+
+    @property
+    def page_count(self) -> int:
+        return self.source.page_count
+
+    def page_size(self, index: int) -> tuple[float, float]:
+        width, height = self.source.page_size(index)
+        return (height, width) if self.turns.get(index, 0) % 2 else (width, height)
+
+    def render(
+        self, index: int, width: int, height: int, *, top: int = 0, rows: int | None = None
+    ) -> PageImage:
+        turns = self.turns.get(index, 0)
+        if not turns:
+            return self.source.render(index, width, height, top=top, rows=rows)
+        rows = _band(height, top, rows)
+        upright = (height, width) if turns % 2 else (width, height)
+        drawn = self.source.render(index, *upright)
+        image = Image.frombuffer(
+            "RGBX", (drawn.width, drawn.height), drawn.pixels, "raw", "RGBX", drawn.stride, 1
+        )
+        # PIL turns counter-clockwise; a turn clockwise is -90°.
+        turned = image.rotate(-90 * turns, expand=True)
+        band = turned.crop((0, top, width, top + rows))
+        return PageImage(width, rows, width * BYTES_PER_PIXEL, band.tobytes())
+
+    def close(self) -> None:
+        self.source.close()

@@ -78,6 +78,12 @@ def patients_area(screen: ScreenContext) -> QWidget:
     return PatientsArea(screen)
 
 
+def inbox_area(screen: ScreenContext) -> QWidget:
+    from frontdesk.ui.inbox.area import InboxArea
+
+    return InboxArea(screen)
+
+
 def handouts_area(screen: ScreenContext) -> QWidget:
     from frontdesk.ui.handouts.area import HandoutsArea
 
@@ -140,6 +146,13 @@ AREAS: list[Area] = [
         "Handouts",
         handouts_area,
         "Patient handouts and pre-visit packets will be printed from here.",
+    ),
+    Area(
+        "inbox",
+        "Inbox",
+        inbox_area,
+        "Faxes, scans and e-mailed records, read and matched to the patient, to file.",
+        Permission.EDIT_REQUESTS,
     ),
     Area(
         "admin",

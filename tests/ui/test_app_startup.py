@@ -193,7 +193,9 @@ def modules_loaded_by(code: str) -> set[str]:
     return set(result.stdout.split())
 
 
-AREA_PACKAGES = ("today", "requests", "schedule", "patients", "handouts", "admin", "audit")
+AREA_PACKAGES = (
+    "today", "requests", "schedule", "patients", "handouts", "inbox", "admin", "audit"
+)  # fmt: skip
 
 
 def test_the_sign_in_screen_loads_no_area_and_not_the_main_window() -> None:

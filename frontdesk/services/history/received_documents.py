@@ -307,57 +307,74 @@ def attach_document(
         raise _too_big(len(data))
     name = clean_file_name(file_name)
     check = check_file(data, name)
-    digest = hashlib.sha256(data).hexdigest()
     with context.writing(Permission.EDIT_HISTORY_BASIC) as uow:
-        session = uow.session
-        target = _target(session, surgery_id, imaging_id)
-        chart_for_change(session, target.patient_id)
-        same_record = (
-            ReceivedDocument.surgery_id == surgery_id
-            if surgery_id is not None
-            else ReceivedDocument.imaging_id == imaging_id
+        result = attach_in(uow, data, name, check, surgery_id=surgery_id, imaging_id=imaging_id)
+        if not result.already_attached:
+            uow.commit()
+    return result
+
+
+def attach_in(
+    uow: UnitOfWork,
+    data: bytes,
+    name: str,
+    check: FileCheck,
+    *,
+    surgery_id: int | None = None,
+    imaging_id: int | None = None,
+) -> AttachResult:
+    """attach_document() inside a unit of work the caller commits (the inbox files a
+    document and marks it filed in one transaction). ``check`` is check_file()'s answer."""
+    uow.context.require(Permission.EDIT_HISTORY_BASIC)
+    digest = hashlib.sha256(data).hexdigest()
+    session = uow.session
+    target = _target(session, surgery_id, imaging_id)
+    chart_for_change(session, target.patient_id)
+    same_record = (
+        ReceivedDocument.surgery_id == surgery_id
+        if surgery_id is not None
+        else ReceivedDocument.imaging_id == imaging_id
+    )
+    existing = session.scalar(
+        select(ReceivedDocument).where(same_record, ReceivedDocument.sha256 == digest)
+    )
+    if existing is not None:
+        return AttachResult(document_info(existing), already_attached=True, marked_received="")
+    elsewhere = session.scalars(
+        select(ReceivedDocument).where(
+            ReceivedDocument.patient_id == target.patient_id,
+            ReceivedDocument.sha256 == digest,
         )
-        existing = session.scalar(
-            select(ReceivedDocument).where(same_record, ReceivedDocument.sha256 == digest)
+    ).all()
+    also = tuple(
+        dict.fromkeys(
+            describe_entry(session, surgery_id=other.surgery_id, imaging_id=other.imaging_id)
+            for other in elsewhere
         )
-        if existing is not None:
-            return AttachResult(document_info(existing), already_attached=True, marked_received="")
-        elsewhere = session.scalars(
-            select(ReceivedDocument).where(
-                ReceivedDocument.patient_id == target.patient_id,
-                ReceivedDocument.sha256 == digest,
-            )
-        ).all()
-        also = tuple(
-            dict.fromkeys(
-                describe_entry(session, surgery_id=other.surgery_id, imaging_id=other.imaging_id)
-                for other in elsewhere
-            )
-        )
-        kind = (
-            DocumentKind.OPERATIVE_REPORT
-            if isinstance(target, PriorSurgery)
-            else DocumentKind.IMAGING_REPORT
-        )
-        document = ReceivedDocument(
-            patient_id=target.patient_id,
-            surgery_id=surgery_id,
-            imaging_id=imaging_id,
-            kind=kind.value,
-            file_name=name,
-            mime_type=check.mime_type,
-            size_bytes=len(data),
-            sha256=digest,
-            page_count=check.page_count,
-            received_at=utcnow(),
-            received_by=uow.actor.username,
-            content=data,
-        )
-        session.add(document)
-        marked = _mark_received(uow, target, practice_today(session))
-        session.flush()
-        info = document_info(document)
-        uow.commit()
+    )
+    kind = (
+        DocumentKind.OPERATIVE_REPORT
+        if isinstance(target, PriorSurgery)
+        else DocumentKind.IMAGING_REPORT
+    )
+    document = ReceivedDocument(
+        patient_id=target.patient_id,
+        surgery_id=surgery_id,
+        imaging_id=imaging_id,
+        kind=kind.value,
+        file_name=name,
+        mime_type=check.mime_type,
+        size_bytes=len(data),
+        sha256=digest,
+        page_count=check.page_count,
+        received_at=utcnow(),
+        received_by=uow.actor.username,
+        content=data,
+    )
+    session.add(document)
+    marked = _mark_received(uow, target, practice_today(session))
+    session.flush()
+    info = document_info(document)
     return AttachResult(info, already_attached=False, marked_received=marked, also_attached_to=also)
 
 

@@ -208,6 +208,43 @@ CALENDAR_EXPORT_FULL_NAMES = SettingSpec(
     "initials only, so a phone or shared calendar does not carry names.",
 )
 
+# The inbox's sources (Admin → Inbox). The mailbox password is in each workstation's keyring.
+INBOX_FOLDERS = SettingSpec(
+    "inbox.watched_folders",
+    "Watched folders (one per line)",
+    str,
+    "",
+    maximum=2000,
+    help="The fax server's drop folder and the scanner's folder. Every workstation that can "
+    "reach a folder takes complete files from it; each file is imported once.",
+)
+INBOX_MAIL_HOST = SettingSpec(
+    "inbox.mail_host", "E-fax mailbox server (IMAP over TLS)", str, "", maximum=200
+)
+INBOX_MAIL_PORT = SettingSpec("inbox.mail_port", "Mailbox port", int, 993, minimum=1, maximum=65535)
+INBOX_MAIL_USER = SettingSpec("inbox.mail_user", "Mailbox user name", str, "", maximum=200)
+INBOX_MAIL_FOLDER = SettingSpec(
+    "inbox.mail_folder", "Mailbox folder to read", str, "INBOX", minimum=1, maximum=200
+)
+INBOX_MAIL_DONE_FOLDER = SettingSpec(
+    "inbox.mail_done_folder",
+    "Move read messages to this folder",
+    str,
+    "",
+    maximum=200,
+    help="Empty: read messages stay where they are, marked read.",
+)
+INBOX_DISCARD_KEEP_DAYS = SettingSpec(
+    "inbox.discard_keep_days",
+    "Keep discarded faxes for",
+    int,
+    7 * 365,
+    minimum=30,
+    maximum=100 * 365,
+    unit="days",
+    help="A discarded fax leaves the inbox but its file is kept this long.",
+)
+
 ALL_SETTINGS: tuple[SettingSpec, ...] = (  # type: ignore[type-arg]
     LOCKOUT_ATTEMPTS,
     LOCKOUT_MINUTES,
@@ -223,6 +260,13 @@ ALL_SETTINGS: tuple[SettingSpec, ...] = (  # type: ignore[type-arg]
     CALENDAR_EXPORT_FULL_NAMES,
     PAPER_SIZE,
     TWO_SIDED,
+    INBOX_FOLDERS,
+    INBOX_MAIL_HOST,
+    INBOX_MAIL_PORT,
+    INBOX_MAIL_USER,
+    INBOX_MAIL_FOLDER,
+    INBOX_MAIL_DONE_FOLDER,
+    INBOX_DISCARD_KEEP_DAYS,
 )
 _BY_KEY = {spec.key: spec for spec in ALL_SETTINGS}
 

@@ -22,11 +22,12 @@ from frontdesk.domain.request_states import (
 from frontdesk.services.history import records
 from frontdesk.services.history.received_documents import (
     MAX_DOCUMENT_BYTES,
+    FileCheck,
     check_file,
     clean_file_name,
 )
 from frontdesk.services.kernel.clock import practice_today
-from frontdesk.services.kernel.context import ServiceContext
+from frontdesk.services.kernel.context import ServiceContext, UnitOfWork
 from frontdesk.services.kernel.versions import check_version
 from frontdesk.services.requests._rows import _get, _item, _item_data
 from frontdesk.services.requests.data import ChecklistItemData, RequestAttachResult
@@ -126,61 +127,75 @@ def attach_document(
 ) -> RequestAttachResult:
     """Attach a received file (a referral letter, a report) to the request; it ticks the
     named checklist item, or the first missing item of the same kind."""
-    what = ChecklistKind(kind)
     if len(data) > MAX_DOCUMENT_BYTES:
         raise ValidationError({"file": "the file is larger than 50 MB"})
     name = clean_file_name(file_name)
     check = check_file(data, name)
-    digest = hashlib.sha256(data).hexdigest()
     with context.writing(Permission.EDIT_REQUESTS) as uow:
-        session = uow.session
-        request = _get(session, request_id, for_update=True)
-        existing = session.scalar(
-            select(ReceivedDocument.id).where(
-                ReceivedDocument.request_id == request_id, ReceivedDocument.sha256 == digest
-            )
+        result = attach_in(uow, request_id, data, name, check, kind, item_id=item_id)
+        if not result.already_attached:
+            uow.commit()
+        return result
+
+
+def attach_in(
+    uow: UnitOfWork,
+    request_id: int,
+    data: bytes,
+    name: str,
+    check: FileCheck,
+    kind: ChecklistKind | str,
+    *,
+    item_id: int | None = None,
+) -> RequestAttachResult:
+    """attach_document() inside a unit of work the caller commits (the inbox files a
+    document and marks it filed in one transaction). ``check`` is check_file()'s answer."""
+    uow.context.require(Permission.EDIT_REQUESTS)
+    what = ChecklistKind(kind)
+    digest = hashlib.sha256(data).hexdigest()
+    session = uow.session
+    request = _get(session, request_id, for_update=True)
+    existing = session.scalar(
+        select(ReceivedDocument.id).where(
+            ReceivedDocument.request_id == request_id, ReceivedDocument.sha256 == digest
         )
-        if existing is not None:
-            return RequestAttachResult(existing, already_attached=True, ticked="")
-        document = ReceivedDocument(
-            patient_id=request.patient_id,
-            request_id=request.id,
-            kind=_DOCUMENT_KIND[what],
-            file_name=name,
-            mime_type=check.mime_type,
-            size_bytes=len(data),
-            sha256=digest,
-            page_count=check.page_count,
-            received_at=utcnow(),
-            received_by=uow.actor.username,
-            content=data,
+    )
+    if existing is not None:
+        return RequestAttachResult(existing, already_attached=True, ticked="")
+    document = ReceivedDocument(
+        patient_id=request.patient_id,
+        request_id=request.id,
+        kind=_DOCUMENT_KIND[what],
+        file_name=name,
+        mime_type=check.mime_type,
+        size_bytes=len(data),
+        sha256=digest,
+        page_count=check.page_count,
+        received_at=utcnow(),
+        received_by=uow.actor.username,
+        content=data,
+    )
+    session.add(document)
+    session.flush()
+    query = select(RequestChecklistItem).where(RequestChecklistItem.request_id == request_id)
+    if item_id is not None:
+        item = session.scalars(query.where(RequestChecklistItem.id == item_id)).first()
+    else:
+        candidates = session.scalars(
+            query.where(RequestChecklistItem.kind == what.value).order_by(RequestChecklistItem.id)
         )
-        session.add(document)
-        session.flush()
-        query = select(RequestChecklistItem).where(RequestChecklistItem.request_id == request_id)
-        if item_id is not None:
-            item = session.scalars(query.where(RequestChecklistItem.id == item_id)).first()
-        else:
-            candidates = session.scalars(
-                query.where(RequestChecklistItem.kind == what.value).order_by(
-                    RequestChecklistItem.id
-                )
-            )
-            item = next(
-                (c for c in candidates if not records.item_received(session, c).received), None
-            )
-        ticked = ""
-        if item is None and item_id is None:
-            item = RequestChecklistItem(
-                request_id=request.id, patient_id=request.patient_id, kind=what.value
-            )
-            uow.stamp(item, new=True)
-            session.add(item)
-        if item is not None:
-            item.document_id = document.id
-            uow.stamp(item, new=False)
-            records.set_item_received(uow, item, practice_today(session))
-            ticked = _item_data(item, session).label.lower() if item.id else what.label.lower()
-        session.flush()
-        uow.commit()
-        return RequestAttachResult(document.id, already_attached=False, ticked=ticked)
+        item = next((c for c in candidates if not records.item_received(session, c).received), None)
+    ticked = ""
+    if item is None and item_id is None:
+        item = RequestChecklistItem(
+            request_id=request.id, patient_id=request.patient_id, kind=what.value
+        )
+        uow.stamp(item, new=True)
+        session.add(item)
+    if item is not None:
+        item.document_id = document.id
+        uow.stamp(item, new=False)
+        records.set_item_received(uow, item, practice_today(session))
+        ticked = _item_data(item, session).label.lower() if item.id else what.label.lower()
+    session.flush()
+    return RequestAttachResult(document.id, already_attached=False, ticked=ticked)

@@ -33,6 +33,7 @@ class FileKind(StrEnum):
     LOGO = "logo"
     CERTIFICATE = "certificate"
     BACKUP = "backup"
+    INBOX_IMPORT = "inboxImport"
 
 
 def workstation_settings() -> QSettings:

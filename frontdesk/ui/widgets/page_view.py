@@ -162,6 +162,28 @@ class PageView(QScrollArea):
         if count == 0:
             self.sizes = []
 
+    def _page_tops(self) -> list[int]:
+        tops: list[int] = []
+        y = MARGIN
+        for _width, height in self.sizes:
+            tops.append(y)
+            y += height + 2 * BORDER + PAGE_GAP
+        return tops
+
+    def current_page(self) -> int:
+        """The page filling most of the view's top half (0-based; 0 when none)."""
+        middle = self.verticalScrollBar().value() + self.viewport().height() // 3
+        current = 0
+        for index, top in enumerate(self._page_tops()):
+            if top <= middle:
+                current = index
+        return current
+
+    def scroll_to_page(self, index: int) -> None:
+        tops = self._page_tops()
+        if 0 <= index < len(tops):
+            self.verticalScrollBar().setValue(max(0, tops[index] - MARGIN))
+
     def _visible_pages(self) -> range:
         if not self.sizes:
             return range(0)

@@ -1,0 +1,176 @@
+"""The inbox list: unfiled documents, oldest first, a page at a time, never their bytes."""
+
+from __future__ import annotations
+
+import json
+
+from sqlalchemy import func, select, tuple_
+
+from frontdesk.db.models_inbox import InboxDocument
+from frontdesk.db.models_patients import Patient
+from frontdesk.domain.errors import NotFoundError
+from frontdesk.domain.names import fold
+from frontdesk.domain.permissions import Permission
+from frontdesk.services.inbox.data import InboxRow, Suggestions
+from frontdesk.services.inbox.suggestions import from_json
+from frontdesk.services.kernel.context import ServiceContext
+
+PAGE_SIZE = 200
+
+_COLUMNS = (
+    InboxDocument.id,
+    InboxDocument.version,
+    InboxDocument.file_name,
+    InboxDocument.source,
+    InboxDocument.origin,
+    InboxDocument.received_at,
+    InboxDocument.arrivals,
+    InboxDocument.page_count,
+    InboxDocument.state,
+    InboxDocument.reading,
+    InboxDocument.pages_read,
+    InboxDocument.suggested_patient_id,
+    Patient.last_name,
+    Patient.first_name,
+    Patient.mrn,
+    InboxDocument.suggested_kind,
+    InboxDocument.suggestion_score,
+    InboxDocument.parent_id,
+    InboxDocument.first_page,
+    InboxDocument.last_page,
+    InboxDocument.rotations,
+)
+
+
+def _row(values: tuple) -> InboxRow:  # type: ignore[type-arg]
+    (
+        doc_id,
+        version,
+        name,
+        source,
+        origin,
+        received,
+        arrivals,
+        pages,
+        state,
+        reading,
+        read,
+        patient_id,
+        last,
+        first,
+        mrn,
+        kind,
+        score,
+        parent,
+        first_page,
+        last_page,
+        rotations,
+    ) = values
+    patient = f"{last}, {first}" if patient_id is not None else ""
+    return InboxRow(
+        doc_id,
+        version,
+        name,
+        source,
+        origin,
+        received,
+        arrivals,
+        pages,
+        state,
+        reading,
+        read,
+        patient_id,
+        patient,
+        mrn or "",
+        kind,
+        score,
+        parent,
+        first_page,
+        last_page,
+        rotations,
+    )
+
+
+def unfiled(
+    context: ServiceContext, *, limit: int = PAGE_SIZE, after: tuple[str, int] | None = None
+) -> list[InboxRow]:
+    """Unfiled documents, oldest first; ``after`` (received_at ISO, id) continues a page."""
+    with context.reading(Permission.VIEW_PATIENTS) as session:
+        query = (
+            select(*_COLUMNS)
+            .outerjoin(Patient, Patient.id == InboxDocument.suggested_patient_id)
+            .where(InboxDocument.state == "unfiled")
+            .order_by(InboxDocument.received_at, InboxDocument.id)
+            .limit(limit)
+        )
+        if after is not None:
+            query = query.where(
+                tuple_(InboxDocument.received_at, InboxDocument.id) > tuple_(*after)
+            )
+        return [_row(tuple(values)) for values in session.execute(query)]
+
+
+def unfiled_count(context: ServiceContext) -> int:
+    with context.reading(Permission.VIEW_PATIENTS) as session:
+        return int(
+            session.scalar(
+                select(func.count())
+                .select_from(InboxDocument)
+                .where(InboxDocument.state == "unfiled")
+            )
+            or 0
+        )
+
+
+def one(context: ServiceContext, document_id: int) -> tuple[InboxRow, Suggestions]:
+    """One document's row and its suggestions (with their evidence)."""
+    with context.reading(Permission.VIEW_PATIENTS) as session:
+        values = session.execute(
+            select(*_COLUMNS, InboxDocument.suggestion)
+            .outerjoin(Patient, Patient.id == InboxDocument.suggested_patient_id)
+            .where(InboxDocument.id == document_id)
+        ).first()
+        if values is None:
+            raise NotFoundError(f"There is no inbox document with id {document_id}")
+        *columns, suggestion = tuple(values)
+        return _row(tuple(columns)), from_json(json.loads(suggestion or "{}"))
+
+
+def document_bytes(context: ServiceContext, document_id: int) -> tuple[str, bytes]:
+    """The file to show; opening it is recorded like opening a chart's document."""
+    with context.writing(Permission.VIEW_PATIENTS) as uow:
+        row = uow.session.get(InboxDocument, document_id)
+        if row is None:
+            raise NotFoundError(f"There is no inbox document with id {document_id}")
+        data = bytes(row.content)
+        uow.record("view", "inbox_documents", document_id, patient_id=row.patient_id)
+        uow.commit()
+        return row.mime_type, data
+
+
+MAX_FOUND = 100
+
+
+def search_text(
+    context: ServiceContext, words: str, *, patient_id: int | None = None
+) -> list[InboxRow]:
+    """Documents whose read text has every word ("L4-5 fusion", "Patel"), filed or not,
+    newest first; only one chart's with ``patient_id``. Words are folded like names, so
+    "nunez" finds "Núñez"."""
+    wanted = [word for word in fold(words).split() if len(word) >= 2][:8]
+    if not wanted:
+        return []
+    with context.reading(Permission.VIEW_PATIENTS) as session:
+        query = (
+            select(*_COLUMNS)
+            .outerjoin(Patient, Patient.id == InboxDocument.suggested_patient_id)
+            .where(InboxDocument.state != "split")
+            .order_by(InboxDocument.received_at.desc(), InboxDocument.id.desc())
+            .limit(MAX_FOUND)
+        )
+        for word in wanted:
+            # Whole words at the start: " l4 5 " is in " ... l4 5 disc ...".
+            query = query.where((" " + InboxDocument.words + " ").contains(f" {word}"))
+        if patient_id is not None:
+            query = query.where(InboxDocument.patient_id == patient_id)
+        return [_row(tuple(values)) for values in session.execute(query)]

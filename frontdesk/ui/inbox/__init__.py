@@ -1,0 +1,1 @@
+"""The Inbox area: documents that arrived, read and suggested, filed in a few keystrokes."""

@@ -1,0 +1,166 @@
+"""The inbox's two small forms: discard a document with a reason, split a fax by pages."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
+
+from frontdesk.domain.errors import ValidationError
+from frontdesk.services.inbox import filing, pages
+from frontdesk.services.inbox.data import InboxRow
+from frontdesk.ui.screen_context import ScreenContext
+from frontdesk.ui.widgets.form import (
+    Banner,
+    FormFields,
+    add_form_row,
+    form_layout,
+    line_edit,
+    plain_label,
+)
+from frontdesk.ui.widgets.saving_form import FormDialog
+
+
+def _buttons(dialog: FormDialog, action: QPushButton, keep_text: str) -> QHBoxLayout:
+    action.setDefault(True)
+    action.clicked.connect(dialog.save)
+    dialog.follow_gate(action)
+    keep = QPushButton(keep_text)
+    keep.setToolTip("Close without changing anything (Esc)")
+    keep.setAutoDefault(False)
+    keep.clicked.connect(dialog.reject)
+    row = QHBoxLayout()
+    row.addStretch(1)
+    row.addWidget(keep)
+    row.addWidget(action)
+    return row
+
+
+class DiscardDialog(FormDialog):
+    """``done(int)`` fires with the document's id once it is discarded."""
+
+    done = Signal(int)
+    DISCARD_TITLE = "Keep it in the inbox?"
+    DISCARD_TEXT = "Close without discarding and lose the reason typed?"
+
+    def __init__(self, screen: ScreenContext, row: InboxRow, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.screen = screen
+        self.row = row
+        self.setWindowTitle("Discard a document")
+        self.setAccessibleName("Discard a document")
+        self.fields = FormFields()
+        self.banner = Banner()
+        form = form_layout()
+        self.reason = line_edit("Reason for discarding", "junk fax, wrong number, duplicate…", 500)
+        add_form_row(form, self.fields, "reason", "&Reason *", self.reason)
+        layout = QVBoxLayout(self)
+        layout.addWidget(
+            plain_label(
+                f"{row.file_name} ({row.page_count} pages) leaves the inbox. The file is kept "
+                "for the period the practice sets, and the reason is recorded.",
+                wrap=True,
+            )
+        )
+        layout.addWidget(self.banner)
+        layout.addLayout(form)
+        layout.addLayout(_buttons(self, QPushButton("&Discard it"), "&Keep it"))
+        self.reason.setFocus()
+        self.mark_clean()
+
+    def snapshot(self) -> str:
+        return self.reason.text().strip()
+
+    def save(self) -> None:
+        if self.save_refused():
+            return
+        self.begin_save()
+        self.fields.clear_messages()
+        call = partial(
+            filing.discard,
+            self.screen.services,
+            self.row.id,
+            self.reason.text(),
+            expected_version=self.row.version,
+        )
+        self.screen.runner.run(call, self._saved, failure=self._failed)
+
+    def _saved(self, _result: object) -> None:
+        self.end_save()
+        self.mark_clean()
+        self.done.emit(self.row.id)
+        self.accept()
+
+    def _failed(self, error: Exception) -> None:
+        if isinstance(error, ValidationError):
+            self.end_save()
+            self.show_refusal(error)
+        else:
+            self.save_error(error)
+
+
+class SplitDialog(FormDialog):
+    """``done(list[int])`` fires with the new documents' ids once the fax is split."""
+
+    done = Signal(object)
+    DISCARD_TITLE = "Leave the fax whole?"
+    DISCARD_TEXT = "Close without splitting and lose the page ranges typed?"
+
+    def __init__(self, screen: ScreenContext, row: InboxRow, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.screen = screen
+        self.row = row
+        self.setWindowTitle("Split a fax into documents")
+        self.setAccessibleName("Split a fax into documents")
+        self.fields = FormFields()
+        self.banner = Banner()
+        form = form_layout()
+        half = max(1, row.page_count // 2)
+        self.ranges = line_edit("Page ranges", f"1-{half}, {half + 1}-{row.page_count}", 200)
+        add_form_row(form, self.fields, "pages", "&Parts (pages) *", self.ranges)
+        layout = QVBoxLayout(self)
+        layout.addWidget(
+            plain_label(
+                f"{row.file_name} has {row.page_count} pages. Type each part's pages in order, "
+                f"for example 1-4, 5-{row.page_count}: each part becomes a document of its own "
+                "with its own suggestions.",
+                wrap=True,
+            )
+        )
+        layout.addWidget(self.banner)
+        layout.addLayout(form)
+        layout.addLayout(_buttons(self, QPushButton("&Split"), "&Cancel"))
+        self.ranges.setFocus()
+        self.mark_clean()
+
+    def snapshot(self) -> str:
+        return self.ranges.text().strip()
+
+    def save(self) -> None:
+        if self.save_refused():
+            return
+        self.fields.clear_messages()
+        try:
+            parts = pages.parse_ranges(self.ranges.text(), self.row.page_count)
+        except ValidationError as error:
+            self.show_refusal(error)
+            return
+        self.begin_save()
+        call = partial(
+            pages.split, self.screen.services, self.row.id, parts, expected_version=self.row.version
+        )
+        self.screen.runner.run(call, self._saved, failure=self._failed)
+
+    def _saved(self, ids: object) -> None:
+        self.end_save()
+        self.mark_clean()
+        self.done.emit(ids)
+        self.accept()
+
+    def _failed(self, error: Exception) -> None:
+        if isinstance(error, ValidationError):
+            self.end_save()
+            self.show_refusal(error)
+        else:
+            self.save_error(error)

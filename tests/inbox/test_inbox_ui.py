@@ -1,0 +1,127 @@
+"""The Inbox area driven as a receptionist would: the list, the suggestion with its evidence,
+Enter files where suggested and ticks the request, the next fax opens by itself; turn,
+split and discard from the keyboard."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from frontdesk.demo.faxes import mri_lines, operative_lines, text_pdf
+from frontdesk.domain.request_states import ChecklistKind
+from frontdesk.services.inbox import arrivals, listing, reading
+from frontdesk.services.kernel.context import ServiceContext
+from frontdesk.services.patients.forms import PatientData
+from frontdesk.services.requests.checklist import add_checklist_item
+from frontdesk.services.requests.data import IntakeForm
+from frontdesk.services.requests.intake import create_request
+from frontdesk.services.requests.reading import get_request
+from frontdesk.ui.change_hub import ChangeHub
+from frontdesk.ui.inbox.area import InboxArea
+from frontdesk.ui.screen_context import ScreenContext
+from tests.helpers.screens import open_screen
+from tests.inbox.conftest import JOHN, MARIA
+
+WAIT_MS = 15_000
+
+
+@pytest.fixture
+def hub(context: ServiceContext) -> Iterator[ChangeHub]:
+    started = ChangeHub(context, watch_other_workstations=False)
+    started.start()
+    yield started
+    started.stop()
+
+
+@pytest.fixture
+def screen(qtbot: QtBot, context: ServiceContext, hub: ChangeHub) -> Iterator[ScreenContext]:
+    with open_screen(context, hub) as screen:
+        yield screen
+
+
+def arrive(context: ServiceContext, lines: list[str], name: str, *more: list[str]) -> int:
+    arrival = arrivals.receive(context, text_pdf(lines, *more), name, source="folder")
+    assert arrival.document_id is not None
+    reading.read_document(context, arrival.document_id)
+    return arrival.document_id
+
+
+def open_area(qtbot: QtBot, screen: ScreenContext) -> InboxArea:
+    area = InboxArea(screen)
+    qtbot.addWidget(area)
+    area.resize(1240, 700)
+    with qtbot.waitSignal(area.document_shown, timeout=WAIT_MS):
+        area.show()
+    return area
+
+
+def test_enter_files_the_mri_report_to_the_waiting_checklist_item_and_opens_the_next(
+    qtbot: QtBot, context: ServiceContext, screen: ScreenContext, maria: PatientData
+) -> None:
+    request = create_request(
+        context,
+        IntakeForm(patient_id=maria.id, phone="(503) 201-3344", reason="x", category="failed_back"),
+    )
+    item = add_checklist_item(context, request.id, ChecklistKind.IMAGING_REPORT, "MRI lumbar")
+    first = arrive(context, mri_lines(MARIA), "mri.pdf")
+    second = arrive(context, operative_lines(JOHN), "op.pdf")
+    area = open_area(qtbot, screen)
+    assert area.current is not None and area.current.row.id == first
+    assert "Núñez-García" in area.panel.patient_line.text()
+    assert "03/04/1961" in area.panel.evidence.toPlainText()
+    assert area.panel.kind.currentData() == "imaging-report"
+    qtbot.waitUntil(lambda: area.panel.file_button.isEnabled(), timeout=WAIT_MS)
+    assert "filing ticks it" in area.panel.destination.currentText()
+    area.table.setFocus()
+    with qtbot.waitSignal(area.document_shown, timeout=WAIT_MS) as shown:
+        qtbot.keyClick(area.table, Qt.Key.Key_Return)
+    assert shown.args == [second]
+    assert "Ticked" in area.banner.text
+    ticked = next(e for e in get_request(context, request.id).checklist if e.id == item.id)
+    assert ticked.received
+    assert [row.id for row in listing.unfiled(context)] == [second]
+
+
+def test_turn_split_and_discard_by_keyboard(
+    qtbot: QtBot, context: ServiceContext, screen: ScreenContext
+) -> None:
+    arrive(context, ["Cover sheet " * 4], "fax.pdf", ["Page two " * 4], ["Page three " * 4])
+    area = open_area(qtbot, screen)
+    assert area.current is not None
+    qtbot.keyClick(area.table, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: area.current is not None and area.current.turns == {0: 1})
+    width, height = area.pages.sizes[0]
+    assert width > height  # the portrait letter page now shows sideways
+    qtbot.keyClick(
+        area.table,
+        Qt.Key.Key_S,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+    )
+    dialog = area.dialog
+    assert dialog is not None
+    qtbot.keyClicks(dialog.ranges, "1-1, 2-3")  # type: ignore[attr-defined]
+    with qtbot.waitSignal(area.loaded, timeout=WAIT_MS):
+        qtbot.keyClick(dialog.ranges, Qt.Key.Key_Return)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: area.model.rowCount() == 2, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: area.current is not None, timeout=WAIT_MS)
+    area.activateWindow()  # the split dialog had the focus
+    qtbot.waitUntil(area.isActiveWindow)
+    area.table.setFocus()
+    qtbot.keyClick(area.table, Qt.Key.Key_Delete)
+    discard = area.dialog
+    qtbot.keyClicks(discard.reason, "junk fax")  # type: ignore[attr-defined]
+    qtbot.keyClick(discard.reason, Qt.Key.Key_Return)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: area.model.rowCount() == 1, timeout=WAIT_MS)
+    assert "Discarded" in area.banner.text
+
+
+def test_an_empty_inbox_says_where_documents_come_from(qtbot: QtBot, screen: ScreenContext) -> None:
+    area = InboxArea(screen)
+    qtbot.addWidget(area)
+    with qtbot.waitSignal(area.loaded, timeout=WAIT_MS):
+        area.show()
+    assert area.empty.isVisible()
+    assert "Admin → Inbox" in area.empty.text()
