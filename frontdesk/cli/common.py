@@ -16,10 +16,10 @@ from frontdesk.domain.actor import operating_system_actor
 from frontdesk.domain.errors import PermissionDeniedError
 from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.services.platform import connection
-from frontdesk.services.platform.address import resolve_database_url
+from frontdesk.services.platform.address import names_no_user, resolve_database_url
 from frontdesk.services.platform.bootstrap import make_context, open_for_use
 from frontdesk.services.platform.connection import ConnectionProfile
-from frontdesk.services.platform.person_sign_in import is_person_url, sign_in_as_person
+from frontdesk.services.platform.person_sign_in import sign_in_as_person
 from frontdesk.services.practice.first_run import has_users
 from frontdesk.services.practice.sign_in import sign_in
 
@@ -94,7 +94,7 @@ def signed_in(args: argparse.Namespace) -> Iterator[tuple[ServiceContext, str | 
     """``service_context`` with the password that signed in (None without --user)."""
     url = database_url(args)
     username = getattr(args, "user", None)
-    if username and is_person_url(url):
+    if username and names_no_user(url):
         password = read_secret(f"Password for {username}: ", PASSWORD_ENV)
         context = sign_in_as_person(url, username, password)
         try:

@@ -16,7 +16,6 @@ import threading
 from datetime import datetime, timedelta
 
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
 
 from frontdesk.db.engine import Database
 from frontdesk.db.server_roles import ServerRoleNames
@@ -34,15 +33,6 @@ from frontdesk.services.practice.sign_in import FIRST_PAUSE, SIGN_IN_REFUSED, si
 
 _wrong: dict[tuple[str, str], tuple[int, datetime]] = {}
 _wrong_lock = threading.Lock()
-
-
-def is_person_url(url: str) -> bool:
-    """A PostgreSQL URL without a user name: each person connects as themself."""
-    try:
-        parsed = make_url(url)
-    except ArgumentError:
-        return False
-    return parsed.get_backend_name() == "postgresql" and not parsed.username
 
 
 def person_url(url: str, username: str, password: str) -> str:
@@ -74,12 +64,18 @@ def _paused_until(key: tuple[str, str], now: datetime) -> datetime | None:
 
 
 def sign_in_as_person(
-    url: str, username: str, password: str, changes: ChangeBus | None = None
+    url: str,
+    username: str,
+    password: str,
+    changes: ChangeBus | None = None,
+    logins: dict[int, Database] | None = None,
 ) -> ServiceContext:
     """Open the database as the person and say who acts; SignInError when refused.
 
-    The schema is never upgraded here: a person's login may not change it (the owner runs
-    ``db upgrade``)."""
+    ``logins``: the signed-in people's connections (``ServiceContext.logins``) this one
+    joins, replacing (and closing) an earlier connection of the same person. The schema is
+    never upgraded here: a person's login may not change it (the owner runs ``db upgrade``).
+    """
     name = normalize_username(username)
     key = (str(make_url(url).set(username=None, password=None)), name)
     now = utcnow()
@@ -101,16 +97,27 @@ def sign_in_as_person(
         raise SignInError(SIGN_IN_REFUSED) from error
     with _wrong_lock:
         _wrong.pop(key, None)
-    return signed_in_context(database, name, changes)
-
-
-def signed_in_context(
-    database: Database, username: str, changes: ChangeBus | None = None
-) -> ServiceContext:
-    """The context acting as the person whose login ``database`` is open as."""
     try:
         context = make_context(database, operating_system_actor(), changes)
-        return context.as_actor(sign_in_connected(context, username))
+        actor = sign_in_connected(context, name)
     except BaseException:
         database.dispose()
         raise
+    shared = logins if logins is not None else {}
+    earlier = shared.get(actor.user_id or 0)
+    shared[actor.user_id or 0] = database
+    if earlier is not None and earlier is not database:
+        earlier.dispose()
+    return ServiceContext(database, actor, context.changes, shared)
+
+
+def base_url(database: Database) -> str | None:
+    """The workstation's URL (no user, no password) when ``database`` is open as a person's
+    own login role; None otherwise."""
+    url = database.url
+    if url.get_backend_name() != "postgresql" or not url.username:
+        return None
+    names = ServerRoleNames.for_database(str(url.database or ""))
+    if not url.username.startswith(f"{names.prefix}."):
+        return None
+    return url.set(username=None, password=None).render_as_string(hide_password=False)
