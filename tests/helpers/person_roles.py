@@ -65,15 +65,27 @@ class PersonRolesDatabase:
         return bool(row[0]), list(groups), row[1]
 
 
-def drop_roles(admin: Engine, names: ServerRoleNames) -> None:
-    """Drop every role this database's set-up made (cluster-wide, so tests must)."""
+def drop_roles(admin: Engine, names: ServerRoleNames, database_url: str | None = None) -> None:
+    """Drop every role this database's set-up made (cluster-wide, so tests must). With
+    ``database_url`` (the database still exists), their rights there are dropped first."""
     with admin.connect() as link:
         roles = link.scalars(
             text("SELECT rolname FROM pg_roles WHERE left(rolname, :n) IN (:login, :group)"),
             {"n": len(names.prefix) + 1, "login": names.prefix + ".", "group": names.prefix + "_"},
         ).all()
-        logins = [role for role in roles if role not in names.groups]
-        for role in [*logins, *[group for group in names.groups if group in roles]]:
+        link.execute(
+            text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = ANY(:r)"),
+            {"r": list(roles)},
+        )
+    logins = [role for role in roles if role not in names.groups]
+    ordered = [*logins, *[group for group in names.groups if group in roles]]
+    if database_url is not None and ordered:
+        there = create_engine(database_url, isolation_level="AUTOCOMMIT")
+        with there.connect() as link:
+            link.execute(text("DROP OWNED BY " + ", ".join(f'"{role}"' for role in ordered)))
+        there.dispose()
+    with admin.connect() as link:
+        for role in ordered:
             link.execute(text(f'DROP ROLE "{role}"'))
 
 
@@ -98,17 +110,19 @@ def person_roles_database(prefix: str = "frontdesk_roles") -> Iterator[PersonRol
             drop_roles(admin, names)
 
 
-def allow_audit_inserts_until_the_database_writes_them(db: PersonRolesDatabase) -> None:
+def allow_audit_inserts_until_the_database_writes_them(
+    owner_url: str, names: ServerRoleNames
+) -> None:
     """Until the audit trail is written by the database's own functions (the other half of
     issue #15), the app still INSERTs its entries; the generated grants never allow that,
     so tests of everyday work as a person grant it here, and only while those functions
     are missing."""
-    engine = create_engine(db.url, isolation_level="AUTOCOMMIT")
+    engine = create_engine(owner_url, isolation_level="AUTOCOMMIT")
     with engine.connect() as link:
         has_function = link.scalar(
             text("SELECT count(*) FROM pg_proc WHERE proname = 'frontdesk_audit_record'")
         )
         if not has_function:
-            groups = ", ".join(f'"{group}"' for group in db.names.groups)
+            groups = ", ".join(f'"{group}"' for group in names.groups)
             link.execute(text(f"GRANT INSERT ON audit_entries TO {groups}"))
     engine.dispose()

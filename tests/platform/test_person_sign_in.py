@@ -40,7 +40,7 @@ pytestmark = pytest.mark.postgres
 @pytest.fixture(scope="module")
 def roles_db() -> Iterator[PersonRolesDatabase]:
     with person_roles_database("frontdesk_signin") as db:
-        allow_audit_inserts_until_the_database_writes_them(db)
+        allow_audit_inserts_until_the_database_writes_them(db.url, db.names)
         yield db
 
 
