@@ -23,9 +23,14 @@ from frontdesk.services.platform import audit_trail, person_sign_in
 from frontdesk.services.platform.audit_trail import AuditFilter
 from frontdesk.services.platform.person_sign_in import sign_in_as_person
 from frontdesk.services.practice import settings
-from frontdesk.services.practice.forms import SignInError
+from frontdesk.services.practice.forms import NewUserForm, SignInError
 from frontdesk.services.practice.sign_in import change_own_password
-from frontdesk.services.practice.users import deactivate_user, update_user
+from frontdesk.services.practice.users import (
+    create_user,
+    deactivate_user,
+    reset_password,
+    update_user,
+)
 from tests.helpers.cli import frontdesk
 from tests.helpers.person_roles import (
     PASSWORD,
@@ -153,3 +158,19 @@ def test_the_command_line_acts_as_the_persons_own_login(
     listed = frontdesk("--user", "cli.ada", "users", "list", database=url, env=env, capsys=capsys)
     assert listed.code == 0, listed.err
     assert "cli.cy" in listed.out
+
+
+def test_an_admins_own_login_adds_changes_and_resets_accounts(
+    roles_db: PersonRolesDatabase,
+) -> None:
+    roles_db.add_person("chief.cho", Role.ADMIN)
+    admin = sign_in_as_person(workstation_url(roles_db), "chief.cho", PASSWORD)
+    try:
+        added = create_user(admin, NewUserForm("new.nia", PASSWORD, Role.FRONT_DESK, "Nia"))
+        assert roles_db.role_facts("new.nia")[1] == [roles_db.names.group(Role.FRONT_DESK)]
+        reset_password(admin, added.id, "saffron-heron-ladder-38")
+        deactivate_user(admin, added.id)
+        can_login, groups, _ = roles_db.role_facts("new.nia")
+        assert not can_login and groups == []
+    finally:
+        admin.database.dispose()
