@@ -266,6 +266,25 @@ END
 $fn$"""
 
 
+def _functions_owned_by_the_database_owner() -> str:
+    """The account functions run with their owner's rights: make that the database's owner
+    (who needs CREATEROLE), even when a superuser ran the set-up."""
+    signatures = (f"public.{SYNC_FUNCTION}(integer, text)", f"public.{OWN_PASSWORD_FUNCTION}(text)")
+    alters = "\n".join(
+        f"    EXECUTE format('ALTER FUNCTION {signature} OWNER TO %I', v_owner);"
+        for signature in signatures
+    )
+    return f"""DO $owner$
+DECLARE
+    v_owner name := (
+        SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = current_database()
+    );
+BEGIN
+{alters}
+END
+$owner$"""
+
+
 def _grant_audit_functions(names: ServerRoleNames) -> str:
     to = ", ".join(_quote(group) for group in names.groups)
     return f"""DO $audit$
@@ -306,6 +325,7 @@ def setup_statements(database: str, tables: list[str] | None = None) -> list[str
         f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {groups}",
         _sync_function(names),
         _own_password_function(names),
+        _functions_owned_by_the_database_owner(),
         f"REVOKE ALL ON FUNCTION public.{SYNC_FUNCTION}(integer, text) FROM PUBLIC",
         f"REVOKE ALL ON FUNCTION public.{OWN_PASSWORD_FUNCTION}(text) FROM PUBLIC",
         f"GRANT EXECUTE ON FUNCTION public.{SYNC_FUNCTION}(integer, text) "

@@ -5,7 +5,8 @@ PostgreSQL URL without a user name). Its sign-in opens the connection as the per
 role with the password they typed; the server accepts or refuses it. A refused password is
 one plain sentence (the same as the app's own sign-in), and this workstation then waits
 before the next try of that name: after ``LOCKOUT_ATTEMPTS`` wrong passwords in a row,
-one minute, doubling up to the practice's longest wait. The wait is this process's memory
+one minute, doubling up to the default longest wait (the practice's settings cannot be
+read before someone is connected). The wait is this process's memory
 (the server keeps no record of a failed login the app can read), so the server's
 ``auth_delay`` module paces guessing from anywhere else (see docs/postgresql-setup.md).
 """
