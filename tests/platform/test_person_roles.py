@@ -17,9 +17,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ProgrammingError
+from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from frontdesk.db.server_roles import setup_sql
 from frontdesk.domain.permissions import Role
@@ -178,3 +178,20 @@ def test_account_changes_move_the_login_role(roles_db: PersonRolesDatabase) -> N
     verifier = roles_db.role_facts("move.cal")[2]
     assert verifier is not None and _scram_matches(verifier, "violet-otter-compass-27")
     assert not _scram_matches(verifier, PASSWORD)
+
+
+def test_two_practices_on_one_server_share_no_roles_and_no_rights(
+    roles_db: PersonRolesDatabase,
+) -> None:
+    with person_roles_database("frontdesk_other") as other:
+        assert not set(other.names.groups) & set(roles_db.names.groups)
+        other.add_person("desk.ann", Role.ADMIN)  # the same user name, another practice
+        assert other.names.login("desk.ann") != roles_db.names.login("desk.ann")
+        # This practice's front desk login may not even connect to the other's database.
+        stranger = make_url(other.url).set(username=roles_db.names.login("desk.ann"))
+        engine = create_engine(stranger)
+        try:
+            with pytest.raises(OperationalError, match="permission denied for database"):
+                engine.connect()
+        finally:
+            engine.dispose()
