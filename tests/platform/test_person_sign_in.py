@@ -10,6 +10,8 @@ and that an admin's change stops an open session at its next statement.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
+from datetime import date
 
 import pytest
 from sqlalchemy import text
@@ -18,6 +20,8 @@ from sqlalchemy.engine import make_url
 from frontdesk.domain.errors import AccessChangedError
 from frontdesk.domain.permissions import Role
 from frontdesk.services.kernel.context import ServiceContext
+from frontdesk.services.patients.edit import create_patient, update_patient
+from frontdesk.services.patients.forms import PatientForm
 from frontdesk.services.patients.search import search
 from frontdesk.services.platform import audit_trail, person_sign_in
 from frontdesk.services.platform.audit_trail import AuditFilter
@@ -174,3 +178,25 @@ def test_an_admins_own_login_adds_changes_and_resets_accounts(
         assert not can_login and groups == []
     finally:
         admin.database.dispose()
+
+
+def test_a_front_desk_login_does_the_everyday_chart_work_but_not_a_merge(
+    roles_db: PersonRolesDatabase,
+) -> None:
+    roles_db.add_person("desk.dot", Role.FRONT_DESK)
+    desk = sign_in_as_person(workstation_url(roles_db), "desk.dot", PASSWORD)
+    try:
+        form = PatientForm(first_name="Ines", last_name="Okafor", date_of_birth=date(1980, 1, 2))
+        first = create_patient(desk, form, allow_duplicates=True)
+        second = create_patient(desk, form, allow_duplicates=True)
+        edited = update_patient(desk, first.id, replace(form, first_name="Inès"), first.version)
+        assert edited.first_name == "Inès"
+        assert len(search(desk, "okafor").items) == 2
+        # The app refuses a merge to front desk; the server would too (merged_into_id).
+        with desk.database.engine.begin() as link, pytest.raises(Exception, match="permission"):
+            link.execute(
+                text("UPDATE patients SET merged_into_id = :keep WHERE id = :gone"),
+                {"keep": first.id, "gone": second.id},
+            )
+    finally:
+        desk.database.dispose()
