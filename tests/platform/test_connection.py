@@ -452,3 +452,9 @@ def test_a_profile_without_a_user_opens_nothing_before_someone_signs_in() -> Non
 
     url = connection.server_url_for_startup(never_asked)
     assert url is not None and make_url(url).username is None and make_url(url).password is None
+
+
+def test_testing_a_profile_without_a_user_says_how_to_test_it() -> None:
+    check = connection.test_connection(ConnectionProfile(host="127.0.0.1", user=""), None)
+    assert not check.ok
+    assert "each person's sign-in connects as their own database login" in check.message

@@ -486,6 +486,13 @@ def test_connection(profile: ConnectionProfile, password: str | None) -> Connect
         profile = validate_profile(profile)
     except ValidationError as error:
         return ConnectionCheck(ConnectionProblem.OTHER, str(error))
+    if profile.per_person:
+        return ConnectionCheck(
+            ConnectionProblem.PASSWORD_NEEDED,
+            "Without a user name, each person's sign-in connects as their own database login "
+            f"({profile.database}.NAME, or as 'frontdesk db setup-roles --sql' names it). To "
+            "test, type your own login and password here, then clear both before saving",
+        )
     try:
         database = open_database(database_url(profile, password))
     except DatabaseUnavailableError as error:
