@@ -4,8 +4,9 @@ per-person logins, run by the owner as one of the practice's admins."""
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ProgrammingError
 
 from frontdesk.db import migrate
 from frontdesk.db.engine import open_database
@@ -18,7 +19,7 @@ from frontdesk.services.practice.users import deactivate_user
 from tests.accounts import PASSWORDS, add_user
 from tests.conftest import make_actor
 from tests.helpers.cli import frontdesk
-from tests.helpers.person_roles import drop_roles
+from tests.helpers.person_roles import drop_roles, person_roles_database
 from tests.helpers.postgres import database_url, throwaway_database
 
 pytestmark = pytest.mark.postgres
@@ -93,3 +94,25 @@ def test_setup_roles_prints_the_statements_for_a_dba(capsys: pytest.CaptureFixtu
     assert printed.code == 0
     assert printed.out == setup_sql(str(make_url(url).database))
     assert '"lakeside_front_desk"' in printed.out
+
+
+def test_db_upgrade_grants_the_groups_their_rights_on_new_tables(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with person_roles_database("frontdesk_upgrade") as db:
+        db.add_person("desk.dee", Role.FRONT_DESK)
+        owner = create_engine(db.url, isolation_level="AUTOCOMMIT")
+        with owner.connect() as link:
+            link.execute(text("CREATE TABLE later_table (id integer)"))  # as a migration would
+        owner.dispose()
+        desk = db.person_engine("desk.dee")
+        try:
+            with pytest.raises(ProgrammingError, match="permission denied"), desk.begin() as link:
+                link.execute(text("SELECT * FROM later_table"))
+            upgraded = frontdesk("db", "upgrade", database=db.url, capsys=capsys)
+            assert upgraded.code == 0, upgraded.err
+            assert "per-person roles" in upgraded.out
+            with desk.begin() as link:
+                link.execute(text("INSERT INTO later_table VALUES (1)"))
+        finally:
+            desk.dispose()
