@@ -16,9 +16,10 @@ from frontdesk.domain.actor import operating_system_actor
 from frontdesk.domain.errors import PermissionDeniedError
 from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.services.platform import connection
-from frontdesk.services.platform.address import resolve_database_url
+from frontdesk.services.platform.address import names_no_user, resolve_database_url
 from frontdesk.services.platform.bootstrap import make_context, open_for_use
 from frontdesk.services.platform.connection import ConnectionProfile
+from frontdesk.services.platform.person_sign_in import sign_in_as_person
 from frontdesk.services.practice.first_run import has_users
 from frontdesk.services.practice.sign_in import sign_in
 
@@ -78,14 +79,33 @@ def service_context(args: argparse.Namespace) -> Iterator[ServiceContext]:
     """Open the database named by --database (migrating it if needed) as the acting user.
 
     With --user NAME the command acts as that Front Desk user, signed in with the password
-    from the prompt or $FRONTDESK_PASSWORD. Without it, the computer's login acts (recorded as
+    from the prompt or $FRONTDESK_PASSWORD. On a server with per-person roles (a PostgreSQL
+    URL without a user name) that password opens the connection as the person's own login
+    role, and the server checks it. Without --user, the computer's login acts (recorded as
     "os:NAME"), which is only accepted on a SQLite file or while no user exists: on a shared
     PostgreSQL server anyone who can reach it could otherwise act as an admin.
     """
-    database, _copy = open_for_use(database_url(args))
+    with signed_in(args) as (context, _password):
+        yield context
+
+
+@contextmanager
+def signed_in(args: argparse.Namespace) -> Iterator[tuple[ServiceContext, str | None]]:
+    """``service_context`` with the password that signed in (None without --user)."""
+    url = database_url(args)
+    username = getattr(args, "user", None)
+    if username and names_no_user(url):
+        password = read_secret(f"Password for {username}: ", PASSWORD_ENV)
+        context = sign_in_as_person(url, username, password)
+        try:
+            yield context, password
+        finally:
+            context.database.dispose()
+        return
+    database, _copy = open_for_use(url)
     try:
         context = make_context(database, operating_system_actor())
-        username = getattr(args, "user", None)
+        password = None
         if username:
             password = read_secret(f"Password for {username}: ", PASSWORD_ENV)
             context = context.as_actor(sign_in(context, username, password))
@@ -94,7 +114,7 @@ def service_context(args: argparse.Namespace) -> Iterator[ServiceContext]:
                 "This database is on a PostgreSQL server and has Front Desk users: say who you "
                 "are with --user NAME (the password is asked, or read from FRONTDESK_PASSWORD)"
             )
-        yield context
+        yield context, password
     finally:
         database.dispose()
 

@@ -106,7 +106,11 @@ class User(Edited, Base):
     username: Mapped[str] = mapped_column(String(60), nullable=False, unique=True)
     display_name: Mapped[str] = mapped_column(String(120), nullable=False, default="")
     role: Mapped[str] = mapped_column(String(20), nullable=False)
-    password_hash: Mapped[str] = mapped_column(String(200), nullable=False, default="")
+    # Deferred: on a server with per-person roles only admins may read it (column grants), so
+    # loading an account must not ask for it.
+    password_hash: Mapped[str] = mapped_column(
+        String(200), nullable=False, default="", deferred=True
+    )
     active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
     failed_attempts: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)

@@ -38,6 +38,18 @@ class PermissionDeniedError(RefusedError):
     pass
 
 
+class AccessChangedError(PermissionDeniedError):
+    """The database refused the signed-in person because an admin changed their account
+    (deactivated it, or gave it another role) while they were signed in: they must sign in
+    again, and the screens lock."""
+
+
+ACCESS_CHANGED_MESSAGE = (
+    "An admin has changed your account (deactivated it or changed its role), so the database "
+    "no longer lets you do this and nothing was saved. Front Desk is locked: sign in again"
+)
+
+
 class ConflictError(RefusedError):
     """Someone else saved a newer version of the record first."""
 

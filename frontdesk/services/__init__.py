@@ -38,11 +38,15 @@ contracts in pyproject.toml):
 - ``practice``    forms and data (``forms``); the profile (``profile``), providers
                   (``providers``), locations (``locations``); first-run setup (``first_run``);
                   typed practice settings (``settings``); accounts (``users``); sign-in
-                  (``sign_in``).
+                  (``sign_in``); each person's database login kept in step with their
+                  account (``logins``).
 - ``platform``    which database (``address``), opening it (``bootstrap``), the server
                   connection (``connection``, ``reachability``), other workstations' changes
                   (``change_watch``), backups (``backup``), moving SQLite <-> PostgreSQL
-                  (``db_copy``), reading and verifying the audit trail (``audit_trail``); signed
+                  (``db_copy``), per-person database roles set up by the owner
+                  (``person_roles``; what each role may do: ``frontdesk.db.server_roles``) and
+                  signing in as one's own login (``person_sign_in``), reading and verifying
+                  the audit trail (``audit_trail``); signed
                   checkpoints of its head, kept outside the database, and the workstation's
                   signing key (``audit_checkpoint``).
 - ``kernel``      shared by all: the service context and unit of work, permission checks,
@@ -62,6 +66,8 @@ Rules, one home each (a newcomer finds each in one step; give a new rule a home 
 - is this a possible duplicate patient (patient form, CSV import)
   ... domain.duplicates (DuplicateMatcher memoizes for bulk use)
 - the practice's clock: its time zone and what "today" is ... kernel.clock
+- what each Front Desk role may do in the database itself (grants, group and login names)
+  ... frontdesk.db.server_roles
 - who changed this record and when ... kernel.context: UnitOfWork.stamp
 - did a save whose connection dropped during COMMIT happen (saved after all, not saved,
   not known yet) ... kernel.context: UnitOfWork.commit, unit_committed

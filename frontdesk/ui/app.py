@@ -24,7 +24,11 @@ from frontdesk.domain.errors import DatabaseUnavailableError, FrontDeskError
 from frontdesk.domain.progress import Cancelled
 from frontdesk.logs import log_file, setup_logging
 from frontdesk.paths import APP_AUTHOR, APP_NAME, default_database_url, server_profile_file
-from frontdesk.services.platform.address import DATABASE_ENV, resolve_database_url
+from frontdesk.services.platform.address import (
+    DATABASE_ENV,
+    names_no_user,
+    resolve_database_url,
+)
 from frontdesk.ui import APP_TITLE
 from frontdesk.ui.errors import install_exception_hook
 from frontdesk.ui.first_screen import (
@@ -153,6 +157,21 @@ class Launcher(QObject):
                 failure=self._opening_failed,
             ),
         )
+
+    def start_for_persons(self, url: str, runner: Runner, changes: QObject | None = None) -> None:
+        """Per-person database logins (``url`` names no user): nothing can be opened before
+        someone signs in, and their name and password open the connection as them."""
+        from frontdesk.ui.security.sign_in import open_as_person
+
+        self._show_sign_in()
+        assert self.sign_in is not None
+        form = self.sign_in.form
+        form.runner = runner
+        form.open_as_person = partial(open_as_person, url)
+        form.opened.connect(
+            lambda services: setattr(self, "screen", ScreenContext(services, runner, changes))
+        )
+        self.first_screen_confirmed.emit(self.sign_in)
 
     def _opened(self, runner: Runner, changes: QObject | None, opened: OpenedDatabase) -> None:
         self.screen = ScreenContext(opened.services, runner, changes)
@@ -545,7 +564,8 @@ def run_app(database: str | None) -> int:
         try:
             url = resolve_database_url(database, _saved_server_url)
             opening = DatabaseOpening(url)
-            if remembered_first_screen(settings, url) is FirstScreen.SIGN_IN:
+            person_mode = names_no_user(url)
+            if person_mode or remembered_first_screen(settings, url) is FirstScreen.SIGN_IN:
                 # The usual start: the sign-in shows now and the database opens behind it.
                 launcher = Launcher(None, settings)
             else:
@@ -580,7 +600,9 @@ def run_app(database: str | None) -> int:
             lambda window: QTimer.singleShot(0, lambda: _back_up_if_due(window))
         )
         try:
-            if launcher.screen is None:
+            if person_mode:
+                launcher.start_for_persons(url, runner, relay)
+            elif launcher.screen is None:
                 launcher.start_before_database(opening, runner, relay)
             else:
                 launcher.start(facts)

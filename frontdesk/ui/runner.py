@@ -10,7 +10,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
-from frontdesk.domain.errors import DatabaseUnavailableError, FrontDeskError
+from frontdesk.domain.errors import AccessChangedError, DatabaseUnavailableError, FrontDeskError
 from frontdesk.domain.progress import Cancelled
 from frontdesk.logs import log_file, redacted_traceback
 
@@ -139,6 +139,9 @@ class RunnerEvents(QObject):
     """
 
     database_unavailable = Signal(str)
+    # The database refused the signed-in person because an admin changed their account
+    # (AccessChangedError): the workstation lock signs them out with this message.
+    access_changed = Signal(str)
 
 
 RUNNER_EVENTS = RunnerEvents()
@@ -159,6 +162,8 @@ class _Job(QRunnable):
             log.info("service call refused: %s", type(error).__name__)
             if isinstance(error, DatabaseUnavailableError):
                 RUNNER_EVENTS.database_unavailable.emit(user_message(error))
+            if isinstance(error, AccessChangedError):
+                RUNNER_EVENTS.access_changed.emit(user_message(error))
             self.task._finished_error.emit(error)
         except Exception as error:
             # The message may quote patient data: the log gets the type and code path only.

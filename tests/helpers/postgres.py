@@ -1,32 +1,16 @@
-"""PostgreSQL for the tests: the setup guide as they read it, and throwaway databases."""
+"""PostgreSQL for the tests: throwaway databases on the local server."""
 
 from __future__ import annotations
 
-import re
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 
 from tests.conftest import PG_ADMIN_URL
-
-DOC = Path(__file__).resolve().parents[2] / "docs" / "postgresql-setup.md"
-
-
-def documented_grants() -> list[str]:
-    """The SQL statements of the grants block in docs/postgresql-setup.md."""
-    block = re.search(
-        r"-- begin: application role grants\n(.*?)-- end: application role grants",
-        DOC.read_text(encoding="utf-8"),
-        re.DOTALL,
-    )
-    assert block is not None, "the grants block is missing from the setup guide"
-    lines = [line for line in block.group(1).splitlines() if not line.lstrip().startswith("--")]
-    return [statement.strip() for statement in " ".join(lines).split(";") if statement.strip()]
 
 
 @contextmanager

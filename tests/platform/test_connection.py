@@ -439,3 +439,22 @@ def test_a_read_cut_off_midway_is_reported_the_same_way(
         _cut_connections(server_profile.database)
         session.execute(text("SELECT 1"))
     assert _location_names(server_context) == ["Listed"]
+
+
+def test_a_profile_without_a_user_opens_nothing_before_someone_signs_in() -> None:
+    """Per-person roles: the saved server names no user, and no password is asked at start."""
+    profile = connection.save_profile(ConnectionProfile(host="server.clinic.lan", user=""))
+    assert profile.per_person
+    assert "@" not in profile.describe()
+
+    def never_asked(_profile: ConnectionProfile) -> str:
+        raise AssertionError("no password is asked for per-person logins")
+
+    url = connection.server_url_for_startup(never_asked)
+    assert url is not None and make_url(url).username is None and make_url(url).password is None
+
+
+def test_testing_a_profile_without_a_user_says_how_to_test_it() -> None:
+    check = connection.test_connection(ConnectionProfile(host="127.0.0.1", user=""), None)
+    assert not check.ok
+    assert "each person's sign-in connects as their own database login" in check.message

@@ -17,7 +17,6 @@ import sqlite3
 import subprocess
 import sys
 import time
-import uuid
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -34,6 +33,7 @@ from frontdesk.db.models import AuditEntry, Location, Setting
 from frontdesk.db.models_handouts import HandoutVersion
 from frontdesk.db.models_history import PriorSurgery, ReceivedDocument
 from frontdesk.db.models_patients import Patient
+from frontdesk.db.server_roles import ServerRoleNames
 from frontdesk.demo import generator as demo
 from frontdesk.domain.actor import Actor, operating_system_actor
 from frontdesk.domain.errors import (
@@ -54,12 +54,16 @@ from frontdesk.services.platform.db_copy import (
     TableChecksum,
     TargetState,
 )
+from frontdesk.services.platform.person_roles import set_up_person_roles
 from frontdesk.services.practice.forms import LocationForm
 from frontdesk.services.practice.locations import save_location
 from frontdesk.services.practice.sign_in import SignInError
 from tests.accounts import PASSWORDS, add_user
 from tests.conftest import PG_ADMIN_URL
-from tests.helpers.postgres import documented_grants
+from tests.helpers.person_roles import (
+    allow_audit_inserts_until_the_database_writes_them,
+    drop_roles,
+)
 
 REPO = Path(__file__).resolve().parents[2]
 BOTH = pytest.mark.parametrize(
@@ -810,46 +814,39 @@ if __name__ == "__main__":
 
 
 @pytest.fixture
-def app_role(scratch_postgres: Callable[[], str]) -> Iterator[tuple[str, str]]:
-    """A server database set up as the guide says; (owner URL, application role URL)."""
+def server_target(scratch_postgres: Callable[[], str]) -> Iterator[str]:
+    """An empty migrated server database (the owner's URL); the per-person roles its test
+    sets up are dropped after (role names are global to the server)."""
     owner_url = _migrated(scratch_postgres())
-    url = make_url(owner_url)
-    role = f"frontdesk_app_{uuid.uuid4().hex[:8]}"
-    owner = create_engine(owner_url, isolation_level="AUTOCOMMIT")
-    with owner.connect() as connection:
-        current = connection.execute(text("SELECT current_user")).scalar_one()
-        for statement in documented_grants():
-            statement = statement.replace("frontdesk_app", role)
-            statement = statement.replace("frontdesk_owner", f'"{current}"')
-            statement = re.sub(r"DATABASE frontdesk\b", f'DATABASE "{url.database}"', statement)
-            connection.execute(text(statement))
-    try:
-        yield owner_url, url.set(username=role).render_as_string(hide_password=False)
-    finally:
-        with owner.connect() as connection:
-            connection.execute(
-                text(
-                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = :role"
-                ),
-                {"role": role},
-            )
-            connection.execute(text(f'DROP OWNED BY "{role}"'))
-            connection.execute(text(f'DROP ROLE "{role}"'))
-        owner.dispose()
+    yield owner_url
+    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    drop_roles(admin, ServerRoleNames.for_database(str(make_url(owner_url).database)), owner_url)
+    admin.dispose()
 
 
 @pytest.mark.postgres
-def test_the_owner_copies_in_and_the_application_role_works_on_the_copy(
-    demo_source: str, app_role: tuple[str, str], tmp_path: Path
+def test_the_owner_copies_in_and_each_person_works_on_the_copy(
+    demo_source: str, server_target: str, tmp_path: Path
 ) -> None:
-    owner_url, app_url = app_role
-    with pytest.raises(CopyRefusedError, match="must be done as the owner of its tables"):
-        db_copy.copy_database(demo_source, app_url, actor=ACTOR)
+    owner_url = server_target
     assert db_copy.copy_database(demo_source, owner_url, actor=ACTOR).ok
-
-    database = open_database(app_url)
+    database = open_database(owner_url)
     try:
-        context = ServiceContext(database, ACTOR)
+        # The move from one shared role: the owner sets up a login for every copied account.
+        owner = ServiceContext(database, _server_admin(owner_url))
+        set_up_person_roles(owner, PASSWORDS[Role.ADMIN])
+    finally:
+        database.dispose()
+    names = ServerRoleNames.for_database(str(make_url(owner_url).database))
+    allow_audit_inserts_until_the_database_writes_them(owner_url, names)
+    admin_url = make_url(owner_url).set(username=names.login(SERVER_ADMIN))
+    admin_url_text = admin_url.render_as_string(hide_password=False)
+    with pytest.raises(CopyRefusedError, match="must be done as the owner of its tables"):
+        db_copy.copy_database(demo_source, admin_url_text, actor=ACTOR, replace=True)
+
+    database = open_database(admin_url_text)
+    try:
+        context = ServiceContext(database, _server_admin(admin_url_text))
         created = create_patient(
             context,
             PatientForm(first_name="Ines", last_name="Aftermove", date_of_birth=date(1980, 1, 2)),
@@ -861,10 +858,10 @@ def test_the_owner_copies_in_and_the_application_role_works_on_the_copy(
         assert audit_trail.verify_chain(context).intact
     finally:
         database.dispose()
-    # A local copy of the server's database needs only the application role's everyday
-    # rights (reading, and adding the admin's sign-in and the disclosure to the trail).
+    # A local copy of the server's database needs an admin's own login: it reads every table
+    # (password hashes too) and adds the admin's sign-in and the disclosure to the trail.
     local = _new_sqlite_url(tmp_path, "local.sqlite3")
-    assert db_copy.copy_database(app_url, local, actor=_server_admin(app_url)).ok
+    assert db_copy.copy_database(admin_url_text, local, actor=_server_admin(admin_url_text)).ok
 
 
 @pytest.mark.postgres

@@ -12,6 +12,7 @@ from PySide6.QtCore import QCoreApplication, QSettings, Qt
 from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
+from frontdesk.domain.errors import ACCESS_CHANGED_MESSAGE, AccessChangedError
 from frontdesk.domain.permissions import Role
 from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.services.practice import settings
@@ -381,3 +382,29 @@ def test_quitting_with_a_half_typed_intake_asks_first(qtbot: QtBot, desk: Desk) 
     assert not desk.window.close()
     answer_discard_question(intake, DISCARD)
     assert desk.window.close()
+
+
+def _refused_after_an_admin_changed_the_account() -> None:
+    # What the services raise when the database refuses a person's own login whose group an
+    # admin just took away (shown against the real server in tests/platform/test_person_sign_in).
+    raise AccessChangedError(ACCESS_CHANGED_MESSAGE)
+
+
+def test_a_refusal_after_an_admin_changed_the_account_signs_out_and_says_so_once(
+    qtbot: QtBot, desk: Desk
+) -> None:
+    old_window = desk.window
+    desk.lock.screen.runner.run(
+        _refused_after_an_admin_changed_the_account, on_error=lambda _m: None
+    )
+    qtbot.waitUntil(lambda: desk.lock.is_locked, timeout=10_000)
+    assert desk.lock.signed_out
+    assert desk.window.user_label.text() == "Signed out"
+    lock_screen = desk.lock.lock_screen
+    assert lock_screen is not None
+    assert ACCESS_CHANGED_MESSAGE in visible_texts(lock_screen)
+    # Signing in again (the same person) opens windows for the role they have now.
+    with qtbot.waitSignal(desk.lock.user_switched, timeout=10_000) as switched:
+        desk.sign_in_at_lock("maria", MARIA_PASSWORD)
+    assert switched.args[0] is not old_window
+    assert not desk.lock.is_locked

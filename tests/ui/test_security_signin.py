@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QSettings, Qt
 from pytestqt.qtbot import QtBot
+from sqlalchemy.engine import make_url
 
 from frontdesk.domain.errors import PermissionDeniedError, ValidationError
 from frontdesk.domain.permissions import Role
@@ -32,6 +33,10 @@ from frontdesk.ui.main_window import MainWindow
 from frontdesk.ui.runner import Runner
 from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.security.sign_in import FirstAdminDialog, SignInDialog
+from tests.helpers.person_roles import (
+    allow_audit_inserts_until_the_database_writes_them,
+    person_roles_database,
+)
 from tests.helpers.screens import open_screen
 
 pytestmark = pytest.mark.qt_log_ignore(
@@ -324,3 +329,38 @@ def test_front_desk_staff_see_no_user_management_and_the_services_refuse_it(
         create_user(desk, NewUserForm("eve", PASSWORD, Role.ADMIN))
     with pytest.raises(PermissionDeniedError):
         audit_trail.list_entries(desk)
+
+
+@pytest.mark.postgres
+def test_with_per_person_logins_the_sign_in_opens_the_connection_as_the_person(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    with person_roles_database("frontdesk_ui") as db:
+        allow_audit_inserts_until_the_database_writes_them(db.url, db.names)
+        complete_first_run(db.owner, PROFILE, [SURGEON])
+        db.add_person("maria", Role.ADMIN, PASSWORD)
+        runner = Runner()
+        settings = QSettings(str(tmp_path / "desk.ini"), QSettings.Format.IniFormat)
+        launcher = Launcher(None, settings, lock_after_ms=60_000)
+        # The workstation names the server and the database, never a user or a password.
+        url = make_url(db.url).set(username=None, password=None).render_as_string(False)
+        launcher.start_for_persons(url, runner)
+        dialog = launcher.sign_in
+        assert dialog is not None
+        qtbot.addWidget(dialog)
+        qtbot.waitExposed(dialog)
+        # (The test server trusts 127.0.0.1, so only a name it does not know is refused here.)
+        assert attempt(qtbot, dialog, "nobody", PASSWORD) == SIGN_IN_REFUSED
+        dialog.form.username.setText("maria")
+        dialog.form.password.setText(PASSWORD)
+        with qtbot.waitSignal(launcher.window_shown, timeout=20_000) as shown:
+            qtbot.keyClick(dialog.form.password, Qt.Key.Key_Return)
+        window = shown.args[0]
+        services = window.screen.services
+        try:
+            assert services.actor.username == "maria"
+            assert services.database.url.username == db.names.login("maria")
+        finally:
+            close_window(window)
+            runner.wait_for_idle()
+            services.database.dispose()

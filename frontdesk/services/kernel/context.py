@@ -24,9 +24,12 @@ from sqlalchemy.orm.exc import StaleDataError
 from frontdesk.db.engine import Database, describe_connection_error, is_connection_lost
 from frontdesk.db.models import CommittedUnit
 from frontdesk.db.models_scheduling import OVERLAP_CONSTRAINT
+from frontdesk.db.server_roles import ServerRoleNames
 from frontdesk.db.types import utcnow
 from frontdesk.domain.actor import Actor
 from frontdesk.domain.errors import (
+    ACCESS_CHANGED_MESSAGE,
+    AccessChangedError,
     BusyError,
     ConflictError,
     DatabaseUnavailableError,
@@ -73,9 +76,16 @@ class ServiceContext:
     database: Database
     actor: Actor
     changes: ChangeBus = field(default_factory=ChangeBus)
+    # Per-person database roles: each signed-in person's own connection, by user id, shared
+    # by every context derived from this one (a sign-in at the lock screen adds one).
+    logins: dict[int, Database] = field(default_factory=dict)
 
     def as_actor(self, actor: Actor) -> ServiceContext:
-        return ServiceContext(self.database, actor, self.changes)
+        """Acting as ``actor``: through their own database login when they have one here."""
+        database = self.database
+        if actor.user_id is not None:
+            database = self.logins.get(actor.user_id, database)
+        return ServiceContext(database, actor, self.changes, self.logins)
 
     def require(self, permission: Permission) -> None:
         if not self.actor.can(permission):
@@ -90,7 +100,7 @@ class ServiceContext:
         if permission is not None:
             self.require(permission)
         # Closing (not rolling back) ends the transaction without expiring loaded rows.
-        with translate_errors(self.database), self.database.read_sessions() as session:
+        with translate_errors(self.database, self.actor), self.database.read_sessions() as session:
             yield session
 
     @contextmanager
@@ -100,7 +110,10 @@ class ServiceContext:
             self.require(permission)
         uow: UnitOfWork | None = None
         try:
-            with translate_errors(self.database), self.database.write_sessions() as session:
+            with (
+                translate_errors(self.database, self.actor),
+                self.database.write_sessions() as session,
+            ):
                 session.info["actor"] = self.actor
                 uow = UnitOfWork(self, session)
                 try:
@@ -291,8 +304,30 @@ def _first_line(error: BaseException) -> str:
     return lines[0] if lines else type(error).__name__
 
 
+def _access_withdrawn(database: Database, actor: Actor | None) -> bool:
+    """After a refusal for lack of privilege: whether this connection is a person's own
+    login role that is no longer in the group of the role they signed in with (an admin
+    deactivated them, or changed their role, while they were signed in)."""
+    login = database.url.username or ""
+    names = ServerRoleNames.for_database(str(database.url.database or ""))
+    if actor is None or not login.startswith(f"{names.prefix}."):
+        return False
+    try:
+        with database.engine.connect() as connection:
+            member = connection.scalar(
+                text(
+                    "SELECT pg_has_role(current_user, g.oid, 'MEMBER') "
+                    "FROM pg_roles g WHERE g.rolname = :group"
+                ),
+                {"group": names.group(actor.role)},
+            )
+    except DBAPIError:
+        return False
+    return member is not True
+
+
 @contextmanager
-def translate_errors(database: Database) -> Iterator[None]:
+def translate_errors(database: Database, actor: Actor | None = None) -> Iterator[None]:
     """Turn driver errors into the user-facing errors the screens and the CLI show.
 
     Whatever is raised, the unit of work around it rolls its transaction back, so the
@@ -325,6 +360,8 @@ def translate_errors(database: Database) -> Iterator[None]:
                 "The audit trail is append-only: its entries cannot be changed or deleted"
             ) from error
         if sqlstate == "42501":
+            if _access_withdrawn(database, actor):
+                raise AccessChangedError(ACCESS_CHANGED_MESSAGE) from error
             raise PermissionDeniedError(
                 f"The database server refused this ({message}); nothing was saved"
             ) from error

@@ -48,3 +48,15 @@ def without_password(url: str) -> str:
         return url
     user = user_part.partition(":")[0]
     return parts._replace(netloc=f"{user}@{host_part}").geturl()
+
+
+def names_no_user(url: str) -> bool:
+    """A PostgreSQL URL without a user name: each person signs in as their own database login
+    (per-person roles), so nothing is opened before someone signs in."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return False
+    if not parts.scheme.startswith("postgresql"):
+        return False
+    return "@" not in parts.netloc or not parts.netloc.rpartition("@")[0].partition(":")[0]

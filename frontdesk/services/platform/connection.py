@@ -82,6 +82,8 @@ class ConnectionProfile:
 
     host: str
     database: str = "frontdesk"
+    # Empty: per-person database roles, each person signs in as their own login (nothing
+    # is opened, and no password asked, before someone signs in).
     user: str = "frontdesk_app"
     port: int = DEFAULT_PORT
     sslmode: SslMode = SslMode.PREFER
@@ -92,7 +94,12 @@ class ConnectionProfile:
 
     def describe(self) -> str:
         """For the status bar and messages: who, where, how protected; never a password."""
-        return f"{self.user}@{self.host}:{self.port}/{self.database} ({self.sslmode.label})"
+        who = f"{self.user}@" if self.user else ""
+        return f"{who}{self.host}:{self.port}/{self.database} ({self.sslmode.label})"
+
+    @property
+    def per_person(self) -> bool:
+        return not self.user
 
     @property
     def keyring_username(self) -> str:
@@ -159,9 +166,7 @@ def validate_profile(profile: ConnectionProfile) -> ConnectionProfile:
         problems["database"] = "give the database's name"
     elif not _NAME.match(cleaned.database):
         problems["database"] = "a database name cannot contain / ? # @ or :"
-    if not cleaned.user:
-        problems["user"] = "give the user name the server knows this workstation by"
-    elif not _NAME.match(cleaned.user):
+    if cleaned.user and not _NAME.match(cleaned.user):
         problems["user"] = "a user name cannot contain / ? # @ or :"
     try:
         SslMode(cleaned.sslmode)
@@ -246,7 +251,7 @@ def database_url(profile: ConnectionProfile, password: str | None = None) -> str
         query["sslrootcert"] = str(Path(profile.ssl_root_cert).expanduser())
     url = URL.create(
         "postgresql+psycopg",
-        username=profile.user,
+        username=profile.user or None,
         password=password or None,
         host=profile.host,
         port=profile.port,
@@ -336,6 +341,8 @@ def server_url_for_startup(ask_password: Callable[[ConnectionProfile], str | Non
     profile = load_profile()
     if profile is None:
         return None
+    if profile.per_person:
+        return database_url(profile)  # each person's own password opens it at sign-in
     password = stored_password(profile)
     if password is None:
         password = ask_password(profile)
@@ -479,6 +486,13 @@ def test_connection(profile: ConnectionProfile, password: str | None) -> Connect
         profile = validate_profile(profile)
     except ValidationError as error:
         return ConnectionCheck(ConnectionProblem.OTHER, str(error))
+    if profile.per_person:
+        return ConnectionCheck(
+            ConnectionProblem.PASSWORD_NEEDED,
+            "Without a user name, each person's sign-in connects as their own database login "
+            f"({profile.database}.NAME, or as 'frontdesk db setup-roles --sql' names it). To "
+            "test, type your own login and password here, then clear both before saving",
+        )
     try:
         database = open_database(database_url(profile, password))
     except DatabaseUnavailableError as error:

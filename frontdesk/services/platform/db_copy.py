@@ -63,7 +63,8 @@ from frontdesk.domain.progress import Cancelled, ProgressCallback, no_progress, 
 from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.services.platform import audit_trail
 from frontdesk.services.platform.audit_trail import ChainReport
-from frontdesk.services.practice.sign_in import sign_in
+from frontdesk.services.platform.person_sign_in import base_url
+from frontdesk.services.practice.sign_in import sign_in, sign_in_connected
 
 log = logging.getLogger(__name__)
 
@@ -575,7 +576,12 @@ def sign_in_to_source(source_url: str, username: str, password: str) -> Actor:
         raise DatabaseUnavailableError(f"The source: {error}") from error
     try:
         _require_current(database, "source")
-        actor = sign_in(ServiceContext(database, operating_system_actor()), username, password)
+        context = ServiceContext(database, operating_system_actor())
+        if base_url(database) is not None:
+            # The person's own database login: the server has checked the password.
+            actor = sign_in_connected(context, username)
+        else:
+            actor = sign_in(context, username, password)
     finally:
         database.dispose()
     if not actor.can(Permission.IMPORT_EXPORT):

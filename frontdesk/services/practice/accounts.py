@@ -18,6 +18,7 @@ from frontdesk.domain.passwords import normalized_password, password_problem
 from frontdesk.domain.permissions import Role
 from frontdesk.services.kernel.context import UnitOfWork
 from frontdesk.services.practice.forms import NewUserForm, UserData
+from frontdesk.services.practice.logins import check_login_name, sync_login
 
 # OWASP's Argon2id floor: 19 MiB, 2 iterations, 1 lane. Stored hashes weaker than this are
 # replaced at the next successful sign-in.
@@ -169,6 +170,7 @@ def _new_user(uow: UnitOfWork, form: NewUserForm) -> User:
     role = Role(form.role)
     if uow.session.scalar(select(User.id).where(User.username == username)) is not None:
         raise ValidationError({"username": f"the user name '{username}' is taken"})
+    check_login_name(uow.session, username)
     now = utcnow()
     row = User(
         username=username,
@@ -181,6 +183,8 @@ def _new_user(uow: UnitOfWork, form: NewUserForm) -> User:
     )
     uow.stamp(row, new=True)
     uow.session.add(row)
+    uow.session.flush()
+    sync_login(uow.session, row.id, form.password)
     return row
 
 

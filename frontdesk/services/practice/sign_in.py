@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import create_engine, select, text
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from frontdesk.db.models import AuditEntry, User
@@ -25,6 +26,7 @@ from frontdesk.services.practice.accounts import (
     normalize_username,
 )
 from frontdesk.services.practice.forms import SignInError
+from frontdesk.services.practice.logins import per_person_roles, role_names, set_own_password
 from frontdesk.services.practice.settings import LOCKOUT_ATTEMPTS, LOCKOUT_MINUTES, read_setting
 
 UNKNOWN_USER = "(unknown user)"
@@ -37,6 +39,13 @@ def change_own_password(context: ServiceContext, old_password: str, new_password
         raise PermissionDeniedError(
             f"{context.actor.label} is not a Front Desk account; sign in to change a password"
         )
+    with context.reading(None) as session:
+        own_login = per_person_roles(session) and session.scalar(
+            text("SELECT current_user")
+        ) == role_names(session).login(context.actor.username)
+    if own_login:
+        _change_own_login_password(context, old_password, new_password)
+        return
     with context.reading(None) as session:
         stored = _get_user(session, user_id).password_hash
     # Verified outside the write transaction: Argon2 takes tens of milliseconds and SQLite
@@ -57,6 +66,67 @@ def change_own_password(context: ServiceContext, old_password: str, new_password
         row.password_hash = new_hash
         row.password_changed_at = utcnow()
         uow.stamp(row, new=False)
+        uow.record("password_change", "users", user_id)
+        uow.commit()
+
+
+def sign_in_connected(context: ServiceContext, username: str) -> Actor:
+    """Per-person database roles: the server has already checked the password (the
+    connection is the person's own login role); says who acts and records the sign-in.
+
+    Refused (SignInError) when the connection is not that person's login, or their account
+    is not active."""
+    workstation = context.actor.workstation or workstation_name()
+    name = normalize_username(username)
+    with context.reading(None) as session:
+        row = session.execute(
+            select(User.id, User.username, User.role, User.display_name, User.active).where(
+                User.username == name
+            )
+        ).first()
+        connected_as = session.scalar(text("SELECT current_user"))
+        expected = role_names(session).login(name) if row is not None else None
+    if row is None or not row.active or connected_as != expected:
+        raise SignInError(SIGN_IN_REFUSED)
+    actor = Actor(
+        username=row.username,
+        role=Role(row.role),
+        user_id=row.id,
+        workstation=workstation,
+        display_name=row.display_name,
+    )
+    with context.as_actor(actor).writing(None) as uow:
+        uow.record("sign_in", "users", row.id, details={"database_login": True})
+        uow.commit()
+    return actor
+
+
+def _change_own_login_password(
+    context: ServiceContext, old_password: str, new_password: str
+) -> None:
+    """Per-person roles: the old password is proved by the server (a new connection with
+    it), the new one checked by the app's rules and set on the person's login role."""
+    user_id = context.actor.user_id or 0
+    url = context.database.url.set(password=normalized_password(old_password))
+    probe = create_engine(url, connect_args={"connect_timeout": 5})
+    try:
+        with probe.connect():
+            pass
+        old_ok = True
+    except OperationalError:
+        old_ok = False
+    finally:
+        probe.dispose()
+    if not old_ok:
+        with context.writing(None) as uow:
+            uow.record("password_change_failed", "users", user_id)
+            uow.commit()
+        raise RefusedError("The current password is wrong; the password was not changed")
+    _check_password(new_password, context.actor.username, "new_password")
+    if normalized_password(new_password) == normalized_password(old_password):
+        raise ValidationError({"new_password": "choose a password different from the old one"})
+    with context.writing(None) as uow:
+        set_own_password(uow.session, context.actor.username, new_password)
         uow.record("password_change", "users", user_id)
         uow.commit()
 

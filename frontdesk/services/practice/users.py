@@ -29,6 +29,7 @@ from frontdesk.services.practice.forms import (
     NewUserForm,
     UserData,
 )
+from frontdesk.services.practice.logins import sync_login
 
 
 def find_user(context: ServiceContext, username: str) -> UserData:
@@ -95,6 +96,7 @@ def update_user(
         row.role = Role(role).value
         if uow.session.is_modified(row):
             uow.stamp(row, new=False)
+        sync_login(uow.session, row.id)
         uow.commit()
         return _user_data(row)
 
@@ -119,6 +121,7 @@ def deactivate_user(
         if row.active:
             row.active = False
             uow.stamp(row, new=False)
+        sync_login(uow.session, row.id)
         uow.commit()
         return _user_data(row)
 
@@ -134,6 +137,7 @@ def reactivate_user(
             row.failed_attempts = 0
             row.locked_until = None
             uow.stamp(row, new=False)
+        sync_login(uow.session, row.id)
         uow.commit()
         return _user_data(row)
 
@@ -148,6 +152,7 @@ def reset_password(context: ServiceContext, user_id: int, new_password: str) -> 
         row.failed_attempts = 0
         row.locked_until = None
         uow.stamp(row, new=False)
+        sync_login(uow.session, row.id, new_password)
         uow.record("password_reset", "users", row.id)
         uow.commit()
         return _user_data(row)

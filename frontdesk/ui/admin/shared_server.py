@@ -116,8 +116,8 @@ class SharedServerPanel(FormPanel):
         self.port.setMaximumWidth(120)
         self.database = line_edit("Database name")
         self.database.setText("frontdesk")
-        self.user = line_edit("User name")
-        self.user.setText("frontdesk_app")
+        # Empty: each person signs in as their own database login (per-person roles).
+        self.user = line_edit("User name", "empty: each person signs in as themselves")
         self.sslmode = QComboBox()
         self.sslmode.setAccessibleName("Encryption (TLS)")
         for mode in OFFERED_MODES:

@@ -7,6 +7,7 @@ they were. Another user signing in is asked first when the previous user left un
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
 from collections.abc import Callable
@@ -32,6 +33,7 @@ from frontdesk.services.practice import settings
 from frontdesk.services.practice.settings import AUTO_LOCK_MINUTES
 from frontdesk.ui import APP_TITLE
 from frontdesk.ui.main_window import MainWindow
+from frontdesk.ui.runner import RUNNER_EVENTS
 from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.security.sign_in import SignInForm
 from frontdesk.ui.widgets.form import plain_label
@@ -174,6 +176,10 @@ class WorkstationLock(QObject):
         self._disabled: list[QAction] = []
         self._focus: QWidget | None = None
         self._pending_actor: Actor | None = None
+        # An admin changed the signed-in person's account: the next sign-in opens new windows
+        # (for the role they have now), never the ones left open.
+        self.access_changed = False
+        RUNNER_EVENTS.access_changed.connect(self.lock_after_access_changed)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self._check_idle)
@@ -418,8 +424,25 @@ class WorkstationLock(QObject):
 
     # Someone signs in at the lock screen ---------------------------------------------------------
 
+    def lock_after_access_changed(self, message: str) -> None:
+        """The database refused the signed-in person (an admin deactivated them or changed
+        their role): sign out at once, saying so once."""
+        if self.access_changed and self.is_locked:
+            return
+        self.access_changed = True
+        self.lock(signing_out=True)
+        if self.lock_screen is not None:
+            self.lock_screen.form.show_problem(message)
+
     def _signed_in(self, actor: Actor) -> None:
         current = self.screen.services.actor
+        if self.access_changed:
+            forms = self.unsaved_forms()
+            if forms:
+                self.ask_before_switching(actor, forms)
+            else:
+                self.switch_user(actor)
+            return
         if actor.user_id is not None and actor.user_id == current.user_id:
             self.screen = self.screen.for_actor(actor)  # a renamed user's new label
             self.unlock()
@@ -505,6 +528,7 @@ class WorkstationLock(QObject):
         self.screen = self.screen.for_actor(actor)
         self.is_locked = False
         self.signed_out = False
+        self.access_changed = False
         window = self.open_window(self.screen)
         self.attach(window)
         for widget in hidden:
@@ -520,6 +544,8 @@ class WorkstationLock(QObject):
     def detach(self) -> None:
         """Stop watching (the app is closing)."""
         self._timer.stop()
+        with contextlib.suppress(RuntimeError, TypeError):
+            RUNNER_EVENTS.access_changed.disconnect(self.lock_after_access_changed)
         app = QApplication.instance()
         if app is not None:
             app.removeEventFilter(self)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
@@ -18,6 +19,7 @@ from PySide6.QtWidgets import (
 from frontdesk.domain.actor import Actor
 from frontdesk.domain.errors import ConflictError, ValidationError
 from frontdesk.ui import APP_TITLE
+from frontdesk.ui.runner import Runner
 from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.security.account_fields import AccountFields, password_edit
 from frontdesk.ui.style import mark_primary
@@ -40,9 +42,22 @@ if TYPE_CHECKING:
 
 
 def sign_in_call(context: ServiceContext, username: str, password: str) -> Actor:
+    """The app's own sign-in; where each person has their own database login, a new
+    connection as that person (the server checks the password), joined to ``context``'s."""
+    from frontdesk.services.platform.person_sign_in import base_url, sign_in_as_person
     from frontdesk.services.practice.sign_in import sign_in
 
+    url = base_url(context.database)
+    if url is not None:
+        return sign_in_as_person(url, username, password, context.changes, context.logins).actor
     return sign_in(context, username, password)
+
+
+def open_as_person(url: str, username: str, password: str) -> ServiceContext:
+    """Per-person database logins: open the connection as the person signing in."""
+    from frontdesk.services.platform.person_sign_in import sign_in_as_person
+
+    return sign_in_as_person(url, username, password)
 
 
 class SignInForm(QWidget):
@@ -55,6 +70,9 @@ class SignInForm(QWidget):
     """
 
     signed_in = Signal(object)  # Actor
+    # Per-person database logins at start: the connection the sign-in opened, as the
+    # person (a ServiceContext), just before signed_in.
+    opened = Signal(object)
     problem_shown = Signal(str)
 
     def __init__(
@@ -67,6 +85,10 @@ class SignInForm(QWidget):
         self.screen = screen
         self.checking = False
         self.waiting_for_database = False
+        # Set where each person has their own database login and nothing is open yet:
+        # (user name, password) -> the ServiceContext of their connection, run on ``runner``.
+        self.open_as_person: Callable[[str, str], ServiceContext] | None = None
+        self.runner: Runner | None = None
         self.fields = FormFields()
         self.banner = Banner()
         self.username = line_edit("User name", max_length=60)
@@ -114,6 +136,11 @@ class SignInForm(QWidget):
         self.fields.clear_messages()
         self.checking = True
         self._enable(False)
+        if self.screen is None and self.open_as_person is not None and self.runner is not None:
+            self.banner.show_message("info", "Checking…")
+            call = partial(self.open_as_person, self.username.text(), self.password.text())
+            self.runner.run(call, self._opened, self._refused)
+            return
         if self.screen is None:
             self.waiting_for_database = True
             self.banner.show_message("info", "Opening the practice database…")
@@ -142,6 +169,10 @@ class SignInForm(QWidget):
         self.banner.clear()
         self.password.clear()
         self.signed_in.emit(actor)
+
+    def _opened(self, services: ServiceContext) -> None:
+        self.opened.emit(services)
+        self._accepted(services.actor)
 
     def _refused(self, message: str) -> None:
         self.checking = False
