@@ -114,10 +114,10 @@ def test_rows_carry_what_the_desk_needs_and_skip_cancelled(
     assert f"{maria.date_of_birth:%m/%d/%Y}" == "03/04/1961"
     assert maria.phone == "(217) 555-0188"
     assert maria.type_name == "Follow-up"
-    assert maria.records.startswith("MRI report ✓ images missing")
-    assert "1 op report missing" in maria.records
+    assert maria.records.startswith("MRI lumbar February 2025: report ✓, images missing")
+    assert "Missing: op report (microdiscectomy 2019)" in maria.records
     assert not maria.records_complete
-    assert "missing: Referral letter" in sean.records
+    assert "Missing: referral letter" in sean.records
     assert sean.reason == "Second opinion <neck> & arm"
     # Every provider with appointments, each in a section of their own.
     everyone = day_sheet.day_sheet(clinic.context, MONDAY)
@@ -127,10 +127,9 @@ def test_rows_carry_what_the_desk_needs_and_skip_cancelled(
 
 def test_records_text_says_complete_when_nothing_is_missing() -> None:
     assert day_sheet.records_text(None) == ("no imaging or surgery recorded", True)
-    assert day_sheet.records_text(None, ["Insurance authorization"]) == (
-        "missing: Insurance authorization",
-        False,
-    )
+    assert day_sheet.records_text(
+        None, [(ChecklistKind.INSURANCE_AUTHORIZATION, "Insurance authorization")]
+    ) == ("Missing: insurance authorization", False)
 
 
 def test_the_pdf_prints_names_exactly_with_page_numbers(
@@ -144,8 +143,8 @@ def test_the_pdf_prints_names_exactly_with_page_numbers(
         "03/04/1961",
         "(217) 555-0142",
         "Second opinion <neck> & arm",
-        "MRI report ✓ images missing",
-        "Referral letter",
+        "MRI lumbar February 2025: report ✓, images missing",
+        "referral letter",
         "Erik Lindqvist, MD",
         "Adaeze Okafor, MD",
         "Page 1 of 2",
