@@ -105,6 +105,14 @@ def test_the_letter_is_saved_from_the_request(
     qtbot.addWidget(dialog)
     dialog.show()
     assert dialog.addressee.currentText() == "Valley Imaging Center"
+    # The holders arrive from the history: the centre's records are ticked, with their dates.
+    qtbot.waitUntil(lambda: bool(dialog.holders), timeout=10_000)
+    assert dialog.addressee.currentText() == "Valley Imaging Center"
+    texts = [dialog.items.item(row).text() for row in range(dialog.items.count())]
+    assert "Report: May 2024; MRI lumbar — Valley Imaging Center" in texts
+    ticked = set(dialog.chosen_ids())
+    held = {item.id for item in dialog.holders[0].items}
+    assert ticked == held and len(ticked) == 2
     target = tmp_path / "letter.pdf"
     with qtbot.waitSignal(dialog.done_with, timeout=20_000):
         dialog.save_to(target)

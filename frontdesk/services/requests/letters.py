@@ -43,7 +43,8 @@ class RecordHolder:
     fax: str
     phone: str
     items: tuple[ChecklistItemData, ...]
-    lines: tuple[str, ...]  # one per item, as the letter prints it
+    lines: tuple[str, ...]  # what the letter asks for, as it prints it
+    item_texts: tuple[str, ...] = ()  # one per item, for choosing them on screen
 
 
 def _folded(text: str) -> str:
@@ -242,6 +243,7 @@ def record_holders(
                 phone=row.phone if row else "",
                 items=tuple(items),
                 lines=tuple(_lines(items, entries, name)),
+                item_texts=tuple(_line(item, entries[item.id], name) for item in items),
             )
         )
     return holders
