@@ -18,7 +18,8 @@ from sqlalchemy import select
 from frontdesk.db.models_patients import Patient
 from frontdesk.documents.day_sheet_data import DaySheetData, DaySheetRow, DaySheetSection
 from frontdesk.domain.errors import ValidationError
-from frontdesk.domain.history_summary import HistorySummary, MissingKind
+from frontdesk.domain.history_summary import HistorySummary, MissingKind, SurgeryFacts
+from frontdesk.domain.history_vocab import Procedure
 from frontdesk.domain.permissions import Permission
 from frontdesk.domain.request_states import ChecklistKind
 from frontdesk.domain.scheduling import AppointmentStatus
@@ -49,6 +50,13 @@ LISTED = (
 
 def _mark(received: bool) -> str:
     return RECEIVED if received else "missing"
+
+
+def _operation(surgery: SurgeryFacts) -> str:
+    """'L4–L5 TLIF 2019'; an operation the history does not name yet by its date alone."""
+    if surgery.procedure is Procedure.OTHER and not surgery.procedure_label and not surgery.levels:
+        return surgery.date.display() if surgery.date is not None else "date unknown"
+    return surgery.description()
 
 
 def _count(number: int, singular: str, plural: str) -> str:
@@ -89,14 +97,18 @@ def records_text(
         elif summary.surgery_count:
             parts.append("no imaging recorded")
         older = 0
+        operations: list[str] = []
         for record in summary.missing:
             history_kinds.add(record.kind)
             if record.source is study:
                 continue
-            if record.kind is MissingKind.OPERATIVE_REPORT:
-                missing.append(f"op report ({record.source.description()})")
+            if isinstance(record.source, SurgeryFacts):
+                operations.append(_operation(record.source))
             else:
                 older += 1
+        if operations:
+            count = "op report" if len(operations) == 1 else f"{len(operations)} op reports"
+            missing.append(f"{count} ({', '.join(operations)})")
         if older:
             missing.append(f"older imaging ({_count(older, 'item', 'items')})")
     for kind, label in request_missing:
