@@ -24,6 +24,8 @@ from frontdesk.domain.scheduling import CancelledBy
 from frontdesk.services.history.imaging import add_imaging
 from frontdesk.services.history.surgeries import add_surgery
 from frontdesk.services.kernel.context import ServiceContext
+from frontdesk.services.patients.edit import update_patient
+from frontdesk.services.patients.forms import PatientForm
 from frontdesk.services.requests import checklist, intake, states
 from frontdesk.services.requests.data import IntakeForm
 from frontdesk.services.scheduling import booking, day_sheet, status
@@ -299,3 +301,27 @@ def test_the_dialog_saves_and_prints_and_both_are_recorded(
         )
     assert len(details) == 4  # two charts, saved once and printed once
     assert sum("PDF file" in text for text in details) == 2
+
+
+def test_the_chart_s_language_and_interpreter_need_are_on_the_sheet(clinic: Practice) -> None:
+    hoa = clinic.patients[2]
+    update_patient(
+        clinic.context,
+        hoa.id,
+        PatientForm(
+            first_name="Hoa",
+            last_name="Nguyễn Thị",
+            date_of_birth="11/30/1975",
+            mobile_phone="(217) 555-0177",
+            preferred_language="Vietnamese",
+            interpreter_needed=True,
+        ),
+        hoa.version,
+    )
+    book(clinic, 2, 11)
+    book(clinic, 3, 10)
+    sheet = day_sheet.day_sheet(clinic.context, MONDAY, [clinic.okafor])
+    languages = {row.patient_name: row.language_text for row in sheet.sections[0].rows}
+    assert languages == {"Nguyễn Thị, Hoa": "Interpreter: Vietnamese", "Adams, Zoë": ""}
+    text = pdf_text(day_sheet.preview_day_sheet(clinic.context, MONDAY).pdf)
+    assert "Interpreter: Vietnamese" in text
