@@ -72,6 +72,12 @@ def _day(value: date | None) -> str:
     return f"{value:%m/%d/%Y}" if value is not None else ""
 
 
+def _no_interpreter(language: str) -> str:
+    if language.strip():
+        return f"{language.strip()}, no interpreter needed"
+    return "not recorded; no interpreter asked for"
+
+
 def _hardware(placed: bool | None, description: str) -> str:
     """ "Hardware: pedicle screws and rods", "No hardware", "Hardware: not known": a
     description says what was placed even where the yes/no was left blank."""
@@ -203,7 +209,7 @@ def _patient_panel(history: PatientHistory, styles: DocumentStyles, width: float
     for label, value in (
         ("Reason for visit", visit.reason or "not recorded"),
         ("Referred by", visit.referring_physician or "not recorded"),
-        ("Language", language or "English, no interpreter needed"),
+        ("Language", language or _no_interpreter(visit.language)),
     ):
         rows.append(
             [
