@@ -41,7 +41,7 @@ ENTITIES: dict[str, str] = {
     "prior_surgeries": "Surgery history",
     "imaging_studies": "Imaging study",
     "history_summary": "History summary",
-    "history": "History",
+    "history": "Chart history",
     "day_sheet": "Day sheet",
     "records_request_letter": "Records-request letter",
     "consultation_requests": "Consultation request",
