@@ -1,5 +1,5 @@
-"""frontdesk audit verify | checkpoint | list: check the hash chain (against a signed
-checkpoint too), write a checkpoint, read and export the trail."""
+"""frontdesk audit verify | checkpoint | list | report: check the hash chain (against a
+signed checkpoint too), write a checkpoint, read and export the trail, a chart's access report."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 from frontdesk.cli.common import Parser, UsageError, print_json, progress_printer, service_context
-from frontdesk.services.platform import audit_checkpoint, audit_trail
+from frontdesk.services.platform import access_report, audit_checkpoint, audit_trail
 from frontdesk.services.platform.audit_trail import AuditEntryData, AuditFilter
 
 
@@ -54,6 +54,19 @@ def register(subparsers: argparse._SubParsersAction[Parser]) -> None:
         "--csv", action="store_true", help="all matching entries as spreadsheet-safe CSV"
     )
     listing.set_defaults(handler=run_list)
+
+    report = sub.add_parser(
+        "report",
+        help="a patient's access report (who opened or changed the chart) as a PDF",
+        description="Every audit entry of one chart, newest first, with each person's counts, "
+        "on the letterhead, in the practice's time zone. Saving it is recorded in the audit "
+        "trail as a print of the access report.",
+    )
+    report.add_argument("mrn", metavar="MRN-OR-ID", help="the patient's MRN, e.g. M0001234")
+    report.add_argument(
+        "-o", "--output", required=True, type=Path, metavar="FILE.pdf", help="where to save it"
+    )
+    report.set_defaults(handler=run_report)
 
 
 def _day(text: str) -> date:
@@ -146,4 +159,20 @@ def run_list(args: argparse.Namespace) -> int:
         print(_as_line(entry))
     if page.next_cursor is not None:
         print(f"(showing the newest {args.limit}; use --limit for more)", file=sys.stderr)
+    return 0
+
+
+def run_report(args: argparse.Namespace) -> int:
+    folder = args.output.parent if str(args.output.parent) else Path(".")
+    if not folder.is_dir():
+        raise UsageError(f"cannot save {args.output}: there is no folder {folder}")
+    if args.output.is_dir():
+        raise UsageError(f"cannot save {args.output}: it is a folder; give a file name")
+    with service_context(args) as context:
+        patient_id = audit_trail.resolve_patient(context, args.mrn)
+        count = access_report.save_access_report(context, patient_id, args.output)
+    print(
+        f"Saved the access report ({count:,} entr{'y' if count == 1 else 'ies'}) to "
+        f"{args.output}. Saving it is recorded in the audit trail."
+    )
     return 0

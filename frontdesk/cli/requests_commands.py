@@ -1,12 +1,14 @@
-"""frontdesk requests list [--state STATE] [--json]: consultation requests for scripts."""
+"""frontdesk requests list [--state STATE] [--json] | letter ID -o DIR: consultation requests
+for scripts, and their records-request letters."""
 
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 from frontdesk.cli.common import Parser, UsageError, print_json, service_context
 from frontdesk.domain.request_states import RequestState
-from frontdesk.services.requests import work_queue
+from frontdesk.services.requests import letters, work_queue
 from frontdesk.services.requests.data import QueueFilter, QueueRow
 
 STATE_WORDS = ", ".join(state.value for state in RequestState)
@@ -26,6 +28,29 @@ def register(subparsers: argparse._SubParsersAction[Parser]) -> None:
     )
     listing.add_argument("--json", action="store_true", help="print JSON for scripts")
     listing.set_defaults(handler=run_list)
+    letter = commands.add_parser(
+        "letter",
+        help="records-request letters for a request, one per holder of the missing records",
+        description="One letter per hospital, imaging centre or office holding records the "
+        "request still misses, each asking for those records by date, procedure, levels and "
+        "surgeon (or study), saved as a PDF in DIR. Each letter is recorded in the audit "
+        "trail as printed, and its records are marked requested today.",
+    )
+    letter.add_argument("request_id", type=_request_id, metavar="ID", help="the request's id")
+    letter.add_argument(
+        "-o", "--output", required=True, type=Path, metavar="DIR", help="the folder to save in"
+    )
+    letter.set_defaults(handler=run_letter)
+
+
+def _request_id(text: str) -> int:
+    try:
+        value = int(text.strip().lstrip("#"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a request id like 12") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a request id like 12")
+    return value
 
 
 def _filters(state: str | None) -> QueueFilter:
@@ -65,4 +90,19 @@ def run_list(args: argparse.Namespace) -> int:
             f"{row.category.label}{flag}"
         )
     print(f"{len(rows)} request{'s' if len(rows) != 1 else ''}")
+    return 0
+
+
+def run_letter(args: argparse.Namespace) -> int:
+    if not args.output.is_dir():
+        raise UsageError(f"there is no folder {args.output} (give the folder to save in)")
+    with service_context(args) as context:
+        saved = letters.save_letters(context, args.request_id, args.output)
+    for path, result in saved:
+        count = len(result.items)
+        print(f"{path}: to {result.addressee} ({count} record{'s' if count != 1 else ''})")
+    print(
+        f"{len(saved)} letter{'s' if len(saved) != 1 else ''} saved; each is recorded in the "
+        "audit trail and its records are marked requested."
+    )
     return 0

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 
+from frontdesk.domain.contact import language_note
 from frontdesk.domain.scheduling import AppointmentStatus
 
 
@@ -29,6 +30,13 @@ class DaySheetRow:
     overbooked: bool
     records: str
     records_complete: bool
+    language: str = ""
+    interpreter_needed: bool = False
+
+    @property
+    def language_text(self) -> str:
+        """ "Interpreter: Spanish", "Interpreter needed", "Speaks Tagalog" or ""."""
+        return language_note(self.language, self.interpreter_needed)
 
 
 @dataclass(frozen=True)

@@ -38,6 +38,7 @@ from frontdesk.documents.styles import (
     document_styles,
 )
 from frontdesk.documents.tables import record_table
+from frontdesk.domain.contact import language_note
 from frontdesk.domain.history_records import UNCONFIRMED_SURGERY
 
 if TYPE_CHECKING:
@@ -73,8 +74,20 @@ def _day(value: date | None) -> str:
     return f"{value:%m/%d/%Y}" if value is not None else ""
 
 
-def _yes_no(value: bool | None) -> str:
-    return {True: "yes", False: "no", None: "unknown"}[value]
+def _no_interpreter(language: str) -> str:
+    if language.strip():
+        return f"{language.strip()}, no interpreter needed"
+    return "not recorded; no interpreter asked for"
+
+
+def _hardware(placed: bool | None, description: str) -> str:
+    """ "Hardware: pedicle screws and rods", "No hardware", "Hardware: not known": a
+    description says what was placed even where the yes/no was left blank."""
+    if placed is False and not description:
+        return "No hardware"
+    if description:
+        return f"Hardware: {description}"
+    return "Hardware: yes" if placed else "Hardware: not known"
 
 
 def _surgery_row(
@@ -94,11 +107,9 @@ def _surgery_row(
         procedure += "<br/>" + _lines(*extra)
     if surgery.complications:
         procedure += "<br/><i>Complications:</i> " + markup_escape_lines(surgery.complications)
-    hardware = _yes_no(surgery.instrumentation)
-    if surgery.instrumentation_description:
-        hardware += ": " + surgery.instrumentation_description
     hardware_text = _lines(
-        f"Hardware {hardware}", f"Graft: {surgery.bone_graft}" if surgery.bone_graft else ""
+        _hardware(surgery.instrumentation, surgery.instrumentation_description),
+        f"Graft: {surgery.bone_graft}" if surgery.bone_graft else "",
     )
     result = _lines(
         f"Outcome: {surgery.outcome.label.lower()}" if surgery.outcome else "Outcome: not recorded",
@@ -155,8 +166,22 @@ def _imaging_row(study: ImagingData, cell: ParagraphStyle, note: ParagraphStyle)
         Paragraph(where or "—", cell),
         Paragraph(_received(study.report_received, study.report_received_on), cell),
         Paragraph(images, cell),
-        Paragraph(markup_escape_lines(study.findings) or "—", note),
+        Paragraph(_findings(study), note),
     ]
+
+
+def _findings(study: ImagingData) -> str:
+    """The key findings; when the report is not on file they are someone's account of it
+    (the referral, the patient), and the surgeon is told so before reading them."""
+    if not study.findings.strip():
+        return "—"
+    findings = markup_escape_lines(study.findings)
+    if study.report_received:
+        return findings
+    return (
+        f'<font color="#8A1C1C"><b>Report not on file:</b></font> '
+        f"<i>as told to us, not read from the report.</i><br/>{findings}"
+    )
 
 
 def _patient_panel(history: PatientHistory, styles: DocumentStyles, width: float) -> Table:
@@ -181,6 +206,22 @@ def _patient_panel(history: PatientHistory, styles: DocumentStyles, width: float
             Paragraph(markup_escape(f"As of {history.today:%m/%d/%Y}"), styles.panel),
         ],
     ]
+    visit = history.visit
+    language = language_note(visit.language, visit.interpreter_needed)
+    for label, value in (
+        ("Reason for visit", visit.reason or "not recorded"),
+        ("Referred by", visit.referring_physician or "not recorded"),
+        ("Language", language or _no_interpreter(visit.language)),
+    ):
+        rows.append(
+            [
+                Paragraph(
+                    f"<b>{markup_escape(label, bold=True)}:</b> {markup_escape(value)}",
+                    styles.panel,
+                ),
+                Paragraph("", styles.panel),
+            ]
+        )
     table = Table(rows, colWidths=[width * 0.62, width * 0.38])
     table.setStyle(
         TableStyle(
@@ -188,6 +229,9 @@ def _patient_panel(history: PatientHistory, styles: DocumentStyles, width: float
                 ("BACKGROUND", (0, 0), (-1, -1), PANEL),
                 ("LINEBEFORE", (0, 0), (0, -1), 3, ACCENT),
                 ("LEFTPADDING", (0, 0), (-1, -1), 8),
+                ("SPAN", (0, 2), (-1, 2)),
+                ("SPAN", (0, 3), (-1, 3)),
+                ("SPAN", (0, 4), (-1, 4)),
                 ("TOPPADDING", (0, 0), (-1, 0), 6),
                 ("BOTTOMPADDING", (0, -1), (-1, -1), 4),
             ]
@@ -293,9 +337,21 @@ def summary_story(history: PatientHistory) -> list[Flowable]:
             Paragraph(markup_escape(text[:1].upper() + text[1:]), styles.bullet, bulletText="•")
             for text in [*missing, *(f"new imaging may be needed: {t}" for t in outdated)]
         )
+    elif not history.surgeries and not history.imaging:
+        block.append(
+            Paragraph(
+                "None listed: no surgery or imaging is recorded, so there is nothing to "
+                "ask for yet. Ask the patient about earlier spine care and imaging.",
+                styles.body,
+            )
+        )
     else:
         block.append(
-            Paragraph("All operative reports, imaging reports and images are on file.", styles.body)
+            Paragraph(
+                "None: every operative report, imaging report and set of images recorded "
+                "above is on file.",
+                styles.body,
+            )
         )
     story.append(KeepTogether(block[:3]))
     story.extend(block[3:])

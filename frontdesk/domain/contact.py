@@ -101,3 +101,14 @@ def normalize_website(value: str) -> str:
     if not _HOST.match(parts.hostname):
         raise InvalidValue("not a web address (for example www.example-spine.com)")
     return value
+
+
+def language_note(language: str, interpreter_needed: bool) -> str:
+    """What the desk must know before the visit: "Interpreter: Spanish", "Interpreter
+    needed", "Speaks Tagalog" (a language other than English, no interpreter asked), or ""."""
+    language = clean_text(language)
+    if interpreter_needed:
+        return f"Interpreter: {language}" if language else "Interpreter needed"
+    if language and language.casefold() not in ("english", "en", "eng"):
+        return f"Speaks {language}"
+    return ""

@@ -358,6 +358,17 @@ class ImagingData:
 
 
 @dataclass(frozen=True)
+class VisitContext:
+    """What the surgeon reads before the history: why the patient is coming, who sent them,
+    and the language they need (history.visit_context builds it from the chart)."""
+
+    reason: str = ""
+    referring_physician: str = ""
+    language: str = ""
+    interpreter_needed: bool = False
+
+
+@dataclass(frozen=True)
 class PatientHistory:
     """Everything the chart's history tabs, the CLI and the summary PDF show."""
 
@@ -369,6 +380,7 @@ class PatientHistory:
     imaging: tuple[ImagingData, ...]
     summary: HistorySummary
     today: date
+    visit: VisitContext = VisitContext()
 
     @property
     def summary_line(self) -> str:

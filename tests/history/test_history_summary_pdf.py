@@ -16,8 +16,11 @@ from frontdesk.services.history.summary import surgeon_summary_pdf
 from frontdesk.services.history.surgeries import add_surgery
 from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.services.patients.forms import PatientData
+from frontdesk.services.patients.referrers import ReferrerForm, save_referrer
 from frontdesk.services.practice.forms import PracticeProfileForm
 from frontdesk.services.practice.profile import save_profile
+from frontdesk.services.requests import intake
+from frontdesk.services.requests.data import IntakeForm
 from tests.helpers.pdfs import pdf_text
 from tests.history.conftest import make_pdf
 
@@ -133,7 +136,55 @@ def test_an_empty_history_says_so_and_prints_without_a_practice_profile(
     text = pdf_text(surgeon_summary_pdf(context, maria.id))
     assert "No prior spine surgery recorded." in text
     assert "No imaging recorded." in text
-    assert "All operative reports, imaging reports and images are on file." in text
+    # Nothing recorded is not "everything on file".
+    assert "on file" not in text
+    assert "None listed: no surgery or imaging is recorded" in text
+    assert "Reason for visit: not recorded" in text
+    assert "Referred by: not recorded" in text
+    assert "Language: Interpreter: Spanish" in text
+
+
+def test_hardware_findings_and_the_visit_read_without_contradiction(
+    context: ServiceContext, maria: PatientData
+) -> None:
+    add_surgery(
+        context,
+        maria.id,
+        SurgeryForm(
+            procedure="lumbar fusion",
+            date="2018",
+            instrumentation_description="pedicle screws and rods",
+        ),
+    )
+    add_surgery(context, maria.id, SurgeryForm(procedure="laminectomy", date="2015"))
+    add_imaging(
+        context,
+        maria.id,
+        ImagingForm(modality="MRI", regions="lumbar", date="2024", findings="disc <herniation>"),
+    )
+    referrer = save_referrer(
+        context, ReferrerForm(first_name="Anil", last_name="Patel", practice_name="Valley FM")
+    )
+    intake.create_request(
+        context,
+        IntakeForm(
+            patient_id=maria.id,
+            phone="(217) 555-0142",
+            reason="Leg pain & numbness",
+            category="second_opinion",
+            referrer_id=referrer.id,
+        ),
+    )
+    text = pdf_text(surgeon_summary_pdf(context, maria.id))
+    assert "Hardware: pedicle screws and rods" in text
+    assert "Hardware unknown" not in text and "Hardware: not known" in text
+    # Findings from a report not on file say so before the findings themselves.
+    assert "Report not on file: as told to us, not read from the report. disc <herniation>" in (
+        text
+    )
+    assert "Reason for visit: Leg pain & numbness" in text
+    assert "Referred by: Dr. Anil Patel (Valley FM)" in text
+    assert "None: every operative report" not in text
 
 
 def test_the_summary_is_byte_stable_for_the_same_history(

@@ -124,9 +124,9 @@ def test_the_day_sheet_states_each_record_once(context: ServiceContext) -> None:
     booked = booking.book(context, form)
     sheet = day_sheet.day_sheet(context, day)
     row = next(r for s in sheet.sections for r in s.rows if r.appointment_id == booked.id)
-    assert (
-        row.records
-        == "MRI report ✓ images missing · 2 op reports missing · missing: Referral letter"
+    assert row.records == (
+        f"MRI lumbar {ENGLISH['imaging_when']}: report ✓, images missing · "
+        "Missing: 2 op reports (date unknown, 2021); referral letter"
     )
 
 

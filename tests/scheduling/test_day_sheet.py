@@ -24,6 +24,8 @@ from frontdesk.domain.scheduling import CancelledBy
 from frontdesk.services.history.imaging import add_imaging
 from frontdesk.services.history.surgeries import add_surgery
 from frontdesk.services.kernel.context import ServiceContext
+from frontdesk.services.patients.edit import update_patient
+from frontdesk.services.patients.forms import PatientForm
 from frontdesk.services.requests import checklist, intake, states
 from frontdesk.services.requests.data import IntakeForm
 from frontdesk.services.scheduling import booking, day_sheet, status
@@ -114,10 +116,10 @@ def test_rows_carry_what_the_desk_needs_and_skip_cancelled(
     assert f"{maria.date_of_birth:%m/%d/%Y}" == "03/04/1961"
     assert maria.phone == "(217) 555-0188"
     assert maria.type_name == "Follow-up"
-    assert maria.records.startswith("MRI report ✓ images missing")
-    assert "1 op report missing" in maria.records
+    assert maria.records.startswith("MRI lumbar February 2025: report ✓, images missing")
+    assert "Missing: op report (microdiscectomy 2019)" in maria.records
     assert not maria.records_complete
-    assert "missing: Referral letter" in sean.records
+    assert "Missing: referral letter" in sean.records
     assert sean.reason == "Second opinion <neck> & arm"
     # Every provider with appointments, each in a section of their own.
     everyone = day_sheet.day_sheet(clinic.context, MONDAY)
@@ -127,10 +129,9 @@ def test_rows_carry_what_the_desk_needs_and_skip_cancelled(
 
 def test_records_text_says_complete_when_nothing_is_missing() -> None:
     assert day_sheet.records_text(None) == ("no imaging or surgery recorded", True)
-    assert day_sheet.records_text(None, ["Insurance authorization"]) == (
-        "missing: Insurance authorization",
-        False,
-    )
+    assert day_sheet.records_text(
+        None, [(ChecklistKind.INSURANCE_AUTHORIZATION, "Insurance authorization")]
+    ) == ("Missing: insurance authorization", False)
 
 
 def test_the_pdf_prints_names_exactly_with_page_numbers(
@@ -144,8 +145,8 @@ def test_the_pdf_prints_names_exactly_with_page_numbers(
         "03/04/1961",
         "(217) 555-0142",
         "Second opinion <neck> & arm",
-        "MRI report ✓ images missing",
-        "Referral letter",
+        "MRI lumbar February 2025: report ✓, images missing",
+        "referral letter",
         "Erik Lindqvist, MD",
         "Adaeze Okafor, MD",
         "Page 1 of 2",
@@ -300,3 +301,27 @@ def test_the_dialog_saves_and_prints_and_both_are_recorded(
         )
     assert len(details) == 4  # two charts, saved once and printed once
     assert sum("PDF file" in text for text in details) == 2
+
+
+def test_the_chart_s_language_and_interpreter_need_are_on_the_sheet(clinic: Practice) -> None:
+    hoa = clinic.patients[2]
+    update_patient(
+        clinic.context,
+        hoa.id,
+        PatientForm(
+            first_name="Hoa",
+            last_name="Nguyễn Thị",
+            date_of_birth="11/30/1975",
+            mobile_phone="(217) 555-0177",
+            preferred_language="Vietnamese",
+            interpreter_needed=True,
+        ),
+        hoa.version,
+    )
+    book(clinic, 2, 11)
+    book(clinic, 3, 10)
+    sheet = day_sheet.day_sheet(clinic.context, MONDAY, [clinic.okafor])
+    languages = {row.patient_name: row.language_text for row in sheet.sections[0].rows}
+    assert languages == {"Nguyễn Thị, Hoa": "Interpreter: Vietnamese", "Adams, Zoë": ""}
+    text = pdf_text(day_sheet.preview_day_sheet(clinic.context, MONDAY).pdf)
+    assert "Interpreter: Vietnamese" in text

@@ -13,10 +13,15 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from pathlib import Path
 
+from sqlalchemy import select
+
+from frontdesk.db.models_patients import Patient
 from frontdesk.documents.day_sheet_data import DaySheetData, DaySheetRow, DaySheetSection
 from frontdesk.domain.errors import ValidationError
-from frontdesk.domain.history_summary import HistorySummary, MissingKind
+from frontdesk.domain.history_summary import HistorySummary, MissingKind, SurgeryFacts
+from frontdesk.domain.history_vocab import Procedure
 from frontdesk.domain.permissions import Permission
+from frontdesk.domain.request_states import ChecklistKind
 from frontdesk.domain.scheduling import AppointmentStatus
 from frontdesk.private_files import scratch_file
 from frontdesk.services.history.summary import history_summaries
@@ -47,22 +52,41 @@ def _mark(received: bool) -> str:
     return RECEIVED if received else "missing"
 
 
+def _operation(surgery: SurgeryFacts) -> str:
+    """'L4–L5 TLIF 2019'; an operation the history does not name yet by its date alone."""
+    if surgery.procedure is Procedure.OTHER and not surgery.procedure_label and not surgery.levels:
+        return surgery.date.display() if surgery.date is not None else "date unknown"
+    return surgery.description()
+
+
 def _count(number: int, singular: str, plural: str) -> str:
     return f"{number} {singular if number == 1 else plural}"
 
 
+# Request items of these kinds say what the history's own flags say already (when the
+# history has that kind of record missing): the sheet names each missing record once.
+_HISTORY_KINDS = {
+    ChecklistKind.OPERATIVE_REPORT: (MissingKind.OPERATIVE_REPORT,),
+    ChecklistKind.IMAGING_REPORT: (MissingKind.IMAGING_REPORT, MissingKind.IMAGES),
+    ChecklistKind.IMAGING_FILES: (MissingKind.IMAGING_REPORT, MissingKind.IMAGES),
+}
+
+
 def records_text(
-    summary: HistorySummary | None, request_missing: Sequence[str] = ()
+    summary: HistorySummary | None,
+    request_missing: Sequence[tuple[ChecklistKind, str]] = (),
 ) -> tuple[str, bool]:
-    """What the sheet says about records ("MRI report ✓ images missing · op report missing")
-    and whether everything known to be needed has arrived."""
+    """What the sheet says about records, each record once ("MRI lumbar 2/2025: report ✓,
+    images missing · Missing: op report (L4–L5 TLIF 2019); referral letter"), and whether
+    everything known to be needed has arrived."""
     parts: list[str] = []
-    complete = True
+    missing: list[str] = []
+    history_kinds: set[MissingKind] = set()
     if summary is not None:
         study, flags = summary.latest_study, summary.latest_study_flags
         if study is not None and flags is not None:
             text = (
-                f"{study.modality_text()} report {_mark(study.report_received)} "
+                f"{study.description()}: report {_mark(study.report_received)}, "
                 f"images {_mark(study.images_received)}"
             )
             if flags.too_old:
@@ -72,29 +96,41 @@ def records_text(
             parts.append(text)
         elif summary.surgery_count:
             parts.append("no imaging recorded")
-        counts: dict[MissingKind, int] = {}
+        older = 0
+        operations: list[str] = []
         for record in summary.missing:
-            complete = False
-            if record.source is not study:
-                counts[record.kind] = counts.get(record.kind, 0) + 1
-        if counts.get(MissingKind.OPERATIVE_REPORT):
-            number = counts[MissingKind.OPERATIVE_REPORT]
-            parts.append(_count(number, "op report", "op reports") + " missing")
-        others = counts.get(MissingKind.IMAGING_REPORT, 0) + counts.get(MissingKind.IMAGES, 0)
-        if others:
-            parts.append(f"older imaging: {_count(others, 'item', 'items')} missing")
-    if request_missing:
-        complete = False
-        parts.append("missing: " + ", ".join(request_missing))
+            history_kinds.add(record.kind)
+            if record.source is study:
+                continue
+            if isinstance(record.source, SurgeryFacts):
+                operations.append(_operation(record.source))
+            else:
+                older += 1
+        if operations:
+            count = "op report" if len(operations) == 1 else f"{len(operations)} op reports"
+            missing.append(f"{count} ({', '.join(operations)})")
+        if older:
+            missing.append(f"older imaging ({_count(older, 'item', 'items')})")
+    for kind, label in request_missing:
+        if history_kinds.intersection(_HISTORY_KINDS.get(kind, ())):
+            continue
+        missing.append(label[:1].lower() + label[1:])
+    complete = not missing and not (summary is not None and summary.missing)
+    if missing:
+        parts.append("Missing: " + "; ".join(dict.fromkeys(missing)))
     if not parts:
         parts.append("no imaging or surgery recorded")
     return SEPARATOR.join(parts), complete
 
 
 def _row(
-    item: AppointmentData, summary: HistorySummary | None, request_missing: Sequence[str]
+    item: AppointmentData,
+    summary: HistorySummary | None,
+    request_missing: Sequence[tuple[ChecklistKind, str]],
+    languages: dict[int, tuple[str, bool]],
 ) -> DaySheetRow:
     text, complete = records_text(summary, request_missing)
+    language, interpreter = languages.get(item.patient_id, ("", False))
     return DaySheetRow(
         appointment_id=item.id,
         patient_id=item.patient_id,
@@ -111,20 +147,40 @@ def _row(
         overbooked=item.overbooked,
         records=text,
         records_complete=complete,
+        language=language,
+        interpreter_needed=interpreter,
     )
 
 
-def _request_missing(context: ServiceContext, request_ids: set[int]) -> dict[int, list[str]]:
-    result: dict[int, list[str]] = {}
+def _request_missing(
+    context: ServiceContext, request_ids: set[int]
+) -> dict[int, list[tuple[ChecklistKind, str]]]:
+    result: dict[int, list[tuple[ChecklistKind, str]]] = {}
     for request_id in sorted(request_ids):
         detail = reading.get_request(context, request_id)
         # A record tied to a surgery or study is that entry's flag, which the history part
         # of the sheet already states; naming it again would say one fact twice.
         result[request_id] = [
-            item.label
+            (item.kind, item.label)
             for item in detail.missing
             if item.surgery_id is None and item.imaging_id is None
         ]
+    return result
+
+
+def _languages(context: ServiceContext, patient_ids: set[int]) -> dict[int, tuple[str, bool]]:
+    """Each chart's preferred language and whether an interpreter is needed."""
+    result: dict[int, tuple[str, bool]] = {}
+    wanted = sorted(patient_ids)
+    with context.reading(Permission.VIEW_PATIENTS) as session:
+        for start in range(0, len(wanted), 500):
+            rows = session.execute(
+                select(Patient.id, Patient.preferred_language, Patient.interpreter_needed).where(
+                    Patient.id.in_(wanted[start : start + 500])
+                )
+            )
+            for row in rows:
+                result[row.id] = (row.preferred_language, bool(row.interpreter_needed))
     return result
 
 
@@ -144,6 +200,7 @@ def day_sheet(
         if item.status in LISTED
     ]
     summaries = history_summaries(context, [item.patient_id for item in appointments])
+    languages = _languages(context, {item.patient_id for item in appointments})
     missing = _request_missing(
         context, {item.request_id for item in appointments if item.request_id is not None}
     )
@@ -166,6 +223,7 @@ def day_sheet(
                     item,
                     summaries.get(item.patient_id),
                     missing.get(item.request_id, []) if item.request_id is not None else [],
+                    languages,
                 )
                 for item in appointments
                 if item.provider_id == provider_id

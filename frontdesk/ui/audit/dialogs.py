@@ -1,14 +1,12 @@
-"""An audit entry's details, and a patient's access report (printable, savable as CSV)."""
+"""An audit entry's details, and a patient's access report (printed on the letterhead,
+savable as CSV)."""
 
 from __future__ import annotations
 
-import html
-from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QTextDocument
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -25,17 +23,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.services.patients.forms import PatientSummary
-from frontdesk.services.platform import audit_trail
+from frontdesk.services.platform import access_report, audit_trail
 from frontdesk.services.platform.audit_trail import AuditEntryData, AuditFilter, PatientAccessReport
+from frontdesk.services.platform.audit_wording import plain_details
 from frontdesk.ui.audit.display import (
     action_text,
     detail_rows,
     patient_text,
     record_text,
-    summary_text,
     when_text,
 )
+from frontdesk.ui.handouts.printing import print_pdfs
 from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.widgets.file_dialogs import FileKind, save_file_name
 from frontdesk.ui.widgets.form import Banner, plain_label
@@ -124,38 +124,6 @@ class EntryDetailsDialog(QDialog):
         ]
 
 
-def report_html(report: PatientAccessReport, patient: str) -> str:
-    """The access report as a printable document; every value is escaped."""
-    e = html.escape
-    parts = [
-        f"<h2>Who opened or changed this chart</h2><p><b>{e(patient)}</b></p>",
-        f"<p>Printed {e(when_text(datetime.now(UTC)))}</p>",
-        "<h3>By user</h3>",
-        "<table border='1' cellspacing='0' cellpadding='4'>",
-        "<tr><th>User</th><th>Opened or printed</th><th>Changed</th><th>First</th>"
-        "<th>Last</th></tr>",
-    ]
-    for summary in report.by_user:
-        parts.append(
-            f"<tr><td>{e(summary.username)}</td><td>{summary.views}</td>"
-            f"<td>{summary.changes}</td><td>{e(when_text(summary.first_at))}</td>"
-            f"<td>{e(when_text(summary.last_at))}</td></tr>"
-        )
-    parts.append("</table><h3>Every entry, newest first</h3>")
-    parts.append(
-        "<table border='1' cellspacing='0' cellpadding='4'><tr><th>When</th><th>User</th>"
-        "<th>Workstation</th><th>Action</th><th>Record</th><th>Details</th></tr>"
-    )
-    for entry in report.entries:
-        parts.append(
-            f"<tr><td>{e(when_text(entry.at))}</td><td>{e(entry.username)}</td>"
-            f"<td>{e(entry.workstation)}</td><td>{e(action_text(entry.action))}</td>"
-            f"<td>{e(record_text(entry))}</td><td>{e(summary_text(entry))}</td></tr>"
-        )
-    parts.append("</table>")
-    return "".join(parts)
-
-
 def printer_label(printer: QPrinter) -> str:
     """Where a print went, for the disclosure record (a PDF's file name may hold a name)."""
     if printer.outputFileName():
@@ -179,6 +147,7 @@ class AccessReportDialog(QDialog):
         self.patient_id = patient_id
         self.patient_label = patient_text(patient, patient_id)
         self.report: PatientAccessReport | None = None
+        self.printed_pdf: bytes | None = None  # the last report sent to a printer
         self.setWindowTitle("Access report")
         self.setAccessibleName("Access report")
         self.banner = Banner()
@@ -241,7 +210,7 @@ class AccessReportDialog(QDialog):
                 entry.workstation,
                 action_text(entry.action),
                 record_text(entry),
-                summary_text(entry),
+                plain_details(entry.details),
             )
             for entry in report.entries
         ]
@@ -286,18 +255,30 @@ class AccessReportDialog(QDialog):
             self.print_to(printer)
 
     def print_to(self, printer: QPrinter) -> None:
-        """Print (or write a PDF), then record the disclosure."""
-        if self.report is None:
+        """Draw the report on the letterhead (off the UI thread), print it, then record the
+        disclosure with where it went."""
+        report = self.report
+        if report is None:
             return
-        document = QTextDocument()
-        document.setHtml(report_html(self.report, self.patient_label))
-        document.print_(printer)
-        call = partial(
-            audit_trail.record_access_report_print,
-            self.screen.services,
-            self.patient_id,
-            printer_label(printer),
+        services, patient_id, where = self.screen.services, self.patient_id, printer_label(printer)
+
+        def print_report() -> bytes:
+            pdf = access_report.render_access_report(services, report)
+            print_pdfs(printer, [pdf])
+            return pdf
+
+        self.banner.show_message("info", "Printing…")
+        self.screen.runner.run(
+            print_report,
+            lambda pdf: self._record_print(pdf, services, patient_id, where),
+            self._failed,
         )
+
+    def _record_print(
+        self, pdf: bytes, services: ServiceContext, patient_id: int, where: str
+    ) -> None:
+        self.printed_pdf = pdf
+        call = partial(audit_trail.record_access_report_print, services, patient_id, where)
         self.screen.runner.run(call, lambda _none: self._printed(), self._failed_record)
 
     def _printed(self) -> None:

@@ -8,53 +8,16 @@ from typing import Any
 
 from frontdesk.services.patients.forms import PatientSummary
 from frontdesk.services.platform.audit_trail import AuditEntryData
+from frontdesk.services.platform.audit_wording import (
+    ACTIONS,
+    ENTITIES,
+    QUIET_FIELDS,
+    action_text,
+    entity_text,
+    field_text,
+)
 
-# The trail stores short codes; people read these. Unknown codes show as themselves.
-ACTIONS: dict[str, str] = {
-    "view": "Opened",
-    "create": "Created",
-    "update": "Changed",
-    "delete": "Deleted",
-    "print": "Printed",
-    "export": "Exported",
-    "export_abandoned": "Export abandoned",
-    "merge": "Merged",
-    "merged_into": "Merged into",
-    "sign_in": "Signed in",
-    "sign_in_failed": "Sign-in refused",
-    "password_change": "Changed own password",
-    "password_change_failed": "Password change refused",
-    "password_reset": "Password reset by an admin",
-    "backup": "Backed up",
-    "checkpoint": "Checkpoint saved",
-    "restore": "Restored",
-    "delete_summary": "Deleted (summary)",
-}
-ENTITIES: dict[str, str] = {
-    "patients": "Patient chart",
-    "users": "User account",
-    "settings": "Setting",
-    "practice_profile": "Practice profile",
-    "providers": "Provider",
-    "locations": "Location",
-    "referrers": "Referring physician",
-    "audit_access_report": "Access report",
-    "audit_entries": "Audit trail",
-    "database": "Database",
-    "prior_surgeries": "Surgery history",
-    "imaging_studies": "Imaging study",
-    "history_summary": "History summary",
-}
-# Fields that are bookkeeping, not something a person changed.
-QUIET_FIELDS = frozenset({"version", "updated_at", "updated_by", "created_at", "created_by"})
-
-
-def action_text(code: str) -> str:
-    return ACTIONS.get(code, code.replace("_", " "))
-
-
-def entity_text(code: str) -> str:
-    return ENTITIES.get(code, code.replace("_", " "))
+__all__ = ["ACTIONS", "ENTITIES", "QUIET_FIELDS", "action_text", "entity_text", "field_text"]
 
 
 def when_text(moment: datetime) -> str:
@@ -81,10 +44,6 @@ def record_with_patient(entry: AuditEntryData, summary: PatientSummary | None) -
         return f"Chart: {patient}"
     record = record_text(entry)
     return f"{record} — {patient}" if patient else record
-
-
-def field_text(name: str) -> str:
-    return name.replace("_", " ")
 
 
 def value_text(value: Any) -> str:

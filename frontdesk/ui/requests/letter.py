@@ -86,6 +86,48 @@ class RecordsLetterDialog(QDialog):
         layout.addWidget(self.banner)
         layout.addLayout(buttons)
         fit_to_screen(self, QSize(560, 420))
+        self.holders: list[letters.RecordHolder] = []
+        self.addressee.currentTextChanged.connect(self._check_held_items)
+        # Who holds each record comes from the history (the surgery's hospital, the study's
+        # centre): read off the UI thread, then the choices and the records say so.
+        screen.runner.run(
+            partial(letters.letter_holders, screen.services, detail.request.id),
+            self._show_holders,
+            lambda _message: None,  # the intake's names stay; the letter still works
+        )
+
+    def _show_holders(self, holders: list[letters.RecordHolder]) -> None:
+        self.holders = [holder for holder in holders if holder.name]
+        if not self.holders:
+            return
+        typed = self.addressee.currentText()
+        self.addressee.blockSignals(True)
+        self.addressee.clear()
+        for holder in self.holders:
+            self.addressee.addItem(holder.name)
+        self.addressee.blockSignals(False)
+        self.items.clear()
+        for holder in self.holders:
+            for item, text in zip(holder.items, holder.item_texts, strict=True):
+                row = QListWidgetItem(f"{text} — {holder.name}")
+                row.setData(Qt.ItemDataRole.UserRole, item.id)
+                row.setFlags(row.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+                row.setCheckState(Qt.CheckState.Checked)
+                self.items.addItem(row)
+        index = self.addressee.findText(typed)
+        self.addressee.setCurrentIndex(max(index, 0))
+        self._check_held_items(self.addressee.currentText())
+
+    def _check_held_items(self, name: str) -> None:
+        """Choosing a holder ticks the records they hold (one letter per holder)."""
+        holder = next((h for h in self.holders if h.name == name), None)
+        if holder is None:
+            return
+        held = {item.id for item in holder.items}
+        for row in range(self.items.count()):
+            entry = self.items.item(row)
+            wanted = int(entry.data(Qt.ItemDataRole.UserRole)) in held
+            entry.setCheckState(Qt.CheckState.Checked if wanted else Qt.CheckState.Unchecked)
 
     def chosen_ids(self) -> list[int]:
         return [

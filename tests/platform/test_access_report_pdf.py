@@ -1,0 +1,135 @@
+"""A chart's access report as a document: letterhead, the practice's clock, people's names,
+plain details, the header repeated on every page, a few pages for 80 entries; saving it is
+a recorded disclosure."""
+
+from __future__ import annotations
+
+import unicodedata
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from frontdesk.db.engine import Database
+from frontdesk.db.models import AuditEntry
+from frontdesk.domain.errors import ValidationError
+from frontdesk.domain.history_records import ImagingForm
+from frontdesk.domain.permissions import Role
+from frontdesk.services.history import received_documents
+from frontdesk.services.history.imaging import add_imaging
+from frontdesk.services.history.summary import get_history
+from frontdesk.services.kernel.context import ServiceContext
+from frontdesk.services.patients.edit import create_patient, update_patient
+from frontdesk.services.patients.forms import PatientData, PatientForm
+from frontdesk.services.platform.access_report import save_access_report
+from frontdesk.services.platform.audit_wording import plain_details
+from frontdesk.services.practice.forms import NewUserForm, PracticeProfileForm
+from frontdesk.services.practice.profile import save_profile
+from frontdesk.services.practice.sign_in import sign_in
+from frontdesk.services.practice.users import create_user
+from tests.accounts import PASSWORDS
+from tests.documents.pdfs import page_texts
+from tests.history.conftest import make_pdf
+
+HOSTILE = "<b>O'Brien</b> & 王小明"
+
+
+def _texts(path: Path) -> list[str]:
+    return [
+        " ".join(unicodedata.normalize("NFC", text).split())
+        for text in page_texts(path.read_bytes())
+    ]
+
+
+@pytest.fixture
+def busy_chart(context: ServiceContext) -> PatientData:
+    """A chart with a stored file (its fingerprint in the trail), an emptied field, and 80
+    entries in all, most of them by María López at the desk, in a practice in Tokyo."""
+    save_profile(
+        context,
+        PracticeProfileForm(
+            name="Lakeside Spine Center", main_phone="(217) 555-0142", time_zone="Asia/Tokyo"
+        ),
+        None,
+    )
+    create_user(
+        context,
+        NewUserForm("maria", PASSWORDS[Role.FRONT_DESK], Role.FRONT_DESK, "María López"),
+    )
+    desk = context.as_actor(sign_in(context, "maria", PASSWORDS[Role.FRONT_DESK]))
+    form = PatientForm(
+        first_name="محمد", last_name=HOSTILE, date_of_birth="3/4/1961", notes="call after 3"
+    )
+    patient = create_patient(desk, form, allow_duplicates=True)
+    patient = update_patient(
+        desk,
+        patient.id,
+        PatientForm(first_name="محمد", last_name=HOSTILE, date_of_birth="3/4/1961", notes=""),
+        patient.version,
+    )
+    study = add_imaging(desk, patient.id, ImagingForm(modality="MRI", regions="lumbar"))
+    received_documents.attach_document(desk, make_pdf("MRI report"), "mri.pdf", imaging_id=study.id)
+    with context.reading(None) as session:
+        so_far = len(
+            session.scalars(select(AuditEntry.id).where(AuditEntry.patient_id == patient.id)).all()
+        )
+    for _ in range(80 - so_far):
+        get_history(desk, patient.id, record_view=True)
+    return patient
+
+
+def test_the_report_reads_as_a_document(
+    database: Database, context: ServiceContext, busy_chart: PatientData, tmp_path: Path
+) -> None:
+    target = tmp_path / "access.pdf"
+    assert save_access_report(context, busy_chart.id, target) == 80
+    pages = _texts(target)
+    text = " ".join(pages)
+    assert 2 <= len(pages) <= 5  # 80 entries: a few pages, not 17
+    assert "Lakeside Spine Center" in pages[0]
+    assert "Who opened or changed this chart" in pages[0]
+    assert f"{HOSTILE}, محمد" in text or HOSTILE in text  # markup prints as typed
+    assert f"MRN {busy_chart.mrn}" in text
+    # The entries' header row is repeated on every page the table runs onto.
+    assert all("When Who Workstation What Details" in page for page in pages[1:])
+    # The practice's clock (Tokyo), people by name, details in words.
+    assert "JST" in text and "Asia/Tokyo" in text
+    assert "María López (maria)" in text
+    assert "Changed: notes" in text
+    for machine in ("sha256", "(empty)", "hash", '{"'):
+        assert machine not in text.lower(), machine
+    assert "Page 1 of" in pages[0]
+
+
+def test_saving_the_report_is_recorded_and_a_missing_folder_writes_nothing(
+    context: ServiceContext, busy_chart: PatientData, tmp_path: Path
+) -> None:
+    with pytest.raises(ValidationError, match="no folder"):
+        save_access_report(context, busy_chart.id, tmp_path / "nope" / "a.pdf")
+    folder = tmp_path / "out"
+    folder.mkdir()
+    save_access_report(context, busy_chart.id, folder / "a.pdf")
+    with context.reading(None) as session:
+        printed = session.scalars(
+            select(AuditEntry).where(
+                AuditEntry.entity == "audit_access_report", AuditEntry.action == "print"
+            )
+        ).all()
+    assert len(printed) == 1 and printed[0].patient_id == busy_chart.id
+    assert "file a.pdf" in printed[0].details
+    assert [p.name for p in folder.iterdir()] == ["a.pdf"]  # no scratch file left
+
+
+def test_plain_details_drop_fingerprints_ids_and_empty_values() -> None:
+    assert plain_details({"changes": {"notes": {"old": "x", "new": ""}, "version": 2}}) == (
+        "Changed: notes"
+    )
+    assert plain_details({"sha256": "ab" * 32, "file_name": "mri.pdf", "note": ""}) == (
+        "File name: mri.pdf"
+    )
+    assert plain_details({"items": [3, 4], "to": "file x.pdf"}) == "Items: 2 items; to: file x.pdf"
+    values = {"id": 3, "content_sha256": "x", "kind": "mri", "imaging_id": 4, "note": ""}
+    assert plain_details({"values": values}) == "With: kind"
+    assert plain_details({"values": {"file_name": "mri.pdf", "sha256": "x"}}) == "File mri.pdf"
+    many = {"changes": {f"field_{number}": 1 for number in range(30)}}
+    assert plain_details(many).endswith("more") and len(plain_details(many)) < 110
