@@ -61,6 +61,14 @@ def when_text(moment: datetime) -> str:
     return moment.astimezone().strftime("%Y-%m-%d %H:%M:%S")
 
 
+def user_text(entry: AuditEntryData) -> str:
+    """The Front Desk user the entry names, and the server login that wrote it when that is
+    someone else: the user is what the application claimed, the login what the server saw."""
+    if entry.db_user is None or entry.db_user == entry.username:
+        return entry.username
+    return f"{entry.username} (database login {entry.db_user})"
+
+
 def record_text(entry: AuditEntryData) -> str:
     name = entity_text(entry.entity)
     return f"{name} #{entry.entity_id}" if entry.entity_id else name
