@@ -44,8 +44,8 @@ def tamperable_audit_trail(database: Database) -> Iterator[None]:
     """
     with database.engine.begin() as connection:
         if database.is_sqlite:
-            connection.execute(text("DROP TRIGGER audit_entries_no_update"))
-            connection.execute(text("DROP TRIGGER audit_entries_no_delete"))
+            connection.execute(text("DROP TRIGGER IF EXISTS audit_entries_no_update"))
+            connection.execute(text("DROP TRIGGER IF EXISTS audit_entries_no_delete"))
         else:
             connection.execute(text("ALTER TABLE audit_entries DISABLE TRIGGER USER"))
     try:
