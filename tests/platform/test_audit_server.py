@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 import uuid
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
@@ -353,3 +354,25 @@ def test_an_update_that_only_moves_the_version_is_not_recorded(
         )
         uow.commit()
     assert [entry.action for entry in _entries(context, entity="locations")] == ["create"]
+
+
+def test_workstations_writing_at_once_keep_one_chain_in_id_order(
+    context: ServiceContext, database: Database
+) -> None:
+    def desk(number: int) -> None:
+        actor = make_actor(username=f"desk.{number}")
+        for index in range(8):
+            with context.as_actor(actor).writing(None) as uow:
+                uow.record("view", "patients", index, patient_id=index)
+                uow.commit()
+            if index % 2:
+                save_location(context.as_actor(actor), LocationForm(name=f"L{number}-{index}"))
+
+    threads = [threading.Thread(target=desk, args=(number,)) for number in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    report = audit_trail.verify_chain(context)
+    assert report.intact, report.describe()
+    assert report.checked == 4 * 8 + 4 * 4
