@@ -114,7 +114,8 @@ def summary_text(entry: AuditEntryData) -> str:
         names = [field_text(key) for key in changes if key not in QUIET_FIELDS]
         return "Changed: " + ", ".join(names) if names else ""
     if isinstance(details.get("values"), dict):
-        return "New record"
+        # A deletion keeps the record's last values (server trail, and SQLite since 0010).
+        return "Values before deletion" if entry.action == "delete" else "New record"
     parts = []
     for key, value in details.items():
         if key in ("changes", "values"):
