@@ -376,3 +376,18 @@ def test_workstations_writing_at_once_keep_one_chain_in_id_order(
     report = audit_trail.verify_chain(context)
     assert report.intact, report.describe()
     assert report.checked == 4 * 8 + 4 * 4
+
+
+def test_an_entry_for_another_actor_than_the_sessions_names_that_actor(
+    context: ServiceContext,
+) -> None:
+    from frontdesk.services.kernel.audit import PendingEntry, append_entries
+
+    other = make_actor(username="os:night")
+    with context.writing(None) as uow:
+        uow.record("view", "patients", 1, patient_id=1)
+        append_entries(uow.session, other, [PendingEntry("backup", "database", "", None, {})])
+        uow.record("view", "patients", 2, patient_id=2)
+        uow.commit()
+    names = [entry.username for entry in _entries(context)]
+    assert names == ["test.admin", "os:night", "test.admin"]

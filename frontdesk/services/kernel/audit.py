@@ -167,6 +167,9 @@ def append_entries(session: Session, actor: Actor, entries: list[PendingEntry]) 
         return
     connection = session.connection()
     if connection.dialect.name == "postgresql":
+        claimed: Actor | None = session.info.get("actor")  # claimed when the transaction began
+        if claimed != actor:
+            claim_actor(connection, actor)
         for entry in entries:
             connection.execute(
                 text(
@@ -181,6 +184,8 @@ def append_entries(session: Session, actor: Actor, entries: list[PendingEntry]) 
                     "details": json.dumps(entry.details, sort_keys=True, ensure_ascii=False),
                 },
             )
+        if claimed is not None and claimed != actor:
+            claim_actor(connection, claimed)
         return
     prev = connection.execute(
         select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)
