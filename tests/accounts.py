@@ -36,24 +36,21 @@ def signed_in(context: ServiceContext, username: str, role: Role) -> ServiceCont
 
 @contextmanager
 def tamperable_audit_trail(database: Database) -> Iterator[None]:
-    """Lift the append-only trigger, as someone with direct database access could.
+    """Lift the append-only trigger (and, on PostgreSQL, the one that computes the chain), as
+    someone with direct database access could.
 
-    SQLite drops it (the test's file is thrown away); PostgreSQL disables it as superuser and
-    enables it again afterwards, since the test database is shared by the whole run.
+    SQLite drops it (the test's file is thrown away); PostgreSQL disables them as superuser and
+    enables them again afterwards, since the test database is shared by the whole run.
     """
     with database.engine.begin() as connection:
         if database.is_sqlite:
-            connection.execute(text("DROP TRIGGER audit_entries_no_update"))
-            connection.execute(text("DROP TRIGGER audit_entries_no_delete"))
+            connection.execute(text("DROP TRIGGER IF EXISTS audit_entries_no_update"))
+            connection.execute(text("DROP TRIGGER IF EXISTS audit_entries_no_delete"))
         else:
-            connection.execute(
-                text("ALTER TABLE audit_entries DISABLE TRIGGER audit_entries_append_only")
-            )
+            connection.execute(text("ALTER TABLE audit_entries DISABLE TRIGGER USER"))
     try:
         yield
     finally:
         if not database.is_sqlite:
             with database.engine.begin() as connection:
-                connection.execute(
-                    text("ALTER TABLE audit_entries ENABLE TRIGGER audit_entries_append_only")
-                )
+                connection.execute(text("ALTER TABLE audit_entries ENABLE TRIGGER USER"))

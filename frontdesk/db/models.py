@@ -137,6 +137,9 @@ class AuditEntry(Base):
     username: Mapped[str] = mapped_column(String(120), nullable=False)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
     workstation: Mapped[str] = mapped_column(String(120), nullable=False, default="")
+    # On PostgreSQL: the server's session_user, stamped by the database (None on SQLite and
+    # before revision 0010). ``username``/``user_id``/``workstation`` are what the app claimed.
+    db_user: Mapped[str | None] = mapped_column(String(120), nullable=True)
     action: Mapped[str] = mapped_column(String(30), nullable=False)
     entity: Mapped[str] = mapped_column(String(60), nullable=False)
     entity_id: Mapped[str] = mapped_column(String(60), nullable=False, default="")

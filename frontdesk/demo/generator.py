@@ -779,6 +779,32 @@ class _FastLoad:
             self.connection.execute(AddConstraint(constraint))
 
 
+def _pause_row_audit(connection: Connection) -> list[str]:
+    """On PostgreSQL, switch off the per-row audit triggers for the load (the "demo" entry
+    records it instead of one entry per generated row), when this login owns the tables;
+    inside the transaction, so they are back however it ends. Returns the tables paused."""
+    if connection.dialect.name != "postgresql":
+        return []
+    rows = connection.execute(
+        text(
+            "SELECT quote_ident(c.relname), pg_has_role(current_user, c.relowner, 'USAGE') "
+            "FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+            "WHERE t.tgname = 'frontdesk_audit_row' "
+            "AND c.relnamespace = current_schema()::regnamespace"
+        )
+    ).all()
+    if not rows or not all(owned for _table, owned in rows):
+        return []
+    for table, _owned in rows:
+        connection.execute(text(f"ALTER TABLE {table} DISABLE TRIGGER frontdesk_audit_row"))
+    return [table for table, _owned in rows]
+
+
+def _resume_row_audit(connection: Connection, tables: list[str]) -> None:
+    for table in tables:
+        connection.execute(text(f"ALTER TABLE {table} ENABLE TRIGGER frontdesk_audit_row"))
+
+
 def _resolve(target: ServiceContext | Database) -> ServiceContext:
     if isinstance(target, ServiceContext):
         return target
@@ -821,6 +847,7 @@ def generate(
         # The practice's day, not the computer's: late evening in Chicago is tomorrow in UTC.
         today = today or practice_today(session)
         connection = session.connection()
+        paused = _pause_row_audit(connection)
         first_referrer = _add_referrers(connection, rng, context.actor, referrer_count)
         referrer_ids = list(range(first_referrer, first_referrer + referrer_count))
         empty = not connection.scalar(select(PATIENTS.c.id).limit(1))
@@ -890,6 +917,7 @@ def generate(
                         f"(SELECT coalesce(max(id), 1) FROM {table}))"
                     )
                 )
+        _resume_row_audit(connection, paused)
         uow.record(
             "demo",
             "patients",

@@ -51,8 +51,9 @@ contracts in pyproject.toml):
                   signing key (``audit_checkpoint``).
 - ``kernel``      shared by all: the service context and unit of work, permission checks,
                   retries (``context``); the optimistic version check (``versions``); the
-                  audit hooks writing the hash-chained trail at flush (``audit``); change
-                  notifications (``changes``).
+                  audit trail's one write path (``audit``: on PostgreSQL the server's triggers
+                  and ``frontdesk_audit_record`` write and chain it, migration 0010; on SQLite
+                  hooks at flush); change notifications (``changes``).
 
 Outside services: pure rules and vocabularies in ``frontdesk.domain``; the PDFs we make in
 ``frontdesk.documents``; demo data in ``frontdesk.demo``; screens in ``frontdesk.ui``.

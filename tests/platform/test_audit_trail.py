@@ -395,3 +395,21 @@ def test_a_charts_access_report_by_mrn(context: ServiceContext) -> None:
     by_user = {summary.username: summary for summary in report.by_user}
     assert by_user["desk.one"].views == 1
     assert by_user["test.admin"].changes >= 1  # the chart's creation
+
+
+def test_a_deleted_record_leaves_its_last_values_in_the_trail(context: ServiceContext) -> None:
+    from frontdesk.db.models import Location
+    from frontdesk.services.practice.forms import LocationForm
+    from frontdesk.services.practice.locations import save_location
+
+    saved = save_location(context, LocationForm(name="Annex"))
+    with context.writing(None) as uow:
+        row = uow.session.get(Location, saved.id)
+        assert row is not None
+        uow.session.delete(row)
+        uow.commit()
+    [deleted] = audit_trail.list_entries(context, AuditFilter(action="delete")).entries
+    assert (deleted.entity, deleted.entity_id) == ("locations", str(saved.id))
+    assert deleted.details["values"]["name"] == "Annex"
+    assert "version" not in deleted.details["values"]
+    assert audit_trail.verify_chain(context).intact

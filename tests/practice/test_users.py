@@ -11,6 +11,7 @@ import pytest
 from argon2 import PasswordHasher, Type, extract_parameters
 from sqlalchemy import select, update
 
+from frontdesk.db.engine import Database
 from frontdesk.db.models import AuditEntry, User
 from frontdesk.db.types import utcnow
 from frontdesk.domain.actor import Actor, operating_system_actor
@@ -21,11 +22,9 @@ from frontdesk.domain.errors import (
     ValidationError,
 )
 from frontdesk.domain.permissions import Role
-from frontdesk.services.kernel import audit
 from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.services.platform import audit_trail, backup
 from frontdesk.services.practice import settings
-from frontdesk.services.practice import sign_in as practice_sign_in
 from frontdesk.services.practice.accounts import needs_rehash
 from frontdesk.services.practice.first_run import create_first_admin, has_users
 from frontdesk.services.practice.forms import NewUserForm, SignInError
@@ -45,7 +44,7 @@ from frontdesk.services.practice.users import (
     unlock_user,
     update_user,
 )
-from tests.accounts import PASSWORDS, add_user, signed_in
+from tests.accounts import PASSWORDS, add_user, signed_in, tamperable_audit_trail
 
 
 def _audit(context: ServiceContext) -> list[AuditEntry]:
@@ -185,25 +184,36 @@ def test_another_desk_is_not_held_up_so_guessing_cannot_lock_out_the_admins(
     assert sign_in(context, "ada", PASSWORDS[Role.ADMIN]).username == "ada"
 
 
+def _an_hour_passes(database: Database) -> None:
+    """Move the whole trail an hour into the past. The sign-in waits are read from the
+    trail's times, which the server stamps from its own clock on PostgreSQL, so ageing the
+    entries is how a test lets time pass on both backends."""
+    with database.read_sessions() as session:
+        times = session.execute(select(AuditEntry.id, AuditEntry.at)).all()
+    with tamperable_audit_trail(database), database.engine.begin() as connection:
+        for entry_id, at in times:
+            connection.execute(
+                update(AuditEntry)
+                .where(AuditEntry.id == entry_id)
+                .values(at=at - timedelta(hours=1))
+            )
+
+
 def test_the_wait_doubles_up_to_the_practice_limit_and_ends(
-    context: ServiceContext, monkeypatch: pytest.MonkeyPatch
+    context: ServiceContext, database: Database
 ) -> None:
     settings.save_settings(
         context, {settings.LOCKOUT_ATTEMPTS.key: 2, settings.LOCKOUT_MINUTES.key: "3"}
     )
     add_user(context, "finn", Role.CLINICAL)
-    later = timedelta()
 
     def wrong_then_wait() -> timedelta:
-        nonlocal later
-        later += timedelta(hours=1)  # each try comes after the previous wait has passed
-        for clock_reader in (practice_sign_in, audit):
-            monkeypatch.setattr(clock_reader, "utcnow", lambda: utcnow() + later)
+        _an_hour_passes(database)  # each try comes after the previous wait has passed
         with pytest.raises(SignInError):
             sign_in(context, "finn", "guess guess guess")
         until = find_user(context, "finn").locked_until
         assert until is not None
-        return until - (utcnow() + later)
+        return until - utcnow()
 
     with pytest.raises(SignInError):
         sign_in(context, "finn", "guess guess guess")
@@ -211,7 +221,7 @@ def test_the_wait_doubles_up_to_the_practice_limit_and_ends(
     waits = [wrong_then_wait() for _ in range(4)]
     rounded = [round(wait.total_seconds() / 60) for wait in waits]
     assert rounded == [1, 2, 3, 3]  # doubling, capped at the practice's 3 minutes
-    later += timedelta(hours=1)
+    _an_hour_passes(database)
     actor = sign_in(context, "finn", PASSWORDS[Role.CLINICAL])
     assert actor.username == "finn"
     after = find_user(context, "finn")

@@ -1,4 +1,16 @@
-"""The audit trail: recorded centrally at flush time, hash-chained, append-only."""
+"""The audit trail: hash-chained, append-only, written by the server where there is one.
+
+On PostgreSQL the database writes every entry (migration 0010): triggers on the audited
+tables record each row change, ``frontdesk_audit_record`` records views, prints and exports,
+and a trigger on ``audit_entries`` computes the chain, each entry stamped with the server's
+clock and ``session_user`` (``db_user``). The app only states, per transaction, which Front
+Desk user it acts for (``claim_actor``); entries show that as their user, the claim beside
+the login the server saw. There is no second, app-written entry for a row change: the
+trigger's is the one record of it, whoever made the change.
+
+On SQLite there is no server: the flush hooks below record row changes and the app computes
+the same chain; signed checkpoints are that trail's protection.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +21,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import event, insert, inspect, select, text
+from sqlalchemy import Connection, event, insert, inspect, select, text
 from sqlalchemy.orm import Session
 
 from frontdesk.db.models import AuditEntry, Base
@@ -40,9 +52,15 @@ def entry_hash(prev_hash: str, fields: dict[str, Any]) -> str:
 
 
 def hashed_fields(row: Any) -> dict[str, Any]:
-    """The columns a link covers, the same way when writing and when verifying."""
+    """The columns a link covers, the same way when writing and when verifying.
+
+    PostgreSQL's ``frontdesk_audit_chain`` builds this very text; change both or neither.
+    ``db_user`` is covered only when set, so entries from before it existed keep their hash.
+    """
     at = row.at if isinstance(row.at, str) else row.at.isoformat(timespec="microseconds")
+    db_user = getattr(row, "db_user", None)
     return {
+        **({"db_user": db_user} if db_user is not None else {}),
         "at": at,
         "username": row.username,
         "user_id": row.user_id,
@@ -100,6 +118,8 @@ def _snapshot(obj: Any, redact: frozenset[str]) -> dict[str, Any]:
         attr.key: REDACTED if attr.key in redact else _plain(getattr(obj, attr.key))
         for attr in state.mapper.column_attrs
         if attr.key not in ("version", "created_at", "created_by", "updated_at", "updated_by")
+        # A deferred column never loaded (a document's bytes) is not read just to be listed.
+        and not (attr.deferred and attr.key in state.unloaded)
     }
 
 
@@ -123,7 +143,7 @@ def pending_entries(session: Session) -> list[PendingEntry]:
         elif action == "create":
             details = {"values": _snapshot(obj, redact)}
         else:
-            details = {}
+            details = {"values": _snapshot(obj, redact)}
         entries.append(
             PendingEntry(
                 action=action,
@@ -138,12 +158,35 @@ def pending_entries(session: Session) -> list[PendingEntry]:
 
 
 def append_entries(session: Session, actor: Actor, entries: list[PendingEntry]) -> None:
-    """Append entries to the chain inside the session's transaction."""
+    """Append entries to the chain inside the session's transaction.
+
+    On PostgreSQL through ``frontdesk_audit_record``, which stamps the time and the login and
+    chains the entry; the actor is the one claimed for the transaction (``claim_actor``).
+    """
     if not entries:
         return
     connection = session.connection()
     if connection.dialect.name == "postgresql":
-        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": PG_AUDIT_LOCK})
+        claimed: Actor | None = session.info.get("actor")  # claimed when the transaction began
+        if claimed != actor:
+            claim_actor(connection, actor)
+        for entry in entries:
+            connection.execute(
+                text(
+                    "SELECT frontdesk_audit_record("
+                    ":action, :entity, :entity_id, :patient, :details)"
+                ),
+                {
+                    "action": entry.action,
+                    "entity": entry.entity,
+                    "entity_id": entry.entity_id,
+                    "patient": entry.patient_id,
+                    "details": json.dumps(entry.details, sort_keys=True, ensure_ascii=False),
+                },
+            )
+        if claimed is not None and claimed != actor:
+            claim_actor(connection, claimed)
+        return
     prev = connection.execute(
         select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)
     ).scalar_one_or_none()
@@ -181,10 +224,38 @@ class _Row:
     details: str
 
 
+def _on_server(session: Session) -> bool:
+    bind = session.get_bind()
+    return bind.dialect.name == "postgresql"
+
+
+def claim_actor(connection: Connection, actor: Actor) -> None:
+    """Tell the server, for this transaction, which Front Desk user the entries are for."""
+    connection.execute(
+        text(
+            "SELECT set_config('frontdesk.username', :username, true), "
+            "set_config('frontdesk.user_id', :user_id, true), "
+            "set_config('frontdesk.workstation', :workstation, true)"
+        ),
+        {
+            "username": actor.username,
+            "user_id": "" if actor.user_id is None else str(actor.user_id),
+            "workstation": actor.workstation,
+        },
+    )
+
+
+def _after_begin(session: Session, _transaction: Any, connection: Connection) -> None:
+    actor: Actor | None = session.info.get("actor")
+    if actor is not None and connection.dialect.name == "postgresql":
+        claim_actor(connection, actor)
+
+
 def _before_flush(session: Session, _context: Any, _instances: Any) -> None:
     if session.info.get("actor") is None:
         return
-    session.info.setdefault("pending_audit", []).extend(pending_entries(session))
+    if not _on_server(session):  # on a server, the triggers record the changes
+        session.info.setdefault("pending_audit", []).extend(pending_entries(session))
     tables = session.info.setdefault("changed_tables", set())
     for obj in (*session.new, *session.dirty, *session.deleted):
         if isinstance(obj, Base):
@@ -219,5 +290,6 @@ def _after_flush(session: Session, _context: Any) -> None:
 def install() -> None:
     """Hook the audit trail into every ORM session (idempotent)."""
     if not event.contains(Session, "before_flush", _before_flush):
+        event.listen(Session, "after_begin", _after_begin)
         event.listen(Session, "before_flush", _before_flush)
         event.listen(Session, "after_flush", _after_flush)

@@ -45,6 +45,7 @@ CSV_COLUMNS = (
     "entity_id",
     "patient_id",
     "details",
+    "db_login",
 )
 # Actions that open or change a chart, for the patient's access report.
 VIEW_ACTIONS = frozenset({"view", "open", "print", "export"})
@@ -66,6 +67,8 @@ class AuditEntryData:
     entity_id: str
     patient_id: int | None
     details: dict[str, Any]
+    # The server's login that wrote it (PostgreSQL); ``username`` is who the app said acted.
+    db_user: str | None = None
 
     @property
     def record(self) -> str:
@@ -165,6 +168,7 @@ def _entry_data(row: Row[Any]) -> AuditEntryData:
         entity_id=row.entity_id,
         patient_id=row.patient_id,
         details=details if isinstance(details, dict) else {"value": details},
+        db_user=row.db_user,
     )
 
 
@@ -418,6 +422,7 @@ def _csv_row(entry: AuditEntryData) -> list[str]:
         entry.entity_id,
         "" if entry.patient_id is None else entry.patient_id,
         json.dumps(entry.details, ensure_ascii=False, sort_keys=True) if entry.details else "",
+        entry.db_user,
     ]
     return neutralize_row("" if value is None else str(value) for value in values)
 

@@ -24,6 +24,14 @@ def when_text(moment: datetime) -> str:
     return moment.astimezone().strftime("%Y-%m-%d %H:%M:%S")
 
 
+def user_text(entry: AuditEntryData) -> str:
+    """The Front Desk user the entry names, and the server login that wrote it when that is
+    someone else: the user is what the application claimed, the login what the server saw."""
+    if entry.db_user is None or entry.db_user == entry.username:
+        return entry.username
+    return f"{entry.username} (database login {entry.db_user})"
+
+
 def record_text(entry: AuditEntryData) -> str:
     name = entity_text(entry.entity)
     return f"{name} #{entry.entity_id}" if entry.entity_id else name
@@ -65,7 +73,8 @@ def summary_text(entry: AuditEntryData) -> str:
         names = [field_text(key) for key in changes if key not in QUIET_FIELDS]
         return "Changed: " + ", ".join(names) if names else ""
     if isinstance(details.get("values"), dict):
-        return "New record"
+        # A deletion keeps the record's last values (server trail, and SQLite since 0010).
+        return "Values before deletion" if entry.action == "delete" else "New record"
     parts = []
     for key, value in details.items():
         if key in ("changes", "values"):

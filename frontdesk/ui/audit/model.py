@@ -18,6 +18,7 @@ from frontdesk.ui.audit.display import (
     action_text,
     record_with_patient,
     summary_text,
+    user_text,
     when_text,
 )
 from frontdesk.ui.runner import Runner
@@ -115,7 +116,7 @@ class AuditTableModel(PagedTableModel):
             entry = self._entries[row]
             shown = (
                 when_text(entry.at),
-                entry.username,
+                user_text(entry),
                 action_text(entry.action),
                 record_with_patient(entry, self.patient(entry.patient_id)),
                 summary_text(entry),

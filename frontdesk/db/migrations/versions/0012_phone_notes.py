@@ -1,7 +1,7 @@
 """phone notes: calls logged on a chart, with a call-back date for Today's calls to return
 
 Revision ID: 0012
-Revises: 0009
+Revises: 0010
 Create Date: 2026-12-07
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import frontdesk.db.types
 
 revision = "0012"
-down_revision = "0009"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 
