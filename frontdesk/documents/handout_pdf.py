@@ -11,6 +11,7 @@ from typing import Literal, Protocol
 
 from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
     Flowable,
@@ -23,7 +24,16 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from frontdesk.documents.escape import markup_escape, markup_escape_lines
+from frontdesk.documents.escape import markup_escape, markup_escape_lines, printable
+from frontdesk.documents.handout_figures import (
+    EMERGENCY,
+    EMERGENCY_BACKGROUND,
+    SAME_DAY,
+    SAME_DAY_BACKGROUND,
+    emergency_icon,
+    same_day_icon,
+    spine_diagram,
+)
 from frontdesk.documents.letterhead import (
     FOOTER_HEIGHT,
     LATER_HEADER_HEIGHT,
@@ -33,11 +43,15 @@ from frontdesk.documents.letterhead import (
     PracticeDetails,
     words_for,
 )
-from frontdesk.documents.scripts import check_printable
+from frontdesk.documents.letterhead import _fitted as fitted_text
+from frontdesk.documents.scripts import check_printable, draw_text
 from frontdesk.documents.styles import (
     ACCENT,
     BOX_BACKGROUND,
     BOX_EDGE,
+    FONT,
+    FONT_BOLD,
+    MUTED,
     PANEL,
     DocumentStyles,
     document_styles,
@@ -50,6 +64,8 @@ from frontdesk.domain.handout_format import (
     Block,
     BlockKind,
     Box,
+    BoxKind,
+    Diagram,
     Element,
     Handout,
     Inline,
@@ -83,6 +99,13 @@ _WORDS = {
         "with": "with",
         "note": "A note from our office",
         "subject": "Patient education handout",
+        "draft": "Draft: not yet reviewed",
+        "watermark": "DRAFT",
+        "draft_pending": "A clinician has not yet reviewed this version of the handout.",
+        "draft_overdue": "The last review of this handout is too old; it is due again.",
+        "reviewed": "Reviewed {date} by {reviewer}",
+        "not_reviewed": "Not yet reviewed",
+        "adapted": "Adapted from {source}",
     },
     "es": {
         "prepared_for": "Preparado para",
@@ -91,6 +114,13 @@ _WORDS = {
         "with": "con",
         "note": "Una nota de nuestra oficina",
         "subject": "Hoja educativa para pacientes",
+        "draft": "Borrador: todavía sin revisar",
+        "watermark": "BORRADOR",
+        "draft_pending": "Ningún médico ha revisado todavía esta versión de la hoja.",
+        "draft_overdue": "La última revisión de esta hoja ya venció; toca revisarla otra vez.",
+        "reviewed": "Revisado el {date} por {reviewer}",
+        "not_reviewed": "Todavía sin revisar",
+        "adapted": "Adaptado de {source}",
     },
 }
 
@@ -112,6 +142,23 @@ class AppointmentDetails:
     provider: str = ""
     location: str = ""
     address: str = ""
+
+
+@dataclass(frozen=True)
+class ReviewMark:
+    """Where the review of the printed version stands, as the page should say it.
+
+    ``draft`` prints the "Draft: not yet reviewed" mark (review pending or overdue);
+    ``reviewed_on`` and ``reviewer`` are the last review of this version, if any.
+    """
+
+    draft: bool = True
+    overdue: bool = False
+    reviewed_on: dt.date | None = None
+    reviewer: str = ""
+
+
+PENDING_REVIEW = ReviewMark()
 
 
 def long_date(day: dt.date, language: str) -> str:
@@ -163,30 +210,74 @@ def _block(
     return paragraph(text, styles.box_body if in_box else styles.body)
 
 
+_BOX_COLOURS = {
+    BoxKind.NOTE: (BOX_BACKGROUND, BOX_EDGE),
+    BoxKind.EMERGENCY: (EMERGENCY_BACKGROUND, EMERGENCY),
+    BoxKind.SAME_DAY: (SAME_DAY_BACKGROUND, SAME_DAY),
+}
+
+
+def _box_title(
+    box: Box, styles: DocumentStyles, width: float, paragraph: ParagraphMaker
+) -> Flowable:
+    """The box's title; the emergency and same-day boxes put their icon before it."""
+    if box.kind is BoxKind.NOTE:
+        return paragraph(_markup(box.title), styles.box_title)
+    colour = _BOX_COLOURS[box.kind][1]
+    style = ParagraphStyle(f"box_title_{box.kind.name}", parent=styles.box_title, textColor=colour)
+    size = styles.box_title.fontSize * 1.6
+    icon = emergency_icon(size) if box.kind is BoxKind.EMERGENCY else same_day_icon(size)
+    gap = styles.body_size * 0.6
+    title = Table(
+        [[icon, paragraph(_markup(box.title), style)]],
+        colWidths=[size + gap, width - size - gap],
+    )
+    title.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                ("TOPPADDING", (0, 0), (-1, -1), 0),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+            ]
+        )
+    )
+    return title
+
+
 def _box(
     box: Box, styles: DocumentStyles, width: float, paragraph: ParagraphMaker = Paragraph
 ) -> Flowable:
-    """The highlighted box: one table row per block, so a very long box can still split."""
+    """A highlighted box: one table row per block, so a very long box can still split.
+
+    Its kind sets the colours: the emergency box is red with a warning sign, the same-day
+    box amber with a clock, a note box yellow."""
     rows: list[list[Flowable]] = []
     # Table cells ignore a paragraph's spaceBefore/After: the gaps are cell padding instead.
     gaps: list[float] = []
     size = styles.body_size
+    pad = size * 0.8
+    inner = width - 2 * pad - 4
+    background, edge = _BOX_COLOURS[box.kind]
     if box.title:
-        rows.append([paragraph(_markup(box.title), styles.box_title)])
+        rows.append([_box_title(box, styles, inner, paragraph)])
         gaps.append(0.0)
     for index, block in enumerate(box.blocks):
         rows.append([_block(block, styles, in_box=True, paragraph=paragraph)])
         gaps.append(size * (0.1 if index == 0 or block.kind is BlockKind.BULLET else 0.5))
     gaps[0] = 0.0  # the first row sits on the box's own top padding
-    pad = size * 0.8
+    if box.title and box.kind is not BoxKind.NOTE and len(gaps) > 1:
+        gaps[1] = size * 0.4  # air under the icon
+    strong = box.kind is BoxKind.EMERGENCY
     table = Table(rows, colWidths=[width])
     table.setStyle(
         TableStyle(
             [
                 *(("TOPPADDING", (0, row), (-1, row), gap) for row, gap in enumerate(gaps)),
-                ("BACKGROUND", (0, 0), (-1, -1), BOX_BACKGROUND),
-                ("BOX", (0, 0), (-1, -1), 0.8, BOX_EDGE),
-                ("LINEBEFORE", (0, 0), (0, -1), 5, BOX_EDGE),
+                ("BACKGROUND", (0, 0), (-1, -1), background),
+                ("BOX", (0, 0), (-1, -1), 2.0 if strong else 0.8, edge),
+                ("LINEBEFORE", (0, 0), (0, -1), 5, edge),
                 ("LEFTPADDING", (0, 0), (-1, -1), pad + 4),
                 ("RIGHTPADDING", (0, 0), (-1, -1), pad),
                 ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
@@ -197,6 +288,11 @@ def _box(
         )
     )
     return KeepTogether([Spacer(1, styles.body_size * 0.4), table, Spacer(1, styles.body_size)])
+
+
+def _diagram(diagram: Diagram, styles: DocumentStyles, width: float, language: str) -> Flowable:
+    drawing = spine_diagram(language, width, font_size=styles.body_size * 0.85)
+    return KeepTogether([Spacer(1, styles.body_size * 0.3), drawing, Spacer(1, styles.body_size)])
 
 
 def _leads_in(block: Block) -> bool:
@@ -216,6 +312,7 @@ def _content(
     styles: DocumentStyles,
     width: float,
     paragraph: ParagraphMaker = Paragraph,
+    language: str = "en",
 ) -> list[Flowable]:
     """Flowables for the handout body.
 
@@ -227,6 +324,9 @@ def _content(
     for element in body:
         if isinstance(element, Box):
             flowable = _box(element, styles, width, paragraph)
+            previous = None
+        elif isinstance(element, Diagram):
+            flowable = _diagram(element, styles, width, language)
             previous = None
         else:
             if previous is BlockKind.BULLET and element.kind is BlockKind.PARAGRAPH:
@@ -312,13 +412,16 @@ def _check_inputs(patient_name: str, note: str) -> None:
         raise ValidationError(problems)
 
 
-def filled_values(handout: Handout, practice: PracticeDetails) -> dict[str, str]:
-    """The handout's placeholders ({phones}, {practice_name}...) from the practice profile."""
-    return dict(_practice_values(practice, handout.language))
+def filled_values(
+    handout: Handout, practice: PracticeDetails, treatment: str = ""
+) -> dict[str, str]:
+    """The handout's placeholders ({phones}, {practice_name}...) from the practice profile;
+    ``treatment`` is the practice's own words on how it treats the problem (Admin)."""
+    return dict(_practice_values(practice, handout.language, treatment))
 
 
 @lru_cache(maxsize=16)
-def _practice_values(practice: PracticeDetails, language: str) -> dict[str, str]:
+def _practice_values(practice: PracticeDetails, language: str, treatment: str) -> dict[str, str]:
     # Formatting the phone numbers is the slow part, and a packet run fills every handout
     # with the same practice: once per practice and language (callers get a copy).
     return practice_values(
@@ -328,6 +431,7 @@ def _practice_values(practice: PracticeDetails, language: str) -> dict[str, str]
         fax=_unbroken_phone(practice.fax),
         website=practice.website,
         address=practice.address,
+        practice_treatment=treatment,
         language=language,
     )
 
@@ -342,6 +446,53 @@ def footer_text(handout: Handout, date: dt.date) -> str:
     )
 
 
+def review_line(handout: Handout, review: ReviewMark) -> str:
+    """The footer's second line: who reviewed this version and when, and the source."""
+    words = _words(handout.language)
+    if review.reviewed_on is not None and review.reviewer.strip():
+        parts = [
+            words["reviewed"].format(
+                date=review.reviewed_on.isoformat(), reviewer=review.reviewer.strip()
+            )
+        ]
+    else:
+        parts = [words["not_reviewed"]]
+    if handout.adapted_from.strip():
+        parts.append(words["adapted"].format(source=handout.adapted_from.strip()))
+    return "  ·  ".join(parts)
+
+
+def draft_banner(language: str, review: ReviewMark, styles: DocumentStyles, width: float) -> Table:
+    """The red "Draft: not yet reviewed" mark under the title of a handout not reviewed."""
+    words = _words(language)
+    title = ParagraphStyle(
+        "draft_title", parent=styles.box_title, textColor=EMERGENCY, spaceAfter=0
+    )
+    why = words["draft_overdue"] if review.overdue else words["draft_pending"]
+    table = Table(
+        [
+            [Paragraph(markup_escape(words["draft"]), title)],
+            [Paragraph(markup_escape(why), styles.small)],
+        ],
+        colWidths=[width],
+    )
+    pad = styles.body_size * 0.6
+    table.setStyle(
+        TableStyle(
+            [
+                ("BOX", (0, 0), (-1, -1), 1.5, EMERGENCY),
+                ("LEFTPADDING", (0, 0), (-1, -1), pad),
+                ("RIGHTPADDING", (0, 0), (-1, -1), pad),
+                ("TOPPADDING", (0, 0), (-1, -1), pad * 0.2),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), pad * 0.2),
+                ("TOPPADDING", (0, 0), (-1, 0), pad * 0.6),
+                ("BOTTOMPADDING", (0, -1), (-1, -1), pad * 0.7),
+            ]
+        )
+    )
+    return table
+
+
 def handout_story(
     handout: Handout,
     practice: PracticeDetails,
@@ -353,18 +504,63 @@ def handout_story(
     note: str = "",
     after_panel: Sequence[Flowable] = (),
     paragraph: ParagraphMaker = Paragraph,
+    review: ReviewMark = PENDING_REVIEW,
+    treatment: str = "",
 ) -> list[Flowable]:
     """The flowables of one personalized handout (title, personal panel, content), for this
     module's render and for documents that bind several handouts together (packets).
     ``after_panel`` goes between the personal panel and the content; ``paragraph`` makes the
-    paragraphs of the handout's own text (the personal panel is always parsed afresh)."""
+    paragraphs of the handout's own text (the personal panel is always parsed afresh).
+    A handout whose review is pending or overdue carries the draft mark under its title."""
+    draft: list[Flowable] = []
+    if review.draft:
+        draft = [
+            draft_banner(handout.language, review, styles, width),
+            Spacer(1, styles.body_size * 0.6),
+        ]
+    values = filled_values(handout, practice, treatment)
     return [
         paragraph(markup_escape(handout.title), styles.title),
+        *draft,
         _personal_panel(styles, width, handout.language, patient_name, date, appointment, note),
         Spacer(1, styles.body_size * 0.4),
         *after_panel,
-        *_content(fill(handout, filled_values(handout, practice)), styles, width, paragraph),
+        *_content(fill(handout, values), styles, width, paragraph, handout.language),
     ]
+
+
+class _ReviewedPages:
+    """Draws, under the letterhead's own drawing of each page, what a handout's pages add:
+    the review and source line just above the footer, and "Draft" across a draft's page."""
+
+    def __init__(self, handout: Handout, review: ReviewMark, letterhead: Letterhead) -> None:
+        self.line = printable(review_line(handout, review))
+        self.draft = _words(handout.language)["watermark"] if review.draft else ""
+        self.letterhead = letterhead
+
+    def first(self, canvas: Canvas, doc: object) -> None:
+        self._draw(canvas)
+        self.letterhead.draw_first_page(canvas, doc)
+
+    def later(self, canvas: Canvas, doc: object) -> None:
+        self._draw(canvas)
+        self.letterhead.draw_later_page(canvas, doc)
+
+    def _draw(self, canvas: Canvas) -> None:
+        width, height = canvas._pagesize
+        canvas.saveState()
+        if self.draft:
+            canvas.setFillColor(EMERGENCY, alpha=0.09)
+            canvas.setFont(FONT_BOLD, 96)
+            canvas.translate(width / 2, height / 2)
+            canvas.rotate(35)
+            canvas.drawCentredString(0, 0, self.draft)
+            canvas.rotate(-35)
+            canvas.translate(-width / 2, -height / 2)
+        canvas.setFillColor(EMERGENCY if self.draft else MUTED)
+        text, size = fitted_text(self.line, FONT, 7.5, width - 2 * MARGIN, 6.0)
+        draw_text(canvas, MARGIN, FOOTER_HEIGHT - 11, text, FONT, size)
+        canvas.restoreState()
 
 
 def render(
@@ -377,10 +573,14 @@ def render(
     large_print: bool = False,
     page_size: PageSize = "letter",
     *,
+    review: ReviewMark = PENDING_REVIEW,
+    treatment: str = "",
     invariant: bool = True,
 ) -> bytes:
     """The handout personalized for one patient, as PDF bytes.
 
+    ``review`` says whether this version was reviewed (by whom, when) or prints as a draft;
+    ``treatment`` is the practice's own words on how it treats the problem (Admin).
     ``invariant`` (the default) makes the bytes depend only on the inputs, so the same
     handout printed twice for the same patient and date is the same file.
     """
@@ -430,6 +630,7 @@ def render(
         bottomPadding=0,
         id="later",
     )
+    pages = _ReviewedPages(handout, review, letterhead)
     buffer = io.BytesIO()
     document = BaseDocTemplate(
         buffer,
@@ -452,14 +653,23 @@ def render(
             PageTemplate(
                 "first",
                 [first_frame],
-                onPage=letterhead.draw_first_page,
+                onPage=pages.first,
                 autoNextPageTemplate="later",
             ),
-            PageTemplate("later", [later_frame], onPage=letterhead.draw_later_page),
+            PageTemplate("later", [later_frame], onPage=pages.later),
         ]
     )
     story = handout_story(
-        handout, practice, patient_name, date, styles, frame_width, appointment, note
+        handout,
+        practice,
+        patient_name,
+        date,
+        styles,
+        frame_width,
+        appointment,
+        note,
+        review=review,
+        treatment=treatment,
     )
     document.build(story, canvasmaker=NumberedCanvas)
     return buffer.getvalue()
