@@ -65,45 +65,101 @@ def spine_diagram(language: str, width: float, *, font_size: float = 9.0) -> Dra
     disc_centres: list[float] = []
     for level in range(levels + 1):
         drawing.add(
-            Rect(left + 4 * scale, y, body_w - 8 * scale, disc_h, rx=5 * scale, ry=5 * scale,
-                 fillColor=DISC, strokeColor=DISC_EDGE, strokeWidth=0.8)
+            Rect(
+                left + 4 * scale,
+                y,
+                body_w - 8 * scale,
+                disc_h,
+                rx=5 * scale,
+                ry=5 * scale,
+                fillColor=DISC,
+                strokeColor=DISC_EDGE,
+                strokeWidth=0.8,
+            )
         )
         disc_centres.append(y + disc_h / 2)
         y += disc_h
         if level == levels:
             break
         drawing.add(
-            Rect(left, y, body_w, body_h, rx=4 * scale, ry=4 * scale,
-                 fillColor=BONE, strokeColor=BONE_EDGE, strokeWidth=0.9)
+            Rect(
+                left,
+                y,
+                body_w,
+                body_h,
+                rx=4 * scale,
+                ry=4 * scale,
+                fillColor=BONE,
+                strokeColor=BONE_EDGE,
+                strokeWidth=0.9,
+            )
         )
         # the arch behind the canal, and the spinous process pointing back
         drawing.add(
             Polygon(
-                [back_x, y + body_h * 0.15, back_x + 12 * scale, y + body_h * 0.05,
-                 back_x + 34 * scale, y + body_h * 0.3, back_x + 34 * scale, y + body_h * 0.7,
-                 back_x + 12 * scale, y + body_h * 0.95, back_x, y + body_h * 0.85],
-                fillColor=BONE, strokeColor=BONE_EDGE, strokeWidth=0.9,
+                [
+                    back_x,
+                    y + body_h * 0.15,
+                    back_x + 12 * scale,
+                    y + body_h * 0.05,
+                    back_x + 34 * scale,
+                    y + body_h * 0.3,
+                    back_x + 34 * scale,
+                    y + body_h * 0.7,
+                    back_x + 12 * scale,
+                    y + body_h * 0.95,
+                    back_x,
+                    y + body_h * 0.85,
+                ],
+                fillColor=BONE,
+                strokeColor=BONE_EDGE,
+                strokeWidth=0.9,
             )
         )
         body_centres.append(y + body_h / 2)
         y += body_h
     # The canal with the nerves running down it, and one nerve leaving between two bones.
     drawing.add(
-        Rect(canal_x, bottom, canal_w, column_h, fillColor=colors.HexColor("#FBF3D0"),
-             strokeColor=None)
+        Rect(
+            canal_x,
+            bottom,
+            canal_w,
+            column_h,
+            fillColor=colors.HexColor("#FBF3D0"),
+            strokeColor=None,
+        )
     )
     drawing.add(
-        Rect(canal_x + canal_w * 0.3, bottom, canal_w * 0.4, column_h,
-             fillColor=NERVE, strokeColor=NERVE_EDGE, strokeWidth=0.6)
+        Rect(
+            canal_x + canal_w * 0.3,
+            bottom,
+            canal_w * 0.4,
+            column_h,
+            fillColor=NERVE,
+            strokeColor=NERVE_EDGE,
+            strokeWidth=0.6,
+        )
     )
     exit_y = disc_centres[1]
     drawing.add(
-        Line(canal_x + canal_w * 0.5, exit_y + 6 * scale, left + body_w * 0.55,
-             exit_y - 9 * scale, strokeColor=NERVE_EDGE, strokeWidth=3.2 * scale)
+        Line(
+            canal_x + canal_w * 0.5,
+            exit_y + 6 * scale,
+            left + body_w * 0.55,
+            exit_y - 9 * scale,
+            strokeColor=NERVE_EDGE,
+            strokeWidth=3.2 * scale,
+        )
     )
     drawing.add(
-        Line(canal_x + canal_w * 0.5, exit_y + 6 * scale, left + body_w * 0.55,
-             exit_y - 9 * scale, strokeColor=NERVE, strokeWidth=2.2 * scale)
+        Line(
+            canal_x + canal_w * 0.5,
+            exit_y + 6 * scale,
+            left + body_w * 0.55,
+            exit_y - 9 * scale,
+            strokeColor=NERVE,
+            strokeWidth=2.2 * scale,
+        )
     )
     # Labels to the right, each with a leader line to what it names.
     label_x = back_x + 52 * scale
@@ -115,19 +171,45 @@ def spine_diagram(language: str, width: float, *, font_size: float = 9.0) -> Dra
     ]
     rows = [bottom + column_h - 6 * scale - index * (column_h / 4) for index in range(4)]
     for (key, tx, ty), row_y in zip(targets, rows, strict=True):
-        drawing.add(Line(tx, ty, label_x - 4 * scale, row_y + 3 * scale,
-                         strokeColor=TEXT, strokeWidth=0.6))
+        drawing.add(
+            Line(tx, ty, label_x - 4 * scale, row_y + 3 * scale, strokeColor=TEXT, strokeWidth=0.6)
+        )
         drawing.add(Circle(tx, ty, 1.6 * scale, fillColor=TEXT, strokeColor=None))
-        drawing.add(String(label_x, row_y, words[key], fontName=FONT, fontSize=font_size,
-                           fillColor=TEXT))
-    drawing.add(String(left, bottom + column_h + 12 * scale, words["title"],
-                       fontName=FONT_BOLD, fontSize=font_size * 1.05, fillColor=ACCENT))
-    drawing.add(String(left + body_w / 2, bottom - 0.5 * scale - font_size * 0.9,
-                       words["front"], fontName=FONT, fontSize=font_size * 0.85,
-                       fillColor=TEXT, textAnchor="middle"))
-    drawing.add(String(back_x + 17 * scale, bottom - 0.5 * scale - font_size * 0.9,
-                       words["back"], fontName=FONT, fontSize=font_size * 0.85,
-                       fillColor=TEXT, textAnchor="middle"))
+        drawing.add(
+            String(label_x, row_y, words[key], fontName=FONT, fontSize=font_size, fillColor=TEXT)
+        )
+    drawing.add(
+        String(
+            left,
+            bottom + column_h + 12 * scale,
+            words["title"],
+            fontName=FONT_BOLD,
+            fontSize=font_size * 1.05,
+            fillColor=ACCENT,
+        )
+    )
+    drawing.add(
+        String(
+            left + body_w / 2,
+            bottom - 0.5 * scale - font_size * 0.9,
+            words["front"],
+            fontName=FONT,
+            fontSize=font_size * 0.85,
+            fillColor=TEXT,
+            textAnchor="middle",
+        )
+    )
+    drawing.add(
+        String(
+            back_x + 17 * scale,
+            bottom - 0.5 * scale - font_size * 0.9,
+            words["back"],
+            fontName=FONT,
+            fontSize=font_size * 0.85,
+            fillColor=TEXT,
+            textAnchor="middle",
+        )
+    )
     drawing.height = height + font_size
     drawing.translate(0, font_size)
     return drawing
@@ -137,11 +219,25 @@ def emergency_icon(size: float) -> Drawing:
     """A red warning triangle with "!" (the emergency box)."""
     drawing = Drawing(size, size)
     drawing.add(
-        Polygon([size * 0.5, size * 0.97, size * 0.02, size * 0.08, size * 0.98, size * 0.08],
-                fillColor=EMERGENCY, strokeColor=EMERGENCY, strokeWidth=1, strokeLineJoin=1)
+        Polygon(
+            [size * 0.5, size * 0.97, size * 0.02, size * 0.08, size * 0.98, size * 0.08],
+            fillColor=EMERGENCY,
+            strokeColor=EMERGENCY,
+            strokeWidth=1,
+            strokeLineJoin=1,
+        )
     )
-    drawing.add(String(size * 0.5, size * 0.2, "!", fontName=FONT_BOLD, fontSize=size * 0.62,
-                       fillColor=colors.white, textAnchor="middle"))
+    drawing.add(
+        String(
+            size * 0.5,
+            size * 0.2,
+            "!",
+            fontName=FONT_BOLD,
+            fontSize=size * 0.62,
+            fillColor=colors.white,
+            textAnchor="middle",
+        )
+    )
     return drawing
 
 
@@ -151,8 +247,26 @@ def same_day_icon(size: float) -> Drawing:
     centre, radius = size / 2, size * 0.45
     drawing.add(Circle(centre, centre, radius, fillColor=SAME_DAY, strokeColor=None))
     drawing.add(Circle(centre, centre, radius * 0.78, fillColor=colors.white, strokeColor=None))
-    drawing.add(Line(centre, centre, centre, centre + radius * 0.6, strokeColor=SAME_DAY,
-                     strokeWidth=size * 0.09, strokeLineCap=1))
-    drawing.add(Line(centre, centre, centre + radius * 0.45, centre, strokeColor=SAME_DAY,
-                     strokeWidth=size * 0.09, strokeLineCap=1))
+    drawing.add(
+        Line(
+            centre,
+            centre,
+            centre,
+            centre + radius * 0.6,
+            strokeColor=SAME_DAY,
+            strokeWidth=size * 0.09,
+            strokeLineCap=1,
+        )
+    )
+    drawing.add(
+        Line(
+            centre,
+            centre,
+            centre + radius * 0.45,
+            centre,
+            strokeColor=SAME_DAY,
+            strokeWidth=size * 0.09,
+            strokeLineCap=1,
+        )
+    )
     return drawing

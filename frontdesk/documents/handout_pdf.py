@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal, Protocol
 
+from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfgen.canvas import Canvas
@@ -159,6 +160,7 @@ class ReviewMark:
 
 
 PENDING_REVIEW = ReviewMark()
+DRAFT_WATERMARK = colors.HexColor("#FBE3E1")
 
 
 def long_date(day: dt.date, language: str) -> str:
@@ -550,13 +552,10 @@ class _ReviewedPages:
         width, height = canvas._pagesize
         canvas.saveState()
         if self.draft:
-            canvas.setFillColor(EMERGENCY, alpha=0.09)
+            # Across the middle of every page, so a page handed on alone still says it.
+            canvas.setFillColor(DRAFT_WATERMARK)  # solid and pale, under the page's content
             canvas.setFont(FONT_BOLD, 96)
-            canvas.translate(width / 2, height / 2)
-            canvas.rotate(35)
-            canvas.drawCentredString(0, 0, self.draft)
-            canvas.rotate(-35)
-            canvas.translate(-width / 2, -height / 2)
+            canvas.drawCentredString(width / 2, height / 2 - 34, self.draft)
         canvas.setFillColor(EMERGENCY if self.draft else MUTED)
         text, size = fitted_text(self.line, FONT, 7.5, width - 2 * MARGIN, 6.0)
         draw_text(canvas, MARGIN, FOOTER_HEIGHT - 11, text, FONT, size)

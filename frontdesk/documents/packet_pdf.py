@@ -13,7 +13,7 @@ import dataclasses
 import datetime as dt
 import io
 from collections import Counter
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
@@ -38,9 +38,11 @@ from frontdesk.documents import history_summary_pdf
 from frontdesk.documents.escape import markup_escape, markup_escape_lines
 from frontdesk.documents.handout_pdf import (
     PAGE_SIZES,
+    PENDING_REVIEW,
     AppointmentDetails,
     PageSize,
     ParagraphMaker,
+    ReviewMark,
     appointment_time,
     footer_text,
     handout_story,
@@ -172,6 +174,9 @@ class PacketContent:
     # The surgeon's history summary, placed after the packet as a document of its own
     # (its own letterhead, letter-size pages and page numbers).
     history_summary: PatientHistory | None = field(default=None, repr=False)
+    # Each handout's review, by (id, language); one missing prints as a draft.
+    reviews: Mapping[tuple[str, str], ReviewMark] = field(default_factory=dict)
+    treatment: str = ""  # the practice's own words for {practice_treatment}
 
 
 # What Paragraph.wrap leaves on a paragraph (ReportLab 4-5): its line breaks and size.
@@ -541,6 +546,8 @@ def _parts(
                     packet.appointment,
                     after_panel=personal,
                     paragraph=paragraph,
+                    review=packet.reviews.get(packet.preparing.key, PENDING_REVIEW),
+                    treatment=packet.treatment,
                 ),
             )
         )
@@ -559,6 +566,8 @@ def _parts(
                     width,
                     packet.appointment,
                     paragraph=paragraph,
+                    review=packet.reviews.get(handout.key, PENDING_REVIEW),
+                    treatment=packet.treatment,
                 ),
             )
         )

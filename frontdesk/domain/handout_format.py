@@ -109,9 +109,7 @@ _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _LANGUAGE = re.compile(r"^[a-z]{2,3}$")
 _VERSION = re.compile(r"^\d+(?:\.\d+)*$")
 _HEADER_LINE = re.compile(r"^([A-Za-z][A-Za-z _-]*?)\s*:\s*(.*)$")
-_BOX_OPEN = re.compile(
-    r"^\[\s*(box|emergency|same[\s-]*day)\s*(?::\s*(.*?))?\s*\]$", re.IGNORECASE
-)
+_BOX_OPEN = re.compile(r"^\[\s*(box|emergency|same[\s-]*day)\s*(?::\s*(.*?))?\s*\]$", re.IGNORECASE)
 _DIAGRAM = re.compile(r"^\[\s*diagram\s*:\s*(.*?)\s*\]$", re.IGNORECASE)
 _BOX_CLOSE = re.compile(r"^\[\s*(?:end(?:\s+box)?|/\s*box)\s*\]$", re.IGNORECASE)
 _BULLET = re.compile(r"^\s*[-•]\s+(.*)$")
@@ -419,9 +417,7 @@ class _Parser:
                 title, box_line, blocks, kind = box
                 if not blocks and len(self.problems) == problems_at_box:
                     self.problem(box_line, "this box is empty")
-                elements.append(
-                    Box(self._inlines(title, box_line), tuple(blocks), box_line, kind)
-                )
+                elements.append(Box(self._inlines(title, box_line), tuple(blocks), box_line, kind))
                 box = None
                 continue
             if _SEPARATOR.match(stripped):

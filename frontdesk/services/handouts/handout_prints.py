@@ -43,6 +43,7 @@ from frontdesk.domain.handout_format import (
 from frontdesk.domain.permissions import Permission
 from frontdesk.domain.request_categories import RequestCategory
 from frontdesk.services.handouts import library as handouts
+from frontdesk.services.handouts import reviews
 from frontdesk.services.handouts.library import FALLBACK_LANGUAGE, HandoutLibrary, HandoutSummary
 from frontdesk.services.kernel.clock import practice_today
 from frontdesk.services.kernel.context import ServiceContext, UnitOfWork
@@ -272,6 +273,10 @@ def _render(
             "The practice profile is not set up yet: add the practice's name and phone "
             "in Admin first (handouts print them)"
         )
+    with context.reading(None) as session:
+        standing = reviews.standing_in(session, handout, printed_on)
+        reviews.check_can_give(session, standing)
+        treatment = reviews.practice_treatment(session, handout.language)
     pdf = handout_pdf.render(
         handout,
         PracticeDetails.from_profile(profile),
@@ -281,6 +286,8 @@ def _render(
         note=note,
         large_print=large_print,
         page_size=page_size,  # type: ignore[arg-type]
+        review=standing.mark(),
+        treatment=treatment,
     )
     return RenderedHandout(
         pdf=pdf,
@@ -445,7 +452,7 @@ def _checked_destination(destination: str) -> str:
     return text[:MAX_DESTINATION]
 
 
-def _keep_version(session: Session, handout: Handout) -> None:
+def keep_version(session: Session, handout: Handout) -> None:
     """Store this version's text once (two desks giving it at once is fine)."""
     values = {
         "sha256": handout.content_hash,
@@ -489,7 +496,7 @@ def record_given_in(uow: UnitOfWork, rendered: RenderedHandout, destination: str
         raise RefusedError("This handout has no stored text, so it cannot be logged")
     session = uow.session
     _usable_patient(session, rendered.patient_id)
-    _keep_version(session, rendered.handout)
+    keep_version(session, rendered.handout)
     row = HandoutPrint(
         patient_id=rendered.patient_id,
         handout_id=rendered.handout_id,

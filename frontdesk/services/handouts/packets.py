@@ -30,7 +30,7 @@ from frontdesk.domain.what_to_bring import (
     WhatToBring,
     what_to_bring,
 )
-from frontdesk.services.handouts import handout_prints
+from frontdesk.services.handouts import handout_prints, reviews
 from frontdesk.services.handouts import library as handouts
 from frontdesk.services.handouts.handout_prints import RenderedHandout
 from frontdesk.services.handouts.library import HandoutLibrary
@@ -46,7 +46,7 @@ from frontdesk.services.scheduling import appointment_types, calendars, lookup
 from frontdesk.services.scheduling.data import AppointmentData
 
 if TYPE_CHECKING:  # ReportLab loads only when packets are rendered
-    from frontdesk.documents.handout_pdf import AppointmentDetails
+    from frontdesk.documents.handout_pdf import AppointmentDetails, ReviewMark
 
 PREPARING_ID = "preparing-for-consultation"
 PACKET_LANGUAGES = ("en", "es")
@@ -299,6 +299,7 @@ def build_packets(
     addresses = {row.id: row.address for row in list_locations(context, include_inactive=True)}
     with context.reading(Permission.VIEW_PATIENTS) as session:
         printed_on = today or practice_clock.practice_today(session)
+    review_marks = _ReviewMarks(context, printed_on)
     note = options.note.strip()
     total = len(appointments)
     report_or_cancel(progress, 0, total)
@@ -319,6 +320,7 @@ def build_packets(
         preparing_entry = library.find(PREPARING_ID, language) or library.find(PREPARING_ID, "en")
         preparing = preparing_entry.handout if preparing_entry is not None else None
         chosen = handouts_for_category(library, category, language)
+        marks = {h.key: review_marks.mark(h) for h in (preparing, *chosen) if h is not None}
         kind = types.get(appointment.type_id)
         summary = None
         if options.include_summary and kind is not None and kind.is_new_consultation:
@@ -335,6 +337,8 @@ def build_packets(
             handouts=tuple(chosen),
             note=note,
             history_summary=summary,
+            reviews=marks,
+            treatment=review_marks.treatment(language),
         )
         pdf = b""
         if not options.combined:
@@ -397,6 +401,31 @@ def build_packets(
         combined_pdf=combined,
         combined_name=combined_name,
     )
+
+
+class _ReviewMarks:
+    """Each handout's review once per run (a day's packets repeat the same handouts), and
+    the practice's rule: a handout that may not be given unreviewed stops the run."""
+
+    def __init__(self, context: ServiceContext, day: dt.date) -> None:
+        self.context = context
+        self.day = day
+        self._marks: dict[str, ReviewMark] = {}
+        self._treatment: dict[str, str] = {}
+
+    def mark(self, handout: Handout) -> ReviewMark:
+        if handout.content_hash not in self._marks:
+            with self.context.reading(None) as session:
+                standing = reviews.standing_in(session, handout, self.day)
+                reviews.check_can_give(session, standing)
+            self._marks[handout.content_hash] = standing.mark()
+        return self._marks[handout.content_hash]
+
+    def treatment(self, language: str) -> str:
+        if language not in self._treatment:
+            with self.context.reading(None) as session:
+                self._treatment[language] = reviews.practice_treatment(session, language)
+        return self._treatment[language]
 
 
 def _rendered(
