@@ -143,6 +143,11 @@ class AppointmentDetails:
     provider: str = ""
     location: str = ""
     address: str = ""
+    spanish_location: str = ""  # the practice's Spanish name of the location, if it has one
+
+    def location_in(self, language: str) -> str:
+        """The location's name as a document in ``language`` prints it."""
+        return (self.spanish_location if language == "es" else "") or self.location
 
 
 @dataclass(frozen=True)
@@ -369,7 +374,7 @@ def _personal_panel(
         if appointment.provider.strip():
             details.append(f"{words['with']} {appointment.provider.strip()}")
         where = ", ".join(
-            p for p in (appointment.location.strip(), appointment.address.strip()) if p
+            p for p in (appointment.location_in(language).strip(), appointment.address.strip()) if p
         )
         text = markup_escape(" ".join(details))
         if where:

@@ -115,7 +115,9 @@ _WORDS = {
     "es": {
         "letter_footer": "Confirmación de cita",
         "letter_title": "Su cita está confirmada",
-        "dear": "Estimado(a) {name}:",
+        "dear": "Estimado(a) {name}:",  # the chart does not say the patient's sex
+        "dear_female": "Estimada {name}:",
+        "dear_male": "Estimado {name}:",
         "confirms": "Esta carta confirma su cita en {practice}. Por favor guárdela.",
         "when": "Cuándo",
         "with": "Con",
@@ -177,6 +179,7 @@ class PacketContent:
     # Each handout's review, by (id, language); one missing prints as a draft.
     reviews: Mapping[tuple[str, str], ReviewMark] = field(default_factory=dict)
     treatment: str = ""  # the practice's own words for {practice_treatment}
+    patient_sex: str = "unknown"  # as on the chart: the Spanish greeting follows it
 
 
 # What Paragraph.wrap leaves on a paragraph (ReportLab 4-5): its line breaks and size.
@@ -360,6 +363,11 @@ def _bullets(
     return [paragraph(markup_escape(line), styles.bullet, bulletText="•") for line in lines]
 
 
+def greeting(words: dict[str, str], sex: str) -> str:
+    """ "Estimada" or "Estimado" when the chart says the patient's sex, else both."""
+    return words.get(f"dear_{sex}", words["dear"])
+
+
 def letter_story(
     packet: PacketContent,
     practice: PracticeDetails,
@@ -371,6 +379,7 @@ def letter_story(
     words = packet_words(packet.language)
     language = packet.language
     name = packet.patient_name.strip()
+    dear = greeting(words, packet.patient_sex)
     appointment = packet.appointment
     story: list[Flowable] = [
         paragraph(markup_escape(long_date(packet.printed_on, language)), styles.body),
@@ -381,12 +390,12 @@ def letter_story(
     story += [
         Spacer(1, styles.body_size * 0.6),
         paragraph(markup_escape(words["letter_title"]), styles.title),
-        paragraph(markup_escape(words["dear"].format(name=name)), styles.body),
+        paragraph(markup_escape(dear.format(name=name)), styles.body),
         paragraph(markup_escape(words["confirms"].format(practice=practice.name)), styles.body),
     ]
     where = ", ".join(
         part.strip()
-        for part in (appointment.location, *appointment.address.splitlines())
+        for part in (appointment.location_in(language), *appointment.address.splitlines())
         if part.strip()
     )
     label_width = width * 0.2

@@ -167,13 +167,16 @@ def suggested_file_name(handout_id: str, patient_name: str, day: dt.date) -> str
 def _appointment_json(appointment: AppointmentDetails | None) -> str:
     if appointment is None:
         return ""
+    fields = {
+        "starts_at": appointment.starts_at.isoformat(),
+        "provider": appointment.provider,
+        "location": appointment.location,
+        "address": appointment.address,
+    }
+    if appointment.spanish_location:  # only when set: older prints keep their hash
+        fields["spanish_location"] = appointment.spanish_location
     return json.dumps(
-        {
-            "starts_at": appointment.starts_at.isoformat(),
-            "provider": appointment.provider,
-            "location": appointment.location,
-            "address": appointment.address,
-        },
+        fields,
         sort_keys=True,
         ensure_ascii=False,
     )
@@ -190,6 +193,7 @@ def _appointment_from_json(text: str) -> AppointmentDetails | None:
         provider=data.get("provider", ""),
         location=data.get("location", ""),
         address=data.get("address", ""),
+        spanish_location=data.get("spanish_location", ""),
     )
 
 

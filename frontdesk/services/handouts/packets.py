@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -39,6 +39,7 @@ from frontdesk.services.kernel import clock as practice_clock
 from frontdesk.services.kernel.context import ServiceContext, UnitOfWork
 from frontdesk.services.patients.forms import PatientData
 from frontdesk.services.patients.lookup import get_patient
+from frontdesk.services.practice.forms import LocationData
 from frontdesk.services.practice.locations import list_locations
 from frontdesk.services.practice.profile import get_profile
 from frontdesk.services.requests import reading
@@ -177,15 +178,17 @@ def patient_address(patient: PatientData) -> str:
 
 
 def _details(
-    appointment: AppointmentData, zone: dt.tzinfo, addresses: dict[int, str]
+    appointment: AppointmentData, zone: dt.tzinfo, locations: Mapping[int, LocationData]
 ) -> AppointmentDetails:
     from frontdesk.documents.handout_pdf import AppointmentDetails
 
+    location = locations.get(appointment.location_id)
     return AppointmentDetails(
         starts_at=appointment.start.astimezone(zone).replace(tzinfo=None),
         provider=appointment.provider_name,
         location=appointment.location_name,
-        address=addresses.get(appointment.location_id, ""),
+        address=location.address if location is not None else "",
+        spanish_location=location.spanish_name if location is not None else "",
     )
 
 
@@ -202,8 +205,8 @@ def appointment_for_handout(
             f"Appointment {appointment_id} is {appointment.status.label.lower()}: "
             "it cannot be printed on a handout"
         )
-    addresses = {row.id: row.address for row in list_locations(context, include_inactive=True)}
-    return _details(appointment, practice_clock.practice_zone(context), addresses)
+    locations = {row.id: row for row in list_locations(context, include_inactive=True)}
+    return _details(appointment, practice_clock.practice_zone(context), locations)
 
 
 def _packet_language(preferred: str) -> tuple[str, bool]:
@@ -296,7 +299,7 @@ def build_packets(
         row.id: row
         for row in appointment_types.list_appointment_types(context, include_inactive=True)
     }
-    addresses = {row.id: row.address for row in list_locations(context, include_inactive=True)}
+    locations = {row.id: row for row in list_locations(context, include_inactive=True)}
     with context.reading(Permission.VIEW_PATIENTS) as session:
         printed_on = today or practice_clock.practice_today(session)
     review_marks = _ReviewMarks(context, printed_on)
@@ -315,7 +318,7 @@ def build_packets(
             context, patient.id, appointment.request_id, language, printed_on
         )
         local = appointment.start.astimezone(zone)
-        details_for_patient = _details(appointment, zone, addresses)
+        details_for_patient = _details(appointment, zone, locations)
         name = handout_prints.patient_name_for_print(patient.first_name, patient.last_name)
         preparing_entry = library.find(PREPARING_ID, language) or library.find(PREPARING_ID, "en")
         preparing = preparing_entry.handout if preparing_entry is not None else None
@@ -330,7 +333,7 @@ def build_packets(
             patient_name=name,
             patient_address=patient_address(patient),
             appointment=details_for_patient,
-            appointment_type=appointment.type_name,
+            appointment_type=kind.name_in(language) if kind is not None else appointment.type_name,
             printed_on=printed_on,
             what_to_bring=listing,
             preparing=preparing,
@@ -338,6 +341,7 @@ def build_packets(
             note=note,
             history_summary=summary,
             reviews=marks,
+            patient_sex=patient.sex,
             treatment=review_marks.treatment(language),
         )
         pdf = b""

@@ -1,4 +1,5 @@
-"""handout reviews: who reviewed which version of a handout's text, when, on what evidence
+"""handout reviews: who reviewed which version of a handout's text, when, on what evidence;
+and the Spanish names of appointment types and locations, printed on Spanish documents
 
 Revision ID: 0014
 Revises: 0009
@@ -45,6 +46,13 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_handout_reviews")),
     )
+    for table, length in (("appointment_types", 80), ("locations", 120)):
+        with op.batch_alter_table(table) as batch:
+            batch.add_column(
+                sa.Column(
+                    "spanish_name", sa.String(length=length), nullable=False, server_default=""
+                )
+            )
     op.create_index(
         "ix_handout_reviews_handout",
         "handout_reviews",
@@ -53,5 +61,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    for table in ("appointment_types", "locations"):
+        with op.batch_alter_table(table) as batch:
+            batch.drop_column("spanish_name")
     op.drop_index("ix_handout_reviews_handout", table_name="handout_reviews")
     op.drop_table("handout_reviews")
