@@ -25,7 +25,9 @@ A handout file looks like this (see resources/handouts/README.txt for the editor
 Rules: the header ends at a line of three dashes; ``#`` starts a heading and ``##`` a smaller
 one; ``-`` starts a bullet; a blank line ends a paragraph or bullet; ``*words*`` are emphasized;
 ``{name}`` is filled from the practice profile; ``[box: title]`` ... ``[end]`` makes the
-highlighted "call us" box; lines starting with ``//`` are notes for editors and never printed.
+highlighted "call us" box, ``[emergency: title]`` the emergency box and ``[same day: title]``
+the "call us the same day" box; ``[diagram: spine]`` places a drawing; lines starting with
+``//`` are notes for editors and never printed.
 A paragraph or bullet that uses a practice detail the profile leaves empty (for example
 ``{toll_free_phone}``) is left out, so a handout never prints a sentence with a hole in it.
 """

@@ -167,7 +167,7 @@ class RecordReviewDialog(FormDialog):
             wrap=True,
         )
         what.setAccessibleName("Handout reviewed")
-        self.buttons = self.save_cancel_buttons("Record the review (Enter)", save_text="&Record")
+        self.buttons = self.save_cancel_buttons("Record the review (Enter)", save_text="Rec&ord")
         layout = QVBoxLayout(self)
         layout.addWidget(plain_label(title, "sectionTitle"))
         layout.addWidget(what)
