@@ -20,6 +20,10 @@ from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.services.practice import settings
 from frontdesk.services.practice.settings import (
     CALENDAR_EXPORT_FULL_NAMES,
+    HANDOUT_REVIEW_MONTHS,
+    HANDOUT_TREATMENT_EN,
+    HANDOUT_TREATMENT_ES,
+    HANDOUT_UNREVIEWED,
     IMAGING_MAX_AGE_MONTHS,
     PAPER_SIZE,
     READY_NEEDS_IMAGES,
@@ -110,10 +114,21 @@ def test_each_setting_has_the_widget_its_kind_needs_with_help_and_default(
         READY_NEEDS_OPERATIVE_REPORTS.key,
         READY_NEEDS_IMAGING_REPORTS.key,
         READY_NEEDS_IMAGES.key,
+        HANDOUT_REVIEW_MONTHS.key,
+        HANDOUT_UNREVIEWED.key,
+        HANDOUT_TREATMENT_EN.key,
+        HANDOUT_TREATMENT_ES.key,
     }
     texts = [label.text() for label in panel.findChildren(QLabel)]
-    for heading in ("Consultation requests", "Imaging", "Printing", "Calendar export"):
+    for heading in ("Consultation requests", "Imaging", "Printing", "Calendar export", "Handouts"):
         assert heading in texts
+    unreviewed = panel.settings[HANDOUT_UNREVIEWED.key].editor
+    assert isinstance(unreviewed, QComboBox)
+    assert [unreviewed.itemText(i) for i in range(unreviewed.count())] == [
+        "Prints with a 'Draft: not yet reviewed' mark",
+        "Cannot be given until it is reviewed",
+    ]
+    assert spin(panel, HANDOUT_REVIEW_MONTHS.key).value() == 12
 
     instruction = panel.settings[RED_FLAG_INSTRUCTION.key]
     assert isinstance(instruction.editor, QPlainTextEdit)
