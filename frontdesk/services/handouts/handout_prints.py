@@ -277,10 +277,7 @@ def _render(
             "The practice profile is not set up yet: add the practice's name and phone "
             "in Admin first (handouts print them)"
         )
-    with context.reading(None) as session:
-        standing = reviews.standing_in(session, handout, printed_on)
-        reviews.check_can_give(session, standing)
-        treatment = reviews.practice_treatment(session, handout.language)
+    mark, treatment = reviews.print_terms(context, handout, printed_on)
     pdf = handout_pdf.render(
         handout,
         PracticeDetails.from_profile(profile),
@@ -290,7 +287,7 @@ def _render(
         note=note,
         large_print=large_print,
         page_size=page_size,  # type: ignore[arg-type]
-        review=standing.mark(),
+        review=mark,
         treatment=treatment,
     )
     return RenderedHandout(

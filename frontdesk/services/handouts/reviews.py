@@ -298,6 +298,18 @@ def check_can_give(session: Session, standing: ReviewStanding) -> None:
         )
 
 
+def print_terms(
+    context: ServiceContext, handout: Handout, today: dt.date | None = None
+) -> tuple[ReviewMark, str]:
+    """What printing ``handout`` needs from the practice: the review mark for its page, and
+    the practice's own words for {practice_treatment}. Raises RefusedError when the
+    practice gives only reviewed handouts and this text is not (or no longer) reviewed."""
+    with context.reading(None) as session:
+        standing = standing_in(session, handout, today or practice_today(session))
+        check_can_give(session, standing)
+        return standing.mark(), practice_treatment(session, handout.language)
+
+
 def practice_treatment(session: Session, language: str) -> str:
     """The practice's own words on how it treats the problem, for {practice_treatment}."""
     spec = settings.HANDOUT_TREATMENT.get(language)
