@@ -126,14 +126,14 @@ _WORDS = {
         "arrive": "Por favor llegue {minutes} minutos antes para llenar los formularios.",
         "bring_title": "Qué traer",
         "bring_id": "Su identificación con foto y su tarjeta del seguro",
-        "bring_medicines": "Una lista de todas las medicinas que toma, y cuánto",
+        "bring_medicines": "Una lista de todas las medicinas que toma, y cuánto toma de cada una",
         "bring_records": "Los documentos de su lista en la página “{title}”",
-        "bring_scans": "Sus estudios (en disco) y sus informes, si los tiene",
+        "bring_scans": "Sus estudios de imagen en disco y sus informes, si los tiene",
         "reach_title": "Cómo comunicarse con nosotros",
         "call": "Llámenos al {phones}.",
         "website": "Nuestro sitio web: {site}",
         "cannot_come": (
-            "Si no puede venir, llámenos lo antes posible, para poder dar su hora a otra persona."
+            "Si no puede venir, llámenos lo antes posible, para darle su cita a otra persona."
         ),
         "note": "Una nota de nuestra oficina",
         "closing": "Esperamos verle pronto.",
@@ -149,7 +149,7 @@ _WORDS = {
             "Todavía no tenemos estudios ni informes de otros médicos. Si los tiene, por favor "
             "tráigalos."
         ),
-        "subject": "Paquete antes de la cita",
+        "subject": "Paquete para antes de su cita",
         "title": "Su cita del {day}",
     },
 }
