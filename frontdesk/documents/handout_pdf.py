@@ -45,7 +45,7 @@ from frontdesk.documents.letterhead import (
     words_for,
 )
 from frontdesk.documents.letterhead import _fitted as fitted_text
-from frontdesk.documents.scripts import check_printable, draw_text
+from frontdesk.documents.scripts import check_printable, draw_text, text_width
 from frontdesk.documents.styles import (
     ACCENT,
     BOX_BACKGROUND,
@@ -476,10 +476,18 @@ def draft_banner(language: str, review: ReviewMark, styles: DocumentStyles, widt
         "draft_title", parent=styles.box_title, textColor=EMERGENCY, spaceAfter=0
     )
     why = words["draft_overdue"] if review.overdue else words["draft_pending"]
+    explanation = ParagraphStyle(
+        "draft_why",
+        parent=styles.body,
+        fontSize=styles.body_size * 0.85,
+        leading=styles.body_size * 1.15,
+        textColor=MUTED,
+        spaceAfter=0,
+    )
     table = Table(
         [
             [Paragraph(markup_escape(words["draft"]), title)],
-            [Paragraph(markup_escape(why), styles.small)],
+            [Paragraph(markup_escape(why), explanation)],
         ],
         colWidths=[width],
     )
@@ -559,8 +567,9 @@ class _ReviewedPages:
         if self.draft:
             # Across the middle of every page, so a page handed on alone still says it.
             canvas.setFillColor(DRAFT_WATERMARK)  # solid and pale, under the page's content
-            canvas.setFont(FONT_BOLD, 96)
-            canvas.drawCentredString(width / 2, height / 2 - 34, self.draft)
+            size = min(96.0, 96.0 * width * 0.8 / text_width(self.draft, FONT_BOLD, 96.0))
+            canvas.setFont(FONT_BOLD, size)
+            canvas.drawCentredString(width / 2, height / 2 - size * 0.35, self.draft)
         canvas.setFillColor(EMERGENCY if self.draft else MUTED)
         text, size = fitted_text(self.line, FONT, 7.5, width - 2 * MARGIN, 6.0)
         draw_text(canvas, MARGIN, FOOTER_HEIGHT - 11, text, FONT, size)
