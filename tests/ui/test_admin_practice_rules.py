@@ -367,14 +367,16 @@ def test_the_review_list_puts_drafts_first_and_a_recorded_review_clears_one(
         "Walking after surgery",
         "English",
         "2",
-        "Not reviewed yet: prints as a draft",
+        "Draft: not reviewed",
         "—",
         "",
     ]
     assert (
         panel.model.index(walking, 0)
         .data(Qt.ItemDataRole.ToolTipRole)
-        .startswith("<p style='white-space:pre-wrap'>The practice's file: ")
+        .startswith(
+            "<p style='white-space:pre-wrap'>Walking after surgery<br>The practice's file: "
+        )
     )
     assert str(folder) in panel.folder_label.text()
 
@@ -388,7 +390,7 @@ def test_the_review_list_puts_drafts_first_and_a_recorded_review_clears_one(
     qtbot.waitUntil(lambda: dialog.record is not None, timeout=10_000)
     qtbot.waitUntil(lambda: panel.counts.text().startswith("13 handouts · 12 not"), timeout=10_000)
     row = next(r for r in panel.model.records if r.standing.handout_id == "own-walking")
-    assert row.state_text == "Reviewed; due again 11/30/2027"
+    assert row.state_text == "Reviewed; due 11/30/2027"
     assert row is panel.model.records[-1]  # the reviewed ones go last
     last = panel.model.rowCount() - 1
     assert panel.model.index(last, 4).data() == "11/30/2026"

@@ -54,15 +54,15 @@ class ReviewRow:
 
     @property
     def state_text(self) -> str:
-        """In words (the colour only repeats it)."""
+        """In words (the colour only repeats it); "Draft" is what the page then says."""
         standing = self.standing
         if standing.status is reviews.ReviewStatus.REVIEWED and standing.due_on is not None:
-            return f"Reviewed; due again {standing.due_on:%m/%d/%Y}"
+            return f"Reviewed; due {standing.due_on:%m/%d/%Y}"
         if standing.status is reviews.ReviewStatus.OVERDUE and standing.due_on is not None:
-            return f"Review overdue since {standing.due_on:%m/%d/%Y}: prints as a draft"
+            return f"Draft: overdue since {standing.due_on:%m/%d/%Y}"
         if standing.earlier_version_reviewed:
-            return "This version not reviewed yet: prints as a draft"
-        return "Not reviewed yet: prints as a draft"
+            return "Draft: this version not reviewed"
+        return "Draft: not reviewed"
 
 
 def _where(entry: LibraryEntry) -> str:
@@ -85,7 +85,11 @@ def _evidence(row: ReviewRow) -> str:
 def review_model(parent: QWidget | None = None) -> RecordTableModel:
     return RecordTableModel(
         (
-            Column("Handout", lambda r: r.standing.title, lambda r: _where(r.entry)),
+            Column(
+                "Handout",
+                lambda r: r.standing.title,
+                lambda r: f"{r.standing.title}\n{_where(r.entry)}",
+            ),
             Column("Language", lambda r: r.standing.language_name),
             Column("Version", lambda r: r.standing.version),
             Column("State", lambda r: r.state_text, warning=lambda r: r.standing.is_draft),
@@ -243,6 +247,8 @@ class HandoutReviewsPanel(QWidget):
         self.table.verticalHeader().hide()
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # Long titles and evidence share the spare width (cut short, whole in the tooltip).
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(6, QHeaderView.ResizeMode.Stretch)
         self.table.activated.connect(lambda _index: self.record_selected())
 
