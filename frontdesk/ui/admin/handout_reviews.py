@@ -249,7 +249,9 @@ class HandoutReviewsPanel(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         # Long titles and evidence share the spare width (cut short, whole in the tooltip).
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(6, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(6, QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(False)
+        self.table.setColumnWidth(6, 200)
         self.table.activated.connect(lambda _index: self.record_selected())
 
         self.record_button = QPushButton("&Record a review…")
