@@ -1,4 +1,4 @@
-"""frontdesk handouts list | check | review | folder | render."""
+"""frontdesk handouts list | check | review | record-review | folder | render."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from pathlib import Path
 from frontdesk.cli.common import Parser, UsageError, print_json, service_context
 from frontdesk.domain.errors import RefusedError
 from frontdesk.domain.request_categories import RequestCategory
-from frontdesk.services.handouts import handout_prints, packets
+from frontdesk.services.handouts import handout_prints, packets, reviews
 from frontdesk.services.handouts import library as handouts
 from frontdesk.services.patients.lookup import find_by_mrn
 from frontdesk.services.practice.profile import get_profile
@@ -37,9 +37,26 @@ def register(subparsers: argparse._SubParsersAction[Parser]) -> None:
     )
     check.set_defaults(handler=run_check)
 
-    review = sub.add_parser("review", help="handouts overdue or due soon for review")
+    review = sub.add_parser(
+        "review", help="each handout's recorded review; those not reviewed print as drafts"
+    )
     review.add_argument("--json", action="store_true", help="print JSON for scripts")
     review.set_defaults(handler=run_review)
+
+    record = sub.add_parser(
+        "record-review",
+        help="record that a clinician reviewed the current text of a handout (admins)",
+    )
+    record.add_argument("handout_id", metavar="ID", help="the handout id (see 'handouts list')")
+    record.add_argument("--lang", required=True, metavar="CODE", help="its language, e.g. es")
+    record.add_argument("--reviewer", required=True, metavar="NAME", help="who reviewed it")
+    record.add_argument(
+        "--on", required=True, metavar="DATE", help="the day of the review, e.g. 2026-12-01"
+    )
+    record.add_argument(
+        "--evidence", required=True, metavar="TEXT", help="what it was checked against"
+    )
+    record.set_defaults(handler=run_record_review)
 
     folder = sub.add_parser("folder", help="create and print the practice's own handout folder")
     folder.set_defaults(handler=run_folder)
@@ -132,17 +149,53 @@ def run_check(args: argparse.Namespace) -> int:
 
 
 def run_review(args: argparse.Namespace) -> int:
-    items = handouts.review_list(handouts.load_library(), dt.date.today())
+    library = handouts.load_library()
+    with service_context(args) as context:
+        standings = reviews.list_standings(context, library)
+    _warn_problems(library)
+    today = dt.date.today()
     if args.json:
-        print_json([asdict(item) for item in items])
-        return 0
-    if not items:
-        print("No handout is due for review in the next 30 days.")
-    for item in items:
-        when = f"{-item.days} days overdue" if item.days < 0 else f"due in {item.days} days"
-        print(
-            f"{item.id:<28} {item.language:<3} {item.review_due.isoformat()} ({when})  {item.title}"
+        print_json(
+            [
+                {
+                    "id": s.handout_id,
+                    "language": s.language,
+                    "title": s.title,
+                    "version": s.version,
+                    "sha256": s.handout_sha256,
+                    "state": s.status.value,
+                    "reviewed_on": s.review.reviewed_on if s.review else None,
+                    "reviewer": s.review.reviewer if s.review else "",
+                    "evidence": s.review.evidence if s.review else "",
+                    "review_due": s.due_on,
+                    "days": (s.due_on - today).days if s.due_on else None,
+                }
+                for s in standings
+            ]
         )
+        return 0
+    for s in standings:
+        if s.review is None:
+            how = "not reviewed: prints as a draft"
+        else:
+            how = (
+                f"reviewed {s.review.reviewed_on.isoformat()} by {s.review.reviewer}"
+                f"{', overdue: prints as a draft' if s.is_draft else ''}"
+            )
+        print(f"{s.handout_id:<28} {s.language:<3} v{s.version:<5} {how}  {s.title}")
+    return 0
+
+
+def run_record_review(args: argparse.Namespace) -> int:
+    handout = handouts.load_library().get(args.handout_id, args.lang)
+    with service_context(args) as context:
+        record = reviews.record_review(
+            context, handout, reviews.ReviewForm(args.reviewer, args.on, args.evidence)
+        )
+    print(
+        f"Recorded the review of {record.handout_id} ({record.language}, version "
+        f"{record.version}) on {record.reviewed_on.isoformat()} by {record.reviewer}"
+    )
     return 0
 
 
@@ -180,8 +233,10 @@ def run_render(args: argparse.Namespace) -> int:
             f"printing the {entry.handout.language} version",
             file=sys.stderr,
         )
+    day = args.date or dt.date.today()
     with service_context(args) as context:
         profile = get_profile(context)
+        mark, treatment = reviews.print_terms(context, entry.handout, day)
         page_size = args.page_size or handout_prints.practice_page_size(context)
         appointment = (
             packets.appointment_for_handout(context, args.appointment)
@@ -197,11 +252,13 @@ def run_render(args: argparse.Namespace) -> int:
         entry.handout,
         PracticeDetails.from_profile(profile),
         args.patient_name,
-        args.date or dt.date.today(),
+        day,
         appointment=appointment,
         note=args.note,
         large_print=args.large_print,
         page_size=page_size,  # type: ignore[arg-type]
+        review=mark,
+        treatment=treatment,
     )
     try:
         _write_atomically(args.output, pdf)

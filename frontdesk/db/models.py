@@ -78,6 +78,10 @@ class Location(Edited, Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(120), nullable=False, unique=True)
+    # What Spanish documents print instead of the name ("" prints the name).
+    spanish_name: Mapped[str] = mapped_column(
+        String(120), nullable=False, default="", server_default=""
+    )
     address: Mapped[str] = mapped_column(Text, nullable=False, default="")
     phone: Mapped[str] = mapped_column(String(32), nullable=False, default="")
     active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)

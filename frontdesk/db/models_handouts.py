@@ -80,3 +80,35 @@ class HandoutPrint(Base):
     @property
     def audit_patient_id(self) -> int | None:
         return self.patient_id
+
+
+class HandoutReview(Base):
+    """A clinician's review of one version of a handout's text (by its SHA-256).
+
+    Recorded in Admin → Handout reviews with who reviewed it, on what day, and the evidence
+    they used. A new version of the text needs a review of its own; a review grows old after
+    the practice's review period (Admin → Practice rules). Rows are only added; the audit
+    trail records each one.
+    """
+
+    __tablename__ = "handout_reviews"
+    __audited__ = True
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    handout_id: Mapped[str] = mapped_column(String(100), nullable=False)
+    language: Mapped[str] = mapped_column(String(8), nullable=False)
+    version: Mapped[str] = mapped_column(String(30), nullable=False)
+    title: Mapped[str] = mapped_column(String(300), nullable=False)
+    handout_sha256: Mapped[str] = mapped_column(
+        ForeignKey("handout_versions.sha256"), nullable=False
+    )
+    reviewed_on: Mapped[date] = mapped_column(Date, nullable=False)
+    reviewer: Mapped[str] = mapped_column(String(200), nullable=False)
+    evidence: Mapped[str] = mapped_column(Text, nullable=False)
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    recorded_by: Mapped[str] = mapped_column(String(120), nullable=False)
+    recorded_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+
+    __table_args__ = (
+        Index("ix_handout_reviews_handout", "handout_id", "language", "handout_sha256"),
+    )

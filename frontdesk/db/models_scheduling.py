@@ -35,6 +35,10 @@ class AppointmentType(Edited, Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(80), nullable=False, unique=True)
+    # What Spanish documents print instead of the name ("" prints the name).
+    spanish_name: Mapped[str] = mapped_column(
+        String(80), nullable=False, default="", server_default=""
+    )
     duration_minutes: Mapped[int] = mapped_column(Integer, nullable=False)
     colour: Mapped[str] = mapped_column(String(7), nullable=False, default="#4A90D9")
     # The type "Schedule" on a consultation request starts with.

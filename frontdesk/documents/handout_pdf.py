@@ -9,8 +9,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal, Protocol
 
+from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
     Flowable,
@@ -23,7 +25,16 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from frontdesk.documents.escape import markup_escape, markup_escape_lines
+from frontdesk.documents.escape import markup_escape, markup_escape_lines, printable
+from frontdesk.documents.handout_figures import (
+    EMERGENCY,
+    EMERGENCY_BACKGROUND,
+    SAME_DAY,
+    SAME_DAY_BACKGROUND,
+    emergency_icon,
+    same_day_icon,
+    spine_diagram,
+)
 from frontdesk.documents.letterhead import (
     MARGIN,
     Letterhead,
@@ -31,12 +42,16 @@ from frontdesk.documents.letterhead import (
     PracticeDetails,
     words_for,
 )
+from frontdesk.documents.letterhead import _fitted as fitted_text
 from frontdesk.documents.page_identity import PageIdentity
-from frontdesk.documents.scripts import check_printable
+from frontdesk.documents.scripts import check_printable, draw_text, text_width
 from frontdesk.documents.styles import (
     ACCENT,
     BOX_BACKGROUND,
     BOX_EDGE,
+    FONT,
+    FONT_BOLD,
+    MUTED,
     PANEL,
     DocumentStyles,
     document_styles,
@@ -49,6 +64,8 @@ from frontdesk.domain.handout_format import (
     Block,
     BlockKind,
     Box,
+    BoxKind,
+    Diagram,
     Element,
     Handout,
     Inline,
@@ -82,6 +99,13 @@ _WORDS = {
         "with": "with",
         "note": "A note from our office",
         "subject": "Patient education handout",
+        "draft": "Draft: not yet reviewed",
+        "watermark": "DRAFT",
+        "draft_pending": "A clinician has not yet reviewed this version of the handout.",
+        "draft_overdue": "The last review of this handout is too old; it is due again.",
+        "reviewed": "Reviewed {date} by {reviewer}",
+        "not_reviewed": "Not yet reviewed",
+        "adapted": "Adapted from {source}",
     },
     "es": {
         "prepared_for": "Preparado para",
@@ -90,6 +114,13 @@ _WORDS = {
         "with": "con",
         "note": "Una nota de nuestra oficina",
         "subject": "Hoja educativa para pacientes",
+        "draft": "Borrador: todavía sin revisar",
+        "watermark": "BORRADOR",
+        "draft_pending": "Ningún médico ha revisado todavía esta versión de la hoja.",
+        "draft_overdue": "La última revisión de esta hoja ya venció; toca revisarla otra vez.",
+        "reviewed": "Revisado el {date} por {reviewer}",
+        "not_reviewed": "Todavía sin revisar",
+        "adapted": "Adaptado de {source}",
     },
 }
 
@@ -111,6 +142,29 @@ class AppointmentDetails:
     provider: str = ""
     location: str = ""
     address: str = ""
+    spanish_location: str = ""  # the practice's Spanish name of the location, if it has one
+
+    def location_in(self, language: str) -> str:
+        """The location's name as a document in ``language`` prints it."""
+        return (self.spanish_location if language == "es" else "") or self.location
+
+
+@dataclass(frozen=True)
+class ReviewMark:
+    """Where the review of the printed version stands, as the page should say it.
+
+    ``draft`` prints the "Draft: not yet reviewed" mark (review pending or overdue);
+    ``reviewed_on`` and ``reviewer`` are the last review of this version, if any.
+    """
+
+    draft: bool = True
+    overdue: bool = False
+    reviewed_on: dt.date | None = None
+    reviewer: str = ""
+
+
+PENDING_REVIEW = ReviewMark()
+DRAFT_WATERMARK = colors.HexColor("#FBE3E1")
 
 
 def long_date(day: dt.date, language: str) -> str:
@@ -162,30 +216,74 @@ def _block(
     return paragraph(text, styles.box_body if in_box else styles.body)
 
 
+_BOX_COLOURS = {
+    BoxKind.NOTE: (BOX_BACKGROUND, BOX_EDGE),
+    BoxKind.EMERGENCY: (EMERGENCY_BACKGROUND, EMERGENCY),
+    BoxKind.SAME_DAY: (SAME_DAY_BACKGROUND, SAME_DAY),
+}
+
+
+def _box_title(
+    box: Box, styles: DocumentStyles, width: float, paragraph: ParagraphMaker
+) -> Flowable:
+    """The box's title; the emergency and same-day boxes put their icon before it."""
+    if box.kind is BoxKind.NOTE:
+        return paragraph(_markup(box.title), styles.box_title)
+    colour = _BOX_COLOURS[box.kind][1]
+    style = ParagraphStyle(f"box_title_{box.kind.name}", parent=styles.box_title, textColor=colour)
+    size = styles.box_title.fontSize * 1.6
+    icon = emergency_icon(size) if box.kind is BoxKind.EMERGENCY else same_day_icon(size)
+    gap = styles.body_size * 0.6
+    title = Table(
+        [[icon, paragraph(_markup(box.title), style)]],
+        colWidths=[size + gap, width - size - gap],
+    )
+    title.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                ("TOPPADDING", (0, 0), (-1, -1), 0),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+            ]
+        )
+    )
+    return title
+
+
 def _box(
     box: Box, styles: DocumentStyles, width: float, paragraph: ParagraphMaker = Paragraph
 ) -> Flowable:
-    """The highlighted box: one table row per block, so a very long box can still split."""
+    """A highlighted box: one table row per block, so a very long box can still split.
+
+    Its kind sets the colours: the emergency box is red with a warning sign, the same-day
+    box amber with a clock, a note box yellow."""
     rows: list[list[Flowable]] = []
     # Table cells ignore a paragraph's spaceBefore/After: the gaps are cell padding instead.
     gaps: list[float] = []
     size = styles.body_size
+    pad = size * 0.8
+    inner = width - 2 * pad - 4
+    background, edge = _BOX_COLOURS[box.kind]
     if box.title:
-        rows.append([paragraph(_markup(box.title), styles.box_title)])
+        rows.append([_box_title(box, styles, inner, paragraph)])
         gaps.append(0.0)
     for index, block in enumerate(box.blocks):
         rows.append([_block(block, styles, in_box=True, paragraph=paragraph)])
         gaps.append(size * (0.1 if index == 0 or block.kind is BlockKind.BULLET else 0.5))
     gaps[0] = 0.0  # the first row sits on the box's own top padding
-    pad = size * 0.8
+    if box.title and box.kind is not BoxKind.NOTE and len(gaps) > 1:
+        gaps[1] = size * 0.4  # air under the icon
+    strong = box.kind is BoxKind.EMERGENCY
     table = Table(rows, colWidths=[width])
     table.setStyle(
         TableStyle(
             [
                 *(("TOPPADDING", (0, row), (-1, row), gap) for row, gap in enumerate(gaps)),
-                ("BACKGROUND", (0, 0), (-1, -1), BOX_BACKGROUND),
-                ("BOX", (0, 0), (-1, -1), 0.8, BOX_EDGE),
-                ("LINEBEFORE", (0, 0), (0, -1), 5, BOX_EDGE),
+                ("BACKGROUND", (0, 0), (-1, -1), background),
+                ("BOX", (0, 0), (-1, -1), 2.0 if strong else 0.8, edge),
+                ("LINEBEFORE", (0, 0), (0, -1), 5, edge),
                 ("LEFTPADDING", (0, 0), (-1, -1), pad + 4),
                 ("RIGHTPADDING", (0, 0), (-1, -1), pad),
                 ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
@@ -196,6 +294,11 @@ def _box(
         )
     )
     return KeepTogether([Spacer(1, styles.body_size * 0.4), table, Spacer(1, styles.body_size)])
+
+
+def _diagram(diagram: Diagram, styles: DocumentStyles, width: float, language: str) -> Flowable:
+    drawing = spine_diagram(language, width, font_size=styles.body_size * 0.85)
+    return KeepTogether([Spacer(1, styles.body_size * 0.3), drawing, Spacer(1, styles.body_size)])
 
 
 def _leads_in(block: Block) -> bool:
@@ -225,6 +328,7 @@ def _content(
     styles: DocumentStyles,
     width: float,
     paragraph: ParagraphMaker = Paragraph,
+    language: str = "en",
 ) -> list[Flowable]:
     """Flowables for the handout body.
 
@@ -244,6 +348,9 @@ def _content(
             continue
         if isinstance(element, Box):
             flowable = _box(element, styles, width, paragraph)
+            previous = None
+        elif isinstance(element, Diagram):
+            flowable = _diagram(element, styles, width, language)
             previous = None
         else:
             if previous is BlockKind.BULLET and element.kind is BlockKind.PARAGRAPH:
@@ -284,7 +391,7 @@ def _personal_panel(
         if appointment.provider.strip():
             details.append(f"{words['with']} {appointment.provider.strip()}")
         where = ", ".join(
-            p for p in (appointment.location.strip(), appointment.address.strip()) if p
+            p for p in (appointment.location_in(language).strip(), appointment.address.strip()) if p
         )
         text = markup_escape(" ".join(details))
         if where:
@@ -329,13 +436,16 @@ def _check_inputs(patient_name: str, note: str) -> None:
         raise ValidationError(problems)
 
 
-def filled_values(handout: Handout, practice: PracticeDetails) -> dict[str, str]:
-    """The handout's placeholders ({phones}, {practice_name}...) from the practice profile."""
-    return dict(_practice_values(practice, handout.language))
+def filled_values(
+    handout: Handout, practice: PracticeDetails, treatment: str = ""
+) -> dict[str, str]:
+    """The handout's placeholders ({phones}, {practice_name}...) from the practice profile;
+    ``treatment`` is the practice's own words on how it treats the problem (Admin)."""
+    return dict(_practice_values(practice, handout.language, treatment))
 
 
 @lru_cache(maxsize=16)
-def _practice_values(practice: PracticeDetails, language: str) -> dict[str, str]:
+def _practice_values(practice: PracticeDetails, language: str, treatment: str) -> dict[str, str]:
     # Formatting the phone numbers is the slow part, and a packet run fills every handout
     # with the same practice: once per practice and language (callers get a copy).
     return practice_values(
@@ -345,6 +455,7 @@ def _practice_values(practice: PracticeDetails, language: str) -> dict[str, str]
         fax=_unbroken_phone(practice.fax),
         website=practice.website,
         address=practice.address,
+        practice_treatment=treatment,
         language=language,
     )
 
@@ -365,9 +476,67 @@ def body_flowables(
     styles: DocumentStyles,
     width: float,
     paragraph: ParagraphMaker = Paragraph,
+    *,
+    treatment: str = "",
 ) -> list[Flowable]:
     """The handout's own text (no title, no personal panel), its placeholders filled."""
-    return _content(fill(handout, filled_values(handout, practice)), styles, width, paragraph)
+    values = filled_values(handout, practice, treatment)
+    return _content(fill(handout, values), styles, width, paragraph)
+
+
+def review_line(handout: Handout, review: ReviewMark) -> str:
+    """The footer's second line: who reviewed this version and when, and the source."""
+    words = _words(handout.language)
+    if review.reviewed_on is not None and review.reviewer.strip():
+        parts = [
+            words["reviewed"].format(
+                date=review.reviewed_on.isoformat(), reviewer=review.reviewer.strip()
+            )
+        ]
+    else:
+        parts = [words["not_reviewed"]]
+    if handout.adapted_from.strip():
+        parts.append(words["adapted"].format(source=handout.adapted_from.strip()))
+    return "  ·  ".join(parts)
+
+
+def draft_banner(language: str, review: ReviewMark, styles: DocumentStyles, width: float) -> Table:
+    """The red "Draft: not yet reviewed" mark under the title of a handout not reviewed."""
+    words = _words(language)
+    title = ParagraphStyle(
+        "draft_title", parent=styles.box_title, textColor=EMERGENCY, spaceAfter=0
+    )
+    why = words["draft_overdue"] if review.overdue else words["draft_pending"]
+    explanation = ParagraphStyle(
+        "draft_why",
+        parent=styles.body,
+        fontSize=styles.body_size * 0.85,
+        leading=styles.body_size * 1.15,
+        textColor=MUTED,
+        spaceAfter=0,
+    )
+    table = Table(
+        [
+            [Paragraph(markup_escape(words["draft"]), title)],
+            [Paragraph(markup_escape(why), explanation)],
+        ],
+        colWidths=[width],
+    )
+    pad = styles.body_size * 0.6
+    table.setStyle(
+        TableStyle(
+            [
+                ("BOX", (0, 0), (-1, -1), 1.5, EMERGENCY),
+                ("LEFTPADDING", (0, 0), (-1, -1), pad),
+                ("RIGHTPADDING", (0, 0), (-1, -1), pad),
+                ("TOPPADDING", (0, 0), (-1, -1), pad * 0.2),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), pad * 0.2),
+                ("TOPPADDING", (0, 0), (-1, 0), pad * 0.6),
+                ("BOTTOMPADDING", (0, -1), (-1, -1), pad * 0.7),
+            ]
+        )
+    )
+    return table
 
 
 def handout_story(
@@ -381,18 +550,65 @@ def handout_story(
     note: str = "",
     after_panel: Sequence[Flowable] = (),
     paragraph: ParagraphMaker = Paragraph,
+    review: ReviewMark = PENDING_REVIEW,
+    treatment: str = "",
 ) -> list[Flowable]:
     """The flowables of one personalized handout (title, personal panel, content), for this
     module's render and for documents that bind several handouts together (packets).
     ``after_panel`` goes between the personal panel and the content; ``paragraph`` makes the
-    paragraphs of the handout's own text (the personal panel is always parsed afresh)."""
+    paragraphs of the handout's own text (the personal panel is always parsed afresh).
+    A handout whose review is pending or overdue carries the draft mark under its title."""
+    draft: list[Flowable] = []
+    if review.draft:
+        draft = [
+            draft_banner(handout.language, review, styles, width),
+            Spacer(1, styles.body_size * 0.6),
+        ]
+    values = filled_values(handout, practice, treatment)
     return [
         paragraph(markup_escape(handout.title), styles.title),
+        *draft,
         _personal_panel(styles, width, handout.language, patient_name, date, appointment, note),
         Spacer(1, styles.body_size * 0.4),
         *after_panel,
-        *_content(fill(handout, filled_values(handout, practice)), styles, width, paragraph),
+        *_content(fill(handout, values), styles, width, paragraph, handout.language),
     ]
+
+
+class _ReviewedPages:
+    """Draws, under the letterhead's own drawing of each page, what a handout's pages add:
+    the review and source line just above the footer, and "Draft" across a draft's page."""
+
+    def __init__(self, handout: Handout, review: ReviewMark, letterhead: Letterhead) -> None:
+        self.line = printable(review_line(handout, review))
+        self.draft = _words(handout.language)["watermark"] if review.draft else ""
+        self.letterhead = letterhead
+
+    def first(self, canvas: Canvas, doc: object) -> None:
+        self._draw(canvas)
+        self.letterhead.draw_first_page(canvas, doc)
+
+    def later(self, canvas: Canvas, doc: object) -> None:
+        self._draw(canvas)
+        self.letterhead.draw_later_page(canvas, doc)
+
+    def _draw(self, canvas: Canvas) -> None:
+        width, height = canvas._pagesize
+        canvas.saveState()
+        if self.draft:
+            # Across the middle of every page, so a page handed on alone still says it.
+            canvas.setFillColor(DRAFT_WATERMARK)  # solid and pale, under the page's content
+            size = min(96.0, 96.0 * width * 0.8 / text_width(self.draft, FONT_BOLD, 96.0))
+            canvas.setFont(FONT_BOLD, size)
+            canvas.drawCentredString(width / 2, height / 2 - size * 0.35, self.draft)
+        canvas.setFillColor(EMERGENCY if self.draft else MUTED)
+        # Above the footer's rule, in the room the letterhead keeps (it grows in large print).
+        scale = self.letterhead.scale
+        text, size = fitted_text(
+            self.line, FONT, 7.5 * scale, width - 2 * MARGIN, self.letterhead.smallest(6.0)
+        )
+        draw_text(canvas, MARGIN, self.letterhead.footer_height - 11 * scale, text, FONT, size)
+        canvas.restoreState()
 
 
 def render(
@@ -405,6 +621,8 @@ def render(
     large_print: bool = False,
     page_size: PageSize = "letter",
     *,
+    review: ReviewMark = PENDING_REVIEW,
+    treatment: str = "",
     invariant: bool = True,
     identity: PageIdentity | None = None,
 ) -> bytes:
@@ -412,6 +630,8 @@ def render(
 
     ``identity``: the patient's name and second identifier, printed on every page.
 
+    ``review`` says whether this version was reviewed (by whom, when) or prints as a draft;
+    ``treatment`` is the practice's own words on how it treats the problem (Admin).
     ``invariant`` (the default) makes the bytes depend only on the inputs, so the same
     handout printed twice for the same patient and date is the same file.
     """
@@ -464,6 +684,7 @@ def render(
         bottomPadding=0,
         id="later",
     )
+    pages = _ReviewedPages(handout, review, letterhead)
     buffer = io.BytesIO()
     document = BaseDocTemplate(
         buffer,
@@ -486,14 +707,23 @@ def render(
             PageTemplate(
                 "first",
                 [first_frame],
-                onPage=letterhead.draw_first_page,
+                onPage=pages.first,
                 autoNextPageTemplate="later",
             ),
-            PageTemplate("later", [later_frame], onPage=letterhead.draw_later_page),
+            PageTemplate("later", [later_frame], onPage=pages.later),
         ]
     )
     story = handout_story(
-        handout, practice, patient_name, date, styles, frame_width, appointment, note
+        handout,
+        practice,
+        patient_name,
+        date,
+        styles,
+        frame_width,
+        appointment,
+        note,
+        review=review,
+        treatment=treatment,
     )
     document.build(story, canvasmaker=NumberedCanvas)
     return buffer.getvalue()

@@ -14,8 +14,8 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import io
-from collections.abc import Hashable, Sequence
-from dataclasses import dataclass
+from collections.abc import Hashable, Mapping, Sequence
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
@@ -38,9 +38,11 @@ from frontdesk.documents.batch import GroupedCanvas, blank_template, end_of_part
 from frontdesk.documents.escape import markup_escape, markup_escape_lines
 from frontdesk.documents.handout_pdf import (
     PAGE_SIZES,
+    PENDING_REVIEW,
     AppointmentDetails,
     PageSize,
     ParagraphMaker,
+    ReviewMark,
     appointment_time,
     body_flowables,
     footer_text,
@@ -108,7 +110,9 @@ _WORDS = {
     "es": {
         "letter_footer": "Confirmación de cita",
         "letter_title": "Su cita está confirmada",
-        "dear": "Estimado(a) {name}:",
+        "dear": "Estimado(a) {name}:",  # the chart does not say the patient's sex
+        "dear_female": "Estimada {name}:",
+        "dear_male": "Estimado {name}:",
         "confirms": "Esta carta confirma su cita en {practice}. Por favor guárdela.",
         "when": "Cuándo",
         "with": "Con",
@@ -118,7 +122,7 @@ _WORDS = {
         "bring_title": "Qué traer",
         "bring_pointer": "Su propia lista de qué traer está en la página “{title}”.",
         "bring_id": "Su identificación con foto y su tarjeta del seguro",
-        "bring_medicines": "Una lista de todas las medicinas que toma, y cuánto",
+        "bring_medicines": "Una lista de todas las medicinas que toma, y cuánto toma de cada una",
         "bring_referral": "Su orden de referencia, si su seguro la pide",
         "bring_questions": "Una lista de sus preguntas",
         "interpreter": "Hemos reservado un intérprete para su cita",
@@ -126,7 +130,7 @@ _WORDS = {
         "call": "Llámenos al {phones}.",
         "website": "Nuestro sitio web: {site}",
         "cannot_come": (
-            "Si no puede venir, llámenos lo antes posible, para poder dar su hora a otra persona."
+            "Si no puede venir, llámenos lo antes posible, para darle su cita a otra persona."
         ),
         "note": "Una nota de nuestra oficina",
         "closing": "Esperamos verle pronto.",
@@ -143,7 +147,7 @@ _WORDS = {
             "Todavía no tenemos estudios ni informes de otros médicos. Si los tiene, por favor "
             "tráigalos."
         ),
-        "subject": "Paquete antes de la cita",
+        "subject": "Paquete para antes de su cita",
         "title": "Su cita del {day}",
     },
 }
@@ -172,6 +176,10 @@ class PacketContent:
     large_print: bool = False  # from the chart, or the whole batch
     interpreter_needed: bool = False  # the chart says so: the letter says one is booked
     interpreter_language: str = ""  # as the chart has it ("Spanish"); may be empty
+    # Each handout's review, by (id, language); one missing prints as a draft.
+    reviews: Mapping[tuple[str, str], ReviewMark] = field(default_factory=dict)
+    treatment: str = ""  # the practice's own words for {practice_treatment}
+    patient_sex: str = "unknown"  # as on the chart: the Spanish greeting follows it
 
 
 # What Paragraph.wrap leaves on a paragraph (ReportLab 4-5): its line breaks and size.
@@ -322,6 +330,17 @@ def _phones(practice: PracticeDetails, language: str) -> str:
     return values["phones"]
 
 
+def _bullets(
+    lines: Sequence[str], styles: DocumentStyles, paragraph: ParagraphMaker
+) -> list[Flowable]:
+    return [paragraph(markup_escape(line), styles.bullet, bulletText="•") for line in lines]
+
+
+def greeting(words: dict[str, str], sex: str) -> str:
+    """ "Estimada" or "Estimado" when the chart says the patient's sex, else both."""
+    return words.get(f"dear_{sex}", words["dear"])
+
+
 def letter_story(
     packet: PacketContent,
     practice: PracticeDetails,
@@ -333,6 +352,7 @@ def letter_story(
     words = packet_words(packet.language)
     language = packet.language
     name = packet.patient_name.strip()
+    dear = greeting(words, packet.patient_sex)
     appointment = packet.appointment
     story: list[Flowable] = [
         paragraph(markup_escape(long_date(packet.printed_on, language)), styles.body),
@@ -343,12 +363,12 @@ def letter_story(
     story += [
         Spacer(1, styles.body_size * 0.6),
         paragraph(markup_escape(words["letter_title"]), styles.title),
-        paragraph(markup_escape(words["dear"].format(name=name)), styles.body),
+        paragraph(markup_escape(dear.format(name=name)), styles.body),
         paragraph(markup_escape(words["confirms"].format(practice=practice.name)), styles.body),
     ]
     where = ", ".join(
         part.strip()
-        for part in (appointment.location, *appointment.address.splitlines())
+        for part in (appointment.location_in(language), *appointment.address.splitlines())
         if part.strip()
     )
     label_width = width * 0.2
@@ -535,15 +555,29 @@ def _preparing_story(
     general "What to bring" section (so the packet says it once)."""
     split = _split_at_bring(preparing)
     common = (practice, packet.patient_name, packet.printed_on, styles, width)
+    review = packet.reviews.get(preparing.key, PENDING_REVIEW)
     if split is None:
         return handout_story(
-            preparing, *common, packet.appointment, after_panel=personal, paragraph=paragraph
+            preparing,
+            *common,
+            packet.appointment,
+            after_panel=personal,
+            paragraph=paragraph,
+            review=review,
+            treatment=packet.treatment,
         )
     before, after = split
     return [
-        *handout_story(before, *common, packet.appointment, paragraph=paragraph),
+        *handout_story(
+            before,
+            *common,
+            packet.appointment,
+            paragraph=paragraph,
+            review=review,
+            treatment=packet.treatment,
+        ),
         *personal,
-        *body_flowables(after, practice, styles, width, paragraph),
+        *body_flowables(after, practice, styles, width, paragraph, treatment=packet.treatment),
     ]
 
 
@@ -588,6 +622,8 @@ def _parts(
                     width,
                     packet.appointment,
                     paragraph=paragraph,
+                    review=packet.reviews.get(handout.key, PENDING_REVIEW),
+                    treatment=packet.treatment,
                 ),
             )
         )

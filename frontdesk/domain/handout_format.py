@@ -25,7 +25,9 @@ A handout file looks like this (see resources/handouts/README.txt for the editor
 Rules: the header ends at a line of three dashes; ``#`` starts a heading and ``##`` a smaller
 one; ``-`` starts a bullet; a blank line ends a paragraph or bullet; ``*words*`` are emphasized;
 ``{name}`` is filled from the practice profile; ``[box: title]`` ... ``[end]`` makes the
-highlighted "call us" box; lines starting with ``//`` are notes for editors and never printed.
+highlighted "call us" box, ``[emergency: title]`` the emergency box and ``[same day: title]``
+the "call us the same day" box; ``[diagram: spine]`` places a drawing; lines starting with
+``//`` are notes for editors and never printed.
 A paragraph or bullet that uses a practice detail the profile leaves empty (for example
 ``{toll_free_phone}``) is left out, so a handout never prints a sentence with a hole in it.
 """
@@ -82,7 +84,13 @@ PLACEHOLDERS: dict[str, str] = {
     "website": "the web site, without https://",
     "address": "the address on one line",
     "phones": "the main number, and the toll-free one when there is one",
+    # The practice's own words about how it treats the problem (Admin → Practice rules): a
+    # claim one practice makes is never text that prints for every practice.
+    "practice_treatment": "how the practice treats it, in its own words (Admin)",
 }
+
+# Drawings a handout may place with ``[diagram: name]`` (drawn by the renderer, no image file).
+DIAGRAMS: dict[str, str] = {"spine": "a labelled side view of the lower spine"}
 
 # The header fields, by their normalized key; every one but ``summary`` is required.
 _HEADER_FIELDS: dict[str, str] = {
@@ -95,14 +103,16 @@ _HEADER_FIELDS: dict[str, str] = {
     "review-due": "review due",
     "categories": "categories",
     "summary": "summary",
+    "adapted-from": "adapted from",
 }
-_OPTIONAL_FIELDS = {"summary"}
+_OPTIONAL_FIELDS = {"summary", "adapted-from"}
 
 _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _LANGUAGE = re.compile(r"^[a-z]{2,3}$")
 _VERSION = re.compile(r"^\d+(?:\.\d+)*$")
 _HEADER_LINE = re.compile(r"^([A-Za-z][A-Za-z _-]*?)\s*:\s*(.*)$")
-_BOX_OPEN = re.compile(r"^\[\s*box\s*(?::\s*(.*?))?\s*\]$", re.IGNORECASE)
+_BOX_OPEN = re.compile(r"^\[\s*(box|emergency|same[\s-]*day)\s*(?::\s*(.*?))?\s*\]$", re.IGNORECASE)
+_DIAGRAM = re.compile(r"^\[\s*diagram\s*:\s*(.*?)\s*\]$", re.IGNORECASE)
 _BOX_CLOSE = re.compile(r"^\[\s*(?:end(?:\s+box)?|/\s*box)\s*\]$", re.IGNORECASE)
 _BULLET = re.compile(r"^\s*[-•]\s+(.*)$")
 _HEADING = re.compile(r"^(#+)\s*(.*)$")
@@ -166,16 +176,33 @@ class Block:
     line: int
 
 
+class BoxKind(StrEnum):
+    """How urgent a box is: it sets the box's colour and icon on the page."""
+
+    NOTE = "box"  # "call us", "ask for a visit"
+    EMERGENCY = "emergency"  # call 911 or go to the emergency room
+    SAME_DAY = "same day"  # call the office the same day
+
+
 @dataclass(frozen=True)
 class Box:
-    """The highlighted "call us / when to get help" box."""
+    """A highlighted box: a note, the emergency box, or the "call us the same day" box."""
 
     title: tuple[Inline, ...]
     blocks: tuple[Block, ...]
     line: int
+    kind: BoxKind = BoxKind.NOTE
 
 
-Element = Block | Box
+@dataclass(frozen=True)
+class Diagram:
+    """``[diagram: spine]``: a labelled drawing the renderer makes (names in ``DIAGRAMS``)."""
+
+    name: str
+    line: int
+
+
+Element = Block | Box | Diagram
 
 
 @dataclass(frozen=True)
@@ -190,6 +217,7 @@ class Handout:
     categories: tuple[RequestCategory, ...]
     body: tuple[Element, ...]
     summary: str = ""
+    adapted_from: str = ""  # the source the facts come from, printed in the footer
     source: str = ""
     # The exact file text, so a print can be traced to the version that was given.
     text: str = field(default="", repr=False)
@@ -218,6 +246,8 @@ class Handout:
         """The practice details this handout prints."""
         names: set[str] = set()
         for element in self.body:
+            if isinstance(element, Diagram):
+                continue
             runs = (
                 [element.inlines]
                 if isinstance(element, Block)
@@ -300,6 +330,7 @@ class _Parser:
             "version": self._checked(raw, "version", _VERSION, "a version is a number such as 3"),
             "reviewer": raw.get("reviewer", ("", 0))[0],
             "summary": raw.get("summary", ("", 0))[0],
+            "adapted_from": raw.get("adapted-from", ("", 0))[0],
             "last_reviewed": self._date(raw, "last-reviewed"),
             "review_due": self._date(raw, "review-due"),
             "categories": self._categories(raw),
@@ -346,7 +377,8 @@ class _Parser:
 
     def _body(self, lines: list[str], first_line: int) -> tuple[Element, ...]:
         elements: list[Element] = []
-        box: tuple[str, int, list[Block]] | None = None  # (title, line, blocks) while open
+        # (title, line, blocks, kind) while a box is open
+        box: tuple[str, int, list[Block], BoxKind] | None = None
         problems_before = len(self.problems)
         problems_at_box = problems_before
         current: tuple[BlockKind, list[str], int] | None = None  # open paragraph or bullet
@@ -374,7 +406,9 @@ class _Parser:
                 if box is not None:
                     self.problem(number, f"a box is already open (line {box[1]}); close it first")
                     continue
-                box = ((_BOX_OPEN.match(stripped).group(1) or "").strip(), number, [])
+                opened = _BOX_OPEN.match(stripped)
+                kind = _box_kind(opened.group(1))
+                box = ((opened.group(2) or "").strip(), number, [], kind)
                 problems_at_box = len(self.problems)
                 continue
             if _BOX_CLOSE.match(stripped):
@@ -382,18 +416,34 @@ class _Parser:
                 if box is None:
                     self.problem(number, f"'{stripped}' closes a box, but no box is open")
                     continue
-                title, box_line, blocks = box
+                title, box_line, blocks, kind = box
                 if not blocks and len(self.problems) == problems_at_box:
                     self.problem(box_line, "this box is empty")
-                elements.append(Box(self._inlines(title, box_line), tuple(blocks), box_line))
+                elements.append(Box(self._inlines(title, box_line), tuple(blocks), box_line, kind))
                 box = None
                 continue
             if _SEPARATOR.match(stripped):
                 flush()
                 self.problem(number, "a line of dashes only ends the header; remove this one")
                 continue
+            diagram = _DIAGRAM.match(stripped)
+            if diagram:
+                flush()
+                name = diagram.group(1).strip().lower()
+                if name not in DIAGRAMS:
+                    known = ", ".join(DIAGRAMS)
+                    self.problem(number, f"unknown diagram '{name}' (use: {known})")
+                elif box is not None:
+                    self.problem(number, "a box holds paragraphs and bullets, not diagrams")
+                else:
+                    elements.append(Diagram(name, number))
+                continue
             if stripped.startswith("[") and stripped.endswith("]"):
-                self.problem(number, f"unknown instruction {stripped} (use [box: title] and [end])")
+                self.problem(
+                    number,
+                    f"unknown instruction {stripped} (use [box: title], [emergency: title], "
+                    "[same day: title], [diagram: spine] and [end])",
+                )
                 continue
             heading = _HEADING.match(stripped)
             if heading:
@@ -473,6 +523,11 @@ class _Parser:
         return _merged(result)
 
 
+def _box_kind(word: str) -> BoxKind:
+    folded = re.sub(r"[\s-]+", " ", word.strip().lower())
+    return BoxKind(folded)
+
+
 def _merged(inlines: list[Inline]) -> tuple[Inline, ...]:
     """Join neighbouring runs of the same emphasis (the renderer emits fewer tags)."""
     merged: list[Inline] = []
@@ -496,6 +551,7 @@ def practice_values(
     fax: str = "",
     website: str = "",
     address: str = "",
+    practice_treatment: str = "",
     language: str = "en",
 ) -> dict[str, str]:
     """Placeholder values from practice details already formatted for display."""
@@ -514,6 +570,7 @@ def practice_values(
         "website": site,
         "address": ", ".join(p.strip() for p in address.splitlines() if p.strip()),
         "phones": phones,
+        "practice_treatment": practice_treatment.strip(),
     }
 
 
@@ -543,6 +600,9 @@ def fill(handout: Handout, values: Mapping[str, str]) -> tuple[Element, ...]:
     """The body with placeholders filled; blocks naming a missing detail are left out."""
     body: list[Element] = []
     for element in handout.body:
+        if isinstance(element, Diagram):
+            body.append(element)
+            continue
         if isinstance(element, Block):
             inlines = _filled_inlines(element.inlines, values)
             if inlines is not None:
@@ -555,7 +615,7 @@ def fill(handout: Handout, values: Mapping[str, str]) -> tuple[Element, ...]:
                 blocks.append(replace(block, inlines=inlines))
         title = _filled_inlines(element.title, values) or ()
         if blocks:
-            body.append(Box(title, tuple(blocks), element.line))
+            body.append(Box(title, tuple(blocks), element.line, element.kind))
     return tuple(body)
 
 
@@ -567,6 +627,7 @@ SAMPLE_VALUES = practice_values(
     fax="(217) 555-0143",
     website="https://www.lakeside-spine.example.com",
     address="100 Main St\nSpringfield, IL 62701",
+    practice_treatment="We offer care that fits your needs.",
 )
 
 
@@ -578,6 +639,8 @@ def plain_text(handout: Handout, values: Mapping[str, str] = SAMPLE_VALUES) -> s
     """
     lines = [handout.title]
     for element in fill(handout, values):
+        if isinstance(element, Diagram):
+            continue
         if isinstance(element, Block):
             lines.append(inline_text(element.inlines, values))
         else:

@@ -34,7 +34,8 @@ contracts in pyproject.toml):
                   (``records``), timeline (``timeline``); received files: checked, stored,
                   viewed (``received_documents``). Its plain data: ``domain.history_records``.
 - ``handouts``    the handout library (``library``); handouts given and reprinted
-                  (``handout_prints``); pre-visit packets (``packets``).
+                  (``handout_prints``); pre-visit packets (``packets``); clinical reviews of
+                  each handout text (``reviews``).
 - ``practice``    forms and data (``forms``); the profile (``profile``), providers
                   (``providers``), locations (``locations``); first-run setup (``first_run``);
                   typed practice settings (``settings``); accounts (``users``); sign-in
@@ -66,6 +67,8 @@ Rules, one home each (a newcomer finds each in one step; give a new rule a home 
   ... history.records
 - is this a possible duplicate patient (patient form, CSV import)
   ... domain.duplicates (DuplicateMatcher memoizes for bulk use)
+- is this handout text reviewed, or a draft (the print, packets, Admin's list)
+  ... handouts.reviews.standing_of
 - the practice's clock: its time zone and what "today" is ... kernel.clock
 - what each Front Desk role may do in the database itself (grants, group and login names)
   ... frontdesk.db.server_roles

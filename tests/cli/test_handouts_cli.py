@@ -96,12 +96,42 @@ def test_folder_creates_the_practice_folder_with_the_guide(
     assert (folder / "HOW-TO-EDIT.md").is_file()
 
 
-def test_review_lists_nothing_far_from_the_due_dates(
+def test_review_lists_each_handouts_recorded_review(
     home: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert run(["handouts", "review", "--json"]) == 0
     rows = json.loads(capsys.readouterr().out)
+    assert len(rows) == 12
     assert all(set(row) >= {"id", "language", "review_due", "state", "days"} for row in rows)
+    assert {row["state"] for row in rows} == {"pending"}  # a file's own claim does not count
+
+
+def test_record_review_takes_the_draft_mark_off_that_text(
+    home: Path,
+    context: ServiceContext,
+    current_url: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    save_profile(context)
+    review = ["--database", current_url, "handouts", "record-review", "mri-ct-scan"]
+    facts = ["--reviewer", "Dr. Ana Lindqvist", "--evidence", "ACR patient guidance 2025"]
+    assert run([*review, "--lang", "en", *facts, "--on", "2099-01-01"]) == 2
+    assert "a review cannot be in the future" in capsys.readouterr().err
+    assert run([*review, "--lang", "en", *facts, "--on", "2026-12-01"]) == 0
+    assert "Recorded the review of mri-ct-scan (en, version 1)" in capsys.readouterr().out
+    assert run(["--database", current_url, "handouts", "review"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    mri = next(line for line in lines if line.startswith("mri-ct-scan") and " en " in line)
+    assert "reviewed 2026-12-01 by Dr. Ana Lindqvist" in mri
+    out = tmp_path / "mri.pdf"
+    render = ["--database", current_url, "handouts", "render", "mri-ct-scan"]
+    assert run([*render, "--patient-name", "Zoë", "--date", "2026-12-02", "-o", str(out)]) == 0
+    text = all_text(out.read_bytes())
+    assert "Draft" not in text and "Reviewed 2026-12-01 by Dr. Ana Lindqvist" in text
+    spanish = tmp_path / "rm.pdf"
+    assert run([*render, "--patient-name", "Zoë", "--lang", "es", "-o", str(spanish)]) == 0
+    assert "Borrador: todavía sin revisar" in all_text(spanish.read_bytes())
 
 
 @pytest.fixture
@@ -163,7 +193,7 @@ def test_render_saves_a_personalized_pdf(
         ]
     )
     assert code == 0, capsys.readouterr().err
-    assert "Saved failed-back-syndrome (es, version 1)" in capsys.readouterr().out
+    assert "Saved failed-back-syndrome (es, version 2)" in capsys.readouterr().out
     pdf = out.read_bytes()
     pages = page_texts(pdf)
     text = all_text(pdf)

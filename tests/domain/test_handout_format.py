@@ -9,9 +9,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from frontdesk.domain.handout_format import (
+    SAMPLE_VALUES,
     Block,
     BlockKind,
     Box,
+    BoxKind,
+    Diagram,
     HandoutFormatError,
     Placeholder,
     Text,
@@ -165,6 +168,8 @@ BROKEN_BODY = [
     ("### Too deep\n", 11, "use # for a heading"),
     ("#\n", 11, "heading has no words"),
     ("[bx: Help]\n", 11, "unknown instruction [bx: Help]"),
+    ("[diagram: knee]\n", 11, "unknown diagram 'knee'"),
+    ("[emergency: A]\n[diagram: spine]\nText\n[end]\n", 12, "not diagrams"),
     ("[box: A]\n[box: B]\nText\n[end]\n", 12, "already open (line 11)"),
     ("[box: Empty]\n[end]\n", 11, "box is empty"),
     ("-   \n", 11, "bullet has no words"),
@@ -288,3 +293,35 @@ def test_an_unknown_request_category_lists_the_labels() -> None:
         "Spinal stenosis",
     ]
     assert len(RequestCategory) == 10
+
+
+def test_emergency_and_same_day_boxes_and_a_diagram_are_parsed_in_order() -> None:
+    handout = parse_handout(
+        HEADER.replace("summary:", "adapted from: The practice's own page\nsummary:")
+        + """Text before.
+
+[emergency: Call 911 or go to the emergency room if:]
+- You cannot move your legs
+[end]
+
+[Same-Day: Call our office the same day if:]
+- Your wound leaks
+[end]
+
+[diagram: Spine]
+""",
+        "x.txt",
+    )
+    kinds = [
+        element.kind if isinstance(element, Box) else type(element).__name__
+        for element in handout.body
+    ]
+    assert kinds == ["Block", BoxKind.EMERGENCY, BoxKind.SAME_DAY, "Diagram"]
+    assert handout.adapted_from == "The practice's own page"
+    diagram = handout.body[-1]
+    assert isinstance(diagram, Diagram) and diagram.name == "spine"
+    # Filling keeps the diagram and each box's kind; the plain text leaves the drawing out.
+    filled = fill(handout, SAMPLE_VALUES)
+    assert [getattr(e, "kind", None) for e in filled][1:3] == [BoxKind.EMERGENCY, BoxKind.SAME_DAY]
+    assert isinstance(filled[-1], Diagram)
+    assert "spine" not in plain_text(handout).lower().split("\n")[-1]

@@ -76,7 +76,7 @@ def test_saving_for_a_patient_logs_the_print_and_the_disclosure(
     assert "María José Núñez-García" in text
     assert "O'Connor & Sons <b>" in text
     assert list(tmp_path.glob(".handout-*")) == []
-    assert (record.handout_id, record.version, record.language) == ("spinal-stenosis", "1", "es")
+    assert (record.handout_id, record.version, record.language) == ("spinal-stenosis", "2", "es")
     assert record.title == "Estenosis espinal"
     assert record.destination == "saved: estenosis.pdf"
     assert record.note == NOTE.strip() and record.large_print and record.page_size == "a4"
@@ -92,7 +92,7 @@ def test_saving_for_a_patient_logs_the_print_and_the_disclosure(
     assert entry.patient_id == maria.id and entry.username == "desk.anna"
     details = json.loads(entry.details)
     assert details["destination"] == "saved: estenosis.pdf"
-    assert details["handout"] == "spinal-stenosis" and details["version"] == "1"
+    assert details["handout"] == "spinal-stenosis" and details["version"] == "2"
     assert details["note"] == NOTE.strip()
     assert details["content_sha256"] == record.content_sha256
 
@@ -148,22 +148,22 @@ def test_reprint_gives_the_same_version_after_the_file_changed(
         today=DAY,
     )
     first = handout_prints.record_given(front_desk, original, "printer: HP")
-    # The practice replaces the handout with a version 2 that says something else.
+    # The practice replaces the handout with a version 3 that says something else.
     shipped = library.get("spinal-stenosis", "es").text
-    changed = shipped.replace("version: 1", "version: 2").replace(
+    changed = shipped.replace("version: 2", "version: 3").replace(
         "# ¿Qué es la estenosis espinal?", "# Una explicación nueva"
     )
     folder = handouts.create_practice_folder()
     (folder / "spinal-stenosis.es.txt").write_text(changed, encoding="utf-8")
-    assert handouts.load_library().get("spinal-stenosis", "es").version == "2"
+    assert handouts.load_library().get("spinal-stenosis", "es").version == "3"
 
     again = handout_prints.reprint(front_desk, first.id, today=DAY)
-    assert again.version == "1" and again.reprint_of_id == first.id
+    assert again.version == "2" and again.reprint_of_id == first.id
     assert all_text(again.pdf) == all_text(original.pdf)
     assert "¿Qué es la estenosis espinal?" in all_text(again.pdf)
     assert again.content_sha256 == first.content_sha256
     second = handout_prints.record_given(front_desk, again, "saved: copia.pdf")
-    assert second.reprint_of_id == first.id and second.version == "1"
+    assert second.reprint_of_id == first.id and second.version == "2"
     assert json.loads(last_audit(front_desk).details)["reprint_of"] == first.id
     assert [r.id for r in handout_prints.prints_for_patient(front_desk, maria.id)] == [
         second.id,

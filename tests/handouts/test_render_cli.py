@@ -31,7 +31,7 @@ def test_render_by_mrn_saves_and_records_the_handout_as_given(
     )
     captured = capsys.readouterr()
     assert code == 0, captured.err
-    assert "Saved spinal-stenosis (es, version 1)" in captured.out
+    assert "Saved spinal-stenosis (es, version 2)" in captured.out
     assert "María José Núñez-García" in captured.out and "print log #1" in captured.out
     pages = page_texts(out.read_bytes())
     assert "María José Núñez-García" in pages[0]
@@ -41,7 +41,7 @@ def test_render_by_mrn_saves_and_records_the_handout_as_given(
 
     (record,) = handout_prints.prints_for_patient(context, maria.id)
     assert record.destination == "saved: estenosis.pdf"
-    assert (record.handout_id, record.version, record.language) == ("spinal-stenosis", "1", "es")
+    assert (record.handout_id, record.version, record.language) == ("spinal-stenosis", "2", "es")
     assert record.large_print and record.note == "Traiga su disco, por favor."
 
 

@@ -29,6 +29,10 @@ def test_defaults_apply_until_an_admin_changes_them(context: ServiceContext) -> 
         "requests.ready_needs_images": True,
         "documents.paper_size": "letter",
         "scheduling.calendar_export_full_names": False,
+        "handouts.review_months": 12,
+        "handouts.unreviewed": "draft",
+        "handouts.practice_treatment_en": "",
+        "handouts.practice_treatment_es": "",
     }
     saved = settings.set_setting(context, settings.AUTO_LOCK_MINUTES, "4")
     assert (saved.value, saved.is_default) == (4, False)

@@ -157,6 +157,7 @@ def test_locations_start_empty_and_ctrl_n_adds_one(
     qtbot.waitExposed(dialog)
     dialog.name.setFocus()
     qtbot.keyClicks(dialog.name, "Main office")
+    qtbot.keyClicks(dialog.spanish_name, "Oficina principal")
     qtbot.keyClicks(dialog.phone, "217-555-0100")
     with qtbot.waitSignal(dialog.saved, timeout=10_000):
         qtbot.keyClick(dialog.phone, Qt.Key.Key_Return)
@@ -165,6 +166,9 @@ def test_locations_start_empty_and_ctrl_n_adds_one(
     row = [panel.model.index(0, column).data() for column in range(4)]
     assert row == ["Main office", "", "(217) 555-0100", "Active"]
     assert [loc.name for loc in list_locations(set_up)] == ["Main office"]
+    # Spanish letters and handouts print the Spanish name the practice entered.
+    (saved,) = list_locations(set_up)
+    assert (saved.name_in("es"), saved.name_in("en")) == ("Oficina principal", "Main office")
 
 
 def test_a_duplicate_location_name_is_marked_next_to_the_name(

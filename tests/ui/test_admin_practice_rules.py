@@ -16,11 +16,14 @@ from frontdesk.db.models import AuditEntry, Setting
 from frontdesk.domain.errors import PermissionDeniedError
 from frontdesk.domain.permissions import Role
 from frontdesk.services.handouts import library as handouts
-from frontdesk.services.handouts.library import ReviewState
 from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.services.practice import settings
 from frontdesk.services.practice.settings import (
     CALENDAR_EXPORT_FULL_NAMES,
+    HANDOUT_REVIEW_MONTHS,
+    HANDOUT_TREATMENT_EN,
+    HANDOUT_TREATMENT_ES,
+    HANDOUT_UNREVIEWED,
     IMAGING_MAX_AGE_MONTHS,
     PAPER_SIZE,
     READY_NEEDS_IMAGES,
@@ -113,10 +116,21 @@ def test_each_setting_has_the_widget_its_kind_needs_with_help_and_default(
         READY_NEEDS_OPERATIVE_REPORTS.key,
         READY_NEEDS_IMAGING_REPORTS.key,
         READY_NEEDS_IMAGES.key,
+        HANDOUT_REVIEW_MONTHS.key,
+        HANDOUT_UNREVIEWED.key,
+        HANDOUT_TREATMENT_EN.key,
+        HANDOUT_TREATMENT_ES.key,
     }
     texts = [label.text() for label in panel.findChildren(QLabel)]
-    for heading in ("Consultation requests", "Imaging", "Printing", "Calendar export"):
+    for heading in ("Consultation requests", "Imaging", "Printing", "Calendar export", "Handouts"):
         assert heading in texts
+    unreviewed = panel.settings[HANDOUT_UNREVIEWED.key].editor
+    assert isinstance(unreviewed, QComboBox)
+    assert [unreviewed.itemText(i) for i in range(unreviewed.count())] == [
+        "Prints with a 'Draft: not yet reviewed' mark",
+        "Cannot be given until it is reviewed",
+    ]
+    assert spin(panel, HANDOUT_REVIEW_MONTHS.key).value() == 12
 
     instruction = panel.settings[RED_FLAG_INSTRUCTION.key]
     assert isinstance(instruction.editor, QPlainTextEdit)
@@ -334,17 +348,12 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return folder
 
 
-def test_the_review_list_puts_overdue_first_then_due_soon_then_current(
-    qtbot: QtBot, screen: ScreenContext, home: Path
+def test_the_review_list_puts_drafts_first_and_a_recorded_review_clears_one(
+    qtbot: QtBot, screen: ScreenContext, context: ServiceContext, home: Path
 ) -> None:
     folder = handouts.create_practice_folder()
-    # Shipped handouts fall due 05/25/2027; on 12/01/2026 they are current.
     (folder / "own-walking.en.txt").write_text(
         practice_handout("own-walking", "Walking after surgery", "2026-06-01", "2026-12-20"),
-        encoding="utf-8",
-    )
-    (folder / "own-exercises.en.txt").write_text(
-        practice_handout("own-exercises", "Gentle exercises", "2024-01-10", "2025-01-10"),
         encoding="utf-8",
     )
     panel = HandoutReviewsPanel(screen, today=lambda: dt.date(2026, 12, 1))
@@ -352,36 +361,59 @@ def test_the_review_list_puts_overdue_first_then_due_soon_then_current(
     panel.show()
     qtbot.waitUntil(lambda: panel.loaded, timeout=10_000)
     rows = panel.model.records
-    assert [row.handout.id for row in rows[:2]] == ["own-exercises", "own-walking"]
-    assert [row.state for row in rows[:2]] == [ReviewState.OVERDUE, ReviewState.DUE_SOON]
-    assert all(row.state is None for row in rows[2:]) and len(rows) == 14
-    first = [panel.model.index(0, column).data() for column in range(6)]
-    assert first == [
-        "Gentle exercises",
+    assert len(rows) == 13 and all(row.standing.is_draft for row in rows)
+    # What the file says about its review does not count: nothing is recorded yet.
+    assert panel.counts.text() == "13 handouts · 13 not reviewed · none overdue."
+    walking = next(i for i, r in enumerate(rows) if r.standing.handout_id == "own-walking")
+    assert [panel.model.index(walking, column).data() for column in range(6)] == [
+        "Walking after surgery",
         "English",
-        "01/10/2024",
-        "Dr. Ana Lindqvist",
-        "01/10/2025",
-        "Overdue by 690 days",
+        "2",
+        "Draft: not reviewed",
+        "—",
+        "",
     ]
-    assert panel.model.index(1, 5).data() == "Due soon, in 19 days"
-    assert panel.model.index(2, 5).data() == "Current"
     assert (
-        panel.model.index(0, 0)
+        panel.model.index(walking, 0)
         .data(Qt.ItemDataRole.ToolTipRole)
-        .startswith("<p style='white-space:pre-wrap'>The practice's file: ")
+        .startswith(
+            "<p style='white-space:pre-wrap'>Walking after surgery<br>The practice's file: "
+        )
     )
-    assert panel.counts.text() == "14 handouts · 1 overdue for review · 1 due within 30 days."
     assert str(folder) in panel.folder_label.text()
-    assert "not made yet" not in panel.folder_label.text()
+
+    panel.table.selectRow(walking)
+    dialog = panel.record_selected()
+    assert dialog is not None
+    qtbot.keyClicks(dialog.reviewer, "Dr. Ana Lindqvist")
+    dialog.reviewed_on.setText("11/30/2026")
+    dialog.evidence.setPlainText("AAOS walking guidance, checked line by line.")
+    dialog.save()
+    qtbot.waitUntil(lambda: dialog.record is not None, timeout=10_000)
+    qtbot.waitUntil(lambda: panel.counts.text().startswith("13 handouts · 12 not"), timeout=10_000)
+    row = next(r for r in panel.model.records if r.standing.handout_id == "own-walking")
+    assert row.state_text == "Reviewed; due 11/30/2027"
+    assert row is panel.model.records[-1]  # the reviewed ones go last
+    last = panel.model.rowCount() - 1
+    assert panel.model.index(last, 4).data() == "11/30/2026"
+    assert panel.model.index(last, 5).data() == "Dr. Ana Lindqvist"
+    assert panel.model.index(last, 6).data() == "AAOS walking guidance, checked line by line."
+    assert "Review recorded: Walking after surgery" in panel.banner.text
 
 
-def test_the_review_list_says_where_the_missing_practice_folder_will_be(
+def test_a_review_without_evidence_is_refused_next_to_the_field(
     qtbot: QtBot, screen: ScreenContext, home: Path
 ) -> None:
     panel = HandoutReviewsPanel(screen, today=lambda: dt.date(2026, 12, 1))
     qtbot.addWidget(panel)
     qtbot.waitUntil(lambda: panel.loaded, timeout=10_000)
-    assert panel.counts.text() == "12 handouts · none overdue · none due within 30 days."
-    assert str(handouts.practice_folder()) in panel.folder_label.text()
+    assert panel.counts.text() == "12 handouts · 12 not reviewed · none overdue."
     assert "not made yet" in panel.folder_label.text()
+    dialog = panel.record_selected()  # nothing selected: the first row
+    assert dialog is not None
+    dialog.reviewer.setText("Dr. Ana Lindqvist")
+    dialog.save()
+    qtbot.waitUntil(lambda: not dialog.saving, timeout=10_000)
+    assert dialog.record is None and dialog.isVisible()
+    assert "what the review was checked against" in dialog.fields.message("evidence").text()
+    dialog.done(0)

@@ -23,6 +23,7 @@ from pytestqt.qtbot import QtBot
 
 from frontdesk.domain.permissions import Role
 from frontdesk.domain.request_categories import RequestCategory
+from frontdesk.services.handouts import library as handouts
 from frontdesk.services.history.procedures import procedure_choices
 from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.services.patients.duplicates import find_duplicates
@@ -40,6 +41,7 @@ from frontdesk.services.scheduling.data import (
     WaitlistForm,
 )
 from frontdesk.services.scheduling.waitlist import add_to_waitlist
+from frontdesk.ui.admin.handout_reviews import RecordReviewDialog
 from frontdesk.ui.admin.locations import LocationDialog
 from frontdesk.ui.admin.providers import ProviderDialog
 from frontdesk.ui.admin.scheduling_availability import AvailabilityDialog
@@ -243,6 +245,12 @@ def _build_table() -> list[tuple[str, Build]]:
         ("LocationDialog", lambda s, c: LocationDialog(s, None)),
         ("ProviderDialog", lambda s, c: ProviderDialog(s, None)),
         ("AppointmentTypeDialog", lambda s, c: AppointmentTypeDialog(s, None)),
+        (
+            "RecordReviewDialog",
+            lambda s, c: RecordReviewDialog(
+                s, handouts.load_library().get("failed-back-syndrome", "es")
+            ),
+        ),
         ("AvailabilityDialog", lambda s, c: AvailabilityDialog(s, None, choices(s))),
         ("TimeAwayDialog", lambda s, c: TimeAwayDialog(s, None, choices(s))),
         ("SignInDialog", lambda s, c: SignInDialog(s)),

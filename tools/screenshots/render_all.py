@@ -432,6 +432,20 @@ class _Shots:
         admin.tabs.setCurrentWidget(admin.handout_reviews)
         self.settle(lambda: admin.handout_reviews.loaded)
         self.save(window, "admin-handout-reviews.png")
+        reviews_panel = admin.handout_reviews
+        dialog = reviews_panel.record_selected()
+        if dialog is not None:
+            dialog.reviewer.setText("Dr. Ana Lindqvist, MD")
+            dialog.evidence.setPlainText(
+                "NASS patient education guidance (2024); the practice's own page on this "
+                "condition; checked line by line against the current text."
+            )
+            self.settle()
+            self.save(dialog, "admin-handout-review-record.png")
+            dialog.save()
+            self.settle(lambda: dialog.record is not None or not dialog.saving)
+            self.settle(lambda: reviews_panel.loaded and "recorded" in reviews_panel.banner.text)
+            self.save(window, "admin-handout-reviews-recorded.png")
 
         # A conflict: another desk saved the profile after this one loaded it.
         from frontdesk.services.practice.forms import PracticeProfileForm

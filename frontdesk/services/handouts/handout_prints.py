@@ -43,6 +43,7 @@ from frontdesk.domain.handout_format import (
 from frontdesk.domain.permissions import Permission
 from frontdesk.domain.request_categories import RequestCategory
 from frontdesk.services.handouts import library as handouts
+from frontdesk.services.handouts import reviews
 from frontdesk.services.handouts.library import FALLBACK_LANGUAGE, HandoutLibrary, HandoutSummary
 from frontdesk.services.kernel.clock import practice_today
 from frontdesk.services.kernel.context import ServiceContext, UnitOfWork
@@ -166,13 +167,16 @@ def suggested_file_name(handout_id: str, patient_name: str, day: dt.date) -> str
 def _appointment_json(appointment: AppointmentDetails | None) -> str:
     if appointment is None:
         return ""
+    fields = {
+        "starts_at": appointment.starts_at.isoformat(),
+        "provider": appointment.provider,
+        "location": appointment.location,
+        "address": appointment.address,
+    }
+    if appointment.spanish_location:  # only when set: older prints keep their hash
+        fields["spanish_location"] = appointment.spanish_location
     return json.dumps(
-        {
-            "starts_at": appointment.starts_at.isoformat(),
-            "provider": appointment.provider,
-            "location": appointment.location,
-            "address": appointment.address,
-        },
+        fields,
         sort_keys=True,
         ensure_ascii=False,
     )
@@ -189,6 +193,7 @@ def _appointment_from_json(text: str) -> AppointmentDetails | None:
         provider=data.get("provider", ""),
         location=data.get("location", ""),
         address=data.get("address", ""),
+        spanish_location=data.get("spanish_location", ""),
     )
 
 
@@ -280,6 +285,7 @@ def _render(
             "The practice profile is not set up yet: add the practice's name and phone "
             "in Admin first (handouts print them)"
         )
+    mark, treatment = reviews.print_terms(context, handout, printed_on)
     pdf = handout_pdf.render(
         handout,
         PracticeDetails.from_profile(profile),
@@ -290,6 +296,8 @@ def _render(
         large_print=large_print,
         page_size=page_size,  # type: ignore[arg-type]
         identity=identity,
+        review=mark,
+        treatment=treatment,
     )
     return RenderedHandout(
         pdf=pdf,
@@ -454,7 +462,7 @@ def _checked_destination(destination: str) -> str:
     return text[:MAX_DESTINATION]
 
 
-def _keep_version(session: Session, handout: Handout) -> None:
+def keep_version(session: Session, handout: Handout) -> None:
     """Store this version's text once (two desks giving it at once is fine)."""
     values = {
         "sha256": handout.content_hash,
@@ -498,7 +506,7 @@ def record_given_in(uow: UnitOfWork, rendered: RenderedHandout, destination: str
         raise RefusedError("This handout has no stored text, so it cannot be logged")
     session = uow.session
     _usable_patient(session, rendered.patient_id)
-    _keep_version(session, rendered.handout)
+    keep_version(session, rendered.handout)
     row = HandoutPrint(
         patient_id=rendered.patient_id,
         handout_id=rendered.handout_id,

@@ -25,6 +25,7 @@ from frontdesk.domain.handout_format import (
     LANGUAGE_NAMES,
     SAMPLE_VALUES,
     Block,
+    Diagram,
     FormatProblem,
     Handout,
     HandoutFormatError,
@@ -341,6 +342,8 @@ def _hardest_line(handout: Handout) -> int | None:
     """The line of the block that reads hardest (at least 12 words), to point an editor at."""
     worst: tuple[float, int] | None = None
     for element in fill(handout, SAMPLE_VALUES):
+        if isinstance(element, Diagram):
+            continue
         blocks = [element] if isinstance(element, Block) else list(element.blocks)
         for block in blocks:
             text = inline_text(block.inlines, SAMPLE_VALUES)

@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -36,7 +36,7 @@ from frontdesk.domain.what_to_bring import (
     WhatToBring,
     what_to_bring,
 )
-from frontdesk.services.handouts import handout_prints
+from frontdesk.services.handouts import handout_prints, reviews
 from frontdesk.services.handouts import library as handouts
 from frontdesk.services.handouts.handout_prints import RenderedHandout
 from frontdesk.services.handouts.library import HandoutLibrary
@@ -45,6 +45,7 @@ from frontdesk.services.kernel import clock as practice_clock
 from frontdesk.services.kernel.context import ServiceContext, UnitOfWork
 from frontdesk.services.patients.forms import PatientData
 from frontdesk.services.patients.lookup import get_patient
+from frontdesk.services.practice.forms import LocationData
 from frontdesk.services.practice.locations import list_locations
 from frontdesk.services.practice.profile import get_profile
 from frontdesk.services.practice.settings import TWO_SIDED, read_setting
@@ -53,7 +54,7 @@ from frontdesk.services.scheduling import appointment_types, calendars, lookup
 from frontdesk.services.scheduling.data import AppointmentData
 
 if TYPE_CHECKING:  # ReportLab loads only when packets are rendered
-    from frontdesk.documents.handout_pdf import AppointmentDetails
+    from frontdesk.documents.handout_pdf import AppointmentDetails, ReviewMark
 
 PREPARING_ID = "preparing-for-consultation"
 PACKET_LANGUAGES = ("en", "es")
@@ -219,15 +220,17 @@ def patient_address(patient: PatientData) -> str:
 
 
 def _details(
-    appointment: AppointmentData, zone: dt.tzinfo, addresses: dict[int, str]
+    appointment: AppointmentData, zone: dt.tzinfo, locations: Mapping[int, LocationData]
 ) -> AppointmentDetails:
     from frontdesk.documents.handout_pdf import AppointmentDetails
 
+    location = locations.get(appointment.location_id)
     return AppointmentDetails(
         starts_at=appointment.start.astimezone(zone).replace(tzinfo=None),
         provider=appointment.provider_name,
         location=appointment.location_name,
-        address=addresses.get(appointment.location_id, ""),
+        address=location.address if location is not None else "",
+        spanish_location=location.spanish_name if location is not None else "",
     )
 
 
@@ -244,8 +247,8 @@ def appointment_for_handout(
             f"Appointment {appointment_id} is {appointment.status.label.lower()}: "
             "it cannot be printed on a handout"
         )
-    addresses = {row.id: row.address for row in list_locations(context, include_inactive=True)}
-    return _details(appointment, practice_clock.practice_zone(context), addresses)
+    locations = {row.id: row for row in list_locations(context, include_inactive=True)}
+    return _details(appointment, practice_clock.practice_zone(context), locations)
 
 
 def _packet_language(preferred: str) -> tuple[str, bool]:
@@ -355,7 +358,7 @@ def build_packets(
         row.id: row
         for row in appointment_types.list_appointment_types(context, include_inactive=True)
     }
-    addresses = {row.id: row.address for row in list_locations(context, include_inactive=True)}
+    locations = {row.id: row for row in list_locations(context, include_inactive=True)}
     with context.reading(Permission.VIEW_PATIENTS) as session:
         printed_on = today or practice_clock.practice_today(session)
         two_sided = (
@@ -363,6 +366,7 @@ def build_packets(
         )
     large_print_patients = large_print_charts(context, [a.patient_id for a in appointments])
     summaries: list[PatientHistory] = []
+    review_marks = _ReviewMarks(context, printed_on)
     note = options.note.strip()
     total = len(appointments)
     report_or_cancel(progress, 0, total)
@@ -378,11 +382,12 @@ def build_packets(
             context, patient.id, appointment.request_id, language, printed_on
         )
         local = appointment.start.astimezone(zone)
-        details_for_patient = _details(appointment, zone, addresses)
+        details_for_patient = _details(appointment, zone, locations)
         name = handout_prints.patient_name_for_print(patient.first_name, patient.last_name)
         preparing_entry = library.find(PREPARING_ID, language) or library.find(PREPARING_ID, "en")
         preparing = preparing_entry.handout if preparing_entry is not None else None
         chosen = handouts_for_category(library, category, language)
+        marks = {h.key: review_marks.mark(h) for h in (preparing, *chosen) if h is not None}
         kind = types.get(appointment.type_id)
         summary = options.include_summary and kind is not None and kind.is_new_consultation
         if summary:
@@ -394,7 +399,7 @@ def build_packets(
             patient_name=name,
             patient_address=patient_address(patient),
             appointment=details_for_patient,
-            appointment_type=appointment.type_name,
+            appointment_type=kind.name_in(language) if kind is not None else appointment.type_name,
             printed_on=printed_on,
             what_to_bring=listing,
             preparing=preparing,
@@ -404,6 +409,9 @@ def build_packets(
             large_print=large_print,
             interpreter_needed=patient.interpreter_needed,
             interpreter_language=interpreter,
+            reviews=marks,
+            patient_sex=patient.sex,
+            treatment=review_marks.treatment(language),
         )
         pdf = b""
         if not options.combined:
@@ -475,6 +483,31 @@ def build_packets(
         summaries_name=summaries_name,
         two_sided=two_sided,
     )
+
+
+class _ReviewMarks:
+    """Each handout's review once per run (a day's packets repeat the same handouts), and
+    the practice's rule: a handout that may not be given unreviewed stops the run."""
+
+    def __init__(self, context: ServiceContext, day: dt.date) -> None:
+        self.context = context
+        self.day = day
+        self._marks: dict[str, ReviewMark] = {}
+        self._treatment: dict[str, str] = {}
+
+    def mark(self, handout: Handout) -> ReviewMark:
+        if handout.content_hash not in self._marks:
+            with self.context.reading(None) as session:
+                standing = reviews.standing_in(session, handout, self.day)
+                reviews.check_can_give(session, standing)
+            self._marks[handout.content_hash] = standing.mark()
+        return self._marks[handout.content_hash]
+
+    def treatment(self, language: str) -> str:
+        if language not in self._treatment:
+            with self.context.reading(None) as session:
+                self._treatment[language] = reviews.practice_treatment(session, language)
+        return self._treatment[language]
 
 
 def _rendered(

@@ -69,6 +69,7 @@ class LocationForm:
     address: str = ""
     phone: str = ""
     active: bool = True
+    spanish_name: str = ""  # printed on Spanish documents; "" prints the name
 
 
 @dataclass(frozen=True)
@@ -79,6 +80,11 @@ class LocationData:
     phone: str
     active: bool
     version: int
+    spanish_name: str = ""
+
+    def name_in(self, language: str) -> str:
+        """The name a document in ``language`` prints."""
+        return (self.spanish_name if language == "es" else "") or self.name
 
 
 class SignInError(RefusedError):

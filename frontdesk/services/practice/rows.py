@@ -145,6 +145,7 @@ def _validated_location(form: LocationForm, prefix: str = "") -> dict[str, objec
         "address": errors.optional(f"{prefix}address", form.address, 1000),
         "phone": errors.phone(f"{prefix}phone", form.phone),
         "active": form.active,
+        "spanish_name": errors.optional("spanish_name", form.spanish_name, 120),
     }
     errors.raise_if_any()
     return values
@@ -187,6 +188,7 @@ def _location_data(row: Location) -> LocationData:
         phone=row.phone,
         active=row.active,
         version=row.version,
+        spanish_name=row.spanish_name,
     )
 
 

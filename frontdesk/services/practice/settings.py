@@ -245,6 +245,44 @@ INBOX_DISCARD_KEEP_DAYS = SettingSpec(
     help="A discarded fax leaves the inbox but its file is kept this long.",
 )
 
+HANDOUT_REVIEW_MONTHS = SettingSpec(
+    "handouts.review_months",
+    "A handout's review is overdue after",
+    int,
+    12,
+    minimum=1,
+    maximum=60,
+    unit="months",
+    help="Counted from the review recorded in Admin → Handout reviews.",
+)
+UNREVIEWED_PRINTS_AS_DRAFT = "draft"
+UNREVIEWED_IS_REFUSED = "refuse"
+HANDOUT_UNREVIEWED = SettingSpec(
+    "handouts.unreviewed",
+    "A handout not reviewed, or overdue",
+    str,
+    UNREVIEWED_PRINTS_AS_DRAFT,
+    choices=(UNREVIEWED_PRINTS_AS_DRAFT, UNREVIEWED_IS_REFUSED),
+    help="Prints with a 'Draft: not yet reviewed' mark, or cannot be given until reviewed.",
+)
+HANDOUT_TREATMENT_EN = SettingSpec(
+    "handouts.practice_treatment_en",
+    "How the practice treats pain after spine surgery (English)",
+    str,
+    "",
+    maximum=600,
+    help="Printed in the failed back handout in the practice's own words, e.g. what surgery "
+    "it offers. Left empty, the handout says nothing about the practice's own care.",
+)
+HANDOUT_TREATMENT_ES = SettingSpec(
+    "handouts.practice_treatment_es",
+    "The same, in Spanish",
+    str,
+    "",
+    maximum=600,
+    help="Printed in the Spanish handout. Left empty, the Spanish handout leaves it out.",
+)
+
 ALL_SETTINGS: tuple[SettingSpec, ...] = (  # type: ignore[type-arg]
     LOCKOUT_ATTEMPTS,
     LOCKOUT_MINUTES,
@@ -267,7 +305,13 @@ ALL_SETTINGS: tuple[SettingSpec, ...] = (  # type: ignore[type-arg]
     INBOX_MAIL_FOLDER,
     INBOX_MAIL_DONE_FOLDER,
     INBOX_DISCARD_KEEP_DAYS,
+    HANDOUT_REVIEW_MONTHS,
+    HANDOUT_UNREVIEWED,
+    HANDOUT_TREATMENT_EN,
+    HANDOUT_TREATMENT_ES,
 )
+# The practice's own words for the {practice_treatment} placeholder, by handout language.
+HANDOUT_TREATMENT = {"en": HANDOUT_TREATMENT_EN, "es": HANDOUT_TREATMENT_ES}
 _BY_KEY = {spec.key: spec for spec in ALL_SETTINGS}
 
 

@@ -38,6 +38,7 @@ def _type_data(row: AppointmentType) -> AppointmentTypeData:
         is_new_consultation=row.is_new_consultation,
         active=row.active,
         version=row.version,
+        spanish_name=row.spanish_name,
     )
 
 
@@ -57,6 +58,9 @@ def _validated_type(form: AppointmentTypeForm) -> dict[str, object]:
     except ValueError:
         duration = 0
         errors["duration_minutes"] = "a whole number of minutes"
+    spanish_name = clean_text(form.spanish_name)
+    if len(spanish_name) > 80:
+        errors["spanish_name"] = "at most 80 characters"
     try:
         colour = check_colour(form.colour)
     except ValueError as error:
@@ -70,6 +74,7 @@ def _validated_type(form: AppointmentTypeForm) -> dict[str, object]:
         "colour": colour,
         "is_new_consultation": bool(form.is_new_consultation),
         "active": bool(form.active),
+        "spanish_name": spanish_name,
     }
 
 

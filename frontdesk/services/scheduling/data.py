@@ -199,6 +199,7 @@ class AppointmentTypeForm:
     colour: str = "#4A90D9"
     is_new_consultation: bool = False
     active: bool = True
+    spanish_name: str = ""  # printed on Spanish documents; "" prints the name
 
 
 @dataclass(frozen=True)
@@ -210,6 +211,11 @@ class AppointmentTypeData:
     is_new_consultation: bool
     active: bool
     version: int
+    spanish_name: str = ""
+
+    def name_in(self, language: str) -> str:
+        """The name a document in ``language`` prints."""
+        return (self.spanish_name if language == "es" else "") or self.name
 
 
 @dataclass(frozen=True)

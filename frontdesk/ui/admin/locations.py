@@ -34,17 +34,27 @@ class LocationDialog(RecordDialog):
         super().__init__(screen, "New location" if location is None else "Edit location", parent)
         self.location = location
         self.name = line_edit("Location name", "e.g. Main office", 120)
+        self.spanish_name = line_edit("Location name in Spanish", "e.g. Oficina principal", 120)
         self.address = multiline_edit("Location address", rows=3)
         self.phone = line_edit("Location phone", "e.g. 217-555-0100", 40)
         self.active = QCheckBox("Active (offered when booking)")
         self.active.setAccessibleName("Location is active")
         self.active.setChecked(True)
         add_form_row(self.form, self.fields, "name", "&Name *", self.name)
+        add_form_row(
+            self.form,
+            self.fields,
+            "spanish_name",
+            "Name in Spanis&h",
+            self.spanish_name,
+            hint="Printed on Spanish letters and handouts; left empty, they print the name.",
+        )
         add_form_row(self.form, self.fields, "address", "&Address", self.address)
         add_form_row(self.form, self.fields, "phone", "&Phone", self.phone)
         add_form_row(self.form, self.fields, "active", "Status", self.active)
         if location is not None:
             set_field_text(self.name, location.name)
+            set_field_text(self.spanish_name, location.spanish_name)
             set_field_text(self.address, location.address)
             set_field_text(self.phone, format_phone(location.phone))
             self.active.setChecked(location.active)
@@ -57,6 +67,7 @@ class LocationDialog(RecordDialog):
             address=self.address.toPlainText().strip(),
             phone=self.phone.text().strip(),
             active=self.active.isChecked(),
+            spanish_name=self.spanish_name.text().strip(),
         )
 
     def save_call(self) -> Callable[[], Any]:

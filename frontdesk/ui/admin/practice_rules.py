@@ -15,6 +15,10 @@ from PySide6.QtWidgets import (
 
 from frontdesk.services.practice.settings import (
     CALENDAR_EXPORT_FULL_NAMES,
+    HANDOUT_REVIEW_MONTHS,
+    HANDOUT_TREATMENT_EN,
+    HANDOUT_TREATMENT_ES,
+    HANDOUT_UNREVIEWED,
     IMAGING_MAX_AGE_MONTHS,
     PAPER_SIZE,
     READY_NEEDS_IMAGES,
@@ -53,6 +57,10 @@ GROUPS: tuple[tuple[str, tuple[SettingSpec, ...]], ...] = (  # type: ignore[type
     ("Imaging", (IMAGING_MAX_AGE_MONTHS,)),
     ("Printing", (PAPER_SIZE, TWO_SIDED)),
     ("Calendar export", (CALENDAR_EXPORT_FULL_NAMES,)),
+    (
+        "Handouts",
+        (HANDOUT_REVIEW_MONTHS, HANDOUT_UNREVIEWED, HANDOUT_TREATMENT_EN, HANDOUT_TREATMENT_ES),
+    ),
 )
 SPECS = tuple(spec for _heading, specs in GROUPS for spec in specs)
 # The specs without help of their own say here what the number changes.
@@ -65,7 +73,12 @@ HINTS = {
         "Counted the same way; a follow-up date that has passed also makes a request overdue."
     ),
 }
-CHOICE_LABELS = {"letter": "US Letter", "a4": "A4"}
+CHOICE_LABELS = {
+    "letter": "US Letter",
+    "a4": "A4",
+    "draft": "Prints with a 'Draft: not yet reviewed' mark",
+    "refuse": "Cannot be given until it is reviewed",
+}
 CHECK_TEXTS = {
     CALENDAR_EXPORT_FULL_NAMES.key: "Show full names instead of initials",
     TWO_SIDED.key: "Two-sided: each patient starts on a new sheet",

@@ -92,6 +92,7 @@ class AppointmentTypeDialog(RecordDialog):
         super().__init__(screen, title, parent)
         self.kind = kind
         self.name = line_edit("Appointment type name", "e.g. New consultation", 80)
+        self.spanish_name = line_edit("Appointment type name in Spanish", "e.g. Consulta nueva", 80)
         self.minutes = line_edit("Default length in minutes", "e.g. 45", 4)
         self.colour = ColourButton()
         self.is_new = QCheckBox("Used for new consultations")
@@ -100,6 +101,14 @@ class AppointmentTypeDialog(RecordDialog):
         self.active.setAccessibleName("Appointment type is active")
         self.active.setChecked(True)
         add_form_row(self.form, self.fields, "name", "&Name *", self.name)
+        add_form_row(
+            self.form,
+            self.fields,
+            "spanish_name",
+            "Name in Spanis&h",
+            self.spanish_name,
+            hint="Printed on Spanish letters and handouts; left empty, they print the name.",
+        )
         add_form_row(
             self.form,
             self.fields,
@@ -120,6 +129,7 @@ class AppointmentTypeDialog(RecordDialog):
         add_form_row(self.form, self.fields, "active", "Status", self.active)
         if kind is not None:
             set_field_text(self.name, kind.name)
+            set_field_text(self.spanish_name, kind.spanish_name)
             set_field_text(self.minutes, str(kind.duration_minutes))
             self.colour.set_colour(kind.colour)
             self.is_new.setChecked(kind.is_new_consultation)
@@ -134,6 +144,7 @@ class AppointmentTypeDialog(RecordDialog):
             colour=self.colour.colour,
             is_new_consultation=self.is_new.isChecked(),
             active=self.active.isChecked(),
+            spanish_name=self.spanish_name.text().strip(),
         )
 
     def save_call(self) -> Callable[[], Any]:

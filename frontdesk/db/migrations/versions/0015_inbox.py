@@ -5,7 +5,7 @@ once, or that arrives twice, is stored once (the second insert fails and is coun
 second arrival).
 
 Revision ID: 0015
-Revises: 0013
+Revises: 0014
 Create Date: 2026-12-07
 """
 
@@ -17,7 +17,7 @@ from alembic import op
 import frontdesk.db.types
 
 revision = "0015"
-down_revision = "0013"
+down_revision = "0014"
 branch_labels = None
 depends_on = None
 
