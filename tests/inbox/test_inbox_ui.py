@@ -12,6 +12,7 @@ from pytestqt.qtbot import QtBot
 
 from frontdesk.demo.faxes import mri_lines, operative_lines, text_pdf
 from frontdesk.domain.request_states import ChecklistKind
+from frontdesk.services.history.summary import get_history
 from frontdesk.services.inbox import arrivals, listing, reading
 from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.services.patients.forms import PatientData
@@ -125,3 +126,22 @@ def test_an_empty_inbox_says_where_documents_come_from(qtbot: QtBot, screen: Scr
         area.show()
     assert area.empty.isVisible()
     assert "Admin → Inbox" in area.empty.text()
+
+
+def test_a_report_for_a_study_the_chart_lacks_creates_it_after_confirming(
+    qtbot: QtBot, context: ServiceContext, screen: ScreenContext, maria: PatientData
+) -> None:
+    arrive(context, mri_lines(MARIA), "mri.pdf")
+    area = open_area(qtbot, screen)
+    qtbot.waitUntil(lambda: area.panel.file_button.isEnabled(), timeout=WAIT_MS)
+    assert area.panel.destination.currentData().where == "new-study"
+    area.table.setFocus()
+    qtbot.keyClick(area.table, Qt.Key.Key_Return)
+    dialog = area.dialog
+    assert dialog is not None and dialog.isVisible()
+    assert dialog.date.text() == "05/12/2024"  # type: ignore[attr-defined]
+    assert dialog.regions.text() == "lumbar"  # type: ignore[attr-defined]
+    qtbot.keyClick(dialog.findings, Qt.Key.Key_Return)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: "Filed to the study MRI" in area.banner.text, timeout=WAIT_MS)
+    [study] = get_history(context, maria.id).imaging
+    assert study.report_received

@@ -67,6 +67,7 @@ class FilingPanel(QWidget):
     file_requested = Signal(object)
     choose_patient_requested = Signal()
     new_request_requested = Signal()
+    new_study_requested = Signal()
 
     def __init__(self, screen: ScreenContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -199,6 +200,8 @@ class FilingPanel(QWidget):
         if isinstance(destination, Destination) and self.file_button.isEnabled():
             if destination.where == "new-request":
                 self.new_request_requested.emit()
+            elif destination.where == "new-study":
+                self.new_study_requested.emit()
             else:
                 self.file_requested.emit(destination)
 
