@@ -59,6 +59,7 @@ def open_area(qtbot: QtBot, screen: ScreenContext) -> InboxArea:
     return area
 
 
+@pytest.mark.ui_postgresql
 def test_enter_files_the_mri_report_to_the_waiting_checklist_item_and_opens_the_next(
     qtbot: QtBot, context: ServiceContext, screen: ScreenContext, maria: PatientData
 ) -> None:
