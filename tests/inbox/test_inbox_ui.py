@@ -146,3 +146,32 @@ def test_a_report_for_a_study_the_chart_lacks_creates_it_after_confirming(
     qtbot.waitUntil(lambda: "Filed to the study MRI" in area.banner.text, timeout=WAIT_MS)
     [study] = get_history(context, maria.id).imaging
     assert study.report_received
+
+
+def test_a_document_filed_on_another_desk_leaves_this_inbox_within_seconds(
+    qtbot: QtBot, context: ServiceContext, maria: PatientData
+) -> None:
+    from frontdesk.services.inbox import filing
+    from frontdesk.services.kernel.context import ServiceContext as Context
+    from tests.conftest import make_actor
+
+    first = arrive(context, mri_lines(MARIA), "mri.pdf")
+    second = arrive(context, operative_lines(JOHN), "op.pdf")
+    hub = ChangeHub(context, watch_other_workstations=True)
+    hub.start()
+    try:
+        with open_screen(context, hub) as screen:
+            area = open_area(qtbot, screen)
+            assert area.model.rowCount() == 2
+            # The other desk: its own connection and change bus, as another computer. (On
+            # PostgreSQL the watcher ignores this process's own NOTIFY, so another desk there
+            # is another process: tests/platform's change-watch tests cover that path.)
+            other_desk = Context(context.database, make_actor(username="desk.ben"))
+            filing.file_to_chart(other_desk, first, maria.id)
+            qtbot.waitUntil(lambda: area.model.rowCount() == 1, timeout=5_000)
+            qtbot.waitUntil(
+                lambda: area.current is not None and area.current.row.id == second,
+                timeout=WAIT_MS,
+            )
+    finally:
+        hub.stop()
