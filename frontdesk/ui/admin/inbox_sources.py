@@ -72,7 +72,7 @@ PLACEHOLDERS = {
     INBOX_MAIL_DONE_FOLDER.key: "e.g. Faxes/Done",
 }
 CAPTIONS = {
-    INBOX_FOLDERS.key: "Watched folders",
+    INBOX_FOLDERS.key: "Folders",
     INBOX_MAIL_HOST.key: "Mail server",
     INBOX_MAIL_PORT.key: "Port",
     INBOX_MAIL_USER.key: "User name",
@@ -201,13 +201,22 @@ class InboxSourcesPanel(SettingsFormPanel):
         self.password = QLineEdit()
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.password.setAccessibleName("Mailbox password")
-        self.password.setPlaceholderText("Leave empty to keep the one kept here")
+        self.password.setPlaceholderText("Type it to change it; empty keeps the one kept here")
         self.password.textChanged.connect(self._update_buttons)
         self.password.returnPressed.connect(self.save)
-        add_form_row(form, self.fields, PASSWORD, "Password", self.password)
         self.password_note = plain_label("Looking for this computer's keyring…", "hint", wrap=True)
         self.password_note.setAccessibleName("Where the mailbox password is kept")
-        form.addRow("", self.password_note)
+        # The note under the field, as add_form_row puts a hint (a row of its own in the
+        # form was given a wrapped label's worst-case height).
+        password_column = QWidget()
+        column = QVBoxLayout(password_column)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(2)
+        column.addWidget(self.password)
+        column.addWidget(self.password_note)
+        password_column.setFocusProxy(self.password)
+        message = add_form_row(form, self.fields, PASSWORD, "Password", password_column)
+        self.fields.add(PASSWORD, self.password, message)
         for spec in (INBOX_MAIL_FOLDER, INBOX_MAIL_DONE_FOLDER):
             self._add_spec(form, spec)
 
