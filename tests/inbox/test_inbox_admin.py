@@ -184,3 +184,12 @@ def test_front_desk_sees_the_sources_read_only_and_may_check_now(
         assert panel.folders.isReadOnly() and not panel.password.isEnabled()
         assert "Only an administrator" in panel.banner.text
         assert not panel.check_button.isHidden() and panel.check_button.isEnabled()
+
+
+def test_the_panel_fits_beside_the_sidebar_on_a_1080p_screen_at_150_percent(
+    qtbot: QtBot, screen: ScreenContext
+) -> None:
+    panel = open_panel(qtbot, screen)
+    needed = panel.minimumSizeHint().expandedTo(panel.minimumSize())
+    # 1280x720 logical, less the sidebar, the area's title and the tabs.
+    assert needed.width() <= 1280 - 190 - 40 and needed.height() <= 720 - 200
