@@ -12,6 +12,7 @@ from PySide6.QtCore import QSettings
 from pytestqt.qtbot import QtBot
 
 from frontdesk.demo.faxes import mri_lines, referral_lines, text_pdf
+from frontdesk.domain.permissions import Role
 from frontdesk.services.inbox import arrivals, filing, listing
 from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.services.patients.forms import PatientData
@@ -22,6 +23,7 @@ from frontdesk.ui.inbox.watcher import InboxWatcher, WatcherSessions
 from frontdesk.ui.main_window import MainWindow
 from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.security.lock import WorkstationLock
+from tests.conftest import make_actor
 from tests.helpers.screens import open_screen
 from tests.inbox.conftest import JOHN, MARIA
 
@@ -149,3 +151,60 @@ def test_the_lock_pauses_the_watcher_and_unlocking_starts_it_again(
         sessions.stop()
         lock.detach()
     assert not watcher.is_running
+
+
+def test_after_a_user_switch_the_next_user_s_watcher_runs_and_the_old_one_is_stopped(
+    qtbot: QtBot, screen: ScreenContext, tmp_path: Path
+) -> None:
+    settings = QSettings(str(tmp_path / "desk.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(screen, settings)
+    qtbot.addWidget(window)
+
+    def open_window(next_screen: ScreenContext) -> MainWindow:
+        opened = MainWindow(next_screen, settings)
+        qtbot.addWidget(opened)
+        return opened
+
+    lock = WorkstationLock(screen, open_window, idle_limit_ms=3_600_000)
+    lock.attach(window)
+    sessions = WatcherSessions(window, lock, interval_ms=FAST_MS)
+    try:
+        first = sessions.watcher
+        assert first is not None
+        lock.lock(signing_out=True)
+        lock.switch_user(make_actor(Role.FRONT_DESK, "desk.anna"))
+        second = sessions.watcher
+        assert second is not None and second is not first
+        assert second.is_running and not first.is_running
+        assert second.screen.services.actor.username == "desk.anna"
+    finally:
+        sessions.stop()
+        lock.detach()
+
+
+def test_the_status_bar_says_what_came_and_what_was_refused(
+    qtbot: QtBot, context: ServiceContext, screen: ScreenContext, tmp_path: Path
+) -> None:
+    folder = tmp_path / "fax-in"
+    folder.mkdir()
+    set_setting(context, INBOX_FOLDERS, str(folder))
+    settings = QSettings(str(tmp_path / "desk.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(screen, settings)
+    qtbot.addWidget(window)
+    sessions = WatcherSessions(window, None, interval_ms=FAST_MS)
+    try:
+        watcher = sessions.watcher
+        assert watcher is not None
+        problems: list[str] = []
+        watcher.problem.connect(problems.append)
+        (folder / "notes.txt").write_text("not a fax")
+        bar = window.statusBar()
+        qtbot.waitUntil(lambda: "Not taken into the inbox" in bar.currentMessage(), timeout=WAIT_MS)
+        assert "notes.txt" in bar.currentMessage()
+        (folder / "fax.pdf").write_bytes(text_pdf(mri_lines(MARIA)))
+        qtbot.waitUntil(
+            lambda: bar.currentMessage() == "1 new document in the inbox.", timeout=WAIT_MS
+        )
+        assert len(problems) == 1
+    finally:
+        sessions.stop()

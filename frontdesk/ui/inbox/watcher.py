@@ -75,13 +75,17 @@ def read_next(context: ServiceContext, cancelled: Callable[[], bool]) -> int | N
 
 
 def arrival_text(report: FetchReport) -> str:
-    """ "2 new documents in the inbox." and what was refused, or "" when nothing came."""
-    parts: list[str] = []
-    if report.new:
-        parts.append(f"{report.new} new document{'s' if report.new != 1 else ''} in the inbox.")
-    for arrival in report.refused:
-        parts.append(f"Not taken into the inbox: {arrival.message}.")
-    return " ".join(parts)
+    """ "2 new documents in the inbox.", or "" when nothing new came."""
+    if not report.new:
+        return ""
+    return f"{report.new} new document{'s' if report.new != 1 else ''} in the inbox."
+
+
+def problems_of(report: FetchReport) -> list[str]:
+    """The sources that could not be read and the files refused (a refused file that cannot
+    get its note beside it is refused again each pass: said once all the same)."""
+    refused = [f"Not taken into the inbox: {arrival.message}" for arrival in report.refused]
+    return [*report.problems, *refused]
 
 
 class InboxWatcher(QObject):
@@ -166,7 +170,7 @@ class InboxWatcher(QObject):
         self.fetching = False
         if not self._active:
             return
-        self._show_problems(report.problems)
+        self._show_problems(problems_of(report))
         text = arrival_text(report)
         if text:
             self.arrived.emit(text)
