@@ -134,11 +134,13 @@ def test_check_now_takes_what_is_there_and_says_what_went_wrong(
     (folder / "notes.txt").write_text("not a fax")
     os.utime(folder / "notes.txt", (old, old))
     panel = open_panel(qtbot, screen)
+    panel.resize(1000, 500)  # the form scrolls: the result is below the fold
     panel.add_folder(str(folder))
     panel.add_folder(str(tmp_path / "not-mounted"))
     with qtbot.waitSignal(panel.checked, timeout=WAIT_MS):
         qtbot.keyClick(panel, Qt.Key.Key_K, Qt.KeyboardModifier.AltModifier)
     text = panel.result.text
+    qtbot.waitUntil(lambda: not panel.result.visibleRegion().isEmpty())  # scrolled into view
     assert panel.result.kind == "error"
     assert "Checked 2 folders: 1 new document in the inbox" in text
     assert "notes.txt" in text

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -258,6 +259,7 @@ class InboxSourcesPanel(SettingsFormPanel):
         inner.addWidget(self.result)
         inner.addStretch(1)
         self.show_scrolling(content, 1000)
+        self.scroll = self.findChild(QScrollArea)
         shortcut = QShortcut(QKeySequence.StandardKey.Save, self)
         shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         shortcut.activated.connect(self.save)
@@ -375,9 +377,20 @@ class InboxSourcesPanel(SettingsFormPanel):
 
     # Saving: the settings, then the password -----------------------------------------------
 
+    def _in_view(self, widget: QWidget) -> None:
+        # The form is taller than a 1080p screen at 150%: what Save or Check now says would
+        # otherwise be out of sight.
+        if self.scroll is not None:
+            self.scroll.ensureWidgetVisible(widget)
+
+    def _on_failed(self, error: Exception) -> None:
+        super()._on_failed(error)
+        self._in_view(self.banner)
+
     def _on_saved(self, result: object) -> None:
         password = self.password.text()
         super()._on_saved(result)
+        self._in_view(self.banner)
         if not password:
             self._show_password_place()
             return
@@ -434,7 +447,6 @@ class InboxSourcesPanel(SettingsFormPanel):
             self.result.show_message("error", "Not checked: correct the marked fields.")
             return
         self.fields.clear_messages()
-        self._show_password_place()
         lines = self.folders.toPlainText().splitlines()
         folders = tuple(dict.fromkeys(Path(line.strip()) for line in lines if line.strip()))
         self.checking = True
@@ -453,9 +465,11 @@ class InboxSourcesPanel(SettingsFormPanel):
         self.result.show_message(
             "error" if failed else "success", report_text(report, folders, has_mailbox)
         )
+        self._in_view(self.result)
         self.checked.emit(report)
 
     def _check_failed(self, error: Exception) -> None:
         self.checking = False
         self._update_buttons()
         self.result.show_message("error", f"Not checked. {user_message(error)}")
+        self._in_view(self.result)
