@@ -53,6 +53,7 @@ def watcher(screen: ScreenContext) -> Iterator[InboxWatcher]:
     started.wait()
 
 
+@pytest.mark.ui_postgresql
 def test_a_fax_dropped_in_the_watched_folder_is_listed_and_read_without_a_click(
     qtbot: QtBot,
     context: ServiceContext,

@@ -57,35 +57,8 @@ def _person(context: ServiceContext, query: str) -> Person:
 
 
 def prepare(context: ServiceContext) -> None:
-    """A morning's faxes, read as the watcher reads them, and the sources set up."""
-    if listing.unfiled_count(context):
-        return
-    maria = _person(context, "nunez maria jose")
-    other = search(context, "smith", limit=1).items
-    operated = (
-        Person(other[0].first_name, other[0].last_name, f"{other[0].date_of_birth:%m/%d/%Y}")
-        if other
-        else maria
-    )
-    newcomer = Person("Daniel", "Okonkwo-Reyes", "11/02/1974", "(217) 555-0166")
-    faxes = (
-        (scanned_tiff(text_pdf(mri_lines(maria))), "fax-20261207-0814.tif", "folder"),
-        (text_pdf(operative_lines(operated)), "OpNote_General_Hospital.pdf", "email"),
-        (
-            text_pdf(referral_lines(newcomer), ["Attached: office notes", "Thank you."]),
-            "fax-20261207-0902.pdf",
-            "folder",
-        ),
-    )
-    for data, name, source in faxes:
-        origin = (
-            r"\\faxserver\incoming"
-            if source == "folder"
-            else "e-mail from faxes@efax.example.com: Fax from (503) 410-2000"
-        )
-        arrival = arrivals.receive(context, data, name, source=source, origin=origin)
-        if arrival.document_id is not None:
-            reading.read_document(context, arrival.document_id)
+    """The sources set up, and a morning's faxes read as the watcher reads them (unless the
+    demo practice brought its own)."""
     save_settings(
         context,
         {
@@ -95,6 +68,38 @@ def prepare(context: ServiceContext) -> None:
             INBOX_MAIL_DONE_FOLDER.key: "Faxes/Done",
         },
     )
+    if listing.unfiled_count(context):
+        return
+    for data, name, source in _faxes(context):
+        origin = (
+            r"\\faxserver\incoming"
+            if source == "folder"
+            else "e-mail from faxes@efax.example.com: Fax from (503) 410-2000"
+        )
+        arrival = arrivals.receive(context, data, name, source=source, origin=origin)
+        if arrival.document_id is not None:
+            reading.read_document(context, arrival.document_id)
+
+
+def _faxes(context: ServiceContext) -> list[tuple[bytes, str, str]]:
+    """An MRI report scanned at 200 dpi, an operative report, a referral for a newcomer."""
+    maria = _person(context, "nunez maria jose")
+    other = search(context, "smith", limit=1).items
+    operated = (
+        Person(other[0].first_name, other[0].last_name, f"{other[0].date_of_birth:%m/%d/%Y}")
+        if other
+        else maria
+    )
+    newcomer = Person("Daniel", "Okonkwo-Reyes", "11/02/1974", "(217) 555-0166")
+    return [
+        (scanned_tiff(text_pdf(mri_lines(maria))), "fax-20261207-0814.tif", "folder"),
+        (text_pdf(operative_lines(operated)), "OpNote_General_Hospital.pdf", "email"),
+        (
+            text_pdf(referral_lines(newcomer), ["Attached: office notes", "Thank you."]),
+            "fax-20261207-0902.pdf",
+            "folder",
+        ),
+    ]
 
 
 def render_pictures(screen: ScreenContext, folder: Path, size: tuple[int, int]) -> list[Path]:
