@@ -20,9 +20,12 @@ from PySide6.QtWidgets import (
 )
 from pytestqt.qtbot import QtBot
 
+from frontdesk.demo.faxes import text_pdf
 from frontdesk.domain.permissions import Role
 from frontdesk.domain.request_categories import RequestCategory
 from frontdesk.services.history.procedures import procedure_choices
+from frontdesk.services.inbox import arrivals, listing
+from frontdesk.services.inbox.data import InboxRow
 from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.services.patients.duplicates import find_duplicates
 from frontdesk.services.patients.forms import PatientData, PatientForm
@@ -50,6 +53,7 @@ from frontdesk.ui.handouts.packets_dialog import PacketsDialog
 from frontdesk.ui.handouts.patient_picker import PatientPicker
 from frontdesk.ui.history.dialogs import ImagingDialog, SurgeryDialog
 from frontdesk.ui.history.viewer import DocumentViewer
+from frontdesk.ui.inbox.dialogs import DiscardDialog, SplitDialog
 from frontdesk.ui.main_window import AboutDialog, MainWindow
 from frontdesk.ui.patients.chart import PatientChart
 from frontdesk.ui.patients.duplicates import DuplicatesDialog
@@ -124,6 +128,15 @@ def _desk_settings() -> QSettings:
     """This workstation's settings in the tests' own home (none saved yet: the default size)."""
     path = Path(os.environ["FRONTDESK_HOME"]) / f"fit-{uuid.uuid4().hex}.ini"
     return QSettings(str(path), QSettings.Format.IniFormat)
+
+
+def _inbox_row(screen: ScreenContext) -> InboxRow:
+    """A two-page fax waiting in the inbox."""
+    arrival = arrivals.receive(
+        screen.services, text_pdf(["Page one"], ["Page two"]), "fax.pdf", source="folder"
+    )
+    assert arrival.document_id is not None
+    return listing.one(screen.services, arrival.document_id)[0]
 
 
 def _build_table() -> list[tuple[str, Build]]:
@@ -230,6 +243,8 @@ def _build_table() -> list[tuple[str, Build]]:
         ("ResetPasswordDialog", lambda s, c: ResetPasswordDialog(s, new_user(s))),
         ("NewUserDialog", lambda s, c: NewUserDialog(s)),
         ("EditUserDialog", lambda s, c: EditUserDialog(s, new_user(s))),
+        ("SplitDialog", lambda s, c: SplitDialog(s, _inbox_row(s))),
+        ("DiscardDialog", lambda s, c: DiscardDialog(s, _inbox_row(s))),
     ]
 
 

@@ -431,7 +431,7 @@ class _Shots:
 
     def render_area_hooks(self) -> None:
         """The areas' detailed pictures, each from its module here, in the sidebar's order."""
-        from tools.screenshots import audit, handouts, patients, requests, schedule, today
+        from tools.screenshots import audit, handouts, inbox, patients, requests, schedule, today
 
         for name, render in (
             ("today", today.render),
@@ -439,6 +439,7 @@ class _Shots:
             ("schedule", schedule.render),
             ("patients", patients.render),
             ("handouts", handouts.render),
+            ("inbox", inbox.render),
             ("audit", audit.render),
         ):
             try:

@@ -78,7 +78,7 @@ COLUMNS = (
     ),
     Column("Pages", lambda row: str(row.page_count), sort_key=lambda row: row.page_count),
     Column(
-        "Suggested patient",
+        "Patient",
         lambda row: f"{row.suggested_patient} ({row.suggested_mrn})" if row.suggested_mrn else "—",
         stretch=True,
     ),
@@ -208,7 +208,8 @@ class InboxArea(QWidget):
         left.setMinimumWidth(260)
         viewer.setMinimumWidth(300)
         self.panel.setMinimumWidth(320)
-        self.splitter.setSizes([330, 480, 380])
+        # The list shows its five columns and a patient's name whole at 1280x720.
+        self.splitter.setSizes([470, 360, 340])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 12)
         layout.addLayout(header)

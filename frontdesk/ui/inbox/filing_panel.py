@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 from functools import partial
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -79,6 +79,9 @@ class FilingPanel(QWidget):
         self.reading_line = plain_label("", "hint", wrap=True)
         self.patient_line = plain_label("No document chosen.", wrap=True)
         self.patient_line.setAccessibleName("Patient")
+        # Name, birth date, MRN and "(suggested)" take three lines in a narrow panel; the
+        # splitter does not ask a wrapped label for its height, so room for them is kept.
+        self.patient_line.setMinimumHeight(self.patient_line.fontMetrics().lineSpacing() * 3)
         self.change_patient = QPushButton("Change &patient…")
         self.change_patient.setToolTip("Search for the right chart (Alt+P)")
         self.change_patient.clicked.connect(self.choose_patient_requested)
@@ -102,13 +105,16 @@ class FilingPanel(QWidget):
         self.evidence = QPlainTextEdit()
         self.evidence.setReadOnly(True)
         self.evidence.setAccessibleName("Why these suggestions")
-        self.evidence.setMaximumHeight(170)
+        # It takes the rest of the column: a fixed cap spread the leftover height as gaps.
+        self.evidence.setMinimumHeight(80)
 
         form = form_layout()
-        patient_row = QHBoxLayout()
-        patient_row.addWidget(self.patient_line, 1)
-        patient_row.addWidget(self.change_patient)
-        form.addRow("Patient", patient_row)
+        # The name, birth date and MRN wrap over the panel's whole width (beside the button
+        # the third line was cut off); the button goes under them.
+        patient_column = QVBoxLayout()
+        patient_column.addWidget(self.patient_line)
+        patient_column.addWidget(self.change_patient, 0, Qt.AlignmentFlag.AlignLeft)
+        form.addRow("Patient", patient_column)
         form.addRow("&What it is", self.kind)
         form.addRow("File &to", self.destination)
         buttons = QHBoxLayout()
