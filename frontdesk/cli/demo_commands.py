@@ -7,6 +7,7 @@ import sys
 
 from frontdesk.cli.common import Parser, UsageError, progress_printer, service_context
 from frontdesk.demo import generator as demo
+from frontdesk.demo.inbox import fill_inbox
 
 MAX_PATIENTS = 10_000_000
 
@@ -32,6 +33,13 @@ def register(subparsers: argparse._SubParsersAction[Parser]) -> None:
         "--patients", type=_count, default=1000, metavar="N", help="how many (default 1000)"
     )
     command.add_argument("--seed", type=int, default=1, metavar="S", help="default 1")
+    command.add_argument(
+        "--inbox",
+        type=int,
+        default=17,
+        metavar="N",
+        help="faxes waiting in the inbox (default 17; 0 for none)",
+    )
     command.set_defaults(handler=run_demo)
 
 
@@ -45,12 +53,14 @@ def run_demo(args: argparse.Namespace) -> int:
             seed=args.seed,
             progress=progress_printer("Adding demo patients"),
         )
+        faxes = fill_inbox(context, documents=args.inbox, seed=args.seed) if args.inbox > 0 else 0
         where = context.database.describe()
     span = f" ({summary.first_mrn} to {summary.last_mrn})" if summary.patients else ""
     print(
         f"Added {summary.patients:,} demo patients{span}, {summary.referrers} referring "
         f"physicians, {summary.providers} providers and {summary.locations} locations to "
         f"{where} in {summary.seconds:.1f} s"
+        + (f"; {faxes} faxes wait in the inbox" if faxes else "")
     )
     sys.stdout.flush()
     return 0

@@ -45,6 +45,7 @@ def mri_lines(person: Person) -> list[str]:
         "Valley Imaging Center",
         "MRI LUMBAR SPINE WITHOUT CONTRAST",
         f"Patient name: {person.first} {person.last}    DOB: {person.born}",
+        "Date of exam: 05/12/2024",
         "Technique: sagittal and axial images of the lumbar spine.",
         "Comparison: none.",
         "Findings: L4-5 disc protrusion with mild canal narrowing.",

@@ -256,3 +256,63 @@ def looks_spanish(text: str) -> bool:
         return False
     hits = sum(1 for word in words if word in _SPANISH_WORDS)
     return hits / len(words) >= 0.12 or any(char in text for char in "ñÑ¿¡")
+
+
+@dataclass(frozen=True)
+class StudyDraft:
+    """What an imaging report says about its study, for a study the person confirms."""
+
+    modality: str  # ImagingModality value: mri, ct, xray ("" when not said)
+    regions: tuple[str, ...]  # BodyRegion values
+    exam_date: str  # ISO, "" when not found
+    facility: str
+    findings: str
+
+
+_EXAM_DATE_LABEL = re.compile(
+    r"(?:date of (?:exam|service|study)|exam(?:ination)? date|study date|fecha del estudio)"
+    r"\s*[:#]?\s*$",
+    re.IGNORECASE,
+)
+_IMPRESSION = re.compile(
+    r"(?:impression|conclusion|impresi[oó]n)\s*[:#]\s*(?P<text>[^\n]{3,300})", re.I
+)
+_REGION_WORDS = (
+    ("cervical", ("cervical", "c-spine", "neck")),
+    ("thoracic", ("thoracic", "t-spine", "dorsal")),
+    ("lumbar", ("lumbar", "l-spine", "lumbosacral")),
+)
+_MODALITY_VALUES = {"MRI": "mri", "CT": "ct", "X-ray": "xray"}
+
+
+def study_draft(text: str, *, today: date | None = None) -> StudyDraft:
+    """The study an imaging report describes: modality, regions, exam date, facility, and
+    the impression as findings. Only what the text says; the person completes the rest."""
+    guess = guess_kind(text)
+    lowered = text.lower()
+    regions = tuple(
+        region for region, words in _REGION_WORDS if any(word in lowered for word in words)
+    )
+    exam = ""
+    for match in _DATE.finditer(text):
+        before = text[max(0, match.start() - 30) : match.start()]
+        if _EXAM_DATE_LABEL.search(before):
+            try:
+                exam = parse_date(match.group(1), today=today).isoformat()
+            except InvalidValue:
+                continue
+            break
+    first_line = next((line.strip() for line in text.splitlines() if line.strip()), "")
+    impression = _IMPRESSION.search(text)
+    return StudyDraft(
+        modality=_MODALITY_VALUES.get(guess.modality, ""),
+        regions=regions,
+        exam_date=exam,
+        facility=first_line[:200] if _names_a_facility(first_line) else "",
+        findings=impression.group("text").strip() if impression else "",
+    )
+
+
+def _names_a_facility(line: str) -> bool:
+    lowered = line.lower()
+    return any(word in lowered for word in ("center", "imaging", "radiology", "hospital"))

@@ -41,6 +41,13 @@ contracts in pyproject.toml):
                   typed practice settings (``settings``); accounts (``users``); sign-in
                   (``sign_in``); each person's database login kept in step with their
                   account (``logins``).
+- ``inbox``       what arrives by fax, scan or e-mail: files checked and stored once
+                  (``arrivals``), read a page at a time with OCR (``reading``), suggested
+                  patient, kind and sender (``suggestions``), where it can go
+                  (``destinations``), filed or discarded (``filing``), split and turned
+                  (``pages``), listed and searched by words (``listing``); the sources:
+                  watched folders (``folders``), the e-fax mailbox (``mailbox``), both as
+                  set up (``sources``). It sits above the other areas: it files into them.
 - ``platform``    which database (``address``), opening it (``bootstrap``), the server
                   connection (``connection``, ``reachability``), other workstations' changes
                   (``change_watch``), backups (``backup``), moving SQLite <-> PostgreSQL
@@ -83,6 +90,10 @@ Rules, one home each (a newcomer finds each in one step; give a new rule a home 
   ... frontdesk.ui.widgets.saving_form (FormDialog, FormPanel; has_unsaved_changes)
 - running work off the UI thread, the exception handed to failure= ... frontdesk.ui.runner
 - text people typed, shown in tooltips as typed ... frontdesk.ui.widgets.plain_text
+- is this arrived file new (the same file twice, two desks taking one file)
+  ... inbox.arrivals (unique SHA-256 and source key: the database decides)
+- whose is this fax, what is it ... inbox.suggestions over domain.document_reading
+- which desk reads an unread fax ... inbox.reading.claim_next
 - files holding patient data: private modes, scratch files swept after a crash
   ... frontdesk.private_files
 """

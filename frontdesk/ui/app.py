@@ -509,6 +509,15 @@ def _start_change_hub(screen: ScreenContext, relay: ChangeRelay) -> Callable[[],
     return hub.stop
 
 
+def _start_inbox_watcher(window: MainWindow, lock: QObject | None) -> Callable[[], None]:
+    """Take in faxes and scans and read them while the app runs (paused behind the lock,
+    the next user's after a switch); returns how to stop it."""
+    from frontdesk.ui.inbox.watcher import WatcherSessions
+
+    sessions = WatcherSessions(window, lock)
+    return sessions.stop
+
+
 def _back_up_if_due(window: MainWindow) -> None:
     """The daily safety copy of a SQLite database, on the runner; the status bar says how
     it went (never a dialog: the person at the desk has work to do)."""
@@ -593,6 +602,12 @@ def run_app(database: str | None) -> int:
         launcher.window_shown.connect(
             lambda window: QTimer.singleShot(
                 0, lambda: stops.append(_start_change_hub(window.screen, relay))
+            )
+        )
+        # After the first paint: faxes come in and are read in the background.
+        launcher.window_shown.connect(
+            lambda window: QTimer.singleShot(
+                0, lambda: stops.append(_start_inbox_watcher(window, launcher.lock))
             )
         )
         # After the first paint too: never block the start for a backup.

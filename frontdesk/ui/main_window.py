@@ -5,6 +5,9 @@ it may implement ``focus_search()``, ``new_item()`` and ``print_current()``, whi
 Ctrl+N and Ctrl+P call on the current area (returning False means "nothing to do here"),
 and ``can_close()``, asked before the window closes (False keeps it open). Ctrl+K, the
 quick patient search, works the same from every area and every window the main window owns.
+An area's optional ``badge(services)`` counts what waits in it ("Inbox (12)"); it runs on
+the runner when the window opens and again whenever the change hub names one of
+``badge_tables``.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, Signal
@@ -35,19 +39,24 @@ from frontdesk import __version__
 from frontdesk.domain.permissions import Permission
 from frontdesk.logs import log_file
 from frontdesk.paths import data_dir
+from frontdesk.services.kernel.changes import touches
 from frontdesk.ui import APP_TITLE
 from frontdesk.ui.quick_find.shortcut import QUICK_FIND_KEYS, QuickFindKey
+from frontdesk.ui.runner import LatestOnly
 from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.widgets.empty_state import EmptyState
 from frontdesk.ui.widgets.form import plain_label
 from frontdesk.ui.widgets.screen_fit import fit_to_screen
 
 if TYPE_CHECKING:
+    from frontdesk.services.kernel.context import ServiceContext
     from frontdesk.ui.quick_find.dialog import QuickFindDialog
 
 log = logging.getLogger(__name__)
 
 AreaFactory = Callable[[ScreenContext], QWidget]
+# Counts what waits in an area; runs off the UI thread (it may query the database).
+AreaBadge = Callable[["ServiceContext"], int]
 
 
 # Each area's module is imported inside its factory, the first time the area opens, so
@@ -84,6 +93,12 @@ def inbox_area(screen: ScreenContext) -> QWidget:
     return InboxArea(screen)
 
 
+def inbox_badge(services: ServiceContext) -> int:
+    from frontdesk.services.inbox.listing import unfiled_count
+
+    return unfiled_count(services)
+
+
 def handouts_area(screen: ScreenContext) -> QWidget:
     from frontdesk.ui.handouts.area import HandoutsArea
 
@@ -112,6 +127,9 @@ class Area:
     summary: str
     # Only users whose role has this permission see the area (the services refuse anyway).
     permission: Permission | None = None
+    # "Inbox (12)": how many wait there, counted again when one of badge_tables changes.
+    badge: AreaBadge | None = None
+    badge_tables: frozenset[str] = frozenset()
 
 
 AREAS: list[Area] = [
@@ -153,6 +171,8 @@ AREAS: list[Area] = [
         inbox_area,
         "Faxes, scans and e-mailed records, read and matched to the patient, to file.",
         Permission.EDIT_REQUESTS,
+        badge=inbox_badge,
+        badge_tables=frozenset({"inbox_documents"}),
     ),
     Area(
         "admin",
@@ -292,6 +312,13 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self.sidebar.currentRowChanged.connect(self._show_row)
         self._restore()
+        self._badges: dict[str, LatestOnly] = {
+            area.key: LatestOnly(screen.runner) for area in self.areas if area.badge is not None
+        }
+        if self._badges and screen.changes is not None:
+            screen.changes.changed.connect(self._count_again)
+        for key in self._badges:
+            self.count_badge(key)
 
     def show_practice(self, profile: object) -> None:
         """Name the practice in the title (``profile``: PracticeProfileData or None)."""
@@ -343,6 +370,35 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentWidget(widget)
         self.settings.setValue(SETTINGS_AREA, key)
         self.area_changed.emit(key)
+
+    # Badges ------------------------------------------------------------------------------
+
+    def count_badge(self, key: str) -> None:
+        """Count what waits in the area ``key`` (on the runner) and show it in the sidebar."""
+        index = self.area_keys().index(key)
+        badge = self.areas[index].badge
+        if badge is None:
+            return
+        services = self.screen.services
+        self._badges[key].run(
+            lambda: badge(services),
+            partial(self._show_badge, index),
+            lambda _message: None,  # the sidebar keeps its last count; the area says why
+        )
+
+    def _show_badge(self, index: int, count: int) -> None:
+        area = self.areas[index]
+        item = self.sidebar.item(index)
+        item.setText(f"{area.title} ({count:,})" if count else area.title)
+        shortcut = f" (Ctrl+{index + 1})" if index < 9 else ""
+        waiting = f": {count:,} waiting" if count else ""
+        item.setToolTip(f"{area.title}{waiting}{shortcut}")
+
+    def _count_again(self, tables: frozenset[str]) -> None:
+        for key in self._badges:
+            area = self.areas[self.area_keys().index(key)]
+            if touches(tables, area.badge_tables):
+                self.count_badge(key)
 
     # Actions -----------------------------------------------------------------------------
 

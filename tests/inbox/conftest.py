@@ -80,3 +80,15 @@ def mailbox(imap_server: ImapServer) -> Iterator[Mailbox]:
         port=imap_server.port,
         ca_file=str(imap_server.ca_file),
     )
+
+
+@pytest.fixture
+def ocr() -> None:
+    """Tests that read scanned pages need Tesseract; CI requires it (FRONTDESK_REQUIRE_OCR)."""
+    from frontdesk.documents.page_text import ocr_status
+
+    status = ocr_status()
+    if not status.available:
+        if os.environ.get("FRONTDESK_REQUIRE_OCR") == "1":
+            pytest.fail(status.message)
+        pytest.skip(status.message)

@@ -11,13 +11,10 @@ from frontdesk.db.engine import Database
 from frontdesk.db.models import AuditEntry
 from frontdesk.db.models_inbox import InboxDocument
 from frontdesk.demo.faxes import mri_lines, operative_lines, referral_lines, scanned_tiff, text_pdf
-from frontdesk.documents.page_text import ocr_status
 from frontdesk.services.inbox import arrivals, listing, reading
 from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.services.patients.forms import PatientData
 from tests.inbox.conftest import JOHN, MARIA
-
-needs_ocr = pytest.mark.skipif(not ocr_status().available, reason="Tesseract is not installed")
 
 
 def count(database: Database) -> int:
@@ -128,9 +125,8 @@ def test_a_referral_for_someone_without_a_chart_prefills_an_intake(
     assert suggestions.referrer is not None and suggestions.referrer.npi == "1234567893"
 
 
-@needs_ocr
 def test_a_scanned_fax_is_read_by_ocr_a_page_at_a_time(
-    front_desk: ServiceContext, maria: PatientData
+    front_desk: ServiceContext, maria: PatientData, ocr: None
 ) -> None:
     pdf = text_pdf(mri_lines(MARIA), ["Page 2 of the report", "No further findings."])
     tiff = scanned_tiff(pdf)

@@ -11,7 +11,7 @@ from frontdesk.db.engine import Database
 from frontdesk.db.models import AuditEntry
 from frontdesk.demo.faxes import mri_lines, operative_lines, referral_lines, text_pdf
 from frontdesk.domain.errors import ConflictError, ValidationError
-from frontdesk.domain.history_records import SurgeryForm
+from frontdesk.domain.history_records import ImagingForm, SurgeryForm
 from frontdesk.domain.request_states import ChecklistKind
 from frontdesk.services.history.received_documents import list_documents
 from frontdesk.services.history.summary import get_history
@@ -150,3 +150,19 @@ def test_a_referral_for_a_new_patient_becomes_a_request_with_its_letter(
     assert letters and letters[0].received
     assert filed.patient_id == detail.request.patient_id
     assert listing.unfiled(front_desk) == []
+
+
+def test_an_imaging_report_for_a_study_the_chart_lacks_creates_it_from_the_report(
+    front_desk: ServiceContext, maria: PatientData
+) -> None:
+    document_id = arrived(front_desk, mri_lines(MARIA), "mri.pdf")
+    _row, suggestions = listing.one(front_desk, document_id)
+    assert suggestions.study["modality"] == "mri"
+    assert suggestions.study["regions"] == ["lumbar"]
+    assert suggestions.study["exam_date"] == "2024-05-12"
+    assert "L4-5" in str(suggestions.study["findings"])
+    form = ImagingForm(modality="mri", regions="lumbar", date="05/12/2024", facility="Valley")
+    filed = filing.file_as_new_study(front_desk, document_id, maria.id, form)
+    assert filed.patient_id == maria.id
+    [study] = get_history(front_desk, maria.id).imaging
+    assert study.report_received and "MRI" in study.description

@@ -12,6 +12,7 @@ from pytestqt.qtbot import QtBot
 
 from frontdesk.demo.faxes import mri_lines, operative_lines, text_pdf
 from frontdesk.domain.request_states import ChecklistKind
+from frontdesk.services.history.summary import get_history
 from frontdesk.services.inbox import arrivals, listing, reading
 from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.services.patients.forms import PatientData
@@ -58,6 +59,7 @@ def open_area(qtbot: QtBot, screen: ScreenContext) -> InboxArea:
     return area
 
 
+@pytest.mark.ui_postgresql
 def test_enter_files_the_mri_report_to_the_waiting_checklist_item_and_opens_the_next(
     qtbot: QtBot, context: ServiceContext, screen: ScreenContext, maria: PatientData
 ) -> None:
@@ -125,3 +127,51 @@ def test_an_empty_inbox_says_where_documents_come_from(qtbot: QtBot, screen: Scr
         area.show()
     assert area.empty.isVisible()
     assert "Admin → Inbox" in area.empty.text()
+
+
+def test_a_report_for_a_study_the_chart_lacks_creates_it_after_confirming(
+    qtbot: QtBot, context: ServiceContext, screen: ScreenContext, maria: PatientData
+) -> None:
+    arrive(context, mri_lines(MARIA), "mri.pdf")
+    area = open_area(qtbot, screen)
+    qtbot.waitUntil(lambda: area.panel.file_button.isEnabled(), timeout=WAIT_MS)
+    assert area.panel.destination.currentData().where == "new-study"
+    area.table.setFocus()
+    qtbot.keyClick(area.table, Qt.Key.Key_Return)
+    dialog = area.dialog
+    assert dialog is not None and dialog.isVisible()
+    assert dialog.date.text() == "05/12/2024"  # type: ignore[attr-defined]
+    assert dialog.regions.text() == "lumbar"  # type: ignore[attr-defined]
+    qtbot.keyClick(dialog.findings, Qt.Key.Key_Return)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: "Filed to the study MRI" in area.banner.text, timeout=WAIT_MS)
+    [study] = get_history(context, maria.id).imaging
+    assert study.report_received
+
+
+def test_a_document_filed_on_another_desk_leaves_this_inbox_within_seconds(
+    qtbot: QtBot, context: ServiceContext, maria: PatientData
+) -> None:
+    from frontdesk.services.inbox import filing
+    from frontdesk.services.kernel.context import ServiceContext as Context
+    from tests.conftest import make_actor
+
+    first = arrive(context, mri_lines(MARIA), "mri.pdf")
+    second = arrive(context, operative_lines(JOHN), "op.pdf")
+    hub = ChangeHub(context, watch_other_workstations=True)
+    hub.start()
+    try:
+        with open_screen(context, hub) as screen:
+            area = open_area(qtbot, screen)
+            assert area.model.rowCount() == 2
+            # The other desk: its own connection and change bus, as another computer. (On
+            # PostgreSQL the watcher ignores this process's own NOTIFY, so another desk there
+            # is another process: tests/platform's change-watch tests cover that path.)
+            other_desk = Context(context.database, make_actor(username="desk.ben"))
+            filing.file_to_chart(other_desk, first, maria.id)
+            qtbot.waitUntil(lambda: area.model.rowCount() == 1, timeout=5_000)
+            qtbot.waitUntil(
+                lambda: area.current is not None and area.current.row.id == second,
+                timeout=WAIT_MS,
+            )
+    finally:
+        hub.stop()

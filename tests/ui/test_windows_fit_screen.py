@@ -21,10 +21,13 @@ from PySide6.QtWidgets import (
 )
 from pytestqt.qtbot import QtBot
 
+from frontdesk.demo.faxes import text_pdf
 from frontdesk.domain.permissions import Role
 from frontdesk.domain.request_categories import RequestCategory
 from frontdesk.services.handouts import library as handouts
 from frontdesk.services.history.procedures import procedure_choices
+from frontdesk.services.inbox import arrivals, listing
+from frontdesk.services.inbox.data import InboxRow
 from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.services.patients.duplicates import find_duplicates
 from frontdesk.services.patients.forms import PatientData, PatientForm
@@ -54,6 +57,7 @@ from frontdesk.ui.handouts.packets_dialog import PacketsDialog
 from frontdesk.ui.handouts.patient_picker import PatientPicker
 from frontdesk.ui.history.dialogs import ImagingDialog, SurgeryDialog
 from frontdesk.ui.history.viewer import DocumentViewer
+from frontdesk.ui.inbox.dialogs import DiscardDialog, SplitDialog
 from frontdesk.ui.main_window import AboutDialog, MainWindow
 from frontdesk.ui.patients.chart import PatientChart
 from frontdesk.ui.patients.duplicates import DuplicatesDialog
@@ -132,6 +136,15 @@ def _desk_settings() -> QSettings:
     """This workstation's settings in the tests' own home (none saved yet: the default size)."""
     path = Path(os.environ["FRONTDESK_HOME"]) / f"fit-{uuid.uuid4().hex}.ini"
     return QSettings(str(path), QSettings.Format.IniFormat)
+
+
+def _inbox_row(screen: ScreenContext) -> InboxRow:
+    """A two-page fax waiting in the inbox."""
+    arrival = arrivals.receive(
+        screen.services, text_pdf(["Page one"], ["Page two"]), "fax.pdf", source="folder"
+    )
+    assert arrival.document_id is not None
+    return listing.one(screen.services, arrival.document_id)[0]
 
 
 def _build_table() -> list[tuple[str, Build]]:
@@ -264,6 +277,8 @@ def _build_table() -> list[tuple[str, Build]]:
             "PhoneNoteDialog",
             lambda s, c: PhoneNoteDialog(s, patient(c).id, patient(c).display_name),
         ),
+        ("SplitDialog", lambda s, c: SplitDialog(s, _inbox_row(s))),
+        ("DiscardDialog", lambda s, c: DiscardDialog(s, _inbox_row(s))),
     ]
 
 

@@ -500,6 +500,7 @@ class _Shots:
             audit,
             desk_calls,
             handouts,
+            inbox,
             patients,
             requests,
             schedule,
@@ -513,6 +514,7 @@ class _Shots:
             ("patients", patients.render),
             ("desk calls", desk_calls.render),
             ("handouts", handouts.render),
+            ("inbox", inbox.render),
             ("audit", audit.render),
         ):
             try:

@@ -43,6 +43,8 @@ class Suggestions:
     referrer: ReferrerSuggestion | None = None
     # For a referral of someone without a chart: what an intake can start from.
     intake: dict[str, str] = field(default_factory=dict)
+    # For an imaging report: the study it describes (modality, regions, exam date…).
+    study: dict[str, object] = field(default_factory=dict)
 
     @property
     def patient(self) -> PatientSuggestion | None:

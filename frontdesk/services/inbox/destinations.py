@@ -19,7 +19,8 @@ from frontdesk.services.requests.reading import get_request, requests_for_patien
 
 @dataclass(frozen=True)
 class Destination:
-    """One place to file: ``where`` is request, surgery, study, new-request or chart."""
+    """One place to file: ``where`` is request, surgery, study, new-study (created from the
+    report, confirmed first), new-request or chart."""
 
     where: str
     label: str
@@ -91,6 +92,8 @@ def destinations(
                     waiting=not study.report_received,
                 )
             )
+    if what is DocumentKind.IMAGING_REPORT:
+        others.append(Destination("new-study", "A new imaging study from this report…"))
     if what is DocumentKind.REFERRAL and not open_requests:
         waiting.append(Destination("new-request", "A new consultation request from this referral"))
     elif what is DocumentKind.REFERRAL:

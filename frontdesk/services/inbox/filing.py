@@ -21,10 +21,12 @@ from frontdesk.db.types import utcnow
 from frontdesk.domain.contact import clean_text
 from frontdesk.domain.document_reading import DocumentKind
 from frontdesk.domain.errors import ConflictError, FrontDeskError, NotFoundError, ValidationError
+from frontdesk.domain.history_records import ImagingForm
 from frontdesk.domain.permissions import Permission
 from frontdesk.domain.request_states import ChecklistKind
 from frontdesk.services.history import received_documents
 from frontdesk.services.history.entry_rows import chart_for_change, describe_entry
+from frontdesk.services.history.imaging import add_imaging
 from frontdesk.services.history.received_documents import FileCheck
 from frontdesk.services.kernel.clock import practice_today
 from frontdesk.services.kernel.context import ServiceContext, UnitOfWork
@@ -302,3 +304,33 @@ def file_as_new_request(
             f"Request {created.id} was saved, but the referral stayed in the inbox: {error}"
         ) from error
     return created, filed
+
+
+def file_as_new_study(
+    context: ServiceContext,
+    document_id: int,
+    patient_id: int,
+    form: ImagingForm,
+    *,
+    expected_version: int | None = None,
+) -> Filed:
+    """An imaging report for a study the chart does not have yet: the study is created from
+    what the person confirmed, then the report is filed to it (marked received).
+
+    Two transactions (adding a study has its own); if filing fails after the study was
+    saved, the study stays, the report stays in the inbox, and the error says so."""
+    with context.reading(Permission.EDIT_HISTORY_BASIC) as session:
+        _unfiled(session, document_id, expected_version)
+    study = add_imaging(context, patient_id, form)
+    try:
+        return file_to_history(
+            context,
+            document_id,
+            study_id=study.id,
+            patient_id=patient_id,
+            expected_version=expected_version,
+        )
+    except FrontDeskError as error:
+        raise FrontDeskError(
+            f"The study {study.description} was saved, but the report stayed in the inbox: {error}"
+        ) from error

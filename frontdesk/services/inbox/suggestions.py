@@ -25,6 +25,7 @@ from frontdesk.domain.document_reading import (
     find_phones,
     guess_kind,
     labelled_names,
+    study_draft,
 )
 from frontdesk.domain.names import fold, name_tokens
 from frontdesk.services.inbox.data import (
@@ -210,6 +211,9 @@ def suggest(session: Session, text: str, today: date) -> Suggestions:
     intake: dict[str, str] = {}
     if kind.kind is DocumentKind.REFERRAL and not patients:
         intake = intake_draft(text, today, referrer)
+    study: dict[str, object] = {}
+    if kind.kind is DocumentKind.IMAGING_REPORT:
+        study = asdict(study_draft(text, today=today))
     return Suggestions(
         kind=kind.kind.value,
         kind_evidence=tuple(Evidence("wording", words) for words in kind.words),
@@ -217,6 +221,7 @@ def suggest(session: Session, text: str, today: date) -> Suggestions:
         patients=patients,
         referrer=referrer,
         intake=intake,
+        study=study,
     )
 
 
@@ -246,4 +251,5 @@ def from_json(data: dict[str, Any]) -> Suggestions:
             else None
         ),
         intake=dict(data.get("intake", {})),
+        study=dict(data.get("study", {})),
     )

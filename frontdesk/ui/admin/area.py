@@ -1,6 +1,6 @@
 """The Admin area: tabs for the practice profile, locations, providers, scheduling setup,
-practice rules, handout reviews, and for those allowed, users, security settings, and backup
-and restore."""
+practice rules, handout reviews, the inbox's sources, and for those allowed, users, security
+settings, and backup and restore."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
 from frontdesk.domain.permissions import Permission
 from frontdesk.ui.admin.handout_reviews import HandoutReviewsPanel
+from frontdesk.ui.admin.inbox_sources import InboxSourcesPanel
 from frontdesk.ui.admin.locations import LocationsPanel
 from frontdesk.ui.admin.practice_rules import PracticeRulesPanel
 from frontdesk.ui.admin.profile_editor import ProfileEditor
@@ -35,6 +36,7 @@ class AdminArea(QWidget):
         self.scheduling = SchedulingSetup(screen)
         self.practice_rules = PracticeRulesPanel(screen)  # read-only for non-admins
         self.handout_reviews = HandoutReviewsPanel(screen)
+        self.inbox = InboxSourcesPanel(screen)  # read-only for non-admins
         self.tabs = QTabWidget()
         self.tabs.setAccessibleName("Admin sections")
         self.tabs.addTab(self.profile, "Practice profile")
@@ -43,6 +45,7 @@ class AdminArea(QWidget):
         self.tabs.addTab(self.scheduling, "Scheduling")
         self.tabs.addTab(self.practice_rules, "Practice rules")
         self.tabs.addTab(self.handout_reviews, "Handout reviews")
+        self.tabs.addTab(self.inbox, "Inbox")
         # Tabs a role may not use are not built at all (the services refuse them anyway).
         actor = screen.services.actor
         self.users: UsersPanel | None = None
@@ -98,5 +101,7 @@ class AdminArea(QWidget):
         if not self.profile.can_close():
             return False
         if not self.practice_rules.can_close():
+            return False
+        if not self.inbox.can_close():
             return False
         return self.security is None or self.security.can_close()

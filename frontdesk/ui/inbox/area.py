@@ -78,7 +78,7 @@ COLUMNS = (
     ),
     Column("Pages", lambda row: str(row.page_count), sort_key=lambda row: row.page_count),
     Column(
-        "Suggested patient",
+        "Patient",
         lambda row: f"{row.suggested_patient} ({row.suggested_mrn})" if row.suggested_mrn else "—",
         stretch=True,
     ),
@@ -191,6 +191,7 @@ class InboxArea(QWidget):
         self.panel.file_requested.connect(self.file_to)
         self.panel.choose_patient_requested.connect(self.choose_patient)
         self.panel.new_request_requested.connect(self.new_request)
+        self.panel.new_study_requested.connect(self.new_study)
         mark_primary(self.panel.file_button)
 
         left = QWidget()
@@ -207,7 +208,8 @@ class InboxArea(QWidget):
         left.setMinimumWidth(260)
         viewer.setMinimumWidth(300)
         self.panel.setMinimumWidth(320)
-        self.splitter.setSizes([330, 480, 380])
+        # The list shows its five columns and a patient's name whole at 1280x720.
+        self.splitter.setSizes([470, 360, 340])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 12)
         layout.addLayout(header)
@@ -410,6 +412,17 @@ class InboxArea(QWidget):
         self.dialog = open_intake_from_referral(
             self, self.screen, opened.row, opened.suggestions, self._filed, self._filing_failed
         )
+
+    def new_study(self) -> None:
+        opened, patient_id = self.current, self.panel.patient_id
+        if opened is None or patient_id is None:
+            return
+        from frontdesk.ui.inbox.new_study import NewStudyDialog
+
+        dialog = NewStudyDialog(self.screen, opened.row, opened.suggestions, patient_id, self)
+        dialog.done.connect(self._filed)
+        self.dialog = dialog
+        dialog.open()
 
     def choose_patient(self) -> None:
         if self.current is None:

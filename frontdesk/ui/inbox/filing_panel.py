@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 from functools import partial
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -67,6 +67,7 @@ class FilingPanel(QWidget):
     file_requested = Signal(object)
     choose_patient_requested = Signal()
     new_request_requested = Signal()
+    new_study_requested = Signal()
 
     def __init__(self, screen: ScreenContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -78,6 +79,9 @@ class FilingPanel(QWidget):
         self.reading_line = plain_label("", "hint", wrap=True)
         self.patient_line = plain_label("No document chosen.", wrap=True)
         self.patient_line.setAccessibleName("Patient")
+        # Name, birth date, MRN and "(suggested)" take three lines in a narrow panel; the
+        # splitter does not ask a wrapped label for its height, so room for them is kept.
+        self.patient_line.setMinimumHeight(self.patient_line.fontMetrics().lineSpacing() * 3)
         self.change_patient = QPushButton("Change &patient…")
         self.change_patient.setToolTip("Search for the right chart (Alt+P)")
         self.change_patient.clicked.connect(self.choose_patient_requested)
@@ -101,13 +105,16 @@ class FilingPanel(QWidget):
         self.evidence = QPlainTextEdit()
         self.evidence.setReadOnly(True)
         self.evidence.setAccessibleName("Why these suggestions")
-        self.evidence.setMaximumHeight(170)
+        # It takes the rest of the column: a fixed cap spread the leftover height as gaps.
+        self.evidence.setMinimumHeight(80)
 
         form = form_layout()
-        patient_row = QHBoxLayout()
-        patient_row.addWidget(self.patient_line, 1)
-        patient_row.addWidget(self.change_patient)
-        form.addRow("Patient", patient_row)
+        # The name, birth date and MRN wrap over the panel's whole width (beside the button
+        # the third line was cut off); the button goes under them.
+        patient_column = QVBoxLayout()
+        patient_column.addWidget(self.patient_line)
+        patient_column.addWidget(self.change_patient, 0, Qt.AlignmentFlag.AlignLeft)
+        form.addRow("Patient", patient_column)
         form.addRow("&What it is", self.kind)
         form.addRow("File &to", self.destination)
         buttons = QHBoxLayout()
@@ -199,6 +206,8 @@ class FilingPanel(QWidget):
         if isinstance(destination, Destination) and self.file_button.isEnabled():
             if destination.where == "new-request":
                 self.new_request_requested.emit()
+            elif destination.where == "new-study":
+                self.new_study_requested.emit()
             else:
                 self.file_requested.emit(destination)
 

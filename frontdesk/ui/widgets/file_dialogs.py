@@ -34,6 +34,7 @@ class FileKind(StrEnum):
     CERTIFICATE = "certificate"
     BACKUP = "backup"
     INBOX_IMPORT = "inboxImport"
+    WATCHED_FOLDER = "watchedFolder"
 
 
 def workstation_settings() -> QSettings:
