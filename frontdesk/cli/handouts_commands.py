@@ -75,7 +75,22 @@ def register(subparsers: argparse._SubParsersAction[Parser]) -> None:
         "--patient-name", metavar="NAME", help="a name only: nothing is logged (no chart)"
     )
     render.add_argument("--lang", default="en", metavar="CODE", help="language (default en)")
-    render.add_argument("--large-print", action="store_true", help="16 pt body text")
+    size = render.add_mutually_exclusive_group()
+    size.add_argument(
+        "--large-print",
+        dest="large_print",
+        action="store_const",
+        const=True,
+        default=None,
+        help="16 pt body text (default with --patient: as the chart says)",
+    )
+    size.add_argument(
+        "--regular-print",
+        dest="large_print",
+        action="store_const",
+        const=False,
+        help="regular text even when the chart says large print",
+    )
     render.add_argument(
         "--page-size", choices=["letter", "a4"], default=None, help="default: the practice's"
     )
@@ -255,7 +270,7 @@ def run_render(args: argparse.Namespace) -> int:
         day,
         appointment=appointment,
         note=args.note,
-        large_print=args.large_print,
+        large_print=bool(args.large_print),
         page_size=page_size,  # type: ignore[arg-type]
         review=mark,
         treatment=treatment,

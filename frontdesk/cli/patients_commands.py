@@ -111,6 +111,7 @@ def run_show(args: argparse.Namespace) -> int:
             f"{chart.preferred_language}"
             + (" (interpreter needed)" if chart.interpreter_needed else ""),
         ),
+        ("Print size", "large print (16 pt)" if chart.large_print else ""),
         ("Insurance", f"{chart.insurance_payer} {chart.insurance_plan}".strip()),
         ("Member id", chart.insurance_member_id),
         ("Primary care", chart.primary_care_name),

@@ -91,6 +91,8 @@ class Patient(Edited, Base):
     country: Mapped[str] = mapped_column(String(60), nullable=False, default="")
     preferred_language: Mapped[str] = mapped_column(String(60), nullable=False, default="")
     interpreter_needed: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    # Handouts and packets for this patient print at 16 pt (the chart is the one home for it).
+    large_print: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     preferred_contact: Mapped[str] = mapped_column(String(20), nullable=False, default="")
     insurance_payer: Mapped[str] = mapped_column(String(120), nullable=False, default="")
     insurance_plan: Mapped[str] = mapped_column(String(120), nullable=False, default="")

@@ -533,6 +533,7 @@ _PATIENT_COLUMNS = (
     "country",
     "preferred_language",
     "interpreter_needed",
+    "large_print",
     "preferred_contact",
     "insurance_payer",
     "insurance_plan",
@@ -686,6 +687,8 @@ class _PatientFactory:
             "US",
             language,
             interpreter,
+            # SCENARIOS 4: María José's packet is in large print (no draw: the demo stays the same).
+            scenario is not None and first == "María José",
             rng.choice(("", "phone", "text", "text", "email", "mail")),
             payer,
             plan,

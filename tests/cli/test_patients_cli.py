@@ -27,6 +27,7 @@ def charts(context: ServiceContext) -> list[PatientData]:
                 mobile_phone="217-555-0142",
                 preferred_language="Spanish",
                 interpreter_needed=True,
+                large_print=True,
             ),
         ),
         create_patient(context, PatientForm("Maria", "Nunez", "1961-04-03"), allow_duplicates=True),
@@ -83,9 +84,11 @@ def test_show_prints_the_chart_and_records_the_view(
     out = capsys.readouterr().out
     assert "Núñez-García, María José" in out and "(217) 555-0142" in out
     assert "Spanish (interpreter needed)" in out
+    assert "Print size: large print (16 pt)" in out
     assert run(["--database", database_url, "patients", "show", charts[2].mrn, "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["last_name"] == "O'Connor" and data["date_of_birth"] == "1958-09-17"
+    assert data["large_print"] is False
     from sqlalchemy import select
 
     from frontdesk.db.models import AuditEntry

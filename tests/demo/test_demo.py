@@ -78,6 +78,8 @@ def test_the_scenario_people_are_there_and_found(context: ServiceContext) -> Non
         context, found[-1].id if found[-1].first_name == "María José" else found[0].id
     )
     assert chart.preferred_language == "Spanish" and chart.interpreter_needed
+    assert chart.large_print  # SCENARIOS 4: her packet is in large print
+    assert not any(p.large_print for p in found if p.id != chart.id)
     assert chart.referring_name.startswith("Anil Patel")
     assert sean.last_name == "O'Connor"
 

@@ -333,3 +333,45 @@ def test_give_handouts_marks_the_english_fallback_and_the_category(
     assert "failed-back-syndrome" in [s.id for s in dialog.ticked()]
     assert "English is offered" in dialog.language_note.text()
     wait_for_preview(qtbot, dialog)
+
+
+def test_give_handouts_starts_from_the_charts_large_print(
+    qtbot: QtBot, screen: ScreenContext, context: ServiceContext, profile: None
+) -> None:
+    regular = create_patient(context, PatientForm("Al", "Lee", "1970-05-06"))
+    large = create_patient(context, PatientForm("Rosa", "Delgado", "1938-02-09", large_print=True))
+    for patient, expected in ((regular, False), (large, True)):
+        dialog = GiveHandoutsDialog(screen, patient)
+        qtbot.addWidget(dialog)
+        with qtbot.waitSignal(dialog.suggestions_shown, timeout=10_000):
+            dialog.show()
+        assert dialog.options.is_large_print() is expected
+        assert "The chart says" in dialog.options.large_print.toolTip()
+        wait_for_preview(qtbot, dialog)
+        dialog.close()
+
+
+def test_the_chart_shows_its_print_size(
+    qtbot: QtBot, screen: ScreenContext, context: ServiceContext
+) -> None:
+    large = create_patient(context, PatientForm("Rosa", "Delgado", "1938-02-09", large_print=True))
+    chart = PatientChart(screen, large.id)
+    qtbot.addWidget(chart)
+    with qtbot.waitSignal(chart.loaded, timeout=10_000):
+        chart.show()
+    assert chart.demographics.value("print_size") == "Large print (16 pt)"
+
+
+def test_choosing_a_patient_in_the_area_takes_the_charts_large_print(
+    qtbot: QtBot, screen: ScreenContext, context: ServiceContext
+) -> None:
+    create_patient(context, PatientForm("Rosa", "Delgado", "1938-02-09", large_print=True))
+    create_patient(context, PatientForm("Al", "Lee", "1970-05-06"))
+    area = open_area(qtbot, screen)
+    area.table.selectRow(0)
+    (rosa,) = search(context, "delgado").items
+    (al,) = search(context, "lee al").items
+    area.set_patient(rosa)
+    assert area.options.is_large_print()
+    area.set_patient(al)
+    assert not area.options.is_large_print()

@@ -3,6 +3,7 @@ patients, the request's own handout first, what to bring said once, large print 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -11,8 +12,9 @@ from frontdesk.documents import page_identity
 from frontdesk.services.handouts import handout_prints, packets
 from frontdesk.services.handouts.packets import Packet, PacketBatch, PacketOptions
 from frontdesk.services.kernel.context import ServiceContext
-from frontdesk.services.patients.edit import create_patient
+from frontdesk.services.patients.edit import create_patient, update_patient
 from frontdesk.services.patients.forms import PatientForm
+from frontdesk.services.patients.lookup import get_patient
 from frontdesk.services.practice import settings
 from frontdesk.services.scheduling import booking
 from frontdesk.services.scheduling.data import BookingForm
@@ -139,32 +141,73 @@ def test_what_to_bring_is_listed_once(packet_day: PacketDay, context: ServiceCon
     assert spanish_text.count("Su identificación con foto y su tarjeta del seguro") == 1
 
 
-def _give_large_print(context: ServiceContext, patient_id: int) -> None:
-    rendered = handout_prints.prepare(context, "mri-ct-scan", "en", patient_id, large_print=True)
-    handout_prints.record_given(context, rendered, "printer: Front")
+def _chart_says_large_print(context: ServiceContext, patient_id: int) -> None:
+    chart = get_patient(context, patient_id, record_view=False)
+    update_patient(context, patient_id, replace(chart.form(), large_print=True), chart.version)
 
 
 def test_large_print_follows_each_patients_chart(
     packet_day: PacketDay, context: ServiceContext
 ) -> None:
-    _give_large_print(context, packet_day.hostile.patient_id)
-    batch = packets.build_packets(context, packet_day.day, options=PacketOptions(combined=True))
+    """Two patients of one surgeon: the chart that says large print gets a large-print
+    packet, the other does not (read from the PDF's font sizes and page counts)."""
+    okafor = [packet_day.clinic.okafor]
+    before = packets.build_packets(context, packet_day.day, okafor)
+    _chart_says_large_print(context, packet_day.hostile.patient_id)
+    batch = packets.build_packets(context, packet_day.day, okafor, PacketOptions(combined=True))
     large = {p.appointment_id: p.large_print for p in batch.packets}
-    assert large == {
-        packet_day.spanish.id: False,
-        packet_day.hostile.id: True,
-        packet_day.other_provider.id: False,
-    }
+    assert large == {packet_day.spanish.id: False, packet_day.hostile.id: True}
     (hostile,) = [p for p in batch.packets if p.appointment_id == packet_day.hostile.id]
     assert all(h.large_print for h in hostile.handouts)
     assert batch.combined_pdf is not None
     pages = owners(batch, batch.combined_pdf)
     first_large = pages.index(packet_day.hostile.id)
+    first_regular = pages.index(packet_day.spanish.id)
     large_sizes = [size for _text, size in font_sizes(batch.combined_pdf, first_large)]
-    regular_sizes = [size for _text, size in font_sizes(batch.combined_pdf, 0)]
+    regular_sizes = [size for _text, size in font_sizes(batch.combined_pdf, first_regular)]
     assert 16 in [round(s) for s in large_sizes] and 16 not in [round(s) for s in regular_sizes]
     # Letterhead, identifiers and footer grow too: nothing on the page under 9.5 pt.
     assert min(large_sizes) > 9.5 and min(regular_sizes) < 9.5
+    # At 16 pt the chart's packet takes more pages; the other patient's is unchanged.
+    after = packets.build_packets(context, packet_day.day, okafor)
+    page_counts = [
+        {p.appointment_id: len(page_texts(p.pdf)) for p in run.packets} for run in (before, after)
+    ]
+    assert page_counts[1][packet_day.hostile.id] > page_counts[0][packet_day.hostile.id]
+    assert page_counts[1][packet_day.spanish.id] == page_counts[0][packet_day.spanish.id]
+
+
+def test_the_batch_box_puts_everyone_in_large_print(
+    packet_day: PacketDay, context: ServiceContext
+) -> None:
+    _chart_says_large_print(context, packet_day.hostile.patient_id)
+    batch = packets.build_packets(context, packet_day.day, options=PacketOptions(large_print=True))
+    assert batch.large_print and all(p.large_print for p in batch.packets)
+
+
+def test_a_large_print_handout_given_once_does_not_make_the_packet_large(
+    packet_day: PacketDay, context: ServiceContext
+) -> None:
+    """The chart is the one home of large print: the last handout given is not read."""
+    rendered = handout_prints.prepare(
+        context, "mri-ct-scan", "en", packet_day.hostile.patient_id, large_print=True
+    )
+    handout_prints.record_given(context, rendered, "printer: Front")
+    batch = packets.build_packets(context, packet_day.day)
+    assert not any(p.large_print for p in batch.packets)
+
+
+def test_a_handout_from_the_chart_defaults_to_the_charts_choice(
+    packet_day: PacketDay, context: ServiceContext
+) -> None:
+    patient_id = packet_day.hostile.patient_id
+    assert not handout_prints.prepare(context, "mri-ct-scan", "en", patient_id).large_print
+    _chart_says_large_print(context, patient_id)
+    assert handout_prints.prepare(context, "mri-ct-scan", "en", patient_id).large_print
+    # The desk can still print one copy at the regular size, and without a chart it is regular.
+    once = handout_prints.prepare(context, "mri-ct-scan", "en", patient_id, large_print=False)
+    assert not once.large_print
+    assert not handout_prints.prepare(context, "mri-ct-scan", "en", None).large_print
 
 
 def test_the_letter_says_an_interpreter_is_booked_where_the_chart_says_so(

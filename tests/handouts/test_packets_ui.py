@@ -4,6 +4,7 @@ PDFs: save with progress, Cancel leaves nothing, print logs, the area's button o
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,8 @@ from pytestqt.qtbot import QtBot
 from frontdesk.domain.progress import Cancelled
 from frontdesk.services.handouts import handout_prints, packets
 from frontdesk.services.kernel.context import ServiceContext
+from frontdesk.services.patients.edit import update_patient
+from frontdesk.services.patients.lookup import get_patient
 from frontdesk.services.practice import settings
 from frontdesk.ui.handouts.area import HandoutsArea
 from frontdesk.ui.handouts.packets_dialog import PacketsDialog
@@ -171,3 +174,28 @@ def test_two_sided_follows_the_practice_setting_and_can_be_changed_for_a_run(
     assert dialog.options().two_sided is True
     # (The printer is asked for both sides too, where the printer can; this machine has none.)
     assert dialog.make_packet_printer() is not None
+
+
+def test_the_dialog_says_the_chart_decides_and_saves_accordingly(
+    qtbot: QtBot,
+    screen: ScreenContext,
+    context: ServiceContext,
+    packet_day: PacketDay,
+    tmp_path: Path,
+) -> None:
+    hostile_id = packet_day.hostile.patient_id
+    chart = get_patient(context, hostile_id, record_view=False)
+    update_patient(context, hostile_id, replace(chart.form(), large_print=True), chart.version)
+    dialog = open_dialog(qtbot, screen, packet_day)
+    assert "in large print when the chart says so" in dialog.hint.text()
+    assert "for every packet" in dialog.large_print.text() and not dialog.large_print.isChecked()
+    assert "patient's chart says so" in dialog.large_print.toolTip()
+    with qtbot.waitSignal(dialog.finished_work, timeout=60_000) as finished:
+        assert dialog.save_to(tmp_path / "out") is not None
+    assert finished.args[0] == "saved", finished.args[1]
+    spanish_id = packet_day.spanish.patient_id
+    logged = {
+        patient_id: {r.large_print for r in handout_prints.prints_for_patient(context, patient_id)}
+        for patient_id in (hostile_id, spanish_id)
+    }
+    assert logged == {hostile_id: {True}, spanish_id: {False}}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,7 @@ import pytest
 from frontdesk.cli.main import run
 from frontdesk.services.handouts import handout_prints
 from frontdesk.services.kernel.context import ServiceContext
+from frontdesk.services.patients.edit import update_patient
 from frontdesk.services.patients.forms import PatientData
 from tests.documents.pdfs import all_text, page_texts
 
@@ -43,6 +45,28 @@ def test_render_by_mrn_saves_and_records_the_handout_as_given(
     assert record.destination == "saved: estenosis.pdf"
     assert (record.handout_id, record.version, record.language) == ("spinal-stenosis", "2", "es")
     assert record.large_print and record.note == "Traiga su disco, por favor."
+
+
+def test_render_by_mrn_prints_as_the_chart_says_unless_told(
+    home: Path,
+    context: ServiceContext,
+    maria: PatientData,
+    current_url: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    update_patient(context, maria.id, replace(maria.form(), large_print=True), maria.version)
+    render = ["--database", current_url, "handouts", "render", "mri-ct-scan"]
+    for extra in ([], ["--regular-print"]):
+        code = run([*render, "--patient", maria.mrn, *extra, "-o", str(tmp_path / "x.pdf")])
+        assert code == 0, capsys.readouterr().err
+    chart_default, told_regular = sorted(
+        handout_prints.prints_for_patient(context, maria.id), key=lambda record: record.id
+    )
+    assert chart_default.large_print and not told_regular.large_print
+    both = [*render, "--patient", maria.mrn, "--large-print", "--regular-print"]
+    assert run([*both, "-o", str(tmp_path / "y.pdf")]) == 2
+    assert "not allowed with argument" in capsys.readouterr().err
 
 
 def test_render_by_mrn_errors_are_one_line_with_exit_codes(

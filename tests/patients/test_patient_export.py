@@ -66,6 +66,7 @@ PEOPLE = (
         date_of_birth="1958-09-17",
         sex="male",
         home_phone="+44 20 7946 0958",
+        large_print=True,
         notes='=HYPERLINK("http://evil.example","click")',
     ),
     PatientForm(
@@ -126,6 +127,7 @@ def test_the_export_has_one_header_row_and_every_field(
     assert maria["Date of birth"] == "1961-03-04"
     assert maria["Mobile phone"] == "(217) 555-0142"
     assert maria["Interpreter needed"] == "yes" and maria["Preferred language"] == "Spanish"
+    assert maria["Large print"] == "no" and rows[1]["Large print"] == "yes"
     assert maria["Subscriber date of birth"] == "1959-12-01"
     assert maria["Notes"] == 'Line one, with a comma\nLine two "quoted"'
     assert maria["Created by"] == "test.admin" and maria["Merged into MRN"] == ""

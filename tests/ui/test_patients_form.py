@@ -349,3 +349,32 @@ def test_enter_saves_from_boxes_and_checkboxes_too(
         qtbot.keyClick(target.focusProxy() or target, Qt.Key.Key_Return)
     assert saved.args[0].last_name == "Lima"
     assert saved.args[0].interpreter_needed is False
+
+
+def test_prints_in_large_print_is_ticked_from_the_keyboard_and_saved_on_the_chart(
+    qtbot: QtBot, screen: ScreenContext, context: ServiceContext
+) -> None:
+    editor = open_editor(qtbot, screen)
+    fill(qtbot, editor, first_name="Rosa", last_name="Delgado", date_of_birth="2/9/1938")
+    box = editor.fields.large_print
+    assert box.text() == "Prints in large print" and not box.isChecked()
+    # It sits with the language preferences: Tab from the interpreter box reaches it.
+    order = editor.fields.order
+    assert order.index(box) == order.index(editor.fields.interpreter) + 1
+    box.setFocus()
+    qtbot.keyClick(box, Qt.Key.Key_Space)
+    assert box.isChecked() and editor.has_unsaved_changes()
+    with qtbot.waitSignal(editor.saved, timeout=10_000) as saved:
+        editor.save()
+    chart = saved.args[0]
+    assert chart.large_print and get_patient(context, chart.id).large_print
+
+    # Editing the chart shows the box ticked; unticking it is saved too.
+    again = open_editor(qtbot, screen, get_patient(context, chart.id))
+    assert again.fields.large_print.isChecked() and not again.has_unsaved_changes()
+    again.fields.large_print.setFocus()
+    qtbot.keyClick(again.fields.large_print, Qt.Key.Key_Space)
+    with qtbot.waitSignal(again.saved, timeout=10_000) as saved_again:
+        again.save()
+    assert saved_again.args[0].large_print is False
+    assert get_patient(context, chart.id).large_print is False

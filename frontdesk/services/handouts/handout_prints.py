@@ -331,7 +331,7 @@ def prepare(
     *,
     appointment: AppointmentDetails | None = None,
     note: str | None = None,
-    large_print: bool = False,
+    large_print: bool | None = None,
     page_size: str | None = None,
     library: HandoutLibrary | None = None,
     today: dt.date | None = None,
@@ -339,16 +339,19 @@ def prepare(
     """Render a handout for a patient (or, with no patient, with no name) without logging it.
 
     ``language`` is the one wanted; a handout that does not come in it is rendered in
-    English (``RenderedHandout.fallback`` says so). ``page_size`` None is the practice's paper.
+    English (``RenderedHandout.fallback`` says so). ``page_size`` None is the practice's paper;
+    ``large_print`` None is the chart's choice (regular print without a patient).
     """
     context.require(Permission.PRINT_HANDOUTS)
     page_size = _check_page_size(page_size or practice_page_size(context))
     entry = (library or handouts.load_library()).pick(handout_id, language)
     with context.reading(Permission.VIEW_PATIENTS) as session:
         name = ""
+        chart_large_print = False
         if patient_id is not None:
             row = _usable_patient(session, patient_id)
             name = patient_name_for_print(row.first_name, row.last_name)
+            chart_large_print = row.large_print
         day = today or practice_today(session)
     return _render(
         context,
@@ -357,7 +360,7 @@ def prepare(
         patient_name=name,
         printed_on=day,
         note=(note or "").strip(),
-        large_print=large_print,
+        large_print=chart_large_print if large_print is None else large_print,
         page_size=page_size,
         appointment=appointment,
         asked_language=language,
@@ -372,11 +375,12 @@ def render_for_patient(
     *,
     appointment: AppointmentDetails | None = None,
     note: str | None = None,
-    large_print: bool = False,
+    large_print: bool | None = None,
     page_size: str | None = None,
     library: HandoutLibrary | None = None,
 ) -> bytes:
-    """The personalized PDF, for a preview: nothing is logged until it is printed or saved."""
+    """The personalized PDF, for a preview: nothing is logged until it is printed or saved.
+    ``large_print`` None is the chart's choice."""
     return prepare(
         context,
         handout_id,

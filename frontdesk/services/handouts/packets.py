@@ -21,9 +21,6 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select
-
-from frontdesk.db.models_handouts import HandoutPrint
 from frontdesk.domain.errors import RefusedError, ValidationError
 from frontdesk.domain.handout_format import MAX_NOTE_LENGTH, Handout, language_code
 from frontdesk.domain.history_records import PatientHistory
@@ -64,7 +61,8 @@ TEMPORARY_PREFIX = ".packet-"
 @dataclass(frozen=True)
 class PacketOptions:
     combined: bool = False  # one PDF for the printer instead of one per patient
-    # Every packet in large print; otherwise a patient's is when the chart says so.
+    # Every packet in large print; otherwise a patient's is when the chart says so
+    # (the patient form's "Prints in large print").
     large_print: bool = False
     note: str = ""  # printed in every letter of the batch
     page_size: str | None = None  # None: the practice's paper (Admin)
@@ -279,23 +277,6 @@ def _what_to_bring(
     return listing, chart, category
 
 
-def large_print_charts(context: ServiceContext, patient_ids: Sequence[int]) -> set[int]:
-    """The patients whose chart says large print: the last handout given to them was
-    printed in large print (the desk chose it for them; the packet follows)."""
-    if not patient_ids:
-        return set()
-    latest: dict[int, bool] = {}
-    with context.reading(Permission.VIEW_PATIENTS) as session:
-        rows = session.execute(
-            select(HandoutPrint.patient_id, HandoutPrint.large_print)
-            .where(HandoutPrint.patient_id.in_(set(patient_ids)))
-            .order_by(HandoutPrint.given_at, HandoutPrint.id)
-        )
-        for patient_id, large in rows:
-            latest[patient_id] = large
-    return {patient_id for patient_id, large in latest.items() if large}
-
-
 def _file_name(appointment: AppointmentData, local: dt.datetime, taken: set[str]) -> str:
     base = f"{local:%Y-%m-%d %H%M} {appointment.patient_name} - packet"
     name = handout_prints.sanitize_pdf_file_name(base)
@@ -364,7 +345,6 @@ def build_packets(
         two_sided = (
             read_setting(session, TWO_SIDED) if options.two_sided is None else options.two_sided
         )
-    large_print_patients = large_print_charts(context, [a.patient_id for a in appointments])
     summaries: list[PatientHistory] = []
     review_marks = _ReviewMarks(context, printed_on)
     note = options.note.strip()
@@ -392,7 +372,8 @@ def build_packets(
         summary = options.include_summary and kind is not None and kind.is_new_consultation
         if summary:
             summaries.append(chart)  # the surgeon's file, never the patient's packet
-        large_print = options.large_print or patient.id in large_print_patients
+        # The chart is the one home of a patient's large print; the batch can only add it.
+        large_print = options.large_print or patient.large_print
         interpreter = patient.preferred_language.strip() if patient.interpreter_needed else ""
         content = packet_pdf.PacketContent(
             language=language,

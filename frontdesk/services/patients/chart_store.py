@@ -124,6 +124,7 @@ _SUMMARY_COLUMNS = (
     PATIENTS.c.work_phone,
     PATIENTS.c.preferred_language,
     PATIENTS.c.interpreter_needed,
+    PATIENTS.c.large_print,
 )
 
 
@@ -141,6 +142,7 @@ def _summary(row: Row[Any]) -> PatientSummary:
         phones=frozenset((m["mobile_phone"], m["home_phone"], m["work_phone"])) - {""},
         preferred_language=m["preferred_language"],
         interpreter_needed=bool(m["interpreter_needed"]),
+        large_print=bool(m["large_print"]),
     )
 
 

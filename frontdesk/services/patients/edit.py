@@ -160,6 +160,7 @@ def validate_form(
         values[name] = errors.text(name, getattr(form, name), length)
     values["notes"] = errors.text("notes", form.notes, MAX_NOTES_LENGTH, one_line=False)
     values["interpreter_needed"] = bool(form.interpreter_needed)
+    values["large_print"] = bool(form.large_print)
     try:
         values["preferred_contact"] = ContactMethod(clean_text(form.preferred_contact).lower())
     except ValueError:

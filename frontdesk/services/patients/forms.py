@@ -66,6 +66,7 @@ class PatientForm:
     country: str = ""
     preferred_language: str = ""
     interpreter_needed: bool = False
+    large_print: bool = False
     preferred_contact: str = ""
     insurance_payer: str = ""
     insurance_plan: str = ""
@@ -109,6 +110,7 @@ class PatientData:
     country: str
     preferred_language: str
     interpreter_needed: bool
+    large_print: bool
     preferred_contact: str
     insurance_payer: str
     insurance_plan: str
@@ -171,6 +173,8 @@ class PatientSummary:
     # For the search list's language column (the caller may need an interpreter).
     preferred_language: str = ""
     interpreter_needed: bool = False
+    # Handouts for this patient default to large print (the chart says so).
+    large_print: bool = False
     # Every phone of the chart (E.164), for duplicate checks.
     phones: frozenset[str] = frozenset()
 

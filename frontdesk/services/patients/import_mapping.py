@@ -142,6 +142,11 @@ IMPORT_FIELDS: tuple[ImportField, ...] = (
         ("interpreter", "interpreter needed", "needs interpreter", "interpreter required"),
     ),
     ImportField(
+        "large_print",
+        "Large print",
+        ("large print", "prints in large print", "large print handouts", "large type"),
+    ),
+    ImportField(
         "preferred_contact",
         "Preferred contact method",
         ("preferred contact", "contact method", "contact preference", "preferred contact method"),

@@ -231,6 +231,9 @@ _YES = frozenset({"y", "yes", "true", "t", "1", "x", "si", "sí", "needed", "req
 
 _NO = frozenset({"", "n", "no", "false", "f", "0", "none", "not needed"})
 
+# The chart's yes/no columns, read with the words above.
+_YES_NO_FIELDS = ("interpreter_needed", "large_print")
+
 
 _CONTACT_WORDS = {
     "call": "phone",
@@ -367,20 +370,18 @@ class _RowReader:
         form_values: dict[str, Any] = {
             name: raw.get(name, "") for name in FORM_FIELDS if name in raw
         }
-        if "interpreter_needed" in raw:
-            word = clean_text(raw["interpreter_needed"]).lower()
-            if word in _YES:
-                form_values["interpreter_needed"] = True
-            elif word in _NO:
-                form_values["interpreter_needed"] = False
-            else:
-                form_values["interpreter_needed"] = False
+        for name in _YES_NO_FIELDS:
+            if name not in raw:
+                continue
+            word = clean_text(raw[name]).lower()
+            form_values[name] = word in _YES
+            if word not in _YES and word not in _NO:
                 problems.append(
                     RowProblem(
                         line,
-                        column_of["interpreter_needed"],
+                        column_of[name],
                         ProblemKind.ERROR,
-                        f"Interpreter needed: write yes or no, not {_shown(word)}",
+                        f"{FIELDS_BY_NAME[name].label}: write yes or no, not {_shown(word)}",
                     )
                 )
         if "preferred_contact" in raw:

@@ -104,9 +104,11 @@ def merge_patients(
             note = f"[From merged chart {gone.mrn}]\n{gone.notes}"
             keep.notes = f"{keep.notes}\n\n{note}" if keep.notes else note
             filled.append("notes")
-        if gone.interpreter_needed and not keep.interpreter_needed:
-            keep.interpreter_needed = True
-            filled.append("interpreter_needed")
+        # A need either chart records is kept (yes/no fields have no "empty" to fill).
+        for name in ("interpreter_needed", "large_print"):
+            if getattr(gone, name) and not getattr(keep, name):
+                setattr(keep, name, True)
+                filled.append(name)
         now = utcnow()
         gone.merged_into_id = keep.id
         gone.merged_at = now

@@ -123,6 +123,7 @@ COLUMNS: tuple[_Column, ...] = (
     _Column("Country", _text("country")),
     _Column("Preferred language", _text("preferred_language")),
     _Column("Interpreter needed", lambda row, _l: _yes_no(row.interpreter_needed)),
+    _Column("Large print", lambda row, _l: _yes_no(row.large_print)),
     _Column("Preferred contact method", _text("preferred_contact")),
     _Column("Insurance payer", _text("insurance_payer")),
     _Column("Insurance plan", _text("insurance_plan")),

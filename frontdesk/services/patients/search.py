@@ -275,6 +275,7 @@ def _search_keys(
                     phones=frozenset((row[10], row[11], row[12])) - {""},
                     preferred_language=row[13],
                     interpreter_needed=bool(row[14]),
+                    large_print=bool(row[15]),
                 )
             )
             if len(items) == limit:

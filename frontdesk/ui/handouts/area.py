@@ -315,6 +315,7 @@ class HandoutsArea(QWidget):
             self.patient_label.setText(NO_PATIENT)
         else:
             self.patient_label.setText("For: " + patient_line(patient))
+            self.options.follow_chart(patient.large_print)
             # Show the library in the patient's language when handouts come in it.
             code = language_code(patient.preferred_language)
             index = self.language_box.findData(code) if code else -1

@@ -138,6 +138,7 @@ class GiveHandoutsDialog(QDialog):
         self.list.currentRowChanged.connect(lambda _row: self.update_preview())
         self.list.itemChanged.connect(lambda _item: self._update_actions())
         self.options = PersonalOptions()
+        self.options.follow_chart(patient.large_print)
         self.options.changed.connect(self.update_preview)
         self.banner = Banner()
         self.action_hint = plain_label("", "hint", wrap=True)

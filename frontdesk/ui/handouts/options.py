@@ -40,6 +40,16 @@ class PersonalOptions(QWidget):
     def note_text(self) -> str:
         return self.note.toPlainText().strip()
 
+    def follow_chart(self, large_print: bool) -> None:
+        """Start from the chart's choice ("Prints in large print" on the patient form); the
+        box can still be changed for this one print."""
+        self.large_print.setChecked(large_print)
+        self.large_print.setToolTip(
+            "The chart says large print: change it on the patient form"
+            if large_print
+            else "The chart says regular print: change it on the patient form"
+        )
+
     def is_large_print(self) -> bool:
         return self.large_print.isChecked()
 

@@ -106,8 +106,8 @@ class PacketsDialog(QDialog):
         self.combined.setToolTip("Otherwise one PDF per patient, in the folder you choose")
         self.large_print = QCheckBox("&Large print (16 pt) for every packet")
         self.large_print.setToolTip(
-            "Without it, a patient's packet is in large print when the last handout given "
-            "to them was"
+            "Without it, a packet is in large print when the patient's chart says so "
+            "(“Prints in large print” on the patient form)"
         )
         self.summary = QCheckBox(
             "Also make the surgeon's &history summaries of new consultations (a file of their own)"
@@ -145,7 +145,8 @@ class PacketsDialog(QDialog):
         self.hint = plain_label(
             "Each packet: a confirmation letter, “Preparing for your spine consultation” with "
             "the patient's own list of what to bring, and the handouts for their request, in "
-            "their language where one exists. Every handout is recorded in the chart.",
+            "their language where one exists, in large print when the chart says so. Every "
+            "handout is recorded in the chart.",
             "hint",
             wrap=True,
         )

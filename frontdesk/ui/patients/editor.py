@@ -44,6 +44,7 @@ LABELS = {
     "work_phone": "work phone",
     "preferred_language": "language",
     "interpreter_needed": "interpreter",
+    "large_print": "large print",
     "preferred_contact": "preferred contact",
     "referring_id": "referring physician",
     "primary_care_id": "primary care physician",

@@ -149,6 +149,10 @@ class PatientFormFields(QWidget):
         self.interpreter = QCheckBox("Needs an interpreter")
         self.interpreter.setAccessibleName("Interpreter needed")
         self._row(contact, "interpreter_needed", "Interpreter", self.interpreter)
+        self.large_print = QCheckBox("Prints in large print")
+        self.large_print.setAccessibleName("Prints in large print")
+        self.large_print.setToolTip("Handouts and packets for this patient print at 16 pt")
+        self._row(contact, "large_print", "Print size", self.large_print)
 
         address = self._section(right, "Address")
         self._text(address, "address_line1", "Street", max_length=200)
@@ -209,6 +213,7 @@ class PatientFormFields(QWidget):
             combo.currentIndexChanged.connect(self.edited)
         self.language.editTextChanged.connect(self.edited)
         self.interpreter.toggled.connect(self.edited)
+        self.large_print.toggled.connect(self.edited)
         self.referring.changed.connect(self.edited)
         self.primary_care.changed.connect(self.edited)
         self.notes.textChanged.connect(self.edited)
@@ -282,6 +287,7 @@ class PatientFormFields(QWidget):
         result["preferred_contact"] = str(self.contact_method.currentData())
         result["preferred_language"] = self.language.currentText()
         result["interpreter_needed"] = self.interpreter.isChecked()
+        result["large_print"] = self.large_print.isChecked()
         result["referring_id"] = self.referring.state()
         result["primary_care_id"] = self.primary_care.state()
         result["notes"] = self.notes.toPlainText()
@@ -303,6 +309,8 @@ class PatientFormFields(QWidget):
                 self.language.setEditText(str(value))
             elif key == "interpreter_needed":
                 self.interpreter.setChecked(bool(value))
+            elif key == "large_print":
+                self.large_print.setChecked(bool(value))
             elif key in PICKER_FIELDS:
                 referrer_id, name = value  # type: ignore[misc]
                 self.picker(key).set_referrer(referrer_id, name)
@@ -362,7 +370,7 @@ def state_of(patient: PatientData) -> dict[str, FieldState]:
             state[key] = (value, patient.referring_name if value is not None else "")
         elif key == "primary_care_id":
             state[key] = (value, patient.primary_care_name if value is not None else "")
-        elif key == "interpreter_needed":
+        elif key in ("interpreter_needed", "large_print"):
             state[key] = bool(value)
         else:
             state[key] = "" if value is None else str(value)
