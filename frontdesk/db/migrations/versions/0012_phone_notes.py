@@ -10,6 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
+from frontdesk.db.migrations.audit_triggers import add_row_trigger, drop_row_trigger
+
 import frontdesk.db.types
 
 revision = "0012"
@@ -58,8 +60,11 @@ def upgrade() -> None:
         unique=False,
     )
 
+    add_row_trigger("phone_notes", patient="patient_id")
+
 
 def downgrade() -> None:
+    drop_row_trigger("phone_notes")
     op.drop_index("ix_phone_notes_to_return", table_name="phone_notes")
     op.drop_index("ix_phone_notes_patient_called", table_name="phone_notes")
     op.drop_table("phone_notes")

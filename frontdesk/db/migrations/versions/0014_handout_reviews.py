@@ -11,6 +11,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
+from frontdesk.db.migrations.audit_triggers import add_row_trigger, drop_row_trigger
+
 import frontdesk.db.types
 
 revision = "0014"
@@ -59,8 +61,11 @@ def upgrade() -> None:
         ["handout_id", "language", "handout_sha256"],
     )
 
+    add_row_trigger("handout_reviews")
+
 
 def downgrade() -> None:
+    drop_row_trigger("handout_reviews")
     for table in ("appointment_types", "locations"):
         with op.batch_alter_table(table) as batch:
             batch.drop_column("spanish_name")

@@ -14,6 +14,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
+from frontdesk.db.migrations.audit_triggers import add_row_trigger, drop_row_trigger
+
 import frontdesk.db.types
 
 revision = "0015"
@@ -119,8 +121,13 @@ def upgrade() -> None:
     )
     op.create_index("ix_inbox_arrivals_document_id", "inbox_arrivals", ["document_id"])
 
+    add_row_trigger(
+        "inbox_documents", patient="patient_id", redacted=("content", "text", "words")
+    )
+
 
 def downgrade() -> None:
+    drop_row_trigger("inbox_documents")
     op.drop_index("ix_inbox_arrivals_document_id", table_name="inbox_arrivals")
     op.drop_table("inbox_arrivals")
     op.drop_index("ix_inbox_documents_patient_id", table_name="inbox_documents")
