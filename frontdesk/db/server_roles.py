@@ -31,8 +31,10 @@ MAX_ROLE_NAME = 63  # PostgreSQL's NAMEDATALEN - 1: longer names are cut off sil
 PREFIX_LENGTH = 24
 SYNC_FUNCTION = "frontdesk_sync_login"
 OWN_PASSWORD_FUNCTION = "frontdesk_own_password"
-# The audit functions (another part of the schema) that every group may call.
-AUDIT_FUNCTIONS_LIKE = "frontdesk_audit_%"
+# The one audit function (migration 0010) people may call: it records a view, a print or an
+# export stamped with the caller's login. Its helper and the trigger functions stay the
+# owner's; granting it to the groups, it is taken from PUBLIC.
+AUDIT_RECORD_FUNCTION = "frontdesk_audit_record"
 
 EVERYDAY = ("SELECT", "INSERT", "UPDATE", "DELETE")
 # Practice set-up and accounts: everyone reads them, only admins write them.
@@ -67,6 +69,10 @@ NEVER_DELETED = frozenset(
         "appointments",
         "appointment_events",
         "handout_prints",
+        "handout_reviews",
+        "phone_notes",
+        "inbox_documents",
+        "inbox_arrivals",
     }
 )
 
@@ -294,8 +300,9 @@ BEGIN
     FOR v_function IN
         SELECT p.oid::regprocedure FROM pg_proc p
         JOIN pg_namespace n ON n.oid = p.pronamespace
-        WHERE n.nspname = 'public' AND p.proname LIKE {_literal(AUDIT_FUNCTIONS_LIKE)}
+        WHERE n.nspname = 'public' AND p.proname = {_literal(AUDIT_RECORD_FUNCTION)}
     LOOP
+        EXECUTE format('REVOKE EXECUTE ON FUNCTION %s FROM PUBLIC', v_function);
         EXECUTE format('GRANT EXECUTE ON FUNCTION %s TO {to.replace("%", "%%")}', v_function);
     END LOOP;
 END

@@ -108,21 +108,3 @@ def person_roles_database(prefix: str = "frontdesk_roles") -> Iterator[PersonRol
             with admin.connect() as link:
                 link.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
             drop_roles(admin, names)
-
-
-def allow_audit_inserts_until_the_database_writes_them(
-    owner_url: str, names: ServerRoleNames
-) -> None:
-    """Until the audit trail is written by the database's own functions (the other half of
-    issue #15), the app still INSERTs its entries; the generated grants never allow that,
-    so tests of everyday work as a person grant it here, and only while those functions
-    are missing."""
-    engine = create_engine(owner_url, isolation_level="AUTOCOMMIT")
-    with engine.connect() as link:
-        has_function = link.scalar(
-            text("SELECT count(*) FROM pg_proc WHERE proname = 'frontdesk_audit_record'")
-        )
-        if not has_function:
-            groups = ", ".join(f'"{group}"' for group in names.groups)
-            link.execute(text(f"GRANT INSERT ON audit_entries TO {groups}"))
-    engine.dispose()

@@ -61,7 +61,6 @@ from frontdesk.services.practice.sign_in import SignInError
 from tests.accounts import PASSWORDS, add_user
 from tests.conftest import PG_ADMIN_URL
 from tests.helpers.person_roles import (
-    allow_audit_inserts_until_the_database_writes_them,
     drop_roles,
 )
 
@@ -838,7 +837,6 @@ def test_the_owner_copies_in_and_each_person_works_on_the_copy(
     finally:
         database.dispose()
     names = ServerRoleNames.for_database(str(make_url(owner_url).database))
-    allow_audit_inserts_until_the_database_writes_them(owner_url, names)
     admin_url = make_url(owner_url).set(username=names.login(SERVER_ADMIN))
     admin_url_text = admin_url.render_as_string(hide_password=False)
     with pytest.raises(CopyRefusedError, match="must be done as the owner of its tables"):

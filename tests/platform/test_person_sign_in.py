@@ -39,7 +39,6 @@ from tests.helpers.cli import frontdesk
 from tests.helpers.person_roles import (
     PASSWORD,
     PersonRolesDatabase,
-    allow_audit_inserts_until_the_database_writes_them,
     person_roles_database,
 )
 
@@ -49,7 +48,6 @@ pytestmark = pytest.mark.postgres
 @pytest.fixture(scope="module")
 def roles_db() -> Iterator[PersonRolesDatabase]:
     with person_roles_database("frontdesk_signin") as db:
-        allow_audit_inserts_until_the_database_writes_them(db.url, db.names)
         yield db
 
 

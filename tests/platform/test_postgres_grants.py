@@ -20,7 +20,6 @@ from frontdesk.services.practice.locations import save_location
 from tests.conftest import make_actor
 from tests.helpers.person_roles import (
     PersonRolesDatabase,
-    allow_audit_inserts_until_the_database_writes_them,
     person_roles_database,
 )
 
@@ -30,7 +29,6 @@ pytestmark = pytest.mark.postgres
 @pytest.fixture(scope="module")
 def roles_db() -> Iterator[PersonRolesDatabase]:
     with person_roles_database("frontdesk_grants") as db:
-        allow_audit_inserts_until_the_database_writes_them(db.url, db.names)
         db.add_person("head.admin", Role.ADMIN)
         yield db
 

@@ -34,7 +34,6 @@ from frontdesk.ui.runner import Runner
 from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.security.sign_in import FirstAdminDialog, SignInDialog
 from tests.helpers.person_roles import (
-    allow_audit_inserts_until_the_database_writes_them,
     person_roles_database,
 )
 from tests.helpers.screens import open_screen
@@ -336,7 +335,6 @@ def test_with_per_person_logins_the_sign_in_opens_the_connection_as_the_person(
     qtbot: QtBot, tmp_path: Path
 ) -> None:
     with person_roles_database("frontdesk_ui") as db:
-        allow_audit_inserts_until_the_database_writes_them(db.url, db.names)
         complete_first_run(db.owner, PROFILE, [SURGEON])
         db.add_person("maria", Role.ADMIN, PASSWORD)
         runner = Runner()
