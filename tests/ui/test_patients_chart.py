@@ -86,6 +86,7 @@ def test_the_header_shows_who_this_is_and_the_demographics_tab(
         "Imaging",
         "Handouts given",
         "Timeline",
+        "Faxes",
     ]
     assert chart.tabs.currentWidget() is chart.demographics
     assert chart.demographics.value("mobile_phone") == "(217) 555-0142"
