@@ -81,7 +81,10 @@ def read_document(
             state = "done" if last else "reading"
             if last and needs_ocr and not status.available:
                 state = "no_ocr"
-            _save(context, document_id, pages, state)
+            # A page read by OCR is saved at once (its suggestions show while the next page
+            # is read); a text layer is read in no time, so it is saved once, at the end.
+            if source is not None or last:
+                _save(context, document_id, pages, state)
             if progress is not None:
                 progress(ReadProgress(document_id, index + 1, count, state))
     except PageImageError:
