@@ -125,3 +125,18 @@ def test_an_empty_inbox_says_where_documents_come_from(qtbot: QtBot, screen: Scr
         area.show()
     assert area.empty.isVisible()
     assert "Admin → Inbox" in area.empty.text()
+
+
+def test_the_suggested_chart_shows_whole_with_its_birth_date_and_mrn(
+    qtbot: QtBot, context: ServiceContext, screen: ScreenContext, maria: PatientData
+) -> None:
+    """At 150% on a 1080p desk the area gets about 1040 logical pixels: the suggested
+    patient's birth date and MRN (what the receptionist checks before Enter files) must show,
+    not be cut off below the name."""
+    arrive(context, mri_lines(MARIA), "mri.pdf")
+    area = open_area(qtbot, screen)
+    area.resize(1040, 620)
+    qtbot.waitUntil(lambda: area.panel.file_button.isEnabled(), timeout=WAIT_MS)
+    line = area.panel.patient_line
+    assert maria.mrn in line.text()
+    qtbot.waitUntil(lambda: line.height() >= line.heightForWidth(line.width()))

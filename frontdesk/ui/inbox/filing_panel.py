@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 from functools import partial
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -104,10 +104,12 @@ class FilingPanel(QWidget):
         self.evidence.setMaximumHeight(170)
 
         form = form_layout()
-        patient_row = QHBoxLayout()
-        patient_row.addWidget(self.patient_line, 1)
-        patient_row.addWidget(self.change_patient)
-        form.addRow("Patient", patient_row)
+        # The line above its button, not beside it: squeezed beside it the birth date and MRN
+        # (what is checked before Enter files) were cut off below the name.
+        patient_cell = QVBoxLayout()
+        patient_cell.addWidget(self.patient_line)
+        patient_cell.addWidget(self.change_patient, 0, Qt.AlignmentFlag.AlignLeft)
+        form.addRow("Patient", patient_cell)
         form.addRow("&What it is", self.kind)
         form.addRow("File &to", self.destination)
         buttons = QHBoxLayout()
