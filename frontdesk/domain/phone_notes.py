@@ -93,7 +93,8 @@ def _weekday(value: str) -> int | None:
 
 def parse_follow_up(text: str, today: date) -> date | None:
     """A call-back date as typed in a few keys: "+3" (days from today), "today", "tomorrow",
-    a weekday ("fri", "Friday": the next one), or a date ("12/14/2026", "12/14/26"); None when nothing was typed. Raises InvalidValue."""
+    a weekday ("fri", "Friday": the next one), or a date ("12/14/2026", "12/14/26"); None
+    when nothing was typed. Raises InvalidValue."""
     value = text.strip().lower()
     if not value:
         return None
