@@ -8,6 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
 from frontdesk.demo.faxes import mri_lines, operative_lines, text_pdf
@@ -21,6 +22,7 @@ from frontdesk.services.requests.intake import create_request
 from frontdesk.services.requests.reading import get_request
 from frontdesk.ui.change_hub import ChangeHub
 from frontdesk.ui.inbox.area import InboxArea
+from frontdesk.ui.inbox.dialogs import DiscardDialog
 from frontdesk.ui.screen_context import ScreenContext
 from tests.helpers.screens import open_screen
 from tests.inbox.conftest import JOHN, MARIA
@@ -140,3 +142,14 @@ def test_the_suggested_chart_shows_whole_with_its_birth_date_and_mrn(
     line = area.panel.patient_line
     assert maria.mrn in line.text()
     qtbot.waitUntil(lambda: line.height() >= line.heightForWidth(line.width()))
+
+
+def test_discarding_a_one_page_fax_says_one_page(
+    qtbot: QtBot, context: ServiceContext, screen: ScreenContext
+) -> None:
+    arrive(context, ["SPECIAL OFFER: a cruise"], "junk.pdf")
+    row = listing.unfiled(context)[0]
+    dialog = DiscardDialog(screen, row)
+    qtbot.addWidget(dialog)
+    texts = " ".join(label.text() for label in dialog.findChildren(QLabel))
+    assert "junk.pdf (1 page) leaves the inbox" in texts
