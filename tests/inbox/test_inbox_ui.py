@@ -12,7 +12,9 @@ from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
 from frontdesk.demo.faxes import mri_lines, operative_lines, text_pdf
+from frontdesk.domain.history_records import ImagingForm
 from frontdesk.domain.request_states import ChecklistKind
+from frontdesk.services.history.imaging import add_imaging
 from frontdesk.services.inbox import arrivals, listing, reading
 from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.services.patients.forms import PatientData
@@ -153,3 +155,27 @@ def test_discarding_a_one_page_fax_says_one_page(
     qtbot.addWidget(dialog)
     texts = " ".join(label.text() for label in dialog.findChildren(QLabel))
     assert "junk.pdf (1 page) leaves the inbox" in texts
+
+
+def test_a_ct_report_waits_to_be_filed_to_the_ct_not_the_x_ray(
+    qtbot: QtBot, context: ServiceContext, screen: ScreenContext, maria: PatientData
+) -> None:
+    add_imaging(
+        context,
+        maria.id,
+        ImagingForm(modality="flexion_extension_xray", regions="lumbar", date="2023"),
+    )
+    ct = add_imaging(context, maria.id, ImagingForm(modality="CT", regions="lumbar", date="2025"))
+    lines = [
+        "St. Mary's Hospital Radiology",
+        "CT LUMBAR SPINE",
+        f"Patient: {MARIA.last}, {MARIA.first}",
+        f"DOB: {MARIA.born}",
+        "FINDINGS: Multilevel stenosis L3-L5.",
+        "IMPRESSION: Moderate central canal stenosis at L4-L5.",
+    ]
+    arrive(context, lines, "ct.pdf")
+    area = open_area(qtbot, screen)
+    qtbot.waitUntil(lambda: area.panel.file_button.isEnabled(), timeout=WAIT_MS)
+    chosen = area.panel.destination.currentData()
+    assert chosen.study_id == ct.id, area.panel.destination.currentText()
