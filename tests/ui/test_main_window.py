@@ -81,7 +81,16 @@ def test_sidebar_lists_every_area_and_opens_the_one_clicked(
 ) -> None:
     window = open_window(qtbot, screen, settings_path)
     titles = [window.sidebar.item(row).text() for row in range(window.sidebar.count())]
-    assert titles == ["Today", "Requests", "Schedule", "Patients", "Handouts", "Admin", "Audit"]
+    assert titles == [
+        "Today",
+        "Requests",
+        "Schedule",
+        "Patients",
+        "Handouts",
+        "Inbox",
+        "Admin",
+        "Audit",
+    ]
     assert window.current_key() == "today"
     assert isinstance(window.stack.currentWidget(), TodayArea)
 
