@@ -10,7 +10,7 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from frontdesk.demo.faxes import mri_lines, operative_lines, text_pdf
+from frontdesk.demo.faxes import mri_lines, operative_lines, referral_lines, text_pdf
 from frontdesk.domain.request_states import ChecklistKind
 from frontdesk.services.inbox import arrivals, listing, reading
 from frontdesk.services.kernel.context import ServiceContext
@@ -125,3 +125,26 @@ def test_an_empty_inbox_says_where_documents_come_from(qtbot: QtBot, screen: Scr
         area.show()
     assert area.empty.isVisible()
     assert "Admin → Inbox" in area.empty.text()
+
+
+def test_alt_n_opens_the_intake_from_a_referral_and_alt_p_the_patient_search(
+    qtbot: QtBot, context: ServiceContext, screen: ScreenContext
+) -> None:
+    arrive(context, referral_lines(JOHN), "referral.pdf")
+    area = open_area(qtbot, screen)
+    area.activateWindow()
+    qtbot.waitUntil(area.isActiveWindow)
+    area.table.setFocus()
+    qtbot.keyClick(area.table, Qt.Key.Key_P, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: area.dialog is not None and area.dialog.isVisible(), timeout=WAIT_MS)
+    assert type(area.dialog).__name__ == "PatientPicker"
+    area.dialog.reject()  # type: ignore[union-attr]
+    area.activateWindow()
+    qtbot.waitUntil(area.isActiveWindow)
+    area.table.setFocus()
+    qtbot.keyClick(area.table, Qt.Key.Key_N, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(
+        lambda: type(area.dialog).__name__ == "IntakeDialog" and area.dialog.isVisible(),
+        timeout=WAIT_MS,
+    )
+    assert area.dialog.last_name.text() == "Smith"  # type: ignore[union-attr]

@@ -220,8 +220,8 @@ class InboxArea(QWidget):
         self._shortcut("Alt+R", partial(self.file_where, "request"))
         self._shortcut("Alt+H", self.file_to_history)
         self._shortcut("Alt+C", partial(self.file_where, "chart"))
-        self._shortcut("Alt+N", self.new_request)
-        self._shortcut("Alt+P", self.choose_patient)
+        # Alt+N and Alt+P are the mnemonics of the panel's buttons ("&New request…", "Change
+        # &patient…"): a shortcut on the same keys made both ambiguous, so neither key worked.
         self._shortcut("Ctrl+R", self.turn_page)
         self._shortcut("Ctrl+Shift+S", self.split)
         self._shortcut(Qt.Key.Key_Delete, self.discard)
