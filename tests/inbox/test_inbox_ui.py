@@ -148,3 +148,20 @@ def test_alt_n_opens_the_intake_from_a_referral_and_alt_p_the_patient_search(
         timeout=WAIT_MS,
     )
     assert area.dialog.last_name.text() == "Smith"  # type: ignore[union-attr]
+
+
+def test_a_list_refresh_keeps_the_document_being_opened_instead_of_the_first(
+    qtbot: QtBot, context: ServiceContext, screen: ScreenContext
+) -> None:
+    arrive(context, ["First fax " * 4], "one.pdf")
+    arrive(context, ["Second fax " * 4], "two.pdf")
+    third = arrive(context, ["Third fax " * 4], "three.pdf")
+    area = open_area(qtbot, screen)
+    # Just after a filing: nothing shown, the third asked for, and the list comes back first.
+    area._close_document("")
+    area.open_document(third)
+    area._show_rows((listing.unfiled(context), 3))
+    assert area.opening == third
+    assert area.table.currentIndex().row() == area.model.row_of(third)
+    qtbot.waitUntil(lambda: area.current is not None, timeout=WAIT_MS)
+    assert area.current is not None and area.current.row.id == third
