@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
-from frontdesk.demo.faxes import mri_lines, operative_lines, text_pdf
+from frontdesk.demo.faxes import mri_lines, operative_lines, referral_lines, text_pdf
 from frontdesk.domain.history_records import ImagingForm
 from frontdesk.domain.request_states import ChecklistKind
 from frontdesk.services.history.imaging import add_imaging
@@ -255,3 +255,43 @@ def test_a_ct_report_waits_to_be_filed_to_the_ct_not_the_x_ray(
     qtbot.waitUntil(lambda: area.panel.file_button.isEnabled(), timeout=WAIT_MS)
     chosen = area.panel.destination.currentData()
     assert chosen.study_id == ct.id, area.panel.destination.currentText()
+
+
+def test_alt_n_opens_the_intake_from_a_referral_and_alt_p_the_patient_search(
+    qtbot: QtBot, context: ServiceContext, screen: ScreenContext
+) -> None:
+    arrive(context, referral_lines(JOHN), "referral.pdf")
+    area = open_area(qtbot, screen)
+    area.activateWindow()
+    qtbot.waitUntil(area.isActiveWindow)
+    area.table.setFocus()
+    qtbot.keyClick(area.table, Qt.Key.Key_P, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: area.dialog is not None and area.dialog.isVisible(), timeout=WAIT_MS)
+    assert type(area.dialog).__name__ == "PatientPicker"
+    area.dialog.reject()  # type: ignore[union-attr]
+    area.activateWindow()
+    qtbot.waitUntil(area.isActiveWindow)
+    area.table.setFocus()
+    qtbot.keyClick(area.table, Qt.Key.Key_N, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(
+        lambda: type(area.dialog).__name__ == "IntakeDialog" and area.dialog.isVisible(),
+        timeout=WAIT_MS,
+    )
+    assert area.dialog.last_name.text() == "Smith"  # type: ignore[union-attr]
+
+
+def test_a_list_refresh_keeps_the_document_being_opened_instead_of_the_first(
+    qtbot: QtBot, context: ServiceContext, screen: ScreenContext
+) -> None:
+    arrive(context, ["First fax " * 4], "one.pdf")
+    arrive(context, ["Second fax " * 4], "two.pdf")
+    third = arrive(context, ["Third fax " * 4], "three.pdf")
+    area = open_area(qtbot, screen)
+    # Just after a filing: nothing shown, the third asked for, and the list comes back first.
+    area._close_document("")
+    area.open_document(third)
+    area._show_rows((listing.unfiled(context), 3))
+    assert area.opening == third
+    assert area.table.currentIndex().row() == area.model.row_of(third)
+    qtbot.waitUntil(lambda: area.current is not None, timeout=WAIT_MS)
+    assert area.current is not None and area.current.row.id == third

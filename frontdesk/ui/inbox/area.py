@@ -126,6 +126,8 @@ class InboxArea(QWidget):
         self.setAcceptDrops(True)
         self.current: OpenDocument | None = None
         self.dialog: QWidget | None = None
+        # The document asked for and not yet shown (its pages are being read).
+        self.opening: int | None = None
         self.count = 0
 
         title = plain_label("Inbox", "pageTitle")
@@ -222,8 +224,8 @@ class InboxArea(QWidget):
         self._shortcut("Alt+R", partial(self.file_where, "request"))
         self._shortcut("Alt+H", self.file_to_history)
         self._shortcut("Alt+C", partial(self.file_where, "chart"))
-        self._shortcut("Alt+N", self.new_request)
-        self._shortcut("Alt+P", self.choose_patient)
+        # Alt+N and Alt+P are the mnemonics of the panel's buttons ("&New request…", "Change
+        # &patient…"): a shortcut on the same keys made both ambiguous, so neither key worked.
         self._shortcut("Ctrl+R", self.turn_page)
         self._shortcut("Ctrl+Shift+S", self.split)
         self._shortcut(Qt.Key.Key_Delete, self.discard)
@@ -281,7 +283,15 @@ class InboxArea(QWidget):
             self._close_document("It was filed on another desk.")
             self.open_next()
         elif rows and self.current is None:
-            self.table.selectRow(0)
+            # A document chosen a moment ago (the next after a filing, a click) is on its way:
+            # keep it chosen rather than jump to the first row.
+            opening = self.model.row_of(self.opening) if self.opening is not None else -1
+            if opening >= 0:
+                self.table.selectionModel().blockSignals(True)
+                self.table.selectRow(opening)
+                self.table.selectionModel().blockSignals(False)
+            else:
+                self.table.selectRow(0)
         self.loaded.emit()
 
     def open_next(self, after: int = -1) -> None:
@@ -305,10 +315,12 @@ class InboxArea(QWidget):
     # One document ------------------------------------------------------------------------
 
     def open_document(self, document_id: int) -> None:
+        self.opening = document_id
         self.pages.show_message("Opening…")
         self.opens.run(partial(_open, self.screen, document_id), self._show_document, self._failed)
 
     def _show_document(self, opened: OpenDocument) -> None:
+        self.opening = None
         self.current = opened
         self.pages.show_pages(TurnedPages(opened.source, opened.turns))
         self.panel.show_document(opened.row, opened.suggestions)

@@ -498,6 +498,13 @@ class BookDialog(FormDialog):
         else:
             self.save_error(error)
 
+    def wanted_start(self) -> datetime | None:
+        """The start typed in the form, if it reads as a time."""
+        start, _why = parse_minutes(self.start_edit.text())
+        if start is None or self.choices is None:
+            return None
+        return moment(date_of(self.date), start, self.choices.zone)
+
     def find_next_free(self) -> QDialog:
         """The time went: look for the next free one with the same type and provider."""
         from frontdesk.ui.scheduling.find_dialog import FindSlotDialog
@@ -509,6 +516,7 @@ class BookDialog(FormDialog):
             patient_id=self.patient_id,
             request_id=self.request_id,
             reason=self.reason_edit.text(),
+            after=self.wanted_start(),
             parent=self,
         )
         finder.booked.connect(self._booked_elsewhere)

@@ -60,6 +60,7 @@ from frontdesk.ui.scheduling.dialog_fields import (
     parse_minutes,
     provider_items,
     sentence,
+    set_date,
     type_items,
     when_text,
 )
@@ -161,6 +162,7 @@ class FindSlotDialog(QDialog):
         reason: str = "",
         preference: TimePreference | None = None,
         waitlist_entry: WaitlistEntryData | None = None,
+        after: datetime | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -180,6 +182,8 @@ class FindSlotDialog(QDialog):
         self._type_id = type_id
         self._provider_id = provider_id
         self._location_id = location_id
+        # The time just taken from under the receptionist: the next free one is after it.
+        self.wanted_from = after
         self.slots: list[SlotData] = []
         self.searching = False
         self.booking = False
@@ -317,6 +321,8 @@ class FindSlotDialog(QDialog):
             self.type_combo.setToolTip("The type the patient is waiting for")
         fill_combo(self.provider_combo, [(ANY, None), *provider_items(choices)], self._provider_id)
         fill_combo(self.location_combo, [(ANY, None), *location_items(choices)], self._location_id)
+        if self.wanted_from is not None:
+            set_date(self.after, self.wanted_from.astimezone(choices.zone).date())
         self.search_button.setEnabled(True)
         if self.patient_name:
             self.status.setText("Choose the type and press Search.")
@@ -361,6 +367,9 @@ class FindSlotDialog(QDialog):
         after: datetime | None = None
         if day > today_in(self.choices.zone):
             after = moment(day, 0, self.choices.zone)
+        wanted = self.wanted_from
+        if wanted is not None and wanted.astimezone(self.choices.zone).date() == day:
+            after = wanted if after is None else max(after, wanted)
         entry = self.waitlist_entry
         if entry is not None and not entry.short_notice:
             # Offered only what they can come to: the waitlist's own notice rule.
