@@ -295,3 +295,28 @@ def test_a_list_refresh_keeps_the_document_being_opened_instead_of_the_first(
     assert area.table.currentIndex().row() == area.model.row_of(third)
     qtbot.waitUntil(lambda: area.current is not None, timeout=WAIT_MS)
     assert area.current is not None and area.current.row.id == third
+
+
+def test_alt_y_files_to_the_history_entry_inside_the_main_window(
+    qtbot: QtBot, context: ServiceContext, screen: ScreenContext, maria: PatientData, tmp_path
+) -> None:
+    """In the main window Alt+H is the Help menu's: the history key is Alt+Y."""
+    from PySide6.QtCore import QSettings
+
+    from frontdesk.domain.history_records import SurgeryForm
+    from frontdesk.services.history.surgeries import add_surgery
+    from frontdesk.ui.main_window import MainWindow
+
+    add_surgery(context, maria.id, SurgeryForm(procedure="lumbar fusion", date="2019"))
+    arrive(context, operative_lines(MARIA), "op.pdf")
+    window = MainWindow(screen, QSettings(str(tmp_path / "w.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(window)
+    window.show()
+    window.show_area("inbox")
+    area = window.area_widget("inbox")
+    assert isinstance(area, InboxArea)
+    qtbot.waitUntil(lambda: area.panel.file_button.isEnabled(), timeout=WAIT_MS)
+    area.table.setFocus()
+    qtbot.keyClick(area.table, Qt.Key.Key_Y, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: "Filed to the surgery" in area.banner.text, timeout=WAIT_MS)
+    assert get_history(context, maria.id).surgeries[0].report_received

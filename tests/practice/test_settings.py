@@ -33,6 +33,14 @@ def test_defaults_apply_until_an_admin_changes_them(context: ServiceContext) -> 
         "handouts.unreviewed": "draft",
         "handouts.practice_treatment_en": "",
         "handouts.practice_treatment_es": "",
+        "documents.two_sided": True,
+        "inbox.watched_folders": "",
+        "inbox.mail_host": "",
+        "inbox.mail_port": 993,
+        "inbox.mail_user": "",
+        "inbox.mail_folder": "INBOX",
+        "inbox.mail_done_folder": "",
+        "inbox.discard_keep_days": 7 * 365,
     }
     saved = settings.set_setting(context, settings.AUTO_LOCK_MINUTES, "4")
     assert (saved.value, saved.is_default) == (4, False)

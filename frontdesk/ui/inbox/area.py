@@ -1,5 +1,5 @@
 """The Inbox area: the unfiled documents (oldest first) beside the open one's pages and the
-filing panel. Keyboard first: Enter files where the panel says, Alt+R, Alt+H and Alt+C file
+filing panel. Keyboard first: Enter files where the panel says, Alt+R, Alt+Y and Alt+C file
 to the request, the history entry or the chart, Alt+N starts a new request from a referral,
 Ctrl+R turns the page in view, Ctrl+Shift+S splits, Delete discards; after filing the next
 document opens by itself. Files dropped on the area (or Import…) join the inbox."""
@@ -222,7 +222,8 @@ class InboxArea(QWidget):
         # would also take the Enter meant for this area's own dialogs.
         self.table.activated.connect(lambda _index: self.panel.file_here())
         self._shortcut("Alt+R", partial(self.file_where, "request"))
-        self._shortcut("Alt+H", self.file_to_history)
+        # Not Alt+H: the main window's Help menu has it (and Alt+F, Alt+E, Alt+G).
+        self._shortcut("Alt+Y", self.file_to_history)
         self._shortcut("Alt+C", partial(self.file_where, "chart"))
         # Alt+N and Alt+P are the mnemonics of the panel's buttons ("&New request…", "Change
         # &patient…"): a shortcut on the same keys made both ambiguous, so neither key worked.

@@ -102,7 +102,8 @@ class FilingPanel(QWidget):
         self.destination.currentIndexChanged.connect(
             lambda _index: self.destination.setToolTip(self.destination.currentText())
         )
-        self.file_button = mark_primary(QPushButton("&File"))
+        # No mnemonic: Alt+F opens the main window's File menu; Enter files.
+        self.file_button = mark_primary(QPushButton("File"))
         self.file_button.setToolTip("File it where chosen (Enter)")
         self.file_button.clicked.connect(self.file_here)
         self.new_request = QPushButton("&New request from this referral…")
