@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 
 import pytest
 
-from frontdesk.documents import packet_pdf
+from frontdesk.documents import handout_pdf, packet_pdf, page_identity
 from frontdesk.documents.letterhead import PracticeDetails
 from frontdesk.services.handouts.library import HandoutLibrary
+from tests.documents.pdfs import page_texts
 from tests.documents.test_packet_pdf_reuse import _content
 from tests.helpers.pdfs import pdf_text
 
@@ -35,3 +37,28 @@ def test_the_interpreter_language_is_named_in_the_letter_s_language(
     assert printed in text
     if language == "es" and chart == "Spanish":
         assert "(Spanish)" not in text
+
+
+def test_large_print_pages_never_cut_the_practice_name_or_the_title_short(
+    library: HandoutLibrary, practice: PracticeDetails
+) -> None:
+    # At 16 pt beside "María José Núñez-García · Fecha de nac. 03/04/1961" the later pages
+    # said "Lakeside Spine Cen…", and the footer "Síndrome de es…": both read as misprints.
+    handout = library.get("failed-back-syndrome", "es")
+    pdf = handout_pdf.render(
+        handout,
+        practice,
+        "María José Núñez-García",
+        dt.date(2026, 12, 7),
+        large_print=True,
+        identity=page_identity.born("María José Núñez-García", dt.date(1961, 3, 4), "es"),
+    )
+    pages = page_texts(pdf)
+    assert len(pages) > 2
+    for page in pages:
+        text = " ".join(page.split())
+        assert "Fecha de nac. 03/04/1961" in text
+        assert "Lakeside Spine Center" in text or "Lakeside Spine" not in text
+        assert "Lakeside Spine Cen…" not in text
+        assert "Síndrome de es…" not in text
+        assert "failed-back-syndrome · versión 2" in text.replace("  ", " ")
