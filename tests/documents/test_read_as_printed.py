@@ -62,3 +62,18 @@ def test_large_print_pages_never_cut_the_practice_name_or_the_title_short(
         assert "Lakeside Spine Cen…" not in text
         assert "Síndrome de es…" not in text
         assert "failed-back-syndrome · versión 2" in text.replace("  ", " ")
+
+
+def test_a_heading_and_its_short_list_follow_a_figure_on_its_page(
+    library: HandoutLibrary, practice: PracticeDetails
+) -> None:
+    # "Síntomas" and its two bullets went to a new page under the spine drawing (a page
+    # two-thirds empty): one keep-together inside another measured as endless.
+    handout = library.get("failed-back-syndrome", "es")
+    pdf = handout_pdf.render(
+        handout, practice, "María José Núñez-García", dt.date(2026, 12, 7), large_print=True
+    )
+    pages = [" ".join(page.split()) for page in page_texts(pdf)]
+    figure = next(page for page in pages if "Canal espinal" in page)
+    assert "Síntomas" in figure
+    assert "trabajar o cuidarse" in figure
