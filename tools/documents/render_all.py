@@ -34,6 +34,11 @@ REVIEWED_HANDOUT = "preparing-for-consultation"
 DRAFT_HANDOUT = "failed-back-syndrome"
 NEW_CONSULTATION = "New consultation"
 PROVIDER = "Lindqvist"
+# The desk's user who makes the documents: letters are signed, and the access report lists,
+# a person rather than the computer's login.
+USER, USER_NAME = "maria.lopez", "Maria Lopez"
+PASSWORD = "demo documents only"  # a scratch database, deleted at the end
+_ENVIRONMENT = ("FRONTDESK_HOME", "XDG_CONFIG_HOME", "FRONTDESK_PASSWORD", "FRONTDESK_NEW_PASSWORD")
 
 
 class DocumentsError(RuntimeError):
@@ -41,12 +46,12 @@ class DocumentsError(RuntimeError):
 
 
 def frontdesk(database: str, *args: str) -> str:
-    """``frontdesk --database URL ARGS`` in this process; its standard output."""
+    """``frontdesk --database URL --user USER ARGS`` in this process; its standard output."""
     from frontdesk.cli.main import run
 
     out, err = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        code = run(["--database", database, *args])
+        code = run(["--database", database, "--user", USER, *args])
     if code:
         raise DocumentsError(f"frontdesk {' '.join(args)} (exit {code}): {err.getvalue()}")
     return out.getvalue()
@@ -80,6 +85,8 @@ def _demo_database(home: Path, patients: int) -> tuple[str, dt.date]:
     from frontdesk.domain.permissions import Role
     from frontdesk.services.kernel.clock import today
     from frontdesk.services.platform.bootstrap import make_context, open_for_use
+    from frontdesk.services.practice.first_run import create_first_admin
+    from frontdesk.services.practice.forms import NewUserForm
 
     url = f"sqlite:///{home / 'demo.sqlite3'}"
     database, _copy = open_for_use(url)
@@ -87,6 +94,10 @@ def _demo_database(home: Path, patients: int) -> tuple[str, dt.date]:
         actor = Actor("maria.lopez", Role.ADMIN, workstation="front-desk-1")
         context = make_context(database, actor)
         generator.generate(context, patients=patients, seed=1, schedule_days=(7, 14))
+        create_first_admin(
+            context,
+            NewUserForm(username=USER, password=PASSWORD, role=Role.ADMIN, display_name=USER_NAME),
+        )
         return url, today(context)
     finally:
         database.dispose()
@@ -127,18 +138,21 @@ def _book_spanish_consultation(database: str, today: dt.date) -> dt.date:
     return day
 
 
-def render_documents(folder: Path, patients: int = DEMO_PATIENTS) -> list[Path]:
-    """Every document into ``folder``: the PDFs and their page images."""
+def render_documents(
+    folder: Path, patients: int = DEMO_PATIENTS, *, images: bool = True
+) -> list[Path]:
+    """Every document into ``folder``: the PDFs and (with ``images``) their page images."""
     folder.mkdir(parents=True, exist_ok=True)
     for old in [*folder.glob("*.pdf"), *folder.glob("*.png")]:
         old.unlink()
     home = Path(tempfile.mkdtemp(prefix="frontdesk-documents-"))
-    saved = {key: os.environ.get(key) for key in ("FRONTDESK_HOME", "XDG_CONFIG_HOME")}
+    saved = {key: os.environ.get(key) for key in _ENVIRONMENT}
     # Logs and settings of the scratch practice stay out of the user's own folders.
     os.environ["FRONTDESK_HOME"] = str(home)
     os.environ["XDG_CONFIG_HOME"] = str(home / "config")
+    os.environ["FRONTDESK_PASSWORD"] = os.environ["FRONTDESK_NEW_PASSWORD"] = PASSWORD
     try:
-        return _render(folder, home, patients)
+        return _render(folder, home, patients, images)
     finally:
         for key, value in saved.items():
             if value is None:
@@ -148,7 +162,7 @@ def render_documents(folder: Path, patients: int = DEMO_PATIENTS) -> list[Path]:
         shutil.rmtree(home, ignore_errors=True)
 
 
-def _render(folder: Path, home: Path, patients: int) -> list[Path]:
+def _render(folder: Path, home: Path, patients: int, images: bool) -> list[Path]:
     database, today = _demo_database(home, patients)
     day = _book_spanish_consultation(database, today)
     frontdesk(
@@ -198,7 +212,8 @@ def _render(folder: Path, home: Path, patients: int) -> list[Path]:
     written: list[Path] = []
     for pdf in pdfs:
         written.append(pdf)
-        written.extend(page_pngs(pdf))
+        if images:
+            written.extend(page_pngs(pdf))
     return written
 
 
