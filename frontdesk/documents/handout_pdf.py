@@ -362,6 +362,11 @@ def _content(
         if isinstance(element, Box):
             flowable = _box(element, styles, width, paragraph)
             previous = None
+            if index == len(body) - 1 and flowables and not leading:
+                # The closing box ("Questions?") never sits alone on the last page: what
+                # comes before it goes along, so the page reads as the end of the text.
+                flowables.append(together([flowables.pop(), flowable]))
+                continue
         elif isinstance(element, Diagram):
             flowable = _diagram(element, styles, width, language)
             previous = None

@@ -77,3 +77,31 @@ def test_a_heading_and_its_short_list_follow_a_figure_on_its_page(
     figure = next(page for page in pages if "Canal espinal" in page)
     assert "Síntomas" in figure
     assert "trabajar o cuidarse" in figure
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_the_closing_box_never_sits_alone_on_the_last_page(
+    library: HandoutLibrary, practice: PracticeDetails, language: str
+) -> None:
+    # "Questions, or need to change your visit?" was all there was on page 2 of the
+    # Preparing handout (and of every patient's packet) for the demo practice (no logo).
+    practice = dataclasses.replace(
+        practice, logo=None, website="https://lakeside-spine.example.com"
+    )
+    handout = library.get("preparing-for-consultation", language)
+    pdf = handout_pdf.render(
+        handout,
+        practice,
+        "Seán O'Connor",
+        dt.date(2026, 12, 7),
+        review=handout_pdf.ReviewMark(
+            draft=False, reviewed_on=dt.date(2026, 12, 1), reviewer="Ana Lindqvist, MD"
+        ),
+        identity=page_identity.born("Seán O'Connor", dt.date(1958, 9, 17), language),
+    )
+    pages = [" ".join(page.split()) for page in page_texts(pdf)]
+    box_title = "Questions, or need" if language == "en" else "¿Preguntas, o necesita"
+    last_bullet = "tell us when you book" if language == "en" else "díganos cuando haga su cita"
+    assert len(pages) == 2  # what the case is about: the box does not fit on page 1
+    closing = next(page for page in pages if box_title in page)
+    assert last_bullet in closing
