@@ -71,7 +71,8 @@ def page_pngs(pdf: Path) -> list[Path]:
                 "RGBX", (drawn.width, drawn.height), drawn.pixels, "raw", "RGBX", drawn.stride, 1
             ).convert("RGB")
             path = pdf.with_name(f"{pdf.stem}-{index + 1}.png")
-            image.save(path, optimize=True)
+            # A palette of 128 colours keeps text and figures as drawn at a third of the size.
+            image.quantize(colors=128, method=Image.Quantize.MEDIANCUT).save(path, optimize=True)
             written.append(path)
     finally:
         pages.close()
