@@ -39,6 +39,13 @@ def test_make_documents_writes_one_pdf_of_each_and_the_pages_of_one(tmp_path: Pa
     # The Spanish reader's documents are in Spanish; the reviewed handout is not a draft.
     spanish = " ".join(page_texts((tmp_path / "documents" / "packets.pdf").read_bytes()))
     assert "Su cita está confirmada" in spanish and "(español)" in spanish
+    maria = " ".join(
+        text
+        for text in page_texts((tmp_path / "documents" / "packets.pdf").read_bytes())
+        if "María José Núñez-García · Cita" in " ".join(text.split())
+    )
+    assert "Primera consulta" in maria and "New consultation" not in maria
+    assert "Oficina principal" in maria or "Clínica de Decatur" in maria
     english = " ".join(page_texts((tmp_path / "documents" / "handout-en.pdf").read_bytes()))
     assert "Reviewed" in english and "Draft" not in english
 
