@@ -39,7 +39,7 @@ bench: $(TEST_STAMP)
 screenshots: $(TEST_STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m tools.screenshots docs/screenshots
 
-documents: $(TEST_STAMP)
+documents: $(STAMP)
 	$(BIN)/python -m tools.documents docs/documents
 
 clean:
