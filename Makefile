@@ -1,4 +1,4 @@
-# Front Desk: the two commands (run, test) and the developer extras (bench, screenshots, lint).
+# Front Desk: the two commands (run, test) and the developer extras (bench, screenshots, documents, lint).
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
@@ -7,7 +7,7 @@ TEST_STAMP := $(VENV)/.installed-test
 # pytest-xdist workers for make test: one per core (PYTEST_WORKERS=0 runs in one process).
 PYTEST_WORKERS ?= auto
 
-.PHONY: run test lint bench screenshots clean
+.PHONY: run test lint bench screenshots documents clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Front Desk needs Python 3.11 or newer")'
@@ -38,6 +38,9 @@ bench: $(TEST_STAMP)
 
 screenshots: $(TEST_STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m tools.screenshots docs/screenshots
+
+documents: $(STAMP)
+	$(BIN)/python -m tools.documents docs/documents
 
 clean:
 	rm -rf $(VENV) build *.egg-info

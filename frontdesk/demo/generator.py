@@ -371,10 +371,16 @@ _PROVIDERS = (
     ("Tomás", "Ibarra", "PA-C", "Spine surgery"),
     ("Grace", "Whitfield", "NP", "Pain management"),
 )
+# Name, address, phone and the Spanish name Spanish letters print.
 _LOCATIONS = (
-    ("Main office", "100 Main St\nSpringfield, IL 62701", "+12175550100"),
-    ("Decatur clinic", "455 N Water St\nDecatur, IL 62523", "+12175550180"),
-    ("Surgery center", "2800 Lakeview Dr\nSpringfield, IL 62704", "+12175550160"),
+    ("Main office", "100 Main St\nSpringfield, IL 62701", "+12175550100", "Oficina principal"),
+    ("Decatur clinic", "455 N Water St\nDecatur, IL 62523", "+12175550180", "Clínica de Decatur"),
+    (
+        "Surgery center",
+        "2800 Lakeview Dr\nSpringfield, IL 62704",
+        "+12175550160",
+        "Centro de cirugía",
+    ),
 )
 _REFERRER_SPECIALTIES = (
     "Family medicine",
@@ -435,8 +441,12 @@ def _ensure_practice(session: Session, actor: Actor) -> tuple[int, int]:
             )
             providers += 1
     if not session.scalar(select(func.count()).select_from(Location)):
-        for name, address, phone in _LOCATIONS:
-            session.add(Location(name=name, address=address, phone=phone, **stamp))
+        for name, address, phone, spanish_name in _LOCATIONS:
+            session.add(
+                Location(
+                    name=name, address=address, phone=phone, spanish_name=spanish_name, **stamp
+                )
+            )
             locations += 1
     session.flush()
     return providers, locations

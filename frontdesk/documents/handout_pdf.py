@@ -301,6 +301,19 @@ def _diagram(diagram: Diagram, styles: DocumentStyles, width: float, language: s
     return KeepTogether([Spacer(1, styles.body_size * 0.3), drawing, Spacer(1, styles.body_size)])
 
 
+def together(flowables: Sequence[Flowable]) -> KeepTogether:
+    """``flowables`` kept on one page. A KeepTogether among them is opened up: ReportLab
+    measures one inside another as 16,777,215 pt tall, so the outer one always went to a
+    new page, leaving the rest of the page empty (a heading and its two bullets did)."""
+    flat: list[Flowable] = []
+    for flowable in flowables:
+        if isinstance(flowable, KeepTogether):
+            flat.extend(flowable._content)
+        else:
+            flat.append(flowable)
+    return KeepTogether(flat)
+
+
 def _leads_in(block: Block) -> bool:
     """A heading, or a paragraph ending in ':' that introduces the list below it."""
     if block.kind in (BlockKind.HEADING, BlockKind.SUBHEADING):
@@ -342,13 +355,18 @@ def _content(
             # The last bullet of a list never goes alone to the top of a page: it takes
             # the one before it along (which may carry the sentence that leads in).
             flowables.append(
-                KeepTogether([flowables.pop(), _block(element, styles, paragraph=paragraph)])
+                together([flowables.pop(), _block(element, styles, paragraph=paragraph)])
             )
             previous = BlockKind.BULLET
             continue
         if isinstance(element, Box):
             flowable = _box(element, styles, width, paragraph)
             previous = None
+            if index == len(body) - 1 and flowables and not leading:
+                # The closing box ("Questions?") never sits alone on the last page: what
+                # comes before it goes along, so the page reads as the end of the text.
+                flowables.append(together([flowables.pop(), flowable]))
+                continue
         elif isinstance(element, Diagram):
             flowable = _diagram(element, styles, width, language)
             previous = None
@@ -362,7 +380,7 @@ def _content(
                 leading.append(flowable)
                 continue
         if leading:
-            flowables.append(KeepTogether([*leading, flowable]))
+            flowables.append(together([*leading, flowable]))
             leading = []
         else:
             flowables.append(flowable)

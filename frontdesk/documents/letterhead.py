@@ -34,6 +34,7 @@ NAME_SIZE = 17.0
 DETAIL_SIZE = 9.5
 DETAIL_LEADING = 12.5
 DETAIL_SEPARATOR = "  ·  "
+FOOTER_SEPARATOR = "  ·  "  # between the parts of a footer line
 HEADER_SIZE = 9.5  # the slim header, the page number and the patient's identifiers
 FOOTER_SIZE = 8.5
 IDENTITY_GAP = 16.0  # the identifiers' line under the letterhead's rule, on page 1
@@ -203,6 +204,20 @@ def _fitted(text: str, font: str, size: float, width: float, smallest: float) ->
             text = text[:-1]
         text = text.rstrip() + "…"
     return text, size
+
+
+def _whole_parts(
+    text: str, font: str, size: float, width: float, smallest: float, separator: str
+) -> tuple[str, float]:
+    """Like ``_fitted``, but a line of parts loses its last parts whole before any part is
+    cut short ("Síndrome de es…" in a footer reads as a misprint; no title does not)."""
+    parts = text.split(separator)
+    while len(parts) > 1:
+        fitted, fitted_size = _fitted(separator.join(parts), font, size, width, smallest)
+        if not fitted.endswith("…"):
+            return fitted, fitted_size
+        parts.pop()
+    return _fitted(parts[0], font, size, width, smallest)
 
 
 def _fitted_identity(
@@ -393,8 +408,11 @@ class Letterhead:
         name, size = _fitted(
             printable(self.practice.name), FONT_BOLD, HEADER_SIZE * s, left_width, self.smallest(7)
         )
-        canvas.setFillColor(ACCENT)
-        draw_text(canvas, MARGIN, baseline, name, FONT_BOLD, size)
+        # A practice name cut short ("Lakeside Spine Cen…", large print beside a long
+        # identity) reads as a misprint: page 1 names the practice, so it is left out.
+        if not name.endswith("…") or printable(self.practice.name).endswith("…"):
+            canvas.setFillColor(ACCENT)
+            draw_text(canvas, MARGIN, baseline, name, FONT_BOLD, size)
         canvas.setFillColor(MUTED)
         draw_text(canvas, width - MARGIN, baseline, right, right_font, right_size, right=True)
         canvas.setStrokeColor(RULE)
@@ -442,7 +460,9 @@ class Letterhead:
         canvas.setFillColor(ACCENT)
         canvas.drawRightString(width - MARGIN, baseline, number)
         room = width - 2 * MARGIN - text_width(number, FONT_BOLD, HEADER_SIZE * s) - 18
-        text, size = _fitted(self.footer_text, FONT, FOOTER_SIZE * s, room, self.smallest(6.5))
+        text, size = _whole_parts(
+            self.footer_text, FONT, FOOTER_SIZE * s, room, self.smallest(6.5), FOOTER_SEPARATOR
+        )
         canvas.setFillColor(MUTED)
         draw_text(canvas, MARGIN, baseline, text, FONT, size)
         canvas.restoreState()

@@ -61,7 +61,14 @@ from frontdesk.documents.styles import (
     document_styles,
 )
 from frontdesk.domain.contact import format_phone
-from frontdesk.domain.handout_format import Block, BlockKind, Handout, Text, practice_values
+from frontdesk.domain.handout_format import (
+    Block,
+    BlockKind,
+    Handout,
+    Text,
+    language_code,
+    practice_values,
+)
 from frontdesk.domain.what_to_bring import WhatToBring
 
 ARRIVE_EARLY_MINUTES = 15
@@ -151,6 +158,20 @@ _WORDS = {
         "title": "Su cita del {day}",
     },
 }
+
+
+# A language named in the letter's own words (the chart has it in English: "Spanish").
+_LANGUAGE_NAMES_IN = {
+    "en": {"en": "English", "es": "Spanish"},
+    "es": {"en": "inglés", "es": "español"},
+}
+
+
+def language_in(chart_language: str, letter_language: str) -> str:
+    """The chart's language as a reader of the letter calls it; unknown ones as written."""
+    code = language_code(chart_language)
+    names = _LANGUAGE_NAMES_IN.get(letter_language, _LANGUAGE_NAMES_IN["en"])
+    return names.get(code, chart_language.strip())
 
 
 def packet_words(language: str) -> dict[str, str]:
@@ -401,8 +422,9 @@ def letter_story(
     ]
     if packet.interpreter_needed:
         line = words["interpreter"]
-        if packet.interpreter_language.strip():
-            line += f" ({packet.interpreter_language.strip()})"
+        interpreter_language = language_in(packet.interpreter_language, packet.language)
+        if interpreter_language:
+            line += f" ({interpreter_language})"
         line += "."
         story.append(paragraph(f"<b>{markup_escape(line, bold=True)}</b>", styles.body))
     # The list itself is printed once, on the "Preparing" page: here only where it is.

@@ -72,7 +72,8 @@ def test_the_practices_own_names_print_in_spanish_from_the_label_it_entered(
     packet_day: PacketDay, context: ServiceContext
 ) -> None:
     before = spanish_packet_text(context, packet_day)
-    assert "Tipo de cita New consultation" in before  # no Spanish label yet: the name
+    # A new practice's types come with a Spanish name; the practice's own label replaces it.
+    assert "Tipo de cita Primera consulta" in before
     name_the_type_and_location_in_spanish(context, packet_day)
     text = spanish_packet_text(context, packet_day)
     assert "Tipo de cita Consulta nueva" in text

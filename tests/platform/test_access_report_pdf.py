@@ -133,3 +133,10 @@ def test_plain_details_drop_fingerprints_ids_and_empty_values() -> None:
     assert plain_details({"values": {"file_name": "mri.pdf", "sha256": "x"}}) == "File mri.pdf"
     many = {"changes": {f"field_{number}": 1 for number in range(30)}}
     assert plain_details(many).endswith("more") and len(plain_details(many)) < 110
+
+
+def test_a_created_appointment_change_reads_as_what_happened() -> None:
+    values = {"kind": "booked", "description": "Thursday 12/10 9:00 with Dr. Okafor", "at": "x"}
+    assert plain_details({"values": values}) == "Booked: Thursday 12/10 9:00 with Dr. Okafor"
+    typed = {"kind": "note", "note": "private words"}
+    assert plain_details({"values": typed}) == "With: kind, note"

@@ -26,6 +26,10 @@ ACTIONS: dict[str, str] = {
     "checkpoint": "Checkpoint saved",
     "restore": "Restored",
     "delete_summary": "Deleted (summary)",
+    "file": "Filed",
+    "discard": "Discarded",
+    "split": "Split",
+    "arrived again": "Arrived again",
 }
 ENTITIES: dict[str, str] = {
     "patients": "Patient chart",
@@ -54,7 +58,13 @@ ENTITIES: dict[str, str] = {
     "waitlist_entries": "Waitlist",
     "handout_prints": "Handout",
     "packet": "Pre-visit packet",
+    "inbox_documents": "Inbox document",
+    "phone_notes": "Phone call",
+    "handout_reviews": "Handout review",
 }
+# A created record's own description (an appointment change: "Booked for Thursday 9:00")
+# says more than its field names; free text people typed (notes, reasons) is never shown.
+_SAYING_FIELDS = ("description",)
 # Fields that are bookkeeping, not something a person changed or needs to read.
 QUIET_FIELDS = frozenset({"version", "updated_at", "updated_by", "created_at", "created_by"})
 # Fingerprints and stored contents: nothing a reader can use.
@@ -127,6 +137,20 @@ def plain_details(details: dict[str, Any]) -> str:
     if isinstance(values, dict):
         if isinstance(values.get("file_name"), str) and values["file_name"]:
             return _shortened(f"File {values['file_name']}")
+        saying = next(
+            (
+                values[key]
+                for key in _SAYING_FIELDS
+                if isinstance(values.get(key), str) and values[key].strip()
+            ),
+            "",
+        )
+        if saying:
+            kind = values.get("kind")
+            lead = (
+                f"{field_text(str(kind)).capitalize()}: " if isinstance(kind, str) and kind else ""
+            )
+            return _shortened(lead + " ".join(saying.split()))
         names = [
             field_text(k)
             for k, v in values.items()

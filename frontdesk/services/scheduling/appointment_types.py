@@ -19,13 +19,14 @@ from frontdesk.services.kernel.context import ServiceContext, UnitOfWork
 from frontdesk.services.scheduling._rows import _saved_setup_row
 from frontdesk.services.scheduling.data import AppointmentTypeData, AppointmentTypeForm
 
-# What a new practice starts with (Admin edits them).
-DEFAULT_TYPES: tuple[tuple[str, int, str, bool], ...] = (
-    ("New consultation", 45, "#2E7D32", True),
-    ("Follow-up", 15, "#1565C0", False),
-    ("Post-op visit", 20, "#6A1B9A", False),
-    ("Imaging review", 20, "#EF6C00", False),
-    ("Telehealth", 30, "#00838F", False),
+# What a new practice starts with (Admin edits them). The Spanish name is what a Spanish
+# letter or handout prints (without one, a Spanish letter said "New consultation").
+DEFAULT_TYPES: tuple[tuple[str, int, str, bool, str], ...] = (
+    ("New consultation", 45, "#2E7D32", True, "Primera consulta"),
+    ("Follow-up", 15, "#1565C0", False, "Cita de seguimiento"),
+    ("Post-op visit", 20, "#6A1B9A", False, "Visita después de la cirugía"),
+    ("Imaging review", 20, "#EF6C00", False, "Revisión de sus estudios de imagen"),
+    ("Telehealth", 30, "#00838F", False, "Cita por video (telemedicina)"),
 )
 
 
@@ -82,9 +83,13 @@ def ensure_default_types(uow: UnitOfWork) -> None:
     """Give a practice without appointment types the usual five (first run, demo)."""
     if uow.session.scalar(select(func.count()).select_from(AppointmentType)):
         return
-    for name, minutes, colour, is_new in DEFAULT_TYPES:
+    for name, minutes, colour, is_new, spanish_name in DEFAULT_TYPES:
         row = AppointmentType(
-            name=name, duration_minutes=minutes, colour=colour, is_new_consultation=is_new
+            name=name,
+            duration_minutes=minutes,
+            colour=colour,
+            is_new_consultation=is_new,
+            spanish_name=spanish_name,
         )
         uow.stamp(row, new=True)
         uow.session.add(row)

@@ -1,0 +1,1 @@
+"""`make documents`: one of each printed document of Front Desk, as PDF and page images."""
