@@ -143,7 +143,11 @@ def find_birth_dates(text: str, *, today: date | None = None) -> list[tuple[date
             continue
         before = text[max(0, match.start() - 30) : match.start()]
         labelled = bool(_BIRTH_LABEL.search(before))
-        words = (before.split("\n")[-1] + match.group(1)).strip()
+        # The label and the date as written, from a whole word on ("DOB: 03/04/1961").
+        lead = before.split("\n")[-1]
+        if match.start() > 30 and lead and not lead[0].isspace():
+            lead = lead.split(" ", 1)[1] if " " in lead else ""
+        words = (lead + match.group(1)).strip()
         previous = found.get(value)
         if previous is None or (labelled and not previous.labelled):
             found[value] = Found(value.isoformat(), words, labelled)

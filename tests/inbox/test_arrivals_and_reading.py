@@ -211,3 +211,11 @@ def test_documents_are_found_by_the_words_on_their_pages(
     assert [row.id for row in listing.search_text(front_desk, "patel")] == [ref.document_id]
     assert [row.id for row in listing.search_text(front_desk, "nunez garcia")] == [mri.document_id]
     assert listing.search_text(front_desk, "fusion") == []
+
+
+def test_the_birth_date_evidence_starts_at_a_whole_word() -> None:
+    from frontdesk.domain.document_reading import find_birth_dates
+
+    [(_born, found)] = find_birth_dates("Patient name: María José Núñez-García    DOB: 03/04/1961")
+    assert found.words == "DOB: 03/04/1961" or found.words.split()[0][0].isupper()
+    assert not found.words.startswith("aria")

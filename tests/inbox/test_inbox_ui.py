@@ -175,3 +175,29 @@ def test_a_document_filed_on_another_desk_leaves_this_inbox_within_seconds(
             )
     finally:
         hub.stop()
+
+
+def test_the_chart_finds_its_filed_faxes_by_their_words(
+    qtbot: QtBot, context: ServiceContext, screen: ScreenContext, maria: PatientData
+) -> None:
+    from frontdesk.services.inbox import filing
+    from frontdesk.ui.inbox.chart_faxes import ChartFaxesTab
+
+    document_id = arrive(context, mri_lines(MARIA), "mri.pdf")
+    filing.file_to_chart(context, document_id, maria.id, as_kind="imaging-report")
+    tab = ChartFaxesTab(screen, maria.id)
+    qtbot.addWidget(tab)
+    with qtbot.waitSignal(tab.loaded, timeout=WAIT_MS):
+        tab.show()
+    assert tab.model.rowCount() == 1
+    assert "Imaging report" in tab.model.index(0, 1).data()
+    with qtbot.waitSignal(tab.loaded, timeout=WAIT_MS):
+        qtbot.keyClicks(tab.search_box, "protrusion L4-5")
+    assert tab.model.rowCount() == 1
+    with qtbot.waitSignal(tab.loaded, timeout=WAIT_MS):
+        tab.search_box.setText("fusion")
+    assert tab.model.rowCount() == 0 and "these words" in tab.empty.text()
+    tab.search_box.clear()
+    qtbot.waitUntil(lambda: tab.model.rowCount() == 1, timeout=WAIT_MS)
+    with qtbot.waitSignal(tab.pages.page_drawn, timeout=WAIT_MS):
+        tab.table.selectRow(0)

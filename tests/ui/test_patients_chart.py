@@ -86,6 +86,7 @@ def test_the_header_shows_who_this_is_and_the_demographics_tab(
         "Imaging",
         "Handouts given",
         "Timeline",
+        "Faxes",
     ]
     assert chart.tabs.currentWidget() is chart.demographics
     assert chart.demographics.value("mobile_phone") == "(217) 555-0142"
@@ -103,6 +104,8 @@ def test_the_header_shows_who_this_is_and_the_demographics_tab(
             continue  # filled by the requests part (tests/requests)
         if later is chart.appointments_tab:
             continue  # filled by the scheduling part (tests/scheduling)
+        if later is chart.faxes:
+            continue  # filled by the inbox part (tests/inbox)
         assert isinstance(later, EmptyState)
         assert "once" in later.text.text()  # says honestly when it will be filled
 

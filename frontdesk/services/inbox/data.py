@@ -76,6 +76,11 @@ class InboxRow:
     last_page: int | None = None
     # Quarter turns per 1-based page, JSON ("{"2": 1}"): how the pages are shown.
     rotations: str = "{}"
+    # Once filed: as what, where, when and by whom.
+    filed_as: str = ""
+    filed_to: str = ""
+    filed_at: datetime | None = None
+    filed_by: str = ""
 
 
 @dataclass(frozen=True)

@@ -39,6 +39,10 @@ _COLUMNS = (
     InboxDocument.first_page,
     InboxDocument.last_page,
     InboxDocument.rotations,
+    InboxDocument.filed_as,
+    InboxDocument.filed_to,
+    InboxDocument.filed_at,
+    InboxDocument.filed_by,
 )
 
 
@@ -65,6 +69,10 @@ def _row(values: tuple) -> InboxRow:  # type: ignore[type-arg]
         first_page,
         last_page,
         rotations,
+        filed_as,
+        filed_to,
+        filed_at,
+        filed_by,
     ) = values
     patient = f"{last}, {first}" if patient_id is not None else ""
     return InboxRow(
@@ -88,6 +96,10 @@ def _row(values: tuple) -> InboxRow:  # type: ignore[type-arg]
         first_page,
         last_page,
         rotations,
+        filed_as,
+        filed_to,
+        filed_at,
+        filed_by,
     )
 
 
@@ -149,6 +161,22 @@ def document_bytes(context: ServiceContext, document_id: int) -> tuple[str, byte
 
 
 MAX_FOUND = 100
+
+
+def filed_for_patient(context: ServiceContext, patient_id: int, words: str = "") -> list[InboxRow]:
+    """The documents filed to one chart from the inbox, newest first; with ``words``, those
+    whose pages have them."""
+    if words.strip():
+        return [row for row in search_text(context, words, patient_id=patient_id)]
+    with context.reading(Permission.VIEW_PATIENTS) as session:
+        query = (
+            select(*_COLUMNS)
+            .outerjoin(Patient, Patient.id == InboxDocument.suggested_patient_id)
+            .where(InboxDocument.patient_id == patient_id, InboxDocument.state == "filed")
+            .order_by(InboxDocument.filed_at.desc(), InboxDocument.id.desc())
+            .limit(MAX_FOUND)
+        )
+        return [_row(tuple(values)) for values in session.execute(query)]
 
 
 def search_text(

@@ -96,6 +96,12 @@ class FilingPanel(QWidget):
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
         self.destination.setMinimumContentsLength(24)
+        # Long places ("Request 12: Imaging report: MRI lumbar May 2024 (missing…)") are
+        # cut in the box: the list opens wide enough, and the tooltip says it whole.
+        self.destination.view().setMinimumWidth(520)
+        self.destination.currentIndexChanged.connect(
+            lambda _index: self.destination.setToolTip(self.destination.currentText())
+        )
         self.file_button = mark_primary(QPushButton("&File"))
         self.file_button.setToolTip("File it where chosen (Enter)")
         self.file_button.clicked.connect(self.file_here)

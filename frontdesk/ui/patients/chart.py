@@ -28,6 +28,7 @@ from frontdesk.services.patients.lookup import get_patient
 from frontdesk.ui.handouts.given_tab import HandoutsGivenTab
 from frontdesk.ui.history.tabs import HistorySummaryLine, ImagingTab, SurgeryHistoryTab
 from frontdesk.ui.history.timeline import TimelineWidget
+from frontdesk.ui.inbox.chart_faxes import ChartFaxesTab
 from frontdesk.ui.patients.display import (
     age_text,
     birth_date_text,
@@ -376,6 +377,8 @@ class PatientChart(QWidget):
             )
         self.timeline = TimelineWidget(services, runner, patient_id, changes)
         self.tabs.addTab(self.timeline, "&Timeline")
+        self.faxes = ChartFaxesTab(screen, patient_id)
+        self.tabs.addTab(self.faxes, "&Faxes")
 
         self.phone_note_dialog: PhoneNoteDialog | None = None
         self.call_button = QPushButton("Log a &call…")
