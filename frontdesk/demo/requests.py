@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import Connection, func, select, text
 
 from frontdesk.db.models import User
+from frontdesk.db.models_history import ImagingStudy, PriorSurgery
 from frontdesk.db.models_patients import Patient
 from frontdesk.db.models_requests import (
     ConsultationRequest,
@@ -105,6 +106,7 @@ def _instruction(connection: Connection) -> str:
 
 class _Builder:
     def __init__(self, connection: Connection, rng: random.Random, today: date, username: str):
+        self.connection = connection
         self.rng = rng
         self.today = today
         self.username = username
@@ -159,7 +161,10 @@ class _Builder:
         received_items: int | None = None,
         assignee_id: int | None = None,
         follow_up: date | None = None,
+        from_history: bool = False,
     ) -> int:
+        """``from_history``: the checklist waits for the chart's own surgeries and imaging
+        (linked, as the intake does), so what is filed to the request shows in the history."""
         rng = self.rng
         request_id = self.request_id
         self.request_id += 1
@@ -270,6 +275,7 @@ class _Builder:
                 if (closed_from or final) in done_states
                 else (rng.randrange(0, len(wanted) + 1) if wanted else 0)
             )
+        entries = self._history_entries(patient_id, wanted) if from_history else {}
         requested = (closed_from or final) is not RequestState.NEW
         for index, (kind, description, source) in enumerate(wanted):
             asked = received_at.date() + timedelta(days=1) if requested else None
@@ -289,6 +295,9 @@ class _Builder:
                     else None,
                     "received_by": self.username if (got and asked) else "",
                     "document_id": None,
+                    "surgery_id": None,
+                    "imaging_id": None,
+                    **entries.get(index, {}),
                     **self._stamp(received_at),
                 }
             )
@@ -309,6 +318,35 @@ class _Builder:
             )
             self.contact_id += 1
         return request_id
+
+    def _history_entries(
+        self, patient_id: int, wanted: list[tuple[ChecklistKind, str, str]]
+    ) -> dict[int, dict[str, Any]]:
+        """For each wanted record (by position), the chart's entry it is the record of: the
+        surgeries oldest first, the latest study. A linked item's received flag is its
+        entry's, so it keeps no date of its own (nothing was received yet)."""
+        surgeries = list(
+            self.connection.scalars(
+                select(PriorSurgery.id)
+                .where(PriorSurgery.patient_id == patient_id)
+                .order_by(PriorSurgery.date_earliest, PriorSurgery.id)
+            )
+        )
+        study = self.connection.execute(
+            select(ImagingStudy.id, ImagingStudy.facility)
+            .where(ImagingStudy.patient_id == patient_id)
+            .order_by(ImagingStudy.date_earliest.desc(), ImagingStudy.id.desc())
+        ).first()
+        links: dict[int, dict[str, Any]] = {}
+        operative = iter(surgeries)
+        for index, (kind, _description, _source) in enumerate(wanted):
+            if kind is ChecklistKind.OPERATIVE_REPORT:
+                surgery_id = next(operative, None)
+                if surgery_id is not None:
+                    links[index] = {"surgery_id": surgery_id}
+            elif kind in (ChecklistKind.IMAGING_REPORT, ChecklistKind.IMAGING_FILES) and study:
+                links[index] = {"imaging_id": study.id, "source": study.facility}
+        return links
 
     def flush(self, connection: Connection) -> None:
         for table, rows, slot in (
@@ -373,6 +411,7 @@ def generate_requests(
         language="Spanish",
         interpreter=True,
         received_items=0,
+        from_history=True,
     )
     if len(ids) > 2:
         # Scenario 5: Seán O'Connor, urgent and ready, waiting three weeks.

@@ -77,13 +77,24 @@ class CleanPhoneNote:
     follow_up_on: date | None
 
 
-FOLLOW_UP_HINT = "a date (12/14/2026), today, tomorrow, or +3 for three days from today"
+FOLLOW_UP_HINT = (
+    "a date (12/14/2026), today, tomorrow, a weekday (friday), or +3 for three days from today"
+)
 _IN_DAYS = re.compile(r"^\+\s*(\d{1,3})$")
+# "Call back Friday": the next such day after today (a week on when today is that day).
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+def _weekday(value: str) -> int | None:
+    if len(value) < 3:
+        return None
+    return next((i for i, name in enumerate(_WEEKDAYS) if name.startswith(value)), None)
 
 
 def parse_follow_up(text: str, today: date) -> date | None:
     """A call-back date as typed in a few keys: "+3" (days from today), "today", "tomorrow",
-    or a date ("12/14/2026", "12/14/26"); None when nothing was typed. Raises InvalidValue."""
+    a weekday ("fri", "Friday": the next one), or a date ("12/14/2026", "12/14/26"); None
+    when nothing was typed. Raises InvalidValue."""
     value = text.strip().lower()
     if not value:
         return None
@@ -93,6 +104,8 @@ def parse_follow_up(text: str, today: date) -> date | None:
         return today + timedelta(days=1)
     if match := _IN_DAYS.match(value):
         return today + timedelta(days=int(match.group(1)))
+    if (weekday := _weekday(value)) is not None:
+        return today + timedelta(days=(weekday - today.weekday() - 1) % 7 + 1)
     try:
         return parse_date(value, today=today, future=True)
     except InvalidValue as error:

@@ -503,6 +503,8 @@ class MainWindow(QMainWindow):
         geometry = self.settings.value(SETTINGS_GEOMETRY)
         if not (isinstance(geometry, QByteArray) and self.restoreGeometry(geometry)):
             self._default_geometry()
+        else:
+            self._keep_on_screen()
         state = self.settings.value(SETTINGS_STATE)
         if isinstance(state, QByteArray):
             self.restoreState(state)
@@ -516,6 +518,21 @@ class MainWindow(QMainWindow):
             frame = self.frameGeometry()
             frame.moveCenter(screen.availableGeometry().center())
             self.move(frame.topLeft())
+
+    def _keep_on_screen(self) -> None:
+        """A size saved on a bigger screen, or at another scale (1848 px wide saved before
+        a fix, then 150% on a 1080p monitor), is brought back inside this screen."""
+        screen = QWidget.screen(self)
+        if screen is None or self.isMaximized() or self.isFullScreen():
+            return
+        room = screen.availableGeometry()
+        if self.width() > room.width() or self.height() > room.height():
+            self.resize(min(self.width(), room.width()), min(self.height(), room.height()))
+        frame = self.frameGeometry()
+        x = min(max(frame.left(), room.left()), room.right() - frame.width() + 1)
+        y = min(max(frame.top(), room.top()), room.bottom() - frame.height() + 1)
+        if (x, y) != (frame.left(), frame.top()):
+            self.move(max(x, room.left()), max(y, room.top()))
 
     def save_settings(self) -> None:
         self.settings.setValue(SETTINGS_GEOMETRY, self.saveGeometry())

@@ -8,12 +8,17 @@ from sqlalchemy import select
 
 from frontdesk.db.engine import Database
 from frontdesk.db.models_patients import Patient
+from frontdesk.db.models_requests import ConsultationRequest
 from frontdesk.demo import generator as demo
+from frontdesk.demo.faxes import text_pdf
 from frontdesk.domain.history_vocab import Procedure
+from frontdesk.domain.request_states import ChecklistKind
 from frontdesk.services.history.imaging import update_imaging
 from frontdesk.services.history.summary import get_history
 from frontdesk.services.history.surgeries import update_surgery
 from frontdesk.services.kernel.context import ServiceContext
+from frontdesk.services.requests.checklist import attach_document
+from frontdesk.services.requests.reading import get_request
 
 
 def test_demo_patients_get_realistic_histories_that_pass_validation(
@@ -73,3 +78,30 @@ def test_the_scenario_patient_has_her_story(database: Database, context: Service
     assert [i.description for i in shown.imaging] == ["MRI lumbar May 2024"]
     assert shown.imaging[0].facility == "Lakeview Imaging Center"
     assert len(shown.summary.missing) == 4  # both operative reports, MRI report and images
+
+
+def test_her_request_waits_for_the_records_her_history_lists(
+    database: Database, context: ServiceContext
+) -> None:
+    """Filing her MRI report to the request's checklist also shows it received in her
+    history: the demo request's records are her history entries, not copies beside them."""
+    demo.generate(context, patients=5, seed=1)
+    with database.read_sessions() as session:
+        maria_id = session.scalar(select(Patient.id).where(Patient.first_name == "María José"))
+        request_id = session.scalar(
+            select(ConsultationRequest.id).where(ConsultationRequest.patient_id == maria_id)
+        )
+    assert maria_id is not None and request_id is not None
+    history = get_history(context, maria_id)
+    items = get_request(context, request_id).checklist
+    operative = [i.surgery_id for i in items if i.kind is ChecklistKind.OPERATIVE_REPORT]
+    assert operative == [s.id for s in history.surgeries]
+    imaging = {i.imaging_id for i in items if i.kind.name.startswith("IMAGING")}
+    assert imaging == {history.imaging[0].id}
+    report = next(i for i in items if i.kind is ChecklistKind.IMAGING_REPORT)
+    assert "Lakeview" in report.source
+
+    attach_document(
+        context, request_id, text_pdf(["MRI report"]), "mri.pdf", ChecklistKind.IMAGING_REPORT
+    )
+    assert get_history(context, maria_id).imaging[0].report_received

@@ -23,6 +23,11 @@ TODAY = date(2026, 12, 7)
         ("+ 30", date(2027, 1, 6)),
         ("12/14/2026", date(2026, 12, 14)),
         ("1/5/27", date(2027, 1, 5)),
+        # "Call back Friday" (the story's words): the next Friday; today is a Monday.
+        ("Friday", date(2026, 12, 11)),
+        ("fri", date(2026, 12, 11)),
+        ("monday", date(2026, 12, 14)),
+        ("tue", date(2026, 12, 8)),
     ],
 )
 def test_a_call_back_date_in_a_few_keys(typed: str, expected: date | None) -> None:

@@ -49,3 +49,21 @@ def test_an_operative_report_goes_to_the_surgery_without_its_report(
     found = destinations(context, maria.id, "operative-report")
     assert found[0].where == "surgery" and found[0].waiting
     assert "operative report (missing)" in found[0].label
+
+
+def test_a_ct_report_is_offered_to_the_missing_ct_before_the_missing_x_ray(
+    context: ServiceContext, maria: PatientData
+) -> None:
+    """Seán's walk: a CT report read as CT defaulted to his flexion-extension X-ray, and one
+    Enter would have marked the X-ray's report received."""
+    xray = add_imaging(
+        context,
+        maria.id,
+        ImagingForm(modality="flexion_extension_xray", regions="lumbar", date="2023"),
+    )
+    ct = add_imaging(context, maria.id, ImagingForm(modality="CT", regions="lumbar", date="2025"))
+    found = destinations(context, maria.id, "imaging-report", modality="CT")
+    assert [d.study_id for d in found if d.waiting] == [ct.id, xray.id]
+    # Without a modality read, the order stays as before (the history's order).
+    unread = destinations(context, maria.id, "imaging-report")
+    assert [d.study_id for d in unread if d.waiting] == [xray.id, ct.id]

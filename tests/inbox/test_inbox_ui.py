@@ -8,10 +8,13 @@ from collections.abc import Iterator
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
 from frontdesk.demo.faxes import mri_lines, operative_lines, text_pdf
+from frontdesk.domain.history_records import ImagingForm
 from frontdesk.domain.request_states import ChecklistKind
+from frontdesk.services.history.imaging import add_imaging
 from frontdesk.services.history.summary import get_history
 from frontdesk.services.inbox import arrivals, listing, reading
 from frontdesk.services.kernel.context import ServiceContext
@@ -22,6 +25,7 @@ from frontdesk.services.requests.intake import create_request
 from frontdesk.services.requests.reading import get_request
 from frontdesk.ui.change_hub import ChangeHub
 from frontdesk.ui.inbox.area import InboxArea
+from frontdesk.ui.inbox.dialogs import DiscardDialog
 from frontdesk.ui.screen_context import ScreenContext
 from tests.helpers.screens import open_screen
 from tests.inbox.conftest import JOHN, MARIA
@@ -201,3 +205,53 @@ def test_the_chart_finds_its_filed_faxes_by_their_words(
     qtbot.waitUntil(lambda: tab.model.rowCount() == 1, timeout=WAIT_MS)
     with qtbot.waitSignal(tab.pages.page_drawn, timeout=WAIT_MS):
         tab.table.selectRow(0)
+
+
+def test_the_suggested_chart_shows_whole_with_its_birth_date_and_mrn(
+    qtbot: QtBot, context: ServiceContext, screen: ScreenContext, maria: PatientData
+) -> None:
+    """At 150% on a 1080p desk the area gets about 1040 logical pixels: the suggested
+    patient's birth date and MRN (what the receptionist checks before Enter files) must show,
+    not be cut off below the name."""
+    arrive(context, mri_lines(MARIA), "mri.pdf")
+    area = open_area(qtbot, screen)
+    area.resize(1040, 620)
+    qtbot.waitUntil(lambda: area.panel.file_button.isEnabled(), timeout=WAIT_MS)
+    line = area.panel.patient_line
+    assert maria.mrn in line.text()
+    qtbot.waitUntil(lambda: line.height() >= line.heightForWidth(line.width()))
+
+
+def test_discarding_a_one_page_fax_says_one_page(
+    qtbot: QtBot, context: ServiceContext, screen: ScreenContext
+) -> None:
+    arrive(context, ["SPECIAL OFFER: a cruise"], "junk.pdf")
+    row = listing.unfiled(context)[0]
+    dialog = DiscardDialog(screen, row)
+    qtbot.addWidget(dialog)
+    texts = " ".join(label.text() for label in dialog.findChildren(QLabel))
+    assert "junk.pdf (1 page) leaves the inbox" in texts
+
+
+def test_a_ct_report_waits_to_be_filed_to_the_ct_not_the_x_ray(
+    qtbot: QtBot, context: ServiceContext, screen: ScreenContext, maria: PatientData
+) -> None:
+    add_imaging(
+        context,
+        maria.id,
+        ImagingForm(modality="flexion_extension_xray", regions="lumbar", date="2023"),
+    )
+    ct = add_imaging(context, maria.id, ImagingForm(modality="CT", regions="lumbar", date="2025"))
+    lines = [
+        "St. Mary's Hospital Radiology",
+        "CT LUMBAR SPINE",
+        f"Patient: {MARIA.last}, {MARIA.first}",
+        f"DOB: {MARIA.born}",
+        "FINDINGS: Multilevel stenosis L3-L5.",
+        "IMPRESSION: Moderate central canal stenosis at L4-L5.",
+    ]
+    arrive(context, lines, "ct.pdf")
+    area = open_area(qtbot, screen)
+    qtbot.waitUntil(lambda: area.panel.file_button.isEnabled(), timeout=WAIT_MS)
+    chosen = area.panel.destination.currentData()
+    assert chosen.study_id == ct.id, area.panel.destination.currentText()

@@ -255,3 +255,14 @@ def test_the_queue_model_passes_the_model_tester_across_pages(
     qtbot.waitUntil(lambda: area.model.rowCount() >= 1, timeout=10_000)
     qtbot.waitUntil(lambda: not area.model.loading, timeout=10_000)
     qtmodeltester.check(area.model)  # type: ignore[attr-defined]
+
+
+def test_the_area_fits_the_window_it_opens_in_at_150_percent(
+    qtbot: QtBot, screen: ScreenContext, context: ServiceContext
+) -> None:
+    """On a 1080p desk at 150% the main window opens 1152 logical pixels wide (90% of 1280),
+    190 of them the sidebar. The area asked for more, so the window grew past the screen's
+    right edge: New request… and the detail pane were cut off."""
+    intake.create_request(context, maria_intake())
+    area = open_the_only_request(qtbot, screen)
+    assert area.minimumSizeHint().width() <= 1152 - 190

@@ -312,3 +312,19 @@ def test_schedule_waits_while_saving_is_paused(
         saving_gate().set_allowed(True)
     assert panel.find_dialog is None
     assert panel.schedule_button.isEnabled()
+
+
+def test_a_narrow_request_pane_wraps_its_buttons_instead_of_scrolling_sideways(
+    qtbot: QtBot, screen: ScreenContext, clinic: Practice, context: ServiceContext
+) -> None:
+    """At 150% on a 1080p monitor the pane is about 300 logical pixels wide."""
+    request_id = ready_request(context)
+    panel = RequestDetailPanel(screen)
+    qtbot.addWidget(panel)
+    panel.resize(320, 700)
+    panel.show()
+    panel.load(request_id)
+    qtbot.waitUntil(lambda: _state(panel) is RequestState.READY_TO_SCHEDULE, timeout=WAIT)
+    QCoreApplication.processEvents()
+    assert not panel.scroll.horizontalScrollBar().isVisible()
+    assert panel.close_button.geometry().right() <= panel.scroll.viewport().width()

@@ -227,3 +227,19 @@ def test_an_area_is_imported_only_when_it_first_opens(
         window.show_area(area.key)
         assert window.current_area().accessibleName() == area.title
         assert not isinstance(window.current_area(), EmptyState), area.key
+
+
+def test_a_window_saved_wider_than_this_screen_opens_inside_it(
+    qtbot: QtBot, screen: ScreenContext, settings_path: Path
+) -> None:
+    first = open_window(qtbot, screen, settings_path)
+    room = QWidget.screen(first).availableGeometry()
+    first.resize(room.width() + 600, room.height() + 300)
+    first.move(room.left() + 400, room.top() + 200)
+    first.close()
+
+    second = open_window(qtbot, screen, settings_path)
+    assert second.width() <= room.width() and second.height() <= room.height()
+    # Its contents start on the screen (the frame's own border may sit a pixel outside).
+    assert room.contains(second.geometry().topLeft())
+    assert second.geometry().right() <= room.right()

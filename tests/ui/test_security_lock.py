@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 import shiboken6
-from PySide6.QtCore import QCoreApplication, QSettings, Qt
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSettings, Qt
+from PySide6.QtGui import QFocusEvent
 from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -318,6 +319,37 @@ def test_ctrl_l_in_the_intake_first_name_locks_and_the_password_does_not_land_th
         desk.sign_in_at_lock("maria", MARIA_PASSWORD)
     assert intake.isVisible()
     assert (intake.last_name.text(), intake.first_name.text()) == ("Nunez", "Mar")
+
+
+class _ShownAsOnX11(QObject):
+    """On X11 a re-shown dialog is not active yet, so QDialog.setVisible hands its focus field
+    a Tab focus-in, which selects a line edit's text; offscreen windows skip that step."""
+
+    def __init__(self, dialog: QWidget, field: QLineEdit) -> None:
+        super().__init__(dialog)
+        self.field = field
+        dialog.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Show:
+            focus_in = QFocusEvent(QEvent.Type.FocusIn, Qt.FocusReason.TabFocusReason)
+            QCoreApplication.sendEvent(self.field, focus_in)
+        return False
+
+
+def test_typing_after_the_unlock_carries_on_the_half_typed_name(qtbot: QtBot, desk: Desk) -> None:
+    """The first key after lunch continues the half-typed name; it used to replace it (the
+    whole name came back selected)."""
+    intake = desk.intake_form()
+    intake.first_name.setFocus()
+    qtbot.keyClicks(intake.first_name, "Mar")
+    with qtbot.waitSignal(desk.lock.locked, timeout=5_000):
+        qtbot.keyClick(intake.first_name, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    _ShownAsOnX11(intake, intake.first_name)
+    with qtbot.waitSignal(desk.lock.unlocked, timeout=10_000):
+        desk.sign_in_at_lock("maria", MARIA_PASSWORD)
+    assert not intake.first_name.hasSelectedText()
+    assert intake.first_name.cursorPosition() == len("Mar")
 
 
 def test_ctrl_l_locks_while_an_application_modal_question_is_open(qtbot: QtBot, desk: Desk) -> None:

@@ -3,7 +3,9 @@
 An imaging report goes first to the open request's checklist item that waits for it (which
 ticks it and, through the one records fact, the study), else to the study whose report is
 missing; an operative report likewise; a referral to the open request's referral letter, or
-it starts a new request. The chart's own documents are always offered last.
+it starts a new request. The chart's own documents are always offered last. When the reading
+named the kind of imaging (a CT report), a study of another kind (the X-ray) is not offered
+first: Enter would mark the wrong study's report received.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from frontdesk.domain.document_reading import DocumentKind
+from frontdesk.domain.history_vocab import ImagingModality
 from frontdesk.domain.request_states import ChecklistKind
 from frontdesk.services.history.summary import get_history
 from frontdesk.services.kernel.context import ServiceContext
@@ -44,10 +47,20 @@ _ITEM_FOR = {
 }
 
 
+# The studies a report of the modality the reading found (Suggestions.modality) can be for.
+_MODALITY_FAMILY = {
+    "MRI": {ImagingModality.MRI},
+    "CT": {ImagingModality.CT, ImagingModality.CT_MYELOGRAM},
+    "X-ray": {ImagingModality.XRAY, ImagingModality.FLEXION_EXTENSION_XRAY},
+}
+
+
 def destinations(
-    context: ServiceContext, patient_id: int, kind: DocumentKind | str
+    context: ServiceContext, patient_id: int, kind: DocumentKind | str, modality: str = ""
 ) -> list[Destination]:
+    """``modality``: what the reading found the imaging to be ("CT"), or ""."""
     what = DocumentKind(kind)
+    item_study: dict[int, int] = {}
     wanted = _ITEM_FOR.get(what, ())
     waiting: list[Destination] = []
     others: list[Destination] = []
@@ -58,6 +71,8 @@ def destinations(
             if item.received or item.kind not in wanted:
                 continue
             label = f"Request {request.id}: {item.label} (missing; filing ticks it)"
+            if item.imaging_id is not None:
+                item_study[item.id] = item.imaging_id
             waiting.append(
                 Destination("request", label, request_id=request.id, item_id=item.id, waiting=True)
             )
@@ -98,4 +113,15 @@ def destinations(
         waiting.append(Destination("new-request", "A new consultation request from this referral"))
     elif what is DocumentKind.REFERRAL:
         others.append(Destination("new-request", "A new consultation request from this referral"))
+    family = _MODALITY_FAMILY.get(modality)
+    if family is not None:
+        kinds = {study.id: study.modality for study in history.imaging}
+
+        def other_kind(destination: Destination) -> bool:
+            study_id = destination.study_id
+            if study_id is None and destination.item_id is not None:
+                study_id = item_study.get(destination.item_id)
+            return study_id is not None and kinds.get(study_id) not in family
+
+        waiting.sort(key=other_kind)  # stable: otherwise in the order above
     return [*waiting, *others, Destination("chart", "The chart's documents (no record ticked)")]

@@ -58,7 +58,8 @@ class DiscardDialog(FormDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(
             plain_label(
-                f"{row.file_name} ({row.page_count} pages) leaves the inbox. The file is kept "
+                f"{row.file_name} ({row.page_count} page{'' if row.page_count == 1 else 's'}) "
+                "leaves the inbox. The file is kept "
                 "for the period the practice sets, and the reason is recorded.",
                 wrap=True,
             )

@@ -187,7 +187,10 @@ class FilingPanel(QWidget):
             self.file_button.setEnabled(False)
             return
         self.file_button.setEnabled(False)
-        call = partial(destinations, self.screen.services, self.patient_id, self.chosen_kind)
+        modality = self.suggestions.modality if self.suggestions is not None else ""
+        call = partial(
+            destinations, self.screen.services, self.patient_id, self.chosen_kind, modality
+        )
         self.loads.run(call, self._show_destinations, self._failed)
 
     def _show_destinations(self, found: list[Destination]) -> None:

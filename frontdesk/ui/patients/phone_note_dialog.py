@@ -47,7 +47,9 @@ USUAL_CALLERS = (
     "Imaging center",
     "Attorney",
 )
-FOLLOW_UP_TIP = "Empty: no call-back. +3 is three days from today; also today, tomorrow, a date."
+FOLLOW_UP_TIP = (
+    "Empty: no call-back. +3 is three days from today; also today, tomorrow, friday, a date."
+)
 
 
 def follow_up_text(typed: str, today: date) -> tuple[str, str]:

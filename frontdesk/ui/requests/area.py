@@ -171,7 +171,10 @@ class RequestsArea(QWidget):
         self.splitter.setStretchFactor(1, 2)
         self.splitter.setChildrenCollapsible(False)
         self.splitter.setSizes([640, 420])
-        self.detail.setMinimumWidth(380)
+        # With the queue's counts row beside it, more than this made the area wider than the
+        # window opens at 150% on 1080p (1152 - 190 logical pixels): the window grew off-screen.
+        # The detail scrolls sideways when narrower than its content.
+        self.detail.setMinimumWidth(300)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 12)
         layout.addLayout(header)

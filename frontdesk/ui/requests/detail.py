@@ -43,6 +43,7 @@ from frontdesk.services.requests import data as requests_data
 from frontdesk.services.requests.data import RequestData, RequestDetail, StaffMember
 from frontdesk.services.scheduling import appointment_types
 from frontdesk.ui.connection_monitor import follow_saving_gate, refused_while_paused
+from frontdesk.ui.patients.flow_layout import FlowLayout
 from frontdesk.ui.requests.ready_override import ReadyWithoutRecordsDialog
 from frontdesk.ui.requests.request_appointments import RequestAppointments
 from frontdesk.ui.screen_context import ScreenContext
@@ -188,7 +189,10 @@ class RequestDetailPanel(QWidget):
         self.schedule_hint = plain_label("", "hint", wrap=True)
         self.schedule_hint.setAccessibleName("Preferred days and times searched")
         self.find_dialog: QWidget | None = None
-        state_row = QHBoxLayout()
+        # The buttons wrap onto a second line in a narrow pane (150% on a 1080p screen)
+        # instead of making the pane scroll sideways.
+        state_buttons = QWidget()
+        state_row = FlowLayout(state_buttons, spacing=6)
         state_row.addWidget(self.schedule_button)
         for state, text in STATE_VERBS.items():
             button = QPushButton(text)
@@ -196,7 +200,6 @@ class RequestDetailPanel(QWidget):
             button.clicked.connect(partial(self.move_to, state))
             self.state_buttons[state] = button
             state_row.addWidget(button)
-        state_row.addStretch(1)
         self.note = line_edit("Note for the state change", "note (optional)")
         self.close_reason = QComboBox()
         self.close_reason.setSizeAdjustPolicy(
@@ -212,7 +215,7 @@ class RequestDetailPanel(QWidget):
         close_row.addWidget(self.close_reason, 1)
         close_row.addWidget(self.close_button)
         state_column = QVBoxLayout(self.state_box)
-        state_column.addLayout(state_row)
+        state_column.addWidget(state_buttons)
         state_column.addWidget(self.schedule_hint)
         state_column.addWidget(self.note)
         state_column.addLayout(close_row)
@@ -254,15 +257,19 @@ class RequestDetailPanel(QWidget):
         self.letter_button.clicked.connect(self._letter)
         self.new_kind = QComboBox()
         self.new_kind.setAccessibleName("Kind of record to add")
+        self.new_kind.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.new_kind.setMinimumContentsLength(8)
         for kind in ChecklistKind:
             self.new_kind.addItem(kind.label, kind.value)
         self.new_description = line_edit("Which record", "which one (optional)")
         self.add_item_button = QPushButton("Add")
         self.add_item_button.clicked.connect(self.add_item)
-        checklist_buttons = QHBoxLayout()
+        checklist_buttons_box = QWidget()
+        checklist_buttons = FlowLayout(checklist_buttons_box, spacing=6)
         for button in (self.received_button, self.requested_button, self.attach_button):
             checklist_buttons.addWidget(button)
-        checklist_buttons.addStretch(1)
         letter_row = QHBoxLayout()
         letter_row.addWidget(self.letter_button)
         letter_row.addStretch(1)
@@ -273,7 +280,7 @@ class RequestDetailPanel(QWidget):
         checklist_box = QGroupBox("Records checklist")
         checklist_column = QVBoxLayout(checklist_box)
         checklist_column.addWidget(self.checklist)
-        checklist_column.addLayout(checklist_buttons)
+        checklist_column.addWidget(checklist_buttons_box)
         checklist_column.addLayout(letter_row)
         checklist_column.addLayout(add_row)
 
@@ -283,6 +290,10 @@ class RequestDetailPanel(QWidget):
         self.contacts.setMaximumHeight(110)
         self.contact_kind = QComboBox()
         self.contact_kind.setAccessibleName("Contact attempt")
+        self.contact_kind.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.contact_kind.setMinimumContentsLength(8)
         for kind in ContactKind:
             self.contact_kind.addItem(kind.label, kind.value)
         self.contact_note = line_edit("Contact note", "note (optional)")

@@ -19,6 +19,7 @@ from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QFrame,
+    QLineEdit,
     QMenu,
     QMessageBox,
     QSizePolicy,
@@ -175,6 +176,8 @@ class WorkstationLock(QObject):
         self._hidden: list[QWidget] = []
         self._disabled: list[QAction] = []
         self._focus: QWidget | None = None
+        # Each hidden window's focus field and its caret (see _put_caret).
+        self._carets: list[tuple[QWidget, tuple[int, int, int]]] = []
         self._pending_actor: Actor | None = None
         # An admin changed the signed-in person's account: the next sign-in opens new windows
         # (for the role they have now), never the ones left open.
@@ -371,6 +374,9 @@ class WorkstationLock(QObject):
                 widget.hide()  # menus, tooltips: closed, not brought back
                 continue
             self._hidden.append(widget)
+            caret = _caret_of(widget.focusWidget())
+            if caret is not None:
+                self._carets.append((widget.focusWidget(), caret))
             widget.hide()
 
     def _hide_if_late(self, widget: QWidget) -> None:
@@ -419,6 +425,12 @@ class WorkstationLock(QObject):
         if _alive(focus) and focus is not None and focus.isVisible():
             focus.activateWindow()
             focus.setFocus(Qt.FocusReason.OtherFocusReason)
+        # A re-shown dialog gives its field a Tab focus-in (on X11) that selects all of a
+        # line edit: the first key typed after the unlock would replace the text.
+        for field, caret in self._carets:
+            if _alive(field):
+                _put_caret(field, caret)
+        self._carets = []
         self._restart_timer()
         self.unlocked.emit()
 
@@ -523,6 +535,7 @@ class WorkstationLock(QObject):
         """Close the previous session's windows without saving and open ``actor``'s."""
         old, hidden = self.window, [w for w in self._hidden if _alive(w)]
         self._hidden, self._disabled, self._focus = [], [], None
+        self._carets = []
         if old is not None:
             old.save_settings()
         self.screen = self.screen.for_actor(actor)
@@ -549,3 +562,21 @@ class WorkstationLock(QObject):
         app = QApplication.instance()
         if app is not None:
             app.removeEventFilter(self)
+
+
+def _caret_of(widget: QWidget | None) -> tuple[int, int, int] | None:
+    """A line edit's cursor and selection (position, selection start, selection length)."""
+    if not isinstance(widget, QLineEdit):
+        return None
+    return widget.cursorPosition(), widget.selectionStart(), widget.selectionLength()
+
+
+def _put_caret(widget: QWidget, caret: tuple[int, int, int]) -> None:
+    if not isinstance(widget, QLineEdit):
+        return
+    position, start, length = caret
+    if length > 0 and start >= 0:
+        widget.setSelection(start, length)
+    else:
+        widget.deselect()
+        widget.setCursorPosition(position)
