@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import partial
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QSize, Signal
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from frontdesk.domain.errors import ValidationError
@@ -20,6 +20,7 @@ from frontdesk.ui.widgets.form import (
     plain_label,
 )
 from frontdesk.ui.widgets.saving_form import FormDialog
+from frontdesk.ui.widgets.screen_fit import fit_to_screen
 
 
 def _buttons(dialog: FormDialog, action: QPushButton, keep_text: str) -> QHBoxLayout:
@@ -67,6 +68,8 @@ class DiscardDialog(FormDialog):
         layout.addWidget(self.banner)
         layout.addLayout(form)
         layout.addLayout(_buttons(self, QPushButton("&Discard it"), "&Keep it"))
+        # Wide enough for the file name and the reason's example to read in full.
+        fit_to_screen(self, QSize(520, self.sizeHint().height()))
         self.reason.setFocus()
         self.mark_clean()
 
@@ -132,6 +135,7 @@ class SplitDialog(FormDialog):
         layout.addWidget(self.banner)
         layout.addLayout(form)
         layout.addLayout(_buttons(self, QPushButton("&Split"), "&Cancel"))
+        fit_to_screen(self, QSize(520, self.sizeHint().height()))
         self.ranges.setFocus()
         self.mark_clean()
 
