@@ -250,6 +250,16 @@ def test_the_discard_and_split_examples_read_in_full(
     assert field.fontMetrics().horizontalAdvance(example) + margins <= field.width()
 
 
+def test_the_split_example_fits_a_two_page_fax(
+    qtbot: QtBot, context: ServiceContext, screen: ScreenContext
+) -> None:
+    arrive(context, ["Cover sheet"], "two.pdf", ["Referral letter"])
+    dialog = SplitDialog(screen, listing.unfiled(context)[0])
+    qtbot.addWidget(dialog)
+    texts = " ".join(label.text() for label in dialog.findChildren(QLabel))
+    assert "for example 1-1, 2-2:" in texts and "5-2" not in texts
+
+
 def test_a_ct_report_waits_to_be_filed_to_the_ct_not_the_x_ray(
     qtbot: QtBot, context: ServiceContext, screen: ScreenContext, maria: PatientData
 ) -> None:

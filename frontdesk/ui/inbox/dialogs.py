@@ -121,13 +121,14 @@ class SplitDialog(FormDialog):
         self.banner = Banner()
         form = form_layout()
         half = max(1, row.page_count // 2)
-        self.ranges = line_edit("Page ranges", f"1-{half}, {half + 1}-{row.page_count}", 200)
+        example = f"1-{half}, {half + 1}-{row.page_count}"  # a "5-2" example misleads
+        self.ranges = line_edit("Page ranges", example, 200)
         add_form_row(form, self.fields, "pages", "&Parts (pages) *", self.ranges)
         layout = QVBoxLayout(self)
         layout.addWidget(
             plain_label(
                 f"{row.file_name} has {row.page_count} pages. Type each part's pages in order, "
-                f"for example 1-4, 5-{row.page_count}: each part becomes a document of its own "
+                f"for example {example}: each part becomes a document of its own "
                 "with its own suggestions.",
                 wrap=True,
             )
