@@ -85,7 +85,8 @@ class ProviderRow(QFrame):
             grid.addWidget(label, 1, column)
             grid.addWidget(edit, 2, column)
             grid.addWidget(message, 3, column, Qt.AlignmentFlag.AlignTop)
-            grid.setColumnStretch(column, 1)
+            # A specialty ("Orthopedic spine surgery") is the longest of the four.
+            grid.setColumnStretch(column, 2 if key == "specialty" else 1)
             self.edits[key] = edit
             self.messages[key] = message
             self.fields.add(key, edit, message)

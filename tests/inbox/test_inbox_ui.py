@@ -25,7 +25,7 @@ from frontdesk.services.requests.intake import create_request
 from frontdesk.services.requests.reading import get_request
 from frontdesk.ui.change_hub import ChangeHub
 from frontdesk.ui.inbox.area import InboxArea
-from frontdesk.ui.inbox.dialogs import DiscardDialog
+from frontdesk.ui.inbox.dialogs import DiscardDialog, SplitDialog
 from frontdesk.ui.screen_context import ScreenContext
 from tests.helpers.screens import open_screen
 from tests.inbox.conftest import JOHN, MARIA
@@ -320,3 +320,30 @@ def test_alt_y_files_to_the_history_entry_inside_the_main_window(
     qtbot.keyClick(area.table, Qt.Key.Key_Y, Qt.KeyboardModifier.AltModifier)
     qtbot.waitUntil(lambda: "Filed to the surgery" in area.banner.text, timeout=WAIT_MS)
     assert get_history(context, maria.id).surgeries[0].report_received
+
+
+@pytest.mark.parametrize("kind", ["discard", "split"])
+def test_the_discard_and_split_examples_read_in_full(
+    qtbot: QtBot, context: ServiceContext, screen: ScreenContext, kind: str
+) -> None:
+    """Issue #16 screenshots: the reason's example was cut to "junk fax, wrong number, du…"."""
+    arrive(context, ["Cover sheet"], "fax-20261207-0902.pdf", ["Page two"], ["Page three"])
+    row = listing.unfiled(context)[0]
+    dialog = DiscardDialog(screen, row) if kind == "discard" else SplitDialog(screen, row)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    field = dialog.reason if isinstance(dialog, DiscardDialog) else dialog.ranges
+    example = field.placeholderText()
+    margins = field.textMargins().left() + field.textMargins().right() + 12
+    assert field.fontMetrics().horizontalAdvance(example) + margins <= field.width()
+
+
+def test_the_split_example_fits_a_two_page_fax(
+    qtbot: QtBot, context: ServiceContext, screen: ScreenContext
+) -> None:
+    arrive(context, ["Cover sheet"], "two.pdf", ["Referral letter"])
+    dialog = SplitDialog(screen, listing.unfiled(context)[0])
+    qtbot.addWidget(dialog)
+    texts = " ".join(label.text() for label in dialog.findChildren(QLabel))
+    assert "for example 1-1, 2-2:" in texts and "5-2" not in texts

@@ -194,3 +194,25 @@ def test_a_new_request_can_still_be_chosen_without_touching_the_chart(
         question.new_button.click()
     assert len(_requests_of(context, existing.id)) == 2
     assert get_patient(context, existing.id, record_view=False).mobile_phone == "+12175550100"
+
+
+def test_the_open_request_reads_in_full_without_a_side_scroll(
+    qtbot: QtBot, context: ServiceContext
+) -> None:
+    """Issue #16 screenshots: the reason was cut at the dialog's edge behind a scroll bar."""
+    reason = (
+        "Pain worse than before the second operation; cannot sit long enough to drive to work "
+        "and the pharmacy"
+    )
+    first = intake.create_request(context, maria_intake(reason=reason))
+    check = linking.check_link(context, first.patient_id, _second_call(first))
+    dialog = LinkedChartDialog(check, "Núñez-García, María José")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    listing = dialog.requests
+    item = listing.item(0)
+    assert reason in item.text()
+    shown = listing.visualItemRect(item)
+    assert shown.width() <= listing.viewport().width()
+    assert shown.height() >= 2 * listing.fontMetrics().height()  # wrapped onto more lines

@@ -604,3 +604,23 @@ def test_bad_preferred_times_show_next_to_the_field(
     assert message.isVisible()
     assert "latest time must be after the earliest" in message.text()
     assert finder.table.rowCount() == 0
+
+
+def test_a_move_in_the_history_reads_whole_without_a_side_scroll(
+    qtbot: QtBot, screen: ScreenContext, clinic: Practice
+) -> None:
+    """Issue #16 screenshots: "Moved from … to …" ran off the history box at 150%."""
+    thursday = next_weekday(3)
+    first = book(clinic, 0, at(thursday, 9))
+    booking.reschedule(clinic.context, first.id, start=at(thursday, 10))
+    dialog = open_appointment(qtbot, screen, first.id)
+    dialog.resize(560, dialog.height())  # narrower than the move's sentence
+    history = dialog.history
+    qtbot.waitUntil(lambda: history.count() >= 2, timeout=WAIT)
+    moved = next(
+        history.item(i) for i in range(history.count()) if "Moved" in history.item(i).text()
+    )
+    qtbot.wait(50)
+    shown_at = history.visualItemRect(moved)
+    assert shown_at.width() <= history.viewport().width()
+    assert shown_at.height() >= 2 * history.fontMetrics().height()

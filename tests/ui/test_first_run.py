@@ -340,3 +340,16 @@ def test_every_field_has_an_accessible_name(dialog: FirstRunDialog) -> None:
         assert widget.accessibleName()
     row = dialog.providers.rows[0]
     assert row.edits["first_name"].accessibleName() == "Provider 1 first name"
+
+
+def test_a_long_specialty_reads_in_full(qtbot: QtBot, dialog: FirstRunDialog) -> None:
+    """Issue #16 screenshots: "Orthopedic spine surgery" scrolled out of its box."""
+    fill_practice(qtbot, dialog)
+    dialog.next_step()
+    dialog.resize(820, dialog.height())
+    qtbot.waitUntil(lambda: dialog.providers.isVisible())
+    specialty = dialog.providers.rows[0].edits["specialty"]
+    type_into(qtbot, specialty, "Orthopedic spine surgery")
+    qtbot.wait(50)
+    needed = specialty.fontMetrics().horizontalAdvance(specialty.text()) + 24  # frame, margins
+    assert needed <= specialty.width(), (needed, specialty.width())

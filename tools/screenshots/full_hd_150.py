@@ -20,11 +20,15 @@ from PySide6.QtWidgets import QWidget
 
 from frontdesk.services.kernel import clock as practice_clock
 from frontdesk.services.patients.search import search
+from frontdesk.services.requests import linking
+from frontdesk.services.requests.data import IntakeForm
 from frontdesk.services.scheduling.calendars import day_appointments
 from frontdesk.ui.main_window import MainWindow
 from frontdesk.ui.patients.chart import PatientChart
 from frontdesk.ui.patients.editor import PatientEditor
+from frontdesk.ui.patients.phone_note_dialog import PhoneNoteDialog
 from frontdesk.ui.requests.intake import IntakeDialog
+from frontdesk.ui.requests.linked_chart import LinkedChartDialog
 from frontdesk.ui.scheduling.appointment_dialog import AppointmentDialog
 from frontdesk.ui.scheduling.book_dialog import BookDialog
 from frontdesk.ui.screen_context import ScreenContext
@@ -49,8 +53,46 @@ def _save(widget: QWidget, path: Path) -> Path:
     return path
 
 
+def _desk_calls(
+    screen: ScreenContext, window: MainWindow, chart: PatientChart, folder: Path
+) -> list[Path]:
+    """Log a call, Ctrl+K's quick find, and a call on a chart with an open request."""
+    written: list[Path] = []
+    note = chart.log_call()
+    assert isinstance(note, PhoneNoteDialog)
+    note.caller.setText("Spouse")
+    note.subject.setText("Asks if the surgery date can move")
+    note.follow_up.setText("+2")
+    _wait()
+    written.append(_save(note, folder / "phone-note.png"))
+    note.mark_clean()
+    note.reject()
+
+    finder = window.open_quick_find()
+    finder.query.setText("nun")
+    shown: list[bool] = []
+    finder.shown.connect(lambda: shown.append(True))
+    finder.search_now()
+    _wait(lambda: bool(shown))
+    written.append(_save(finder, folder / "quick-find.png"))
+    finder.reject()
+
+    assert chart.patient is not None
+    patient_id = chart.patient.id
+    call = IntakeForm(patient_id=patient_id, phone="(217) 555-0199", reason="Did my MRI arrive?")
+    question = LinkedChartDialog(
+        linking.check_link(screen.services, patient_id, call), "Núñez-García, María José", window
+    )
+    question.show()
+    _wait()
+    written.append(_save(question, folder / "request-linked-chart.png"))
+    question.close()
+    return written
+
+
 def render(screen: ScreenContext, folder: Path) -> list[Path]:
-    """Write main-window, intake, patient-editor, patient-chart, book and appointment PNGs."""
+    """Write main-window, intake, patient-editor, patient-chart, phone-note, quick-find,
+    request-linked-chart, book and appointment PNGs."""
     folder.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
     settings_file = Path(tempfile.mkdtemp(prefix="frontdesk-shots-")) / "desk.ini"
@@ -87,6 +129,7 @@ def render(screen: ScreenContext, folder: Path) -> list[Path]:
     _wait()
     written.append(_save(editor, folder / "patient-form.png"))
     editor.close()
+    written.extend(_desk_calls(screen, window, chart, folder))
     chart.close()
 
     day, provider_ids = schedule.prepare(screen.services)

@@ -1,9 +1,10 @@
 """Screenshots of the Inbox with a morning's faxes (an MRI report scanned at 200 dpi, an
 operative report, a referral for someone without a chart) and of Admin → Inbox.
 
-``render(screen, folder)`` is the hook ``tools.screenshots.render_all`` calls: inbox.png and
-admin-inbox.png at 1280x800, then (in a child process on a 1080p monitor at 150%, 1280x720
-logical pixels) 150/inbox.png and 150/admin-inbox.png. ``python -m tools.screenshots.inbox
+``render(screen, folder)`` is the hook ``tools.screenshots.render_all`` calls: inbox.png, its
+New study, Discard and Split dialogs, admin-inbox.png and chart-faxes.png (the chart's Faxes
+tab, once the MRI report is filed) at 1280x800, then the same (in a child process on a 1080p
+monitor at 150%, 1280x720 logical pixels) into 150/. ``python -m tools.screenshots.inbox
 FOLDER [--scaled]`` builds a small demo database itself.
 """
 
@@ -13,10 +14,11 @@ import os
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QDialog
 
 from frontdesk.demo import generator as demo
 from frontdesk.demo.faxes import (
@@ -42,12 +44,21 @@ from frontdesk.services.practice.settings import (
 )
 from frontdesk.ui.admin.area import AdminArea
 from frontdesk.ui.inbox.area import InboxArea
+from frontdesk.ui.patients.chart import PatientChart
 from frontdesk.ui.runner import Runner
 from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.style import apply_style
 from tools.screenshots.capture import main_window, save_grab, wait_until
 
 FULL_HD_FOLDER = "150"
+PICTURES = (
+    "inbox.png",
+    "inbox-new-study.png",
+    "inbox-discard.png",
+    "inbox-split.png",
+    "admin-inbox.png",
+    "chart-faxes.png",
+)
 _wait = partial(wait_until, settle=20, timeout=120)
 
 
@@ -112,6 +123,7 @@ def render_pictures(screen: ScreenContext, folder: Path, size: tuple[int, int]) 
     screen.runner.wait_for_idle()
     _wait()
     written.append(save_grab(window, folder / "inbox.png"))
+    written.extend(_dialogs(area, folder))
 
     window.show_area("admin")
     admin = window.current_area()
@@ -119,8 +131,66 @@ def render_pictures(screen: ScreenContext, folder: Path, size: tuple[int, int]) 
     admin.tabs.setCurrentWidget(admin.inbox)
     _wait(lambda: admin.inbox.loaded and admin.inbox.facts is not None)
     written.append(save_grab(window, folder / "admin-inbox.png"))
+    window.show_area("inbox")
+    written.append(_chart_faxes(screen, area, folder, size))
     window.close()
     return written
+
+
+def _dialog_grab(area: InboxArea, open_it: Callable[[], None], path: Path) -> Path:
+    """Open one of the area's dialogs at the size it picks itself, picture it, cancel it."""
+    open_it()
+    dialog = area.dialog
+    assert isinstance(dialog, QDialog)
+    _wait(dialog.isVisible)
+    _wait()
+    save_grab(dialog, path)
+    getattr(dialog, "mark_clean", lambda: None)()  # nothing typed: close without asking
+    dialog.reject()
+    _wait()
+    return path
+
+
+def _dialogs(area: InboxArea, folder: Path) -> list[Path]:
+    """New study (the MRI report on screen), Discard, then Split on the two-page referral."""
+    written = [
+        _dialog_grab(area, area.new_study, folder / "inbox-new-study.png"),
+        _dialog_grab(area, area.discard, folder / "inbox-discard.png"),
+    ]
+    rows = [area.model.record(row) for row in range(area.model.rowCount())]
+    two_pages = next(row for row in rows if row.page_count >= 2)
+    area.table.selectRow(area.model.row_of(two_pages.id))
+    _wait(lambda: area.current is not None and area.current.row.id == two_pages.id)
+    written.append(_dialog_grab(area, area.split, folder / "inbox-split.png"))
+    area.table.selectRow(0)
+    _wait(lambda: area.current is not None and area.current.row.id == rows[0].id)
+    return written
+
+
+def _chart_faxes(
+    screen: ScreenContext, area: InboxArea, folder: Path, size: tuple[int, int]
+) -> Path:
+    """The MRI report filed, then its patient's chart open on the Faxes tab."""
+    _wait(lambda: area.current is not None and area.panel.file_button.isEnabled())
+    patient_id = area.panel.patient_id
+    assert patient_id is not None
+    before = area.model.rowCount()
+    area.panel.file_here()
+    _wait(lambda: area.model.rowCount() < before)
+    screen.runner.wait_for_idle()
+    chart = PatientChart(screen, patient_id)
+    chart.resize(min(size[0], 1100), min(size[1], 780))
+    chart.show()
+    _wait(lambda: chart.patient is not None)
+    chart.tabs.setCurrentWidget(chart.faxes)
+    _wait(lambda: chart.faxes.model.rowCount() > 0)
+    drawn: list[int] = []
+    chart.faxes.pages.page_drawn.connect(drawn.append)
+    chart.faxes.table.selectRow(0)
+    _wait(lambda: bool(drawn))
+    path = save_grab(chart, folder / "chart-faxes.png")
+    chart.close()
+    return path
 
 
 def render(screen: ScreenContext, folder: Path) -> list[Path]:
@@ -133,7 +203,7 @@ def render(screen: ScreenContext, folder: Path) -> list[Path]:
         check=False,
     )
     if child.returncode == 0:
-        written.extend(folder / FULL_HD_FOLDER / name for name in ("inbox.png", "admin-inbox.png"))
+        written.extend(folder / FULL_HD_FOLDER / name for name in PICTURES)
     return written
 
 

@@ -280,8 +280,24 @@ class _Shots:
 
         folder = self.folder / FULL_HD_FOLDER
         folder.mkdir(parents=True, exist_ok=True)
+        from frontdesk.ui.welcome import WelcomeDialog
+
+        welcome = WelcomeDialog(self.empty_screen)
+        welcome.show()
+        self.settle()
+        self.written.append(folder / "welcome.png")
+        welcome.grab().save(str(self.written[-1]))
+        welcome.done(0)
         dialog = self.first_run_dialog()
         self.written.append(folder / "first-run-practice.png")
+        dialog.grab().save(str(self.written[-1]))  # type: ignore[attr-defined]
+        dialog.next_step()  # type: ignore[attr-defined]
+        first = dialog.providers.rows[0].edits  # type: ignore[attr-defined]
+        first["first_name"].setText("Ana")
+        first["last_name"].setText("Lindqvist")
+        dialog.next_step()  # type: ignore[attr-defined]
+        self.settle()
+        self.written.append(folder / "first-run-hours.png")
         dialog.grab().save(str(self.written[-1]))  # type: ignore[attr-defined]
         dialog.done(0)  # type: ignore[attr-defined]
         self.fill_demo_database()
@@ -392,7 +408,9 @@ class _Shots:
 
         for area in AREAS:
             window.show_area(area.key)  # type: ignore[attr-defined]
-            self.settle()
+            shown = window.current_area()  # type: ignore[attr-defined]
+            # The calendar draws once its week is read: before that it is an empty grid.
+            self.settle(lambda shown=shown: getattr(shown, "data", True) is not None)
             self.save(window, f"area-{area.key}.png")
 
     def render_admin(self, window: object) -> None:
@@ -500,6 +518,7 @@ class _Shots:
             audit,
             desk_calls,
             handouts,
+            history,
             inbox,
             patients,
             requests,
@@ -512,6 +531,7 @@ class _Shots:
             ("requests", requests.render),
             ("schedule", schedule.render),
             ("patients", patients.render),
+            ("history", history.render),
             ("desk calls", desk_calls.render),
             ("handouts", handouts.render),
             ("inbox", inbox.render),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import partial
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QSize, Signal
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from frontdesk.domain.errors import ValidationError
@@ -20,6 +20,7 @@ from frontdesk.ui.widgets.form import (
     plain_label,
 )
 from frontdesk.ui.widgets.saving_form import FormDialog
+from frontdesk.ui.widgets.screen_fit import fit_to_screen
 
 
 def _buttons(dialog: FormDialog, action: QPushButton, keep_text: str) -> QHBoxLayout:
@@ -67,6 +68,8 @@ class DiscardDialog(FormDialog):
         layout.addWidget(self.banner)
         layout.addLayout(form)
         layout.addLayout(_buttons(self, QPushButton("&Discard it"), "&Keep it"))
+        # Wide enough for the file name and the reason's example to read in full.
+        fit_to_screen(self, QSize(520, self.sizeHint().height()))
         self.reason.setFocus()
         self.mark_clean()
 
@@ -118,13 +121,14 @@ class SplitDialog(FormDialog):
         self.banner = Banner()
         form = form_layout()
         half = max(1, row.page_count // 2)
-        self.ranges = line_edit("Page ranges", f"1-{half}, {half + 1}-{row.page_count}", 200)
+        example = f"1-{half}, {half + 1}-{row.page_count}"  # a "5-2" example misleads
+        self.ranges = line_edit("Page ranges", example, 200)
         add_form_row(form, self.fields, "pages", "&Parts (pages) *", self.ranges)
         layout = QVBoxLayout(self)
         layout.addWidget(
             plain_label(
                 f"{row.file_name} has {row.page_count} pages. Type each part's pages in order, "
-                f"for example 1-4, 5-{row.page_count}: each part becomes a document of its own "
+                f"for example {example}: each part becomes a document of its own "
                 "with its own suggestions.",
                 wrap=True,
             )
@@ -132,6 +136,7 @@ class SplitDialog(FormDialog):
         layout.addWidget(self.banner)
         layout.addLayout(form)
         layout.addLayout(_buttons(self, QPushButton("&Split"), "&Cancel"))
+        fit_to_screen(self, QSize(520, self.sizeHint().height()))
         self.ranges.setFocus()
         self.mark_clean()
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 from functools import partial
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QSize, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from frontdesk.domain.errors import ValidationError
@@ -25,6 +25,7 @@ from frontdesk.ui.widgets.form import (
     plain_label,
 )
 from frontdesk.ui.widgets.saving_form import FormDialog
+from frontdesk.ui.widgets.screen_fit import fit_to_screen
 
 
 class NewStudyDialog(FormDialog):
@@ -96,6 +97,8 @@ class NewStudyDialog(FormDialog):
         layout.addWidget(self.banner)
         layout.addLayout(form)
         layout.addLayout(buttons)
+        # Wide enough that a facility's name and a line of findings read in full.
+        fit_to_screen(self, QSize(560, self.sizeHint().height()))
         self.modality.setFocus()
         self.mark_clean()
 

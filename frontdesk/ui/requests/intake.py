@@ -197,6 +197,9 @@ class IntakeDialog(FormDialog):
         self.matches = QListWidget()
         self.matches.setAccessibleName("Existing patients that match")
         self.matches.setFixedHeight(96)
+        # Name, birth date, MRN and phone wrap under each other rather than run off the side.
+        self.matches.setWordWrap(True)
+        self.matches.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         # Enter links the highlighted chart and must not also reach the dialog's Save.
         self.matches.itemDoubleClicked.connect(self._link_item)
         self.matches.installEventFilter(self)

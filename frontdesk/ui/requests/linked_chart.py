@@ -60,6 +60,9 @@ class LinkedChartDialog(QDialog):
         layout.addWidget(plain_label(title, "sectionTitle", wrap=True))
         self.requests = QListWidget()
         self.requests.setAccessibleName("Open requests of this chart")
+        # A request's reason is a sentence: wrap it rather than cut it behind a side scroll.
+        self.requests.setWordWrap(True)
+        self.requests.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         for request in check.open_requests:
             received = request.received_at.astimezone().strftime("%m/%d/%Y")
             item = QListWidgetItem(

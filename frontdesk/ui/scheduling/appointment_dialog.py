@@ -207,6 +207,9 @@ class AppointmentDialog(FormDialog):
 
         self.history = QListWidget()
         self.history.setAccessibleName("Appointment history")
+        # "Moved from … to …" is long: wrap it rather than hide its end behind a side scroll.
+        self.history.setWordWrap(True)
+        self.history.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         history_box = QGroupBox("History")
         history_layout = QVBoxLayout(history_box)
         history_layout.addWidget(self.history)

@@ -685,7 +685,7 @@ class WaitlistMatchesDialog(QDialog):
         layout.addWidget(self.table, 1)
         layout.addWidget(self.empty)
         layout.addLayout(buttons)
-        fit_to_screen(self, QSize(860, 420))
+        fit_to_screen(self, QSize(1120, 420))  # every column, Notes too, without a side scroll
         self.refresh()
 
     def refresh(self) -> None:
