@@ -495,11 +495,12 @@ def test_the_empty_days_help_text_is_whole(
     area.resize(*size)
     qtbot.waitUntil(lambda: area.next_step.isVisible(), timeout=WAIT_MS)
     QApplication.processEvents()
-    for empty in (area.day.empty, area.freed.empty):
-        assert empty.isVisible()
-        assert _whole(empty.title), empty.title.text()
-        assert _whole(empty.text), empty.text.text()
-    assert _whole(area.next_step.label)
+    empties = (area.day.empty, area.freed.empty)
+    labels = [*(label for e in empties for label in (e.title, e.text)), area.next_step.label]
+    assert all(empty.isVisible() for empty in empties)
+    # On a busy machine the last layout pass (the note above them appearing) can come a
+    # moment later: what counts is that the texts end up whole, not how fast.
+    qtbot.waitUntil(lambda: all(_whole(label) for label in labels), timeout=WAIT_MS)
 
 
 def test_without_weekly_hours_a_receptionist_is_told_whom_to_ask(
