@@ -204,8 +204,13 @@ class TurnedPages:
     """Another PageSource's pages, each turned by its quarter turns clockwise (a fax page
     that came in sideways), as a reader sees them; the document itself is unchanged."""
 
-    def __init__(self, source: PageSource, turns: dict[int, int]) -> None:
+    def __init__(
+        self, source: PageSource, turns: dict[int, int], *, owns_source: bool = True
+    ) -> None:
+        """``owns_source`` False: closing this view leaves ``source`` open (its owner shows
+        it turned again after another turn, or in thumbnails, and closes it itself)."""
         self.source = source
+        self.owns_source = owns_source
         # Keyed by 0-based page index.
         self.turns = {index: value % 4 for index, value in turns.items() if value % 4}
 
@@ -235,4 +240,5 @@ class TurnedPages:
         return PageImage(width, rows, width * BYTES_PER_PIXEL, band.tobytes())
 
     def close(self) -> None:
-        self.source.close()
+        if self.owns_source:
+            self.source.close()

@@ -347,3 +347,21 @@ def test_the_split_example_fits_a_two_page_fax(
     qtbot.addWidget(dialog)
     texts = " ".join(label.text() for label in dialog.findChildren(QLabel))
     assert "for example 1-1, 2-2:" in texts and "5-2" not in texts
+
+
+def test_thumbnails_show_each_page_and_a_click_shows_it_large(
+    qtbot: QtBot, context: ServiceContext, screen: ScreenContext
+) -> None:
+    arrive(context, ["Cover " * 6], "fax.pdf", ["Second page " * 4], ["Third page " * 4])
+    area = open_area(qtbot, screen)
+    assert area.thumbnails.count() == 3
+    qtbot.waitUntil(lambda: not area.thumbnails.item(2).icon().isNull(), timeout=WAIT_MS)
+    area.thumbnails.page_chosen.emit(1)
+    # The last pages may not reach the top of the view: page 2 is shown, not page 1.
+    qtbot.waitUntil(lambda: area.pages.current_page() >= 1, timeout=WAIT_MS)
+    # Turning a page shows the same pages again: still drawn, nothing closed under them.
+    qtbot.keyClick(area.table, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: area.current is not None and area.current.turns != {}, timeout=WAIT_MS)
+    with qtbot.waitSignal(area.pages.page_drawn, timeout=WAIT_MS):
+        area.pages.scroll_to_page(0)
+    assert area.pages.message_text() == ""

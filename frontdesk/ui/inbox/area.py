@@ -35,6 +35,7 @@ from frontdesk.services.inbox.destinations import Destination
 from frontdesk.services.kernel.changes import touches
 from frontdesk.ui.inbox.dialogs import DiscardDialog, SplitDialog
 from frontdesk.ui.inbox.filing_panel import FilingPanel
+from frontdesk.ui.inbox.thumbnails import PageThumbnails
 from frontdesk.ui.runner import LatestOnly
 from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.style import mark_primary
@@ -125,6 +126,8 @@ class InboxArea(QWidget):
         self.screen = screen
         self.setAcceptDrops(True)
         self.current: OpenDocument | None = None
+        # Pages of documents just filed, closed once the next document shows.
+        self.retired: list[PageSource] = []
         self.dialog: QWidget | None = None
         # The document asked for and not yet shown (its pages are being read).
         self.opening: int | None = None
@@ -187,7 +190,13 @@ class InboxArea(QWidget):
         viewer_column = QVBoxLayout(viewer)
         viewer_column.setContentsMargins(0, 0, 0, 0)
         viewer_column.addLayout(tools)
-        viewer_column.addWidget(self.pages, 1)
+        self.thumbnails = PageThumbnails(screen.runner)
+        self.thumbnails.page_chosen.connect(self.pages.scroll_to_page)
+        pages_row = QHBoxLayout()
+        pages_row.setContentsMargins(0, 0, 0, 0)
+        pages_row.addWidget(self.thumbnails)
+        pages_row.addWidget(self.pages, 1)
+        viewer_column.addLayout(pages_row, 1)
 
         self.panel = FilingPanel(screen)
         self.panel.file_requested.connect(self.file_to)
@@ -320,10 +329,30 @@ class InboxArea(QWidget):
         self.pages.show_message("Opening…")
         self.opens.run(partial(_open, self.screen, document_id), self._show_document, self._failed)
 
+    def _retire_current(self) -> None:
+        """The document left the list: its pages stay on screen until the next one shows."""
+        if self.current is not None:
+            self.retired.append(self.current.source)
+        self.current = None
+
+    def _close_retired(self, keep: PageSource | None = None) -> None:
+        for source in self.retired:
+            if source is not keep:
+                source.close()
+        self.retired = []
+
     def _show_document(self, opened: OpenDocument) -> None:
         self.opening = None
+        previous = self.current
         self.current = opened
-        self.pages.show_pages(TurnedPages(opened.source, opened.turns))
+        # The area owns each document's pages: the views show them turned, and a turn shows
+        # the same pages again, so they are closed here, once another document replaces them.
+        turned = TurnedPages(opened.source, opened.turns, owns_source=False)
+        self.pages.show_pages(turned)
+        self.thumbnails.show_source(turned)
+        if previous is not None and previous.source is not opened.source:
+            previous.source.close()
+        self._close_retired(keep=opened.source)
         self.panel.show_document(opened.row, opened.suggestions)
         self._set_actions_enabled(True)
         self.document_shown.emit(opened.row.id)
@@ -346,8 +375,13 @@ class InboxArea(QWidget):
         self.panel.show_document(row, suggestions)
 
     def _close_document(self, text: str) -> None:
+        closing = self.current
         self.current = None
         self.pages.show_message(text)
+        self.thumbnails.clear_pages()
+        if closing is not None:
+            closing.source.close()
+        self._close_retired()
         self.panel.clear(text)
         self._set_actions_enabled(False)
 
@@ -407,7 +441,7 @@ class InboxArea(QWidget):
         row = self.table.currentIndex().row()
         self.banner.show_message("success", result.message)
         self.filed.emit(result.message)
-        self.current = None
+        self._retire_current()
         self.model.set_records([r for r in self.model.records if r.id != result.document_id])
         self.open_next(row)
         self.refresh()
@@ -467,7 +501,9 @@ class InboxArea(QWidget):
             return
         self.current.row = row
         self.current.turns = page_turns(row)
-        self.pages.show_pages(TurnedPages(self.current.source, self.current.turns))
+        turned = TurnedPages(self.current.source, self.current.turns, owns_source=False)
+        self.pages.show_pages(turned)
+        self.thumbnails.show_source(turned)
         self.pages.scroll_to_page(page)
 
     def split(self) -> None:
@@ -480,7 +516,7 @@ class InboxArea(QWidget):
 
     def _split_done(self, ids: list[int]) -> None:
         self.banner.show_message("success", f"Split into {len(ids)} documents; file each one.")
-        self.current = None
+        self._retire_current()
         self.refresh()
 
     def discard(self) -> None:
@@ -494,7 +530,7 @@ class InboxArea(QWidget):
     def _discarded(self, document_id: int) -> None:
         row = self.table.currentIndex().row()
         self.banner.show_message("success", "Discarded; the reason is recorded.")
-        self.current = None
+        self._retire_current()
         self.model.set_records([r for r in self.model.records if r.id != document_id])
         self.open_next(row)
         self.refresh()
