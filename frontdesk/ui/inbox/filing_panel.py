@@ -10,6 +10,7 @@ from datetime import date
 from functools import partial
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -171,9 +172,22 @@ class FilingPanel(QWidget):
         self._set_patient(patient_id, label)
         self._reload_destinations()
 
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        # The wrapped patient line may be given less height than its lines need in nested
+        # layouts (Qt asks its one-line hint): its height for its width is its minimum.
+        super().resizeEvent(event)
+        self._keep_patient_line_whole()
+
+    def _keep_patient_line_whole(self) -> None:
+        line = self.patient_line
+        needed = line.heightForWidth(line.width())
+        if needed > 0 and line.minimumHeight() != needed:
+            line.setMinimumHeight(needed)
+
     def _set_patient(self, patient_id: int | None, label: str) -> None:
         self.patient_id = patient_id
         self.patient_line.setText(label or "No chart matched: choose one, or start a new request.")
+        self._keep_patient_line_whole()
 
     @property
     def chosen_kind(self) -> DocumentKind:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from frontdesk.ui.widgets.form import plain_label
@@ -44,3 +45,12 @@ class EmptyState(QWidget):
         layout.addStretch(2)
         self.setAccessibleName(title)
         self.setAccessibleDescription(text)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        # A wrapped label inside nested layouts may be given less height than its lines need
+        # (Qt asks its one-line size hint); its height for this width is its minimum.
+        super().resizeEvent(event)
+        for label in (self.title, self.text):
+            needed = label.heightForWidth(label.width())
+            if needed > 0 and label.minimumHeight() != needed:
+                label.setMinimumHeight(needed)
