@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 
 from PySide6.QtCore import QSize, Signal
@@ -38,10 +39,26 @@ def _buttons(dialog: FormDialog, action: QPushButton, keep_text: str) -> QHBoxLa
     return row
 
 
-class DiscardDialog(FormDialog):
+class InboxForm(FormDialog):
+    """A form of the inbox: it saves through one service call, and ``done(result)`` fires
+    with what the call returned once it is saved (a refusal shows in place)."""
+
+    done = Signal(object)
+    screen: ScreenContext
+
+    def run_save(self, call: Callable[[], object]) -> None:
+        self.screen.runner.run(call, self._saved, failure=self.save_error)
+
+    def _saved(self, result: object) -> None:
+        self.end_save()
+        self.mark_clean()
+        self.done.emit(result)
+        self.accept()
+
+
+class DiscardDialog(InboxForm):
     """``done(int)`` fires with the document's id once it is discarded."""
 
-    done = Signal(int)
     DISCARD_TITLE = "Keep it in the inbox?"
     DISCARD_TEXT = "Close without discarding and lose the reason typed?"
 
@@ -81,33 +98,18 @@ class DiscardDialog(FormDialog):
             return
         self.begin_save()
         self.fields.clear_messages()
-        call = partial(
-            filing.discard,
-            self.screen.services,
-            self.row.id,
-            self.reason.text(),
-            expected_version=self.row.version,
-        )
-        self.screen.runner.run(call, self._saved, failure=self._failed)
+        services, row, reason = self.screen.services, self.row, self.reason.text()
 
-    def _saved(self, _result: object) -> None:
-        self.end_save()
-        self.mark_clean()
-        self.done.emit(self.row.id)
-        self.accept()
+        def discard() -> int:
+            filing.discard(services, row.id, reason, expected_version=row.version)
+            return row.id
 
-    def _failed(self, error: Exception) -> None:
-        if isinstance(error, ValidationError):
-            self.end_save()
-            self.show_refusal(error)
-        else:
-            self.save_error(error)
+        self.run_save(discard)
 
 
-class SplitDialog(FormDialog):
+class SplitDialog(InboxForm):
     """``done(list[int])`` fires with the new documents' ids once the fax is split."""
 
-    done = Signal(object)
     DISCARD_TITLE = "Leave the fax whole?"
     DISCARD_TEXT = "Close without splitting and lose the page ranges typed?"
 
@@ -156,17 +158,4 @@ class SplitDialog(FormDialog):
         call = partial(
             pages.split, self.screen.services, self.row.id, parts, expected_version=self.row.version
         )
-        self.screen.runner.run(call, self._saved, failure=self._failed)
-
-    def _saved(self, ids: object) -> None:
-        self.end_save()
-        self.mark_clean()
-        self.done.emit(ids)
-        self.accept()
-
-    def _failed(self, error: Exception) -> None:
-        if isinstance(error, ValidationError):
-            self.end_save()
-            self.show_refusal(error)
-        else:
-            self.save_error(error)
+        self.run_save(call)

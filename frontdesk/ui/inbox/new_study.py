@@ -6,14 +6,14 @@ from __future__ import annotations
 from datetime import date
 from functools import partial
 
-from PySide6.QtCore import QSize, Signal
+from PySide6.QtCore import QSize
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
-from frontdesk.domain.errors import ValidationError
 from frontdesk.domain.history_records import ImagingForm
 from frontdesk.domain.history_vocab import ImagingModality
 from frontdesk.services.inbox import filing
 from frontdesk.services.inbox.data import InboxRow, Suggestions
+from frontdesk.ui.inbox.dialogs import InboxForm
 from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.style import mark_primary
 from frontdesk.ui.widgets.form import (
@@ -24,14 +24,12 @@ from frontdesk.ui.widgets.form import (
     line_edit,
     plain_label,
 )
-from frontdesk.ui.widgets.saving_form import FormDialog
 from frontdesk.ui.widgets.screen_fit import fit_to_screen
 
 
-class NewStudyDialog(FormDialog):
+class NewStudyDialog(InboxForm):
     """``done(Filed)`` fires once the study exists and the report is filed to it."""
 
-    done = Signal(object)
     DISCARD_TITLE = "Leave the report in the inbox?"
     DISCARD_TEXT = "Close without creating the study?"
 
@@ -133,17 +131,4 @@ class NewStudyDialog(FormDialog):
             self.form(),
             expected_version=self.row.version,
         )
-        self.screen.runner.run(call, self._saved, failure=self._failed)
-
-    def _saved(self, filed: object) -> None:
-        self.end_save()
-        self.mark_clean()
-        self.done.emit(filed)
-        self.accept()
-
-    def _failed(self, error: Exception) -> None:
-        if isinstance(error, ValidationError):
-            self.end_save()
-            self.show_refusal(error)
-        else:
-            self.save_error(error)
+        self.run_save(call)
