@@ -10,6 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QSettings
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QWidget
 
 from frontdesk.demo import generator as demo
@@ -47,6 +48,16 @@ def save_grab(widget: QWidget, path: Path) -> Path:
     return path
 
 
+def sized(widget: QWidget, width: int, height: int) -> None:
+    """Resize ``widget`` for its picture, never past the screen's free area: on a 1080p
+    monitor at 150% (1280x720 logical) a window is only as large as the desk allows."""
+    display = QGuiApplication.primaryScreen()
+    if display is not None:
+        room = display.availableGeometry()
+        width, height = min(width, room.width()), min(height, room.height())
+    widget.resize(width, height)
+
+
 def main_window(
     screen: ScreenContext, size: tuple[int, int] = (1280, 800), settings_folder: Path | None = None
 ) -> MainWindow:
@@ -55,7 +66,7 @@ def main_window(
     folder = settings_folder or Path(tempfile.mkdtemp(prefix="frontdesk-shots-"))
     settings = QSettings(str(folder / "desk.ini"), QSettings.Format.IniFormat)
     window = MainWindow(screen, settings)
-    window.resize(*size)
+    sized(window, *size)
     window.show()
     return window
 

@@ -26,7 +26,7 @@ from frontdesk.ui.patients.chart import PatientChart
 from frontdesk.ui.patients.phone_note_dialog import PhoneNoteDialog
 from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.today.area import TodayArea
-from tools.screenshots.capture import main_window, run_alone, save_grab, wait_until
+from tools.screenshots.capture import main_window, run_alone, save_grab, sized, wait_until
 
 STORY_PATIENT = "nunez maria jose"
 QUICK_FIND_TEXT = "nun"
@@ -104,7 +104,7 @@ def render(screen: ScreenContext, folder: Path) -> list[Path]:
     written.append(save_grab(window, folder / "today-calls.png"))
 
     chart = PatientChart(screen, patient_id)
-    chart.resize(1100, 780)
+    sized(chart, 1100, 780)
     chart.show()
     wait_until(lambda: chart.patient is not None)
     dialog = chart.log_call()

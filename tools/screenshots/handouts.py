@@ -23,7 +23,7 @@ from frontdesk.services.patients.search import search
 from frontdesk.ui.handouts.area import HandoutsArea
 from frontdesk.ui.handouts.given_tab import HandoutsGivenTab
 from frontdesk.ui.screen_context import ScreenContext
-from tools.screenshots.capture import main_window, run_alone, save_grab, wait_until
+from tools.screenshots.capture import main_window, run_alone, save_grab, sized, wait_until
 
 STORY_PATIENT = "nunez maria jose"  # scenario 1's caller, in every demo database
 NOTE = "Traiga el disco de su resonancia de mayo de 2024 y la lista de sus medicinas."
@@ -64,7 +64,7 @@ def render(screen: ScreenContext, folder: Path) -> list[Path]:
         )
         handout_prints.save_given(screen.services, rendered, scratch / "preparing.pdf")
         tab = HandoutsGivenTab(screen, summary.id)
-        tab.resize(1000, 360)
+        sized(tab, 1000, 360)
         tab.show()
         _wait(lambda: bool(tab.records))
         written.append(save_grab(tab, folder / "patient-handouts-given.png"))

@@ -25,7 +25,7 @@ from frontdesk.services.patients.search import search
 from frontdesk.ui.history.dialogs import SurgeryDialog
 from frontdesk.ui.patients.chart import PatientChart
 from frontdesk.ui.screen_context import ScreenContext
-from tools.screenshots.capture import run_alone, save_grab, wait_until
+from tools.screenshots.capture import run_alone, save_grab, sized, wait_until
 
 STORY_PATIENT = "nunez maria jose"
 
@@ -141,7 +141,7 @@ def render(screen: ScreenContext, folder: Path) -> list[Path]:
     enrich_history(screen, patient_id)
     written: list[Path] = []
     chart = PatientChart(screen, patient_id)
-    chart.resize(1280, 720)
+    sized(chart, 1280, 720)
     chart.show()
     wait_until(
         lambda: (
@@ -188,7 +188,7 @@ def render(screen: ScreenContext, folder: Path) -> list[Path]:
         chart.imaging.table.selectRow(with_documents[0])
         viewer = chart.imaging.view_documents()
         assert viewer is not None
-        viewer.resize(820, 900)
+        sized(viewer, 820, 900)
         wait_until(
             lambda: viewer.pages.page_count() > 0 and not viewer.pages.page_pixmap(0).isNull()
         )

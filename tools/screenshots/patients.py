@@ -19,7 +19,7 @@ from frontdesk.ui.patients.area import PatientsArea
 from frontdesk.ui.patients.chart import PatientChart
 from frontdesk.ui.patients.editor import PatientEditor
 from frontdesk.ui.screen_context import ScreenContext
-from tools.screenshots.capture import main_window, run_alone, save_grab, wait_until
+from tools.screenshots.capture import main_window, run_alone, save_grab, sized, wait_until
 
 SEARCH_TEXT = "garc"
 STORY_PATIENT = "nunez maria jose"  # scenario 1's caller, in every demo database
@@ -44,14 +44,14 @@ def render(screen: ScreenContext, folder: Path) -> list[Path]:
     story = search(screen.services, STORY_PATIENT, limit=1).items
     patient_id = story[0].id if story else area.model.summary(0).id
     chart = PatientChart(screen, patient_id)
-    chart.resize(1100, 780)
+    sized(chart, 1100, 780)
     chart.show()
     wait_until(lambda: chart.patient is not None)
     written.append(save_grab(chart, folder / "patient-chart.png"))
 
     assert chart.patient is not None
     editor = PatientEditor(screen, chart.patient)
-    editor.resize(1100, 800)
+    sized(editor, 1100, 800)
     editor.show()
     editor.fields.edits["mobile_phone"].setText("555-12")
     editor.fields.edits["email"].setText("maria.nunez@")

@@ -3,8 +3,9 @@
 ``python -m tools.screenshots FOLDER`` builds a temporary demo database (the demo
 practice and a few thousand synthetic patients), renders the screens at 1280x800 under the
 offscreen platform, then renders a few again at 150% scaling in a child process
-(QT_SCALE_FACTOR=1.5), and the main window and main dialogs once more on a 1080p monitor at
-150% (1280x720 logical pixels) into FOLDER/150 (``--full-hd-only`` runs that pass alone).
+(QT_SCALE_FACTOR=1.5), and every picture once more on a 1080p monitor at 150% (1280x720
+logical pixels, no window larger than the screen) into FOLDER/150 (``--full-hd-only`` runs
+that pass alone).
 An area's detailed pictures come from its module in this package
 (``tools/screenshots/<area>.py``, exposing ``render(screen, folder) -> list[Path]``).
 """
@@ -21,6 +22,7 @@ import time
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 WIDTH, HEIGHT = 1280, 800
 SCALED = 1.5
@@ -274,41 +276,33 @@ class _Shots:
         return self.written
 
     def render_full_hd(self) -> list[Path]:
-        """A 1080p monitor at 150% (1280x720 logical): first run, then the main window and
-        the main dialogs at the sizes they pick themselves, into FOLDER/150."""
+        """A 1080p monitor at 150% (1280x720 logical): every picture of the 100% pass, each
+        window at most as large as the screen, into FOLDER/150; last, the main window and the
+        main dialogs at the sizes they pick themselves."""
         from tools.screenshots import full_hd_150
 
-        folder = self.folder / FULL_HD_FOLDER
-        folder.mkdir(parents=True, exist_ok=True)
-        from frontdesk.ui.welcome import WelcomeDialog
-
-        welcome = WelcomeDialog(self.empty_screen)
-        welcome.show()
-        self.settle()
-        self.written.append(folder / "welcome.png")
-        welcome.grab().save(str(self.written[-1]))
-        welcome.done(0)
-        dialog = self.first_run_dialog()
-        self.written.append(folder / "first-run-practice.png")
-        dialog.grab().save(str(self.written[-1]))  # type: ignore[attr-defined]
-        dialog.next_step()  # type: ignore[attr-defined]
-        first = dialog.providers.rows[0].edits  # type: ignore[attr-defined]
-        first["first_name"].setText("Ana")
-        first["last_name"].setText("Lindqvist")
-        dialog.next_step()  # type: ignore[attr-defined]
-        self.settle()
-        self.written.append(folder / "first-run-hours.png")
-        dialog.grab().save(str(self.written[-1]))  # type: ignore[attr-defined]
-        dialog.done(0)  # type: ignore[attr-defined]
+        self.folder = self.folder / FULL_HD_FOLDER
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.render_first_run()
         self.fill_demo_database()
-        self.written.extend(full_hd_150.render(self.screen, folder))
+        self.render_welcome()
+        window = self.main_window()
+        self.render_areas(window)
+        self.render_admin(window)
+        self.render_help(window)
+        window.close()
+        self.render_area_hooks(full_hd=True)
+        self.render_security()
+        self.written.extend(full_hd_150.render(self.screen, self.folder))
         return self.written
 
     def main_window(self) -> object:
         from frontdesk.ui.main_window import MainWindow
 
         window = MainWindow(self.screen, self.settings, practice_name="Lakeside Spine Center")
-        window.resize(WIDTH, HEIGHT)
+        from tools.screenshots.capture import sized
+
+        sized(window, WIDTH, HEIGHT)
         window.show()
         self.settle()
         return window
@@ -369,7 +363,9 @@ class _Shots:
         welcome.done(0)
         demo = replace(self.screen, demo=True)
         window = MainWindow(demo, self.settings, practice_name="Lakeside Spine Center")
-        window.resize(WIDTH, HEIGHT)
+        from tools.screenshots.capture import sized
+
+        sized(window, WIDTH, HEIGHT)
         window.show()
         window.show_area("today")
         self.settle(lambda: getattr(window.current_area(), "snapshot", None) is not None)
@@ -395,7 +391,9 @@ class _Shots:
         )
         screen = ScreenContext(context, self.runner)
         window = MainWindow(screen, self.settings, practice_name="Lakeside Spine Center")
-        window.resize(WIDTH, HEIGHT)
+        from tools.screenshots.capture import sized
+
+        sized(window, WIDTH, HEIGHT)
         window.show()
         window.show_area("today")
         area = window.current_area()
@@ -512,8 +510,9 @@ class _Shots:
             print(f"screenshots of sign-in and users failed: {error!r}", file=sys.stderr)
         self.runner.wait_for_idle()
 
-    def render_area_hooks(self) -> None:
-        """The areas' detailed pictures, each from its module here, in the sidebar's order."""
+    def render_area_hooks(self, *, full_hd: bool = False) -> None:
+        """The areas' detailed pictures, each from its module here, in the sidebar's order
+        (on the 1080p monitor at 150%, ``full_hd``: the same pictures, no child processes)."""
         from tools.screenshots import (
             audit,
             desk_calls,
@@ -526,15 +525,23 @@ class _Shots:
             today,
         )
 
+        def today_pictures(screen: Any, folder: Path) -> list[Path]:
+            today.prepare(screen.services)
+            return today.render_pictures(screen, folder)
+
+        def inbox_pictures(screen: Any, folder: Path) -> list[Path]:
+            inbox.prepare(screen.services)
+            return inbox.render_pictures(screen, folder, (WIDTH, HEIGHT))
+
         for name, render in (
-            ("today", today.render),
+            ("today", today_pictures if full_hd else today.render),
             ("requests", requests.render),
             ("schedule", schedule.render),
             ("patients", patients.render),
             ("history", history.render),
             ("desk calls", desk_calls.render),
             ("handouts", handouts.render),
-            ("inbox", inbox.render),
+            ("inbox", inbox_pictures if full_hd else inbox.render),
             ("audit", audit.render),
         ):
             try:

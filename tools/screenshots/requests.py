@@ -18,7 +18,7 @@ from frontdesk.ui.requests.area import RequestsArea
 from frontdesk.ui.requests.intake import IntakeDialog
 from frontdesk.ui.requests.linked_chart import LinkedChartDialog
 from frontdesk.ui.screen_context import ScreenContext
-from tools.screenshots.capture import main_window, run_alone, save_grab, wait_until
+from tools.screenshots.capture import main_window, run_alone, save_grab, sized, wait_until
 
 STORY_PATIENT = "Núñez-García, María José"  # scenario 1's caller, in every demo database
 
@@ -43,7 +43,7 @@ def render(screen: ScreenContext, folder: Path) -> list[Path]:
     written.append(save_grab(window, folder / "requests-queue.png"))
 
     dialog = IntakeDialog(screen, window)
-    dialog.resize(1160, 800)
+    sized(dialog, 1160, 800)
     dialog.show()
     dialog.last_name.setText("Núñez-García")
     dialog.first_name.setText("María José")

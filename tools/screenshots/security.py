@@ -26,7 +26,7 @@ from frontdesk.ui.patients.area import PatientsArea
 from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.security.lock import WorkstationLock
 from frontdesk.ui.security.sign_in import SignInDialog
-from tools.screenshots.capture import save_grab, wait_until
+from tools.screenshots.capture import save_grab, sized, wait_until
 
 # Made-up staff of the demo practice, with made-up passwords (never real ones).
 STAFF = (
@@ -90,7 +90,7 @@ def render(screen: ScreenContext, folder: Path) -> list[Path]:
     settings = QSettings(str(settings_file), QSettings.Format.IniFormat)
     john = screen.for_actor(signed["john.reed"].actor)
     window = MainWindow(john, settings)
-    window.resize(1280, 800)
+    sized(window, 1280, 800)
     window.show()
     lock = WorkstationLock(john, lambda _screen: window, idle_limit_ms=600_000)
     lock.attach(window)
@@ -125,7 +125,7 @@ def render(screen: ScreenContext, folder: Path) -> list[Path]:
     first_run.done(0)
 
     admin_window = MainWindow(maria, settings)
-    admin_window.resize(1280, 800)
+    sized(admin_window, 1280, 800)
     admin_window.show()
     admin_lock = WorkstationLock(maria, lambda _screen: admin_window, idle_limit_ms=600_000)
     admin_lock.attach(admin_window)  # the Account menu, as in the app
