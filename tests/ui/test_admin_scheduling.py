@@ -549,3 +549,39 @@ def test_escape_on_an_edited_block_asks_before_discarding(
     with qtbot.waitSignal(dialog.finished) as finished:
         answer_discard_question(dialog, DISCARD)
     assert finished.args == [QDialog.DialogCode.Rejected.value]
+
+
+def test_messages_under_the_fields_make_the_editor_taller_not_overlapping(
+    qtbot: QtBot, screen: ScreenContext, set_up: ServiceContext
+) -> None:
+    """At 150% an overlap message pushed the types list under its own hint: the window kept
+    its height and the rows ran into each other. Messages now make the window grow."""
+    panel = open_panel(qtbot, AvailabilityPanel(screen))
+    dialog = open_new_block(qtbot, panel)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.resize(dialog.width(), dialog.minimumSizeHint().height())
+    refusal = ValidationError(
+        {
+            "start": "This provider already has availability that overlaps these hours",
+            "end": "The end must be after the start",
+            "types": "Tick at least one appointment type, or every type",
+            "valid_from": "Not a date: try 3/4/2027",
+        }
+    )
+    dialog.save_error(refusal)
+    qtbot.waitUntil(lambda: dialog.fields.message("types").isVisible())
+    shown = [
+        widget
+        for widget in dialog.findChildren(QWidget)
+        if widget.isVisible() and widget.parentWidget() is dialog
+    ]
+    boxes = {widget: widget.geometry() for widget in shown}
+    overlapping = [
+        (a.objectName() or type(a).__name__, b.objectName() or type(b).__name__)
+        for a in shown
+        for b in shown
+        if a is not b and boxes[a].intersects(boxes[b]) and id(a) < id(b)
+    ]
+    assert overlapping == []
+    assert dialog.height() >= dialog.layout().totalHeightForWidth(dialog.width())

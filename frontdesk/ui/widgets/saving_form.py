@@ -44,6 +44,7 @@ from frontdesk.ui.connection_monitor import (
 from frontdesk.ui.runner import user_message
 from frontdesk.ui.style import mark_primary
 from frontdesk.ui.widgets.form import Banner, FormFields, ask_to_discard
+from frontdesk.ui.widgets.screen_fit import grow_to_content
 
 ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 # Enter with these held still means Enter (the keypad's Enter, Ctrl+Enter in a notes box).
@@ -167,6 +168,10 @@ class SavingForm:
             self.show_refusal(error)
         else:
             self.save_failed(user_message(error))
+        self.messages_shown()
+
+    def messages_shown(self) -> None:
+        """Messages appeared in the form; a window grows to show them (FormDialog)."""
 
     # Keys ----------------------------------------------------------------------------------
 
@@ -217,6 +222,9 @@ class FormDialog(SavingForm, QDialog):
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
         return buttons
+
+    def messages_shown(self) -> None:
+        grow_to_content(self)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if self.enter_saves(event):

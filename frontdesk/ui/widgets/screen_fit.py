@@ -34,3 +34,24 @@ def fitted_size(preferred: QSize, available: QSize | None) -> QSize:
 def fit_to_screen(widget: QWidget, preferred: QSize) -> None:
     """Resize ``widget`` (a dialog or window) to ``preferred`` or what its screen allows."""
     widget.resize(fitted_size(preferred, available_size(widget)))
+
+
+def grow_to_content(widget: QWidget) -> None:
+    """Make a window tall enough for what it shows now (messages appeared under its fields),
+    never taller than its screen allows. A layout's minimum size leaves out the height its
+    wrapped texts need, so without this the rows of a fixed-size window run into each other."""
+    layout = widget.layout()
+    if layout is None:
+        return
+    layout.activate()
+    width = widget.width()
+    needed = (
+        layout.totalHeightForWidth(width)
+        if layout.hasHeightForWidth()
+        else layout.totalSizeHint().height()
+    )
+    if needed <= widget.height():
+        return
+    room = available_size(widget)
+    limit = needed if room is None else max(widget.height(), int(room.height() * SCREEN_SHARE))
+    widget.resize(width, min(needed, limit))
