@@ -143,6 +143,19 @@ def register(subparsers: argparse._SubParsersAction[Parser]) -> None:
     book.add_argument("--reason", default="", metavar="TEXT", help="why the patient comes")
     book.add_argument("--request", type=int, metavar="ID", help="the consultation request booked")
     book.add_argument(
+        "--make-ready",
+        action="store_true",
+        help="with --request: a request still new or awaiting records is made ready to "
+        "schedule first, as the Requests area would (it becomes scheduled)",
+    )
+    book.add_argument(
+        "--ready-reason",
+        default="",
+        metavar="TEXT",
+        help="with --make-ready: why it goes ahead while records the practice wants first "
+        "are still missing (recorded)",
+    )
+    book.add_argument(
         "--overbook",
         action="store_true",
         help="book even outside the provider's availability (recorded as an overbook)",
@@ -212,6 +225,8 @@ def run_book(args: argparse.Namespace) -> int:
             reason=args.reason,
             request_id=args.request,
             allow_outside_availability=args.overbook,
+            make_request_ready=args.make_ready,
+            ready_override_reason=args.ready_reason,
         )
         try:
             booked = booking.book(context, form)

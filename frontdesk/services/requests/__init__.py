@@ -8,9 +8,11 @@ One module per use case (import the one you need; nothing is re-exported here):
   created), red flags, the surgeries and imaging mentioned, and the first checklist.
 - ``linking``: a call on an existing chart: ``check_link`` (its open requests, the caller's
   changed contact details), ``add_call_to_request`` instead of a second request.
-- ``reading``: ``get_request`` (everything the details pane shows), ``requests_for_patient``.
-- ``states``: ``transition`` and ``transition_in`` (the workflow's moves; the records wanted
-  before Ready to schedule, ``RecordsMissingError``); ``request_for_change`` for booking.
+- ``reading``: ``get_request`` (everything the details pane shows), ``requests_for_patient``,
+  ``requests_to_book`` (a chart's open requests as a booking form offers to link one).
+- ``states``: ``transition``, and ``checked_transition_in``/``transition_in`` inside another
+  action (the workflow's moves; the records wanted before Ready to schedule,
+  ``missing_before_ready``, ``RecordsMissingError``); ``request_for_change`` for booking.
 - ``assignment``: ``assign``, ``set_follow_up``, ``staff_members``.
 - ``checklist``: the records chase: ``add_checklist_item``, ``mark_requested``,
   ``mark_received``, ``attach_document``.

@@ -369,3 +369,22 @@ class OpenRequests:
     red_flag: bool
     # The newest open request's state, for the one-line summary.
     newest_state: RequestState
+
+
+@dataclass(frozen=True)
+class RequestToBook:
+    """An open request of the chart being booked, as the booking form offers to link it."""
+
+    id: int
+    category: RequestCategory
+    state: RequestState
+    received_at: datetime
+    age_days: int  # since it was received, in the practice's days
+    reason: str
+    # The records the practice rule wants in before Ready to schedule and still missing: a
+    # booking for a request not yet ready makes it ready, and without them asks why.
+    missing_before_ready: tuple[str, ...] = ()
+
+    @property
+    def ready(self) -> bool:
+        return self.state is RequestState.READY_TO_SCHEDULE

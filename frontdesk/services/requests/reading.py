@@ -11,10 +11,18 @@ from frontdesk.db.models_requests import (
     ConsultationRequest,
 )
 from frontdesk.domain.permissions import Permission
+from frontdesk.domain.request_categories import RequestCategory
 from frontdesk.domain.request_states import RequestState
+from frontdesk.services.kernel.clock import practice_today
 from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.services.requests._rows import _data, _detail, _get
-from frontdesk.services.requests.data import OpenRequests, RequestData, RequestDetail
+from frontdesk.services.requests.data import (
+    OpenRequests,
+    RequestData,
+    RequestDetail,
+    RequestToBook,
+)
+from frontdesk.services.requests.states import missing_before_ready
 
 
 def get_request(context: ServiceContext, request_id: int) -> RequestDetail:
@@ -30,6 +38,40 @@ def requests_for_patient(context: ServiceContext, patient_id: int) -> list[Reque
             .order_by(ConsultationRequest.received_at.desc(), ConsultationRequest.id.desc())
         ).all()
         return [_data(session, row) for row in rows]
+
+
+def requests_to_book(context: ServiceContext, patient_id: int) -> tuple[RequestToBook, ...]:
+    """The chart's open requests, newest first, as a booking for the chart may link one: a
+    booking from the Schedule names them so the visit is not booked twice (once there, once
+    from the request)."""
+    with context.reading(Permission.VIEW_PATIENTS) as session:
+        rows = session.scalars(
+            select(ConsultationRequest)
+            .where(
+                ConsultationRequest.patient_id == patient_id,
+                ConsultationRequest.is_open.is_(True),
+            )
+            .order_by(ConsultationRequest.received_at.desc(), ConsultationRequest.id.desc())
+        ).all()
+        today = practice_today(session)
+        found = []
+        for row in rows:
+            state = RequestState(row.state)
+            found.append(
+                RequestToBook(
+                    id=row.id,
+                    category=RequestCategory(row.category),
+                    state=state,
+                    received_at=row.received_at,
+                    # As the work queue counts a request's age.
+                    age_days=max(0, (today - row.received_at.date()).days),
+                    reason=row.reason,
+                    missing_before_ready=tuple(missing_before_ready(session, row))
+                    if state in (RequestState.NEW, RequestState.AWAITING_RECORDS)
+                    else (),
+                )
+            )
+        return tuple(found)
 
 
 # The quick search asks for one screenful of charts; more ids are a caller's mistake.

@@ -39,7 +39,7 @@ class RecordsMissingError(RefusedError):
         )
 
 
-def _missing_before_ready(session: Session, row: ConsultationRequest) -> list[str]:
+def missing_before_ready(session: Session, row: ConsultationRequest) -> list[str]:
     """The checklist's records the practice rule (Admin → Practice rules) wants in first."""
     needed = records.needed_before_ready(session)
     items = session.scalars(
@@ -76,37 +76,53 @@ def transition(
     with context.writing(Permission.EDIT_REQUESTS) as uow:
         row = _get(uow.session, request_id, for_update=True)
         check_version(row, expected_version, "request")
-        # A move the workflow refuses anyway is refused for that reason, not for records.
-        missing = (
-            _missing_before_ready(uow.session, row)
-            if target is RequestState.READY_TO_SCHEDULE
-            and transition_problem(RequestState(row.state), target, reason) is None
-            else []
+        checked_transition_in(
+            uow, row, target, note, closed_reason=reason, override_reason=override_reason
         )
-        if missing:
-            why = clean_text(override_reason)
-            if not why:
-                raise RecordsMissingError(missing)
-            note = " ".join(
-                part
-                for part in (
-                    f"Ready without {'; '.join(missing)}. Reason: {why}.",
-                    clean_text(note),
-                )
-                if part
-            )
-            uow.record(
-                "override",
-                "consultation_requests",
-                row.id,
-                patient_id=row.patient_id,
-                details={"rule": "records before ready", "missing": missing, "reason": why},
-            )
-        transition_in(uow, row, target, note, closed_reason=reason)
         uow.session.flush()
         detail = _detail(uow.session, row)
         uow.commit()
         return detail
+
+
+def checked_transition_in(
+    uow: UnitOfWork,
+    row: ConsultationRequest,
+    target: RequestState,
+    note: str = "",
+    *,
+    closed_reason: ClosedReason | None = None,
+    override_reason: str = "",
+) -> None:
+    """:func:`transition` inside another action's unit of work, the records-before-ready rule
+    included (booking a request not yet ready makes it ready by this rule first)."""
+    # A move the workflow refuses anyway is refused for that reason, not for records.
+    missing = (
+        missing_before_ready(uow.session, row)
+        if target is RequestState.READY_TO_SCHEDULE
+        and transition_problem(RequestState(row.state), target, closed_reason) is None
+        else []
+    )
+    if missing:
+        why = clean_text(override_reason)
+        if not why:
+            raise RecordsMissingError(missing)
+        note = " ".join(
+            part
+            for part in (
+                f"Ready without {'; '.join(missing)}. Reason: {why}.",
+                clean_text(note),
+            )
+            if part
+        )
+        uow.record(
+            "override",
+            "consultation_requests",
+            row.id,
+            patient_id=row.patient_id,
+            details={"rule": "records before ready", "missing": missing, "reason": why},
+        )
+    transition_in(uow, row, target, note, closed_reason=closed_reason)
 
 
 def transition_in(

@@ -101,7 +101,17 @@ def _booking_check(
     return verdict, rules.zone
 
 
-def _link_request(uow: UnitOfWork, request_id: int, patient_id: int) -> ConsultationRequest:
+def _link_request(
+    uow: UnitOfWork,
+    request_id: int,
+    patient_id: int,
+    *,
+    make_ready: bool = False,
+    override_reason: str = "",
+) -> ConsultationRequest:
+    """The request a booking is for, locked; with ``make_ready`` one still New or Awaiting
+    records is made ready to schedule first, exactly as the Requests area would (records
+    the practice rule wants and still missing need ``override_reason``)."""
     request = states.request_for_change(uow.session, request_id)
     if request.patient_id != patient_id:
         raise RefusedError("That consultation request belongs to another patient")
@@ -111,9 +121,18 @@ def _link_request(uow: UnitOfWork, request_id: int, patient_id: int) -> Consulta
             f"That consultation request is {state.label.lower()}, so it cannot be booked"
         )
     if state in (RequestState.NEW, RequestState.AWAITING_RECORDS):
-        raise RefusedError(
-            f"That consultation request is still {state.label.lower()}: mark it ready to "
-            "schedule first"
+        if not make_ready:
+            raise RefusedError(
+                f"That consultation request is still {state.label.lower()}: mark it ready to "
+                "schedule first"
+            )
+        uow.context.require(Permission.EDIT_REQUESTS)
+        states.checked_transition_in(
+            uow,
+            request,
+            RequestState.READY_TO_SCHEDULE,
+            "Made ready to book it",
+            override_reason=override_reason,
         )
     return request
 
@@ -162,7 +181,17 @@ def book_in(uow: UnitOfWork, form: BookingForm) -> AppointmentData:
     location_id = location_id or verdict.location_id
     if location_id is None:
         raise ValidationError({"location": "choose a location for a time outside hours"})
-    request = _link_request(uow, form.request_id, patient.id) if form.request_id else None
+    request = (
+        _link_request(
+            uow,
+            form.request_id,
+            patient.id,
+            make_ready=form.make_request_ready,
+            override_reason=form.ready_override_reason,
+        )
+        if form.request_id
+        else None
+    )
     if verdict.taken:
         raise SlotTakenError(SLOT_TAKEN_MESSAGE)
     now = utcnow()

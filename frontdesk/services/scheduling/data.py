@@ -41,6 +41,11 @@ class BookingForm:
     notes: str = ""
     request_id: int | None = None
     allow_outside_availability: bool = False
+    # Booking for a request still New or Awaiting records makes it ready to schedule first,
+    # by the Requests area's rule: records it wants still missing need a reason (else
+    # RecordsMissingError). Without this such a request is refused.
+    make_request_ready: bool = False
+    ready_override_reason: str = ""
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from typing import Any
 from PySide6.QtCore import QSize, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QHBoxLayout,
@@ -19,11 +20,14 @@ from PySide6.QtWidgets import (
 )
 
 from frontdesk.domain.errors import SavedAfterAll, SaveOutcomeUnknownError, SlotTakenError
+from frontdesk.domain.request_states import RequestState
 from frontdesk.domain.scheduling import format_clock
 from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.services.patients.forms import PatientSummary
 from frontdesk.services.patients.lookup import get_patient
 from frontdesk.services.requests import reading
+from frontdesk.services.requests.data import RequestToBook
+from frontdesk.services.requests.states import RecordsMissingError
 from frontdesk.services.scheduling import booking
 from frontdesk.services.scheduling.booking import OutsideAvailabilityError
 from frontdesk.services.scheduling.data import AppointmentData, BookingForm
@@ -32,6 +36,7 @@ from frontdesk.ui.connection_monitor import (
     saving_allowed,
 )
 from frontdesk.ui.patients.display import birth_date_text
+from frontdesk.ui.requests.ready_override import ReadyWithoutRecordsDialog
 from frontdesk.ui.scheduling.dialog_fields import (
     Choices,
     clock_edit,
@@ -86,6 +91,30 @@ def patient_text(name: str, born: Any, mrn: str) -> str:
     return f"{name}  ·  born {birth_date_text(born)}  ·  {mrn}"
 
 
+def request_text(item: RequestToBook) -> str:
+    """One open request as the form names it: category, state, age."""
+    days = f"{item.age_days} day{'s' if item.age_days != 1 else ''}"
+    return f"{item.category.label}, {item.state.label}, {days}"
+
+
+def link_warning(item: RequestToBook) -> str:
+    """What booking for ``item`` does beyond Scheduled, worded as the Requests area words it
+    (empty for a request ready to schedule)."""
+    if item.state is RequestState.SCHEDULED:
+        return "Already scheduled: booking for it adds this appointment to the request."
+    if item.ready:
+        return ""
+    if item.missing_before_ready:
+        return (
+            "Records still missing: " + "; ".join(item.missing_before_ready) + ". Booking for "
+            "it makes the request ready to schedule without them: you will be asked why."
+        )
+    return (
+        f"Still {item.state.label.lower()}: booking for it makes the request ready to "
+        "schedule first."
+    )
+
+
 @dataclass(frozen=True)
 class _Opening:
     """What the dialog reads when it opens."""
@@ -93,6 +122,7 @@ class _Opening:
     choices: Choices
     patient: str
     request: str
+    open_requests: tuple[RequestToBook, ...] = ()
 
 
 def _read_opening(
@@ -104,13 +134,16 @@ def _read_opening(
         data = get_patient(context, patient_id, record_view=False)
         patient = patient_text(data.display_name, data.date_of_birth, data.mrn)
     request = ""
+    open_requests: tuple[RequestToBook, ...] = ()
     if request_id is not None:
         item = reading.get_request(context, request_id).request
         request = (
             f"Request received {item.received_at.astimezone():%m/%d/%Y} · {item.state.label}"
             + (f" · {item.reason}" if item.reason else "")
         )
-    return _Opening(load_choices(context), patient, request)
+    elif patient_id is not None:
+        open_requests = reading.requests_to_book(context, patient_id)
+    return _Opening(load_choices(context), patient, request, open_requests)
 
 
 class BookDialog(FormDialog):
@@ -181,6 +214,42 @@ class BookDialog(FormDialog):
         self.request_label.setAccessibleName("Linked consultation request")
         if request_id is not None:
             form.addRow("Request", self.request_label)
+
+        # Booked from the Schedule or a chart: the patient's open requests, so the visit is
+        # booked for one (it becomes Scheduled) instead of waiting in the queue unbooked.
+        self.open_requests: tuple[RequestToBook, ...] = ()
+        self.link_touched = False
+        # The reason given to make the linked request ready without its records.
+        self.ready_reason = ""
+        self.without_records: QDialog | None = None
+        self.open_request_label = plain_label("", wrap=True)
+        self.open_request_label.setAccessibleName("Open request")
+        self.request_combo = QComboBox()
+        self.request_combo.setAccessibleName("Open request to book for")
+        self.request_combo.currentIndexChanged.connect(self._request_chosen)
+        self.link_box = QCheckBox("Book it f&or this request (it becomes Scheduled)")
+        self.link_box.setAccessibleName("Book for the open request")
+        self.link_box.setToolTip(
+            "Link the appointment to the request, as booking from Requests does (Alt+O); "
+            "untick to leave the request as it is"
+        )
+        self.link_box.clicked.connect(self._link_clicked)
+        self.link_warning = plain_label("", "fieldError", wrap=True)
+        self.link_warning.setAccessibleName("Open request warning")
+        link_column = QVBoxLayout()
+        link_column.setContentsMargins(0, 0, 0, 0)
+        link_column.addWidget(self.open_request_label)
+        link_column.addWidget(self.request_combo)
+        link_column.addWidget(self.link_box)
+        link_column.addWidget(self.link_warning)
+        self.link_row = QWidget()
+        self.link_row.setLayout(link_column)
+        self.link_row.setFocusProxy(self.link_box)
+        self.link_row_label = plain_label("Open re&quest")
+        self.link_row_label.setBuddy(self.request_combo)
+        form.addRow(self.link_row_label, self.link_row)
+        self.link_form = form
+        form.setRowVisible(self.link_row, False)
 
         self.type_combo = QComboBox()
         self.type_combo.setAccessibleName("Appointment type")
@@ -300,6 +369,8 @@ class BookDialog(FormDialog):
             self.start_edit.setText(format_clock(minutes))
         self._update_end()
         self._update_location()
+        # After the type: a new consultation books for the open request by default.
+        self.show_open_requests(opening.open_requests)
         self.book_button.setEnabled(saving_allowed())
         if not choices.types or not choices.providers:
             self.banner.show_message(
@@ -334,13 +405,92 @@ class BookDialog(FormDialog):
             patient_text(summary.display_name, summary.date_of_birth, summary.mrn)
         )
         self.fields.message("patient").show_message("")
+        self.show_open_requests(())
+        if self.request_id is None:
+            self.screen.runner.run(
+                partial(reading.requests_to_book, self.screen.services, summary.id),
+                partial(self._requests_read, summary.id),
+                lambda message: self.banner.show_message(
+                    "error", f"The patient's open requests could not be read. {message}"
+                ),
+            )
         self.type_combo.setFocus()
+
+    # The patient's open requests ---------------------------------------------------------
+
+    def _requests_read(self, patient_id: int, found: tuple[RequestToBook, ...]) -> None:
+        if patient_id == self.patient_id:  # not another patient chosen meanwhile
+            self.show_open_requests(found)
+
+    def show_open_requests(self, found: tuple[RequestToBook, ...]) -> None:
+        """Name the patient's open requests next to the patient and offer to book for one."""
+        self.open_requests = found
+        self.link_touched = False
+        self.ready_reason = ""
+        self.link_form.setRowVisible(self.link_row, bool(found))
+        self.request_combo.blockSignals(True)
+        self.request_combo.clear()
+        for item in found:
+            self.request_combo.addItem(request_text(item), item.id)
+        self.request_combo.setCurrentIndex(0 if found else -1)
+        self.request_combo.blockSignals(False)
+        # More than one open: the person chooses which; one is simply named.
+        self.request_combo.setVisible(len(found) > 1)
+        several = len(found) > 1
+        self.open_request_label.setText(
+            f"{len(found)} open requests: choose the one this visit is for."
+            if several
+            else f"Open request: {request_text(found[0])}"
+            if found
+            else ""
+        )
+        self.link_row_label.setText("Open re&quests" if several else "Open re&quest")
+        self.link_row_label.setBuddy(self.request_combo if several else self.link_box)
+        self.link_row.setFocusProxy(self.request_combo if several else self.link_box)
+        self._update_link()
+
+    def chosen_request(self) -> RequestToBook | None:
+        """The open request shown (the one chosen when there are several)."""
+        index = self.request_combo.currentIndex()
+        return self.open_requests[index] if 0 <= index < len(self.open_requests) else None
+
+    def linked_request(self) -> RequestToBook | None:
+        """The open request this booking is for, or None (none open, or the box unticked)."""
+        return self.chosen_request() if self.link_box.isChecked() else None
+
+    def _request_chosen(self, _index: int) -> None:
+        self.ready_reason = ""
+        self._update_link()
+
+    def _link_clicked(self, _checked: bool) -> None:
+        self.link_touched = True
+        self._update_link()
+
+    def _update_link(self) -> None:
+        """Ticked by default for a new consultation (until the person ticks or unticks it);
+        the warning says what booking for a request not yet ready does."""
+        item = self.chosen_request()
+        if item is None:
+            self.link_box.setChecked(False)
+            self.link_warning.setText("")
+            self.link_warning.setVisible(False)
+            return
+        if not self.link_touched:
+            kind = self.choices.new_consultation() if self.choices else None
+            new_consultation = kind is not None and self.type_combo.currentData() == kind.id
+            self.link_box.setChecked(new_consultation and item.state is not RequestState.SCHEDULED)
+        warning = link_warning(item) if self.link_box.isChecked() else ""
+        if not self.link_box.isChecked() and item.state is not RequestState.SCHEDULED:
+            warning = "Not linked: the request stays in the Requests queue as not yet booked."
+        self.link_warning.setText(warning)
+        self.link_warning.setVisible(bool(warning))
 
     # Times and places --------------------------------------------------------------------
 
     def _type_changed(self, _index: int) -> None:
         self._update_end()
         self._update_location()
+        self._update_link()
 
     def _start_typed(self, _text: str) -> None:
         self._update_end()
@@ -400,8 +550,10 @@ class BookDialog(FormDialog):
     # Saving ------------------------------------------------------------------------------
 
     def snapshot(self) -> tuple[Any, ...]:
+        linked = self.linked_request()
         return (
             self.patient_id,
+            linked.id if linked else None,
             self.type_combo.currentData(),
             self.provider_combo.currentData(),
             self.location_combo.currentData(),
@@ -436,6 +588,11 @@ class BookDialog(FormDialog):
             return None
         day, zone = date_of(self.date), self.choices.zone
         assert self.patient_id is not None
+        request_id, make_ready = self.request_id, False
+        linked = self.linked_request() if request_id is None else None
+        if linked is not None:
+            request_id = linked.id
+            make_ready = linked.state in (RequestState.NEW, RequestState.AWAITING_RECORDS)
         return BookingForm(
             patient_id=self.patient_id,
             provider_id=int(self.provider_combo.currentData()),
@@ -445,8 +602,10 @@ class BookDialog(FormDialog):
             location_id=self.location_combo.currentData(),
             reason=self.reason_edit.text(),
             notes=self.notes_edit.toPlainText(),
-            request_id=self.request_id,
+            request_id=request_id,
             allow_outside_availability=allow_outside_availability,
+            make_request_ready=make_ready,
+            ready_override_reason=self.ready_reason if make_ready else "",
         )
 
     def save(self, *, allow_outside_availability: bool = False) -> None:
@@ -491,12 +650,34 @@ class BookDialog(FormDialog):
                 # The screen that opened this says "Booked …" once the message was read.
                 data = error.result
                 self.finished.connect(lambda _code: self.booked.emit(data))
+        elif isinstance(error, RecordsMissingError):
+            self.end_save()
+            self.ask_why_without_records(error.missing)
         elif isinstance(error, SaveOutcomeUnknownError):
             self.outcome_unknown = True
             self.end_save()
             self.banner.show_message("error", BOOKING_OUTCOME_UNKNOWN)
         else:
             self.save_error(error)
+
+    def ask_why_without_records(self, missing: tuple[str, ...]) -> QDialog:
+        """The request booked for is not ready and the practice rule wants records first:
+        as in the Requests area, say which and ask why it goes ahead (or untick the link)."""
+        self.banner.show_message(
+            "error",
+            "Not booked yet. Records still missing: " + "; ".join(missing) + ". Give a reason "
+            "to book for the request anyway, or untick “Book it for this request”.",
+        )
+        dialog = ReadyWithoutRecordsDialog(missing, self)
+        dialog.confirmed.connect(self._book_without_records)
+        dialog.finished.connect(lambda _code: setattr(self, "without_records", None))
+        self.without_records = dialog
+        dialog.open()
+        return dialog
+
+    def _book_without_records(self, reason: str) -> None:
+        self.ready_reason = reason
+        self.save()
 
     def wanted_start(self) -> datetime | None:
         """The start typed in the form, if it reads as a time."""
@@ -509,12 +690,15 @@ class BookDialog(FormDialog):
         """The time went: look for the next free one with the same type and provider."""
         from frontdesk.ui.scheduling.find_dialog import FindSlotDialog
 
+        linked = self.linked_request() if self.request_id is None else None
         finder = FindSlotDialog(
             self.screen,
             type_id=self.type_combo.currentData(),
             provider_id=self.provider_combo.currentData(),
             patient_id=self.patient_id,
-            request_id=self.request_id,
+            request_id=linked.id if linked else self.request_id,
+            make_request_ready=bool(linked and not linked.ready),
+            ready_override_reason=self.ready_reason,
             reason=self.reason_edit.text(),
             after=self.wanted_start(),
             parent=self,

@@ -159,6 +159,8 @@ class FindSlotDialog(QDialog):
         location_id: int | None = None,
         patient_id: int | None = None,
         request_id: int | None = None,
+        make_request_ready: bool = False,
+        ready_override_reason: str = "",
         reason: str = "",
         preference: TimePreference | None = None,
         waitlist_entry: WaitlistEntryData | None = None,
@@ -178,6 +180,9 @@ class FindSlotDialog(QDialog):
         self.patient_id = patient_id
         self.patient_name = ""
         self.request_id = request_id
+        # The booking form's choice for a request not yet ready (BookingForm's fields).
+        self.make_request_ready = make_request_ready
+        self.ready_override_reason = ready_override_reason
         self.reason = reason
         self._type_id = type_id
         self._provider_id = provider_id
@@ -531,6 +536,8 @@ class FindSlotDialog(QDialog):
             location_id=slot.location_id,
             reason=self.reason,
             request_id=self.request_id,
+            make_request_ready=self.make_request_ready,
+            ready_override_reason=self.ready_override_reason,
         )
         call = partial(booking.book, self.screen.services, form)
         self.screen.runner.run(call, self._booked, failure=self._book_failed)
