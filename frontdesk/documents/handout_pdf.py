@@ -25,7 +25,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from frontdesk.documents.escape import markup_escape, markup_escape_lines, printable
+from frontdesk.documents.escape import markup_escape, markup_escape_lines
 from frontdesk.documents.handout_figures import (
     EMERGENCY,
     EMERGENCY_BACKGROUND,
@@ -42,14 +42,12 @@ from frontdesk.documents.letterhead import (
     PracticeDetails,
     words_for,
 )
-from frontdesk.documents.letterhead import _fitted as fitted_text
 from frontdesk.documents.page_identity import PageIdentity
-from frontdesk.documents.scripts import check_printable, draw_text, text_width
+from frontdesk.documents.scripts import check_printable, text_width
 from frontdesk.documents.styles import (
     ACCENT,
     BOX_BACKGROUND,
     BOX_EDGE,
-    FONT,
     FONT_BOLD,
     MUTED,
     PANEL,
@@ -593,12 +591,16 @@ def handout_story(
     ]
 
 
-class _ReviewedPages:
-    """Draws, under the letterhead's own drawing of each page, what a handout's pages add:
-    the review and source line just above the footer, and "Draft" across a draft's page."""
+def review_note_color(review: ReviewMark) -> colors.Color:
+    """The review line's colour in the footer: red on a draft, grey once reviewed."""
+    return EMERGENCY if review.draft else MUTED
+
+
+class _DraftPages:
+    """Draws, under the letterhead's own drawing of each page, "Draft" across a draft's
+    page (the review and source line is the letterhead's footer note)."""
 
     def __init__(self, handout: Handout, review: ReviewMark, letterhead: Letterhead) -> None:
-        self.line = printable(review_line(handout, review))
         self.draft = _words(handout.language)["watermark"] if review.draft else ""
         self.letterhead = letterhead
 
@@ -611,21 +613,15 @@ class _ReviewedPages:
         self.letterhead.draw_later_page(canvas, doc)
 
     def _draw(self, canvas: Canvas) -> None:
+        if not self.draft:
+            return
         width, height = canvas._pagesize
         canvas.saveState()
-        if self.draft:
-            # Across the middle of every page, so a page handed on alone still says it.
-            canvas.setFillColor(DRAFT_WATERMARK)  # solid and pale, under the page's content
-            size = min(96.0, 96.0 * width * 0.8 / text_width(self.draft, FONT_BOLD, 96.0))
-            canvas.setFont(FONT_BOLD, size)
-            canvas.drawCentredString(width / 2, height / 2 - size * 0.35, self.draft)
-        canvas.setFillColor(EMERGENCY if self.draft else MUTED)
-        # Above the footer's rule, in the room the letterhead keeps (it grows in large print).
-        scale = self.letterhead.scale
-        text, size = fitted_text(
-            self.line, FONT, 7.5 * scale, width - 2 * MARGIN, self.letterhead.smallest(6.0)
-        )
-        draw_text(canvas, MARGIN, self.letterhead.footer_height - 11 * scale, text, FONT, size)
+        # Across the middle of every page, so a page handed on alone still says it.
+        canvas.setFillColor(DRAFT_WATERMARK)  # solid and pale, under the page's content
+        size = min(96.0, 96.0 * width * 0.8 / text_width(self.draft, FONT_BOLD, 96.0))
+        canvas.setFont(FONT_BOLD, size)
+        canvas.drawCentredString(width / 2, height / 2 - size * 0.35, self.draft)
         canvas.restoreState()
 
 
@@ -678,6 +674,8 @@ def render(
         later_header_text=patient_name.strip() or handout.title,
         identity=identity,
         large_print=large_print,
+        footer_note=review_line(handout, review),
+        footer_note_color=review_note_color(review),
     )
     footer_height, later_height = letterhead.footer_height, letterhead.later_header_height
     first_frame = Frame(
@@ -702,7 +700,7 @@ def render(
         bottomPadding=0,
         id="later",
     )
-    pages = _ReviewedPages(handout, review, letterhead)
+    pages = _DraftPages(handout, review, letterhead)
     buffer = io.BytesIO()
     document = BaseDocTemplate(
         buffer,

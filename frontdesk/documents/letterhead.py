@@ -13,6 +13,7 @@ from PIL import Image
 from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.lib import colors
 from reportlab.lib.utils import ImageReader
+from reportlab.pdfbase.pdfmetrics import getAscent
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
 
@@ -37,6 +38,12 @@ DETAIL_SEPARATOR = "  ·  "
 FOOTER_SEPARATOR = "  ·  "  # between the parts of a footer line
 HEADER_SIZE = 9.5  # the slim header, the page number and the patient's identifiers
 FOOTER_SIZE = 8.5
+FOOTER_BASELINE = 30.0  # the page number's line, from the bottom of the page
+# The footer's note (a handout's review and source): above the footer's rule, as many lines
+# as it needs at its size, never shrunk or cut; the body's frame starts above its last line.
+FOOTER_NOTE_SIZE = 7.5
+FOOTER_NOTE_LEADING = 1.25  # times the note's size
+FOOTER_NOTE_MAX_LINES = 4  # a source longer than that is cut (no real one comes near)
 IDENTITY_GAP = 16.0  # the identifiers' line under the letterhead's rule, on page 1
 # Large print grows the letterhead, the running header and the footer with the text.
 LARGE_PRINT_SCALE = 1.3
@@ -249,6 +256,19 @@ def _wrapped(parts: list[str], separator: str, width: float, size: float) -> lis
     return lines
 
 
+def _note_lines(text: str, separator: str, width: float, size: float) -> list[str]:
+    """``text`` in lines of ``width`` at ``size``: its parts kept whole on a line where they
+    fit, a part wider than a line broken between its words."""
+    parts = [part for part in (p.strip() for p in text.split(separator)) if part]
+    lines: list[str] = []
+    for line in _wrapped(parts, separator, width, size):
+        if text_width(line, FONT, size) <= width:
+            lines.append(line)
+        else:
+            lines.extend(_wrapped(line.split(" "), " ", width, size))
+    return lines
+
+
 @lru_cache(maxsize=16)
 def _detail_lines(
     practice: PracticeDetails, language: str, width: float, size: float = DETAIL_SIZE
@@ -275,7 +295,9 @@ class Letterhead:
 
     ``identity``: the patient's name and second identifier, drawn on every page (under the
     letterhead on page 1, in the slim header after). ``large_print``: letterhead, header
-    and footer grow with the text."""
+    and footer grow with the text. ``footer_note``: a line above the footer's rule (a
+    handout's review and source), wrapped onto as many lines as it needs; the room kept
+    for the footer grows with them, so the body never runs into it."""
 
     def __init__(
         self,
@@ -287,11 +309,14 @@ class Letterhead:
         later_header_text: str,
         identity: PageIdentity | None = None,
         large_print: bool = False,
+        footer_note: str = "",
+        footer_note_color: colors.Color = MUTED,
     ) -> None:
         register_fonts()
         self.practice = practice
         self.language = language
         self.footer_text = printable(footer_text)
+        self.footer_note_color = footer_note_color
         self.identity = (
             PageIdentity(printable(identity.name), printable(identity.second))
             if identity is not None
@@ -310,6 +335,20 @@ class Letterhead:
                 practice, language, self.text_right - self.text_left, DETAIL_SIZE * self.scale
             )
         )
+        self.footer_note_size = FOOTER_NOTE_SIZE * self.scale
+        lines = _note_lines(
+            printable(footer_note), FOOTER_SEPARATOR, page_width - 2 * MARGIN, self.footer_note_size
+        )
+        if len(lines) > FOOTER_NOTE_MAX_LINES:
+            last, _size = _fitted(
+                " ".join(lines[FOOTER_NOTE_MAX_LINES - 1 :]),
+                FONT,
+                self.footer_note_size,
+                page_width - 2 * MARGIN,
+                self.footer_note_size,
+            )
+            lines = [*lines[: FOOTER_NOTE_MAX_LINES - 1], last]
+        self.footer_note_lines = tuple(lines)
 
     @property
     def block_height(self) -> float:
@@ -336,9 +375,30 @@ class Letterhead:
         return TOP + 22.0 * self.scale
 
     @property
+    def footer_rule(self) -> float:
+        """Height of the footer's rule above the bottom of the page."""
+        return FOOTER_BASELINE + 13.0 * self.scale
+
+    @property
+    def footer_note_leading(self) -> float:
+        return self.footer_note_size * FOOTER_NOTE_LEADING
+
+    def footer_note_baselines(self) -> list[float]:
+        """The baseline of each line of the footer's note, top line first."""
+        lowest = self.footer_rule + 4.0 * self.scale
+        count = len(self.footer_note_lines)
+        return [lowest + (count - 1 - index) * self.footer_note_leading for index in range(count)]
+
+    @property
     def footer_height(self) -> float:
-        """Space kept at the bottom of every page for the footer (58 pt in regular print)."""
-        return 30.0 + 28.0 * self.scale
+        """Space kept at the bottom of every page for the footer: 58 pt in regular print,
+        more for a note of several lines (its top line's ascent, and a gap above it)."""
+        least = FOOTER_BASELINE + 28.0 * self.scale
+        baselines = self.footer_note_baselines()
+        if not baselines:
+            return least
+        top = baselines[0] + getAscent(FONT, self.footer_note_size)
+        return max(least, top + 4.0 * self.scale)
 
     def draw_first_page(self, canvas: Canvas, doc: Any) -> None:
         width, height = canvas._pagesize
@@ -449,12 +509,17 @@ class Letterhead:
 
     def draw_footer(self, canvas: Canvas, page: int, pages: int) -> None:
         width, _height = canvas._pagesize
-        baseline = 30.0
+        baseline = FOOTER_BASELINE
         s = self.scale
         canvas.saveState()
+        canvas.setFillColor(self.footer_note_color)
+        for line, line_baseline in zip(
+            self.footer_note_lines, self.footer_note_baselines(), strict=True
+        ):
+            draw_text(canvas, MARGIN, line_baseline, line, FONT, self.footer_note_size)
         canvas.setStrokeColor(RULE)
         canvas.setLineWidth(0.8)
-        canvas.line(MARGIN, baseline + 13 * s, width - MARGIN, baseline + 13 * s)
+        canvas.line(MARGIN, self.footer_rule, width - MARGIN, self.footer_rule)
         number = words_for(self.language)["page"].format(page=page, pages=pages)
         canvas.setFont(FONT_BOLD, HEADER_SIZE * s)
         canvas.setFillColor(ACCENT)

@@ -48,6 +48,8 @@ from frontdesk.documents.handout_pdf import (
     footer_text,
     handout_story,
     long_date,
+    review_line,
+    review_note_color,
 )
 from frontdesk.documents.letterhead import MARGIN, Letterhead, PracticeDetails
 from frontdesk.documents.page_identity import PageIdentity
@@ -56,6 +58,7 @@ from frontdesk.documents.styles import (
     ACCENT,
     BOX_BACKGROUND,
     BOX_EDGE,
+    MUTED,
     PANEL,
     DocumentStyles,
     document_styles,
@@ -64,7 +67,11 @@ from frontdesk.domain.contact import format_phone
 from frontdesk.domain.handout_format import (
     Block,
     BlockKind,
+    Box,
+    BoxKind,
+    Element,
     Handout,
+    Placeholder,
     Text,
     language_code,
     practice_values,
@@ -92,6 +99,7 @@ _WORDS = {
         "bring_questions": "A list of your questions",
         "interpreter": "We have booked an interpreter for your visit",
         "reach_title": "How to reach us",
+        "reach_pointer": "Our phone numbers are in your letter, under “{title}”.",
         "call": "Call us at {phones}.",
         "website": "Our website: {site}",
         "cannot_come": (
@@ -105,6 +113,7 @@ _WORDS = {
         "personal_intro": "We looked at the records we have for you.",
         "please_bring": "Please bring:",
         "every_visit": "For every visit, bring:",
+        "continued": "{label} (continued):",
         "we_have": "We already have:",
         "nothing_missing": "We have every record we asked for. Bring only the items below.",
         "no_records": (
@@ -134,6 +143,7 @@ _WORDS = {
         "bring_questions": "Una lista de sus preguntas",
         "interpreter": "Hemos reservado un intérprete para su cita",
         "reach_title": "Cómo comunicarse con nosotros",
+        "reach_pointer": "Nuestros teléfonos están en su carta, en “{title}”.",
         "call": "Llámenos al {phones}.",
         "website": "Nuestro sitio web: {site}",
         "cannot_come": (
@@ -146,6 +156,7 @@ _WORDS = {
         "personal_intro": "Revisamos los documentos que tenemos de usted.",
         "please_bring": "Por favor traiga:",
         "every_visit": "Para cada cita, traiga:",
+        "continued": "{label} (continuación):",
         "we_have": "Ya tenemos:",
         "nothing_missing": (
             "Tenemos todos los documentos que pedimos. Traiga solo lo que se indica abajo."
@@ -465,68 +476,185 @@ def letter_story(
     return story
 
 
+@dataclass(frozen=True)
+class _BoxLine:
+    """One line of the "What to bring" box: its paragraph, and where it stands in a list
+    (the box's title and introduction belong to its first list)."""
+
+    paragraph: Flowable
+    list_number: int = 0
+    item: int = -1  # its place in the list; -1: a label or a sentence
+    items: int = 0  # how many items the list has
+    continued: str = ""  # the list's label again, for a list that goes on on the next page
+
+    @property
+    def is_item(self) -> bool:
+        return self.item >= 0
+
+
+class _BringBox(Flowable):
+    """The "What to bring" box: a table of one row per line that splits between lines,
+    each part a whole box. A split keeps the title with its first list's label and first
+    two items, never ends a page on a label or on a list's first item, and never starts a
+    page with a list's last item alone: where a list goes on, its label comes again,
+    "(continued)", so an item at the head of the page still says what it is."""
+
+    def __init__(
+        self,
+        lines: Sequence[_BoxLine],
+        styles: DocumentStyles,
+        paragraph: ParagraphMaker,
+    ) -> None:
+        super().__init__()
+        self.lines = list(lines)
+        self.styles = styles
+        self.paragraph = paragraph
+        self._table: Table | None = None
+
+    def _make(self, lines: Sequence[_BoxLine], width: float) -> Table:
+        size = self.styles.body_size
+        pad = size * 0.8
+        table = Table([[line.paragraph] for line in lines], colWidths=[width])
+        table.setStyle(
+            TableStyle(
+                [
+                    ("BACKGROUND", (0, 0), (-1, -1), BOX_BACKGROUND),
+                    ("BOX", (0, 0), (-1, -1), 0.8, BOX_EDGE),
+                    ("LINEBEFORE", (0, 0), (0, -1), 5, BOX_EDGE),
+                    ("LEFTPADDING", (0, 0), (-1, -1), pad + 4),
+                    ("RIGHTPADDING", (0, 0), (-1, -1), pad),
+                    ("TOPPADDING", (0, 0), (-1, -1), size * 0.15),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+                    ("TOPPADDING", (0, 0), (-1, 0), pad * 0.8),
+                    ("BOTTOMPADDING", (0, -1), (-1, -1), pad * 0.7),
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ]
+            )
+        )
+        return table
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        self._table = self._make(self.lines, availWidth)
+        return self._table.wrap(availWidth, availHeight)
+
+    def draw(self) -> None:
+        assert self._table is not None  # wrapped before it is drawn
+        self._table.drawOn(self.canv, 0, 0)
+
+    def _may_end(self, head: Sequence[_BoxLine]) -> bool:
+        """Whether a page may end the box after ``head``: on a list's item, with at least
+        two items of that list on the page (or all of a list of one)."""
+        last = head[-1]
+        if not last.is_item:
+            return False
+        on_page = sum(1 for line in head if line.is_item and line.list_number == last.list_number)
+        return on_page >= min(2, last.items)
+
+    def _rest(self, tail: Sequence[_BoxLine], *, strict: bool) -> list[_BoxLine] | None:
+        """The lines of the next page's part (None: no good start): a list that goes on
+        starts with its label again; ``strict`` also wants two of its items there."""
+        first = tail[0]
+        if not first.is_item:
+            return list(tail)
+        left = first.items - first.item
+        if strict and left < 2:
+            return None
+        style = self.styles.box_body
+        label = self.paragraph(f"<b>{markup_escape(first.continued)}</b>", style)
+        return [_BoxLine(label, first.list_number, continued=first.continued), *tail]
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        # The most that fits with two of a list's items on each side; else the most that
+        # fits with one item under the label "(continued)"; else nothing on this page.
+        for strict in (True, False):
+            for cut in range(len(self.lines) - 1, 0, -1):
+                head, tail = self.lines[:cut], self.lines[cut:]
+                rest = self._rest(tail, strict=strict) if self._may_end(head) else None
+                if rest is None:
+                    continue
+                _width, height = self._make(head, availWidth).wrap(availWidth, availHeight)
+                if height <= availHeight:
+                    return [
+                        _BringBox(head, self.styles, self.paragraph),
+                        _BringBox(rest, self.styles, self.paragraph),
+                    ]
+        return []
+
+
 def personal_list(
     packet: PacketContent,
     styles: DocumentStyles,
     width: float,
     paragraph: ParagraphMaker = Paragraph,
 ) -> list[Flowable]:
-    """The highlighted box "What to bring: your own list" (one table row per line, so a long
-    list can still split across pages)."""
+    """The highlighted box "What to bring: your own list", one line per row, so a long list
+    splits across pages rather than leaving half a page empty before it (_BringBox)."""
     words = packet_words(packet.language)
     listing = packet.what_to_bring
-    rows: list[list[Flowable]] = [
-        [paragraph(markup_escape(words["personal_title"]), styles.box_title)],
-        [paragraph(markup_escape(words["personal_intro"]), styles.box_body)],
+    # The title and introduction go with the first list (number 0): never alone on a page.
+    lines = [
+        _BoxLine(paragraph(markup_escape(words["personal_title"]), styles.box_title), 0),
+        _BoxLine(paragraph(markup_escape(words["personal_intro"]), styles.box_body), 0),
     ]
+
+    def add_list(number: int, label: str, items: Sequence[str]) -> None:
+        continued = words["continued"].format(label=label.rstrip(":"))
+        bold = paragraph(f"<b>{markup_escape(label)}</b>", styles.box_body)
+        lines.append(_BoxLine(bold, number, continued=continued))
+        for index, item in enumerate(items):
+            bullet = paragraph(markup_escape(item), styles.box_bullet, bulletText="•")
+            lines.append(_BoxLine(bullet, number, index, len(items), continued))
+
     if listing.bring:
-        rows.append([paragraph(f"<b>{markup_escape(words['please_bring'])}</b>", styles.box_body)])
-        rows += _bullet_rows(listing.bring, styles, paragraph)
+        add_list(0, words["please_bring"], listing.bring)
     else:
         text = words["no_records"] if listing.empty else words["nothing_missing"]
-        rows.append([paragraph(markup_escape(text), styles.box_body)])
+        lines.append(_BoxLine(paragraph(markup_escape(text), styles.box_body), 0))
     # What every patient brings: in this one list, not again in the letter or the handout.
-    rows.append([paragraph(f"<b>{markup_escape(words['every_visit'])}</b>", styles.box_body)])
-    everyone = [
-        words["bring_id"],
-        words["bring_medicines"],
-        words["bring_referral"],
-        words["bring_questions"],
-    ]
-    rows += _bullet_rows(everyone, styles, paragraph)
-    if listing.on_file:
-        rows.append([paragraph(f"<b>{markup_escape(words['we_have'])}</b>", styles.box_body)])
-        rows += _bullet_rows(listing.on_file, styles, paragraph)
-    pad = styles.body_size * 0.8
-    table = Table(rows, colWidths=[width], splitByRow=1)
-    table.setStyle(
-        TableStyle(
-            [
-                ("BACKGROUND", (0, 0), (-1, -1), BOX_BACKGROUND),
-                ("BOX", (0, 0), (-1, -1), 0.8, BOX_EDGE),
-                ("LINEBEFORE", (0, 0), (0, -1), 5, BOX_EDGE),
-                ("LEFTPADDING", (0, 0), (-1, -1), pad + 4),
-                ("RIGHTPADDING", (0, 0), (-1, -1), pad),
-                ("TOPPADDING", (0, 0), (-1, -1), styles.body_size * 0.15),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
-                ("TOPPADDING", (0, 0), (-1, 0), pad * 0.8),
-                ("BOTTOMPADDING", (0, -1), (-1, -1), pad * 0.7),
-            ]
-        )
+    add_list(
+        1,
+        words["every_visit"],
+        [
+            words["bring_id"],
+            words["bring_medicines"],
+            words["bring_referral"],
+            words["bring_questions"],
+        ],
     )
-    # Whole on one page when it fits (a long list still splits between its rows).
-    return [KeepTogether([table]), Spacer(1, styles.body_size)]
+    if listing.on_file:
+        add_list(2, words["we_have"], listing.on_file)
+    return [_BringBox(lines, styles, paragraph), Spacer(1, styles.body_size)]
 
 
-def _bullet_rows(
-    lines: Sequence[str], styles: DocumentStyles, paragraph: ParagraphMaker
-) -> list[list[Flowable]]:
-    """One table row per bullet, the last two in one row: a split never leaves one bullet
-    alone at the top of a page."""
-    bullets = [paragraph(markup_escape(line), styles.box_bullet, bulletText="•") for line in lines]
-    if len(bullets) < 2:
-        return [[bullet] for bullet in bullets]
-    return [*([bullet] for bullet in bullets[:-2]), [bullets[-2:]]]  # type: ignore[list-item]
+# The practice details a handout's "Questions? Call us" box gives, and the letter too.
+CONTACT_PLACEHOLDERS = frozenset({"phones", "main_phone", "toll_free_phone", "fax", "address"})
+
+
+def _pointing_to_the_letter(handout: Handout, practice: PracticeDetails) -> Handout:
+    """The handout as a packet prints it: the lines of its note boxes that give the
+    practice's numbers ("Questions? Call us at ...") point to the letter's "How to reach
+    us" instead, so a packet gives the numbers once. The emergency and same-day boxes keep
+    theirs: who reads them must not have to look for another page. A handout printed on
+    its own keeps every line; so does one whose letter has no phone number to point to."""
+    if not _phones(practice, handout.language):
+        return handout
+    words = packet_words(handout.language)
+    pointer = words["reach_pointer"].format(title=words["reach_title"])
+    body: list[Element] = []
+    for element in handout.body:
+        if isinstance(element, Box) and element.kind is BoxKind.NOTE:
+            blocks: list[Block] = []
+            for block in element.blocks:
+                if not any(
+                    isinstance(inline, Placeholder) and inline.name in CONTACT_PLACEHOLDERS
+                    for inline in block.inlines
+                ):
+                    blocks.append(block)
+                elif not any(b.inlines == (Text(pointer),) for b in blocks):
+                    blocks.append(Block(BlockKind.PARAGRAPH, (Text(pointer),), block.line))
+            element = dataclasses.replace(element, blocks=tuple(blocks))
+        body.append(element)
+    return dataclasses.replace(handout, body=tuple(body))
 
 
 BRING_HEADINGS = frozenset({"what to bring", "qué traer", "que traer"})
@@ -603,40 +731,69 @@ def _preparing_story(
     ]
 
 
+@dataclass(frozen=True)
+class _Part:
+    """One part of a packet as it prints: its footer, its review note, its flowables."""
+
+    footer: str
+    flowables: list[Flowable]
+    review: ReviewMark | None = None  # a handout's: its review line in the footer
+    handout: Handout | None = None
+
+    def letterhead(
+        self, packet: PacketContent, practice: PracticeDetails, page_width: float
+    ) -> Letterhead:
+        note = review_line(self.handout, self.review) if self.review and self.handout else ""
+        return Letterhead(
+            practice,
+            page_width=page_width,
+            language=packet.language,
+            footer_text=self.footer,
+            later_header_text=packet.patient_name.strip(),
+            identity=packet.identity,
+            large_print=packet.large_print,
+            footer_note=note,
+            footer_note_color=review_note_color(self.review) if self.review else MUTED,
+        )
+
+
 def _parts(
     packet: PacketContent,
     practice: PracticeDetails,
     styles: DocumentStyles,
     width: float,
     paragraph: ParagraphMaker,
-) -> list[tuple[str, list[Flowable]]]:
-    """(footer text, flowables) of each part, in the order they print."""
+) -> list[_Part]:
+    """Each part, in the order they print: the letter, "Preparing" (or the personal list
+    alone), the handouts. A handout's pages carry its review line, as a handout alone does."""
     words = packet_words(packet.language)
     day = packet.printed_on
     parts = [
-        (
+        _Part(
             f"{words['letter_footer']}  ·  {packet.patient_name.strip()}  ·  {day.isoformat()}",
             letter_story(packet, practice, styles, width, paragraph),
         )
     ]
     personal = personal_list(packet, styles, width, paragraph)
     if packet.preparing is not None:
+        preparing = _pointing_to_the_letter(packet.preparing, practice)
         parts.append(
-            (
+            _Part(
                 footer_text(packet.preparing, day),
-                _preparing_story(
-                    packet, packet.preparing, personal, practice, styles, width, paragraph
-                ),
+                _preparing_story(packet, preparing, personal, practice, styles, width, paragraph),
+                packet.reviews.get(packet.preparing.key, PENDING_REVIEW),
+                packet.preparing,
             )
         )
     else:
-        parts.append((words["personal_title"], personal))
+        parts.append(_Part(words["personal_title"], personal))
     for handout in packet.handouts:
+        review = packet.reviews.get(handout.key, PENDING_REVIEW)
         parts.append(
-            (
+            _Part(
                 footer_text(handout, day),
                 handout_story(
-                    handout,
+                    _pointing_to_the_letter(handout, practice),
                     practice,
                     packet.patient_name,
                     day,
@@ -644,9 +801,11 @@ def _parts(
                     width,
                     packet.appointment,
                     paragraph=paragraph,
-                    review=packet.reviews.get(handout.key, PENDING_REVIEW),
+                    review=review,
                     treatment=packet.treatment,
                 ),
+                review,
+                handout,
             )
         )
     return parts
@@ -699,25 +858,15 @@ def _render(
     for number, packet in enumerate(packets):
         styles = document_styles(packet.large_print)
         letterhead: Letterhead | None = None
-        for part, (footer, flowables) in enumerate(
-            _parts(packet, practice, styles, width, paragraphs)
-        ):
-            letterhead = Letterhead(
-                practice,
-                page_width=page_width,
-                language=packet.language,
-                footer_text=footer,
-                later_header_text=packet.patient_name.strip(),
-                identity=packet.identity,
-                large_print=packet.large_print,
-            )
+        for part, printed in enumerate(_parts(packet, practice, styles, width, paragraphs)):
+            letterhead = printed.letterhead(packet, practice, page_width)
             # Only the letter carries the full letterhead: the pages after it belong to the
             # same packet, under the slim header (quicker to draw, and one sheet less of logo).
             name = f"{number}.{part}"
             add(
                 name,
                 page_templates(name, letterhead, page_size, number, full=part == 0),
-                flowables,
+                printed.flowables,
             )
         if two_sided and letterhead is not None:
             blank = f"{number}.blank"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from dataclasses import dataclass
 from pathlib import Path
 
 from PIL import Image
@@ -29,6 +30,32 @@ def font_sizes(pdf: bytes, page_number: int = 0) -> list[tuple[str, float]]:
     def visit(text: str, cm: list[float], tm: list[float], font: object, size: float) -> None:
         if text.strip():
             found.append((text.strip(), size * tm[0] * cm[0]))
+
+    reader.pages[page_number].extract_text(visitor_text=visit)
+    return found
+
+
+@dataclass(frozen=True)
+class TextPiece:
+    """A piece of text drawn on a page: its baseline's start in points from the page's
+    bottom left corner, and its font size."""
+
+    text: str
+    x: float
+    y: float
+    size: float
+
+
+def text_pieces(pdf: bytes, page_number: int) -> list[TextPiece]:
+    """Every piece of text drawn on one page, where it is drawn."""
+    reader = PdfReader(io.BytesIO(pdf))
+    found: list[TextPiece] = []
+
+    def visit(text: str, cm: list[float], tm: list[float], font: object, size: float) -> None:
+        if text.strip():
+            x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
+            y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+            found.append(TextPiece(text.strip(), x, y, size * tm[0] * cm[0]))
 
     reader.pages[page_number].extract_text(visitor_text=visit)
     return found
