@@ -99,3 +99,30 @@ def test_without_the_rule_the_same_table_scrolls_sideways(qtbot: QtBot) -> None:
     table.show()
     table.resizeColumnsToContents()
     assert scrolls_sideways(table)
+
+
+def test_a_long_list_measures_the_rows_in_view_and_those_scrolled_to(qtbot: QtBot) -> None:
+    """The request queue fetches page after page: fitting must not read every row."""
+    model = QStandardItemModel(0, 2)
+    model.setHorizontalHeaderLabels(["Patient", "Next action"])
+    for number in range(2_000):
+        model.appendRow(
+            [
+                QStandardItem(f"Patient {number}"),
+                QStandardItem("3 unanswered attempts to reach the imaging centre: close?"),
+            ]
+        )
+    table = QTableView()
+    table.setModel(model)
+    qtbot.addWidget(table)
+    columns = FittedColumns(table, wrap=1, wrap_minimum=120)
+    table.resize(300, 300)
+    table.show()
+    qtbot.waitExposed(table)
+    qtbot.waitUntil(lambda: table.columnWidth(1) < 250 and reads_whole(table, 0, 1))
+    usual = table.verticalHeader().defaultSectionSize()
+    assert table.rowHeight(1_500) == usual  # far below: not measured yet
+    table.scrollTo(model.index(1_500, 1))
+    qtbot.waitUntil(lambda: reads_whole(table, 1_500, 1))
+    assert not scrolls_sideways(table)
+    assert columns.hidden == set()

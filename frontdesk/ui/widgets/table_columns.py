@@ -9,7 +9,7 @@ one column takes what is left and wraps, and the less important columns give way
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, QPersistentModelIndex, QTimer
@@ -28,6 +28,11 @@ WIDEST_COLUMN = 230
 WRAP_MINIMUM = 160
 # Above and below a wrapped row's text, as a one-line row has.
 ROW_AIR = 8
+# Rows read beyond those in view to size columns and rows: the cost of a fit stays the same
+# however many rows a lazy list has fetched.
+MEASURED_ROWS = 30
+# While a window or splitter is being dragged, fit once it pauses.
+RESIZE_PAUSE_MS = 30
 
 
 def fit_record_columns(table: QTableView, columns: Sequence[Any]) -> FittedColumns | None:
@@ -117,6 +122,10 @@ class FittedColumns(QObject):
     what is left and wraps its text. When that leaves it less than ``wrap_minimum``, the
     ``give_way`` columns make room in their order (see ``share_width``); they come back when
     the view widens. Rows are as tall as their wrapped text.
+
+    The work does not grow with a long list (the request queue fetches page after page): the
+    widths are measured on the rows in view and ``MEASURED_ROWS`` around them, and a row's
+    height when it scrolls into view.
     """
 
     def __init__(
@@ -135,11 +144,12 @@ class FittedColumns(QObject):
         self.widest = widest
         self.wrap_minimum = wrap_minimum
         self.hidden: set[int] = set()
+        self._widths: list[int] = []
+        self._measured: set[int] = set()
         self._fitting = False
-        self._pending = QTimer(self)
-        self._pending.setSingleShot(True)
-        self._pending.setInterval(0)
-        self._pending.timeout.connect(self.fit)
+        # A burst of changes (a page of rows, a table refilled, a splitter dragged) is one fit.
+        self._pending_fit = self._timer(RESIZE_PAUSE_MS, self.fit)
+        self._pending_rows = self._timer(0, self.measure_rows_in_view)
         self._one_line = OneLineDelegate(table)
         table.setWordWrap(True)
         for column in self.give_way:
@@ -147,7 +157,10 @@ class FittedColumns(QObject):
         header = table.horizontalHeader()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        # sizeHintForColumn reads this many rows, those in view first.
+        header.setResizeContentsPrecision(MEASURED_ROWS)
         table.viewport().installEventFilter(self)
+        table.verticalScrollBar().valueChanged.connect(self._pending_rows.start)
         model = table.model()
         if model is not None:
             for signal in (
@@ -158,19 +171,28 @@ class FittedColumns(QObject):
                 model.layoutChanged,
                 model.headerDataChanged,
             ):
-                signal.connect(self.schedule)
+                signal.connect(self._rows_changed)
         self.fit()
 
-    def schedule(self, *_args: object) -> None:
-        """Fit once the current burst of changes is over (a page of rows, a table refill)."""
-        self._pending.start()
+    def _timer(self, interval: int, slot: Callable[[], None]) -> QTimer:
+        timer = QTimer(self)
+        timer.setSingleShot(True)
+        timer.setInterval(interval)
+        timer.timeout.connect(slot)
+        return timer
+
+    def _rows_changed(self, *_args: object) -> None:
+        self._measured.clear()
+        self._pending_fit.start(0)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Resize:
-            self.schedule()
+            self._pending_fit.start(RESIZE_PAUSE_MS)
         return False
 
     def fit(self) -> None:
+        """Share the view's width among the columns now (a screen that just filled the table
+        calls this; changes and resizes call it by themselves)."""
         if self._fitting:
             return
         self._fitting = True
@@ -208,8 +230,27 @@ class FittedColumns(QObject):
             table.setColumnHidden(column, column in self.hidden)
             if column not in self.hidden:
                 table.setColumnWidth(column, width)
-        # Rows of one line keep the table's usual height; wrapped ones get some air.
+        if widths != self._widths:
+            self._widths = widths
+            self._measured.clear()
+        self.measure_rows_in_view()
+
+    def measure_rows_in_view(self) -> None:
+        """Rows in view (and a page below) as tall as their wrapped text; a row of one line
+        keeps the table's usual height, a wrapped one gets some air."""
+        table = self.table
+        model = table.model()
+        count = model.rowCount() if model is not None else 0
         usual = table.verticalHeader().defaultSectionSize()
-        for row in range(model.rowCount() if model is not None else 0):
-            needed = table.sizeHintForRow(row)
-            table.setRowHeight(row, usual if needed <= usual else needed + ROW_AIR)
+        row = max(0, table.rowAt(0))
+        bottom = table.viewport().height()
+        y, after = 0, MEASURED_ROWS
+        while row < count and (y < bottom or after > 0):
+            if row not in self._measured:
+                needed = table.sizeHintForRow(row)
+                table.setRowHeight(row, usual if needed <= usual else needed + ROW_AIR)
+                self._measured.add(row)
+            if y >= bottom:
+                after -= 1
+            y += table.rowHeight(row)
+            row += 1
