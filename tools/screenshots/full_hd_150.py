@@ -32,7 +32,7 @@ from frontdesk.ui.requests.linked_chart import LinkedChartDialog
 from frontdesk.ui.scheduling.appointment_dialog import AppointmentDialog
 from frontdesk.ui.scheduling.book_dialog import BookDialog
 from frontdesk.ui.screen_context import ScreenContext
-from tools.screenshots import schedule
+from tools.screenshots import handouts, schedule
 
 STORY_PATIENT = "nunez maria jose"  # scenario 1's caller, in every demo database
 
@@ -92,7 +92,7 @@ def _desk_calls(
 
 def render(screen: ScreenContext, folder: Path) -> list[Path]:
     """Write main-window, intake, patient-editor, patient-chart, phone-note, quick-find,
-    request-linked-chart, book and appointment PNGs."""
+    request-linked-chart, book, appointment and pre-visit packets PNGs."""
     folder.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
     settings_file = Path(tempfile.mkdtemp(prefix="frontdesk-shots-")) / "desk.ini"
@@ -153,6 +153,10 @@ def render(screen: ScreenContext, folder: Path) -> list[Path]:
     written.append(_save(appointment, folder / "schedule-appointment.png"))
     appointment.mark_clean()
     appointment.close()
+
+    packets = handouts.packets_dialog(screen)
+    written.append(_save(packets, folder / "handouts-packets.png"))
+    handouts.close_packets_dialog(packets)
     window.close()
     screen.runner.wait_for_idle()
     QCoreApplication.processEvents()
