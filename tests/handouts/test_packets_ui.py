@@ -19,6 +19,9 @@ from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.services.patients.edit import update_patient
 from frontdesk.services.patients.lookup import get_patient
 from frontdesk.services.practice import settings
+from frontdesk.services.scheduling import booking
+from frontdesk.services.scheduling.data import BookingForm
+from frontdesk.ui.change_hub import ChangeHub
 from frontdesk.ui.handouts.area import HandoutsArea
 from frontdesk.ui.handouts.packets_dialog import PacketsDialog
 from frontdesk.ui.runner import Runner
@@ -26,6 +29,8 @@ from frontdesk.ui.screen_context import ScreenContext
 from tests.discard_question import DISCARD, KEEP, answer_discard_question
 from tests.documents.pdfs import all_text, fills, page_texts, printed_images
 from tests.handouts.packet_fixtures import SPANISH_FIRST, SPANISH_LAST, PacketDay, make_packet_day
+from tests.helpers.screens import open_screen
+from tests.scheduling.conftest import at
 
 pytestmark = pytest.mark.qt_log_ignore(
     "This plugin does not support propagateSizeHints",
@@ -285,3 +290,35 @@ def test_a_personal_note_for_one_patient_by_keyboard_and_mouse(
     dialog.day_edit.setDate(dialog.day_edit.date().addDays(-1))
     wait_for_patients(qtbot, dialog, 2)
     assert dialog.options().personal_notes == {packet_day.spanish.id: NOTE_FOR_HER}
+
+
+def test_a_booking_meanwhile_refreshes_the_list_and_keeps_the_notes(
+    qtbot: QtBot, context: ServiceContext, home: Path, packet_day: PacketDay
+) -> None:
+    hub = ChangeHub(context, watch_other_workstations=False)
+    hub.start()
+    try:
+        with open_screen(context, hub) as screen:
+            dialog = open_dialog(qtbot, screen, packet_day)
+            wait_for_patients(qtbot, dialog, 2)
+            dialog.set_personal_note(packet_day.spanish.id, NOTE_FOR_HER)
+            dialog.patient_table.selectRow(dialog.patients.row_of(packet_day.spanish.id))
+            clinic = packet_day.clinic
+            booking.book(
+                context,
+                BookingForm(
+                    clinic.patients[1].id,
+                    clinic.okafor,
+                    clinic.type_id("Follow-up"),
+                    at(packet_day.day, 11, 0),
+                ),
+            )
+            wait_for_patients(qtbot, dialog, 3)  # another desk's booking shows by itself
+            row = dialog.patients.row_of(packet_day.spanish.id)
+            assert dialog.patient_table.currentIndex().row() == row
+            assert dialog.patients.index(row, 3).data().startswith("Por favor")
+            assert "3 patients; 1 with a personal note" in dialog.patients_status.text()
+            dialog.mark_clean()
+            dialog.close()
+    finally:
+        hub.stop()

@@ -46,6 +46,7 @@ from frontdesk.services.handouts.packets import (
     PacketPatient,
     SavedPackets,
 )
+from frontdesk.services.kernel.changes import touches
 from frontdesk.services.practice.forms import ProviderData
 from frontdesk.services.practice.providers import list_providers
 from frontdesk.services.practice.settings import TWO_SIDED, get_setting
@@ -77,6 +78,8 @@ from frontdesk.ui.widgets.screen_fit import fit_to_screen
 ALL_PROVIDERS = 0
 TITLE = "Pre-visit packets"
 LANGUAGE_NAMES = {"en": "English", "es": "Spanish"}
+# A booking, a cancellation or a chart's language changed: the list of the day is read again.
+PATIENT_LIST_TABLES = frozenset({"appointments", "appointment_events", "patients"})
 NOTE_PREVIEW = 48  # characters of a personal note shown in its row
 
 
@@ -206,6 +209,7 @@ class PacketsDialog(FormDialog):
         self._choices_shown = False
         self._patients_loading = False
         self._patients_wanted: tuple[dt.date, list[int] | None] | None = None
+        self._selected_appointment: int | None = None
         self.printer: QPrinter | None = None
         self.print_dialog: QPrintDialog | None = None
         self.folder_dialog: QFileDialog | None = None
@@ -357,6 +361,8 @@ class PacketsDialog(FormDialog):
         watch_saving_gate(self, lambda _allowed: self._update_actions())
         self._update_actions()
         self._update_note_button()
+        if screen.changes is not None:
+            screen.changes.changed.connect(self._on_changed)
         self.mark_clean()  # nothing typed yet
         fit_to_screen(self, QSize(1120, 600))
         screen.runner.run(self._load_choices, self._show_choices, self._load_failed)
@@ -399,6 +405,9 @@ class PacketsDialog(FormDialog):
         wanted = (self.day(), self.provider_ids())
         self._patients_wanted = wanted
         self._patients_loading = True
+        current = self.patient_table.currentIndex().row()
+        if 0 <= current < self.patients.rowCount():
+            self._selected_appointment = self.patients.record(current).id
         self.patients.set_records([])
         self.patients_status.setText("Loading the day's patients…")
         self.patients_status.setVisible(True)
@@ -418,10 +427,16 @@ class PacketsDialog(FormDialog):
         self._patients_loading = False
         self.patients.set_records(rows)
         if rows:
-            self.patient_table.selectRow(0)
+            # The patient selected before a refresh stays selected.
+            row = self.patients.row_of(self._selected_appointment or 0)
+            self.patient_table.selectRow(max(row, 0))
         self._update_patients_status()
         self._update_note_button()
         self.patients_shown.emit()
+
+    def _on_changed(self, tables: frozenset[str]) -> None:
+        if touches(tables, PATIENT_LIST_TABLES) and still_there(self):
+            self.load_patients()
 
     def _patients_failed(self, wanted: tuple[dt.date, list[int] | None], message: str) -> None:
         if still_there(self) and wanted == self._patients_wanted:
