@@ -322,9 +322,17 @@ def page_templates(
     ]
 
 
-def _panel(rows: list[list[Flowable]], styles: DocumentStyles, widths: list[float]) -> Table:
+def _panel(
+    rows: list[list[Flowable]],
+    styles: DocumentStyles,
+    widths: list[float],
+    *,
+    split_in_row: bool = False,
+) -> Table:
+    """A shaded block with the accent line. ``split_in_row``: a row taller than what is left
+    of the page continues on the next (a long note in large print is taller than a page)."""
     pad = styles.body_size * 0.7
-    table = Table(rows, colWidths=widths)
+    table = Table(rows, colWidths=widths, splitInRow=1 if split_in_row else 0)
     table.setStyle(
         TableStyle(
             [
@@ -456,6 +464,7 @@ def letter_story(
                     ],
                     styles,
                     [width],
+                    split_in_row=True,
                 )
             )
     story.append(

@@ -132,3 +132,21 @@ def test_packets_command_note_for_one_appointment(
     err = capsys.readouterr().err
     assert "gets no packet" in err and len(err.strip().splitlines()) == 1
     assert not (tmp_path / "x").exists()
+
+
+def test_notes_of_the_longest_length_in_large_print_continue_on_the_next_page(
+    packet_day: PacketDay, context: ServiceContext
+) -> None:
+    """1500 characters at 16 pt, typed on many lines, are taller than a page: the note
+    flows on to the next, never a crash."""
+    line = "Traiga la lista de sus medicinas.\n"
+    long_note = (line * 44)[: MAX_NOTE_LENGTH - 4].rstrip() + " FIN"
+    shared = ("Parking is behind the building. " * 50)[:MAX_NOTE_LENGTH]
+    options = PacketOptions(
+        large_print=True, note=shared, personal_notes={packet_day.spanish.id: long_note}
+    )
+    batch = packets.build_packets(context, packet_day.day, options=options)
+    hers = next(p for p in batch.packets if p.appointment_id == packet_day.spanish.id)
+    text = flat(hers.pdf)
+    assert "Una nota para usted:" in text and text.count("sus medicinas") >= 40
+    assert " FIN" in text
