@@ -1,4 +1,4 @@
-"""frontdesk packets --date YYYY-MM-DD [--provider P] -o DIR [--combined]."""
+"""frontdesk packets --date YYYY-MM-DD [--provider P] -o DIR [--combined] [--note-for ID=TEXT]."""
 
 from __future__ import annotations
 
@@ -48,6 +48,16 @@ def register(subparsers: argparse._SubParsersAction[Parser]) -> None:
     )
     command.add_argument("--note", default="", help="a note printed in every letter")
     command.add_argument(
+        "--note-for",
+        dest="notes_for",
+        action="append",
+        default=[],
+        type=_note_for,
+        metavar="APPOINTMENT_ID=TEXT",
+        help="a personal note printed in that appointment's letter only (repeatable; the "
+        "appointment ids are in 'frontdesk appointments list')",
+    )
+    command.add_argument(
         "--no-summary",
         action="store_true",
         help="do not make the surgeon's history summaries of new consultations (a file of "
@@ -61,6 +71,26 @@ def _date(text: str) -> dt.date:
         return dt.date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a date: {text!r} (use YYYY-MM-DD)") from None
+
+
+def _note_for(text: str) -> tuple[int, str]:
+    """ "123=Please bring your walker" as (123, "Please bring your walker")."""
+    key, sep, note = text.partition("=")
+    if not sep or not key.strip().isdigit() or not note.strip():
+        raise argparse.ArgumentTypeError(
+            f"not APPOINTMENT_ID=TEXT: {text!r} (for example --note-for 123='Bring your walker')"
+        )
+    return int(key), note.strip()
+
+
+def personal_notes(pairs: list[tuple[int, str]]) -> dict[int, str]:
+    """The notes by appointment; two for one appointment is a mistake, not a merge."""
+    notes: dict[int, str] = {}
+    for appointment_id, note in pairs:
+        if appointment_id in notes:
+            raise UsageError(f"--note-for {appointment_id} is given twice: give one note")
+        notes[appointment_id] = note
+    return notes
 
 
 def provider_id(context: ServiceContext, text: str) -> int:
@@ -90,6 +120,7 @@ def run_packets(args: argparse.Namespace) -> int:
         combined=args.combined,
         large_print=args.large_print,
         note=args.note,
+        personal_notes=personal_notes(args.notes_for),
         page_size=args.page_size,
         include_summary=not args.no_summary,
         two_sided=args.two_sided,

@@ -107,6 +107,7 @@ _WORDS = {
             "to someone else."
         ),
         "note": "A note from our office",
+        "personal_note": "A note for you",
         "closing": "We look forward to seeing you.",
         "team": "The team at {practice}",
         "personal_title": "What to bring: your own list",
@@ -150,6 +151,7 @@ _WORDS = {
             "Si no puede venir, llámenos lo antes posible, para darle su cita a otra persona."
         ),
         "note": "Una nota de nuestra oficina",
+        "personal_note": "Una nota para usted",
         "closing": "Esperamos verle pronto.",
         "team": "El equipo de {practice}",
         "personal_title": "Qué traer: su propia lista",
@@ -202,7 +204,8 @@ class PacketContent:
     what_to_bring: WhatToBring
     preparing: Handout | None  # "Preparing for your spine consultation", if in the library
     handouts: tuple[Handout, ...] = ()
-    note: str = ""
+    note: str = ""  # the run's note, in every letter
+    personal_note: str = ""  # for this patient alone, below the run's note
     # The name and the visit's time, on every page (None: the name alone).
     identity: PageIdentity | None = None
     large_print: bool = False  # from the chart, or the whole batch
@@ -330,9 +333,17 @@ def page_templates(
     ]
 
 
-def _panel(rows: list[list[Flowable]], styles: DocumentStyles, widths: list[float]) -> Table:
+def _panel(
+    rows: list[list[Flowable]],
+    styles: DocumentStyles,
+    widths: list[float],
+    *,
+    split_in_row: bool = False,
+) -> Table:
+    """A shaded block with the accent line. ``split_in_row``: a row taller than what is left
+    of the page continues on the next (a long note in large print is taller than a page)."""
     pad = styles.body_size * 0.7
-    table = Table(rows, colWidths=widths)
+    table = Table(rows, colWidths=widths, splitInRow=1 if split_in_row else 0)
     table.setStyle(
         TableStyle(
             [
@@ -453,17 +464,20 @@ def letter_story(
         )
     reach.append(paragraph(markup_escape(words["cannot_come"]), styles.body))
     story.append(KeepTogether(reach))
-    if packet.note.strip():
-        story.append(
-            _panel(
-                [
-                    [paragraph(markup_escape(words["note"]) + ":", styles.panel_label)],
-                    [paragraph(markup_escape_lines(packet.note.strip()), styles.panel)],
-                ],
-                styles,
-                [width],
+    notes = ((words["note"], packet.note), (words["personal_note"], packet.personal_note))
+    for label, text in notes:
+        if text.strip():
+            story.append(
+                _panel(
+                    [
+                        [paragraph(markup_escape(label) + ":", styles.panel_label)],
+                        [paragraph(markup_escape_lines(text.strip()), styles.panel)],
+                    ],
+                    styles,
+                    [width],
+                    split_in_row=True,
+                )
             )
-        )
     story.append(
         KeepTogether(
             [

@@ -8,8 +8,9 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QCoreApplication, QDate
+from PySide6.QtCore import QCoreApplication, QDate, Qt
 from PySide6.QtPrintSupport import QPrinter
+from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
 from frontdesk.domain.progress import Cancelled
@@ -18,18 +19,26 @@ from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.services.patients.edit import update_patient
 from frontdesk.services.patients.lookup import get_patient
 from frontdesk.services.practice import settings
+from frontdesk.services.scheduling import booking
+from frontdesk.services.scheduling.data import BookingForm
+from frontdesk.ui.change_hub import ChangeHub
 from frontdesk.ui.handouts.area import HandoutsArea
 from frontdesk.ui.handouts.packets_dialog import PacketsDialog
 from frontdesk.ui.runner import Runner
 from frontdesk.ui.screen_context import ScreenContext
-from tests.documents.pdfs import fills, page_texts, printed_images
-from tests.handouts.packet_fixtures import PacketDay, make_packet_day
+from tests.discard_question import DISCARD, KEEP, answer_discard_question
+from tests.documents.pdfs import all_text, fills, page_texts, printed_images
+from tests.handouts.packet_fixtures import SPANISH_FIRST, SPANISH_LAST, PacketDay, make_packet_day
+from tests.helpers.screens import open_screen
+from tests.scheduling.conftest import at
 
 pytestmark = pytest.mark.qt_log_ignore(
     "This plugin does not support propagateSizeHints",
     "This plugin does not support raise",
     "This plugin does not support grabbing the keyboard",
 )
+
+NOTE_FOR_HER = "Por favor traiga su andador y el informe operatorio de 2021."
 
 
 @pytest.fixture
@@ -199,3 +208,117 @@ def test_the_dialog_says_the_chart_decides_and_saves_accordingly(
         for patient_id in (hostile_id, spanish_id)
     }
     assert logged == {hostile_id: {True}, spanish_id: {False}}
+
+
+def wait_for_patients(qtbot: QtBot, dialog: PacketsDialog, count: int) -> None:
+    qtbot.waitUntil(
+        lambda: not dialog._patients_loading and dialog.patients.rowCount() == count,
+        timeout=10_000,
+    )
+
+
+def test_a_personal_note_for_one_patient_by_keyboard_and_mouse(
+    qtbot: QtBot,
+    screen: ScreenContext,
+    context: ServiceContext,
+    packet_day: PacketDay,
+    tmp_path: Path,
+) -> None:
+    dialog = open_dialog(qtbot, screen, packet_day)
+    wait_for_patients(qtbot, dialog, 2)  # Okafor's two patients, in appointment order
+    rows = [[dialog.patients.index(row, column).data() for column in range(4)] for row in range(2)]
+    assert rows[0] == ["8:00 AM", f"{SPANISH_FIRST} {SPANISH_LAST}", "Spanish", ""]
+    assert rows[1][2] == "English"
+    dialog.large_print.setChecked(True)
+    assert dialog.patients.index(0, 2).data() == "Spanish, large print"
+    dialog.large_print.setChecked(False)
+    assert not dialog.has_unsaved_changes()
+
+    # Keyboard: Enter on her row, type, Ctrl+Enter keeps the note.
+    dialog.patient_table.setFocus()
+    dialog.patient_table.selectRow(0)
+    qtbot.keyClick(dialog.patient_table, Qt.Key.Key_Return)
+    editor = dialog.note_editor
+    assert editor is not None and editor.isVisible()
+    assert "Spanish" in editor.findChild(QLabel, "hint").text()
+    qtbot.keyClicks(editor.note, NOTE_FOR_HER)
+    qtbot.keyClick(editor.note, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: dialog.note_editor is None)
+    assert dialog.personal_notes == {packet_day.spanish.id: NOTE_FOR_HER}
+    assert dialog.patients.index(0, 3).data() == NOTE_FOR_HER[:47] + "…"  # shown in her row
+    assert "1 with a personal note" in dialog.patients_status.text()
+    assert dialog.note_button.text() == "Edit personal no&te…"
+    assert dialog.has_unsaved_changes()
+
+    # Mouse: the button for the other patient; a note too long is refused in the editor.
+    dialog.patient_table.selectRow(1)
+    assert dialog.note_button.text() == "Personal no&te…"
+    qtbot.mouseClick(dialog.note_button, Qt.MouseButton.LeftButton)
+    editor = dialog.note_editor
+    assert editor is not None
+    editor.note.setPlainText("x" * 1501)
+    editor.save()
+    assert editor.isVisible() and editor.fields.message("personal_note").isVisible()
+    qtbot.keyClick(editor, Qt.Key.Key_Escape)
+    answer_discard_question(editor, DISCARD)
+    qtbot.waitUntil(lambda: dialog.note_editor is None)
+    assert list(dialog.personal_notes) == [packet_day.spanish.id]
+
+    # Closing with a typed note asks first (the same question every form asks).
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    answer_discard_question(dialog, KEEP)
+    assert dialog.isVisible() and dialog.personal_notes
+
+    with qtbot.waitSignal(dialog.finished_work, timeout=60_000) as finished:
+        assert dialog.save_to(tmp_path / "out") is not None
+    assert finished.args[0] == "saved", finished.args[1]
+    packet_texts = [
+        " ".join(all_text(path.read_bytes()).split())
+        for path in (tmp_path / "out").iterdir()
+        if "History" not in path.name
+    ]
+    (hers,) = [text for text in packet_texts if NOTE_FOR_HER in text]
+    assert SPANISH_LAST in hers and len(packet_texts) == 2
+    assert not dialog.has_unsaved_changes()  # the notes are in the packets now
+
+    # Another day lists its own patients; her note waits for her day.
+    dialog.day_edit.setDate(dialog.day_edit.date().addDays(1))
+    wait_for_patients(qtbot, dialog, 0)
+    assert "No appointments" in dialog.patients_status.text()
+    assert dialog.options().personal_notes == {}
+    assert not dialog.note_button.isEnabled()
+    dialog.day_edit.setDate(dialog.day_edit.date().addDays(-1))
+    wait_for_patients(qtbot, dialog, 2)
+    assert dialog.options().personal_notes == {packet_day.spanish.id: NOTE_FOR_HER}
+
+
+def test_a_booking_meanwhile_refreshes_the_list_and_keeps_the_notes(
+    qtbot: QtBot, context: ServiceContext, home: Path, packet_day: PacketDay
+) -> None:
+    hub = ChangeHub(context, watch_other_workstations=False)
+    hub.start()
+    try:
+        with open_screen(context, hub) as screen:
+            dialog = open_dialog(qtbot, screen, packet_day)
+            wait_for_patients(qtbot, dialog, 2)
+            dialog.set_personal_note(packet_day.spanish.id, NOTE_FOR_HER)
+            dialog.patient_table.selectRow(dialog.patients.row_of(packet_day.spanish.id))
+            clinic = packet_day.clinic
+            booking.book(
+                context,
+                BookingForm(
+                    clinic.patients[1].id,
+                    clinic.okafor,
+                    clinic.type_id("Follow-up"),
+                    at(packet_day.day, 11, 0),
+                ),
+            )
+            wait_for_patients(qtbot, dialog, 3)  # another desk's booking shows by itself
+            row = dialog.patients.row_of(packet_day.spanish.id)
+            assert dialog.patient_table.currentIndex().row() == row
+            assert dialog.patients.index(row, 3).data().startswith("Por favor")
+            assert "3 patients; 1 with a personal note" in dialog.patients_status.text()
+            dialog.mark_clean()
+            dialog.close()
+    finally:
+        hub.stop()

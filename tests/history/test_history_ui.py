@@ -25,6 +25,7 @@ from frontdesk.ui.history.table_models import IMAGING_COLUMNS, SURGERY_COLUMNS, 
 from frontdesk.ui.history.tabs import HistorySummaryLine, ImagingTab, SurgeryHistoryTab
 from frontdesk.ui.history.timeline import TimelineWidget, event_text
 from frontdesk.ui.runner import Runner
+from tests.helpers.tables import reads_whole, scrolls_sideways
 from tests.history.conftest import make_pdf
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
@@ -355,3 +356,45 @@ def test_the_chart_shows_the_history_tabs_and_the_summary_in_its_header(
     assert chart.tabs.widget(titles.index("Imaging")) is chart.imaging
     assert chart.tabs.widget(titles.index("Timeline")) is chart.timeline
     assert chart.surgery_history.model.rowCount() == 1
+
+
+def test_a_long_procedure_reads_whole_on_a_chart_at_150_percent(
+    qtbot: QtBot, context: ServiceContext, runner: Runner, maria: PatientData
+) -> None:
+    """On a 1080p desk at 150% the chart opens about 1040 logical pixels wide: the procedure
+    was cut to "revision posterolateral fusio…" and the table scrolled sideways."""
+    long_name = (
+        "Anterior lumbar interbody fusion with posterior percutaneous pedicle screw fixation"
+    )
+    add_surgery(
+        context,
+        maria.id,
+        SurgeryForm(
+            procedure="other",
+            procedure_label=long_name,
+            date="2024",
+            levels="L5-S1",
+            surgeon="Dr. Priya Raman",
+            facility="University Hospital of Central Illinois",
+            report_requested_on="11/25/2026",
+        ),
+    )
+    add_surgery(
+        context,
+        maria.id,
+        SurgeryForm(
+            procedure="microdiscectomy", date="2019", levels="L4-L5", surgeon="Dr. Alan Whitfield"
+        ),
+    )
+    tab = surgery_tab(qtbot, context, runner, maria)
+    tab.resize(1000, 500)
+    table = tab.table
+    titles = [column.title for column in SURGERY_COLUMNS]
+    procedure = titles.index("Procedure")
+    qtbot.waitUntil(lambda: not scrolls_sideways(table) and reads_whole(table, 0, procedure))
+    row = next(r for r in range(2) if cell(tab, r, "Procedure") == long_name)
+    for title in ("Date", "Procedure", "Levels", "Operative report"):
+        assert reads_whole(table, row, titles.index(title)), title
+    # Narrower still (the splitter, a smaller window): still no sideways scrolling.
+    tab.resize(700, 500)
+    qtbot.waitUntil(lambda: not scrolls_sideways(table) and reads_whole(table, row, procedure))

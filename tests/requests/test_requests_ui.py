@@ -17,8 +17,10 @@ from frontdesk.services.requests import contacts, intake, reading, work_queue
 from frontdesk.services.requests.data import QueueFilter
 from frontdesk.ui.requests.area import RequestsArea
 from frontdesk.ui.requests.intake import IntakeDialog
+from frontdesk.ui.requests.queue_model import COLUMNS
 from frontdesk.ui.screen_context import ScreenContext
 from tests.helpers.intake import type_call
+from tests.helpers.tables import reads_whole, scrolls_sideways
 from tests.requests.conftest import maria_intake, open_requests_area, open_the_only_request
 
 pytestmark = pytest.mark.qt_log_ignore(
@@ -266,3 +268,60 @@ def test_the_area_fits_the_window_it_opens_in_at_150_percent(
     intake.create_request(context, maria_intake())
     area = open_the_only_request(qtbot, screen)
     assert area.minimumSizeHint().width() <= 1152 - 190
+
+
+def test_the_queue_reads_without_scrolling_sideways_at_150_percent(
+    qtbot: QtBot, screen: ScreenContext, context: ServiceContext
+) -> None:
+    """At 150% on 1080p the queue beside the open request has about 600 logical pixels: the
+    patient and the state were cut to "Núñez-García, María …" and "Ready to sche…", and the
+    next action needed the horizontal scroll bar."""
+    intake.create_request(context, maria_intake())
+    intake.create_request(
+        context,
+        maria_intake(first_name="Ying", last_name="Ó Súilleabháin", phone="217 555 0101"),
+        allow_duplicates=True,
+    )
+    area = open_requests_area(qtbot, screen)
+    area.resize(1152 - 190, 600)
+    qtbot.waitUntil(lambda: area.model.rowCount() == 2, timeout=10_000)
+    table = area.table
+    qtbot.waitUntil(lambda: not scrolls_sideways(table) and reads_whole(table, 0, 0))
+    assert table.viewport().width() < 700
+    key_columns = [COLUMNS.index(name) for name in ("Patient", "Age", "State", "Next action")]
+    for row in range(2):
+        for column in key_columns:
+            assert reads_whole(table, row, column), (row, COLUMNS[column])
+    # What gave way is still in every cell's tooltip.
+    tooltip = table.model().index(0, 0).data(Qt.ItemDataRole.ToolTipRole)
+    assert "Referred by: " in tooltip and "Assignee: Unassigned" in tooltip
+
+
+def test_a_long_imaging_centre_shows_its_first_words_once_the_desk_moves_on(
+    qtbot: QtBot, screen: ScreenContext
+) -> None:
+    """The "where" box is narrow: after typing, it showed "…and Diagnostic Radiology Center",
+    the end of the name, instead of its beginning."""
+    dialog = open_intake(qtbot, screen)
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)
+    where = dialog.imaging_where
+    name = "Springfield Advanced Imaging and Diagnostic Radiology Center"
+    assert where.fontMetrics().horizontalAdvance(name) > where.width()
+    where.setFocus()
+    qtbot.waitUntil(where.hasFocus)
+    qtbot.keyClicks(where, name)
+    assert where.text() == name
+    qtbot.keyClick(where, Qt.Key.Key_Tab)
+    qtbot.waitUntil(lambda: not where.hasFocus())
+    assert where.cursorPosition() == 0
+    # Text put in while another box has the focus shows its beginning too.
+    where.setText("Valley Open MRI and Outpatient Imaging of Central Illinois")
+    qtbot.waitUntil(lambda: where.cursorPosition() == 0)
+    # While the desk types in it, the cursor stays where they type.
+    where.setFocus()
+    qtbot.waitUntil(where.hasFocus)
+    where.end(False)
+    qtbot.keyClicks(where, " East")
+    qtbot.wait(20)
+    assert where.text().endswith("Illinois East") and where.cursorPosition() == len(where.text())

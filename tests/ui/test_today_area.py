@@ -35,6 +35,7 @@ from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.today.area import TodayArea
 from frontdesk.ui.today.freed_panel import EMPTY_TEXT
 from tests.helpers.screens import open_screen
+from tests.helpers.tables import reads_whole, scrolls_sideways
 from tests.scheduling.conftest import CHICAGO, Practice, at, make_practice, next_weekday
 
 WAIT_MS = 10_000
@@ -519,3 +520,35 @@ def test_without_weekly_hours_a_receptionist_is_told_whom_to_ask(
     assert area.next_step.isVisible()
     assert "Ask an administrator" in area.next_step.text
     assert not area.next_step.action.isVisible()
+
+
+def test_who_fits_a_freed_time_reads_without_scrolling_sideways_at_150_percent(
+    qtbot: QtBot, screen: ScreenContext, clinic: Practice
+) -> None:
+    """Beside the freed times the table of who fits has about 600 logical pixels at 150% on
+    1080p: the note ran past the right edge and needed the horizontal scroll bar."""
+    thursday = next_weekday(3)
+    cancelled = book(clinic, 0, at(thursday, 10))
+    held = book(clinic, 1, at(thursday + timedelta(days=7), 9))
+    waitlist.add_to_waitlist(
+        clinic.context,
+        WaitlistForm(
+            patient_id=clinic.patients[1].id,
+            type_id=clinic.type_id("Follow-up"),
+            urgency="urgent",
+            appointment_id=held.id,
+            note="Numbness worse since Friday; can come at short notice, any surgeon",
+        ),
+    )
+    status.cancel(clinic.context, cancelled.id, by=CancelledBy.PATIENT, reason="Work trip")
+    area = open_area(qtbot, screen)
+    area.resize(1152 - 190, 720)
+    table = area.freed.matches
+    assert table.rowCount() == 1
+    qtbot.waitUntil(lambda: not scrolls_sideways(table) and reads_whole(table, 0, 6))
+    assert table.viewport().width() < 700
+    for column, title in enumerate(table.HEADERS):
+        if title not in ("Can come", "Holds now"):
+            assert reads_whole(table, 0, column), title
+    # A column that gave way is still in the row's tooltip.
+    assert "Holds now: " in table.item(0, 0).toolTip()

@@ -27,12 +27,13 @@ from frontdesk.ui.main_window import MainWindow
 from frontdesk.ui.patients.chart import PatientChart
 from frontdesk.ui.patients.editor import PatientEditor
 from frontdesk.ui.patients.phone_note_dialog import PhoneNoteDialog
+from frontdesk.ui.requests.area import RequestsArea
 from frontdesk.ui.requests.intake import IntakeDialog
 from frontdesk.ui.requests.linked_chart import LinkedChartDialog
 from frontdesk.ui.scheduling.appointment_dialog import AppointmentDialog
 from frontdesk.ui.scheduling.book_dialog import BookDialog
 from frontdesk.ui.screen_context import ScreenContext
-from tools.screenshots import schedule
+from tools.screenshots import handouts, schedule
 
 STORY_PATIENT = "nunez maria jose"  # scenario 1's caller, in every demo database
 
@@ -91,8 +92,9 @@ def _desk_calls(
 
 
 def render(screen: ScreenContext, folder: Path) -> list[Path]:
-    """Write main-window, intake, patient-editor, patient-chart, phone-note, quick-find,
-    request-linked-chart, book and appointment PNGs."""
+    """Write main-window, requests-queue, intake, patient-editor, patient-chart (and its
+    surgeries tab), phone-note, quick-find, request-linked-chart, book, appointment and
+    pre-visit packets PNGs."""
     folder.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
     settings_file = Path(tempfile.mkdtemp(prefix="frontdesk-shots-")) / "desk.ini"
@@ -104,6 +106,15 @@ def render(screen: ScreenContext, folder: Path) -> list[Path]:
     screen.runner.wait_for_idle()
     _wait()
     written.append(_save(window, folder / "main-window.png"))
+    # The work queue beside an open request: the narrowest table of the main window.
+    window.show_area("requests")
+    requests_area = window.current_area()
+    assert isinstance(requests_area, RequestsArea)
+    _wait(lambda: requests_area.model.rowCount() > 0 and bool(requests_area.counts))
+    requests_area.table.selectRow(0)
+    _wait(lambda: requests_area.detail.detail is not None)
+    written.append(_save(window, folder / "requests-queue.png"))
+    window.show_area("today")
 
     intake = IntakeDialog(screen, window)
     intake.show()
@@ -123,6 +134,10 @@ def render(screen: ScreenContext, folder: Path) -> list[Path]:
     chart.show()
     _wait(lambda: chart.patient is not None)
     written.append(_save(chart, folder / "patient-chart.png"))
+    chart.tabs.setCurrentWidget(chart.surgery_history)
+    _wait(lambda: chart.surgery_history.loaded)
+    written.append(_save(chart, folder / "patient-chart-surgeries.png"))
+    chart.tabs.setCurrentIndex(0)
     assert chart.patient is not None
     editor = PatientEditor(screen, chart.patient)
     editor.show()
@@ -153,6 +168,10 @@ def render(screen: ScreenContext, folder: Path) -> list[Path]:
     written.append(_save(appointment, folder / "schedule-appointment.png"))
     appointment.mark_clean()
     appointment.close()
+
+    packets = handouts.packets_dialog(screen)
+    written.append(_save(packets, folder / "handouts-packets.png"))
+    handouts.close_packets_dialog(packets)
     window.close()
     screen.runner.wait_for_idle()
     QCoreApplication.processEvents()

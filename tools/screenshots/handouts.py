@@ -1,5 +1,5 @@
-"""Screenshots of the Handouts area with a personalized preview, Give handouts and the chart's
-"Handouts given" tab, on a demo database.
+"""Screenshots of the Handouts area with a personalized preview, Give handouts, the chart's
+"Handouts given" tab and the Pre-visit packets dialog with a personal note, on a demo database.
 
 ``render(screen, folder)`` is the hook `make screenshots` calls with its own demo database;
 ``python -m tools.screenshots.handouts FOLDER`` builds a small demo database itself.
@@ -20,20 +20,51 @@ from frontdesk.domain.actor import Actor
 from frontdesk.domain.permissions import Role
 from frontdesk.services.handouts import handout_prints
 from frontdesk.services.patients.search import search
+from frontdesk.services.scheduling import calendars
 from frontdesk.ui.handouts.area import HandoutsArea
 from frontdesk.ui.handouts.given_tab import HandoutsGivenTab
+from frontdesk.ui.handouts.packets_dialog import PacketsDialog
 from frontdesk.ui.screen_context import ScreenContext
+from tools.screenshots import schedule
 from tools.screenshots.capture import main_window, run_alone, save_grab, sized, wait_until
 
 STORY_PATIENT = "nunez maria jose"  # scenario 1's caller, in every demo database
 NOTE = "Traiga el disco de su resonancia de mayo de 2024 y la lista de sus medicinas."
+PERSONAL_NOTES = {
+    "es": "Traiga su andador, por favor: la rampa está a la izquierda de la entrada.",
+    "en": "Please bring your walker: the ramp is to the left of the entrance.",
+}
 
 
 _wait = partial(wait_until, timeout=30.0)
 
 
+def packets_dialog(screen: ScreenContext) -> PacketsDialog:
+    """The Pre-visit packets dialog on a busy day of the demo, its patients listed and one of
+    them (a Spanish speaker where there is one) given a personal note."""
+    day, provider_ids = schedule.prepare(screen.services)
+    booked = calendars.day_appointments(screen.services, day, provider_ids, include_inactive=False)
+    busiest = max(provider_ids, key=lambda pid: sum(1 for a in booked if a.provider_id == pid))
+    dialog = PacketsDialog(screen, day, busiest)
+    dialog.show()
+    _wait(lambda: bool(dialog.patients.records) and not dialog._patients_loading)
+    records = dialog.patients.records
+    chosen = next((p for p in records if p.language == "es"), records[min(1, len(records) - 1)])
+    dialog.set_personal_note(chosen.id, PERSONAL_NOTES.get(chosen.language, PERSONAL_NOTES["en"]))
+    dialog.patient_table.selectRow(dialog.patients.row_of(chosen.id))
+    dialog.patient_table.setFocus()
+    _wait()
+    return dialog
+
+
+def close_packets_dialog(dialog: PacketsDialog) -> None:
+    dialog.mark_clean()  # nothing to ask about when it closes
+    dialog.close()
+
+
 def render(screen: ScreenContext, folder: Path) -> list[Path]:
-    """Write handouts.png, handouts-give.png and patient-handouts-given.png."""
+    """Write handouts.png, handouts-give.png, patient-handouts-given.png,
+    handouts-packets.png and handouts-packets-personal-note.png."""
     folder.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
     scratch = Path(tempfile.mkdtemp(prefix="frontdesk-handout-shots-"))
@@ -81,6 +112,16 @@ def render(screen: ScreenContext, folder: Path) -> list[Path]:
         written.append(save_grab(dialog, folder / "handouts-give.png"))
         dialog.done(0)  # type: ignore[attr-defined]
         tab.close()
+        screen.runner.wait_for_idle()
+
+        packets = packets_dialog(screen)
+        written.append(save_grab(packets, folder / "handouts-packets.png"))
+        editor = packets.edit_personal_note()
+        assert editor is not None
+        _wait()
+        written.append(save_grab(editor, folder / "handouts-packets-personal-note.png"))
+        editor.done(0)
+        close_packets_dialog(packets)
         screen.runner.wait_for_idle()
     finally:
         shutil.rmtree(scratch, ignore_errors=True)

@@ -65,6 +65,9 @@ class PacketOptions:
     # (the patient form's "Prints in large print").
     large_print: bool = False
     note: str = ""  # printed in every letter of the batch
+    # A note for one patient, by appointment id: printed in that patient's letter only, as
+    # typed (in the letter's language), below the note for everyone.
+    personal_notes: Mapping[int, str] = field(default_factory=dict)
     page_size: str | None = None  # None: the practice's paper (Admin)
     # The surgeon's history summaries of new consultations, as a file of their own.
     include_summary: bool = True
@@ -89,6 +92,7 @@ class Packet:
     pdf: bytes = field(repr=False, default=b"")  # empty in a combined batch
     large_print: bool = False
     interpreter_needed: bool = False  # the chart says so: the letter says one is booked
+    personal_note: bool = False  # the letter carries a note for this patient alone
 
 
 @dataclass(frozen=True)
@@ -148,6 +152,21 @@ class SavedPackets:
         return f"{text} to {where}"
 
 
+@dataclass(frozen=True)
+class PacketPatient:
+    """One row of the day's list in the packets dialog: who gets a packet, and in what."""
+
+    id: int  # the appointment's: a personal note is keyed by it
+    patient_id: int
+    patient_name: str
+    starts_at: dt.datetime  # local time
+    provider_name: str
+    language: str  # the packet's: "en" or "es"
+    language_fallback: bool  # the chart's language has no packet: English is printed
+    preferred_language: str  # as the chart has it ("Spanish"); may be empty
+    large_print: bool  # the chart asks for it (the run may add it for everyone)
+
+
 # --- choosing and gathering ----------------------------------------------------------------
 
 
@@ -162,6 +181,35 @@ def packet_appointments(
         )
         if row.holds_time
     ]
+
+
+def packet_patients(
+    context: ServiceContext, day: dt.date, provider_ids: Sequence[int] | None = None
+) -> list[PacketPatient]:
+    """The patients who get a packet on ``day``, in appointment order, with the language and
+    print size their packet will have (the packets dialog lists them to add personal notes)."""
+    context.require(Permission.PRINT_HANDOUTS)
+    zone = practice_clock.practice_zone(context)
+    rows: list[PacketPatient] = []
+    for appointment in packet_appointments(context, day, provider_ids):
+        patient = get_patient(context, appointment.patient_id, record_view=False)
+        language, fallback = _packet_language(patient.preferred_language)
+        rows.append(
+            PacketPatient(
+                id=appointment.id,
+                patient_id=patient.id,
+                patient_name=handout_prints.patient_name_for_print(
+                    patient.first_name, patient.last_name
+                ),
+                starts_at=appointment.start.astimezone(zone),
+                provider_name=appointment.provider_name,
+                language=language,
+                language_fallback=fallback,
+                preferred_language=patient.preferred_language.strip(),
+                large_print=patient.large_print,
+            )
+        )
+    return rows
 
 
 def _covers_every_category(handout: Handout) -> bool:
@@ -288,11 +336,30 @@ def _file_name(appointment: AppointmentData, local: dt.datetime, taken: set[str]
     return name
 
 
+def check_personal_note(text: str) -> None:
+    """Refuse a personal note too long for a letter (ValidationError on "personal_note")."""
+    if len(text.strip()) > MAX_NOTE_LENGTH:
+        raise ValidationError(
+            {"personal_note": f"at most {MAX_NOTE_LENGTH} characters ({len(text.strip())} typed)"}
+        )
+
+
 def check_options(options: PacketOptions, page_size: str) -> None:
-    """Refuse a note too long or an unknown paper (ValidationError keyed by the field)."""
+    """Refuse a note too long or an unknown paper (ValidationError keyed by the field; a
+    personal note too long under "personal_notes", naming its appointment)."""
     problems = {}
     if len(options.note) > MAX_NOTE_LENGTH:
         problems["note"] = f"at most {MAX_NOTE_LENGTH} characters"
+    too_long = sorted(
+        appointment_id
+        for appointment_id, text in options.personal_notes.items()
+        if len(text.strip()) > MAX_NOTE_LENGTH
+    )
+    if too_long:
+        which = ", ".join(str(appointment_id) for appointment_id in too_long)
+        problems["personal_notes"] = (
+            f"at most {MAX_NOTE_LENGTH} characters each (too long for appointment {which})"
+        )
     if page_size not in handout_prints.PAGE_SIZES:
         problems["page_size"] = "use letter or a4"
     if problems:
@@ -335,6 +402,7 @@ def build_packets(
     library = library or handouts.load_library()
     zone = practice_clock.practice_zone(context)
     appointments = packet_appointments(context, day, provider_ids)
+    _check_personal_notes_belong(options, day, appointments)
     types = {
         row.id: row
         for row in appointment_types.list_appointment_types(context, include_inactive=True)
@@ -348,6 +416,7 @@ def build_packets(
     summaries: list[PatientHistory] = []
     review_marks = _ReviewMarks(context, printed_on)
     note = options.note.strip()
+    personal_notes = {key: text.strip() for key, text in options.personal_notes.items()}
     total = len(appointments)
     report_or_cancel(progress, 0, total)
     contents: list[packet_pdf.PacketContent] = []
@@ -386,6 +455,7 @@ def build_packets(
             preparing=preparing,
             handouts=tuple(chosen),
             note=note,
+            personal_note=personal_notes.get(appointment.id, ""),
             identity=page_identity.visit(name, details_for_patient.starts_at, language),
             large_print=large_print,
             interpreter_needed=patient.interpreter_needed,
@@ -431,6 +501,7 @@ def build_packets(
                 pdf=pdf,
                 large_print=large_print,
                 interpreter_needed=patient.interpreter_needed,
+                personal_note=bool(content.personal_note),
             )
         )
         contents.append(content)
@@ -464,6 +535,23 @@ def build_packets(
         summaries_name=summaries_name,
         two_sided=two_sided,
     )
+
+
+def _check_personal_notes_belong(
+    options: PacketOptions, day: dt.date, appointments: Sequence[AppointmentData]
+) -> None:
+    """A personal note for an appointment that gets no packet in this run (another day, a
+    cancelled visit, a mistyped id) is refused rather than silently left out."""
+    wanted = {key for key, text in options.personal_notes.items() if text.strip()}
+    strays = sorted(wanted - {appointment.id for appointment in appointments})
+    if strays:
+        which = ", ".join(str(appointment_id) for appointment_id in strays)
+        raise ValidationError(
+            {
+                "personal_notes": f"appointment {which} gets no packet on {day.isoformat()} "
+                "(another day, another provider, or cancelled)"
+            }
+        )
 
 
 class _ReviewMarks:
@@ -581,6 +669,8 @@ def _log_batch(
                 "language": packet.language,
                 "handouts": [h.handout_id for h in packet.handouts],
                 "history_summary": packet.summary_included,
+                # That a note for this patient alone was in the letter (not its text).
+                "personal_note": packet.personal_note,
             },
         )
         if packet.summary_included:

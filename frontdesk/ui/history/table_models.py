@@ -78,18 +78,22 @@ SURGERY_COLUMNS: tuple[Column, ...] = (
         lambda s: s.levels.text(),
         sort_key=lambda s: (s.levels.levels[0].sort_position if s.levels else -1, s.id),
     ),
-    Column("Approach", lambda s: s.approach.label if s.approach else ""),
-    Column("Surgeon", lambda s: s.surgeon),
-    Column("Facility", lambda s: s.facility),
-    Column("Outcome", lambda s: s.outcome.label if s.outcome else ""),
-    Column("Fusion", lambda s: s.fusion_status.short.capitalize() if s.fusion_status else ""),
+    Column("Approach", lambda s: s.approach.label if s.approach else "", give_way=6),
+    Column("Surgeon", lambda s: s.surgeon, give_way=1),
+    Column("Facility", lambda s: s.facility, give_way=2),
+    Column("Outcome", lambda s: s.outcome.label if s.outcome else "", give_way=4),
+    Column(
+        "Fusion",
+        lambda s: s.fusion_status.short.capitalize() if s.fusion_status else "",
+        give_way=5,
+    ),
     Column(
         "Operative report",
         operative_report_text,
         sort_key=lambda s: (s.report_received, s.report_received_on or date.min, s.id),
         warning=lambda s: not s.report_received,
     ),
-    Column("Files", _files, sort_key=lambda s: (len(s.documents), s.id)),
+    Column("Files", _files, sort_key=lambda s: (len(s.documents), s.id), give_way=3),
 )
 
 IMAGING_COLUMNS: tuple[Column, ...] = (
@@ -120,7 +124,7 @@ IMAGING_COLUMNS: tuple[Column, ...] = (
         sort_key=lambda i: (i.flags.too_old, i.flags.possibly_too_old, i.id),
         warning=lambda i: i.flags.too_old or i.flags.possibly_too_old,
     ),
-    Column("Files", _files, sort_key=lambda i: (len(i.documents), i.id)),
+    Column("Files", _files, sort_key=lambda i: (len(i.documents), i.id), give_way=1),
 )
 
 

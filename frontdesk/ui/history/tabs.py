@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QMessageBox,
     QPushButton,
@@ -56,6 +55,7 @@ from frontdesk.ui.widgets.empty_state import EmptyState
 from frontdesk.ui.widgets.file_dialogs import FileKind, file_dialog
 from frontdesk.ui.widgets.form import Banner, plain_label
 from frontdesk.ui.widgets.record_table import Column
+from frontdesk.ui.widgets.table_columns import fit_record_columns
 
 FILE_FILTER = "Received documents (*.pdf *.png *.jpg *.jpeg *.tif *.tiff)"
 
@@ -152,16 +152,15 @@ class HistoryEntriesTab(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(0, Qt.SortOrder.DescendingOrder)
         self.table.verticalHeader().hide()
         header = self.table.horizontalHeader()
         header.setHighlightSections(False)
         header.setMinimumSectionSize(70)
-        for number, column in enumerate(self.COLUMNS):
-            if column.stretch:
-                header.setSectionResizeMode(number, QHeaderView.ResizeMode.Stretch)
+        # A long procedure wraps onto a second line rather than ending in "…"; the less
+        # needed columns give way on a narrow chart.
+        self.columns = fit_record_columns(self.table, self.COLUMNS)
         self.table.activated.connect(lambda _index: self.edit_selected())
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
         self.table.files_dropped.connect(self._files_dropped)
@@ -262,7 +261,6 @@ class HistoryEntriesTab(QWidget):
                 row = 0
             if row >= 0:
                 self.table.selectRow(row)
-            self.table.resizeColumnsToContents()
             self._update_buttons()
             self.history_loaded.emit(shown)
 

@@ -9,7 +9,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QPushButton,
     QSplitter,
     QTableView,
@@ -35,11 +34,12 @@ from frontdesk.services.requests.data import (
 from frontdesk.ui.patients.referrer_picker import ReferrerPicker
 from frontdesk.ui.requests.detail import RequestDetailPanel
 from frontdesk.ui.requests.intake import IntakeDialog
-from frontdesk.ui.requests.queue_model import RequestQueueModel
+from frontdesk.ui.requests.queue_model import GIVE_WAY, NEXT_ACTION, RequestQueueModel
 from frontdesk.ui.runner import LatestOnly
 from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.style import mark_primary
 from frontdesk.ui.widgets.form import Banner, line_edit, plain_label
+from frontdesk.ui.widgets.table_columns import FittedColumns
 
 # The records' received state lives partly on the chart's history (services.history.records).
 TABLES = requests_data.TABLES | records.TABLES | {"patients", "referrers"}
@@ -145,12 +145,9 @@ class RequestsArea(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
-        self.table.setWordWrap(False)
-        header_view = self.table.horizontalHeader()
-        header_view.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header_view.setStretchLastSection(True)
-        for column, width in enumerate((160, 142, 65, 120, 210, 150, 130)):
-            self.table.setColumnWidth(column, width)
+        # Beside the open request the queue has about 600 pixels at 150% on 1080p: the next
+        # action takes what is left and wraps; category, referrer and assignee give way.
+        self.columns = FittedColumns(self.table, wrap=NEXT_ACTION, give_way=GIVE_WAY)
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
         self.detail = RequestDetailPanel(screen)
         self.detail.changed.connect(self.refresh)

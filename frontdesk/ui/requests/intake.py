@@ -64,6 +64,7 @@ from frontdesk.ui.widgets.form import (
     line_edit,
     multiline_edit,
     plain_label,
+    show_start,
 )
 from frontdesk.ui.widgets.saving_form import FormDialog
 from frontdesk.ui.widgets.screen_fit import fit_to_screen
@@ -334,8 +335,9 @@ class IntakeDialog(FormDialog):
         self.imaging_modality.addItem("None mentioned", "")
         for modality in (ImagingModality.MRI, ImagingModality.CT, ImagingModality.XRAY):
             self.imaging_modality.addItem(modality.label, modality.value)
-        self.imaging_when = line_edit("When the imaging was done", "when (May 2024)")
-        self.imaging_where = line_edit("Where the imaging was done", "where")
+        # Narrow boxes: a long imaging centre or plan shows its first words, not its last.
+        self.imaging_when = show_start(line_edit("When the imaging was done", "when (May 2024)"))
+        self.imaging_where = show_start(line_edit("Where the imaging was done", "where"))
         imaging_row = QHBoxLayout()
         imaging_row.setContentsMargins(0, 0, 0, 0)
         imaging_row.addWidget(self.imaging_modality)
@@ -343,10 +345,10 @@ class IntakeDialog(FormDialog):
         imaging_row.addWidget(self.imaging_where, 1)
         add_form_row(right, self.fields, "imaging_when", "&Imaging", _wrap(imaging_row))
         self.fields.add("imaging_where", self.imaging_where, self.fields.message("imaging_when"))
-        self.insurance = line_edit("Insurance", "payer and plan")
+        self.insurance = show_start(line_edit("Insurance", "payer and plan"))
         add_form_row(right, self.fields, "insurance_note", "Ins&urance", self.insurance)
-        self.preferred_days = line_edit("Preferred days", "days (Mon, Wed)")
-        self.preferred_times = line_edit("Preferred times", "times (mornings)")
+        self.preferred_days = show_start(line_edit("Preferred days", "days (Mon, Wed)"))
+        self.preferred_times = show_start(line_edit("Preferred times", "times (mornings)"))
         prefer_row = QHBoxLayout()
         prefer_row.setContentsMargins(0, 0, 0, 0)
         prefer_row.addWidget(self.preferred_days)

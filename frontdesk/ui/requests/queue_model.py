@@ -17,6 +17,7 @@ from PySide6.QtGui import QBrush, QColor
 
 from frontdesk.services.requests.data import QueuePage, QueueRow
 from frontdesk.ui.runner import Runner
+from frontdesk.ui.widgets.plain_text import plain_tooltip
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 PageCall = Callable[[str | None], QueuePage]
@@ -32,6 +33,11 @@ COLUMNS = (
     "Referred by",
     "Assignee",
 )
+NEXT_ACTION = COLUMNS.index("Next action")
+# On a narrow screen these narrow, then hide, in this order (the row's tooltip and the open
+# request still show them).
+GIVE_WAY = tuple(COLUMNS.index(name) for name in ("Referred by", "Assignee", "Category"))
+OVERDUE_TEXT = "Overdue: past the practice's time limit for this urgency, or follow-up due"
 OVERDUE_BACKGROUND = QColor("#fdecea")
 URGENT_INK = QColor("#a4161a")
 REQUEST_ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -41,6 +47,26 @@ def age_text(row: QueueRow) -> str:
     days = f"{row.age_days} day{'s' if row.age_days != 1 else ''}"
     # The word, not only the colour, says it is overdue.
     return f"{days} · OVERDUE" if row.overdue else days
+
+
+def cells(row: QueueRow) -> tuple[str, ...]:
+    """The row's text in COLUMNS' order."""
+    return (
+        f"{row.patient_name} ({row.mrn})",
+        age_text(row),
+        row.urgency.label,
+        row.state.label,
+        row.next_action,
+        row.category.label,
+        row.referrer_name or "—",
+        row.assignee_name or "Unassigned",
+    )
+
+
+def row_tooltip(row: QueueRow) -> str | None:
+    """The whole row, one column a line: what a narrowed or hidden column no longer shows."""
+    lines = [f"{title}: {text}" for title, text in zip(COLUMNS, cells(row), strict=True)]
+    return plain_tooltip("\n".join([*lines, OVERDUE_TEXT] if row.overdue else lines))
 
 
 class RequestQueueModel(QAbstractTableModel):
@@ -132,16 +158,7 @@ class RequestQueueModel(QAbstractTableModel):
             return None
         column = index.column()
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            return (
-                f"{item.patient_name} ({item.mrn})",
-                age_text(item),
-                item.urgency.label,
-                item.state.label,
-                item.next_action,
-                item.category.label,
-                item.referrer_name or "—",
-                item.assignee_name or "Unassigned",
-            )[column]
+            return cells(item)[column]
         if role == Qt.ItemDataRole.BackgroundRole and item.overdue:
             return QBrush(OVERDUE_BACKGROUND)
         if (
@@ -156,8 +173,8 @@ class RequestQueueModel(QAbstractTableModel):
             font = QFont()
             font.setBold(True)
             return font
-        if role == Qt.ItemDataRole.ToolTipRole and item.overdue:
-            return "Overdue: past the practice's time limit for this urgency, or follow-up due"
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return row_tooltip(item)
         if role == REQUEST_ID_ROLE:
             return item.id
         return None

@@ -19,11 +19,9 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFrame,
     QHBoxLayout,
-    QHeaderView,
     QMessageBox,
     QPushButton,
     QScrollArea,
-    QTableView,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -72,10 +70,9 @@ from frontdesk.ui.widgets.form import (
 from frontdesk.ui.widgets.plain_text import plain_tooltip
 from frontdesk.ui.widgets.saving_form import FormDialog
 from frontdesk.ui.widgets.screen_fit import fit_to_screen
+from frontdesk.ui.widgets.table_columns import FittedColumns
 
 NO_APPOINTMENT = "None (a new appointment is booked)"
-# A column sized to its contents stops at this width; the tooltip has the rest.
-WIDEST_COLUMN = 230
 
 # --- how waitlist facts read ------------------------------------------------------------
 
@@ -163,15 +160,6 @@ def booked_text(data: AppointmentData, match: WaitlistMatch, zone: tzinfo) -> st
     return text
 
 
-def fit_columns(table: QTableView) -> None:
-    """Columns as wide as what they show, none wider than WIDEST_COLUMN."""
-    table.resizeColumnsToContents()
-    model = table.model()
-    for column in range(model.columnCount() if model is not None else 0):
-        if table.columnWidth(column) > WIDEST_COLUMN:
-            table.setColumnWidth(column, WIDEST_COLUMN)
-
-
 class MatchesTable(QTableWidget):
     """Waitlisted patients who fit a free time, most urgent and longest waiting first.
 
@@ -188,12 +176,16 @@ class MatchesTable(QTableWidget):
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.setWordWrap(False)
         self.verticalHeader().hide()
-        header = self.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
         self.matches: list[WaitlistMatch] = []
+        # Beside the freed times the table has about 600 pixels at 150% on 1080p: the note
+        # takes what is left and wraps; when and how they can come give way first (everyone
+        # listed can come at this time).
+        self.columns = FittedColumns(
+            self,
+            wrap=self.HEADERS.index("Note"),
+            give_way=(self.HEADERS.index("Can come"), self.HEADERS.index("Holds now")),
+        )
 
     def show_matches(
         self, matches: Sequence[WaitlistMatch], zone: tzinfo, *, keep_selection: bool = True
@@ -213,11 +205,17 @@ class MatchesTable(QTableWidget):
                 holds,
                 entry.note,
             )
+            # The whole row in every cell's tooltip: a column that gave way is still there.
+            tooltip = plain_tooltip(
+                "\n".join(
+                    f"{title}: {text}" for title, text in zip(self.HEADERS, cells, strict=True)
+                )
+            )
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
-                item.setToolTip(plain_tooltip(text))
+                item.setToolTip(tooltip)
                 self.setItem(row, column, item)
-        fit_columns(self)
+        self.columns.fit()
         if self.matches:
             keep = next(
                 (

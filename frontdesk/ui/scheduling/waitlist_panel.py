@@ -43,7 +43,6 @@ from frontdesk.ui.scheduling.waitlist_dialogs import (
     AddToWaitlistDialog,
     EditWaitlistDialog,
     can_come_text,
-    fit_columns,
     moment_text,
     waiting_text,
 )
@@ -59,6 +58,7 @@ from frontdesk.ui.widgets.form import (
     plain_label,
 )
 from frontdesk.ui.widgets.plain_text import plain_tooltip
+from frontdesk.ui.widgets.table_columns import fit_columns
 
 TABLES = frozenset(
     {"waitlist_entries", "appointments", "patients", "providers", "appointment_types"}

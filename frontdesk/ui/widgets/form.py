@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtGui import QFocusEvent
 from PySide6.QtWidgets import (
     QFormLayout,
     QFrame,
@@ -63,6 +64,42 @@ def line_edit(accessible_name: str, placeholder: str = "", max_length: int = 0) 
         edit.setPlaceholderText(placeholder)
     if max_length:
         edit.setMaxLength(max_length)
+    return edit
+
+
+class _StartInView(QObject):
+    """Puts a line edit's cursor at the start when it loses focus (see ``show_start``)."""
+
+    # A menu or a completer's list opening, or another window: the desk comes straight back.
+    KEEP = (Qt.FocusReason.PopupFocusReason, Qt.FocusReason.ActiveWindowFocusReason)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            event.type() == QEvent.Type.FocusOut
+            and isinstance(watched, QLineEdit)
+            and isinstance(event, QFocusEvent)
+            and event.reason() not in self.KEEP
+        ):
+            watched.setCursorPosition(0)
+        return False
+
+
+def show_start(edit: QLineEdit) -> QLineEdit:
+    """A box too narrow for a long name shows its beginning when the desk is not typing in it.
+
+    Qt scrolls a line edit to its cursor, which stays at the end after typing or ``setText``:
+    "…nd Diagnostic Radiology Center" instead of "Springfield Advanced …".
+    """
+    watcher = _StartInView(edit)
+    edit.installEventFilter(watcher)
+
+    def to_start() -> None:
+        if not edit.hasFocus():
+            edit.setCursorPosition(0)
+
+    # Text set while another field has focus (a draft, a pick): once the change is done, so
+    # keys sent to the box unfocused still go in in their order.
+    edit.textChanged.connect(lambda _text: QTimer.singleShot(0, edit, to_start))
     return edit
 
 

@@ -30,6 +30,9 @@ class Column:
     sort_key: Callable[[Any], Any] | None = None
     # The one column that takes the spare width (an address, a specialty).
     stretch: bool = False
+    # On a narrow view, columns with a higher number give way first (narrowed, then hidden;
+    # see widgets.table_columns); 0 is a column that keeps its text.
+    give_way: int = 0
 
 
 class RecordTableModel(QAbstractTableModel):
