@@ -81,13 +81,14 @@ def _no_interpreter(language: str) -> str:
 
 
 def _hardware(placed: bool | None, description: str) -> str:
-    """ "Hardware: pedicle screws and rods", "No hardware", "Hardware: not known": a
-    description says what was placed even where the yes/no was left blank."""
-    if placed is False and not description:
-        return "No hardware"
+    """The Hardware column's cell (its header says "Hardware", the cell never repeats it):
+    "pedicle screws and rods", "None", "Not known". A description says what was placed even
+    where the yes/no was left blank, so a list never sits beside "not known"."""
     if description:
-        return f"Hardware: {description}"
-    return "Hardware: yes" if placed else "Hardware: not known"
+        return description
+    if placed is None:
+        return "Not known"
+    return "Yes, not described" if placed else "None"
 
 
 def _surgery_row(
