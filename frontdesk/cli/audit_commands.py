@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, tzinfo
 from pathlib import Path
 
 from frontdesk.cli.common import Parser, UsageError, print_json, progress_printer, service_context
+from frontdesk.services.kernel import clock as practice_clock
 from frontdesk.services.platform import access_report, audit_checkpoint, audit_trail
 from frontdesk.services.platform.audit_trail import AuditEntryData, AuditFilter
 
@@ -76,8 +77,10 @@ def _day(text: str) -> date:
         raise argparse.ArgumentTypeError(f"'{text}' is not a date like 2026-03-31") from None
 
 
-def _local_midnight(day: date) -> datetime:
-    return datetime.combine(day, time()).astimezone()
+def practice_midnight(day: date, zone: tzinfo) -> datetime:
+    """The start of ``day`` on the practice's wall clock (--since and --until are the
+    practice's days, as the access report's times are its clock)."""
+    return datetime.combine(day, time(), tzinfo=zone)
 
 
 def run_verify(args: argparse.Namespace) -> int:
@@ -126,8 +129,11 @@ def _as_json(entry: AuditEntryData) -> dict[str, object]:
     }
 
 
-def _as_line(entry: AuditEntryData) -> str:
-    when = entry.at.astimezone().strftime("%Y-%m-%d %H:%M:%S")
+def _as_line(entry: AuditEntryData, zone: tzinfo) -> str:
+    # The practice's clock with its zone's name, as the access report prints it: the
+    # computer running the command may be set to another zone (a server, a laptop away).
+    local = entry.at.astimezone(zone)
+    when = f"{local:%Y-%m-%d %H:%M:%S} {local.tzname() or ''}".rstrip()
     patient = f"  patient {entry.patient_id}" if entry.patient_id is not None else ""
     return f"#{entry.id}  {when}  {entry.username}  {entry.action}  {entry.record}{patient}"
 
@@ -136,6 +142,7 @@ def run_list(args: argparse.Namespace) -> int:
     if args.limit < 1:
         raise UsageError("--limit must be at least 1")
     with service_context(args) as context:
+        zone = practice_clock.practice_zone(context)
         where = AuditFilter(
             username=args.filter_user,
             patient_id=(
@@ -143,8 +150,8 @@ def run_list(args: argparse.Namespace) -> int:
             ),
             action=args.action,
             entity=args.entity,
-            since=_local_midnight(args.since) if args.since else None,
-            until=_local_midnight(args.until + timedelta(days=1)) if args.until else None,
+            since=practice_midnight(args.since, zone) if args.since else None,
+            until=practice_midnight(args.until + timedelta(days=1), zone) if args.until else None,
         )
         if args.csv:
             audit_trail.export_csv(context, where, sys.stdout)
@@ -156,7 +163,7 @@ def run_list(args: argparse.Namespace) -> int:
     if not page.entries:
         print("No audit entries match")
     for entry in page.entries:
-        print(_as_line(entry))
+        print(_as_line(entry, zone))
     if page.next_cursor is not None:
         print(f"(showing the newest {args.limit}; use --limit for more)", file=sys.stderr)
     return 0

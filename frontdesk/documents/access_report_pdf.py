@@ -168,8 +168,8 @@ def render(data: AccessReportData, practice: PracticeDetails, *, invariant: bool
                 Paragraph(
                     markup_escape(
                         "Opened or printed: the chart was read, printed or exported. Changed: "
-                        "something in it was added, changed or removed (which fields, never "
-                        "their values)."
+                        "something in it was added, changed or removed (which fields, and an "
+                        "appointment's times, provider and status; never what people typed)."
                     ),
                     ParagraphStyle("access_note", parent=styles.small, textColor=MUTED),
                 ),

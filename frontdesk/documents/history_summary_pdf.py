@@ -18,6 +18,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from frontdesk.documents import page_identity
 from frontdesk.documents.escape import markup_escape, markup_escape_lines
 from frontdesk.documents.letterhead import (
     MARGIN,
@@ -26,7 +27,7 @@ from frontdesk.documents.letterhead import (
     PracticeDetails,
     letterhead_document,
 )
-from frontdesk.documents.page_identity import born
+from frontdesk.documents.page_identity import SEPARATOR
 from frontdesk.documents.scripts import check_printable
 from frontdesk.documents.styles import (
     ACCENT,
@@ -42,7 +43,12 @@ from frontdesk.domain.contact import language_note
 from frontdesk.domain.history_records import UNCONFIRMED_SURGERY
 
 if TYPE_CHECKING:
-    from frontdesk.domain.history_records import ImagingData, PatientHistory, SurgeryData
+    from frontdesk.domain.history_records import (
+        ImagingData,
+        PatientHistory,
+        SurgeryData,
+        VisitAppointment,
+    )
 
 TITLE = "History summary for the surgeon"
 PAGE_SIZE = LETTER  # always letter, as it has always printed (also inside an A4 packet)
@@ -81,13 +87,14 @@ def _no_interpreter(language: str) -> str:
 
 
 def _hardware(placed: bool | None, description: str) -> str:
-    """ "Hardware: pedicle screws and rods", "No hardware", "Hardware: not known": a
-    description says what was placed even where the yes/no was left blank."""
-    if placed is False and not description:
-        return "No hardware"
+    """The Hardware column's cell (its header says "Hardware", the cell never repeats it):
+    "pedicle screws and rods", "None", "Not known". A description says what was placed even
+    where the yes/no was left blank, so a list never sits beside "not known"."""
     if description:
-        return f"Hardware: {description}"
-    return "Hardware: yes" if placed else "Hardware: not known"
+        return description
+    if placed is None:
+        return "Not known"
+    return "Yes, not described" if placed else "None"
 
 
 def _surgery_row(
@@ -184,6 +191,14 @@ def _findings(study: ImagingData) -> str:
     )
 
 
+def appointment_text(appointment: VisitAppointment) -> str:
+    """'Wed 12/09/2026 7:00 AM · New consultation · Ana Lindqvist, MD'."""
+    when = f"{appointment.starts_at:%a} {page_identity.visit_time(appointment.starts_at)}"
+    return SEPARATOR.join(
+        part.strip() for part in (when, appointment.type_name, appointment.provider) if part.strip()
+    )
+
+
 def _patient_panel(history: PatientHistory, styles: DocumentStyles, width: float) -> Table:
     age = (
         history.today.year
@@ -208,11 +223,14 @@ def _patient_panel(history: PatientHistory, styles: DocumentStyles, width: float
     ]
     visit = history.visit
     language = language_note(visit.language, visit.interpreter_needed)
-    for label, value in (
+    labelled = [
         ("Reason for visit", visit.reason or "not recorded"),
         ("Referred by", visit.referring_physician or "not recorded"),
         ("Language", language or _no_interpreter(visit.language)),
-    ):
+    ]
+    if visit.appointment is not None:
+        labelled.insert(0, ("Appointment", appointment_text(visit.appointment)))
+    for label, value in labelled:
         rows.append(
             [
                 Paragraph(
@@ -229,9 +247,7 @@ def _patient_panel(history: PatientHistory, styles: DocumentStyles, width: float
                 ("BACKGROUND", (0, 0), (-1, -1), PANEL),
                 ("LINEBEFORE", (0, 0), (0, -1), 3, ACCENT),
                 ("LEFTPADDING", (0, 0), (-1, -1), 8),
-                ("SPAN", (0, 2), (-1, 2)),
-                ("SPAN", (0, 3), (-1, 3)),
-                ("SPAN", (0, 4), (-1, 4)),
+                *(("SPAN", (0, row), (-1, row)) for row in range(2, len(rows))),
                 ("TOPPADDING", (0, 0), (-1, 0), 6),
                 ("BOTTOMPADDING", (0, -1), (-1, -1), 4),
             ]
@@ -265,7 +281,21 @@ def summary_letterhead(history: PatientHistory, practice: PracticeDetails) -> Le
         language="en",
         footer_text=f"{TITLE}  ·  MRN {history.mrn}  ·  printed {history.today.isoformat()}",
         later_header_text=f"{history.patient_name}  ·  MRN {history.mrn}",
-        identity=born(history.patient_name, history.date_of_birth, mrn=history.mrn),
+        identity=summary_identity(history),
+    )
+
+
+def summary_identity(history: PatientHistory) -> page_identity.PageIdentity:
+    """Name, date of birth and MRN on every page; printed for an appointment (a day's file of
+    summaries), name, date of birth and the visit's time and type instead, so a loose page
+    finds its line of the day (the MRN stays in the footer: with it the name was cut)."""
+    appointment = history.visit.appointment
+    if appointment is None:
+        return page_identity.born(history.patient_name, history.date_of_birth, mrn=history.mrn)
+    return page_identity.with_visit(
+        page_identity.born(history.patient_name, history.date_of_birth),
+        appointment.starts_at,
+        appointment.type_name,
     )
 
 

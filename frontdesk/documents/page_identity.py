@@ -43,14 +43,27 @@ def born(name: str, date_of_birth: dt.date, language: str = "en", mrn: str = "")
     return PageIdentity(name, second)
 
 
-def visit(name: str, starts_at: dt.datetime, language: str = "en") -> PageIdentity:
-    """Name and appointment date and time: pre-visit packets (what the desk sorts by)."""
+def visit_time(starts_at: dt.datetime, language: str = "en") -> str:
+    """'12/09/2026 7:00 AM' ('7:00 p. m.' in Spanish): an appointment's date and time."""
     hour = starts_at.hour % 12 or 12
     if language == "es":
         suffix = "a. m." if starts_at.hour < 12 else "p. m."
     else:
         suffix = "AM" if starts_at.hour < 12 else "PM"
-    words = _words(language)
-    return PageIdentity(
-        name, f"{words['visit']} {starts_at:%m/%d/%Y} {hour}:{starts_at.minute:02d} {suffix}"
-    )
+    return f"{starts_at:%m/%d/%Y} {hour}:{starts_at.minute:02d} {suffix}"
+
+
+def visit(name: str, starts_at: dt.datetime, language: str = "en") -> PageIdentity:
+    """Name and appointment date and time: pre-visit packets (what the desk sorts by)."""
+    return PageIdentity(name, f"{_words(language)['visit']} {visit_time(starts_at, language)}")
+
+
+def with_visit(
+    identity: PageIdentity, starts_at: dt.datetime, kind: str = "", language: str = "en"
+) -> PageIdentity:
+    """``identity`` and the visit its pages are for ("… · Visit 12/09/2026 7:00 AM New
+    consultation"): a day's file of summaries, matched by the surgeon to the day."""
+    words = f"{_words(language)['visit']} {visit_time(starts_at, language)}"
+    if kind.strip():
+        words += f" {kind.strip()}"
+    return PageIdentity(identity.name, f"{identity.second}{SEPARATOR}{words}")

@@ -358,14 +358,26 @@ class ImagingData:
 
 
 @dataclass(frozen=True)
+class VisitAppointment:
+    """The appointment a summary is printed for, as the day's schedule names it: the surgeon
+    matches each summary of a day's file to a line of the day (packets set it)."""
+
+    starts_at: datetime  # on the practice's wall clock
+    type_name: str
+    provider: str = ""
+
+
+@dataclass(frozen=True)
 class VisitContext:
     """What the surgeon reads before the history: why the patient is coming, who sent them,
-    and the language they need (history.visit_context builds it from the chart)."""
+    and the language they need (history.visit_context builds it from the chart); with
+    ``appointment``, which visit of the day the summary is for."""
 
     reason: str = ""
     referring_physician: str = ""
     language: str = ""
     interpreter_needed: bool = False
+    appointment: VisitAppointment | None = None
 
 
 @dataclass(frozen=True)

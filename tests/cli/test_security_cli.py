@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, date, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import delete, update
 
+from frontdesk.cli.audit_commands import practice_midnight
 from frontdesk.db.engine import Database
 from frontdesk.db.models import AuditEntry
 from frontdesk.services.kernel.context import ServiceContext
@@ -348,3 +351,31 @@ def test_audit_list_by_mrn(cli: Cli, context: ServiceContext) -> None:
     assert {entry["patient_id"] for entry in entries} == {chart.id}
     code, _out, err = cli("audit", "list", "--patient", "M9999999")
     assert code == 1 and "There is no patient" in one_line(err)
+
+
+def test_audit_list_prints_the_practice_s_clock_not_the_computer_s(
+    cli: Cli, context: ServiceContext
+) -> None:
+    # The desk computer runs on UTC (or anything else); the practice is in Tokyo.
+    save_profile(
+        context,
+        PracticeProfileForm("Lakeside Spine", main_phone="217-555-0100", time_zone="Asia/Tokyo"),
+        None,
+    )
+    chart = create_patient(
+        context, PatientForm(first_name="Ana", last_name="Lindqvist", date_of_birth="1961-03-04")
+    )
+    code, out, _err = cli("audit", "list", "--patient", chart.mrn, "--json")
+    assert code == 0
+    newest = json.loads(out)[0]
+    at = datetime.fromisoformat(newest["at"]).astimezone(ZoneInfo("Asia/Tokyo"))
+    code, out, _err = cli("audit", "list", "--patient", chart.mrn)
+    assert code == 0
+    line = out.splitlines()[0]
+    assert line.startswith(f"#{newest['id']}  {at:%Y-%m-%d %H:%M:%S} JST  "), line
+
+
+def test_audit_list_days_are_the_practice_s_days() -> None:
+    tokyo = ZoneInfo("Asia/Tokyo")
+    since = practice_midnight(date(2026, 12, 8), tokyo)
+    assert since == datetime(2026, 12, 7, 15, 0, tzinfo=UTC)

@@ -41,7 +41,9 @@ def test_no_packet_carries_a_summary_and_the_summaries_file_does(
         texts = page_texts(batch.summaries_pdf)
         # Its pages (the blank back of a sheet too) say whose they are.
         assert all(SUMMARY in t for t in texts if "intentionally left blank" not in t)
-        assert all(SPANISH_LAST in text and "MRN" in text and "DOB" in text for text in texts)
+        assert all(SPANISH_LAST in text and "DOB" in text and "Visit" in text for text in texts)
+        # The MRN is in every written page's footer (the running header has the visit).
+        assert all("MRN" in text for text in texts if "intentionally left blank" not in text)
         reader = PdfReader(io.BytesIO(batch.summaries_pdf))
         # On letter paper as summaries always print, whatever the packets' paper.
         assert {
@@ -88,3 +90,31 @@ def test_without_summaries_there_is_no_summaries_file(
     )
     assert batch.summaries_pdf is None
     assert len(batch.files()) == len(batch.packets)
+
+
+def test_each_summary_and_each_of_its_pages_says_which_visit_it_is_for(
+    packet_day: PacketDay, context: ServiceContext
+) -> None:
+    # Two new consultations on the day: the surgeon matches each summary to its line.
+    new = packet_day.clinic.type_id("New consultation")
+    booking.book(
+        context,
+        BookingForm(
+            packet_day.hostile.patient_id, packet_day.clinic.okafor, new, at(packet_day.day, 11, 0)
+        ),
+    )
+    batch = packets.build_packets(context, packet_day.day, options=PacketOptions(two_sided=True))
+    assert batch.summaries_pdf is not None
+    texts = [" ".join(text.split()) for text in page_texts(batch.summaries_pdf)]
+    day = packet_day.day
+    eight = f"Visit {day:%m/%d/%Y} 8:00 AM New consultation"
+    eleven = f"Visit {day:%m/%d/%Y} 11:00 AM New consultation"
+    # Every page's running identity, the blank backs of sheets too, names its visit.
+    assert all((eight in text) != (eleven in text) for text in texts), texts
+    assert all(SPANISH_LAST in text for text in texts if eight in text)
+    assert all(HOSTILE_LAST in text for text in texts if eleven in text)
+    firsts = [text for text in texts if "Page 1 of" in text]
+    assert f"Appointment: {day:%a %m/%d/%Y} 8:00 AM · New consultation · " in firsts[0]
+    assert "Okafor" in firsts[0].split("Appointment:")[1].split("Reason for visit")[0]
+    assert "Reason for visit: Back pain" in firsts[0]
+    assert f"Appointment: {day:%a %m/%d/%Y} 11:00 AM · New consultation" in firsts[1]

@@ -157,6 +157,16 @@ def test_hardware_findings_and_the_visit_read_without_contradiction(
         ),
     )
     add_surgery(context, maria.id, SurgeryForm(procedure="laminectomy", date="2015"))
+    add_surgery(
+        context,
+        maria.id,
+        SurgeryForm(procedure="microdiscectomy", date="2012", instrumentation=False),
+    )
+    add_surgery(
+        context,
+        maria.id,
+        SurgeryForm(procedure="kyphoplasty_vertebroplasty", date="2010", instrumentation=True),
+    )
     add_imaging(
         context,
         maria.id,
@@ -176,8 +186,13 @@ def test_hardware_findings_and_the_visit_read_without_contradiction(
         ),
     )
     text = pdf_text(surgeon_summary_pdf(context, maria.id))
-    assert "Hardware: pedicle screws and rods" in text
-    assert "Hardware unknown" not in text and "Hardware: not known" in text
+    # "Hardware" is said once, by the column's header; each cell says only what it is.
+    surgeries = text[text.index("Prior spine surgeries") : text.index("Imaging")]
+    assert surgeries.count("Hardware") == 1 and "Hardware:" not in surgeries
+    assert "pedicle screws and rods" in surgeries
+    assert "unknown" not in surgeries.lower()
+    assert surgeries.count("Not known") == 1  # the laminectomy, beside no list
+    assert "None" in surgeries and "Yes, not described" in surgeries
     # Findings from a report not on file say so before the findings themselves.
     assert "Report not on file: as told to us, not read from the report. disc <herniation>" in (
         text

@@ -5,7 +5,9 @@ a recorded disclosure."""
 from __future__ import annotations
 
 import unicodedata
+from datetime import timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
@@ -22,14 +24,17 @@ from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.services.patients.edit import create_patient, update_patient
 from frontdesk.services.patients.forms import PatientData, PatientForm
 from frontdesk.services.platform.access_report import save_access_report
-from frontdesk.services.platform.audit_wording import plain_details
+from frontdesk.services.platform.audit_wording import plain_details, report_details
 from frontdesk.services.practice.forms import NewUserForm, PracticeProfileForm
 from frontdesk.services.practice.profile import save_profile
 from frontdesk.services.practice.sign_in import sign_in
 from frontdesk.services.practice.users import create_user
+from frontdesk.services.scheduling import booking, status
+from frontdesk.services.scheduling.data import BookingForm
 from tests.accounts import PASSWORDS
 from tests.documents.pdfs import page_texts
 from tests.history.conftest import make_pdf
+from tests.scheduling.conftest import at, make_practice, next_weekday
 
 HOSTILE = "<b>O'Brien</b> & 王小明"
 
@@ -140,3 +145,63 @@ def test_a_created_appointment_change_reads_as_what_happened() -> None:
     assert plain_details({"values": values}) == "Booked: Thursday 12/10 9:00 with Dr. Okafor"
     typed = {"kind": "note", "note": "private words"}
     assert plain_details({"values": typed}) == "With: kind, note"
+
+
+def test_an_appointment_s_changes_read_as_what_happened_and_details_are_never_cut(
+    context: ServiceContext, tmp_path: Path
+) -> None:
+    clinic = make_practice(context)  # in Chicago, with Dr. Okafor and Dr. Lindqvist
+    patient = clinic.patients[0]
+    thursday = next_weekday(3)
+    friday = thursday + timedelta(days=1)
+    booked = booking.book(
+        context,
+        BookingForm(
+            patient.id, clinic.okafor, clinic.type_id("New consultation"), at(thursday, 9, 0)
+        ),
+    )
+    moved = booking.reschedule(
+        context, booked.id, start=at(friday, 10, 30), provider_id=clinic.lindqvist
+    )
+    status.cancel(context, moved.id, by="patient", reason="her sister's wedding in Ohio")
+    # A disclosure with a long file name: the next report lists it with its whole name.
+    long_name = "access report for the patient's attorney, asked for in writing, copy 1.pdf"
+    save_access_report(context, patient.id, tmp_path / long_name)
+    target = tmp_path / "access.pdf"
+    save_access_report(context, patient.id, target)
+    text = " ".join(_texts(target))
+    thu, fri = f"{thursday:%a %m/%d/%Y}", f"{friday:%a %m/%d/%Y}"
+    assert f"Booked for {thu} 09:00 with Adaeze Okafor, MD" in text
+    assert (
+        f"Moved from {thu} 09:00 with Adaeze Okafor, MD to {fri} 10:30 with Erik Lindqvist, MD"
+        in text
+    )
+    assert "Cancelled by the patient" in text
+    assert "wedding" not in text  # what people typed is never shown
+    for listed in ("starts at", "provider id", "cancel reason", "With: at"):
+        assert listed not in text, listed
+    assert f"file {long_name}" in text
+    assert "…" not in text
+
+
+def test_report_details_say_an_appointment_s_status_and_call_in_words() -> None:
+    chicago = ZoneInfo("America/Chicago")
+    confirmed = {
+        "changes": {
+            "status": {"old": "booked", "new": "confirmed"},
+            "last_call_outcome": {"old": None, "new": "confirmed"},
+            "status_changed_at": {"old": "x", "new": "y"},
+        }
+    }
+    assert report_details("appointments", "update", confirmed, chicago, {}) == (
+        "Status Booked → Confirmed; Reminder call: confirmed"
+    )
+    typed = {"changes": {"reason": {"old": "a", "new": "b"}}}
+    assert report_details("appointments", "update", typed, chicago, {}) == "Changed: reason"
+    event = {"values": {"kind": "booked", "description": "Booked New consultation with X"}}
+    assert report_details("appointment_events", "create", event, chicago, {}) == (
+        "Booked New consultation with X"
+    )
+    many = {"changes": {f"field_{number}": 1 for number in range(30)}}
+    assert "more" not in report_details("patients", "update", many, chicago, {})
+    assert plain_details(many).endswith("more")  # a row on screen stays short

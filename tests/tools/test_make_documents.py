@@ -14,7 +14,8 @@ OWNERS = {
     "handout-en.pdf": "Seán O'Connor · DOB 09/17/1958",
     "handout-es-large-print.pdf": "María José Núñez-García · Fecha de nac. 03/04/1961",
     "packets.pdf": r"\S · (Cita|Visit) \d\d/\d\d/\d{4} \d+:\d\d",
-    "surgeons-summaries.pdf": r"\S · DOB \d\d/\d\d/\d{4} · MRN M\d{7}",
+    # The day's file: each summary's visit, to match it to the day (the MRN is in the footer).
+    "surgeons-summaries.pdf": r"\S · DOB \d\d/\d\d/\d{4} · Visit \d\d/\d\d/\d{4} \d+:\d\d [AP]M \w",
     "history-summary.pdf": "Núñez-García, María José · DOB 03/04/1961 · MRN M0000001",
     "records-request-letter.pdf": "Núñez-García, María José · DOB 03/04/1961 · MRN M0000001",
     "access-report.pdf": "Núñez-García, María José",

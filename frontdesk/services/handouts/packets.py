@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 
 from frontdesk.domain.errors import RefusedError, ValidationError
 from frontdesk.domain.handout_format import MAX_NOTE_LENGTH, Handout, language_code
-from frontdesk.domain.history_records import PatientHistory
+from frontdesk.domain.history_records import PatientHistory, VisitAppointment
 from frontdesk.domain.permissions import Permission
 from frontdesk.domain.progress import ProgressCallback, no_progress, report_or_cancel
 from frontdesk.domain.request_categories import RequestCategory
@@ -325,6 +325,23 @@ def _what_to_bring(
     return listing, chart, category
 
 
+def _for_visit(
+    chart: PatientHistory, appointment: AppointmentData, starts_at: dt.datetime
+) -> PatientHistory:
+    """The chart's summary as printed for this appointment: its time, type and provider,
+    and its own reason when it has one (the chart's is the next appointment's)."""
+    visit = replace(
+        chart.visit,
+        reason=appointment.reason.strip() or chart.visit.reason,
+        appointment=VisitAppointment(
+            starts_at=starts_at,
+            type_name=appointment.type_name,
+            provider=appointment.provider_name,
+        ),
+    )
+    return replace(chart, visit=visit)
+
+
 def _file_name(appointment: AppointmentData, local: dt.datetime, taken: set[str]) -> str:
     base = f"{local:%Y-%m-%d %H%M} {appointment.patient_name} - packet"
     name = handout_prints.sanitize_pdf_file_name(base)
@@ -440,7 +457,8 @@ def build_packets(
         kind = types.get(appointment.type_id)
         summary = options.include_summary and kind is not None and kind.is_new_consultation
         if summary:
-            summaries.append(chart)  # the surgeon's file, never the patient's packet
+            # The surgeon's file, never the patient's packet; each summary says its visit.
+            summaries.append(_for_visit(chart, appointment, details_for_patient.starts_at))
         # The chart is the one home of a patient's large print; the batch can only add it.
         large_print = options.large_print or patient.large_print
         interpreter = patient.preferred_language.strip() if patient.interpreter_needed else ""

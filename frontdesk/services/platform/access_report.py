@@ -27,7 +27,8 @@ from frontdesk.services.platform.audit_trail import (
     patient_access_report,
     record_access_report_print,
 )
-from frontdesk.services.platform.audit_wording import action_text, entity_text, plain_details
+from frontdesk.services.platform.audit_wording import action_text, entity_text, report_details
+from frontdesk.services.practice.providers import provider_labels
 
 OS_PREFIX = "os:"
 
@@ -62,6 +63,7 @@ def access_report_data(context: ServiceContext, report: PatientAccessReport) -> 
         if patient is None:
             raise NotFoundError(f"There is no patient with id {report.patient_id}")
         zone = zone_of(session)
+        providers = provider_labels(session)
         names = person_names(
             session,
             {entry.username for entry in report.entries} | {context.actor.username},
@@ -91,7 +93,7 @@ def access_report_data(context: ServiceContext, report: PatientAccessReport) -> 
                 workstation=entry.workstation,
                 action=action_text(entry.action),
                 record=entity_text(entry.entity),
-                details=plain_details(entry.details),
+                details=report_details(entry.entity, entry.action, entry.details, zone, providers),
             )
             for entry in report.entries
         ),

@@ -4,7 +4,11 @@ entry's details in plain language (for the access report, on screen and on paper
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
+from datetime import UTC, datetime, tzinfo
 from typing import Any
+
+from frontdesk.domain.scheduling import AppointmentStatus, CallOutcome, CancelledBy
 
 # The trail stores short codes; people read these. Unknown codes show as themselves.
 ACTIONS: dict[str, str] = {
@@ -110,33 +114,40 @@ def _value(value: Any) -> str:
     return " ".join(str(value).split())
 
 
-def _shortened(text: str) -> str:
-    return text if len(text) <= DETAIL_LENGTH else text[: DETAIL_LENGTH - 1].rstrip() + "…"
+def _shortened(text: str, limit: int | None) -> str:
+    if limit is None or len(text) <= limit:
+        return text
+    return text[: limit - 1].rstrip() + "…"
 
 
-def _listed(lead: str, names: list[str]) -> str:
+def _listed(lead: str, names: list[str], limit: int | None) -> str:
     """``lead`` and the names that fit, then "and 3 more" (never a name cut in half)."""
     shown: list[str] = []
     for index, name in enumerate(names):
         rest = len(names) - index - 1
         more = f", and {rest} more" if rest else ""
-        if len(lead) + len(", ".join([*shown, name])) + len(more) > DETAIL_LENGTH and shown:
+        too_long = limit is not None and (
+            len(lead) + len(", ".join([*shown, name])) + len(more) > limit
+        )
+        if too_long and shown:
             return lead + ", ".join(shown) + f", and {len(names) - index} more"
         shown.append(name)
     return lead + ", ".join(shown)
 
 
-def plain_details(details: dict[str, Any]) -> str:
+def plain_details(details: dict[str, Any], *, limit: int | None = DETAIL_LENGTH) -> str:
     """An entry's details in a few words: which fields changed (never their values), else
-    what was recorded, without fingerprints, ids or empty values ("To: file sheet.pdf")."""
+    what was recorded, without fingerprints, ids or empty values ("To: file sheet.pdf").
+    Within ``limit`` characters for a table row on screen; ``None``: whole, for a page that
+    wraps it (the access report)."""
     changes = details.get("changes")
     if isinstance(changes, dict):
         names = [field_text(key) for key in changes if _readable(key)]
-        return _listed("Changed: ", names) if names else ""
+        return _listed("Changed: ", names, limit) if names else ""
     values = details.get("values")
     if isinstance(values, dict):
         if isinstance(values.get("file_name"), str) and values["file_name"]:
-            return _shortened(f"File {values['file_name']}")
+            return _shortened(f"File {values['file_name']}", limit)
         saying = next(
             (
                 values[key]
@@ -146,17 +157,21 @@ def plain_details(details: dict[str, Any]) -> str:
             "",
         )
         if saying:
+            saying = " ".join(saying.split())
             kind = values.get("kind")
             lead = (
                 f"{field_text(str(kind)).capitalize()}: " if isinstance(kind, str) and kind else ""
             )
-            return _shortened(lead + " ".join(saying.split()))
+            # "Booked New consultation …" needs no "Booked: " before it.
+            if lead and saying.casefold().startswith(lead[:-2].casefold()):
+                lead = ""
+            return _shortened(lead + saying, limit)
         names = [
             field_text(k)
             for k, v in values.items()
             if _readable(k) and not _empty(v) and not k.endswith(("_id", "_at", "_by"))
         ]
-        return _listed("With: ", names) if names else "New record"
+        return _listed("With: ", names, limit) if names else "New record"
     parts = []
     for key, value in details.items():
         if not _readable(key) or _empty(value):
@@ -165,7 +180,125 @@ def plain_details(details: dict[str, Any]) -> str:
         if text:
             parts.append(f"{field_text(key)}: {text}")
     text = "; ".join(parts)
-    return _shortened(text[:1].upper() + text[1:])
+    return _shortened(text[:1].upper() + text[1:], limit)
+
+
+def report_details(
+    entity: str,
+    action: str,
+    details: dict[str, Any],
+    zone: tzinfo,
+    providers: Mapping[int, str],
+) -> str:
+    """An entry's details as the access report prints them: whole (the page wraps them, never
+    cuts), and an appointment's change as what happened, from the entry's old and new values
+    ("Moved from Thu 12/10/2026 09:00 to Fri 12/11/2026 10:30 with Okafor"): its times,
+    provider and status, never what people typed (a reason, a note)."""
+    if entity == "appointments":
+        said = _appointment_words(action, details, zone, providers)
+        if said:
+            return said
+    return plain_details(details, limit=None)
+
+
+def _moment(value: Any, zone: tzinfo) -> str:
+    """A stored time (ISO text, UTC) on the practice's clock: 'Thu 12/10/2026 09:00'."""
+    if not isinstance(value, str) or not value:
+        return ""
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return ""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    local = moment.astimezone(zone)
+    return f"{local:%a %m/%d/%Y %H:%M}"
+
+
+def _provider(value: Any, providers: Mapping[int, str]) -> str:
+    return providers.get(value, "") if isinstance(value, int) else ""
+
+
+def _status(value: Any) -> str:
+    try:
+        return AppointmentStatus(value).label
+    except ValueError:
+        return str(value or "none")
+
+
+def _appointment_words(
+    action: str, details: dict[str, Any], zone: tzinfo, providers: Mapping[int, str]
+) -> str:
+    changes = details.get("changes")
+    if action == "update" and isinstance(changes, dict):
+        return _appointment_changed(changes, zone, providers)
+    values = details.get("values")
+    if action == "create" and isinstance(values, dict):
+        start = _moment(values.get("starts_at"), zone)
+        if not start:
+            return ""
+        with_whom = _provider(values.get("provider_id"), providers)
+        text = f"Booked for {start}" + (f" with {with_whom}" if with_whom else "")
+        return text + (" (overbooked on purpose)" if values.get("overbooked") is True else "")
+    return ""
+
+
+def _appointment_changed(
+    changes: dict[str, Any], zone: tzinfo, providers: Mapping[int, str]
+) -> str:
+    def old_new(key: str) -> tuple[Any, Any]:
+        change = changes.get(key)
+        return (change.get("old"), change.get("new")) if isinstance(change, dict) else (None, None)
+
+    parts: list[str] = []
+    said = {"status_changed_at", "cancelled_at"}
+    was, now = (_moment(value, zone) for value in old_new("starts_at"))
+    old_provider, new_provider = (_provider(value, providers) for value in old_new("provider_id"))
+    if was and now:
+        parts.append(
+            f"Moved from {was}{f' with {old_provider}' if old_provider else ''} "
+            f"to {now}{f' with {new_provider}' if new_provider else ''}"
+        )
+        said |= {"starts_at", "ends_at", "provider_id"}
+    elif old_provider and new_provider:
+        parts.append(f"Moved from {old_provider} to {new_provider}")
+        said.add("provider_id")
+    if "ends_at" not in said:
+        ends = _moment(old_new("ends_at")[1], zone)
+        if ends:
+            parts.append(f"Now ends at {ends[-5:]}")
+            said.add("ends_at")
+    if "location_id" in changes:
+        parts.append("Location changed")
+        said.add("location_id")
+    old_status, new_status = old_new("status")
+    if new_status == AppointmentStatus.CANCELLED.value:
+        try:
+            who = CancelledBy(old_new("cancelled_by")[1]).label.lower()
+        except ValueError:
+            who = ""
+        parts.append(f"Cancelled {who}".strip())
+        said |= {"status", "cancelled_by", "cancel_reason"}
+    elif "status" in changes:
+        parts.append(f"Status {_status(old_status)} → {_status(new_status)}")
+        said.add("status")
+    call = old_new("last_call_outcome")[1]
+    if call:
+        try:
+            parts.append(f"Reminder call: {CallOutcome(call).label.lower()}")
+            said.add("last_call_outcome")
+        except ValueError:
+            pass
+    if "overbooked" in changes and "starts_at" in said:
+        said.add("overbooked")  # the move's own matter, said by its appointment change
+    rest = [
+        field_text(key)
+        for key in changes
+        if key not in said and _readable(key) and not key.endswith("_at")
+    ]
+    if rest:
+        parts.append(f"{'Also changed' if parts else 'Changed'}: {', '.join(rest)}")
+    return "; ".join(parts)
 
 
 def details_json(details: dict[str, Any]) -> str:

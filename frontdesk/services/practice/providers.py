@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from frontdesk.db.models import Provider
 from frontdesk.domain.permissions import Permission
@@ -25,6 +26,12 @@ def list_providers(
         if not include_inactive:
             query = query.where(Provider.active.is_(True))
         return [_provider_data(row) for row in session.scalars(query)]
+
+
+def provider_labels(session: Session) -> dict[int, str]:
+    """Each provider's name as documents print it ("Ana Lindqvist, MD"), former ones too:
+    for reading old records (the access report's appointment changes) in a caller's session."""
+    return {row.id: _provider_data(row).display_name for row in session.scalars(select(Provider))}
 
 
 def save_provider(
