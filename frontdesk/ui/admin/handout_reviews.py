@@ -246,12 +246,12 @@ class HandoutReviewsPanel(QWidget):
         self.table.setWordWrap(False)
         self.table.verticalHeader().hide()
         header = self.table.horizontalHeader()
+        # Every column as wide as its text, titles included (a recorded review's date and
+        # reviewer must not squeeze them into "Cuando una fusión no sana (seudoartr…"); the
+        # evidence takes what is left (cut short there, whole in its tooltip), and a narrow
+        # window scrolls sideways rather than cut a title.
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        # Long titles and evidence share the spare width (cut short, whole in the tooltip).
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(6, QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(False)
-        self.table.setColumnWidth(6, 200)
+        header.setSectionResizeMode(6, QHeaderView.ResizeMode.Stretch)
         self.table.activated.connect(lambda _index: self.record_selected())
 
         self.record_button = QPushButton("&Record a review…")
