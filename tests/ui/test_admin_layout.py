@@ -12,7 +12,7 @@ from pathlib import Path
 import keyring
 import pytest
 from keyring.backends import fail
-from PySide6.QtCore import QCoreApplication, QPoint, QSettings, QSize
+from PySide6.QtCore import QCoreApplication, QPoint, QRect, QSettings, QSize, Qt
 from PySide6.QtWidgets import QApplication, QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -36,6 +36,7 @@ pytestmark = pytest.mark.qt_log_ignore(
 
 SCREEN = QSize(1280, 720)  # 1920x1080 at 150%
 TODAY = dt.date(2026, 12, 7)
+WRAP = int(Qt.TextFlag.TextWordWrap)
 
 
 @pytest.fixture
@@ -174,11 +175,16 @@ def test_handout_titles_read_in_full_once_a_review_is_recorded(
     model, table = panel.model, panel.table
     assert any(row.standing.review for row in model.records)
     metrics = table.fontMetrics()
+    room = table.columnWidth(0) - 8  # the cell's margins
     for row in range(model.rowCount()):
         title = model.index(row, 0).data()
-        assert table.columnWidth(0) >= metrics.horizontalAdvance(title) + 6, title
-    # The other columns read in full too; the evidence takes what is left.
+        needed = metrics.boundingRect(QRect(0, 0, room, 10_000), WRAP, title)
+        assert needed.width() <= room, title
+        assert needed.height() <= table.rowHeight(row), f"{title} is cut short"
+    # The short columns read in full on one line; the evidence is whole in its tooltip.
     for column in range(1, 6):
         for row in range(model.rowCount()):
             text = model.index(row, column).data() or ""
             assert table.columnWidth(column) >= metrics.horizontalAdvance(text) + 6, text
+    evidence = model.index(model.rowCount() - 1, 6)
+    assert "checked line by line" in evidence.data(Qt.ItemDataRole.ToolTipRole)
