@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
+import shiboken6
 from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer, QUrl
 from PySide6.QtGui import QDesktopServices, QShowEvent
 from PySide6.QtWidgets import (
@@ -266,7 +267,8 @@ class HandoutReviewsPanel(QWidget):
         header.setSectionResizeMode(6, QHeaderView.ResizeMode.Stretch)
         # The evidence (a paragraph) stays one line, whole in its tooltip.
         self.table.setItemDelegateForColumn(6, OneLineDelegate(self.table))
-        self.table.viewport().installEventFilter(self)
+        self.table_viewport = self.table.viewport()
+        self.table_viewport.installEventFilter(self)
         self.table.activated.connect(lambda _index: self.record_selected())
 
         self.record_button = QPushButton("&Record a review…")
@@ -354,6 +356,8 @@ class HandoutReviewsPanel(QWidget):
     def fit_columns(self) -> None:
         """The titles get all the room they need, or what is left beside the short columns
         once the evidence keeps a few words: a title wraps only when it must."""
+        if not shiboken6.isValid(self.table):  # the timer of a list shown as it closed
+            return
         header = self.table.horizontalHeader()
         short = sum(header.sectionSize(column) for column in range(1, 6))
         spare = self.table.viewport().width() - short
@@ -362,7 +366,7 @@ class HandoutReviewsPanel(QWidget):
         header.resizeSection(0, max(min(wanted, spare - 14 * letter), 18 * letter))
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self.table.viewport() and event.type() == QEvent.Type.Resize:
+        if event.type() == QEvent.Type.Resize and watched is self.table_viewport:
             self.fit_columns()
         return super().eventFilter(watched, event)
 
