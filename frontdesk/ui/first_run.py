@@ -75,7 +75,7 @@ class ProviderRow(QFrame):
         grid.setHorizontalSpacing(10)
         grid.setVerticalSpacing(2)
         self.title = plain_label("", "sectionTitle")
-        grid.addWidget(self.title, 0, 0, 1, 4)
+        grid.addWidget(self.title, 0, 0, 1, len(PROVIDER_FIELDS) - 1)
         for column, (key, caption, placeholder) in enumerate(PROVIDER_FIELDS):
             edit = line_edit("", placeholder)
             label = QLabel(caption)
@@ -92,11 +92,12 @@ class ProviderRow(QFrame):
             self.fields.add(key, edit, message)
         self.remove_button = QPushButton("Remove")
         self.remove_button.clicked.connect(lambda: self.remove_requested.emit(self))
-        # Hidden on the first row, but its room kept so every row's columns line up.
+        # Beside the row's title, so the four fields reach the right edge of Next below them
+        # on every row (the first row has no Remove; its room is kept so the rows line up).
         policy = self.remove_button.sizePolicy()
         policy.setRetainSizeWhenHidden(True)
         self.remove_button.setSizePolicy(policy)
-        grid.addWidget(self.remove_button, 2, len(PROVIDER_FIELDS))
+        grid.addWidget(self.remove_button, 0, len(PROVIDER_FIELDS) - 1, Qt.AlignmentFlag.AlignRight)
         self.set_number(number)
 
     def set_number(self, number: int) -> None:

@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 from PySide6.QtGui import QColor, QFont, QPalette
-from PySide6.QtWidgets import QApplication, QPushButton
+from PySide6.QtWidgets import (
+    QApplication,
+    QProxyStyle,
+    QPushButton,
+    QStyle,
+    QStyleOption,
+    QTabBar,
+    QWidget,
+)
 
 # Status colours always travel with words ("Not saved: ...", "Inactive"): colour is a hint,
 # never the only signal.
@@ -143,6 +151,28 @@ def mark_primary(button: QPushButton) -> QPushButton:
     """The one obvious next step on a screen (Save, Next): drawn in the accent colour."""
     button.setProperty("primary", True)
     return button
+
+
+class _CompactTabs(QProxyStyle):
+    """The app's style with 8 pixels either side of a tab's title instead of Fusion's 12."""
+
+    def pixelMetric(
+        self,
+        metric: QStyle.PixelMetric,
+        option: QStyleOption | None = None,
+        widget: QWidget | None = None,
+    ) -> int:
+        if metric == QStyle.PixelMetric.PM_TabBarTabHSpace:
+            return 16
+        return super().pixelMetric(metric, option, widget)
+
+
+def compact_tabs(bar: QTabBar) -> None:
+    """Tighter tabs for a bar with many (Admin's): more whole titles in the same width, the
+    look otherwise unchanged."""
+    style = _CompactTabs(QApplication.style().name())
+    style.setParent(bar)  # a widget does not own the style it is given
+    bar.setStyle(style)
 
 
 def palette() -> QPalette:

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 from PIL import Image
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QPoint, QSettings, QSize, Qt
+from PySide6.QtWidgets import QComboBox, QLineEdit, QPlainTextEdit, QWidget
 from pytestqt.qtbot import QtBot
 
 from frontdesk.domain.permissions import Role
@@ -30,6 +31,7 @@ from frontdesk.ui.app import Launcher
 from frontdesk.ui.first_run import FirstRunDialog
 from frontdesk.ui.runner import Runner
 from frontdesk.ui.screen_context import ScreenContext
+from frontdesk.ui.widgets import screen_fit
 from tests.discard_question import DISCARD, KEEP, answer_discard_question
 
 # The offscreen platform used by the tests warns when a window's size limits change.
@@ -353,3 +355,44 @@ def test_a_long_specialty_reads_in_full(qtbot: QtBot, dialog: FirstRunDialog) ->
     qtbot.wait(50)
     needed = specialty.fontMetrics().horizontalAdvance(specialty.text()) + 24  # frame, margins
     assert needed <= specialty.width(), (needed, specialty.width())
+
+
+def right_edge(widget: QWidget, dialog: FirstRunDialog) -> int:
+    return widget.mapTo(dialog, QPoint(widget.width(), 0)).x()
+
+
+def test_every_steps_fields_reach_the_right_edge_of_the_buttons(
+    qtbot: QtBot, screen: ScreenContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue #16 screenshots: the practice's fields stopped short of Next (a width cap of their
+    own), and so did the providers' (room kept beside them for Remove)."""
+    monkeypatch.setattr(screen_fit, "available_size", lambda _widget: QSize(1280, 720))
+    dialog = FirstRunDialog(screen, create_admin=True)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    fill_practice(qtbot, dialog)
+    for step in range(dialog.last_step + 1):
+        if step == 1:
+            fill_provider(qtbot, dialog, 0, "Ana", "Lindqvist")
+            dialog.providers.add_row()
+        qtbot.waitUntil(lambda step=step: dialog.step == step)
+        qtbot.wait(20)  # the new page's layout
+        page = dialog.pages.currentWidget()
+        fields = [
+            widget
+            for kind in (QLineEdit, QPlainTextEdit, QComboBox)
+            for widget in page.findChildren(kind)
+            if widget.isVisible() and not isinstance(widget.parentWidget(), QComboBox)
+        ]
+        assert fields, f"step {step + 1} has no fields"
+        button = dialog.finish_button if step == dialog.last_step else dialog.next_button
+        edge = right_edge(button, dialog)
+        widest = max(right_edge(field, dialog) for field in fields)
+        assert abs(widest - edge) <= 2, f"step {step + 1}: fields end at {widest}, {edge} buttons"
+        if step == 1:  # every provider's row, not just the longest one
+            for row in dialog.providers.rows:
+                specialty = row.edits["specialty"]
+                assert abs(right_edge(specialty, dialog) - edge) <= 2, row.number
+        if step < dialog.last_step:
+            dialog.next_step()

@@ -308,7 +308,7 @@ def test_front_desk_staff_see_no_user_management_and_the_services_refuse_it(
         qtbot.addWidget(area)
         titles = [area.tabs.tabText(index) for index in range(area.tabs.count())]
         assert titles == [
-            "Practice profile",
+            "Practice",
             "Locations",
             "Providers",
             "Scheduling",

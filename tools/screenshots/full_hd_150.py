@@ -23,6 +23,7 @@ from frontdesk.services.patients.search import search
 from frontdesk.services.requests import linking
 from frontdesk.services.requests.data import IntakeForm
 from frontdesk.services.scheduling.calendars import day_appointments
+from frontdesk.ui.admin.area import AdminArea
 from frontdesk.ui.main_window import MainWindow
 from frontdesk.ui.patients.chart import PatientChart
 from frontdesk.ui.patients.editor import PatientEditor
@@ -91,10 +92,33 @@ def _desk_calls(
     return written
 
 
+def _handout_review(window: MainWindow, folder: Path) -> list[Path]:
+    """Admin → Handout reviews (every Admin tab title whole) and its Record a review dialog."""
+    window.show_area("admin")
+    admin = window.current_area()
+    assert isinstance(admin, AdminArea)
+    panel = admin.handout_reviews
+    admin.tabs.setCurrentWidget(panel)
+    _wait(lambda: panel.loaded and panel.model.rowCount() > 0)
+    written = [_save(window, folder / "admin-handout-reviews.png")]
+    dialog = panel.record_selected()
+    assert dialog is not None
+    dialog.reviewer.setText("Dr. Ana Lindqvist, MD")
+    dialog.evidence.setPlainText(
+        "NASS patient education guidance (2024); the practice's own page on this condition; "
+        "checked line by line against the current text."
+    )
+    _wait()
+    written.append(_save(dialog, folder / "admin-handout-review-record.png"))
+    dialog.mark_clean()
+    dialog.done(0)
+    return written
+
+
 def render(screen: ScreenContext, folder: Path) -> list[Path]:
     """Write main-window, requests-queue, intake, patient-editor, patient-chart (and its
-    surgeries tab), phone-note, quick-find, request-linked-chart, book, appointment and
-    pre-visit packets PNGs."""
+    surgeries tab), phone-note, quick-find, request-linked-chart, book, appointment,
+    pre-visit packets and Admin → Handout reviews PNGs."""
     folder.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
     settings_file = Path(tempfile.mkdtemp(prefix="frontdesk-shots-")) / "desk.ini"
@@ -172,6 +196,7 @@ def render(screen: ScreenContext, folder: Path) -> list[Path]:
     packets = handouts.packets_dialog(screen)
     written.append(_save(packets, folder / "handouts-packets.png"))
     handouts.close_packets_dialog(packets)
+    written.extend(_handout_review(window, folder))
     window.close()
     screen.runner.wait_for_idle()
     QCoreApplication.processEvents()

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QUrl
+import shiboken6
+from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer, QUrl
 from PySide6.QtGui import QDesktopServices, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -18,6 +19,8 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QPushButton,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -211,6 +214,14 @@ class RecordReviewDialog(FormDialog):
         self.done(QDialog.DialogCode.Accepted)
 
 
+class OneLineDelegate(QStyledItemDelegate):
+    """A cell on one line, cut short with "…", in a table whose other cells wrap."""
+
+    def initStyleOption(self, option: QStyleOptionViewItem, index: QModelIndex) -> None:
+        super().initStyleOption(option, index)
+        option.features &= ~QStyleOptionViewItem.ViewItemFeature.WrapText
+
+
 class HandoutReviewsPanel(QWidget):
     """Reads the library files and the recorded reviews on the Runner each time the tab is
     shown, after a review is recorded, or when Reload is pressed (files change outside the
@@ -243,15 +254,21 @@ class HandoutReviewsPanel(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().hide()
+        # Titles wrap onto a second line rather than being cut ("Cuando una fusión no sana
+        # (seudoartr…" once a review's date and reviewer took their room): the row grows.
+        self.table.setWordWrap(True)
+        rows = self.table.verticalHeader()
+        rows.hide()
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        rows.setMinimumSectionSize(rows.defaultSectionSize())  # one-line rows as before
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        # Long titles and evidence share the spare width (cut short, whole in the tooltip).
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(6, QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(False)
-        self.table.setColumnWidth(6, 200)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Fixed)  # see fit_columns
+        header.setSectionResizeMode(6, QHeaderView.ResizeMode.Stretch)
+        # The evidence (a paragraph) stays one line, whole in its tooltip.
+        self.table.setItemDelegateForColumn(6, OneLineDelegate(self.table))
+        self.table_viewport = self.table.viewport()
+        self.table_viewport.installEventFilter(self)
         self.table.activated.connect(lambda _index: self.record_selected())
 
         self.record_button = QPushButton("&Record a review…")
@@ -315,6 +332,7 @@ class HandoutReviewsPanel(QWidget):
         if library.practice_folder is not None:
             self.folder = library.practice_folder
         self.model.set_records(rows)
+        QTimer.singleShot(0, self.fit_columns)  # once the short columns fit their new text
         overdue = sum(1 for r in rows if r.standing.status is reviews.ReviewStatus.OVERDUE)
         pending = sum(1 for r in rows if r.standing.status is reviews.ReviewStatus.PENDING)
         parts = [f"{len(rows)} handouts"]
@@ -334,6 +352,23 @@ class HandoutReviewsPanel(QWidget):
         self.notice = ""
         self._show_folder()
         self.loaded = True
+
+    def fit_columns(self) -> None:
+        """The titles get all the room they need, or what is left beside the short columns
+        once the evidence keeps a few words: a title wraps only when it must."""
+        if not shiboken6.isValid(self.table):  # the timer of a list shown as it closed
+            return
+        header = self.table.horizontalHeader()
+        short = sum(header.sectionSize(column) for column in range(1, 6))
+        spare = self.table.viewport().width() - short
+        letter = self.table.fontMetrics().averageCharWidth()
+        wanted = self.table.sizeHintForColumn(0)
+        header.resizeSection(0, max(min(wanted, spare - 14 * letter), 18 * letter))
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Resize and watched is self.table_viewport:
+            self.fit_columns()
+        return super().eventFilter(watched, event)
 
     def _load_failed(self, message: str) -> None:
         self.banner.show_message("error", f"Could not read the handout reviews. {message}")

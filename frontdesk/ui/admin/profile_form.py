@@ -186,7 +186,8 @@ class PracticeProfileFields(QWidget):
         outer.addLayout(layout)
         # Spare height goes below the form, not into its rows.
         outer.addStretch(1)
-        self.setMaximumWidth(720)
+        # No width cap of its own: the fields reach the right edge of the buttons under them
+        # (Save in Admin, Next in the first run); the page around them sets the width.
 
         for edit in self.line_edits():
             edit.textEdited.connect(self.edited)

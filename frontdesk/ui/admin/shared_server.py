@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLineEdit,
     QPushButton,
-    QScrollArea,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -179,13 +178,16 @@ class SharedServerPanel(FormPanel):
         self.result.setAccessibleName("Connection test result")
         self.banner = Banner()
 
+        # The heading, margins and width of the other Admin pages (Practice rules, Inbox).
         body = QWidget()
         column = QVBoxLayout(body)
-        column.setContentsMargins(4, 8, 4, 8)
+        column.setContentsMargins(16, 16, 16, 16)
+        column.addWidget(plain_label("Shared server", "sectionTitle"))
         column.addWidget(
             plain_label(
                 "Several workstations share one practice server (PostgreSQL). Set where this "
                 "workstation finds it; saved settings take effect at the next start.",
+                "hint",
                 wrap=True,
             )
         )
@@ -195,13 +197,7 @@ class SharedServerPanel(FormPanel):
         column.addLayout(buttons)
         column.addWidget(self.result)
         column.addStretch(1)
-        self.scroll = scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        scroll.setWidget(body)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(scroll)
+        self.scroll = self.show_scrolling(body, 1000)
 
         self._mode_changed()
         self.screen.runner.run(load_saved, self._loaded)

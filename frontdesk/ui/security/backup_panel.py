@@ -1,4 +1,4 @@
-"""Admin → Backup and restore: back up now (encrypted outside the data folder unless the admin
+"""Admin → Backups: back up now (encrypted outside the data folder unless the admin
 says otherwise), and restore a chosen file after checking it and asking what it replaces."""
 
 from __future__ import annotations

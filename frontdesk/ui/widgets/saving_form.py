@@ -290,9 +290,9 @@ class FormPanel(SavingForm, QWidget):
         super().__init__(parent)
         self.init_saving_form()
 
-    def show_scrolling(self, content: QWidget, max_width: int) -> None:
+    def show_scrolling(self, content: QWidget, max_width: int) -> QScrollArea:
         """The panel's page: ``content`` at most ``max_width`` wide at the top left, scrolling
-        when the window is shorter than the form."""
+        when the window is shorter than the form (the scroll area is returned)."""
         content.setMaximumWidth(max_width)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
@@ -302,6 +302,7 @@ class FormPanel(SavingForm, QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(scroll)
+        return scroll
 
     def undo(self) -> None:
         """Put the saved values back in the fields."""
