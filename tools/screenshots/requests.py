@@ -8,6 +8,7 @@ database itself and writes the PNGs there.
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from frontdesk.domain.actor import Actor
@@ -24,8 +25,8 @@ STORY_PATIENT = "Núñez-García, María José"  # scenario 1's caller, in every
 
 
 def render(screen: ScreenContext, folder: Path) -> list[Path]:
-    """Write requests-queue.png, request-intake.png, request-intake-red-flag.png and
-    request-linked-chart.png."""
+    """Write requests-queue.png, request-intake.png, request-intake-red-flag.png,
+    request-linked-chart.png and request-linked-chart-red-flag.png."""
     folder.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
     window = main_window(screen)
@@ -78,6 +79,10 @@ def render(screen: ScreenContext, folder: Path) -> list[Path]:
     next(iter(dialog.red_flags.boxes.values())).setChecked(True)
     wait_until(lambda: dialog.red_flags.instruction_frame.isVisible())
     written.append(save_grab(dialog, folder / "request-intake-red-flag.png"))
+    # Unticked again: the instruction stays, the note says what saving records now.
+    next(iter(dialog.red_flags.boxes.values())).setChecked(False)
+    wait_until()
+    written.append(save_grab(dialog, folder / "request-intake-red-flag-unticked.png"))
     dialog.mark_clean()  # nothing to ask about when it closes
     dialog.close()
 
@@ -89,6 +94,14 @@ def render(screen: ScreenContext, folder: Path) -> list[Path]:
     )
     question.show()
     written.append(save_grab(question, folder / "request-linked-chart.png"))
+    question.close()
+    # With a red flag ticked the call cannot join the open request: only a new urgent one.
+    flagged = replace(call, red_flags=("bladder_bowel",))
+    question = LinkedChartDialog(
+        linking.check_link(screen.services, patient_id, flagged), STORY_PATIENT, window
+    )
+    question.show()
+    written.append(save_grab(question, folder / "request-linked-chart-red-flag.png"))
     question.close()
     window.close()
     return written

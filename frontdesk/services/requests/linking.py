@@ -43,6 +43,10 @@ class ContactChange:
     from_caller: str
 
 
+# Why a call cannot join an older request: said by the refusal and by the linking question.
+RED_FLAG_OWN_REQUEST = "a red flag makes this call its own urgent request: save it as a new request"
+
+
 @dataclass(frozen=True)
 class ChartLinkCheck:
     """What saving a call on an existing chart should ask first."""
@@ -51,10 +55,31 @@ class ChartLinkCheck:
     chart_version: int
     open_requests: tuple[OpenRequest, ...]
     contact_changes: tuple[ContactChange, ...]
+    # Why this call may not be added to an open request ("" when it may): the question then
+    # offers only a new request, and says why.
+    not_addable: str = ""
 
     @property
     def needs_question(self) -> bool:
         return bool(self.open_requests or self.contact_changes)
+
+    @property
+    def may_add_to_open(self) -> bool:
+        return bool(self.open_requests) and not self.not_addable
+
+
+def _red_flags(form: IntakeForm) -> list[RedFlag]:
+    try:
+        return [RedFlag(code) for code in form.red_flags]
+    except ValueError:
+        raise ValidationError({"red_flags": "unknown red flag"}) from None
+
+
+def why_not_added(form: IntakeForm) -> str:
+    """Why this call cannot be added to an older open request, or "" when it can: a red flag
+    is never folded into an older request, the call is an urgent request of its own (the
+    one home of that rule: the linking question reads it, the save enforces it)."""
+    return RED_FLAG_OWN_REQUEST if _red_flags(form) else ""
 
 
 def _caller_contact(form: IntakeForm) -> tuple[str, str]:
@@ -82,6 +107,7 @@ def _changes(row: Patient, form: IntakeForm) -> tuple[ContactChange, ...]:
 def check_link(context: ServiceContext, patient_id: int, form: IntakeForm) -> ChartLinkCheck:
     """Before a call is saved on an existing chart: its open requests (to add the call to one)
     and the caller's contact details that differ from the chart (to offer updating it)."""
+    not_addable = why_not_added(form)
     with context.reading(Permission.VIEW_PATIENTS) as session:
         row = session.get(Patient, patient_id)
         if row is None:
@@ -106,6 +132,7 @@ def check_link(context: ServiceContext, patient_id: int, form: IntakeForm) -> Ch
                 for r in requests
             ),
             contact_changes=_changes(row, form),
+            not_addable=not_addable,
         )
 
 
@@ -170,17 +197,10 @@ def add_call_to_request(
     instead of a second request; in the same transaction the chart takes the caller's new
     contact details named in ``update_chart`` (checked against ``chart_version``), and the
     request's own contact follows them. A red flag is never folded into an older request."""
-    try:
-        flags = [RedFlag(code) for code in form.red_flags]
-    except ValueError:
-        raise ValidationError({"red_flags": "unknown red flag"}) from None
-    if flags:
-        raise ValidationError(
-            {
-                "red_flags": "a red flag makes this call its own urgent request: save it as a "
-                "new request"
-            }
-        )
+    flags = _red_flags(form)
+    refused = why_not_added(form)
+    if refused:
+        raise ValidationError({"red_flags": refused})
     phone, email = _caller_contact(form)
     if form.phone.strip() and not phone:
         raise ValidationError({"phone": "check the phone number"})

@@ -83,6 +83,17 @@ LOOKUP_DELAY_MS = 150
 MAX_MATCHES = 8
 SURGERY_DETAIL_ROWS = 3
 
+# Under the red-flag instruction: what saving the form as it stands records.
+FLAGGED_NOTE = "The request is marked urgent and the record shows this instruction was given."
+UNFLAGGED_URGENT_NOTE = (
+    "No red flag is ticked now: the record will not show this instruction as given. The "
+    "request is marked urgent by the Urgent box."
+)
+UNFLAGGED_ROUTINE_NOTE = (
+    "No red flag is ticked now: the request is saved as routine and the record will not show "
+    "this instruction as given."
+)
+
 INTAKE_STYLE = f"""
 QFrame#redFlagInstruction {{
     background: {ERROR_BACKGROUND};
@@ -134,10 +145,8 @@ class RedFlagPanel(QGroupBox):
         self.instruction = plain_label(settings.RED_FLAG_INSTRUCTION.default, wrap=True)
         self.instruction.setAccessibleName("Red-flag instruction")
         self.instruction.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.given_note = plain_label(
-            "The request is marked urgent and the record shows this instruction was given.",
-            wrap=True,
-        )
+        self.given_note = plain_label(FLAGGED_NOTE, wrap=True)
+        self.given_note.setAccessibleName("What saving records")
         column.addWidget(title)
         column.addWidget(self.instruction)
         column.addWidget(self.given_note)
@@ -152,6 +161,17 @@ class RedFlagPanel(QGroupBox):
 
     def ticked(self) -> tuple[str, ...]:
         return tuple(flag.value for flag, box in self.boxes.items() if box.isChecked())
+
+    def say_what_is_saved(self, *, urgent: bool) -> None:
+        """The instruction stays once shown, but the sentence under it must stay true of what
+        saving records now: a flag unticked again records no instruction given."""
+        if self.ticked():
+            text = FLAGGED_NOTE
+        elif urgent:
+            text = UNFLAGGED_URGENT_NOTE
+        else:
+            text = UNFLAGGED_ROUTINE_NOTE
+        self.given_note.setText(text)
 
     def _toggled(self, _checked: bool) -> None:
         any_ticked = bool(self.ticked())
@@ -211,8 +231,8 @@ class IntakeDialog(FormDialog):
         )
         self.linked_label = plain_label("", wrap=True)
         self.linked_label.setAccessibleName("Linked chart")
-        self.unlink_button = QPushButton("Un&link")
-        self.unlink_button.setToolTip("Create a new chart instead of using this one")
+        self.unlink_button = QPushButton("Unlin&k")
+        self.unlink_button.setToolTip("Create a new chart instead of using this one (Alt+K)")
         self.unlink_button.clicked.connect(self.unlink)
         linked_row = QHBoxLayout()
         linked_row.addWidget(self.linked_label, 1)
@@ -221,7 +241,7 @@ class IntakeDialog(FormDialog):
         match_column.addWidget(self.matches)
         match_column.addWidget(self.match_hint)
         match_column.addLayout(linked_row)
-        add_form_row(left, self.fields, "patient_id", "Matches", _wrap(match_column))
+        add_form_row(left, self.fields, "patient_id", "Matches", _wrap(match_column, self.matches))
         self.phone = line_edit("Phone", "(217) 555-0142")
         self.email = line_edit("Email")
         add_form_row(
@@ -237,7 +257,7 @@ class IntakeDialog(FormDialog):
         self.caller_relationship = line_edit("Relationship to the patient", "self, wife, son…")
         add_form_row(left, self.fields, "caller_name", "Ca&ller", self.caller_name)
         add_form_row(
-            left, self.fields, "caller_relationship", "Relations&hip", self.caller_relationship
+            left, self.fields, "caller_relationship", "Rela&tionship", self.caller_relationship
         )
         self.referrer = ReferrerPicker(screen, "Referring physician")
         add_form_row(left, self.fields, "referrer_id", "&Referred by", self.referrer)
@@ -247,7 +267,7 @@ class IntakeDialog(FormDialog):
         language_row.setContentsMargins(0, 0, 0, 0)
         language_row.addWidget(self.language, 1)
         language_row.addWidget(self.interpreter)
-        add_form_row(left, self.fields, "language", "Lan&guage", _wrap(language_row))
+        add_form_row(left, self.fields, "language", "Lan&guage", _wrap(language_row, self.language))
 
         # Why and what -------------------------------------------------------------------
         right = form_layout()
@@ -258,7 +278,7 @@ class IntakeDialog(FormDialog):
         self.category.addItem("Choose a category", "")
         for category in RequestCategory:
             self.category.addItem(category.label, category.value)
-        add_form_row(right, self.fields, "category", "Ca&tegory *", self.category)
+        add_form_row(right, self.fields, "category", "Categor&y *", self.category)
         self.regions: dict[BodyRegion, QCheckBox] = {}
         region_row = QHBoxLayout()
         region_row.setContentsMargins(0, 0, 0, 0)
@@ -268,7 +288,8 @@ class IntakeDialog(FormDialog):
             self.regions[region] = box
             region_row.addWidget(box)
         region_row.addStretch(1)
-        add_form_row(right, self.fields, "body_regions", "Region", _wrap(region_row))
+        first_region = self.regions[next(iter(BodyRegion))]
+        add_form_row(right, self.fields, "body_regions", "Region", _wrap(region_row, first_region))
         self.prior_surgery = QComboBox()
         self.prior_surgery.setAccessibleName("Prior spine surgery")
         for text, value in (("Not asked", None), ("No", False), ("Yes", True)):
@@ -282,7 +303,11 @@ class IntakeDialog(FormDialog):
         surgery_row.addWidget(self.surgery_year)
         self.prior_surgery.currentIndexChanged.connect(self._surgery_changed)
         add_form_row(
-            right, self.fields, "prior_surgery_count", "Prior s&urgery", _wrap(surgery_row)
+            right,
+            self.fields,
+            "prior_surgery_count",
+            "Prior s&urgery",
+            _wrap(surgery_row, self.prior_surgery),
         )
         self.fields.add(
             "prior_surgery_last_year", self.surgery_year, self.fields.message("prior_surgery_count")
@@ -320,7 +345,7 @@ class IntakeDialog(FormDialog):
             self.fields,
             "surgery_0_levels",
             "Each operation",
-            _wrap(drafts),
+            _wrap(drafts, self.surgery_rows[0][0]),
             "As the caller says it; the chart keeps it as a draft to confirm",
         )
         for index in range(SURGERY_DETAIL_ROWS):
@@ -343,21 +368,31 @@ class IntakeDialog(FormDialog):
         imaging_row.addWidget(self.imaging_modality)
         imaging_row.addWidget(self.imaging_when)
         imaging_row.addWidget(self.imaging_where, 1)
-        add_form_row(right, self.fields, "imaging_when", "&Imaging", _wrap(imaging_row))
+        add_form_row(
+            right,
+            self.fields,
+            "imaging_when",
+            "&Imaging",
+            _wrap(imaging_row, self.imaging_modality),
+        )
         self.fields.add("imaging_where", self.imaging_where, self.fields.message("imaging_when"))
         self.insurance = show_start(line_edit("Insurance", "payer and plan"))
-        add_form_row(right, self.fields, "insurance_note", "Ins&urance", self.insurance)
+        add_form_row(right, self.fields, "insurance_note", "Insuran&ce", self.insurance)
         self.preferred_days = show_start(line_edit("Preferred days", "days (Mon, Wed)"))
         self.preferred_times = show_start(line_edit("Preferred times", "times (mornings)"))
         prefer_row = QHBoxLayout()
         prefer_row.setContentsMargins(0, 0, 0, 0)
         prefer_row.addWidget(self.preferred_days)
         prefer_row.addWidget(self.preferred_times)
-        add_form_row(right, self.fields, "preferred_days", "Pr&efers", _wrap(prefer_row))
+        add_form_row(
+            right, self.fields, "preferred_days", "Pr&efers", _wrap(prefer_row, self.preferred_days)
+        )
         self.notes = multiline_edit("Notes", rows=2)
         add_form_row(right, self.fields, "notes", "N&otes", self.notes)
         self.urgent = QCheckBox("Urgent (a red flag makes it urgent)")
         self.urgent.setAccessibleName("Urgent")
+        self.urgent.toggled.connect(self._say_what_is_saved)
+        self._urgent_before_flags = False
         right.addRow("", self.urgent)
 
         columns = QHBoxLayout()
@@ -414,6 +449,8 @@ class IntakeDialog(FormDialog):
         self._timer.timeout.connect(self._look_up)
         for edit in (self.last_name, self.first_name, self.date_of_birth):
             edit.textEdited.connect(self._typed)
+            # Down from where the name is typed reaches the charts that match it.
+            edit.installEventFilter(self)
         self.mark_clean()
         fit_to_screen(self, QSize(1160, 780))
         self.last_name.setFocus()
@@ -496,9 +533,17 @@ class IntakeDialog(FormDialog):
     # Red flags ---------------------------------------------------------------------------
 
     def _red_flag_ticked(self, any_ticked: bool) -> None:
-        if any_ticked:
+        if any_ticked and self.urgent.isEnabled():
+            # The first flag: remember the box, so unticking every flag puts it back.
+            self._urgent_before_flags = self.urgent.isChecked()
             self.urgent.setChecked(True)
+        elif not any_ticked and not self.urgent.isEnabled():
+            self.urgent.setChecked(self._urgent_before_flags)
         self.urgent.setEnabled(not any_ticked)
+        self._say_what_is_saved()
+
+    def _say_what_is_saved(self) -> None:
+        self.red_flags.say_what_is_saved(urgent=self.urgent.isChecked())
 
     def _surgery_changed(self) -> None:
         yes = self.prior_surgery.currentData() is True
@@ -675,23 +720,35 @@ class IntakeDialog(FormDialog):
     # Keys --------------------------------------------------------------------------------
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if (
-            watched is self.matches
-            and event.type() == QEvent.Type.KeyPress
-            and isinstance(event, QKeyEvent)
-            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
-        ):
+        if event.type() != QEvent.Type.KeyPress or not isinstance(event, QKeyEvent):
+            return super().eventFilter(watched, event)
+        if watched is self.matches and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             item = self.matches.currentItem()
             if item is not None:
                 self._link_item(item)
             return True
+        if (
+            watched in (self.last_name, self.first_name, self.date_of_birth)
+            and event.key() == Qt.Key.Key_Down
+            and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+            and self.matches.count()
+        ):
+            # As in patient search: Down goes to the matches, on the first one, so Down then
+            # Enter links it (in a line edit Down would only scroll the form).
+            self.matches.setFocus(Qt.FocusReason.OtherFocusReason)
+            if self.matches.currentRow() < 0:
+                self.matches.setCurrentRow(0)
+            return True
         return super().eventFilter(watched, event)
 
 
-def _wrap(layout: QHBoxLayout | QVBoxLayout) -> QWidget:
+def _wrap(layout: QHBoxLayout | QVBoxLayout, first: QWidget) -> QWidget:
+    """Fields on one row as one form field; its label's Alt+letter and a message about the
+    row focus ``first`` (a bare container takes no focus: typed keys would go nowhere)."""
     widget = QWidget()
     layout.setContentsMargins(0, 0, 0, 0)
     widget.setLayout(layout)
+    widget.setFocusProxy(first)
     # Rows keep their natural height; the form's spare room goes below the last row.
     widget.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
     return widget

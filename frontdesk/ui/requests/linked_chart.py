@@ -29,6 +29,10 @@ def _shown(change: ContactChange, value: str) -> str:
     return format_phone(value) if change.field != "email" else value
 
 
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:] + ("." if text and not text.endswith(".") else "")
+
+
 def change_text(change: ContactChange) -> str:
     return (
         f"Update the chart's {change.label}: {_shown(change, change.on_chart)} → "
@@ -71,12 +75,18 @@ class LinkedChartDialog(QDialog):
             )
             item.setData(Qt.ItemDataRole.UserRole, request.id)
             self.requests.addItem(item)
+        # The service says whether the call may join an open request (a red flag may not).
+        self.may_add = check.may_add_to_open
+        self.why_new = plain_label(_sentence(check.not_addable), wrap=True)
+        self.why_new.setAccessibleName("Why only a new request")
         if check.open_requests:
             layout.addWidget(
                 plain_label(
                     f"{patient_name} has {len(check.open_requests)} open request(s). If this "
                     "call is about it, add the call to it (it is logged there with what the "
-                    "caller said) instead of starting a second request.",
+                    "caller said) instead of starting a second request."
+                    if self.may_add
+                    else f"{patient_name} has {len(check.open_requests)} open request(s):",
                     "hint",
                     wrap=True,
                 )
@@ -86,6 +96,8 @@ class LinkedChartDialog(QDialog):
             layout.addWidget(self.requests)
         else:
             self.requests.hide()
+        layout.addWidget(self.why_new)
+        self.why_new.setVisible(bool(check.open_requests) and not self.may_add)
         self.contact_boxes: dict[str, QCheckBox] = {}
         if check.contact_changes:
             layout.addWidget(
@@ -107,16 +119,22 @@ class LinkedChartDialog(QDialog):
         self.add_button.setToolTip(
             "Log this call on the selected open request instead of a new one (Enter)"
         )
-        self.new_button = QPushButton(
-            "Save as a &new request" if check.open_requests else "&Save the request"
+        if not check.open_requests:
+            new_text = "&Save the request"
+        elif self.may_add:
+            new_text = "Save as a &new request"
+        else:
+            new_text = "Save as a &new urgent request"
+        self.new_button = QPushButton(new_text)
+        self.new_button.setToolTip(
+            "Save this call as a request of its own" + ("" if self.may_add else " (Enter)")
         )
-        self.new_button.setToolTip("Save this call as a request of its own")
         self.back_button = QPushButton("&Back to the form")
         self.back_button.setToolTip("Change what you typed (Esc)")
-        primary = self.add_button if check.open_requests else self.new_button
+        primary = self.add_button if self.may_add else self.new_button
         mark_primary(primary)
         primary.setDefault(True)
-        if check.open_requests:
+        if self.may_add:
             buttons.addButton(self.add_button, QDialogButtonBox.ButtonRole.AcceptRole)
         else:
             self.add_button.hide()
@@ -128,14 +146,14 @@ class LinkedChartDialog(QDialog):
         layout.addStretch(1)
         layout.addWidget(buttons)
         fit_to_screen(self, QSize(720, 360))
-        (self.requests if check.open_requests else primary).setFocus()
+        (self.requests if self.may_add else primary).setFocus()
 
     def chosen_fields(self) -> tuple[str, ...]:
         return tuple(field for field, box in self.contact_boxes.items() if box.isChecked())
 
     def _add(self) -> None:
         item = self.requests.currentItem()
-        if item is None:
+        if item is None or not self.may_add:
             return
         fields = self.chosen_fields()
         self.accept()
@@ -152,7 +170,7 @@ class LinkedChartDialog(QDialog):
             focused = self.focusWidget()
             if isinstance(focused, QPushButton):
                 focused.click()
-            elif self.check.open_requests:
+            elif self.may_add:
                 self._add()
             else:
                 self._new()

@@ -174,6 +174,15 @@ def _sentence(text: str) -> str:
     return text[:1].upper() + text[1:] if text else text
 
 
+def focus_target(widget: QWidget) -> QWidget:
+    """The widget that takes the focus for ``widget``: the end of its focus-proxy chain. A
+    label's Alt+letter ignores a buddy that takes no focus itself (a container of fields,
+    a picker), even when it names a proxy; its proxy must be the buddy."""
+    while (proxy := widget.focusProxy()) is not None:
+        widget = proxy
+    return widget
+
+
 def add_form_row(
     layout: QFormLayout,
     fields: FormFields,
@@ -194,7 +203,7 @@ def add_form_row(
     column.addWidget(message)
     caption = QLabel(label)
     caption.setTextFormat(Qt.TextFormat.PlainText)
-    caption.setBuddy(widget)
+    caption.setBuddy(focus_target(widget))
     # Some glyphs (a final "e") draw a pixel past their advance and QLabel clips its text
     # to its own width: a little extra width keeps every caption whole.
     caption.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
