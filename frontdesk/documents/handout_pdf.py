@@ -419,7 +419,9 @@ def _personal_panel(
         rows.append([Paragraph(markup_escape(words["note"]) + ":", styles.panel_label)])
         rows.append([Paragraph(markup_escape_lines(note.strip()), styles.panel)])
     pad = styles.body_size * 0.7
-    table = Table(rows, colWidths=[width])
+    # splitInRow: the note's row alone may be taller than a page (the longest note in large
+    # print); it continues on the next page instead of failing the whole print.
+    table = Table(rows, colWidths=[width], splitInRow=1)
     table.setStyle(
         TableStyle(
             [

@@ -225,3 +225,28 @@ def _assign(tokens: list[str], words: list[str], used: set[int]) -> bool:
                 return True
             used.discard(index)
     return False
+
+
+def name_match_rank(
+    words: Iterable[str], first: str, middle: str, last: str, preferred: str = ""
+) -> tuple[int, int, int]:
+    """How well search words name this person; smaller is better, for ordering results.
+
+    First whether the words name both the first (or preferred) and the last name, then
+    whether one names the first name at all (a first name beats a middle name: "seán
+    o'connor" means Seán Patrick O'Connor before Ciarán Seán O'Connor), then whether every
+    word is a whole name rather than its start.
+    """
+    word_list = list(words)
+    firsts = name_tokens(first, preferred)
+    lasts = name_tokens(last)
+    every = name_tokens(first, middle, last, preferred)
+    first_words = {i for i, word in enumerate(word_list) if _starts_any(word, firsts)}
+    last_words = {i for i, word in enumerate(word_list) if _starts_any(word, lasts)}
+    both = any(i != j for i in first_words for j in last_words)
+    whole = all(word in every for word in word_list)
+    return (0 if both else 1, 0 if first_words else 1, 0 if whole else 1)
+
+
+def _starts_any(word: str, tokens: Iterable[str]) -> bool:
+    return any(token.startswith(word) for token in tokens)

@@ -45,7 +45,7 @@ from frontdesk.ui.quick_find.shortcut import QUICK_FIND_KEYS, QuickFindKey
 from frontdesk.ui.runner import LatestOnly
 from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.widgets.empty_state import EmptyState
-from frontdesk.ui.widgets.form import plain_label
+from frontdesk.ui.widgets.form import clear_done_messages, plain_label
 from frontdesk.ui.widgets.screen_fit import fit_to_screen
 
 if TYPE_CHECKING:
@@ -367,6 +367,10 @@ class MainWindow(QMainWindow):
             return
         key = self.areas[row].key
         widget = self.area_widget(key)
+        leaving = self.stack.currentWidget()
+        if leaving is not None and leaving is not widget:
+            # The one rule for stale success messages: they end when the desk moves on.
+            clear_done_messages(leaving)
         self.stack.setCurrentWidget(widget)
         self.settings.setValue(SETTINGS_AREA, key)
         self.area_changed.emit(key)

@@ -292,3 +292,23 @@ def test_a_long_practice_name_and_address_stay_inside_the_page(
     text = page_texts(pdf)[0]
     assert re.search(r"Fax \(217\) 555-0143", text)
     assert "Suite 1200" in text
+
+
+def test_a_note_of_the_longest_length_in_large_print_continues_on_the_next_page(
+    library: HandoutLibrary, practice: PracticeDetails
+) -> None:
+    # Issue #16: the note's panel could not split; a note this long in large print is
+    # taller than a page and ReportLab raised LayoutError.
+    lines = []
+    while len("\n".join([*lines, f"Line {len(lines) + 1}: bring it."])) <= MAX_NOTE_LENGTH:
+        lines.append(f"Line {len(lines) + 1}: bring it.")
+    note = "\n".join(lines)
+    assert len(note) > MAX_NOTE_LENGTH - 25
+    pdf = render(
+        library.get("mri-ct-scan", "en"), practice, "Zoë", DAY, note=note, large_print=True
+    )
+    pages = page_texts(pdf)
+    text = " ".join(" ".join(pages).split())
+    assert all(f"{line}" in text for line in lines), text
+    first_page = " ".join(pages[0].split())
+    assert "Line 1: bring it." in first_page and lines[-1] not in first_page

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from frontdesk.domain.names import (
     edit_distance,
     fold,
+    name_match_rank,
     name_tokens,
     names_similar,
     prefix_successor,
@@ -112,3 +113,17 @@ def test_edit_distance_counts_a_swap_of_neighbours_as_one() -> None:
 )
 def test_names_similar(a: str, b: str, similar: bool) -> None:
     assert names_similar(a, b) is similar
+
+
+def test_a_first_name_ranks_above_a_middle_name_and_a_whole_name_above_its_start() -> None:
+    words = query_words("seán o'connor")
+    first = name_match_rank(words, "Seán", "Patrick", "O'Connor")
+    middle = name_match_rank(words, "Ciarán", "Seán", "O'Connor")
+    started = name_match_rank(words, "Seánna", "", "O'Connor")
+    assert first < started < middle
+    # A preferred name counts as a first name; one word still prefers the first name.
+    assert name_match_rank(words, "John", "", "O'Connor", "Sean") < middle
+    sean = query_words("sean")
+    assert name_match_rank(sean, "Seán", "", "Byrne") < name_match_rank(
+        sean, "Ann", "Seán", "Byrne"
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -227,3 +228,22 @@ def test_a_day_without_appointments_is_refused_plainly(
     assert batch.empty
     with pytest.raises(Exception, match="no appointments"):
         packets.save_packets(context, batch, tmp_path)
+
+
+def test_the_saved_message_names_up_to_three_printed_in_english(
+    packet_day: PacketDay, context: ServiceContext, tmp_path: Path
+) -> None:
+    batch = packets.build_packets(context, packet_day.day)
+    one = batch.packets[0]
+
+    def saved(*names: str) -> packets.SavedPackets:
+        fell_back = tuple(replace(one, patient_name=name, language_fallback=True) for name in names)
+        return packets.SavedPackets(replace(batch, packets=(one, *fell_back)), (tmp_path,), 0)
+
+    assert not one.language_fallback and saved().language_note() == ""
+    assert saved("Ana Lind").language_note() == (
+        "In English for Ana Lind: no packet comes in their language."
+    )
+    assert "for Ana Lind and Bo Ek: no packet" in saved("Ana Lind", "Bo Ek").language_note()
+    many = saved("A1", "B2", "C3", "D4", "E5").language_note()
+    assert many == "In English for A1, B2, C3 and 2 more: no packet comes in their language."

@@ -322,3 +322,27 @@ def test_a_booking_meanwhile_refreshes_the_list_and_keeps_the_notes(
             dialog.close()
     finally:
         hub.stop()
+
+
+def test_the_saved_message_names_who_got_english_instead(
+    qtbot: QtBot,
+    screen: ScreenContext,
+    context: ServiceContext,
+    packet_day: PacketDay,
+    tmp_path: Path,
+) -> None:
+    # Issue #16: "In English for 1 patient(s) whose language has no packet" named nobody.
+    hostile_id = packet_day.hostile.patient_id
+    chart = get_patient(context, hostile_id, record_view=False)
+    update_patient(
+        context, hostile_id, replace(chart.form(), preferred_language="Vietnamese"), chart.version
+    )
+    dialog = open_dialog(qtbot, screen, packet_day)
+    with qtbot.waitSignal(dialog.finished_work, timeout=60_000) as finished:
+        assert dialog.save_to(tmp_path / "out") is not None
+    kind, text = finished.args
+    assert kind == "saved", text
+    name = handout_prints.patient_name_for_print(chart.first_name, chart.last_name)
+    assert f"In English for {name}: no packet comes in their language." in text
+    assert "(s)" not in text
+    assert dialog.banner.isVisible()

@@ -26,6 +26,7 @@ from frontdesk.services.requests.reading import get_request
 from frontdesk.ui.change_hub import ChangeHub
 from frontdesk.ui.inbox.area import InboxArea
 from frontdesk.ui.inbox.dialogs import DiscardDialog, SplitDialog
+from frontdesk.ui.requests.intake import IntakeDialog
 from frontdesk.ui.screen_context import ScreenContext
 from tests.helpers.screens import open_screen
 from tests.inbox.conftest import JOHN, MARIA
@@ -279,6 +280,11 @@ def test_alt_n_opens_the_intake_from_a_referral_and_alt_p_the_patient_search(
         timeout=WAIT_MS,
     )
     assert area.dialog.last_name.text() == "Smith"  # type: ignore[union-attr]
+    # Issue #16: the window said "New request from a referral", the heading something else.
+    intake = area.dialog
+    assert isinstance(intake, IntakeDialog)
+    assert intake.windowTitle() == "New consultation request from a referral"
+    assert intake.heading.text() == intake.windowTitle()
 
 
 def test_a_list_refresh_keeps_the_document_being_opened_instead_of_the_first(

@@ -14,7 +14,7 @@ from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.services.patients.edit import create_patient, update_patient
 from frontdesk.services.patients.forms import PatientData, PatientForm, SearchPage
 from frontdesk.services.patients.merge import merge_patients
-from frontdesk.services.patients.search import search
+from frontdesk.services.patients.search import best_matches, search
 from tests.conftest import make_actor
 
 PEOPLE = [
@@ -187,3 +187,32 @@ def test_search_needs_permission_to_view_patients(context: ServiceContext) -> No
     assert search(desk, "smith").kind is QueryKind.NAME
     with pytest.raises(PermissionDeniedError):
         merge_patients(desk, 1, 2)
+
+
+def test_best_matches_put_a_first_name_before_a_middle_name(context: ServiceContext) -> None:
+    # Issue #16: "seán o'connor" listed Ciarán Seán O'Connor first (his middle name), so
+    # Enter in the quick search opened the wrong chart.
+    for first, middle in [("Ciarán", "Seán"), ("Seán", "Patrick"), ("Aoife", "")]:
+        create_patient(
+            context,
+            PatientForm(first, "O'Connor", "1960-01-01", middle_name=middle),
+            allow_duplicates=True,
+        )
+    page = best_matches(context, "seán o'connor")
+    assert names(page) == ["O'Connor, Seán Patrick", "O'Connor, Ciarán Seán"]
+    assert names(best_matches(context, "o'connor"))[0] == "O'Connor, Aoife"  # equals: A to Z
+    assert best_matches(context, "o'connor", window=2).next_cursor is not None
+
+
+def test_a_chart_found_by_a_phone_shows_the_phone_that_matched(context: ServiceContext) -> None:
+    # Issue #16: "4027" listed (331) 336-7812, his mobile; the home phone had matched.
+    create_patient(
+        context,
+        PatientForm(
+            "Tomás", "Reyes", "1970-02-02", mobile_phone="331-336-7812", home_phone="331-555-4027"
+        ),
+    )
+    [found] = search(context, "4027").items
+    assert found.phone == "+13315554027"
+    assert search(context, "7812").items[0].phone == "+13313367812"
+    assert search(context, "reyes").items[0].phone == "+13313367812"  # by name: the first one

@@ -34,3 +34,16 @@ def test_open_requests_are_counted_with_any_red_flag(context: ServiceContext) ->
     again = open_requests_for(context, [maria])
     assert again[maria].count == 1 and not again[maria].red_flag
     assert open_requests_for(context, []) == {}
+
+
+def test_each_open_state_is_told_not_only_the_newest(context: ServiceContext) -> None:
+    # Issue #16: María José showed "2 open requests (New)" though one was Awaiting records.
+    older = intake.create_request(context, maria_intake())
+    maria = older.patient_id
+    intake.create_request(context, maria_intake(patient_id=maria))
+    states.transition(context, older.id, RequestState.AWAITING_RECORDS)
+    found = open_requests_for(context, [maria])[maria]
+    assert found.states == (RequestState.NEW, RequestState.AWAITING_RECORDS)
+    assert found.states_text() == "New, Awaiting records"
+    intake.create_request(context, maria_intake(patient_id=maria))
+    assert open_requests_for(context, [maria])[maria].states_text() == "2 New, Awaiting records"

@@ -19,6 +19,7 @@ from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.services.platform.bootstrap import make_context, open_for_use
 from frontdesk.ui.admin.area import AdminArea
 from frontdesk.ui.main_window import AREAS, AboutDialog, Area, MainWindow
+from frontdesk.ui.patients.area import PatientsArea
 from frontdesk.ui.runner import Runner
 from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.today.area import TodayArea
@@ -246,3 +247,25 @@ def test_a_window_saved_wider_than_this_screen_opens_inside_it(
     # Its contents start on the screen (the frame's own border may sit a pixel outside).
     assert room.contains(second.geometry().topLeft())
     assert second.geometry().right() <= room.right()
+
+
+def test_a_success_message_ends_when_the_desk_moves_to_another_area(
+    qtbot: QtBot, screen: ScreenContext, settings_path: Path
+) -> None:
+    # Issue #16: a green "Created the chart of …" was still up three screens later.
+    window = open_window(qtbot, screen, settings_path)
+    window.show_area("patients")
+    patients = window.current_area()
+    assert isinstance(patients, PatientsArea)
+    patients.banner.show_message("success", "Created the chart of Nunes, Nuno (M-000042).")
+    window.show_area("patients")  # the same area again is no move
+    assert patients.banner.isVisible()
+    window.show_area("today")
+    window.show_area("patients")
+    assert not patients.banner.isVisible() and patients.banner.text == ""
+
+    # A problem stays until dealt with.
+    patients.banner.show_message("error", "Could not search. The server did not answer.")
+    window.show_area("today")
+    window.show_area("patients")
+    assert patients.banner.isVisible() and "Could not search" in patients.banner.text

@@ -13,16 +13,18 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QDialog, QLineEdit, QWidget
 from pytestqt.qtbot import QtBot
 
+from frontdesk.domain.request_states import RequestState
 from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.services.patients.edit import create_patient
 from frontdesk.services.patients.forms import PatientForm
-from frontdesk.services.requests import intake
+from frontdesk.services.requests import intake, states
 from frontdesk.services.scheduling import booking
 from frontdesk.services.scheduling.data import BookingForm
 from frontdesk.ui.main_window import MainWindow
 from frontdesk.ui.patients.area import PatientsArea
 from frontdesk.ui.patients.chart import PatientChart
 from frontdesk.ui.quick_find.dialog import QuickFindDialog
+from frontdesk.ui.quick_find.results import quick_find
 from frontdesk.ui.screen_context import ScreenContext
 from tests.requests.conftest import maria_intake
 from tests.scheduling.conftest import Practice, at, make_practice, next_weekday
@@ -226,3 +228,47 @@ def test_nothing_found_says_so_and_enter_opens_nothing(qtbot: QtBot, window: Mai
     assert not dialog.open_button.isEnabled()
     qtbot.keyClick(dialog.query, Qt.Key.Key_Return)
     assert dialog.isVisible()
+
+
+def test_the_best_named_chart_comes_first_then_the_one_with_a_request_open(
+    context: ServiceContext,
+) -> None:
+    # Issue #16: "seán o'connor" listed Ciarán Seán O'Connor (his middle name) first, and
+    # Enter opened his chart instead of Seán Patrick O'Connor's.
+    for first, middle, born in [
+        ("Ciarán", "Seán", "1950-01-01"),
+        ("Seán", "Patrick", "1960-01-01"),
+    ]:
+        create_patient(context, PatientForm(first, "O'Connor", born, middle_name=middle))
+    page = quick_find(context, "seán o'connor")
+    assert [result.patient.display_name for result in page.items] == [
+        "O'Connor, Seán Patrick",
+        "O'Connor, Ciarán Seán",
+    ]
+    # Two charts equally well named: the caller is more likely the one with a request open.
+    twin = create_patient(
+        context,
+        PatientForm("Seán", "O'Connor", "1990-01-01", middle_name="Thomas"),
+        allow_duplicates=True,
+    )
+    intake.create_request(context, maria_intake(patient_id=twin.id))
+    first, *_ = quick_find(context, "seán o'connor").items
+    assert first.patient.id == twin.id
+
+
+def test_a_line_names_the_matched_phone_and_every_open_state(context: ServiceContext) -> None:
+    # Issue #16: "4027" showed the mobile (331) 336-7812 though the home phone had matched,
+    # and "2 open requests (New)" hid the one awaiting records.
+    chart = create_patient(
+        context,
+        PatientForm(
+            "Tomás", "Reyes", "1970-02-02", mobile_phone="331-336-7812", home_phone="331-555-4027"
+        ),
+    )
+    older = intake.create_request(context, maria_intake(patient_id=chart.id))
+    intake.create_request(context, maria_intake(patient_id=chart.id))
+    states.transition(context, older.id, RequestState.AWAITING_RECORDS)
+    page = quick_find(context, "4027")
+    who, facts = page.items[0].lines(page.zone)
+    assert "(331) 555-4027" in who and "336-7812" not in who
+    assert "2 open requests: New, Awaiting records" in facts

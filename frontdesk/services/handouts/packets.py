@@ -132,6 +132,10 @@ class PacketBatch:
         return files
 
 
+# The save message names this many patients printed in English, then counts the rest.
+FALLBACK_NAMES_SHOWN = 3
+
+
 @dataclass(frozen=True)
 class SavedPackets:
     batch: PacketBatch
@@ -150,6 +154,21 @@ class SavedPackets:
                 "for the surgeon, in a file of their own,"
             )
         return f"{text} to {where}"
+
+    def language_note(self) -> str:
+        """Who got English because no packet comes in their language ("" when nobody)."""
+        names = [packet.patient_name for packet in self.batch.packets if packet.language_fallback]
+        if not names:
+            return ""
+        shown = names[:FALLBACK_NAMES_SHOWN]
+        rest = len(names) - len(shown)
+        if rest:
+            who = ", ".join(shown) + f" and {rest} more"
+        elif len(shown) > 1:
+            who = ", ".join(shown[:-1]) + f" and {shown[-1]}"
+        else:
+            who = shown[0]
+        return f"In English for {who}: no packet comes in their language."
 
 
 @dataclass(frozen=True)

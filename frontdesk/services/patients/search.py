@@ -23,9 +23,20 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from frontdesk.domain.errors import ValidationError
-from frontdesk.domain.names import name_tokens, prefix_successor, tokens_match_words
+from frontdesk.domain.names import (
+    name_match_rank,
+    name_tokens,
+    prefix_successor,
+    tokens_match_words,
+)
 from frontdesk.domain.permissions import Permission
-from frontdesk.domain.search_query import PHONE_KEY_PREFIX, QueryKind, SearchQuery, parse_search
+from frontdesk.domain.search_query import (
+    PHONE_KEY_PREFIX,
+    QueryKind,
+    SearchQuery,
+    e164_search_key,
+    parse_search,
+)
 from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.services.patients.chart_store import (
     _SUMMARY_COLUMNS,
@@ -41,6 +52,9 @@ DEFAULT_PAGE_SIZE = 50
 
 
 MAX_PAGE_SIZE = 500
+
+# How many matches a best-first search weighs: a screenful is chosen from these.
+BEST_MATCHES_WINDOW = 50
 
 
 def _encode_cursor(parts: list[Any]) -> str:
@@ -93,6 +107,30 @@ def search(
         else:
             items, next_cursor = _search_keys(session.connection(), query.words, limit, position)
     return SearchPage(tuple(items), next_cursor, query.describe(), query.kind)
+
+
+def best_matches(
+    context: ServiceContext, text: str, *, window: int = BEST_MATCHES_WINDOW
+) -> SearchPage:
+    """The first ``window`` matches of :func:`search`, the best named first.
+
+    A first-name match comes before a middle-name one, first and last name before either
+    alone, whole names before their starts (:func:`name_match_rank`); equals keep the
+    search's order. ``next_cursor`` says whether more charts match beyond the window.
+    """
+    page = search(context, text, limit=window)
+    words = parse_search(text).words
+    if not words or len(page.items) < 2:
+        return page
+    ranked = sorted(page.items, key=lambda item: name_rank(item, words))
+    return SearchPage(tuple(ranked), page.next_cursor, page.interpretation, page.kind)
+
+
+def name_rank(item: PatientSummary, words: Sequence[str]) -> tuple[int, int, int]:
+    """How well the search words name this chart (smaller is better)."""
+    return name_match_rank(
+        words, item.first_name, item.middle_name, item.last_name, item.preferred_name
+    )
 
 
 def _search_mrn(session: Session, mrn: str) -> list[PatientSummary]:
@@ -262,6 +300,12 @@ def _search_keys(
                 names = [token for token in tokens if not token.startswith(PHONE_KEY_PREFIX)]
                 if not tokens_match_words(names, words):
                     continue
+            phones = (row[10], row[11], row[12])
+            matched = (
+                next((n for n in phones if n and e164_search_key(n).startswith(lo)), "")
+                if phone
+                else ""
+            )
             items.append(
                 PatientSummary(
                     id=row[3],
@@ -271,8 +315,9 @@ def _search_keys(
                     last_name=row[7],
                     preferred_name=row[8],
                     date_of_birth=row[9],
-                    phone=row[10] or row[11] or row[12],
-                    phones=frozenset((row[10], row[11], row[12])) - {""},
+                    # A chart found by a phone shows that phone, not the first one it has.
+                    phone=matched or row[10] or row[11] or row[12],
+                    phones=frozenset(phones) - {""},
                     preferred_language=row[13],
                     interpreter_needed=bool(row[14]),
                     large_print=bool(row[15]),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -369,6 +370,16 @@ class OpenRequests:
     red_flag: bool
     # The newest open request's state, for the one-line summary.
     newest_state: RequestState
+    # Every open request's state, newest first (one entry per request).
+    states: tuple[RequestState, ...] = ()
+
+    def states_text(self) -> str:
+        """Each state once, newest first, counted when several share it: "2 New, Scheduled"."""
+        counts = Counter(self.states or (self.newest_state,))
+        return ", ".join(
+            f"{count} {state.label}" if count > 1 else state.label
+            for state, count in counts.items()
+        )
 
 
 @dataclass(frozen=True)

@@ -104,9 +104,14 @@ def open_requests_for(
         flagged = bool(json.loads(red_flags or "[]"))
         seen = found.get(patient_id)
         if seen is None:
-            found[patient_id] = OpenRequests(1, flagged, RequestState(state))
+            found[patient_id] = OpenRequests(
+                1, flagged, RequestState(state), (RequestState(state),)
+            )
         else:
             found[patient_id] = OpenRequests(
-                seen.count + 1, seen.red_flag or flagged, seen.newest_state
+                seen.count + 1,
+                seen.red_flag or flagged,
+                seen.newest_state,
+                (*seen.states, RequestState(state)),
             )
     return found

@@ -706,10 +706,7 @@ class PacketsDialog(FormDialog):
         self.mark_clean()  # the notes are in the packets now
         self.open_button.setText("Open &PDF" if len(saved.files) == 1 else "Open &folder")
         self.open_button.setVisible(True)
-        text = saved.summary() + "."
-        fallbacks = [p.patient_name for p in saved.batch.packets if p.language_fallback]
-        if fallbacks:
-            text += f" In English for {len(fallbacks)} patient(s) whose language has no packet."
+        text = " ".join(filter(None, (saved.summary() + ".", saved.language_note())))
         self.banner.show_message("success", text)
         self.finished_work.emit("saved", text)
 

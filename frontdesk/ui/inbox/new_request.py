@@ -15,6 +15,7 @@ from frontdesk.domain.request_states import Channel
 from frontdesk.services.inbox import filing
 from frontdesk.services.inbox.data import InboxRow, Suggestions
 from frontdesk.services.requests.data import RequestData
+from frontdesk.ui.requests.intake import TITLE as INTAKE_TITLE
 from frontdesk.ui.requests.intake import IntakeDialog
 from frontdesk.ui.screen_context import ScreenContext
 
@@ -46,7 +47,7 @@ def open_intake_from_referral(
 ) -> IntakeDialog:
     """Open the filled-in intake; once saved, file the referral to the new request."""
     dialog = IntakeDialog(screen, parent)
-    dialog.setWindowTitle("New request from a referral")
+    dialog.set_title(f"{INTAKE_TITLE} from a referral")
     fill_from_referral(dialog, suggestions)
 
     def file_referral(data: RequestData) -> None:

@@ -1,19 +1,20 @@
 """One quick search: a few charts, each with its next visit, open requests and alerts.
 
-Three reads, each bounded by the handful of charts found (the search's own page, then the
-next visit and the open requests of those charts only), run together off the UI thread.
+Three reads, each bounded by the few charts weighed (the search's best matches, then the
+next visit and the open requests of those charts only), run together off the UI thread; the
+best named come first, then whoever is expected today or has a request open.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import tzinfo
+from datetime import date, tzinfo
 
-from frontdesk.domain.search_query import QueryKind
-from frontdesk.services.kernel.clock import practice_zone
+from frontdesk.domain.search_query import QueryKind, parse_search
+from frontdesk.services.kernel.clock import practice_zone, today_in
 from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.services.patients.forms import PatientSummary
-from frontdesk.services.patients.search import search
+from frontdesk.services.patients.search import best_matches, name_rank
 from frontdesk.services.requests.data import OpenRequests
 from frontdesk.services.requests.reading import open_requests_for
 from frontdesk.services.scheduling.data import AppointmentData
@@ -22,6 +23,8 @@ from frontdesk.ui.patients.display import birth_date_text, phone_text
 
 # One screenful: the desk narrows the search by typing rather than scrolling.
 QUICK_FIND_LIMIT = 12
+# The screenful is the best of this many matches (each then costs its visit and requests).
+QUICK_FIND_WINDOW = 50
 
 
 @dataclass(frozen=True)
@@ -59,8 +62,10 @@ class QuickFindResult:
         if requests is None:
             facts.append("no open request")
         else:
-            plural = "request" if requests.count == 1 else "requests"
-            facts.append(f"{requests.count} open {plural} ({requests.newest_state.label})")
+            if requests.count == 1:
+                facts.append(f"1 open request ({requests.newest_state.label})")
+            else:
+                facts.append(f"{requests.count} open requests: {requests.states_text()}")
         facts.extend(f"⚠ {alert}" for alert in self.alerts())
         return " · ".join(who), " · ".join(facts)
 
@@ -81,18 +86,33 @@ class QuickFindPage:
 def quick_find(context: ServiceContext, text: str, limit: int = QUICK_FIND_LIMIT) -> QuickFindPage:
     """Runs off the UI thread (through the Runner): the search's first page and, for those
     charts only, their next visit and open requests."""
-    page = search(context, text, limit=limit)
+    page = best_matches(context, text, window=max(limit, QUICK_FIND_WINDOW))
     ids = [item.id for item in page.items]
     visits = next_appointments(context, ids) if ids else {}
     requests = open_requests_for(context, ids) if ids else {}
-    items = tuple(
+    zone = practice_zone(context)
+    found = [
         QuickFindResult(item, visits.get(item.id), requests.get(item.id)) for item in page.items
-    )
+    ]
+    words = parse_search(text).words
+    if words:
+        # Equally well named: the one expected today, then the one with a request open, is
+        # most likely the caller (sorted() keeps the search's order among true equals).
+        today = today_in(zone)
+        found.sort(key=lambda result: _likely_caller(result, words, today, zone))
     return QuickFindPage(
         text=text,
-        items=items,
+        items=tuple(found[:limit]),
         message=page.interpretation,
         searched=page.kind not in (QueryKind.EMPTY, QueryKind.INVALID),
-        more=page.next_cursor is not None,
-        zone=practice_zone(context),
+        more=len(found) > limit or page.next_cursor is not None,
+        zone=zone,
     )
+
+
+def _likely_caller(
+    result: QuickFindResult, words: tuple[str, ...], today: date, zone: tzinfo
+) -> tuple[tuple[int, int, int], bool, bool]:
+    visit = result.next_appointment
+    visit_today = visit is not None and visit.start.astimezone(zone).date() == today
+    return name_rank(result.patient, words), not visit_today, result.open_requests is None

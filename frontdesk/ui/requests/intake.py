@@ -79,6 +79,7 @@ REQUEST_OUTCOME_UNKNOWN = (
     "recorded is not known yet. Once the connection is back, look for it in the work queue "
     "before saving it again; what you typed stays here."
 )
+TITLE = "New consultation request"
 LOOKUP_DELAY_MS = 150
 MAX_MATCHES = 8
 SURGERY_DETAIL_ROWS = 3
@@ -194,8 +195,8 @@ class IntakeDialog(FormDialog):
     def __init__(self, screen: ScreenContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.screen = screen
-        self.setWindowTitle("New consultation request")
-        self.setAccessibleName("New consultation request")
+        self.heading = plain_label(TITLE, "pageTitle")
+        self.set_title(TITLE)
         self.setStyleSheet(INTAKE_STYLE)
         self.linked: PatientSummary | None = None
         self.duplicates: DuplicatesDialog | None = None
@@ -427,7 +428,7 @@ class IntakeDialog(FormDialog):
 
         # The red flags sit above the scrolling part, so the instruction is always in view.
         layout = QVBoxLayout(self)
-        layout.addWidget(plain_label("New consultation request", "pageTitle"))
+        layout.addWidget(self.heading)
         layout.addWidget(self.red_flags)
         layout.addWidget(self.banner)
         layout.addWidget(scroll, 1)
@@ -458,6 +459,13 @@ class IntakeDialog(FormDialog):
             partial(settings.get_setting, screen.services, settings.RED_FLAG_INSTRUCTION),
             self.red_flags.set_instruction,
         )
+
+    def set_title(self, title: str) -> None:
+        """The window's title and the form's heading say the same (a referral's intake says
+        where it comes from in both)."""
+        self.setWindowTitle(title)
+        self.setAccessibleName(title)
+        self.heading.setText(title)
 
     def regions_box(self, code: str) -> QCheckBox:
         return self.regions[BodyRegion(code)]

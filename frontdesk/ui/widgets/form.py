@@ -289,6 +289,17 @@ class Banner(QFrame):
             self._action_callback()
 
 
+def clear_done_messages(widget: QWidget) -> None:
+    """Take down the success messages under ``widget`` (the screen the desk is leaving).
+
+    "Saved" is news once: come back to the screen later and a green banner from a while ago
+    reads as if it were about what is on screen now. Problems and notes stay until dealt with.
+    """
+    for banner in widget.findChildren(Banner):
+        if banner.kind == "success" and not banner.isHidden():
+            banner.clear()
+
+
 def ask_to_discard(parent: QWidget, title: str, text: str) -> bool:
     """Esc on a form with unsaved changes: True when the person chooses to discard them."""
     answer = QMessageBox.question(
