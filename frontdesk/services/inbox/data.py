@@ -30,6 +30,8 @@ class ReferrerSuggestion:
     name: str
     npi: str
     evidence: tuple[Evidence, ...]
+    # Not in the directory: the doctor's name as written ("Raj Patel"), to add them.
+    read_name: str = ""
 
 
 @dataclass(frozen=True)
