@@ -47,6 +47,8 @@ class Suggestions:
     intake: dict[str, str] = field(default_factory=dict)
     # For an imaging report: the study it describes (modality, regions, exam date…).
     study: dict[str, object] = field(default_factory=dict)
+    # For an operative report: the surgery it describes (levels, procedure, date).
+    surgery: dict[str, object] = field(default_factory=dict)
 
     @property
     def patient(self) -> PatientSuggestion | None:

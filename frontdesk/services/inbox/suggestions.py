@@ -26,6 +26,7 @@ from frontdesk.domain.document_reading import (
     guess_kind,
     labelled_names,
     study_draft,
+    surgery_draft,
 )
 from frontdesk.domain.names import fold, name_tokens
 from frontdesk.services.inbox.data import (
@@ -251,6 +252,9 @@ def suggest(session: Session, text: str, today: date) -> Suggestions:
     study: dict[str, object] = {}
     if kind.kind is DocumentKind.IMAGING_REPORT:
         study = asdict(study_draft(text, today=today))
+    surgery: dict[str, object] = {}
+    if kind.kind is DocumentKind.OPERATIVE_REPORT:
+        surgery = asdict(surgery_draft(text, today=today))
     return Suggestions(
         kind=kind.kind.value,
         kind_evidence=tuple(Evidence("wording", words) for words in kind.words),
@@ -259,6 +263,7 @@ def suggest(session: Session, text: str, today: date) -> Suggestions:
         referrer=referrer,
         intake=intake,
         study=study,
+        surgery=surgery,
     )
 
 
@@ -289,4 +294,5 @@ def from_json(data: dict[str, Any]) -> Suggestions:
         ),
         intake=dict(data.get("intake", {})),
         study=dict(data.get("study", {})),
+        surgery=dict(data.get("surgery", {})),
     )
