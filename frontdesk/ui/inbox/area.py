@@ -216,11 +216,17 @@ class InboxArea(QWidget):
         self.splitter.addWidget(viewer)
         self.splitter.addWidget(self.panel)
         self.splitter.setChildrenCollapsible(False)
-        left.setMinimumWidth(260)
-        viewer.setMinimumWidth(300)
-        self.panel.setMinimumWidth(320)
-        # The list shows its five columns and a patient's name whole at 1280x720.
-        self.splitter.setSizes([470, 360, 340])
+        left.setMinimumWidth(220)
+        viewer.setMinimumWidth(360)
+        self.panel.setMinimumWidth(280)
+        # The page is what the person reads to decide where it goes: at 1280x720 (150%) it
+        # gets the room (a page beside a list and a panel of equal width could not be read);
+        # the list shows the patient and the kind, its other columns scroll. Extra width
+        # goes to the page too.
+        self.splitter.setSizes([230, 10_000, 280])
+        self.splitter.setStretchFactor(0, 0)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setStretchFactor(2, 0)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 12)
         layout.addLayout(header)
@@ -517,6 +523,9 @@ class InboxArea(QWidget):
     def _split_done(self, ids: list[int]) -> None:
         self.banner.show_message("success", f"Split into {len(ids)} documents; file each one.")
         self._retire_current()
+        if ids:
+            # The first part is what the person files next (not the list's first row).
+            self.open_document(ids[0])
         self.refresh()
 
     def discard(self) -> None:
