@@ -382,6 +382,12 @@ def test_the_page_gets_the_room_at_150_percent(qtbot: QtBot, screen: ScreenConte
     assert area.pages.width() >= 0.40 * area.width()
     assert area.thumbnails.width() <= 120
     assert area.pages.width() >= 3 * area.thumbnails.width()
+    # The narrow list shows whose it is and what it is before the other columns.
+    header = area.table.horizontalHeader()
+    shown = [
+        area.model.headerData(header.logicalIndex(i), Qt.Orientation.Horizontal) for i in (0, 1)
+    ]
+    assert shown == ["Patient", "Kind"]
 
 
 def test_a_split_opens_its_first_part_not_the_first_row(

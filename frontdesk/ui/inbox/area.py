@@ -166,7 +166,12 @@ class InboxArea(QWidget):
         self.table.setWordWrap(False)
         header_view = self.table.horizontalHeader()
         header_view.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header_view.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        # The list is narrow beside the page: whose it is and what it is come first (shown
+        # in order, the model keeps its columns); waiting time, source and pages scroll.
+        header_view.moveSection(header_view.visualIndex(3), 0)
+        header_view.moveSection(header_view.visualIndex(4), 1)
+        header_view.setSectionResizeMode(3, QHeaderView.ResizeMode.Interactive)
+        header_view.resizeSection(3, 120)
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
         self.empty = plain_label(self.EMPTY_TEXT, "hint", wrap=True)
         self.empty.hide()
