@@ -200,3 +200,23 @@ def test_an_mri_report_filed_to_its_request_item_opens_from_the_study(
 def filed_document(context: ServiceContext, request_id: int, item_id: int) -> int | None:
     detail = get_request(context, request_id)
     return next(entry.document_id for entry in detail.checklist if entry.id == item_id)
+
+
+def test_an_operative_report_for_a_surgery_not_on_file_creates_it(
+    front_desk: ServiceContext, maria: PatientData
+) -> None:
+    add_surgery(front_desk, maria.id, SurgeryForm(procedure="acdf", levels="C5-C6", date="2024"))
+    document_id = arrived(front_desk, operative_lines(MARIA), "op.pdf")
+    row, _suggestions = listing.one(front_desk, document_id)
+    filed = filing.file_as_new_surgery(
+        front_desk,
+        document_id,
+        maria.id,
+        SurgeryForm(procedure="lumbar_fusion", levels="L4-L5", date="2025"),
+        expected_version=row.version,
+    )
+    assert "Filed to the surgery L4–L5" in filed.message
+    history = get_history(front_desk, maria.id)
+    fusion = next(s for s in history.surgeries if s.procedure.value == "lumbar_fusion")
+    assert fusion.report_received and [d.file_name for d in fusion.documents] == ["op.pdf"]
+    assert listing.unfiled(front_desk) == []

@@ -12,10 +12,11 @@ from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
 from frontdesk.demo.faxes import mri_lines, operative_lines, referral_lines, text_pdf
-from frontdesk.domain.history_records import ImagingForm
+from frontdesk.domain.history_records import ImagingForm, SurgeryForm
 from frontdesk.domain.request_states import ChecklistKind
 from frontdesk.services.history.imaging import add_imaging
 from frontdesk.services.history.summary import get_history
+from frontdesk.services.history.surgeries import add_surgery
 from frontdesk.services.inbox import arrivals, listing, reading
 from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.services.patients.forms import PatientData
@@ -440,3 +441,38 @@ def test_the_new_request_names_no_other_patel_and_add_starts_from_the_letter(
     assert added.edits["last_name"].text() == "Patel"
     assert added.edits["npi"].text() == "1234567893"
     added.reject()
+
+
+def test_a_tlif_report_for_a_chart_with_an_acdf_files_nowhere_until_chosen(
+    qtbot: QtBot, context: ServiceContext, screen: ScreenContext, maria: PatientData
+) -> None:
+    """The L4-5 TLIF note defaulted to the C5-C6 ACDF; now Enter files nothing until the
+    person chooses, and "a new prior surgery" creates the L4-L5 fusion from the report."""
+    acdf = add_surgery(
+        context, maria.id, SurgeryForm(procedure="acdf", levels="C5-C6", date="about 2024")
+    )
+    arrive(context, operative_lines(MARIA), "op.pdf")
+    area = open_area(qtbot, screen)
+    panel = area.panel
+    qtbot.waitUntil(lambda: panel.destination.count() > 2, timeout=WAIT_MS)
+    assert panel.destination.currentData().where == "none"
+    assert not panel.file_button.isEnabled()
+    area.table.setFocus()
+    qtbot.keyClick(area.table, Qt.Key.Key_Return)
+    assert area.dialog is None or not area.dialog.isVisible()
+    assert panel.destination.itemData(1).where == "new-surgery"
+    panel.destination.setCurrentIndex(1)
+    assert panel.file_button.isEnabled()
+    area.table.setFocus()
+    qtbot.keyClick(area.table, Qt.Key.Key_Return)
+    dialog = area.dialog
+    assert dialog is not None and dialog.isVisible()
+    assert dialog.levels.text() == "L4–L5"  # type: ignore[attr-defined]
+    assert dialog.procedure.currentData() == "lumbar_fusion"  # type: ignore[attr-defined]
+    qtbot.keyClick(dialog.surgeon, Qt.Key.Key_Return)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: "Filed to the surgery L4–L5" in area.banner.text, timeout=WAIT_MS)
+    surgeries = get_history(context, maria.id).surgeries
+    assert len(surgeries) == 2
+    new = next(s for s in surgeries if s.id != acdf.id)
+    assert new.report_received and [d.file_name for d in new.documents] == ["op.pdf"]
+    assert not next(s for s in surgeries if s.id == acdf.id).report_received

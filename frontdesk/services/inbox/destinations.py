@@ -30,9 +30,9 @@ from frontdesk.services.requests.reading import get_request, requests_for_patien
 
 @dataclass(frozen=True)
 class Destination:
-    """One place to file: ``where`` is request, surgery, study, new-study (created from the
-    report, confirmed first), new-request, chart, or none (files nothing: the person must
-    choose, because nothing on file agrees with what the document says)."""
+    """One place to file: ``where`` is request, surgery, study, new-study or new-surgery
+    (created from the report, confirmed first), new-request, chart, or none (files
+    nothing: the person must choose, as nothing on file agrees with the document)."""
 
     where: str
     label: str
@@ -56,6 +56,7 @@ _ITEM_FOR = {
 }
 
 
+NEW_SURGERY_LABEL = "A new prior surgery from this report…"
 _PROCEDURES = {procedure.value for procedure in Procedure}
 
 # The studies a report of the modality the reading found (Suggestions.modality) can be for.
@@ -128,6 +129,8 @@ def destinations(
             )
     if what is DocumentKind.IMAGING_REPORT:
         others.append(Destination("new-study", "A new imaging study from this report…"))
+    if what is DocumentKind.OPERATIVE_REPORT:
+        others.append(Destination("new-surgery", NEW_SURGERY_LABEL))
     if what is DocumentKind.REFERRAL and not open_requests:
         waiting.append(Destination("new-request", "A new consultation request from this referral"))
     elif what is DocumentKind.REFERRAL:
@@ -221,4 +224,7 @@ class _SurgeryRead:
             "none",
             f"Choose where it goes: no surgery on file matches {self.described()}",
         )
-        return [choose, *rest, chart]
+        # The surgery the report describes is not in the history yet: adding it is the
+        # likely next step, offered right under the choice.
+        new = [d for d in rest if d.where == "new-surgery"]
+        return [choose, *new, *(d for d in rest if d.where != "new-surgery"), chart]

@@ -208,6 +208,7 @@ class InboxArea(QWidget):
         self.panel.choose_patient_requested.connect(self.choose_patient)
         self.panel.new_request_requested.connect(self.new_request)
         self.panel.new_study_requested.connect(self.new_study)
+        self.panel.new_surgery_requested.connect(self.new_surgery)
         mark_primary(self.panel.file_button)
 
         left = QWidget()
@@ -478,6 +479,17 @@ class InboxArea(QWidget):
         from frontdesk.ui.inbox.new_study import NewStudyDialog
 
         dialog = NewStudyDialog(self.screen, opened.row, opened.suggestions, patient_id, self)
+        dialog.done.connect(self._filed)
+        self.dialog = dialog
+        dialog.open()
+
+    def new_surgery(self) -> None:
+        opened, patient_id = self.current, self.panel.patient_id
+        if opened is None or patient_id is None:
+            return
+        from frontdesk.ui.inbox.new_surgery import NewSurgeryDialog
+
+        dialog = NewSurgeryDialog(self.screen, opened.row, opened.suggestions, patient_id, self)
         dialog.done.connect(self._filed)
         self.dialog = dialog
         dialog.open()

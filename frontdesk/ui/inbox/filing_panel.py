@@ -69,6 +69,7 @@ class FilingPanel(QWidget):
     choose_patient_requested = Signal()
     new_request_requested = Signal()
     new_study_requested = Signal()
+    new_surgery_requested = Signal()
 
     def __init__(self, screen: ScreenContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -242,6 +243,8 @@ class FilingPanel(QWidget):
                 self.new_request_requested.emit()
             elif destination.where == "new-study":
                 self.new_study_requested.emit()
+            elif destination.where == "new-surgery":
+                self.new_surgery_requested.emit()
             else:
                 self.file_requested.emit(destination)
 
