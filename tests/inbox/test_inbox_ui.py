@@ -460,6 +460,10 @@ def test_a_tlif_report_for_a_chart_with_an_acdf_files_nowhere_until_chosen(
     area.table.setFocus()
     qtbot.keyClick(area.table, Qt.Key.Key_Return)
     assert area.dialog is None or not area.dialog.isVisible()
+    # Nor does "file to the history entry" take the first surgery it finds (the ACDF).
+    area.file_to_history()
+    assert "no surgery on file matches" in area.banner.text
+    assert listing.unfiled(context) != []
     assert panel.destination.itemData(1).where == "new-surgery"
     panel.destination.setCurrentIndex(1)
     assert panel.file_button.isEnabled()

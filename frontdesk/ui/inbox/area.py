@@ -402,7 +402,20 @@ class InboxArea(QWidget):
 
     # Filing ------------------------------------------------------------------------------
 
+    def _nothing_agrees(self) -> bool:
+        """The list starts with "Choose where it goes" and it is still chosen: a shortcut
+        must not file to the first surgery it finds (the one that does not agree)."""
+        current = self.panel.destination.currentData()
+        if not (isinstance(current, Destination) and current.where == "none"):
+            return False
+        why = current.label.split(": ", 1)[-1]
+        self.banner.show_message("info", f"Not filed: {why}; choose where it goes in File to.")
+        self.panel.destination.setFocus()
+        return True
+
     def file_where(self, where: str) -> None:
+        if self._nothing_agrees():
+            return
         destination = self.panel.destination_where(where)
         if destination is None:
             self.banner.show_message("info", "There is no such place to file it for this patient.")
@@ -410,6 +423,8 @@ class InboxArea(QWidget):
         self.file_to(destination)
 
     def file_to_history(self) -> None:
+        if self._nothing_agrees():
+            return
         destination = self.panel.destination_where("surgery") or self.panel.destination_where(
             "study"
         )
