@@ -19,6 +19,7 @@ from frontdesk.domain.dates import parse_date
 from frontdesk.domain.names import fold
 from frontdesk.domain.npi import is_valid_npi
 from frontdesk.domain.search_query import MRN_DIGITS, MRN_PREFIX
+from frontdesk.domain.spinal_levels import parse_levels
 
 
 class DocumentKind(StrEnum):
@@ -320,3 +321,74 @@ def study_draft(text: str, *, today: date | None = None) -> StudyDraft:
 def _names_a_facility(line: str) -> bool:
     lowered = line.lower()
     return any(word in lowered for word in ("center", "imaging", "radiology", "hospital"))
+
+
+@dataclass(frozen=True)
+class SurgeryDraft:
+    """What an operative report says about its surgery, to tell it from the chart's others."""
+
+    levels: tuple[str, ...]  # level codes ("L4-L5"), () when none read
+    procedure: str  # Procedure value ("lumbar_fusion"), "" when not recognized
+    surgery_date: str  # ISO, "" when not found
+
+
+# A level range as reports write it: "L4-5", "C5–C6", "L5/S1", "L4 - L5".
+_LEVEL_RANGE = re.compile(r"\b[CTLS]\s?\d{1,2}\s*[-–—/]\s*[CTLS]?\s?\d{1,2}\b")
+_SURGERY_DATE_LABEL = re.compile(
+    r"(?:date of (?:surgery|procedure|operation|service)|surgery date|operation date)"
+    r"\s*[:#]?\s*$",
+    re.IGNORECASE,
+)
+# Words that name the procedure, most specific first (Procedure values).
+_PROCEDURE_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("acdf", re.compile(r"\bACDF\b|anterior cervical discectomy", re.I)),
+    ("posterior_cervical_fusion", re.compile(r"posterior cervical (?:spinal )?fusion", re.I)),
+    (
+        "cervical_disc_replacement",
+        re.compile(r"cervical (?:total )?disc (?:replacement|arthroplasty)", re.I),
+    ),
+    (
+        "lumbar_disc_replacement",
+        re.compile(r"lumbar (?:total )?disc (?:replacement|arthroplasty)", re.I),
+    ),
+    ("revision_fusion", re.compile(r"revision (?:of )?(?:lumbar |cervical )?fusion", re.I)),
+    (
+        "lumbar_fusion",
+        re.compile(r"\b(?:TLIF|PLIF|ALIF|XLIF|OLIF|LLIF)\b|lumbar (?:interbody )?fusion", re.I),
+    ),
+    ("kyphoplasty_vertebroplasty", re.compile(r"kyphoplasty|vertebroplasty", re.I)),
+    ("spinal_cord_stimulator", re.compile(r"spinal cord stimulator", re.I)),
+    (
+        "hardware_removal",
+        re.compile(
+            r"(?:hardware|instrumentation) removal|removal of (?:hardware|instrumentation)", re.I
+        ),
+    ),
+    ("microdiscectomy", re.compile(r"microdiscectomy", re.I)),
+    ("laminectomy", re.compile(r"laminectomy", re.I)),
+    ("laminotomy", re.compile(r"laminotomy", re.I)),
+    ("foraminotomy", re.compile(r"foraminotomy", re.I)),
+)
+
+
+def surgery_draft(text: str, *, today: date | None = None) -> SurgeryDraft:
+    """The surgery an operative report describes: the levels it names, the procedure and the
+    date of surgery. Only what the text says; a level written wrong is left out."""
+    codes: list[str] = []
+    for match in _LEVEL_RANGE.finditer(text):
+        try:
+            found = parse_levels(match.group(0))
+        except InvalidValue:
+            continue
+        codes.extend(code for code in found.codes() if code not in codes)
+    procedure = next((value for value, words in _PROCEDURE_WORDS if words.search(text)), "")
+    when = ""
+    for match in _DATE.finditer(text):
+        before = text[max(0, match.start() - 30) : match.start()]
+        if _SURGERY_DATE_LABEL.search(before):
+            try:
+                when = parse_date(match.group(1), today=today).isoformat()
+            except InvalidValue:
+                continue
+            break
+    return SurgeryDraft(tuple(codes), procedure, when)

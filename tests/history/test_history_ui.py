@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication, QComboBox, QDialog, QTableView
 from pytestqt.qtbot import QtBot
 
 from frontdesk.domain.history_records import ImagingForm, SurgeryForm
+from frontdesk.domain.request_states import ChecklistKind
 from frontdesk.domain.spinal_levels import ACCEPTED_FORMS
 from frontdesk.services.history import received_documents
 from frontdesk.services.history.imaging import add_imaging
@@ -20,6 +21,10 @@ from frontdesk.services.history.summary import get_history
 from frontdesk.services.history.surgeries import add_surgery
 from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.services.patients.forms import PatientData
+from frontdesk.services.requests import checklist
+from frontdesk.services.requests.checklist import add_checklist_item
+from frontdesk.services.requests.data import IntakeForm
+from frontdesk.services.requests.intake import create_request
 from frontdesk.ui.history.dialogs import ImagingDialog, SurgeryDialog
 from frontdesk.ui.history.table_models import IMAGING_COLUMNS, SURGERY_COLUMNS, entry_model
 from frontdesk.ui.history.tabs import HistorySummaryLine, ImagingTab, SurgeryHistoryTab
@@ -398,3 +403,35 @@ def test_a_long_procedure_reads_whole_on_a_chart_at_150_percent(
     # Narrower still (the splitter, a smaller window): still no sideways scrolling.
     tab.resize(700, 500)
     qtbot.waitUntil(lambda: not scrolls_sideways(table) and reads_whole(table, row, procedure))
+
+
+def test_a_report_filed_to_a_request_item_opens_from_its_study_and_stays_with_the_request(
+    qtbot: QtBot, context: ServiceContext, runner: Runner, maria: PatientData
+) -> None:
+    """The MRI report filed to the request's "MRI report" item: the Imaging tab said "On
+    file" with no file and View documents greyed. Deleting the study leaves it on the
+    request, so the question does not say it goes."""
+    study = add_imaging(context, maria.id, ImagingForm(modality="MRI", regions="lumbar"))
+    request = create_request(
+        context,
+        IntakeForm(patient_id=maria.id, phone="(503) 201-3344", reason="x", category="other"),
+    )
+    item = add_checklist_item(
+        context, request.id, ChecklistKind.IMAGING_REPORT, "MRI lumbar", imaging_id=study.id
+    )
+    checklist.attach_document(
+        context, request.id, make_pdf("mri"), "mri.pdf", "imaging_report", item_id=item.id
+    )
+    tab = ImagingTab(context, runner, maria.id)
+    qtbot.addWidget(tab)
+    tab.resize(1100, 500)
+    tab.show()
+    qtbot.waitUntil(lambda: tab.loaded)
+    tab.table.selectRow(tab.model.row_of(study.id))
+    assert cell(tab, 0, "Files") not in ("", "0", "None")
+    assert tab.view_button.isEnabled()
+    viewer = tab.view_documents()
+    assert viewer is not None and [d.file_name for d in viewer.documents] == ["mri.pdf"]
+    viewer.close()
+    entry = next(e for e in get_history(context, maria.id).imaging if e.id == study.id)
+    assert "deleted with it" not in tab.delete_question(entry)

@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
+from frontdesk.demo.faxes import operative_lines, text_pdf
 from frontdesk.domain.history_records import ImagingForm, SurgeryForm
 from frontdesk.domain.request_states import ChecklistKind
 from frontdesk.services.history.imaging import add_imaging
-from frontdesk.services.history.surgeries import add_surgery
+from frontdesk.services.history.surgeries import add_surgery, set_operative_report_status
+from frontdesk.services.inbox import arrivals, listing, reading
 from frontdesk.services.inbox.destinations import destinations
 from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.services.patients.forms import PatientData
 from frontdesk.services.requests.checklist import add_checklist_item
 from frontdesk.services.requests.data import IntakeForm
 from frontdesk.services.requests.intake import create_request
+from tests.inbox.conftest import MARIA
+
+
+def mark_report_received(context: ServiceContext, surgery_id: int) -> None:
+    set_operative_report_status(
+        context, surgery_id, requested_on=None, received_on="01/15/2025", expected_version=None
+    )
 
 
 def test_an_imaging_report_is_offered_to_the_waiting_checklist_item_first(
@@ -67,3 +76,56 @@ def test_a_ct_report_is_offered_to_the_missing_ct_before_the_missing_x_ray(
     # Without a modality read, the order stays as before (the history's order).
     unread = destinations(context, maria.id, "imaging-report")
     assert [d.study_id for d in unread if d.waiting] == [xray.id, ct.id]
+
+
+def _operative_report_read(context: ServiceContext) -> dict[str, object]:
+    """What reading the demo's L4-5 TLIF operative note suggests about its surgery."""
+    arrival = arrivals.receive(context, text_pdf(operative_lines(MARIA)), "op.pdf", source="hand")
+    assert arrival.document_id is not None
+    reading.read_document(context, arrival.document_id)
+    suggestions = listing.one(context, arrival.document_id)[1]
+    assert suggestions.kind == "operative-report"
+    return suggestions.surgery
+
+
+def test_an_l4_5_tlif_report_is_not_filed_to_the_c5_c6_acdf_by_default(
+    context: ServiceContext, maria: PatientData
+) -> None:
+    """The tester's 9-page L4-5 TLIF note defaulted to "Surgery C5–C6 ACDF about 2024"
+    (its report already on file): one Enter would have filed it to the wrong surgery."""
+    acdf = add_surgery(
+        context, maria.id, SurgeryForm(procedure="acdf", levels="C5-C6", date="about 2024")
+    )
+    mark_report_received(context, acdf.id)
+    read = _operative_report_read(context)
+    assert read["levels"] == ["L4-L5"] and read["procedure"] == "lumbar_fusion"
+    found = destinations(context, maria.id, "operative-report", surgery=read)
+    assert found[0].where == "none" and "no surgery on file matches" in found[0].label
+    assert "L4–L5" in found[0].label
+    assert any(d.surgery_id == acdf.id for d in found)  # still there to choose by hand
+    assert found[-1].where == "chart"
+
+
+def test_the_surgery_whose_levels_agree_comes_first_missing_report_preferred(
+    context: ServiceContext, maria: PatientData
+) -> None:
+    acdf = add_surgery(
+        context, maria.id, SurgeryForm(procedure="acdf", levels="C5-C6", date="2010")
+    )
+    on_file = add_surgery(
+        context, maria.id, SurgeryForm(procedure="lumbar_fusion", levels="L4-L5", date="2015")
+    )
+    mark_report_received(context, on_file.id)
+    missing = add_surgery(
+        context, maria.id, SurgeryForm(procedure="lumbar_fusion", levels="L4-L5", date="2021")
+    )
+    read = _operative_report_read(context)
+    found = destinations(context, maria.id, "operative-report", surgery=read)
+    assert [d.surgery_id for d in found[:2]] == [missing.id, on_file.id]
+    assert found[0].waiting
+    # The ACDF is offered, after them, and never first.
+    assert acdf.id in [d.surgery_id for d in found[2:]]
+    # A report whose levels were not read keeps the old order (the history's): the ACDF,
+    # the oldest surgery still missing its report, first.
+    unread = destinations(context, maria.id, "operative-report")
+    assert unread[0].surgery_id == acdf.id

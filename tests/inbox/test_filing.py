@@ -13,6 +13,7 @@ from frontdesk.demo.faxes import mri_lines, operative_lines, referral_lines, tex
 from frontdesk.domain.errors import ConflictError, ValidationError
 from frontdesk.domain.history_records import ImagingForm, SurgeryForm
 from frontdesk.domain.request_states import ChecklistKind
+from frontdesk.services.history.imaging import add_imaging
 from frontdesk.services.history.received_documents import list_documents
 from frontdesk.services.history.summary import get_history
 from frontdesk.services.history.surgeries import add_surgery
@@ -166,3 +167,56 @@ def test_an_imaging_report_for_a_study_the_chart_lacks_creates_it_from_the_repor
     assert filed.patient_id == maria.id
     [study] = get_history(front_desk, maria.id).imaging
     assert study.report_received and "MRI" in study.description
+
+
+def test_an_mri_report_filed_to_its_request_item_opens_from_the_study(
+    front_desk: ServiceContext, maria: PatientData
+) -> None:
+    """Enter filed the MRI report to the request's "MRI report" item: the Imaging tab said
+    the report was on file, but its Files column was empty and View documents greyed; the
+    message said "Ticked imaging report: mri lumbar."."""
+    request_id = maria_request(front_desk, maria)
+    study = add_imaging(
+        front_desk, maria.id, ImagingForm(modality="MRI", regions="lumbar", date="05/2024")
+    )
+    item = add_checklist_item(
+        front_desk, request_id, ChecklistKind.IMAGING_REPORT, "mri lumbar", imaging_id=study.id
+    )
+    document_id = arrived(front_desk, mri_lines(MARIA), "mri.pdf")
+    filed = filing.file_to_request(
+        front_desk, document_id, request_id, as_kind="imaging-report", item_id=item.id
+    )
+    shown = next(
+        entry for entry in get_history(front_desk, maria.id).imaging if entry.id == study.id
+    )
+    assert shown.report_received
+    assert [doc.file_name for doc in shown.documents] == ["mri.pdf"]
+    assert shown.documents[0].id == filed_document(front_desk, request_id, item.id)
+    # The chart's own name for the study, not the item's words lower-cased.
+    assert f"Ticked imaging report: {shown.description}." in filed.message
+    assert "MRI lumbar" in filed.message and "mri lumbar" not in filed.message
+
+
+def filed_document(context: ServiceContext, request_id: int, item_id: int) -> int | None:
+    detail = get_request(context, request_id)
+    return next(entry.document_id for entry in detail.checklist if entry.id == item_id)
+
+
+def test_an_operative_report_for_a_surgery_not_on_file_creates_it(
+    front_desk: ServiceContext, maria: PatientData
+) -> None:
+    add_surgery(front_desk, maria.id, SurgeryForm(procedure="acdf", levels="C5-C6", date="2024"))
+    document_id = arrived(front_desk, operative_lines(MARIA), "op.pdf")
+    row, _suggestions = listing.one(front_desk, document_id)
+    filed = filing.file_as_new_surgery(
+        front_desk,
+        document_id,
+        maria.id,
+        SurgeryForm(procedure="lumbar_fusion", levels="L4-L5", date="2025"),
+        expected_version=row.version,
+    )
+    assert "Filed to the surgery L4–L5" in filed.message
+    history = get_history(front_desk, maria.id)
+    fusion = next(s for s in history.surgeries if s.procedure.value == "lumbar_fusion")
+    assert fusion.report_received and [d.file_name for d in fusion.documents] == ["op.pdf"]
+    assert listing.unfiled(front_desk) == []

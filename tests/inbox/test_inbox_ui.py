@@ -12,13 +12,15 @@ from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
 from frontdesk.demo.faxes import mri_lines, operative_lines, referral_lines, text_pdf
-from frontdesk.domain.history_records import ImagingForm
+from frontdesk.domain.history_records import ImagingForm, SurgeryForm
 from frontdesk.domain.request_states import ChecklistKind
 from frontdesk.services.history.imaging import add_imaging
 from frontdesk.services.history.summary import get_history
+from frontdesk.services.history.surgeries import add_surgery
 from frontdesk.services.inbox import arrivals, listing, reading
 from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.services.patients.forms import PatientData
+from frontdesk.services.patients.referrers import ReferrerForm, save_referrer
 from frontdesk.services.requests.checklist import add_checklist_item
 from frontdesk.services.requests.data import IntakeForm
 from frontdesk.services.requests.intake import create_request
@@ -372,3 +374,115 @@ def test_thumbnails_show_each_page_and_a_click_shows_it_large(
     with qtbot.waitSignal(area.pages.page_drawn, timeout=WAIT_MS):
         area.pages.scroll_to_page(0)
     assert area.pages.message_text() == ""
+
+
+def test_the_page_gets_the_room_at_150_percent(qtbot: QtBot, screen: ScreenContext) -> None:
+    """At 1280x720 (a 1080p monitor at 150%) the page was about 240 px wide beside the
+    thumbnails, the list and the panel: it could not be read. The inbox area is what the
+    window leaves beside the navigation (about 1090 px)."""
+    arrive(screen.services, mri_lines(MARIA), "mri.pdf", ["Page two"], ["Page three"])
+    area = InboxArea(screen)
+    qtbot.addWidget(area)
+    area.resize(1090, 680)
+    with qtbot.waitSignal(area.document_shown, timeout=WAIT_MS):
+        area.show()
+    assert area.pages.width() >= 0.40 * area.width()
+    assert area.thumbnails.width() <= 120
+    assert area.pages.width() >= 3 * area.thumbnails.width()
+    # The narrow list shows whose it is and what it is before the other columns.
+    header = area.table.horizontalHeader()
+    shown = [
+        area.model.headerData(header.logicalIndex(i), Qt.Orientation.Horizontal) for i in (0, 1)
+    ]
+    assert shown == ["Patient", "Kind"]
+
+
+def test_a_split_opens_its_first_part_not_the_first_row(
+    qtbot: QtBot, context: ServiceContext, screen: ScreenContext
+) -> None:
+    other = arrive(context, operative_lines(JOHN), "op.pdf")
+    fax = arrive(context, ["Cover sheet " * 4], "fax.pdf", ["Page two " * 4], ["Page three"])
+    area = open_area(qtbot, screen)
+    assert area.current is not None and area.current.row.id == other
+    with qtbot.waitSignal(area.document_shown, timeout=WAIT_MS):
+        area.table.selectRow(area.model.row_of(fax))
+    area.table.setFocus()
+    qtbot.keyClick(
+        area.table,
+        Qt.Key.Key_S,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+    )
+    dialog = area.dialog
+    assert isinstance(dialog, SplitDialog)
+    qtbot.keyClicks(dialog.ranges, "1-1, 2-3")
+    with qtbot.waitSignal(area.document_shown, timeout=WAIT_MS):
+        qtbot.keyClick(dialog.ranges, Qt.Key.Key_Return)
+    parts = sorted(row.id for row in listing.unfiled(context) if row.id != other)
+    assert len(parts) == 2
+    qtbot.waitUntil(lambda: area.model.rowCount() == 3, timeout=WAIT_MS)
+    qtbot.waitUntil(
+        lambda: area.current is not None and area.current.row.id == parts[0], timeout=WAIT_MS
+    )
+    selected = area.table.selectionModel().selectedRows()
+    assert [area.model.record(index.row()).id for index in selected] == [parts[0]]
+    assert area.current.row.page_count == 1
+
+
+def test_the_new_request_names_no_other_patel_and_add_starts_from_the_letter(
+    qtbot: QtBot, context: ServiceContext, screen: ScreenContext
+) -> None:
+    """A referral from Dr. Raj Patel (NPI 1234567893) filled Referred by with Dr. Anil Patel,
+    another NPI in the directory."""
+    save_referrer(context, ReferrerForm(last_name="Patel", first_name="Anil", npi="1987654328"))
+    arrive(context, referral_lines(JOHN), "referral.pdf")
+    area = open_area(qtbot, screen)
+    area.new_request()
+    qtbot.waitUntil(lambda: type(area.dialog).__name__ == "IntakeDialog", timeout=WAIT_MS)
+    picker = area.dialog.referrer  # type: ignore[union-attr]
+    assert picker.referrer_id is None
+    assert picker.text == "Raj Patel" and "Anil" not in picker.text
+    assert picker.is_unresolved()  # saving asks to pick or add, never keeps a guess
+    added = picker.add_physician()
+    assert added.edits["first_name"].text() == "Raj"
+    assert added.edits["last_name"].text() == "Patel"
+    assert added.edits["npi"].text() == "1234567893"
+    added.reject()
+
+
+def test_a_tlif_report_for_a_chart_with_an_acdf_files_nowhere_until_chosen(
+    qtbot: QtBot, context: ServiceContext, screen: ScreenContext, maria: PatientData
+) -> None:
+    """The L4-5 TLIF note defaulted to the C5-C6 ACDF; now Enter files nothing until the
+    person chooses, and "a new prior surgery" creates the L4-L5 fusion from the report."""
+    acdf = add_surgery(
+        context, maria.id, SurgeryForm(procedure="acdf", levels="C5-C6", date="about 2024")
+    )
+    arrive(context, operative_lines(MARIA), "op.pdf")
+    area = open_area(qtbot, screen)
+    panel = area.panel
+    qtbot.waitUntil(lambda: panel.destination.count() > 2, timeout=WAIT_MS)
+    assert panel.destination.currentData().where == "none"
+    assert not panel.file_button.isEnabled()
+    area.table.setFocus()
+    qtbot.keyClick(area.table, Qt.Key.Key_Return)
+    assert area.dialog is None or not area.dialog.isVisible()
+    # Nor does "file to the history entry" take the first surgery it finds (the ACDF).
+    area.file_to_history()
+    assert "no surgery on file matches" in area.banner.text
+    assert listing.unfiled(context) != []
+    assert panel.destination.itemData(1).where == "new-surgery"
+    panel.destination.setCurrentIndex(1)
+    assert panel.file_button.isEnabled()
+    area.table.setFocus()
+    qtbot.keyClick(area.table, Qt.Key.Key_Return)
+    dialog = area.dialog
+    assert dialog is not None and dialog.isVisible()
+    assert dialog.levels.text() == "L4–L5"  # type: ignore[attr-defined]
+    assert dialog.procedure.currentData() == "lumbar_fusion"  # type: ignore[attr-defined]
+    qtbot.keyClick(dialog.surgeon, Qt.Key.Key_Return)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: "Filed to the surgery L4–L5" in area.banner.text, timeout=WAIT_MS)
+    surgeries = get_history(context, maria.id).surgeries
+    assert len(surgeries) == 2
+    new = next(s for s in surgeries if s.id != acdf.id)
+    assert new.report_received and [d.file_name for d in new.documents] == ["op.pdf"]
+    assert not next(s for s in surgeries if s.id == acdf.id).report_received

@@ -2,10 +2,10 @@
 operative report, a referral for someone without a chart) and of Admin → Inbox.
 
 ``render(screen, folder)`` is the hook ``tools.screenshots.render_all`` calls: inbox.png, its
-New study, Discard and Split dialogs, admin-inbox.png and chart-faxes.png (the chart's Faxes
-tab, once the MRI report is filed) at 1280x800, then the same (in a child process on a 1080p
-monitor at 150%, 1280x720 logical pixels) into 150/. ``python -m tools.screenshots.inbox
-FOLDER [--scaled]`` builds a small demo database itself.
+New study, Discard, Split and New surgery dialogs, admin-inbox.png and chart-faxes.png (the
+chart's Faxes tab, once the MRI report is filed) at 1280x800, then the same (in a child
+process on a 1080p monitor at 150%, 1280x720 logical pixels) into 150/.
+``python -m tools.screenshots.inbox FOLDER [--scaled]`` builds a small demo database itself.
 """
 
 from __future__ import annotations
@@ -54,6 +54,7 @@ FULL_HD_FOLDER = "150"
 PICTURES = (
     "inbox.png",
     "inbox-new-study.png",
+    "inbox-new-surgery.png",
     "inbox-discard.png",
     "inbox-split.png",
     "admin-inbox.png",
@@ -152,7 +153,8 @@ def _dialog_grab(area: InboxArea, open_it: Callable[[], None], path: Path) -> Pa
 
 
 def _dialogs(area: InboxArea, folder: Path) -> list[Path]:
-    """New study (the MRI report on screen), Discard, then Split on the two-page referral."""
+    """New study (the MRI report on screen), Discard, Split on the two-page referral, then
+    New surgery on the operative report."""
     written = [
         _dialog_grab(area, area.new_study, folder / "inbox-new-study.png"),
         _dialog_grab(area, area.discard, folder / "inbox-discard.png"),
@@ -162,6 +164,11 @@ def _dialogs(area: InboxArea, folder: Path) -> list[Path]:
     area.table.selectRow(area.model.row_of(two_pages.id))
     _wait(lambda: area.current is not None and area.current.row.id == two_pages.id)
     written.append(_dialog_grab(area, area.split, folder / "inbox-split.png"))
+    operative = next(row for row in rows if row.suggested_kind == "operative-report")
+    area.table.selectRow(area.model.row_of(operative.id))
+    _wait(lambda: area.current is not None and area.current.row.id == operative.id)
+    _wait(lambda: area.panel.patient_id is not None)
+    written.append(_dialog_grab(area, area.new_surgery, folder / "inbox-new-surgery.png"))
     area.table.selectRow(0)
     _wait(lambda: area.current is not None and area.current.row.id == rows[0].id)
     return written

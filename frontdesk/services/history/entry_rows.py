@@ -31,6 +31,7 @@ from sqlalchemy.orm import Session
 
 from frontdesk.db.models_history import ImagingStudy, PriorSurgery, ReceivedDocument
 from frontdesk.db.models_patients import Patient
+from frontdesk.db.models_requests import RequestChecklistItem
 from frontdesk.domain.actor import Actor
 from frontdesk.domain.errors import NotFoundError, PermissionDeniedError, RefusedError
 from frontdesk.domain.history_records import DocumentInfo, ImagingData, PatientHistory, SurgeryData
@@ -230,6 +231,26 @@ def _load_history(session: Session, patient: Patient, today: date) -> PatientHis
             by_surgery.setdefault(document.surgery_id, []).append(document)
         if document.imaging_id is not None:
             by_imaging.setdefault(document.imaging_id, []).append(document)
+    # A report filed to a request's checklist item tied to a surgery or study is stored on
+    # the request, and is that entry's document too: its tab must open it.
+    by_id = {document.id: document for document in documents}
+    for document_id, surgery_id, imaging_id in session.execute(
+        select(
+            RequestChecklistItem.document_id,
+            RequestChecklistItem.surgery_id,
+            RequestChecklistItem.imaging_id,
+        ).where(
+            RequestChecklistItem.patient_id == patient.id,
+            RequestChecklistItem.document_id.is_not(None),
+        )
+    ):
+        linked = by_id.get(document_id)
+        for entry_id, by_entry in ((surgery_id, by_surgery), (imaging_id, by_imaging)):
+            if linked is None or entry_id is None:
+                continue
+            shown = by_entry.setdefault(entry_id, [])
+            if linked not in shown:
+                shown.append(linked)
     surgery_rows = session.scalars(
         select(PriorSurgery).where(PriorSurgery.patient_id == patient.id)
     ).all()
@@ -290,16 +311,25 @@ def describe_entry(
     session: Session, *, surgery_id: int | None = None, imaging_id: int | None = None
 ) -> str:
     """'the surgery L4–S1 TLIF 2019', 'the study MRI lumbar May 2024' (for messages)."""
+    description = entry_description(session, surgery_id=surgery_id, imaging_id=imaging_id)
+    if not description:
+        return "another record"
+    return f"the {'surgery' if surgery_id is not None else 'study'} {description}"
+
+
+def entry_description(
+    session: Session, *, surgery_id: int | None = None, imaging_id: int | None = None
+) -> str:
+    """'L4–S1 TLIF 2019', 'MRI lumbar May 2024': as the chart's history shows it ('' if gone)."""
     if surgery_id is not None:
         surgery = session.get(PriorSurgery, surgery_id)
-        if surgery is not None:
-            return f"the surgery {_surgery_data(surgery).description}"
+        return _surgery_data(surgery).description if surgery is not None else ""
     if imaging_id is not None:
         study = session.get(ImagingStudy, imaging_id)
         if study is not None:
             facts = _imaging_data(study, practice_today(session), DEFAULT_IMAGING_AGE_RULE).facts
-            return f"the study {facts.description()}"
-    return "another record"
+            return facts.description()
+    return ""
 
 
 def _surgery_row(session: Session, surgery_id: int) -> PriorSurgery:

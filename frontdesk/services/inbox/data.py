@@ -30,6 +30,8 @@ class ReferrerSuggestion:
     name: str
     npi: str
     evidence: tuple[Evidence, ...]
+    # Not in the directory: the doctor's name as written ("Raj Patel"), to add them.
+    read_name: str = ""
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,8 @@ class Suggestions:
     intake: dict[str, str] = field(default_factory=dict)
     # For an imaging report: the study it describes (modality, regions, exam date…).
     study: dict[str, object] = field(default_factory=dict)
+    # For an operative report: the surgery it describes (levels, procedure, date).
+    surgery: dict[str, object] = field(default_factory=dict)
 
     @property
     def patient(self) -> PatientSuggestion | None:

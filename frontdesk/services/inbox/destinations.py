@@ -6,15 +6,23 @@ missing; an operative report likewise; a referral to the open request's referral
 it starts a new request. The chart's own documents are always offered last. When the reading
 named the kind of imaging (a CT report), a study of another kind (the X-ray) is not offered
 first: Enter would mark the wrong study's report received.
+
+An operative report is matched to the chart's surgeries by the levels, procedure and date it
+names: a surgery whose levels or procedure agree comes first (one still missing its report
+before one on file); when none agrees, nothing is pre-chosen (an L4–5 TLIF report is not the
+C5–C6 ACDF's) and the list starts with a choice that files nothing.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from frontdesk.domain.document_reading import DocumentKind
-from frontdesk.domain.history_vocab import ImagingModality
+from frontdesk.domain.history_records import SurgeryData
+from frontdesk.domain.history_vocab import ImagingModality, Procedure
 from frontdesk.domain.request_states import ChecklistKind
+from frontdesk.domain.spinal_levels import InvalidLevels, LevelSet
 from frontdesk.services.history.summary import get_history
 from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.services.requests.reading import get_request, requests_for_patient
@@ -22,8 +30,9 @@ from frontdesk.services.requests.reading import get_request, requests_for_patien
 
 @dataclass(frozen=True)
 class Destination:
-    """One place to file: ``where`` is request, surgery, study, new-study (created from the
-    report, confirmed first), new-request or chart."""
+    """One place to file: ``where`` is request, surgery, study, new-study or new-surgery
+    (created from the report, confirmed first), new-request, chart, or none (files
+    nothing: the person must choose, as nothing on file agrees with the document)."""
 
     where: str
     label: str
@@ -47,6 +56,9 @@ _ITEM_FOR = {
 }
 
 
+NEW_SURGERY_LABEL = "A new prior surgery from this report…"
+_PROCEDURES = {procedure.value for procedure in Procedure}
+
 # The studies a report of the modality the reading found (Suggestions.modality) can be for.
 _MODALITY_FAMILY = {
     "MRI": {ImagingModality.MRI},
@@ -56,11 +68,17 @@ _MODALITY_FAMILY = {
 
 
 def destinations(
-    context: ServiceContext, patient_id: int, kind: DocumentKind | str, modality: str = ""
+    context: ServiceContext,
+    patient_id: int,
+    kind: DocumentKind | str,
+    modality: str = "",
+    surgery: Mapping[str, object] | None = None,
 ) -> list[Destination]:
-    """``modality``: what the reading found the imaging to be ("CT"), or ""."""
+    """``modality``: what the reading found the imaging to be ("CT"), or "". ``surgery``:
+    what the reading found an operative report to describe (Suggestions.surgery), or {}."""
     what = DocumentKind(kind)
     item_study: dict[int, int] = {}
+    item_surgery: dict[int, int] = {}
     wanted = _ITEM_FOR.get(what, ())
     waiting: list[Destination] = []
     others: list[Destination] = []
@@ -73,6 +91,8 @@ def destinations(
             label = f"Request {request.id}: {item.label} (missing; filing ticks it)"
             if item.imaging_id is not None:
                 item_study[item.id] = item.imaging_id
+            if item.surgery_id is not None:
+                item_surgery[item.id] = item.surgery_id
             waiting.append(
                 Destination("request", label, request_id=request.id, item_id=item.id, waiting=True)
             )
@@ -84,15 +104,15 @@ def destinations(
             )
     history = get_history(context, patient_id)
     if what in (DocumentKind.OPERATIVE_REPORT, DocumentKind.RECORDS_REPLY):
-        for surgery in history.surgeries:
-            target = waiting if not surgery.report_received else others
-            state = "missing" if not surgery.report_received else "on file"
+        for surgery_entry in history.surgeries:
+            target = waiting if not surgery_entry.report_received else others
+            state = "missing" if not surgery_entry.report_received else "on file"
             target.append(
                 Destination(
                     "surgery",
-                    f"Surgery {surgery.description}: operative report ({state})",
-                    surgery_id=surgery.id,
-                    waiting=not surgery.report_received,
+                    f"Surgery {surgery_entry.description}: operative report ({state})",
+                    surgery_id=surgery_entry.id,
+                    waiting=not surgery_entry.report_received,
                 )
             )
     if what in (DocumentKind.IMAGING_REPORT, DocumentKind.RECORDS_REPLY):
@@ -109,6 +129,8 @@ def destinations(
             )
     if what is DocumentKind.IMAGING_REPORT:
         others.append(Destination("new-study", "A new imaging study from this report…"))
+    if what is DocumentKind.OPERATIVE_REPORT:
+        others.append(Destination("new-surgery", NEW_SURGERY_LABEL))
     if what is DocumentKind.REFERRAL and not open_requests:
         waiting.append(Destination("new-request", "A new consultation request from this referral"))
     elif what is DocumentKind.REFERRAL:
@@ -124,4 +146,85 @@ def destinations(
             return study_id is not None and kinds.get(study_id) not in family
 
         waiting.sort(key=other_kind)  # stable: otherwise in the order above
-    return [*waiting, *others, Destination("chart", "The chart's documents (no record ticked)")]
+    chart = Destination("chart", "The chart's documents (no record ticked)")
+    read = _SurgeryRead.of(surgery or {})
+    if what is DocumentKind.OPERATIVE_REPORT and read is not None:
+        return read.ranked([*waiting, *others], history.surgeries, item_surgery, chart)
+    return [*waiting, *others, chart]
+
+
+@dataclass(frozen=True)
+class _SurgeryRead:
+    """What an operative report said about its surgery, to compare with the chart's."""
+
+    levels: LevelSet
+    procedure: str
+    year: int | None
+
+    @classmethod
+    def of(cls, draft: Mapping[str, object]) -> _SurgeryRead | None:
+        codes = draft.get("levels")
+        try:
+            levels = LevelSet.from_codes(
+                str(code) for code in (codes if isinstance(codes, list | tuple) else ())
+            )
+        except InvalidLevels:
+            levels = LevelSet()
+        procedure = str(draft.get("procedure") or "")
+        when = str(draft.get("surgery_date") or "")
+        year = int(when[:4]) if when[:4].isdigit() else None
+        if not levels and not procedure:
+            return None  # nothing to tell one surgery from another
+        return cls(levels, procedure, year)
+
+    def agreement(self, surgery: SurgeryData) -> int:
+        """How much the surgery agrees with the report; 0 is not at all. Levels both sides
+        know and do not share rule it out, whatever the procedure."""
+        score = 0
+        if self.levels and surgery.levels:
+            if not set(self.levels.levels) & set(surgery.levels.levels):
+                return 0
+            score += 4 if self.levels == surgery.levels else 3
+        if self.procedure and self.procedure == surgery.procedure.value:
+            score += 2
+        if score and self.year is not None and surgery.date is not None:
+            score += 1 if surgery.date.earliest_day.year == self.year else 0
+        return score
+
+    def described(self) -> str:
+        """'L4–L5 lumbar fusion': what the report names, as the chart would write it."""
+        procedure = Procedure(self.procedure).short if self.procedure in _PROCEDURES else ""
+        return " ".join(part for part in (self.levels.text(), procedure) if part)
+
+    def ranked(
+        self,
+        found: list[Destination],
+        surgeries: Sequence[SurgeryData],
+        item_surgery: dict[int, int],
+        chart: Destination,
+    ) -> list[Destination]:
+        by_id = {surgery.id: surgery for surgery in surgeries}
+
+        def score(destination: Destination) -> int:
+            surgery_id = destination.surgery_id
+            if surgery_id is None and destination.item_id is not None:
+                surgery_id = item_surgery.get(destination.item_id)
+            surgery = by_id.get(surgery_id) if surgery_id is not None else None
+            return self.agreement(surgery) if surgery is not None else 0
+
+        scores = {id(destination): score(destination) for destination in found}
+        agreeing = sorted(
+            (d for d in found if scores[id(d)]),
+            key=lambda d: (not d.waiting, -scores[id(d)]),
+        )
+        rest = [d for d in found if not scores[id(d)]]
+        if agreeing:
+            return [*agreeing, *rest, chart]
+        choose = Destination(
+            "none",
+            f"Choose where it goes: no surgery on file matches {self.described()}",
+        )
+        # The surgery the report describes is not in the history yet: adding it is the
+        # likely next step, offered right under the choice.
+        new = [d for d in rest if d.where == "new-surgery"]
+        return [choose, *new, *(d for d in rest if d.where != "new-surgery"), chart]

@@ -21,13 +21,14 @@ from frontdesk.db.types import utcnow
 from frontdesk.domain.contact import clean_text
 from frontdesk.domain.document_reading import DocumentKind
 from frontdesk.domain.errors import ConflictError, FrontDeskError, NotFoundError, ValidationError
-from frontdesk.domain.history_records import ImagingForm
+from frontdesk.domain.history_records import ImagingForm, SurgeryForm
 from frontdesk.domain.permissions import Permission
 from frontdesk.domain.request_states import ChecklistKind
 from frontdesk.services.history import received_documents
 from frontdesk.services.history.entry_rows import chart_for_change, describe_entry
 from frontdesk.services.history.imaging import add_imaging
 from frontdesk.services.history.received_documents import FileCheck
+from frontdesk.services.history.surgeries import add_surgery
 from frontdesk.services.kernel.clock import practice_today
 from frontdesk.services.kernel.context import ServiceContext, UnitOfWork
 from frontdesk.services.kernel.versions import check_version
@@ -333,4 +334,36 @@ def file_as_new_study(
     except FrontDeskError as error:
         raise FrontDeskError(
             f"The study {study.description} was saved, but the report stayed in the inbox: {error}"
+        ) from error
+
+
+def file_as_new_surgery(
+    context: ServiceContext,
+    document_id: int,
+    patient_id: int,
+    form: SurgeryForm,
+    *,
+    expected_version: int | None = None,
+) -> Filed:
+    """An operative report for a surgery the chart does not have yet (an L4-5 TLIF when
+    the history holds only an ACDF): the surgery is created from what the person
+    confirmed, then the report is filed to it (marked received).
+
+    Two transactions (adding a surgery has its own); if filing fails after the surgery was
+    saved, the surgery stays, the report stays in the inbox, and the error says so."""
+    with context.reading(Permission.EDIT_HISTORY_BASIC) as session:
+        _unfiled(session, document_id, expected_version)
+    surgery = add_surgery(context, patient_id, form)
+    try:
+        return file_to_history(
+            context,
+            document_id,
+            surgery_id=surgery.id,
+            patient_id=patient_id,
+            expected_version=expected_version,
+        )
+    except FrontDeskError as error:
+        raise FrontDeskError(
+            f"The surgery {surgery.description} was saved, but the report stayed in the "
+            f"inbox: {error}"
         ) from error

@@ -26,6 +26,7 @@ from frontdesk.domain.document_reading import (
     guess_kind,
     labelled_names,
     study_draft,
+    surgery_draft,
 )
 from frontdesk.domain.names import fold, name_tokens
 from frontdesk.services.inbox.data import (
@@ -46,7 +47,8 @@ MIN_SCORE = 50
 MAX_DATES = 8
 MAX_CANDIDATES = 200
 SHOWN = 3
-_DOCTOR = re.compile(r"\b(?:Dr\.?|Doctor|Dra\.?)\s+([A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)")
+# "Dr. Raj Patel", "Dr. R. Patel", "Dr. Patel": the first name (or initial) when written.
+_DOCTOR = re.compile(r"\b(?:Dr\.?|Doctor|Dra\.?)\s+([A-Z][\w'’-]*\.?(?:\s+[A-Z][\w'’-]+)?)")
 _SENDER_LINE = re.compile(r"\bfax\b|\bfrom\b|\boffice\b|\bclinic\b|NPI", re.IGNORECASE)
 _REASON = re.compile(
     r"(?:reason for (?:referral|consultation|visit)|diagnosis|motivo(?: de (?:la )?consulta)?)"
@@ -138,37 +140,73 @@ def suggest_patients(
 
 
 def suggest_referrer(session: Session, text: str) -> ReferrerSuggestion | None:
-    """The sender: an NPI that passes its check digit, else "Dr. Name" from the directory."""
+    """The sender: an NPI that passes its check digit, else "Dr. First Last" from the
+    directory when the first name (or its initial) agrees too and no NPI on the page
+    contradicts the entry's. Two Dr. Patels are two people: a last name alone, or an entry
+    whose NPI the page does not have, suggests no one (a wrong referrer fills the request)."""
     npis = find_npis(text)
+    page_npis = {found.value for found in npis}
     if npis:
-        by_npi = session.scalars(
-            select(Referrer).where(Referrer.npi.in_([found.value for found in npis]))
-        ).first()
+        by_npi = session.scalars(select(Referrer).where(Referrer.npi.in_(page_npis))).first()
         if by_npi is not None:
             found = next(item for item in npis if item.value == by_npi.npi)
             return ReferrerSuggestion(
                 by_npi.id, _referrer_name(by_npi), by_npi.npi or "", (Evidence("NPI", found.words),)
             )
-    doctors = {match.group(1).split()[-1]: match.group(0) for match in _DOCTOR.finditer(text)}
+    doctors = [_written_doctor(match) for match in _DOCTOR.finditer(text)]
+    doctors = [doctor for doctor in doctors if doctor is not None]
     if doctors:
-        folded = {fold(name): words for name, words in doctors.items()}
+        last_names = {last for _first, last, _words in doctors}
+        agreeing: dict[int, tuple[Referrer, str]] = {}
         for referrer in session.scalars(
             select(Referrer)
             .where(Referrer.active.is_(True))
-            .where(or_(*(Referrer.last_name.ilike(name) for name in doctors)))
+            .where(or_(*(Referrer.last_name.ilike(name) for name in last_names)))
             .limit(20)
         ):
-            words = folded.get(fold(referrer.last_name))
-            if words:
-                return ReferrerSuggestion(
-                    referrer.id,
-                    _referrer_name(referrer),
-                    referrer.npi or "",
-                    (Evidence("name", words),),
-                )
+            if referrer.npi and page_npis and referrer.npi not in page_npis:
+                continue  # the page names another NPI: another doctor of that name
+            for first, last, words in doctors:
+                if fold(referrer.last_name) == fold(last) and _first_names_agree(
+                    first, referrer.first_name
+                ):
+                    agreeing[referrer.id] = (referrer, words)
+        if len(agreeing) == 1:
+            referrer, words = next(iter(agreeing.values()))
+            return ReferrerSuggestion(
+                referrer.id,
+                _referrer_name(referrer),
+                referrer.npi or "",
+                (Evidence("name", words),),
+            )
+    written = next((f"{first} {last}".strip() for first, last, _ in doctors), "")
     if npis:
-        return ReferrerSuggestion(None, "", npis[0].value, (Evidence("NPI", npis[0].words),))
+        evidence = [Evidence("NPI", npis[0].words)]
+        if written:
+            evidence.insert(0, Evidence("name", written))
+        return ReferrerSuggestion(None, "", npis[0].value, tuple(evidence), written)
     return None
+
+
+def _written_doctor(match: re.Match[str]) -> tuple[str, str, str] | None:
+    """(first name or initial, last name, the words) of a "Dr. ..." on the page; the first
+    name is "" when only the last name is written."""
+    names = match.group(1).split()
+    if not names:
+        return None
+    first = names[0].rstrip(".") if len(names) > 1 else ""
+    return first, names[-1], match.group(0)
+
+
+def _first_names_agree(written: str, first_name: str) -> bool:
+    """The written first name, or its initial, is the directory entry's (or its initial)."""
+    mine = fold(written).split()
+    theirs = fold(first_name).split()
+    if not mine or not theirs:
+        return False
+    if len(mine[0]) == 1 or len(theirs[0]) == 1:
+        return mine[0][0] == theirs[0][0]
+    return mine[0] == theirs[0]
 
 
 def _referrer_name(referrer: Referrer) -> str:
@@ -214,6 +252,9 @@ def suggest(session: Session, text: str, today: date) -> Suggestions:
     study: dict[str, object] = {}
     if kind.kind is DocumentKind.IMAGING_REPORT:
         study = asdict(study_draft(text, today=today))
+    surgery: dict[str, object] = {}
+    if kind.kind is DocumentKind.OPERATIVE_REPORT:
+        surgery = asdict(surgery_draft(text, today=today))
     return Suggestions(
         kind=kind.kind.value,
         kind_evidence=tuple(Evidence("wording", words) for words in kind.words),
@@ -222,6 +263,7 @@ def suggest(session: Session, text: str, today: date) -> Suggestions:
         referrer=referrer,
         intake=intake,
         study=study,
+        surgery=surgery,
     )
 
 
@@ -252,4 +294,5 @@ def from_json(data: dict[str, Any]) -> Suggestions:
         ),
         intake=dict(data.get("intake", {})),
         study=dict(data.get("study", {})),
+        surgery=dict(data.get("surgery", {})),
     )

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from datetime import date
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from frontdesk.db.models_history import ReceivedDocument
 from frontdesk.db.models_requests import (
@@ -20,6 +21,7 @@ from frontdesk.domain.request_states import (
     ChecklistKind,
 )
 from frontdesk.services.history import records
+from frontdesk.services.history.entry_rows import entry_description
 from frontdesk.services.history.received_documents import (
     MAX_DOCUMENT_BYTES,
     FileCheck,
@@ -138,6 +140,15 @@ def attach_document(
         return result
 
 
+def _ticked_text(session: Session, item: RequestChecklistItem) -> str:
+    """'imaging report: MRI lumbar May 2024': the record's kind, then its entry as the chart
+    names it (the item's own words are not lower-cased: 'mri lumbar' read wrong)."""
+    what = ChecklistKind(item.kind).label.lower()
+    described = entry_description(session, surgery_id=item.surgery_id, imaging_id=item.imaging_id)
+    description = described or item.description
+    return f"{what}: {description}" if description else what
+
+
 def attach_in(
     uow: UnitOfWork,
     request_id: int,
@@ -196,6 +207,6 @@ def attach_in(
         item.document_id = document.id
         uow.stamp(item, new=False)
         records.set_item_received(uow, item, practice_today(session))
-        ticked = _item_data(item, session).label.lower() if item.id else what.label.lower()
+        ticked = _ticked_text(session, item)
     session.flush()
     return RequestAttachResult(document.id, already_attached=False, ticked=ticked)

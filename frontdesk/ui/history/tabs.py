@@ -467,7 +467,9 @@ class SurgeryHistoryTab(HistoryEntriesTab):
 
     def delete_question(self, entry: SurgeryData) -> str:
         text = f"Delete the surgery “{entry.description}” from this patient's history?"
-        text += _attached_documents_go_too(len(entry.documents))
+        text += _attached_documents_go_too(
+            sum(1 for document in entry.documents if document.surgery_id == entry.id)
+        )
         if self.history is not None:
             revising = [s for s in self.history.surgeries if s.revises_id == entry.id]
             if revising:
@@ -539,12 +541,15 @@ class ImagingTab(HistoryEntriesTab):
 
     def delete_question(self, entry: ImagingData) -> str:
         text = f"Delete the imaging study “{entry.description}” from this patient's history?"
-        text += _attached_documents_go_too(len(entry.documents))
+        text += _attached_documents_go_too(
+            sum(1 for document in entry.documents if document.imaging_id == entry.id)
+        )
         return text
 
 
 def _attached_documents_go_too(count: int) -> str:
-    """The delete question's words for the documents attached to the entry, if any."""
+    """The delete question's words for the documents attached to the entry, if any (one
+    filed to a request's checklist item about the entry stays with the request)."""
     if not count:
         return ""
     return f" Its {count} attached document{'s are' if count != 1 else ' is'} deleted with it."

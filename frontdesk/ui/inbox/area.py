@@ -166,7 +166,12 @@ class InboxArea(QWidget):
         self.table.setWordWrap(False)
         header_view = self.table.horizontalHeader()
         header_view.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header_view.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        # The list is narrow beside the page: whose it is and what it is come first (shown
+        # in order, the model keeps its columns); waiting time, source and pages scroll.
+        header_view.moveSection(header_view.visualIndex(3), 0)
+        header_view.moveSection(header_view.visualIndex(4), 1)
+        header_view.setSectionResizeMode(3, QHeaderView.ResizeMode.Interactive)
+        header_view.resizeSection(3, 120)
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
         self.empty = plain_label(self.EMPTY_TEXT, "hint", wrap=True)
         self.empty.hide()
@@ -203,6 +208,7 @@ class InboxArea(QWidget):
         self.panel.choose_patient_requested.connect(self.choose_patient)
         self.panel.new_request_requested.connect(self.new_request)
         self.panel.new_study_requested.connect(self.new_study)
+        self.panel.new_surgery_requested.connect(self.new_surgery)
         mark_primary(self.panel.file_button)
 
         left = QWidget()
@@ -216,11 +222,17 @@ class InboxArea(QWidget):
         self.splitter.addWidget(viewer)
         self.splitter.addWidget(self.panel)
         self.splitter.setChildrenCollapsible(False)
-        left.setMinimumWidth(260)
-        viewer.setMinimumWidth(300)
-        self.panel.setMinimumWidth(320)
-        # The list shows its five columns and a patient's name whole at 1280x720.
-        self.splitter.setSizes([470, 360, 340])
+        left.setMinimumWidth(220)
+        viewer.setMinimumWidth(360)
+        self.panel.setMinimumWidth(280)
+        # The page is what the person reads to decide where it goes: at 1280x720 (150%) it
+        # gets the room (a page beside a list and a panel of equal width could not be read);
+        # the list shows the patient and the kind, its other columns scroll. Extra width
+        # goes to the page too.
+        self.splitter.setSizes([230, 10_000, 280])
+        self.splitter.setStretchFactor(0, 0)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setStretchFactor(2, 0)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 12)
         layout.addLayout(header)
@@ -390,7 +402,20 @@ class InboxArea(QWidget):
 
     # Filing ------------------------------------------------------------------------------
 
+    def _nothing_agrees(self) -> bool:
+        """The list starts with "Choose where it goes" and it is still chosen: a shortcut
+        must not file to the first surgery it finds (the one that does not agree)."""
+        current = self.panel.destination.currentData()
+        if not (isinstance(current, Destination) and current.where == "none"):
+            return False
+        why = current.label.split(": ", 1)[-1]
+        self.banner.show_message("info", f"Not filed: {why}; choose where it goes in File to.")
+        self.panel.destination.setFocus()
+        return True
+
     def file_where(self, where: str) -> None:
+        if self._nothing_agrees():
+            return
         destination = self.panel.destination_where(where)
         if destination is None:
             self.banner.show_message("info", "There is no such place to file it for this patient.")
@@ -398,6 +423,8 @@ class InboxArea(QWidget):
         self.file_to(destination)
 
     def file_to_history(self) -> None:
+        if self._nothing_agrees():
+            return
         destination = self.panel.destination_where("surgery") or self.panel.destination_where(
             "study"
         )
@@ -471,6 +498,17 @@ class InboxArea(QWidget):
         self.dialog = dialog
         dialog.open()
 
+    def new_surgery(self) -> None:
+        opened, patient_id = self.current, self.panel.patient_id
+        if opened is None or patient_id is None:
+            return
+        from frontdesk.ui.inbox.new_surgery import NewSurgeryDialog
+
+        dialog = NewSurgeryDialog(self.screen, opened.row, opened.suggestions, patient_id, self)
+        dialog.done.connect(self._filed)
+        self.dialog = dialog
+        dialog.open()
+
     def choose_patient(self) -> None:
         if self.current is None:
             return
@@ -517,6 +555,9 @@ class InboxArea(QWidget):
     def _split_done(self, ids: list[int]) -> None:
         self.banner.show_message("success", f"Split into {len(ids)} documents; file each one.")
         self._retire_current()
+        if ids:
+            # The first part is what the person files next (not the list's first row).
+            self.open_document(ids[0])
         self.refresh()
 
     def discard(self) -> None:

@@ -69,6 +69,7 @@ class FilingPanel(QWidget):
     choose_patient_requested = Signal()
     new_request_requested = Signal()
     new_study_requested = Signal()
+    new_surgery_requested = Signal()
 
     def __init__(self, screen: ScreenContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -100,9 +101,7 @@ class FilingPanel(QWidget):
         # Long places ("Request 12: Imaging report: MRI lumbar May 2024 (missing…)") are
         # cut in the box: the list opens wide enough, and the tooltip says it whole.
         self.destination.view().setMinimumWidth(520)
-        self.destination.currentIndexChanged.connect(
-            lambda _index: self.destination.setToolTip(self.destination.currentText())
-        )
+        self.destination.currentIndexChanged.connect(self._destination_changed)
         # No mnemonic: Alt+F opens the main window's File menu; Enter files.
         self.file_button = mark_primary(QPushButton("File"))
         self.file_button.setToolTip("File it where chosen (Enter)")
@@ -203,8 +202,14 @@ class FilingPanel(QWidget):
             return
         self.file_button.setEnabled(False)
         modality = self.suggestions.modality if self.suggestions is not None else ""
+        surgery = self.suggestions.surgery if self.suggestions is not None else {}
         call = partial(
-            destinations, self.screen.services, self.patient_id, self.chosen_kind, modality
+            destinations,
+            self.screen.services,
+            self.patient_id,
+            self.chosen_kind,
+            modality,
+            surgery,
         )
         self.loads.run(call, self._show_destinations, self._failed)
 
@@ -212,7 +217,12 @@ class FilingPanel(QWidget):
         self.destination.clear()
         for destination in found:
             self.destination.addItem(destination.label, destination)
-        self.file_button.setEnabled(bool(found))
+        self.file_button.setEnabled(_fileable(self.destination.currentData()))
+
+    def _destination_changed(self, _index: int) -> None:
+        self.destination.setToolTip(self.destination.currentText())
+        # "Choose where it goes" files nothing: Enter must not file it anywhere.
+        self.file_button.setEnabled(_fileable(self.destination.currentData()))
 
     def _failed(self, message: str) -> None:
         self.destination.clear()
@@ -227,13 +237,20 @@ class FilingPanel(QWidget):
 
     def file_here(self) -> None:
         destination = self.destination.currentData()
-        if isinstance(destination, Destination) and self.file_button.isEnabled():
+        if _fileable(destination) and self.file_button.isEnabled():
+            assert isinstance(destination, Destination)
             if destination.where == "new-request":
                 self.new_request_requested.emit()
             elif destination.where == "new-study":
                 self.new_study_requested.emit()
+            elif destination.where == "new-surgery":
+                self.new_surgery_requested.emit()
             else:
                 self.file_requested.emit(destination)
+
+
+def _fileable(destination: object) -> bool:
+    return isinstance(destination, Destination) and destination.where != "none"
 
 
 def _patient_label(patient: PatientSuggestion | None) -> str:

@@ -35,6 +35,11 @@ def fill_from_referral(dialog: IntakeDialog, suggestions: Suggestions) -> None:
     referrer = suggestions.referrer
     if referrer is not None and referrer.referrer_id is not None:
         dialog.referrer.set_referrer(referrer.referrer_id, referrer.name)
+    elif referrer is not None and referrer.read_name:
+        # Not in the directory (or another doctor of that name is): never a guess, but the
+        # name read stands there and Add… starts from it and the NPI on the letter.
+        *first, last = referrer.read_name.split()
+        dialog.referrer.offer_unlisted(" ".join(first), last, referrer.npi)
 
 
 def open_intake_from_referral(

@@ -11,7 +11,7 @@ from frontdesk.documents.page_images import PageSource
 from frontdesk.ui.runner import Runner
 from frontdesk.ui.widgets.page_view import draw_page, fitted_size
 
-THUMB_WIDTH = 72
+THUMB_WIDTH = 60
 # More pages than this are listed without pictures (a 60-page fax draws no 60 images).
 MAX_DRAWN = 40
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from functools import partial
 from typing import Any
 
@@ -116,6 +116,9 @@ class ReferrerPicker(QWidget):
         self._timer.timeout.connect(self._look_up)
         self.edit.textEdited.connect(self._typed)
         self.dialog: AddReferrerDialog | None = None
+        # What a document said about a physician not in the directory (name, NPI): Add…
+        # starts from it.
+        self.unlisted: dict[str, str] = {}
 
     # State -------------------------------------------------------------------------------
 
@@ -132,6 +135,13 @@ class ReferrerPicker(QWidget):
         self.edit.setText(name)
         self.edit.setCursorPosition(0)
         self.changed.emit()
+
+    def offer_unlisted(self, first_name: str, last_name: str, npi: str) -> None:
+        """A letter's sender who is not in the directory: their name stands in the box (to
+        pick or add, never saved as is) and Add… opens with the name and NPI read."""
+        self.set_referrer(None, f"{first_name} {last_name}".strip())
+        self.unlisted = {"first_name": first_name, "last_name": last_name, "npi": npi}
+        self.add_button.setToolTip("Add this physician to the directory, with the NPI read")
 
     def is_unresolved(self) -> bool:
         """Text typed but no physician picked from the directory."""
@@ -172,10 +182,13 @@ class ReferrerPicker(QWidget):
 
     # Adding ------------------------------------------------------------------------------
 
+    def _unlisted_name(self) -> str:
+        return f"{self.unlisted.get('first_name', '')} {self.unlisted.get('last_name', '')}".strip()
+
     def add_physician(self) -> AddReferrerDialog:
-        dialog = AddReferrerDialog(
-            self.screen, self.edit.text() if self.referrer_id is None else "", self
-        )
+        typed = self.edit.text() if self.referrer_id is None else ""
+        unlisted = self.unlisted if typed.strip() == self._unlisted_name() else {}
+        dialog = AddReferrerDialog(self.screen, typed, self, unlisted)
         # No WA_DeleteOnClose: the dialog goes with the form (a deferred delete of a child
         # whose parent Python has already deleted crashes PySide).
         dialog.saved.connect(self.pick)
@@ -198,7 +211,14 @@ class AddReferrerDialog(RecordDialog):
         ("fax", "Fax", ""),
     )
 
-    def __init__(self, screen: ScreenContext, typed: str, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        screen: ScreenContext,
+        typed: str,
+        parent: QWidget | None = None,
+        read: Mapping[str, str] | None = None,
+    ) -> None:
+        """``read``: what a document said (first_name, last_name, npi), when it did."""
         super().__init__(screen, "Add a physician to the directory", parent)
         self.edits: dict[str, QLineEdit] = {}
         for key, label, placeholder in self.FIELDS:
@@ -207,6 +227,9 @@ class AddReferrerDialog(RecordDialog):
             self.edits[key] = edit
         # What was typed in the picker is usually the last name ("patel").
         self.edits["last_name"].setText(typed.strip())
+        for key, value in (read or {}).items():
+            if value and key in self.edits:
+                self.edits[key].setText(value)
         # Typing starts in the first field still to fill, never on Save (Enter would save).
         first = next((edit for edit in self.edits.values() if not edit.text()), None)
         (first or self.edits["last_name"]).setFocus()
