@@ -34,3 +34,18 @@ def fitted_size(preferred: QSize, available: QSize | None) -> QSize:
 def fit_to_screen(widget: QWidget, preferred: QSize) -> None:
     """Resize ``widget`` (a dialog or window) to ``preferred`` or what its screen allows."""
     widget.resize(fitted_size(preferred, available_size(widget)))
+
+
+def lay_out_now(root: QWidget) -> None:
+    """Lay ``root`` and everything in it out now, innermost layouts first.
+
+    A label that gets its text changes its size hint, but each level of nested layouts
+    catches up in its own pass of the event loop; until the last one, a field measured while
+    empty shows two letters of its value. A screen that has just filled its fields calls this
+    so that its first paint shows them whole.
+    """
+    widgets = [root, *root.findChildren(QWidget)]
+    for widget in reversed(widgets):  # children come after their parent in the list
+        layout = widget.layout()
+        if layout is not None:
+            layout.activate()
