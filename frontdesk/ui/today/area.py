@@ -118,7 +118,6 @@ class TodayArea(QWidget):
         self.arrived.setResizeMode(QListWidget.ResizeMode.Adjust)
         self.arrived.itemActivated.connect(self._arrived_activated)
         arrived_box = QGroupBox("Checked in")
-        arrived_box.setMinimumWidth(ARRIVED_WIDTH)
         QVBoxLayout(arrived_box).addWidget(self.arrived)
         top = QSplitter(Qt.Orientation.Horizontal)
         top.addWidget(day_box)
