@@ -20,3 +20,26 @@ def open_screen(context: ServiceContext, changes: QObject | None = None) -> Iter
     yield ScreenContext(context, runner, changes)
     runner.wait_for_idle()
     QCoreApplication.processEvents()
+
+
+@contextmanager
+def desk_style() -> Iterator[None]:
+    """The app's own style (Fusion, its font, its style sheet) for the test's widgets, as
+    the desk has it: a bigger font clips what the bare test style leaves whole. The bare
+    style comes back afterwards, for the tests that follow in the same process."""
+    from PySide6.QtWidgets import QApplication
+
+    from frontdesk.ui.style import apply_style
+
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    style_name, palette, font = app.style().name(), app.palette(), app.font()
+    sheet = app.styleSheet()
+    apply_style(app)
+    try:
+        yield
+    finally:
+        app.setStyleSheet(sheet)
+        app.setFont(font)
+        app.setPalette(palette)
+        app.setStyle(style_name)

@@ -1,11 +1,12 @@
-"""What a receptionist sees of a table's cells: whether a row reads without scrolling sideways,
-and whether a cell shows its whole text (wrapped if need be) rather than ending in "…"."""
+"""What a receptionist sees of a table's cells and a field's hint: whether a row reads without
+scrolling sideways, whether a cell shows its whole text (wrapped if need be) rather than ending
+in "…", whether a placeholder shows whole."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QFont, QFontMetrics
-from PySide6.QtWidgets import QStyle, QTableView
+from PySide6.QtWidgets import QLineEdit, QStyle, QStyleOptionFrame, QTableView
 
 
 def scrolls_sideways(table: QTableView) -> bool:
@@ -27,3 +28,13 @@ def reads_whole(table: QTableView, row: int, column: int) -> bool:
         return metrics.horizontalAdvance(text) <= room
     needed = metrics.boundingRect(QRect(0, 0, room, 100_000), Qt.TextFlag.TextWordWrap, text)
     return needed.width() <= room and needed.height() <= table.rowHeight(row)
+
+
+def shows_whole_placeholder(edit: QLineEdit) -> bool:
+    """The line edit's placeholder fits its text area (Qt elides it otherwise)."""
+    option = QStyleOptionFrame()
+    edit.initStyleOption(option)
+    contents = edit.style().subElementRect(QStyle.SubElement.SE_LineEditContents, option, edit)
+    margins = edit.textMargins()
+    room = contents.width() - margins.left() - margins.right() - 2 * 2  # QLineEdit's own
+    return edit.fontMetrics().horizontalAdvance(edit.placeholderText()) <= room

@@ -13,14 +13,15 @@ from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.services.patients.edit import create_patient
 from frontdesk.services.patients.forms import PatientForm
 from frontdesk.services.patients.lookup import get_patient
-from frontdesk.services.requests import contacts, intake, reading, work_queue
+from frontdesk.services.requests import checklist, contacts, intake, reading, work_queue
 from frontdesk.services.requests.data import QueueFilter
 from frontdesk.ui.requests.area import RequestsArea
 from frontdesk.ui.requests.intake import IntakeDialog
 from frontdesk.ui.requests.queue_model import COLUMNS
 from frontdesk.ui.screen_context import ScreenContext
 from tests.helpers.intake import type_call
-from tests.helpers.tables import reads_whole, scrolls_sideways
+from tests.helpers.screens import desk_style
+from tests.helpers.tables import reads_whole, scrolls_sideways, shows_whole_placeholder
 from tests.requests.conftest import maria_intake, open_requests_area, open_the_only_request
 
 pytestmark = pytest.mark.qt_log_ignore(
@@ -325,3 +326,46 @@ def test_a_long_imaging_centre_shows_its_first_words_once_the_desk_moves_on(
     qtbot.keyClicks(where, " East")
     qtbot.wait(20)
     assert where.text().endswith("Illinois East") and where.cursorPosition() == len(where.text())
+
+
+def test_the_open_request_fits_its_pane_at_150_percent(
+    qtbot: QtBot, screen: ScreenContext, context: ServiceContext
+) -> None:
+    """At 150% on 1080p the pane beside the queue is about 300 logical pixels wide: it scrolled
+    sideways (the patient's name cut), showed "Unassigne…" and "follow-up MM/DD/Y…", elided
+    the checklist ("Operative report: surge…", "✗ Requested 12/06/202…") and showed two of
+    its rows above a scroll bar."""
+    data = intake.create_request(context, maria_intake())
+    items = reading.get_request(context, data.id).checklist
+    checklist.mark_requested(context, [item.id for item in items])
+    with desk_style():
+        area = open_requests_area(qtbot, screen)
+        area.resize(1152 - 190, 600)
+        qtbot.waitUntil(lambda: area.model.rowCount() == 1, timeout=10_000)
+        area.table.selectRow(0)
+        panel = area.detail
+        qtbot.waitUntil(lambda: panel.detail is not None, timeout=10_000)
+        table = panel.checklist
+        rows = range(table.rowCount())
+        assert len(rows) == len(items) >= 4
+
+        def fitted() -> bool:
+            whole = all(reads_whole(table, row, column) for row in rows for column in (0, 1))
+            shown = sum(table.rowHeight(row) for row in rows) <= table.viewport().height()
+            return whole and shown and not scrolls_sideways(table)
+
+        qtbot.waitUntil(fitted, timeout=5_000)
+        viewport = panel.scroll.viewport()
+        assert viewport.width() < 340
+        assert not panel.scroll.horizontalScrollBar().isVisible()
+        assert panel.scroll.widget().width() <= viewport.width()
+        title = panel.title
+        assert "(M" in title.text() and title.height() >= title.heightForWidth(title.width())
+        assert panel.assignee.currentText() == "Unassigned"
+        assert panel.assignee.width() >= panel.assignee.sizeHint().width()
+        assert shows_whole_placeholder(panel.follow_up)
+        assert shows_whole_placeholder(panel.new_description)
+        # The status is short; who asked, and that it is missing, are in its tooltip.
+        status = table.item(0, 1)
+        assert status.text().startswith("✗ Requested ") and len(status.text()) <= 22
+        assert "; missing" in status.toolTip() and " by " in status.toolTip()

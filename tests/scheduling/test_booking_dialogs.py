@@ -28,7 +28,8 @@ from frontdesk.ui.scheduling.find_dialog import FindSlotDialog
 from frontdesk.ui.screen_context import ScreenContext
 from tests.conftest import make_actor
 from tests.discard_question import DISCARD, KEEP, answer_discard_question
-from tests.helpers.screens import open_screen
+from tests.helpers.screens import desk_style, open_screen
+from tests.helpers.tables import shows_whole_placeholder
 from tests.scheduling.conftest import CHICAGO, Practice, at, next_weekday
 
 pytestmark = pytest.mark.qt_log_ignore(
@@ -351,6 +352,22 @@ def test_cancelling_needs_a_reason_and_frees_the_time(
     assert not dialog.cancel_button.isEnabled()
     # The time is free: another patient books it.
     book(clinic, 1, at(thursday, 9))
+
+
+def test_the_cancel_reason_shows_its_whole_hint_at_150_percent(
+    qtbot: QtBot, screen: ScreenContext, clinic: Practice
+) -> None:
+    """At 150% the dialog opened as narrow as its summary: "why (feeling better, surgeon
+    away…" lost its end, the examples of what to type."""
+    first = book(clinic, 0, at(next_weekday(3), 9))
+    with desk_style():
+        cancel = CancelAppointmentDialog(screen, first, "Thursday 12/10/2026 09:00")
+        qtbot.addWidget(cancel)
+        cancel.show()
+        qtbot.waitExposed(cancel)
+        assert cancel.reason.placeholderText() == "why (feeling better, surgeon away…)"
+        assert shows_whole_placeholder(cancel.reason)
+    cancel.mark_clean()
 
 
 def test_cancelling_what_someone_else_just_changed_says_so_and_keeps_the_dialog(

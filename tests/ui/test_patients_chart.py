@@ -23,6 +23,7 @@ from frontdesk.ui.runner import Runner
 from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.widgets.empty_state import EmptyState
 from tests.conftest import make_actor
+from tests.helpers.screens import desk_style
 
 # The offscreen platform the tests run on cannot do these; a real desktop can.
 pytestmark = pytest.mark.qt_log_ignore(
@@ -241,3 +242,48 @@ def test_the_merge_tool_refuses_non_administrators(qtbot: QtBot, context: Servic
     assert dialog.confirm() is None
     assert "administrator" in dialog.banner.text
     runner.wait_for_idle()
+
+
+def test_the_header_reads_whole_as_soon_as_the_chart_has_loaded(
+    qtbot: QtBot, screen: ScreenContext, context: ServiceContext
+) -> None:
+    """At 150% on a 1080p desk the header read "Ag 65 DO 03 MR MC Pho (51 Langu Span" and the
+    address lost its "US" line: the fields kept the sizes they had while empty until later
+    layout passes caught up. The chart is laid out with its values when it says it loaded."""
+    patient = create_patient(
+        context,
+        PatientForm(
+            first_name="María José",
+            last_name="Núñez-García",
+            date_of_birth="03/04/1961",
+            mobile_phone="515 792 4027",
+            preferred_language="Spanish",
+            interpreter_needed=True,
+            address_line1="2839 Park Pl",
+            city="Champaign",
+            state="IL",
+            postal_code="61818",
+            country="US",
+        ),
+    )
+    seen: dict[str, tuple[int, int]] = {}
+
+    def measure(_patient: PatientData) -> None:
+        for label in chart.facts_box.findChildren(QLabel):
+            advance = label.fontMetrics().horizontalAdvance(label.text())
+            seen[label.text()] = (label.width(), advance)
+        address = chart.demographics.values["address"]
+        seen[address.text()] = (address.height(), address.heightForWidth(address.width()))
+
+    with desk_style():
+        chart = PatientChart(screen, patient.id)
+        qtbot.addWidget(chart)
+        chart.loaded.connect(measure)
+        chart.resize(1040, 660)
+        with qtbot.waitSignal(chart.loaded, timeout=10_000):
+            chart.show()
+
+    assert len(seen) == 11  # five captions, their values, the address
+    assert "2839 Park Pl\nChampaign, IL 61818\nUS" in seen
+    for text, (room, needed) in seen.items():
+        assert room >= needed, text

@@ -34,7 +34,7 @@ from frontdesk.ui.scheduling.find_dialog import FindSlotDialog
 from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.today.area import TodayArea
 from frontdesk.ui.today.freed_panel import EMPTY_TEXT
-from tests.helpers.screens import open_screen
+from tests.helpers.screens import desk_style, open_screen
 from tests.helpers.tables import reads_whole, scrolls_sideways
 from tests.scheduling.conftest import CHICAGO, Practice, at, make_practice, next_weekday
 
@@ -228,7 +228,7 @@ def test_the_days_quick_actions_and_counts(
     with qtbot.waitSignal(area.loaded, timeout=WAIT_MS):
         buttons[AppointmentStatus.CHECKED_IN].click()
     qtbot.waitUntil(lambda: "Checked in: 1" in area.counts.text(), timeout=WAIT_MS)
-    assert area.arrived.item(0).text().endswith("O'Connor, Seán — Erik Lindqvist, MD (Follow-up)")
+    assert area.arrived.item(0).text().endswith("O'Connor, Seán\nErik Lindqvist, MD (Follow-up)")
     assert area.day.selected() is not None and area.day.selected().id == first.id
     assert area.day.selected().status is AppointmentStatus.CHECKED_IN
     assert buttons[AppointmentStatus.COMPLETED].isEnabled()
@@ -552,3 +552,65 @@ def test_who_fits_a_freed_time_reads_without_scrolling_sideways_at_150_percent(
             assert reads_whole(table, 0, column), title
     # A column that gave way is still in the row's tooltip.
     assert "Holds now: " in table.item(0, 0).toolTip()
+
+
+def test_today_and_the_waitlist_read_at_150_percent(
+    qtbot: QtBot, screen: ScreenContext, clinic: Practice
+) -> None:
+    """At 1280x720 logical (150% on 1080p): "Checked in" wrapped each arrival over four or
+    five lines and scrolled sideways, the Waitlist tab scrolled sideways, and who fits a freed
+    time had room for one and a half rows once a note wrapped."""
+    today = datetime.now(CHICAGO).date()
+    for patient, minutes in ((1, 5), (2, 20), (3, 35)):
+        arrived = book(
+            clinic,
+            patient,
+            at(today, 0, minutes),
+            clinic.lindqvist,
+            allow_outside_availability=True,
+            location_id=clinic.main_office,
+        )
+        status.set_status(clinic.context, arrived.id, AppointmentStatus.CHECKED_IN)
+    thursday = next_weekday(3)
+    cancelled = book(clinic, 0, at(thursday, 10))
+    for patient in (1, 2, 3):
+        waitlist.add_to_waitlist(
+            clinic.context,
+            WaitlistForm(
+                patient_id=clinic.patients[patient].id,
+                type_id=clinic.type_id("Follow-up"),
+                urgency="urgent",
+                note="Stenosis, can hardly walk a block; any earlier time, any surgeon",
+            ),
+        )
+    status.cancel(clinic.context, cancelled.id, by=CancelledBy.PATIENT, reason="Work trip")
+    with desk_style():
+        area = open_area(qtbot, screen)
+        area.resize(1152 - 190, 600)  # the main window's area at 1280x720
+        matches = area.freed.matches
+        assert matches.rowCount() == 3
+        arrivals = area.arrived
+        assert arrivals.count() == 3
+
+        def three_rows_shown() -> bool:
+            rows = sum(matches.rowHeight(row) for row in range(3))
+            return matches.rowHeight(0) > matches.verticalHeader().defaultSectionSize() and (
+                rows <= matches.viewport().height()
+            )
+
+        qtbot.waitUntil(three_rows_shown, timeout=5_000)
+        assert not arrivals.horizontalScrollBar().isVisible()
+        line = arrivals.fontMetrics().lineSpacing()
+        for row in range(arrivals.count()):
+            assert arrivals.visualItemRect(arrivals.item(row)).height() <= 2 * line + 8, row
+        tree = area.day.tree
+        assert tree.viewport().height() >= 6 * tree.sizeHintForRow(0)
+
+        area.tabs.setCurrentWidget(area.waitlist)
+        table = area.waitlist.table
+        headers = area.waitlist.model.HEADERS
+        qtbot.waitUntil(lambda: area.waitlist.model.rowCount() == 3, timeout=WAIT_MS)
+        qtbot.waitUntil(lambda: not scrolls_sideways(table), timeout=5_000)
+        for row in range(3):
+            for title in ("Patient", "Phone", "Wants", "Urgency", "Can come", "Note"):
+                assert reads_whole(table, row, headers.index(title)), (row, title)

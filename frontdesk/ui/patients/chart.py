@@ -45,7 +45,7 @@ from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.style import MUTED
 from frontdesk.ui.widgets.empty_state import EmptyState
 from frontdesk.ui.widgets.form import Banner, form_layout, plain_label
-from frontdesk.ui.widgets.screen_fit import fit_to_screen
+from frontdesk.ui.widgets.screen_fit import fit_to_screen, lay_out_now
 
 TABLES = frozenset({"patients", "referrers"})
 NOT_RECORDED = "—"
@@ -462,6 +462,8 @@ class PatientChart(QWidget):
         self.call_button.setEnabled(self.can_edit and patient.merged_into_id is None)
         self.demographics.show_patient(patient)
         self.tabs.setEnabled(True)
+        # Measured while empty, the header read "Ag 65 DO 03 MR…" until later passes caught up.
+        lay_out_now(self)
         self.loaded.emit(patient)
 
     def alerts(self) -> list[str]:

@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QFrame,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QListWidget,
     QPushButton,
     QScrollArea,
@@ -40,7 +39,12 @@ from frontdesk.services.kernel.changes import touches
 from frontdesk.services.patients.lookup import get_patient
 from frontdesk.services.requests import assignment, checklist, contacts, reading, states
 from frontdesk.services.requests import data as requests_data
-from frontdesk.services.requests.data import RequestData, RequestDetail, StaffMember
+from frontdesk.services.requests.data import (
+    ChecklistItemData,
+    RequestData,
+    RequestDetail,
+    StaffMember,
+)
 from frontdesk.services.scheduling import appointment_types
 from frontdesk.ui.connection_monitor import follow_saving_gate, refused_while_paused
 from frontdesk.ui.patients.flow_layout import FlowLayout
@@ -50,7 +54,12 @@ from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.style import mark_primary
 from frontdesk.ui.widgets.empty_state import EmptyState
 from frontdesk.ui.widgets.file_dialogs import FileKind, open_file_name
-from frontdesk.ui.widgets.form import Banner, line_edit, plain_label
+from frontdesk.ui.widgets.form import Banner, line_edit, plain_label, show_whole_placeholder
+from frontdesk.ui.widgets.screen_fit import lay_out_now
+from frontdesk.ui.widgets.table_columns import FittedColumns
+
+# The records checklist grows with its rows up to this many (one-line) rows, then scrolls.
+CHECKLIST_MOST = 9
 
 STATE_VERBS = {
     RequestState.AWAITING_RECORDS: "Awaiting &records",
@@ -130,6 +139,16 @@ def intake_lines(detail: RequestDetail) -> list[str]:
     if r.closed_reason is not None:
         lines.append(f"Closed: {r.closed_reason.label.lower()}")
     return lines
+
+
+def checklist_status(item: ChecklistItemData) -> str:
+    """The checklist's short status, so the record beside it keeps the pane's width: who did
+    it, and "missing", are in the cell's tooltip."""
+    if item.received_on is not None:
+        return f"✓ Received {item.received_on:%m/%d/%Y}"
+    if item.requested_on is not None:
+        return f"✗ Requested {item.requested_on:%m/%d/%Y}"
+    return "✗ Not requested"
 
 
 def _new_consultation_type(context: Any) -> int | None:
@@ -223,28 +242,35 @@ class RequestDetailPanel(QWidget):
         # Assignment ---------------------------------------------------------------------
         self.assignee = QComboBox()
         self.assignee.setAccessibleName("Assigned to")
+        self.assignee.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.assignee.activated.connect(self._assign)
-        self.follow_up = line_edit("Follow-up date", "follow-up MM/DD/YYYY")
+        self.follow_up = show_whole_placeholder(line_edit("Follow-up date", "follow-up MM/DD/YYYY"))
         self.follow_up.returnPressed.connect(self._set_follow_up)
-        self.follow_up.setMaximumWidth(150)
         self.follow_up.setToolTip("Type a date and press Enter; empty clears it")
-        assign_row = QHBoxLayout()
-        assign_row.addWidget(plain_label("Assigned to"))
-        assign_row.addWidget(self.assignee, 1)
-        assign_row.addWidget(plain_label("Follow up"))
-        assign_row.addWidget(self.follow_up)
+        # Side by side in a wide pane, one under the other in a narrow one (150% on a 1080p
+        # screen), where a row of both cut "Unassigne…" and "follow-up MM/DD/Y…".
+        assign_box = QWidget()
+        assign_row = FlowLayout(assign_box, spacing=12)
+        for caption, field in (("Assigned to", self.assignee), ("Follow up", self.follow_up)):
+            pair_box = QWidget()
+            pair = QHBoxLayout(pair_box)
+            pair.setContentsMargins(0, 0, 0, 0)
+            pair.addWidget(plain_label(caption))
+            pair.addWidget(field)
+            assign_row.addWidget(pair_box)
 
         # Checklist ----------------------------------------------------------------------
         self.checklist = QTableWidget(0, 2)
         self.checklist.setAccessibleName("Records checklist")
         self.checklist.setHorizontalHeaderLabels(["Record", "Status"])
-        self.checklist.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        self.checklist.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        self.checklist.setWordWrap(True)
         self.checklist.verticalHeader().hide()
         self.checklist.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.checklist.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.checklist.setMaximumHeight(170)
+        self.checklist.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # The record wraps and the short status keeps its line, within the pane's width; the
+        # table is as tall as its rows (up to CHECKLIST_MOST), never two rows and a scroll bar.
+        self.checklist_columns = FittedColumns(self.checklist, wrap=0)
+        self.checklist_columns.fitted.connect(self._fit_checklist_height)
         self.received_button = QPushButton("Mark recei&ved")
         self.received_button.clicked.connect(self.mark_selected_received)
         self.requested_button = QPushButton("Mark re&quested")
@@ -273,15 +299,16 @@ class RequestDetailPanel(QWidget):
         letter_row = QHBoxLayout()
         letter_row.addWidget(self.letter_button)
         letter_row.addStretch(1)
+        # The kind on its own line: beside it in a narrow pane "which one (optional)" was cut.
         add_row = QHBoxLayout()
-        add_row.addWidget(self.new_kind)
-        add_row.addWidget(self.new_description, 1)
+        add_row.addWidget(show_whole_placeholder(self.new_description), 1)
         add_row.addWidget(self.add_item_button)
         checklist_box = QGroupBox("Records checklist")
         checklist_column = QVBoxLayout(checklist_box)
         checklist_column.addWidget(self.checklist)
         checklist_column.addWidget(checklist_buttons_box)
         checklist_column.addLayout(letter_row)
+        checklist_column.addWidget(self.new_kind)
         checklist_column.addLayout(add_row)
 
         # Contacts -----------------------------------------------------------------------
@@ -300,12 +327,12 @@ class RequestDetailPanel(QWidget):
         self.contact_button = QPushButton("Lo&g attempt")
         self.contact_button.clicked.connect(self.log_contact)
         contact_row = QHBoxLayout()
-        contact_row.addWidget(self.contact_kind)
-        contact_row.addWidget(self.contact_note, 1)
+        contact_row.addWidget(self.contact_kind, 1)
         contact_row.addWidget(self.contact_button)
         contacts_box = QGroupBox("Contact attempts")
         contacts_column = QVBoxLayout(contacts_box)
         contacts_column.addWidget(self.contacts)
+        contacts_column.addWidget(self.contact_note)
         contacts_column.addLayout(contact_row)
 
         # Appointments booked from the request ---------------------------------------------
@@ -360,7 +387,7 @@ class RequestDetailPanel(QWidget):
         ):
             column.addWidget(widget)
         column.addLayout(handouts_row)
-        column.addLayout(assign_row)
+        column.addWidget(assign_box)
         column.addWidget(checklist_box)
         column.addWidget(contacts_box)
         column.addWidget(plain_label("What the caller said", "sectionTitle"))
@@ -473,7 +500,9 @@ class RequestDetailPanel(QWidget):
         for row, item in enumerate(detail.checklist):
             label = QTableWidgetItem(item.label + (f" — {item.source}" if item.source else ""))
             label.setData(Qt.ItemDataRole.UserRole, item.id)
-            status = QTableWidgetItem(("✓ " if item.received else "✗ ") + item.status)
+            label.setToolTip(label.text())
+            status = QTableWidgetItem(checklist_status(item))
+            status.setToolTip(item.status)
             self.checklist.setItem(row, 0, label)
             self.checklist.setItem(row, 1, status)
         self.contacts.clear()
@@ -491,6 +520,17 @@ class RequestDetailPanel(QWidget):
                 f"{_local(transition.at)}  {transition.description} by {transition.by}{note}"
             )
         self.intake.setText("\n".join(intake_lines(detail)))
+        # Fields sized while empty (the assignee's name, the title) are whole at once.
+        lay_out_now(self)
+
+    def _fit_checklist_height(self) -> None:
+        table = self.checklist
+        one_row = table.verticalHeader().defaultSectionSize()
+        rows = sum(table.rowHeight(row) for row in range(table.rowCount()))
+        chrome = table.horizontalHeader().sizeHint().height() + 2 * table.frameWidth()
+        height = chrome + min(max(rows, one_row), CHECKLIST_MOST * one_row)
+        if table.minimumHeight() != height or table.maximumHeight() != height:
+            table.setFixedHeight(height)
 
     # Actions ---------------------------------------------------------------------------
 

@@ -49,6 +49,10 @@ def appointment_line(item: AppointmentData, zone: tzinfo) -> str:
     )
 
 
+# The list of a request's appointments: about four lines, then it scrolls.
+LIST_HEIGHT = 90
+
+
 class RequestAppointments(QGroupBox):
     """``changed`` fires after an appointment opened from here was changed (cancelled,
     moved, marked), so the request around it can be read again; ``loaded`` after each read."""
@@ -67,7 +71,6 @@ class RequestAppointments(QGroupBox):
         self.dialog: QDialog | None = None
         self.list = QListWidget()
         self.list.setAccessibleName("Appointments of this request")
-        self.list.setMaximumHeight(90)
         self.list.setWordWrap(True)
         self.list.itemActivated.connect(lambda _item: self.open_selected())
         self.open_button = QPushButton("&Open appointment…")
@@ -119,6 +122,11 @@ class RequestAppointments(QGroupBox):
         upcoming = [index for index, item in enumerate(items) if item.holds_time]
         if items:
             self.list.setCurrentRow(upcoming[0] if upcoming else len(items) - 1)
+        # Nothing booked: the two lines that say so, not an empty box and a greyed button
+        # taking the room the records checklist needs in a short pane.
+        self.open_button.setVisible(bool(items))
+        two_lines = 2 * self.list.fontMetrics().lineSpacing() + 2 * self.list.frameWidth() + 8
+        self.list.setMaximumHeight(LIST_HEIGHT if items else two_lines)
         self._update_actions()
 
     def selected(self) -> AppointmentData | None:

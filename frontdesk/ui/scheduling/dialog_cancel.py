@@ -26,6 +26,7 @@ from frontdesk.ui.widgets.form import (
     form_layout,
     line_edit,
     plain_label,
+    show_whole_placeholder,
 )
 from frontdesk.ui.widgets.saving_form import FormDialog
 
@@ -70,7 +71,9 @@ class CancelAppointmentDialog(FormDialog):
         who_box.setLayout(who_row)
         who_box.setFocusProxy(self.by_patient)
         add_form_row(form, self.fields, "by", "Cancelled", who_box)
-        self.reason = line_edit("Reason for cancelling", "why (feeling better, surgeon away…)", 500)
+        self.reason = show_whole_placeholder(
+            line_edit("Reason for cancelling", "why (feeling better, surgeon away…)", 500)
+        )
         add_form_row(form, self.fields, "reason", "&Reason *", self.reason)
         self.confirm_button = QPushButton("Cancel the &appointment")
         self.confirm_button.setToolTip("Cancel it and free the time (Enter)")

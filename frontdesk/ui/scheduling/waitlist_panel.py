@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
-    QHeaderView,
     QPushButton,
     QStackedWidget,
     QTableView,
@@ -58,12 +57,14 @@ from frontdesk.ui.widgets.form import (
     plain_label,
 )
 from frontdesk.ui.widgets.plain_text import plain_tooltip
-from frontdesk.ui.widgets.table_columns import fit_columns
+from frontdesk.ui.widgets.table_columns import FittedColumns
 
 TABLES = frozenset(
     {"waitlist_entries", "appointments", "patients", "providers", "appointment_types"}
 )
 AnyIndex = QModelIndex | QPersistentModelIndex
+# The waitlist's columns that make room in a narrow window, first to go first.
+GIVE_WAY = ("Status", "Holds now", "Provider")
 
 
 @dataclass(frozen=True)
@@ -262,11 +263,15 @@ class WaitlistPanel(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setWordWrap(False)
         self.table.verticalHeader().hide()
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
+        # Every row reads without scrolling sideways (Today at 150% on a 1080p screen): the
+        # note wraps, and what matters least when calling gives way first (its tooltip keeps it).
+        headers = WaitlistTableModel.HEADERS
+        self.columns = FittedColumns(
+            self.table,
+            wrap=headers.index("Note"),
+            give_way=[headers.index(name) for name in GIVE_WAY],
+        )
         self.table.doubleClicked.connect(lambda _index: self.edit_selected())
         self.table.edit_requested.connect(self.edit_selected)
         self.table.remove_requested.connect(self.remove_selected)
@@ -342,7 +347,7 @@ class WaitlistPanel(QWidget):
             urgency=self.urgency.currentData(),
         )
         self.model.set_rows(rows, self.view.zone)
-        fit_columns(self.table)
+        self.columns.fit()
         waiting = sum(1 for entry in self.view.entries if entry.is_waiting)
         filtered = len(rows) != len(self.view.entries)
         self.count_label.setText(

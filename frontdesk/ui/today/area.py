@@ -60,6 +60,8 @@ TABLES = frozenset(
         "availability_exceptions",
     }
 )
+# The Checked in column: a time and a name on a line, the provider and visit on the next.
+ARRIVED_WIDTH = 250
 # How far ahead freed times are worth offering from the front desk.
 FREED_DAYS_AHEAD = 28
 # How often the area checks whether the practice's day has turned (it then reads the new day).
@@ -108,7 +110,12 @@ class TodayArea(QWidget):
         QVBoxLayout(day_box).addWidget(self.day)
         self.arrived = QListWidget()
         self.arrived.setAccessibleName("Checked in")
+        # Who arrived on one line, with whom and for what on the next: in a column about a
+        # quarter of the window wide (150% on a 1080p screen) one long line wrapped over four
+        # or five and scrolled sideways.
         self.arrived.setWordWrap(True)
+        self.arrived.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.arrived.setResizeMode(QListWidget.ResizeMode.Adjust)
         self.arrived.itemActivated.connect(self._arrived_activated)
         arrived_box = QGroupBox("Checked in")
         QVBoxLayout(arrived_box).addWidget(self.arrived)
@@ -116,8 +123,9 @@ class TodayArea(QWidget):
         top.addWidget(day_box)
         top.addWidget(arrived_box)
         top.setChildrenCollapsible(False)
-        top.setStretchFactor(0, 4)
+        top.setStretchFactor(0, 3)
         top.setStretchFactor(1, 1)
+        top.setSizes([3 * ARRIVED_WIDTH, ARRIVED_WIDTH])
 
         self.freed = FreedTimesPanel()
         self.freed.book_requested.connect(self.book)
@@ -129,6 +137,9 @@ class TodayArea(QWidget):
         self.splitter.setChildrenCollapsible(False)
         self.splitter.setStretchFactor(0, 1)
         self.splitter.setStretchFactor(1, 1)
+        # The freed times a little more than half: at 1280x720 the day's list keeps about
+        # seven rows, and who fits a freed time three whose notes wrap (it had one and a half).
+        self.splitter.setSizes([870, 1130])
 
         self.waitlist = WaitlistPanel(screen)
         self.waitlist.loaded.connect(self._waitlist_count)
@@ -187,7 +198,7 @@ class TodayArea(QWidget):
         self.arrived.clear()
         for item in snapshot.arrived():
             line = (
-                f"{item.start.astimezone(snapshot.zone):%H:%M}  {item.patient_name} — "
+                f"{item.start.astimezone(snapshot.zone):%H:%M}  {item.patient_name}\n"
                 f"{item.provider_name} ({item.type_name})"
             )
             self.arrived.addItem(line)

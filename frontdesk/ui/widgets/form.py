@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer
 from PySide6.QtGui import QFocusEvent
 from PySide6.QtWidgets import (
     QFormLayout,
@@ -16,9 +16,14 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QSizePolicy,
+    QStyle,
+    QStyleOptionFrame,
     QVBoxLayout,
     QWidget,
 )
+
+# QLineEdit's own room between its contents rectangle and its text, on each side.
+LINE_EDIT_TEXT_MARGIN = 2
 
 
 def plain_label(text: str = "", object_name: str = "", *, wrap: bool = False) -> QLabel:
@@ -64,6 +69,43 @@ def line_edit(accessible_name: str, placeholder: str = "", max_length: int = 0) 
         edit.setPlaceholderText(placeholder)
     if max_length:
         edit.setMaxLength(max_length)
+    return edit
+
+
+class _WholePlaceholder(QObject):
+    """Keeps a line edit at least as wide as its placeholder, in the font it is shown in
+    (the app's style sheet sets it when the edit is polished)."""
+
+    EVENTS = (QEvent.Type.Polish, QEvent.Type.FontChange, QEvent.Type.StyleChange)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() in self.EVENTS and isinstance(watched, QLineEdit):
+            watched.setMinimumWidth(placeholder_width(watched))
+        return False
+
+
+def placeholder_width(edit: QLineEdit) -> int:
+    """The width at which ``edit`` shows its whole placeholder."""
+    option = QStyleOptionFrame()
+    edit.initStyleOption(option)
+    margins = edit.textMargins()
+    text = (
+        edit.fontMetrics().horizontalAdvance(edit.placeholderText())
+        + 2 * LINE_EDIT_TEXT_MARGIN
+        + margins.left()
+        + margins.right()
+        + 1
+    )
+    size = QSize(text, edit.sizeHint().height())
+    contents = QStyle.ContentsType.CT_LineEdit
+    return edit.style().sizeFromContents(contents, option, size, edit).width()
+
+
+def show_whole_placeholder(edit: QLineEdit) -> QLineEdit:
+    """``edit`` never narrower than its placeholder: at 150% a hint such as "why (feeling
+    better, surgeon away…)" was cut where it says what to type."""
+    edit.installEventFilter(_WholePlaceholder(edit))
+    edit.setMinimumWidth(placeholder_width(edit))
     return edit
 
 

@@ -55,3 +55,18 @@ def grow_to_content(widget: QWidget) -> None:
     room = available_size(widget)
     limit = needed if room is None else max(widget.height(), int(room.height() * SCREEN_SHARE))
     widget.resize(width, min(needed, limit))
+
+
+def lay_out_now(root: QWidget) -> None:
+    """Lay ``root`` and everything in it out now, innermost layouts first.
+
+    A label that gets its text changes its size hint, but each level of nested layouts
+    catches up in its own pass of the event loop; until the last one, a field measured while
+    empty shows two letters of its value. A screen that has just filled its fields calls this
+    so that its first paint shows them whole.
+    """
+    widgets = [root, *root.findChildren(QWidget)]
+    for widget in reversed(widgets):  # children come after their parent in the list
+        layout = widget.layout()
+        if layout is not None:
+            layout.activate()

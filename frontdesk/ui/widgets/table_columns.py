@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from PySide6.QtCore import QEvent, QModelIndex, QObject, QPersistentModelIndex, QTimer
+from PySide6.QtCore import QEvent, QModelIndex, QObject, QPersistentModelIndex, QTimer, Signal
 from PySide6.QtWidgets import (
     QHeaderView,
     QStyledItemDelegate,
@@ -121,12 +121,15 @@ class FittedColumns(QObject):
     Each column is as wide as its header and text, up to ``widest``. The ``wrap`` column takes
     what is left and wraps its text. When that leaves it less than ``wrap_minimum``, the
     ``give_way`` columns make room in their order (see ``share_width``); they come back when
-    the view widens. Rows are as tall as their wrapped text.
+    the view widens. Rows are as tall as their wrapped text. ``fitted`` fires after each fit
+    and each measure of rows (a table as tall as its rows sets its height then).
 
     The work does not grow with a long list (the request queue fetches page after page): the
     widths are measured on the rows in view and ``MEASURED_ROWS`` around them, and a row's
     height when it scrolls into view.
     """
+
+    fitted = Signal()
 
     def __init__(
         self,
@@ -254,3 +257,4 @@ class FittedColumns(QObject):
                 after -= 1
             y += table.rowHeight(row)
             row += 1
+        self.fitted.emit()
