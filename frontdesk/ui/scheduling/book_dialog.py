@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from frontdesk.domain.errors import SavedAfterAll, SaveOutcomeUnknownError, SlotTakenError
 from frontdesk.domain.scheduling import format_clock
+from frontdesk.services.kernel.clock import DATE, clock_text
 from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.services.patients.forms import PatientSummary
 from frontdesk.services.patients.lookup import get_patient
@@ -105,9 +106,10 @@ def _read_opening(
         patient = patient_text(data.display_name, data.date_of_birth, data.mrn)
     request = ""
     if request_id is not None:
-        item = reading.get_request(context, request_id).request
+        detail = reading.get_request(context, request_id)
+        item, zone = detail.request, detail.zone
         request = (
-            f"Request received {item.received_at.astimezone():%m/%d/%Y} · {item.state.label}"
+            f"Request received {clock_text(item.received_at, zone, DATE)} · {item.state.label}"
             + (f" · {item.reason}" if item.reason else "")
         )
     return _Opening(load_choices(context), patient, request)
