@@ -71,7 +71,8 @@ class HandoutsGivenTab(QWidget):
         self.reprint_button = QPushButton("R&eprint…")
         self.reprint_button.setToolTip("Print the selected handout again, the same version")
         self.reprint_button.clicked.connect(self.reprint_selected)
-        self.save_copy_button = QPushButton("Save a &copy as PDF…")
+        # Not Alt+C: the chart's "Log a call…" has it.
+        self.save_copy_button = QPushButton("Save a cop&y as PDF…")
         self.save_copy_button.setToolTip("Save the selected handout again, the same version")
         self.save_copy_button.clicked.connect(self.save_copy_of_selected)
         for button in (self.give_button, self.reprint_button, self.save_copy_button):
