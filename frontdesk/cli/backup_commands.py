@@ -8,7 +8,14 @@ import sys
 from datetime import tzinfo
 from pathlib import Path
 
-from frontdesk.cli.common import Parser, UsageError, progress_printer, read_secret, service_context
+from frontdesk.cli.common import (
+    Parser,
+    UsageError,
+    ask,
+    progress_printer,
+    read_secret,
+    service_context,
+)
 from frontdesk.services.kernel import clock as practice_clock
 from frontdesk.services.kernel.clock import STAMP, clock_text
 from frontdesk.services.platform import backup
@@ -115,7 +122,7 @@ def run_restore(args: argparse.Namespace) -> int:
                 f"{info.path.name} holds another practice's records ({verified.practice_name}); "
                 "add --other-practice to restore it anyway"
             )
-        if not args.yes and input(f"{question} Type yes: ").strip().lower() != "yes":
+        if not args.yes and ask(f"{question} Type yes: ").strip().lower() != "yes":
             print("Nothing was changed", file=sys.stderr)
             return 1
         result = backup.restore_database(context, info.path, passphrase=passphrase)
