@@ -5,9 +5,19 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from datetime import tzinfo
 from pathlib import Path
 
-from frontdesk.cli.common import Parser, UsageError, progress_printer, read_secret, service_context
+from frontdesk.cli.common import (
+    Parser,
+    UsageError,
+    ask,
+    progress_printer,
+    read_secret,
+    service_context,
+)
+from frontdesk.services.kernel import clock as practice_clock
+from frontdesk.services.kernel.clock import STAMP, clock_text
 from frontdesk.services.platform import backup
 
 PASSPHRASE_ENV = "FRONTDESK_BACKUP_PASSPHRASE"
@@ -106,13 +116,13 @@ def run_restore(args: argparse.Namespace) -> int:
     passphrase = _passphrase(args, confirm=False) if info.encrypted else None
     with service_context(args) as context:
         verified = backup.verify_backup(context, info.path, passphrase=passphrase)
-        question = _restore_question(verified)
+        question = _restore_question(verified, practice_clock.practice_zone(context))
         if verified.other_practice and args.yes and not args.other_practice:
             raise UsageError(
                 f"{info.path.name} holds another practice's records ({verified.practice_name}); "
                 "add --other-practice to restore it anyway"
             )
-        if not args.yes and input(f"{question} Type yes: ").strip().lower() != "yes":
+        if not args.yes and ask(f"{question} Type yes: ").strip().lower() != "yes":
             print("Nothing was changed", file=sys.stderr)
             return 1
         result = backup.restore_database(context, info.path, passphrase=passphrase)
@@ -122,9 +132,9 @@ def run_restore(args: argparse.Namespace) -> int:
     return 0
 
 
-def _restore_question(verified: backup.VerifiedBackup) -> str:
+def _restore_question(verified: backup.VerifiedBackup, zone: tzinfo) -> str:
     made = verified.file.created_at
-    when = f", made {made.astimezone():%Y-%m-%d %H:%M}" if made else ""
+    when = f", made {clock_text(made, zone, STAMP)}" if made else ""
     name = verified.file.path.name
     if verified.other_practice:
         return (

@@ -48,7 +48,31 @@ def read_secret(prompt: str, env: str, *, what: str = "a password") -> str:
     try:
         return getpass.getpass(prompt)
     except EOFError:
+        end_prompt_line()
         raise UsageError(f"{what} is needed: type it at a terminal or set {env}") from None
+    except KeyboardInterrupt:
+        end_prompt_line()
+        raise
+
+
+def ask(prompt: str) -> str:
+    """A line typed at the terminal after ``prompt``; '' on Ctrl+D."""
+    try:
+        return input(prompt)
+    except EOFError:
+        end_prompt_line()
+        return ""
+    except KeyboardInterrupt:
+        end_prompt_line()
+        raise
+
+
+def end_prompt_line() -> None:
+    """A prompt left without Enter (Ctrl+D, Ctrl+C) ends its line on the terminal, so the
+    one-line message that follows starts its own ("Password for ann: frontdesk: …" ran on)."""
+    if sys.stderr.isatty():
+        sys.stderr.write("\n")
+        sys.stderr.flush()
 
 
 SERVER_PASSWORD_ENV = "FRONTDESK_DB_PASSWORD"

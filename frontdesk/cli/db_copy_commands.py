@@ -9,6 +9,7 @@ from frontdesk.cli.common import (
     PASSWORD_ENV,
     Parser,
     UsageError,
+    ask,
     database_url,
     print_json,
     progress_printer,
@@ -118,10 +119,7 @@ def _confirm_replace(plan: db_copy.CopyPlan, assume_yes: bool) -> None:
             "(not at a terminal, so the command cannot ask)"
         )
     print(plan.describe(), file=sys.stderr)
-    try:
-        answer = input("Type 'replace' to delete them and copy: ")
-    except EOFError:
-        answer = ""
+    answer = ask("Type 'replace' to delete them and copy: ")
     if answer.strip().lower() != "replace":
         raise RefusedError("Not replaced: nothing was written to the target")
 

@@ -8,6 +8,7 @@ from frontdesk.cli.common import Parser, print_json, service_context
 from frontdesk.domain.contact import format_phone
 from frontdesk.domain.errors import ValidationError
 from frontdesk.domain.search_query import QueryKind
+from frontdesk.services.kernel.clock import STAMP, clock_text
 from frontdesk.services.patients import search as patient_search
 from frontdesk.services.patients.forms import PatientSummary
 from frontdesk.services.patients.lookup import find_by_mrn, get_patient
@@ -122,7 +123,7 @@ def run_show(args: argparse.Namespace) -> int:
         if value:
             lines.append(f"{label}: {value}")
     lines.append(
-        f"Last changed {chart.updated_at.astimezone():%Y-%m-%d %H:%M} by {chart.updated_by}"
+        f"Last changed {clock_text(chart.updated_at, chart.zone, STAMP)} by {chart.updated_by}"
     )
     print("\n".join(lines))
     return 0

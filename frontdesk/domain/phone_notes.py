@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, tzinfo
 
 from frontdesk.domain.contact import InvalidValue, clean_text, text_problem
 from frontdesk.domain.dates import parse_date
@@ -67,6 +67,8 @@ class CallsToReturn:
     items: tuple[CallToReturn, ...]
     # More are due than were read (the list shows the oldest first).
     more: bool
+    # The practice's zone: when each call came in is shown on the practice's clock.
+    zone: tzinfo
 
 
 @dataclass(frozen=True)

@@ -9,10 +9,11 @@ wall-clock time (08:00 stays 08:00 across a daylight-saving change); everything 
 from __future__ import annotations
 
 import re
+import time as time_module
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 from enum import IntEnum, StrEnum
 from pathlib import Path
 from typing import Protocol
@@ -215,8 +216,17 @@ def practice_zone(name: str) -> tzinfo:
             return ZoneInfo(name)
         except (ZoneInfoNotFoundError, ValueError):
             pass
-    local = datetime.now().astimezone().tzinfo
-    return local if local is not None else UTC
+    return computer_zone()
+
+
+def computer_zone() -> tzinfo:
+    """This computer's own zone, as a fixed offset: only for a practice that names none.
+
+    Everything shown goes through the practice's zone (``services.kernel.clock``), never this
+    directly: a desk in another zone must show the practice's times.
+    """
+    now = time_module.localtime()
+    return timezone(timedelta(seconds=now.tm_gmtoff), now.tm_zone)
 
 
 def system_zone_name() -> str:

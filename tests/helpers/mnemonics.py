@@ -1,16 +1,90 @@
-"""Alt+letter keys of a window as a person meets them: each reaches a field, none repeats."""
+"""The Alt+letter keys a window shows (mnemonics of menus, buttons, labels, tabs and Alt
+shortcuts), and which of them clash: two on one key make the key move focus between them
+instead of doing what either says."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QAbstractButton, QGroupBox, QLabel, QWidget
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import QAbstractButton, QGroupBox, QLabel, QMainWindow, QTabBar, QWidget
 
 
-def mnemonic(text: str) -> str:
-    """The letter Alt takes for ``text`` ("Prior s&urgery" → "U"), "" when none."""
+def mnemonic(text: str) -> str | None:
+    """The letter after a single '&' ("A&ttach" → "t"); '&&' is a literal ampersand."""
+    index = 0
+    while index < len(text) - 1:
+        if text[index] == "&":
+            if text[index + 1] == "&":
+                index += 2
+                continue
+            return text[index + 1].lower()
+        index += 1
+    return None
+
+
+def _alt_letter(sequence: QKeySequence) -> str | None:
+    if sequence.count() != 1:
+        return None
+    combination = sequence[0]
+    if combination.keyboardModifiers() != Qt.KeyboardModifier.AltModifier:
+        return None
+    text = QKeySequence(combination.key()).toString()
+    return text.lower() if len(text) == 1 else None
+
+
+def _shown_in(widget: QWidget, window: QWidget) -> bool:
+    return widget.window() is window and widget.isVisible()
+
+
+def alt_keys(window: QWidget) -> dict[str, list[str]]:
+    """Each Alt+letter key the window answers now, with what shows it."""
+    keys: dict[str, list[str]] = defaultdict(list)
+
+    def add(text: str, what: str) -> None:
+        key = mnemonic(text)
+        if key is not None:
+            keys[key].append(f"{what} {text!r}")
+
+    if isinstance(window, QMainWindow) and window.menuBar().isVisible():
+        for action in window.menuBar().actions():
+            if action.isVisible():
+                add(action.text(), "menu")
+    for widget in window.findChildren(QWidget):
+        if not _shown_in(widget, window):
+            continue
+        if isinstance(widget, QAbstractButton):
+            add(widget.text(), "button")
+        elif isinstance(widget, QLabel) and widget.buddy() is not None:
+            add(widget.text(), "label")
+        elif isinstance(widget, QGroupBox) and widget.isCheckable():
+            add(widget.title(), "group")
+        elif isinstance(widget, QTabBar):
+            for index in range(widget.count()):
+                if widget.isTabVisible(index):
+                    add(widget.tabText(index), "tab")
+    for shortcut in window.findChildren(QShortcut):
+        parent = shortcut.parent()
+        if (
+            not shortcut.isEnabled()
+            or not isinstance(parent, QWidget)
+            or not _shown_in(parent, window)
+        ):
+            continue
+        letter = _alt_letter(shortcut.key())
+        if letter is not None:
+            keys[letter].append(f"shortcut Alt+{letter.upper()}")
+    return dict(keys)
+
+
+def clashing_keys(window: QWidget) -> dict[str, list[str]]:
+    """The Alt+letter keys more than one thing in the window claims."""
+    return {key: what for key, what in alt_keys(window).items() if len(what) > 1}
+
+
+def alt_letter(text: str) -> str:
+    """The key Alt takes for ``text`` as Qt reads it ("Prior s&urgery" → "U"), "" when none."""
     keys = QKeySequence.mnemonic(text)
     return keys.toString().removeprefix("Alt+") if not keys.isEmpty() else ""
 
@@ -24,7 +98,7 @@ def visible_mnemonics(window: QWidget) -> dict[str, list[QWidget]]:
         *window.findChildren(QGroupBox),
     ]
     for widget in widgets:
-        letter = mnemonic(_text(widget))
+        letter = alt_letter(_text(widget))
         if letter and widget.isVisibleTo(window):
             claims[letter].append(widget)
     return dict(claims)

@@ -26,7 +26,7 @@ from frontdesk.ui.requests.intake import (
 from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.widgets.form import focus_target
 from tests.helpers.intake import type_call
-from tests.helpers.mnemonics import mnemonic, mnemonic_problems, visible_mnemonics
+from tests.helpers.mnemonics import alt_letter, mnemonic_problems, visible_mnemonics
 from tests.requests.conftest import maria_intake
 from tests.requests.test_requests_ui import open_intake
 from tests.scenarios.conftest import QT_NOISE, WAIT_MS
@@ -77,7 +77,7 @@ def test_every_alt_letter_of_the_intake_reaches_a_field_and_none_repeats(
     labels = [
         label
         for label in dialog.findChildren(QLabel)
-        if label.isVisibleTo(dialog) and mnemonic(label.text())
+        if label.isVisibleTo(dialog) and alt_letter(label.text())
     ]
     assert len(labels) >= 15
     for label in labels:
@@ -86,7 +86,7 @@ def test_every_alt_letter_of_the_intake_reaches_a_field_and_none_repeats(
         if not buddy.isEnabled():
             continue
         dialog.notes.setFocus()
-        assert _press_alt(qtbot, mnemonic(label.text())) is focus_target(buddy), label.text()
+        assert _press_alt(qtbot, alt_letter(label.text())) is focus_target(buddy), label.text()
     assert dialog.linked is not None and dialog.linked.id == first.patient_id
 
 
@@ -125,7 +125,7 @@ def test_the_intake_letters_do_not_reach_the_main_windows_menus(
     main.resize(1280, 720)
     main.show()
     qtbot.waitExposed(main)
-    menus = {mnemonic(action.text()) for action in main.menuBar().actions()}
+    menus = {alt_letter(action.text()) for action in main.menuBar().actions()}
     assert {"F", "E", "G", "H"} <= menus
     _active(qtbot, main)
     qtbot.keyClick(main, Qt.Key.Key_2, CTRL)

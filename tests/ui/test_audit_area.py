@@ -21,6 +21,7 @@ from sqlalchemy import delete, update
 from frontdesk.db.engine import Database
 from frontdesk.db.models import AuditEntry
 from frontdesk.domain.permissions import Role
+from frontdesk.services.kernel.clock import practice_zone
 from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.services.patients.edit import create_patient, update_patient
 from frontdesk.services.patients.forms import PatientData, PatientForm
@@ -317,7 +318,7 @@ def test_the_lazy_model_pages_through_the_trail_and_passes_the_model_tester(
 ) -> None:
     runner = Runner()
     try:
-        model = AuditTableModel(runner)
+        model = AuditTableModel(runner, practice_zone(admin))
         total = audit_trail.count_entries(admin)
         assert total > 6
 

@@ -1,4 +1,9 @@
-"""The practice's clock: its time zone and what day it is there, read in one place."""
+"""The practice's clock: its time zone, what day it is there and how its times are written.
+
+Every screen, document and command shows a moment through :func:`clock_text` with the
+practice's zone, never the computer's own: a desk in another zone (or a server on UTC) must
+show the same 11:04 as the schedule.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +15,17 @@ from sqlalchemy.orm import Session
 from frontdesk.db.models import PracticeProfile
 from frontdesk.domain.scheduling import practice_zone as zone_named
 from frontdesk.services.kernel.context import ServiceContext
+
+# The ways a moment is written on screens and in commands (strftime patterns).
+DATE = "%m/%d/%Y"
+DATE_TIME = "%m/%d/%Y %H:%M"
+STAMP = "%Y-%m-%d %H:%M"
+STAMP_SECONDS = "%Y-%m-%d %H:%M:%S"
+
+
+def clock_text(moment: datetime, zone: tzinfo, pattern: str = DATE_TIME) -> str:
+    """``moment`` as the practice's wall clock shows it (``zone`` from :func:`zone_of`)."""
+    return moment.astimezone(zone).strftime(pattern)
 
 
 def zone_of(session: Session | Connection) -> tzinfo:

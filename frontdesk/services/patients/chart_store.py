@@ -24,6 +24,7 @@ from frontdesk.domain.dates import parse_date
 from frontdesk.domain.errors import NotFoundError
 from frontdesk.domain.names import name_tokens
 from frontdesk.domain.search_query import PHONE_KEY_PREFIX, e164_search_key
+from frontdesk.services.kernel.clock import zone_of
 from frontdesk.services.patients.forms import FORM_FIELDS, PatientData, PatientSummary
 
 # patient_search_counts keeps a count for each prefix of up to this many letters.
@@ -176,6 +177,7 @@ def _patient_data(session: Session, row: Patient) -> PatientData:
         updated_by=row.updated_by,
         merged_into_id=row.merged_into_id,
         merged_into_mrn=merged_into_mrn,
+        zone=zone_of(session),
     )
 
 

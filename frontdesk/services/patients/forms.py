@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, fields
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 from enum import StrEnum
 from typing import Any
 
@@ -134,6 +134,8 @@ class PatientData:
     updated_by: str
     merged_into_id: int | None
     merged_into_mrn: str
+    # The practice's zone, read with the chart: when it was created and changed is shown in it.
+    zone: tzinfo
 
     @property
     def display_name(self) -> str:
@@ -153,6 +155,8 @@ class PatientData:
     def to_json(self) -> dict[str, Any]:
         result: dict[str, Any] = {}
         for item in fields(self):
+            if item.name == "zone":
+                continue  # how the chart is shown, not part of it
             value = getattr(self, item.name)
             result[item.name] = value.isoformat() if isinstance(value, date | datetime) else value
         return result

@@ -15,7 +15,7 @@ from frontdesk.domain.phone_notes import (
     PhoneNoteForm,
     clean_phone_note,
 )
-from frontdesk.services.kernel.clock import practice_today
+from frontdesk.services.kernel.clock import practice_today, zone_of
 from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.services.kernel.versions import check_version
 from frontdesk.services.patients.chart_store import _get
@@ -104,7 +104,8 @@ def calls_to_return(
             )
             for note, patient in rows[:limit]
         )
-    return CallsToReturn(items, len(rows) > limit)
+        zone = zone_of(session)
+    return CallsToReturn(items, len(rows) > limit, zone)
 
 
 def mark_returned(

@@ -32,7 +32,7 @@ import hashlib
 import json
 import os
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 from typing import Any
 
@@ -56,7 +56,9 @@ from frontdesk.domain.permissions import Permission
 from frontdesk.domain.progress import ProgressCallback, no_progress
 from frontdesk.paths import data_dir, private_folder
 from frontdesk.private_files import open_private, scratch_file
+from frontdesk.services.kernel import clock as practice_clock
 from frontdesk.services.kernel.audit import PG_AUDIT_LOCK
+from frontdesk.services.kernel.clock import STAMP, clock_text
 from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.services.platform.audit_trail import ChainReport, verify_chain
 
@@ -189,8 +191,9 @@ class Checkpoint:
             "not this workstation's: make sure it is one of the practice's"
         )
 
-    def describe_moment(self) -> str:
-        when = self.made_at.astimezone().strftime("%Y-%m-%d %H:%M")
+    def describe_moment(self, zone: tzinfo) -> str:
+        """When it was made, on the practice's clock (``zone``)."""
+        when = clock_text(self.made_at, zone, STAMP)
         return f"the checkpoint of {when} ({self.entries:,} entries, up to #{self.last_entry_id})"
 
     def payload(self) -> dict[str, Any]:
@@ -386,6 +389,8 @@ class CheckpointReport:
     checkpoint: Checkpoint
     chain: ChainReport
     problem: str | None
+    # The practice's zone, for when the checkpoint was made.
+    zone: tzinfo
 
     @property
     def intact(self) -> bool:
@@ -395,7 +400,7 @@ class CheckpointReport:
         if self.problem is not None:
             return self.problem
         return (
-            f"The audit trail is intact and matches {self.checkpoint.describe_moment()}, "
+            f"The audit trail is intact and matches {self.checkpoint.describe_moment(self.zone)}, "
             f"{self.checkpoint.describe_key()}; {self.chain.checked:,} entries checked"
         )
 
@@ -413,9 +418,10 @@ def verify_against_checkpoint(
     """
     checkpoint = read_checkpoint(path)
     chain = verify_chain(context, progress)
-    moment = checkpoint.describe_moment()
+    zone = practice_clock.practice_zone(context)
+    moment = checkpoint.describe_moment(zone)
     if not chain.intact:
-        return CheckpointReport(checkpoint, chain, chain.describe())
+        return CheckpointReport(checkpoint, chain, chain.describe(), zone)
     if chain.checked < checkpoint.entries:
         return CheckpointReport(
             checkpoint,
@@ -423,6 +429,7 @@ def verify_against_checkpoint(
             f"The audit trail was cut short: it holds {chain.checked:,} entries, but "
             f"{moment} counted {checkpoint.entries:,}; entries were deleted and the chain "
             "rewritten to hide it",
+            zone,
         )
     with context.reading(Permission.VIEW_AUDIT) as session:
         row = session.execute(
@@ -447,5 +454,6 @@ def verify_against_checkpoint(
             chain,
             f"The audit trail does not match {moment}: {what}, and the chain was rewritten "
             "to hide it",
+            zone,
         )
-    return CheckpointReport(checkpoint, chain, None)
+    return CheckpointReport(checkpoint, chain, None, zone)

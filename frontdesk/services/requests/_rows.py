@@ -33,6 +33,7 @@ from frontdesk.domain.request_states import (
     unanswered_streak,
 )
 from frontdesk.services.history import records
+from frontdesk.services.kernel.clock import zone_of
 from frontdesk.services.kernel.context import UnitOfWork
 from frontdesk.services.requests.data import (
     ChecklistItemData,
@@ -203,6 +204,7 @@ def _detail(session: Session, row: ConsultationRequest) -> RequestDetail:
         ),
         allowed=tuple(allowed_next(state)),
         unanswered=unanswered_streak(ContactKind(c.kind) for c in contacts),
+        zone=zone_of(session),
         referrer_fax=referrer.fax if referrer else "",
         referrer_address=referrer.address if referrer else "",
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 from typing import Any
 
 from frontdesk.domain.history_vocab import BodyRegion
@@ -239,6 +239,8 @@ class RequestDetail:
     contacts: tuple[ContactAttemptData, ...]
     allowed: tuple[RequestState, ...]
     unanswered: int
+    # The practice's zone, read with the request: its times are shown on the practice's clock.
+    zone: tzinfo
     referrer_fax: str = ""
     referrer_address: str = ""
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, tzinfo
 
 from sqlalchemy import select
 
@@ -18,6 +18,7 @@ from frontdesk.domain.history_vocab import ImagingModality
 from frontdesk.domain.permissions import Permission
 from frontdesk.domain.request_categories import RequestCategory
 from frontdesk.domain.request_states import ContactKind, RedFlag, RequestState
+from frontdesk.services.kernel.clock import zone_of
 from frontdesk.services.kernel.context import ServiceContext, UnitOfWork
 from frontdesk.services.patients.edit import CONTACT_FIELDS, contact_changes, update_contact_in
 from frontdesk.services.requests._rows import _detail, _get
@@ -55,6 +56,8 @@ class ChartLinkCheck:
     chart_version: int
     open_requests: tuple[OpenRequest, ...]
     contact_changes: tuple[ContactChange, ...]
+    # The practice's zone, for when each open request came in.
+    zone: tzinfo
     # Why this call may not be added to an open request ("" when it may): the question then
     # offers only a new request, and says why.
     not_addable: str = ""
@@ -132,6 +135,7 @@ def check_link(context: ServiceContext, patient_id: int, form: IntakeForm) -> Ch
                 for r in requests
             ),
             contact_changes=_changes(row, form),
+            zone=zone_of(session),
             not_addable=not_addable,
         )
 

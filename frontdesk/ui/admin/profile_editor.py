@@ -15,7 +15,9 @@ from PySide6.QtWidgets import (
 
 from frontdesk.domain.errors import ConflictError, ValidationError
 from frontdesk.domain.permissions import Permission
+from frontdesk.domain.scheduling import practice_zone
 from frontdesk.services.kernel.changes import touches
+from frontdesk.services.kernel.clock import STAMP, clock_text
 from frontdesk.services.practice.forms import PracticeProfileData, PracticeProfileForm
 from frontdesk.services.practice.profile import get_profile, save_profile
 from frontdesk.ui.admin.profile_form import PracticeProfileFields, tidy_form
@@ -101,7 +103,7 @@ class ProfileEditor(FormPanel):
         if profile is not None:
             self.fields.load(profile)
             self.version = profile.version
-            when = profile.updated_at.astimezone().strftime("%Y-%m-%d %H:%M")
+            when = clock_text(profile.updated_at, practice_zone(profile.time_zone), STAMP)
             self.last_change.setText(f"Last changed by {profile.updated_by or 'setup'} at {when}")
         else:
             self.version = None
@@ -133,7 +135,7 @@ class ProfileEditor(FormPanel):
     def _on_saved(self, result: Any) -> None:
         self.saving = False
         self._show(result)
-        when = result.updated_at.astimezone().strftime("%H:%M")
+        when = clock_text(result.updated_at, practice_zone(result.time_zone), "%H:%M")
         self.banner.show_message("success", f"Saved at {when}.")
         self.saved.emit(result)
 

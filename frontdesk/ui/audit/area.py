@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from contextlib import suppress
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, tzinfo
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -30,6 +30,8 @@ from PySide6.QtWidgets import (
 
 from frontdesk.domain.errors import NotFoundError, PermissionDeniedError, ValidationError
 from frontdesk.domain.progress import ProgressCallback
+from frontdesk.domain.scheduling import local_moment
+from frontdesk.services.kernel import clock as practice_clock
 from frontdesk.services.kernel.changes import touches
 from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.services.patients.forms import PatientSummary
@@ -111,8 +113,9 @@ def find_patients(context: ServiceContext, text: str) -> list[PatientSummary]:
     return list(search(context, text, limit=20).items)
 
 
-def local_day_start(day: date) -> datetime:
-    return datetime.combine(day, time.min).astimezone()
+def practice_day_start(day: date, zone: tzinfo) -> datetime:
+    """Midnight starting ``day`` on the practice's clock: the filter's days are the practice's."""
+    return local_moment(day, time.min, zone)
 
 
 class AuditArea(QWidget):
@@ -238,7 +241,9 @@ class AuditArea(QWidget):
         heading.addWidget(self.report_button)
 
         # The table ----------------------------------------------------------------------------
-        self.model = AuditTableModel(screen.runner, self)
+        self.model = AuditTableModel(
+            screen.runner, practice_clock.practice_zone(screen.services), self
+        )
         self.model.page_appended.connect(lambda _n: self._loaded())
         self.model.fetch_failed.connect(self._load_failed)
         self.table = QTableView()
@@ -339,10 +344,12 @@ class AuditArea(QWidget):
 
     def current_filter(self) -> AuditFilter:
         since = (
-            local_day_start(self.since.date().toPython()) if self.since_box.isChecked() else None
+            practice_day_start(self.since.date().toPython(), self.model.zone)
+            if self.since_box.isChecked()
+            else None
         )
         until = (
-            local_day_start(self.until.date().toPython() + timedelta(days=1))
+            practice_day_start(self.until.date().toPython() + timedelta(days=1), self.model.zone)
             if self.until_box.isChecked()
             else None
         )
@@ -355,6 +362,8 @@ class AuditArea(QWidget):
         )
 
     def apply_filters(self) -> None:
+        # The zone is read again: an administrator may have changed it since.
+        self.model.zone = practice_clock.practice_zone(self.screen.services)
         where = self.current_filter()
         if where.since is not None and where.until is not None and where.since >= where.until:
             self.banner.show_message("error", "The “To” date must not be before the “From” date.")
@@ -513,7 +522,9 @@ class AuditArea(QWidget):
         if not 0 <= row < self.model.rowCount():
             return None
         entry = self.model.entry(row)
-        dialog = EntryDetailsDialog(entry, self.model.patient(entry.patient_id), self)
+        dialog = EntryDetailsDialog(
+            entry, self.model.patient(entry.patient_id), self.model.zone, self
+        )
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.details = dialog
         dialog.open()

@@ -3,6 +3,7 @@ savable as CSV)."""
 
 from __future__ import annotations
 
+from datetime import UTC, tzinfo
 from functools import partial
 from pathlib import Path
 
@@ -23,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from frontdesk.services.kernel import clock as practice_clock
 from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.services.patients.forms import PatientSummary
 from frontdesk.services.platform import access_report, audit_trail
@@ -80,7 +82,8 @@ class EntryDetailsDialog(QDialog):
     def __init__(
         self,
         entry: AuditEntryData,
-        patient: PatientSummary | None = None,
+        patient: PatientSummary | None,
+        zone: tzinfo,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -91,7 +94,7 @@ class EntryDetailsDialog(QDialog):
         facts = QFormLayout()
         self.facts: dict[str, QLabel] = {}
         for key, caption, value in (
-            ("when", "When", when_text(entry.at)),
+            ("when", "When", when_text(entry.at, zone)),
             ("user", "User", entry.username),
             ("workstation", "Workstation", entry.workstation or "—"),
             ("action", "Action", action_text(entry.action)),
@@ -124,6 +127,14 @@ class EntryDetailsDialog(QDialog):
         ]
 
 
+def _read_report(context: ServiceContext, patient_id: int) -> tuple[PatientAccessReport, tzinfo]:
+    """Runs off the UI thread: the report and the practice's zone to show its times in."""
+    return (
+        audit_trail.patient_access_report(context, patient_id),
+        practice_clock.practice_zone(context),
+    )
+
+
 def printer_label(printer: QPrinter) -> str:
     """Where a print went, for the disclosure record (a PDF's file name may hold a name)."""
     if printer.outputFileName():
@@ -147,6 +158,8 @@ class AccessReportDialog(QDialog):
         self.patient_id = patient_id
         self.patient_label = patient_text(patient, patient_id)
         self.report: PatientAccessReport | None = None
+        # Replaced by the practice's zone with the report, before any time is shown.
+        self.zone: tzinfo = UTC
         self.printed_pdf: bytes | None = None  # the last report sent to a printer
         self.setWindowTitle("Access report")
         self.setAccessibleName("Access report")
@@ -187,8 +200,12 @@ class AccessReportDialog(QDialog):
         layout.addLayout(buttons)
         fit_to_screen(self, QSize(980, 680))
         self.banner.show_message("info", "Reading the audit trail…")
-        call = partial(audit_trail.patient_access_report, screen.services, patient_id)
-        screen.runner.run(call, self._show, self._failed)
+        call = partial(_read_report, screen.services, patient_id)
+        screen.runner.run(call, self._show_read, self._failed)
+
+    def _show_read(self, read: tuple[PatientAccessReport, tzinfo]) -> None:
+        report, self.zone = read
+        self._show(report)
 
     def _show(self, report: PatientAccessReport) -> None:
         self.report = report
@@ -198,14 +215,14 @@ class AccessReportDialog(QDialog):
                 summary.username,
                 str(summary.views),
                 str(summary.changes),
-                when_text(summary.first_at),
-                when_text(summary.last_at),
+                when_text(summary.first_at, self.zone),
+                when_text(summary.last_at, self.zone),
             )
             for summary in report.by_user
         ]
         entries = [
             (
-                when_text(entry.at),
+                when_text(entry.at, self.zone),
                 entry.username,
                 entry.workstation,
                 action_text(entry.action),

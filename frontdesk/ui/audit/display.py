@@ -1,11 +1,12 @@
-"""How audit entries read on screen: plain words for actions and records, local times."""
+"""How audit entries read on screen: plain words for actions and records, the practice's times."""
 
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import datetime, tzinfo
 from typing import Any
 
+from frontdesk.services.kernel.clock import STAMP_SECONDS, clock_text
 from frontdesk.services.patients.forms import PatientSummary
 from frontdesk.services.platform.audit_trail import AuditEntryData
 from frontdesk.services.platform.audit_wording import (
@@ -20,8 +21,9 @@ from frontdesk.services.platform.audit_wording import (
 __all__ = ["ACTIONS", "ENTITIES", "QUIET_FIELDS", "action_text", "entity_text", "field_text"]
 
 
-def when_text(moment: datetime) -> str:
-    return moment.astimezone().strftime("%Y-%m-%d %H:%M:%S")
+def when_text(moment: datetime, zone: tzinfo) -> str:
+    """When an entry was written, on the practice's clock (``zone``)."""
+    return clock_text(moment, zone, STAMP_SECONDS)
 
 
 def user_text(entry: AuditEntryData) -> str:

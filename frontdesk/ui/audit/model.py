@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import tzinfo
 from typing import Any
 
 from PySide6.QtCore import (
@@ -49,8 +50,10 @@ class AuditTableModel(PagedTableModel):
 
     COLUMNS = COLUMNS
 
-    def __init__(self, runner: Runner, parent: QObject | None = None) -> None:
+    def __init__(self, runner: Runner, zone: tzinfo, parent: QObject | None = None) -> None:
         super().__init__(runner, parent)
+        # The practice's zone: each entry's time is shown on its clock.
+        self.zone = zone
         self.fetch: AuditFetcher | None = None
         self._entries: list[AuditEntryData] = []
         self._texts: list[tuple[str, ...] | None] = []
@@ -115,7 +118,7 @@ class AuditTableModel(PagedTableModel):
         if shown is None:
             entry = self._entries[row]
             shown = (
-                when_text(entry.at),
+                when_text(entry.at, self.zone),
                 user_text(entry),
                 action_text(entry.action),
                 record_with_patient(entry, self.patient(entry.patient_id)),

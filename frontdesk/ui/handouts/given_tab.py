@@ -23,7 +23,9 @@ from PySide6.QtWidgets import (
 from frontdesk.domain.permissions import Permission
 from frontdesk.services.handouts import handout_prints
 from frontdesk.services.handouts.handout_prints import PrintRecord
+from frontdesk.services.kernel import clock as practice_clock
 from frontdesk.services.kernel.changes import touches
+from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.services.patients.forms import PatientData
 from frontdesk.services.patients.lookup import get_patient
 from frontdesk.ui.handouts.give_dialog import GiveHandoutsDialog
@@ -33,6 +35,15 @@ from frontdesk.ui.handouts.table_models import given_model
 from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.widgets.empty_state import EmptyState
 from frontdesk.ui.widgets.form import Banner
+
+
+def _read_prints(context: ServiceContext, patient_id: int) -> tuple[list[PrintRecord], dt.tzinfo]:
+    """Runs off the UI thread: the handouts given and the practice's zone to show them in."""
+    return (
+        handout_prints.prints_for_patient(context, patient_id),
+        practice_clock.practice_zone(context),
+    )
+
 
 TABLES = frozenset({"handout_prints", "patients"})
 
@@ -60,7 +71,8 @@ class HandoutsGivenTab(QWidget):
         self.reprint_button = QPushButton("R&eprint…")
         self.reprint_button.setToolTip("Print the selected handout again, the same version")
         self.reprint_button.clicked.connect(self.reprint_selected)
-        self.save_copy_button = QPushButton("Save a &copy as PDF…")
+        # Not Alt+C: the chart's "Log a call…" has it.
+        self.save_copy_button = QPushButton("Save a cop&y as PDF…")
         self.save_copy_button.setToolTip("Save the selected handout again, the same version")
         self.save_copy_button.clicked.connect(self.save_copy_of_selected)
         for button in (self.give_button, self.reprint_button, self.save_copy_button):
@@ -71,7 +83,9 @@ class HandoutsGivenTab(QWidget):
         toolbar.addWidget(self.reprint_button)
         toolbar.addWidget(self.save_copy_button)
 
-        self.model = given_model(self)
+        # Replaced by the practice's zone with each read, before any row is shown.
+        self.zone: dt.tzinfo = dt.UTC
+        self.model = given_model(lambda: self.zone, self)
         self.table = QTableView()
         self.table.setAccessibleName("Handouts given")
         self.table.setModel(self.model)
@@ -117,8 +131,12 @@ class HandoutsGivenTab(QWidget):
     # The list ----------------------------------------------------------------------------
 
     def refresh(self) -> None:
-        call = partial(handout_prints.prints_for_patient, self.services, self.patient_id)
-        self.screen.runner.run(call, self._show, self._load_failed)
+        call = partial(_read_prints, self.services, self.patient_id)
+        self.screen.runner.run(call, self._show_read, self._load_failed)
+
+    def _show_read(self, read: tuple[list[PrintRecord], dt.tzinfo]) -> None:
+        records, self.zone = read
+        self._show(records)
 
     def _show(self, records: list[PrintRecord]) -> None:
         if not still_there(self):

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from PySide6.QtCore import QObject
 
 from frontdesk.services.handouts import handout_prints
 from frontdesk.services.handouts.handout_prints import PrintRecord
 from frontdesk.services.handouts.library import HandoutSummary, ReviewState, review_state
+from frontdesk.services.kernel.clock import clock_text
 from frontdesk.ui.widgets.record_table import Column, RecordTableModel
 
 # The library --------------------------------------------------------------------------------
@@ -48,8 +50,8 @@ def library_model(parent: QObject | None = None) -> RecordTableModel:
 # A patient's handouts given ----------------------------------------------------------------
 
 
-def given_when(record: PrintRecord) -> str:
-    return record.given_at.astimezone().strftime("%m/%d/%Y %I:%M %p").replace(" 0", " ")
+def given_when(record: PrintRecord, zone: dt.tzinfo) -> str:
+    return clock_text(record.given_at, zone, "%m/%d/%Y %I:%M %p").replace(" 0", " ")
 
 
 def given_how(record: PrintRecord) -> str:
@@ -75,10 +77,11 @@ def _given_tooltip(record: PrintRecord) -> str:
     return "\n".join(lines)
 
 
-def given_model(parent: QObject | None = None) -> RecordTableModel:
+def given_model(zone: Callable[[], dt.tzinfo], parent: QObject | None = None) -> RecordTableModel:
+    """``zone`` gives the practice's zone as last read, for the Given column."""
     return RecordTableModel(
         (
-            Column("Given", given_when),
+            Column("Given", lambda r: given_when(r, zone())),
             Column("Handout", given_what, _given_tooltip),
             Column("Version", lambda r: r.version),
             Column("Language", lambda r: r.language_name),

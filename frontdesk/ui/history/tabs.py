@@ -173,10 +173,11 @@ class HistoryEntriesTab(QWidget):
         self.edit_button = QPushButton("&Edit…")
         self.edit_button.setToolTip(f"Change the selected {self.NOUN} (Enter)")
         self.edit_button.clicked.connect(self.edit_selected)
-        self.delete_button = QPushButton("&Delete…")
+        # Alt+D, Alt+T and Alt+P are the chart's Demographics, Timeline and Appointments tabs.
+        self.delete_button = QPushButton("De&lete…")
         self.delete_button.setToolTip(f"Delete the selected {self.NOUN} (Delete); asks first")
         self.delete_button.clicked.connect(self.delete_selected)
-        self.attach_button = QPushButton("A&ttach document…")
+        self.attach_button = QPushButton("Attach d&ocument…")
         self.attach_button.setToolTip(
             "Attach a received PDF or scan to the selected entry (Ctrl+Shift+A); "
             "or drop the file on the entry"
@@ -439,7 +440,7 @@ class SurgeryHistoryTab(HistoryEntriesTab):
         runner.run(partial(procedure_choices, context), self._procedures_loaded)
 
     def _toolbar_buttons(self) -> list[QPushButton]:
-        self.summary_button = QPushButton("Summary &PDF…")
+        self.summary_button = QPushButton("Su&mmary PDF…")
         self.summary_button.setToolTip(
             'Save the "history summary for the surgeon" as a PDF (recorded as a print)'
         )

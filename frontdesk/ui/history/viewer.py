@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import tzinfo
 from functools import partial
 
 from PySide6.QtCore import QSize, Qt
@@ -19,6 +20,8 @@ from PySide6.QtWidgets import (
 from frontdesk.domain.history_records import DocumentInfo
 from frontdesk.services.history import received_documents
 from frontdesk.services.history.received_documents import DocumentPages
+from frontdesk.services.kernel import clock as practice_clock
+from frontdesk.services.kernel.clock import DATE, clock_text
 from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.ui.runner import LatestOnly, Runner
 from frontdesk.ui.widgets.form import Banner, plain_label
@@ -33,7 +36,7 @@ def size_text(size: int) -> str:
     return f"{max(1, round(size / 1024))} KB"
 
 
-def document_caption(info: DocumentInfo) -> str:
+def document_caption(info: DocumentInfo, zone: tzinfo) -> str:
     """'op report.pdf · PDF, 3 pages, 45 KB · received 11/25/2026 by desk.anna'."""
     kind = (
         "PDF" if info.mime_type == received_documents.PDF else info.mime_type.split("/")[-1].upper()
@@ -41,7 +44,7 @@ def document_caption(info: DocumentInfo) -> str:
     pages = info.page_count or 1
     return (
         f"{info.file_name} · {kind}, {pages} page{'s' if pages != 1 else ''}, "
-        f"{size_text(info.size_bytes)} · received {info.received_at.astimezone():%m/%d/%Y} "
+        f"{size_text(info.size_bytes)} · received {clock_text(info.received_at, zone, DATE)} "
         f"by {info.received_by}"
     )
 
@@ -69,12 +72,13 @@ class DocumentViewer(QDialog):
         self.documents = list(items)
         self.shown: DocumentPages | None = None
         self.latest = LatestOnly(runner)
+        self.zone = practice_clock.practice_zone(context)
 
         self.list = QListWidget()
         self.list.setAccessibleName("Documents")
         for info in self.documents:
             item = QListWidgetItem(info.file_name)
-            item.setToolTip(plain_tooltip(document_caption(info)))
+            item.setToolTip(plain_tooltip(document_caption(info, self.zone)))
             item.setData(Qt.ItemDataRole.UserRole, info.id)
             self.list.addItem(item)
         self.list.setMaximumWidth(240)
@@ -102,7 +106,7 @@ class DocumentViewer(QDialog):
         if not 0 <= row < len(self.documents):
             return
         info = self.documents[row]
-        self.caption.setText(document_caption(info))
+        self.caption.setText(document_caption(info, self.zone))
         self.banner.show_message("info", "Opening the document…")
         call = partial(received_documents.document_pages, self.context, info.id)
         self.latest.run(call, self._show_pages, self._failed)

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from frontdesk.domain.permissions import Permission
 from frontdesk.domain.phone_notes import PhoneNoteData
 from frontdesk.services.kernel.changes import touches
+from frontdesk.services.kernel.clock import STAMP, clock_text
 from frontdesk.services.patients.forms import ContactMethod, PatientData, Sex
 from frontdesk.services.patients.lookup import get_patient
 from frontdesk.ui.handouts.given_tab import HandoutsGivenTab
@@ -296,8 +297,8 @@ class DemographicsTab(QWidget):
         }
         for key, text in texts.items():
             self.values[key].setText(_or_dash(text))
-        when = patient.updated_at.astimezone().strftime("%Y-%m-%d %H:%M")
-        created = patient.created_at.astimezone().strftime("%Y-%m-%d")
+        when = clock_text(patient.updated_at, patient.zone, STAMP)
+        created = clock_text(patient.created_at, patient.zone, "%Y-%m-%d")
         self.last_change.setText(
             f"Chart created {created} by {patient.created_by}; "
             f"last changed {when} by {patient.updated_by}"

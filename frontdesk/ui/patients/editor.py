@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from frontdesk.domain.errors import ConflictError, ValidationError
+from frontdesk.services.kernel.clock import STAMP, clock_text
 from frontdesk.services.patients.edit import create_patient, update_patient
 from frontdesk.services.patients.forms import (
     FORM_FIELDS,
@@ -111,7 +112,7 @@ class PatientEditor(FormDialog):
 
         self.last_change = plain_label("", "hint")
         if patient is not None:
-            when = patient.updated_at.astimezone().strftime("%Y-%m-%d %H:%M")
+            when = clock_text(patient.updated_at, patient.zone, STAMP)
             self.last_change.setText(f"Last changed by {patient.updated_by} at {when}")
         bottom = QHBoxLayout()
         bottom.addWidget(self.last_change, 1)
@@ -289,7 +290,7 @@ class PatientEditor(FormDialog):
         self.mark_clean()
         self.fields.restore(mine, changed)
         self.conflicted = False
-        when = theirs.updated_at.astimezone().strftime("%Y-%m-%d %H:%M")
+        when = clock_text(theirs.updated_at, theirs.zone, STAMP)
         self.last_change.setText(f"Last changed by {theirs.updated_by} at {when}")
         text = (
             f"Loaded the chart as {theirs.updated_by} saved it at {when}, with your changes "

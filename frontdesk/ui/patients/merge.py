@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from frontdesk.domain.permissions import Permission
+from frontdesk.services.kernel.clock import clock_text
 from frontdesk.services.patients.forms import MergeResult, PatientData
 from frontdesk.services.patients.lookup import get_patient
 from frontdesk.services.patients.merge import merge_patients
@@ -103,7 +104,7 @@ def chart_column(patient: PatientData) -> list[str]:
         insurance,
         patient.referring_name,
         patient.primary_care_name,
-        f"{patient.created_at.astimezone():%Y-%m-%d} by {patient.created_by}",
+        f"{clock_text(patient.created_at, patient.zone, '%Y-%m-%d')} by {patient.created_by}",
     ]
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import tzinfo
 from functools import partial
 
 from PySide6.QtCore import Signal
@@ -15,7 +16,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from frontdesk.services.kernel import clock as practice_clock
 from frontdesk.services.kernel.changes import touches
+from frontdesk.services.kernel.clock import DATE, clock_text
+from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.services.requests import data, reading
 from frontdesk.services.requests.data import RequestData
 from frontdesk.ui.screen_context import ScreenContext
@@ -23,6 +27,11 @@ from frontdesk.ui.widgets.empty_state import EmptyState
 from frontdesk.ui.widgets.form import Banner
 
 COLUMNS = ("Received", "State", "Urgency", "Category", "Referred by", "Assigned to")
+
+
+def _read(context: ServiceContext, patient_id: int) -> tuple[list[RequestData], tzinfo]:
+    """Runs off the UI thread: the chart's requests and the practice's zone to date them."""
+    return reading.requests_for_patient(context, patient_id), practice_clock.practice_zone(context)
 
 
 class PatientRequestsTab(QWidget):
@@ -62,12 +71,12 @@ class PatientRequestsTab(QWidget):
 
     def load(self) -> None:
         self.screen.runner.run(
-            partial(reading.requests_for_patient, self.screen.services, self.patient_id),
-            self.show_requests,
+            partial(_read, self.screen.services, self.patient_id),
+            lambda read: self.show_requests(*read),
             lambda message: self.banner.show_message("error", message),
         )
 
-    def show_requests(self, items: list[RequestData]) -> None:
+    def show_requests(self, items: list[RequestData], zone: tzinfo) -> None:
         self.items = items
         self.table.setRowCount(len(items))
         for row, item in enumerate(items):
@@ -75,7 +84,7 @@ class PatientRequestsTab(QWidget):
             if item.closed_reason is not None:
                 state += f" ({item.closed_reason.label.lower()})"
             values = (
-                item.received_at.astimezone().strftime("%m/%d/%Y"),
+                clock_text(item.received_at, zone, DATE),
                 state,
                 item.urgency.label + (" · red flag" if item.red_flags else ""),
                 item.category.label,

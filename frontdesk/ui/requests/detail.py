@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import date, tzinfo
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -36,6 +36,7 @@ from frontdesk.domain.request_states import (
 )
 from frontdesk.domain.visit_preferences import visit_preference
 from frontdesk.services.kernel.changes import touches
+from frontdesk.services.kernel.clock import clock_text
 from frontdesk.services.patients.lookup import get_patient
 from frontdesk.services.requests import assignment, checklist, contacts, reading, states
 from frontdesk.services.requests import data as requests_data
@@ -81,15 +82,11 @@ def _missing_records_as_result(call: Callable[[], Any]) -> Callable[[], Any]:
     return wrapped
 
 
-def _local(moment: Any) -> str:
-    return moment.astimezone().strftime("%m/%d/%Y %H:%M")
-
-
-def red_flag_line(r: RequestData) -> str:
+def red_flag_line(r: RequestData, zone: tzinfo) -> str:
     """The red-flag screen as asked: whether, by whom, when, and the answers."""
     who = ""
     if r.red_flags_asked and r.red_flags_asked_by:
-        when = f" {_local(r.red_flags_asked_at)}" if r.red_flags_asked_at else ""
+        when = f" {clock_text(r.red_flags_asked_at, zone)}" if r.red_flags_asked_at else ""
         who = f" (by {r.red_flags_asked_by}{when})"
     return f"Red-flag questions: {r.red_flag_summary}{who}"
 
@@ -103,14 +100,14 @@ def intake_lines(detail: RequestDetail) -> list[str]:
         if part
     )
     lines = [
-        f"Received {_local(r.received_at)} by {r.channel.label.lower()}",
+        f"Received {clock_text(r.received_at, detail.zone)} by {r.channel.label.lower()}",
         f"Contact: {contact}",
     ]
     if r.caller_name or r.caller_relationship not in ("", "self"):
         lines.append(
             f"Caller: {r.caller_name} ({r.caller_relationship or 'relationship not given'})"
         )
-    lines.append(red_flag_line(r))
+    lines.append(red_flag_line(r, detail.zone))
     lines.append(f"Category: {r.category.label}")
     if r.body_regions:
         lines.append("Region: " + ", ".join(region.label for region in r.body_regions))
@@ -451,7 +448,8 @@ class RequestDetailPanel(QWidget):
         if r.red_flags:
             flags = "; ".join(flag.label.lower() for flag in r.red_flags)
             given = (
-                f" Given {_local(r.instruction_given_at)} by {r.instruction_given_by}."
+                f" Given {clock_text(r.instruction_given_at, detail.zone)}"
+                f" by {r.instruction_given_by}."
                 if r.instruction_given_at
                 else ""
             )
@@ -511,13 +509,14 @@ class RequestDetailPanel(QWidget):
         for attempt in detail.contacts:
             note = f" — {attempt.note}" if attempt.note else ""
             self.contacts.addItem(
-                f"{_local(attempt.at)}  {attempt.kind.label} by {attempt.by}{note}"
+                f"{clock_text(attempt.at, detail.zone)}  {attempt.kind.label} by {attempt.by}{note}"
             )
         self.history.clear()
         for transition in detail.transitions:
             note = f" — {transition.note}" if transition.note else ""
             self.history.addItem(
-                f"{_local(transition.at)}  {transition.description} by {transition.by}{note}"
+                f"{clock_text(transition.at, detail.zone)}  {transition.description}"
+                f" by {transition.by}{note}"
             )
         self.intake.setText("\n".join(intake_lines(detail)))
         # Fields sized while empty (the assignee's name, the title) are whole at once.
@@ -677,7 +676,7 @@ class RequestDetailPanel(QWidget):
         dialog.open()
 
     def _booked(self, data: Any) -> None:
-        when = f"{data.start.astimezone(self.appointments.zone):%a %m/%d/%Y %H:%M}"
+        when = clock_text(data.start, self.appointments.zone, "%a %m/%d/%Y %H:%M")
         self.banner.show_message(
             "success", f"Booked {data.type_name} with {data.provider_name}, {when}."
         )

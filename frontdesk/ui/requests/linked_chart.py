@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from frontdesk.domain.contact import format_phone
+from frontdesk.services.kernel.clock import DATE, clock_text
 from frontdesk.services.requests.linking import ChartLinkCheck, ContactChange
 from frontdesk.ui.style import mark_primary
 from frontdesk.ui.widgets.form import plain_label
@@ -68,7 +69,7 @@ class LinkedChartDialog(QDialog):
         self.requests.setWordWrap(True)
         self.requests.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         for request in check.open_requests:
-            received = request.received_at.astimezone().strftime("%m/%d/%Y")
+            received = clock_text(request.received_at, check.zone, DATE)
             item = QListWidgetItem(
                 f"Request {request.id} · received {received} · {request.category.label} · "
                 f"{request.state.label} — {request.reason}"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, tzinfo
+from datetime import UTC, tzinfo
 from functools import partial
 
 from PySide6.QtCore import Qt, Signal
@@ -65,9 +65,8 @@ class RequestAppointments(QGroupBox):
         self.screen = screen
         self.request_id: int | None = None
         self.items: list[AppointmentData] = []
-        # Until the practice's zone is read, the computer's.
-        local = datetime.now().astimezone().tzinfo
-        self.zone: tzinfo = local if local is not None else UTC
+        # Replaced by the practice's zone at the first read, before anything is shown.
+        self.zone: tzinfo = UTC
         self.dialog: QDialog | None = None
         self.list = QListWidget()
         self.list.setAccessibleName("Appointments of this request")

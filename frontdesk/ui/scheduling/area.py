@@ -119,7 +119,8 @@ class ScheduleArea(QWidget):
         self.can_schedule = screen.services.actor.can(Permission.SCHEDULE)
 
         self.title = plain_label("Schedule", "pageTitle")
-        self.find_button = mark_primary(QPushButton("&Find next available…"))
+        # Not Alt+F: the main window's File menu has it (and Alt+E, Alt+G, Alt+H).
+        self.find_button = mark_primary(QPushButton("Find &next available…"))
         self.find_button.setToolTip("Find the next free times that suit the patient (Ctrl+F)")
         self.find_button.clicked.connect(self.focus_search)
         self.day_sheet_button = QPushButton("Print &day sheet…")

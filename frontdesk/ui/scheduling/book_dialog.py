@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from frontdesk.domain.errors import SavedAfterAll, SaveOutcomeUnknownError, SlotTakenError
 from frontdesk.domain.request_states import RequestState
 from frontdesk.domain.scheduling import format_clock
+from frontdesk.services.kernel.clock import DATE, clock_text
 from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.services.patients.forms import PatientSummary
 from frontdesk.services.patients.lookup import get_patient
@@ -136,9 +137,10 @@ def _read_opening(
     request = ""
     open_requests: tuple[RequestToBook, ...] = ()
     if request_id is not None:
-        item = reading.get_request(context, request_id).request
+        detail = reading.get_request(context, request_id)
+        item, zone = detail.request, detail.zone
         request = (
-            f"Request received {item.received_at.astimezone():%m/%d/%Y} · {item.state.label}"
+            f"Request received {clock_text(item.received_at, zone, DATE)} · {item.state.label}"
             + (f" · {item.reason}" if item.reason else "")
         )
     elif patient_id is not None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, tzinfo
+from datetime import UTC, datetime, tzinfo
 from functools import partial
 from typing import Any
 
@@ -258,7 +258,7 @@ def movable_appointments(
     context: Any, patient_id: int, now: datetime | None = None
 ) -> list[AppointmentData]:
     """The patient's coming appointments an earlier time could replace, soonest first."""
-    moment = now or datetime.now().astimezone()
+    moment = now or datetime.now(UTC)
     rows = lookup.appointments_for_patient(context, patient_id)
     movable = (AppointmentStatus.BOOKED, AppointmentStatus.CONFIRMED)
     return sorted(

@@ -3,7 +3,7 @@ says otherwise), and restore a chosen file after checking it and asking what it 
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime, tzinfo
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -25,6 +25,9 @@ from PySide6.QtWidgets import (
 )
 
 from frontdesk.domain.errors import ConflictError, FrontDeskError, ValidationError
+from frontdesk.services.kernel import clock as practice_clock
+from frontdesk.services.kernel.clock import STAMP, clock_text
+from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.services.platform import backup
 from frontdesk.services.platform.backup import (
     BackupFile,
@@ -60,8 +63,14 @@ def size_text(size: int) -> str:
     return f"{max(1, round(size / 1024))} KB"
 
 
-def when_text(moment: datetime | None) -> str:
-    return moment.astimezone().strftime("%Y-%m-%d %H:%M") if moment else "an unknown time"
+def when_text(moment: datetime | None, zone: tzinfo) -> str:
+    """When a backup was made, on the practice's clock (``zone``)."""
+    return clock_text(moment, zone, STAMP) if moment else "an unknown time"
+
+
+def _last_backup(context: ServiceContext) -> tuple[datetime | None, tzinfo]:
+    """Runs off the UI thread: the latest backup's time and the practice's zone to show it."""
+    return backup.last_backup_time(), practice_clock.practice_zone(context)
 
 
 class PassphraseDialog(QDialog):
@@ -223,13 +232,21 @@ class BackupPanel(QWidget):
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(scroll)
+        # Replaced by the practice's zone with the first read, before any time is shown.
+        self.zone: tzinfo = UTC
         self.update_encryption_note()
         self.show_last_backup()
 
     # Backing up ---------------------------------------------------------------------------
 
     def show_last_backup(self) -> None:
-        self.screen.runner.run(backup.last_backup_time, self._show_last_backup)
+        self.screen.runner.run(
+            partial(_last_backup, self.screen.services), self._show_last_backup_read
+        )
+
+    def _show_last_backup_read(self, read: tuple[datetime | None, tzinfo]) -> None:
+        when, self.zone = read
+        self._show_last_backup(when)
 
     def _show_last_backup(self, when: datetime | None) -> None:
         folder = backup.default_backup_folder()
@@ -237,8 +254,8 @@ class BackupPanel(QWidget):
             self.last_backup.setText(f"No backup in {folder} yet.")
         else:
             self.last_backup.setText(
-                f"Latest backup in {folder}: {when_text(when)}. Front Desk makes one there "
-                "each day it starts, when the latest is more than a day old."
+                f"Latest backup in {folder}: {when_text(when, self.zone)}. Front Desk makes one "
+                "there each day it starts, when the latest is more than a day old."
             )
 
     def choose_folder(self) -> None:
@@ -399,7 +416,7 @@ class BackupPanel(QWidget):
         if verified.other_practice:
             return (
                 f"This backup holds another practice's records: {verified.practice_name}, made "
-                f"{when_text(file.created_at)}. This database holds the records of "
+                f"{when_text(file.created_at, self.zone)}. This database holds the records of "
                 f"{verified.current_practice_name}. Replace them with the other practice's "
                 f"records?{counted}",
                 "Only go on if you are sure this is the right file: every record of "
@@ -408,7 +425,7 @@ class BackupPanel(QWidget):
             )
         return (
             f"Replace the database {self.screen.database_label} with the backup{whose} "
-            f"{file.path.name}, made {when_text(file.created_at)}?{counted}",
+            f"{file.path.name}, made {when_text(file.created_at, self.zone)}?{counted}",
             "Everything saved after that backup, at every workstation, is replaced by the "
             "backup's contents. The current database is first kept aside in the backups "
             "folder, so this can be undone by restoring that copy.",

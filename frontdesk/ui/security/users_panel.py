@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime, tzinfo
 from functools import partial
 from typing import Any
 
@@ -21,7 +21,10 @@ from PySide6.QtWidgets import (
 )
 
 from frontdesk.domain.permissions import Role
+from frontdesk.services.kernel import clock as practice_clock
 from frontdesk.services.kernel.changes import touches
+from frontdesk.services.kernel.clock import clock_text
+from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.services.practice.forms import UserData
 from frontdesk.services.practice.users import (
     create_user,
@@ -49,32 +52,34 @@ from frontdesk.ui.widgets.record_table import Column, RecordTableModel
 TABLES = frozenset({"users"})
 
 
-def _when(moment: datetime | None, with_time: bool = False) -> str:
-    if moment is None:
-        return "—"
-    return moment.astimezone().strftime("%Y-%m-%d %H:%M" if with_time else "%Y-%m-%d")
+def _when(moment: datetime | None, zone: tzinfo) -> str:
+    return "—" if moment is None else clock_text(moment, zone, "%Y-%m-%d")
 
 
-def status_text(user: UserData) -> str:
+def status_text(user: UserData, zone: tzinfo) -> str:
     if not user.active:
         return "Deactivated"
     if user.is_locked():
         assert user.locked_until is not None
-        return (
-            "Waiting after wrong passwords until "
-            f"{user.locked_until.astimezone().strftime('%H:%M')}"
-        )
+        return f"Waiting after wrong passwords until {clock_text(user.locked_until, zone, '%H:%M')}"
     return "Active"
 
 
-COLUMNS = (
-    Column("User name", lambda user: user.username),
-    Column("Name", lambda user: user.display_name or "—", stretch=True),
-    Column("Role", lambda user: user.role.label),
-    Column("Status", status_text),
-    Column("Password changed", lambda user: _when(user.password_changed_at)),
-    Column("Added", lambda user: f"{_when(user.created_at)} by {user.created_by}"),
-)
+def columns(zone: Callable[[], tzinfo]) -> tuple[Column, ...]:
+    """The accounts table; ``zone`` gives the practice's zone as last read, for its times."""
+    return (
+        Column("User name", lambda user: user.username),
+        Column("Name", lambda user: user.display_name or "—", stretch=True),
+        Column("Role", lambda user: user.role.label),
+        Column("Status", lambda user: status_text(user, zone())),
+        Column("Password changed", lambda user: _when(user.password_changed_at, zone())),
+        Column("Added", lambda user: f"{_when(user.created_at, zone())} by {user.created_by}"),
+    )
+
+
+def _read_users(context: ServiceContext) -> tuple[list[UserData], tzinfo]:
+    """Runs off the UI thread: the accounts and the practice's zone to show their times in."""
+    return list_users(context), practice_clock.practice_zone(context)
 
 
 class NewUserDialog(RecordDialog):
@@ -154,8 +159,10 @@ class UsersPanel(QWidget):
         self.loaded = False
         self.dialog: QWidget | None = None
         self._select_id: int | None = None
+        # Replaced by the practice's zone with each read, before any row is shown.
+        self.zone: tzinfo = UTC
         self.model = RecordTableModel(
-            COLUMNS, is_inactive=lambda user: not user.active, parent=self
+            columns(lambda: self.zone), is_inactive=lambda user: not user.active, parent=self
         )
         self.table = QTableView()
         self.table.setModel(self.model)
@@ -230,8 +237,12 @@ class UsersPanel(QWidget):
             select_id = current.id if current is not None else None
         self._select_id = select_id
         self.screen.runner.run(
-            partial(list_users, self.screen.services), self._show, self._load_failed
+            partial(_read_users, self.screen.services), self._show_read, self._load_failed
         )
+
+    def _show_read(self, read: tuple[list[UserData], tzinfo]) -> None:
+        accounts, self.zone = read
+        self._show(accounts)
 
     def _show(self, accounts: list[UserData]) -> None:
         self.model.set_records(accounts)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import tzinfo
 from functools import partial
 
 from PySide6.QtCore import Qt, Signal
@@ -18,6 +19,7 @@ from PySide6.QtWidgets import (
 from frontdesk.domain.permissions import Permission
 from frontdesk.domain.phone_notes import CallsToReturn, CallToReturn, PhoneNoteData
 from frontdesk.services.kernel.changes import touches
+from frontdesk.services.kernel.clock import clock_text
 from frontdesk.services.patients.phone_notes import (
     PHONE_NOTE_TABLES,
     calls_to_return,
@@ -44,7 +46,7 @@ EMPTY_TEXT = (
 NOTE_ROLE = Qt.ItemDataRole.UserRole
 
 
-def call_line(item: CallToReturn) -> str:
+def call_line(item: CallToReturn, zone: tzinfo) -> str:
     """One call to return in words (plain text): how late, whom to call, what was promised."""
     note = item.note
     if item.days_overdue == 0:
@@ -54,7 +56,9 @@ def call_line(item: CallToReturn) -> str:
         due = f"OVERDUE {item.days_overdue} {days} (since {note.follow_up_on:%m/%d})"
     phone = phone_text(item.phone) if item.phone else "no phone on file"
     first = f"{due} · {item.patient_name} ({item.mrn}) · {phone}"
-    second = f"{note.caller} called {note.called_at.astimezone():%m/%d %H:%M}: {note.subject}"
+    second = (
+        f"{note.caller} called {clock_text(note.called_at, zone, '%m/%d %H:%M')}: {note.subject}"
+    )
     if note.promised:
         second += f" — promised: {note.promised}"
     return f"{first}\n{second}"
@@ -135,7 +139,7 @@ class CallsToReturnPanel(QWidget):
         self.list.clear()
         row_to_keep = 0
         for row, item in enumerate(calls.items):
-            text = call_line(item)
+            text = call_line(item, calls.zone)
             entry = QListWidgetItem(text)
             entry.setData(NOTE_ROLE, item.note.id)
             entry.setToolTip(plain_tooltip(text))
