@@ -164,8 +164,10 @@ def test_scenario_2_the_records_arrive_and_are_filed_from_the_inbox(
     imaging = get_history(context, maria_id).imaging
     assert [study.report_received for study in imaging] == [True]
 
-    # The hospital's 9 pages: Ctrl+Shift+S, split at page 5.
-    choose(qtbot, area, hospital)
+    # The hospital's 9 pages: two notes of two surgeries, so no one surgery is offered
+    # until it is split: Ctrl+Shift+S, split at page 5.
+    choose(qtbot, area, hospital, filable=False)
+    assert not area.panel.file_button.isEnabled()
     assert area.current is not None and area.current.row.page_count == 9
     qtbot.keyClick(area.table, Qt.Key.Key_S, CTRL | SHIFT)
     split = area.dialog
@@ -179,19 +181,25 @@ def test_scenario_2_the_records_arrive_and_are_filed_from_the_inbox(
     area.activateWindow()
     qtbot.waitUntil(area.isActiveWindow, timeout=WAIT_MS)
 
-    # Each note to its own surgery: File to (Alt+T) lists both surgeries; Enter files.
+    # Each note to its own surgery: the call drafted both without levels, so neither agrees
+    # with the note on its own and nothing is pre-chosen (no wrong default); File to (Alt+T)
+    # lists both surgeries; the receptionist picks one and Enter files.
     assert len(get_history(context, maria_id).surgeries) == 2
     for part, last in zip(sorted(parts, key=lambda r: r.page_count), (False, True), strict=True):
-        choose(qtbot, area, part.id)
-        assert area.panel.patient_id == maria_id
+        choose(qtbot, area, part.id, filable=False)
+        qtbot.waitUntil(lambda: area.panel.patient_id == maria_id, timeout=WAIT_MS)
         combo = area.panel.destination
+        qtbot.waitUntil(lambda: combo.count() > 2, timeout=WAIT_MS)
         labels = [combo.itemText(i) for i in range(combo.count())]
+        assert labels[0].startswith("Choose where it goes")
+        assert not area.panel.file_button.isEnabled()
         index = next(
             i
             for i, text in enumerate(labels)
             if text.startswith("Surgery") and ("2021" in text) == last
         )
         combo.setCurrentIndex(index)
+        assert area.panel.file_button.isEnabled()
         area.table.setFocus()
         with qtbot.waitSignal(area.filed, timeout=WAIT_MS):
             qtbot.keyClick(area.table, Qt.Key.Key_Return)
