@@ -188,8 +188,8 @@ def test_scenario_2_the_records_arrive_and_are_filed_from_the_inbox(
     for part, last in zip(sorted(parts, key=lambda r: r.page_count), (False, True), strict=True):
         choose(qtbot, area, part.id, filable=False)
         qtbot.waitUntil(lambda: area.panel.patient_id == maria_id, timeout=WAIT_MS)
+        qtbot.waitUntil(lambda: area.panel.destination.count() > 2, timeout=WAIT_MS)
         combo = area.panel.destination
-        qtbot.waitUntil(lambda: combo.count() > 2, timeout=WAIT_MS)
         labels = [combo.itemText(i) for i in range(combo.count())]
         assert labels[0].startswith("Choose where it goes")
         assert not area.panel.file_button.isEnabled()
