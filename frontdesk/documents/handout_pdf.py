@@ -360,9 +360,12 @@ def _content(
         if isinstance(element, Box):
             flowable = _box(element, styles, width, paragraph)
             previous = None
-            if index == len(body) - 1 and flowables and not leading:
+            after_box = index > 0 and isinstance(body[index - 1], Box)
+            if index == len(body) - 1 and flowables and not leading and not after_box:
                 # The closing box ("Questions?") never sits alone on the last page: what
                 # comes before it goes along, so the page reads as the end of the text.
+                # After another box it stands on its own: glued to that box, the two went
+                # to a new page together and left the page before mostly empty.
                 flowables.append(together([flowables.pop(), flowable]))
                 continue
         elif isinstance(element, Diagram):

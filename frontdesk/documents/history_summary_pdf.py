@@ -118,10 +118,9 @@ def _surgery_row(
         _hardware(surgery.instrumentation, surgery.instrumentation_description),
         f"Graft: {surgery.bone_graft}" if surgery.bone_graft else "",
     )
-    result = _lines(
-        f"Outcome: {surgery.outcome.label.lower()}" if surgery.outcome else "Outcome: not recorded",
-        f"Fusion: {surgery.fusion_status.short}" if surgery.fusion_status else "",
-    )
+    # The Outcome and Fusion headers name their cells; a cell says only what was recorded.
+    outcome = surgery.outcome.label.lower() if surgery.outcome else "not recorded"
+    fusion = surgery.fusion_status.short if surgery.fusion_status else "—"
     if surgery.report_received:
         report = _lines("on file", _day(surgery.report_received_on))
     else:
@@ -136,7 +135,8 @@ def _surgery_row(
         Paragraph(procedure, cell),
         Paragraph(_lines(surgery.surgeon, surgery.facility) or "—", cell),
         Paragraph(hardware_text, cell),
-        Paragraph(result, cell),
+        Paragraph(markup_escape(outcome), cell),
+        Paragraph(markup_escape(fusion), cell),
         Paragraph(report, cell),
     ]
 
@@ -321,16 +321,18 @@ def summary_story(history: PatientHistory) -> list[Flowable]:
                     "Procedure and levels",
                     "Surgeon, facility",
                     "Hardware",
-                    "Result",
+                    "Outcome",
+                    "Fusion",
                     "Op report",
                 ),
                 [_surgery_row(s, cell, note) for s in reversed(history.surgeries)],
                 (
-                    0.12 * width,
-                    0.30 * width,
-                    0.18 * width,
-                    0.15 * width,
-                    0.12 * width,
+                    0.11 * width,
+                    0.23 * width,
+                    0.16 * width,
+                    0.13 * width,
+                    0.13 * width,
+                    0.11 * width,
                     0.13 * width,
                 ),
                 head,

@@ -17,12 +17,25 @@ from frontdesk.documents.handout_pdf import (
     long_date,
     render,
 )
-from frontdesk.documents.letterhead import MARGIN, QR_SIZE, TOP, PracticeDetails
+from frontdesk.documents.letterhead import (
+    FOOTER_HEIGHT,
+    MARGIN,
+    QR_SIZE,
+    TOP,
+    PracticeDetails,
+)
 from frontdesk.documents.styles import missing_glyphs
 from frontdesk.domain.errors import ValidationError
 from frontdesk.domain.handout_format import parse_handout
 from frontdesk.services.handouts.library import HandoutLibrary
-from tests.documents.pdfs import all_text, dark_share, first_page_image, font_sizes, page_texts
+from tests.documents.pdfs import (
+    all_text,
+    dark_share,
+    first_page_image,
+    font_sizes,
+    page_texts,
+    text_pieces,
+)
 
 HOSTILE_NAMES = ["O'Connor & Sons <b>", "Nguyễn Thị Hoa", "Zoë", "José Núñez"]
 DAY = dt.date(2026, 11, 25)
@@ -312,3 +325,59 @@ def test_a_note_of_the_longest_length_in_large_print_continues_on_the_next_page(
     assert all(f"{line}" in text for line in lines), text
     first_page = " ".join(pages[0].split())
     assert "Line 1: bring it." in first_page and lines[-1] not in first_page
+
+
+def _body_lines(pdf: bytes, page: int) -> list[tuple[str, float]]:
+    """(text, baseline) of a page's body: not the running header, the footer's lines or the
+    draft's watermark."""
+    header = max(piece.y for piece in text_pieces(pdf, page))
+    return [
+        (piece.text, piece.y)
+        for piece in text_pieces(pdf, page)
+        if FOOTER_HEIGHT + 12 < piece.y < header - 1 and piece.text not in ("DRAFT", "BORRADOR")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("language", "large_print", "emergency", "same_day"),
+    [
+        ("es", True, "Llame al 911", "Llame a nuestra oficina el mismo día"),
+        ("en", False, "Call 911", "Call our office the same day"),
+        # English large print: the emergency box ends its page; no room for the next one.
+        ("en", True, "Call 911", ""),
+    ],
+)
+def test_the_closing_boxes_share_a_page_and_no_page_but_the_last_is_mostly_empty(
+    library: HandoutLibrary,
+    practice: PracticeDetails,
+    language: str,
+    large_print: bool,
+    emergency: str,
+    same_day: str,
+) -> None:
+    """The emergency box, the same-day box and the closing box each stay whole, but none
+    drags the one before it to a new page: the page before is never left mostly empty."""
+    pdf = render(
+        library.get("failed-back-syndrome", language),
+        practice,
+        "Zoë",
+        DAY,
+        large_print=large_print,
+    )
+    pages = len(page_texts(pdf))
+
+    def page_of(opening: str) -> int:
+        return next(
+            page
+            for page in range(pages)
+            if any(text.startswith(opening) for text, _y in _body_lines(pdf, page))
+        )
+
+    # The same-day box follows the emergency box on its page when there is room for it.
+    if same_day:
+        assert page_of(same_day) == page_of(emergency)
+    for page in range(pages - 1):
+        baselines = [y for _text, y in _body_lines(pdf, page)]
+        top = max(baselines)
+        filled = (top - min(baselines)) / (top - FOOTER_HEIGHT)
+        assert filled > 0.35, f"page {page + 1} of {pages} is {filled:.0%} filled"

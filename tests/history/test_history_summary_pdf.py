@@ -21,6 +21,7 @@ from frontdesk.services.practice.forms import PracticeProfileForm
 from frontdesk.services.practice.profile import save_profile
 from frontdesk.services.requests import intake
 from frontdesk.services.requests.data import IntakeForm
+from tests.documents.pdfs import text_pieces
 from tests.helpers.pdfs import pdf_text
 from tests.history.conftest import make_pdf
 
@@ -209,3 +210,26 @@ def test_the_summary_is_byte_stable_for_the_same_history(
     first = surgeon_summary_pdf(context, maria.id, today=date(2024, 11, 1))
     second = surgeon_summary_pdf(context, maria.id, today=date(2024, 11, 1))
     assert first == second
+
+
+def test_outcome_and_fusion_are_named_once_by_their_headers(
+    context: ServiceContext, maria: PatientData
+) -> None:
+    rich_history(context, maria)
+    pdf = surgeon_summary_pdf(context, maria.id, today=date(2024, 11, 1))
+    text = pdf_text(pdf)
+    surgeries = text[text.index("Prior spine surgeries") : text.index("Key findings")]
+    # Each label is said by its column's header, never again in a cell.
+    assert "Outcome:" not in surgeries and "Fusion:" not in surgeries
+    assert surgeries.count("Outcome") == 1
+    # The TLIF's result reads in its own columns: worse, not fused; the revision's outcome
+    # was not recorded and says so.
+    pieces = text_pieces(pdf, 0)
+    header = {piece.text: piece.x for piece in pieces if piece.text in ("Outcome", "Fusion")}
+    assert set(header) == {"Outcome", "Fusion"}
+    worse = next(piece for piece in pieces if piece.text == "worse")
+    not_fused = next(piece for piece in pieces if piece.text == "not fused")
+    assert abs(worse.x - header["Outcome"]) < 1 and abs(not_fused.x - header["Fusion"]) < 1
+    assert any(
+        piece.text == "not recorded" and abs(piece.x - header["Outcome"]) < 1 for piece in pieces
+    )

@@ -16,7 +16,7 @@ from frontdesk.db.engine import Database
 from frontdesk.db.models import AuditEntry
 from frontdesk.domain.errors import ValidationError
 from frontdesk.domain.history_records import ImagingForm
-from frontdesk.domain.permissions import Role
+from frontdesk.domain.permissions import Permission, Role
 from frontdesk.services.history import received_documents
 from frontdesk.services.history.imaging import add_imaging
 from frontdesk.services.history.summary import get_history
@@ -132,8 +132,12 @@ def test_plain_details_drop_fingerprints_ids_and_empty_values() -> None:
     assert plain_details({"sha256": "ab" * 32, "file_name": "mri.pdf", "note": ""}) == (
         "File name: mri.pdf"
     )
-    assert plain_details({"items": [3, 4], "to": "file x.pdf"}) == "Items: 2 items; to: file x.pdf"
+    assert plain_details({"items": [3, 4], "to": "file x.pdf"}) == (
+        "Items: 2 items; Saved as file x.pdf"
+    )
     values = {"id": 3, "content_sha256": "x", "kind": "mri", "imaging_id": 4, "note": ""}
+    assert plain_details({"printer": "printer: PDF file"}) == "Saved as a PDF file"
+    assert plain_details({"printer": "Front desk laser"}) == "Printed on Front desk laser"
     assert plain_details({"values": values}) == "With: kind"
     assert plain_details({"values": {"file_name": "mri.pdf", "sha256": "x"}}) == "File mri.pdf"
     many = {"changes": {f"field_{number}": 1 for number in range(30)}}
@@ -205,3 +209,43 @@ def test_report_details_say_an_appointment_s_status_and_call_in_words() -> None:
     many = {"changes": {f"field_{number}": 1 for number in range(30)}}
     assert "more" not in report_details("patients", "update", many, chicago, {})
     assert plain_details(many).endswith("more")  # a row on screen stays short
+
+
+def test_where_a_print_or_export_went_and_a_packet_read_in_plain_words(
+    context: ServiceContext, tmp_path: Path
+) -> None:
+    clinic = make_practice(context)
+    patient = clinic.patients[0]
+    booked = booking.book(
+        context,
+        BookingForm(
+            patient.id,
+            clinic.okafor,
+            clinic.type_id("New consultation"),
+            at(next_weekday(3), 9, 0),
+        ),
+    )
+    # As the packets and the handout log record them (handouts.packets.record_packets_given).
+    with context.writing(Permission.VIEW_PATIENTS) as uow:
+        for action, destination in (
+            ("export", "saved: packet-tran.pdf"),
+            ("print", "printer: Front desk laser"),
+        ):
+            uow.record(
+                action,
+                "appointments",
+                booked.id,
+                patient_id=patient.id,
+                details={"document": "pre-visit packet", "destination": destination},
+            )
+        uow.commit()
+    save_access_report(context, patient.id, tmp_path / "first.pdf")  # printer: "file first.pdf"
+    target = tmp_path / "access.pdf"
+    save_access_report(context, patient.id, target)
+    text = " ".join(_texts(target))
+    assert "Exported Pre-visit packet" in text and "Printed Pre-visit packet" in text
+    assert "Saved as file packet-tran.pdf" in text
+    assert "Printed on Front desk laser" in text
+    assert "Saved as file first.pdf" in text
+    for label in ("Destination", "destination", "Printer:", "saved:", "Exported Appointment"):
+        assert label not in text, label

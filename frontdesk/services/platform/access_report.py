@@ -27,7 +27,7 @@ from frontdesk.services.platform.audit_trail import (
     patient_access_report,
     record_access_report_print,
 )
-from frontdesk.services.platform.audit_wording import action_text, entity_text, report_details
+from frontdesk.services.platform.audit_wording import action_text, record_name, report_details
 from frontdesk.services.practice.providers import provider_labels
 
 OS_PREFIX = "os:"
@@ -92,12 +92,19 @@ def access_report_data(context: ServiceContext, report: PatientAccessReport) -> 
                 person=names.get(entry.username, entry.username),
                 workstation=entry.workstation,
                 action=action_text(entry.action),
-                record=entity_text(entry.entity),
+                record=record_name(entry.entity, entry.details),
                 details=report_details(entry.entity, entry.action, entry.details, zone, providers),
             )
             for entry in report.entries
         ),
     )
+
+
+def provider_names(context: ServiceContext) -> dict[int, str]:
+    """Providers by id, former ones too: for saying an appointment's changes on screen as the
+    printed report says them (``report_details``)."""
+    with context.reading(Permission.VIEW_AUDIT) as session:
+        return provider_labels(session)
 
 
 def render_access_report(context: ServiceContext, report: PatientAccessReport) -> bytes:

@@ -74,6 +74,9 @@ QUIET_FIELDS = frozenset({"version", "updated_at", "updated_by", "created_at", "
 # Fingerprints and stored contents: nothing a reader can use.
 _MACHINE_WORDS = ("hash", "sha256", "sha1", "md5", "content", "password", "sort_key")
 DETAIL_LENGTH = 90
+# Where a print or export went, as recorded: "printer: NAME" or "saved: FILE" (handouts,
+# packets), "file FILE" or a printer's name (day sheets, letters, access reports).
+_WHERE_FIELDS = ("destination", "printer", "to")
 
 
 def action_text(code: str) -> str:
@@ -86,6 +89,29 @@ def entity_text(code: str) -> str:
 
 def field_text(name: str) -> str:
     return name.replace("_", " ")
+
+
+def record_name(entity: str, details: dict[str, Any]) -> str:
+    """What an entry was about, in words: the document a print or export made ("Pre-visit
+    packet", recorded on its appointment) rather than the record it hangs on."""
+    document = details.get("document")
+    if isinstance(document, str) and document.strip():
+        document = " ".join(document.split())
+        return document[:1].upper() + document[1:]
+    return entity_text(entity)
+
+
+def where_text(value: str) -> str:
+    """Where a print or export went, in words: "Printed on Front desk laser", "Saved as file
+    sheet.pdf"."""
+    text = " ".join(value.split())
+    for prefix in ("saved: ", "file "):
+        if text.startswith(prefix) and text[len(prefix) :]:
+            return f"Saved as file {text[len(prefix) :]}"
+    printer = text.removeprefix("printer: ")
+    if printer == "PDF file":  # the print dialog's "print to PDF" (its file name unrecorded)
+        return "Saved as a PDF file"
+    return f"Printed on {printer}"
 
 
 def _readable(key: str) -> bool:
@@ -176,6 +202,11 @@ def plain_details(details: dict[str, Any], *, limit: int | None = DETAIL_LENGTH)
     for key, value in details.items():
         if not _readable(key) or _empty(value):
             continue
+        if key in _WHERE_FIELDS and isinstance(value, str):
+            parts.append(where_text(value))
+            continue
+        if key == "document":
+            continue  # said by the record's name (record_name)
         text = _value(value)
         if text:
             parts.append(f"{field_text(key)}: {text}")
@@ -189,16 +220,19 @@ def report_details(
     details: dict[str, Any],
     zone: tzinfo,
     providers: Mapping[int, str],
+    *,
+    limit: int | None = None,
 ) -> str:
-    """An entry's details as the access report prints them: whole (the page wraps them, never
-    cuts), and an appointment's change as what happened, from the entry's old and new values
-    ("Moved from Thu 12/10/2026 09:00 to Fri 12/11/2026 10:30 with Okafor"): its times,
-    provider and status, never what people typed (a reason, a note)."""
+    """An entry's details as the access report says them, on paper and on screen: whole by
+    default (the page wraps them, never cuts; a row on screen passes a ``limit``), and an
+    appointment's change as what happened, from the entry's old and new values ("Moved from
+    Thu 12/10/2026 09:00 to Fri 12/11/2026 10:30 with Okafor"): its times, provider and
+    status, never what people typed (a reason, a note)."""
     if entity == "appointments":
         said = _appointment_words(action, details, zone, providers)
         if said:
             return said
-    return plain_details(details, limit=None)
+    return plain_details(details, limit=limit)
 
 
 def _moment(value: Any, zone: tzinfo) -> str:

@@ -29,7 +29,7 @@ from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.services.patients.forms import PatientSummary
 from frontdesk.services.platform import access_report, audit_trail
 from frontdesk.services.platform.audit_trail import AuditEntryData, AuditFilter, PatientAccessReport
-from frontdesk.services.platform.audit_wording import plain_details
+from frontdesk.services.platform.audit_wording import DETAIL_LENGTH, report_details
 from frontdesk.ui.audit.display import (
     action_text,
     detail_rows,
@@ -127,11 +127,16 @@ class EntryDetailsDialog(QDialog):
         ]
 
 
-def _read_report(context: ServiceContext, patient_id: int) -> tuple[PatientAccessReport, tzinfo]:
-    """Runs off the UI thread: the report and the practice's zone to show its times in."""
+_ReadReport = tuple[PatientAccessReport, tzinfo, dict[int, str]]
+
+
+def _read_report(context: ServiceContext, patient_id: int) -> _ReadReport:
+    """Runs off the UI thread: the report, the practice's zone to show its times in and the
+    providers' names to say appointment changes with (as the printed report does)."""
     return (
         audit_trail.patient_access_report(context, patient_id),
         practice_clock.practice_zone(context),
+        access_report.provider_names(context),
     )
 
 
@@ -160,6 +165,7 @@ class AccessReportDialog(QDialog):
         self.report: PatientAccessReport | None = None
         # Replaced by the practice's zone with the report, before any time is shown.
         self.zone: tzinfo = UTC
+        self.providers: dict[int, str] = {}
         self.printed_pdf: bytes | None = None  # the last report sent to a printer
         self.setWindowTitle("Access report")
         self.setAccessibleName("Access report")
@@ -203,8 +209,8 @@ class AccessReportDialog(QDialog):
         call = partial(_read_report, screen.services, patient_id)
         screen.runner.run(call, self._show_read, self._failed)
 
-    def _show_read(self, read: tuple[PatientAccessReport, tzinfo]) -> None:
-        report, self.zone = read
+    def _show_read(self, read: _ReadReport) -> None:
+        report, self.zone, self.providers = read
         self._show(report)
 
     def _show(self, report: PatientAccessReport) -> None:
@@ -227,7 +233,15 @@ class AccessReportDialog(QDialog):
                 entry.workstation,
                 action_text(entry.action),
                 record_text(entry),
-                plain_details(entry.details),
+                # The printed report's words; a row on screen stays short (its tooltip whole).
+                report_details(
+                    entry.entity,
+                    entry.action,
+                    entry.details,
+                    self.zone,
+                    self.providers,
+                    limit=DETAIL_LENGTH,
+                ),
             )
             for entry in report.entries
         ]

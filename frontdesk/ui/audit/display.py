@@ -16,6 +16,7 @@ from frontdesk.services.platform.audit_wording import (
     action_text,
     entity_text,
     field_text,
+    record_name,
 )
 
 __all__ = ["ACTIONS", "ENTITIES", "QUIET_FIELDS", "action_text", "entity_text", "field_text"]
@@ -35,7 +36,7 @@ def user_text(entry: AuditEntryData) -> str:
 
 
 def record_text(entry: AuditEntryData) -> str:
-    name = entity_text(entry.entity)
+    name = record_name(entry.entity, entry.details)
     return f"{name} #{entry.entity_id}" if entry.entity_id else name
 
 
