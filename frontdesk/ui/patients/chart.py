@@ -501,7 +501,9 @@ class PatientChart(QWidget):
             self.phone_note_dialog.raise_()
             self.phone_note_dialog.activateWindow()
             return self.phone_note_dialog
-        dialog = PhoneNoteDialog(self.screen, self.patient.id, self.patient.display_name, self)
+        dialog = PhoneNoteDialog(
+            self.screen, self.patient.id, self.patient.display_name, self.patient.zone, self
+        )
         dialog.saved.connect(self._call_logged)
         dialog.finished.connect(lambda _code: setattr(self, "phone_note_dialog", None))
         self.phone_note_dialog = dialog
