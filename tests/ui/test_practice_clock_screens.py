@@ -29,6 +29,7 @@ from frontdesk.services.kernel.clock import today
 from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.services.patients.phone_notes import log_call
 from frontdesk.services.requests.intake import create_request
+from frontdesk.services.requests.report import referrals_report
 from frontdesk.ui.inbox.chart_faxes import ChartFaxesTab
 from frontdesk.ui.patients.chart import PatientChart
 from frontdesk.ui.patients.phone_note_dialog import PhoneNoteDialog
@@ -227,3 +228,25 @@ def test_inbox_list_prints_the_arrival_on_the_practice_clock(
     assert run(["--database", database_url, "inbox", "list"]) == 0
     out = capsys.readouterr().out
     assert f"#{document_id:<5} 12/07/2026 20:30" in out, out
+
+
+def test_a_fax_that_came_before_says_when_on_the_practice_clock(clinic: Practice) -> None:
+    context = clinic.context
+    document_id = _filed_fax(clinic)
+    _set_times(context, document_id, received_at=EVENING)
+    again = arrivals.receive(context, text_pdf(mri_lines(MARIA)), "mri.pdf", source="folder")
+    assert again.outcome == "again"
+    assert "first on 12/07/2026 20:30)" in again.message, again.message
+
+
+def test_the_referrals_report_counts_a_new_years_eve_request_in_december(
+    clinic: Practice,
+) -> None:
+    context = clinic.context
+    request = create_request(context, maria_intake(patient_id=clinic.patients[0].id))
+    with context.writing(None) as uow:
+        row = uow.session.get(ConsultationRequest, request.id)
+        assert row is not None
+        row.received_at = datetime(2027, 1, 1, 2, 30, tzinfo=UTC)  # 12/31 20:30 in Chicago
+        uow.commit()
+    assert [row.month for row in referrals_report(context)] == ["2026-12"]
