@@ -15,6 +15,7 @@ from frontdesk.domain.errors import RefusedError
 from frontdesk.domain.request_categories import RequestCategory
 from frontdesk.services.handouts import handout_prints, packets, reviews
 from frontdesk.services.handouts import library as handouts
+from frontdesk.services.kernel import clock as practice_clock
 from frontdesk.services.patients.lookup import find_by_mrn
 from frontdesk.services.practice.profile import get_profile
 
@@ -167,8 +168,8 @@ def run_review(args: argparse.Namespace) -> int:
     library = handouts.load_library()
     with service_context(args) as context:
         standings = reviews.list_standings(context, library)
+        today = practice_clock.today(context)
     _warn_problems(library)
-    today = dt.date.today()
     if args.json:
         print_json(
             [
@@ -248,8 +249,8 @@ def run_render(args: argparse.Namespace) -> int:
             f"printing the {entry.handout.language} version",
             file=sys.stderr,
         )
-    day = args.date or dt.date.today()
     with service_context(args) as context:
+        day = args.date or practice_clock.today(context)
         profile = get_profile(context)
         mark, treatment = reviews.print_terms(context, entry.handout, day)
         page_size = args.page_size or handout_prints.practice_page_size(context)

@@ -11,6 +11,7 @@ from frontdesk.cli.common import Parser, print_json, service_context
 from frontdesk.domain.document_reading import DocumentKind
 from frontdesk.services.inbox import arrivals, filing, listing, mailbox, reading, sources
 from frontdesk.services.inbox.folders import FolderWatch
+from frontdesk.services.kernel import clock as practice_clock
 from frontdesk.services.patients.lookup import find_by_mrn
 
 _KINDS = [kind.value for kind in DocumentKind]
@@ -144,6 +145,7 @@ def run_fetch(args: argparse.Namespace) -> int:
 def run_list(args: argparse.Namespace) -> int:
     with service_context(args) as context:
         rows = listing.unfiled(context)
+        zone = practice_clock.practice_zone(context)
     if args.json:
         print_json(
             [
@@ -167,7 +169,7 @@ def run_list(args: argparse.Namespace) -> int:
     for row in rows:
         who = f"{row.suggested_mrn} {row.suggested_patient}" if row.suggested_mrn else "no match"
         print(
-            f"#{row.id:<5} {row.received_at:%m/%d/%Y %H:%M}  {row.source:<6} "
+            f"#{row.id:<5} {practice_clock.clock_text(row.received_at, zone)}  {row.source:<6} "
             f"{row.page_count:>3} p  "
             f"{row.suggested_kind or 'unread':<16} {who}  ({row.file_name})"
         )

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from frontdesk.cli.common import Parser, UsageError, print_json, service_context
 from frontdesk.domain.request_states import RequestState
+from frontdesk.services.kernel import clock as practice_clock
 from frontdesk.services.requests import letters, work_queue
 from frontdesk.services.requests.data import QueueFilter, QueueRow
 
@@ -76,6 +77,7 @@ def run_list(args: argparse.Namespace) -> int:
             if page.next_cursor is None:
                 break
             cursor = page.next_cursor
+        zone = practice_clock.practice_zone(context)
     if args.json:
         print_json([row.to_json() for row in rows])
         return 0
@@ -85,7 +87,8 @@ def run_list(args: argparse.Namespace) -> int:
     for row in rows:
         flag = " OVERDUE" if row.overdue else ""
         print(
-            f"{row.id:>7}  {row.received_at:%Y-%m-%d}  {row.urgency.label:<7} "
+            f"{row.id:>7}  {practice_clock.clock_text(row.received_at, zone, '%Y-%m-%d')}  "
+            f"{row.urgency.label:<7} "
             f"{row.state.label:<17} {row.mrn:<9} {row.patient_name:<30} "
             f"{row.category.label}{flag}"
         )

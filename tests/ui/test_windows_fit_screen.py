@@ -275,7 +275,9 @@ def _build_table() -> list[tuple[str, Build]]:
         ("QuickFindDialog", lambda s, c: QuickFindDialog(s)),
         (
             "PhoneNoteDialog",
-            lambda s, c: PhoneNoteDialog(s, patient(c).id, patient(c).display_name),
+            lambda s, c: PhoneNoteDialog(
+                s, patient(c).id, patient(c).display_name, patient(c).zone
+            ),
         ),
         ("SplitDialog", lambda s, c: SplitDialog(s, _inbox_row(s))),
         ("DiscardDialog", lambda s, c: DiscardDialog(s, _inbox_row(s))),

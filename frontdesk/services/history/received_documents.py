@@ -44,7 +44,7 @@ from frontdesk.services.history.entry_rows import (
     documents_of_patient,
     may_change_entry,
 )
-from frontdesk.services.kernel.clock import practice_today
+from frontdesk.services.kernel.clock import DATE, clock_text, practice_today, zone_of
 from frontdesk.services.kernel.context import ServiceContext, UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -118,13 +118,15 @@ class AttachResult:
     marked_received: str
     # Other entries of the same chart that already hold the same file (their descriptions).
     also_attached_to: tuple[str, ...] = ()
+    # When this file was first attached, on the practice's clock ("11/27/2026"), or "".
+    attached_on: str = ""
 
     @property
     def message(self) -> str:
         name = self.document.file_name
         if self.already_attached:
             return (
-                f"{name} was already attached on {self.document.received_at:%m/%d/%Y} by "
+                f"{name} was already attached on {self.attached_on} by "
                 f"{self.document.received_by}; nothing new was stored."
             )
         text = f"Attached {name}."
@@ -339,7 +341,12 @@ def attach_in(
         select(ReceivedDocument).where(same_record, ReceivedDocument.sha256 == digest)
     )
     if existing is not None:
-        return AttachResult(document_info(existing), already_attached=True, marked_received="")
+        return AttachResult(
+            document_info(existing),
+            already_attached=True,
+            marked_received="",
+            attached_on=clock_text(existing.received_at, zone_of(session), DATE),
+        )
     elsewhere = session.scalars(
         select(ReceivedDocument).where(
             ReceivedDocument.patient_id == target.patient_id,

@@ -25,6 +25,7 @@ from frontdesk.services.history.received_documents import (
     clean_file_name,
 )
 from frontdesk.services.inbox.data import Arrival
+from frontdesk.services.kernel.clock import clock_text, zone_of
 from frontdesk.services.kernel.context import ServiceContext
 
 SOURCES = ("folder", "email", "hand", "split")
@@ -125,7 +126,8 @@ def _store(
             )
             where = "still in the inbox" if existing.state == "unfiled" else existing.state
             message = (
-                f"{name} came before (first on {existing.received_at:%m/%d/%Y %H:%M} UTC); "
+                f"{name} came before (first on "
+                f"{clock_text(existing.received_at, zone_of(session))}); "
                 f"it is one document, {where}"
             )
         session.add(

@@ -16,6 +16,7 @@ from frontdesk.domain.request_categories import RequestCategory
 from frontdesk.domain.request_states import (
     RequestState,
 )
+from frontdesk.services.kernel.clock import clock_text, zone_of
 from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.services.requests._rows import _filtered, _referrer_label
 from frontdesk.services.requests.data import QueueFilter, ReferralReportRow
@@ -43,8 +44,9 @@ def referrals_report(
     )
     counts: dict[tuple[str, int | None, str], list[int]] = {}
     with context.reading(Permission.VIEW_PATIENTS) as session:
+        zone = zone_of(session)  # a request received 12/31 at 20:00 in Chicago is December's
         for row in session.execute(query):
-            key = (f"{row.received_at:%Y-%m}", row.referrer_id, row.category)
+            key = (clock_text(row.received_at, zone, "%Y-%m"), row.referrer_id, row.category)
             tally = counts.setdefault(key, [0, 0, 0, 0])
             tally[0] += 1
             state = RequestState(row.state)

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
 from functools import partial
 from typing import Any
 
 from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QWidget
 
 from frontdesk.domain.scheduling import ExceptionKind, format_clock
+from frontdesk.services.kernel import clock as practice_clock
+from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.services.scheduling import time_away
 from frontdesk.services.scheduling.data import ExceptionData, ExceptionForm
 from frontdesk.ui.admin.records import RecordDialog
@@ -40,6 +41,14 @@ def hours_text(record: ExceptionData) -> str:
     if record.start_minute is None or record.end_minute is None:
         return "Whole days"
     return f"{format_clock(record.start_minute)}–{format_clock(record.end_minute)} each day"
+
+
+def _time_away(
+    context: ServiceContext, provider_ids: list[int] | None, past: bool
+) -> list[ExceptionData]:
+    """Runs off the UI thread: time away from the practice's today on (all of it with ``past``)."""
+    since = None if past else practice_clock.today(context)
+    return time_away.list_exceptions(context, provider_ids, since=since)
 
 
 @dataclass(frozen=True)
@@ -209,12 +218,7 @@ class TimeAwayPanel(ProviderRecordsPanel):
 
     def load_call(self) -> Callable[[], list[ExceptionData]]:
         past = self.show_past is not None and self.show_past.isChecked()
-        return partial(
-            time_away.list_exceptions,
-            self.screen.services,
-            self.provider_ids(),
-            since=None if past else date.today(),
-        )
+        return partial(_time_away, self.screen.services, self.provider_ids(), past)
 
     def make_dialog(self, record: ExceptionData | None) -> TimeAwayDialog:
         assert self.choices is not None

@@ -638,7 +638,8 @@ class AuditArea(QWidget):
     # Checkpoints -------------------------------------------------------------------------------
 
     def choose_checkpoint_file(self) -> None:
-        suggested = f"audit-{date.today().isoformat()}{CHECKPOINT_EXTENSION}"
+        day = practice_clock.today_in(self.model.zone)
+        suggested = f"audit-{day.isoformat()}{CHECKPOINT_EXTENSION}"
         name = save_file_name(
             self,
             FileKind.AUDIT_CHECKPOINT,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -30,6 +29,7 @@ from frontdesk.services.handouts import library as handouts
 from frontdesk.services.handouts.handout_prints import PrintRecord, RenderedHandout, Suggestion
 from frontdesk.services.handouts.library import HandoutLibrary
 from frontdesk.services.kernel.changes import touches
+from frontdesk.services.kernel.clock import today_in
 from frontdesk.services.patients.forms import PatientData
 from frontdesk.services.scheduling import data
 from frontdesk.ui.connection_monitor import (
@@ -377,7 +377,7 @@ class GiveHandoutsDialog(QDialog):
             self.patient.first_name, self.patient.last_name
         )
         names = [
-            handout_prints.suggested_file_name(s.handout.id, name, dt.date.today())
+            handout_prints.suggested_file_name(s.handout.id, name, today_in(self.patient.zone))
             for s in self.ticked()
         ]
         self.giving.save_dialog(gives, names)

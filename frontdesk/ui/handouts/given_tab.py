@@ -219,7 +219,7 @@ class HandoutsGivenTab(QWidget):
             return False
         record, render = chosen
         name = handout_prints.suggested_file_name(
-            record.handout_id, record.patient_name, dt.date.today()
+            record.handout_id, record.patient_name, practice_clock.today_in(self.zone)
         )
         self.giving.save_dialog(render, [name])
         return True

@@ -3,6 +3,8 @@ pages ("L4-5", "Patel"), with the pages shown beside the list."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import UTC, tzinfo
 from functools import partial
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
@@ -20,7 +22,9 @@ from frontdesk.documents.page_images import ImagePages, PageSource, PdfPages, Tu
 from frontdesk.domain.document_reading import DocumentKind
 from frontdesk.services.inbox import listing
 from frontdesk.services.inbox.data import InboxRow
+from frontdesk.services.kernel import clock as practice_clock
 from frontdesk.services.kernel.changes import touches
+from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.ui.inbox.area import page_turns
 from frontdesk.ui.runner import LatestOnly
 from frontdesk.ui.screen_context import ScreenContext
@@ -38,16 +42,33 @@ def _kind(row: InboxRow) -> str:
         return row.filed_as
 
 
-COLUMNS = (
-    Column(
-        "Filed",
-        lambda row: f"{row.filed_at:%m/%d/%Y}" if row.filed_at else "",
-        sort_key=lambda row: row.filed_at,
-    ),
-    Column("What", _kind),
-    Column("Where", lambda row: row.filed_to, stretch=True),
-    Column("Pages", lambda row: str(row.page_count)),
-)
+def _columns(zone: Callable[[], tzinfo]) -> tuple[Column, ...]:
+    """``zone`` gives the practice's zone as last read: a fax filed at 20:30 in Chicago is
+    filed that day, not the next UTC day."""
+    return (
+        Column(
+            "Filed",
+            lambda row: (
+                practice_clock.clock_text(row.filed_at, zone(), practice_clock.DATE)
+                if row.filed_at
+                else ""
+            ),
+            sort_key=lambda row: row.filed_at,
+        ),
+        Column("What", _kind),
+        Column("Where", lambda row: row.filed_to, stretch=True),
+        Column("Pages", lambda row: str(row.page_count)),
+    )
+
+
+def _read_filed(
+    context: ServiceContext, patient_id: int, words: str
+) -> tuple[list[InboxRow], tzinfo]:
+    """Runs off the UI thread: the documents filed to the chart and the practice's zone."""
+    return (
+        listing.filed_for_patient(context, patient_id, words),
+        practice_clock.practice_zone(context),
+    )
 
 
 def _open(screen: ScreenContext, row: InboxRow) -> PageSource:
@@ -77,7 +98,9 @@ class ChartFaxesTab(QWidget):
         self.timer.setInterval(250)
         self.timer.timeout.connect(self.refresh)
         self.search_box.textChanged.connect(lambda _text: self.timer.start())
-        self.model = RecordTableModel(COLUMNS, parent=self)
+        # Replaced by the practice's zone with each read, before any row is shown.
+        self.zone: tzinfo = UTC
+        self.model = RecordTableModel(_columns(lambda: self.zone), parent=self)
         self.table = QTableView()
         self.table.setAccessibleName("Faxes filed to this chart")
         self.table.setModel(self.model)
@@ -114,14 +137,15 @@ class ChartFaxesTab(QWidget):
 
     def refresh(self) -> None:
         call = partial(
-            listing.filed_for_patient,
+            _read_filed,
             self.screen.services,
             self.patient_id,
             self.search_box.text(),
         )
         self.loads.run(call, self._show, lambda message: self.empty.setText(message))
 
-    def _show(self, rows: list[InboxRow]) -> None:
+    def _show(self, read: tuple[list[InboxRow], tzinfo]) -> None:
+        rows, self.zone = read
         self.model.set_records(rows)
         searching = bool(self.search_box.text().strip())
         self.empty.setText(

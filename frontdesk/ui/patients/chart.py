@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from functools import partial
 
 from PySide6.QtCore import QSize, Qt, Signal
@@ -23,7 +22,7 @@ from PySide6.QtWidgets import (
 from frontdesk.domain.permissions import Permission
 from frontdesk.domain.phone_notes import PhoneNoteData
 from frontdesk.services.kernel.changes import touches
-from frontdesk.services.kernel.clock import STAMP, clock_text
+from frontdesk.services.kernel.clock import STAMP, clock_text, today_in
 from frontdesk.services.patients.forms import ContactMethod, PatientData, Sex
 from frontdesk.services.patients.lookup import get_patient
 from frontdesk.ui.handouts.given_tab import HandoutsGivenTab
@@ -435,7 +434,7 @@ class PatientChart(QWidget):
         self.patient = patient
         self.setWindowTitle(f"{patient.display_name} ({patient.mrn}) — Patient chart")
         self.name.setText(name_with_preferred(patient.display_name, patient.preferred_name))
-        self.facts["age"].setText(age_text(patient.date_of_birth, date.today()))
+        self.facts["age"].setText(age_text(patient.date_of_birth, today_in(patient.zone)))
         self.facts["date_of_birth"].setText(birth_date_text(patient.date_of_birth))
         self.facts["mrn"].setText(patient.mrn)
         self.facts["phone"].setText(_or_dash(phone_text(patient.phone)))
@@ -501,7 +500,9 @@ class PatientChart(QWidget):
             self.phone_note_dialog.raise_()
             self.phone_note_dialog.activateWindow()
             return self.phone_note_dialog
-        dialog = PhoneNoteDialog(self.screen, self.patient.id, self.patient.display_name, self)
+        dialog = PhoneNoteDialog(
+            self.screen, self.patient.id, self.patient.display_name, self.patient.zone, self
+        )
         dialog.saved.connect(self._call_logged)
         dialog.finished.connect(lambda _code: setattr(self, "phone_note_dialog", None))
         self.phone_note_dialog = dialog

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, tzinfo
 from functools import partial
 
 from PySide6.QtCore import QSize, Qt, Signal
@@ -16,6 +16,7 @@ from frontdesk.domain.phone_notes import (
     PhoneNoteForm,
     parse_follow_up,
 )
+from frontdesk.services.kernel.clock import today_in
 from frontdesk.services.patients.phone_notes import log_call
 from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.widgets.form import (
@@ -63,7 +64,8 @@ def follow_up_text(typed: str, today: date) -> tuple[str, str]:
 
 
 class PhoneNoteDialog(FormDialog):
-    """``saved(PhoneNoteData)`` once the call is logged (the window then closes)."""
+    """``saved(PhoneNoteData)`` once the call is logged (the window then closes). ``zone`` is
+    the practice's: "tomorrow" is the practice's tomorrow, not the computer's."""
 
     saved = Signal(object)
     NOT_DONE = "Not logged"
@@ -76,11 +78,13 @@ class PhoneNoteDialog(FormDialog):
         screen: ScreenContext,
         patient_id: int,
         patient_name: str,
+        zone: tzinfo,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.screen = screen
         self.patient_id = patient_id
+        self.zone = zone
         self.setWindowTitle(f"Log a call — {patient_name}")
         self.setAccessibleName("Log a call")
         self.fields = FormFields()
@@ -134,14 +138,14 @@ class PhoneNoteDialog(FormDialog):
     # The call-back field -------------------------------------------------------------------
 
     def follow_up_typed(self, text: str) -> None:
-        problem, day = follow_up_text(text, date.today())
+        problem, day = follow_up_text(text, today_in(self.zone))
         self.follow_up_day.setText(day)
         if not problem:
             self.follow_up_message.show_message("")
             self.follow_up.setAccessibleDescription("")
 
     def _follow_up_left(self) -> None:
-        problem, day = follow_up_text(self.follow_up.text(), date.today())
+        problem, day = follow_up_text(self.follow_up.text(), today_in(self.zone))
         self.follow_up_message.show_message(problem)
         self.follow_up.setAccessibleDescription(problem)
         self.follow_up_day.setText(day)

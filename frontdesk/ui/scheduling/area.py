@@ -657,7 +657,10 @@ class ScheduleArea(QWidget):
     def open_export(self) -> None:
         provider = self.shown_provider_ids[0] if self.shown_provider_ids else None
         self._open_dialog(
-            "frontdesk.ui.scheduling.ics_dialog", "IcsExportDialog", provider_id=provider
+            "frontdesk.ui.scheduling.ics_dialog",
+            "IcsExportDialog",
+            provider_id=provider,
+            today=self._today(),
         )
 
     def open_packets(self) -> None:

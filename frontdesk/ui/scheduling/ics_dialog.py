@@ -56,8 +56,13 @@ class IcsExportDialog(QDialog):
     exported = Signal(object)
 
     def __init__(
-        self, screen: ScreenContext, provider_id: int | None = None, parent: QWidget | None = None
+        self,
+        screen: ScreenContext,
+        provider_id: int | None = None,
+        parent: QWidget | None = None,
+        today: date | None = None,
     ) -> None:
+        """``today`` is the practice's (the day view passes it): the range starts there."""
         super().__init__(parent)
         self.screen = screen
         self.wanted_provider = provider_id
@@ -65,7 +70,7 @@ class IcsExportDialog(QDialog):
         self.providers: list[ProviderData] = []
         self.setWindowTitle("Export calendar")
         self.setAccessibleName("Export calendar")
-        today = date.today()
+        today = today or date.today()
         self.provider = QComboBox()
         self.provider.setAccessibleName("Provider")
         self.first_day = day_edit("From", today)
