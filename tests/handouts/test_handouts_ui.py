@@ -33,6 +33,8 @@ from frontdesk.ui.widgets.empty_state import EmptyState
 from tests.conftest import make_actor
 from tests.documents.pdfs import all_text, fills, page_texts, printed_images
 from tests.helpers.handouts import pdf_printer
+from tests.helpers.screens import desk_style
+from tests.helpers.tables import reads_whole, scrolls_sideways
 
 # The offscreen platform the tests run on cannot do these; a real desktop can.
 pytestmark = pytest.mark.qt_log_ignore(
@@ -375,3 +377,26 @@ def test_choosing_a_patient_in_the_area_takes_the_charts_large_print(
     assert area.options.is_large_print()
     area.set_patient(al)
     assert not area.options.is_large_print()
+
+
+def test_every_handout_title_reads_whole_in_a_narrow_list(
+    qtbot: QtBot, screen: ScreenContext
+) -> None:
+    """At 150% on a 1080p monitor the list beside the preview is narrow: titles ended in
+    "Problems at the level next to a fusion (adjacen…". They wrap now, and the row never
+    needs sideways scrolling."""
+    with desk_style():
+        area = open_area(qtbot, screen)
+        area.resize(900, 700)
+        table = area.table
+        rows = area.model.rowCount()
+        assert rows > 0
+
+        def all_whole() -> bool:
+            return not scrolls_sideways(table) and all(
+                reads_whole(table, row, 0) for row in range(rows)
+            )
+
+        qtbot.waitUntil(all_whole, timeout=10_000)
+        for column in range(1, area.model.columnCount()):
+            assert all(reads_whole(table, row, column) for row in range(rows)), column

@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLineEdit,
     QPushButton,
     QSplitter,
@@ -48,6 +47,7 @@ from frontdesk.ui.style import mark_primary
 from frontdesk.ui.widgets.form import Banner, plain_label
 from frontdesk.ui.widgets.page_view import PageView
 from frontdesk.ui.widgets.record_table import RECORD_ROLE
+from frontdesk.ui.widgets.table_columns import FittedColumns
 
 NO_PATIENT = "No patient chosen: the preview shows the handout without a name."
 NOTHING_SELECTED = "Choose a handout on the left to see it here as the patient will."
@@ -106,12 +106,10 @@ class HandoutsArea(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
         self.table.verticalHeader().hide()
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for column in range(1, self.model.columnCount()):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        # The title is what staff read: it wraps in a narrow list (150%) instead of ending
+        # in "…"; language, version and review keep their text.
+        self.columns = FittedColumns(self.table, wrap=0)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self.count_label = plain_label("Loading the handouts…", "hint", wrap=True)
 

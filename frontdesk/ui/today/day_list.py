@@ -138,7 +138,7 @@ class DayAppointments(QWidget):
                 )
                 row.setData(0, APPOINTMENT_ROLE, item)
                 row.setToolTip(1, plain_tooltip(f"{item.patient_name} · {item.mrn} · {item.phone}"))
-                row.setToolTip(4, item.reason)
+                row.setToolTip(4, plain_tooltip(item.reason))
                 if not item.holds_time:
                     for column in range(5):
                         row.setForeground(column, self.palette().placeholderText())
