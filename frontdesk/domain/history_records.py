@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 from typing import Any
 
 from frontdesk.domain.errors import NotFoundError
@@ -391,7 +391,10 @@ class PatientHistory:
     surgeries: tuple[SurgeryData, ...]
     imaging: tuple[ImagingData, ...]
     summary: HistorySummary
+    # The practice's day when loaded (the flags are as of it) and its zone: a screen that
+    # stays open past midnight asks the zone for the day ("Today" buttons), not ``today``.
     today: date
+    zone: tzinfo
     visit: VisitContext = VisitContext()
 
     @property

@@ -78,6 +78,7 @@ def _history(name: str) -> PatientHistory:
             outdated=(),
         ),
         today=DAY,
+        zone=dt.UTC,
     )
 
 

@@ -34,16 +34,10 @@ TODAY_ALLOWED: dict[str, tuple[int, str]] = {
     "services/handouts/library.py": (1, "default when no day is given"),
     "ui/patients/display.py": (1, "default when no day is given"),
     "ui/patients/form_fields.py": (1, "default when no day is given"),
-    "ui/handouts/table_models.py": (1, "default when no day is given"),
     "ui/admin/handout_reviews.py": (1, "default when no day is given"),
     "ui/scheduling/ics_dialog.py": (1, "default when no day is given"),
     # Only until the practice's zone has been read (the day view then uses it).
     "ui/scheduling/area.py": (2, "before the practice's zone is read"),
-    # Not yet on the practice's clock (no zone at hand on these screens yet): to convert.
-    "ui/scheduling/dialog_fields.py": (1, "to convert: date field range and default day"),
-    "ui/history/dialogs.py": (1, "to convert: the Today button"),
-    "ui/handouts/packets_dialog.py": (1, "to convert: tomorrow's packets"),
-    "ui/handouts/area.py": (2, "to convert: overdue count and saved file name"),
 }
 
 

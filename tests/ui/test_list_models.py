@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC
 from typing import Any
 
 from PySide6.QtCore import QPersistentModelIndex, Qt
@@ -17,7 +18,7 @@ from frontdesk.ui.widgets.record_table import RECORD_ROLE, Column, RecordTableMo
 
 
 def test_the_handout_library_model_is_a_valid_qt_model(qtmodeltester: Any) -> None:
-    model = library_model()
+    model = library_model(lambda: UTC)
     summaries = handouts.list_handouts(handouts.load_library(include_practice=False))
     model.set_records(summaries)
     assert model.rowCount() == len(summaries) >= 12

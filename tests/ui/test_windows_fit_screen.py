@@ -28,6 +28,7 @@ from frontdesk.services.handouts import library as handouts
 from frontdesk.services.history.procedures import procedure_choices
 from frontdesk.services.inbox import arrivals, listing
 from frontdesk.services.inbox.data import InboxRow
+from frontdesk.services.kernel.clock import practice_zone
 from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.services.patients.duplicates import find_duplicates
 from frontdesk.services.patients.forms import PatientData, PatientForm
@@ -181,12 +182,18 @@ def _build_table() -> list[tuple[str, Build]]:
                 s.services,
                 s.runner,
                 patient(c).id,
+                practice_zone(s.services),
                 None,
                 [],
                 procedure_choices(s.services),
             ),
         ),
-        ("ImagingDialog", lambda s, c: ImagingDialog(s.services, s.runner, patient(c).id, None)),
+        (
+            "ImagingDialog",
+            lambda s, c: ImagingDialog(
+                s.services, s.runner, patient(c).id, practice_zone(s.services), None
+            ),
+        ),
         (
             "RecordsLetterDialog",
             lambda s, c: RecordsLetterDialog(

@@ -59,7 +59,7 @@ from frontdesk.domain.permissions import Permission
 from frontdesk.domain.spinal_levels import LevelSet
 from frontdesk.services.history import records
 from frontdesk.services.history.visit_context import visit_context
-from frontdesk.services.kernel.clock import practice_today
+from frontdesk.services.kernel.clock import practice_today, zone_of
 from frontdesk.services.kernel.context import UnitOfWork
 from frontdesk.services.practice.settings import IMAGING_MAX_AGE_MONTHS, read_setting
 
@@ -282,6 +282,7 @@ def _load_history(session: Session, patient: Patient, today: date) -> PatientHis
         imaging=tuple(imaging),
         summary=summary,
         today=today,
+        zone=zone_of(session),
         visit=visit_context(session, patient),
     )
 

@@ -30,6 +30,8 @@ from frontdesk.services.handouts import handout_prints
 from frontdesk.services.handouts import library as handouts
 from frontdesk.services.handouts.handout_prints import PrintRecord, RenderedHandout
 from frontdesk.services.handouts.library import HandoutLibrary, HandoutSummary, ReviewState
+from frontdesk.services.kernel import clock as practice_clock
+from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.services.patients.forms import PatientSummary
 from frontdesk.ui.connection_monitor import (
     refused_while_paused,
@@ -52,6 +54,12 @@ from frontdesk.ui.widgets.table_columns import FittedColumns
 NO_PATIENT = "No patient chosen: the preview shows the handout without a name."
 NOTHING_SELECTED = "Choose a handout on the left to see it here as the patient will."
 ALL = ""
+
+
+def _read_library(context: ServiceContext) -> tuple[HandoutLibrary, dt.tzinfo]:
+    """Runs off the UI thread: the handout files and the practice's zone (its day, not the
+    computer's, marks a review overdue and dates a saved file's name)."""
+    return handouts.load_library(), practice_clock.practice_zone(context)
 
 
 class HandoutsArea(QWidget):
@@ -98,7 +106,10 @@ class HandoutsArea(QWidget):
             self.category_box.addItem(category.label, category.value)
         self.category_box.currentIndexChanged.connect(lambda _i: self.apply_filter())
 
-        self.model = library_model(self)
+        # Replaced by the practice's zone with each library read, before any row is shown:
+        # its day marks a review overdue and dates a saved file.
+        self.zone: dt.tzinfo = dt.UTC
+        self.model = library_model(lambda: self.zone, self)
         self.table = QTableView()
         self.table.setAccessibleName("Handouts")
         self.table.setModel(self.model)
@@ -209,11 +220,14 @@ class HandoutsArea(QWidget):
 
     def load_library(self) -> None:
         """(Re)read the content files off the UI thread: a practice may have added one."""
-        self.screen.runner.run(handouts.load_library, self._library_loaded, self._load_failed)
+        self.screen.runner.run(
+            partial(_read_library, self.services), self._library_loaded, self._load_failed
+        )
 
-    def _library_loaded(self, library: HandoutLibrary) -> None:
+    def _library_loaded(self, read: tuple[HandoutLibrary, dt.tzinfo]) -> None:
         if not still_there(self):
             return
+        library, self.zone = read
         self.library = library
         if library.problems:
             first = library.problems[0]
@@ -267,7 +281,7 @@ class HandoutsArea(QWidget):
             )
             return
         shown = f"{len(rows)} of {total} handouts" if len(rows) != total else f"{total} handouts"
-        today = dt.date.today()
+        today = practice_clock.today_in(self.zone)
         due = [
             row
             for row in rows
@@ -412,7 +426,9 @@ class HandoutsArea(QWidget):
             if patient is not None
             else ""
         )
-        suggested = handout_prints.suggested_file_name(summary.id, name, dt.date.today())
+        suggested = handout_prints.suggested_file_name(
+            summary.id, name, practice_clock.today_in(self.zone)
+        )
         self.giving.save_dialog(gives, [suggested])
         return True
 

@@ -46,6 +46,7 @@ from frontdesk.services.handouts.packets import (
     PacketPatient,
     SavedPackets,
 )
+from frontdesk.services.kernel import clock as practice_clock
 from frontdesk.services.kernel.changes import touches
 from frontdesk.services.practice.forms import ProviderData
 from frontdesk.services.practice.providers import list_providers
@@ -217,8 +218,13 @@ class PacketsDialog(FormDialog):
         self.setWindowTitle(TITLE)
         self.setAccessibleName(TITLE)
 
-        day = day or dt.date.today() + dt.timedelta(days=1)
-        self.day_edit = QDateEdit(QDate(day.year, day.month, day.day))
+        # Without a day, the practice's tomorrow, read with the choices (off the UI thread):
+        # the computer's own day is another one near midnight or in another zone.
+        self._day_known = day is not None
+        self.day_edit = QDateEdit()
+        if day is not None:
+            self.day_edit.setDate(QDate(day.year, day.month, day.day))
+        self.day_edit.setEnabled(self._day_known)
         self.day_edit.setCalendarPopup(True)
         self.day_edit.setDisplayFormat("ddd MM/dd/yyyy")
         self.day_edit.setAccessibleName("Day of the appointments")
@@ -369,17 +375,25 @@ class PacketsDialog(FormDialog):
 
     # Choices ------------------------------------------------------------------------------
 
-    def _load_choices(self) -> tuple[list[ProviderData], str, bool]:
+    def _load_choices(self) -> tuple[list[ProviderData], str, bool, dt.date]:
+        """Runs off the UI thread: the providers, the paper, two-sided printing and the
+        practice's tomorrow (the day shown when none was given)."""
         return (
             list_providers(self.services),
             handout_prints.practice_page_size(self.services),
             get_setting(self.services, TWO_SIDED),
+            practice_clock.today(self.services) + dt.timedelta(days=1),
         )
 
-    def _show_choices(self, result: tuple[list[ProviderData], str, bool]) -> None:
+    def _show_choices(self, result: tuple[list[ProviderData], str, bool, dt.date]) -> None:
         if not still_there(self):
             return
-        providers, paper, two_sided = result
+        providers, paper, two_sided, tomorrow = result
+        if not self._day_known:
+            self.day_edit.setDate(QDate(tomorrow.year, tomorrow.month, tomorrow.day))
+            self.day_edit.setEnabled(True)
+            self._day_known = True
+            self._update_actions()
         self.two_sided.setChecked(two_sided)
         for provider in providers:
             self.provider_box.addItem(provider.display_name, provider.id)
@@ -556,7 +570,7 @@ class PacketsDialog(FormDialog):
         self.choose_folder()
 
     def _update_actions(self) -> None:
-        ready = self.can_print and not self.busy and saving_allowed()
+        ready = self.can_print and self._day_known and not self.busy and saving_allowed()
         self.save_button.setEnabled(ready)
         self.print_button.setEnabled(ready)
         if not self.can_print:

@@ -10,15 +10,16 @@ from PySide6.QtCore import QObject
 from frontdesk.services.handouts import handout_prints
 from frontdesk.services.handouts.handout_prints import PrintRecord
 from frontdesk.services.handouts.library import HandoutSummary, ReviewState, review_state
-from frontdesk.services.kernel.clock import clock_text
+from frontdesk.services.kernel.clock import clock_text, today_in
 from frontdesk.ui.widgets.record_table import Column, RecordTableModel
 
 # The library --------------------------------------------------------------------------------
 
 
-def review_text(summary: HandoutSummary, today: dt.date | None = None) -> str:
-    """ "Overdue (was due 01/15/2026)" / "Due soon (05/25/2027)" / "" — words, not colour."""
-    state = review_state(summary.review_due, today or dt.date.today())
+def review_text(summary: HandoutSummary, today: dt.date) -> str:
+    """ "Overdue (was due 01/15/2026)" / "Due soon (05/25/2027)" / "" — words, not colour
+    (``today``: the practice's day)."""
+    state = review_state(summary.review_due, today)
     due = f"{summary.review_due:%m/%d/%Y}"
     if state is ReviewState.OVERDUE:
         return f"Overdue (was due {due})"
@@ -35,13 +36,18 @@ def _library_tooltip(summary: HandoutSummary) -> str:
     ).strip()
 
 
-def library_model(parent: QObject | None = None) -> RecordTableModel:
+def library_model(zone: Callable[[], dt.tzinfo], parent: QObject | None = None) -> RecordTableModel:
+    """``zone`` gives the practice's zone as last read: its day says what is overdue."""
+
+    def review(summary: HandoutSummary) -> str:
+        return review_text(summary, today_in(zone()))
+
     return RecordTableModel(
         (
             Column("Handout", lambda s: s.title, _library_tooltip),
             Column("Language", lambda s: s.language_name),
             Column("Version", lambda s: s.version),
-            Column("Review", review_text, warning=lambda s: bool(review_text(s))),
+            Column("Review", review, warning=lambda s: bool(review(s))),
         ),
         parent=parent,
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import date
+from datetime import tzinfo
 from functools import partial
 from typing import Any
 
@@ -47,6 +47,7 @@ from frontdesk.services.history.entry_rows import (
 )
 from frontdesk.services.history.imaging import add_imaging, update_imaging
 from frontdesk.services.history.surgeries import add_surgery, update_surgery
+from frontdesk.services.kernel.clock import DATE, today_in
 from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.ui.history.entry_fields import (
     ParsedLineEdit,
@@ -87,8 +88,10 @@ def split_procedure_key(key: object) -> tuple[str, str]:
     return code, label
 
 
-def with_today_button(field: ParsedLineEdit, what: str) -> QWidget:
-    """A date field with a "Today" button next to it (the usual answer when mail arrives)."""
+def with_today_button(field: ParsedLineEdit, what: str, zone: tzinfo) -> QWidget:
+    """A date field with a "Today" button next to it (the usual answer when mail arrives):
+    the practice's day in ``zone`` when clicked, so a dialog left open past midnight (or a
+    desk whose computer is in another zone) still fills in the practice's day."""
     row = QWidget()
     layout = QHBoxLayout(row)
     layout.setContentsMargins(0, 0, 0, 0)
@@ -96,7 +99,7 @@ def with_today_button(field: ParsedLineEdit, what: str) -> QWidget:
     button = QPushButton("Today")
     button.setAccessibleName(f"{what}: today")
     button.setToolTip(f"Fill in today's date for {what.lower()}")
-    button.clicked.connect(lambda: field.setText(f"{date.today():%m/%d/%Y}"))
+    button.clicked.connect(lambda: field.setText(today_in(zone).strftime(DATE)))
     layout.addWidget(button, 0, Qt.AlignmentFlag.AlignTop)
     row.setFocusProxy(field)
     return row
@@ -189,6 +192,7 @@ class SurgeryDialog(EntryDialog):
         context: ServiceContext,
         runner: Runner,
         patient_id: int,
+        zone: tzinfo,
         surgery: SurgeryData | None,
         others: Sequence[SurgeryData],
         procedures: Sequence[ProcedureChoice],
@@ -269,14 +273,14 @@ class SurgeryDialog(EntryDialog):
             fields,
             "report_requested_on",
             "Op report re&quested",
-            with_today_button(self.report_requested_on, "Operative report requested"),
+            with_today_button(self.report_requested_on, "Operative report requested", zone),
         )
         add_form_row(
             records,
             fields,
             "report_received_on",
             "Op report recei&ved",
-            with_today_button(self.report_received_on, "Operative report received"),
+            with_today_button(self.report_received_on, "Operative report received", zone),
         )
         add_form_row(records, fields, "notes", "No&tes", self.notes)
         self.body.addLayout(records)
@@ -422,6 +426,7 @@ class ImagingDialog(EntryDialog):
         context: ServiceContext,
         runner: Runner,
         patient_id: int,
+        zone: tzinfo,
         study: ImagingData | None,
         parent: QWidget | None = None,
     ) -> None:
@@ -457,7 +462,7 @@ class ImagingDialog(EntryDialog):
             fields,
             "report_received_on",
             "Report recei&ved",
-            with_today_button(self.report_received_on, "Report received"),
+            with_today_button(self.report_received_on, "Report received", zone),
         )
         add_form_row(right, fields, "images_medium", "Images &as", self.images_medium)
         add_form_row(
@@ -465,7 +470,7 @@ class ImagingDialog(EntryDialog):
             fields,
             "images_received_on",
             "I&mages received",
-            with_today_button(self.images_received_on, "Images received"),
+            with_today_button(self.images_received_on, "Images received", zone),
         )
         add_form_row(right, fields, "disc_location", "Disc &kept at", self.disc_location)
         self.body.addLayout(columns)

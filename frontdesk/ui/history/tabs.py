@@ -455,9 +455,16 @@ class SurgeryHistoryTab(HistoryEntriesTab):
 
     def make_dialog(self, entry: SurgeryData | None) -> EntryDialog:
         procedures = self.procedures or [ProcedureChoice(p, p.label) for p in Procedure]
-        others = self.history.surgeries if self.history is not None else ()
+        assert self.history is not None, "a dialog opens only once the history is shown"
         return SurgeryDialog(
-            self.context, self.runner, self.patient_id, entry, others, procedures, self
+            self.context,
+            self.runner,
+            self.patient_id,
+            self.history.zone,
+            entry,
+            self.history.surgeries,
+            procedures,
+            self,
         )
 
     def delete_call(self, entry: SurgeryData) -> Callable[[], DeletedEntry]:
@@ -532,7 +539,10 @@ class ImagingTab(HistoryEntriesTab):
         return shown.imaging
 
     def make_dialog(self, entry: ImagingData | None) -> EntryDialog:
-        return ImagingDialog(self.context, self.runner, self.patient_id, entry, self)
+        assert self.history is not None, "a dialog opens only once the history is shown"
+        return ImagingDialog(
+            self.context, self.runner, self.patient_id, self.history.zone, entry, self
+        )
 
     def delete_call(self, entry: ImagingData) -> Callable[[], DeletedEntry]:
         return partial(delete_imaging, self.context, entry.id, entry.version)

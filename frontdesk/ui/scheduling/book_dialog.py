@@ -54,7 +54,7 @@ from frontdesk.ui.scheduling.dialog_fields import (
     provider_items,
     select_data,
     sentence,
-    set_date,
+    show_practice_days,
     type_items,
 )
 from frontdesk.ui.screen_context import ScreenContext
@@ -367,8 +367,10 @@ class BookDialog(FormDialog):
         )
         if self._start is not None:
             day, minutes = day_and_minutes(self._start, choices.zone)
-            set_date(self.date, day)
+            show_practice_days(self.date, choices.zone, day)
             self.start_edit.setText(format_clock(minutes))
+        else:
+            show_practice_days(self.date, choices.zone)
         self._update_end()
         self._update_location()
         # After the type: a new consultation books for the open request by default.

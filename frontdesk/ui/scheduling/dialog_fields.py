@@ -108,19 +108,25 @@ def location_items(choices: Choices) -> list[tuple[str, Any]]:
 # --- dates and times ----------------------------------------------------------------------
 
 
-def date_edit(accessible_name: str, day: date | None = None) -> QDateEdit:
+def date_edit(accessible_name: str) -> QDateEdit:
     """A date typed or picked from a calendar (Alt+Down opens it); the service refuses days
-    that are past or too far ahead, next to the field."""
+    that are past or too far ahead, next to the field. Its range and day come with the
+    practice's zone (:func:`show_practice_days`, when the dialog's choices are read)."""
     edit = QDateEdit()
     edit.setAccessibleName(accessible_name)
     edit.setCalendarPopup(True)
     edit.setDisplayFormat("ddd MM/dd/yyyy")
-    today = date.today()
+    return edit
+
+
+def show_practice_days(edit: QDateEdit, zone: tzinfo, day: date | None = None) -> None:
+    """Show ``day`` in ``edit`` (the practice's today without one), in a range around the
+    practice's today: the computer's own day is another one near midnight or in another zone."""
+    today = practice_clock.today_in(zone)
     # Wider than the service allows, so its worded refusal shows instead of a silent clamp.
     last_year = today.year + MAX_DAYS_AHEAD // 366 + 8
     edit.setDateRange(QDate(today.year - 1, 1, 1), QDate(last_year, 12, 31))
     set_date(edit, day or today)
-    return edit
 
 
 def date_of(edit: QDateEdit) -> date:

@@ -38,7 +38,7 @@ from frontdesk.ui.scheduling.dialog_fields import (
     parse_minutes,
     provider_items,
     sentence,
-    set_date,
+    show_practice_days,
     when_text,
 )
 from frontdesk.ui.screen_context import ScreenContext
@@ -141,7 +141,7 @@ class RescheduleDialog(FormDialog):
             None,
         )
         day, start = day_and_minutes(item.start, choices.zone)
-        set_date(self.date, day)
+        show_practice_days(self.date, choices.zone, day)
         self.start_edit.setText(format_clock(start))
         self._start_typed("")
         self.move_button.setEnabled(saving_allowed())

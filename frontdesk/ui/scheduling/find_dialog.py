@@ -60,7 +60,7 @@ from frontdesk.ui.scheduling.dialog_fields import (
     parse_minutes,
     provider_items,
     sentence,
-    set_date,
+    show_practice_days,
     type_items,
     when_text,
 )
@@ -326,8 +326,12 @@ class FindSlotDialog(QDialog):
             self.type_combo.setToolTip("The type the patient is waiting for")
         fill_combo(self.provider_combo, [(ANY, None), *provider_items(choices)], self._provider_id)
         fill_combo(self.location_combo, [(ANY, None), *location_items(choices)], self._location_id)
-        if self.wanted_from is not None:
-            set_date(self.after, self.wanted_from.astimezone(choices.zone).date())
+        wanted = self.wanted_from
+        show_practice_days(
+            self.after,
+            choices.zone,
+            wanted.astimezone(choices.zone).date() if wanted is not None else None,
+        )
         self.search_button.setEnabled(True)
         if self.patient_name:
             self.status.setText("Choose the type and press Search.")

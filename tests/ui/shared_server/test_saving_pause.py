@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 from frontdesk.db.models_requests import ConsultationRequest
 from frontdesk.domain.permissions import Role
 from frontdesk.services.history.summary import get_history
+from frontdesk.services.kernel.clock import practice_zone
 from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.services.patients.edit import create_patient
 from frontdesk.services.patients.forms import PatientForm
@@ -78,7 +79,7 @@ def test_a_history_entry_keeps_its_text_and_is_not_saved_while_paused(
     patient = create_patient(
         context, PatientForm(first_name="Ana", last_name="Ruiz", date_of_birth="1970-01-02")
     )
-    dialog = ImagingDialog(context, screen.runner, patient.id, None)
+    dialog = ImagingDialog(context, screen.runner, patient.id, practice_zone(context), None)
     qtbot.addWidget(dialog)
     dialog.show()
     dialog.date.edit.setText("about 2021")
