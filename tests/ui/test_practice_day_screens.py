@@ -1,0 +1,129 @@
+"""Screens fill in the practice's day (Admin → Practice profile → Time zone), never the
+computer's: near midnight, or on a desk whose computer is in another zone, that is another day.
+
+``date.today()`` cannot be frozen, so these tests use the real clock with zones whose dates
+always differ: the practice is in Pago Pago (UTC-11), the computer in Kiritimati (UTC+14),
+25 hours ahead, so the computer's day is always a later one than the practice's.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Iterator
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QPushButton
+from pytestqt.qtbot import QtBot
+
+from frontdesk.services.kernel.context import ServiceContext
+from frontdesk.services.patients.edit import create_patient
+from frontdesk.services.practice.forms import PracticeProfileForm
+from frontdesk.services.practice.profile import save_profile
+from frontdesk.ui.handouts.packets_dialog import PacketsDialog
+from frontdesk.ui.history.dialogs import SurgeryDialog
+from frontdesk.ui.history.tabs import SurgeryHistoryTab
+from frontdesk.ui.runner import Runner
+from frontdesk.ui.screen_context import ScreenContext
+from tests.history.conftest import MARIA
+
+WAIT_MS = 10_000
+PRACTICE_ZONE = ZoneInfo("Pacific/Pago_Pago")
+
+pytestmark = pytest.mark.qt_log_ignore(
+    "This plugin does not support propagateSizeHints",
+    "This plugin does not support raise",
+)
+
+
+def practice_today() -> date:
+    return datetime.now(PRACTICE_ZONE).date()
+
+
+def practice_days(action: Callable[[], object]) -> set[date]:
+    """The practice's day before and after ``action`` (it may cross its midnight)."""
+    before = practice_today()
+    action()
+    return {before, practice_today()}
+
+
+@pytest.fixture
+def desk_in_kiritimati() -> Iterator[None]:
+    """The computer's own zone is Kiritimati for the test (TZ, read again with tzset)."""
+    before = os.environ.get("TZ")
+    os.environ["TZ"] = "Pacific/Kiritimati"
+    time.tzset()
+    try:
+        # The premise: the computer's day is not the practice's.
+        assert date.today() > practice_today()
+        yield
+    finally:
+        if before is None:
+            os.environ.pop("TZ", None)
+        else:
+            os.environ["TZ"] = before
+        time.tzset()
+
+
+@pytest.fixture
+def practice_in_pago_pago(context: ServiceContext, desk_in_kiritimati: None) -> ServiceContext:
+    save_profile(
+        context,
+        PracticeProfileForm(
+            name="Island Spine", main_phone="(217) 555-0100", time_zone="Pacific/Pago_Pago"
+        ),
+        None,
+    )
+    return context
+
+
+@pytest.fixture
+def runner(without_pdftoppm: None) -> Iterator[Runner]:
+    runner = Runner()
+    yield runner
+    runner.wait_for_idle()
+    QCoreApplication.processEvents()
+
+
+def test_the_history_today_button_fills_in_the_practices_day(
+    qtbot: QtBot, practice_in_pago_pago: ServiceContext, runner: Runner
+) -> None:
+    maria = create_patient(practice_in_pago_pago, MARIA, allow_duplicates=True)
+    tab = SurgeryHistoryTab(practice_in_pago_pago, runner, maria.id)
+    qtbot.addWidget(tab)
+    tab.show()
+    qtbot.waitUntil(lambda: tab.loaded, timeout=WAIT_MS)
+    dialog = tab.add_entry()
+    assert isinstance(dialog, SurgeryDialog)
+    button = next(
+        b
+        for b in dialog.findChildren(QPushButton)
+        if b.accessibleName() == "Operative report received: today"
+    )
+    days = practice_days(button.click)
+    typed = dialog.report_received_on.text()
+    assert typed in {f"{day:%m/%d/%Y}" for day in days}, typed
+    assert typed != f"{date.today():%m/%d/%Y}"  # not the computer's day
+
+
+def test_the_packets_dialog_opens_on_the_practices_tomorrow(
+    qtbot: QtBot, practice_in_pago_pago: ServiceContext, runner: Runner
+) -> None:
+    screen = ScreenContext(practice_in_pago_pago, runner)
+
+    def open_dialog() -> PacketsDialog:
+        dialog = PacketsDialog(screen)  # as the Handouts area opens it: no day given
+        qtbot.addWidget(dialog)
+        with qtbot.waitSignal(dialog.providers_shown, timeout=WAIT_MS):
+            dialog.show()
+        return dialog
+
+    before = practice_today()
+    dialog = open_dialog()
+    tomorrows = {day + timedelta(days=1) for day in {before, practice_today()}}
+    assert dialog.day() in tomorrows, dialog.day()
+    assert dialog.day() != date.today() + timedelta(days=1)  # not the computer's tomorrow
+    assert dialog.day_edit.isEnabled() and dialog.save_button.isEnabled()
