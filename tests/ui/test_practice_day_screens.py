@@ -12,6 +12,7 @@ import os
 import time
 from collections.abc import Callable, Iterator
 from datetime import date, datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -19,10 +20,12 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QPushButton
 from pytestqt.qtbot import QtBot
 
+from frontdesk.services.handouts import library as handouts
 from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.services.patients.edit import create_patient
 from frontdesk.services.practice.forms import PracticeProfileForm
 from frontdesk.services.practice.profile import save_profile
+from frontdesk.ui.handouts.area import HandoutsArea
 from frontdesk.ui.handouts.packets_dialog import PacketsDialog
 from frontdesk.ui.history.dialogs import SurgeryDialog
 from frontdesk.ui.history.tabs import SurgeryHistoryTab
@@ -127,3 +130,39 @@ def test_the_packets_dialog_opens_on_the_practices_tomorrow(
     assert dialog.day() in tomorrows, dialog.day()
     assert dialog.day() != date.today() + timedelta(days=1)  # not the computer's tomorrow
     assert dialog.day_edit.isEnabled() and dialog.save_button.isEnabled()
+
+
+def test_the_handouts_list_counts_overdue_reviews_by_the_practices_day(
+    qtbot: QtBot,
+    practice_in_pago_pago: ServiceContext,
+    runner: Runner,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("FRONTDESK_HOME", str(tmp_path / "home"))
+    due = practice_today()  # due today in the practice: not overdue yet
+    handout = f"""id: own-exercises
+title: Gentle exercises after surgery
+language: en
+version: 3
+last reviewed: 2024-01-10
+reviewer: Dr. Ana Lindqvist
+review due: {due:%Y-%m-%d}
+categories: Failed back / failed fusion syndrome
+---
+# Walk every day
+Walk a little every day.
+"""
+    (handouts.create_practice_folder() / "own-exercises.en.txt").write_text(
+        handout, encoding="utf-8"
+    )
+    area = HandoutsArea(ScreenContext(practice_in_pago_pago, runner))
+    qtbot.addWidget(area)
+    area.show()
+    qtbot.waitUntil(lambda: area.model.rowCount() > 0, timeout=WAIT_MS)
+    if practice_today() != due:
+        pytest.skip("the practice's midnight passed during the test")
+    row = next(i for i, r in enumerate(area.model.records) if r.id == "own-exercises")
+    assert area.model.index(row, 3).data() == f"Due soon ({due:%m/%d/%Y})"
+    assert "overdue" not in area.count_label.text()
+    assert "1 due for review soon" in area.count_label.text()
