@@ -30,6 +30,9 @@ from frontdesk.ui.handouts.packets_dialog import PacketsDialog
 from frontdesk.ui.history.dialogs import SurgeryDialog
 from frontdesk.ui.history.tabs import SurgeryHistoryTab
 from frontdesk.ui.runner import Runner
+from frontdesk.ui.scheduling.book_dialog import BookDialog
+from frontdesk.ui.scheduling.dialog_fields import date_of
+from frontdesk.ui.scheduling.find_dialog import FindSlotDialog
 from frontdesk.ui.screen_context import ScreenContext
 from tests.history.conftest import MARIA
 
@@ -166,3 +169,22 @@ Walk a little every day.
     assert area.model.index(row, 3).data() == f"Due soon ({due:%m/%d/%Y})"
     assert "overdue" not in area.count_label.text()
     assert "1 due for review soon" in area.count_label.text()
+
+
+def test_booking_and_finding_start_on_the_practices_day(
+    qtbot: QtBot, practice_in_pago_pago: ServiceContext, runner: Runner
+) -> None:
+    screen = ScreenContext(practice_in_pago_pago, runner)
+    before = practice_today()
+    book = BookDialog(screen)
+    finder = FindSlotDialog(screen)
+    for dialog in (book, finder):
+        qtbot.addWidget(dialog)
+        dialog.show()
+    qtbot.waitUntil(
+        lambda: book.choices is not None and finder.choices is not None, timeout=WAIT_MS
+    )
+    days = {before, practice_today()}
+    assert date_of(book.date) in days, date_of(book.date)
+    assert date_of(finder.after) in days, date_of(finder.after)
+    assert date_of(book.date) != date.today()  # not the computer's day
