@@ -25,6 +25,7 @@ from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.services.patients.edit import create_patient
 from frontdesk.services.practice.forms import PracticeProfileForm
 from frontdesk.services.practice.profile import save_profile
+from frontdesk.ui.admin.handout_reviews import HandoutReviewsPanel
 from frontdesk.ui.handouts.area import HandoutsArea
 from frontdesk.ui.handouts.packets_dialog import PacketsDialog
 from frontdesk.ui.history.dialogs import SurgeryDialog
@@ -188,3 +189,25 @@ def test_booking_and_finding_start_on_the_practices_day(
     assert date_of(book.date) in days, date_of(book.date)
     assert date_of(finder.after) in days, date_of(finder.after)
     assert date_of(book.date) != date.today()  # not the computer's day
+
+
+def test_a_handout_review_is_dated_the_practices_day(
+    qtbot: QtBot,
+    practice_in_pago_pago: ServiceContext,
+    runner: Runner,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("FRONTDESK_HOME", str(tmp_path / "home"))
+    panel = HandoutReviewsPanel(ScreenContext(practice_in_pago_pago, runner))
+    qtbot.addWidget(panel)
+    panel.show()
+    qtbot.waitUntil(lambda: panel.loaded, timeout=WAIT_MS)
+    panel.table.selectRow(0)
+    before = practice_today()
+    dialog = panel.record_selected()
+    assert dialog is not None
+    qtbot.addWidget(dialog)
+    typed = dialog.reviewed_on.text()
+    assert typed in {f"{day:%m/%d/%Y}" for day in (before, practice_today())}, typed
+    assert typed != f"{date.today():%m/%d/%Y}"  # not the computer's day

@@ -32,6 +32,7 @@ from frontdesk.services.handouts import library as handouts
 from frontdesk.services.handouts import reviews
 from frontdesk.services.handouts.library import HandoutLibrary, LibraryEntry
 from frontdesk.services.handouts.reviews import ReviewForm, ReviewRecord, ReviewStanding
+from frontdesk.services.kernel import clock as practice_clock
 from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.widgets.date_field import check_date_field
@@ -106,9 +107,9 @@ def review_model(parent: QWidget | None = None) -> RecordTableModel:
 
 def read_reviews(
     context: ServiceContext, today: dt.date | None = None
-) -> tuple[HandoutLibrary, list[ReviewRow], bool]:
-    """Runs on the Runner: the library, each handout's review, and whether the practice
-    folder exists yet."""
+) -> tuple[HandoutLibrary, list[ReviewRow], bool, dt.tzinfo]:
+    """Runs on the Runner: the library, each handout's review, whether the practice
+    folder exists yet, and the practice's zone (its day is a new review's default day)."""
     library = handouts.load_library()
     entries = {entry.key: entry for entry in library.entries}
     rows = [
@@ -116,7 +117,7 @@ def read_reviews(
         for s in reviews.list_standings(context, library, today)
     ]
     folder = library.practice_folder or handouts.practice_folder()
-    return library, rows, folder.is_dir()
+    return library, rows, folder.is_dir(), practice_clock.practice_zone(context)
 
 
 class RecordReviewDialog(FormDialog):
@@ -237,6 +238,7 @@ class HandoutReviewsPanel(QWidget):
         super().__init__(parent)
         self.screen = screen
         self.today = today
+        self.zone: dt.tzinfo | None = None  # the practice's, read with the list
         self.loaded = False
         self.library: HandoutLibrary | None = None
         self.dialog: RecordReviewDialog | None = None
@@ -317,7 +319,10 @@ class HandoutReviewsPanel(QWidget):
         self.reload()
 
     def _today(self) -> dt.date | None:
-        return self.today() if self.today is not None else None
+        """The day given (tests), else the practice's once its zone is read."""
+        if self.today is not None:
+            return self.today()
+        return practice_clock.today_in(self.zone) if self.zone is not None else None
 
     def reload(self) -> None:
         self.screen.runner.run(
@@ -326,8 +331,8 @@ class HandoutReviewsPanel(QWidget):
             self._load_failed,
         )
 
-    def _show(self, read: tuple[HandoutLibrary, list[ReviewRow], bool]) -> None:
-        library, rows, self.folder_exists = read
+    def _show(self, read: tuple[HandoutLibrary, list[ReviewRow], bool, dt.tzinfo]) -> None:
+        library, rows, self.folder_exists, self.zone = read
         self.library = library
         if library.practice_folder is not None:
             self.folder = library.practice_folder
