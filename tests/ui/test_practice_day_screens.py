@@ -23,6 +23,7 @@ from pytestqt.qtbot import QtBot
 from frontdesk.services.handouts import library as handouts
 from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.services.patients.edit import create_patient
+from frontdesk.services.patients.forms import PatientForm
 from frontdesk.services.practice.forms import PracticeProfileForm
 from frontdesk.services.practice.profile import save_profile
 from frontdesk.ui.admin.handout_reviews import HandoutReviewsPanel
@@ -30,6 +31,7 @@ from frontdesk.ui.handouts.area import HandoutsArea
 from frontdesk.ui.handouts.packets_dialog import PacketsDialog
 from frontdesk.ui.history.dialogs import SurgeryDialog
 from frontdesk.ui.history.tabs import SurgeryHistoryTab
+from frontdesk.ui.patients.chart import PatientChart
 from frontdesk.ui.runner import Runner
 from frontdesk.ui.scheduling.book_dialog import BookDialog
 from frontdesk.ui.scheduling.dialog_fields import date_of
@@ -211,3 +213,24 @@ def test_a_handout_review_is_dated_the_practices_day(
     typed = dialog.reviewed_on.text()
     assert typed in {f"{day:%m/%d/%Y}" for day in (before, practice_today())}, typed
     assert typed != f"{date.today():%m/%d/%Y}"  # not the computer's day
+
+
+def test_the_chart_gives_the_age_on_the_practices_day(
+    qtbot: QtBot, practice_in_pago_pago: ServiceContext, runner: Runner
+) -> None:
+    # Forty years old on the computer's day, still 39 on the practice's (a day or two before).
+    computers_day = date.today()
+    if (computers_day.month, computers_day.day) == (2, 29):
+        pytest.skip("no birthday 40 years before a 29 February")
+    born = computers_day.replace(year=computers_day.year - 40)
+    patient = create_patient(
+        practice_in_pago_pago,
+        PatientForm(first_name="Ana", last_name="Ruiz", date_of_birth=born.isoformat()),
+        allow_duplicates=True,
+    )
+    chart = PatientChart(ScreenContext(practice_in_pago_pago, runner), patient.id)
+    qtbot.addWidget(chart)
+    with qtbot.waitSignal(chart.loaded, timeout=WAIT_MS):
+        chart.show()
+    shown = chart.demographics.value("date_of_birth")
+    assert shown == f"{born:%m/%d/%Y} (age 39)", shown

@@ -273,7 +273,7 @@ class DemographicsTab(QWidget):
             "legal_name": f"{given} {patient.last_name}".strip(),
             "preferred_name": patient.preferred_name,
             "date_of_birth": f"{birth_date_text(patient.date_of_birth)} "
-            f"(age {age_text(patient.date_of_birth)})",
+            f"(age {age_text(patient.date_of_birth, today_in(patient.zone))})",
             "sex": sex,
             "mobile_phone": phone_text(patient.mobile_phone),
             "home_phone": phone_text(patient.home_phone),

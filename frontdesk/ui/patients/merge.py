@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from frontdesk.domain.permissions import Permission
-from frontdesk.services.kernel.clock import clock_text
+from frontdesk.services.kernel.clock import clock_text, today_in
 from frontdesk.services.patients.forms import MergeResult, PatientData
 from frontdesk.services.patients.lookup import get_patient
 from frontdesk.services.patients.merge import merge_patients
@@ -95,7 +95,8 @@ def chart_column(patient: PatientData) -> list[str]:
         patient.mrn,
         patient.display_name,
         patient.preferred_name,
-        f"{birth_date_text(patient.date_of_birth)} (age {age_text(patient.date_of_birth)})",
+        f"{birth_date_text(patient.date_of_birth)} "
+        f"(age {age_text(patient.date_of_birth, today_in(patient.zone))})",
         patient.sex.capitalize(),
         "\n".join(phones),
         patient.email,
