@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -226,6 +227,22 @@ def _build_area(area: Area, screen: ScreenContext) -> QWidget:
     return factory(screen)
 
 
+TAB_FOCUS = (Qt.FocusPolicy.TabFocus, Qt.FocusPolicy.StrongFocus, Qt.FocusPolicy.WheelFocus)
+
+
+def area_focus_target(area: QWidget) -> QWidget | None:
+    """Where the keyboard goes when the desk switches to the area: what its ``focus_target()``
+    names, else its first shown list or table that takes the focus."""
+    named = getattr(area, "focus_target", None)
+    if callable(named):
+        target = named()
+        return target if isinstance(target, QWidget) else None
+    for view in area.findChildren(QAbstractItemView):
+        if view.isVisible() and view.isEnabled() and view.focusPolicy() in TAB_FOCUS:
+            return view
+    return None
+
+
 class MainWindow(QMainWindow):
     """``set_up_requested`` (the demo practice only): the person wants to leave the demo and
     set up their own practice."""
@@ -362,6 +379,15 @@ class MainWindow(QMainWindow):
     def show_area(self, key: str) -> None:
         self.sidebar.setCurrentRow(self.area_keys().index(key))
 
+    def go_to_area(self, key: str) -> None:
+        """Switch area by keyboard (Ctrl+digit, the Go menu): the keys that follow work in the
+        area's list, so Ctrl+6 then Enter files and Ctrl+2 then the arrows move in the queue. A
+        click in the sidebar leaves the focus where the mouse put it."""
+        self.show_area(key)
+        target = area_focus_target(self.area_widget(key))
+        if target is not None:
+            target.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
     def _show_row(self, row: int) -> None:
         if not 0 <= row < len(self.areas):
             return
@@ -439,7 +465,7 @@ class MainWindow(QMainWindow):
             action = self._action(
                 area.title,
                 f"Ctrl+{index + 1}",
-                lambda _checked=False, key=area.key: self.show_area(key),
+                lambda _checked=False, key=area.key: self.go_to_area(key),
             )
             go_menu.addAction(action)
         help_menu = menus.addMenu("&Help")

@@ -5,10 +5,11 @@ split and discard from the keyboard."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QApplication, QLabel
 from pytestqt.qtbot import QtBot
 
 from frontdesk.demo.faxes import mri_lines, operative_lines, referral_lines, text_pdf
@@ -28,6 +29,7 @@ from frontdesk.services.requests.reading import get_request
 from frontdesk.ui.change_hub import ChangeHub
 from frontdesk.ui.inbox.area import InboxArea
 from frontdesk.ui.inbox.dialogs import DiscardDialog, SplitDialog
+from frontdesk.ui.main_window import MainWindow
 from frontdesk.ui.requests.intake import IntakeDialog
 from frontdesk.ui.screen_context import ScreenContext
 from tests.helpers.screens import open_screen
@@ -486,3 +488,40 @@ def test_a_tlif_report_for_a_chart_with_an_acdf_files_nowhere_until_chosen(
     new = next(s for s in surgeries if s.id != acdf.id)
     assert new.report_received and [d.file_name for d in new.documents] == ["op.pdf"]
     assert not next(s for s in surgeries if s.id == acdf.id).report_received
+
+
+@pytest.mark.ui_postgresql
+def test_ctrl_6_then_enter_files_from_the_main_window(
+    qtbot: QtBot,
+    context: ServiceContext,
+    screen: ScreenContext,
+    maria: PatientData,
+    tmp_path: Path,
+) -> None:
+    """Ctrl+6 switched to the Inbox but left the keyboard in the sidebar: Enter filed nothing
+    until Tab, Tab, Tab reached the list."""
+    request = create_request(
+        context,
+        IntakeForm(patient_id=maria.id, phone="(503) 201-3344", reason="x", category="failed_back"),
+    )
+    item = add_checklist_item(context, request.id, ChecklistKind.IMAGING_REPORT, "MRI lumbar")
+    arrive(context, mri_lines(MARIA), "mri.pdf")
+    settings = QSettings(str(tmp_path / "workstation.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(screen, settings)
+    qtbot.addWidget(window)
+    window.resize(1280, 800)
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    window.sidebar.setFocus()
+    qtbot.keyClick(window, Qt.Key.Key_6, Qt.KeyboardModifier.ControlModifier)
+    area = window.current_area()
+    assert isinstance(area, InboxArea)
+    qtbot.waitUntil(lambda: area.current is not None, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: area.panel.file_button.isEnabled(), timeout=WAIT_MS)
+    assert QApplication.focusWidget() is area.table
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: listing.unfiled(context) == [], timeout=WAIT_MS)
+    ticked = next(e for e in get_request(context, request.id).checklist if e.id == item.id)
+    assert ticked.received

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import QLabel, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QListWidget, QVBoxLayout, QWidget
 from pytestqt.qtbot import QtBot
 from sqlalchemy.engine import make_url
 
@@ -269,3 +269,43 @@ def test_a_success_message_ends_when_the_desk_moves_to_another_area(
     window.show_area("today")
     window.show_area("patients")
     assert patients.banner.isVisible() and "Could not search" in patients.banner.text
+
+
+class ListArea(QWidget):
+    """An area whose work is a list, as most are."""
+
+    def __init__(self, screen: ScreenContext) -> None:
+        super().__init__()
+        layout = QVBoxLayout(self)
+        self.search = QLineEdit()
+        self.rows = QListWidget()
+        self.rows.addItems(["one", "two", "three"])
+        self.rows.setCurrentRow(0)
+        layout.addWidget(self.search)
+        layout.addWidget(self.rows)
+
+
+def test_ctrl_digit_puts_the_keys_in_the_areas_list_and_a_click_leaves_them(
+    qtbot: QtBot, screen: ScreenContext, settings_path: Path
+) -> None:
+    areas = [TEST_AREAS[0], Area("list", "List", ListArea, "A list.")]
+    window = open_window(qtbot, screen, settings_path, areas=areas)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    window.sidebar.setFocus()
+    qtbot.keyClick(window, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    area = window.current_area()
+    assert isinstance(area, ListArea)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is area.rows)
+    # The next keys go where the keyboard is, as they would at the desk.
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Down)
+    assert area.rows.currentRow() == 1
+
+    # A click in the sidebar is the mouse's business: the focus stays where it put it.
+    window.sidebar.setFocus()
+    first = window.sidebar.visualItemRect(window.sidebar.item(0))
+    qtbot.mouseClick(window.sidebar.viewport(), Qt.MouseButton.LeftButton, pos=first.center())
+    second = window.sidebar.visualItemRect(window.sidebar.item(1))
+    qtbot.mouseClick(window.sidebar.viewport(), Qt.MouseButton.LeftButton, pos=second.center())
+    assert window.current_key() == "list"
+    assert QApplication.focusWidget() is window.sidebar

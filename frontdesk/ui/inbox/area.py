@@ -637,6 +637,10 @@ class InboxArea(QWidget):
 
     # Hooks of the main window ------------------------------------------------------------
 
+    def focus_target(self) -> QWidget:
+        """Where Ctrl+digit puts the keyboard: the list (Enter, the arrows)."""
+        return self.table
+
     def focus_search(self) -> bool:
         self.search_box.setFocus()
         self.search_box.selectAll()

@@ -292,6 +292,10 @@ class RequestsArea(QWidget):
         self.detail.request_id = data.id
         self.refresh()
 
+    def focus_target(self) -> QWidget:
+        """Where Ctrl+digit puts the keyboard: the list (Enter, the arrows)."""
+        return self.table
+
     def focus_search(self) -> bool:
         self.state.setFocus()
         return True
