@@ -18,6 +18,7 @@ from frontdesk.ui.main_window import MainWindow
 from frontdesk.ui.patients.chart import PatientChart
 from frontdesk.ui.scheduling.area import WEEK, ScheduleArea
 from frontdesk.ui.screen_context import ChangeRelay, ScreenContext
+from frontdesk.ui.today.area import TodayArea
 from tests.helpers.mnemonics import alt_keys, clashing_keys, mnemonic
 from tests.helpers.screens import open_screen
 from tests.scheduling.conftest import Practice, make_practice
@@ -102,3 +103,30 @@ def test_each_tab_of_the_chart_shares_no_alt_key(
     chart.tabs.setCurrentWidget(chart.imaging)
     QApplication.processEvents()
     assert alt_keys(chart)["t"] == ["tab '&Timeline'"]
+
+
+def test_each_tab_of_today_shares_no_alt_key_with_the_menus_or_itself(
+    qtbot: QtBot, screen: ScreenContext, clinic: Practice, tmp_path: Path
+) -> None:
+    """Alt+R on the Waitlist tab went to "Remove…" instead of opening "Calls to return"."""
+    settings = QSettings(str(tmp_path / "workstation.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(screen, settings)
+    qtbot.addWidget(window)
+    window.resize(1280, 860)
+    window.show()
+    qtbot.waitExposed(window)
+    window.show_area("today")
+    area = window.stack.currentWidget()
+    assert isinstance(area, TodayArea)
+    screen.runner.wait_for_idle()
+    found = {}
+    for index in range(area.tabs.count()):
+        area.tabs.setCurrentIndex(index)
+        QApplication.processEvents()
+        clashes = clashing_keys(window)
+        if clashes:
+            found[area.tabs.tabText(index)] = clashes
+    assert found == {}
+    area.tabs.setCurrentWidget(area.waitlist)
+    QApplication.processEvents()
+    assert alt_keys(window)["r"] == ["tab 'Calls to &return (0)'"]

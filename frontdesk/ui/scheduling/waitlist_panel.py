@@ -231,10 +231,10 @@ class WaitlistPanel(QWidget):
         self.add_button = mark_primary(QPushButton("&Add to waitlist…"))
         self.add_button.setToolTip("Put a patient who wants an earlier time on the list")
         self.add_button.clicked.connect(self.add_entry)
-        self.edit_button = QPushButton("C&hange…")
+        self.edit_button = QPushButton("Cha&nge…")
         self.edit_button.setToolTip("Change the highlighted entry (Enter)")
         self.edit_button.clicked.connect(self.edit_selected)
-        self.remove_button = QPushButton("&Remove…")
+        self.remove_button = QPushButton("Re&move…")
         self.remove_button.setToolTip(
             "Take the highlighted patient off the list, with a reason (Del)"
         )

@@ -89,7 +89,7 @@ class TodayArea(QWidget):
         self.add_button = mark_primary(QPushButton("&Add to waitlist…"))
         self.add_button.setToolTip("Put a patient who wants an earlier time on the list (Ctrl+N)")
         self.add_button.clicked.connect(self.new_item)
-        self.refresh_button = QPushButton("Re&fresh")
+        self.refresh_button = QPushButton("Refre&sh")
         self.refresh_button.setToolTip("Read today again (F5)")
         self.refresh_button.setShortcut(QKeySequence("F5"))
         self.refresh_button.clicked.connect(self.refresh)

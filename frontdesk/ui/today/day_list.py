@@ -30,7 +30,7 @@ APPOINTMENT_ROLE = Qt.ItemDataRole.UserRole + 1
 # another shortcut it answers to.
 QUICK_ACTIONS = (
     (AppointmentStatus.CHECKED_IN, "Check &in", "The patient is here (Alt+I or Ctrl+I)", "Ctrl+I"),
-    (AppointmentStatus.NO_SHOW, "No-s&how", "The patient did not come; frees the time", ""),
+    (AppointmentStatus.NO_SHOW, "&No-show", "The patient did not come; frees the time", ""),
     (AppointmentStatus.COMPLETED, "Co&mplete", "The visit is over", ""),
 )
 
