@@ -51,6 +51,7 @@ from frontdesk.ui.widgets.form import (
 )
 from frontdesk.ui.widgets.saving_form import FormDialog, is_enter
 from frontdesk.ui.widgets.screen_fit import fit_to_screen
+from frontdesk.ui.widgets.scrolling import keep_focus_in_view
 
 PROVIDER_FIELDS = (
     ("first_name", "First name *", ""),
@@ -186,7 +187,7 @@ def _scrolling(widget: QWidget) -> QScrollArea:
     scroll.setWidgetResizable(True)
     scroll.setFrameShape(QFrame.Shape.NoFrame)
     scroll.setWidget(widget)
-    return scroll
+    return keep_focus_in_view(scroll)
 
 
 class FirstRunDialog(FormDialog):

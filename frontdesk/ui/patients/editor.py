@@ -33,6 +33,7 @@ from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.widgets.form import Banner, plain_label
 from frontdesk.ui.widgets.saving_form import FormDialog
 from frontdesk.ui.widgets.screen_fit import fit_to_screen
+from frontdesk.ui.widgets.scrolling import keep_focus_in_view
 
 LABELS = {
     "first_name": "first name",
@@ -98,6 +99,7 @@ class PatientEditor(FormDialog):
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setWidget(self.fields)
+        keep_focus_in_view(scroll)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
 
         self.buttons = self.save_cancel_buttons(

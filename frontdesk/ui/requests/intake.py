@@ -68,6 +68,7 @@ from frontdesk.ui.widgets.form import (
 )
 from frontdesk.ui.widgets.saving_form import FormDialog
 from frontdesk.ui.widgets.screen_fit import fit_to_screen
+from frontdesk.ui.widgets.scrolling import keep_focus_in_view
 
 REQUEST_SAVED_AFTER_ALL = (
     "Request recorded. The connection to the server dropped just as it was saved; a check "
@@ -410,6 +411,7 @@ class IntakeDialog(FormDialog):
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setWidget(body)
+        keep_focus_in_view(scroll)
 
         self.save_button = mark_primary(QPushButton("&Save request"))
         self.save_button.setToolTip("Save the request (Enter or Ctrl+S)")

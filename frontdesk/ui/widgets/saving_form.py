@@ -45,6 +45,7 @@ from frontdesk.ui.runner import user_message
 from frontdesk.ui.style import mark_primary
 from frontdesk.ui.widgets.form import Banner, FormFields, ask_to_discard
 from frontdesk.ui.widgets.screen_fit import grow_to_content
+from frontdesk.ui.widgets.scrolling import keep_focus_in_view
 
 ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 # Enter with these held still means Enter (the keypad's Enter, Ctrl+Enter in a notes box).
@@ -292,13 +293,15 @@ class FormPanel(SavingForm, QWidget):
 
     def show_scrolling(self, content: QWidget, max_width: int) -> QScrollArea:
         """The panel's page: ``content`` at most ``max_width`` wide at the top left, scrolling
-        when the window is shorter than the form (the scroll area is returned)."""
+        when the window is shorter than the form, following the focus (the scroll area is
+        returned)."""
         content.setMaximumWidth(max_width)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setWidget(content)
         scroll.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        keep_focus_in_view(scroll)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(scroll)
