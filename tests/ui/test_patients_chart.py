@@ -17,6 +17,7 @@ from frontdesk.services.patients.merge import merge_patients
 from frontdesk.services.patients.search import search
 from frontdesk.services.platform import audit_trail
 from frontdesk.services.platform.audit_trail import AuditFilter
+from frontdesk.services.requests.intake import create_request
 from frontdesk.ui.patients.chart import PatientChart
 from frontdesk.ui.patients.merge import MergeDialog
 from frontdesk.ui.runner import Runner
@@ -24,6 +25,7 @@ from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.widgets.empty_state import EmptyState
 from tests.conftest import make_actor
 from tests.helpers.screens import desk_style
+from tests.requests.conftest import maria_intake
 
 # The offscreen platform the tests run on cannot do these; a real desktop can.
 pytestmark = pytest.mark.qt_log_ignore(
@@ -287,3 +289,19 @@ def test_the_header_reads_whole_as_soon_as_the_chart_has_loaded(
     assert "2839 Park Pl\nChampaign, IL 61818\nUS" in seen
     for text, (room, needed) in seen.items():
         assert room >= needed, text
+
+
+def test_the_chart_warns_of_a_red_flag_on_an_open_request(
+    qtbot: QtBot, screen: ScreenContext, context: ServiceContext
+) -> None:
+    """Ctrl+K said "Red flag on an open request"; the chart it opened said nothing."""
+    flagged = create_request(context, maria_intake(red_flags=("bladder_bowel",)))
+    calm = create_request(
+        context,
+        maria_intake(
+            first_name="Ada", last_name="Quinlan", date_of_birth="2/2/1950", phone="(217) 555-0100"
+        ),
+    )
+    chart = open_chart(qtbot, screen, flagged.patient_id)
+    assert "Red flag on an open request" in chart.alerts()
+    assert "Red flag on an open request" not in open_chart(qtbot, screen, calm.patient_id).alerts()

@@ -23,8 +23,11 @@ from frontdesk.domain.permissions import Permission
 from frontdesk.domain.phone_notes import PhoneNoteData
 from frontdesk.services.kernel.changes import touches
 from frontdesk.services.kernel.clock import STAMP, clock_text, today_in
+from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.services.patients.forms import ContactMethod, PatientData, Sex
 from frontdesk.services.patients.lookup import get_patient
+from frontdesk.services.requests.data import OpenRequests
+from frontdesk.services.requests.reading import open_requests_for
 from frontdesk.ui.handouts.given_tab import HandoutsGivenTab
 from frontdesk.ui.history.tabs import HistorySummaryLine, ImagingTab, SurgeryHistoryTab
 from frontdesk.ui.history.timeline import TimelineWidget
@@ -47,7 +50,9 @@ from frontdesk.ui.widgets.empty_state import EmptyState
 from frontdesk.ui.widgets.form import Banner, form_layout, plain_label
 from frontdesk.ui.widgets.screen_fit import fit_to_screen, lay_out_now
 
-TABLES = frozenset({"patients", "referrers"})
+# The open requests too: a red flag ticked at intake shows on the chart at once.
+TABLES = frozenset({"patients", "referrers", "consultation_requests"})
+RED_FLAG_ALERT = "Red flag on an open request"
 NOT_RECORDED = "—"
 
 # Tabs that later parts of Front Desk fill: (title, empty-state title, what will be there).
@@ -100,8 +105,9 @@ QLabel#factValue {{
 """
 
 
-def alerts_for(patient: PatientData) -> list[str]:
-    """What the desk must notice before speaking to or booking this patient."""
+def alerts_for(patient: PatientData, open_requests: OpenRequests | None = None) -> list[str]:
+    """What the desk must notice before speaking to or booking this patient (``open_requests``:
+    the chart's open requests at a glance, None when it has none)."""
     alerts = []
     if patient.merged_into_id is not None:
         alerts.append(f"Merged into chart {patient.merged_into_mrn}: use that chart")
@@ -110,7 +116,17 @@ def alerts_for(patient: PatientData) -> list[str]:
         alerts.append(f"Interpreter needed ({language})")
     if not patient.phone:
         alerts.append("No phone number on file")
+    if open_requests is not None and open_requests.red_flag:
+        alerts.append(RED_FLAG_ALERT)
     return alerts
+
+
+def read_chart(
+    services: ServiceContext, patient_id: int, *, record_view: bool
+) -> tuple[PatientData, OpenRequests | None]:
+    """The chart and its open requests at a glance, read together off the UI thread."""
+    patient = get_patient(services, patient_id, record_view=record_view)
+    return patient, open_requests_for(services, [patient_id]).get(patient_id)
 
 
 def _or_dash(text: str) -> str:
@@ -317,6 +333,7 @@ class PatientChart(QWidget):
         self.screen = screen
         self.patient_id = patient_id
         self.patient: PatientData | None = None
+        self.open_requests: OpenRequests | None = None
         self.editor: PatientEditor | None = None
         self.can_edit = screen.services.actor.can(Permission.EDIT_PATIENTS)
         self.setWindowTitle("Patient chart")
@@ -422,8 +439,12 @@ class PatientChart(QWidget):
 
     def load(self, *, record_view: bool = False) -> None:
         """Read the chart (the first time, the service records that it was opened)."""
-        call = partial(get_patient, self.screen.services, self.patient_id, record_view=record_view)
-        self.screen.runner.run(call, self.show_patient, self._load_failed)
+        call = partial(read_chart, self.screen.services, self.patient_id, record_view=record_view)
+        self.screen.runner.run(call, self._read, self._load_failed)
+
+    def _read(self, read: tuple[PatientData, OpenRequests | None]) -> None:
+        patient, self.open_requests = read
+        self.show_patient(patient)
 
     def _load_failed(self, message: str) -> None:
         if self.patient is None:
@@ -445,7 +466,7 @@ class PatientChart(QWidget):
             self.alerts_row.removeWidget(label)
             label.deleteLater()
         self.alert_labels = []
-        for text in alerts_for(patient):
+        for text in alerts_for(patient, self.open_requests):
             label = plain_label(text, "chartAlert")
             label.setAccessibleName("Alert")
             self.alerts_row.addWidget(label)
