@@ -309,3 +309,20 @@ def test_ctrl_digit_puts_the_keys_in_the_areas_list_and_a_click_leaves_them(
     qtbot.mouseClick(window.sidebar.viewport(), Qt.MouseButton.LeftButton, pos=second.center())
     assert window.current_key() == "list"
     assert QApplication.focusWidget() is window.sidebar
+
+
+def test_ctrl_digit_reaches_todays_appointments_and_the_patient_search(
+    qtbot: QtBot, screen: ScreenContext, settings_path: Path
+) -> None:
+    window = open_window(qtbot, screen, settings_path)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    qtbot.keyClick(window, Qt.Key.Key_4, Qt.KeyboardModifier.ControlModifier)
+    patients = window.current_area()
+    assert isinstance(patients, PatientsArea)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is patients.search_box)
+    qtbot.keyClick(window, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
+    today = window.current_area()
+    assert isinstance(today, TodayArea)
+    # An empty day shows no list: the keys still land in Today, not in a hidden area.
+    qtbot.waitUntil(lambda: today.isAncestorOf(QApplication.focusWidget()))

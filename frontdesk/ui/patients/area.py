@@ -212,6 +212,10 @@ class PatientsArea(QWidget):
 
     # Main window hooks -------------------------------------------------------------------
 
+    def focus_target(self) -> QWidget:
+        """Where Ctrl+digit puts the keyboard: the search (Down then walks the results)."""
+        return self.search_box
+
     def focus_search(self) -> bool:
         self.search_box.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.search_box.selectAll()

@@ -171,6 +171,11 @@ class TodayArea(QWidget):
         self.day_timer.start()
         self.refresh()
 
+    def focus_target(self) -> QWidget:
+        """Where Ctrl+digit puts the keyboard: the day's appointments (arrows, Alt+I), or
+        the tabs while the day has none to list."""
+        return self.day.tree if self.day.tree.isVisible() else self.tabs
+
     # Reading -----------------------------------------------------------------------------
 
     def refresh(self) -> None:
