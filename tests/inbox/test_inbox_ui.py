@@ -4,6 +4,7 @@ split and discard from the keyboard."""
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 
 import pytest
@@ -486,3 +487,27 @@ def test_a_tlif_report_for_a_chart_with_an_acdf_files_nowhere_until_chosen(
     new = next(s for s in surgeries if s.id != acdf.id)
     assert new.report_received and [d.file_name for d in new.documents] == ["op.pdf"]
     assert not next(s for s in surgeries if s.id == acdf.id).report_received
+
+
+def test_page_thumbnails_do_not_overlap_once_drawn(
+    qtbot: QtBot, context: ServiceContext, screen: ScreenContext
+) -> None:
+    """Walking the app at 150%: a multi-page fax showed one page-sized picture with every
+    page's first lines stacked about 20 px apart, only the last page's number visible. The
+    icon-mode layout was made for items without pictures and not redone when they came."""
+    pages = [[f"Page {n} first line " * 3] for n in range(2, 6)]
+    arrive(context, ["Cover " * 6], "fax.pdf", *pages)
+    area = open_area(qtbot, screen)
+    thumbnails = area.thumbnails
+    assert thumbnails.count() == 5
+    qtbot.waitUntil(
+        lambda: all(not thumbnails.item(i).icon().isNull() for i in range(5)), timeout=WAIT_MS
+    )
+    qtbot.wait(50)  # let any delayed layout run, as the screen would
+    rects = [thumbnails.visualRect(thumbnails.model().index(i, 0)) for i in range(5)]
+    icon_height = thumbnails.iconSize().height()
+    for rect in rects:
+        assert rect.height() >= icon_height
+    for first, second in itertools.pairwise(rects):
+        assert second.top() >= first.bottom(), (first, second)
+        assert not first.intersects(second)
