@@ -192,3 +192,14 @@ def test_a_surgery_with_its_report_on_file_is_pre_chosen_only_on_a_full_match(
     assert destinations(context, maria.id, "operative-report", surgery=dated)[0].surgery_id == (
         on_file.id
     )
+
+
+def test_a_missing_report_surgery_of_the_same_procedure_without_levels_is_chosen(
+    context: ServiceContext, maria: PatientData
+) -> None:
+    """ "Lumbar fusion 2019", levels never written down, report missing: the L4-5 TLIF note
+    is most likely its report; nothing on file contradicts it."""
+    fusion = add_surgery(context, maria.id, SurgeryForm(procedure="lumbar fusion", date="2019"))
+    read = {"levels": ["L4-L5"], "procedure": "lumbar_fusion", "surgery_date": ""}
+    found = destinations(context, maria.id, "operative-report", surgery=read)
+    assert found[0].surgery_id == fusion.id and found[0].waiting

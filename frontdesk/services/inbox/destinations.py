@@ -8,12 +8,12 @@ named the kind of imaging (a CT report), a study of another kind (the X-ray) is 
 first: Enter would mark the wrong study's report received.
 
 An operative report is matched to the chart's surgeries by the levels, procedure and date it
-names: a surgery comes first only when its levels overlap the report's, its procedure is of
-the same family or unknown (a fusion report is not a laminectomy's) and its year does not
-clearly differ; one still missing its report before one on file, and one whose report is on
-file only on a full match (levels, procedure and date). When none qualifies, nothing is
-pre-chosen (an L4–5 TLIF report is not the C5–C6 ACDF's, nor the 1999 L3–L5 laminectomy's)
-and the list starts with a choice that files nothing.
+names: a surgery comes first only when its levels overlap the report's (or are unknown), its
+procedure is of the same family (or unknown: a fusion report is not a laminectomy's), one of
+the two agrees, and its year does not clearly differ; one still missing its report before one
+on file, and one whose report is on file only on a full match (levels, procedure and date).
+When none qualifies, nothing is pre-chosen (an L4–5 TLIF report is not the C5–C6 ACDF's, nor
+the 1999 L3–L5 laminectomy's) and the list starts with a choice that files nothing.
 """
 
 from __future__ import annotations
@@ -202,19 +202,20 @@ class _SurgeryRead:
     def agreement(self, surgery: SurgeryData) -> int:
         """How much the surgery agrees with the report; 0 is not at all. Levels both sides
         know and do not share, a known procedure of another family (a laminectomy for a
-        fusion report) or a year that clearly differs rule it out; so do levels not known
-        on both sides, as one shared level is what makes it the same operation."""
-        if not (self.levels and surgery.levels):
-            return 0
-        if not set(self.levels.levels) & set(surgery.levels.levels):
-            return 0
-        score = 4 if self.levels == surgery.levels else 3
+        fusion report) or a year that clearly differs rule it out; else the levels or the
+        procedure must agree (a surgery on file without levels, of the same procedure, may
+        still be the one)."""
+        score = 0
+        if self.levels and surgery.levels:
+            if not set(self.levels.levels) & set(surgery.levels.levels):
+                return 0
+            score += 4 if self.levels == surgery.levels else 3
         ours, theirs = _family(self.procedure), _family(surgery.procedure.value)
         if ours and theirs and ours != theirs:
             return 0
         if ours and ours == theirs:
             score += 2 if self.procedure == surgery.procedure.value else 1
-        if self.year is not None and surgery.date is not None:
+        if score and self.year is not None and surgery.date is not None:
             slack = 1 if surgery.date.circa else 0
             earliest = surgery.date.earliest_day().year - slack
             latest = surgery.date.latest_day().year + slack
@@ -229,6 +230,7 @@ class _SurgeryRead:
         ours = _family(self.procedure)
         return (
             self.agreement(surgery) > 0
+            and bool(self.levels and surgery.levels)
             and bool(ours)
             and ours == _family(surgery.procedure.value)
             and self.year is not None
