@@ -129,3 +129,77 @@ def test_the_surgery_whose_levels_agree_comes_first_missing_report_preferred(
     # the oldest surgery still missing its report, first.
     unread = destinations(context, maria.id, "operative-report")
     assert unread[0].surgery_id == acdf.id
+
+
+def test_an_l4_5_fusion_report_is_not_filed_onto_a_1999_laminectomy_on_file(
+    context: ServiceContext, maria: PatientData
+) -> None:
+    """Walking the app: the L4-5 TLIF note pre-chose "Surgery L3–L5 laminectomy February 5,
+    1999 (report on file)" on one shared level; Enter filed a fusion report onto it."""
+    laminectomy = add_surgery(
+        context, maria.id, SurgeryForm(procedure="laminectomy", levels="L3-L5", date="02/05/1999")
+    )
+    mark_report_received(context, laminectomy.id)
+    read = _operative_report_read(context)
+    found = destinations(context, maria.id, "operative-report", surgery=read)
+    assert found[0].where == "none" and "no surgery on file matches" in found[0].label
+    assert found[1].where == "new-surgery"
+    assert laminectomy.id in [d.surgery_id for d in found[1:]]  # still offered by hand
+
+
+def test_a_different_procedure_rules_out_even_a_surgery_missing_its_report(
+    context: ServiceContext, maria: PatientData
+) -> None:
+    discectomy = add_surgery(
+        context, maria.id, SurgeryForm(procedure="microdiscectomy", levels="L4-L5", date="2012")
+    )
+    read = {"levels": ["L4-L5"], "procedure": "lumbar_fusion", "surgery_date": ""}
+    found = destinations(context, maria.id, "operative-report", surgery=read)
+    assert found[0].where == "none"
+    # A report that does not name its procedure is not contradicted by the discectomy.
+    unnamed = {"levels": ["L4-L5"], "procedure": "", "surgery_date": ""}
+    assert destinations(context, maria.id, "operative-report", surgery=unnamed)[0].surgery_id == (
+        discectomy.id
+    )
+
+
+def test_a_year_that_clearly_differs_rules_the_surgery_out(
+    context: ServiceContext, maria: PatientData
+) -> None:
+    add_surgery(
+        context, maria.id, SurgeryForm(procedure="lumbar_fusion", levels="L4-L5", date="2015")
+    )
+    read = {"levels": ["L4-L5"], "procedure": "lumbar_fusion", "surgery_date": "2021-03-02"}
+    found = destinations(context, maria.id, "operative-report", surgery=read)
+    assert found[0].where == "none"
+    same_year = {"levels": ["L4-L5"], "procedure": "lumbar_fusion", "surgery_date": "2015-06-01"}
+    assert destinations(context, maria.id, "operative-report", surgery=same_year)[0].waiting
+
+
+def test_a_surgery_with_its_report_on_file_is_pre_chosen_only_on_a_full_match(
+    context: ServiceContext, maria: PatientData
+) -> None:
+    on_file = add_surgery(
+        context, maria.id, SurgeryForm(procedure="lumbar_fusion", levels="L4-L5", date="2015")
+    )
+    mark_report_received(context, on_file.id)
+    # Levels and procedure agree, the date is not known: not enough for a report on file.
+    undated = {"levels": ["L4-L5"], "procedure": "lumbar_fusion", "surgery_date": ""}
+    found = destinations(context, maria.id, "operative-report", surgery=undated)
+    assert found[0].where == "none"
+    assert on_file.id in [d.surgery_id for d in found]
+    dated = {"levels": ["L4-L5"], "procedure": "lumbar_fusion", "surgery_date": "2015-06-01"}
+    assert destinations(context, maria.id, "operative-report", surgery=dated)[0].surgery_id == (
+        on_file.id
+    )
+
+
+def test_a_missing_report_surgery_of_the_same_procedure_without_levels_is_chosen(
+    context: ServiceContext, maria: PatientData
+) -> None:
+    """ "Lumbar fusion 2019", levels never written down, report missing: the L4-5 TLIF note
+    is most likely its report; nothing on file contradicts it."""
+    fusion = add_surgery(context, maria.id, SurgeryForm(procedure="lumbar fusion", date="2019"))
+    read = {"levels": ["L4-L5"], "procedure": "lumbar_fusion", "surgery_date": ""}
+    found = destinations(context, maria.id, "operative-report", surgery=read)
+    assert found[0].surgery_id == fusion.id and found[0].waiting

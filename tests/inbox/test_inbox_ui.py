@@ -4,6 +4,7 @@ split and discard from the keyboard."""
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -525,3 +526,27 @@ def test_ctrl_6_then_enter_files_from_the_main_window(
     qtbot.waitUntil(lambda: listing.unfiled(context) == [], timeout=WAIT_MS)
     ticked = next(e for e in get_request(context, request.id).checklist if e.id == item.id)
     assert ticked.received
+
+
+def test_page_thumbnails_do_not_overlap_once_drawn(
+    qtbot: QtBot, context: ServiceContext, screen: ScreenContext
+) -> None:
+    """Walking the app at 150%: a multi-page fax showed one page-sized picture with every
+    page's first lines stacked about 20 px apart, only the last page's number visible. The
+    icon-mode layout was made for items without pictures and not redone when they came."""
+    pages = [[f"Page {n} first line " * 3] for n in range(2, 6)]
+    arrive(context, ["Cover " * 6], "fax.pdf", *pages)
+    area = open_area(qtbot, screen)
+    thumbnails = area.thumbnails
+    assert thumbnails.count() == 5
+    qtbot.waitUntil(
+        lambda: all(not thumbnails.item(i).icon().isNull() for i in range(5)), timeout=WAIT_MS
+    )
+    qtbot.wait(50)  # let any delayed layout run, as the screen would
+    rects = [thumbnails.visualRect(thumbnails.model().index(i, 0)) for i in range(5)]
+    icon_height = thumbnails.iconSize().height()
+    for rect in rects:
+        assert rect.height() >= icon_height
+    for first, second in itertools.pairwise(rects):
+        assert second.top() >= first.bottom(), (first, second)
+        assert not first.intersects(second)

@@ -641,3 +641,34 @@ def test_a_move_in_the_history_reads_whole_without_a_side_scroll(
     shown_at = history.visualItemRect(moved)
     assert shown_at.width() <= history.viewport().width()
     assert shown_at.height() >= 2 * history.fontMetrics().height()
+
+
+def test_a_visit_that_runs_into_the_next_one_says_so_by_the_end_time(
+    qtbot: QtBot, screen: ScreenContext, clinic: Practice
+) -> None:
+    """08:45 is free but the next visit is at 09:15: a 45-minute consultation does not fit.
+    Nobody else booked anything, so the form names that visit, not "just booked"."""
+    thursday = next_weekday(3)
+    booking.book(
+        clinic.context,
+        BookingForm(
+            patient_id=clinic.patients[1].id,
+            provider_id=clinic.okafor,
+            type_id=clinic.type_id("Follow-up"),
+            start=at(thursday, 9, 15),
+        ),
+    )
+    dialog = open_for_first_patient(
+        qtbot, screen, clinic, start=at(thursday, 8, 45), type_id=clinic.type_id("New consultation")
+    )
+    qtbot.waitUntil(lambda: "Núñez-García" in dialog.patient_label.text(), timeout=WAIT)
+    qtbot.keyClick(dialog, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    message = dialog.fields.message("end")
+    qtbot.waitUntil(message.isVisible, timeout=WAIT)
+    assert message.text() == (
+        "This 45-minute visit would overlap O'Connor's 09:15 appointment with Adaeze Okafor, "
+        "MD; shorten it or choose another time"
+    )
+    assert "just booked" not in dialog.banner.text
+    assert dialog.isVisible()
+    assert booked_for(clinic, 0) == []

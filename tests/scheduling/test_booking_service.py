@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 
 from frontdesk.db.models_scheduling import Appointment
+from frontdesk.db.types import utcnow
 from frontdesk.domain.errors import (
     PermissionDeniedError,
     RefusedError,
@@ -281,3 +282,34 @@ def test_booking_in_time_away_names_it(clinic: Practice) -> None:
         booking.book(clinic.context, consult(clinic, 0, at(thursday, 9)))
     booked = booking.book(clinic.context, consult(clinic, 0, at(thursday, 10)))
     assert not booked.overbooked
+
+
+def test_a_time_that_simply_does_not_fit_names_the_visit_it_would_overlap(
+    clinic: Practice,
+) -> None:
+    """Booked from a schedule that already showed the 09:15 visit, a 45-minute visit at
+    08:45 does not fit: said next to the time it runs into, not "someone else booked it"."""
+    thursday = next_weekday(3)
+    booking.book(
+        clinic.context,
+        consult(clinic, 1, at(thursday, 9, 15), type_id=clinic.type_id("Follow-up")),
+    )
+    seen = utcnow()
+    with pytest.raises(ValidationError) as refused:
+        booking.book(clinic.context, consult(clinic, 0, at(thursday, 8, 45), known_at=seen))
+    assert refused.value.fields == {
+        "end": "This 45-minute visit would overlap O'Connor's 09:15 appointment with "
+        "Adaeze Okafor, MD; shorten it or choose another time"
+    }
+    # A visit already running at the start time is named next to the start.
+    with pytest.raises(ValidationError) as refused:
+        booking.book(clinic.context, consult(clinic, 0, at(thursday, 9, 20), known_at=seen))
+    assert "O'Connor's 09:15 appointment" in refused.value.fields["start"]
+
+
+def test_a_time_booked_after_the_schedule_was_seen_is_just_booked(clinic: Practice) -> None:
+    thursday = next_weekday(3)
+    seen = utcnow()
+    booking.book(clinic.context, consult(clinic, 1, at(thursday, 9, 15)))
+    with pytest.raises(SlotTakenError, match="just booked"):
+        booking.book(clinic.context, consult(clinic, 0, at(thursday, 8, 45), known_at=seen))

@@ -293,6 +293,41 @@ def test_double_click_and_enter_open_the_appointment(
     area.dialog.done(0)  # type: ignore[union-attr]
 
 
+def test_ctrl_n_books_a_new_appointment_and_never_opens_one_already_there(
+    qtbot: QtBot, screen: ScreenContext, clinic: Practice
+) -> None:
+    """Ctrl+N is "new": on a time an appointment holds (the cursor starts on the first
+    slot), it finds the next free time of that provider instead of opening the visit."""
+    from frontdesk.ui.scheduling.book_dialog import BookDialog
+    from frontdesk.ui.scheduling.find_dialog import FindSlotDialog
+
+    monday = next_weekday(0)
+    item = book(clinic, clinic.okafor, at(monday, 9))
+    status.set_status(clinic.context, item.id, AppointmentStatus.CHECKED_IN)
+    status.set_status(clinic.context, item.id, AppointmentStatus.COMPLETED)
+    area = open_area(qtbot, screen, monday)
+    opened: list[int] = []
+    area.canvas.appointment_opened.connect(opened.append)
+    area.canvas.setFocus()
+    area.canvas.cursor = (column_of(area, clinic.okafor, monday), 9 * 60)
+    assert area.new_item()
+    assert opened == []
+    finder = area.dialog
+    assert isinstance(finder, FindSlotDialog)
+    assert finder._provider_id == clinic.okafor
+    finder.done(0)
+    # On a free time inside the hours it books right there.
+    area.canvas.cursor = (column_of(area, clinic.okafor, monday), 10 * 60)
+    assert area.new_item()
+    dialog = area.dialog
+    assert isinstance(dialog, BookDialog)
+    qtbot.waitUntil(lambda: dialog.ready, timeout=WAIT)
+    assert dialog.start_edit.text() == "10:00"
+    assert dialog.provider_combo.currentData() == clinic.okafor
+    assert opened == []
+    dialog.done(0)
+
+
 def test_dragging_an_appointment_to_another_provider_and_time_moves_it(
     qtbot: QtBot, screen: ScreenContext, clinic: Practice
 ) -> None:

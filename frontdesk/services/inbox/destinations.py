@@ -8,9 +8,12 @@ named the kind of imaging (a CT report), a study of another kind (the X-ray) is 
 first: Enter would mark the wrong study's report received.
 
 An operative report is matched to the chart's surgeries by the levels, procedure and date it
-names: a surgery whose levels or procedure agree comes first (one still missing its report
-before one on file); when none agrees, nothing is pre-chosen (an L4–5 TLIF report is not the
-C5–C6 ACDF's) and the list starts with a choice that files nothing.
+names: a surgery comes first only when its levels overlap the report's (or are unknown), its
+procedure is of the same family (or unknown: a fusion report is not a laminectomy's), one of
+the two agrees, and its year does not clearly differ; one still missing its report before one
+on file, and one whose report is on file only on a full match (levels, procedure and date).
+When none qualifies, nothing is pre-chosen (an L4–5 TLIF report is not the C5–C6 ACDF's, nor
+the 1999 L3–L5 laminectomy's) and the list starts with a choice that files nothing.
 """
 
 from __future__ import annotations
@@ -153,6 +156,25 @@ def destinations(
     return [*waiting, *others, chart]
 
 
+def _family(procedure: str) -> str:
+    """The kind of operation a procedure value is, to tell a fusion report from a
+    laminectomy on file; "" when unknown (an "other" surgery names itself in free text)."""
+    if procedure not in _PROCEDURES or procedure == Procedure.OTHER.value:
+        return ""
+    known = Procedure(procedure)
+    if known.is_fusion:
+        return "fusion"
+    return _DECOMPRESSIONS.get(known, known.value)
+
+
+# Taking bone off the nerves, however much: one family.
+_DECOMPRESSIONS = {
+    Procedure.LAMINECTOMY: "decompression",
+    Procedure.LAMINOTOMY: "decompression",
+    Procedure.FORAMINOTOMY: "decompression",
+}
+
+
 @dataclass(frozen=True)
 class _SurgeryRead:
     """What an operative report said about its surgery, to compare with the chart's."""
@@ -179,17 +201,41 @@ class _SurgeryRead:
 
     def agreement(self, surgery: SurgeryData) -> int:
         """How much the surgery agrees with the report; 0 is not at all. Levels both sides
-        know and do not share rule it out, whatever the procedure."""
+        know and do not share, a known procedure of another family (a laminectomy for a
+        fusion report) or a year that clearly differs rule it out; else the levels or the
+        procedure must agree (a surgery on file without levels, of the same procedure, may
+        still be the one)."""
         score = 0
         if self.levels and surgery.levels:
             if not set(self.levels.levels) & set(surgery.levels.levels):
                 return 0
             score += 4 if self.levels == surgery.levels else 3
-        if self.procedure and self.procedure == surgery.procedure.value:
-            score += 2
+        ours, theirs = _family(self.procedure), _family(surgery.procedure.value)
+        if ours and theirs and ours != theirs:
+            return 0
+        if ours and ours == theirs:
+            score += 2 if self.procedure == surgery.procedure.value else 1
         if score and self.year is not None and surgery.date is not None:
-            score += 1 if surgery.date.earliest_day.year == self.year else 0
+            slack = 1 if surgery.date.circa else 0
+            earliest = surgery.date.earliest_day().year - slack
+            latest = surgery.date.latest_day().year + slack
+            if not earliest <= self.year <= latest:
+                return 0
+            score += 1
         return score
+
+    def matches_fully(self, surgery: SurgeryData) -> bool:
+        """Levels, procedure and year all agree: only then may a surgery whose report is
+        already on file be pre-chosen (a second report for it is the exception)."""
+        ours = _family(self.procedure)
+        return (
+            self.agreement(surgery) > 0
+            and bool(self.levels and surgery.levels)
+            and bool(ours)
+            and ours == _family(surgery.procedure.value)
+            and self.year is not None
+            and surgery.date is not None
+        )
 
     def described(self) -> str:
         """'L4–L5 lumbar fusion': what the report names, as the chart would write it."""
@@ -205,20 +251,29 @@ class _SurgeryRead:
     ) -> list[Destination]:
         by_id = {surgery.id: surgery for surgery in surgeries}
 
-        def score(destination: Destination) -> int:
+        def surgery_of(destination: Destination) -> SurgeryData | None:
             surgery_id = destination.surgery_id
             if surgery_id is None and destination.item_id is not None:
                 surgery_id = item_surgery.get(destination.item_id)
-            surgery = by_id.get(surgery_id) if surgery_id is not None else None
+            return by_id.get(surgery_id) if surgery_id is not None else None
+
+        def score(destination: Destination) -> int:
+            surgery = surgery_of(destination)
             return self.agreement(surgery) if surgery is not None else 0
+
+        def full(destination: Destination) -> bool:
+            surgery = surgery_of(destination)
+            return surgery is not None and self.matches_fully(surgery)
 
         scores = {id(destination): score(destination) for destination in found}
         agreeing = sorted(
             (d for d in found if scores[id(d)]),
-            key=lambda d: (not d.waiting, -scores[id(d)]),
+            key=lambda d: (not d.waiting, not full(d), -scores[id(d)]),
         )
         rest = [d for d in found if not scores[id(d)]]
-        if agreeing:
+        # Missing its report, or on file and agreeing in everything: else a second report
+        # would be filed onto a surgery whose report is already there.
+        if agreeing and (agreeing[0].waiting or full(agreeing[0])):
             return [*agreeing, *rest, chart]
         choose = Destination(
             "none",
@@ -227,4 +282,4 @@ class _SurgeryRead:
         # The surgery the report describes is not in the history yet: adding it is the
         # likely next step, offered right under the choice.
         new = [d for d in rest if d.where == "new-surgery"]
-        return [choose, *new, *(d for d in rest if d.where != "new-surgery"), chart]
+        return [choose, *new, *agreeing, *(d for d in rest if d.where != "new-surgery"), chart]

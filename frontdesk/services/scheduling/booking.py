@@ -11,9 +11,10 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta, tzinfo
 from functools import partial
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from frontdesk.db.models import Location
+from frontdesk.db.models import Location, Provider
 from frontdesk.db.models_patients import Patient
 from frontdesk.db.models_requests import ConsultationRequest
 from frontdesk.db.models_scheduling import (
@@ -22,6 +23,7 @@ from frontdesk.db.models_scheduling import (
 from frontdesk.db.types import utcnow
 from frontdesk.domain.contact import clean_text
 from frontdesk.domain.errors import (
+    FrontDeskError,
     RefusedError,
     SlotTakenError,
     ValidationError,
@@ -29,6 +31,7 @@ from frontdesk.domain.errors import (
 from frontdesk.domain.permissions import Permission
 from frontdesk.domain.request_states import RequestState
 from frontdesk.domain.scheduling import (
+    ACTIVE_STATUSES,
     LONGEST,
     MAX_DURATION_MINUTES,
     SLOT_STEP,
@@ -99,6 +102,52 @@ def _booking_check(
     if errors:
         raise ValidationError(errors)
     return verdict, rules.zone
+
+
+def _overlap_refusal(
+    uow: UnitOfWork,
+    provider: Provider,
+    start: datetime,
+    end: datetime,
+    zone: tzinfo,
+    known_at: datetime | None,
+) -> FrontDeskError:
+    """Why a time another booking holds is refused. Held by a booking already there when
+    the person saw the schedule (``known_at``), the time simply does not fit: a field error
+    naming that visit. Booked or moved there since, someone else was quicker: SlotTaken."""
+    if known_at is None:
+        return SlotTakenError(SLOT_TAKEN_MESSAGE)
+    session = uow.session
+    rows = list(
+        session.scalars(
+            select(Appointment)
+            .where(
+                Appointment.provider_id == provider.id,
+                Appointment.status.in_([status.value for status in ACTIVE_STATUSES]),
+                Appointment.starts_at < end,
+                Appointment.ends_at > start,
+            )
+            .order_by(Appointment.starts_at)
+        )
+    )
+    seen = _utc(known_at)
+    if not rows or any(row.updated_at > seen for row in rows):
+        return SlotTakenError(SLOT_TAKEN_MESSAGE)
+    first = rows[0]
+    whose = "another patient's"
+    if uow.context.actor.can(Permission.VIEW_PATIENTS):
+        patient = session.get(Patient, first.patient_id)
+        if patient is not None:
+            whose = f"{patient.last_name}'s"
+    minutes = int((end - start).total_seconds() // 60)
+    local = first.starts_at.astimezone(zone)
+    field = "end" if first.starts_at > start else "start"
+    return ValidationError(
+        {
+            field: f"This {minutes}-minute visit would overlap {whose} {local:%H:%M} "
+            f"appointment with {provider_label(provider)}; shorten it or choose another time"
+        }
+    )
 
 
 def _link_request(
@@ -193,7 +242,7 @@ def book_in(uow: UnitOfWork, form: BookingForm) -> AppointmentData:
         else None
     )
     if verdict.taken:
-        raise SlotTakenError(SLOT_TAKEN_MESSAGE)
+        raise _overlap_refusal(uow, provider, start, end, zone, form.known_at)
     now = utcnow()
     row = Appointment(
         patient_id=patient.id,

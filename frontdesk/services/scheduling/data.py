@@ -46,6 +46,11 @@ class BookingForm:
     # RecordsMissingError). Without this such a request is refused.
     make_request_ready: bool = False
     ready_override_reason: str = ""
+    # When the person saw the schedule (the form opened). A booking over the time made
+    # before then is an ordinary overlap, refused by field naming the visit it meets; one
+    # made or moved there since is a race, "just booked by someone else". None: always the
+    # latter (callers that show no schedule).
+    known_at: datetime | None = None
 
 
 @dataclass(frozen=True)

@@ -29,9 +29,15 @@ class PageThumbnails(QListWidget):
         self.setFlow(QListView.Flow.TopToBottom)
         self.setWrapping(False)
         self.setMovement(QListView.Movement.Static)
-        self.setIconSize(QSize(THUMB_WIDTH, round(THUMB_WIDTH * 1.3)))
+        icon = QSize(THUMB_WIDTH, round(THUMB_WIDTH * 1.3))
+        self.setIconSize(icon)
         self.setFixedWidth(THUMB_WIDTH + 34)
         self.setSpacing(4)
+        # Every page gets a cell of its picture's size (plus its number) from the start: the
+        # icon-mode layout is made while the pictures are still being drawn, and placed the
+        # pages a text line apart, so the pictures came out stacked on top of each other.
+        self.setUniformItemSizes(True)
+        self.setGridSize(QSize(THUMB_WIDTH + 12, icon.height() + self.fontMetrics().height() + 12))
         self.generation = 0
         self.itemActivated.connect(lambda item: self.page_chosen.emit(self.row(item)))
         self.itemClicked.connect(lambda item: self.page_chosen.emit(self.row(item)))
@@ -57,6 +63,7 @@ class PageThumbnails(QListWidget):
             def show(image: QImage, i: int = index, g: int = generation) -> None:
                 if g == self.generation and i < self.count():
                     self.item(i).setIcon(QIcon(QPixmap.fromImage(image)))
+                    self.doItemsLayout()
 
             self.runner.run(draw, show, lambda _message: None)
 

@@ -638,11 +638,25 @@ class ScheduleArea(QWidget):
         return True
 
     def new_item(self) -> bool:
-        """Ctrl+N: book at the time focused in the calendar."""
+        """Ctrl+N: a new appointment, never an existing one. At the focused time when it is
+        free; otherwise find the next free time of the provider in view."""
         self.canvas.setFocus()
-        if self.canvas.cursor is None:
-            return False
-        self.canvas.activate_cursor()
+        choice = self.canvas.free_choice_at_cursor()
+        if choice is not None:
+            self.book_at(choice)
+            return True
+        if not self.can_schedule:
+            self.banner.show_message("info", "Your role can look at the calendar but not book.")
+            return True
+        provider = self.week_provider_id if self.mode == WEEK else None
+        if provider is None:
+            provider = self.canvas.cursor_provider_id()
+        if provider is None and len(self.day_provider_ids) == 1:
+            provider = self.day_provider_ids[0]
+        dialog = self._open_dialog(
+            "frontdesk.ui.scheduling.find_dialog", "FindSlotDialog", provider_id=provider
+        )
+        self._connect_booked(dialog)
         return True
 
     def print_current(self) -> bool:

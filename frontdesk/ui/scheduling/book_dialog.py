@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import partial
 from typing import Any
 
@@ -180,6 +180,9 @@ class BookDialog(FormDialog):
         self.request_id = request_id
         # The last save's outcome was unknown: a "taken" next is likely that very booking.
         self.outcome_unknown = False
+        # Bookings made before this are ones the person could see: one in the way is an
+        # ordinary overlap, not "just booked by someone else".
+        self.opened_at = datetime.now(UTC)
         self._start = start
         self._provider_id = provider_id
         self._location_id = location_id
@@ -610,6 +613,7 @@ class BookDialog(FormDialog):
             allow_outside_availability=allow_outside_availability,
             make_request_ready=make_ready,
             ready_override_reason=self.ready_reason if make_ready else "",
+            known_at=self.opened_at,
         )
 
     def save(self, *, allow_outside_availability: bool = False) -> None:

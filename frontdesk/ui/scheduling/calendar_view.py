@@ -482,6 +482,24 @@ class CalendarCanvas(QWidget):
         else:
             self.free_time_chosen.emit(self._choice(column, minute))
 
+    def free_choice_at_cursor(self) -> FreeTimeChoice | None:
+        """The focused time to book when it is free and inside the provider's hours;
+        None when an appointment is there (or outside hours, or no cursor)."""
+        if self.layout_ is None or self.cursor is None or not self.layout_.columns:
+            return None
+        column = self.layout_.columns[min(self.cursor[0], len(self.layout_.columns) - 1)]
+        minute = self.cursor[1]
+        if self.layout_.boxes_at(column, minute):
+            return None
+        choice = self._choice(column, minute)
+        return choice if choice.location_id is not None else None
+
+    def cursor_provider_id(self) -> int | None:
+        """The provider of the focused column (None without a cursor)."""
+        if self.layout_ is None or self.cursor is None or not self.layout_.columns:
+            return None
+        return self.layout_.columns[min(self.cursor[0], len(self.layout_.columns) - 1)].provider_id
+
     def _first_cursor(self) -> tuple[int, int] | None:
         if self.layout_ is None or not self.layout_.columns:
             return None
