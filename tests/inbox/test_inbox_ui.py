@@ -33,7 +33,7 @@ from frontdesk.ui.inbox.dialogs import DiscardDialog, SplitDialog
 from frontdesk.ui.main_window import MainWindow
 from frontdesk.ui.requests.intake import IntakeDialog
 from frontdesk.ui.screen_context import ScreenContext
-from tests.helpers.screens import open_screen
+from tests.helpers.screens import desk_style, open_screen
 from tests.inbox.conftest import JOHN, MARIA
 
 WAIT_MS = 15_000
@@ -550,3 +550,22 @@ def test_page_thumbnails_do_not_overlap_once_drawn(
     for first, second in itertools.pairwise(rects):
         assert second.top() >= first.bottom(), (first, second)
         assert not first.intersects(second)
+
+
+def test_the_new_request_button_reads_whole_at_150_percent(
+    qtbot: QtBot, screen: ScreenContext
+) -> None:
+    """At 150% the panel beside the page is about 280 px wide: "New request from this
+    referral…" showed as "ew request from this referral" beside File."""
+    arrive(screen.services, referral_lines(JOHN), "referral.pdf")
+    with desk_style():
+        area = InboxArea(screen)
+        qtbot.addWidget(area)
+        area.resize(1090, 680)
+        with qtbot.waitSignal(area.document_shown, timeout=WAIT_MS):
+            area.show()
+        button = area.panel.new_request
+        qtbot.waitUntil(button.isVisible, timeout=WAIT_MS)
+        text = button.text().replace("&", "")
+        assert button.width() >= button.fontMetrics().horizontalAdvance(text) + 8, text
+        assert button.geometry().right() < area.panel.file_button.geometry().left()

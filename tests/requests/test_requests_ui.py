@@ -357,6 +357,9 @@ def test_the_open_request_fits_its_pane_at_150_percent(
         qtbot.waitUntil(fitted, timeout=5_000)
         viewport = panel.scroll.viewport()
         assert viewport.width() < 340
+        # The queue's date filters show their whole hint too ("to MM/DD/YYYY" was cut).
+        for edit in (area.received_from, area.received_to):
+            assert shows_whole_placeholder(edit), edit.placeholderText()
         assert not panel.scroll.horizontalScrollBar().isVisible()
         assert panel.scroll.widget().width() <= viewport.width()
         title = panel.title

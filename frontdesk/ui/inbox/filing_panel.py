@@ -106,8 +106,13 @@ class FilingPanel(QWidget):
         self.file_button = mark_primary(QPushButton("File"))
         self.file_button.setToolTip("File it where chosen (Enter)")
         self.file_button.clicked.connect(self.file_here)
-        self.new_request = QPushButton("&New request from this referral…")
-        self.new_request.setToolTip("Open the intake form filled in from the letter (Alt+N)")
+        # Short: at 150% the panel is about 280 pixels wide and "New request from this
+        # referral…" lost its first letter beside File; the tooltip says the rest.
+        self.new_request = QPushButton("&New request…")
+        self.new_request.setToolTip(
+            "A new consultation request from this referral: the intake form filled in from "
+            "the letter (Alt+N)"
+        )
         self.new_request.clicked.connect(self.new_request_requested)
         self.evidence = QPlainTextEdit()
         self.evidence.setReadOnly(True)

@@ -38,7 +38,7 @@ from frontdesk.ui.requests.queue_model import GIVE_WAY, NEXT_ACTION, RequestQueu
 from frontdesk.ui.runner import LatestOnly
 from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.style import mark_primary
-from frontdesk.ui.widgets.form import Banner, line_edit, plain_label
+from frontdesk.ui.widgets.form import Banner, line_edit, plain_label, show_whole_placeholder
 from frontdesk.ui.widgets.table_columns import FittedColumns
 
 # The records' received state lives partly on the chart's history (services.history.records).
@@ -123,7 +123,9 @@ class RequestsArea(QWidget):
             combo.setMinimumContentsLength(10)
         for edit in (self.received_from, self.received_to):
             edit.returnPressed.connect(self.refresh)
-            edit.setMaximumWidth(130)
+            # As wide as "to MM/DD/YYYY" needs in the desk's font (130 px cut it at 150%).
+            show_whole_placeholder(edit)
+            edit.setMaximumWidth(edit.minimumWidth())
         filters = QVBoxLayout()
         first_row, second_row = QHBoxLayout(), QHBoxLayout()
         for widget in (self.state, self.urgency, self.category, self.assignee):
