@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QTableView
 from pytestqt.qtbot import QtBot
 
 from frontdesk.ui.widgets.table_columns import FittedColumns, share_width
+from tests.helpers.screens import desk_style
 from tests.helpers.tables import reads_whole, scrolls_sideways
 
 # Key, key, give way second, give way first, wrap.
@@ -74,28 +75,23 @@ def _table(qtbot: QtBot) -> QTableView:
 def test_a_narrow_table_reads_without_scrolling_sideways_and_widens_again(
     qtbot: QtBot,
 ) -> None:
-    table = _table(qtbot)
-    columns = FittedColumns(table, wrap=4, give_way=(3, 2))
-    table.resize(560, 400)
-    table.show()
-    qtbot.waitExposed(table)
-    qtbot.waitUntil(lambda: columns.hidden == {2, 3})
-    assert not scrolls_sideways(table)
-    for row in range(3):
-        for column in (0, 1, 4):
-            assert reads_whole(table, row, column), (row, column)
-    table.resize(1500, 400)
-    qtbot.waitUntil(lambda: columns.hidden == set())
-    assert not scrolls_sideways(table)
-    for column in range(5):
-        assert reads_whole(table, 0, column), column
-    # Rows are measured again just after the widths (a timer): one line tall once more (the
-    # exact height depends on the style an earlier test left: no taller than one line of text
-    # with its air).
-    one_line = max(
-        table.verticalHeader().defaultSectionSize(), table.fontMetrics().lineSpacing() + 2 * 8
-    )
-    qtbot.waitUntil(lambda: table.rowHeight(0) <= one_line)
+    # The desk's own style, whatever an earlier test in this process left.
+    with desk_style():
+        table = _table(qtbot)
+        columns = FittedColumns(table, wrap=4, give_way=(3, 2))
+        table.resize(560, 400)
+        table.show()
+        qtbot.waitExposed(table)
+        qtbot.waitUntil(lambda: columns.hidden == {2, 3})
+        assert not scrolls_sideways(table)
+        for row in range(3):
+            for column in (0, 1, 4):
+                assert reads_whole(table, row, column), (row, column)
+        table.resize(1500, 400)
+        qtbot.waitUntil(lambda: columns.hidden == set())
+        assert not scrolls_sideways(table)
+        for column in range(5):
+            assert reads_whole(table, 0, column), column
 
 
 def test_without_the_rule_the_same_table_scrolls_sideways(qtbot: QtBot) -> None:
