@@ -20,8 +20,13 @@ from frontdesk.ui.main_window import MainWindow
 from frontdesk.ui.runner import Runner
 from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.style import apply_style
+from frontdesk.ui.widgets.table_columns import RESIZE_PAUSE_MS
 
 Render = Callable[[ScreenContext, Path], list[Path]]
+
+
+# Long enough for every pending fit (several resize pauses) on a loaded machine.
+SETTLE_SECONDS = 10 * RESIZE_PAUSE_MS / 1000
 
 
 def wait_until(
@@ -39,8 +44,14 @@ def wait_until(
             raise TimeoutError(failure)
         QCoreApplication.processEvents()
         time.sleep(0.005)
-    for _ in range(settle):
+    # Rounds alone can finish before a short timer fires (a table's columns fit a few
+    # milliseconds after a resize), so keep delivering events for a while too.
+    quiet_until = time.monotonic() + SETTLE_SECONDS
+    rounds = 0
+    while rounds < settle or time.monotonic() < quiet_until:
         QCoreApplication.processEvents()
+        time.sleep(0.005)
+        rounds += 1
 
 
 def save_grab(widget: QWidget, path: Path) -> Path:

@@ -9,14 +9,11 @@ receptionist sees: the form body scrolls, Save and Cancel stay in view.
 from __future__ import annotations
 
 import tempfile
-import time
-from collections.abc import Callable
 from datetime import datetime
 from datetime import time as clock_time
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QSettings
-from PySide6.QtWidgets import QWidget
 
 from frontdesk.services.kernel import clock as practice_clock
 from frontdesk.services.patients.search import search
@@ -35,24 +32,9 @@ from frontdesk.ui.scheduling.appointment_dialog import AppointmentDialog
 from frontdesk.ui.scheduling.book_dialog import BookDialog
 from frontdesk.ui.screen_context import ScreenContext
 from tools.screenshots import handouts, schedule
+from tools.screenshots.capture import save_grab, wait_until
 
 STORY_PATIENT = "nunez maria jose"  # scenario 1's caller, in every demo database
-
-
-def _wait(condition: Callable[[], bool] = lambda: True, timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise TimeoutError("the screen did not finish loading")
-        QCoreApplication.processEvents()
-        time.sleep(0.005)
-    for _ in range(10):  # let layouts and paints settle
-        QCoreApplication.processEvents()
-
-
-def _save(widget: QWidget, path: Path) -> Path:
-    widget.grab().save(str(path))
-    return path
 
 
 def _desk_calls(
@@ -65,8 +47,8 @@ def _desk_calls(
     note.caller.setText("Spouse")
     note.subject.setText("Asks if the surgery date can move")
     note.follow_up.setText("+2")
-    _wait()
-    written.append(_save(note, folder / "phone-note.png"))
+    wait_until()
+    written.append(save_grab(note, folder / "phone-note.png"))
     note.mark_clean()
     note.reject()
 
@@ -75,8 +57,8 @@ def _desk_calls(
     shown: list[bool] = []
     finder.shown.connect(lambda: shown.append(True))
     finder.search_now()
-    _wait(lambda: bool(shown))
-    written.append(_save(finder, folder / "quick-find.png"))
+    wait_until(lambda: bool(shown))
+    written.append(save_grab(finder, folder / "quick-find.png"))
     finder.reject()
 
     assert chart.patient is not None
@@ -86,8 +68,8 @@ def _desk_calls(
         linking.check_link(screen.services, patient_id, call), "Núñez-García, María José", window
     )
     question.show()
-    _wait()
-    written.append(_save(question, folder / "request-linked-chart.png"))
+    wait_until()
+    written.append(save_grab(question, folder / "request-linked-chart.png"))
     question.close()
     return written
 
@@ -99,8 +81,8 @@ def _handout_review(window: MainWindow, folder: Path) -> list[Path]:
     assert isinstance(admin, AdminArea)
     panel = admin.handout_reviews
     admin.tabs.setCurrentWidget(panel)
-    _wait(lambda: panel.loaded and panel.model.rowCount() > 0)
-    written = [_save(window, folder / "admin-handout-reviews.png")]
+    wait_until(lambda: panel.loaded and panel.model.rowCount() > 0)
+    written = [save_grab(window, folder / "admin-handout-reviews.png")]
     dialog = panel.record_selected()
     assert dialog is not None
     dialog.reviewer.setText("Dr. Ana Lindqvist, MD")
@@ -108,8 +90,8 @@ def _handout_review(window: MainWindow, folder: Path) -> list[Path]:
         "NASS patient education guidance (2024); the practice's own page on this condition; "
         "checked line by line against the current text."
     )
-    _wait()
-    written.append(_save(dialog, folder / "admin-handout-review-record.png"))
+    wait_until()
+    written.append(save_grab(dialog, folder / "admin-handout-review-record.png"))
     dialog.mark_clean()
     dialog.done(0)
     return written
@@ -126,18 +108,18 @@ def render(screen: ScreenContext, folder: Path) -> list[Path]:
     window = MainWindow(screen, QSettings(str(settings_file), QSettings.Format.IniFormat))
     window.show()
     window.show_area("today")
-    _wait()
+    wait_until()
     screen.runner.wait_for_idle()
-    _wait()
-    written.append(_save(window, folder / "main-window.png"))
+    wait_until()
+    written.append(save_grab(window, folder / "main-window.png"))
     # The work queue beside an open request: the narrowest table of the main window.
     window.show_area("requests")
     requests_area = window.current_area()
     assert isinstance(requests_area, RequestsArea)
-    _wait(lambda: requests_area.model.rowCount() > 0 and bool(requests_area.counts))
+    wait_until(lambda: requests_area.model.rowCount() > 0 and bool(requests_area.counts))
     requests_area.table.selectRow(0)
-    _wait(lambda: requests_area.detail.detail is not None)
-    written.append(_save(window, folder / "requests-queue.png"))
+    wait_until(lambda: requests_area.detail.detail is not None)
+    written.append(save_grab(window, folder / "requests-queue.png"))
     window.show_area("today")
 
     intake = IntakeDialog(screen, window)
@@ -147,8 +129,8 @@ def render(screen: ScreenContext, folder: Path) -> list[Path]:
     intake.date_of_birth.setText("03/04/1961")
     intake.phone.setText("(217) 555-0188")
     intake.reason.setPlainText("Pain worse than before the second operation; cannot sit long")
-    _wait()
-    written.append(_save(intake, folder / "request-intake.png"))
+    wait_until()
+    written.append(save_grab(intake, folder / "request-intake.png"))
     intake.mark_clean()  # nothing to ask about when it closes
     intake.close()
 
@@ -156,17 +138,17 @@ def render(screen: ScreenContext, folder: Path) -> list[Path]:
     patient_id = found[0].id
     chart = PatientChart(screen, patient_id)
     chart.show()
-    _wait(lambda: chart.patient is not None)
-    written.append(_save(chart, folder / "patient-chart.png"))
+    wait_until(lambda: chart.patient is not None)
+    written.append(save_grab(chart, folder / "patient-chart.png"))
     chart.tabs.setCurrentWidget(chart.surgery_history)
-    _wait(lambda: chart.surgery_history.loaded)
-    written.append(_save(chart, folder / "patient-chart-surgeries.png"))
+    wait_until(lambda: chart.surgery_history.loaded)
+    written.append(save_grab(chart, folder / "patient-chart-surgeries.png"))
     chart.tabs.setCurrentIndex(0)
     assert chart.patient is not None
     editor = PatientEditor(screen, chart.patient)
     editor.show()
-    _wait()
-    written.append(_save(editor, folder / "patient-form.png"))
+    wait_until()
+    written.append(save_grab(editor, folder / "patient-form.png"))
     editor.close()
     written.extend(_desk_calls(screen, window, chart, folder))
     chart.close()
@@ -180,21 +162,21 @@ def render(screen: ScreenContext, folder: Path) -> list[Path]:
         patient_id=patient_id,
     )
     book.show()
-    _wait(lambda: book.ready)
-    written.append(_save(book, folder / "schedule-book.png"))
+    wait_until(lambda: book.ready)
+    written.append(save_grab(book, folder / "schedule-book.png"))
     book.mark_clean()
     book.close()
 
     booked = day_appointments(screen.services, day, provider_ids)
     appointment = AppointmentDialog(screen, booked[0].id)
     appointment.show()
-    _wait(lambda: appointment.detail is not None)
-    written.append(_save(appointment, folder / "schedule-appointment.png"))
+    wait_until(lambda: appointment.detail is not None)
+    written.append(save_grab(appointment, folder / "schedule-appointment.png"))
     appointment.mark_clean()
     appointment.close()
 
     packets = handouts.packets_dialog(screen)
-    written.append(_save(packets, folder / "handouts-packets.png"))
+    written.append(save_grab(packets, folder / "handouts-packets.png"))
     handouts.close_packets_dialog(packets)
     written.extend(_handout_review(window, folder))
     window.close()

@@ -18,7 +18,6 @@ import os
 import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -161,17 +160,11 @@ class _Shots:
     # Helpers ------------------------------------------------------------------------------
 
     def settle(self, condition: Callable[[], bool] = lambda: True, timeout: float = 30) -> None:
-        from PySide6.QtCore import QCoreApplication
+        from tools.screenshots.capture import wait_until
 
-        deadline = time.monotonic() + timeout
-        while not condition():
-            if time.monotonic() > deadline:
-                raise TimeoutError("a screen did not finish loading")
-            QCoreApplication.processEvents()
-            time.sleep(0.01)
+        wait_until(condition, timeout, failure="a screen did not finish loading")
         self.runner.wait_for_idle()
-        for _ in range(20):  # deliver results, then let layouts and paints settle
-            QCoreApplication.processEvents()
+        wait_until(settle=20)  # deliver results, then let layouts and paints settle
 
     def save(self, widget: object, name: str) -> Path:
         path = self.folder / name
