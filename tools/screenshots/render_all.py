@@ -400,8 +400,14 @@ class _Shots:
         for area in AREAS:
             window.show_area(area.key)  # type: ignore[attr-defined]
             shown = window.current_area()  # type: ignore[attr-defined]
-            # The calendar draws once its week is read: before that it is an empty grid.
-            self.settle(lambda shown=shown: getattr(shown, "data", True) is not None)
+            # The calendar draws once its week is read: before that it is an empty grid; the
+            # handouts' preview draws a moment after its list is filled.
+            self.settle(
+                lambda shown=shown: (
+                    getattr(shown, "data", True) is not None
+                    and not getattr(getattr(shown, "preview", None), "pending", False)
+                )
+            )
             self.save(window, f"area-{area.key}.png")
 
     def render_admin(self, window: object) -> None:
