@@ -462,16 +462,43 @@ def test_reschedule_moves_it_and_keeps_the_history(
     assert stored.events[1].note == "Patient asked for later"
 
 
-def test_moving_onto_a_taken_time_says_so_and_keeps_the_dialog(
+def reschedule_from(qtbot: QtBot, screen: ScreenContext, appointment_id: int) -> RescheduleDialog:
+    move = open_appointment(qtbot, screen, appointment_id).reschedule()
+    assert isinstance(move, RescheduleDialog)
+    qtbot.waitUntil(lambda: move.choices is not None, timeout=WAIT)
+    return move
+
+
+def test_moving_onto_a_visit_already_there_names_it_and_keeps_the_dialog(
+    qtbot: QtBot, screen: ScreenContext, clinic: Practice
+) -> None:
+    """Issue #16: the 10:30 visit was there before the dialog opened, so a move running into
+    it is no race: the form names it by the end time instead of "just booked"."""
+    thursday = next_weekday(3)
+    first = book(clinic, 0, at(thursday, 9))
+    book(clinic, 1, at(thursday, 10, 30))
+    move = reschedule_from(qtbot, screen, first.id)
+    move.start_edit.clear()
+    qtbot.keyClicks(move.start_edit, "10:15")
+    move.save()
+    message = move.fields.message("end")
+    qtbot.waitUntil(message.isVisible, timeout=WAIT)
+    assert message.text() == (
+        "This 45-minute visit would overlap O'Connor's 10:30 appointment with Adaeze Okafor, "
+        "MD; shorten it or choose another time"
+    )
+    assert "just booked" not in move.banner.text
+    assert move.isVisible()
+    assert lookup.get_appointment(clinic.context, first.id).appointment.start == (at(thursday, 9))
+
+
+def test_moving_onto_a_time_booked_since_the_dialog_opened_says_just_booked(
     qtbot: QtBot, screen: ScreenContext, clinic: Practice
 ) -> None:
     thursday = next_weekday(3)
     first = book(clinic, 0, at(thursday, 9))
-    book(clinic, 1, at(thursday, 10, 30))
-    dialog = open_appointment(qtbot, screen, first.id)
-    move = dialog.reschedule()
-    assert isinstance(move, RescheduleDialog)
-    qtbot.waitUntil(lambda: move.choices is not None, timeout=WAIT)
+    move = reschedule_from(qtbot, screen, first.id)
+    book(clinic, 1, at(thursday, 10, 30))  # another desk, meanwhile
     move.start_edit.clear()
     qtbot.keyClicks(move.start_edit, "10:15")
     move.save()

@@ -313,3 +313,39 @@ def test_a_time_booked_after_the_schedule_was_seen_is_just_booked(clinic: Practi
     booking.book(clinic.context, consult(clinic, 1, at(thursday, 9, 15)))
     with pytest.raises(SlotTakenError, match="just booked"):
         booking.book(clinic.context, consult(clinic, 0, at(thursday, 8, 45), known_at=seen))
+
+
+def test_a_move_onto_a_visit_already_on_the_schedule_names_it(clinic: Practice) -> None:
+    """Issue #16: dropped on a visit the calendar already showed, the move said "just booked
+    by someone else". It is refused as a booking is: by field, naming the visit it meets."""
+    thursday = next_weekday(3)
+    moving = booking.book(clinic.context, consult(clinic, 0, at(thursday, 9)))
+    booking.book(
+        clinic.context,
+        consult(clinic, 1, at(thursday, 9, 45), type_id=clinic.type_id("Follow-up")),
+    )
+    seen = utcnow()
+    # 09:15 overlaps its own old time too: that is no collision, the 09:45 visit is.
+    with pytest.raises(ValidationError) as refused:
+        booking.reschedule(clinic.context, moving.id, start=at(thursday, 9, 15), known_at=seen)
+    assert refused.value.fields == {
+        "end": "This 45-minute visit would overlap O'Connor's 09:45 appointment with "
+        "Adaeze Okafor, MD; shorten it or choose another time"
+    }
+    with pytest.raises(ValidationError) as refused:
+        booking.reschedule(clinic.context, moving.id, start=at(thursday, 9, 50), known_at=seen)
+    assert "O'Connor's 09:45 appointment" in refused.value.fields["start"]
+    assert lookup.get_appointment(clinic.context, moving.id).appointment.start == at(thursday, 9)
+
+
+def test_a_move_onto_a_time_taken_after_the_schedule_was_seen_is_just_booked(
+    clinic: Practice,
+) -> None:
+    thursday = next_weekday(3)
+    moving = booking.book(clinic.context, consult(clinic, 0, at(thursday, 9)))
+    other = booking.book(clinic.context, consult(clinic, 1, at(thursday, 14)))
+    seen = utcnow()
+    # Another desk moves its visit onto 10:15 after this schedule was read.
+    booking.reschedule(clinic.context, other.id, start=at(thursday, 10, 15))
+    with pytest.raises(SlotTakenError, match="just booked"):
+        booking.reschedule(clinic.context, moving.id, start=at(thursday, 9, 45), known_at=seen)

@@ -405,6 +405,34 @@ def test_a_drop_on_a_time_just_booked_elsewhere_is_refused_and_the_calendar_refr
     assert [event.kind for event in unchanged.events] == ["booked"]
 
 
+def test_a_drop_onto_a_visit_the_calendar_shows_names_it(
+    qtbot: QtBot, screen: ScreenContext, clinic: Practice
+) -> None:
+    """Issue #16: dropped so that it runs into a visit painted right there, the move said
+    "just booked by someone else"; nobody else booked anything, so it names that visit."""
+    monday = next_weekday(0)
+    item = book(clinic, clinic.okafor, at(monday, 9), kind="New consultation")
+    there = booking.book(
+        clinic.context,
+        BookingForm(
+            patient_id=clinic.patients[1].id,
+            provider_id=clinic.okafor,
+            type_id=clinic.type_id("Follow-up"),
+            start=at(monday, 10, 30),
+        ),
+    )
+    area = open_area(qtbot, screen, monday)
+    assert area.canvas.appointment_rect(there.id) is not None
+    drag(qtbot, area, grip(area, item.id), point(area, clinic.okafor, monday, 10 * 60))
+    answer(qtbot, area, title_part="Move")
+    qtbot.waitUntil(lambda: area.banner.kind == "error", timeout=WAIT)
+    assert area.banner.text == (
+        "Not moved: This 45-minute visit would overlap O'Connor's 10:30 appointment with "
+        "Adaeze Okafor, MD; shorten it or choose another time."
+    )
+    assert lookup.get_appointment(clinic.context, item.id).appointment.start == at(monday, 9)
+
+
 def test_a_drop_outside_hours_asks_to_overbook_and_records_it(
     qtbot: QtBot, screen: ScreenContext, clinic: Practice
 ) -> None:

@@ -9,8 +9,11 @@ person chose is recorded beside what the reading suggested.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import partial
+from typing import Literal
 
 from sqlalchemy.orm import Session
 
@@ -21,7 +24,7 @@ from frontdesk.db.types import utcnow
 from frontdesk.domain.contact import clean_text
 from frontdesk.domain.document_reading import DocumentKind
 from frontdesk.domain.errors import ConflictError, FrontDeskError, NotFoundError, ValidationError
-from frontdesk.domain.history_records import ImagingForm, SurgeryForm
+from frontdesk.domain.history_records import ImagingData, ImagingForm, SurgeryData, SurgeryForm
 from frontdesk.domain.permissions import Permission
 from frontdesk.domain.request_states import ChecklistKind
 from frontdesk.services.history import received_documents
@@ -307,6 +310,37 @@ def file_as_new_request(
     return created, filed
 
 
+def _create_then_file(
+    context: ServiceContext,
+    document_id: int,
+    patient_id: int,
+    create: Callable[[], ImagingData | SurgeryData],
+    *,
+    noun: Literal["study", "surgery"],
+    expected_version: int | None,
+) -> Filed:
+    """Create the history entry a report describes, then file the report to it.
+
+    Two transactions (adding an entry has its own); if filing fails after the entry was
+    saved, the entry stays, the report stays in the inbox, and the error says so."""
+    with context.reading(Permission.EDIT_HISTORY_BASIC) as session:
+        _unfiled(session, document_id, expected_version)
+    entry = create()
+    try:
+        return file_to_history(
+            context,
+            document_id,
+            study_id=entry.id if noun == "study" else None,
+            surgery_id=entry.id if noun == "surgery" else None,
+            patient_id=patient_id,
+            expected_version=expected_version,
+        )
+    except FrontDeskError as error:
+        raise FrontDeskError(
+            f"The {noun} {entry.description} was saved, but the report stayed in the inbox: {error}"
+        ) from error
+
+
 def file_as_new_study(
     context: ServiceContext,
     document_id: int,
@@ -316,25 +350,15 @@ def file_as_new_study(
     expected_version: int | None = None,
 ) -> Filed:
     """An imaging report for a study the chart does not have yet: the study is created from
-    what the person confirmed, then the report is filed to it (marked received).
-
-    Two transactions (adding a study has its own); if filing fails after the study was
-    saved, the study stays, the report stays in the inbox, and the error says so."""
-    with context.reading(Permission.EDIT_HISTORY_BASIC) as session:
-        _unfiled(session, document_id, expected_version)
-    study = add_imaging(context, patient_id, form)
-    try:
-        return file_to_history(
-            context,
-            document_id,
-            study_id=study.id,
-            patient_id=patient_id,
-            expected_version=expected_version,
-        )
-    except FrontDeskError as error:
-        raise FrontDeskError(
-            f"The study {study.description} was saved, but the report stayed in the inbox: {error}"
-        ) from error
+    what the person confirmed, then the report is filed to it (marked received)."""
+    return _create_then_file(
+        context,
+        document_id,
+        patient_id,
+        partial(add_imaging, context, patient_id, form),
+        noun="study",
+        expected_version=expected_version,
+    )
 
 
 def file_as_new_surgery(
@@ -347,23 +371,12 @@ def file_as_new_surgery(
 ) -> Filed:
     """An operative report for a surgery the chart does not have yet (an L4-5 TLIF when
     the history holds only an ACDF): the surgery is created from what the person
-    confirmed, then the report is filed to it (marked received).
-
-    Two transactions (adding a surgery has its own); if filing fails after the surgery was
-    saved, the surgery stays, the report stays in the inbox, and the error says so."""
-    with context.reading(Permission.EDIT_HISTORY_BASIC) as session:
-        _unfiled(session, document_id, expected_version)
-    surgery = add_surgery(context, patient_id, form)
-    try:
-        return file_to_history(
-            context,
-            document_id,
-            surgery_id=surgery.id,
-            patient_id=patient_id,
-            expected_version=expected_version,
-        )
-    except FrontDeskError as error:
-        raise FrontDeskError(
-            f"The surgery {surgery.description} was saved, but the report stayed in the "
-            f"inbox: {error}"
-        ) from error
+    confirmed, then the report is filed to it (marked received)."""
+    return _create_then_file(
+        context,
+        document_id,
+        patient_id,
+        partial(add_surgery, context, patient_id, form),
+        noun="surgery",
+        expected_version=expected_version,
+    )

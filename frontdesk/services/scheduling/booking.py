@@ -111,25 +111,24 @@ def _overlap_refusal(
     end: datetime,
     zone: tzinfo,
     known_at: datetime | None,
+    exclude_id: int | None = None,
 ) -> FrontDeskError:
     """Why a time another booking holds is refused. Held by a booking already there when
     the person saw the schedule (``known_at``), the time simply does not fit: a field error
-    naming that visit. Booked or moved there since, someone else was quicker: SlotTaken."""
+    naming that visit. Booked or moved there since, someone else was quicker: SlotTaken.
+    ``exclude_id``: the appointment being moved, which never stands in its own way."""
     if known_at is None:
         return SlotTakenError(SLOT_TAKEN_MESSAGE)
     session = uow.session
-    rows = list(
-        session.scalars(
-            select(Appointment)
-            .where(
-                Appointment.provider_id == provider.id,
-                Appointment.status.in_([status.value for status in ACTIVE_STATUSES]),
-                Appointment.starts_at < end,
-                Appointment.ends_at > start,
-            )
-            .order_by(Appointment.starts_at)
-        )
+    query = select(Appointment).where(
+        Appointment.provider_id == provider.id,
+        Appointment.status.in_([status.value for status in ACTIVE_STATUSES]),
+        Appointment.starts_at < end,
+        Appointment.ends_at > start,
     )
+    if exclude_id is not None:
+        query = query.where(Appointment.id != exclude_id)
+    rows = list(session.scalars(query.order_by(Appointment.starts_at)))
     seen = _utc(known_at)
     if not rows or any(row.updated_at > seen for row in rows):
         return SlotTakenError(SLOT_TAKEN_MESSAGE)
@@ -296,9 +295,11 @@ def reschedule(
     allow_outside_availability: bool = False,
     note: str = "",
     expected_version: int | None = None,
+    known_at: datetime | None = None,
 ) -> AppointmentData:
     """Move an appointment (another time, provider or length), keeping its history; the old
-    time is freed. ``end`` None keeps the appointment's length."""
+    time is freed. ``end`` None keeps the appointment's length. Another booking over the new
+    time is refused as a booking is (see ``known_at`` on BookingForm)."""
     move = partial(
         reschedule_in,
         appointment_id=appointment_id,
@@ -309,6 +310,7 @@ def reschedule(
         allow_outside_availability=allow_outside_availability,
         note=note,
         expected_version=expected_version,
+        known_at=known_at,
     )
     return retry_when_busy(lambda: _in_own_unit(context, move))
 
@@ -325,6 +327,7 @@ def reschedule_in(
     note: str = "",
     expected_version: int | None = None,
     request_id: int | None = None,
+    known_at: datetime | None = None,
 ) -> AppointmentData:
     """Move an appointment inside a caller's unit of work. With ``request_id`` (the waitlist
     entry's request) the moved appointment is booked for that request, as a booking would be."""
@@ -353,7 +356,7 @@ def reschedule_in(
         )
     new_location = location_id or verdict.location_id or row.location_id
     if verdict.taken:
-        raise SlotTakenError(SLOT_TAKEN_MESSAGE)
+        raise _overlap_refusal(uow, provider, start, new_end, zone, known_at, exclude_id=row.id)
     old = (row.provider_id, row.location_id, row.starts_at, row.ends_at)
     old_text = f"{provider_names(session).get(row.provider_id, '')}, {_when(row.starts_at, zone)}"
     row.provider_id = provider.id

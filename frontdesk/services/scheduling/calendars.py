@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from frontdesk.db.models_scheduling import (
     Appointment,
 )
+from frontdesk.db.types import utcnow
 from frontdesk.domain.errors import (
     ValidationError,
 )
@@ -84,6 +85,7 @@ def calendar(
     """Everything a day or week view paints: appointments, open time, time away."""
     if not 1 <= days <= 31:
         raise ValidationError({"days": "between 1 and 31 days"})
+    read_at = utcnow()
     with context.reading(Permission.VIEW_PATIENTS) as session:
         zone = zone_of(session)
         last_day = first_day + timedelta(days=days - 1)
@@ -120,4 +122,5 @@ def calendar(
             appointments=tuple(_between(session, start, end, ids, True)),
             open_times=tuple(open_times),
             away=tuple(away),
+            read_at=read_at,
         )

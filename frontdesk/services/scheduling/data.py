@@ -146,6 +146,9 @@ class CalendarData:
     appointments: tuple[AppointmentData, ...]
     open_times: tuple[OpenTime, ...]
     away: tuple[AwayTime, ...]
+    # When the read began: what was booked or moved before it is on the calendar, so a move
+    # dropped onto it is an ordinary overlap (the ``known_at`` of a move from this view).
+    read_at: datetime
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,5 @@
-"""The inbox's two small forms: discard a document with a reason, split a fax by pages."""
+"""The inbox's forms: their base, discard a document with a reason, split a fax by pages, and
+the base of the forms that create a history entry from a report."""
 
 from __future__ import annotations
 
@@ -10,8 +11,9 @@ from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from frontdesk.domain.errors import ValidationError
 from frontdesk.services.inbox import filing, pages
-from frontdesk.services.inbox.data import InboxRow
+from frontdesk.services.inbox.data import InboxRow, Suggestions
 from frontdesk.ui.screen_context import ScreenContext
+from frontdesk.ui.style import mark_primary
 from frontdesk.ui.widgets.form import (
     Banner,
     FormFields,
@@ -54,6 +56,81 @@ class InboxForm(FormDialog):
         self.mark_clean()
         self.done.emit(result)
         self.accept()
+
+
+class NewEntryForm(InboxForm):
+    """A history entry the chart lacks, as a report describes it: the person checks and
+    completes the fields, then saving creates the entry and files the report to it;
+    ``done(Filed)`` fires once both are done.
+
+    A subclass names its entry (``TITLE``, ``NOUN``, ``SAVE_TIP``, ``DISCARD_TEXT``) and its
+    service call (``file_as_new``), and answers ``add_fields()``, ``snapshot()`` and ``form()``.
+    """
+
+    DISCARD_TITLE = "Leave the report in the inbox?"
+    TITLE: str
+    NOUN: str
+    SAVE_TIP: str
+    # filing.file_as_new_study or filing.file_as_new_surgery.
+    file_as_new: Callable[..., filing.Filed]
+
+    def __init__(
+        self,
+        screen: ScreenContext,
+        row: InboxRow,
+        suggestions: Suggestions,
+        patient_id: int,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.screen = screen
+        self.row = row
+        self.patient_id = patient_id
+        self.setWindowTitle(self.TITLE)
+        self.setAccessibleName(self.TITLE)
+        self.fields = FormFields()
+        self.banner = Banner()
+        self.rows = form_layout()
+        first = self.add_fields(suggestions)
+        save = mark_primary(QPushButton(f"Create the {self.NOUN} and &file"))
+        save.setToolTip(self.SAVE_TIP)
+        layout = QVBoxLayout(self)
+        layout.addWidget(
+            plain_label(
+                "Filled in from the report: check each line against the page, then create it.",
+                wrap=True,
+            )
+        )
+        layout.addWidget(self.banner)
+        layout.addLayout(self.rows)
+        layout.addLayout(_buttons(self, save, "Cancel"))
+        # Wide enough that a facility's name and a line of findings read in full.
+        fit_to_screen(self, QSize(560, self.sizeHint().height()))
+        first.setFocus()
+        self.mark_clean()
+
+    def add_fields(self, suggestions: Suggestions) -> QWidget:
+        """Add the entry's fields to ``self.rows``, filled in from the report; return the
+        field that takes the focus first."""
+        raise NotImplementedError
+
+    def form(self) -> object:
+        raise NotImplementedError
+
+    def save(self) -> None:
+        if self.save_refused():
+            return
+        self.begin_save()
+        self.fields.clear_messages()
+        call = partial(
+            self.file_as_new,
+            self.screen.services,
+            self.row.id,
+            self.patient_id,
+            self.form(),
+            expected_version=self.row.version,
+        )
+        self.run_save(call)
 
 
 class DiscardDialog(InboxForm):

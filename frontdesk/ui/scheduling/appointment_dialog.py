@@ -62,7 +62,7 @@ STATUS_BUTTONS = {
     AppointmentStatus.CONFIRMED: ("Con&firm", "The patient confirmed they are coming"),
     AppointmentStatus.CHECKED_IN: ("Check &in", "The patient has arrived"),
     AppointmentStatus.COMPLETED: ("Co&mplete", "The visit is over"),
-    AppointmentStatus.NO_SHOW: ("No-sho&w…", "The patient did not come (frees the time)"),
+    AppointmentStatus.NO_SHOW: ("&No-show…", "The patient did not come (frees the time)"),
     AppointmentStatus.BOOKED: ("Mark &unconfirmed", "Back to booked, not yet confirmed"),
 }
 UNDO_CHECK_IN = ("&Undo check-in", "Checked in by mistake: back to confirmed")
@@ -188,7 +188,7 @@ class AppointmentDialog(FormDialog):
 
         self.status_row = QHBoxLayout()
         self.status_row.setContentsMargins(0, 0, 0, 0)
-        self.reschedule_button = QPushButton("Re&schedule…")
+        self.reschedule_button = QPushButton("R&eschedule…")
         self.reschedule_button.setToolTip("Another day, time or provider; the history is kept")
         self.reschedule_button.clicked.connect(self.reschedule)
         self.cancel_button = QPushButton("Cance&l appointment…")

@@ -46,6 +46,8 @@ class MoveRequest:
     provider_name: str
     start: datetime
     end: datetime
+    # When the calendar it was dropped on was read (CalendarData.read_at).
+    known_at: datetime
 
     @property
     def changes_length_only(self) -> bool:
@@ -93,6 +95,7 @@ def move_call(
         provider_id=move.provider_id,
         allow_outside_availability=allow_outside_availability,
         expected_version=move.appointment.version,
+        known_at=move.known_at,
     )
 
 

@@ -349,6 +349,7 @@ class CalendarCanvas(QWidget):
             provider_name=self.layout_.data.provider_names.get(column.provider_id, ""),
             start=self.layout_.moment(column, start),
             end=self.layout_.moment(column, end),
+            known_at=self.layout_.data.read_at,
         )
 
     def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:

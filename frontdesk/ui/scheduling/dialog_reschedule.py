@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from functools import partial
 from typing import Any
 
@@ -71,6 +72,9 @@ class RescheduleDialog(FormDialog):
         self.appointment = appointment
         self.choices: Choices | None = None
         self.end_touched = False
+        # Appointments booked before this are ones the person could see: one in the way is
+        # an ordinary overlap, not "just booked by someone else".
+        self.opened_at = datetime.now(UTC)
         self.setWindowTitle("Reschedule")
         self.setAccessibleName("Reschedule the appointment")
         self.fields = FormFields()
@@ -190,6 +194,7 @@ class RescheduleDialog(FormDialog):
             allow_outside_availability=allow_outside_availability,
             note=self.note.text(),
             expected_version=self.appointment.version,
+            known_at=self.opened_at,
         )
         self.screen.runner.run(call, self._saved, failure=self._failed)
 

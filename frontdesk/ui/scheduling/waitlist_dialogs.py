@@ -345,7 +345,7 @@ class AddToWaitlistDialog(FormDialog):
         add_form_row(form, self.fields, "patient", "Patient *", patient_row)
 
         self.type = self._combo("Appointment type")
-        add_form_row(form, self.fields, "type", "&Type *", self.type)
+        add_form_row(form, self.fields, "type", "T&ype *", self.type)
         self.provider = self._combo("Provider")
         add_form_row(form, self.fields, "provider", "&Provider", self.provider)
         self.location = self._combo("Location")

@@ -467,7 +467,7 @@ class RemoveFromWaitlistDialog(QDialog):
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
         self.remove_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.remove_button.setText("&Remove")
+        self.remove_button.setText("Re&move")
         self.remove_button.setToolTip("Remove from the waitlist (Enter)")
         self.remove_button.setDefault(True)
         buttons.button(QDialogButtonBox.StandardButton.Cancel).setToolTip("Keep them (Esc)")
