@@ -427,7 +427,7 @@ def test_a_drop_onto_a_visit_the_calendar_shows_names_it(
     answer(qtbot, area, title_part="Move")
     qtbot.waitUntil(lambda: area.banner.kind == "error", timeout=WAIT)
     assert area.banner.text == (
-        "Not moved: This 45-minute visit would overlap O'Connor's 10:30 appointment with "
+        "Not moved. This 45-minute visit would overlap O'Connor's 10:30 appointment with "
         "Adaeze Okafor, MD; shorten it or choose another time."
     )
     assert lookup.get_appointment(clinic.context, item.id).appointment.start == at(monday, 9)

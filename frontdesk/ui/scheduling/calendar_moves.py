@@ -13,6 +13,7 @@ from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.services.scheduling import booking
 from frontdesk.services.scheduling.data import AppointmentData
 from frontdesk.ui.runner import user_message
+from frontdesk.ui.scheduling.dialog_fields import sentence
 
 
 @dataclass(frozen=True)
@@ -103,5 +104,5 @@ def refusal_text(error: Exception) -> str:
     """What the calendar says when a move was refused (an overbook is asked about instead)."""
     if isinstance(error, ValidationError):
         text = "; ".join(error.fields.values()) or str(error)
-        return f"Not moved: {text}."
+        return f"Not moved. {sentence(text)}"
     return user_message(error)
