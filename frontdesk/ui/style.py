@@ -105,6 +105,11 @@ QFrame#banner[kind="info"] {{
 QFrame#banner[kind="info"] QLabel {{
     color: {INFO_INK};
 }}
+QLineEdit[readOnlyField="true"],
+QPlainTextEdit[readOnlyField="true"],
+QAbstractSpinBox[readOnlyField="true"] {{
+    background: {WINDOW};
+}}
 QFrame#logoPreview {{
     background: {PANEL};
     border: 1px dashed #b8c0c8;

@@ -8,7 +8,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QCoreApplication, QDate, Qt
+from PySide6.QtCore import QCoreApplication, QDate, QSettings, QStandardPaths, Qt
 from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
@@ -26,6 +26,7 @@ from frontdesk.ui.handouts.area import HandoutsArea
 from frontdesk.ui.handouts.packets_dialog import PacketsDialog
 from frontdesk.ui.runner import Runner
 from frontdesk.ui.screen_context import ScreenContext
+from frontdesk.ui.widgets.file_dialogs import documents_folder
 from tests.discard_question import DISCARD, KEEP, answer_discard_question
 from tests.documents.pdfs import all_text, fills, page_texts, printed_images
 from tests.handouts.packet_fixtures import SPANISH_FIRST, SPANISH_LAST, PacketDay, make_packet_day
@@ -346,3 +347,48 @@ def test_the_saved_message_names_who_got_english_instead(
     assert f"In English for {name}: no packet comes in their language." in text
     assert "(s)" not in text
     assert dialog.banner.isVisible()
+
+
+@pytest.fixture
+def user_config(tmp_path: Path) -> Iterator[Path]:
+    """Where ``QSettings()`` would write, a folder of this test's own (outside the home)."""
+    folder = tmp_path / "user-config"
+    scope = QSettings.Scope.UserScope
+    formats = (QSettings.Format.NativeFormat, QSettings.Format.IniFormat)
+    for settings_format in formats:
+        QSettings.setPath(settings_format, scope, str(folder))
+    yield folder
+    default = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.GenericConfigLocation)
+    for settings_format in formats:
+        QSettings.setPath(settings_format, scope, default)
+
+
+def test_the_folder_chooser_opens_where_the_last_packets_went_and_remembers_it_at_home(
+    qtbot: QtBot,
+    screen: ScreenContext,
+    packet_day: PacketDay,
+    home: Path,
+    user_config: Path,
+    tmp_path: Path,
+) -> None:
+    dialog = open_dialog(qtbot, screen, packet_day)
+    chooser = dialog.choose_folder()
+    assert chooser is not None
+    assert chooser.directory().absolutePath() == documents_folder()
+    chosen = tmp_path / "packets for monday"
+    chosen.mkdir()
+    chooser.setDirectory(str(chosen))
+    with qtbot.waitSignal(dialog.finished_work, timeout=60_000) as finished:
+        chooser.accept()
+    assert finished.args[0] == "saved", finished.args[1]
+    assert any(chosen.iterdir())
+    dialog.close()
+
+    again = open_dialog(qtbot, screen, packet_day)
+    second = again.choose_folder()
+    assert second is not None
+    assert second.directory().absolutePath() == str(chosen)
+    second.reject()
+    # Kept in this home's own settings; nothing written where every profile would read it.
+    assert str(chosen) in "\n".join(path.read_text() for path in home.rglob("*.ini"))
+    assert not user_config.exists() or not any(user_config.rglob("*"))

@@ -183,7 +183,7 @@ def test_front_desk_sees_the_sources_read_only_and_may_check_now(
         qtbot.waitUntil(lambda: panel.loaded, timeout=WAIT_MS)
         assert area.tabs.tabText(area.tabs.indexOf(panel)) == "Inbox"
         assert panel.save_button.isHidden() and panel.add_folder_button.isHidden()
-        assert panel.folders.isReadOnly() and not panel.password.isEnabled()
+        assert panel.folders.isReadOnly() and panel.password.isReadOnly()
         assert "Only an administrator" in panel.banner.text
         assert not panel.check_button.isHidden() and panel.check_button.isEnabled()
 

@@ -288,7 +288,9 @@ def test_front_desk_staff_see_the_admin_data_but_cannot_change_it(
         qtbot.addWidget(area)
         qtbot.waitUntil(lambda: area.profile.version is not None)
         assert area.profile.fields.name.text() == "Lakeside Spine Center"
-        assert not area.profile.fields.isEnabled()
+        assert area.profile.fields.name.isReadOnly()
+        assert not area.profile.fields.time_zone.isEnabled()
+        assert area.profile.fields.logo.choose_button.isHidden()
         assert area.profile.save_button.isHidden()
         assert "Only an administrator" in area.profile.banner.text
         qtbot.waitUntil(lambda: area.providers.model.rowCount() == 1)

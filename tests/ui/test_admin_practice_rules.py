@@ -309,7 +309,7 @@ def test_front_desk_staff_see_the_practice_rules_read_only(
         assert panel.save_button.isHidden() and panel.undo_button.isHidden()
         for field in panel.settings.values():
             assert field.restore_button.isHidden()
-            if isinstance(field.editor, QPlainTextEdit):
+            if isinstance(field.editor, QPlainTextEdit | QSpinBox):
                 assert field.editor.isReadOnly()
             else:
                 assert not field.editor.isEnabled()

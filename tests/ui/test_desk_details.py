@@ -24,6 +24,7 @@ from frontdesk.ui.today.area import TodayArea
 from frontdesk.ui.widgets import file_dialogs
 from frontdesk.ui.widgets.empty_state import EmptyState
 from frontdesk.ui.widgets.file_dialogs import FileKind
+from frontdesk.ui.workstation_settings import SETTINGS_FILE
 from tests.requests.conftest import maria_intake
 from tests.ui.test_main_window import TEST_AREAS
 
@@ -44,14 +45,10 @@ def screen(qtbot: QtBot, context: ServiceContext) -> Iterator[ScreenContext]:
 
 @pytest.fixture
 def desk_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """This workstation's settings in a file of the test's own."""
-    path = tmp_path / "desk.ini"
-    monkeypatch.setattr(
-        file_dialogs,
-        "workstation_settings",
-        lambda: QSettings(str(path), QSettings.Format.IniFormat),
-    )
-    return path
+    """This workstation's settings in a data folder of the test's own."""
+    home = tmp_path / "home"
+    monkeypatch.setenv("FRONTDESK_HOME", str(home))
+    return home / SETTINGS_FILE
 
 
 def shown_title(title: str, display_name: str) -> str:

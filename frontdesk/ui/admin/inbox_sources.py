@@ -58,6 +58,7 @@ from frontdesk.ui.widgets.form import (
     multiline_edit,
     plain_label,
 )
+from frontdesk.ui.widgets.read_only import show_read_only
 from frontdesk.ui.widgets.setting_field import SettingSpinBox, SettingValue
 from frontdesk.ui.widgets.settings_form import SettingsFormPanel
 
@@ -330,13 +331,9 @@ class InboxSourcesPanel(SettingsFormPanel):
             spin.blockSignals(False)
 
     def set_editable(self, editable: bool) -> None:
-        self.folders.setReadOnly(not editable)
         self.add_folder_button.setVisible(editable)
-        for edit in self.texts.values():
-            edit.setReadOnly(not editable)
-        for spin in self.numbers.values():
-            spin.setEnabled(editable)
-        self.password.setEnabled(editable)
+        for field in (self.folders, self.password, *self.texts.values(), *self.numbers.values()):
+            show_read_only(field, not editable)
 
     def focus_first(self) -> None:
         self.folders.setFocus(Qt.FocusReason.OtherFocusReason)

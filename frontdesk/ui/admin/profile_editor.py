@@ -84,7 +84,7 @@ class ProfileEditor(FormPanel):
         self.show_scrolling(content, 760)
 
         if not self.can_edit:
-            self.fields.setEnabled(False)
+            self.fields.set_editable(False)
             self.save_button.hide()
             self.undo_button.hide()
             self.banner.show_message("info", "Only an administrator can change the profile.")

@@ -39,6 +39,7 @@ from frontdesk.ui.widgets.form import (
     plain_label,
     set_field_text,
 )
+from frontdesk.ui.widgets.read_only import show_read_only
 
 PHONE_FIELDS = ("main_phone", "toll_free_phone", "fax")
 LOGO_PREVIEW_SIZE = (220, 90)
@@ -202,6 +203,14 @@ class PracticeProfileFields(QWidget):
         self.setTabOrder(self.website, self.time_zone)
         self.setTabOrder(self.time_zone, self.logo.choose_button)
         self.setTabOrder(self.logo.choose_button, self.logo.remove_button)
+
+    def set_editable(self, editable: bool) -> None:
+        """Read-only for someone who may not change the profile; the text stays readable
+        and can be copied (a phone number, the address)."""
+        for widget in (*self.text_widgets(), self.time_zone):
+            show_read_only(widget, not editable)
+        self.logo.choose_button.setVisible(editable)
+        self.logo.remove_button.setVisible(editable)
 
     def line_edits(self) -> list[QLineEdit]:
         return [self.name, self.main_phone, self.toll_free_phone, self.fax, self.website]

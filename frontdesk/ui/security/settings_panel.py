@@ -27,6 +27,7 @@ from frontdesk.ui.widgets.form import (
     form_layout,
     plain_label,
 )
+from frontdesk.ui.widgets.read_only import show_read_only
 from frontdesk.ui.widgets.setting_field import SettingValue
 from frontdesk.ui.widgets.settings_form import SettingsFormPanel
 
@@ -110,7 +111,7 @@ class SecuritySettingsPanel(SettingsFormPanel):
 
     def set_editable(self, editable: bool) -> None:
         for box in self.boxes.values():
-            box.setEnabled(editable)
+            show_read_only(box, not editable)
 
     def focus_first(self) -> None:
         self.boxes[SPECS[0].key].setFocus(Qt.FocusReason.OtherFocusReason)

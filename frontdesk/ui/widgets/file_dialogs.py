@@ -2,7 +2,8 @@
 
 Without a start folder Qt opens in the working directory, which for the installed app is its
 own install folder. Each kind of file (letters, received documents, exports...) remembers its
-own last folder in this workstation's QSettings.
+own last folder in this workstation's settings (``ui.workstation_settings``), which live in
+Front Desk's data folder.
 """
 
 from __future__ import annotations
@@ -10,8 +11,10 @@ from __future__ import annotations
 from enum import StrEnum
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, QStandardPaths
+from PySide6.QtCore import QStandardPaths
 from PySide6.QtWidgets import QFileDialog, QWidget
+
+from frontdesk.ui.workstation_settings import workstation_settings
 
 SETTINGS_GROUP = "lastFolders"
 
@@ -35,10 +38,6 @@ class FileKind(StrEnum):
     BACKUP = "backup"
     INBOX_IMPORT = "inboxImport"
     WATCHED_FOLDER = "watchedFolder"
-
-
-def workstation_settings() -> QSettings:
-    return QSettings()
 
 
 def documents_folder() -> str:

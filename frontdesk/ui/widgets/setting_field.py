@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from frontdesk.services.practice.settings import SettingSpec
 from frontdesk.ui.widgets.form import multiline_edit, plain_label
+from frontdesk.ui.widgets.read_only import show_read_only
 
 SettingValue = int | bool | str
 
@@ -62,6 +63,8 @@ class SettingSpinBox(QSpinBox):
 
     def stepEnabled(self) -> QAbstractSpinBox.StepEnabledFlag:
         flags = QAbstractSpinBox.StepEnabledFlag.StepNone
+        if self.isReadOnly():  # Qt's own check, which this replaces
+            return flags
         if self.value() < self.highest:
             flags |= QAbstractSpinBox.StepEnabledFlag.StepUpEnabled
         if self.value() > self.lowest:
@@ -190,10 +193,7 @@ class SettingField(QWidget):
     def set_editable(self, editable: bool) -> None:
         """Read-only: the values stay readable (a long text can still be scrolled)."""
         self.editable = editable
-        if isinstance(self.editor, QPlainTextEdit):
-            self.editor.setReadOnly(not editable)
-        else:
-            self.editor.setEnabled(editable)
+        show_read_only(self.editor, not editable)
         self.restore_button.setVisible(editable)
         self._update()
 
