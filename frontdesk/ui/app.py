@@ -43,6 +43,7 @@ from frontdesk.ui.first_screen import (
 from frontdesk.ui.runner import Runner, user_message
 from frontdesk.ui.screen_context import ChangeRelay, ScreenContext
 from frontdesk.ui.style import apply_style
+from frontdesk.ui.workstation_settings import workstation_settings
 
 if TYPE_CHECKING:
     from frontdesk.demo.practice_file import DemoPractice
@@ -566,7 +567,7 @@ def run_app(database: str | None) -> int:
     reporter = install_exception_hook(app)
     try:
         url = ""
-        settings = QSettings()
+        settings = workstation_settings()
         runner = Runner()
         relay = ChangeRelay()
         facts: FirstScreenFacts | None = None

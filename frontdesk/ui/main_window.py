@@ -48,6 +48,7 @@ from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.widgets.empty_state import EmptyState
 from frontdesk.ui.widgets.form import clear_done_messages, plain_label
 from frontdesk.ui.widgets.screen_fit import fit_to_screen
+from frontdesk.ui.workstation_settings import workstation_settings
 
 if TYPE_CHECKING:
     from frontdesk.services.kernel.context import ServiceContext
@@ -259,7 +260,7 @@ class MainWindow(QMainWindow):
     ) -> None:
         super().__init__()
         self.screen = screen
-        self.settings = settings if settings is not None else QSettings()
+        self.settings = settings if settings is not None else workstation_settings()
         actor = screen.services.actor
         self.areas = [
             area

@@ -20,6 +20,7 @@ from frontdesk.services.platform.bootstrap import open_for_use
 from frontdesk.services.practice.first_run import complete_first_run, create_first_admin
 from frontdesk.services.practice.forms import NewUserForm, PracticeProfileForm, ProviderForm
 from frontdesk.ui.app import run_app
+from frontdesk.ui.workstation_settings import SETTINGS_FILE
 
 # The offscreen platform used by the tests warns when a window's size limits change.
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
@@ -94,7 +95,8 @@ def launch(
         **os.environ,
         "QT_QPA_PLATFORM": "offscreen",
         "FRONTDESK_QUIT_WHEN_SHOWN": "1",
-        # QSettings on Linux lives under XDG_CONFIG_HOME: keep the developer's own apart.
+        # The workstation's memory is in its data folder: each test starts a new workstation.
+        "FRONTDESK_HOME": str(home / "data"),
         "XDG_CONFIG_HOME": str(home / "config"),
         **extra,
     }
@@ -134,7 +136,7 @@ def test_the_app_starts_to_its_sign_in_screen(
 def settings_sections(home: Path) -> set[str]:
     """The groups of the workstation settings a process started by ``launch`` saved."""
     parser = configparser.ConfigParser()
-    parser.read(home / "config" / "FrontDesk" / "FrontDesk.conf")
+    parser.read(home / "data" / SETTINGS_FILE)
     return set(parser.sections())
 
 

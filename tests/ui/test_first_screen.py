@@ -7,12 +7,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QCoreApplication, QSettings, QStandardPaths, Qt, QTimer
+from PySide6.QtCore import QCoreApplication, QSettings, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from frontdesk.domain.permissions import Role
-from frontdesk.paths import APP_AUTHOR, APP_NAME
 from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.services.practice.first_run import create_first_admin, needs_first_run
 from frontdesk.services.practice.forms import NewUserForm
@@ -29,6 +28,7 @@ from frontdesk.ui.runner import Runner
 from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.security.sign_in import SignInDialog
 from frontdesk.ui.welcome import WelcomeDialog
+from frontdesk.ui.workstation_settings import workstation_settings as desk_memory
 from tests.ui.test_app_startup import set_up_practice
 
 pytestmark = pytest.mark.qt_log_ignore(
@@ -159,13 +159,10 @@ def test_the_settings_remember_a_database_without_its_password(tmp_path: Path) -
 
 
 @pytest.fixture
-def workstation_settings(tmp_path: Path) -> Iterator[QSettings]:
-    """QSettings() as run_app makes it, kept in this test's folder."""
-    user_scope = QSettings.Scope.UserScope
-    QSettings.setPath(QSettings.Format.NativeFormat, user_scope, str(tmp_path / "config"))
-    yield QSettings(APP_AUTHOR, APP_NAME)
-    default = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.GenericConfigLocation)
-    QSettings.setPath(QSettings.Format.NativeFormat, user_scope, default)
+def workstation_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> QSettings:
+    """The settings run_app reads, in this test's own data folder."""
+    monkeypatch.setenv("FRONTDESK_HOME", str(tmp_path / "home"))
+    return desk_memory()
 
 
 def when_a_message_box_shows(seen: list[str], visible: list[str]) -> None:
