@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from frontdesk.documents.page_images import ImagePages, PageSource, PdfPages, TurnedPages
 from frontdesk.domain.document_reading import DocumentKind
+from frontdesk.domain.plurals import counted
 from frontdesk.services.inbox import arrivals, filing, listing, pages, reading
 from frontdesk.services.inbox.data import Arrival, InboxRow, Suggestions
 from frontdesk.services.inbox.destinations import Destination
@@ -616,13 +617,13 @@ class InboxArea(QWidget):
                     reading.read_document(services, arrival.document_id)
             return taken
 
-        self.banner.show_message("info", f"Importing {len(paths)} file(s)…")
+        self.banner.show_message("info", f"Importing {counted(len(paths), 'file')}…")
         self.screen.runner.run(take, self._imported, self._failed)
 
     def _imported(self, taken: list[Arrival]) -> None:
         refused = [arrival for arrival in taken if arrival.refused]
         added = sum(1 for arrival in taken if arrival.outcome == "new")
-        text = f"{added} new document(s) in the inbox."
+        text = f"{counted(added, 'new document')} in the inbox."
         again = [arrival.message for arrival in taken if arrival.outcome == "again"]
         if again:
             text += " " + " ".join(again)
