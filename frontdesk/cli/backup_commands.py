@@ -16,6 +16,7 @@ from frontdesk.cli.common import (
     read_secret,
     service_context,
 )
+from frontdesk.domain.plurals import counted
 from frontdesk.services.kernel import clock as practice_clock
 from frontdesk.services.kernel.clock import STAMP, clock_text
 from frontdesk.services.platform import backup
@@ -105,7 +106,7 @@ def run_backup(args: argparse.Namespace) -> int:
     kind = "encrypted" if result.encrypted else "not encrypted"
     print(f"Backed up to {result.path} ({kind}, {result.size:,} bytes, verified)")
     if result.removed:
-        print(f"Removed {len(result.removed)} older backup(s) beyond the number to keep")
+        print(f"Removed {counted(len(result.removed), 'older backup')} beyond the number to keep")
     return 0
 
 

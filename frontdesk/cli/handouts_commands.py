@@ -12,6 +12,7 @@ from pathlib import Path
 
 from frontdesk.cli.common import Parser, UsageError, print_json, service_context
 from frontdesk.domain.errors import RefusedError
+from frontdesk.domain.plurals import counted
 from frontdesk.domain.request_categories import RequestCategory
 from frontdesk.services.handouts import handout_prints, packets, reviews
 from frontdesk.services.handouts import library as handouts
@@ -160,7 +161,7 @@ def run_check(args: argparse.Namespace) -> int:
     if report.ok:
         print(f"All {count} handout files are fine.")
         return 0
-    print(f"{len(report.problems)} problem(s) in the handout files.", file=sys.stderr)
+    print(f"{counted(len(report.problems), 'problem')} in the handout files.", file=sys.stderr)
     return 1
 
 

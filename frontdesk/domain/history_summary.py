@@ -21,6 +21,7 @@ from frontdesk.domain.history_vocab import (
     Procedure,
 )
 from frontdesk.domain.partial_dates import PartialDate, add_months, sort_key_undated_first
+from frontdesk.domain.plurals import counted
 from frontdesk.domain.spinal_levels import EMPTY, LevelSet
 
 SEPARATOR = " · "
@@ -292,16 +293,12 @@ def missing_records(
     return tuple(found)
 
 
-def _count(number: int, singular: str, plural: str) -> str:
-    return f"{number} {singular if number == 1 else plural}"
-
-
 def _missing_phrase(kind: MissingKind, number: int) -> str:
     if kind is MissingKind.OPERATIVE_REPORT:
-        return _count(number, "operative report", "operative reports")
+        return counted(number, "operative report", "operative reports")
     if kind is MissingKind.IMAGING_REPORT:
-        return _count(number, "imaging report", "imaging reports")
-    return f"images for {_count(number, 'study', 'studies')}"
+        return counted(number, "imaging report", "imaging reports")
+    return f"images for {counted(number, 'study', 'studies')}"
 
 
 @dataclass(frozen=True)
@@ -342,7 +339,7 @@ class HistorySummary:
     def _surgery_part(self) -> str:
         if self.last_surgery is None:
             return "no spine surgery recorded"
-        count = _count(self.surgery_count, "prior spine surgery", "prior spine surgeries")
+        count = counted(self.surgery_count, "prior spine surgery", "prior spine surgeries")
         return f"{count}, last {self.last_surgery.description()}"
 
     def _imaging_part(self) -> str:
@@ -359,7 +356,7 @@ class HistorySummary:
             )
         text = f"{study.description()} ({', '.join(notes)})"
         if self.study_count > 1:
-            text += f", {_count(self.study_count - 1, 'other study', 'other studies')}"
+            text += f", {counted(self.study_count - 1, 'other study', 'other studies')}"
         return text
 
     def _other_missing_text(self) -> str:

@@ -20,6 +20,7 @@ from frontdesk.domain.permissions import ROLE_PERMISSIONS, Permission, Role
 from frontdesk.domain.request_categories import RequestCategory
 from frontdesk.services.handouts import handout_prints
 from frontdesk.services.handouts import library as handouts
+from frontdesk.services.kernel.clock import DATE_TIME, clock_text
 from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.services.patients.edit import create_patient
 from frontdesk.services.patients.forms import PatientData, PatientForm
@@ -296,6 +297,9 @@ def test_give_handouts_from_the_chart_and_reprint_the_same_version(
     assert all(" - María José Núñez-García - " in f.name for f in files)
     assert tab.stack.currentWidget() is tab.table and tab.model.rowCount() == 2
     assert tab.model.index(0, 3).data() == "Spanish"
+    # When, on the practice's clock and in the desk's 24-hour time, as every other list.
+    given = clock_text(tab.records[0].given_at, tab.zone, DATE_TIME)
+    assert tab.model.index(0, 0).data() == given and not given.endswith("M")
     assert tab.model.index(0, 4).data().startswith("Saved as ")
     assert tab.model.index(0, 5).data() == "test.admin"
     dialog.done(0)

@@ -228,7 +228,9 @@ def test_a_personal_note_for_one_patient_by_keyboard_and_mouse(
     dialog = open_dialog(qtbot, screen, packet_day)
     wait_for_patients(qtbot, dialog, 2)  # Okafor's two patients, in appointment order
     rows = [[dialog.patients.index(row, column).data() for column in range(4)] for row in range(2)]
-    assert rows[0] == ["8:00 AM", f"{SPANISH_FIRST} {SPANISH_LAST}", "Spanish", ""]
+    # Times and names as every other list of the app shows them (24-hour, family name first).
+    assert rows[0] == ["08:00", f"{SPANISH_LAST}, {SPANISH_FIRST}", "Spanish", ""]
+    assert rows[1][0] == "09:00"
     assert rows[1][2] == "English"
     dialog.large_print.setChecked(True)
     assert dialog.patients.index(0, 2).data() == "Spanish, large print"
@@ -241,7 +243,8 @@ def test_a_personal_note_for_one_patient_by_keyboard_and_mouse(
     qtbot.keyClick(dialog.patient_table, Qt.Key.Key_Return)
     editor = dialog.note_editor
     assert editor is not None and editor.isVisible()
-    assert "Spanish" in editor.findChild(QLabel, "hint").text()
+    about = editor.findChild(QLabel, "hint").text()
+    assert "Spanish" in about and about.startswith("08:00, ")
     qtbot.keyClicks(editor.note, NOTE_FOR_HER)
     qtbot.keyClick(editor.note, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: dialog.note_editor is None)

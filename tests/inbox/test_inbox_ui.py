@@ -28,15 +28,17 @@ from frontdesk.services.requests.data import IntakeForm
 from frontdesk.services.requests.intake import create_request
 from frontdesk.services.requests.reading import get_request
 from frontdesk.ui.change_hub import ChangeHub
-from frontdesk.ui.inbox.area import InboxArea
+from frontdesk.ui.inbox.area import COLUMNS, InboxArea
 from frontdesk.ui.inbox.dialogs import DiscardDialog, SplitDialog
 from frontdesk.ui.main_window import MainWindow
 from frontdesk.ui.requests.intake import IntakeDialog
 from frontdesk.ui.screen_context import ScreenContext
 from tests.helpers.screens import desk_style, open_screen
+from tests.helpers.tables import reads_whole, scrolls_sideways
 from tests.inbox.conftest import JOHN, MARIA
 
 WAIT_MS = 15_000
+COLUMN_TITLES = [column.title for column in COLUMNS]
 
 
 @pytest.fixture
@@ -571,3 +573,39 @@ def test_the_new_request_button_reads_whole_at_150_percent(
         text = button.text().replace("&", "")
         assert button.width() >= button.fontMetrics().horizontalAdvance(text) + 8, text
         assert button.geometry().right() < area.panel.file_button.geometry().left()
+
+
+def test_the_list_reads_without_scrolling_sideways_at_150_percent(
+    qtbot: QtBot, context: ServiceContext, screen: ScreenContext, maria: PatientData, tmp_path: Path
+) -> None:
+    """At 1280x720 (a 1080p monitor at 150%) the list beside the page needed the horizontal
+    scroll bar to read the "Kind" column. The columns now share the list's width: the patient
+    wraps, the kind keeps its text, the others give way (every cell's tooltip keeps them)."""
+    arrive(context, mri_lines(MARIA), "mri.pdf")
+    arrive(context, operative_lines(MARIA), "op.pdf")
+    arrive(context, referral_lines(JOHN), "referral.pdf")
+    settings = QSettings(str(tmp_path / "workstation.ini"), QSettings.Format.IniFormat)
+    with desk_style():
+        window = MainWindow(screen, settings)
+        qtbot.addWidget(window)
+        window.resize(1280, 720)
+        window.show()
+        qtbot.waitExposed(window)
+        window.go_to_area("inbox")
+        area = window.current_area()
+        assert isinstance(area, InboxArea)
+        qtbot.waitUntil(lambda: area.model.rowCount() == 3, timeout=WAIT_MS)
+        qtbot.waitUntil(lambda: area.current is not None, timeout=WAIT_MS)
+        table = area.table
+        patient, kind = (COLUMN_TITLES.index(title) for title in ("Patient", "Kind"))
+
+        def fitted() -> bool:
+            whole = all(reads_whole(table, row, c) for row in range(3) for c in (patient, kind))
+            return whole and not scrolls_sideways(table)
+
+        qtbot.waitUntil(fitted, timeout=WAIT_MS)
+        assert not table.horizontalScrollBar().isVisible()
+        kinds = {table.model().index(row, kind).data() for row in range(3)}
+        assert kinds == {"Imaging report", "Operative report", "Referral"}
+        tooltip = table.model().index(0, patient).data(Qt.ItemDataRole.ToolTipRole)
+        assert "Waiting: " in tooltip and "Pages: 1" in tooltip

@@ -9,6 +9,7 @@ from dataclasses import replace
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
@@ -216,3 +217,23 @@ def test_the_open_request_reads_in_full_without_a_side_scroll(
     shown = listing.visualItemRect(item)
     assert shown.width() <= listing.viewport().width()
     assert shown.height() >= 2 * listing.fontMetrics().height()  # wrapped onto more lines
+
+
+def test_the_question_counts_the_open_requests_in_words(
+    qtbot: QtBot, context: ServiceContext
+) -> None:
+    """It said "has 1 open request(s)": the noun now agrees with the number."""
+    first = _first_call(context)
+    check = linking.check_link(context, first.patient_id, _second_call(first))
+
+    def hint(shown: linking.ChartLinkCheck) -> str:
+        dialog = LinkedChartDialog(shown, "Núñez-García, María José")
+        qtbot.addWidget(dialog)
+        return " ".join(label.text() for label in dialog.findChildren(QLabel, "hint"))
+
+    assert "Núñez-García, María José has 1 open request. If this call is about it," in hint(check)
+    two = replace(check, open_requests=check.open_requests * 2)
+    assert "has 2 open requests. If this call is about one of them," in hint(two)
+    refused = replace(check, not_addable="a red flag needs a request of its own")
+    assert "has 1 open request:" in hint(refused)
+    assert "(s)" not in hint(check) + hint(two) + hint(refused)

@@ -76,6 +76,6 @@ def test_the_report_shows_and_exports_csv(
     assert dialog.table.item(0, 1).text() == "Dr. Anil Patel"
     target = tmp_path / "referrals.csv"
     dialog.export_to(target)
-    qtbot.waitUntil(lambda: "Exported 3 row(s)" in dialog.banner.text, timeout=10_000)
+    qtbot.waitUntil(lambda: "Exported 3 rows" in dialog.banner.text, timeout=10_000)
     rows = list(csv.reader(io.StringIO(target.read_text(encoding="utf-8-sig"))))
     assert len(rows) == 4 and rows[2][3:6] == ["2", "1", "1"]

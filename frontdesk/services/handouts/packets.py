@@ -177,7 +177,8 @@ class PacketPatient:
 
     id: int  # the appointment's: a personal note is keyed by it
     patient_id: int
-    patient_name: str
+    patient_name: str  # as the packet prints it: "María José Núñez-García"
+    listed_name: str  # as the app's lists show it: "Núñez-García, María José"
     starts_at: dt.datetime  # local time
     provider_name: str
     language: str  # the packet's: "en" or "es"
@@ -220,6 +221,7 @@ def packet_patients(
                 patient_name=handout_prints.patient_name_for_print(
                     patient.first_name, patient.last_name
                 ),
+                listed_name=patient.display_name,
                 starts_at=appointment.start.astimezone(zone),
                 provider_name=appointment.provider_name,
                 language=language,

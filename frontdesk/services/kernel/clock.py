@@ -18,6 +18,7 @@ from frontdesk.services.kernel.context import ServiceContext
 
 # The ways a moment is written on screens and in commands (strftime patterns).
 DATE = "%m/%d/%Y"
+TIME = "%H:%M"
 DATE_TIME = "%m/%d/%Y %H:%M"
 STAMP = "%Y-%m-%d %H:%M"
 STAMP_SECONDS = "%Y-%m-%d %H:%M:%S"

@@ -26,6 +26,7 @@ from frontdesk.domain.partial_dates import (
     parse_optional_partial_date,
 )
 from frontdesk.domain.permissions import Permission
+from frontdesk.domain.plurals import counted
 from frontdesk.domain.request_categories import RequestCategory
 from frontdesk.domain.request_states import (
     Channel,
@@ -248,7 +249,7 @@ def _history_from_intake(
             last = index == count - 1 and not reported
             year = values["prior_surgery_last_year"] if last else None
             draft = _Draft(Procedure.OTHER, LevelSet(), year)
-        note = f"{INTAKE_NOTE} (request {row.id}: {count} operation(s) reported"
+        note = f"{INTAKE_NOTE} (request {row.id}: {counted(count, 'operation')} reported"
         last_year = values["prior_surgery_last_year"]
         note += f", the last in {last_year})" if last_year and draft.year == last_year else ")"
         surgery = add_surgery_draft_in(

@@ -21,6 +21,7 @@ from frontdesk.domain.errors import ValidationError
 from frontdesk.domain.history_summary import HistorySummary, MissingKind, SurgeryFacts
 from frontdesk.domain.history_vocab import Procedure
 from frontdesk.domain.permissions import Permission
+from frontdesk.domain.plurals import counted
 from frontdesk.domain.request_states import ChecklistKind
 from frontdesk.domain.scheduling import AppointmentStatus
 from frontdesk.private_files import scratch_file
@@ -57,10 +58,6 @@ def _operation(surgery: SurgeryFacts) -> str:
     if surgery.procedure is Procedure.OTHER and not surgery.procedure_label and not surgery.levels:
         return surgery.date.display() if surgery.date is not None else "date unknown"
     return surgery.description()
-
-
-def _count(number: int, singular: str, plural: str) -> str:
-    return f"{number} {singular if number == 1 else plural}"
 
 
 # Request items of these kinds say what the history's own flags say already (when the
@@ -110,7 +107,7 @@ def records_text(
             count = "op report" if len(operations) == 1 else f"{len(operations)} op reports"
             missing.append(f"{count} ({', '.join(operations)})")
         if older:
-            missing.append(f"older imaging ({_count(older, 'item', 'items')})")
+            missing.append(f"older imaging ({counted(older, 'item', 'items')})")
     for kind, label in request_missing:
         if history_kinds.intersection(_HISTORY_KINDS.get(kind, ())):
             continue

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from frontdesk.domain.handout_format import Handout
 from frontdesk.domain.permissions import Permission
+from frontdesk.domain.plurals import counted
 from frontdesk.services.handouts import library as handouts
 from frontdesk.services.handouts import reviews
 from frontdesk.services.handouts.library import HandoutLibrary, LibraryEntry
@@ -340,15 +341,15 @@ class HandoutReviewsPanel(QWidget):
         QTimer.singleShot(0, self.fit_columns)  # once the short columns fit their new text
         overdue = sum(1 for r in rows if r.standing.status is reviews.ReviewStatus.OVERDUE)
         pending = sum(1 for r in rows if r.standing.status is reviews.ReviewStatus.PENDING)
-        parts = [f"{len(rows)} handouts"]
+        parts = [counted(len(rows), "handout")]
         parts.append(f"{pending} not reviewed" if pending else "every one reviewed")
         parts.append(f"{overdue} overdue for review" if overdue else "none overdue")
         self.counts.setText(" · ".join(parts) + ".")
         if library.problems:
             self.banner.show_message(
                 "error",
-                f"{len(library.problems)} handout file(s) could not be read and are left out; "
-                "'frontdesk handouts check' names each file, line and reason.",
+                f"Left out: {counted(len(library.problems), 'handout file')} that could not be "
+                "read; 'frontdesk handouts check' names each file, line and reason.",
             )
         elif self.notice:
             self.banner.show_message("success", self.notice)

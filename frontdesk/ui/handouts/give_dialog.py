@@ -66,11 +66,11 @@ def suggestion_text(suggestion: Suggestion, preferred_language: str) -> str:
 
 def appointment_sentence(appointment: AppointmentDetails) -> str:
     """ "Each handout shows the appointment: Monday, June 8, 2026, 9:00 AM with Adaeze
-    Okafor, MD, Main office." (the practice's wall clock, as printed)."""
-    moment = appointment.starts_at
-    hour = moment.hour % 12 or 12
-    when = f"{moment:%A, %B} {moment.day}, {moment.year}, {hour}:{moment.minute:02d} "
-    when += "AM" if moment.hour < 12 else "PM"
+    Okafor, MD, Main office." (the practice's wall clock, in the words the handout prints,
+    not the desk's 24-hour time: the sentence quotes the page)."""
+    from frontdesk.documents.handout_pdf import appointment_time  # ReportLab, as the preview
+
+    when = appointment_time(appointment.starts_at, "en")
     where = ", ".join(part for part in (appointment.provider, appointment.location) if part)
     return f"Each handout shows the appointment: {when}" + (f" with {where}." if where else ".")
 

@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 )
 
 from frontdesk.domain.errors import FrontDeskError, ValidationError
-from frontdesk.domain.handout_format import MAX_NOTE_LENGTH
+from frontdesk.domain.handout_format import LANGUAGE_NAMES, MAX_NOTE_LENGTH
 from frontdesk.domain.permissions import Permission
 from frontdesk.domain.progress import ProgressCallback
 from frontdesk.services.handouts import handout_prints, packets
@@ -78,10 +78,11 @@ from frontdesk.ui.widgets.screen_fit import fit_to_screen
 
 ALL_PROVIDERS = 0
 TITLE = "Pre-visit packets"
-LANGUAGE_NAMES = {"en": "English", "es": "Spanish"}
 # A booking, a cancellation or a chart's language changed: the list of the day is read again.
 PATIENT_LIST_TABLES = frozenset({"appointments", "appointment_events", "patients"})
 NOTE_PREVIEW = 48  # characters of a personal note shown in its row
+# Read with the dialog: providers, paper, two-sided, the practice's zone, its tomorrow.
+Choices = tuple[list[ProviderData], str, bool, dt.tzinfo, dt.date]
 
 
 def packet_marks(patient: PacketPatient, large_print_for_all: bool = False) -> str:
@@ -92,6 +93,11 @@ def packet_marks(patient: PacketPatient, large_print_for_all: bool = False) -> s
     if patient.large_print or large_print_for_all:
         text += ", large print"
     return text
+
+
+def time_text(patient: PacketPatient, zone: dt.tzinfo) -> str:
+    """ "08:00": the appointment's time on the practice's clock, as every screen shows it."""
+    return practice_clock.clock_text(patient.starts_at, zone, practice_clock.TIME)
 
 
 def note_preview(text: str) -> str:
@@ -124,7 +130,13 @@ class PersonalNoteDialog(FormDialog):
     NOT_DONE = "Not kept"
     DISCARD_TEXT = "Close without keeping the changes to this personal note?"
 
-    def __init__(self, patient: PacketPatient, text: str, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        patient: PacketPatient,
+        text: str,
+        zone: dt.tzinfo,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.patient = patient
         title = f"Personal note for {patient.patient_name}"
@@ -137,7 +149,7 @@ class PersonalNoteDialog(FormDialog):
         self.note.setPlaceholderText("Printed in this patient's confirmation letter only")
         self.note.setToolTip(f"Up to {MAX_NOTE_LENGTH} characters; empty takes the note away")
         language = LANGUAGE_NAMES.get(patient.language, patient.language)
-        when = patient.starts_at.strftime("%I:%M %p").lstrip("0")
+        when = time_text(patient, zone)
         about = plain_label(
             f"{when}, {patient.patient_name}. The packet is in {language}: type the note in "
             f"{language}. It is printed as typed, in this patient's confirmation letter only.",
@@ -215,6 +227,9 @@ class PacketsDialog(FormDialog):
         self.print_dialog: QPrintDialog | None = None
         self.folder_dialog: QFileDialog | None = None
         self._wanted_provider = provider_id
+        # Appointment times are shown on the practice's clock (read with the choices, before
+        # any patient is listed).
+        self.zone: dt.tzinfo = dt.UTC
         self.setWindowTitle(TITLE)
         self.setAccessibleName(TITLE)
 
@@ -271,8 +286,8 @@ class PacketsDialog(FormDialog):
 
         self.patients = RecordTableModel(
             (
-                Column("Time", lambda p: p.starts_at.strftime("%I:%M %p").lstrip("0")),
-                Column("Patient", lambda p: p.patient_name, lambda p: p.provider_name),
+                Column("Time", lambda p: time_text(p, self.zone)),
+                Column("Patient", lambda p: p.listed_name, lambda p: p.provider_name),
                 Column("Packet", lambda p: packet_marks(p, self.large_print.isChecked())),
                 Column(
                     "Personal note",
@@ -375,20 +390,22 @@ class PacketsDialog(FormDialog):
 
     # Choices ------------------------------------------------------------------------------
 
-    def _load_choices(self) -> tuple[list[ProviderData], str, bool, dt.date]:
-        """Runs off the UI thread: the providers, the paper, two-sided printing and the
-        practice's tomorrow (the day shown when none was given)."""
+    def _load_choices(self) -> Choices:
+        """Runs off the UI thread: the providers, the paper, two-sided printing, the
+        practice's zone and its tomorrow (the day shown when none was given)."""
+        zone = practice_clock.practice_zone(self.services)
         return (
             list_providers(self.services),
             handout_prints.practice_page_size(self.services),
             get_setting(self.services, TWO_SIDED),
-            practice_clock.today(self.services) + dt.timedelta(days=1),
+            zone,
+            practice_clock.today_in(zone) + dt.timedelta(days=1),
         )
 
-    def _show_choices(self, result: tuple[list[ProviderData], str, bool, dt.date]) -> None:
+    def _show_choices(self, result: Choices) -> None:
         if not still_there(self):
             return
-        providers, paper, two_sided, tomorrow = result
+        providers, paper, two_sided, self.zone, tomorrow = result
         if not self._day_known:
             self.day_edit.setDate(QDate(tomorrow.year, tomorrow.month, tomorrow.day))
             self.day_edit.setEnabled(True)
@@ -504,7 +521,9 @@ class PacketsDialog(FormDialog):
             self.note_editor.raise_()
             return self.note_editor
         patient: PacketPatient = self.patients.record(row)
-        editor = PersonalNoteDialog(patient, self.personal_notes.get(patient.id, ""), self)
+        editor = PersonalNoteDialog(
+            patient, self.personal_notes.get(patient.id, ""), self.zone, self
+        )
         editor.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         editor.note_kept.connect(self.set_personal_note)
         editor.finished.connect(lambda _code: self._editor_closed(editor))

@@ -10,7 +10,7 @@ from PySide6.QtCore import QObject
 from frontdesk.services.handouts import handout_prints
 from frontdesk.services.handouts.handout_prints import PrintRecord
 from frontdesk.services.handouts.library import HandoutSummary, ReviewState, review_state
-from frontdesk.services.kernel.clock import clock_text, today_in
+from frontdesk.services.kernel.clock import DATE_TIME, clock_text, today_in
 from frontdesk.ui.widgets.record_table import Column, RecordTableModel
 
 # The library --------------------------------------------------------------------------------
@@ -57,7 +57,7 @@ def library_model(zone: Callable[[], dt.tzinfo], parent: QObject | None = None) 
 
 
 def given_when(record: PrintRecord, zone: dt.tzinfo) -> str:
-    return clock_text(record.given_at, zone, "%m/%d/%Y %I:%M %p").replace(" 0", " ")
+    return clock_text(record.given_at, zone, DATE_TIME)
 
 
 def given_how(record: PrintRecord) -> str:

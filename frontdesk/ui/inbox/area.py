@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
     QHBoxLayout,
-    QHeaderView,
     QLineEdit,
     QPushButton,
     QSplitter,
@@ -29,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from frontdesk.documents.page_images import ImagePages, PageSource, PdfPages, TurnedPages
 from frontdesk.domain.document_reading import DocumentKind
+from frontdesk.domain.plurals import counted
 from frontdesk.services.inbox import arrivals, filing, listing, pages, reading
 from frontdesk.services.inbox.data import Arrival, InboxRow, Suggestions
 from frontdesk.services.inbox.destinations import Destination
@@ -42,7 +42,8 @@ from frontdesk.ui.style import mark_primary
 from frontdesk.ui.widgets.file_dialogs import FileKind, file_dialog
 from frontdesk.ui.widgets.form import Banner, plain_label
 from frontdesk.ui.widgets.page_view import PageView
-from frontdesk.ui.widgets.record_table import Column, RecordTableModel
+from frontdesk.ui.widgets.record_table import Column, RecordTableModel, whole_row
+from frontdesk.ui.widgets.table_columns import fit_record_columns
 
 TABLES = frozenset({"inbox_documents"})
 SOURCE_LABELS = {"folder": "Fax folder", "email": "E-fax", "hand": "Imported", "split": "Split"}
@@ -67,8 +68,15 @@ def _kind_label(row: InboxRow) -> str:
     return DocumentKind(row.suggested_kind).label
 
 
+# Beside the page the list is narrow (about 230 px at 150% on 1080p): the patient wraps, the
+# kind keeps its text, and pages, source and waiting time give way in that order.
 COLUMNS = (
-    Column("Waiting", lambda row: age_text(row.received_at), sort_key=lambda row: row.received_at),
+    Column(
+        "Waiting",
+        lambda row: age_text(row.received_at),
+        sort_key=lambda row: row.received_at,
+        give_way=1,
+    ),
     Column(
         "From",
         lambda row: SOURCE_LABELS.get(row.source, row.source),
@@ -76,8 +84,14 @@ COLUMNS = (
             f"{row.origin}\n{row.file_name}"
             + (f"\nArrived {row.arrivals} times" if row.arrivals > 1 else "")
         ),
+        give_way=2,
     ),
-    Column("Pages", lambda row: str(row.page_count), sort_key=lambda row: row.page_count),
+    Column(
+        "Pages",
+        lambda row: str(row.page_count),
+        sort_key=lambda row: row.page_count,
+        give_way=3,
+    ),
     Column(
         "Patient",
         lambda row: f"{row.suggested_patient} ({row.suggested_mrn})" if row.suggested_mrn else "—",
@@ -85,6 +99,9 @@ COLUMNS = (
     ),
     Column("Kind", _kind_label),
 )
+# The patient wraps onto a third line sooner than the kind ("Operative report") onto a
+# second one: in the narrow list the kind is the one to read at a glance.
+PATIENT_MINIMUM = 110
 
 
 @dataclass
@@ -155,7 +172,7 @@ class InboxArea(QWidget):
         self.search_timer.setInterval(250)
         self.search_timer.timeout.connect(self.refresh)
         self.search_box.textChanged.connect(lambda _text: self.search_timer.start())
-        self.model = RecordTableModel(COLUMNS, parent=self)
+        self.model = RecordTableModel(COLUMNS, row_tooltip=whole_row(COLUMNS), parent=self)
         self.table = QTableView()
         self.table.setAccessibleName("Unfiled documents")
         self.table.setModel(self.model)
@@ -163,15 +180,12 @@ class InboxArea(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
-        self.table.setWordWrap(False)
         header_view = self.table.horizontalHeader()
-        header_view.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        # The list is narrow beside the page: whose it is and what it is come first (shown
-        # in order, the model keeps its columns); waiting time, source and pages scroll.
+        # Whose it is and what it is come first (shown in order, the model keeps its
+        # columns); the other columns make room for them (see COLUMNS).
         header_view.moveSection(header_view.visualIndex(3), 0)
         header_view.moveSection(header_view.visualIndex(4), 1)
-        header_view.setSectionResizeMode(3, QHeaderView.ResizeMode.Interactive)
-        header_view.resizeSection(3, 120)
+        self.columns = fit_record_columns(self.table, COLUMNS, wrap_minimum=PATIENT_MINIMUM)
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
         self.empty = plain_label(self.EMPTY_TEXT, "hint", wrap=True)
         self.empty.hide()
@@ -227,7 +241,7 @@ class InboxArea(QWidget):
         self.panel.setMinimumWidth(280)
         # The page is what the person reads to decide where it goes: at 1280x720 (150%) it
         # gets the room (a page beside a list and a panel of equal width could not be read);
-        # the list shows the patient and the kind, its other columns scroll. Extra width
+        # the list shows the patient and the kind, its other columns give way. Extra width
         # goes to the page too.
         self.splitter.setSizes([230, 10_000, 280])
         self.splitter.setStretchFactor(0, 0)
@@ -603,13 +617,13 @@ class InboxArea(QWidget):
                     reading.read_document(services, arrival.document_id)
             return taken
 
-        self.banner.show_message("info", f"Importing {len(paths)} file(s)…")
+        self.banner.show_message("info", f"Importing {counted(len(paths), 'file')}…")
         self.screen.runner.run(take, self._imported, self._failed)
 
     def _imported(self, taken: list[Arrival]) -> None:
         refused = [arrival for arrival in taken if arrival.refused]
         added = sum(1 for arrival in taken if arrival.outcome == "new")
-        text = f"{added} new document(s) in the inbox."
+        text = f"{counted(added, 'new document')} in the inbox."
         again = [arrival.message for arrival in taken if arrival.outcome == "again"]
         if again:
             text += " " + " ".join(again)

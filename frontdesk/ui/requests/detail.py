@@ -28,6 +28,7 @@ from frontdesk.domain.contact import InvalidValue, format_phone
 from frontdesk.domain.dates import parse_date
 from frontdesk.domain.history_vocab import ImagingModality
 from frontdesk.domain.permissions import Permission
+from frontdesk.domain.plurals import counted
 from frontdesk.domain.request_states import (
     ChecklistKind,
     ClosedReason,
@@ -443,7 +444,7 @@ class RequestDetailPanel(QWidget):
         self.title.setText(f"{r.patient_name} ({r.mrn}), born {r.date_of_birth:%m/%d/%Y}")
         self.status.setText(
             f"{r.state.label} · {r.urgency.label} · request {r.id}"
-            + (f" · {len(detail.missing)} record(s) missing" if detail.missing else "")
+            + (f" · {counted(len(detail.missing), 'record')} missing" if detail.missing else "")
         )
         if r.red_flags:
             flags = "; ".join(flag.label.lower() for flag in r.red_flags)

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from frontdesk.domain.plurals import counted
 from frontdesk.services.requests import letters
 from frontdesk.services.requests.data import LetterResult, RequestDetail
 from frontdesk.ui.handouts.printing import make_printer, print_pdfs
@@ -185,9 +186,8 @@ class RecordsLetterDialog(QDialog):
         self.screen.runner.run(print_letter, partial(self._done, "Sent to the printer"), self._fail)
 
     def _done(self, text: str, result: LetterResult) -> None:
-        self.banner.show_message(
-            "success", f"{text}: letter to {result.addressee} ({len(result.items)} record(s))."
-        )
+        records = counted(len(result.items), "record")
+        self.banner.show_message("success", f"{text}: letter to {result.addressee} ({records}).")
         self.done_with.emit(result)
 
     def _fail(self, message: str) -> None:

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from frontdesk.domain.contact import format_phone
+from frontdesk.domain.plurals import counted
 from frontdesk.services.kernel.clock import DATE, clock_text
 from frontdesk.services.requests.linking import ChartLinkCheck, ContactChange
 from frontdesk.ui.style import mark_primary
@@ -81,13 +82,15 @@ class LinkedChartDialog(QDialog):
         self.why_new = plain_label(_sentence(check.not_addable), wrap=True)
         self.why_new.setAccessibleName("Why only a new request")
         if check.open_requests:
+            open_count = counted(len(check.open_requests), "open request")
+            which = "it" if len(check.open_requests) == 1 else "one of them"
             layout.addWidget(
                 plain_label(
-                    f"{patient_name} has {len(check.open_requests)} open request(s). If this "
-                    "call is about it, add the call to it (it is logged there with what the "
-                    "caller said) instead of starting a second request."
+                    f"{patient_name} has {open_count}. If this call is about {which}, add the "
+                    "call to it (it is logged there with what the caller said) instead of "
+                    "starting another request."
                     if self.may_add
-                    else f"{patient_name} has {len(check.open_requests)} open request(s):",
+                    else f"{patient_name} has {open_count}:",
                     "hint",
                     wrap=True,
                 )

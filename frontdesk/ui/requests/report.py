@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from frontdesk.domain.contact import InvalidValue
 from frontdesk.domain.dates import parse_date
+from frontdesk.domain.plurals import counted
 from frontdesk.services.requests import report
 from frontdesk.services.requests.data import ReferralReportRow
 from frontdesk.services.requests.report import REPORT_COLUMNS
@@ -131,7 +132,7 @@ class ReferralsReportDialog(QDialog):
         self.screen.runner.run(
             write,
             lambda count: self.banner.show_message(
-                "success", f"Exported {count} row(s) to {path.name}."
+                "success", f"Exported {counted(count, 'row')} to {path.name}."
             ),
             lambda message: self.banner.show_message("error", message),
         )

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from frontdesk.domain.plurals import counted
 from frontdesk.domain.scheduling import AppointmentStatus, status_move_problem
 from frontdesk.services.scheduling.data import AppointmentData
 from frontdesk.ui.connection_monitor import follow_saving_gate, saving_allowed
@@ -117,7 +118,7 @@ class DayAppointments(QWidget):
         keep: QTreeWidgetItem | None = None
         for provider_name, appointments in groups:
             active = sum(1 for a in appointments if a.holds_time)
-            heading = QTreeWidgetItem([f"{provider_name} — {active} appointment(s)"])
+            heading = QTreeWidgetItem([f"{provider_name} — {counted(active, 'appointment')}"])
             heading.setFlags(Qt.ItemFlag.ItemIsEnabled)
             font = heading.font(0)
             font.setBold(True)

@@ -153,3 +153,9 @@ class RecordTableModel(QAbstractTableModel):
             lambda record: (column.text(record).casefold(), getattr(record, "id", 0))
         )
         return sorted(records, key=key, reverse=order == Qt.SortOrder.DescendingOrder)
+
+
+def whole_row(columns: Sequence[Column]) -> Callable[[Any], str]:
+    """A ``row_tooltip`` listing the whole row, one column a line: what a column that gave
+    way on a narrow view (``widgets.table_columns``) no longer shows."""
+    return lambda record: "\n".join(f"{column.title}: {column.text(record)}" for column in columns)

@@ -35,7 +35,9 @@ MEASURED_ROWS = 30
 RESIZE_PAUSE_MS = 30
 
 
-def fit_record_columns(table: QTableView, columns: Sequence[Any]) -> FittedColumns | None:
+def fit_record_columns(
+    table: QTableView, columns: Sequence[Any], *, wrap_minimum: int = WRAP_MINIMUM
+) -> FittedColumns | None:
     """``FittedColumns`` for a table of ``record_table.Column``s: the ``stretch`` column wraps,
     the others give way by their ``give_way`` number, highest first (None: no stretch column)."""
     wrap = next((number for number, column in enumerate(columns) if column.stretch), None)
@@ -45,7 +47,7 @@ def fit_record_columns(table: QTableView, columns: Sequence[Any]) -> FittedColum
         (number for number, column in enumerate(columns) if column.give_way > 0),
         key=lambda number: -columns[number].give_way,
     )
-    return FittedColumns(table, wrap=wrap, give_way=ranked)
+    return FittedColumns(table, wrap=wrap, give_way=ranked, wrap_minimum=wrap_minimum)
 
 
 def fit_columns(table: QTableView) -> None:
