@@ -1,5 +1,6 @@
-"""Screens fill in the practice's day (Admin → Practice profile → Time zone), never the
-computer's: near midnight, or on a desk whose computer is in another zone, that is another day.
+"""Screens and commands fill in the practice's day (Admin → Practice profile → Time zone),
+never the computer's: near midnight, or on a desk whose computer is in another zone, that is
+another day.
 
 ``date.today()`` cannot be frozen, so these tests use the real clock with zones whose dates
 always differ: the practice is in Pago Pago (UTC-11), the computer in Kiritimati (UTC+14),
@@ -31,7 +32,10 @@ from frontdesk.ui.handouts.area import HandoutsArea
 from frontdesk.ui.handouts.packets_dialog import PacketsDialog
 from frontdesk.ui.history.dialogs import SurgeryDialog
 from frontdesk.ui.history.tabs import SurgeryHistoryTab
+from frontdesk.ui.patients.area import PatientsArea
 from frontdesk.ui.patients.chart import PatientChart
+from frontdesk.ui.patients.editor import PatientEditor
+from frontdesk.ui.patients.search_model import AGE
 from frontdesk.ui.runner import Runner
 from frontdesk.ui.scheduling.book_dialog import BookDialog
 from frontdesk.ui.scheduling.dialog_fields import date_of
@@ -97,6 +101,21 @@ def runner(without_pdftoppm: None) -> Iterator[Runner]:
     QCoreApplication.processEvents()
 
 
+# A practice handout file; ``{due}`` is its review-due day.
+OWN_HANDOUT = """id: own-exercises
+title: Gentle exercises after surgery
+language: en
+version: 3
+last reviewed: 2024-01-10
+reviewer: Dr. Ana Lindqvist
+review due: {due}
+categories: Failed back / failed fusion syndrome
+---
+# Walk every day
+Walk a little every day.
+"""
+
+
 def test_the_history_today_button_fills_in_the_practices_day(
     qtbot: QtBot, practice_in_pago_pago: ServiceContext, runner: Runner
 ) -> None:
@@ -147,20 +166,8 @@ def test_the_handouts_list_counts_overdue_reviews_by_the_practices_day(
 ) -> None:
     monkeypatch.setenv("FRONTDESK_HOME", str(tmp_path / "home"))
     due = practice_today()  # due today in the practice: not overdue yet
-    handout = f"""id: own-exercises
-title: Gentle exercises after surgery
-language: en
-version: 3
-last reviewed: 2024-01-10
-reviewer: Dr. Ana Lindqvist
-review due: {due:%Y-%m-%d}
-categories: Failed back / failed fusion syndrome
----
-# Walk every day
-Walk a little every day.
-"""
     (handouts.create_practice_folder() / "own-exercises.en.txt").write_text(
-        handout, encoding="utf-8"
+        OWN_HANDOUT.format(due=f"{due:%Y-%m-%d}"), encoding="utf-8"
     )
     area = HandoutsArea(ScreenContext(practice_in_pago_pago, runner))
     qtbot.addWidget(area)
@@ -215,14 +222,19 @@ def test_a_handout_review_is_dated_the_practices_day(
     assert typed != f"{date.today():%m/%d/%Y}"  # not the computer's day
 
 
-def test_the_chart_gives_the_age_on_the_practices_day(
-    qtbot: QtBot, practice_in_pago_pago: ServiceContext, runner: Runner
-) -> None:
-    # Forty years old on the computer's day, still 39 on the practice's (a day or two before).
+def forty_on_the_computers_day() -> date:
+    """A birth date that makes one forty on the computer's day and still 39 on the
+    practice's (a day or two before)."""
     computers_day = date.today()
     if (computers_day.month, computers_day.day) == (2, 29):
         pytest.skip("no birthday 40 years before a 29 February")
-    born = computers_day.replace(year=computers_day.year - 40)
+    return computers_day.replace(year=computers_day.year - 40)
+
+
+def test_the_chart_gives_the_age_on_the_practices_day(
+    qtbot: QtBot, practice_in_pago_pago: ServiceContext, runner: Runner
+) -> None:
+    born = forty_on_the_computers_day()
     patient = create_patient(
         practice_in_pago_pago,
         PatientForm(first_name="Ana", last_name="Ruiz", date_of_birth=born.isoformat()),
@@ -234,3 +246,32 @@ def test_the_chart_gives_the_age_on_the_practices_day(
         chart.show()
     shown = chart.demographics.value("date_of_birth")
     assert shown == f"{born:%m/%d/%Y} (age 39)", shown
+
+
+def test_search_results_give_the_age_on_the_practices_day(
+    qtbot: QtBot, practice_in_pago_pago: ServiceContext, runner: Runner
+) -> None:
+    born = forty_on_the_computers_day()
+    create_patient(
+        practice_in_pago_pago,
+        PatientForm(first_name="Ana", last_name="Ruiz", date_of_birth=born.isoformat()),
+        allow_duplicates=True,
+    )
+    area = PatientsArea(ScreenContext(practice_in_pago_pago, runner), delay_ms=0)
+    qtbot.addWidget(area)
+    area.show()
+    area.search_box.setText("ruiz")
+    qtbot.waitUntil(lambda: area.model.rowCount() == 1, timeout=WAIT_MS)
+    assert area.model.index(0, AGE).data() == "39"
+
+
+def test_the_age_beside_a_typed_birth_date_is_on_the_practices_day(
+    qtbot: QtBot, practice_in_pago_pago: ServiceContext, runner: Runner
+) -> None:
+    born = forty_on_the_computers_day()
+    editor = PatientEditor(ScreenContext(practice_in_pago_pago, runner))
+    qtbot.addWidget(editor)
+    editor.fields.edits["date_of_birth"].setText(f"{born:%m/%d/%Y}")
+    hint = editor.fields.birth_hint.text()
+    assert hint.endswith(f"{born.year} (age 39)"), hint
+

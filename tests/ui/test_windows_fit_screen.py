@@ -28,7 +28,7 @@ from frontdesk.services.handouts import library as handouts
 from frontdesk.services.history.procedures import procedure_choices
 from frontdesk.services.inbox import arrivals, listing
 from frontdesk.services.inbox.data import InboxRow
-from frontdesk.services.kernel.clock import practice_zone
+from frontdesk.services.kernel.clock import practice_zone, today
 from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.services.patients.duplicates import find_duplicates
 from frontdesk.services.patients.forms import PatientData, PatientForm
@@ -206,7 +206,9 @@ def _build_table() -> list[tuple[str, Build]]:
         ),
         (
             "DuplicatesDialog",
-            lambda s, c: DuplicatesDialog(_maria(), find_duplicates(s.services, _maria())),
+            lambda s, c: DuplicatesDialog(
+                _maria(), find_duplicates(s.services, _maria()), today(s.services)
+            ),
         ),
         (
             "LinkedChartDialog",
