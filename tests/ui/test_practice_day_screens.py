@@ -17,10 +17,11 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from PySide6.QtCore import QCoreApplication
-from PySide6.QtWidgets import QPushButton
+from PySide6.QtCore import QCoreApplication, QSettings
+from PySide6.QtWidgets import QFileDialog, QPushButton
 from pytestqt.qtbot import QtBot
 
+from frontdesk.cli.main import run
 from frontdesk.services.handouts import library as handouts
 from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.services.patients.edit import create_patient
@@ -41,6 +42,7 @@ from frontdesk.ui.scheduling.book_dialog import BookDialog
 from frontdesk.ui.scheduling.dialog_fields import date_of
 from frontdesk.ui.scheduling.find_dialog import FindSlotDialog
 from frontdesk.ui.screen_context import ScreenContext
+from frontdesk.ui.widgets import file_dialogs
 from tests.history.conftest import MARIA
 
 WAIT_MS = 10_000
@@ -275,3 +277,51 @@ def test_the_age_beside_a_typed_birth_date_is_on_the_practices_day(
     hint = editor.fields.birth_hint.text()
     assert hint.endswith(f"{born.year} (age 39)"), hint
 
+
+def test_the_export_file_is_named_for_the_practices_day(
+    qtbot: QtBot,
+    practice_in_pago_pago: ServiceContext,
+    runner: Runner,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    offered: list[str] = []
+
+    def get_save_file_name(parent: object, caption: str, start: str, _filter: str) -> tuple:
+        offered.append(start)
+        return "", ""  # cancelled: the name offered is what the test is about
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", get_save_file_name)
+    desk = QSettings(str(tmp_path / "desk.ini"), QSettings.Format.IniFormat)
+    monkeypatch.setattr(file_dialogs, "workstation_settings", lambda: desk)
+    area = PatientsArea(ScreenContext(practice_in_pago_pago, runner))
+    qtbot.addWidget(area)
+    days = practice_days(area.export)
+    name = Path(offered[-1]).name
+    assert name in {f"patients-{day.isoformat()}.csv" for day in days}, name
+    assert name != f"patients-{date.today().isoformat()}.csv"  # not the computer's day
+
+
+def test_handouts_check_finds_reviews_overdue_by_the_practices_day(
+    database_url: str,
+    practice_in_pago_pago: ServiceContext,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("FRONTDESK_HOME", str(tmp_path / "home"))
+    due = practice_today()  # due today in the practice: not overdue yet (it is on the computer)
+    folder = handouts.create_practice_folder()
+    (folder / "own-exercises.en.txt").write_text(
+        OWN_HANDOUT.format(due=f"{due:%Y-%m-%d}"), encoding="utf-8"
+    )
+    # Reviewed long ago and due a year ago: overdue on any clock, the sign the check ran.
+    (folder / "old-exercises.en.txt").write_text(
+        OWN_HANDOUT.format(due=f"{due.year - 1}-01-10").replace("own-", "old-"), encoding="utf-8"
+    )
+    run(["--database", database_url, "handouts", "check"])
+    if practice_today() != due:
+        pytest.skip("the practice's midnight passed during the test")
+    out = capsys.readouterr().out
+    assert "old-exercises.en.txt: review was due" in out, out
+    assert "own-exercises.en.txt: review was due" not in out, out
