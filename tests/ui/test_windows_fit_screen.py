@@ -242,7 +242,7 @@ def _build_table() -> list[tuple[str, Build]]:
         ),
         ("RescheduleDialog", lambda s, c: RescheduleDialog(s, _appointment(c))),
         ("FindSlotDialog", lambda s, c: FindSlotDialog(s, patient_id=patient(c).id)),
-        ("IcsExportDialog", lambda s, c: IcsExportDialog(s, c.okafor)),
+        ("IcsExportDialog", lambda s, c: IcsExportDialog(s, c.okafor, today=today(s.services))),
         ("CallListDialog", lambda s, c: CallListDialog(s, monday)),
         ("DaySheetDialog", lambda s, c: DaySheetDialog(s, monday, None)),
         ("AddToWaitlistDialog", lambda s, c: AddToWaitlistDialog(s, patient_id=patient(c).id)),
@@ -270,7 +270,9 @@ def _build_table() -> list[tuple[str, Build]]:
         (
             "RecordReviewDialog",
             lambda s, c: RecordReviewDialog(
-                s, handouts.load_library().get("failed-back-syndrome", "es")
+                s,
+                handouts.load_library().get("failed-back-syndrome", "es"),
+                today=today(s.services),
             ),
         ),
         ("AvailabilityDialog", lambda s, c: AvailabilityDialog(s, None, choices(s))),
