@@ -158,7 +158,7 @@ class RecordReviewDialog(FormDialog):
             self.reviewed_on,
             hint="A date such as 12/1/2026 (month/day/year) or 2026-12-01.",
         )
-        check_date_field(self.reviewed_on, self.fields.message("reviewed_on"))
+        check_date_field(self.reviewed_on, self.fields.message("reviewed_on"), lambda: today)
         add_form_row(
             form,
             self.fields,

@@ -228,7 +228,7 @@ class PatientFormFields(QWidget):
             edit.editingFinished.connect(partial_phone_tidy(edit))
         self.edits["date_of_birth"].textChanged.connect(self._read_back_birth_date)
         for key in DATE_FIELDS:
-            check_date_field(self.edits[key], self.fields.message(key))
+            check_date_field(self.edits[key], self.fields.message(key), self.practice_day)
 
     # Building ----------------------------------------------------------------------------
 

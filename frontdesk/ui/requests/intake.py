@@ -219,7 +219,9 @@ class IntakeDialog(FormDialog):
         add_form_row(left, self.fields, "last_name", "Last &name *", self.last_name)
         add_form_row(left, self.fields, "first_name", "&First name *", self.first_name)
         add_form_row(left, self.fields, "date_of_birth", "Date of &birth *", self.date_of_birth)
-        check_date_field(self.date_of_birth, self.fields.message("date_of_birth"))
+        check_date_field(
+            self.date_of_birth, self.fields.message("date_of_birth"), self.practice_day
+        )
         self.matches = QListWidget()
         self.matches.setAccessibleName("Existing patients that match")
         self.matches.setFixedHeight(96)
