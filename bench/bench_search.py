@@ -28,6 +28,7 @@ from frontdesk.domain.actor import Actor
 from frontdesk.domain.names import name_tokens, prefix_successor
 from frontdesk.domain.permissions import Role
 from frontdesk.domain.search_query import QueryKind, parse_search
+from frontdesk.services.kernel import clock as practice_clock
 from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.services.patients.chart_store import PATIENTS
 from frontdesk.services.patients.search import (
@@ -157,12 +158,13 @@ class RawSearch:
             )
             self.mark = "%s"
         self.plans: dict[str, tuple[str, tuple[Any, ...]]] = {}
+        self.today = practice_clock.today(self.context)  # as the service reads "3/4/61"
 
     def plan(self, text: str) -> tuple[str, tuple[Any, ...]]:
         """The SQL and parameters the service ends up running for ``text``."""
         if text in self.plans:
             return self.plans[text]
-        query = parse_search(text)
+        query = parse_search(text, today=self.today)
         m = self.mark
         if query.kind is QueryKind.BIRTH_DATE:
             born = query.birth_date.isoformat() if self.sqlite else query.birth_date
@@ -200,7 +202,7 @@ class RawSearch:
 
     def naive(self, text: str) -> None:
         """What a simple implementation does: a substring match over the names, sorted."""
-        query = parse_search(text)
+        query = parse_search(text, today=self.today)
         operator = "LIKE" if self.sqlite else "ILIKE"
         m = self.mark
         if query.kind is QueryKind.PHONE:

@@ -149,7 +149,10 @@ def run_list(args: argparse.Namespace) -> int:
 
 def run_check(args: argparse.Namespace) -> int:
     library = handouts.load_library()
-    report = handouts.check(library)
+    # A review is overdue by the practice's day, not the computer's (another zone, a server).
+    with service_context(args) as context:
+        today = practice_clock.today(context)
+    report = handouts.check(library, today)
     for file_check in report.files:
         level = file_check.readability.describe() if file_check.readability else "no formula"
         print(f"{file_check.file}: {level}")

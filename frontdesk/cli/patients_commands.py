@@ -8,7 +8,7 @@ from frontdesk.cli.common import Parser, print_json, service_context
 from frontdesk.domain.contact import format_phone
 from frontdesk.domain.errors import ValidationError
 from frontdesk.domain.search_query import QueryKind
-from frontdesk.services.kernel.clock import STAMP, clock_text
+from frontdesk.services.kernel.clock import STAMP, clock_text, today_in
 from frontdesk.services.patients import search as patient_search
 from frontdesk.services.patients.forms import PatientSummary
 from frontdesk.services.patients.lookup import find_by_mrn, get_patient
@@ -82,9 +82,10 @@ def run_show(args: argparse.Namespace) -> int:
     if args.json:
         print_json(chart.to_json())
         return 0
+    age = chart.age(today_in(chart.zone))
     lines = [
         f"{chart.display_name}  ({chart.mrn})",
-        f"Born {chart.date_of_birth.isoformat()}, age {chart.age()}, {chart.sex}",
+        f"Born {chart.date_of_birth.isoformat()}, age {age}, {chart.sex}",
     ]
     if chart.merged_into_mrn:
         lines.append(f"Merged into chart {chart.merged_into_mrn}")

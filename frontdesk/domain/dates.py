@@ -22,19 +22,33 @@ def looks_like_date(text: str) -> bool:
     return bool(_ISO.match(text) or _US.match(text))
 
 
-def is_compact_date(text: str, *, today: date | None = None) -> bool:
+def is_compact_date(text: str) -> bool:
     """Whether text is eight digits that make a real date (03041961, 19610304).
 
     Search asks, because eight digits that are no date are still the end of a phone number.
     """
-    value = text.strip()
-    if not (len(value) == 8 and value.isdigit()):
-        return False
     try:
-        parse_date(value, today=today)
+        parse_compact_date(text)
     except InvalidValue:
         return False
     return True
+
+
+def parse_compact_date(text: str) -> date:
+    """A date from eight digits: "03041961" (month, day, year) or "19610304".
+
+    Their years have four digits, so unlike :func:`parse_date` no day is needed to read them.
+    Raises InvalidValue for anything else, or a date that cannot exist.
+    """
+    value = text.strip()
+    if match := _COMPACT_ISO.match(value):
+        year = int(match.group(1) + match.group(2))
+        month, day = int(match.group(3)), int(match.group(4))
+    elif match := _COMPACT_US.match(value):
+        month, day, year = (int(part) for part in match.groups())
+    else:
+        raise InvalidValue(f"not a date: use {DATE_HINT}")
+    return _real_date(value, year, month, day)
 
 
 # How far ahead a two-digit year may reach in a date that can be in the future.
@@ -47,28 +61,28 @@ def _two_digit_year(year: int, today: date, ahead: int) -> int:
     return century + year if century + year <= today.year + ahead else century - 100 + year
 
 
-def parse_date(text: str, *, today: date | None = None, future: bool = False) -> date:
+def parse_date(text: str, *, today: date, future: bool = False) -> date:
     """A date from "3/4/1961", "03-04-1961", "03041961", "1961-03-04", "19610304" or "3/4/61".
 
-    A two-digit year is never after this year (a birth date), or with ``future`` (a follow-up,
-    time away) up to FUTURE_YEARS ahead: in 2026 "1/5/27" is 1927, or 2027 with ``future``.
+    A two-digit year is never after the year of ``today`` (a birth date), or with ``future``
+    (a follow-up, time away) up to FUTURE_YEARS ahead: in 2026 "1/5/27" is 1927, or 2027 with
+    ``future``. ``today`` is the practice's day (services.kernel.clock), not the computer's:
+    on New Year's Eve they can be in different years.
     Raises InvalidValue for text that is not a date or a date that cannot exist (1961-02-30).
     """
     value = text.strip()
-    today = today or date.today()
     if match := _ISO.match(value):
         year, month, day = (int(part) for part in match.groups())
     elif match := _US.match(value):
         month, day, year = (int(part) for part in match.groups())
         if len(match.group(3)) == 2:
             year = _two_digit_year(year, today, FUTURE_YEARS if future else 0)
-    elif match := _COMPACT_ISO.match(value):
-        year = int(match.group(1) + match.group(2))
-        month, day = int(match.group(3)), int(match.group(4))
-    elif match := _COMPACT_US.match(value):
-        month, day, year = (int(part) for part in match.groups())
     else:
-        raise InvalidValue(f"not a date: use {DATE_HINT}")
+        return parse_compact_date(value)
+    return _real_date(value, year, month, day)
+
+
+def _real_date(value: str, year: int, month: int, day: int) -> date:
     if year < 1800:
         raise InvalidValue(f"the year {year} is not plausible")
     try:

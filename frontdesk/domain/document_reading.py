@@ -132,15 +132,16 @@ _MODALITIES = (
 )
 
 
-def find_birth_dates(text: str, *, today: date | None = None) -> list[tuple[date, Found]]:
-    """Dates that can be birth dates (in the past), labelled ones (DOB:) first."""
+def find_birth_dates(text: str, *, today: date) -> list[tuple[date, Found]]:
+    """Dates that can be birth dates (not after ``today``, the practice's day), labelled ones
+    (DOB:) first."""
     found: dict[date, Found] = {}
     for match in _DATE.finditer(text):
         try:
             value = parse_date(match.group(1), today=today)
         except InvalidValue:
             continue
-        if today is not None and value > today:
+        if value > today:
             continue
         before = text[max(0, match.start() - 30) : match.start()]
         labelled = bool(_BIRTH_LABEL.search(before))
@@ -290,7 +291,7 @@ _REGION_WORDS = (
 _MODALITY_VALUES = {"MRI": "mri", "CT": "ct", "X-ray": "xray"}
 
 
-def study_draft(text: str, *, today: date | None = None) -> StudyDraft:
+def study_draft(text: str, *, today: date) -> StudyDraft:
     """The study an imaging report describes: modality, regions, exam date, facility, and
     the impression as findings. Only what the text says; the person completes the rest."""
     guess = guess_kind(text)
@@ -371,7 +372,7 @@ _PROCEDURE_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 
 
-def surgery_draft(text: str, *, today: date | None = None) -> SurgeryDraft:
+def surgery_draft(text: str, *, today: date) -> SurgeryDraft:
     """The surgery an operative report describes: the levels it names, the procedure and the
     date of surgery. Only what the text says; a level written wrong is left out."""
     codes: list[str] = []

@@ -24,7 +24,7 @@ from functools import total_ordering
 from typing import Self
 
 from frontdesk.domain.contact import InvalidValue, clean_text
-from frontdesk.domain.dates import parse_date
+from frontdesk.domain.dates import parse_compact_date
 
 # Anything outside is a typo in a spine history (1900: nobody alive had surgery earlier).
 MIN_YEAR = 1900
@@ -399,7 +399,7 @@ def _parse_plain(lowered: str, shown: str) -> PartialDate:
     if _EIGHT_DIGITS.match(lowered):
         # 05172024 or 20240517: an exact day, read by the one parser of typed days.
         try:
-            return PartialDate.exact(parse_date(lowered))
+            return PartialDate.exact(parse_compact_date(lowered))
         except InvalidValue:
             raise InvalidPartialDate(f'"{shown}" is not a real day.') from None
     if match := _US_MONTH.match(lowered):

@@ -75,7 +75,7 @@ def e164_search_key(e164: str) -> str:
     return phone_search_key(e164.lstrip("+"))
 
 
-def parse_search(text: str, *, today: date | None = None) -> SearchQuery:
+def parse_search(text: str, *, today: date) -> SearchQuery:
     """Decide what the search text is.
 
     "garc mar" -> name words; "3/4/1961", "03-04-1961", "1961-03-04", "03041961" -> a birth
@@ -90,7 +90,7 @@ def parse_search(text: str, *, today: date | None = None) -> SearchQuery:
     if match := _MRN.match(text):
         return SearchQuery(QueryKind.MRN, mrn=format_mrn(int(match.group(1))))
     parts = text.split()
-    dates = [part for part in parts if looks_like_date(part) or is_compact_date(part, today=today)]
+    dates = [part for part in parts if looks_like_date(part) or is_compact_date(part)]
     if dates:
         try:
             born = parse_date(dates[0], today=today)

@@ -65,10 +65,10 @@ def test_digits_that_make_no_date_are_refused_with_the_accepted_forms(text: str)
 
 
 def test_eight_digits_are_a_date_only_when_the_day_exists() -> None:
-    assert is_compact_date("03041961", today=TODAY)
-    assert is_compact_date("19610304", today=TODAY)
-    assert not is_compact_date("55501420", today=TODAY)
-    assert not is_compact_date("3/4/1961", today=TODAY)
+    assert is_compact_date("03041961")
+    assert is_compact_date("19610304")
+    assert not is_compact_date("55501420")
+    assert not is_compact_date("3/4/1961")
 
 
 def test_a_date_that_may_be_ahead_reads_a_two_digit_year_as_the_coming_one() -> None:

@@ -25,21 +25,8 @@ COMPUTERS_DAY = re.compile(r"\bdate\.today\b")
 # Files still allowed to call ``date.today()``, with how many calls (a new one fails) and why.
 # Shrink this list; do not grow it: use services.kernel.clock.today / today_in instead.
 TODAY_ALLOWED: dict[str, tuple[int, str]] = {
-    # A fallback for callers that pass no day; every screen and command passes the practice's.
-    "domain/dates.py": (1, "default when no day is given"),
-    "services/patients/edit.py": (1, "default when no day is given"),
-    "services/patients/forms.py": (1, "default when no day is given"),
-    "services/patients/import_preview.py": (1, "default when no day is given"),
-    "services/patients/patient_export.py": (1, "default when no day is given"),
-    "services/handouts/library.py": (1, "default when no day is given"),
-    "ui/patients/display.py": (1, "default when no day is given"),
-    "ui/patients/form_fields.py": (1, "default when no day is given"),
-    "ui/admin/handout_reviews.py": (1, "default when no day is given"),
-    "ui/scheduling/ics_dialog.py": (1, "default when no day is given"),
     # Only until the practice's zone has been read (the day view then uses it).
     "ui/scheduling/area.py": (2, "before the practice's zone is read"),
-    # Not yet on the practice's clock: to convert.
-    "ui/patients/search_model.py": (1, "to convert: search results' age (no zone at hand)"),
 }
 
 

@@ -29,6 +29,9 @@ from frontdesk.services.patients.search import search
 from frontdesk.services.platform.bootstrap import make_context, open_for_use
 from tests.conftest import make_actor
 
+# A practice day for file names (the export itself names files on the practice clock).
+DAY = date(2026, 12, 7)
+
 PEOPLE = (
     PatientForm(
         first_name="María José",
@@ -204,13 +207,13 @@ def test_merged_charts_are_exported_and_marked(context: ServiceContext, folder: 
         ("  .hidden. ", "hidden.csv"),
         ("tab\there\x07.csv", "tab_here_.csv"),
         ("rapport été.csv", "rapport été.csv"),
-        ("", patient_export.default_export_name()),
-        ("???", patient_export.default_export_name()),
+        ("", patient_export.default_export_name(DAY)),
+        ("???", patient_export.default_export_name(DAY)),
         ("x" * 300 + ".csv", "x" * 116 + ".csv"),
     ],
 )
 def test_export_file_names_are_sanitized(name: str, safe: str) -> None:
-    assert sanitize_file_name(name) == safe
+    assert sanitize_file_name(name, DAY) == safe
 
 
 def test_the_file_written_has_the_sanitized_name(context: ServiceContext, folder: Path) -> None:
@@ -272,4 +275,3 @@ def test_an_empty_practice_exports_just_the_header(context: ServiceContext, fold
     result = export_patients(context, folder / "empty.csv")
     assert result.rows == 0 and read_back(result.path) == []
     assert result.summary() == f"Exported 0 patients to {result.path}."
-    assert date.today().isoformat() in patient_export.default_export_name()

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from frontdesk.db.models import AuditEntry
 from frontdesk.domain.errors import ValidationError
 from frontdesk.domain.scheduling import AppointmentStatus, CancelledBy
+from frontdesk.services.kernel import clock as practice_clock
 from frontdesk.services.practice import settings
 from frontdesk.services.scheduling import booking, schedule_export, status
 from frontdesk.services.scheduling.data import BookingForm
@@ -199,7 +200,7 @@ def test_a_missing_folder_is_refused_and_nothing_is_recorded(
 
 
 def open_dialog(qtbot: QtBot, screen: ScreenContext, provider_id: int) -> IcsExportDialog:
-    dialog = IcsExportDialog(screen, provider_id)
+    dialog = IcsExportDialog(screen, provider_id, today=practice_clock.today(screen.services))
     qtbot.addWidget(dialog)
     dialog.show()
     qtbot.waitUntil(lambda: dialog.provider.count() > 0, timeout=10_000)

@@ -10,6 +10,7 @@ from PySide6.QtCore import QCoreApplication, QModelIndex, QSettings, Qt
 from pytestqt.qtbot import QtBot
 
 from frontdesk.domain.permissions import Role
+from frontdesk.services.kernel.clock import today_in
 from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.services.patients import search as patients_search
 from frontdesk.services.patients.edit import create_patient
@@ -20,6 +21,7 @@ from frontdesk.ui.main_window import MainWindow
 from frontdesk.ui.patients.area import PatientsArea
 from frontdesk.ui.patients.chart import PatientChart
 from frontdesk.ui.patients.search_model import NAME, PATIENT_ID_ROLE, PatientSearchModel
+from frontdesk.ui.practice_day import PracticeDay
 from frontdesk.ui.runner import Runner
 from frontdesk.ui.screen_context import ScreenContext
 from tests.conftest import make_actor
@@ -94,7 +96,7 @@ def test_typing_nunez_mar_finds_both_marias(
     assert cells == [
         "Núñez-García, María José",
         "03/04/1961",
-        str(maria_jose.age()),
+        str(maria_jose.age(today_in(maria_jose.zone))),
         maria_jose.mrn,
         "(217) 555-0142",
         "Spanish — interpreter needed",
@@ -183,7 +185,7 @@ def test_a_page_still_loading_is_dropped_when_a_new_search_replaces_the_list(
     def fetch(text: str, cursor: str | None) -> SearchPage:
         return patients_search.search(context, text, limit=50, cursor=cursor)
 
-    model = PatientSearchModel(fetch, screen.runner)
+    model = PatientSearchModel(fetch, screen.runner, today=PracticeDay(context))
     model.show_page("kowalski", fetch("kowalski", None))
     model.fetchMore(QModelIndex())  # on its way...
     model.show_page("nowak", fetch("nowak", None))  # ...but the user typed something else
@@ -202,7 +204,7 @@ def test_the_search_model_passes_the_model_tester(
     def fetch(text: str, cursor: str | None) -> SearchPage:
         return patients_search.search(context, text, limit=5, cursor=cursor)
 
-    model = PatientSearchModel(fetch, screen.runner)
+    model = PatientSearchModel(fetch, screen.runner, today=PracticeDay(context))
     model.show_page("lee", fetch("lee", None))
     qtmodeltester.check(model)  # type: ignore[attr-defined]
     settle(screen)

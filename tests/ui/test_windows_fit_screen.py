@@ -28,7 +28,7 @@ from frontdesk.services.handouts import library as handouts
 from frontdesk.services.history.procedures import procedure_choices
 from frontdesk.services.inbox import arrivals, listing
 from frontdesk.services.inbox.data import InboxRow
-from frontdesk.services.kernel.clock import practice_zone
+from frontdesk.services.kernel.clock import practice_zone, today
 from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.services.patients.duplicates import find_duplicates
 from frontdesk.services.patients.forms import PatientData, PatientForm
@@ -206,7 +206,9 @@ def _build_table() -> list[tuple[str, Build]]:
         ),
         (
             "DuplicatesDialog",
-            lambda s, c: DuplicatesDialog(_maria(), find_duplicates(s.services, _maria())),
+            lambda s, c: DuplicatesDialog(
+                _maria(), find_duplicates(s.services, _maria()), today(s.services)
+            ),
         ),
         (
             "LinkedChartDialog",
@@ -240,7 +242,7 @@ def _build_table() -> list[tuple[str, Build]]:
         ),
         ("RescheduleDialog", lambda s, c: RescheduleDialog(s, _appointment(c))),
         ("FindSlotDialog", lambda s, c: FindSlotDialog(s, patient_id=patient(c).id)),
-        ("IcsExportDialog", lambda s, c: IcsExportDialog(s, c.okafor)),
+        ("IcsExportDialog", lambda s, c: IcsExportDialog(s, c.okafor, today=today(s.services))),
         ("CallListDialog", lambda s, c: CallListDialog(s, monday)),
         ("DaySheetDialog", lambda s, c: DaySheetDialog(s, monday, None)),
         ("AddToWaitlistDialog", lambda s, c: AddToWaitlistDialog(s, patient_id=patient(c).id)),
@@ -268,7 +270,9 @@ def _build_table() -> list[tuple[str, Build]]:
         (
             "RecordReviewDialog",
             lambda s, c: RecordReviewDialog(
-                s, handouts.load_library().get("failed-back-syndrome", "es")
+                s,
+                handouts.load_library().get("failed-back-syndrome", "es"),
+                today=today(s.services),
             ),
         ),
         ("AvailabilityDialog", lambda s, c: AvailabilityDialog(s, None, choices(s))),

@@ -378,8 +378,11 @@ def check_entry(entry: LibraryEntry) -> tuple[FileCheck, list[FormatProblem], li
     return FileCheck(handout.id, handout.language, entry.file, result), problems, notes
 
 
-def check(library: HandoutLibrary, today: dt.date | None = None) -> CheckReport:
-    """Validate every file and its reading level; overdue reviews are notes, not failures."""
+def check(library: HandoutLibrary, today: dt.date) -> CheckReport:
+    """Validate every file and its reading level; overdue reviews are notes, not failures.
+
+    Overdue means due before ``today``, the practice's day (``clock.today``).
+    """
     files: list[FileCheck] = []
     problems = list(library.problems)
     notes: list[str] = []
@@ -388,7 +391,7 @@ def check(library: HandoutLibrary, today: dt.date | None = None) -> CheckReport:
         files.append(file_check)
         problems.extend(file_problems)
         notes.extend(file_notes)
-    for item in review_list(library, today or dt.date.today()):
+    for item in review_list(library, today):
         if item.state is ReviewState.OVERDUE:
             notes.append(f"{item.file}: review was due {item.review_due.isoformat()}")
     return CheckReport(tuple(files), tuple(problems), tuple(notes))

@@ -203,9 +203,9 @@ def reserve_mrns(session: Session, count: int) -> int:
     return int(last) - count
 
 
-def _optional_date(value: date | str | None) -> date | None:
+def _optional_date(value: date | str | None, today: date) -> date | None:
     if isinstance(value, date):
         return value
     if not value or not clean_text(value):
         return None
-    return parse_date(value)
+    return parse_date(value, today=today)

@@ -14,6 +14,7 @@ from frontdesk.domain.contact import InvalidValue, clean_text, normalize_phone
 from frontdesk.domain.duplicates import Person, birth_dates_to_compare, duplicate_reasons
 from frontdesk.domain.permissions import Permission
 from frontdesk.domain.search_query import e164_search_key
+from frontdesk.services.kernel.clock import practice_today
 from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.services.patients.chart_store import (
     _SUMMARY_COLUMNS,
@@ -85,14 +86,15 @@ def find_duplicates(
         "preferred_name": clean_text(form.preferred_name),
         "date_of_birth": None,
     }
-    with contextlib.suppress(InvalidValue):  # a half-typed date is simply not compared
-        values["date_of_birth"] = _optional_date(form.date_of_birth)
     for name in ("mobile_phone", "home_phone", "work_phone"):
         try:
             values[name] = normalize_phone(getattr(form, name))
         except InvalidValue:
             values[name] = ""
-    if not (values["first_name"] and values["last_name"]):
-        values["date_of_birth"] = None
     with context.reading(Permission.VIEW_PATIENTS) as session:
+        if values["first_name"] and values["last_name"]:
+            with contextlib.suppress(InvalidValue):  # a half-typed date is simply not compared
+                values["date_of_birth"] = _optional_date(
+                    form.date_of_birth, practice_today(session)
+                )
         return _duplicates(session, values, exclude_id)

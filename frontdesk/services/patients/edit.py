@@ -20,6 +20,7 @@ from frontdesk.domain.errors import PermissionDeniedError, RefusedError, Validat
 from frontdesk.domain.names import sort_key
 from frontdesk.domain.permissions import Permission
 from frontdesk.domain.search_query import format_mrn
+from frontdesk.services.kernel import clock as practice_clock
 from frontdesk.services.kernel.context import ServiceContext, UnitOfWork
 from frontdesk.services.kernel.versions import check_version
 from frontdesk.services.patients.chart_store import (
@@ -90,7 +91,9 @@ class _FieldErrors:
             self.fields[name] = str(error)
             return ""
 
-    def date(self, name: str, value: date | str | None, *, required: bool) -> date | None:
+    def date(
+        self, name: str, value: date | str | None, *, required: bool, today: date
+    ) -> date | None:
         if isinstance(value, datetime):
             value = value.date()
         if isinstance(value, date):
@@ -100,17 +103,17 @@ class _FieldErrors:
                 self.fields[name] = "required"
             return None
         try:
-            return parse_date(value)
+            return parse_date(value, today=today)
         except InvalidValue as error:
             self.fields[name] = str(error)
             return None
 
 
-def validate_form(
-    form: PatientForm, *, confirm_age: bool = False, today: date | None = None
-) -> dict[str, Any]:
-    """Clean and check every field; ValidationError names each bad field with its reason."""
-    today = today or date.today()
+def validate_form(form: PatientForm, *, today: date, confirm_age: bool = False) -> dict[str, Any]:
+    """Clean and check every field; ValidationError names each bad field with its reason.
+
+    Ages and dates in the future are judged on ``today``, the practice's day (``clock.today``).
+    """
     errors = _FieldErrors()
     values: dict[str, Any] = {
         "first_name": errors.text("first_name", form.first_name, 100, required=True),
@@ -118,7 +121,7 @@ def validate_form(
         "last_name": errors.text("last_name", form.last_name, 100, required=True),
         "preferred_name": errors.text("preferred_name", form.preferred_name, 100),
     }
-    born = errors.date("date_of_birth", form.date_of_birth, required=True)
+    born = errors.date("date_of_birth", form.date_of_birth, required=True, today=today)
     if born is not None:
         if born > today:
             errors.fields["date_of_birth"] = "the date of birth is in the future"
@@ -168,7 +171,7 @@ def validate_form(
         values["preferred_contact"] = ContactMethod.NONE
     values["preferred_contact"] = str(values["preferred_contact"].value)
     subscriber_born = errors.date(
-        "subscriber_date_of_birth", form.subscriber_date_of_birth, required=False
+        "subscriber_date_of_birth", form.subscriber_date_of_birth, required=False, today=today
     )
     if subscriber_born is not None and subscriber_born > today:
         errors.fields["subscriber_date_of_birth"] = "this date is in the future"
@@ -203,7 +206,7 @@ def create_patient(
     phone) hold the save back with PossibleDuplicatesError listing them; once the user has
     looked at them, save again with ``allow_duplicates=True``.
     """
-    values = validate_form(form, confirm_age=confirm_age)
+    values = validate_form(form, today=practice_clock.today(context), confirm_age=confirm_age)
     with context.writing(Permission.EDIT_PATIENTS) as uow:
         row = create_patient_in(uow, values, allow_duplicates=allow_duplicates)
         uow.commit()
@@ -245,7 +248,7 @@ def update_patient(
     A save over someone else's newer save is refused with ConflictError naming who changed
     the chart and when; nothing is overwritten. Reload, review, and apply again.
     """
-    values = validate_form(form, confirm_age=confirm_age)
+    values = validate_form(form, today=practice_clock.today(context), confirm_age=confirm_age)
     with context.writing(Permission.EDIT_PATIENTS) as uow:
         session = uow.session
         # FOR UPDATE (PostgreSQL): a concurrent save waits, then sees the newer version and

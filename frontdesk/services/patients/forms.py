@@ -145,8 +145,9 @@ class PatientData:
     def phone(self) -> str:
         return self.mobile_phone or self.home_phone or self.work_phone
 
-    def age(self, on: date | None = None) -> int:
-        return age_on(self.date_of_birth, on or date.today())
+    def age(self, on: date) -> int:
+        """Age in whole years on ``on``: the practice's day (``today_in(self.zone)``)."""
+        return age_on(self.date_of_birth, on)
 
     def form(self) -> PatientForm:
         """The chart as a form, to edit it or re-apply one's changes after a conflict."""

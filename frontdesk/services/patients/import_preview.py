@@ -34,6 +34,7 @@ from frontdesk.domain.npi import is_valid_npi
 from frontdesk.domain.permissions import Permission
 from frontdesk.domain.progress import ProgressCallback, no_progress, report_or_cancel
 from frontdesk.domain.search_query import e164_search_key
+from frontdesk.services.kernel.clock import practice_today
 from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.services.patients.duplicates import (
     candidate_statement,
@@ -565,16 +566,17 @@ def preview_import(
 
     Rows with errors and possible duplicates (within the file, and against the charts in the
     database) are listed by line with the reason. Raises ValidationError when the mapping
-    lacks a required field or uses one twice.
+    lacks a required field or uses one twice. Birth dates are judged on ``today``, by default
+    the practice's day (a desk in another zone is on another day near midnight).
     """
     context.require(Permission.IMPORT_EXPORT)
     mapping = tuple(mapping) if mapping is not None else guess_mapping(table.headers)
     problems = check_mapping(table.headers, mapping)
     if problems:
         raise ValidationError(problems)
-    today = today or date.today()
     report_or_cancel(progress, 0, PROGRESS_STEPS)
     with context.reading(Permission.IMPORT_EXPORT) as session:
+        today = today or practice_today(session)
         referrers = {
             npi: referrer_id
             for referrer_id, npi in session.execute(

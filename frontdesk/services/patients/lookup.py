@@ -11,6 +11,7 @@ from frontdesk.domain.contact import clean_text
 from frontdesk.domain.errors import NotFoundError
 from frontdesk.domain.permissions import Permission
 from frontdesk.domain.search_query import parse_search
+from frontdesk.services.kernel.clock import practice_today
 from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.services.patients.chart_store import (
     _SUMMARY_COLUMNS,
@@ -38,9 +39,9 @@ def get_patient(
 
 def find_by_mrn(context: ServiceContext, mrn: str) -> int:
     """The id of the chart with this MRN ("M0001234", "m1234" or "1234")."""
-    query = parse_search(mrn)
-    wanted = query.mrn or clean_text(mrn).upper()
     with context.reading(Permission.VIEW_PATIENTS) as session:
+        query = parse_search(mrn, today=practice_today(session))
+        wanted = query.mrn or clean_text(mrn).upper()
         patient_id = session.scalar(select(Patient.id).where(Patient.mrn == wanted))
     if patient_id is None:
         raise NotFoundError(f"There is no patient with MRN {clean_text(mrn)}")

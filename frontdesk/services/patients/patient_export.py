@@ -36,6 +36,7 @@ from frontdesk.domain.errors import ValidationError
 from frontdesk.domain.permissions import Permission
 from frontdesk.domain.progress import ProgressCallback, no_progress, report_or_cancel
 from frontdesk.private_files import scratch_file
+from frontdesk.services.kernel import clock as practice_clock
 from frontdesk.services.kernel.context import ServiceContext
 
 log = logging.getLogger(__name__)
@@ -166,17 +167,18 @@ class ExportResult:
         return f"Exported {self.rows:,} {noun} to {self.path}."
 
 
-def default_export_name(today: date | None = None) -> str:
-    """The file name offered for an export: patients-2025-06-02.csv."""
-    return f"patients-{(today or date.today()).isoformat()}.csv"
+def default_export_name(today: date) -> str:
+    """The file name offered for an export on ``today`` (the practice's day, see
+    ``clock.today``): patients-2025-06-02.csv."""
+    return f"patients-{today.isoformat()}.csv"
 
 
-def sanitize_file_name(name: str) -> str:
+def sanitize_file_name(name: str, today: date) -> str:
     """A file name safe on Windows, macOS and Linux, ending in .csv.
 
     Path separators, characters Windows forbids, control characters, trailing dots and
     spaces and reserved device names (CON, NUL...) are removed or replaced; an empty result
-    becomes the default export name.
+    becomes the default export name on ``today``.
     """
     name = unicodedata.normalize("NFC", name)
     name = _UNSAFE_CHARACTERS.sub("_", name)
@@ -188,17 +190,17 @@ def sanitize_file_name(name: str) -> str:
         stem, suffix = name, "csv"
     stem = stem.strip(" .")
     if not stem or set(stem) <= {"_"}:
-        return default_export_name()
+        return default_export_name(today)
     if stem.split(".")[0].lower() in _WINDOWS_RESERVED:
         stem = "_" + stem
     stem = stem[: MAX_FILE_NAME_LENGTH - 4].rstrip(" .")
     return f"{stem}.{suffix.lower()}"
 
 
-def export_destination(path: Path | str) -> Path:
+def export_destination(path: Path | str, today: date) -> Path:
     """Where an export goes: the folder as given, the file name sanitized."""
     path = Path(path)
-    return path.with_name(sanitize_file_name(path.name))
+    return path.with_name(sanitize_file_name(path.name, today))
 
 
 def _rows(session: Session, lookup: _Lookup) -> Iterator[Any]:
@@ -266,7 +268,7 @@ def export_patients(
     file, and a second record saying the export was abandoned.
     """
     context.require(Permission.IMPORT_EXPORT)
-    destination = export_destination(path)
+    destination = export_destination(path, practice_clock.today(context))
     folder = destination.parent
     if not folder.is_dir():
         raise ValidationError({"path": f"there is no folder {folder}"})

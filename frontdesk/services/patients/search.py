@@ -37,6 +37,7 @@ from frontdesk.domain.search_query import (
     e164_search_key,
     parse_search,
 )
+from frontdesk.services.kernel.clock import practice_today
 from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.services.patients.chart_store import (
     _SUMMARY_COLUMNS,
@@ -85,12 +86,19 @@ def search(
     Results come a page at a time in a stable order; ``cursor`` (from the previous page)
     continues exactly after it, with no repeats and no gaps. Merged charts are not listed.
     """
+    return _search(context, text, limit, cursor)[0]
+
+
+def _search(
+    context: ServiceContext, text: str, limit: int, cursor: str | None
+) -> tuple[SearchPage, SearchQuery]:
     limit = max(1, min(int(limit), MAX_PAGE_SIZE))
-    query = parse_search(text)
     position = _decode_cursor(cursor) if cursor else None
-    if query.kind in (QueryKind.EMPTY, QueryKind.INVALID):
-        return SearchPage((), None, query.message, query.kind)
     with context.reading(Permission.VIEW_PATIENTS) as session:
+        # "3/4/61" is read on the practice's day (its year), not the computer's.
+        query = parse_search(text, today=practice_today(session))
+        if query.kind in (QueryKind.EMPTY, QueryKind.INVALID):
+            return SearchPage((), None, query.message, query.kind), query
         next_cursor: str | None = None
         if query.kind is QueryKind.MRN:
             items = _search_mrn(session, query.mrn) if position is None else []
@@ -106,7 +114,7 @@ def search(
                 items = by_mrn + [item for item in items if item.id not in shown]
         else:
             items, next_cursor = _search_keys(session.connection(), query.words, limit, position)
-    return SearchPage(tuple(items), next_cursor, query.describe(), query.kind)
+    return SearchPage(tuple(items), next_cursor, query.describe(), query.kind), query
 
 
 def best_matches(
@@ -118,8 +126,8 @@ def best_matches(
     alone, whole names before their starts (:func:`name_match_rank`); equals keep the
     search's order. ``next_cursor`` says whether more charts match beyond the window.
     """
-    page = search(context, text, limit=window)
-    words = parse_search(text).words
+    page, query = _search(context, text, window, None)
+    words = query.words
     if not words or len(page.items) < 2:
         return page
     ranked = sorted(page.items, key=lambda item: name_rank(item, words))

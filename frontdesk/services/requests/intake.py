@@ -37,6 +37,7 @@ from frontdesk.domain.request_states import (
 )
 from frontdesk.domain.spinal_levels import LevelSet, parse_levels
 from frontdesk.services.history.surgeries import add_surgery_draft_in
+from frontdesk.services.kernel import clock
 from frontdesk.services.kernel.clock import practice_today
 from frontdesk.services.kernel.context import ServiceContext, UnitOfWork
 from frontdesk.services.patients.edit import create_patient_in, validate_form
@@ -326,7 +327,9 @@ def create_request(
     patient_values: dict[str, Any] | None = None
     if form.patient_id is None:
         try:
-            patient_values = validate_form(_patient_form(form), confirm_age=confirm_age)
+            patient_values = validate_form(
+                _patient_form(form), today=clock.today(context), confirm_age=confirm_age
+            )
         except ValidationError as error:
             renamed = {"mobile_phone": "phone", "preferred_language": "language"}
             errors.update({renamed.get(k, k): v for k, v in error.fields.items()})

@@ -130,7 +130,7 @@ class RecordReviewDialog(FormDialog):
         handout: Handout,
         parent: QWidget | None = None,
         *,
-        today: dt.date | None = None,
+        today: dt.date,
     ) -> None:
         super().__init__(parent)
         self.screen = screen
@@ -144,7 +144,7 @@ class RecordReviewDialog(FormDialog):
         self.banner = Banner()
         self.reviewer = line_edit("Reviewer", "e.g. Dr. Ana Lindqvist, MD", reviews.MAX_REVIEWER)
         self.reviewed_on = line_edit("Day of the review", "e.g. 12/1/2026", 20)
-        self.reviewed_on.setText(f"{(today or dt.date.today()):%m/%d/%Y}")
+        self.reviewed_on.setText(f"{today:%m/%d/%Y}")
         self.evidence = multiline_edit("Evidence used", rows=5)
         self.evidence.setPlaceholderText(
             "What the text was checked against: guidelines, the source page, articles…"
@@ -159,7 +159,7 @@ class RecordReviewDialog(FormDialog):
             self.reviewed_on,
             hint="A date such as 12/1/2026 (month/day/year) or 2026-12-01.",
         )
-        check_date_field(self.reviewed_on, self.fields.message("reviewed_on"))
+        check_date_field(self.reviewed_on, self.fields.message("reviewed_on"), lambda: today)
         add_form_row(
             form,
             self.fields,
@@ -401,7 +401,10 @@ class HandoutReviewsPanel(QWidget):
             row = self.selected_row()
         if row is None:
             return None
-        dialog = RecordReviewDialog(self.screen, row.entry.handout, self, today=self._today())
+        # Its day of the review starts as the practice's today (the zone is read by now,
+        # with the rows; read it here should it not be).
+        today = self._today() or practice_clock.today(self.screen.services)
+        dialog = RecordReviewDialog(self.screen, row.entry.handout, self, today=today)
         dialog.accepted.connect(self._recorded)
         self.dialog = dialog
         dialog.open()

@@ -23,6 +23,7 @@ from frontdesk.ui.admin.scheduling_choices import (
     provider_combo,
     refusing,
 )
+from frontdesk.ui.practice_day import PracticeDay
 from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.widgets.date_field import check_date_field
 from frontdesk.ui.widgets.form import add_form_row, line_edit, set_field_text
@@ -72,6 +73,7 @@ class AvailabilityDialog(RecordDialog):
         title = "New weekly availability" if block is None else "Edit weekly availability"
         super().__init__(screen, title, parent)
         self.block = block
+        self.practice_day = PracticeDay(screen.services)  # typed days' two-digit years
         self.provider = provider_combo(choices, block.provider_id if block else None, provider_id)
         self.weekday = QComboBox()
         self.weekday.setAccessibleName("Day of the week")
@@ -137,7 +139,7 @@ class AvailabilityDialog(RecordDialog):
         )
         add_form_row(self.form, self.fields, "valid_until", "&Until", self.valid_until)
         for key, edit in (("valid_from", self.valid_from), ("valid_until", self.valid_until)):
-            check_date_field(edit, self.fields.message(key))
+            check_date_field(edit, self.fields.message(key), self.practice_day)
 
         if block is not None:
             self.weekday.setCurrentIndex(self.weekday.findData(int(block.weekday)))
@@ -181,8 +183,9 @@ class AvailabilityDialog(RecordDialog):
     def save_call(self) -> Callable[[], Any]:
         typed = self.snapshot()
         problems: dict[str, str] = {}
-        valid_from = optional_date(problems, "valid_from", typed.valid_from)
-        valid_until = optional_date(problems, "valid_until", typed.valid_until)
+        today = self.practice_day()
+        valid_from = optional_date(problems, "valid_from", typed.valid_from, today)
+        valid_until = optional_date(problems, "valid_until", typed.valid_until, today)
         if not typed.every_type and not typed.type_ids:
             problems["types"] = "tick at least one type, or accept every type"
         if problems:

@@ -25,6 +25,7 @@ from frontdesk.ui.admin.scheduling_choices import (
     provider_combo,
     refusing,
 )
+from frontdesk.ui.practice_day import PracticeDay
 from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.widgets.date_field import check_date_field
 from frontdesk.ui.widgets.form import add_form_row, line_edit, multiline_edit, set_field_text
@@ -74,6 +75,7 @@ class TimeAwayDialog(RecordDialog):
     ) -> None:
         super().__init__(screen, "New time away" if away is None else "Edit time away", parent)
         self.away = away
+        self.practice_day = PracticeDay(screen.services)  # typed days' two-digit years
         self.provider = provider_combo(choices, away.provider_id if away else None, provider_id)
         self.kind = QComboBox()
         self.kind.setAccessibleName("Kind of time away")
@@ -108,7 +110,7 @@ class TimeAwayDialog(RecordDialog):
         )
         add_form_row(self.form, self.fields, "ends_on", "&Last day", self.ends_on)
         for key, edit in (("starts_on", self.starts_on), ("ends_on", self.ends_on)):
-            check_date_field(edit, self.fields.message(key))
+            check_date_field(edit, self.fields.message(key), self.practice_day)
         add_form_row(self.form, self.fields, "whole_days", "Hours", self.whole_days)
         start_message = add_form_row(
             self.form,
@@ -157,8 +159,9 @@ class TimeAwayDialog(RecordDialog):
     def save_call(self) -> Callable[[], Any]:
         typed = self.snapshot()
         problems: dict[str, str] = {}
-        starts_on = optional_date(problems, "starts_on", typed.starts_on)
-        ends_on = optional_date(problems, "ends_on", typed.ends_on)
+        today = self.practice_day()
+        starts_on = optional_date(problems, "starts_on", typed.starts_on, today)
+        ends_on = optional_date(problems, "ends_on", typed.ends_on, today)
         if not typed.starts_on:
             problems["starts_on"] = "required"
         if not typed.whole_days and not (typed.start or typed.end):

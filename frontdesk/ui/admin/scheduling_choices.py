@@ -107,12 +107,13 @@ def provider_combo(
     return combo
 
 
-def optional_date(errors: dict[str, str], key: str, text: str) -> date | None:
-    """A typed date (blank: none); a message for ``key`` when it is not a date."""
+def optional_date(errors: dict[str, str], key: str, text: str, today: date) -> date | None:
+    """A typed date (blank: none); a message for ``key`` when it is not a date. A two-digit
+    year is read on ``today``, the practice's day."""
     if not text.strip():
         return None
     try:
-        return parse_date(text, future=True)
+        return parse_date(text, today=today, future=True)
     except InvalidValue as error:
         errors[key] = str(error)
         return None

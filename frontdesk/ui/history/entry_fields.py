@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import date
+from datetime import date, tzinfo
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QComboBox, QLineEdit, QVBoxLayout, QWidget
@@ -13,6 +13,7 @@ from frontdesk.domain.dates import parse_date
 from frontdesk.domain.history_vocab import LabelledChoice
 from frontdesk.domain.partial_dates import PartialDate, parse_partial_date
 from frontdesk.domain.spinal_levels import LevelSet, parse_levels
+from frontdesk.services.kernel.clock import today_in
 from frontdesk.ui.widgets.form import plain_label
 
 NOT_RECORDED = "—"
@@ -97,9 +98,9 @@ def read_partial_date(text: str) -> str:
         return str(error)
 
 
-def read_day(text: str) -> str:
+def read_day(text: str, today: date) -> str:
     try:
-        day = parse_date(text)
+        day = parse_date(text, today=today)
         return f"= {day:%B} {day.day}, {day.year}"
     except InvalidValue as error:
         return str(error)
@@ -115,8 +116,10 @@ def partial_date_edit(name: str = "Date") -> ParsedLineEdit:
     )
 
 
-def day_edit(name: str) -> ParsedLineEdit:
-    return ParsedLineEdit(name, "MM/DD/YYYY", read_day, 20)
+def day_edit(name: str, zone: tzinfo) -> ParsedLineEdit:
+    """A typed day, read back as it is understood (a two-digit year on the practice's day in
+    ``zone``)."""
+    return ParsedLineEdit(name, "MM/DD/YYYY", lambda text: read_day(text, today_in(zone)), 20)
 
 
 def partial_date_text(value: PartialDate | None) -> str:

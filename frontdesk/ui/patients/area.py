@@ -38,6 +38,7 @@ from frontdesk.ui.patients.search_model import (
     PHONE,
     PatientSearchModel,
 )
+from frontdesk.ui.practice_day import PracticeDay
 from frontdesk.ui.runner import LatestOnly
 from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.style import mark_primary
@@ -98,7 +99,10 @@ class PatientsArea(QWidget):
 
         search_call = self.search_call
         self.model = PatientSearchModel(
-            lambda text, cursor: search_call(text, cursor, DEFAULT_PAGE_SIZE), screen.runner, self
+            lambda text, cursor: search_call(text, cursor, DEFAULT_PAGE_SIZE),
+            screen.runner,
+            self,
+            today=PracticeDay(context),
         )
         self.model.fetch_failed.connect(self._fetch_failed)
         self.model.page_appended.connect(lambda _count: self._update_status())

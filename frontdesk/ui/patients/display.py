@@ -13,8 +13,9 @@ def birth_date_text(value: date | None) -> str:
     return value.strftime("%m/%d/%Y") if value is not None else ""
 
 
-def age_text(born: date, today: date | None = None) -> str:
-    return str(age_on(born, today or date.today()))
+def age_text(born: date, today: date) -> str:
+    """Age in whole years on ``today``: the practice's day (``today_in``), not the computer's."""
+    return str(age_on(born, today))
 
 
 def phone_text(e164: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 
 from PySide6.QtCore import QItemSelectionModel, QSize, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QResizeEvent, QShowEvent
@@ -29,15 +30,15 @@ from frontdesk.ui.widgets.screen_fit import fit_to_screen
 ROWS = ("Name", "Preferred name", "Date of birth", "Age", "Phone", "MRN", "Why it may match")
 
 
-def _typed_birth_date(form: PatientForm) -> tuple[str, str]:
+def _typed_birth_date(form: PatientForm, today: date) -> tuple[str, str]:
     value = form.date_of_birth
     try:
-        born = parse_date(value) if isinstance(value, str) else value
+        born = parse_date(value, today=today) if isinstance(value, str) else value
     except InvalidValue:
         born = None
     if born is None:
         return (str(value or ""), "")
-    return birth_date_text(born), age_text(born)
+    return birth_date_text(born), age_text(born, today)
 
 
 def _typed_phone(form: PatientForm) -> str:
@@ -48,19 +49,19 @@ def _typed_phone(form: PatientForm) -> str:
         return typed
 
 
-def new_entry_column(form: PatientForm) -> list[str]:
-    born, age = _typed_birth_date(form)
+def new_entry_column(form: PatientForm, today: date) -> list[str]:
+    born, age = _typed_birth_date(form, today)
     name = display_name(form.last_name.strip(), form.first_name.strip(), form.middle_name.strip())
     return [name, form.preferred_name.strip(), born, age, _typed_phone(form), "(new)", ""]
 
 
-def candidate_column(candidate: DuplicateCandidate) -> list[str]:
+def candidate_column(candidate: DuplicateCandidate, today: date) -> list[str]:
     patient = candidate.patient
     return [
         patient.display_name,
         patient.preferred_name,
         birth_date_text(patient.date_of_birth),
-        age_text(patient.date_of_birth),
+        age_text(patient.date_of_birth, today),
         patient.phone_display,
         patient.mrn,
         "; ".join(candidate.reasons),
@@ -72,7 +73,8 @@ class DuplicatesDialog(QDialog):
 
     "Open selected chart" (the default: a second chart for one person is the mistake to
     avoid) emits ``open_existing(patient_id)``; "Create new chart anyway" emits
-    ``create_anyway``; Esc goes back to the form with nothing saved.
+    ``create_anyway``; Esc goes back to the form with nothing saved. Ages are on ``today``,
+    the practice's day.
     """
 
     open_existing = Signal(int)
@@ -82,6 +84,7 @@ class DuplicatesDialog(QDialog):
         self,
         form: PatientForm,
         candidates: Sequence[DuplicateCandidate],
+        today: date,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -92,7 +95,7 @@ class DuplicatesDialog(QDialog):
         self.model.set_columns(
             ["New entry (not saved)"]
             + [f"Existing chart {c.patient.mrn}" for c in self.candidates],
-            [new_entry_column(form)] + [candidate_column(c) for c in self.candidates],
+            [new_entry_column(form, today)] + [candidate_column(c, today) for c in self.candidates],
         )
         self.table = QTableView()
         self.table.setModel(self.model)

@@ -247,7 +247,7 @@ class PatientEditor(FormDialog):
 
     def _show_duplicates(self, candidates: tuple[DuplicateCandidate, ...]) -> None:
         # Kept until the form closes (see ReferrerPicker.add_physician: no WA_DeleteOnClose).
-        dialog = DuplicatesDialog(self.fields.form(), candidates, self)
+        dialog = DuplicatesDialog(self.fields.form(), candidates, self.fields.practice_day(), self)
         dialog.open_existing.connect(self._open_existing)
         dialog.create_anyway.connect(lambda: self.save(allow_duplicates=True))
         dialog.finished.connect(lambda _code: setattr(self, "duplicates", None))

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 
 from frontdesk.domain.permissions import Permission
 from frontdesk.domain.progress import ProgressCallback
+from frontdesk.services.kernel import clock as practice_clock
 from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.services.patients import patient_export
 from frontdesk.services.patients.patient_export import ExportResult
@@ -116,15 +117,17 @@ def export_patients(
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.open()
         return None
+    # The practice's day names the file, not the computer's (another zone, near midnight).
+    today = practice_clock.today(services)
     if path is None:
         chosen = save_file_name(
             parent,
             FileKind.PATIENT_EXPORT,
             TITLE,
-            patient_export.default_export_name(),
+            patient_export.default_export_name(today),
             "CSV files (*.csv)",
         )
         if not chosen:
             return None
         path = chosen
-    return PatientExport(parent, services, runner, patient_export.export_destination(path))
+    return PatientExport(parent, services, runner, patient_export.export_destination(path, today))

@@ -29,6 +29,7 @@ from frontdesk.services.patients.forms import (
 )
 from frontdesk.ui.patients.display import birth_date_text, phone_text
 from frontdesk.ui.patients.referrer_picker import ReferrerPicker
+from frontdesk.ui.practice_day import PracticeDay
 from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.widgets.date_field import check_date_field
 from frontdesk.ui.widgets.form import (
@@ -80,9 +81,12 @@ MONTHS = (
 FieldState = str | bool | tuple[int | None, str]
 
 
-def spelled_date(value: date, today: date | None = None) -> str:
-    """ "March 4, 1961 (age 63)": read back so a day/month mix-up shows before saving."""
-    age = age_on(value, today or date.today())
+def spelled_date(value: date, today: date) -> str:
+    """ "March 4, 1961 (age 63)": read back so a day/month mix-up shows before saving.
+
+    The age is on ``today``, the practice's day (``PracticeDay``), not the computer's.
+    """
+    age = age_on(value, today)
     return f"{MONTHS[value.month - 1]} {value.day}, {value.year} (age {age})"
 
 
@@ -98,6 +102,8 @@ class PatientFormFields(QWidget):
     def __init__(self, screen: ScreenContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.screen = screen
+        # Today in the practice: the age read back beside a typed birth date is on it.
+        self.practice_day = PracticeDay(screen.services)
         self.fields = FormFields()
         self.edits: dict[str, QLineEdit] = {}
         self.order: list[QWidget] = []
@@ -222,7 +228,7 @@ class PatientFormFields(QWidget):
             edit.editingFinished.connect(partial_phone_tidy(edit))
         self.edits["date_of_birth"].textChanged.connect(self._read_back_birth_date)
         for key in DATE_FIELDS:
-            check_date_field(self.edits[key], self.fields.message(key))
+            check_date_field(self.edits[key], self.fields.message(key), self.practice_day)
 
     # Building ----------------------------------------------------------------------------
 
@@ -274,10 +280,12 @@ class PatientFormFields(QWidget):
 
     def _read_back_birth_date(self, text: str) -> None:
         try:
-            born = parse_date(text) if text.strip() else None
+            born = parse_date(text, today=self.practice_day()) if text.strip() else None
         except InvalidValue:
             born = None
-        self.birth_hint.setText(spelled_date(born) if born is not None else DATE_HINT)
+        self.birth_hint.setText(
+            spelled_date(born, self.practice_day()) if born is not None else DATE_HINT
+        )
 
     # Reading and writing -----------------------------------------------------------------
 

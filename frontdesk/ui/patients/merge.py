@@ -41,6 +41,7 @@ from frontdesk.ui.patients.search_model import (
     PATIENT_ID_ROLE,
     PatientSearchModel,
 )
+from frontdesk.ui.practice_day import PracticeDay
 from frontdesk.ui.runner import LatestOnly
 from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.style import mark_primary
@@ -135,6 +136,7 @@ class ChartPicker(QWidget):
             lambda text, cursor: search(context, text, limit=PICKER_PAGE, cursor=cursor),
             screen.runner,
             self,
+            today=PracticeDay(context),
         )
         self.search_box = QLineEdit()
         self.search_box.setAccessibleName(f"Find the {title.lower()}")

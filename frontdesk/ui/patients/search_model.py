@@ -41,6 +41,7 @@ class PatientSearchModel(PagedTableModel):
     the end, Qt calls ``fetchMore``: the next page is read on the runner's worker thread and
     appended on the UI thread, unless a newer search replaced the list in the meantime.
     A row is never listed twice (the cursor guarantees it; the ids held here make sure).
+    Ages are on ``today()``: the practice's day (``PracticeDay``), not the computer's.
     """
 
     COLUMNS = COLUMNS
@@ -50,7 +51,8 @@ class PatientSearchModel(PagedTableModel):
         fetch_page: PageFetcher,
         runner: Runner,
         parent: QObject | None = None,
-        today: Callable[[], date] = date.today,
+        *,
+        today: Callable[[], date],
     ) -> None:
         super().__init__(runner, parent)
         self.fetch_page = fetch_page

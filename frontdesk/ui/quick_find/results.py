@@ -94,11 +94,11 @@ def quick_find(context: ServiceContext, text: str, limit: int = QUICK_FIND_LIMIT
     found = [
         QuickFindResult(item, visits.get(item.id), requests.get(item.id)) for item in page.items
     ]
-    words = parse_search(text).words
+    today = today_in(zone)
+    words = parse_search(text, today=today).words
     if words:
         # Equally well named: the one expected today, then the one with a request open, is
         # most likely the caller (sorted() keeps the search's order among true equals).
-        today = today_in(zone)
         found.sort(key=lambda result: _likely_caller(result, words, today, zone))
     return QuickFindPage(
         text=text,

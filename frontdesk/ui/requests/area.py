@@ -32,6 +32,7 @@ from frontdesk.services.requests.data import (
     StaffMember,
 )
 from frontdesk.ui.patients.referrer_picker import ReferrerPicker
+from frontdesk.ui.practice_day import PracticeDay
 from frontdesk.ui.requests.detail import RequestDetailPanel
 from frontdesk.ui.requests.intake import IntakeDialog
 from frontdesk.ui.requests.queue_model import GIVE_WAY, NEXT_ACTION, RequestQueueModel
@@ -56,6 +57,7 @@ class RequestsArea(QWidget):
     def __init__(self, screen: ScreenContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.screen = screen
+        self.practice_day = PracticeDay(screen.services)  # typed days' two-digit years
         self.intake: IntakeDialog | None = None
         self.counts: dict[RequestState, int] = {}
         self.letter_dialog: QWidget | None = None
@@ -196,7 +198,7 @@ class RequestsArea(QWidget):
         for edit, name in ((self.received_from, "from"), (self.received_to, "to")):
             text = edit.text().strip()
             try:
-                days.append(parse_date(text) if text else None)
+                days.append(parse_date(text, today=self.practice_day()) if text else None)
             except InvalidValue as error:
                 problems.append(f"Received {name}: {error}")
                 days.append(None)

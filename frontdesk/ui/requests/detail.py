@@ -37,7 +37,7 @@ from frontdesk.domain.request_states import (
 )
 from frontdesk.domain.visit_preferences import visit_preference
 from frontdesk.services.kernel.changes import touches
-from frontdesk.services.kernel.clock import clock_text
+from frontdesk.services.kernel.clock import clock_text, today_in
 from frontdesk.services.patients.lookup import get_patient
 from frontdesk.services.requests import assignment, checklist, contacts, reading, states
 from frontdesk.services.requests import data as requests_data
@@ -731,7 +731,7 @@ class RequestDetailPanel(QWidget):
         day: date | None = None
         if text:
             try:
-                day = parse_date(text, future=True)
+                day = parse_date(text, today=today_in(self.detail.zone), future=True)
             except InvalidValue as error:
                 self.banner.show_message("error", f"Follow-up date: {error}")
                 return

@@ -51,6 +51,7 @@ from frontdesk.services.requests.data import (
 from frontdesk.services.requests.linking import ChartLinkCheck
 from frontdesk.ui.patients.duplicates import DuplicatesDialog
 from frontdesk.ui.patients.referrer_picker import ReferrerPicker
+from frontdesk.ui.practice_day import PracticeDay
 from frontdesk.ui.requests.linked_chart import LinkedChartDialog
 from frontdesk.ui.runner import LatestOnly
 from frontdesk.ui.screen_context import ScreenContext
@@ -196,6 +197,8 @@ class IntakeDialog(FormDialog):
     def __init__(self, screen: ScreenContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.screen = screen
+        # Today in the practice: a typed birth date's two-digit year and ages are read on it.
+        self.practice_day = PracticeDay(screen.services)
         self.heading = plain_label(TITLE, "pageTitle")
         self.set_title(TITLE)
         self.setStyleSheet(INTAKE_STYLE)
@@ -216,7 +219,9 @@ class IntakeDialog(FormDialog):
         add_form_row(left, self.fields, "last_name", "Last &name *", self.last_name)
         add_form_row(left, self.fields, "first_name", "&First name *", self.first_name)
         add_form_row(left, self.fields, "date_of_birth", "Date of &birth *", self.date_of_birth)
-        check_date_field(self.date_of_birth, self.fields.message("date_of_birth"))
+        check_date_field(
+            self.date_of_birth, self.fields.message("date_of_birth"), self.practice_day
+        )
         self.matches = QListWidget()
         self.matches.setAccessibleName("Existing patients that match")
         self.matches.setFixedHeight(96)
@@ -494,7 +499,7 @@ class IntakeDialog(FormDialog):
     def _show_matches(self, page: SearchPage) -> None:
         typed_birth = self.date_of_birth.text().strip()
         items = list(page.items)
-        born = _parse_birth(typed_birth)
+        born = _parse_birth(typed_birth, self.practice_day())
         if born is not None:
             # The same date of birth first: that is almost certainly the caller's chart; then
             # the day/month-swapped one the duplicate check would also name (3/4 typed as 4/3).
@@ -712,7 +717,7 @@ class IntakeDialog(FormDialog):
             date_of_birth=self.date_of_birth.text(),
             mobile_phone=self.phone.text(),
         )
-        dialog = DuplicatesDialog(form, candidates, self)
+        dialog = DuplicatesDialog(form, candidates, self.practice_day(), self)
         # The dialog is gone (finished) by the time it says which chart: keep its list.
         dialog.open_existing.connect(partial(self._use_existing, candidates))
         dialog.create_anyway.connect(lambda: self.save(allow_duplicates=True))
@@ -764,8 +769,8 @@ def _wrap(layout: QHBoxLayout | QVBoxLayout, first: QWidget) -> QWidget:
     return widget
 
 
-def _parse_birth(text: str) -> date | None:
+def _parse_birth(text: str, today: date) -> date | None:
     try:
-        return parse_date(text) if text else None
+        return parse_date(text, today=today) if text else None
     except InvalidValue:
         return None

@@ -24,6 +24,7 @@ from frontdesk.domain.plurals import counted
 from frontdesk.services.requests import report
 from frontdesk.services.requests.data import ReferralReportRow
 from frontdesk.services.requests.report import REPORT_COLUMNS
+from frontdesk.ui.practice_day import PracticeDay
 from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.style import mark_primary
 from frontdesk.ui.widgets.file_dialogs import FileKind, save_file_name
@@ -35,6 +36,7 @@ class ReferralsReportDialog(QDialog):
     def __init__(self, screen: ScreenContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.screen = screen
+        self.practice_day = PracticeDay(screen.services)  # typed days' two-digit years
         self.rows: list[ReferralReportRow] = []
         self.setWindowTitle("Referrals report")
         self.setAccessibleName("Referrals report")
@@ -72,7 +74,7 @@ class ReferralsReportDialog(QDialog):
         for edit in (self.received_from, self.received_to):
             text = edit.text().strip()
             try:
-                days.append(parse_date(text) if text else None)
+                days.append(parse_date(text, today=self.practice_day()) if text else None)
             except InvalidValue as error:
                 self.banner.show_message("error", f"{edit.accessibleName()}: {error}")
                 return None

@@ -60,7 +60,8 @@ class IcsExportDialog(QDialog):
         screen: ScreenContext,
         provider_id: int | None = None,
         parent: QWidget | None = None,
-        today: date | None = None,
+        *,
+        today: date,
     ) -> None:
         """``today`` is the practice's (the day view passes it): the range starts there."""
         super().__init__(parent)
@@ -70,7 +71,6 @@ class IcsExportDialog(QDialog):
         self.providers: list[ProviderData] = []
         self.setWindowTitle("Export calendar")
         self.setAccessibleName("Export calendar")
-        today = today or date.today()
         self.provider = QComboBox()
         self.provider.setAccessibleName("Provider")
         self.first_day = day_edit("From", today)
