@@ -140,6 +140,16 @@ def test_plain_details_drop_fingerprints_ids_and_empty_values() -> None:
     assert plain_details({"printer": "Front desk laser"}) == "Printed on Front desk laser"
     assert plain_details({"values": values}) == "With: kind"
     assert plain_details({"values": {"file_name": "mri.pdf", "sha256": "x"}}) == "File mri.pdf"
+    # Codes a reader would not know, in the desk's words (as a packet and a day sheet record).
+    packet = {
+        "language": "es",
+        "handouts": ["preparing-for-consultation", "failed-back-syndrome"],
+        "day": "2026-12-09",
+    }
+    assert plain_details(packet, limit=None) == (
+        "Language: Spanish; handouts: Preparing for consultation, Failed back syndrome; "
+        "day: 12/09/2026"
+    )
     many = {"changes": {f"field_{number}": 1 for number in range(30)}}
     assert plain_details(many).endswith("more") and len(plain_details(many)) < 110
 

@@ -4,11 +4,14 @@ entry's details in plain language (for the access report, on screen and on paper
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
-from datetime import UTC, datetime, tzinfo
+from datetime import UTC, date, datetime, tzinfo
 from typing import Any
 
+from frontdesk.domain.handout_format import LANGUAGE_NAMES
 from frontdesk.domain.scheduling import AppointmentStatus, CallOutcome, CancelledBy
+from frontdesk.services.kernel.clock import DATE
 
 # The trail stores short codes; people read these. Unknown codes show as themselves.
 ACTIONS: dict[str, str] = {
@@ -140,6 +143,25 @@ def _value(value: Any) -> str:
     return " ".join(str(value).split())
 
 
+_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _coded(key: str, value: Any) -> str:
+    """A stored code in the words the desk uses: a language code as its name, a handout's id
+    as its name, a day as the app shows days (not "es", "preparing-for-consultation",
+    "2026-12-09"); "" when ``value`` is no such code."""
+    if key == "language" and isinstance(value, str):
+        return LANGUAGE_NAMES.get(value, value)
+    if key == "handouts" and isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return ", ".join(handout.replace("-", " ").capitalize() for handout in value)
+    if isinstance(value, str) and _ISO_DAY.match(value):
+        try:
+            return date.fromisoformat(value).strftime(DATE)
+        except ValueError:
+            return ""
+    return ""
+
+
 def _shortened(text: str, limit: int | None) -> str:
     if limit is None or len(text) <= limit:
         return text
@@ -207,7 +229,7 @@ def plain_details(details: dict[str, Any], *, limit: int | None = DETAIL_LENGTH)
             continue
         if key == "document":
             continue  # said by the record's name (record_name)
-        text = _value(value)
+        text = _coded(key, value) or _value(value)
         if text:
             parts.append(f"{field_text(key)}: {text}")
     text = "; ".join(parts)
