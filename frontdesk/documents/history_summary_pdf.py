@@ -39,7 +39,7 @@ from frontdesk.documents.styles import (
     document_styles,
 )
 from frontdesk.documents.tables import record_table
-from frontdesk.domain.contact import language_note
+from frontdesk.domain.contact import clean_text
 from frontdesk.domain.history_records import UNCONFIRMED_SURGERY
 
 if TYPE_CHECKING:
@@ -80,9 +80,13 @@ def _day(value: date | None) -> str:
     return f"{value:%m/%d/%Y}" if value is not None else ""
 
 
-def _no_interpreter(language: str) -> str:
-    if language.strip():
-        return f"{language.strip()}, no interpreter needed"
+def _language(language: str, interpreter_needed: bool) -> str:
+    """The Language line: "Spanish, interpreter needed" (never "Language: Interpreter: ...")."""
+    language = clean_text(language)
+    if interpreter_needed:
+        return f"{language}, interpreter needed" if language else "not recorded; interpreter needed"
+    if language:
+        return f"{language}, no interpreter needed"
     return "not recorded; no interpreter asked for"
 
 
@@ -222,11 +226,10 @@ def _patient_panel(history: PatientHistory, styles: DocumentStyles, width: float
         ],
     ]
     visit = history.visit
-    language = language_note(visit.language, visit.interpreter_needed)
     labelled = [
         ("Reason for visit", visit.reason or "not recorded"),
         ("Referred by", visit.referring_physician or "not recorded"),
-        ("Language", language or _no_interpreter(visit.language)),
+        ("Language", _language(visit.language, visit.interpreter_needed)),
     ]
     if visit.appointment is not None:
         labelled.insert(0, ("Appointment", appointment_text(visit.appointment)))

@@ -35,5 +35,5 @@ def test_the_visit_prints_as_typed(practice: PracticeDetails) -> None:
     text = _text(visit, practice)
     assert "Reason for visit: Pain <worse> & numb" in text
     assert "Referred by: Dr. Anil Patel, MD (Riverside)" in text
-    assert "Language: Interpreter: Arabic" in text
+    assert "Language: Arabic, interpreter needed" in text
     assert "English, no interpreter needed" in _text(VisitContext(language="English"), practice)

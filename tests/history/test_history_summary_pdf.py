@@ -142,7 +142,7 @@ def test_an_empty_history_says_so_and_prints_without_a_practice_profile(
     assert "None listed: no surgery or imaging is recorded" in text
     assert "Reason for visit: not recorded" in text
     assert "Referred by: not recorded" in text
-    assert "Language: Interpreter: Spanish" in text
+    assert "Language: Spanish, interpreter needed" in text
 
 
 def test_hardware_findings_and_the_visit_read_without_contradiction(
