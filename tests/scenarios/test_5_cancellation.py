@@ -21,7 +21,8 @@ from frontdesk.ui.scheduling.area import ScheduleArea
 from frontdesk.ui.scheduling.dialog_cancel import CancelAppointmentDialog
 from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.today.area import TodayArea
-from tests.scenarios.conftest import QT_NOISE, WAIT_MS
+from tests.helpers.screens import QT_NOISE
+from tests.scenarios.conftest import WAIT_MS
 from tests.scheduling.conftest import (
     Practice,
     at,

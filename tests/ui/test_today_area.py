@@ -32,7 +32,7 @@ from frontdesk.ui.scheduling.find_dialog import FindSlotDialog
 from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.today.area import TodayArea
 from frontdesk.ui.today.freed_panel import EMPTY_TEXT
-from tests.helpers.screens import desk_style, open_screen
+from tests.helpers.screens import QT_NOISE, desk_style, open_screen
 from tests.helpers.tables import reads_whole, scrolls_sideways
 from tests.scheduling.conftest import (
     CHICAGO,
@@ -47,25 +47,12 @@ from tests.scheduling.conftest import (
 
 WAIT_MS = 10_000
 
-pytestmark = pytest.mark.qt_log_ignore(
-    "This plugin does not support propagateSizeHints",
-    "This plugin does not support raise",
-    "This plugin does not support grabbing the keyboard",
-)
+pytestmark = QT_NOISE
 
 
 @pytest.fixture
 def clinic(context: ServiceContext) -> Practice:
     return make_practice(context, patient_count=4)
-
-
-@pytest.fixture
-def hub(context: ServiceContext) -> Iterator[ChangeHub]:
-    """This workstation's own commits, as the running app delivers them."""
-    started = ChangeHub(context, watch_other_workstations=False)
-    started.start()
-    yield started
-    started.stop()
 
 
 @pytest.fixture
