@@ -21,6 +21,7 @@ from frontdesk.domain.permissions import Role
 from frontdesk.services.kernel import audit
 from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.services.platform.bootstrap import make_context
+from frontdesk.ui.change_hub import ChangeHub
 from frontdesk.ui.screen_context import ScreenContext
 from tests.helpers.screens import open_screen
 
@@ -334,6 +335,16 @@ def without_pdftoppm(
     """A workstation without poppler (every Windows PC): nothing on the PATH at all."""
     monkeypatch.setenv("PATH", str(tmp_path_factory.mktemp("empty-path")))
     assert shutil.which("pdftoppm") is None
+
+
+@pytest.fixture
+def hub(context: ServiceContext) -> Iterator[ChangeHub]:
+    """This workstation's own commits, as the running app delivers them (a screen that should
+    refresh after a change takes it: ``open_screen(context, hub)``)."""
+    started = ChangeHub(context, watch_other_workstations=False)
+    started.start()
+    yield started
+    started.stop()
 
 
 @pytest.fixture

@@ -19,8 +19,8 @@ from frontdesk.documents.letterhead import (
     letterhead_document,
 )
 from frontdesk.documents.scripts import check_printable
-from frontdesk.documents.styles import ACCENT, FONT, FONT_BOLD, MUTED, PANEL, document_styles
-from frontdesk.documents.tables import record_table
+from frontdesk.documents.styles import ACCENT, MUTED, PANEL, document_styles
+from frontdesk.documents.tables import cell_styles, record_table
 
 if TYPE_CHECKING:
     from frontdesk.documents.access_report_data import AccessReportData, AccessReportRow
@@ -39,21 +39,6 @@ def when(moment: datetime, zone: tzinfo, separator: str = " ") -> str:
     """'12/07/2026 09:14 CST': the practice's wall clock, with its zone's abbreviation."""
     local = moment.astimezone(zone)
     return f"{local:%m/%d/%Y}{separator}{local:%H:%M} {local.tzname() or ''}".rstrip()
-
-
-def _styles() -> tuple[ParagraphStyle, ParagraphStyle]:
-    body = document_styles(False).body
-    cell = ParagraphStyle(
-        "access_cell",
-        parent=body,
-        fontName=FONT,
-        fontSize=CELL_SIZE,
-        leading=CELL_SIZE * 1.25,
-        spaceAfter=0,
-        spaceBefore=0,
-    )
-    head = ParagraphStyle("access_head", parent=cell, fontName=FONT_BOLD, textColor=ACCENT)
-    return cell, head
 
 
 def _entry(row: AccessReportRow, zone: tzinfo, cell: ParagraphStyle) -> list[Flowable]:
@@ -110,7 +95,7 @@ def render(data: AccessReportData, practice: PracticeDetails, *, invariant: bool
     """The report as PDF bytes: letter size, letterhead, header rows repeated on every page."""
     check_printable({"report": data, "practice": practice})
     styles = document_styles(False)
-    cell, head = _styles()
+    cell, head, _ = cell_styles(CELL_SIZE)
     width = PAGE_SIZE[0] - 2 * MARGIN
     letterhead = Letterhead(
         practice,

@@ -29,8 +29,8 @@ from frontdesk.documents.letterhead import (
     letterhead_document,
 )
 from frontdesk.documents.scripts import check_printable
-from frontdesk.documents.styles import ACCENT, FONT, FONT_BOLD, MUTED, document_styles
-from frontdesk.documents.tables import record_table
+from frontdesk.documents.styles import document_styles
+from frontdesk.documents.tables import CellStyles, cell_styles, record_table
 
 if TYPE_CHECKING:
     from frontdesk.documents.day_sheet_data import DaySheetData, DaySheetRow, DaySheetSection
@@ -47,22 +47,6 @@ COLUMNS = ("Time", "Patient", "Date of birth", "Phone", "Type", "Reason", "Imagi
 # Shares of the line: the reason and the records are the long ones.
 WIDTHS = (0.10, 0.18, 0.09, 0.11, 0.11, 0.19, 0.22)
 PAGE = landscape(LETTER)
-
-
-def _styles() -> tuple[ParagraphStyle, ParagraphStyle, ParagraphStyle]:
-    body = document_styles(False).body
-    cell = ParagraphStyle(
-        "day_cell",
-        parent=body,
-        fontName=FONT,
-        fontSize=CELL_SIZE,
-        leading=CELL_SIZE * 1.25,
-        spaceAfter=0,
-        spaceBefore=0,
-    )
-    head = ParagraphStyle("day_head", parent=cell, fontName=FONT_BOLD, textColor=ACCENT)
-    note = ParagraphStyle("day_note", parent=cell, textColor=MUTED, fontSize=CELL_SIZE - 0.5)
-    return cell, head, note
 
 
 def _lines(*parts: str) -> str:
@@ -113,7 +97,7 @@ def _table(
     section: DaySheetSection,
     data: DaySheetData,
     width: float,
-    styles: tuple[ParagraphStyle, ParagraphStyle, ParagraphStyle],
+    styles: CellStyles,
 ) -> Table:
     cell, head, note = styles
     body = [_row(row, data, cell, note) for row in section.rows]
@@ -160,7 +144,7 @@ def render(data: DaySheetData, practice: PracticeDetails, *, invariant: bool = T
     pages so every surgeon can be handed theirs."""
     check_printable({"day_sheet": data, "practice": practice})
     document_style = document_styles(False)
-    styles = _styles()
+    styles = cell_styles(CELL_SIZE)
     width = PAGE[0] - 2 * MARGIN
     day = _day_words(data)
     letterhead = Letterhead(

@@ -31,14 +31,11 @@ from frontdesk.documents.page_identity import SEPARATOR
 from frontdesk.documents.scripts import check_printable
 from frontdesk.documents.styles import (
     ACCENT,
-    FONT,
-    FONT_BOLD,
-    MUTED,
     PANEL,
     DocumentStyles,
     document_styles,
 )
-from frontdesk.documents.tables import record_table
+from frontdesk.documents.tables import cell_styles, record_table
 from frontdesk.domain.contact import clean_text
 from frontdesk.domain.history_records import UNCONFIRMED_SURGERY
 
@@ -54,21 +51,6 @@ TITLE = "History summary for the surgeon"
 PAGE_SIZE = LETTER  # always letter, as it has always printed (also inside an A4 packet)
 CELL_SIZE = 8.5
 MISSING_INK = colors.HexColor("#8A1C1C")
-
-
-def _cell_styles(styles: DocumentStyles) -> tuple[ParagraphStyle, ParagraphStyle, ParagraphStyle]:
-    cell = ParagraphStyle(
-        "cell",
-        parent=styles.body,
-        fontName=FONT,
-        fontSize=CELL_SIZE,
-        leading=CELL_SIZE * 1.25,
-        spaceAfter=0,
-        spaceBefore=0,
-    )
-    head = ParagraphStyle("cell_head", parent=cell, fontName=FONT_BOLD, textColor=ACCENT)
-    note = ParagraphStyle("cell_note", parent=cell, textColor=MUTED, fontSize=CELL_SIZE - 0.5)
-    return cell, head, note
 
 
 def _lines(*parts: str) -> str:
@@ -306,7 +288,7 @@ def summary_story(history: PatientHistory) -> list[Flowable]:
     """The summary's flowables, for ``render`` and for documents that carry the summary
     after their own pages (pre-visit packets), on ``PAGE_SIZE`` pages within ``MARGIN``."""
     styles = document_styles(False)
-    cell, head, note = _cell_styles(styles)
+    cell, head, note = cell_styles(CELL_SIZE)
     width = PAGE_SIZE[0] - 2 * MARGIN
     story: list[Flowable] = [
         Paragraph(markup_escape(TITLE), styles.title),

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
+from typing import Any
 
 from frontdesk.domain.history_records import ImagingForm, SurgeryForm
 from frontdesk.domain.request_states import RequestState
 from frontdesk.services.history.imaging import add_imaging
 from frontdesk.services.history.surgeries import add_surgery
 from frontdesk.services.kernel.context import ServiceContext
-from frontdesk.services.patients.edit import create_patient
-from frontdesk.services.patients.forms import PatientForm
+from frontdesk.services.patients.edit import create_patient, update_patient
+from frontdesk.services.patients.forms import PatientData, PatientForm
+from frontdesk.services.patients.lookup import get_patient
 from frontdesk.services.requests import intake, states
 from frontdesk.services.requests.data import IntakeForm
 from frontdesk.services.scheduling import booking
@@ -95,3 +97,9 @@ def make_packet_day(context: ServiceContext) -> PacketDay:
         BookingForm(clinic.patients[0].id, clinic.lindqvist, follow_up, at(day, 10, 0)),
     )
     return PacketDay(clinic, day, spanish, hostile_appointment, other)
+
+
+def change_chart(context: ServiceContext, patient_id: int, **changes: Any) -> PatientData:
+    """The patient's chart saved again with ``changes`` (``large_print=True``…)."""
+    chart = get_patient(context, patient_id, record_view=False)
+    return update_patient(context, patient_id, replace(chart.form(), **changes), chart.version)

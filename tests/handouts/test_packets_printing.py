@@ -3,7 +3,6 @@ patients, the request's own handout first, what to bring said once, large print 
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -12,14 +11,13 @@ from frontdesk.documents import page_identity
 from frontdesk.services.handouts import handout_prints, packets
 from frontdesk.services.handouts.packets import Packet, PacketBatch, PacketOptions
 from frontdesk.services.kernel.context import ServiceContext
-from frontdesk.services.patients.edit import create_patient, update_patient
+from frontdesk.services.patients.edit import create_patient
 from frontdesk.services.patients.forms import PatientForm
-from frontdesk.services.patients.lookup import get_patient
 from frontdesk.services.practice import settings
 from frontdesk.services.scheduling import booking
 from frontdesk.services.scheduling.data import BookingForm
 from tests.documents.pdfs import all_text, font_sizes, page_texts
-from tests.handouts.packet_fixtures import PacketDay, make_packet_day
+from tests.handouts.packet_fixtures import PacketDay, change_chart, make_packet_day
 from tests.scheduling.conftest import at
 
 BLANK = "intentionally left blank"
@@ -141,11 +139,6 @@ def test_what_to_bring_is_listed_once(packet_day: PacketDay, context: ServiceCon
     assert spanish_text.count("Su identificación con foto y su tarjeta del seguro") == 1
 
 
-def _chart_says_large_print(context: ServiceContext, patient_id: int) -> None:
-    chart = get_patient(context, patient_id, record_view=False)
-    update_patient(context, patient_id, replace(chart.form(), large_print=True), chart.version)
-
-
 def test_large_print_follows_each_patients_chart(
     packet_day: PacketDay, context: ServiceContext
 ) -> None:
@@ -153,7 +146,7 @@ def test_large_print_follows_each_patients_chart(
     packet, the other does not (read from the PDF's font sizes and page counts)."""
     okafor = [packet_day.clinic.okafor]
     before = packets.build_packets(context, packet_day.day, okafor)
-    _chart_says_large_print(context, packet_day.hostile.patient_id)
+    change_chart(context, packet_day.hostile.patient_id, large_print=True)
     batch = packets.build_packets(context, packet_day.day, okafor, PacketOptions(combined=True))
     large = {p.appointment_id: p.large_print for p in batch.packets}
     assert large == {packet_day.spanish.id: False, packet_day.hostile.id: True}
@@ -180,7 +173,7 @@ def test_large_print_follows_each_patients_chart(
 def test_the_batch_box_puts_everyone_in_large_print(
     packet_day: PacketDay, context: ServiceContext
 ) -> None:
-    _chart_says_large_print(context, packet_day.hostile.patient_id)
+    change_chart(context, packet_day.hostile.patient_id, large_print=True)
     batch = packets.build_packets(context, packet_day.day, options=PacketOptions(large_print=True))
     assert batch.large_print and all(p.large_print for p in batch.packets)
 
@@ -202,7 +195,7 @@ def test_a_handout_from_the_chart_defaults_to_the_charts_choice(
 ) -> None:
     patient_id = packet_day.hostile.patient_id
     assert not handout_prints.prepare(context, "mri-ct-scan", "en", patient_id).large_print
-    _chart_says_large_print(context, patient_id)
+    change_chart(context, patient_id, large_print=True)
     assert handout_prints.prepare(context, "mri-ct-scan", "en", patient_id).large_print
     # The desk can still print one copy at the regular size, and without a chart it is regular.
     once = handout_prints.prepare(context, "mri-ct-scan", "en", patient_id, large_print=False)

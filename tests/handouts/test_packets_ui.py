@@ -4,11 +4,10 @@ PDFs: save with progress, Cancel leaves nothing, print logs, the area's button o
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QCoreApplication, QDate, QSettings, QStandardPaths, Qt
+from PySide6.QtCore import QDate, QSettings, QStandardPaths, Qt
 from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
@@ -16,28 +15,25 @@ from pytestqt.qtbot import QtBot
 from frontdesk.domain.progress import Cancelled
 from frontdesk.services.handouts import handout_prints, packets
 from frontdesk.services.kernel.context import ServiceContext
-from frontdesk.services.patients.edit import update_patient
-from frontdesk.services.patients.lookup import get_patient
 from frontdesk.services.practice import settings
-from frontdesk.services.scheduling import booking
-from frontdesk.services.scheduling.data import BookingForm
 from frontdesk.ui.change_hub import ChangeHub
 from frontdesk.ui.handouts.area import HandoutsArea
 from frontdesk.ui.handouts.packets_dialog import PacketsDialog
-from frontdesk.ui.runner import Runner
 from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.widgets.file_dialogs import documents_folder
 from tests.discard_question import DISCARD, KEEP, answer_discard_question
 from tests.documents.pdfs import all_text, fills, page_texts, printed_images
-from tests.handouts.packet_fixtures import SPANISH_FIRST, SPANISH_LAST, PacketDay, make_packet_day
-from tests.helpers.screens import open_screen
-from tests.scheduling.conftest import at
-
-pytestmark = pytest.mark.qt_log_ignore(
-    "This plugin does not support propagateSizeHints",
-    "This plugin does not support raise",
-    "This plugin does not support grabbing the keyboard",
+from tests.handouts.packet_fixtures import (
+    SPANISH_FIRST,
+    SPANISH_LAST,
+    PacketDay,
+    change_chart,
+    make_packet_day,
 )
+from tests.helpers.screens import QT_NOISE, open_screen
+from tests.scheduling.conftest import at, book
+
+pytestmark = QT_NOISE
 
 NOTE_FOR_HER = "Por favor traiga su andador y el informe operatorio de 2021."
 
@@ -51,10 +47,8 @@ def packet_day(home: Path, context: ServiceContext) -> PacketDay:
 def screen(
     qtbot: QtBot, context: ServiceContext, home: Path, without_pdftoppm: None
 ) -> Iterator[ScreenContext]:
-    runner = Runner()
-    yield ScreenContext(context, runner)
-    runner.wait_for_idle()
-    QCoreApplication.processEvents()
+    with open_screen(context) as screen:
+        yield screen
 
 
 def open_dialog(qtbot: QtBot, screen: ScreenContext, packet_day: PacketDay) -> PacketsDialog:
@@ -63,6 +57,15 @@ def open_dialog(qtbot: QtBot, screen: ScreenContext, packet_day: PacketDay) -> P
     with qtbot.waitSignal(dialog.providers_shown, timeout=10_000):
         dialog.show()
     return dialog
+
+
+def save_packets(qtbot: QtBot, dialog: PacketsDialog, folder: Path) -> str:
+    """Save the day's packets into ``folder`` and wait for the run: what the dialog says."""
+    with qtbot.waitSignal(dialog.finished_work, timeout=60_000) as finished:
+        assert dialog.save_to(folder) is not None
+    kind, text = finished.args
+    assert kind == "saved", text
+    return str(text)
 
 
 def test_save_builds_every_packet_of_the_day_and_logs_it(
@@ -194,15 +197,12 @@ def test_the_dialog_says_the_chart_decides_and_saves_accordingly(
     tmp_path: Path,
 ) -> None:
     hostile_id = packet_day.hostile.patient_id
-    chart = get_patient(context, hostile_id, record_view=False)
-    update_patient(context, hostile_id, replace(chart.form(), large_print=True), chart.version)
+    change_chart(context, hostile_id, large_print=True)
     dialog = open_dialog(qtbot, screen, packet_day)
     assert "in large print when the chart says so" in dialog.hint.text()
     assert "for every packet" in dialog.large_print.text() and not dialog.large_print.isChecked()
     assert "patient's chart says so" in dialog.large_print.toolTip()
-    with qtbot.waitSignal(dialog.finished_work, timeout=60_000) as finished:
-        assert dialog.save_to(tmp_path / "out") is not None
-    assert finished.args[0] == "saved", finished.args[1]
+    save_packets(qtbot, dialog, tmp_path / "out")
     spanish_id = packet_day.spanish.patient_id
     logged = {
         patient_id: {r.large_print for r in handout_prints.prints_for_patient(context, patient_id)}
@@ -273,9 +273,7 @@ def test_a_personal_note_for_one_patient_by_keyboard_and_mouse(
     answer_discard_question(dialog, KEEP)
     assert dialog.isVisible() and dialog.personal_notes
 
-    with qtbot.waitSignal(dialog.finished_work, timeout=60_000) as finished:
-        assert dialog.save_to(tmp_path / "out") is not None
-    assert finished.args[0] == "saved", finished.args[1]
+    save_packets(qtbot, dialog, tmp_path / "out")
     packet_texts = [
         " ".join(all_text(path.read_bytes()).split())
         for path in (tmp_path / "out").iterdir()
@@ -297,35 +295,21 @@ def test_a_personal_note_for_one_patient_by_keyboard_and_mouse(
 
 
 def test_a_booking_meanwhile_refreshes_the_list_and_keeps_the_notes(
-    qtbot: QtBot, context: ServiceContext, home: Path, packet_day: PacketDay
+    qtbot: QtBot, context: ServiceContext, home: Path, packet_day: PacketDay, hub: ChangeHub
 ) -> None:
-    hub = ChangeHub(context, watch_other_workstations=False)
-    hub.start()
-    try:
-        with open_screen(context, hub) as screen:
-            dialog = open_dialog(qtbot, screen, packet_day)
-            wait_for_patients(qtbot, dialog, 2)
-            dialog.set_personal_note(packet_day.spanish.id, NOTE_FOR_HER)
-            dialog.patient_table.selectRow(dialog.patients.row_of(packet_day.spanish.id))
-            clinic = packet_day.clinic
-            booking.book(
-                context,
-                BookingForm(
-                    clinic.patients[1].id,
-                    clinic.okafor,
-                    clinic.type_id("Follow-up"),
-                    at(packet_day.day, 11, 0),
-                ),
-            )
-            wait_for_patients(qtbot, dialog, 3)  # another desk's booking shows by itself
-            row = dialog.patients.row_of(packet_day.spanish.id)
-            assert dialog.patient_table.currentIndex().row() == row
-            assert dialog.patients.index(row, 3).data().startswith("Por favor")
-            assert "3 patients; 1 with a personal note" in dialog.patients_status.text()
-            dialog.mark_clean()
-            dialog.close()
-    finally:
-        hub.stop()
+    with open_screen(context, hub) as screen:
+        dialog = open_dialog(qtbot, screen, packet_day)
+        wait_for_patients(qtbot, dialog, 2)
+        dialog.set_personal_note(packet_day.spanish.id, NOTE_FOR_HER)
+        dialog.patient_table.selectRow(dialog.patients.row_of(packet_day.spanish.id))
+        book(packet_day.clinic, 1, at(packet_day.day, 11, 0))
+        wait_for_patients(qtbot, dialog, 3)  # another desk's booking shows by itself
+        row = dialog.patients.row_of(packet_day.spanish.id)
+        assert dialog.patient_table.currentIndex().row() == row
+        assert dialog.patients.index(row, 3).data().startswith("Por favor")
+        assert "3 patients; 1 with a personal note" in dialog.patients_status.text()
+        dialog.mark_clean()
+        dialog.close()
 
 
 def test_the_saved_message_names_who_got_english_instead(
@@ -336,16 +320,9 @@ def test_the_saved_message_names_who_got_english_instead(
     tmp_path: Path,
 ) -> None:
     # Issue #16: "In English for 1 patient(s) whose language has no packet" named nobody.
-    hostile_id = packet_day.hostile.patient_id
-    chart = get_patient(context, hostile_id, record_view=False)
-    update_patient(
-        context, hostile_id, replace(chart.form(), preferred_language="Vietnamese"), chart.version
-    )
+    chart = change_chart(context, packet_day.hostile.patient_id, preferred_language="Vietnamese")
     dialog = open_dialog(qtbot, screen, packet_day)
-    with qtbot.waitSignal(dialog.finished_work, timeout=60_000) as finished:
-        assert dialog.save_to(tmp_path / "out") is not None
-    kind, text = finished.args
-    assert kind == "saved", text
+    text = save_packets(qtbot, dialog, tmp_path / "out")
     name = handout_prints.patient_name_for_print(chart.first_name, chart.last_name)
     assert f"In English for {name}: no packet comes in their language." in text
     assert "(s)" not in text

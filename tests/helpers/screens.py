@@ -5,11 +5,19 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+import pytest
 from PySide6.QtCore import QCoreApplication, QObject
 
 from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.ui.runner import Runner
 from frontdesk.ui.screen_context import ScreenContext
+
+# What the offscreen platform says of windows it cannot size, raise or give the keyboard to.
+QT_NOISE = pytest.mark.qt_log_ignore(
+    "This plugin does not support propagateSizeHints",
+    "This plugin does not support raise",
+    "This plugin does not support grabbing the keyboard",
+)
 
 
 @contextmanager

@@ -27,9 +27,10 @@ from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.widgets.form import focus_target
 from tests.helpers.intake import type_call
 from tests.helpers.mnemonics import alt_letter, mnemonic_problems, visible_mnemonics
+from tests.helpers.screens import QT_NOISE
 from tests.requests.conftest import maria_intake
 from tests.requests.test_requests_ui import open_intake
-from tests.scenarios.conftest import QT_NOISE, WAIT_MS
+from tests.scenarios.conftest import WAIT_MS
 
 pytestmark = QT_NOISE
 ALT = Qt.KeyboardModifier.AltModifier

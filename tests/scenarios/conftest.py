@@ -15,20 +15,6 @@ from tests.helpers.screens import open_screen
 
 WAIT_MS = 15_000
 
-QT_NOISE = pytest.mark.qt_log_ignore(
-    "This plugin does not support propagateSizeHints",
-    "This plugin does not support raise",
-    "This plugin does not support grabbing the keyboard",
-)
-
-
-@pytest.fixture
-def hub(context: ServiceContext) -> Iterator[ChangeHub]:
-    started = ChangeHub(context, watch_other_workstations=False)
-    started.start()
-    yield started
-    started.stop()
-
 
 @pytest.fixture
 def screen(qtbot: QtBot, context: ServiceContext, hub: ChangeHub) -> Iterator[ScreenContext]:

@@ -27,7 +27,8 @@ from frontdesk.ui.patients.chart import PatientChart
 from frontdesk.ui.requests.area import RequestsArea
 from frontdesk.ui.screen_context import ScreenContext
 from tests.documents.pdfs import all_text
-from tests.scenarios.conftest import QT_NOISE, WAIT_MS
+from tests.helpers.screens import QT_NOISE
+from tests.scenarios.conftest import WAIT_MS
 
 pytestmark = QT_NOISE
 CTRL = Qt.KeyboardModifier.ControlModifier

@@ -40,8 +40,9 @@ from frontdesk.ui.main_window import MainWindow
 from frontdesk.ui.requests.area import RequestsArea
 from frontdesk.ui.requests.intake import IntakeDialog
 from frontdesk.ui.screen_context import ScreenContext
+from tests.helpers.screens import QT_NOISE
 from tests.requests.conftest import maria_intake
-from tests.scenarios.conftest import QT_NOISE, WAIT_MS
+from tests.scenarios.conftest import WAIT_MS
 
 pytestmark = QT_NOISE
 CTRL = Qt.KeyboardModifier.ControlModifier

@@ -26,8 +26,8 @@ from frontdesk.ui.scheduling.area import ScheduleArea
 from frontdesk.ui.scheduling.book_dialog import BookDialog
 from frontdesk.ui.scheduling.find_dialog import FindSlotDialog
 from tests.conftest import make_actor
-from tests.helpers.screens import open_screen
-from tests.scenarios.conftest import QT_NOISE, WAIT_MS
+from tests.helpers.screens import QT_NOISE, open_screen
+from tests.scenarios.conftest import WAIT_MS
 from tests.scheduling.conftest import Practice, at, make_practice, next_weekday
 
 pytestmark = QT_NOISE

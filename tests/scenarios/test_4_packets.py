@@ -17,7 +17,7 @@ from frontdesk.ui.screen_context import ScreenContext
 from tests.documents.pdfs import page_texts
 from tests.handouts.conftest import home
 from tests.handouts.packet_fixtures import PacketDay, make_packet_day
-from tests.scenarios.conftest import QT_NOISE
+from tests.helpers.screens import QT_NOISE
 
 pytestmark = QT_NOISE
 __all__ = ["home"]  # a data folder of this test's own

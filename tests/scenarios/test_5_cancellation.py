@@ -15,16 +15,24 @@ from pytestqt.qtbot import QtBot
 from frontdesk.domain.scheduling import AppointmentStatus
 from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.services.scheduling import lookup, waitlist
-from frontdesk.services.scheduling.data import WaitlistForm
 from frontdesk.ui.main_window import MainWindow
 from frontdesk.ui.scheduling.appointment_dialog import AppointmentDialog
 from frontdesk.ui.scheduling.area import ScheduleArea
 from frontdesk.ui.scheduling.dialog_cancel import CancelAppointmentDialog
 from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.today.area import TodayArea
-from tests.scenarios.conftest import QT_NOISE, WAIT_MS
-from tests.scheduling.conftest import Practice, at, make_practice, next_weekday
-from tests.ui.test_today_area import backdate, book, freed_lines
+from tests.helpers.screens import QT_NOISE
+from tests.scenarios.conftest import WAIT_MS
+from tests.scheduling.conftest import (
+    Practice,
+    at,
+    backdate_waitlist_entry,
+    book,
+    make_practice,
+    next_weekday,
+    wait,
+)
+from tests.ui.test_today_area import freed_lines
 
 pytestmark = [QT_NOISE, pytest.mark.ui_postgresql]
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -53,22 +61,16 @@ def test_scenario_5_a_cancelled_time_goes_to_the_waitlist_first_in_line(
     later = thursday + timedelta(days=7)
     cancelled = book(clinic, 0, at(thursday, 10))
     sean_later = book(clinic, 1, at(later, 9))
-    sean = waitlist.add_to_waitlist(
-        clinic.context,
-        WaitlistForm(
-            patient_id=clinic.patients[1].id,
-            type_id=clinic.type_id("Follow-up"),
-            urgency="urgent",
-            appointment_id=sean_later.id,
-            note="Can come at short notice",
-            short_notice=True,
-        ),
+    sean = wait(
+        clinic,
+        1,
+        urgency="urgent",
+        appointment_id=sean_later.id,
+        note="Can come at short notice",
+        short_notice=True,
     )
-    backdate(clinic, sean.id, 21)
-    waitlist.add_to_waitlist(
-        clinic.context,
-        WaitlistForm(patient_id=clinic.patients[2].id, type_id=clinic.type_id("Follow-up")),
-    )
+    backdate_waitlist_entry(clinic, sean.id, 21)
+    wait(clinic, 2)
 
     # Schedule (Ctrl+3): the 10:00 opened, cancelled by the patient with a reason.
     qtbot.keyClick(window, Qt.Key.Key_3, CTRL)

@@ -20,7 +20,8 @@ from frontdesk.services.requests import reading
 from frontdesk.ui.main_window import MainWindow
 from frontdesk.ui.requests.area import RequestsArea
 from frontdesk.ui.screen_context import ScreenContext
-from tests.scenarios.conftest import QT_NOISE, WAIT_MS
+from tests.helpers.screens import QT_NOISE
+from tests.scenarios.conftest import WAIT_MS
 
 pytestmark = QT_NOISE
 CTRL = Qt.KeyboardModifier.ControlModifier

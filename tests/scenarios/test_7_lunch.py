@@ -19,7 +19,7 @@ from frontdesk.services.practice import settings
 from frontdesk.services.practice.settings import AUTO_LOCK_MINUTES
 from frontdesk.ui.audit.dialogs import AccessReportDialog
 from tests.helpers.cli import frontdesk
-from tests.scenarios.conftest import QT_NOISE
+from tests.helpers.screens import QT_NOISE
 from tests.ui.test_security_lock import MARIA_PASSWORD, Desk, desk, signed_in
 
 pytestmark = QT_NOISE

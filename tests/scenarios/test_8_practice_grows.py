@@ -26,7 +26,7 @@ from frontdesk.ui.patients.import_wizard import (
 from frontdesk.ui.screen_context import ScreenContext
 from tests.conftest import make_actor
 from tests.helpers.cli import frontdesk
-from tests.scenarios.conftest import QT_NOISE
+from tests.helpers.screens import QT_NOISE
 
 pytestmark = QT_NOISE
 GOOD_ROWS = 57

@@ -26,8 +26,9 @@ from frontdesk.ui.patients.phone_note_dialog import PhoneNoteDialog
 from frontdesk.ui.quick_find.dialog import QuickFindDialog
 from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.today.area import TodayArea
+from tests.helpers.screens import QT_NOISE
 from tests.requests.conftest import maria_intake
-from tests.scenarios.conftest import QT_NOISE, WAIT_MS
+from tests.scenarios.conftest import WAIT_MS
 from tests.scheduling.conftest import Practice, at, make_practice, next_weekday
 
 pytestmark = QT_NOISE

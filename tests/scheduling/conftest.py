@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 
+from frontdesk.db.models_scheduling import WaitlistEntry
 from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.services.patients.edit import create_patient
 from frontdesk.services.patients.forms import PatientData, PatientForm
@@ -16,8 +18,15 @@ from frontdesk.services.practice.forms import LocationForm, PracticeProfileForm,
 from frontdesk.services.practice.locations import save_location
 from frontdesk.services.practice.profile import save_profile
 from frontdesk.services.practice.providers import save_provider
-from frontdesk.services.scheduling import appointment_types, availability
-from frontdesk.services.scheduling.data import AppointmentTypeData, AvailabilityForm
+from frontdesk.services.scheduling import appointment_types, availability, booking, waitlist
+from frontdesk.services.scheduling.data import (
+    AppointmentData,
+    AppointmentTypeData,
+    AvailabilityForm,
+    BookingForm,
+    WaitlistEntryData,
+    WaitlistForm,
+)
 
 CHICAGO = ZoneInfo("America/Chicago")
 
@@ -106,3 +115,36 @@ def make_practice(context: ServiceContext, patient_count: int = 3) -> Practice:
 @pytest.fixture
 def clinic(context: ServiceContext) -> Practice:
     return make_practice(context, patient_count=4)
+
+
+def book(
+    clinic: Practice, patient: int, start: datetime, kind: str = "Follow-up", **changes: Any
+) -> AppointmentData:
+    """``clinic.patients[patient]`` booked at ``start``, with Dr. Okafor unless ``changes``
+    name another ``provider_id``."""
+    form: dict[str, Any] = {
+        "patient_id": clinic.patients[patient].id,
+        "provider_id": clinic.okafor,
+        "type_id": clinic.type_id(kind),
+        "start": start,
+    }
+    return booking.book(clinic.context, BookingForm(**(form | changes)))
+
+
+def wait(
+    clinic: Practice, patient: int, kind: str = "Follow-up", **changes: Any
+) -> WaitlistEntryData:
+    """``clinic.patients[patient]`` put on the waitlist for a ``kind`` appointment."""
+    form = WaitlistForm(
+        patient_id=clinic.patients[patient].id, type_id=clinic.type_id(kind), **changes
+    )
+    return waitlist.add_to_waitlist(clinic.context, form)
+
+
+def backdate_waitlist_entry(clinic: Practice, entry_id: int, days: int) -> None:
+    """The entry added ``days`` earlier: it has waited that much longer."""
+    with clinic.context.writing(None) as uow:
+        row = uow.session.get(WaitlistEntry, entry_id)
+        assert row is not None
+        row.added_at = row.added_at - timedelta(days=days)
+        uow.commit()

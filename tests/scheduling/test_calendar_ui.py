@@ -56,6 +56,16 @@ def open_area(qtbot: QtBot, screen: ScreenContext, day: date | None = None) -> S
     return area
 
 
+def open_on_a_booked_monday(
+    qtbot: QtBot, screen: ScreenContext, clinic: Practice
+) -> tuple[ScheduleArea, date, AppointmentData]:
+    """The calendar on next Monday, where María José has a follow-up at 9:00 with Dr. Okafor:
+    the area, the Monday and the appointment."""
+    monday = next_weekday(0)
+    item = book(clinic, clinic.okafor, at(monday, 9))
+    return open_area(qtbot, screen, monday), monday, item
+
+
 def show(qtbot: QtBot, area: ScheduleArea, action: object) -> None:
     """Run ``action`` and wait for the calendar it asks for to be on screen."""
     with qtbot.waitSignal(area.calendar_loaded, timeout=WAIT):
@@ -275,9 +285,7 @@ def test_clicking_free_time_asks_to_book_there_rounded_to_a_quarter_hour(
 def test_double_click_and_enter_open_the_appointment(
     qtbot: QtBot, screen: ScreenContext, clinic: Practice
 ) -> None:
-    monday = next_weekday(0)
-    item = book(clinic, clinic.okafor, at(monday, 9))
-    area = open_area(qtbot, screen, monday)
+    area, monday, item = open_on_a_booked_monday(qtbot, screen, clinic)
     rect = area.canvas.appointment_rect(item.id)
     assert rect is not None
     with qtbot.waitSignal(area.canvas.appointment_opened, timeout=WAIT) as opened:
@@ -331,9 +339,7 @@ def test_ctrl_n_books_a_new_appointment_and_never_opens_one_already_there(
 def test_dragging_an_appointment_to_another_provider_and_time_moves_it(
     qtbot: QtBot, screen: ScreenContext, clinic: Practice
 ) -> None:
-    monday = next_weekday(0)
-    item = book(clinic, clinic.okafor, at(monday, 9))
-    area = open_area(qtbot, screen, monday)
+    area, monday, item = open_on_a_booked_monday(qtbot, screen, clinic)
     grab = grip(area, item.id)
     drag(qtbot, area, grab, point(area, clinic.lindqvist, monday, 10 * 60 + 30))
     question = answer(qtbot, area, title_part="Move")
@@ -355,9 +361,7 @@ def test_dragging_an_appointment_to_another_provider_and_time_moves_it(
 def test_dragging_the_lower_edge_changes_the_length_and_cancel_changes_nothing(
     qtbot: QtBot, screen: ScreenContext, clinic: Practice
 ) -> None:
-    monday = next_weekday(0)
-    item = book(clinic, clinic.okafor, at(monday, 9))
-    area = open_area(qtbot, screen, monday)
+    area, monday, item = open_on_a_booked_monday(qtbot, screen, clinic)
     rect = area.canvas.appointment_rect(item.id)
     assert rect is not None
     edge = QPointF(rect.center().x(), rect.bottom() - 2).toPoint()
@@ -382,9 +386,7 @@ def test_dragging_the_lower_edge_changes_the_length_and_cancel_changes_nothing(
 def test_a_drop_on_a_time_just_booked_elsewhere_is_refused_and_the_calendar_refreshes(
     qtbot: QtBot, screen: ScreenContext, clinic: Practice, database_url: str
 ) -> None:
-    monday = next_weekday(0)
-    item = book(clinic, clinic.okafor, at(monday, 9))
-    area = open_area(qtbot, screen, monday)
+    area, monday, item = open_on_a_booked_monday(qtbot, screen, clinic)
     # Another workstation books 10:00 after this calendar was read.
     taken = book_at_another_desk(
         database_url, clinic, 1, clinic.okafor, "Follow-up", at(monday, 10)
@@ -436,9 +438,7 @@ def test_a_drop_onto_a_visit_the_calendar_shows_names_it(
 def test_a_drop_outside_hours_asks_to_overbook_and_records_it(
     qtbot: QtBot, screen: ScreenContext, clinic: Practice
 ) -> None:
-    monday = next_weekday(0)
-    item = book(clinic, clinic.okafor, at(monday, 9))
-    area = open_area(qtbot, screen, monday)
+    area, monday, item = open_on_a_booked_monday(qtbot, screen, clinic)
     drag(
         qtbot,
         area,
@@ -593,9 +593,7 @@ def test_the_toolbar_and_the_right_click_open_the_dialogs_for_what_is_shown(
 def test_escape_lets_go_of_a_drag_and_show_day_adds_the_provider(
     qtbot: QtBot, screen: ScreenContext, clinic: Practice
 ) -> None:
-    monday = next_weekday(0)
-    item = book(clinic, clinic.okafor, at(monday, 9))
-    area = open_area(qtbot, screen, monday)
+    area, monday, item = open_on_a_booked_monday(qtbot, screen, clinic)
     start = grip(area, item.id)
     end = point(area, clinic.okafor, monday, 11 * 60)
     qtbot.mousePress(area.canvas, Qt.MouseButton.LeftButton, pos=start)

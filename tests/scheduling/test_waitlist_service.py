@@ -6,66 +6,34 @@ from datetime import timedelta
 
 import pytest
 
-from frontdesk.db.models_scheduling import WaitlistEntry
 from frontdesk.domain.errors import RefusedError, SlotTakenError, ValidationError
 from frontdesk.domain.scheduling import AppointmentStatus, CancelledBy
-from frontdesk.services.scheduling import availability, booking, lookup, status, waitlist
+from frontdesk.services.scheduling import availability, lookup, status, waitlist
 from frontdesk.services.scheduling import freed as scheduling_freed
-from frontdesk.services.scheduling.data import AvailabilityForm, BookingForm, WaitlistForm
-from tests.scheduling.conftest import CHICAGO, Practice, at, next_weekday
-
-
-def _book(clinic: Practice, patient: int, start, kind: str = "Follow-up", **changes):  # type: ignore[no-untyped-def]
-    return booking.book(
-        clinic.context,
-        BookingForm(
-            patient_id=clinic.patients[patient].id,
-            provider_id=changes.pop("provider_id", clinic.okafor),
-            type_id=clinic.type_id(kind),
-            start=start,
-            **changes,
-        ),
-    )
-
-
-def _backdate(clinic: Practice, entry_id: int, days: int) -> None:
-    with clinic.context.writing(None) as uow:
-        row = uow.session.get(WaitlistEntry, entry_id)
-        assert row is not None
-        row.added_at = row.added_at - timedelta(days=days)
-        uow.commit()
+from frontdesk.services.scheduling.data import AvailabilityForm
+from tests.scheduling.conftest import (
+    CHICAGO,
+    Practice,
+    at,
+    backdate_waitlist_entry,
+    book,
+    next_weekday,
+    wait,
+)
 
 
 def test_a_cancellation_offers_the_most_urgent_longest_waiting_first(clinic: Practice) -> None:
     thursday = next_weekday(3)
     later = next_weekday(3, after=thursday + timedelta(days=14))
-    cancelled = _book(clinic, 0, at(thursday, 10))
-    sean_later = _book(clinic, 1, at(later, 9))
-    routine = waitlist.add_to_waitlist(
-        clinic.context,
-        WaitlistForm(patient_id=clinic.patients[2].id, type_id=clinic.type_id("Follow-up")),
+    cancelled = book(clinic, 0, at(thursday, 10))
+    sean_later = book(clinic, 1, at(later, 9))
+    routine = wait(clinic, 2)
+    sean = wait(
+        clinic, 1, urgency="urgent", appointment_id=sean_later.id, note="Can come at short notice"
     )
-    sean = waitlist.add_to_waitlist(
-        clinic.context,
-        WaitlistForm(
-            patient_id=clinic.patients[1].id,
-            type_id=clinic.type_id("Follow-up"),
-            urgency="urgent",
-            appointment_id=sean_later.id,
-            note="Can come at short notice",
-        ),
-    )
-    _backdate(clinic, sean.id, 21)
+    backdate_waitlist_entry(clinic, sean.id, 21)
     # Wants Tuesdays only: does not fit a Thursday.
-    waitlist.add_to_waitlist(
-        clinic.context,
-        WaitlistForm(
-            patient_id=clinic.patients[3].id,
-            type_id=clinic.type_id("Follow-up"),
-            urgency="urgent",
-            weekdays=("tue",),
-        ),
-    )
+    wait(clinic, 3, urgency="urgent", weekdays=("tue",))
     status.cancel(clinic.context, cancelled.id, by=CancelledBy.PATIENT, reason="Work trip")
 
     overview = waitlist.freed_times_with_waitlist(clinic.context, days_ahead=60)
@@ -95,11 +63,8 @@ def test_a_cancellation_offers_the_most_urgent_longest_waiting_first(clinic: Pra
 
 def test_booking_from_the_waitlist_a_time_just_taken_changes_nothing(clinic: Practice) -> None:
     thursday = next_weekday(3)
-    entry = waitlist.add_to_waitlist(
-        clinic.context,
-        WaitlistForm(patient_id=clinic.patients[1].id, type_id=clinic.type_id("Follow-up")),
-    )
-    _book(clinic, 0, at(thursday, 10))
+    entry = wait(clinic, 1)
+    book(clinic, 0, at(thursday, 10))
     with pytest.raises(SlotTakenError):
         waitlist.book_from_waitlist(
             clinic.context, entry.id, provider_id=clinic.okafor, start=at(thursday, 10)
@@ -109,14 +74,7 @@ def test_booking_from_the_waitlist_a_time_just_taken_changes_nothing(clinic: Pra
 
 def test_no_short_notice_and_time_windows_are_respected(clinic: Practice) -> None:
     thursday = next_weekday(3)
-    waitlist.add_to_waitlist(
-        clinic.context,
-        WaitlistForm(
-            patient_id=clinic.patients[1].id,
-            type_id=clinic.type_id("Follow-up"),
-            earliest="10:30",
-        ),
-    )
+    wait(clinic, 1, earliest="10:30")
     early = waitlist.matches_for_time(
         clinic.context,
         provider_id=clinic.okafor,
@@ -132,48 +90,21 @@ def test_no_short_notice_and_time_windows_are_respected(clinic: Practice) -> Non
     )
     assert [m.entry.patient_id for m in late] == [clinic.patients[1].id]
     # Too short for a new consultation.
-    waitlist.add_to_waitlist(
-        clinic.context,
-        WaitlistForm(patient_id=clinic.patients[2].id, type_id=clinic.type_id("New consultation")),
-    )
+    wait(clinic, 2, "New consultation")
     assert all(m.entry.patient_id != clinic.patients[2].id for m in late)
 
 
 def test_bad_waitlist_input_is_refused_by_field(clinic: Practice) -> None:
     with pytest.raises(ValidationError) as error:
-        waitlist.add_to_waitlist(
-            clinic.context,
-            WaitlistForm(
-                patient_id=clinic.patients[0].id,
-                type_id=clinic.type_id("Follow-up"),
-                weekdays=("someday",),
-                earliest="14:00",
-                latest="9:00",
-                urgency="whenever",
-            ),
-        )
+        wait(clinic, 0, weekdays=("someday",), earliest="14:00", latest="9:00", urgency="whenever")
     assert set(error.value.fields) == {"weekdays", "latest", "urgency"}
     # Minutes after midnight are checked like the weekly hours' times: no 25 o'clock.
     with pytest.raises(ValidationError) as error:
-        waitlist.add_to_waitlist(
-            clinic.context,
-            WaitlistForm(
-                patient_id=clinic.patients[0].id,
-                type_id=clinic.type_id("Follow-up"),
-                earliest=8 * 60,
-                latest=25 * 60,
-            ),
-        )
+        wait(clinic, 0, earliest=8 * 60, latest=25 * 60)
     assert error.value.fields == {"latest": "a time between 00:00 and 24:00"}
-    entry = waitlist.add_to_waitlist(
-        clinic.context,
-        WaitlistForm(patient_id=clinic.patients[0].id, type_id=clinic.type_id("Follow-up")),
-    )
+    entry = wait(clinic, 0)
     with pytest.raises(RefusedError, match="already on the waitlist"):
-        waitlist.add_to_waitlist(
-            clinic.context,
-            WaitlistForm(patient_id=clinic.patients[0].id, type_id=clinic.type_id("Follow-up")),
-        )
+        wait(clinic, 0)
     with pytest.raises(ValidationError):
         waitlist.remove_from_waitlist(clinic.context, entry.id, "")
     removed = waitlist.remove_from_waitlist(clinic.context, entry.id, "Found another practice")
@@ -196,7 +127,7 @@ def test_a_no_show_frees_its_time_too(clinic: Practice) -> None:
         clinic.context,
         AvailabilityForm(night.id, clinic.main_office, now.weekday(), "0:00", "24:00"),
     )
-    booked = _book(clinic, 0, start, provider_id=night.id)
+    booked = book(clinic, 0, start, provider_id=night.id)
     marked = status.set_status(clinic.context, booked.id, AppointmentStatus.NO_SHOW)
     assert marked.status is AppointmentStatus.NO_SHOW
     freed = scheduling_freed.freed_times(clinic.context)
@@ -207,13 +138,10 @@ def test_an_overbooks_time_is_not_offered_when_it_frees(clinic: Practice) -> Non
     """Outside the provider's hours a freed time cannot be booked without an overbook, so
     Today does not offer it to the waitlist (booking it asked "Book outside hours?")."""
     sunday = next_weekday(6)
-    overbook = _book(
+    overbook = book(
         clinic, 0, at(sunday, 10), allow_outside_availability=True, location_id=clinic.main_office
     )
-    waitlist.add_to_waitlist(
-        clinic.context,
-        WaitlistForm(patient_id=clinic.patients[1].id, type_id=clinic.type_id("Follow-up")),
-    )
+    wait(clinic, 1)
     status.cancel(clinic.context, overbook.id, by=CancelledBy.PRACTICE, reason="Sick")
 
     assert scheduling_freed.freed_times(clinic.context, days_ahead=30) == []
@@ -229,15 +157,7 @@ def test_new_weekly_hours_are_offered_to_the_waitlist(clinic: Practice) -> None:
         for row in uow.session.query(AvailabilityBlock):
             row.created_at = row.created_at - timedelta(days=2)
         uow.commit()
-    waitlist.add_to_waitlist(
-        clinic.context,
-        WaitlistForm(
-            patient_id=clinic.patients[1].id,
-            type_id=clinic.type_id("Follow-up"),
-            provider_id=clinic.okafor,
-            weekdays=("wed",),
-        ),
-    )
+    wait(clinic, 1, provider_id=clinic.okafor, weekdays=("wed",))
     availability.save_availability(
         clinic.context, AvailabilityForm(clinic.okafor, clinic.second_office, 2, "8:00", "10:00")
     )
@@ -249,7 +169,7 @@ def test_new_weekly_hours_are_offered_to_the_waitlist(clinic: Practice) -> None:
         assert item.freed.description.startswith("New hours: Wednesday 08:00–10:00")
         assert [m.entry.patient_id for m in item.matches] == [clinic.patients[1].id]
     wednesday = overview[0].freed.start
-    _book(clinic, 0, wednesday + timedelta(minutes=60), location_id=clinic.second_office)
+    book(clinic, 0, wednesday + timedelta(minutes=60), location_id=clinic.second_office)
     after = scheduling_freed.freed_times(clinic.context, days_ahead=14)
     assert (wednesday, wednesday + timedelta(hours=1)) in [(f.start, f.end) for f in after]
     assert all(not (f.start <= wednesday + timedelta(minutes=70) < f.end) for f in after)

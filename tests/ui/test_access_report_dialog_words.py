@@ -13,7 +13,7 @@ from frontdesk.services.scheduling import booking, status
 from frontdesk.services.scheduling.data import BookingForm
 from frontdesk.ui.audit.dialogs import AccessReportDialog
 from frontdesk.ui.screen_context import ScreenContext
-from tests.scenarios.conftest import QT_NOISE
+from tests.helpers.screens import QT_NOISE
 from tests.scheduling.conftest import at, make_practice, next_weekday
 
 pytestmark = QT_NOISE

@@ -21,29 +21,17 @@ from frontdesk.ui.patients.chart import PatientChart
 from frontdesk.ui.patients.phone_note_dialog import PhoneNoteDialog
 from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.today.area import TodayArea
-from tests.helpers.screens import open_screen
+from tests.helpers.screens import QT_NOISE, open_screen
 from tests.scheduling.conftest import Practice, make_practice
 
 WAIT_MS = 10_000
 
-pytestmark = pytest.mark.qt_log_ignore(
-    "This plugin does not support propagateSizeHints",
-    "This plugin does not support raise",
-    "This plugin does not support grabbing the keyboard",
-)
+pytestmark = QT_NOISE
 
 
 @pytest.fixture
 def clinic(context: ServiceContext) -> Practice:
     return make_practice(context, patient_count=2)
-
-
-@pytest.fixture
-def hub(context: ServiceContext) -> Iterator[ChangeHub]:
-    started = ChangeHub(context, watch_other_workstations=False)
-    started.start()
-    yield started
-    started.stop()
 
 
 @pytest.fixture

@@ -12,18 +12,16 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QApplication, QLabel
 from pytestqt.qtbot import QtBot
 
-from frontdesk.db.models_scheduling import WaitlistEntry
 from frontdesk.domain.scheduling import AppointmentStatus, CancelledBy
 from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.services.practice.first_run import complete_first_run
 from frontdesk.services.practice.forms import LocationForm, PracticeProfileForm, ProviderForm
 from frontdesk.services.practice.locations import save_location
 from frontdesk.services.practice.providers import list_providers
-from frontdesk.services.scheduling import availability, booking, calendars, lookup, status, waitlist
+from frontdesk.services.scheduling import availability, calendars, lookup, status, waitlist
 from frontdesk.services.scheduling.data import (
     AppointmentData,
     AvailabilityForm,
-    BookingForm,
     WaitlistForm,
 )
 from frontdesk.ui.admin.area import AdminArea
@@ -34,31 +32,27 @@ from frontdesk.ui.scheduling.find_dialog import FindSlotDialog
 from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.today.area import TodayArea
 from frontdesk.ui.today.freed_panel import EMPTY_TEXT
-from tests.helpers.screens import desk_style, open_screen
+from tests.helpers.screens import QT_NOISE, desk_style, open_screen
 from tests.helpers.tables import reads_whole, scrolls_sideways
-from tests.scheduling.conftest import CHICAGO, Practice, at, make_practice, next_weekday
+from tests.scheduling.conftest import (
+    CHICAGO,
+    Practice,
+    at,
+    backdate_waitlist_entry,
+    book,
+    make_practice,
+    next_weekday,
+    wait,
+)
 
 WAIT_MS = 10_000
 
-pytestmark = pytest.mark.qt_log_ignore(
-    "This plugin does not support propagateSizeHints",
-    "This plugin does not support raise",
-    "This plugin does not support grabbing the keyboard",
-)
+pytestmark = QT_NOISE
 
 
 @pytest.fixture
 def clinic(context: ServiceContext) -> Practice:
     return make_practice(context, patient_count=4)
-
-
-@pytest.fixture
-def hub(context: ServiceContext) -> Iterator[ChangeHub]:
-    """This workstation's own commits, as the running app delivers them."""
-    started = ChangeHub(context, watch_other_workstations=False)
-    started.start()
-    yield started
-    started.stop()
 
 
 @pytest.fixture
@@ -76,29 +70,6 @@ def open_area(qtbot: QtBot, screen: ScreenContext) -> TodayArea:
     return area
 
 
-def book(
-    clinic: Practice, patient: int, start: datetime, provider: int | None = None, **changes: object
-) -> AppointmentData:
-    return booking.book(
-        clinic.context,
-        BookingForm(
-            patient_id=clinic.patients[patient].id,
-            provider_id=provider or clinic.okafor,
-            type_id=clinic.type_id("Follow-up"),
-            start=start,
-            **changes,  # type: ignore[arg-type]
-        ),
-    )
-
-
-def backdate(clinic: Practice, entry_id: int, days: int) -> None:
-    with clinic.context.writing(None) as uow:
-        row = uow.session.get(WaitlistEntry, entry_id)
-        assert row is not None
-        row.added_at = row.added_at - timedelta(days=days)
-        uow.commit()
-
-
 def freed_lines(area: TodayArea) -> list[str]:
     return [area.freed.times.item(row).text() for row in range(area.freed.times.count())]
 
@@ -111,21 +82,11 @@ def test_scenario_5_a_cancellation_is_filled_from_the_waitlist(
     later = thursday + timedelta(days=7)
     cancelled = book(clinic, 0, at(thursday, 10))
     sean_later = book(clinic, 1, at(later, 9))
-    waitlist.add_to_waitlist(
-        clinic.context,
-        WaitlistForm(patient_id=clinic.patients[2].id, type_id=clinic.type_id("Follow-up")),
+    wait(clinic, 2)
+    sean = wait(
+        clinic, 1, urgency="urgent", appointment_id=sean_later.id, note="Can come at short notice"
     )
-    sean = waitlist.add_to_waitlist(
-        clinic.context,
-        WaitlistForm(
-            patient_id=clinic.patients[1].id,
-            type_id=clinic.type_id("Follow-up"),
-            urgency="urgent",
-            appointment_id=sean_later.id,
-            note="Can come at short notice",
-        ),
-    )
-    backdate(clinic, sean.id, 21)
+    backdate_waitlist_entry(clinic, sean.id, 21)
     area = open_area(qtbot, screen)
     assert area.freed.times_stack.currentWidget() is area.freed.empty
     assert area.freed.empty.text.text() == EMPTY_TEXT
@@ -178,10 +139,7 @@ def test_a_freed_time_someone_just_took_says_so_and_refreshes(
     thursday = next_weekday(3)
     cancelled = book(clinic, 0, at(thursday, 10))
     status.cancel(clinic.context, cancelled.id, by=CancelledBy.PATIENT, reason="Ill")
-    entry = waitlist.add_to_waitlist(
-        clinic.context,
-        WaitlistForm(patient_id=clinic.patients[1].id, type_id=clinic.type_id("Follow-up")),
-    )
+    entry = wait(clinic, 1)
     area = open_area(qtbot, screen)
     assert len(freed_lines(area)) == 1
     # The other desk gives the time to someone else first.
@@ -202,7 +160,7 @@ def test_the_days_quick_actions_and_counts(
         clinic,
         1,
         at(today, 0, 5),
-        clinic.lindqvist,
+        provider_id=clinic.lindqvist,
         allow_outside_availability=True,
         location_id=clinic.main_office,
     )
@@ -210,7 +168,7 @@ def test_the_days_quick_actions_and_counts(
         clinic,
         2,
         at(today, 0, 30),
-        clinic.lindqvist,
+        provider_id=clinic.lindqvist,
         allow_outside_availability=True,
         location_id=clinic.main_office,
     )
@@ -283,7 +241,7 @@ def test_enter_opens_the_highlighted_appointment(
         clinic,
         1,
         at(today, 0, 5),
-        clinic.lindqvist,
+        provider_id=clinic.lindqvist,
         allow_outside_availability=True,
         location_id=clinic.main_office,
     )
@@ -373,16 +331,7 @@ def test_the_waitlist_tab_books_through_the_waitlist_from_the_keyboard(
     monkeypatch.setattr(QMessageBox, "question", yes)
     later = next_weekday(0) + timedelta(days=21)
     held = book(clinic, 1, at(later, 9))
-    entry = waitlist.add_to_waitlist(
-        clinic.context,
-        WaitlistForm(
-            patient_id=clinic.patients[1].id,
-            type_id=clinic.type_id("Follow-up"),
-            provider_id=clinic.okafor,
-            weekdays=("thu",),
-            appointment_id=held.id,
-        ),
-    )
+    entry = wait(clinic, 1, provider_id=clinic.okafor, weekdays=("thu",), appointment_id=held.id)
     area = open_area(qtbot, screen)
     area.activateWindow()
     qtbot.keyClick(area, Qt.Key.Key_W, Qt.KeyboardModifier.AltModifier)
@@ -530,15 +479,12 @@ def test_who_fits_a_freed_time_reads_without_scrolling_sideways_at_150_percent(
     thursday = next_weekday(3)
     cancelled = book(clinic, 0, at(thursday, 10))
     held = book(clinic, 1, at(thursday + timedelta(days=7), 9))
-    waitlist.add_to_waitlist(
-        clinic.context,
-        WaitlistForm(
-            patient_id=clinic.patients[1].id,
-            type_id=clinic.type_id("Follow-up"),
-            urgency="urgent",
-            appointment_id=held.id,
-            note="Numbness worse since Friday; can come at short notice, any surgeon",
-        ),
+    wait(
+        clinic,
+        1,
+        urgency="urgent",
+        appointment_id=held.id,
+        note="Numbness worse since Friday; can come at short notice, any surgeon",
     )
     status.cancel(clinic.context, cancelled.id, by=CancelledBy.PATIENT, reason="Work trip")
     area = open_area(qtbot, screen)
@@ -566,7 +512,7 @@ def test_today_and_the_waitlist_read_at_150_percent(
             clinic,
             patient,
             at(today, 0, minutes),
-            clinic.lindqvist,
+            provider_id=clinic.lindqvist,
             allow_outside_availability=True,
             location_id=clinic.main_office,
         )

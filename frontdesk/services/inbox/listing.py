@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
+from typing import Any
 
-from sqlalchemy import func, select, tuple_
+from sqlalchemy import ColumnElement, Select, func, select, tuple_
 
 from frontdesk.db.models_inbox import InboxDocument
 from frontdesk.db.models_patients import Patient
@@ -17,7 +19,8 @@ from frontdesk.services.kernel.context import ServiceContext
 
 PAGE_SIZE = 200
 
-_COLUMNS = (
+# Named as InboxRow's fields, so a row is built by name.
+_DOCUMENT_COLUMNS = (
     InboxDocument.id,
     InboxDocument.version,
     InboxDocument.file_name,
@@ -30,9 +33,6 @@ _COLUMNS = (
     InboxDocument.reading,
     InboxDocument.pages_read,
     InboxDocument.suggested_patient_id,
-    Patient.last_name,
-    Patient.first_name,
-    Patient.mrn,
     InboxDocument.suggested_kind,
     InboxDocument.suggestion_score,
     InboxDocument.parent_id,
@@ -46,61 +46,20 @@ _COLUMNS = (
 )
 
 
-def _row(values: tuple) -> InboxRow:  # type: ignore[type-arg]
-    (
-        doc_id,
-        version,
-        name,
-        source,
-        origin,
-        received,
-        arrivals,
-        pages,
-        state,
-        reading,
-        read,
-        patient_id,
-        last,
-        first,
-        mrn,
-        kind,
-        score,
-        parent,
-        first_page,
-        last_page,
-        rotations,
-        filed_as,
-        filed_to,
-        filed_at,
-        filed_by,
-    ) = values
-    patient = f"{last}, {first}" if patient_id is not None else ""
-    return InboxRow(
-        doc_id,
-        version,
-        name,
-        source,
-        origin,
-        received,
-        arrivals,
-        pages,
-        state,
-        reading,
-        read,
-        patient_id,
-        patient,
-        mrn or "",
-        kind,
-        score,
-        parent,
-        first_page,
-        last_page,
-        rotations,
-        filed_as,
-        filed_to,
-        filed_at,
-        filed_by,
+def _listed(*extra: ColumnElement[Any]) -> Select[Any]:
+    """The list's columns (and ``extra`` ones after them), with the suggested patient's."""
+    patient = (Patient.last_name, Patient.first_name, Patient.mrn)
+    return select(*_DOCUMENT_COLUMNS, *patient, *extra).outerjoin(
+        Patient, Patient.id == InboxDocument.suggested_patient_id
     )
+
+
+def _row(values: Sequence[Any]) -> InboxRow:
+    """An InboxRow from the values of ``_listed()``'s columns."""
+    *document, last, first, mrn = values
+    fields = {column.key: value for column, value in zip(_DOCUMENT_COLUMNS, document, strict=True)}
+    patient = f"{last}, {first}" if fields["suggested_patient_id"] is not None else ""
+    return InboxRow(**fields, suggested_patient=patient, suggested_mrn=mrn or "")
 
 
 def unfiled(
@@ -109,8 +68,7 @@ def unfiled(
     """Unfiled documents, oldest first; ``after`` (received_at ISO, id) continues a page."""
     with context.reading(Permission.VIEW_PATIENTS) as session:
         query = (
-            select(*_COLUMNS)
-            .outerjoin(Patient, Patient.id == InboxDocument.suggested_patient_id)
+            _listed()
             .where(InboxDocument.state == "unfiled")
             .order_by(InboxDocument.received_at, InboxDocument.id)
             .limit(limit)
@@ -138,9 +96,7 @@ def one(context: ServiceContext, document_id: int) -> tuple[InboxRow, Suggestion
     """One document's row and its suggestions (with their evidence)."""
     with context.reading(Permission.VIEW_PATIENTS) as session:
         values = session.execute(
-            select(*_COLUMNS, InboxDocument.suggestion)
-            .outerjoin(Patient, Patient.id == InboxDocument.suggested_patient_id)
-            .where(InboxDocument.id == document_id)
+            _listed(InboxDocument.suggestion).where(InboxDocument.id == document_id)
         ).first()
         if values is None:
             raise NotFoundError(f"There is no inbox document with id {document_id}")
@@ -170,8 +126,7 @@ def filed_for_patient(context: ServiceContext, patient_id: int, words: str = "")
         return [row for row in search_text(context, words, patient_id=patient_id)]
     with context.reading(Permission.VIEW_PATIENTS) as session:
         query = (
-            select(*_COLUMNS)
-            .outerjoin(Patient, Patient.id == InboxDocument.suggested_patient_id)
+            _listed()
             .where(InboxDocument.patient_id == patient_id, InboxDocument.state == "filed")
             .order_by(InboxDocument.filed_at.desc(), InboxDocument.id.desc())
             .limit(MAX_FOUND)
@@ -190,8 +145,7 @@ def search_text(
         return []
     with context.reading(Permission.VIEW_PATIENTS) as session:
         query = (
-            select(*_COLUMNS)
-            .outerjoin(Patient, Patient.id == InboxDocument.suggested_patient_id)
+            _listed()
             .where(InboxDocument.state != "split")
             .order_by(InboxDocument.received_at.desc(), InboxDocument.id.desc())
             .limit(MAX_FOUND)

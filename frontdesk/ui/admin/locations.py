@@ -6,7 +6,7 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any
 
-from PySide6.QtWidgets import QCheckBox, QWidget
+from PySide6.QtWidgets import QWidget
 
 from frontdesk.domain.contact import format_phone
 from frontdesk.services.practice.forms import LocationData, LocationForm
@@ -34,24 +34,13 @@ class LocationDialog(RecordDialog):
         super().__init__(screen, "New location" if location is None else "Edit location", parent)
         self.location = location
         self.name = line_edit("Location name", "e.g. Main office", 120)
-        self.spanish_name = line_edit("Location name in Spanish", "e.g. Oficina principal", 120)
         self.address = multiline_edit("Location address", rows=3)
         self.phone = line_edit("Location phone", "e.g. 217-555-0100", 40)
-        self.active = QCheckBox("Active (offered when booking)")
-        self.active.setAccessibleName("Location is active")
-        self.active.setChecked(True)
         add_form_row(self.form, self.fields, "name", "&Name *", self.name)
-        add_form_row(
-            self.form,
-            self.fields,
-            "spanish_name",
-            "Name in Spanis&h",
-            self.spanish_name,
-            hint="Printed on Spanish letters and handouts; left empty, they print the name.",
-        )
+        self.spanish_name = self.add_spanish_name_row("Location", "Oficina principal", 120)
         add_form_row(self.form, self.fields, "address", "&Address", self.address)
         add_form_row(self.form, self.fields, "phone", "&Phone", self.phone)
-        add_form_row(self.form, self.fields, "active", "Status", self.active)
+        self.active = self.add_active_row("Active (offered when booking)", "Location is active")
         if location is not None:
             set_field_text(self.name, location.name)
             set_field_text(self.spanish_name, location.spanish_name)
@@ -71,14 +60,7 @@ class LocationDialog(RecordDialog):
         )
 
     def save_call(self) -> Callable[[], Any]:
-        location = self.location
-        return partial(
-            save_location,
-            self.screen.services,
-            self.snapshot(),
-            None if location is None else location.id,
-            None if location is None else location.version,
-        )
+        return self.record_save_call(save_location, self.snapshot(), self.location)
 
 
 class LocationsPanel(RecordsPanel):

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any
 
-from PySide6.QtWidgets import QCheckBox, QWidget
+from PySide6.QtWidgets import QWidget
 
 from frontdesk.services.practice.forms import ProviderData, ProviderForm
 from frontdesk.services.practice.providers import list_providers, save_provider
@@ -37,14 +37,11 @@ class ProviderDialog(RecordDialog):
         self.last_name = line_edit("Last name", "", 100)
         self.credentials = line_edit("Credentials", "e.g. MD, DO, PA-C", 60)
         self.specialty = line_edit("Specialty", "e.g. Spine surgery", 120)
-        self.active = QCheckBox("Active (sees patients)")
-        self.active.setAccessibleName("Provider is active")
-        self.active.setChecked(True)
         add_form_row(self.form, self.fields, "first_name", "&First name *", self.first_name)
         add_form_row(self.form, self.fields, "last_name", "&Last name *", self.last_name)
         add_form_row(self.form, self.fields, "credentials", "&Credentials", self.credentials)
         add_form_row(self.form, self.fields, "specialty", "&Specialty", self.specialty)
-        add_form_row(self.form, self.fields, "active", "Status", self.active)
+        self.active = self.add_active_row("Active (sees patients)", "Provider is active")
         if provider is not None:
             set_field_text(self.first_name, provider.first_name)
             set_field_text(self.last_name, provider.last_name)
@@ -64,14 +61,7 @@ class ProviderDialog(RecordDialog):
         )
 
     def save_call(self) -> Callable[[], Any]:
-        provider = self.provider
-        return partial(
-            save_provider,
-            self.screen.services,
-            self.snapshot(),
-            None if provider is None else provider.id,
-            None if provider is None else provider.version,
-        )
+        return self.record_save_call(save_provider, self.snapshot(), self.provider)
 
 
 class ProvidersPanel(RecordsPanel):

@@ -1,8 +1,9 @@
-"""What the locations and providers tabs share: a table of records and an editor dialog."""
+"""What the practice's record tabs share: a table of records and an editor dialog."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from functools import partial
 from typing import Any
 
 from PySide6.QtCore import (
@@ -13,10 +14,12 @@ from PySide6.QtCore import (
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
     QHeaderView,
+    QLineEdit,
     QPushButton,
     QStackedWidget,
     QTableView,
@@ -32,7 +35,9 @@ from frontdesk.ui.widgets.empty_state import EmptyState
 from frontdesk.ui.widgets.form import (
     Banner,
     FormFields,
+    add_form_row,
     form_layout,
+    line_edit,
     plain_label,
 )
 from frontdesk.ui.widgets.record_table import Column, RecordTableModel
@@ -47,6 +52,9 @@ def one_line(text: str) -> str:
 
 def status_text(active: bool) -> str:
     return "Active" if active else "Inactive"
+
+
+SPANISH_NAME_HINT = "Printed on Spanish letters and handouts; left empty, they print the name."
 
 
 class RecordDialog(FormDialog):
@@ -81,6 +89,37 @@ class RecordDialog(FormDialog):
 
     def save_call(self) -> Callable[[], Any]:
         raise NotImplementedError
+
+    # Rows and calls several kinds of record share ------------------------------------------
+
+    def add_spanish_name_row(self, what: str, example: str, max_length: int) -> QLineEdit:
+        """The optional name that Spanish letters and handouts print (``what``: "Location")."""
+        edit = line_edit(f"{what} name in Spanish", f"e.g. {example}", max_length)
+        add_form_row(
+            self.form, self.fields, "spanish_name", "Name in Spanis&h", edit, hint=SPANISH_NAME_HINT
+        )
+        return edit
+
+    def add_active_row(self, text: str, accessible_name: str) -> QCheckBox:
+        """The Status row: whether the record is still in use, ticked for a new one."""
+        active = QCheckBox(text)
+        active.setAccessibleName(accessible_name)
+        active.setChecked(True)
+        add_form_row(self.form, self.fields, "active", "Status", active)
+        return active
+
+    def record_save_call(
+        self, save: Callable[..., Any], form: object, record: Any | None
+    ) -> Callable[[], Any]:
+        """The call of ``save(context, form, id, version)``: a new record (no id), or
+        ``record`` at the version this dialog read (a conflict if someone saved since)."""
+        return partial(
+            save,
+            self.screen.services,
+            form,
+            None if record is None else record.id,
+            None if record is None else record.version,
+        )
 
     def save(self) -> None:
         if self.save_refused():

@@ -200,14 +200,7 @@ class AvailabilityDialog(RecordDialog):
             valid_from=valid_from,
             valid_until=valid_until,
         )
-        block = self.block
-        return partial(
-            availability.save_availability,
-            self.screen.services,
-            form,
-            None if block is None else block.id,
-            None if block is None else block.version,
-        )
+        return self.record_save_call(availability.save_availability, form, self.block)
 
 
 class AvailabilityPanel(ProviderRecordsPanel):

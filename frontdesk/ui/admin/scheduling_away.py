@@ -177,14 +177,7 @@ class TimeAwayDialog(RecordDialog):
             end=None if typed.whole_days else typed.end,
             note=typed.note,
         )
-        away = self.away
-        return partial(
-            time_away.save_exception,
-            self.screen.services,
-            form,
-            None if away is None else away.id,
-            None if away is None else away.version,
-        )
+        return self.record_save_call(time_away.save_exception, form, self.away)
 
 
 class TimeAwayPanel(ProviderRecordsPanel):

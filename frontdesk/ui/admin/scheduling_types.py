@@ -92,23 +92,12 @@ class AppointmentTypeDialog(RecordDialog):
         super().__init__(screen, title, parent)
         self.kind = kind
         self.name = line_edit("Appointment type name", "e.g. New consultation", 80)
-        self.spanish_name = line_edit("Appointment type name in Spanish", "e.g. Consulta nueva", 80)
         self.minutes = line_edit("Default length in minutes", "e.g. 45", 4)
         self.colour = ColourButton()
         self.is_new = QCheckBox("Used for new consultations")
         self.is_new.setAccessibleName("Used for new consultations")
-        self.active = QCheckBox("Active (offered when booking)")
-        self.active.setAccessibleName("Appointment type is active")
-        self.active.setChecked(True)
         add_form_row(self.form, self.fields, "name", "&Name *", self.name)
-        add_form_row(
-            self.form,
-            self.fields,
-            "spanish_name",
-            "Name in Spanis&h",
-            self.spanish_name,
-            hint="Printed on Spanish letters and handouts; left empty, they print the name.",
-        )
+        self.spanish_name = self.add_spanish_name_row("Appointment type", "Consulta nueva", 80)
         add_form_row(
             self.form,
             self.fields,
@@ -126,7 +115,9 @@ class AppointmentTypeDialog(RecordDialog):
             self.is_new,
             hint="Booking a consultation request offers this type first.",
         )
-        add_form_row(self.form, self.fields, "active", "Status", self.active)
+        self.active = self.add_active_row(
+            "Active (offered when booking)", "Appointment type is active"
+        )
         if kind is not None:
             set_field_text(self.name, kind.name)
             set_field_text(self.spanish_name, kind.spanish_name)
@@ -148,13 +139,8 @@ class AppointmentTypeDialog(RecordDialog):
         )
 
     def save_call(self) -> Callable[[], Any]:
-        kind = self.kind
-        return partial(
-            appointment_types.save_appointment_type,
-            self.screen.services,
-            self.snapshot(),
-            None if kind is None else kind.id,
-            None if kind is None else kind.version,
+        return self.record_save_call(
+            appointment_types.save_appointment_type, self.snapshot(), self.kind
         )
 
 

@@ -13,7 +13,6 @@ from typing import Any
 
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QDateEdit,
@@ -23,7 +22,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QProgressBar,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -62,6 +60,7 @@ from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.style import mark_primary
 from frontdesk.ui.widgets.file_dialogs import FileKind, open_file_name, save_file_name
 from frontdesk.ui.widgets.form import Banner, plain_label
+from frontdesk.ui.widgets.list_table import list_table
 
 PAGE_SIZE = 200
 TABLES = frozenset({"audit_entries"})
@@ -246,20 +245,9 @@ class AuditArea(QWidget):
         )
         self.model.page_appended.connect(lambda _n: self._loaded())
         self.model.fetch_failed.connect(self._load_failed)
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setAccessibleName("Audit entries")
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.setTabKeyNavigation(False)
-        self.table.verticalHeader().hide()
-        self.table.setStyleSheet("QTableView::item { padding-left: 5px; padding-right: 5px; }")
+        self.table = list_table(self.model, "Audit entries")
         self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 10)
         header = self.table.horizontalHeader()
-        header.setHighlightSections(False)
         header.setStretchLastSection(False)
         metrics = self.table.fontMetrics()
         # Sized to typical contents so Details (the stretching column) keeps its room.

@@ -110,6 +110,10 @@ class EntryDialog(FormDialog):
     discarding typed changes, refusals show next to their fields."""
 
     saved = Signal(object)
+    # What front desk may still change on someone else's entry: the records-tracking fields.
+    TRACKING_FIELDS: frozenset[str] = frozenset()
+    # Every entry tracks when its report arrived; on a locked entry the focus waits there.
+    report_received_on: ParsedLineEdit
 
     def __init__(
         self, context: ServiceContext, runner: Runner, title: str, parent: QWidget | None
@@ -129,10 +133,26 @@ class EntryDialog(FormDialog):
         # Paused while the practice server is unreachable; the typing stays in the form.
         self.follow_gate(self.buttons.button(QDialogButtonBox.StandardButton.Save))
 
-    def finish_layout(self) -> None:
+    def finish_layout(self, entry: SurgeryData | ImagingData | None, first_field: QWidget) -> bool:
+        """The buttons at the foot, then where the typing starts: ``first_field``, or, on
+        someone else's entry the user may not change, the report's received date with only
+        the records-tracking fields open. True when the entry's details are locked."""
         self.body.addStretch(1)
         self.body.addWidget(self.buttons)
         self.mark_clean()
+        self.setMinimumWidth(900)
+        if entry is not None and not may_change_entry(self.context.actor, entry.created_by):
+            self.lock_details(self.TRACKING_FIELDS, entry.created_by)
+            self.report_received_on.setFocus()
+            return True
+        first_field.setFocus()
+        return False
+
+    def form(self) -> object:
+        raise NotImplementedError
+
+    def snapshot(self) -> object:
+        return self.form()
 
     def save_call(self) -> Callable[[], Any]:
         raise NotImplementedError
@@ -186,6 +206,8 @@ UNCONFIRMED_DRAFT = (
 
 class SurgeryDialog(EntryDialog):
     """A prior spine surgery: what, where, when, which levels, and the operative report."""
+
+    TRACKING_FIELDS = SURGERY_TRACKING_FIELDS
 
     def __init__(
         self,
@@ -290,17 +312,11 @@ class SurgeryDialog(EntryDialog):
         if surgery is not None:
             self._fill(surgery)
         self._procedure_changed()
-        self.finish_layout()
-        if surgery is not None and not may_change_entry(context.actor, surgery.created_by):
-            self.lock_details(SURGERY_TRACKING_FIELDS, surgery.created_by)
-            self.report_received_on.setFocus()
-        else:
-            self.date.setFocus()
-            if surgery is not None and surgery.unconfirmed:
-                self.banner.show_message("info", UNCONFIRMED_DRAFT)
-                save = self.buttons.button(QDialogButtonBox.StandardButton.Save)
-                save.setText("Confirm and save")
-        self.setMinimumWidth(900)
+        locked = self.finish_layout(surgery, self.date)
+        if not locked and surgery is not None and surgery.unconfirmed:
+            self.banner.show_message("info", UNCONFIRMED_DRAFT)
+            save = self.buttons.button(QDialogButtonBox.StandardButton.Save)
+            save.setText("Confirm and save")
 
     def _fill(self, surgery: SurgeryData) -> None:
         # A saved entry keeps its approach as recorded, even when it was left blank.
@@ -378,9 +394,6 @@ class SurgeryDialog(EntryDialog):
             notes=self.notes.toPlainText(),
         )
 
-    def snapshot(self) -> object:
-        return self.form()
-
     def save_call(self) -> Callable[[], Any]:
         if self.surgery is None:
             return partial(add_surgery, self.context, self.patient_id, self.form())
@@ -420,6 +433,8 @@ class RegionBoxes(QWidget):
 
 class ImagingDialog(EntryDialog):
     """An imaging study (or nerve test) and what has arrived of it."""
+
+    TRACKING_FIELDS = IMAGING_TRACKING_FIELDS
 
     def __init__(
         self,
@@ -480,13 +495,7 @@ class ImagingDialog(EntryDialog):
         self.body.addLayout(bottom)
         if study is not None:
             self._fill(study)
-        self.finish_layout()
-        if study is not None and not may_change_entry(context.actor, study.created_by):
-            self.lock_details(IMAGING_TRACKING_FIELDS, study.created_by)
-            self.report_received_on.setFocus()
-        else:
-            self.modality.setFocus()
-        self.setMinimumWidth(900)
+        self.finish_layout(study, self.modality)
 
     def _fill(self, study: ImagingData) -> None:
         select_data(self.modality, study.modality.value)
@@ -519,9 +528,6 @@ class ImagingDialog(EntryDialog):
             findings=self.findings.toPlainText(),
             notes=self.notes.toPlainText(),
         )
-
-    def snapshot(self) -> object:
-        return self.form()
 
     def save_call(self) -> Callable[[], Any]:
         if self.study is None:

@@ -8,14 +8,12 @@ from collections.abc import Callable
 from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeyEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
     QLineEdit,
     QMenu,
     QPushButton,
     QStackedWidget,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -44,6 +42,7 @@ from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.style import mark_primary
 from frontdesk.ui.widgets.empty_state import EmptyState
 from frontdesk.ui.widgets.form import Banner, plain_label
+from frontdesk.ui.widgets.list_table import list_table
 
 TABLES = frozenset({"patients"})
 # A key typed after a pause searches at once; keys typed faster than this are gathered and
@@ -147,21 +146,9 @@ class PatientsArea(QWidget):
         self.tools_button.setMenu(tools)
         self.tools_button.setVisible(self.can_import_export or self.can_merge)
 
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setAccessibleName("Patients found")
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.setTabKeyNavigation(False)
-        self.table.verticalHeader().hide()
-        # A little air between the column lines and the text.
-        self.table.setStyleSheet("QTableView::item { padding-left: 5px; padding-right: 5px; }")
+        self.table = list_table(self.model, "Patients found")
         self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 12)
         header = self.table.horizontalHeader()
-        header.setHighlightSections(False)
         header.setSectionResizeMode(NAME, QHeaderView.ResizeMode.Stretch)
         metrics = self.table.fontMetrics()
         for column, sample in (

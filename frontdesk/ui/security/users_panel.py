@@ -9,13 +9,11 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QHBoxLayout,
     QHeaderView,
     QMessageBox,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -47,6 +45,7 @@ from frontdesk.ui.security.account_fields import ROLE_HINTS, AccountFields
 from frontdesk.ui.security.password_dialog import ResetPasswordDialog
 from frontdesk.ui.style import mark_primary
 from frontdesk.ui.widgets.form import Banner, add_form_row, line_edit, plain_label
+from frontdesk.ui.widgets.list_table import list_table
 from frontdesk.ui.widgets.record_table import Column, RecordTableModel
 
 TABLES = frozenset({"users"})
@@ -164,19 +163,8 @@ class UsersPanel(QWidget):
         self.model = RecordTableModel(
             columns(lambda: self.zone), is_inactive=lambda user: not user.active, parent=self
         )
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setAccessibleName("User accounts")
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.setTabKeyNavigation(False)
-        self.table.verticalHeader().hide()
-        self.table.setStyleSheet("QTableView::item { padding-left: 5px; padding-right: 5px; }")
+        self.table = list_table(self.model, "User accounts")
         header = self.table.horizontalHeader()
-        header.setHighlightSections(False)
         header.setMinimumSectionSize(90)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.table.activated.connect(lambda _index: self.edit_selected())
