@@ -423,6 +423,8 @@ def build_packets(
     # ReportLab loads only when packets are printed: the CLI and the app start quicker.
     from frontdesk.documents import packet_pdf, page_identity, summary_batch_pdf
     from frontdesk.documents.letterhead import PracticeDetails
+    from frontdesk.documents.packet_content import PacketContent
+    from frontdesk.documents.parsed_paragraphs import ParsedParagraphs
 
     options = options or PacketOptions()
     context.require(Permission.PRINT_HANDOUTS)
@@ -455,9 +457,9 @@ def build_packets(
     personal_notes = {key: text.strip() for key, text in options.personal_notes.items()}
     total = len(appointments)
     report_or_cancel(progress, 0, total)
-    contents: list[packet_pdf.PacketContent] = []
+    contents: list[PacketContent] = []
     # One parse of each handout's text for the whole run, not one per patient.
-    paragraphs = packet_pdf.ParsedParagraphs()
+    paragraphs = ParsedParagraphs()
     packets: list[Packet] = []
     taken: set[str] = set()
     for done, appointment in enumerate(appointments, start=1):
@@ -481,7 +483,7 @@ def build_packets(
         # The chart is the one home of a patient's large print; the batch can only add it.
         large_print = options.large_print or patient.large_print
         interpreter = patient.preferred_language.strip() if patient.interpreter_needed else ""
-        content = packet_pdf.PacketContent(
+        content = PacketContent(
             language=language,
             patient_name=name,
             patient_address=patient_address(patient),
