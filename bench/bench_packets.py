@@ -20,7 +20,7 @@ from frontdesk.domain.permissions import Role
 from frontdesk.domain.request_states import RequestState
 from frontdesk.services.handouts import library as handouts
 from frontdesk.services.handouts import packets
-from frontdesk.services.handouts.packets import PacketOptions
+from frontdesk.services.handouts.packet_data import PacketOptions
 from frontdesk.services.history.imaging import add_imaging
 from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.services.patients.edit import create_patient

@@ -14,7 +14,7 @@ from frontdesk.cli.common import Parser, UsageError, print_json, service_context
 from frontdesk.domain.errors import RefusedError
 from frontdesk.domain.plurals import counted
 from frontdesk.domain.request_categories import RequestCategory
-from frontdesk.services.handouts import handout_prints, packets, reviews
+from frontdesk.services.handouts import handout_prints, packet_visit, reviews
 from frontdesk.services.handouts import library as handouts
 from frontdesk.services.kernel import clock as practice_clock
 from frontdesk.services.patients.lookup import find_by_mrn
@@ -259,7 +259,7 @@ def run_render(args: argparse.Namespace) -> int:
         mark, treatment = reviews.print_terms(context, entry.handout, day)
         page_size = args.page_size or handout_prints.practice_page_size(context)
         appointment = (
-            packets.appointment_for_handout(context, args.appointment)
+            packet_visit.appointment_for_handout(context, args.appointment)
             if args.appointment is not None
             else None
         )
@@ -297,7 +297,7 @@ def _render_for_chart(args: argparse.Namespace) -> int:
     with service_context(args) as context:
         patient_id = find_by_mrn(context, args.patient)
         appointment = (
-            packets.appointment_for_handout(context, args.appointment, patient_id)
+            packet_visit.appointment_for_handout(context, args.appointment, patient_id)
             if args.appointment is not None
             else None
         )

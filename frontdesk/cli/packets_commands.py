@@ -10,7 +10,7 @@ from pathlib import Path
 from frontdesk.cli.common import Parser, UsageError, progress_printer, service_context
 from frontdesk.domain.errors import NotFoundError
 from frontdesk.services.handouts import packets
-from frontdesk.services.handouts.packets import PacketOptions
+from frontdesk.services.handouts.packet_data import PacketOptions
 from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.services.practice.providers import list_providers
 

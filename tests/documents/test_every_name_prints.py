@@ -26,7 +26,7 @@ from frontdesk.documents import (
 from frontdesk.documents.day_sheet_data import DaySheetData, DaySheetRow, DaySheetSection
 from frontdesk.documents.handout_pdf import AppointmentDetails
 from frontdesk.documents.letterhead import PracticeDetails
-from frontdesk.documents.packet_pdf import PacketContent
+from frontdesk.documents.packet_content import PacketContent
 from frontdesk.documents.records_request_letter import RecordsLetter
 from frontdesk.documents.scripts import visual
 from frontdesk.documents.styles import register_fonts

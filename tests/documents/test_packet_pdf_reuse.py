@@ -12,7 +12,8 @@ from reportlab.platypus import Paragraph
 from frontdesk.documents import packet_pdf
 from frontdesk.documents.handout_pdf import AppointmentDetails
 from frontdesk.documents.letterhead import PracticeDetails
-from frontdesk.documents.packet_pdf import LAYOUT_ATTRIBUTES, PacketContent, ParsedParagraphs
+from frontdesk.documents.packet_content import PacketContent
+from frontdesk.documents.parsed_paragraphs import LAYOUT_ATTRIBUTES, ParsedParagraphs
 from frontdesk.documents.styles import document_styles
 from frontdesk.domain.what_to_bring import what_to_bring
 from frontdesk.services.handouts.library import HandoutLibrary

@@ -18,8 +18,9 @@ from frontdesk.documents.letterhead import (
     Letterhead,
     PracticeDetails,
 )
-from frontdesk.documents.packet_pdf import PacketContent, personal_list
+from frontdesk.documents.packet_content import PacketContent
 from frontdesk.documents.styles import document_styles
+from frontdesk.documents.what_to_bring_box import personal_list
 from frontdesk.domain.what_to_bring import WhatToBring
 from frontdesk.services.handouts.library import HandoutLibrary
 from tests.documents.pdfs import TextPiece, all_text, page_texts, text_pieces

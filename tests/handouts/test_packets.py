@@ -12,7 +12,7 @@ from pypdf import PdfReader
 
 from frontdesk.domain.progress import Cancelled
 from frontdesk.services.handouts import handout_prints, packets
-from frontdesk.services.handouts.packets import PacketOptions
+from frontdesk.services.handouts.packet_data import PacketOptions, SavedPackets
 from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.services.practice import settings
 from tests.documents.pdfs import all_text, dark_share, first_page_image, page_texts
@@ -236,9 +236,9 @@ def test_the_saved_message_names_up_to_three_printed_in_english(
     batch = packets.build_packets(context, packet_day.day)
     one = batch.packets[0]
 
-    def saved(*names: str) -> packets.SavedPackets:
+    def saved(*names: str) -> SavedPackets:
         fell_back = tuple(replace(one, patient_name=name, language_fallback=True) for name in names)
-        return packets.SavedPackets(replace(batch, packets=(one, *fell_back)), (tmp_path,), 0)
+        return SavedPackets(replace(batch, packets=(one, *fell_back)), (tmp_path,), 0)
 
     assert not one.language_fallback and saved().language_note() == ""
     assert saved("Ana Lind").language_note() == (

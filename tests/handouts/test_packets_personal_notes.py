@@ -15,7 +15,7 @@ from frontdesk.db.models import AuditEntry
 from frontdesk.domain.errors import ValidationError
 from frontdesk.domain.handout_format import MAX_NOTE_LENGTH
 from frontdesk.services.handouts import packets
-from frontdesk.services.handouts.packets import PacketOptions
+from frontdesk.services.handouts.packet_data import PacketOptions
 from frontdesk.services.kernel.context import ServiceContext
 from tests.documents.pdfs import page_texts
 from tests.handouts.packet_fixtures import SPANISH_FIRST, SPANISH_LAST, PacketDay, make_packet_day

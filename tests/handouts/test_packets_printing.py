@@ -9,7 +9,7 @@ import pytest
 
 from frontdesk.documents import page_identity
 from frontdesk.services.handouts import handout_prints, packets
-from frontdesk.services.handouts.packets import Packet, PacketBatch, PacketOptions
+from frontdesk.services.handouts.packet_data import Packet, PacketBatch, PacketOptions
 from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.services.patients.edit import create_patient
 from frontdesk.services.patients.forms import PatientForm

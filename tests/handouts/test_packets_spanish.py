@@ -11,6 +11,7 @@ import pytest
 
 from frontdesk.services.handouts import library as handouts
 from frontdesk.services.handouts import packets, reviews
+from frontdesk.services.handouts.chosen_handouts import PREPARING_ID
 from frontdesk.services.handouts.reviews import ReviewForm
 from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.services.patients.edit import update_patient
@@ -106,7 +107,7 @@ def test_packet_handouts_carry_the_draft_mark_until_reviewed(
     packet_day: PacketDay, context: ServiceContext
 ) -> None:
     assert "Borrador: todavía sin revisar" in spanish_packet_text(context, packet_day)
-    preparing = handouts.load_library().get(packets.PREPARING_ID, "es")
+    preparing = handouts.load_library().get(PREPARING_ID, "es")
     reviews.record_review(
         context,
         preparing,

@@ -10,7 +10,7 @@ from pypdf import PdfReader
 
 from frontdesk.db.models import AuditEntry
 from frontdesk.services.handouts import packets
-from frontdesk.services.handouts.packets import PacketOptions
+from frontdesk.services.handouts.packet_data import PacketOptions
 from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.services.practice import settings
 from frontdesk.services.scheduling import booking

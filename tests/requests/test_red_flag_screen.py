@@ -10,7 +10,7 @@ from frontdesk.db.engine import Database
 from frontdesk.domain.request_states import RedFlag
 from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.services.requests import intake, reading
-from frontdesk.ui.requests.detail import intake_lines
+from frontdesk.ui.requests.intake_text import intake_lines
 from frontdesk.ui.screen_context import ScreenContext
 from tests.helpers.intake import type_call
 from tests.requests.conftest import maria_intake, open_requests_area

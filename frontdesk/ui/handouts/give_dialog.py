@@ -24,7 +24,7 @@ from frontdesk.domain.errors import FrontDeskError
 from frontdesk.domain.handout_format import LANGUAGE_NAMES, language_code
 from frontdesk.domain.permissions import Permission
 from frontdesk.domain.request_categories import RequestCategory
-from frontdesk.services.handouts import handout_prints, packets
+from frontdesk.services.handouts import handout_prints, packet_visit
 from frontdesk.services.handouts import library as handouts
 from frontdesk.services.handouts.handout_prints import PrintRecord, RenderedHandout, Suggestion
 from frontdesk.services.handouts.library import HandoutLibrary
@@ -203,7 +203,9 @@ class GiveHandoutsDialog(QDialog):
         """Runs off the UI thread."""
         if self.appointment_id is None:
             return self.appointment
-        return packets.appointment_for_handout(self.services, self.appointment_id, self.patient.id)
+        return packet_visit.appointment_for_handout(
+            self.services, self.appointment_id, self.patient.id
+        )
 
     def _show_appointment(self) -> None:
         if self.appointment_problem:

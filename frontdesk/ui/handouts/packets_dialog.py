@@ -40,7 +40,7 @@ from frontdesk.domain.handout_format import LANGUAGE_NAMES, MAX_NOTE_LENGTH
 from frontdesk.domain.permissions import Permission
 from frontdesk.domain.progress import ProgressCallback
 from frontdesk.services.handouts import handout_prints, packets
-from frontdesk.services.handouts.packets import (
+from frontdesk.services.handouts.packet_data import (
     PacketBatch,
     PacketOptions,
     PacketPatient,
