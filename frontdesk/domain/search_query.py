@@ -55,7 +55,8 @@ class SearchQuery:
             names = f" named {' '.join(self.words)}" if self.words else ""
             return f"born {self.birth_date.isoformat()}{names}"
         if self.kind is QueryKind.PHONE:
-            return f"phone ending {self.phone_digits}"
+            mrn = f" or MRN {self.mrn}" if self.mrn else ""
+            return f"phone ending {self.phone_digits}{mrn}"
         if self.kind is QueryKind.MRN:
             return f"MRN {self.mrn}"
         return self.message

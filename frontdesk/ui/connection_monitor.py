@@ -36,7 +36,7 @@ FIRST_RETRY_S = 0.5
 LONGEST_RETRY_S = 30.0
 PAUSED_REASON = (
     "Saving is paused: the connection to the practice server was lost. What you typed stays "
-    "here; save again once the banner at the top is gone."
+    "here; Save comes back by itself once the server answers."
 )
 
 

@@ -3,6 +3,7 @@ weekly hours, and the first admin account, saved together."""
 
 from __future__ import annotations
 
+import itertools
 from functools import partial
 from typing import Any
 
@@ -142,8 +143,23 @@ class ProvidersPage(QWidget):
         row.remove_requested.connect(self.remove_row)
         self.rows.append(row)
         self.list.addWidget(row)
+        row.show()  # now, not when the layout gets to it: Tab order skips hidden widgets
+        self._order_tabs()
         row.edits["first_name"].setFocus()
         return row
+
+    def _order_tabs(self) -> None:
+        """Tab in reading order: each row's Remove (beside its title), its four fields, and
+        after the last row "Add another provider" (made before any row, and a row added
+        later would otherwise come after the dialog's buttons)."""
+        chain: list[QWidget] = []
+        for row in self.rows:
+            if row.number > 1:
+                chain.append(row.remove_button)
+            chain.extend(row.edits[key] for key, _caption, _placeholder in PROVIDER_FIELDS)
+        chain.append(self.add_button)
+        for before, after in itertools.pairwise(chain):
+            QWidget.setTabOrder(before, after)
 
     def remove_row(self, row: ProviderRow) -> None:
         if len(self.rows) <= 1:
@@ -153,6 +169,7 @@ class ProvidersPage(QWidget):
         row.deleteLater()
         for number, remaining in enumerate(self.rows, start=1):
             remaining.set_number(number)
+        self._order_tabs()
         self.rows[-1].edits["first_name"].setFocus()
 
     def rows_to_save(self) -> list[ProviderRow]:

@@ -8,8 +8,9 @@ from collections.abc import Callable, Iterator
 
 import pytest
 from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 
-from frontdesk.db.engine import Database
+from frontdesk.db.engine import Database, open_database
 from frontdesk.services.kernel.changes import EVERYTHING, PROCESS_TOKEN
 from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.services.platform.change_watch import (
@@ -145,6 +146,25 @@ def test_postgresql_watcher_reconnects_after_losing_its_connection(
     inbox.clear()
     other_workstation.save_location("After The Outage")
     assert inbox.wait_for(lambda deliveries: any("locations" in t for t in deliveries))
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("backend", ["postgresql"], indirect=True)
+def test_a_password_with_spaces_still_lets_the_watcher_listen(
+    database_url: str, inbox: Inbox, other_workstation: OtherWorkstation
+) -> None:
+    # The sign-in suggests "a short sentence" for a password: the watcher's connection must
+    # take one (the local server trusts 127.0.0.1, so only the client refuses it, if at all).
+    url = make_url(database_url).set(password="a short sentence & 100% mine")
+    database = open_database(url.render_as_string(hide_password=False))
+    watcher = watch_changes(database, inbox)
+    try:
+        assert watcher.wait_until_watching(DEADLINE_S), "the watcher never started watching"
+        other_workstation.save_location("Seen Despite Spaces")
+        assert inbox.wait_for(mentions("locations"))
+    finally:
+        watcher.stop()
+        database.dispose()
 
 
 def test_a_failing_callback_does_not_stop_the_watching(

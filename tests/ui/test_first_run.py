@@ -142,6 +142,33 @@ def test_a_provider_message_appears_on_that_providers_row(
     assert needs_first_run(context)
 
 
+def test_tab_from_the_last_providers_specialty_reaches_add_another_provider(
+    qtbot: QtBot, dialog: FirstRunDialog
+) -> None:
+    """Story 8 by keyboard: Tab after a provider's last field, Space adds the next row
+    (Tab used to leave for Cancel, and Space asked to discard the whole setup)."""
+    fill_practice(qtbot, dialog)
+    press_enter(qtbot, dialog.profile.name)
+    providers = dialog.providers
+    fill_provider(qtbot, dialog, 0, "Ruth", "Okonkwo", "MD", "Spine surgery")
+    qtbot.keyClick(providers.rows[0].edits["specialty"], Qt.Key.Key_Tab)
+    assert providers.add_button.hasFocus()
+
+    qtbot.keyClick(providers.add_button, Qt.Key.Key_Space)
+    assert len(providers.rows) == 2
+    assert providers.rows[1].edits["first_name"].hasFocus()
+    fill_provider(qtbot, dialog, 1, "Daniel", "Berg", "PA-C", "Spine")
+    qtbot.keyClick(providers.rows[1].edits["specialty"], Qt.Key.Key_Tab)
+    assert providers.add_button.hasFocus()
+    # In reading order: the first row, then the second row's Remove beside its title.
+    providers.rows[0].edits["specialty"].setFocus()
+    qtbot.keyClick(providers.rows[0].edits["specialty"], Qt.Key.Key_Tab)
+    assert providers.rows[1].remove_button.hasFocus()
+    qtbot.keyClick(providers.rows[1].remove_button, Qt.Key.Key_Tab)
+    assert providers.rows[1].edits["first_name"].hasFocus()
+    assert dialog.isVisible()
+
+
 def test_a_complete_setup_saves_everything_and_opens_the_main_window(
     qtbot: QtBot, screen: ScreenContext, context: ServiceContext, tmp_path: Path
 ) -> None:

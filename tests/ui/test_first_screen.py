@@ -276,3 +276,19 @@ def test_after_first_run_the_next_start_remembers_the_sign_in(
     window = launcher.open_main_window("Lakeside Spine Center")
     qtbot.addWidget(window)
     assert remembered_first_screen(desk_settings, database_url) is FirstScreen.SIGN_IN
+
+
+def test_the_sign_ins_message_makes_it_taller_not_its_fields_flatter(qtbot: QtBot) -> None:
+    # Story 3 walk at 150%: "Checking…" squeezed the user name and password to half height.
+    sign_in = SignInDialog(None)
+    qtbot.addWidget(sign_in)
+    sign_in.show()
+    qtbot.waitExposed(sign_in)
+    form = sign_in.form
+    qtbot.keyClicks(form.username, "ana.desk")
+    qtbot.keyClicks(form.password, PASSWORD)
+    qtbot.keyClick(form.password, Qt.Key.Key_Return)
+    assert form.banner.text == "Opening the practice database…"
+    qtbot.waitUntil(lambda: form.banner.isVisible())
+    for field in (form.username, form.password):
+        qtbot.waitUntil(lambda field=field: field.height() >= field.sizeHint().height())

@@ -298,3 +298,31 @@ def test_export_is_refused_to_the_front_desk(
     desk = screen.services.as_actor(make_actor(Role.FRONT_DESK, "desk.one"))
     assert export_patients(parent, desk, screen.runner, path=tmp_path / "x.csv") is None
     assert not (tmp_path / "x.csv").exists()
+
+
+@pytest.mark.qt_log_ignore(
+    "This plugin does not support propagateSizeHints",
+    "This plugin does not support raise",  # the combo's popup, offscreen
+    "This plugin does not support grabbing the keyboard",
+)
+def test_after_choosing_a_field_by_keyboard_the_arrows_move_between_columns(
+    qtbot: QtBot, wizard: ImportWizard, tmp_path: Path
+) -> None:
+    # Story 8 walk: after Space, "Da", Enter on "Born on", ↑ re-mapped that column instead
+    # of going to the row above, silently, and "Check rows" went grey.
+    open_file(qtbot, wizard, write(tmp_path, OLD_SYSTEM))
+    born_on = 3
+    combo = wizard.mapping_combos[born_on]
+    combo.setFocus()
+    combo.showPopup()
+    popup = combo.view()
+    qtbot.waitUntil(popup.isVisible)
+    popup.setCurrentIndex(popup.model().index(combo.findData("date_of_birth"), 0))
+    qtbot.keyClick(popup, Qt.Key.Key_Return)
+    assert wizard.mapping()[born_on] == "date_of_birth"
+
+    table = wizard.mapping_table
+    qtbot.waitUntil(table.hasFocus)
+    qtbot.keyClick(table, Qt.Key.Key_Up)
+    assert wizard.mapping()[born_on] == "date_of_birth"
+    assert table.currentRow() == born_on - 1

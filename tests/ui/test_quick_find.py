@@ -272,3 +272,23 @@ def test_a_line_names_the_matched_phone_and_every_open_state(context: ServiceCon
     who, facts = page.items[0].lines(page.zone)
     assert "(331) 555-4027" in who and "336-7812" not in who
     assert "2 open requests: New, Awaiting records" in facts
+
+
+def test_four_digits_list_the_phones_ending_so_before_the_chart_numbered_so(
+    qtbot: QtBot, window: MainWindow, context: ServiceContext
+) -> None:
+    # Story 9 walk: with 12,000 charts "4027" also is MRN M0004027, which came first, and
+    # Enter opened a stranger's chart while the hint said "phone ending 4027".
+    numbered = create_patient(context, PatientForm("Jamal", "Okafor", "7/21/1935"))
+    digits = numbered.mrn[-4:]  # "M0000123": "0123" is its number as well as a phone's end
+    create_patient(
+        context, PatientForm("Irena", "Kowalczyk", "1/15/1944", home_phone=f"402-555-{digits}")
+    )
+    window.show_area("today")
+    today = window.current_area()
+    assert today is not None
+    dialog = press_ctrl_k(qtbot, window, today)
+    search(qtbot, dialog, digits)
+    texts = [dialog.results.item(row).text() for row in range(dialog.results.count())]
+    assert "Kowalczyk" in texts[0] and "Okafor" in texts[1], texts
+    assert f"or MRN {numbered.mrn}" in dialog.status.text()

@@ -109,9 +109,10 @@ def _search(
                 session.connection(), (query.phone_key,), limit, position, phone=True
             )
             if query.mrn and position is None:
-                by_mrn = _search_mrn(session, query.mrn)
-                shown = {item.id for item in by_mrn}
-                items = by_mrn + [item for item in items if item.id not in shown]
+                # After the phones: four digits are the caller's phone far more often than
+                # a chart number, and Enter opens the first chart listed.
+                shown = {item.id for item in items}
+                items += [item for item in _search_mrn(session, query.mrn) if item.id not in shown]
         else:
             items, next_cursor = _search_keys(session.connection(), query.words, limit, position)
     return SearchPage(tuple(items), next_cursor, query.describe(), query.kind), query

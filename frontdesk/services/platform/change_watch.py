@@ -28,6 +28,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import psycopg
+from psycopg.conninfo import make_conninfo
 
 from frontdesk.db.engine import SQLITE_BUSY_TIMEOUT_S, Database
 from frontdesk.services.kernel.changes import EVERYTHING, PROCESS_TOKEN, ChangeListener
@@ -254,8 +255,21 @@ class _DeafWatcher(ChangeWatcher):
 
 
 def postgres_conninfo(database: Database) -> str:
-    """A libpq connection string for the database's URL (password included)."""
-    return database.url.set(drivername="postgresql").render_as_string(hide_password=False)
+    """A libpq connection string for the database's URL (password included).
+
+    Keywords, not a URI: SQLAlchemy leaves a space in a password unescaped and libpq refuses
+    such a URI, while the sign-in itself suggests a short sentence for a password.
+    """
+    url = database.url
+    keywords: dict[str, object] = {
+        "host": url.host,
+        "port": url.port,
+        "dbname": url.database,
+        "user": url.username,
+        "password": url.password,
+        **url.query,  # sslmode, sslrootcert...
+    }
+    return make_conninfo(**{key: value for key, value in keywords.items() if value is not None})
 
 
 def make_watcher(database: Database, callback: Callable[[frozenset[str]], None]) -> ChangeWatcher:

@@ -477,9 +477,16 @@ class ImportWizard(QDialog):
                 combo.addItem(item.label, item.name)
             combo.setCurrentIndex(max(combo.findData(field_name), 0))
             combo.currentIndexChanged.connect(lambda _index: self._mapping_changed())
+            # Chosen: back to the table on that column's row, so ↑ ↓ go to the next column
+            # instead of silently re-mapping this one.
+            combo.activated.connect(lambda _index, row=index: self._back_to_table(row))
             self.mapping_table.setCellWidget(index, 2, combo)
             self.mapping_combos.append(combo)
         self._mapping_changed()
+
+    def _back_to_table(self, row: int) -> None:
+        self.mapping_table.setCurrentCell(row, 2)
+        self.mapping_table.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def mapping(self) -> tuple[str, ...]:
         return tuple(str(combo.currentData()) for combo in self.mapping_combos)

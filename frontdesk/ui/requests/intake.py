@@ -28,7 +28,11 @@ from PySide6.QtWidgets import (
 from frontdesk.domain.contact import InvalidValue
 from frontdesk.domain.dates import parse_date
 from frontdesk.domain.duplicates import birth_dates_to_compare
-from frontdesk.domain.errors import SavedAfterAll, SaveOutcomeUnknownError
+from frontdesk.domain.errors import (
+    DatabaseUnavailableError,
+    SavedAfterAll,
+    SaveOutcomeUnknownError,
+)
 from frontdesk.domain.history_vocab import BodyRegion, ImagingModality, Procedure
 from frontdesk.domain.request_categories import RequestCategory
 from frontdesk.domain.request_states import Channel, RedFlag
@@ -49,11 +53,12 @@ from frontdesk.services.requests.data import (
     RequestDetail,
 )
 from frontdesk.services.requests.linking import ChartLinkCheck
+from frontdesk.ui.connection_monitor import watch_saving_gate
 from frontdesk.ui.patients.duplicates import DuplicatesDialog
 from frontdesk.ui.patients.referrer_picker import ReferrerPicker
 from frontdesk.ui.practice_day import PracticeDay
 from frontdesk.ui.requests.linked_chart import LinkedChartDialog
-from frontdesk.ui.runner import LatestOnly
+from frontdesk.ui.runner import LatestOnly, user_message
 from frontdesk.ui.screen_context import ScreenContext
 from frontdesk.ui.style import ERROR_BACKGROUND, ERROR_INK, mark_primary
 from frontdesk.ui.widgets.date_field import check_date_field
@@ -83,6 +88,7 @@ REQUEST_OUTCOME_UNKNOWN = (
 )
 TITLE = "New consultation request"
 LOOKUP_DELAY_MS = 150
+LOOKUP_RETRY_MS = 2000
 MAX_MATCHES = 8
 SURGERY_DETAIL_ROWS = 3
 
@@ -451,6 +457,16 @@ class IntakeDialog(FormDialog):
         self._surgery_changed()
         self.unlink()
         self.lookups = LatestOnly(screen.runner)
+        # What the banner says while the charts that match could not be looked up ("" when
+        # they could): the lookup runs again by itself until the server answers, at once when
+        # an outage ends (a restart short enough to end no outage is caught by the retry).
+        self.lookup_problem = ""
+        self._lookup_retry = QTimer(self)
+        self._lookup_retry.setSingleShot(True)
+        self._lookup_retry.setInterval(LOOKUP_RETRY_MS)
+        self._lookup_retry.timeout.connect(self._retry_lookup)
+        # A lambda, as elsewhere: a bound method of a deleted dialog cannot be disconnected.
+        watch_saving_gate(self, lambda allowed: self._server_back(allowed))
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(LOOKUP_DELAY_MS)
@@ -488,15 +504,42 @@ class IntakeDialog(FormDialog):
         name = f"{self.last_name.text()} {self.first_name.text()}".strip()
         text = name if len(name) >= 2 else self.date_of_birth.text().strip()
         if not text:
+            self._lookup_settled()
             self.matches.clear()
             return
         self.lookups.run(
             partial(search, self.screen.services, text, limit=MAX_MATCHES * 3),
             self._show_matches,
-            lambda message: self.banner.show_message("error", message),
+            failure=self._lookup_failed,
         )
 
+    def _lookup_failed(self, error: Exception) -> None:
+        if not isinstance(error, DatabaseUnavailableError):
+            self.banner.show_message("error", user_message(error))
+            return
+        self.lookup_problem = (
+            f"Existing charts could not be looked up ({user_message(error).rstrip('.')}); "
+            "they show here by themselves once the server answers."
+        )
+        self.banner.show_message("error", self.lookup_problem)
+        self._lookup_retry.start()
+
+    def _retry_lookup(self) -> None:
+        if self.lookup_problem:
+            self._look_up()
+
+    def _server_back(self, allowed: bool) -> None:
+        if allowed:
+            self._retry_lookup()
+
+    def _lookup_settled(self) -> None:
+        """The matches are right again: the banner no longer says they could not be found."""
+        if self.lookup_problem and self.banner.text == self.lookup_problem:
+            self.banner.clear()
+        self.lookup_problem = ""
+
     def _show_matches(self, page: SearchPage) -> None:
+        self._lookup_settled()
         typed_birth = self.date_of_birth.text().strip()
         items = list(page.items)
         born = _parse_birth(typed_birth, self.practice_day())

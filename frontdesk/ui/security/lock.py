@@ -86,7 +86,7 @@ class LockScreen(QWidget):
         self.text.setAlignment(Qt.AlignmentFlag.AlignHCenter)
         self.text.setAccessibleName("Who was signed in")
         self.form = SignInForm(screen, "Unlock")
-        self.form.problem_shown.connect(lambda _message: self.fit_panel())
+        self.form.message_shown.connect(lambda _message: self.fit_panel())
         self.other_user_hint = plain_label(
             "Someone else? Type your own user name and password. The work left open here is "
             "kept until you decide what happens to it.",

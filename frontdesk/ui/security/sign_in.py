@@ -73,7 +73,8 @@ class SignInForm(QWidget):
     # Per-person database logins at start: the connection the sign-in opened, as the
     # person (a ServiceContext), just before signed_in.
     opened = Signal(object)
-    problem_shown = Signal(str)
+    # A message or problem appeared above the fields: the window holding the form grows.
+    message_shown = Signal(str)
 
     def __init__(
         self,
@@ -131,19 +132,19 @@ class SignInForm(QWidget):
             missing["password"] = "type your password"
         if missing:
             self.fields.show_messages(missing)
-            self.problem_shown.emit("")
+            self.message_shown.emit("")
             return
         self.fields.clear_messages()
         self.checking = True
         self._enable(False)
         if self.screen is None and self.open_as_person is not None and self.runner is not None:
-            self.banner.show_message("info", "Checking…")
+            self.say("Checking…")
             call = partial(self.open_as_person, self.username.text(), self.password.text())
             self.runner.run(call, self._opened, self._refused)
             return
         if self.screen is None:
             self.waiting_for_database = True
-            self.banner.show_message("info", "Opening the practice database…")
+            self.say("Opening the practice database…")
             return
         self._check(self.screen)
 
@@ -155,7 +156,7 @@ class SignInForm(QWidget):
             self._check(screen)
 
     def _check(self, screen: ScreenContext) -> None:
-        self.banner.show_message("info", "Checking…")
+        self.say("Checking…")
         call = partial(sign_in_call, screen.services, self.username.text(), self.password.text())
         screen.runner.run(call, self._accepted, self._refused)
 
@@ -181,9 +182,13 @@ class SignInForm(QWidget):
         self.password.clear()
         self.password.setFocus(Qt.FocusReason.OtherFocusReason)
 
+    def say(self, message: str) -> None:
+        self.banner.show_message("info", message)
+        self.message_shown.emit(message)
+
     def show_problem(self, message: str) -> None:
         self.banner.show_message("error", message)
-        self.problem_shown.emit(message)
+        self.message_shown.emit(message)
 
     def clear(self) -> None:
         self.username.clear()
@@ -206,7 +211,7 @@ class SignInDialog(QDialog):
         self.form = SignInForm(screen)
         self.form.signed_in.connect(self._signed_in)
         # A message makes the form taller: the dialog grows rather than squeezing the fields.
-        self.form.problem_shown.connect(lambda _message: self.adjustSize())
+        self.form.message_shown.connect(lambda _message: self.adjustSize())
         self.quit_button = QPushButton("Quit")
         self.quit_button.setToolTip(f"Close {APP_TITLE} (Esc)")
         self.quit_button.clicked.connect(self.reject)

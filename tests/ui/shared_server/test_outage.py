@@ -15,11 +15,14 @@ from PySide6.QtCore import QSettings, Qt
 from pytestqt.qtbot import QtBot
 from sqlalchemy import Engine, text
 
+from frontdesk.services.patients.edit import create_patient
+from frontdesk.services.patients.forms import PatientForm
 from frontdesk.services.patients.lookup import get_patient
 from frontdesk.services.platform.bootstrap import make_context, open_for_use
 from frontdesk.ui.connection_monitor import PAUSED_REASON, saving_allowed
 from frontdesk.ui.main_window import MainWindow
 from frontdesk.ui.patients.editor import PatientEditor
+from frontdesk.ui.requests.intake import IntakeDialog
 from frontdesk.ui.runner import Runner
 from frontdesk.ui.screen_context import ScreenContext
 from tests.conftest import make_actor
@@ -182,3 +185,32 @@ def test_a_failure_elsewhere_with_our_database_answering_is_not_an_outage(
     monitor.lost("Cannot reach the database server at postgresql://elsewhere:5432/x")
     qtbot.waitUntil(lambda: not monitor.pinging, timeout=15_000)
     assert not monitor.in_outage and monitor.banner.isHidden() and saving_allowed()
+
+
+def test_the_intakes_chart_lookup_comes_back_by_itself_after_an_outage(
+    qtbot: QtBot, window: MainWindow, server: tuple[Server, str]
+) -> None:
+    """Story 8: a server restart while the desk types a caller's name. The charts that
+    match must not stay missing (a duplicate chart waits there) nor the banner stay stale."""
+    handle, _url = server
+    screen = window.screen
+    create_patient(
+        screen.services,
+        PatientForm(first_name="Astrid", last_name="Lindgren", date_of_birth="5/14/1958"),
+    )
+    dialog = IntakeDialog(screen, parent=window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+
+    handle.cut()
+    qtbot.keyClicks(dialog.last_name, "Lindgren")
+    qtbot.waitUntil(lambda: dialog.banner.isVisible(), timeout=15_000)
+    assert dialog.matches.count() == 0
+    assert "could not be looked up" in dialog.banner.text
+
+    handle.restore()
+    qtbot.waitUntil(lambda: dialog.matches.count() == 1, timeout=40_000)
+    assert "Lindgren, Astrid" in dialog.matches.item(0).text()
+    assert dialog.banner.isHidden()
+    assert dialog.last_name.text() == "Lindgren"
+    dialog._baseline = dialog.snapshot()  # closing without the discard question
