@@ -28,6 +28,7 @@ from frontdesk.ui.scheduling.find_dialog import FindSlotDialog
 from frontdesk.ui.screen_context import ScreenContext
 from tests.conftest import make_actor
 from tests.discard_question import DISCARD, KEEP, answer_discard_question
+from tests.helpers.mnemonics import alt_letter, mnemonic_problems
 from tests.helpers.screens import desk_style, open_screen
 from tests.helpers.tables import shows_whole_placeholder
 from tests.scheduling.conftest import CHICAGO, Practice, at, next_weekday
@@ -238,7 +239,10 @@ def test_a_time_taken_by_another_desk_says_just_booked_and_keeps_the_form(
     assert dialog.reason_edit.text() == "Second opinion"
     assert dialog.start_edit.text() == "09:00"
     assert booked_for(clinic, 0) == []
-    assert dialog.banner.action.text() == "Find the next free time"
+    assert dialog.banner.action.text() == "&Find the next free time"
+    # The next step is a key away (Alt+F), a letter nothing else in the form takes.
+    assert alt_letter(dialog.banner.action.text()) == "F"
+    assert mnemonic_problems(dialog) == []
     # The offered next step: free times with the same type and provider.
     dialog.banner.action.click()
     finder = dialog.finder

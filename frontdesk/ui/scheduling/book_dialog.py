@@ -648,7 +648,7 @@ class BookDialog(FormDialog):
                 else f"Not booked. {sentence(str(error))}"
             )
             self.banner.show_message(
-                "error", taken, ("Find the next free time", self.find_next_free)
+                "error", taken, ("&Find the next free time", self.find_next_free)
             )
         elif isinstance(error, SavedAfterAll):
             self.saved_after_all(BOOKED_AFTER_ALL)
