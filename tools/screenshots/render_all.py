@@ -401,13 +401,11 @@ class _Shots:
             window.show_area(area.key)  # type: ignore[attr-defined]
             shown = window.current_area()  # type: ignore[attr-defined]
             # The calendar draws once its week is read: before that it is an empty grid; the
-            # handouts' preview draws a moment after its list is filled.
-            self.settle(
-                lambda shown=shown: (
-                    getattr(shown, "data", True) is not None
-                    and not getattr(getattr(shown, "preview", None), "pending", False)
-                )
-            )
+            # handouts' preview draws a moment after its list is filled and a handout chosen.
+            self.settle(lambda shown=shown: getattr(shown, "data", True) is not None)
+            preview = getattr(shown, "preview", None)
+            if hasattr(preview, "rendered"):  # the handouts' live preview
+                self.settle(lambda preview=preview: preview.rendered is not None)
             self.save(window, f"area-{area.key}.png")
 
     def render_admin(self, window: object) -> None:
