@@ -13,6 +13,7 @@ from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
+from frontdesk.domain.names import printed_name
 from frontdesk.domain.progress import Cancelled
 from frontdesk.services.handouts import handout_prints, packets
 from frontdesk.services.kernel.context import ServiceContext
@@ -345,7 +346,7 @@ def test_the_saved_message_names_who_got_english_instead(
         assert dialog.save_to(tmp_path / "out") is not None
     kind, text = finished.args
     assert kind == "saved", text
-    name = handout_prints.patient_name_for_print(chart.first_name, chart.last_name)
+    name = printed_name(chart.first_name, chart.last_name)
     assert f"In English for {name}: no packet comes in their language." in text
     assert "(s)" not in text
     assert dialog.banner.isVisible()

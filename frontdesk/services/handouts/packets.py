@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 from frontdesk.domain.errors import RefusedError, ValidationError
 from frontdesk.domain.handout_format import MAX_NOTE_LENGTH, Handout, language_code
 from frontdesk.domain.history_records import PatientHistory, VisitAppointment
+from frontdesk.domain.names import printed_name
 from frontdesk.domain.permissions import Permission
 from frontdesk.domain.progress import ProgressCallback, no_progress, report_or_cancel
 from frontdesk.domain.request_categories import RequestCategory
@@ -218,9 +219,7 @@ def packet_patients(
             PacketPatient(
                 id=appointment.id,
                 patient_id=patient.id,
-                patient_name=handout_prints.patient_name_for_print(
-                    patient.first_name, patient.last_name
-                ),
+                patient_name=printed_name(patient.first_name, patient.last_name),
                 listed_name=patient.display_name,
                 starts_at=appointment.start.astimezone(zone),
                 provider_name=appointment.provider_name,
@@ -470,7 +469,7 @@ def build_packets(
         )
         local = appointment.start.astimezone(zone)
         details_for_patient = _details(appointment, zone, locations)
-        name = handout_prints.patient_name_for_print(patient.first_name, patient.last_name)
+        name = printed_name(patient.first_name, patient.last_name)
         preparing_entry = library.find(PREPARING_ID, language) or library.find(PREPARING_ID, "en")
         preparing = preparing_entry.handout if preparing_entry is not None else None
         chosen = handouts_for_category(library, category, language)

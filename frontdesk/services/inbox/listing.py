@@ -9,7 +9,7 @@ from sqlalchemy import func, select, tuple_
 from frontdesk.db.models_inbox import InboxDocument
 from frontdesk.db.models_patients import Patient
 from frontdesk.domain.errors import NotFoundError
-from frontdesk.domain.names import fold
+from frontdesk.domain.names import fold, listed_name
 from frontdesk.domain.permissions import Permission
 from frontdesk.services.inbox.data import InboxRow, Suggestions
 from frontdesk.services.inbox.suggestions import from_json
@@ -32,6 +32,7 @@ _COLUMNS = (
     InboxDocument.suggested_patient_id,
     Patient.last_name,
     Patient.first_name,
+    Patient.middle_name,
     Patient.mrn,
     InboxDocument.suggested_kind,
     InboxDocument.suggestion_score,
@@ -62,6 +63,7 @@ def _row(values: tuple) -> InboxRow:  # type: ignore[type-arg]
         patient_id,
         last,
         first,
+        middle,
         mrn,
         kind,
         score,
@@ -74,7 +76,7 @@ def _row(values: tuple) -> InboxRow:  # type: ignore[type-arg]
         filed_at,
         filed_by,
     ) = values
-    patient = f"{last}, {first}" if patient_id is not None else ""
+    patient = listed_name(last, first, middle) if patient_id is not None else ""
     return InboxRow(
         doc_id,
         version,

@@ -29,7 +29,7 @@ from frontdesk.domain.contact import (
 from frontdesk.domain.csv_safety import is_dangerous
 from frontdesk.domain.duplicates import DuplicateMatcher, Person, birth_dates_to_compare
 from frontdesk.domain.errors import ValidationError
-from frontdesk.domain.names import fold
+from frontdesk.domain.names import fold, listed_name
 from frontdesk.domain.npi import is_valid_npi
 from frontdesk.domain.permissions import Permission
 from frontdesk.domain.progress import ProgressCallback, no_progress, report_or_cancel
@@ -41,7 +41,7 @@ from frontdesk.services.patients.duplicates import (
     summary_from_row,
 )
 from frontdesk.services.patients.edit import validate_form
-from frontdesk.services.patients.forms import FORM_FIELDS, PatientForm, PatientSummary, display_name
+from frontdesk.services.patients.forms import FORM_FIELDS, PatientForm, PatientSummary
 from frontdesk.services.patients.import_mapping import (
     FIELDS_BY_NAME,
     IMPORT_FIELDS,
@@ -214,7 +214,7 @@ class ImportPreview:
             result.append(
                 {
                     "line": str(row.line),
-                    "name": display_name(
+                    "name": listed_name(
                         values["last_name"], values["first_name"], values["middle_name"]
                     ),
                     "date_of_birth": values["date_of_birth"].isoformat(),
