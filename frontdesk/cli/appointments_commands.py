@@ -15,6 +15,7 @@ from datetime import date, datetime, tzinfo
 
 from frontdesk.cli.common import Parser, UsageError, print_json, service_context
 from frontdesk.domain.errors import RefusedError
+from frontdesk.domain.plurals import counted
 from frontdesk.domain.scheduling import CancelledBy
 from frontdesk.services.kernel import clock as practice_clock
 from frontdesk.services.kernel.context import ServiceContext
@@ -285,7 +286,7 @@ def run_list(args: argparse.Namespace) -> int:
             f"{item.patient_name:<30} {item.type_name:<18} {item.provider_name}  "
             f"{item.location_name}"
         )
-    print(f"{len(items)} appointment{'s' if len(items) != 1 else ''}")
+    print(counted(len(items), "appointment"))
     return 0
 
 

@@ -9,6 +9,7 @@ from datetime import date, datetime, time, timedelta, tzinfo
 from pathlib import Path
 
 from frontdesk.cli.common import Parser, UsageError, print_json, progress_printer, service_context
+from frontdesk.domain.plurals import counted
 from frontdesk.services.kernel import clock as practice_clock
 from frontdesk.services.platform import access_report, audit_checkpoint, audit_trail
 from frontdesk.services.platform.audit_trail import AuditEntryData, AuditFilter
@@ -179,7 +180,7 @@ def run_report(args: argparse.Namespace) -> int:
         patient_id = audit_trail.resolve_patient(context, args.mrn)
         count = access_report.save_access_report(context, patient_id, args.output)
     print(
-        f"Saved the access report ({count:,} entr{'y' if count == 1 else 'ies'}) to "
+        f"Saved the access report ({counted(count, 'entry', 'entries')}) to "
         f"{args.output}. Saving it is recorded in the audit trail."
     )
     return 0

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from frontdesk.cli.common import Parser, UsageError, print_json, progress_printer, service_context
 from frontdesk.domain.errors import ValidationError
+from frontdesk.domain.plurals import counted
 from frontdesk.services.patients import patient_export
 from frontdesk.services.patients.import_mapping import (
     IMPORT_FIELDS,
@@ -172,8 +173,8 @@ def _print_report(
     if result is None:
         count = preview.to_import(include_duplicates=include)
         lines.append(
-            f"Dry run: nothing was written. Without --dry-run, {count:,} "
-            f"{'patient' if count == 1 else 'patients'} would be imported."
+            f"Dry run: nothing was written. Without --dry-run, {counted(count, 'patient')} "
+            "would be imported."
         )
     else:
         lines.append(result.summary())

@@ -7,6 +7,7 @@ import argparse
 from pathlib import Path
 
 from frontdesk.cli.common import Parser, UsageError, print_json, service_context
+from frontdesk.domain.plurals import counted
 from frontdesk.domain.request_states import RequestState
 from frontdesk.services.kernel import clock as practice_clock
 from frontdesk.services.requests import letters, work_queue
@@ -92,7 +93,7 @@ def run_list(args: argparse.Namespace) -> int:
             f"{row.state.label:<17} {row.mrn:<9} {row.patient_name:<30} "
             f"{row.category.label}{flag}"
         )
-    print(f"{len(rows)} request{'s' if len(rows) != 1 else ''}")
+    print(counted(len(rows), "request"))
     return 0
 
 
@@ -103,9 +104,9 @@ def run_letter(args: argparse.Namespace) -> int:
         saved = letters.save_letters(context, args.request_id, args.output)
     for path, result in saved:
         count = len(result.items)
-        print(f"{path}: to {result.addressee} ({count} record{'s' if count != 1 else ''})")
+        print(f"{path}: to {result.addressee} ({counted(count, 'record')})")
     print(
-        f"{len(saved)} letter{'s' if len(saved) != 1 else ''} saved; each is recorded in the "
+        f"{counted(len(saved), 'letter')} saved; each is recorded in the "
         "audit trail and its records are marked requested."
     )
     return 0

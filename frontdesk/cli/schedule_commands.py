@@ -8,6 +8,7 @@ from pathlib import Path
 
 from frontdesk.cli.appointments_commands import day, provider_id
 from frontdesk.cli.common import Parser, UsageError, service_context
+from frontdesk.domain.plurals import counted
 from frontdesk.services.scheduling import day_sheet, schedule_export
 
 
@@ -82,7 +83,7 @@ def run_day_sheet(args: argparse.Namespace) -> int:
     count = saved.data.appointment_count
     print(
         f"Saved the day sheet for {args.day:%A} {args.day.isoformat()} "
-        f"({count} appointment{'s' if count != 1 else ''}) to {args.output}. "
+        f"({counted(count, 'appointment')}) to {args.output}. "
         "Saving it is recorded in each chart's audit trail."
     )
     return 0

@@ -31,6 +31,7 @@ from frontdesk.documents.letterhead import (
 from frontdesk.documents.scripts import check_printable
 from frontdesk.documents.styles import document_styles
 from frontdesk.documents.tables import CellStyles, cell_styles, record_table
+from frontdesk.domain.plurals import counted
 
 if TYPE_CHECKING:
     from frontdesk.documents.day_sheet_data import DaySheetData, DaySheetRow, DaySheetSection
@@ -174,9 +175,7 @@ def render(data: DaySheetData, practice: PracticeDetails, *, invariant: bool = T
             story.extend([NextPageTemplate(_template_id(index)), PageBreak()])
         count = len(section.rows)
         heading = Paragraph(
-            markup_escape(
-                f"{section.provider_name} · {count} appointment{'s' if count != 1 else ''}"
-            ),
+            markup_escape(f"{section.provider_name} · {counted(count, 'appointment')}"),
             document_style.heading,
         )
         if section.rows:

@@ -1,4 +1,8 @@
-"""Folding people's names for search and comparison: case, accents, apostrophes, scripts.
+"""People's names: written out for screens and paper, folded for search and comparison.
+
+Screens list a patient family name first with every given name ("Núñez-García, María José
+Luisa", ``listed_name``); documents for the patient start with the first name ("María José
+Núñez-García", ``printed_name``). Nothing else writes a patient's name out by hand.
 
 What a person typed is always stored as typed; these folded forms are derived from it. One
 function folds both the stored names and the search text, so whatever the receptionist types
@@ -67,6 +71,17 @@ def name_tokens(*names: str) -> tuple[str, ...]:
             for token in _name_tokens(name):
                 seen.setdefault(token, None)
     return tuple(seen)
+
+
+def listed_name(last: str, first: str, middle: str = "") -> str:
+    """How every list and header names a patient: "Last, First Middle" (sorts as it reads)."""
+    given = " ".join(part for part in (first.strip(), middle.strip()) if part)
+    return ", ".join(part for part in (last.strip(), given) if part)
+
+
+def printed_name(first: str, last: str) -> str:
+    """The name a document for the patient is made out to: "First Last", no middle name."""
+    return " ".join(part for part in (first.strip(), last.strip()) if part)
 
 
 def sort_key(last: str, first: str, middle: str = "") -> str:

@@ -1,4 +1,5 @@
-"""Name folding: what the receptionist types meets what was stored, whatever the accents."""
+"""Names written out (lists family name first, documents first name first) and folded, so
+what the receptionist types meets what was stored, whatever the accents."""
 
 from __future__ import annotations
 
@@ -9,14 +10,39 @@ from hypothesis import strategies as st
 from frontdesk.domain.names import (
     edit_distance,
     fold,
+    listed_name,
     name_match_rank,
     name_tokens,
     names_similar,
     prefix_successor,
+    printed_name,
     query_words,
     sort_key,
     tokens_match_words,
 )
+
+
+@pytest.mark.parametrize(
+    ("last", "first", "middle", "listed"),
+    [
+        ("Núñez-García", "María José", "Luisa", "Núñez-García, María José Luisa"),
+        ("Núñez-García", "María José", "", "Núñez-García, María José"),
+        (" O'Connor ", " Seán", "Thomas ", "O'Connor, Seán Thomas"),
+        ("Nguyễn", "", "Thị", "Nguyễn, Thị"),
+        ("Cher", "", "", "Cher"),
+        ("", "Ana", "", "Ana"),
+    ],
+)
+def test_lists_name_a_patient_family_name_first_with_every_given_name(
+    last: str, first: str, middle: str, listed: str
+) -> None:
+    assert listed_name(last, first, middle) == listed
+
+
+def test_documents_for_the_patient_use_first_then_last_name_only() -> None:
+    assert printed_name("María José", "Núñez-García") == "María José Núñez-García"
+    assert printed_name(" Seán ", "O'Connor") == "Seán O'Connor"
+    assert printed_name("", "Cher") == "Cher"
 
 
 @pytest.mark.parametrize(

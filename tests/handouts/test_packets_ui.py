@@ -12,6 +12,7 @@ from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
+from frontdesk.domain.names import printed_name
 from frontdesk.domain.progress import Cancelled
 from frontdesk.services.handouts import handout_prints, packets
 from frontdesk.services.kernel.context import ServiceContext
@@ -323,7 +324,7 @@ def test_the_saved_message_names_who_got_english_instead(
     chart = change_chart(context, packet_day.hostile.patient_id, preferred_language="Vietnamese")
     dialog = open_dialog(qtbot, screen, packet_day)
     text = save_packets(qtbot, dialog, tmp_path / "out")
-    name = handout_prints.patient_name_for_print(chart.first_name, chart.last_name)
+    name = printed_name(chart.first_name, chart.last_name)
     assert f"In English for {name}: no packet comes in their language." in text
     assert "(s)" not in text
     assert dialog.banner.isVisible()

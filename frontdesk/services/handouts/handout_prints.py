@@ -40,6 +40,7 @@ from frontdesk.domain.handout_format import (
     language_code,
     parse_handout,
 )
+from frontdesk.domain.names import printed_name
 from frontdesk.domain.permissions import Permission
 from frontdesk.domain.request_categories import RequestCategory
 from frontdesk.services.handouts import library as handouts
@@ -226,11 +227,6 @@ def content_hash(
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
-def patient_name_for_print(first_name: str, last_name: str) -> str:
-    """The name a handout is prepared for: "María José Núñez-García" (first and last)."""
-    return " ".join(part.strip() for part in (first_name, last_name) if part.strip())
-
-
 def _check_page_size(page_size: str) -> str:
     if page_size not in PAGE_SIZES:
         raise ValidationError({"page_size": "use letter or a4"})
@@ -350,7 +346,7 @@ def prepare(
         chart_large_print = False
         if patient_id is not None:
             row = _usable_patient(session, patient_id)
-            name = patient_name_for_print(row.first_name, row.last_name)
+            name = printed_name(row.first_name, row.last_name)
             chart_large_print = row.large_print
         day = today or practice_today(session)
     return _render(

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from frontdesk.domain.plurals import counted
 from frontdesk.domain.what_to_bring import WhatToBring
 from frontdesk.services.handouts.handout_prints import RenderedHandout
 
@@ -97,13 +98,12 @@ class SavedPackets:
 
     def summary(self) -> str:
         count = len(self.batch.packets)
-        what = "packet" if count == 1 else "packets"
         where = str(self.files[0]) if len(self.files) == 1 else str(self.files[0].parent)
-        text = f"Saved {count} {what} ({self.logged} handouts recorded in the charts)"
+        text = f"Saved {counted(count, 'packet')} ({self.logged} handouts recorded in the charts)"
         summaries = sum(1 for packet in self.batch.packets if packet.summary_included)
         if summaries:
             text += (
-                f" and {summaries} history {'summary' if summaries == 1 else 'summaries'} "
+                f" and {counted(summaries, 'history summary', 'history summaries')} "
                 "for the surgeon, in a file of their own,"
             )
         return f"{text} to {where}"

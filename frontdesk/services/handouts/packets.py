@@ -26,6 +26,7 @@ from pathlib import Path
 from frontdesk.domain.errors import RefusedError, ValidationError
 from frontdesk.domain.handout_format import MAX_NOTE_LENGTH
 from frontdesk.domain.history_records import PatientHistory
+from frontdesk.domain.names import printed_name
 from frontdesk.domain.permissions import Permission
 from frontdesk.domain.progress import ProgressCallback, no_progress, report_or_cancel
 from frontdesk.services.handouts import handout_prints
@@ -90,9 +91,7 @@ def packet_patients(
             PacketPatient(
                 id=appointment.id,
                 patient_id=patient.id,
-                patient_name=handout_prints.patient_name_for_print(
-                    patient.first_name, patient.last_name
-                ),
+                patient_name=printed_name(patient.first_name, patient.last_name),
                 listed_name=patient.display_name,
                 starts_at=appointment.start.astimezone(zone),
                 provider_name=appointment.provider_name,
@@ -203,7 +202,7 @@ def build_packets(
         )
         local = appointment.start.astimezone(zone)
         details_for_patient = appointment_details(appointment, zone, locations)
-        name = handout_prints.patient_name_for_print(patient.first_name, patient.last_name)
+        name = printed_name(patient.first_name, patient.last_name)
         preparing_entry = library.find(PREPARING_ID, language) or library.find(PREPARING_ID, "en")
         preparing = preparing_entry.handout if preparing_entry is not None else None
         chosen = handouts_for_category(library, category, language)

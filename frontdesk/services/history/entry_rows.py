@@ -54,6 +54,7 @@ from frontdesk.domain.history_vocab import (
     Procedure,
     SurgicalApproach,
 )
+from frontdesk.domain.names import listed_name
 from frontdesk.domain.partial_dates import PartialDate, sort_key_undated_first
 from frontdesk.domain.permissions import Permission
 from frontdesk.domain.spinal_levels import LevelSet
@@ -272,11 +273,10 @@ def _load_history(session: Session, patient: Patient, today: date) -> PatientHis
     summary = summarize_history(
         [s.facts for s in surgeries], [i.facts for i in imaging], today=today, rule=rule
     )
-    given = f"{patient.first_name} {patient.middle_name}".strip()
     return PatientHistory(
         patient_id=patient.id,
         mrn=patient.mrn,
-        patient_name=f"{patient.last_name}, {given}" if given else patient.last_name,
+        patient_name=listed_name(patient.last_name, patient.first_name, patient.middle_name),
         date_of_birth=patient.date_of_birth,
         surgeries=tuple(surgeries),
         imaging=tuple(imaging),

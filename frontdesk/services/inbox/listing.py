@@ -11,7 +11,7 @@ from sqlalchemy import ColumnElement, Select, func, select, tuple_
 from frontdesk.db.models_inbox import InboxDocument
 from frontdesk.db.models_patients import Patient
 from frontdesk.domain.errors import NotFoundError
-from frontdesk.domain.names import fold
+from frontdesk.domain.names import fold, listed_name
 from frontdesk.domain.permissions import Permission
 from frontdesk.services.inbox.data import InboxRow, Suggestions
 from frontdesk.services.inbox.suggestions import from_json
@@ -48,7 +48,7 @@ _DOCUMENT_COLUMNS = (
 
 def _listed(*extra: ColumnElement[Any]) -> Select[Any]:
     """The list's columns (and ``extra`` ones after them), with the suggested patient's."""
-    patient = (Patient.last_name, Patient.first_name, Patient.mrn)
+    patient = (Patient.last_name, Patient.first_name, Patient.middle_name, Patient.mrn)
     return select(*_DOCUMENT_COLUMNS, *patient, *extra).outerjoin(
         Patient, Patient.id == InboxDocument.suggested_patient_id
     )
@@ -56,9 +56,9 @@ def _listed(*extra: ColumnElement[Any]) -> Select[Any]:
 
 def _row(values: Sequence[Any]) -> InboxRow:
     """An InboxRow from the values of ``_listed()``'s columns."""
-    *document, last, first, mrn = values
+    *document, last, first, middle, mrn = values
     fields = {column.key: value for column, value in zip(_DOCUMENT_COLUMNS, document, strict=True)}
-    patient = f"{last}, {first}" if fields["suggested_patient_id"] is not None else ""
+    patient = listed_name(last, first, middle) if fields["suggested_patient_id"] is not None else ""
     return InboxRow(**fields, suggested_patient=patient, suggested_mrn=mrn or "")
 
 

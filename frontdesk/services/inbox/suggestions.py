@@ -28,7 +28,7 @@ from frontdesk.domain.document_reading import (
     study_draft,
     surgery_draft,
 )
-from frontdesk.domain.names import fold, name_tokens
+from frontdesk.domain.names import fold, listed_name, name_tokens
 from frontdesk.services.inbox.data import (
     Evidence,
     PatientSuggestion,
@@ -100,7 +100,7 @@ def _score(
     return PatientSuggestion(
         patient.id,
         patient.mrn,
-        f"{patient.last_name}, {patient.first_name}",
+        listed_name(patient.last_name, patient.first_name, patient.middle_name),
         patient.date_of_birth.isoformat(),
         score,
         tuple(evidence),

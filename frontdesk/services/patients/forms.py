@@ -12,6 +12,7 @@ from frontdesk.domain.contact import format_phone
 from frontdesk.domain.dates import age_on
 from frontdesk.domain.duplicates import Person
 from frontdesk.domain.errors import RefusedError, ValidationError
+from frontdesk.domain.names import listed_name
 from frontdesk.domain.search_query import QueryKind
 
 
@@ -139,7 +140,7 @@ class PatientData:
 
     @property
     def display_name(self) -> str:
-        return display_name(self.last_name, self.first_name, self.middle_name)
+        return listed_name(self.last_name, self.first_name, self.middle_name)
 
     @property
     def phone(self) -> str:
@@ -185,7 +186,7 @@ class PatientSummary:
 
     @property
     def display_name(self) -> str:
-        return display_name(self.last_name, self.first_name, self.middle_name)
+        return listed_name(self.last_name, self.first_name, self.middle_name)
 
     @property
     def phone_display(self) -> str:
@@ -266,8 +267,3 @@ class AgeConfirmationNeeded(ValidationError):
             {"date_of_birth": f"this makes the patient {age} years old; confirm the date"}
         )
         self.age = age
-
-
-def display_name(last: str, first: str, middle: str = "") -> str:
-    given = f"{first} {middle}".strip()
-    return f"{last}, {given}" if given else last

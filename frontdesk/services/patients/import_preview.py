@@ -29,9 +29,10 @@ from frontdesk.domain.contact import (
 from frontdesk.domain.csv_safety import is_dangerous
 from frontdesk.domain.duplicates import DuplicateMatcher, Person, birth_dates_to_compare
 from frontdesk.domain.errors import ValidationError
-from frontdesk.domain.names import fold
+from frontdesk.domain.names import fold, listed_name
 from frontdesk.domain.npi import is_valid_npi
 from frontdesk.domain.permissions import Permission
+from frontdesk.domain.plurals import counted
 from frontdesk.domain.progress import ProgressCallback, no_progress, report_or_cancel
 from frontdesk.domain.search_query import e164_search_key
 from frontdesk.services.kernel.clock import practice_today
@@ -42,7 +43,7 @@ from frontdesk.services.patients.duplicates import (
     summary_from_row,
 )
 from frontdesk.services.patients.edit import validate_form
-from frontdesk.services.patients.forms import FORM_FIELDS, PatientForm, PatientSummary, display_name
+from frontdesk.services.patients.forms import FORM_FIELDS, PatientForm, PatientSummary
 from frontdesk.services.patients.import_mapping import (
     FIELDS_BY_NAME,
     IMPORT_FIELDS,
@@ -51,7 +52,7 @@ from frontdesk.services.patients.import_mapping import (
     guess_mapping,
     repeated_columns,
 )
-from frontdesk.services.patients.import_reading import CsvRecord, CsvTable, count
+from frontdesk.services.patients.import_reading import CsvRecord, CsvTable
 
 PATIENTS = Patient.__table__
 
@@ -168,14 +169,14 @@ class ImportPreview:
 
     def summary(self) -> str:
         parts = [
-            f"{count(self.rows_in_file, 'row')} in {self.file_name}: "
+            f"{counted(self.rows_in_file, 'row')} in {self.file_name}: "
             f"{self.to_import():,} ready to import"
         ]
         if self.error_rows:
             parts.append(f"{self.error_rows:,} with errors (not imported)")
         if self.duplicate_rows:
             parts.append(
-                f"{count(self.duplicate_rows, 'possible duplicate')} "
+                f"{counted(self.duplicate_rows, 'possible duplicate')} "
                 f"({self.duplicates_in_file:,} within the file, "
                 f"{self.duplicates_in_database:,} already in the database)"
             )
@@ -215,7 +216,7 @@ class ImportPreview:
             result.append(
                 {
                     "line": str(row.line),
-                    "name": display_name(
+                    "name": listed_name(
                         values["last_name"], values["first_name"], values["middle_name"]
                     ),
                     "date_of_birth": values["date_of_birth"].isoformat(),
@@ -672,7 +673,7 @@ class _Duplicates:
                     found.append((other, reasons))
             if found:
                 other, why = found[0]
-                more = f" (and {count(len(found) - 1, 'other row')})" if len(found) > 1 else ""
+                more = f" (and {counted(len(found) - 1, 'other row')})" if len(found) > 1 else ""
                 self._flag(
                     line,
                     ProblemKind.DUPLICATE_IN_FILE,

@@ -25,11 +25,6 @@ MAX_ROWS = 1_000_000
 MAX_COLUMNS = 300
 
 
-def count(number: int, noun: str) -> str:
-    """Say "1 row", "2 rows", "12,000 rows"."""
-    return f"{number:,} {noun}" + ("" if number == 1 else "s")
-
-
 class ImportFileError(ValidationError):
     """The file cannot be read as a CSV of patients (exit 2); nothing was imported."""
 

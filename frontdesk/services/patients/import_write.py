@@ -23,6 +23,7 @@ from frontdesk.db.models_patients import Patient
 from frontdesk.db.types import utcnow
 from frontdesk.domain.names import sort_key
 from frontdesk.domain.permissions import Permission
+from frontdesk.domain.plurals import counted
 from frontdesk.domain.progress import ProgressCallback, no_progress, report_or_cancel
 from frontdesk.domain.search_query import format_mrn
 from frontdesk.services.kernel.context import ServiceContext
@@ -39,7 +40,7 @@ from frontdesk.services.patients.import_preview import (
     _Progress,
     preview_import,
 )
-from frontdesk.services.patients.import_reading import count, read_csv_file
+from frontdesk.services.patients.import_reading import read_csv_file
 
 log = logging.getLogger(__name__)
 
@@ -78,11 +79,11 @@ class ImportResult:
             )
         left = []
         if self.left_out_errors:
-            left.append(f"{count(self.left_out_errors, 'row')} with errors")
+            left.append(f"{counted(self.left_out_errors, 'row')} with errors")
         if self.left_out_duplicates:
-            left.append(count(self.left_out_duplicates, "possible duplicate"))
+            left.append(counted(self.left_out_duplicates, "possible duplicate"))
         if self.skipped:
-            left.append(count(self.skipped, "merged chart"))
+            left.append(counted(self.skipped, "merged chart"))
         if left:
             text_value += "; left out: " + ", ".join(left)
         return text_value + "."

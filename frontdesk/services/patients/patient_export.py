@@ -34,6 +34,7 @@ from frontdesk.domain.contact import format_phone
 from frontdesk.domain.csv_safety import neutralize_row
 from frontdesk.domain.errors import ValidationError
 from frontdesk.domain.permissions import Permission
+from frontdesk.domain.plurals import counted
 from frontdesk.domain.progress import ProgressCallback, no_progress, report_or_cancel
 from frontdesk.private_files import scratch_file
 from frontdesk.services.kernel import clock as practice_clock
@@ -163,8 +164,7 @@ class ExportResult:
     rows: int
 
     def summary(self) -> str:
-        noun = "patient" if self.rows == 1 else "patients"
-        return f"Exported {self.rows:,} {noun} to {self.path}."
+        return f"Exported {counted(self.rows, 'patient')} to {self.path}."
 
 
 def default_export_name(today: date) -> str:

@@ -7,6 +7,7 @@ from sqlalchemy import select
 from frontdesk.db.models_patients import Patient, PhoneNote
 from frontdesk.db.types import utcnow
 from frontdesk.domain.errors import NotFoundError, RefusedError, ValidationError
+from frontdesk.domain.names import listed_name
 from frontdesk.domain.permissions import Permission
 from frontdesk.domain.phone_notes import (
     CallsToReturn,
@@ -19,7 +20,6 @@ from frontdesk.services.kernel.clock import practice_today, zone_of
 from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.services.kernel.versions import check_version
 from frontdesk.services.patients.chart_store import _get
-from frontdesk.services.patients.forms import display_name
 
 # Tables a screen showing phone notes refreshes on.
 PHONE_NOTE_TABLES = frozenset({"phone_notes", "patients"})
@@ -97,7 +97,9 @@ def calls_to_return(
         items = tuple(
             CallToReturn(
                 note=note_data(note),
-                patient_name=display_name(patient.last_name, patient.first_name),
+                patient_name=listed_name(
+                    patient.last_name, patient.first_name, patient.middle_name
+                ),
                 mrn=patient.mrn,
                 phone=patient.mobile_phone or patient.home_phone or patient.work_phone,
                 days_overdue=(today - note.follow_up_on).days if note.follow_up_on else 0,

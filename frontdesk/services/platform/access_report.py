@@ -18,6 +18,7 @@ from frontdesk.documents.access_report_data import (
     AccessReportRow,
 )
 from frontdesk.domain.errors import NotFoundError, ValidationError
+from frontdesk.domain.names import listed_name
 from frontdesk.domain.permissions import Permission
 from frontdesk.private_files import scratch_file
 from frontdesk.services.kernel.clock import zone_of
@@ -68,9 +69,8 @@ def access_report_data(context: ServiceContext, report: PatientAccessReport) -> 
             session,
             {entry.username for entry in report.entries} | {context.actor.username},
         )
-    given = f"{patient.first_name} {patient.middle_name}".strip()
     return AccessReportData(
-        patient_name=f"{patient.last_name}, {given}" if given else patient.last_name,
+        patient_name=listed_name(patient.last_name, patient.first_name, patient.middle_name),
         mrn=patient.mrn,
         date_of_birth=patient.date_of_birth,
         zone=zone,

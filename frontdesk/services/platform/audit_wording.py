@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime, tzinfo
 from typing import Any
 
 from frontdesk.domain.handout_format import LANGUAGE_NAMES
+from frontdesk.domain.plurals import counted
 from frontdesk.domain.scheduling import AppointmentStatus, CallOutcome, CancelledBy
 from frontdesk.services.kernel.clock import DATE
 
@@ -135,7 +136,7 @@ def _value(value: Any) -> str:
         return "yes" if value else "no"
     if isinstance(value, list):
         if all(isinstance(item, int) for item in value):
-            return f"{len(value)} item{'s' if len(value) != 1 else ''}"
+            return counted(len(value), "item")
         return ", ".join(_value(item) for item in value if not _empty(item))
     if isinstance(value, dict):
         shown = [(k, v) for k, v in value.items() if _readable(k) and not _empty(v)]

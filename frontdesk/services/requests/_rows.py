@@ -20,6 +20,7 @@ from frontdesk.db.models_requests import (
 from frontdesk.db.types import utcnow
 from frontdesk.domain.errors import NotFoundError
 from frontdesk.domain.history_vocab import BodyRegion
+from frontdesk.domain.names import listed_name
 from frontdesk.domain.request_categories import RequestCategory
 from frontdesk.domain.request_states import (
     Channel,
@@ -61,10 +62,6 @@ def _referrer_label(row: Referrer | None) -> str:
     return f"Dr. {name}" if name else row.practice_name
 
 
-def _patient_name(last: str, first: str) -> str:
-    return f"{last}, {first}".strip(", ")
-
-
 def _data(session: Session, row: ConsultationRequest) -> RequestData:
     patient = session.get(Patient, row.patient_id)
     assert patient is not None
@@ -73,7 +70,7 @@ def _data(session: Session, row: ConsultationRequest) -> RequestData:
     return RequestData(
         id=row.id,
         patient_id=row.patient_id,
-        patient_name=_patient_name(patient.last_name, patient.first_name),
+        patient_name=listed_name(patient.last_name, patient.first_name, patient.middle_name),
         mrn=patient.mrn,
         date_of_birth=patient.date_of_birth,
         received_at=row.received_at,

@@ -17,6 +17,7 @@ from frontdesk.db.models_requests import (
 )
 from frontdesk.db.models_scheduling import Appointment
 from frontdesk.domain.errors import ValidationError
+from frontdesk.domain.names import listed_name
 from frontdesk.domain.permissions import Permission
 from frontdesk.domain.request_categories import RequestCategory
 from frontdesk.domain.request_states import (
@@ -37,7 +38,7 @@ from frontdesk.services.practice.settings import (
     URGENT_REQUEST_LIMIT_DAYS,
     read_setting,
 )
-from frontdesk.services.requests._rows import _filtered, _patient_name, _referrer_label, _user_names
+from frontdesk.services.requests._rows import _filtered, _referrer_label, _user_names
 from frontdesk.services.requests.data import QueueFilter, QueuePage, QueueRow, QueueSnapshot
 
 DEFAULT_PAGE_SIZE = 100
@@ -150,9 +151,13 @@ def queue(
         patients = {
             p.id: p
             for p in session.execute(
-                select(Patient.id, Patient.first_name, Patient.last_name, Patient.mrn).where(
-                    Patient.id.in_({row.patient_id for row in rows})
-                )
+                select(
+                    Patient.id,
+                    Patient.first_name,
+                    Patient.middle_name,
+                    Patient.last_name,
+                    Patient.mrn,
+                ).where(Patient.id.in_({row.patient_id for row in rows}))
             )
         }
         referrer_ids = {row.referrer_id for row in rows if row.referrer_id}
@@ -187,7 +192,9 @@ def queue(
             QueueRow(
                 id=row.id,
                 patient_id=row.patient_id,
-                patient_name=_patient_name(patient.last_name, patient.first_name),
+                patient_name=listed_name(
+                    patient.last_name, patient.first_name, patient.middle_name
+                ),
                 mrn=patient.mrn,
                 received_at=row.received_at,
                 age_days=max(0, (today - received_on).days),

@@ -22,6 +22,7 @@ from frontdesk.domain.errors import (
     RefusedError,
     ValidationError,
 )
+from frontdesk.domain.names import listed_name
 from frontdesk.domain.scheduling import (
     AppointmentStatus,
     CallOutcome,
@@ -40,10 +41,6 @@ def _patient_phone(patient: Patient) -> str:
     return format_phone(patient.mobile_phone or patient.home_phone or patient.work_phone)
 
 
-def _patient_name(patient: Patient) -> str:
-    return f"{patient.last_name}, {patient.first_name}".strip(", ")
-
-
 class _Names:
     """Provider, location and type names for one read (a handful of rows each)."""
 
@@ -58,7 +55,7 @@ def _data(row: Appointment, patient: Patient, names: _Names) -> AppointmentData:
     return AppointmentData(
         id=row.id,
         patient_id=row.patient_id,
-        patient_name=_patient_name(patient),
+        patient_name=listed_name(patient.last_name, patient.first_name, patient.middle_name),
         mrn=patient.mrn,
         date_of_birth=patient.date_of_birth,
         phone=_patient_phone(patient),

@@ -9,6 +9,7 @@ from typing import Any
 
 from frontdesk.db.types import utcnow
 from frontdesk.documents.day_sheet_data import DaySheetData
+from frontdesk.domain.plurals import counted
 from frontdesk.domain.scheduling import (
     AppointmentStatus,
     CallOutcome,
@@ -416,5 +417,5 @@ class IcsExportResult:
     full_names: bool
 
     def summary(self) -> str:
-        noun = "appointment" if self.events == 1 else "appointments"
-        return f"Exported {self.events:,} {noun} of {self.provider_name} to {self.path}."
+        events = counted(self.events, "appointment")
+        return f"Exported {events} of {self.provider_name} to {self.path}."

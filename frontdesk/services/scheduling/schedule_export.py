@@ -27,6 +27,7 @@ from frontdesk.db.models_patients import Patient
 from frontdesk.db.models_scheduling import Appointment, AppointmentType
 from frontdesk.db.types import utcnow
 from frontdesk.domain.errors import NotFoundError, ValidationError
+from frontdesk.domain.names import printed_name
 from frontdesk.domain.permissions import Permission
 from frontdesk.domain.scheduling import AppointmentStatus, day_bounds, initials
 from frontdesk.private_files import scratch_file
@@ -132,7 +133,7 @@ def _calendar(
         calendar.add("x-wr-timezone", event_zone.key)
     stamp = utcnow()
     for row, first_name, last_name in rows:
-        who = f"{first_name} {last_name}".strip() if full_names else initials(first_name, last_name)
+        who = printed_name(first_name, last_name) if full_names else initials(first_name, last_name)
         event = Event()
         event.add("uid", appointment_uid(row.id))
         event.add("dtstamp", stamp)

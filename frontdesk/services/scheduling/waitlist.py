@@ -16,6 +16,7 @@ from frontdesk.db.models_scheduling import Appointment, AppointmentType, Waitlis
 from frontdesk.db.types import utcnow
 from frontdesk.domain.contact import clean_text
 from frontdesk.domain.errors import NotFoundError, RefusedError, ValidationError
+from frontdesk.domain.names import listed_name
 from frontdesk.domain.permissions import Permission
 from frontdesk.domain.scheduling import (
     AppointmentStatus,
@@ -29,7 +30,7 @@ from frontdesk.services.kernel.clock import zone_of
 from frontdesk.services.kernel.context import ServiceContext, retry_when_busy
 from frontdesk.services.kernel.versions import check_version
 from frontdesk.services.scheduling import bookability, booking
-from frontdesk.services.scheduling._rows import _minute, _patient_name, _patient_phone
+from frontdesk.services.scheduling._rows import _minute, _patient_phone
 from frontdesk.services.scheduling.bookability import ACTIVE_VALUES
 from frontdesk.services.scheduling.data import (
     AppointmentData,
@@ -70,7 +71,7 @@ def _entry_data(
     return WaitlistEntryData(
         id=row.id,
         patient_id=row.patient_id,
-        patient_name=_patient_name(patient),
+        patient_name=listed_name(patient.last_name, patient.first_name, patient.middle_name),
         mrn=patient.mrn,
         phone=_patient_phone(patient),
         type_id=row.type_id,

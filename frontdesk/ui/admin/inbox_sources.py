@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from frontdesk.documents.page_text import OcrStatus, ocr_status
 from frontdesk.domain.errors import ValidationError
 from frontdesk.domain.permissions import Permission
+from frontdesk.domain.plurals import counted
 from frontdesk.services.inbox import mailbox, sources
 from frontdesk.services.inbox.folders import FolderWatch
 from frontdesk.services.inbox.mailbox import Mailbox
@@ -125,9 +126,9 @@ def report_text(report: FetchReport, folders: int, has_mailbox: bool) -> str:
         return "No watched folder or mailbox is set up yet: nothing to check."
     new, again = report.new, sum(1 for a in report.arrivals if a.outcome == "again")
     parts = [
-        f"Checked {folders} folder{'s' if folders != 1 else ''}"
+        f"Checked {counted(folders, 'folder')}"
         + (" and the mailbox" if has_mailbox else "")
-        + f": {new} new document{'s' if new != 1 else ''} in the inbox"
+        + f": {counted(new, 'new document')} in the inbox"
         + (f", {again} that came before" if again else "")
         + "."
     ]

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from frontdesk.domain.errors import DatabaseUnavailableError, FrontDeskError
+from frontdesk.domain.plurals import counted
 from frontdesk.domain.progress import ProgressCallback
 from frontdesk.services.platform import connection, db_copy
 from frontdesk.services.platform.connection import ConnectionProfile
@@ -58,7 +59,7 @@ class StageRelay(QObject):
 def plan_text(plan: CopyPlan) -> str:
     lines = [plan.describe() + ".", ""]
     lines.extend(
-        f"  {table}: {count:,} record{'' if count == 1 else 's'}"
+        f"  {table}: {counted(count, 'record')}"
         for table, count in plan.source_rows.items()
         if count
     )

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from frontdesk.domain.handout_format import LANGUAGE_NAMES, language_code
+from frontdesk.domain.names import printed_name
 from frontdesk.domain.permissions import Permission
 from frontdesk.domain.request_categories import RequestCategory
 from frontdesk.services.handouts import handout_prints
@@ -421,11 +422,7 @@ class HandoutsArea(QWidget):
         if gives is None or summary is None or not self.save_button.isEnabled():
             return False
         patient = self.patient
-        name = (
-            handout_prints.patient_name_for_print(patient.first_name, patient.last_name)
-            if patient is not None
-            else ""
-        )
+        name = printed_name(patient.first_name, patient.last_name) if patient is not None else ""
         suggested = handout_prints.suggested_file_name(
             summary.id, name, practice_clock.today_in(self.zone)
         )

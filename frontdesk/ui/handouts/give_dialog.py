@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from frontdesk.domain.errors import FrontDeskError
 from frontdesk.domain.handout_format import LANGUAGE_NAMES, language_code
+from frontdesk.domain.names import printed_name
 from frontdesk.domain.permissions import Permission
 from frontdesk.domain.request_categories import RequestCategory
 from frontdesk.services.handouts import handout_prints, packet_visit
@@ -375,9 +376,7 @@ class GiveHandoutsDialog(QDialog):
         gives = self._gives()
         if gives is None or not self.save_button.isEnabled():
             return False
-        name = handout_prints.patient_name_for_print(
-            self.patient.first_name, self.patient.last_name
-        )
+        name = printed_name(self.patient.first_name, self.patient.last_name)
         names = [
             handout_prints.suggested_file_name(s.handout.id, name, today_in(self.patient.zone))
             for s in self.ticked()

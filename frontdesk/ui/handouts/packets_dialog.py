@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 from frontdesk.domain.errors import FrontDeskError, ValidationError
 from frontdesk.domain.handout_format import LANGUAGE_NAMES, MAX_NOTE_LENGTH
 from frontdesk.domain.permissions import Permission
+from frontdesk.domain.plurals import counted
 from frontdesk.domain.progress import ProgressCallback
 from frontdesk.services.handouts import handout_prints, packets
 from frontdesk.services.handouts.packet_data import (
@@ -491,7 +492,7 @@ class PacketsDialog(FormDialog):
             )
         else:
             notes = len(self.listed_notes())
-            text = f"{count} patient{'s' if count != 1 else ''}"
+            text = counted(count, "patient")
             if notes:
                 text += f"; {notes} with a personal note"
             text += ". Select a patient and press Enter to write a note for them alone."
@@ -774,7 +775,7 @@ class PacketsDialog(FormDialog):
         self._end()
         self.mark_clean()  # the notes are in the packets now
         text = (
-            f"Printed {count} packet{'s' if count != 1 else ''} on {where}; {logged} handouts "
+            f"Printed {counted(count, 'packet')} on {where}; {logged} handouts "
             "recorded in the charts."
         )
         self.banner.show_message("success", text)

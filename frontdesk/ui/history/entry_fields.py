@@ -12,6 +12,7 @@ from frontdesk.domain.contact import InvalidValue, clean_text
 from frontdesk.domain.dates import parse_date
 from frontdesk.domain.history_vocab import LabelledChoice
 from frontdesk.domain.partial_dates import PartialDate, parse_partial_date
+from frontdesk.domain.plurals import counted
 from frontdesk.domain.spinal_levels import LevelSet, parse_levels
 from frontdesk.services.kernel.clock import today_in
 from frontdesk.ui.widgets.form import plain_label
@@ -86,9 +87,7 @@ def read_levels(text: str) -> str:
 def describe_levels(levels: LevelSet) -> str:
     if not levels:
         return ""
-    count = len(levels)
-    noun = "level" if count == 1 else "levels"
-    return f"= {levels.text()} ({count} {noun}: {', '.join(levels.codes())})"
+    return f"= {levels.text()} ({counted(len(levels), 'level')}: {', '.join(levels.codes())})"
 
 
 def read_partial_date(text: str) -> str:

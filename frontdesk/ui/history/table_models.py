@@ -10,6 +10,7 @@ from PySide6.QtCore import QObject, Qt
 
 from frontdesk.domain.history_records import ImagingData, SurgeryData
 from frontdesk.domain.partial_dates import PartialDate, sort_key_undated_first
+from frontdesk.domain.plurals import counted
 from frontdesk.ui.widgets.record_table import Column, RecordTableModel
 
 MISSING = "Missing"
@@ -29,7 +30,7 @@ def _date_key(record: Any) -> tuple[Any, ...]:
 
 def _files(record: Any) -> str:
     count = len(record.documents)
-    return "" if count == 0 else f"{count} file" if count == 1 else f"{count} files"
+    return counted(count, "file") if count else ""
 
 
 def operative_report_text(surgery: SurgeryData) -> str:

@@ -34,6 +34,7 @@ from frontdesk.domain.history_records import (
 )
 from frontdesk.domain.history_vocab import Procedure
 from frontdesk.domain.permissions import Permission
+from frontdesk.domain.plurals import counted
 from frontdesk.services.history import received_documents
 from frontdesk.services.history.entry_rows import may_change_entry
 from frontdesk.services.history.imaging import delete_imaging
@@ -353,7 +354,7 @@ class HistoryEntriesTab(QWidget):
         extra = ""
         if result.documents_deleted:
             count = result.documents_deleted
-            extra = f" with its {count} document{'s' if count != 1 else ''}"
+            extra = f" with its {counted(count, 'document')}"
         self.banner.show_message("success", f"Deleted {result.description}{extra}.")
         self.refresh()
 
@@ -563,7 +564,8 @@ def _attached_documents_go_too(count: int) -> str:
     filed to a request's checklist item about the entry stays with the request)."""
     if not count:
         return ""
-    return f" Its {count} attached document{'s are' if count != 1 else ' is'} deleted with it."
+    verb = "is" if count == 1 else "are"
+    return f" Its {counted(count, 'attached document')} {verb} deleted with it."
 
 
 class HistorySummaryLine(QLabel):

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from frontdesk.domain.history_records import DocumentInfo
+from frontdesk.domain.plurals import counted
 from frontdesk.services.history import received_documents
 from frontdesk.services.history.received_documents import DocumentPages
 from frontdesk.services.kernel import clock as practice_clock
@@ -43,7 +44,7 @@ def document_caption(info: DocumentInfo, zone: tzinfo) -> str:
     )
     pages = info.page_count or 1
     return (
-        f"{info.file_name} · {kind}, {pages} page{'s' if pages != 1 else ''}, "
+        f"{info.file_name} · {kind}, {counted(pages, 'page')}, "
         f"{size_text(info.size_bytes)} · received {clock_text(info.received_at, zone, DATE)} "
         f"by {info.received_by}"
     )

@@ -10,6 +10,7 @@ from PySide6.QtCore import QSize, Signal
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from frontdesk.domain.errors import ValidationError
+from frontdesk.domain.plurals import counted
 from frontdesk.services.inbox import filing, pages
 from frontdesk.services.inbox.data import InboxRow, Suggestions
 from frontdesk.ui.screen_context import ScreenContext
@@ -153,7 +154,7 @@ class DiscardDialog(InboxForm):
         layout = QVBoxLayout(self)
         layout.addWidget(
             plain_label(
-                f"{row.file_name} ({row.page_count} page{'' if row.page_count == 1 else 's'}) "
+                f"{row.file_name} ({counted(row.page_count, 'page')}) "
                 "leaves the inbox. The file is kept "
                 "for the period the practice sets, and the reason is recorded.",
                 wrap=True,

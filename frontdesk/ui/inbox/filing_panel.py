@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from frontdesk.domain.document_reading import DocumentKind
+from frontdesk.domain.plurals import counted
 from frontdesk.services.inbox.data import InboxRow, PatientSuggestion, Suggestions
 from frontdesk.services.inbox.destinations import Destination, destinations
 from frontdesk.ui.patients.display import birth_date_text
@@ -267,7 +268,7 @@ def _patient_label(patient: PatientSuggestion | None) -> str:
 
 def reading_text(row: InboxRow) -> str:
     if row.reading == "done":
-        return f"Read: {row.page_count} page{'s' if row.page_count != 1 else ''}."
+        return f"Read: {counted(row.page_count, 'page')}."
     if row.reading == "no_ocr":
         return "Scanned pages could not be read on this computer (no OCR): choose by looking."
     if row.reading == "failed":

@@ -22,6 +22,7 @@ import shiboken6
 from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal
 
 from frontdesk.domain.permissions import Permission
+from frontdesk.domain.plurals import counted
 from frontdesk.services.inbox import mailbox, reading, sources
 from frontdesk.services.inbox.folders import FolderWatch
 from frontdesk.services.inbox.mailbox import Mailbox
@@ -78,7 +79,7 @@ def arrival_text(report: FetchReport) -> str:
     """ "2 new documents in the inbox.", or "" when nothing new came."""
     if not report.new:
         return ""
-    return f"{report.new} new document{'s' if report.new != 1 else ''} in the inbox."
+    return f"{counted(report.new, 'new document')} in the inbox."
 
 
 def problems_of(report: FetchReport) -> list[str]:

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from frontdesk.domain.permissions import Permission
+from frontdesk.domain.plurals import counted
 from frontdesk.domain.search_query import QueryKind
 from frontdesk.services.kernel.changes import touches
 from frontdesk.services.patients import search as patients_search
@@ -311,8 +312,7 @@ class PatientsArea(QWidget):
         if page is None or not count:
             return
         more = "; more load as you scroll" if self.model.has_more else ""
-        noun = "patient" if count == 1 else "patients"
-        self.status.setText(f"{count:,} {noun} shown{more} · {page.interpretation}")
+        self.status.setText(f"{counted(count, 'patient')} shown{more} · {page.interpretation}")
 
     def _search_failed(self, message: str) -> None:
         self.status.setText("")

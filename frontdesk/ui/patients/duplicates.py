@@ -20,7 +20,8 @@ from PySide6.QtWidgets import (
 
 from frontdesk.domain.contact import InvalidValue, normalize_phone
 from frontdesk.domain.dates import parse_date
-from frontdesk.services.patients.forms import DuplicateCandidate, PatientForm, display_name
+from frontdesk.domain.names import listed_name
+from frontdesk.services.patients.forms import DuplicateCandidate, PatientForm
 from frontdesk.ui.patients.comparison import ComparisonModel
 from frontdesk.ui.patients.display import age_text, birth_date_text, phone_text
 from frontdesk.ui.style import mark_primary
@@ -51,7 +52,7 @@ def _typed_phone(form: PatientForm) -> str:
 
 def new_entry_column(form: PatientForm, today: date) -> list[str]:
     born, age = _typed_birth_date(form, today)
-    name = display_name(form.last_name.strip(), form.first_name.strip(), form.middle_name.strip())
+    name = listed_name(form.last_name, form.first_name, form.middle_name)
     return [name, form.preferred_name.strip(), born, age, _typed_phone(form), "(new)", ""]
 
 

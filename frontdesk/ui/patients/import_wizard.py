@@ -41,6 +41,7 @@ from PySide6.QtWidgets import (
 
 from frontdesk.domain.contact import format_phone
 from frontdesk.domain.permissions import Permission
+from frontdesk.domain.plurals import counted
 from frontdesk.domain.progress import ProgressCallback
 from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.services.patients import import_write
@@ -60,7 +61,6 @@ from frontdesk.services.patients.import_preview import (
     preview_import,
 )
 from frontdesk.services.patients.import_reading import CsvTable, read_csv_file
-from frontdesk.services.patients.import_reading import count as count_of
 from frontdesk.services.patients.import_write import ImportResult
 from frontdesk.ui.runner import Runner, Task
 from frontdesk.ui.screen_context import ScreenContext
@@ -412,7 +412,7 @@ class ImportWizard(QDialog):
         elif step == CONFIRM_STEP:
             count = self.rows_to_import()
             enabled = enabled and count > 0
-            self.next_button.setText(f"Import {count:,} {'patient' if count == 1 else 'patients'}")
+            self.next_button.setText(f"Import {counted(count, 'patient')}")
         self.next_button.setEnabled(enabled)
 
     def go_next(self) -> None:
@@ -560,21 +560,20 @@ class ImportWizard(QDialog):
             return
         count = self.rows_to_import()
         lines = [
-            f"{count:,} new {'chart' if count == 1 else 'charts'} will be created from "
+            f"{counted(count, 'new chart')} will be created from "
             f"{preview.file_name}, each with a new MRN, in one step: if anything goes wrong or "
             "you cancel, none of them is saved."
         ]
         if preview.error_rows:
-            lines.append(f"{count_of(preview.error_rows, 'row')} with errors will be left out.")
+            lines.append(f"{counted(preview.error_rows, 'row')} with errors will be left out.")
         if preview.duplicate_rows:
             if self.include_duplicates.isChecked():
                 lines.append(
-                    f"{count_of(preview.duplicate_rows, 'possible duplicate')} will be "
-                    "imported too."
+                    f"{counted(preview.duplicate_rows, 'possible duplicate')} will be imported too."
                 )
             else:
                 lines.append(
-                    f"{count_of(preview.duplicate_rows, 'possible duplicate')} will be left "
+                    f"{counted(preview.duplicate_rows, 'possible duplicate')} will be left "
                     "out; tick the box below only if you have checked that they are different "
                     "people."
                 )
@@ -585,7 +584,7 @@ class ImportWizard(QDialog):
         self.include_duplicates.setVisible(preview.duplicate_rows > 0)
         self.include_duplicates.setText(
             f"Also import {'it' if preview.duplicate_rows == 1 else 'them'} "
-            f"({count_of(preview.duplicate_rows, 'possible duplicate')})"
+            f"({counted(preview.duplicate_rows, 'possible duplicate')})"
         )
         self._update_buttons()
 

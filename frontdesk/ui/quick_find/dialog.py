@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from frontdesk.domain.plurals import counted
 from frontdesk.ui.quick_find.results import QuickFindPage, quick_find
 from frontdesk.ui.quick_find.shortcut import QUICK_FIND_KEYS
 from frontdesk.ui.runner import LatestOnly
@@ -142,7 +143,7 @@ class QuickFindDialog(QDialog):
         if not page.items:
             return f"No patient found ({page.message}). Check the spelling, or try the phone."
         count = len(page.items)
-        shown = f"{count} patient{'s' if count != 1 else ''} ({page.message})"
+        shown = f"{counted(count, 'patient')} ({page.message})"
         if page.more:
             return f"The first {shown}: type more to narrow it down."
         return f"{shown}. ↑ ↓ to choose, Enter opens the chart."

@@ -15,6 +15,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor
 
+from frontdesk.domain.plurals import counted
 from frontdesk.services.requests.data import QueuePage, QueueRow
 from frontdesk.ui.runner import Runner
 from frontdesk.ui.widgets.plain_text import plain_tooltip
@@ -44,7 +45,7 @@ REQUEST_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
 def age_text(row: QueueRow) -> str:
-    days = f"{row.age_days} day{'s' if row.age_days != 1 else ''}"
+    days = counted(row.age_days, "day")
     # The word, not only the colour, says it is overdue.
     return f"{days} · OVERDUE" if row.overdue else days
 

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from frontdesk.domain.errors import SavedAfterAll, SaveOutcomeUnknownError, SlotTakenError
+from frontdesk.domain.plurals import counted
 from frontdesk.domain.request_states import RequestState
 from frontdesk.domain.scheduling import format_clock
 from frontdesk.services.kernel.clock import DATE, clock_text
@@ -94,7 +95,7 @@ def patient_text(name: str, born: Any, mrn: str) -> str:
 
 def request_text(item: RequestToBook) -> str:
     """One open request as the form names it: category, state, age."""
-    days = f"{item.age_days} day{'s' if item.age_days != 1 else ''}"
+    days = counted(item.age_days, "day")
     return f"{item.category.label}, {item.state.label}, {days}"
 
 

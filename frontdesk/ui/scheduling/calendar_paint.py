@@ -12,6 +12,7 @@ from datetime import datetime
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPen
 
+from frontdesk.domain.plurals import counted
 from frontdesk.domain.scheduling import AppointmentStatus, OpenTime, format_clock
 from frontdesk.services.scheduling.data import AppointmentData, AwayTime
 from frontdesk.ui.scheduling.calendar_geometry import (
@@ -363,7 +364,7 @@ def paint_header(
         )
         painter.setFont(small)
         painter.setPen(QColor(MUTED))
-        summary = f"{count} appointment{'s' if count != 1 else ''}" if count else "No appointments"
+        summary = counted(count, "appointment") if count else "No appointments"
         painter.drawText(
             QRectF(
                 text_rect.left(),

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from frontdesk.domain.plurals import counted
 from frontdesk.services.kernel.changes import touches
 from frontdesk.services.practice.forms import ProviderData
 from frontdesk.services.practice.providers import list_providers
@@ -187,7 +188,7 @@ class DaySheetDialog(QDialog):
     def _shown(self, rendered: DaySheetPdf) -> None:
         count = rendered.data.appointment_count
         self.view.setAccessibleDescription(
-            f"{count} appointment{'s' if count != 1 else ''} on {rendered.data.day:%m/%d/%Y}"
+            f"{counted(count, 'appointment')} on {rendered.data.day:%m/%d/%Y}"
         )
         self._update_buttons()
 
@@ -273,7 +274,7 @@ class DaySheetDialog(QDialog):
         self.banner.show_message(
             "success",
             f"{text}: the day sheet for {printed.data.day:%m/%d/%Y} "
-            f"({count} appointment{'s' if count != 1 else ''}).",
+            f"({counted(count, 'appointment')}).",
         )
         self._update_buttons()
         self.printed.emit(printed)

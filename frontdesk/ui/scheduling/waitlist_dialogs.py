@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from frontdesk.domain.errors import SlotTakenError
+from frontdesk.domain.plurals import counted
 from frontdesk.domain.scheduling import (
     AppointmentStatus,
     WaitlistUrgency,
@@ -91,7 +92,7 @@ def waiting_text(entry: WaitlistEntryData) -> str:
     days = entry.days_waiting()
     if days == 0:
         return "since today"
-    return f"{days} day" + ("" if days == 1 else "s")
+    return counted(days, "day")
 
 
 def can_come_text(entry: WaitlistEntryData) -> str:

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from frontdesk.domain.errors import ConflictError, FrontDeskError, ValidationError
+from frontdesk.domain.plurals import counted
 from frontdesk.services.kernel import clock as practice_clock
 from frontdesk.services.kernel.clock import STAMP, clock_text
 from frontdesk.services.kernel.context import ServiceContext
@@ -341,9 +342,7 @@ class BackupPanel(QWidget):
         self.passphrase_again.clear()
         removed = len(result.removed)
         older = (
-            f" {removed} older backup{'s' if removed != 1 else ''} removed, as set in Security."
-            if removed
-            else ""
+            f" {counted(removed, 'older backup')} removed, as set in Security." if removed else ""
         )
         self.banner.show_message(
             "success",

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from frontdesk.domain.permissions import Permission
 from frontdesk.domain.phone_notes import CallsToReturn, CallToReturn, PhoneNoteData
+from frontdesk.domain.plurals import counted
 from frontdesk.services.kernel.changes import touches
 from frontdesk.services.kernel.clock import clock_text
 from frontdesk.services.patients.phone_notes import (
@@ -52,8 +53,7 @@ def call_line(item: CallToReturn, zone: tzinfo) -> str:
     if item.days_overdue == 0:
         due = "Due today"
     else:
-        days = "day" if item.days_overdue == 1 else "days"
-        due = f"OVERDUE {item.days_overdue} {days} (since {note.follow_up_on:%m/%d})"
+        due = f"OVERDUE {counted(item.days_overdue, 'day')} (since {note.follow_up_on:%m/%d})"
     phone = phone_text(item.phone) if item.phone else "no phone on file"
     first = f"{due} · {item.patient_name} ({item.mrn}) · {phone}"
     second = (
