@@ -69,6 +69,7 @@ from frontdesk.ui.widgets.file_dialogs import FileKind, open_file_name
 from frontdesk.ui.widgets.form import Banner, plain_label
 from frontdesk.ui.widgets.plain_text import plain_tooltip
 from frontdesk.ui.widgets.screen_fit import fit_to_screen
+from frontdesk.ui.widgets.table_columns import FittedColumns
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
@@ -132,14 +133,14 @@ class ProblemsModel(QAbstractTableModel):
         if not index.isValid() or not 0 <= index.row() < len(self.shown):
             return None
         problem = self.shown[index.row()]
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            text = (
-                str(problem.line),
-                problem.column,
-                problem.kind.label,
-                problem.reason[:1].upper() + problem.reason[1:],
-            )[index.column()]
-            return text if role == Qt.ItemDataRole.DisplayRole else plain_tooltip(text)
+        reason = problem.reason[:1].upper() + problem.reason[1:]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return (str(problem.line), problem.column, problem.kind.label, reason)[index.column()]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            # The whole row: a narrow list hides the Column column (FittedColumns).
+            column = f", column {problem.column}" if problem.column else ""
+            where = f"Line {problem.line}{column}"
+            return plain_tooltip(f"{where} · {problem.kind.label}\n{reason}")
         if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == 0:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
@@ -339,13 +340,10 @@ class ImportWizard(QDialog):
         self.problems_view.setAccessibleName("Problems by line")
         self.problems_view.setModel(self.problems_model)
         self.problems_view.verticalHeader().hide()
-        self.problems_view.setWordWrap(False)
         self.problems_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        header = self.problems_view.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
+        # The problem wraps so that why a line was refused reads whole; the line number stays
+        # whole; the file's column name gives way first (the row's tooltip keeps it).
+        self.problem_columns = FittedColumns(self.problems_view, wrap=3, give_way=(1,))
         layout.addWidget(self.problems_view, 1)
         return page
 
