@@ -303,6 +303,43 @@ def test_the_problems_read_whole_at_150_percent(qtbot: QtBot, screen: ScreenCont
         assert "Line 37" in tooltip and "Date of birth as written" in tooltip
 
 
+WIDE_FILE = (
+    "Chart number in the old practice system,Last Name,First Name,Born on,Cell,E-mail\n"
+    "A1,Núñez-García de la Fuente y Montoya,María José Guadalupe Concepción,1961-03-04,"
+    "217-555-0142,maria.jose.nunez.garcia.delafuente@example-longdomain.com\n"
+    "A2,Smith-Worthington,Johnathan Alexander,1962-02-03,,johnathan.smith@example.com\n"
+)
+
+
+def test_the_columns_and_their_examples_read_whole_at_150_percent(
+    qtbot: QtBot, screen: ScreenContext, tmp_path: Path
+) -> None:
+    """Same walk, step 2: the examples of long columns were cut at the table's edge. They
+    now wrap, and the chosen field's box keeps its longest label whole."""
+    with desk_style():
+        wizard = ImportWizard(screen.services, screen.runner)
+        qtbot.addWidget(wizard)
+        wizard.resize(900, 620)
+        wizard.show()
+        qtbot.waitExposed(wizard)
+        open_file(qtbot, wizard, write(tmp_path, WIDE_FILE))
+        email = 5
+        wizard.set_field(email, "merged_into_mrn")  # the longest label
+        table = wizard.mapping_table
+        usual = table.verticalHeader().defaultSectionSize()
+        rows = range(table.rowCount())
+
+        def fitted() -> bool:
+            whole = all(reads_whole(table, row, c) for row in rows for c in (0, 1))
+            return whole and not scrolls_sideways(table)
+
+        qtbot.waitUntil(fitted, timeout=5_000)
+        assert table.rowHeight(email) > usual  # its examples wrapped
+        combo = wizard.mapping_combos[email]
+        assert combo.width() >= combo.sizeHint().width()
+        assert combo.height() < table.rowHeight(email)  # not stretched in a tall row
+
+
 def test_only_administrators_get_the_wizard(qtbot: QtBot, screen: ScreenContext) -> None:
     parent = QWidget()
     qtbot.addWidget(parent)

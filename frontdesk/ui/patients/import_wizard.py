@@ -168,6 +168,16 @@ def _page(title: str, text: str) -> tuple[QWidget, QVBoxLayout]:
     return page, layout
 
 
+def _middle_of_cell(widget: QWidget) -> QWidget:
+    """``widget`` at its own height in the middle of a table cell that may be taller (a row
+    whose text wraps), instead of stretched to the cell's height."""
+    cell = QWidget()
+    box = QVBoxLayout(cell)
+    box.setContentsMargins(0, 0, 0, 0)
+    box.addWidget(widget, 0, Qt.AlignmentFlag.AlignVCenter)
+    return cell
+
+
 def _short(value: str) -> str:
     value = " ".join(value.split())
     return value if len(value) <= MAX_EXAMPLE_LENGTH else value[: MAX_EXAMPLE_LENGTH - 1] + "…"
@@ -275,10 +285,9 @@ class ImportWizard(QDialog):
         self.mapping_table.verticalHeader().hide()
         self.mapping_table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.mapping_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        header = self.mapping_table.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        # The examples wrap; the file's column name stays whole (wrapping at need); the field's
+        # box keeps its longest choice ("Merged into MRN (such rows are skipped)") whole.
+        self.mapping_columns = FittedColumns(self.mapping_table, wrap=1, whole=(2,))
         self.mapping_combos: list[QComboBox] = []
         layout.addWidget(self.mapping_table, 1)
         self.mapping_status = plain_label("", "hint", wrap=True)
@@ -478,7 +487,7 @@ class ImportWizard(QDialog):
             # Chosen: back to the table on that column's row, so ↑ ↓ go to the next column
             # instead of silently re-mapping this one.
             combo.activated.connect(lambda _index, row=index: self._back_to_table(row))
-            self.mapping_table.setCellWidget(index, 2, combo)
+            self.mapping_table.setCellWidget(index, 2, _middle_of_cell(combo))
             self.mapping_combos.append(combo)
         self._mapping_changed()
 
