@@ -37,6 +37,8 @@ from frontdesk.ui.patients.import_wizard import (
 from frontdesk.ui.runner import Runner
 from frontdesk.ui.screen_context import ScreenContext
 from tests.conftest import make_actor
+from tests.helpers.screens import desk_style
+from tests.helpers.tables import reads_whole, scrolls_sideways
 
 # The offscreen platform used by the tests warns when a window's size limits change.
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
@@ -255,6 +257,87 @@ def test_problems_model_passes_the_model_tester(qtmodeltester: Any) -> None:
     model.set_filter({ProblemKind.ERROR})
     assert model.rowCount() == 1
     qtmodeltester.check(model)
+
+
+LONG_PROBLEMS = (
+    RowProblem(
+        37,
+        "Date of birth as written by the old system",
+        ProblemKind.ERROR,
+        "31/02/1961 is not a real date: February has 28 or 29 days, so the row is left out; "
+        "fix the date in the file and import the file again",
+    ),
+    RowProblem(
+        38,
+        "",
+        ProblemKind.DUPLICATE_IN_DATABASE,
+        "possible duplicate of María José Núñez-García, born 1961-03-04, already in the "
+        "practice as M0000001",
+    ),
+)
+
+
+def test_the_problems_read_whole_at_150_percent(qtbot: QtBot, screen: ScreenContext) -> None:
+    """At 1280x720 (a 1080p monitor at 150%) the wizard gets its 900x620 and each problem's
+    text was cut with "…": the office manager could not read why line 37 was refused. The
+    Problem column now wraps, the line number stays whole, and nothing scrolls sideways."""
+    with desk_style():
+        wizard = ImportWizard(screen.services, screen.runner)
+        qtbot.addWidget(wizard)
+        wizard.resize(900, 620)
+        wizard.show()
+        qtbot.waitExposed(wizard)
+        wizard.problems_model.set_problems(LONG_PROBLEMS)
+        wizard.show_step(PREVIEW_STEP)
+        table = wizard.problems_view
+        usual = table.verticalHeader().defaultSectionSize()
+
+        def fitted() -> bool:
+            whole = all(reads_whole(table, row, c) for row in range(2) for c in (0, 2, 3))
+            return whole and not scrolls_sideways(table)
+
+        qtbot.waitUntil(fitted, timeout=5_000)
+        assert table.rowHeight(0) > usual  # the problem wrapped onto more lines
+        assert not table.horizontalScrollBar().isVisible()
+        tooltip = table.model().index(0, 3).data(Qt.ItemDataRole.ToolTipRole)
+        assert "Line 37" in tooltip and "Date of birth as written" in tooltip
+
+
+WIDE_FILE = (
+    "Chart number in the old practice system,Last Name,First Name,Born on,Cell,E-mail\n"
+    "A1,Núñez-García de la Fuente y Montoya,María José Guadalupe Concepción,1961-03-04,"
+    "217-555-0142,maria.jose.nunez.garcia.delafuente@example-longdomain.com\n"
+    "A2,Smith-Worthington,Johnathan Alexander,1962-02-03,,johnathan.smith@example.com\n"
+)
+
+
+def test_the_columns_and_their_examples_read_whole_at_150_percent(
+    qtbot: QtBot, screen: ScreenContext, tmp_path: Path
+) -> None:
+    """Same walk, step 2: the examples of long columns were cut at the table's edge. They
+    now wrap, and the chosen field's box keeps its longest label whole."""
+    with desk_style():
+        wizard = ImportWizard(screen.services, screen.runner)
+        qtbot.addWidget(wizard)
+        wizard.resize(900, 620)
+        wizard.show()
+        qtbot.waitExposed(wizard)
+        open_file(qtbot, wizard, write(tmp_path, WIDE_FILE))
+        email = 5
+        wizard.set_field(email, "merged_into_mrn")  # the longest label
+        table = wizard.mapping_table
+        usual = table.verticalHeader().defaultSectionSize()
+        rows = range(table.rowCount())
+
+        def fitted() -> bool:
+            whole = all(reads_whole(table, row, c) for row in rows for c in (0, 1))
+            return whole and not scrolls_sideways(table)
+
+        qtbot.waitUntil(fitted, timeout=5_000)
+        assert table.rowHeight(email) > usual  # its examples wrapped
+        combo = wizard.mapping_combos[email]
+        assert combo.width() >= combo.sizeHint().width()
+        assert combo.height() < table.rowHeight(email)  # not stretched in a tall row
 
 
 def test_only_administrators_get_the_wizard(qtbot: QtBot, screen: ScreenContext) -> None:

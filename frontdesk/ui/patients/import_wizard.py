@@ -69,6 +69,7 @@ from frontdesk.ui.widgets.file_dialogs import FileKind, open_file_name
 from frontdesk.ui.widgets.form import Banner, plain_label
 from frontdesk.ui.widgets.plain_text import plain_tooltip
 from frontdesk.ui.widgets.screen_fit import fit_to_screen
+from frontdesk.ui.widgets.table_columns import FittedColumns
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
@@ -132,14 +133,14 @@ class ProblemsModel(QAbstractTableModel):
         if not index.isValid() or not 0 <= index.row() < len(self.shown):
             return None
         problem = self.shown[index.row()]
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            text = (
-                str(problem.line),
-                problem.column,
-                problem.kind.label,
-                problem.reason[:1].upper() + problem.reason[1:],
-            )[index.column()]
-            return text if role == Qt.ItemDataRole.DisplayRole else plain_tooltip(text)
+        reason = problem.reason[:1].upper() + problem.reason[1:]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return (str(problem.line), problem.column, problem.kind.label, reason)[index.column()]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            # The whole row: a narrow list hides the Column column (FittedColumns).
+            column = f", column {problem.column}" if problem.column else ""
+            where = f"Line {problem.line}{column}"
+            return plain_tooltip(f"{where} · {problem.kind.label}\n{reason}")
         if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == 0:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
@@ -165,6 +166,16 @@ def _page(title: str, text: str) -> tuple[QWidget, QVBoxLayout]:
     if text:
         layout.addWidget(plain_label(text, "hint", wrap=True))
     return page, layout
+
+
+def _middle_of_cell(widget: QWidget) -> QWidget:
+    """``widget`` at its own height in the middle of a table cell that may be taller (a row
+    whose text wraps), instead of stretched to the cell's height."""
+    cell = QWidget()
+    box = QVBoxLayout(cell)
+    box.setContentsMargins(0, 0, 0, 0)
+    box.addWidget(widget, 0, Qt.AlignmentFlag.AlignVCenter)
+    return cell
 
 
 def _short(value: str) -> str:
@@ -274,10 +285,9 @@ class ImportWizard(QDialog):
         self.mapping_table.verticalHeader().hide()
         self.mapping_table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.mapping_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        header = self.mapping_table.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        # The examples wrap; the file's column name stays whole (wrapping at need); the field's
+        # box keeps its longest choice ("Merged into MRN (such rows are skipped)") whole.
+        self.mapping_columns = FittedColumns(self.mapping_table, wrap=1, whole=(2,))
         self.mapping_combos: list[QComboBox] = []
         layout.addWidget(self.mapping_table, 1)
         self.mapping_status = plain_label("", "hint", wrap=True)
@@ -339,13 +349,10 @@ class ImportWizard(QDialog):
         self.problems_view.setAccessibleName("Problems by line")
         self.problems_view.setModel(self.problems_model)
         self.problems_view.verticalHeader().hide()
-        self.problems_view.setWordWrap(False)
         self.problems_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        header = self.problems_view.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
+        # The problem wraps so that why a line was refused reads whole; the line number stays
+        # whole; the file's column name gives way first (the row's tooltip keeps it).
+        self.problem_columns = FittedColumns(self.problems_view, wrap=3, give_way=(1,))
         layout.addWidget(self.problems_view, 1)
         return page
 
@@ -480,7 +487,7 @@ class ImportWizard(QDialog):
             # Chosen: back to the table on that column's row, so ↑ ↓ go to the next column
             # instead of silently re-mapping this one.
             combo.activated.connect(lambda _index, row=index: self._back_to_table(row))
-            self.mapping_table.setCellWidget(index, 2, combo)
+            self.mapping_table.setCellWidget(index, 2, _middle_of_cell(combo))
             self.mapping_combos.append(combo)
         self._mapping_changed()
 

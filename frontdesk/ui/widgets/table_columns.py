@@ -123,8 +123,10 @@ class FittedColumns(QObject):
     Each column is as wide as its header and text, up to ``widest``. The ``wrap`` column takes
     what is left and wraps its text. When that leaves it less than ``wrap_minimum``, the
     ``give_way`` columns make room in their order (see ``share_width``); they come back when
-    the view widens. Rows are as tall as their wrapped text. ``fitted`` fires after each fit
-    and each measure of rows (a table as tall as its rows sets its height then).
+    the view widens. The ``whole`` columns are not held to ``widest`` (a combo box in each
+    cell must show its longest choice). Rows are as tall as their wrapped text. ``fitted``
+    fires after each fit and each measure of rows (a table as tall as its rows sets its height
+    then).
 
     The work does not grow with a long list (the request queue fetches page after page): the
     widths are measured on the rows in view and ``MEASURED_ROWS`` around them, and a row's
@@ -141,6 +143,7 @@ class FittedColumns(QObject):
         give_way: Sequence[int] = (),
         widest: int = WIDEST_COLUMN,
         wrap_minimum: int = WRAP_MINIMUM,
+        whole: Sequence[int] = (),
     ) -> None:
         super().__init__(table)
         self.table = table
@@ -148,6 +151,7 @@ class FittedColumns(QObject):
         self.give_way = tuple(give_way)
         self.widest = widest
         self.wrap_minimum = wrap_minimum
+        self.whole = frozenset(whole)
         self.hidden: set[int] = set()
         self._widths: list[int] = []
         self._measured: set[int] = set()
@@ -221,7 +225,8 @@ class FittedColumns(QObject):
         wanted = []
         for column in range(count):
             text = max(floors[column], table.sizeHintForColumn(column))
-            widest = text if column == self.wrap else max(self.widest, floors[column])
+            uncapped = column == self.wrap or column in self.whole
+            widest = text if uncapped else max(self.widest, floors[column])
             wanted.append(min(text, widest))
         widths, self.hidden = share_width(
             table.viewport().width(),
