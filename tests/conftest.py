@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
@@ -22,6 +23,7 @@ from frontdesk.services.kernel import audit
 from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.services.platform.bootstrap import make_context
 from frontdesk.ui.change_hub import ChangeHub
+from frontdesk.ui.main_thread_gc import collect_on_main_thread
 from frontdesk.ui.screen_context import ScreenContext
 from tests.helpers.screens import open_screen
 
@@ -47,6 +49,16 @@ audit.install()
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     shutil.rmtree(_HOME, ignore_errors=True)
+
+
+@pytest.fixture(autouse=True)
+def collect_garbage_on_the_gui_thread() -> Iterator[None]:
+    """As the app does (make_application): once Qt runs, cycles are collected on this thread
+    only, never in a Runner worker; and after each test, not in the next one's middle."""
+    yield
+    app = QApplication.instance()
+    if app is not None:
+        collect_on_main_thread(app).check()
 
 
 @pytest.fixture(scope="session")

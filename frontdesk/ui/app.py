@@ -40,6 +40,7 @@ from frontdesk.ui.first_screen import (
     remember_first_screen,
     remembered_first_screen,
 )
+from frontdesk.ui.main_thread_gc import collect_on_main_thread
 from frontdesk.ui.runner import Runner, user_message
 from frontdesk.ui.screen_context import ChangeRelay, ScreenContext
 from frontdesk.ui.style import apply_style
@@ -413,6 +414,7 @@ def make_application() -> QApplication:
     app.setApplicationDisplayName(APP_TITLE)
     app.setApplicationVersion(__version__)
     apply_style(app)
+    collect_on_main_thread(app)
     return app
 
 
