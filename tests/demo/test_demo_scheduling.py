@@ -200,7 +200,7 @@ def _the_waitlist_puts_sean_first_and_he_fits_a_freed_time(
     assert len(entries) >= 5
     assert {entry.urgency for entry in entries} == set(WaitlistUrgency)
     sean = entries[0]
-    assert sean.patient_name == "O'Connor, Seán" and sean.urgency is WaitlistUrgency.URGENT
+    assert sean.patient_name == "O'Connor, Seán Patrick" and sean.urgency is WaitlistUrgency.URGENT
     assert sean.short_notice and sean.days_waiting(NOW) == 21
     assert sean.appointment_start is not None and sean.appointment_start > NOW + timedelta(42)
     assert sean.request_id is not None
