@@ -284,6 +284,8 @@ def test_four_digits_list_the_phones_ending_so_before_the_chart_numbered_so(
     create_patient(
         context, PatientForm("Irena", "Kowalczyk", "1/15/1944", home_phone=f"402-555-{digits}")
     )
+    # A request open on the chart numbered so does not lift it above the phone's owner.
+    intake.create_request(context, maria_intake(patient_id=numbered.id))
     window.show_area("today")
     today = window.current_area()
     assert today is not None
@@ -292,3 +294,24 @@ def test_four_digits_list_the_phones_ending_so_before_the_chart_numbered_so(
     texts = [dialog.results.item(row).text() for row in range(dialog.results.count())]
     assert "Kowalczyk" in texts[0] and "Okafor" in texts[1], texts
     assert f"or MRN {numbered.mrn}" in dialog.status.text()
+
+
+def test_of_charts_sharing_four_phone_digits_the_one_with_a_request_open_comes_first(
+    context: ServiceContext,
+) -> None:
+    # Story 9 walk: "4027" found three charts; the caller, whose request is open, was listed
+    # last, and Enter opened someone else's chart. Phones rank as names do.
+    charts = [
+        create_patient(context, PatientForm(first, "Reyes", born, home_phone=phone))
+        for first, born, phone in [
+            ("Ana", "1950-01-01", "217-555-4027"),
+            ("Berta", "1960-01-01", "331-555-4027"),
+            ("Carla", "1970-01-01", "402-555-4027"),
+        ]
+    ]
+    caller = charts[0]  # listed last by the phone index (its digits read backwards)
+    intake.create_request(context, maria_intake(patient_id=caller.id))
+    page = quick_find(context, "4027")
+    assert len(page.items) == 3
+    assert page.items[0].patient.id == caller.id
+    assert page.items[0].open_requests is not None

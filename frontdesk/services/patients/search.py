@@ -124,15 +124,32 @@ def best_matches(
     """The first ``window`` matches of :func:`search`, the best named first.
 
     A first-name match comes before a middle-name one, first and last name before either
-    alone, whole names before their starts (:func:`name_match_rank`); equals keep the
+    alone, whole names before their starts (:func:`name_match_rank`); four digits list the
+    phones ending so before the chart numbered so (:func:`match_rank`); equals keep the
     search's order. ``next_cursor`` says whether more charts match beyond the window.
     """
     page, query = _search(context, text, window, None)
-    words = query.words
-    if not words or len(page.items) < 2:
+    if not ranks_matches(query) or len(page.items) < 2:
         return page
-    ranked = sorted(page.items, key=lambda item: name_rank(item, words))
+    ranked = sorted(page.items, key=lambda item: match_rank(item, query))
     return SearchPage(tuple(ranked), page.next_cursor, page.interpretation, page.kind)
+
+
+def ranks_matches(query: SearchQuery) -> bool:
+    """Whether some charts this query finds match it better than others (names or phones)."""
+    return bool(query.words) or query.kind is QueryKind.PHONE
+
+
+def match_rank(item: PatientSummary, query: SearchQuery) -> tuple[int, int, int]:
+    """How well the query finds this chart (smaller is better).
+
+    Name words: how well they name it (:func:`name_rank`). Digits: a chart whose phone ends
+    so before the chart only numbered so; charts sharing the phone ending are equals.
+    """
+    if query.kind is QueryKind.PHONE:
+        by_phone = any(e164_search_key(phone).startswith(query.phone_key) for phone in item.phones)
+        return (0 if by_phone else 1, 0, 0)
+    return name_rank(item, query.words)
 
 
 def name_rank(item: PatientSummary, words: Sequence[str]) -> tuple[int, int, int]:

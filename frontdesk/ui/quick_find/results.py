@@ -2,7 +2,7 @@
 
 Three reads, each bounded by the few charts weighed (the search's best matches, then the
 next visit and the open requests of those charts only), run together off the UI thread; the
-best named come first, then whoever is expected today or has a request open.
+best matched come first, then whoever is expected today or has a request open.
 """
 
 from __future__ import annotations
@@ -10,11 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, tzinfo
 
-from frontdesk.domain.search_query import QueryKind, parse_search
+from frontdesk.domain.search_query import QueryKind, SearchQuery, parse_search
 from frontdesk.services.kernel.clock import practice_zone, today_in
 from frontdesk.services.kernel.context import ServiceContext
 from frontdesk.services.patients.forms import PatientSummary
-from frontdesk.services.patients.search import best_matches, name_rank
+from frontdesk.services.patients.search import best_matches, match_rank, ranks_matches
 from frontdesk.services.requests.data import OpenRequests
 from frontdesk.services.requests.reading import open_requests_for
 from frontdesk.services.scheduling.data import AppointmentData
@@ -95,11 +95,12 @@ def quick_find(context: ServiceContext, text: str, limit: int = QUICK_FIND_LIMIT
         QuickFindResult(item, visits.get(item.id), requests.get(item.id)) for item in page.items
     ]
     today = today_in(zone)
-    words = parse_search(text, today=today).words
-    if words:
-        # Equally well named: the one expected today, then the one with a request open, is
-        # most likely the caller (sorted() keeps the search's order among true equals).
-        found.sort(key=lambda result: _likely_caller(result, words, today, zone))
+    query = parse_search(text, today=today)
+    if ranks_matches(query):
+        # Equally well named (or sharing the phone ending): the one expected today, then the
+        # one with a request open, is most likely the caller (sorted() keeps the search's
+        # order among true equals).
+        found.sort(key=lambda result: _likely_caller(result, query, today, zone))
     return QuickFindPage(
         text=text,
         items=tuple(found[:limit]),
@@ -111,8 +112,8 @@ def quick_find(context: ServiceContext, text: str, limit: int = QUICK_FIND_LIMIT
 
 
 def _likely_caller(
-    result: QuickFindResult, words: tuple[str, ...], today: date, zone: tzinfo
+    result: QuickFindResult, query: SearchQuery, today: date, zone: tzinfo
 ) -> tuple[tuple[int, int, int], bool, bool]:
     visit = result.next_appointment
     visit_today = visit is not None and visit.start.astimezone(zone).date() == today
-    return name_rank(result.patient, words), not visit_today, result.open_requests is None
+    return match_rank(result.patient, query), not visit_today, result.open_requests is None
