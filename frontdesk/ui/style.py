@@ -82,6 +82,7 @@ QLabel#emptyStateText {{
 }}
 QFrame#banner {{
     border-radius: 4px;
+    border: 1px solid transparent;
     padding: 2px;
 }}
 QFrame#banner[kind="error"] {{

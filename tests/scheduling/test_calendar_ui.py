@@ -21,7 +21,7 @@ from frontdesk.ui.scheduling.area import ScheduleArea
 from frontdesk.ui.scheduling.calendar_moves import FreeTimeChoice
 from frontdesk.ui.screen_context import ChangeRelay, ScreenContext
 from tests.conftest import make_actor
-from tests.helpers.screens import open_screen
+from tests.helpers.screens import desk_style, open_screen
 from tests.scheduling.conftest import CHICAGO, Practice, at, next_weekday
 
 pytestmark = pytest.mark.qt_log_ignore(
@@ -612,3 +612,38 @@ def test_escape_lets_go_of_a_drag_and_show_day_adds_the_provider(
     assert area.canvas.cursor is not None
     assert area.canvas.cursor[0] == column_of(area, clinic.okafor, monday)
     assert area.providers_button.text() == "2 providers"
+
+
+def test_the_calendar_stays_put_when_the_banner_comes_and_goes(
+    qtbot: QtBot, screen: ScreenContext, clinic: Practice
+) -> None:
+    # Issue #16: the "Booked ..." banner pushed the grid down, so the next click landed on
+    # another time than the one the receptionist aimed at.
+    with desk_style():
+        monday = next_weekday(0)
+        area = open_area(qtbot, screen, monday)
+        assert area.banner.text == ""
+        before = area.canvas.mapToGlobal(QPoint(0, 0))
+
+        item = book(clinic, clinic.okafor, at(monday, 10))
+        show(qtbot, area, lambda: area._booked(item))
+        qtbot.waitUntil(lambda: area.banner.text.startswith("Booked"), timeout=WAIT)
+        assert area.canvas.mapToGlobal(QPoint(0, 0)) == before
+
+        long_text = "The server did not answer in time; nothing was saved. " * 6
+        area.banner.show_message("error", long_text, ("Try again", lambda: None))
+        qtbot.wait(50)
+        assert area.canvas.mapToGlobal(QPoint(0, 0)) == before
+        # The long text is kept whole for the tooltip and screen readers; the button is usable.
+        assert area.banner.text == long_text
+        assert area.banner.label.text().endswith("…")
+        assert area.banner.label.toolTip() == long_text
+        assert area.banner.accessibleDescription() == long_text
+        action = area.banner.action
+        assert action.isVisible()
+        assert action.height() >= action.sizeHint().height()
+        assert area.banner.rect().contains(action.geometry())
+
+        area.banner.clear()
+        qtbot.wait(50)
+        assert area.canvas.mapToGlobal(QPoint(0, 0)) == before

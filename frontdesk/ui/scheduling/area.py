@@ -225,6 +225,8 @@ class ScheduleArea(QWidget):
         self.navigation_bar.addWidget(self.show_cancelled)
 
         self.banner = Banner()
+        # The calendar under it must not move while the receptionist aims a click at it.
+        self.banner.reserve_row()
         self.view = CalendarView()
         self.view.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
         self.canvas = self.view.canvas

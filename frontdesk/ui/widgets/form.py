@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 
-from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, QRect, QSize, Qt, QTimer
 from PySide6.QtGui import QFocusEvent
 from PySide6.QtWidgets import (
     QFormLayout,
@@ -269,6 +269,8 @@ class Banner(QFrame):
     """A one-line message over a form: what happened and, for errors, what to do."""
 
     KINDS = ("error", "success", "info")
+    # Lines the row keeps room for, shown or hidden (reserve_row); 0: the room the text needs.
+    _reserved_lines = 0
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -284,7 +286,74 @@ class Banner(QFrame):
         row.addWidget(self.action)
         self._action_callback: Callable[[], None] | None = None
         self.action.clicked.connect(self._run_action)
+        self._text = ""
         self.hide()
+
+    def reserve_row(self, lines: int = 2) -> None:
+        """Keep the banner's row one height, shown or hidden, whatever it says.
+
+        For a screen whose content is aimed at with the mouse (the calendar): a banner that
+        comes, goes or grows would move what is under the pointer. Text past ``lines`` lines
+        is cut short with "…"; all of it stays in the tooltip and the accessible description.
+        """
+        self._reserved_lines = lines
+        policy = self.sizePolicy()
+        policy.setRetainSizeWhenHidden(True)
+        self.setSizePolicy(policy)
+        self.label.installEventFilter(self)
+        self._fit_reserved_row()
+
+    def _fit_reserved_row(self) -> None:
+        self.ensurePolished()  # the style sheet's border and padding count
+        body = max(self._lines_height(), self.action.sizeHint().height())
+        self.label.setFixedHeight(body)
+        margins = self.layout().contentsMargins()
+        frame = self.contentsMargins()
+        self.setFixedHeight(body + margins.top() + margins.bottom() + frame.top() + frame.bottom())
+        self._show_text()
+
+    def _show_text(self) -> None:
+        """Put the text in the label, cut to the reserved lines when there are any."""
+        if not self._reserved_lines or self._fits(self._text):
+            self.label.setText(self._text)
+            return
+        # The longest start of the text that fits with "…" after it.
+        low, high = 0, len(self._text)
+        while low < high:
+            middle = (low + high + 1) // 2
+            if self._fits(self._text[:middle].rstrip() + "…"):
+                low = middle
+            else:
+                high = middle - 1
+        self.label.setText(self._text[:low].rstrip() + "…")
+
+    def _text_height(self, text: str, width: int = 100_000) -> int:
+        room = QRect(0, 0, max(width, 1), 100_000)
+        return self.label.fontMetrics().boundingRect(room, Qt.TextFlag.TextWordWrap, text).height()
+
+    def _lines_height(self) -> int:
+        # Measured like the text, not lines × line spacing: the two differ by rounding.
+        return self._text_height("\n".join("X" * self._reserved_lines))
+
+    def _fits(self, text: str) -> bool:
+        width = self.label.contentsRect().width()
+        return self._text_height(text, width) <= self._lines_height()
+
+    def event(self, event: QEvent) -> bool:
+        handled = super().event(event)
+        # A new parent or style can bring another border, padding or font.
+        refit = (QEvent.Type.ParentChange, QEvent.Type.StyleChange, QEvent.Type.FontChange)
+        if self._reserved_lines and event.type() in refit:
+            self._fit_reserved_row()
+        return handled
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.label and event.type() in (QEvent.Type.Resize, QEvent.Type.FontChange):
+            if event.type() == QEvent.Type.FontChange:
+                self._fit_reserved_row()
+            else:
+                self._show_text()
+        return super().eventFilter(watched, event)
 
     def show_message(
         self,
@@ -300,7 +369,8 @@ class Banner(QFrame):
         for child in self.findChildren(QLabel):
             child.style().unpolish(child)
             child.style().polish(child)
-        self.label.setText(text)
+        self._text = text
+        self.label.setToolTip(text if self._reserved_lines else "")
         self.setAccessibleName({"error": "Problem", "success": "Done", "info": "Note"}[kind])
         self.setAccessibleDescription(text)
         if action is None:
@@ -310,10 +380,13 @@ class Banner(QFrame):
             self.action.setText(action[0])
             self._action_callback = action[1]
             self.action.show()
+        self._show_text()
         self.show()
 
     def clear(self) -> None:
+        self._text = ""
         self.label.clear()
+        self.label.setToolTip("")
         self.action.hide()
         self._action_callback = None
         self.hide()
@@ -324,7 +397,7 @@ class Banner(QFrame):
 
     @property
     def text(self) -> str:
-        return "" if self.isHidden() else self.label.text()
+        return "" if self.isHidden() else self._text
 
     def _run_action(self) -> None:
         if self._action_callback is not None:
