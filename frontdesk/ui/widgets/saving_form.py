@@ -16,7 +16,7 @@ refusals it answers differently) and calls ``mark_clean()`` once what it shows i
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QCloseEvent, QKeyEvent
+from PySide6.QtGui import QCloseEvent, QKeyEvent, QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -37,9 +37,11 @@ from frontdesk.domain.errors import (
     ValidationError,
 )
 from frontdesk.ui.connection_monitor import (
+    PAUSED_REASON,
     follow_saving_gate,
     refused_while_paused,
     saving_allowed,
+    watch_saving_gate,
 )
 from frontdesk.ui.runner import user_message
 from frontdesk.ui.style import mark_primary
@@ -204,6 +206,26 @@ class FormDialog(SavingForm, QDialog):
         super().__init__(parent)
         self.init_saving_form()
         self.discard_question: QMessageBox | None = None
+        # A closure, not the bound method: it is disconnected after the C++ form is gone.
+        watch_saving_gate(self, lambda allowed: self.show_connection(allowed))
+
+    def show_connection(self, allowed: bool) -> None:
+        """Say in the form itself that the server is out of reach (and stop saying it when it
+        answers): an open form, at 150% as large as the screen, hides the main window's
+        outage banner. A problem the form already shows stays."""
+        banner = getattr(self, "banner", None)
+        if not isinstance(banner, Banner):
+            return
+        if not allowed and (banner.isHidden() or banner.kind != "error"):
+            banner.show_message("info", PAUSED_REASON)
+            self.messages_shown()
+        elif allowed and banner.kind == "info" and banner.text == PAUSED_REASON:
+            banner.clear()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not saving_allowed():  # opened during an outage
+            self.show_connection(False)
 
     def save_cancel_buttons(
         self, save_tooltip: str = "Save (Enter)", *, save_text: str = "", default: bool = True

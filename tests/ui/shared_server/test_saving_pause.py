@@ -202,6 +202,9 @@ def test_a_request_intake_keeps_the_call_and_is_not_saved_while_paused(
     qtbot.keyClicks(dialog.first_name, "Maria Jose")
     pause()
     assert paused_with_reason(dialog.save_button)
+    # Before any Save: the form itself says the server is out of reach (it covers the main
+    # window's outage banner at 150%), and that what was typed stays.
+    assert dialog.banner.isVisible() and dialog.banner.text == PAUSED_REASON
     qtbot.keyClick(dialog.first_name, Qt.Key.Key_Return)
     assert NOT_SAVED in dialog.banner.text
     # The intake covers the main window's outage banner: the reason must not send the
@@ -214,6 +217,12 @@ def test_a_request_intake_keeps_the_call_and_is_not_saved_while_paused(
         assert session.scalar(select(func.count()).select_from(ConsultationRequest)) == 0
     resume()
     assert dialog.save_button.isEnabled()
+    assert NOT_SAVED in dialog.banner.text  # the refusal stays until the next Save
+    dialog.banner.clear()
+    pause()
+    assert dialog.banner.text == PAUSED_REASON
+    resume()  # the server answers: the form's line goes by itself
+    assert dialog.banner.isHidden()
     dialog._baseline = dialog.snapshot()  # closing without the discard question
 
 
