@@ -96,3 +96,22 @@ def test_two_workstations_watching_one_folder_take_each_file_once(
         f"fax{index}.pdf" for index in range(6)
     ]
     assert [p.name for p in faxes.iterdir() if p.is_file()] == []
+
+
+def test_a_file_taken_by_another_workstation_mid_read_leaves_no_note(
+    front_desk: ServiceContext, faxes: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The race the two-workstation test hits now and then, made certain: this desk saw the
+    file, the other desk moved it to imported/ before this one read it."""
+    drop(faxes, "fax7.pdf", text_pdf(referral_lines(JOHN)), age_s=60)
+    receive = folders.receive_file
+
+    def taken_first(context: ServiceContext, path: Path, **kwargs: object) -> folders.Arrival:
+        (faxes / "imported").mkdir(exist_ok=True)
+        os.replace(path, faxes / "imported" / path.name)  # the other workstation
+        return receive(context, path, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(folders, "receive_file", taken_first)
+    [arrival] = folders.sweep(front_desk, FolderWatch(faxes))
+    assert arrival.outcome == "taken"
+    assert [p.name for p in faxes.iterdir() if p.is_file()] == []

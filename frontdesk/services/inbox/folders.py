@@ -109,12 +109,16 @@ def _move_to_imported(path: Path) -> None:
         _note_path(path).unlink()
 
 
+def _taken(path: Path) -> Arrival:
+    return Arrival(path.name, None, "taken", f"{path.name} was taken by another workstation")
+
+
 def import_file(context: ServiceContext, path: Path) -> Arrival:
     """Import one complete file from a watched folder, then move it out of the way."""
     try:
         stat = path.stat()
     except FileNotFoundError:
-        return Arrival(path.name, None, "taken", f"{path.name} was taken by another workstation")
+        return _taken(path)
     arrival = receive_file(
         context,
         path,
@@ -123,6 +127,8 @@ def import_file(context: ServiceContext, path: Path) -> Arrival:
         source_key=source_key(path, stat.st_size, stat.st_mtime_ns),
     )
     if arrival.refused:
+        if not path.exists():  # another workstation took it while this one was reading it
+            return _taken(path)
         try:
             # The note names the file and the reason only: no patient data.
             _note_path(path).write_text(
@@ -130,6 +136,9 @@ def import_file(context: ServiceContext, path: Path) -> Arrival:
             )
         except OSError as error:
             log.warning("cannot write the note beside a refused file: %s", error.strerror)
+        if not path.exists():  # taken meanwhile: no note beside a file that is not there
+            with contextlib.suppress(FileNotFoundError):
+                _note_path(path).unlink()
     else:
         # Committed (by this workstation or, "taken", by another that may have stopped
         # before moving it): out of the way either way.
