@@ -81,17 +81,24 @@ def test_the_checker_reads_mnemonics_and_finds_a_clash(qtbot: QtBot) -> None:
     assert clashing_keys(window) == {"t": ["button 'A&ttach document…'", "tab '&Timeline'"]}
 
 
-def test_the_schedule_area_shares_no_alt_key_with_the_menus_or_itself(
-    qtbot: QtBot, screen: ScreenContext, clinic: Practice, tmp_path: Path
-) -> None:
+def open_area(
+    qtbot: QtBot, screen: ScreenContext, tmp_path: Path, key: str
+) -> tuple[MainWindow, QWidget]:
+    """The main window, shown at a desk's size, on the area ``key``."""
     settings = QSettings(str(tmp_path / "workstation.ini"), QSettings.Format.IniFormat)
     window = MainWindow(screen, settings)
     qtbot.addWidget(window)
     window.resize(1280, 860)
     window.show()
     qtbot.waitExposed(window)
-    window.show_area("schedule")
-    area = window.stack.currentWidget()
+    window.show_area(key)
+    return window, window.stack.currentWidget()
+
+
+def test_the_schedule_area_shares_no_alt_key_with_the_menus_or_itself(
+    qtbot: QtBot, screen: ScreenContext, clinic: Practice, tmp_path: Path
+) -> None:
+    window, area = open_area(qtbot, screen, tmp_path, "schedule")
     assert isinstance(area, ScheduleArea)
     qtbot.waitUntil(lambda: area.data is not None, timeout=WAIT_MS)
     QApplication.processEvents()
@@ -130,14 +137,7 @@ def test_each_tab_of_today_shares_no_alt_key_with_the_menus_or_itself(
     qtbot: QtBot, screen: ScreenContext, clinic: Practice, tmp_path: Path
 ) -> None:
     """Alt+R on the Waitlist tab went to "Remove…" instead of opening "Calls to return"."""
-    settings = QSettings(str(tmp_path / "workstation.ini"), QSettings.Format.IniFormat)
-    window = MainWindow(screen, settings)
-    qtbot.addWidget(window)
-    window.resize(1280, 860)
-    window.show()
-    qtbot.waitExposed(window)
-    window.show_area("today")
-    area = window.stack.currentWidget()
+    window, area = open_area(qtbot, screen, tmp_path, "today")
     assert isinstance(area, TodayArea)
     screen.runner.wait_for_idle()
     found = {}
